@@ -1,0 +1,80 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { DestinationStream } from 'pino';
+import type { Config } from '@guichet/config';
+import { loggerOptions, pathOnly } from '@guichet/observability';
+import { dataSourceOptions } from '@guichet/persistence';
+import { QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
+import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
+import { PingService } from './system/ping.service';
+import { SystemController } from './system/system.controller';
+import { CONFIG } from './tokens';
+
+const REQUEST_ID = /^[\w-]{8,64}$/;
+
+@Module({})
+export class AppModule {
+  static forRoot(config: Config, backend: ResolvedQueueBackend, logStream?: DestinationStream): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: [
+            {
+              ...loggerOptions({ level: config.LOG_LEVEL, service: 'api' }),
+              genReqId: (req: IncomingMessage) => {
+                const given = req.headers['x-request-id'];
+                return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+              },
+              // Only what an operator needs: no headers, no query string, no body.
+              serializers: {
+                req: (req: { id: string; method: string; url: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  path: pathOnly(req.url),
+                }),
+                res: (res: { statusCode: number }) => ({
+                  statusCode: res.statusCode,
+                }),
+              },
+              autoLogging: {
+                ignore: (req: IncomingMessage) => /^\/(health|metrics)\b/.test(req.url ?? ''),
+              },
+            },
+            logStream ?? process.stdout,
+          ],
+        }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions({
+            url: config.DATABASE_URL!,
+            poolSize: config.DATABASE_POOL_SIZE,
+            applicationName: 'guichet-api',
+          }),
+          retryAttempts: 5,
+          retryDelay: 2000,
+        }),
+      ],
+      controllers: [HealthController, MetricsController, SystemController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        {
+          provide: QueueConnection,
+          useFactory: () =>
+            new QueueConnection({
+              kind: backend.kind,
+              redisUrl: backend.redisUrl,
+              databaseUrl: config.DATABASE_URL!,
+              prefix: config.QUEUE_PREFIX,
+            }),
+        },
+        MetricsService,
+        PingService,
+      ],
+    };
+  }
+}

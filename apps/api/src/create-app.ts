@@ -1,0 +1,83 @@
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import type { Config } from '@guichet/config';
+import type { ResolvedQueueBackend } from '@guichet/queue';
+import { AppError, toJsonPointer, type ErrorItem } from '@guichet/shared';
+import type { ValidationError } from 'class-validator';
+import type { DestinationStream } from 'pino';
+import { AppModule } from './app.module';
+import { fromBodyParserError } from './errors/error-response';
+import { HttpExceptionFilter } from './errors/http-exception.filter';
+import { requireJsonBody } from './http/content-type.middleware';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
+import { webAppHandlers } from './web/web-app';
+
+function validationErrors(errors: ValidationError[], path: string[] = []): ErrorItem[] {
+  return errors.flatMap((e) => {
+    const here = [...path, e.property];
+    const own = Object.entries(e.constraints ?? {}).map(([code, message]) => ({ pointer: toJsonPointer(here), code, message }));
+    return [...own, ...validationErrors(e.children ?? [], here)];
+  });
+}
+
+/**
+ * Builds the API exactly as production runs it; `main.ts` and the end-to-end
+ * tests both call this, so tests exercise the real middleware stack.
+ */
+export interface ApiAppOptions {
+  /** Where logs go (stdout by default); tests read them to prove redaction. */
+  logStream?: DestinationStream;
+}
+
+export async function createApiApp(
+  config: Config,
+  backend: ResolvedQueueBackend,
+  options: ApiAppOptions = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, backend, options.logStream), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  const metrics = app.get(MetricsService);
+  app.use(httpMetricsMiddleware(metrics));
+  const web = webAppHandlers(config.WEB_DIST_DIR);
+  if (!web.built) {
+    app.get(Logger).warn(`web app not built in ${config.WEB_DIST_DIR}: run npm run build:web`);
+  }
+  for (const handler of web.handlers) app.use(handler);
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: `${config.BODY_LIMIT_KB}kb`, type: ['application/json', 'application/*+json'] }));
+  app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => next(fromBodyParserError(error) ?? error));
+
+  const pino = await app.resolve(PinoLogger);
+  app.useGlobalFilters(new HttpExceptionFilter(pino.logger));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => new AppError('INVALID_REQUEST', { errors: validationErrors(errors) }),
+    }),
+  );
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Guichet')
+      .setDescription('API de Guichet : démarches, dossiers, instruction. Contrat : shared/API.md.')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
+  return app;
+}

@@ -1,0 +1,31 @@
+import { ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { toErrorResponse } from './error-response';
+import { requestLocale } from './locale';
+
+/** The one global exception filter: every error leaves the API in the same shape. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request & { id?: string }>();
+    const res = http.getResponse<Response>();
+    const errorId = typeof req.id === 'string' ? req.id : randomUUID();
+    const locale = requestLocale(req.headers['accept-language']);
+    const { status, body } = toErrorResponse(exception, locale, errorId);
+
+    if (status >= 500) {
+      // The stack goes to the log, never to the client.
+      this.logger.error({ err: exception, errorId, method: req.method, route: req.route?.path }, 'unhandled error');
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(status).setHeader('Content-Language', locale).json(body);
+  }
+}

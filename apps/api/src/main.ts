@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig, publicUrl } from '@guichet/config';
+import { resolveQueueBackend } from '@guichet/queue';
+import { createApiApp } from './create-app';
+import { watchParent } from '@guichet/observability';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, { requireDatabaseUrl: true });
+  const backend = await resolveQueueBackend(config);
+  const app = await createApiApp(config, backend);
+  await app.listen(config.PORT, config.HOST);
+  watchParent(() => app.close());
+  process.stdout.write(
+    JSON.stringify({ level: 'info', service: 'api', msg: 'listening', url: publicUrl(config), queue: backend.kind }) + '\n',
+  );
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Guichet API could not start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+/**
+ * Four tiers, run in this order by `npm test` so the fast ones fail first:
+ * unit (one class, no IO), medium (a library on a real PostgreSQL / Redis),
+ * e2e (the API over HTTP with a real worker, in-process), slow (whole
+ * processes: `npm start`, a database that goes away).
+ */
+const swc = [
+  '@swc/jest',
+  {
+    swcrc: false,
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const common = {
+  transform: { '^.+\\.tsx?$': swc },
+  moduleNameMapper: { '^@guichet/(.*)$': '<rootDir>/libs/$1/src' },
+  testEnvironment: 'node',
+  rootDir: __dirname,
+};
+
+const withServices = {
+  ...common,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...withServices, displayName: 'medium', testMatch: ['<rootDir>/test/medium/**/*.test.ts'] },
+    { ...withServices, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...withServices, displayName: 'slow', testMatch: ['<rootDir>/test/slow/**/*.test.ts'], testTimeout: 180_000 },
+  ],
+};

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Guichet reads, validated once at boot.
+ * `.env.example` documents the same list; a test keeps the two in step.
+ */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'doit être un numéro de port' })
+    .int('doit être un entier')
+    .min(1, 'doit être entre 1 et 65535')
+    .max(65535, 'doit être entre 1 et 65535')
+    .default(fallback);
+
+const url = (protocols: readonly string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `doit être une URL ${protocols.map((p) => p.replace(':', '://…')).join(' ou ')}`);
+
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port(3000),
+  PUBLIC_URL: z.preprocess(emptyToUndefined, url(['http:', 'https:']).optional()),
+  DATABASE_URL: z.preprocess(emptyToUndefined, url(['postgres:', 'postgresql:']).optional()),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('./var'),
+  EMBEDDED_PG_PORT: port(54329),
+  REDIS_URL: z.preprocess(emptyToUndefined, url(['redis:', 'rediss:']).optional()),
+  QUEUE_BACKEND: z.preprocess(emptyToUndefined, z.enum(['redis', 'postgres']).optional()),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,40}$/, 'doit contenir 1 à 40 caractères parmi a-z, 0-9, _ et -')
+    .default('guichet'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  BODY_LIMIT_KB: z.coerce.number().int().min(1).max(100_000).default(1024),
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
+  WEB_DIST_DIR: z.string().min(1).default('./dist/web'),
+});
+
+/** Variables whose values must never be printed, even in a configuration error. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
+
+export type Config = z.infer<typeof configSchema>;
+
+/** A configuration error: its message is the one line an operator needs. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  /** The API and the worker need a database URL; the launcher can start one. */
+  requireDatabaseUrl?: boolean;
+}
+
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  options: LoadConfigOptions = {},
+): Readonly<Config> {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(configSchema.shape)) input[key] = env[key];
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? '?');
+    const received = input[name];
+    const shown = received === undefined ? 'absente' : SECRET_VARIABLES.has(name) ? 'valeur masquée' : `« ${received} »`;
+    throw new ConfigError(`Configuration invalide : ${name} ${issue.message} (${shown}).`);
+  }
+  if (options.requireDatabaseUrl && !parsed.data.DATABASE_URL) {
+    throw new ConfigError(
+      'Configuration invalide : DATABASE_URL est obligatoire pour ce processus (npm start la fournit).',
+    );
+  }
+  return Object.freeze(parsed.data);
+}
+
+export function publicUrl(config: Config): string {
+  return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
+}

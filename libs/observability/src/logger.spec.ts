@@ -1,0 +1,43 @@
+import { Writable } from 'node:stream';
+import { createLogger, pathOnly } from './index';
+
+function capture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { stream, lines };
+}
+
+describe('logger redaction', () => {
+  it('removes credentials and personal data at any of the first three depths', () => {
+    const { stream, lines } = capture();
+    const logger = createLogger({ level: 'info', service: 'test' }, stream);
+    logger.info(
+      {
+        req: { headers: { authorization: 'Bearer s3cret', cookie: 'sid=abc', 'x-csrf-token': 'tok' } },
+        email: 'marie.dupont@example.fr',
+        user: { givenName: 'Marie', familyName: 'Dupont', birthdate: '1980-02-29' },
+        submission: { id: 'sub-1', data: { nir: '180022A00100123' } },
+        nested: { deeper: { email: 'jean@example.fr' } },
+      },
+      'hello',
+    );
+    const line = lines.join('');
+    for (const secret of ['s3cret', 'sid=abc', 'tok"', 'marie.dupont', 'Marie', 'Dupont', '1980-02-29', '180022A00100123', 'jean@']) {
+      expect(line).not.toContain(secret);
+    }
+    // What is useful for an operator stays.
+    expect(line).toContain('sub-1');
+    expect(line).toContain('"service":"test"');
+  });
+
+  it('drops query strings from paths', () => {
+    expect(pathOnly('/api/v1/x?email=a@b.fr')).toBe('/api/v1/x');
+    expect(pathOnly('/health/ready')).toBe('/health/ready');
+    expect(pathOnly(undefined)).toBe('');
+  });
+});

@@ -1,0 +1,69 @@
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+
+/**
+ * Paths that are removed from every log line. Personal data (names, birth
+ * dates, emails, answers) and credentials never reach a log; code logs ids.
+ * pino's wildcards match one level, hence the explicit depths.
+ */
+const SENSITIVE_KEYS = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-csrf-token',
+  'password',
+  'token',
+  'accessToken',
+  'idToken',
+  'refreshToken',
+  'email',
+  'givenName',
+  'familyName',
+  'given_name',
+  'family_name',
+  'birthdate',
+  'birthplace',
+  'birthcountry',
+  'phone',
+  'address',
+  'data',
+  'answers',
+  'body',
+];
+
+export const REDACTED_PATHS: string[] = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  ...SENSITIVE_KEYS.flatMap((key) => {
+    const k = /^[a-zA-Z_]\w*$/.test(key) ? `.${key}` : `["${key}"]`;
+    return [k.slice(k.startsWith('.') ? 1 : 0), `*${k}`, `*.*${k}`];
+  }),
+];
+
+export interface LoggerSettings {
+  level: string;
+  /** The process that logs: api, worker, launcher. */
+  service: string;
+}
+
+export function loggerOptions(settings: LoggerSettings): LoggerOptions {
+  return {
+    level: settings.level,
+    base: { service: settings.service, pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACTED_PATHS, censor: '[masqué]' },
+    formatters: { level: (label) => ({ level: label }) },
+  };
+}
+
+export function createLogger(settings: LoggerSettings, destination?: DestinationStream): Logger {
+  return destination ? pino(loggerOptions(settings), destination) : pino(loggerOptions(settings));
+}
+
+/** The path of a URL without its query string, which may carry personal data. */
+export function pathOnly(url: string | undefined): string {
+  if (!url) return '';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}

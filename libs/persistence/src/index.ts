@@ -1,0 +1,11 @@
+export { Organisation, SystemPing, ENTITIES } from './entities';
+export { MIGRATIONS } from './migrations';
+export { createDataSource, dataSourceOptions, runMigrations, type DatabaseSettings } from './data-source';
+export { DEMO_ORGANISATION, seedDemoOrganisation } from './seed';
+export { SystemPingRepository } from './system-ping.repository';
+export {
+  ensureDatabase,
+  startEmbeddedPostgres,
+  type EmbeddedPostgresSettings,
+  type RunningPostgres,
+} from './embedded-postgres';

