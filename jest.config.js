@@ -28,6 +28,7 @@ const common = {
 
 const withServices = {
   ...common,
+  setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
 };
@@ -37,6 +38,6 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...withServices, displayName: 'medium', testMatch: ['<rootDir>/test/medium/**/*.test.ts'] },
     { ...withServices, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
-    { ...withServices, displayName: 'slow', testMatch: ['<rootDir>/test/slow/**/*.test.ts'], testTimeout: 180_000 },
+    { ...withServices, displayName: 'slow', testMatch: ['<rootDir>/test/slow/**/*.test.ts'] },
   ],
 };

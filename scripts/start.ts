@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       for (const listener of process.listeners(signal)) if (!before.has(listener)) process.off(signal, listener);
     }
     databaseUrl = embedded.url;
-    databaseLabel = `PostgreSQL embarqué (${join(config.DATA_DIR, 'postgres')}, port ${config.EMBEDDED_PG_PORT})`;
+    databaseLabel = `PostgreSQL embarqué (${join(config.DATA_DIR, 'postgres')}, port ${config.EMBEDDED_PG_PORT}, pid ${embedded.pid})`;
   } else {
     databaseLabel = `PostgreSQL ${redactUrl(databaseUrl)}`;
   }
@@ -148,7 +148,10 @@ async function main(): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) say(error.message);
-  else say(`démarrage impossible : ${error instanceof Error ? error.message : String(error)}`);
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  say(`démarrage impossible : ${error instanceof Error ? error.message : String(error)}`);
   void shutdown(1);
 });

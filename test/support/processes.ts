@@ -28,6 +28,9 @@ export function isAlive(pid: number | undefined): boolean {
   }
 }
 
+/** Thrown from a waitUntil probe to stop waiting at once (the process died, say). */
+export class GiveUp extends Error {}
+
 export async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -36,6 +39,7 @@ export async function waitUntil<T>(what: string, timeoutMs: number, probe: () =>
       const value = await probe();
       if (value !== undefined && value !== false) return value;
     } catch (error) {
+      if (error instanceof GiveUp) throw error;
       last = error;
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -78,7 +82,7 @@ export async function startEmbeddedServer(dataDir: string, port: number, databas
   });
   const output = collectOutput(child);
   const line = await waitUntil('embedded PostgreSQL', 90_000, () => {
-    if (child.exitCode !== null) throw new Error(`embedded PostgreSQL exited: ${output.text()}`);
+    if (child.exitCode !== null) throw new GiveUp(`embedded PostgreSQL exited: ${output.text()}`);
     return output.text().split('\n').find((l) => l.startsWith('{"url"'));
   });
   const { url, pid } = JSON.parse(line) as { url: string; pid: number };
@@ -99,7 +103,7 @@ export async function startRedisServer(port: number): Promise<RedisServer> {
   const output = collectOutput(child);
   child.on('error', () => undefined);
   await waitUntil('redis-server', 15_000, () => {
-    if (child.exitCode !== null) throw new Error(`redis-server exited: ${output.text()}`);
+    if (child.exitCode !== null) throw new GiveUp(`redis-server exited: ${output.text()}`);
     return output.text().includes('Ready to accept connections') || undefined;
   });
   return { url: `redis://127.0.0.1:${port}`, process: child, stop: () => stopProcess(child, 'SIGTERM') };

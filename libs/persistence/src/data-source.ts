@@ -21,6 +21,8 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
+    // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
+    uuidExtension: 'pgcrypto',
     synchronize: false,
     migrationsRun: false,
     logging: false,

@@ -55,6 +55,9 @@ export async function startEmbeddedPostgres(settings: EmbeddedPostgresSettings):
   const clusterDir = join(root, 'postgres');
   const passwordFile = join(root, 'postgres.password');
   await mkdir(root, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // As root, the server runs as the `postgres` user, who must be able to reach its directory.
+  if (asRoot) await chmod(root, 0o711);
 
   const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
   let password: string;
@@ -75,7 +78,7 @@ export async function startEmbeddedPostgres(settings: EmbeddedPostgresSettings):
     authMethod: 'scram-sha-256',
     persistent: true,
     // PostgreSQL refuses to run as root; in containers and CI we are root.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (message: string) => log(String(message).trim()),

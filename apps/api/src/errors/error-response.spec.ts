@@ -49,6 +49,20 @@ describe('toErrorResponse', () => {
     expect(JSON.stringify(body)).not.toContain('hunter2');
   });
 
+  it('answers 503 when the database cannot be reached, wrapped or not', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const wrapped = Object.assign(new Error('query failed'), { driverError: refused });
+    const shutdown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    for (const error of [refused, wrapped, shutdown, new Error('Connection terminated unexpectedly')]) {
+      expect(toErrorResponse(error, 'fr', 'x')).toMatchObject({
+        status: 503,
+        body: { code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('base de données') },
+      });
+    }
+    // A constraint violation is the request's fault or ours, never an outage.
+    expect(toErrorResponse(Object.assign(new Error('duplicate'), { code: '23505' }), 'fr', 'x').status).toBe(500);
+  });
+
   it('survives values that are not errors', () => {
     for (const thrown of [undefined, null, 42, 'boom', { type: '__proto__' }, { type: 'constructor' }]) {
       expect(toErrorResponse(thrown, 'fr', 'id').status).toBe(500);

@@ -50,6 +50,22 @@ export function fromBodyParserError(exception: unknown): AppError | undefined {
   });
 }
 
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+// PostgreSQL SQLSTATEs meaning "the server is not there right now": class 08, shutdown, starting up, full.
+const PG_UNAVAILABLE = /^(08...|57P01|57P02|57P03|53300)$/;
+const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
+
+/** True when the error means the database could not be reached, not that the request was wrong. */
+export function isDatabaseUnavailable(exception: unknown): boolean {
+  for (let e: unknown = exception, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_UNAVAILABLE.test(code))) return true;
+    if (typeof message === 'string' && CONNECTION_MESSAGES.test(message)) return true;
+    e = (e as { driverError?: unknown; cause?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 function plain(code: ErrorCode, locale: Locale, params: Record<string, string> = {}): ErrorBody {
   return { code, message: errorMessage(code, locale, params) };
 }
@@ -65,6 +81,13 @@ export function toErrorResponse(exception: unknown, locale: Locale, errorId: str
     const body: ErrorBody = { code: exception.code, message: errorMessage(exception.code, locale, exception.params) };
     if (exception.errors?.length) body.errors = exception.errors;
     return { status: exception.status, body };
+  }
+
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      status: 503,
+      body: plain('SERVICE_UNAVAILABLE', locale, { dependencies: locale === 'fr' ? 'base de données' : 'database' }),
+    };
   }
 
   if (exception instanceof HttpException) {

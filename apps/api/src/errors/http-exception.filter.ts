@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { AppError } from '@guichet/shared';
 import { toErrorResponse } from './error-response';
 import { requestLocale } from './locale';
 
@@ -18,7 +19,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const locale = requestLocale(req.headers['accept-language']);
     const { status, body } = toErrorResponse(exception, locale, errorId);
 
-    if (status >= 500) {
+    if (exception instanceof AppError && status >= 500) {
+      // Expected (a dependency is down): one line, no stack.
+      const cause = exception.cause instanceof Error ? exception.cause.message : undefined;
+      this.logger.warn({ code: exception.code, cause, errorId, method: req.method, route: req.route?.path }, 'request failed');
+    } else if (status >= 500) {
       // The stack goes to the log, never to the client.
       this.logger.error({ err: exception, errorId, method: req.method, route: req.route?.path }, 'unhandled error');
     }

@@ -1,0 +1,45 @@
+import { DataSource } from 'typeorm';
+import { DEMO_ORGANISATION, Organisation, SystemPingRepository, createDataSource, seedDemoOrganisation } from '@guichet/persistence';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+describe('persistence', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = createDataSource({ url: db.url, poolSize: 2 });
+    await dataSource.initialize();
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  it('seeds the demo organisation once and keeps what an operator changed', async () => {
+    const first = await seedDemoOrganisation(dataSource);
+    expect(first).toMatchObject(DEMO_ORGANISATION);
+    await dataSource.getRepository(Organisation).update({ id: first.id }, { name: 'Commune renommée' });
+    const second = await seedDemoOrganisation(dataSource);
+    expect(second.id).toBe(first.id);
+    expect(second.name).toBe('Commune renommée');
+    expect(await dataSource.getRepository(Organisation).countBy({ slug: DEMO_ORGANISATION.slug })).toBe(1);
+  });
+
+  it('refuses two organisations with one slug', async () => {
+    const repo = dataSource.getRepository(Organisation);
+    await repo.insert({ slug: 'ville-de-test', name: 'Ville de Test' });
+    await expect(repo.insert({ slug: 'ville-de-test', name: 'Autre' })).rejects.toMatchObject({ code: '23505' });
+  });
+
+  it('completes a ping exactly once, however often the job is delivered', async () => {
+    const pings = new SystemPingRepository(dataSource);
+    const ping = await pings.create('postgres');
+    const outcomes = await Promise.all(Array.from({ length: 5 }, (_, i) => pings.complete(ping.id, `host:${i}`)));
+    expect(outcomes.filter((o) => o === 'completed')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'already-completed')).toHaveLength(4);
+    const stored = await pings.findById(ping.id);
+    expect(stored?.completedAt).toBeInstanceOf(Date);
+    expect(await pings.complete('3f1c2b9e-8d2a-4c4e-9a57-0c7d0b6d1e2f', 'host:1')).toBe('missing');
+  });
+});

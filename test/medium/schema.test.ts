@@ -1,0 +1,42 @@
+import { DataSource } from 'typeorm';
+import { createDataSource, runMigrations } from '@guichet/persistence';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+/** Entities and migrations must describe the same schema; CI fails when they drift. */
+describe('database schema', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ empty: true });
+    dataSource = createDataSource({ url: db.url, poolSize: 1 });
+  });
+  afterAll(async () => {
+    if (dataSource?.isInitialized) await dataSource.destroy();
+    await db?.drop();
+  });
+
+  it('applies every migration on an empty database', async () => {
+    const applied = await runMigrations(db.url);
+    expect(applied).toEqual(['CreateOrganisation1763800000000', 'CreateSystemPing1763800000001']);
+    expect(await runMigrations(db.url)).toEqual([]);
+  });
+
+  it('matches the entities exactly (no pending schema change)', async () => {
+    await runMigrations(db.url);
+    await dataSource.initialize();
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    // If this fails, generate a migration: the queries below are what it must contain.
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('reverts every migration down to an empty schema', async () => {
+    if (!dataSource.isInitialized) await dataSource.initialize();
+    for (let i = 0; i < dataSource.migrations.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
+    const tables = await dataSource.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'`,
+    );
+    expect(tables).toEqual([]);
+    expect(await runMigrations(db.url)).toHaveLength(dataSource.migrations.length);
+  });
+});
