@@ -1,8 +1,9 @@
 /**
- * Four tiers, run in this order by `npm test` so the fast ones fail first:
+ * Five tiers, run in this order by `npm test` so the fast ones fail first:
  * unit (one class, no IO), medium (a library on a real PostgreSQL / Redis),
- * e2e (the API over HTTP with a real worker, in-process), slow (whole
- * processes: `npm start`, a database that goes away).
+ * e2e (the API over HTTP with a real worker, in-process), browser (Debian's
+ * Chromium with axe), slow (whole processes: `npm start`, a database that
+ * goes away).
  */
 const swc = [
   '@swc/jest',
@@ -34,10 +35,12 @@ const withServices = {
 };
 
 module.exports = {
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...withServices, displayName: 'medium', testMatch: ['<rootDir>/test/medium/**/*.test.ts'] },
     { ...withServices, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...withServices, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
     { ...withServices, displayName: 'slow', testMatch: ['<rootDir>/test/slow/**/*.test.ts'] },
   ],
 };

@@ -11,7 +11,13 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, publicUrl } from '@guichet/config';
-import { createDataSource, runMigrations, seedDemoOrganisation, startEmbeddedPostgres, type RunningPostgres } from '@guichet/persistence';
+import {
+  createDataSource,
+  runMigrations,
+  seedDemoOrganisation,
+  startEmbeddedPostgres,
+  type RunningPostgres,
+} from '@guichet/persistence';
 import { resolveQueueBackend } from '@guichet/queue';
 
 const startedAt = performance.now();
@@ -96,7 +102,7 @@ async function main(): Promise<void> {
   const demo = await seedDemoOrganisation(dataSource);
   await dataSource.destroy();
 
-  const backend = await resolveQueueBackend(config);
+  const backend = await resolveQueueBackend(config, config.REDIS_PROBE_URL);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,

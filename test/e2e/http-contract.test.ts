@@ -64,7 +64,10 @@ describe('HTTP contract', () => {
         .set('Content-Type', 'application/json')
         .send(JSON.stringify({ filler: 'x'.repeat(100 * 1024) }))
         .expect(413);
-      expect(res.body).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: 'La requête est trop volumineuse (limite : 64 Ko).' });
+      expect(res.body).toEqual({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: 'La requête est trop volumineuse (limite : 64 Ko).',
+      });
     });
 
     it('answers a body that is not JSON with 415', async () => {

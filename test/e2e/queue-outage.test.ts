@@ -45,7 +45,11 @@ describe('queue outage (Redis)', () => {
     expect(Date.now() - started).toBeLessThan(5000);
 
     redis = await startRedisServer(port);
-    await waitUntil('readiness 200 again', 30_000, async () => (await request(stack.url).get('/health/ready')).status === 200);
+    await waitUntil(
+      'readiness 200 again',
+      30_000,
+      async () => (await request(stack.url).get('/health/ready')).status === 200,
+    );
     const created = await request(stack.url).post('/api/v1/system/pings').expect(202);
     await waitUntil('ping completed after recovery', 30_000, async () => {
       const res = await request(stack.url).get(`/api/v1/system/pings/${created.body.id}`);

@@ -26,7 +26,10 @@ describe.each(['postgres', 'redis'] as const)('system.ping on the %s backend', (
 
   it('completes many pings sent at once, each exactly once', async () => {
     const ids = await Promise.all(
-      Array.from({ length: 20 }, async () => (await request(stack.url).post('/api/v1/system/pings').expect(202)).body.id as string),
+      Array.from(
+        { length: 20 },
+        async () => (await request(stack.url).post('/api/v1/system/pings').expect(202)).body.id as string,
+      ),
     );
     await waitUntil('all pings completed', 30_000, async () => {
       const states = await Promise.all(ids.map((id) => request(stack.url).get(`/api/v1/system/pings/${id}`)));

@@ -8,20 +8,25 @@ describe('web app served by the API', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: npm test builds it first');
+    if (!existsSync(join(ROOT, 'dist/web/index.html')))
+      throw new Error('dist/web is missing: npm test builds it first');
     stack = await startStack({ backend: 'postgres', worker: false, env: { WEB_DIST_DIR: join(ROOT, 'dist/web') } });
   });
   afterAll(() => stack?.close());
 
-  it.each(['/', '/demarches/signaler-un-nid-de-poule', '/mes-demarches', '/mes-demarches/123', '/studio', '/instruction'])(
-    'serves the page %s in French',
-    async (path) => {
-      const res = await request(stack.url).get(path).expect(200);
-      expect(res.headers['content-type']).toMatch(/text\/html/);
-      expect(res.text).toContain('<html lang="fr">');
-      expect(res.headers['cache-control']).toBe('no-cache');
-    },
-  );
+  it.each([
+    '/',
+    '/demarches/signaler-un-nid-de-poule',
+    '/mes-demarches',
+    '/mes-demarches/123',
+    '/studio',
+    '/instruction',
+  ])('serves the page %s in French', async (path) => {
+    const res = await request(stack.url).get(path).expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('<html lang="fr">');
+    expect(res.headers['cache-control']).toBe('no-cache');
+  });
 
   it('serves hashed assets with a long cache, all from our own origin', async () => {
     const html = (await request(stack.url).get('/').expect(200)).text;

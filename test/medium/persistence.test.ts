@@ -1,5 +1,11 @@
 import { DataSource } from 'typeorm';
-import { DEMO_ORGANISATION, Organisation, SystemPingRepository, createDataSource, seedDemoOrganisation } from '@guichet/persistence';
+import {
+  DEMO_ORGANISATION,
+  Organisation,
+  SystemPingRepository,
+  createDataSource,
+  seedDemoOrganisation,
+} from '@guichet/persistence';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 describe('persistence', () => {

@@ -24,7 +24,10 @@ describe('queue backend resolution', () => {
   });
 
   it('uses a Redis that answers on the default address', async () => {
-    await expect(resolveQueueBackend({}, testRedisUrl())).resolves.toMatchObject({ kind: 'redis', redisUrl: testRedisUrl() });
+    await expect(resolveQueueBackend({}, testRedisUrl())).resolves.toMatchObject({
+      kind: 'redis',
+      redisUrl: testRedisUrl(),
+    });
   });
 
   it('obeys REDIS_URL and QUEUE_BACKEND without probing', async () => {

@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMigrations } from '@guichet/persistence';
 import { testRedisUrl } from '../support/database';
-import { DIST, GiveUp, collectOutput, freePort, startEmbeddedServer, stopProcess, waitUntil, type EmbeddedServer } from '../support/processes';
+import {
+  DIST,
+  GiveUp,
+  collectOutput,
+  freePort,
+  startEmbeddedServer,
+  stopProcess,
+  waitUntil,
+  type EmbeddedServer,
+} from '../support/processes';
 
 /**
  * The database goes away under a running API process and comes back: the
@@ -75,7 +84,11 @@ describe('database outage', () => {
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
 
     postgres = await startEmbeddedServer(dataDir, pgPort);
-    await waitUntil('readiness 200 again', 30_000, async () => (await fetch(`${base}/health/ready`)).status === 200 || undefined);
+    await waitUntil(
+      'readiness 200 again',
+      30_000,
+      async () => (await fetch(`${base}/health/ready`)).status === 200 || undefined,
+    );
     const created = await fetch(`${base}/api/v1/system/pings`, { method: 'POST' });
     expect(created.status).toBe(202);
     expect(api.exitCode).toBeNull();

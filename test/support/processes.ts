@@ -31,7 +31,11 @@ export function isAlive(pid: number | undefined): boolean {
 /** Thrown from a waitUntil probe to stop waiting at once (the process died, say). */
 export class GiveUp extends Error {}
 
-export async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined> | T | undefined,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -76,14 +80,25 @@ export interface EmbeddedServer {
 }
 
 /** Starts the embedded PostgreSQL in its own process (see scripts/embedded-postgres.ts). */
-export async function startEmbeddedServer(dataDir: string, port: number, database = 'guichet'): Promise<EmbeddedServer> {
-  const child = spawn(process.execPath, [join(DIST, 'scripts', 'embedded-postgres.js'), dataDir, String(port), database], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+export async function startEmbeddedServer(
+  dataDir: string,
+  port: number,
+  database = 'guichet',
+): Promise<EmbeddedServer> {
+  const child = spawn(
+    process.execPath,
+    [join(DIST, 'scripts', 'embedded-postgres.js'), dataDir, String(port), database],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const output = collectOutput(child);
   const line = await waitUntil('embedded PostgreSQL', 90_000, () => {
     if (child.exitCode !== null) throw new GiveUp(`embedded PostgreSQL exited: ${output.text()}`);
-    return output.text().split('\n').find((l) => l.startsWith('{"url"'));
+    return output
+      .text()
+      .split('\n')
+      .find((l) => l.startsWith('{"url"'));
   });
   const { url, pid } = JSON.parse(line) as { url: string; pid: number };
   return { url, pid, process: child, stop: () => stopProcess(child, 'SIGTERM', 30_000) };
@@ -97,9 +112,13 @@ export interface RedisServer {
 
 /** Starts a private redis-server (never the machine's shared one) for tests that stop it. */
 export async function startRedisServer(port: number): Promise<RedisServer> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output = collectOutput(child);
   child.on('error', () => undefined);
   await waitUntil('redis-server', 15_000, () => {

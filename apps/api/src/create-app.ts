@@ -20,7 +20,11 @@ import { webAppHandlers } from './web/web-app';
 function validationErrors(errors: ValidationError[], path: string[] = []): ErrorItem[] {
   return errors.flatMap((e) => {
     const here = [...path, e.property];
-    const own = Object.entries(e.constraints ?? {}).map(([code, message]) => ({ pointer: toJsonPointer(here), code, message }));
+    const own = Object.entries(e.constraints ?? {}).map(([code, message]) => ({
+      pointer: toJsonPointer(here),
+      code,
+      message,
+    }));
     return [...own, ...validationErrors(e.children ?? [], here)];
   });
 }
@@ -57,7 +61,9 @@ export async function createApiApp(
   for (const handler of web.handlers) app.use(handler);
   app.use(requireJsonBody);
   app.use(express.json({ limit: `${config.BODY_LIMIT_KB}kb`, type: ['application/json', 'application/*+json'] }));
-  app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => next(fromBodyParserError(error) ?? error));
+  app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) =>
+    next(fromBodyParserError(error) ?? error),
+  );
 
   const pino = await app.resolve(PinoLogger);
   app.useGlobalFilters(new HttpExceptionFilter(pino.logger));
@@ -78,6 +84,9 @@ export async function createApiApp(
       .setVersion('1')
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/docs-json',
+    yamlDocumentUrl: 'api/docs-yaml',
+  });
   return app;
 }

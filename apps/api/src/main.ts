@@ -6,12 +6,13 @@ import { watchParent } from '@guichet/observability';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { requireDatabaseUrl: true });
-  const backend = await resolveQueueBackend(config);
+  const backend = await resolveQueueBackend(config, config.REDIS_PROBE_URL);
   const app = await createApiApp(config, backend);
   await app.listen(config.PORT, config.HOST);
   watchParent(() => app.close());
   process.stdout.write(
-    JSON.stringify({ level: 'info', service: 'api', msg: 'listening', url: publicUrl(config), queue: backend.kind }) + '\n',
+    JSON.stringify({ level: 'info', service: 'api', msg: 'listening', url: publicUrl(config), queue: backend.kind }) +
+      '\n',
   );
 }
 

@@ -6,7 +6,7 @@ import { createWorkerApp } from './create-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { requireDatabaseUrl: true });
-  const backend = await resolveQueueBackend(config);
+  const backend = await resolveQueueBackend(config, config.REDIS_PROBE_URL);
   const app = await createWorkerApp(config, backend);
   watchParent(() => app.close());
 }

@@ -15,7 +15,13 @@ export class WorkerHost implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     const worker = this.queue.startWorker(QueueName.System, { 'system.ping': (job) => this.ping.handle(job) });
     worker.on('failed', (job, error) => {
-      this.logger.warn({ queue: QueueName.System, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message });
+      this.logger.warn({
+        queue: QueueName.System,
+        job: job?.name,
+        jobId: job?.id,
+        attempts: job?.attemptsMade,
+        err: error.message,
+      });
     });
     worker.on('error', (error) => this.logger.error({ queue: QueueName.System, err: error.message }));
     this.logger.log({ msg: 'worker started', queues: [QueueName.System], backend: this.queue.kind });

@@ -16,7 +16,11 @@ export class WorkerModule {
       imports: [
         LoggerModule.forRoot({ pinoHttp: loggerOptions({ level: config.LOG_LEVEL, service: 'worker' }) }),
         TypeOrmModule.forRoot({
-          ...dataSourceOptions({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'guichet-worker' }),
+          ...dataSourceOptions({
+            url: config.DATABASE_URL!,
+            poolSize: config.DATABASE_POOL_SIZE,
+            applicationName: 'guichet-worker',
+          }),
           retryAttempts: 5,
           retryDelay: 2000,
         }),

@@ -18,13 +18,16 @@ const url = (protocols: readonly string[]) =>
   z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `doit être une URL ${protocols.map((p) => p.replace(':', '://…')).join(' ou ')}`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `doit être une URL ${protocols.map((p) => p.replace(':', '://…')).join(' ou ')}`,
+    );
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -38,6 +41,7 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('./var'),
   EMBEDDED_PG_PORT: port(54329),
   REDIS_URL: z.preprocess(emptyToUndefined, url(['redis:', 'rediss:']).optional()),
+  REDIS_PROBE_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   QUEUE_BACKEND: z.preprocess(emptyToUndefined, z.enum(['redis', 'postgres']).optional()),
   QUEUE_PREFIX: z
     .string()
@@ -78,7 +82,8 @@ export function loadConfig(
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? '?');
     const received = input[name];
-    const shown = received === undefined ? 'absente' : SECRET_VARIABLES.has(name) ? 'valeur masquée' : `« ${received} »`;
+    const shown =
+      received === undefined ? 'absente' : SECRET_VARIABLES.has(name) ? 'valeur masquée' : `« ${received} »`;
     throw new ConfigError(`Configuration invalide : ${name} ${issue.message} (${shown}).`);
   }
   if (options.requireDatabaseUrl && !parsed.data.DATABASE_URL) {

@@ -27,7 +27,17 @@ describe('logger redaction', () => {
       'hello',
     );
     const line = lines.join('');
-    for (const secret of ['s3cret', 'sid=abc', 'tok"', 'marie.dupont', 'Marie', 'Dupont', '1980-02-29', '180022A00100123', 'jean@']) {
+    for (const secret of [
+      's3cret',
+      'sid=abc',
+      'tok"',
+      'marie.dupont',
+      'Marie',
+      'Dupont',
+      '1980-02-29',
+      '180022A00100123',
+      'jean@',
+    ]) {
       expect(line).not.toContain(secret);
     }
     // What is useful for an operator stays.

@@ -66,12 +66,20 @@ export class QueueConnection {
     let queue = this.queues.get(name);
     if (queue) return queue;
     if (this.settings.kind === 'postgres') {
-      queue = new Queue(name, { connection: this.postgresConnection(4) }, createPostgresBackend as BackendFactory) as Queue;
+      queue = new Queue(
+        name,
+        { connection: this.postgresConnection(4) },
+        createPostgresBackend as BackendFactory,
+      ) as Queue;
     } else {
       // Producers fail fast when Redis is down (no offline queue), so a request
       // never hangs waiting for it; callers decide what failing means.
       this.producerClient ??= this.own(
-        new Redis(this.settings.redisUrl!, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 }),
+        new Redis(this.settings.redisUrl!, {
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          connectTimeout: 2000,
+        }),
       );
       queue = new Queue(name, { connection: this.producerClient, prefix: this.prefix });
     }

@@ -25,7 +25,9 @@ describe('toErrorResponse', () => {
     const tooLarge = toErrorResponse({ type: 'entity.too.large', limit: 1024 * 1024 }, 'fr', 'x');
     expect(tooLarge).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
     expect(tooLarge.body.message).toContain('1 Mo');
-    expect(toErrorResponse({ type: 'entity.too.large', limit: 100 * 1024 }, 'en', 'x').body.message).toContain('100 Ko');
+    expect(toErrorResponse({ type: 'entity.too.large', limit: 100 * 1024 }, 'en', 'x').body.message).toContain(
+      '100 Ko',
+    );
     expect(toErrorResponse({ type: 'charset.unsupported' }, 'en', 'x')).toMatchObject({
       status: 415,
       body: { code: 'UNSUPPORTED_MEDIA_TYPE' },
@@ -33,12 +35,18 @@ describe('toErrorResponse', () => {
   });
 
   it('maps Nest HTTP exceptions to registry codes', () => {
-    expect(toErrorResponse(new NotFoundException(), 'fr', 'x')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    expect(toErrorResponse(new NotFoundException(), 'fr', 'x')).toMatchObject({
+      status: 404,
+      body: { code: 'NOT_FOUND' },
+    });
     expect(toErrorResponse(new BadRequestException('Validation failed (uuid is expected)'), 'fr', 'x').body).toEqual({
       code: 'INVALID_REQUEST',
       message: expect.stringMatching(/^La requête est invalide/),
     });
-    expect(toErrorResponse(new HttpException('teapot', 418), 'fr', 'x')).toMatchObject({ status: 418, body: { code: 'INVALID_REQUEST' } });
+    expect(toErrorResponse(new HttpException('teapot', 418), 'fr', 'x')).toMatchObject({
+      status: 418,
+      body: { code: 'INVALID_REQUEST' },
+    });
     expect(toErrorResponse(new ServiceUnavailableException(), 'fr', 'x')).toMatchObject({ status: 503 });
   });
 

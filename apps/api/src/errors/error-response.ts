@@ -53,7 +53,8 @@ export function fromBodyParserError(exception: unknown): AppError | undefined {
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
 // PostgreSQL SQLSTATEs meaning "the server is not there right now": class 08, shutdown, starting up, full.
 const PG_UNAVAILABLE = /^(08...|57P01|57P02|57P03|53300)$/;
-const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
+const CONNECTION_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
 
 /** True when the error means the database could not be reached, not that the request was wrong. */
 export function isDatabaseUnavailable(exception: unknown): boolean {
@@ -97,7 +98,10 @@ export function toErrorResponse(exception: unknown, locale: Locale, errorId: str
       return { status, body: plain(code, locale, { limit: '?' }) };
     }
     if (status === 503) {
-      return { status, body: plain('SERVICE_UNAVAILABLE', locale, { dependencies: locale === 'fr' ? 'dépendance' : 'dependency' }) };
+      return {
+        status,
+        body: plain('SERVICE_UNAVAILABLE', locale, { dependencies: locale === 'fr' ? 'dépendance' : 'dependency' }),
+      };
     }
   }
 

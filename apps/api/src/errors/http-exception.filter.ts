@@ -22,7 +22,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof AppError && status >= 500) {
       // Expected (a dependency is down): one line, no stack.
       const cause = exception.cause instanceof Error ? exception.cause.message : undefined;
-      this.logger.warn({ code: exception.code, cause, errorId, method: req.method, route: req.route?.path }, 'request failed');
+      this.logger.warn(
+        { code: exception.code, cause, errorId, method: req.method, route: req.route?.path },
+        'request failed',
+      );
     } else if (status >= 500) {
       // The stack goes to the log, never to the client.
       this.logger.error({ err: exception, errorId, method: req.method, route: req.route?.path }, 'unhandled error');

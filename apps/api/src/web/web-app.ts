@@ -38,7 +38,8 @@ export function webAppHandlers(webDistDir: string): { handlers: RequestHandler[]
     built: true,
     handlers: [
       (req, res, next) => (req.path.startsWith('/assets/') ? assets(req, res, next) : next()),
-      (req, res, next) => (/^\/[\w.-]+\.(ico|svg|png|webmanifest|txt)$/.test(req.path) ? publicFiles(req, res, next) : next()),
+      (req, res, next) =>
+        /^\/[\w.-]+\.(ico|svg|png|webmanifest|txt)$/.test(req.path) ? publicFiles(req, res, next) : next(),
       pages,
     ],
   };

@@ -1,0 +1,98 @@
+// @ts-check
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Module boundaries (see shared/STYLE.md): a library is imported only through
+ * its index (`@guichet/<name>`), dependencies point down the list below and
+ * never back up, the web app imports only the browser-safe shared library,
+ * and there are no cycles.
+ */
+const LAYERS = ['shared', 'config', 'observability', 'persistence', 'queue'];
+
+const deepImports = {
+  group: ['@guichet/*/*', '**/libs/*/src/*', '**/libs/*/src/*/**'],
+  message: 'Import a library through its index: @guichet/<name>.',
+};
+
+/** For a library at `index` in LAYERS, forbid importing any library above it. */
+function layerRule(name) {
+  const above = LAYERS.slice(LAYERS.indexOf(name)).map((n) => `@guichet/${n}`);
+  return {
+    files: [`libs/${name}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            deepImports,
+            {
+              group: above.filter((n) => n !== `@guichet/${name}`),
+              message: `libs/${name} sits below these libraries: dependencies point down (${LAYERS.join(' < ')}).`,
+            },
+            { group: ['@nestjs/*', '**/apps/**'], message: 'Libraries do not depend on apps or on Nest.' },
+          ].filter((p) => p.group.length > 0),
+        },
+      ],
+    },
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'var/**', 'node_modules/**', 'coverage/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['tsconfig.json', 'apps/web/tsconfig.json', 'test/browser/tsconfig.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-self-import': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+      'no-restricted-imports': ['error', { patterns: [deepImports] }],
+    },
+  },
+  ...LAYERS.map(layerRule),
+  {
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            deepImports,
+            {
+              group: ['@guichet/*', '!@guichet/shared', '@nestjs/*', 'typeorm', 'bullmq', 'pg', 'ioredis', 'node:*'],
+              message: 'The web app imports only @guichet/shared (browser-safe).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Jest's globalSetup does not go through moduleNameMapper: it imports sources by path.
+    files: ['test/support/global-setup.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['**/*.{js,cjs}'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  prettier,
+);
