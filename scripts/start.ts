@@ -7,8 +7,8 @@
  */
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { createWriteStream, unlinkSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, publicUrl } from '@guichet/config';
 import {
@@ -53,11 +53,48 @@ function shutdown(exitCode: number): Promise<void> {
       ),
     );
     await embedded?.stop().catch((error: unknown) => say(`arrêt de la base embarquée : ${String(error)}`));
+    releaseDataDir();
     say('arrêté.');
     process.exit(exitCode);
   })();
   return shuttingDown;
 }
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One launcher per data directory: a second `npm start` on the same data
+ * would otherwise take the first one's database away from under it.
+ */
+async function claimDataDir(dataDir: string): Promise<void> {
+  const lock = join(dataDir, 'guichet.pid');
+  const holder = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+  if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+    throw new StartError(
+      `Guichet tourne déjà sur ${dataDir} (pid ${holder}) : arrêtez-le (Ctrl-C) ou choisissez un autre DATA_DIR.`,
+    );
+  }
+  await writeFile(lock, `${process.pid}\n`);
+  releaseDataDir = () => {
+    try {
+      unlinkSync(lock);
+    } catch {
+      // already gone
+    }
+  };
+}
+
+let releaseDataDir = () => undefined as void;
+
+/** A start-up refusal whose message says everything: no shutdown chatter after it. */
+class StartError extends Error {}
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -78,6 +115,7 @@ async function main(): Promise<void> {
 
   if (!databaseUrl) {
     await mkdir(dataDir, { recursive: true });
+    await claimDataDir(dataDir);
     const pgLog = createWriteStream(join(dataDir, 'postgres.log'), { flags: 'a' });
     const before = new Set(['SIGINT', 'SIGTERM', 'SIGHUP'].flatMap((s) => process.listeners(s as NodeJS.Signals)));
     embedded = await startEmbeddedPostgres({
@@ -154,7 +192,7 @@ async function main(): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof StartError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }

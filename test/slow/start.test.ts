@@ -112,6 +112,17 @@ describe('npm start from a fresh clone', () => {
       expect(await ready.json()).toMatchObject({ checks: { queue: { backend: 'redis', status: 'up' } } });
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(await page.text()).toContain('<html lang="fr">');
+
+      // A second launcher on the same data refuses, and leaves the first one's database alone.
+      const second = spawn(process.execPath, [join(DIST, 'scripts', 'start.js')], {
+        env: { ...env, PORT: String(await freePort()) },
+        cwd: ROOT,
+      });
+      const secondOutput = collectOutput(second);
+      await waitUntil('second launcher exits', 20_000, () => second.exitCode !== null || undefined);
+      expect(second.exitCode).toBe(1);
+      expect(secondOutput.text()).toMatch(/Guichet tourne déjà sur .* \(pid \d+\)/);
+      expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
     } finally {
       await stopProcess(run.child, 'SIGINT', 30_000);
     }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, publicUrl } from '@guichet/config';
 import { resolveQueueBackend } from '@guichet/queue';
 import { createApiApp } from './create-app';
-import { watchParent } from '@guichet/observability';
+import { boundShutdown, watchParent } from '@guichet/observability';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { requireDatabaseUrl: true });
@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   const app = await createApiApp(config, backend);
   await app.listen(config.PORT, config.HOST);
   watchParent(() => app.close());
+  boundShutdown();
   process.stdout.write(
     JSON.stringify({ level: 'info', service: 'api', msg: 'listening', url: publicUrl(config), queue: backend.kind }) +
       '\n',

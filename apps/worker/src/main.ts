@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@guichet/config';
-import { watchParent } from '@guichet/observability';
+import { boundShutdown, watchParent } from '@guichet/observability';
 import { resolveQueueBackend } from '@guichet/queue';
 import { createWorkerApp } from './create-worker';
 
@@ -9,6 +9,7 @@ async function main(): Promise<void> {
   const backend = await resolveQueueBackend(config, config.REDIS_PROBE_URL);
   const app = await createWorkerApp(config, backend);
   watchParent(() => app.close());
+  boundShutdown();
 }
 
 main().catch((error: unknown) => {
