@@ -14,6 +14,11 @@ describe('queue backend resolution', () => {
     expect(await redisAnswers(closedUrl)).toBe(false);
   });
 
+  it('is not fooled by another server on the port', async () => {
+    const postgres = new URL(process.env.GUICHET_TEST_ADMIN_URL!);
+    expect(await redisAnswers(`redis://${postgres.hostname}:${postgres.port || 5432}`)).toBe(false);
+  });
+
   it('falls back to PostgreSQL when nothing answers, within a second', async () => {
     const started = Date.now();
     const backend = await resolveQueueBackend({}, closedUrl);
