@@ -8,9 +8,10 @@
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createWriteStream, unlinkSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, publicUrl } from '@guichet/config';
+import { livePidFrom } from '@guichet/observability';
 import {
   createDataSource,
   runMigrations,
@@ -60,23 +61,14 @@ function shutdown(exitCode: number): Promise<void> {
   return shuttingDown;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * One launcher per data directory: a second `npm start` on the same data
  * would otherwise take the first one's database away from under it.
  */
 async function claimDataDir(dataDir: string): Promise<void> {
   const lock = join(dataDir, 'guichet.pid');
-  const holder = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-  if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+  const holder = await livePidFrom(lock);
+  if (holder && holder !== process.pid) {
     throw new StartError(
       `Guichet tourne déjà sur ${dataDir} (pid ${holder}) : arrêtez-le (Ctrl-C) ou choisissez un autre DATA_DIR.`,
     );

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testRedisUrl } from '../support/database';
-import { DIST, GiveUp, ROOT, collectOutput, freePort, isAlive, stopProcess, waitUntil } from '../support/processes';
+import { isProcessAlive as isAlive } from '@guichet/observability';
+import { DIST, GiveUp, ROOT, collectOutput, freePort, stopProcess, waitUntil } from '../support/processes';
 
 /**
  * `npm start` as a newcomer runs it: no DATABASE_URL, no REDIS_URL. For the

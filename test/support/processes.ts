@@ -18,16 +18,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function isAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Thrown from a waitUntil probe to stop waiting at once (the process died, say). */
 export class GiveUp extends Error {}
 

@@ -29,15 +29,15 @@ function validationErrors(errors: ValidationError[], path: string[] = []): Error
   });
 }
 
-/**
- * Builds the API exactly as production runs it; `main.ts` and the end-to-end
- * tests both call this, so tests exercise the real middleware stack.
- */
 export interface ApiAppOptions {
   /** Where logs go (stdout by default); tests read them to prove redaction. */
   logStream?: DestinationStream;
 }
 
+/**
+ * Builds the API exactly as production runs it; `main.ts` and the end-to-end
+ * tests both call this, so tests exercise the real middleware stack.
+ */
 export async function createApiApp(
   config: Config,
   backend: ResolvedQueueBackend,

@@ -1,2 +1,3 @@
 export * from './logger';
 export * from './watch-parent';
+export * from './pids';
