@@ -85,11 +85,6 @@ export default tseslint.config(
     },
   },
   {
-    // Jest's globalSetup does not go through moduleNameMapper: it imports sources by path.
-    files: ['test/support/global-setup.ts'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
-  {
     files: ['**/*.{js,cjs}'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

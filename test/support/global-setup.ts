@@ -1,9 +1,10 @@
+import './aliases';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { runMigrations } from '../../libs/persistence/src';
-import { DEFAULT_REDIS_URL, redisAnswers } from '../../libs/queue/src';
+import { runMigrations } from '@guichet/persistence';
+import { DEFAULT_REDIS_URL, redisAnswers } from '@guichet/queue';
 import { freePort, startEmbeddedServer, startRedisServer, type EmbeddedServer, type RedisServer } from './processes';
 import { databaseUrl } from './urls';
 
