@@ -1,0 +1,69 @@
+import Ajv2020, { type Options } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { RE2JS } from 're2js';
+import { CUSTOM_FORMATS } from '@guichet/shared';
+
+/** Standard formats a form may use (ajv-formats), besides our French ones. `regex` is not one: it would compile citizens' input. */
+export const STANDARD_FORMATS = [
+  'date',
+  'time',
+  'date-time',
+  'email',
+  'uri',
+  'uuid',
+  'hostname',
+  'ipv4',
+  'ipv6',
+] as const;
+export const ALLOWED_FORMATS: ReadonlySet<string> = new Set([...STANDARD_FORMATS, ...Object.keys(CUSTOM_FORMATS)]);
+
+/** Our `x-` keywords: annotations and checks other JSON Schema tools ignore. */
+export const EXTENSION_KEYWORDS = ['x-file', 'x-hint'] as const;
+
+/**
+ * Patterns run under RE2 semantics on the server: matching time is linear in
+ * the input whatever the pattern, so no schema can stall a worker.
+ */
+const re2Engine = Object.assign(
+  (pattern: string, flags: string) => {
+    const re = RE2JS.compile(pattern, flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0);
+    return { test: (s: string) => re.matcher(s).find() };
+  },
+  { code: 're2js' },
+);
+
+export function createAjv(options: Options = {}): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    validateFormats: true,
+    code: { regExp: re2Engine, optimize: 1 },
+    ...options,
+  });
+  addFormats(ajv, [...STANDARD_FORMATS]);
+  for (const [name, validate] of Object.entries(CUSTOM_FORMATS)) ajv.addFormat(name, { type: 'string', validate });
+  ajv.addKeyword({
+    keyword: 'x-file',
+    type: 'string',
+    // The stored value is an attachment id; type and size are checked when the file is uploaded.
+    metaSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        accept: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 20,
+          items: { type: 'string', pattern: '^[a-z]+/([a-z0-9.+-]+|\\*)$' },
+        },
+        maxBytes: { type: 'integer', minimum: 1, maximum: 100 * 1024 * 1024 },
+      },
+    },
+    validate: (_config: unknown, value: unknown) => typeof value === 'string' && /^[0-9a-f-]{36}$/.test(value),
+    errors: false,
+  });
+  ajv.addKeyword({ keyword: 'x-hint', metaSchema: { type: 'string', maxLength: 1000 } });
+  return ajv;
+}

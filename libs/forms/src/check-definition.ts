@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import {
+  IDENTITY_CLAIMS,
+  checkExpr,
+  fieldPointers,
+  toJsonPointer,
+  type ErrorItem,
+  type Locale,
+  type ServiceDefinition,
+} from '@guichet/shared';
+import { createAjv } from './ajv';
+import { DEFINITION_SCHEMA } from './definition-schema';
+import { toErrorItems } from './messages';
+import { POLICY_LIMITS, checkSchemaPolicy } from './policy';
+
+const structureAjv = createAjv({ strict: false });
+const validateStructure = structureAjv.compile(DEFINITION_SCHEMA);
+const CLAIMS: ReadonlySet<string> = new Set(IDENTITY_CLAIMS);
+
+export type DefinitionCheck = { ok: true; definition: ServiceDefinition } | { ok: false; errors: ErrorItem[] };
+
+function err(path: ReadonlyArray<string | number>, code: string, message: string): ErrorItem {
+  return { pointer: toJsonPointer(path), code, message };
+}
+
+/**
+ * Everything that must hold before a definition is saved, imported or
+ * published, each problem located by a JSON pointer into the definition:
+ * size, structure, the safe schema policy, the schema compiling under ajv's
+ * strict mode, pages covering every field once, rules and prefill naming
+ * fields that exist. Never throws on any JSON input.
+ */
+export function checkDefinition(input: unknown, locale: Locale = 'fr'): DefinitionCheck {
+  const size = Buffer.byteLength(JSON.stringify(input) ?? '');
+  if (size > POLICY_LIMITS.definitionBytes) {
+    return {
+      ok: false,
+      errors: [
+        err(
+          [],
+          'definition_too_large',
+          `Définition trop volumineuse (${Math.round(size / 1024)} Ko ; 512 Ko au plus).`,
+        ),
+      ],
+    };
+  }
+  if (!validateStructure(input)) return { ok: false, errors: toErrorItems(validateStructure.errors ?? [], locale) };
+  const definition = input as unknown as ServiceDefinition;
+
+  const policy = checkSchemaPolicy(definition.schema);
+  if (policy.length) return { ok: false, errors: policy };
+
+  const errors: ErrorItem[] = [];
+  try {
+    createAjv().compile(definition.schema);
+  } catch (error) {
+    errors.push(err(['schema'], 'schema_invalid', `Le schéma ne se compile pas : ${(error as Error).message}`));
+  }
+
+  const topLevel = Object.keys((definition.schema.properties ?? {}) as object);
+  const placed = new Map<string, number>();
+  definition.pages.forEach((page, p) => {
+    if (definition.pages.findIndex((other) => other.id === page.id) !== p)
+      errors.push(err(['pages', p, 'id'], 'duplicate_page', `Deux étapes portent l’identifiant « ${page.id} ».`));
+    page.fields.forEach((field, f) => {
+      if (!topLevel.includes(field))
+        errors.push(
+          err(['pages', p, 'fields', f], 'unknown_field', `Le champ « ${field} » n’existe pas dans le schéma.`),
+        );
+      else if (placed.has(field))
+        errors.push(
+          err(
+            ['pages', p, 'fields', f],
+            'field_on_two_pages',
+            `Le champ « ${field} » est déjà sur l’étape ${placed.get(field)! + 1}.`,
+          ),
+        );
+      else placed.set(field, p);
+    });
+  });
+  for (const field of topLevel) {
+    if (!placed.has(field))
+      errors.push(
+        err(['schema', 'properties', field], 'field_without_page', `Le champ « ${field} » n’est sur aucune étape.`),
+      );
+  }
+
+  const fields = fieldPointers(definition.schema);
+  const pageIds = new Set(definition.pages.map((p) => p.id));
+  (definition.rules?.visibility ?? []).forEach((rule, r) => {
+    const path = ['rules', 'visibility', r];
+    if (rule.target.startsWith('page:')) {
+      if (!pageIds.has(rule.target.slice(5)))
+        errors.push(err([...path, 'target'], 'unknown_page', `L’étape « ${rule.target.slice(5)} » n’existe pas.`));
+    } else if (!fields.has(rule.target)) {
+      errors.push(
+        err([...path, 'target'], 'unknown_field', `Le champ « ${rule.target} » n’existe pas dans le schéma.`),
+      );
+    } else if (rule.target.endsWith('/*')) {
+      errors.push(
+        err(
+          [...path, 'target'],
+          'rule_target',
+          'On masque un champ d’un bloc répétable, pas un bloc entier : visez « …/*/champ ».',
+        ),
+      );
+    }
+    errors.push(...checkExpr(rule.when, [...path, 'when'], { fields, claims: CLAIMS }));
+  });
+  (definition.rules?.eligibility ?? []).forEach((rule, r) => {
+    errors.push(...checkExpr(rule.blockWhen, ['rules', 'eligibility', r, 'blockWhen'], { fields, claims: CLAIMS }));
+  });
+  (definition.settings.prefill ?? []).forEach((mapping, m) => {
+    if (!fields.has(mapping.pointer) || mapping.pointer.includes('*')) {
+      errors.push(
+        err(
+          ['settings', 'prefill', m, 'pointer'],
+          'unknown_field',
+          `Le champ « ${mapping.pointer} » n’existe pas (ou est dans un bloc répétable).`,
+        ),
+      );
+    }
+  });
+
+  return errors.length ? { ok: false, errors } : { ok: true, definition };
+}
+
+/** Canonical JSON (keys sorted) hashed: the same definition always has the same hash. */
+export function definitionHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

@@ -1,0 +1,115 @@
+import { canteenDefinition, validCanteenData } from './__fixtures__/canteen';
+import { ValidatorCache, FormValidator } from './validator';
+
+describe('FormValidator', () => {
+  const validator = new FormValidator(canteenDefinition());
+
+  it('accepts a complete, eligible submission', () => {
+    expect(validator.validate(validCanteenData(), { mode: 'submit' })).toEqual({
+      valid: true,
+      errors: [],
+      data: validCanteenData(),
+    });
+  });
+
+  it('lists every problem with a pointer and a French message', () => {
+    const data = validCanteenData();
+    (data.parent as Record<string, unknown>).email = 'pas-une-adresse';
+    (data.parent as Record<string, unknown>).postalCode = '96000';
+    (data.children as Array<Record<string, unknown>>).push({ school: 'autre', eatsPork: 'oui' });
+    const { valid, errors } = validator.validate(data, { mode: 'submit' });
+    expect(valid).toBe(false);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        {
+          pointer: '/parent/email',
+          code: 'format',
+          message: 'Saisissez une adresse électronique valide (exemple : nom@exemple.fr).',
+        },
+        expect.objectContaining({ pointer: '/parent/postalCode', code: 'format' }),
+        { pointer: '/children/1/firstName', code: 'required', message: 'Ce champ est obligatoire.' },
+        { pointer: '/children/1/school', code: 'enum', message: 'Choisissez une des réponses proposées.' },
+        { pointer: '/children/1/eatsPork', code: 'type', message: 'Valeur attendue : oui ou non.' },
+      ]),
+    );
+  });
+
+  it('lets a draft be incomplete but not wrong', () => {
+    const draft = { parent: { email: 'pas-une-adresse' } };
+    const { errors } = validator.validate(draft, { mode: 'draft' });
+    expect(errors).toEqual([expect.objectContaining({ pointer: '/parent/email', code: 'format' })]);
+    expect(validator.validate({}, { mode: 'draft' }).valid).toBe(true);
+    expect(validator.validate({}, { mode: 'submit' }).valid).toBe(false);
+  });
+
+  it('drops hidden values before storing and never requires a hidden field', () => {
+    const data = { ...validCanteenData(), allergyDetails: 'arachide', certificate: 'not-stored' };
+    const outcome = validator.validate(data, { mode: 'submit' });
+    expect(outcome.valid).toBe(true);
+    expect(outcome.data).not.toHaveProperty('allergyDetails');
+    expect(outcome.data).not.toHaveProperty('certificate');
+  });
+
+  it('validates the conditional page when it is shown', () => {
+    const data = { ...validCanteenData(), hasAllergy: 'oui', allergyDetails: 'ar', certificate: 'not-an-id' };
+    const { errors } = validator.validate(data, { mode: 'submit' });
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ pointer: '/allergyDetails', code: 'minLength' }),
+        expect.objectContaining({ pointer: '/certificate', code: 'x-file' }),
+      ]),
+    );
+  });
+
+  it('refuses fields the form does not have', () => {
+    const { errors } = validator.validate({ ...validCanteenData(), isAdmin: true }, { mode: 'draft' });
+    expect(errors).toEqual([
+      { pointer: '/isAdmin', code: 'additionalProperties', message: 'Ce champ n’est pas prévu par le formulaire.' },
+    ]);
+  });
+
+  it('blocks an ineligible submission with the designer’s message', () => {
+    const data = validCanteenData();
+    (data.parent as Record<string, unknown>).postalCode = '75001';
+    expect(validator.validate(data, { mode: 'submit' }).errors).toEqual([
+      {
+        pointer: '',
+        code: 'eligibility:hors-commune',
+        message: 'La restauration scolaire est réservée aux familles domiciliées dans la commune.',
+      },
+    ]);
+    expect(validator.validate(data, { mode: 'draft' }).valid).toBe(true);
+  });
+
+  it('speaks English when asked', () => {
+    const { errors } = validator.validate({ parent: {} }, { mode: 'submit', locale: 'en' });
+    expect(errors).toContainEqual({
+      pointer: '/parent/lastName',
+      code: 'required',
+      message: 'This field is required.',
+    });
+  });
+
+  it.each([null, 42, 'text', [], [1, 2]])('answers %j with an error, not an exception', (input) => {
+    const outcome = validator.validate(input, { mode: 'submit' });
+    expect(outcome.valid).toBe(false);
+    expect(outcome.errors[0]).toMatchObject({ pointer: '', code: 'type' });
+  });
+});
+
+describe('ValidatorCache', () => {
+  it('compiles each definition once and evicts the least recently used', () => {
+    const cache = new ValidatorCache(2);
+    const a = canteenDefinition();
+    const b = { ...canteenDefinition(), settings: { signIn: 'none' as const } };
+    const c = { ...canteenDefinition(), settings: { signIn: 'required' as const } };
+    const first = cache.get(a);
+    expect(cache.get(canteenDefinition())).toBe(first);
+    cache.get(b);
+    cache.get(a);
+    cache.get(c);
+    expect(cache.size).toBe(2);
+    expect(cache.get(a)).toBe(first);
+    expect(cache.get(b)).not.toBe(undefined);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * The service definition: one portable JSON document per version of a
+ * démarche. Standard JSON Schema (draft 2020-12) for the data, RJSF's
+ * uiSchema for presentation, and a few Guichet sections (pages, rules,
+ * settings, workflow). Extensions inside the schema are `x-` keywords that
+ * other JSON Schema tools ignore. See docs/definition-format.md.
+ */
+import type { Expr } from './rules';
+
+export const DEFINITION_FORMAT_VERSION = 1;
+
+/** A JSON Schema document or subschema (draft 2020-12). Kept loose on purpose: the policy checks it. */
+export type JsonSchema = { [keyword: string]: unknown } | boolean;
+
+export interface PageDefinition {
+  /** Stable id, URL-safe: `[a-z0-9-]`. */
+  id: string;
+  title: string;
+  description?: string;
+  /** Top-level property keys of the schema shown on this page, in order. */
+  fields: string[];
+}
+
+export interface VisibilityRule {
+  /**
+   * What is shown only when `when` holds: a JSON pointer to a field or group
+   * (`/allergies/certificate`), or a whole page (`page:allergies`).
+   */
+  target: string;
+  when: Expr;
+}
+
+export interface EligibilityRule {
+  id: string;
+  /** Submission is blocked while this condition holds. */
+  blockWhen: Expr;
+  /** Shown to the citizen, in French: why they cannot file and what to do instead. */
+  message: string;
+}
+
+export interface RulesDefinition {
+  visibility?: VisibilityRule[];
+  eligibility?: EligibilityRule[];
+}
+
+/** FranceConnect claims a definition may prefill fields from. */
+export const IDENTITY_CLAIMS = [
+  'given_name',
+  'family_name',
+  'preferred_username',
+  'birthdate',
+  'birthplace',
+  'birthcountry',
+  'gender',
+  'email',
+] as const;
+export type IdentityClaim = (typeof IDENTITY_CLAIMS)[number];
+
+export interface PrefillMapping {
+  claim: IdentityClaim;
+  /** JSON pointer of the field it fills. */
+  pointer: string;
+  /** A locked value cannot be changed by the citizen; the server re-derives it at submit. */
+  locked?: boolean;
+}
+
+export interface ServiceSettings {
+  signIn: 'required' | 'optional' | 'none';
+  prefill?: PrefillMapping[];
+  /** Months submissions are kept after their decision. */
+  retentionMonths?: number;
+  /** ISO 8601 date-time after which no submission is accepted. */
+  closesAt?: string;
+  /** At most this many submissions per signed-in citizen (none: unlimited). */
+  maxSubmissionsPerUser?: number;
+}
+
+export interface ServiceDefinition {
+  formatVersion: typeof DEFINITION_FORMAT_VERSION;
+  /** The data of one submission: an object schema, one property per top-level field or group. */
+  schema: { [keyword: string]: unknown };
+  uiSchema?: { [key: string]: unknown };
+  pages: PageDefinition[];
+  rules?: RulesDefinition;
+  settings: ServiceSettings;
+  /** The processing workflow; the default one when absent (see the workflow issue). */
+  workflow?: { [key: string]: unknown };
+}

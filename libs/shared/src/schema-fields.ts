@@ -1,0 +1,53 @@
+import type { JsonSchema } from './definition';
+import { toJsonPointer } from './json-pointer';
+
+const MAX_FIELDS = 5000;
+
+function resolveLocalRef(root: JsonSchema, ref: string): JsonSchema | undefined {
+  if (!ref.startsWith('#/')) return undefined;
+  let node: unknown = root;
+  for (const segment of ref.slice(2).split('/')) {
+    const key = decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node as JsonSchema;
+}
+
+/**
+ * Every field and group of a schema as a JSON pointer into the submission:
+ * `/applicant`, `/applicant/email`, and `*` for the items of a repeatable
+ * group (`/children/*`, `/children/*\/firstName`). Follows local `$ref`s
+ * (`#/$defs/…`) once per branch, so recursive schemas terminate.
+ */
+export function fieldPointers(schema: JsonSchema): Set<string> {
+  const found = new Set<string>();
+  const walk = (node: JsonSchema | undefined, path: string[], refs: ReadonlySet<string>) => {
+    if (found.size >= MAX_FIELDS || node === undefined || typeof node === 'boolean') return;
+    if (typeof node.$ref === 'string' && !refs.has(node.$ref)) {
+      walk(resolveLocalRef(schema, node.$ref), path, new Set([...refs, node.$ref]));
+    }
+    for (const combinator of ['allOf', 'anyOf', 'oneOf'] as const) {
+      const list = node[combinator];
+      if (Array.isArray(list)) for (const sub of list) walk(sub as JsonSchema, path, refs);
+    }
+    for (const branch of ['then', 'else'] as const) {
+      if (node[branch] && typeof node[branch] === 'object') walk(node[branch] as JsonSchema, path, refs);
+    }
+    const properties = node.properties;
+    if (properties && typeof properties === 'object') {
+      for (const [key, sub] of Object.entries(properties as Record<string, JsonSchema>)) {
+        const here = [...path, key];
+        found.add(toJsonPointer(here));
+        walk(sub, here, refs);
+      }
+    }
+    if (node.items && typeof node.items === 'object') {
+      const here = [...path, '*'];
+      found.add(toJsonPointer(here));
+      walk(node.items as JsonSchema, here, refs);
+    }
+  };
+  walk(schema, [], new Set());
+  return found;
+}

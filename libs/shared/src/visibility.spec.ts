@@ -1,0 +1,68 @@
+import type { ServiceDefinition } from './definition';
+import { fieldPointers } from './schema-fields';
+import { dropHidden, hiddenPointers, visiblePages } from './visibility';
+
+const definition: Pick<ServiceDefinition, 'pages' | 'rules'> = {
+  pages: [
+    { id: 'enfants', title: 'Enfants', fields: ['children', 'hasAllergy'] },
+    { id: 'allergies', title: 'Allergies', fields: ['allergyDetails', 'certificate'] },
+  ],
+  rules: {
+    visibility: [
+      { target: 'page:allergies', when: { eq: [{ field: '/hasAllergy' }, 'oui'] } },
+      { target: '/children/*/diet', when: { eq: [{ field: '/children/*/eatsAtCanteen' }, true] } },
+    ],
+  },
+};
+
+describe('visibility', () => {
+  const data = {
+    hasAllergy: 'non',
+    allergyDetails: 'arachide',
+    certificate: 'att-1',
+    children: [
+      { name: 'Léo', eatsAtCanteen: true, diet: 'sans porc' },
+      { name: 'Inès', eatsAtCanteen: false, diet: 'végétarien' },
+    ],
+  };
+
+  it('hides a page and per-item fields of a repeatable group', () => {
+    expect(hiddenPointers({ definition, data })).toEqual(['/allergyDetails', '/certificate', '/children/1/diet']);
+    expect(visiblePages({ definition, data })).toEqual(['enfants']);
+    expect(visiblePages({ definition, data: { ...data, hasAllergy: 'oui' } })).toEqual(['enfants', 'allergies']);
+  });
+
+  it('drops the values of hidden fields and leaves the rest untouched', () => {
+    expect(dropHidden({ definition, data })).toEqual({
+      hasAllergy: 'non',
+      children: [
+        { name: 'Léo', eatsAtCanteen: true, diet: 'sans porc' },
+        { name: 'Inès', eatsAtCanteen: false },
+      ],
+    });
+    expect(data.allergyDetails).toBe('arachide');
+  });
+});
+
+describe('fieldPointers', () => {
+  it('lists fields, groups, repeatable items and local $refs, and survives recursion', () => {
+    const schema = {
+      type: 'object',
+      $defs: {
+        person: { type: 'object', properties: { name: { type: 'string' }, parent: { $ref: '#/$defs/person' } } },
+      },
+      properties: {
+        applicant: { $ref: '#/$defs/person' },
+        children: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } },
+      },
+    };
+    expect([...fieldPointers(schema)].sort()).toEqual([
+      '/applicant',
+      '/applicant/name',
+      '/applicant/parent',
+      '/children',
+      '/children/*',
+      '/children/*/name',
+    ]);
+  });
+});

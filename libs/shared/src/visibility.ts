@@ -1,0 +1,88 @@
+import type { ServiceDefinition } from './definition';
+import { parseJsonPointer, toJsonPointer } from './json-pointer';
+import { evaluate } from './rules';
+
+export interface VisibilityInput {
+  definition: Pick<ServiceDefinition, 'pages' | 'rules'>;
+  data: unknown;
+  claims?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Expands a target pointer with `*` segments into the concrete pointers that
+ * exist in the data, each with the indexes its `*`s stand for.
+ */
+function expand(data: unknown, pointer: string): Array<{ pointer: string; indexes: number[] }> {
+  let frontier: Array<{ node: unknown; path: Array<string | number>; indexes: number[] }> = [
+    { node: data, path: [], indexes: [] },
+  ];
+  for (const segment of parseJsonPointer(pointer)) {
+    const next: typeof frontier = [];
+    for (const { node, path, indexes } of frontier) {
+      if (segment === '*') {
+        if (Array.isArray(node))
+          node.forEach((item, i) => next.push({ node: item, path: [...path, i], indexes: [...indexes, i] }));
+      } else if (node !== null && typeof node === 'object' && !Array.isArray(node)) {
+        next.push({ node: (node as Record<string, unknown>)[segment], path: [...path, segment], indexes });
+      } else {
+        next.push({ node: undefined, path: [...path, segment], indexes });
+      }
+    }
+    frontier = next;
+  }
+  return frontier.map(({ path, indexes }) => ({ pointer: toJsonPointer(path), indexes }));
+}
+
+/**
+ * The concrete pointers (into this submission) of everything hidden by the
+ * rules: fields, groups, and every field of a hidden page. The same function
+ * decides in the browser what to show and on the server what to drop.
+ */
+export function hiddenPointers({ definition, data, claims }: VisibilityInput): string[] {
+  const hidden = new Set<string>();
+  for (const rule of definition.rules?.visibility ?? []) {
+    if (rule.target.startsWith('page:')) {
+      const page = definition.pages.find((p) => p.id === rule.target.slice(5));
+      if (page && !evaluate(rule.when, { data, claims })) {
+        for (const field of page.fields) hidden.add(toJsonPointer([field]));
+      }
+      continue;
+    }
+    for (const { pointer, indexes } of expand(data, rule.target)) {
+      if (!evaluate(rule.when, { data, claims, indexes })) hidden.add(pointer);
+    }
+  }
+  return [...hidden].sort();
+}
+
+/** Ids of the pages the citizen sees, in order. */
+export function visiblePages({ definition, data, claims }: VisibilityInput): string[] {
+  const hiddenPages = new Set(
+    (definition.rules?.visibility ?? [])
+      .filter((r) => r.target.startsWith('page:') && !evaluate(r.when, { data, claims }))
+      .map((r) => r.target.slice(5)),
+  );
+  return definition.pages.filter((p) => !hiddenPages.has(p.id)).map((p) => p.id);
+}
+
+/** A copy of the data without the values of hidden fields: they are never stored. */
+export function dropHidden(input: VisibilityInput): unknown {
+  const copy = structuredClone(input.data);
+  // Deepest first, so removing an array item does not shift a pointer still to visit.
+  const pointers = hiddenPointers(input).sort((a, b) => b.length - a.length || (a < b ? 1 : -1));
+  for (const pointer of pointers) {
+    const segments = parseJsonPointer(pointer);
+    const last = segments.pop();
+    let parent: unknown = copy;
+    for (const s of segments)
+      parent = parent !== null && typeof parent === 'object' ? (parent as Record<string, unknown>)[s] : undefined;
+    if (last === undefined || parent === null || typeof parent !== 'object') continue;
+    if (Array.isArray(parent)) {
+      // A hidden array item keeps its place (null) so that the other items keep their indexes.
+      if (/^\d+$/.test(last) && Number(last) < parent.length) parent[Number(last)] = null;
+    } else if (Object.prototype.hasOwnProperty.call(parent, last)) {
+      delete (parent as Record<string, unknown>)[last];
+    }
+  }
+  return copy;
+}
