@@ -70,6 +70,19 @@ describe('HTTP contract', () => {
       });
     });
 
+    it('answers JSON nested 30,000 levels deep with 400, not a stack overflow', async () => {
+      const body = '['.repeat(30_000) + ']'.repeat(30_000);
+      const res = await request(stack.url)
+        .post('/api/v1/system/pings')
+        .set('Content-Type', 'application/json')
+        .send(body)
+        .expect(400);
+      expect(res.body).toEqual({
+        code: 'JSON_TOO_DEEP',
+        message: 'Le corps de la requête est trop imbriqué (64 niveaux au plus).',
+      });
+    });
+
     it('answers a body that is not JSON with 415', async () => {
       const res = await request(stack.url)
         .post('/api/v1/system/pings')

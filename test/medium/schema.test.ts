@@ -18,7 +18,11 @@ describe('database schema', () => {
 
   it('applies every migration on an empty database', async () => {
     const applied = await runMigrations(db.url);
-    expect(applied).toEqual(['CreateOrganisation1763800000000', 'CreateSystemPing1763800000001']);
+    expect(applied).toEqual([
+      'CreateOrganisation1763800000000',
+      'CreateSystemPing1763800000001',
+      'CreateServices1763900000000',
+    ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });
 

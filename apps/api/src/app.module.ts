@@ -6,12 +6,17 @@ import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { Config } from '@guichet/config';
 import { loggerOptions, pathOnly } from '@guichet/observability';
+import { ServiceCatalogue } from '@guichet/forms';
+import { ApiTokenService } from '@guichet/identity';
 import { dataSourceOptions } from '@guichet/persistence';
 import { QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
+import { DataSource } from 'typeorm';
+import { ActorGuard } from './auth/actor.guard';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { PingService } from './system/ping.service';
+import { ServicesController } from './services/services.controller';
 import { SystemController } from './system/system.controller';
 import { CONFIG } from './tokens';
 
@@ -59,7 +64,7 @@ export class AppModule {
           retryDelay: 2000,
         }),
       ],
-      controllers: [HealthController, MetricsController, SystemController],
+      controllers: [HealthController, MetricsController, SystemController, ServicesController],
       providers: [
         { provide: CONFIG, useValue: config },
         {
@@ -74,6 +79,9 @@ export class AppModule {
         },
         MetricsService,
         PingService,
+        { provide: ApiTokenService, useFactory: (ds: DataSource) => new ApiTokenService(ds), inject: [DataSource] },
+        { provide: ServiceCatalogue, useFactory: (ds: DataSource) => new ServiceCatalogue(ds), inject: [DataSource] },
+        ActorGuard,
       ],
     };
   }

@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { Logger, PinoLogger } from 'nestjs-pino';
 import type { Config } from '@guichet/config';
 import type { ResolvedQueueBackend } from '@guichet/queue';
-import { AppError, toJsonPointer, type ErrorItem } from '@guichet/shared';
+import { AppError, depthExceeds, toJsonPointer, type ErrorItem } from '@guichet/shared';
 import type { ValidationError } from 'class-validator';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
@@ -16,6 +16,9 @@ import { requireJsonBody } from './http/content-type.middleware';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
 import { webAppHandlers } from './web/web-app';
+
+/** Deeper than any real form (a definition's schema is capped at 32 levels inside it). */
+const MAX_JSON_DEPTH = 64;
 
 function validationErrors(errors: ValidationError[], path: string[] = []): ErrorItem[] {
   return errors.flatMap((e) => {
@@ -63,6 +66,14 @@ export async function createApiApp(
   app.use(express.json({ limit: `${config.BODY_LIMIT_KB}kb`, type: ['application/json', 'application/*+json'] }));
   app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) =>
     next(fromBodyParserError(error) ?? error),
+  );
+  // JSON.parse accepts any nesting; code that walks the body recursively would not survive it.
+  app.use((req: Request, _res: Response, next: NextFunction) =>
+    next(
+      depthExceeds(req.body, MAX_JSON_DEPTH)
+        ? new AppError('JSON_TOO_DEEP', { params: { limit: String(MAX_JSON_DEPTH) } })
+        : undefined,
+    ),
   );
 
   const pino = await app.resolve(PinoLogger);

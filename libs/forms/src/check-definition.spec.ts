@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canteenDefinition } from './__fixtures__/canteen';
+import { canteenDefinition } from '../../../test/fixtures/canteen';
 import { canonicalJson, checkDefinition, definitionHash } from './check-definition';
 
 function errorsOf(input: unknown) {

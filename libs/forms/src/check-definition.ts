@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   IDENTITY_CLAIMS,
   checkExpr,
+  depthExceeds,
   fieldPointers,
   toJsonPointer,
   type ErrorItem,
@@ -31,6 +32,15 @@ function err(path: ReadonlyArray<string | number>, code: string, message: string
  * fields that exist. Never throws on any JSON input.
  */
 export function checkDefinition(input: unknown, locale: Locale = 'fr'): DefinitionCheck {
+  // First, without recursion: JSON.parse accepts nesting that JSON.stringify cannot walk back.
+  if (depthExceeds(input, POLICY_LIMITS.documentDepth)) {
+    return {
+      ok: false,
+      errors: [
+        err([], 'definition_too_deep', `Définition trop imbriquée (${POLICY_LIMITS.documentDepth} niveaux au plus).`),
+      ],
+    };
+  }
   const size = Buffer.byteLength(JSON.stringify(input) ?? '');
   if (size > POLICY_LIMITS.definitionBytes) {
     return {

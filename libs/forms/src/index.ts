@@ -10,3 +10,13 @@ export {
   type ValidationMode,
   type ValidationOutcome,
 } from './validator';
+export { diffDefinitions, type DefinitionDiff, type FieldChange } from './catalogue/diff';
+export { EXPORT_KIND, fromBareSchema, readImport, toDraft2020, type ServiceExport } from './catalogue/import';
+export {
+  SLUG,
+  ServiceCatalogue,
+  starterDefinition,
+  type PublishPreview,
+  type ServiceView,
+  type VersionSummary,
+} from './catalogue/service-catalogue';

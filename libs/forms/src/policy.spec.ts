@@ -1,4 +1,4 @@
-import { canteenDefinition } from './__fixtures__/canteen';
+import { canteenDefinition } from '../../../test/fixtures/canteen';
 import { checkDefinition } from './check-definition';
 import { checkSchemaPolicy } from './policy';
 
@@ -71,6 +71,15 @@ describe('safe schema policy', () => {
   it('refuses a schema 10,000 levels deep without overflowing the stack', () => {
     const errors = checkSchemaPolicy({ type: 'object', properties: { deep: nested(10_000) } });
     expect(errors[0]).toMatchObject({ code: 'schema_too_deep' });
+  });
+
+  it('refuses a definition nested 100,000 levels deep without recursing', () => {
+    let deep: unknown = { type: 'string' };
+    for (let i = 0; i < 100_000; i++) deep = { type: 'object', properties: { a: deep } };
+    expect(checkDefinition(withSchemaProperty(deep))).toEqual({
+      ok: false,
+      errors: [expect.objectContaining({ code: 'definition_too_deep', pointer: '' })],
+    });
   });
 
   it('refuses a definition over 512 KB before looking inside', () => {

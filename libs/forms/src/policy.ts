@@ -6,6 +6,8 @@ import { ALLOWED_FORMATS, EXTENSION_KEYWORDS } from './ajv';
 /** Bounds on a definition, chosen so the largest real forms (a few hundred fields) fit with room. */
 export const POLICY_LIMITS = {
   definitionBytes: 512 * 1024,
+  /** The whole document, schema included, with room around the schema's own 32 levels. */
+  documentDepth: 64,
   depth: 32,
   schemaNodes: 20_000,
   propertiesPerObject: 500,

@@ -1,4 +1,4 @@
-import { canteenDefinition, validCanteenData } from './__fixtures__/canteen';
+import { canteenDefinition, validCanteenData } from '../../../test/fixtures/canteen';
 import { ValidatorCache, FormValidator } from './validator';
 
 describe('FormValidator', () => {

@@ -1,4 +1,13 @@
-export { Organisation, SystemPing, ENTITIES } from './entities';
+export {
+  ApiToken,
+  ENTITIES,
+  FormVersion,
+  Organisation,
+  Service,
+  SystemPing,
+  type OrganisationRole,
+  type ServiceStatus,
+} from './entities';
 export { MIGRATIONS } from './migrations';
 export { createDataSource, dataSourceOptions, runMigrations, type DatabaseSettings } from './data-source';
 export { DEMO_ORGANISATION, seedDemoOrganisation } from './seed';

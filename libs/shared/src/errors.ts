@@ -17,6 +17,11 @@ export const ERROR_CODES = {
     fr: 'Le corps de la requête n’est pas un JSON valide.',
     en: 'The request body is not valid JSON.',
   },
+  JSON_TOO_DEEP: {
+    status: 400,
+    fr: 'Le corps de la requête est trop imbriqué ({limit} niveaux au plus).',
+    en: 'The request body is nested too deeply ({limit} levels at most).',
+  },
   INVALID_REQUEST: {
     status: 400,
     fr: 'La requête est invalide : vérifiez les champs signalés.',
@@ -52,6 +57,21 @@ export const ERROR_CODES = {
     fr: 'La ressource a été modifiée entre-temps : rechargez-la puis réessayez.',
     en: 'The resource changed in the meantime: reload it and try again.',
   },
+  SLUG_TAKEN: {
+    status: 409,
+    fr: 'Cette adresse de démarche est déjà utilisée : choisissez-en une autre.',
+    en: 'This service address is already in use: choose another one.',
+  },
+  NOTHING_TO_PUBLISH: {
+    status: 409,
+    fr: 'Le brouillon est identique à la dernière version publiée : rien à publier.',
+    en: 'The draft is the same as the latest published version: nothing to publish.',
+  },
+  SERVICE_CLOSED: {
+    status: 409,
+    fr: 'Cette démarche est close.',
+    en: 'This service is closed.',
+  },
   PAYLOAD_TOO_LARGE: {
     status: 413,
     fr: 'La requête est trop volumineuse (limite : {limit}).',
@@ -61,6 +81,11 @@ export const ERROR_CODES = {
     status: 415,
     fr: 'Type de contenu non pris en charge : envoyez du JSON (application/json).',
     en: 'Unsupported content type: send JSON (application/json).',
+  },
+  DEFINITION_INVALID: {
+    status: 422,
+    fr: 'La définition de la démarche comporte des erreurs : corrigez les points signalés.',
+    en: 'The service definition has errors: fix the points listed.',
   },
   RATE_LIMITED: {
     status: 429,

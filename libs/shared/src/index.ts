@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './json-pointer';
+export * from './json-depth';
 export * from './definition';
 export * from './rules';
 export * from './schema-fields';

@@ -1,6 +1,9 @@
+import { ApiToken, type OrganisationRole } from './api-token.entity';
+import { FormVersion } from './form-version.entity';
 import { Organisation } from './organisation.entity';
+import { Service, type ServiceStatus } from './service.entity';
 import { SystemPing } from './system-ping.entity';
 
-export { Organisation, SystemPing };
+export { ApiToken, FormVersion, Organisation, Service, SystemPing, type OrganisationRole, type ServiceStatus };
 
-export const ENTITIES = [Organisation, SystemPing];
+export const ENTITIES = [Organisation, SystemPing, Service, FormVersion, ApiToken];

@@ -1,0 +1,318 @@
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { FormVersion, Service } from '@guichet/persistence';
+import { DESIGNER_ROLES, hasRole, organisationsWhere, type Actor } from '@guichet/identity';
+import { AppError, type ServiceDefinition } from '@guichet/shared';
+import { checkDefinition, definitionHash } from '../check-definition';
+import { diffDefinitions, type DefinitionDiff } from './diff';
+import { EXPORT_KIND, readImport, type ServiceExport } from './import';
+
+export const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** The starting point of a new service: one page, one field, the designer takes it from there. */
+export function starterDefinition(): ServiceDefinition {
+  return {
+    formatVersion: 1,
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { demande: { type: 'string', title: 'Votre demande', minLength: 1, maxLength: 5000 } },
+      required: ['demande'],
+    },
+    uiSchema: { demande: { 'ui:widget': 'textarea' } },
+    pages: [{ id: 'demande', title: 'Votre demande', fields: ['demande'] }],
+    settings: { signIn: 'optional' },
+  };
+}
+
+export interface VersionSummary {
+  version: number;
+  contentHash: string;
+  publishedAt: string;
+  publishedBy: string;
+}
+
+export interface ServiceView {
+  slug: string;
+  title: string;
+  description: string | null;
+  organisationId: string;
+  status: Service['status'];
+  draftRevision: number;
+  draft: Record<string, unknown>;
+  latestVersion: number | null;
+  versions: VersionSummary[];
+  closed: { message: string | null; redirectTo: string | null; at: string } | null;
+}
+
+export interface PublishPreview {
+  fromVersion: number | null;
+  toVersion: number;
+  diff: DefinitionDiff;
+  /** Drafts and open requests the change concerns; counted once submissions exist. */
+  impact: { drafts: number; openSubmissions: number };
+}
+
+function assertValid(definition: unknown): ServiceDefinition {
+  const check = checkDefinition(definition);
+  if (!check.ok) throw new AppError('DEFINITION_INVALID', { errors: check.errors });
+  return check.definition;
+}
+
+function summary(v: FormVersion): VersionSummary {
+  return {
+    version: v.number,
+    contentHash: v.contentHash,
+    publishedAt: v.publishedAt.toISOString(),
+    publishedBy: v.publishedBy,
+  };
+}
+
+/**
+ * The designers' operations on services. Every query is scoped to the
+ * organisations where the actor is designer or admin: a service of another
+ * organisation is "not found", never "forbidden", so existence does not leak.
+ */
+export class ServiceCatalogue {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private async find(
+    actor: Actor,
+    slug: string,
+    manager: EntityManager = this.dataSource.manager,
+    lock = false,
+  ): Promise<Service> {
+    const organisations = organisationsWhere(actor, DESIGNER_ROLES);
+    if (!SLUG.test(slug) || organisations.length === 0) throw new AppError('NOT_FOUND');
+    const service = await manager.getRepository(Service).findOne({
+      where: { slug, organisationId: In(organisations) },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!service) throw new AppError('NOT_FOUND');
+    return service;
+  }
+
+  private async view(service: Service): Promise<ServiceView> {
+    const versions = await this.dataSource.getRepository(FormVersion).find({
+      where: { serviceId: service.id, organisationId: service.organisationId },
+      order: { number: 'DESC' },
+      select: { number: true, contentHash: true, publishedAt: true, publishedBy: true },
+    });
+    return {
+      slug: service.slug,
+      title: service.title,
+      description: service.description,
+      organisationId: service.organisationId,
+      status: service.status,
+      draftRevision: service.draftRevision,
+      draft: service.draftDefinition,
+      latestVersion: service.latestVersion,
+      versions: versions.map(summary),
+      closed: service.closedAt
+        ? { message: service.closedMessage, redirectTo: service.closedRedirectTo, at: service.closedAt.toISOString() }
+        : null,
+    };
+  }
+
+  async list(actor: Actor): Promise<Array<Omit<ServiceView, 'draft' | 'versions'>>> {
+    const organisations = organisationsWhere(actor, DESIGNER_ROLES);
+    if (organisations.length === 0) return [];
+    const services = await this.dataSource
+      .getRepository(Service)
+      .find({ where: { organisationId: In(organisations) }, order: { title: 'ASC' } });
+    return services.map(({ draftDefinition: _d, ...s }) => ({
+      slug: s.slug,
+      title: s.title,
+      description: s.description,
+      organisationId: s.organisationId,
+      status: s.status,
+      draftRevision: s.draftRevision,
+      latestVersion: s.latestVersion,
+      closed: s.closedAt
+        ? { message: s.closedMessage, redirectTo: s.closedRedirectTo, at: s.closedAt.toISOString() }
+        : null,
+    }));
+  }
+
+  async get(actor: Actor, slug: string): Promise<ServiceView> {
+    return this.view(await this.find(actor, slug));
+  }
+
+  async create(
+    actor: Actor,
+    input: { slug: string; title: string; organisationId: string; description?: string | null; definition?: unknown },
+  ): Promise<ServiceView> {
+    if (!hasRole(actor, input.organisationId, DESIGNER_ROLES)) throw new AppError('FORBIDDEN');
+    const definition = input.definition === undefined ? starterDefinition() : assertValid(input.definition);
+    const repo = this.dataSource.getRepository(Service);
+    try {
+      const service = await repo.save(
+        repo.create({
+          organisationId: input.organisationId,
+          slug: input.slug,
+          title: input.title,
+          description: input.description ?? null,
+          status: 'draft',
+          draftDefinition: definition as unknown as Record<string, unknown>,
+          latestVersion: null,
+          closedAt: null,
+          closedMessage: null,
+          closedRedirectTo: null,
+        }),
+      );
+      return this.view(service);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505')
+        throw new AppError('SLUG_TAKEN', {
+          errors: [{ pointer: '/slug', code: 'taken', message: 'Adresse déjà utilisée.' }],
+        });
+      throw error;
+    }
+  }
+
+  /** Replaces the draft; with `expectedRevision`, refuses to overwrite a newer save (409). */
+  async saveDraft(actor: Actor, slug: string, definition: unknown, expectedRevision?: number): Promise<ServiceView> {
+    const valid = assertValid(definition);
+    return this.dataSource.transaction(async (manager) => {
+      const service = await this.find(actor, slug, manager, true);
+      if (expectedRevision !== undefined && expectedRevision !== service.draftRevision) throw new AppError('CONFLICT');
+      service.draftDefinition = valid as unknown as Record<string, unknown>;
+      const saved = await manager.getRepository(Service).save(service);
+      return this.view(saved);
+    });
+  }
+
+  private async latest(
+    service: Service,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<FormVersion | null> {
+    if (service.latestVersion === null) return null;
+    return manager
+      .getRepository(FormVersion)
+      .findOneBy({ serviceId: service.id, organisationId: service.organisationId, number: service.latestVersion });
+  }
+
+  async previewPublish(actor: Actor, slug: string): Promise<PublishPreview> {
+    const service = await this.find(actor, slug);
+    const draft = assertValid(service.draftDefinition);
+    const previous = await this.latest(service);
+    return {
+      fromVersion: previous?.number ?? null,
+      toVersion: (service.latestVersion ?? 0) + 1,
+      diff: diffDefinitions(previous?.definition as ServiceDefinition | undefined, draft),
+      impact: { drafts: 0, openSubmissions: 0 },
+    };
+  }
+
+  /** Publishes the draft as the next immutable version. Serialised per service by a row lock. */
+  async publish(actor: Actor, slug: string): Promise<{ version: number; contentHash: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const service = await this.find(actor, slug, manager, true);
+      if (service.status === 'closed') throw new AppError('SERVICE_CLOSED');
+      const draft = assertValid(service.draftDefinition);
+      const contentHash = definitionHash(draft);
+      const previous = await this.latest(service, manager);
+      if (previous?.contentHash === contentHash) throw new AppError('NOTHING_TO_PUBLISH');
+      const number = (service.latestVersion ?? 0) + 1;
+      const versions = manager.getRepository(FormVersion);
+      await versions.save(
+        versions.create({
+          organisationId: service.organisationId,
+          serviceId: service.id,
+          number,
+          definition: draft as unknown as Record<string, unknown>,
+          contentHash,
+          publishedBy: actor.id,
+        }),
+      );
+      await manager.getRepository(Service).update({ id: service.id }, { latestVersion: number, status: 'published' });
+      return { version: number, contentHash };
+    });
+  }
+
+  async version(
+    actor: Actor,
+    slug: string,
+    number: number,
+  ): Promise<VersionSummary & { definition: Record<string, unknown> }> {
+    const service = await this.find(actor, slug);
+    const version =
+      Number.isSafeInteger(number) && number > 0
+        ? await this.dataSource
+            .getRepository(FormVersion)
+            .findOneBy({ serviceId: service.id, organisationId: service.organisationId, number })
+        : null;
+    if (!version) throw new AppError('NOT_FOUND');
+    return { ...summary(version), definition: version.definition };
+  }
+
+  async close(
+    actor: Actor,
+    slug: string,
+    input: { message: string; redirectTo?: string | null },
+  ): Promise<ServiceView> {
+    return this.dataSource.transaction(async (manager) => {
+      const service = await this.find(actor, slug, manager, true);
+      service.status = 'closed';
+      service.closedMessage = input.message;
+      service.closedRedirectTo = input.redirectTo ?? null;
+      service.closedAt = new Date();
+      return this.view(await manager.getRepository(Service).save(service));
+    });
+  }
+
+  async export(actor: Actor, slug: string): Promise<ServiceExport> {
+    const service = await this.find(actor, slug);
+    return {
+      guichet: EXPORT_KIND,
+      formatVersion: 1,
+      service: { slug: service.slug, title: service.title, description: service.description },
+      definition: service.draftDefinition as unknown as ServiceDefinition,
+    };
+  }
+
+  /** Creates a service from an export, `{ schema, uiSchema }` or a bare JSON Schema, with the same checks as a save. */
+  async import(
+    actor: Actor,
+    input: { organisationId: string; file: unknown; uiSchema?: unknown; slug?: string; title?: string },
+  ): Promise<ServiceView> {
+    const read = readImport(input.file, input.uiSchema);
+    if (!read) {
+      throw new AppError('DEFINITION_INVALID', {
+        errors: [
+          {
+            pointer: '/file',
+            code: 'import_format',
+            message: 'Fichier non reconnu : attendu un export Guichet ou un schéma JSON (JSON Schema).',
+          },
+        ],
+      });
+    }
+    const slug = input.slug ?? read.service?.slug;
+    const title = input.title ?? read.service?.title;
+    const missing = [
+      ...(slug && SLUG.test(slug)
+        ? []
+        : [
+            {
+              pointer: '/slug',
+              code: 'required',
+              message: 'Indiquez l’adresse de la démarche (lettres minuscules, chiffres et tirets).',
+            },
+          ]),
+      ...(title ? [] : [{ pointer: '/title', code: 'required', message: 'Indiquez le titre de la démarche.' }]),
+    ];
+    if (missing.length) throw new AppError('INVALID_REQUEST', { errors: missing });
+    const check = checkDefinition(read.definition);
+    if (!check.ok)
+      throw new AppError('DEFINITION_INVALID', {
+        errors: check.errors.map((e) => ({ ...e, pointer: `/definition${e.pointer}` })),
+      });
+    return this.create(actor, {
+      organisationId: input.organisationId,
+      slug: slug!,
+      title: title!,
+      description: read.service?.description ?? null,
+      definition: check.definition,
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { IsNull, type DataSource } from 'typeorm';
+import { ApiToken, type OrganisationRole } from '@guichet/persistence';
+import type { Actor } from './actor';
+
+const PREFIX = 'gch_';
+const TOKEN_SHAPE = /^gch_[A-Za-z0-9_-]{43}$/;
+/** last_used_at is informative; writing it on every request would turn reads into writes. */
+const TOUCH_EVERY_MS = 60_000;
+
+function hash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Organisation API tokens, for integrations and for services kept in git.
+ * The token is shown once at creation; only its sha256 is stored, so a
+ * database leak does not leak credentials.
+ */
+export class ApiTokenService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async issue(input: {
+    organisationId: string;
+    name: string;
+    role: OrganisationRole;
+  }): Promise<{ token: string; record: ApiToken }> {
+    const token = PREFIX + randomBytes(32).toString('base64url');
+    const repo = this.dataSource.getRepository(ApiToken);
+    const record = await repo.save(
+      repo.create({ ...input, tokenHash: hash(token), lastUsedAt: null, revokedAt: null }),
+    );
+    return { token, record };
+  }
+
+  /** The actor behind a token, or undefined when it is malformed, unknown or revoked. */
+  async authenticate(token: string): Promise<Actor | undefined> {
+    if (!TOKEN_SHAPE.test(token)) return undefined;
+    const repo = this.dataSource.getRepository(ApiToken);
+    const record = await repo.findOneBy({ tokenHash: hash(token), revokedAt: IsNull() });
+    if (!record) return undefined;
+    if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+      await repo.update({ id: record.id }, { lastUsedAt: new Date() });
+    }
+    return {
+      kind: 'token',
+      id: `token:${record.id}`,
+      roles: [{ organisationId: record.organisationId, role: record.role }],
+    };
+  }
+
+  async revoke(organisationId: string, id: string): Promise<boolean> {
+    const result = await this.dataSource
+      .getRepository(ApiToken)
+      .update({ id, organisationId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return (result.affected ?? 0) > 0;
+  }
+}
