@@ -11,6 +11,7 @@ import { createWriteStream, unlinkSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, publicUrl } from '@guichet/config';
+import { importExamples } from '@guichet/forms';
 import { livePidFrom } from '@guichet/observability';
 import {
   createDataSource,
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
   const dataSource = createDataSource({ url: databaseUrl, poolSize: 1 });
   await dataSource.initialize();
   const demo = await seedDemoOrganisation(dataSource);
+  const examples = await importExamples(dataSource, demo.id, join(__dirname, '..', '..', 'forms'));
   await dataSource.destroy();
 
   const backend = await resolveQueueBackend(config, config.REDIS_PROBE_URL);
@@ -177,7 +179,9 @@ async function main(): Promise<void> {
   say(`  Base             ${databaseLabel}${migrated.length ? ` — migrations appliquées : ${migrated.length}` : ''}`);
   say(`  File de travaux  ${backend.kind} (${backend.reason})`);
   say(`  Worker           system.ping traité en ${Math.round(pingMs)} ms`);
-  say(`  Organisation     ${demo.name} (${demo.slug})`);
+  say(
+    `  Organisation     ${demo.name} (${demo.slug})${examples.length ? ` — démarches d’exemple importées : ${examples.length}` : ''}`,
+  );
   say('Ctrl-C pour tout arrêter.');
 }
 

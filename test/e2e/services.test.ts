@@ -401,4 +401,55 @@ describe('designer routes', () => {
       expect(res.body.errors?.[0]?.pointer).toMatch(/^\/file/);
     });
   });
+
+  describe('what citizens see', () => {
+    it('shows only published services, their latest version, and the closing message', async () => {
+      await create('cantine-publique', designer, { definition: canteenDefinition() }).expect(201);
+      await request(stack.url).get('/api/v1/public/services/cantine-publique').expect(404);
+      await request(stack.url)
+        .post('/api/v1/services/cantine-publique/publish')
+        .set('Authorization', designer.auth)
+        .expect(201);
+
+      const res = await request(stack.url).get('/api/v1/public/services/cantine-publique').expect(200);
+      expect(res.body).toMatchObject({
+        slug: 'cantine-publique',
+        version: 1,
+        closed: null,
+        organisation: { slug: designer.slug },
+      });
+      expect(res.body.definition).toEqual(canteenDefinition());
+      await request(stack.url)
+        .get('/api/v1/public/services/cantine-publique')
+        .set('If-None-Match', res.headers.etag)
+        .expect(304);
+
+      const mine = await request(stack.url).get(`/api/v1/public/services?organisation=${designer.slug}`).expect(200);
+      expect(mine.body).toContainEqual({
+        slug: 'cantine-publique',
+        title: 'Inscription à la cantine',
+        organisation: { slug: designer.slug, name: expect.any(String) },
+        signIn: 'optional',
+      });
+      expect(mine.body.every((s: { organisation: { slug: string } }) => s.organisation.slug === designer.slug)).toBe(
+        true,
+      );
+
+      await request(stack.url)
+        .post('/api/v1/services/cantine-publique/close')
+        .set('Authorization', designer.auth)
+        .send({ message: 'Inscriptions closes.' })
+        .expect(200);
+      const closed = await request(stack.url).get('/api/v1/public/services/cantine-publique').expect(200);
+      expect(closed.body).toMatchObject({ closed: { message: 'Inscriptions closes.' }, definition: null });
+      expect(closed.headers.etag).not.toBe(res.headers.etag);
+      const after = await request(stack.url).get(`/api/v1/public/services?organisation=${designer.slug}`).expect(200);
+      expect(after.body.map((s: { slug: string }) => s.slug)).not.toContain('cantine-publique');
+    });
+
+    it.each(['inconnue', 'UPPER', '..%2F..%2Fetc', 'a'.repeat(300)])('answers 404 for %s', async (slug) => {
+      const res = await request(stack.url).get(`/api/v1/public/services/${slug}`).expect(404);
+      expect(res.body.code).toBe('NOT_FOUND');
+    });
+  });
 });

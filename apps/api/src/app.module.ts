@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { Config } from '@guichet/config';
 import { loggerOptions, pathOnly } from '@guichet/observability';
-import { ServiceCatalogue } from '@guichet/forms';
+import { PublicCatalogue, ServiceCatalogue } from '@guichet/forms';
 import { ApiTokenService } from '@guichet/identity';
 import { dataSourceOptions } from '@guichet/persistence';
 import { QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
@@ -16,6 +16,7 @@ import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { PingService } from './system/ping.service';
+import { PublicServicesController } from './services/public-services.controller';
 import { ServicesController } from './services/services.controller';
 import { SystemController } from './system/system.controller';
 import { CONFIG } from './tokens';
@@ -64,7 +65,13 @@ export class AppModule {
           retryDelay: 2000,
         }),
       ],
-      controllers: [HealthController, MetricsController, SystemController, ServicesController],
+      controllers: [
+        HealthController,
+        MetricsController,
+        SystemController,
+        ServicesController,
+        PublicServicesController,
+      ],
       providers: [
         { provide: CONFIG, useValue: config },
         {
@@ -81,6 +88,7 @@ export class AppModule {
         PingService,
         { provide: ApiTokenService, useFactory: (ds: DataSource) => new ApiTokenService(ds), inject: [DataSource] },
         { provide: ServiceCatalogue, useFactory: (ds: DataSource) => new ServiceCatalogue(ds), inject: [DataSource] },
+        { provide: PublicCatalogue, useFactory: (ds: DataSource) => new PublicCatalogue(ds), inject: [DataSource] },
         ActorGuard,
       ],
     };

@@ -20,3 +20,5 @@ export {
   type ServiceView,
   type VersionSummary,
 } from './catalogue/service-catalogue';
+export { importExamples, operatorActor } from './catalogue/examples';
+export { PublicCatalogue, type PublicService, type PublicServiceSummary } from './catalogue/public-catalogue';
