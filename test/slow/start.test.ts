@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,10 @@ async function launch(env: NodeJS.ProcessEnv, isolatedNetwork: boolean): Promise
   return { child, output, readyMs: Date.now() - started };
 }
 
+function exampleFiles(): string[] {
+  return readdirSync(join(ROOT, 'forms')).filter((f) => f.endsWith('.json'));
+}
+
 function postmasterPid(output: string): number | undefined {
   const pid = Number(/PostgreSQL embarqué \(.*, pid (\d+)\)/.exec(output)?.[1]);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
@@ -76,6 +81,7 @@ describe('npm start from a fresh clone', () => {
     const text = first.output.text();
     expect(text).toContain('PostgreSQL embarqué');
     expect(text).toContain('migrations appliquées : 3');
+    expect(text).toContain(`démarches d’exemple importées : ${exampleFiles().length}`);
     expect(text).toMatch(/File de travaux {2}postgres \(aucun Redis sur 127\.0\.0\.1:\d+\)/);
     expect(text).toMatch(/system\.ping traité en \d+ ms/);
     const pgPid = postmasterPid(text);
@@ -111,6 +117,10 @@ describe('npm start from a fresh clone', () => {
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ checks: { queue: { backend: 'redis', status: 'up' } } });
+      const open = (await (
+        await fetch(`http://127.0.0.1:${port}/api/v1/public/services?organisation=mairie-de-demo`)
+      ).json()) as unknown[];
+      expect(open).toHaveLength(exampleFiles().length);
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(await page.text()).toContain('<html lang="fr">');
 

@@ -27,7 +27,8 @@ export const EXTENSION_KEYWORDS = ['x-file', 'x-hint'] as const;
 const re2Engine = Object.assign(
   (pattern: string, flags: string) => {
     const re = RE2JS.compile(pattern, flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0);
-    return { test: (s: string) => re.matcher(s).find() };
+    // ajv caches compiled patterns by their string form: each must have its own.
+    return { test: (s: string) => re.matcher(s).find(), toString: () => `/${pattern}/${flags}` };
   },
   { code: 're2js' },
 );
@@ -38,6 +39,8 @@ export function createAjv(options: Options = {}): Ajv2020 {
     strict: true,
     strictRequired: false,
     allowUnionTypes: true,
+    // Errors carry their subschema, where a field's own x-hint lives.
+    verbose: true,
     validateFormats: true,
     code: { regExp: re2Engine, optimize: 1 },
     ...options,

@@ -61,6 +61,25 @@ describe('FormValidator', () => {
     );
   });
 
+  it('enforces every pattern with its own expression', () => {
+    const definition = canteenDefinition();
+    const props = definition.schema.properties as Record<string, Record<string, unknown>>;
+    props.rna = {
+      type: 'string',
+      pattern: '^W[0-9]{9}$',
+      'x-hint': 'Le numéro RNA commence par W suivi de 9 chiffres.',
+    };
+    props.code = { type: 'string', pattern: '^[A-Z]{2}$' };
+    definition.pages[0]!.fields.push('rna', 'code');
+    const patterns = new FormValidator(definition);
+    const base = validCanteenData();
+    expect(patterns.validate({ ...base, rna: 'W123456789', code: 'AB' }, { mode: 'submit' }).errors).toEqual([]);
+    expect(patterns.validate({ ...base, rna: 'W12', code: 'ab' }, { mode: 'submit' }).errors).toEqual([
+      { pointer: '/rna', code: 'pattern', message: 'Le numéro RNA commence par W suivi de 9 chiffres.' },
+      { pointer: '/code', code: 'pattern', message: 'Le format de la réponse n’est pas valide.' },
+    ]);
+  });
+
   it('refuses fields the form does not have', () => {
     const { errors } = validator.validate({ ...validCanteenData(), isAdmin: true }, { mode: 'draft' });
     expect(errors).toEqual([

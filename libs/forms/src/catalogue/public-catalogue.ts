@@ -60,13 +60,11 @@ export class PublicCatalogue {
       relations: { organisation: true },
     });
     if (!service) throw new AppError('NOT_FOUND');
-    const version = await this.dataSource
-      .getRepository(FormVersion)
-      .findOneByOrFail({
-        serviceId: service.id,
-        organisationId: service.organisationId,
-        number: service.latestVersion!,
-      });
+    const version = await this.dataSource.getRepository(FormVersion).findOneByOrFail({
+      serviceId: service.id,
+      organisationId: service.organisationId,
+      number: service.latestVersion!,
+    });
     const closed = service.status === 'closed';
     return {
       slug: service.slug,

@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { canteenDefinition } from '../fixtures/canteen';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { DIST, ROOT } from '../support/processes';
+
+const node = (script: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnSync(process.execPath, [join(DIST, 'scripts', script), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+
+describe('npm run forms and npm run tokens', () => {
+  let db: TestDatabase;
+  const dir = mkdtempSync(join(tmpdir(), 'guichet-cli-'));
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(`INSERT INTO organisation (slug, name) VALUES ('ville-cli', 'Ville de la CLI')`);
+    await client.end();
+  });
+  afterAll(() => db?.drop());
+
+  it('lints every example service clean', () => {
+    const files = readdirSync(join(ROOT, 'forms')).map((f) => join('forms', f));
+    const run = node('forms.js', ['lint', ...files]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(files.length);
+  });
+
+  it('lists each problem of a bad file with its pointer and exits 1', () => {
+    const bad = canteenDefinition();
+    (bad.schema.properties as Record<string, unknown>).siret = { type: 'string', pattern: '(a+)+$' };
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(bad));
+    writeFileSync(join(dir, 'garbage.json'), '{ not json');
+    const run = node('forms.js', ['lint', join(dir, 'bad.json'), join(dir, 'garbage.json')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('bad.json: /schema/properties/siret/pattern [unsafe_pattern]');
+    expect(run.stderr).toContain('garbage.json: JSON illisible');
+  });
+
+  it('imports and publishes a file, exports it back, and issues a token', () => {
+    writeFileSync(join(dir, 'cantine.json'), JSON.stringify(canteenDefinition()));
+    const imported = node(
+      'forms.js',
+      ['import', join(dir, 'cantine.json'), '--organisation', 'ville-cli', '--slug', 'cantine-cli', '--publish'],
+      {
+        DATABASE_URL: db.url,
+      },
+    );
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toContain('démarche créée : cantine-cli');
+    expect(imported.stdout).toContain('version publiée : 1');
+    const exported = node('forms.js', ['export', 'cantine-cli'], { DATABASE_URL: db.url });
+    expect(JSON.parse(exported.stdout)).toMatchObject({
+      guichet: 'service-export',
+      service: { slug: 'cantine-cli' },
+      definition: canteenDefinition(),
+    });
+
+    const token = node(
+      'tokens.js',
+      ['create', '--organisation', 'ville-cli', '--role', 'designer', '--name', 'CI des formulaires'],
+      { DATABASE_URL: db.url },
+    );
+    expect(token.status).toBe(0);
+    expect(token.stdout).toMatch(/\ngch_[A-Za-z0-9_-]{43}\n$/);
+    const wrongRole = node('tokens.js', ['create', '--organisation', 'ville-cli', '--role', 'root', '--name', 'x'], {
+      DATABASE_URL: db.url,
+    });
+    expect(wrongRole.status).toBe(1);
+    expect(wrongRole.stderr).toContain('--role parmi');
+  });
+});
