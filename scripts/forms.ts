@@ -2,7 +2,7 @@
  * Services as files, for developers and advanced designers who keep them in git.
  *
  *   npm run forms -- lint <file.json>...                      check files, no database needed
- *   npm run forms -- import <file.json> --organisation <slug> [--publish]
+ *   npm run forms -- import <file.json> --organisation <slug> [--publish] [--slug s] [--title t]
  *   npm run forms -- export <service-slug>                    the portable file on stdout
  */
 import 'reflect-metadata';
@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@guichet/config';
 import { ServiceCatalogue, checkDefinition, operatorActor, readImport } from '@guichet/forms';
 import { Organisation, Service, createDataSource } from '@guichet/persistence';
-import { AppError, type ErrorItem } from '@guichet/shared';
+import { AppError, errorMessage, type ErrorItem } from '@guichet/shared';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const fail = (line: string) => process.stderr.write(`${line}\n`);
@@ -70,6 +70,7 @@ async function main(): Promise<number> {
       organisation: { type: 'string' },
       publish: { type: 'boolean', default: false },
       slug: { type: 'string' },
+      title: { type: 'string' },
     },
   });
   switch (command) {
@@ -78,7 +79,9 @@ async function main(): Promise<number> {
     case 'import': {
       const [file] = positionals;
       if (!file || !values.organisation)
-        throw new Error('usage: forms import <file.json> --organisation <slug> [--publish] [--slug <slug>]');
+        throw new Error(
+          'usage: forms import <file.json> --organisation <slug> [--publish] [--slug <slug>] [--title <titre>]',
+        );
       const content = JSON.parse(await readFile(file, 'utf8')) as unknown;
       return withDatabase(async (catalogue, ds) => {
         const organisation = await ds.getRepository(Organisation).findOneBy({ slug: values.organisation });
@@ -88,6 +91,7 @@ async function main(): Promise<number> {
           organisationId: organisation.id,
           file: content,
           slug: values.slug,
+          title: values.title,
         });
         out(`démarche créée : ${service.slug}`);
         if (values.publish) out(`version publiée : ${(await catalogue.publish(actor, service.slug)).version}`);
@@ -112,8 +116,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof AppError && error.errors) printErrors('erreur', error.errors);
-    fail(error instanceof Error ? error.message : String(error));
+    if (error instanceof AppError) {
+      printErrors('erreur', error.errors ?? []);
+      fail(errorMessage(error.code, 'fr', error.params));
+    } else fail(error instanceof Error ? error.message : String(error));
     process.exit(2);
   },
 );

@@ -48,13 +48,11 @@ describe('npm run forms and npm run tokens', () => {
 
   it('imports and publishes a file, exports it back, and issues a token', () => {
     writeFileSync(join(dir, 'cantine.json'), JSON.stringify(canteenDefinition()));
-    const imported = node(
-      'forms.js',
-      ['import', join(dir, 'cantine.json'), '--organisation', 'ville-cli', '--slug', 'cantine-cli', '--publish'],
-      {
-        DATABASE_URL: db.url,
-      },
-    );
+    const args = ['import', join(dir, 'cantine.json'), '--organisation', 'ville-cli', '--slug', 'cantine-cli'];
+    const untitled = node('forms.js', args, { DATABASE_URL: db.url });
+    expect(untitled.status).toBe(2);
+    expect(untitled.stderr).toContain('/title [required] Indiquez le titre de la démarche.');
+    const imported = node('forms.js', [...args, '--title', 'Cantine', '--publish'], { DATABASE_URL: db.url });
     expect(imported.stderr).toBe('');
     expect(imported.stdout).toContain('démarche créée : cantine-cli');
     expect(imported.stdout).toContain('version publiée : 1');
