@@ -18,6 +18,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { PingService } from './system/ping.service';
 import { PublicServicesController } from './services/public-services.controller';
 import { ServicesController } from './services/services.controller';
+import { ValidatorsController } from './services/validators.controller';
 import { SystemController } from './system/system.controller';
 import { CONFIG } from './tokens';
 
@@ -71,6 +72,7 @@ export class AppModule {
         SystemController,
         ServicesController,
         PublicServicesController,
+        ValidatorsController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },

@@ -1,4 +1,4 @@
-import Ajv2020, { type Options } from 'ajv/dist/2020';
+import Ajv2020, { _, type KeywordCxt, type Options } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { RE2JS } from 're2js';
 import { CUSTOM_FORMATS } from '@guichet/shared';
@@ -33,7 +33,17 @@ const re2Engine = Object.assign(
   { code: 're2js' },
 );
 
-export function createAjv(options: Options = {}): Ajv2020 {
+export interface AjvTarget {
+  /**
+   * `server` (default): patterns under RE2. `browser`: code generation for a
+   * standalone module, native RegExp (the policy has refused every pattern
+   * that could backtrack), formats taken from the runtime the page passes in.
+   */
+  target?: 'server' | 'browser';
+}
+
+export function createAjv(options: Options & AjvTarget = {}): Ajv2020 {
+  const { target = 'server', ...rest } = options;
   const ajv = new Ajv2020({
     allErrors: true,
     strict: true,
@@ -42,11 +52,15 @@ export function createAjv(options: Options = {}): Ajv2020 {
     // Errors carry their subschema, where a field's own x-hint lives.
     verbose: true,
     validateFormats: true,
-    code: { regExp: re2Engine, optimize: 1 },
-    ...options,
+    code:
+      target === 'browser'
+        ? { source: true, esm: true, optimize: 1, formats: _`runtime.formats` }
+        : { regExp: re2Engine, optimize: 1 },
+    ...rest,
   });
   addFormats(ajv, [...STANDARD_FORMATS]);
-  for (const [name, validate] of Object.entries(CUSTOM_FORMATS)) ajv.addFormat(name, { type: 'string', validate });
+  // Plain functions (not { validate }): the browser runtime passes CUSTOM_FORMATS as they are.
+  for (const [name, validate] of Object.entries(CUSTOM_FORMATS)) ajv.addFormat(name, validate);
   ajv.addKeyword({
     keyword: 'x-file',
     type: 'string',
@@ -64,8 +78,10 @@ export function createAjv(options: Options = {}): Ajv2020 {
         maxBytes: { type: 'integer', minimum: 1, maximum: 100 * 1024 * 1024 },
       },
     },
-    validate: (_config: unknown, value: unknown) => typeof value === 'string' && /^[0-9a-f-]{36}$/.test(value),
-    errors: false,
+    // Generated code, not a function, so that standalone browser modules can carry it.
+    code(cxt: KeywordCxt) {
+      cxt.fail(_`!/^[0-9a-f-]{36}$/.test(${cxt.data})`);
+    },
   });
   ajv.addKeyword({ keyword: 'x-hint', metaSchema: { type: 'string', maxLength: 1000 } });
   return ajv;

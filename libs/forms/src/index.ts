@@ -22,3 +22,4 @@ export {
 } from './catalogue/service-catalogue';
 export { importExamples, operatorActor } from './catalogue/examples';
 export { PublicCatalogue, type PublicService, type PublicServiceSummary } from './catalogue/public-catalogue';
+export { RUNTIME_HELPERS, browserValidatorModule } from './standalone';

@@ -1,6 +1,7 @@
 import { In, IsNull, Not, type DataSource } from 'typeorm';
 import { FormVersion, Organisation, Service } from '@guichet/persistence';
 import { AppError, type ServiceDefinition } from '@guichet/shared';
+import { browserValidatorModule } from '../standalone';
 import { SLUG } from './service-catalogue';
 
 export interface PublicServiceSummary {
@@ -20,10 +21,16 @@ export interface PublicService {
   version: number;
   contentHash: string;
   definition: ServiceDefinition | null;
+  /** The version's precompiled validator, an ES module served by this installation (immutable). */
+  validator: string | null;
 }
+
+export const HASH = /^[0-9a-f]{64}$/;
 
 /** What citizens may see: published services only, never drafts, never another version than the latest. */
 export class PublicCatalogue {
+  private readonly modules = new Map<string, string>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   async listOpen(organisationSlug?: string): Promise<PublicServiceSummary[]> {
@@ -78,6 +85,25 @@ export class PublicCatalogue {
       version: version.number,
       contentHash: version.contentHash,
       definition: closed ? null : (version.definition as unknown as ServiceDefinition),
+      validator: closed ? null : `/api/v1/public/validators/${version.contentHash}.js`,
     };
+  }
+
+  /**
+   * The browser module of a published version, by content hash. Generated on
+   * first request (tens of milliseconds), then kept: a hash never changes meaning.
+   */
+  async validatorModule(hash: string): Promise<string> {
+    if (!HASH.test(hash)) throw new AppError('NOT_FOUND');
+    const cached = this.modules.get(hash);
+    if (cached) return cached;
+    const version = await this.dataSource
+      .getRepository(FormVersion)
+      .findOne({ where: { contentHash: hash }, select: { definition: true } });
+    if (!version) throw new AppError('NOT_FOUND');
+    const source = browserValidatorModule(version.definition as unknown as ServiceDefinition, hash);
+    if (this.modules.size >= 200) this.modules.delete(this.modules.keys().next().value!);
+    this.modules.set(hash, source);
+    return source;
   }
 }
