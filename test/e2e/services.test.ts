@@ -296,11 +296,16 @@ describe('designer routes', () => {
     });
 
     it('closes a service with a message, after which nothing is published', async () => {
+      const before = await request(stack.url)
+        .get('/api/v1/services/cantine-c')
+        .set('Authorization', designer.auth)
+        .expect(200);
       const closed = await request(stack.url)
         .post('/api/v1/services/cantine-c/close')
         .set('Authorization', designer.auth)
         .send({ message: 'Les inscriptions sont closes.', redirectTo: '/demarches/cantine-2027' })
         .expect(200);
+      expect(closed.body.draftRevision).toBe(before.body.draftRevision);
       expect(closed.body).toMatchObject({
         status: 'closed',
         closed: { message: 'Les inscriptions sont closes.', redirectTo: '/demarches/cantine-2027' },

@@ -17,6 +17,7 @@ export {
   ServiceCatalogue,
   starterDefinition,
   type PublishPreview,
+  type ServiceSummary,
   type ServiceView,
   type VersionSummary,
 } from './catalogue/service-catalogue';

@@ -31,17 +31,20 @@ export interface VersionSummary {
   publishedBy: string;
 }
 
-export interface ServiceView {
+export interface ServiceSummary {
   slug: string;
   title: string;
   description: string | null;
   organisationId: string;
   status: Service['status'];
   draftRevision: number;
-  draft: Record<string, unknown>;
   latestVersion: number | null;
-  versions: VersionSummary[];
   closed: { message: string | null; redirectTo: string | null; at: string } | null;
+}
+
+export interface ServiceView extends ServiceSummary {
+  draft: Record<string, unknown>;
+  versions: VersionSummary[];
 }
 
 export interface PublishPreview {
@@ -91,12 +94,7 @@ export class ServiceCatalogue {
     return service;
   }
 
-  private async view(service: Service): Promise<ServiceView> {
-    const versions = await this.dataSource.getRepository(FormVersion).find({
-      where: { serviceId: service.id, organisationId: service.organisationId },
-      order: { number: 'DESC' },
-      select: { number: true, contentHash: true, publishedAt: true, publishedBy: true },
-    });
+  private summary(service: Service): ServiceSummary {
     return {
       slug: service.slug,
       title: service.title,
@@ -104,33 +102,29 @@ export class ServiceCatalogue {
       organisationId: service.organisationId,
       status: service.status,
       draftRevision: service.draftRevision,
-      draft: service.draftDefinition,
       latestVersion: service.latestVersion,
-      versions: versions.map(summary),
       closed: service.closedAt
         ? { message: service.closedMessage, redirectTo: service.closedRedirectTo, at: service.closedAt.toISOString() }
         : null,
     };
   }
 
-  async list(actor: Actor): Promise<Array<Omit<ServiceView, 'draft' | 'versions'>>> {
+  private async view(service: Service): Promise<ServiceView> {
+    const versions = await this.dataSource.getRepository(FormVersion).find({
+      where: { serviceId: service.id, organisationId: service.organisationId },
+      order: { number: 'DESC' },
+      select: { number: true, contentHash: true, publishedAt: true, publishedBy: true },
+    });
+    return { ...this.summary(service), draft: service.draftDefinition, versions: versions.map(summary) };
+  }
+
+  async list(actor: Actor): Promise<ServiceSummary[]> {
     const organisations = organisationsWhere(actor, DESIGNER_ROLES);
     if (organisations.length === 0) return [];
     const services = await this.dataSource
       .getRepository(Service)
       .find({ where: { organisationId: In(organisations) }, order: { title: 'ASC' } });
-    return services.map(({ draftDefinition: _d, ...s }) => ({
-      slug: s.slug,
-      title: s.title,
-      description: s.description,
-      organisationId: s.organisationId,
-      status: s.status,
-      draftRevision: s.draftRevision,
-      latestVersion: s.latestVersion,
-      closed: s.closedAt
-        ? { message: s.closedMessage, redirectTo: s.closedRedirectTo, at: s.closedAt.toISOString() }
-        : null,
-    }));
+    return services.map((s) => this.summary(s));
   }
 
   async get(actor: Actor, slug: string): Promise<ServiceView> {
@@ -252,11 +246,15 @@ export class ServiceCatalogue {
   ): Promise<ServiceView> {
     return this.dataSource.transaction(async (manager) => {
       const service = await this.find(actor, slug, manager, true);
-      service.status = 'closed';
-      service.closedMessage = input.message;
-      service.closedRedirectTo = input.redirectTo ?? null;
-      service.closedAt = new Date();
-      return this.view(await manager.getRepository(Service).save(service));
+      const closing = {
+        status: 'closed' as const,
+        closedMessage: input.message,
+        closedRedirectTo: input.redirectTo ?? null,
+        closedAt: new Date(),
+      };
+      // update(), not save(): closing is not an edit of the draft, its revision stays.
+      await manager.getRepository(Service).update({ id: service.id }, closing);
+      return this.view(Object.assign(service, closing));
     });
   }
 
