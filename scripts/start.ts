@@ -8,7 +8,8 @@
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createWriteStream, unlinkSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, publicUrl } from '@guichet/config';
 import { importExamples } from '@guichet/forms';
@@ -86,6 +87,17 @@ async function claimDataDir(dataDir: string): Promise<void> {
 
 let releaseDataDir = () => undefined as void;
 
+/** The bundled provider's client secret, made once per data directory and kept there. */
+async function idpClientSecret(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'idp', 'client-secret');
+  const existing = (await readFile(file, 'utf8').catch(() => '')).trim();
+  if (existing.length >= 32) return existing;
+  const secret = randomBytes(32).toString('base64url');
+  await mkdir(join(dataDir, 'idp'), { recursive: true, mode: 0o700 });
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
 /** A start-up refusal whose message says everything: no shutdown chatter after it. */
 class StartError extends Error {}
 
@@ -141,9 +153,20 @@ async function main(): Promise<void> {
     QUEUE_BACKEND: backend.kind,
     ...(backend.redisUrl ? { REDIS_URL: backend.redisUrl } : {}),
   };
-  for (const app of ['api', 'worker'] as const) {
+  const idpSecret = await idpClientSecret(dataDir);
+  const base = publicUrl(config);
+  const idpEnv: NodeJS.ProcessEnv = {
+    ...env,
+    IDP_PORT: String(config.IDP_PORT),
+    IDP_HOST: config.HOST,
+    IDP_CLIENT_SECRET: idpSecret,
+    IDP_REDIRECT_URIS: `${base}/auth/callback`,
+    IDP_POST_LOGOUT_REDIRECT_URIS: `${base}/`,
+    DATA_DIR: dataDir,
+  };
+  for (const app of ['api', 'worker', 'idp'] as const) {
     const child = fork(join(__dirname, '..', 'apps', app, 'src', 'main.js'), [], {
-      env,
+      env: app === 'idp' ? idpEnv : env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child.on('exit', (code, signal) => {
@@ -168,7 +191,6 @@ async function main(): Promise<void> {
   });
   const pingMs = performance.now() - pingStarted;
 
-  const base = publicUrl(config);
   say(`Guichet est prêt en ${seconds(readyMs)}.`);
   say(`  Portail          ${base}/`);
   say(`  Studio           ${base}/studio`);
@@ -176,6 +198,7 @@ async function main(): Promise<void> {
   say(`  API (OpenAPI)    ${base}/api/docs`);
   say(`  Santé            ${base}/health/ready`);
   say(`  Métriques        ${base}/metrics`);
+  say(`  Identité (démo)  http://localhost:${config.IDP_PORT}/api/v2 — identités de test, pour le développement`);
   say(`  Base             ${databaseLabel}${migrated.length ? ` — migrations appliquées : ${migrated.length}` : ''}`);
   say(`  File de travaux  ${backend.kind} (${backend.reason})`);
   say(`  Worker           system.ping traité en ${Math.round(pingMs)} ms`);

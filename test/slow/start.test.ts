@@ -107,6 +107,7 @@ describe('npm start from a fresh clone', () => {
       DATA_DIR: dataDir,
       PORT: String(port),
       EMBEDDED_PG_PORT: String(await freePort()),
+      IDP_PORT: String(await freePort()),
       REDIS_URL: testRedisUrl(),
       QUEUE_PREFIX: `start${process.pid}`,
     };
@@ -121,12 +122,14 @@ describe('npm start from a fresh clone', () => {
         await fetch(`http://127.0.0.1:${port}/api/v1/public/services?organisation=mairie-de-demo`)
       ).json()) as unknown[];
       expect(open).toHaveLength(exampleFiles().length);
+      const discovery = await fetch(`http://127.0.0.1:${env.IDP_PORT}/api/v2/.well-known/openid-configuration`);
+      expect(((await discovery.json()) as { acr_values_supported: string[] }).acr_values_supported).toEqual(['eidas1']);
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(await page.text()).toContain('<html lang="fr">');
 
       // A second launcher on the same data refuses, and leaves the first one's database alone.
       const second = spawn(process.execPath, [join(DIST, 'scripts', 'start.js')], {
-        env: { ...env, PORT: String(await freePort()) },
+        env: { ...env, PORT: String(await freePort()), IDP_PORT: String(await freePort()) },
         cwd: ROOT,
       });
       const secondOutput = collectOutput(second);

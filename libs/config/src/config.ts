@@ -48,6 +48,7 @@ export const configSchema = z.object({
     .regex(/^[a-z0-9_-]{1,40}$/, 'doit contenir 1 à 40 caractères parmi a-z, 0-9, _ et -')
     .default('guichet'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  IDP_PORT: port(3001),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(100_000).default(1024),
   METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
   WEB_DIST_DIR: z.string().min(1).default('./dist/web'),
