@@ -17,6 +17,7 @@ import { livePidFrom } from '@guichet/observability';
 import {
   createDataSource,
   runMigrations,
+  seedDemoAgents,
   seedDemoOrganisation,
   startEmbeddedPostgres,
   type RunningPostgres,
@@ -87,13 +88,13 @@ async function claimDataDir(dataDir: string): Promise<void> {
 
 let releaseDataDir = () => undefined as void;
 
-/** The bundled provider's client secret, made once per data directory and kept there. */
-async function idpClientSecret(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'idp', 'client-secret');
+/** A secret made once per data directory and kept there (mode 600), so restarts keep sessions and clients. */
+async function keptSecret(dataDir: string, name: string): Promise<string> {
+  const file = join(dataDir, 'secrets', name);
   const existing = (await readFile(file, 'utf8').catch(() => '')).trim();
   if (existing.length >= 32) return existing;
   const secret = randomBytes(32).toString('base64url');
-  await mkdir(join(dataDir, 'idp'), { recursive: true, mode: 0o700 });
+  await mkdir(join(dataDir, 'secrets'), { recursive: true, mode: 0o700 });
   await writeFile(file, `${secret}\n`, { mode: 0o600 });
   return secret;
 }
@@ -143,6 +144,7 @@ async function main(): Promise<void> {
   const dataSource = createDataSource({ url: databaseUrl, poolSize: 1 });
   await dataSource.initialize();
   const demo = await seedDemoOrganisation(dataSource);
+  await seedDemoAgents(dataSource, demo.id);
   const examples = await importExamples(dataSource, demo.id, join(__dirname, '..', '..', 'forms'));
   await dataSource.destroy();
 
@@ -153,8 +155,17 @@ async function main(): Promise<void> {
     QUEUE_BACKEND: backend.kind,
     ...(backend.redisUrl ? { REDIS_URL: backend.redisUrl } : {}),
   };
-  const idpSecret = await idpClientSecret(dataDir);
+  const idpSecret = await keptSecret(dataDir, 'idp-client-secret');
   const base = publicUrl(config);
+  const idpIssuer = `http://localhost:${config.IDP_PORT}/api/v2`;
+  // The bundled provider stands in for FranceConnect and ProConnect unless real ones are configured.
+  Object.assign(env, {
+    SESSION_SECRET: config.SESSION_SECRET ?? (await keptSecret(dataDir, 'session-secret')),
+    ...(config.FC_ISSUER ? {} : { FC_ISSUER: idpIssuer, FC_CLIENT_ID: 'guichet-usagers', FC_CLIENT_SECRET: idpSecret }),
+    ...(config.AGENT_OIDC_ISSUER
+      ? {}
+      : { AGENT_OIDC_ISSUER: idpIssuer, AGENT_CLIENT_ID: 'guichet-agents', AGENT_CLIENT_SECRET: idpSecret }),
+  });
   const idpEnv: NodeJS.ProcessEnv = {
     ...env,
     IDP_PORT: String(config.IDP_PORT),
@@ -198,7 +209,9 @@ async function main(): Promise<void> {
   say(`  API (OpenAPI)    ${base}/api/docs`);
   say(`  Santé            ${base}/health/ready`);
   say(`  Métriques        ${base}/metrics`);
-  say(`  Identité (démo)  http://localhost:${config.IDP_PORT}/api/v2 — identités de test, pour le développement`);
+  say(
+    `  Connexion        ${base}/auth/login?as=citizen — ${config.FC_ISSUER ? 'FranceConnect configuré' : `fournisseur de démonstration http://localhost:${config.IDP_PORT}/api/v2`}`,
+  );
   say(`  Base             ${databaseLabel}${migrated.length ? ` — migrations appliquées : ${migrated.length}` : ''}`);
   say(`  File de travaux  ${backend.kind} (${backend.reason})`);
   say(`  Worker           system.ping traité en ${Math.round(pingMs)} ms`);

@@ -22,6 +22,7 @@ describe('database schema', () => {
       'CreateOrganisation1763800000000',
       'CreateSystemPing1763800000001',
       'CreateServices1763900000000',
+      'CreateAccountsAndSessions1764000000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

@@ -10,6 +10,11 @@ export class CookieClient {
     return cookies && cookies.size ? [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') : undefined;
   }
 
+  /** The value of a cookie the client holds for `url`'s host. */
+  cookie(url: string, name: string): string | undefined {
+    return this.jar.get(new URL(url).host)?.get(name);
+  }
+
   async request(url: string, init: RequestInit = {}): Promise<Response> {
     const target = new URL(url);
     const headers = new Headers(init.headers);

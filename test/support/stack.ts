@@ -41,13 +41,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       QUEUE_BACKEND: options.backend,
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: `t${randomBytes(6).toString('hex')}`,
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
       ...options.env,
     },
     { requireDatabaseUrl: true },
   );
   const backend = { kind: options.backend, redisUrl, reason: 'test' };
   const api = await createApiApp(config, backend, { logStream: options.logStream });
-  await api.listen(0, '127.0.0.1');
+  await api.listen(options.env?.PORT ? Number(options.env.PORT) : 0, '127.0.0.1');
   const { port } = api.getHttpServer().address() as { port: number };
   const worker = options.worker === false ? undefined : await createWorkerApp(config, backend);
   return {

@@ -7,11 +7,13 @@ import type { DestinationStream } from 'pino';
 import type { Config } from '@guichet/config';
 import { loggerOptions, pathOnly } from '@guichet/observability';
 import { PublicCatalogue, ServiceCatalogue } from '@guichet/forms';
-import { ApiTokenService } from '@guichet/identity';
+import { AccountService, ApiTokenService } from '@guichet/identity';
 import { dataSourceOptions } from '@guichet/persistence';
 import { QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
 import { DataSource } from 'typeorm';
 import { ActorGuard } from './auth/actor.guard';
+import { AuthController } from './auth/auth.controller';
+import { SignInService } from './auth/sign-in.service';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
@@ -67,6 +69,7 @@ export class AppModule {
         }),
       ],
       controllers: [
+        AuthController,
         HealthController,
         MetricsController,
         SystemController,
@@ -91,6 +94,8 @@ export class AppModule {
         { provide: ApiTokenService, useFactory: (ds: DataSource) => new ApiTokenService(ds), inject: [DataSource] },
         { provide: ServiceCatalogue, useFactory: (ds: DataSource) => new ServiceCatalogue(ds), inject: [DataSource] },
         { provide: PublicCatalogue, useFactory: (ds: DataSource) => new PublicCatalogue(ds), inject: [DataSource] },
+        { provide: AccountService, useFactory: (ds: DataSource) => new AccountService(ds), inject: [DataSource] },
+        SignInService,
         ActorGuard,
       ],
     };

@@ -12,6 +12,7 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { fromBodyParserError } from './errors/error-response';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
+import { createSessions, csrf } from './auth/sessions';
 import { requireJsonBody } from './http/content-type.middleware';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
@@ -61,7 +62,11 @@ export async function createApiApp(
   if (!web.built) {
     app.get(Logger).warn(`web app not built in ${config.WEB_DIST_DIR}: run npm run build:web`);
   }
+  app.use(csrf(config));
   for (const handler of web.handlers) app.use(handler);
+  const sessions = createSessions(config);
+  // Pages and assets need no session (and no database round trip); the API and sign-in do.
+  app.use(['/api', '/auth'], sessions.middleware);
   app.use(requireJsonBody);
   app.use(express.json({ limit: `${config.BODY_LIMIT_KB}kb`, type: ['application/json', 'application/*+json'] }));
   app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) =>
@@ -99,5 +104,11 @@ export async function createApiApp(
     jsonDocumentUrl: 'api/docs-json',
     yamlDocumentUrl: 'api/docs-yaml',
   });
+  // The session store's pool and prune timer belong to the app: closed with it.
+  const close = app.close.bind(app);
+  app.close = async () => {
+    await close();
+    await sessions.close();
+  };
   return app;
 }

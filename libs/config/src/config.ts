@@ -49,13 +49,30 @@ export const configSchema = z.object({
     .default('guichet'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   IDP_PORT: port(3001),
+  SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'doit compter au moins 32 caractères').optional()),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(720).default(30),
+  FC_ISSUER: z.preprocess(emptyToUndefined, url(['http:', 'https:']).optional()),
+  FC_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+  FC_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
+  FC_SIGNING_ALG: z.enum(['ES256', 'RS256']).default('ES256'),
+  FC_SCOPES: z.string().default('given_name family_name preferred_username birthdate birthplace birthcountry gender email'),
+  AGENT_OIDC_ISSUER: z.preprocess(emptyToUndefined, url(['http:', 'https:']).optional()),
+  AGENT_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+  AGENT_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(100_000).default(1024),
   METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
   WEB_DIST_DIR: z.string().min(1).default('./dist/web'),
 });
 
 /** Variables whose values must never be printed, even in a configuration error. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'METRICS_TOKEN',
+  'SESSION_SECRET',
+  'FC_CLIENT_SECRET',
+  'AGENT_CLIENT_SECRET',
+]);
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -1,16 +1,19 @@
 export {
+  Account,
+  AgentMembership,
   ApiToken,
   ENTITIES,
   FormVersion,
   Organisation,
   Service,
   SystemPing,
+  type AccountKind,
   type OrganisationRole,
   type ServiceStatus,
 } from './entities';
 export { MIGRATIONS } from './migrations';
 export { createDataSource, dataSourceOptions, runMigrations, type DatabaseSettings } from './data-source';
-export { DEMO_ORGANISATION, seedDemoOrganisation } from './seed';
+export { DEMO_AGENTS, DEMO_ORGANISATION, seedDemoAgents, seedDemoOrganisation } from './seed';
 export { SystemPingRepository } from './system-ping.repository';
 export {
   ensureDatabase,

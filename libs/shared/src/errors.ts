@@ -42,6 +42,11 @@ export const ERROR_CODES = {
     fr: 'La requête n’a pas pu être vérifiée (jeton CSRF absent ou invalide). Rechargez la page.',
     en: 'The request could not be verified (missing or invalid CSRF token). Reload the page.',
   },
+  SIGN_IN_UNAVAILABLE: {
+    status: 503,
+    fr: 'La connexion n’est pas disponible pour le moment. Réessayez plus tard.',
+    en: 'Sign-in is not available at the moment. Try again later.',
+  },
   NOT_FOUND: {
     status: 404,
     fr: 'La ressource demandée est introuvable.',

@@ -6,10 +6,10 @@ import { AppError } from '@guichet/shared';
 type WithActor = Request & { actor?: Actor };
 
 /**
- * Requires a caller: today an organisation API token (`Authorization: Bearer
- * gch_…`); the sign-in issue adds agents' sessions. Token calls are exempt
- * from CSRF (API.md). Which organisation the caller may act on is decided by
- * the use case, which knows the resource.
+ * Requires a caller: a signed-in session (agent or citizen), or an
+ * organisation API token (`Authorization: Bearer gch_…`, exempt from CSRF as
+ * API.md says). Which organisation the caller may act on is decided by the
+ * use case, which knows the resource.
  */
 @Injectable()
 export class ActorGuard implements CanActivate {
@@ -17,6 +17,13 @@ export class ActorGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<WithActor>();
+    const user = req.session?.user;
+    if (user && !req.headers.authorization) {
+      // These routes are agents' and integrations': a citizen never reaches them.
+      if (user.kind !== 'agent') throw new AppError('FORBIDDEN');
+      req.actor = { kind: user.kind, id: `account:${user.accountId}`, roles: user.roles };
+      return true;
+    }
     const header = req.headers.authorization;
     const bearer = typeof header === 'string' ? /^Bearer (\S+)$/i.exec(header)?.[1] : undefined;
     const actor = bearer ? await this.tokens.authenticate(bearer) : undefined;

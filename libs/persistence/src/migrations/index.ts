@@ -1,6 +1,12 @@
 import { CreateOrganisation1763800000000 } from './1763800000000-create-organisation';
 import { CreateSystemPing1763800000001 } from './1763800000001-create-system-ping';
 import { CreateServices1763900000000 } from './1763900000000-create-services';
+import { CreateAccountsAndSessions1764000000000 } from './1764000000000-create-accounts-and-sessions';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
-export const MIGRATIONS = [CreateOrganisation1763800000000, CreateSystemPing1763800000001, CreateServices1763900000000];
+export const MIGRATIONS = [
+  CreateOrganisation1763800000000,
+  CreateSystemPing1763800000001,
+  CreateServices1763900000000,
+  CreateAccountsAndSessions1764000000000,
+];

@@ -1,0 +1,111 @@
+import connectPgSimple from 'connect-pg-simple';
+import session from 'express-session';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { Pool } from 'pg';
+import type { Config } from '@guichet/config';
+import type { SessionUser } from '@guichet/identity';
+import { AppError } from '@guichet/shared';
+
+export const SESSION_COOKIE = 'gch_session';
+export const CSRF_COOKIE = 'csrf_token';
+
+declare module 'express-session' {
+  interface SessionData {
+    user?: SessionUser;
+    /** The sign-in under way: which provider, its state handle and nonce, where to return. */
+    pending?: { kind: 'citizen' | 'agent'; handle?: string; nonce?: string; issued: number; returnTo: string };
+  }
+}
+
+export interface Sessions {
+  middleware: RequestHandler;
+  close(): Promise<void>;
+}
+
+/**
+ * Server-side sessions in PostgreSQL: the cookie holds only a signed id,
+ * HttpOnly, SameSite=Lax, Secure behind TLS; the idle timeout restarts with
+ * each request (rolling), so an active citizen never loses their session.
+ */
+export function createSessions(config: Config): Sessions {
+  if (!config.SESSION_SECRET) throw new Error('SESSION_SECRET is required by the API (npm start provides one)');
+  const pool = new Pool({
+    connectionString: config.DATABASE_URL,
+    max: 4,
+    connectionTimeoutMillis: 3000,
+    application_name: 'guichet-sessions',
+  });
+  pool.on('error', () => undefined);
+  const Store = connectPgSimple(session);
+  const store = new Store({ pool, tableName: 'session', pruneSessionInterval: 15 * 60, errorLog: () => undefined });
+  const secure = (config.PUBLIC_URL ?? '').startsWith('https://');
+  return {
+    middleware: session({
+      name: SESSION_COOKIE,
+      secret: config.SESSION_SECRET,
+      store,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      proxy: secure,
+      cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: config.SESSION_IDLE_MINUTES * 60_000, path: '/' },
+    }),
+    async close() {
+      store.close();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Double-submit CSRF (API.md): every response carries a `csrf_token` cookie;
+ * a state-changing request that relies on the session cookie must send the
+ * same value in `X-CSRF-Token`. API-token calls (Authorization: Bearer) are exempt.
+ */
+export function csrf(config: Config) {
+  const secure = (config.PUBLIC_URL ?? '').startsWith('https://');
+  return (req: Request, res: Response, next: NextFunction) => {
+    const token =
+      typeof req.cookies?.[CSRF_COOKIE] === 'string'
+        ? (req.cookies[CSRF_COOKIE] as string)
+        : readCookie(req, CSRF_COOKIE);
+    if (!token || !/^[\w-]{32,64}$/.test(token)) {
+      res.cookie(CSRF_COOKIE, randomBytes(32).toString('base64url'), {
+        httpOnly: false,
+        sameSite: 'lax',
+        secure,
+        path: '/',
+      });
+    }
+    if (!STATE_CHANGING.has(req.method)) return next();
+    if (/^Bearer /i.test(req.headers.authorization ?? '')) return next();
+    if (!readCookie(req, SESSION_COOKIE)) return next();
+    const header = req.headers['x-csrf-token'];
+    const sent = readCookie(req, CSRF_COOKIE);
+    if (typeof header !== 'string' || !sent || !same(header, sent)) return next(new AppError('CSRF'));
+    next();
+  };
+}
+
+export function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,30 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+
+export type AccountKind = 'citizen' | 'agent';
+
+/**
+ * A person who signed in, known by their provider's subject. Names and birth
+ * data are not kept here: they come fresh from the provider at each sign-in
+ * and live in the session only.
+ */
+@Entity({ name: 'account' })
+@Unique('UQ_account_issuer_subject', ['issuer', 'subject'])
+export class Account {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind!: AccountKind;
+
+  @Column({ type: 'varchar', length: 500 })
+  issuer!: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  subject!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
+  lastLoginAt!: Date | null;
+}
