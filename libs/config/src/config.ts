@@ -55,7 +55,9 @@ export const configSchema = z.object({
   FC_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
   FC_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
   FC_SIGNING_ALG: z.enum(['ES256', 'RS256']).default('ES256'),
-  FC_SCOPES: z.string().default('given_name family_name preferred_username birthdate birthplace birthcountry gender email'),
+  FC_SCOPES: z
+    .string()
+    .default('given_name family_name preferred_username birthdate birthplace birthcountry gender email'),
   AGENT_OIDC_ISSUER: z.preprocess(emptyToUndefined, url(['http:', 'https:']).optional()),
   AGENT_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
   AGENT_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().min(16).optional()),

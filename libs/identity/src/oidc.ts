@@ -21,7 +21,10 @@ export interface OidcClientSettings {
 
 /** Why a sign-in was refused: a code for logs and tests, never shown as is. */
 export class SignInRefused extends Error {
-  constructor(readonly reason: string, cause?: unknown) {
+  constructor(
+    readonly reason: string,
+    cause?: unknown,
+  ) {
     super(`sign-in refused: ${reason}`, { cause });
     this.name = 'SignInRefused';
   }
@@ -51,7 +54,11 @@ export class OidcClient {
     if (!res.ok) throw new Error(`discovery failed: HTTP ${res.status}`);
     const metadata = (await res.json()) as ProviderMetadata;
     if (metadata.issuer !== settings.issuer) throw new Error(`discovery issuer mismatch: ${metadata.issuer}`);
-    return new OidcClient(settings, metadata, createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: TIMEOUT_MS, cooldownDuration: 30_000 }));
+    return new OidcClient(
+      settings,
+      metadata,
+      createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: TIMEOUT_MS, cooldownDuration: 30_000 }),
+    );
   }
 
   async verifyIdToken(idToken: string, expectedNonce: string): Promise<JWTPayload> {
@@ -78,7 +85,8 @@ export class OidcClient {
       headers: { authorization: `Bearer ${accessToken}`, accept: 'application/jwt' },
     });
     if (!res.ok) throw new SignInRefused('userinfo_http_error');
-    if (!/^application\/jwt\b/.test(res.headers.get('content-type') ?? '')) throw new SignInRefused('userinfo_not_signed');
+    if (!/^application\/jwt\b/.test(res.headers.get('content-type') ?? ''))
+      throw new SignInRefused('userinfo_not_signed');
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(await res.text(), this.keys, {
@@ -97,7 +105,11 @@ export class OidcClient {
   logoutUrl(idToken: string, postLogoutRedirectUri: string, state: string): string | undefined {
     if (!this.metadata.end_session_endpoint) return undefined;
     const url = new URL(this.metadata.end_session_endpoint);
-    url.search = new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: postLogoutRedirectUri, state }).toString();
+    url.search = new URLSearchParams({
+      id_token_hint: idToken,
+      post_logout_redirect_uri: postLogoutRedirectUri,
+      state,
+    }).toString();
     return url.toString();
   }
 }
