@@ -44,6 +44,7 @@ describe('database outage', () => {
         QUEUE_BACKEND: 'redis',
         REDIS_URL: testRedisUrl(),
         QUEUE_PREFIX: `outage${process.pid}`,
+        SESSION_SECRET: 'outage-test-session-secret-0123456789abcdef',
         LOG_LEVEL: 'warn',
       },
     });
