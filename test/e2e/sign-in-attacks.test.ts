@@ -59,6 +59,7 @@ describe('sign-in attacks', () => {
     'wrong-iss',
     'expired',
     'wrong-nonce',
+    'no-nonce',
     'wrong-acr',
     'userinfo-other-sub',
     'userinfo-unsigned',

@@ -18,6 +18,7 @@ export type RogueMode =
   | 'wrong-iss'
   | 'expired'
   | 'wrong-nonce'
+  | 'no-nonce'
   | 'wrong-acr'
   | 'userinfo-other-sub'
   | 'userinfo-unsigned'
@@ -89,6 +90,7 @@ export async function startRogueIdp(): Promise<RogueIdp> {
     if (m === 'expired') Object.assign(claims, { iat: now - 7200, exp: now - 3600 });
     if (m === 'wrong-nonce') claims.nonce = randomBytes(32).toString('base64url');
     if (m === 'wrong-acr') claims.acr = 'eidas0';
+    if (m === 'no-nonce') delete claims.nonce;
     let idToken: string;
     if (m === 'alg-none') idToken = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
     else if (m === 'other-key') idToken = await sign(claims, other.privateKey);

@@ -7,7 +7,9 @@ import { boundShutdown, watchParent } from '@guichet/observability';
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { requireDatabaseUrl: true });
   if (!config.SESSION_SECRET) {
-    throw new ConfigError('Configuration invalide : SESSION_SECRET est obligatoire pour l’API (npm start en fournit un).');
+    throw new ConfigError(
+      'Configuration invalide : SESSION_SECRET est obligatoire pour l’API (npm start en fournit un).',
+    );
   }
   const backend = await resolveQueueBackend(config, config.REDIS_PROBE_URL);
   const app = await createApiApp(config, backend);

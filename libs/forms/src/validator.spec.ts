@@ -1,5 +1,5 @@
 import { canteenDefinition, validCanteenData } from '../../../test/fixtures/canteen';
-import { ValidatorCache, FormValidator } from './validator';
+import { ValidatorCache, FormValidator, applyPrefill } from './validator';
 
 describe('FormValidator', () => {
   const validator = new FormValidator(canteenDefinition());
@@ -113,6 +113,33 @@ describe('FormValidator', () => {
     const outcome = validator.validate(input, { mode: 'submit' });
     expect(outcome.valid).toBe(false);
     expect(outcome.errors[0]).toMatchObject({ pointer: '', code: 'type' });
+  });
+});
+
+describe('prefill from identity claims', () => {
+  const validator = new FormValidator(canteenDefinition());
+  const claims = { family_name: 'DUBOIS', given_name: 'Marie-Claire' };
+
+  it('fills the mapped fields and keeps a locked value as the provider gave it', () => {
+    const filled = applyPrefill(canteenDefinition(), { parent: { lastName: 'Autre' } }, claims);
+    expect(filled).toEqual({ parent: { lastName: 'DUBOIS' } });
+    expect(applyPrefill(canteenDefinition(), {}, {})).toEqual({});
+  });
+
+  it('refuses a tampered locked value, in drafts and at submit', () => {
+    const data = validCanteenData();
+    (data.parent as Record<string, unknown>).lastName = 'Dupont';
+    for (const mode of ['draft', 'submit'] as const) {
+      expect(validator.validate(data, { mode, claims }).errors).toContainEqual({
+        pointer: '/parent/lastName',
+        code: 'prefill_locked',
+        message: 'Cette information vient de FranceConnect et ne peut pas être modifiée.',
+      });
+    }
+    (data.parent as Record<string, unknown>).lastName = 'DUBOIS';
+    expect(validator.validate(data, { mode: 'submit', claims }).valid).toBe(true);
+    // Without a signed-in person there is nothing to compare with: anonymous filing stays possible.
+    expect(validator.validate(validCanteenData(), { mode: 'submit' }).valid).toBe(true);
   });
 });
 

@@ -3,6 +3,8 @@ import {
   dropHidden,
   evaluate,
   hiddenPointers,
+  parseJsonPointer,
+  readPointer,
   type ErrorItem,
   type Locale,
   type ServiceDefinition,
@@ -55,6 +57,8 @@ export class FormValidator {
       return !(e.code === 'required' && [...hidden].some((h) => e.pointer === h || e.pointer!.startsWith(`${h}/`)));
     });
 
+    errors.push(...this.lockedPrefillErrors(data, options));
+
     if (options.mode === 'submit' && errors.length === 0) {
       for (const rule of this.definition.rules?.eligibility ?? []) {
         if (evaluate(rule.blockWhen, { data, claims: options.claims })) {
@@ -64,6 +68,52 @@ export class FormValidator {
     }
     return { valid: errors.length === 0, errors, data };
   }
+
+  /**
+   * A locked prefilled value (a FranceConnect claim the designer locked) must
+   * be exactly the claim of the signed-in person: the browser cannot change it.
+   */
+  private lockedPrefillErrors(data: unknown, options: ValidateOptions): ErrorItem[] {
+    const errors: ErrorItem[] = [];
+    for (const mapping of this.definition.settings.prefill ?? []) {
+      if (!mapping.locked || !options.claims || !Object.prototype.hasOwnProperty.call(options.claims, mapping.claim))
+        continue;
+      const value = readPointer(data, mapping.pointer);
+      if (value !== undefined && value !== options.claims[mapping.claim]) {
+        errors.push({
+          pointer: mapping.pointer,
+          code: 'prefill_locked',
+          message:
+            options.locale === 'en'
+              ? 'This information comes from FranceConnect and cannot be changed.'
+              : 'Cette information vient de FranceConnect et ne peut pas être modifiée.',
+        });
+      }
+    }
+    return errors;
+  }
+}
+
+/** Fills the fields mapped to identity claims (all of them: locked or not) where the person has that claim. */
+export function applyPrefill(
+  definition: ServiceDefinition,
+  data: Record<string, unknown>,
+  claims: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const copy = structuredClone(data);
+  for (const mapping of definition.settings.prefill ?? []) {
+    const value = claims[mapping.claim];
+    if (typeof value !== 'string' || value === '') continue;
+    const segments = parseJsonPointer(mapping.pointer);
+    const last = segments.pop()!;
+    let node: Record<string, unknown> = copy;
+    for (const s of segments) {
+      if (node[s] === null || typeof node[s] !== 'object' || Array.isArray(node[s])) node[s] = {};
+      node = node[s] as Record<string, unknown>;
+    }
+    if (mapping.locked || node[last] === undefined) node[last] = value;
+  }
+  return copy;
 }
 
 /**
