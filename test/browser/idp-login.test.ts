@@ -1,17 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { axeViolations, launchBrowser, type Browser } from '../support/browser';
-import { DIST, GiveUp, collectOutput, freePort, stopProcess, waitUntil } from '../support/processes';
+import { startIdp, type RunningIdp } from '../support/idp';
 
 /** The bundled provider's login page, in Chromium: accessible, usable with the keyboard alone. */
 describe('identity provider login page in Chromium', () => {
-  let idp: ChildProcess;
+  let idp: RunningIdp;
   let browser: Browser;
   let page: Page;
   let issuer: string;
@@ -25,24 +21,8 @@ describe('identity provider login page in Chromium', () => {
     );
     await new Promise<void>((resolve) => relyingParty.listen(0, '127.0.0.1', resolve));
     redirectUri = `http://127.0.0.1:${(relyingParty.address() as AddressInfo).port}/auth/callback`;
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    issuer = `${base}/api/v2`;
-    idp = spawn(process.execPath, [join(DIST, 'apps', 'idp', 'src', 'main.js')], {
-      env: {
-        ...process.env,
-        IDP_PORT: String(port),
-        IDP_PUBLIC_URL: base,
-        IDP_CLIENT_SECRET: randomBytes(32).toString('base64url'),
-        IDP_REDIRECT_URIS: redirectUri,
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'guichet-idp-')),
-      },
-    });
-    const output = collectOutput(idp);
-    await waitUntil('identity provider', 20_000, () => {
-      if (idp.exitCode !== null) throw new GiveUp(output.text());
-      return output.text().includes('"listening"') || undefined;
-    });
+    idp = await startIdp({ redirectUris: [redirectUri], postLogoutRedirectUris: ['http://127.0.0.1/'] });
+    issuer = idp.issuer;
     browser = await launchBrowser({ width: 320, height: 700 });
     page = await browser.context.newPage();
     // The relying party is not running here: answer its callback ourselves.
@@ -52,7 +32,7 @@ describe('identity provider login page in Chromium', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    if (idp) await stopProcess(idp);
+    await idp?.stop();
     relyingParty?.close();
   });
 

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { seedDemoAgents, seedDemoOrganisation } from '@guichet/persistence';
 import { axeViolations, launchBrowser, type Browser } from '../support/browser';
-import { startIdp, type RunningIdp } from '../support/idp';
+import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
 import { ROOT, freePort } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
 
@@ -28,12 +28,7 @@ describe('sign-in in Chromium', () => {
         PORT: String(port),
         PUBLIC_URL: base,
         WEB_DIST_DIR: join(ROOT, 'dist/web'),
-        FC_ISSUER: idp.issuer,
-        FC_CLIENT_ID: 'guichet-usagers',
-        FC_CLIENT_SECRET: idp.secret,
-        AGENT_OIDC_ISSUER: idp.issuer,
-        AGENT_CLIENT_ID: 'guichet-agents',
-        AGENT_CLIENT_SECRET: idp.secret,
+        ...signInEnv(idp.issuer, idp.secret),
       },
     });
     const ds = stack.api.get(DataSource);

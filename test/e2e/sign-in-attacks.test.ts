@@ -1,4 +1,5 @@
 import { CookieClient } from '../support/browserless';
+import { signInEnv } from '../support/idp';
 import { freePort } from '../support/processes';
 import { startRogueIdp, type RogueIdp, type RogueMode } from '../support/rogue-idp';
 import { startStack, type Stack } from '../support/stack';
@@ -23,9 +24,7 @@ describe('sign-in attacks', () => {
       env: {
         PORT: String(port),
         PUBLIC_URL: base,
-        FC_ISSUER: rogue.issuer,
-        FC_CLIENT_ID: rogue.clientId,
-        FC_CLIENT_SECRET: rogue.clientSecret,
+        ...signInEnv(rogue.issuer, rogue.clientSecret, { citizen: rogue.clientId }),
       },
     });
   });

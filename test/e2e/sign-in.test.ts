@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { DEMO_ORGANISATION, seedDemoAgents, seedDemoOrganisation } from '@guichet/persistence';
 import { CookieClient } from '../support/browserless';
-import { startIdp, type RunningIdp } from '../support/idp';
+import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
 import { freePort } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
 
@@ -21,12 +21,7 @@ describe('sign-in through the bundled identity provider', () => {
       env: {
         PORT: String(port),
         PUBLIC_URL: base,
-        FC_ISSUER: idp.issuer,
-        FC_CLIENT_ID: 'guichet-usagers',
-        FC_CLIENT_SECRET: idp.secret,
-        AGENT_OIDC_ISSUER: idp.issuer,
-        AGENT_CLIENT_ID: 'guichet-agents',
-        AGENT_CLIENT_SECRET: idp.secret,
+        ...signInEnv(idp.issuer, idp.secret),
       },
     });
     const ds = stack.api.get(DataSource);

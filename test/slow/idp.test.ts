@@ -1,11 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { CookieClient } from '../support/browserless';
-import { DIST, GiveUp, collectOutput, freePort, stopProcess, waitUntil } from '../support/processes';
+import { startIdp, type RunningIdp } from '../support/idp';
 
 /**
  * The bundled FranceConnect-like provider over real HTTP, as an RP sees it:
@@ -15,35 +11,18 @@ import { DIST, GiveUp, collectOutput, freePort, stopProcess, waitUntil } from '.
  */
 describe('bundled identity provider', () => {
   jest.setTimeout(60_000);
-  let idp: ChildProcess;
-  let base: string;
+  let idp: RunningIdp;
   let issuer: string;
-  const secret = randomBytes(32).toString('base64url');
+  let secret: string;
   const redirectUri = 'http://127.0.0.1:59999/auth/callback';
   const postLogout = 'http://127.0.0.1:59999/';
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    idp = spawn(process.execPath, [join(DIST, 'apps', 'idp', 'src', 'main.js')], {
-      env: {
-        ...process.env,
-        IDP_PORT: String(port),
-        IDP_PUBLIC_URL: base,
-        IDP_CLIENT_SECRET: secret,
-        IDP_REDIRECT_URIS: redirectUri,
-        IDP_POST_LOGOUT_REDIRECT_URIS: postLogout,
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'guichet-idp-')),
-      },
-    });
-    const output = collectOutput(idp);
-    await waitUntil('identity provider', 20_000, () => {
-      if (idp.exitCode !== null) throw new GiveUp(output.text());
-      return output.text().includes('"listening"') || undefined;
-    });
-    issuer = `${base}/api/v2`;
+    idp = await startIdp({ redirectUris: [redirectUri], postLogoutRedirectUris: [postLogout] });
+    issuer = idp.issuer;
+    secret = idp.secret;
   });
-  afterAll(() => idp && stopProcess(idp));
+  afterAll(() => idp?.stop());
 
   const authorizeUrl = (clientId: string, state: string, nonce: string) =>
     `${issuer}/authorize?${new URLSearchParams({

@@ -37,3 +37,19 @@ export async function startIdp(options: {
   });
   return { issuer: `${base}/api/v2`, secret, stop: () => stopProcess(child) };
 }
+
+/** The API's settings for signing citizens (and, with `agentClientId`, agents) in at `issuer`. */
+export function signInEnv(
+  issuer: string,
+  secret: string,
+  clients: { citizen: string; agent?: string } = { citizen: 'guichet-usagers', agent: 'guichet-agents' },
+): Record<string, string> {
+  return {
+    FC_ISSUER: issuer,
+    FC_CLIENT_ID: clients.citizen,
+    FC_CLIENT_SECRET: secret,
+    ...(clients.agent
+      ? { AGENT_OIDC_ISSUER: issuer, AGENT_CLIENT_ID: clients.agent, AGENT_CLIENT_SECRET: secret }
+      : {}),
+  };
+}

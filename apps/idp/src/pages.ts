@@ -7,7 +7,7 @@ const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 au
 h1{font-size:1.75rem}fieldset{border:1px solid #929292;padding:1rem;margin:0 0 1.5rem}legend{font-weight:700;padding:0 .25rem}
 label{display:block;padding:.35rem 0}button{font:inherit;padding:.6rem 1.2rem;margin-right:1rem;border:2px solid #000091;background:#000091;color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:#000091}:focus-visible{outline:3px solid #0a76f6;outline-offset:2px}
-.notice{border-left:4px solid #000091;padding:.5rem 1rem;background:#f5f5fe}.error{border-left:4px solid #ce0500;padding:.5rem 1rem;background:#fef4f4}`;
+form+form{margin-top:1rem}.notice{border-left:4px solid #000091;padding:.5rem 1rem;background:#f5f5fe}.error{border-left:4px solid #ce0500;padding:.5rem 1rem;background:#fef4f4}`;
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

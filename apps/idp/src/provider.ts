@@ -5,22 +5,14 @@ import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-pro
   'resolution-mode': 'import',
 };
 import { randomBytes } from 'node:crypto';
+import { IDENTITY_CLAIMS } from '@guichet/shared';
 import { AGENTS, CITIZENS } from './identities';
 import { errorPage, loginPage, logoutPage } from './pages';
 
 export const CITIZEN_CLIENT_ID = 'guichet-usagers';
 export const AGENT_CLIENT_ID = 'guichet-agents';
 /** FranceConnect asks for each claim as a scope of its own. */
-export const CLAIM_SCOPES = [
-  'given_name',
-  'family_name',
-  'preferred_username',
-  'birthdate',
-  'birthplace',
-  'birthcountry',
-  'gender',
-  'email',
-] as const;
+export const CLAIM_SCOPES = IDENTITY_CLAIMS;
 
 export interface IdpSettings {
   /** Where the provider is reached, e.g. http://localhost:3001 (routes live under /api/v2). */
@@ -124,6 +116,11 @@ export async function createIdp(settings: IdpSettings): Promise<{ app: Express; 
   });
 
   const form = express.urlencoded({ extended: false, limit: '10kb' });
+  const expired = (res: Response) =>
+    res
+      .status(400)
+      .type('html')
+      .send(errorPage('Cette demande de connexion a expiré. Revenez au service et recommencez.'));
 
   app.get('/interaction/:uid', async (req: Request, res: Response) => {
     try {
@@ -131,10 +128,7 @@ export async function createIdp(settings: IdpSettings): Promise<{ app: Express; 
       const kind = details.params.client_id === AGENT_CLIENT_ID ? 'agent' : 'citizen';
       res.type('html').send(loginPage({ uid: details.uid, kind, identities: kind === 'agent' ? AGENTS : CITIZENS }));
     } catch {
-      res
-        .status(400)
-        .type('html')
-        .send(errorPage('Cette demande de connexion a expiré. Revenez au service et recommencez.'));
+      expired(res);
     }
   });
 
@@ -165,10 +159,7 @@ export async function createIdp(settings: IdpSettings): Promise<{ app: Express; 
         { mergeWithLastSubmission: false },
       );
     } catch {
-      res
-        .status(400)
-        .type('html')
-        .send(errorPage('Cette demande de connexion a expiré. Revenez au service et recommencez.'));
+      expired(res);
     }
   });
 
@@ -181,10 +172,7 @@ export async function createIdp(settings: IdpSettings): Promise<{ app: Express; 
         { mergeWithLastSubmission: false },
       );
     } catch {
-      res
-        .status(400)
-        .type('html')
-        .send(errorPage('Cette demande de connexion a expiré. Revenez au service et recommencez.'));
+      expired(res);
     }
   });
 
