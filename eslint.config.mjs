@@ -12,7 +12,7 @@ import tseslint from 'typescript-eslint';
  * never back up, the web app imports only the browser-safe shared library,
  * and there are no cycles.
  */
-const LAYERS = ['shared', 'config', 'observability', 'persistence', 'queue', 'identity', 'forms'];
+const LAYERS = ['shared', 'config', 'observability', 'persistence', 'queue', 'identity', 'forms', 'submissions'];
 
 const deepImports = {
   group: ['@guichet/*/*', '**/libs/*/src/*', '**/libs/*/src/*/**'],

@@ -23,6 +23,7 @@ describe('database schema', () => {
       'CreateSystemPing1763800000001',
       'CreateServices1763900000000',
       'CreateAccountsAndSessions1764000000000',
+      'CreateSubmissions1764100000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

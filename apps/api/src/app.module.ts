@@ -9,6 +9,7 @@ import { loggerOptions, pathOnly } from '@guichet/observability';
 import { PublicCatalogue, ServiceCatalogue } from '@guichet/forms';
 import { AccountService, ApiTokenService } from '@guichet/identity';
 import { dataSourceOptions } from '@guichet/persistence';
+import { Submissions } from '@guichet/submissions';
 import { QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
 import { DataSource } from 'typeorm';
 import { ActorGuard } from './auth/actor.guard';
@@ -21,6 +22,7 @@ import { PingService } from './system/ping.service';
 import { PublicServicesController } from './services/public-services.controller';
 import { ServicesController } from './services/services.controller';
 import { ValidatorsController } from './services/validators.controller';
+import { SubmissionsController } from './submissions/submissions.controller';
 import { SystemController } from './system/system.controller';
 import { CONFIG } from './tokens';
 
@@ -70,6 +72,7 @@ export class AppModule {
       ],
       controllers: [
         AuthController,
+        SubmissionsController,
         HealthController,
         MetricsController,
         SystemController,
@@ -95,6 +98,7 @@ export class AppModule {
         { provide: ServiceCatalogue, useFactory: (ds: DataSource) => new ServiceCatalogue(ds), inject: [DataSource] },
         { provide: PublicCatalogue, useFactory: (ds: DataSource) => new PublicCatalogue(ds), inject: [DataSource] },
         { provide: AccountService, useFactory: (ds: DataSource) => new AccountService(ds), inject: [DataSource] },
+        { provide: Submissions, useFactory: (ds: DataSource) => new Submissions(ds), inject: [DataSource] },
         SignInService,
         ActorGuard,
       ],

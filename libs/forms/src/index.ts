@@ -6,6 +6,7 @@ export { POLICY_LIMITS, checkSchemaPolicy } from './policy';
 export {
   FormValidator,
   ValidatorCache,
+  applyPrefill,
   type ValidateOptions,
   type ValidationMode,
   type ValidationOutcome,

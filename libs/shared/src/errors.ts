@@ -72,6 +72,16 @@ export const ERROR_CODES = {
     fr: 'Le brouillon est identique à la dernière version publiée : rien à publier.',
     en: 'The draft is the same as the latest published version: nothing to publish.',
   },
+  NOT_A_DRAFT: {
+    status: 409,
+    fr: 'Ce dossier a déjà été déposé : il ne peut plus être modifié.',
+    en: 'This request has already been submitted: it can no longer be changed.',
+  },
+  IDEMPOTENCY_IN_FLIGHT: {
+    status: 409,
+    fr: 'Cette demande est déjà en cours de traitement : patientez quelques secondes.',
+    en: 'This request is already being processed: wait a few seconds.',
+  },
   SERVICE_CLOSED: {
     status: 409,
     fr: 'Cette démarche est close.',
@@ -91,6 +101,16 @@ export const ERROR_CODES = {
     status: 422,
     fr: 'La définition de la démarche comporte des erreurs : corrigez les points signalés.',
     en: 'The service definition has errors: fix the points listed.',
+  },
+  SUBMISSION_INVALID: {
+    status: 422,
+    fr: 'Le dossier comporte des erreurs : corrigez les champs signalés.',
+    en: 'The request has errors: correct the fields listed.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    fr: 'Cette clé d’idempotence a déjà servi pour une autre demande.',
+    en: 'This idempotency key was already used for another request.',
   },
   RATE_LIMITED: {
     status: 429,

@@ -2,8 +2,12 @@ import { Account, type AccountKind } from './account.entity';
 import { AgentMembership } from './agent-membership.entity';
 import { ApiToken, type OrganisationRole } from './api-token.entity';
 import { FormVersion } from './form-version.entity';
+import { IdempotencyKey } from './idempotency-key.entity';
 import { Organisation } from './organisation.entity';
+import { OutboxRow } from './outbox.entity';
 import { Service, type ServiceStatus } from './service.entity';
+import { SubmissionEvent } from './submission-event.entity';
+import { Submission } from './submission.entity';
 import { SystemPing } from './system-ping.entity';
 
 export {
@@ -11,12 +15,28 @@ export {
   AgentMembership,
   ApiToken,
   FormVersion,
+  IdempotencyKey,
   Organisation,
+  OutboxRow,
   Service,
+  Submission,
+  SubmissionEvent,
   SystemPing,
   type AccountKind,
   type OrganisationRole,
   type ServiceStatus,
 };
 
-export const ENTITIES = [Organisation, SystemPing, Service, FormVersion, ApiToken, Account, AgentMembership];
+export const ENTITIES = [
+  Organisation,
+  SystemPing,
+  Service,
+  FormVersion,
+  ApiToken,
+  Account,
+  AgentMembership,
+  Submission,
+  SubmissionEvent,
+  OutboxRow,
+  IdempotencyKey,
+];

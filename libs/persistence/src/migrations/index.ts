@@ -2,6 +2,7 @@ import { CreateOrganisation1763800000000 } from './1763800000000-create-organisa
 import { CreateSystemPing1763800000001 } from './1763800000001-create-system-ping';
 import { CreateServices1763900000000 } from './1763900000000-create-services';
 import { CreateAccountsAndSessions1764000000000 } from './1764000000000-create-accounts-and-sessions';
+import { CreateSubmissions1764100000000 } from './1764100000000-create-submissions';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CreateSystemPing1763800000001,
   CreateServices1763900000000,
   CreateAccountsAndSessions1764000000000,
+  CreateSubmissions1764100000000,
 ];

@@ -1,0 +1,115 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsDefined, IsInt, IsObject, IsOptional, Min } from 'class-validator';
+import { randomBytes } from 'node:crypto';
+import type { Request } from 'express';
+import { Submissions, type Owner } from '@guichet/submissions';
+import { AppError } from '@guichet/shared';
+import { requestLocale } from '../errors/locale';
+
+export class CreateDraftDto {
+  @ApiPropertyOptional({ description: 'Premières réponses (facultatif).' })
+  @IsOptional()
+  @IsObject({ message: 'Objet JSON attendu.' })
+  data?: Record<string, unknown>;
+}
+
+export class AutosaveDto {
+  @ApiProperty({ description: 'Toutes les réponses du brouillon.' })
+  @IsDefined({ message: 'Les réponses sont obligatoires.' })
+  @IsObject({ message: 'Objet JSON attendu.' })
+  data!: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description:
+      'Révision sur laquelle ce brouillon a été modifié (409 si une autre sauvegarde est passée entre-temps).',
+  })
+  @IsOptional()
+  @IsInt({ message: 'Nombre entier attendu.' })
+  @Min(1)
+  expectedRevision?: number;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Owner token of anonymous requests made from this browser. */
+    anonymousToken?: string;
+  }
+}
+
+/** The request's owner: the signed-in person, or this browser's anonymous token (created only when asked). */
+function ownerOf(req: Request, create: boolean): Owner | undefined {
+  const user = req.session?.user;
+  if (user) return { kind: 'account', accountId: user.accountId, claims: user.claims };
+  if (!req.session) return undefined;
+  if (!req.session.anonymousToken && create) req.session.anonymousToken = randomBytes(32).toString('base64url');
+  return req.session.anonymousToken ? { kind: 'anonymous', token: req.session.anonymousToken } : undefined;
+}
+
+function required(owner: Owner | undefined): Owner {
+  // Without a session nothing can be yours: "not found", whatever the id.
+  if (!owner) throw new AppError('NOT_FOUND');
+  return owner;
+}
+
+@ApiTags('usagers')
+@Controller('api/v1')
+export class SubmissionsController {
+  constructor(private readonly submissions: Submissions) {}
+
+  @Post('public/services/:slug/submissions')
+  @ApiOperation({ summary: 'Crée un brouillon sur la dernière version publiée.' })
+  create(@Param('slug') slug: string, @Body() body: CreateDraftDto, @Req() req: Request) {
+    return this.submissions.createDraft(
+      slug,
+      ownerOf(req, true)!,
+      body.data,
+      requestLocale(req.headers['accept-language']),
+    );
+  }
+
+  @Patch('submissions/:id')
+  @ApiOperation({
+    summary:
+      'Enregistre le brouillon (validation partielle) ; 409 s’il est déjà déposé ou si une autre sauvegarde est passée.',
+  })
+  autosave(
+    @Param('id') id: string,
+    @Body() body: AutosaveDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() req: Request,
+  ) {
+    const fromHeader = ifMatch && /^"?(\d{1,9})"?$/.exec(ifMatch.trim())?.[1];
+    return this.submissions.autosave(
+      id,
+      required(ownerOf(req, false)),
+      body.data,
+      body.expectedRevision ?? (fromHeader ? Number(fromHeader) : undefined),
+      requestLocale(req.headers['accept-language']),
+    );
+  }
+
+  @Post('submissions/:id/submit')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Dépose le dossier (validation complète) ; honore Idempotency-Key.' })
+  submit(@Param('id') id: string, @Headers('idempotency-key') key: string | undefined, @Req() req: Request) {
+    return this.submissions.submit(id, required(ownerOf(req, false)), {
+      idempotencyKey: key,
+      body: req.body ?? null,
+      locale: requestLocale(req.headers['accept-language']),
+    });
+  }
+
+  @Get('submissions/:id')
+  @ApiOperation({ summary: 'Mon dossier : réponses, statut, historique.' })
+  get(@Param('id') id: string, @Req() req: Request) {
+    return this.submissions.get(id, required(ownerOf(req, false)));
+  }
+
+  @Get('me/submissions')
+  @ApiOperation({ summary: 'Mes brouillons et mes demandes, les plus récents d’abord.' })
+  async mine(@Req() req: Request) {
+    const owner = ownerOf(req, false);
+    return owner ? this.submissions.listMine(owner) : [];
+  }
+}

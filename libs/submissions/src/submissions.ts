@@ -1,0 +1,323 @@
+import { createHash } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { FormVersion, IdempotencyKey, OutboxRow, Service, Submission, SubmissionEvent } from '@guichet/persistence';
+import { ValidatorCache, applyPrefill } from '@guichet/forms';
+import { AppError, type Locale, type ServiceDefinition } from '@guichet/shared';
+import { newReference } from './reference';
+
+/** Who owns a request: a signed-in person (with their identity claims), or an anonymous browser session. */
+export type Owner =
+  | { kind: 'account'; accountId: string; claims: Readonly<Record<string, string>> }
+  | { kind: 'anonymous'; token: string };
+
+export interface SubmissionView {
+  id: string;
+  service: { slug: string; title: string };
+  version: number;
+  status: string;
+  revision: number;
+  reference: string | null;
+  submittedAt: string | null;
+  updatedAt: string;
+  data: Record<string, unknown>;
+  history: Array<{ type: string; at: string; toStatus: string | null }>;
+}
+
+export interface SubmitResult {
+  reference: string;
+  status: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const actorOf = (owner: Owner) => (owner.kind === 'account' ? `account:${owner.accountId}` : 'anonymous');
+
+/**
+ * Citizens' requests: drafts that save themselves, and submission. The
+ * server is the authority: every save is validated (partially) and every
+ * submit (fully) against the version the request was started on. A request
+ * belongs to its owner only: any other id is "not found".
+ */
+export class Submissions {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly validators: ValidatorCache = new ValidatorCache(),
+  ) {}
+
+  private ownerWhere(owner: Owner) {
+    return owner.kind === 'account' ? { ownerAccountId: owner.accountId } : { anonymousOwner: sha256(owner.token) };
+  }
+
+  private async load(
+    id: string,
+    owner: Owner,
+    manager: EntityManager = this.dataSource.manager,
+    lock = false,
+  ): Promise<Submission> {
+    if (!UUID.test(id)) throw new AppError('NOT_FOUND');
+    const submission = await manager.getRepository(Submission).findOne({
+      where: { id, ...this.ownerWhere(owner) },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!submission) throw new AppError('NOT_FOUND');
+    return submission;
+  }
+
+  private async definitionOf(submission: Submission, manager: EntityManager = this.dataSource.manager) {
+    const version = await manager.getRepository(FormVersion).findOneByOrFail({ id: submission.formVersionId });
+    return { definition: version.definition as unknown as ServiceDefinition, hash: version.contentHash };
+  }
+
+  private claimsOf(owner: Owner) {
+    return owner.kind === 'account' ? owner.claims : undefined;
+  }
+
+  /** Starts a draft on the latest published version of an open service. */
+  async createDraft(slug: string, owner: Owner, data: unknown, locale: Locale = 'fr'): Promise<SubmissionView> {
+    const service = await this.dataSource.getRepository(Service).findOneBy({ slug });
+    if (!service || service.latestVersion === null || !/^[a-z0-9-]{1,63}$/.test(slug)) throw new AppError('NOT_FOUND');
+    if (service.status === 'closed') throw new AppError('SERVICE_CLOSED');
+    const version = await this.dataSource.getRepository(FormVersion).findOneByOrFail({
+      serviceId: service.id,
+      organisationId: service.organisationId,
+      number: service.latestVersion,
+    });
+    const definition = version.definition as unknown as ServiceDefinition;
+    if (definition.settings.signIn === 'required' && owner.kind !== 'account') throw new AppError('UNAUTHENTICATED');
+    if (definition.settings.closesAt && Date.parse(definition.settings.closesAt) < Date.now())
+      throw new AppError('SERVICE_CLOSED');
+
+    const initial = data === undefined || data === null ? {} : data;
+    const claims = this.claimsOf(owner);
+    const prefilled = claims && isRecord(initial) ? applyPrefill(definition, initial, claims) : initial;
+    const outcome = this.validators
+      .get(definition, version.contentHash)
+      .validate(prefilled, { mode: 'draft', claims, locale });
+    if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+
+    return this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(Submission);
+      const submission = await repo.save(
+        repo.create({
+          organisationId: service.organisationId,
+          serviceId: service.id,
+          formVersionId: version.id,
+          versionNumber: version.number,
+          ownerAccountId: owner.kind === 'account' ? owner.accountId : null,
+          anonymousOwner: owner.kind === 'anonymous' ? sha256(owner.token) : null,
+          status: 'draft',
+          data: outcome.data as Record<string, unknown>,
+          reference: null,
+          submittedAt: null,
+        }),
+      );
+      await this.event(manager, submission, owner, 'created', null, 'draft');
+      return this.view(submission, service, manager);
+    });
+  }
+
+  /**
+   * Autosave: replaces the draft's answers. Only what is present is checked,
+   * so a half-filled form saves; with `expectedRevision`, a stale save (another
+   * tab, another device) is refused with 409 instead of overwriting.
+   */
+  async autosave(
+    id: string,
+    owner: Owner,
+    data: unknown,
+    expectedRevision?: number,
+    locale: Locale = 'fr',
+  ): Promise<{ id: string; revision: number; savedAt: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const submission = await this.load(id, owner, manager, true);
+      if (submission.status !== 'draft') throw new AppError('NOT_A_DRAFT');
+      if (expectedRevision !== undefined && expectedRevision !== submission.revision) throw new AppError('CONFLICT');
+      const { definition, hash } = await this.definitionOf(submission, manager);
+      const outcome = this.validators
+        .get(definition, hash)
+        .validate(data, { mode: 'draft', claims: this.claimsOf(owner), locale });
+      if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+      submission.data = outcome.data as Record<string, unknown>;
+      const saved = await manager.getRepository(Submission).save(submission);
+      return { id: saved.id, revision: saved.revision, savedAt: saved.updatedAt.toISOString() };
+    });
+  }
+
+  /**
+   * Submits: full validation against the pinned version (hidden fields
+   * dropped, eligibility, locked prefill), then in one transaction the status,
+   * the reference, the event and the outbox row. With an Idempotency-Key the
+   * same key and body give the first answer again, another body a 422, and a
+   * request still in flight a 409.
+   */
+  async submit(
+    id: string,
+    owner: Owner,
+    options: { idempotencyKey?: string; body?: unknown; locale?: Locale } = {},
+  ): Promise<SubmitResult> {
+    const locale = options.locale ?? 'fr';
+    await this.load(id, owner);
+    const scope = `submit:${id}`;
+    const key = options.idempotencyKey;
+    if (key !== undefined) {
+      if (!KEY.test(key)) {
+        throw new AppError('INVALID_REQUEST', {
+          errors: [
+            {
+              pointer: '',
+              code: 'idempotency_key',
+              message: 'En-tête Idempotency-Key invalide (1 à 255 caractères visibles).',
+            },
+          ],
+        });
+      }
+      const requestHash = sha256(JSON.stringify(options.body ?? null));
+      const inserted: unknown[] = await this.dataSource.query(
+        'INSERT INTO idempotency_key (scope, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING scope',
+        [scope, key, requestHash],
+      );
+      if (inserted.length === 0) {
+        const existing = await this.dataSource.getRepository(IdempotencyKey).findOneByOrFail({ scope, key });
+        if (existing.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+        if (!existing.response) throw new AppError('IDEMPOTENCY_IN_FLIGHT');
+        return existing.response as unknown as SubmitResult;
+      }
+      try {
+        const result = await this.doSubmit(id, owner, locale);
+        await this.dataSource
+          .getRepository(IdempotencyKey)
+          .update({ scope, key }, { response: result as never, responseStatus: 200 });
+        return result;
+      } catch (error) {
+        // A refused submit may be corrected and retried with the same key.
+        await this.dataSource.getRepository(IdempotencyKey).delete({ scope, key });
+        throw error;
+      }
+    }
+    return this.doSubmit(id, owner, locale);
+  }
+
+  private async doSubmit(id: string, owner: Owner, locale: Locale): Promise<SubmitResult> {
+    return this.dataSource.transaction(async (manager) => {
+      const submission = await this.load(id, owner, manager, true);
+      if (submission.status !== 'draft') throw new AppError('NOT_A_DRAFT');
+      const { definition, hash } = await this.definitionOf(submission, manager);
+      const outcome = this.validators
+        .get(definition, hash)
+        .validate(submission.data, { mode: 'submit', claims: this.claimsOf(owner), locale });
+      if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+      const reference = await this.assignReference(manager, submission, outcome.data as Record<string, unknown>);
+      await this.event(manager, submission, owner, 'submitted', 'draft', 'submitted');
+      await manager.getRepository(OutboxRow).insert({
+        organisationId: submission.organisationId,
+        topic: 'submission.submitted',
+        payload: { submissionId: submission.id },
+        relayedAt: null,
+      });
+      return { reference, status: 'submitted' };
+    });
+  }
+
+  /** Draws a reference and marks the request submitted; two draws meeting on one value (unique index) draw again. */
+  private async assignReference(
+    manager: EntityManager,
+    submission: Submission,
+    data: Record<string, unknown>,
+  ): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      const reference = newReference();
+      await manager.query('SAVEPOINT reference');
+      try {
+        await manager
+          .createQueryBuilder()
+          .update(Submission)
+          .set({
+            status: 'submitted',
+            reference,
+            submittedAt: () => 'now()',
+            data: () => ':data',
+            revision: () => 'revision + 1',
+          })
+          .setParameter('data', JSON.stringify(data))
+          .where('id = :id', { id: submission.id })
+          .execute();
+        await manager.query('RELEASE SAVEPOINT reference');
+        return reference;
+      } catch (error) {
+        await manager.query('ROLLBACK TO SAVEPOINT reference');
+        if ((error as { code?: string }).code !== '23505' || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  async get(id: string, owner: Owner): Promise<SubmissionView> {
+    const submission = await this.load(id, owner);
+    const service = await this.dataSource.getRepository(Service).findOneByOrFail({ id: submission.serviceId });
+    return this.view(submission, service);
+  }
+
+  async listMine(owner: Owner): Promise<Array<Omit<SubmissionView, 'data' | 'history'>>> {
+    const submissions = await this.dataSource.getRepository(Submission).find({
+      where: this.ownerWhere(owner),
+      relations: { service: true },
+      order: { updatedAt: 'DESC' },
+      take: 200,
+    });
+    return submissions.map((s) => ({
+      id: s.id,
+      service: { slug: s.service!.slug, title: s.service!.title },
+      version: s.versionNumber,
+      status: s.status,
+      revision: s.revision,
+      reference: s.reference,
+      submittedAt: s.submittedAt?.toISOString() ?? null,
+      updatedAt: s.updatedAt.toISOString(),
+    }));
+  }
+
+  private async event(
+    manager: EntityManager,
+    submission: Submission,
+    owner: Owner,
+    type: string,
+    fromStatus: string | null,
+    toStatus: string | null,
+  ) {
+    await manager.getRepository(SubmissionEvent).insert({
+      organisationId: submission.organisationId,
+      submissionId: submission.id,
+      actor: actorOf(owner),
+      type,
+      fromStatus,
+      toStatus,
+    });
+  }
+
+  private async view(
+    submission: Submission,
+    service: Service,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<SubmissionView> {
+    const events = await manager
+      .getRepository(SubmissionEvent)
+      .find({ where: { submissionId: submission.id }, order: { at: 'ASC' } });
+    return {
+      id: submission.id,
+      service: { slug: service.slug, title: service.title },
+      version: submission.versionNumber,
+      status: submission.status,
+      revision: submission.revision,
+      reference: submission.reference,
+      submittedAt: submission.submittedAt?.toISOString() ?? null,
+      updatedAt: submission.updatedAt.toISOString(),
+      data: submission.data,
+      history: events.map((e) => ({ type: e.type, at: e.at.toISOString(), toStatus: e.toStatus })),
+    };
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,249 @@
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
+import { CookieClient } from '../support/browserless';
+import { ROOT } from '../support/processes';
+import { startStack, type Stack } from '../support/stack';
+import { createTenant, type Tenant } from '../support/tenant';
+
+/** Citizens' requests over HTTP: drafts that save themselves, submission, ownership. */
+describe('citizen requests', () => {
+  let stack: Stack;
+  let designer: Tenant;
+
+  const publish = async (slug: string, definition: unknown) => {
+    await request(stack.url)
+      .post('/api/v1/services')
+      .set('Authorization', designer.auth)
+      .send({ slug, title: slug, organisationId: designer.organisationId, definition })
+      .expect(201);
+    await request(stack.url).post(`/api/v1/services/${slug}/publish`).set('Authorization', designer.auth).expect(201);
+  };
+
+  beforeAll(async () => {
+    stack = await startStack({ backend: 'postgres', worker: false });
+    designer = await createTenant(stack);
+    await publish('cantine-usagers', canteenDefinition());
+    const voirie = JSON.parse(readFileSync(join(ROOT, 'forms/signaler-un-probleme-de-voirie.json'), 'utf8'));
+    await publish('voirie-usagers', voirie.definition);
+    const required = canteenDefinition();
+    required.settings.signIn = 'required';
+    await publish('cantine-connectee', required);
+  });
+  afterAll(() => stack?.close());
+
+  /** A browser: cookies kept, CSRF token sent back as the web app does. */
+  function browser() {
+    const client = new CookieClient();
+    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const csrf = client.cookie(stack.url, 'csrf_token');
+      return client.request(`${stack.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}), ...headers },
+        body: body === undefined || method === 'GET' ? undefined : JSON.stringify(body),
+      });
+    };
+    return { client, call };
+  }
+
+  it('lets an anonymous citizen draft, autosave, submit once with an Idempotency-Key, and find it again', async () => {
+    const karim = browser();
+    const created = await karim.call('POST', '/api/v1/public/services/cantine-usagers/submissions', {
+      data: { hasAllergy: 'non' },
+    });
+    expect(created.status).toBe(201);
+    const draft = (await created.json()) as { id: string; status: string; version: number; revision: number };
+    expect(draft).toMatchObject({ status: 'draft', version: 1, revision: 1 });
+
+    const saved = await karim.call('PATCH', `/api/v1/submissions/${draft.id}`, {
+      data: validCanteenData(),
+      expectedRevision: 1,
+    });
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toMatchObject({ id: draft.id, revision: 2 });
+
+    const first = await karim.call(
+      'POST',
+      `/api/v1/submissions/${draft.id}/submit`,
+      {},
+      { 'idempotency-key': 'clic-1' },
+    );
+    const again = await karim.call(
+      'POST',
+      `/api/v1/submissions/${draft.id}/submit`,
+      {},
+      { 'idempotency-key': 'clic-1' },
+    );
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    const receipt = (await first.json()) as { reference: string; status: string };
+    expect(receipt.reference).toMatch(/^GCH-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+    expect(await again.json()).toEqual(receipt);
+    const otherBody = await karim.call(
+      'POST',
+      `/api/v1/submissions/${draft.id}/submit`,
+      { autre: true },
+      { 'idempotency-key': 'clic-1' },
+    );
+    expect(otherBody.status).toBe(422);
+    expect(((await otherBody.json()) as { code: string }).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const withoutKey = await karim.call('POST', `/api/v1/submissions/${draft.id}/submit`, {});
+    expect(withoutKey.status).toBe(409);
+
+    const mine = (await (await karim.call('GET', '/api/v1/me/submissions')).json()) as Array<{
+      id: string;
+      reference: string;
+    }>;
+    expect(mine).toEqual([
+      expect.objectContaining({ id: draft.id, reference: receipt.reference, status: 'submitted' }),
+    ]);
+    const full = (await (await karim.call('GET', `/api/v1/submissions/${draft.id}`)).json()) as {
+      history: Array<{ type: string }>;
+      data: object;
+    };
+    expect(full.history.map((h) => h.type)).toEqual(['created', 'submitted']);
+    expect(full.data).toEqual(validCanteenData());
+
+    const late = await karim.call('PATCH', `/api/v1/submissions/${draft.id}`, { data: validCanteenData() });
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as { code: string }).code).toBe('NOT_A_DRAFT');
+
+    const db = stack.api.get(DataSource);
+    const rows = await db.query('SELECT topic, payload FROM outbox WHERE payload->>$1 = $2', [
+      'submissionId',
+      draft.id,
+    ]);
+    expect(rows).toEqual([{ topic: 'submission.submitted', payload: { submissionId: draft.id } }]);
+    await expect(
+      db.query(`UPDATE submission_event SET type = 'x' WHERE submission_id = $1`, [draft.id]),
+    ).rejects.toThrow(/append-only/);
+
+    // Another person sees none of it: 404, not 403.
+    const other = browser();
+    await other.call('POST', '/api/v1/public/services/voirie-usagers/submissions', {});
+    for (const [method, path] of [
+      ['GET', `/api/v1/submissions/${draft.id}`],
+      ['PATCH', `/api/v1/submissions/${draft.id}`],
+      ['POST', `/api/v1/submissions/${draft.id}/submit`],
+    ] as const) {
+      const res = await other.call(method, path, method === 'PATCH' ? { data: {} } : {});
+      expect(res.status).toBe(404);
+    }
+    const theirs = (await (await other.call('GET', '/api/v1/me/submissions')).json()) as Array<{ id: string }>;
+    expect(theirs.map((s) => s.id)).not.toContain(draft.id);
+    expect((await new CookieClient().request(`${stack.url}/api/v1/submissions/${draft.id}`)).status).toBe(404);
+  });
+
+  it('checks what is present in a draft, everything at submit, and says where', async () => {
+    const citizen = browser();
+    const { id } = (await (
+      await citizen.call('POST', '/api/v1/public/services/cantine-usagers/submissions', {})
+    ).json()) as { id: string };
+    const bad = await citizen.call('PATCH', `/api/v1/submissions/${id}`, {
+      data: { parent: { email: 'pas-une-adresse' }, isAdmin: true },
+    });
+    expect(bad.status).toBe(422);
+    const body = (await bad.json()) as { code: string; errors: Array<{ pointer: string; message: string }> };
+    expect(body.code).toBe('SUBMISSION_INVALID');
+    expect(body.errors.map((e) => e.pointer).sort()).toEqual(['/isAdmin', '/parent/email']);
+
+    const incomplete = await citizen.call('POST', `/api/v1/submissions/${id}/submit`, {});
+    expect(incomplete.status).toBe(422);
+    const missing = ((await incomplete.json()) as { errors: Array<{ pointer: string; code: string }> }).errors;
+    expect(missing).toEqual(
+      expect.arrayContaining([expect.objectContaining({ pointer: '/parent', code: 'required' })]),
+    );
+
+    const outside = validCanteenData();
+    (outside.parent as Record<string, unknown>).postalCode = '75001';
+    expect((await citizen.call('PATCH', `/api/v1/submissions/${id}`, { data: outside })).status).toBe(200);
+    const ineligible = await citizen.call('POST', `/api/v1/submissions/${id}/submit`, {});
+    expect(ineligible.status).toBe(422);
+    expect(((await ineligible.json()) as { errors: Array<{ code: string }> }).errors[0]!.code).toBe(
+      'eligibility:hors-commune',
+    );
+
+    const noCsrf = await citizen.client.request(`${stack.url}/api/v1/submissions/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: {} }),
+    });
+    expect(noCsrf.status).toBe(403);
+  });
+
+  it('lets exactly one of concurrent autosaves on the same revision win', async () => {
+    const citizen = browser();
+    const { id } = (await (
+      await citizen.call('POST', '/api/v1/public/services/voirie-usagers/submissions', {})
+    ).json()) as { id: string };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        citizen.call('PATCH', `/api/v1/submissions/${id}`, { data: {}, expectedRevision: 1 }),
+      ),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(9);
+  });
+
+  it('requires sign-in where the service does, and refuses unknown or closed services', async () => {
+    const anonymous = browser();
+    expect((await anonymous.call('POST', '/api/v1/public/services/cantine-connectee/submissions', {})).status).toBe(
+      401,
+    );
+    expect((await anonymous.call('POST', '/api/v1/public/services/inconnue/submissions', {})).status).toBe(404);
+    await request(stack.url)
+      .post('/api/v1/services/voirie-usagers/close')
+      .set('Authorization', designer.auth)
+      .send({ message: 'Fermé.' })
+      .expect(200);
+    const closed = await anonymous.call('POST', '/api/v1/public/services/voirie-usagers/submissions', {});
+    expect(closed.status).toBe(409);
+    expect(((await closed.json()) as { code: string }).code).toBe('SERVICE_CLOSED');
+  });
+
+  it('answers 10,000 random payloads at autosave and submit without a single 500', async () => {
+    const started = Date.now();
+    const citizen = browser();
+    const { id } = (await (
+      await citizen.call('POST', '/api/v1/public/services/cantine-usagers/submissions', {})
+    ).json()) as { id: string };
+    const samples = fc.sample(
+      fc.record({
+        target: fc.constantFrom('autosave', 'submit'),
+        body: fc.oneof(
+          fc.jsonValue(),
+          fc.record({ data: fc.jsonValue() }),
+          fc.record({ data: fc.object(), expectedRevision: fc.integer() }),
+        ),
+        key: fc.option(fc.string({ maxLength: 300 }), { nil: undefined }),
+      }),
+      { numRuns: 10_000, seed: 20261122 },
+    );
+    const statuses = new Map<number, number>();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < samples.length) {
+          const { target, body, key } = samples[next++]!;
+          const path = target === 'autosave' ? `/api/v1/submissions/${id}` : `/api/v1/submissions/${id}/submit`;
+          const headers: Record<string, string> = {};
+          if (key !== undefined && /^[\x20-\x7e]*$/.test(key)) headers['idempotency-key'] = key;
+          const res = await citizen.call(target === 'autosave' ? 'PATCH' : 'POST', path, body, headers);
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status >= 500)
+            throw new Error(`${res.status} for ${JSON.stringify({ target, body, key }).slice(0, 300)}`);
+          await res.arrayBuffer();
+        }
+      }),
+    );
+    process.stdout.write(
+      `[fuzz] 10,000 requests in ${Date.now() - started} ms: ${JSON.stringify(Object.fromEntries(statuses))}\n`,
+    );
+    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect([...statuses.keys()].every((s) => s < 500)).toBe(true);
+  }, 300_000);
+});
