@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,11 @@ import { CookieClient } from '../support/browserless';
 import { ROOT } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
 import { createTenant, type Tenant } from '../support/tenant';
+
+/** The text of a PDF, as poppler reads it (installed by .ci/run). */
+function pdfText(pdf: Buffer): string {
+  return execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf8');
+}
 
 /** Citizens' requests over HTTP: drafts that save themselves, submission, ownership. */
 describe('citizen requests', () => {
@@ -106,6 +112,27 @@ describe('citizen requests', () => {
     };
     expect(full.history.map((h) => h.type)).toEqual(['created', 'submitted']);
     expect(full.data).toEqual(validCanteenData());
+
+    const pdf = await karim.client.request(`${stack.url}/api/v1/submissions/${draft.id}/receipt.pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const text = pdfText(Buffer.from(await pdf.arrayBuffer()));
+    for (const expected of [
+      'Accusé de réception',
+      receipt.reference,
+      'cantine-usagers',
+      'dépôt sans compte',
+      'Marie-Claire',
+      'Dubois',
+      'Mange du porc : Oui',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    const html = await karim.client.request(`${stack.url}/api/v1/submissions/${draft.id}/receipt.html`);
+    expect(await html.text()).toContain(`<dd>${receipt.reference}</dd>`);
+    expect((await browser().client.request(`${stack.url}/api/v1/submissions/${draft.id}/receipt.pdf`)).status).toBe(
+      404,
+    );
 
     const late = await karim.call('PATCH', `/api/v1/submissions/${draft.id}`, { data: validCanteenData() });
     expect(late.status).toBe(409);

@@ -77,6 +77,11 @@ export const ERROR_CODES = {
     fr: 'Ce dossier a déjà été déposé : il ne peut plus être modifié.',
     en: 'This request has already been submitted: it can no longer be changed.',
   },
+  NOT_SUBMITTED: {
+    status: 409,
+    fr: 'Ce dossier n’a pas encore été déposé : il n’a pas d’accusé de réception.',
+    en: 'This request has not been submitted yet: it has no receipt.',
+  },
   IDEMPOTENCY_IN_FLIGHT: {
     status: 409,
     fr: 'Cette demande est déjà en cours de traitement : patientez quelques secondes.',

@@ -1,2 +1,4 @@
 export { REFERENCE_PATTERN, newReference } from './reference';
 export { Submissions, type Owner, type SubmissionView, type SubmitResult } from './submissions';
+export { answerLines, frenchDateTime, renderReceiptPdf, type AnswerLine, type ReceiptInput } from './receipt';
+export { renderReceiptHtml } from './receipt-html';

@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { FormVersion, IdempotencyKey, OutboxRow, Service, Submission, SubmissionEvent } from '@guichet/persistence';
 import { ValidatorCache, applyPrefill } from '@guichet/forms';
 import { AppError, type Locale, type ServiceDefinition } from '@guichet/shared';
+import type { ReceiptInput } from './receipt';
 import { newReference } from './reference';
 
 /** Who owns a request: a signed-in person (with their identity claims), or an anonymous browser session. */
@@ -256,6 +257,26 @@ export class Submissions {
     const submission = await this.load(id, owner);
     const service = await this.dataSource.getRepository(Service).findOneByOrFail({ id: submission.serviceId });
     return this.view(submission, service);
+  }
+
+  /** What a receipt shows: only for the owner, only once submitted. */
+  async receipt(id: string, owner: Owner, identity: string | null): Promise<ReceiptInput> {
+    const submission = await this.load(id, owner);
+    if (submission.status === 'draft' || !submission.reference || !submission.submittedAt)
+      throw new AppError('NOT_SUBMITTED');
+    const service = await this.dataSource
+      .getRepository(Service)
+      .findOneOrFail({ where: { id: submission.serviceId }, relations: { organisation: true } });
+    const { definition } = await this.definitionOf(submission);
+    return {
+      serviceTitle: service.title,
+      organisationName: service.organisation!.name,
+      reference: submission.reference,
+      submittedAt: submission.submittedAt,
+      identity,
+      definition,
+      data: submission.data,
+    };
   }
 
   async listMine(owner: Owner): Promise<Array<Omit<SubmissionView, 'data' | 'history'>>> {

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsDefined, IsInt, IsObject, IsOptional, Min } from 'class-validator';
 import { randomBytes } from 'node:crypto';
-import type { Request } from 'express';
-import { Submissions, type Owner } from '@guichet/submissions';
+import type { Request, Response } from 'express';
+import { Submissions, renderReceiptHtml, renderReceiptPdf, type Owner } from '@guichet/submissions';
 import { AppError } from '@guichet/shared';
 import { requestLocale } from '../errors/locale';
 
@@ -44,6 +44,11 @@ function ownerOf(req: Request, create: boolean): Owner | undefined {
   if (!req.session) return undefined;
   if (!req.session.anonymousToken && create) req.session.anonymousToken = randomBytes(32).toString('base64url');
   return req.session.anonymousToken ? { kind: 'anonymous', token: req.session.anonymousToken } : undefined;
+}
+
+function identityOf(req: Request): string | null {
+  const user = req.session?.user;
+  return user ? [user.givenName, user.familyName].filter(Boolean).join(' ') || null : null;
 }
 
 function required(owner: Owner | undefined): Owner {
@@ -104,6 +109,25 @@ export class SubmissionsController {
   @ApiOperation({ summary: 'Mon dossier : réponses, statut, historique.' })
   get(@Param('id') id: string, @Req() req: Request) {
     return this.submissions.get(id, required(ownerOf(req, false)));
+  }
+
+  @Get('submissions/:id/receipt.pdf')
+  @ApiOperation({ summary: 'L’accusé de réception en PDF.' })
+  async receiptPdf(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const input = await this.submissions.receipt(id, required(ownerOf(req, false)), identityOf(req));
+    const pdf = await renderReceiptPdf(input);
+    res
+      .type('application/pdf')
+      .setHeader('Content-Disposition', `inline; filename="accuse-de-reception-${input.reference}.pdf"`)
+      .setHeader('Cache-Control', 'private, no-store')
+      .send(pdf);
+  }
+
+  @Get('submissions/:id/receipt.html')
+  @ApiOperation({ summary: 'L’accusé de réception, version HTML accessible.' })
+  async receiptHtml(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const input = await this.submissions.receipt(id, required(ownerOf(req, false)), identityOf(req));
+    res.type('html').setHeader('Cache-Control', 'private, no-store').send(renderReceiptHtml(input));
   }
 
   @Get('me/submissions')

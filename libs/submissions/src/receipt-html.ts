@@ -1,0 +1,29 @@
+import { answerLines, frenchDateTime, type ReceiptInput } from './receipt';
+
+const escape = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The same receipt as an accessible HTML page: headings per step, a description list per answer. */
+export function renderReceiptHtml(input: ReceiptInput): string {
+  const parts: string[] = [];
+  let open = false;
+  for (const line of answerLines(input.definition, input.data)) {
+    if (line.depth < 0) {
+      if (open) parts.push('</dl>');
+      parts.push(`<h3>${escape(line.label)}</h3><dl>`);
+      open = true;
+    } else {
+      parts.push(
+        `<dt style="margin-left:${line.depth}rem">${escape(line.label)}</dt>${line.value ? `<dd>${escape(line.value)}</dd>` : '<dd></dd>'}`,
+      );
+    }
+  }
+  if (open) parts.push('</dl>');
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Accusé de réception ${escape(input.reference)} — ${escape(input.serviceTitle)}</title></head>
+<body><main id="contenu"><p>${escape(input.organisationName)}</p><h1>Accusé de réception</h1><p>${escape(input.serviceTitle)}</p>
+<dl><dt>Référence</dt><dd>${escape(input.reference)}</dd><dt>Déposé le</dt><dd>${escape(frenchDateTime(input.submittedAt))}</dd>
+<dt>Déposé par</dt><dd>${escape(input.identity ?? 'dépôt sans compte')}</dd></dl>
+<p>Votre demande a bien été reçue. Conservez ce document : la référence permet de suivre votre demande.</p>
+<h2>Vos réponses</h2>${parts.join('')}</main></body></html>`;
+}
