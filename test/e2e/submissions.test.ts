@@ -201,6 +201,100 @@ describe('citizen requests', () => {
     expect(noCsrf.status).toBe(403);
   });
 
+  it('takes files checked by content and size, serves them to the owner only, and carries messages', async () => {
+    const marie = browser();
+    const upload = (
+      who: ReturnType<typeof browser>,
+      id: string,
+      pointer: string,
+      bytes: Buffer,
+      name = 'certificat.pdf',
+    ) => {
+      const form = new FormData();
+      form.append('pointer', pointer);
+      form.append('file', new Blob([bytes]), name);
+      const csrf = who.client.cookie(stack.url, 'csrf_token');
+      return who.client.request(`${stack.url}/api/v1/submissions/${id}/attachments`, {
+        method: 'POST',
+        headers: csrf ? { 'x-csrf-token': csrf } : {},
+        body: form,
+      });
+    };
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2000, 0x20), Buffer.from('\n%%EOF\n')]);
+    const { id } = (await (
+      await marie.call('POST', '/api/v1/public/services/cantine-usagers/submissions', {})
+    ).json()) as { id: string };
+
+    const ok = await upload(marie, id, '/certificate', pdf);
+    expect(ok.status).toBe(201);
+    const { attachmentId, mediaType } = (await ok.json()) as { attachmentId: string; mediaType: string };
+    expect(mediaType).toBe('application/pdf');
+
+    const exe = await upload(
+      marie,
+      id,
+      '/certificate',
+      Buffer.concat([Buffer.from('MZ'), Buffer.alloc(500)]),
+      'certificat.pdf',
+    );
+    expect(exe.status).toBe(422);
+    expect(((await exe.json()) as { code: string }).code).toBe('FILE_TYPE_NOT_ACCEPTED');
+    const big = await upload(
+      marie,
+      id,
+      '/certificate',
+      Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(6 * 1024 * 1024)]),
+    );
+    expect(big.status).toBe(413);
+    const huge = await upload(
+      marie,
+      id,
+      '/certificate',
+      Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(50 * 1024 * 1024)]),
+    );
+    expect(huge.status).toBe(413);
+    expect((await upload(marie, id, '/allergyDetails', pdf)).status).toBe(400);
+
+    const intruder = browser();
+    const { id: theirs } = (await (
+      await intruder.call('POST', '/api/v1/public/services/cantine-usagers/submissions', {})
+    ).json()) as { id: string };
+    expect((await upload(intruder, id, '/certificate', pdf)).status).toBe(404);
+    expect((await intruder.call('GET', `/api/v1/submissions/${id}/attachments/${attachmentId}`)).status).toBe(404);
+
+    // Referring to someone else's file is refused at submit, where the answers say which.
+    const forged = { ...validCanteenData(), hasAllergy: 'oui', allergyDetails: 'arachide', certificate: attachmentId };
+    expect((await intruder.call('PATCH', `/api/v1/submissions/${theirs}`, { data: forged })).status).toBe(200);
+    const refused = await intruder.call('POST', `/api/v1/submissions/${theirs}/submit`, {});
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { errors: Array<{ pointer: string }> }).errors).toEqual([
+      expect.objectContaining({ pointer: '/certificate', code: 'x-file' }),
+    ]);
+
+    expect((await marie.call('POST', `/api/v1/submissions/${id}/messages`, { body: 'Bonjour' })).status).toBe(409);
+    expect((await marie.call('PATCH', `/api/v1/submissions/${id}`, { data: forged })).status).toBe(200);
+    expect((await marie.call('POST', `/api/v1/submissions/${id}/submit`, {})).status).toBe(200);
+    const download = await marie.call('GET', `/api/v1/submissions/${id}/attachments/${attachmentId}`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
+
+    expect((await marie.call('POST', `/api/v1/submissions/${id}/messages`, { body: '   ' })).status).toBe(400);
+    const sent = await marie.call('POST', `/api/v1/submissions/${id}/messages`, {
+      body: 'Voici le certificat médical demandé.',
+    });
+    expect(sent.status).toBe(201);
+    const view = (await (await marie.call('GET', `/api/v1/submissions/${id}`)).json()) as {
+      messages: Array<{ from: string; body: string }>;
+      history: Array<{ type: string }>;
+    };
+    expect(view.messages).toEqual([
+      expect.objectContaining({ from: 'citizen', body: 'Voici le certificat médical demandé.' }),
+    ]);
+    expect(view.history.map((h) => h.type)).toEqual(['created', 'submitted', 'message_sent']);
+    expect((await intruder.call('POST', `/api/v1/submissions/${id}/messages`, { body: 'Coucou' })).status).toBe(404);
+  });
+
   it('lets exactly one of concurrent autosaves on the same revision win', async () => {
     const citizen = browser();
     const { id } = (await (

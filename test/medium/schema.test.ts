@@ -24,6 +24,7 @@ describe('database schema', () => {
       'CreateServices1763900000000',
       'CreateAccountsAndSessions1764000000000',
       'CreateSubmissions1764100000000',
+      'CreateMessagesAndAttachments1764200000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

@@ -1,5 +1,8 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { loadConfig, type Config } from '@guichet/config';
 import type { QueueBackendKind } from '@guichet/queue';
@@ -42,6 +45,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: `t${randomBytes(6).toString('hex')}`,
       SESSION_SECRET: randomBytes(32).toString('base64url'),
+      // Attachments and other local files of this stack stay out of the working tree.
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'guichet-stack-')),
       ...options.env,
     },
     { requireDatabaseUrl: true },

@@ -9,7 +9,8 @@ import { loggerOptions, pathOnly } from '@guichet/observability';
 import { PublicCatalogue, ServiceCatalogue } from '@guichet/forms';
 import { AccountService, ApiTokenService } from '@guichet/identity';
 import { dataSourceOptions } from '@guichet/persistence';
-import { Submissions } from '@guichet/submissions';
+import { Attachments, LocalDiskStorage, Submissions } from '@guichet/submissions';
+import { join } from 'node:path';
 import { QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
 import { DataSource } from 'typeorm';
 import { ActorGuard } from './auth/actor.guard';
@@ -98,7 +99,17 @@ export class AppModule {
         { provide: ServiceCatalogue, useFactory: (ds: DataSource) => new ServiceCatalogue(ds), inject: [DataSource] },
         { provide: PublicCatalogue, useFactory: (ds: DataSource) => new PublicCatalogue(ds), inject: [DataSource] },
         { provide: AccountService, useFactory: (ds: DataSource) => new AccountService(ds), inject: [DataSource] },
-        { provide: Submissions, useFactory: (ds: DataSource) => new Submissions(ds), inject: [DataSource] },
+        {
+          provide: Attachments,
+          useFactory: (ds: DataSource) =>
+            new Attachments(ds, new LocalDiskStorage(join(config.DATA_DIR, 'attachments'))),
+          inject: [DataSource],
+        },
+        {
+          provide: Submissions,
+          useFactory: (ds: DataSource, attachments: Attachments) => new Submissions(ds, attachments),
+          inject: [DataSource, Attachments],
+        },
         SignInService,
         ActorGuard,
       ],

@@ -117,6 +117,11 @@ export const ERROR_CODES = {
     fr: 'Cette clé d’idempotence a déjà servi pour une autre demande.',
     en: 'This idempotency key was already used for another request.',
   },
+  FILE_TYPE_NOT_ACCEPTED: {
+    status: 422,
+    fr: 'Ce type de fichier n’est pas accepté pour ce champ (acceptés : {accepted}). Le type est lu dans le contenu du fichier, pas dans son nom.',
+    en: 'This type of file is not accepted for this field (accepted: {accepted}). The type is read from the content, not the name.',
+  },
   RATE_LIMITED: {
     status: 429,
     fr: 'Trop de requêtes : réessayez dans quelques instants.',

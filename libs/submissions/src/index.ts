@@ -2,3 +2,13 @@ export { REFERENCE_PATTERN, newReference } from './reference';
 export { Submissions, type Owner, type SubmissionView, type SubmitResult } from './submissions';
 export { answerLines, frenchDateTime, renderReceiptPdf, type AnswerLine, type ReceiptInput } from './receipt';
 export { renderReceiptHtml } from './receipt-html';
+export {
+  Attachments,
+  LocalDiskStorage,
+  accepted,
+  fieldSchema,
+  referencedAttachments,
+  sniffMediaType,
+  type AttachmentStorage,
+  type UploadedFile,
+} from './attachments';

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { FormVersion, IdempotencyKey, OutboxRow, Service, Submission, SubmissionEvent } from '@guichet/persistence';
+import {
+  FormVersion,
+  IdempotencyKey,
+  OutboxRow,
+  Service,
+  Submission,
+  SubmissionEvent,
+  SubmissionMessage,
+} from '@guichet/persistence';
+import type { Attachments } from './attachments';
 import { ValidatorCache, applyPrefill } from '@guichet/forms';
 import { AppError, type Locale, type ServiceDefinition } from '@guichet/shared';
 import type { ReceiptInput } from './receipt';
@@ -22,6 +31,7 @@ export interface SubmissionView {
   updatedAt: string;
   data: Record<string, unknown>;
   history: Array<{ type: string; at: string; toStatus: string | null }>;
+  messages: Array<{ id: string; from: 'citizen' | 'caseworker'; body: string; at: string }>;
 }
 
 export interface SubmitResult {
@@ -44,8 +54,14 @@ const actorOf = (owner: Owner) => (owner.kind === 'account' ? `account:${owner.a
 export class Submissions {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly attachments?: Attachments,
     private readonly validators: ValidatorCache = new ValidatorCache(),
   ) {}
+
+  /** The request itself, if it is the owner's (for uploads and downloads). */
+  owned(id: string, owner: Owner): Promise<Submission> {
+    return this.load(id, owner);
+  }
 
   private ownerWhere(owner: Owner) {
     return owner.kind === 'account' ? { ownerAccountId: owner.accountId } : { anonymousOwner: sha256(owner.token) };
@@ -209,6 +225,8 @@ export class Submissions {
         .get(definition, hash)
         .validate(submission.data, { mode: 'submit', claims: this.claimsOf(owner), locale });
       if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+      const missingFiles = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
+      if (missingFiles.length) throw new AppError('SUBMISSION_INVALID', { errors: missingFiles });
       const reference = await this.assignReference(manager, submission, outcome.data as Record<string, unknown>);
       await this.event(manager, submission, owner, 'submitted', 'draft', 'submitted');
       await manager.getRepository(OutboxRow).insert({
@@ -259,6 +277,31 @@ export class Submissions {
     return this.view(submission, service);
   }
 
+  /** A message from the citizen to the caseworkers, once the request is submitted. */
+  async postMessage(id: string, owner: Owner, body: unknown): Promise<{ id: string; at: string }> {
+    const text = typeof body === 'string' ? body.trim() : '';
+    if (text.length === 0 || text.length > 5000) {
+      throw new AppError('INVALID_REQUEST', {
+        errors: [{ pointer: '/body', code: 'length', message: 'Écrivez un message de 1 à 5 000 caractères.' }],
+      });
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const submission = await this.load(id, owner, manager);
+      if (submission.status === 'draft') throw new AppError('NOT_SUBMITTED');
+      const message = await manager.getRepository(SubmissionMessage).save(
+        manager.getRepository(SubmissionMessage).create({
+          organisationId: submission.organisationId,
+          submissionId: submission.id,
+          authorKind: 'citizen',
+          author: actorOf(owner),
+          body: text,
+        }),
+      );
+      await this.event(manager, submission, owner, 'message_sent', null, null);
+      return { id: message.id, at: message.createdAt.toISOString() };
+    });
+  }
+
   /** What a receipt shows: only for the owner, only once submitted. */
   async receipt(id: string, owner: Owner, identity: string | null): Promise<ReceiptInput> {
     const submission = await this.load(id, owner);
@@ -279,7 +322,7 @@ export class Submissions {
     };
   }
 
-  async listMine(owner: Owner): Promise<Array<Omit<SubmissionView, 'data' | 'history'>>> {
+  async listMine(owner: Owner): Promise<Array<Omit<SubmissionView, 'data' | 'history' | 'messages'>>> {
     const submissions = await this.dataSource.getRepository(Submission).find({
       where: this.ownerWhere(owner),
       relations: { service: true },
@@ -324,6 +367,9 @@ export class Submissions {
     const events = await manager
       .getRepository(SubmissionEvent)
       .find({ where: { submissionId: submission.id }, order: { at: 'ASC' } });
+    const messages = await manager
+      .getRepository(SubmissionMessage)
+      .find({ where: { submissionId: submission.id }, order: { createdAt: 'ASC' } });
     return {
       id: submission.id,
       service: { slug: service.slug, title: service.title },
@@ -335,6 +381,7 @@ export class Submissions {
       updatedAt: submission.updatedAt.toISOString(),
       data: submission.data,
       history: events.map((e) => ({ type: e.type, at: e.at.toISOString(), toStatus: e.toStatus })),
+      messages: messages.map((m) => ({ id: m.id, from: m.authorKind, body: m.body, at: m.createdAt.toISOString() })),
     };
   }
 }

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsDefined, IsInt, IsObject, IsOptional, Min } from 'class-validator';
+import { IsDefined, IsInt, IsObject, IsOptional, IsString, Length, Min } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { Submissions, renderReceiptHtml, renderReceiptPdf, type Owner } from '@guichet/submissions';
+import { Attachments, Submissions, renderReceiptHtml, renderReceiptPdf, type Owner } from '@guichet/submissions';
+import { readUpload } from './upload';
 import { AppError } from '@guichet/shared';
 import { requestLocale } from '../errors/locale';
 
@@ -28,6 +29,13 @@ export class AutosaveDto {
   @IsInt({ message: 'Nombre entier attendu.' })
   @Min(1)
   expectedRevision?: number;
+}
+
+export class MessageDto {
+  @ApiProperty({ example: 'Voici les statuts demandés.' })
+  @IsString({ message: 'Texte attendu.' })
+  @Length(1, 5000, { message: 'Écrivez un message de 1 à 5 000 caractères.' })
+  body!: string;
 }
 
 declare module 'express-session' {
@@ -60,7 +68,10 @@ function required(owner: Owner | undefined): Owner {
 @ApiTags('usagers')
 @Controller('api/v1')
 export class SubmissionsController {
-  constructor(private readonly submissions: Submissions) {}
+  constructor(
+    private readonly submissions: Submissions,
+    private readonly attachments: Attachments,
+  ) {}
 
   @Post('public/services/:slug/submissions')
   @ApiOperation({ summary: 'Crée un brouillon sur la dernière version publiée.' })
@@ -128,6 +139,42 @@ export class SubmissionsController {
   async receiptHtml(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const input = await this.submissions.receipt(id, required(ownerOf(req, false)), identityOf(req));
     res.type('html').setHeader('Cache-Control', 'private, no-store').send(renderReceiptHtml(input));
+  }
+
+  @Post('submissions/:id/messages')
+  @ApiOperation({ summary: 'Écrit aux services instructeurs (dossier déposé).' })
+  message(@Param('id') id: string, @Body() body: MessageDto, @Req() req: Request) {
+    return this.submissions.postMessage(id, required(ownerOf(req, false)), body.body);
+  }
+
+  @Post('submissions/:id/attachments')
+  @ApiOperation({
+    summary: 'Envoie un fichier pour un champ fichier (multipart : pointer puis file) ; type vérifié sur le contenu.',
+  })
+  async upload(@Param('id') id: string, @Req() req: Request) {
+    const submission = await this.submissions.owned(id, required(ownerOf(req, false)));
+    const { pointer, file } = await readUpload(req, this.attachments.maxBytes);
+    return this.attachments.store(submission, pointer, file);
+  }
+
+  @Get('submissions/:id/attachments/:attachmentId')
+  @ApiOperation({ summary: 'Télécharge une pièce jointe de mon dossier.' })
+  async download(
+    @Param('id') id: string,
+    @Param('attachmentId') attachmentId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const submission = await this.submissions.owned(id, required(ownerOf(req, false)));
+    const file = await this.attachments.open(submission, attachmentId);
+    res
+      .type(file.mediaType)
+      .setHeader('Content-Length', String(file.bytes))
+      .setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+      .setHeader('Cache-Control', 'private, no-store')
+      .setHeader('X-Content-Type-Options', 'nosniff');
+    file.stream.on('error', () => res.destroy());
+    file.stream.pipe(res);
   }
 
   @Get('me/submissions')

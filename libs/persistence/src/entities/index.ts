@@ -1,12 +1,14 @@
 import { Account, type AccountKind } from './account.entity';
 import { AgentMembership } from './agent-membership.entity';
 import { ApiToken, type OrganisationRole } from './api-token.entity';
+import { Attachment } from './attachment.entity';
 import { FormVersion } from './form-version.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { Organisation } from './organisation.entity';
 import { OutboxRow } from './outbox.entity';
 import { Service, type ServiceStatus } from './service.entity';
 import { SubmissionEvent } from './submission-event.entity';
+import { SubmissionMessage } from './submission-message.entity';
 import { Submission } from './submission.entity';
 import { SystemPing } from './system-ping.entity';
 
@@ -14,6 +16,7 @@ export {
   Account,
   AgentMembership,
   ApiToken,
+  Attachment,
   FormVersion,
   IdempotencyKey,
   Organisation,
@@ -21,6 +24,7 @@ export {
   Service,
   Submission,
   SubmissionEvent,
+  SubmissionMessage,
   SystemPing,
   type AccountKind,
   type OrganisationRole,
@@ -39,4 +43,6 @@ export const ENTITIES = [
   SubmissionEvent,
   OutboxRow,
   IdempotencyKey,
+  SubmissionMessage,
+  Attachment,
 ];

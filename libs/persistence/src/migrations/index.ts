@@ -3,6 +3,7 @@ import { CreateSystemPing1763800000001 } from './1763800000001-create-system-pin
 import { CreateServices1763900000000 } from './1763900000000-create-services';
 import { CreateAccountsAndSessions1764000000000 } from './1764000000000-create-accounts-and-sessions';
 import { CreateSubmissions1764100000000 } from './1764100000000-create-submissions';
+import { CreateMessagesAndAttachments1764200000000 } from './1764200000000-create-messages-and-attachments';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateServices1763900000000,
   CreateAccountsAndSessions1764000000000,
   CreateSubmissions1764100000000,
+  CreateMessagesAndAttachments1764200000000,
 ];

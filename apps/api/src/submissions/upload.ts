@@ -1,0 +1,66 @@
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { AppError, type ErrorCode } from '@guichet/shared';
+import type { UploadedFile } from '@guichet/submissions';
+
+const fail = (code: ErrorCode, message?: string) =>
+  new AppError(code, message ? { errors: [{ pointer: '', code: 'multipart', message }] } : {});
+
+/**
+ * Reads one file upload (`multipart/form-data`: a `pointer` field naming the
+ * file field, then `file`). Never buffers more than `maxBytes` + 1: past it,
+ * the rest is drained and the file marked truncated (413 later).
+ */
+export function readUpload(req: Request, maxBytes: number): Promise<{ pointer: string; file: UploadedFile }> {
+  if (!/^multipart\/form-data;/i.test(req.headers['content-type'] ?? ''))
+    return Promise.reject(new AppError('UNSUPPORTED_MEDIA_TYPE'));
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        limits: { files: 1, fields: 4, fieldSize: 1024, fileSize: maxBytes + 1, parts: 6 },
+      });
+    } catch {
+      return reject(fail('INVALID_REQUEST', 'Envoi de fichier mal formé.'));
+    }
+    let pointer: string | undefined;
+    let file: UploadedFile | undefined;
+    let reading: Promise<void> | undefined;
+    parser.on('field', (name, value) => {
+      if (name === 'pointer') pointer = value;
+    });
+    parser.on('file', (name, stream, info) => {
+      if (name !== 'file' || file) {
+        stream.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const current: UploadedFile = { filename: info.filename ?? 'fichier', bytes: Buffer.alloc(0), truncated: false };
+      file = current;
+      reading = new Promise((done) => {
+        stream.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= maxBytes) chunks.push(chunk);
+        });
+        stream.on('limit', () => (current.truncated = true));
+        stream.on('close', () => {
+          current.bytes = Buffer.concat(chunks);
+          if (size > maxBytes) current.truncated = true;
+          done();
+        });
+      });
+    });
+    parser.on('error', () => reject(fail('INVALID_REQUEST', 'Envoi de fichier mal formé.')));
+    parser.on('close', () => {
+      void (reading ?? Promise.resolve()).then(() => {
+        if (!file) return reject(fail('INVALID_REQUEST', 'Joignez un fichier (champ « file »).'));
+        if (!pointer || !pointer.startsWith('/'))
+          return reject(fail('INVALID_REQUEST', 'Indiquez le champ concerné (champ « pointer »).'));
+        resolve({ pointer, file });
+      });
+    });
+    req.pipe(parser);
+  });
+}

@@ -1,0 +1,195 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { DataSource } from 'typeorm';
+import { Attachment, FormVersion, Submission } from '@guichet/persistence';
+import { AppError, parseJsonPointer, type JsonSchema, type ServiceDefinition } from '@guichet/shared';
+
+/** Where attachment bytes live. Local disk by default; an S3-compatible store implements the same. */
+export interface AttachmentStorage {
+  put(key: string, bytes: Buffer): Promise<void>;
+  get(key: string): Readable;
+  delete(key: string): Promise<void>;
+}
+
+export class LocalDiskStorage implements AttachmentStorage {
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  private path(key: string): string {
+    const path = resolve(this.root, key);
+    // Keys are ours (uuids), but a storage never writes outside its root.
+    if (!path.startsWith(`${this.root}/`)) throw new Error(`invalid storage key: ${key}`);
+    return path;
+  }
+
+  async put(key: string, bytes: Buffer): Promise<void> {
+    const path = this.path(key);
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await writeFile(path, bytes, { mode: 0o600, flag: 'wx' });
+  }
+
+  get(key: string): Readable {
+    return createReadStream(this.path(key));
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+}
+
+/** The type of a file from its first bytes; the name and the browser's claim are not trusted. */
+export function sniffMediaType(head: Buffer): string | undefined {
+  const starts = (bytes: number[], offset = 0) => bytes.every((b, i) => head[offset + i] === b);
+  if (starts([0x25, 0x50, 0x44, 0x46, 0x2d])) return 'application/pdf';
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
+  if (starts([0xff, 0xd8, 0xff])) return 'image/jpeg';
+  if (starts([0x47, 0x49, 0x46, 0x38]) && (head[4] === 0x37 || head[4] === 0x39) && head[5] === 0x61)
+    return 'image/gif';
+  if (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) return 'image/webp';
+  return undefined;
+}
+
+export function accepted(accept: readonly string[], mediaType: string): boolean {
+  return accept.some((a) => a === mediaType || (a.endsWith('/*') && mediaType.startsWith(a.slice(0, -1))));
+}
+
+/** The schema of the field a pointer designates (array indexes go through `items`). */
+export function fieldSchema(schema: JsonSchema, pointer: string): JsonSchema | undefined {
+  let node: JsonSchema | undefined = schema;
+  for (const segment of parseJsonPointer(pointer)) {
+    if (!node || typeof node !== 'object') return undefined;
+    if (/^\d+$/.test(segment) && node.items && typeof node.items === 'object') node = node.items as JsonSchema;
+    else node = (node.properties as Record<string, JsonSchema> | undefined)?.[segment];
+  }
+  return node;
+}
+
+/** Every attachment id a request's answers refer to, with where. */
+export function referencedAttachments(
+  schema: JsonSchema,
+  data: unknown,
+  path = '',
+): Array<{ pointer: string; id: string }> {
+  if (!schema || typeof schema !== 'object') return [];
+  if (schema['x-file'] && typeof data === 'string') return [{ pointer: path, id: data }];
+  if (Array.isArray(data) && schema.items && typeof schema.items === 'object') {
+    return data.flatMap((item, i) => referencedAttachments(schema.items as JsonSchema, item, `${path}/${i}`));
+  }
+  if (data && typeof data === 'object' && schema.properties) {
+    return Object.entries(data as Record<string, unknown>).flatMap(([k, v]) => {
+      const sub = (schema.properties as Record<string, JsonSchema>)[k];
+      return sub ? referencedAttachments(sub, v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`) : [];
+    });
+  }
+  return [];
+}
+
+export interface UploadedFile {
+  filename: string;
+  bytes: Buffer;
+  /** More bytes than the limit arrived (the rest was not read). */
+  truncated: boolean;
+}
+
+/** Files of a request: checked against their field (size, type by content), stored, served to the owner only. */
+export class Attachments {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly storage: AttachmentStorage,
+    /** Installation-wide ceiling, whatever a field allows. */
+    readonly maxBytes = 20 * 1024 * 1024,
+  ) {}
+
+  /** The byte limit of a file field, for the upload parser. */
+  async limitFor(submission: Submission, pointer: string): Promise<{ limit: number; accept: string[] }> {
+    const version = await this.dataSource.getRepository(FormVersion).findOneByOrFail({ id: submission.formVersionId });
+    const schema = fieldSchema((version.definition as unknown as ServiceDefinition).schema, pointer);
+    const config =
+      schema && typeof schema === 'object'
+        ? (schema['x-file'] as { accept?: string[]; maxBytes?: number } | undefined)
+        : undefined;
+    if (!config) {
+      throw new AppError('INVALID_REQUEST', {
+        errors: [{ pointer: '/pointer', code: 'not_a_file_field', message: 'Ce champ n’accepte pas de fichier.' }],
+      });
+    }
+    return {
+      limit: Math.min(config.maxBytes ?? 10 * 1024 * 1024, this.maxBytes),
+      accept: config.accept ?? ['application/pdf', 'image/*'],
+    };
+  }
+
+  async store(
+    submission: Submission,
+    pointer: string,
+    file: UploadedFile,
+  ): Promise<{ attachmentId: string; mediaType: string; bytes: number }> {
+    if (submission.status !== 'draft') throw new AppError('NOT_A_DRAFT');
+    const { limit, accept } = await this.limitFor(submission, pointer);
+    if (file.truncated || file.bytes.length > limit) {
+      throw new AppError('PAYLOAD_TOO_LARGE', { params: { limit: `${Math.round(limit / 1024 / 1024)} Mo` } });
+    }
+    const mediaType = sniffMediaType(file.bytes.subarray(0, 16));
+    if (!mediaType || !accepted(accept, mediaType))
+      throw new AppError('FILE_TYPE_NOT_ACCEPTED', { params: { accepted: accept.join(', ') } });
+    const id = randomUUID();
+    const storageKey = join(submission.organisationId, submission.id, id);
+    await this.storage.put(storageKey, file.bytes);
+    await this.dataSource.getRepository(Attachment).insert({
+      id,
+      organisationId: submission.organisationId,
+      submissionId: submission.id,
+      pointer,
+      filename: file.filename.replace(/[^\p{L}\p{N} ._()-]/gu, '_').slice(0, 200) || 'fichier',
+      mediaType,
+      bytes: file.bytes.length,
+      sha256: createHash('sha256').update(file.bytes).digest('hex'),
+      storageKey,
+    });
+    return { attachmentId: id, mediaType, bytes: file.bytes.length };
+  }
+
+  async open(
+    submission: Submission,
+    attachmentId: string,
+  ): Promise<{ stream: Readable; mediaType: string; filename: string; bytes: number }> {
+    if (!/^[0-9a-f-]{36}$/.test(attachmentId)) throw new AppError('NOT_FOUND');
+    const attachment = await this.dataSource
+      .getRepository(Attachment)
+      .findOneBy({ id: attachmentId, submissionId: submission.id });
+    if (!attachment) throw new AppError('NOT_FOUND');
+    return {
+      stream: this.storage.get(attachment.storageKey),
+      mediaType: attachment.mediaType,
+      filename: attachment.filename,
+      bytes: attachment.bytes,
+    };
+  }
+
+  /** At submit: every file the answers mention must be one uploaded for this very request. */
+  async checkReferences(
+    submission: Submission,
+    schema: JsonSchema,
+    data: unknown,
+  ): Promise<Array<{ pointer: string; code: string; message: string }>> {
+    const refs = referencedAttachments(schema, data);
+    if (refs.length === 0) return [];
+    const found = await this.dataSource
+      .getRepository(Attachment)
+      .find({ where: { submissionId: submission.id }, select: { id: true } });
+    const ids = new Set(found.map((a) => a.id));
+    return refs
+      .filter((r) => !ids.has(r.id))
+      .map((r) => ({
+        pointer: r.pointer,
+        code: 'x-file',
+        message: 'Joignez le fichier à nouveau : la pièce jointe est introuvable.',
+      }));
+  }
+}
