@@ -1,9 +1,12 @@
 import { DataSource } from 'typeorm';
 import { DEMO_ORGANISATION, seedDemoAgents, seedDemoOrganisation } from '@guichet/persistence';
+import request from 'supertest';
+import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
 import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
 import { freePort } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
+import { createTenant } from '../support/tenant';
 
 /** Citizens and agents sign in and out through the bundled provider, over real HTTP. */
 describe('sign-in through the bundled identity provider', () => {
@@ -181,6 +184,65 @@ describe('sign-in through the bundled identity provider', () => {
         })
       ).status,
     ).toBe(403);
+  });
+
+  it('prefills a signed-in citizen’s request from their identity and refuses a tampered locked value', async () => {
+    const designer = await createTenant(stack);
+    const definition = canteenDefinition();
+    await request(stack.url)
+      .post('/api/v1/services')
+      .set('Authorization', designer.auth)
+      .send({ slug: 'cantine-fc', title: 'Cantine', organisationId: designer.organisationId, definition })
+      .expect(201);
+    await request(stack.url)
+      .post('/api/v1/services/cantine-fc/publish')
+      .set('Authorization', designer.auth)
+      .expect(201);
+
+    const { client } = await signIn('citizen', 'citoyen-marie-claire-dubois');
+    const headers = () => ({ 'content-type': 'application/json', 'x-csrf-token': csrfOf(client) });
+    const created = await client.request(`${base}/api/v1/public/services/cantine-fc/submissions`, {
+      method: 'POST',
+      headers: headers(),
+      body: '{}',
+    });
+    expect(created.status).toBe(201);
+    const draft = (await created.json()) as { id: string; data: { parent: { lastName: string } } };
+    expect(draft.data.parent.lastName).toBe('DUBOIS');
+
+    const tampered = {
+      ...validCanteenData(),
+      parent: { ...(validCanteenData().parent as object), lastName: 'Quelquun' },
+    };
+    const refused = await client.request(`${base}/api/v1/submissions/${draft.id}`, {
+      method: 'PATCH',
+      headers: headers(),
+      body: JSON.stringify({ data: tampered }),
+    });
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { errors: Array<{ pointer: string; code: string }> }).errors).toEqual([
+      expect.objectContaining({ pointer: '/parent/lastName', code: 'prefill_locked' }),
+    ]);
+    const honest = { ...tampered, parent: { ...tampered.parent, lastName: 'DUBOIS' } };
+    expect(
+      (
+        await client.request(`${base}/api/v1/submissions/${draft.id}`, {
+          method: 'PATCH',
+          headers: headers(),
+          body: JSON.stringify({ data: honest }),
+        })
+      ).status,
+    ).toBe(200);
+    const submitted = await client.request(`${base}/api/v1/submissions/${draft.id}/submit`, {
+      method: 'POST',
+      headers: headers(),
+      body: '{}',
+    });
+    expect(submitted.status).toBe(200);
+    const mine = (await (await client.request(`${base}/api/v1/me/submissions`)).json()) as Array<{ id: string }>;
+    expect(mine.map((m) => m.id)).toEqual([draft.id]);
+    const pdf = await client.request(`${base}/api/v1/submissions/${draft.id}/receipt.html`);
+    expect(await pdf.text()).toContain('<dd>Marie-Claire Anne DUBOIS</dd>');
   });
 
   it('answers 400 for an unknown kind of sign-in', async () => {
