@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
-import { canteenDefinition } from '../fixtures/canteen';
+import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { startStack, type Stack } from '../support/stack';
 import { createTenant, type Tenant } from '../support/tenant';
 
@@ -228,6 +228,22 @@ describe('designer routes', () => {
         .expect(409);
       expect(again.body.code).toBe('NOTHING_TO_PUBLISH');
 
+      // Two citizens start on version 1; one submits.
+      for (const submit of [false, true]) {
+        const citizen = request.agent(stack.url);
+        const draft = await citizen
+          .post('/api/v1/public/services/cantine-c/submissions')
+          .send({ data: validCanteenData() })
+          .expect(201);
+        const csrf = /csrf_token=([^;]+)/.exec(String(draft.headers['set-cookie']))?.[1] ?? '';
+        if (submit)
+          await citizen
+            .post(`/api/v1/submissions/${draft.body.id}/submit`)
+            .set('X-CSRF-Token', csrf)
+            .send({})
+            .expect(200);
+      }
+
       const next = canteenDefinition();
       const props = next.schema.properties as Record<string, Record<string, unknown>>;
       props.hasAllergy!.type = 'boolean';
@@ -247,7 +263,7 @@ describe('designer routes', () => {
           .set('Authorization', designer.auth)
           .expect(200)
       ).body;
-      expect(diff).toMatchObject({ fromVersion: 1, toVersion: 2 });
+      expect(diff).toMatchObject({ fromVersion: 1, toVersion: 2, impact: { drafts: 1, openSubmissions: 1 } });
       expect(diff.diff.added).toEqual([{ pointer: '/quotient', title: 'Quotient familial' }]);
       expect(diff.diff.madeRequired).toEqual([{ pointer: '/quotient', title: 'Quotient familial' }]);
       expect(diff.diff.retyped).toEqual([expect.objectContaining({ pointer: '/hasAllergy', to: 'boolean' })]);

@@ -51,7 +51,7 @@ export interface PublishPreview {
   fromVersion: number | null;
   toVersion: number;
   diff: DefinitionDiff;
-  /** Drafts and open requests the change concerns; counted once submissions exist. */
+  /** Drafts and requests still being processed that the change concerns. */
   impact: { drafts: number; openSubmissions: number };
 }
 
@@ -193,8 +193,22 @@ export class ServiceCatalogue {
       fromVersion: previous?.number ?? null,
       toVersion: (service.latestVersion ?? 0) + 1,
       diff: diffDefinitions(previous?.definition as ServiceDefinition | undefined, draft),
-      impact: { drafts: 0, openSubmissions: 0 },
+      impact: await this.impact(service),
     };
+  }
+
+  /**
+   * The requests a new version concerns: drafts (their authors will be asked
+   * for what changed when they resume) and requests still being processed.
+   */
+  private async impact(service: Service): Promise<PublishPreview['impact']> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status = 'draft')::int AS drafts,
+              count(*) FILTER (WHERE status IN ('submitted', 'in_review', 'changes_requested'))::int AS open
+         FROM submission WHERE organisation_id = $1 AND service_id = $2`,
+      [service.organisationId, service.id],
+    )) as Array<{ drafts: number; open: number }>;
+    return { drafts: row?.drafts ?? 0, openSubmissions: row?.open ?? 0 };
   }
 
   /** Publishes the draft as the next immutable version. Serialised per service by a row lock. */
