@@ -1,0 +1,245 @@
+/**
+ * Submit benchmark (issue: citizen requests). A 40-field form, 64 concurrent
+ * clients over HTTP against an API process, each submitting drafts it owns;
+ * next to pgbench running the same SQL transaction with 64 clients, in the
+ * same run. Goal: at least half of pgbench's rate; p99 ≤ 50 ms.
+ *
+ *   npm run bench:submit            (DATABASE_URL or the local PostgreSQL; pgbench on the PATH)
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { ApiTokenService } from '@guichet/identity';
+import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
+
+const CLIENTS = 64;
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
+const FIELDS = 40;
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+function definition() {
+  const properties: Record<string, unknown> = {};
+  const fields: string[] = [];
+  for (let i = 0; i < FIELDS; i++) {
+    const key = `q${i}`;
+    fields.push(key);
+    properties[key] = [
+      { type: 'string', title: `Question ${i}`, minLength: 1, maxLength: 200 },
+      { type: 'integer', title: `Nombre ${i}`, minimum: 0 },
+      { type: 'string', title: `Courriel ${i}`, format: 'email' },
+      { type: 'string', title: `Choix ${i}`, enum: ['oui', 'non'] },
+    ][i % 4];
+  }
+  return {
+    formatVersion: 1,
+    schema: { type: 'object', additionalProperties: false, required: fields, properties },
+    pages: [0, 1, 2, 3].map((p) => ({
+      id: `etape-${p + 1}`,
+      title: `Étape ${p + 1}`,
+      fields: fields.slice(p * 10, p * 10 + 10),
+    })),
+    settings: { signIn: 'none' },
+  };
+}
+
+function answers(): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (let i = 0; i < FIELDS; i++) data[`q${i}`] = [`réponse ${i}`, i, `personne${i}@exemple.fr`, 'oui'][i % 4];
+  return data;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const dbName = `guichet_bench_${Date.now().toString(36)}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  await admin.end();
+  const url = withDatabase(ADMIN_URL, dbName);
+  await runMigrations(url);
+  const ds = createDataSource({ url, poolSize: 2 });
+  await ds.initialize();
+  const org = await ds.getRepository(Organisation).save({ slug: 'bench', name: 'Commune du banc d’essai' });
+  const { token } = await new ApiTokenService(ds).issue({ organisationId: org.id, name: 'bench', role: 'designer' });
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const api = spawn(process.execPath, [join(__dirname, '..', 'apps', 'api', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: url,
+      DATABASE_POOL_SIZE: '20',
+      QUEUE_BACKEND: 'postgres',
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
+      LOG_LEVEL: 'warn',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'guichet-bench-')),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/health/live`)).ok) break;
+      } catch {
+        if (i > 200) throw new Error('API did not start');
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    await fetch(`${base}/api/v1/services`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: org.id, definition: definition() }),
+    });
+    await fetch(`${base}/api/v1/services/banc/publish`, { method: 'POST', headers: auth });
+
+    // Each client: a browser session owning one draft via HTTP, cloned in SQL so it has plenty to submit.
+    const perClient = Math.ceil((DURATION_MS / 1000) * 60);
+    const clients = await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        const res = await fetch(`${base}/api/v1/public/services/banc/submissions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ data: answers() }),
+        });
+        const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+        const csrf = cookies.find((c) => c.startsWith('csrf_token='))!.slice('csrf_token='.length);
+        const { id } = (await res.json()) as { id: string };
+        const copies = (await ds.query(
+          `INSERT INTO submission (organisation_id, service_id, form_version_id, version_number, anonymous_owner, status, data, revision)
+           SELECT organisation_id, service_id, form_version_id, version_number, anonymous_owner, 'draft', data, 1
+             FROM submission, generate_series(1, $2) WHERE id = $1 RETURNING id`,
+          [id, perClient],
+        )) as Array<{ id: string }>;
+        return { cookie: cookies.join('; '), csrf, ids: [id, ...copies.map((c) => c.id)] };
+      }),
+    );
+
+    const latencies: number[] = [];
+    let errors = 0;
+    const started = performance.now();
+    const deadline = started + DURATION_MS;
+    await Promise.all(
+      clients.map(async (c) => {
+        for (const id of c.ids) {
+          if (performance.now() > deadline) break;
+          const t = performance.now();
+          const res = await fetch(`${base}/api/v1/submissions/${id}/submit`, {
+            method: 'POST',
+            headers: { cookie: c.cookie, 'x-csrf-token': c.csrf, 'content-type': 'application/json' },
+            body: '{}',
+          });
+          await res.arrayBuffer();
+          if (res.status === 200) latencies.push(performance.now() - t);
+          else errors++;
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const httpRate = latencies.length / elapsed;
+
+    // pgbench: the same SQL transaction as a submit, on drafts of its own, 64 clients, same duration.
+    const draftIds = (await ds.query(`SELECT id FROM submission WHERE status = 'draft' LIMIT 20000`)) as Array<{
+      id: string;
+    }>;
+    await ds.query('CREATE TABLE bench_ids (n int PRIMARY KEY, id uuid NOT NULL)');
+    await ds.query('INSERT INTO bench_ids SELECT row_number() OVER (), id FROM unnest($1::uuid[]) AS id', [
+      draftIds.map((d) => d.id),
+    ]);
+    const script = join(mkdtempSync(join(tmpdir(), 'guichet-pgbench-')), 'submit.sql');
+    writeFileSync(
+      script,
+      `\\set n random(1, ${draftIds.length})
+BEGIN;
+SELECT s.* FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n FOR UPDATE OF s;
+SELECT definition, content_hash FROM form_version WHERE id = (SELECT form_version_id FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n);
+UPDATE submission SET status = 'submitted', reference = 'B-' || substr(md5(random()::text), 1, 16), submitted_at = now(), data = data, revision = revision + 1
+ WHERE id = (SELECT id FROM bench_ids WHERE n = :n);
+INSERT INTO submission_event (organisation_id, submission_id, actor, type, from_status, to_status)
+ SELECT organisation_id, id, 'anonymous', 'submitted', 'draft', 'submitted' FROM submission WHERE id = (SELECT id FROM bench_ids WHERE n = :n);
+INSERT INTO outbox (organisation_id, topic, payload)
+ SELECT organisation_id, 'submission.submitted', jsonb_build_object('submissionId', id) FROM submission WHERE id = (SELECT id FROM bench_ids WHERE n = :n);
+COMMIT;
+`,
+    );
+    const out = execFileSync(
+      'pgbench',
+      ['-n', '-c', String(CLIENTS), '-j', '2', '-T', String(DURATION_MS / 1000), '-f', script, url],
+      { encoding: 'utf8' },
+    );
+    const pgRate = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
+    const pgLatency = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1]);
+
+    const rows = [
+      {
+        figure: 'submits per second (HTTP, 64 clients)',
+        unit: '/s',
+        value: httpRate,
+        baseline: pgRate,
+        goal: '≥ ½ of pgbench',
+      },
+      { figure: 'submit latency p50', unit: 'ms', value: percentile(latencies, 50), baseline: pgLatency, goal: '—' },
+      {
+        figure: 'submit latency p99',
+        unit: 'ms',
+        value: percentile(latencies, 99),
+        baseline: pgLatency,
+        goal: '≤ 50 ms',
+      },
+    ];
+    process.stdout.write(
+      `\nSubmit benchmark: ${FIELDS}-field form, ${CLIENTS} clients, ${DURATION_MS / 1000} s; ${latencies.length} submits, ${errors} errors\n`,
+    );
+    process.stdout.write(
+      '(baseline: pgbench running the same SQL transaction, 64 clients, same run; its latency is the average)\n\n',
+    );
+    process.stdout.write('| figure | Guichet | pgbench | ratio | goal |\n|---|---|---|---|---|\n');
+    for (const r of rows)
+      process.stdout.write(
+        `| ${r.figure} | ${r.value.toFixed(1)} ${r.unit} | ${r.baseline.toFixed(1)} ${r.unit} | ×${(r.value / r.baseline).toFixed(2)} | ${r.goal} |\n`,
+      );
+    mkdirSync(join(process.cwd(), 'bench', 'results'), { recursive: true });
+    writeFileSync(
+      join(process.cwd(), 'bench', 'results', 'submit.json'),
+      JSON.stringify({ date: new Date().toISOString(), submits: latencies.length, errors, rows }, null, 2),
+    );
+  } finally {
+    api.kill('SIGTERM');
+    await new Promise((r) => api.once('exit', r));
+    await ds.destroy();
+    const cleanup = new Client({ connectionString: ADMIN_URL });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await cleanup.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
