@@ -82,9 +82,17 @@ export class Submissions {
     return submission;
   }
 
+  /** Published versions never change: each is read once per process. */
+  private readonly versions = new Map<string, { definition: ServiceDefinition; hash: string }>();
+
   private async definitionOf(submission: Submission, manager: EntityManager = this.dataSource.manager) {
+    const cached = this.versions.get(submission.formVersionId);
+    if (cached) return cached;
     const version = await manager.getRepository(FormVersion).findOneByOrFail({ id: submission.formVersionId });
-    return { definition: version.definition as unknown as ServiceDefinition, hash: version.contentHash };
+    const entry = { definition: version.definition as unknown as ServiceDefinition, hash: version.contentHash };
+    if (this.versions.size >= 500) this.versions.delete(this.versions.keys().next().value!);
+    this.versions.set(submission.formVersionId, entry);
+    return entry;
   }
 
   private claimsOf(owner: Owner) {
@@ -175,10 +183,11 @@ export class Submissions {
     options: { idempotencyKey?: string; body?: unknown; locale?: Locale } = {},
   ): Promise<SubmitResult> {
     const locale = options.locale ?? 'fr';
-    await this.load(id, owner);
     const scope = `submit:${id}`;
     const key = options.idempotencyKey;
     if (key !== undefined) {
+      // Ownership first: a key is never recorded against someone else's request.
+      await this.load(id, owner);
       if (!KEY.test(key)) {
         throw new AppError('INVALID_REQUEST', {
           errors: [

@@ -39,6 +39,7 @@ export function createSessions(config: Config): Sessions {
   pool.on('error', () => undefined);
   const Store = connectPgSimple(session);
   const store = new Store({ pool, tableName: 'session', pruneSessionInterval: 15 * 60, errorLog: () => undefined });
+  throttleTouch(store, 60_000);
   const secure = (config.PUBLIC_URL ?? '').startsWith('https://');
   return {
     middleware: session({
@@ -55,6 +56,24 @@ export function createSessions(config: Config): Sessions {
       store.close();
       await pool.end().catch(() => undefined);
     },
+  };
+}
+
+/**
+ * A rolling session is "touched" (its expiry pushed back) on every request:
+ * one UPDATE per request. Once a minute per session is enough for an idle
+ * timeout counted in tens of minutes.
+ */
+function throttleTouch(store: session.Store, everyMs: number): void {
+  const touched = new Map<string, number>();
+  const touch = store.touch?.bind(store);
+  if (!touch) return;
+  store.touch = (sid, sess, callback) => {
+    const now = Date.now();
+    if (now - (touched.get(sid) ?? 0) < everyMs) return callback?.();
+    if (touched.size > 100_000) touched.clear();
+    touched.set(sid, now);
+    touch(sid, sess, callback);
   };
 }
 
