@@ -295,6 +295,23 @@ describe('citizen requests', () => {
     expect((await intruder.call('POST', `/api/v1/submissions/${id}/messages`, { body: 'Coucou' })).status).toBe(404);
   });
 
+  it('answers concurrent submits with one Idempotency-Key, whose first attempt fails, with 4xx only', async () => {
+    const citizen = browser();
+    const { id } = (await (
+      await citizen.call('POST', '/api/v1/public/services/cantine-usagers/submissions', {})
+    ).json()) as { id: string };
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 12 },
+        async () =>
+          (await citizen.call('POST', `/api/v1/submissions/${id}/submit`, {}, { 'idempotency-key': 'meme-cle' }))
+            .status,
+      ),
+    );
+    expect(statuses.every((s) => s === 409 || s === 422)).toBe(true);
+    expect(statuses).toContain(422);
+  });
+
   it('lets exactly one of concurrent autosaves on the same revision win', async () => {
     const citizen = browser();
     const { id } = (await (
@@ -346,17 +363,20 @@ describe('citizen requests', () => {
     );
     const statuses = new Map<number, number>();
     let next = 0;
+    let failed = false;
     await Promise.all(
       Array.from({ length: 8 }, async () => {
-        while (next < samples.length) {
+        while (next < samples.length && !failed) {
           const { target, body, key } = samples[next++]!;
           const path = target === 'autosave' ? `/api/v1/submissions/${id}` : `/api/v1/submissions/${id}/submit`;
           const headers: Record<string, string> = {};
           if (key !== undefined && /^[\x20-\x7e]*$/.test(key)) headers['idempotency-key'] = key;
           const res = await citizen.call(target === 'autosave' ? 'PATCH' : 'POST', path, body, headers);
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          if (res.status >= 500)
+          if (res.status >= 500) {
+            failed = true;
             throw new Error(`${res.status} for ${JSON.stringify({ target, body, key }).slice(0, 300)}`);
+          }
           await res.arrayBuffer();
         }
       }),

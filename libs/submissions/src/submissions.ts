@@ -200,15 +200,12 @@ export class Submissions {
         });
       }
       const requestHash = sha256(JSON.stringify(options.body ?? null));
-      const inserted: unknown[] = await this.dataSource.query(
-        'INSERT INTO idempotency_key (scope, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING scope',
-        [scope, key, requestHash],
-      );
-      if (inserted.length === 0) {
-        const existing = await this.dataSource.getRepository(IdempotencyKey).findOneByOrFail({ scope, key });
-        if (existing.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-        if (!existing.response) throw new AppError('IDEMPOTENCY_IN_FLIGHT');
-        return existing.response as unknown as SubmitResult;
+      if (!(await this.claimKey(scope, key, requestHash))) {
+        const existing = await this.dataSource.getRepository(IdempotencyKey).findOneBy({ scope, key });
+        if (existing && existing.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+        if (existing?.response) return existing.response as unknown as SubmitResult;
+        // Still being processed, or just released by a failed attempt: either way, not now.
+        throw new AppError('IDEMPOTENCY_IN_FLIGHT');
       }
       try {
         const result = await this.doSubmit(id, owner, locale);
@@ -223,6 +220,15 @@ export class Submissions {
       }
     }
     return this.doSubmit(id, owner, locale);
+  }
+
+  /** True when this request is the first with this key (and now holds it). */
+  private async claimKey(scope: string, key: string, requestHash: string): Promise<boolean> {
+    const inserted: unknown[] = await this.dataSource.query(
+      'INSERT INTO idempotency_key (scope, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING scope',
+      [scope, key, requestHash],
+    );
+    return inserted.length > 0;
   }
 
   private async doSubmit(id: string, owner: Owner, locale: Locale): Promise<SubmitResult> {
