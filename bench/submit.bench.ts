@@ -1,5 +1,5 @@
 /**
- * Submit benchmark (issue: citizen requests). A 40-field form, 64 concurrent
+ * Autosave and submit benchmark (issue: citizen requests). A 40-field form, 64 concurrent
  * clients over HTTP against an API process, each submitting drafts it owns;
  * next to pgbench running the same SQL transaction with 64 clients, in the
  * same run. Goal: at least half of pgbench's rate; p99 ≤ 50 ms.
@@ -141,6 +141,30 @@ async function main(): Promise<void> {
       }),
     );
 
+    // Autosave: each client saves its first draft again and again (what a citizen's typing costs).
+    const saveLatencies: number[] = [];
+    let saveErrors = 0;
+    const saveStarted = performance.now();
+    const saveDeadline = saveStarted + DURATION_MS / 2;
+    const body = JSON.stringify({ data: answers() });
+    await Promise.all(
+      clients.map(async (c) => {
+        while (performance.now() < saveDeadline) {
+          const t = performance.now();
+          const res = await fetch(`${base}/api/v1/submissions/${c.ids[0]}`, {
+            method: 'PATCH',
+            headers: { cookie: c.cookie, 'x-csrf-token': c.csrf, 'content-type': 'application/json' },
+            body,
+          });
+          await res.arrayBuffer();
+          if (res.status === 200) saveLatencies.push(performance.now() - t);
+          else saveErrors++;
+        }
+      }),
+    );
+    const saveRate = saveLatencies.length / ((performance.now() - saveStarted) / 1000);
+    saveLatencies.sort((a, b) => a - b);
+
     const latencies: number[] = [];
     let errors = 0;
     const started = performance.now();
@@ -197,7 +221,46 @@ COMMIT;
     const pgRate = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
     const pgLatency = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1]);
 
+    const saveScript = join(mkdtempSync(join(tmpdir(), 'guichet-pgbench-')), 'autosave.sql');
+    writeFileSync(
+      saveScript,
+      `\\set n random(1, ${draftIds.length})
+BEGIN;
+SELECT s.* FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n FOR UPDATE OF s;
+UPDATE submission SET data = data, revision = revision + 1, updated_at = now() WHERE id = (SELECT id FROM bench_ids WHERE n = :n);
+COMMIT;
+`,
+    );
+    const saveOut = execFileSync(
+      'pgbench',
+      ['-n', '-c', String(CLIENTS), '-j', '2', '-T', String(DURATION_MS / 2000), '-f', saveScript, url],
+      { encoding: 'utf8' },
+    );
+    const pgSaveRate = Number(/tps = ([\d.]+)/.exec(saveOut)?.[1]);
+    const pgSaveLatency = Number(/latency average = ([\d.]+) ms/.exec(saveOut)?.[1]);
+
     const rows = [
+      {
+        figure: 'autosaves per second (HTTP, 64 clients)',
+        unit: '/s',
+        value: saveRate,
+        baseline: pgSaveRate,
+        goal: 'cheap',
+      },
+      {
+        figure: 'autosave latency p50',
+        unit: 'ms',
+        value: percentile(saveLatencies, 50),
+        baseline: pgSaveLatency,
+        goal: '—',
+      },
+      {
+        figure: 'autosave latency p99',
+        unit: 'ms',
+        value: percentile(saveLatencies, 99),
+        baseline: pgSaveLatency,
+        goal: '—',
+      },
       {
         figure: 'submits per second (HTTP, 64 clients)',
         unit: '/s',
