@@ -278,10 +278,10 @@ COMMIT;
       },
     ];
     process.stdout.write(
-      `\nSubmit benchmark: ${FIELDS}-field form, ${CLIENTS} clients, ${DURATION_MS / 1000} s; ${latencies.length} submits, ${errors} errors\n`,
+      `\nAutosave and submit benchmark: ${FIELDS}-field form, ${CLIENTS} clients; ${saveLatencies.length} autosaves (${saveErrors} errors) in ${DURATION_MS / 2000} s, ${latencies.length} submits (${errors} errors) in ${DURATION_MS / 1000} s\n`,
     );
     process.stdout.write(
-      '(baseline: pgbench running the same SQL transaction, 64 clients, same run; its latency is the average)\n\n',
+      '(baseline: pgbench running the same SQL transactions, 64 clients, same run; its latency is the average)\n\n',
     );
     process.stdout.write('| figure | Guichet | pgbench | ratio | goal |\n|---|---|---|---|---|\n');
     for (const r of rows)
