@@ -5,6 +5,10 @@ import type { Config } from '@guichet/config';
 import { loggerOptions } from '@guichet/observability';
 import { dataSourceOptions } from '@guichet/persistence';
 import { QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { Attachments, LocalDiskStorage } from '@guichet/submissions';
+import { MaintenanceService } from './maintenance.service';
 import { PingProcessor } from './system/ping.processor';
 import { WorkerHost } from './worker-host.service';
 
@@ -38,6 +42,13 @@ export class WorkerModule {
         },
         PingProcessor,
         WorkerHost,
+        {
+          provide: Attachments,
+          useFactory: (ds: DataSource) =>
+            new Attachments(ds, new LocalDiskStorage(join(config.DATA_DIR, 'attachments'))),
+          inject: [DataSource],
+        },
+        MaintenanceService,
       ],
     };
   }

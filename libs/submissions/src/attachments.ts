@@ -172,6 +172,26 @@ export class Attachments {
     };
   }
 
+  /**
+   * Files nobody's answers refer to any more (replaced, or the field hidden)
+   * after `olderThanMs`: their bytes and rows are deleted. Returns how many.
+   * Meant for a periodic job; safe to run from several processes at once.
+   */
+  async cleanOrphans(olderThanMs = 24 * 3600_000, batch = 500): Promise<number> {
+    const orphans = (await this.dataSource.query(
+      `SELECT a.id, a.storage_key FROM attachment a JOIN submission s ON s.id = a.submission_id
+        WHERE a.created_at < now() - ($1::text || ' milliseconds')::interval
+          AND position(a.id::text in s.data::text) = 0
+        ORDER BY a.created_at LIMIT $2`,
+      [String(olderThanMs), batch],
+    )) as Array<{ id: string; storage_key: string }>;
+    for (const orphan of orphans) {
+      await this.storage.delete(orphan.storage_key);
+      await this.dataSource.getRepository(Attachment).delete({ id: orphan.id });
+    }
+    return orphans.length;
+  }
+
   /** At submit: every file the answers mention must be one uploaded for this very request. */
   async checkReferences(
     submission: Submission,

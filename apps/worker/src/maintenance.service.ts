@@ -1,0 +1,35 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Attachments } from '@guichet/submissions';
+
+const EVERY_MS = 3600_000;
+
+/**
+ * Housekeeping that needs no queue: every hour, files no answer refers to any
+ * more are deleted. Idempotent, so several workers may run it at once; the
+ * workflow issue moves such tasks to scheduled jobs.
+ */
+@Injectable()
+export class MaintenanceService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MaintenanceService.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly attachments: Attachments) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.run(), EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async run(): Promise<void> {
+    try {
+      const removed = await this.attachments.cleanOrphans();
+      if (removed) this.logger.log({ msg: 'orphaned attachments removed', count: removed });
+    } catch (error) {
+      this.logger.warn({ msg: 'attachment cleanup failed', err: (error as Error).message });
+    }
+  }
+}
