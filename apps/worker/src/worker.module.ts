@@ -7,7 +7,7 @@ import { dataSourceOptions } from '@guichet/persistence';
 import { QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { Attachments, LocalDiskStorage } from '@guichet/submissions';
+import { Attachments, LocalDiskStorage, Submissions } from '@guichet/submissions';
 import { MaintenanceService } from './maintenance.service';
 import { PingProcessor } from './system/ping.processor';
 import { WorkerHost } from './worker-host.service';
@@ -47,6 +47,11 @@ export class WorkerModule {
           useFactory: (ds: DataSource) =>
             new Attachments(ds, new LocalDiskStorage(join(config.DATA_DIR, 'attachments'))),
           inject: [DataSource],
+        },
+        {
+          provide: Submissions,
+          useFactory: (ds: DataSource, attachments: Attachments) => new Submissions(ds, attachments),
+          inject: [DataSource, Attachments],
         },
         MaintenanceService,
       ],

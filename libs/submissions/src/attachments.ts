@@ -192,6 +192,17 @@ export class Attachments {
     return orphans.length;
   }
 
+  /** Removes every file of a request, bytes and rows (the request is being deleted). */
+  async deleteAllOf(submissionId: string): Promise<void> {
+    const files = await this.dataSource
+      .getRepository(Attachment)
+      .find({ where: { submissionId }, select: { id: true, storageKey: true } });
+    for (const file of files) {
+      await this.storage.delete(file.storageKey);
+      await this.dataSource.getRepository(Attachment).delete({ id: file.id });
+    }
+  }
+
   /** At submit: every file the answers mention must be one uploaded for this very request. */
   async checkReferences(
     submission: Submission,

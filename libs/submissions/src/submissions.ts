@@ -322,6 +322,25 @@ export class Submissions {
     });
   }
 
+  /**
+   * Retention of drafts: a draft nobody touched for `months` is deleted with
+   * its events and its files. Returns
+   * how many. Requests decided long ago follow their service's retention
+   * once decisions exist (the workflow issue).
+   */
+  async purgeStaleDrafts(months = 3, batch = 500): Promise<number> {
+    const stale = (await this.dataSource.query(
+      `SELECT id FROM submission WHERE status = 'draft' AND updated_at < now() - make_interval(months => $1) LIMIT $2`,
+      [months, batch],
+    )) as Array<{ id: string }>;
+    for (const { id } of stale) {
+      // The files' bytes first: once the rows are gone nothing would find them again.
+      await this.attachments?.deleteAllOf(id);
+      await this.dataSource.getRepository(Submission).delete({ id, status: 'draft' });
+    }
+    return stale.length;
+  }
+
   /** What a receipt shows: only for the owner, only once submitted. */
   async receipt(id: string, owner: Owner, identity: string | null): Promise<ReceiptInput> {
     const submission = await this.load(id, owner);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Attachment, FormVersion, Organisation, Service, Submission, createDataSource } from '@guichet/persistence';
-import { Attachments, LocalDiskStorage } from '@guichet/submissions';
+import { Attachments, LocalDiskStorage, Submissions } from '@guichet/submissions';
 import { canteenDefinition } from '../fixtures/canteen';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -64,5 +64,68 @@ describe('orphaned attachments', () => {
     expect((await ds.getRepository(Attachment).find()).map((a) => a.id)).toEqual([kept.attachmentId]);
     expect(readdirSync(join(dir, org.id, submission.id))).toEqual([kept.attachmentId]);
     expect(dropped.attachmentId).not.toBe(kept.attachmentId);
+  });
+});
+
+describe('draft retention', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = createDataSource({ url: db.url, poolSize: 2 });
+    await ds.initialize();
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('deletes drafts untouched for three months, never submitted requests', async () => {
+    const org = await ds.getRepository(Organisation).save({ slug: 'retention', name: 'Rétention' });
+    const service = await ds.getRepository(Service).save({
+      organisationId: org.id,
+      slug: 'cantine-retention',
+      title: 'Cantine',
+      status: 'published',
+      draftDefinition: canteenDefinition() as never,
+      latestVersion: 1,
+    });
+    const version = await ds.getRepository(FormVersion).save({
+      organisationId: org.id,
+      serviceId: service.id,
+      number: 1,
+      definition: canteenDefinition() as never,
+      contentHash: 'e'.repeat(64),
+      publishedBy: 'test',
+    });
+    const make = (status: string) =>
+      ds.getRepository(Submission).save({
+        organisationId: org.id,
+        serviceId: service.id,
+        formVersionId: version.id,
+        versionNumber: 1,
+        ownerAccountId: null,
+        anonymousOwner: 'b'.repeat(64),
+        status,
+        data: {},
+      });
+    const [old, recent, submitted] = [await make('draft'), await make('draft'), await make('submitted')];
+    await ds.query(`UPDATE submission SET updated_at = now() - interval '4 months' WHERE id = ANY($1)`, [
+      [old.id, submitted.id],
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'guichet-retention-'));
+    const attachments = new Attachments(ds, new LocalDiskStorage(dir));
+    await attachments.store(old, '/certificate', {
+      filename: 'c.pdf',
+      bytes: Buffer.from('%PDF-1.4\n'),
+      truncated: false,
+    });
+    const submissions = new Submissions(ds, attachments);
+    expect(await submissions.purgeStaleDrafts()).toBe(1);
+    expect(readdirSync(join(dir, org.id, old.id))).toEqual([]);
+    expect(await ds.getRepository(Attachment).count()).toBe(0);
+    const left = (await ds.getRepository(Submission).find()).map((s) => s.id).sort();
+    expect(left).toEqual([recent.id, submitted.id].sort());
   });
 });
