@@ -76,4 +76,36 @@ describe('npm run forms and npm run tokens', () => {
     expect(wrongRole.status).toBe(1);
     expect(wrongRole.stderr).toContain('--role parmi');
   });
+
+  it('migrates an empty database with npm run migrate, then finds it up to date', async () => {
+    const empty = await createTestDatabase({ empty: true });
+    try {
+      const first = node('migrate.js', [], { DATABASE_URL: empty.url });
+      expect(first.status).toBe(0);
+      expect(first.stdout).toMatch(/^migrations appliquées : CreateOrganisation/);
+      const second = node('migrate.js', [], { DATABASE_URL: empty.url });
+      expect(second.stdout).toBe('base à jour.\n');
+      const missing = node('migrate.js', [], { DATABASE_URL: '' });
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toContain('DATABASE_URL');
+    } finally {
+      await empty.drop();
+    }
+  });
+
+  it('revokes a token by its id', () => {
+    const created = node(
+      'tokens.js',
+      ['create', '--organisation', 'ville-cli', '--role', 'admin', '--name', 'à révoquer'],
+      { DATABASE_URL: db.url },
+    );
+    const id = /^jeton ([0-9a-f-]{36}) /.exec(created.stdout)?.[1];
+    expect(id).toBeTruthy();
+    expect(node('tokens.js', ['revoke', '--organisation', 'ville-cli', id!], { DATABASE_URL: db.url }).stdout).toBe(
+      'jeton révoqué.\n',
+    );
+    expect(node('tokens.js', ['revoke', '--organisation', 'ville-cli', id!], { DATABASE_URL: db.url }).stdout).toBe(
+      'aucun jeton actif avec cet identifiant.\n',
+    );
+  });
 });
