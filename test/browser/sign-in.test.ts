@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { seedDemoAgents, seedDemoOrganisation } from '@guichet/persistence';
+import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { axeViolations, launchBrowser, type Browser } from '../support/browser';
 import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
 import { ROOT, freePort } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
+import { createTenant } from '../support/tenant';
 
 /** A citizen and an agent sign in and out of the running app in Chromium, through the bundled provider. */
 describe('sign-in in Chromium', () => {
@@ -81,6 +84,48 @@ describe('sign-in in Chromium', () => {
     const { me, after } = await signInAndOut(page, 'agent', 'Léa Fontaine — instructrice', '/instruction');
     expect(me).toMatchObject({ kind: 'agent', roles: [{ role: 'caseworker' }] });
     expect(after).toBe(401);
+    await page.close();
+  });
+
+  it('shows an accessible refusal page and an accessible receipt', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/auth/callback?code=forged&state=forged`);
+    await page.getByRole('heading', { name: 'La connexion n’a pas abouti' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+
+    const designer = await createTenant(stack);
+    await request(stack.url)
+      .post('/api/v1/services')
+      .set('Authorization', designer.auth)
+      .send({
+        slug: 'cantine-recu',
+        title: 'Cantine',
+        organisationId: designer.organisationId,
+        definition: canteenDefinition(),
+      })
+      .expect(201);
+    await request(stack.url)
+      .post('/api/v1/services/cantine-recu/publish')
+      .set('Authorization', designer.auth)
+      .expect(201);
+    await page.goto(`${base}/mes-demarches`);
+    const id = await page.evaluate(async (data) => {
+      const csrf = () => decodeURIComponent(/(?:^|; )csrf_token=([^;]+)/.exec(document.cookie)?.[1] ?? '');
+      const headers = () => ({ 'content-type': 'application/json', 'x-csrf-token': csrf() });
+      const draft = await (
+        await fetch('/api/v1/public/services/cantine-recu/submissions', {
+          method: 'POST',
+          headers: headers(),
+          body: JSON.stringify({ data }),
+        })
+      ).json();
+      await fetch(`/api/v1/submissions/${draft.id}/submit`, { method: 'POST', headers: headers(), body: '{}' });
+      return draft.id as string;
+    }, validCanteenData());
+    await page.goto(`${base}/api/v1/submissions/${id}/receipt.html`);
+    await page.getByRole('heading', { name: 'Accusé de réception' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
     await page.close();
   });
 });
