@@ -1,22 +1,4 @@
-export {
-  Account,
-  AgentMembership,
-  ApiToken,
-  Attachment,
-  ENTITIES,
-  FormVersion,
-  IdempotencyKey,
-  Organisation,
-  OutboxRow,
-  Service,
-  Submission,
-  SubmissionEvent,
-  SubmissionMessage,
-  SystemPing,
-  type AccountKind,
-  type OrganisationRole,
-  type ServiceStatus,
-} from './entities';
+export * from './entities';
 export { MIGRATIONS } from './migrations';
 export { createDataSource, dataSourceOptions, runMigrations, type DatabaseSettings } from './data-source';
 export { DEMO_AGENTS, DEMO_ORGANISATION, seedDemoAgents, seedDemoOrganisation } from './seed';
