@@ -158,3 +158,20 @@ describe('HTTP contract', () => {
     });
   });
 });
+
+describe('metrics behind METRICS_TOKEN', () => {
+  let stack: Stack;
+  const token = 'metrics-token-0123456789abcdef';
+
+  beforeAll(async () => {
+    stack = await startStack({ backend: 'postgres', worker: false, env: { METRICS_TOKEN: token } });
+  });
+  afterAll(() => stack?.close());
+
+  it('answers 401 without the token or with another, and the metrics with it', async () => {
+    expect((await request(stack.url).get('/metrics').expect(401)).body.code).toBe('UNAUTHENTICATED');
+    await request(stack.url).get('/metrics').set('Authorization', `Bearer ${token}x`).expect(401);
+    const res = await request(stack.url).get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(res.text).toContain('guichet_process_cpu_seconds_total');
+  });
+});

@@ -97,6 +97,14 @@ describe('sign-in through the bundled identity provider', () => {
     });
     const session = (await (await client.request(`${base}/auth/session`)).json()) as { expiresAt: string };
     expect(Date.parse(session.expiresAt)).toBeGreaterThan(Date.now() + 20 * 60_000);
+    const extended = await client.request(`${base}/auth/session/extend`, {
+      method: 'POST',
+      headers: { 'x-csrf-token': csrfOf(client) },
+    });
+    expect(extended.status).toBe(200);
+    const after = (await extended.json()) as { expiresAt: string };
+    expect(Date.parse(after.expiresAt)).toBeGreaterThanOrEqual(Date.parse(session.expiresAt));
+    expect((await new CookieClient().request(`${base}/auth/session/extend`, { method: 'POST' })).status).toBe(401);
 
     // A citizen never reaches the agents' routes.
     expect((await client.request(`${base}/api/v1/services`)).status).toBe(403);
