@@ -12,7 +12,18 @@ import tseslint from 'typescript-eslint';
  * never back up, the web app imports only the browser-safe shared library,
  * and there are no cycles.
  */
-const LAYERS = ['shared', 'config', 'observability', 'persistence', 'queue', 'identity', 'forms', 'submissions'];
+const LAYERS = [
+  'shared',
+  'workflow',
+  'config',
+  'observability',
+  'persistence',
+  'queue',
+  'identity',
+  'forms',
+  'submissions',
+  'notify',
+];
 
 const deepImports = {
   group: ['@guichet/*/*', '**/libs/*/src/*', '**/libs/*/src/*/**'],
@@ -76,7 +87,17 @@ export default tseslint.config(
           patterns: [
             deepImports,
             {
-              group: ['@guichet/*', '!@guichet/shared', '@nestjs/*', 'typeorm', 'bullmq', 'pg', 'ioredis', 'node:*'],
+              group: [
+                '@guichet/*',
+                '!@guichet/shared',
+                '!@guichet/workflow',
+                '@nestjs/*',
+                'typeorm',
+                'bullmq',
+                'pg',
+                'ioredis',
+                'node:*',
+              ],
               message: 'The web app imports only @guichet/shared (browser-safe).',
             },
           ],
