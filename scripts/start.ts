@@ -175,9 +175,13 @@ async function main(): Promise<void> {
     IDP_POST_LOGOUT_REDIRECT_URIS: `${base}/`,
     DATA_DIR: dataDir,
   };
-  for (const app of ['api', 'worker', 'idp'] as const) {
+  // Without an SMTP server, emails go to a local catcher whose page lists them: nothing leaves the machine.
+  const catchMail = !config.SMTP_URL;
+  if (catchMail) env.SMTP_URL = `smtp://127.0.0.1:${config.MAILCATCHER_SMTP_PORT}`;
+  const apps = catchMail ? (['mailcatcher', 'api', 'worker', 'idp'] as const) : (['api', 'worker', 'idp'] as const);
+  for (const app of apps) {
     const child = fork(join(__dirname, '..', 'apps', app, 'src', 'main.js'), [], {
-      env: app === 'idp' ? idpEnv : env,
+      env: app === 'idp' ? idpEnv : app === 'mailcatcher' ? { ...env, MAILCATCHER_HOST: '127.0.0.1' } : env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child.on('exit', (code, signal) => {
@@ -211,6 +215,9 @@ async function main(): Promise<void> {
   say(`  Métriques        ${base}/metrics`);
   say(
     `  Connexion        ${base}/auth/login?as=citizen — ${config.FC_ISSUER ? 'FranceConnect configuré' : `fournisseur de démonstration http://localhost:${config.IDP_PORT}/api/v2`}`,
+  );
+  say(
+    `  Courriels        ${catchMail ? `boîte de test http://127.0.0.1:${config.MAILCATCHER_HTTP_PORT} (aucun courriel ne sort)` : 'SMTP configuré'}`,
   );
   say(`  Base             ${databaseLabel}${migrated.length ? ` — migrations appliquées : ${migrated.length}` : ''}`);
   say(`  File de travaux  ${backend.kind} (${backend.reason})`);

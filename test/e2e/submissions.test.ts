@@ -143,7 +143,15 @@ describe('citizen requests', () => {
       'submissionId',
       draft.id,
     ]);
-    expect(rows).toEqual([{ topic: 'submission.submitted', payload: { submissionId: draft.id } }]);
+    // One outbox row per action of the default workflow's "submitted" state (no webhook URL here), once.
+    const eventId = expect.stringMatching(/^[0-9a-f-]{36}$/);
+    expect(rows).toEqual([
+      {
+        topic: 'notify.email',
+        payload: { submissionId: draft.id, eventId, template: 'submission_received' },
+      },
+      { topic: 'submission.route', payload: { submissionId: draft.id, eventId } },
+    ]);
     await expect(
       db.query(`UPDATE submission_event SET type = 'x' WHERE submission_id = $1`, [draft.id]),
     ).rejects.toThrow(/append-only/);

@@ -25,6 +25,7 @@ describe('database schema', () => {
       'CreateAccountsAndSessions1764000000000',
       'CreateSubmissions1764100000000',
       'CreateMessagesAndAttachments1764200000000',
+      'Workflow1764300000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

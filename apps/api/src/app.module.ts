@@ -9,7 +9,7 @@ import { loggerOptions, pathOnly } from '@guichet/observability';
 import { PublicCatalogue, ServiceCatalogue } from '@guichet/forms';
 import { AccountService, ApiTokenService } from '@guichet/identity';
 import { dataSourceOptions } from '@guichet/persistence';
-import { Attachments, LocalDiskStorage, Submissions } from '@guichet/submissions';
+import { Attachments, Documents, LocalDiskStorage, Submissions, Transitions } from '@guichet/submissions';
 import { join } from 'node:path';
 import { QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
 import { DataSource } from 'typeorm';
@@ -24,6 +24,9 @@ import { PublicServicesController } from './services/public-services.controller'
 import { ServicesController } from './services/services.controller';
 import { ValidatorsController } from './services/validators.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
+import { TransitionsController } from './submissions/transitions.controller';
+import { AdminQueuesController } from './admin/admin-queues.controller';
+import { QueueStatusService } from './admin/queue-status.service';
 import { SystemController } from './system/system.controller';
 import { CONFIG } from './tokens';
 
@@ -74,6 +77,8 @@ export class AppModule {
       controllers: [
         AuthController,
         SubmissionsController,
+        TransitionsController,
+        AdminQueuesController,
         HealthController,
         MetricsController,
         SystemController,
@@ -98,6 +103,9 @@ export class AppModule {
         { provide: ApiTokenService, useFactory: (ds: DataSource) => new ApiTokenService(ds), inject: [DataSource] },
         { provide: ServiceCatalogue, useFactory: (ds: DataSource) => new ServiceCatalogue(ds), inject: [DataSource] },
         { provide: PublicCatalogue, useFactory: (ds: DataSource) => new PublicCatalogue(ds), inject: [DataSource] },
+        QueueStatusService,
+        { provide: Transitions, useFactory: (ds: DataSource) => new Transitions(ds), inject: [DataSource] },
+        { provide: Documents, useFactory: (ds: DataSource) => new Documents(ds), inject: [DataSource] },
         { provide: AccountService, useFactory: (ds: DataSource) => new AccountService(ds), inject: [DataSource] },
         {
           provide: Attachments,

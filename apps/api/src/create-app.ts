@@ -66,7 +66,7 @@ export async function createApiApp(
   for (const handler of web.handlers) app.use(handler);
   const sessions = createSessions(config);
   // Pages and assets need no session (and no database round trip); the API and sign-in do.
-  app.use(['/api', '/auth'], sessions.middleware);
+  app.use(['/api', '/auth', '/admin'], sessions.middleware);
   app.use(requireJsonBody);
   app.use(express.json({ limit: `${config.BODY_LIMIT_KB}kb`, type: ['application/json', 'application/*+json'] }));
   app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) =>

@@ -1,16 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import type { Config } from '@guichet/config';
+import { publicUrl, type Config } from '@guichet/config';
 import { loggerOptions } from '@guichet/observability';
 import { dataSourceOptions } from '@guichet/persistence';
-import { QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
+import { OutboxRelay, QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
+import { Mailer, Notifications } from '@guichet/notify';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { Attachments, LocalDiskStorage, Submissions } from '@guichet/submissions';
+import { Attachments, Documents, LocalDiskStorage, Submissions, Transitions } from '@guichet/submissions';
+import { Logger as NestLogger } from '@nestjs/common';
 import { MaintenanceService } from './maintenance.service';
 import { PingProcessor } from './system/ping.processor';
 import { WorkerHost } from './worker-host.service';
+import { WorkflowWorkers } from './workflow/workflow-workers.service';
 
 @Module({})
 export class WorkerModule {
@@ -38,8 +41,39 @@ export class WorkerModule {
               redisUrl: backend.redisUrl,
               databaseUrl: config.DATABASE_URL!,
               prefix: config.QUEUE_PREFIX,
+              retryScale: config.RETRY_DELAY_SCALE,
             }),
         },
+        {
+          provide: OutboxRelay,
+          useFactory: (ds: DataSource, queue: QueueConnection) => {
+            const logger = new NestLogger('OutboxRelay');
+            return new OutboxRelay(ds, queue, config.DATABASE_URL!, {
+              onError: (stage, error) => logger.warn({ msg: 'outbox relay waiting', stage, err: error.message }),
+            });
+          },
+          inject: [DataSource, QueueConnection],
+        },
+        {
+          provide: Mailer,
+          useFactory: () =>
+            new Mailer({
+              smtpUrl: config.SMTP_URL ?? `smtp://127.0.0.1:${config.MAILCATCHER_SMTP_PORT}`,
+              from: config.MAIL_FROM,
+            }),
+        },
+        {
+          provide: Notifications,
+          useFactory: (ds: DataSource, mailer: Mailer) =>
+            new Notifications(ds, mailer, {
+              publicUrl: publicUrl(config),
+              webhookPolicy: { allowHosts: config.WEBHOOK_ALLOW_HOSTS, requireHttps: true },
+            }),
+          inject: [DataSource, Mailer],
+        },
+        { provide: Documents, useFactory: (ds: DataSource) => new Documents(ds), inject: [DataSource] },
+        { provide: Transitions, useFactory: (ds: DataSource) => new Transitions(ds), inject: [DataSource] },
+        WorkflowWorkers,
         PingProcessor,
         WorkerHost,
         {

@@ -64,6 +64,20 @@ export const configSchema = z.object({
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(100_000).default(1024),
   METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
   WEB_DIST_DIR: z.string().min(1).default('./dist/web'),
+  SMTP_URL: z.preprocess(emptyToUndefined, url(['smtp:', 'smtps:']).optional()),
+  MAIL_FROM: z.string().min(3).default('Guichet <ne-pas-repondre@guichet.localhost>'),
+  MAILCATCHER_SMTP_PORT: port(1025),
+  MAILCATCHER_HTTP_PORT: port(1080),
+  WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  RETRY_DELAY_SCALE: z.coerce.number().min(0.0001).max(1).default(1),
 });
 
 /** Variables whose values must never be printed, even in a configuration error. */
@@ -74,6 +88,7 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'SESSION_SECRET',
   'FC_CLIENT_SECRET',
   'AGENT_CLIENT_SECRET',
+  'SMTP_URL',
 ]);
 
 export type Config = z.infer<typeof configSchema>;

@@ -9,6 +9,7 @@ import {
   type Locale,
   type ServiceDefinition,
 } from '@guichet/shared';
+import { checkWorkflow } from '@guichet/workflow';
 import { createAjv } from './ajv';
 import { DEFINITION_SCHEMA } from './definition-schema';
 import { toErrorItems } from './messages';
@@ -24,12 +25,30 @@ function err(path: ReadonlyArray<string | number>, code: string, message: string
   return { pointer: toJsonPointer(path), code, message };
 }
 
+const inWorkflow = (e: ErrorItem) => e.pointer === '/workflow' || (e.pointer ?? '').startsWith('/workflow/');
+
+/**
+ * The structural errors, with those of the workflow section replaced by
+ * checkWorkflow's, which say the same in the designer's words and add what
+ * the structure cannot see (states that exist, a way to a decision…). The
+ * form's fields are not known yet, so routing rules may name any field here.
+ */
+function structuralErrors(input: unknown, errors: ErrorItem[]): ErrorItem[] {
+  const others = errors.filter((e) => !inWorkflow(e));
+  const hasWorkflow =
+    input !== null && typeof input === 'object' && Object.prototype.hasOwnProperty.call(input, 'workflow');
+  const workflow = hasWorkflow ? checkWorkflow((input as { workflow: unknown }).workflow) : [];
+  // checkWorkflow enforces all the published schema says; should they ever disagree, the schema wins.
+  return [...others, ...(workflow.length ? workflow : errors.filter(inWorkflow))];
+}
+
 /**
  * Everything that must hold before a definition is saved, imported or
  * published, each problem located by a JSON pointer into the definition:
  * size, structure, the safe schema policy, the schema compiling under ajv's
  * strict mode, pages covering every field once, rules and prefill naming
- * fields that exist. Never throws on any JSON input.
+ * fields that exist, a workflow that works (checkWorkflow). Never throws on
+ * any JSON input.
  */
 export function checkDefinition(input: unknown, locale: Locale = 'fr'): DefinitionCheck {
   // First, without recursion: JSON.parse accepts nesting that JSON.stringify cannot walk back.
@@ -54,11 +73,15 @@ export function checkDefinition(input: unknown, locale: Locale = 'fr'): Definiti
       ],
     };
   }
-  if (!validateStructure(input)) return { ok: false, errors: toErrorItems(validateStructure.errors ?? [], locale) };
+  if (!validateStructure(input))
+    return { ok: false, errors: structuralErrors(input, toErrorItems(validateStructure.errors ?? [], locale)) };
   const definition = input as unknown as ServiceDefinition;
 
   const policy = checkSchemaPolicy(definition.schema);
-  if (policy.length) return { ok: false, errors: policy };
+  if (policy.length) {
+    const workflow = definition.workflow === undefined ? [] : checkWorkflow(definition.workflow);
+    return { ok: false, errors: [...policy, ...workflow] };
+  }
 
   const errors: ErrorItem[] = [];
   try {
@@ -131,6 +154,8 @@ export function checkDefinition(input: unknown, locale: Locale = 'fr'): Definiti
       );
     }
   });
+
+  if (definition.workflow !== undefined) errors.push(...checkWorkflow(definition.workflow, fields));
 
   return errors.length ? { ok: false, errors } : { ok: true, definition };
 }

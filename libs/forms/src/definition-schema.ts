@@ -1,4 +1,5 @@
 import { IDENTITY_CLAIMS } from '@guichet/shared';
+import { WORKFLOW_SCHEMA } from '@guichet/workflow';
 
 const id = { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 63 };
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });
@@ -94,8 +95,9 @@ export const DEFINITION_SCHEMA = {
         retentionMonths: { type: 'integer', minimum: 1, maximum: 1200 },
         closesAt: { type: 'string', format: 'date-time' },
         maxSubmissionsPerUser: { type: 'integer', minimum: 1 },
+        webhookUrl: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 },
       },
     },
-    workflow: { type: 'object' },
+    workflow: WORKFLOW_SCHEMA,
   },
 } as const;

@@ -1,1 +1,4 @@
-export {};
+export * from './webhook';
+export * from './mailer';
+export * from './mail-catcher';
+export * from './notifications';

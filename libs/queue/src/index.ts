@@ -1,3 +1,4 @@
-export * from './jobs';
 export * from './backend';
+export * from './jobs';
+export * from './outbox-relay';
 export * from './queue-connection';

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Queue, Worker, createPostgresBackend, type Job, type BackendFactory } from 'bullmq';
 import { Redis } from 'ioredis';
-import { JOB_OPTIONS, JOB_QUEUE, QueueName, jobId, type JobName, type JobPayloads } from './jobs';
+import { JOB_OPTIONS, JOB_QUEUE, QueueName, jobId, retryDelay, type JobName, type JobPayloads } from './jobs';
 import type { QueueBackendKind } from './backend';
 
 export interface QueueSettings {
@@ -11,6 +11,16 @@ export interface QueueSettings {
   databaseUrl: string;
   /** Namespaces Redis keys; wrapped in a hash tag so that Redis Cluster keeps a queue on one slot. */
   prefix: string;
+  /** Multiplies every retry delay: 1 in production, tiny in tests that wait for retries. */
+  retryScale?: number;
+}
+
+export interface BulkJob<N extends JobName = JobName> {
+  name: N;
+  data: JobPayloads[N];
+  key: string;
+  /** Milliseconds before the job may run (deadlines). */
+  delay?: number;
 }
 
 export type JobHandler = (job: Job) => Promise<unknown>;
@@ -81,6 +91,28 @@ export class QueueConnection {
     return job.id!;
   }
 
+  /** Adds many jobs at once, grouped by queue; a job whose id exists already is left as it is. */
+  async enqueueBulk(jobs: readonly BulkJob[]): Promise<void> {
+    const byQueue = new Map<QueueName, BulkJob[]>();
+    for (const job of jobs) {
+      const queue = JOB_QUEUE[job.name];
+      byQueue.set(queue, [...(byQueue.get(queue) ?? []), job]);
+    }
+    for (const [queue, group] of byQueue) {
+      await this.queue(queue).addBulk(
+        group.map((job) => ({
+          name: job.name,
+          data: job.data,
+          opts: {
+            ...JOB_OPTIONS[job.name],
+            jobId: jobId(job.name, job.key),
+            ...(job.delay && job.delay > 0 ? { delay: job.delay } : {}),
+          },
+        })),
+      );
+    }
+  }
+
   /** Starts a worker on a queue; `handlers` maps job names to their handler. */
   startWorker(name: QueueName, handlers: Partial<Record<JobName, JobHandler>>, concurrency = 4): Worker {
     const processor = async (job: Job) => {
@@ -88,18 +120,23 @@ export class QueueConnection {
       if (!handler) throw new Error(`No handler for job ${job.name} on queue ${name}`);
       return handler(job);
     };
+    const scale = this.settings.retryScale ?? 1;
+    const settings = {
+      backoffStrategy: (attemptsMade: number, type?: string) => retryDelay(attemptsMade, type, scale),
+    };
     const worker =
       this.settings.kind === 'postgres'
         ? (new Worker(
             name,
             processor,
-            { connection: this.postgresConnection(concurrency + 2), concurrency },
+            { connection: this.postgresConnection(concurrency + 2), concurrency, settings },
             createPostgresBackend as BackendFactory,
           ) as Worker)
         : new Worker(name, processor, {
             connection: this.own(new Redis(this.settings.redisUrl!, { maxRetriesPerRequest: null })),
             prefix: this.prefix,
             concurrency,
+            settings,
           });
     this.workers.push(worker);
     return worker;

@@ -73,6 +73,8 @@ export interface ServiceSettings {
   closesAt?: string;
   /** At most this many submissions per signed-in citizen (none: unlimited). */
   maxSubmissionsPerUser?: number;
+  /** Where `webhook` actions POST their signed events (see docs/webhooks.md). */
+  webhookUrl?: string;
 }
 
 export interface ServiceDefinition {

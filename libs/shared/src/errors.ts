@@ -77,6 +77,26 @@ export const ERROR_CODES = {
     fr: 'Ce dossier a déjà été déposé : il ne peut plus être modifié.',
     en: 'This request has already been submitted: it can no longer be changed.',
   },
+  TRANSITION_UNKNOWN: {
+    status: 422,
+    fr: 'Cette action n’existe pas dans le circuit de cette démarche.',
+    en: 'This action does not exist in this service’s workflow.',
+  },
+  TRANSITION_NOT_AVAILABLE: {
+    status: 409,
+    fr: 'Cette action n’est pas possible dans l’état actuel du dossier : rechargez-le.',
+    en: 'This action is not possible in the request’s current status: reload it.',
+  },
+  TRANSITION_FORBIDDEN: {
+    status: 403,
+    fr: 'Vous ne pouvez pas effectuer cette action sur ce dossier.',
+    en: 'You may not perform this action on this request.',
+  },
+  COMMENT_REQUIRED: {
+    status: 422,
+    fr: 'Cette action doit être motivée : écrivez un commentaire.',
+    en: 'This action needs a reason: write a comment.',
+  },
   NOT_SUBMITTED: {
     status: 409,
     fr: 'Ce dossier n’a pas encore été déposé : il n’a pas d’accusé de réception.',

@@ -12,3 +12,14 @@ export {
   type AttachmentStorage,
   type UploadedFile,
 } from './attachments';
+export { Documents, type IssuedDocument } from './documents';
+export { DECISION_TITLES, renderDecisionLetter, type DecisionKind, type DecisionLetterInput } from './decision-letter';
+export { contactOf } from './contact';
+export {
+  Transitions,
+  applyDecision,
+  citizenEditable,
+  type TransitionActor,
+  type TransitionInput,
+  type TransitionResult,
+} from './transitions';

@@ -3,15 +3,18 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   FormVersion,
   IdempotencyKey,
-  OutboxRow,
   Service,
   Submission,
+  SubmissionDocument,
   SubmissionEvent,
   SubmissionMessage,
 } from '@guichet/persistence';
 import type { Attachments } from './attachments';
 import { ValidatorCache, applyPrefill } from '@guichet/forms';
 import { AppError, type Locale, type ServiceDefinition } from '@guichet/shared';
+import { availableTransitions, decide, stateLabel, workflowOf } from '@guichet/workflow';
+import { applyDecision, citizenEditable, refuse } from './transitions';
+import { contactOf } from './contact';
 import type { ReceiptInput } from './receipt';
 import { newReference } from './reference';
 
@@ -30,7 +33,14 @@ export interface SubmissionView {
   submittedAt: string | null;
   updatedAt: string;
   data: Record<string, unknown>;
-  history: Array<{ type: string; at: string; toStatus: string | null }>;
+  /** The status in the citizen's words ("En instruction"). */
+  statusLabel: string;
+  /** Transitions the citizen may fire now (e.g. resubmit after a request for changes). */
+  actions: Array<{ transition: string; label: string }>;
+  /** What the citizen may see of the history, with the public comments. */
+  history: Array<{ type: string; at: string; toStatus: string | null; label: string | null; comment: string | null }>;
+  /** Documents issued for the request (decision letters). */
+  documents: Array<{ id: string; kind: string; filename: string; at: string }>;
   messages: Array<{ id: string; from: 'citizen' | 'caseworker'; body: string; at: string }>;
 }
 
@@ -157,9 +167,9 @@ export class Submissions {
   ): Promise<{ id: string; revision: number; savedAt: string }> {
     return this.dataSource.transaction(async (manager) => {
       const submission = await this.load(id, owner, manager, true);
-      if (submission.status !== 'draft') throw new AppError('NOT_A_DRAFT');
-      if (expectedRevision !== undefined && expectedRevision !== submission.revision) throw new AppError('CONFLICT');
       const { definition, hash } = await this.definitionOf(submission, manager);
+      if (!citizenEditable(workflowOf(definition), submission.status)) throw new AppError('NOT_A_DRAFT');
+      if (expectedRevision !== undefined && expectedRevision !== submission.revision) throw new AppError('CONFLICT');
       const outcome = this.validators
         .get(definition, hash)
         .validate(data, { mode: 'draft', claims: this.claimsOf(owner), locale });
@@ -256,39 +266,85 @@ export class Submissions {
       if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
       const missingFiles = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
       if (missingFiles.length) throw new AppError('SUBMISSION_INVALID', { errors: missingFiles });
-      const reference = await this.assignReference(manager, submission, outcome.data as Record<string, unknown>);
-      await this.event(manager, submission, owner, 'submitted', 'draft', 'submitted');
-      await manager.getRepository(OutboxRow).insert({
-        organisationId: submission.organisationId,
-        topic: 'submission.submitted',
-        payload: { submissionId: submission.id },
-        relayedAt: null,
+      const data = outcome.data as Record<string, unknown>;
+      const decision = decide(workflowOf(definition), {
+        status: 'draft',
+        transition: 'submit',
+        actor: 'citizen',
+        now: new Date(),
       });
-      return { reference, status: 'submitted' };
+      if (!decision.ok) refuse(decision.code);
+      // 31^8 references: a collision aborts the transaction, which doSubmit retries.
+      const reference = newReference();
+      await applyDecision(
+        manager,
+        submission,
+        definition,
+        decision,
+        actorOf(owner),
+        null,
+        {
+          reference,
+          submittedAt: () => 'now()',
+          data: () => ':data',
+          ...contactOf(definition, data, this.claimsOf(owner)),
+        },
+        { data: JSON.stringify(data) },
+      );
+      return { reference, status: decision.to };
     });
   }
 
-  /** Marks the request submitted under a fresh reference (unique: a collision aborts the transaction, which is retried). */
-  private async assignReference(
-    manager: EntityManager,
-    submission: Submission,
-    data: Record<string, unknown>,
-  ): Promise<string> {
-    const reference = newReference();
-    await manager
-      .createQueryBuilder()
-      .update(Submission)
-      .set({
-        status: 'submitted',
-        reference,
-        submittedAt: () => 'now()',
-        data: () => ':data',
-        revision: () => 'revision + 1',
-      })
-      .setParameter('data', JSON.stringify(data))
-      .where('id = :id', { id: submission.id })
-      .execute();
-    return reference;
+  /**
+   * A transition the workflow gives the citizen (resubmit after a request for
+   * changes): the answers are validated again in full, like a first submit.
+   */
+  async transition(
+    id: string,
+    owner: Owner,
+    input: { transition: string; comment?: string; expectedRevision?: number },
+    locale: Locale = 'fr',
+  ): Promise<{ id: string; status: string; revision: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      const submission = await this.load(id, owner, manager, true);
+      if (submission.status === 'draft') throw new AppError('NOT_SUBMITTED');
+      if (input.expectedRevision !== undefined && input.expectedRevision !== submission.revision)
+        throw new AppError('CONFLICT');
+      const { definition, hash } = await this.definitionOf(submission, manager);
+      const workflow = workflowOf(definition);
+      const comment = input.comment?.trim() || null;
+      const decision = decide(workflow, {
+        status: submission.status,
+        transition: input.transition,
+        actor: 'citizen',
+        comment: comment ?? undefined,
+        now: new Date(),
+      });
+      if (!decision.ok) refuse(decision.code);
+      let set: Record<string, unknown> = {};
+      let parameters: Record<string, unknown> = {};
+      if (citizenEditable(workflow, submission.status)) {
+        const outcome = this.validators
+          .get(definition, hash)
+          .validate(submission.data, { mode: 'submit', claims: this.claimsOf(owner), locale });
+        if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+        const missing = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
+        if (missing.length) throw new AppError('SUBMISSION_INVALID', { errors: missing });
+        set = { data: () => ':data' };
+        parameters = { data: JSON.stringify(outcome.data) };
+      }
+      const { revision } = await applyDecision(
+        manager,
+        submission,
+        definition,
+        decision,
+        actorOf(owner),
+        comment,
+        set,
+        parameters,
+      );
+      return { id: submission.id, status: decision.to, revision };
+    });
   }
 
   async get(id: string, owner: Owner): Promise<SubmissionView> {
@@ -361,18 +417,26 @@ export class Submissions {
     };
   }
 
-  async listMine(owner: Owner): Promise<Array<Omit<SubmissionView, 'data' | 'history' | 'messages'>>> {
+  async listMine(
+    owner: Owner,
+  ): Promise<Array<Omit<SubmissionView, 'data' | 'history' | 'messages' | 'actions' | 'documents'>>> {
     const submissions = await this.dataSource.getRepository(Submission).find({
       where: this.ownerWhere(owner),
       relations: { service: true },
       order: { updatedAt: 'DESC' },
       take: 200,
     });
+    const labels = new Map<string, string>();
+    for (const s of submissions) {
+      const key = `${s.formVersionId}:${s.status}`;
+      if (!labels.has(key)) labels.set(key, stateLabel(workflowOf((await this.definitionOf(s)).definition), s.status));
+    }
     return submissions.map((s) => ({
       id: s.id,
       service: { slug: s.service!.slug, title: s.service!.title },
       version: s.versionNumber,
       status: s.status,
+      statusLabel: labels.get(`${s.formVersionId}:${s.status}`)!,
       revision: s.revision,
       reference: s.reference,
       submittedAt: s.submittedAt?.toISOString() ?? null,
@@ -395,6 +459,9 @@ export class Submissions {
       type,
       fromStatus,
       toStatus,
+      transition: null,
+      comment: null,
+      visibility: 'public',
     });
   }
 
@@ -405,7 +472,13 @@ export class Submissions {
   ): Promise<SubmissionView> {
     const events = await manager
       .getRepository(SubmissionEvent)
-      .find({ where: { submissionId: submission.id }, order: { at: 'ASC' } });
+      .find({ where: { submissionId: submission.id, visibility: 'public' }, order: { at: 'ASC' } });
+    const documents = await manager.getRepository(SubmissionDocument).find({
+      where: { submissionId: submission.id },
+      select: { id: true, kind: true, filename: true, createdAt: true },
+      order: { createdAt: 'ASC' },
+    });
+    const workflow = workflowOf((await this.definitionOf(submission, manager)).definition);
     const messages = await manager
       .getRepository(SubmissionMessage)
       .find({ where: { submissionId: submission.id }, order: { createdAt: 'ASC' } });
@@ -414,12 +487,29 @@ export class Submissions {
       service: { slug: service.slug, title: service.title },
       version: submission.versionNumber,
       status: submission.status,
+      statusLabel: stateLabel(workflow, submission.status),
+      actions: availableTransitions(workflow, submission.status, 'citizen').map((t) => ({
+        transition: t.name,
+        label: t.label,
+      })),
       revision: submission.revision,
       reference: submission.reference,
       submittedAt: submission.submittedAt?.toISOString() ?? null,
       updatedAt: submission.updatedAt.toISOString(),
       data: submission.data,
-      history: events.map((e) => ({ type: e.type, at: e.at.toISOString(), toStatus: e.toStatus })),
+      history: events.map((e) => ({
+        type: e.type,
+        at: e.at.toISOString(),
+        toStatus: e.toStatus,
+        label: e.toStatus ? stateLabel(workflow, e.toStatus) : null,
+        comment: e.comment,
+      })),
+      documents: documents.map((d) => ({
+        id: d.id,
+        kind: d.kind,
+        filename: d.filename,
+        at: d.createdAt.toISOString(),
+      })),
       messages: messages.map((m) => ({ id: m.id, from: m.authorKind, body: m.body, at: m.createdAt.toISOString() })),
     };
   }

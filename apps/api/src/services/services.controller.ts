@@ -14,6 +14,9 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ServiceCatalogue } from '@guichet/forms';
+import { webhookSecretOf } from '@guichet/notify';
+import { Service } from '@guichet/persistence';
+import { DataSource } from 'typeorm';
 import type { Actor } from '@guichet/identity';
 import { AppError } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
@@ -37,7 +40,39 @@ function revisionFrom(ifMatch: string | undefined): number | undefined {
 @UseGuards(ActorGuard)
 @Controller('api/v1/services')
 export class ServicesController {
-  constructor(private readonly catalogue: ServiceCatalogue) {}
+  constructor(
+    private readonly catalogue: ServiceCatalogue,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Get(':slug/webhook')
+  @ApiOperation({
+    summary: 'Adresse des webhooks (settings.webhookUrl) et secret de signature Standard Webhooks (whsec_…).',
+  })
+  async webhook(@CurrentActor() actor: Actor, @Param('slug') slug: string) {
+    return this.webhookView(actor, slug, false);
+  }
+
+  @Post(':slug/webhook/rotate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Remplace le secret de signature des webhooks (l’ancien cesse aussitôt de valoir).' })
+  async rotateWebhook(@CurrentActor() actor: Actor, @Param('slug') slug: string) {
+    return this.webhookView(actor, slug, true);
+  }
+
+  private async webhookView(actor: Actor, slug: string, rotate: boolean) {
+    const view = await this.catalogue.get(actor, slug);
+    const service = await this.dataSource
+      .getRepository(Service)
+      .findOneByOrFail({ slug: view.slug, organisationId: view.organisationId });
+    const latest = view.versions[0]?.version;
+    const published = latest ? await this.catalogue.version(actor, slug, latest) : undefined;
+    const settings = (published?.definition as { settings?: { webhookUrl?: string } } | undefined)?.settings;
+    return {
+      url: settings?.webhookUrl ?? null,
+      secret: await webhookSecretOf(this.dataSource, service, rotate),
+    };
+  }
 
   @Get()
   @ApiOperation({ summary: 'Les démarches de mes organisations.' })

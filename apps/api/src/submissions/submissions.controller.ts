@@ -1,12 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsDefined, IsInt, IsObject, IsOptional, IsString, Length, Min } from 'class-validator';
-import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { Attachments, Submissions, renderReceiptHtml, renderReceiptPdf, type Owner } from '@guichet/submissions';
+import { Attachments, Submissions, renderReceiptHtml, renderReceiptPdf } from '@guichet/submissions';
 import { readUpload } from './upload';
-import { AppError } from '@guichet/shared';
 import { requestLocale } from '../errors/locale';
+import { ownerOf, required } from './owner';
 
 export class CreateDraftDto {
   @ApiPropertyOptional({ description: 'Premières réponses (facultatif).' })
@@ -38,31 +37,9 @@ export class MessageDto {
   body!: string;
 }
 
-declare module 'express-session' {
-  interface SessionData {
-    /** Owner token of anonymous requests made from this browser. */
-    anonymousToken?: string;
-  }
-}
-
-/** The request's owner: the signed-in person, or this browser's anonymous token (created only when asked). */
-function ownerOf(req: Request, create: boolean): Owner | undefined {
-  const user = req.session?.user;
-  if (user) return { kind: 'account', accountId: user.accountId, claims: user.claims };
-  if (!req.session) return undefined;
-  if (!req.session.anonymousToken && create) req.session.anonymousToken = randomBytes(32).toString('base64url');
-  return req.session.anonymousToken ? { kind: 'anonymous', token: req.session.anonymousToken } : undefined;
-}
-
 function identityOf(req: Request): string | null {
   const user = req.session?.user;
   return user ? [user.givenName, user.familyName].filter(Boolean).join(' ') || null : null;
-}
-
-function required(owner: Owner | undefined): Owner {
-  // Without a session nothing can be yours: "not found", whatever the id.
-  if (!owner) throw new AppError('NOT_FOUND');
-  return owner;
 }
 
 @ApiTags('usagers')

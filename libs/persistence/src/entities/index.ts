@@ -1,5 +1,6 @@
 import { Account, type AccountKind } from './account.entity';
 import { AgentMembership } from './agent-membership.entity';
+import { Delivery } from './delivery.entity';
 import { ApiToken, type OrganisationRole } from './api-token.entity';
 import { Attachment } from './attachment.entity';
 import { FormVersion } from './form-version.entity';
@@ -7,6 +8,7 @@ import { IdempotencyKey } from './idempotency-key.entity';
 import { Organisation } from './organisation.entity';
 import { OutboxRow } from './outbox.entity';
 import { Service, type ServiceStatus } from './service.entity';
+import { SubmissionDocument } from './submission-document.entity';
 import { SubmissionEvent } from './submission-event.entity';
 import { SubmissionMessage } from './submission-message.entity';
 import { Submission } from './submission.entity';
@@ -17,12 +19,14 @@ export {
   AgentMembership,
   ApiToken,
   Attachment,
+  Delivery,
   FormVersion,
   IdempotencyKey,
   Organisation,
   OutboxRow,
   Service,
   Submission,
+  SubmissionDocument,
   SubmissionEvent,
   SubmissionMessage,
   SystemPing,
@@ -45,4 +49,6 @@ export const ENTITIES = [
   IdempotencyKey,
   SubmissionMessage,
   Attachment,
+  Delivery,
+  SubmissionDocument,
 ];

@@ -59,6 +59,10 @@ export class Service {
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
   closedAt!: Date | null;
 
+  /** Signs this service's webhooks (Standard Webhooks, whsec_…). Not part of the portable definition. */
+  @Column({ name: 'webhook_secret', type: 'varchar', length: 100, nullable: true })
+  webhookSecret!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

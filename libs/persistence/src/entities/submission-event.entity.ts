@@ -33,4 +33,16 @@ export class SubmissionEvent {
 
   @Column({ name: 'to_status', type: 'varchar', length: 32, nullable: true })
   toStatus!: string | null;
+
+  /** The workflow transition fired, when the event is one. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  transition!: string | null;
+
+  /** The comment given with a transition: shown to the citizen when the event is public. */
+  @Column({ type: 'text', nullable: true })
+  comment!: string | null;
+
+  /** public: the citizen sees it in "mes démarches"; internal: caseworkers only. */
+  @Column({ type: 'varchar', length: 16, default: 'public' })
+  visibility!: 'public' | 'internal';
 }

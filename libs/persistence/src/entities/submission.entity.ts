@@ -18,6 +18,7 @@ import { Service } from './service.entity';
 @Index('IDX_submission_owner', ['ownerAccountId', 'updatedAt'])
 @Index('IDX_submission_anonymous_owner', ['anonymousOwner'])
 @Index('IDX_submission_service_status', ['organisationId', 'serviceId', 'status'])
+@Index('IDX_submission_deadline', ['deadlineAt'], { where: '"deadline_at" IS NOT NULL' })
 export class Submission {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -71,6 +72,33 @@ export class Submission {
 
   @Column({ name: 'submitted_at', type: 'timestamptz', nullable: true })
   submittedAt!: Date | null;
+
+  /** Where notifications go: the signed-in citizen's email, or the first email answer. Set at submission. */
+  @Column({ name: 'contact_email', type: 'varchar', length: 320, nullable: true })
+  contactEmail!: string | null;
+
+  /** How emails greet the citizen (their given name when known). */
+  @Column({ name: 'contact_name', type: 'varchar', length: 200, nullable: true })
+  contactName!: string | null;
+
+  /** The caseworker group the routing rules chose. */
+  @Column({ name: 'group_key', type: 'varchar', length: 40, nullable: true })
+  groupKey!: string | null;
+
+  /** The event that entered the current status: a deadline set then is void once the status is left. */
+  @Column({ name: 'status_event_id', type: 'uuid', nullable: true })
+  statusEventId!: string | null;
+
+  /** When the current status's deadline fires (e.g. "silence vaut accord"), and which transition it fires. */
+  @Column({ name: 'deadline_at', type: 'timestamptz', nullable: true })
+  deadlineAt!: Date | null;
+
+  @Column({ name: 'deadline_transition', type: 'varchar', length: 40, nullable: true })
+  deadlineTransition!: string | null;
+
+  /** Set on entering a final status: retention counts from here. */
+  @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
+  decidedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

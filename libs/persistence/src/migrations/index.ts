@@ -4,6 +4,7 @@ import { CreateServices1763900000000 } from './1763900000000-create-services';
 import { CreateAccountsAndSessions1764000000000 } from './1764000000000-create-accounts-and-sessions';
 import { CreateSubmissions1764100000000 } from './1764100000000-create-submissions';
 import { CreateMessagesAndAttachments1764200000000 } from './1764200000000-create-messages-and-attachments';
+import { Workflow1764300000000 } from './1764300000000-workflow';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateAccountsAndSessions1764000000000,
   CreateSubmissions1764100000000,
   CreateMessagesAndAttachments1764200000000,
+  Workflow1764300000000,
 ];

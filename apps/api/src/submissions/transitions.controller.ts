@@ -1,0 +1,109 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import type { Request, Response } from 'express';
+import { ApiTokenService, organisationsWhere, type Actor } from '@guichet/identity';
+import { AppError } from '@guichet/shared';
+import { Documents, Submissions, Transitions } from '@guichet/submissions';
+import { requestLocale } from '../errors/locale';
+import { ownerOf, required } from './owner';
+
+export class TransitionDto {
+  @ApiProperty({ example: 'accept', description: 'Nom de la transition du circuit.' })
+  @IsString({ message: 'Texte attendu.' })
+  @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'Nom de transition invalide.' })
+  transition!: string;
+
+  @ApiPropertyOptional({ example: 'Dossier complet.', description: 'Commentaire, visible par l’usager.' })
+  @IsOptional()
+  @IsString({ message: 'Texte attendu.' })
+  @Length(0, 5000, { message: 'Le commentaire compte au plus 5 000 caractères.' })
+  comment?: string;
+
+  @ApiPropertyOptional({ description: 'Révision lue (ou en-tête If-Match) : 409 si le dossier a changé depuis.' })
+  @IsOptional()
+  @IsInt({ message: 'Nombre entier attendu.' })
+  @Min(1)
+  expectedRevision?: number;
+}
+
+const CASEWORKER_ROLES = ['caseworker', 'admin'] as const;
+
+/**
+ * Workflow transitions, for citizens (on their own requests: resubmit) and
+ * caseworkers (on their organisations' requests), and the documents issued.
+ */
+@ApiTags('instruction')
+@Controller('api/v1')
+export class TransitionsController {
+  constructor(
+    private readonly submissions: Submissions,
+    private readonly transitions: Transitions,
+    private readonly documents: Documents,
+    private readonly tokens: ApiTokenService,
+  ) {}
+
+  @Post('submissions/:id/transitions')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Fait avancer le dossier dans son circuit ({ transition, comment? }) ; If-Match ou expectedRevision ; 409 si périmé.',
+  })
+  async fire(
+    @Param('id') id: string,
+    @Body() body: TransitionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() req: Request,
+  ) {
+    const fromHeader = ifMatch && /^(?:W\/)?"?(\d{1,9})"?$/.exec(ifMatch.trim())?.[1];
+    const input = {
+      transition: body.transition,
+      comment: body.comment,
+      expectedRevision: body.expectedRevision ?? (fromHeader ? Number(fromHeader) : undefined),
+    };
+    const agent = await this.agentOf(req);
+    if (agent) {
+      const organisationIds = organisationsWhere(agent, CASEWORKER_ROLES);
+      const result = await this.transitions.fire(id, { kind: 'caseworker', id: agent.id, organisationIds }, input);
+      return { id: result!.id, status: result!.status, revision: result!.revision };
+    }
+    return this.submissions.transition(
+      id,
+      required(ownerOf(req, false)),
+      input,
+      requestLocale(req.headers['accept-language']),
+    );
+  }
+
+  @Get('submissions/:id/documents/:documentId')
+  @ApiOperation({ summary: 'Télécharge un document émis pour mon dossier (attestation, décision).' })
+  async document(
+    @Param('id') id: string,
+    @Param('documentId') documentId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const submission = await this.submissions.owned(id, required(ownerOf(req, false)));
+    const document = await this.documents.read(submission.id, documentId);
+    res
+      .type(document.mediaType)
+      .setHeader('Content-Disposition', `inline; filename="${document.filename}"`)
+      .setHeader('Cache-Control', 'private, no-store')
+      .setHeader('X-Content-Type-Options', 'nosniff')
+      .send(document.content);
+  }
+
+  /** A signed-in agent, or an API token; undefined for citizens and anonymous callers. */
+  private async agentOf(req: Request): Promise<Actor | undefined> {
+    const header = req.headers.authorization;
+    if (header) {
+      const bearer = /^Bearer (\S+)$/i.exec(header)?.[1];
+      const actor = bearer ? await this.tokens.authenticate(bearer) : undefined;
+      if (!actor) throw new AppError('UNAUTHENTICATED');
+      return actor;
+    }
+    const user = req.session?.user;
+    if (user?.kind === 'agent') return { kind: 'agent', id: `account:${user.accountId}`, roles: user.roles };
+    return undefined;
+  }
+}

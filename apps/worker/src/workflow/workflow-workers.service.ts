@@ -1,0 +1,107 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { Mailer, Notifications } from '@guichet/notify';
+import {
+  OutboxRelay,
+  QueueConnection,
+  QueueName,
+  type JobHandler,
+  type JobName,
+  type JobPayloads,
+  type OutboxJobName,
+} from '@guichet/queue';
+import { Documents, Transitions } from '@guichet/submissions';
+
+type Handlers = { [N in OutboxJobName]: (data: JobPayloads[N]) => Promise<unknown> };
+
+/** Concurrency per queue in one worker process: emails and webhooks wait on the network, the rest on PostgreSQL. */
+const CONCURRENCY: Readonly<Record<Exclude<QueueName, QueueName.System>, number>> = {
+  [QueueName.Notify]: 8,
+  [QueueName.Webhook]: 8,
+  [QueueName.Document]: 2,
+  [QueueName.Deadline]: 2,
+  [QueueName.Route]: 4,
+};
+
+const QUEUE_OF: Readonly<Record<OutboxJobName, Exclude<QueueName, QueueName.System>>> = {
+  'notify.email': QueueName.Notify,
+  'webhook.deliver': QueueName.Webhook,
+  'document.issue': QueueName.Document,
+  'deadline.fire': QueueName.Deadline,
+  'submission.route': QueueName.Route,
+};
+
+/**
+ * The workers that carry out what transitions decided, and the outbox relay
+ * that feeds them. Every handler is idempotent (it checks whether its effect
+ * already happened); on success the outbox row is marked done, after the
+ * last attempt it is marked failed, for operators.
+ */
+@Injectable()
+export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WorkflowWorkers.name);
+
+  constructor(
+    private readonly queue: QueueConnection,
+    private readonly relay: OutboxRelay,
+    private readonly notifications: Notifications,
+    private readonly documents: Documents,
+    private readonly transitions: Transitions,
+    private readonly mailer: Mailer,
+  ) {}
+
+  private readonly handlers: Handlers = {
+    'notify.email': (data) => this.notifications.email(data),
+    'webhook.deliver': (data) => this.notifications.webhook(data),
+    'document.issue': (data) =>
+      this.documents.ensure(data.submissionId, data.eventId, data.template).then((d) => `issued ${d.id}`),
+    'deadline.fire': (data) => this.transitions.fireDeadline(data.submissionId, data.eventId, data.transition),
+    'submission.route': (data) => this.transitions.route(data.submissionId),
+  };
+
+  onApplicationBootstrap(): void {
+    const byQueue = new Map<QueueName, Partial<Record<JobName, JobHandler>>>();
+    for (const [name, handler] of Object.entries(this.handlers) as Array<[OutboxJobName, Handlers[OutboxJobName]]>) {
+      const queue = QUEUE_OF[name];
+      byQueue.set(queue, {
+        ...byQueue.get(queue),
+        [name]: async (job: Job) => {
+          const result = await (handler as (data: unknown) => Promise<unknown>)(job.data);
+          await this.relay.markDone((job.data as { outboxId: string }).outboxId);
+          return result;
+        },
+      });
+    }
+    for (const [queue, handlers] of byQueue) {
+      const worker = this.queue.startWorker(queue, handlers, CONCURRENCY[queue as keyof typeof CONCURRENCY]);
+      worker.on('failed', (job, error) => {
+        // finishedOn is set only when BullMQ gives up: the last attempt, or an unrecoverable error.
+        const final = typeof job?.finishedOn === 'number';
+        this.logger.warn({
+          queue,
+          job: job?.name,
+          jobId: job?.id,
+          attempts: job?.attemptsMade,
+          final,
+          err: error.message,
+        });
+        const outboxId = (job?.data as { outboxId?: string } | undefined)?.outboxId;
+        if (final && outboxId) {
+          this.relay
+            .markFailed(outboxId, error.message)
+            .catch((e: Error) =>
+              this.logger.error({ msg: 'could not record a failed job', jobId: job?.id, err: e.message }),
+            );
+        }
+      });
+      worker.on('error', (error) => this.logger.error({ queue, err: error.message }));
+    }
+    this.relay.start();
+    this.logger.log({ msg: 'workflow workers started', queues: [...byQueue.keys()], backend: this.queue.kind });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    this.mailer.close();
+  }
+}

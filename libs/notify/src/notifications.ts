@@ -1,0 +1,210 @@
+import type { DataSource } from 'typeorm';
+import { UnrecoverableError } from 'bullmq';
+import { Delivery, FormVersion, Service, Submission, SubmissionEvent } from '@guichet/persistence';
+import type { ServiceDefinition } from '@guichet/shared';
+import { Documents, renderReceiptPdf } from '@guichet/submissions';
+import { emailTemplate, renderTemplate, stateLabel, stateOf, workflowOf } from '@guichet/workflow';
+import { MailSendError, type Mailer } from './mailer';
+import { newWebhookSecret, sendWebhook, type WebhookPolicy } from './webhook';
+
+export interface NotificationJob {
+  outboxId: string;
+  submissionId: string;
+  eventId: string;
+}
+
+export type Outcome = 'sent' | 'already-sent' | 'gone' | 'no-recipient' | 'no-url';
+
+export interface NotificationSettings {
+  /** Base of the links in emails (`https://guichet.example.fr`). */
+  publicUrl: string;
+  webhookPolicy: WebhookPolicy;
+}
+
+interface Loaded {
+  submission: Submission;
+  service: Service;
+  definition: ServiceDefinition;
+  event: SubmissionEvent;
+}
+
+/**
+ * Emails and webhooks about a request, each sent once: a delivery row keyed
+ * by the outbox row records it. A job run again after success finds the row
+ * sent and does nothing. A worker killed between the SMTP server's "250 OK"
+ * and the row's update sends again with the same Message-ID (webhooks: the
+ * same webhook-id), which is how receivers recognise a repeat.
+ */
+export class Notifications {
+  private readonly documents: Documents;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly mailer: Mailer,
+    private readonly settings: NotificationSettings,
+  ) {
+    this.documents = new Documents(dataSource);
+  }
+
+  async email(job: NotificationJob & { template: string }): Promise<Outcome> {
+    const key = `email:${job.outboxId}`;
+    if (await this.alreadySent(key)) return 'already-sent';
+    const loaded = await this.load(job);
+    if (!loaded) return 'gone';
+    const { submission, service, definition, event } = loaded;
+    if (!submission.contactEmail) return 'no-recipient';
+    const workflow = workflowOf(definition);
+    const template = emailTemplate(workflow, job.template);
+    if (!template) throw new UnrecoverableError(`unknown email template ${job.template}`);
+    const mail = renderTemplate(template, {
+      reference: submission.reference ?? '',
+      service: service.title,
+      organisation: service.organisation!.name,
+      status: stateLabel(workflow, event.toStatus ?? submission.status),
+      comment: event.comment ?? '',
+      link: `${this.settings.publicUrl}/mes-demarches/${submission.id}`,
+      givenName: submission.contactName ?? '',
+    });
+
+    const attachments: Array<{ filename: string; content: Buffer; contentType: string }> = [];
+    if (event.type === 'submitted' && submission.reference && submission.submittedAt) {
+      attachments.push({
+        filename: `accuse-de-reception-${submission.reference}.pdf`,
+        contentType: 'application/pdf',
+        content: await renderReceiptPdf({
+          serviceTitle: service.title,
+          organisationName: service.organisation!.name,
+          reference: submission.reference,
+          submittedAt: submission.submittedAt,
+          identity: submission.contactName,
+          definition,
+          data: submission.data,
+        }),
+      });
+    }
+    const state = event.toStatus ? stateOf(workflow, event.toStatus) : undefined;
+    for (const action of state?.actions ?? []) {
+      if (action.type !== 'document') continue;
+      const document = await this.documents.ensure(submission.id, event.id, action.template);
+      attachments.push({ filename: document.filename, content: document.content, contentType: document.mediaType });
+    }
+
+    const messageId = `<${job.outboxId}@${new URL(this.settings.publicUrl).hostname}>`;
+    await this.begin(key, submission, 'email', messageId);
+    try {
+      await this.mailer.send({
+        to: submission.contactEmail,
+        subject: mail.subject,
+        text: mail.body,
+        messageId,
+        attachments,
+      });
+    } catch (error) {
+      await this.dataSource
+        .getRepository(Delivery)
+        .update({ key }, { lastError: (error as Error).message.slice(0, 300) });
+      // A permanent refusal (bad address, 5xx) will not get better by retrying.
+      if (error instanceof MailSendError && !error.retry) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+    await this.finish(key);
+    return 'sent';
+  }
+
+  async webhook(job: NotificationJob): Promise<Outcome> {
+    const key = `webhook:${job.outboxId}`;
+    if (await this.alreadySent(key)) return 'already-sent';
+    const loaded = await this.load(job);
+    if (!loaded) return 'gone';
+    const { submission, service, definition, event } = loaded;
+    const url = definition.settings.webhookUrl;
+    if (!url) return 'no-url';
+    const secret = await webhookSecretOf(this.dataSource, service);
+    const messageId = `msg_${job.outboxId.replace(/-/g, '')}`;
+    await this.begin(key, submission, 'webhook', messageId);
+    const outcome = await sendWebhook(
+      { url, secret },
+      {
+        id: messageId,
+        timestamp: new Date(),
+        payload: {
+          type: 'submission.status_changed',
+          timestamp: event.at.toISOString(),
+          data: {
+            submissionId: submission.id,
+            reference: submission.reference,
+            service: service.slug,
+            organisation: service.organisation!.slug,
+            transition: event.transition,
+            from: event.fromStatus,
+            to: event.toStatus,
+            eventId: event.id,
+          },
+        },
+      },
+      this.settings.webhookPolicy,
+    );
+    if (outcome.ok) {
+      await this.finish(key);
+      return 'sent';
+    }
+    await this.dataSource
+      .getRepository(Delivery)
+      .update({ key }, { lastError: `${outcome.status ?? ''} ${outcome.reason}`.trim().slice(0, 300) });
+    if (outcome.retry) throw new Error(`webhook: ${outcome.reason}`);
+    throw new UnrecoverableError(`webhook refused: ${outcome.reason}`);
+  }
+
+  private async alreadySent(key: string): Promise<boolean> {
+    const row = await this.dataSource.getRepository(Delivery).findOne({ where: { key }, select: { status: true } });
+    return row?.status === 'sent';
+  }
+
+  private async begin(key: string, submission: Submission, channel: 'email' | 'webhook', messageId: string) {
+    await this.dataSource.query(
+      `INSERT INTO delivery (key, organisation_id, submission_id, channel, status, attempts, message_id)
+       VALUES ($1, $2, $3, $4, 'sending', 1, $5)
+       ON CONFLICT (key) DO UPDATE SET attempts = delivery.attempts + 1`,
+      [key, submission.organisationId, submission.id, channel, messageId],
+    );
+  }
+
+  private async finish(key: string) {
+    await this.dataSource.query(
+      `UPDATE delivery SET status = 'sent', sent_at = now(), last_error = NULL WHERE key = $1`,
+      [key],
+    );
+  }
+
+  private async load(job: NotificationJob): Promise<Loaded | null> {
+    const submission = await this.dataSource.getRepository(Submission).findOneBy({ id: job.submissionId });
+    if (!submission) return null;
+    const event = await this.dataSource
+      .getRepository(SubmissionEvent)
+      .findOneBy({ id: job.eventId, submissionId: submission.id });
+    if (!event) return null;
+    const service = await this.dataSource
+      .getRepository(Service)
+      .findOneOrFail({ where: { id: submission.serviceId }, relations: { organisation: true } });
+    const version = await this.dataSource.getRepository(FormVersion).findOneByOrFail({ id: submission.formVersionId });
+    return { submission, service, event, definition: version.definition as unknown as ServiceDefinition };
+  }
+}
+
+/**
+ * A service's webhook signing secret, made on first use (concurrent first
+ * uses agree on one); `rotate` replaces it (receivers must update theirs).
+ */
+export async function webhookSecretOf(
+  dataSource: DataSource,
+  service: Pick<Service, 'id' | 'webhookSecret'>,
+  rotate = false,
+): Promise<string> {
+  if (service.webhookSecret && !rotate) return service.webhookSecret;
+  await dataSource.query(
+    `UPDATE service SET webhook_secret = $2 WHERE id = $1${rotate ? '' : ' AND webhook_secret IS NULL'}`,
+    [service.id, newWebhookSecret()],
+  );
+  const reloaded = await dataSource.getRepository(Service).findOneByOrFail({ id: service.id });
+  return reloaded.webhookSecret!;
+}

@@ -1,0 +1,200 @@
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { OutboxRow } from '@guichet/persistence';
+import { isOutboxJob, type JobName } from './jobs';
+import type { BulkJob, QueueConnection } from './queue-connection';
+
+export interface RelayOptions {
+  /** Rows moved per transaction. */
+  batch?: number;
+  /** Poll period when no notification arrives (a missed NOTIFY costs at most this). */
+  pollMs?: number;
+  /** A row relayed this long ago and neither done nor failed is relayed again: Redis may have lost it. */
+  reconcileAfterMs?: number;
+  /** Where to report trouble (no personal data: ids and messages only). */
+  onError?: (stage: 'relay' | 'reconcile' | 'listen', error: Error) => void;
+}
+
+interface PendingRow {
+  id: string;
+  topic: string;
+  payload: Record<string, unknown>;
+  run_at: Date | null;
+}
+
+/**
+ * Moves committed outbox rows to BullMQ. Each batch is one transaction that
+ * locks its rows (`FOR UPDATE SKIP LOCKED`, so several relays in several
+ * processes share the work), adds the jobs with deterministic ids, and marks
+ * the rows relayed. When the queue is down the transaction rolls back and the
+ * rows wait; when a job vanished (Redis restarted empty), reconciliation adds
+ * it again under the same id. A trigger on the outbox sends a NOTIFY on
+ * commit, so the relay wakes at once instead of polling fast.
+ */
+export class OutboxRelay {
+  private readonly batch: number;
+  private readonly pollMs: number;
+  private readonly reconcileAfterMs: number;
+  private listener?: Client;
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private stopped = true;
+  private wakeRequested = false;
+  private failures = 0;
+  private lastReconcile = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queue: QueueConnection,
+    private readonly databaseUrl: string,
+    private readonly options: RelayOptions = {},
+  ) {
+    this.batch = options.batch ?? 500;
+    this.pollMs = options.pollMs ?? 1000;
+    this.reconcileAfterMs = options.reconcileAfterMs ?? 120_000;
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.listen();
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+    while (this.running) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
+  /** Runs the loop now (or right after the current pass). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeRequested = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    let delay = this.pollMs;
+    try {
+      let moved: number;
+      do {
+        this.wakeRequested = false;
+        moved = await this.relayOnce();
+      } while ((moved === this.batch || this.wakeRequested) && !this.stopped);
+      if (Date.now() - this.lastReconcile > Math.min(this.reconcileAfterMs / 2, 60_000)) {
+        this.lastReconcile = Date.now();
+        await this.reconcileOnce();
+      }
+      this.failures = 0;
+    } catch (error) {
+      // Queue or database down: back off (up to 5 s) and try again; nothing is lost, the rows wait.
+      this.failures++;
+      if (this.failures === 1 || this.failures % 60 === 0) this.options.onError?.('relay', error as Error);
+      delay = Math.min(250 * 2 ** Math.min(this.failures, 5), 5000);
+    } finally {
+      this.running = false;
+    }
+    if (this.stopped) return;
+    if (this.wakeRequested) return this.wake();
+    this.timer = setTimeout(() => this.wake(), delay);
+    this.timer.unref();
+  }
+
+  /** Moves one batch; returns how many rows it relayed. */
+  async relayOnce(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: PendingRow[] = await manager.query(
+        `SELECT id, topic, payload, run_at FROM outbox WHERE relayed_at IS NULL
+         ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.batch],
+      );
+      if (rows.length === 0) return 0;
+      await this.queue.enqueueBulk(rows.flatMap((row) => this.toJob(row)));
+      await manager.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+
+  /**
+   * Adds again the jobs of rows relayed long ago and still unfinished. A job
+   * still in the queue keeps its id, so this is a no-op for it; one that
+   * Redis lost comes back.
+   */
+  async reconcileOnce(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: PendingRow[] = await manager.query(
+        `SELECT id, topic, payload, run_at FROM outbox
+         WHERE done_at IS NULL AND failed_at IS NULL AND relayed_at < now() - make_interval(secs => $1)
+         ORDER BY relayed_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [this.reconcileAfterMs / 1000, this.batch],
+      );
+      if (rows.length === 0) return 0;
+      await this.queue.enqueueBulk(rows.flatMap((row) => this.toJob(row)));
+      await manager.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+
+  /** Called by a worker when a job's effect is done. */
+  async markDone(outboxId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE outbox SET done_at = now(), last_error = NULL WHERE id = $1`, [outboxId]);
+  }
+
+  /** Called by a worker when a job used its last attempt: operators see it, reconciliation leaves it alone. */
+  async markFailed(outboxId: string, error: string): Promise<void> {
+    await this.dataSource.query(`UPDATE outbox SET failed_at = now(), last_error = $2 WHERE id = $1`, [
+      outboxId,
+      error.slice(0, 500),
+    ]);
+  }
+
+  /** An operator's retry: the row is relayed again (the caller removes the failed job first). */
+  async requeue(outboxId: string): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(OutboxRow)
+      .set({ failedAt: null, relayedAt: null, lastError: null })
+      .where('id = :id AND failed_at IS NOT NULL', { id: outboxId })
+      .execute();
+    this.wake();
+    return (result.affected ?? 0) > 0;
+  }
+
+  private toJob(row: PendingRow): BulkJob[] {
+    // A topic no worker knows would sit in a queue forever: skip it (it stays in the table for operators).
+    if (!isOutboxJob(row.topic)) return [];
+    const name = row.topic as JobName;
+    const delay = row.run_at ? new Date(row.run_at).getTime() - Date.now() : 0;
+    return [{ name, data: { ...row.payload, outboxId: row.id } as never, key: row.id, delay }];
+  }
+
+  private async listen(): Promise<void> {
+    try {
+      const client = new Client({ connectionString: this.databaseUrl, application_name: 'guichet-relay' });
+      client.on('error', (error) => {
+        this.options.onError?.('listen', error);
+        if (this.listener === client) this.listener = undefined;
+        if (!this.stopped) setTimeout(() => void this.listen(), 2000).unref();
+      });
+      client.on('notification', () => this.wake());
+      await client.connect();
+      await client.query('LISTEN guichet_outbox');
+      if (this.stopped) {
+        await client.end();
+        return;
+      }
+      this.listener = client;
+    } catch (error) {
+      this.options.onError?.('listen', error as Error);
+      if (!this.stopped) setTimeout(() => void this.listen(), 2000).unref();
+    }
+  }
+}

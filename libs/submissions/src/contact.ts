@@ -1,0 +1,37 @@
+import type { JsonSchema, ServiceDefinition } from '@guichet/shared';
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+
+/** The first answer, in schema order, whose field has `format: "email"` (top level or one group down). */
+function firstEmailAnswer(schema: JsonSchema, data: Record<string, unknown>, depth = 0): string | null {
+  if (!schema || typeof schema !== 'object' || depth > 2) return null;
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  for (const [key, sub] of Object.entries(properties)) {
+    const value = data[key];
+    if (sub && typeof sub === 'object' && sub.format === 'email' && typeof value === 'string' && EMAIL.test(value))
+      return value;
+    if (sub && typeof sub === 'object' && value && typeof value === 'object' && !Array.isArray(value)) {
+      const nested = firstEmailAnswer(sub, value as Record<string, unknown>, depth + 1);
+      if (nested) return nested;
+    }
+  }
+  return null;
+}
+
+/**
+ * Where notifications about a request go, decided at submission: the email
+ * FranceConnect vouches for when the citizen signed in, otherwise the first
+ * email address in the answers. None: the request gets no emails.
+ */
+export function contactOf(
+  definition: Pick<ServiceDefinition, 'schema'>,
+  data: Record<string, unknown>,
+  claims: Readonly<Record<string, string>> | undefined,
+): { contactEmail: string | null; contactName: string | null } {
+  const claimed = claims?.email && EMAIL.test(claims.email) ? claims.email : null;
+  const name = [claims?.given_name, claims?.family_name].filter(Boolean).join(' ').trim();
+  return {
+    contactEmail: (claimed ?? firstEmailAnswer(definition.schema, data))?.slice(0, 320) ?? null,
+    contactName: name ? name.slice(0, 200) : null,
+  };
+}

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { FormVersion, OutboxRow, Submission, SubmissionEvent } from '@guichet/persistence';
+import { AppError, type ServiceDefinition } from '@guichet/shared';
+import { decide, route, workflowOf, isFinal, type ActorKind, type WorkflowDefinition } from '@guichet/workflow';
+
+/** Who fires a transition. Citizens are checked by ownership, caseworkers by organisation, the system by nothing. */
+export type TransitionActor =
+  | { kind: 'citizen'; id: string }
+  | { kind: 'caseworker'; id: string; organisationIds: readonly string[] }
+  | { kind: 'system'; id: 'system' };
+
+export interface TransitionInput {
+  transition: string;
+  comment?: string;
+  /** The revision the caller saw: a stale one is refused with 409. */
+  expectedRevision?: number;
+  /** A deadline job names the status entry it was set for: obsolete once the status was left. */
+  expectedStatusEvent?: string;
+}
+
+export interface TransitionResult {
+  id: string;
+  status: string;
+  revision: number;
+  eventId: string;
+}
+
+type Decided = Extract<ReturnType<typeof decide>, { ok: true }>;
+
+const OUTCOME_ERRORS = {
+  TRANSITION_UNKNOWN: 'TRANSITION_UNKNOWN',
+  TRANSITION_NOT_AVAILABLE: 'TRANSITION_NOT_AVAILABLE',
+  TRANSITION_FORBIDDEN: 'TRANSITION_FORBIDDEN',
+  COMMENT_REQUIRED: 'COMMENT_REQUIRED',
+} as const;
+
+/** Throws the API error for a refused decision. */
+export function refuse(code: keyof typeof OUTCOME_ERRORS): never {
+  throw new AppError(OUTCOME_ERRORS[code], code === 'COMMENT_REQUIRED' ? { errors: [commentError()] } : {});
+}
+
+function commentError() {
+  return { pointer: '/comment', code: 'required', message: 'Cette action doit être motivée : écrivez un commentaire.' };
+}
+
+/**
+ * Carries a decision out inside the caller's transaction: the status, the
+ * revision, the deadline, the event, and one outbox row per action. The one
+ * code path for submit, resubmit, caseworkers' decisions and deadlines.
+ */
+export async function applyDecision(
+  manager: EntityManager,
+  submission: Submission,
+  definition: ServiceDefinition,
+  decision: Decided,
+  actor: string,
+  comment: string | null,
+  set: Record<string, unknown> = {},
+  parameters: Record<string, unknown> = {},
+): Promise<{ eventId: string; revision: number }> {
+  const workflow = workflowOf(definition);
+  const eventId = randomUUID();
+  const final = isFinal(workflow, decision.to);
+  const updated: Array<{ revision: number }> = await manager
+    .createQueryBuilder()
+    .update(Submission)
+    .set({
+      ...set,
+      status: decision.to,
+      statusEventId: eventId,
+      deadlineAt: decision.deadline?.dueAt ?? null,
+      deadlineTransition: decision.deadline?.transition ?? null,
+      ...(final ? { decidedAt: () => 'now()' } : {}),
+      revision: () => 'revision + 1',
+    })
+    .where('id = :id', { id: submission.id })
+    .setParameters(parameters)
+    .returning(['revision'])
+    .execute()
+    .then((r) => r.raw as Array<{ revision: number }>);
+  await manager.getRepository(SubmissionEvent).insert({
+    id: eventId,
+    organisationId: submission.organisationId,
+    submissionId: submission.id,
+    actor,
+    type: decision.transition.name === 'submit' ? 'submitted' : 'transition',
+    transition: decision.transition.name,
+    fromStatus: decision.from,
+    toStatus: decision.to,
+    comment,
+    visibility: 'public',
+  });
+  const base = { submissionId: submission.id, eventId };
+  const rows: Array<Partial<OutboxRow>> = [];
+  const contactEmail = (set.contactEmail as string | null | undefined) ?? submission.contactEmail;
+  for (const action of decision.actions) {
+    if (action.type === 'notify' && contactEmail) {
+      rows.push({ topic: 'notify.email', payload: { ...base, template: action.template } });
+    } else if (action.type === 'webhook' && definition.settings.webhookUrl) {
+      rows.push({ topic: 'webhook.deliver', payload: base });
+    } else if (action.type === 'document') {
+      rows.push({ topic: 'document.issue', payload: { ...base, template: action.template } });
+    } else if (action.type === 'route') {
+      rows.push({ topic: 'submission.route', payload: base });
+    }
+  }
+  if (decision.deadline) {
+    rows.push({
+      topic: 'deadline.fire',
+      payload: { ...base, transition: decision.deadline.transition },
+      runAt: decision.deadline.dueAt,
+    });
+  }
+  if (rows.length) {
+    await manager.getRepository(OutboxRow).insert(
+      rows.map((row) => ({
+        organisationId: submission.organisationId,
+        relayedAt: null,
+        runAt: null,
+        ...row,
+      })) as never,
+    );
+  }
+  return { eventId, revision: updated[0]?.revision ?? submission.revision + 1 };
+}
+
+/** A state the citizen may edit in: a draft, or one they leave by sending the request again (changes requested). */
+export function citizenEditable(workflow: WorkflowDefinition, status: string): boolean {
+  return (
+    status === 'draft' ||
+    workflow.transitions.some((t) => t.from.includes(status) && t.to === 'submitted' && t.by.includes('citizen'))
+  );
+}
+
+/**
+ * Transitions fired by caseworkers, by deadlines, and routing: the use cases
+ * that act on a request by id, not through its owner.
+ */
+export class Transitions {
+  private readonly versions = new Map<string, ServiceDefinition>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async definitionOf(submission: Submission, manager: EntityManager = this.dataSource.manager) {
+    const cached = this.versions.get(submission.formVersionId);
+    if (cached) return cached;
+    const version = await manager.getRepository(FormVersion).findOneByOrFail({ id: submission.formVersionId });
+    const definition = version.definition as unknown as ServiceDefinition;
+    if (this.versions.size >= 500) this.versions.delete(this.versions.keys().next().value!);
+    this.versions.set(submission.formVersionId, definition);
+    return definition;
+  }
+
+  /**
+   * Fires a transition for a caseworker or the system (citizens go through
+   * Submissions, which checks ownership and validates their answers).
+   */
+  async fire(id: string, actor: TransitionActor, input: TransitionInput): Promise<TransitionResult | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new AppError('NOT_FOUND');
+    return this.dataSource.transaction(async (manager) => {
+      const submission = await manager
+        .getRepository(Submission)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!submission) throw new AppError('NOT_FOUND');
+      if (actor.kind === 'caseworker' && !actor.organisationIds.includes(submission.organisationId))
+        throw new AppError('NOT_FOUND');
+      if (actor.kind === 'citizen') throw new AppError('TRANSITION_FORBIDDEN');
+      if (input.expectedStatusEvent !== undefined && submission.statusEventId !== input.expectedStatusEvent)
+        return null;
+      if (submission.status === 'draft') throw new AppError('NOT_SUBMITTED');
+      if (input.expectedRevision !== undefined && input.expectedRevision !== submission.revision)
+        throw new AppError('CONFLICT');
+      const definition = await this.definitionOf(submission, manager);
+      const comment = input.comment?.trim() || null;
+      const decision = decide(workflowOf(definition), {
+        status: submission.status,
+        transition: input.transition,
+        actor: actor.kind as ActorKind,
+        comment: comment ?? undefined,
+        now: new Date(),
+      });
+      if (!decision.ok) refuse(decision.code);
+      const { eventId, revision } = await applyDecision(manager, submission, definition, decision, actor.id, comment);
+      return { id: submission.id, status: decision.to, revision, eventId };
+    });
+  }
+
+  /** The deadline job: fires the transition only if the status it was set for was never left. */
+  async fireDeadline(submissionId: string, statusEventId: string, transition: string): Promise<'fired' | 'obsolete'> {
+    const result = await this.fire(
+      submissionId,
+      { kind: 'system', id: 'system' },
+      { transition, expectedStatusEvent: statusEventId },
+    ).catch((error: unknown) => {
+      // The request was deleted, or the workflow no longer allows it from here: nothing to do.
+      if (error instanceof AppError) return null;
+      throw error;
+    });
+    return result ? 'fired' : 'obsolete';
+  }
+
+  /** The route job: gives the request a caseworker group once, by the workflow's routing rules. */
+  async route(submissionId: string): Promise<string | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const submission = await manager
+        .getRepository(Submission)
+        .findOne({ where: { id: submissionId }, lock: { mode: 'pessimistic_write' } });
+      if (!submission) return null;
+      if (submission.groupKey) return submission.groupKey;
+      const group = route(workflowOf(await this.definitionOf(submission, manager)), submission.data);
+      await manager.getRepository(Submission).update({ id: submissionId }, { groupKey: group });
+      await manager.getRepository(SubmissionEvent).insert({
+        organisationId: submission.organisationId,
+        submissionId,
+        actor: 'system',
+        type: 'routed',
+        transition: null,
+        fromStatus: null,
+        toStatus: null,
+        comment: `Groupe d’instruction : ${group}`,
+        visibility: 'internal',
+      });
+      return group;
+    });
+  }
+}

@@ -1,0 +1,586 @@
+/**
+ * Everything that must hold before a workflow is stored, each problem
+ * located by a JSON pointer from the definition's root (`/workflow/…`) and
+ * told in French: the shape (what service-definition-v1.schema.json says,
+ * so that this check alone is enough), then the meaning: states that exist,
+ * a way from `draft` to every state and from every state to a decision,
+ * deadlines the system can fire, templates and routing rules that resolve.
+ */
+import { checkExpr, readPointer, toJsonPointer } from '@guichet/shared';
+import { DEFAULT_EMAILS } from './defaults';
+import { parseDuration } from './duration';
+import { placeholdersIn } from './template';
+import {
+  ACTION_TYPES,
+  ACTOR_KINDS,
+  DOCUMENT_TEMPLATES,
+  DRAFT,
+  IDENTIFIER,
+  PLACEHOLDERS,
+  SUBMIT,
+  SUBMITTED,
+  WORKFLOW_LIMITS as LIMITS,
+} from './types';
+
+export interface WorkflowProblem {
+  /** RFC 6901, from the definition's root: `/workflow/transitions/3/to`. */
+  pointer: string;
+  code: string;
+  /** In French, for the designer. */
+  message: string;
+}
+
+type Path = ReadonlyArray<string | number>;
+type Json = Record<string, unknown>;
+
+/** Past this many, more problems say nothing new: the designer has the wrong file. */
+const MAX_PROBLEMS = 500;
+const ROOT = ['workflow'] as const;
+
+const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isText = (v: unknown): v is string => typeof v === 'string';
+
+/** A name as the designer wrote it, short enough for a message. */
+function q(value: unknown): string {
+  if (typeof value !== 'string')
+    return value === null || typeof value !== 'object'
+      ? `« ${String(value)} »`
+      : Array.isArray(value)
+        ? '(une liste)'
+        : '(un objet)';
+  return `« ${value.length > 60 ? value.slice(0, 60) + '…' : value} »`;
+}
+
+function typeName(expected: 'object' | 'array' | 'string' | 'boolean'): string {
+  return { object: 'un objet', array: 'une liste', string: 'un texte', boolean: 'true ou false' }[expected];
+}
+
+/** Accepts any field pointer: routing rules checked without the form's schema. */
+class AnyField extends Set<string> {
+  override has(pointer: string): boolean {
+    return !pointer.split('/').includes('*');
+  }
+}
+const ANY_FIELD: ReadonlySet<string> = new AnyField();
+const NO_CLAIMS: ReadonlySet<string> = new Set();
+
+/**
+ * Checks a definition's `workflow` section. `schemaFieldPointers` (the
+ * form's fields, as `fieldPointers` gives them) lets routing rules be
+ * checked against fields that exist; without it any field is accepted.
+ * Never throws: any JSON value (and then some) gives a list of problems,
+ * empty when the workflow can be stored.
+ */
+export function checkWorkflow(workflow: unknown, schemaFieldPointers?: ReadonlySet<string>): WorkflowProblem[] {
+  const problems: WorkflowProblem[] = [];
+  try {
+    new Checker(problems, schemaFieldPointers ?? ANY_FIELD).run(workflow);
+  } catch {
+    // Not reached on JSON input; a safety net for exotic objects (getters, proxies).
+    problems.push({
+      pointer: '/workflow',
+      code: 'workflow_invalid',
+      message: 'Le circuit d’instruction est illisible : vérifiez sa structure.',
+    });
+  }
+  return problems.slice(0, MAX_PROBLEMS);
+}
+
+interface Edge {
+  index: number;
+  name: string;
+  from: string;
+  fromIndex: number;
+  to: string;
+}
+
+class Checker {
+  /** Every state name, valid or not, so that one broken state does not make every reference to it an error. */
+  private declared = new Set<string>();
+  /** The states that are objects. */
+  private states = new Map<string, Json>();
+  private finals = new Set<string>();
+  private emailKeys = new Set<string>();
+  /** Transitions whose name, from and to are usable for the graph checks. */
+  private edges: Edge[] = [];
+  private transitions: Array<Json | undefined> = [];
+  /** False when a section is too broken for the whole-graph checks to mean anything. */
+  private graphUsable = true;
+
+  /** Fields a routing rule may read: evaluated once per submission, it has no item of a repeatable group to look at. */
+  private readonly routable: ReadonlySet<string>;
+
+  constructor(
+    private readonly problems: WorkflowProblem[],
+    fields: ReadonlySet<string>,
+  ) {
+    this.routable =
+      fields instanceof AnyField ? fields : new Set([...fields].filter((f) => !f.split('/').includes('*')));
+  }
+
+  private fail(path: Path, code: string, message: string): void {
+    if (this.problems.length <= MAX_PROBLEMS) this.problems.push({ pointer: toJsonPointer(path), code, message });
+  }
+
+  private expect(value: unknown, expected: 'object' | 'array' | 'string' | 'boolean', path: Path): boolean {
+    const ok =
+      expected === 'object' ? isObject(value) : expected === 'array' ? Array.isArray(value) : typeof value === expected;
+    if (!ok) this.fail(path, 'type', `Valeur attendue : ${typeName(expected)}.`);
+    return ok;
+  }
+
+  private onlyKeys(node: Json, allowed: readonly string[], path: Path, what: string): void {
+    for (const key of Object.keys(node)) {
+      if (!allowed.includes(key))
+        this.fail([...path, key], 'additionalProperties', `${q(key)} n’est pas prévu ${what} (${allowed.join(', ')}).`);
+    }
+  }
+
+  private required(node: Json, key: string, path: Path, message: string): boolean {
+    if (own(node, key) && node[key] !== undefined) return true;
+    this.fail([...path, key], 'required', message);
+    return false;
+  }
+
+  private text(value: unknown, path: Path, max: number, what: string): void {
+    if (!this.expect(value, 'string', path)) return;
+    const s = value as string;
+    if (s.trim() === '') this.fail(path, 'minLength', `${what} ne peut pas être vide.`);
+    else if (s.length > max) this.fail(path, 'maxLength', `${what} : ${max} caractères au plus.`);
+  }
+
+  private identifier(name: string, path: Path, what: string): void {
+    if (!IDENTIFIER.test(name))
+      this.fail(
+        path,
+        'bad_identifier',
+        `${what} ${q(name)} : une lettre minuscule, puis des minuscules, chiffres ou « _ » (40 caractères au plus).`,
+      );
+  }
+
+  run(workflow: unknown): void {
+    if (!this.expect(workflow, 'object', ROOT)) return;
+    const w = workflow as Json;
+    this.onlyKeys(w, ['states', 'transitions', 'routing', 'emails'], ROOT, 'dans un circuit');
+    // Emails first: notify actions name them.
+    if (own(w, 'emails') && w.emails !== undefined) this.checkEmails(w.emails);
+    const statesOk = this.required(w, 'states', ROOT, 'Le circuit doit déclarer ses états (« states »).');
+    if (statesOk) this.checkStates(w.states);
+    else this.graphUsable = false;
+    if (this.required(w, 'transitions', ROOT, 'Le circuit doit déclarer ses transitions (« transitions »).'))
+      this.checkTransitions(w.transitions);
+    else this.graphUsable = false;
+    this.checkDeadlines();
+    if (this.graphUsable) this.checkGraph();
+    if (own(w, 'routing') && w.routing !== undefined) this.checkRouting(w.routing);
+  }
+
+  private checkEmails(emails: unknown): void {
+    const path = [...ROOT, 'emails'];
+    if (!this.expect(emails, 'object', path)) return;
+    const keys = Object.keys(emails as Json);
+    if (keys.length > LIMITS.emails) {
+      this.fail(path, 'maxProperties', `${LIMITS.emails} modèles de courriel au plus.`);
+      return;
+    }
+    const known: ReadonlySet<string> = new Set(PLACEHOLDERS);
+    for (const key of keys) {
+      const at = [...path, key];
+      this.emailKeys.add(key);
+      this.identifier(key, at, 'Le nom de modèle');
+      const template = (emails as Json)[key];
+      if (!this.expect(template, 'object', at)) continue;
+      const t = template as Json;
+      this.onlyKeys(t, ['subject', 'body'], at, 'dans un modèle de courriel');
+      for (const part of ['subject', 'body'] as const) {
+        const what = part === 'subject' ? 'L’objet du courriel' : 'Le texte du courriel';
+        if (!this.required(t, part, at, `${what} est obligatoire.`)) continue;
+        const value = t[part];
+        this.text(value, [...at, part], part === 'subject' ? LIMITS.subject : LIMITS.body, what);
+        if (!isText(value)) continue;
+        if (part === 'subject' && /[\r\n]/.test(value))
+          this.fail([...at, part], 'pattern', 'L’objet d’un courriel tient sur une ligne.');
+        const unknown = placeholdersIn(value).filter((name) => !known.has(name));
+        if (unknown.length)
+          this.fail(
+            [...at, part],
+            'unknown_placeholder',
+            `Variable inconnue : ${unknown.map((n) => `{{${n}}}`).join(', ')}. ` +
+              `Variables : ${PLACEHOLDERS.map((n) => `{{${n}}}`).join(', ')}.`,
+          );
+      }
+    }
+  }
+
+  private checkStates(states: unknown): void {
+    const path = [...ROOT, 'states'];
+    if (!this.expect(states, 'object', path)) {
+      this.graphUsable = false;
+      return;
+    }
+    const names = Object.keys(states as Json);
+    if (names.length > LIMITS.states) {
+      this.fail(path, 'maxProperties', `${LIMITS.states} états au plus.`);
+      this.graphUsable = false;
+      return;
+    }
+    for (const name of names) {
+      const at = [...path, name];
+      this.declared.add(name);
+      this.identifier(name, at, 'Le nom d’état');
+      const state = (states as Json)[name];
+      if (!this.expect(state, 'object', at)) {
+        this.graphUsable = false;
+        continue;
+      }
+      const s = state as Json;
+      this.states.set(name, s);
+      this.onlyKeys(s, ['label', 'final', 'actions', 'deadline'], at, 'dans un état');
+      if (this.required(s, 'label', at, 'Donnez un libellé à l’état (« label »).'))
+        this.text(s.label, [...at, 'label'], LIMITS.label, 'Le libellé');
+      if (own(s, 'final') && s.final !== undefined && this.expect(s.final, 'boolean', [...at, 'final']) && s.final)
+        this.finals.add(name);
+      if (own(s, 'actions') && s.actions !== undefined) this.checkActions(s.actions, [...at, 'actions']);
+    }
+    for (const [name, label] of [
+      [DRAFT, 'brouillon'],
+      [SUBMITTED, 'déposée'],
+    ] as const) {
+      if (!own(states as Json, name))
+        this.fail(
+          [...path, name],
+          'missing_state',
+          `Le circuit doit avoir un état ${q(name)} (${label}) : Guichet s’appuie dessus pour les brouillons et le dépôt.`,
+        );
+    }
+  }
+
+  private checkActions(actions: unknown, path: Path): void {
+    if (!this.expect(actions, 'array', path)) return;
+    const list = actions as unknown[];
+    if (list.length > LIMITS.actionsPerState) {
+      this.fail(path, 'maxItems', `${LIMITS.actionsPerState} actions au plus par état.`);
+      return;
+    }
+    const seen = new Set<string>();
+    list.forEach((action, i) => {
+      const at = [...path, i];
+      if (!this.expect(action, 'object', at)) return;
+      const a = action as Json;
+      if (!this.required(a, 'type', at, 'Précisez le type d’action (« type »).')) return;
+      const type = a.type;
+      if (!isText(type) || !(ACTION_TYPES as readonly string[]).includes(type)) {
+        this.fail(
+          [...at, 'type'],
+          'unknown_action',
+          `Action inconnue ${q(type)}. Actions : ${ACTION_TYPES.join(', ')}.`,
+        );
+        return;
+      }
+      const withTemplate = type === 'notify' || type === 'document';
+      this.onlyKeys(a, withTemplate ? ['type', 'template'] : ['type'], at, `dans une action ${q(type)}`);
+      let key = type;
+      if (withTemplate) {
+        if (!this.required(a, 'template', at, 'Précisez le modèle (« template »).')) return;
+        const template = a.template;
+        if (!this.expect(template, 'string', [...at, 'template'])) return;
+        key += ':' + (template as string);
+        if (type === 'notify' && !this.emailKeys.has(template as string) && !own(DEFAULT_EMAILS, template as string))
+          this.fail(
+            [...at, 'template'],
+            'unknown_email_template',
+            `Le modèle de courriel ${q(template)} n’existe pas : déclarez-le dans « emails » ` +
+              `ou choisissez un modèle fourni (${Object.keys(DEFAULT_EMAILS).join(', ')}).`,
+          );
+        if (type === 'document' && !(DOCUMENT_TEMPLATES as readonly string[]).includes(template as string))
+          this.fail(
+            [...at, 'template'],
+            'enum',
+            `Courrier inconnu ${q(template)}. Courriers : ${DOCUMENT_TEMPLATES.join(', ')}.`,
+          );
+      }
+      if (seen.has(key))
+        this.fail(at, 'duplicate_action', 'Cette action figure déjà dans l’état : elle serait faite deux fois.');
+      seen.add(key);
+    });
+  }
+
+  private checkTransitions(transitions: unknown): void {
+    const path = [...ROOT, 'transitions'];
+    if (!this.expect(transitions, 'array', path)) {
+      this.graphUsable = false;
+      return;
+    }
+    const list = transitions as unknown[];
+    if (list.length > LIMITS.transitions) {
+      this.fail(path, 'maxItems', `${LIMITS.transitions} transitions au plus.`);
+      this.graphUsable = false;
+      return;
+    }
+    const firstFrom = new Map<string, number>();
+    list.forEach((transition, i) => {
+      const at = [...path, i];
+      const t = isObject(transition) ? transition : undefined;
+      this.transitions.push(t);
+      if (!this.expect(transition, 'object', at) || !t) return;
+      this.onlyKeys(t, ['name', 'label', 'from', 'to', 'by', 'commentRequired'], at, 'dans une transition');
+
+      let name: string | undefined;
+      if (this.required(t, 'name', at, 'Donnez un nom à la transition (« name »).')) {
+        if (this.expect(t.name, 'string', [...at, 'name'])) {
+          name = t.name as string;
+          this.identifier(name, [...at, 'name'], 'Le nom de transition');
+        }
+      }
+      if (this.required(t, 'label', at, 'Donnez un libellé à la transition (« label »).'))
+        this.text(t.label, [...at, 'label'], LIMITS.label, 'Le libellé');
+
+      let to: string | undefined;
+      if (this.required(t, 'to', at, 'Précisez l’état d’arrivée (« to »).')) {
+        if (this.expect(t.to, 'string', [...at, 'to'])) {
+          if (this.stateDeclared(t.to as string)) to = t.to as string;
+          else this.fail([...at, 'to'], 'unknown_state', `L’état ${q(t.to)} n’existe pas.`);
+        }
+      }
+      if (to === DRAFT)
+        this.fail(
+          [...at, 'to'],
+          'draft_entry',
+          'Aucune transition ne peut mener à l’état « draft » : un dossier déposé ne redevient pas un brouillon.',
+        );
+
+      const froms: Array<[string, number]> = [];
+      if (this.required(t, 'from', at, 'Précisez les états de départ (« from »).')) {
+        this.list(t.from, [...at, 'from'], 'état de départ', (item, j) => {
+          if (!isText(item)) return this.fail([...at, 'from', j], 'type', `Valeur attendue : ${typeName('string')}.`);
+          if (!this.stateDeclared(item))
+            return this.fail([...at, 'from', j], 'unknown_state', `L’état ${q(item)} n’existe pas.`);
+          froms.push([item, j]);
+        });
+      }
+      if (this.required(t, 'by', at, 'Précisez qui peut déclencher la transition (« by »).')) {
+        this.list(t.by, [...at, 'by'], 'acteur', (item, j) => {
+          if (!isText(item) || !(ACTOR_KINDS as readonly string[]).includes(item))
+            this.fail(
+              [...at, 'by', j],
+              'enum',
+              `Acteur inconnu ${q(item)}. Acteurs : citizen (l’usager), caseworker (un instructeur), system (une échéance).`,
+            );
+        });
+      }
+      if (own(t, 'commentRequired') && t.commentRequired !== undefined)
+        this.expect(t.commentRequired, 'boolean', [...at, 'commentRequired']);
+
+      for (const [from, j] of froms) {
+        if (this.finals.has(from))
+          this.fail(
+            [...at, 'from', j],
+            'final_state_exit',
+            `L’état ${q(from)} est final (une décision) : aucune transition ne peut en partir.`,
+          );
+        if (from === DRAFT && name !== undefined && name !== SUBMIT)
+          this.fail(
+            [...at, 'from', j],
+            'draft_exit',
+            'Seule la transition « submit » part de l’état « draft » : c’est elle qui vérifie les réponses et délivre le récépissé.',
+          );
+        if (name !== undefined) {
+          const key = `${from}\u0000${name}`;
+          if (firstFrom.has(key))
+            this.fail(
+              [...at, 'name'],
+              'duplicate_transition',
+              `Deux transitions ${q(name)} partent de l’état ${q(from)} (voir la transition ${firstFrom.get(key)! + 1}).`,
+            );
+          else firstFrom.set(key, i);
+          if (to !== undefined) this.edges.push({ index: i, name, from, fromIndex: j, to });
+        }
+      }
+    });
+    this.checkSubmit(list);
+  }
+
+  /** A non-empty list without repeats; `each` checks the items. */
+  private list(value: unknown, path: Path, what: string, each: (item: unknown, j: number) => void): void {
+    if (!this.expect(value, 'array', path)) return;
+    const items = value as unknown[];
+    if (items.length === 0) return this.fail(path, 'minItems', `Indiquez au moins un ${what}.`);
+    const seen = new Set<unknown>();
+    items.forEach((item, j) => {
+      if (seen.has(item)) return this.fail([...path, j], 'uniqueItems', `${q(item)} figure deux fois.`);
+      seen.add(item);
+      each(item, j);
+    });
+  }
+
+  private stateDeclared(name: string): boolean {
+    return this.declared.has(name);
+  }
+
+  private checkSubmit(list: unknown[]): void {
+    const path = [...ROOT, 'transitions'];
+    const submits = list
+      .map((t, i) => [t, i] as const)
+      .filter((pair): pair is readonly [Json, number] => isObject(pair[0]) && pair[0].name === SUBMIT);
+    const fromDraft = (t: Json) => Array.isArray(t.from) && t.from.includes(DRAFT);
+    const byCitizen = (t: Json) => Array.isArray(t.by) && t.by.includes('citizen');
+    if (submits.some(([t]) => fromDraft(t) && t.to === SUBMITTED && byCitizen(t))) return;
+    const expected = 'La transition « submit » va de « draft » à « submitted » et l’usager (« citizen ») la déclenche.';
+    if (submits.length === 0)
+      return this.fail(path, 'missing_submit', `Le circuit doit avoir une transition « submit ». ${expected}`);
+    const [t, i] = submits[0]!;
+    const wrong = !fromDraft(t) ? 'from' : t.to !== SUBMITTED ? 'to' : 'by';
+    this.fail([...path, i, wrong], 'submit_transition', expected);
+  }
+
+  private checkDeadlines(): void {
+    for (const [name, state] of this.states) {
+      if (!own(state, 'deadline') || state.deadline === undefined) continue;
+      const at = [...ROOT, 'states', name, 'deadline'];
+      if (!this.expect(state.deadline, 'object', at)) continue;
+      if (name === DRAFT) {
+        this.fail(at, 'deadline_on_draft', 'Un brouillon n’a pas d’échéance : seul l’usager dépose sa demande.');
+        continue;
+      }
+      const d = state.deadline as Json;
+      this.onlyKeys(d, ['after', 'transition'], at, 'dans une échéance');
+      if (this.required(d, 'after', at, 'Précisez le délai (« after », par exemple « P2M »).')) {
+        if (this.expect(d.after, 'string', [...at, 'after']) && !parseDuration(d.after as string))
+          this.fail(
+            [...at, 'after'],
+            'deadline_duration',
+            `Délai invalide ${q(d.after)} : une durée ISO 8601 en nombres entiers, non nulle et de dix ans au plus, ` +
+              'par exemple « P2M » (deux mois), « P60D » (soixante jours), « PT48H » (quarante-huit heures).',
+          );
+      }
+      if (!this.required(d, 'transition', at, 'Précisez la transition que déclenche l’échéance (« transition »).'))
+        continue;
+      if (!this.expect(d.transition, 'string', [...at, 'transition'])) continue;
+      const tname = d.transition as string;
+      const named = this.transitions.filter((t): t is Json => t !== undefined && t.name === tname);
+      const fromHere = named.filter((t) => Array.isArray(t.from) && t.from.includes(name));
+      const bySystem = fromHere.filter((t) => Array.isArray(t.by) && t.by.includes('system'));
+      if (named.length === 0)
+        this.fail([...at, 'transition'], 'unknown_transition', `La transition ${q(tname)} n’existe pas.`);
+      else if (fromHere.length === 0)
+        this.fail(
+          [...at, 'transition'],
+          'deadline_not_from_state',
+          `La transition ${q(tname)} ne part pas de l’état ${q(name)} : elle ne peut pas servir d’échéance ici.`,
+        );
+      else if (bySystem.length === 0)
+        this.fail(
+          [...at, 'transition'],
+          'deadline_not_system',
+          `Ajoutez « system » aux acteurs (« by ») de la transition ${q(tname)} : c’est le système qui la déclenche à l’échéance.`,
+        );
+      else if (bySystem.every((t) => t.commentRequired === true))
+        this.fail(
+          [...at, 'transition'],
+          'deadline_comment_required',
+          `La transition ${q(tname)} exige un commentaire, que le système ne peut pas écrire : elle ne peut pas servir d’échéance.`,
+        );
+    }
+  }
+
+  private checkGraph(): void {
+    const path = [...ROOT, 'states'];
+    const next = new Map<string, Set<string>>();
+    const previous = new Map<string, Set<string>>();
+    for (const name of this.states.keys()) {
+      next.set(name, new Set());
+      previous.set(name, new Set());
+    }
+    for (const edge of this.edges) {
+      if (edge.from === edge.to) continue;
+      next.get(edge.from)!.add(edge.to);
+      previous.get(edge.to)!.add(edge.from);
+    }
+    const closure = (starts: Iterable<string>, links: Map<string, Set<string>>) => {
+      const seen = new Set<string>(starts);
+      const queue = [...seen];
+      while (queue.length) {
+        for (const n of links.get(queue.pop()!) ?? []) {
+          if (seen.has(n)) continue;
+          seen.add(n);
+          queue.push(n);
+        }
+      }
+      return seen;
+    };
+    const reachable = this.states.has(DRAFT) ? closure([DRAFT], next) : undefined;
+    const decidable = closure(this.finals, previous);
+    if (this.finals.size === 0)
+      this.fail(
+        path,
+        'no_final_state',
+        'Le circuit doit avoir au moins un état final (« final »: true) : une décision.',
+      );
+    for (const name of this.states.keys()) {
+      if (reachable && !reachable.has(name))
+        this.fail(
+          [...path, name],
+          'unreachable_state',
+          `Aucune suite de transitions ne mène de « draft » à l’état ${q(name)} : retirez-le ou ajoutez une transition.`,
+        );
+      if (this.finals.has(name)) continue;
+      if (next.get(name)!.size === 0)
+        this.fail(
+          [...path, name],
+          'dead_end',
+          `Aucune transition ne sort de l’état ${q(name)}, qui n’est pas final : les dossiers y resteraient bloqués. ` +
+            'Ajoutez une transition ou marquez-le final (« final »: true).',
+        );
+      else if (this.finals.size > 0 && !decidable.has(name))
+        this.fail(
+          [...path, name],
+          'no_way_to_decision',
+          `Depuis l’état ${q(name)}, aucune suite de transitions ne mène à un état final (une décision).`,
+        );
+    }
+  }
+
+  private checkRouting(routing: unknown): void {
+    const path = [...ROOT, 'routing'];
+    if (!this.expect(routing, 'object', path)) return;
+    const r = routing as Json;
+    this.onlyKeys(r, ['rules', 'defaultGroup'], path, 'dans l’orientation');
+    if (this.required(r, 'defaultGroup', path, 'Précisez le groupe instructeur par défaut (« defaultGroup »).'))
+      this.group(r.defaultGroup, [...path, 'defaultGroup']);
+    if (!this.required(r, 'rules', path, 'Précisez les règles d’orientation (« rules », éventuellement vide).')) return;
+    if (!this.expect(r.rules, 'array', [...path, 'rules'])) return;
+    const rules = r.rules as unknown[];
+    if (rules.length > LIMITS.routingRules)
+      return this.fail([...path, 'rules'], 'maxItems', `${LIMITS.routingRules} règles d’orientation au plus.`);
+    rules.forEach((rule, i) => {
+      const at = [...path, 'rules', i];
+      if (!this.expect(rule, 'object', at)) return;
+      const x = rule as Json;
+      this.onlyKeys(x, ['when', 'group'], at, 'dans une règle d’orientation');
+      if (this.required(x, 'group', at, 'Précisez le groupe instructeur (« group »).'))
+        this.group(x.group, [...at, 'group']);
+      if (!this.required(x, 'when', at, 'Précisez la condition (« when »).')) return;
+      for (const problem of checkExpr(x.when, [...at, 'when'], { fields: this.routable, claims: NO_CLAIMS })) {
+        let message = problem.message;
+        if (problem.code === 'rule_unknown_claim')
+          message = 'L’orientation ne lit que les réponses au formulaire, pas les informations d’identité.';
+        if (problem.code === 'rule_unknown_field' && problem.pointer) {
+          const field = readPointer(x.when, problem.pointer.slice(toJsonPointer([...at, 'when']).length));
+          if (typeof field === 'string' && field.split('/').includes('*'))
+            message = `Le champ ${q(field)} est dans un bloc répétable : l’orientation ne lit que les autres champs.`;
+        }
+        if (this.problems.length <= MAX_PROBLEMS)
+          this.problems.push({ pointer: problem.pointer ?? toJsonPointer(at), code: problem.code, message });
+      }
+    });
+  }
+
+  private group(value: unknown, path: Path): void {
+    if (!this.expect(value, 'string', path)) return;
+    const s = value as string;
+    if (s.trim() === '') this.fail(path, 'empty_group', 'Le nom du groupe instructeur ne peut pas être vide.');
+    else if (s.length > LIMITS.group)
+      this.fail(path, 'maxLength', `Nom de groupe : ${LIMITS.group} caractères au plus.`);
+  }
+}
