@@ -49,6 +49,7 @@ export class WorkerModule {
           useFactory: (ds: DataSource, queue: QueueConnection) => {
             const logger = new NestLogger('OutboxRelay');
             return new OutboxRelay(ds, queue, config.DATABASE_URL!, {
+              reconcileAfterMs: config.OUTBOX_RECONCILE_SECONDS * 1000,
               onError: (stage, error) => logger.warn({ msg: 'outbox relay waiting', stage, err: error.message }),
             });
           },

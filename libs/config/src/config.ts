@@ -78,6 +78,7 @@ export const configSchema = z.object({
         .filter(Boolean),
     ),
   RETRY_DELAY_SCALE: z.coerce.number().min(0.0001).max(1).default(1),
+  OUTBOX_RECONCILE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
 });
 
 /** Variables whose values must never be printed, even in a configuration error. */
