@@ -200,6 +200,26 @@ describe('workflow', () => {
         .status,
     ).toBe(404);
 
+    // The caseworker sees everything, internal events included; nobody else sees it.
+    const file = await request(stack.url)
+      .get(`/api/v1/services/cantine-circuit/submissions/${id}`)
+      .set('Authorization', caseworker);
+    expect(file.status).toBe(200);
+    expect(file.body).toMatchObject({ status: 'accepted', group: 'restauration', actions: [], reference });
+    expect(file.body.history.find((h: { type: string }) => h.type === 'routed')).toMatchObject({
+      visibility: 'internal',
+      actor: 'system',
+    });
+    expect(file.body.history.at(-1)).toMatchObject({ transition: 'accept', actor: expect.stringMatching(/^token:/) });
+    const stranger = await createTenant(stack, 'caseworker');
+    for (const auth of [stranger.auth, designer.auth]) {
+      const hidden = await request(stack.url)
+        .get(`/api/v1/services/cantine-circuit/submissions/${id}`)
+        .set('Authorization', auth);
+      expect(hidden.status).toBe(404);
+    }
+    expect((await person.call('GET', `/api/v1/services/cantine-circuit/submissions/${id}`)).status).toBe(401);
+
     // Signed webhooks, one per status change, each verified with the service's secret.
     await waitUntil(
       'the worker',

@@ -9,7 +9,7 @@ import { loggerOptions, pathOnly } from '@guichet/observability';
 import { PublicCatalogue, ServiceCatalogue } from '@guichet/forms';
 import { AccountService, ApiTokenService } from '@guichet/identity';
 import { dataSourceOptions } from '@guichet/persistence';
-import { Attachments, Documents, LocalDiskStorage, Submissions, Transitions } from '@guichet/submissions';
+import { Attachments, CaseFiles, Documents, LocalDiskStorage, Submissions, Transitions } from '@guichet/submissions';
 import { join } from 'node:path';
 import { QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
 import { DataSource } from 'typeorm';
@@ -105,6 +105,7 @@ export class AppModule {
         { provide: PublicCatalogue, useFactory: (ds: DataSource) => new PublicCatalogue(ds), inject: [DataSource] },
         QueueStatusService,
         { provide: Transitions, useFactory: (ds: DataSource) => new Transitions(ds), inject: [DataSource] },
+        { provide: CaseFiles, useFactory: (ds: DataSource) => new CaseFiles(ds), inject: [DataSource] },
         { provide: Documents, useFactory: (ds: DataSource) => new Documents(ds), inject: [DataSource] },
         { provide: AccountService, useFactory: (ds: DataSource) => new AccountService(ds), inject: [DataSource] },
         {

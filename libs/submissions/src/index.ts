@@ -23,3 +23,4 @@ export {
   type TransitionInput,
   type TransitionResult,
 } from './transitions';
+export { CaseFiles, type CaseFileView } from './case-files';

@@ -4,7 +4,7 @@ import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validat
 import type { Request, Response } from 'express';
 import { ApiTokenService, organisationsWhere, type Actor } from '@guichet/identity';
 import { AppError } from '@guichet/shared';
-import { Documents, Submissions, Transitions } from '@guichet/submissions';
+import { CaseFiles, Documents, Submissions, Transitions } from '@guichet/submissions';
 import { requestLocale } from '../errors/locale';
 import { ownerOf, required } from './owner';
 
@@ -41,7 +41,18 @@ export class TransitionsController {
     private readonly transitions: Transitions,
     private readonly documents: Documents,
     private readonly tokens: ApiTokenService,
+    private readonly caseFiles: CaseFiles,
   ) {}
+
+  @Get('services/:slug/submissions/:id')
+  @ApiOperation({
+    summary: 'Le dossier complet pour l’instruction : réponses, historique entier, messages, documents.',
+  })
+  async caseFile(@Param('slug') slug: string, @Param('id') id: string, @Req() req: Request) {
+    const agent = await this.agentOf(req);
+    if (!agent) throw new AppError(req.session?.user ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+    return this.caseFiles.get(slug, id, organisationsWhere(agent, CASEWORKER_ROLES));
+  }
 
   @Post('submissions/:id/transitions')
   @HttpCode(200)
