@@ -80,7 +80,7 @@ describe('npm start from a fresh clone', () => {
     timings.push(`first start ${first.readyMs} ms`);
     const text = first.output.text();
     expect(text).toContain('PostgreSQL embarqué');
-    expect(text).toContain('migrations appliquées : 6');
+    expect(text).toContain('migrations appliquées : 7');
     expect(text).toContain(`démarches d’exemple importées : ${exampleFiles().length}`);
     expect(text).toMatch(/File de travaux {2}postgres \(aucun Redis sur 127\.0\.0\.1:\d+\)/);
     expect(text).toMatch(/system\.ping traité en \d+ ms/);
@@ -110,6 +110,8 @@ describe('npm start from a fresh clone', () => {
       IDP_PORT: String(await freePort()),
       REDIS_URL: testRedisUrl(),
       QUEUE_PREFIX: `start${process.pid}`,
+      MAILCATCHER_SMTP_PORT: String(await freePort()),
+      MAILCATCHER_HTTP_PORT: String(await freePort()),
     };
     const run = await launch(env, false);
     timings.push(`restart with Redis ${run.readyMs} ms`);
@@ -126,6 +128,10 @@ describe('npm start from a fresh clone', () => {
       expect(((await discovery.json()) as { acr_values_supported: string[] }).acr_values_supported).toEqual(['eidas1']);
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(await page.text()).toContain('<html lang="fr">');
+      // No SMTP configured: mails go to the local catcher, whose page the banner gives.
+      const mailbox = `http://127.0.0.1:${env.MAILCATCHER_HTTP_PORT}`;
+      expect(run.output.text()).toContain(`Courriels        boîte de test ${mailbox}`);
+      expect(await (await fetch(`${mailbox}/`)).text()).toContain('<html lang="fr">');
 
       // A second launcher on the same data refuses, and leaves the first one's database alone.
       const second = spawn(process.execPath, [join(DIST, 'scripts', 'start.js')], {
