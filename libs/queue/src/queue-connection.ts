@@ -13,6 +13,8 @@ export interface QueueSettings {
   prefix: string;
   /** Multiplies every retry delay: 1 in production, tiny in tests that wait for retries. */
   retryScale?: number;
+  /** Longest wait for the backend when adding jobs in bulk (default 5 s). */
+  timeoutMs?: number;
 }
 
 export interface BulkJob<N extends JobName = JobName> {
@@ -99,16 +101,22 @@ export class QueueConnection {
       byQueue.set(queue, [...(byQueue.get(queue) ?? []), job]);
     }
     for (const [queue, group] of byQueue) {
-      await this.queue(queue).addBulk(
-        group.map((job) => ({
-          name: job.name,
-          data: job.data,
-          opts: {
-            ...JOB_OPTIONS[job.name],
-            jobId: jobId(job.name, job.key),
-            ...(job.delay && job.delay > 0 ? { delay: job.delay } : {}),
-          },
-        })),
+      // A client that never connected waits for Redis forever: bound it, so that the caller's transaction
+      // (and its row locks) ends. A late add is harmless: the ids are deterministic.
+      await withTimeout(
+        this.queue(queue).addBulk(
+          group.map((job) => ({
+            name: job.name,
+            data: job.data,
+            opts: {
+              ...JOB_OPTIONS[job.name],
+              jobId: jobId(job.name, job.key),
+              ...(job.delay && job.delay > 0 ? { delay: job.delay } : {}),
+            },
+          })),
+        ),
+        this.settings.timeoutMs ?? 5000,
+        `queue ${queue} did not answer`,
       );
     }
   }
@@ -164,6 +172,15 @@ export class QueueConnection {
     this.ownedClients.push(client);
     return client;
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  promise.catch(() => undefined);
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function workerName(): string {

@@ -1,0 +1,144 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { Organisation, createDataSource } from '@guichet/persistence';
+import { OutboxRelay, QueueConnection, QueueName, jobId } from '@guichet/queue';
+import { createTestDatabase, testRedisUrl, type TestDatabase } from '../support/database';
+import { freePort } from '../support/processes';
+
+/**
+ * The outbox relay against the real PostgreSQL and Redis: relays sharing the
+ * work never move a row twice, a queue that is down leaves rows waiting, and
+ * jobs a Redis lost come back under the same id.
+ */
+describe('outbox relay', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let organisationId: string;
+  const connections: QueueConnection[] = [];
+
+  const connection = (redisUrl = testRedisUrl(), prefix = `relay${randomBytes(4).toString('hex')}`) => {
+    const queue = new QueueConnection({ kind: 'redis', redisUrl, databaseUrl: db.url, prefix });
+    connections.push(queue);
+    return queue;
+  };
+
+  const insertRows = async (count: number) => {
+    const ids = Array.from({ length: count }, () => randomUUID());
+    await dataSource.query(
+      `INSERT INTO outbox (id, organisation_id, topic, payload)
+       SELECT id, $2, 'submission.route', jsonb_build_object('submissionId', id, 'eventId', id)
+       FROM unnest($1::uuid[]) AS id`,
+      [ids, organisationId],
+    );
+    return ids;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = createDataSource({ url: db.url, poolSize: 8 });
+    await dataSource.initialize();
+    organisationId = (await dataSource.getRepository(Organisation).save({ slug: 'relais', name: 'Relais' })).id;
+  });
+  afterEach(async () => {
+    for (const queue of connections.splice(0)) {
+      // A connection to a Redis that is down would wait forever: give up after a second.
+      await Promise.race([
+        queue.queue(QueueName.Route).obliterate({ force: true }),
+        new Promise((resolve) => setTimeout(resolve, 1000)),
+      ]).catch(() => undefined);
+      await queue.close();
+    }
+    await dataSource.query('DELETE FROM outbox');
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  it('shares the rows between three relays, each row moved once, each job added once', async () => {
+    const ids = await insertRows(1500);
+    const queue = connection();
+    const prefix = queue.settings.prefix;
+    const relays = [0, 1, 2].map(
+      () => new OutboxRelay(dataSource, connection(testRedisUrl(), prefix), db.url, { batch: 100 }),
+    );
+    const moved = await Promise.all(
+      relays.map(async (relay) => {
+        let total = 0;
+        for (let n = await relay.relayOnce(); n > 0; n = await relay.relayOnce()) total += n;
+        return total;
+      }),
+    );
+    expect(moved.reduce((a, b) => a + b, 0)).toBe(1500);
+    // Skip-locked batches: the relays really worked side by side.
+    expect(moved.filter((n) => n > 0).length).toBeGreaterThan(1);
+    const [{ waiting }] = await dataSource.query(
+      `SELECT count(*) FILTER (WHERE relayed_at IS NULL)::int AS waiting FROM outbox`,
+    );
+    expect(waiting).toBe(0);
+    expect(await queue.queue(QueueName.Route).getJobCountByTypes('waiting', 'prioritized')).toBe(1500);
+    const job = await queue.queue(QueueName.Route).getJob(jobId('submission.route', ids[0]!));
+    expect(job?.data).toEqual({ submissionId: ids[0], eventId: ids[0], outboxId: ids[0] });
+  });
+
+  it('leaves the rows waiting when the queue is down, and relays them when it answers', async () => {
+    await insertRows(20);
+    const closed = `redis://127.0.0.1:${await freePort()}`;
+    const unreachable = new QueueConnection({
+      kind: 'redis',
+      redisUrl: closed,
+      databaseUrl: db.url,
+      prefix: 'down',
+      timeoutMs: 500,
+    });
+    connections.push(unreachable);
+    const down = new OutboxRelay(dataSource, unreachable, db.url);
+    await expect(down.relayOnce()).rejects.toThrow(/did not answer|ECONNREFUSED|writeable/);
+    const [{ waiting }] = await dataSource.query(
+      `SELECT count(*)::int AS waiting FROM outbox WHERE relayed_at IS NULL`,
+    );
+    expect(waiting).toBe(20);
+    const up = new OutboxRelay(dataSource, connection(), db.url);
+    expect(await up.relayOnce()).toBe(20);
+  });
+
+  it('adds again, under the same id, the jobs of rows relayed long ago and never done; leaves done and failed rows alone', async () => {
+    const ids = await insertRows(30);
+    const queue = connection();
+    const relay = new OutboxRelay(dataSource, queue, db.url, { reconcileAfterMs: 60_000 });
+    expect(await relay.relayOnce()).toBe(30);
+    await relay.markDone(ids[0]!);
+    await relay.markFailed(ids[1]!, 'HTTP 500');
+    // Redis restarted empty, and a while passed.
+    await queue.queue(QueueName.Route).obliterate({ force: true });
+    await dataSource.query(`UPDATE outbox SET relayed_at = now() - interval '1 hour'`);
+    expect(await relay.reconcileOnce()).toBe(28);
+    expect(await queue.queue(QueueName.Route).getJobCountByTypes('waiting', 'prioritized')).toBe(28);
+    expect(await queue.queue(QueueName.Route).getJob(jobId('submission.route', ids[2]!))).toBeDefined();
+    expect(await queue.queue(QueueName.Route).getJob(jobId('submission.route', ids[0]!))).toBeUndefined();
+    // Nothing is due again right after.
+    expect(await relay.reconcileOnce()).toBe(0);
+    // An operator's retry of the failed one relays it again.
+    expect(await relay.requeue(ids[1]!)).toBe(true);
+    expect(await relay.requeue(ids[2]!)).toBe(false);
+    await relay.stop();
+    expect(await relay.relayOnce()).toBe(1);
+  });
+
+  it('wakes on NOTIFY: a committed row is relayed without waiting for the poll', async () => {
+    const queue = connection();
+    const relay = new OutboxRelay(dataSource, queue, db.url, { pollMs: 60_000 });
+    relay.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const [id] = await insertRows(1);
+      const started = Date.now();
+      while (!(await queue.queue(QueueName.Route).getJob(jobId('submission.route', id!)))) {
+        if (Date.now() - started > 10_000) throw new Error('not relayed within 10 s');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await relay.stop();
+    }
+  });
+});
