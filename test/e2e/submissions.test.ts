@@ -9,6 +9,7 @@ import { CookieClient } from '../support/browserless';
 import { ROOT } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
 import { createTenant, type Tenant } from '../support/tenant';
+import { ApiTokenService } from '@guichet/identity';
 
 /** The text of a PDF, as poppler reads it (installed by .ci/run). */
 function pdfText(pdf: Buffer): string {
@@ -286,6 +287,31 @@ describe('citizen requests', () => {
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('application/pdf');
     expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
+    // The service's caseworkers may read it too; other organisations' may not.
+    const caseworker = await new ApiTokenService(stack.api.get(DataSource)).issue({
+      organisationId: designer.organisationId,
+      name: 'instruction',
+      role: 'caseworker',
+    });
+    const asCaseworker = await request(stack.url)
+      .get(`/api/v1/services/cantine-usagers/submissions/${id}/attachments/${attachmentId}`)
+      .set('Authorization', `Bearer ${caseworker.token}`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(asCaseworker.status).toBe(200);
+    expect((asCaseworker.body as Buffer).equals(pdf)).toBe(true);
+    const outsider = await createTenant(stack, 'caseworker');
+    expect(
+      (
+        await request(stack.url)
+          .get(`/api/v1/services/cantine-usagers/submissions/${id}/attachments/${attachmentId}`)
+          .set('Authorization', outsider.auth)
+      ).status,
+    ).toBe(404);
 
     expect((await marie.call('POST', `/api/v1/submissions/${id}/messages`, { body: '   ' })).status).toBe(400);
     const sent = await marie.call('POST', `/api/v1/submissions/${id}/messages`, {

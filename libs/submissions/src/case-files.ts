@@ -48,7 +48,12 @@ export interface CaseFileView {
 export class CaseFiles {
   constructor(private readonly dataSource: DataSource) {}
 
-  async get(slug: string, id: string, organisationIds: readonly string[]): Promise<CaseFileView> {
+  /** A submitted request of one of these organisations' services; anything else is "not found". */
+  async find(
+    slug: string,
+    id: string,
+    organisationIds: readonly string[],
+  ): Promise<{ service: Service; submission: Submission }> {
     if (!UUID.test(id) || !/^[a-z0-9-]{1,63}$/.test(slug)) throw new AppError('NOT_FOUND');
     const service = await this.dataSource.getRepository(Service).findOneBy({ slug });
     if (!service || !organisationIds.includes(service.organisationId)) throw new AppError('NOT_FOUND');
@@ -57,6 +62,11 @@ export class CaseFiles {
       .findOneBy({ id, serviceId: service.id, organisationId: service.organisationId });
     // A draft is the citizen's alone until they submit it.
     if (!submission || submission.status === 'draft') throw new AppError('NOT_FOUND');
+    return { service, submission };
+  }
+
+  async get(slug: string, id: string, organisationIds: readonly string[]): Promise<CaseFileView> {
+    const { service, submission } = await this.find(slug, id, organisationIds);
     const version = await this.dataSource.getRepository(FormVersion).findOneByOrFail({ id: submission.formVersionId });
     const workflow = workflowOf(version.definition as unknown as ServiceDefinition);
     const [events, messages, documents] = await Promise.all([

@@ -4,7 +4,7 @@ import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validat
 import type { Request, Response } from 'express';
 import { ApiTokenService, organisationsWhere, type Actor } from '@guichet/identity';
 import { AppError } from '@guichet/shared';
-import { CaseFiles, Documents, Submissions, Transitions } from '@guichet/submissions';
+import { Attachments, CaseFiles, Documents, Submissions, Transitions } from '@guichet/submissions';
 import { requestLocale } from '../errors/locale';
 import { ownerOf, required } from './owner';
 
@@ -42,6 +42,7 @@ export class TransitionsController {
     private readonly documents: Documents,
     private readonly tokens: ApiTokenService,
     private readonly caseFiles: CaseFiles,
+    private readonly attachments: Attachments,
   ) {}
 
   @Get('services/:slug/submissions/:id')
@@ -84,6 +85,29 @@ export class TransitionsController {
       input,
       requestLocale(req.headers['accept-language']),
     );
+  }
+
+  @Get('services/:slug/submissions/:id/attachments/:attachmentId')
+  @ApiOperation({ summary: 'Télécharge une pièce jointe d’un dossier déposé (instruction).' })
+  async caseAttachment(
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+    @Param('attachmentId') attachmentId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const agent = await this.agentOf(req);
+    if (!agent) throw new AppError(req.session?.user ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+    const { submission } = await this.caseFiles.find(slug, id, organisationsWhere(agent, CASEWORKER_ROLES));
+    const file = await this.attachments.open(submission, attachmentId);
+    res
+      .type(file.mediaType)
+      .setHeader('Content-Length', String(file.bytes))
+      .setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+      .setHeader('Cache-Control', 'private, no-store')
+      .setHeader('X-Content-Type-Options', 'nosniff');
+    file.stream.on('error', () => res.destroy());
+    file.stream.pipe(res);
   }
 
   @Get('submissions/:id/documents/:documentId')
