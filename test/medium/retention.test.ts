@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Attachment, FormVersion, Organisation, Service, Submission, createDataSource } from '@guichet/persistence';
-import { Attachments, LocalDiskStorage, Submissions } from '@guichet/submissions';
+import { Attachments, LocalDiskStorage, Retention, Submissions, Transitions } from '@guichet/submissions';
 import { canteenDefinition } from '../fixtures/canteen';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
-/** Housekeeping the worker runs every hour: orphaned files, stale drafts. */
+/** Housekeeping the worker runs every hour: orphaned files, stale drafts, decided requests past their retention. */
 describe('retention', () => {
   let db: TestDatabase;
   let ds: DataSource;
@@ -94,5 +94,49 @@ describe('retention', () => {
     expect(await ds.getRepository(Attachment).countBy({ submissionId: old.id })).toBe(0);
     const left = (await ds.getRepository(Submission).findBy({ organisationId: org.id })).map((s) => s.id).sort();
     expect(left).toEqual([recent.id, submitted.id].sort());
+  });
+
+  it('keeps a decided request for its retention, emails a notice two weeks before, then deletes it with its files', async () => {
+    const { org, request } = await publishedService('decisions');
+    const decided = await request('draft');
+    const open = await request('submitted');
+    const dir = mkdtempSync(join(tmpdir(), 'guichet-decided-'));
+    const attachments = new Attachments(ds, new LocalDiskStorage(dir));
+    await attachments.store(decided, '/certificate', pdf());
+    await ds.query(`UPDATE submission SET status = 'submitted' WHERE id = $1`, [decided.id]);
+    await ds.query(
+      `UPDATE submission SET contact_email = 'marie@example.fr', reference = 'GCH-AAAA-' || substr(id::text, 1, 4) WHERE organisation_id = $1`,
+      [org.id],
+    );
+    const transitions = new Transitions(ds);
+    const caseworker = { kind: 'caseworker' as const, id: 'token:test', organisationIds: [org.id] };
+    await transitions.fire(decided.id, caseworker, { transition: 'start_review' });
+    await transitions.fire(decided.id, caseworker, { transition: 'reject', comment: 'Hors délai.' });
+    const [{ months }] = await ds.query(
+      `SELECT round(extract(epoch FROM purge_at - decided_at) / 86400 / 30.44) AS months FROM submission WHERE id = $1`,
+      [decided.id],
+    );
+    expect(Number(months)).toBe(12);
+    expect((await ds.getRepository(Submission).findOneByOrFail({ id: open.id })).purgeAt).toBeNull();
+
+    const retention = new Retention(ds, attachments);
+    expect(await retention.sendNotices()).toBe(0);
+    expect(await retention.purgeExpired()).toBe(0);
+
+    await ds.query(`UPDATE submission SET purge_at = now() + interval '10 days' WHERE id = $1`, [decided.id]);
+    expect(await retention.sendNotices()).toBe(1);
+    expect(await retention.sendNotices()).toBe(0);
+    const notices = await ds.query(`SELECT payload FROM outbox WHERE payload->>'template' = 'retention_notice'`);
+    expect(notices).toEqual([{ payload: expect.objectContaining({ submissionId: decided.id }) }]);
+    const [event] = await ds.query(`SELECT type, visibility FROM submission_event WHERE id = $1`, [
+      notices[0].payload.eventId,
+    ]);
+    expect(event).toEqual({ type: 'retention_notice', visibility: 'public' });
+
+    await ds.query(`UPDATE submission SET purge_at = now() - interval '1 minute' WHERE id = $1`, [decided.id]);
+    expect(await retention.purgeExpired()).toBe(1);
+    expect(await ds.getRepository(Submission).countBy({ id: decided.id })).toBe(0);
+    expect(readdirSync(join(dir, org.id, decided.id))).toEqual([]);
+    expect(await ds.getRepository(Submission).countBy({ id: open.id })).toBe(1);
   });
 });

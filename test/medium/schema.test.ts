@@ -26,6 +26,7 @@ describe('database schema', () => {
       'CreateSubmissions1764100000000',
       'CreateMessagesAndAttachments1764200000000',
       'Workflow1764300000000',
+      'Retention1764400000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

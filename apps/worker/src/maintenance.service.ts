@@ -1,11 +1,12 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Attachments, Submissions } from '@guichet/submissions';
+import { Attachments, Retention, Submissions } from '@guichet/submissions';
 
 const EVERY_MS = 3600_000;
 
 /**
  * Housekeeping that needs no queue: every hour, files no answer refers to any
- * more are deleted, and drafts untouched for three months. Idempotent, so several workers may run it at once; the
+ * more are deleted, drafts untouched for three months, and decided requests
+ * at the end of their retention (the citizen is emailed two weeks before). Idempotent, so several workers may run it at once; the
  * workflow issue moves such tasks to scheduled jobs.
  */
 @Injectable()
@@ -16,6 +17,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly attachments: Attachments,
     private readonly submissions: Submissions,
+    private readonly retention: Retention,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -33,8 +35,12 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
       if (removed) this.logger.log({ msg: 'orphaned attachments removed', count: removed });
       const drafts = await this.submissions.purgeStaleDrafts();
       if (drafts) this.logger.log({ msg: 'stale drafts deleted', count: drafts });
+      const notices = await this.retention.sendNotices();
+      if (notices) this.logger.log({ msg: 'retention notices queued', count: notices });
+      const purged = await this.retention.purgeExpired();
+      if (purged) this.logger.log({ msg: 'decided requests deleted at the end of their retention', count: purged });
     } catch (error) {
-      this.logger.warn({ msg: 'attachment cleanup failed', err: (error as Error).message });
+      this.logger.warn({ msg: 'housekeeping failed', err: (error as Error).message });
     }
   }
 }

@@ -8,7 +8,7 @@ import { OutboxRelay, QueueConnection, type ResolvedQueueBackend } from '@guiche
 import { Mailer, Notifications } from '@guichet/notify';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { Attachments, Documents, LocalDiskStorage, Submissions, Transitions } from '@guichet/submissions';
+import { Attachments, Documents, LocalDiskStorage, Retention, Submissions, Transitions } from '@guichet/submissions';
 import { Logger as NestLogger } from '@nestjs/common';
 import { MaintenanceService } from './maintenance.service';
 import { PingProcessor } from './system/ping.processor';
@@ -86,6 +86,11 @@ export class WorkerModule {
         {
           provide: Submissions,
           useFactory: (ds: DataSource, attachments: Attachments) => new Submissions(ds, attachments),
+          inject: [DataSource, Attachments],
+        },
+        {
+          provide: Retention,
+          useFactory: (ds: DataSource, attachments: Attachments) => new Retention(ds, attachments),
           inject: [DataSource, Attachments],
         },
         MaintenanceService,

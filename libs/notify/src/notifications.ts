@@ -7,6 +7,10 @@ import { emailTemplate, renderTemplate, stateLabel, stateOf, workflowOf } from '
 import { MailSendError, type Mailer } from './mailer';
 import { newWebhookSecret, sendWebhook, type WebhookPolicy } from './webhook';
 
+function frenchDate(date: Date): string {
+  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(date);
+}
+
 export interface NotificationJob {
   outboxId: string;
   submissionId: string;
@@ -64,6 +68,7 @@ export class Notifications {
       comment: event.comment ?? '',
       link: `${this.settings.publicUrl}/mes-demarches/${submission.id}`,
       givenName: submission.contactName ?? '',
+      deletionDate: submission.purgeAt ? frenchDate(submission.purgeAt) : '',
     });
 
     const attachments: Array<{ filename: string; content: Buffer; contentType: string }> = [];

@@ -137,7 +137,7 @@ export class QueueConnection {
         ? (new Worker(
             name,
             processor,
-            { connection: this.postgresConnection(concurrency + 2), concurrency, settings },
+            { connection: this.postgresConnection(concurrency + 2), concurrency, settings, maxStalledCount: 3 },
             createPostgresBackend as BackendFactory,
           ) as Worker)
         : new Worker(name, processor, {
@@ -145,6 +145,8 @@ export class QueueConnection {
             prefix: this.prefix,
             concurrency,
             settings,
+            // A job whose worker died is handed to another one; only after three such deaths is it failed for good.
+            maxStalledCount: 3,
           });
     this.workers.push(worker);
     return worker;

@@ -5,6 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { Attachment, FormVersion, Submission } from '@guichet/persistence';
+import { workflowOf } from '@guichet/workflow';
+import { citizenEditable } from './transitions';
 import { AppError, parseJsonPointer, type JsonSchema, type ServiceDefinition } from '@guichet/shared';
 
 /** Where attachment bytes live. Local disk by default; an S3-compatible store implements the same. */
@@ -130,7 +132,13 @@ export class Attachments {
     pointer: string,
     file: UploadedFile,
   ): Promise<{ attachmentId: string; mediaType: string; bytes: number }> {
-    if (submission.status !== 'draft') throw new AppError('NOT_A_DRAFT');
+    if (submission.status !== 'draft') {
+      // After a request for changes the citizen may add the missing document, as they may edit their answers.
+      const version = await this.dataSource
+        .getRepository(FormVersion)
+        .findOneByOrFail({ id: submission.formVersionId });
+      if (!citizenEditable(workflowOf(version.definition), submission.status)) throw new AppError('NOT_A_DRAFT');
+    }
     const { limit, accept } = await this.limitFor(submission, pointer);
     if (file.truncated || file.bytes.length > limit) {
       throw new AppError('PAYLOAD_TOO_LARGE', { params: { limit: `${Math.round(limit / 1024 / 1024)} Mo` } });

@@ -24,3 +24,4 @@ export {
   type TransitionResult,
 } from './transitions';
 export { CaseFiles, type CaseFileView } from './case-files';
+export { Retention } from './retention';

@@ -71,7 +71,12 @@ export async function applyDecision(
       statusEventId: eventId,
       deadlineAt: decision.deadline?.dueAt ?? null,
       deadlineTransition: decision.deadline?.transition ?? null,
-      ...(final ? { decidedAt: () => 'now()' } : {}),
+      ...(final
+        ? {
+            decidedAt: () => 'now()',
+            purgeAt: () => `now() + make_interval(months => ${retentionMonths(definition)})`,
+          }
+        : {}),
       revision: () => 'revision + 1',
     })
     .where('id = :id', { id: submission.id })
@@ -123,6 +128,12 @@ export async function applyDecision(
     );
   }
   return { eventId, revision: updated[0]?.revision ?? submission.revision + 1 };
+}
+
+/** Months a decided request is kept: the service's setting, 12 by default (an integer, checked here too). */
+export function retentionMonths(definition: ServiceDefinition): number {
+  const months = definition.settings?.retentionMonths;
+  return typeof months === 'number' && Number.isInteger(months) && months >= 1 && months <= 1200 ? months : 12;
 }
 
 /** A state the citizen may edit in: a draft, or one they leave by sending the request again (changes requested). */

@@ -145,6 +145,16 @@ export const DEFAULT_EMAILS: Record<string, EmailTemplate> = deepFreeze<Record<s
       'devant le tribunal administratif.' +
       SIGNATURE,
   },
+  retention_notice: {
+    subject: 'Votre demande {{reference}} sera supprimée le {{deletionDate}}',
+    body:
+      'Bonjour {{givenName}},\n\n' +
+      'Votre demande « {{service}} » (référence {{reference}}) est close. ' +
+      'Comme prévu pour cette démarche, elle sera supprimée le {{deletionDate}}, avec ses pièces jointes ' +
+      'et ses documents.\n\n' +
+      'Si vous souhaitez les conserver, téléchargez-les avant cette date : {{link}}' +
+      SIGNATURE,
+  },
   decision_closed: {
     subject: 'Votre demande {{reference}} a été classée sans suite',
     body:

@@ -74,7 +74,17 @@ export const IDENTIFIER = /^[a-z][a-z0-9_]{0,39}$/;
 export const IDENTIFIER_PATTERN = '^[a-z][a-z0-9_]{0,39}$';
 
 /** What an email template may say between double braces. */
-export const PLACEHOLDERS = ['reference', 'service', 'organisation', 'status', 'comment', 'link', 'givenName'] as const;
+export const PLACEHOLDERS = [
+  'reference',
+  'service',
+  'organisation',
+  'status',
+  'comment',
+  'link',
+  'givenName',
+  /** The date a decided request will be deleted (retention notice). */
+  'deletionDate',
+] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 /** Bounds on a workflow, shared by `checkWorkflow` and the published JSON Schema. */

@@ -19,6 +19,7 @@ import { Service } from './service.entity';
 @Index('IDX_submission_anonymous_owner', ['anonymousOwner'])
 @Index('IDX_submission_service_status', ['organisationId', 'serviceId', 'status'])
 @Index('IDX_submission_deadline', ['deadlineAt'], { where: '"deadline_at" IS NOT NULL' })
+@Index('IDX_submission_purge', ['purgeAt'], { where: '"purge_at" IS NOT NULL' })
 export class Submission {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -99,6 +100,14 @@ export class Submission {
   /** Set on entering a final status: retention counts from here. */
   @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
   decidedAt!: Date | null;
+
+  /** When a decided request is deleted: its service's retention (12 months by default) after the decision. */
+  @Column({ name: 'purge_at', type: 'timestamptz', nullable: true })
+  purgeAt!: Date | null;
+
+  /** When the citizen was told, two weeks before, that the request will be deleted. */
+  @Column({ name: 'retention_notice_at', type: 'timestamptz', nullable: true })
+  retentionNoticeAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -5,6 +5,7 @@ import { CreateAccountsAndSessions1764000000000 } from './1764000000000-create-a
 import { CreateSubmissions1764100000000 } from './1764100000000-create-submissions';
 import { CreateMessagesAndAttachments1764200000000 } from './1764200000000-create-messages-and-attachments';
 import { Workflow1764300000000 } from './1764300000000-workflow';
+import { Retention1764400000000 } from './1764400000000-retention';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateSubmissions1764100000000,
   CreateMessagesAndAttachments1764200000000,
   Workflow1764300000000,
+  Retention1764400000000,
 ];
