@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { join } from 'node:path';
+import { useFonts } from './fonts';
 import { frenchDateTime } from './receipt';
 
 export type DecisionKind = 'acceptance' | 'refusal';
@@ -18,8 +18,6 @@ export interface DecisionLetterInput {
   /** True when no one decided: the deadline of "silence vaut accord" expired. */
   implicit: boolean;
 }
-
-const FONT_DIR = join(require.resolve('dejavu-fonts-ttf/package.json'), '..', 'ttf');
 
 export const DECISION_TITLES: Readonly<Record<DecisionKind, string>> = {
   acceptance: 'Attestation d’acceptation',
@@ -44,8 +42,7 @@ export function renderDecisionLetter(input: DecisionLetterInput): Promise<Buffer
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
-    doc.registerFont('regular', join(FONT_DIR, 'DejaVuSans.ttf'));
-    doc.registerFont('bold', join(FONT_DIR, 'DejaVuSans-Bold.ttf'));
+    useFonts(doc);
 
     doc.font('bold').fontSize(10).fillColor('#3a3a3a').text(input.organisationName);
     doc.font('regular').text(`Le ${frenchDateTime(input.decidedAt)}`, { align: 'right' });

@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { join } from 'node:path';
+import { useFonts } from './fonts';
 import type { JsonSchema, ServiceDefinition } from '@guichet/shared';
 
 /** One line of the answers as the citizen filled them, in the form's order and words. */
@@ -19,8 +19,6 @@ export interface ReceiptInput {
   definition: Pick<ServiceDefinition, 'schema' | 'pages'>;
   data: Record<string, unknown>;
 }
-
-const FONT_DIR = join(require.resolve('dejavu-fonts-ttf/package.json'), '..', 'ttf');
 
 export function frenchDateTime(date: Date): string {
   return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(
@@ -116,8 +114,7 @@ export function renderReceiptPdf(input: ReceiptInput): Promise<Buffer> {
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
-    doc.registerFont('regular', join(FONT_DIR, 'DejaVuSans.ttf'));
-    doc.registerFont('bold', join(FONT_DIR, 'DejaVuSans-Bold.ttf'));
+    useFonts(doc);
 
     doc.font('bold').fontSize(10).fillColor('#3a3a3a').text(input.organisationName);
     doc.moveDown(1.5);
