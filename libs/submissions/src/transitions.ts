@@ -213,6 +213,12 @@ export class Transitions {
 
   /** The route job: gives the request a caseworker group once, by the workflow's routing rules. */
   async route(submissionId: string): Promise<string | null> {
+    // Already routed (a job run again): one plain read, no transaction, no lock.
+    const [known] = (await this.dataSource.query(`SELECT group_key FROM submission WHERE id = $1`, [
+      submissionId,
+    ])) as Array<{ group_key: string | null }>;
+    if (!known) return null;
+    if (known.group_key) return known.group_key;
     return this.dataSource.transaction(async (manager) => {
       const submission = await manager
         .getRepository(Submission)
