@@ -23,6 +23,7 @@ const LAYERS = [
   'forms',
   'submissions',
   'notify',
+  'desk',
 ];
 
 const deepImports = {

@@ -210,7 +210,9 @@ describe('workflow', () => {
       visibility: 'internal',
       actor: 'system',
     });
-    expect(file.body.history.at(-1)).toMatchObject({ transition: 'accept', actor: expect.stringMatching(/^token:/) });
+    // The last two: the decision, then this very read (every read by an agent is recorded).
+    expect(file.body.history.at(-2)).toMatchObject({ transition: 'accept', actor: expect.stringMatching(/^token:/) });
+    expect(file.body.history.at(-1)).toMatchObject({ type: 'consulted', visibility: 'internal' });
     const stranger = await createTenant(stack, 'caseworker');
     for (const auth of [stranger.auth, designer.auth]) {
       const hidden = await request(stack.url)

@@ -27,6 +27,7 @@ describe('database schema', () => {
       'CreateMessagesAndAttachments1764200000000',
       'Workflow1764300000000',
       'Retention1764400000000',
+      'Desk1764500000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

@@ -26,6 +26,8 @@ import { ValidatorsController } from './services/validators.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
 import { TransitionsController } from './submissions/transitions.controller';
 import { AdminQueuesController } from './admin/admin-queues.controller';
+import { DeskController } from './desk/desk.controller';
+import { CaseActions, Inbox } from '@guichet/desk';
 import { QueueStatusService } from './admin/queue-status.service';
 import { SystemController } from './system/system.controller';
 import { CONFIG } from './tokens';
@@ -79,6 +81,7 @@ export class AppModule {
         SubmissionsController,
         TransitionsController,
         AdminQueuesController,
+        DeskController,
         HealthController,
         MetricsController,
         SystemController,
@@ -104,6 +107,8 @@ export class AppModule {
         { provide: ServiceCatalogue, useFactory: (ds: DataSource) => new ServiceCatalogue(ds), inject: [DataSource] },
         { provide: PublicCatalogue, useFactory: (ds: DataSource) => new PublicCatalogue(ds), inject: [DataSource] },
         QueueStatusService,
+        { provide: Inbox, useFactory: (ds: DataSource) => new Inbox(ds), inject: [DataSource] },
+        { provide: CaseActions, useFactory: (ds: DataSource) => new CaseActions(ds), inject: [DataSource] },
         { provide: Transitions, useFactory: (ds: DataSource) => new Transitions(ds), inject: [DataSource] },
         { provide: CaseFiles, useFactory: (ds: DataSource) => new CaseFiles(ds), inject: [DataSource] },
         { provide: Documents, useFactory: (ds: DataSource) => new Documents(ds), inject: [DataSource] },

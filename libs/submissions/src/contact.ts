@@ -35,3 +35,24 @@ export function contactOf(
     contactName: name ? name.slice(0, 200) : null,
   };
 }
+
+/**
+ * What the inbox's free-text search matches for a request: its reference,
+ * the citizen's name and email, and the short text answers (names, towns,
+ * postal codes…), at most 4,000 characters.
+ */
+export function searchText(
+  reference: string | null,
+  contact: { contactEmail: string | null; contactName: string | null },
+  data: Record<string, unknown>,
+): string {
+  const parts: string[] = [reference ?? '', contact.contactName ?? '', contact.contactEmail ?? ''];
+  const walk = (value: unknown, depth: number) => {
+    if (depth > 4) return;
+    if (typeof value === 'string' && value.length <= 100) parts.push(value);
+    else if (Array.isArray(value)) value.forEach((v) => walk(v, depth + 1));
+    else if (value && typeof value === 'object') Object.values(value).forEach((v) => walk(v, depth + 1));
+  };
+  walk(data, 0);
+  return parts.join(' ').slice(0, 4000);
+}

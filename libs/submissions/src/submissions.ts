@@ -14,7 +14,7 @@ import { ValidatorCache, applyPrefill } from '@guichet/forms';
 import { AppError, type Locale, type ServiceDefinition } from '@guichet/shared';
 import { availableTransitions, decide, stateLabel, workflowOf } from '@guichet/workflow';
 import { applyDecision, citizenEditable, refuse } from './transitions';
-import { contactOf } from './contact';
+import { contactOf, searchText } from './contact';
 import type { ReceiptInput } from './receipt';
 import { newReference } from './reference';
 
@@ -276,6 +276,7 @@ export class Submissions {
       if (!decision.ok) refuse(decision.code);
       // 31^8 references: a collision aborts the transaction, which doSubmit retries.
       const reference = newReference();
+      const contact = contactOf(definition, data, this.claimsOf(owner));
       await applyDecision(
         manager,
         submission,
@@ -287,9 +288,10 @@ export class Submissions {
           reference,
           submittedAt: () => 'now()',
           data: () => ':data',
-          ...contactOf(definition, data, this.claimsOf(owner)),
+          search: () => "to_tsvector('simple', :search)",
+          ...contact,
         },
-        { data: JSON.stringify(data) },
+        { data: JSON.stringify(data), search: searchText(reference, contact, data) },
       );
       return { reference, status: decision.to };
     });
@@ -330,8 +332,11 @@ export class Submissions {
         if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
         const missing = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
         if (missing.length) throw new AppError('SUBMISSION_INVALID', { errors: missing });
-        set = { data: () => ':data' };
-        parameters = { data: JSON.stringify(outcome.data) };
+        set = { data: () => ':data', search: () => "to_tsvector('simple', :search)" };
+        parameters = {
+          data: JSON.stringify(outcome.data),
+          search: searchText(submission.reference, submission, outcome.data as Record<string, unknown>),
+        };
       }
       const { revision } = await applyDecision(
         manager,

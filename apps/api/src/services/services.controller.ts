@@ -8,12 +8,15 @@ import {
   ParseIntPipe,
   Post,
   Put,
+  Query,
   Res,
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ServiceCatalogue } from '@guichet/forms';
+import { Inbox, exportRequests } from '@guichet/desk';
+import { deskActor } from '../desk/desk.controller';
 import { webhookSecretOf } from '@guichet/notify';
 import { Service } from '@guichet/persistence';
 import { DataSource } from 'typeorm';
@@ -43,6 +46,7 @@ export class ServicesController {
   constructor(
     private readonly catalogue: ServiceCatalogue,
     private readonly dataSource: DataSource,
+    private readonly inbox: Inbox,
   ) {}
 
   @Get(':slug/webhook')
@@ -149,10 +153,57 @@ export class ServicesController {
   }
 
   @Get(':slug/export')
-  @ApiOperation({ summary: 'La démarche en un fichier JSON portable.' })
-  async export(@CurrentActor() actor: Actor, @Param('slug') slug: string, @Res({ passthrough: true }) res: Response) {
+  @ApiOperation({
+    summary:
+      'Sans format : la démarche en un fichier JSON portable (conception). Avec format=csv|jsonl : les demandes du filtre courant (instruction), en flux ; sep=semicolon pour « ; ».',
+  })
+  async export(
+    @CurrentActor() actor: Actor,
+    @Param('slug') slug: string,
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (query.format !== undefined) return this.exportRequests(actor, slug, query, res);
     const file = await this.catalogue.export(actor, slug);
     res.setHeader('Content-Disposition', `attachment; filename="${file.service.slug}.guichet.json"`);
     return file;
+  }
+
+  private async exportRequests(actor: Actor, slug: string, query: Record<string, unknown>, res: Response) {
+    if (query.format !== 'csv' && query.format !== 'jsonl') {
+      throw new AppError('INVALID_REQUEST', {
+        errors: [{ pointer: '/format', code: 'query:format', message: 'Format attendu : csv ou jsonl.' }],
+      });
+    }
+    if (query.sep !== undefined && query.sep !== 'semicolon' && query.sep !== 'comma') {
+      throw new AppError('INVALID_REQUEST', {
+        errors: [{ pointer: '/sep', code: 'query:sep', message: 'Séparateur attendu : comma ou semicolon.' }],
+      });
+    }
+    const desk = deskActor(actor);
+    // Checked before the first byte: once streaming, an error can no longer become a clean 4xx.
+    await this.inbox.service(slug, desk);
+    const csv = query.format === 'csv';
+    let started = false;
+    const write = async (chunk: string) => {
+      if (!started) {
+        started = true;
+        res
+          .status(200)
+          .type(csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+          .setHeader('Content-Disposition', `attachment; filename="${slug}-demandes.${csv ? 'csv' : 'jsonl'}"`)
+          .setHeader('Cache-Control', 'private, no-store');
+      }
+      if (!res.write(chunk)) await new Promise<void>((resolve) => res.once('drain', () => resolve()));
+    };
+    try {
+      await exportRequests(this.dataSource, this.inbox, slug, desk, query, write);
+    } catch (error) {
+      if (!started) throw error;
+      res.destroy(error as Error);
+      return;
+    }
+    if (!started) await write('');
+    res.end();
   }
 }

@@ -45,16 +45,6 @@ export class TransitionsController {
     private readonly attachments: Attachments,
   ) {}
 
-  @Get('services/:slug/submissions/:id')
-  @ApiOperation({
-    summary: 'Le dossier complet pour l’instruction : réponses, historique entier, messages, documents.',
-  })
-  async caseFile(@Param('slug') slug: string, @Param('id') id: string, @Req() req: Request) {
-    const agent = await this.agentOf(req);
-    if (!agent) throw new AppError(req.session?.user ? 'FORBIDDEN' : 'UNAUTHENTICATED');
-    return this.caseFiles.get(slug, id, organisationsWhere(agent, CASEWORKER_ROLES));
-  }
-
   @Post('submissions/:id/transitions')
   @HttpCode(200)
   @ApiOperation({

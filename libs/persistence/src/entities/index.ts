@@ -9,6 +9,8 @@ import { Organisation } from './organisation.entity';
 import { OutboxRow } from './outbox.entity';
 import { Service, type ServiceStatus } from './service.entity';
 import { SubmissionDocument } from './submission-document.entity';
+import { SubmissionFollower } from './submission-follower.entity';
+import { SubmissionNote } from './submission-note.entity';
 import { SubmissionEvent } from './submission-event.entity';
 import { SubmissionMessage } from './submission-message.entity';
 import { Submission } from './submission.entity';
@@ -28,7 +30,9 @@ export {
   Submission,
   SubmissionDocument,
   SubmissionEvent,
+  SubmissionFollower,
   SubmissionMessage,
+  SubmissionNote,
   SystemPing,
   type AccountKind,
   type OrganisationRole,
@@ -51,4 +55,6 @@ export const ENTITIES = [
   Attachment,
   Delivery,
   SubmissionDocument,
+  SubmissionNote,
+  SubmissionFollower,
 ];

@@ -20,6 +20,14 @@ import { Service } from './service.entity';
 @Index('IDX_submission_service_status', ['organisationId', 'serviceId', 'status'])
 @Index('IDX_submission_deadline', ['deadlineAt'], { where: '"deadline_at" IS NOT NULL' })
 @Index('IDX_submission_purge', ['purgeAt'], { where: '"purge_at" IS NOT NULL' })
+// The inbox's indexes use DESC keys, jsonb_path_ops and tsvector GIN, which decorators cannot express: they live in
+// the migration, and are declared here only so that the schema check leaves them alone.
+@Index('IDX_submission_inbox', { synchronize: false })
+@Index('IDX_submission_inbox_status', { synchronize: false })
+@Index('IDX_submission_inbox_assignee', { synchronize: false })
+@Index('IDX_submission_inbox_deadline', { synchronize: false })
+@Index('IDX_submission_answers', { synchronize: false })
+@Index('IDX_submission_search', { synchronize: false })
 export class Submission {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -100,6 +108,14 @@ export class Submission {
   /** Set on entering a final status: retention counts from here. */
   @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
   decidedAt!: Date | null;
+
+  /** The agent in charge (`account:<id>`), or nobody. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  assignee!: string | null;
+
+  /** What the inbox's free-text search matches: reference, the citizen's name, chosen answers. Set at submission. */
+  @Column({ type: 'tsvector', nullable: true, select: false })
+  search!: string | null;
 
   /** When a decided request is deleted: its service's retention (12 months by default) after the decision. */
   @Column({ name: 'purge_at', type: 'timestamptz', nullable: true })

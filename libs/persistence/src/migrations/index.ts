@@ -6,6 +6,7 @@ import { CreateSubmissions1764100000000 } from './1764100000000-create-submissio
 import { CreateMessagesAndAttachments1764200000000 } from './1764200000000-create-messages-and-attachments';
 import { Workflow1764300000000 } from './1764300000000-workflow';
 import { Retention1764400000000 } from './1764400000000-retention';
+import { Desk1764500000000 } from './1764500000000-desk';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CreateMessagesAndAttachments1764200000000,
   Workflow1764300000000,
   Retention1764400000000,
+  Desk1764500000000,
 ];

@@ -1,0 +1,161 @@
+import type { DataSource } from 'typeorm';
+import { Account, SubmissionEvent, SubmissionFollower, SubmissionNote } from '@guichet/persistence';
+import { AppError } from '@guichet/shared';
+import { CaseFiles, type CaseFileView } from '@guichet/submissions';
+import type { DeskActor } from './inbox';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * What a caseworker does to a request besides transitions: read it (and the
+ * read is recorded), write private notes, assign it, follow it. Every action
+ * is in the request's history, as an internal event.
+ */
+export class CaseActions {
+  private readonly files: CaseFiles;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.files = new CaseFiles(dataSource);
+  }
+
+  /** The whole request, its private notes included; the read itself goes into the history. */
+  async read(
+    slug: string,
+    id: string,
+    actor: DeskActor,
+  ): Promise<CaseFileView & { notes: NoteView[]; followed: boolean }> {
+    const { submission } = await this.files.find(slug, id, actor.organisationIds);
+    // Recorded first, so that this very read shows in the history it returns.
+    await this.event(submission.organisationId, submission.id, actor.id, 'consulted', null);
+    const view = await this.files.get(slug, id, actor.organisationIds);
+    const [notes, followed] = await Promise.all([
+      this.dataSource.getRepository(SubmissionNote).find({ where: { submissionId: id }, order: { createdAt: 'ASC' } }),
+      this.dataSource.getRepository(SubmissionFollower).existsBy({ submissionId: id, agent: actor.id }),
+    ]);
+    return {
+      ...view,
+      notes: notes.map((n) => ({ id: n.id, author: n.author, body: n.body, at: n.createdAt.toISOString() })),
+      followed,
+    };
+  }
+
+  /** Finds a request by id alone (for the routes that carry no service slug). */
+  private async byId(id: string, actor: DeskActor) {
+    if (!UUID.test(id)) throw new AppError('NOT_FOUND');
+    const [row] = (await this.dataSource.query(
+      `SELECT s.id, s.organisation_id, s.status, v.slug FROM submission s JOIN service v ON v.id = s.service_id WHERE s.id = $1`,
+      [id],
+    )) as Array<{ id: string; organisation_id: string; status: string; slug: string }>;
+    if (!row || row.status === 'draft' || !actor.organisationIds.includes(row.organisation_id))
+      throw new AppError('NOT_FOUND');
+    return row;
+  }
+
+  async note(id: string, actor: DeskActor, body: unknown): Promise<NoteView> {
+    const text = typeof body === 'string' ? body.trim() : '';
+    if (text.length === 0 || text.length > 5000) {
+      throw new AppError('INVALID_REQUEST', {
+        errors: [{ pointer: '/body', code: 'length', message: 'Écrivez une note de 1 à 5 000 caractères.' }],
+      });
+    }
+    const row = await this.byId(id, actor);
+    const note = await this.dataSource.transaction(async (manager) => {
+      const saved = await manager.getRepository(SubmissionNote).save(
+        manager.getRepository(SubmissionNote).create({
+          organisationId: row.organisation_id,
+          submissionId: id,
+          author: actor.id,
+          body: text,
+        }),
+      );
+      await manager
+        .getRepository(SubmissionEvent)
+        .insert(this.eventRow(row.organisation_id, id, actor.id, 'note_added', null));
+      return saved;
+    });
+    return { id: note.id, author: note.author, body: note.body, at: note.createdAt.toISOString() };
+  }
+
+  /** Assigns to an agent (`account:<id>` of an agent account), or unassigns with null. */
+  async assign(id: string, actor: DeskActor, agentId: unknown): Promise<{ id: string; assignee: string | null }> {
+    let assignee: string | null = null;
+    if (agentId !== null) {
+      const match = typeof agentId === 'string' ? /^(?:account:)?([0-9a-f-]{36})$/i.exec(agentId) : null;
+      const account =
+        match && UUID.test(match[1]!)
+          ? await this.dataSource.getRepository(Account).findOneBy({ id: match[1]!, kind: 'agent' })
+          : null;
+      if (!account) {
+        throw new AppError('INVALID_REQUEST', {
+          errors: [{ pointer: '/agentId', code: 'unknown_agent', message: 'Agent inconnu.' }],
+        });
+      }
+      assignee = `account:${account.id}`;
+    }
+    const row = await this.byId(id, actor);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`UPDATE submission SET assignee = $2 WHERE id = $1`, [id, assignee]);
+      await manager
+        .getRepository(SubmissionEvent)
+        .insert(
+          this.eventRow(
+            row.organisation_id,
+            id,
+            actor.id,
+            'assigned',
+            assignee ? `Attribuée à ${assignee}` : 'Attribution retirée',
+          ),
+        );
+    });
+    return { id, assignee };
+  }
+
+  async follow(id: string, actor: DeskActor, follow: boolean): Promise<{ id: string; followed: boolean }> {
+    await this.byId(id, actor);
+    if (follow) {
+      await this.dataSource.query(
+        `INSERT INTO submission_follower (submission_id, agent) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+        [id, actor.id],
+      );
+    } else {
+      await this.dataSource.query(`DELETE FROM submission_follower WHERE submission_id = $1 AND agent = $2`, [
+        id,
+        actor.id,
+      ]);
+    }
+    return { id, followed: follow };
+  }
+
+  private eventRow(organisationId: string, submissionId: string, actor: string, type: string, comment: string | null) {
+    return {
+      organisationId,
+      submissionId,
+      actor,
+      type,
+      transition: null,
+      fromStatus: null,
+      toStatus: null,
+      comment,
+      visibility: 'internal' as const,
+    };
+  }
+
+  private async event(
+    organisationId: string,
+    submissionId: string,
+    actor: string,
+    type: string,
+    comment: string | null,
+  ) {
+    await this.dataSource
+      .getRepository(SubmissionEvent)
+      .insert(this.eventRow(organisationId, submissionId, actor, type, comment));
+  }
+}
+
+export interface NoteView {
+  id: string;
+  author: string;
+  body: string;
+  at: string;
+}

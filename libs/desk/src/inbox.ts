@@ -1,0 +1,201 @@
+import type { DataSource } from 'typeorm';
+import { FormVersion, Service } from '@guichet/persistence';
+import { AppError, type ServiceDefinition } from '@guichet/shared';
+import { stateLabel, workflowOf, type WorkflowDefinition } from '@guichet/workflow';
+import { encodeCursor, parseInboxQuery, type InboxFilter, type InboxPageQuery } from './inbox-query';
+
+/** An agent (session or API token) and the organisations where they are a caseworker or an admin. */
+export interface DeskActor {
+  id: string;
+  organisationIds: readonly string[];
+}
+
+export interface InboxItem {
+  id: string;
+  reference: string | null;
+  status: string;
+  statusLabel: string;
+  submittedAt: string | null;
+  deadlineAt: string | null;
+  group: string | null;
+  assignee: string | null;
+  contactName: string | null;
+  updatedAt: string;
+}
+
+export interface InboxPage {
+  items: InboxItem[];
+  nextCursor: string | null;
+  counts: { a_traiter: number; suivis: number; traites: number; tous: number };
+}
+
+interface Row {
+  id: string;
+  reference: string | null;
+  status: string;
+  submitted_at: Date | null;
+  deadline_at: Date | null;
+  group_key: string | null;
+  assignee: string | null;
+  contact_name: string | null;
+  updated_at: Date;
+  form_version_id: string;
+  decided_at: Date | null;
+  data?: Record<string, unknown>;
+  contact_email?: string | null;
+}
+
+/** The SQL of a filter: `WHERE` conditions and their parameters, drafts always left out. */
+export function filterSql(serviceId: string, actorId: string, filter: InboxFilter, first = 1) {
+  const params: unknown[] = [];
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${first + params.length - 1}`;
+  };
+  const where = [`s.service_id = ${p(serviceId)}`, `s.status <> 'draft'`];
+  if (filter.tab === 'a_traiter') where.push(`s.status = 'submitted'`);
+  if (filter.tab === 'traites') where.push(`s.decided_at IS NOT NULL`);
+  if (filter.tab === 'suivis') {
+    const me = p(actorId);
+    // A small set (what one agent holds or follows), found through its own indexes, then sorted.
+    where.push(
+      `s.id IN (SELECT a.id FROM submission a WHERE a.assignee = ${me} UNION SELECT f.submission_id FROM submission_follower f WHERE f.agent = ${me})`,
+    );
+  }
+  if (filter.statuses.length) where.push(`s.status = ANY(${p(filter.statuses)}::varchar[])`);
+  if (filter.assignee === 'none') where.push(`s.assignee IS NULL`);
+  else if (filter.assignee === 'me') where.push(`s.assignee = ${p(actorId)}`);
+  else if (filter.assignee) where.push(`s.assignee = ${p(filter.assignee)}`);
+  if (filter.group) where.push(`s.group_key = ${p(filter.group)}`);
+  if (filter.from) where.push(`s.submitted_at >= ${p(filter.from)}`);
+  if (filter.to) where.push(`s.submitted_at < ${p(filter.to)}`);
+  for (const answer of filter.answers) where.push(`s.data @> ${p(JSON.stringify(answer))}::jsonb`);
+  if (filter.terms.length)
+    where.push(`s.search @@ to_tsquery('simple', ${p(filter.terms.map((t) => `${t}:*`).join(' & '))})`);
+  if (filter.sort === 'deadline') where.push(`s.deadline_at IS NOT NULL`);
+  return { where, params };
+}
+
+export function orderSql(sort: InboxFilter['sort']): {
+  order: string;
+  key: 'submitted_at' | 'deadline_at';
+  op: string;
+} {
+  return sort === 'deadline'
+    ? { order: 's.deadline_at ASC, s.id ASC', key: 'deadline_at', op: '>' }
+    : { order: 's.submitted_at DESC, s.id DESC', key: 'submitted_at', op: '<' };
+}
+
+const COUNTS_TTL_MS = 10_000;
+
+/**
+ * The caseworkers' inbox of one service: filters, free-text search, answers
+ * by value, keyset pagination (no OFFSET: page 500 costs what page 1 costs),
+ * and counts per tab. Counts other than "Suivis" are shared by every agent
+ * of the service and may lag by up to ten seconds.
+ */
+export class Inbox {
+  private readonly counts = new Map<string, { at: number; value: Promise<Omit<InboxPage['counts'], 'suivis'>> }>();
+  private readonly workflows = new Map<string, WorkflowDefinition>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The service, if the actor works for its organisation; "not found" otherwise. */
+  async service(slug: string, actor: DeskActor): Promise<{ service: Service; definition: ServiceDefinition }> {
+    if (!/^[a-z0-9-]{1,63}$/.test(slug)) throw new AppError('NOT_FOUND');
+    const service = await this.dataSource.getRepository(Service).findOneBy({ slug });
+    if (!service || !actor.organisationIds.includes(service.organisationId) || service.latestVersion === null)
+      throw new AppError('NOT_FOUND');
+    const version = await this.dataSource.getRepository(FormVersion).findOneByOrFail({
+      serviceId: service.id,
+      organisationId: service.organisationId,
+      number: service.latestVersion,
+    });
+    return { service, definition: version.definition as unknown as ServiceDefinition };
+  }
+
+  async list(slug: string, actor: DeskActor, raw: Record<string, unknown>): Promise<InboxPage> {
+    const { service, definition } = await this.service(slug, actor);
+    const query: InboxPageQuery = parseInboxQuery(raw, definition.schema);
+    const { where, params } = filterSql(service.id, actor.id, query);
+    const { order, key, op } = orderSql(query.sort);
+    if (query.cursor) {
+      params.push(query.cursor.at, query.cursor.id);
+      where.push(`(s.${key}, s.id) ${op} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(query.limit + 1);
+    const rows = (await this.dataSource.query(
+      `SELECT s.id, s.reference, s.status, s.submitted_at, s.deadline_at, s.group_key, s.assignee, s.contact_name,
+              s.updated_at, s.form_version_id, s.decided_at
+         FROM submission s WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
+      params,
+    )) as Row[];
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    const last = page.at(-1);
+    const [counts, suivis] = await Promise.all([
+      this.sharedCounts(service.id),
+      this.followedCount(service.id, actor.id),
+    ]);
+    return {
+      items: await Promise.all(page.map((row) => this.item(row))),
+      nextCursor: more && last ? encodeCursor(last[key]!, last.id) : null,
+      counts: { ...counts, suivis },
+    };
+  }
+
+  private async item(row: Row): Promise<InboxItem> {
+    return {
+      id: row.id,
+      reference: row.reference,
+      status: row.status,
+      statusLabel: stateLabel(await this.workflowOf(row.form_version_id), row.status),
+      submittedAt: row.submitted_at?.toISOString() ?? null,
+      deadlineAt: row.deadline_at?.toISOString() ?? null,
+      group: row.group_key,
+      assignee: row.assignee,
+      contactName: row.contact_name,
+      updatedAt: row.updated_at.toISOString(),
+    };
+  }
+
+  async workflowOf(formVersionId: string): Promise<WorkflowDefinition> {
+    let workflow = this.workflows.get(formVersionId);
+    if (!workflow) {
+      const version = await this.dataSource.getRepository(FormVersion).findOneByOrFail({ id: formVersionId });
+      workflow = workflowOf(version.definition as unknown as ServiceDefinition);
+      if (this.workflows.size > 500) this.workflows.clear();
+      this.workflows.set(formVersionId, workflow);
+    }
+    return workflow;
+  }
+
+  private sharedCounts(serviceId: string): Promise<Omit<InboxPage['counts'], 'suivis'>> {
+    const cached = this.counts.get(serviceId);
+    if (cached && Date.now() - cached.at < COUNTS_TTL_MS) return cached.value;
+    const value = this.dataSource
+      .query(
+        `SELECT count(*) FILTER (WHERE status = 'submitted')::int AS a_traiter,
+                count(*) FILTER (WHERE decided_at IS NOT NULL)::int AS traites,
+                count(*)::int AS tous
+           FROM submission WHERE service_id = $1 AND status <> 'draft'`,
+        [serviceId],
+      )
+      .then((rows: Array<Omit<InboxPage['counts'], 'suivis'>>) => rows[0]!);
+    value.catch(() => this.counts.delete(serviceId));
+    if (this.counts.size > 1000) this.counts.clear();
+    this.counts.set(serviceId, { at: Date.now(), value });
+    return value;
+  }
+
+  private async followedCount(serviceId: string, actorId: string): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM submission s
+        WHERE s.service_id = $1 AND s.status <> 'draft'
+          AND s.id IN (SELECT a.id FROM submission a WHERE a.assignee = $2
+                       UNION SELECT f.submission_id FROM submission_follower f WHERE f.agent = $2)`,
+      [serviceId, actorId],
+    )) as Array<{ n: number }>;
+    return row!.n;
+  }
+}

@@ -1,0 +1,238 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ApiTokenService } from '@guichet/identity';
+import { Account } from '@guichet/persistence';
+import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
+import { CookieClient } from '../support/browserless';
+import { startStack, type Stack } from '../support/stack';
+import { createTenant, type Tenant } from '../support/tenant';
+
+const FAMILIES = ['Dubois', 'Martin', 'Nguyen', 'Benali', 'Le Gall', 'Ferreira'];
+
+/** The caseworkers' inbox over HTTP: pages, filters, search, tabs, notes, assignment, exports, and who sees what. */
+describe('caseworker desk', () => {
+  let stack: Stack;
+  let designer: Tenant;
+  let caseworker: string;
+  let colleague: string;
+  const ids: string[] = [];
+  let citizenOfFirst: CookieClient;
+
+  const get = (path: string, auth = caseworker) => request(stack.url).get(path).set('Authorization', auth);
+
+  beforeAll(async () => {
+    stack = await startStack({ backend: 'postgres', worker: false });
+    designer = await createTenant(stack);
+    const tokens = new ApiTokenService(stack.api.get(DataSource));
+    const issue = async (name: string) =>
+      `Bearer ${(await tokens.issue({ organisationId: designer.organisationId, name, role: 'caseworker' })).token}`;
+    caseworker = await issue('instruction');
+    colleague = await issue('collègue');
+    await request(stack.url)
+      .post('/api/v1/services')
+      .set('Authorization', designer.auth)
+      .send({
+        slug: 'cantine-desk',
+        title: 'Cantine',
+        organisationId: designer.organisationId,
+        definition: canteenDefinition(),
+      })
+      .expect(201);
+    await request(stack.url)
+      .post('/api/v1/services/cantine-desk/publish')
+      .set('Authorization', designer.auth)
+      .expect(201);
+    for (let i = 0; i < 30; i++) {
+      const client = new CookieClient();
+      const call = async (path: string, body: unknown) => {
+        const csrf = client.cookie(stack.url, 'csrf_token');
+        const response = await client.request(`${stack.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
+          body: JSON.stringify(body),
+        });
+        expect(response.status).toBeLessThan(300);
+        return (await response.json()) as { id: string };
+      };
+      const data = validCanteenData();
+      data.parent = {
+        ...(data.parent as object),
+        lastName: i === 29 ? '=HYPERLINK("http://x")' : FAMILIES[i % FAMILIES.length],
+        postalCode: i % 3 === 0 ? '45100' : '45000',
+      };
+      const draft = await call('/api/v1/public/services/cantine-desk/submissions', { data });
+      await call(`/api/v1/submissions/${draft.id}/submit`, {});
+      ids.push(draft.id);
+      if (i === 0) citizenOfFirst = client;
+    }
+  });
+  afterAll(() => stack?.close());
+
+  type Page = {
+    items: Array<{ id: string; submittedAt: string; reference: string; assignee: string | null }>;
+    nextCursor: string | null;
+    counts: Record<string, number>;
+  };
+
+  it('pages through every request once, newest first, with counts per tab', async () => {
+    const seen: Page['items'] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const response = await get(`/api/v1/services/cantine-desk/inbox?limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(response.status).toBe(200);
+      const page = response.body as Page;
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+      pages++;
+      expect(page.counts).toEqual({ a_traiter: 30, suivis: 0, traites: 0, tous: 30 });
+    } while (cursor && pages < 10);
+    expect(pages).toBe(5);
+    expect(new Set(seen.map((i) => i.id)).size).toBe(30);
+    const times = seen.map((i) => Date.parse(i.submittedAt));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    expect(seen[0]).toMatchObject({ statusLabel: 'Déposée', status: 'submitted' });
+  });
+
+  it('filters by answer, searches names and references, and by status', async () => {
+    const north = (await get('/api/v1/services/cantine-desk/inbox?limit=100&field=/parent/postalCode=45100'))
+      .body as Page;
+    expect(north.items).toHaveLength(10);
+    const both = (
+      await get(
+        `/api/v1/services/cantine-desk/inbox?limit=100&field=/parent/postalCode=45100&field=${encodeURIComponent('/children/0/firstName')}=x`,
+      )
+    ).status;
+    expect(both).toBe(400);
+    const nguyen = (await get('/api/v1/services/cantine-desk/inbox?limit=100&q=nguy')).body as Page;
+    expect(nguyen.items).toHaveLength(5);
+    const first = (await get('/api/v1/services/cantine-desk/inbox?limit=1')).body as Page;
+    const byReference = (await get(`/api/v1/services/cantine-desk/inbox?q=${first.items[0]!.reference}`)).body as Page;
+    expect(byReference.items.map((i) => i.id)).toEqual([first.items[0]!.id]);
+    const accepted = (await get('/api/v1/services/cantine-desk/inbox?status=accepted')).body as Page;
+    expect(accepted.items).toEqual([]);
+  });
+
+  it('answers malformed queries with 400 and the parameter as pointer', async () => {
+    for (const query of [
+      'limit=1000',
+      'limit=0',
+      'limit=abc',
+      'cursor=garbage',
+      `cursor=${Buffer.from('["2026-01-01T00:00:00Z","not-a-uuid"]').toString('base64url')}`,
+      'field=/unknown=1',
+      'field=nopointer',
+      'field=/children=1',
+      'status=Bad!',
+      'tab=inconnu',
+      'sort=random',
+      'from=2026-13-45',
+      'assignee=root',
+      'q=' + 'x'.repeat(201),
+      'limit=1&limit=2',
+      'evil=1',
+    ]) {
+      const response = await get(`/api/v1/services/cantine-desk/inbox?${query}`);
+      expect([query, response.status, response.body.code]).toEqual([query, 400, 'INVALID_REQUEST']);
+      expect(response.body.errors[0].pointer).toMatch(/^\/[a-z]+$/);
+    }
+  });
+
+  it('assigns, follows, notes, and records every read of a request', async () => {
+    const agent = await stack.api
+      .get(DataSource)
+      .getRepository(Account)
+      .save({ kind: 'agent', issuer: 'https://agents.example', subject: 'agent-1' });
+    const assigned = await request(stack.url)
+      .post(`/api/v1/submissions/${ids[0]}/assign`)
+      .set('Authorization', caseworker)
+      .send({ agentId: `account:${agent.id}` });
+    expect(assigned.status).toBe(200);
+    expect(assigned.body).toEqual({ id: ids[0], assignee: `account:${agent.id}` });
+    const unknown = await request(stack.url)
+      .post(`/api/v1/submissions/${ids[0]}/assign`)
+      .set('Authorization', caseworker)
+      .send({ agentId: 'account:3f1c2b9e-8d2a-4c4e-9a57-0c7d0b6d1e2f' });
+    expect(unknown.status).toBe(400);
+    const mine = (await get(`/api/v1/services/cantine-desk/inbox?assignee=account:${agent.id}`)).body as Page;
+    expect(mine.items.map((i) => i.id)).toEqual([ids[0]]);
+
+    await request(stack.url).put(`/api/v1/submissions/${ids[1]}/follow`).set('Authorization', colleague).expect(200);
+    const followed = (await get('/api/v1/services/cantine-desk/inbox?tab=suivis', colleague)).body as Page;
+    expect(followed.items.map((i) => i.id)).toEqual([ids[1]]);
+    expect(followed.counts.suivis).toBe(1);
+    expect(((await get('/api/v1/services/cantine-desk/inbox?tab=suivis')).body as Page).items).toEqual([]);
+
+    const note = await request(stack.url)
+      .post(`/api/v1/submissions/${ids[0]}/notes`)
+      .set('Authorization', caseworker)
+      .send({ body: 'Justificatif de domicile à vérifier.' });
+    expect(note.status).toBe(201);
+    expect(
+      (
+        await request(stack.url)
+          .post(`/api/v1/submissions/${ids[0]}/notes`)
+          .set('Authorization', caseworker)
+          .send({ body: '' })
+      ).status,
+    ).toBe(400);
+
+    const file = await get(`/api/v1/services/cantine-desk/submissions/${ids[0]}`);
+    expect(file.status).toBe(200);
+    expect(file.body.notes).toEqual([expect.objectContaining({ body: 'Justificatif de domicile à vérifier.' })]);
+    expect(file.body.history.map((h: { type: string }) => h.type)).toEqual(
+      expect.arrayContaining(['assigned', 'note_added', 'consulted']),
+    );
+    // The citizen sees none of it.
+    const own = await citizenOfFirst.request(`${stack.url}/api/v1/submissions/${ids[0]}`);
+    const view = (await own.json()) as { history: Array<{ type: string }> };
+    expect(JSON.stringify(view)).not.toContain('Justificatif de domicile');
+    expect(view.history.map((h) => h.type)).toEqual(['created', 'submitted']);
+  });
+
+  it('exports the filter as CSV (BOM, formulas neutralised, ; on request) and JSON Lines', async () => {
+    const csv = await get('/api/v1/services/cantine-desk/export?format=csv&sep=semicolon');
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const text = csv.text;
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const lines = text.slice(1).trimEnd().split('\r\n');
+    expect(lines).toHaveLength(31);
+    expect(lines[0]).toContain('Référence;Statut;Déposée le');
+    expect(lines[0]).toContain('Code postal');
+    expect(text).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(text).not.toMatch(/(^|;)=HYPERLINK/m);
+    const north = await get('/api/v1/services/cantine-desk/export?format=jsonl&field=/parent/postalCode=45100');
+    const rows = north.text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { data: { parent: { postalCode: string } } });
+    expect(rows).toHaveLength(10);
+    expect(rows.every((r) => r.data.parent.postalCode === '45100')).toBe(true);
+    expect((await get('/api/v1/services/cantine-desk/export?format=xlsx')).status).toBe(400);
+    expect((await get('/api/v1/services/cantine-desk/export?format=csv&limit=abc')).status).toBe(400);
+    // Without a format, the same path is still the designers' portable export.
+    expect((await get('/api/v1/services/cantine-desk/export', designer.auth)).body.service.slug).toBe('cantine-desk');
+  });
+
+  it('shows nothing to other organisations, designers or citizens', async () => {
+    const stranger = await createTenant(stack, 'caseworker');
+    for (const path of [
+      '/api/v1/services/cantine-desk/inbox',
+      `/api/v1/services/cantine-desk/submissions/${ids[2]}`,
+      '/api/v1/services/cantine-desk/export?format=csv',
+    ]) {
+      expect([path, (await get(path, stranger.auth)).status]).toEqual([path, 404]);
+      expect([path, (await get(path, designer.auth)).status]).toEqual([path, 404]);
+      expect([path, (await request(stack.url).get(path)).status]).toEqual([path, 401]);
+    }
+    for (const [method, path, body] of [
+      ['post', `/api/v1/submissions/${ids[2]}/notes`, { body: 'x' }],
+      ['post', `/api/v1/submissions/${ids[2]}/assign`, { agentId: null }],
+      ['put', `/api/v1/submissions/${ids[2]}/follow`, undefined],
+    ] as const) {
+      const response = await request(stack.url)[method](path).set('Authorization', stranger.auth).send(body);
+      expect([path, response.status]).toEqual([path, 404]);
+    }
+  });
+});
