@@ -215,6 +215,51 @@ describe('caseworker desk', () => {
     expect((await get('/api/v1/services/cantine-desk/export', designer.auth)).body.service.slug).toBe('cantine-desk');
   });
 
+  it('applies a batch action item by item, refusing what is not this service’s or not possible', async () => {
+    const other = await createTenant(stack);
+    const batch = await request(stack.url)
+      .post('/api/v1/services/cantine-desk/batch')
+      .set('Authorization', caseworker)
+      .send({
+        ids: [ids[3], ids[4], ids[3], '3f1c2b9e-8d2a-4c4e-9a57-0c7d0b6d1e2f', 'pas-un-id'],
+        action: { transition: 'start_review' },
+      });
+    expect(batch.status).toBe(200);
+    expect(batch.body.results).toEqual([
+      { id: ids[3], status: 200, result: { status: 'in_review', revision: expect.any(Number) } },
+      { id: ids[4], status: 200, result: { status: 'in_review', revision: expect.any(Number) } },
+      expect.objectContaining({ id: '3f1c2b9e-8d2a-4c4e-9a57-0c7d0b6d1e2f', status: 404, code: 'NOT_FOUND' }),
+      expect.objectContaining({ id: 'pas-un-id', status: 404 }),
+    ]);
+    const again = await request(stack.url)
+      .post('/api/v1/services/cantine-desk/batch')
+      .set('Authorization', caseworker)
+      .send({ ids: [ids[3], ids[5]], action: { transition: 'reject' } });
+    expect(again.body.results.map((r: { status: number; code?: string }) => [r.status, r.code])).toEqual([
+      [422, 'COMMENT_REQUIRED'],
+      [409, 'TRANSITION_NOT_AVAILABLE'],
+    ]);
+    for (const body of [
+      { ids: [], action: { transition: 'start_review' } },
+      { ids: Array.from({ length: 101 }, () => ids[0]), action: { transition: 'start_review' } },
+      { ids: [ids[0]], action: {} },
+      { ids: [ids[0]], action: { transition: 'start_review', assign: null } },
+      { ids: 'tous', action: { transition: 'start_review' } },
+    ]) {
+      const refused = await request(stack.url)
+        .post('/api/v1/services/cantine-desk/batch')
+        .set('Authorization', caseworker)
+        .send(body);
+      expect(refused.status).toBe(400);
+    }
+    // Another organisation's caseworker cannot reach these requests through its own service either.
+    const foreign = await request(stack.url)
+      .post('/api/v1/services/cantine-desk/batch')
+      .set('Authorization', other.auth)
+      .send({ ids: [ids[6]], action: { assign: null } });
+    expect(foreign.body.results).toEqual([expect.objectContaining({ status: 404 })]);
+  });
+
   it('shows nothing to other organisations, designers or citizens', async () => {
     const stranger = await createTenant(stack, 'caseworker');
     for (const path of [

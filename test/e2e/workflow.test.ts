@@ -296,6 +296,27 @@ describe('workflow', () => {
     expect((await fire(id, { transition: 'accept' }, stranger.auth)).status).toBe(404);
     expect((await fire('not-a-uuid', { transition: 'accept' })).status).toBe(404);
 
+    // A caseworker writes to the citizen: shown in their request, and announced by email without its text.
+    const written = await request(stack.url)
+      .post(`/api/v1/submissions/${id}/messages`)
+      .set('Authorization', caseworker)
+      .send({ body: 'Bonjour, pouvez-vous confirmer l’école ?' });
+    expect(written.status).toBe(201);
+    const announced = await mail.waitFor(
+      (m) => m.text.includes(reference) && m.subject.includes('nouveau message'),
+      15_000,
+    );
+    expect(announced.text).not.toContain('confirmer l’école');
+    const withMessage = await person.call('GET', `/api/v1/submissions/${id}`);
+    expect(withMessage.body.messages).toEqual([
+      expect.objectContaining({ from: 'caseworker', body: 'Bonjour, pouvez-vous confirmer l’école ?' }),
+    ]);
+    const refusedMessage = await request(stack.url)
+      .post(`/api/v1/submissions/${id}/messages`)
+      .set('Authorization', stranger.auth)
+      .send({ body: 'Intrusion' });
+    expect(refusedMessage.status).toBe(404);
+
     const asked = await fire(id, {
       transition: 'request_changes',
       comment: 'Merci de préciser le repas de substitution.',

@@ -1,5 +1,13 @@
 import type { DataSource } from 'typeorm';
-import { Account, SubmissionEvent, SubmissionFollower, SubmissionNote } from '@guichet/persistence';
+import {
+  Account,
+  OutboxRow,
+  SubmissionEvent,
+  SubmissionFollower,
+  SubmissionMessage,
+  SubmissionNote,
+} from '@guichet/persistence';
+import { randomUUID } from 'node:crypto';
 import { AppError } from '@guichet/shared';
 import { CaseFiles, type CaseFileView } from '@guichet/submissions';
 import type { DeskActor } from './inbox';
@@ -43,9 +51,10 @@ export class CaseActions {
   private async byId(id: string, actor: DeskActor) {
     if (!UUID.test(id)) throw new AppError('NOT_FOUND');
     const [row] = (await this.dataSource.query(
-      `SELECT s.id, s.organisation_id, s.status, v.slug FROM submission s JOIN service v ON v.id = s.service_id WHERE s.id = $1`,
+      `SELECT s.id, s.organisation_id, s.status, s.contact_email, v.slug
+         FROM submission s JOIN service v ON v.id = s.service_id WHERE s.id = $1`,
       [id],
-    )) as Array<{ id: string; organisation_id: string; status: string; slug: string }>;
+    )) as Array<{ id: string; organisation_id: string; status: string; contact_email: string | null; slug: string }>;
     if (!row || row.status === 'draft' || !actor.organisationIds.includes(row.organisation_id))
       throw new AppError('NOT_FOUND');
     return row;
@@ -74,6 +83,49 @@ export class CaseActions {
       return saved;
     });
     return { id: note.id, author: note.author, body: note.body, at: note.createdAt.toISOString() };
+  }
+
+  /**
+   * A message to the citizen: shown in "mes démarches", and emailed to them
+   * (through the outbox, so it is sent once, even if the mail server is down).
+   */
+  async message(id: string, actor: DeskActor, body: unknown): Promise<{ id: string; at: string }> {
+    const text = typeof body === 'string' ? body.trim() : '';
+    if (text.length === 0 || text.length > 5000) {
+      throw new AppError('INVALID_REQUEST', {
+        errors: [{ pointer: '/body', code: 'length', message: 'Écrivez un message de 1 à 5 000 caractères.' }],
+      });
+    }
+    const row = await this.byId(id, actor);
+    return this.dataSource.transaction(async (manager) => {
+      const message = await manager.getRepository(SubmissionMessage).save(
+        manager.getRepository(SubmissionMessage).create({
+          organisationId: row.organisation_id,
+          submissionId: id,
+          authorKind: 'caseworker',
+          author: actor.id,
+          body: text,
+        }),
+      );
+      const eventId = randomUUID();
+      await manager
+        .getRepository(SubmissionEvent)
+        .insert({
+          ...this.eventRow(row.organisation_id, id, actor.id, 'message_received', null),
+          id: eventId,
+          visibility: 'public',
+        });
+      if (row.contact_email) {
+        await manager.getRepository(OutboxRow).insert({
+          organisationId: row.organisation_id,
+          topic: 'notify.email',
+          payload: { submissionId: id, eventId, template: 'message_received' },
+          relayedAt: null,
+          runAt: null,
+        });
+      }
+      return { id: message.id, at: message.createdAt.toISOString() };
+    });
   }
 
   /** Assigns to an agent (`account:<id>` of an agent account), or unassigns with null. */

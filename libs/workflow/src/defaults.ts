@@ -145,6 +145,15 @@ export const DEFAULT_EMAILS: Record<string, EmailTemplate> = deepFreeze<Record<s
       'devant le tribunal administratif.' +
       SIGNATURE,
   },
+  message_received: {
+    subject: 'Votre demande {{reference}} : vous avez un nouveau message',
+    body:
+      'Bonjour {{givenName}},\n\n' +
+      'Le service chargé de votre demande « {{service}} » (référence {{reference}}) vous a écrit. ' +
+      'Pour lire ce message et y répondre : {{link}}\n\n' +
+      'Par sécurité, le message n’est pas recopié dans ce courriel.' +
+      SIGNATURE,
+  },
   retention_notice: {
     subject: 'Votre demande {{reference}} sera supprimée le {{deletionDate}}',
     body:

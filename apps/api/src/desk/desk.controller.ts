@@ -1,7 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsString, Length, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { CaseActions, Inbox, type DeskActor } from '@guichet/desk';
+import { AppError, errorMessage } from '@guichet/shared';
+import { CaseFiles, Transitions } from '@guichet/submissions';
 import { organisationsWhere, type Actor } from '@guichet/identity';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 
@@ -19,7 +32,41 @@ export class AssignDto {
   agentId!: string | null;
 }
 
-/** The caseworkers' routes: inbox, the request file, notes, assignment, following. */
+export class BatchActionDto {
+  @ApiProperty({ required: false, example: 'start_review', description: 'Une transition à faire sur chaque demande…' })
+  @IsOptional()
+  @IsString({ message: 'Texte attendu.' })
+  @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'Nom de transition invalide.' })
+  transition?: string;
+
+  @ApiProperty({ required: false })
+  @IsOptional()
+  @IsString({ message: 'Texte attendu.' })
+  @Length(0, 5000)
+  comment?: string;
+
+  @ApiProperty({ required: false, nullable: true, description: '…ou une attribution (account:<id>, ou null).' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsString({ message: 'Identifiant d’agent ou null attendu.' })
+  assign?: string | null;
+}
+
+export class BatchDto {
+  @ApiProperty({ type: [String], description: 'De 1 à 100 demandes de cette démarche.' })
+  @IsArray({ message: 'Liste attendue.' })
+  @ArrayMinSize(1, { message: 'Au moins une demande.' })
+  @ArrayMaxSize(100, { message: 'Au plus 100 demandes à la fois.' })
+  @IsString({ each: true, message: 'Identifiants attendus.' })
+  ids!: string[];
+
+  @ApiProperty({ type: BatchActionDto })
+  @ValidateNested()
+  @Type(() => BatchActionDto)
+  action!: BatchActionDto;
+}
+
+/** The caseworkers' routes: inbox, the request file, notes, assignment, following, batches. */
 export function deskActor(actor: Actor): DeskActor {
   return { id: actor.id, organisationIds: organisationsWhere(actor, ['caseworker', 'admin']) };
 }
@@ -32,7 +79,52 @@ export class DeskController {
   constructor(
     private readonly inbox: Inbox,
     private readonly actions: CaseActions,
+    private readonly files: CaseFiles,
+    private readonly transitions: Transitions,
   ) {}
+
+  @Post('services/:slug/batch')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Une action sur plusieurs demandes de la démarche ({ ids, action: { transition, comment? } | { assign } }), avec un résultat par demande.',
+  })
+  async batch(@CurrentActor() actor: Actor, @Param('slug') slug: string, @Body() body: BatchDto) {
+    const desk = deskActor(actor);
+    const { action } = body;
+    const isTransition = action.transition !== undefined;
+    if (isTransition === (action.assign !== undefined)) {
+      throw new AppError('INVALID_REQUEST', {
+        errors: [{ pointer: '/action', code: 'action', message: 'Donnez soit une transition, soit une attribution.' }],
+      });
+    }
+    const results = [];
+    // One at a time, each in its own transaction: one refusal does not undo the others.
+    for (const id of [...new Set(body.ids)]) {
+      try {
+        await this.files.find(slug, id, desk.organisationIds);
+        if (isTransition) {
+          const done = await this.transitions.fire(
+            id,
+            { kind: 'caseworker', id: desk.id, organisationIds: desk.organisationIds },
+            { transition: action.transition!, comment: action.comment },
+          );
+          results.push({ id, status: 200, result: { status: done!.status, revision: done!.revision } });
+        } else {
+          results.push({ id, status: 200, result: await this.actions.assign(id, desk, action.assign ?? null) });
+        }
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        results.push({
+          id,
+          status: error.status,
+          code: error.code,
+          message: errorMessage(error.code, 'fr', error.params),
+        });
+      }
+    }
+    return { results };
+  }
 
   @Get('services/:slug/inbox')
   @ApiOperation({

@@ -5,7 +5,10 @@ import type { Request, Response } from 'express';
 import { Attachments, Submissions, renderReceiptHtml, renderReceiptPdf } from '@guichet/submissions';
 import { readUpload } from './upload';
 import { requestLocale } from '../errors/locale';
-import { ownerOf, required } from './owner';
+import { agentOf, ownerOf, required } from './owner';
+import { CaseActions } from '@guichet/desk';
+import { ApiTokenService } from '@guichet/identity';
+import { deskActor } from '../desk/desk.controller';
 
 export class CreateDraftDto {
   @ApiPropertyOptional({ description: 'Premières réponses (facultatif).' })
@@ -48,6 +51,8 @@ export class SubmissionsController {
   constructor(
     private readonly submissions: Submissions,
     private readonly attachments: Attachments,
+    private readonly actions: CaseActions,
+    private readonly tokens: ApiTokenService,
   ) {}
 
   @Post('public/services/:slug/submissions')
@@ -119,8 +124,13 @@ export class SubmissionsController {
   }
 
   @Post('submissions/:id/messages')
-  @ApiOperation({ summary: 'Écrit aux services instructeurs (dossier déposé).' })
-  message(@Param('id') id: string, @Body() body: MessageDto, @Req() req: Request) {
+  @ApiOperation({
+    summary:
+      'Un message sur un dossier déposé : de l’usager aux services instructeurs, ou d’un agent (session ou jeton) à l’usager, qui en est averti par courriel.',
+  })
+  async message(@Param('id') id: string, @Body() body: MessageDto, @Req() req: Request) {
+    const agent = await agentOf(req, this.tokens);
+    if (agent) return this.actions.message(id, deskActor(agent), body.body);
     return this.submissions.postMessage(id, required(ownerOf(req, false)), body.body);
   }
 

@@ -6,7 +6,7 @@ import { ApiTokenService, organisationsWhere, type Actor } from '@guichet/identi
 import { AppError } from '@guichet/shared';
 import { Attachments, CaseFiles, Documents, Submissions, Transitions } from '@guichet/submissions';
 import { requestLocale } from '../errors/locale';
-import { ownerOf, required } from './owner';
+import { agentOf, ownerOf, required } from './owner';
 
 export class TransitionDto {
   @ApiProperty({ example: 'accept', description: 'Nom de la transition du circuit.' })
@@ -118,17 +118,7 @@ export class TransitionsController {
       .send(document.content);
   }
 
-  /** A signed-in agent, or an API token; undefined for citizens and anonymous callers. */
-  private async agentOf(req: Request): Promise<Actor | undefined> {
-    const header = req.headers.authorization;
-    if (header) {
-      const bearer = /^Bearer (\S+)$/i.exec(header)?.[1];
-      const actor = bearer ? await this.tokens.authenticate(bearer) : undefined;
-      if (!actor) throw new AppError('UNAUTHENTICATED');
-      return actor;
-    }
-    const user = req.session?.user;
-    if (user?.kind === 'agent') return { kind: 'agent', id: `account:${user.accountId}`, roles: user.roles };
-    return undefined;
+  private agentOf(req: Request): Promise<Actor | undefined> {
+    return agentOf(req, this.tokens);
   }
 }
