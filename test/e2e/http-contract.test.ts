@@ -32,6 +32,24 @@ describe('HTTP contract', () => {
     });
   });
 
+  describe('security headers', () => {
+    it('allow this installation only: no inline or evaluated script, no framing, no sniffing', async () => {
+      for (const path of ['/health/live', '/api/v1/public/services', '/nothing-here']) {
+        const res = await request(stack.url).get(path);
+        const csp = res.headers['content-security-policy'] as string;
+        expect(csp).toContain("default-src 'self'");
+        expect(csp).toContain("script-src 'self';");
+        expect(csp).toContain("frame-ancestors 'none'");
+        expect(csp).not.toMatch(/unsafe-eval|https?:\/\/(?!127\.0\.0\.1|localhost)/);
+        expect(res.headers['x-frame-options']).toBe('DENY');
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        expect(res.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+        // Plain HTTP here: HSTS only when PUBLIC_URL is HTTPS.
+        expect(res.headers['strict-transport-security']).toBeUndefined();
+      }
+    });
+  });
+
   describe('errors have one shape', () => {
     it('answers an unknown route with a 404 in the error shape', async () => {
       const res = await request(stack.url).get('/api/v1/nothing-here').expect(404);

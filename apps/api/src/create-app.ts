@@ -14,6 +14,7 @@ import { fromBodyParserError } from './errors/error-response';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { createSessions, csrf } from './auth/sessions';
 import { requireJsonBody } from './http/content-type.middleware';
+import { securityHeaders } from './http/security-headers';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
 import { webAppHandlers } from './web/web-app';
@@ -56,6 +57,7 @@ export async function createApiApp(
   app.disable('x-powered-by');
   app.set('trust proxy', false);
 
+  app.use(securityHeaders(config));
   const metrics = app.get(MetricsService);
   app.use(httpMetricsMiddleware(metrics));
   const web = webAppHandlers(config.WEB_DIST_DIR);
