@@ -108,13 +108,11 @@ export class CaseActions {
         }),
       );
       const eventId = randomUUID();
-      await manager
-        .getRepository(SubmissionEvent)
-        .insert({
-          ...this.eventRow(row.organisation_id, id, actor.id, 'message_received', null),
-          id: eventId,
-          visibility: 'public',
-        });
+      await manager.getRepository(SubmissionEvent).insert({
+        ...this.eventRow(row.organisation_id, id, actor.id, 'message_received', null),
+        id: eventId,
+        visibility: 'public',
+      });
       if (row.contact_email) {
         await manager.getRepository(OutboxRow).insert({
           organisationId: row.organisation_id,
