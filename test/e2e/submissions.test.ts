@@ -144,7 +144,7 @@ describe('citizen requests', () => {
       'submissionId',
       draft.id,
     ]);
-    // One outbox row per action of the default workflow's "submitted" state (no webhook URL here), once.
+    // One outbox row per action of the default workflow's "submitted" state (no webhook URL here), once;
     const eventId = expect.stringMatching(/^[0-9a-f-]{36}$/);
     expect(rows).toEqual([
       {
@@ -152,6 +152,8 @@ describe('citizen requests', () => {
         payload: { submissionId: draft.id, eventId, template: 'submission_received' },
       },
       { topic: 'submission.route', payload: { submissionId: draft.id, eventId } },
+      // And the caseworkers who asked to hear of new requests.
+      { topic: 'notify.agents', payload: { submissionId: draft.id, eventId, kind: 'new_request' } },
     ]);
     await expect(
       db.query(`UPDATE submission_event SET type = 'x' WHERE submission_id = $1`, [draft.id]),

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
-import { startMailCatcher, type CaughtMail, type MailCatcher } from '@guichet/notify';
+import { Digests, Mailer, startMailCatcher, type CaughtMail, type MailCatcher } from '@guichet/notify';
 import { DEFAULT_WORKFLOW, type WorkflowDefinition } from '@guichet/workflow';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
@@ -412,6 +412,61 @@ describe('workflow', () => {
     } finally {
       receiver.failFirst = 0;
     }
+  });
+
+  it('tells caseworkers of new requests and replies, at once or in a daily digest, as each chose', async () => {
+    const agents = await createTenant(stack);
+    const dataSource = stack.api.get(DataSource);
+    await dataSource.query(
+      `INSERT INTO agent_membership (organisation_id, email, role) VALUES ($1, 'lea@mairie.fr', 'caseworker'),
+         ($1, 'karim@mairie.fr', 'caseworker'), ($1, 'claire@mairie.fr', 'designer')`,
+      [agents.organisationId],
+    );
+    await dataSource.query(`INSERT INTO agent_preference (email, notify) VALUES ('karim@mairie.fr', 'digest')`);
+    await request(stack.url)
+      .post('/api/v1/services')
+      .set('Authorization', agents.auth)
+      .send({
+        slug: 'cantine-agents',
+        title: 'Cantine des agents',
+        organisationId: agents.organisationId,
+        definition: canteenDefinition(),
+      })
+      .expect(201);
+    await request(stack.url)
+      .post('/api/v1/services/cantine-agents/publish')
+      .set('Authorization', agents.auth)
+      .expect(201);
+    const { person, id, reference } = await submitted('cantine-agents');
+    const instant = await mail.waitFor((m) => m.to.includes('lea@mairie.fr') && m.subject.includes(reference), 15_000);
+    expect(instant.subject).toBe(`Nouvelle demande ${reference} — Cantine des agents`);
+    expect(instant.text).toContain(`/instruction/cantine-agents/${id}`);
+    expect(instant.text).not.toContain('Dubois');
+    await person.call('POST', `/api/v1/submissions/${id}/messages`, { body: 'Une précision.' });
+    await mail.waitFor((m) => m.to.includes('lea@mairie.fr') && m.subject.startsWith('Réponse de l’usager'), 15_000);
+    // Karim chose the digest, Claire designs: neither got an instant email.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(
+      mail.messages().filter((m) => m.to.includes('karim@mairie.fr') || m.to.includes('claire@mairie.fr')),
+    ).toEqual([]);
+
+    const mailer = new Mailer({
+      smtpUrl: `smtp://127.0.0.1:${mail.smtpPort}`,
+      from: 'Guichet <test@guichet.localhost>',
+    });
+    try {
+      const digests = new Digests(dataSource, mailer, 'http://localhost:3000', 0);
+      const later = new Date(Date.now() + 60_000);
+      expect(await digests.sendDue(later)).toBe(1);
+      expect(await digests.sendDue(later)).toBe(0);
+      const digest = await mail.waitFor((m) => m.to.includes('karim@mairie.fr'), 10_000);
+      expect(digest.subject).toBe('Résumé quotidien de vos démarches');
+      expect(digest.text).toContain('Cantine des agents : 1 demande à traiter, 1 réponse d’usagers');
+    } finally {
+      mailer.close();
+    }
+    // Preferences belong to agents signed in with their professional email, not to integrations.
+    expect((await request(stack.url).get('/api/v1/me/preferences').set('Authorization', caseworker)).status).toBe(403);
   });
 
   it('shows admins the queues and the outbox, and no one else', async () => {

@@ -28,6 +28,7 @@ describe('database schema', () => {
       'Workflow1764300000000',
       'Retention1764400000000',
       'Desk1764500000000',
+      'AgentPreferences1764600000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

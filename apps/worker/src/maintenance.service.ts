@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Attachments, Retention, Submissions } from '@guichet/submissions';
+import { Digests } from '@guichet/notify';
 
 const EVERY_MS = 3600_000;
 
@@ -18,6 +19,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
     private readonly attachments: Attachments,
     private readonly submissions: Submissions,
     private readonly retention: Retention,
+    private readonly digests: Digests,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -37,6 +39,8 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
       if (drafts) this.logger.log({ msg: 'stale drafts deleted', count: drafts });
       const notices = await this.retention.sendNotices();
       if (notices) this.logger.log({ msg: 'retention notices queued', count: notices });
+      const digests = await this.digests.sendDue();
+      if (digests) this.logger.log({ msg: 'agents digests sent', count: digests });
       const purged = await this.retention.purgeExpired();
       if (purged) this.logger.log({ msg: 'decided requests deleted at the end of their retention', count: purged });
     } catch (error) {

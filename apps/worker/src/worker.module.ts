@@ -5,7 +5,7 @@ import { publicUrl, type Config } from '@guichet/config';
 import { loggerOptions } from '@guichet/observability';
 import { dataSourceOptions } from '@guichet/persistence';
 import { OutboxRelay, QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
-import { Mailer, Notifications } from '@guichet/notify';
+import { Digests, Mailer, Notifications } from '@guichet/notify';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Attachments, Documents, LocalDiskStorage, Retention, Submissions, Transitions } from '@guichet/submissions';
@@ -92,6 +92,11 @@ export class WorkerModule {
           provide: Retention,
           useFactory: (ds: DataSource, attachments: Attachments) => new Retention(ds, attachments),
           inject: [DataSource, Attachments],
+        },
+        {
+          provide: Digests,
+          useFactory: (ds: DataSource, mailer: Mailer) => new Digests(ds, mailer, publicUrl(config)),
+          inject: [DataSource, Mailer],
         },
         MaintenanceService,
       ],

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { fieldPointers, readPointer, type JsonSchema, type ServiceDefinition } from '@guichet/shared';
+import { fieldPointers, parseJsonPointer, type JsonSchema, type ServiceDefinition } from '@guichet/shared';
 import { fieldSchema } from '@guichet/submissions';
-import { stateLabel } from '@guichet/workflow';
+import { stateLabel, type WorkflowDefinition } from '@guichet/workflow';
 import { filterSql, orderSql, type DeskActor, type Inbox } from './inbox';
 import { parseInboxQuery } from './inbox-query';
 
@@ -49,17 +49,60 @@ export function csvCell(value: unknown, separator: string): string {
           : typeof value === 'number'
             ? String(value)
             : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return text.includes(separator) || /["\r\n]/.test(text) || text.startsWith("'")
+  if (text === '') return text;
+  // = + - @ tab CR
+  const first = text.charCodeAt(0);
+  if (first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13) text = `'${text}`;
+  return text.charCodeAt(0) === 39 || text.includes(separator) || SPECIAL.test(text)
     ? `"${text.replace(/"/g, '""')}"`
     : text;
 }
 
+const SPECIAL = /["\r\n]/;
+const INDEX = /^(0|[1-9]\d*)$/;
+
+/** readPointer (@guichet/shared) for one pointer without `*`, parsed once instead of once per row. */
+function pointerReader(pointer: string): (data: unknown) => unknown {
+  const steps = parseJsonPointer(pointer).map((key) => ({ key, index: INDEX.test(key) ? Number(key) : -1 }));
+  return (data) => {
+    let current = data;
+    for (const step of steps) {
+      if (Array.isArray(current)) {
+        if (step.index < 0) return undefined;
+        current = current[step.index] as unknown;
+      } else if (current !== null && typeof current === 'object' && Object.hasOwn(current, step.key)) {
+        current = (current as Record<string, unknown>)[step.key];
+      } else {
+        return undefined;
+      }
+    }
+    return current;
+  };
+}
+
 const BATCH = 2000;
+
+interface ExportRow {
+  id: string;
+  reference: string | null;
+  status: string;
+  submitted_at: Date | null;
+  decided_at: Date | null;
+  deadline_at: Date | null;
+  group_key: string | null;
+  assignee: string | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  form_version_id: string;
+  data: Record<string, unknown>;
+  /** The sort key as text, to the microsecond: the next batch starts exactly after this row. */
+  cursor_at: string;
+}
 
 /**
  * The current filter as CSV (UTF-8 with BOM, `,` or `;`) or JSON Lines,
  * streamed in keyset batches: memory stays flat whatever the number of rows.
+ * The next batch is read while the current one is written out.
  * `write` returns a promise that resolves when the consumer can take more.
  */
 export async function exportRequests(
@@ -76,6 +119,7 @@ export async function exportRequests(
   const separator = sep === 'semicolon' ? ';' : ',';
   const filter = parseInboxQuery(rest, definition.schema, false);
   const columns = answerColumns((definition as ServiceDefinition).schema);
+  const readers = columns.map((c) => pointerReader(c.pointer));
   const fixed = ['Référence', 'Statut', 'Déposée le', 'Décidée le', 'Groupe', 'Agent', 'Nom', 'Courriel'];
   if (format === 'csv') {
     await write(
@@ -84,9 +128,7 @@ export async function exportRequests(
   }
   const { where, params } = filterSql(service.id, actor.id, filter);
   const { order, key, op } = orderSql(filter.sort);
-  let cursor: { at: Date; id: string } | null = null;
-  let total = 0;
-  for (;;) {
+  const batch = (cursor: { at: string; id: string } | null): Promise<ExportRow[]> => {
     const clauses = [...where];
     const values = [...params];
     if (cursor) {
@@ -94,29 +136,33 @@ export async function exportRequests(
       clauses.push(`(s.${key}, s.id) ${op} ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
     }
     values.push(BATCH);
-    const rows = (await dataSource.query(
+    return dataSource.query(
       `SELECT s.id, s.reference, s.status, s.submitted_at, s.decided_at, s.deadline_at, s.group_key, s.assignee,
-              s.contact_name, s.contact_email, s.form_version_id, s.data
+              s.contact_name, s.contact_email, s.form_version_id, s.data,
+              to_char(s.${key} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
          FROM submission s WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT $${values.length}`,
       values,
-    )) as Array<{
-      id: string;
-      reference: string | null;
-      status: string;
-      submitted_at: Date | null;
-      decided_at: Date | null;
-      deadline_at: Date | null;
-      group_key: string | null;
-      assignee: string | null;
-      contact_name: string | null;
-      contact_email: string | null;
-      form_version_id: string;
-      data: Record<string, unknown>;
-    }>;
+    ) as Promise<ExportRow[]>;
+  };
+  const workflows = new Map<string, WorkflowDefinition>();
+  let total = 0;
+  let next = batch(null);
+  for (;;) {
+    const rows = await next;
     if (rows.length === 0) break;
+    const last = rows.at(-1)!;
+    const more = rows.length === BATCH;
+    if (more) {
+      next = batch({ at: last.cursor_at, id: last.id });
+      // Awaited on the next turn; if writing fails first, its rejection is not left unhandled.
+      next.catch(() => undefined);
+    }
+    for (const row of rows)
+      if (!workflows.has(row.form_version_id))
+        workflows.set(row.form_version_id, await inbox.workflowOf(row.form_version_id));
     let chunk = '';
     for (const row of rows) {
-      const label = stateLabel(await inbox.workflowOf(row.form_version_id), row.status);
+      const label = stateLabel(workflows.get(row.form_version_id)!, row.status);
       if (format === 'jsonl') {
         chunk += `${JSON.stringify({
           id: row.id,
@@ -130,25 +176,29 @@ export async function exportRequests(
           data: row.data,
         })}\n`;
       } else {
-        const cells = [
-          row.reference,
-          label,
-          row.submitted_at?.toISOString(),
-          row.decided_at?.toISOString(),
-          row.group_key,
-          row.assignee,
-          row.contact_name,
-          row.contact_email,
-          ...columns.map((c) => readPointer(row.data, c.pointer)),
-        ];
-        chunk += `${cells.map((c) => csvCell(c, separator)).join(separator)}\r\n`;
+        let line =
+          csvCell(row.reference, separator) +
+          separator +
+          csvCell(label, separator) +
+          separator +
+          csvCell(row.submitted_at?.toISOString(), separator) +
+          separator +
+          csvCell(row.decided_at?.toISOString(), separator) +
+          separator +
+          csvCell(row.group_key, separator) +
+          separator +
+          csvCell(row.assignee, separator) +
+          separator +
+          csvCell(row.contact_name, separator) +
+          separator +
+          csvCell(row.contact_email, separator);
+        for (const read of readers) line += separator + csvCell(read(row.data), separator);
+        chunk += `${line}\r\n`;
       }
     }
     await write(chunk);
     total += rows.length;
-    const last = rows.at(-1)!;
-    cursor = { at: last[key]!, id: last.id };
-    if (rows.length < BATCH) break;
+    if (!more) break;
   }
   return total;
 }

@@ -59,7 +59,7 @@ export function filterSql(serviceId: string, actorId: string, filter: InboxFilte
     const me = p(actorId);
     // A small set (what one agent holds or follows), found through its own indexes, then sorted.
     where.push(
-      `s.id IN (SELECT a.id FROM submission a WHERE a.assignee = ${me} UNION SELECT f.submission_id FROM submission_follower f WHERE f.agent = ${me})`,
+      `s.id IN (SELECT a.id FROM submission a WHERE a.assignee = ${me} AND a.status <> 'draft' UNION SELECT f.submission_id FROM submission_follower f WHERE f.agent = ${me})`,
     );
   }
   if (filter.statuses.length) where.push(`s.status = ANY(${p(filter.statuses)}::varchar[])`);
@@ -124,19 +124,20 @@ export class Inbox {
       where.push(`(s.${key}, s.id) ${op} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(query.limit + 1);
-    const rows = (await this.dataSource.query(
-      `SELECT s.id, s.reference, s.status, s.submitted_at, s.deadline_at, s.group_key, s.assignee, s.contact_name,
-              s.updated_at, s.form_version_id, s.decided_at
-         FROM submission s WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
-      params,
-    )) as Row[];
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-    const last = page.at(-1);
-    const [counts, suivis] = await Promise.all([
+    // The page and the counts at once, on two connections of the pool.
+    const [rows, counts, suivis] = await Promise.all([
+      this.dataSource.query(
+        `SELECT s.id, s.reference, s.status, s.submitted_at, s.deadline_at, s.group_key, s.assignee, s.contact_name,
+                s.updated_at, s.form_version_id, s.decided_at
+           FROM submission s WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
+        params,
+      ) as Promise<Row[]>,
       this.sharedCounts(service.id),
       this.followedCount(service.id, actor.id),
     ]);
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    const last = page.at(-1);
     return {
       items: await Promise.all(page.map((row) => this.item(row))),
       nextCursor: more && last ? encodeCursor(last[key]!, last.id) : null,
@@ -188,12 +189,18 @@ export class Inbox {
     return value;
   }
 
+  /**
+   * "Suivis": what the agent holds (counted in IDX_submission_inbox_assignee
+   * alone, an index-only scan) plus what they follow without holding it.
+   * Never a pass over the whole service, whose size does not matter here.
+   */
   private async followedCount(serviceId: string, actorId: string): Promise<number> {
     const [row] = (await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM submission s
-        WHERE s.service_id = $1 AND s.status <> 'draft'
-          AND s.id IN (SELECT a.id FROM submission a WHERE a.assignee = $2
-                       UNION SELECT f.submission_id FROM submission_follower f WHERE f.agent = $2)`,
+      `SELECT ((SELECT count(*) FROM submission a
+                 WHERE a.assignee = $2 AND a.service_id = $1 AND a.status <> 'draft')
+             + (SELECT count(*) FROM submission_follower f JOIN submission s ON s.id = f.submission_id
+                 WHERE f.agent = $2 AND s.service_id = $1 AND s.status <> 'draft'
+                   AND s.assignee IS DISTINCT FROM $2))::int AS n`,
       [serviceId, actorId],
     )) as Array<{ n: number }>;
     return row!.n;

@@ -2,3 +2,4 @@ export * from './webhook';
 export * from './mailer';
 export * from './mail-catcher';
 export * from './notifications';
+export * from './digests';

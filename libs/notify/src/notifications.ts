@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { UnrecoverableError } from 'bullmq';
 import { Delivery, FormVersion, Service, Submission, SubmissionEvent } from '@guichet/persistence';
@@ -114,6 +115,48 @@ export class Notifications {
     }
     await this.finish(key);
     return 'sent';
+  }
+
+  /**
+   * Tells the organisation's caseworkers who chose instant emails of a new
+   * request or a citizen's reply: one email each, each sent once. The email
+   * names the service and the reference only; the request is read in the desk.
+   */
+  async agents(job: NotificationJob & { kind: 'new_request' | 'citizen_message' }): Promise<Outcome> {
+    const loaded = await this.load(job);
+    if (!loaded) return 'gone';
+    const { submission, service } = loaded;
+    const recipients = (await this.dataSource.query(
+      `SELECT DISTINCT m.email FROM agent_membership m LEFT JOIN agent_preference p ON p.email = m.email
+        WHERE m.organisation_id = $1 AND m.role IN ('caseworker', 'admin') AND coalesce(p.notify, 'instant') = 'instant'
+        ORDER BY m.email`,
+      [submission.organisationId],
+    )) as Array<{ email: string }>;
+    if (recipients.length === 0) return 'no-recipient';
+    const link = `${this.settings.publicUrl}/instruction/${service.slug}/${submission.id}`;
+    const subject =
+      job.kind === 'new_request'
+        ? `Nouvelle demande ${submission.reference ?? ''} — ${service.title}`
+        : `Réponse de l’usager — ${submission.reference ?? ''} — ${service.title}`;
+    const text =
+      (job.kind === 'new_request'
+        ? `Une demande vient d’être déposée (ou déposée à nouveau) sur « ${service.title} » : ${submission.reference ?? ''}.\n\n`
+        : `L’usager a écrit sur la demande ${submission.reference ?? ''} (« ${service.title} »).\n\n`) +
+      `Pour la traiter : ${link}\n\n` +
+      'Vous recevez ce courriel parce que vous instruisez cette démarche. Vous pouvez choisir un résumé quotidien, ' +
+      'ou ne plus en recevoir, dans vos préférences.\n';
+    let sent = 0;
+    for (const { email } of recipients) {
+      const recipient = createHash('sha256').update(email).digest('hex').slice(0, 32);
+      const key = `agents:${job.outboxId}:${recipient}`;
+      if (await this.alreadySent(key)) continue;
+      const messageId = `<${job.outboxId}.${recipient}@${new URL(this.settings.publicUrl).hostname}>`;
+      await this.begin(key, submission, 'email', messageId);
+      await this.mailer.send({ to: email, subject: subject.replace(/[\r\n]+/g, ' '), text, messageId });
+      await this.finish(key);
+      sent++;
+    }
+    return sent ? 'sent' : 'already-sent';
   }
 
   async webhook(job: NotificationJob): Promise<Outcome> {

@@ -22,6 +22,8 @@ export interface OutboxJob {
 export interface JobPayloads {
   'system.ping': { pingId: string };
   'notify.email': OutboxJob & { template: string };
+  /** The caseworkers of the organisation who asked for instant emails. */
+  'notify.agents': OutboxJob & { kind: 'new_request' | 'citizen_message' };
   'webhook.deliver': OutboxJob;
   'document.issue': OutboxJob & { template: string };
   'deadline.fire': OutboxJob & { transition: string };
@@ -35,6 +37,7 @@ export type OutboxJobName = Exclude<JobName, 'system.ping'>;
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'system.ping': QueueName.System,
   'notify.email': QueueName.Notify,
+  'notify.agents': QueueName.Notify,
   'webhook.deliver': QueueName.Webhook,
   'document.issue': QueueName.Document,
   'deadline.fire': QueueName.Deadline,
@@ -62,6 +65,7 @@ export const WEBHOOK_RETRY_SCHEDULE_S = [10, 60, 300, 1800, 3600, 3 * 3600, 6 * 
 export const JOB_OPTIONS: Readonly<Record<JobName, JobsOptions>> = {
   'system.ping': { ...DEFAULT_JOB_OPTIONS, attempts: 3, backoff: { type: 'exponential', delay: 1000, jitter: 0.5 } },
   'notify.email': DEFAULT_JOB_OPTIONS,
+  'notify.agents': DEFAULT_JOB_OPTIONS,
   'webhook.deliver': {
     ...DEFAULT_JOB_OPTIONS,
     attempts: WEBHOOK_RETRY_SCHEDULE_S.length + 1,

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   FormVersion,
   IdempotencyKey,
+  OutboxRow,
   Service,
   Submission,
   SubmissionDocument,
@@ -378,7 +379,14 @@ export class Submissions {
           body: text,
         }),
       );
-      await this.event(manager, submission, owner, 'message_sent', null, null);
+      const eventId = await this.event(manager, submission, owner, 'message_sent', null, null);
+      await manager.getRepository(OutboxRow).insert({
+        organisationId: submission.organisationId,
+        topic: 'notify.agents',
+        payload: { submissionId: submission.id, eventId, kind: 'citizen_message' },
+        relayedAt: null,
+        runAt: null,
+      });
       return { id: message.id, at: message.createdAt.toISOString() };
     });
   }
@@ -457,7 +465,9 @@ export class Submissions {
     fromStatus: string | null,
     toStatus: string | null,
   ) {
+    const id = randomUUID();
     await manager.getRepository(SubmissionEvent).insert({
+      id,
       organisationId: submission.organisationId,
       submissionId: submission.id,
       actor: actorOf(owner),
@@ -468,6 +478,7 @@ export class Submissions {
       comment: null,
       visibility: 'public',
     });
+    return id;
   }
 
   private async view(

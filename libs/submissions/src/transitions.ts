@@ -110,6 +110,8 @@ export async function applyDecision(
       rows.push({ topic: 'submission.route', payload: base });
     }
   }
+  // A new or resubmitted request: the caseworkers who asked for instant emails hear of it.
+  if (decision.to === 'submitted') rows.push({ topic: 'notify.agents', payload: { ...base, kind: 'new_request' } });
   if (decision.deadline) {
     rows.push({
       topic: 'deadline.fire',

@@ -1,6 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { DataSource } from 'typeorm';
+import { AgentPreference } from '@guichet/persistence';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { IsIn } from 'class-validator';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -30,6 +34,12 @@ export class AssignDto {
   @ValidateIf((_, value) => value !== null)
   @IsString({ message: 'Identifiant d’agent ou null attendu.' })
   agentId!: string | null;
+}
+
+export class PreferencesDto {
+  @ApiProperty({ enum: ['instant', 'digest', 'none'], description: 'Nouvelles demandes et réponses des usagers.' })
+  @IsIn(['instant', 'digest', 'none'], { message: 'Attendu : instant, digest ou none.' })
+  notify!: 'instant' | 'digest' | 'none';
 }
 
 export class BatchActionDto {
@@ -81,7 +91,31 @@ export class DeskController {
     private readonly actions: CaseActions,
     private readonly files: CaseFiles,
     private readonly transitions: Transitions,
+    private readonly dataSource: DataSource,
   ) {}
+
+  /** The signed-in agent's professional email (preferences are kept by it, like roles). */
+  private agentEmail(req: Request): string {
+    const user = req.session?.user;
+    if (!user || user.kind !== 'agent' || !user.email || req.headers.authorization) throw new AppError('FORBIDDEN');
+    return user.email.toLowerCase();
+  }
+
+  @Get('me/preferences')
+  @ApiOperation({ summary: 'Mes préférences d’agent : courriels instantanés, résumé quotidien, ou rien.' })
+  async preferences(@Req() req: Request) {
+    const email = this.agentEmail(req);
+    const saved = await this.dataSource.getRepository(AgentPreference).findOneBy({ email });
+    return { notify: saved?.notify ?? 'instant' };
+  }
+
+  @Put('me/preferences')
+  @ApiOperation({ summary: 'Change mes préférences d’agent ({ notify: instant | digest | none }).' })
+  async setPreferences(@Req() req: Request, @Body() body: PreferencesDto) {
+    const email = this.agentEmail(req);
+    await this.dataSource.getRepository(AgentPreference).upsert({ email, notify: body.notify }, ['email']);
+    return { notify: body.notify };
+  }
 
   @Post('services/:slug/batch')
   @HttpCode(200)

@@ -25,6 +25,7 @@ const CONCURRENCY: Readonly<Record<Exclude<QueueName, QueueName.System>, number>
 
 const QUEUE_OF: Readonly<Record<OutboxJobName, Exclude<QueueName, QueueName.System>>> = {
   'notify.email': QueueName.Notify,
+  'notify.agents': QueueName.Notify,
   'webhook.deliver': QueueName.Webhook,
   'document.issue': QueueName.Document,
   'deadline.fire': QueueName.Deadline,
@@ -52,6 +53,7 @@ export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShu
 
   private readonly handlers: Handlers = {
     'notify.email': (data) => this.notifications.email(data),
+    'notify.agents': (data) => this.notifications.agents(data),
     'webhook.deliver': (data) => this.notifications.webhook(data),
     'document.issue': (data) =>
       this.documents.ensure(data.submissionId, data.eventId, data.template).then((d) => `issued ${d.id}`),

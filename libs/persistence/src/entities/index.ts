@@ -1,5 +1,6 @@
 import { Account, type AccountKind } from './account.entity';
 import { AgentMembership } from './agent-membership.entity';
+import { AgentPreference, type AgentNotify } from './agent-preference.entity';
 import { Delivery } from './delivery.entity';
 import { ApiToken, type OrganisationRole } from './api-token.entity';
 import { Attachment } from './attachment.entity';
@@ -19,6 +20,8 @@ import { SystemPing } from './system-ping.entity';
 export {
   Account,
   AgentMembership,
+  AgentPreference,
+  type AgentNotify,
   ApiToken,
   Attachment,
   Delivery,
@@ -57,4 +60,5 @@ export const ENTITIES = [
   SubmissionDocument,
   SubmissionNote,
   SubmissionFollower,
+  AgentPreference,
 ];

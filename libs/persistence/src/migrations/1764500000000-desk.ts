@@ -34,7 +34,7 @@ export class Desk1764500000000 implements MigrationInterface {
       `CREATE INDEX "IDX_submission_inbox_status" ON "submission" ("service_id", "status", "submitted_at" DESC, "id" DESC) WHERE "status" <> 'draft'`,
     );
     await q.query(
-      `CREATE INDEX "IDX_submission_inbox_assignee" ON "submission" ("assignee", "service_id", "submitted_at" DESC, "id" DESC) WHERE "assignee" IS NOT NULL`,
+      `CREATE INDEX "IDX_submission_inbox_assignee" ON "submission" ("assignee", "service_id", "submitted_at" DESC, "id" DESC) WHERE "assignee" IS NOT NULL AND "status" <> 'draft'`,
     );
     await q.query(
       `CREATE INDEX "IDX_submission_inbox_deadline" ON "submission" ("service_id", "deadline_at", "id") WHERE "deadline_at" IS NOT NULL`,

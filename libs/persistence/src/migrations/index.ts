@@ -7,6 +7,7 @@ import { CreateMessagesAndAttachments1764200000000 } from './1764200000000-creat
 import { Workflow1764300000000 } from './1764300000000-workflow';
 import { Retention1764400000000 } from './1764400000000-retention';
 import { Desk1764500000000 } from './1764500000000-desk';
+import { AgentPreferences1764600000000 } from './1764600000000-agent-preferences';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Workflow1764300000000,
   Retention1764400000000,
   Desk1764500000000,
+  AgentPreferences1764600000000,
 ];

@@ -1,0 +1,88 @@
+import type { DataSource } from 'typeorm';
+import type { Mailer } from './mailer';
+
+/** The hour (Europe/Paris) from which the day's digest goes out. */
+const DIGEST_HOUR = 7;
+
+function parisHour(now: Date): number {
+  return Number(
+    new Intl.DateTimeFormat('fr-FR', { hour: 'numeric', hourCycle: 'h23', timeZone: 'Europe/Paris' }).format(now),
+  );
+}
+
+/**
+ * The daily digest of agents who chose it: from 7 a.m. (Paris), one email
+ * listing, per service, the requests submitted or resubmitted and the
+ * citizens' replies since the previous digest (at most a day). An agent with
+ * nothing new gets nothing. Each agent is claimed before sending, so several
+ * workers never send the same digest twice; a failed send releases the claim.
+ */
+export class Digests {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly mailer: Mailer,
+    private readonly publicUrl: string,
+    private readonly fromHour = DIGEST_HOUR,
+  ) {}
+
+  async sendDue(now = new Date()): Promise<number> {
+    if (parisHour(now) < this.fromHour) return 0;
+    const due = (await this.dataSource.query(
+      `SELECT email, digest_sent_at FROM agent_preference
+        WHERE notify = 'digest' AND (digest_sent_at IS NULL OR digest_sent_at < $1::timestamptz - interval '20 hours')
+        ORDER BY email LIMIT 500`,
+      [now],
+    )) as Array<{ email: string; digest_sent_at: Date | null }>;
+    let sent = 0;
+    for (const agent of due) {
+      const claimed = (await this.dataSource.query(
+        `UPDATE agent_preference SET digest_sent_at = $2 WHERE email = $1 AND notify = 'digest'
+           AND digest_sent_at IS NOT DISTINCT FROM $3 RETURNING email`,
+        [agent.email, now, agent.digest_sent_at],
+      )) as [unknown[], number];
+      if (!claimed[1]) continue;
+      const since = new Date(Math.max(agent.digest_sent_at?.getTime() ?? 0, now.getTime() - 24 * 3600_000));
+      const lines = (await this.dataSource.query(
+        `SELECT v.title, v.slug,
+                count(*) FILTER (WHERE e.to_status = 'submitted')::int AS requests,
+                count(*) FILTER (WHERE e.type = 'message_sent')::int AS replies
+           FROM submission_event e
+           JOIN submission s ON s.id = e.submission_id
+           JOIN service v ON v.id = s.service_id
+          WHERE e.at >= $2 AND e.at < $3
+            AND (e.to_status = 'submitted' OR e.type = 'message_sent')
+            AND s.organisation_id IN (SELECT organisation_id FROM agent_membership
+                                       WHERE email = $1 AND role IN ('caseworker', 'admin'))
+          GROUP BY v.title, v.slug ORDER BY v.title`,
+        [agent.email, since, now],
+      )) as Array<{ title: string; slug: string; requests: number; replies: number }>;
+      if (lines.length === 0) continue;
+      const text =
+        `Bonjour,\n\nDepuis votre dernier résumé :\n\n` +
+        lines
+          .map(
+            (l) =>
+              `- ${l.title} : ${l.requests} demande${l.requests > 1 ? 's' : ''} à traiter, ` +
+              `${l.replies} réponse${l.replies > 1 ? 's' : ''} d’usagers — ${this.publicUrl}/instruction/${l.slug}`,
+          )
+          .join('\n') +
+        `\n\nVous recevez ce résumé quotidien parce que vous l’avez choisi dans vos préférences.\n`;
+      try {
+        await this.mailer.send({
+          to: agent.email,
+          subject: 'Résumé quotidien de vos démarches',
+          text,
+          messageId: `<digest.${now.toISOString().slice(0, 10)}.${Buffer.from(agent.email).toString('hex').slice(0, 40)}@${new URL(this.publicUrl).hostname}>`,
+        });
+        sent++;
+      } catch (error) {
+        await this.dataSource.query(`UPDATE agent_preference SET digest_sent_at = $2 WHERE email = $1`, [
+          agent.email,
+          agent.digest_sent_at,
+        ]);
+        throw error;
+      }
+    }
+    return sent;
+  }
+}

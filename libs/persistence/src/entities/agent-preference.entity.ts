@@ -1,0 +1,20 @@
+import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export type AgentNotify = 'instant' | 'digest' | 'none';
+
+/** How an agent wants to hear of new requests and citizens' replies, by their professional email. */
+@Entity({ name: 'agent_preference' })
+export class AgentPreference {
+  @PrimaryColumn({ type: 'varchar', length: 320 })
+  email!: string;
+
+  /** instant: one email each; digest: one summary a day; none. */
+  @Column({ type: 'varchar', length: 16, default: 'instant' })
+  notify!: AgentNotify;
+
+  @Column({ name: 'digest_sent_at', type: 'timestamptz', nullable: true })
+  digestSentAt!: Date | null;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
