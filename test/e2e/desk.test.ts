@@ -2,6 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
 import { Account } from '@guichet/persistence';
+import { CaseActions, Inbox, deskActorOf } from '@guichet/desk';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
 import { startStack, type Stack } from '../support/stack';
@@ -258,6 +259,103 @@ describe('caseworker desk', () => {
       .set('Authorization', other.auth)
       .send({ ids: [ids[6]], action: { assign: null } });
     expect(foreign.body.results).toEqual([expect.objectContaining({ status: 404 })]);
+  });
+
+  it('lets an admin issue tokens limited to services, to reading, and in time', async () => {
+    const tokens = new ApiTokenService(stack.api.get(DataSource));
+    const admin = `Bearer ${(await tokens.issue({ organisationId: designer.organisationId, name: 'admin', role: 'admin' })).token}`;
+    const create = (body: Record<string, unknown>, auth = admin) =>
+      request(stack.url)
+        .post('/api/v1/tokens')
+        .set('Authorization', auth)
+        .send({ organisationId: designer.organisationId, name: 'intégration', role: 'caseworker', ...body });
+    expect((await create({}, caseworker)).status).toBe(403);
+    const unknown = await create({ services: ['cantine-desk', 'nulle-part'] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0].pointer).toBe('/services/1');
+    expect((await create({ expiresAt: '2001-01-01T00:00:00Z' })).status).toBe(400);
+
+    const reader = await create({ services: ['cantine-desk'], readOnly: true, expiresAt: '2099-01-01T00:00:00Z' });
+    expect(reader.status).toBe(201);
+    expect(reader.body.token).toMatch(/^gch_/);
+    const read = `Bearer ${reader.body.token}`;
+    expect((await get('/api/v1/services/cantine-desk/inbox', read)).status).toBe(200);
+    expect((await get(`/api/v1/services/cantine-desk/submissions/${ids[7]}`, read)).status).toBe(200);
+    expect((await get('/api/v1/services/cantine-desk/export?format=jsonl', read)).status).toBe(200);
+    for (const [path, body] of [
+      [`/api/v1/submissions/${ids[7]}/transitions`, { transition: 'start_review' }],
+      [`/api/v1/submissions/${ids[7]}/notes`, { body: 'x' }],
+      [`/api/v1/submissions/${ids[7]}/messages`, { body: 'x' }],
+      [`/api/v1/submissions/${ids[7]}/assign`, { agentId: null }],
+    ] as const) {
+      const refused = await request(stack.url).post(path).set('Authorization', read).send(body);
+      expect([path, refused.status, refused.body.code]).toEqual([path, 403, 'FORBIDDEN']);
+    }
+    const batch = await request(stack.url)
+      .post('/api/v1/services/cantine-desk/batch')
+      .set('Authorization', read)
+      .send({ ids: [ids[7]], action: { transition: 'start_review' } });
+    expect(batch.body.results).toEqual([expect.objectContaining({ status: 403 })]);
+
+    // Limited to another service: this one does not exist for it.
+    await request(stack.url)
+      .post('/api/v1/services')
+      .set('Authorization', designer.auth)
+      .send({
+        slug: 'cantine-autre',
+        title: 'Autre',
+        organisationId: designer.organisationId,
+        definition: canteenDefinition(),
+      })
+      .expect(201);
+    const elsewhere = `Bearer ${(await create({ services: ['cantine-autre'] })).body.token}`;
+    expect((await get('/api/v1/services/cantine-desk/inbox', elsewhere)).status).toBe(404);
+    expect((await get(`/api/v1/services/cantine-desk/submissions/${ids[7]}`, elsewhere)).status).toBe(404);
+    expect(
+      (
+        await request(stack.url)
+          .post(`/api/v1/submissions/${ids[7]}/transitions`)
+          .set('Authorization', elsewhere)
+          .send({ transition: 'start_review' })
+      ).status,
+    ).toBe(404);
+
+    // Expired, then revoked: 401.
+    await stack.api
+      .get(DataSource)
+      .query(`UPDATE api_token SET expires_at = now() - interval '1 second' WHERE id = $1`, [reader.body.id]);
+    expect((await get('/api/v1/services/cantine-desk/inbox', read)).status).toBe(401);
+    const listed = await get(`/api/v1/tokens?organisationId=${designer.organisationId}`, admin);
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain('gch_');
+    const revokable = await create({});
+    expect(
+      (await request(stack.url).delete(`/api/v1/tokens/${revokable.body.id}`).set('Authorization', admin)).status,
+    ).toBe(200);
+    expect((await get('/api/v1/services/cantine-desk/inbox', `Bearer ${revokable.body.token}`)).status).toBe(401);
+  });
+
+  it('shows an agent of some routing groups only those groups’ requests', async () => {
+    const dataSource = stack.api.get(DataSource);
+    await dataSource.query(
+      `UPDATE submission SET group_key = CASE WHEN id = ANY($1::uuid[]) THEN 'nord' ELSE 'sud' END WHERE service_id = (SELECT id FROM service WHERE slug = 'cantine-desk')`,
+      [ids.slice(0, 4)],
+    );
+    // As the session of an agent whose membership is limited to the "nord" group holds it (AccountService.rolesOf).
+    const nord = deskActorOf({
+      id: 'account:00000000-0000-4000-8000-000000000001',
+      roles: [{ organisationId: designer.organisationId, role: 'caseworker', groups: ['nord'] }],
+    });
+    const page = await stack.api.get(Inbox).list('cantine-desk', nord, { limit: '100' });
+    expect(page.items.map((i) => i.id).sort()).toEqual(ids.slice(0, 4).sort());
+    expect(page.counts.tous).toBe(4);
+    await expect(stack.api.get(CaseActions).read('cantine-desk', ids[10]!, nord)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(stack.api.get(CaseActions).read('cantine-desk', ids[1]!, nord)).resolves.toMatchObject({ id: ids[1] });
+    await dataSource.query(
+      `UPDATE submission SET group_key = NULL WHERE service_id = (SELECT id FROM service WHERE slug = 'cantine-desk')`,
+    );
   });
 
   it('shows nothing to other organisations, designers or citizens', async () => {

@@ -29,6 +29,7 @@ describe('database schema', () => {
       'Retention1764400000000',
       'Desk1764500000000',
       'AgentPreferences1764600000000',
+      'ScopedGrants1764700000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

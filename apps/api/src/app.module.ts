@@ -27,6 +27,7 @@ import { SubmissionsController } from './submissions/submissions.controller';
 import { TransitionsController } from './submissions/transitions.controller';
 import { AdminQueuesController } from './admin/admin-queues.controller';
 import { DeskController } from './desk/desk.controller';
+import { TokensController } from './desk/tokens.controller';
 import { CaseActions, Inbox } from '@guichet/desk';
 import { QueueStatusService } from './admin/queue-status.service';
 import { SystemController } from './system/system.controller';
@@ -82,6 +83,7 @@ export class AppModule {
         TransitionsController,
         AdminQueuesController,
         DeskController,
+        TokensController,
         HealthController,
         MetricsController,
         SystemController,

@@ -10,7 +10,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@guichet/shared';
 import { CaseFiles, type CaseFileView } from '@guichet/submissions';
-import type { DeskActor } from './inbox';
+import { locate, type DeskActor } from './access';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,10 +32,10 @@ export class CaseActions {
     id: string,
     actor: DeskActor,
   ): Promise<CaseFileView & { notes: NoteView[]; followed: boolean }> {
-    const { submission } = await this.files.find(slug, id, actor.organisationIds);
+    const found = await locate(this.dataSource, actor, id, { slug });
     // Recorded first, so that this very read shows in the history it returns.
-    await this.event(submission.organisationId, submission.id, actor.id, 'consulted', null);
-    const view = await this.files.get(slug, id, actor.organisationIds);
+    await this.event(found.organisationId, found.id, actor.id, 'consulted', null);
+    const view = await this.files.get(slug, id, [found.organisationId]);
     const [notes, followed] = await Promise.all([
       this.dataSource.getRepository(SubmissionNote).find({ where: { submissionId: id }, order: { createdAt: 'ASC' } }),
       this.dataSource.getRepository(SubmissionFollower).existsBy({ submissionId: id, agent: actor.id }),
@@ -47,17 +47,10 @@ export class CaseActions {
     };
   }
 
-  /** Finds a request by id alone (for the routes that carry no service slug). */
+  /** A request the actor may act on (a read-only grant is 403), by id alone. */
   private async byId(id: string, actor: DeskActor) {
-    if (!UUID.test(id)) throw new AppError('NOT_FOUND');
-    const [row] = (await this.dataSource.query(
-      `SELECT s.id, s.organisation_id, s.status, s.contact_email, v.slug
-         FROM submission s JOIN service v ON v.id = s.service_id WHERE s.id = $1`,
-      [id],
-    )) as Array<{ id: string; organisation_id: string; status: string; contact_email: string | null; slug: string }>;
-    if (!row || row.status === 'draft' || !actor.organisationIds.includes(row.organisation_id))
-      throw new AppError('NOT_FOUND');
-    return row;
+    const found = await locate(this.dataSource, actor, id, { act: true });
+    return { organisation_id: found.organisationId, contact_email: found.contactEmail };
   }
 
   async note(id: string, actor: DeskActor, body: unknown): Promise<NoteView> {

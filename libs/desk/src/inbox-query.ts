@@ -137,8 +137,9 @@ function decodeCursor(value: string | undefined, errors: ErrorItem[]): { at: str
   return null;
 }
 
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+/** `at`: a Date, or ISO 8601 text when the microseconds matter (see cursorAt in inbox.ts). */
+export function encodeCursor(at: Date | string, id: string): string {
+  return Buffer.from(JSON.stringify([typeof at === 'string' ? at : at.toISOString(), id])).toString('base64url');
 }
 
 const KNOWN = new Set([

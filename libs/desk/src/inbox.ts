@@ -3,12 +3,9 @@ import { FormVersion, Service } from '@guichet/persistence';
 import { AppError, type ServiceDefinition } from '@guichet/shared';
 import { stateLabel, workflowOf, type WorkflowDefinition } from '@guichet/workflow';
 import { encodeCursor, parseInboxQuery, type InboxFilter, type InboxPageQuery } from './inbox-query';
+import { scopeFor, type DeskActor, type Scope } from './access';
 
-/** An agent (session or API token) and the organisations where they are a caseworker or an admin. */
-export interface DeskActor {
-  id: string;
-  organisationIds: readonly string[];
-}
+export type { DeskActor } from './access';
 
 export interface InboxItem {
   id: string;
@@ -43,16 +40,34 @@ interface Row {
   decided_at: Date | null;
   data?: Record<string, unknown>;
   contact_email?: string | null;
+  cursor_at?: string;
+}
+
+/**
+ * The sort key as ISO 8601 text to the microsecond, for cursors: a Date
+ * keeps milliseconds only, and a cursor rounded down would skip the rows
+ * stored within the same millisecond as the last row of the page.
+ */
+export function cursorAt(key: 'submitted_at' | 'deadline_at'): string {
+  return `to_char(s.${key} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
 
 /** The SQL of a filter: `WHERE` conditions and their parameters, drafts always left out. */
-export function filterSql(serviceId: string, actorId: string, filter: InboxFilter, first = 1) {
+export function filterSql(
+  serviceId: string,
+  actorId: string,
+  filter: InboxFilter,
+  first = 1,
+  groups: readonly string[] | null = null,
+) {
   const params: unknown[] = [];
   const p = (value: unknown) => {
     params.push(value);
     return `$${first + params.length - 1}`;
   };
   const where = [`s.service_id = ${p(serviceId)}`, `s.status <> 'draft'`];
+  // An agent of some routing groups only sees those groups' requests.
+  if (groups !== null) where.push(`s.group_key = ANY(${p(groups)}::varchar[])`);
   if (filter.tab === 'a_traiter') where.push(`s.status = 'submitted'`);
   if (filter.tab === 'traites') where.push(`s.decided_at IS NOT NULL`);
   if (filter.tab === 'suivis') {
@@ -100,24 +115,27 @@ export class Inbox {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The service, if the actor works for its organisation; "not found" otherwise. */
-  async service(slug: string, actor: DeskActor): Promise<{ service: Service; definition: ServiceDefinition }> {
+  /** The service and what the actor may do on it, if they work on it; "not found" otherwise. */
+  async service(
+    slug: string,
+    actor: DeskActor,
+  ): Promise<{ service: Service; definition: ServiceDefinition; scope: Scope }> {
     if (!/^[a-z0-9-]{1,63}$/.test(slug)) throw new AppError('NOT_FOUND');
     const service = await this.dataSource.getRepository(Service).findOneBy({ slug });
-    if (!service || !actor.organisationIds.includes(service.organisationId) || service.latestVersion === null)
-      throw new AppError('NOT_FOUND');
+    const scope = service ? scopeFor(actor, service) : null;
+    if (!service || !scope || service.latestVersion === null) throw new AppError('NOT_FOUND');
     const version = await this.dataSource.getRepository(FormVersion).findOneByOrFail({
       serviceId: service.id,
       organisationId: service.organisationId,
       number: service.latestVersion,
     });
-    return { service, definition: version.definition as unknown as ServiceDefinition };
+    return { service, definition: version.definition as unknown as ServiceDefinition, scope };
   }
 
   async list(slug: string, actor: DeskActor, raw: Record<string, unknown>): Promise<InboxPage> {
-    const { service, definition } = await this.service(slug, actor);
+    const { service, definition, scope } = await this.service(slug, actor);
     const query: InboxPageQuery = parseInboxQuery(raw, definition.schema);
-    const { where, params } = filterSql(service.id, actor.id, query);
+    const { where, params } = filterSql(service.id, actor.id, query, 1, scope.groups);
     const { order, key, op } = orderSql(query.sort);
     if (query.cursor) {
       params.push(query.cursor.at, query.cursor.id);
@@ -128,11 +146,11 @@ export class Inbox {
     const [rows, counts, suivis] = await Promise.all([
       this.dataSource.query(
         `SELECT s.id, s.reference, s.status, s.submitted_at, s.deadline_at, s.group_key, s.assignee, s.contact_name,
-                s.updated_at, s.form_version_id, s.decided_at
+                s.updated_at, s.form_version_id, s.decided_at, ${cursorAt(key)} AS cursor_at
            FROM submission s WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
         params,
       ) as Promise<Row[]>,
-      this.sharedCounts(service.id),
+      this.sharedCounts(service.id, scope.groups),
       this.followedCount(service.id, actor.id),
     ]);
     const more = rows.length > query.limit;
@@ -140,7 +158,7 @@ export class Inbox {
     const last = page.at(-1);
     return {
       items: await Promise.all(page.map((row) => this.item(row))),
-      nextCursor: more && last ? encodeCursor(last[key]!, last.id) : null,
+      nextCursor: more && last ? encodeCursor(last.cursor_at!, last.id) : null,
       counts: { ...counts, suivis },
     };
   }
@@ -171,21 +189,26 @@ export class Inbox {
     return workflow;
   }
 
-  private sharedCounts(serviceId: string): Promise<Omit<InboxPage['counts'], 'suivis'>> {
-    const cached = this.counts.get(serviceId);
+  private sharedCounts(
+    serviceId: string,
+    groups: readonly string[] | null,
+  ): Promise<Omit<InboxPage['counts'], 'suivis'>> {
+    const cacheKey = groups === null ? serviceId : `${serviceId}:${[...groups].sort().join(',')}`;
+    const cached = this.counts.get(cacheKey);
     if (cached && Date.now() - cached.at < COUNTS_TTL_MS) return cached.value;
     const value = this.dataSource
       .query(
         `SELECT count(*) FILTER (WHERE status = 'submitted')::int AS a_traiter,
                 count(*) FILTER (WHERE decided_at IS NOT NULL)::int AS traites,
                 count(*)::int AS tous
-           FROM submission WHERE service_id = $1 AND status <> 'draft'`,
-        [serviceId],
+           FROM submission WHERE service_id = $1 AND status <> 'draft'
+            AND ($2::varchar[] IS NULL OR group_key = ANY($2::varchar[]))`,
+        [serviceId, groups],
       )
       .then((rows: Array<Omit<InboxPage['counts'], 'suivis'>>) => rows[0]!);
-    value.catch(() => this.counts.delete(serviceId));
+    value.catch(() => this.counts.delete(cacheKey));
     if (this.counts.size > 1000) this.counts.clear();
-    this.counts.set(serviceId, { at: Date.now(), value });
+    this.counts.set(cacheKey, { at: Date.now(), value });
     return value;
   }
 

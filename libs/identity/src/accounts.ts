@@ -36,6 +36,11 @@ export class AccountService {
   async rolesOf(email: string | null): Promise<OrganisationGrant[]> {
     if (!email) return [];
     const memberships = await this.dataSource.getRepository(AgentMembership).findBy({ email: email.toLowerCase() });
-    return memberships.map((m) => ({ organisationId: m.organisationId, role: m.role }));
+    return memberships.map((m) => ({
+      organisationId: m.organisationId,
+      role: m.role,
+      ...(m.serviceId ? { serviceIds: [m.serviceId] } : {}),
+      ...(m.groupKey ? { groups: [m.groupKey] } : {}),
+    }));
   }
 }

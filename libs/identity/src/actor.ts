@@ -3,6 +3,12 @@ import type { OrganisationRole } from '@guichet/persistence';
 export interface OrganisationGrant {
   organisationId: string;
   role: OrganisationRole;
+  /** Only these services of the organisation (absent or null: all of them). */
+  serviceIds?: readonly string[] | null;
+  /** Only requests routed to these groups (absent or null: all groups). */
+  groups?: readonly string[] | null;
+  /** May read and export, not act. */
+  readOnly?: boolean;
 }
 
 /** Who is calling: a signed-in agent or citizen, or an organisation's API token. */

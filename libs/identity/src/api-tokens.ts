@@ -24,28 +24,50 @@ export class ApiTokenService {
     organisationId: string;
     name: string;
     role: OrganisationRole;
+    /** Limit to these services of the organisation. */
+    serviceIds?: string[] | null;
+    readOnly?: boolean;
+    expiresAt?: Date | null;
   }): Promise<{ token: string; record: ApiToken }> {
     const token = PREFIX + randomBytes(32).toString('base64url');
     const repo = this.dataSource.getRepository(ApiToken);
     const record = await repo.save(
-      repo.create({ ...input, tokenHash: hash(token), lastUsedAt: null, revokedAt: null }),
+      repo.create({
+        organisationId: input.organisationId,
+        name: input.name,
+        role: input.role,
+        serviceIds: input.serviceIds?.length ? input.serviceIds : null,
+        readOnly: input.readOnly ?? false,
+        expiresAt: input.expiresAt ?? null,
+        tokenHash: hash(token),
+        lastUsedAt: null,
+        revokedAt: null,
+      }),
     );
     return { token, record };
   }
 
-  /** The actor behind a token, or undefined when it is malformed, unknown or revoked. */
+  /** The actor behind a token, or undefined when it is malformed, unknown, revoked or expired. */
   async authenticate(token: string): Promise<Actor | undefined> {
     if (!TOKEN_SHAPE.test(token)) return undefined;
     const repo = this.dataSource.getRepository(ApiToken);
     const record = await repo.findOneBy({ tokenHash: hash(token), revokedAt: IsNull() });
     if (!record) return undefined;
+    if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) return undefined;
     if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
       await repo.update({ id: record.id }, { lastUsedAt: new Date() });
     }
     return {
       kind: 'token',
       id: `token:${record.id}`,
-      roles: [{ organisationId: record.organisationId, role: record.role }],
+      roles: [
+        {
+          organisationId: record.organisationId,
+          role: record.role,
+          serviceIds: record.serviceIds,
+          readOnly: record.readOnly,
+        },
+      ],
     };
   }
 

@@ -16,10 +16,10 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CaseActions, Inbox, type DeskActor } from '@guichet/desk';
+import { CaseActions, Inbox, deskActorOf, locate, type DeskActor } from '@guichet/desk';
 import { AppError, errorMessage } from '@guichet/shared';
-import { CaseFiles, Transitions } from '@guichet/submissions';
-import { organisationsWhere, type Actor } from '@guichet/identity';
+import { Transitions } from '@guichet/submissions';
+import type { Actor } from '@guichet/identity';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 
 export class NoteDto {
@@ -78,7 +78,7 @@ export class BatchDto {
 
 /** The caseworkers' routes: inbox, the request file, notes, assignment, following, batches. */
 export function deskActor(actor: Actor): DeskActor {
-  return { id: actor.id, organisationIds: organisationsWhere(actor, ['caseworker', 'admin']) };
+  return deskActorOf(actor);
 }
 
 @ApiTags('instruction')
@@ -89,7 +89,6 @@ export class DeskController {
   constructor(
     private readonly inbox: Inbox,
     private readonly actions: CaseActions,
-    private readonly files: CaseFiles,
     private readonly transitions: Transitions,
     private readonly dataSource: DataSource,
   ) {}
@@ -136,11 +135,11 @@ export class DeskController {
     // One at a time, each in its own transaction: one refusal does not undo the others.
     for (const id of [...new Set(body.ids)]) {
       try {
-        await this.files.find(slug, id, desk.organisationIds);
+        const found = await locate(this.dataSource, desk, id, { slug, act: true });
         if (isTransition) {
           const done = await this.transitions.fire(
             id,
-            { kind: 'caseworker', id: desk.id, organisationIds: desk.organisationIds },
+            { kind: 'caseworker', id: desk.id, organisationIds: [found.organisationId] },
             { transition: action.transition!, comment: action.comment },
           );
           results.push({ id, status: 200, result: { status: done!.status, revision: done!.revision } });

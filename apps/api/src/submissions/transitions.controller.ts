@@ -2,9 +2,11 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from 
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import type { Request, Response } from 'express';
-import { ApiTokenService, organisationsWhere, type Actor } from '@guichet/identity';
+import { ApiTokenService, type Actor } from '@guichet/identity';
 import { AppError } from '@guichet/shared';
 import { Attachments, CaseFiles, Documents, Submissions, Transitions } from '@guichet/submissions';
+import { deskActorOf, locate } from '@guichet/desk';
+import { DataSource } from 'typeorm';
 import { requestLocale } from '../errors/locale';
 import { agentOf, ownerOf, required } from './owner';
 
@@ -27,8 +29,6 @@ export class TransitionDto {
   expectedRevision?: number;
 }
 
-const CASEWORKER_ROLES = ['caseworker', 'admin'] as const;
-
 /**
  * Workflow transitions, for citizens (on their own requests: resubmit) and
  * caseworkers (on their organisations' requests), and the documents issued.
@@ -43,6 +43,7 @@ export class TransitionsController {
     private readonly tokens: ApiTokenService,
     private readonly caseFiles: CaseFiles,
     private readonly attachments: Attachments,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Post('submissions/:id/transitions')
@@ -65,8 +66,13 @@ export class TransitionsController {
     };
     const agent = await this.agentOf(req);
     if (agent) {
-      const organisationIds = organisationsWhere(agent, CASEWORKER_ROLES);
-      const result = await this.transitions.fire(id, { kind: 'caseworker', id: agent.id, organisationIds }, input);
+      // The service and group must be the agent's, and the grant not read-only.
+      const found = await locate(this.dataSource, deskActorOf(agent), id, { act: true });
+      const result = await this.transitions.fire(
+        id,
+        { kind: 'caseworker', id: agent.id, organisationIds: [found.organisationId] },
+        input,
+      );
       return { id: result!.id, status: result!.status, revision: result!.revision };
     }
     return this.submissions.transition(
@@ -88,7 +94,8 @@ export class TransitionsController {
   ): Promise<void> {
     const agent = await this.agentOf(req);
     if (!agent) throw new AppError(req.session?.user ? 'FORBIDDEN' : 'UNAUTHENTICATED');
-    const { submission } = await this.caseFiles.find(slug, id, organisationsWhere(agent, CASEWORKER_ROLES));
+    const found = await locate(this.dataSource, deskActorOf(agent), id, { slug });
+    const { submission } = await this.caseFiles.find(slug, id, [found.organisationId]);
     const file = await this.attachments.open(submission, attachmentId);
     res
       .type(file.mediaType)

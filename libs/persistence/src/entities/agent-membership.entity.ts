@@ -1,13 +1,4 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  Unique,
-} from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { OrganisationRole } from './api-token.entity';
 import { Organisation } from './organisation.entity';
 
@@ -16,7 +7,8 @@ import { Organisation } from './organisation.entity';
  * the agents' provider vouches for. Granted by an admin, or seeded for the demo.
  */
 @Entity({ name: 'agent_membership' })
-@Unique('UQ_agent_membership', ['organisationId', 'email', 'role'])
+// One row per scope: unique on (organisation, email, role, service, group), nulls included (an expression index).
+@Index('UQ_agent_membership_scope', { synchronize: false })
 @Index('IDX_agent_membership_email', ['email'])
 export class AgentMembership {
   @PrimaryGeneratedColumn('uuid')
@@ -34,6 +26,14 @@ export class AgentMembership {
 
   @Column({ type: 'varchar', length: 16 })
   role!: OrganisationRole;
+
+  /** A caseworker of one service only (null: every service of the organisation). */
+  @Column({ name: 'service_id', type: 'uuid', nullable: true })
+  serviceId!: string | null;
+
+  /** A caseworker of one routing group only (null: every group). */
+  @Column({ name: 'group_key', type: 'varchar', length: 40, nullable: true })
+  groupKey!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -37,4 +37,16 @@ export class ApiToken {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /** Limits the token to these services (null: every service of the organisation). */
+  @Column({ name: 'service_ids', type: 'uuid', array: true, nullable: true })
+  serviceIds!: string[] | null;
+
+  /** A read-only token reads requests and exports them; it cannot act on them. */
+  @Column({ name: 'read_only', type: 'boolean', default: false })
+  readOnly!: boolean;
+
+  /** After this moment the token no longer authenticates. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt!: Date | null;
 }

@@ -8,6 +8,7 @@ import { Workflow1764300000000 } from './1764300000000-workflow';
 import { Retention1764400000000 } from './1764400000000-retention';
 import { Desk1764500000000 } from './1764500000000-desk';
 import { AgentPreferences1764600000000 } from './1764600000000-agent-preferences';
+import { ScopedGrants1764700000000 } from './1764700000000-scoped-grants';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Retention1764400000000,
   Desk1764500000000,
   AgentPreferences1764600000000,
+  ScopedGrants1764700000000,
 ];

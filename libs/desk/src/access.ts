@@ -1,0 +1,111 @@
+import type { DataSource } from 'typeorm';
+import type { OrganisationGrant } from '@guichet/identity';
+import { AppError } from '@guichet/shared';
+
+/** What one grant allows on the desk. */
+export interface DeskGrant {
+  organisationId: string;
+  /** null: every service of the organisation. */
+  serviceIds: readonly string[] | null;
+  /** null: every routing group. */
+  groups: readonly string[] | null;
+  readOnly: boolean;
+}
+
+/** An agent (session or API token) as the desk sees them. */
+export interface DeskActor {
+  id: string;
+  organisationIds: readonly string[];
+  grants: readonly DeskGrant[];
+}
+
+/** What an actor may do on one service: which groups they see (null: all), and whether they may act. */
+export interface Scope {
+  groups: readonly string[] | null;
+  readOnly: boolean;
+}
+
+const DESK_ROLES = new Set(['caseworker', 'admin']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The desk's view of an actor's grants: caseworker and admin roles only. */
+export function deskActorOf(actor: { id: string; roles: readonly OrganisationGrant[] }): DeskActor {
+  const grants = actor.roles
+    .filter((g) => DESK_ROLES.has(g.role))
+    .map((g) => ({
+      organisationId: g.organisationId,
+      serviceIds: g.serviceIds?.length ? g.serviceIds : null,
+      groups: g.groups?.length ? g.groups : null,
+      readOnly: !!g.readOnly,
+    }));
+  return { id: actor.id, organisationIds: [...new Set(grants.map((g) => g.organisationId))], grants };
+}
+
+/** The union of the grants that cover this service; null when none does (the service is "not found"). */
+export function scopeFor(actor: DeskActor, service: { id: string; organisationId: string }): Scope | null {
+  const matching = actor.grants.filter(
+    (g) => g.organisationId === service.organisationId && (g.serviceIds === null || g.serviceIds.includes(service.id)),
+  );
+  if (matching.length === 0) return null;
+  const groups = matching.some((g) => g.groups === null) ? null : [...new Set(matching.flatMap((g) => g.groups!))];
+  return { groups, readOnly: matching.every((g) => g.readOnly) };
+}
+
+export interface Located {
+  id: string;
+  organisationId: string;
+  serviceId: string;
+  slug: string;
+  status: string;
+  groupKey: string | null;
+  contactEmail: string | null;
+  scope: Scope;
+}
+
+/**
+ * Finds a submitted request the actor may see — right organisation, a
+ * service and a group they work on — or answers "not found", whatever the
+ * reason. With `act`, a read-only grant is refused (403).
+ */
+export async function locate(
+  dataSource: DataSource,
+  actor: DeskActor,
+  id: string,
+  options: { slug?: string; act?: boolean } = {},
+): Promise<Located> {
+  if (!UUID.test(id)) throw new AppError('NOT_FOUND');
+  const [row] = (await dataSource.query(
+    `SELECT s.id, s.organisation_id, s.service_id, s.status, s.group_key, s.contact_email, v.slug
+       FROM submission s JOIN service v ON v.id = s.service_id WHERE s.id = $1`,
+    [id],
+  )) as Array<{
+    id: string;
+    organisation_id: string;
+    service_id: string;
+    status: string;
+    group_key: string | null;
+    contact_email: string | null;
+    slug: string;
+  }>;
+  const scope = row ? scopeFor(actor, { id: row.service_id, organisationId: row.organisation_id }) : null;
+  if (
+    !row ||
+    !scope ||
+    row.status === 'draft' ||
+    (options.slug !== undefined && options.slug !== row.slug) ||
+    (scope.groups !== null && (row.group_key === null || !scope.groups.includes(row.group_key)))
+  ) {
+    throw new AppError('NOT_FOUND');
+  }
+  if (options.act && scope.readOnly) throw new AppError('FORBIDDEN');
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    serviceId: row.service_id,
+    slug: row.slug,
+    status: row.status,
+    groupKey: row.group_key,
+    contactEmail: row.contact_email,
+    scope,
+  };
+}
