@@ -9,8 +9,8 @@ import { loggerOptions, pathOnly } from '@guichet/observability';
 import { PublicCatalogue, ServiceCatalogue } from '@guichet/forms';
 import { AccountService, ApiTokenService } from '@guichet/identity';
 import { dataSourceOptions } from '@guichet/persistence';
-import { Attachments, CaseFiles, Documents, LocalDiskStorage, Submissions, Transitions } from '@guichet/submissions';
-import { join } from 'node:path';
+import { attachmentStorage } from '@guichet/submissions';
+import { Attachments, CaseFiles, Documents, Submissions, Transitions } from '@guichet/submissions';
 import { QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
 import { DataSource } from 'typeorm';
 import { ActorGuard } from './auth/actor.guard';
@@ -117,8 +117,7 @@ export class AppModule {
         { provide: AccountService, useFactory: (ds: DataSource) => new AccountService(ds), inject: [DataSource] },
         {
           provide: Attachments,
-          useFactory: (ds: DataSource) =>
-            new Attachments(ds, new LocalDiskStorage(join(config.DATA_DIR, 'attachments'))),
+          useFactory: (ds: DataSource) => new Attachments(ds, attachmentStorage(config)),
           inject: [DataSource],
         },
         {

@@ -6,9 +6,9 @@ import { loggerOptions } from '@guichet/observability';
 import { dataSourceOptions } from '@guichet/persistence';
 import { OutboxRelay, QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
 import { Digests, Mailer, Notifications } from '@guichet/notify';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { Attachments, Documents, LocalDiskStorage, Retention, Submissions, Transitions } from '@guichet/submissions';
+import { attachmentStorage } from '@guichet/submissions';
+import { Attachments, Documents, Retention, Submissions, Transitions } from '@guichet/submissions';
 import { Logger as NestLogger } from '@nestjs/common';
 import { MaintenanceService } from './maintenance.service';
 import { PingProcessor } from './system/ping.processor';
@@ -79,8 +79,7 @@ export class WorkerModule {
         WorkerHost,
         {
           provide: Attachments,
-          useFactory: (ds: DataSource) =>
-            new Attachments(ds, new LocalDiskStorage(join(config.DATA_DIR, 'attachments'))),
+          useFactory: (ds: DataSource) => new Attachments(ds, attachmentStorage(config)),
           inject: [DataSource],
         },
         {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, configSchema, loadConfig } from './index';
+import { ConfigError, attachmentStorageSettings, configSchema, loadConfig } from './index';
 
 describe('loadConfig', () => {
   it('gives working defaults for a newcomer', () => {
@@ -58,5 +58,39 @@ describe('loadConfig', () => {
     for (const name of Object.keys(configSchema.shape)) {
       expect(example).toMatch(new RegExp(`^#?\\s*${name}=`, 'm'));
     }
+  });
+
+  it('asks for a bucket and credentials when attachments go to S3, and never prints the secret', () => {
+    expect(() => loadConfig({ ATTACHMENTS_STORAGE: 's3' })).toThrow(
+      'Configuration invalide : S3_BUCKET est obligatoire avec ATTACHMENTS_STORAGE=s3.',
+    );
+    expect(() =>
+      loadConfig({
+        ATTACHMENTS_STORAGE: 's3',
+        S3_BUCKET: 'guichet-pj',
+        S3_ACCESS_KEY_ID: 'id',
+        S3_SECRET_ACCESS_KEY: '',
+      }),
+    ).toThrow('S3_SECRET_ACCESS_KEY est obligatoire');
+    const config = loadConfig({
+      ATTACHMENTS_STORAGE: 's3',
+      S3_BUCKET: 'guichet-pj',
+      S3_ACCESS_KEY_ID: 'id',
+      S3_SECRET_ACCESS_KEY: 'très-secret',
+      S3_ENDPOINT: 'https://s3.fr-par.scw.cloud',
+    });
+    expect(attachmentStorageSettings(config)).toMatchObject({ kind: 's3', bucket: 'guichet-pj', forcePathStyle: true });
+    expect(attachmentStorageSettings(loadConfig({ DATA_DIR: '/srv/guichet/' }))).toEqual({
+      kind: 'disk',
+      directory: '/srv/guichet/attachments',
+    });
+    const bad = {
+      ATTACHMENTS_STORAGE: 's3',
+      S3_BUCKET: 'Pas Un Bucket',
+      S3_ACCESS_KEY_ID: 'id',
+      S3_SECRET_ACCESS_KEY: 'très-secret',
+    };
+    expect(() => loadConfig(bad)).toThrow('S3_BUCKET doit être un nom de bucket S3');
+    expect(() => loadConfig(bad)).not.toThrow(/très-secret/);
   });
 });

@@ -78,6 +78,22 @@ export const configSchema = z.object({
         .filter(Boolean),
     ),
   RETRY_DELAY_SCALE: z.coerce.number().min(0.0001).max(1).default(1),
+  ATTACHMENTS_STORAGE: z.enum(['disk', 's3']).default('disk'),
+  S3_ENDPOINT: z.preprocess(emptyToUndefined, url(['http:', 'https:']).optional()),
+  S3_REGION: z.string().min(1).default('fr-par'),
+  S3_BUCKET: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'doit être un nom de bucket S3')
+      .optional(),
+  ),
+  S3_ACCESS_KEY_ID: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+  S3_SECRET_ACCESS_KEY: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   OUTBOX_RECONCILE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
 });
 
@@ -90,6 +106,7 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'FC_CLIENT_SECRET',
   'AGENT_CLIENT_SECRET',
   'SMTP_URL',
+  'S3_SECRET_ACCESS_KEY',
 ]);
 
 export type Config = z.infer<typeof configSchema>;
@@ -122,6 +139,12 @@ export function loadConfig(
       received === undefined ? 'absente' : SECRET_VARIABLES.has(name) ? 'valeur masquée' : `« ${received} »`;
     throw new ConfigError(`Configuration invalide : ${name} ${issue.message} (${shown}).`);
   }
+  if (parsed.data.ATTACHMENTS_STORAGE === 's3') {
+    for (const name of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+      if (!parsed.data[name])
+        throw new ConfigError(`Configuration invalide : ${name} est obligatoire avec ATTACHMENTS_STORAGE=s3.`);
+    }
+  }
   if (options.requireDatabaseUrl && !parsed.data.DATABASE_URL) {
     throw new ConfigError(
       'Configuration invalide : DATABASE_URL est obligatoire pour ce processus (npm start la fournit).',
@@ -132,4 +155,30 @@ export function loadConfig(
 
 export function publicUrl(config: Config): string {
   return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
+}
+
+/** Where attachments are kept: a folder under DATA_DIR, or an S3-compatible bucket. */
+export function attachmentStorageSettings(config: Config):
+  | { kind: 'disk'; directory: string }
+  | {
+      kind: 's3';
+      endpoint?: string;
+      region: string;
+      bucket: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      forcePathStyle: boolean;
+    } {
+  if (config.ATTACHMENTS_STORAGE === 's3') {
+    return {
+      kind: 's3',
+      endpoint: config.S3_ENDPOINT,
+      region: config.S3_REGION,
+      bucket: config.S3_BUCKET!,
+      accessKeyId: config.S3_ACCESS_KEY_ID!,
+      secretAccessKey: config.S3_SECRET_ACCESS_KEY!,
+      forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    };
+  }
+  return { kind: 'disk', directory: `${config.DATA_DIR.replace(/\/$/, '')}/attachments` };
 }

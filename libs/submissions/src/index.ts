@@ -25,3 +25,5 @@ export {
 } from './transitions';
 export { CaseFiles, type CaseFileView } from './case-files';
 export { Retention } from './retention';
+export { S3Storage, type S3Settings } from './s3-storage';
+export { attachmentStorage } from './storage-factory';
