@@ -8,18 +8,22 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ApiTokenService } from '@guichet/identity';
 import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
+import { pgbenchVersion } from './lib/pgbench';
+import { figure, machineInfo, resultName, writeResult } from './lib/report';
 
 const CLIENTS = 64;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 const FIELDS = 40;
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** run-all passes a tag so that it can clean up after a bench it had to kill. */
+const TAG = process.env.BENCH_TAG ?? Date.now().toString(36);
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -73,10 +77,13 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const dbName = `guichet_bench_${Date.now().toString(36)}`;
+  const startedAt = new Date();
+  const machine = machineInfo();
+  const dbName = `guichet_bench_${TAG}`;
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${dbName}"`);
+  const pgVersion = ((await admin.query('SHOW server_version')).rows[0] as { server_version: string }).server_version;
   await admin.end();
   const url = withDatabase(ADMIN_URL, dbName);
   await runMigrations(url);
@@ -102,6 +109,7 @@ async function main(): Promise<void> {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const apiExited = new Promise((r) => api.once('exit', r));
   try {
     for (let i = 0; ; i++) {
       try {
@@ -188,6 +196,10 @@ async function main(): Promise<void> {
     const elapsed = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
     const httpRate = latencies.length / elapsed;
+
+    // The API stops before the baseline: PostgreSQL then has the machine, and its connections, to itself.
+    api.kill('SIGTERM');
+    await apiExited;
 
     // pgbench: the same SQL transaction as a submit, on drafts of its own, 64 clients, same duration.
     const draftIds = (await ds.query(`SELECT id FROM submission WHERE status = 'draft' LIMIT 20000`)) as Array<{
@@ -288,14 +300,50 @@ COMMIT;
       process.stdout.write(
         `| ${r.figure} | ${r.value.toFixed(1)} ${r.unit} | ${r.baseline.toFixed(1)} ${r.unit} | ×${(r.value / r.baseline).toFixed(2)} | ${r.goal} |\n`,
       );
-    mkdirSync(join(process.cwd(), 'bench', 'results'), { recursive: true });
-    writeFileSync(
-      join(process.cwd(), 'bench', 'results', 'submit.json'),
-      JSON.stringify({ date: new Date().toISOString(), submits: latencies.length, errors, rows }, null, 2),
-    );
+    const ids = ['autosave.rate', 'autosave.p50', 'autosave.p99', 'submit.rate', 'submit.p50', 'submit.p99'];
+    const met = [null, null, null, httpRate >= pgRate / 2, null, percentile(latencies, 99) <= 50];
+    writeResult({
+      name: resultName('submit'),
+      startedAt: startedAt.toISOString(),
+      durationS: (Date.now() - startedAt.getTime()) / 1000,
+      machine: { ...machine, postgres: pgVersion, pgbench: await pgbenchVersion() },
+      figures: [
+        ...rows.map((r, i) =>
+          figure({
+            id: `submit.${ids[i]}`,
+            label: r.figure,
+            unit: r.unit,
+            value: r.value,
+            baseline: {
+              label: `pgbench ${r.unit === 'ms' ? 'latency average' : 'transactions/s'}, same SQL, ${CLIENTS} clients`,
+              value: r.baseline,
+            },
+            goal: r.goal === '—' ? null : r.goal,
+            met: met[i],
+          }),
+        ),
+        figure({
+          id: 'submit.errors',
+          label: 'autosave and submit errors (non-200)',
+          unit: 'errors',
+          value: saveErrors + errors,
+          goal: '0',
+          met: saveErrors + errors === 0,
+        }),
+      ],
+      details: {
+        clients: CLIENTS,
+        fields: FIELDS,
+        autosaves: saveLatencies.length,
+        autosaveErrors: saveErrors,
+        submits: latencies.length,
+        submitErrors: errors,
+        rows,
+      },
+    });
   } finally {
     api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
+    await apiExited;
     await ds.destroy();
     const cleanup = new Client({ connectionString: ADMIN_URL });
     await cleanup.connect();

@@ -6,14 +6,15 @@
  *
  *   npm run bench:validation
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { FormValidator, checkDefinition } from '@guichet/forms';
 import type { ServiceDefinition } from '@guichet/shared';
+import { figure, machineInfo, packageVersion, resultName, writeResult } from './lib/report';
 
 const FIELDS = 300;
+const startedAt = new Date();
+const machine = machineInfo({ ajv: packageVersion('ajv') });
 
 function definition(): ServiceDefinition {
   const properties: Record<string, unknown> = {};
@@ -148,6 +149,38 @@ for (const r of rows) {
     `| ${r.figure} | ${fmt(r.value)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} | ×${(r.value / r.baseline).toFixed(2)} | ${r.goal} |\n`,
   );
 }
-const out = join(process.cwd(), 'bench', 'results');
-mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'validation.json'), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
+const baselineLabel = (what: string) => `raw ajv 2020 + ajv-formats ${what}, same schema`;
+writeResult({
+  name: resultName('validation'),
+  startedAt: startedAt.toISOString(),
+  durationS: (Date.now() - startedAt.getTime()) / 1000,
+  machine,
+  figures: [
+    figure({
+      id: 'validation.compile',
+      label: rows[0]!.figure,
+      unit: 'ms',
+      value: compileOurs,
+      baseline: { label: baselineLabel('compile'), value: compileRaw },
+      goal: '≤ 50 ms',
+      met: compileOurs <= 50,
+    }),
+    figure({
+      id: 'validation.validate',
+      label: rows[1]!.figure,
+      unit: 'ms',
+      value: validateOurs,
+      baseline: { label: baselineLabel('validate'), value: validateRaw },
+      goal: '≤ 0.5 ms',
+      met: validateOurs <= 0.5,
+    }),
+    figure({
+      id: 'validation.check-definition',
+      label: rows[2]!.figure,
+      unit: 'ms',
+      value: checkTime,
+      baseline: { label: baselineLabel('compile'), value: compileRaw },
+    }),
+  ],
+  details: { fields: FIELDS, rows },
+});

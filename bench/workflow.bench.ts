@@ -24,9 +24,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -35,6 +35,7 @@ import { ApiTokenService } from '@guichet/identity';
 import { startMailCatcher, type MailCatcher } from '@guichet/notify';
 import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
 import { JOB_OPTIONS, jobId } from '@guichet/queue';
+import { figure, machineInfo, packageVersion, writeResult, type Figure } from './lib/report';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -49,8 +50,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 /** How long to wait for the last jobs or emails before giving up (keeps the run bounded). */
 const THROUGHPUT_CAP_MS = 60_000;
 const DRAIN_CAP_MS = 30_000;
-/** BENCH_ONLY=throughput or latency runs one part (for profiling; no results file then). */
+/** BENCH_ONLY=throughput or latency runs one part (for profiling; no results file then, unless BENCH_RESULT_NAME is set). */
 const ONLY = process.env.BENCH_ONLY as 'throughput' | 'latency' | undefined;
+const RESULT_NAME = process.env.BENCH_RESULT_NAME || (ONLY ? undefined : 'workflow');
+/** run-all passes a tag so that it can clean up after a bench it had to kill. */
+const TAG = process.env.BENCH_TAG ?? Date.now().toString(36);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -190,9 +194,10 @@ interface Row {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const loadAtStart = loadavg().map((l) => Number(l.toFixed(2)));
-  const dbName = `guichet_bench_wf_${Date.now().toString(36)}`;
-  const prefix = `bwf${randomBytes(5).toString('hex')}`;
+  const baseMachine = machineInfo();
+  const loadAtStart = baseMachine.loadAverageAtStart;
+  const dbName = `guichet_bench_wf_${TAG}`;
+  const prefix = `bwf${TAG}${randomBytes(2).toString('hex')}`;
   const redisPrefix = `{${prefix}}`; // what QueueConnection uses for QUEUE_PREFIX=prefix
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
@@ -548,17 +553,7 @@ async function main(): Promise<void> {
           goal: p === 95 ? '≤ 1000 ms' : '—',
           met: p === 95 ? percentile(latency.latencies, 95) <= 1000 : undefined,
         });
-    const machine = {
-      cpus: cpus().length,
-      cpu: cpus()[0]?.model ?? '?',
-      memoryGb: Math.round(totalmem() / 2 ** 30),
-      kernel: release(),
-      loadAverageAtStart: loadAtStart,
-      node: process.version,
-      postgres: pgVersion,
-      redis: redisVersion,
-      bullmq: (JSON.parse(readFileSync(require.resolve('bullmq/package.json'), 'utf8')) as { version: string }).version,
-    };
+    const machine = { ...baseMachine, postgres: pgVersion, redis: redisVersion, bullmq: packageVersion('bullmq') };
     const out = (s: string) => process.stdout.write(s);
     const cpuLine = (cpu: CpuSnapshot, wall: number, per?: number, unit = 'job') =>
       (Object.entries(cpu) as Array<[string, number]>)
@@ -604,45 +599,102 @@ async function main(): Promise<void> {
         `| ${r.figure} | ${value(r)} | ${r.baselineName}: ${r.baseline.toFixed(1)} ${r.unit} | ${Number.isFinite(r.value) ? `×${(r.value / r.baseline).toFixed(2)}` : '—'} | ${r.goal}${r.met === undefined ? '' : r.met ? ' ✔' : ' ✘'} |\n`,
       );
     out(`\n(${((Date.now() - started) / 1000).toFixed(0)} s in all)\n`);
-    if (!ONLY) {
-      mkdirSync(join(process.cwd(), 'bench', 'results'), { recursive: true });
-      writeFileSync(
-        join(process.cwd(), 'bench', 'results', 'workflow.json'),
-        `${JSON.stringify(
-          {
-            date: new Date().toISOString(),
-            machine,
-            throughput: { jobs: JOBS, concurrency: ROUTE_CONCURRENCY, guichet: throughput, raw: baseline },
-            latency: latency && {
-              rate: RATE,
-              seconds: SECONDS,
-              sent: latency.total,
-              accepted: latency.accepted,
-              errors: latency.errors,
-              caught: latency.caught,
-              notCaughtAfterMs: Number.isFinite(latency.notCaughtAfterMs) ? latency.notCaughtAfterMs : null,
-              achievedRate: latency.achievedRate,
-              emailRate: latency.emailRate,
-              generatorLagP99: latency.generatorLagP99,
-              pdfBytes: latency.pdfBytes,
-              cpu: latency.cpu,
-              wallSeconds: latency.wall,
-            },
-            // JSON has no Infinity: a percentile that falls on a receipt never caught is null, with why.
-            rows: rows.map((r) =>
-              Number.isFinite(r.value)
-                ? r
-                : {
-                    ...r,
-                    value: null,
-                    note: `receipts not caught ${latency?.notCaughtAfterMs.toFixed(0)} ms after submit`,
-                  },
-            ),
+    if (RESULT_NAME) {
+      const figures: Figure[] = [];
+      if (throughput && baseline)
+        figures.push(
+          figure({
+            id: 'workflow.jobs.rate',
+            label: rows[0]!.figure,
+            unit: '/s',
+            value: throughput.rate,
+            baseline: { label: `raw BullMQ no-op jobs/s, same concurrency and job options`, value: baseline.rate },
+            goal: '≥ ½ of raw BullMQ',
+            met: throughput.rate >= baseline.rate / 2,
+          }),
+        );
+      if (latency) {
+        const notCaught = `receipts not caught ${latency.notCaughtAfterMs.toFixed(0)} ms after submit`;
+        for (const r of rows.filter((row) => row.figure.startsWith('submit → receipt')))
+          figures.push(
+            figure({
+              id: `workflow.email.${r.figure.slice(-3)}.at${RATE}`,
+              label: `${r.figure} at ${RATE} submits/s`,
+              unit: 'ms',
+              value: r.value,
+              baseline: { label: r.baselineName, value: r.baseline },
+              goal: r.goal === '—' ? null : r.goal,
+              met: r.met ?? null,
+              note: Number.isFinite(r.value) ? undefined : `> ${latency.notCaughtAfterMs.toFixed(0)} ms: ${notCaught}`,
+            }),
+          );
+        figures.push(
+          figure({
+            id: `workflow.emails.rate.at${RATE}`,
+            label: `receipt emails/s, one worker process (PDF attached), at ${RATE} submits/s offered`,
+            unit: '/s',
+            value: latency.emailRate,
+            note: 'no baseline: the rate the worker sustained while API, PostgreSQL and Redis shared the machine',
+          }),
+          figure({
+            id: `workflow.errors.at${RATE}`,
+            label: `submits not answered 200, of ${latency.total} sent at ${RATE}/s`,
+            unit: 'errors',
+            value: latency.total - latency.accepted,
+            goal: '0',
+            met: latency.total === latency.accepted,
+            note: latency.total === latency.accepted ? undefined : JSON.stringify(latency.errors),
+          }),
+          figure({
+            id: `workflow.worker-cpu-per-receipt.at${RATE}`,
+            label: `worker CPU per receipt email (route + notify jobs, PDF), at ${RATE} submits/s`,
+            unit: 'ms',
+            value: latency.caught ? (1000 * latency.cpu.worker) / latency.caught : null,
+          }),
+        );
+      }
+      writeResult({
+        name: RESULT_NAME,
+        startedAt: new Date(started).toISOString(),
+        durationS: (Date.now() - started) / 1000,
+        machine,
+        figures,
+        ...(latency && latency.caught < latency.accepted
+          ? {
+              notes: [
+                `${RESULT_NAME}: ${latency.accepted - latency.caught} of ${latency.accepted} receipts not caught ${DRAIN_CAP_MS / 1000} s after the last submit (counted as infinitely late).`,
+              ],
+            }
+          : {}),
+        details: {
+          throughput: { jobs: JOBS, concurrency: ROUTE_CONCURRENCY, guichet: throughput, raw: baseline },
+          latency: latency && {
+            rate: RATE,
+            seconds: SECONDS,
+            sent: latency.total,
+            accepted: latency.accepted,
+            errors: latency.errors,
+            caught: latency.caught,
+            notCaughtAfterMs: Number.isFinite(latency.notCaughtAfterMs) ? latency.notCaughtAfterMs : null,
+            achievedRate: latency.achievedRate,
+            emailRate: latency.emailRate,
+            generatorLagP99: latency.generatorLagP99,
+            pdfBytes: latency.pdfBytes,
+            cpu: latency.cpu,
+            wallSeconds: latency.wall,
           },
-          null,
-          2,
-        )}\n`,
-      );
+          // JSON has no Infinity: a percentile that falls on a receipt never caught is null, with why.
+          rows: rows.map((r) =>
+            Number.isFinite(r.value)
+              ? r
+              : {
+                  ...r,
+                  value: null,
+                  note: `receipts not caught ${latency?.notCaughtAfterMs.toFixed(0)} ms after submit`,
+                },
+          ),
+        },
+      });
     }
   } finally {
     if (raw && raw.exitCode === null) raw.kill('SIGTERM');

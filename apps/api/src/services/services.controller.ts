@@ -194,7 +194,19 @@ export class ServicesController {
           .setHeader('Content-Disposition', `attachment; filename="${slug}-demandes.${csv ? 'csv' : 'jsonl'}"`)
           .setHeader('Cache-Control', 'private, no-store');
       }
-      if (!res.write(chunk)) await new Promise<void>((resolve) => res.once('drain', () => resolve()));
+      // A client that went away ends the export instead of leaving it waiting for a drain that never comes.
+      if (res.destroyed || res.writableEnded) throw new Error('client gone');
+      if (!res.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
     };
     try {
       await exportRequests(this.dataSource, this.inbox, slug, desk, query, write);

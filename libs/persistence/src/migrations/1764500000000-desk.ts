@@ -42,6 +42,11 @@ export class Desk1764500000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX "IDX_submission_answers" ON "submission" USING gin ("data" jsonb_path_ops) WHERE "status" <> 'draft'`,
     );
+    // How many requests have an answer (data @> …) is estimated from a sample of whole documents: with the
+    // default 100 the estimate for a value held by ~1 % of the requests swings between 100 and 20,000 rows
+    // from one ANALYZE to the next, and the inbox's page then either walks IDX_submission_inbox in date
+    // order (2 ms) or fetches every match and sorts them (30 ms at 6,500 matches, more above).
+    await q.query(`ALTER TABLE "submission" ALTER COLUMN "data" SET STATISTICS 1000`);
     await q.query(
       `CREATE INDEX "IDX_submission_search" ON "submission" USING gin ("search") WHERE "search" IS NOT NULL`,
     );
@@ -49,6 +54,7 @@ export class Desk1764500000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX "public"."IDX_submission_search"`);
+    await q.query(`ALTER TABLE "submission" ALTER COLUMN "data" SET STATISTICS -1`);
     await q.query(`DROP INDEX "public"."IDX_submission_answers"`);
     await q.query(`DROP INDEX "public"."IDX_submission_inbox_deadline"`);
     await q.query(`DROP INDEX "public"."IDX_submission_inbox_assignee"`);
