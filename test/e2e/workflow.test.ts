@@ -423,6 +423,11 @@ describe('workflow', () => {
       [agents.organisationId],
     );
     await dataSource.query(`INSERT INTO agent_preference (email, notify) VALUES ('karim@mairie.fr', 'digest')`);
+    // Nadia works on another service of the organisation only.
+    await dataSource.query(
+      `INSERT INTO agent_membership (organisation_id, email, role, service_id) VALUES ($1, 'nadia@mairie.fr', 'caseworker', gen_random_uuid())`,
+      [agents.organisationId],
+    );
     await request(stack.url)
       .post('/api/v1/services')
       .set('Authorization', agents.auth)
@@ -444,10 +449,12 @@ describe('workflow', () => {
     expect(instant.text).not.toContain('Dubois');
     await person.call('POST', `/api/v1/submissions/${id}/messages`, { body: 'Une précision.' });
     await mail.waitFor((m) => m.to.includes('lea@mairie.fr') && m.subject.startsWith('Réponse de l’usager'), 15_000);
-    // Karim chose the digest, Claire designs: neither got an instant email.
+    // Karim chose the digest, Claire designs, Nadia works on another service: none got an instant email.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(
-      mail.messages().filter((m) => m.to.includes('karim@mairie.fr') || m.to.includes('claire@mairie.fr')),
+      mail
+        .messages()
+        .filter((m) => ['karim@mairie.fr', 'claire@mairie.fr', 'nadia@mairie.fr'].some((a) => m.to.includes(a))),
     ).toEqual([]);
 
     const mailer = new Mailer({

@@ -51,8 +51,11 @@ export class Digests {
            JOIN service v ON v.id = s.service_id
           WHERE e.at >= $2 AND e.at < $3
             AND (e.to_status = 'submitted' OR e.type = 'message_sent')
-            AND s.organisation_id IN (SELECT organisation_id FROM agent_membership
-                                       WHERE email = $1 AND role IN ('caseworker', 'admin'))
+            AND EXISTS (SELECT 1 FROM agent_membership m
+                         WHERE m.email = $1 AND m.role IN ('caseworker', 'admin')
+                           AND m.organisation_id = s.organisation_id
+                           AND (m.service_id IS NULL OR m.service_id = s.service_id)
+                           AND (m.group_key IS NULL OR m.group_key = s.group_key))
           GROUP BY v.title, v.slug ORDER BY v.title`,
         [agent.email, since, now],
       )) as Array<{ title: string; slug: string; requests: number; replies: number }>;

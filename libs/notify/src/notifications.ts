@@ -4,7 +4,7 @@ import { UnrecoverableError } from 'bullmq';
 import { Delivery, FormVersion, Service, Submission, SubmissionEvent } from '@guichet/persistence';
 import type { ServiceDefinition } from '@guichet/shared';
 import { Documents, renderReceiptPdf } from '@guichet/submissions';
-import { emailTemplate, renderTemplate, stateLabel, stateOf, workflowOf } from '@guichet/workflow';
+import { emailTemplate, renderTemplate, route, stateLabel, stateOf, workflowOf } from '@guichet/workflow';
 import { MailSendError, type Mailer } from './mailer';
 import { newWebhookSecret, sendWebhook, type WebhookPolicy } from './webhook';
 
@@ -123,14 +123,26 @@ export class Notifications {
    * names the service and the reference only; the request is read in the desk.
    */
   async agents(job: NotificationJob & { kind: 'new_request' | 'citizen_message' }): Promise<Outcome> {
+    // Most organisations have few agents asking for instant emails: one cheap query first, before loading anything.
+    const [candidate] = (await this.dataSource.query(
+      `SELECT 1 FROM submission s JOIN agent_membership m ON m.organisation_id = s.organisation_id
+         LEFT JOIN agent_preference p ON p.email = m.email
+        WHERE s.id = $1 AND m.role IN ('caseworker', 'admin') AND coalesce(p.notify, 'instant') = 'instant' LIMIT 1`,
+      [job.submissionId],
+    )) as unknown[];
+    if (!candidate) return 'no-recipient';
     const loaded = await this.load(job);
     if (!loaded) return 'gone';
-    const { submission, service } = loaded;
+    const { submission, service, definition } = loaded;
+    // Agents limited to a service or a group hear only of theirs. The group is the routing's, computed here if
+    // the route job has not run yet (the rules are pure, so both agree).
+    const group = submission.groupKey ?? route(workflowOf(definition), submission.data);
     const recipients = (await this.dataSource.query(
       `SELECT DISTINCT m.email FROM agent_membership m LEFT JOIN agent_preference p ON p.email = m.email
         WHERE m.organisation_id = $1 AND m.role IN ('caseworker', 'admin') AND coalesce(p.notify, 'instant') = 'instant'
+          AND (m.service_id IS NULL OR m.service_id = $2) AND (m.group_key IS NULL OR m.group_key = $3)
         ORDER BY m.email`,
-      [submission.organisationId],
+      [submission.organisationId, submission.serviceId, group],
     )) as Array<{ email: string }>;
     if (recipients.length === 0) return 'no-recipient';
     const link = `${this.settings.publicUrl}/instruction/${service.slug}/${submission.id}`;
