@@ -194,6 +194,28 @@ describe('sign-in through the bundled identity provider', () => {
     ).toBe(403);
   });
 
+  it('lets a signed-in agent choose how they hear of new requests; citizens and bad values are refused', async () => {
+    const lea = (await signIn('agent', 'agent-lea', '/instruction')).client;
+    expect(await (await lea.request(`${base}/api/v1/me/preferences`)).json()).toEqual({ notify: 'instant' });
+    const put = (client: CookieClient, body: unknown) =>
+      client.request(`${base}/api/v1/me/preferences`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfOf(client) },
+        body: JSON.stringify(body),
+      });
+    expect((await put(lea, { notify: 'digest' })).status).toBe(200);
+    expect(await (await lea.request(`${base}/api/v1/me/preferences`)).json()).toEqual({ notify: 'digest' });
+    const [row] = await stack.api
+      .get(DataSource)
+      .query(`SELECT notify FROM agent_preference WHERE email = 'lea.fontaine@mairie-de-demo.fr'`);
+    expect(row).toEqual({ notify: 'digest' });
+    const wrong = await put(lea, { notify: 'toujours' });
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { errors: Array<{ pointer: string }> }).errors[0]!.pointer).toBe('/notify');
+    const citizen = (await signIn('citizen', 'citoyen-leo-bernard')).client;
+    expect((await citizen.request(`${base}/api/v1/me/preferences`)).status).toBe(403);
+  });
+
   it('prefills a signed-in citizen’s request from their identity and refuses a tampered locked value', async () => {
     const designer = await createTenant(stack);
     const definition = canteenDefinition();

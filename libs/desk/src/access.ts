@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { OrganisationGrant } from '@guichet/identity';
-import { AppError } from '@guichet/shared';
+import { AppError, isUuid } from '@guichet/shared';
 
 /** What one grant allows on the desk. */
 export interface DeskGrant {
@@ -26,7 +26,6 @@ export interface Scope {
 }
 
 const DESK_ROLES = new Set(['caseworker', 'admin']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The desk's view of an actor's grants: caseworker and admin roles only. */
 export function deskActorOf(actor: { id: string; roles: readonly OrganisationGrant[] }): DeskActor {
@@ -73,7 +72,7 @@ export async function locate(
   id: string,
   options: { slug?: string; act?: boolean } = {},
 ): Promise<Located> {
-  if (!UUID.test(id)) throw new AppError('NOT_FOUND');
+  if (!isUuid(id)) throw new AppError('NOT_FOUND');
   const [row] = (await dataSource.query(
     `SELECT s.id, s.organisation_id, s.service_id, s.status, s.group_key, s.contact_email, v.slug
        FROM submission s JOIN service v ON v.id = s.service_id WHERE s.id = $1`,

@@ -8,11 +8,9 @@ import {
   SubmissionNote,
 } from '@guichet/persistence';
 import { randomUUID } from 'node:crypto';
-import { AppError } from '@guichet/shared';
+import { AppError, isUuid } from '@guichet/shared';
 import { CaseFiles, type CaseFileView } from '@guichet/submissions';
 import { locate, type DeskActor } from './access';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * What a caseworker does to a request besides transitions: read it (and the
@@ -47,10 +45,9 @@ export class CaseActions {
     };
   }
 
-  /** A request the actor may act on (a read-only grant is 403), by id alone. */
-  private async byId(id: string, actor: DeskActor) {
-    const found = await locate(this.dataSource, actor, id, { act: true });
-    return { organisation_id: found.organisationId, contact_email: found.contactEmail };
+  /** A request the actor may act on, by id alone (a read-only grant is 403). */
+  private act(id: string, actor: DeskActor) {
+    return locate(this.dataSource, actor, id, { act: true });
   }
 
   async note(id: string, actor: DeskActor, body: unknown): Promise<NoteView> {
@@ -60,11 +57,11 @@ export class CaseActions {
         errors: [{ pointer: '/body', code: 'length', message: 'Écrivez une note de 1 à 5 000 caractères.' }],
       });
     }
-    const row = await this.byId(id, actor);
+    const row = await this.act(id, actor);
     const note = await this.dataSource.transaction(async (manager) => {
       const saved = await manager.getRepository(SubmissionNote).save(
         manager.getRepository(SubmissionNote).create({
-          organisationId: row.organisation_id,
+          organisationId: row.organisationId,
           submissionId: id,
           author: actor.id,
           body: text,
@@ -72,7 +69,7 @@ export class CaseActions {
       );
       await manager
         .getRepository(SubmissionEvent)
-        .insert(this.eventRow(row.organisation_id, id, actor.id, 'note_added', null));
+        .insert(this.eventRow(row.organisationId, id, actor.id, 'note_added', null));
       return saved;
     });
     return { id: note.id, author: note.author, body: note.body, at: note.createdAt.toISOString() };
@@ -89,11 +86,11 @@ export class CaseActions {
         errors: [{ pointer: '/body', code: 'length', message: 'Écrivez un message de 1 à 5 000 caractères.' }],
       });
     }
-    const row = await this.byId(id, actor);
+    const row = await this.act(id, actor);
     return this.dataSource.transaction(async (manager) => {
       const message = await manager.getRepository(SubmissionMessage).save(
         manager.getRepository(SubmissionMessage).create({
-          organisationId: row.organisation_id,
+          organisationId: row.organisationId,
           submissionId: id,
           authorKind: 'caseworker',
           author: actor.id,
@@ -102,13 +99,13 @@ export class CaseActions {
       );
       const eventId = randomUUID();
       await manager.getRepository(SubmissionEvent).insert({
-        ...this.eventRow(row.organisation_id, id, actor.id, 'message_received', null),
+        ...this.eventRow(row.organisationId, id, actor.id, 'message_received', null),
         id: eventId,
         visibility: 'public',
       });
-      if (row.contact_email) {
+      if (row.contactEmail) {
         await manager.getRepository(OutboxRow).insert({
-          organisationId: row.organisation_id,
+          organisationId: row.organisationId,
           topic: 'notify.email',
           payload: { submissionId: id, eventId, template: 'message_received' },
           relayedAt: null,
@@ -125,7 +122,7 @@ export class CaseActions {
     if (agentId !== null) {
       const match = typeof agentId === 'string' ? /^(?:account:)?([0-9a-f-]{36})$/i.exec(agentId) : null;
       const account =
-        match && UUID.test(match[1]!)
+        match && isUuid(match[1]!)
           ? await this.dataSource.getRepository(Account).findOneBy({ id: match[1]!, kind: 'agent' })
           : null;
       if (!account) {
@@ -135,14 +132,14 @@ export class CaseActions {
       }
       assignee = `account:${account.id}`;
     }
-    const row = await this.byId(id, actor);
+    const row = await this.act(id, actor);
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`UPDATE submission SET assignee = $2 WHERE id = $1`, [id, assignee]);
       await manager
         .getRepository(SubmissionEvent)
         .insert(
           this.eventRow(
-            row.organisation_id,
+            row.organisationId,
             id,
             actor.id,
             'assigned',
@@ -154,7 +151,7 @@ export class CaseActions {
   }
 
   async follow(id: string, actor: DeskActor, follow: boolean): Promise<{ id: string; followed: boolean }> {
-    await this.byId(id, actor);
+    await this.act(id, actor);
     if (follow) {
       await this.dataSource.query(
         `INSERT INTO submission_follower (submission_id, agent) VALUES ($1, $2) ON CONFLICT DO NOTHING`,

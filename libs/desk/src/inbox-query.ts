@@ -1,4 +1,12 @@
-import { AppError, fieldPointers, parseJsonPointer, type ErrorItem, type JsonSchema } from '@guichet/shared';
+import {
+  AppError,
+  fieldPointers,
+  parseJsonPointer,
+  type ErrorItem,
+  type JsonSchema,
+  isUuid,
+  UUID_PATTERN,
+} from '@guichet/shared';
 import { fieldSchema } from '@guichet/submissions';
 
 export const TABS = ['a_traiter', 'suivis', 'traites', 'tous'] as const;
@@ -25,8 +33,7 @@ export interface InboxPageQuery extends InboxFilter {
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,39}$/;
 const GROUP = /^[a-z0-9][a-z0-9_-]{0,39}$/;
-const AGENT = /^(account|token):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const AGENT = new RegExp(`^(account|token):${UUID_PATTERN.source.slice(1)}`, 'i');
 const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 export const MAX_LIMIT = 100;
 
@@ -126,7 +133,7 @@ function decodeCursor(value: string | undefined, errors: ErrorItem[]): { at: str
       typeof parsed[0] === 'string' &&
       !Number.isNaN(Date.parse(parsed[0])) &&
       typeof parsed[1] === 'string' &&
-      UUID.test(parsed[1])
+      isUuid(parsed[1])
     ) {
       return { at: parsed[0], id: parsed[1] };
     }

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { FormVersion, Service } from '@guichet/persistence';
+import { FormVersions } from '@guichet/submissions';
 import { AppError, type ServiceDefinition } from '@guichet/shared';
-import { stateLabel, workflowOf, type WorkflowDefinition } from '@guichet/workflow';
+import { stateLabel, type WorkflowDefinition } from '@guichet/workflow';
 import { encodeCursor, parseInboxQuery, type InboxFilter, type InboxPageQuery } from './inbox-query';
 import { scopeFor, type DeskActor, type Scope } from './access';
 
@@ -111,9 +112,12 @@ const COUNTS_TTL_MS = 10_000;
  */
 export class Inbox {
   private readonly counts = new Map<string, { at: number; value: Promise<Omit<InboxPage['counts'], 'suivis'>> }>();
-  private readonly workflows = new Map<string, WorkflowDefinition>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly versions: FormVersions;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.versions = new FormVersions(dataSource);
+  }
 
   /** The service and what the actor may do on it, if they work on it; "not found" otherwise. */
   async service(
@@ -179,14 +183,7 @@ export class Inbox {
   }
 
   async workflowOf(formVersionId: string): Promise<WorkflowDefinition> {
-    let workflow = this.workflows.get(formVersionId);
-    if (!workflow) {
-      const version = await this.dataSource.getRepository(FormVersion).findOneByOrFail({ id: formVersionId });
-      workflow = workflowOf(version.definition as unknown as ServiceDefinition);
-      if (this.workflows.size > 500) this.workflows.clear();
-      this.workflows.set(formVersionId, workflow);
-    }
-    return workflow;
+    return (await this.versions.get(formVersionId)).workflow;
   }
 
   private sharedCounts(

@@ -6,3 +6,4 @@ export * from './rules';
 export * from './schema-fields';
 export * from './visibility';
 export * from './formats';
+export * from './ids';

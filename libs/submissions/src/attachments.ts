@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { Attachment, FormVersion, Submission } from '@guichet/persistence';
 import { workflowOf } from '@guichet/workflow';
 import { citizenEditable } from './transitions';
-import { AppError, parseJsonPointer, type JsonSchema, type ServiceDefinition } from '@guichet/shared';
+import { AppError, parseJsonPointer, type JsonSchema, type ServiceDefinition, isUuid } from '@guichet/shared';
 
 /** Where attachment bytes live. Local disk by default; an S3-compatible store implements the same. */
 export interface AttachmentStorage {
@@ -164,10 +164,10 @@ export class Attachments {
   }
 
   async open(
-    submission: Submission,
+    submission: Pick<Submission, 'id'>,
     attachmentId: string,
   ): Promise<{ stream: Readable; mediaType: string; filename: string; bytes: number }> {
-    if (!/^[0-9a-f-]{36}$/.test(attachmentId)) throw new AppError('NOT_FOUND');
+    if (!isUuid(attachmentId)) throw new AppError('NOT_FOUND');
     const attachment = await this.dataSource
       .getRepository(Attachment)
       .findOneBy({ id: attachmentId, submissionId: submission.id });

@@ -7,10 +7,8 @@ import {
   SubmissionEvent,
   SubmissionMessage,
 } from '@guichet/persistence';
-import { AppError, type ServiceDefinition } from '@guichet/shared';
+import { AppError, type ServiceDefinition, isUuid } from '@guichet/shared';
 import { availableTransitions, stateLabel, workflowOf } from '@guichet/workflow';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CaseFileView {
   id: string;
@@ -54,7 +52,7 @@ export class CaseFiles {
     id: string,
     organisationIds: readonly string[],
   ): Promise<{ service: Service; submission: Submission }> {
-    if (!UUID.test(id) || !/^[a-z0-9-]{1,63}$/.test(slug)) throw new AppError('NOT_FOUND');
+    if (!isUuid(id) || !/^[a-z0-9-]{1,63}$/.test(slug)) throw new AppError('NOT_FOUND');
     const service = await this.dataSource.getRepository(Service).findOneBy({ slug });
     if (!service || !organisationIds.includes(service.organisationId)) throw new AppError('NOT_FOUND');
     const submission = await this.dataSource

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Service, Submission, SubmissionDocument, SubmissionEvent } from '@guichet/persistence';
-import { AppError } from '@guichet/shared';
+import { AppError, isUuid } from '@guichet/shared';
 import { decisionFilename, renderDecisionLetter, type DecisionKind } from './decision-letter';
 
 export interface IssuedDocument {
@@ -79,7 +79,7 @@ export class Documents {
 
   /** One document's bytes; the caller has checked the request is the reader's. */
   async read(submissionId: string, documentId: string): Promise<IssuedDocument> {
-    if (!/^[0-9a-f-]{36}$/i.test(documentId)) throw new AppError('NOT_FOUND');
+    if (!isUuid(documentId)) throw new AppError('NOT_FOUND');
     const row = await this.dataSource.getRepository(SubmissionDocument).findOneBy({ id: documentId, submissionId });
     if (!row) throw new AppError('NOT_FOUND');
     return { id: row.id, kind: row.kind, filename: row.filename, mediaType: row.mediaType, content: row.content };

@@ -27,3 +27,4 @@ export { CaseFiles, type CaseFileView } from './case-files';
 export { Retention } from './retention';
 export { S3Storage, type S3Settings } from './s3-storage';
 export { attachmentStorage } from './storage-factory';
+export { FormVersions, type PublishedVersion } from './form-versions';

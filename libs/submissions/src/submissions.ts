@@ -12,10 +12,11 @@ import {
 } from '@guichet/persistence';
 import type { Attachments } from './attachments';
 import { ValidatorCache, applyPrefill } from '@guichet/forms';
-import { AppError, type Locale, type ServiceDefinition } from '@guichet/shared';
+import { AppError, type Locale, type ServiceDefinition, isUuid } from '@guichet/shared';
 import { availableTransitions, decide, stateLabel, workflowOf } from '@guichet/workflow';
 import { applyDecision, citizenEditable, refuse } from './transitions';
 import { contactOf, searchText } from './contact';
+import { FormVersions } from './form-versions';
 import type { ReceiptInput } from './receipt';
 import { newReference } from './reference';
 
@@ -50,7 +51,6 @@ export interface SubmitResult {
   status: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -67,7 +67,9 @@ export class Submissions {
     private readonly dataSource: DataSource,
     private readonly attachments?: Attachments,
     private readonly validators: ValidatorCache = new ValidatorCache(),
-  ) {}
+  ) {
+    this.versions = new FormVersions(dataSource);
+  }
 
   /** The request itself, if it is the owner's (for uploads and downloads). */
   owned(id: string, owner: Owner): Promise<Submission> {
@@ -84,7 +86,7 @@ export class Submissions {
     manager: EntityManager = this.dataSource.manager,
     lock = false,
   ): Promise<Submission> {
-    if (!UUID.test(id)) throw new AppError('NOT_FOUND');
+    if (!isUuid(id)) throw new AppError('NOT_FOUND');
     const submission = await manager.getRepository(Submission).findOne({
       where: { id, ...this.ownerWhere(owner) },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
@@ -93,17 +95,10 @@ export class Submissions {
     return submission;
   }
 
-  /** Published versions never change: each is read once per process. */
-  private readonly versions = new Map<string, { definition: ServiceDefinition; hash: string }>();
+  private readonly versions: FormVersions;
 
-  private async definitionOf(submission: Submission, manager: EntityManager = this.dataSource.manager) {
-    const cached = this.versions.get(submission.formVersionId);
-    if (cached) return cached;
-    const version = await manager.getRepository(FormVersion).findOneByOrFail({ id: submission.formVersionId });
-    const entry = { definition: version.definition as unknown as ServiceDefinition, hash: version.contentHash };
-    if (this.versions.size >= 500) this.versions.delete(this.versions.keys().next().value!);
-    this.versions.set(submission.formVersionId, entry);
-    return entry;
+  private definitionOf(submission: Submission, manager: EntityManager = this.dataSource.manager) {
+    return this.versions.get(submission.formVersionId, manager);
   }
 
   private claimsOf(owner: Owner) {

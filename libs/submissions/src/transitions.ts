@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { FormVersion, OutboxRow, Submission, SubmissionEvent } from '@guichet/persistence';
-import { AppError, type ServiceDefinition } from '@guichet/shared';
+import { OutboxRow, Submission, SubmissionEvent } from '@guichet/persistence';
+import { AppError, isUuid, type ServiceDefinition } from '@guichet/shared';
+import { FormVersions } from './form-versions';
 import { decide, route, workflowOf, isFinal, type ActorKind, type WorkflowDefinition } from '@guichet/workflow';
 
 /** Who fires a transition. Citizens are checked by ownership, caseworkers by organisation, the system by nothing. */
@@ -151,18 +152,14 @@ export function citizenEditable(workflow: WorkflowDefinition, status: string): b
  * that act on a request by id, not through its owner.
  */
 export class Transitions {
-  private readonly versions = new Map<string, ServiceDefinition>();
+  private readonly versions: FormVersions;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {
+    this.versions = new FormVersions(dataSource);
+  }
 
   async definitionOf(submission: Submission, manager: EntityManager = this.dataSource.manager) {
-    const cached = this.versions.get(submission.formVersionId);
-    if (cached) return cached;
-    const version = await manager.getRepository(FormVersion).findOneByOrFail({ id: submission.formVersionId });
-    const definition = version.definition as unknown as ServiceDefinition;
-    if (this.versions.size >= 500) this.versions.delete(this.versions.keys().next().value!);
-    this.versions.set(submission.formVersionId, definition);
-    return definition;
+    return (await this.versions.get(submission.formVersionId, manager)).definition;
   }
 
   /**
@@ -170,7 +167,7 @@ export class Transitions {
    * Submissions, which checks ownership and validates their answers).
    */
   async fire(id: string, actor: TransitionActor, input: TransitionInput): Promise<TransitionResult | null> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new AppError('NOT_FOUND');
+    if (!isUuid(id)) throw new AppError('NOT_FOUND');
     return this.dataSource.transaction(async (manager) => {
       const submission = await manager
         .getRepository(Submission)

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { JOB_QUEUE, QueueConnection, QueueName, jobId, isOutboxJob } from '@guichet/queue';
-import { AppError } from '@guichet/shared';
+import { AppError, isUuid } from '@guichet/shared';
 import { MetricsService } from '../metrics/metrics.service';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
@@ -122,8 +122,7 @@ export class QueueStatusService {
    * queue and the row relayed again, which adds it back under the same id.
    */
   async retry(outboxId: string, organisationIds: readonly string[]): Promise<{ id: string; status: 'requeued' }> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(outboxId))
-      throw new AppError('NOT_FOUND');
+    if (!isUuid(outboxId)) throw new AppError('NOT_FOUND');
     const [row] = (await this.dataSource.query(
       `SELECT id, topic FROM outbox WHERE id = $1 AND failed_at IS NOT NULL AND organisation_id = ANY($2::uuid[])`,
       [outboxId, organisationIds],

@@ -15,7 +15,7 @@ import {
 import { In, IsNull, DataSource } from 'typeorm';
 import { ApiTokenService, hasRole, type Actor } from '@guichet/identity';
 import { ApiToken, Service } from '@guichet/persistence';
-import { AppError } from '@guichet/shared';
+import { AppError, isUuid } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 
 export class CreateTokenDto {
@@ -119,7 +119,7 @@ export class TokensController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Révoque un jeton.' })
   async revoke(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('NOT_FOUND');
+    if (!isUuid(id)) throw new AppError('NOT_FOUND');
     const record = await this.dataSource.getRepository(ApiToken).findOneBy({ id });
     if (!record || !hasRole(actor, record.organisationId, ['admin'])) throw new AppError('NOT_FOUND');
     await this.tokens.revoke(record.organisationId, id);

@@ -6,6 +6,7 @@ import { Attachments, Submissions, renderReceiptHtml, renderReceiptPdf } from '@
 import { readUpload } from './upload';
 import { requestLocale } from '../errors/locale';
 import { agentOf, ownerOf, required } from './owner';
+import { sendDownload } from './download';
 import { CaseActions } from '@guichet/desk';
 import { ApiTokenService } from '@guichet/identity';
 import { deskActor } from '../desk/desk.controller';
@@ -154,14 +155,7 @@ export class SubmissionsController {
   ): Promise<void> {
     const submission = await this.submissions.owned(id, required(ownerOf(req, false)));
     const file = await this.attachments.open(submission, attachmentId);
-    res
-      .type(file.mediaType)
-      .setHeader('Content-Length', String(file.bytes))
-      .setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
-      .setHeader('Cache-Control', 'private, no-store')
-      .setHeader('X-Content-Type-Options', 'nosniff');
-    file.stream.on('error', () => res.destroy());
-    file.stream.pipe(res);
+    sendDownload(res, file);
   }
 
   @Get('me/submissions')

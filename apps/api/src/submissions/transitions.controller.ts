@@ -4,11 +4,12 @@ import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validat
 import type { Request, Response } from 'express';
 import { ApiTokenService, type Actor } from '@guichet/identity';
 import { AppError } from '@guichet/shared';
-import { Attachments, CaseFiles, Documents, Submissions, Transitions } from '@guichet/submissions';
+import { Attachments, Documents, Submissions, Transitions } from '@guichet/submissions';
 import { deskActorOf, locate } from '@guichet/desk';
 import { DataSource } from 'typeorm';
 import { requestLocale } from '../errors/locale';
 import { agentOf, ownerOf, required } from './owner';
+import { sendDownload } from './download';
 
 export class TransitionDto {
   @ApiProperty({ example: 'accept', description: 'Nom de la transition du circuit.' })
@@ -41,7 +42,6 @@ export class TransitionsController {
     private readonly transitions: Transitions,
     private readonly documents: Documents,
     private readonly tokens: ApiTokenService,
-    private readonly caseFiles: CaseFiles,
     private readonly attachments: Attachments,
     private readonly dataSource: DataSource,
   ) {}
@@ -95,16 +95,9 @@ export class TransitionsController {
     const agent = await this.agentOf(req);
     if (!agent) throw new AppError(req.session?.user ? 'FORBIDDEN' : 'UNAUTHENTICATED');
     const found = await locate(this.dataSource, deskActorOf(agent), id, { slug });
-    const { submission } = await this.caseFiles.find(slug, id, [found.organisationId]);
-    const file = await this.attachments.open(submission, attachmentId);
-    res
-      .type(file.mediaType)
-      .setHeader('Content-Length', String(file.bytes))
-      .setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
-      .setHeader('Cache-Control', 'private, no-store')
-      .setHeader('X-Content-Type-Options', 'nosniff');
-    file.stream.on('error', () => res.destroy());
-    file.stream.pipe(res);
+    // `locate` checked service, group and organisation: the attachment is looked up within that request.
+    const file = await this.attachments.open({ id: found.id }, attachmentId);
+    sendDownload(res, file);
   }
 
   @Get('submissions/:id/documents/:documentId')
