@@ -23,7 +23,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -35,6 +34,7 @@ import type { JsonSchema } from '@guichet/shared';
 import { DEFAULT_WORKFLOW } from '@guichet/workflow';
 import { figure, formatNumber, machineInfo, percentile, resultName, writeResult, type Figure } from './lib/report';
 import { LAST_NAMES, canteenLikeDefinition, relationSizes, seedRequests } from './lib/seed-requests';
+import { freePort, sleep, stopProcess, withDatabase } from './lib/processes';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -48,32 +48,7 @@ const SLUG = 'cantine';
 const AGENTS = 20;
 const MB = 2 ** 20;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const out = (line = '') => process.stdout.write(`${line}\n`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
-async function stopProcess(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(20_000)]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
 
 /** VmRSS and VmHWM of a process, in bytes. */
 function memoryOf(pid: number): { rss: number; hwm: number } {

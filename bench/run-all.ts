@@ -18,7 +18,6 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -34,6 +33,7 @@ import {
   type BenchResult,
   type Figure,
 } from './lib/report';
+import { freePort, sleep } from './lib/processes';
 
 type Need = 'postgres' | 'redis' | 'pgbench';
 
@@ -118,18 +118,7 @@ interface Outcome {
   result?: BenchResult;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (s: string) => process.stdout.write(`${s}\n`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function refuseUnlessLoopback(name: string, url: string): void {
   let host: string;

@@ -9,14 +9,14 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ApiTokenService } from '@guichet/identity';
 import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
 import { pgbenchVersion } from './lib/pgbench';
-import { figure, machineInfo, resultName, writeResult } from './lib/report';
+import { figure, machineInfo, percentile, resultName, writeResult } from './lib/report';
+import { freePort, withDatabase } from './lib/processes';
 
 const CLIENTS = 64;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
@@ -24,22 +24,6 @@ const FIELDS = 40;
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** run-all passes a tag so that it can clean up after a bench it had to kill. */
 const TAG = process.env.BENCH_TAG ?? Date.now().toString(36);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
 
 function definition() {
   const properties: Record<string, unknown> = {};
@@ -70,10 +54,6 @@ function answers(): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   for (let i = 0; i < FIELDS; i++) data[`q${i}`] = [`réponse ${i}`, i, `personne${i}@exemple.fr`, 'oui'][i % 4];
   return data;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 async function main(): Promise<void> {

@@ -25,7 +25,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
@@ -35,7 +34,8 @@ import { ApiTokenService } from '@guichet/identity';
 import { startMailCatcher, type MailCatcher } from '@guichet/notify';
 import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
 import { JOB_OPTIONS, jobId } from '@guichet/queue';
-import { figure, machineInfo, packageVersion, writeResult, type Figure } from './lib/report';
+import { figure, machineInfo, packageVersion, percentile, writeResult, type Figure } from './lib/report';
+import { freePort, sleep, stopProcess, withDatabase } from './lib/processes';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -55,28 +55,6 @@ const ONLY = process.env.BENCH_ONLY as 'throughput' | 'latency' | undefined;
 const RESULT_NAME = process.env.BENCH_RESULT_NAME || (ONLY ? undefined : 'workflow');
 /** run-all passes a tag so that it can clean up after a bench it had to kill. */
 const TAG = process.env.BENCH_TAG ?? Date.now().toString(36);
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 /** A small form with an email field: the receipt (with its PDF) goes to that address. */
 function definition() {
@@ -143,14 +121,6 @@ function startProcess(script: string, env: Record<string, string>): ChildProcess
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-}
-
-async function stopProcess(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(20_000)]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
 function nextMessage<T>(child: ChildProcess, test: (m: T) => boolean, timeoutMs: number): Promise<T> {
