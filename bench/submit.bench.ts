@@ -207,7 +207,18 @@ COMMIT;
     );
     const out = execFileSync(
       'pgbench',
-      ['-n', '-c', String(CLIENTS), '-j', '2', '-T', String(DURATION_MS / 1000), '-f', script, url],
+      [
+        '-n',
+        '-c',
+        String(CLIENTS),
+        '-j',
+        '2',
+        '-T',
+        String(Math.max(1, Math.round(DURATION_MS / 1000))),
+        '-f',
+        script,
+        url,
+      ],
       { encoding: 'utf8' },
     );
     const pgRate = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
@@ -225,7 +236,18 @@ COMMIT;
     );
     const saveOut = execFileSync(
       'pgbench',
-      ['-n', '-c', String(CLIENTS), '-j', '2', '-T', String(DURATION_MS / 2000), '-f', saveScript, url],
+      [
+        '-n',
+        '-c',
+        String(CLIENTS),
+        '-j',
+        '2',
+        '-T',
+        String(Math.max(1, Math.round(DURATION_MS / 2000))),
+        '-f',
+        saveScript,
+        url,
+      ],
       { encoding: 'utf8' },
     );
     const pgSaveRate = Number(/tps = ([\d.]+)/.exec(saveOut)?.[1]);

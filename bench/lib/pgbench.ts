@@ -73,7 +73,14 @@ export async function runPgbench(
   const dir = mkdtempSync(join(tmpdir(), 'guichet-pgbench-'));
   try {
     const args = ['-n', '-c', String(options.clients), '-j', String(options.threads ?? 2)];
-    args.push('-T', String(options.seconds), '-M', options.mode ?? 'simple', '-l', `--log-prefix=${join(dir, 'log')}`);
+    args.push(
+      '-T',
+      String(Math.max(1, Math.round(options.seconds))),
+      '-M',
+      options.mode ?? 'simple',
+      '-l',
+      `--log-prefix=${join(dir, 'log')}`,
+    );
     scripts.forEach((s, i) => {
       const file = join(dir, `${i}-${s.name.replace(/[^a-z0-9-]/gi, '_')}.sql`);
       writeFileSync(file, s.sql);
