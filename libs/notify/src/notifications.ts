@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { UnrecoverableError } from 'bullmq';
-import { Delivery, FormVersion, Service, Submission, SubmissionEvent } from '@guichet/persistence';
+import { Delivery, Service, Submission, SubmissionEvent } from '@guichet/persistence';
 import type { ServiceDefinition } from '@guichet/shared';
-import { Documents, renderReceiptPdf } from '@guichet/submissions';
+import { Documents, FormVersions, renderReceiptPdf } from '@guichet/submissions';
 import { emailTemplate, renderTemplate, route, stateLabel, stateOf, workflowOf } from '@guichet/workflow';
 import { MailSendError, type Mailer } from './mailer';
 import { newWebhookSecret, sendWebhook, type WebhookPolicy } from './webhook';
@@ -42,6 +42,8 @@ interface Loaded {
  */
 export class Notifications {
   private readonly documents: Documents;
+  /** Published versions never change: a job reads each once per process, not once per email. */
+  private readonly versions: FormVersions;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -49,6 +51,7 @@ export class Notifications {
     private readonly settings: NotificationSettings,
   ) {
     this.documents = new Documents(dataSource);
+    this.versions = new FormVersions(dataSource);
   }
 
   async email(job: NotificationJob & { template: string }): Promise<Outcome> {
@@ -246,8 +249,8 @@ export class Notifications {
     const service = await this.dataSource
       .getRepository(Service)
       .findOneOrFail({ where: { id: submission.serviceId }, relations: { organisation: true } });
-    const version = await this.dataSource.getRepository(FormVersion).findOneByOrFail({ id: submission.formVersionId });
-    return { submission, service, event, definition: version.definition as unknown as ServiceDefinition };
+    const { definition } = await this.versions.get(submission.formVersionId);
+    return { submission, service, event, definition };
   }
 }
 
