@@ -12,7 +12,7 @@ import {
 import { checkWorkflow } from '@guichet/workflow';
 import { createAjv } from './ajv';
 import { DEFINITION_SCHEMA } from './definition-schema';
-import { toErrorItems } from './messages';
+import { toErrorItems } from '@guichet/shared';
 import { POLICY_LIMITS, checkSchemaPolicy } from './policy';
 
 const structureAjv = createAjv({ strict: false });

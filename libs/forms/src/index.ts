@@ -1,7 +1,7 @@
 export { ALLOWED_FORMATS, createAjv } from './ajv';
 export { canonicalJson, checkDefinition, definitionHash, type DefinitionCheck } from './check-definition';
 export { DEFINITION_SCHEMA } from './definition-schema';
-export { toErrorItems } from './messages';
+export { toErrorItems } from '@guichet/shared';
 export { POLICY_LIMITS, checkSchemaPolicy } from './policy';
 export {
   FormValidator,

@@ -1,40 +1,20 @@
 import type { ValidateFunction } from 'ajv';
 import {
-  dropHidden,
-  evaluate,
-  hiddenPointers,
+  checkAnswers,
   parseJsonPointer,
-  readPointer,
-  type ErrorItem,
-  type Locale,
   type ServiceDefinition,
+  type ValidateOptions,
+  type ValidationOutcome,
 } from '@guichet/shared';
 import { createAjv } from './ajv';
 import { definitionHash } from './check-definition';
-import { toErrorItems } from './messages';
 
-/** A draft may be incomplete: what is there must be valid, what is missing is not an error yet. */
-const COMPLETENESS_KEYWORDS = new Set(['required', 'minItems', 'minContains', 'dependentRequired', 'minProperties']);
-
-export type ValidationMode = 'draft' | 'submit';
-
-export interface ValidateOptions {
-  mode: ValidationMode;
-  claims?: Readonly<Record<string, unknown>>;
-  locale?: Locale;
-}
-
-export interface ValidationOutcome {
-  valid: boolean;
-  errors: ErrorItem[];
-  /** The data to store: the values of hidden fields removed. */
-  data: unknown;
-}
+export type { ValidationMode, ValidateOptions, ValidationOutcome } from '@guichet/shared';
 
 /**
  * Validation of submissions against one published version: compiled once,
- * then the same rules as the browser (hidden fields dropped and excused),
- * ajv on what remains, and the eligibility rules at submit.
+ * then `checkAnswers`, the same rules the browser runs (hidden fields dropped
+ * and excused, locked prefill, eligibility at submit).
  */
 export class FormValidator {
   private readonly validateFn: ValidateFunction;
@@ -44,53 +24,7 @@ export class FormValidator {
   }
 
   validate(input: unknown, options: ValidateOptions): ValidationOutcome {
-    const locale = options.locale ?? 'fr';
-    const visibility = { definition: this.definition, data: input, claims: options.claims };
-    const hidden = new Set(input !== null && typeof input === 'object' ? hiddenPointers(visibility) : []);
-    const data = input !== null && typeof input === 'object' && !Array.isArray(input) ? dropHidden(visibility) : input;
-
-    const ok = this.validateFn(data);
-    let errors = ok ? [] : toErrorItems(this.validateFn.errors ?? [], locale);
-    errors = errors.filter((e) => {
-      if (options.mode === 'draft' && COMPLETENESS_KEYWORDS.has(e.code)) return false;
-      // A hidden field is never required: its page or condition is not shown.
-      return !(e.code === 'required' && [...hidden].some((h) => e.pointer === h || e.pointer!.startsWith(`${h}/`)));
-    });
-
-    errors.push(...this.lockedPrefillErrors(data, options));
-
-    if (options.mode === 'submit' && errors.length === 0) {
-      for (const rule of this.definition.rules?.eligibility ?? []) {
-        if (evaluate(rule.blockWhen, { data, claims: options.claims })) {
-          errors.push({ pointer: '', code: `eligibility:${rule.id}`, message: rule.message });
-        }
-      }
-    }
-    return { valid: errors.length === 0, errors, data };
-  }
-
-  /**
-   * A locked prefilled value (a FranceConnect claim the designer locked) must
-   * be exactly the claim of the signed-in person: the browser cannot change it.
-   */
-  private lockedPrefillErrors(data: unknown, options: ValidateOptions): ErrorItem[] {
-    const errors: ErrorItem[] = [];
-    for (const mapping of this.definition.settings.prefill ?? []) {
-      if (!mapping.locked || !options.claims || !Object.prototype.hasOwnProperty.call(options.claims, mapping.claim))
-        continue;
-      const value = readPointer(data, mapping.pointer);
-      if (value !== undefined && value !== options.claims[mapping.claim]) {
-        errors.push({
-          pointer: mapping.pointer,
-          code: 'prefill_locked',
-          message:
-            options.locale === 'en'
-              ? 'This information comes from FranceConnect and cannot be changed.'
-              : 'Cette information vient de FranceConnect et ne peut pas être modifiée.',
-        });
-      }
-    }
-    return errors;
+    return checkAnswers(this.validateFn, this.definition, input, options);
   }
 }
 

@@ -7,3 +7,5 @@ export * from './schema-fields';
 export * from './visibility';
 export * from './formats';
 export * from './ids';
+export * from './validation-messages';
+export * from './answers';

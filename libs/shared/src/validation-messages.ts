@@ -1,12 +1,20 @@
-import type { ErrorObject } from 'ajv';
-import {
-  FORMAT_HINTS_EN,
-  FORMAT_HINTS_FR,
-  toJsonPointer,
-  parseJsonPointer,
-  type ErrorItem,
-  type Locale,
-} from '@guichet/shared';
+import type { ErrorItem, Locale } from './errors';
+import { FORMAT_HINTS_EN, FORMAT_HINTS_FR } from './formats';
+import { parseJsonPointer, toJsonPointer } from './json-pointer';
+
+/**
+ * What a JSON Schema validator reports, in ajv's shape (ajv's `ErrorObject`
+ * without importing ajv): the server's compiled validators and the browser's
+ * precompiled modules both produce it, and both go through `toErrorItems`, so
+ * a citizen reads the same message whichever side found the problem.
+ */
+export interface SchemaError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  parentSchema?: unknown;
+  message?: string;
+}
 
 type Params = Record<string, unknown>;
 type Message = (p: Params) => string;
@@ -88,7 +96,7 @@ function typeFr(type: string): string {
 }
 
 /** Where an error belongs: the missing or extra property itself, not its parent. */
-export function errorPointer(error: ErrorObject): string {
+export function errorPointer(error: SchemaError): string {
   const segments = parseJsonPointer(error.instancePath);
   const p = error.params as Params;
   if (error.keyword === 'required' && typeof p.missingProperty === 'string') segments.push(p.missingProperty);
@@ -107,7 +115,7 @@ export function errorPointer(error: ErrorObject): string {
  * first), in the citizen's language; a field's own `x-hint` or the format's
  * hint says what a valid answer looks like.
  */
-export function toErrorItems(errors: ErrorObject[], locale: Locale = 'fr'): ErrorItem[] {
+export function toErrorItems(errors: SchemaError[], locale: Locale = 'fr'): ErrorItem[] {
   const seen = new Set<string>();
   const items: ErrorItem[] = [];
   for (const error of errors) {
@@ -121,7 +129,7 @@ export function toErrorItems(errors: ErrorObject[], locale: Locale = 'fr'): Erro
   return items;
 }
 
-function messageFor(error: ErrorObject, locale: Locale): string {
+function messageFor(error: SchemaError, locale: Locale): string {
   const hint = (error.parentSchema as Record<string, unknown> | undefined)?.['x-hint'];
   if ((error.keyword === 'pattern' || error.keyword === 'format') && typeof hint === 'string') return hint;
   if (error.keyword === 'format') {
