@@ -33,13 +33,13 @@ describe('web shell in Chromium', () => {
 
   it.each([
     ['/', 'Démarches en ligne'],
-    ['/demarches/signaler-un-nid-de-poule', 'Démarche'],
+    ['/demarches/signaler-un-nid-de-poule', 'Démarche introuvable'],
     ['/mes-demarches', 'Mes démarches'],
     ['/studio', 'Studio'],
     ['/instruction', 'Instruction'],
   ])('%s has no axe violation, a French title and one h1', async (path, heading) => {
     await page.goto(`${stack.url}${path}`);
-    await page.getByRole('status').filter({ hasText: 'fonctionne normalement' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
     expect(await page.title()).toBe(`${heading} — Guichet`);

@@ -1,69 +1,217 @@
-import { useEffect, useState } from 'react';
-import { errorMessage } from '@guichet/shared';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { FormPage } from './form/FormPage';
+import { api, onActivity, signInUrl, whoAmI, type Me } from './lib/api';
+import { formatTime, lang, setLang, tr } from './lib/i18n';
+import { onLinkClick, useLocation } from './lib/router';
+import { usePageTitle } from './lib/title';
+import { Home } from './pages/Home';
+import { MyRequests } from './pages/MyRequests';
+import { RequestView } from './pages/RequestView';
+import { ServicePage } from './pages/ServicePage';
 
-type Readiness = 'checking' | 'ok' | 'down';
+// The agents' areas are separate chunks: a citizen opening a form never downloads them.
+const DeskApp = lazy(() => import('./desk/DeskApp'));
+const StudioApp = lazy(() => import('./studio/StudioApp'));
 
-const AREAS: Record<string, { title: string; text: string }> = {
-  '/': { title: 'Démarches en ligne', text: 'Le portail des démarches de votre collectivité arrive bientôt ici.' },
-  '/demarches': { title: 'Démarche', text: 'Le formulaire de cette démarche sera bientôt disponible ici.' },
-  '/mes-demarches': { title: 'Mes démarches', text: 'Vos brouillons et vos demandes seront bientôt listés ici.' },
-  '/studio': { title: 'Studio', text: 'L’espace de conception des démarches arrive bientôt.' },
-  '/instruction': { title: 'Instruction', text: 'L’espace d’instruction des dossiers arrive bientôt.' },
-};
+function Page({ path, query }: { path: string; query: URLSearchParams }) {
+  const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (segments.length === 0) return <Home />;
+  if (segments[0] === 'demarches' && segments.length === 2) {
+    const draft = query.get('brouillon');
+    return draft ? (
+      <FormPage slug={segments[1]!} draftId={draft} step={query.get('etape')} />
+    ) : (
+      <ServicePage slug={segments[1]!} />
+    );
+  }
+  if (segments[0] === 'mes-demarches' && segments.length === 1) return <MyRequests />;
+  if (segments[0] === 'mes-demarches' && segments.length === 2)
+    return <RequestView id={segments[1]!} justSent={query.get('envoye') === '1'} />;
+  if (segments[0] === 'instruction') return <DeskApp segments={segments.slice(1)} query={query} />;
+  if (segments[0] === 'studio') return <StudioApp segments={segments.slice(1)} query={query} />;
+  return <NotFound />;
+}
 
-function areaOf(path: string) {
-  const prefix = Object.keys(AREAS).find((p) => p !== '/' && (path === p || path.startsWith(`${p}/`)));
-  return AREAS[prefix ?? '/']!;
+function NotFound() {
+  usePageTitle(tr('Page introuvable', 'Page not found'));
+  return (
+    <>
+      <h1 tabIndex={-1}>{tr('Page introuvable', 'Page not found')}</h1>
+      <p>
+        <a href="/" onClick={onLinkClick}>
+          {tr('Voir les démarches en ligne', 'See the online services')}
+        </a>
+      </p>
+    </>
+  );
+}
+
+/**
+ * Warns a signed-in person before the session ends (RGAA 13.1) and lets them
+ * extend it. Every request extends the session; the page counts from the last one.
+ */
+function SessionWarning({ me }: { me: Me | null }) {
+  const [idleMs, setIdleMs] = useState<number | null>(null);
+  const last = useRef(Date.now());
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!me) return;
+    const started = Date.now();
+    api<{ expiresAt: string | null }>('/auth/session')
+      .then((s) => s.expiresAt && setIdleMs(Date.parse(s.expiresAt) - started))
+      .catch(() => setIdleMs(null));
+    const off = onActivity(() => (last.current = Date.now()));
+    const tick = window.setInterval(() => setNow(Date.now()), 5000);
+    return () => {
+      off();
+      window.clearInterval(tick);
+    };
+  }, [me]);
+  if (!me || idleMs === null) return null;
+  // The server extends at most once a minute: count from a minute earlier to be safe.
+  const endsAt = last.current + idleMs - 60_000;
+  const warnFrom = endsAt - Math.min(5 * 60_000, idleMs / 3);
+  if (now < warnFrom) return null;
+  const expired = now >= endsAt;
+  const extend = () =>
+    api<{ expiresAt: string | null }>('/auth/session/extend', { method: 'POST' })
+      .then(() => setNow(Date.now()))
+      .catch(() => setNow(Date.now()));
+  return (
+    <div className="session-warning" role="alert">
+      {expired ? (
+        <p>
+          {tr(
+            'Votre session a pris fin. Vos réponses enregistrées sont conservées : identifiez-vous à nouveau pour continuer.',
+            'Your session has ended. Your saved answers are kept: sign in again to continue.',
+          )}{' '}
+          <a href={signInUrl(me.kind, window.location.pathname + window.location.search)}>
+            {tr('M’identifier à nouveau', 'Sign in again')}
+          </a>
+        </p>
+      ) : (
+        <>
+          <p>
+            {tr('Votre session va prendre fin vers ', 'Your session will end at about ')}
+            {formatTime(new Date(endsAt))}
+            {tr(' faute d’activité.', ' for lack of activity.')}
+          </p>
+          <button type="button" className="button" onClick={() => void extend()}>
+            {tr('Prolonger ma session', 'Extend my session')}
+          </button>
+        </>
+      )}
+    </div>
+  );
 }
 
 export function App() {
-  const area = areaOf(window.location.pathname);
-  const [readiness, setReadiness] = useState<Readiness>('checking');
-
+  const { path, query, navigations } = useLocation();
+  const [me, setMe] = useState<Me | null>(null);
   useEffect(() => {
-    document.title = `${area.title} — Guichet`;
-    fetch('/health/ready')
-      .then((r) => setReadiness(r.ok ? 'ok' : 'down'))
-      .catch(() => setReadiness('down'));
-  }, [area.title]);
+    whoAmI().then(setMe, () => setMe(null));
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, []);
+  // After a navigation inside the page, focus goes to the new content, as after a page load.
+  useEffect(() => {
+    if (navigations > 0 && !query.get('etape')) document.getElementById('contenu')?.focus();
+  }, [navigations, path, query]);
+  const signOut = async () => {
+    const { redirectTo } = await api<{ redirectTo: string }>('/auth/logout', { method: 'POST' });
+    window.location.assign(redirectTo);
+  };
+  const agentArea = path.startsWith('/studio') || path.startsWith('/instruction');
 
   return (
     <>
       <a className="skip-link" href="#contenu">
-        Aller au contenu
+        {tr('Aller au contenu', 'Skip to content')}
       </a>
       <header className="header">
         <p className="brand">
-          <a href="/">Guichet</a>
+          <a href="/" onClick={onLinkClick}>
+            Guichet
+          </a>
         </p>
-        <nav aria-label="Menu principal">
+        <nav aria-label={tr('Menu principal', 'Main menu')}>
           <ul>
             <li>
-              <a href="/">Démarches</a>
+              <a href="/" onClick={onLinkClick} aria-current={path === '/' ? 'page' : undefined}>
+                {tr('Démarches', 'Services')}
+              </a>
             </li>
             <li>
-              <a href="/mes-demarches">Mes démarches</a>
+              <a
+                href="/mes-demarches"
+                onClick={onLinkClick}
+                aria-current={path.startsWith('/mes-demarches') ? 'page' : undefined}
+              >
+                {tr('Mes démarches', 'My requests')}
+              </a>
+            </li>
+            {(agentArea || me?.kind === 'agent') && (
+              <>
+                <li>
+                  <a
+                    href="/instruction"
+                    onClick={onLinkClick}
+                    aria-current={path.startsWith('/instruction') ? 'page' : undefined}
+                  >
+                    {tr('Instruction', 'Casework')}
+                  </a>
+                </li>
+                <li>
+                  <a
+                    href="/studio"
+                    onClick={onLinkClick}
+                    aria-current={path.startsWith('/studio') ? 'page' : undefined}
+                  >
+                    Studio
+                  </a>
+                </li>
+              </>
+            )}
+            <li>
+              {me ? (
+                <button type="button" className="link-button" onClick={() => void signOut()}>
+                  {tr('Se déconnecter', 'Sign out')}
+                  <span className="sr-only">
+                    {' '}
+                    ({me.givenName} {me.familyName})
+                  </span>
+                </button>
+              ) : (
+                <a href={signInUrl(agentArea ? 'agent' : 'citizen', path)}>{tr('Se connecter', 'Sign in')}</a>
+              )}
             </li>
             <li>
-              <a href="/studio">Studio</a>
-            </li>
-            <li>
-              <a href="/instruction">Instruction</a>
+              <button
+                type="button"
+                className="link-button"
+                lang={lang === 'fr' ? 'en' : 'fr'}
+                onClick={() => setLang(lang === 'fr' ? 'en' : 'fr')}
+              >
+                {lang === 'fr' ? 'English' : 'Français'}
+              </button>
             </li>
           </ul>
         </nav>
       </header>
+      <SessionWarning me={me} />
       <main id="contenu" tabIndex={-1}>
-        <h1>{area.title}</h1>
-        <p>{area.text}</p>
-        <p role="status" aria-live="polite">
-          {readiness === 'checking' && 'Vérification du service…'}
-          {readiness === 'ok' && 'Le service fonctionne normalement.'}
-          {readiness === 'down' && errorMessage('SERVICE_UNAVAILABLE', 'fr', { dependencies: 'serveur' })}
-        </p>
+        <Suspense fallback={<p role="status">{tr('Chargement…', 'Loading…')}</p>}>
+          <Page path={path} query={query} />
+        </Suspense>
       </main>
       <footer className="footer">
-        <p>Guichet, logiciel libre pour les téléservices des collectivités.</p>
+        <p>
+          {tr(
+            'Guichet, logiciel libre pour les téléservices des collectivités.',
+            'Guichet, free software for local authorities’ online services.',
+          )}
+        </p>
       </footer>
     </>
   );

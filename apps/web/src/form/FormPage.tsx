@@ -1,0 +1,502 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  checkAnswers,
+  parseJsonPointer,
+  readPointer,
+  type ErrorItem,
+  type SchemaValidateFunction,
+  type ServiceDefinition,
+} from '@guichet/shared';
+import { ApiError, api, newKey, whoAmI } from '../lib/api';
+import { formatTime, lang, tr } from '../lib/i18n';
+import { navigate, onLinkClick } from '../lib/router';
+import type { PublicService, SubmissionView } from '../lib/types';
+import { usePageTitle } from '../lib/title';
+import { FormContext, type FormContextValue, type UploadResult } from './context';
+import { ErrorSummary, type SummaryItem } from './ErrorSummary';
+import { Fields, withMinimumItems } from './fields';
+import { labelOf, type Schema, type Ui } from './model';
+import { Review } from './Review';
+import { FormStore, useStoreVersion } from './store';
+import { loadValidator } from './validation';
+
+export const REVIEW = 'verification';
+
+interface Loaded {
+  service: PublicService;
+  definition: ServiceDefinition;
+  draft: SubmissionView;
+  validate: SchemaValidateFunction;
+  signedIn: boolean;
+  claims?: Record<string, unknown>;
+}
+
+const localKey = (id: string) => `guichet.brouillon.${id}`;
+
+function removePointers(data: Record<string, unknown>, pointers: string[]): Record<string, unknown> {
+  const copy = structuredClone(data);
+  for (const pointer of [...pointers].sort((a, b) => b.length - a.length)) {
+    const segments = parseJsonPointer(pointer);
+    const last = segments.pop();
+    if (last === undefined) continue;
+    const parent = readPointer(copy, segments.length ? `/${segments.join('/')}` : '');
+    if (Array.isArray(parent)) parent.splice(Number(last), 1);
+    else if (parent && typeof parent === 'object') delete (parent as Record<string, unknown>)[last];
+  }
+  return copy;
+}
+
+/** Sends one file with its progress (fetch has no upload progress; XMLHttpRequest has). */
+function uploadFile(
+  submissionId: string,
+  pointer: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<UploadResult> {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    form.append('pointer', pointer);
+    form.append('file', file, file.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/v1/submissions/${submissionId}/attachments`);
+    const csrf = document.cookie.split('; ').find((c) => c.startsWith('csrf_token='));
+    xhr.setRequestHeader('X-CSRF-Token', csrf ? decodeURIComponent(csrf.slice('csrf_token='.length)) : '');
+    xhr.setRequestHeader('Accept-Language', lang);
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      let body: { attachmentId?: string; message?: string } = {};
+      try {
+        body = JSON.parse(xhr.responseText) as typeof body;
+      } catch {
+        // Not JSON: the generic message below.
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && body.attachmentId) resolve({ attachmentId: body.attachmentId });
+      else reject(new Error(body.message ?? tr('Le fichier n’a pas pu être envoyé.', 'The file could not be sent.')));
+    };
+    xhr.onerror = () =>
+      reject(
+        new Error(
+          tr(
+            'Le fichier n’a pas pu être envoyé : vérifiez votre connexion.',
+            'The file could not be sent: check your connection.',
+          ),
+        ),
+      );
+    xhr.send(form);
+  });
+}
+
+export function FormPage({ slug, draftId, step }: { slug: string; draftId: string; step: string | null }) {
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [failure, setFailure] = useState<ApiError | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const [service, draft, me] = await Promise.all([
+        api<PublicService>(`/api/v1/public/services/${encodeURIComponent(slug)}`),
+        api<SubmissionView>(`/api/v1/submissions/${encodeURIComponent(draftId)}`),
+        whoAmI().catch(() => null),
+      ]);
+      if (!service.definition || !service.validator)
+        throw new ApiError(409, {
+          code: 'SERVICE_CLOSED',
+          message: service.closed?.message ?? tr('Cette démarche est fermée.', 'This service is closed.'),
+        });
+      const validate = await loadValidator(service.validator);
+      if (live)
+        setLoaded({ service, definition: service.definition, draft, validate, signedIn: me?.kind === 'citizen' });
+    })().catch(
+      (error: unknown) =>
+        live &&
+        setFailure(error instanceof ApiError ? error : new ApiError(0, { code: 'INTERNAL', message: String(error) })),
+    );
+    return () => {
+      live = false;
+    };
+  }, [slug, draftId]);
+
+  if (failure) return <LoadFailure error={failure} />;
+  if (!loaded) return <p role="status">{tr('Chargement du formulaire…', 'Loading the form…')}</p>;
+  return <FormRunner key={loaded.draft.id} loaded={loaded} step={step} />;
+}
+
+function LoadFailure({ error }: { error: ApiError }) {
+  usePageTitle(tr('Formulaire indisponible', 'Form unavailable'));
+  return (
+    <>
+      <h1 tabIndex={-1}>{tr('Ce formulaire ne peut pas être ouvert', 'This form cannot be opened')}</h1>
+      <p className="notice notice--error">{error.message}</p>
+      <p>
+        <a href="/mes-demarches" onClick={onLinkClick}>
+          {tr('Retrouver mes démarches', 'Find my requests')}
+        </a>
+      </p>
+    </>
+  );
+}
+
+type SaveState =
+  | { kind: 'idle' }
+  | { kind: 'saving' }
+  | { kind: 'saved'; at: Date; partial: boolean }
+  | { kind: 'offline' }
+  | { kind: 'conflict'; message: string };
+
+function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
+  const { service, definition, draft, validate, signedIn } = loaded;
+  const root = definition.schema as Schema;
+  const ui = (definition.uiSchema ?? {}) as Ui;
+  const editingAfterRequest = draft.status !== 'draft';
+  const resubmit = draft.actions.find((a) => a.transition === 'resubmit') ?? draft.actions[0];
+
+  const store = useMemo(() => {
+    let data = draft.data;
+    try {
+      const local = JSON.parse(localStorage.getItem(localKey(draft.id)) ?? 'null') as {
+        revision: number;
+        data: Record<string, unknown>;
+      } | null;
+      // Answers this browser kept but the server has not (a lost connection, a value still to correct).
+      if (local && local.revision === draft.revision) data = local.data;
+    } catch {
+      // No storage or a damaged entry: the server's copy.
+    }
+    return new FormStore(definition, withMinimumItems(root, root, data) as Record<string, unknown>);
+  }, [definition, draft, root]);
+
+  const pageIds = useStoreVersion(store, (s) => s.visiblePageIds()) as string[];
+  const pages = definition.pages.filter((p) => pageIds.includes(p.id));
+  const current = step === REVIEW ? null : (pages.find((p) => p.id === step) ?? pages[0]!);
+  const index = current ? pages.indexOf(current) : pages.length;
+  const total = pages.length + 1;
+
+  const hrefOf = useCallback(
+    (pageId: string) => `/demarches/${service.slug}?brouillon=${draft.id}&etape=${encodeURIComponent(pageId)}`,
+    [service.slug, draft.id],
+  );
+
+  // --- Autosave ---------------------------------------------------------
+  const revision = useRef(draft.revision);
+  const savedVersion = useRef(store.version);
+  const inFlight = useRef<Promise<void> | null>(null);
+  const timer = useRef<number | undefined>(undefined);
+  const [save, setSave] = useState<SaveState>({ kind: 'idle' });
+
+  const saveNow = useCallback(async (): Promise<void> => {
+    window.clearTimeout(timer.current);
+    if (inFlight.current) await inFlight.current;
+    if (store.version === savedVersion.current) return;
+    const version = store.version;
+    const data = store.snapshot();
+    // What is not valid yet stays in this browser; the server keeps everything else.
+    const invalid = checkAnswers(validate, definition, data, { mode: 'draft', locale: lang })
+      .errors.map((e) => e.pointer ?? '')
+      .filter((p) => p !== '');
+    const clean = invalid.length ? removePointers(data, invalid) : data;
+    try {
+      localStorage.setItem(localKey(draft.id), JSON.stringify({ revision: revision.current, data }));
+    } catch {
+      // No storage: the server copy only.
+    }
+    setSave({ kind: 'saving' });
+    const attempt = api<{ revision: number; savedAt: string }>(`/api/v1/submissions/${draft.id}`, {
+      method: 'PATCH',
+      body: { data: clean, expectedRevision: revision.current },
+    })
+      .then((result) => {
+        revision.current = result.revision;
+        savedVersion.current = version;
+        try {
+          if (invalid.length === 0) localStorage.removeItem(localKey(draft.id));
+          else localStorage.setItem(localKey(draft.id), JSON.stringify({ revision: result.revision, data }));
+        } catch {
+          // Nothing to clean.
+        }
+        setSave({ kind: 'saved', at: new Date(result.savedAt), partial: invalid.length > 0 });
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && (error.body.code === 'CONFLICT' || error.body.code === 'NOT_A_DRAFT'))
+          setSave({ kind: 'conflict', message: error.message });
+        else {
+          setSave({ kind: 'offline' });
+          // Tried again later; the answers are in this browser meanwhile.
+          window.clearTimeout(timer.current);
+          timer.current = window.setTimeout(() => void saveNow(), 10_000);
+        }
+      })
+      .finally(() => {
+        inFlight.current = null;
+      });
+    inFlight.current = attempt;
+    await attempt;
+  }, [store, validate, definition, draft.id]);
+
+  useEffect(
+    () =>
+      store.subscribe(() => {
+        if (store.version === savedVersion.current) return;
+        window.clearTimeout(timer.current);
+        timer.current = window.setTimeout(() => void saveNow(), 1000);
+      }),
+    [store, saveNow],
+  );
+  useEffect(() => {
+    const beforeUnload = (event: BeforeUnloadEvent) => {
+      if (store.version !== savedVersion.current) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', beforeUnload);
+    return () => window.removeEventListener('beforeunload', beforeUnload);
+  }, [store]);
+
+  // --- Steps and errors ---------------------------------------------------
+  const [summary, setSummary] = useState<SummaryItem[]>([]);
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const focusSummary = useRef(false);
+  const [sending, setSending] = useState(false);
+  const idempotency = useRef(newKey());
+
+  const stepTitle = current ? current.title : tr('Vérifiez vos réponses', 'Check your answers');
+  usePageTitle(
+    `${summary.length ? tr('Erreur : ', 'Error: ') : ''}${stepTitle} — ${tr('Étape', 'Step')} ${index + 1} ${tr('sur', 'of')} ${total} — ${service.title}`,
+  );
+
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    setSummary([]);
+    store.setErrors([]);
+    headingRef.current?.focus();
+  }, [step, store]);
+  useEffect(() => {
+    if (focusSummary.current && summary.length) {
+      focusSummary.current = false;
+      summaryRef.current?.focus();
+    }
+  }, [summary]);
+
+  const showErrors = (items: ErrorItem[]) => {
+    store.setErrors(items);
+    setSummary(items.map((e) => ({ ...e, label: e.pointer ? labelOf(root, ui, e.pointer) : '' })));
+    focusSummary.current = true;
+  };
+
+  const onPage = (pageId: string, pointer: string) => {
+    const page = definition.pages.find((p) => p.id === pageId);
+    const top = parseJsonPointer(pointer)[0];
+    return !!page && top !== undefined && page.fields.includes(top);
+  };
+
+  const next = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (!current) return;
+    const outcome = checkAnswers(validate, definition, store.snapshot(), { mode: 'submit', locale: lang });
+    const errors = outcome.errors.filter((e) => e.pointer && onPage(current.id, e.pointer));
+    if (errors.length) return showErrors(errors);
+    void saveNow();
+    const following = pages[index + 1];
+    navigate(hrefOf(following ? following.id : REVIEW));
+  };
+
+  const send = async () => {
+    if (sending) return;
+    const outcome = checkAnswers(validate, definition, store.snapshot(), { mode: 'submit', locale: lang });
+    if (!outcome.valid) return routeErrors(outcome.errors);
+    setSending(true);
+    try {
+      await saveNow();
+      if (editingAfterRequest && resubmit) {
+        await api(`/api/v1/submissions/${draft.id}/transitions`, {
+          method: 'POST',
+          body: { transition: resubmit.transition, expectedRevision: revision.current },
+        });
+      } else {
+        await api(`/api/v1/submissions/${draft.id}/submit`, {
+          method: 'POST',
+          headers: { 'Idempotency-Key': idempotency.current },
+        });
+      }
+      try {
+        localStorage.removeItem(localKey(draft.id));
+      } catch {
+        // Nothing kept.
+      }
+      savedVersion.current = store.version;
+      navigate(`/mes-demarches/${draft.id}?envoye=1`);
+    } catch (error) {
+      setSending(false);
+      if (error instanceof ApiError && error.body.errors?.length) routeErrors(error.body.errors);
+      else if (error instanceof ApiError) showErrors([{ pointer: '', code: error.body.code, message: error.message }]);
+    }
+  };
+
+  /** Errors found at sending: to the first page that has one, shown there like the browser's own. */
+  const routeErrors = (errors: ErrorItem[]) => {
+    const page = pages.find((p) => errors.some((e) => e.pointer && onPage(p.id, e.pointer)));
+    if (!page) return showErrors(errors);
+    navigate(hrefOf(page.id));
+    window.setTimeout(() => showErrors(errors.filter((e) => e.pointer && onPage(page.id, e.pointer))), 0);
+  };
+
+  const context = useMemo<FormContextValue>(
+    () => ({
+      store,
+      root,
+      prefill: definition.settings.prefill ?? [],
+      signedIn,
+      upload: (pointer, file, onProgress) => uploadFile(draft.id, pointer, file, onProgress),
+      fileHref: (id) => `/api/v1/submissions/${draft.id}/attachments/${id}`,
+    }),
+    [store, root, definition, signedIn, draft.id],
+  );
+
+  const blocking = useStoreVersion(store, (s) => s.blockingRules()) as ErrorItem[];
+  const blockingHere = current
+    ? blocking.filter((b) => rulePages(definition, b.code.slice('eligibility:'.length)).includes(current.id))
+    : blocking;
+
+  return (
+    <FormContext.Provider value={context}>
+      <p className="eyebrow">{service.organisation.name}</p>
+      <h1>{service.title}</h1>
+      <nav aria-label={tr('Étapes', 'Steps')} className="stepper">
+        <p className="stepper-state">
+          {tr('Étape', 'Step')} {index + 1} {tr('sur', 'of')} {total}
+        </p>
+        <div className="stepper-bar" aria-hidden="true">
+          <span style={{ width: `${((index + 1) / total) * 100}%` }} />
+        </div>
+        {index + 1 < total && (
+          <p className="stepper-next">
+            {tr('Étape suivante : ', 'Next step: ')}
+            {pages[index + 1]?.title ?? tr('Vérifiez vos réponses', 'Check your answers')}
+          </p>
+        )}
+      </nav>
+      <ErrorSummary ref={summaryRef} items={summary} />
+      <h2 tabIndex={-1} ref={headingRef} className="step-title">
+        {stepTitle}
+      </h2>
+      {current ? (
+        <form noValidate onSubmit={(e) => void next(e)}>
+          {current.description && <p>{current.description}</p>}
+          {index === 0 && (
+            <p className="hint">
+              {tr(
+                'Les champs marqués d’un astérisque (*) sont obligatoires.',
+                'Fields marked with an asterisk (*) are required.',
+              )}
+            </p>
+          )}
+          <Fields schema={root} ui={ui} base="" keys={current.fields} />
+          {blockingHere.map((b) => (
+            <p className="notice notice--warning" role="status" key={b.code}>
+              {b.message}
+            </p>
+          ))}
+          <div className="actions">
+            <button type="submit" className="button">
+              {tr('Continuer', 'Continue')}
+            </button>
+            {index > 0 && (
+              <a className="button button--secondary" href={hrefOf(pages[index - 1]!.id)} onClick={onLinkClick}>
+                {tr('Précédent', 'Previous')}
+              </a>
+            )}
+          </div>
+        </form>
+      ) : (
+        <div>
+          <p>
+            {tr(
+              'Relisez vos réponses avant d’envoyer votre demande.',
+              'Read your answers before you send your request.',
+            )}
+          </p>
+          <Review store={store} root={root} ui={ui} pages={pages} linkTo={hrefOf} />
+          {blocking.map((b) => (
+            <p className="notice notice--warning" role="status" key={b.code}>
+              {b.message}
+            </p>
+          ))}
+          <div className="actions">
+            <button type="button" className="button" onClick={() => void send()} aria-disabled={sending || undefined}>
+              {sending
+                ? tr('Envoi en cours…', 'Sending…')
+                : editingAfterRequest
+                  ? tr('Renvoyer ma demande corrigée', 'Send my corrected request')
+                  : tr('Envoyer ma demande', 'Send my request')}
+            </button>
+            <a className="button button--secondary" href={hrefOf(pages[pages.length - 1]!.id)} onClick={onLinkClick}>
+              {tr('Précédent', 'Previous')}
+            </a>
+          </div>
+        </div>
+      )}
+      <SaveStatus state={save} onRetry={() => void saveNow()} />
+    </FormContext.Provider>
+  );
+}
+
+function rulePages(definition: ServiceDefinition, ruleId: string): string[] {
+  const rule = definition.rules?.eligibility?.find((r) => r.id === ruleId);
+  if (!rule) return [];
+  const fields = new Set<string>();
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const field = (node as { field?: unknown }).field;
+      if (typeof field === 'string') fields.add(parseJsonPointer(field)[0] ?? '');
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(rule.blockWhen);
+  return definition.pages.filter((p) => p.fields.some((f) => fields.has(f))).map((p) => p.id);
+}
+
+function SaveStatus({ state, onRetry }: { state: SaveState; onRetry: () => void }) {
+  return (
+    <div className="save-status">
+      <p role="status" aria-live="polite">
+        {state.kind === 'saving' && tr('Enregistrement du brouillon…', 'Saving the draft…')}
+        {state.kind === 'saved' &&
+          `${tr('Brouillon enregistré à', 'Draft saved at')} ${formatTime(state.at)}${
+            state.partial
+              ? tr(
+                  ' (les réponses à corriger sont gardées dans ce navigateur)',
+                  ' (answers to correct are kept in this browser)',
+                )
+              : ''
+          }.`}
+        {state.kind === 'offline' &&
+          tr(
+            'Brouillon non enregistré : connexion perdue. Vos réponses sont gardées dans ce navigateur ; nouvel essai dans quelques secondes.',
+            'Draft not saved: connection lost. Your answers are kept in this browser; trying again in a few seconds.',
+          )}
+      </p>
+      {state.kind === 'offline' && (
+        <button type="button" className="button button--secondary button--small" onClick={onRetry}>
+          {tr('Réessayer maintenant', 'Try again now')}
+        </button>
+      )}
+      {state.kind === 'conflict' && (
+        <div className="notice notice--error" role="alert">
+          <p>
+            {state.message}{' '}
+            {tr(
+              'Ce brouillon a été modifié ailleurs (un autre onglet ou un autre appareil).',
+              'This draft was changed elsewhere (another tab or device).',
+            )}
+          </p>
+          <button type="button" className="button button--secondary" onClick={() => window.location.reload()}>
+            {tr('Charger la dernière version enregistrée', 'Load the latest saved version')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+import { createContext, useContext } from 'react';
+import type { PrefillMapping } from '@guichet/shared';
+import type { Schema } from './model';
+import type { FormStore } from './store';
+
+export interface UploadResult {
+  attachmentId: string;
+}
+
+export interface FormContextValue {
+  store: FormStore;
+  root: Schema;
+  prefill: PrefillMapping[];
+  /** Whether prefilled values came from FranceConnect in this session (a signed-in citizen). */
+  signedIn: boolean;
+  /** Sends one file for a file field; absent in previews, where files cannot be sent. */
+  upload?: (pointer: string, file: File, onProgress: (fraction: number) => void) => Promise<UploadResult>;
+  /** Link to an uploaded file, when the citizen may open it again. */
+  fileHref?: (attachmentId: string) => string;
+}
+
+export const FormContext = createContext<FormContextValue | null>(null);
+
+export function useForm(): FormContextValue {
+  const value = useContext(FormContext);
+  if (!value) throw new Error('fields must be rendered inside a FormContext');
+  return value;
+}
+
+/** Names of files sent in this browser, by attachment id (the server keeps only the id in the answers). */
+const names = new Map<string, string>();
+export function rememberFileName(id: string, name: string): void {
+  names.set(id, name);
+  try {
+    sessionStorage.setItem(`guichet.file.${id}`, name);
+  } catch {
+    // No storage: the name is kept for this page only.
+  }
+}
+export function fileName(id: string): string | undefined {
+  if (names.has(id)) return names.get(id);
+  try {
+    return sessionStorage.getItem(`guichet.file.${id}`) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,217 @@
+import { useCallback, useSyncExternalStore } from 'react';
+import {
+  eligibilityErrors,
+  hiddenPointers,
+  parseJsonPointer,
+  readPointer,
+  visiblePages,
+  type ErrorItem,
+  type ServiceDefinition,
+} from '@guichet/shared';
+
+type Listener = () => void;
+
+function setIn(node: unknown, segments: string[], value: unknown): unknown {
+  if (segments.length === 0) return value;
+  const [head, ...rest] = segments as [string, ...string[]];
+  if (Array.isArray(node)) {
+    const copy = node.slice();
+    const index = Number(head);
+    const next = setIn(copy[index], rest, value);
+    if (next === undefined && rest.length === 0) copy.splice(index, 1);
+    else copy[index] = next;
+    return copy;
+  }
+  const base = node !== null && typeof node === 'object' ? (node as Record<string, unknown>) : {};
+  const copy: Record<string, unknown> = { ...base };
+  const next = setIn(base[head], rest, value);
+  if (next === undefined) delete copy[head];
+  else copy[head] = next;
+  return copy;
+}
+
+const isContainer = (v: unknown) => v !== null && typeof v === 'object';
+
+/**
+ * The answers of one form, outside React: each field subscribes to its own
+ * pointer, so a keystroke re-renders one field, not the 299 others. Rules
+ * (hidden fields, pages, eligibility) are evaluated after each change and
+ * only the fields whose visibility flips are told.
+ */
+export class FormStore {
+  private data: Record<string, unknown>;
+  private readonly values = new Map<string, Set<Listener>>();
+  private readonly visibility = new Map<string, Set<Listener>>();
+  private readonly errorListeners = new Map<string, Set<Listener>>();
+  private readonly global = new Set<Listener>();
+  private hidden = new Set<string>();
+  private errors = new Map<string, ErrorItem>();
+  private pages: string[] = [];
+  private eligibility: ErrorItem[] = [];
+  private readonly hasRules: boolean;
+  /** Bumped on every change: autosave compares it with what it last sent. */
+  version = 0;
+
+  constructor(
+    readonly definition: Pick<ServiceDefinition, 'pages' | 'rules'>,
+    data: Record<string, unknown>,
+    readonly claims?: Readonly<Record<string, unknown>>,
+  ) {
+    this.data = data;
+    this.hasRules = (definition.rules?.visibility?.length ?? 0) + (definition.rules?.eligibility?.length ?? 0) > 0;
+    this.evaluateRules(false);
+  }
+
+  snapshot(): Record<string, unknown> {
+    return this.data;
+  }
+
+  get(pointer: string): unknown {
+    return readPointer(this.data, pointer);
+  }
+
+  set(pointer: string, value: unknown): void {
+    const previous = this.get(pointer);
+    if (previous === value) return;
+    this.data = setIn(this.data, parseJsonPointer(pointer), value) as Record<string, unknown>;
+    this.version++;
+    this.notifyValue(pointer, isContainer(value) || isContainer(previous));
+    if (this.hasRules) this.evaluateRules(true);
+    for (const listener of this.global) listener();
+  }
+
+  /** Replaces every answer (a draft reloaded): every field is told. */
+  replace(data: Record<string, unknown>): void {
+    this.data = data;
+    this.version++;
+    for (const set of this.values.values()) for (const listener of set) listener();
+    this.evaluateRules(true);
+    for (const listener of this.global) listener();
+  }
+
+  isHidden(pointer: string): boolean {
+    return this.hidden.has(pointer);
+  }
+
+  visiblePageIds(): string[] {
+    return this.pages;
+  }
+
+  blockingRules(): ErrorItem[] {
+    return this.eligibility;
+  }
+
+  error(pointer: string): ErrorItem | undefined {
+    return this.errors.get(pointer);
+  }
+
+  allErrors(): ErrorItem[] {
+    return [...this.errors.values()];
+  }
+
+  setErrors(items: ErrorItem[]): void {
+    const before = this.errors;
+    this.errors = new Map();
+    for (const item of items) if (!this.errors.has(item.pointer ?? '')) this.errors.set(item.pointer ?? '', item);
+    const touched = new Set([...before.keys(), ...this.errors.keys()]);
+    for (const pointer of touched) {
+      if (before.get(pointer)?.message !== this.errors.get(pointer)?.message)
+        for (const listener of this.errorListeners.get(pointer) ?? []) listener();
+    }
+    for (const listener of this.global) listener();
+  }
+
+  /** Forgets the error of one field (the citizen is correcting it). */
+  clearError(pointer: string): void {
+    if (!this.errors.has(pointer)) return;
+    this.errors.delete(pointer);
+    for (const listener of this.errorListeners.get(pointer) ?? []) listener();
+    for (const listener of this.global) listener();
+  }
+
+  subscribeValue(pointer: string, listener: Listener): () => void {
+    return add(this.values, pointer, listener);
+  }
+  subscribeVisibility(pointer: string, listener: Listener): () => void {
+    return add(this.visibility, pointer, listener);
+  }
+  subscribeError(pointer: string, listener: Listener): () => void {
+    return add(this.errorListeners, pointer, listener);
+  }
+  /** Any change: values, rules, errors. For autosave and the page chrome, not for fields. */
+  subscribe(listener: Listener): () => void {
+    this.global.add(listener);
+    return () => this.global.delete(listener);
+  }
+
+  private notifyValue(pointer: string, descendants: boolean): void {
+    // The field itself and its containers (an array's length, a group's summary)…
+    let p = pointer;
+    for (;;) {
+      for (const listener of this.values.get(p) ?? []) listener();
+      if (p === '') break;
+      p = p.slice(0, p.lastIndexOf('/'));
+    }
+    // …and, when a whole group or list changed, everything inside it.
+    if (descendants)
+      for (const [key, set] of this.values) if (key.startsWith(`${pointer}/`)) for (const listener of set) listener();
+  }
+
+  private evaluateRules(notify: boolean): void {
+    const input = { definition: this.definition, data: this.data, claims: this.claims };
+    const hidden = new Set(hiddenPointers(input));
+    const pages = visiblePages(input);
+    const eligibility = eligibilityErrors(this.definition, this.data, { claims: this.claims });
+    const flipped: string[] = [];
+    if (notify) {
+      for (const p of hidden) if (!this.hidden.has(p)) flipped.push(p);
+      for (const p of this.hidden) if (!hidden.has(p)) flipped.push(p);
+    }
+    const pagesChanged = pages.join() !== this.pages.join();
+    const eligibilityChanged = eligibility.map((e) => e.code).join() !== this.eligibility.map((e) => e.code).join();
+    this.hidden = hidden;
+    if (pagesChanged) this.pages = pages;
+    if (eligibilityChanged) this.eligibility = eligibility;
+    for (const pointer of flipped) for (const listener of this.visibility.get(pointer) ?? []) listener();
+  }
+}
+
+function add(map: Map<string, Set<Listener>>, key: string, listener: Listener): () => void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(listener);
+  return () => {
+    set.delete(listener);
+    if (set.size === 0) map.delete(key);
+  };
+}
+
+export function useValue(store: FormStore, pointer: string): unknown {
+  const subscribe = useCallback((l: Listener) => store.subscribeValue(pointer, l), [store, pointer]);
+  return useSyncExternalStore(subscribe, () => store.get(pointer));
+}
+
+/** A derived primitive of a value (an array's length): re-renders only when it changes. */
+export function useLength(store: FormStore, pointer: string): number {
+  const subscribe = useCallback((l: Listener) => store.subscribeValue(pointer, l), [store, pointer]);
+  return useSyncExternalStore(subscribe, () => {
+    const v = store.get(pointer);
+    return Array.isArray(v) ? v.length : 0;
+  });
+}
+
+export function useHidden(store: FormStore, pointer: string): boolean {
+  const subscribe = useCallback((l: Listener) => store.subscribeVisibility(pointer, l), [store, pointer]);
+  return useSyncExternalStore(subscribe, () => store.isHidden(pointer));
+}
+
+export function useFieldError(store: FormStore, pointer: string): ErrorItem | undefined {
+  const subscribe = useCallback((l: Listener) => store.subscribeError(pointer, l), [store, pointer]);
+  return useSyncExternalStore(subscribe, () => store.error(pointer));
+}
+
+/** Re-renders on any change of the store (page chrome: pages, eligibility, error summary). */
+export function useStoreVersion(store: FormStore, select: (s: FormStore) => unknown): unknown {
+  const subscribe = useCallback((l: Listener) => store.subscribe(l), [store]);
+  return useSyncExternalStore(subscribe, () => select(store));
+}

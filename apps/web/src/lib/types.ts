@@ -1,0 +1,39 @@
+import type { ServiceDefinition } from '@guichet/shared';
+
+export interface PublicServiceSummary {
+  slug: string;
+  title: string;
+  organisation: { slug: string; name: string };
+  signIn: 'required' | 'optional' | 'none';
+}
+
+export interface PublicService {
+  slug: string;
+  title: string;
+  description: string | null;
+  organisation: { slug: string; name: string };
+  closed: { message: string | null; redirectTo: string | null } | null;
+  version: number;
+  contentHash: string;
+  definition: ServiceDefinition | null;
+  validator: string | null;
+}
+
+export interface SubmissionView {
+  id: string;
+  service: { slug: string; title: string };
+  version: number;
+  status: string;
+  revision: number;
+  reference: string | null;
+  submittedAt: string | null;
+  updatedAt: string;
+  data: Record<string, unknown>;
+  statusLabel: string;
+  actions: Array<{ transition: string; label: string }>;
+  history: Array<{ type: string; at: string; toStatus: string | null; label: string | null; comment: string | null }>;
+  documents: Array<{ id: string; kind: string; filename: string; at: string }>;
+  messages: Array<{ id: string; from: 'citizen' | 'caseworker'; body: string; at: string }>;
+}
+
+export type SubmissionSummary = Omit<SubmissionView, 'data' | 'history' | 'messages' | 'actions' | 'documents'>;

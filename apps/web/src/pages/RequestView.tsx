@@ -1,0 +1,207 @@
+import { useEffect, useRef, useState } from 'react';
+import { api, ApiError } from '../lib/api';
+import { formatDateTime, tr } from '../lib/i18n';
+import { onLinkClick } from '../lib/router';
+import { usePageTitle } from '../lib/title';
+import type { SubmissionView } from '../lib/types';
+
+/** One request: status, what to do, history, messages, documents. After sending: the confirmation. */
+export function RequestView({ id, justSent }: { id: string; justSent: boolean }) {
+  const [view, setView] = useState<SubmissionView | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [message, setMessage] = useState('');
+  const [messageError, setMessageError] = useState<string | null>(null);
+  const [sent, setSent] = useState<string | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const load = () =>
+    api<SubmissionView>(`/api/v1/submissions/${encodeURIComponent(id)}`)
+      .then(setView)
+      .catch((e: unknown) =>
+        setError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL', message: String(e) })),
+      );
+  useEffect(() => {
+    void load();
+  }, [id]);
+  usePageTitle(
+    view
+      ? justSent
+        ? tr('Demande envoyée', 'Request sent')
+        : `${view.service.title} — ${view.reference ?? tr('brouillon', 'draft')}`
+      : tr('Ma demande', 'My request'),
+  );
+  useEffect(() => {
+    if (view && justSent) headingRef.current?.focus();
+  }, [view, justSent]);
+
+  if (error)
+    return (
+      <>
+        <h1 tabIndex={-1}>{tr('Demande introuvable', 'Request not found')}</h1>
+        <p>{error.message}</p>
+        <p>
+          <a href="/mes-demarches" onClick={onLinkClick}>
+            {tr('Retour à mes démarches', 'Back to my requests')}
+          </a>
+        </p>
+      </>
+    );
+  if (!view) return <p role="status">{tr('Chargement…', 'Loading…')}</p>;
+
+  const send = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setMessageError(null);
+    if (!message.trim()) {
+      setMessageError(tr('Écrivez votre message.', 'Write your message.'));
+      document.getElementById('message')?.focus();
+      return;
+    }
+    try {
+      await api(`/api/v1/submissions/${view.id}/messages`, { method: 'POST', body: { body: message } });
+      setMessage('');
+      setSent(tr('Message envoyé.', 'Message sent.'));
+      await load();
+    } catch (e) {
+      setMessageError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  const corrections = view.actions.length > 0 && view.status !== 'draft';
+
+  return (
+    <>
+      {justSent ? (
+        <div className="confirmation">
+          <h1 tabIndex={-1} ref={headingRef}>
+            {tr('Votre demande a bien été envoyée', 'Your request has been sent')}
+          </h1>
+          <p className="reference">
+            {tr('Votre référence : ', 'Your reference: ')}
+            <strong>{view.reference}</strong>
+          </p>
+        </div>
+      ) : (
+        <>
+          <p className="eyebrow">{view.service.title}</p>
+          <h1 tabIndex={-1}>
+            {view.reference ? `${tr('Demande', 'Request')} ${view.reference}` : tr('Brouillon', 'Draft')}
+          </h1>
+        </>
+      )}
+      <p>
+        {tr('État : ', 'Status: ')}
+        <span className="status">{view.statusLabel}</span>
+      </p>
+      {view.reference && (
+        <p>
+          <a href={`/api/v1/submissions/${view.id}/receipt.pdf`}>
+            {tr('Télécharger l’accusé de réception', 'Download the acknowledgement of receipt')} (PDF)
+          </a>{' '}
+          · <a href={`/api/v1/submissions/${view.id}/receipt.html`}>{tr('version HTML', 'HTML version')}</a>
+        </p>
+      )}
+      {justSent && (
+        <>
+          <h2>{tr('Et ensuite ?', 'What happens next?')}</h2>
+          <p>
+            {tr(
+              'Les services de la collectivité vont étudier votre demande. Vous recevrez un courriel à chaque étape, et pouvez la suivre à tout moment dans « Mes démarches ».',
+              'The services will study your request. You will get an email at each step, and can follow it at any time in “My requests”.',
+            )}
+          </p>
+        </>
+      )}
+      {corrections && (
+        <div className="notice notice--warning">
+          <p>
+            {tr(
+              'Le service vous demande de compléter ou corriger votre demande.',
+              'The service asks you to complete or correct your request.',
+            )}
+          </p>
+          <a className="button" href={`/demarches/${view.service.slug}?brouillon=${view.id}`} onClick={onLinkClick}>
+            {tr('Corriger ma demande', 'Correct my request')}
+          </a>
+        </div>
+      )}
+      {view.status === 'draft' && (
+        <p>
+          <a className="button" href={`/demarches/${view.service.slug}?brouillon=${view.id}`} onClick={onLinkClick}>
+            {tr('Reprendre le brouillon', 'Resume the draft')}
+          </a>
+        </p>
+      )}
+      {view.documents.length > 0 && (
+        <section aria-labelledby="documents">
+          <h2 id="documents">{tr('Documents', 'Documents')}</h2>
+          <ul>
+            {view.documents.map((d) => (
+              <li key={d.id}>
+                <a href={`/api/v1/submissions/${view.id}/documents/${d.id}`}>{d.filename}</a> ({formatDateTime(d.at)})
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <section aria-labelledby="historique">
+        <h2 id="historique">{tr('Historique', 'History')}</h2>
+        <ol className="timeline">
+          {view.history.map((h, i) => (
+            <li key={i}>
+              <p>
+                <strong>{h.label ?? h.type}</strong> — {formatDateTime(h.at)}
+              </p>
+              {h.comment && <p className="comment">{h.comment}</p>}
+            </li>
+          ))}
+        </ol>
+      </section>
+      {view.status !== 'draft' && (
+        <section aria-labelledby="messages">
+          <h2 id="messages">{tr('Messages', 'Messages')}</h2>
+          {view.messages.length === 0 ? (
+            <p>{tr('Aucun message pour le moment.', 'No message yet.')}</p>
+          ) : (
+            <ul className="messages">
+              {view.messages.map((m) => (
+                <li key={m.id} className={`message message--${m.from}`}>
+                  <p className="message-meta">
+                    {m.from === 'citizen' ? tr('Vous', 'You') : tr('Le service instructeur', 'The service')} —{' '}
+                    {formatDateTime(m.at)}
+                  </p>
+                  <p className="message-body">{m.body}</p>
+                </li>
+              ))}
+            </ul>
+          )}
+          <form noValidate onSubmit={(e) => void send(e)}>
+            <div className={`field${messageError ? ' field--error' : ''}`}>
+              <label htmlFor="message">{tr('Écrire au service', 'Write to the service')}</label>
+              {messageError && (
+                <p className="error-message" id="message-erreur">
+                  <span className="sr-only">{tr('Erreur : ', 'Error: ')}</span>
+                  {messageError}
+                </p>
+              )}
+              <textarea
+                id="message"
+                rows={4}
+                value={message}
+                aria-invalid={messageError ? true : undefined}
+                aria-describedby={messageError ? 'message-erreur' : undefined}
+                onChange={(e) => setMessage(e.target.value)}
+              />
+            </div>
+            <button type="submit" className="button">
+              {tr('Envoyer le message', 'Send the message')}
+            </button>
+            <p role="status">{sent}</p>
+          </form>
+        </section>
+      )}
+      <p>
+        <a href="/mes-demarches" onClick={onLinkClick}>
+          {tr('Retour à mes démarches', 'Back to my requests')}
+        </a>
+      </p>
+    </>
+  );
+}

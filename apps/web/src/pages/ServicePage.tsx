@@ -1,0 +1,190 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError, signInUrl, whoAmI, type Me } from '../lib/api';
+import { formatDate, tr } from '../lib/i18n';
+import { navigate, onLinkClick } from '../lib/router';
+import { usePageTitle } from '../lib/title';
+import type { PublicService, SubmissionSummary } from '../lib/types';
+
+function documentsToPrepare(service: PublicService): string[] {
+  const titles: string[] = [];
+  const visit = (schema: unknown) => {
+    if (!schema || typeof schema !== 'object') return;
+    const s = schema as Record<string, unknown>;
+    if (s['x-file'] !== undefined && typeof s.title === 'string') titles.push(s.title);
+    if (s.items && (s.items as Record<string, unknown>)['x-file'] !== undefined && typeof s.title === 'string') {
+      titles.push(s.title);
+      return;
+    }
+    for (const child of Object.values((s.properties ?? {}) as object)) visit(child);
+    if (s.items) visit(s.items);
+  };
+  visit(service.definition?.schema);
+  return [...new Set(titles)];
+}
+
+/** A service: what it is for, what to prepare, then Commencer (or sign in first). */
+export function ServicePage({ slug }: { slug: string }) {
+  const [service, setService] = useState<PublicService | null>(null);
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [drafts, setDrafts] = useState<SubmissionSummary[]>([]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [starting, setStarting] = useState(false);
+  const errorTitle =
+    error &&
+    (error.status === 404
+      ? tr('Démarche introuvable', 'Service not found')
+      : tr('Démarche indisponible', 'Service unavailable'));
+  usePageTitle(errorTitle || service?.title || tr('Démarche', 'Service'));
+
+  useEffect(() => {
+    api<PublicService>(`/api/v1/public/services/${encodeURIComponent(slug)}`)
+      .then(setService)
+      .catch((e: unknown) =>
+        setError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL', message: String(e) })),
+      );
+    whoAmI()
+      .then(setMe)
+      .catch(() => setMe(null));
+    api<SubmissionSummary[]>('/api/v1/me/submissions')
+      .then((list) => setDrafts(list.filter((s) => s.service.slug === slug && s.status === 'draft')))
+      .catch(() => setDrafts([]));
+  }, [slug]);
+
+  if (error)
+    return (
+      <>
+        <h1 tabIndex={-1}>{errorTitle}</h1>
+        <p>{error.message}</p>
+        <p>
+          <a href="/" onClick={onLinkClick}>
+            {tr('Voir les démarches en ligne', 'See the online services')}
+          </a>
+        </p>
+      </>
+    );
+  if (!service || me === undefined) return <p role="status">{tr('Chargement…', 'Loading…')}</p>;
+
+  const definition = service.definition;
+  const signIn = definition?.settings.signIn ?? 'required';
+  const citizen = me?.kind === 'citizen';
+  const start = async () => {
+    setStarting(true);
+    try {
+      const draft = await api<{ id: string }>(`/api/v1/public/services/${service.slug}/submissions`, {
+        method: 'POST',
+        body: {},
+      });
+      navigate(`/demarches/${service.slug}?brouillon=${draft.id}`);
+    } catch (e) {
+      setStarting(false);
+      setError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL', message: String(e) }));
+    }
+  };
+  const documents = documentsToPrepare(service);
+  const here = `/demarches/${service.slug}`;
+
+  return (
+    <>
+      <p className="eyebrow">{service.organisation.name}</p>
+      <h1 tabIndex={-1}>{service.title}</h1>
+      {service.description && <p className="lead">{service.description}</p>}
+      {service.closed ? (
+        <div className="notice notice--info">
+          <p>{service.closed.message ?? tr('Cette démarche est fermée.', 'This service is closed.')}</p>
+          {service.closed.redirectTo && (
+            <p>
+              <a href={service.closed.redirectTo}>
+                {tr('Aller à la démarche qui la remplace', 'Go to the service that replaces it')}
+              </a>
+            </p>
+          )}
+        </div>
+      ) : (
+        definition && (
+          <>
+            <h2>{tr('Ce que vous allez renseigner', 'What you will be asked')}</h2>
+            <ol>
+              {definition.pages.map((p) => (
+                <li key={p.id}>{p.title}</li>
+              ))}
+              <li>{tr('Vérification de vos réponses, puis envoi', 'A check of your answers, then sending')}</li>
+            </ol>
+            {documents.length > 0 && (
+              <>
+                <h2>{tr('Documents à préparer', 'Documents to prepare')}</h2>
+                <ul>
+                  {documents.map((d) => (
+                    <li key={d}>{d}</li>
+                  ))}
+                </ul>
+              </>
+            )}
+            <h2>{tr('Durée', 'Time needed')}</h2>
+            <p>
+              {tr(
+                `Environ ${Math.max(5, definition.pages.length * 3)} minutes. Vos réponses sont enregistrées au fur et à mesure : vous pouvez vous arrêter et reprendre plus tard.`,
+                `About ${Math.max(5, definition.pages.length * 3)} minutes. Your answers are saved as you go: you can stop and come back later.`,
+              )}
+            </p>
+            {definition.settings.closesAt && (
+              <p>
+                {tr('Date limite de dépôt : ', 'Closing date: ')}
+                {formatDate(definition.settings.closesAt)}
+              </p>
+            )}
+            {drafts.length > 0 && (
+              <div className="notice notice--info">
+                <p>
+                  {tr(
+                    'Vous avez un brouillon en cours pour cette démarche.',
+                    'You have a draft in progress for this service.',
+                  )}
+                </p>
+                <p>
+                  <a href={`${here}?brouillon=${drafts[0]!.id}`} onClick={onLinkClick}>
+                    {tr('Reprendre mon brouillon', 'Resume my draft')}
+                  </a>
+                </p>
+              </div>
+            )}
+            {signIn === 'required' && !citizen ? (
+              <>
+                <p>
+                  {tr(
+                    'Cette démarche demande de vous identifier avec FranceConnect : vos nom, prénom et date de naissance seront remplis pour vous.',
+                    'This service asks you to sign in with FranceConnect: your name and birth date will be filled in for you.',
+                  )}
+                </p>
+                <p>
+                  <a className="button button--fc" href={signInUrl('citizen', here)}>
+                    {tr('S’identifier avec FranceConnect', 'Sign in with FranceConnect')}
+                  </a>
+                </p>
+              </>
+            ) : (
+              <div className="actions">
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => void start()}
+                  aria-disabled={starting || undefined}
+                >
+                  {starting
+                    ? tr('Création du brouillon…', 'Creating the draft…')
+                    : signIn === 'optional' && !citizen
+                      ? tr('Commencer sans compte', 'Start without an account')
+                      : tr('Commencer', 'Start')}
+                </button>
+                {signIn === 'optional' && !citizen && (
+                  <a className="button button--secondary" href={signInUrl('citizen', here)}>
+                    {tr('S’identifier avec FranceConnect', 'Sign in with FranceConnect')}
+                  </a>
+                )}
+              </div>
+            )}
+          </>
+        )
+      )}
+    </>
+  );
+}

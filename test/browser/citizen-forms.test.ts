@@ -1,0 +1,395 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { importExamples } from '@guichet/forms';
+import { Submission, seedDemoOrganisation } from '@guichet/persistence';
+import { axeViolations, launchBrowser, type Browser } from '../support/browser';
+import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
+import { ROOT, freePort } from '../support/processes';
+import { startStack, type Stack } from '../support/stack';
+
+type Schema = Record<string, unknown>;
+
+const SHOTS = join(ROOT, 'test-results', 'screenshots');
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
+
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** Choices the generic filler must not leave to "the first option": they would make the request ineligible. */
+const CHOICES: Record<string, Record<string, number>> = {
+  'occupation-du-domaine-public': { '/applicant/kind': 1 },
+  'demande-acte-etat-civil': { '/act/type': 0, '/requester/relationship': 0 },
+};
+
+function schemaAt(root: Schema, pointer: string): Schema {
+  let node: Schema = root;
+  for (const segment of pointer.split('/').slice(1)) {
+    if (node.type === 'array') node = (node.items ?? {}) as Schema;
+    else node = ((node.properties ?? {}) as Record<string, Schema>)[segment] ?? {};
+  }
+  return node;
+}
+
+/** A valid answer for a text-like field, from its schema. */
+function textFor(schema: Schema): string {
+  const format = schema.format as string | undefined;
+  const byFormat: Record<string, string> = {
+    email: 'usager@exemple.fr',
+    'fr-phone': '06 12 34 56 78',
+    'fr-postal-code': '45000',
+    siret: '732 829 320 00074',
+    iban: 'FR76 3000 6000 0112 3456 7890 189',
+    'insee-commune-code': '45234',
+    uri: 'https://www.exemple.fr',
+  };
+  if (format && byFormat[format]) return byFormat[format];
+  if (schema.pattern === '^W[0-9]{9}$') return 'W452001234';
+  if (schema.pattern === '^[0-9]{7,8}$') return '1234567';
+  if (schema.type === 'integer' || schema.type === 'number') {
+    const min = typeof schema.minimum === 'number' ? schema.minimum : 1;
+    const max = typeof schema.maximum === 'number' ? schema.maximum : min + 10;
+    return String(Math.min(max, Math.max(min, 2)));
+  }
+  const min = typeof schema.minLength === 'number' ? schema.minLength : 1;
+  const text = 'Réponse saisie au clavier pour vérifier le formulaire de bout en bout.';
+  return text
+    .repeat(Math.ceil(Math.max(min, 12) / text.length))
+    .slice(0, Math.max(min, Math.min(text.length, (schema.maxLength as number) ?? 200)));
+}
+
+interface Control {
+  pointer: string;
+  kind: 'radio' | 'checkboxes' | 'checkbox' | 'select' | 'file' | 'date' | 'text' | 'group';
+  id: string;
+  filled: boolean;
+  readOnly: boolean;
+}
+
+/** The unfilled answerable fields on the step, in page order. */
+async function controls(page: Page): Promise<Control[]> {
+  return page.$$eval('form [data-pointer]', (elements) =>
+    elements.map((el) => {
+      const pointer = el.getAttribute('data-pointer')!;
+      const radios = el.querySelectorAll(':scope > .choices input[type=radio]');
+      const boxes = el.querySelectorAll(':scope > .choices input[type=checkbox]');
+      const own = el.querySelector<HTMLInputElement>(
+        ':scope > input, :scope > textarea, :scope > select, :scope > .choice > input, :scope > .file-input > input',
+      );
+      if (radios.length)
+        return {
+          pointer,
+          kind: 'radio',
+          id: radios[0]!.id,
+          filled: !!el.querySelector('input:checked'),
+          readOnly: (radios[0] as HTMLInputElement).disabled,
+        };
+      if (boxes.length)
+        return {
+          pointer,
+          kind: 'checkboxes',
+          id: boxes[0]!.id,
+          filled: !!el.querySelector('input:checked'),
+          readOnly: false,
+        };
+      if (!own) return { pointer, kind: 'group', id: '', filled: true, readOnly: true };
+      const type =
+        own.tagName === 'SELECT'
+          ? 'select'
+          : own.type === 'checkbox'
+            ? 'checkbox'
+            : own.type === 'file'
+              ? 'file'
+              : own.type === 'date'
+                ? 'date'
+                : 'text';
+      return {
+        pointer,
+        kind: type,
+        id: own.id,
+        filled: type === 'checkbox' ? own.checked : type === 'file' ? false : own.value !== '',
+        readOnly: own.readOnly || own.disabled,
+      };
+    }),
+  ) as Promise<Control[]>;
+}
+
+/** Fills every visible field of the step with the keyboard (files: the file chooser's result). */
+async function fillStep(page: Page, slug: string, schema: Schema): Promise<string[]> {
+  const done = new Set<string>();
+  for (let round = 0; round < 10; round++) {
+    const todo = (await controls(page)).filter(
+      (c) => !c.filled && !c.readOnly && c.kind !== 'group' && !done.has(c.pointer),
+    );
+    if (todo.length === 0) break;
+    for (const c of todo) {
+      done.add(c.pointer);
+      const field = page.locator(`[id="${c.id}"]`);
+      // An answer given earlier in the round may have hidden it.
+      if ((await field.count()) === 0) continue;
+      await field.focus();
+      const wanted = CHOICES[slug]?.[c.pointer.replace(/\/\d+\//g, '/*/')];
+      if (c.kind === 'radio') {
+        for (let i = 0; i < (wanted ?? 0); i++) await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('Space');
+      } else if (c.kind === 'checkboxes' || c.kind === 'checkbox') {
+        await page.keyboard.press('Space');
+      } else if (c.kind === 'select') {
+        await page.keyboard.press('ArrowDown');
+      } else if (c.kind === 'file') {
+        const accept = (await field.getAttribute('accept')) ?? 'application/pdf';
+        await field.setInputFiles(
+          accept.includes('application/pdf')
+            ? { name: 'piece.pdf', mimeType: 'application/pdf', buffer: PDF }
+            : { name: 'photo.png', mimeType: 'image/png', buffer: PNG },
+        );
+        await page.locator(`[data-pointer="${c.pointer}"] .uploaded`).first().waitFor();
+      } else if (c.kind === 'date') {
+        await page.keyboard.type('02032015');
+      } else {
+        await page.keyboard.type(textFor(schemaAt(schema, c.pointer)));
+      }
+    }
+  }
+  return [...done];
+}
+
+async function shoot(page: Page, slug: string, n: number, name: string) {
+  const dir = join(SHOTS, slug);
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${String(n).padStart(2, '0')}-${name}-1280.png`), fullPage: true });
+  await page.setViewportSize({ width: 320, height: 640 });
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  await page.screenshot({ path: join(dir, `${String(n).padStart(2, '0')}-${name}-320.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  expect({ page: name, overflow }).toEqual({ page: name, overflow: 0 });
+}
+
+async function press(page: Page, name: string | RegExp) {
+  const target = page.getByRole('button', { name }).or(page.getByRole('link', { name })).first();
+  await target.focus();
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Every example service, filled and sent with the keyboard in Chromium,
+ * through the bundled identity provider where sign-in is required; axe on
+ * every page seen, errors included, and what axe cannot see asserted.
+ */
+describe('citizen portal: every example service with the keyboard', () => {
+  let idp: RunningIdp;
+  let stack: Stack;
+  let browser: Browser;
+  let base: string;
+  let slugs: string[];
+  let signedIn: BrowserContext;
+  const foreign: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist/web/index.html')))
+      throw new Error('dist/web is missing: npm test builds it first');
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    idp = await startIdp({ redirectUris: [`${base}/auth/callback`], postLogoutRedirectUris: [`${base}/`] });
+    stack = await startStack({
+      backend: 'postgres',
+      worker: false,
+      env: {
+        PORT: String(port),
+        PUBLIC_URL: base,
+        WEB_DIST_DIR: join(ROOT, 'dist/web'),
+        ...signInEnv(idp.issuer, idp.secret),
+      },
+    });
+    const ds = stack.api.get(DataSource);
+    slugs = await importExamples(ds, (await seedDemoOrganisation(ds)).id, join(ROOT, 'forms'));
+    browser = await launchBrowser();
+    signedIn = browser.context;
+    signedIn.on('request', (req) => {
+      if (
+        !req.url().startsWith(base) &&
+        !req.url().startsWith(idp.issuer.replace('/api/v2', '')) &&
+        !req.url().startsWith('data:')
+      )
+        foreign.push(req.url());
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    await idp?.stop();
+  });
+
+  async function signIn(page: Page, returnTo: string) {
+    await page.getByRole('group', { name: 'Identités de test' }).waitFor();
+    await page.getByLabel('Marie-Claire Dubois — prénom composé').check();
+    await Promise.all([
+      page.waitForURL(`${base}${returnTo}`),
+      page.getByRole('button', { name: 'Se connecter' }).click(),
+    ]);
+  }
+
+  it('imports the six examples', () => {
+    expect(slugs.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each([
+    'signaler-un-probleme-de-voirie',
+    'demande-acte-etat-civil',
+    'occupation-du-domaine-public',
+    'inscription-restauration-scolaire',
+    'demande-de-subvention-association',
+    'candidature-villes-et-villages-fleuris',
+  ])(
+    '%s: filled and sent with the keyboard, axe-clean on every page',
+    async (slug) => {
+      const service = await (await fetch(`${base}/api/v1/public/services/${slug}`)).json();
+      const schema = service.definition.schema as Schema;
+      const page = await signedIn.newPage();
+      let shots = 0;
+      await page.goto(`${base}/demarches/${slug}`);
+      await page.getByRole('heading', { level: 1, name: service.title }).waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await shoot(page, slug, shots++, 'presentation');
+
+      if (
+        service.definition.settings.signIn === 'required' &&
+        !(await page.getByRole('button', { name: 'Commencer', exact: true }).count())
+      ) {
+        await press(page, 'S’identifier avec FranceConnect');
+        await signIn(page, `/demarches/${slug}`);
+      }
+      await page.getByRole('button', { name: /^Commencer/ }).waitFor();
+      await press(page, /^Commencer/);
+      await page.waitForURL(/brouillon=/);
+      const draftId = new URL(page.url()).searchParams.get('brouillon')!;
+
+      const pages = service.definition.pages as Array<{ id: string; title: string; fields: string[] }>;
+      let step = 0;
+      for (;;) {
+        const heading = page.locator('h2.step-title');
+        await heading.waitFor();
+        const title = (await heading.textContent())!;
+        if (title === 'Vérifiez vos réponses') break;
+        step++;
+        expect(await page.title()).toMatch(new RegExp(`^${title.replace(/[()]/g, '.')} — Étape ${step} sur \\d+ — `));
+        expect(await axeViolations(page)).toEqual([]);
+
+        if (step === 1) {
+          // Sending the empty step: the summary takes focus, each link puts the focus on its field.
+          await press(page, 'Continuer');
+          const summary = page
+            .getByRole('alert')
+            .filter({ has: page.getByRole('heading', { name: /erreurs? sur cette page/ }) });
+          await summary.waitFor();
+          await expect(page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).resolves.toBe(
+            true,
+          );
+          expect(await page.title()).toMatch(/^Erreur : /);
+          expect(await axeViolations(page)).toEqual([]);
+          await shoot(page, slug, shots++, `etape-${step}-erreurs`);
+          const links = summary.getByRole('link');
+          const count = await links.count();
+          expect(count).toBeGreaterThan(0);
+          for (let i = 0; i < count; i++) {
+            const href = (await links.nth(i).getAttribute('href'))!.slice(1);
+            await links.nth(i).focus();
+            await page.keyboard.press('Enter');
+            const focused = await page.evaluate(() => ({
+              id: document.activeElement?.id ?? '',
+              invalid: document.activeElement?.closest('[aria-invalid="true"], .field--error') !== null,
+            }));
+            // The field itself, or the first choice of its group.
+            expect({
+              href,
+              ok: focused.id === href || focused.id.startsWith(`${href}-`),
+              invalid: focused.invalid,
+            }).toEqual({
+              href,
+              ok: true,
+              invalid: true,
+            });
+          }
+          // Every aria-describedby points at something that exists; every invalid field says so.
+          const dangling = await page.$$eval('[aria-describedby]', (els) =>
+            els.flatMap((el) =>
+              el
+                .getAttribute('aria-describedby')!
+                .split(' ')
+                .filter((id) => !document.getElementById(id)),
+            ),
+          );
+          expect(dangling).toEqual([]);
+          expect(await page.locator('[aria-invalid="true"]').count()).toBeGreaterThan(0);
+        }
+        // Groups of choices have a legend.
+        expect(await page.locator('fieldset:not(:has(> legend))').count()).toBe(0);
+
+        await fillStep(page, slug, schema);
+        await shoot(page, slug, shots++, `etape-${step}`);
+        await press(page, 'Continuer');
+        await page
+          .waitForURL(
+            (url) => url.searchParams.get('etape') !== null && !page.url().endsWith(`etape=${pages[step - 1]?.id}`),
+            { timeout: 5000 },
+          )
+          .catch(() => undefined);
+        const errors = await page.locator('.error-summary').count();
+        if (errors)
+          throw new Error(`step ${title} still has errors: ${await page.locator('.error-summary').innerText()}`);
+      }
+
+      // The review lists every visible answer and none of the hidden ones.
+      expect(await axeViolations(page)).toEqual([]);
+      await shoot(page, slug, shots++, 'verification');
+      const data = await page.evaluate(async (id) => (await fetch(`/api/v1/submissions/${id}`)).json(), draftId);
+      const reviewed = await page.$$eval('.answers [data-pointer]', (els) =>
+        els.map((el) => el.getAttribute('data-pointer')!),
+      );
+      expect(reviewed.length).toBeGreaterThan(0);
+      const hidden = (service.definition.rules?.visibility ?? []) as Array<{ target: string }>;
+      for (const rule of hidden) {
+        if (rule.target.startsWith('page:')) continue;
+        const concrete = rule.target.replace(/\*/g, '0');
+        const stored = concrete
+          .split('/')
+          .slice(1)
+          .reduce<unknown>(
+            (n, s) => (n && typeof n === 'object' ? (n as Record<string, unknown>)[s] : undefined),
+            data.data,
+          );
+        // Shown in the review exactly when it was answered (hidden fields are never stored).
+        expect({
+          target: concrete,
+          listed: reviewed.some((p) => p === concrete || p.startsWith(`${concrete}/`)),
+        }).toEqual({
+          target: concrete,
+          listed: stored !== undefined,
+        });
+      }
+      await press(page, /^Envoyer ma demande/);
+      await page.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
+      await expect(page.evaluate(() => document.activeElement?.tagName)).resolves.toBe('H1');
+      const reference = await page.locator('.reference strong').textContent();
+      expect(reference).toMatch(/^GCH-/);
+      expect(await axeViolations(page)).toEqual([]);
+      await shoot(page, slug, shots++, 'confirmation');
+      const stored = await stack.api.get(DataSource).getRepository(Submission).findOneByOrFail({ id: draftId });
+      expect(stored.status).toBe('submitted');
+      expect(stored.reference).toBe(reference);
+      await page.close();
+    },
+    120_000,
+  );
+
+  it('loaded nothing from outside the installation and its identity provider', () => {
+    expect(foreign).toEqual([]);
+  });
+});
