@@ -389,6 +389,28 @@ describe('citizen portal: every example service with the keyboard', () => {
     120_000,
   );
 
+  it('warns a signed-in citizen before the session ends and lets them extend it', async () => {
+    const page = await signedIn.newPage();
+    await page.goto(`${base}/mes-demarches`);
+    if ((await page.evaluate(async () => (await fetch('/api/v1/me')).status)) === 401) {
+      await page.goto(`${base}/auth/login?as=citizen&returnTo=${encodeURIComponent('/mes-demarches')}`);
+      await signIn(page, '/mes-demarches');
+    }
+    await page.clock.install();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Mes démarches' }).waitFor();
+    const warning = page.getByRole('alert').filter({ hasText: 'Votre session va prendre fin' });
+    expect(await warning.count()).toBe(0);
+    // Sessions last 30 idle minutes here: 26 minutes later the page warns.
+    await page.clock.fastForward('26:00');
+    await warning.waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Prolonger ma session' }).focus();
+    await page.keyboard.press('Enter');
+    await warning.waitFor({ state: 'detached' });
+    await page.close();
+  });
+
   it('loaded nothing from outside the installation and its identity provider', () => {
     expect(foreign).toEqual([]);
   });

@@ -68,8 +68,8 @@ function SessionWarning({ me }: { me: Me | null }) {
     };
   }, [me]);
   if (!me || idleMs === null) return null;
-  // The server extends at most once a minute: count from a minute earlier to be safe.
-  const endsAt = last.current + idleMs - 60_000;
+  // The server extends at most once a minute: count from up to a minute earlier to be safe.
+  const endsAt = last.current + idleMs - Math.min(60_000, idleMs / 4);
   const warnFrom = endsAt - Math.min(5 * 60_000, idleMs / 3);
   if (now < warnFrom) return null;
   const expired = now >= endsAt;
