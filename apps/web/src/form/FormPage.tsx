@@ -141,6 +141,7 @@ type SaveState =
   | { kind: 'saving' }
   | { kind: 'saved'; at: Date; partial: boolean }
   | { kind: 'offline' }
+  | { kind: 'checking' }
   | { kind: 'conflict'; message: string };
 
 function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
@@ -315,9 +316,12 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
           body: { transition: resubmit.transition, expectedRevision: revision.current },
         });
       } else {
+        const antiBot = (definition.settings as { antiBot?: string }).antiBot === 'proof-of-work' && !signedIn;
+        if (antiBot) setSave({ kind: 'checking' });
+        const proof = antiBot ? await solveChallenge() : undefined;
         await api(`/api/v1/submissions/${draft.id}/submit`, {
           method: 'POST',
-          headers: { 'Idempotency-Key': idempotency.current },
+          headers: { 'Idempotency-Key': idempotency.current, ...(proof ? { 'X-Altcha': proof } : {}) },
         });
       }
       try {
@@ -329,6 +333,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       navigate(`/mes-demarches/${draft.id}?envoye=1`);
     } catch (error) {
       setSending(false);
+      setSave({ kind: 'idle' });
       if (error instanceof ApiError && error.body.errors?.length) routeErrors(error.body.errors);
       else if (error instanceof ApiError) showErrors([{ pointer: '', code: error.body.code, message: error.message }]);
     }
@@ -442,6 +447,37 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
   );
 }
 
+/**
+ * The self-hosted anti-robot check (ALTCHA's scheme, no third party, nothing
+ * to click or read): find the number whose SHA-256 with the salt is the
+ * challenge, by trying them in order, with the browser's own Web Crypto.
+ */
+async function solveChallenge(): Promise<string> {
+  const c = await api<{ algorithm: string; challenge: string; salt: string; signature: string; maxnumber: number }>(
+    '/api/v1/public/challenge',
+  );
+  const encoder = new TextEncoder();
+  for (let n = 0; n <= c.maxnumber; n++) {
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(`${c.salt}${n}`)));
+    let hex = '';
+    for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+    if (hex === c.challenge)
+      return btoa(
+        JSON.stringify({
+          algorithm: c.algorithm,
+          challenge: c.challenge,
+          number: n,
+          salt: c.salt,
+          signature: c.signature,
+        }),
+      );
+  }
+  throw new ApiError(422, {
+    code: 'CHALLENGE_INVALID',
+    message: tr('La vérification anti-robot a échoué : réessayez.', 'The anti-robot check failed: try again.'),
+  } as never);
+}
+
 function rulePages(definition: ServiceDefinition, ruleId: string): string[] {
   const rule = definition.rules?.eligibility?.find((r) => r.id === ruleId);
   if (!rule) return [];
@@ -463,6 +499,11 @@ function SaveStatus({ state, onRetry }: { state: SaveState; onRetry: () => void 
     <div className="save-status">
       <p role="status" aria-live="polite">
         {state.kind === 'saving' && tr('Enregistrement du brouillon…', 'Saving the draft…')}
+        {state.kind === 'checking' &&
+          tr(
+            'Vérification anti-robot en cours : votre appareil fait un petit calcul, rien à faire de votre part.',
+            'Anti-robot check: your device is doing a small computation, nothing to do on your side.',
+          )}
         {state.kind === 'saved' &&
           `${tr('Brouillon enregistré à', 'Draft saved at')} ${formatTime(state.at)}${
             state.partial
