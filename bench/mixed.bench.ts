@@ -263,6 +263,8 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       DATA_DIR: dataDir,
+      // Every simulated citizen comes from 127.0.0.1: the limits would measure themselves.
+      RATE_LIMITS: 'off',
     };
     base = { port: await freePort() };
     const origin = `http://127.0.0.1:${base.port}`;

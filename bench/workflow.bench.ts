@@ -236,6 +236,8 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       DATA_DIR: mkdtempSync(join(tmpdir(), 'guichet-bench-wf-')),
+      // Every simulated citizen comes from 127.0.0.1: the limits would measure themselves.
+      RATE_LIMITS: 'off',
     };
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;

@@ -30,6 +30,8 @@ describe('database schema', () => {
       'Desk1764500000000',
       'AgentPreferences1764600000000',
       'ScopedGrants1764700000000',
+      'RateLimits1764800000000',
+      'InboxColumns1764850000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

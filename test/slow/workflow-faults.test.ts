@@ -227,6 +227,8 @@ describe('workflow under faults', () => {
       OUTBOX_RECONCILE_SECONDS: '5',
       LOG_LEVEL: 'warn',
       DATA_DIR: dataDir,
+      // A thousand citizens from 127.0.0.1: faults are the subject here, not rate limits.
+      RATE_LIMITS: 'off',
     };
     const api = startNode('api');
     startNode('worker');

@@ -10,7 +10,7 @@ import { PublicCatalogue, ServiceCatalogue } from '@guichet/forms';
 import { AccountService, ApiTokenService } from '@guichet/identity';
 import { dataSourceOptions } from '@guichet/persistence';
 import { attachmentStorage } from '@guichet/submissions';
-import { Attachments, CaseFiles, Documents, Submissions, Transitions } from '@guichet/submissions';
+import { Attachments, CaseFiles, Documents, FormVersions, Submissions, Transitions } from '@guichet/submissions';
 import { QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
 import { DataSource } from 'typeorm';
 import { ActorGuard } from './auth/actor.guard';
@@ -31,6 +31,12 @@ import { TokensController } from './desk/tokens.controller';
 import { CaseActions, Inbox } from '@guichet/desk';
 import { QueueStatusService } from './admin/queue-status.service';
 import { SystemController } from './system/system.controller';
+import { AntiBot } from './anti-bot/anti-bot';
+import { ChallengeController } from './anti-bot/challenge.controller';
+import { ProofOfWork } from './anti-bot/proof-of-work';
+import { PostgresCounterStore } from './limits/counter-store';
+import { derivedKey } from './limits/derived-key';
+import { ShutdownTasks } from './shutdown';
 import { CONFIG } from './tokens';
 
 const REQUEST_ID = /^[\w-]{8,64}$/;
@@ -90,6 +96,7 @@ export class AppModule {
         ServicesController,
         PublicServicesController,
         ValidatorsController,
+        ChallengeController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -127,6 +134,25 @@ export class AppModule {
         },
         SignInService,
         ActorGuard,
+        ShutdownTasks,
+        {
+          provide: ProofOfWork,
+          useFactory: (ds: DataSource) =>
+            new ProofOfWork({
+              hmacKey: derivedKey(config, 'altcha'),
+              maxNumber: config.CHALLENGE_MAX_NUMBER,
+              expiresSeconds: config.CHALLENGE_EXPIRES_SECONDS,
+              // In the database even when Redis runs: a replay must stay refused while Redis is away.
+              used: new PostgresCounterStore(ds),
+            }),
+          inject: [DataSource],
+        },
+        {
+          provide: AntiBot,
+          useFactory: (ds: DataSource, submissions: Submissions, proofOfWork: ProofOfWork) =>
+            new AntiBot(submissions, new FormVersions(ds), proofOfWork),
+          inject: [DataSource, Submissions, ProofOfWork],
+        },
       ],
     };
   }

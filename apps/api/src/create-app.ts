@@ -2,12 +2,15 @@ import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { Logger, PinoLogger } from 'nestjs-pino';
-import type { Config } from '@guichet/config';
+import { createLogger } from '@guichet/observability';
+import { trustProxy, type Config } from '@guichet/config';
 import type { ResolvedQueueBackend } from '@guichet/queue';
 import { AppError, depthExceeds, toJsonPointer, type ErrorItem } from '@guichet/shared';
 import type { ValidationError } from 'class-validator';
+import type { Server } from 'node:http';
+import { DataSource } from 'typeorm';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { fromBodyParserError } from './errors/error-response';
@@ -15,8 +18,15 @@ import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { createSessions, csrf } from './auth/sessions';
 import { requireJsonBody } from './http/content-type.middleware';
 import { securityHeaders } from './http/security-headers';
+import { jsonBodies } from './limits/body-limits';
+import { PostgresCounterStore, RedisCounterStore, type CounterStore } from './limits/counter-store';
+import { derivedKey } from './limits/derived-key';
+import { rateLimitRules } from './limits/rate-limit-rules';
+import { RateLimiter } from './limits/rate-limiter';
+import { applyServerTimeouts, requestTimeout } from './limits/request-timeout';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
+import { ShutdownTasks } from './shutdown';
 import { webAppHandlers } from './web/web-app';
 
 /** Deeper than any real form (a definition's schema is capped at 32 levels inside it). */
@@ -55,11 +65,16 @@ export async function createApiApp(
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Behind a reverse proxy, the client's address is in X-Forwarded-For: per-address rate limits need it.
+  app.set('trust proxy', trustProxy(config));
+  applyServerTimeouts(app.getHttpServer() as Server, config);
+  // Its own logger: nestjs-pino's is not ready before the app starts (and is shared by every app of a process).
+  const log = createLogger({ level: config.LOG_LEVEL, service: 'api' }, options.logStream);
 
   app.use(securityHeaders(config));
   const metrics = app.get(MetricsService);
   app.use(httpMetricsMiddleware(metrics));
+  app.use(requestTimeout(config, log, metrics.requestTimeouts));
   const web = webAppHandlers(config.WEB_DIST_DIR);
   if (!web.built) {
     app.get(Logger).warn(`web app not built in ${config.WEB_DIST_DIR}: run npm run build:web`);
@@ -67,10 +82,23 @@ export async function createApiApp(
   app.use(csrf(config));
   for (const handler of web.handlers) app.use(handler);
   const sessions = createSessions(config);
+  const shutdown = app.get(ShutdownTasks);
+  shutdown.add(() => sessions.close());
   // Pages and assets need no session (and no database round trip); the API and sign-in do.
   app.use(['/api', '/auth', '/admin'], sessions.middleware);
+  // Counted before the body is read: a refused request costs no parsing.
+  const counters = await counterStore(config, backend, app.get(DataSource));
+  shutdown.add(() => counters.close());
+  const limiter = new RateLimiter(rateLimitRules(config), counters, {
+    windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+    keySecret: derivedKey(config, 'rate-limit'),
+    logger: log,
+    refused: metrics.rateLimited,
+    storeErrors: metrics.rateLimitStoreErrors,
+  });
+  app.use(limiter.middleware());
   app.use(requireJsonBody);
-  app.use(express.json({ limit: `${config.BODY_LIMIT_KB}kb`, type: ['application/json', 'application/*+json'] }));
+  app.use(jsonBodies(config));
   app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) =>
     next(fromBodyParserError(error) ?? error),
   );
@@ -106,11 +134,17 @@ export async function createApiApp(
     jsonDocumentUrl: 'api/docs-json',
     yamlDocumentUrl: 'api/docs-yaml',
   });
-  // The session store's pool and prune timer belong to the app: closed with it.
-  const close = app.close.bind(app);
-  app.close = async () => {
-    await close();
-    await sessions.close();
-  };
   return app;
+}
+
+/** Rate-limit counters in the queue's Redis when there is one, otherwise in PostgreSQL (shared by replicas either way). */
+async function counterStore(
+  config: Config,
+  backend: ResolvedQueueBackend,
+  dataSource: DataSource,
+): Promise<CounterStore> {
+  if (backend.kind !== 'redis' || !backend.redisUrl) return new PostgresCounterStore(dataSource);
+  const store = new RedisCounterStore(backend.redisUrl, config.QUEUE_PREFIX);
+  await store.connect();
+  return store;
 }

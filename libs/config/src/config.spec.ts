@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, attachmentStorageSettings, configSchema, loadConfig } from './index';
+import { ConfigError, attachmentStorageSettings, configSchema, loadConfig, trustProxy } from './index';
 
 describe('loadConfig', () => {
   it('gives working defaults for a newcomer', () => {
@@ -31,6 +31,15 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'not a url'],
     ['QUEUE_PREFIX', 'Bad Prefix!'],
+    ['TRUST_PROXY', 'everyone'],
+    ['TRUST_PROXY', '0'],
+    ['TRUST_PROXY', '999.1.1.1'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['RATE_LIMITS', 'maybe'],
+    ['RATE_LIMIT_DRAFTS_PER_IP', '-1'],
+    ['RATE_LIMIT_WINDOW_SECONDS', '0'],
+    ['REQUEST_TIMEOUT_SECONDS', '0'],
+    ['CHALLENGE_MAX_NUMBER', '5'],
   ])('stops on a wrong %s with one line naming it', (name, value) => {
     let error: unknown;
     try {
@@ -47,6 +56,17 @@ describe('loadConfig', () => {
   it('never prints a secret value', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://admin:hunter2@db' })).toThrow(/valeur masquée/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://admin:hunter2@db' })).not.toThrow(/hunter2/);
+  });
+
+  it('reads the proxies to trust, and keeps the header timeout within the request timeout', () => {
+    expect(trustProxy(loadConfig({}))).toBe(false);
+    expect(trustProxy(loadConfig({ TRUST_PROXY: '1' }))).toBe(1);
+    expect(trustProxy(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8' }))).toBe(
+      'loopback, 10.0.0.0/8, fd00::/8',
+    );
+    expect(() => loadConfig({ SERVER_HEADERS_TIMEOUT_SECONDS: '120', SERVER_REQUEST_TIMEOUT_SECONDS: '60' })).toThrow(
+      'SERVER_HEADERS_TIMEOUT_SECONDS doit être inférieur ou égal à SERVER_REQUEST_TIMEOUT_SECONDS',
+    );
   });
 
   it('requires DATABASE_URL where the process cannot start a database itself', () => {

@@ -31,6 +31,45 @@ const url = (protocols: readonly string[]) =>
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
+const seconds = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: 'doit être un nombre de secondes' })
+    .int('doit être un entier')
+    .min(min, `doit être entre ${min} et ${max} secondes`)
+    .max(max, `doit être entre ${min} et ${max} secondes`)
+    .default(fallback);
+
+/** Requests allowed per window; 0 turns that counter off. */
+const limit = (fallback: number) =>
+  z.coerce
+    .number({ error: 'doit être un nombre de requêtes' })
+    .int('doit être un entier')
+    .min(0, 'doit être positif (0 : pas de limite)')
+    .max(1_000_000, 'doit valoir au plus 1000000')
+    .default(fallback);
+
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
+const IPV6_CIDR = /^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}(?:\/(\d{1,3}))?$/i;
+
+function addressValid(part: string): boolean {
+  const v4 = IPV4_CIDR.exec(part);
+  if (v4) return v4.slice(1, 5).every((octet) => Number(octet) <= 255) && Number(v4[5] ?? 32) <= 32;
+  const v6 = IPV6_CIDR.exec(part);
+  return !!v6 && Number(v6[2] ?? 128) <= 128;
+}
+
+/**
+ * Express's `trust proxy`: how many proxies stand in front (1 to 10), or which
+ * addresses are proxies (IP, CIDR, or loopback / linklocal / uniquelocal).
+ */
+function trustProxyValid(value: string): boolean {
+  if (/^\d+$/.test(value)) return Number(value) >= 1 && Number(value) <= 10;
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .every((part) => ['loopback', 'linklocal', 'uniquelocal'].includes(part) || addressValid(part));
+}
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -95,6 +134,31 @@ export const configSchema = z.object({
     .default('true')
     .transform((v) => v === 'true'),
   OUTBOX_RECONCILE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
+  TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine(trustProxyValid, 'doit être un nombre de relais (1 à 10) ou une liste d’adresses IP / CIDR')
+      .optional(),
+  ),
+  BODY_LIMIT_SMALL_KB: z.coerce.number().int().min(1).max(100_000).default(64),
+  REQUEST_TIMEOUT_SECONDS: seconds(1, 600, 30),
+  SERVER_HEADERS_TIMEOUT_SECONDS: seconds(1, 600, 20),
+  SERVER_REQUEST_TIMEOUT_SECONDS: seconds(1, 3600, 300),
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  RATE_LIMIT_WINDOW_SECONDS: seconds(1, 86_400, 600),
+  RATE_LIMIT_SIGN_IN_PER_IP: limit(300),
+  RATE_LIMIT_DRAFTS_PER_IP: limit(300),
+  RATE_LIMIT_DRAFTS_PER_ACCOUNT: limit(30),
+  RATE_LIMIT_SUBMITS_PER_IP: limit(300),
+  RATE_LIMIT_SUBMITS_PER_ACCOUNT: limit(30),
+  RATE_LIMIT_UPLOADS_PER_IP: limit(1000),
+  RATE_LIMIT_UPLOADS_PER_ACCOUNT: limit(200),
+  RATE_LIMIT_MESSAGES_PER_IP: limit(300),
+  RATE_LIMIT_MESSAGES_PER_ACCOUNT: limit(100),
+  CHALLENGE_MAX_NUMBER: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
+  CHALLENGE_EXPIRES_SECONDS: seconds(30, 86_400, 1200),
 });
 
 /** Variables whose values must never be printed, even in a configuration error. */
@@ -145,12 +209,24 @@ export function loadConfig(
         throw new ConfigError(`Configuration invalide : ${name} est obligatoire avec ATTACHMENTS_STORAGE=s3.`);
     }
   }
+  if (parsed.data.SERVER_HEADERS_TIMEOUT_SECONDS > parsed.data.SERVER_REQUEST_TIMEOUT_SECONDS) {
+    throw new ConfigError(
+      'Configuration invalide : SERVER_HEADERS_TIMEOUT_SECONDS doit être inférieur ou égal à SERVER_REQUEST_TIMEOUT_SECONDS.',
+    );
+  }
   if (options.requireDatabaseUrl && !parsed.data.DATABASE_URL) {
     throw new ConfigError(
       'Configuration invalide : DATABASE_URL est obligatoire pour ce processus (npm start la fournit).',
     );
   }
   return Object.freeze(parsed.data);
+}
+
+/** Express's `trust proxy` value: false (the socket's address is the client's), a hop count, or proxy addresses. */
+export function trustProxy(config: Config): false | number | string {
+  const value = config.TRUST_PROXY;
+  if (!value) return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 export function publicUrl(config: Config): string {

@@ -1,4 +1,4 @@
-import { IDENTITY_CLAIMS } from '@guichet/shared';
+import { ANTI_BOT_MODES, IDENTITY_CLAIMS } from '@guichet/shared';
 import { WORKFLOW_SCHEMA } from '@guichet/workflow';
 
 const id = { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 63 };
@@ -96,6 +96,7 @@ export const DEFINITION_SCHEMA = {
         closesAt: { type: 'string', format: 'date-time' },
         maxSubmissionsPerUser: { type: 'integer', minimum: 1 },
         webhookUrl: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 },
+        antiBot: { enum: [...ANTI_BOT_MODES] },
       },
     },
     workflow: WORKFLOW_SCHEMA,

@@ -1,6 +1,7 @@
+import { isSafePattern } from 'redos-detector';
 import safeRegex from 'safe-regex2';
 import { RE2JS } from 're2js';
-import { toJsonPointer, type ErrorItem } from '@guichet/shared';
+import { parseJsonPointer, toJsonPointer, type ErrorItem } from '@guichet/shared';
 import { ALLOWED_FORMATS, EXTENSION_KEYWORDS } from './ajv';
 
 /** Bounds on a definition, chosen so the largest real forms (a few hundred fields) fit with room. */
@@ -12,8 +13,33 @@ export const POLICY_LIMITS = {
   schemaNodes: 20_000,
   propertiesPerObject: 500,
   patternLength: 1000,
+  /** Distinct patterns in one schema: each costs up to ~100 ms of backtracking analysis (see browserSafe). */
+  patterns: 100,
   enumLength: 2000,
 } as const;
+
+/**
+ * Whether the browser's backtracking engine runs `pattern` in time linear
+ * enough, whatever the input: redos-detector walks every way the pattern can
+ * match the same text, and a pattern with too many (ambiguous alternation
+ * under a quantifier, adjacent overlapping repetitions) is refused. A step
+ * budget, not a clock, so that the verdict does not depend on the machine's
+ * load. Verdicts are kept: definitions are checked on every save.
+ */
+const verdicts = new Map<string, boolean>();
+function browserSafe(pattern: string): boolean {
+  let safe = verdicts.get(pattern);
+  if (safe === undefined) {
+    try {
+      safe = isSafePattern(pattern, { unicode: true, maxSteps: 1000 }).safe;
+    } catch {
+      safe = false;
+    }
+    if (verdicts.size >= 5000) verdicts.clear();
+    verdicts.set(pattern, safe);
+  }
+  return safe;
+}
 
 const SUBSCHEMA = new Set([
   'additionalProperties',
@@ -78,11 +104,15 @@ const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 export function checkSchemaPolicy(schema: unknown, at: ReadonlyArray<string | number> = ['schema']): ErrorItem[] {
   const errors: ErrorItem[] = [];
   let nodes = 0;
+  const patterns = new Set<string>();
+  /** Every subschema's place, relative to the schema's root, for the $ref loop check. */
+  const locations: Array<ReadonlyArray<string | number>> = [];
   const fail = (path: ReadonlyArray<string | number>, code: string, message: string) => {
     if (errors.length < 200) errors.push({ pointer: toJsonPointer(path), code, message });
   };
 
   const visit = (node: unknown, path: ReadonlyArray<string | number>, depth: number, isRoot: boolean): void => {
+    if (node !== null && typeof node === 'object' && !Array.isArray(node)) locations.push(path.slice(at.length));
     if (++nodes > POLICY_LIMITS.schemaNodes) {
       if (nodes === POLICY_LIMITS.schemaNodes + 1)
         fail(at, 'schema_too_large', `Schéma trop grand (${POLICY_LIMITS.schemaNodes} éléments au plus).`);
@@ -151,12 +181,27 @@ export function checkSchemaPolicy(schema: unknown, at: ReadonlyArray<string | nu
         'Motif refusé : il utilise une construction non prise en charge (références arrière, assertions) ou il est invalide.',
       );
     }
+    // The browser validates with its own engine (ajv's standalone code, flag u): the pattern must compile there.
+    try {
+      new RegExp(pattern, 'u');
+    } catch {
+      return fail(path, 'unsafe_pattern', 'Motif refusé : les navigateurs ne le comprennent pas.');
+    }
     // Linear on the server (RE2); the browser's engine backtracks, so nested quantifiers are refused too.
     if (!safeRegex(pattern))
-      fail(
+      return fail(
         path,
         'unsafe_pattern',
         'Motif refusé : ses répétitions imbriquées peuvent bloquer le navigateur (par exemple « (a+)+ »).',
+      );
+    patterns.add(pattern);
+    if (patterns.size > POLICY_LIMITS.patterns)
+      return fail(path, 'unsafe_pattern', `Trop de motifs différents (${POLICY_LIMITS.patterns} au plus).`);
+    if (!browserSafe(pattern))
+      fail(
+        path,
+        'unsafe_pattern',
+        'Motif refusé : il peut reconnaître un même texte de trop de façons (par exemple « (a|a)* » ou « \\d*\\d* »), ce qui peut bloquer le navigateur. Simplifiez-le, ou utilisez un format (« email »…).',
       );
   };
 
@@ -194,5 +239,95 @@ export function checkSchemaPolicy(schema: unknown, at: ReadonlyArray<string | nu
   };
 
   visit(schema, at, 0, true);
+  if (errors.length === 0) {
+    const loop = refLoop(schema, locations);
+    if (loop)
+      fail(
+        [...at, ...loop, '$ref'],
+        'ref_loop',
+        'Référence circulaire : ce « $ref » ramène au même schéma sans passer par un champ, la vérification ne finirait jamais.',
+      );
+  }
   return errors;
+}
+
+/** Keywords whose subschemas apply to the same value as their parent (no step into the answers). */
+const SAME_VALUE = ['not', 'if', 'then', 'else'];
+const SAME_VALUE_LIST = ['allOf', 'anyOf', 'oneOf'];
+const SAME_VALUE_MAP = ['dependentSchemas'];
+
+/**
+ * A cycle of `$ref`s (through allOf, not, if…) that comes back to a schema
+ * without descending into the data makes ajv recurse until the stack
+ * overflows on the first answer, or while compiling: found here, iteratively,
+ * as a cycle in the graph of "applies to the same value" edges. Returns the
+ * place of the `$ref` that closes it.
+ */
+function refLoop(
+  schema: unknown,
+  locations: ReadonlyArray<ReadonlyArray<string | number>>,
+): ReadonlyArray<string | number> | undefined {
+  const nodeAt = (path: ReadonlyArray<string | number>): Record<string, unknown> | undefined => {
+    let node: unknown = schema;
+    for (const key of path) {
+      if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return;
+      node = (node as Record<string, unknown>)[key];
+    }
+    return node !== null && typeof node === 'object' && !Array.isArray(node)
+      ? (node as Record<string, unknown>)
+      : undefined;
+  };
+  const next = (path: ReadonlyArray<string | number>): Array<ReadonlyArray<string | number>> => {
+    const node = nodeAt(path);
+    if (!node) return [];
+    const out: Array<ReadonlyArray<string | number>> = [];
+    for (const key of SAME_VALUE) if (Object.prototype.hasOwnProperty.call(node, key)) out.push([...path, key]);
+    for (const key of SAME_VALUE_LIST) {
+      const list = node[key];
+      if (Array.isArray(list)) list.forEach((_, i) => out.push([...path, key, i]));
+    }
+    for (const key of SAME_VALUE_MAP) {
+      const map = node[key];
+      if (map !== null && typeof map === 'object' && !Array.isArray(map))
+        for (const name of Object.keys(map)) out.push([...path, key, name]);
+    }
+    const ref = node.$ref;
+    if (typeof ref === 'string' && ref.startsWith('#')) {
+      try {
+        const fragment = decodeURIComponent(ref.slice(1));
+        if (fragment === '' || fragment.startsWith('/')) out.push(parseJsonPointer(fragment));
+      } catch {
+        // A malformed reference: ajv refuses it when compiling.
+      }
+    }
+    return out;
+  };
+  const key = (path: ReadonlyArray<string | number>) => toJsonPointer(path);
+  const state = new Map<string, 'open' | 'done'>();
+  for (const start of locations) {
+    if (state.has(key(start))) continue;
+    const stack: Array<{ path: ReadonlyArray<string | number>; edges: Array<ReadonlyArray<string | number>> }> = [
+      { path: start, edges: next(start) },
+    ];
+    state.set(key(start), 'open');
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const edge = top.edges.pop();
+      if (!edge) {
+        state.set(key(top.path), 'done');
+        stack.pop();
+        continue;
+      }
+      const seen = state.get(key(edge));
+      if (seen === 'open') {
+        // The cycle is the stack from `edge` up: name one of its $refs (structural edges alone never loop).
+        const cycle = stack.slice(stack.findIndex((entry) => key(entry.path) === key(edge)));
+        return (cycle.find((entry) => typeof nodeAt(entry.path)?.$ref === 'string') ?? top).path;
+      }
+      if (seen === 'done') continue;
+      state.set(key(edge), 'open');
+      stack.push({ path: edge, edges: next(edge) });
+    }
+  }
+  return undefined;
 }

@@ -1,4 +1,13 @@
-export { DESIGNER_ROLES, hasRole, organisationsWhere, type Actor, type OrganisationGrant } from './actor';
+export {
+  DESIGNER_ROLES,
+  hasRole,
+  hasServiceRole,
+  organisationsReached,
+  organisationsWhere,
+  type Actor,
+  type GrantOptions,
+  type OrganisationGrant,
+} from './actor';
 export { ApiTokenService } from './api-tokens';
 export { OidcClient, SignInRefused, type OidcClientSettings, type ProviderMetadata } from './oidc';
 export { AccountService, type SessionUser } from './accounts';

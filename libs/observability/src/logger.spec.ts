@@ -45,6 +45,30 @@ describe('logger redaction', () => {
     expect(line).toContain('"service":"test"');
   });
 
+  it('keeps the values of a failed statement out of an error line, not the statement', () => {
+    const { stream, lines } = capture();
+    const logger = createLogger({ level: 'info', service: 'test' }, stream);
+    // The shape of TypeORM's QueryFailedError around a pg error, as the API's exception filter logs it.
+    const driverError = Object.assign(new Error('duplicate key value violates unique constraint "UQ_contact"'), {
+      code: '23505',
+      detail: 'Key (contact_email)=(marie.dupont@example.fr) already exists.',
+      where: 'JSON data, line 1: {"lastName":"Dupont"...',
+    });
+    const err = Object.assign(new Error(driverError.message), {
+      query: 'INSERT INTO "submission"("data", "contact_name") VALUES ($1, $2)',
+      parameters: ['{"parent":{"lastName":"Dupont"}}', 'Marie Dupont'],
+      driverError,
+      code: '23505',
+      detail: driverError.detail,
+    });
+    logger.error({ err, errorId: 'e-1' }, 'unhandled error');
+    const line = lines.join('');
+    for (const secret of ['Dupont', 'Marie', 'marie.dupont']) expect(line).not.toContain(secret);
+    expect(line).toContain('INSERT INTO');
+    expect(line).toContain('23505');
+    expect(line).toContain('e-1');
+  });
+
   it('drops query strings from paths', () => {
     expect(pathOnly('/api/v1/x?email=a@b.fr')).toBe('/api/v1/x');
     expect(pathOnly('/health/ready')).toBe('/health/ready');

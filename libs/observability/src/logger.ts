@@ -28,6 +28,11 @@ const SENSITIVE_KEYS = [
   'data',
   'answers',
   'body',
+  // A database error carries the statement's values (TypeORM's QueryFailedError.parameters: answers, names)
+  // and PostgreSQL's `detail` / `where` quote them too ("Key (email)=(…) already exists").
+  'parameters',
+  'detail',
+  'where',
 ];
 
 export const REDACTED_PATHS: string[] = [

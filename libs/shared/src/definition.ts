@@ -75,7 +75,15 @@ export interface ServiceSettings {
   maxSubmissionsPerUser?: number;
   /** Where `webhook` actions POST their signed events (see docs/webhooks.md). */
   webhookUrl?: string;
+  /**
+   * `proof-of-work`: a submit without a signed-in citizen must carry a solved
+   * challenge (ALTCHA, self-hosted; see docs/definition-format.md). Default `none`.
+   */
+  antiBot?: AntiBot;
 }
+
+export const ANTI_BOT_MODES = ['none', 'proof-of-work'] as const;
+export type AntiBot = (typeof ANTI_BOT_MODES)[number];
 
 export interface ServiceDefinition {
   formatVersion: typeof DEFINITION_FORMAT_VERSION;

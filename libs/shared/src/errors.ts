@@ -142,6 +142,16 @@ export const ERROR_CODES = {
     fr: 'Ce type de fichier n’est pas accepté pour ce champ (acceptés : {accepted}). Le type est lu dans le contenu du fichier, pas dans son nom.',
     en: 'This type of file is not accepted for this field (accepted: {accepted}). The type is read from the content, not the name.',
   },
+  CHALLENGE_REQUIRED: {
+    status: 422,
+    fr: 'Cette démarche demande une vérification anti-robot avant le dépôt : rechargez la page, puis déposez à nouveau votre dossier.',
+    en: 'This service asks for an anti-robot check before submitting: reload the page, then submit again.',
+  },
+  CHALLENGE_INVALID: {
+    status: 422,
+    fr: 'La vérification anti-robot a échoué ou a expiré : déposez à nouveau votre dossier.',
+    en: 'The anti-robot check failed or expired: submit again.',
+  },
   RATE_LIMITED: {
     status: 429,
     fr: 'Trop de requêtes : réessayez dans quelques instants.',
@@ -151,6 +161,16 @@ export const ERROR_CODES = {
     status: 500,
     fr: 'Une erreur inattendue s’est produite. Si elle persiste, communiquez la référence {errorId} au support.',
     en: 'An unexpected error occurred. If it persists, give reference {errorId} to support.',
+  },
+  REQUEST_TIMEOUT: {
+    status: 503,
+    fr: 'Le serveur a mis trop de temps à répondre. Réessayez dans quelques instants ; ce qui était déjà enregistré est conservé.',
+    en: 'The server took too long to answer. Try again in a moment; what was already saved is kept.',
+  },
+  STORAGE_FULL: {
+    status: 507,
+    fr: 'L’espace de stockage des pièces jointes est plein : le fichier n’a pas été enregistré. Vos réponses sont conservées ; réessayez plus tard.',
+    en: 'Attachment storage is full: the file was not saved. Your answers are kept; try again later.',
   },
   SERVICE_UNAVAILABLE: {
     status: 503,

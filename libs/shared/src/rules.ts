@@ -43,8 +43,13 @@ export const RULE_LIMITS = { depth: 32, nodes: 1000, listLength: 1000 } as const
 
 const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
-/** Reads a value by JSON pointer; `*` segments take the bound indexes in order. */
+/**
+ * Reads a value by JSON pointer; `*` segments take the bound indexes in order.
+ * Anything that is not a pointer reads as undefined: a stored rule is checked,
+ * but this also runs on whatever a browser holds.
+ */
 export function readPointer(data: unknown, pointer: string, indexes: readonly number[] = []): unknown {
+  if (typeof pointer !== 'string' || (pointer !== '' && !pointer.startsWith('/'))) return undefined;
   let current = data;
   let star = 0;
   for (const raw of parseJsonPointer(pointer)) {
@@ -96,7 +101,13 @@ function order(a: unknown, b: unknown): number | undefined {
  * definition checks refuse malformed rules before they are stored.)
  */
 export function evaluate(expr: Expr, ctx: RuleContext): boolean {
+  return evaluateAt(expr, ctx, 0);
+}
+
+/** Nesting is counted as checkExpr counts it: deeper than it allows is false, never a stack overflow. */
+function evaluateAt(expr: Expr, ctx: RuleContext, depth: number): boolean {
   if (typeof expr === 'boolean') return expr;
+  if (depth > RULE_LIMITS.depth) return false;
   if (expr === null || typeof expr !== 'object' || Array.isArray(expr)) return false;
   const keys = Object.keys(expr);
   if (keys.length !== 1) return false;
@@ -104,11 +115,11 @@ export function evaluate(expr: Expr, ctx: RuleContext): boolean {
   const arg = (expr as Record<string, unknown>)[op];
   switch (op) {
     case 'and':
-      return Array.isArray(arg) && arg.every((e) => evaluate(e as Expr, ctx));
+      return Array.isArray(arg) && arg.every((e) => evaluateAt(e as Expr, ctx, depth + 1));
     case 'or':
-      return Array.isArray(arg) && arg.some((e) => evaluate(e as Expr, ctx));
+      return Array.isArray(arg) && arg.some((e) => evaluateAt(e as Expr, ctx, depth + 1));
     case 'not':
-      return !evaluate(arg as Expr, ctx);
+      return !evaluateAt(arg as Expr, ctx, depth + 1);
     case 'empty':
       return isEmptyValue(operandValue(arg as Operand, ctx));
   }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
@@ -30,10 +30,34 @@ export class LocalDiskStorage implements AttachmentStorage {
     return path;
   }
 
+  /**
+   * Writes a new file, never over an existing one. A full disk (or quota) is
+   * a 507 STORAGE_FULL, and whatever part of the file was written is removed:
+   * no half file is ever left under a key.
+   */
   async put(key: string, bytes: Buffer): Promise<void> {
     const path = this.path(key);
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    await writeFile(path, bytes, { mode: 0o600, flag: 'wx' });
+    try {
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw storageError(error);
+    }
+    const file = await open(path, 'wx', 0o600).catch((error: unknown) => {
+      throw storageError(error);
+    });
+    let closed = false;
+    try {
+      await file.writeFile(bytes);
+      // Some filesystems (network ones, delayed allocation) report a full disk only here; and the bytes are
+      // on disk before the row that points at them is committed.
+      await file.sync();
+      closed = true;
+      await file.close();
+    } catch (error) {
+      if (!closed) await file.close().catch(() => undefined);
+      await rm(path, { force: true });
+      throw storageError(error);
+    }
   }
 
   get(key: string): Readable {
@@ -43,6 +67,14 @@ export class LocalDiskStorage implements AttachmentStorage {
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
   }
+}
+
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
+
+/** A full disk says so in the registry's words; anything else goes on as it was. */
+function storageError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && NO_SPACE.has(code) ? new AppError('STORAGE_FULL', { cause: error }) : error;
 }
 
 /** The type of a file from its first bytes; the name and the browser's claim are not trusted. */
@@ -149,17 +181,23 @@ export class Attachments {
     const id = randomUUID();
     const storageKey = join(submission.organisationId, submission.id, id);
     await this.storage.put(storageKey, file.bytes);
-    await this.dataSource.getRepository(Attachment).insert({
-      id,
-      organisationId: submission.organisationId,
-      submissionId: submission.id,
-      pointer,
-      filename: file.filename.replace(/[^\p{L}\p{N} ._()-]/gu, '_').slice(0, 200) || 'fichier',
-      mediaType,
-      bytes: file.bytes.length,
-      sha256: createHash('sha256').update(file.bytes).digest('hex'),
-      storageKey,
-    });
+    try {
+      await this.dataSource.getRepository(Attachment).insert({
+        id,
+        organisationId: submission.organisationId,
+        submissionId: submission.id,
+        pointer,
+        filename: file.filename.replace(/[^\p{L}\p{N} ._()-]/gu, '_').slice(0, 200) || 'fichier',
+        mediaType,
+        bytes: file.bytes.length,
+        sha256: createHash('sha256').update(file.bytes).digest('hex'),
+        storageKey,
+      });
+    } catch (error) {
+      // Without its row nobody could reach the file, and the orphan sweep (which starts from rows) would never see it.
+      await this.storage.delete(storageKey).catch(() => undefined);
+      throw error;
+    }
     return { attachmentId: id, mediaType, bytes: file.bytes.length };
   }
 

@@ -8,8 +8,9 @@ import { QueueStatusService, type QueueStatus } from './queue-status.service';
 
 const ADMIN = ['admin'] as const;
 
-function adminOrganisations(actor: Actor): string[] {
-  const organisations = organisationsWhere(actor, ADMIN);
+/** Where the actor is admin of the whole organisation; `act`: not read-only (to retry a job). */
+function adminOrganisations(actor: Actor, act = false): string[] {
+  const organisations = organisationsWhere(actor, ADMIN, { act });
   if (organisations.length === 0) throw new AppError('FORBIDDEN');
   return organisations;
 }
@@ -88,6 +89,6 @@ export class AdminQueuesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Relance un travail en échec définitif (administrateurs).' })
   retry(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return this.status.retry(id, adminOrganisations(actor));
+    return this.status.retry(id, adminOrganisations(actor, true));
   }
 }

@@ -67,7 +67,8 @@ export class TokensController {
       'Crée un jeton (administrateurs) : rôle, démarches, lecture seule, expiration. Le secret n’est montré qu’ici.',
   })
   async create(@CurrentActor() actor: Actor, @Body() body: CreateTokenDto) {
-    if (!hasRole(actor, body.organisationId, ['admin'])) throw new AppError('FORBIDDEN');
+    // A token limited to some services, or read-only, cannot mint one that is not.
+    if (!hasRole(actor, body.organisationId, ['admin'], { act: true })) throw new AppError('FORBIDDEN');
     let serviceIds: string[] | null = null;
     if (body.services?.length) {
       const found = await this.dataSource
@@ -122,6 +123,7 @@ export class TokensController {
     if (!isUuid(id)) throw new AppError('NOT_FOUND');
     const record = await this.dataSource.getRepository(ApiToken).findOneBy({ id });
     if (!record || !hasRole(actor, record.organisationId, ['admin'])) throw new AppError('NOT_FOUND');
+    if (!hasRole(actor, record.organisationId, ['admin'], { act: true })) throw new AppError('FORBIDDEN');
     await this.tokens.revoke(record.organisationId, id);
     return { id, revoked: true };
   }

@@ -1,4 +1,5 @@
 import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { AppError } from '@guichet/shared';
 import { toErrorResponse } from './error-response';
 import { requestLocale } from './locale';
@@ -61,7 +62,8 @@ describe('toErrorResponse', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const wrapped = Object.assign(new Error('query failed'), { driverError: refused });
     const shutdown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
-    for (const error of [refused, wrapped, shutdown, new Error('Connection terminated unexpectedly')]) {
+    const released = new QueryRunnerAlreadyReleasedError();
+    for (const error of [refused, wrapped, shutdown, released, new Error('Connection terminated unexpectedly')]) {
       expect(toErrorResponse(error, 'fr', 'x')).toMatchObject({
         status: 503,
         body: { code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('base de données') },

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { AppError, errorMessage, type ErrorBody, type ErrorCode, type Locale } from '@guichet/shared';
 
 export interface ErrorResponse {
@@ -58,6 +59,10 @@ const CONNECTION_MESSAGES =
 
 /** True when the error means the database could not be reached, not that the request was wrong. */
 export function isDatabaseUnavailable(exception: unknown): boolean {
+  // When the server goes away between two statements of a transaction, TypeORM releases the transaction's
+  // connection on the client's "error" event, and the next statement (or the COMMIT) throws this, with no
+  // cause attached. Nothing was committed. (Seen by test/slow/postgres-restart.test.ts.)
+  if (exception instanceof QueryRunnerAlreadyReleasedError) return true;
   for (let e: unknown = exception, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_UNAVAILABLE.test(code))) return true;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '@guichet/shared';
-import { toErrorResponse } from './error-response';
+import { isDatabaseUnavailable, toErrorResponse } from './error-response';
 import { requestLocale } from './locale';
 
 /** The one global exception filter: every error leaves the API in the same shape. */
@@ -25,6 +25,18 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.warn(
         { code: exception.code, cause, errorId, method: req.method, route: req.route?.path },
         'request failed',
+      );
+    } else if (status === 503 && isDatabaseUnavailable(exception)) {
+      // The database is away: one line per request, no stack (hundreds of them during a restart otherwise).
+      this.logger.warn(
+        {
+          code: body.code,
+          cause: exception instanceof Error ? exception.message : undefined,
+          errorId,
+          method: req.method,
+          route: req.route?.path,
+        },
+        'request failed: database unavailable',
       );
     } else if (status >= 500) {
       // The stack goes to the log, never to the client.

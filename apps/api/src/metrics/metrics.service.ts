@@ -21,6 +21,27 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly rateLimited = new Counter({
+    name: 'guichet_rate_limited_total',
+    help: 'Requests refused with 429 RATE_LIMITED, by route pattern.',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimitStoreErrors = new Counter({
+    name: 'guichet_rate_limit_store_errors_total',
+    help: 'Requests let through unchecked because the rate-limit store did not answer (fail open), by store.',
+    labelNames: ['store'] as const,
+    registers: [this.registry],
+  });
+
+  readonly requestTimeouts = new Counter({
+    name: 'guichet_request_timeouts_total',
+    help: 'Requests answered 503 REQUEST_TIMEOUT because their handler took too long, by route pattern.',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'guichet_' });
   }

@@ -65,7 +65,7 @@ export class ServicesController {
   }
 
   private async webhookView(actor: Actor, slug: string, rotate: boolean) {
-    const view = await this.catalogue.get(actor, slug);
+    const view = await this.catalogue.get(actor, slug, { act: rotate });
     const service = await this.dataSource
       .getRepository(Service)
       .findOneByOrFail({ slug: view.slug, organisationId: view.organisationId });

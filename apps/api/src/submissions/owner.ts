@@ -20,6 +20,22 @@ export function ownerOf(req: Request, create: boolean): Owner | undefined {
   return req.session.anonymousToken ? { kind: 'anonymous', token: req.session.anonymousToken } : undefined;
 }
 
+/**
+ * The owner of a draft about to be created. A browser's first anonymous token
+ * is written to the session store before anything belongs to it: express-session
+ * saves only after the answer has gone out, so a failed save (the database
+ * going away) would leave the citizen with a 201 and a draft they can never
+ * open again. Now that failure is a 503 and no draft is created.
+ */
+export async function ownerForNewDraft(req: Request): Promise<Owner> {
+  const fresh = !req.session?.user && req.session !== undefined && !req.session.anonymousToken;
+  const owner = required(ownerOf(req, true));
+  if (fresh) {
+    await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+  }
+  return owner;
+}
+
 export function required(owner: Owner | undefined): Owner {
   // Without a session nothing can be yours: "not found", whatever the id.
   if (!owner) throw new AppError('NOT_FOUND');

@@ -5,11 +5,12 @@ import type { Request, Response } from 'express';
 import { Attachments, Submissions, renderReceiptHtml, renderReceiptPdf } from '@guichet/submissions';
 import { readUpload } from './upload';
 import { requestLocale } from '../errors/locale';
-import { agentOf, ownerOf, required } from './owner';
+import { agentOf, ownerForNewDraft, ownerOf, required } from './owner';
 import { sendDownload } from './download';
 import { CaseActions } from '@guichet/desk';
 import { ApiTokenService } from '@guichet/identity';
 import { deskActor } from '../desk/desk.controller';
+import { AntiBot } from '../anti-bot/anti-bot';
 
 export class CreateDraftDto {
   @ApiPropertyOptional({ description: 'Premières réponses (facultatif).' })
@@ -54,14 +55,15 @@ export class SubmissionsController {
     private readonly attachments: Attachments,
     private readonly actions: CaseActions,
     private readonly tokens: ApiTokenService,
+    private readonly antiBot: AntiBot,
   ) {}
 
   @Post('public/services/:slug/submissions')
   @ApiOperation({ summary: 'Crée un brouillon sur la dernière version publiée.' })
-  create(@Param('slug') slug: string, @Body() body: CreateDraftDto, @Req() req: Request) {
+  async create(@Param('slug') slug: string, @Body() body: CreateDraftDto, @Req() req: Request) {
     return this.submissions.createDraft(
       slug,
-      ownerOf(req, true)!,
+      await ownerForNewDraft(req),
       body.data,
       requestLocale(req.headers['accept-language']),
     );
@@ -90,9 +92,14 @@ export class SubmissionsController {
 
   @Post('submissions/:id/submit')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Dépose le dossier (validation complète) ; honore Idempotency-Key.' })
-  submit(@Param('id') id: string, @Headers('idempotency-key') key: string | undefined, @Req() req: Request) {
-    return this.submissions.submit(id, required(ownerOf(req, false)), {
+  @ApiOperation({
+    summary:
+      'Dépose le dossier (validation complète) ; honore Idempotency-Key. Sur une démarche avec settings.antiBot = proof-of-work et sans usager connecté : en-tête X-Altcha (solution de GET /api/v1/public/challenge).',
+  })
+  async submit(@Param('id') id: string, @Headers('idempotency-key') key: string | undefined, @Req() req: Request) {
+    const owner = required(ownerOf(req, false));
+    await this.antiBot.beforeSubmit(id, owner, req.headers['x-altcha']);
+    return this.submissions.submit(id, owner, {
       idempotencyKey: key,
       body: req.body ?? null,
       locale: requestLocale(req.headers['accept-language']),

@@ -1,6 +1,6 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { FormVersion, Service } from '@guichet/persistence';
-import { DESIGNER_ROLES, hasRole, organisationsWhere, type Actor } from '@guichet/identity';
+import { DESIGNER_ROLES, hasRole, hasServiceRole, organisationsReached, type Actor } from '@guichet/identity';
 import { AppError, type ServiceDefinition } from '@guichet/shared';
 import { checkDefinition, definitionHash } from '../check-definition';
 import { diffDefinitions, type DefinitionDiff } from './diff';
@@ -73,7 +73,8 @@ function summary(v: FormVersion): VersionSummary {
 /**
  * The designers' operations on services. Every query is scoped to the
  * organisations where the actor is designer or admin: a service of another
- * organisation is "not found", never "forbidden", so existence does not leak.
+ * organisation, or outside a grant limited to some services, is "not found",
+ * never "forbidden", so existence does not leak. A read-only grant reads.
  */
 export class ServiceCatalogue {
   constructor(private readonly dataSource: DataSource) {}
@@ -83,14 +84,16 @@ export class ServiceCatalogue {
     slug: string,
     manager: EntityManager = this.dataSource.manager,
     lock = false,
+    act = lock,
   ): Promise<Service> {
-    const organisations = organisationsWhere(actor, DESIGNER_ROLES);
+    const organisations = organisationsReached(actor, DESIGNER_ROLES);
     if (!SLUG.test(slug) || organisations.length === 0) throw new AppError('NOT_FOUND');
     const service = await manager.getRepository(Service).findOne({
       where: { slug, organisationId: In(organisations) },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
-    if (!service) throw new AppError('NOT_FOUND');
+    if (!service || !hasServiceRole(actor, service, DESIGNER_ROLES)) throw new AppError('NOT_FOUND');
+    if (act && !hasServiceRole(actor, service, DESIGNER_ROLES, { act: true })) throw new AppError('FORBIDDEN');
     return service;
   }
 
@@ -119,23 +122,24 @@ export class ServiceCatalogue {
   }
 
   async list(actor: Actor): Promise<ServiceSummary[]> {
-    const organisations = organisationsWhere(actor, DESIGNER_ROLES);
+    const organisations = organisationsReached(actor, DESIGNER_ROLES);
     if (organisations.length === 0) return [];
     const services = await this.dataSource
       .getRepository(Service)
       .find({ where: { organisationId: In(organisations) }, order: { title: 'ASC' } });
-    return services.map((s) => this.summary(s));
+    return services.filter((s) => hasServiceRole(actor, s, DESIGNER_ROLES)).map((s) => this.summary(s));
   }
 
-  async get(actor: Actor, slug: string): Promise<ServiceView> {
-    return this.view(await this.find(actor, slug));
+  /** With `act`, for a change made next to the service (its webhook secret): a read-only grant is refused. */
+  async get(actor: Actor, slug: string, options: { act?: boolean } = {}): Promise<ServiceView> {
+    return this.view(await this.find(actor, slug, this.dataSource.manager, false, options.act ?? false));
   }
 
   async create(
     actor: Actor,
     input: { slug: string; title: string; organisationId: string; description?: string | null; definition?: unknown },
   ): Promise<ServiceView> {
-    if (!hasRole(actor, input.organisationId, DESIGNER_ROLES)) throw new AppError('FORBIDDEN');
+    if (!hasRole(actor, input.organisationId, DESIGNER_ROLES, { act: true })) throw new AppError('FORBIDDEN');
     const definition = input.definition === undefined ? starterDefinition() : assertValid(input.definition);
     const repo = this.dataSource.getRepository(Service);
     try {

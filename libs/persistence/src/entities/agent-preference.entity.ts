@@ -12,6 +12,10 @@ export class AgentPreference {
   @Column({ type: 'varchar', length: 16, default: 'instant' })
   notify!: AgentNotify;
 
+  /** The answers the agent shows as columns of each service's inbox: `{ [slug]: [pointer, …] }`. */
+  @Column({ name: 'inbox_columns', type: 'jsonb', nullable: true })
+  inboxColumns!: Record<string, string[]> | null;
+
   @Column({ name: 'digest_sent_at', type: 'timestamptz', nullable: true })
   digestSentAt!: Date | null;
 

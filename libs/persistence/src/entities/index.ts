@@ -8,6 +8,7 @@ import { FormVersion } from './form-version.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { Organisation } from './organisation.entity';
 import { OutboxRow } from './outbox.entity';
+import { RateLimitCounter } from './rate-limit-counter.entity';
 import { Service, type ServiceStatus } from './service.entity';
 import { SubmissionDocument } from './submission-document.entity';
 import { SubmissionFollower } from './submission-follower.entity';
@@ -29,6 +30,7 @@ export {
   IdempotencyKey,
   Organisation,
   OutboxRow,
+  RateLimitCounter,
   Service,
   Submission,
   SubmissionDocument,
@@ -61,4 +63,5 @@ export const ENTITIES = [
   SubmissionNote,
   SubmissionFollower,
   AgentPreference,
+  RateLimitCounter,
 ];

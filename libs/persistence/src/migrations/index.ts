@@ -9,6 +9,8 @@ import { Retention1764400000000 } from './1764400000000-retention';
 import { Desk1764500000000 } from './1764500000000-desk';
 import { AgentPreferences1764600000000 } from './1764600000000-agent-preferences';
 import { ScopedGrants1764700000000 } from './1764700000000-scoped-grants';
+import { RateLimits1764800000000 } from './1764800000000-rate-limits';
+import { InboxColumns1764850000000 } from './1764850000000-inbox-columns';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -23,4 +25,6 @@ export const MIGRATIONS = [
   Desk1764500000000,
   AgentPreferences1764600000000,
   ScopedGrants1764700000000,
+  RateLimits1764800000000,
+  InboxColumns1764850000000,
 ];

@@ -1,0 +1,93 @@
+import type { ServiceDefinition } from '@guichet/shared';
+import { FormStore } from './store';
+
+const definition: Pick<ServiceDefinition, 'pages' | 'rules'> = {
+  pages: [
+    { id: 'one', title: 'Un', fields: ['name', 'hasChildren', 'children'] },
+    { id: 'two', title: 'Deux', fields: ['allergy'] },
+  ],
+  rules: {
+    visibility: [
+      { target: '/children', when: { eq: [{ field: '/hasChildren' }, 'oui'] } },
+      { target: 'page:two', when: { eq: [{ field: '/hasChildren' }, 'oui'] } },
+    ],
+    eligibility: [{ id: 'too-many', blockWhen: { eq: [{ field: '/name' }, 'robot'] }, message: 'Non.' }],
+  },
+};
+
+function counting(store: FormStore, pointer: string) {
+  const calls = { n: 0 };
+  store.subscribeValue(pointer, () => calls.n++);
+  return calls;
+}
+
+describe('FormStore', () => {
+  it('tells a field and its containers about a keystroke, and no other field', () => {
+    const store = new FormStore(definition, { children: [{ first: 'A' }, { first: 'B' }] });
+    const own = counting(store, '/children/0/first');
+    const sibling = counting(store, '/children/1/first');
+    const list = counting(store, '/children');
+    const other = counting(store, '/name');
+    store.set('/children/0/first', 'Ab');
+    expect({ own: own.n, sibling: sibling.n, list: list.n, other: other.n }).toEqual({
+      own: 1,
+      sibling: 0,
+      list: 1,
+      other: 0,
+    });
+    expect(store.get('/children/0/first')).toBe('Ab');
+  });
+
+  it('never mutates a snapshot it handed out', () => {
+    const store = new FormStore(definition, { children: [{ first: 'A' }] });
+    const before = store.snapshot();
+    store.set('/children/0/first', 'Z');
+    expect(before).toEqual({ children: [{ first: 'A' }] });
+    expect(store.snapshot()).toEqual({ children: [{ first: 'Z' }] });
+  });
+
+  it('removes a key set to undefined, and tells the fields inside a replaced list', () => {
+    const store = new FormStore(definition, { name: 'x', children: [{ first: 'A' }, { first: 'B' }] });
+    const second = counting(store, '/children/1/first');
+    store.set('/name', undefined);
+    expect('name' in store.snapshot()).toBe(false);
+    store.set('/children', [{ first: 'B' }]);
+    expect(second.n).toBe(1);
+  });
+
+  it('flips visibility of the fields and pages the rules name, and tells only those', () => {
+    const store = new FormStore(definition, {});
+    expect(store.isHidden('/children')).toBe(true);
+    expect(store.visiblePageIds()).toEqual(['one']);
+    const children = { n: 0 };
+    store.subscribeVisibility('/children', () => children.n++);
+    store.set('/hasChildren', 'oui');
+    expect(store.isHidden('/children')).toBe(false);
+    expect(store.visiblePageIds()).toEqual(['one', 'two']);
+    store.set('/name', 'Jeanne');
+    expect(children.n).toBe(1);
+  });
+
+  it('keeps the same pages and eligibility objects while they do not change (stable for React)', () => {
+    const store = new FormStore(definition, {});
+    const pages = store.visiblePageIds();
+    const blocking = store.blockingRules();
+    store.set('/name', 'Jeanne');
+    expect(store.visiblePageIds()).toBe(pages);
+    expect(store.blockingRules()).toBe(blocking);
+    store.set('/name', 'robot');
+    expect(store.blockingRules().map((e) => e.code)).toEqual(['eligibility:too-many']);
+  });
+
+  it('tells a field when its error appears, changes or goes, and not otherwise', () => {
+    const store = new FormStore(definition, {});
+    const calls = { n: 0 };
+    store.subscribeError('/name', () => calls.n++);
+    store.setErrors([{ pointer: '/name', code: 'required', message: 'Ce champ est obligatoire.' }]);
+    store.setErrors([{ pointer: '/name', code: 'required', message: 'Ce champ est obligatoire.' }]);
+    expect(calls.n).toBe(1);
+    store.clearError('/name');
+    expect(store.error('/name')).toBeUndefined();
+    expect(calls.n).toBe(2);
+  });
+});
