@@ -23,7 +23,10 @@ export interface InboxFilter {
   to: Date | null;
   /** jsonb containment objects, one per answer filter. */
   answers: Array<Record<string, unknown>>;
-  sort: 'submitted' | 'deadline';
+  /** submitted: newest first; oldest: oldest first; deadline: soonest deadline first. */
+  sort: 'submitted' | 'oldest' | 'deadline';
+  /** Answers to return with each item (the desk's chosen columns), as JSON pointers. */
+  columns: string[];
 }
 
 export interface InboxPageQuery extends InboxFilter {
@@ -122,6 +125,25 @@ function answerFilters(values: unknown, schema: JsonSchema, errors: ErrorItem[])
   return filters;
 }
 
+export const MAX_COLUMNS = 10;
+
+/** `columns=/association/name,/amount`: answers shown as columns of the inbox, fields of the form without `*`. */
+function answerColumns(value: string | undefined, schema: JsonSchema, errors: ErrorItem[]): string[] {
+  if (value === undefined || value === '') return [];
+  const list = value.split(',').map((p) => p.trim());
+  const known = fieldPointers(schema);
+  if (list.length > MAX_COLUMNS) {
+    errors.push(bad('columns', `${MAX_COLUMNS} colonnes au plus.`));
+    return [];
+  }
+  const unknown = list.filter((p) => !known.has(p) || p.includes('*'));
+  if (unknown.length) {
+    errors.push(bad('columns', `Colonne inconnue : « ${unknown[0]!.slice(0, 80)} » (attendu un champ du formulaire).`));
+    return [];
+  }
+  return [...new Set(list)];
+}
+
 function decodeCursor(value: string | undefined, errors: ErrorItem[]): { at: string; id: string } | null {
   if (value === undefined || value === '') return null;
   try {
@@ -187,7 +209,9 @@ export function parseInboxQuery(raw: Record<string, unknown>, schema: JsonSchema
   const to = date(single(raw, 'to', errors), 'to', errors, true);
   const answers = answerFilters(raw.field, schema, errors);
   const sort = single(raw, 'sort', errors) ?? 'submitted';
-  if (sort !== 'submitted' && sort !== 'deadline') errors.push(bad('sort', 'Tri attendu : submitted ou deadline.'));
+  if (sort !== 'submitted' && sort !== 'oldest' && sort !== 'deadline')
+    errors.push(bad('sort', 'Tri attendu : submitted, oldest ou deadline.'));
+  const columns = answerColumns(single(raw, 'columns', errors), schema, errors);
   if (!paged) {
     for (const name of ['limit', 'cursor'])
       if (raw[name] !== undefined) errors.push(bad(name, 'Un export porte sur tout le filtre : ni page ni curseur.'));
@@ -209,7 +233,8 @@ export function parseInboxQuery(raw: Record<string, unknown>, schema: JsonSchema
     from,
     to,
     answers,
-    sort: sort as 'submitted' | 'deadline',
+    sort: sort as InboxFilter['sort'],
+    columns,
     limit,
     cursor,
   };

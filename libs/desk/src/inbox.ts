@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { FormVersion, Service } from '@guichet/persistence';
+import { FormVersion, Organisation, Service } from '@guichet/persistence';
 import { FormVersions } from '@guichet/submissions';
-import { AppError, type ServiceDefinition } from '@guichet/shared';
-import { stateLabel, type WorkflowDefinition } from '@guichet/workflow';
+import { AppError, parseJsonPointer, type ServiceDefinition } from '@guichet/shared';
+import { isFinal, stateLabel, workflowOf, type WorkflowDefinition } from '@guichet/workflow';
 import { encodeCursor, parseInboxQuery, type InboxFilter, type InboxPageQuery } from './inbox-query';
 import { scopeFor, type DeskActor, type Scope } from './access';
 
@@ -19,6 +19,27 @@ export interface InboxItem {
   assignee: string | null;
   contactName: string | null;
   updatedAt: string;
+  /** The answers asked for with `columns`, by pointer (absent answers are left out). */
+  answers: Record<string, unknown>;
+}
+
+/** A service the agent works on, with the sizes of its inbox's tabs. */
+export interface DeskService {
+  slug: string;
+  title: string;
+  organisation: { id: string; name: string };
+  closed: boolean;
+  counts: InboxPage['counts'];
+}
+
+/** One service for the desk: what its inbox needs to offer filters and columns. */
+export interface DeskServiceView extends DeskService {
+  /** The workflow's states, in its order (the status filter). */
+  states: Array<{ name: string; label: string; final: boolean }>;
+  /** What caseworkers may fire, from which states (the batch actions). */
+  transitions: Array<{ name: string; label: string; from: string[]; commentRequired: boolean; final: boolean }>;
+  /** The latest published definition (fields for columns and answer filters). */
+  definition: ServiceDefinition;
 }
 
 export interface InboxPage {
@@ -42,6 +63,7 @@ interface Row {
   data?: Record<string, unknown>;
   contact_email?: string | null;
   cursor_at?: string;
+  [column: `a${number}`]: unknown;
 }
 
 /**
@@ -97,9 +119,9 @@ export function orderSql(sort: InboxFilter['sort']): {
   key: 'submitted_at' | 'deadline_at';
   op: string;
 } {
-  return sort === 'deadline'
-    ? { order: 's.deadline_at ASC, s.id ASC', key: 'deadline_at', op: '>' }
-    : { order: 's.submitted_at DESC, s.id DESC', key: 'submitted_at', op: '<' };
+  if (sort === 'deadline') return { order: 's.deadline_at ASC, s.id ASC', key: 'deadline_at', op: '>' };
+  if (sort === 'oldest') return { order: 's.submitted_at ASC, s.id ASC', key: 'submitted_at', op: '>' };
+  return { order: 's.submitted_at DESC, s.id DESC', key: 'submitted_at', op: '<' };
 }
 
 const COUNTS_TTL_MS = 10_000;
@@ -145,12 +167,17 @@ export class Inbox {
       params.push(query.cursor.at, query.cursor.id);
       where.push(`(s.${key}, s.id) ${op} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
+    // The chosen answers only, not the whole document: `data #> '{association,name}'`.
+    const answers = query.columns.map((pointer, i) => {
+      params.push(parseJsonPointer(pointer));
+      return `, s.data #> $${params.length}::text[] AS a${i}`;
+    });
     params.push(query.limit + 1);
     // The page and the counts at once, on two connections of the pool.
     const [rows, counts, suivis] = await Promise.all([
       this.dataSource.query(
         `SELECT s.id, s.reference, s.status, s.submitted_at, s.deadline_at, s.group_key, s.assignee, s.contact_name,
-                s.updated_at, s.form_version_id, s.decided_at, ${cursorAt(key)} AS cursor_at
+                s.updated_at, s.form_version_id, s.decided_at, ${cursorAt(key)} AS cursor_at${answers.join('')}
            FROM submission s WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
         params,
       ) as Promise<Row[]>,
@@ -161,13 +188,18 @@ export class Inbox {
     const page = more ? rows.slice(0, query.limit) : rows;
     const last = page.at(-1);
     return {
-      items: await Promise.all(page.map((row) => this.item(row))),
+      items: await Promise.all(page.map((row) => this.item(row, query.columns))),
       nextCursor: more && last ? encodeCursor(last.cursor_at!, last.id) : null,
       counts: { ...counts, suivis },
     };
   }
 
-  private async item(row: Row): Promise<InboxItem> {
+  private async item(row: Row, columns: readonly string[]): Promise<InboxItem> {
+    const answers: Record<string, unknown> = {};
+    columns.forEach((pointer, i) => {
+      const value = row[`a${i}`];
+      if (value !== null && value !== undefined) answers[pointer] = value;
+    });
     return {
       id: row.id,
       reference: row.reference,
@@ -179,7 +211,76 @@ export class Inbox {
       assignee: row.assignee,
       contactName: row.contact_name,
       updatedAt: row.updated_at.toISOString(),
+      answers,
     };
+  }
+
+  async describe(slug: string, actor: DeskActor): Promise<DeskServiceView> {
+    const { service, definition, scope } = await this.service(slug, actor);
+    const [organisation, counts, suivis] = await Promise.all([
+      this.dataSource.getRepository(Organisation).findOneByOrFail({ id: service.organisationId }),
+      this.sharedCounts(service.id, scope.groups),
+      this.followedCount(service.id, actor.id),
+    ]);
+    const workflow = workflowOf(definition);
+    return {
+      slug: service.slug,
+      title: service.title,
+      organisation: { id: organisation.id, name: organisation.name },
+      closed: service.closedAt !== null,
+      counts: { ...counts, suivis },
+      states: Object.entries(workflow.states)
+        .filter(([name]) => name !== 'draft')
+        .map(([name, state]) => ({ name, label: stateLabel(workflow, name), final: state.final === true })),
+      transitions: workflow.transitions
+        .filter((t) => t.by.includes('caseworker'))
+        .map((t) => ({
+          name: t.name,
+          label: t.label,
+          from: [...t.from],
+          commentRequired: t.commentRequired === true,
+          final: isFinal(workflow, t.to),
+        })),
+      definition,
+    };
+  }
+
+  /** The published services the agent works on (their grants' union), with each one's counts. */
+  async services(actor: DeskActor): Promise<DeskService[]> {
+    if (actor.organisationIds.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT v.id, v.slug, v.title, v.organisation_id, v.closed_at, o.name AS organisation_name
+         FROM service v JOIN organisation o ON o.id = v.organisation_id
+        WHERE v.organisation_id = ANY($1::uuid[]) AND v.latest_version IS NOT NULL
+        ORDER BY o.name, v.title`,
+      [actor.organisationIds],
+    )) as Array<{
+      id: string;
+      slug: string;
+      title: string;
+      organisation_id: string;
+      closed_at: Date | null;
+      organisation_name: string;
+    }>;
+    const mine = rows.flatMap((row) => {
+      const scope = scopeFor(actor, { id: row.id, organisationId: row.organisation_id });
+      return scope ? [{ row, scope }] : [];
+    });
+    return Promise.all(
+      mine.map(async ({ row, scope }) => {
+        const [counts, suivis] = await Promise.all([
+          this.sharedCounts(row.id, scope.groups),
+          this.followedCount(row.id, actor.id),
+        ]);
+        return {
+          slug: row.slug,
+          title: row.title,
+          organisation: { id: row.organisation_id, name: row.organisation_name },
+          closed: row.closed_at !== null,
+          counts: { ...counts, suivis },
+        };
+      }),
+    );
   }
 
   async workflowOf(formVersionId: string): Promise<WorkflowDefinition> {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import {
+  Attachment,
   FormVersion,
   Service,
   Submission,
@@ -8,7 +9,8 @@ import {
   SubmissionMessage,
 } from '@guichet/persistence';
 import { AppError, type ServiceDefinition, isUuid } from '@guichet/shared';
-import { availableTransitions, stateLabel, workflowOf } from '@guichet/workflow';
+import { availableTransitions, isFinal, stateLabel, workflowOf } from '@guichet/workflow';
+import { referencedAttachments } from './attachments';
 
 export interface CaseFileView {
   id: string;
@@ -21,11 +23,19 @@ export interface CaseFileView {
   submittedAt: string | null;
   updatedAt: string;
   group: string | null;
+  /** The agent in charge (`account:<id>`), or nobody. */
+  assignee: string | null;
   contact: { email: string | null; name: string | null };
+  /** Whether the citizen was signed in with FranceConnect (their name and prefilled answers come from it). */
+  identity: { franceConnect: boolean };
   deadline: { at: string; transition: string } | null;
   data: Record<string, unknown>;
-  /** What a caseworker may do now, with whether a comment is required. */
-  actions: Array<{ transition: string; label: string; commentRequired: boolean }>;
+  /** The version the request was filed on: its pages, schema and rules lay the answers out. */
+  definition: ServiceDefinition;
+  /** The files the answers refer to. */
+  attachments: Array<{ id: string; pointer: string; filename: string; mediaType: string; bytes: number }>;
+  /** What a caseworker may do now: whether a comment is required, where it leads, whether that is a decision. */
+  actions: Array<{ transition: string; label: string; commentRequired: boolean; to: string; final: boolean }>;
   /** Everything that happened, internal events included. */
   history: Array<{
     id: string;
@@ -35,6 +45,8 @@ export interface CaseFileView {
     transition: string | null;
     fromStatus: string | null;
     toStatus: string | null;
+    /** The label of the state entered, when the event entered one. */
+    label: string | null;
     comment: string | null;
     visibility: 'public' | 'internal';
   }>;
@@ -66,8 +78,10 @@ export class CaseFiles {
   async get(slug: string, id: string, organisationIds: readonly string[]): Promise<CaseFileView> {
     const { service, submission } = await this.find(slug, id, organisationIds);
     const version = await this.dataSource.getRepository(FormVersion).findOneByOrFail({ id: submission.formVersionId });
-    const workflow = workflowOf(version.definition as unknown as ServiceDefinition);
-    const [events, messages, documents] = await Promise.all([
+    const definition = version.definition as unknown as ServiceDefinition;
+    const workflow = workflowOf(definition);
+    const referenced = new Map(referencedAttachments(definition.schema, submission.data).map((r) => [r.id, r.pointer]));
+    const [events, messages, documents, attachments] = await Promise.all([
       this.dataSource.getRepository(SubmissionEvent).find({ where: { submissionId: id }, order: { at: 'ASC' } }),
       this.dataSource
         .getRepository(SubmissionMessage)
@@ -75,6 +89,11 @@ export class CaseFiles {
       this.dataSource.getRepository(SubmissionDocument).find({
         where: { submissionId: id },
         select: { id: true, kind: true, filename: true, createdAt: true },
+        order: { createdAt: 'ASC' },
+      }),
+      this.dataSource.getRepository(Attachment).find({
+        where: { submissionId: id },
+        select: { id: true, pointer: true, filename: true, mediaType: true, bytes: true },
         order: { createdAt: 'ASC' },
       }),
     ]);
@@ -89,16 +108,25 @@ export class CaseFiles {
       submittedAt: submission.submittedAt?.toISOString() ?? null,
       updatedAt: submission.updatedAt.toISOString(),
       group: submission.groupKey,
+      assignee: submission.assignee,
       contact: { email: submission.contactEmail, name: submission.contactName },
+      identity: { franceConnect: submission.ownerAccountId !== null },
       deadline:
         submission.deadlineAt && submission.deadlineTransition
           ? { at: submission.deadlineAt.toISOString(), transition: submission.deadlineTransition }
           : null,
       data: submission.data,
+      definition,
+      // Replaced or hidden files stay stored until the orphan sweep: only those the answers name are shown.
+      attachments: attachments
+        .filter((a) => referenced.has(a.id))
+        .map((a) => ({ id: a.id, pointer: a.pointer, filename: a.filename, mediaType: a.mediaType, bytes: a.bytes })),
       actions: availableTransitions(workflow, submission.status, 'caseworker').map((t) => ({
         transition: t.name,
         label: t.label,
         commentRequired: !!t.commentRequired,
+        to: t.to,
+        final: isFinal(workflow, t.to),
       })),
       history: events.map((e) => ({
         id: e.id,
@@ -108,6 +136,7 @@ export class CaseFiles {
         transition: e.transition,
         fromStatus: e.fromStatus,
         toStatus: e.toStatus,
+        label: e.toStatus ? stateLabel(workflow, e.toStatus) : null,
         comment: e.comment,
         visibility: e.visibility,
       })),

@@ -16,8 +16,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CaseActions, Inbox, deskActorOf, locate, type DeskActor } from '@guichet/desk';
-import { AppError, errorMessage } from '@guichet/shared';
+import { CaseActions, Inbox, MAX_COLUMNS, deskActorOf, locate, type DeskActor } from '@guichet/desk';
+import { AppError, errorMessage, fieldPointers } from '@guichet/shared';
 import { Transitions } from '@guichet/submissions';
 import type { Actor } from '@guichet/identity';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
@@ -40,6 +40,18 @@ export class PreferencesDto {
   @ApiProperty({ enum: ['instant', 'digest', 'none'], description: 'Nouvelles demandes et réponses des usagers.' })
   @IsIn(['instant', 'digest', 'none'], { message: 'Attendu : instant, digest ou none.' })
   notify!: 'instant' | 'digest' | 'none';
+}
+
+export class InboxColumnsDto {
+  @ApiProperty({
+    type: [String],
+    example: ['/association/name', '/funding/amount'],
+    description: 'Champs du formulaire (pointeurs JSON), 10 au plus.',
+  })
+  @IsArray({ message: 'Liste attendue.' })
+  @ArrayMaxSize(MAX_COLUMNS, { message: `${MAX_COLUMNS} colonnes au plus.` })
+  @IsString({ each: true, message: 'Pointeurs JSON attendus.' })
+  columns!: string[];
 }
 
 export class BatchActionDto {
@@ -114,6 +126,62 @@ export class DeskController {
     const email = this.agentEmail(req);
     await this.dataSource.getRepository(AgentPreference).upsert({ email, notify: body.notify }, ['email']);
     return { notify: body.notify };
+  }
+
+  @Get('me/preferences/columns/:slug')
+  @ApiOperation({ summary: 'Les réponses que je montre en colonnes dans la corbeille de cette démarche.' })
+  async inboxColumns(@CurrentActor() actor: Actor, @Req() req: Request, @Param('slug') slug: string) {
+    const email = this.agentEmail(req);
+    await this.inbox.service(slug, deskActor(actor));
+    const saved = await this.dataSource.getRepository(AgentPreference).findOneBy({ email });
+    return { columns: saved?.inboxColumns?.[slug] ?? [] };
+  }
+
+  @Put('me/preferences/columns/:slug')
+  @ApiOperation({
+    summary: 'Choisit les réponses montrées en colonnes dans la corbeille de cette démarche ({ columns }).',
+  })
+  async setInboxColumns(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Param('slug') slug: string,
+    @Body() body: InboxColumnsDto,
+  ) {
+    const email = this.agentEmail(req);
+    const { definition } = await this.inbox.service(slug, deskActor(actor));
+    const known = fieldPointers(definition.schema);
+    const unknown = body.columns.find((p) => !known.has(p) || p.includes('*'));
+    if (unknown !== undefined)
+      throw new AppError('INVALID_REQUEST', {
+        errors: [
+          { pointer: '/columns', code: 'unknown_field', message: `Champ inconnu : « ${unknown.slice(0, 80)} ».` },
+        ],
+      });
+    const columns = [...new Set(body.columns)];
+    // One statement, so that two tabs saving columns of two services do not overwrite each other.
+    await this.dataSource.query(
+      `INSERT INTO agent_preference (email, inbox_columns) VALUES ($1, jsonb_build_object($2::text, $3::jsonb))
+       ON CONFLICT (email) DO UPDATE
+         SET inbox_columns = coalesce(agent_preference.inbox_columns, '{}'::jsonb) || excluded.inbox_columns, updated_at = now()`,
+      [email, slug, JSON.stringify(columns)],
+    );
+    return { columns };
+  }
+
+  @Get('desk/services')
+  @ApiOperation({
+    summary: 'Les démarches publiées sur lesquelles je travaille (instruction), avec les effectifs des onglets.',
+  })
+  services(@CurrentActor() actor: Actor) {
+    return this.inbox.services(deskActor(actor));
+  }
+
+  @Get('desk/services/:slug')
+  @ApiOperation({
+    summary: 'Une démarche pour l’instruction : effectifs des onglets, états du circuit, définition publiée (champs).',
+  })
+  service(@CurrentActor() actor: Actor, @Param('slug') slug: string) {
+    return this.inbox.describe(slug, deskActor(actor));
   }
 
   @Post('services/:slug/batch')

@@ -1,17 +1,114 @@
-import { tr } from '../lib/i18n';
-import { signInUrl } from '../lib/api';
+import { useEffect, useState } from 'react';
+import { ApiError, api, signInUrl, whoAmI, type Me } from '../lib/api';
+import { formatNumber, tr } from '../lib/i18n';
+import { onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
+import { CaseView } from './CaseView';
+import { InboxView } from './Inbox';
+import { COUNT_LABELS, Failure } from './common';
+import type { DeskService } from './types';
+import './desk.css';
 
-/** The caseworkers' area (placeholder until the desk lands). */
-export default function DeskApp(_props: { segments: string[]; query: URLSearchParams }) {
-  usePageTitle('Instruction');
+/** The caseworkers' area: the services one works on, each one's inbox, and each request. */
+export default function DeskApp({ segments, query }: { segments: string[]; query: URLSearchParams }) {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [failed, setFailed] = useState<string | null>(null);
+  useEffect(() => {
+    whoAmI().then(setMe, (e: unknown) => setFailed(e instanceof ApiError ? e.message : String(e)));
+  }, []);
+
+  if (failed) return <Failure title={tr('Instruction', 'Casework')} message={failed} />;
+  if (me === undefined) return <p role="status">{tr('Chargement…', 'Loading…')}</p>;
+  if (!me || me.kind !== 'agent') return <SignIn citizen={me?.kind === 'citizen'} />;
+  if (segments.length === 0) return <Services />;
+  if (segments.length === 1) return <InboxView slug={segments[0]!} query={query} me={me} />;
+  if (segments.length === 2) return <CaseView slug={segments[0]!} id={segments[1]!} me={me} />;
+  return (
+    <Failure
+      title={tr('Page introuvable', 'Page not found')}
+      message={tr('Cette adresse ne correspond à aucune page.', 'This address matches no page.')}
+    />
+  );
+}
+
+function SignIn({ citizen }: { citizen: boolean }) {
+  usePageTitle(tr('Instruction — connexion', 'Casework — sign in'));
+  const here = window.location.pathname + window.location.search;
   return (
     <>
-      <h1 tabIndex={-1}>Instruction</h1>
-      <p>{tr('L’espace d’instruction des dossiers.', 'The caseworkers’ area.')}</p>
+      <h1 tabIndex={-1}>{tr('Instruction des demandes', 'Casework')}</h1>
       <p>
-        <a href={signInUrl('agent', '/instruction')}>{tr('Se connecter en tant qu’agent', 'Sign in as an agent')}</a>
+        {citizen
+          ? tr(
+              'Cet espace est réservé aux agents. Vous êtes connecté en tant qu’usager : déconnectez-vous, puis identifiez-vous avec votre compte d’agent.',
+              'This area is for agents. You are signed in as a citizen: sign out, then sign in with your agent account.',
+            )
+          : tr(
+              'Cet espace est réservé aux agents chargés d’instruire les demandes.',
+              'This area is for the agents who process requests.',
+            )}
       </p>
+      {!citizen && (
+        <p>
+          <a className="button" href={signInUrl('agent', here)}>
+            {tr('Se connecter en tant qu’agent', 'Sign in as an agent')}
+          </a>
+        </p>
+      )}
+    </>
+  );
+}
+
+function Services() {
+  usePageTitle(tr('Instruction', 'Casework'));
+  const [services, setServices] = useState<DeskService[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<DeskService[]>('/api/v1/desk/services').then(setServices, (e: unknown) =>
+      setError(e instanceof ApiError ? e.message : String(e)),
+    );
+  }, []);
+  if (error) return <Failure title={tr('Instruction', 'Casework')} message={error} />;
+  return (
+    <>
+      <h1 tabIndex={-1}>{tr('Instruction', 'Casework')}</h1>
+      {!services ? (
+        <p role="status">{tr('Chargement…', 'Loading…')}</p>
+      ) : services.length === 0 ? (
+        <p>
+          {tr(
+            'Vous n’instruisez encore aucune démarche publiée. Un administrateur de votre collectivité peut vous y ajouter.',
+            'You work on no published service yet. An administrator of your organisation can add you.',
+          )}
+        </p>
+      ) : (
+        <>
+          <p className="lead">{tr('Les démarches dont vous instruisez les demandes.', 'The services you work on.')}</p>
+          <ul className="cards desk-services">
+            {services.map((s) => (
+              <li key={s.slug} className="card">
+                <p className="eyebrow">{s.organisation.name}</p>
+                <h2>
+                  <a href={`/instruction/${s.slug}`} onClick={onLinkClick}>
+                    {s.title}
+                  </a>
+                </h2>
+                {s.closed && <p className="tag">{tr('Fermée aux nouveaux dépôts', 'Closed to new requests')}</p>}
+                <ul className="desk-counts">
+                  {(['a_traiter', 'suivis', 'traites', 'tous'] as const).map((tab) => (
+                    <li key={tab}>
+                      <a href={`/instruction/${s.slug}?tab=${tab}`} onClick={onLinkClick}>
+                        <strong>{formatNumber(s.counts[tab])}</strong> {COUNT_LABELS[tab]()}
+                        <span className="sr-only"> — {s.title}</span>
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </>
   );
 }

@@ -1,0 +1,112 @@
+import { hiddenPointers } from '@guichet/shared';
+import { type Schema, type Ui } from '../form/model';
+import { reviewRows } from '../form/Review';
+import { formatNumber, tr } from '../lib/i18n';
+import type { CaseFile } from './types';
+
+type Attachment = CaseFile['attachments'][number];
+
+export function attachmentHref(file: CaseFile, attachment: Attachment): string {
+  return `/api/v1/services/${encodeURIComponent(file.service.slug)}/submissions/${file.id}/attachments/${attachment.id}`;
+}
+
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${formatNumber(Math.round((bytes / 1024 / 1024) * 10) / 10)} ${tr('Mo', 'MB')}`
+    : `${formatNumber(Math.max(1, Math.round(bytes / 1024)))} ${tr('ko', 'kB')}`;
+}
+
+/**
+ * One attached file: images previewed in the page (their alternative names
+ * the field and the file), PDFs and other files through a link that says
+ * what it opens.
+ */
+export function AttachmentItem({
+  file,
+  attachment,
+  field,
+  preview = true,
+}: {
+  file: CaseFile;
+  attachment: Attachment;
+  field: string;
+  /** Images are previewed once, with the answers; the list of files only links them. */
+  preview?: boolean;
+}) {
+  const href = attachmentHref(file, attachment);
+  const image = attachment.mediaType.startsWith('image/');
+  const pdf = attachment.mediaType === 'application/pdf';
+  const kind = pdf ? 'PDF' : image ? tr('image', 'image') : attachment.mediaType;
+  return (
+    <div className="desk-attachment">
+      {image && preview && (
+        <img
+          className="desk-preview"
+          src={href}
+          alt={`${field} : ${attachment.filename}`}
+          loading="lazy"
+          decoding="async"
+        />
+      )}
+      <a href={href} download={pdf ? undefined : attachment.filename}>
+        {pdf ? tr('Ouvrir le PDF ', 'Open the PDF ') : tr('Télécharger ', 'Download ')}
+        {attachment.filename}
+      </a>{' '}
+      <span className="muted">
+        ({kind}, {size(attachment.bytes)})
+      </span>
+    </div>
+  );
+}
+
+function wildcard(pattern: string, pointer: string): boolean {
+  const a = pattern.split('/');
+  const b = pointer.split('/');
+  return a.length === b.length && a.every((s, i) => s === '*' || s === b[i]);
+}
+
+/** The answers, read-only, laid out by the pages of the version the request was filed on. */
+export function Answers({ file }: { file: CaseFile }) {
+  const definition = file.definition;
+  const root = definition.schema as Schema;
+  const ui = (definition.uiSchema ?? {}) as Ui;
+  const hidden = new Set(hiddenPointers({ definition, data: file.data }));
+  const prefill = file.identity.franceConnect ? (definition.settings?.prefill ?? []) : [];
+  const pages = definition.pages
+    .map((page) => ({ page, rows: reviewRows(root, ui, page, file.data, hidden) }))
+    .filter((p) => p.rows.length > 0);
+  return (
+    <>
+      {pages.map(({ page, rows }) => (
+        <section key={page.id} className="review-page" aria-labelledby={`reponses-${page.id}`}>
+          <h3 id={`reponses-${page.id}`}>{page.title}</h3>
+          <dl className="answers">
+            {rows.map((row) => {
+              const files = file.attachments.filter(
+                (a) => a.pointer === row.pointer || a.pointer.startsWith(`${row.pointer}/`),
+              );
+              const fromFranceConnect = prefill.some(
+                (p) => p.pointer === row.pointer || wildcard(p.pointer, row.pointer),
+              );
+              return (
+                <div key={row.pointer} data-pointer={row.pointer}>
+                  <dt>
+                    {row.label}
+                    {fromFranceConnect && (
+                      <span className="desk-fc"> {tr('(transmis par FranceConnect)', '(from FranceConnect)')}</span>
+                    )}
+                  </dt>
+                  <dd>
+                    {files.length > 0
+                      ? files.map((a) => <AttachmentItem key={a.id} file={file} attachment={a} field={row.label} />)
+                      : row.text || <span className="muted">{tr('Non renseigné', 'Not answered')}</span>}
+                  </dd>
+                </div>
+              );
+            })}
+          </dl>
+        </section>
+      ))}
+    </>
+  );
+}

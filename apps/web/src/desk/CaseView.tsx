@@ -1,0 +1,558 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { labelOf, type Schema, type Ui } from '../form/model';
+import { ApiError, api, type Me } from '../lib/api';
+import { formatDate, formatDateTime, tr } from '../lib/i18n';
+import { onLinkClick } from '../lib/router';
+import { usePageTitle } from '../lib/title';
+import { AttachmentItem, Answers } from './Answers';
+import { Failure, assigneeText, errorText } from './common';
+import { TransitionForm, type TransitionOutcome } from './TransitionForm';
+import type { CaseAction, CaseEvent, CaseFile } from './types';
+
+interface Notice {
+  kind: 'success' | 'error';
+  text: string;
+}
+
+function eventTitle(event: CaseEvent, meId: string): string {
+  switch (event.type) {
+    case 'created':
+      return tr('Brouillon commencé', 'Draft started');
+    case 'submitted':
+      return tr('Demande déposée', 'Request sent');
+    case 'transition':
+      return event.transition === 'resubmit'
+        ? tr(
+            `Demande corrigée et déposée à nouveau — ${event.label ?? ''}`,
+            `Corrected and sent again — ${event.label ?? ''}`,
+          )
+        : `${tr('Nouvel état : ', 'New status: ')}${event.label ?? event.toStatus ?? ''}`;
+    case 'routed':
+      return tr('Orientée vers un groupe d’instruction', 'Routed to a group');
+    case 'consulted':
+      return event.actor === `account:${meId}`
+        ? tr('Consultée par vous', 'Read by you')
+        : tr('Consultée par un agent', 'Read by an agent');
+    case 'note_added':
+      return tr('Note privée ajoutée', 'Private note added');
+    case 'assigned':
+      return tr('Attribution modifiée', 'Assignment changed');
+    case 'message_received':
+      return tr('Message envoyé à l’usager', 'Message sent to the citizen');
+    case 'message_sent':
+      return tr('Message de l’usager', 'Message from the citizen');
+    default:
+      return event.type;
+  }
+}
+
+function eventComment(event: CaseEvent, meId: string): string | null {
+  if (event.type === 'assigned' && event.comment) {
+    if (event.comment.includes(`account:${meId}`)) return tr('Attribuée à vous', 'Assigned to you');
+    if (event.comment.includes('account:')) return tr('Attribuée à un autre agent', 'Assigned to another agent');
+  }
+  return event.comment;
+}
+
+/** One request, as the caseworker works on it. */
+export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me }) {
+  const [file, setFile] = useState<CaseFile | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [status, setStatus] = useState('');
+  const [open, setOpen] = useState<CaseAction | null>(null);
+  const [busy, setBusy] = useState(false);
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const actionButtons = useRef(new Map<string, HTMLButtonElement>());
+
+  const load = useCallback(
+    () =>
+      api<CaseFile>(`/api/v1/services/${encodeURIComponent(slug)}/submissions/${encodeURIComponent(id)}`).then(
+        setFile,
+        (e: unknown) => setFailure(errorText(e)),
+      ),
+    [slug, id],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useEffect(() => {
+    if (notice) noticeRef.current?.focus();
+  }, [notice]);
+
+  const title = file
+    ? `${tr('Demande', 'Request')} ${file.reference ?? ''} — ${file.service.title}`
+    : tr('Demande', 'Request');
+  usePageTitle(title);
+
+  if (failure) return <Failure title={tr('Demande introuvable', 'Request not found')} message={failure} />;
+  if (!file) return <p role="status">{tr('Chargement…', 'Loading…')}</p>;
+
+  const mine = file.assignee === `account:${me.id}`;
+  const root = file.definition.schema as Schema;
+  const ui = (file.definition.uiSchema ?? {}) as Ui;
+
+  const act = async (run: () => Promise<void>) => {
+    if (busy) return;
+    setBusy(true);
+    setNotice(null);
+    try {
+      await run();
+    } catch (e) {
+      setNotice({ kind: 'error', text: errorText(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const assign = () =>
+    act(async () => {
+      const result = await api<{ assignee: string | null }>(`/api/v1/submissions/${file.id}/assign`, {
+        method: 'POST',
+        body: { agentId: mine ? null : `account:${me.id}` },
+      });
+      setFile({ ...file, assignee: result.assignee });
+      setStatus(
+        result.assignee
+          ? tr('La demande vous est attribuée.', 'The request is assigned to you.')
+          : tr('L’attribution est retirée.', 'The request is unassigned.'),
+      );
+    });
+
+  const follow = () =>
+    act(async () => {
+      const result = await api<{ followed: boolean }>(`/api/v1/submissions/${file.id}/follow`, {
+        method: file.followed ? 'DELETE' : 'PUT',
+      });
+      setFile({ ...file, followed: result.followed });
+      setStatus(
+        result.followed
+          ? tr('Vous suivez cette demande (onglet « Suivis »).', 'You follow this request (“Followed” tab).')
+          : tr('Vous ne suivez plus cette demande.', 'You no longer follow this request.'),
+      );
+    });
+
+  const closeForm = () => {
+    const name = open?.transition;
+    setOpen(null);
+    if (name) actionButtons.current.get(name)?.focus();
+  };
+
+  const onOutcome = async (outcome: TransitionOutcome) => {
+    const action = open;
+    setOpen(null);
+    const before = file.statusLabel;
+    const fresh = await api<CaseFile>(
+      `/api/v1/services/${encodeURIComponent(slug)}/submissions/${encodeURIComponent(id)}`,
+    ).catch(() => null);
+    if (fresh) setFile(fresh);
+    const now = fresh?.statusLabel ?? before;
+    if (outcome.kind === 'done') {
+      setNotice({
+        kind: 'success',
+        text: action?.final
+          ? tr(
+              `Décision enregistrée : la demande est « ${now} ». L’usager en est informé.`,
+              `Decision recorded: the request is “${now}”. The citizen is told.`,
+            )
+          : tr(`C’est fait : la demande est « ${now} ».`, `Done: the request is “${now}”.`),
+      });
+    } else {
+      setNotice({
+        kind: 'error',
+        text:
+          outcome.code === 'CONFLICT'
+            ? tr(
+                `Un collègue a agi sur cette demande pendant que vous la consultiez : votre action n’a pas été enregistrée et rien n’a été écrasé. État actuel : « ${now} ». Relisez la demande avant d’agir à nouveau.`,
+                `A colleague acted on this request while you were reading it: your action was not recorded and nothing was overwritten. Current status: “${now}”. Read the request again before acting.`,
+              )
+            : tr(
+                `Cette action n’est plus possible : la demande est maintenant « ${now} ». Rien n’a été modifié.`,
+                `This action is no longer possible: the request is now “${now}”. Nothing was changed.`,
+              ),
+      });
+    }
+  };
+
+  return (
+    <>
+      <p className="eyebrow">
+        <a href="/instruction" onClick={onLinkClick}>
+          {tr('Instruction', 'Casework')}
+        </a>{' '}
+        ›{' '}
+        <a href={`/instruction/${encodeURIComponent(slug)}`} onClick={onLinkClick}>
+          {file.service.title}
+        </a>
+      </p>
+      <h1 tabIndex={-1}>
+        {tr('Demande', 'Request')} {file.reference}
+      </h1>
+      {notice && (
+        <div
+          className={`notice ${notice.kind === 'error' ? 'notice--error' : 'notice--success'}`}
+          role={notice.kind === 'error' ? 'alert' : 'status'}
+          tabIndex={-1}
+          ref={noticeRef}
+        >
+          <p>{notice.text}</p>
+        </div>
+      )}
+
+      <dl className="desk-summary">
+        <div>
+          <dt>{tr('État', 'Status')}</dt>
+          <dd>
+            <span className="status">{file.statusLabel}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>{tr('Déposée le', 'Sent on')}</dt>
+          <dd>{formatDateTime(file.submittedAt)}</dd>
+        </div>
+        {file.deadline && (
+          <div>
+            <dt>{tr('Échéance', 'Deadline')}</dt>
+            <dd>{formatDateTime(file.deadline.at)}</dd>
+          </div>
+        )}
+        <div>
+          <dt>{tr('Groupe d’instruction', 'Group')}</dt>
+          <dd>{file.group ?? <span className="muted">{tr('Pas encore orientée', 'Not routed yet')}</span>}</dd>
+        </div>
+        <div>
+          <dt>{tr('Attribuée à', 'Assigned to')}</dt>
+          <dd>{assigneeText(file.assignee, me.id)}</dd>
+        </div>
+      </dl>
+      <div className="actions desk-case-tools">
+        <button
+          type="button"
+          className="button button--secondary"
+          onClick={() => void assign()}
+          aria-disabled={busy || undefined}
+        >
+          {mine ? tr('Retirer l’attribution', 'Unassign') : tr('M’attribuer la demande', 'Assign it to me')}
+        </button>
+        <button
+          type="button"
+          className="button button--secondary"
+          onClick={() => void follow()}
+          aria-disabled={busy || undefined}
+        >
+          {file.followed ? tr('Ne plus suivre', 'Stop following') : tr('Suivre la demande', 'Follow the request')}
+        </button>
+      </div>
+      <p role="status" className="desk-status">
+        {status}
+      </p>
+
+      <section aria-labelledby="instruire">
+        <h2 id="instruire">{tr('Instruire', 'Process')}</h2>
+        {file.actions.length === 0 ? (
+          <p>
+            {tr(
+              `Aucune action possible dans l’état « ${file.statusLabel} ».`,
+              `No action is possible in the status “${file.statusLabel}”.`,
+            )}
+          </p>
+        ) : (
+          <ul className="desk-transitions">
+            {file.actions.map((action) => (
+              <li key={action.transition}>
+                <button
+                  type="button"
+                  className={`button${open?.transition === action.transition ? '' : ' button--secondary'}`}
+                  aria-expanded={open?.transition === action.transition}
+                  aria-controls={open?.transition === action.transition ? 'formulaire-action' : undefined}
+                  ref={(el) => {
+                    if (el) actionButtons.current.set(action.transition, el);
+                    else actionButtons.current.delete(action.transition);
+                  }}
+                  onClick={() => {
+                    setNotice(null);
+                    setOpen(open?.transition === action.transition ? null : action);
+                  }}
+                >
+                  {action.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        {open && (
+          <TransitionForm
+            key={open.transition}
+            file={file}
+            action={open}
+            title={title}
+            onCancel={closeForm}
+            onOutcome={(o) => void onOutcome(o)}
+          />
+        )}
+      </section>
+
+      <section aria-labelledby="usager">
+        <h2 id="usager">{tr('Usager', 'Citizen')}</h2>
+        <dl className="desk-summary">
+          <div>
+            <dt>{tr('Nom', 'Name')}</dt>
+            <dd>{file.contact.name ?? <span className="muted">{tr('Non communiqué', 'Not given')}</span>}</dd>
+          </div>
+          <div>
+            <dt>{tr('Courriel', 'Email')}</dt>
+            <dd>
+              {file.contact.email ?? (
+                <span className="muted">
+                  {tr('Aucun : l’usager ne recevra pas de courriel', 'None: the citizen gets no email')}
+                </span>
+              )}
+            </dd>
+          </div>
+          <div>
+            <dt>{tr('Identité', 'Identity')}</dt>
+            <dd>
+              {file.identity.franceConnect
+                ? tr(
+                    'Transmise par FranceConnect : l’usager était identifié, les réponses préremplies en viennent.',
+                    'From FranceConnect: the citizen was signed in; prefilled answers come from it.',
+                  )
+                : tr(
+                    'Sans FranceConnect : demande déposée sans compte, identité non vérifiée.',
+                    'Without FranceConnect: sent without an account, identity not verified.',
+                  )}
+            </dd>
+          </div>
+        </dl>
+      </section>
+
+      <section aria-labelledby="reponses">
+        <h2 id="reponses">{tr('Réponses', 'Answers')}</h2>
+        <p className="hint">{tr(`Formulaire en version ${file.version}.`, `Form version ${file.version}.`)}</p>
+        <Answers file={file} />
+      </section>
+
+      <section aria-labelledby="pieces">
+        <h2 id="pieces">{tr('Pièces jointes', 'Attachments')}</h2>
+        {file.attachments.length === 0 ? (
+          <p>{tr('Aucune pièce jointe.', 'No attachment.')}</p>
+        ) : (
+          <ul className="desk-attachments">
+            {file.attachments.map((a) => (
+              <li key={a.id}>
+                <span className="label">{labelOf(root, ui, a.pointer)}</span>
+                <AttachmentItem file={file} attachment={a} field={labelOf(root, ui, a.pointer)} preview={false} />
+              </li>
+            ))}
+          </ul>
+        )}
+        {file.documents.length > 0 && (
+          <>
+            <h3>{tr('Documents émis', 'Documents issued')}</h3>
+            <ul>
+              {file.documents.map((d) => (
+                <li key={d.id}>
+                  {d.filename} <span className="muted">({formatDateTime(d.at)})</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+
+      <Messages file={file} onSent={(m) => setFile({ ...file, messages: [...file.messages, m] })} />
+      <Notes file={file} me={me} onAdded={(n) => setFile({ ...file, notes: [...file.notes, n] })} />
+
+      <section aria-labelledby="historique">
+        <h2 id="historique">{tr('Historique', 'History')}</h2>
+        <ol className="timeline">
+          {file.history.map((h) => {
+            const comment = eventComment(h, me.id);
+            return (
+              <li key={h.id}>
+                <p>
+                  <strong>{eventTitle(h, me.id)}</strong> — {formatDateTime(h.at)}
+                  {h.visibility === 'internal' && (
+                    <span className="desk-internal">
+                      {' '}
+                      {tr('(interne, invisible pour l’usager)', '(internal, hidden from the citizen)')}
+                    </span>
+                  )}
+                </p>
+                {comment && <p className="comment">{comment}</p>}
+              </li>
+            );
+          })}
+        </ol>
+      </section>
+      <p>
+        <a href={`/instruction/${encodeURIComponent(slug)}`} onClick={onLinkClick}>
+          {tr('Retour aux demandes', 'Back to the requests')}
+        </a>
+      </p>
+    </>
+  );
+}
+
+/** A small form of one text area: its error said next to it, focus put back on it. */
+function TextForm({
+  id,
+  label,
+  hint,
+  button,
+  emptyMessage,
+  onSubmit,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  button: string;
+  emptyMessage: string;
+  onSubmit: (text: string) => Promise<string>;
+}) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setDone('');
+    if (!text.trim()) {
+      setError(emptyMessage);
+      document.getElementById(id)?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      setDone(await onSubmit(text.trim()));
+      setError(null);
+      setText('');
+    } catch (e) {
+      setError(e instanceof ApiError ? (e.body.errors?.[0]?.message ?? e.message) : errorText(e));
+      document.getElementById(id)?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form noValidate onSubmit={(e) => void submit(e)}>
+      <div className={`field${error ? ' field--error' : ''}`}>
+        <label htmlFor={id}>{label}</label>
+        <p className="hint" id={`${id}-aide`}>
+          {hint}
+        </p>
+        {error && (
+          <p className="error-message" id={`${id}-erreur`}>
+            <span className="sr-only">{tr('Erreur : ', 'Error: ')}</span>
+            {error}
+          </p>
+        )}
+        <textarea
+          id={id}
+          rows={4}
+          maxLength={5000}
+          value={text}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={[`${id}-aide`, error && `${id}-erreur`].filter(Boolean).join(' ')}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </div>
+      <button type="submit" className="button button--secondary" aria-disabled={busy || undefined}>
+        {button}
+      </button>
+      <p role="status" className="desk-status">
+        {done}
+      </p>
+    </form>
+  );
+}
+
+function Messages({ file, onSent }: { file: CaseFile; onSent: (m: CaseFile['messages'][number]) => void }) {
+  return (
+    <section aria-labelledby="messages">
+      <h2 id="messages">{tr('Messages avec l’usager', 'Messages with the citizen')}</h2>
+      {file.messages.length === 0 ? (
+        <p>{tr('Aucun message.', 'No message.')}</p>
+      ) : (
+        <ul className="messages">
+          {file.messages.map((m) => (
+            <li key={m.id} className={`message message--${m.from}`}>
+              <p className="message-meta">
+                {m.from === 'citizen' ? tr('L’usager', 'The citizen') : tr('Le service', 'The service')} —{' '}
+                {formatDateTime(m.at)}
+              </p>
+              <p className="message-body">{m.body}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+      <TextForm
+        id="message-usager"
+        label={tr('Écrire à l’usager', 'Write to the citizen')}
+        hint={
+          file.contact.email
+            ? tr(
+                'L’usager le lira dans le suivi de sa demande ; un courriel l’avertit, sans recopier le message.',
+                'The citizen reads it in their request; an email tells them, without the message itself.',
+              )
+            : tr(
+                'L’usager le lira dans le suivi de sa demande. Il n’a pas donné de courriel : il ne sera pas averti.',
+                'The citizen reads it in their request. They gave no email: they will not be told.',
+              )
+        }
+        button={tr('Envoyer le message', 'Send the message')}
+        emptyMessage={tr('Écrivez le message.', 'Write the message.')}
+        onSubmit={async (body) => {
+          const sent = await api<{ id: string; at: string }>(`/api/v1/submissions/${file.id}/messages`, {
+            method: 'POST',
+            body: { body },
+          });
+          onSent({ id: sent.id, at: sent.at, from: 'caseworker', body });
+          return tr('Message envoyé à l’usager.', 'Message sent to the citizen.');
+        }}
+      />
+    </section>
+  );
+}
+
+function Notes({ file, me, onAdded }: { file: CaseFile; me: Me; onAdded: (n: CaseFile['notes'][number]) => void }) {
+  return (
+    <section aria-labelledby="notes">
+      <h2 id="notes">{tr('Notes privées', 'Private notes')}</h2>
+      <p className="hint">
+        {tr('Entre agents : jamais montrées à l’usager.', 'Between agents: never shown to the citizen.')}
+      </p>
+      {file.notes.length === 0 ? (
+        <p>{tr('Aucune note.', 'No note.')}</p>
+      ) : (
+        <ul className="messages">
+          {file.notes.map((n) => (
+            <li key={n.id} className="message">
+              <p className="message-meta">
+                {n.author === `account:${me.id}` ? tr('Vous', 'You') : tr('Un autre agent', 'Another agent')} —{' '}
+                {formatDate(n.at)}
+              </p>
+              <p className="message-body">{n.body}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+      <TextForm
+        id="note-privee"
+        label={tr('Ajouter une note', 'Add a note')}
+        hint={tr('Visible des seuls agents de la démarche.', 'Seen only by the service’s agents.')}
+        button={tr('Enregistrer la note', 'Save the note')}
+        emptyMessage={tr('Écrivez la note.', 'Write the note.')}
+        onSubmit={async (body) => {
+          const note = await api<CaseFile['notes'][number]>(`/api/v1/submissions/${file.id}/notes`, {
+            method: 'POST',
+            body: { body },
+          });
+          onAdded(note);
+          return tr('Note enregistrée.', 'Note saved.');
+        }}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,208 @@
+import { useEffect, useRef, useState } from 'react';
+import { ErrorSummary, type SummaryItem } from '../form/ErrorSummary';
+import { idOf } from '../form/model';
+import { ApiError, api } from '../lib/api';
+import { tr } from '../lib/i18n';
+import { usePageTitle } from '../lib/title';
+import { errorText } from './common';
+import type { CaseAction, CaseFile } from './types';
+
+const POINTER = '/motivation';
+const FIELD = idOf(POINTER);
+
+export type TransitionOutcome =
+  | { kind: 'done'; status: string }
+  /** Someone acted in between (CONFLICT) or the status no longer allows it (TRANSITION_NOT_AVAILABLE). */
+  | { kind: 'stale'; code: string };
+
+/**
+ * One transition of the request: its motivation (required where the
+ * workflow says so, with the citizen forms' error pattern) and, for a
+ * decision, a confirmation step before anything is sent.
+ */
+export function TransitionForm({
+  file,
+  action,
+  title,
+  onCancel,
+  onOutcome,
+}: {
+  file: CaseFile;
+  action: CaseAction;
+  /** The page's title, prefixed with "Erreur : " while the form shows errors. */
+  title: string;
+  onCancel: () => void;
+  onOutcome: (outcome: TransitionOutcome) => void;
+}) {
+  const [comment, setComment] = useState('');
+  const [step, setStep] = useState<'edit' | 'confirm'>('edit');
+  const [errors, setErrors] = useState<SummaryItem[]>([]);
+  const [busy, setBusy] = useState(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const confirmRef = useRef<HTMLParagraphElement>(null);
+  const focusSummary = useRef(false);
+  const focusField = useRef(false);
+  usePageTitle(errors.length ? `${tr('Erreur : ', 'Error: ')}${title}` : title);
+
+  useEffect(() => {
+    headingRef.current?.focus();
+  }, []);
+  useEffect(() => {
+    if (focusSummary.current && errors.length) summaryRef.current?.focus();
+    focusSummary.current = false;
+  }, [errors]);
+  useEffect(() => {
+    if (step === 'confirm') confirmRef.current?.focus();
+    else if (focusField.current) document.getElementById(FIELD)?.focus();
+    focusField.current = false;
+  }, [step]);
+
+  const fieldError = errors.find((e) => e.pointer === POINTER)?.message;
+  const label = tr('Motivation', 'Motivation');
+  const showErrors = (items: SummaryItem[]) => {
+    focusSummary.current = true;
+    setStep('edit');
+    setErrors(items);
+  };
+
+  const fire = async () => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      const result = await api<{ status: string }>(`/api/v1/submissions/${file.id}/transitions`, {
+        method: 'POST',
+        body: {
+          transition: action.transition,
+          ...(comment.trim() ? { comment: comment.trim() } : {}),
+          expectedRevision: file.revision,
+        },
+      });
+      onOutcome({ kind: 'done', status: result.status });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) return onOutcome({ kind: 'stale', code: e.body.code });
+      if (e instanceof ApiError && e.body.code === 'COMMENT_REQUIRED')
+        return showErrors([{ pointer: POINTER, code: 'required', message: e.body.message, label }]);
+      showErrors([{ code: 'server', message: errorText(e), label: '' }]);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const next = (event: React.FormEvent) => {
+    event.preventDefault();
+    if (action.commentRequired && !comment.trim()) {
+      return showErrors([
+        {
+          pointer: POINTER,
+          code: 'required',
+          message: tr(
+            'Écrivez la motivation : elle est obligatoire pour cette action et sera lue par l’usager.',
+            'Write the motivation: this action requires one, and the citizen will read it.',
+          ),
+          label,
+        },
+      ]);
+    }
+    setErrors([]);
+    if (action.final) setStep('confirm');
+    else void fire();
+  };
+
+  return (
+    <section className="desk-transition" id="formulaire-action" aria-labelledby="formulaire-action-titre">
+      <h3 id="formulaire-action-titre" tabIndex={-1} ref={headingRef}>
+        {action.label}
+      </h3>
+      <ErrorSummary ref={summaryRef} items={errors} />
+      {step === 'edit' ? (
+        <form noValidate onSubmit={next}>
+          <div className={`field${fieldError ? ' field--error' : ''}`}>
+            <label htmlFor={FIELD}>
+              {label}{' '}
+              {action.commentRequired ? (
+                <span className="required">{tr('(obligatoire)', '(required)')}</span>
+              ) : (
+                tr('(facultative)', '(optional)')
+              )}
+            </label>
+            <p className="hint" id={`${FIELD}-aide`}>
+              {action.final
+                ? tr(
+                    'Visible par l’usager et reprise dans le courrier de décision.',
+                    'Shown to the citizen and quoted in the decision letter.',
+                  )
+                : tr(
+                    'Visible par l’usager, dans son suivi et dans le courriel qui l’avertit.',
+                    'Shown to the citizen, in their request and in the email that tells them.',
+                  )}
+            </p>
+            {fieldError && (
+              <p className="error-message" id={`${FIELD}-erreur`}>
+                <span className="sr-only">{tr('Erreur : ', 'Error: ')}</span>
+                {fieldError}
+              </p>
+            )}
+            <textarea
+              id={FIELD}
+              rows={5}
+              maxLength={5000}
+              value={comment}
+              required={action.commentRequired}
+              aria-invalid={fieldError ? true : undefined}
+              aria-describedby={[`${FIELD}-aide`, fieldError && `${FIELD}-erreur`].filter(Boolean).join(' ')}
+              onChange={(e) => setComment(e.target.value)}
+            />
+          </div>
+          <div className="actions">
+            <button type="submit" className="button" aria-disabled={busy || undefined}>
+              {action.final ? tr('Continuer', 'Continue') : action.label}
+            </button>
+            <button type="button" className="button button--secondary" onClick={onCancel}>
+              {tr('Annuler', 'Cancel')}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="desk-confirm">
+          <p tabIndex={-1} ref={confirmRef}>
+            {tr('Vous allez prendre la décision « ', 'You are about to decide “')}
+            <strong>{action.label}</strong>
+            {tr(' » sur la demande ', '” on request ')}
+            {file.reference}
+            {tr(
+              '. L’usager en sera informé par courriel ; la décision ne pourra pas être annulée.',
+              '. The citizen will be told by email; the decision cannot be undone.',
+            )}
+          </p>
+          {comment.trim() ? (
+            <>
+              <p className="label">{tr('Motivation :', 'Motivation:')}</p>
+              <blockquote className="comment">{comment.trim()}</blockquote>
+            </>
+          ) : (
+            <p>{tr('Sans motivation.', 'Without a motivation.')}</p>
+          )}
+          <div className="actions">
+            <button type="button" className="button" aria-disabled={busy || undefined} onClick={() => void fire()}>
+              {tr('Confirmer la décision', 'Confirm the decision')}
+            </button>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => {
+                focusField.current = true;
+                setStep('edit');
+              }}
+            >
+              {tr('Modifier la motivation', 'Change the motivation')}
+            </button>
+            <button type="button" className="link-button" onClick={onCancel}>
+              {tr('Annuler', 'Cancel')}
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
