@@ -113,6 +113,10 @@ const MATRIX = {
   'POST /api/v1/submissions/:id/messages':                 [404, 201, 404, 201, 404, 404, 404, 201, 404, 404, 403],
   'POST /api/v1/submissions/:id/transitions (resubmit)':   [404, 200, 404, 403, 404, 404, 404, 403, 404, 404, 403],
   // Caseworkers
+  'GET /api/v1/desk/services':                             [401, 403, 403,  S,   S,   B,   B,   S,   B,   B,   S ],
+  'GET /api/v1/desk/services/:slug':                        [401, 403, 403, 200, 200, 404, 404, 200, 404, 404, 200],
+  'GET /api/v1/me/preferences/columns/:slug':               [401, 403, 403, 200, 200, 404, 404, 200, 403, 403, 403],
+  'PUT /api/v1/me/preferences/columns/:slug':               [401, 403, 403, 200, 200, 404, 404, 200, 403, 403, 403],
   'GET /api/v1/services/:slug/inbox':                      [401, 403, 403,  S,   B,  404, 404,  S,  404, 404,  S ],
   'GET /api/v1/services/:slug/submissions/:id':            [401, 403, 403, 200, 404, 404, 404, 200, 404, 404, 200],
   'GET …/submissions/:id/attachments/:attachmentId':       [401, 403, 403, 200, 404, 404, 404, 200, 404, 404, 200],
@@ -300,6 +304,17 @@ const ROUTES: Record<RowName, Call> = {
     fresh: 'changes',
     path: (_, id) => `/api/v1/submissions/${id}/transitions`,
     body: () => ({ transition: 'resubmit' }),
+  },
+  'GET /api/v1/desk/services': { method: 'GET', path: () => '/api/v1/desk/services', marker: (f) => `"${f.s1}"` },
+  'GET /api/v1/desk/services/:slug': { method: 'GET', path: (f) => `/api/v1/desk/services/${f.s1}` },
+  'GET /api/v1/me/preferences/columns/:slug': {
+    method: 'GET',
+    path: (f) => `/api/v1/me/preferences/columns/${f.s1}`,
+  },
+  'PUT /api/v1/me/preferences/columns/:slug': {
+    method: 'PUT',
+    path: (f) => `/api/v1/me/preferences/columns/${f.s1}`,
+    body: () => ({ columns: [] }),
   },
   'GET /api/v1/services/:slug/inbox': {
     method: 'GET',
