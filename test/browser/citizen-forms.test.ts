@@ -73,7 +73,7 @@ interface Control {
 
 /** The unfilled answerable fields on the step, in page order. */
 async function controls(page: Page): Promise<Control[]> {
-  return page.$$eval('form [data-pointer]', (elements) =>
+  return page.$$eval('.step-fields [data-pointer]', (elements) =>
     elements.map((el) => {
       const pointer = el.getAttribute('data-pointer')!;
       const radios = el.querySelectorAll(':scope > .choices input[type=radio]');

@@ -21,6 +21,7 @@ import { FormStore, useStoreVersion } from './store';
 import { loadValidator } from './validation';
 
 export const REVIEW = 'verification';
+const STEP_FORM = 'etape-formulaire';
 
 interface Loaded {
   service: PublicService;
@@ -104,6 +105,8 @@ export function FormPage({ slug, draftId, step }: { slug: string; draftId: strin
           message: service.closed?.message ?? tr('Cette démarche est fermée.', 'This service is closed.'),
         });
       const validate = await loadValidator(service.validator);
+      // The first run of a large validator costs milliseconds: pay them while the citizen reads, not at "Continuer".
+      window.setTimeout(() => validate({}), 200);
       if (live)
         setLoaded({ service, definition: service.definition, draft, validate, signedIn: me?.kind === 'citizen' });
     })().catch(
@@ -353,6 +356,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       root,
       prefill: definition.settings.prefill ?? [],
       signedIn,
+      formId: STEP_FORM,
       upload: (pointer, file, onProgress) => uploadFile(draft.id, pointer, file, onProgress),
       fileHref: (id) => `/api/v1/submissions/${draft.id}/attachments/${id}`,
     }),
@@ -387,23 +391,25 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
         {stepTitle}
       </h2>
       {current ? (
-        <form noValidate onSubmit={(e) => void next(e)}>
-          {current.description && <p>{current.description}</p>}
-          {index === 0 && (
-            <p className="hint">
-              {tr(
-                'Les champs marqués d’un astérisque (*) sont obligatoires.',
-                'Fields marked with an asterisk (*) are required.',
-              )}
-            </p>
-          )}
-          <Fields schema={root} ui={ui} base="" keys={current.fields} />
-          {blockingHere.map((b) => (
-            <p className="notice notice--warning" role="status" key={b.code}>
-              {b.message}
-            </p>
-          ))}
-          <div className="actions">
+        <>
+          <div className="step-fields">
+            {current.description && <p>{current.description}</p>}
+            {index === 0 && (
+              <p className="hint">
+                {tr(
+                  'Les champs marqués d’un astérisque (*) sont obligatoires.',
+                  'Fields marked with an asterisk (*) are required.',
+                )}
+              </p>
+            )}
+            <Fields schema={root} ui={ui} base="" keys={current.fields} />
+            {blockingHere.map((b) => (
+              <p className="notice notice--warning" role="status" key={b.code}>
+                {b.message}
+              </p>
+            ))}
+          </div>
+          <form id={STEP_FORM} noValidate onSubmit={(e) => void next(e)} className="actions">
             <button type="submit" className="button">
               {tr('Continuer', 'Continue')}
             </button>
@@ -412,8 +418,8 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
                 {tr('Précédent', 'Previous')}
               </a>
             )}
-          </div>
-        </form>
+          </form>
+        </>
       ) : (
         <div>
           <p>

@@ -13,6 +13,12 @@ export interface FormContextValue {
   prefill: PrefillMapping[];
   /** Whether prefilled values came from FranceConnect in this session (a signed-in citizen). */
   signedIn: boolean;
+  /**
+   * The id of the step's `<form>`, which holds only the buttons: the fields
+   * join it with the `form` attribute. Outside it, a keystroke does not make
+   * the browser rebuild the form's list of hundreds of named controls.
+   */
+  formId?: string;
   /** Sends one file for a file field; absent in previews, where files cannot be sent. */
   upload?: (pointer: string, file: File, onProgress: (fraction: number) => void) => Promise<UploadResult>;
   /** Link to an uploaded file, when the citizen may open it again. */

@@ -142,33 +142,39 @@ function parseNumber(text: string, integer: boolean): unknown {
 }
 
 /**
- * A text, number or date input. The text lives in the field while the
- * citizen types; each keystroke commits to the store, which re-renders this
- * field only. What another part of the page sets (a reloaded draft) resets it.
+ * A text, number or date input, uncontrolled: the browser keeps the text, each
+ * keystroke commits to the store without redrawing anything in React, and a
+ * value set from elsewhere (a reloaded draft, an item removed above) is
+ * written back into the input.
  */
 const TextField = memo(function TextField({ model }: { model: FieldModel }) {
-  const { store } = useForm();
-  const value = useValue(store, model.pointer);
+  const { store, formId } = useForm();
   const error = useFieldError(store, model.pointer);
   const { id, describedBy, nodes, locked } = useDescriptions(model, !!error);
   const numeric = model.kind === 'integer' || model.kind === 'number';
-  const [text, setText] = useState(() => toText(value));
-  const committed = useRef(value);
-  if (committed.current !== value) {
-    committed.current = value;
-    const shown = numeric ? parseNumber(text, model.kind === 'integer') : text === '' ? undefined : text;
-    if (shown !== value) setText(toText(value));
-  }
+  const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const committed = useRef<unknown>(store.get(model.pointer));
+  useEffect(() => {
+    const sync = () => {
+      const value = store.get(model.pointer);
+      if (value === committed.current) return;
+      committed.current = value;
+      if (ref.current) ref.current.value = toText(value);
+    };
+    sync();
+    return store.subscribeValue(model.pointer, sync);
+  }, [store, model.pointer]);
   const onChange = (next: string) => {
-    setText(next);
     const parsed = numeric ? parseNumber(next, model.kind === 'integer') : next === '' ? undefined : next;
     committed.current = parsed;
     store.set(model.pointer, parsed);
   };
   const common = {
     id,
+    ref,
+    form: formId,
     name: model.pointer,
-    value: text,
+    defaultValue: toText(committed.current),
     'aria-describedby': describedBy,
     'aria-invalid': error ? true : undefined,
     'aria-required': model.required || undefined,
@@ -204,7 +210,7 @@ const TextField = memo(function TextField({ model }: { model: FieldModel }) {
 });
 
 const SelectField = memo(function SelectField({ model }: { model: FieldModel }) {
-  const { store } = useForm();
+  const { store, formId } = useForm();
   const value = useValue(store, model.pointer);
   const error = useFieldError(store, model.pointer);
   const { id, describedBy, nodes } = useDescriptions(model, !!error);
@@ -219,6 +225,7 @@ const SelectField = memo(function SelectField({ model }: { model: FieldModel }) 
       <ErrorMessage id={id} message={error?.message} />
       <select
         id={id}
+        form={formId}
         name={model.pointer}
         value={index < 0 ? '' : String(index)}
         aria-describedby={describedBy}

@@ -82,8 +82,11 @@ const PREFILL_AUTOCOMPLETE: Record<string, string> = {
 /** RJSF's convention: the uiSchema of an array's items is under `items`. */
 export function uiChild(ui: Ui, key: string | number): Ui {
   const child = typeof key === 'number' ? ui.items : ui[key];
-  return child !== null && typeof child === 'object' ? (child as Ui) : {};
+  // One shared empty object: a new `{}` each time would defeat the fields' memo and redraw all of them.
+  return child !== null && typeof child === 'object' ? (child as Ui) : NO_UI;
 }
+
+const NO_UI: Ui = Object.freeze({}) as Ui;
 
 /**
  * What to draw for one field: its widget from the schema and RJSF's uiSchema
