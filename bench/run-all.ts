@@ -62,6 +62,13 @@ export const BENCHES: BenchEntry[] = [
     needs: [],
   },
   {
+    name: 'forms',
+    script: 'form-renderer.bench.js',
+    what: 'citizen form renderer, 300 fields, in Chromium: keystroke, failed step, cold load, JavaScript size; next to RJSF’s default theme',
+    timeoutS: 180,
+    needs: [],
+  },
+  {
     name: 'submit',
     script: 'submit.bench.js',
     what: 'autosave and submit over HTTP, 64 clients, next to pgbench running the same SQL',
