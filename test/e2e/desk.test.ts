@@ -210,7 +210,7 @@ describe('caseworker desk', () => {
       .map((l) => JSON.parse(l) as { data: { parent: { postalCode: string } } });
     expect(rows).toHaveLength(10);
     expect(rows.every((r) => r.data.parent.postalCode === '45100')).toBe(true);
-    expect((await get('/api/v1/services/cantine-desk/export?format=xlsx')).status).toBe(400);
+    expect((await get('/api/v1/services/cantine-desk/export?format=ods')).status).toBe(400);
     expect((await get('/api/v1/services/cantine-desk/export?format=csv&limit=abc')).status).toBe(400);
     // Without a format, the same path is still the designers' portable export.
     expect((await get('/api/v1/services/cantine-desk/export', designer.auth)).body.service.slug).toBe('cantine-desk');

@@ -32,6 +32,8 @@ describe('database schema', () => {
       'ScopedGrants1764700000000',
       'RateLimits1764800000000',
       'InboxColumns1764850000000',
+      'OrganisationAdmin1764900000000',
+      'DeskExports1764950000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

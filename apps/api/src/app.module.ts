@@ -28,7 +28,9 @@ import { TransitionsController } from './submissions/transitions.controller';
 import { AdminQueuesController } from './admin/admin-queues.controller';
 import { DeskController } from './desk/desk.controller';
 import { TokensController } from './desk/tokens.controller';
-import { CaseActions, Inbox } from '@guichet/desk';
+import { OrganisationAdmin } from './organisations/organisation-admin';
+import { OrganisationsController, PublicOrganisationsController } from './organisations/organisations.controller';
+import { CaseActions, DeskExports, Inbox } from '@guichet/desk';
 import { QueueStatusService } from './admin/queue-status.service';
 import { SystemController } from './system/system.controller';
 import { AntiBot } from './anti-bot/anti-bot';
@@ -90,6 +92,8 @@ export class AppModule {
         AdminQueuesController,
         DeskController,
         TokensController,
+        OrganisationsController,
+        PublicOrganisationsController,
         HealthController,
         MetricsController,
         SystemController,
@@ -118,9 +122,20 @@ export class AppModule {
         QueueStatusService,
         { provide: Inbox, useFactory: (ds: DataSource) => new Inbox(ds), inject: [DataSource] },
         { provide: CaseActions, useFactory: (ds: DataSource) => new CaseActions(ds), inject: [DataSource] },
+        {
+          provide: DeskExports,
+          useFactory: (ds: DataSource, inbox: Inbox) =>
+            new DeskExports(ds, inbox, attachmentStorage(config), { syncMaxRows: config.EXPORT_SYNC_MAX_ROWS }),
+          inject: [DataSource, Inbox],
+        },
         { provide: Transitions, useFactory: (ds: DataSource) => new Transitions(ds), inject: [DataSource] },
         { provide: CaseFiles, useFactory: (ds: DataSource) => new CaseFiles(ds), inject: [DataSource] },
         { provide: Documents, useFactory: (ds: DataSource) => new Documents(ds), inject: [DataSource] },
+        {
+          provide: OrganisationAdmin,
+          useFactory: (ds: DataSource) => new OrganisationAdmin(ds),
+          inject: [DataSource],
+        },
         { provide: AccountService, useFactory: (ds: DataSource) => new AccountService(ds), inject: [DataSource] },
         {
           provide: Attachments,

@@ -1,12 +1,13 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Attachments, Retention, Submissions } from '@guichet/submissions';
 import { Digests } from '@guichet/notify';
+import { DeskExports } from '@guichet/desk';
 
 const EVERY_MS = 3600_000;
 
 /**
  * Housekeeping that needs no queue: every hour, files no answer refers to any
- * more are deleted, drafts untouched for three months, and decided requests
+ * more are deleted, caseworkers' exports past their 24 hours, drafts untouched for three months, and decided requests
  * at the end of their retention (the citizen is emailed two weeks before). Idempotent, so several workers may run it at once; the
  * workflow issue moves such tasks to scheduled jobs.
  */
@@ -20,6 +21,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
     private readonly submissions: Submissions,
     private readonly retention: Retention,
     private readonly digests: Digests,
+    private readonly exports: DeskExports,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -35,6 +37,8 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
     try {
       const removed = await this.attachments.cleanOrphans();
       if (removed) this.logger.log({ msg: 'orphaned attachments removed', count: removed });
+      const exports = await this.exports.cleanExpired();
+      if (exports) this.logger.log({ msg: 'expired exports deleted', count: exports });
       const drafts = await this.submissions.purgeStaleDrafts();
       if (drafts) this.logger.log({ msg: 'stale drafts deleted', count: drafts });
       const notices = await this.retention.sendNotices();

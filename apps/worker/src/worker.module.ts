@@ -8,6 +8,7 @@ import { OutboxRelay, QueueConnection, type ResolvedQueueBackend } from '@guiche
 import { Digests, Mailer, Notifications } from '@guichet/notify';
 import { DataSource } from 'typeorm';
 import { attachmentStorage } from '@guichet/submissions';
+import { DeskExports, Inbox } from '@guichet/desk';
 import { Attachments, Documents, Retention, Submissions, Transitions } from '@guichet/submissions';
 import { Logger as NestLogger } from '@nestjs/common';
 import { MaintenanceService } from './maintenance.service';
@@ -96,6 +97,12 @@ export class WorkerModule {
           provide: Digests,
           useFactory: (ds: DataSource, mailer: Mailer) => new Digests(ds, mailer, publicUrl(config)),
           inject: [DataSource, Mailer],
+        },
+        {
+          provide: DeskExports,
+          useFactory: (ds: DataSource) =>
+            new DeskExports(ds, new Inbox(ds), attachmentStorage(config), { syncMaxRows: config.EXPORT_SYNC_MAX_ROWS }),
+          inject: [DataSource],
         },
         MaintenanceService,
       ],

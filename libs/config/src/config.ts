@@ -134,6 +134,12 @@ export const configSchema = z.object({
     .default('true')
     .transform((v) => v === 'true'),
   OUTBOX_RECONCILE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
+  EXPORT_SYNC_MAX_ROWS: z.coerce
+    .number({ error: 'doit être un nombre de demandes' })
+    .int('doit être un entier')
+    .min(1, 'doit valoir au moins 1')
+    .max(1_000_000, 'doit valoir au plus 1000000')
+    .default(50_000),
   TRUST_PROXY: z.preprocess(
     emptyToUndefined,
     z

@@ -5,14 +5,36 @@ import { fieldSchema } from '@guichet/submissions';
 import { stateLabel, type WorkflowDefinition } from '@guichet/workflow';
 import { cursorAt, filterSql, orderSql, type DeskActor, type Inbox } from './inbox';
 import { parseInboxQuery } from './inbox-query';
+import { XlsxWriter, type XlsxCell } from './xlsx';
 
-export type ExportFormat = 'csv' | 'jsonl';
+export type ExportFormat = 'csv' | 'jsonl' | 'xlsx';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'jsonl', 'xlsx'];
 
 export interface Column {
   title: string;
   pointer: string;
   /** A repeatable group: exported as JSON text in one cell. */
   list: boolean;
+  /** What a spreadsheet cell holds (XLSX): a number, a calendar day, or text. */
+  kind?: 'number' | 'day' | 'text';
+}
+
+function columnKind(sub: JsonSchema | undefined): Column['kind'] {
+  if (!sub || typeof sub !== 'object') return 'text';
+  if (sub.type === 'number' || sub.type === 'integer') return 'number';
+  if (sub.type === 'string' && sub.format === 'date') return 'day';
+  return 'text';
+}
+
+/** The chosen answers (`columns=/a,/b`), in that order; without a choice, every answer (answerColumns). */
+export function chosenColumns(schema: JsonSchema, pointers: readonly string[]): Column[] {
+  if (pointers.length === 0) return answerColumns(schema);
+  return pointers.map((pointer) => {
+    const sub = fieldSchema(schema, pointer);
+    const title = sub && typeof sub === 'object' && typeof sub.title === 'string' ? sub.title : pointer;
+    const list = !!sub && typeof sub === 'object' && sub.type === 'array';
+    return { title, pointer, list, kind: list ? 'text' : columnKind(sub) };
+  });
 }
 
 /** The answers' columns, in schema order: every leaf field, and repeatable groups as one column each. */
@@ -27,7 +49,7 @@ export function answerColumns(schema: JsonSchema): Column[] {
     const hasChildren = pointers.some((p) => p.startsWith(`${pointer}/`) && !p.startsWith(`${pointer}/*`));
     if (hasChildren && !isList) continue;
     const title = sub && typeof sub === 'object' && typeof sub.title === 'string' ? sub.title : pointer;
-    columns.push({ title, pointer, list: isList });
+    columns.push({ title, pointer, list: isList, kind: isList ? 'text' : columnKind(sub) });
   }
   return columns;
 }
@@ -60,6 +82,16 @@ export function csvCell(value: unknown, separator: string): string {
 }
 
 const SPECIAL = /["\r\n]/;
+
+/** One answer as a spreadsheet cell: numbers and days typed when the form says so, the rest as the CSV shows it. */
+function answerCell(value: unknown, kind: Column['kind']): XlsxCell {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && kind === 'number') return value;
+  if (typeof value === 'string') return kind === 'day' ? { day: value } : value;
+  if (typeof value === 'boolean') return value ? 'oui' : 'non';
+  if (typeof value === 'number') return String(value);
+  return JSON.stringify(value);
+}
 const INDEX = /^(0|[1-9]\d*)$/;
 
 /** readPointer (@guichet/shared) for one pointer without `*`, parsed once instead of once per row. */
@@ -133,10 +165,37 @@ async function eachRow<R extends QueryResultRow>(
 }
 
 /**
- * The current filter as CSV (UTF-8 with BOM, `,` or `;`) or JSON Lines, in
- * keyset batches: each batch is turned into text as its rows arrive, then
+ * How many requests the filter holds, counting no further than `atMost + 1`
+ * (enough to tell a small export from a large one, without counting a million rows).
+ */
+export async function countRequests(
+  dataSource: DataSource,
+  inbox: Inbox,
+  slug: string,
+  actor: DeskActor,
+  raw: Record<string, unknown>,
+  atMost: number,
+): Promise<number> {
+  const { service, definition, scope } = await inbox.service(slug, actor);
+  const rest = { ...raw };
+  delete rest.format;
+  delete rest.sep;
+  const filter = parseInboxQuery(rest, definition.schema, false);
+  const { where, params } = filterSql(service.id, actor.id, filter, 1, scope.groups);
+  params.push(atMost + 1);
+  const [row] = (await dataSource.query(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM submission s WHERE ${where.join(' AND ')} LIMIT $${params.length}) x`,
+    params,
+  )) as Array<{ n: number }>;
+  return row!.n;
+}
+
+/**
+ * The current filter as CSV (UTF-8 with BOM, `,` or `;`), JSON Lines or XLSX,
+ * in keyset batches: each batch is turned into text as its rows arrive, then
  * written out once the connection is back in the pool (a slow reader holds
- * no connection). Memory stays flat whatever the number of rows.
+ * no connection). Memory stays flat whatever the number of rows. CSV and
+ * XLSX carry the chosen answers (`columns`), or every answer without a choice.
  * `write` returns a promise that resolves when the consumer can take more.
  */
 export async function exportRequests(
@@ -145,99 +204,137 @@ export async function exportRequests(
   slug: string,
   actor: DeskActor,
   raw: Record<string, unknown>,
-  write: (chunk: string) => Promise<void>,
+  write: (chunk: string | Buffer) => Promise<void>,
 ): Promise<number> {
   const { service, definition, scope } = await inbox.service(slug, actor);
   const { format: requested, sep, ...rest } = raw;
-  const format: ExportFormat = requested === 'jsonl' ? 'jsonl' : 'csv';
+  const format: ExportFormat = requested === 'jsonl' ? 'jsonl' : requested === 'xlsx' ? 'xlsx' : 'csv';
   const separator = sep === 'semicolon' ? ';' : ',';
   const filter = parseInboxQuery(rest, definition.schema, false);
-  const columns = answerColumns((definition as ServiceDefinition).schema);
+  const columns = chosenColumns((definition as ServiceDefinition).schema, filter.columns);
   const readers = columns.map((c) => pointerReader(c.pointer));
   const fixed = ['Référence', 'Statut', 'Déposée le', 'Décidée le', 'Groupe', 'Agent', 'Nom', 'Courriel'];
-  if (format === 'csv') {
-    await write(
-      `\uFEFF${[...fixed, ...columns.map((c) => c.title)].map((c) => csvCell(c, separator)).join(separator)}\r\n`,
-    );
-  }
-  // Rows are turned into text as they arrive, synchronously: the workflows of every version are loaded first.
-  const workflows = new Map<string, WorkflowDefinition>();
-  const versions = (await dataSource.query(`SELECT id FROM form_version WHERE service_id = $1`, [
-    service.id,
-  ])) as Array<{ id: string }>;
-  for (const { id } of versions) workflows.set(id, await inbox.workflowOf(id));
-  const lineOf = (row: ExportRow): string => {
-    const workflow = workflows.get(row.form_version_id);
-    const label = workflow ? stateLabel(workflow, row.status) : row.status;
-    if (format === 'jsonl') {
-      return `${JSON.stringify({
-        id: row.id,
-        reference: row.reference,
-        status: row.status,
-        statusLabel: label,
-        submittedAt: row.submitted_at,
-        decidedAt: row.decided_at,
-        group: row.group_key,
-        assignee: row.assignee,
-        data: row.data,
-      })}\n`;
+  const xlsx =
+    format === 'xlsx'
+      ? new XlsxWriter(
+          (bytes) => write(bytes),
+          [
+            ...fixed.map((title, i) => ({ title, width: i === 1 ? 22 : i === 7 ? 30 : 18 })),
+            ...columns.map((c) => ({ title: c.title, width: Math.min(Math.max(c.title.length + 2, 14), 40) })),
+          ],
+          { sheetName: 'Demandes' },
+        )
+      : null;
+  try {
+    if (xlsx) await xlsx.start();
+    if (format === 'csv') {
+      await write(
+        `\uFEFF${[...fixed, ...columns.map((c) => c.title)].map((c) => csvCell(c, separator)).join(separator)}\r\n`,
+      );
     }
-    let line =
-      csvCell(row.reference, separator) +
-      separator +
-      csvCell(label, separator) +
-      separator +
-      csvCell(row.submitted_at?.toISOString(), separator) +
-      separator +
-      csvCell(row.decided_at?.toISOString(), separator) +
-      separator +
-      csvCell(row.group_key, separator) +
-      separator +
-      csvCell(row.assignee, separator) +
-      separator +
-      csvCell(row.contact_name, separator) +
-      separator +
-      csvCell(row.contact_email, separator);
-    for (const read of readers) line += separator + csvCell(read(row.data), separator);
-    return `${line}\r\n`;
-  };
+    // Rows are turned into text as they arrive, synchronously: the workflows of every version are loaded first.
+    const workflows = new Map<string, WorkflowDefinition>();
+    const versions = (await dataSource.query(`SELECT id FROM form_version WHERE service_id = $1`, [
+      service.id,
+    ])) as Array<{ id: string }>;
+    for (const { id } of versions) workflows.set(id, await inbox.workflowOf(id));
+    const cellsOf = (row: ExportRow): XlsxCell[] => {
+      const workflow = workflows.get(row.form_version_id);
+      const cells: XlsxCell[] = [
+        row.reference,
+        workflow ? stateLabel(workflow, row.status) : row.status,
+        row.submitted_at,
+        row.decided_at,
+        row.group_key,
+        row.assignee,
+        row.contact_name,
+        row.contact_email,
+      ];
+      for (let i = 0; i < readers.length; i++) cells.push(answerCell(readers[i]!(row.data), columns[i]!.kind));
+      return cells;
+    };
+    const lineOf = (row: ExportRow): string => {
+      const workflow = workflows.get(row.form_version_id);
+      const label = workflow ? stateLabel(workflow, row.status) : row.status;
+      if (format === 'jsonl') {
+        return `${JSON.stringify({
+          id: row.id,
+          reference: row.reference,
+          status: row.status,
+          statusLabel: label,
+          submittedAt: row.submitted_at,
+          decidedAt: row.decided_at,
+          group: row.group_key,
+          assignee: row.assignee,
+          data: row.data,
+        })}\n`;
+      }
+      let line =
+        csvCell(row.reference, separator) +
+        separator +
+        csvCell(label, separator) +
+        separator +
+        csvCell(row.submitted_at?.toISOString(), separator) +
+        separator +
+        csvCell(row.decided_at?.toISOString(), separator) +
+        separator +
+        csvCell(row.group_key, separator) +
+        separator +
+        csvCell(row.assignee, separator) +
+        separator +
+        csvCell(row.contact_name, separator) +
+        separator +
+        csvCell(row.contact_email, separator);
+      for (const read of readers) line += separator + csvCell(read(row.data), separator);
+      return `${line}\r\n`;
+    };
 
-  const { where, params } = filterSql(service.id, actor.id, filter, 1, scope.groups);
-  const { order, key, op } = orderSql(filter.sort);
-  let cursor: { at: string; id: string } | null = null;
-  let total = 0;
-  for (;;) {
-    const clauses = [...where];
-    const values = [...params];
-    if (cursor) {
-      values.push(cursor.at, cursor.id);
-      clauses.push(`(s.${key}, s.id) ${op} ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
+    const { where, params } = filterSql(service.id, actor.id, filter, 1, scope.groups);
+    const { order, key, op } = orderSql(filter.sort);
+    let cursor: { at: string; id: string } | null = null;
+    let total = 0;
+    for (;;) {
+      const clauses = [...where];
+      const values = [...params];
+      if (cursor) {
+        values.push(cursor.at, cursor.id);
+        clauses.push(`(s.${key}, s.id) ${op} ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
+      }
+      values.push(BATCH);
+      const pieces: string[] = [];
+      let chunk = '';
+      const batch = { count: 0, last: null as { at: string; id: string } | null };
+      await eachRow<ExportRow>(
+        dataSource,
+        `SELECT s.id, s.reference, s.status, s.submitted_at, s.decided_at, s.group_key, s.assignee,
+                s.contact_name, s.contact_email, s.form_version_id, s.data, ${cursorAt(key)} AS cursor_at
+           FROM submission s WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT $${values.length}`,
+        values,
+        (row) => {
+          batch.count++;
+          batch.last = { at: row.cursor_at, id: row.id };
+          if (xlsx) {
+            xlsx.add(cellsOf(row));
+            return;
+          }
+          chunk += lineOf(row);
+          if (chunk.length >= FLUSH_AT) {
+            pieces.push(chunk);
+            chunk = '';
+          }
+        },
+      );
+      if (chunk) pieces.push(chunk);
+      for (const piece of pieces) await write(piece);
+      if (xlsx) await xlsx.flush();
+      total += batch.count;
+      if (batch.count < BATCH || !batch.last) break;
+      cursor = batch.last;
     }
-    values.push(BATCH);
-    const pieces: string[] = [];
-    let chunk = '';
-    const batch = { count: 0, last: null as { at: string; id: string } | null };
-    await eachRow<ExportRow>(
-      dataSource,
-      `SELECT s.id, s.reference, s.status, s.submitted_at, s.decided_at, s.group_key, s.assignee,
-              s.contact_name, s.contact_email, s.form_version_id, s.data, ${cursorAt(key)} AS cursor_at
-         FROM submission s WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT $${values.length}`,
-      values,
-      (row) => {
-        batch.count++;
-        batch.last = { at: row.cursor_at, id: row.id };
-        chunk += lineOf(row);
-        if (chunk.length >= FLUSH_AT) {
-          pieces.push(chunk);
-          chunk = '';
-        }
-      },
-    );
-    if (chunk) pieces.push(chunk);
-    for (const piece of pieces) await write(piece);
-    total += batch.count;
-    if (batch.count < BATCH || !batch.last) break;
-    cursor = batch.last;
+    if (xlsx) await xlsx.finish();
+    return total;
+  } catch (error) {
+    xlsx?.abort();
+    throw error;
   }
-  return total;
 }

@@ -1,5 +1,25 @@
 export { CaseActions, type NoteView } from './case-actions';
-export { answerColumns, csvCell, exportRequests, type ExportFormat } from './export';
+export {
+  EXPORT_FORMATS,
+  answerColumns,
+  chosenColumns,
+  countRequests,
+  csvCell,
+  exportRequests,
+  type ExportFormat,
+} from './export';
+export {
+  DeskExports,
+  EXPORT_MAX_RUNS,
+  EXPORT_MEDIA_TYPES,
+  EXPORT_PART_BYTES,
+  EXPORT_TTL_MS,
+  parseExportRequest,
+  type ExportRequest,
+  type ExportView,
+} from './export-jobs';
+export { XLSX_MEDIA_TYPE, XlsxWriter, cellText, columnName, xmlText, type XlsxCell, type XlsxColumn } from './xlsx';
+export { ZipWriter, crc32, readZip, type ZipEntryRead } from './xlsx-zip';
 export {
   Inbox,
   cursorAt,

@@ -8,6 +8,8 @@ export enum QueueName {
   Document = 'document',
   Deadline = 'deadline',
   Route = 'route',
+  /** Caseworkers' large exports: long jobs, kept apart so that they never hold up emails or decisions. */
+  Export = 'export',
 }
 
 /** What every job born from an outbox row carries: ids only, the database holds the state. */
@@ -28,6 +30,8 @@ export interface JobPayloads {
   'document.issue': OutboxJob & { template: string };
   'deadline.fire': OutboxJob & { transition: string };
   'submission.route': OutboxJob;
+  /** A caseworker's export too large to stream (desk_export holds what was asked); no submission. */
+  'desk.export': { outboxId: string; exportId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -42,6 +46,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'document.issue': QueueName.Document,
   'deadline.fire': QueueName.Deadline,
   'submission.route': QueueName.Route,
+  'desk.export': QueueName.Export,
 };
 
 export function isOutboxJob(name: string): name is OutboxJobName {
@@ -74,6 +79,8 @@ export const JOB_OPTIONS: Readonly<Record<JobName, JobsOptions>> = {
   'document.issue': DEFAULT_JOB_OPTIONS,
   'deadline.fire': DEFAULT_JOB_OPTIONS,
   'submission.route': DEFAULT_JOB_OPTIONS,
+  // A run that fails (database gone, storage full) is tried again a few times, then the export says « failed ».
+  'desk.export': { ...DEFAULT_JOB_OPTIONS, attempts: 4 },
 };
 
 /**

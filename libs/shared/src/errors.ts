@@ -77,6 +77,36 @@ export const ERROR_CODES = {
     fr: 'Ce dossier a déjà été déposé : il ne peut plus être modifié.',
     en: 'This request has already been submitted: it can no longer be changed.',
   },
+  LAST_ADMIN: {
+    status: 409,
+    fr: 'C’est le dernier administrateur de l’organisation : nommez-en un autre avant de le retirer.',
+    en: 'This is the organisation’s last administrator: appoint another one before removing them.',
+  },
+  MEMBERSHIP_EXISTS: {
+    status: 409,
+    fr: 'Cet agent a déjà ce rôle, avec la même portée, dans l’organisation.',
+    en: 'This agent already has this role, with the same scope, in the organisation.',
+  },
+  ORGANISATION_SLUG_TAKEN: {
+    status: 409,
+    fr: 'Cet identifiant d’organisation est déjà utilisé : choisissez-en un autre.',
+    en: 'This organisation identifier is already in use: choose another one.',
+  },
+  GROUP_EXISTS: {
+    status: 409,
+    fr: 'Ce groupe instructeur existe déjà pour cette démarche.',
+    en: 'This caseworker group already exists for this service.',
+  },
+  GROUP_IN_USE: {
+    status: 409,
+    fr: 'Les règles d’orientation de la démarche envoient encore des dossiers à ce groupe : modifiez-les avant de le supprimer.',
+    en: 'The service’s routing rules still send requests to this group: change them before deleting it.',
+  },
+  CONTRAST_TOO_LOW: {
+    status: 422,
+    fr: 'La couleur d’accent n’est pas assez contrastée sur fond blanc ({ratio}:1 mesuré, 4,5:1 au moins).',
+    en: 'The accent colour does not contrast enough with white ({ratio}:1 measured, 4.5:1 at least).',
+  },
   TRANSITION_UNKNOWN: {
     status: 422,
     fr: 'Cette action n’existe pas dans le circuit de cette démarche.',

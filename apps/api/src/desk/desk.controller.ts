@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
-import type { Request } from 'express';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AgentPreference } from '@guichet/persistence';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
@@ -16,7 +16,18 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CaseActions, Inbox, MAX_COLUMNS, deskActorOf, locate, type DeskActor } from '@guichet/desk';
+import {
+  CaseActions,
+  DeskExports,
+  EXPORT_MEDIA_TYPES,
+  Inbox,
+  MAX_COLUMNS,
+  deskActorOf,
+  exportRequests,
+  locate,
+  parseExportRequest,
+  type DeskActor,
+} from '@guichet/desk';
 import { AppError, errorMessage, fieldPointers } from '@guichet/shared';
 import { Transitions } from '@guichet/submissions';
 import type { Actor } from '@guichet/identity';
@@ -93,6 +104,77 @@ export function deskActor(actor: Actor): DeskActor {
   return deskActorOf(actor);
 }
 
+/** Writes to the response as fast as the client reads; a client that went away ends the export. */
+function responseWriter(
+  res: Response,
+  head: () => void,
+): { write: (chunk: string | Buffer) => Promise<void>; started: () => boolean } {
+  let started = false;
+  return {
+    started: () => started,
+    write: async (chunk) => {
+      if (!started) {
+        started = true;
+        head();
+      }
+      if (res.destroyed || res.writableEnded) throw new Error('client gone');
+      if (!res.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
+    },
+  };
+}
+
+/**
+ * `GET /api/v1/services/:slug/export?format=csv|jsonl|xlsx&…` (the route is
+ * the services controller's, shared with the designers' export): streamed
+ * at once when the filter holds at most EXPORT_SYNC_MAX_ROWS requests,
+ * otherwise (or with `async=1`) made by a worker: 202 with the export's
+ * status address.
+ */
+export async function answerRequestsExport(
+  exports: DeskExports,
+  dataSource: DataSource,
+  inbox: Inbox,
+  actor: Actor,
+  slug: string,
+  query: Record<string, unknown>,
+  res: Response,
+): Promise<unknown> {
+  const request = parseExportRequest(query);
+  const desk = deskActor(actor);
+  // Access and filter are checked before the first byte: once streaming, an error can no longer become a clean 4xx.
+  const queued = await exports.start(slug, desk, request);
+  if (queued) {
+    res.status(202).setHeader('Location', queued.statusUrl).setHeader('Cache-Control', 'private, no-store');
+    return queued;
+  }
+  const { write, started } = responseWriter(res, () =>
+    res
+      .status(200)
+      .type(EXPORT_MEDIA_TYPES[request.format])
+      .setHeader('Content-Disposition', `attachment; filename="${slug}-demandes.${request.format}"`)
+      .setHeader('Cache-Control', 'private, no-store'),
+  );
+  try {
+    await exportRequests(dataSource, inbox, slug, desk, request.query, write);
+  } catch (error) {
+    if (!started()) throw error;
+    res.destroy(error as Error);
+    return;
+  }
+  if (!started()) await write('');
+  res.end();
+}
+
 @ApiTags('instruction')
 @ApiBearerAuth()
 @UseGuards(ActorGuard)
@@ -103,7 +185,36 @@ export class DeskController {
     private readonly actions: CaseActions,
     private readonly transitions: Transitions,
     private readonly dataSource: DataSource,
+    private readonly exports: DeskExports,
   ) {}
+
+  @Get('services/:slug/exports/:exportId')
+  @ApiOperation({
+    summary:
+      'Un export fait en tâche de fond (réponse 202 de GET …/export) : état (pending, running, ready, failed) et, prêt, son adresse de téléchargement (24 h, pour l’agent qui l’a demandé seulement).',
+  })
+  exportStatus(@CurrentActor() actor: Actor, @Param('slug') slug: string, @Param('exportId') exportId: string) {
+    return this.exports.status(slug, exportId, deskActor(actor));
+  }
+
+  @Get('services/:slug/exports/:exportId/download')
+  @ApiOperation({ summary: 'Le fichier d’un export fait en tâche de fond, une fois prêt (agent qui l’a demandé).' })
+  async exportDownload(
+    @CurrentActor() actor: Actor,
+    @Param('slug') slug: string,
+    @Param('exportId') exportId: string,
+    @Res() res: Response,
+  ) {
+    const file = await this.exports.open(slug, exportId, deskActor(actor));
+    res
+      .status(200)
+      .type(file.mediaType)
+      .setHeader('Content-Length', String(file.bytes))
+      .setHeader('Content-Disposition', `attachment; filename="${file.filename}"`)
+      .setHeader('Cache-Control', 'private, no-store');
+    file.stream.on('error', (error) => res.destroy(error));
+    file.stream.pipe(res);
+  }
 
   /** The signed-in agent's professional email (preferences are kept by it, like roles). */
   private agentEmail(req: Request): string {

@@ -16,6 +16,7 @@ import { routePattern } from './route-pattern';
 export const UNTIMED_ROUTES = [
   'POST /api/v1/submissions/:id/attachments',
   'GET /api/v1/services/:slug/export',
+  'GET /api/v1/services/:slug/exports/:exportId/download',
   'GET /api/v1/submissions/:id/attachments/:attachmentId',
   'GET /api/v1/services/:slug/submissions/:id/attachments/:attachmentId',
   'GET /api/v1/submissions/:id/documents/:documentId',

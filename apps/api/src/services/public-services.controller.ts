@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -25,7 +26,9 @@ export class PublicServicesController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const service = await this.catalogue.get(slug);
-    const etag = `"${service.contentHash}${service.closed ? '-closed' : ''}"`;
+    // The organisation's branding and contact details change without a new version: they are in the tag too.
+    const branding = createHash('sha256').update(JSON.stringify(service.organisation)).digest('hex').slice(0, 16);
+    const etag = `"${service.contentHash}-${branding}${service.closed ? '-closed' : ''}"`;
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'no-cache');
     if (ifNoneMatch === etag) {

@@ -15,8 +15,8 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ServiceCatalogue } from '@guichet/forms';
-import { Inbox, exportRequests } from '@guichet/desk';
-import { deskActor } from '../desk/desk.controller';
+import { DeskExports, Inbox } from '@guichet/desk';
+import { answerRequestsExport } from '../desk/desk.controller';
 import { webhookSecretOf } from '@guichet/notify';
 import { Service } from '@guichet/persistence';
 import { DataSource } from 'typeorm';
@@ -47,6 +47,7 @@ export class ServicesController {
     private readonly catalogue: ServiceCatalogue,
     private readonly dataSource: DataSource,
     private readonly inbox: Inbox,
+    private readonly exports: DeskExports,
   ) {}
 
   @Get(':slug/webhook')
@@ -155,7 +156,7 @@ export class ServicesController {
   @Get(':slug/export')
   @ApiOperation({
     summary:
-      'Sans format : la démarche en un fichier JSON portable (conception). Avec format=csv|jsonl : les demandes du filtre courant (instruction), en flux ; sep=semicolon pour « ; ».',
+      'Sans format : la démarche en un fichier JSON portable (conception). Avec format=csv|jsonl|xlsx : les demandes du filtre courant (instruction), en flux ; sep=semicolon pour « ; » ; au-delà de EXPORT_SYNC_MAX_ROWS demandes (ou avec async=1), 202 et un export fait en tâche de fond.',
   })
   async export(
     @CurrentActor() actor: Actor,
@@ -169,53 +170,7 @@ export class ServicesController {
     return file;
   }
 
-  private async exportRequests(actor: Actor, slug: string, query: Record<string, unknown>, res: Response) {
-    if (query.format !== 'csv' && query.format !== 'jsonl') {
-      throw new AppError('INVALID_REQUEST', {
-        errors: [{ pointer: '/format', code: 'query:format', message: 'Format attendu : csv ou jsonl.' }],
-      });
-    }
-    if (query.sep !== undefined && query.sep !== 'semicolon' && query.sep !== 'comma') {
-      throw new AppError('INVALID_REQUEST', {
-        errors: [{ pointer: '/sep', code: 'query:sep', message: 'Séparateur attendu : comma ou semicolon.' }],
-      });
-    }
-    const desk = deskActor(actor);
-    // Checked before the first byte: once streaming, an error can no longer become a clean 4xx.
-    await this.inbox.service(slug, desk);
-    const csv = query.format === 'csv';
-    let started = false;
-    const write = async (chunk: string) => {
-      if (!started) {
-        started = true;
-        res
-          .status(200)
-          .type(csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
-          .setHeader('Content-Disposition', `attachment; filename="${slug}-demandes.${csv ? 'csv' : 'jsonl'}"`)
-          .setHeader('Cache-Control', 'private, no-store');
-      }
-      // A client that went away ends the export instead of leaving it waiting for a drain that never comes.
-      if (res.destroyed || res.writableEnded) throw new Error('client gone');
-      if (!res.write(chunk)) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            res.off('drain', done);
-            res.off('close', done);
-            resolve();
-          };
-          res.on('drain', done);
-          res.on('close', done);
-        });
-      }
-    };
-    try {
-      await exportRequests(this.dataSource, this.inbox, slug, desk, query, write);
-    } catch (error) {
-      if (!started) throw error;
-      res.destroy(error as Error);
-      return;
-    }
-    if (!started) await write('');
-    res.end();
+  private exportRequests(actor: Actor, slug: string, query: Record<string, unknown>, res: Response) {
+    return answerRequestsExport(this.exports, this.dataSource, this.inbox, actor, slug, query, res);
   }
 }

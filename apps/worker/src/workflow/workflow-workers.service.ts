@@ -11,6 +11,7 @@ import {
   type OutboxJobName,
 } from '@guichet/queue';
 import { Documents, Transitions } from '@guichet/submissions';
+import { DeskExports } from '@guichet/desk';
 
 type Handlers = { [N in OutboxJobName]: (data: JobPayloads[N]) => Promise<unknown> };
 
@@ -21,6 +22,8 @@ const CONCURRENCY: Readonly<Record<Exclude<QueueName, QueueName.System>, number>
   [QueueName.Document]: 2,
   [QueueName.Deadline]: 2,
   [QueueName.Route]: 4,
+  // One large export at a time per worker process: it reads PostgreSQL and compresses for minutes.
+  [QueueName.Export]: 1,
 };
 
 const QUEUE_OF: Readonly<Record<OutboxJobName, Exclude<QueueName, QueueName.System>>> = {
@@ -30,6 +33,7 @@ const QUEUE_OF: Readonly<Record<OutboxJobName, Exclude<QueueName, QueueName.Syst
   'document.issue': QueueName.Document,
   'deadline.fire': QueueName.Deadline,
   'submission.route': QueueName.Route,
+  'desk.export': QueueName.Export,
 };
 
 /**
@@ -49,6 +53,7 @@ export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShu
     private readonly documents: Documents,
     private readonly transitions: Transitions,
     private readonly mailer: Mailer,
+    private readonly exports: DeskExports,
   ) {}
 
   private readonly handlers: Handlers = {
@@ -59,6 +64,7 @@ export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShu
       this.documents.ensure(data.submissionId, data.eventId, data.template).then((d) => `issued ${d.id}`),
     'deadline.fire': (data) => this.transitions.fireDeadline(data.submissionId, data.eventId, data.transition),
     'submission.route': (data) => this.transitions.route(data.submissionId),
+    'desk.export': (data) => this.exports.run(data.exportId),
   };
 
   onApplicationBootstrap(): void {

@@ -11,11 +11,21 @@ export interface PublicServiceSummary {
   signIn: ServiceDefinition['settings']['signIn'];
 }
 
+/** What citizens' pages show of the organisation: its name, branding and contact details. */
+export interface PublicOrganisation {
+  slug: string;
+  name: string;
+  /** `#rrggbb`, at least 4.5:1 on white. */
+  accentColor: string | null;
+  logoUrl: string | null;
+  contact: { email: string | null; phone: string | null; address: string | null; website: string | null };
+}
+
 export interface PublicService {
   slug: string;
   title: string;
   description: string | null;
-  organisation: { slug: string; name: string };
+  organisation: PublicOrganisation;
   /** Present while the service is closed: the message (and where to go instead), no form. */
   closed: { message: string | null; redirectTo: string | null } | null;
   version: number;
@@ -26,6 +36,17 @@ export interface PublicService {
 }
 
 export const HASH = /^[0-9a-f]{64}$/;
+
+function publicOrganisation(o: Organisation): PublicOrganisation {
+  return {
+    slug: o.slug,
+    name: o.name,
+    accentColor: o.accentColor,
+    // Versioned by the logo's hash: served with a long cache (apps/api/src/organisations).
+    logoUrl: o.logoHash ? `/api/v1/public/organisations/${o.slug}/logo?v=${o.logoHash.slice(0, 16)}` : null,
+    contact: { email: o.contactEmail, phone: o.contactPhone, address: o.contactAddress, website: o.website },
+  };
+}
 
 /** What citizens may see: published services only, never drafts, never another version than the latest. */
 export class PublicCatalogue {
@@ -77,10 +98,7 @@ export class PublicCatalogue {
       slug: service.slug,
       title: service.title,
       description: service.description,
-      organisation: {
-        slug: (service.organisation as Organisation).slug,
-        name: (service.organisation as Organisation).name,
-      },
+      organisation: publicOrganisation(service.organisation as Organisation),
       closed: closed ? { message: service.closedMessage, redirectTo: service.closedRedirectTo } : null,
       version: version.number,
       contentHash: version.contentHash,

@@ -2,8 +2,10 @@ import { Account, type AccountKind } from './account.entity';
 import { AgentMembership } from './agent-membership.entity';
 import { AgentPreference, type AgentNotify } from './agent-preference.entity';
 import { Delivery } from './delivery.entity';
+import { DeskExport, type DeskExportStatus } from './desk-export.entity';
 import { ApiToken, type OrganisationRole } from './api-token.entity';
 import { Attachment } from './attachment.entity';
+import { CaseworkerGroup } from './caseworker-group.entity';
 import { FormVersion } from './form-version.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { Organisation } from './organisation.entity';
@@ -25,7 +27,10 @@ export {
   type AgentNotify,
   ApiToken,
   Attachment,
+  CaseworkerGroup,
   Delivery,
+  DeskExport,
+  type DeskExportStatus,
   FormVersion,
   IdempotencyKey,
   Organisation,
@@ -64,4 +69,6 @@ export const ENTITIES = [
   SubmissionFollower,
   AgentPreference,
   RateLimitCounter,
+  CaseworkerGroup,
+  DeskExport,
 ];

@@ -11,6 +11,8 @@ import { AgentPreferences1764600000000 } from './1764600000000-agent-preferences
 import { ScopedGrants1764700000000 } from './1764700000000-scoped-grants';
 import { RateLimits1764800000000 } from './1764800000000-rate-limits';
 import { InboxColumns1764850000000 } from './1764850000000-inbox-columns';
+import { OrganisationAdmin1764900000000 } from './1764900000000-organisation-admin';
+import { DeskExports1764950000000 } from './1764950000000-desk-exports';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -27,4 +29,6 @@ export const MIGRATIONS = [
   ScopedGrants1764700000000,
   RateLimits1764800000000,
   InboxColumns1764850000000,
+  OrganisationAdmin1764900000000,
+  DeskExports1764950000000,
 ];

@@ -1,0 +1,334 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { DataSource, EntityManager } from 'typeorm';
+import { DeskExport, OutboxRow, type DeskExportStatus } from '@guichet/persistence';
+import type { AttachmentStorage } from '@guichet/submissions';
+import { AppError, isUuid, type ErrorItem } from '@guichet/shared';
+import type { DeskActor } from './access';
+import { countRequests, EXPORT_FORMATS, exportRequests, type ExportFormat } from './export';
+import type { Inbox } from './inbox';
+import { parseInboxQuery } from './inbox-query';
+import { XLSX_MEDIA_TYPE } from './xlsx';
+
+/** A file made by a worker can be downloaded for this long after it is ready. */
+export const EXPORT_TTL_MS = 24 * 3600_000;
+/** The file goes to the attachments storage in parts of this size: the worker never holds more. */
+export const EXPORT_PART_BYTES = 8 * 1024 * 1024;
+/** Runs of one export before it is marked failed (the queue retries a failed run). */
+export const EXPORT_MAX_RUNS = 4;
+
+export const EXPORT_MEDIA_TYPES: Readonly<Record<ExportFormat, string>> = {
+  csv: 'text/csv; charset=utf-8',
+  jsonl: 'application/x-ndjson; charset=utf-8',
+  xlsx: XLSX_MEDIA_TYPE,
+};
+
+/** An export as asked: its format, whether the agent asked for a worker, and the query given to exportRequests. */
+export interface ExportRequest {
+  format: ExportFormat;
+  async: boolean;
+  /** The filter, columns, format and separator (without `async`). */
+  query: Record<string, unknown>;
+}
+
+export interface ExportView {
+  exportId: string;
+  status: DeskExportStatus;
+  format: string;
+  /** Requests in the file, once ready. */
+  rows: number | null;
+  bytes: number | null;
+  createdAt: string;
+  finishedAt: string | null;
+  expiresAt: string;
+  statusUrl: string;
+  /** Once ready: where the agent who asked downloads it. */
+  downloadUrl?: string;
+  /** Once failed: what went wrong, in French. */
+  error?: string;
+}
+
+const bad = (name: string, message: string): ErrorItem => ({ pointer: `/${name}`, code: `query:${name}`, message });
+
+/** Reads `format`, `sep` and `async`; the filter itself is checked against the form later. 400 with a pointer. */
+export function parseExportRequest(raw: Record<string, unknown>): ExportRequest {
+  const errors: ErrorItem[] = [];
+  const { async: asked, ...query } = raw;
+  const format = raw.format;
+  if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format))
+    errors.push(bad('format', 'Format attendu : csv, jsonl ou xlsx.'));
+  if (raw.sep !== undefined && raw.sep !== 'semicolon' && raw.sep !== 'comma')
+    errors.push(bad('sep', 'Séparateur attendu : comma ou semicolon.'));
+  if (asked !== undefined && !['0', '1', 'true', 'false'].includes(asked as string))
+    errors.push(bad('async', 'Attendu : async=1 (export fait en tâche de fond) ou async=0.'));
+  if (errors.length) throw new AppError('INVALID_REQUEST', { errors });
+  return { format: format as ExportFormat, async: asked === '1' || asked === 'true', query };
+}
+
+class Superseded extends Error {
+  constructor() {
+    super('a newer run of this export took over');
+  }
+}
+
+/** `00000002-0000-4000-8000-000000000005`: part 5 of run 2, shaped like the storage's other keys (uuids). */
+function partName(attempt: number, part: number): string {
+  return `${attempt.toString(16).padStart(8, '0')}-0000-4000-8000-${part.toString(16).padStart(12, '0')}`;
+}
+
+function storageKey(row: { organisationId: string; id: string }, attempt: number, part: number): string {
+  return `${row.organisationId}/${row.id}/${partName(attempt, part)}`;
+}
+
+/** UPDATE through TypeORM's pg driver answers `[rows, rowCount]`. */
+async function update(
+  runner: DataSource | EntityManager,
+  sql: string,
+  params: unknown[],
+): Promise<{ rows: Array<Record<string, unknown>>; count: number }> {
+  const [rows, count] = (await runner.query(sql, params)) as [Array<Record<string, unknown>>, number];
+  return { rows, count };
+}
+
+/**
+ * Exports too large to stream in one request (more than `syncMaxRows`
+ * requests, or asked with `async=1`): the API records what was asked and an
+ * outbox row in one transaction; a worker makes the file into the
+ * attachments storage, in parts; the agent who asked — and only them —
+ * follows its status and downloads it for 24 hours; the housekeeping deletes
+ * it afterwards.
+ */
+export class DeskExports {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly inbox: Inbox,
+    private readonly storage: AttachmentStorage,
+    private readonly options: { syncMaxRows: number; ttlMs?: number },
+  ) {}
+
+  private get ttlMs(): number {
+    return this.options.ttlMs ?? EXPORT_TTL_MS;
+  }
+
+  /**
+   * Checks access and the filter (404, 400), then either answers null (the
+   * caller streams the file now) or records an export for a worker and
+   * answers its view (202). The same export still waiting for the same agent
+   * is answered again rather than made twice.
+   */
+  async start(slug: string, actor: DeskActor, request: ExportRequest): Promise<ExportView | null> {
+    const { service, definition } = await this.inbox.service(slug, actor);
+    if (!request.async) {
+      const count = await countRequests(
+        this.dataSource,
+        this.inbox,
+        slug,
+        actor,
+        request.query,
+        this.options.syncMaxRows,
+      );
+      if (count <= this.options.syncMaxRows) return null;
+    } else {
+      const rest = { ...request.query };
+      delete rest.format;
+      delete rest.sep;
+      parseInboxQuery(rest, definition.schema, false);
+    }
+    const row = await this.dataSource.transaction(async (manager) => {
+      // Two clicks of the same agent become one export.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`desk_export:${actor.id}`]);
+      const [same] = (await manager.query(
+        `SELECT id FROM desk_export WHERE requested_by = $1 AND service_id = $2 AND format = $3 AND query = $4::jsonb
+            AND status IN ('pending', 'running') AND expires_at > now() LIMIT 1`,
+        [actor.id, service.id, request.format, JSON.stringify(request.query)],
+      )) as Array<{ id: string }>;
+      if (same) return manager.getRepository(DeskExport).findOneByOrFail({ id: same.id });
+      const id = randomUUID();
+      await manager.getRepository(DeskExport).insert({
+        id,
+        organisationId: service.organisationId,
+        serviceId: service.id,
+        requestedBy: actor.id,
+        format: request.format,
+        // jsonb columns: TypeORM's insert types do not follow Record<string, unknown>.
+        query: request.query as never,
+        scope: { id: actor.id, organisationIds: actor.organisationIds, grants: actor.grants } as never,
+        status: 'pending',
+        filename: `${service.slug}-demandes.${request.format}`,
+        mediaType: EXPORT_MEDIA_TYPES[request.format],
+        expiresAt: new Date(Date.now() + this.ttlMs),
+      });
+      await manager.getRepository(OutboxRow).insert({
+        organisationId: service.organisationId,
+        topic: 'desk.export',
+        payload: { exportId: id },
+      });
+      return manager.getRepository(DeskExport).findOneByOrFail({ id });
+    });
+    return this.view(slug, row);
+  }
+
+  private view(slug: string, row: DeskExport): ExportView {
+    const statusUrl = `/api/v1/services/${slug}/exports/${row.id}`;
+    return {
+      exportId: row.id,
+      status: row.status,
+      format: row.format,
+      rows: row.rows,
+      bytes: row.bytes === null ? null : Number(row.bytes),
+      createdAt: row.createdAt.toISOString(),
+      finishedAt: row.finishedAt?.toISOString() ?? null,
+      expiresAt: row.expiresAt.toISOString(),
+      statusUrl,
+      ...(row.status === 'ready' ? { downloadUrl: `${statusUrl}/download` } : {}),
+      ...(row.status === 'failed' ? { error: row.error ?? 'L’export n’a pas pu être fait.' } : {}),
+    };
+  }
+
+  /** The export, if it is this agent's, on a service they still work on, and not expired; 404 otherwise. */
+  private async find(slug: string, exportId: string, actor: DeskActor): Promise<DeskExport> {
+    const { service } = await this.inbox.service(slug, actor);
+    if (!isUuid(exportId)) throw new AppError('NOT_FOUND');
+    const row = await this.dataSource.getRepository(DeskExport).findOneBy({ id: exportId, serviceId: service.id });
+    if (!row || row.requestedBy !== actor.id || row.expiresAt.getTime() <= Date.now()) throw new AppError('NOT_FOUND');
+    return row;
+  }
+
+  async status(slug: string, exportId: string, actor: DeskActor): Promise<ExportView> {
+    return this.view(slug, await this.find(slug, exportId, actor));
+  }
+
+  /** The file, read part after part from the storage; 404 until it is ready. */
+  async open(
+    slug: string,
+    exportId: string,
+    actor: DeskActor,
+  ): Promise<{ filename: string; mediaType: string; bytes: number; stream: Readable }> {
+    const row = await this.find(slug, exportId, actor);
+    if (row.status !== 'ready') throw new AppError('NOT_FOUND');
+    const storage = this.storage;
+    async function* parts() {
+      for (let part = 0; part < row.parts; part++) yield* storage.get(storageKey(row, row.attempt, part));
+    }
+    return {
+      filename: row.filename,
+      mediaType: row.mediaType,
+      bytes: Number(row.bytes ?? 0),
+      stream: Readable.from(parts(), { objectMode: false }),
+    };
+  }
+
+  private async deleteParts(row: { organisationId: string; id: string }, attempt: number, parts: number) {
+    // One more than recorded: a part may have been stored just before its run stopped.
+    for (let part = 0; part <= parts; part++) {
+      await this.storage.delete(storageKey(row, attempt, part)).catch(() => undefined);
+    }
+  }
+
+  /**
+   * The worker's side (job `desk.export`), idempotent: a ready, failed or
+   * expired export is left alone; each run takes the export over (attempt + 1)
+   * and removes what an earlier run left; a run overtaken by a newer one
+   * stops and removes its own parts. Runs as the agent who asked, with the
+   * access they had then.
+   */
+  async run(exportId: string): Promise<string> {
+    const claimed = await update(
+      this.dataSource,
+      `WITH old AS (SELECT id, attempt, parts FROM desk_export WHERE id = $1 FOR UPDATE)
+       UPDATE desk_export d SET status = 'running', attempt = old.attempt + 1, parts = 0, error = NULL
+         FROM old WHERE d.id = old.id AND d.status IN ('pending', 'running') AND d.expires_at > now()
+       RETURNING d.attempt, old.attempt AS old_attempt, old.parts AS old_parts`,
+      [exportId],
+    );
+    const claim = claimed.rows[0] as { attempt: number; old_attempt: number; old_parts: number } | undefined;
+    if (!claim) return 'nothing to do';
+    const row = await this.dataSource.getRepository(DeskExport).findOneByOrFail({ id: exportId });
+    if (claim.old_attempt > 0) await this.deleteParts(row, claim.old_attempt, claim.old_parts);
+    const attempt = claim.attempt;
+    const [service] = (await this.dataSource.query(`SELECT slug FROM service WHERE id = $1`, [
+      row.serviceId,
+    ])) as Array<{
+      slug: string;
+    }>;
+    const pending: Buffer[] = [];
+    let size = 0;
+    let parts = 0;
+    let bytes = 0;
+    const storePart = async () => {
+      if (size === 0) return;
+      const part = Buffer.concat(pending, size);
+      pending.length = 0;
+      size = 0;
+      await this.storage.put(storageKey(row, attempt, parts), part);
+      parts++;
+      bytes += part.length;
+      const done = await update(this.dataSource, `UPDATE desk_export SET parts = $3 WHERE id = $1 AND attempt = $2`, [
+        exportId,
+        attempt,
+        parts,
+      ]);
+      if (done.count === 0) throw new Superseded();
+    };
+    try {
+      if (!service) throw new AppError('NOT_FOUND');
+      const rows = await exportRequests(
+        this.dataSource,
+        this.inbox,
+        service.slug,
+        row.scope as unknown as DeskActor,
+        row.query,
+        async (chunk) => {
+          const piece = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+          pending.push(piece);
+          size += piece.length;
+          if (size >= EXPORT_PART_BYTES) await storePart();
+        },
+      );
+      await storePart();
+      const ready = await update(
+        this.dataSource,
+        `UPDATE desk_export SET status = 'ready', rows = $3, bytes = $4, parts = $5, finished_at = now(),
+                expires_at = now() + make_interval(secs => $6)
+          WHERE id = $1 AND attempt = $2`,
+        [exportId, attempt, rows, bytes, parts, this.ttlMs / 1000],
+      );
+      if (ready.count === 0) throw new Superseded();
+      return `ready: ${rows} rows, ${bytes} bytes`;
+    } catch (error) {
+      await this.deleteParts(row, attempt, parts);
+      if (error instanceof Superseded) return 'superseded';
+      // The agent lost access, or the form changed under the filter: trying again changes nothing.
+      const final = error instanceof AppError || attempt >= EXPORT_MAX_RUNS;
+      await update(
+        this.dataSource,
+        `UPDATE desk_export SET status = $3, parts = 0, error = $4, finished_at = CASE WHEN $3 = 'failed' THEN now() END
+          WHERE id = $1 AND attempt = $2`,
+        [
+          exportId,
+          attempt,
+          final ? 'failed' : 'pending',
+          error instanceof AppError
+            ? 'Vous n’avez plus accès à ces demandes, ou le filtre ne s’applique plus au formulaire.'
+            : 'L’export n’a pas pu être fait ; demandez-le de nouveau.',
+        ],
+      );
+      if (final) return 'failed';
+      throw error;
+    }
+  }
+
+  /** Housekeeping: exports past their time, files and rows. Answers how many went. */
+  async cleanExpired(batch = 100): Promise<number> {
+    const rows = await this.dataSource.query(
+      `SELECT id, organisation_id, attempt, parts FROM desk_export WHERE expires_at < now() ORDER BY expires_at LIMIT $1`,
+      [batch],
+    );
+    for (const row of rows as Array<{ id: string; organisation_id: string; attempt: number; parts: number }>) {
+      if (row.attempt > 0)
+        await this.deleteParts({ id: row.id, organisationId: row.organisation_id }, row.attempt, row.parts);
+      await this.dataSource.getRepository(DeskExport).delete({ id: row.id });
+    }
+    return rows.length as number;
+  }
+}
