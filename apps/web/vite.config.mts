@@ -9,7 +9,10 @@ export default defineConfig({
   plugins: [react()],
   resolve: {
     // The web app may import only the browser-safe shared library.
-    alias: { '@guichet/shared': fileURLToPath(new URL('../../libs/shared/src/index.ts', import.meta.url)) },
+    alias: {
+      '@guichet/shared': fileURLToPath(new URL('../../libs/shared/src/index.ts', import.meta.url)),
+      '@guichet/workflow': fileURLToPath(new URL('../../libs/workflow/src/index.ts', import.meta.url)),
+    },
   },
   build: {
     outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),

@@ -32,18 +32,18 @@ describe('web shell in Chromium', () => {
   });
 
   it.each([
-    ['/', 'Démarches en ligne'],
-    ['/demarches/signaler-un-nid-de-poule', 'Démarche introuvable'],
-    ['/mes-demarches', 'Mes démarches'],
-    ['/studio', 'Studio'],
-    ['/instruction', 'Instruction'],
-  ])('%s has no axe violation, a French title and one h1', async (path, heading) => {
+    ['/', 'Démarches en ligne', 'Démarches en ligne'],
+    ['/demarches/signaler-un-nid-de-poule', 'Démarche introuvable', 'Démarche introuvable'],
+    ['/mes-demarches', 'Mes démarches', 'Mes démarches'],
+    ['/studio', 'Studio de conception des démarches', 'Studio'],
+    ['/instruction', 'Instruction des demandes', 'Instruction'],
+  ])('%s has no axe violation, a French title and one h1', async (path, heading, title) => {
     await page.goto(`${stack.url}${path}`);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
     // The page's own title first (a sign-in page may say so after it), then the site.
-    expect(await page.title()).toMatch(new RegExp(`^${heading}( — [^—]+)? — Guichet$`));
+    expect(await page.title()).toMatch(new RegExp(`^${title}( — [^—]+)? — Guichet$`));
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(heading);
     expect(await page.locator('h1').count()).toBe(1);
   });

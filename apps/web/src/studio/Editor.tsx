@@ -1,0 +1,930 @@
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { ErrorItem, ServiceDefinition } from '@guichet/shared';
+import { ApiError, api } from '../lib/api';
+import { formatTime, tr } from '../lib/i18n';
+import { onLinkClick } from '../lib/router';
+import { usePageTitle } from '../lib/title';
+import { FormContext, type FormContextValue } from '../form/context';
+import { Fields, withMinimumItems } from '../form/fields';
+import type { Schema, Ui } from '../form/model';
+import { FormStore } from '../form/store';
+import { ConditionEditor } from './Conditions';
+import {
+  PALETTE,
+  addField,
+  addPage,
+  labelAt,
+  moveField,
+  moveFieldBefore,
+  movePage,
+  nodeAt,
+  placeOf,
+  removePage,
+  typeName,
+  typeOf,
+  uiAt,
+  updatePage,
+  type FieldType,
+  type Path,
+  type ProblemPlace,
+} from './definition';
+import { FieldPanel, TextInput, type Apply } from './FieldPanel';
+import { PublishPanel } from './Publish';
+import { errorText, type ServiceView } from './types';
+
+const WorkflowEditor = lazy(() => import('./workflow/WorkflowEditor'));
+const SettingsEditor = lazy(() => import('./workflow/SettingsEditor'));
+
+type Tab = 'form' | 'json' | 'workflow' | 'settings';
+
+interface History {
+  def: ServiceDefinition;
+  past: ServiceDefinition[];
+  future: ServiceDefinition[];
+  /** Keystrokes in the same input within a moment are one step of undo. */
+  source?: string;
+  at: number;
+}
+
+type Save =
+  | { kind: 'idle' }
+  | { kind: 'pending' }
+  | { kind: 'saving' }
+  | { kind: 'saved'; at: Date }
+  | { kind: 'invalid' }
+  | { kind: 'conflict' }
+  | { kind: 'offline'; message: string };
+
+export function Editor({ slug }: { slug: string }) {
+  const [view, setView] = useState<ServiceView | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  useEffect(() => {
+    api<ServiceView>(`/api/v1/services/${encodeURIComponent(slug)}`).then(setView, (e: unknown) =>
+      setFailure(errorText(e)),
+    );
+  }, [slug]);
+  usePageTitle(view ? `${tr('Studio', 'Studio')} — ${view.title}` : 'Studio');
+  if (failure)
+    return (
+      <>
+        <h1 tabIndex={-1}>Studio</h1>
+        <p className="notice notice--error">{failure}</p>
+        <p>
+          <a href="/studio" onClick={onLinkClick}>
+            {tr('Retour à mes démarches', 'Back to my services')}
+          </a>
+        </p>
+      </>
+    );
+  if (!view) return <p role="status">{tr('Chargement de la démarche…', 'Loading the service…')}</p>;
+  return <Workbench view={view} />;
+}
+
+function Workbench({ view }: { view: ServiceView }) {
+  const [history, setHistory] = useState<History>({ def: view.draft, past: [], future: [], at: 0 });
+  const def = history.def;
+  const [tab, setTab] = useState<Tab>('form');
+  const [pageId, setPageId] = useState(view.draft.pages[0]?.id ?? '');
+  const [selected, setSelected] = useState<Path | null>(null);
+  const [announce, setAnnounce] = useState('');
+  const [problems, setProblems] = useState<ErrorItem[]>([]);
+  const [save, setSave] = useState<Save>({ kind: 'idle' });
+  const focusNext = useRef<string | null>(null);
+
+  const apply: Apply = useCallback((change, source, message) => {
+    setHistory((h) => {
+      const next = change(h.def);
+      if (next === h.def) return h;
+      const now = Date.now();
+      const coalesce = source !== undefined && source === h.source && now - h.at < 1500;
+      return { def: next, past: coalesce ? h.past : [...h.past.slice(-99), h.def], future: [], source, at: now };
+    });
+    if (message) setAnnounce(message);
+  }, []);
+  const undo = useCallback(() => {
+    setHistory((h) => {
+      const prev = h.past[h.past.length - 1];
+      return prev ? { def: prev, past: h.past.slice(0, -1), future: [h.def, ...h.future], at: 0 } : h;
+    });
+    setAnnounce(tr('Modification annulée.', 'Change undone.'));
+  }, []);
+  const redo = useCallback(() => {
+    setHistory((h) => {
+      const next = h.future[0];
+      return next ? { def: next, past: [...h.past, h.def], future: h.future.slice(1), at: 0 } : h;
+    });
+    setAnnounce(tr('Modification rétablie.', 'Change redone.'));
+  }, []);
+
+  // The page or field shown may have gone (undo, JSON): fall back to what exists.
+  const page = def.pages.find((p) => p.id === pageId) ?? def.pages[0];
+  const selectedExists = selected !== null && nodeAt(def, selected).type !== undefined;
+  const current = selectedExists ? selected : null;
+
+  useEffect(() => {
+    if (!focusNext.current) return;
+    const target = document.getElementById(focusNext.current);
+    focusNext.current = null;
+    target?.focus();
+  });
+
+  // --- Autosave: a PUT a moment after the last change, with If-Match ------------
+  const revision = useRef(view.draftRevision);
+  const saved = useRef<ServiceDefinition>(view.draft);
+  const inFlight = useRef<Promise<boolean> | null>(null);
+  const timer = useRef<number | undefined>(undefined);
+  const latest = useRef(def);
+  latest.current = def;
+  const conflict = useRef(false);
+
+  const saveNow = useCallback(async (): Promise<boolean> => {
+    window.clearTimeout(timer.current);
+    if (inFlight.current) await inFlight.current;
+    const sending = latest.current;
+    if (sending === saved.current || conflict.current) return !conflict.current && problemsRef.current.length === 0;
+    setSave({ kind: 'saving' });
+    const attempt = api<ServiceView>(`/api/v1/services/${encodeURIComponent(view.slug)}/draft`, {
+      method: 'PUT',
+      body: sending,
+      headers: { 'If-Match': `"${revision.current}"` },
+    })
+      .then((result) => {
+        revision.current = result.draftRevision;
+        saved.current = sending;
+        problemsRef.current = [];
+        setProblems([]);
+        setSave({ kind: 'saved', at: new Date() });
+        return true;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 422) {
+          saved.current = sending;
+          problemsRef.current = error.body.errors ?? [{ pointer: '', code: error.body.code, message: error.message }];
+          setProblems(problemsRef.current);
+          setSave({ kind: 'invalid' });
+        } else if (error instanceof ApiError && error.status === 409) {
+          conflict.current = true;
+          setSave({ kind: 'conflict' });
+        } else {
+          setSave({ kind: 'offline', message: errorText(error) });
+          timer.current = window.setTimeout(() => void saveNow(), 10_000);
+        }
+        return false;
+      })
+      .finally(() => {
+        inFlight.current = null;
+      });
+    inFlight.current = attempt;
+    return attempt;
+  }, [view.slug]);
+  const problemsRef = useRef<ErrorItem[]>([]);
+
+  useEffect(() => {
+    if (def === saved.current) return;
+    setSave((s) => (s.kind === 'conflict' ? s : { kind: 'pending' }));
+    window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(() => void saveNow(), 800);
+  }, [def, saveNow]);
+  useEffect(() => {
+    const beforeUnload = (event: BeforeUnloadEvent) => {
+      if (latest.current !== saved.current) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', beforeUnload);
+    return () => window.removeEventListener('beforeunload', beforeUnload);
+  }, []);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (!(event.ctrlKey || event.metaKey) || (event.target as HTMLElement).id === 'studio-json') return;
+    const key = event.key.toLowerCase();
+    if (key === 'z' && !event.shiftKey) {
+      event.preventDefault();
+      undo();
+    } else if ((key === 'z' && event.shiftKey) || key === 'y') {
+      event.preventDefault();
+      redo();
+    }
+  };
+
+  // --- Problems, by place ------------------------------------------------------
+  const placed = useMemo(() => problems.map((p) => ({ problem: p, place: placeOf(def, p.pointer) })), [problems, def]);
+  const fieldProblems = (path: Path) =>
+    placed.filter((x) => x.place.kind === 'field' && x.place.path.join('/') === path.join('/')).map((x) => x.problem);
+  const pageProblems = (id: string) =>
+    placed.filter(
+      (x) => (x.place.kind === 'page' && x.place.pageId === id) || (x.place.kind === 'field' && x.place.pageId === id),
+    );
+  const goTo = (place: ProblemPlace) => {
+    if (place.kind === 'field') {
+      setTab('form');
+      if (place.pageId) setPageId(place.pageId);
+      setSelected(place.path);
+      focusNext.current = `studio-prop-${place.path.join('-')}-libelle`;
+    } else if (place.kind === 'page') {
+      setTab('form');
+      setPageId(place.pageId);
+      focusNext.current = 'studio-page-titre';
+    } else if (place.kind === 'workflow') setTab('workflow');
+    else if (place.kind === 'settings') setTab('settings');
+    else setTab('json');
+  };
+
+  const select = (path: Path) => {
+    setSelected(path);
+    focusNext.current = `studio-prop-${path.join('-')}-titre`;
+  };
+
+  return (
+    <div className="studio-editor" onKeyDown={onKeyDown}>
+      <p className="eyebrow">
+        <a href="/studio" onClick={onLinkClick}>
+          {tr('Studio : mes démarches', 'Studio: my services')}
+        </a>
+      </p>
+      <h1 tabIndex={-1}>{view.title}</h1>
+      <div className="studio-toolbar">
+        <button
+          type="button"
+          className="button button--secondary"
+          onClick={undo}
+          disabled={history.past.length === 0}
+          aria-keyshortcuts="Control+Z"
+        >
+          {tr('Annuler', 'Undo')}
+        </button>
+        <button
+          type="button"
+          className="button button--secondary"
+          onClick={redo}
+          disabled={history.future.length === 0}
+          aria-keyshortcuts="Control+Shift+Z"
+        >
+          {tr('Rétablir', 'Redo')}
+        </button>
+        <SaveStatus state={save} />
+      </div>
+      {save.kind === 'conflict' && (
+        <div className="notice notice--error" role="alert">
+          <p>
+            {tr(
+              'Une autre personne a enregistré cette démarche après vous avoir ouvert l’éditeur : vos dernières modifications n’ont pas été enregistrées, pour ne pas effacer les siennes.',
+              'Someone else saved this service after you opened the editor: your latest changes were not saved, so as not to erase theirs.',
+            )}
+          </p>
+          <button type="button" className="button button--secondary" onClick={() => window.location.reload()}>
+            {tr('Charger la version enregistrée', 'Load the saved version')}
+          </button>
+        </div>
+      )}
+      <p className="sr-only" role="status">
+        {announce}
+      </p>
+      {problems.length > 0 && (
+        <div className="error-summary" role="alert" aria-labelledby="studio-problemes-titre">
+          <h2 id="studio-problemes-titre">
+            {problems.length === 1
+              ? tr('1 problème empêche l’enregistrement', '1 problem prevents saving')
+              : tr(
+                  `${problems.length} problèmes empêchent l’enregistrement`,
+                  `${problems.length} problems prevent saving`,
+                )}
+          </h2>
+          <ul>
+            {placed.map(({ problem, place }, i) => (
+              <li key={i}>
+                <button type="button" className="link-button" onClick={() => goTo(place)}>
+                  {placeLabel(def, place)} : {problem.message}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <PublishPanel slug={view.slug} flush={saveNow} hasProblems={problems.length > 0} />
+      <Tabs
+        tab={tab}
+        onTab={setTab}
+        labels={{
+          form: tr('Formulaire', 'Form'),
+          json: 'JSON',
+          workflow: tr('Circuit d’instruction', 'Workflow'),
+          settings: tr('Paramètres', 'Settings'),
+        }}
+      />
+      <div
+        role="tabpanel"
+        id={`studio-panneau-${tab}`}
+        aria-labelledby={`studio-onglet-${tab}`}
+        className="studio-tabpanel"
+      >
+        {tab === 'form' && page && (
+          <div className="studio-grid">
+            <PagesColumn
+              def={def}
+              pageId={page.id}
+              apply={apply}
+              onPage={(id) => {
+                setPageId(id);
+                setSelected(null);
+              }}
+              problemsOf={pageProblems}
+              focus={(id) => (focusNext.current = id)}
+            />
+            <FieldsColumn
+              def={def}
+              pageId={page.id}
+              selected={current}
+              apply={apply}
+              onSelect={select}
+              problemsOf={fieldProblems}
+              focus={(id) => (focusNext.current = id)}
+            />
+            <div className="studio-side">
+              {current ? (
+                <FieldPanel
+                  key={current.join('/')}
+                  def={def}
+                  pageId={page.id}
+                  path={current}
+                  problems={fieldProblems(current)}
+                  apply={apply}
+                  onSelect={select}
+                  onRemoved={() => {
+                    setSelected(null);
+                    focusNext.current = 'studio-champs-titre';
+                  }}
+                />
+              ) : (
+                <p className="hint studio-panel">
+                  {tr(
+                    'Choisissez un champ pour voir et modifier ses propriétés.',
+                    'Choose a field to see and change its properties.',
+                  )}
+                </p>
+              )}
+              <Preview def={def} pageId={page.id} />
+            </div>
+          </div>
+        )}
+        {tab === 'json' && <JsonTab def={def} apply={apply} />}
+        {(tab === 'workflow' || tab === 'settings') && (
+          <Suspense fallback={<p role="status">{tr('Chargement…', 'Loading…')}</p>}>
+            {tab === 'workflow' ? (
+              <WorkflowEditor definition={def} onChange={(next) => apply(() => next, 'workflow')} problems={problems} />
+            ) : (
+              <SettingsEditor definition={def} onChange={(next) => apply(() => next, 'settings')} problems={problems} />
+            )}
+          </Suspense>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function placeLabel(def: ServiceDefinition, place: ProblemPlace): string {
+  switch (place.kind) {
+    case 'field':
+      return `${tr('Champ', 'Field')} « ${labelAt(def, place.path)} »`;
+    case 'page':
+      return `${tr('Étape', 'Step')} « ${def.pages.find((p) => p.id === place.pageId)?.title ?? place.pageId} »`;
+    case 'workflow':
+      return tr('Circuit d’instruction', 'Workflow');
+    case 'settings':
+      return tr('Paramètres', 'Settings');
+    default:
+      return tr('Définition', 'Definition');
+  }
+}
+
+function SaveStatus({ state }: { state: Save }) {
+  return (
+    <p role="status" className="studio-save">
+      {state.kind === 'pending' && tr('Modifications en attente d’enregistrement…', 'Changes waiting to be saved…')}
+      {state.kind === 'saving' && tr('Enregistrement…', 'Saving…')}
+      {state.kind === 'saved' && `${tr('Brouillon enregistré à', 'Draft saved at')} ${formatTime(state.at)}.`}
+      {state.kind === 'invalid' &&
+        tr('Non enregistré : corrigez les problèmes signalés.', 'Not saved: fix the problems listed.')}
+      {state.kind === 'offline' &&
+        `${tr('Non enregistré', 'Not saved')} : ${state.message} ${tr('Nouvel essai dans 10 secondes.', 'Trying again in 10 seconds.')}`}
+    </p>
+  );
+}
+
+/** WAI-ARIA tabs: arrows move between them, Tab goes into the panel. */
+function Tabs({ tab, onTab, labels }: { tab: Tab; onTab: (t: Tab) => void; labels: Record<Tab, string> }) {
+  const tabs = Object.keys(labels) as Tab[];
+  const onKey = (event: KeyboardEvent<HTMLButtonElement>) => {
+    const i = tabs.indexOf(tab);
+    const j =
+      event.key === 'ArrowRight'
+        ? (i + 1) % tabs.length
+        : event.key === 'ArrowLeft'
+          ? (i - 1 + tabs.length) % tabs.length
+          : -1;
+    if (j < 0) return;
+    event.preventDefault();
+    onTab(tabs[j]!);
+    document.getElementById(`studio-onglet-${tabs[j]}`)?.focus();
+  };
+  return (
+    <div role="tablist" aria-label={tr('Parties de la démarche', 'Parts of the service')} className="studio-tabs">
+      {tabs.map((t) => (
+        <button
+          key={t}
+          type="button"
+          role="tab"
+          id={`studio-onglet-${t}`}
+          aria-selected={t === tab}
+          aria-controls={`studio-panneau-${t}`}
+          tabIndex={t === tab ? 0 : -1}
+          onClick={() => onTab(t)}
+          onKeyDown={onKey}
+        >
+          {labels[t]}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function PagesColumn({
+  def,
+  pageId,
+  apply,
+  onPage,
+  problemsOf,
+  focus,
+}: {
+  def: ServiceDefinition;
+  pageId: string;
+  apply: Apply;
+  onPage: (id: string) => void;
+  problemsOf: (id: string) => unknown[];
+  focus: (id: string) => void;
+}) {
+  const [title, setTitle] = useState('');
+  const page = def.pages.find((p) => p.id === pageId)!;
+  return (
+    <section aria-labelledby="studio-etapes-titre" className="studio-pages">
+      <h2 id="studio-etapes-titre">{tr('Étapes', 'Steps')}</h2>
+      <ol className="studio-list-items">
+        {def.pages.map((p, i) => {
+          const count = problemsOf(p.id).length;
+          return (
+            <li key={p.id} className={p.id === pageId ? 'is-selected' : undefined}>
+              <button
+                type="button"
+                className="studio-select"
+                id={`studio-etape-${p.id}`}
+                aria-pressed={p.id === pageId}
+                onClick={() => onPage(p.id)}
+              >
+                {i + 1}. {p.title}
+                {count > 0 && (
+                  <span className="studio-badge">
+                    {' '}
+                    ({count} {count === 1 ? tr('problème', 'problem') : tr('problèmes', 'problems')})
+                  </span>
+                )}
+              </button>
+              <span className="studio-row-actions">
+                {i > 0 && (
+                  <button
+                    type="button"
+                    className="button button--secondary button--small"
+                    id={`studio-etape-${p.id}-monter`}
+                    onClick={() => {
+                      apply(
+                        (d) => movePage(d, p.id, -1),
+                        undefined,
+                        tr(`Étape « ${p.title} » montée en position ${i}.`, `Step moved to ${i}.`),
+                      );
+                      focus(i - 1 > 0 ? `studio-etape-${p.id}-monter` : `studio-etape-${p.id}-descendre`);
+                    }}
+                  >
+                    {tr('Monter', 'Move up')}
+                    <span className="sr-only">
+                      {' '}
+                      {tr('l’étape', 'the step')} « {p.title} »
+                    </span>
+                  </button>
+                )}
+                {i < def.pages.length - 1 && (
+                  <button
+                    type="button"
+                    className="button button--secondary button--small"
+                    id={`studio-etape-${p.id}-descendre`}
+                    onClick={() => {
+                      apply(
+                        (d) => movePage(d, p.id, 1),
+                        undefined,
+                        tr(`Étape « ${p.title} » descendue en position ${i + 2}.`, `Step moved to ${i + 2}.`),
+                      );
+                      focus(
+                        i + 2 < def.pages.length ? `studio-etape-${p.id}-descendre` : `studio-etape-${p.id}-monter`,
+                      );
+                    }}
+                  >
+                    {tr('Descendre', 'Move down')}
+                    <span className="sr-only">
+                      {' '}
+                      {tr('l’étape', 'the step')} « {p.title} »
+                    </span>
+                  </button>
+                )}
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+      <div className="studio-add">
+        <TextInput
+          id="studio-nouvelle-etape"
+          label={tr('Titre de la nouvelle étape', 'Title of the new step')}
+          value={title}
+          onChange={setTitle}
+        />
+        <button
+          type="button"
+          className="button button--secondary"
+          onClick={() => {
+            let created = '';
+            apply(
+              (d) => {
+                const r = addPage(d, title);
+                created = r.id;
+                return r.def;
+              },
+              undefined,
+              tr(`Étape « ${title} » ajoutée.`, `Step “${title}” added.`),
+            );
+            setTitle('');
+            window.setTimeout(() => created && onPage(created), 0);
+            focus('studio-page-titre');
+          }}
+        >
+          {tr('Ajouter l’étape', 'Add the step')}
+        </button>
+      </div>
+      <section aria-labelledby="studio-etape-courante" className="studio-page-props">
+        <h3 id="studio-etape-courante">
+          {tr('Étape', 'Step')} « {page.title} »
+        </h3>
+        {problemsOf(page.id).length > 0 && (
+          <ul className="studio-problems">
+            {(problemsOf(page.id) as Array<{ problem: ErrorItem; place: ProblemPlace }>)
+              .filter((x) => x.place.kind === 'page')
+              .map((x, i) => (
+                <li key={i} className="error-message">
+                  {x.problem.message}
+                </li>
+              ))}
+          </ul>
+        )}
+        <TextInput
+          id="studio-page-titre"
+          label={tr('Titre de l’étape', 'Title of the step')}
+          value={page.title}
+          onChange={(v) => apply((d) => updatePage(d, page.id, { title: v }), `page:${page.id}:title`)}
+        />
+        <div className="field">
+          <label htmlFor="studio-page-description">{tr('Description de l’étape', 'Description of the step')}</label>
+          <textarea
+            id="studio-page-description"
+            rows={2}
+            value={page.description ?? ''}
+            onChange={(e) =>
+              apply((d) => updatePage(d, page.id, { description: e.target.value }), `page:${page.id}:description`)
+            }
+          />
+        </div>
+        <ConditionEditor
+          key={page.id}
+          def={def}
+          target={`page:${page.id}`}
+          idPrefix="studio-page-condition"
+          what={tr('cette étape', 'this step')}
+          onChange={(next, message) => apply(() => next, undefined, message)}
+        />
+        {def.pages.length > 1 && (
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => {
+              if (
+                page.fields.length > 0 &&
+                !window.confirm(tr('Supprimer cette étape et ses champs ?', 'Delete this step and its fields?'))
+              )
+                return;
+              apply(
+                (d) => removePage(d, page.id),
+                undefined,
+                tr(`Étape « ${page.title} » supprimée.`, `Step deleted.`),
+              );
+              onPage(def.pages.find((p) => p.id !== page.id)!.id);
+              focus('studio-etapes-titre');
+            }}
+          >
+            {tr('Supprimer l’étape', 'Delete the step')}
+            <span className="sr-only"> « {page.title} »</span>
+          </button>
+        )}
+      </section>
+    </section>
+  );
+}
+
+function FieldsColumn({
+  def,
+  pageId,
+  selected,
+  apply,
+  onSelect,
+  problemsOf,
+  focus,
+}: {
+  def: ServiceDefinition;
+  pageId: string;
+  selected: Path | null;
+  apply: Apply;
+  onSelect: (path: Path) => void;
+  problemsOf: (path: Path) => ErrorItem[];
+  focus: (id: string) => void;
+}) {
+  const page = def.pages.find((p) => p.id === pageId)!;
+  const [label, setLabel] = useState('');
+  const dragged = useRef<string | null>(null);
+  const [over, setOver] = useState<string | null>(null);
+  const add = (type: FieldType) => {
+    let key = '';
+    apply(
+      (d) => {
+        const r = addField(d, pageId, [], type, label);
+        key = r.key;
+        return r.def;
+      },
+      undefined,
+      tr(`Champ « ${label || typeName(type)} » ajouté.`, `Field “${label || typeName(type)}” added.`),
+    );
+    setLabel('');
+    window.setTimeout(() => {
+      if (key) onSelect([key]);
+    }, 0);
+  };
+  return (
+    <section aria-labelledby="studio-champs-titre" className="studio-fields">
+      <h2 id="studio-champs-titre" tabIndex={-1}>
+        {tr('Champs de l’étape', 'Fields of the step')} « {page.title} »
+      </h2>
+      {page.fields.length === 0 ? (
+        <p className="hint">
+          {tr(
+            'Cette étape n’a pas encore de champ : ajoutez-en un ci-dessous.',
+            'This step has no field yet: add one below.',
+          )}
+        </p>
+      ) : (
+        <>
+          <p className="hint" id="studio-glisser-aide">
+            {tr(
+              'Réordonnez avec les boutons Monter et Descendre, ou en glissant un champ sur un autre.',
+              'Reorder with the Move up and Move down buttons, or by dragging a field onto another.',
+            )}
+          </p>
+          <ol className="studio-list-items">
+            {page.fields.map((key, i) => {
+              const path = [key];
+              const text = labelAt(def, path);
+              const problems = problemsOf(path);
+              const isSelected = selected?.[0] === key;
+              return (
+                <li
+                  key={key}
+                  draggable
+                  className={`${isSelected ? 'is-selected' : ''}${over === key ? ' is-drop-target' : ''}`}
+                  onDragStart={(e) => {
+                    dragged.current = key;
+                    e.dataTransfer.effectAllowed = 'move';
+                    e.dataTransfer.setData('text/plain', key);
+                  }}
+                  onDragOver={(e) => {
+                    if (dragged.current && dragged.current !== key) {
+                      e.preventDefault();
+                      setOver(key);
+                    }
+                  }}
+                  onDragLeave={() => setOver((o) => (o === key ? null : o))}
+                  onDrop={(e) => {
+                    e.preventDefault();
+                    const moving = dragged.current;
+                    dragged.current = null;
+                    setOver(null);
+                    if (moving && moving !== key)
+                      apply(
+                        (d) => moveFieldBefore(d, pageId, [moving], key),
+                        undefined,
+                        tr(`Champ déplacé avant « ${text} ».`, `Field moved before “${text}”.`),
+                      );
+                  }}
+                  onDragEnd={() => {
+                    dragged.current = null;
+                    setOver(null);
+                  }}
+                >
+                  <button
+                    type="button"
+                    className="studio-select"
+                    id={`studio-champ-${key}`}
+                    aria-pressed={isSelected}
+                    aria-describedby="studio-glisser-aide"
+                    onClick={() => onSelect(path)}
+                  >
+                    <span className="studio-drag" aria-hidden="true">
+                      ⠿
+                    </span>{' '}
+                    {text}
+                    <span className="muted"> — {typeName(typeOf(nodeAt(def, path), uiAt(def, path)))}</span>
+                  </button>
+                  {problems.length > 0 && (
+                    <p className="error-message">
+                      <span className="sr-only">{tr('Problème : ', 'Problem: ')}</span>
+                      {problems[0]!.message}
+                    </p>
+                  )}
+                  <span className="studio-row-actions">
+                    {i > 0 && (
+                      <button
+                        type="button"
+                        className="button button--secondary button--small"
+                        id={`studio-champ-${key}-monter`}
+                        onClick={() => {
+                          apply(
+                            (d) => moveField(d, pageId, path, -1),
+                            undefined,
+                            tr(`« ${text} » monté en position ${i}.`, `Moved to ${i}.`),
+                          );
+                          focus(i - 1 > 0 ? `studio-champ-${key}-monter` : `studio-champ-${key}-descendre`);
+                        }}
+                      >
+                        {tr('Monter', 'Move up')}
+                        <span className="sr-only"> « {text} »</span>
+                      </button>
+                    )}
+                    {i < page.fields.length - 1 && (
+                      <button
+                        type="button"
+                        className="button button--secondary button--small"
+                        id={`studio-champ-${key}-descendre`}
+                        onClick={() => {
+                          apply(
+                            (d) => moveField(d, pageId, path, 1),
+                            undefined,
+                            tr(`« ${text} » descendu en position ${i + 2}.`, `Moved to ${i + 2}.`),
+                          );
+                          focus(
+                            i + 2 < page.fields.length ? `studio-champ-${key}-descendre` : `studio-champ-${key}-monter`,
+                          );
+                        }}
+                      >
+                        {tr('Descendre', 'Move down')}
+                        <span className="sr-only"> « {text} »</span>
+                      </button>
+                    )}
+                  </span>
+                </li>
+              );
+            })}
+          </ol>
+        </>
+      )}
+      <section aria-labelledby="studio-palette-titre" className="studio-palette">
+        <h3 id="studio-palette-titre">{tr('Ajouter un champ à cette étape', 'Add a field to this step')}</h3>
+        <TextInput
+          id="studio-nouveau-libelle"
+          label={tr('Libellé du nouveau champ', 'Label of the new field')}
+          value={label}
+          onChange={setLabel}
+        />
+        <ul className="studio-palette-list">
+          {PALETTE.map((p) => (
+            <li key={p.type}>
+              <button type="button" className="button button--secondary button--small" onClick={() => add(p.type)}>
+                <span className="sr-only">{tr('Ajouter un champ ', 'Add a field ')}</span>
+                {p.name()}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </section>
+  );
+}
+
+/** The real citizen renderer on the current page; answers typed here stay while the definition changes. */
+function Preview({ def, pageId }: { def: ServiceDefinition; pageId: string }) {
+  const answers = useRef<Record<string, unknown>>({});
+  const page = def.pages.find((p) => p.id === pageId);
+  const root = def.schema as Schema;
+  // The page's own condition is left out: the designer sees the page they are building, with a note.
+  const conditional = def.rules?.visibility?.some((r) => r.target === `page:${pageId}`) ?? false;
+  const store = useMemo(() => {
+    const visibility = def.rules?.visibility?.filter((r) => r.target !== `page:${pageId}`);
+    const rules = { ...def.rules, visibility };
+    return new FormStore(
+      { pages: def.pages, rules },
+      withMinimumItems(root, root, answers.current) as Record<string, unknown>,
+    );
+  }, [def, root, pageId]);
+  useEffect(() => store.subscribe(() => (answers.current = store.snapshot())), [store]);
+  const context = useMemo<FormContextValue>(
+    () => ({ store, root, prefill: def.settings.prefill ?? [], signedIn: false }),
+    [store, root, def.settings.prefill],
+  );
+  if (!page) return null;
+  const hidden = conditional;
+  return (
+    <section aria-labelledby="studio-apercu-titre" className="studio-preview">
+      <h2 id="studio-apercu-titre">
+        {tr('Aperçu', 'Preview')} : {page.title}
+      </h2>
+      {hidden && (
+        <p className="notice">
+          {tr(
+            'Cette étape n’est présentée aux usagers que si sa condition est remplie.',
+            'Citizens see this step only when its condition holds.',
+          )}
+        </p>
+      )}
+      <FormContext.Provider value={context}>
+        <div className="studio-preview-body">
+          {page.description && <p>{page.description}</p>}
+          <Fields
+            schema={root}
+            ui={(def.uiSchema ?? {}) as Ui}
+            base=""
+            keys={page.fields.filter((f) => f in ((root.properties as object) ?? {}))}
+          />
+        </div>
+      </FormContext.Provider>
+    </section>
+  );
+}
+
+/** The whole definition as JSON: valid JSON applies at once, anything else says why. */
+function JsonTab({ def, apply }: { def: ServiceDefinition; apply: Apply }) {
+  const pretty = useMemo(() => JSON.stringify(def, null, 2), [def]);
+  const [text, setText] = useState(pretty);
+  const [error, setError] = useState<string | null>(null);
+  const applied = useRef(pretty);
+  if (pretty !== applied.current) {
+    applied.current = pretty;
+    if (!error) setText(pretty);
+  }
+  const onChange = (value: string) => {
+    setText(value);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch (e) {
+      return setError(`${tr('JSON invalide', 'Invalid JSON')} : ${(e as Error).message}`);
+    }
+    const candidate = parsed as Partial<ServiceDefinition>;
+    if (
+      !candidate ||
+      typeof candidate !== 'object' ||
+      typeof candidate.schema !== 'object' ||
+      !Array.isArray(candidate.pages) ||
+      typeof candidate.settings !== 'object'
+    )
+      return setError(
+        tr('Il faut un objet avec schema, pages et settings.', 'An object with schema, pages and settings is needed.'),
+      );
+    setError(null);
+    applied.current = JSON.stringify(candidate, null, 2);
+    apply(() => candidate as ServiceDefinition, 'json');
+  };
+  return (
+    <div className="field studio-json">
+      <label htmlFor="studio-json">{tr('Définition complète (JSON)', 'Whole definition (JSON)')}</label>
+      <p className="hint" id="studio-json-aide">
+        {tr(
+          'Un JSON valide s’applique aussitôt et s’enregistre comme le reste ; le serveur signale ce qui ne va pas.',
+          'Valid JSON applies at once and is saved like the rest; the server says what is wrong.',
+        )}
+      </p>
+      {error && (
+        <p className="error-message" id="studio-json-erreur" role="alert">
+          {error}
+        </p>
+      )}
+      <textarea
+        id="studio-json"
+        rows={30}
+        spellCheck={false}
+        value={text}
+        aria-describedby={`studio-json-aide${error ? ' studio-json-erreur' : ''}`}
+        aria-invalid={error ? true : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </div>
+  );
+}
