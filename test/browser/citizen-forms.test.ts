@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { importExamples } from '@guichet/forms';
-import { Submission, seedDemoOrganisation } from '@guichet/persistence';
+import { Organisation, Submission, seedDemoOrganisation } from '@guichet/persistence';
 import { axeViolations, launchBrowser, type Browser } from '../support/browser';
 import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
 import { ROOT, freePort } from '../support/processes';
@@ -209,7 +209,12 @@ describe('citizen portal: every example service with the keyboard', () => {
       },
     });
     const ds = stack.api.get(DataSource);
-    slugs = await importExamples(ds, (await seedDemoOrganisation(ds)).id, join(ROOT, 'forms'));
+    const organisation = await seedDemoOrganisation(ds);
+    slugs = await importExamples(ds, organisation.id, join(ROOT, 'forms'));
+    // The town hall's branding: a green the API accepts (5.1:1 on white) and how to reach it.
+    await ds
+      .getRepository(Organisation)
+      .update(organisation.id, { accentColor: '#18753c', contactEmail: 'accueil@mairie.example.fr' });
     browser = await launchBrowser();
     signedIn = browser.context;
     signedIn.on('request', (req) => {
@@ -238,6 +243,21 @@ describe('citizen portal: every example service with the keyboard', () => {
 
   it('imports the six examples', () => {
     expect(slugs.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('shows the organisation’s colour and contact on its service pages', async () => {
+    const page = await signedIn.newPage();
+    await page.goto(`${base}/demarches/signaler-un-probleme-de-voirie`);
+    await page.getByRole('heading', { level: 2, name: 'Une question ?' }).waitFor();
+    expect(await page.getByRole('link', { name: 'accueil@mairie.example.fr' }).getAttribute('href')).toBe(
+      'mailto:accueil@mairie.example.fr',
+    );
+    const background = await page
+      .getByRole('button', { name: /^Commencer/ })
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(background).toBe('rgb(24, 117, 60)');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
   });
 
   it.each([

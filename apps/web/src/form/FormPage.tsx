@@ -12,6 +12,7 @@ import { formatTime, lang, tr } from '../lib/i18n';
 import { navigate, onLinkClick } from '../lib/router';
 import type { PublicService, SubmissionView } from '../lib/types';
 import { usePageTitle } from '../lib/title';
+import { OrganisationMark, useAccent } from '../pages/Branding';
 import { FormContext, type FormContextValue, type UploadResult } from './context';
 import { ErrorSummary, type SummaryItem } from './ErrorSummary';
 import { Fields, withMinimumItems } from './fields';
@@ -169,6 +170,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
     return new FormStore(definition, withMinimumItems(root, root, data) as Record<string, unknown>);
   }, [definition, draft, root]);
 
+  useAccent(service.organisation);
   const pageIds = useStoreVersion(store, (s) => s.visiblePageIds()) as string[];
   const pages = definition.pages.filter((p) => pageIds.includes(p.id));
   const current = step === REVIEW ? null : (pages.find((p) => p.id === step) ?? pages[0]!);
@@ -370,7 +372,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
 
   return (
     <FormContext.Provider value={context}>
-      <p className="eyebrow">{service.organisation.name}</p>
+      <OrganisationMark organisation={service.organisation} />
       <h1>{service.title}</h1>
       <nav aria-label={tr('Étapes', 'Steps')} className="stepper">
         <p className="stepper-state">

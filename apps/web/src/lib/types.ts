@@ -7,11 +7,20 @@ export interface PublicServiceSummary {
   signIn: 'required' | 'optional' | 'none';
 }
 
+/** What citizens' pages show of the organisation: its name, branding (checked AA by the API) and contact details. */
+export interface PublicOrganisation {
+  slug: string;
+  name: string;
+  accentColor?: string | null;
+  logoUrl?: string | null;
+  contact?: { email: string | null; phone: string | null; address: string | null; website: string | null };
+}
+
 export interface PublicService {
   slug: string;
   title: string;
   description: string | null;
-  organisation: { slug: string; name: string };
+  organisation: PublicOrganisation;
   closed: { message: string | null; redirectTo: string | null } | null;
   version: number;
   contentHash: string;

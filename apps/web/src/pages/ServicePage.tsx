@@ -4,6 +4,7 @@ import { formatDate, tr } from '../lib/i18n';
 import { navigate, onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
 import type { PublicService, SubmissionSummary } from '../lib/types';
+import { OrganisationContact, OrganisationMark, useAccent } from './Branding';
 
 function documentsToPrepare(service: PublicService): string[] {
   const titles: string[] = [];
@@ -35,6 +36,7 @@ export function ServicePage({ slug }: { slug: string }) {
       ? tr('Démarche introuvable', 'Service not found')
       : tr('Démarche indisponible', 'Service unavailable'));
   usePageTitle(errorTitle || service?.title || tr('Démarche', 'Service'));
+  useAccent(service?.organisation);
 
   useEffect(() => {
     api<PublicService>(`/api/v1/public/services/${encodeURIComponent(slug)}`)
@@ -85,7 +87,7 @@ export function ServicePage({ slug }: { slug: string }) {
 
   return (
     <>
-      <p className="eyebrow">{service.organisation.name}</p>
+      <OrganisationMark organisation={service.organisation} />
       <h1 tabIndex={-1}>{service.title}</h1>
       {service.description && <p className="lead">{service.description}</p>}
       {service.closed ? (
@@ -185,6 +187,7 @@ export function ServicePage({ slug }: { slug: string }) {
           </>
         )
       )}
+      <OrganisationContact organisation={service.organisation} />
     </>
   );
 }
