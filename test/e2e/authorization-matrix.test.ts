@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
-import { AgentMembership, Organisation } from '@guichet/persistence';
+import { DeskExports, readZip } from '@guichet/desk';
+import { AgentMembership, CaseworkerGroup, Organisation } from '@guichet/persistence';
 import { DEFAULT_GROUP } from '@guichet/workflow';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
@@ -63,6 +64,11 @@ type Expected = number | typeof S | typeof B;
  *   (404 for a request outside the caller's scope, as for a request that does not exist).
  * - /auth/session and /api/v1/me describe a session: a bare API token has none (401).
  * - /metrics with METRICS_TOKEN set is the operator's alone: 401 for every actor here.
+ * - An export made by a worker (async=1, or past EXPORT_SYNC_MAX_ROWS) is its asker's alone: the fixture is
+ *   cw's, and every other caller gets 404, the organisation's admin included.
+ * - An organisation's administration is for an admin of the whole organisation (a read-only grant reads):
+ *   403 to others who work in it (caseworkers, tokens limited to a service) and to a signed-in citizen, 404 to
+ *   the rest.
  */
 // prettier-ignore
 const MATRIX = {
@@ -97,6 +103,7 @@ const MATRIX = {
   // Citizens
   'GET /api/v1/public/services':                           [ S,   S,   S,   S,   S,   S,   S,   S,   S,   S,   S ],
   'GET /api/v1/public/services/:slug':                     [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'GET /api/v1/public/organisations/:slug/logo':           [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/public/validators/:hash.js':                [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/public/challenge':                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'POST /api/v1/public/services/:slug/submissions':        [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201],
@@ -127,6 +134,10 @@ const MATRIX = {
   'PUT /api/v1/submissions/:id/follow':                    [401, 403, 403, 200, 404, 404, 404, 200, 404, 404, 403],
   'DELETE /api/v1/submissions/:id/follow':                 [401, 403, 403, 200, 404, 404, 404, 200, 404, 404, 403],
   'GET /api/v1/services/:slug/export?format=csv':          [401, 403, 403,  S,   B,  404, 404,  S,  404, 404,  S ],
+  'GET /api/v1/services/:slug/export?format=xlsx':         [401, 403, 403,  S,   B,  404, 404,  S,  404, 404,  S ],
+  'GET …/export?format=csv&async=1 (the caller\'s export)': [401, 403, 403, 202, 202, 404, 404, 202, 404, 404, 202],
+  'GET /api/v1/services/:slug/exports/:exportId (cw\'s)':   [401, 403, 403, 200, 404, 404, 404, 404, 404, 404, 404],
+  'GET …/exports/:exportId/download (cw\'s)':               [401, 403, 403,  S,  404, 404, 404, 404, 404, 404, 404],
   // Administration
   'GET /api/v1/tokens?organisationId=':                    [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 200],
   'POST /api/v1/tokens':                                   [401, 403, 403, 403, 403, 403, 403, 201, 403, 403, 403],
@@ -134,6 +145,19 @@ const MATRIX = {
   'GET /api/v1/admin/queues':                              [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 200],
   'GET /admin/queues':                                     [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 200],
   'POST /api/v1/admin/outbox/:id/retry':                   [401, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
+  // Organisation administration: a whole-organisation admin; others who work in it 403, anyone else 404.
+  'GET /api/v1/organisations/:id':                         [401, 403, 403, 403, 403, 403, 404, 200, 403, 403, 200],
+  'PUT /api/v1/organisations/:id':                         [401, 403, 403, 403, 403, 403, 404, 200, 403, 403, 403],
+  'PUT /api/v1/organisations/:id/logo':                    [401, 403, 403, 403, 403, 403, 404, 200, 403, 403, 403],
+  'DELETE /api/v1/organisations/:id/logo':                 [401, 403, 403, 403, 403, 403, 404, 200, 403, 403, 403],
+  'GET /api/v1/organisations/:id/agents':                  [401, 403, 403, 403, 403, 403, 404, 200, 403, 403, 200],
+  'POST /api/v1/organisations/:id/agents':                 [401, 403, 403, 403, 403, 403, 404, 201, 403, 403, 403],
+  'DELETE …/agents/:membershipId':                         [401, 403, 403, 403, 403, 403, 404, 200, 403, 403, 403],
+  'GET …/organisations/:id/services/:slug/groups':         [401, 403, 403, 403, 403, 403, 404, 200, 403, 403, 200],
+  'POST …/organisations/:id/services/:slug/groups':        [401, 403, 403, 403, 403, 403, 404, 201, 403, 403, 403],
+  'DELETE …/services/:slug/groups/:key':                   [401, 403, 403, 403, 403, 403, 404, 200, 403, 403, 403],
+  'POST …/services/:slug/groups/:key/members':             [401, 403, 403, 403, 403, 403, 404, 201, 403, 403, 403],
+  'DELETE …/groups/:key/members/:membershipId':            [401, 403, 403, 403, 403, 403, 404, 200, 403, 403, 403],
   // Last: it ends the sessions it is called with (spare ones).
   'POST /auth/logout':                                     [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
 } as const satisfies Record<string, readonly Expected[]>;
@@ -152,10 +176,14 @@ interface Fixtures {
   documentId: string;
   pingId: string;
   contentHash: string;
+  organisationSlug: string;
+  /** An export cw asked for, made and ready. */
+  exportId: string;
 }
 
 /** Fixtures made fresh for every cell of the rows that change state. */
-type FreshKind = 'draft' | 'submitted' | 'changes' | 'unpublished' | 'token' | 'failedOutbox';
+type FreshKind =
+  'draft' | 'submitted' | 'changes' | 'unpublished' | 'token' | 'failedOutbox' | 'membership' | 'group' | 'groupMember';
 
 interface Call {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -166,6 +194,8 @@ interface Call {
   effective?(status: number, text: string): number;
   /** What a list shows when it shows the fixture. */
   marker?(f: Fixtures): string;
+  /** Where the marker is looked for in a 200 answer, when not in its text (an XLSX: the XML in the ZIP). */
+  read?(body: Buffer): string;
 }
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(500, 0x20), Buffer.from('\n%%EOF\n')]);
@@ -176,6 +206,21 @@ const upload = () => {
   form.append('file', new Blob([PDF]), 'certificat.pdf');
   return form;
 };
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082',
+  'hex',
+);
+const logoUpload = () => {
+  const form = new FormData();
+  form.append('file', new Blob([PNG], { type: 'image/png' }), 'logo.png');
+  return form;
+};
+const org = (f: Fixtures) => `/api/v1/organisations/${f.organisationId}`;
+/** The caseworker group the group-member rows add to and remove from. */
+const GROUP = 'authz-nord';
+const email = () => `${slug('agent')}@commune-a.fr`;
 
 const ROUTES: Record<RowName, Call> = {
   'GET /health/live': { method: 'GET', path: () => '/health/live' },
@@ -241,6 +286,10 @@ const ROUTES: Record<RowName, Call> = {
   },
   'GET /api/v1/public/services': { method: 'GET', path: () => '/api/v1/public/services', marker: (f) => `"${f.s1}"` },
   'GET /api/v1/public/services/:slug': { method: 'GET', path: (f) => `/api/v1/public/services/${f.s1}` },
+  'GET /api/v1/public/organisations/:slug/logo': {
+    method: 'GET',
+    path: (f) => `/api/v1/public/organisations/${f.organisationSlug}/logo`,
+  },
   'GET /api/v1/public/validators/:hash.js': {
     method: 'GET',
     path: (f) => `/api/v1/public/validators/${f.contentHash}.js`,
@@ -363,6 +412,28 @@ const ROUTES: Record<RowName, Call> = {
     path: (f) => `/api/v1/services/${f.s1}/export?format=csv`,
     marker: (f) => f.reference,
   },
+  'GET /api/v1/services/:slug/export?format=xlsx': {
+    method: 'GET',
+    path: (f) => `/api/v1/services/${f.s1}/export?format=xlsx`,
+    marker: (f) => f.reference,
+    read: (body) =>
+      readZip(body)
+        .map((entry) => entry.data.toString('utf8'))
+        .join('\n'),
+  },
+  "GET …/export?format=csv&async=1 (the caller's export)": {
+    method: 'GET',
+    path: (f) => `/api/v1/services/${f.s1}/export?format=csv&async=1`,
+  },
+  "GET /api/v1/services/:slug/exports/:exportId (cw's)": {
+    method: 'GET',
+    path: (f) => `/api/v1/services/${f.s1}/exports/${f.exportId}`,
+  },
+  "GET …/exports/:exportId/download (cw's)": {
+    method: 'GET',
+    path: (f) => `/api/v1/services/${f.s1}/exports/${f.exportId}/download`,
+    marker: (f) => f.reference,
+  },
   'GET /api/v1/tokens?organisationId=': {
     method: 'GET',
     path: (f) => `/api/v1/tokens?organisationId=${f.organisationId}`,
@@ -379,6 +450,49 @@ const ROUTES: Record<RowName, Call> = {
     method: 'POST',
     fresh: 'failedOutbox',
     path: (_, id) => `/api/v1/admin/outbox/${id}/retry`,
+  },
+  'GET /api/v1/organisations/:id': { method: 'GET', path: org },
+  'PUT /api/v1/organisations/:id': {
+    method: 'PUT',
+    path: org,
+    body: () => ({ name: 'Commune A', contact: { email: 'accueil@commune-a.fr' }, accentColor: '#000091' }),
+  },
+  'PUT /api/v1/organisations/:id/logo': { method: 'PUT', path: (f) => `${org(f)}/logo`, body: logoUpload },
+  'DELETE /api/v1/organisations/:id/logo': { method: 'DELETE', path: (f) => `${org(f)}/logo` },
+  'GET /api/v1/organisations/:id/agents': { method: 'GET', path: (f) => `${org(f)}/agents` },
+  'POST /api/v1/organisations/:id/agents': {
+    method: 'POST',
+    path: (f) => `${org(f)}/agents`,
+    body: () => ({ email: email(), role: 'designer' }),
+  },
+  'DELETE …/agents/:membershipId': {
+    method: 'DELETE',
+    fresh: 'membership',
+    path: (f, id) => `${org(f)}/agents/${id}`,
+  },
+  'GET …/organisations/:id/services/:slug/groups': {
+    method: 'GET',
+    path: (f) => `${org(f)}/services/${f.s1}/groups`,
+  },
+  'POST …/organisations/:id/services/:slug/groups': {
+    method: 'POST',
+    path: (f) => `${org(f)}/services/${f.s1}/groups`,
+    body: () => ({ key: slug('authz-grp'), label: 'Secteur' }),
+  },
+  'DELETE …/services/:slug/groups/:key': {
+    method: 'DELETE',
+    fresh: 'group',
+    path: (f, key) => `${org(f)}/services/${f.s1}/groups/${key}`,
+  },
+  'POST …/services/:slug/groups/:key/members': {
+    method: 'POST',
+    path: (f) => `${org(f)}/services/${f.s1}/groups/${GROUP}/members`,
+    body: () => ({ email: email() }),
+  },
+  'DELETE …/groups/:key/members/:membershipId': {
+    method: 'DELETE',
+    fresh: 'groupMember',
+    path: (f, id) => `${org(f)}/services/${f.s1}/groups/${GROUP}/members/${id}`,
   },
   'POST /auth/logout': { method: 'POST', path: () => '/auth/logout' },
 };
@@ -438,7 +552,7 @@ describe('authorization matrix', () => {
     path: string,
     body: unknown,
     options: { csrf?: boolean; spare?: boolean } = {},
-  ): Promise<{ status: number; text: string }> {
+  ): Promise<{ status: number; text: string; body: Buffer }> {
     const headers: Record<string, string> = {};
     let payload: RequestInit['body'];
     if (body instanceof FormData) payload = body;
@@ -454,7 +568,8 @@ describe('authorization matrix', () => {
     if (client && options.csrf !== false) headers['x-csrf-token'] = client.cookie(base, 'csrf_token')!;
     const init: RequestInit = { method, headers, body: payload, redirect: 'manual' };
     const res = client ? await client.request(`${base}${path}`, init) : await fetch(`${base}${path}`, init);
-    return { status: res.status, text: await res.text() };
+    const bytes = Buffer.from(await res.arrayBuffer());
+    return { status: res.status, text: bytes.toString('utf8'), body: bytes };
   }
 
   /** Runs `tasks` with at most `width` at a time. */
@@ -586,6 +701,13 @@ describe('authorization matrix', () => {
       [documentId, orgA.id, withFile, randomUUID(), PDF],
     );
     const ping = await api('POST', '/api/v1/system/pings');
+    // The organisation's logo, for the citizens' pages.
+    const logo = await fetch(`${base}/api/v1/organisations/${orgA.id}/logo`, {
+      method: 'PUT',
+      headers: { authorization: setup },
+      body: logoUpload(),
+    });
+    if (logo.status !== 200) throw new Error(`logo: ${logo.status} ${await logo.text()}`);
 
     // Fresh fixtures: one per cell of the rows that need them (CSRF cells included).
     const needed = {} as Record<FreshKind, number>;
@@ -621,6 +743,13 @@ describe('authorization matrix', () => {
         )) as Array<{ id: string }>;
         return row!.id;
       },
+      membership: async () => (await member(email(), orgA.id, 'caseworker')).id,
+      group: async () => {
+        const key = slug('authz-grp');
+        await db.getRepository(CaseworkerGroup).save({ organisationId: orgA.id, serviceId: s1Id, key, label: key });
+        return key;
+      },
+      groupMember: async () => (await member(email(), orgA.id, 'caseworker', { serviceId: s1Id, groupKey: GROUP })).id,
     };
     for (const kind of Object.keys(needed) as FreshKind[]) {
       pools[kind] = await inBatches(needed[kind], 8, () => makers[kind]());
@@ -630,6 +759,12 @@ describe('authorization matrix', () => {
       DEFAULT_GROUP,
       s1Id,
     ]);
+    // An export cw asked a worker for, made here as the worker would (this stack runs none).
+    const asked = await send('cw', 'GET', `/api/v1/services/${s1}/export?format=csv&async=1`, undefined);
+    if (asked.status !== 202) throw new Error(`export: ${asked.status} ${asked.text}`);
+    const { exportId } = JSON.parse(asked.text) as { exportId: string };
+    const made = await stack.api.get(DeskExports).run(exportId);
+    if (!made.startsWith('ready')) throw new Error(`export: ${made}`);
 
     fixtures = {
       organisationId: orgA.id,
@@ -642,6 +777,8 @@ describe('authorization matrix', () => {
       documentId,
       pingId: ping.id as string,
       contentHash: contentHash as string,
+      organisationSlug: orgA.slug,
+      exportId,
     };
   }, 60_000);
 
@@ -695,7 +832,8 @@ describe('authorization matrix', () => {
         summary.cells++;
         const status = call.effective ? call.effective(res.status, res.text) : res.status;
         const marker = call.marker?.(fixtures);
-        const sawMarker = marker === undefined ? undefined : res.text.includes(marker);
+        const text = call.read && res.status === 200 ? call.read(res.body) : res.text;
+        const sawMarker = marker === undefined ? undefined : text.includes(marker);
         const ok =
           expected === S
             ? status === 200 && sawMarker === true
