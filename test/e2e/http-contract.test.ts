@@ -50,6 +50,30 @@ describe('HTTP contract', () => {
     });
   });
 
+  describe('embedding', () => {
+    it('lets the origins of EMBED_ORIGINS frame service pages, and only those pages', async () => {
+      const embedding = await startStack({
+        backend: 'postgres',
+        worker: false,
+        env: { EMBED_ORIGINS: 'https://www.mairie.example.fr, https://portail.example.org/' },
+      });
+      try {
+        const page = await request(embedding.url).get('/demarches/signaler-un-probleme-de-voirie');
+        expect(page.headers['content-security-policy']).toContain(
+          'frame-ancestors https://www.mairie.example.fr https://portail.example.org',
+        );
+        expect(page.headers['x-frame-options']).toBeUndefined();
+        for (const path of ['/', '/mes-demarches', '/instruction', '/api/v1/public/services']) {
+          const other = await request(embedding.url).get(path);
+          expect(other.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+          expect(other.headers['x-frame-options']).toBe('DENY');
+        }
+      } finally {
+        await embedding.close();
+      }
+    });
+  });
+
   describe('errors have one shape', () => {
     it('answers an unknown route with a 404 in the error shape', async () => {
       const res = await request(stack.url).get('/api/v1/nothing-here').expect(404);

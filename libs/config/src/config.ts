@@ -78,6 +78,7 @@ export const configSchema = z.object({
   DATABASE_URL: z.preprocess(emptyToUndefined, url(['postgres:', 'postgresql:']).optional()),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().min(1).default('./var'),
+  FORMS_DIR: z.string().min(1).default('./forms'),
   EMBEDDED_PG_PORT: port(54329),
   REDIS_URL: z.preprocess(emptyToUndefined, url(['redis:', 'rediss:']).optional()),
   REDIS_PROBE_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
@@ -116,6 +117,23 @@ export const configSchema = z.object({
         .map((host) => host.trim().toLowerCase())
         .filter(Boolean),
     ),
+  /**
+   * Origins that may show the citizens' service pages (`/demarches/…`) in a
+   * frame, e.g. the commune's own site: `https://www.mairie.fr`. Every other
+   * page, and every page when empty, refuses framing.
+   */
+  EMBED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim().replace(/\/$/, ''))
+        .filter(Boolean),
+    )
+    .refine((origins) => origins.every((o) => /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o)), {
+      message: 'une liste d’origines séparées par des virgules (https://www.exemple.fr)',
+    }),
   RETRY_DELAY_SCALE: z.coerce.number().min(0.0001).max(1).default(1),
   ATTACHMENTS_STORAGE: z.enum(['disk', 's3']).default('disk'),
   S3_ENDPOINT: z.preprocess(emptyToUndefined, url(['http:', 'https:']).optional()),
