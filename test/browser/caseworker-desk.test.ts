@@ -274,8 +274,15 @@ describe('caseworker desk in Chromium', () => {
 
     // A message to the citizen, and the request followed.
     await lea!.getByLabel('Écrire à l’usager').fill('Bonjour, une photo plus large nous aiderait aussi.');
+    await lea!.getByLabel('Attend une réponse').check();
     await press(lea!, 'Envoyer le message');
-    await lea!.getByRole('status').filter({ hasText: 'Message envoyé à l’usager.' }).waitFor();
+    await lea!
+      .getByRole('status')
+      .filter({ hasText: 'Message envoyé à l’usager ; la demande attend sa réponse.' })
+      .waitFor();
+    await lea!.getByText(/^En attente de réponse de l’usager depuis le /).waitFor();
+    expect(await lea!.getByLabel('Attend une réponse').isChecked()).toBe(false);
+    await check(lea!, 'message-en-attente');
     await press(lea!, 'Suivre la demande');
     await lea!.getByRole('status').filter({ hasText: 'Vous suivez cette demande' }).waitFor();
     await expect(lea!.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Ne plus suivre');

@@ -88,7 +88,7 @@ describe('studio in Chromium', () => {
   it('builds, publishes and gets a request for a service made from scratch', async () => {
     const [claire, citizen] = await Promise.all(browsers.map((b) => b.context.newPage()));
     const page = claire!;
-    for (const p of [claire!, citizen!]) p.setDefaultTimeout(10_000);
+    for (const p of [claire!, citizen!]) p.setDefaultTimeout(20_000);
 
     // --- Not signed in: the studio offers the agents' sign-in.
     await page.goto(`${base}/studio`);
@@ -233,4 +233,48 @@ describe('studio in Chromium', () => {
     await page.getByRole('alert').filter({ hasText: 'Une autre personne a enregistré cette démarche' }).waitFor();
     await check(page, 'conflit');
   }, 90_000);
+
+  it('creates a draft service from an example and starts a test of it', async () => {
+    const page = await browsers[0]!.context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${base}/studio`);
+    const example = page.getByRole('radio', { name: 'Demande d’acte d’état civil' });
+    await example.check();
+    await expect(page.getByLabel('Titre de la démarche').inputValue()).resolves.toBe('Demande d’acte d’état civil');
+    await page.getByLabel('Adresse de la démarche').fill('etat-civil-essai');
+    await check(page, 'exemple');
+    await press(page.getByRole('button', { name: 'Créer la démarche' }));
+    await page.waitForURL(`${base}/studio/etat-civil-essai`);
+    await page.getByRole('heading', { level: 1, name: 'Demande d’acte d’état civil' }).waitFor();
+    await press(page.getByRole('button', { name: 'Tester', exact: true }));
+    const link = page.getByRole('link', { name: 'Ouvrir l’essai (nouvel onglet)' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toMatch(/^\/demarches\/etat-civil-essai\?brouillon=[0-9a-f-]{36}&test=1$/);
+    const [row] = await stack.api
+      .get(DataSource)
+      .query(
+        `SELECT s.status, s.latest_version, (SELECT count(*)::int FROM test_submission t WHERE t.service_id = s.id) AS trials, (SELECT count(*)::int FROM submission r WHERE r.service_id = s.id) AS requests FROM service s WHERE s.slug = $1`,
+        ['etat-civil-essai'],
+      );
+    expect(row).toEqual({ status: 'draft', latest_version: null, trials: 1, requests: 0 });
+    await check(page, 'tester');
+
+    // The trial opens in the citizens' form, on the draft definition, marked as a test.
+    await page.goto(`${base}${await link.getAttribute('href')}`);
+    await page.getByText('Mode test : vous essayez le brouillon de la démarche.').waitFor();
+    await page.locator('h2.step-title').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('radio').first().focus();
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => /Brouillon enregistré/.test(document.body.textContent ?? ''), undefined, {
+      timeout: 10_000,
+    });
+    const [trial] = await stack.api
+      .get(DataSource)
+      .query(`SELECT revision, data FROM test_submission WHERE id = $1`, [
+        new URL(page.url()).searchParams.get('brouillon'),
+      ]);
+    expect(trial.revision).toBeGreaterThan(1);
+    expect(Object.keys(trial.data).length).toBeGreaterThan(0);
+  }, 60_000);
 });

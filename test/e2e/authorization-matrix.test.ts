@@ -127,6 +127,7 @@ const MATRIX = {
   'GET /api/v1/services/:slug/inbox':                      [401, 403, 403,  S,   B,  404, 404,  S,  404, 404,  S ],
   'GET /api/v1/services/:slug/submissions/:id':            [401, 403, 403, 200, 404, 404, 404, 200, 404, 404, 200],
   'GET …/submissions/:id/attachments/:attachmentId':       [401, 403, 403, 200, 404, 404, 404, 200, 404, 404, 200],
+  'POST /api/v1/submissions/:id/message-attachments':     [401, 403, 403, 201, 404, 404, 404, 201, 404, 404, 403],
   'POST /api/v1/submissions/:id/transitions (start_review)': [404, 403, 404, 200, 404, 404, 404, 200, 404, 404, 403],
   'POST /api/v1/services/:slug/batch (per request)':       [401, 403, 403, 200, 404, 404, 404, 200, 404, 404, 403],
   'POST /api/v1/submissions/:id/assign':                   [401, 403, 403, 200, 404, 404, 404, 200, 404, 404, 403],
@@ -377,6 +378,11 @@ const ROUTES: Record<RowName, Call> = {
   'GET …/submissions/:id/attachments/:attachmentId': {
     method: 'GET',
     path: (f) => `/api/v1/services/${f.s1}/submissions/${f.submittedId}/attachments/${f.attachmentId}`,
+  },
+  'POST /api/v1/submissions/:id/message-attachments': {
+    method: 'POST',
+    path: (f) => `/api/v1/submissions/${f.submittedId}/message-attachments`,
+    body: upload,
   },
   'POST /api/v1/submissions/:id/transitions (start_review)': {
     method: 'POST',

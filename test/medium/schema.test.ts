@@ -34,6 +34,8 @@ describe('database schema', () => {
       'InboxColumns1764850000000',
       'OrganisationAdmin1764900000000',
       'DeskExports1764950000000',
+      'TestSubmissions1765000000000',
+      'DeskMessages1765100000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

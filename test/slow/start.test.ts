@@ -80,7 +80,7 @@ describe('npm start from a fresh clone', () => {
     timings.push(`first start ${first.readyMs} ms`);
     const text = first.output.text();
     expect(text).toContain('PostgreSQL embarqué');
-    expect(text).toContain('migrations appliquées : 15');
+    expect(text).toContain('migrations appliquées : 17');
     expect(text).toContain(`démarches d’exemple importées : ${exampleFiles().length}`);
     expect(text).toMatch(/File de travaux {2}postgres \(aucun Redis sur 127\.0\.0\.1:\d+\)/);
     expect(text).toMatch(/system\.ping traité en \d+ ms/);

@@ -10,7 +10,15 @@ import { PublicCatalogue, ServiceCatalogue } from '@guichet/forms';
 import { AccountService, ApiTokenService } from '@guichet/identity';
 import { dataSourceOptions } from '@guichet/persistence';
 import { attachmentStorage } from '@guichet/submissions';
-import { Attachments, CaseFiles, Documents, FormVersions, Submissions, Transitions } from '@guichet/submissions';
+import {
+  Attachments,
+  CaseFiles,
+  Documents,
+  FormVersions,
+  Submissions,
+  TestSubmissions,
+  Transitions,
+} from '@guichet/submissions';
 import { QueueConnection, type ResolvedQueueBackend } from '@guichet/queue';
 import { DataSource } from 'typeorm';
 import { ActorGuard } from './auth/actor.guard';
@@ -22,6 +30,8 @@ import { MetricsService } from './metrics/metrics.service';
 import { PingService } from './system/ping.service';
 import { PublicServicesController } from './services/public-services.controller';
 import { ServicesController } from './services/services.controller';
+import { ExamplesController } from './services/examples.controller';
+import { TestSubmissionsController } from './services/test-submissions.controller';
 import { ValidatorsController } from './services/validators.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
 import { TransitionsController } from './submissions/transitions.controller';
@@ -98,6 +108,8 @@ export class AppModule {
         MetricsController,
         SystemController,
         ServicesController,
+        ExamplesController,
+        TestSubmissionsController,
         PublicServicesController,
         ValidatorsController,
         ChallengeController,
@@ -141,6 +153,11 @@ export class AppModule {
           provide: Attachments,
           useFactory: (ds: DataSource) => new Attachments(ds, attachmentStorage(config)),
           inject: [DataSource],
+        },
+        {
+          provide: TestSubmissions,
+          useFactory: (ds: DataSource, catalogue: ServiceCatalogue) => new TestSubmissions(ds, catalogue),
+          inject: [DataSource, ServiceCatalogue],
         },
         {
           provide: Submissions,

@@ -19,7 +19,7 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
   if (segments[0] === 'demarches' && segments.length === 2) {
     const draft = query.get('brouillon');
     return draft ? (
-      <FormPage slug={segments[1]!} draftId={draft} step={query.get('etape')} />
+      <FormPage slug={segments[1]!} draftId={draft} step={query.get('etape')} test={query.get('test') === '1'} />
     ) : (
       <ServicePage slug={segments[1]!} />
     );

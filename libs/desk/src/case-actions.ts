@@ -9,7 +9,7 @@ import {
 } from '@guichet/persistence';
 import { randomUUID } from 'node:crypto';
 import { AppError, isUuid } from '@guichet/shared';
-import { CaseFiles, type CaseFileView } from '@guichet/submissions';
+import { CaseFiles, MESSAGE_FILE_POINTER, type CaseFileView } from '@guichet/submissions';
 import { locate, type DeskActor } from './access';
 
 /**
@@ -79,7 +79,12 @@ export class CaseActions {
    * A message to the citizen: shown in "mes démarches", and emailed to them
    * (through the outbox, so it is sent once, even if the mail server is down).
    */
-  async message(id: string, actor: DeskActor, body: unknown): Promise<{ id: string; at: string }> {
+  async message(
+    id: string,
+    actor: DeskActor,
+    body: unknown,
+    options: { awaitingReply?: boolean; attachmentId?: string } = {},
+  ): Promise<{ id: string; at: string; awaitingReplySince: string | null; attachmentId: string | null }> {
     const text = typeof body === 'string' ? body.trim() : '';
     if (text.length === 0 || text.length > 5000) {
       throw new AppError('INVALID_REQUEST', {
@@ -88,6 +93,26 @@ export class CaseActions {
     }
     const row = await this.act(id, actor);
     return this.dataSource.transaction(async (manager) => {
+      const attachmentId = options.attachmentId ?? null;
+      if (attachmentId !== null) {
+        // A file uploaded for a message of this very request, and not yet sent with another one.
+        const [file] = (await manager.query(
+          `SELECT a.id FROM attachment a WHERE a.id = $1 AND a.submission_id = $2 AND a.pointer = $3
+              AND NOT EXISTS (SELECT 1 FROM submission_message m WHERE m.attachment_id = a.id) FOR UPDATE OF a`,
+          [isUuid(attachmentId) ? attachmentId : null, id, MESSAGE_FILE_POINTER],
+        )) as Array<{ id: string }>;
+        if (!file) {
+          throw new AppError('INVALID_REQUEST', {
+            errors: [
+              {
+                pointer: '/attachmentId',
+                code: 'unknown_attachment',
+                message: 'Pièce jointe introuvable : envoyez le fichier à nouveau.',
+              },
+            ],
+          });
+        }
+      }
       const message = await manager.getRepository(SubmissionMessage).save(
         manager.getRepository(SubmissionMessage).create({
           organisationId: row.organisationId,
@@ -95,8 +120,26 @@ export class CaseActions {
           authorKind: 'caseworker',
           author: actor.id,
           body: text,
+          attachmentId,
         }),
       );
+      let awaitingReplySince: string | null = null;
+      if (options.awaitingReply) {
+        // The first unanswered question counts: asking again does not reset the date.
+        const [current] = (await manager.query(
+          `SELECT awaiting_reply_since AS since FROM submission WHERE id = $1 FOR UPDATE`,
+          [id],
+        )) as Array<{ since: Date | null }>;
+        let since = current?.since ?? null;
+        if (since === null) {
+          since = new Date();
+          await manager.query(`UPDATE submission SET awaiting_reply_since = $2 WHERE id = $1`, [id, since]);
+          await manager
+            .getRepository(SubmissionEvent)
+            .insert(this.eventRow(row.organisationId, id, actor.id, 'awaiting_reply', null));
+        }
+        awaitingReplySince = since.toISOString();
+      }
       const eventId = randomUUID();
       await manager.getRepository(SubmissionEvent).insert({
         ...this.eventRow(row.organisationId, id, actor.id, 'message_received', null),
@@ -112,7 +155,7 @@ export class CaseActions {
           runAt: null,
         });
       }
-      return { id: message.id, at: message.createdAt.toISOString() };
+      return { id: message.id, at: message.createdAt.toISOString(), awaitingReplySince, attachmentId };
     });
   }
 

@@ -7,7 +7,7 @@ import {
   isUuid,
   UUID_PATTERN,
 } from '@guichet/shared';
-import { fieldSchema } from '@guichet/submissions';
+import { fieldSchema, searchFold } from '@guichet/submissions';
 
 export const TABS = ['a_traiter', 'suivis', 'traites', 'tous'] as const;
 export type Tab = (typeof TABS)[number];
@@ -27,6 +27,8 @@ export interface InboxFilter {
   sort: 'submitted' | 'oldest' | 'deadline';
   /** Answers to return with each item (the desk's chosen columns), as JSON pointers. */
   columns: string[];
+  /** true: only requests waiting for the citizen's reply; false: only the others; null/absent: all. */
+  awaiting?: boolean | null;
 }
 
 export interface InboxPageQuery extends InboxFilter {
@@ -70,7 +72,7 @@ function searchTerms(q: string | undefined, errors: ErrorItem[]): string[] {
     errors.push(bad('q', 'Recherche trop longue (200 caractères au plus).'));
     return [];
   }
-  return (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+  return (searchFold(q).match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
 }
 
 /** `field=/parent/postalCode=45000`: the answer at that pointer equals the value (typed by the schema). */
@@ -186,6 +188,7 @@ const KNOWN = new Set([
   'format',
   'sep',
   'columns',
+  'awaiting',
 ]);
 
 /** Reads an inbox or export query; every problem is a 400 with the parameter as pointer. */
@@ -212,6 +215,9 @@ export function parseInboxQuery(raw: Record<string, unknown>, schema: JsonSchema
   if (sort !== 'submitted' && sort !== 'oldest' && sort !== 'deadline')
     errors.push(bad('sort', 'Tri attendu : submitted, oldest ou deadline.'));
   const columns = answerColumns(single(raw, 'columns', errors), schema, errors);
+  const awaitingText = single(raw, 'awaiting', errors);
+  if (awaitingText !== undefined && awaitingText !== '1' && awaitingText !== '0')
+    errors.push(bad('awaiting', 'Attendu : awaiting=1 (en attente de réponse de l’usager) ou awaiting=0.'));
   if (!paged) {
     for (const name of ['limit', 'cursor'])
       if (raw[name] !== undefined) errors.push(bad(name, 'Un export porte sur tout le filtre : ni page ni curseur.'));
@@ -235,6 +241,7 @@ export function parseInboxQuery(raw: Record<string, unknown>, schema: JsonSchema
     answers,
     sort: sort as InboxFilter['sort'],
     columns,
+    awaiting: awaitingText === '1' ? true : awaitingText === '0' ? false : null,
     limit,
     cursor,
   };

@@ -19,6 +19,8 @@ export interface InboxItem {
   assignee: string | null;
   contactName: string | null;
   updatedAt: string;
+  /** Since when a caseworker's message waits for the citizen's reply, or null. */
+  awaitingReplySince: string | null;
   /** The answers asked for with `columns`, by pointer (absent answers are left out). */
   answers: Record<string, unknown>;
 }
@@ -58,6 +60,7 @@ interface Row {
   assignee: string | null;
   contact_name: string | null;
   updated_at: Date;
+  awaiting_reply_since: Date | null;
   form_version_id: string;
   decided_at: Date | null;
   data?: Record<string, unknown>;
@@ -105,6 +108,8 @@ export function filterSql(
   else if (filter.assignee === 'me') where.push(`s.assignee = ${p(actorId)}`);
   else if (filter.assignee) where.push(`s.assignee = ${p(filter.assignee)}`);
   if (filter.group) where.push(`s.group_key = ${p(filter.group)}`);
+  if (filter.awaiting === true) where.push(`s.awaiting_reply_since IS NOT NULL`);
+  else if (filter.awaiting === false) where.push(`s.awaiting_reply_since IS NULL`);
   if (filter.from) where.push(`s.submitted_at >= ${p(filter.from)}`);
   if (filter.to) where.push(`s.submitted_at < ${p(filter.to)}`);
   for (const answer of filter.answers) where.push(`s.data @> ${p(JSON.stringify(answer))}::jsonb`);
@@ -177,7 +182,7 @@ export class Inbox {
     const [rows, counts, suivis] = await Promise.all([
       this.dataSource.query(
         `SELECT s.id, s.reference, s.status, s.submitted_at, s.deadline_at, s.group_key, s.assignee, s.contact_name,
-                s.updated_at, s.form_version_id, s.decided_at, ${cursorAt(key)} AS cursor_at${answers.join('')}
+                s.updated_at, s.awaiting_reply_since, s.form_version_id, s.decided_at, ${cursorAt(key)} AS cursor_at${answers.join('')}
            FROM submission s WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
         params,
       ) as Promise<Row[]>,
@@ -211,6 +216,7 @@ export class Inbox {
       assignee: row.assignee,
       contactName: row.contact_name,
       updatedAt: row.updated_at.toISOString(),
+      awaitingReplySince: row.awaiting_reply_since?.toISOString() ?? null,
       answers,
     };
   }

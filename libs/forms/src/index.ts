@@ -23,5 +23,6 @@ export {
   type VersionSummary,
 } from './catalogue/service-catalogue';
 export { importExamples, operatorActor } from './catalogue/examples';
+export { listExamples, readExample, type ExampleSummary } from './catalogue/example-files';
 export { PublicCatalogue, type PublicService, type PublicServiceSummary } from './catalogue/public-catalogue';
 export { RUNTIME_HELPERS, browserValidatorModule } from './standalone';

@@ -89,6 +89,15 @@ export function sniffMediaType(head: Buffer): string | undefined {
   return undefined;
 }
 
+/** Where a caseworker's message file is recorded instead of a field's pointer. */
+export const MESSAGE_FILE_POINTER = '#message';
+export const MESSAGE_FILE_MAX_BYTES = 10 * 1024 * 1024;
+export const MESSAGE_FILE_TYPES: readonly string[] = ['application/pdf', 'image/*'];
+
+function safeFilename(name: string): string {
+  return name.replace(/[^\p{L}\p{N} ._()-]/gu, '_').slice(0, 200) || 'fichier';
+}
+
 export function accepted(accept: readonly string[], mediaType: string): boolean {
   return accept.some((a) => a === mediaType || (a.endsWith('/*') && mediaType.startsWith(a.slice(0, -1))));
 }
@@ -172,6 +181,30 @@ export class Attachments {
       if (!citizenEditable(workflowOf(version.definition), submission.status)) throw new AppError('NOT_A_DRAFT');
     }
     const { limit, accept } = await this.limitFor(submission, pointer);
+    return this.save(submission, pointer, file, limit, accept);
+  }
+
+  /**
+   * A file a caseworker joins to a message (one PDF or image, 10 MB at most,
+   * type checked on content). It belongs to the request; until a message
+   * names it, the orphan sweep deletes it after a day.
+   */
+  async storeForMessage(
+    submission: Pick<Submission, 'id' | 'organisationId'>,
+    file: UploadedFile,
+  ): Promise<{ attachmentId: string; filename: string; mediaType: string; bytes: number }> {
+    const limit = Math.min(MESSAGE_FILE_MAX_BYTES, this.maxBytes);
+    const saved = await this.save(submission, MESSAGE_FILE_POINTER, file, limit, MESSAGE_FILE_TYPES);
+    return { ...saved, filename: safeFilename(file.filename) };
+  }
+
+  private async save(
+    submission: Pick<Submission, 'id' | 'organisationId'>,
+    pointer: string,
+    file: UploadedFile,
+    limit: number,
+    accept: readonly string[],
+  ): Promise<{ attachmentId: string; mediaType: string; bytes: number }> {
     if (file.truncated || file.bytes.length > limit) {
       throw new AppError('PAYLOAD_TOO_LARGE', { params: { limit: `${Math.round(limit / 1024 / 1024)} Mo` } });
     }
@@ -187,7 +220,7 @@ export class Attachments {
         organisationId: submission.organisationId,
         submissionId: submission.id,
         pointer,
-        filename: file.filename.replace(/[^\p{L}\p{N} ._()-]/gu, '_').slice(0, 200) || 'fichier',
+        filename: safeFilename(file.filename),
         mediaType,
         bytes: file.bytes.length,
         sha256: createHash('sha256').update(file.bytes).digest('hex'),
@@ -228,6 +261,7 @@ export class Attachments {
       `SELECT a.id, a.storage_key FROM attachment a JOIN submission s ON s.id = a.submission_id
         WHERE a.created_at < now() - ($1::text || ' milliseconds')::interval
           AND position(a.id::text in s.data::text) = 0
+          AND NOT EXISTS (SELECT 1 FROM submission_message m WHERE m.attachment_id = a.id)
         ORDER BY a.created_at LIMIT $2`,
       [String(olderThanMs), batch],
     )) as Array<{ id: string; storage_key: string }>;

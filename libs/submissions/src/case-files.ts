@@ -11,6 +11,7 @@ import {
 import { AppError, type ServiceDefinition, isUuid } from '@guichet/shared';
 import { availableTransitions, isFinal, stateLabel, workflowOf } from '@guichet/workflow';
 import { referencedAttachments } from './attachments';
+import { messageViews, type MessageView } from './message-files';
 
 export interface CaseFileView {
   id: string;
@@ -50,7 +51,10 @@ export interface CaseFileView {
     comment: string | null;
     visibility: 'public' | 'internal';
   }>;
-  messages: Array<{ id: string; from: 'citizen' | 'caseworker'; body: string; at: string }>;
+  /** Messages; a caseworker's may carry a file. */
+  messages: MessageView[];
+  /** Since when a caseworker's message waits for the citizen's reply (cleared by their next message). */
+  awaitingReplySince: string | null;
   documents: Array<{ id: string; kind: string; filename: string; at: string }>;
 }
 
@@ -140,7 +144,8 @@ export class CaseFiles {
         comment: e.comment,
         visibility: e.visibility,
       })),
-      messages: messages.map((m) => ({ id: m.id, from: m.authorKind, body: m.body, at: m.createdAt.toISOString() })),
+      messages: await messageViews(this.dataSource.manager, messages),
+      awaitingReplySince: submission.awaitingReplySince?.toISOString() ?? null,
       documents: documents.map((d) => ({
         id: d.id,
         kind: d.kind,

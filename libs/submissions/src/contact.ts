@@ -54,5 +54,15 @@ export function searchText(
     else if (value && typeof value === 'object') Object.values(value).forEach((v) => walk(v, depth + 1));
   };
   walk(data, 0);
-  return parts.join(' ').slice(0, 4000);
+  return searchFold(parts.join(' ')).slice(0, 4000);
+}
+
+/**
+ * Lower case without accents (« GÉRARD » → « gerard »), done here rather than
+ * by PostgreSQL: under the C locale (the embedded database's) its text search
+ * neither lower-cases nor even keeps « É » inside a word. The inbox folds the
+ * terms searched the same way, so a search is also accent-insensitive.
+ */
+export function searchFold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }

@@ -5,6 +5,9 @@ export { renderReceiptHtml } from './receipt-html';
 export {
   Attachments,
   LocalDiskStorage,
+  MESSAGE_FILE_MAX_BYTES,
+  MESSAGE_FILE_POINTER,
+  MESSAGE_FILE_TYPES,
   accepted,
   fieldSchema,
   referencedAttachments,
@@ -14,7 +17,7 @@ export {
 } from './attachments';
 export { Documents, type IssuedDocument } from './documents';
 export { DECISION_TITLES, renderDecisionLetter, type DecisionKind, type DecisionLetterInput } from './decision-letter';
-export { contactOf } from './contact';
+export { contactOf, searchFold } from './contact';
 export {
   Transitions,
   applyDecision,
@@ -28,3 +31,5 @@ export { Retention } from './retention';
 export { S3Storage, type S3Settings } from './s3-storage';
 export { attachmentStorage } from './storage-factory';
 export { FormVersions, type PublishedVersion } from './form-versions';
+export { TestSubmissions, type TestSubmissionView } from './test-submissions';
+export { clearAwaitingReply, messageViews, type MessageView } from './message-files';

@@ -19,6 +19,7 @@ import { contactOf, searchText } from './contact';
 import { FormVersions } from './form-versions';
 import type { ReceiptInput } from './receipt';
 import { newReference } from './reference';
+import { clearAwaitingReply, messageViews, type MessageView } from './message-files';
 
 /** Who owns a request: a signed-in person (with their identity claims), or an anonymous browser session. */
 export type Owner =
@@ -43,7 +44,10 @@ export interface SubmissionView {
   history: Array<{ type: string; at: string; toStatus: string | null; label: string | null; comment: string | null }>;
   /** Documents issued for the request (decision letters). */
   documents: Array<{ id: string; kind: string; filename: string; at: string }>;
-  messages: Array<{ id: string; from: 'citizen' | 'caseworker'; body: string; at: string }>;
+  /** Messages; a caseworker's may carry a file (downloaded from …/attachments/:attachmentId). */
+  messages: MessageView[];
+  /** While the citizen may edit it: the definition of its pinned version and that version's browser validator. */
+  form?: { definition: ServiceDefinition; validator: string };
 }
 
 export interface SubmitResult {
@@ -375,6 +379,7 @@ export class Submissions {
         }),
       );
       const eventId = await this.event(manager, submission, owner, 'message_sent', null, null);
+      await clearAwaitingReply(manager, submission, actorOf(owner));
       await manager.getRepository(OutboxRow).insert({
         organisationId: submission.organisationId,
         topic: 'notify.agents',
@@ -489,7 +494,8 @@ export class Submissions {
       select: { id: true, kind: true, filename: true, createdAt: true },
       order: { createdAt: 'ASC' },
     });
-    const workflow = workflowOf((await this.definitionOf(submission, manager)).definition);
+    const pinned = await this.definitionOf(submission, manager);
+    const workflow = workflowOf(pinned.definition);
     const messages = await manager
       .getRepository(SubmissionMessage)
       .find({ where: { submissionId: submission.id }, order: { createdAt: 'ASC' } });
@@ -521,7 +527,11 @@ export class Submissions {
         filename: d.filename,
         at: d.createdAt.toISOString(),
       })),
-      messages: messages.map((m) => ({ id: m.id, from: m.authorKind, body: m.body, at: m.createdAt.toISOString() })),
+      messages: await messageViews(manager, messages),
+      // While the citizen may still edit it: the version it is pinned to, so the page renders and checks what the server will.
+      form: citizenEditable(workflow, submission.status)
+        ? { definition: pinned.definition, validator: `/api/v1/public/validators/${pinned.hash}.js` }
+        : undefined,
     };
   }
 }

@@ -41,7 +41,10 @@ export function rateLimitRules(config: Config): RateLimitRule[] {
     },
     {
       name: 'uploads',
-      routes: [routePattern('POST /api/v1/submissions/:id/attachments')],
+      routes: [
+        routePattern('POST /api/v1/submissions/:id/attachments'),
+        routePattern('POST /api/v1/submissions/:id/message-attachments'),
+      ],
       perIp: config.RATE_LIMIT_UPLOADS_PER_IP,
       perAccount: config.RATE_LIMIT_UPLOADS_PER_ACCOUNT,
     },

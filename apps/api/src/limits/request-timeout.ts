@@ -15,6 +15,7 @@ import { routePattern } from './route-pattern';
  */
 export const UNTIMED_ROUTES = [
   'POST /api/v1/submissions/:id/attachments',
+  'POST /api/v1/submissions/:id/message-attachments',
   'GET /api/v1/services/:slug/export',
   'GET /api/v1/services/:slug/exports/:exportId/download',
   'GET /api/v1/submissions/:id/attachments/:attachmentId',

@@ -4,6 +4,7 @@ import {
   Get,
   Headers,
   HttpCode,
+  Inject,
   Param,
   ParseIntPipe,
   Post,
@@ -23,6 +24,8 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '@guichet/identity';
 import { AppError } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
+import type { Config } from '@guichet/config';
+import { CONFIG } from '../tokens';
 import { CloseServiceDto, CreateServiceDto, ImportServiceDto } from './services.dto';
 
 /** `If-Match: "3"` (or `3`) → 3; anything else is a client error. */
@@ -48,6 +51,7 @@ export class ServicesController {
     private readonly dataSource: DataSource,
     private readonly inbox: Inbox,
     private readonly exports: DeskExports,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   @Get(':slug/webhook')
@@ -86,9 +90,12 @@ export class ServicesController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Crée une démarche avec un brouillon de définition.' })
+  @ApiOperation({
+    summary:
+      'Crée une démarche avec un brouillon de définition : la définition donnée, celle d’un exemple (fromExample, voir GET /api/v1/examples) ou un modèle minimal. Jamais publiée ici.',
+  })
   create(@CurrentActor() actor: Actor, @Body() body: CreateServiceDto) {
-    return this.catalogue.create(actor, body);
+    return this.catalogue.create(actor, body, this.config.FORMS_DIR);
   }
 
   @Post('import')

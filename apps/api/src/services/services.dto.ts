@@ -42,6 +42,15 @@ export class CreateServiceDto {
   @IsOptional()
   @IsObject({ message: 'Objet JSON attendu.' })
   definition?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description: 'Le nom d’un exemple de GET /api/v1/examples : sa définition et sa description comme point de départ.',
+    example: 'demande-acte-etat-civil',
+  })
+  @IsOptional()
+  @IsString({ message: 'Texte attendu.' })
+  @Length(1, 100, { message: 'Entre 1 et 100 caractères.' })
+  fromExample?: string;
 }
 
 export class CloseServiceDto {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsDefined, IsInt, IsObject, IsOptional, IsString, Length, Min } from 'class-validator';
+import { IsBoolean, IsDefined, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { Attachments, Submissions, renderReceiptHtml, renderReceiptPdf } from '@guichet/submissions';
 import { readUpload } from './upload';
@@ -9,6 +9,7 @@ import { agentOf, ownerForNewDraft, ownerOf, required } from './owner';
 import { sendDownload } from './download';
 import { CaseActions } from '@guichet/desk';
 import { ApiTokenService } from '@guichet/identity';
+import { AppError } from '@guichet/shared';
 import { deskActor } from '../desk/desk.controller';
 import { AntiBot } from '../anti-bot/anti-bot';
 
@@ -40,6 +41,19 @@ export class MessageDto {
   @IsString({ message: 'Texte attendu.' })
   @Length(1, 5000, { message: 'Écrivez un message de 1 à 5 000 caractères.' })
   body!: string;
+  @ApiPropertyOptional({
+    description: 'Agents : le message attend une réponse de l’usager (« En attente de réponse » jusqu’à la sienne).',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'Booléen attendu.' })
+  awaitingReply?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Agents : un fichier envoyé avant par POST …/message-attachments, joint au message.',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'Identifiant de pièce jointe attendu.' })
+  attachmentId?: string;
 }
 
 function identityOf(req: Request): string | null {
@@ -138,7 +152,23 @@ export class SubmissionsController {
   })
   async message(@Param('id') id: string, @Body() body: MessageDto, @Req() req: Request) {
     const agent = await agentOf(req, this.tokens);
-    if (agent) return this.actions.message(id, deskActor(agent), body.body);
+    if (agent) {
+      return this.actions.message(id, deskActor(agent), body.body, {
+        awaitingReply: body.awaitingReply,
+        attachmentId: body.attachmentId,
+      });
+    }
+    if (body.awaitingReply !== undefined || body.attachmentId !== undefined) {
+      throw new AppError('INVALID_REQUEST', {
+        errors: [
+          {
+            pointer: body.attachmentId !== undefined ? '/attachmentId' : '/awaitingReply',
+            code: 'agents_only',
+            message: 'Réservé aux services instructeurs.',
+          },
+        ],
+      });
+    }
     return this.submissions.postMessage(id, required(ownerOf(req, false)), body.body);
   }
 

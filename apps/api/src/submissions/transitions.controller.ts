@@ -1,15 +1,16 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { ApiTokenService, type Actor } from '@guichet/identity';
 import { AppError } from '@guichet/shared';
-import { Attachments, Documents, Submissions, Transitions } from '@guichet/submissions';
+import { Attachments, Documents, MESSAGE_FILE_MAX_BYTES, Submissions, Transitions } from '@guichet/submissions';
 import { deskActorOf, locate } from '@guichet/desk';
 import { DataSource } from 'typeorm';
 import { requestLocale } from '../errors/locale';
 import { agentOf, ownerOf, required } from './owner';
 import { sendDownload } from './download';
+import { readUpload } from './upload';
 
 export class TransitionDto {
   @ApiProperty({ example: 'accept', description: 'Nom de la transition du circuit.' })
@@ -84,20 +85,42 @@ export class TransitionsController {
   }
 
   @Get('services/:slug/submissions/:id/attachments/:attachmentId')
-  @ApiOperation({ summary: 'Télécharge une pièce jointe d’un dossier déposé (instruction).' })
+  @ApiOperation({
+    summary:
+      'Télécharge une pièce jointe d’un dossier déposé (instruction) ; avec inline=1, un PDF s’ouvre dans le navigateur (bac à sable).',
+  })
   async caseAttachment(
     @Param('slug') slug: string,
     @Param('id') id: string,
     @Param('attachmentId') attachmentId: string,
+    @Query('inline') inline: string | undefined,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
+    if (inline !== undefined && inline !== '1' && inline !== '0') {
+      throw new AppError('INVALID_REQUEST', {
+        errors: [{ pointer: '/inline', code: 'query:inline', message: 'Attendu : inline=1 ou inline=0.' }],
+      });
+    }
     const agent = await this.agentOf(req);
     if (!agent) throw new AppError(req.session?.user ? 'FORBIDDEN' : 'UNAUTHENTICATED');
     const found = await locate(this.dataSource, deskActorOf(agent), id, { slug });
     // `locate` checked service, group and organisation: the attachment is looked up within that request.
     const file = await this.attachments.open({ id: found.id }, attachmentId);
-    sendDownload(res, file);
+    sendDownload(res, file, { inline: inline === '1' && file.mediaType === 'application/pdf' });
+  }
+
+  @Post('submissions/:id/message-attachments')
+  @ApiOperation({
+    summary:
+      'Agents : envoie le fichier d’un message à l’usager (multipart, champ file ; PDF ou image, 10 Mo au plus, type vérifié sur le contenu) → { attachmentId }, à donner ensuite à POST …/messages.',
+  })
+  async messageAttachment(@Param('id') id: string, @Req() req: Request) {
+    const agent = await this.agentOf(req);
+    if (!agent) throw new AppError(req.session?.user ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+    const found = await locate(this.dataSource, deskActorOf(agent), id, { act: true });
+    const { file } = await readUpload(req, MESSAGE_FILE_MAX_BYTES, { pointer: false });
+    return this.attachments.storeForMessage(found, file);
   }
 
   @Get('submissions/:id/documents/:documentId')

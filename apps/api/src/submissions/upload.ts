@@ -8,10 +8,14 @@ const fail = (code: ErrorCode, message?: string) =>
 
 /**
  * Reads one file upload (`multipart/form-data`: a `pointer` field naming the
- * file field, then `file`). Never buffers more than `maxBytes` + 1: past it,
+ * file field — unless `options.pointer` is false — then `file`). Never buffers more than `maxBytes` + 1: past it,
  * the rest is drained and the file marked truncated (413 later).
  */
-export function readUpload(req: Request, maxBytes: number): Promise<{ pointer: string; file: UploadedFile }> {
+export function readUpload(
+  req: Request,
+  maxBytes: number,
+  options: { pointer: boolean } = { pointer: true },
+): Promise<{ pointer: string; file: UploadedFile }> {
   if (!/^multipart\/form-data;/i.test(req.headers['content-type'] ?? ''))
     return Promise.reject(new AppError('UNSUPPORTED_MEDIA_TYPE'));
   return new Promise((resolve, reject) => {
@@ -56,6 +60,7 @@ export function readUpload(req: Request, maxBytes: number): Promise<{ pointer: s
     parser.on('close', () => {
       void (reading ?? Promise.resolve()).then(() => {
         if (!file) return reject(fail('INVALID_REQUEST', 'Joignez un fichier (champ « file »).'));
+        if (!options.pointer) return resolve({ pointer: '', file });
         if (!pointer || !pointer.startsWith('/'))
           return reject(fail('INVALID_REQUEST', 'Indiquez le champ concerné (champ « pointer »).'));
         resolve({ pointer, file });

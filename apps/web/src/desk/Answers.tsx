@@ -4,7 +4,7 @@ import { reviewRows } from '../form/Review';
 import { formatNumber, tr } from '../lib/i18n';
 import type { CaseFile } from './types';
 
-type Attachment = CaseFile['attachments'][number];
+type Attachment = Pick<CaseFile['attachments'][number], 'id' | 'filename' | 'mediaType' | 'bytes'>;
 
 export function attachmentHref(file: CaseFile, attachment: Attachment): string {
   return `/api/v1/services/${encodeURIComponent(file.service.slug)}/submissions/${file.id}/attachments/${attachment.id}`;
@@ -18,8 +18,8 @@ function size(bytes: number): string {
 
 /**
  * One attached file: images previewed in the page (their alternative names
- * the field and the file), PDFs and other files through a link that says
- * what it opens.
+ * the field and the file), PDFs opened in a new tab, other files through a
+ * link that says what it downloads.
  */
 export function AttachmentItem({
   file,
@@ -48,10 +48,19 @@ export function AttachmentItem({
           decoding="async"
         />
       )}
-      <a href={href} download={pdf ? undefined : attachment.filename}>
-        {pdf ? tr('Ouvrir le PDF ', 'Open the PDF ') : tr('Télécharger ', 'Download ')}
-        {attachment.filename}
-      </a>{' '}
+      {pdf ? (
+        // The server shows it inline in a sandbox (no script, no request of its own).
+        <a href={`${href}?inline=1`} target="_blank" rel="noopener noreferrer">
+          {tr('Ouvrir le PDF ', 'Open the PDF ')}
+          {attachment.filename}
+          <span className="sr-only">{tr(' (nouvel onglet)', ' (new tab)')}</span>
+        </a>
+      ) : (
+        <a href={href} download={attachment.filename}>
+          {tr('Télécharger ', 'Download ')}
+          {attachment.filename}
+        </a>
+      )}{' '}
       <span className="muted">
         ({kind}, {size(attachment.bytes)})
       </span>

@@ -41,6 +41,10 @@ function eventTitle(event: CaseEvent, meId: string): string {
       return tr('Message envoyé à l’usager', 'Message sent to the citizen');
     case 'message_sent':
       return tr('Message de l’usager', 'Message from the citizen');
+    case 'awaiting_reply':
+      return tr('En attente de réponse de l’usager', 'Waiting for the citizen’s reply');
+    case 'awaiting_reply_cleared':
+      return tr('Réponse de l’usager reçue', 'The citizen replied');
     default:
       return event.type;
   }
@@ -360,7 +364,12 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
         )}
       </section>
 
-      <Messages file={file} onSent={(m) => setFile({ ...file, messages: [...file.messages, m] })} />
+      <Messages
+        file={file}
+        onSent={(m, since) =>
+          setFile({ ...file, messages: [...file.messages, m], awaitingReplySince: since ?? file.awaitingReplySince })
+        }
+      />
       <Notes file={file} me={me} onAdded={(n) => setFile({ ...file, notes: [...file.notes, n] })} />
 
       <section aria-labelledby="historique">
@@ -402,6 +411,7 @@ function TextForm({
   button,
   emptyMessage,
   onSubmit,
+  children,
 }: {
   id: string;
   label: string;
@@ -409,6 +419,8 @@ function TextForm({
   button: string;
   emptyMessage: string;
   onSubmit: (text: string) => Promise<string>;
+  /** More fields, after the text area (a message's file and « attend une réponse »). */
+  children?: React.ReactNode;
 }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -458,6 +470,7 @@ function TextForm({
           onChange={(e) => setText(e.target.value)}
         />
       </div>
+      {children}
       <button type="submit" className="button button--secondary" aria-disabled={busy || undefined}>
         {button}
       </button>
@@ -468,10 +481,28 @@ function TextForm({
   );
 }
 
-function Messages({ file, onSent }: { file: CaseFile; onSent: (m: CaseFile['messages'][number]) => void }) {
+const MESSAGE_FILE_MAX_BYTES = 10 * 1024 * 1024;
+
+function Messages({
+  file,
+  onSent,
+}: {
+  file: CaseFile;
+  onSent: (m: CaseFile['messages'][number], awaitingReplySince: string | null) => void;
+}) {
+  const [awaiting, setAwaiting] = useState(false);
+  const [chosen, setChosen] = useState<File | null>(null);
+  // A new key empties the file input once the message is sent.
+  const [fileKey, setFileKey] = useState(0);
   return (
     <section aria-labelledby="messages">
       <h2 id="messages">{tr('Messages avec l’usager', 'Messages with the citizen')}</h2>
+      {file.awaitingReplySince && (
+        <p className="desk-awaiting" role="note">
+          {tr('En attente de réponse de l’usager depuis le ', 'Waiting for the citizen’s reply since ')}
+          {formatDateTime(file.awaitingReplySince)}
+        </p>
+      )}
       {file.messages.length === 0 ? (
         <p>{tr('Aucun message.', 'No message.')}</p>
       ) : (
@@ -483,6 +514,14 @@ function Messages({ file, onSent }: { file: CaseFile; onSent: (m: CaseFile['mess
                 {formatDateTime(m.at)}
               </p>
               <p className="message-body">{m.body}</p>
+              {m.attachment && (
+                <AttachmentItem
+                  file={file}
+                  attachment={m.attachment}
+                  field={tr('Pièce jointe au message', 'File joined to the message')}
+                  preview={false}
+                />
+              )}
             </li>
           ))}
         </ul>
@@ -504,14 +543,80 @@ function Messages({ file, onSent }: { file: CaseFile; onSent: (m: CaseFile['mess
         button={tr('Envoyer le message', 'Send the message')}
         emptyMessage={tr('Écrivez le message.', 'Write the message.')}
         onSubmit={async (body) => {
-          const sent = await api<{ id: string; at: string }>(`/api/v1/submissions/${file.id}/messages`, {
-            method: 'POST',
-            body: { body },
-          });
-          onSent({ id: sent.id, at: sent.at, from: 'caseworker', body });
-          return tr('Message envoyé à l’usager.', 'Message sent to the citizen.');
+          let attachment: CaseFile['messages'][number]['attachment'] = null;
+          if (chosen) {
+            if (chosen.size > MESSAGE_FILE_MAX_BYTES) {
+              throw new Error(tr('Le fichier dépasse 10 Mo.', 'The file is larger than 10 MB.'));
+            }
+            const form = new FormData();
+            form.append('file', chosen, chosen.name);
+            const uploaded = await api<{ attachmentId: string; filename: string; mediaType: string; bytes: number }>(
+              `/api/v1/submissions/${file.id}/message-attachments`,
+              { method: 'POST', body: form },
+            );
+            attachment = {
+              id: uploaded.attachmentId,
+              filename: uploaded.filename,
+              mediaType: uploaded.mediaType,
+              bytes: uploaded.bytes,
+            };
+          }
+          const sent = await api<{ id: string; at: string; awaitingReplySince: string | null }>(
+            `/api/v1/submissions/${file.id}/messages`,
+            {
+              method: 'POST',
+              body: {
+                body,
+                ...(awaiting ? { awaitingReply: true } : {}),
+                ...(attachment ? { attachmentId: attachment.id } : {}),
+              },
+            },
+          );
+          onSent({ id: sent.id, at: sent.at, from: 'caseworker', body, attachment }, sent.awaitingReplySince);
+          setAwaiting(false);
+          setChosen(null);
+          setFileKey((k) => k + 1);
+          return sent.awaitingReplySince
+            ? tr(
+                'Message envoyé à l’usager ; la demande attend sa réponse.',
+                'Message sent to the citizen; the request waits for their reply.',
+              )
+            : tr('Message envoyé à l’usager.', 'Message sent to the citizen.');
         }}
-      />
+      >
+        <div className="field">
+          <label htmlFor="message-fichier">{tr('Joindre un fichier (facultatif)', 'Join a file (optional)')}</label>
+          <p className="hint" id="message-fichier-aide">
+            {tr('Un PDF ou une image, 10 Mo au plus.', 'One PDF or image, 10 MB at most.')}
+          </p>
+          <input
+            key={fileKey}
+            id="message-fichier"
+            type="file"
+            accept="application/pdf,image/png,image/jpeg,image/gif,image/webp"
+            aria-describedby="message-fichier-aide"
+            onChange={(e) => setChosen(e.target.files?.[0] ?? null)}
+          />
+        </div>
+        <div className="field field--checkbox">
+          <div className="choice">
+            <input
+              id="message-attente"
+              type="checkbox"
+              checked={awaiting}
+              aria-describedby="message-attente-aide"
+              onChange={(e) => setAwaiting(e.target.checked)}
+            />
+            <label htmlFor="message-attente">{tr('Attend une réponse', 'Awaits a reply')}</label>
+          </div>
+          <p className="hint" id="message-attente-aide">
+            {tr(
+              'La demande sera marquée « En attente de réponse de l’usager » jusqu’à ce qu’il réponde.',
+              'The request is marked “Waiting for the citizen’s reply” until they answer.',
+            )}
+          </p>
+        </div>
+      </TextForm>
     </section>
   );
 }

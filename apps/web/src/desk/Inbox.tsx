@@ -297,7 +297,16 @@ export function InboxView({ slug, query, me }: { slug: string; query: URLSearchP
                             </a>
                           </th>
                           <td>{formatDate(item.submittedAt)}</td>
-                          <td>{item.statusLabel}</td>
+                          <td>
+                            {item.statusLabel}
+                            {item.awaitingReplySince && (
+                              <span className="desk-awaiting-badge">
+                                {' '}
+                                {tr('En attente de réponse depuis le ', 'Waiting for a reply since ')}
+                                {formatDate(item.awaitingReplySince)}
+                              </span>
+                            )}
+                          </td>
                           <td>{item.deadlineAt ? formatDate(item.deadlineAt) : '—'}</td>
                           <td>{item.contactName ?? <span className="muted">{tr('Non connu', 'Unknown')}</span>}</td>
                           <td>{assigneeText(item.assignee, me.id)}</td>

@@ -36,6 +36,8 @@ export interface InboxItem {
   statusLabel: string;
   submittedAt: string | null;
   deadlineAt: string | null;
+  /** Since when a caseworker's message waits for the citizen's reply. */
+  awaitingReplySince?: string | null;
   group: string | null;
   assignee: string | null;
   contactName: string | null;
@@ -90,7 +92,15 @@ export interface CaseFile {
   attachments: Array<{ id: string; pointer: string; filename: string; mediaType: string; bytes: number }>;
   actions: CaseAction[];
   history: CaseEvent[];
-  messages: Array<{ id: string; from: 'citizen' | 'caseworker'; body: string; at: string }>;
+  messages: Array<{
+    id: string;
+    from: 'citizen' | 'caseworker';
+    body: string;
+    at: string;
+    attachment: { id: string; filename: string; mediaType: string; bytes: number } | null;
+  }>;
+  /** Since when a caseworker's message waits for the citizen's reply. */
+  awaitingReplySince: string | null;
   documents: Array<{ id: string; kind: string; filename: string; at: string }>;
   notes: Array<{ id: string; author: string; body: string; at: string }>;
   followed: boolean;

@@ -31,6 +31,55 @@ interface Loaded {
   validate: SchemaValidateFunction;
   signedIn: boolean;
   claims?: Record<string, unknown>;
+  /** A designer's trial of the draft definition (test mode): saved and checked apart, never a real request. */
+  test: boolean;
+  /** Where the draft lives in the API. */
+  base: string;
+}
+
+interface TrialView {
+  id: string;
+  service: { slug: string; title: string };
+  status: string;
+  revision: number;
+  data: Record<string, unknown>;
+  definition: ServiceDefinition;
+  updatedAt: string;
+}
+
+/** A designer's trial, shaped as the page's draft and service. */
+async function loadTrial(slug: string, id: string): Promise<{ service: PublicService; draft: SubmissionView }> {
+  const base = `/api/v1/services/${encodeURIComponent(slug)}/test-submissions/${encodeURIComponent(id)}`;
+  const trial = await api<TrialView>(base);
+  return {
+    service: {
+      slug: trial.service.slug,
+      title: trial.service.title,
+      description: null,
+      organisation: { slug: '', name: tr('Mode test du studio', 'Studio test mode') },
+      closed: null,
+      version: 0,
+      contentHash: '',
+      definition: trial.definition,
+      validator: `${base}/validator.js`,
+    },
+    draft: {
+      id: trial.id,
+      service: trial.service,
+      version: 0,
+      status: trial.status,
+      revision: trial.revision,
+      reference: null,
+      submittedAt: null,
+      updatedAt: trial.updatedAt,
+      data: trial.data,
+      statusLabel: '',
+      actions: [],
+      history: [],
+      documents: [],
+      messages: [],
+    },
+  };
 }
 
 const localKey = (id: string) => `guichet.brouillon.${id}`;
@@ -88,28 +137,47 @@ function uploadFile(
   });
 }
 
-export function FormPage({ slug, draftId, step }: { slug: string; draftId: string; step: string | null }) {
+export function FormPage({
+  slug,
+  draftId,
+  step,
+  test = false,
+}: {
+  slug: string;
+  draftId: string;
+  step: string | null;
+  test?: boolean;
+}) {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [failure, setFailure] = useState<ApiError | null>(null);
 
   useEffect(() => {
     let live = true;
     (async () => {
-      const [service, draft, me] = await Promise.all([
-        api<PublicService>(`/api/v1/public/services/${encodeURIComponent(slug)}`),
-        api<SubmissionView>(`/api/v1/submissions/${encodeURIComponent(draftId)}`),
+      const [{ service, draft }, me] = await Promise.all([
+        test
+          ? loadTrial(slug, draftId)
+          : Promise.all([
+              api<PublicService>(`/api/v1/public/services/${encodeURIComponent(slug)}`),
+              api<SubmissionView>(`/api/v1/submissions/${encodeURIComponent(draftId)}`),
+            ]).then(([service, draft]) => ({ service, draft })),
         whoAmI().catch(() => null),
       ]);
-      if (!service.definition || !service.validator)
+      // A draft keeps the version it was started on: render and check that one, as the server will.
+      const definition = draft.form?.definition ?? service.definition;
+      const validatorUrl = draft.form?.validator ?? service.validator;
+      if (!definition || !validatorUrl)
         throw new ApiError(409, {
           code: 'SERVICE_CLOSED',
           message: service.closed?.message ?? tr('Cette démarche est fermée.', 'This service is closed.'),
         });
-      const validate = await loadValidator(service.validator);
+      const validate = await loadValidator(validatorUrl);
       // The first run of a large validator costs milliseconds: pay them while the citizen reads, not at "Continuer".
       window.setTimeout(() => validate({}), 200);
-      if (live)
-        setLoaded({ service, definition: service.definition, draft, validate, signedIn: me?.kind === 'citizen' });
+      const base = test
+        ? `/api/v1/services/${encodeURIComponent(slug)}/test-submissions/${encodeURIComponent(draftId)}`
+        : `/api/v1/submissions/${encodeURIComponent(draftId)}`;
+      if (live) setLoaded({ service, definition, draft, validate, signedIn: me?.kind === 'citizen', test, base });
     })().catch(
       (error: unknown) =>
         live &&
@@ -118,7 +186,7 @@ export function FormPage({ slug, draftId, step }: { slug: string; draftId: strin
     return () => {
       live = false;
     };
-  }, [slug, draftId]);
+  }, [slug, draftId, test]);
 
   if (failure) return <LoadFailure error={failure} />;
   if (!loaded) return <p role="status">{tr('Chargement du formulaire…', 'Loading the form…')}</p>;
@@ -178,8 +246,9 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
   const total = pages.length + 1;
 
   const hrefOf = useCallback(
-    (pageId: string) => `/demarches/${service.slug}?brouillon=${draft.id}&etape=${encodeURIComponent(pageId)}`,
-    [service.slug, draft.id],
+    (pageId: string) =>
+      `/demarches/${service.slug}?brouillon=${draft.id}${loaded.test ? '&test=1' : ''}&etape=${encodeURIComponent(pageId)}`,
+    [service.slug, draft.id, loaded.test],
   );
 
   // --- Autosave ---------------------------------------------------------
@@ -206,7 +275,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       // No storage: the server copy only.
     }
     setSave({ kind: 'saving' });
-    const attempt = api<{ revision: number; savedAt: string }>(`/api/v1/submissions/${draft.id}`, {
+    const attempt = api<{ revision: number; savedAt: string }>(loaded.base, {
       method: 'PATCH',
       body: { data: clean, expectedRevision: revision.current },
     })
@@ -261,6 +330,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const focusSummary = useRef(false);
   const [sending, setSending] = useState(false);
+  const [trialSent, setTrialSent] = useState(false);
   const idempotency = useRef(newKey());
 
   const stepTitle = current ? current.title : tr('Vérifiez vos réponses', 'Check your answers');
@@ -324,7 +394,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
         const antiBot = (definition.settings as { antiBot?: string }).antiBot === 'proof-of-work' && !signedIn;
         if (antiBot) setSave({ kind: 'checking' });
         const proof = antiBot ? await solveChallenge() : undefined;
-        await api(`/api/v1/submissions/${draft.id}/submit`, {
+        await api(`${loaded.base}/submit`, {
           method: 'POST',
           headers: { 'Idempotency-Key': idempotency.current, ...(proof ? { 'X-Altcha': proof } : {}) },
         });
@@ -335,6 +405,11 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
         // Nothing kept.
       }
       savedVersion.current = store.version;
+      if (loaded.test) {
+        setSending(false);
+        setTrialSent(true);
+        return;
+      }
       navigate(`/mes-demarches/${draft.id}?envoye=1`);
     } catch (error) {
       setSending(false);
@@ -359,7 +434,8 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       prefill: definition.settings.prefill ?? [],
       signedIn,
       formId: STEP_FORM,
-      upload: (pointer, file, onProgress) => uploadFile(draft.id, pointer, file, onProgress),
+      // A trial has no attachments: the page says files cannot be sent here.
+      upload: loaded.test ? undefined : (pointer, file, onProgress) => uploadFile(draft.id, pointer, file, onProgress),
       fileHref: (id) => `/api/v1/submissions/${draft.id}/attachments/${id}`,
     }),
     [store, root, definition, signedIn, draft.id],
@@ -372,6 +448,31 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
 
   return (
     <FormContext.Provider value={context}>
+      {loaded.test && (
+        <div className="notice notice--warning">
+          <p>
+            {tr(
+              'Mode test : vous essayez le brouillon de la démarche. Rien n’est envoyé au service et l’essai sera effacé à la publication. Les fichiers ne peuvent pas être joints dans un essai.',
+              'Test mode: you are trying the service’s draft. Nothing is sent and the trial is deleted at publication. Files cannot be attached in a trial.',
+            )}
+          </p>
+          <p>
+            <a href={`/studio/${service.slug}`} onClick={onLinkClick}>
+              {tr('Retour au studio', 'Back to the studio')}
+            </a>
+          </p>
+        </div>
+      )}
+      {trialSent && (
+        <div className="confirmation" role="status">
+          <p>
+            {tr(
+              'Essai envoyé : les réponses sont valides. Aucune demande n’a été créée.',
+              'Trial sent: the answers are valid. No request was created.',
+            )}
+          </p>
+        </div>
+      )}
       <OrganisationMark organisation={service.organisation} />
       <h1>{service.title}</h1>
       <nav aria-label={tr('Étapes', 'Steps')} className="stepper">

@@ -42,7 +42,16 @@ export interface SubmissionView {
   actions: Array<{ transition: string; label: string }>;
   history: Array<{ type: string; at: string; toStatus: string | null; label: string | null; comment: string | null }>;
   documents: Array<{ id: string; kind: string; filename: string; at: string }>;
-  messages: Array<{ id: string; from: 'citizen' | 'caseworker'; body: string; at: string }>;
+  /** A caseworker's message may carry one file, downloaded from …/attachments/:id. */
+  messages: Array<{
+    id: string;
+    from: 'citizen' | 'caseworker';
+    body: string;
+    at: string;
+    attachment?: { id: string; filename: string; mediaType: string; bytes: number } | null;
+  }>;
+  /** While the citizen may edit it: its pinned version's definition and validator module. */
+  form?: { definition: ServiceDefinition; validator: string };
 }
 
 export type SubmissionSummary = Omit<SubmissionView, 'data' | 'history' | 'messages' | 'actions' | 'documents'>;

@@ -168,6 +168,17 @@ export function RequestView({ id, justSent }: { id: string; justSent: boolean })
                     {formatDateTime(m.at)}
                   </p>
                   <p className="message-body">{m.body}</p>
+                  {m.attachment && (
+                    <p>
+                      <a
+                        href={`/api/v1/submissions/${view.id}/attachments/${m.attachment.id}`}
+                        download={m.attachment.filename}
+                      >
+                        {tr('Télécharger la pièce jointe ', 'Download the attachment ')}
+                        {m.attachment.filename}
+                      </a>
+                    </p>
+                  )}
                 </li>
               ))}
             </ul>

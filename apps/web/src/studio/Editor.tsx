@@ -30,6 +30,7 @@ import {
 } from './definition';
 import { FieldPanel, TextInput, type Apply } from './FieldPanel';
 import { PublishPanel } from './Publish';
+import { TestRun } from './TestRun';
 import { errorText, type ServiceView } from './types';
 
 const WorkflowEditor = lazy(() => import('./workflow/WorkflowEditor'));
@@ -260,6 +261,7 @@ function Workbench({ view }: { view: ServiceView }) {
         >
           {tr('Rétablir', 'Redo')}
         </button>
+        <TestRun slug={view.slug} saveNow={saveNow} />
         <SaveStatus state={save} />
       </div>
       {save.kind === 'conflict' && (

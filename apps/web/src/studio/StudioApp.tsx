@@ -312,7 +312,71 @@ function OrganisationChoice({
   );
 }
 
+interface Example {
+  name: string;
+  title: string;
+  description: string | null;
+}
+
+/** « À partir d'un exemple » : the installation's example services, as radios; none chosen starts from scratch. */
+function ExampleChoice({
+  examples,
+  value,
+  onChange,
+  error,
+}: {
+  examples: Example[];
+  value: string;
+  onChange: (name: string) => void;
+  error?: string;
+}) {
+  if (examples.length === 0) return null;
+  const option = (name: string, label: string, hint: string | null) => {
+    const id = `nouvelle-exemple-${name || 'aucun'}`;
+    return (
+      <div className="choice" key={name || '-'}>
+        <input
+          type="radio"
+          id={id}
+          name="nouvelle-exemple"
+          value={name}
+          checked={value === name}
+          onChange={() => onChange(name)}
+          aria-describedby={hint ? `${id}-aide` : undefined}
+        />
+        <label htmlFor={id}>{label}</label>
+        {hint && (
+          <p className="hint" id={`${id}-aide`}>
+            {hint}
+          </p>
+        )}
+      </div>
+    );
+  };
+  return (
+    <fieldset
+      className={`field${error ? ' field--error' : ''}`}
+      aria-describedby={error ? 'nouvelle-exemple-erreur' : undefined}
+    >
+      <legend>{tr('À partir d’un exemple', 'From an example')}</legend>
+      {error && (
+        <p className="error-message" id="nouvelle-exemple-erreur">
+          <span className="sr-only">{tr('Erreur : ', 'Error: ')}</span>
+          {error}
+        </p>
+      )}
+      {option('', tr('Aucun : une page et un champ', 'None: one page and one field'), null)}
+      {examples.map((e) => option(e.name, e.title, e.description))}
+    </fieldset>
+  );
+}
+
 function CreateService({ organisations }: { organisations: Array<{ id: string }> }) {
+  const [examples, setExamples] = useState<Example[]>([]);
+  const [fromExample, setFromExample] = useState('');
+  useEffect(() => {
+    api<Example[]>('/api/v1/examples').then(setExamples, () => setExamples([]));
+  }, []);
   const [title, setTitle] = useState('');
   const [slug, setSlug] = useState('');
   const [slugTouched, setSlugTouched] = useState(false);
@@ -334,7 +398,10 @@ function CreateService({ organisations }: { organisations: Array<{ id: string }>
       return document.getElementById(local.title ? 'nouvelle-titre' : 'nouvelle-adresse')?.focus();
     setBusy(true);
     try {
-      await api('/api/v1/services', { method: 'POST', body: { title: title.trim(), slug: shownSlug, organisationId } });
+      await api('/api/v1/services', {
+        method: 'POST',
+        body: { title: title.trim(), slug: shownSlug, organisationId, ...(fromExample ? { fromExample } : {}) },
+      });
       navigate(`/studio/${shownSlug}`);
     } catch (error) {
       setBusy(false);
@@ -346,11 +413,21 @@ function CreateService({ organisations }: { organisations: Array<{ id: string }>
       <h2 id="creer">{tr('Créer une démarche', 'Create a service')}</h2>
       <p>
         {tr(
-          'Partez d’une page et d’un champ, puis construisez le formulaire dans l’éditeur.',
-          'Start from one page and one field, then build the form in the editor.',
+          'Partez d’une page et d’un champ, ou d’un exemple, puis construisez le formulaire dans l’éditeur. La démarche reste un brouillon jusqu’à sa publication.',
+          'Start from one page and one field, or from an example, then build the form in the editor. The service stays a draft until you publish it.',
         )}
       </p>
       <form noValidate onSubmit={(e) => void submit(e)}>
+        <ExampleChoice
+          examples={examples}
+          value={fromExample}
+          onChange={(name) => {
+            setFromExample(name);
+            const example = examples.find((e) => e.name === name);
+            if (example && !title.trim()) setTitle(example.title);
+          }}
+          error={errors.fromExample}
+        />
         <Input
           id="nouvelle-titre"
           label={tr('Titre de la démarche', 'Title of the service')}

@@ -1,10 +1,11 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import { FormVersion, Service } from '@guichet/persistence';
+import { FormVersion, Service, TestSubmission } from '@guichet/persistence';
 import { DESIGNER_ROLES, hasRole, hasServiceRole, organisationsReached, type Actor } from '@guichet/identity';
 import { AppError, type ServiceDefinition } from '@guichet/shared';
 import { checkDefinition, definitionHash } from '../check-definition';
 import { diffDefinitions, type DefinitionDiff } from './diff';
 import { EXPORT_KIND, readImport, type ServiceExport } from './import';
+import { readExample } from './example-files';
 
 export const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -97,6 +98,15 @@ export class ServiceCatalogue {
     return service;
   }
 
+  /**
+   * The service itself, for a use case next to the catalogue (the designer's
+   * test mode): same scoping as every other route, 404 outside it; with
+   * `act`, a read-only grant is refused.
+   */
+  reach(actor: Actor, slug: string, options: { act?: boolean } = {}): Promise<Service> {
+    return this.find(actor, slug, this.dataSource.manager, false, options.act ?? false);
+  }
+
   private summary(service: Service): ServiceSummary {
     return {
       slug: service.slug,
@@ -135,11 +145,47 @@ export class ServiceCatalogue {
     return this.view(await this.find(actor, slug, this.dataSource.manager, false, options.act ?? false));
   }
 
+  /**
+   * Creates a draft service: from the starter definition, from `definition`,
+   * or from the example `fromExample` of `examplesDir` (its definition and
+   * description; never published here).
+   */
   async create(
     actor: Actor,
-    input: { slug: string; title: string; organisationId: string; description?: string | null; definition?: unknown },
+    input: {
+      slug: string;
+      title: string;
+      organisationId: string;
+      description?: string | null;
+      definition?: unknown;
+      fromExample?: string;
+    },
+    examplesDir?: string,
   ): Promise<ServiceView> {
     if (!hasRole(actor, input.organisationId, DESIGNER_ROLES, { act: true })) throw new AppError('FORBIDDEN');
+    if (input.fromExample !== undefined) {
+      if (input.definition !== undefined)
+        throw new AppError('INVALID_REQUEST', {
+          errors: [
+            {
+              pointer: '/fromExample',
+              code: 'exclusive',
+              message: 'Indiquez soit un exemple, soit une définition, pas les deux.',
+            },
+          ],
+        });
+      const example = examplesDir ? await readExample(examplesDir, input.fromExample) : null;
+      if (!example)
+        throw new AppError('INVALID_REQUEST', {
+          errors: [{ pointer: '/fromExample', code: 'unknown_example', message: 'Cet exemple n’existe pas.' }],
+        });
+      const { fromExample: _name, ...rest } = input;
+      return this.create(actor, {
+        ...rest,
+        description: input.description ?? example.summary.description,
+        definition: example.definition,
+      });
+    }
     const definition = input.definition === undefined ? starterDefinition() : assertValid(input.definition);
     const repo = this.dataSource.getRepository(Service);
     try {
@@ -237,6 +283,10 @@ export class ServiceCatalogue {
         }),
       );
       await manager.getRepository(Service).update({ id: service.id }, { latestVersion: number, status: 'published' });
+      // The designers' trials were of the draft that is now live: they go with it.
+      await manager
+        .getRepository(TestSubmission)
+        .delete({ serviceId: service.id, organisationId: service.organisationId });
       return { version: number, contentHash };
     });
   }

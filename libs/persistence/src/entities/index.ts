@@ -19,6 +19,7 @@ import { SubmissionEvent } from './submission-event.entity';
 import { SubmissionMessage } from './submission-message.entity';
 import { Submission } from './submission.entity';
 import { SystemPing } from './system-ping.entity';
+import { TestSubmission } from './test-submission.entity';
 
 export {
   Account,
@@ -44,6 +45,7 @@ export {
   SubmissionMessage,
   SubmissionNote,
   SystemPing,
+  TestSubmission,
   type AccountKind,
   type OrganisationRole,
   type ServiceStatus,
@@ -71,4 +73,5 @@ export const ENTITIES = [
   RateLimitCounter,
   CaseworkerGroup,
   DeskExport,
+  TestSubmission,
 ];

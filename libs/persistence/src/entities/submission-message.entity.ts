@@ -28,6 +28,10 @@ export class SubmissionMessage {
   @Column({ type: 'text' })
   body!: string;
 
+  /** A file a caseworker joined to the message (a row of `attachment` of the same request). */
+  @Column({ name: 'attachment_id', type: 'uuid', nullable: true })
+  attachmentId!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -113,6 +113,10 @@ export class Submission {
   @Column({ type: 'varchar', length: 200, nullable: true })
   assignee!: string | null;
 
+  /** Since when a caseworker's message waits for the citizen's reply; cleared by their next message. */
+  @Column({ name: 'awaiting_reply_since', type: 'timestamptz', nullable: true })
+  awaitingReplySince!: Date | null;
+
   /** What the inbox's free-text search matches: reference, the citizen's name, chosen answers. Set at submission. */
   @Column({ type: 'tsvector', nullable: true, select: false })
   search!: string | null;

@@ -13,6 +13,8 @@ import { RateLimits1764800000000 } from './1764800000000-rate-limits';
 import { InboxColumns1764850000000 } from './1764850000000-inbox-columns';
 import { OrganisationAdmin1764900000000 } from './1764900000000-organisation-admin';
 import { DeskExports1764950000000 } from './1764950000000-desk-exports';
+import { TestSubmissions1765000000000 } from './1765000000000-test-submissions';
+import { DeskMessages1765100000000 } from './1765100000000-desk-messages';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   InboxColumns1764850000000,
   OrganisationAdmin1764900000000,
   DeskExports1764950000000,
+  TestSubmissions1765000000000,
+  DeskMessages1765100000000,
 ];

@@ -1,0 +1,86 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { browserValidatorModule, definitionHash } from '@guichet/forms';
+import type { Actor } from '@guichet/identity';
+import { TestSubmissions } from '@guichet/submissions';
+import { ActorGuard, CurrentActor } from '../auth/actor.guard';
+import { requestLocale } from '../errors/locale';
+import { AutosaveDto, CreateDraftDto } from '../submissions/submissions.controller';
+
+/**
+ * The designers' test mode: trials of a service's draft, validated like real
+ * requests but kept apart from them (no inbox, export, count, email, webhook),
+ * deleted when the service is published.
+ */
+@ApiTags('conception')
+@ApiBearerAuth()
+@UseGuards(ActorGuard)
+@Controller('api/v1/services/:slug/test-submissions')
+export class TestSubmissionsController {
+  constructor(private readonly trials: TestSubmissions) {}
+
+  @Post()
+  @ApiOperation({
+    summary:
+      'Mode test : commence un essai du brouillon de la démarche (aucune vraie demande) → { id, test: true, url, definition }.',
+  })
+  create(
+    @CurrentActor() actor: Actor,
+    @Param('slug') slug: string,
+    @Body() body: CreateDraftDto,
+    @Headers('accept-language') language: string | undefined,
+  ) {
+    return this.trials.create(actor, slug, body.data, requestLocale(language));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Un essai : réponses, état et la définition (brouillon) avec laquelle l’afficher.' })
+  get(@CurrentActor() actor: Actor, @Param('slug') slug: string, @Param('id') id: string) {
+    return this.trials.get(actor, slug, id);
+  }
+
+  @Get(':id/validator.js')
+  @ApiOperation({
+    summary:
+      'Le validateur précompilé du brouillon essayé (module ES), pour que la page d’essai vérifie comme le serveur.',
+  })
+  async validator(
+    @CurrentActor() actor: Actor,
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const trial = await this.trials.get(actor, slug, id);
+    const source = browserValidatorModule(trial.definition, definitionHash(trial.definition));
+    res
+      .type('text/javascript; charset=utf-8')
+      .setHeader('Cache-Control', 'private, no-store')
+      .setHeader('X-Content-Type-Options', 'nosniff')
+      .send(source);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Enregistre les réponses d’un essai (validation partielle, 409 si périmé).' })
+  autosave(
+    @CurrentActor() actor: Actor,
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+    @Body() body: AutosaveDto,
+    @Headers('accept-language') language: string | undefined,
+  ) {
+    return this.trials.autosave(actor, slug, id, body.data, body.expectedRevision, requestLocale(language));
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Validation complète d’un essai, comme un dépôt ; rien n’est envoyé ni instruit.' })
+  submit(
+    @CurrentActor() actor: Actor,
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+    @Headers('accept-language') language: string | undefined,
+  ) {
+    return this.trials.submit(actor, slug, id, requestLocale(language));
+  }
+}

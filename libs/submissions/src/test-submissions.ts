@@ -1,0 +1,149 @@
+import type { DataSource } from 'typeorm';
+import { TestSubmission } from '@guichet/persistence';
+import { ServiceCatalogue, ValidatorCache, definitionHash } from '@guichet/forms';
+import type { Actor } from '@guichet/identity';
+import { AppError, type Locale, type ServiceDefinition, isUuid } from '@guichet/shared';
+
+export interface TestSubmissionView {
+  id: string;
+  test: true;
+  service: { slug: string; title: string };
+  status: string;
+  revision: number;
+  data: Record<string, unknown>;
+  /** The draft definition the trial runs on (copied when it started): what the form must render. */
+  definition: ServiceDefinition;
+  submittedAt: string | null;
+  updatedAt: string;
+  /** Where the citizen form opens it. */
+  url: string;
+}
+
+/**
+ * The designers' test mode: fill the DRAFT of a service as a citizen would,
+ * with the same server-side validation, without creating a request. A trial
+ * lives in its own table (never in `submission`), so no inbox, export, count,
+ * email, webhook or retention job can see it; it writes no event and no outbox
+ * row, and publishing the service deletes its trials. Reached by the
+ * service's designers only (404 for anybody else, like every designer route).
+ */
+export class TestSubmissions {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly catalogue: ServiceCatalogue = new ServiceCatalogue(dataSource),
+    private readonly validators: ValidatorCache = new ValidatorCache(),
+  ) {}
+
+  private view(trial: TestSubmission, service: { slug: string; title: string }): TestSubmissionView {
+    return {
+      id: trial.id,
+      test: true,
+      service: { slug: service.slug, title: service.title },
+      status: trial.status,
+      revision: trial.revision,
+      data: trial.data,
+      definition: trial.definition as unknown as ServiceDefinition,
+      submittedAt: trial.submittedAt?.toISOString() ?? null,
+      updatedAt: trial.updatedAt.toISOString(),
+      url: `/demarches/${service.slug}?brouillon=${trial.id}&test=1`,
+    };
+  }
+
+  private async load(actor: Actor, slug: string, id: string, act: boolean) {
+    const service = await this.catalogue.reach(actor, slug, { act });
+    if (!isUuid(id)) throw new AppError('NOT_FOUND');
+    const trial = await this.dataSource
+      .getRepository(TestSubmission)
+      .findOneBy({ id, serviceId: service.id, organisationId: service.organisationId });
+    if (!trial) throw new AppError('NOT_FOUND');
+    return { service, trial };
+  }
+
+  /** Starts a trial on the draft as it is now. */
+  async create(actor: Actor, slug: string, data: unknown, locale: Locale = 'fr'): Promise<TestSubmissionView> {
+    const service = await this.catalogue.reach(actor, slug, { act: true });
+    const definition = service.draftDefinition as unknown as ServiceDefinition;
+    const hash = definitionHash(definition);
+    const initial = data === undefined || data === null ? {} : data;
+    const outcome = this.validators.get(definition, hash).validate(initial, { mode: 'draft', locale });
+    if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+    const repo = this.dataSource.getRepository(TestSubmission);
+    const trial = await repo.save(
+      repo.create({
+        organisationId: service.organisationId,
+        serviceId: service.id,
+        createdBy: actor.id,
+        definition: service.draftDefinition,
+        contentHash: hash,
+        status: 'draft',
+        data: outcome.data as Record<string, unknown>,
+        submittedAt: null,
+      }),
+    );
+    return this.view(trial, service);
+  }
+
+  async get(actor: Actor, slug: string, id: string): Promise<TestSubmissionView> {
+    const { service, trial } = await this.load(actor, slug, id, false);
+    return this.view(trial, service);
+  }
+
+  /** Autosave, validated partially against the trial's definition, like a citizen's draft. */
+  async autosave(
+    actor: Actor,
+    slug: string,
+    id: string,
+    data: unknown,
+    expectedRevision?: number,
+    locale: Locale = 'fr',
+  ): Promise<{ id: string; revision: number; savedAt: string }> {
+    const { trial } = await this.load(actor, slug, id, true);
+    if (trial.status !== 'draft') throw new AppError('NOT_A_DRAFT');
+    if (expectedRevision !== undefined && expectedRevision !== trial.revision) throw new AppError('CONFLICT');
+    const outcome = this.validators
+      .get(trial.definition as unknown as ServiceDefinition, trial.contentHash)
+      .validate(data, { mode: 'draft', locale });
+    if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+    const result = await this.dataSource
+      .getRepository(TestSubmission)
+      .createQueryBuilder()
+      .update()
+      .set({ data: outcome.data as never })
+      .where('id = :id AND revision = :revision AND status = :status', {
+        id: trial.id,
+        revision: trial.revision,
+        status: 'draft',
+      })
+      .returning('revision, updated_at')
+      .execute();
+    const row = (result.raw as Array<{ revision: number; updated_at: Date }>)[0];
+    if (!row) throw new AppError('CONFLICT');
+    return { id: trial.id, revision: row.revision, savedAt: new Date(row.updated_at).toISOString() };
+  }
+
+  /**
+   * Full validation, as a real submit; on success the trial is marked
+   * submitted and nothing else happens: no reference, no event, no outbox row.
+   */
+  async submit(
+    actor: Actor,
+    slug: string,
+    id: string,
+    locale: Locale = 'fr',
+  ): Promise<{ id: string; test: true; reference: null; status: string }> {
+    const { trial } = await this.load(actor, slug, id, true);
+    if (trial.status !== 'draft') throw new AppError('NOT_A_DRAFT');
+    const outcome = this.validators
+      .get(trial.definition as unknown as ServiceDefinition, trial.contentHash)
+      .validate(trial.data, { mode: 'submit', locale });
+    if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+    const result = await this.dataSource
+      .getRepository(TestSubmission)
+      .update(
+        { id: trial.id, status: 'draft', revision: trial.revision },
+        { status: 'submitted', submittedAt: new Date(), data: outcome.data as never },
+      );
+    if (!result.affected) throw new AppError('CONFLICT');
+    return { id: trial.id, test: true, reference: null, status: 'submitted' };
+  }
+}
