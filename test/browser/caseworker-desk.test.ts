@@ -1,16 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { importExamples } from '@guichet/forms';
-import { startMailCatcher, type MailCatcher } from '@guichet/notify';
-import { Submission, seedDemoAgents, seedDemoOrganisation } from '@guichet/persistence';
+import type { MailCatcher } from '@guichet/notify';
+import { Submission } from '@guichet/persistence';
 import { axeViolations, launchBrowser, type Browser } from '../support/browser';
-import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
-import { ROOT, freePort, waitUntil } from '../support/processes';
-import { startStack, type Stack } from '../support/stack';
+import { ROOT, waitUntil } from '../support/processes';
+import { type Stack } from '../support/stack';
+import { startWebStack, type WebStack } from '../support/web-stack';
 
 const SHOTS = join(ROOT, 'test-results', 'screenshots', 'desk');
 const SLUG = 'signaler-un-probleme-de-voirie';
@@ -93,44 +93,24 @@ async function check(page: Page, name: string) {
  * letter by email; Karim, a second before her, gets told he came too late.
  */
 describe('caseworker desk in Chromium', () => {
-  let idp: RunningIdp;
   let stack: Stack;
   let mail: MailCatcher;
   let base: string;
+  let web: WebStack;
   const browsers: Browser[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/web/index.html')))
-      throw new Error('dist/web is missing: npm test builds it first');
     mkdirSync(SHOTS, { recursive: true });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    [idp, mail] = await Promise.all([
-      startIdp({ redirectUris: [`${base}/auth/callback`], postLogoutRedirectUris: [`${base}/`] }),
-      startMailCatcher({ smtpPort: 0, httpPort: 0 }),
-    ]);
-    stack = await startStack({
-      backend: 'redis',
-      env: {
-        PORT: String(port),
-        PUBLIC_URL: base,
-        WEB_DIST_DIR: join(ROOT, 'dist/web'),
-        SMTP_URL: `smtp://127.0.0.1:${mail.smtpPort}`,
-        ...signInEnv(idp.issuer, idp.secret),
-      },
-    });
+    web = await startWebStack();
+    ({ base, mail, stack } = web);
     const ds = stack.api.get(DataSource);
-    const organisation = await seedDemoOrganisation(ds);
-    await seedDemoAgents(ds, organisation.id);
-    await importExamples(ds, organisation.id, join(ROOT, 'forms'));
+    await importExamples(ds, web.organisation.id, join(ROOT, 'forms'));
     // The citizen, Léa and Karim: three browsers, three sessions.
     browsers.push(...(await Promise.all([launchBrowser(), launchBrowser(), launchBrowser()])));
   });
   afterAll(async () => {
     await Promise.all(browsers.map((b) => b.close()));
-    await stack?.close();
-    await mail?.close();
-    await idp?.stop();
+    await web?.close();
   });
 
   async function signInAgent(page: Page, label: string, returnTo: string) {

@@ -1,13 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { startMailCatcher, type MailCatcher } from '@guichet/notify';
-import { seedDemoAgents, seedDemoOrganisation } from '@guichet/persistence';
 import { axeViolations, launchBrowser, type Browser } from '../support/browser';
-import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
-import { ROOT, freePort } from '../support/processes';
-import { startStack, type Stack } from '../support/stack';
+import { ROOT } from '../support/processes';
+import { type Stack } from '../support/stack';
+import { startWebStack, type WebStack } from '../support/web-stack';
 
 const SHOTS = join(ROOT, 'test-results', 'screenshots', 'studio');
 const PDF = Buffer.from(
@@ -47,42 +45,20 @@ async function check(page: Page, name: string, narrow = false) {
  * it through the preview of its changes, and a citizen files it.
  */
 describe('studio in Chromium', () => {
-  let idp: RunningIdp;
   let stack: Stack;
   let base: string;
-  let mail: MailCatcher;
+  let web: WebStack;
   const browsers: Browser[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/web/index.html')))
-      throw new Error('dist/web is missing: npm test builds it first');
     mkdirSync(SHOTS, { recursive: true });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    [idp, mail] = await Promise.all([
-      startIdp({ redirectUris: [`${base}/auth/callback`], postLogoutRedirectUris: [`${base}/`] }),
-      startMailCatcher({ smtpPort: 0, httpPort: 0 }),
-    ]);
-    stack = await startStack({
-      backend: 'redis',
-      env: {
-        PORT: String(port),
-        PUBLIC_URL: base,
-        SMTP_URL: `smtp://127.0.0.1:${mail.smtpPort}`,
-        WEB_DIST_DIR: join(ROOT, 'dist/web'),
-        ...signInEnv(idp.issuer, idp.secret),
-      },
-    });
-    const ds = stack.api.get(DataSource);
-    const organisation = await seedDemoOrganisation(ds);
-    await seedDemoAgents(ds, organisation.id);
+    web = await startWebStack();
+    ({ base, stack } = web);
     browsers.push(...(await Promise.all([launchBrowser(), launchBrowser()])));
   });
   afterAll(async () => {
     await Promise.all(browsers.map((b) => b.close()));
-    await stack?.close();
-    await mail?.close();
-    await idp?.stop();
+    await web?.close();
   });
 
   it('builds, publishes and gets a request for a service made from scratch', async () => {

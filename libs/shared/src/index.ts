@@ -9,3 +9,4 @@ export * from './formats';
 export * from './ids';
 export * from './validation-messages';
 export * from './answers';
+export * from './contrast';

@@ -10,7 +10,7 @@ import {
 } from '@guichet/persistence';
 import { AppError, isUuid, type ErrorItem } from '@guichet/shared';
 import { workflowOf } from '@guichet/workflow';
-import { MIN_CONTRAST, contrastRatio, formatRatio } from './contrast';
+import { MIN_CONTRAST, contrastRatio, formatRatio } from '@guichet/shared';
 
 export const ROLES: readonly OrganisationRole[] = ['admin', 'designer', 'caseworker'];
 export const ORGANISATION_SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

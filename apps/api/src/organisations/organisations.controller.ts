@@ -18,7 +18,7 @@ import { hasRole, organisationsReached, type Actor } from '@guichet/identity';
 import type { OrganisationRole } from '@guichet/persistence';
 import { AppError, isUuid } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
-import { HEX_COLOR } from './contrast';
+import { HEX_COLOR } from '@guichet/shared';
 import { readLogoUpload } from './logo-upload';
 import { LOGO_MAX_BYTES, OrganisationAdmin, ROLES } from './organisation-admin';
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../../lib/api';
 import { lang, tr } from '../../lib/i18n';
 import { ErrorList, Status, TextField, errorOf, problemsOf, useProblems, type Problem, type Profile } from './common';
-import { HEX_COLOR, MIN_CONTRAST, contrastRatio, formatRatio } from './contrast';
+import { HEX_COLOR, MIN_CONTRAST, contrastRatio, formatRatio } from '@guichet/shared';
 
 const ID = {
   name: 'org-nom',

@@ -1,7 +1,7 @@
 /**
- * WCAG 2.1 contrast, for the live figure next to the colour input. A copy of
- * apps/api/src/organisations/contrast.ts (the server decides; its spec checks
- * that both compute the same).
+ * WCAG 2.1 contrast (success criterion 1.4.3, RGAA 3.2): an organisation's
+ * accent colour is used for text and buttons on white, so it needs 4.5:1.
+ * The studio shows the figure live with this same code; the API decides.
  */
 export const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 export const MIN_CONTRAST = 4.5;
