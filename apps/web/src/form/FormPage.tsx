@@ -339,11 +339,16 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
   );
 
   const firstRender = useRef(true);
+  /** Errors the server found on another step: shown once that step is drawn, not wiped by the step change. */
+  const pendingErrors = useRef<ErrorItem[] | null>(null);
   useEffect(() => {
     if (firstRender.current) {
       firstRender.current = false;
       return;
     }
+    const pending = pendingErrors.current;
+    pendingErrors.current = null;
+    if (pending) return showErrors(pending);
     setSummary([]);
     store.setErrors([]);
     headingRef.current?.focus();
@@ -423,8 +428,10 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
   const routeErrors = (errors: ErrorItem[]) => {
     const page = pages.find((p) => errors.some((e) => e.pointer && onPage(p.id, e.pointer)));
     if (!page) return showErrors(errors);
+    const here = errors.filter((e) => e.pointer && onPage(page.id, e.pointer));
+    if (page.id === current?.id) return showErrors(here);
+    pendingErrors.current = here;
     navigate(hrefOf(page.id));
-    window.setTimeout(() => showErrors(errors.filter((e) => e.pointer && onPage(page.id, e.pointer))), 0);
   };
 
   const context = useMemo<FormContextValue>(
