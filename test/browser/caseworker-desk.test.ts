@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { importExamples } from '@guichet/forms';
 import type { MailCatcher } from '@guichet/notify';
 import { Submission } from '@guichet/persistence';
-import { axeViolations, launchBrowser, type Browser } from '../support/browser';
+import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
 import { ROOT, waitUntil } from '../support/processes';
 import { type Stack } from '../support/stack';
 import { startWebStack, type WebStack } from '../support/web-stack';
@@ -114,12 +114,7 @@ describe('caseworker desk in Chromium', () => {
   });
 
   async function signInAgent(page: Page, label: string, returnTo: string) {
-    await page.getByRole('group', { name: 'Identités de test' }).waitFor();
-    await page.getByLabel(label).check();
-    await Promise.all([
-      page.waitForURL(`${base}${returnTo}`),
-      page.getByRole('button', { name: 'Se connecter' }).click(),
-    ]);
+    await chooseTestIdentity(page, label, `${base}${returnTo}`);
   }
 
   it('files, corrects and decides a request, and the citizen receives the decision letter', async () => {

@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { importExamples } from '@guichet/forms';
 import { Organisation, Submission, seedDemoOrganisation } from '@guichet/persistence';
-import { axeViolations, launchBrowser, type Browser } from '../support/browser';
+import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
 import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
 import { ROOT, freePort } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
@@ -233,12 +233,7 @@ describe('citizen portal: every example service with the keyboard', () => {
   });
 
   async function signIn(page: Page, returnTo: string) {
-    await page.getByRole('group', { name: 'Identités de test' }).waitFor();
-    await page.getByLabel('Marie-Claire Dubois — prénom composé').check();
-    await Promise.all([
-      page.waitForURL(`${base}${returnTo}`),
-      page.getByRole('button', { name: 'Se connecter' }).click(),
-    ]);
+    await chooseTestIdentity(page, 'Marie-Claire Dubois — prénom composé', `${base}${returnTo}`);
   }
 
   it('imports the six examples', () => {

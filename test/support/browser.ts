@@ -46,3 +46,10 @@ export async function axeViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
+
+/** On the bundled provider's page: pick a test identity, sign in, and land on `url`. */
+export async function chooseTestIdentity(page: Page, label: string, url: string): Promise<void> {
+  await page.getByRole('group', { name: 'Identités de test' }).waitFor();
+  await page.getByLabel(label).check();
+  await Promise.all([page.waitForURL(url), page.getByRole('button', { name: 'Se connecter' }).click()]);
+}

@@ -43,8 +43,11 @@ export function checkAnswers(
 ): ValidationOutcome {
   const locale = options.locale ?? 'fr';
   const visibility = { definition, data: input, claims: options.claims };
-  const hidden = new Set(input !== null && typeof input === 'object' ? hiddenPointers(visibility) : []);
-  const data = input !== null && typeof input === 'object' && !Array.isArray(input) ? dropHidden(visibility) : input;
+  // Computed once: the same pointers excuse missing answers and drop hidden ones.
+  const hiddenList = input !== null && typeof input === 'object' ? hiddenPointers(visibility) : [];
+  const hidden = new Set(hiddenList);
+  const data =
+    input !== null && typeof input === 'object' && !Array.isArray(input) ? dropHidden(visibility, hiddenList) : input;
 
   const ok = validate(data);
   let errors = ok ? [] : toErrorItems(validate.errors ?? [], locale);

@@ -1,6 +1,6 @@
 import type { ServiceDefinition } from './definition';
 import { fieldPointers } from './schema-fields';
-import { dropHidden, hiddenPointers, visiblePages } from './visibility';
+import { dropHidden, hiddenPointers, visiblePages, withoutPointers } from './visibility';
 
 const definition: Pick<ServiceDefinition, 'pages' | 'rules'> = {
   pages: [
@@ -64,5 +64,19 @@ describe('fieldPointers', () => {
       '/children/*',
       '/children/*/name',
     ]);
+  });
+});
+
+describe('withoutPointers', () => {
+  const data = { a: { b: 1, c: 2 }, list: ['x', 'y', 'z'] };
+
+  it('keeps array indexes by default, and takes items out when asked, never touching the input', () => {
+    expect(withoutPointers(data, ['/a/b', '/list/0', '/list/2'])).toEqual({ a: { c: 2 }, list: [null, 'y', null] });
+    expect(withoutPointers(data, ['/a/b', '/list/0', '/list/2'], 'remove')).toEqual({ a: { c: 2 }, list: ['y'] });
+    expect(data).toEqual({ a: { b: 1, c: 2 }, list: ['x', 'y', 'z'] });
+  });
+
+  it('ignores pointers to nothing', () => {
+    expect(withoutPointers(data, ['/nope/x', '/list/9', '/list/k', ''])).toEqual(data);
   });
 });

@@ -65,12 +65,29 @@ export function visiblePages({ definition, data, claims }: VisibilityInput): str
   return definition.pages.filter((p) => !hiddenPages.has(p.id)).map((p) => p.id);
 }
 
-/** A copy of the data without the values of hidden fields: they are never stored. */
-export function dropHidden(input: VisibilityInput): unknown {
-  const copy = structuredClone(input.data);
-  // Deepest first, so removing an array item does not shift a pointer still to visit.
-  const pointers = hiddenPointers(input).sort((a, b) => b.length - a.length || (a < b ? 1 : -1));
-  for (const pointer of pointers) {
+/**
+ * A copy of the data without the values of hidden fields: they are never
+ * stored. `hidden` saves computing the pointers again when the caller has them.
+ */
+export function dropHidden(input: VisibilityInput, hidden: readonly string[] = hiddenPointers(input)): unknown {
+  // A hidden array item keeps its place (null) so that the other items keep their indexes.
+  return withoutPointers(input.data, hidden, 'keep-indexes');
+}
+
+/**
+ * A copy of the data without the values at these pointers, deepest first so
+ * that removing one never shifts another still to visit. An array item is
+ * replaced by null (`keep-indexes`: the other items' pointers stay true) or
+ * taken out (`remove`).
+ */
+export function withoutPointers(
+  data: unknown,
+  pointers: readonly string[],
+  arrayItems: 'keep-indexes' | 'remove' = 'keep-indexes',
+): unknown {
+  const copy = structuredClone(data);
+  const ordered = [...pointers].sort((a, b) => b.length - a.length || (a < b ? 1 : -1));
+  for (const pointer of ordered) {
     const segments = parseJsonPointer(pointer);
     const last = segments.pop();
     let parent: unknown = copy;
@@ -78,8 +95,9 @@ export function dropHidden(input: VisibilityInput): unknown {
       parent = parent !== null && typeof parent === 'object' ? (parent as Record<string, unknown>)[s] : undefined;
     if (last === undefined || parent === null || typeof parent !== 'object') continue;
     if (Array.isArray(parent)) {
-      // A hidden array item keeps its place (null) so that the other items keep their indexes.
-      if (/^\d+$/.test(last) && Number(last) < parent.length) parent[Number(last)] = null;
+      if (!/^\d+$/.test(last) || Number(last) >= parent.length) continue;
+      if (arrayItems === 'remove') parent.splice(Number(last), 1);
+      else parent[Number(last)] = null;
     } else if (Object.prototype.hasOwnProperty.call(parent, last)) {
       delete (parent as Record<string, unknown>)[last];
     }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ApiError, api, signInUrl, whoAmI, type Me } from '../lib/api';
+import { ApiError, api, whoAmI, type Me } from '../lib/api';
 import { formatNumber, tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
@@ -8,6 +8,7 @@ import { InboxView } from './Inbox';
 import { COUNT_LABELS, Failure } from './common';
 import type { DeskService } from './types';
 import './desk.css';
+import { AgentSignIn } from '../pages/AgentSignIn';
 
 /** The caseworkers' area: the services one works on, each one's inbox, and each request. */
 export default function DeskApp({ segments, query }: { segments: string[]; query: URLSearchParams }) {
@@ -32,30 +33,16 @@ export default function DeskApp({ segments, query }: { segments: string[]; query
 }
 
 function SignIn({ citizen }: { citizen: boolean }) {
-  usePageTitle(tr('Instruction — connexion', 'Casework — sign in'));
-  const here = window.location.pathname + window.location.search;
   return (
-    <>
-      <h1 tabIndex={-1}>{tr('Instruction des demandes', 'Casework')}</h1>
-      <p>
-        {citizen
-          ? tr(
-              'Cet espace est réservé aux agents. Vous êtes connecté en tant qu’usager : déconnectez-vous, puis identifiez-vous avec votre compte d’agent.',
-              'This area is for agents. You are signed in as a citizen: sign out, then sign in with your agent account.',
-            )
-          : tr(
-              'Cet espace est réservé aux agents chargés d’instruire les demandes.',
-              'This area is for the agents who process requests.',
-            )}
-      </p>
-      {!citizen && (
-        <p>
-          <a className="button" href={signInUrl('agent', here)}>
-            {tr('Se connecter en tant qu’agent', 'Sign in as an agent')}
-          </a>
-        </p>
+    <AgentSignIn
+      citizen={citizen}
+      pageTitle={tr('Instruction — connexion', 'Casework — sign in')}
+      heading={tr('Instruction des demandes', 'Casework')}
+      purpose={tr(
+        'Cet espace est réservé aux agents chargés d’instruire les demandes.',
+        'This area is for the agents who process requests.',
       )}
-    </>
+    />
   );
 }
 

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   checkAnswers,
   parseJsonPointer,
-  readPointer,
+  withoutPointers,
   type ErrorItem,
   type SchemaValidateFunction,
   type ServiceDefinition,
@@ -83,19 +83,6 @@ async function loadTrial(slug: string, id: string): Promise<{ service: PublicSer
 }
 
 const localKey = (id: string) => `guichet.brouillon.${id}`;
-
-function removePointers(data: Record<string, unknown>, pointers: string[]): Record<string, unknown> {
-  const copy = structuredClone(data);
-  for (const pointer of [...pointers].sort((a, b) => b.length - a.length)) {
-    const segments = parseJsonPointer(pointer);
-    const last = segments.pop();
-    if (last === undefined) continue;
-    const parent = readPointer(copy, segments.length ? `/${segments.join('/')}` : '');
-    if (Array.isArray(parent)) parent.splice(Number(last), 1);
-    else if (parent && typeof parent === 'object') delete (parent as Record<string, unknown>)[last];
-  }
-  return copy;
-}
 
 /** Sends one file with its progress (fetch has no upload progress; XMLHttpRequest has). */
 function uploadFile(
@@ -268,7 +255,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
     const invalid = checkAnswers(validate, definition, data, { mode: 'draft', locale: lang })
       .errors.map((e) => e.pointer ?? '')
       .filter((p) => p !== '');
-    const clean = invalid.length ? removePointers(data, invalid) : data;
+    const clean = invalid.length ? (withoutPointers(data, invalid, 'remove') as Record<string, unknown>) : data;
     try {
       localStorage.setItem(localKey(draft.id), JSON.stringify({ revision: revision.current, data }));
     } catch {

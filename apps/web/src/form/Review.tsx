@@ -2,7 +2,17 @@ import { useMemo } from 'react';
 import { hiddenPointers, type PageDefinition } from '@guichet/shared';
 import { formatDate, tr } from '../lib/i18n';
 import { fileName } from './context';
-import { fieldModel, itemsSchema, orderedKeys, propertySchema, uiChild, type Schema, type Ui } from './model';
+import {
+  answerText,
+  fieldModel,
+  itemsSchema,
+  orderedKeys,
+  propertySchema,
+  uiChild,
+  type FieldModel,
+  type Schema,
+  type Ui,
+} from './model';
 import type { FormStore } from './store';
 
 interface Row {
@@ -11,19 +21,14 @@ interface Row {
   text: string;
 }
 
-function formatValue(root: Schema, schema: Schema, ui: Ui, pointer: string, key: string, value: unknown): string {
-  const model = fieldModel(root, schema, ui, pointer, key, false, []);
-  if (value === undefined || value === null || value === '') return '';
-  if (model.kind === 'file') return fileName(String(value)) ?? tr('Fichier joint', 'Attached file');
-  if (model.kind === 'files' && Array.isArray(value))
-    return value.map((v) => fileName(String(v)) ?? tr('Fichier joint', 'Attached file')).join(', ');
-  const option = model.options.find((o) => o.value === value);
-  if (option) return option.label;
-  if (Array.isArray(value))
-    return value.map((v) => model.options.find((o) => o.value === v)?.label ?? String(v)).join(', ');
-  if (typeof value === 'boolean') return value ? tr('Oui', 'Yes') : tr('Non', 'No');
-  if (model.inputType === 'date' && typeof value === 'string') return formatDate(value);
-  return String(value);
+/** An answer as the citizen reads it: file names, dates in words, the labels of choices. */
+function formatValue(model: FieldModel, value: unknown): string {
+  if (model.kind === 'file' || model.kind === 'files') {
+    const ids = Array.isArray(value) ? value : value ? [value] : [];
+    return ids.map((v) => fileName(String(v)) ?? tr('Fichier joint', 'Attached file')).join(', ');
+  }
+  if (model.inputType === 'date' && typeof value === 'string' && value !== '') return formatDate(value);
+  return answerText(model, value, tr('Oui', 'Yes'), tr('Non', 'No'));
 }
 
 /** Every visible answer of a page, groups and repeated items flattened into labelled rows. */
@@ -69,7 +74,7 @@ export function reviewRows(
       return;
     }
     if (model.kind === 'unsupported') return;
-    rows.push({ pointer, label: `${prefix}${model.title}`, text: formatValue(root, schema, ui, pointer, key, value) });
+    rows.push({ pointer, label: `${prefix}${model.title}`, text: formatValue(model, value) });
   };
   for (const key of page.fields) visit(propertySchema(root, key), uiChild(rootUi, key), `/${key}`, key, data[key], '');
   return rows;

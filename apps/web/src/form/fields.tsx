@@ -1,5 +1,4 @@
 import { memo, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
-import { toJsonPointer } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { fileName, rememberFileName, useForm } from './context';
 import {
@@ -14,7 +13,7 @@ import {
   type Schema,
   type Ui,
 } from './model';
-import { useFieldError, useHidden, useLength, useValue, type FormStore } from './store';
+import { useFieldError, useHidden, useLength, useValue } from './store';
 
 /** The fields of an object (the whole form, a page, a group or a repeated item), in order. */
 export function Fields({ schema, ui, base, keys }: { schema: Schema; ui: Ui; base: string; keys?: string[] }) {
@@ -659,6 +658,3 @@ export function focusTargetOf(pointer: string): HTMLElement | null {
     p = p.slice(0, p.lastIndexOf('/'));
   }
 }
-
-export { toJsonPointer };
-export type { FormStore };

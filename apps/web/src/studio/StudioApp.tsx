@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { ApiError, api, signInUrl, whoAmI, type Me } from '../lib/api';
+import { ApiError, api, whoAmI, type Me } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { navigate, onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
@@ -7,6 +7,7 @@ import { slugFromLabel } from './definition';
 import { Editor } from './Editor';
 import { errorText, type ServiceSummary } from './types';
 import './studio.css';
+import { AgentSignIn } from '../pages/AgentSignIn';
 
 const AdminPage = lazy(() => import('./admin/AdminPage'));
 
@@ -49,30 +50,16 @@ export function Failure({ message }: { message: string }) {
 }
 
 function SignIn({ citizen }: { citizen: boolean }) {
-  usePageTitle(tr('Studio — connexion', 'Studio — sign in'));
-  const here = window.location.pathname + window.location.search;
   return (
-    <>
-      <h1 tabIndex={-1}>{tr('Studio de conception des démarches', 'Service design studio')}</h1>
-      <p>
-        {citizen
-          ? tr(
-              'Cet espace est réservé aux agents. Vous êtes connecté en tant qu’usager : déconnectez-vous, puis identifiez-vous avec votre compte d’agent.',
-              'This area is for agents. You are signed in as a citizen: sign out, then sign in with your agent account.',
-            )
-          : tr(
-              'Cet espace est réservé aux agents qui conçoivent les démarches en ligne de leur collectivité.',
-              'This area is for the agents who design their organisation’s online services.',
-            )}
-      </p>
-      {!citizen && (
-        <p>
-          <a className="button" href={signInUrl('agent', here)}>
-            {tr('Se connecter en tant qu’agent', 'Sign in as an agent')}
-          </a>
-        </p>
+    <AgentSignIn
+      citizen={citizen}
+      pageTitle={tr('Studio — connexion', 'Studio — sign in')}
+      heading={tr('Studio de conception des démarches', 'Service design studio')}
+      purpose={tr(
+        'Cet espace est réservé aux agents qui conçoivent les démarches en ligne de leur collectivité.',
+        'This area is for the agents who design their organisation’s online services.',
       )}
-    </>
+    />
   );
 }
 
