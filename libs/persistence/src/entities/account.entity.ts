@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 export type AccountKind = 'citizen' | 'agent';
 
@@ -9,6 +9,7 @@ export type AccountKind = 'citizen' | 'agent';
  */
 @Entity({ name: 'account' })
 @Unique('UQ_account_issuer_subject', ['issuer', 'subject'])
+@Index('IDX_account_email', ['email'])
 export class Account {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -27,4 +28,12 @@ export class Account {
 
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt!: Date | null;
+
+  /**
+   * Agents only: the (lower-case) professional email their provider vouched
+   * for at their last sign-in, the key of their memberships. It says whether an
+   * account may be assigned a request; citizens' emails are never kept.
+   */
+  @Column({ type: 'varchar', length: 320, nullable: true })
+  email!: string | null;
 }

@@ -49,4 +49,12 @@ export class ApiToken {
   /** After this moment the token no longer authenticates. */
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;
+
+  /** Who created it: account:<id>, token:<id>, or null (the operator's command line, or before this was kept). */
+  @Column({ name: 'created_by', type: 'varchar', length: 200, nullable: true })
+  createdBy!: string | null;
+
+  /** The creating agent's professional email: when their admin role ends, the tokens they made are revoked. */
+  @Column({ name: 'created_by_email', type: 'varchar', length: 320, nullable: true })
+  createdByEmail!: string | null;
 }

@@ -9,6 +9,7 @@ import { CaseworkerGroup } from './caseworker-group.entity';
 import { FormVersion } from './form-version.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { Organisation } from './organisation.entity';
+import { OrganisationEvent } from './organisation-event.entity';
 import { OutboxRow } from './outbox.entity';
 import { RateLimitCounter } from './rate-limit-counter.entity';
 import { Service, type ServiceStatus } from './service.entity';
@@ -35,6 +36,7 @@ export {
   FormVersion,
   IdempotencyKey,
   Organisation,
+  OrganisationEvent,
   OutboxRow,
   RateLimitCounter,
   Service,
@@ -74,4 +76,5 @@ export const ENTITIES = [
   CaseworkerGroup,
   DeskExport,
   TestSubmission,
+  OrganisationEvent,
 ];
