@@ -20,8 +20,18 @@ const swc = [
   },
 ];
 
+// ESM-only packages that @rjsf/utils requires: Node 20.19 loads them with require(), jest's module system does not.
+const ESM_ONLY = ['@x0k/json-schema-merge'];
+
 const common = {
-  transform: { '^.+\\.tsx?$': swc },
+  transform: {
+    '^.+\\.tsx?$': swc,
+    [`node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: [
+      '@swc/jest',
+      { swcrc: false, jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   moduleNameMapper: { '^@guichet/(.*)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
   rootDir: __dirname,

@@ -10,3 +10,7 @@ export * from './ids';
 export * from './validation-messages';
 export * from './answers';
 export * from './contrast';
+export * from './field-model';
+export * from './answer-format';
+export * from './markdown-text';
+export * from './schema-semantics';

@@ -1,0 +1,163 @@
+import { answerRows, answerText } from './answer-format';
+import { fieldModel, needsSemantics, optionsOf, orderedKeys } from './field-model';
+import { plainText } from './markdown-text';
+import { createSchemaSemantics } from './schema-semantics';
+
+describe('field model', () => {
+  it('reads ui:enumNames as a list or a map, ui:enumOrder and ui:enumDisabled', () => {
+    const schema = { type: 'string', enum: ['lundi', 'mardi-matin', 'mercredi'] };
+    expect(optionsOf(schema, { 'ui:enumNames': ['Lundi', 'Mardi (matin)', 'Mercredi'] }).map((o) => o.label)).toEqual([
+      'Lundi',
+      'Mardi (matin)',
+      'Mercredi',
+    ]);
+    const options = optionsOf(schema, {
+      'ui:enumNames': { 'mardi-matin': 'Mardi (matin)' },
+      'ui:enumOrder': ['mercredi', '*'],
+      'ui:enumDisabled': ['lundi'],
+    });
+    expect(options).toEqual([
+      { value: 'mercredi', label: 'mercredi' },
+      { value: 'lundi', label: 'lundi', disabled: true },
+      { value: 'mardi-matin', label: 'Mardi (matin)' },
+    ]);
+  });
+
+  it('reads anyOf of one-value enums with titles as choices, not free text', () => {
+    const schema = {
+      type: 'string',
+      anyOf: [
+        { enum: ['a'], title: 'Choix A' },
+        { enum: ['b'], title: 'Choix B' },
+      ],
+    };
+    const model = fieldModel(schema, schema, {}, '/x', 'x', false, []);
+    expect(model.kind).toBe('radio');
+    expect(model.options.map((o) => o.label)).toEqual(['Choix A', 'Choix B']);
+  });
+
+  it('draws oneOf of object schemas as alternatives, and date-time as a date and time input', () => {
+    const alt = {
+      oneOf: [
+        { title: 'A', properties: { a: { type: 'string' } } },
+        { title: 'B', properties: { b: { type: 'string' } } },
+      ],
+    };
+    expect(fieldModel({}, alt, {}, '/x', 'x', false, []).kind).toBe('alternatives');
+    const dt = fieldModel({}, { type: 'string', format: 'date-time' }, {}, '/d', 'd', false, []);
+    expect(dt.inputType).toBe('datetime-local');
+    const pw = fieldModel(
+      {},
+      { type: 'string' },
+      { 'ui:widget': 'password', 'ui:autofocus': true },
+      '/p',
+      'p',
+      false,
+      [],
+    );
+    expect([pw.inputType, pw.autofocus]).toEqual(['password', true]);
+  });
+
+  it('keeps ui:order with * for the rest', () => {
+    const schema = { properties: { b: {}, a: {}, c: {} } };
+    expect(orderedKeys(schema, { 'ui:order': ['c', '*'] })).toEqual(['c', 'b', 'a']);
+  });
+
+  it('knows which schemas need RJSF semantics', () => {
+    expect(
+      needsSemantics({ type: 'object', properties: { a: { type: 'string', oneOf: [{ const: 'x', title: 'X' }] } } }),
+    ).toBe(false);
+    expect(needsSemantics({ type: 'object', if: { properties: { a: { const: 'x' } } }, then: {} })).toBe(true);
+    expect(needsSemantics({ type: 'object', properties: { a: { type: 'string', default: 'x' } } })).toBe(true);
+  });
+});
+
+describe('schema semantics', () => {
+  const root = {
+    type: 'object',
+    properties: { statut: { type: 'string', enum: ['particulier', 'entreprise'] } },
+    required: ['statut'],
+    if: { properties: { statut: { const: 'entreprise' } }, required: ['statut'] },
+    then: { properties: { siret: { type: 'string', title: 'SIRET' } }, required: ['siret'] },
+    dependentSchemas: { statut: { properties: { note: { type: 'string', default: 'rien' } } } },
+  };
+  const semantics = createSchemaSemantics(root);
+
+  it('draws the then branch only when the condition holds, in the order RJSF draws it', () => {
+    expect(Object.keys(semantics.retrieve(root, { statut: 'particulier' }).properties as object)).toEqual([
+      'statut',
+      'note',
+    ]);
+    expect(Object.keys(semantics.retrieve(root, { statut: 'entreprise' }).properties as object)).toEqual([
+      'statut',
+      'note',
+      'siret',
+    ]);
+  });
+
+  it('fills defaults and picks the closest branch', () => {
+    expect(semantics.withDefaults({ type: 'object', properties: { n: { type: 'number', default: 3 } } }, {})).toEqual({
+      n: 3,
+    });
+    const branches = [
+      { properties: { courriel: { type: 'string' } }, required: ['courriel'] },
+      { properties: { telephone: { type: 'string' } }, required: ['telephone'] },
+    ];
+    expect(semantics.matchOption(branches, { telephone: '06' })).toBe(1);
+  });
+});
+
+describe('answer rows', () => {
+  const definition = {
+    schema: {
+      type: 'object',
+      properties: {
+        periode: {
+          type: 'object',
+          title: 'Période',
+          properties: {
+            debut: { type: 'string', format: 'date', title: 'Date de début' },
+            fin: { type: 'string', format: 'date', title: 'Date de fin' },
+          },
+        },
+        jours: {
+          type: 'array',
+          title: 'Jours',
+          uniqueItems: true,
+          items: { type: 'string', enum: ['lundi', 'mardi-matin'] },
+        },
+      },
+    },
+    uiSchema: { jours: { items: { 'ui:enumNames': ['Lundi', 'Mardi (matin)'] } } },
+    pages: [{ id: 'p', title: 'Page', fields: ['periode', 'jours'] }],
+  };
+
+  it('lists answers in the authored order with the labels the citizen chose', () => {
+    const rows = answerRows(definition, {
+      jours: ['lundi', 'mardi-matin'],
+      periode: { fin: '2026-02-01', debut: '2026-01-01' },
+    });
+    expect(rows.map((r) => [r.kind, r.title, r.text])).toEqual([
+      ['page', 'Page', ''],
+      ['group', 'Période', ''],
+      ['field', 'Date de début', '01/01/2026'],
+      ['field', 'Date de fin', '01/02/2026'],
+      ['field', 'Jours', 'Lundi, Mardi (matin)'],
+    ]);
+  });
+
+  it('formats booleans and numbers in French', () => {
+    const model = fieldModel({}, { type: 'number' }, {}, '/n', 'n', false, []);
+    expect(answerText(model, 1234.5)).toBe('1\u202f234,5');
+    expect(answerText(fieldModel({}, { type: 'boolean' }, {}, '/b', 'b', false, []), true)).toBe('Oui');
+  });
+});
+
+describe('plain text of Markdown', () => {
+  it('keeps the words and drops the marks, but not underscores inside words', () => {
+    expect(plainText('**Important** : voir [le site](https://example.org) et `mon_champ`')).toBe(
+      'Important : voir le site et mon_champ',
+    );
+    expect(plainText('_en italique_ et nom_de_champ')).toBe('en italique et nom_de_champ');
+  });
+});

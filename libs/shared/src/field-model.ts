@@ -1,0 +1,430 @@
+/**
+ * One field model for every view of a definition: the citizen form, the
+ * review page, the studio preview, the desk, the exports, the receipt and the
+ * emails. It reads JSON Schema and RJSF's uiSchema the way RJSF does, so a
+ * form written with RJSF's playground looks and reads the same here.
+ * Browser-safe and dependency-free: conditional keywords (`if`, `oneOf`…)
+ * are resolved by `schema-semantics.ts`, loaded only for forms that use them.
+ */
+import type { JsonSchema, PrefillMapping } from './definition';
+import { parseJsonPointer } from './json-pointer';
+
+export type Schema = Record<string, unknown>;
+export type Ui = Record<string, unknown>;
+
+export type Kind =
+  | 'text'
+  | 'textarea'
+  | 'integer'
+  | 'number'
+  | 'select'
+  | 'radio'
+  | 'checkboxes'
+  | 'boolean'
+  | 'file'
+  | 'files'
+  | 'object'
+  | 'array'
+  /** `oneOf`/`anyOf` of schemas (not of values): a choice of branch, then the branch's fields. */
+  | 'alternatives'
+  /** `type: "null"`: nothing to answer, its title and description only. */
+  | 'null'
+  | 'unsupported';
+
+export interface Option {
+  value: string | number | boolean | null;
+  label: string;
+  disabled?: boolean;
+}
+
+export type InputType =
+  'text' | 'email' | 'tel' | 'url' | 'date' | 'time' | 'datetime-local' | 'password' | 'color' | 'range' | 'number';
+
+export interface FieldModel {
+  pointer: string;
+  key: string;
+  schema: Schema;
+  ui: Ui;
+  kind: Kind;
+  title: string;
+  /** `ui:label: false` (RJSF): the label is kept for screen readers and hidden from view. */
+  hideLabel: boolean;
+  description?: string;
+  help?: string;
+  placeholder?: string;
+  required: boolean;
+  options: Option[];
+  inputType: InputType;
+  inputMode?: 'numeric' | 'decimal' | 'tel' | 'email' | 'url';
+  autoComplete?: string;
+  readOnly: boolean;
+  /** `ui:disabled` or `ui:readonly` on a choice: shown, not editable, and its value is kept. */
+  disabled: boolean;
+  autofocus: boolean;
+  /** Bounds and step for range and updown widgets. */
+  min?: number;
+  max?: number;
+  step?: number;
+  prefill?: PrefillMapping;
+}
+
+const asSchema = (s: JsonSchema | unknown): Schema => (s !== null && typeof s === 'object' ? (s as Schema) : {});
+
+/** Follows local `$ref`s (`#/$defs/x`) from the root schema, siblings of `$ref` winning, loops stopped. */
+export function resolve(root: Schema, schema: Schema): Schema {
+  let current = schema;
+  for (let hops = 0; hops < 16; hops++) {
+    const ref = current.$ref;
+    if (typeof ref !== 'string' || !ref.startsWith('#')) return current;
+    let node: unknown = root;
+    try {
+      for (const segment of parseJsonPointer(decodeURIComponent(ref.slice(1)))) node = asSchema(node)[segment];
+    } catch {
+      return current;
+    }
+    const { $ref: _ignored, ...rest } = current;
+    current = { ...asSchema(node), ...rest };
+  }
+  return current;
+}
+
+const isScalar = (v: unknown): v is string | number | boolean | null =>
+  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/** The single value an alternative stands for: `{ const: x }` or `{ enum: [x] }`. */
+function alternativeValue(alt: Schema): { value: Option['value'] } | undefined {
+  if (alt.const !== undefined && isScalar(alt.const)) return { value: alt.const };
+  if (Array.isArray(alt.enum) && alt.enum.length === 1 && isScalar(alt.enum[0])) return { value: alt.enum[0] };
+  return undefined;
+}
+
+/** The alternatives of a `oneOf`/`anyOf` that lists values (each a `const` or one-value `enum` with a title). */
+export function valueAlternatives(schema: Schema): Option[] | undefined {
+  const alternatives = (schema.oneOf ?? schema.anyOf) as unknown;
+  if (!Array.isArray(alternatives) || alternatives.length === 0) return undefined;
+  const options: Option[] = [];
+  for (const a of alternatives) {
+    const alt = asSchema(a);
+    const found = alternativeValue(alt);
+    if (!found) return undefined;
+    options.push({ value: found.value, label: typeof alt.title === 'string' ? alt.title : String(found.value) });
+  }
+  return options;
+}
+
+/** `ui:enumNames` as RJSF's list (by position) or as a map from value to label. */
+function enumName(ui: Ui, value: unknown, index: number): string | undefined {
+  const names = ui['ui:enumNames'] ?? asSchema(ui['ui:options']).enumNames;
+  if (Array.isArray(names)) return typeof names[index] === 'string' ? names[index] : undefined;
+  if (names && typeof names === 'object') {
+    const label = (names as Record<string, unknown>)[String(value)];
+    return typeof label === 'string' ? label : undefined;
+  }
+  return undefined;
+}
+
+function uiOption(ui: Ui, name: string): unknown {
+  return ui[`ui:${name}`] ?? asSchema(ui['ui:options'])[name];
+}
+
+/** `ui:enumOrder`: the listed values first in that order, `*` for the rest. */
+function ordered(options: Option[], order: unknown): Option[] {
+  if (!Array.isArray(order) || order.length === 0) return options;
+  const key = (v: unknown) => JSON.stringify(v);
+  const listed = new Set(order.filter((v) => v !== '*').map(key));
+  const rest = options.filter((o) => !listed.has(key(o.value)));
+  const out: Option[] = [];
+  for (const v of order) {
+    if (v === '*') out.push(...rest);
+    else {
+      const option = options.find((o) => key(o.value) === key(v));
+      if (option && !out.includes(option)) out.push(option);
+    }
+  }
+  if (!order.includes('*')) out.push(...rest);
+  return out;
+}
+
+/** The choices of a field: `enum` (with `ui:enumNames`), or `oneOf`/`anyOf` of values with titles. */
+export function optionsOf(schema: Schema, ui: Ui): Option[] {
+  let options: Option[] = [];
+  if (Array.isArray(schema.enum))
+    options = (schema.enum as unknown[])
+      .filter(isScalar)
+      .map((value, i) => ({ value, label: enumName(ui, value, i) ?? String(value) }));
+  else options = valueAlternatives(schema) ?? [];
+  if (options.length === 0) return options;
+  const disabled = uiOption(ui, 'enumDisabled');
+  if (Array.isArray(disabled))
+    options = options.map((o) => (disabled.some((d) => d === o.value) ? { ...o, disabled: true } : o));
+  return ordered(options, uiOption(ui, 'enumOrder'));
+}
+
+const PREFILL_AUTOCOMPLETE: Record<string, string> = {
+  given_name: 'given-name',
+  family_name: 'family-name',
+  birthdate: 'bday',
+  email: 'email',
+  preferred_username: 'family-name',
+  gender: 'sex',
+};
+
+/** RJSF's convention: the uiSchema of an array's items is under `items` (or a list, for tuples). */
+export function uiChild(ui: Ui, key: string | number): Ui {
+  let child: unknown;
+  if (typeof key === 'number') child = Array.isArray(ui.items) ? ui.items[key] : ui.items;
+  else child = ui[key];
+  // One shared empty object: a new `{}` each time would defeat the fields' memo and redraw all of them.
+  return child !== null && typeof child === 'object' && !Array.isArray(child) ? (child as Ui) : NO_UI;
+}
+
+export const NO_UI: Ui = Object.freeze({}) as Ui;
+
+/** The JSON type a field answers with (`["string", "null"]` counts as a string). */
+export function typeOf(schema: Schema): string | undefined {
+  if (Array.isArray(schema.type)) return (schema.type as string[]).find((t) => t !== 'null') ?? 'null';
+  if (typeof schema.type === 'string') return schema.type;
+  // RJSF guesses the type from what the schema says when `type` is absent.
+  if (schema.properties || schema.additionalProperties || schema.required) return 'object';
+  if (schema.items || schema.prefixItems) return 'array';
+  if (schema.const !== undefined) return typeOf({ type: jsonType(schema.const) });
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return jsonType(schema.enum[0]);
+  return undefined;
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+/** Whether a schema is a choice between schemas (branches with fields), not between values. */
+export function hasAlternatives(schema: Schema): boolean {
+  const list = schema.oneOf ?? schema.anyOf;
+  return Array.isArray(list) && list.length > 0 && valueAlternatives(schema) === undefined;
+}
+
+/** The branches of a `oneOf`/`anyOf` of schemas, `$ref`s followed. */
+export function alternativesOf(root: Schema, schema: Schema): Schema[] {
+  const list = (schema.oneOf ?? schema.anyOf) as unknown[];
+  return Array.isArray(list) ? list.map((s) => resolve(root, asSchema(s))) : [];
+}
+
+/** A branch's name in its selector: its title, or RJSF's « Option n ». */
+export function alternativeTitle(branch: Schema, ui: Ui, index: number): string {
+  const names = uiOption(ui, 'enumNames');
+  if (Array.isArray(names) && typeof names[index] === 'string') return names[index];
+  return str(branch.title) ?? `Option ${index + 1}`;
+}
+
+/**
+ * What to draw for one field: its widget from the schema and RJSF's uiSchema
+ * keywords (`ui:widget`, `ui:help`, `ui:placeholder`, `ui:autocomplete`,
+ * `ui:enumNames` (list or map), `ui:enumOrder`, `ui:enumDisabled`,
+ * `ui:readonly`, `ui:disabled`, `ui:autofocus`, `ui:title`, `ui:description`,
+ * `ui:label`, `ui:options` (`inputType`, `rows`, and the same names)).
+ */
+export function fieldModel(
+  root: Schema,
+  raw: Schema,
+  ui: Ui,
+  pointer: string,
+  key: string,
+  required: boolean,
+  prefill: readonly PrefillMapping[],
+): FieldModel {
+  const schema = resolve(root, raw);
+  const widgetOption = uiOption(ui, 'widget');
+  const widget = typeof widgetOption === 'string' ? widgetOption : undefined;
+  const type = typeOf(schema);
+  const format = typeof schema.format === 'string' ? schema.format : undefined;
+  const mapping = prefill.find((p) => p.pointer === pointer || wildcard(p.pointer, pointer));
+  const options = optionsOf(schema, ui);
+  const items = itemsSchema(root, schema);
+
+  let kind: Kind = 'unsupported';
+  if (options.length === 0 && hasAlternatives(schema) && !schema.properties) kind = 'alternatives';
+  else if (type === 'object') kind = 'object';
+  else if (type === 'array') {
+    if (items['x-file'] !== undefined) kind = 'files';
+    else if (optionsOf(items, uiChild(ui, 0)).length > 0) kind = 'checkboxes';
+    else kind = 'array';
+  } else if (type === 'string' && schema['x-file'] !== undefined) kind = 'file';
+  else if (options.length > 0)
+    kind = widget === 'select' || (widget !== 'radio' && options.length > 6) ? 'select' : 'radio';
+  else if (type === 'boolean') kind = widget === 'radio' || widget === 'select' ? 'radio' : 'boolean';
+  else if (type === 'integer') kind = 'integer';
+  else if (type === 'number') kind = 'number';
+  else if (type === 'string') kind = widget === 'textarea' ? 'textarea' : 'text';
+  else if (type === 'null') kind = 'null';
+
+  const declared = uiOption(ui, 'inputType');
+  const inputType = inputTypeOf(kind, widget, format, typeof declared === 'string' ? declared : undefined);
+  const inputMode =
+    kind === 'integer'
+      ? 'numeric'
+      : kind === 'number'
+        ? 'decimal'
+        : format === 'fr-postal-code' || format === 'siret' || format === 'siren' || format === 'insee-commune-code'
+          ? 'numeric'
+          : undefined;
+  const choices =
+    kind === 'radio' && type === 'boolean' && options.length === 0
+      ? [
+          { value: true, label: 'Oui' },
+          { value: false, label: 'Non' },
+        ]
+      : kind === 'checkboxes'
+        ? optionsOf(items, uiChild(ui, 0))
+        : options;
+  const readOnly = ui['ui:readonly'] === true || schema.readOnly === true;
+  const number = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+  return {
+    pointer,
+    key,
+    schema,
+    ui,
+    kind,
+    title: str(ui['ui:title']) ?? str(schema.title) ?? key,
+    hideLabel: uiOption(ui, 'label') === false,
+    description: str(ui['ui:description']) ?? str(schema.description),
+    help: str(ui['ui:help']),
+    placeholder: str(ui['ui:placeholder']),
+    required,
+    options: choices,
+    inputType,
+    inputMode,
+    autoComplete:
+      str(ui['ui:autocomplete']) ??
+      (mapping ? PREFILL_AUTOCOMPLETE[mapping.claim] : undefined) ??
+      (format === 'email' ? 'email' : format === 'fr-phone' ? 'tel' : undefined),
+    readOnly,
+    disabled: uiOption(ui, 'disabled') === true,
+    autofocus: uiOption(ui, 'autofocus') === true,
+    min: number(schema.minimum) ?? number(schema.exclusiveMinimum),
+    max: number(schema.maximum) ?? number(schema.exclusiveMaximum),
+    step: number(schema.multipleOf) ?? (kind === 'integer' ? 1 : undefined),
+    prefill: mapping,
+  };
+}
+
+const INPUT_TYPES: ReadonlySet<string> = new Set(['text', 'email', 'tel', 'url', 'date', 'time', 'password', 'color']);
+
+function inputTypeOf(kind: Kind, widget: string | undefined, format: string | undefined, declared?: string): InputType {
+  if ((kind === 'integer' || kind === 'number') && (widget === 'range' || widget === 'updown'))
+    return widget === 'range' ? 'range' : 'number';
+  if (kind !== 'text') return 'text';
+  if (widget === 'password') return 'password';
+  if (widget === 'color') return 'color';
+  if (widget === 'email' || format === 'email') return 'email';
+  if (widget === 'uri' || format === 'uri') return 'url';
+  if (widget === 'date' || format === 'date') return 'date';
+  if (widget === 'time' || format === 'time') return 'time';
+  if (widget === 'datetime' || format === 'date-time') return 'datetime-local';
+  if (format === 'fr-phone') return 'tel';
+  if (declared && INPUT_TYPES.has(declared)) return declared as InputType;
+  return 'text';
+}
+
+function wildcard(pattern: string, pointer: string): boolean {
+  if (!pattern.includes('*')) return false;
+  const a = pattern.split('/');
+  const b = pointer.split('/');
+  return a.length === b.length && a.every((s, i) => s === '*' || s === b[i]);
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** The properties of an object schema in display order (`ui:order`, `*` for the rest), as RJSF orders them. */
+export function orderedKeys(schema: Schema, ui: Ui): string[] {
+  const keys = Object.keys(asSchema(schema.properties));
+  const order = Array.isArray(ui['ui:order']) ? (ui['ui:order'] as string[]) : [];
+  if (order.length === 0) return keys;
+  const rest = keys.filter((k) => !order.includes(k));
+  const out: string[] = [];
+  for (const k of order) {
+    if (k === '*') out.push(...rest);
+    else if (keys.includes(k) && !out.includes(k)) out.push(k);
+  }
+  if (!order.includes('*')) out.push(...rest);
+  return out;
+}
+
+export function propertySchema(schema: Schema, key: string): Schema {
+  return asSchema(asSchema(schema.properties)[key]);
+}
+
+export function isRequired(schema: Schema, key: string): boolean {
+  return Array.isArray(schema.required) && (schema.required as string[]).includes(key);
+}
+
+/** The schema of an array's items; for a tuple (`prefixItems`), of item `index`. */
+export function itemsSchema(root: Schema, schema: Schema, index?: number): Schema {
+  // 2020-12 writes a tuple `prefixItems` + `items`; RJSF's view of it, draft-07's `items: [...]` + `additionalItems`.
+  const tuple = Array.isArray(schema.prefixItems)
+    ? schema.prefixItems
+    : Array.isArray(schema.items)
+      ? schema.items
+      : null;
+  const rest = Array.isArray(schema.items) ? schema.additionalItems : schema.items;
+  if (tuple && index !== undefined && index < tuple.length) return resolve(root, asSchema(tuple[index]));
+  if (tuple && index === undefined && rest === undefined && tuple.length > 0) return resolve(root, asSchema(tuple[0]));
+  return resolve(root, asSchema(rest));
+}
+
+/** The fixed items of a tuple (`prefixItems`, or draft-07's `items: [...]`): their count. */
+export function tupleLength(schema: Schema): number {
+  if (Array.isArray(schema.prefixItems)) return schema.prefixItems.length;
+  if (Array.isArray(schema.items)) return schema.items.length;
+  return 0;
+}
+
+/** A DOM id for a JSON pointer: `/children/0/firstName` → `champ-children-0-firstName`. */
+export function idOf(pointer: string): string {
+  return `champ${pointer.replace(/[^A-Za-z0-9_]/g, (c) => (c === '/' ? '-' : `_${c.charCodeAt(0).toString(16)}`))}`;
+}
+
+/** The form's top-level keys in the order pages give them, then any not on a page. */
+export function topLevelKeys(root: Schema, rootUi: Ui, pages: ReadonlyArray<{ fields: string[] }>): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const key of [...pages.flatMap((p) => p.fields), ...orderedKeys(root, rootUi)])
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(key);
+    }
+  return out;
+}
+
+const SEMANTIC_KEYWORDS = ['if', 'then', 'else', 'dependentSchemas', 'dependencies', 'allOf', 'default', 'const'];
+
+/**
+ * Whether a schema uses what only RJSF's semantics can draw: conditions,
+ * dependencies, `allOf`, `oneOf`/`anyOf` of schemas, `default` or `const`
+ * (outside a list of values). The common form needs none of it and does not
+ * load it.
+ */
+export function needsSemantics(schema: unknown): boolean {
+  const stack: unknown[] = [schema];
+  let budget = 20_000;
+  while (stack.length > 0 && budget-- > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    const s = node as Schema;
+    const values = valueAlternatives(s) !== undefined;
+    for (const keyword of SEMANTIC_KEYWORDS) if (s[keyword] !== undefined) return true;
+    if (!values && (Array.isArray(s.oneOf) || Array.isArray(s.anyOf))) return true;
+    for (const [key, value] of Object.entries(s)) {
+      if (values && (key === 'oneOf' || key === 'anyOf')) continue;
+      if (key === 'enum' || key === 'examples') continue;
+      if (value !== null && typeof value === 'object') stack.push(value);
+    }
+  }
+  return false;
+}
