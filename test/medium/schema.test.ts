@@ -36,6 +36,7 @@ describe('database schema', () => {
       'DeskExports1764950000000',
       'TestSubmissions1765000000000',
       'DeskMessages1765100000000',
+      'DefinitionsAsJson1765180000000',
       'AccessRevocation1765300000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);

@@ -2,7 +2,8 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import { FormVersion, Service, TestSubmission } from '@guichet/persistence';
 import { DESIGNER_ROLES, hasRole, hasServiceRole, organisationsReached, type Actor } from '@guichet/identity';
 import { AppError, type ServiceDefinition } from '@guichet/shared';
-import { checkDefinition, definitionHash } from '../check-definition';
+import { checkDefinition } from '../check-definition';
+import { authoredHash, sameAuthoredText } from '../content-hash';
 import { diffDefinitions, type DefinitionDiff } from './diff';
 import { EXPORT_KIND, readImport, type ServiceExport } from './import';
 import { readExample } from './example-files';
@@ -219,9 +220,13 @@ export class ServiceCatalogue {
     return this.dataSource.transaction(async (manager) => {
       const service = await this.find(actor, slug, manager, true);
       if (expectedRevision !== undefined && expectedRevision !== service.draftRevision) throw new AppError('CONFLICT');
-      service.draftDefinition = valid as unknown as Record<string, unknown>;
-      const saved = await manager.getRepository(Service).save(service);
-      return this.view(saved);
+      // The same text again is not an edit: the revision stays (an autosave that changed nothing).
+      if (sameAuthoredText(service.draftDefinition, valid)) return this.view(service);
+      // update(), not save(): save() compares json columns regardless of key order, so a designer's
+      // move of a field (a change of order alone) would be silently dropped. update() bumps the revision.
+      const repo = manager.getRepository(Service);
+      await repo.update({ id: service.id }, { draftDefinition: valid as never });
+      return this.view(await repo.findOneByOrFail({ id: service.id }));
     });
   }
 
@@ -267,9 +272,11 @@ export class ServiceCatalogue {
       const service = await this.find(actor, slug, manager, true);
       if (service.status === 'closed') throw new AppError('SERVICE_CLOSED');
       const draft = assertValid(service.draftDefinition);
-      const contentHash = definitionHash(draft);
       const previous = await this.latest(service, manager);
-      if (previous?.contentHash === contentHash) throw new AppError('NOTHING_TO_PUBLISH');
+      // Compared as text, key order included: a move of a field is a change; a version published
+      // before hashes kept the order has a hash of another kind, its text still compares.
+      if (previous && sameAuthoredText(previous.definition, draft)) throw new AppError('NOTHING_TO_PUBLISH');
+      const contentHash = authoredHash(draft);
       const number = (service.latestVersion ?? 0) + 1;
       const versions = manager.getRepository(FormVersion);
       await versions.save(

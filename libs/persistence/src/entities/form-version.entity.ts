@@ -27,10 +27,15 @@ export class FormVersion {
   @Column({ type: 'int' })
   number!: number;
 
-  @Column({ type: 'jsonb' })
+  /** `json`, not `jsonb`: the text as published, keys in the authored order (the order fields are shown in). */
+  @Column({ type: 'json' })
   definition!: Record<string, unknown>;
 
-  /** sha256 of the canonical JSON: caches compiled validators and lets browsers cache by content. */
+  /**
+   * sha256 of the definition's JSON text, key order included: caches compiled
+   * validators and lets browsers cache by content. Versions published before
+   * key order was kept hold the hash of the sorted (canonical) text.
+   */
   @Column({ name: 'content_hash', type: 'char', length: 64 })
   contentHash!: string;
 

@@ -40,7 +40,8 @@ export class Service {
   @Column({ type: 'varchar', length: 16, default: 'draft' })
   status!: ServiceStatus;
 
-  @Column({ name: 'draft_definition', type: 'jsonb' })
+  /** `json`, not `jsonb`: kept as the designer wrote it, keys in their order (see FormVersion.definition). */
+  @Column({ name: 'draft_definition', type: 'json' })
   draftDefinition!: Record<string, unknown>;
 
   /** Bumped on every save: a designer's stale draft cannot silently overwrite a colleague's. */

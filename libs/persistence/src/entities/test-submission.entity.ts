@@ -43,8 +43,8 @@ export class TestSubmission {
   @Column({ name: 'created_by', type: 'varchar', length: 200 })
   createdBy!: string;
 
-  /** The draft definition as it was when the trial started, and its hash (validator cache key). */
-  @Column({ type: 'jsonb' })
+  /** The draft definition as it was when the trial started (`json`: key order kept), and its hash (validator cache key). */
+  @Column({ type: 'json' })
   definition!: Record<string, unknown>;
 
   @Column({ name: 'content_hash', type: 'char', length: 64 })

@@ -15,6 +15,7 @@ import { OrganisationAdmin1764900000000 } from './1764900000000-organisation-adm
 import { DeskExports1764950000000 } from './1764950000000-desk-exports';
 import { TestSubmissions1765000000000 } from './1765000000000-test-submissions';
 import { DeskMessages1765100000000 } from './1765100000000-desk-messages';
+import { DefinitionsAsJson1765180000000 } from './1765180000000-definitions-as-json';
 import { AccessRevocation1765300000000 } from './1765300000000-access-revocation';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
@@ -36,5 +37,6 @@ export const MIGRATIONS = [
   DeskExports1764950000000,
   TestSubmissions1765000000000,
   DeskMessages1765100000000,
+  DefinitionsAsJson1765180000000,
   AccessRevocation1765300000000,
 ];
