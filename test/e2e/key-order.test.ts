@@ -4,30 +4,13 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { importExamples } from '@guichet/forms';
 import { ApiTokenService } from '@guichet/identity';
-import { bareSchema, keywordOrderDefinition, nestedOrderDefinition } from '../fixtures/key-order';
+import { bareSchema, expectAuthoredOrder, keywordOrderDefinition, nestedOrderDefinition } from '../fixtures/key-order';
 import { CookieClient } from '../support/browserless';
 import { ROOT } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
 import { createTenant, type Tenant } from '../support/tenant';
 
 const FORMS = join(ROOT, 'forms');
-
-/** Every key of a JSON document, as JSON pointers in document order: a reorder anywhere changes the list. */
-export function keyPaths(value: unknown, at = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((item, i) => keyPaths(item, `${at}/${i}`));
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, child]) => {
-    const here = `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    return [here, ...keyPaths(child, here)];
-  });
-}
-
-/** The received document has the authored keys in the authored order, at every depth (and the same values). */
-function expectAuthoredOrder(route: string, received: unknown, authored: unknown): void {
-  // The route is in the compared value so that a failure names it.
-  expect({ route, keys: keyPaths(received) }).toEqual({ route, keys: keyPaths(authored) });
-  expect({ route, text: JSON.stringify(received) }).toEqual({ route, text: JSON.stringify(authored) });
-}
 
 interface Case {
   name: string;
