@@ -8,6 +8,7 @@
  */
 import type { JsonSchema, PrefillMapping } from './definition';
 import { parseJsonPointer } from './json-pointer';
+import { plainText } from './markdown-text';
 
 export type Schema = Record<string, unknown>;
 export type Ui = Record<string, unknown>;
@@ -287,7 +288,8 @@ export function fieldModel(
     schema,
     ui,
     kind,
-    title: str(ui['ui:title']) ?? str(schema.title) ?? key,
+    // Titles are labels and legends: Markdown in them is read as its words (descriptions render it).
+    title: plainText(str(ui['ui:title']) ?? str(schema.title) ?? key),
     hideLabel: uiOption(ui, 'label') === false,
     description: str(ui['ui:description']) ?? str(schema.description),
     help: str(ui['ui:help']),

@@ -6,6 +6,7 @@ import {
   type ErrorItem,
   type SchemaValidateFunction,
   type ServiceDefinition,
+  type SchemaSemantics,
 } from '@guichet/shared';
 import { ApiError, api, newKey, whoAmI } from '../lib/api';
 import { formatTime, lang, tr } from '../lib/i18n';
@@ -19,6 +20,7 @@ import { Fields, withMinimumItems } from './fields';
 import { labelOf, type Schema, type Ui } from './model';
 import { Review } from './Review';
 import { FormStore, useStoreVersion } from './store';
+import { loadSemantics } from './semantics';
 import { loadValidator } from './validation';
 
 export const REVIEW = 'verification';
@@ -29,6 +31,8 @@ interface Loaded {
   definition: ServiceDefinition;
   draft: SubmissionView;
   validate: SchemaValidateFunction;
+  /** RJSF's semantics, for definitions with conditions, alternatives or defaults. */
+  semantics?: SchemaSemantics;
   signedIn: boolean;
   claims?: Record<string, unknown>;
   /** A designer's trial of the draft definition (test mode): saved and checked apart, never a real request. */
@@ -158,13 +162,17 @@ export function FormPage({
           code: 'SERVICE_CLOSED',
           message: service.closed?.message ?? tr('Cette démarche est fermée.', 'This service is closed.'),
         });
-      const validate = await loadValidator(validatorUrl);
+      const [validate, semantics] = await Promise.all([
+        loadValidator(validatorUrl),
+        loadSemantics(definition.schema as Schema),
+      ]);
       // The first run of a large validator costs milliseconds: pay them while the citizen reads, not at "Continuer".
       window.setTimeout(() => validate({}), 200);
       const base = test
         ? `/api/v1/services/${encodeURIComponent(slug)}/test-submissions/${encodeURIComponent(draftId)}`
         : `/api/v1/submissions/${encodeURIComponent(draftId)}`;
-      if (live) setLoaded({ service, definition, draft, validate, signedIn: me?.kind === 'citizen', test, base });
+      if (live)
+        setLoaded({ service, definition, draft, validate, semantics, signedIn: me?.kind === 'citizen', test, base });
     })().catch(
       (error: unknown) =>
         live &&
@@ -204,7 +212,7 @@ type SaveState =
   | { kind: 'conflict'; message: string };
 
 function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
-  const { service, definition, draft, validate, signedIn } = loaded;
+  const { service, definition, draft, validate, signedIn, semantics } = loaded;
   const root = definition.schema as Schema;
   const ui = (definition.uiSchema ?? {}) as Ui;
   const editingAfterRequest = draft.status !== 'draft';
@@ -222,8 +230,11 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
     } catch {
       // No storage or a damaged entry: the server's copy.
     }
+    // RJSF's defaults (`default`, `const`) where nothing is answered yet, as RJSF's Form starts.
+    if (semantics) data = (semantics.withDefaults(root, data) ?? {}) as Record<string, unknown>;
     return new FormStore(definition, withMinimumItems(root, root, data) as Record<string, unknown>);
-  }, [definition, draft, root]);
+  }, [definition, draft, root, semantics]);
+  const pageKeys = useMemo(() => new Set(definition.pages.flatMap((p) => p.fields)), [definition]);
 
   useAccent(service.organisation);
   const pageIds = useStoreVersion(store, (s) => s.visiblePageIds()) as string[];
@@ -425,6 +436,8 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
     () => ({
       store,
       root,
+      semantics,
+      pageKeys,
       prefill: definition.settings.prefill ?? [],
       signedIn,
       formId: STEP_FORM,
@@ -432,7 +445,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       upload: loaded.test ? undefined : (pointer, file, onProgress) => uploadFile(draft.id, pointer, file, onProgress),
       fileHref: (id) => `/api/v1/submissions/${draft.id}/attachments/${id}`,
     }),
-    [store, root, definition, signedIn, draft.id],
+    [store, root, semantics, pageKeys, definition, signedIn, draft.id],
   );
 
   const blocking = useStoreVersion(store, (s) => s.blockingRules()) as ErrorItem[];

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { PrefillMapping } from '@guichet/shared';
+import type { PrefillMapping, SchemaSemantics } from '@guichet/shared';
 import type { Schema } from './model';
 import type { FormStore } from './store';
 
@@ -11,6 +11,10 @@ export interface FormContextValue {
   store: FormStore;
   root: Schema;
   prefill: PrefillMapping[];
+  /** RJSF's semantics, for definitions with conditions, alternatives or defaults (see semantics.ts). */
+  semantics?: SchemaSemantics;
+  /** Every key some page lists: a key that only a condition brings is drawn after the field before it. */
+  pageKeys?: ReadonlySet<string>;
   /** Whether prefilled values came from FranceConnect in this session (a signed-in citizen). */
   signedIn: boolean;
   /**

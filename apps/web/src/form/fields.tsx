@@ -1,23 +1,111 @@
-import { memo, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
+import { plainText } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { fileName, rememberFileName, useForm } from './context';
 import {
+  alternativesOf,
+  alternativeTitle,
   fieldModel,
+  hasAlternatives,
   idOf,
   isRequired,
   itemsSchema,
   orderedKeys,
   propertySchema,
+  tupleLength,
+  typeOf,
   uiChild,
   type FieldModel,
   type Schema,
   type Ui,
 } from './model';
+import { RichText } from './RichText';
 import { useFieldError, useHidden, useLength, useValue } from './store';
 
-/** The fields of an object (the whole form, a page, a group or a repeated item), in order. */
+/** Keywords by which an object's fields depend on its answers (RJSF's `retrieveSchema` decides them). */
+const CONDITIONAL = ['if', 'dependentSchemas', 'dependencies', 'allOf'];
+const isConditional = (schema: Schema) => CONDITIONAL.some((k) => schema[k] !== undefined);
+
+/** Reuses the previous schema objects that did not change, so the fields' memo holds across keystrokes. */
+function stabilise(previous: Schema | null, next: Schema): Schema {
+  if (!previous) return next;
+  if (JSON.stringify(previous) === JSON.stringify(next)) return previous;
+  const before = (previous.properties ?? {}) as Record<string, Schema>;
+  const after = (next.properties ?? {}) as Record<string, Schema>;
+  const properties: Record<string, Schema> = {};
+  for (const [key, sub] of Object.entries(after))
+    properties[key] = before[key] && JSON.stringify(before[key]) === JSON.stringify(sub) ? before[key] : sub;
+  return { ...next, properties };
+}
+
+const noSubscription = () => () => undefined;
+
+/**
+ * The schema of an object as it applies to its current answers: a `then`
+ * branch's fields appear when its condition holds, `dependencies` and `allOf`
+ * are merged. Only objects with such keywords listen to their answers.
+ */
+function useEffectiveSchema(schema: Schema, pointer: string): Schema {
+  const { store, semantics } = useForm();
+  const on = !!semantics && isConditional(schema);
+  const subscribe = useCallback(
+    (listener: () => void) => (on ? store.subscribeValue(pointer, listener) : noSubscription()),
+    [store, pointer, on],
+  );
+  const value = useSyncExternalStore(subscribe, () => (on ? store.get(pointer) : undefined));
+  const previous = useRef<Schema | null>(null);
+  return useMemo(() => {
+    if (!on || !semantics) return schema;
+    previous.current = stabilise(previous.current, semantics.retrieve(schema, value ?? {}));
+    return previous.current;
+  }, [on, semantics, schema, value]);
+}
+
+/**
+ * The keys a page draws: its own, in its order, each followed by the keys
+ * that only a condition brings (on no page), as RJSF draws them after the
+ * field they follow.
+ */
+function keysToDraw(schema: Schema, ui: Ui, keys: string[] | undefined, pageKeys?: ReadonlySet<string>): string[] {
+  const ordered = orderedKeys(schema, ui);
+  if (!keys) return ordered;
+  const present = new Set(ordered);
+  const out: string[] = [];
+  const onPage = Array.isArray(ui['ui:order'])
+    ? [...keys].sort((a, b) => ordered.indexOf(a) - ordered.indexOf(b))
+    : keys;
+  for (const key of onPage) {
+    if (!present.has(key)) continue;
+    out.push(key);
+    if (!pageKeys) continue;
+    for (let i = ordered.indexOf(key) + 1; i < ordered.length && !pageKeys.has(ordered[i]!); i++) out.push(ordered[i]!);
+  }
+  return out;
+}
+
+/**
+ * The fields of an object (the whole form, a page, a group or a repeated
+ * item), in order, with its conditions decided and, when it offers a choice
+ * of branches (`oneOf`/`anyOf`), the choice and the chosen branch's fields.
+ */
 export function Fields({ schema, ui, base, keys }: { schema: Schema; ui: Ui; base: string; keys?: string[] }) {
-  const list = keys ?? orderedKeys(schema, ui);
+  const { pageKeys } = useForm();
+  const effective = useEffectiveSchema(schema, base);
+  const list = useMemo(() => keysToDraw(effective, ui, keys, pageKeys), [effective, ui, keys, pageKeys]);
+  // A root's choice of branches is drawn on the page of its last field.
+  const ordered = keys ? orderedKeys(effective, ui) : [];
+  const alternativesHere =
+    hasAlternatives(effective) && (!keys || ordered.length === 0 || keys.includes(ordered[ordered.length - 1]!));
   return (
     <>
       {list.map((key) => (
@@ -25,11 +113,21 @@ export function Fields({ schema, ui, base, keys }: { schema: Schema; ui: Ui; bas
           key={key}
           pointer={`${base}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`}
           name={key}
-          schema={propertySchema(schema, key)}
+          schema={propertySchema(effective, key)}
           ui={uiChild(ui, key)}
-          required={isRequired(schema, key)}
+          required={isRequired(effective, key)}
         />
       ))}
+      {alternativesHere && (
+        <Alternatives
+          schema={effective}
+          ui={ui}
+          pointer={base}
+          title={typeof ui['ui:title'] === 'string' ? ui['ui:title'] : tr('Choisissez une option', 'Choose an option')}
+          required
+          embedded
+        />
+      )}
     </>
   );
 }
@@ -67,6 +165,24 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
       return <FileField model={model} />;
     case 'files':
       return <FilesField model={model} />;
+    case 'alternatives':
+      return (
+        <Alternatives
+          schema={model.schema}
+          ui={ui}
+          pointer={pointer}
+          title={model.title}
+          required={required}
+          name={name}
+        />
+      );
+    case 'null':
+      return (
+        <div className="field" data-pointer={pointer}>
+          <p className="label">{plainText(model.title)}</p>
+          {model.description && <RichText className="hint" text={model.description} />}
+        </div>
+      );
     case 'unsupported':
       return null;
     default:
@@ -92,11 +208,7 @@ function useDescriptions(model: FieldModel, hasError: boolean) {
   const ids = [hint && `${id}-aide`, prefilled && `${id}-fc`, hasError && `${id}-erreur`].filter(Boolean).join(' ');
   const nodes = (
     <>
-      {hint && (
-        <p className="hint" id={`${id}-aide`}>
-          {hint}
-        </p>
-      )}
+      {hint && <RichText className="hint" id={`${id}-aide`} text={hint} />}
       {prefilled && (
         <p className="hint prefilled" id={`${id}-fc`}>
           {model.prefill!.locked
@@ -125,8 +237,26 @@ function ErrorMessage({ id, message }: { id: string; message?: string }) {
   );
 }
 
-function toText(value: unknown): string {
-  return value === undefined || value === null ? '' : String(value);
+function toText(value: unknown, model?: FieldModel): string {
+  if (value === undefined || value === null) return '';
+  if (model?.inputType === 'datetime-local' && typeof value === 'string') return utcToLocal(value);
+  return String(value);
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A stored date-time (RFC 3339, any zone) as the `datetime-local` input shows it: the citizen's local time. */
+function utcToLocal(value: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** What the `datetime-local` input gives (local, no zone) as RFC 3339 in UTC, as RJSF stores it. */
+function localToUtc(value: string): string | undefined {
+  if (value === '') return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }
 
 function parseNumber(text: string, integer: boolean): unknown {
@@ -144,7 +274,8 @@ function parseNumber(text: string, integer: boolean): unknown {
  * A text, number or date input, uncontrolled: the browser keeps the text, each
  * keystroke commits to the store without redrawing anything in React, and a
  * value set from elsewhere (a reloaded draft, an item removed above) is
- * written back into the input.
+ * written back into the input. RJSF's widgets `password`, `updown`, `range`,
+ * `datetime`, `color` and `ui:options.inputType` choose the input's type.
  */
 const TextField = memo(function TextField({ model }: { model: FieldModel }) {
   const { store, formId } = useForm();
@@ -153,19 +284,28 @@ const TextField = memo(function TextField({ model }: { model: FieldModel }) {
   const numeric = model.kind === 'integer' || model.kind === 'number';
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const committed = useRef<unknown>(store.get(model.pointer));
+  const [shown, setShown] = useState<unknown>(committed.current);
   useEffect(() => {
     const sync = () => {
       const value = store.get(model.pointer);
       if (value === committed.current) return;
       committed.current = value;
-      if (ref.current) ref.current.value = toText(value);
+      if (ref.current) ref.current.value = toText(value, model);
+      if (model.inputType === 'range') setShown(value);
     };
     sync();
     return store.subscribeValue(model.pointer, sync);
-  }, [store, model.pointer]);
+  }, [store, model]);
   const onChange = (next: string) => {
-    const parsed = numeric ? parseNumber(next, model.kind === 'integer') : next === '' ? undefined : next;
+    const parsed = numeric
+      ? parseNumber(next, model.kind === 'integer')
+      : model.inputType === 'datetime-local'
+        ? localToUtc(next)
+        : next === ''
+          ? undefined
+          : next;
     committed.current = parsed;
+    if (model.inputType === 'range') setShown(parsed);
     store.set(model.pointer, parsed);
   };
   const common = {
@@ -173,17 +313,20 @@ const TextField = memo(function TextField({ model }: { model: FieldModel }) {
     ref,
     form: formId,
     name: model.pointer,
-    defaultValue: toText(committed.current),
+    defaultValue: toText(committed.current, model),
     'aria-describedby': describedBy,
     'aria-invalid': error ? true : undefined,
     'aria-required': model.required || undefined,
     readOnly: model.readOnly || locked,
+    disabled: model.disabled || undefined,
+    autoFocus: model.autofocus || undefined,
     placeholder: model.placeholder,
-    autoComplete: model.autoComplete ?? 'off',
+    autoComplete: model.autoComplete ?? (model.inputType === 'password' ? 'new-password' : 'off'),
   };
+  const type = numeric && model.inputType !== 'range' && model.inputType !== 'number' ? 'text' : model.inputType;
   return (
     <div className={`field${error ? ' field--error' : ''}`} data-pointer={model.pointer}>
-      <label htmlFor={id}>
+      <label htmlFor={id} className={model.hideLabel ? 'sr-only' : undefined}>
         {model.title}
         <Required on={model.required} />
       </label>
@@ -196,17 +339,135 @@ const TextField = memo(function TextField({ model }: { model: FieldModel }) {
           onChange={(e) => onChange(e.target.value)}
         />
       ) : (
-        <input
-          {...common}
-          type={numeric ? 'text' : model.inputType}
-          inputMode={model.inputMode}
-          spellCheck={model.inputType === 'text' && !numeric ? undefined : false}
-          onChange={(e) => onChange(e.target.value)}
-        />
+        <>
+          <input
+            {...common}
+            type={type}
+            inputMode={type === 'text' ? model.inputMode : undefined}
+            min={type === 'range' || type === 'number' ? model.min : undefined}
+            max={type === 'range' || type === 'number' ? model.max : undefined}
+            step={
+              type === 'range' || type === 'number' ? (model.step ?? (model.kind === 'integer' ? 1 : 'any')) : undefined
+            }
+            spellCheck={model.inputType === 'text' && !numeric ? undefined : false}
+            onChange={(e) => onChange(e.target.value)}
+          />
+          {type === 'range' && (
+            <output htmlFor={id} className="range-value">
+              {toText(shown)}
+            </output>
+          )}
+        </>
       )}
     </div>
   );
 });
+
+/**
+ * A choice between branches (`oneOf`/`anyOf` of schemas), as RJSF draws it:
+ * the choice first — radios in a fieldset whose legend is the question, or a
+ * labelled list past six branches — then the chosen branch's fields at the
+ * same place in the answers. Switching keeps what still applies (RJSF's
+ * `sanitizeDataForNewSchema`) and fills the new branch's defaults.
+ */
+function Alternatives({
+  schema,
+  ui,
+  pointer,
+  title,
+  required,
+  name,
+  embedded = false,
+}: {
+  schema: Schema;
+  ui: Ui;
+  pointer: string;
+  title: string;
+  required: boolean;
+  name?: string;
+  /** The choice of an object that also has fields of its own (drawn by the caller). */
+  embedded?: boolean;
+}) {
+  const { store, root, semantics } = useForm();
+  const branches = useMemo(() => alternativesOf(root, schema), [root, schema]);
+  const value = useValue(store, pointer);
+  const [selected, setSelected] = useState(() =>
+    Math.max(0, semantics ? semantics.matchOption(branches, store.get(pointer)) : 0),
+  );
+  const id = `${idOf(pointer)}-branche`;
+  const error = useFieldError(store, pointer);
+  const choose = (next: number) => {
+    if (next === selected || !branches[next]) return;
+    let data: unknown = store.get(pointer);
+    if (semantics) {
+      data = semantics.switchBranch(branches[next]!, branches[selected]!, data);
+      data = semantics.withDefaults(branches[next]!, data);
+    }
+    setSelected(next);
+    store.set(pointer, data);
+  };
+  const branch = branches[selected] ?? {};
+  const effective = useMemo(
+    () => (semantics ? semantics.retrieve(branch, value ?? (typeOf(branch) === 'object' ? {} : undefined)) : branch),
+    [semantics, branch, value],
+  );
+  const labels = branches.map((b, i) => plainText(alternativeTitle(b, ui, i)));
+  const objectBranch = typeOf(effective) === 'object' || effective.properties !== undefined;
+  const selector =
+    branches.length <= 6 ? (
+      <fieldset className="field alternatives-choice" id={id} tabIndex={-1}>
+        <legend>
+          {plainText(title)}
+          <Required on={required} />
+        </legend>
+        <div className={`choices${branches.length <= 2 ? ' choices--inline' : ''}`}>
+          {labels.map((label, i) => (
+            <div className="choice" key={i}>
+              <input
+                type="radio"
+                id={`${id}-${i}`}
+                name={`${pointer}#branche`}
+                checked={selected === i}
+                onChange={() => choose(i)}
+              />
+              <label htmlFor={`${id}-${i}`}>{label}</label>
+            </div>
+          ))}
+        </div>
+      </fieldset>
+    ) : (
+      <div className="field alternatives-choice">
+        <label htmlFor={id}>
+          {plainText(title)}
+          <Required on={required} />
+        </label>
+        <select id={id} value={String(selected)} onChange={(e) => choose(Number(e.target.value))}>
+          {labels.map((label, i) => (
+            <option key={i} value={String(i)}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </div>
+    );
+  return (
+    <div className={`alternatives${embedded ? ' alternatives--embedded' : ''}`} data-pointer={pointer}>
+      {selector}
+      {error && !objectBranch && <ErrorMessage id={idOf(pointer)} message={error.message} />}
+      {objectBranch ? (
+        <Fields schema={effective} ui={ui} base={pointer} />
+      ) : (
+        <SchemaField
+          pointer={pointer}
+          name={name ?? labels[selected] ?? ''}
+          schema={{ ...effective, title: effective.title ?? labels[selected] }}
+          ui={ui}
+          required={required}
+        />
+      )}
+    </div>
+  );
+}
 
 const SelectField = memo(function SelectField({ model }: { model: FieldModel }) {
   const { store, formId } = useForm();
@@ -231,13 +492,15 @@ const SelectField = memo(function SelectField({ model }: { model: FieldModel }) 
         aria-invalid={error ? true : undefined}
         aria-required={model.required || undefined}
         autoComplete={model.autoComplete ?? 'off'}
+        disabled={model.disabled || model.readOnly || undefined}
+        autoFocus={model.autofocus || undefined}
         onChange={(e) =>
           store.set(model.pointer, e.target.value === '' ? undefined : model.options[Number(e.target.value)]!.value)
         }
       >
         <option value="">{tr('Sélectionnez une réponse', 'Choose an answer')}</option>
         {model.options.map((o, i) => (
-          <option key={i} value={String(i)}>
+          <option key={i} value={String(i)} disabled={o.disabled}>
             {o.label}
           </option>
         ))}
@@ -282,7 +545,8 @@ const ChoiceField = memo(function ChoiceField({ model, multiple }: { model: Fiel
               id={`${id}-${i}`}
               name={model.pointer}
               checked={chosen.includes(o.value)}
-              disabled={locked || model.readOnly}
+              disabled={locked || model.readOnly || model.disabled || o.disabled}
+              autoFocus={(model.autofocus && i === 0) || undefined}
               onChange={(e) => toggle(o.value, e.target.checked)}
             />
             <label htmlFor={`${id}-${i}`}>{o.label}</label>
@@ -310,6 +574,8 @@ const BooleanField = memo(function BooleanField({ model }: { model: FieldModel }
           aria-describedby={describedBy}
           aria-invalid={error ? true : undefined}
           aria-required={model.required || undefined}
+          disabled={model.disabled || model.readOnly || undefined}
+          autoFocus={model.autofocus || undefined}
           onChange={(e) => store.set(model.pointer, e.target.checked ? true : model.required ? undefined : false)}
         />
         <label htmlFor={id}>
@@ -529,25 +795,31 @@ const ObjectField = memo(function ObjectField({ model }: { model: FieldModel }) 
       data-pointer={model.pointer}
       aria-describedby={error ? `${id}-erreur` : undefined}
     >
-      <legend>{model.title}</legend>
-      {model.description && <p className="hint">{model.description}</p>}
+      <legend>{plainText(model.title)}</legend>
+      {model.description && <RichText className="hint" text={model.description} />}
       <ErrorMessage id={id} message={error?.message} />
       <Fields schema={model.schema} ui={model.ui} base={model.pointer} />
     </fieldset>
   );
 });
 
-/** A repeatable block: one fieldset per item, numbered, with add and remove buttons. */
+/**
+ * A repeatable block: one fieldset per item, numbered, with add and remove
+ * buttons. Items may be groups, single answers or choices of branches; a
+ * tuple (`prefixItems`) shows its fixed items, which cannot be removed.
+ */
 const ArrayField = memo(function ArrayField({ model }: { model: FieldModel }) {
-  const { store, root } = useForm();
-  const length = useLength(store, model.pointer);
+  const { store, root, semantics } = useForm();
+  const stored = useLength(store, model.pointer);
   const error = useFieldError(store, model.pointer);
   const id = idOf(model.pointer);
+  const tuple = tupleLength(model.schema);
+  const length = Math.max(stored, tuple);
   const items = useMemo(() => itemsSchema(root, model.schema), [root, model.schema]);
-  const itemUi = uiChild(model.ui, 0);
-  const itemTitle = typeof items.title === 'string' ? items.title : tr('Élément', 'Item');
-  const max = typeof model.schema.maxItems === 'number' ? model.schema.maxItems : Infinity;
-  const min = typeof model.schema.minItems === 'number' ? model.schema.minItems : 0;
+  const additional = tuple === 0 || (model.schema.items !== undefined && model.schema.items !== false);
+  const itemTitle = plainText(typeof items.title === 'string' ? items.title : tr('Élément', 'Item'));
+  const max = additional ? (typeof model.schema.maxItems === 'number' ? model.schema.maxItems : Infinity) : tuple;
+  const min = Math.max(typeof model.schema.minItems === 'number' ? model.schema.minItems : 0, tuple);
   // Stable keys: removing the second of three items keeps the third's fields (and their focus) intact.
   const keys = useRef<string[]>([]);
   const serial = useRef(0);
@@ -566,8 +838,14 @@ const ArrayField = memo(function ArrayField({ model }: { model: FieldModel }) {
     const v = store.get(model.pointer);
     return Array.isArray(v) ? v : [];
   };
+  const schemaAt = (i: number) => (i < tuple ? itemsSchema(root, model.schema, i) : items);
+  const uiAt = (i: number) => uiChild(model.ui, i);
   const add = () => {
-    store.set(model.pointer, [...list(), {}]);
+    const schema = schemaAt(length);
+    const isGroup = typeOf(schema) === 'object';
+    // RJSF's new item: the item schema's defaults, an empty group, or nothing yet.
+    const fresh = semantics ? semantics.withDefaults(schema, isGroup ? {} : undefined) : isGroup ? {} : undefined;
+    store.set(model.pointer, [...list(), fresh]);
     focusItem.current = length;
     setAnnounce(`${itemTitle} ${length + 1} ${tr('ajouté', 'added')}.`);
   };
@@ -590,21 +868,40 @@ const ArrayField = memo(function ArrayField({ model }: { model: FieldModel }) {
         {model.title}
         <Required on={model.required} />
       </legend>
-      {model.description && <p className="hint">{model.description}</p>}
+      {model.description && <RichText className="hint" text={model.description} />}
       <ErrorMessage id={id} message={error?.message} />
-      {keys.current.map((key, i) => (
-        <fieldset className="group item" key={key} id={`${id}-${i}`} aria-labelledby={`${groupId}-${i}`}>
-          <legend id={`${groupId}-${i}`}>
-            {itemTitle} {i + 1}
-          </legend>
-          <Fields schema={items} ui={itemUi} base={`${model.pointer}/${i}`} />
-          {length > min && (
-            <button type="button" className="button button--secondary" onClick={() => remove(i)}>
-              {tr('Retirer', 'Remove')} « {itemTitle} {i + 1} »
-            </button>
-          )}
-        </fieldset>
-      ))}
+      {keys.current.map((key, i) => {
+        const schema = schemaAt(i);
+        const title = plainText(typeof schema.title === 'string' ? schema.title : itemTitle);
+        const removable = length > min && i >= tuple;
+        const removeButton = removable && (
+          <button type="button" className="button button--secondary" onClick={() => remove(i)}>
+            {tr('Retirer', 'Remove')} « {title} {i + 1} »
+          </button>
+        );
+        if (typeOf(schema) === 'object' || schema.properties !== undefined)
+          return (
+            <fieldset className="group item" key={key} id={`${id}-${i}`} aria-labelledby={`${groupId}-${i}`}>
+              <legend id={`${groupId}-${i}`}>
+                {title} {i + 1}
+              </legend>
+              <Fields schema={schema} ui={uiAt(i)} base={`${model.pointer}/${i}`} />
+              {removeButton}
+            </fieldset>
+          );
+        return (
+          <div className="item item--single" key={key} id={`${id}-${i}`}>
+            <SchemaField
+              pointer={`${model.pointer}/${i}`}
+              name={`${title} ${i + 1}`}
+              schema={{ ...schema, title: `${title} ${i + 1}` }}
+              ui={uiAt(i)}
+              required={i < tuple}
+            />
+            {removeButton}
+          </div>
+        );
+      })}
       {length < max && (
         <button type="button" className="button button--secondary" id={`${id}-ajouter`} onClick={add}>
           {tr('Ajouter', 'Add')} : {itemTitle.toLowerCase()}
