@@ -213,6 +213,47 @@ describe('authored key order over HTTP, on a real PostgreSQL', () => {
     }
   });
 
+  it('prints a group’s answers on the receipt in the schema’s order, though answers are stored sorted', async () => {
+    const slug = 'ordre-accuse';
+    await as(designer.auth)
+      .post('/api/v1/services', {
+        slug,
+        title: slug,
+        organisationId: designer.organisationId,
+        definition: nestedOrderDefinition(),
+      })
+      .expect(201);
+    await as(designer.auth).post(`/api/v1/services/${slug}/publish`).expect(201);
+    const client = new CookieClient();
+    const call = (method: string, path: string, body?: unknown) => {
+      // As the web app does: the CSRF token of the session sent back.
+      const csrf = client.cookie(stack.url, 'csrf_token');
+      return client.request(`${stack.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    };
+    const data = {
+      informationsPersonnelles: { nomDeNaissance: 'Martin', prenom: 'Léa' },
+      enfants: [{ prenomDeLEnfant: 'Noé', nom: 'Martin-Dupont' }],
+      periode: { debut: '2026-01-05', fin: '2026-02-05' },
+    };
+    const created = await call('POST', `/api/v1/public/services/${slug}/submissions`, { data });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect((await call('POST', `/api/v1/submissions/${id}/submit`)).status).toBe(200);
+    const receipt = await (await call('GET', `/api/v1/submissions/${id}/receipt.html`)).text();
+    const at = (text: string) => {
+      const index = receipt.indexOf(text);
+      expect({ text, found: index >= 0 }).toEqual({ text, found: true });
+      return index;
+    };
+    expect(at('Nom de naissance')).toBeLessThan(at('Prénom'));
+    expect(at('Date de début')).toBeLessThan(at('Date de fin'));
+    expect(at('Noé')).toBeLessThan(at('Martin-Dupont'));
+  });
+
   it('keeps the fields of a bare JSON Schema in their order at every depth', async () => {
     const schema = bareSchema();
     const imported = await as(designer.auth)
