@@ -1,0 +1,120 @@
+import type { ServiceDefinition } from '@guichet/shared';
+import { addField, moveField, removeField, setRequired, updateField } from './definition';
+
+/** Every key, as a pointer, in document order: an edit that reorders anything changes this list. */
+function keyPaths(value: unknown, at = ''): string[] {
+  if (Array.isArray(value)) return value.flatMap((item, i) => keyPaths(item, `${at}/${i}`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, child]) => [`${at}/${key}`, ...keyPaths(child, `${at}/${key}`)]);
+}
+
+/** Every key that was there is still there, in the same order (an edit may add keys, e.g. an empty uiSchema entry). */
+function expectKeptInOrder(after: unknown, before: unknown): void {
+  const was = new Set(keyPaths(before));
+  expect(keyPaths(after).filter((p) => was.has(p))).toEqual(keyPaths(before));
+}
+
+/** Keys written long before short and against the alphabet: a sort of any kind would show. */
+function authored(): ServiceDefinition {
+  return {
+    formatVersion: 1,
+    schema: {
+      type: 'object',
+      properties: {
+        informationsPersonnelles: {
+          title: 'Vous',
+          type: 'object',
+          properties: {
+            nomDeNaissance: { title: 'Nom de naissance', type: 'string', maxLength: 100 },
+            prenom: { title: 'Prénom', type: 'string', maxLength: 100 },
+            nom: { title: 'Nom d’usage', type: 'string', maxLength: 100 },
+          },
+          required: ['nomDeNaissance'],
+        },
+        enfants: {
+          title: 'Enfants',
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              prenomDeLEnfant: { title: 'Prénom', type: 'string', maxLength: 100 },
+              nom: { title: 'Nom', type: 'string', maxLength: 100 },
+            },
+          },
+        },
+        zz: { title: 'Z', type: 'string', maxLength: 10 },
+        aa: { title: 'A', type: 'string', maxLength: 10 },
+      },
+    },
+    uiSchema: { informationsPersonnelles: { prenom: { 'ui:autocomplete': 'given-name' } } },
+    pages: [{ title: 'Tout', id: 'tout', fields: ['informationsPersonnelles', 'enfants', 'zz', 'aa'] }],
+    settings: { signIn: 'optional' },
+  } as unknown as ServiceDefinition;
+}
+
+const props = (node: unknown): string[] => Object.keys((node as { properties: object }).properties);
+const group = (def: ServiceDefinition) =>
+  (def.schema.properties as Record<string, unknown>).informationsPersonnelles as object;
+const item = (def: ServiceDefinition) =>
+  ((def.schema.properties as Record<string, { items: object }>).enfants as { items: object }).items;
+
+/** The studio's edits change what the designer asked for, and leave every other key where it was written. */
+describe('studio edits keep the authored key order', () => {
+  it('changing a field’s title or help leaves every key in place', () => {
+    const before = authored();
+    const after = updateField(before, ['informationsPersonnelles', 'prenom'], (node, ui) => {
+      node.title = 'Prénom(s)';
+      ui['ui:help'] = 'Tous vos prénoms.';
+    });
+    // Only the new help key is added, at the end of its own uiSchema entry.
+    expect(keyPaths(after)).toEqual(
+      keyPaths(before).flatMap((p) =>
+        p === '/uiSchema/informationsPersonnelles/prenom/ui:autocomplete' ? [p, `${p.slice(0, -16)}/ui:help`] : [p],
+      ),
+    );
+  });
+
+  it('making a field required changes its group’s required list only', () => {
+    const before = authored();
+    const after = setRequired(before, ['informationsPersonnelles', 'nom'], true);
+    expectKeptInOrder(after, before);
+    expect(keyPaths(after.schema)).toEqual(keyPaths(before.schema));
+    expect((group(after) as { required: string[] }).required).toEqual(['nomDeNaissance', 'nom']);
+  });
+
+  it('moving a field inside a group moves it and nothing else', () => {
+    const after = moveField(authored(), 'tout', ['informationsPersonnelles', 'nom'], -1);
+    expect(props(group(after))).toEqual(['nomDeNaissance', 'nom', 'prenom']);
+    expect(props(item(after))).toEqual(['prenomDeLEnfant', 'nom']);
+    expect(props(after.schema)).toEqual(['informationsPersonnelles', 'enfants', 'zz', 'aa']);
+    expect(keyPaths(after.uiSchema)).toEqual(keyPaths(authored().uiSchema));
+    const down = moveField(authored(), 'tout', ['enfants', 'prenomDeLEnfant'], 1);
+    expect(props(item(down))).toEqual(['nom', 'prenomDeLEnfant']);
+    expect(props(group(down))).toEqual(['nomDeNaissance', 'prenom', 'nom']);
+  });
+
+  it('moving a top-level field changes its page’s order, and leaves the schema as written', () => {
+    const before = authored();
+    const after = moveField(before, 'tout', ['aa'], -1);
+    expect(after.pages[0]!.fields).toEqual(['informationsPersonnelles', 'enfants', 'aa', 'zz']);
+    expect(keyPaths(after.schema)).toEqual(keyPaths(before.schema));
+  });
+
+  it('adding a field puts it last; removing one leaves the others in order', () => {
+    const added = addField(authored(), 'tout', ['informationsPersonnelles'], 'text', 'Deuxième prénom');
+    expect(props(group(added.def))).toEqual(['nomDeNaissance', 'prenom', 'nom', added.key]);
+    expectKeptInOrder(added.def, authored());
+    const removed = removeField(authored(), ['informationsPersonnelles', 'prenom']);
+    expect(props(group(removed))).toEqual(['nomDeNaissance', 'nom']);
+    expect(props(removed.schema)).toEqual(['informationsPersonnelles', 'enfants', 'zz', 'aa']);
+  });
+
+  it('an edit’s result saves to the same text it would read back', () => {
+    const after = updateField(authored(), ['zz'], (node) => {
+      node.maxLength = 20;
+    });
+    expect(JSON.stringify(JSON.parse(JSON.stringify(after)))).toBe(JSON.stringify(after));
+    expectKeptInOrder(after, authored());
+    expect(keyPaths(after.schema)).toEqual(keyPaths(authored().schema));
+  });
+});
