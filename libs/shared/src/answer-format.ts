@@ -6,6 +6,7 @@
  */
 import type { ServiceDefinition } from './definition';
 import {
+  alternativeTitle,
   alternativesOf,
   fieldModel,
   hasAlternatives,
@@ -13,13 +14,15 @@ import {
   orderedKeys,
   propertySchema,
   resolve,
+  topLevelKeys,
   tupleLength,
+  typeOf,
   uiChild,
   type FieldModel,
   type Schema,
   type Ui,
 } from './field-model';
-import { toJsonPointer } from './json-pointer';
+import { parseJsonPointer, toJsonPointer } from './json-pointer';
 import { plainText } from './markdown-text';
 import type { SchemaSemantics } from './schema-semantics';
 
@@ -107,9 +110,51 @@ const isEmpty = (v: unknown) =>
   (Array.isArray(v) && v.length === 0) ||
   (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
 
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+const asSchema = (v: unknown): Schema => (isRecord(v) ? v : {});
+
+/**
+ * Which branch of a `oneOf`/`anyOf` answers fit, without RJSF's semantics (a
+ * page that has not loaded them): the branch whose `const`s agree and that
+ * names the most of the answers' keys; for a single value, the first branch
+ * of its JSON type. RJSF's `getClosestMatchingOption` decides when loaded.
+ */
+function guessBranch(root: Schema, branches: Schema[], value: unknown): number {
+  if (!isRecord(value)) {
+    const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+    const found = branches.findIndex((b) => {
+      const t = typeOf(b);
+      return t === type || (t === 'integer' && type === 'number' && Number.isInteger(value));
+    });
+    return Math.max(0, found);
+  }
+  let best = 0;
+  let bestScore = -Infinity;
+  branches.forEach((branch, i) => {
+    let score = 0;
+    for (const [key, raw] of Object.entries(asSchema(branch.properties))) {
+      if (!Object.hasOwn(value, key)) continue;
+      const property = resolve(root, asSchema(raw));
+      if (property.const !== undefined) score += property.const === value[key] ? 10 : -100;
+      else score += 1;
+    }
+    if (Array.isArray(branch.required))
+      for (const key of branch.required as unknown[])
+        if (typeof key === 'string' && !Object.hasOwn(value, key)) score--;
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+    }
+  });
+  return best;
+}
+
 /**
  * Every answer of a request, page by page, in the authored order (`ui:order`
  * respected), conditions and alternatives decided by the answers themselves.
+ * Groups and repeated items with nothing answered inside are left out
+ * (unless `includeEmpty`).
  */
 export function answerRows(
   definition: Pick<ServiceDefinition, 'schema' | 'uiSchema' | 'pages'>,
@@ -118,7 +163,7 @@ export function answerRows(
 ): AnswerRow[] {
   const root = definition.schema as Schema;
   const rootUi = (definition.uiSchema ?? {}) as Ui;
-  const answers = (data !== null && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const answers = isRecord(data) ? data : {};
   const words = options.locale === 'en' ? EN : FR;
   const rows: AnswerRow[] = [];
   let pageId = '';
@@ -133,17 +178,42 @@ export function answerRows(
     }
   };
 
-  const branchOf = (schema: Schema, value: unknown): Schema | undefined => {
+  /** The branch of a `oneOf`/`anyOf` of schemas the answers took, with its index (its name in the selector). */
+  const branchOf = (schema: Schema, value: unknown): { branch: Schema; index: number } | undefined => {
     if (!hasAlternatives(schema)) return undefined;
     const branches = alternativesOf(root, schema);
     if (branches.length === 0) return undefined;
-    const index = options.semantics ? options.semantics.matchOption(branches, value) : 0;
-    return effective(branches[Math.max(0, index)]!, value);
+    let index = -1;
+    if (options.semantics) {
+      try {
+        index = options.semantics.matchOption(branches, value);
+      } catch {
+        index = -1;
+      }
+    }
+    if (index < 0) index = guessBranch(root, branches, value);
+    return { branch: effective(branches[index]!, value), index };
   };
 
-  const visitObject = (schema: Schema, ui: Ui, pointer: string, value: unknown, context: string[], depth: number) => {
-    const object = (value !== null && typeof value === 'object' ? value : {}) as Record<string, unknown>;
-    for (const child of orderedKeys(schema, ui))
+  /** Drops a group's row when nothing was listed under it (a group of empty answers says nothing). */
+  const closeGroup = (at: number) => {
+    if (!options.includeEmpty && rows.length === at + 1) rows.pop();
+  };
+
+  const visitObject = (
+    schema: Schema,
+    ui: Ui,
+    pointer: string,
+    value: unknown,
+    context: string[],
+    depth: number,
+    seen: Set<string> = new Set(),
+  ) => {
+    const object = isRecord(value) ? value : {};
+    for (const child of orderedKeys(schema, ui)) {
+      // A branch that repeats a key of its object (a `const` that tells branches apart) lists it once.
+      if (seen.has(child)) continue;
+      seen.add(child);
       visit(
         propertySchema(schema, child),
         uiChild(ui, child),
@@ -153,8 +223,9 @@ export function answerRows(
         context,
         depth,
       );
-    const branch = branchOf(schema, value);
-    if (branch) visitObject(branch, ui, pointer, value, context, depth);
+    }
+    const chosen = branchOf(schema, value);
+    if (chosen) visitObject(chosen.branch, ui, pointer, value, context, depth, seen);
   };
 
   const visit = (
@@ -165,20 +236,40 @@ export function answerRows(
     value: unknown,
     context: string[],
     depth: number,
+    itemTitle?: string,
   ) => {
     if (options.hidden?.has(pointer) || ui['ui:widget'] === 'hidden') return;
     const schema = effective(raw, value);
     const model = fieldModel(root, schema, ui, pointer, key, false, []);
-    const title = plainText(model.title);
+    const title = itemTitle ?? plainText(model.title);
     if (model.kind === 'object') {
       if (isEmpty(value) && !options.includeEmpty) return;
+      const at = rows.length;
       rows.push({ kind: 'group', pointer, pageId, title, context, depth, text: '', model });
       visitObject(model.schema, ui, pointer, value, [...context, title], depth + 1);
+      closeGroup(at);
       return;
     }
     if (model.kind === 'alternatives') {
-      const branch = branchOf(model.schema, value);
-      if (branch) visit(branch, ui, pointer, key, value, context, depth);
+      // The selector's choice (« Par courriel »), then the chosen branch's own fields under it.
+      const chosen = branchOf(model.schema, value);
+      if (!chosen) return;
+      if (isEmpty(value) && !options.includeEmpty) return;
+      const branchModel = fieldModel(root, chosen.branch, ui, pointer, key, false, []);
+      const text = plainText(alternativeTitle(chosen.branch, ui, chosen.index));
+      if (branchModel.kind === 'unsupported' || branchModel.kind === 'null') {
+        // A branch with nothing to fill in (« Aucun »): the choice itself is the answer.
+        rows.push({ kind: 'field', pointer, pageId, title, context, depth, text, model, value });
+        return;
+      }
+      if (branchModel.kind !== 'object') {
+        visit(chosen.branch, ui, pointer, key, value, context, depth, title);
+        return;
+      }
+      const at = rows.length;
+      rows.push({ kind: 'group', pointer, pageId, title, context, depth, text, model });
+      visitObject(branchModel.schema, ui, pointer, value, [...context, title], depth + 1);
+      if (!options.includeEmpty && rows.length === at + 1 && isEmpty(value)) rows.pop();
       return;
     }
     if (model.kind === 'array') {
@@ -188,29 +279,34 @@ export function answerRows(
           rows.push({ kind: 'field', pointer, pageId, title, context, depth, text: '', model, value });
         return;
       }
+      const at = rows.length;
       rows.push({ kind: 'group', pointer, pageId, title, context, depth, text: '', model });
       const itemUiOf = (i: number) => uiChild(ui, i < tupleLength(model.schema) ? i : 0);
       list.forEach((item, i) => {
         const items = effective(itemsSchema(root, model.schema, i), item);
-        const itemTitle = plainText(typeof items.title === 'string' ? items.title : title || words.item);
+        const itemUi = itemUiOf(i);
+        const itemModel = fieldModel(root, items, itemUi, `${pointer}/${i}`, String(i), false, []);
+        const name = `${plainText(typeof items.title === 'string' && items.title ? itemModel.title : title || words.item)} ${i + 1}`;
         const itemPointer = `${pointer}/${i}`;
-        const itemModel = fieldModel(root, items, itemUiOf(i), itemPointer, String(i), false, []);
         if (itemModel.kind === 'object' || itemModel.kind === 'alternatives') {
+          const itemAt = rows.length;
+          const chosen = itemModel.kind === 'alternatives' ? branchOf(itemModel.schema, item) : undefined;
           rows.push({
             kind: 'group',
             pointer: itemPointer,
             pageId,
-            title: `${itemTitle} ${i + 1}`,
+            title: name,
             context: [...context, title],
             depth: depth + 1,
-            text: '',
+            text: chosen ? plainText(alternativeTitle(chosen.branch, itemUi, chosen.index)) : '',
             model: itemModel,
           });
-          const object =
-            itemModel.kind === 'alternatives' ? (branchOf(itemModel.schema, item) ?? {}) : itemModel.schema;
-          visitObject(object, itemUiOf(i), itemPointer, item, [...context, `${itemTitle} ${i + 1}`], depth + 2);
-        } else visit(items, itemUiOf(i), itemPointer, `${itemTitle} ${i + 1}`, item, [...context, title], depth + 1);
+          const object = itemModel.kind === 'alternatives' ? (chosen?.branch ?? {}) : itemModel.schema;
+          visitObject(object, itemUi, itemPointer, item, [...context, title, name], depth + 2);
+          closeGroup(itemAt);
+        } else visit(items, itemUi, itemPointer, String(i), item, [...context, title], depth + 1, name);
       });
+      closeGroup(at);
       return;
     }
     if (model.kind === 'unsupported' || model.kind === 'null') return;
@@ -228,15 +324,47 @@ export function answerRows(
     });
   };
 
+  // The top level as the answers make it: a `then`, a dependency or the chosen root branch add fields.
+  const top = effective(root, answers);
+  const topBranch = branchOf(top, answers)?.branch;
+  const topSchema = (key: string): Schema => {
+    const own = propertySchema(top, key);
+    return Object.keys(own).length > 0 || !topBranch ? own : propertySchema(topBranch, key);
+  };
+  const placed = unplacedFields(
+    [...orderedKeys(top, rootUi), ...(topBranch ? orderedKeys(topBranch, rootUi) : [])],
+    definition.pages,
+  );
+
   for (const page of definition.pages) {
     pageId = page.id;
     const before = rows.length;
-    rows.push({ kind: 'page', pointer: '', pageId, title: page.title, context: [], depth: -1, text: '' });
-    for (const key of page.fields)
-      visit(propertySchema(root, key), uiChild(rootUi, key), toJsonPointer([key]), key, answers[key], [], 0);
+    rows.push({ kind: 'page', pointer: '', pageId, title: plainText(page.title), context: [], depth: -1, text: '' });
+    for (const key of page.fields) {
+      visit(topSchema(key), uiChild(rootUi, key), toJsonPointer([key]), key, answers[key], [], 0);
+      // Fields a condition adds that no page names, after the field they follow in the schema; only when answered.
+      for (const extra of placed.get(key) ?? [])
+        if (!isEmpty(answers[extra]))
+          visit(topSchema(extra), uiChild(rootUi, extra), toJsonPointer([extra]), extra, answers[extra], [], 0);
+    }
     if (rows.length === before + 1 && !options.includeEmpty) rows.pop();
   }
   return rows;
+}
+
+/** For each field a page names, the fields no page names that come right after it in the schema's order. */
+function unplacedFields(keys: string[], pages: ReadonlyArray<{ fields: string[] }>): Map<string, string[]> {
+  const onPages = new Set(pages.flatMap((p) => p.fields));
+  const out = new Map<string, string[]>();
+  let anchor: string | undefined;
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (onPages.has(key)) anchor = key;
+    else if (anchor !== undefined) out.set(anchor, [...(out.get(anchor) ?? []), key]);
+  }
+  return out;
 }
 
 /** A field's name for the error summary and the review page: `Enfant 2 — Prénom`. */
@@ -244,55 +372,170 @@ export function rowLabel(row: Pick<AnswerRow, 'context' | 'title'>): string {
   return [...row.context.filter((c) => /\s\d+$/.test(c)), row.title].join(' — ');
 }
 
-/** A field's name for an error's pointer: `Enfant 2 — Prénom`; the pointer's last key when the schema has no such field. */
-export function labelOf(root: Schema, rootUi: Ui, pointer: string): string {
-  const parts: string[] = [];
+interface PointerStep {
+  segment: string;
+  /** The step went into an array's item (`segment` is its index). */
+  item: boolean;
+  schema: Schema;
+  ui: Ui;
+}
+
+/** The schemas and uiSchemas a pointer goes through, branches searched for fields they alone declare. */
+function stepsOf(root: Schema, rootUi: Ui, pointer: string): PointerStep[] {
+  const steps: PointerStep[] = [];
   let schema = root;
   let ui = rootUi;
-  const segments = pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i]!;
-    if (schema.type === 'array' || /^\d+$/.test(segment)) {
-      const index = Number(segment);
-      const items = itemsSchema(root, schema, Number.isInteger(index) ? index : undefined);
-      const title = typeof items.title === 'string' ? plainText(items.title) : undefined;
-      if (title && items.type === 'object') parts.push(`${title} ${index + 1}`);
-      schema = items;
-      ui = uiChild(ui, 0);
+  for (const segment of parseJsonPointer(pointer)) {
+    const here = resolve(root, schema);
+    const index = /^(0|[1-9]\d*)$/.test(segment) ? Number(segment) : undefined;
+    // A list's item (`*` in a rule's pattern); a numeric key elsewhere is a property (« 2024 »).
+    const list = typeOf(here) === 'array';
+    if (list || (index !== undefined && Object.keys(propertySchema(here, segment)).length === 0)) {
+      schema = itemsSchema(root, here, index);
+      ui = uiChild(ui, index !== undefined && index < tupleLength(here) ? index : 0);
+      steps.push({ segment, item: true, schema, ui });
       continue;
     }
-    let next = resolve(root, propertySchema(schema, segment));
-    if (Object.keys(next).length === 0) {
-      // A field of a branch (`then`, `oneOf`…): found in the first branch that declares it.
-      next = findInBranches(root, schema, segment) ?? next;
-    }
+    let next = resolve(root, propertySchema(here, segment));
+    // A field of a branch (`then`, `oneOf`…): found in the first branch that declares it.
+    if (Object.keys(next).length === 0) next = findInBranches(root, here, segment) ?? next;
     schema = next;
     ui = uiChild(ui, segment);
+    steps.push({ segment, item: false, schema, ui });
+  }
+  return steps;
+}
+
+/** The field model of the field at `pointer` (a field of a branch included); undefined when the schema has none. */
+export function modelAt(root: Schema, rootUi: Ui, pointer: string): FieldModel | undefined {
+  let steps: PointerStep[];
+  try {
+    steps = stepsOf(root, rootUi, pointer);
+  } catch {
+    return undefined;
+  }
+  const last = steps[steps.length - 1];
+  if (!last || Object.keys(last.schema).length === 0) return undefined;
+  return fieldModel(root, last.schema, last.ui, pointer, last.segment, false, []);
+}
+
+/** A field's name for an error's pointer: `Enfant 2 — Prénom`; the pointer's last key when the schema has no such field. */
+export function labelOf(root: Schema, rootUi: Ui, pointer: string): string {
+  let steps: PointerStep[];
+  try {
+    steps = stepsOf(root, rootUi, pointer);
+  } catch {
+    return pointer;
+  }
+  const parts: string[] = [];
+  steps.forEach((step, i) => {
+    if (step.item) {
+      const title = typeof step.schema.title === 'string' ? plainText(step.schema.title) : undefined;
+      const index = Number(step.segment);
+      if (title && typeOf(step.schema) === 'object')
+        parts.push(Number.isInteger(index) ? `${title} ${index + 1}` : title);
+      return;
+    }
     const title = plainText(
-      (typeof ui['ui:title'] === 'string' && ui['ui:title']) ||
-        (typeof schema.title === 'string' && schema.title) ||
-        segment,
+      (typeof step.ui['ui:title'] === 'string' && step.ui['ui:title']) ||
+        (typeof step.schema.title === 'string' && step.schema.title) ||
+        step.segment,
     );
     // Groups name their fields only when the field alone would be ambiguous.
-    if (i === segments.length - 1 || schema.type === 'array') parts.push(title);
-  }
+    if (i === steps.length - 1 || typeOf(step.schema) === 'array') parts.push(title);
+  });
   return parts.join(' — ');
+}
+
+/** One answer field of a form, for the desk's columns and the exports. */
+export interface AnswerField {
+  pointer: string;
+  /** With its groups: `Vos coordonnées — Adresse électronique` (plain text). */
+  label: string;
+  /** The field's own title (plain text). */
+  title: string;
+  model: FieldModel;
+  /** A repeatable group or a list of free values: many answers in one field. */
+  list: boolean;
+}
+
+/**
+ * The form's answer fields in display order (pages, `ui:order`, the authored
+ * order), groups flattened, the fields of conditional branches after their
+ * object's own. A repeatable group is one field (`list`); it is not opened.
+ */
+export function answerFields(definition: Pick<ServiceDefinition, 'schema' | 'uiSchema' | 'pages'>): AnswerField[] {
+  const root = definition.schema as Schema;
+  const rootUi = (definition.uiSchema ?? {}) as Ui;
+  const fields: AnswerField[] = [];
+  const listed = new Set<string>();
+  const visitObject = (schema: Schema, ui: Ui, pointer: string, prefix: string, depth: number) => {
+    for (const child of orderedKeys(schema, ui))
+      visit(
+        propertySchema(schema, child),
+        uiChild(ui, child),
+        `${pointer}${toJsonPointer([child])}`,
+        child,
+        prefix,
+        depth,
+      );
+    for (const [child, sub] of branchProperties(root, schema, new Set(Object.keys(asSchema(schema.properties)))))
+      visit(sub, uiChild(ui, child), `${pointer}${toJsonPointer([child])}`, child, prefix, depth);
+  };
+  const visit = (raw: Schema, ui: Ui, pointer: string, key: string, prefix: string, depth: number) => {
+    if (listed.has(pointer) || depth > 32 || ui['ui:widget'] === 'hidden') return;
+    const model = fieldModel(root, raw, ui, pointer, key, false, []);
+    const title = plainText(model.title);
+    if (model.kind === 'object' || model.kind === 'alternatives') {
+      listed.add(pointer);
+      visitObject(model.schema, ui, pointer, `${prefix}${title} — `, depth + 1);
+      return;
+    }
+    if (model.kind === 'unsupported' || model.kind === 'null') return;
+    listed.add(pointer);
+    fields.push({ pointer, label: `${prefix}${title}`, title, model, list: model.kind === 'array' });
+  };
+  for (const key of topLevelKeys(root, rootUi, definition.pages))
+    visit(propertySchema(root, key), uiChild(rootUi, key), toJsonPointer([key]), key, '', 0);
+  for (const [key, sub] of branchProperties(root, root, new Set(Object.keys(asSchema(root.properties)))))
+    visit(sub, uiChild(rootUi, key), toJsonPointer([key]), key, '', 0);
+  return fields;
+}
+
+const BRANCH_LISTS = ['allOf', 'anyOf', 'oneOf'] as const;
+
+/** The branches a schema may add fields from: `allOf`, `oneOf`/`anyOf`, `then`/`else`, dependencies. */
+function branchesOf(schema: Schema): unknown[] {
+  const branches: unknown[] = [];
+  for (const k of BRANCH_LISTS) if (Array.isArray(schema[k])) branches.push(...(schema[k] as unknown[]));
+  for (const k of ['then', 'else'] as const) if (schema[k]) branches.push(schema[k]);
+  for (const k of ['dependentSchemas', 'dependencies'] as const)
+    if (isRecord(schema[k])) branches.push(...Object.values(schema[k] as object).filter((v) => !Array.isArray(v)));
+  return branches;
+}
+
+/** The properties only branches declare, in the order they come, the first declaration of each. */
+function branchProperties(root: Schema, schema: Schema, known: Set<string>, depth = 0): Array<[string, Schema]> {
+  if (depth > 8) return [];
+  const out: Array<[string, Schema]> = [];
+  for (const b of branchesOf(schema)) {
+    if (!isRecord(b)) continue;
+    const branch = resolve(root, b);
+    for (const [key, sub] of Object.entries(asSchema(branch.properties)))
+      if (!known.has(key)) {
+        known.add(key);
+        out.push([key, asSchema(sub)]);
+      }
+    out.push(...branchProperties(root, branch, known, depth + 1));
+  }
+  return out;
 }
 
 function findInBranches(root: Schema, schema: Schema, key: string, depth = 0): Schema | undefined {
   if (depth > 8) return undefined;
-  const branches: unknown[] = [];
-  for (const k of ['allOf', 'anyOf', 'oneOf'] as const)
-    if (Array.isArray(schema[k])) branches.push(...(schema[k] as unknown[]));
-  for (const k of ['then', 'else'] as const) if (schema[k]) branches.push(schema[k]);
-  for (const k of ['dependentSchemas', 'dependencies'] as const)
-    if (schema[k] && typeof schema[k] === 'object') branches.push(...Object.values(schema[k] as object));
-  for (const b of branches) {
-    if (b === null || typeof b !== 'object' || Array.isArray(b)) continue;
-    const branch = resolve(root, b as Schema);
+  for (const b of branchesOf(schema)) {
+    if (!isRecord(b)) continue;
+    const branch = resolve(root, b);
     const found = propertySchema(branch, key);
     if (Object.keys(found).length > 0) return resolve(root, found);
     const deeper = findInBranches(root, branch, key, depth + 1);

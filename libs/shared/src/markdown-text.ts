@@ -1,13 +1,19 @@
 /**
  * Titles and descriptions may carry a little Markdown (RJSF renders it in
  * descriptions). Where only text can go (a PDF, an email, a spreadsheet, a
- * label), it is read as plain text: emphasis marks, link targets, code ticks
- * and heading marks go, the words stay.
+ * label), it is read as plain text: emphasis marks, link targets, code ticks,
+ * heading marks and inline HTML tags go, the words stay.
  */
 export function plainText(markdown: string): string {
-  if (!/[*_`#[\]\\]/.test(markdown)) return markdown;
+  if (!/[*_`#[\]\\<]/.test(markdown)) return markdown;
+  // Escaped characters (`\*`) are words, not marks: set aside before the marks are read, put back after.
+  const escaped: string[] = [];
+  const text = markdown.replace(/\\([\\`*_{}[\]()#+\-.!<>])/g, (_, c: string) => {
+    escaped.push(c);
+    return `\uE000${escaped.length - 1}\uE001`;
+  });
   return (
-    markdown
+    text
       .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
       .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
       .replace(/^\s{0,3}#{1,6}\s+/gm, '')
@@ -16,6 +22,9 @@ export function plainText(markdown: string): string {
       // Underscores inside a word (`mon_champ`) are not emphasis, as in CommonMark.
       .replace(/(^|[^\w])_(?=\S)([^_]*?\S)_(?![\w])/g, '$1$2')
       .replace(/`([^`]*)`/g, '$1')
-      .replace(/\\([\\`*_{}[\]()#+\-.!])/g, '$1')
+      // An autolink keeps its address; an HTML tag goes (« < 18 ans » is not a tag and stays).
+      .replace(/<((?:https?:|mailto:)[^>\s]+)>/g, '$1')
+      .replace(/<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>/g, '')
+      .replace(/\uE000(\d+)\uE001/g, (_, i: string) => escaped[Number(i)]!)
   );
 }

@@ -1,0 +1,155 @@
+import { answerFields, answerRows, labelOf, modelAt, rowLabel } from './answer-format';
+import { createSchemaSemantics } from './schema-semantics';
+
+const contact = {
+  title: 'Vous joindre',
+  oneOf: [
+    { title: 'Par courriel', properties: { courriel: { type: 'string', title: 'Courriel' } }, required: ['courriel'] },
+    {
+      title: 'Par téléphone',
+      properties: { telephone: { type: 'string', title: 'Téléphone' } },
+      required: ['telephone'],
+    },
+  ],
+};
+
+describe('answerRows', () => {
+  it('names the oneOf branch the answers took, even without RJSF semantics loaded', () => {
+    const definition = {
+      schema: { type: 'object', properties: { contact } },
+      pages: [{ id: 'p', title: 'Page', fields: ['contact'] }],
+    };
+    const rows = answerRows(definition, { contact: { telephone: '06' } });
+    expect(rows.map((r) => [r.kind, r.depth, r.title, r.text])).toEqual([
+      ['page', -1, 'Page', ''],
+      ['group', 0, 'Vous joindre', 'Par téléphone'],
+      ['field', 1, 'Téléphone', '06'],
+    ]);
+  });
+
+  it('leaves out groups and items with nothing answered inside, unless includeEmpty', () => {
+    const definition = {
+      schema: {
+        type: 'object',
+        properties: {
+          adresse: { type: 'object', title: 'Adresse', properties: { rue: { type: 'string', title: 'Rue' } } },
+          enfants: {
+            type: 'array',
+            title: 'Enfants',
+            items: { type: 'object', title: 'Enfant', properties: { prenom: { type: 'string', title: 'Prénom' } } },
+          },
+        },
+      },
+      pages: [{ id: 'p', title: 'Page', fields: ['adresse', 'enfants'] }],
+    };
+    const data = { adresse: { rue: '' }, enfants: [{}, { prenom: 'Léa' }] };
+    const rows = answerRows(definition, data);
+    expect(rows.map((r) => [r.depth, r.title, r.text])).toEqual([
+      [-1, 'Page', ''],
+      [0, 'Enfants', ''],
+      [1, 'Enfant 2', ''],
+      [2, 'Prénom', 'Léa'],
+    ]);
+    expect(rowLabel(rows[3]!)).toBe('Enfant 2 — Prénom');
+    const all = answerRows(definition, data, { includeEmpty: true }).filter((r) => r.kind === 'field');
+    expect(all.map((r) => [r.pointer, r.text])).toEqual([
+      ['/adresse/rue', ''],
+      ['/enfants/0/prenom', ''],
+      ['/enfants/1/prenom', 'Léa'],
+    ]);
+  });
+
+  it('numbers the items of a list of values and skips hidden pointers', () => {
+    const definition = {
+      schema: {
+        type: 'object',
+        properties: {
+          prenoms: { type: 'array', title: 'Prénoms', items: { type: 'string', title: 'Prénom' } },
+          secret: { type: 'string', title: 'Secret' },
+        },
+      },
+      pages: [{ id: 'p', title: 'Page', fields: ['prenoms', 'secret'] }],
+    };
+    const rows = answerRows(definition, { prenoms: ['Léa', 'Karim'], secret: 'x' }, { hidden: new Set(['/secret']) });
+    expect(rows.map((r) => [r.depth, r.title, r.text])).toEqual([
+      [-1, 'Page', ''],
+      [0, 'Prénoms', ''],
+      [1, 'Prénom 1', 'Léa'],
+      [1, 'Prénom 2', 'Karim'],
+    ]);
+  });
+
+  it('lists a field a condition adds and no page names after the field it follows, only when answered', () => {
+    const schema = {
+      type: 'object',
+      properties: { statut: { type: 'string', title: 'Statut', enum: ['particulier', 'entreprise'] } },
+      if: { properties: { statut: { const: 'entreprise' } }, required: ['statut'] },
+      then: { properties: { siret: { type: 'string', title: 'SIRET' } } },
+    };
+    const definition = {
+      schema,
+      pages: [
+        { id: 'a', title: 'A', fields: ['statut'] },
+        { id: 'b', title: 'B', fields: [] },
+      ],
+    };
+    const semantics = createSchemaSemantics(schema);
+    const titles = (data: object) => answerRows(definition, data, { semantics }).map((r) => r.title);
+    expect(titles({ statut: 'entreprise', siret: '123' })).toEqual(['A', 'Statut', 'SIRET']);
+    expect(titles({ statut: 'particulier', siret: '123' })).toEqual(['A', 'Statut']);
+  });
+});
+
+describe('field names and models by pointer', () => {
+  const root = {
+    type: 'object',
+    properties: {
+      annees: { type: 'object', title: 'Années', properties: { '2024': { type: 'number', title: 'Revenu 2024' } } },
+      enfants: {
+        type: 'array',
+        title: 'Enfants',
+        items: { type: 'object', title: 'Enfant', properties: { prenom: { type: 'string', title: 'Prénom' } } },
+      },
+    },
+    if: { properties: { x: { const: 1 } } },
+    then: { properties: { siret: { type: 'string', title: 'N° **SIRET**' } } },
+  };
+  const ui = { enfants: { items: { prenom: { 'ui:title': 'Prénom usuel' } } } };
+
+  it('reads a numeric key as a property where the schema is no list, ui:title and Markdown included', () => {
+    expect(labelOf(root, ui, '/annees/2024')).toBe('Revenu 2024');
+    expect(labelOf(root, ui, '/enfants/1/prenom')).toBe('Enfants — Enfant 2 — Prénom usuel');
+    expect(labelOf(root, ui, '/enfants/*/prenom')).toBe('Enfants — Enfant — Prénom usuel');
+    expect(labelOf(root, ui, '/siret')).toBe('N° SIRET');
+    expect(modelAt(root, ui, '/annees/2024')?.kind).toBe('number');
+    expect(modelAt(root, ui, '/inconnu')).toBeUndefined();
+  });
+
+  it('lists every answer field in display order, branch fields after their object, lists as one field', () => {
+    const fields = answerFields({
+      schema: {
+        type: 'object',
+        properties: {
+          enfants: root.properties.enfants,
+          identite: {
+            type: 'object',
+            title: 'Identité',
+            properties: { nomDeNaissance: { type: 'string', title: 'Nom de naissance' }, nom: { type: 'string' } },
+          },
+          contact,
+        },
+        then: { properties: { siret: { type: 'string', title: 'SIRET' } } },
+      },
+      uiSchema: { identite: { 'ui:order': ['nom', '*'] } },
+      pages: [{ id: 'p', title: 'Page', fields: ['identite', 'contact', 'enfants'] }],
+    });
+    expect(fields.map((f) => [f.pointer, f.label, f.list])).toEqual([
+      ['/identite/nom', 'Identité — nom', false],
+      ['/identite/nomDeNaissance', 'Identité — Nom de naissance', false],
+      ['/contact/courriel', 'Vous joindre — Courriel', false],
+      ['/contact/telephone', 'Vous joindre — Téléphone', false],
+      ['/enfants', 'Enfants', true],
+      ['/siret', 'SIRET', false],
+    ]);
+  });
+});
