@@ -445,6 +445,14 @@ async function main(): Promise<void> {
     const rjsfPage = sizes(staticClosure(pagesManifest, 'rjsf/index.html').js.map(read(pagesDir)));
     const oursPage = sizes(staticClosure(pagesManifest, 'ours/index.html').js.map(read(pagesDir)));
     const shipped = app.gzip + exampleModule.gzip;
+    // A form with conditions, alternatives or defaults also loads RJSF's semantics (a lazy chunk and what it imports).
+    const semanticsKey = appError
+      ? undefined
+      : Object.keys(appManifest).find((k) => k.endsWith('form/semantics-chunk.ts'));
+    const semanticsFiles = semanticsKey
+      ? staticClosure(appManifest, semanticsKey).js.filter((f) => !appClosure.js.includes(f))
+      : [];
+    const semantics = sizes(semanticsFiles.map(read(appDir)));
 
     // The browser.
     const port = await freePort();
@@ -604,6 +612,14 @@ async function main(): Promise<void> {
         note: appError
           ? `not measured: the web app did not build (${appError.slice(0, 200)})`
           : `app ${formatNumber(app.gzip / KB)} kB + validator module ${formatNumber(exampleModule.gzip / KB)} kB; lazy chunks not counted: ${lazy.join(', ') || 'none'}`,
+      }),
+      figure({
+        id: 'forms.js_gzip.conditional',
+        label: `JavaScript to open a form with conditions or alternatives, gzip: the same + RJSF's semantics (lazy: ${semanticsFiles.join(', ') || 'not found'})`,
+        unit: 'kB',
+        value: appError || !semanticsKey ? null : (shipped + semantics.gzip) / KB,
+        baseline: { label: `${rjsfLabel} + React 19 (page bundle, same build settings)`, value: rjsfPage.gzip / KB },
+        note: `common case ${formatNumber(shipped / KB)} kB + semantics ${formatNumber(semantics.gzip / KB)} kB, loaded only when the definition needs it`,
       }),
     ];
 
