@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
-import { Account } from '@guichet/persistence';
+import { Account, AgentMembership } from '@guichet/persistence';
 import { CaseActions, Inbox, deskActorOf } from '@guichet/desk';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
@@ -140,10 +140,15 @@ describe('caseworker desk', () => {
   });
 
   it('assigns, follows, notes, and records every read of a request', async () => {
+    // An agent of the organisation who works on its services: a request is assigned to no one else.
     const agent = await stack.api
       .get(DataSource)
       .getRepository(Account)
-      .save({ kind: 'agent', issuer: 'https://agents.example', subject: 'agent-1' });
+      .save({ kind: 'agent', issuer: 'https://agents.example', subject: 'agent-1', email: 'agent-1@mairie.fr' });
+    await stack.api
+      .get(DataSource)
+      .getRepository(AgentMembership)
+      .save({ organisationId: designer.organisationId, email: 'agent-1@mairie.fr', role: 'caseworker' });
     const assigned = await request(stack.url)
       .post(`/api/v1/submissions/${ids[0]}/assign`)
       .set('Authorization', caseworker)

@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { createLogger } from '@guichet/observability';
 import { trustProxy, type Config } from '@guichet/config';
+import { AccountService } from '@guichet/identity';
 import type { ResolvedQueueBackend } from '@guichet/queue';
 import { AppError, depthExceeds, toJsonPointer, type ErrorItem } from '@guichet/shared';
 import type { ValidationError } from 'class-validator';
@@ -16,6 +17,7 @@ import { AppModule } from './app.module';
 import { fromBodyParserError } from './errors/error-response';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { createSessions, csrf } from './auth/sessions';
+import { sessionRights } from './auth/session-rights';
 import { requireJsonBody } from './http/content-type.middleware';
 import { securityHeaders } from './http/security-headers';
 import { jsonBodies } from './limits/body-limits';
@@ -86,6 +88,7 @@ export async function createApiApp(
   shutdown.add(() => sessions.close());
   // Pages and assets need no session (and no database round trip); the API and sign-in do.
   app.use(['/api', '/auth', '/admin'], sessions.middleware);
+  app.use(['/api', '/auth', '/admin'], sessionRights(config, app.get(AccountService)));
   // Counted before the body is read: a refused request costs no parsing.
   const counters = await counterStore(config, backend, app.get(DataSource));
   shutdown.add(() => counters.close());

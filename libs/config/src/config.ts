@@ -91,6 +91,12 @@ export const configSchema = z.object({
   IDP_PORT: port(3001),
   SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'doit compter au moins 32 caractères').optional()),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(720).default(30),
+  /**
+   * However active it is, a signed-in session ends this long after the sign-in
+   * (12 h by default: a working day), so a stolen or forgotten session does not
+   * live for ever, and rights are checked again at the next sign-in.
+   */
+  SESSION_ABSOLUTE_SECONDS: seconds(1, 7 * 86_400, 12 * 3600),
   FC_ISSUER: z.preprocess(emptyToUndefined, url(['http:', 'https:']).optional()),
   FC_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
   FC_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().min(16).optional()),

@@ -10,7 +10,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { AppError, isUuid } from '@guichet/shared';
 import { CaseFiles, MESSAGE_FILE_POINTER, type CaseFileView } from '@guichet/submissions';
-import { locate, type DeskActor } from './access';
+import { locate, type DeskActor, type Located } from './access';
 
 /**
  * What a caseworker does to a request besides transitions: read it (and the
@@ -159,23 +159,37 @@ export class CaseActions {
     });
   }
 
-  /** Assigns to an agent (`account:<id>` of an agent account), or unassigns with null. */
+  /**
+   * Assigns to an agent (`account:<id>` of an agent account), or unassigns
+   * with null. Only to someone who may work on it, as the memberships say now:
+   * an agent of the request's organisation, caseworker or admin of its service
+   * (and of its routing group, for a membership limited to one). Anyone else
+   * would hold a request they cannot open, or see one they should not.
+   */
   async assign(id: string, actor: DeskActor, agentId: unknown): Promise<{ id: string; assignee: string | null }> {
-    let assignee: string | null = null;
-    if (agentId !== null) {
-      const match = typeof agentId === 'string' ? /^(?:account:)?([0-9a-f-]{36})$/i.exec(agentId) : null;
-      const account =
-        match && isUuid(match[1]!)
-          ? await this.dataSource.getRepository(Account).findOneBy({ id: match[1]!, kind: 'agent' })
-          : null;
-      if (!account) {
-        throw new AppError('INVALID_REQUEST', {
-          errors: [{ pointer: '/agentId', code: 'unknown_agent', message: 'Agent inconnu.' }],
-        });
-      }
-      assignee = `account:${account.id}`;
+    const match = typeof agentId === 'string' ? /^(?:account:)?([0-9a-f-]{36})$/i.exec(agentId) : null;
+    const account =
+      match && isUuid(match[1]!)
+        ? await this.dataSource.getRepository(Account).findOneBy({ id: match[1]!, kind: 'agent' })
+        : null;
+    if (agentId !== null && !account) {
+      throw new AppError('INVALID_REQUEST', {
+        errors: [{ pointer: '/agentId', code: 'unknown_agent', message: 'Agent inconnu.' }],
+      });
     }
     const row = await this.act(id, actor);
+    const assignee = account ? `account:${account.id}` : null;
+    if (account && !(await this.mayWorkOn(account, row))) {
+      throw new AppError('INVALID_REQUEST', {
+        errors: [
+          {
+            pointer: '/agentId',
+            code: 'not_eligible',
+            message: 'Cet agent n’instruit pas cette démarche : attribuez la demande à un instructeur de la démarche.',
+          },
+        ],
+      });
+    }
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`UPDATE submission SET assignee = $2 WHERE id = $1`, [id, assignee]);
       await manager
@@ -191,6 +205,20 @@ export class CaseActions {
         );
     });
     return { id, assignee };
+  }
+
+  /** One indexed query: a caseworker or admin membership of the agent's email that covers this request. */
+  private async mayWorkOn(account: Account, row: Located): Promise<boolean> {
+    if (!account.email) return false;
+    const [found] = (await this.dataSource.query(
+      `SELECT 1 FROM agent_membership
+        WHERE email = $1 AND organisation_id = $2 AND role IN ('caseworker', 'admin')
+          AND (service_id IS NULL OR service_id = $3)
+          AND (group_key IS NULL OR group_key = $4)
+        LIMIT 1`,
+      [account.email, row.organisationId, row.serviceId, row.groupKey],
+    )) as unknown[];
+    return found !== undefined;
   }
 
   async follow(id: string, actor: DeskActor, follow: boolean): Promise<{ id: string; followed: boolean }> {

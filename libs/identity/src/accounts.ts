@@ -2,7 +2,11 @@ import type { DataSource } from 'typeorm';
 import { Account, AgentMembership, type AccountKind } from '@guichet/persistence';
 import type { OrganisationGrant } from './actor';
 
-/** Who signed in, as kept in the session: identity from the provider, roles from Guichet. */
+/**
+ * Who signed in, as kept in the session: identity from the provider, and when.
+ * Roles are not kept here: they are read from the memberships at each
+ * request (`AccountService.rolesOf`), so a role taken back ends at once.
+ */
 export interface SessionUser {
   accountId: string;
   kind: AccountKind;
@@ -11,31 +15,62 @@ export interface SessionUser {
   email: string | null;
   /** The provider's claims used to prefill forms (citizens). */
   claims: Record<string, string>;
-  roles: OrganisationGrant[];
+  /** Epoch milliseconds of the sign-in: the session ends SESSION_ABSOLUTE_SECONDS later, however active. */
+  signedInAt: number;
   /** Kept for RP-initiated logout. */
   idToken: string;
   issuer: string;
 }
 
+/**
+ * What a session may still do, given when it was signed in: end now
+ * (`expired`), or live at most `maxAgeMs` more (the idle timeout, cut short by
+ * the absolute lifetime). A session from before `signedInAt` was kept has none
+ * and ends: its rights would be unbounded otherwise.
+ */
+export function sessionLifetime(
+  signedInAt: number | undefined,
+  now: number,
+  limits: { idleMs: number; absoluteMs: number },
+): { expired: true } | { expired: false; maxAgeMs: number } {
+  if (typeof signedInAt !== 'number' || !Number.isFinite(signedInAt)) return { expired: true };
+  const left = signedInAt + limits.absoluteMs - now;
+  if (left <= 0) return { expired: true };
+  return { expired: false, maxAgeMs: Math.min(limits.idleMs, left) };
+}
+
 export class AccountService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Finds or creates the account of a provider's subject and records the sign-in. */
-  async signIn(input: { kind: AccountKind; issuer: string; subject: string }): Promise<Account> {
+  /**
+   * Finds or creates the account of a provider's subject and records the
+   * sign-in. An agent's professional email is kept (their memberships' key, so
+   * that a request is assigned only to someone who may work on it); a citizen's
+   * never is.
+   */
+  async signIn(input: { kind: AccountKind; issuer: string; subject: string; email?: string | null }): Promise<Account> {
     const repo = this.dataSource.getRepository(Account);
+    const email = input.kind === 'agent' && input.email ? input.email.trim().toLowerCase() : null;
     await repo
       .createQueryBuilder()
       .insert()
-      .values({ kind: input.kind, issuer: input.issuer, subject: input.subject, lastLoginAt: () => 'now()' })
-      .orUpdate(['last_login_at'], ['issuer', 'subject'])
+      .values({ kind: input.kind, issuer: input.issuer, subject: input.subject, email, lastLoginAt: () => 'now()' })
+      .orUpdate(['last_login_at', 'email'], ['issuer', 'subject'])
       .execute();
     return repo.findOneByOrFail({ issuer: input.issuer, subject: input.subject });
   }
 
-  /** An agent's roles, by the professional email their provider vouches for. */
+  /**
+   * An agent's roles as the memberships say now, by the professional email
+   * their provider vouches for: one indexed query (IDX_agent_membership_email),
+   * run at each request of an agent's session.
+   */
   async rolesOf(email: string | null): Promise<OrganisationGrant[]> {
     if (!email) return [];
-    const memberships = await this.dataSource.getRepository(AgentMembership).findBy({ email: email.toLowerCase() });
+    const memberships = await this.dataSource.getRepository(AgentMembership).find({
+      where: { email: email.toLowerCase() },
+      select: { organisationId: true, role: true, serviceId: true, groupKey: true },
+    });
     return memberships.map((m) => ({
       organisationId: m.organisationId,
       role: m.role,

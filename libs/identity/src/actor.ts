@@ -16,7 +16,15 @@ export interface Actor {
   kind: 'agent' | 'citizen' | 'token';
   /** Stable id, recorded as the author of what the actor does. */
   id: string;
+  /** Read at each request from the memberships (sessions) or the token's row (tokens), never kept from sign-in. */
   roles: readonly OrganisationGrant[];
+  /**
+   * The agent answerable for what this actor does: a session's own
+   * professional email, or the email of whoever created the token (null for
+   * the operator's tokens). A token minted by a token inherits it, so the
+   * tokens of an admin whose role ends are all found and revoked.
+   */
+  onBehalfOf?: string | null;
 }
 
 /** Designers build services; admins do everything a designer does. */

@@ -28,6 +28,8 @@ export class ApiTokenService {
     serviceIds?: string[] | null;
     readOnly?: boolean;
     expiresAt?: Date | null;
+    /** Who asks (absent: the operator's command line): the token is revoked when their admin role ends. */
+    createdBy?: Pick<Actor, 'id' | 'onBehalfOf'>;
   }): Promise<{ token: string; record: ApiToken }> {
     const token = PREFIX + randomBytes(32).toString('base64url');
     const repo = this.dataSource.getRepository(ApiToken);
@@ -36,18 +38,25 @@ export class ApiTokenService {
         organisationId: input.organisationId,
         name: input.name,
         role: input.role,
+        // null means the whole organisation; an empty list never gets here (the caller refuses it).
         serviceIds: input.serviceIds?.length ? input.serviceIds : null,
         readOnly: input.readOnly ?? false,
         expiresAt: input.expiresAt ?? null,
         tokenHash: hash(token),
         lastUsedAt: null,
         revokedAt: null,
+        createdBy: input.createdBy?.id ?? null,
+        createdByEmail: input.createdBy?.onBehalfOf ?? null,
       }),
     );
     return { token, record };
   }
 
-  /** The actor behind a token, or undefined when it is malformed, unknown, revoked or expired. */
+  /**
+   * The actor behind a token, or undefined when it is malformed, unknown,
+   * revoked or expired. Read at each request: a token revoked with its
+   * creator's role fails at once.
+   */
   async authenticate(token: string): Promise<Actor | undefined> {
     if (!TOKEN_SHAPE.test(token)) return undefined;
     const repo = this.dataSource.getRepository(ApiToken);
@@ -60,6 +69,7 @@ export class ApiTokenService {
     return {
       kind: 'token',
       id: `token:${record.id}`,
+      onBehalfOf: record.createdByEmail,
       roles: [
         {
           organisationId: record.organisationId,

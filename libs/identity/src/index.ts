@@ -10,4 +10,13 @@ export {
 } from './actor';
 export { ApiTokenService } from './api-tokens';
 export { OidcClient, SignInRefused, type OidcClientSettings, type ProviderMetadata } from './oidc';
-export { AccountService, type SessionUser } from './accounts';
+export { AccountService, sessionLifetime, type SessionUser } from './accounts';
+export {
+  OPERATOR,
+  recordAccessEvent,
+  recordMembership,
+  revokeTokensOfFormerAdmin,
+  type AccessEventType,
+  type ChangedBy,
+  type MembershipScope,
+} from './access-changes';

@@ -139,8 +139,13 @@ export const ERROR_CODES = {
   },
   SERVICE_CLOSED: {
     status: 409,
-    fr: 'Cette démarche est close.',
-    en: 'This service is closed.',
+    fr: 'Cette démarche est close : elle n’accepte plus de dossier, ni de modification de brouillon.',
+    en: 'This service is closed: it no longer accepts requests, nor changes to drafts.',
+  },
+  SUBMISSION_LIMIT_REACHED: {
+    status: 409,
+    fr: 'Vous avez déjà déposé le nombre de dossiers permis pour cette démarche ({limit}).',
+    en: 'You have already filed as many requests as this service allows ({limit}).',
   },
   PAYLOAD_TOO_LARGE: {
     status: 413,

@@ -19,6 +19,7 @@ import { contactOf, searchText } from './contact';
 import { FormVersions } from './form-versions';
 import type { ReceiptInput } from './receipt';
 import { newReference } from './reference';
+import { assertOpen, assertWithinLimit, intakeRules } from './intake-rules';
 import { clearAwaitingReply, messageViews, type MessageView } from './message-files';
 
 /** Who owns a request: a signed-in person (with their identity claims), or an anonymous browser session. */
@@ -123,6 +124,14 @@ export class Submissions {
     if (definition.settings.signIn === 'required' && owner.kind !== 'account') throw new AppError('UNAUTHENTICATED');
     if (definition.settings.closesAt && Date.parse(definition.settings.closesAt) < Date.now())
       throw new AppError('SERVICE_CLOSED');
+    // Said at the start rather than after the whole form (submit checks again, under a lock).
+    await assertWithinLimit(
+      this.dataSource.manager,
+      service.id,
+      this.ownerWhere(owner),
+      definition.settings.maxSubmissionsPerUser ?? null,
+      { lock: false },
+    );
 
     const initial = data === undefined || data === null ? {} : data;
     const claims = this.claimsOf(owner);
@@ -169,6 +178,8 @@ export class Submissions {
       const submission = await this.load(id, owner, manager, true);
       const { definition, hash } = await this.definitionOf(submission, manager);
       if (!citizenEditable(workflowOf(definition), submission.status)) throw new AppError('NOT_A_DRAFT');
+      // A draft of a service closed since it was opened: the page says so instead of saving what cannot be filed.
+      if (submission.status === 'draft') assertOpen(await intakeRules(manager, submission.serviceId));
       if (expectedRevision !== undefined && expectedRevision !== submission.revision) throw new AppError('CONFLICT');
       const outcome = this.validators
         .get(definition, hash)
@@ -259,6 +270,11 @@ export class Submissions {
     return this.dataSource.transaction(async (manager) => {
       const submission = await this.load(id, owner, manager, true);
       if (submission.status !== 'draft') throw new AppError('NOT_A_DRAFT');
+      const rules = await intakeRules(manager, submission.serviceId);
+      assertOpen(rules);
+      await assertWithinLimit(manager, submission.serviceId, this.ownerWhere(owner), rules.maxSubmissionsPerUser, {
+        lock: true,
+      });
       const { definition, hash } = await this.definitionOf(submission, manager);
       const outcome = this.validators
         .get(definition, hash)

@@ -2,6 +2,7 @@ import { Injectable, createParamDecorator, type CanActivate, type ExecutionConte
 import type { Request } from 'express';
 import { ApiTokenService, type Actor } from '@guichet/identity';
 import { AppError } from '@guichet/shared';
+import { sessionAgent } from './session-rights';
 
 type WithActor = Request & { actor?: Actor };
 
@@ -21,7 +22,7 @@ export class ActorGuard implements CanActivate {
     if (user && !req.headers.authorization) {
       // These routes are agents' and integrations': a citizen never reaches them.
       if (user.kind !== 'agent') throw new AppError('FORBIDDEN');
-      req.actor = { kind: user.kind, id: `account:${user.accountId}`, roles: user.roles };
+      req.actor = sessionAgent(req);
       return true;
     }
     const header = req.headers.authorization;

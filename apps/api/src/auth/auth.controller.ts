@@ -97,7 +97,8 @@ export class AuthController {
       givenName: user.givenName,
       familyName: user.familyName,
       email: user.email,
-      roles: user.roles,
+      // As the memberships say now (read for this request), not as they were at sign-in.
+      roles: req.agentGrants ?? [],
     };
   }
 }

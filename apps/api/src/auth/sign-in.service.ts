@@ -143,12 +143,13 @@ export class SignInService implements OnModuleInit {
         const pending = (req as Request & { signIn?: { nonce?: string } }).signIn;
         const claims = await client.verifyIdToken(idToken, pending?.nonce ?? '');
         const info = await client.userinfo(accessToken, String(claims.sub));
+        const email = typeof info.email === 'string' ? info.email : null;
         const account = await this.accounts.signIn({
           kind,
           issuer: client.settings.issuer,
           subject: String(claims.sub),
+          email,
         });
-        const email = typeof info.email === 'string' ? info.email : null;
         const user: SessionUser = {
           accountId: account.id,
           kind,
@@ -160,7 +161,7 @@ export class SignInService implements OnModuleInit {
               (e): e is [string, string] => typeof e[1] === 'string' && !['iss', 'aud', 'sub'].includes(e[0]),
             ),
           ),
-          roles: kind === 'agent' ? await this.accounts.rolesOf(email) : [],
+          signedInAt: Date.now(),
           idToken,
           issuer: client.settings.issuer,
         };

@@ -32,7 +32,11 @@ export class CreateTokenDto {
   @IsIn(['caseworker', 'designer', 'admin'], { message: 'Rôle attendu : caseworker, designer ou admin.' })
   role!: 'caseworker' | 'designer' | 'admin';
 
-  @ApiPropertyOptional({ type: [String], description: 'Limite le jeton à ces démarches (identifiants courts).' })
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Limite le jeton à ces démarches (identifiants courts). Absent : toute l’organisation ; une liste vide est refusée.',
+  })
   @IsOptional()
   @IsArray({ message: 'Liste attendue.' })
   @ArrayMaxSize(50)
@@ -70,6 +74,19 @@ export class TokensController {
     // A token limited to some services, or read-only, cannot mint one that is not.
     if (!hasRole(actor, body.organisationId, ['admin'], { act: true })) throw new AppError('FORBIDDEN');
     let serviceIds: string[] | null = null;
+    // An empty list once meant "no limit": a scope that widens when emptied is refused, not guessed.
+    if (body.services !== undefined && body.services.length === 0) {
+      throw new AppError('INVALID_REQUEST', {
+        errors: [
+          {
+            pointer: '/services',
+            code: 'empty',
+            message:
+              'Choisissez au moins une démarche, ou retirez la liste pour un jeton valable sur toute l’organisation.',
+          },
+        ],
+      });
+    }
     if (body.services?.length) {
       const found = await this.dataSource
         .getRepository(Service)
@@ -101,6 +118,7 @@ export class TokensController {
       serviceIds,
       readOnly: body.readOnly ?? false,
       expiresAt,
+      createdBy: actor,
     });
     return { ...this.view(record), services: body.services ?? null, token };
   }

@@ -10,6 +10,7 @@ import {
 } from '@guichet/persistence';
 import { AppError, isUuid, type ErrorItem } from '@guichet/shared';
 import { workflowOf } from '@guichet/workflow';
+import { OPERATOR, recordMembership, revokeTokensOfFormerAdmin, type ChangedBy } from '@guichet/identity';
 import { MIN_CONTRAST, contrastRatio, formatRatio } from '@guichet/shared';
 
 export const ROLES: readonly OrganisationRole[] = ['admin', 'designer', 'caseworker'];
@@ -127,6 +128,7 @@ export class OrganisationAdmin {
       const membership = await manager
         .getRepository(AgentMembership)
         .save({ organisationId: id, email, role: 'admin', serviceId: null, groupKey: null });
+      await recordMembership(manager, id, OPERATOR, 'membership_added', email, membership);
       return { organisation: await manager.getRepository(Organisation).findOneByOrFail({ id }), membership };
     });
   }
@@ -246,6 +248,7 @@ export class OrganisationAdmin {
   async addAgent(
     organisationId: string,
     input: { email: string; role: OrganisationRole; service?: string | null; group?: string | null },
+    by: ChangedBy = OPERATOR,
   ): Promise<AgentView> {
     const email = normaliseEmail(input.email);
     if (!ROLES.includes(input.role)) throw invalid('/role', 'enum', 'Rôle attendu : admin, designer ou caseworker.');
@@ -265,7 +268,7 @@ export class OrganisationAdmin {
     if (errors.length) throw new AppError('INVALID_REQUEST', { errors });
     const service = input.service ? await this.service(organisationId, input.service, '/service') : null;
     const group = input.group ? normaliseGroupKey(input.group, '/group') : null;
-    const membership = await this.insertMembership(organisationId, email, input.role, service?.id ?? null, group);
+    const membership = await this.insertMembership(organisationId, email, input.role, service?.id ?? null, group, by);
     return {
       id: membership.id,
       email,
@@ -276,8 +279,17 @@ export class OrganisationAdmin {
     };
   }
 
-  /** Removes one membership; never the last one that makes someone admin of the whole organisation. */
-  async removeAgent(organisationId: string, membershipId: string): Promise<{ id: string; removed: true }> {
+  /**
+   * Removes one membership; never the last one that makes someone admin of
+   * the whole organisation. Rights are read at each request, so the agent
+   * loses this one at their next; if they are no longer an admin, the API
+   * tokens they created are revoked in the same transaction.
+   */
+  async removeAgent(
+    organisationId: string,
+    membershipId: string,
+    by: ChangedBy = OPERATOR,
+  ): Promise<{ id: string; removed: true }> {
     if (!isUuid(membershipId)) throw new AppError('NOT_FOUND');
     await this.dataSource.transaction(async (manager) => {
       // Two admins removing each other at once: the lock makes the second see the first's removal.
@@ -290,6 +302,7 @@ export class OrganisationAdmin {
         if (admins <= 1) throw new AppError('LAST_ADMIN');
       }
       await repo.delete({ id: membershipId, organisationId });
+      await this.membershipsRemoved(manager, organisationId, [membership], by);
     });
     return { id: membershipId, removed: true };
   }
@@ -344,40 +357,74 @@ export class OrganisationAdmin {
   }
 
   /** Deletes a group's label and its members' memberships; refused while routing still sends requests to it. */
-  async deleteGroup(organisationId: string, serviceSlug: string, rawKey: string) {
+  async deleteGroup(organisationId: string, serviceSlug: string, rawKey: string, by: ChangedBy = OPERATOR) {
     const service = await this.service(organisationId, serviceSlug);
     const key = this.keyOrNotFound(rawKey);
     return this.dataSource.transaction(async (manager) => {
       if ((await this.routedGroups(manager, service)).has(key)) throw new AppError('GROUP_IN_USE');
       const label = await manager.getRepository(CaseworkerGroup).delete({ organisationId, serviceId: service.id, key });
-      const members = await manager
-        .getRepository(AgentMembership)
-        .delete({ organisationId, serviceId: service.id, groupKey: key });
-      if (!label.affected && !members.affected) throw new AppError('NOT_FOUND');
-      return { key, deleted: true, membersRemoved: members.affected ?? 0 };
+      const memberships = manager.getRepository(AgentMembership);
+      const removed = await memberships.findBy({ organisationId, serviceId: service.id, groupKey: key });
+      if (removed.length) await memberships.delete(removed.map((m) => m.id));
+      if (!label.affected && !removed.length) throw new AppError('NOT_FOUND');
+      await this.membershipsRemoved(manager, organisationId, removed, by);
+      return { key, deleted: true, membersRemoved: removed.length };
     });
   }
 
-  async addGroupMember(organisationId: string, serviceSlug: string, rawKey: string, rawEmail: string) {
+  async addGroupMember(
+    organisationId: string,
+    serviceSlug: string,
+    rawKey: string,
+    rawEmail: string,
+    by: ChangedBy = OPERATOR,
+  ) {
     const service = await this.service(organisationId, serviceSlug);
     const key = this.keyOrNotFound(rawKey);
     const email = normaliseEmail(rawEmail);
-    const membership = await this.insertMembership(organisationId, email, 'caseworker', service.id, key);
+    const membership = await this.insertMembership(organisationId, email, 'caseworker', service.id, key, by);
     return { id: membership.id, email, group: key, service: service.slug };
   }
 
-  async removeGroupMember(organisationId: string, serviceSlug: string, rawKey: string, membershipId: string) {
+  async removeGroupMember(
+    organisationId: string,
+    serviceSlug: string,
+    rawKey: string,
+    membershipId: string,
+    by: ChangedBy = OPERATOR,
+  ) {
     const service = await this.service(organisationId, serviceSlug);
     const key = this.keyOrNotFound(rawKey);
     if (!isUuid(membershipId)) throw new AppError('NOT_FOUND');
-    const result = await this.dataSource
-      .getRepository(AgentMembership)
-      .delete({ id: membershipId, organisationId, serviceId: service.id, groupKey: key });
-    if (!result.affected) throw new AppError('NOT_FOUND');
+    await this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(AgentMembership);
+      const membership = await repo.findOneBy({
+        id: membershipId,
+        organisationId,
+        serviceId: service.id,
+        groupKey: key,
+      });
+      if (!membership) throw new AppError('NOT_FOUND');
+      await repo.delete({ id: membershipId, organisationId });
+      await this.membershipsRemoved(manager, organisationId, [membership], by);
+    });
     return { id: membershipId, removed: true };
   }
 
   // --- helpers ---
+
+  /** Records removed memberships and revokes the tokens of whoever is no longer an admin. */
+  private async membershipsRemoved(
+    manager: EntityManager,
+    organisationId: string,
+    removed: AgentMembership[],
+    by: ChangedBy,
+  ): Promise<void> {
+    for (const m of removed) await recordMembership(manager, organisationId, by, 'membership_removed', m.email, m);
+    for (const email of new Set(removed.map((m) => m.email))) {
+      await revokeTokensOfFormerAdmin(manager, organisationId, email, by);
+    }
+  }
 
   private name(raw: unknown): string {
     const name = typeof raw === 'string' ? raw.trim() : '';
@@ -429,17 +476,22 @@ export class OrganisationAdmin {
     role: OrganisationRole,
     serviceId: string | null,
     groupKey: string | null,
+    by: ChangedBy,
   ): Promise<AgentMembership> {
-    const inserted = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(AgentMembership)
-      .values({ organisationId, email, role, serviceId, groupKey })
-      .orIgnore()
-      .returning(['id', 'created_at'])
-      .execute();
-    const row = (inserted.raw as Array<{ id: string; created_at: Date }>)[0];
-    if (!row) throw new AppError('MEMBERSHIP_EXISTS');
+    const row = await this.dataSource.transaction(async (manager) => {
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(AgentMembership)
+        .values({ organisationId, email, role, serviceId, groupKey })
+        .orIgnore()
+        .returning(['id', 'created_at'])
+        .execute();
+      const added = (inserted.raw as Array<{ id: string; created_at: Date }>)[0];
+      if (!added) throw new AppError('MEMBERSHIP_EXISTS');
+      await recordMembership(manager, organisationId, by, 'membership_added', email, { role, serviceId, groupKey });
+      return added;
+    });
     return Object.assign(new AgentMembership(), {
       id: row.id,
       organisationId,

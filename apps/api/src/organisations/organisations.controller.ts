@@ -165,14 +165,14 @@ export class OrganisationsController {
   @Post(':id/agents')
   @ApiOperation({ summary: 'Donne un rôle à un agent, par son adresse professionnelle.' })
   addAgent(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: AddAgentDto) {
-    return this.admin.addAgent(this.allow(actor, id, true), body);
+    return this.admin.addAgent(this.allow(actor, id, true), body, actor);
   }
 
   @Delete(':id/agents/:membershipId')
   @HttpCode(200)
   @ApiOperation({ summary: 'Retire un rôle ; 409 pour le dernier administrateur.' })
   removeAgent(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('membershipId') membershipId: string) {
-    return this.admin.removeAgent(this.allow(actor, id, true), membershipId);
+    return this.admin.removeAgent(this.allow(actor, id, true), membershipId, actor);
   }
 
   @Get(':id/services/:slug/groups')
@@ -201,7 +201,7 @@ export class OrganisationsController {
     @Param('slug') slug: string,
     @Param('key') key: string,
   ) {
-    return this.admin.deleteGroup(this.allow(actor, id, true), slug, key);
+    return this.admin.deleteGroup(this.allow(actor, id, true), slug, key, actor);
   }
 
   @Post(':id/services/:slug/groups/:key/members')
@@ -213,7 +213,7 @@ export class OrganisationsController {
     @Param('key') key: string,
     @Body() body: AddMemberDto,
   ) {
-    return this.admin.addGroupMember(this.allow(actor, id, true), slug, key, body.email);
+    return this.admin.addGroupMember(this.allow(actor, id, true), slug, key, body.email, actor);
   }
 
   @Delete(':id/services/:slug/groups/:key/members/:membershipId')
@@ -226,7 +226,7 @@ export class OrganisationsController {
     @Param('key') key: string,
     @Param('membershipId') membershipId: string,
   ) {
-    return this.admin.removeGroupMember(this.allow(actor, id, true), slug, key, membershipId);
+    return this.admin.removeGroupMember(this.allow(actor, id, true), slug, key, membershipId, actor);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { AppError } from '@guichet/shared';
 import type { Owner } from '@guichet/submissions';
 import type { Actor, ApiTokenService } from '@guichet/identity';
+import { sessionAgent } from '../auth/session-rights';
 
 declare module 'express-session' {
   interface SessionData {
@@ -51,7 +52,5 @@ export async function agentOf(req: Request, tokens: ApiTokenService): Promise<Ac
     if (!actor) throw new AppError('UNAUTHENTICATED');
     return actor;
   }
-  const user = req.session?.user;
-  if (user?.kind === 'agent') return { kind: 'agent', id: `account:${user.accountId}`, roles: user.roles };
-  return undefined;
+  return sessionAgent(req);
 }

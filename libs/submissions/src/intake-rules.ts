@@ -1,0 +1,66 @@
+import { Not, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { Submission } from '@guichet/persistence';
+import { AppError } from '@guichet/shared';
+
+/** What the designer decided for new requests, as it stands now. */
+export interface IntakeRules {
+  status: string;
+  closesAt: string | null;
+  maxSubmissionsPerUser: number | null;
+}
+
+/**
+ * The service's status and the settings of its latest published version:
+ * the designer's current word, whatever version a draft is pinned to (a
+ * closing date moved later in a new version lets older drafts through too).
+ */
+export async function intakeRules(manager: EntityManager, serviceId: string): Promise<IntakeRules> {
+  const [row] = (await manager.query(
+    `SELECT s.status,
+            v.definition -> 'settings' ->> 'closesAt' AS closes_at,
+            v.definition -> 'settings' ->> 'maxSubmissionsPerUser' AS max_per_user
+       FROM service s
+       LEFT JOIN form_version v ON v.service_id = s.id AND v.number = s.latest_version
+      WHERE s.id = $1`,
+    [serviceId],
+  )) as Array<{ status: string; closes_at: string | null; max_per_user: string | null }>;
+  if (!row) throw new AppError('NOT_FOUND');
+  const max = row.max_per_user === null ? NaN : Number(row.max_per_user);
+  return {
+    status: row.status,
+    closesAt: row.closes_at,
+    maxSubmissionsPerUser: Number.isInteger(max) && max >= 1 ? max : null,
+  };
+}
+
+/**
+ * A closed service, or one whose closing date has passed, takes no request:
+ * not even a draft opened before (its page may have stayed open for days).
+ */
+export function assertOpen(rules: Pick<IntakeRules, 'status' | 'closesAt'>, now = Date.now()): void {
+  if (rules.status === 'closed') throw new AppError('SERVICE_CLOSED');
+  if (rules.closesAt && Date.parse(rules.closesAt) <= now) throw new AppError('SERVICE_CLOSED');
+}
+
+/**
+ * `maxSubmissionsPerUser`: the owner's filed requests on this service (any
+ * status but draft) must stay under the limit. With `lock`, inside the submit
+ * transaction, an advisory lock per (service, owner) makes concurrent submits
+ * of one citizen count one after the other, so exactly `limit` of them pass;
+ * it is released at commit. Anonymous owners are counted per browser session.
+ */
+export async function assertWithinLimit(
+  manager: EntityManager,
+  serviceId: string,
+  owner: FindOptionsWhere<Submission>,
+  limit: number | null,
+  options: { lock: boolean },
+): Promise<void> {
+  if (limit === null) return;
+  if (options.lock) {
+    const key = `submission-limit:${serviceId}:${String(owner.ownerAccountId ?? owner.anonymousOwner)}`;
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+  }
+  const filed = await manager.getRepository(Submission).count({ where: { ...owner, serviceId, status: Not('draft') } });
+  if (filed >= limit) throw new AppError('SUBMISSION_LIMIT_REACHED', { params: { limit: String(limit) } });
+}
