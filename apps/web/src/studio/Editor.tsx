@@ -7,7 +7,9 @@ import { usePageTitle } from '../lib/title';
 import { FormContext, type FormContextValue } from '../form/context';
 import { Fields, withMinimumItems } from '../form/fields';
 import type { Schema, Ui } from '../form/model';
+import { loadSemantics } from '../form/semantics';
 import { FormStore } from '../form/store';
+import type { SchemaSemantics } from '@guichet/shared';
 import { ConditionEditor } from './Conditions';
 import {
   PALETTE,
@@ -837,9 +839,26 @@ function Preview({ def, pageId }: { def: ServiceDefinition; pageId: string }) {
     );
   }, [def, root, pageId]);
   useEffect(() => store.subscribe(() => (answers.current = store.snapshot())), [store]);
+  // Conditions, alternatives and defaults are drawn as citizens will see them once RJSF's semantics are loaded.
+  const [semantics, setSemantics] = useState<{ root: Schema; semantics?: SchemaSemantics } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void loadSemantics(root).then((loaded) => live && setSemantics({ root, semantics: loaded }));
+    return () => {
+      live = false;
+    };
+  }, [root]);
+  const pageKeys = useMemo(() => new Set(def.pages.flatMap((p) => p.fields)), [def.pages]);
   const context = useMemo<FormContextValue>(
-    () => ({ store, root, prefill: def.settings.prefill ?? [], signedIn: false }),
-    [store, root, def.settings.prefill],
+    () => ({
+      store,
+      root,
+      prefill: def.settings.prefill ?? [],
+      signedIn: false,
+      semantics: semantics?.root === root ? semantics.semantics : undefined,
+      pageKeys,
+    }),
+    [store, root, def.settings.prefill, semantics, pageKeys],
   );
   if (!page) return null;
   const hidden = conditional;
