@@ -144,11 +144,17 @@ describe('designer routes', () => {
         'unsafe_pattern',
         '/schema/properties/siret/pattern',
       ],
+      // An unknown format is now an annotation with a warning (test/e2e/import-compat.test.ts): kept, not refused.
       [
-        'an unknown format',
-        (d) => ((d.schema.properties as Record<string, unknown>).siret = { type: 'string', format: 'credit-card' }),
-        'unknown_format',
-        '/schema/properties/siret/format',
+        'uniqueItems over objects without maxItems',
+        (d) =>
+          ((d.schema.properties as Record<string, unknown>).siret = {
+            type: 'array',
+            uniqueItems: true,
+            items: { type: 'object' },
+          }),
+        'unbounded_unique_items',
+        '/schema/properties/siret/uniqueItems',
       ],
       [
         'a rule on a missing field',

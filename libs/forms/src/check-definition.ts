@@ -10,16 +10,85 @@ import {
   type ServiceDefinition,
 } from '@guichet/shared';
 import { checkWorkflow } from '@guichet/workflow';
-import { createAjv } from './ajv';
+import { createAjv, schemaCompileProblems } from './ajv';
 import { DEFINITION_SCHEMA } from './definition-schema';
 import { toErrorItems } from '@guichet/shared';
-import { POLICY_LIMITS, checkSchemaPolicy } from './policy';
+import { POLICY_LIMITS, inspectSchema } from './policy';
 
 const structureAjv = createAjv({ strict: false });
 const validateStructure = structureAjv.compile(DEFINITION_SCHEMA);
 const CLAIMS: ReadonlySet<string> = new Set(IDENTITY_CLAIMS);
 
-export type DefinitionCheck = { ok: true; definition: ServiceDefinition } | { ok: false; errors: ErrorItem[] };
+/**
+ * `warnings`: what is kept but has no effect in Guichet (annotations, formats
+ * and uiSchema widgets it does not know), said to the designer, never a
+ * reason to refuse.
+ */
+export type DefinitionCheck =
+  { ok: true; definition: ServiceDefinition; warnings: ErrorItem[] } | { ok: false; errors: ErrorItem[] };
+
+/**
+ * The uiSchema widgets Guichet draws (the field model in @guichet/shared):
+ * RJSF's standard widget names. Any other falls back to the type's own.
+ */
+export const KNOWN_WIDGETS: ReadonlySet<string> = new Set([
+  'text',
+  'textarea',
+  'password',
+  'color',
+  'email',
+  'uri',
+  'date',
+  'time',
+  'datetime',
+  'select',
+  'radio',
+  'checkbox',
+  'checkboxes',
+  'range',
+  'updown',
+  'hidden',
+]);
+
+/** `ui:widget` / `ui:field` names Guichet does not draw: a warning each, pointing into the uiSchema. */
+function uiWarnings(uiSchema: unknown): ErrorItem[] {
+  const warnings: ErrorItem[] = [];
+  const stack: Array<{ node: unknown; path: Array<string | number> }> = [{ node: uiSchema, path: ['uiSchema'] }];
+  while (stack.length && warnings.length < 200) {
+    const { node, path } = stack.pop()!;
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) continue;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'ui:widget' && typeof value === 'string' && !KNOWN_WIDGETS.has(value))
+        warnings.push(
+          err(
+            [...path, key],
+            'unknown_widget',
+            `Widget « ${value} » inconnu de Guichet : le champ est affiché avec le widget par défaut de son type.`,
+          ),
+        );
+      else if (key === 'ui:field')
+        warnings.push(
+          err(
+            [...path, key],
+            'unknown_widget',
+            `Champ personnalisé « ${String(value)} » (ui:field) : Guichet n’exécute pas de code de formulaire, le champ est affiché selon son type.`,
+          ),
+        );
+      else if (key === 'ui:options' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        const widget = (value as Record<string, unknown>).widget;
+        if (typeof widget === 'string' && !KNOWN_WIDGETS.has(widget))
+          warnings.push(
+            err(
+              [...path, key, 'widget'],
+              'unknown_widget',
+              `Widget « ${widget} » inconnu de Guichet : le champ est affiché avec le widget par défaut de son type.`,
+            ),
+          );
+      } else if (!key.startsWith('ui:')) stack.push({ node: value, path: [...path, key] });
+    }
+  }
+  return warnings.sort((a, b) => (a.pointer! < b.pointer! ? -1 : 1));
+}
 
 function err(path: ReadonlyArray<string | number>, code: string, message: string): ErrorItem {
   return { pointer: toJsonPointer(path), code, message };
@@ -77,18 +146,13 @@ export function checkDefinition(input: unknown, locale: Locale = 'fr'): Definiti
     return { ok: false, errors: structuralErrors(input, toErrorItems(validateStructure.errors ?? [], locale)) };
   const definition = input as unknown as ServiceDefinition;
 
-  const policy = checkSchemaPolicy(definition.schema);
-  if (policy.length) {
+  const policy = inspectSchema(definition.schema);
+  if (policy.errors.length) {
     const workflow = definition.workflow === undefined ? [] : checkWorkflow(definition.workflow);
-    return { ok: false, errors: [...policy, ...workflow] };
+    return { ok: false, errors: [...policy.errors, ...workflow] };
   }
 
-  const errors: ErrorItem[] = [];
-  try {
-    createAjv().compile(definition.schema);
-  } catch (error) {
-    errors.push(err(['schema'], 'schema_invalid', `Le schéma ne se compile pas : ${(error as Error).message}`));
-  }
+  const errors: ErrorItem[] = [...schemaCompileProblems(definition.schema)];
 
   const topLevel = Object.keys((definition.schema.properties ?? {}) as object);
   const placed = new Map<string, number>();
@@ -157,7 +221,9 @@ export function checkDefinition(input: unknown, locale: Locale = 'fr'): Definiti
 
   if (definition.workflow !== undefined) errors.push(...checkWorkflow(definition.workflow, fields));
 
-  return errors.length ? { ok: false, errors } : { ok: true, definition };
+  return errors.length
+    ? { ok: false, errors }
+    : { ok: true, definition, warnings: [...policy.warnings, ...uiWarnings(definition.uiSchema)] };
 }
 
 /** Canonical JSON (keys sorted) hashed: the same definition always has the same hash. */

@@ -1,6 +1,6 @@
 import { canteenDefinition } from '../../../test/fixtures/canteen';
 import { checkDefinition } from './check-definition';
-import { checkSchemaPolicy } from './policy';
+import { POLICY_LIMITS, checkSchemaPolicy, inspectSchema } from './policy';
 
 /** The hostile corpus: each schema must be refused with a pointer, quickly, never with an exception. */
 function withSchemaProperty(property: unknown) {
@@ -36,14 +36,6 @@ describe('safe schema policy', () => {
       '/schema/properties/evil/patternProperties/(x+x+)+y',
     ],
     [
-      'an unknown format',
-      { type: 'string', format: 'credit-card' },
-      'unknown_format',
-      '/schema/properties/evil/format',
-    ],
-    ['the regex format', { type: 'string', format: 'regex' }, 'unknown_format', '/schema/properties/evil/format'],
-    ['an unknown keyword', { type: 'string', maxLenght: 3 }, 'unknown_keyword', '/schema/properties/evil/maxLenght'],
-    [
       'a __proto__ property',
       JSON.parse('{"type":"object","properties":{"__proto__":{"type":"string"}}}'),
       'forbidden_key',
@@ -62,6 +54,76 @@ describe('safe schema policy', () => {
       '/schema/properties/evil/$schema',
     ],
     ['a $dynamicRef', { $dynamicRef: '#meta' }, 'unknown_keyword', '/schema/properties/evil/$dynamicRef'],
+    // ajv would act on these (an async validator is a promise, always truthy): refused, not annotations.
+    ['an $async schema', { $async: true, type: 'string' }, 'unknown_keyword', '/schema/properties/evil/$async'],
+    ['an $anchor', { $anchor: 'x', type: 'string' }, 'unknown_keyword', '/schema/properties/evil/$anchor'],
+    ['a $ref by anchor', { $ref: '#x' }, 'ref_unresolved', '/schema/properties/evil/$ref'],
+    // ajv resolves a pointer into an annotation and compiles what it finds there, which the policy never checked.
+    [
+      'a $ref into an annotation that hides a catastrophic pattern',
+      { 'x-vendor': { pattern: '(a+)+$' }, $ref: '#/properties/evil/x-vendor' },
+      'ref_unresolved',
+      '/schema/properties/evil/$ref',
+    ],
+    ['a $ref to nothing', { $ref: '#/$defs/missing' }, 'ref_unresolved', '/schema/properties/evil/$ref'],
+    // Draft-07 keywords that ajv reads with another meaning in 2020-12, or throws on: converted by the import only.
+    [
+      'draft-07 definitions',
+      { definitions: { a: { type: 'string' } } },
+      'legacy_keyword',
+      '/schema/properties/evil/definitions',
+    ],
+    [
+      'draft-07 dependencies',
+      { type: 'object', dependencies: { a: ['b'] } },
+      'legacy_keyword',
+      '/schema/properties/evil/dependencies',
+    ],
+    [
+      'a draft-07 tuple',
+      { type: 'array', items: [{ type: 'string' }], additionalItems: false },
+      'legacy_keyword',
+      '/schema/properties/evil/items',
+    ],
+    ['a draft-04 id', { id: 'x', type: 'string' }, 'legacy_keyword', '/schema/properties/evil/id'],
+    [
+      'a draft-04 boolean exclusiveMinimum',
+      { type: 'number', minimum: 0, exclusiveMinimum: true },
+      'legacy_keyword',
+      '/schema/properties/evil/exclusiveMinimum',
+    ],
+    // Issue 18: quadratic for every tool that compares items pairwise.
+    [
+      'uniqueItems over objects without maxItems',
+      { type: 'array', uniqueItems: true, items: { type: 'object', properties: { a: { type: 'string' } } } },
+      'unbounded_unique_items',
+      '/schema/properties/evil/uniqueItems',
+    ],
+    [
+      'uniqueItems over items of any type with a large maxItems',
+      { type: 'array', uniqueItems: true, maxItems: 5000 },
+      'unbounded_unique_items',
+      '/schema/properties/evil/uniqueItems',
+    ],
+    [
+      'uniqueItems over items reached by $ref (their type is not visible where ajv compares them)',
+      { type: 'array', uniqueItems: true, items: { $ref: '#/$defs/x' } },
+      'unbounded_unique_items',
+      '/schema/properties/evil/uniqueItems',
+    ],
+    // redos-detector finds these ambiguous: a backtracking engine (a browser, another tool) may take minutes.
+    [
+      'an ambiguous alternation',
+      { type: 'string', pattern: '(a|a)*$' },
+      'unsafe_pattern',
+      '/schema/properties/evil/pattern',
+    ],
+    [
+      'overlapping repetitions',
+      { type: 'string', pattern: '\\d*\\d*x' },
+      'unsafe_pattern',
+      '/schema/properties/evil/pattern',
+    ],
   ])('refuses %s', (_name, property, code, pointer) => {
     const result = checkDefinition(withSchemaProperty(property));
     expect(result.ok).toBe(false);
@@ -111,5 +173,81 @@ describe('safe schema policy', () => {
         properties,
       }),
     ).toEqual([]);
+  });
+
+  it.each([
+    ['a ZIP+4 code', '^\\d{5}(?:-\\d{4})?$'],
+    ['a French phone number with separators', '^(?:(?:\\+|00)33|0)\\s*[1-9](?:[\\s.-]*\\d{2}){4}$'],
+    ['a grouped French IBAN', '^FR\\d{2}(?: ?\\d{4}){5} ?\\d{3}$'],
+  ])('accepts %s, which redos-detector calls safe (the star-height test refused it)', (_name, pattern) => {
+    expect(checkSchemaPolicy({ type: 'string', pattern })).toEqual([]);
+    expect(checkDefinition(withSchemaProperty({ type: 'string', pattern })).ok).toBe(true);
+  });
+
+  it('says why a pattern is refused, in French, and how to rewrite it', () => {
+    const [error] = checkSchemaPolicy({ type: 'string', pattern: '(a+)+$' });
+    expect(error!.message).toContain('pendant des minutes sur une réponse malveillante');
+    expect(error!.message).toContain('Réécrivez-le');
+  });
+
+  it.each<[string, unknown, string, string]>([
+    ['an unknown keyword, with the keyword it resembles', { type: 'string', maxLenght: 3 }, 'annotation', 'maxLength'],
+    ['a vendor keyword', { type: 'string', 'x-vendor': { any: ['thing'] } }, 'annotation', 'x-vendor'],
+    ['errorMessage (ajv-errors)', { type: 'string', errorMessage: 'Nom requis' }, 'annotation', 'errorMessage'],
+    ['enumNames (RJSF)', { type: 'string', enum: ['a'], enumNames: ['A'] }, 'annotation', 'oneOf'],
+    ['an unknown format', { type: 'string', format: 'credit-card' }, 'unknown_format', 'simple zone de texte'],
+    ['the regex format', { type: 'string', format: 'regex' }, 'unknown_format', 'simple zone de texte'],
+  ])(
+    'keeps %s as an annotation, with a French warning and a pointer, never a refusal',
+    (_name, property, code, says) => {
+      const result = checkDefinition(withSchemaProperty(property));
+      expect(result).toMatchObject({ ok: true });
+      const warnings = result.ok ? result.warnings : [];
+      expect(warnings).toEqual([
+        expect.objectContaining({ code, pointer: expect.stringMatching(/^\/schema\/properties\/evil\//) }),
+      ]);
+      expect(warnings[0]!.message).toContain(says);
+      // Kept as written: the stored definition is the one given.
+      expect(result.ok && result.definition.schema.properties!.evil).toEqual(property);
+    },
+  );
+
+  it('walks no further into an annotation: what it holds is never validated, so never refused', () => {
+    expect(
+      inspectSchema({ type: 'object', 'x-layout': { pattern: '(a+)+$', $ref: 'https://evil.example/s.json' } }),
+    ).toEqual({ errors: [], warnings: [expect.objectContaining({ code: 'annotation', pointer: '/schema/x-layout' })] });
+  });
+
+  it.each<[string, unknown]>([
+    ['scalar items without maxItems (ajv compares them by key, in linear time)', { type: 'string', enum: ['a', 'b'] }],
+    ['scalar items of several types', { type: ['string', 'null'] }],
+  ])('accepts uniqueItems over %s', (_name, items) => {
+    expect(checkSchemaPolicy({ type: 'array', uniqueItems: true, items })).toEqual([]);
+  });
+
+  it(`accepts uniqueItems over objects with maxItems up to ${POLICY_LIMITS.uniqueItemsMax}, or a closed tuple`, () => {
+    const items = { type: 'object', properties: { a: { type: 'string' } } };
+    expect(
+      checkSchemaPolicy({ type: 'array', uniqueItems: true, maxItems: POLICY_LIMITS.uniqueItemsMax, items }),
+    ).toEqual([]);
+    expect(checkSchemaPolicy({ type: 'array', uniqueItems: true, prefixItems: [items, items], items: false })).toEqual(
+      [],
+    );
+    expect(checkSchemaPolicy({ type: 'array', uniqueItems: false, items })).toEqual([]);
+  });
+
+  it('warns about uiSchema widgets and fields Guichet does not draw', () => {
+    const d = canteenDefinition();
+    d.uiSchema = {
+      ...d.uiSchema,
+      parent: { 'ui:field': 'GeoField' },
+      children: { items: { 'ui:widget': 'alt-date', 'ui:options': { widget: 'stars' } } },
+    };
+    const result = checkDefinition(d);
+    expect(result.ok && result.warnings).toEqual([
+      expect.objectContaining({ code: 'unknown_widget', pointer: '/uiSchema/children/items/ui:options/widget' }),
+      expect.objectContaining({ code: 'unknown_widget', pointer: '/uiSchema/children/items/ui:widget' }),
+      expect.objectContaining({ code: 'unknown_widget', pointer: '/uiSchema/parent/ui:field' }),
+    ]);
   });
 });

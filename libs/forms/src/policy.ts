@@ -1,5 +1,4 @@
 import { isSafePattern } from 'redos-detector';
-import safeRegex from 'safe-regex2';
 import { RE2JS } from 're2js';
 import { parseJsonPointer, toJsonPointer, type ErrorItem } from '@guichet/shared';
 import { ALLOWED_FORMATS, EXTENSION_KEYWORDS } from './ajv';
@@ -13,32 +12,59 @@ export const POLICY_LIMITS = {
   schemaNodes: 20_000,
   propertiesPerObject: 500,
   patternLength: 1000,
-  /** Distinct patterns in one schema: each costs up to ~100 ms of backtracking analysis (see browserSafe). */
+  /** Distinct patterns in one schema. */
   patterns: 100,
+  /**
+   * redos-detector's step budget for one pattern: a French phone number with
+   * separators needs about 2,000; an ambiguous pattern uses them all (about
+   * 0.1 to 0.3 s), a plain one a few.
+   */
+  patternSteps: 3000,
+  /** Wall-clock ceiling on analysing the patterns of one definition, so 100 hard patterns cannot hold a save for minutes. */
+  patternAnalysisMs: 5000,
   enumLength: 2000,
+  /**
+   * `maxItems` at most, where `uniqueItems` compares items that may be objects
+   * or arrays. Guichet's validators find duplicates in linear time; other
+   * JSON Schema tools (RJSF's ajv in a browser, a tool a definition is
+   * exported to) compare every pair, and on a 1 MB answer each 100 items
+   * allowed cost them about a second.
+   */
+  uniqueItemsMax: 100,
 } as const;
+
+type Verdict = 'safe' | 'unsafe' | 'unanalysable' | 'timeout';
 
 /**
  * Whether the browser's backtracking engine runs `pattern` in time linear
- * enough, whatever the input: redos-detector walks every way the pattern can
- * match the same text, and a pattern with too many (ambiguous alternation
- * under a quantifier, adjacent overlapping repetitions) is refused. A step
- * budget, not a clock, so that the verdict does not depend on the machine's
- * load. Verdicts are kept: definitions are checked on every save.
+ * enough, whatever the input, as redos-detector sees it: it walks every way
+ * the pattern can match the same text, and calls it safe when a backtracking
+ * engine never has more than a few ways to try (bounded repetitions, as in
+ * `^\d{5}(?:-\d{4})?$`, are fine; `(a+)+`, `(a|a)*`, `\d*\d*x` are not). A
+ * step budget, not a clock, decides, so the verdict does not depend on the
+ * machine's load; definite verdicts are kept, since definitions are checked
+ * on every save. `deadline` only stops a definition full of hard patterns.
  */
-const verdicts = new Map<string, boolean>();
-function browserSafe(pattern: string): boolean {
-  let safe = verdicts.get(pattern);
-  if (safe === undefined) {
-    try {
-      safe = isSafePattern(pattern, { unicode: true, maxSteps: 1000 }).safe;
-    } catch {
-      safe = false;
-    }
-    if (verdicts.size >= 5000) verdicts.clear();
-    verdicts.set(pattern, safe);
+const verdicts = new Map<string, Verdict>();
+function redosVerdict(pattern: string, deadline: number): Verdict {
+  let verdict = verdicts.get(pattern);
+  if (verdict) return verdict;
+  const left = deadline - performance.now();
+  if (left <= 0) return 'timeout';
+  try {
+    const result = isSafePattern(pattern, {
+      unicode: true,
+      maxSteps: POLICY_LIMITS.patternSteps,
+      timeout: Math.ceil(left),
+    });
+    if (result.error === 'timedOut') return 'timeout';
+    verdict = result.safe ? 'safe' : 'unsafe';
+  } catch {
+    verdict = 'unanalysable';
   }
-  return safe;
+  if (verdicts.size >= 5000) verdicts.clear();
+  verdicts.set(pattern, verdict);
+  return verdict;
 }
 
 const SUBSCHEMA = new Set([
@@ -87,14 +113,92 @@ const VALUES = new Set([
   '$comment',
   'contentMediaType',
   'contentEncoding',
+  // An annotation in 2020-12: ajv checks that it is a schema, never applies it.
+  'contentSchema',
+  // OpenAPI's, which ajv applies (null is accepted besides the declared type).
+  'nullable',
   '$ref',
   '$schema',
   '$id',
   ...EXTENSION_KEYWORDS,
 ]);
+
+/**
+ * Keywords of older drafts that ajv would read with another meaning, or
+ * refuse, in a 2020-12 schema. The import converts them (import.ts); a draft
+ * saved with them is refused, with the 2020-12 way to write them.
+ */
+const LEGACY: Readonly<Record<string, string>> = {
+  definitions:
+    '« definitions » est l’ancien nom de « $defs » (draft-07) : renommez-le, et ses références « #/definitions/… » en « #/$defs/… ». L’import de fichiers le fait pour vous.',
+  dependencies:
+    '« dependencies » (draft-07) s’écrit maintenant « dependentRequired » (listes de champs) et « dependentSchemas » (schémas). L’import de fichiers le convertit.',
+  additionalItems:
+    '« additionalItems » (draft-07) s’écrit maintenant « items », à côté de « prefixItems ». L’import de fichiers le convertit.',
+  id: '« id » (draft-04) s’écrit « $id », permis seulement à la racine. L’import de fichiers résout les « id » internes.',
+};
+
+/**
+ * Keywords ajv would act on, that Guichet does not support: refused with
+ * `unknown_keyword` (the code older versions gave every keyword they did not
+ * know). Any other keyword is an annotation: kept, and a warning.
+ */
+const REFUSED: Readonly<Record<string, string>> = {
+  $async:
+    '« $async » (validation asynchrone propre à ajv) n’est pas permis : la validation des réponses est synchrone.',
+  $anchor:
+    'Les ancres (« $anchor ») ne sont pas prises en charge : référencez le schéma par son chemin (« #/$defs/… »). L’import de fichiers les convertit.',
+  $dynamicRef: 'Les références dynamiques (« $dynamicRef ») ne sont pas prises en charge : utilisez « $ref ».',
+  $dynamicAnchor: 'Les ancres dynamiques (« $dynamicAnchor ») ne sont pas prises en charge : utilisez « $ref ».',
+  $recursiveRef: '« $recursiveRef » (draft 2019-09) n’est pas pris en charge : utilisez « $ref ».',
+  $recursiveAnchor: '« $recursiveAnchor » (draft 2019-09) n’est pas pris en charge : utilisez « $ref ».',
+  $vocabulary: 'Les vocabulaires personnalisés (« $vocabulary ») ne sont pas pris en charge.',
+};
+
+/** Every keyword the policy knows, for the typo hint of an annotation. */
+const KNOWN = [...SUBSCHEMA, ...SUBSCHEMA_LIST, ...SUBSCHEMA_MAP, ...VALUES];
 /** Keys that would reach an object's prototype if some code used them as property names. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+const SCALAR_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null']);
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Whether `items` admits only scalars: then duplicates are found with a key per item, in linear time, by any tool. */
+function scalarItems(items: unknown): boolean {
+  if (!isObject(items)) return false;
+  const types = Array.isArray(items.type) ? items.type : [items.type];
+  return types.length > 0 && types.every((t) => typeof t === 'string' && SCALAR_TYPES.has(t));
+}
+
+/** Edit distance of at most `limit`, for "did you mean": small strings only. */
+function close(a: string, b: string, limit = 2): boolean {
+  if (Math.abs(a.length - b.length) > limit) return false;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length]! <= limit;
+}
+
+function annotationMessage(key: string): string {
+  if (key === 'enumNames')
+    return '« enumNames » (ancienne extension de RJSF) est conservé sans effet sur la validation ; les libellés des choix s’écrivent « oneOf » de « const » + « title » (l’import de fichiers les convertit), ou « ui:enumNames » dans l’uiSchema.';
+  const near =
+    key.length >= 4 ? KNOWN.find((k) => k.length >= 4 && close(key.toLowerCase(), k.toLowerCase())) : undefined;
+  const typo = near ? ` Vouliez-vous écrire « ${near} » ?` : '';
+  return `Mot-clé « ${key} » inconnu de JSON Schema 2020-12 : conservé comme annotation, il ne change pas la validation.${typo}`;
+}
+
+export interface SchemaInspection {
+  /** What makes the schema unsafe or unusable: the definition is refused. */
+  errors: ErrorItem[];
+  /** What is kept but has no effect in Guichet (annotations, unknown formats): said, never refused. */
+  warnings: ErrorItem[];
+}
 
 /**
  * The safe schema policy: what a designer (or an imported file) may put in a
@@ -102,17 +206,29 @@ const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
  * (`at` is where the schema sits in it). Runs before ajv ever sees the schema.
  */
 export function checkSchemaPolicy(schema: unknown, at: ReadonlyArray<string | number> = ['schema']): ErrorItem[] {
+  return inspectSchema(schema, at).errors;
+}
+
+/** The policy's refusals, and its warnings about what is kept without effect. */
+export function inspectSchema(schema: unknown, at: ReadonlyArray<string | number> = ['schema']): SchemaInspection {
   const errors: ErrorItem[] = [];
+  const warnings: ErrorItem[] = [];
   let nodes = 0;
   const patterns = new Set<string>();
-  /** Every subschema's place, relative to the schema's root, for the $ref loop check. */
+  const deadline = performance.now() + POLICY_LIMITS.patternAnalysisMs;
+  /** Every subschema's place, relative to the schema's root: where a $ref may lead, and the $ref loop check. */
   const locations: Array<ReadonlyArray<string | number>> = [];
+  /** Every local JSON-pointer $ref: where it sits, and the place it names (relative to the root). */
+  const refs: Array<{ path: ReadonlyArray<string | number>; ref: string }> = [];
   const fail = (path: ReadonlyArray<string | number>, code: string, message: string) => {
     if (errors.length < 200) errors.push({ pointer: toJsonPointer(path), code, message });
   };
+  const warn = (path: ReadonlyArray<string | number>, code: string, message: string) => {
+    if (warnings.length < 200) warnings.push({ pointer: toJsonPointer(path), code, message });
+  };
 
   const visit = (node: unknown, path: ReadonlyArray<string | number>, depth: number, isRoot: boolean): void => {
-    if (node !== null && typeof node === 'object' && !Array.isArray(node)) locations.push(path.slice(at.length));
+    if (typeof node === 'boolean' || isObject(node)) locations.push(path.slice(at.length));
     if (++nodes > POLICY_LIMITS.schemaNodes) {
       if (nodes === POLICY_LIMITS.schemaNodes + 1)
         fail(at, 'schema_too_large', `Schéma trop grand (${POLICY_LIMITS.schemaNodes} éléments au plus).`);
@@ -121,8 +237,7 @@ export function checkSchemaPolicy(schema: unknown, at: ReadonlyArray<string | nu
     if (depth > POLICY_LIMITS.depth)
       return fail(path, 'schema_too_deep', `Schéma trop imbriqué (${POLICY_LIMITS.depth} niveaux au plus).`);
     if (typeof node === 'boolean') return;
-    if (node === null || typeof node !== 'object' || Array.isArray(node))
-      return fail(path, 'schema_shape', 'Un schéma est un objet JSON (ou true / false).');
+    if (!isObject(node)) return fail(path, 'schema_shape', 'Un schéma est un objet JSON (ou true / false).');
 
     for (const [key, value] of Object.entries(node)) {
       const here = [...path, key];
@@ -130,13 +245,19 @@ export function checkSchemaPolicy(schema: unknown, at: ReadonlyArray<string | nu
         fail(here, 'forbidden_key', `La clé « ${key} » est interdite.`);
         continue;
       }
-      if (SUBSCHEMA.has(key)) visit(value, here, depth + 1, false);
+      if (key === 'items' && Array.isArray(value))
+        fail(
+          here,
+          'legacy_keyword',
+          '« items » en liste (draft-07) s’écrit maintenant « prefixItems » (et « additionalItems » devient « items »). L’import de fichiers le convertit.',
+        );
+      else if (SUBSCHEMA.has(key)) visit(value, here, depth + 1, false);
       else if (SUBSCHEMA_LIST.has(key)) {
         if (!Array.isArray(value) || value.length === 0)
           fail(here, 'schema_shape', `« ${key} » attend une liste de schémas.`);
         else value.forEach((sub, i) => visit(sub, [...here, i], depth + 1, false));
       } else if (SUBSCHEMA_MAP.has(key)) {
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        if (!isObject(value)) {
           fail(here, 'schema_shape', `« ${key} » attend un objet.`);
           continue;
         }
@@ -158,14 +279,33 @@ export function checkSchemaPolicy(schema: unknown, at: ReadonlyArray<string | nu
         }
       } else if (VALUES.has(key)) {
         checkValue(key, value, here, isRoot);
+      } else if (Object.prototype.hasOwnProperty.call(LEGACY, key)) {
+        fail(here, 'legacy_keyword', LEGACY[key]!);
+      } else if (Object.prototype.hasOwnProperty.call(REFUSED, key)) {
+        fail(here, 'unknown_keyword', REFUSED[key]!);
       } else {
-        fail(
-          here,
-          'unknown_keyword',
-          `Mot-clé inconnu : « ${key} ». Les extensions commencent par « x- » et sont listées dans la documentation.`,
-        );
+        warn(here, 'annotation', annotationMessage(key));
       }
     }
+    if (node.uniqueItems === true) checkUniqueItems(node, path);
+  };
+
+  /**
+   * `uniqueItems` compares items with one another. Over scalars, any tool
+   * does it with one key per item; over objects or arrays, most compare every
+   * pair, so the list needs a small `maxItems`, in the same schema (where
+   * every validator, ours included, sees it).
+   */
+  const checkUniqueItems = (node: Record<string, unknown>, path: ReadonlyArray<string | number>) => {
+    if (scalarItems(node.items)) return;
+    const max = node.maxItems;
+    const tuple = node.items === false && Array.isArray(node.prefixItems) ? node.prefixItems.length : Infinity;
+    if (Math.min(typeof max === 'number' ? max : Infinity, tuple) <= POLICY_LIMITS.uniqueItemsMax) return;
+    fail(
+      [...path, 'uniqueItems'],
+      'unbounded_unique_items',
+      `« uniqueItems » sur une liste dont les éléments peuvent être des objets ou des listes : chaque élément est comparé à tous les autres, un coût qui croît comme le carré du nombre d’éléments. Fixez « maxItems » (${POLICY_LIMITS.uniqueItemsMax} au plus) dans ce même schéma, ou donnez aux éléments un type simple (« "items": { "type": "string" } »).`,
+    );
   };
 
   const checkPattern = (pattern: unknown, path: ReadonlyArray<string | number>) => {
@@ -178,31 +318,45 @@ export function checkSchemaPolicy(schema: unknown, at: ReadonlyArray<string | nu
       return fail(
         path,
         'unsafe_pattern',
-        'Motif refusé : il utilise une construction non prise en charge (références arrière, assertions) ou il est invalide.',
+        'Motif refusé : il utilise une construction que le serveur n’exécute pas en temps garanti (références arrière comme « \\1 », assertions comme « (?=…) ») ou il est invalide.',
       );
     }
     // The browser validates with its own engine (ajv's standalone code, flag u): the pattern must compile there.
     try {
       new RegExp(pattern, 'u');
     } catch {
-      return fail(path, 'unsafe_pattern', 'Motif refusé : les navigateurs ne le comprennent pas.');
-    }
-    // Linear on the server (RE2); the browser's engine backtracks, so nested quantifiers are refused too.
-    if (!safeRegex(pattern))
       return fail(
         path,
         'unsafe_pattern',
-        'Motif refusé : ses répétitions imbriquées peuvent bloquer le navigateur (par exemple « (a+)+ »).',
+        'Motif refusé : les navigateurs ne le comprennent pas en mode Unicode (par exemple « [[:alpha:]] » ou « \\pL » : écrivez « \\p{L} »).',
       );
+    }
     patterns.add(pattern);
     if (patterns.size > POLICY_LIMITS.patterns)
       return fail(path, 'unsafe_pattern', `Trop de motifs différents (${POLICY_LIMITS.patterns} au plus).`);
-    if (!browserSafe(pattern))
-      fail(
-        path,
-        'unsafe_pattern',
-        'Motif refusé : il peut reconnaître un même texte de trop de façons (par exemple « (a|a)* » ou « \\d*\\d* »), ce qui peut bloquer le navigateur. Simplifiez-le, ou utilisez un format (« email »…).',
-      );
+    // Linear on the server (RE2); browsers and other tools backtrack, hence redos-detector's verdict.
+    switch (redosVerdict(pattern, deadline)) {
+      case 'safe':
+        return;
+      case 'timeout':
+        return fail(
+          path,
+          'unsafe_pattern',
+          'Motif non vérifié : l’analyse des motifs de cette définition a pris trop de temps. Simplifiez les motifs, ou utilisez des formats (« email », « fr-phone »…).',
+        );
+      case 'unanalysable':
+        return fail(
+          path,
+          'unsafe_pattern',
+          'Motif refusé : il n’a pas pu être analysé. Simplifiez-le, ou utilisez un format (« email », « fr-phone »…).',
+        );
+      default:
+        return fail(
+          path,
+          'unsafe_pattern',
+          'Motif refusé : il peut reconnaître un même texte de plusieurs façons (comme « (a+)+ », « (a|a)* » ou « \\d*\\d* »), et ce motif peut faire travailler un navigateur, ou tout outil qui reprend ce formulaire, pendant des minutes sur une réponse malveillante. Réécrivez-le sans répétitions qui se chevauchent (par exemple « \\d{5} » plutôt que « \\d+\\d* »), ou utilisez un format (« email », « fr-phone »…).',
+        );
+    }
   };
 
   const checkValue = (key: string, value: unknown, path: ReadonlyArray<string | number>, isRoot: boolean) => {
@@ -210,7 +364,13 @@ export function checkSchemaPolicy(schema: unknown, at: ReadonlyArray<string | nu
       case '$ref':
         if (typeof value !== 'string' || !value.startsWith('#')) {
           fail(path, 'remote_ref', 'Seules les références internes au schéma (« #/$defs/… ») sont permises.');
-        }
+        } else if (value !== '#' && !value.startsWith('#/')) {
+          fail(
+            path,
+            'ref_unresolved',
+            `Référence par ancre (« ${value} ») non prise en charge : écrivez le chemin du schéma (« #/$defs/… »). L’import de fichiers convertit les ancres.`,
+          );
+        } else refs.push({ path, ref: value });
         break;
       case '$schema':
         if (!isRoot || value !== DIALECT)
@@ -223,13 +383,22 @@ export function checkSchemaPolicy(schema: unknown, at: ReadonlyArray<string | nu
         checkPattern(value, path);
         break;
       case 'format':
-        if (typeof value !== 'string' || !ALLOWED_FORMATS.has(value)) {
-          fail(
+        if (typeof value !== 'string') fail(path, 'schema_shape', '« format » attend un texte.');
+        else if (!ALLOWED_FORMATS.has(value))
+          warn(
             path,
             'unknown_format',
-            `Format inconnu : « ${String(value)} ». Formats permis : ${[...ALLOWED_FORMATS].join(', ')}.`,
+            `Format inconnu de Guichet : « ${value} ». Il est conservé mais pas vérifié, et le champ est une simple zone de texte. Formats vérifiés : ${[...ALLOWED_FORMATS].join(', ')}.`,
           );
-        }
+        break;
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+        if (typeof value === 'boolean')
+          fail(
+            path,
+            'legacy_keyword',
+            `« ${key} » vaut un nombre depuis draft-06 : écrivez « "${key}": 3 » plutôt que « "${key === 'exclusiveMinimum' ? 'minimum' : 'maximum'}": 3, "${key}": true ». L’import de fichiers le convertit.`,
+          );
         break;
       case 'enum':
         if (Array.isArray(value) && value.length > POLICY_LIMITS.enumLength)
@@ -240,6 +409,24 @@ export function checkSchemaPolicy(schema: unknown, at: ReadonlyArray<string | nu
 
   visit(schema, at, 0, true);
   if (errors.length === 0) {
+    // A $ref may only lead to a place the policy has checked as a schema, never into an annotation it has not.
+    const schemaPlaces = new Set(locations.map((l) => toJsonPointer(l)));
+    for (const { path, ref } of refs) {
+      let target: string | undefined;
+      try {
+        target = toJsonPointer(parseJsonPointer(decodeURIComponent(ref.slice(1))));
+      } catch {
+        target = undefined;
+      }
+      if (target === undefined || !schemaPlaces.has(target))
+        fail(
+          path,
+          'ref_unresolved',
+          `Référence introuvable : « ${ref} » ne désigne aucun schéma de ce document (les annotations ne peuvent pas être référencées).`,
+        );
+    }
+  }
+  if (errors.length === 0) {
     const loop = refLoop(schema, locations);
     if (loop)
       fail(
@@ -248,7 +435,7 @@ export function checkSchemaPolicy(schema: unknown, at: ReadonlyArray<string | nu
         'Référence circulaire : ce « $ref » ramène au même schéma sans passer par un champ, la vérification ne finirait jamais.',
       );
   }
-  return errors;
+  return { errors, warnings };
 }
 
 /** Keywords whose subschemas apply to the same value as their parent (no step into the answers). */
