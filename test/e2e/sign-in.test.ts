@@ -50,12 +50,7 @@ describe('sign-in through the bundled identity provider', () => {
       `${base}/auth/callback`,
     );
     const landed = await client.request(callback.url);
-    if (landed.status === 303) {
-      // A fresh session id at sign-in: a session fixed before cannot be ridden.
-      expect(client.cookie(base, 'gch_session')).toBeDefined();
-      expect(client.cookie(base, 'gch_session')).not.toBe(before);
-    }
-    return { client, authorize, callbackUrl: callback.url, landed };
+    return { client, authorize, callbackUrl: callback.url, landed, sessionBefore: before };
   }
 
   const csrfOf = (client: CookieClient) => client.cookie(base, 'csrf_token')!;
@@ -83,9 +78,15 @@ describe('sign-in through the bundled identity provider', () => {
     const anonymous = new CookieClient();
     expect((await anonymous.request(`${base}/api/v1/me`)).status).toBe(401);
 
-    const { client, landed } = await signIn('citizen', 'citoyen-jean-pierre-lefevre', '/mes-demarches');
+    const { client, landed, sessionBefore } = await signIn('citizen', 'citoyen-jean-pierre-lefevre', '/mes-demarches');
     expect(landed.status).toBe(303);
     expect(landed.headers.get('location')).toBe('/mes-demarches');
+    // A fresh session id at sign-in: a session fixed before (the one the sign-in started in) cannot be ridden.
+    expect(sessionBefore).toBeDefined();
+    expect(client.cookie(base, 'gch_session')).toBeDefined();
+    expect(client.cookie(base, 'gch_session')).not.toBe(sessionBefore);
+    const stale = await fetch(`${base}/api/v1/me`, { headers: { cookie: `gch_session=${sessionBefore}` } });
+    expect(stale.status).toBe(401);
     const me = await client.request(`${base}/api/v1/me`);
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({
