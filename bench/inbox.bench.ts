@@ -472,7 +472,7 @@ async function main(): Promise<void> {
     const labels = Object.entries(DEFAULT_WORKFLOW.states)
       .map(([status, state]) => `WHEN '${status}' THEN '${state.label.replace(/'/g, "''")}'`)
       .join(' ');
-    const answerSql = answerColumns(schema).map((c) => {
+    const answerSql = answerColumns(definition).map((c) => {
       const path = `'{${c.pointer.slice(1).split('/').join(',')}}'`;
       return c.list ? `s.data #> ${path}` : `s.data #>> ${path}`;
     });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { csvCell } from './export';
+import { answerColumns, answerValue, chosenColumns, csvCell, csvValue } from './export';
 
 /**
  * A strict RFC 4180 reader, written here so that the test does not trust the
@@ -141,5 +141,87 @@ describe('CSV export cells under fuzzing', () => {
     expect(csvCell('dit "oui"\r\nensuite', ';')).toBe('"dit ""oui""\r\nensuite"');
     expect(csvCell(-3, ',')).toBe(`"'-3"`);
     expect(csvCell(false, ',')).toBe('non');
+  });
+});
+
+describe('export columns and cells', () => {
+  const definition = {
+    schema: {
+      type: 'object',
+      properties: {
+        parent: {
+          type: 'object',
+          title: 'Responsable',
+          properties: {
+            nomDeNaissance: { type: 'string', title: 'Nom de naissance' },
+            nom: { type: 'string', title: 'Nom' },
+          },
+        },
+        jours: {
+          type: 'array',
+          title: 'Jours',
+          uniqueItems: true,
+          items: { type: 'string', enum: ['lundi', 'mardi-matin'] },
+        },
+        formule: {
+          type: 'string',
+          title: '**Formule**',
+          oneOf: [
+            { const: 'complet', title: 'Repas complet' },
+            { const: 'sans-porc', title: '=Repas sans porc' },
+          ],
+        },
+        porc: { type: 'boolean', title: 'Mange du porc' },
+        quotient: { type: 'integer', title: 'Quotient familial' },
+        arrivee: { type: 'string', format: 'date', title: 'Arrivée' },
+        justificatif: { type: 'string', 'x-file': {}, title: 'Justificatif' },
+        enfants: {
+          type: 'array',
+          title: 'Enfants',
+          items: { type: 'object', properties: { prenom: { type: 'string', title: 'Prénom' } } },
+        },
+      },
+    },
+    uiSchema: {
+      jours: { items: { 'ui:enumNames': ['Lundi', 'Mardi (matin)'] } },
+      quotient: { 'ui:title': 'QF' },
+    },
+    pages: [
+      { id: 'a', title: 'A', fields: ['formule', 'jours', 'parent'] },
+      { id: 'b', title: 'B', fields: ['porc', 'quotient', 'arrivee', 'justificatif', 'enfants'] },
+    ],
+  };
+
+  it('names every column as the form does, in the order the citizen saw the fields', () => {
+    expect(answerColumns(definition).map((c) => [c.pointer, c.title, c.kind, c.list])).toEqual([
+      ['/formule', 'Formule', 'text', false],
+      ['/jours', 'Jours', 'text', false],
+      ['/parent/nomDeNaissance', 'Nom de naissance', 'text', false],
+      ['/parent/nom', 'Nom', 'text', false],
+      ['/porc', 'Mange du porc', 'text', false],
+      ['/quotient', 'QF', 'number', false],
+      ['/arrivee', 'Arrivée', 'day', false],
+      ['/justificatif', 'Justificatif', 'text', false],
+      ['/enfants', 'Enfants', 'text', true],
+    ]);
+    expect(chosenColumns(definition, ['/parent/nom', '/jours']).map((c) => c.title)).toEqual(['Nom', 'Jours']);
+  });
+
+  it('writes the labels the citizen chose, Oui/Non, file names; numbers and days stay typed; formulas neutralised', () => {
+    const columns = new Map(answerColumns(definition).map((c) => [c.pointer, c]));
+    const cell = (pointer: string, value: unknown, names?: Record<string, string>) =>
+      answerValue(columns.get(pointer)!, value, names ? (id) => names[id] : undefined);
+    expect(cell('/jours', ['lundi', 'mardi-matin'])).toBe('Lundi, Mardi (matin)');
+    expect(cell('/formule', 'complet')).toBe('Repas complet');
+    expect(cell('/porc', true)).toBe('Oui');
+    expect(cell('/quotient', 1050)).toBe(1050);
+    expect(cell('/arrivee', '2026-09-01')).toEqual({ day: '2026-09-01' });
+    expect(csvValue(cell('/arrivee', '2026-09-01'))).toBe('2026-09-01');
+    expect(cell('/justificatif', 'f1', { f1: 'avis.pdf' })).toBe('avis.pdf');
+    expect(cell('/justificatif', 'f1')).toBe('Pièce jointe fournie');
+    expect(cell('/enfants', [{ prenom: 'Léa' }])).toBe('[{"prenom":"Léa"}]');
+    expect(cell('/parent/nom', undefined)).toBeNull();
+    // A label is text like any other: a spreadsheet must not run it.
+    expect(csvCell(csvValue(cell('/formule', 'sans-porc')), ',')).toBe(`"'=Repas sans porc"`);
   });
 });

@@ -1,7 +1,16 @@
 import { Query, type PoolClient, type QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
-import { fieldPointers, parseJsonPointer, type JsonSchema, type ServiceDefinition } from '@guichet/shared';
-import { fieldSchema } from '@guichet/submissions';
+import {
+  answerFields,
+  answerText,
+  labelOf,
+  modelAt,
+  parseJsonPointer,
+  type FieldModel,
+  type Schema,
+  type ServiceDefinition,
+  type Ui,
+} from '@guichet/shared';
 import { stateLabel, type WorkflowDefinition } from '@guichet/workflow';
 import { cursorAt, filterSql, orderSql, type DeskActor, type Inbox } from './inbox';
 import { parseInboxQuery } from './inbox-query';
@@ -13,45 +22,76 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'jsonl', 'xlsx'];
 export interface Column {
   title: string;
   pointer: string;
-  /** A repeatable group: exported as JSON text in one cell. */
+  /** A repeatable group or a list of free values: exported as JSON text in one cell. */
   list: boolean;
   /** What a spreadsheet cell holds (XLSX): a number, a calendar day, or text. */
   kind?: 'number' | 'day' | 'text';
+  /** The field as the form draws it: its choices' labels name the answers in the cells. */
+  model?: FieldModel;
 }
 
-function columnKind(sub: JsonSchema | undefined): Column['kind'] {
-  if (!sub || typeof sub !== 'object') return 'text';
-  if (sub.type === 'number' || sub.type === 'integer') return 'number';
-  if (sub.type === 'string' && sub.format === 'date') return 'day';
-  return 'text';
+type AnswerDefinition = Pick<ServiceDefinition, 'schema' | 'uiSchema' | 'pages'>;
+
+function columnOf(pointer: string, title: string, model: FieldModel | undefined): Column {
+  const list = model?.kind === 'array';
+  const kind: Column['kind'] =
+    list || !model
+      ? 'text'
+      : model.kind === 'number' || model.kind === 'integer'
+        ? 'number'
+        : model.inputType === 'date'
+          ? 'day'
+          : 'text';
+  return { title: title || pointer, pointer, list, kind, model };
 }
 
-/** The chosen answers (`columns=/a,/b`), in that order; without a choice, every answer (answerColumns). */
-export function chosenColumns(schema: JsonSchema, pointers: readonly string[]): Column[] {
-  if (pointers.length === 0) return answerColumns(schema);
-  return pointers.map((pointer) => {
-    const sub = fieldSchema(schema, pointer);
-    const title = sub && typeof sub === 'object' && typeof sub.title === 'string' ? sub.title : pointer;
-    const list = !!sub && typeof sub === 'object' && sub.type === 'array';
-    return { title, pointer, list, kind: list ? 'text' : columnKind(sub) };
-  });
+/**
+ * The chosen answers (`columns=/a,/b`), in that order; without a choice, every
+ * answer (answerColumns). Headers are the field names the form shows
+ * (`ui:title`, Markdown as plain text), as the receipt and the desk name them.
+ */
+export function chosenColumns(definition: AnswerDefinition, pointers: readonly string[]): Column[] {
+  if (pointers.length === 0) return answerColumns(definition);
+  const root = definition.schema as Schema;
+  const ui = (definition.uiSchema ?? {}) as Ui;
+  return pointers.map((pointer) => columnOf(pointer, labelOf(root, ui, pointer), modelAt(root, ui, pointer)));
 }
 
-/** The answers' columns, in schema order: every leaf field, and repeatable groups as one column each. */
-export function answerColumns(schema: JsonSchema): Column[] {
-  const pointers = [...fieldPointers(schema)];
-  const columns: Column[] = [];
-  for (const pointer of pointers) {
-    if (pointer.includes('*')) continue;
-    const sub = fieldSchema(schema, pointer);
-    const isList =
-      !!sub && typeof sub === 'object' && sub.type === 'array' && pointers.some((p) => p.startsWith(`${pointer}/*`));
-    const hasChildren = pointers.some((p) => p.startsWith(`${pointer}/`) && !p.startsWith(`${pointer}/*`));
-    if (hasChildren && !isList) continue;
-    const title = sub && typeof sub === 'object' && typeof sub.title === 'string' ? sub.title : pointer;
-    columns.push({ title, pointer, list: isList, kind: isList ? 'text' : columnKind(sub) });
-  }
-  return columns;
+/**
+ * The answers' columns in the order the citizen saw them (pages, `ui:order`,
+ * the authored order), fields of conditional branches after their group's:
+ * every field, a repeatable group as one column.
+ */
+export function answerColumns(definition: AnswerDefinition): Column[] {
+  const root = definition.schema as Schema;
+  const ui = (definition.uiSchema ?? {}) as Ui;
+  return answerFields(definition).map((f) => columnOf(f.pointer, labelOf(root, ui, f.pointer), f.model));
+}
+
+/** A cell's value before it is written: XLSX types numbers and days, the CSV writes them as text. */
+export type AnswerValue = string | number | { day: string } | null;
+
+/** The kinds of field whose answer is a file id: the cell names the file. */
+const isFileColumn = (c: Column) => c.model?.kind === 'file' || c.model?.kind === 'files';
+
+/**
+ * One answer as a cell's value: choices by their labels, Oui/Non and file
+ * names as the receipt writes them (answerText); numbers and days kept as
+ * such for the spreadsheet to compute with; a list as JSON.
+ */
+export function answerValue(
+  column: Column,
+  value: unknown,
+  fileName?: (id: string) => string | undefined,
+): AnswerValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean' && !column.model) return value ? 'Oui' : 'Non';
+  if (column.list || !column.model)
+    return typeof value === 'string' || typeof value === 'number' ? value : JSON.stringify(value);
+  if (column.kind === 'number' && typeof value === 'number') return value;
+  if (typeof value === 'string' && (column.model.inputType === 'date' || column.model.inputType === 'datetime-local'))
+    return column.kind === 'day' ? { day: value } : value;
+  return answerText(column.model, value, { fileName });
 }
 
 /**
@@ -83,14 +123,9 @@ export function csvCell(value: unknown, separator: string): string {
 
 const SPECIAL = /["\r\n]/;
 
-/** One answer as a spreadsheet cell: numbers and days typed when the form says so, the rest as the CSV shows it. */
-function answerCell(value: unknown, kind: Column['kind']): XlsxCell {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'number' && kind === 'number') return value;
-  if (typeof value === 'string') return kind === 'day' ? { day: value } : value;
-  if (typeof value === 'boolean') return value ? 'oui' : 'non';
-  if (typeof value === 'number') return String(value);
-  return JSON.stringify(value);
+/** One answer as a CSV cell's value: a day as the form stored it (ISO), the rest as is. */
+export function csvValue(value: AnswerValue): string | number | null {
+  return value !== null && typeof value === 'object' ? value.day : value;
 }
 const INDEX = /^(0|[1-9]\d*)$/;
 
@@ -135,6 +170,13 @@ interface ExportRow extends QueryResultRow {
   data: Record<string, unknown>;
   /** The sort key as text, to the microsecond: the next batch starts exactly after this row. */
   cursor_at: string;
+  /** The names of the request's files by id, when a column holds files. */
+  files?: Record<string, string> | null;
+}
+
+function fileNames(row: ExportRow): ((id: string) => string | undefined) | undefined {
+  const files = row.files;
+  return files ? (id) => (Object.hasOwn(files, id) ? files[id] : undefined) : undefined;
 }
 
 /**
@@ -211,8 +253,10 @@ export async function exportRequests(
   const format: ExportFormat = requested === 'jsonl' ? 'jsonl' : requested === 'xlsx' ? 'xlsx' : 'csv';
   const separator = sep === 'semicolon' ? ';' : ',';
   const filter = parseInboxQuery(rest, definition.schema, false);
-  const columns = chosenColumns((definition as ServiceDefinition).schema, filter.columns);
+  const columns = chosenColumns(definition, filter.columns);
   const readers = columns.map((c) => pointerReader(c.pointer));
+  // Files are named in their cells: the names come with each row, only when a column holds files.
+  const withFiles = columns.some(isFileColumn);
   const fixed = ['Référence', 'Statut', 'Déposée le', 'Décidée le', 'Groupe', 'Agent', 'Nom', 'Courriel'];
   const xlsx =
     format === 'xlsx'
@@ -250,7 +294,8 @@ export async function exportRequests(
         row.contact_name,
         row.contact_email,
       ];
-      for (let i = 0; i < readers.length; i++) cells.push(answerCell(readers[i]!(row.data), columns[i]!.kind));
+      const fileName = fileNames(row);
+      for (let i = 0; i < readers.length; i++) cells.push(answerValue(columns[i]!, readers[i]!(row.data), fileName));
       return cells;
     };
     const lineOf = (row: ExportRow): string => {
@@ -285,7 +330,9 @@ export async function exportRequests(
         csvCell(row.contact_name, separator) +
         separator +
         csvCell(row.contact_email, separator);
-      for (const read of readers) line += separator + csvCell(read(row.data), separator);
+      const fileName = fileNames(row);
+      for (let i = 0; i < readers.length; i++)
+        line += separator + csvCell(csvValue(answerValue(columns[i]!, readers[i]!(row.data), fileName)), separator);
       return `${line}\r\n`;
     };
 
@@ -307,7 +354,11 @@ export async function exportRequests(
       await eachRow<ExportRow>(
         dataSource,
         `SELECT s.id, s.reference, s.status, s.submitted_at, s.decided_at, s.group_key, s.assignee,
-                s.contact_name, s.contact_email, s.form_version_id, s.data, ${cursorAt(key)} AS cursor_at
+                s.contact_name, s.contact_email, s.form_version_id, s.data, ${cursorAt(key)} AS cursor_at${
+                  withFiles
+                    ? `, (SELECT jsonb_object_agg(a.id::text, a.filename) FROM attachment a WHERE a.submission_id = s.id) AS files`
+                    : ''
+                }
            FROM submission s WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT $${values.length}`,
         values,
         (row) => {
