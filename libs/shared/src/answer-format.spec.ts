@@ -97,6 +97,20 @@ describe('answerRows', () => {
     const titles = (data: object) => answerRows(definition, data, { semantics }).map((r) => r.title);
     expect(titles({ statut: 'entreprise', siret: '123' })).toEqual(['A', 'Statut', 'SIRET']);
     expect(titles({ statut: 'particulier', siret: '123' })).toEqual(['A', 'Statut']);
+    // A page without the semantics loaded (the desk) trusts the stored answers: answered, listed.
+    const plain = (data: object) => answerRows(definition, data).map((r) => r.title);
+    expect(plain({ statut: 'entreprise', siret: '123' })).toEqual(['A', 'Statut', 'SIRET']);
+    expect(plain({ statut: 'particulier' })).toEqual(['A', 'Statut']);
+    const nested = {
+      schema: { type: 'object', properties: { societe: { type: 'object', title: 'Société', ...schema } } },
+      pages: [{ id: 'a', title: 'A', fields: ['societe'] }],
+    };
+    expect(answerRows(nested, { societe: { statut: 'entreprise', siret: '123' } }).map((r) => r.title)).toEqual([
+      'A',
+      'Société',
+      'Statut',
+      'SIRET',
+    ]);
   });
 });
 

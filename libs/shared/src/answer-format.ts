@@ -226,6 +226,14 @@ export function answerRows(
     }
     const chosen = branchOf(schema, value);
     if (chosen) visitObject(chosen.branch, ui, pointer, value, context, depth, seen);
+    // Without RJSF's semantics (a page that has not loaded them), conditions are not decided here: the
+    // answers are, since the server keeps only what applied. A branch's field is listed when answered.
+    if (!options.semantics)
+      for (const [child, sub] of branchProperties(root, schema, new Set(seen), 0, false))
+        if (!isEmpty(object[child])) {
+          seen.add(child);
+          visit(sub, uiChild(ui, child), `${pointer}${toJsonPointer([child])}`, child, object[child], context, depth);
+        }
   };
 
   const visit = (
@@ -327,12 +335,19 @@ export function answerRows(
   // The top level as the answers make it: a `then`, a dependency or the chosen root branch add fields.
   const top = effective(root, answers);
   const topBranch = branchOf(top, answers)?.branch;
+  // Without semantics, the fields conditions may add, listed when answered (as in visitObject).
+  const undecided = options.semantics
+    ? new Map<string, Schema>()
+    : new Map(branchProperties(root, root, new Set(Object.keys(asSchema(root.properties))), 0, false));
   const topSchema = (key: string): Schema => {
     const own = propertySchema(top, key);
-    return Object.keys(own).length > 0 || !topBranch ? own : propertySchema(topBranch, key);
+    if (Object.keys(own).length > 0) return own;
+    const branch = topBranch ? propertySchema(topBranch, key) : {};
+    if (Object.keys(branch).length > 0) return branch;
+    return !isEmpty(answers[key]) ? (undecided.get(key) ?? {}) : {};
   };
   const placed = unplacedFields(
-    [...orderedKeys(top, rootUi), ...(topBranch ? orderedKeys(topBranch, rootUi) : [])],
+    [...orderedKeys(top, rootUi), ...(topBranch ? orderedKeys(topBranch, rootUi) : []), ...undecided.keys()],
     definition.pages,
   );
 
@@ -505,9 +520,10 @@ export function answerFields(definition: Pick<ServiceDefinition, 'schema' | 'uiS
 const BRANCH_LISTS = ['allOf', 'anyOf', 'oneOf'] as const;
 
 /** The branches a schema may add fields from: `allOf`, `oneOf`/`anyOf`, `then`/`else`, dependencies. */
-function branchesOf(schema: Schema): unknown[] {
+function branchesOf(schema: Schema, alternatives = true): unknown[] {
   const branches: unknown[] = [];
-  for (const k of BRANCH_LISTS) if (Array.isArray(schema[k])) branches.push(...(schema[k] as unknown[]));
+  for (const k of alternatives ? BRANCH_LISTS : (['allOf'] as const))
+    if (Array.isArray(schema[k])) branches.push(...(schema[k] as unknown[]));
   for (const k of ['then', 'else'] as const) if (schema[k]) branches.push(schema[k]);
   for (const k of ['dependentSchemas', 'dependencies'] as const)
     if (isRecord(schema[k])) branches.push(...Object.values(schema[k] as object).filter((v) => !Array.isArray(v)));
@@ -515,10 +531,16 @@ function branchesOf(schema: Schema): unknown[] {
 }
 
 /** The properties only branches declare, in the order they come, the first declaration of each. */
-function branchProperties(root: Schema, schema: Schema, known: Set<string>, depth = 0): Array<[string, Schema]> {
+function branchProperties(
+  root: Schema,
+  schema: Schema,
+  known: Set<string>,
+  depth = 0,
+  alternatives = true,
+): Array<[string, Schema]> {
   if (depth > 8) return [];
   const out: Array<[string, Schema]> = [];
-  for (const b of branchesOf(schema)) {
+  for (const b of branchesOf(schema, alternatives)) {
     if (!isRecord(b)) continue;
     const branch = resolve(root, b);
     for (const [key, sub] of Object.entries(asSchema(branch.properties)))
@@ -526,7 +548,7 @@ function branchProperties(root: Schema, schema: Schema, known: Set<string>, dept
         known.add(key);
         out.push([key, asSchema(sub)]);
       }
-    out.push(...branchProperties(root, branch, known, depth + 1));
+    out.push(...branchProperties(root, branch, known, depth + 1, alternatives));
   }
   return out;
 }
