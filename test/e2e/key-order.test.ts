@@ -16,7 +16,12 @@ interface Case {
   name: string;
   slug: string;
   /** What is imported: a Guichet export file. */
-  file: { guichet: string; service: { slug: string; title: string }; definition: Record<string, unknown> };
+  file: {
+    guichet: string;
+    formatVersion: number;
+    service: { slug: string; title: string };
+    definition: Record<string, unknown>;
+  };
 }
 
 const exampleCases: Case[] = readdirSync(FORMS)

@@ -1,5 +1,31 @@
 import type { ServiceDefinition } from '@guichet/shared';
-import { addField, moveField, removeField, setRequired, updateField } from './definition';
+
+type Node = Record<string, unknown>;
+/**
+ * The edits under test, loaded by jest at run time: the root type-check has
+ * no DOM library, and definition.ts reaches lib/i18n.ts, which uses
+ * localStorage. Their signatures, as definition.ts declares them.
+ */
+const { addField, moveField, removeField, setRequired, updateField } = jest.requireActual<{
+  addField(
+    def: ServiceDefinition,
+    pageId: string,
+    parent: string[],
+    type: 'text',
+    label: string,
+  ): {
+    def: ServiceDefinition;
+    key: string;
+  };
+  moveField(def: ServiceDefinition, pageId: string, path: string[], delta: number): ServiceDefinition;
+  removeField(def: ServiceDefinition, path: string[]): ServiceDefinition;
+  setRequired(def: ServiceDefinition, path: string[], on: boolean): ServiceDefinition;
+  updateField(
+    def: ServiceDefinition,
+    path: string[],
+    change: (node: Node, ui: Node, parent: Node) => void,
+  ): ServiceDefinition;
+}>('./definition');
 
 /** Every key, as a pointer, in document order: an edit that reorders anything changes this list. */
 function keyPaths(value: unknown, at = ''): string[] {
