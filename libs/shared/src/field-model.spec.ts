@@ -161,3 +161,23 @@ describe('plain text of Markdown', () => {
     expect(plainText('_en italique_ et nom_de_champ')).toBe('en italique et nom_de_champ');
   });
 });
+
+describe('defaults', () => {
+  it('fills default and const, but never answers a choice of values in advance', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        type: {
+          type: 'string',
+          oneOf: [
+            { const: 'naissance', title: 'Naissance' },
+            { const: 'mariage', title: 'Mariage' },
+          ],
+        },
+        copies: { type: 'integer', default: 1 },
+        pays: { type: 'string', const: 'France' },
+      },
+    };
+    expect(createSchemaSemantics(schema).withDefaults(schema, {})).toEqual({ copies: 1, pays: 'France' });
+  });
+});

@@ -99,11 +99,16 @@ export function createInterpretingValidator(): ValidatorType {
   } as ValidatorType;
 }
 
-/** RJSF's defaults as RJSF's Form computes them, `const` included. */
+/**
+ * RJSF's defaults as RJSF's Form computes them, `const` included, with one
+ * deliberate difference: a choice written as `oneOf` of `const`s is not
+ * answered in advance with its first value (RJSF's `constAsDefaults:
+ * "always"`), since a citizen could send a choice they never made.
+ */
 const DEFAULTS_BEHAVIOUR = {
   emptyObjectFields: 'populateAllDefaults',
   allOf: 'populateDefaults',
-  constAsDefaults: 'always',
+  constAsDefaults: 'skipOneOf',
   mergeDefaultsIntoFormData: 'useFormDataIfPresent',
   arrayMinItems: { populate: 'never' },
 } as const;
