@@ -647,22 +647,21 @@ describe('authorization matrix', () => {
     ).token;
     tokens.tokRO = (await issue.issue({ organisationId: orgA.id, name: 'ro', role: 'admin', readOnly: true })).token;
 
-    // Agents get their roles from memberships, read at sign-in.
+    // Agents get their roles from memberships, read at each request.
     const memberships = db.getRepository(AgentMembership);
     const member = (email: string, organisationId: string, role: 'admin' | 'designer' | 'caseworker', more = {}) =>
       memberships.save({ email, organisationId, role, serviceId: null, groupKey: null, ...more });
     await member('sophie.marchand@mairie-de-demo.fr', orgA.id, 'admin');
     await member('lea.fontaine@mairie-de-demo.fr', orgA.id, 'caseworker', { serviceId: s1Id });
     await member('claire.rousseau@mairie-de-demo.fr', orgB.id, 'designer');
-    const karim = await member('karim.haddad@mairie-de-demo.fr', orgA.id, 'caseworker', {
-      serviceId: s1Id,
-      groupKey: 'nord',
-    });
+    await member('karim.haddad@mairie-de-demo.fr', orgA.id, 'caseworker', { serviceId: s1Id, groupKey: 'nord' });
+    await member('nadia.benali@mairie-de-demo.fr', orgA.id, 'caseworker', { serviceId: s2Id });
     const agents: Array<[SessionActor, 'citizen' | 'agent', string]> = [
       ['citA', 'citizen', 'citoyen-marie-claire-dubois'],
       ['citB', 'citizen', 'citoyen-leo-bernard'],
       ['cw', 'agent', 'agent-lea'],
       ['cwGrp', 'agent', 'agent-karim'],
+      ['cwOth', 'agent', 'agent-nadia'],
       ['dsgB', 'agent', 'agent-claire'],
       ['admin', 'agent', 'agent-admin'],
     ];
@@ -672,11 +671,6 @@ describe('authorization matrix', () => {
         spares[actor] = await signIn(kind, identity);
       }),
     );
-    // The same agent, later a caseworker of the other service only: a second actor (roles are read at sign-in).
-    await memberships.delete({ id: karim.id });
-    await member('karim.haddad@mairie-de-demo.fr', orgA.id, 'caseworker', { serviceId: s2Id });
-    sessions.cwOth = await signIn('agent', 'agent-karim');
-    spares.cwOth = await signIn('agent', 'agent-karim');
 
     // Citizen A's requests.
     const citizen = async (method: string, path: string, body?: unknown) => {

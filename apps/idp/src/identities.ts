@@ -175,4 +175,14 @@ export const AGENTS: readonly AgentIdentity[] = [
       organisation: 'mairie-de-demo',
     },
   },
+  {
+    sub: 'agent-nadia',
+    label: 'Nadia Benali — instructrice',
+    claims: {
+      given_name: 'Nadia',
+      family_name: 'Benali',
+      email: 'nadia.benali@mairie-de-demo.fr',
+      organisation: 'mairie-de-demo',
+    },
+  },
 ];
