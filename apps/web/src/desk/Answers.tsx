@@ -1,6 +1,5 @@
-import { hiddenPointers } from '@guichet/shared';
-import { type Schema, type Ui } from '../form/model';
-import { reviewRows } from '../form/Review';
+import { hiddenPointers, type SchemaSemantics } from '@guichet/shared';
+import { reviewRows } from '../form/review-rows';
 import { formatNumber, tr } from '../lib/i18n';
 import type { CaseFile } from './types';
 
@@ -74,15 +73,22 @@ function wildcard(pattern: string, pointer: string): boolean {
   return a.length === b.length && a.every((s, i) => s === '*' || s === b[i]);
 }
 
-/** The answers, read-only, laid out by the pages of the version the request was filed on. */
-export function Answers({ file }: { file: CaseFile }) {
+/**
+ * The answers, read-only, laid out by the pages of the version the request
+ * was filed on, read back as the citizen's review page and receipt read them.
+ * `semantics` (RJSF's, for conditions and branches) only when the page has
+ * them already: without, answered fields of branches are listed as stored.
+ */
+export function Answers({ file, semantics }: { file: CaseFile; semantics?: SchemaSemantics }) {
   const definition = file.definition;
-  const root = definition.schema as Schema;
-  const ui = (definition.uiSchema ?? {}) as Ui;
   const hidden = new Set(hiddenPointers({ definition, data: file.data }));
   const prefill = file.identity.franceConnect ? (definition.settings?.prefill ?? []) : [];
+  const byPage = reviewRows(definition, file.data, hidden, {
+    semantics,
+    fileName: (id) => file.attachments.find((a) => a.id === id)?.filename,
+  });
   const pages = definition.pages
-    .map((page) => ({ page, rows: reviewRows(root, ui, page, file.data, hidden) }))
+    .map((page) => ({ page, rows: byPage.get(page.id) ?? [] }))
     .filter((p) => p.rows.length > 0);
   return (
     <>
@@ -91,9 +97,9 @@ export function Answers({ file }: { file: CaseFile }) {
           <h3 id={`reponses-${page.id}`}>{page.title}</h3>
           <dl className="answers">
             {rows.map((row) => {
-              const files = file.attachments.filter(
-                (a) => a.pointer === row.pointer || a.pointer.startsWith(`${row.pointer}/`),
-              );
+              const files = row.file
+                ? file.attachments.filter((a) => a.pointer === row.pointer || a.pointer.startsWith(`${row.pointer}/`))
+                : [];
               const fromFranceConnect = prefill.some(
                 (p) => p.pointer === row.pointer || wildcard(p.pointer, row.pointer),
               );

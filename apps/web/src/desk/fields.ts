@@ -1,15 +1,11 @@
-import type { ServiceDefinition } from '@guichet/shared';
-import { formatDate, tr } from '../lib/i18n';
 import {
+  answerFields as formFields,
   answerText,
-  fieldModel,
-  orderedKeys,
-  propertySchema,
-  uiChild,
+  fieldPointers,
   type FieldModel,
-  type Schema,
-  type Ui,
-} from '../form/model';
+  type ServiceDefinition,
+} from '@guichet/shared';
+import { formatDate, lang } from '../lib/i18n';
 
 /** One answer field the caseworker can show as a column or filter on. */
 export interface AnswerField {
@@ -22,41 +18,22 @@ export interface AnswerField {
 }
 
 /**
- * The form's answer fields in display order, groups flattened: what the
- * inbox offers as columns. Repeatable groups and files are left out (a
- * column shows one value per request).
+ * The form's answer fields in display order, groups flattened (the shared
+ * `answerFields`, as the exports list them): what the inbox offers as
+ * columns. Repeatable groups and files are left out (a column shows one
+ * value per request).
  */
 export function answerFields(definition: ServiceDefinition): AnswerField[] {
-  const root = definition.schema as Schema;
-  const rootUi = (definition.uiSchema ?? {}) as Ui;
-  const fields: AnswerField[] = [];
-  const visit = (schema: Schema, ui: Ui, pointer: string, key: string, prefix: string) => {
-    const model = fieldModel(root, schema, ui, pointer, key, false, []);
-    if (model.kind === 'object') {
-      const title = prefix ? `${prefix}${model.title} — ` : `${model.title} — `;
-      for (const child of orderedKeys(model.schema, ui))
-        visit(propertySchema(model.schema, child), uiChild(ui, child), `${pointer}/${child}`, child, title);
-      return;
-    }
-    if (model.kind === 'array' || model.kind === 'file' || model.kind === 'files' || model.kind === 'unsupported')
-      return;
-    fields.push({ pointer, label: `${prefix}${model.title}`, model, filterable: model.kind !== 'checkboxes' });
-  };
-  const seen = new Set<string>();
-  // Pages give the order the citizen saw; fields on no page come last.
-  const keys = [...definition.pages.flatMap((p) => p.fields), ...orderedKeys(root, rootUi)];
-  for (const key of keys) {
-    if (seen.has(key)) continue;
-    seen.add(key);
-    visit(propertySchema(root, key), uiChild(rootUi, key), `/${key}`, key, '');
-  }
-  return fields;
+  // Only the fields the API takes as columns and filters (it checks them with fieldPointers).
+  const known = fieldPointers(definition.schema);
+  return formFields(definition)
+    .filter((f) => !f.list && f.model.kind !== 'file' && f.model.kind !== 'files' && known.has(f.pointer))
+    .map((f) => ({ pointer: f.pointer, label: f.label, model: f.model, filterable: f.model.kind !== 'checkboxes' }));
 }
 
 /** An answer as the caseworker reads it: choices by their label, dates in words, Oui/Non. */
 export function answerDisplay(model: FieldModel | undefined, value: unknown): string {
   if (value === undefined || value === null || value === '') return '';
   if (!model) return typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (model.inputType === 'date' && typeof value === 'string') return formatDate(value);
-  return answerText(model, value, tr('Oui', 'Yes'), tr('Non', 'No'));
+  return answerText(model, value, { formatDate, locale: lang });
 }

@@ -25,9 +25,3 @@ export {
   type Schema,
   type Ui,
 } from '@guichet/shared';
-import { answerText as format, type FieldModel } from '@guichet/shared';
-
-/** @deprecated the review page and the desk move to `answerRows`; kept while they do. */
-export function answerText(model: FieldModel, value: unknown, yes: string, no: string): string {
-  return format(model, value, { locale: yes === 'Yes' || no === 'No' ? 'en' : 'fr' });
-}

@@ -4,7 +4,16 @@
  * named by its path of property keys from the top (`['enfants', 'prenom']`);
  * repeatable blocks step through `items` without a segment of their own.
  */
-import type { Expr, IdentityClaim, PrefillMapping, ServiceDefinition } from '@guichet/shared';
+import {
+  fieldModel,
+  optionsOf,
+  plainText,
+  type Expr,
+  type FieldModel,
+  type IdentityClaim,
+  type PrefillMapping,
+  type ServiceDefinition,
+} from '@guichet/shared';
 import { tr } from '../lib/i18n';
 
 export type Node = Record<string, unknown>;
@@ -119,9 +128,12 @@ export function isRequiredAt(def: ServiceDefinition, path: Path): boolean {
   return Array.isArray(parent.required) && (parent.required as string[]).includes(path[path.length - 1]!);
 }
 
+/** A field's name as the form shows it (`ui:title`, then `title`, Markdown as plain text), for the outline and headings. */
 export function labelAt(def: ServiceDefinition, path: Path): string {
   const node = nodeAt(def, path);
-  return typeof node.title === 'string' && node.title ? node.title : path[path.length - 1]!;
+  const ui = uiAt(def, path);
+  const title = [ui['ui:title'], node.title].find((t): t is string => typeof t === 'string' && t !== '');
+  return title ? plainText(title) : path[path.length - 1]!;
 }
 
 // --- The palette ---------------------------------------------------------------
@@ -586,17 +598,13 @@ export interface ChoiceOption {
   label: string;
 }
 
+/** The options of a choice field as the citizen sees them (the shared field model's `optionsOf`), values as text. */
 export function optionsAt(node: Node, ui: Node): ChoiceOption[] {
-  const source = node.type === 'array' ? obj(node.items) : node;
-  const names = obj(node.type === 'array' ? obj(ui.items) : ui)['ui:enumNames'];
-  if (Array.isArray(source.oneOf))
-    return (source.oneOf as Node[]).map((o) => ({ value: String(o.const), label: String(o.title ?? o.const) }));
-  if (Array.isArray(source.enum))
-    return (source.enum as unknown[]).map((v, i) => ({
-      value: String(v),
-      label: Array.isArray(names) && typeof names[i] === 'string' ? (names[i] as string) : String(v),
-    }));
-  return [];
+  const list = node.type === 'array';
+  return optionsOf(list ? obj(node.items) : node, list ? obj(ui.items) : ui).map((o) => ({
+    value: String(o.value),
+    label: o.label,
+  }));
 }
 
 /** One option per line; a label that stays keeps its value (answers already given stay valid). */
@@ -707,21 +715,12 @@ export function questionsFor(def: ServiceDefinition, target: string): Question[]
       else if (node.type === 'array' && obj(node.items).type === 'object') {
         if (repeatOf === pointer) walk([...path, key], obj(node.items), `${pointer}/*`);
       } else if (pointer !== target && !pointer.startsWith(`${target}/`) && node['x-file'] === undefined) {
-        const type = typeOf(node, ui);
+        const model = fieldModel(def.schema, node, ui, pointer, key, false, []);
         out.push({
           pointer,
-          label: typeof node.title === 'string' ? node.title : key,
-          kind:
-            type === 'yesNo' || type === 'consent'
-              ? 'boolean'
-              : type === 'checkboxes'
-                ? 'multiple'
-                : type === 'radio' || type === 'select'
-                  ? 'choice'
-                  : type === 'integer' || type === 'number'
-                    ? 'number'
-                    : 'text',
-          options: optionsAt(node, ui),
+          label: plainText(model.title),
+          kind: questionKind(model),
+          options: model.kind === 'boolean' ? [] : optionsAt(node, ui),
         });
       }
     }
@@ -730,6 +729,15 @@ export function questionsFor(def: ServiceDefinition, target: string): Question[]
   for (const page of def.pages)
     walk([], { properties: Object.fromEntries(page.fields.map((f) => [f, obj(def.schema.properties)[f]])) }, '');
   return out;
+}
+
+/** What a condition may compare a field's answer with, from the kind of field the form draws. */
+function questionKind(model: FieldModel): Question['kind'] {
+  if (model.kind === 'boolean' || (model.kind === 'radio' && model.schema.type === 'boolean')) return 'boolean';
+  if (model.kind === 'checkboxes') return 'multiple';
+  if (model.kind === 'radio' || model.kind === 'select') return 'choice';
+  if (model.kind === 'integer' || model.kind === 'number') return 'number';
+  return 'text';
 }
 
 function valueText(question: Question | undefined, value: unknown): string {
