@@ -102,7 +102,7 @@ describe('answerRows', () => {
     expect(plain({ statut: 'entreprise', siret: '123' })).toEqual(['A', 'Statut', 'SIRET']);
     expect(plain({ statut: 'particulier' })).toEqual(['A', 'Statut']);
     const nested = {
-      schema: { type: 'object', properties: { societe: { type: 'object', title: 'Société', ...schema } } },
+      schema: { type: 'object', properties: { societe: { title: 'Société', ...schema } } },
       pages: [{ id: 'a', title: 'A', fields: ['societe'] }],
     };
     expect(answerRows(nested, { societe: { statut: 'entreprise', siret: '123' } }).map((r) => r.title)).toEqual([
