@@ -23,6 +23,7 @@ import {
   type RunningPostgres,
 } from '@guichet/persistence';
 import { resolveQueueBackend } from '@guichet/queue';
+import { ApiTokenService } from '@guichet/identity';
 
 const startedAt = performance.now();
 const say = (line: string) => process.stdout.write(`[guichet] ${line}\n`);
@@ -146,7 +147,15 @@ async function main(): Promise<void> {
   const demo = await seedDemoOrganisation(dataSource);
   await seedDemoAgents(dataSource, demo.id);
   const examples = await importExamples(dataSource, demo.id, join(__dirname, '..', '..', 'forms'));
-  await dataSource.destroy();
+  // The ping below is an administrator's call: a token of the demo organisation that lives two minutes, revoked
+  // as soon as the ping is done (the database connection stays open until then).
+  const tokens = new ApiTokenService(dataSource);
+  const pingToken = await tokens.issue({
+    organisationId: demo.id,
+    name: 'npm start : vérification du worker',
+    role: 'admin',
+    expiresAt: new Date(Date.now() + 120_000),
+  });
 
   const backend = await resolveQueueBackend(config, config.REDIS_PROBE_URL);
   const env: NodeJS.ProcessEnv = {
@@ -199,12 +208,19 @@ async function main(): Promise<void> {
   const readyMs = performance.now() - startedAt;
 
   const pingStarted = performance.now();
-  const ping = (await (await fetch(`${local}/api/v1/system/pings`, { method: 'POST' })).json()) as { id: string };
+  const ping = (await (
+    await fetch(`${local}/api/v1/system/pings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${pingToken.token}` },
+    })
+  ).json()) as { id: string };
   await waitFor('ping du worker', 30_000, async () => {
     const state = (await (await fetch(`${local}/api/v1/system/pings/${ping.id}`)).json()) as { status: string };
     return state.status === 'completed' ? true : undefined;
   });
   const pingMs = performance.now() - pingStarted;
+  await tokens.revoke(demo.id, pingToken.record.id);
+  await dataSource.destroy();
 
   say(`Guichet est prêt en ${seconds(readyMs)}.`);
   say(`  Portail          ${base}/`);

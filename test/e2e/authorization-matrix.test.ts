@@ -64,6 +64,8 @@ type Expected = number | typeof S | typeof B;
  *   (404 for a request outside the caller's scope, as for a request that does not exist).
  * - /auth/session and /api/v1/me describe a session: a bare API token has none (401).
  * - /metrics with METRICS_TOKEN set is the operator's alone: 401 for every actor here.
+ * - Sending a diagnostic ping is an administrator's (a whole-organisation admin grant that may act); reading one
+ *   takes its random id, which only its sender was given.
  * - An export made by a worker (async=1, or past EXPORT_SYNC_MAX_ROWS) is its asker's alone: the fixture is
  *   cw's, and every other caller gets 404, the organisation's admin included.
  * - An organisation's administration is for an admin of the whole organisation (a read-only grant reads):
@@ -78,7 +80,7 @@ const MATRIX = {
   'GET /health/ready':                                     [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'GET /metrics (METRICS_TOKEN set)':                      [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401],
   'GET /api/docs-json':                                    [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
-  'POST /api/v1/system/pings':                             [202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202],
+  'POST /api/v1/system/pings':                             [401, 403, 403, 403, 403, 403, 403, 202, 403, 403, 403],
   'GET /api/v1/system/pings/:id':                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'GET /auth/callback (no sign-in under way)':             [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403],
   'GET /auth/login?as=citizen':                            [302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302],

@@ -2,18 +2,22 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { waitUntil } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
+import { createTenant } from '../support/tenant';
 
 /** API → queue → worker → database, on both queue backends. */
 describe.each(['postgres', 'redis'] as const)('system.ping on the %s backend', (backend) => {
   let stack: Stack;
+  /** Sending a ping is an administrator's call (issue 18: it was anyone's, and unlimited). */
+  let admin: string;
 
   beforeAll(async () => {
     stack = await startStack({ backend });
+    admin = (await createTenant(stack, 'admin')).auth;
   });
   afterAll(() => stack?.close());
 
   it('is completed by the worker and recorded in the database', async () => {
-    const created = await request(stack.url).post('/api/v1/system/pings').expect(202);
+    const created = await request(stack.url).post('/api/v1/system/pings').set('Authorization', admin).expect(202);
     expect(created.body).toMatchObject({ status: 'pending', backend, completedAt: null });
 
     const done = await waitUntil('ping completed', 20_000, async () => {
@@ -28,7 +32,9 @@ describe.each(['postgres', 'redis'] as const)('system.ping on the %s backend', (
     const ids = await Promise.all(
       Array.from(
         { length: 20 },
-        async () => (await request(stack.url).post('/api/v1/system/pings').expect(202)).body.id as string,
+        async () =>
+          (await request(stack.url).post('/api/v1/system/pings').set('Authorization', admin).expect(202)).body
+            .id as string,
       ),
     );
     await waitUntil('all pings completed', 30_000, async () => {

@@ -15,6 +15,7 @@ import {
   CaseFiles,
   Documents,
   FormVersions,
+  RenderPool,
   Submissions,
   TestSubmissions,
   Transitions,
@@ -159,6 +160,8 @@ export class AppModule {
           useFactory: (ds: DataSource, catalogue: ServiceCatalogue) => new TestSubmissions(ds, catalogue),
           inject: [DataSource, ServiceCatalogue],
         },
+        // Receipt PDFs are drawn on a thread of their own, never on the event loop (issue 18).
+        { provide: RenderPool, useFactory: () => new RenderPool() },
         {
           provide: Submissions,
           useFactory: (ds: DataSource, attachments: Attachments) => new Submissions(ds, attachments),

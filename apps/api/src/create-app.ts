@@ -102,8 +102,8 @@ export async function createApiApp(
   app.use(limiter.middleware());
   app.use(requireJsonBody);
   app.use(jsonBodies(config));
-  app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) =>
-    next(fromBodyParserError(error) ?? error),
+  app.use((error: unknown, req: Request, _res: Response, next: NextFunction) =>
+    next(fromBodyParserError(error, req.headers['content-encoding']) ?? error),
   );
   // JSON.parse accepts any nesting; code that walks the body recursively would not survive it.
   app.use((req: Request, _res: Response, next: NextFunction) =>

@@ -2,12 +2,14 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { Attachments, Retention, Submissions } from '@guichet/submissions';
 import { Digests } from '@guichet/notify';
 import { DeskExports } from '@guichet/desk';
+import { SystemPingRepository } from '@guichet/persistence';
+import { DataSource } from 'typeorm';
 
 const EVERY_MS = 3600_000;
 
 /**
  * Housekeeping that needs no queue: every hour, files no answer refers to any
- * more are deleted, caseworkers' exports past their 24 hours, drafts untouched for three months, and decided requests
+ * more are deleted, diagnostic pings an hour after completion (a day at most), caseworkers' exports past their 24 hours, drafts untouched for three months, and decided requests
  * at the end of their retention (the citizen is emailed two weeks before). Idempotent, so several workers may run it at once; the
  * workflow issue moves such tasks to scheduled jobs.
  */
@@ -22,6 +24,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
     private readonly retention: Retention,
     private readonly digests: Digests,
     private readonly exports: DeskExports,
+    private readonly dataSource: DataSource,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -37,6 +40,8 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
     try {
       const removed = await this.attachments.cleanOrphans();
       if (removed) this.logger.log({ msg: 'orphaned attachments removed', count: removed });
+      const pings = await new SystemPingRepository(this.dataSource).purge();
+      if (pings) this.logger.log({ msg: 'diagnostic pings deleted', count: pings });
       const exports = await this.exports.cleanExpired();
       if (exports) this.logger.log({ msg: 'expired exports deleted', count: exports });
       const drafts = await this.submissions.purgeStaleDrafts();

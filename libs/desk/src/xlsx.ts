@@ -172,7 +172,8 @@ export class XlsxWriter {
       .join('');
     const titles = this.columns
       .map(
-        (c, i) => `<c r="${this.refs[i]}1" t="inlineStr" s="${STYLE_HEADER}"><is><t>${xmlText(c.title)}</t></is></c>`,
+        (c, i) =>
+          `<c r="${this.refs[i]}1" t="inlineStr" s="${STYLE_HEADER}"><is><t>${xmlText(cellText(c.title))}</t></is></c>`,
       )
       .join('');
     return (

@@ -157,6 +157,26 @@ export const ERROR_CODES = {
     fr: 'Type de contenu non pris en charge : envoyez du JSON (application/json).',
     en: 'Unsupported content type: send JSON (application/json).',
   },
+  CONTENT_ENCODING_UNSUPPORTED: {
+    status: 415,
+    fr: 'Encodage du corps non pris en charge ({encoding}) : envoyez-le sans compression, ou en gzip, deflate ou br.',
+    en: 'Unsupported body encoding ({encoding}): send it uncompressed, or as gzip, deflate or br.',
+  },
+  CONTENT_ENCODING_INVALID: {
+    status: 400,
+    fr: 'Le corps de la requête ne correspond pas à son encodage annoncé (Content-Encoding : {encoding}).',
+    en: 'The request body does not match its declared encoding (Content-Encoding: {encoding}).',
+  },
+  FILES_QUOTA_EXCEEDED: {
+    status: 409,
+    fr: 'Ce dossier a atteint sa limite de fichiers ({limit}) : enregistrez vos réponses ou retirez un fichier avant d’en envoyer un autre.',
+    en: 'This request has reached its file limit ({limit}): save your answers or remove a file before sending another.',
+  },
+  SESSION_EXPIRED: {
+    status: 401,
+    fr: 'Votre session a expiré : ce dossier, commencé sans compte, n’est plus accessible depuis ce navigateur. Les réponses encore affichées peuvent être reprises dans un nouveau brouillon.',
+    en: 'Your session has expired: this request, started without an account, can no longer be reached from this browser. The answers still on screen can be copied into a new draft.',
+  },
   DEFINITION_INVALID: {
     status: 422,
     fr: 'La définition de la démarche comporte des erreurs : corrigez les points signalés.',

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Attachment, FormVersion, Submission } from '@guichet/persistence';
 import { workflowOf } from '@guichet/workflow';
 import { citizenEditable } from './transitions';
@@ -94,9 +94,33 @@ export const MESSAGE_FILE_POINTER = '#message';
 export const MESSAGE_FILE_MAX_BYTES = 10 * 1024 * 1024;
 export const MESSAGE_FILE_TYPES: readonly string[] = ['application/pdf', 'image/*'];
 
-function safeFilename(name: string): string {
-  return name.replace(/[^\p{L}\p{N} ._()-]/gu, '_').slice(0, 200) || 'fichier';
+/**
+ * A file name as the citizen gave it, made safe to store and show: NFC (a
+ * Mac sends « é » as e + accent), letters of any script and the punctuation
+ * names really use (’ ' , & + [ ]) kept; path separators, quotes, control
+ * and other characters become `_`. At most 200 characters, never half a pair.
+ */
+export function safeFilename(name: string): string {
+  const clean = name
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{M}\p{N} ._()\-’',&+[\]]/gu, '_')
+    .replace(/^[ .]+/, '');
+  return Array.from(clean).slice(0, 200).join('').trim() || 'fichier';
 }
+
+/**
+ * The files one request may hold (its field files; a caseworker's message
+ * files are not counted). Replaced files are deleted when the draft is saved
+ * without them, so what piles up is files sent and never saved: at most
+ * `pendingFiles` of those, and `files` files and `bytes` bytes in all.
+ */
+export interface FileQuota {
+  pendingFiles: number;
+  files: number;
+  bytes: number;
+}
+
+export const DEFAULT_FILE_QUOTA: FileQuota = { pendingFiles: 5, files: 50, bytes: 100 * 1024 * 1024 };
 
 export function accepted(accept: readonly string[], mediaType: string): boolean {
   return accept.some((a) => a === mediaType || (a.endsWith('/*') && mediaType.startsWith(a.slice(0, -1))));
@@ -147,6 +171,7 @@ export class Attachments {
     private readonly storage: AttachmentStorage,
     /** Installation-wide ceiling, whatever a field allows. */
     readonly maxBytes = 20 * 1024 * 1024,
+    readonly quota: FileQuota = DEFAULT_FILE_QUOTA,
   ) {}
 
   /** The byte limit of a file field, for the upload parser. */
@@ -215,16 +240,24 @@ export class Attachments {
     const storageKey = join(submission.organisationId, submission.id, id);
     await this.storage.put(storageKey, file.bytes);
     try {
-      await this.dataSource.getRepository(Attachment).insert({
-        id,
-        organisationId: submission.organisationId,
-        submissionId: submission.id,
-        pointer,
-        filename: safeFilename(file.filename),
-        mediaType,
-        bytes: file.bytes.length,
-        sha256: createHash('sha256').update(file.bytes).digest('hex'),
-        storageKey,
+      await this.dataSource.transaction(async (manager) => {
+        // One upload at a time per request: two parallel ones cannot both pass the quota.
+        const [held] = (await manager.query(
+          `SELECT s.data::text AS data FROM submission s WHERE s.id = $1 FOR UPDATE`,
+          [submission.id],
+        )) as Array<{ data: string }>;
+        if (pointer !== MESSAGE_FILE_POINTER) await this.checkQuota(manager, submission.id, held?.data ?? '', file);
+        await manager.getRepository(Attachment).insert({
+          id,
+          organisationId: submission.organisationId,
+          submissionId: submission.id,
+          pointer,
+          filename: safeFilename(file.filename),
+          mediaType,
+          bytes: file.bytes.length,
+          sha256: createHash('sha256').update(file.bytes).digest('hex'),
+          storageKey,
+        });
       });
     } catch (error) {
       // Without its row nobody could reach the file, and the orphan sweep (which starts from rows) would never see it.
@@ -232,6 +265,55 @@ export class Attachments {
       throw error;
     }
     return { attachmentId: id, mediaType, bytes: file.bytes.length };
+  }
+
+  /** Refuses a file past the request's quota (see FileQuota); `data` is the saved answers, as text. */
+  private async checkQuota(manager: EntityManager, submissionId: string, data: string, file: UploadedFile) {
+    const held = (await manager.query(
+      `SELECT id::text AS id, bytes FROM attachment WHERE submission_id = $1 AND pointer <> $2`,
+      [submissionId, MESSAGE_FILE_POINTER],
+    )) as Array<{ id: string; bytes: number }>;
+    const pending = held.filter((a) => !data.includes(a.id)).length;
+    const bytes = held.reduce((sum, a) => sum + Number(a.bytes), 0) + file.bytes.length;
+    const { pendingFiles, files, bytes: maxBytes } = this.quota;
+    if (pending >= pendingFiles || held.length >= files || bytes > maxBytes) {
+      throw new AppError('FILES_QUOTA_EXCEEDED', {
+        params: {
+          limit:
+            pending >= pendingFiles
+              ? `${pendingFiles} fichiers envoyés sans être enregistrés`
+              : `${files} fichiers, ${Math.round(maxBytes / 1024 / 1024)} Mo`,
+        },
+      });
+    }
+  }
+
+  /**
+   * The files a save has just let go of (`ids`: referred to by the answers
+   * before, not any more), deleted at once rather than by the daily sweep:
+   * rows in the save's transaction, bytes by `deleteBytes` once it has
+   * committed. Only this request's field files: never a message file, never
+   * a file of another request, and never one the new answers still name.
+   */
+  async dropReleased(manager: EntityManager, submissionId: string, ids: readonly string[]): Promise<string[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    const rows = (await manager.query(
+      `DELETE FROM attachment WHERE submission_id = $1 AND id = ANY($2::uuid[]) AND pointer <> $3
+         AND NOT EXISTS (SELECT 1 FROM submission_message m WHERE m.attachment_id = attachment.id)
+       RETURNING storage_key`,
+      [submissionId, valid, MESSAGE_FILE_POINTER],
+    )) as [Array<{ storage_key: string }>, number] | Array<{ storage_key: string }>;
+    // TypeORM hands DELETE … RETURNING back as [rows, count].
+    const list = Array.isArray(rows[0])
+      ? (rows[0] as Array<{ storage_key: string }>)
+      : (rows as Array<{ storage_key: string }>);
+    return list.map((r) => r.storage_key);
+  }
+
+  /** The bytes of files whose rows are gone; a failure leaves bytes nobody can reach, never a row without bytes. */
+  async deleteBytes(storageKeys: readonly string[]): Promise<void> {
+    for (const key of storageKeys) await this.storage.delete(key).catch(() => undefined);
   }
 
   async open(

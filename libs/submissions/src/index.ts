@@ -1,9 +1,11 @@
 export { REFERENCE_PATTERN, newReference } from './reference';
 export { Submissions, type Owner, type SubmissionView, type SubmitResult } from './submissions';
 export { answerLines, frenchDateTime, renderReceiptPdf, type AnswerLine, type ReceiptInput } from './receipt';
+export { RECEIPT_MAX_DATA_BYTES, RenderPool, type RenderPoolOptions } from './render-pool';
 export { renderReceiptHtml } from './receipt-html';
 export {
   Attachments,
+  DEFAULT_FILE_QUOTA,
   LocalDiskStorage,
   MESSAGE_FILE_MAX_BYTES,
   MESSAGE_FILE_POINTER,
@@ -12,7 +14,9 @@ export {
   fieldSchema,
   referencedAttachments,
   sniffMediaType,
+  safeFilename,
   type AttachmentStorage,
+  type FileQuota,
   type UploadedFile,
 } from './attachments';
 export { Documents, type IssuedDocument } from './documents';

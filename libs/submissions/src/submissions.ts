@@ -10,7 +10,7 @@ import {
   SubmissionEvent,
   SubmissionMessage,
 } from '@guichet/persistence';
-import type { Attachments } from './attachments';
+import { referencedAttachments, type Attachments } from './attachments';
 import { ValidatorCache, applyPrefill } from '@guichet/forms';
 import { AppError, type Locale, type ServiceDefinition, isUuid } from '@guichet/shared';
 import { availableTransitions, decide, stateLabel, workflowOf } from '@guichet/workflow';
@@ -22,7 +22,10 @@ import { newReference } from './reference';
 import { assertOpen, assertWithinLimit, intakeRules } from './intake-rules';
 import { clearAwaitingReply, messageViews, type MessageView } from './message-files';
 
-/** Who owns a request: a signed-in person (with their identity claims), or an anonymous browser session. */
+/**
+ * Who owns a request: a signed-in person (with their identity claims), or an
+ * anonymous browser session (token `''`: a caller with no session at all, who owns nothing).
+ */
 export type Owner =
   | { kind: 'account'; accountId: string; claims: Readonly<Record<string, string>> }
   | { kind: 'anonymous'; token: string };
@@ -96,8 +99,56 @@ export class Submissions {
       where: { id, ...this.ownerWhere(owner) },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
-    if (!submission) throw new AppError('NOT_FOUND');
+    if (!submission) throw await this.missing(id, owner, manager);
     return submission;
+  }
+
+  /**
+   * Why a request is not the caller's. Started without an account, it
+   * belonged to a browser session that has since expired (or been replaced):
+   * saying « session expirée » lets the page offer to keep what it still
+   * holds, where « introuvable » lost the citizen's work. Said only to a
+   * caller with no session at all (an expired session's cookie is dropped by
+   * the browser), and it reveals only that a random id the caller already
+   * holds was an anonymous request; to another session, or for a signed-in
+   * citizen's request, it stays « introuvable ».
+   */
+  private async missing(id: string, owner: Owner, manager: EntityManager): Promise<AppError> {
+    if (owner.kind !== 'anonymous' || owner.token !== '') return new AppError('NOT_FOUND');
+    const [anonymous] = (await manager.query(
+      'SELECT 1 FROM submission WHERE id = $1 AND anonymous_owner IS NOT NULL AND owner_account_id IS NULL',
+      [id],
+    )) as unknown[];
+    return new AppError(anonymous ? 'SESSION_EXPIRED' : 'NOT_FOUND');
+  }
+
+  /**
+   * A citizen signs in with anonymous drafts in their browser session: the
+   * drafts become their account's (sign-in replaces the session, and its
+   * anonymous token with it, so they would otherwise be lost). Identity
+   * claims prefill the fields the designer mapped, as for a draft started
+   * signed in. Requests already submitted stay as they were filed.
+   * Returns the ids claimed.
+   */
+  async claimAnonymousDrafts(token: string, owner: Extract<Owner, { kind: 'account' }>): Promise<string[]> {
+    if (!token) return [];
+    return this.dataSource.transaction(async (manager) => {
+      const drafts = await manager.getRepository(Submission).find({
+        where: { anonymousOwner: sha256(token), status: 'draft' },
+        lock: { mode: 'pessimistic_write' },
+      });
+      for (const draft of drafts) {
+        const { definition } = await this.definitionOf(draft, manager);
+        draft.ownerAccountId = owner.accountId;
+        draft.anonymousOwner = null;
+        if (isRecord(draft.data))
+          draft.data = applyPrefill(definition, draft.data, owner.claims) as Record<string, unknown>;
+        await manager.getRepository(Submission).save(draft);
+        // For the record: who held the draft changed (the caseworkers' history, not the citizen's).
+        await this.event(manager, draft, owner, 'claimed', null, null, 'internal');
+      }
+      return drafts.map((d) => d.id);
+    });
   }
 
   private readonly versions: FormVersions;
@@ -174,7 +225,7 @@ export class Submissions {
     expectedRevision?: number,
     locale: Locale = 'fr',
   ): Promise<{ id: string; revision: number; savedAt: string }> {
-    return this.dataSource.transaction(async (manager) => {
+    const { result, released } = await this.dataSource.transaction(async (manager) => {
       const submission = await this.load(id, owner, manager, true);
       const { definition, hash } = await this.definitionOf(submission, manager);
       if (!citizenEditable(workflowOf(definition), submission.status)) throw new AppError('NOT_A_DRAFT');
@@ -187,13 +238,20 @@ export class Submissions {
       if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
       submission.data = outcome.data as Record<string, unknown>;
       const saved = await manager.getRepository(Submission).save(submission);
-      return { id: saved.id, revision: saved.revision, savedAt: saved.updatedAt.toISOString() };
+      const storageKeys = (await this.attachments?.dropReleased(manager, submission.id, dropped)) ?? [];
+      return {
+        result: { id: saved.id, revision: saved.revision, savedAt: saved.updatedAt.toISOString() },
+        released: storageKeys,
+      };
     });
   }
 
   /**
    * Submits: full validation against the pinned version (hidden fields
    * dropped, eligibility, locked prefill), then in one transaction the status,
+    // Bytes once the rows are gone for good: a save rolled back keeps its files.
+    if (released.length) await this.attachments?.deleteBytes(released);
+    return result;
    * the reference, the event and the outbox row. With an Idempotency-Key the
    * same key and body give the first answer again, another body a 422, and a
    * request still in flight a 409.
@@ -485,6 +543,7 @@ export class Submissions {
     await manager.getRepository(SubmissionEvent).insert({
       id,
       organisationId: submission.organisationId,
+    visibility: 'public' | 'internal' = 'public',
       submissionId: submission.id,
       actor: actorOf(owner),
       type,
@@ -492,7 +551,7 @@ export class Submissions {
       toStatus,
       transition: null,
       comment: null,
-      visibility: 'public',
+      visibility,
     });
     return id;
   }

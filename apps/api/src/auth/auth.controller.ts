@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Next, Post, Query, Req, Res } from '@nestjs/
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '@guichet/shared';
+import { Submissions } from '@guichet/submissions';
 import { SESSION_COOKIE } from './sessions';
 import { SignInService, safeReturnTo, type SignInKind } from './sign-in.service';
 
@@ -22,7 +23,10 @@ function refusalPage(reason: string, returnTo: string): string {
 @ApiTags('connexion')
 @Controller()
 export class AuthController {
-  constructor(private readonly signIn: SignInService) {}
+  constructor(
+    private readonly signIn: SignInService,
+    private readonly submissions: Submissions,
+  ) {}
 
   @Get('auth/login')
   @ApiOperation({ summary: 'Démarre la connexion OpenID Connect (usager : FranceConnect ; agent : ProConnect).' })
@@ -50,6 +54,14 @@ export class AuthController {
     const outcome = await this.signIn.finish(req, res, next);
     if (res.headersSent) return;
     if (outcome.user) {
+      // « Se connecter » in the middle of a form: the draft started anonymously comes along.
+      if (outcome.user.kind === 'citizen' && outcome.anonymousToken) {
+        await this.submissions.claimAnonymousDrafts(outcome.anonymousToken, {
+          kind: 'account',
+          accountId: outcome.user.accountId,
+          claims: outcome.user.claims,
+        });
+      }
       res.redirect(303, outcome.returnTo);
       return;
     }

@@ -201,7 +201,7 @@ export class SignInService implements OnModuleInit {
     req: Request,
     res: Response,
     next: NextFunction,
-  ): Promise<{ user?: SessionUser; returnTo: string; refused?: string }> {
+  ): Promise<{ user?: SessionUser; returnTo: string; refused?: string; anonymousToken?: string }> {
     const kind = req.session.pending?.kind;
     const returnTo = req.session.pending?.returnTo ?? '/';
     if (!kind) return { returnTo, refused: 'no_sign_in_under_way' };
@@ -228,10 +228,12 @@ export class SignInService implements OnModuleInit {
       )(req, res, next);
     });
     if (!outcome.user) return { returnTo, refused: outcome.refused };
+    // The new session starts empty: the anonymous drafts of the old one are handed to the caller to claim.
+    const anonymousToken = req.session.anonymousToken;
     await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
     req.session.user = outcome.user;
     await new Promise<void>((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
-    return { user: outcome.user, returnTo };
+    return { user: outcome.user, returnTo, anonymousToken };
   }
 
   async logoutUrl(user: SessionUser): Promise<string | undefined> {

@@ -24,7 +24,7 @@ const STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
 const PARSER_ERRORS: Readonly<Record<string, ErrorCode>> = {
   'entity.parse.failed': 'MALFORMED_JSON',
   'entity.too.large': 'PAYLOAD_TOO_LARGE',
-  'encoding.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
+  'encoding.unsupported': 'CONTENT_ENCODING_UNSUPPORTED',
   'charset.unsupported': 'UNSUPPORTED_MEDIA_TYPE',
   'request.aborted': 'INVALID_REQUEST',
   'request.size.invalid': 'INVALID_REQUEST',
@@ -41,14 +41,36 @@ function formatLimit(bytes: unknown): string {
  * body-parser fails before any route runs, with a `type`; Nest would turn some
  * of those into a bare 400. Mapped here to registry codes instead.
  */
-export function fromBodyParserError(exception: unknown): AppError | undefined {
+export function fromBodyParserError(exception: unknown, contentEncoding?: string): AppError | undefined {
   if (typeof exception !== 'object' || exception === null) return undefined;
+  const encoding = shownEncoding(contentEncoding ?? (exception as { encoding?: unknown }).encoding);
+  // A body that is not what its Content-Encoding says: zlib or brotli fails on it, with no `type`.
+  if (isInflateError(exception))
+    return new AppError('CONTENT_ENCODING_INVALID', { params: { encoding }, cause: exception });
   const type = (exception as { type?: unknown }).type;
   if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(PARSER_ERRORS, type)) return undefined;
   return new AppError(PARSER_ERRORS[type]!, {
-    params: { limit: formatLimit((exception as { limit?: unknown }).limit) },
+    params: { limit: formatLimit((exception as { limit?: unknown }).limit), encoding },
     cause: exception,
   });
+}
+
+/** zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR…) and brotli's (ERR__ERROR_FORMAT_…) carry a numeric errno. */
+function isInflateError(exception: object): boolean {
+  const { code, errno } = exception as { code?: unknown; errno?: unknown };
+  return typeof errno === 'number' && typeof code === 'string' && /^(Z_|ERR__ERROR_)/.test(code);
+}
+
+/** The encoding as the message shows it: the client's own words, but short and printable. */
+function shownEncoding(value: unknown): string {
+  const text =
+    typeof value === 'string'
+      ? value
+          .replace(/[^\x20-\x7e]/g, '')
+          .trim()
+          .slice(0, 40)
+      : '';
+  return text || '?';
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
@@ -86,6 +108,7 @@ export function toErrorResponse(exception: unknown, locale: Locale, errorId: str
   if (exception instanceof AppError) {
     const body: ErrorBody = { code: exception.code, message: errorMessage(exception.code, locale, exception.params) };
     if (exception.errors?.length) body.errors = exception.errors;
+    if (exception.moreErrors) body.moreErrors = exception.moreErrors;
     return { status: exception.status, body };
   }
 

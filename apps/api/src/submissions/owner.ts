@@ -37,10 +37,15 @@ export async function ownerForNewDraft(req: Request): Promise<Owner> {
   return owner;
 }
 
+/**
+ * Without a session nothing can be yours: an owner that owns nothing (no
+ * token hashes to the empty one's), so the lookup answers « introuvable », or
+ * « session expirée » for a request started anonymously (its session is gone).
+ */
+const NOBODY: Owner = { kind: 'anonymous', token: '' };
+
 export function required(owner: Owner | undefined): Owner {
-  // Without a session nothing can be yours: "not found", whatever the id.
-  if (!owner) throw new AppError('NOT_FOUND');
-  return owner;
+  return owner ?? NOBODY;
 }
 
 /** A signed-in agent, or an API token; undefined for citizens and anonymous callers. A bad token is a 401. */

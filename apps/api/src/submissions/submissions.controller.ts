@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Req, Res 
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsDefined, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Min } from 'class-validator';
 import type { Request, Response } from 'express';
-import { Attachments, Submissions, renderReceiptHtml, renderReceiptPdf } from '@guichet/submissions';
+import { Attachments, RenderPool, Submissions, renderReceiptHtml } from '@guichet/submissions';
 import { readUpload } from './upload';
 import { requestLocale } from '../errors/locale';
 import { agentOf, ownerForNewDraft, ownerOf, required } from './owner';
@@ -70,6 +70,7 @@ export class SubmissionsController {
     private readonly actions: CaseActions,
     private readonly tokens: ApiTokenService,
     private readonly antiBot: AntiBot,
+    private readonly renderer: RenderPool,
   ) {}
 
   @Post('public/services/:slug/submissions')
@@ -130,7 +131,7 @@ export class SubmissionsController {
   @ApiOperation({ summary: 'L’accusé de réception en PDF.' })
   async receiptPdf(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const input = await this.submissions.receipt(id, required(ownerOf(req, false)), identityOf(req));
-    const pdf = await renderReceiptPdf(input);
+    const pdf = await this.renderer.receipt(input);
     res
       .type('application/pdf')
       .setHeader('Content-Disposition', `inline; filename="accuse-de-reception-${input.reference}.pdf"`)

@@ -23,6 +23,8 @@ export function readUpload(
     try {
       parser = busboy({
         headers: req.headers,
+        // Browsers send file names as raw UTF-8 in `filename="…"`; busboy's default reads them as latin1 (« relevÃ© »).
+        defParamCharset: 'utf8',
         limits: { files: 1, fields: 4, fieldSize: 1024, fileSize: maxBytes + 1, parts: 6 },
       });
     } catch {
