@@ -98,31 +98,52 @@ describe('schemaCompileProblems', () => {
     ],
     ['required as a text', { type: 'object', required: 'a' }, '/schema/required', 'une liste'],
     [
-      'minLength without a type (strictTypes)',
-      { type: 'object', properties: { a: { minLength: 2 } } },
-      '/schema/properties/a/minLength',
-      '"type": "string"',
-    ],
-    [
-      'a branch type its context excludes (strictTypes)',
-      { type: 'object', properties: { a: { type: 'string', anyOf: [{ type: 'number' }] } } },
-      '/schema/properties/a/anyOf/0/type',
-      'un nombre',
-    ],
-    [
       'an x-file of the wrong shape',
       { type: 'object', properties: { a: { type: 'string', 'x-file': { accept: 'pdf' } } } },
       '/schema/properties/a/x-file',
       'x-file',
     ],
   ])('says %s in French, with the keyword and its pointer', (_name, schema, pointer, says) => {
-    const problems = schemaCompileProblems(schema);
-    expect(problems).toEqual([expect.objectContaining({ code: 'schema_invalid', pointer })]);
-    expect(problems[0]!.message).toContain(says);
-    expect(isFrench(problems[0]!.message)).toBe(true);
+    const { errors } = schemaCompileProblems(schema);
+    expect(errors).toEqual([expect.objectContaining({ code: 'schema_invalid', pointer })]);
+    expect(errors[0]!.message).toContain(says);
+    expect(isFrench(errors[0]!.message)).toBe(true);
   });
 
+  it.each<[string, object, string, string]>([
+    [
+      'minLength without a type',
+      { type: 'object', properties: { a: { minLength: 2 } } },
+      '/schema/properties/a/minLength',
+      '"type": "string"',
+    ],
+    [
+      'a branch type its context excludes',
+      { type: 'object', properties: { a: { type: 'string', anyOf: [{ type: 'number' }] } } },
+      '/schema/properties/a/anyOf/0/type',
+      'un nombre',
+    ],
+    [
+      'properties in an allOf branch of an untyped root',
+      { allOf: [{ properties: { b: { type: 'string' } } }] },
+      '/schema/allOf/0/properties',
+      'un objet',
+    ],
+  ])(
+    'accepts %s (valid JSON Schema RJSF accepts; ajv’s strictTypes refused it, in English) with a French warning',
+    (_name, schema, pointer, says) => {
+      const { errors, warnings } = schemaCompileProblems(schema);
+      expect(errors).toEqual([]);
+      expect(warnings).toEqual([expect.objectContaining({ code: 'type_hint', pointer })]);
+      expect(warnings[0]!.message).toContain(says);
+      expect(isFrench(warnings[0]!.message)).toBe(true);
+    },
+  );
+
   it('finds nothing in a schema ajv compiles', () => {
-    expect(schemaCompileProblems({ type: 'object', properties: { a: { type: 'string' } } })).toEqual([]);
+    expect(schemaCompileProblems({ type: 'object', properties: { a: { type: 'string' } } })).toEqual({
+      errors: [],
+      warnings: [],
+    });
   });
 });

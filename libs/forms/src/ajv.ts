@@ -121,6 +121,9 @@ export function createAjv(options: Options & AjvTarget = {}): Ajv2020 {
     strictSchema: false,
     // Open tuples (prefixItems without equal minItems/maxItems) are valid JSON Schema, and RJSF's playground writes them.
     strictTuples: false,
+    // `{ "minLength": 2 }` without a type, `properties` in an allOf branch: valid, and accepted by RJSF. The
+    // designer gets a warning instead (schemaCompileProblems).
+    strictTypes: false,
     // What strictSchema: false would log (unknown keywords and formats) reaches the designer as a warning instead.
     logger: false,
     allowUnionTypes: true,
@@ -221,14 +224,14 @@ const COMPILE_MESSAGES: Array<[RegExp, (m: RegExpExecArray) => { path: string[];
     /missing type "([^"]+)" for keyword "([^"]+)" at "([^"]*)"/,
     (m) => ({
       path: [...schemaPathSegments(m[3]!), m[2]!],
-      message: `Le mot-clé « ${m[2]} » ne vaut que pour ${typesFr(m[1])} : ajoutez « "type": "${m[1]!.split(',')[0]}" » à ce schéma.`,
+      message: `Le mot-clé « ${m[2]} » ne vaut que pour ${typesFr(m[1])} : sans « "type": "${m[1]!.split(',')[0]}" » dans ce schéma, toute autre valeur passe.`,
     }),
   ],
   [
     /type "([^"]+)" not allowed by context "([^"]+)" at "([^"]*)"/,
     (m) => ({
       path: [...schemaPathSegments(m[3]!), 'type'],
-      message: `Type impossible ici : ${typesFr(m[1])}, alors que le schéma qui l’englobe n’accepte que ${typesFr(m[2])}.`,
+      message: `Type impossible ici : ${typesFr(m[1])}, alors que le schéma qui l’englobe n’accepte que ${typesFr(m[2])} ; cette branche ne peut jamais s’appliquer.`,
     }),
   ],
   [
@@ -255,53 +258,72 @@ const COMPILE_MESSAGES: Array<[RegExp, (m: RegExpExecArray) => { path: string[];
   ],
 ];
 
+/** ajv's strict-mode and compile messages (English) → one French problem, located; undefined for an unknown message. */
+function translateCompileError(text: string): { path: string[]; message: string } {
+  for (const [pattern, translate] of COMPILE_MESSAGES) {
+    const match = pattern.exec(text);
+    if (match) return translate(match);
+  }
+  const place = /at (?:path )?"([^"]*)"/.exec(text);
+  return {
+    path: place ? schemaPathSegments(place[1]!) : [],
+    message: 'Le schéma ne se compile pas à cet endroit : vérifiez les mots-clés et leurs valeurs.',
+  };
+}
+
 /**
  * Everything ajv refuses in a schema that the safe schema policy accepted,
  * in French, each located by a JSON pointer (`at` is where the schema sits
  * in the definition): the meta-schema's verdict on each keyword's value
- * first, then strict mode and compilation (types a keyword needs, references).
- * English from ajv never reaches a designer: a message not recognised
- * becomes a generic French one at the place ajv names.
+ * first, then compilation (references, our keywords' values). English from
+ * ajv never reaches a designer: a message not recognised becomes a generic
+ * French one at the place ajv names. `warnings`: what ajv's strictTypes
+ * would have refused, valid JSON Schema that RJSF accepts too (a keyword
+ * without the type it applies to, a branch its context excludes), said once.
  */
-export function schemaCompileProblems(schema: unknown, at: ReadonlyArray<string | number> = ['schema']): ErrorItem[] {
-  const ajv = createAjv();
-  const problem = (path: ReadonlyArray<string | number>, message: string): ErrorItem => ({
+export function schemaCompileProblems(
+  schema: unknown,
+  at: ReadonlyArray<string | number> = ['schema'],
+): { errors: ErrorItem[]; warnings: ErrorItem[] } {
+  const problem = (path: ReadonlyArray<string | number>, code: string, message: string): ErrorItem => ({
     pointer: toJsonPointer([...at, ...path]),
-    code: 'schema_invalid',
+    code,
     message,
   });
+  const ajv = createAjv();
   if (!ajv.validateSchema(schema as object)) {
-    const errors = ajv.errors ?? [];
     const byPointer = new Map<string, ErrorObject>();
-    for (const error of errors) {
+    for (const error of ajv.errors ?? []) {
       const known = byPointer.get(error.instancePath);
       // `enum` says more than the `type`/`anyOf` alternatives the meta-schema reports next to it.
       if (!known || (known.keyword !== 'enum' && error.keyword === 'enum')) byPointer.set(error.instancePath, error);
     }
-    return [...byPointer.values()].slice(0, 50).map((error) => {
+    const errors = [...byPointer.values()].slice(0, 50).map((error) => {
       const path = parseJsonPointer(error.instancePath);
       const keyword = path[path.length - 1];
-      return problem(path, `Mot-clé « ${keyword ?? '(racine)'} » invalide : ${metaReason(error)}.`);
+      return problem(path, 'schema_invalid', `Mot-clé « ${keyword ?? '(racine)'} » invalide : ${metaReason(error)}.`);
     });
+    return { errors, warnings: [] };
+  }
+  const warnings: ErrorItem[] = [];
+  try {
+    // Most schemas pass strictTypes: one compilation then.
+    createAjv({ strictTypes: true }).compile(schema as object);
+    return { errors: [], warnings };
+  } catch (error) {
+    const text = String((error as Error).message);
+    if (!text.includes('(strictTypes)')) {
+      const { path, message } = translateCompileError(text);
+      return { errors: [problem(path, 'schema_invalid', message)], warnings };
+    }
+    const { path, message } = translateCompileError(text);
+    warnings.push(problem(path, 'type_hint', message));
   }
   try {
     ajv.compile(schema as object);
-    return [];
+    return { errors: [], warnings };
   } catch (error) {
-    const text = String((error as Error).message);
-    for (const [pattern, translate] of COMPILE_MESSAGES) {
-      const match = pattern.exec(text);
-      if (match) {
-        const { path, message } = translate(match);
-        return [problem(path, message)];
-      }
-    }
-    const place = /at (?:path )?"([^"]*)"/.exec(text);
-    return [
-      problem(
-        place ? schemaPathSegments(place[1]!) : [],
-        'Le schéma ne se compile pas à cet endroit : vérifiez les mots-clés et leurs valeurs.',
-      ),
-    ];
+    const { path, message } = translateCompileError(String((error as Error).message));
+    return { errors: [problem(path, 'schema_invalid', message)], warnings };
   }
 }

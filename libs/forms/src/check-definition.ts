@@ -152,7 +152,8 @@ export function checkDefinition(input: unknown, locale: Locale = 'fr'): Definiti
     return { ok: false, errors: [...policy.errors, ...workflow] };
   }
 
-  const errors: ErrorItem[] = [...schemaCompileProblems(definition.schema)];
+  const compiled = schemaCompileProblems(definition.schema);
+  const errors: ErrorItem[] = [...compiled.errors];
 
   const topLevel = Object.keys((definition.schema.properties ?? {}) as object);
   const placed = new Map<string, number>();
@@ -223,7 +224,11 @@ export function checkDefinition(input: unknown, locale: Locale = 'fr'): Definiti
 
   return errors.length
     ? { ok: false, errors }
-    : { ok: true, definition, warnings: [...policy.warnings, ...uiWarnings(definition.uiSchema)] };
+    : {
+        ok: true,
+        definition,
+        warnings: [...policy.warnings, ...compiled.warnings, ...uiWarnings(definition.uiSchema)],
+      };
 }
 
 /** Canonical JSON (keys sorted) hashed: the same definition always has the same hash. */

@@ -208,7 +208,7 @@ describe('safe schema policy', () => {
       ]);
       expect(warnings[0]!.message).toContain(says);
       // Kept as written: the stored definition is the one given.
-      expect(result.ok && result.definition.schema.properties!.evil).toEqual(property);
+      expect(result.ok && (result.definition.schema.properties as Record<string, unknown>).evil).toEqual(property);
     },
   );
 

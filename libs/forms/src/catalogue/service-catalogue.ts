@@ -1,7 +1,7 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { FormVersion, Service, TestSubmission } from '@guichet/persistence';
 import { DESIGNER_ROLES, hasRole, hasServiceRole, organisationsReached, type Actor } from '@guichet/identity';
-import { AppError, type ServiceDefinition } from '@guichet/shared';
+import { AppError, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
 import { checkDefinition } from '../check-definition';
 import { authoredHash, sameAuthoredText } from '../content-hash';
 import { diffDefinitions, type DefinitionDiff } from './diff';
@@ -343,11 +343,16 @@ export class ServiceCatalogue {
     };
   }
 
-  /** Creates a service from an export, `{ schema, uiSchema }` or a bare JSON Schema, with the same checks as a save. */
+  /**
+   * Creates a service from an export, `{ schema, uiSchema }` or a bare JSON
+   * Schema, with the same checks as a save. `warnings`: what the import
+   * converted, and what it keeps without effect (annotations, unknown formats
+   * and widgets), each with a pointer into the definition (`/definition/…`).
+   */
   async import(
     actor: Actor,
     input: { organisationId: string; file: unknown; uiSchema?: unknown; slug?: string; title?: string },
-  ): Promise<ServiceView> {
+  ): Promise<ServiceView & { warnings: ErrorItem[] }> {
     const read = readImport(input.file, input.uiSchema);
     if (!read) {
       throw new AppError('DEFINITION_INVALID', {
@@ -380,12 +385,14 @@ export class ServiceCatalogue {
       throw new AppError('DEFINITION_INVALID', {
         errors: check.errors.map((e) => ({ ...e, pointer: `/definition${e.pointer}` })),
       });
-    return this.create(actor, {
+    const view = await this.create(actor, {
       organisationId: input.organisationId,
       slug: slug!,
       title: title!,
       description: read.service?.description ?? null,
       definition: check.definition,
     });
+    const kept = check.warnings.map((w) => ({ ...w, pointer: `/definition${w.pointer}` }));
+    return { ...view, warnings: [...read.warnings, ...kept] };
   }
 }

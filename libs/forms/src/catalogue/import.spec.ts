@@ -1,0 +1,317 @@
+import AjvDraft07 from 'ajv';
+import { checkDefinition } from '../check-definition';
+import { createAjv } from '../ajv';
+import { fromBareSchema, readImport, resolveBundle, toDraft2020 } from './import';
+
+type Schema = Record<string, unknown>;
+
+/** ajv's draft-07 verdict on the original and ours on the conversion must agree on every sample. */
+function sameVerdicts(draft07: Schema, converted: unknown, samples: unknown[]): void {
+  const before = new AjvDraft07({ strict: false }).compile(draft07);
+  const after = createAjv().compile(converted as Schema);
+  for (const data of samples) expect([data, after(data)]).toEqual([data, before(data)]);
+}
+
+/** The imported definition, which must pass every check a save passes. */
+function imported(file: Schema, uiSchema?: Schema) {
+  const read = readImport(file, uiSchema)!;
+  const check = checkDefinition(read.definition);
+  if (!check.ok) throw new Error(JSON.stringify(check.errors, null, 2));
+  // As ServiceCatalogue.import answers: every pointer into the definition it produced.
+  const kept = check.warnings.map((w) => ({ ...w, pointer: `/definition${w.pointer}` }));
+  return { definition: check.definition, warnings: [...read.warnings, ...kept] };
+}
+
+describe('toDraft2020', () => {
+  it('renames definitions to $defs and makes every reference follow, nested ones included (before: only a leading #/definitions/ moved, a nested one was refused)', () => {
+    const draft07 = {
+      type: 'object',
+      definitions: {
+        address: { type: 'object', properties: { city: { type: 'string', minLength: 2 } }, required: ['city'] },
+      },
+      properties: {
+        home: { $ref: '#/definitions/address' },
+        city: { $ref: '#/definitions/address/properties/city' },
+      },
+    };
+    const converted = toDraft2020(draft07) as Schema;
+    expect(converted).toEqual({
+      type: 'object',
+      $defs: draft07.definitions,
+      properties: { home: { $ref: '#/$defs/address' }, city: { $ref: '#/$defs/address/properties/city' } },
+    });
+    sameVerdicts(draft07, converted, [{ home: { city: 'Orléans' }, city: 'Tours' }, { home: {} }, { city: 'x' }]);
+  });
+
+  it('splits dependencies into dependentRequired and dependentSchemas (before: refused as an unknown keyword)', () => {
+    const draft07 = {
+      type: 'object',
+      properties: { card: { type: 'string' }, billing: { type: 'string' }, pet: { type: 'string' } },
+      dependencies: {
+        card: ['billing'],
+        pet: { properties: { petName: { type: 'string', minLength: 1 } }, required: ['petName'] },
+      },
+    };
+    const converted = toDraft2020(draft07) as Schema;
+    expect(converted).toEqual({
+      type: 'object',
+      properties: draft07.properties,
+      dependentRequired: { card: ['billing'] },
+      dependentSchemas: { pet: draft07.dependencies.pet },
+    });
+    sameVerdicts(draft07, converted, [
+      {},
+      { card: '1' },
+      { card: '1', billing: 'x' },
+      { pet: 'chat' },
+      { pet: 'chat', petName: 'Félix' },
+    ]);
+  });
+
+  it('turns a draft-07 tuple into prefixItems, additionalItems into items, and references into the tuple follow (before: refused)', () => {
+    const draft07 = {
+      type: 'object',
+      properties: {
+        pair: { type: 'array', items: [{ type: 'string' }, { type: 'boolean' }], additionalItems: { type: 'number' } },
+        first: { $ref: '#/properties/pair/items/0' },
+        list: { type: 'array', items: { type: 'string' }, additionalItems: false },
+      },
+    };
+    const converted = toDraft2020(draft07) as { properties: Record<string, unknown> };
+    expect(converted.properties).toEqual({
+      pair: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'boolean' }], items: { type: 'number' } },
+      first: { $ref: '#/properties/pair/prefixItems/0' },
+      // Without a tuple, draft-07 ignores additionalItems: it goes, rather than forbid every item.
+      list: { type: 'array', items: { type: 'string' } },
+    });
+    sameVerdicts(draft07, converted, [
+      { pair: ['a', true, 1, 2] },
+      { pair: ['a', true, 'x'] },
+      { pair: [1] },
+      { first: 3 },
+      { list: ['a', 'b'] },
+    ]);
+  });
+
+  it('gives draft-04’s boolean exclusiveMinimum/Maximum their numeric form (before: refused by ajv, in English)', () => {
+    expect(
+      toDraft2020({ type: 'number', minimum: 0, exclusiveMinimum: true, maximum: 10, exclusiveMaximum: false }),
+    ).toEqual({ type: 'number', exclusiveMinimum: 0, maximum: 10 });
+  });
+
+  it('turns enumNames into oneOf of const + title where enum was, keeping the labels', () => {
+    expect(
+      toDraft2020({
+        type: 'string',
+        title: 'Jour',
+        enum: ['lun', 'mar'],
+        enumNames: ['Lundi', 'Mardi'],
+        default: 'lun',
+      }),
+    ).toEqual({
+      type: 'string',
+      title: 'Jour',
+      oneOf: [
+        { const: 'lun', title: 'Lundi' },
+        { const: 'mar', title: 'Mardi' },
+      ],
+      default: 'lun',
+    });
+  });
+
+  it('keeps the authored key order and every annotation as written', () => {
+    const converted = toDraft2020({
+      title: 'T',
+      type: 'object',
+      errorMessage: { required: 'x' },
+      properties: { zeta: { type: 'string', 'x-vendor': 1 }, alpha: { type: 'string' } },
+      required: ['zeta'],
+    }) as Schema;
+    expect(Object.keys(converted)).toEqual(['title', 'type', 'errorMessage', 'properties', 'required']);
+    expect(Object.keys(converted.properties as Schema)).toEqual(['zeta', 'alpha']);
+    expect(converted.errorMessage).toEqual({ required: 'x' });
+  });
+});
+
+describe('resolveBundle', () => {
+  it('resolves $ref by $id, by a relative $id, by $anchor and by plain-name fragments into local pointers (before: remote_ref)', () => {
+    const bundle = {
+      $id: 'https://example.fr/schemas/demande.json',
+      type: 'object',
+      definitions: {
+        address: {
+          $id: 'adresse.json',
+          type: 'object',
+          properties: { postcode: { $ref: '#/definitions/postcode' } },
+          definitions: { postcode: { type: 'string', pattern: '^\\d{5}$' } },
+        },
+        phone: { $id: '#phone', type: 'string' },
+        email: { $anchor: 'email', type: 'string', format: 'email' },
+        legacy: { id: '#legacy', type: 'string' },
+      },
+      properties: {
+        home: { $ref: 'adresse.json' },
+        work: { $ref: 'https://example.fr/schemas/adresse.json' },
+        postcode: { $ref: 'adresse.json#/definitions/postcode' },
+        phone: { $ref: '#phone' },
+        email: { $ref: '#email' },
+        legacy: { $ref: '#legacy' },
+        remote: { $ref: 'https://ailleurs.example/schema.json' },
+      },
+    };
+    const resolved = resolveBundle(bundle) as { properties: Record<string, { $ref: string }>; definitions: Schema };
+    expect(Object.fromEntries(Object.entries(resolved.properties).map(([k, v]) => [k, v.$ref]))).toEqual({
+      home: '#/definitions/address',
+      work: '#/definitions/address',
+      postcode: '#/definitions/address/definitions/postcode',
+      phone: '#/definitions/phone',
+      email: '#/definitions/email',
+      legacy: '#/definitions/legacy',
+      remote: 'https://ailleurs.example/schema.json',
+    });
+    // A pointer inside a subschema with its own $id is relative to that subschema.
+    expect(
+      (resolved.definitions.address as { properties: { postcode: { $ref: string } } }).properties.postcode.$ref,
+    ).toBe('#/definitions/address/definitions/postcode');
+  });
+
+  it('imports the bundle as one self-contained definition; a remote reference is still refused', () => {
+    const bundle = {
+      $id: 'https://example.fr/s.json',
+      type: 'object',
+      $defs: { code: { $id: 'code.json', type: 'string', pattern: '^[A-Z]{2}$' } },
+      properties: { pays: { $ref: 'code.json' } },
+    };
+    const { definition } = imported(bundle);
+    expect(definition.schema).toEqual({
+      type: 'object',
+      $defs: { code: { type: 'string', pattern: '^[A-Z]{2}$' } },
+      properties: { pays: { $ref: '#/$defs/code' } },
+    });
+    const remote = readImport({ type: 'object', properties: { a: { $ref: 'https://evil.example/s.json' } } })!;
+    expect(checkDefinition(remote.definition)).toMatchObject({
+      ok: false,
+      errors: [expect.objectContaining({ code: 'remote_ref', pointer: '/schema/properties/a/$ref' })],
+    });
+  });
+});
+
+describe('root shapes', () => {
+  it('wraps a root $ref to definitions in a field named after it, with a page and a French warning (before: "n’existe pas" errors on an empty form)', () => {
+    const { definition, warnings } = imported({
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      $ref: '#/definitions/demande',
+      definitions: {
+        demande: { type: 'object', title: 'Demande', properties: { objet: { type: 'string' } } },
+        self: { type: 'object', properties: { child: { $ref: '#' } } },
+      },
+    });
+    expect(definition.schema).toEqual({
+      type: 'object',
+      $defs: {
+        demande: { type: 'object', title: 'Demande', properties: { objet: { type: 'string' } } },
+        // A reference to the old root follows it into the field.
+        self: { type: 'object', properties: { child: { $ref: '#/properties/demande' } } },
+      },
+      properties: { demande: { $ref: '#/$defs/demande' } },
+      required: ['demande'],
+    });
+    expect(definition.pages).toEqual([{ id: 'informations', title: 'Informations', fields: ['demande'] }]);
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        code: 'root_wrapped',
+        pointer: '/definition/schema/properties/demande',
+        message: expect.stringContaining('une référence « #/$defs/demande »'),
+      }),
+    );
+  });
+
+  it.each<[string, Schema, string]>([
+    ['a scalar root', { type: 'string', title: 'Votre message', maxLength: 200 }, 'une valeur de type « string »'],
+    [
+      'a root array',
+      { type: 'array', title: 'Vos enfants', items: { type: 'object', properties: { nom: { type: 'string' } } } },
+      'une liste',
+    ],
+    [
+      'a root made of allOf',
+      {
+        allOf: [{ $ref: '#/$defs/base' }, { properties: { b: { type: 'string' } } }],
+        $defs: { base: { type: 'object', properties: { a: { type: 'string' } } } },
+      },
+      'une composition « allOf »',
+    ],
+    ['a root oneOf', { oneOf: [{ type: 'string' }, { type: 'number' }] }, 'une composition « oneOf »'],
+  ])('wraps %s in « reponse » (before: refused with a misleading message, or not recognised)', (_name, root, says) => {
+    const { definition, warnings } = imported(root, { 'ui:placeholder': 'x' });
+    const { $defs, ...inner } = root;
+    expect(definition.schema.properties).toEqual({ reponse: inner });
+    expect((definition.schema as Schema).$defs).toEqual($defs);
+    expect(definition.schema.required).toEqual(['reponse']);
+    expect(definition.pages.flatMap((p) => p.fields)).toEqual(['reponse']);
+    expect(definition.uiSchema).toEqual({ reponse: { 'ui:placeholder': 'x' } });
+    expect(warnings).toContainEqual(
+      expect.objectContaining({ code: 'root_wrapped', message: expect.stringContaining(says) }),
+    );
+    // The wrapped schema means what the root meant, one level down.
+    const validate = createAjv().compile(definition.schema);
+    const answer =
+      root.type === 'string'
+        ? 'Bonjour'
+        : root.type === 'array'
+          ? [{ nom: 'Léo' }]
+          : root.oneOf
+            ? 3
+            : { a: 'x', b: 'y' };
+    expect(validate({ reponse: answer })).toBe(true);
+  });
+
+  it('keeps a root object whose anyOf says « at least one of »', () => {
+    const root = {
+      type: 'object',
+      properties: { email: { type: 'string' }, phone: { type: 'string' } },
+      anyOf: [{ required: ['email'] }, { required: ['phone'] }],
+    };
+    const { definition, warnings } = imported(root);
+    expect(definition.schema).toEqual(root);
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe('readImport warnings', () => {
+  it('lists each conversion and each annotation with a pointer into the definition, in French', () => {
+    const { definition, warnings } = imported(
+      {
+        type: 'object',
+        definitions: { nom: { type: 'string', errorMessage: 'Nom requis' } },
+        properties: { nom: { $ref: '#/definitions/nom' }, carte: { type: 'string', format: 'credit-card' } },
+        dependencies: { carte: ['nom'] },
+      },
+      { carte: { 'ui:widget': 'CreditCardWidget' } },
+    );
+    expect(warnings.map((w) => [w.code, w.pointer])).toEqual(
+      expect.arrayContaining([
+        ['converted', '/definition/schema/$defs'],
+        ['converted', '/definition/schema'],
+        ['annotation', '/definition/schema/$defs/nom/errorMessage'],
+        ['unknown_format', '/definition/schema/properties/carte/format'],
+        ['unknown_widget', '/definition/uiSchema/carte/ui:widget'],
+      ]),
+    );
+    for (const w of warnings) expect(w.message).toMatch(/[éèàçêô’«]/);
+    // Kept as written, to travel back out with the service.
+    expect((definition.schema.$defs as Record<string, Schema>).nom!.errorMessage).toBe('Nom requis');
+  });
+
+  it('recognises a bare schema by any of its keywords, not only an object root', () => {
+    expect(readImport({ $schema: 'http://json-schema.org/draft-07/schema#', type: 'string' })).toBeDefined();
+    expect(readImport({ hello: 'world' })).toBeUndefined();
+  });
+
+  it('has nothing to say about a 2020-12 object schema', () => {
+    expect(fromBareSchema({ type: 'object', properties: { a: { type: 'string' } } })).toMatchObject({
+      schema: { type: 'object', properties: { a: { type: 'string' } } },
+    });
+    expect(readImport({ type: 'object', properties: { a: { type: 'string' } } })!.warnings).toEqual([]);
+  });
+});
