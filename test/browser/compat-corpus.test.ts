@@ -1,0 +1,240 @@
+import request from 'supertest';
+import type { Page } from 'playwright-core';
+import { axeViolations, launchBrowser, type Browser } from '../support/browser';
+import {
+  loadCorpus,
+  recordResult,
+  rjsfSubmitted,
+  sameAnswers,
+  slugOf,
+  type CompatForm,
+  type Json,
+  type JsonObject,
+} from '../support/compat-corpus';
+import { at, conditionSwitches, expectedSteps, fill, positions, withValue, type Step } from '../support/compat-driver';
+import { createTenant, type Tenant } from '../support/tenant';
+import { startWebStack, type WebStack } from '../support/web-stack';
+
+/** Refused on purpose by the schema policy (see test/e2e/compat-corpus.test.ts for the reasons). */
+const REFUSED = new Set(['enum-objects']);
+
+interface Definition {
+  schema: JsonObject;
+  uiSchema?: JsonObject;
+  pages: Array<{ id: string; title: string; fields: string[] }>;
+}
+
+/** The answer as stored: a root the import wrapped (scalar, composition) sits under its one field. */
+function wrapKey(form: CompatForm, imported: Definition): string | undefined {
+  const keys = Object.keys((imported.schema.properties as JsonObject | undefined) ?? {});
+  const own = Object.keys((form.schema.properties as JsonObject | undefined) ?? {});
+  return keys.length === 1 && !own.includes(keys[0]!) ? keys[0] : undefined;
+}
+
+async function press(page: Page, name: string | RegExp) {
+  const target = page.getByRole('button', { name }).or(page.getByRole('link', { name })).first();
+  await target.focus();
+  await page.keyboard.press('Enter');
+}
+
+const topKey = (pointer: string, base: string) =>
+  pointer.slice(base.length).split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~');
+
+/**
+ * Every corpus form in Chromium: imported and published, opened as an
+ * anonymous citizen, each field RJSF would draw for the sample answer
+ * checked on the page in RJSF's order, the answer filled through the page
+ * (conditions switched back and forth on the way), reviewed and sent; the
+ * stored answer must be what RJSF would submit, and axe must find nothing on
+ * any page seen.
+ */
+describe('compatibility corpus in the browser', () => {
+  let web: WebStack;
+  let browser: Browser;
+  let designer: Tenant;
+  const corpus = loadCorpus();
+
+  beforeAll(async () => {
+    web = await startWebStack();
+    designer = await createTenant(web.stack, 'designer');
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+
+  it.each(corpus.filter((f) => !REFUSED.has(f.name)).map((f) => [f.name, f] as const))(
+    '%s: drawn in RJSF’s order, filled through the page, sent as RJSF would send it',
+    async (_name, form) => {
+      const slug = slugOf(form);
+      const problems: string[] = [];
+      const axe: string[] = [];
+      let drawn = true;
+      let sent = false;
+      let storedEqual = false;
+      const result = () => ({
+        form: form.name,
+        suite: 'browser' as const,
+        imported: true,
+        drawn,
+        sent,
+        storedEqual,
+        detail: [...problems, ...axe].join(' | ') || undefined,
+      });
+      const imported = await request(web.stack.url)
+        .post('/api/v1/services/import')
+        .set('Authorization', designer.auth)
+        .send({
+          organisationId: designer.organisationId,
+          file: { schema: form.schema, uiSchema: form.uiSchema },
+          slug,
+          title: form.title,
+        });
+      if (imported.status !== 201) {
+        recordResult({ form: form.name, suite: 'browser', imported: false, detail: `import ${imported.status}` });
+        throw new Error(`import refusé : ${JSON.stringify(imported.body)}`);
+      }
+      await request(web.stack.url)
+        .post(`/api/v1/services/${slug}/publish`)
+        .set('Authorization', designer.auth)
+        .expect(201);
+      const definition = imported.body.draft as Definition;
+      const key = wrapKey(form, definition);
+      const base = key ? `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}` : '';
+      const wrap = (data: Json): Json => (key ? { [key]: data } : data);
+      // Groups are checked through their fields (an item's fieldset carries no pointer of its own).
+      const drawnSteps = (data: Json) =>
+        expectedSteps(form.schema, form.uiSchema, data, base).filter((s) => s.pointer !== base && s.kind !== 'group');
+      const expected = drawnSteps(form.formData);
+
+      const page = await browser.context.newPage();
+      const check = async (where: string) => {
+        for (const v of await axeViolations(page)) axe.push(`axe (${where}) ${v}`);
+      };
+      try {
+        await page.goto(`${web.base}/demarches/${slug}`);
+        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        await check('présentation');
+        await press(page, /^Commencer/);
+        await page.waitForURL(/brouillon=/);
+        const draftId = new URL(page.url()).searchParams.get('brouillon')!;
+        const seen = new Set<string>();
+
+        for (let step = 0; step < 20; step++) {
+          const heading = page.locator('h2.step-title');
+          await heading.waitFor();
+          const title = (await heading.textContent())!;
+          if (title === 'Vérifiez vos réponses') break;
+          const pageId = new URL(page.url()).searchParams.get('etape') ?? definition.pages[0]!.id;
+          const here = definition.pages.find((p) => p.id === pageId) ?? definition.pages[0]!;
+          const last = here === definition.pages[definition.pages.length - 1];
+          const onPage = (s: Step) => {
+            const top = key ?? topKey(s.pointer, base);
+            return top === undefined
+              ? last
+              : here.fields.includes(top) || (last && !definition.pages.some((p) => p.fields.includes(top)));
+          };
+
+          // Conditions first, back and forth: the dependent fields come and go, what still applies stays.
+          for (const toggle of conditionSwitches(form.schema, form.formData).map((t) => ({
+            ...t,
+            pointer: base + t.pointer,
+          }))) {
+            const step0 = expected.find((s) => s.pointer === toggle.pointer);
+            if (!step0 || !onPage(step0)) continue;
+            const dataPointer = toggle.pointer.slice(base.length);
+            const otherData = withValue(form.formData, dataPointer, toggle.other);
+            const before = new Set(expected.map((s) => s.pointer));
+            const after = new Set(drawnSteps(otherData).map((s) => s.pointer));
+            const problem = await fill(page, { ...step0, value: toggle.other });
+            if (problem) problems.push(`condition ${problem}`);
+            await page.waitForTimeout(200);
+            for (const gone of [...before].filter((p) => !after.has(p) && !p.startsWith(`${toggle.pointer}/`)))
+              if ((await at(page, gone).count()) > 0)
+                problems.push(`condition ${dataPointer}=${JSON.stringify(toggle.other)} : ${gone} toujours affiché`);
+            for (const come of [...after].filter((p) => !before.has(p)))
+              if ((await at(page, come).count()) === 0)
+                problems.push(`condition ${dataPointer}=${JSON.stringify(toggle.other)} : ${come} n’apparaît pas`);
+            await check(`condition ${dataPointer} basculée`);
+            await fill(page, step0);
+            await page.waitForTimeout(200);
+            for (const back of before)
+              if (expected.find((s) => s.pointer === back && onPage(s)) && (await at(page, back).count()) === 0)
+                problems.push(`condition ${dataPointer} rétablie : ${back} ne revient pas`);
+          }
+
+          // Fill in RJSF's order; arrays grow with « Ajouter » before their items are filled.
+          for (const s of expectedSteps(form.schema, form.uiSchema, form.formData, base).filter(onPage)) {
+            const problem = await fill(page, s);
+            if (problem) problems.push(problem);
+          }
+          // Every field RJSF draws for the answer is here, with its label, in RJSF's order.
+          const mine = expected.filter(onPage).filter((s) => s.kind !== 'extra');
+          const found = await positions(
+            page,
+            mine.map((s) => s.pointer),
+          );
+          mine.forEach((s, i) => {
+            if (found[i] === -1) {
+              drawn = false;
+              problems.push(`non dessiné : ${s.pointer}${s.label ? ` (« ${s.label} »)` : ''}`);
+            }
+          });
+          for (const s of mine.filter(
+            (m) => m.label && m.kind !== 'branch' && m.kind !== 'array' && m.kind !== 'group',
+          )) {
+            if (seen.has(s.pointer) || (await at(page, s.pointer).count()) === 0) continue;
+            seen.add(s.pointer);
+            const text = (await at(page, s.pointer).innerText()).replace(/\s+/g, ' ');
+            if (!text.includes(s.label!.replace(/\*\*|\*|`/g, ''))) {
+              drawn = false;
+              problems.push(`libellé de ${s.pointer} : « ${s.label} » absent (lu « ${text.slice(0, 60)} »)`);
+            }
+          }
+          const present = found.filter((p) => p >= 0);
+          if (present.some((p, i) => i > 0 && p < present[i - 1]!)) {
+            drawn = false;
+            problems.push(`ordre sur « ${title} » : ${mine.map((s, i) => `${s.pointer}@${found[i]}`).join(', ')}`);
+          }
+          await check(`étape ${title}`);
+          await press(page, 'Continuer');
+          await page
+            .waitForURL((url) => url.searchParams.get('etape') !== pageId, { timeout: 5000 })
+            .catch(() => undefined);
+          if (await page.locator('.error-summary').count()) {
+            problems.push(
+              `étape « ${title} » refusée : ${(await page.locator('.error-summary').innerText()).replace(/\s+/g, ' ')}`,
+            );
+            await check(`erreurs ${title}`);
+            break;
+          }
+        }
+        if ((await page.locator('h2.step-title').textContent()) === 'Vérifiez vos réponses') {
+          await check('vérification');
+          await press(page, /^Envoyer ma demande/);
+          await page
+            .getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' })
+            .waitFor({ timeout: 15_000 });
+          sent = true;
+          await check('confirmation');
+          const stored = await page.evaluate(
+            async (id) => (await (await fetch(`/api/v1/submissions/${id}`)).json()).data,
+            draftId,
+          );
+          const wanted = wrap(rjsfSubmitted(form.schema, form.formData));
+          storedEqual = sameAnswers(stored, wanted);
+          if (!storedEqual)
+            problems.push(`enregistré ${JSON.stringify(stored)} ; RJSF enverrait ${JSON.stringify(wanted)}`);
+        }
+      } catch (error) {
+        problems.push(`arrêt : ${(error as Error).message.split('\n')[0]}`);
+      } finally {
+        recordResult(result());
+        await page.close();
+      }
+      expect(result()).toEqual({ ...result(), drawn: true, sent: true, storedEqual: true, detail: undefined });
+    },
+    180_000,
+  );
+});

@@ -1,0 +1,370 @@
+/**
+ * Fills any corpus form through the page, from its schema and sample answer
+ * alone: RJSF's semantics (@rjsf/utils) say which fields exist for the
+ * answer, in which order, with which labels and options; the page is then
+ * driven like a person would — inputs found by their label, radios and
+ * checkboxes by theirs, list options by their text, « Ajouter » for each
+ * repeated item, the branch chosen in its selector.
+ */
+import type { Locator, Page } from 'playwright-core';
+import { getFirstMatchingOption, optionsList, orderProperties, type RJSFSchema } from '@rjsf/utils';
+import { resolved, rjsfValidator, type Json, type JsonObject } from './compat-corpus';
+
+const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export type StepKind =
+  'text' | 'choice' | 'multi' | 'boolean' | 'file' | 'branch' | 'array' | 'info' | 'fixed' | 'extra' | 'group';
+
+/** One thing the citizen sees and, for most, fills: in the order RJSF draws them. */
+export interface Step {
+  pointer: string;
+  kind: StepKind;
+  /** The label RJSF shows (ui:title, title, or the key); none for array items. */
+  label?: string;
+  value: Json;
+  schema: JsonObject;
+  ui: JsonObject;
+  /** Option labels for choices, RJSF's optionsList; the chosen branch's label for `branch`. */
+  options?: Array<{ label: string; value: unknown }>;
+  branch?: string;
+}
+
+const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+const uiOf = (ui: JsonObject, key: string | number): JsonObject =>
+  isObject(ui[key as string]) ? (ui[key as string] as JsonObject) : {};
+const typeOf = (s: JsonObject) => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type) as string;
+
+/** RJSF's uiSchema for a `$ref`'d schema from `ui:definitions`, under the field's own. */
+function withDefinitionsUi(root: JsonObject, rootUi: JsonObject, authored: JsonObject, ui: JsonObject): JsonObject {
+  const defs = isObject(rootUi['ui:definitions']) ? rootUi['ui:definitions'] : {};
+  const ref = typeof authored.$ref === 'string' ? authored.$ref : undefined;
+  void root;
+  return ref && isObject(defs[ref]) ? { ...(defs[ref] as JsonObject), ...ui } : ui;
+}
+
+function labelOf(schema: JsonObject, ui: JsonObject, key: string): string {
+  return typeof ui['ui:title'] === 'string' ? ui['ui:title'] : typeof schema.title === 'string' ? schema.title : key;
+}
+
+/** Branches that are real choices for the citizen (not "at least one of" constraints). */
+function choiceBranches(schema: JsonObject): JsonObject[] | undefined {
+  const list = (schema.oneOf ?? schema.anyOf) as JsonObject[] | undefined;
+  if (!Array.isArray(list)) return undefined;
+  const drawn = list.some((b) => isObject(b) && (b.properties || b.type || b.$ref || b.items));
+  const enumLike = list.every((b) => isObject(b) && ('const' in b || Array.isArray(b.enum)));
+  return drawn && !enumLike ? list : undefined;
+}
+
+/**
+ * Every field RJSF draws for `data`, depth first in RJSF's order
+ * (`ui:order`, then the schema's), with what to do on each.
+ */
+export function walk(
+  root: JsonObject,
+  rootUi: JsonObject,
+  authored: JsonObject,
+  ui: JsonObject,
+  data: Json,
+  pointer: string,
+  label: string | undefined,
+): Step[] {
+  ui = withDefinitionsUi(root, rootUi, authored, ui);
+  if (ui['ui:widget'] === 'hidden') return [];
+  const schema = resolved(root, authored, data);
+  const fixed =
+    ui['ui:disabled'] === true || ui['ui:readonly'] === true || schema.readOnly === true || 'const' in schema;
+  const branches = choiceBranches(schema);
+  const steps: Step[] = [];
+  if (branches) {
+    const validator = rjsfValidator(root);
+    const index = Math.max(0, getFirstMatchingOption(validator, data, branches as RJSFSchema[], root as RJSFSchema));
+    const chosen = branches[index]!;
+    const name = typeof chosen.title === 'string' ? chosen.title : `Option ${index + 1}`;
+    const { oneOf: _o, anyOf: _a, ...base } = schema;
+    const merged = resolved(
+      root,
+      {
+        ...base,
+        ...chosen,
+        properties: {
+          ...((base.properties as JsonObject) ?? {}),
+          ...((resolved(root, chosen, data).properties as JsonObject) ?? {}),
+        },
+      } as JsonObject,
+      data,
+    );
+    if (isObject(base.properties) && typeOf(merged) === 'object') {
+      // Own fields first, then the choice and its branch's fields (RJSF's ObjectField, then MultiSchemaField).
+      const own = walkObject(root, rootUi, { ...base, properties: base.properties }, ui, data, pointer);
+      steps.push(...own);
+      steps.push({ pointer, kind: 'branch', label, value: data, schema, ui, branch: name });
+      const branchOnly = resolved(root, chosen, data);
+      steps.push(...walkObject(root, rootUi, branchOnly, ui, data, pointer, Object.keys(base.properties)));
+      return steps;
+    }
+    steps.push({ pointer, kind: 'branch', label, value: data, schema, ui, branch: name });
+    if (typeOf(resolved(root, chosen, data)) === 'object' || resolved(root, chosen, data).properties)
+      return [...steps, ...walkObject(root, rootUi, resolved(root, chosen, data), ui, data, pointer)];
+    return [...steps, ...walk(root, rootUi, chosen, ui, data, pointer, label)];
+  }
+  const options = optionsList(schema as RJSFSchema, ui) as Array<{ label: string; value: unknown }> | undefined;
+  const type = typeOf(schema);
+  if (options && type !== 'array')
+    return [{ pointer, kind: fixed ? 'fixed' : 'choice', label, value: data, schema, ui, options }];
+  if (type === 'object' || (schema.properties && isObject(data))) {
+    if (fixed) return [{ pointer, kind: 'fixed', label, value: data, schema, ui }];
+    return [
+      { pointer, kind: 'group', label, value: data, schema, ui },
+      ...walkObject(root, rootUi, schema, ui, data, pointer),
+    ];
+  }
+  if (type === 'array') {
+    const items = resolved(root, (isObject(schema.items) ? schema.items : {}) as JsonObject, null);
+    const itemOptions = optionsList(items as RJSFSchema, uiOf(ui, 'items')) as typeof options;
+    if (itemOptions && schema.uniqueItems)
+      return [{ pointer, kind: fixed ? 'fixed' : 'multi', label, value: data, schema, ui, options: itemOptions }];
+    if (items.format === 'data-url') return [{ pointer, kind: 'file', label, value: data, schema, ui }];
+    if (fixed) return [{ pointer, kind: 'fixed', label, value: data, schema, ui }];
+    const list = Array.isArray(data) ? data : [];
+    steps.push({ pointer, kind: 'array', label, value: list, schema, ui });
+    const tuple = (
+      Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : []
+    ) as JsonObject[];
+    list.forEach((item, i) => {
+      const itemSchema =
+        tuple[i] ??
+        (isObject(schema.items) ? schema.items : isObject(schema.additionalItems) ? schema.additionalItems : {});
+      const itemUi = Array.isArray(ui.items)
+        ? ((ui.items as JsonObject[])[i] ?? uiOf(ui, 'additionalItems'))
+        : i >= tuple.length && tuple.length
+          ? uiOf(ui, 'additionalItems')
+          : uiOf(ui, 'items');
+      steps.push(...walk(root, rootUi, itemSchema as JsonObject, itemUi, item, `${pointer}/${i}`, undefined));
+    });
+    return steps;
+  }
+  if (type === 'null') return [{ pointer, kind: 'info', label, value: data, schema, ui }];
+  if (fixed) return [{ pointer, kind: 'fixed', label, value: data, schema, ui }];
+  if (type === 'boolean') return [{ pointer, kind: 'boolean', label, value: data, schema, ui }];
+  if (schema.format === 'data-url') return [{ pointer, kind: 'file', label, value: data, schema, ui }];
+  return [{ pointer, kind: 'text', label, value: data, schema, ui }];
+}
+
+function walkObject(
+  root: JsonObject,
+  rootUi: JsonObject,
+  schema: JsonObject,
+  ui: JsonObject,
+  data: Json,
+  pointer: string,
+  skip: string[] = [],
+): Step[] {
+  const props = (isObject(schema.properties) ? schema.properties : {}) as Record<string, JsonObject>;
+  const order = Array.isArray(ui['ui:order']) ? (ui['ui:order'] as string[]) : undefined;
+  const keys = orderProperties(Object.keys(props), order).filter((k) => !skip.includes(k));
+  const values = isObject(data) ? data : {};
+  const steps = keys.flatMap((key) => {
+    const authored = props[key]!;
+    const childUi = uiOf(ui, key);
+    const shown = resolved(root, authored, values[key] ?? null);
+    return walk(
+      root,
+      rootUi,
+      authored,
+      childUi,
+      values[key] ?? null,
+      `${pointer}/${escapePointer(key)}`,
+      labelOf(shown, childUi, key),
+    ).map((s) => (values[key] === undefined && s.kind !== 'info' ? { ...s, value: undefined as unknown as Json } : s));
+  });
+  // Answers under keys the schema does not name (additionalProperties): RJSF adds a key and a value.
+  for (const key of Object.keys(values)) {
+    if (!(key in props) && !skip.includes(key))
+      steps.push({
+        pointer: `${pointer}/${escapePointer(key)}`,
+        kind: 'extra',
+        label: key,
+        value: values[key]!,
+        schema: {},
+        ui: {},
+      });
+  }
+  return steps;
+}
+
+/** The fields RJSF draws for the sample answer (pointers in the stored answer, labels as shown). */
+export function expectedSteps(schema: JsonObject, uiSchema: JsonObject, data: Json, base = ''): Step[] {
+  return walk(schema, uiSchema, schema, uiSchema, data, base, undefined);
+}
+
+const attr = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+export const at = (page: Page, pointer: string) => page.locator(`[data-pointer="${attr(pointer)}"]`).first();
+
+/** The DOM order of the fields RJSF draws, as `data-pointer`s found on the page (missing ones: -1). */
+export async function positions(page: Page, pointers: string[]): Promise<number[]> {
+  return page.evaluate((list) => {
+    const all = [...document.querySelectorAll('[data-pointer]')];
+    return list.map((p) => all.findIndex((el) => el.getAttribute('data-pointer') === p));
+  }, pointers);
+}
+
+async function textInput(field: Locator, label: string | undefined): Promise<Locator> {
+  if (label) {
+    const byLabel = field.getByLabel(label, { exact: true });
+    if ((await byLabel.count()) > 0) return byLabel.first();
+  }
+  return field.locator('input:not([type=radio]):not([type=checkbox]), textarea, select').first();
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+/** A UTC instant as a `datetime-local` input takes it: this machine's local time (the browser's too). */
+function localDateTime(value: string): string {
+  const d = new Date(value);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+async function choose(field: Locator, label: string): Promise<void> {
+  const radio = field.getByRole('radio', { name: label, exact: true });
+  if ((await radio.count()) > 0) return radio.first().check();
+  const select = field.locator('select').first();
+  if ((await select.count()) > 0) {
+    await select.selectOption({ label });
+    return;
+  }
+  throw new Error(`aucune option « ${label} »`);
+}
+
+/**
+ * Gives one field its sample answer through the page. Returns a problem in
+ * words when the page does not offer a way to (the field is not drawn, the
+ * option is missing), so the report can say which field and why.
+ */
+export async function fill(page: Page, step: Step): Promise<string | undefined> {
+  if (step.value === undefined || step.kind === 'fixed' || step.kind === 'info' || step.kind === 'group') return;
+  const field = at(page, step.pointer);
+  if (step.kind === 'extra') return `${step.pointer} : clé libre (additionalProperties), rien pour la saisir`;
+  if ((await field.count()) === 0) return `${step.pointer} : champ absent de la page`;
+  try {
+    switch (step.kind) {
+      case 'text': {
+        const input = await textInput(field, step.label);
+        const type = await input.getAttribute('type');
+        const text = String(step.value);
+        if (type === 'datetime-local') await input.fill(localDateTime(text));
+        else if (type === 'date' || type === 'range' || type === 'color' || type === 'time')
+          await input.fill(type === 'time' ? text.slice(0, 5) : text);
+        else {
+          await input.click();
+          await input.fill('');
+          await page.keyboard.type(text);
+        }
+        return;
+      }
+      case 'boolean': {
+        const box = field.locator('input[type=checkbox]');
+        if ((await box.count()) > 0) return box.first().setChecked(step.value === true);
+        return choose(field, step.value ? 'Oui' : 'Non');
+      }
+      case 'choice': {
+        const option = step.options!.find((o) => JSON.stringify(o.value) === JSON.stringify(step.value));
+        if (!option) return `${step.pointer} : la réponse n’est pas une option`;
+        return choose(field, option.label);
+      }
+      case 'multi': {
+        const wanted = (step.value as Json[]).map((v) => JSON.stringify(v));
+        const select = field.locator('select[multiple]');
+        const labels = step.options!.filter((o) => wanted.includes(JSON.stringify(o.value))).map((o) => o.label);
+        if ((await select.count()) > 0) {
+          await select.selectOption(labels.map((label) => ({ label })));
+          return;
+        }
+        for (const o of step.options!)
+          await field.getByRole('checkbox', { name: o.label, exact: true }).setChecked(labels.includes(o.label));
+        return;
+      }
+      case 'branch': {
+        const selector = page.locator(`.alternatives[data-pointer="${attr(step.pointer)}"]`).first();
+        if ((await selector.count()) === 0) return `${step.pointer} : pas de sélecteur de branche`;
+        return choose(selector.locator('.alternatives-choice').first(), step.branch!);
+      }
+      case 'array': {
+        const wanted = (step.value as Json[]).length;
+        const items = field.locator(':scope > .item');
+        for (let guard = 0; (await items.count()) < wanted && guard < 50; guard++) {
+          const add = field.locator(':scope > button', { hasText: /^Ajouter/ });
+          if ((await add.count()) === 0)
+            return `${step.pointer} : ${await items.count()} éléments, pas de bouton « Ajouter »`;
+          await add.first().click();
+        }
+        return;
+      }
+      case 'file': {
+        const urls = Array.isArray(step.value) ? (step.value as string[]) : [step.value as string];
+        for (const url of urls) {
+          const match = /^data:([^;]*);(?:name=([^;]*);)?base64,(.*)$/.exec(url);
+          if (!match) return `${step.pointer} : data-url illisible`;
+          const input = field.locator('input[type=file]').last();
+          if ((await input.count()) === 0) return `${step.pointer} : pas de champ fichier`;
+          await input.setInputFiles({
+            name: match[2] ?? 'piece',
+            mimeType: match[1]!,
+            buffer: Buffer.from(match[3]!, 'base64'),
+          });
+          await page.waitForTimeout(300);
+        }
+        return;
+      }
+    }
+  } catch (error) {
+    return `${step.pointer} : ${(error as Error).message.split('\n')[0]}`;
+  }
+}
+
+/** Controllers of `if` conditions (`if.properties.X.const`) at any object depth of the sample, with another value. */
+export function conditionSwitches(root: JsonObject, data: Json): Array<{ pointer: string; other: Json }> {
+  const found: Array<{ pointer: string; other: Json }> = [];
+  const visit = (schema: JsonObject, value: Json, pointer: string) => {
+    if (!isObject(value)) return;
+    const conditions: JsonObject[] = [];
+    const collect = (s: unknown) => {
+      if (!isObject(s)) return;
+      if (isObject(s.if)) conditions.push(s.if);
+      if (Array.isArray(s.allOf)) s.allOf.forEach(collect);
+      if (isObject(s.dependentSchemas)) Object.values(s.dependentSchemas).forEach(collect);
+    };
+    collect(schema);
+    for (const condition of conditions)
+      for (const [key, sub] of Object.entries((condition.properties ?? {}) as JsonObject)) {
+        if (!isObject(sub) || !('const' in sub) || !(key in value)) continue;
+        const shown = resolved(
+          root,
+          (((resolved(root, schema, value).properties ?? {}) as JsonObject)[key] as JsonObject) ?? {},
+          value[key]!,
+        );
+        const options = optionsList(shown as RJSFSchema) as Array<{ value: unknown }> | undefined;
+        const candidates = typeOf(shown) === 'boolean' ? [true, false] : (options ?? []).map((o) => o.value);
+        const other = candidates.find((c) => JSON.stringify(c) !== JSON.stringify(value[key]));
+        const p = `${pointer}/${escapePointer(key)}`;
+        if (other !== undefined && !found.some((f) => f.pointer === p))
+          found.push({ pointer: p, other: other as Json });
+      }
+    const props = (resolved(root, schema, value).properties ?? {}) as JsonObject;
+    for (const [k, v] of Object.entries(value))
+      if (isObject(props[k])) visit(props[k] as JsonObject, v, `${pointer}/${escapePointer(k)}`);
+  };
+  visit(root, data, '');
+  return found;
+}
+
+/** `data` with `value` at `pointer` (a copy). */
+export function withValue(data: Json, pointer: string, value: Json): Json {
+  const out = JSON.parse(JSON.stringify(data)) as Json;
+  const keys = pointer
+    .split('/')
+    .slice(1)
+    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node = out as JsonObject;
+  for (const k of keys.slice(0, -1)) node = node[k] as JsonObject;
+  node[keys[keys.length - 1]!] = value;
+  return out;
+}
