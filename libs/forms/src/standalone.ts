@@ -1,21 +1,47 @@
 import standaloneCode from 'ajv/dist/standalone';
 import type { ServiceDefinition } from '@guichet/shared';
 import { createAjv } from './ajv';
+import { draftSchema } from './draft-schema';
 
 /** The ajv runtime helpers a generated validator may call; the page passes them in. */
 export const RUNTIME_HELPERS = ['ucs2length', 'equal'] as const;
 
 /**
- * A published version's validator as an ES module the citizen's browser
- * imports from our own origin: the schema is compiled here, once, so the page
- * never compiles anything and the Content-Security-Policy needs no
- * `unsafe-eval`. The module exports `createValidator(runtime)`, where
- * `runtime` is `{ ucs2length, equal, formats }` (ajv's runtime helpers, and
- * ajv-formats' full formats plus Guichet's French ones).
+ * A published version's validators as an ES module the citizen's browser
+ * imports from our own origin: the schemas are compiled here, once, so the
+ * page never compiles anything and the Content-Security-Policy needs no
+ * `unsafe-eval`. The module exports `createValidator(runtime)` (default: the
+ * published schema, for submit) and `createDraftValidator(runtime)` (the
+ * draft schema, for saves; null when the version has none and drafts are
+ * checked by ignoring completeness errors), where `runtime` is
+ * `{ ucs2length, equal, formats }` (ajv's runtime helpers, and ajv-formats'
+ * full formats plus Guichet's French ones). Each factory has its own scope:
+ * two compilations, no shared names.
  */
 export function browserValidatorModule(definition: Pick<ServiceDefinition, 'schema'>, contentHash: string): string {
+  const submit = factoryBody(definition.schema);
+  const draft = draftSchema(definition.schema);
+  const draftBody = draft === null ? null : tryFactoryBody(draft);
+  return (
+    `// Guichet: validators of the definition ${contentHash}. Generated; do not edit.\n` +
+    `export default function createValidator(runtime) {\n${submit}\n}\n` +
+    `export function createDraftValidator(runtime) {\n${draftBody ?? 'return null;'}\n}\n`
+  );
+}
+
+/** Same fallback as the server's (validator.ts): a draft schema ajv refuses means no draft validator. */
+function tryFactoryBody(schema: unknown): string | null {
+  try {
+    return factoryBody(schema);
+  } catch {
+    return null;
+  }
+}
+
+/** ajv's standalone code for `schema`, as the body of a function of `runtime` that returns the validator. */
+function factoryBody(schema: unknown): string {
   const ajv = createAjv({ target: 'browser' });
-  const code = standaloneCode(ajv, ajv.compile(definition.schema));
+  const code = standaloneCode(ajv, ajv.compile(schema as object));
   const name = /export default (\w+);/.exec(code)?.[1];
   if (!name) throw new Error('unexpected standalone code: no default export');
   const body = code
@@ -28,5 +54,5 @@ export function browserValidatorModule(definition: Pick<ServiceDefinition, 'sche
       return `runtime.${helper}`;
     });
   if (/\brequire\(|\beval\(|\bFunction\(/.test(body)) throw new Error('standalone code must not load or evaluate code');
-  return `// Guichet: validator of the definition ${contentHash}. Generated; do not edit.\nexport default function createValidator(runtime) {\n${body}\nreturn ${name};\n}\n`;
+  return `${body}\nreturn ${name};`;
 }

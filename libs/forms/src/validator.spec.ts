@@ -1,5 +1,8 @@
+import { MAX_LISTED_ERRORS } from '@guichet/shared';
 import { canteenDefinition, validCanteenData } from '../../../test/fixtures/canteen';
-import { ValidatorCache, FormValidator, applyPrefill } from './validator';
+import { choiceDefinition } from '../../../test/fixtures/choice';
+import { ErrorEstimate } from './error-budget';
+import { ERROR_BUDGET, ValidatorCache, FormValidator, applyPrefill } from './validator';
 
 describe('FormValidator', () => {
   const validator = new FormValidator(canteenDefinition());
@@ -8,6 +11,7 @@ describe('FormValidator', () => {
     expect(validator.validate(validCanteenData(), { mode: 'submit' })).toEqual({
       valid: true,
       errors: [],
+      moreErrors: 0,
       data: validCanteenData(),
     });
   });
@@ -157,5 +161,98 @@ describe('ValidatorCache', () => {
     expect(cache.size).toBe(2);
     expect(cache.get(a)).toBe(first);
     expect(cache.get(b)).not.toBe(undefined);
+  });
+});
+
+describe('drafts validate what is answered', () => {
+  const validator = new FormValidator(choiceDefinition());
+
+  it('takes an empty draft of a root "at least one of", and asks for one at submit, naming the fields', () => {
+    expect(validator.hasDraftSchema).toBe(true);
+    expect(validator.validate({}, { mode: 'draft' })).toMatchObject({ valid: true, errors: [] });
+    const { valid, errors } = validator.validate({ name: 'Dubois' }, { mode: 'submit' });
+    expect(valid).toBe(false);
+    expect(errors).toEqual([
+      {
+        pointer: '',
+        code: 'requiredAnyOf',
+        message: 'Renseignez au moins un des champs : Téléphone, Adresse électronique.',
+      },
+    ]);
+    expect(validator.validate({ name: 'Dubois' }, { mode: 'submit', locale: 'en' }).errors[0]!.message).toBe(
+      'Fill in at least one of these fields: Téléphone, Adresse électronique.',
+    );
+    expect(validator.validate({ name: 'Dubois', email: 'a@b.fr' }, { mode: 'submit' }).valid).toBe(true);
+  });
+
+  it('asks for a field required inside then only at submit', () => {
+    const data = { name: 'Dubois', phone: '0612345678', hasPet: 'oui' };
+    expect(validator.validate(data, { mode: 'draft' }).valid).toBe(true);
+    expect(validator.validate(data, { mode: 'submit' }).errors).toEqual([
+      { pointer: '/petName', code: 'required', message: 'Ce champ est obligatoire.' },
+    ]);
+  });
+
+  it('still refuses a bad value in a draft, inside a branch too', () => {
+    expect(validator.validate({ email: 'pas-une-adresse' }, { mode: 'draft' }).errors).toMatchObject([
+      { pointer: '/email', code: 'format' },
+    ]);
+    expect(validator.validate({ hasPet: 'oui', petName: 'X' }, { mode: 'draft' }).errors).toMatchObject([
+      { pointer: '/petName', code: 'minLength' },
+    ]);
+    // Without a pet the then branch does not apply.
+    expect(validator.validate({ hasPet: 'non', petName: 'X' }, { mode: 'draft' }).valid).toBe(true);
+    expect(validator.validate({ hasPet: 'peut-être' }, { mode: 'draft' }).errors).toMatchObject([
+      { pointer: '/hasPet', code: 'enum' },
+    ]);
+  });
+});
+
+describe('bounded error lists', () => {
+  const validator = new FormValidator(choiceDefinition());
+  const visits = (n: number) => Array.from({ length: n }, () => ({ day: 'hier' }));
+
+  it('lists 100 problems and counts the rest', () => {
+    const outcome = validator.validate(
+      { name: 'Dubois', phone: '0612345678', visits: visits(2000) },
+      { mode: 'draft' },
+    );
+    expect(outcome.valid).toBe(false);
+    expect(outcome.errors).toHaveLength(MAX_LISTED_ERRORS);
+    expect(outcome.errors[0]).toMatchObject({ pointer: '/visits/0/day', code: 'format' });
+    expect(outcome.moreErrors).toBe(1900);
+  });
+
+  it('stops at the first problem when an answer could make more errors than the budget', () => {
+    for (const mode of ['draft', 'submit'] as const) {
+      const started = performance.now();
+      const outcome = validator.validate({ name: 'Dubois', phone: '0612345678', visits: visits(20_000) }, { mode });
+      const elapsed = performance.now() - started;
+      expect(outcome.valid).toBe(false);
+      expect(outcome.errors).toEqual([
+        { pointer: '/visits/0/day', code: 'format', message: expect.stringContaining('date') },
+      ]);
+      expect(elapsed).toBeLessThan(1000);
+    }
+    // The same size, valid: still accepted (the fail-fast validator agrees on what is valid).
+    const good = Array.from({ length: 20_000 }, () => ({ day: '2024-09-02' }));
+    expect(validator.validate({ name: 'Dubois', phone: '0612345678', visits: good }, { mode: 'submit' }).valid).toBe(
+      true,
+    );
+    // Empty items at submit: each misses its day, far past the budget; one error built, not 20,000.
+    const empty = validator.validate(
+      { name: 'Dubois', phone: '0612345678', visits: visits(20_000).map(() => ({})) },
+      { mode: 'submit' },
+    );
+    expect(empty.errors).toEqual([
+      { pointer: '/visits/0/day', code: 'required', message: 'Ce champ est obligatoire.' },
+    ]);
+  });
+
+  it('estimates within the budget for a real form, past it for 20,000 items', () => {
+    const estimate = new ErrorEstimate(choiceDefinition().schema);
+    expect(estimate.fits({ name: 'a', visits: visits(100) }, ERROR_BUDGET)).toBe(true);
+    expect(estimate.fits({ name: 'a', visits: visits(20_000) }, ERROR_BUDGET)).toBe(false);
+    expect(new ErrorEstimate(canteenDefinition().schema).fits(validCanteenData(), ERROR_BUDGET)).toBe(true);
   });
 });

@@ -2,30 +2,93 @@ import type { ValidateFunction } from 'ajv';
 import {
   checkAnswers,
   parseJsonPointer,
+  type SchemaValidateFunction,
   type ServiceDefinition,
   type ValidateOptions,
   type ValidationOutcome,
 } from '@guichet/shared';
 import { createAjv } from './ajv';
 import { definitionHash } from './check-definition';
+import { draftSchema } from './draft-schema';
+import { ErrorEstimate } from './error-budget';
 
 export type { ValidationMode, ValidateOptions, ValidationOutcome } from '@guichet/shared';
 
 /**
+ * The most errors one validation may build (about 1 µs each, then their
+ * wording): past it, checking stops at the first problem. A 300-field form
+ * left empty stays well under it; 20,000 list items do not.
+ */
+export const ERROR_BUDGET = 10_000;
+
+interface Compiled {
+  submit: ValidateFunction;
+  /** Null when the schema has no draft schema this version can derive (see draftSchema). */
+  draft: ValidateFunction | null;
+}
+
+/**
  * Validation of submissions against one published version: compiled once,
  * then `checkAnswers`, the same rules the browser runs (hidden fields dropped
- * and excused, locked prefill, eligibility at submit).
+ * and excused, locked prefill, eligibility at submit). Two schemas: the
+ * published one at submit, its draft schema for drafts (see draftSchema).
+ * Each answer's possible error count is bounded before validating: within
+ * ERROR_BUDGET every problem is listed, past it the fail-fast twins
+ * (compiled on first need) report the first one only.
  */
 export class FormValidator {
-  private readonly validateFn: ValidateFunction;
+  private readonly complete: Compiled;
+  private failFast?: Compiled;
+  private readonly draftSource: ServiceDefinition['schema'] | null;
+  private readonly estimates: { submit: ErrorEstimate; draft: ErrorEstimate | null };
 
   constructor(readonly definition: ServiceDefinition) {
-    this.validateFn = createAjv().compile(definition.schema);
+    this.draftSource = draftSchema(definition.schema);
+    this.complete = compile(definition.schema, this.draftSource, true);
+    this.estimates = {
+      submit: new ErrorEstimate(definition.schema),
+      draft: this.complete.draft ? new ErrorEstimate(this.draftSource!) : null,
+    };
   }
 
   validate(input: unknown, options: ValidateOptions): ValidationOutcome {
-    return checkAnswers(this.validateFn, this.definition, input, options);
+    const draft = options.mode === 'draft' && this.complete.draft !== null;
+    const estimate = draft ? this.estimates.draft! : this.estimates.submit;
+    const compiled = estimate.fits(input, ERROR_BUDGET) ? this.complete : this.failFastValidators();
+    return checkAnswers(withDraft(compiled), this.definition, input, options);
   }
+
+  /** True when this version validates drafts with a derived draft schema (not by ignoring completeness errors). */
+  get hasDraftSchema(): boolean {
+    return this.complete.draft !== null;
+  }
+
+  private failFastValidators(): Compiled {
+    return (this.failFast ??= compile(this.definition.schema, this.complete.draft ? this.draftSource : null, false));
+  }
+}
+
+function compile(schema: ServiceDefinition['schema'], draft: unknown, allErrors: boolean): Compiled {
+  return {
+    submit: createAjv({ allErrors }).compile(schema),
+    draft: draft === null ? null : compileDraft(draft, allErrors),
+  };
+}
+
+/** A draft schema that ajv refuses (it should not happen) falls back to ignoring completeness errors. */
+function compileDraft(schema: unknown, allErrors: boolean): ValidateFunction | null {
+  try {
+    return createAjv({ allErrors }).compile(schema as object);
+  } catch {
+    return null;
+  }
+}
+
+/** The submit validator carrying its draft twin, the shape checkAnswers takes on both sides. */
+function withDraft(compiled: Compiled): SchemaValidateFunction {
+  const submit = compiled.submit as unknown as SchemaValidateFunction;
+  if (compiled.draft) submit.draft = compiled.draft as unknown as SchemaValidateFunction;
+  return submit;
 }
 
 /** Fills the fields mapped to identity claims (all of them: locked or not) where the person has that claim. */

@@ -1,13 +1,20 @@
 import type { ServiceDefinition } from './definition';
 import type { ErrorItem, Locale } from './errors';
 import { readPointer, evaluate } from './rules';
-import { toErrorItems, type SchemaError } from './validation-messages';
+import { CHOICE_CODES, listErrors, type SchemaError } from './validation-messages';
 import { dropHidden, hiddenPointers } from './visibility';
 
-/** A compiled JSON Schema validator: ajv's on the server, the precompiled module in the browser. */
+/**
+ * A compiled JSON Schema validator: ajv's on the server, the precompiled
+ * module in the browser. A version's submit validator carries its `draft`
+ * twin, compiled from the draft schema (the published one without its
+ * completeness rules); without one, drafts are checked with the submit
+ * schema and its completeness errors ignored.
+ */
 export interface SchemaValidateFunction {
   (data: unknown): boolean;
   errors?: SchemaError[] | null;
+  draft?: SchemaValidateFunction | null;
 }
 
 export type ValidationMode = 'draft' | 'submit';
@@ -18,15 +25,32 @@ export interface ValidateOptions {
   locale?: Locale;
 }
 
+/** The most errors an outcome lists; the others are counted in `moreErrors`. */
+export const MAX_LISTED_ERRORS = 100;
+
 export interface ValidationOutcome {
   valid: boolean;
+  /** At most MAX_LISTED_ERRORS. */
   errors: ErrorItem[];
+  /** How many more fields have a problem than `errors` lists (0 when it lists them all). */
+  moreErrors: number;
   /** The data to store: the values of hidden fields removed. */
   data: unknown;
 }
 
-/** A draft may be incomplete: what is there must be valid, what is missing is not an error yet. */
-const COMPLETENESS_KEYWORDS = new Set(['required', 'minItems', 'minContains', 'dependentRequired', 'minProperties']);
+/**
+ * Without a draft schema (a module compiled before there were any, a schema
+ * whose draft could not be derived), a draft is checked against the submit
+ * schema with these errors ignored: what is missing is not an error yet.
+ */
+const COMPLETENESS_CODES: ReadonlySet<string> = new Set([
+  'required',
+  'minItems',
+  'minContains',
+  'dependentRequired',
+  'minProperties',
+  ...CHOICE_CODES,
+]);
 
 /**
  * The answers of one submission checked against its version, the same way on
@@ -49,18 +73,36 @@ export function checkAnswers(
   const data =
     input !== null && typeof input === 'object' && !Array.isArray(input) ? dropHidden(visibility, hiddenList) : input;
 
-  const ok = validate(data);
-  let errors = ok ? [] : toErrorItems(validate.errors ?? [], locale);
-  errors = errors.filter((e) => {
-    if (options.mode === 'draft' && COMPLETENESS_KEYWORDS.has(e.code)) return false;
-    // A hidden field is never required: its page or condition is not shown.
-    return !(e.code === 'required' && [...hidden].some((h) => e.pointer === h || e.pointer!.startsWith(`${h}/`)));
-  });
+  const draftTwin = options.mode === 'draft' ? validate.draft : undefined;
+  const schemaValidate = draftTwin ?? validate;
+  const ignoreCompleteness = options.mode === 'draft' && !draftTwin;
+  const ok = schemaValidate(data);
+  const listed: { items: ErrorItem[]; more: number } = ok
+    ? { items: [], more: 0 }
+    : listErrors(schemaValidate.errors ?? [], locale, {
+        limit: MAX_LISTED_ERRORS,
+        keep: (pointer, code) => {
+          if (ignoreCompleteness && COMPLETENESS_CODES.has(code)) return false;
+          // A hidden field is never required: its page or condition is not shown.
+          return !(code === 'required' && hidden.size > 0 && underAny(pointer, hidden));
+        },
+      });
+  const errors = listed.items;
+  let moreErrors = listed.more;
 
   errors.push(...lockedPrefillErrors(definition, data, options));
+  if (errors.length > MAX_LISTED_ERRORS) moreErrors += errors.splice(MAX_LISTED_ERRORS).length;
 
   if (options.mode === 'submit' && errors.length === 0) errors.push(...eligibilityErrors(definition, data, options));
-  return { valid: errors.length === 0, errors, data };
+  return { valid: errors.length === 0, errors, moreErrors, data };
+}
+
+/** True when `pointer` is one of `pointers` or inside one of them: a walk up its ancestors, not a scan of the set. */
+function underAny(pointer: string, pointers: ReadonlySet<string>): boolean {
+  for (let end = pointer.length; end > 0; end = pointer.lastIndexOf('/', end - 1)) {
+    if (pointers.has(pointer.slice(0, end))) return true;
+  }
+  return false;
 }
 
 /** The eligibility rules that block this submission now, as errors without a pointer into the data. */

@@ -248,6 +248,8 @@ export interface ErrorBody {
   code: string;
   message: string;
   errors?: ErrorItem[];
+  /** How many more problems there are than `errors` lists (lists are capped, see MAX_LISTED_ERRORS). */
+  moreErrors?: number;
   errorId?: string;
 }
 
@@ -272,15 +274,17 @@ export function errorMessage(
  */
 export class AppError extends Error {
   readonly errors?: ErrorItem[];
+  readonly moreErrors?: number;
   readonly params: Readonly<Record<string, string>>;
 
   constructor(
     readonly code: ErrorCode,
-    options: { errors?: ErrorItem[]; params?: Record<string, string>; cause?: unknown } = {},
+    options: { errors?: ErrorItem[]; moreErrors?: number; params?: Record<string, string>; cause?: unknown } = {},
   ) {
     super(errorMessage(code, 'en', options.params), { cause: options.cause });
     this.name = 'AppError';
     this.errors = options.errors;
+    if (options.moreErrors) this.moreErrors = options.moreErrors;
     this.params = options.params ?? {};
   }
 

@@ -1,6 +1,6 @@
 import type { ErrorItem, Locale } from './errors';
 import { FORMAT_HINTS_EN, FORMAT_HINTS_FR } from './formats';
-import { parseJsonPointer, toJsonPointer } from './json-pointer';
+import { toJsonPointer } from './json-pointer';
 
 /**
  * What a JSON Schema validator reports, in ajv's shape (ajv's `ErrorObject`
@@ -11,7 +11,11 @@ import { parseJsonPointer, toJsonPointer } from './json-pointer';
 export interface SchemaError {
   keyword: string;
   instancePath: string;
+  /** Where the failing keyword sits in the schema (`#/anyOf/0/required`): tells a composition's own errors apart. */
+  schemaPath?: string;
   params: Record<string, unknown>;
+  /** The failing keyword's value (ajv's `verbose`). */
+  schema?: unknown;
   parentSchema?: unknown;
   message?: string;
 }
@@ -95,19 +99,22 @@ function typeFr(type: string): string {
     .join(' ou ');
 }
 
-/** Where an error belongs: the missing or extra property itself, not its parent. */
+/**
+ * Where an error belongs: the missing or extra property itself, not its
+ * parent. ajv's `instancePath` is already an RFC 6901 pointer: only the
+ * property name is escaped and appended (no parsing, it runs per error).
+ */
 export function errorPointer(error: SchemaError): string {
-  const segments = parseJsonPointer(error.instancePath);
   const p = error.params as Params;
-  if (error.keyword === 'required' && typeof p.missingProperty === 'string') segments.push(p.missingProperty);
-  const extra =
-    error.keyword === 'additionalProperties'
-      ? p.additionalProperty
-      : error.keyword === 'unevaluatedProperties'
-        ? p.unevaluatedProperty
-        : undefined;
-  if (typeof extra === 'string') segments.push(extra);
-  return toJsonPointer(segments);
+  const name =
+    error.keyword === 'required'
+      ? p.missingProperty
+      : error.keyword === 'additionalProperties'
+        ? p.additionalProperty
+        : error.keyword === 'unevaluatedProperties'
+          ? p.unevaluatedProperty
+          : undefined;
+  return typeof name === 'string' ? error.instancePath + toJsonPointer([name]) : error.instancePath;
 }
 
 /**
@@ -116,17 +123,120 @@ export function errorPointer(error: SchemaError): string {
  * hint says what a valid answer looks like.
  */
 export function toErrorItems(errors: SchemaError[], locale: Locale = 'fr'): ErrorItem[] {
+  return listErrors(errors, locale).items;
+}
+
+export interface ErrorListOptions {
+  /** At most this many items are worded; the others are only counted (`more`). */
+  limit?: number;
+  /** Whether an error (by its pointer and code) is reported at all. */
+  keep?: (pointer: string, code: string) => boolean;
+}
+
+/**
+ * `toErrorItems` with a bound: the first `limit` fields' errors worded, the
+ * other fields counted. Counting costs a string per error, wording much more
+ * (a message, a hint lookup): a long list is never worded in full.
+ *
+ * "At least one of" rules (`anyOf` or `oneOf` whose branches only require
+ * fields) become one error naming the fields, instead of a "required" per
+ * field that the citizen need not all give.
+ */
+export function listErrors(
+  errors: SchemaError[],
+  locale: Locale = 'fr',
+  options: ErrorListOptions = {},
+): { items: ErrorItem[]; more: number } {
+  const limit = options.limit ?? Infinity;
+  const choices = choiceErrors(errors);
+  const byPlace = new Map<string, Choice[]>();
+  for (const [error, choice] of choices)
+    byPlace.set(error.instancePath, [...(byPlace.get(error.instancePath) ?? []), choice]);
   const seen = new Set<string>();
   const items: ErrorItem[] = [];
+  let more = 0;
   for (const error of errors) {
     // if/then and combinator wrappers repeat what the inner errors already say.
     if (error.keyword === 'if' || error.keyword === 'not') continue;
+    if (byPlace.size && insideChoice(error, byPlace)) continue;
+    const choice = choices.get(error);
+    const code = choice ? choice.code : error.keyword;
     const pointer = errorPointer(error);
-    if (seen.has(pointer)) continue;
+    if (seen.has(pointer) || (options.keep && !options.keep(pointer, code))) continue;
     seen.add(pointer);
-    items.push({ pointer, code: error.keyword, message: messageFor(error, locale) });
+    if (items.length >= limit) more++;
+    else items.push({ pointer, code, message: choice ? choiceMessage(choice, locale) : messageFor(error, locale) });
   }
-  return items;
+  return { items, more };
+}
+
+/** The codes of "give at least one / exactly one of these fields" errors: completeness rules, like `required`. */
+export const CHOICE_CODES = ['requiredAnyOf', 'requiredOneOf'] as const;
+
+interface Choice {
+  code: (typeof CHOICE_CODES)[number];
+  /** Each branch's fields, by title. */
+  groups: string[][];
+  /** A oneOf met by more than one branch. */
+  tooMany: boolean;
+  schemaPath: string;
+}
+
+const ANNOTATION_ONLY = new Set(['required', 'title', 'description', '$comment']);
+
+/** The anyOf/oneOf errors whose every branch only requires fields. */
+function choiceErrors(errors: SchemaError[]): Map<SchemaError, Choice> {
+  const choices = new Map<SchemaError, Choice>();
+  for (const error of errors) {
+    if (error.keyword !== 'anyOf' && error.keyword !== 'oneOf') continue;
+    const branches = error.schema;
+    if (!Array.isArray(branches) || branches.length === 0 || error.schemaPath === undefined) continue;
+    const requiredOnly = branches.every(
+      (b) =>
+        b !== null &&
+        typeof b === 'object' &&
+        Array.isArray((b as Params).required) &&
+        ((b as Params).required as unknown[]).length > 0 &&
+        Object.keys(b as object).every((k) => ANNOTATION_ONLY.has(k)),
+    );
+    if (!requiredOnly) continue;
+    const properties = ((error.parentSchema as Params | undefined)?.properties ?? {}) as Record<string, unknown>;
+    const titleOf = (name: string): string => {
+      const own = Object.prototype.hasOwnProperty.call(properties, name) ? properties[name] : undefined;
+      const title = own !== null && typeof own === 'object' ? (own as Params).title : undefined;
+      return typeof title === 'string' && title.trim() ? title : name;
+    };
+    choices.set(error, {
+      code: error.keyword === 'anyOf' ? 'requiredAnyOf' : 'requiredOneOf',
+      groups: branches.map((b) => ((b as Params).required as unknown[]).map((n) => titleOf(String(n)))),
+      tooMany: error.keyword === 'oneOf' && Array.isArray((error.params as Params).passingSchemas),
+      schemaPath: error.schemaPath,
+    });
+  }
+  return choices;
+}
+
+/** An error from inside one of the choices' branches (same value, deeper in the schema): the choice's message says it. */
+function insideChoice(error: SchemaError, choices: Map<string, Choice[]>): boolean {
+  const here = choices.get(error.instancePath);
+  if (!here || error.schemaPath === undefined) return false;
+  return here.some((choice) => error.schemaPath!.startsWith(`${choice.schemaPath}/`));
+}
+
+function choiceMessage(choice: Choice, locale: Locale): string {
+  const single = choice.groups.every((g) => g.length === 1);
+  const and = locale === 'fr' ? ' et ' : ' and ';
+  const list = single ? choice.groups.map((g) => g[0]).join(', ') : choice.groups.map((g) => g.join(and)).join(' ; ');
+  if (locale === 'en') {
+    const what = single ? 'these fields' : 'these sets of answers';
+    if (choice.code === 'requiredAnyOf') return `Fill in at least one of ${what}: ${list}.`;
+    return choice.tooMany ? `Fill in only one of ${what}: ${list}.` : `Fill in exactly one of ${what}: ${list}.`;
+  }
+  const what = single ? 'des champs' : 'de ces réponses';
+  if (choice.code === 'requiredAnyOf')
+    return single ? `Renseignez au moins un ${what} : ${list}.` : `Donnez au moins l’une ${what} : ${list}.`;
+  if (choice.tooMany) return single ? `Renseignez un seul ${what} : ${list}.` : `Donnez une seule ${what} : ${list}.`;
+  return single ? `Renseignez un et un seul ${what} : ${list}.` : `Donnez une et une seule ${what} : ${list}.`;
 }
 
 function messageFor(error: SchemaError, locale: Locale): string {

@@ -190,7 +190,8 @@ export class Submissions {
     const outcome = this.validators
       .get(definition, version.contentHash)
       .validate(prefilled, { mode: 'draft', claims, locale });
-    if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+    if (!outcome.valid)
+      throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
 
     return this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(Submission);
@@ -235,7 +236,8 @@ export class Submissions {
       const outcome = this.validators
         .get(definition, hash)
         .validate(data, { mode: 'draft', claims: this.claimsOf(owner), locale });
-      if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+      if (!outcome.valid)
+        throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
       submission.data = outcome.data as Record<string, unknown>;
       const saved = await manager.getRepository(Submission).save(submission);
       const storageKeys = (await this.attachments?.dropReleased(manager, submission.id, dropped)) ?? [];
@@ -337,7 +339,8 @@ export class Submissions {
       const outcome = this.validators
         .get(definition, hash)
         .validate(submission.data, { mode: 'submit', claims: this.claimsOf(owner), locale });
-      if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+      if (!outcome.valid)
+        throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
       const missingFiles = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
       if (missingFiles.length) throw new AppError('SUBMISSION_INVALID', { errors: missingFiles });
       const data = outcome.data as Record<string, unknown>;
@@ -403,7 +406,8 @@ export class Submissions {
         const outcome = this.validators
           .get(definition, hash)
           .validate(submission.data, { mode: 'submit', claims: this.claimsOf(owner), locale });
-        if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+        if (!outcome.valid)
+          throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
         const missing = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
         if (missing.length) throw new AppError('SUBMISSION_INVALID', { errors: missing });
         set = { data: () => ':data', search: () => "to_tsvector('simple', :search)" };

@@ -66,7 +66,8 @@ export class TestSubmissions {
     const hash = definitionHash(definition);
     const initial = data === undefined || data === null ? {} : data;
     const outcome = this.validators.get(definition, hash).validate(initial, { mode: 'draft', locale });
-    if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+    if (!outcome.valid)
+      throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
     const repo = this.dataSource.getRepository(TestSubmission);
     const trial = await repo.save(
       repo.create({
@@ -103,7 +104,8 @@ export class TestSubmissions {
     const outcome = this.validators
       .get(trial.definition as unknown as ServiceDefinition, trial.contentHash)
       .validate(data, { mode: 'draft', locale });
-    if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+    if (!outcome.valid)
+      throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
     const result = await this.dataSource
       .getRepository(TestSubmission)
       .createQueryBuilder()
@@ -136,7 +138,8 @@ export class TestSubmissions {
     const outcome = this.validators
       .get(trial.definition as unknown as ServiceDefinition, trial.contentHash)
       .validate(trial.data, { mode: 'submit', locale });
-    if (!outcome.valid) throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors });
+    if (!outcome.valid)
+      throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
     const result = await this.dataSource
       .getRepository(TestSubmission)
       .update(

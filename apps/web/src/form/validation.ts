@@ -3,22 +3,34 @@ import equal from 'ajv/dist/runtime/equal';
 import ucs2length from 'ajv/dist/runtime/ucs2length';
 import { CUSTOM_FORMATS, type SchemaValidateFunction } from '@guichet/shared';
 
-type CreateValidator = (runtime: unknown) => SchemaValidateFunction;
+type CreateValidator = (runtime: unknown) => SchemaValidateFunction | null;
+interface ValidatorModule {
+  default: CreateValidator;
+  /** Absent from modules compiled before draft schemas existed (cached for a year by hash). */
+  createDraftValidator?: CreateValidator;
+}
 
 const loaded = new Map<string, Promise<SchemaValidateFunction>>();
 
 /**
- * The published version's validator: a module the server compiled once from
- * the schema, imported from our own origin (no compiling in the page, so the
- * Content-Security-Policy needs no `unsafe-eval`). The page passes in ajv's
- * runtime helpers and the same formats as the server's.
+ * The published version's validators: a module the server compiled once
+ * from the schema and its draft schema, imported from our own origin (no
+ * compiling in the page, so the Content-Security-Policy needs no
+ * `unsafe-eval`). The page passes in ajv's runtime helpers and the same
+ * formats as the server's. The submit validator comes back carrying its
+ * draft twin (`validate.draft`), which `checkAnswers` uses for saves: the
+ * page and the server give the same draft verdict.
  */
 export function loadValidator(url: string): Promise<SchemaValidateFunction> {
   let promise = loaded.get(url);
   if (!promise) {
-    promise = import(/* @vite-ignore */ url).then((module: { default: CreateValidator }) =>
-      module.default({ ucs2length, equal, formats: { ...fullFormats, ...CUSTOM_FORMATS } }),
-    );
+    promise = import(/* @vite-ignore */ url).then((module: ValidatorModule) => {
+      const runtime = { ucs2length, equal, formats: { ...fullFormats, ...CUSTOM_FORMATS } };
+      const submit = module.default(runtime);
+      if (!submit) throw new Error('validator module without a submit validator');
+      submit.draft = module.createDraftValidator?.(runtime) ?? null;
+      return submit;
+    });
     promise.catch(() => loaded.delete(url));
     loaded.set(url, promise);
   }

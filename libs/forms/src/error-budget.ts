@@ -1,0 +1,192 @@
+import { parseJsonPointer, type JsonSchema } from '@guichet/shared';
+
+/**
+ * An upper bound on how many errors ajv (with `allErrors`) can report for an
+ * answer, counted without validating: each value of the answer meets the
+ * subschemas that apply where it sits (those of its property or item, and of
+ * the compositions, conditions and `$ref`s around them), and each of those
+ * can report at most one error per asserting keyword, or one per name for
+ * `required`. Counting stops as soon as the bound passes the budget, so the
+ * estimate itself costs at most `budget` steps.
+ *
+ * Why: listing every problem builds one error object per problem. An answer of
+ * 20,000 list items can make 40,000 (50 ms, then 300 ms to word them); a
+ * megabyte of empty items under a schema requiring many fields, millions.
+ * Past the budget, the validator stops at the first problem instead.
+ */
+export class ErrorEstimate {
+  private readonly positions = new Map<string, Position>();
+  private readonly ids = new WeakMap<object, number>();
+  private nextId = 0;
+
+  constructor(private readonly root: JsonSchema) {}
+
+  /** True when validating `data` cannot produce more than `budget` errors. */
+  fits(data: unknown, budget: number): boolean {
+    let total = 0;
+    let steps = 0;
+    const stack: Array<[unknown, Position]> = [[data, this.position([this.root])]];
+    while (stack.length) {
+      const [value, position] = stack.pop()!;
+      total += position.weight;
+      // The walk itself is bounded too: an answer of more values than that is not listed in full whatever it holds.
+      if (total > budget || ++steps > MAX_STEPS) return false;
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], position.item(i)]);
+      } else if (value !== null && typeof value === 'object') {
+        for (const [key, child] of Object.entries(value)) stack.push([child, position.property(key)]);
+      }
+    }
+    return true;
+  }
+
+  /** The position where the schemas `nodes` apply, with everything they pull in place. */
+  position(nodes: unknown[]): Position {
+    const applied = this.closure(nodes);
+    const key = applied.map((n) => this.id(n)).join(',');
+    let position = this.positions.get(key);
+    if (!position) {
+      position = new Position(applied, this);
+      this.positions.set(key, position);
+    }
+    return position;
+  }
+
+  private id(node: object): number {
+    let id = this.ids.get(node);
+    if (id === undefined) this.ids.set(node, (id = this.nextId++));
+    return id;
+  }
+
+  /** Subschemas that apply to the same value: through allOf/anyOf/oneOf/not/if/then/else/dependentSchemas/$ref. */
+  private closure(nodes: unknown[]): Obj[] {
+    const seen = new Set<Obj>();
+    const visit = (node: unknown) => {
+      if (!isObject(node) || seen.has(node)) return;
+      seen.add(node);
+      for (const k of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(node[k])) (node[k] as unknown[]).forEach(visit);
+      for (const k of ['not', 'if', 'then', 'else']) visit(node[k]);
+      for (const k of ['dependentSchemas', 'dependencies'])
+        if (isObject(node[k])) Object.values(node[k] as Obj).forEach(visit);
+      if (typeof node.$ref === 'string' && node.$ref.startsWith('#')) visit(this.resolve(node.$ref));
+    };
+    nodes.forEach(visit);
+    // `false` refuses anything: one error, counted as a weight of one by a stand-in.
+    if (nodes.includes(false)) seen.add(FALSE_SCHEMA);
+    return [...seen];
+  }
+
+  private resolve(ref: string): unknown {
+    try {
+      let node: unknown = this.root;
+      for (const segment of parseJsonPointer(decodeURIComponent(ref.slice(1)))) {
+        if (!isObject(node) && !Array.isArray(node)) return undefined;
+        node = (node as Obj)[segment];
+      }
+      return node;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+type Obj = Record<string, unknown>;
+const MAX_STEPS = 100_000;
+const FALSE_SCHEMA: Obj = { not: {} };
+
+function isObject(value: unknown): value is Obj {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Keywords that report an error of their own (their subschemas' errors are counted where those apply). */
+const REPORTING = new Set([
+  'type',
+  'enum',
+  'const',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'contains',
+  'minProperties',
+  'maxProperties',
+  'propertyNames',
+  'anyOf',
+  'oneOf',
+  'not',
+  'if',
+  'x-file',
+]);
+
+/** Errors one subschema can report on one value, besides those of its subschemas. */
+function weightOf(node: Obj): number {
+  if (node === FALSE_SCHEMA) return 1;
+  let weight = 0;
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'required' && Array.isArray(v)) weight += v.length;
+    else if ((k === 'dependentRequired' || k === 'dependencies') && isObject(v))
+      for (const names of Object.values(v)) weight += Array.isArray(names) ? names.length : 0;
+    else if (REPORTING.has(k)) weight += 1;
+  }
+  return weight;
+}
+
+class Position {
+  readonly weight: number;
+  private readonly properties = new Map<string, Position>();
+  private readonly items = new Map<number, Position>();
+  private other?: Position;
+
+  constructor(
+    private readonly nodes: Obj[],
+    private readonly estimate: ErrorEstimate,
+  ) {
+    this.weight = nodes.reduce((sum, node) => sum + weightOf(node), 0);
+  }
+
+  property(key: string): Position {
+    const named = this.nodes.some(
+      (n) => isObject(n.properties) && Object.prototype.hasOwnProperty.call(n.properties, key),
+    );
+    if (!named) return (this.other ??= this.childOf(key));
+    let position = this.properties.get(key);
+    if (!position) this.properties.set(key, (position = this.childOf(key)));
+    return position;
+  }
+
+  /** The subschemas a property's value meets; every pattern is assumed to match (an overestimate is safe). */
+  private childOf(key: string): Position {
+    const nodes: unknown[] = [];
+    for (const n of this.nodes) {
+      const named = isObject(n.properties) && Object.prototype.hasOwnProperty.call(n.properties, key);
+      if (named) nodes.push((n.properties as Obj)[key]);
+      if (isObject(n.patternProperties)) nodes.push(...Object.values(n.patternProperties));
+      if (!named) nodes.push(n.additionalProperties, n.unevaluatedProperties);
+      nodes.push(n.propertyNames);
+    }
+    return this.estimate.position(nodes.filter((s) => s !== undefined));
+  }
+
+  item(index: number): Position {
+    const longest = Math.max(0, ...this.nodes.map((n) => (Array.isArray(n.prefixItems) ? n.prefixItems.length : 0)));
+    const slot = Math.min(index, longest);
+    let position = this.items.get(slot);
+    if (!position) {
+      const nodes: unknown[] = [];
+      for (const n of this.nodes) {
+        const prefix = Array.isArray(n.prefixItems) ? (n.prefixItems as unknown[]) : [];
+        nodes.push(slot < prefix.length ? prefix[slot] : n.items, n.contains, n.unevaluatedItems);
+      }
+      this.items.set(slot, (position = this.estimate.position(nodes.filter((s) => s !== undefined))));
+    }
+    return position;
+  }
+}
