@@ -185,6 +185,15 @@ describe('access ends the moment a membership ends', () => {
       .set('Authorization', token)
       .send({ organisationId: tenant.organisationId, name: 'Minted by a token', role: 'caseworker' });
     expect(chained.status).toBe(201);
+    // Both hang on Sophie: the one her token minted inherits her as its creator.
+    const listed = await request(stack.url)
+      .get(`/api/v1/tokens?organisationId=${tenant.organisationId}`)
+      .set('Authorization', tenant.auth);
+    expect(
+      Object.fromEntries(
+        (listed.body as Array<{ name: string; createdBy: string | null }>).map((t) => [t.name, t.createdBy]),
+      ),
+    ).toMatchObject({ tests: null, 'Intégration de Sophie': SOPHIE, 'Minted by a token': SOPHIE });
     const chainedToken = `Bearer ${chained.body.token as string}`;
     expect((await sophie.call('POST', '/auth/logout')).status).toBe(200);
     expect((await request(stack.url).get(`${org()}/agents`).set('Authorization', token)).status).toBe(200);

@@ -157,6 +157,8 @@ export class TokensController {
       expiresAt: r.expiresAt?.toISOString() ?? null,
       createdAt: r.createdAt.toISOString(),
       lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+      // Whose role it hangs on (revoked when that admin's role ends); null: the operator's, or made before this was kept.
+      createdBy: r.createdByEmail,
     };
   }
 }
