@@ -4,6 +4,7 @@ import { ApiError, api, type Me } from '../lib/api';
 import { formatDate, formatDateTime, tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
+import { useSemantics } from '../form/semantics';
 import { AttachmentItem, Answers } from './Answers';
 import { Failure, assigneeText, errorText } from './common';
 import { TransitionForm, type TransitionOutcome } from './TransitionForm';
@@ -88,6 +89,8 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
     ? `${tr('Demande', 'Request')} ${file.reference ?? ''} — ${file.service.title}`
     : tr('Demande', 'Request');
   usePageTitle(title);
+  // Conditions and branches are read as the citizen saw them, once RJSF's semantics are loaded (only if needed).
+  const semantics = useSemantics(file?.definition.schema as Schema | undefined);
 
   if (failure) return <Failure title={tr('Demande introuvable', 'Request not found')} message={failure} />;
   if (!file) return <p role="status">{tr('Chargement…', 'Loading…')}</p>;
@@ -333,7 +336,7 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
       <section aria-labelledby="reponses">
         <h2 id="reponses">{tr('Réponses', 'Answers')}</h2>
         <p className="hint">{tr(`Formulaire en version ${file.version}.`, `Form version ${file.version}.`)}</p>
-        <Answers file={file} />
+        <Answers file={file} semantics={semantics} />
       </section>
 
       <section aria-labelledby="pieces">

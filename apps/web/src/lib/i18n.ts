@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * French first, English available. The choice is kept in the browser and
  * sent to the API as Accept-Language, so server messages (422 errors) come
