@@ -2,6 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import {
   checkAnswers,
   parseJsonPointer,
+  type JsonSchema,
   type SchemaValidateFunction,
   type ServiceDefinition,
   type ValidateOptions,
@@ -39,7 +40,7 @@ interface Compiled {
 export class FormValidator {
   private readonly complete: Compiled;
   private failFast?: Compiled;
-  private readonly draftSource: ServiceDefinition['schema'] | null;
+  private readonly draftSource: JsonSchema | null;
   private readonly estimates: { submit: ErrorEstimate; draft: ErrorEstimate | null };
 
   constructor(readonly definition: ServiceDefinition) {
@@ -47,7 +48,7 @@ export class FormValidator {
     this.complete = compile(definition.schema, this.draftSource, true);
     this.estimates = {
       submit: new ErrorEstimate(definition.schema),
-      draft: this.complete.draft ? new ErrorEstimate(this.draftSource!) : null,
+      draft: this.complete.draft && this.draftSource !== null ? new ErrorEstimate(this.draftSource) : null,
     };
   }
 
