@@ -1,6 +1,7 @@
 import { answerRows, answerText } from './answer-format';
 import { fieldModel, needsSemantics, optionsOf, orderedKeys } from './field-model';
 import { plainText } from './markdown-text';
+import { fieldPointers } from './schema-fields';
 import { createSchemaSemantics } from './schema-semantics';
 
 describe('field model', () => {
@@ -179,5 +180,20 @@ describe('defaults', () => {
       },
     };
     expect(createSchemaSemantics(schema).withDefaults(schema, {})).toEqual({ copies: 1, pays: 'France' });
+  });
+});
+
+describe('fieldPointers', () => {
+  it('knows the fields that dependencies, dependentSchemas and tuples bring', () => {
+    const pointers = fieldPointers({
+      type: 'object',
+      properties: {
+        a: { type: 'string' },
+        t: { type: 'array', prefixItems: [{ type: 'object', properties: { x: {} } }] },
+      },
+      dependentSchemas: { a: { properties: { b: { type: 'string' } } } },
+      dependencies: { a: { properties: { c: { type: 'string' } } } },
+    });
+    expect([...pointers]).toEqual(expect.arrayContaining(['/a', '/b', '/c', '/t', '/t/*', '/t/*/x']));
   });
 });

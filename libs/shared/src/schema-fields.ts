@@ -34,6 +34,13 @@ export function fieldPointers(schema: JsonSchema): Set<string> {
     for (const branch of ['then', 'else'] as const) {
       if (node[branch] && typeof node[branch] === 'object') walk(node[branch] as JsonSchema, path, refs);
     }
+    // Fields that a property's presence brings (2020-12 `dependentSchemas`, draft-07 `dependencies` as RJSF reads it).
+    for (const keyword of ['dependentSchemas', 'dependencies'] as const) {
+      const map = node[keyword];
+      if (map && typeof map === 'object' && !Array.isArray(map))
+        for (const sub of Object.values(map as Record<string, unknown>))
+          if (sub && typeof sub === 'object' && !Array.isArray(sub)) walk(sub as JsonSchema, path, refs);
+    }
     const properties = node.properties;
     if (properties && typeof properties === 'object') {
       for (const [key, sub] of Object.entries(properties as Record<string, JsonSchema>)) {
@@ -42,10 +49,15 @@ export function fieldPointers(schema: JsonSchema): Set<string> {
         walk(sub, here, refs);
       }
     }
-    if (node.items && typeof node.items === 'object') {
+    // Array items, tuples included (`prefixItems`, or draft-07's `items: [...]`): one `*` for every position.
+    const itemSchemas: unknown[] = [];
+    if (Array.isArray(node.prefixItems)) itemSchemas.push(...node.prefixItems);
+    if (Array.isArray(node.items)) itemSchemas.push(...node.items);
+    else if (node.items && typeof node.items === 'object') itemSchemas.push(node.items);
+    if (itemSchemas.length > 0) {
       const here = [...path, '*'];
       found.add(toJsonPointer(here));
-      walk(node.items as JsonSchema, here, refs);
+      for (const sub of itemSchemas) if (sub && typeof sub === 'object') walk(sub as JsonSchema, here, refs);
     }
   };
   walk(schema, [], new Set());
