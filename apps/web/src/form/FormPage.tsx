@@ -203,13 +203,18 @@ function LoadFailure({ error }: { error: ApiError }) {
   );
 }
 
+/** Refusals that no retry will change: the page says them instead of « connexion perdue ». */
+const REFUSALS = new Set(['SERVICE_CLOSED', 'SUBMISSION_LIMIT_REACHED']);
+
 type SaveState =
   | { kind: 'idle' }
   | { kind: 'saving' }
   | { kind: 'saved'; at: Date; partial: boolean }
   | { kind: 'offline' }
   | { kind: 'checking' }
-  | { kind: 'conflict'; message: string };
+  | { kind: 'conflict'; message: string }
+  /** The server will not take this draft any more (service closed, limit reached): said once, no retry. */
+  | { kind: 'refused'; message: string };
 
 function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
   const { service, definition, draft, validate, signedIn, semantics } = loaded;
@@ -291,6 +296,8 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       .catch((error: unknown) => {
         if (error instanceof ApiError && (error.body.code === 'CONFLICT' || error.body.code === 'NOT_A_DRAFT'))
           setSave({ kind: 'conflict', message: error.message });
+        else if (error instanceof ApiError && REFUSALS.has(error.body.code))
+          setSave({ kind: 'refused', message: error.message });
         else {
           setSave({ kind: 'offline' });
           // Tried again later; the answers are in this browser meanwhile.
@@ -639,6 +646,17 @@ function SaveStatus({ state, onRetry }: { state: SaveState; onRetry: () => void 
         <button type="button" className="button button--secondary button--small" onClick={onRetry}>
           {tr('Réessayer maintenant', 'Try again now')}
         </button>
+      )}
+      {state.kind === 'refused' && (
+        <div className="notice notice--error" role="alert">
+          <p>
+            {state.message}{' '}
+            {tr(
+              'Vos réponses restent dans ce navigateur, mais la démarche ne peut plus les recevoir.',
+              'Your answers stay in this browser, but the service can no longer receive them.',
+            )}
+          </p>
+        </div>
       )}
       {state.kind === 'conflict' && (
         <div className="notice notice--error" role="alert">
