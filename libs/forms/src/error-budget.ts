@@ -25,16 +25,24 @@ export class ErrorEstimate {
   fits(data: unknown, budget: number): boolean {
     let total = 0;
     let steps = 0;
-    const stack: Array<[unknown, Position]> = [[data, this.position([this.root])]];
+    // Each entry: a value, where it sits, and whether its own weight was already counted (list items, in bulk).
+    const stack: Array<[unknown, Position, boolean]> = [[data, this.position([this.root]), false]];
     while (stack.length) {
-      const [value, position] = stack.pop()!;
-      total += position.weight;
+      const [value, position, counted] = stack.pop()!;
+      if (!counted) total += position.weight;
       // The walk itself is bounded too: an answer of more values than that is not listed in full whatever it holds.
       if (total > budget || ++steps > MAX_STEPS) return false;
       if (Array.isArray(value)) {
-        for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], position.item(i)]);
+        // Items past the tuple's prefix all sit in one place: counted at once, before walking any.
+        const first = Math.min(position.prefixLength, value.length);
+        const rest = position.item(first);
+        total += (value.length - first) * rest.weight;
+        steps += value.length;
+        if (total > budget || steps > MAX_STEPS) return false;
+        for (let i = value.length - 1; i >= first; i--) stack.push([value[i], rest, true]);
+        for (let i = first - 1; i >= 0; i--) stack.push([value[i], position.item(i), false]);
       } else if (value !== null && typeof value === 'object') {
-        for (const [key, child] of Object.entries(value)) stack.push([child, position.property(key)]);
+        for (const [key, child] of Object.entries(value)) stack.push([child, position.property(key), false]);
       }
     }
     return true;
@@ -141,6 +149,8 @@ function weightOf(node: Obj): number {
 
 class Position {
   readonly weight: number;
+  /** The longest `prefixItems` here: items past it all sit in the same place. */
+  readonly prefixLength: number;
   private readonly properties = new Map<string, Position>();
   private readonly items = new Map<number, Position>();
   private other?: Position;
@@ -150,6 +160,7 @@ class Position {
     private readonly estimate: ErrorEstimate,
   ) {
     this.weight = nodes.reduce((sum, node) => sum + weightOf(node), 0);
+    this.prefixLength = Math.max(0, ...nodes.map((n) => (Array.isArray(n.prefixItems) ? n.prefixItems.length : 0)));
   }
 
   property(key: string): Position {
@@ -176,8 +187,7 @@ class Position {
   }
 
   item(index: number): Position {
-    const longest = Math.max(0, ...this.nodes.map((n) => (Array.isArray(n.prefixItems) ? n.prefixItems.length : 0)));
-    const slot = Math.min(index, longest);
+    const slot = Math.min(index, this.prefixLength);
     let position = this.items.get(slot);
     if (!position) {
       const nodes: unknown[] = [];
