@@ -141,14 +141,18 @@ describe('anonymous drafts and sign-in', () => {
     const body = (await save.json()) as { code: string; message: string };
     expect(body.code).toBe('SESSION_EXPIRED');
     expect(body.message).toMatch(/^Votre session a expiré/);
-    // A browser that dropped the expired cookie altogether: the same answer, for the submit too.
+    // The browser dropped the expired session cookie (its max-age is the idle timeout) but kept the longer-lived
+    // note that it worked anonymously here: the same answer, for the submit too.
+    expect(browser.cookie(base, 'gch_anon')).toBe('1');
     const submit = await fetch(`${base}/api/v1/submissions/${id}/submit`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', cookie: 'gch_anon=1' },
       body: '{}',
     });
     expect(submit.status).toBe(401);
     expect(((await submit.json()) as { code: string }).code).toBe('SESSION_EXPIRED');
+    // A caller with no cookie at all learns nothing: « introuvable », as before.
+    expect((await fetch(`${base}/api/v1/submissions/${id}`)).status).toBe(404);
     // Another live session is not told anything about a draft that is not its own.
     const stranger = new CookieClient();
     await anonymousDraft(stranger);

@@ -63,7 +63,7 @@ describe('intake hardening', () => {
     const upload = (id: string, bytes: Buffer, name: string) => {
       const form = new FormData();
       form.append('pointer', '/certificate');
-      form.append('file', new Blob([bytes]), name);
+      form.append('file', new Blob([new Uint8Array(bytes)]), name);
       const csrf = client.cookie(stack.url, 'csrf_token');
       return client.request(`${stack.url}/api/v1/submissions/${id}/attachments`, {
         method: 'POST',

@@ -161,16 +161,18 @@ describe('workflow', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.body.status).toBe('accepted');
 
-    const decision = await mailTo(reference, '');
-    await waitUntil(
-      'the worker',
+    // The decision email itself (its letter attached), not the receipt already caught above.
+    const decision = await mail.waitFor(
+      (m) =>
+        m.id !== receipt.id &&
+        m.text.includes(reference) &&
+        m.attachments.some((a) => a.filename === `attestation-acceptation-${reference}.pdf`),
       15_000,
-      async () => mail.messages().filter((m) => m.text.includes(reference)).length >= 2,
     );
     const letters = mail.messages().filter((m) => m.text.includes(reference) && m.id !== receipt.id);
     expect(letters).toHaveLength(1);
-    expect(decision).toBeDefined();
     const letter = letters[0]!;
+    expect(letter.id).toBe(decision.id);
     expect(letter.attachments.map((a) => a.filename)).toEqual([`attestation-acceptation-${reference}.pdf`]);
     const text = pdfText(await attachment(letter, 0));
     expect(text).toContain('Attestation d’acceptation');
@@ -322,11 +324,12 @@ describe('workflow', () => {
       comment: 'Merci de préciser le repas de substitution.',
     });
     expect(asked.status).toBe(200);
-    const askedMail = await mailTo(reference, '');
-    expect(askedMail).toBeDefined();
-    await waitUntil('the worker', 15_000, async () =>
-      mail.messages().some((m) => m.text.includes('Merci de préciser le repas de substitution.')),
+    // The request-for-changes email, carrying the caseworker's words: not the receipt nor the message notice.
+    const askedMail = await mail.waitFor(
+      (m) => m.text.includes(reference) && m.text.includes('Merci de préciser le repas de substitution.'),
+      15_000,
     );
+    expect(askedMail.id).not.toBe(announced.id);
 
     const view = await person.call('GET', `/api/v1/submissions/${id}`);
     expect(view.body.status).toBe('changes_requested');

@@ -108,10 +108,10 @@ export class Submissions {
    * belonged to a browser session that has since expired (or been replaced):
    * saying « session expirée » lets the page offer to keep what it still
    * holds, where « introuvable » lost the citizen's work. Said only to a
-   * caller with no session at all (an expired session's cookie is dropped by
-   * the browser), and it reveals only that a random id the caller already
-   * holds was an anonymous request; to another session, or for a signed-in
-   * citizen's request, it stays « introuvable ».
+   * browser that worked anonymously and has no session any more (owner token
+   * `''`, see the API's `required`), and it reveals only that a random id the
+   * caller already holds was an anonymous request; to any other caller, or
+   * for a signed-in citizen's request, it stays « introuvable ».
    */
   private async missing(id: string, owner: Owner, manager: EntityManager): Promise<AppError> {
     if (owner.kind !== 'anonymous' || owner.token !== '') return new AppError('NOT_FOUND');
@@ -238,6 +238,11 @@ export class Submissions {
         .validate(data, { mode: 'draft', claims: this.claimsOf(owner), locale });
       if (!outcome.valid)
         throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
+      // Files the saved answers named and these do not (replaced, removed, or their field now hidden).
+      const kept = new Set(referencedAttachments(definition.schema, outcome.data).map((r) => r.id));
+      const dropped = referencedAttachments(definition.schema, submission.data)
+        .map((r) => r.id)
+        .filter((ref) => !kept.has(ref));
       submission.data = outcome.data as Record<string, unknown>;
       const saved = await manager.getRepository(Submission).save(submission);
       const storageKeys = (await this.attachments?.dropReleased(manager, submission.id, dropped)) ?? [];
@@ -246,14 +251,14 @@ export class Submissions {
         released: storageKeys,
       };
     });
+    // Bytes once the rows are gone for good: a save rolled back keeps its files.
+    if (released.length) await this.attachments?.deleteBytes(released);
+    return result;
   }
 
   /**
    * Submits: full validation against the pinned version (hidden fields
    * dropped, eligibility, locked prefill), then in one transaction the status,
-    // Bytes once the rows are gone for good: a save rolled back keeps its files.
-    if (released.length) await this.attachments?.deleteBytes(released);
-    return result;
    * the reference, the event and the outbox row. With an Idempotency-Key the
    * same key and body give the first answer again, another body a 422, and a
    * request still in flight a 409.
@@ -542,12 +547,12 @@ export class Submissions {
     type: string,
     fromStatus: string | null,
     toStatus: string | null,
+    visibility: 'public' | 'internal' = 'public',
   ) {
     const id = randomUUID();
     await manager.getRepository(SubmissionEvent).insert({
       id,
       organisationId: submission.organisationId,
-    visibility: 'public' | 'internal' = 'public',
       submissionId: submission.id,
       actor: actorOf(owner),
       type,

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { AppError } from '@guichet/shared';
 import type { Owner } from '@guichet/submissions';
 import type { Actor, ApiTokenService } from '@guichet/identity';
+import { readCookie } from '../auth/sessions';
 import { sessionAgent } from '../auth/session-rights';
 
 declare module 'express-session' {
@@ -32,20 +33,39 @@ export async function ownerForNewDraft(req: Request): Promise<Owner> {
   const fresh = !req.session?.user && req.session !== undefined && !req.session.anonymousToken;
   const owner = required(ownerOf(req, true));
   if (fresh) {
+    req.res?.cookie(ANONYMOUS_HINT_COOKIE, '1', {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      maxAge: HINT_MAX_AGE_MS,
+      path: '/',
+    });
     await new Promise<void>((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
   }
   return owner;
 }
 
 /**
- * Without a session nothing can be yours: an owner that owns nothing (no
- * token hashes to the empty one's), so the lookup answers « introuvable », or
- * « session expirée » for a request started anonymously (its session is gone).
+ * Set when a browser starts its first anonymous request, and kept longer than
+ * the session (30 days): it holds nothing but « this browser has worked
+ * without an account here », so that once the session is gone a request can
+ * say « session expirée » rather than « introuvable » (issue 18).
  */
-const NOBODY: Owner = { kind: 'anonymous', token: '' };
+export const ANONYMOUS_HINT_COOKIE = 'gch_anon';
+const HINT_MAX_AGE_MS = 30 * 24 * 3600_000;
 
-export function required(owner: Owner | undefined): Owner {
-  return owner ?? NOBODY;
+/** A browser that had anonymous requests and has no session any more: it owns nothing, and is told why. */
+const SESSION_GONE: Owner = { kind: 'anonymous', token: '' };
+
+/**
+ * Without a session nothing can be yours: « introuvable », whatever the id;
+ * unless this browser worked anonymously before, when the lookup tells
+ * « session expirée » for a request started without an account.
+ */
+export function required(owner: Owner | undefined, req?: Request): Owner {
+  if (owner) return owner;
+  if (req && readCookie(req, ANONYMOUS_HINT_COOKIE) === '1') return SESSION_GONE;
+  throw new AppError('NOT_FOUND');
 }
 
 /** A signed-in agent, or an API token; undefined for citizens and anonymous callers. A bad token is a 401. */

@@ -98,7 +98,7 @@ export class SubmissionsController {
     const fromHeader = ifMatch && /^"?(\d{1,9})"?$/.exec(ifMatch.trim())?.[1];
     return this.submissions.autosave(
       id,
-      required(ownerOf(req, false)),
+      required(ownerOf(req, false), req),
       body.data,
       body.expectedRevision ?? (fromHeader ? Number(fromHeader) : undefined),
       requestLocale(req.headers['accept-language']),
@@ -112,7 +112,7 @@ export class SubmissionsController {
       'Dépose le dossier (validation complète) ; honore Idempotency-Key. Sur une démarche avec settings.antiBot = proof-of-work et sans usager connecté : en-tête X-Altcha (solution de GET /api/v1/public/challenge).',
   })
   async submit(@Param('id') id: string, @Headers('idempotency-key') key: string | undefined, @Req() req: Request) {
-    const owner = required(ownerOf(req, false));
+    const owner = required(ownerOf(req, false), req);
     await this.antiBot.beforeSubmit(id, owner, req.headers['x-altcha']);
     return this.submissions.submit(id, owner, {
       idempotencyKey: key,
@@ -124,13 +124,13 @@ export class SubmissionsController {
   @Get('submissions/:id')
   @ApiOperation({ summary: 'Mon dossier : réponses, statut, historique.' })
   get(@Param('id') id: string, @Req() req: Request) {
-    return this.submissions.get(id, required(ownerOf(req, false)));
+    return this.submissions.get(id, required(ownerOf(req, false), req));
   }
 
   @Get('submissions/:id/receipt.pdf')
   @ApiOperation({ summary: 'L’accusé de réception en PDF.' })
   async receiptPdf(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const input = await this.submissions.receipt(id, required(ownerOf(req, false)), identityOf(req));
+    const input = await this.submissions.receipt(id, required(ownerOf(req, false), req), identityOf(req));
     const pdf = await this.renderer.receipt(input);
     res
       .type('application/pdf')
@@ -142,7 +142,7 @@ export class SubmissionsController {
   @Get('submissions/:id/receipt.html')
   @ApiOperation({ summary: 'L’accusé de réception, version HTML accessible.' })
   async receiptHtml(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const input = await this.submissions.receipt(id, required(ownerOf(req, false)), identityOf(req));
+    const input = await this.submissions.receipt(id, required(ownerOf(req, false), req), identityOf(req));
     res.type('html').setHeader('Cache-Control', 'private, no-store').send(renderReceiptHtml(input));
   }
 
@@ -170,7 +170,7 @@ export class SubmissionsController {
         ],
       });
     }
-    return this.submissions.postMessage(id, required(ownerOf(req, false)), body.body);
+    return this.submissions.postMessage(id, required(ownerOf(req, false), req), body.body);
   }
 
   @Post('submissions/:id/attachments')
@@ -178,7 +178,7 @@ export class SubmissionsController {
     summary: 'Envoie un fichier pour un champ fichier (multipart : pointer puis file) ; type vérifié sur le contenu.',
   })
   async upload(@Param('id') id: string, @Req() req: Request) {
-    const submission = await this.submissions.owned(id, required(ownerOf(req, false)));
+    const submission = await this.submissions.owned(id, required(ownerOf(req, false), req));
     const { pointer, file } = await readUpload(req, this.attachments.maxBytes);
     return this.attachments.store(submission, pointer, file);
   }
@@ -191,7 +191,7 @@ export class SubmissionsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const submission = await this.submissions.owned(id, required(ownerOf(req, false)));
+    const submission = await this.submissions.owned(id, required(ownerOf(req, false), req));
     const file = await this.attachments.open(submission, attachmentId);
     sendDownload(res, file);
   }

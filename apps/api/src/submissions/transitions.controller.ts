@@ -78,7 +78,7 @@ export class TransitionsController {
     }
     return this.submissions.transition(
       id,
-      required(ownerOf(req, false)),
+      required(ownerOf(req, false), req),
       input,
       requestLocale(req.headers['accept-language']),
     );
@@ -131,7 +131,7 @@ export class TransitionsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const submission = await this.submissions.owned(id, required(ownerOf(req, false)));
+    const submission = await this.submissions.owned(id, required(ownerOf(req, false), req));
     const document = await this.documents.read(submission.id, documentId);
     res
       .type(document.mediaType)
