@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * French first, English available. The choice is kept in the browser and
  * sent to the API as Accept-Language, so server messages (422 errors) come
@@ -8,9 +7,15 @@ export type Lang = 'fr' | 'en';
 
 const STORAGE_KEY = 'guichet.lang';
 
+// Typed by hand, not through the DOM library: unit specs reach this module from the server's type check.
+const browser = globalThis as unknown as {
+  localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  location: { reload(): void };
+};
+
 function initialLang(): Lang {
   try {
-    const stored = localStorage.getItem(STORAGE_KEY);
+    const stored = browser.localStorage.getItem(STORAGE_KEY);
     if (stored === 'fr' || stored === 'en') return stored;
   } catch {
     // Storage refused (private mode): French.
@@ -27,11 +32,11 @@ export function tr(fr: string, en: string): string {
 
 export function setLang(next: Lang): void {
   try {
-    localStorage.setItem(STORAGE_KEY, next);
+    browser.localStorage.setItem(STORAGE_KEY, next);
   } catch {
     // Nothing to keep it in: the page still switches.
   }
-  window.location.reload();
+  browser.location.reload();
 }
 
 const locale = () => (lang === 'en' ? 'en-GB' : 'fr-FR');
