@@ -256,3 +256,26 @@ describe('bounded error lists', () => {
     expect(new ErrorEstimate(canteenDefinition().schema).fits(validCanteenData(), ERROR_BUDGET)).toBe(true);
   });
 });
+
+describe('dependentRequired', () => {
+  it('points at the field that became required, in French, and only at submit', () => {
+    const validator = new FormValidator({
+      formatVersion: 1,
+      schema: {
+        type: 'object',
+        properties: { carte: { type: 'string', title: 'Carte' }, adresse: { type: 'string', title: 'Adresse' } },
+        dependentRequired: { carte: ['adresse'] },
+      },
+      pages: [{ id: 'p', title: 'P', fields: ['carte', 'adresse'] }],
+      settings: { signIn: 'none' },
+    });
+    expect(validator.validate({ carte: 'oui' }, { mode: 'draft' }).valid).toBe(true);
+    expect(validator.validate({ carte: 'oui' }, { mode: 'submit' }).errors).toEqual([
+      {
+        pointer: '/adresse',
+        code: 'dependentRequired',
+        message: 'Ce champ est obligatoire avec la réponse donnée plus haut.',
+      },
+    ]);
+  });
+});

@@ -40,6 +40,8 @@ const STANDARD_FORMAT_HINTS: Record<string, { fr: string; en: string }> = {
 
 const FR: Record<string, Message> = {
   required: () => 'Ce champ est obligatoire.',
+  // A field required because another one is answered (`dependentRequired`, draft-07 `dependencies`).
+  dependentRequired: () => 'Ce champ est obligatoire avec la réponse donnée plus haut.',
   type: (p) => `Valeur attendue : ${typeFr(String(p.type))}.`,
   minLength: (p) => `Saisissez au moins ${p.limit} caractère${Number(p.limit) > 1 ? 's' : ''}.`,
   maxLength: (p) => `Saisissez au plus ${p.limit} caractère${Number(p.limit) > 1 ? 's' : ''}.`,
@@ -62,6 +64,7 @@ const FR: Record<string, Message> = {
 };
 const EN: Record<string, Message> = {
   required: () => 'This field is required.',
+  dependentRequired: () => 'This field is required with the answer given above.',
   type: (p) => `Expected: ${String(p.type)}.`,
   minLength: (p) => `Enter at least ${p.limit} characters.`,
   maxLength: (p) => `Enter at most ${p.limit} characters.`,
@@ -107,7 +110,7 @@ function typeFr(type: string): string {
 export function errorPointer(error: SchemaError): string {
   const p = error.params as Params;
   const name =
-    error.keyword === 'required'
+    error.keyword === 'required' || error.keyword === 'dependentRequired'
       ? p.missingProperty
       : error.keyword === 'additionalProperties'
         ? p.additionalProperty
