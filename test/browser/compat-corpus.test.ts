@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { axeViolations, launchBrowser, type Browser } from '../support/browser';
@@ -12,6 +13,7 @@ import {
   type JsonObject,
 } from '../support/compat-corpus';
 import { at, conditionSwitches, expectedSteps, fill, positions, withValue, type Step } from '../support/compat-driver';
+import { ROOT } from '../support/processes';
 import { createTenant, type Tenant } from '../support/tenant';
 import { startWebStack, type WebStack } from '../support/web-stack';
 
@@ -170,7 +172,7 @@ describe('compatibility corpus in the browser', () => {
             if (problem) problems.push(problem);
           }
           // Every field RJSF draws for the answer is here, with its label, in RJSF's order.
-          const mine = expected.filter(onPage).filter((s) => s.kind !== 'extra');
+          const mine = expected.filter(onPage);
           const found = await positions(
             page,
             mine.map((s) => s.pointer),
@@ -186,7 +188,7 @@ describe('compatibility corpus in the browser', () => {
           )) {
             if (seen.has(s.pointer) || (await at(page, s.pointer).count()) === 0) continue;
             seen.add(s.pointer);
-            const text = (await at(page, s.pointer).innerText()).replace(/\s+/g, ' ');
+            const text = ((await at(page, s.pointer).textContent()) ?? '').replace(/\s+/g, ' ');
             if (!text.includes(s.label!.replace(/\*\*|\*|`/g, ''))) {
               drawn = false;
               problems.push(`libellé de ${s.pointer} : « ${s.label} » absent (lu « ${text.slice(0, 60)} »)`);
@@ -230,6 +232,11 @@ describe('compatibility corpus in the browser', () => {
       } catch (error) {
         problems.push(`arrêt : ${(error as Error).message.split('\n')[0]}`);
       } finally {
+        // What the page looked like when something went wrong, for the report.
+        if (problems.length)
+          await page
+            .screenshot({ path: join(ROOT, 'test-results', 'compat', `${form.name}.png`), fullPage: true })
+            .catch(() => undefined);
         recordResult(result());
         await page.close();
       }

@@ -7,7 +7,7 @@
  */
 import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { customizeValidator } from '@rjsf/validator-ajv8';
+import { customizeValidator, type CustomValidatorOptionsType } from '@rjsf/validator-ajv8';
 import { getDefaultFormState, retrieveSchema, type RJSFSchema, type ValidatorType } from '@rjsf/utils';
 import Ajv2020 from 'ajv/dist/2020';
 import { ROOT } from './processes';
@@ -47,7 +47,10 @@ const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'ob
  */
 export function rjsfValidator(schema: JsonObject): ValidatorType {
   const is2020 = typeof schema.$schema === 'string' && schema.$schema.includes('2020-12');
-  return is2020 ? customizeValidator({ AjvClass: Ajv2020 }) : customizeValidator();
+  // Ajv2020 is an Ajv subclass; its declared type lacks the namespace re-exports customizeValidator's type names.
+  return is2020
+    ? customizeValidator({ AjvClass: Ajv2020 as unknown as CustomValidatorOptionsType['AjvClass'] })
+    : customizeValidator();
 }
 
 export interface Verdict {

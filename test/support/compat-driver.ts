@@ -32,6 +32,14 @@ export interface Step {
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 const uiOf = (ui: JsonObject, key: string | number): JsonObject =>
   isObject(ui[key as string]) ? (ui[key as string] as JsonObject) : {};
+/** RJSF's options of a choice, or none (optionsList throws on a oneOf of schemas that are not constants). */
+function choices(schema: JsonObject, ui?: JsonObject): Array<{ label: string; value: unknown }> | undefined {
+  try {
+    return optionsList(schema as RJSFSchema, ui) as Array<{ label: string; value: unknown }> | undefined;
+  } catch {
+    return undefined;
+  }
+}
 const typeOf = (s: JsonObject) => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type) as string;
 
 /** RJSF's uiSchema for a `$ref`'d schema from `ui:definitions`, under the field's own. */
@@ -95,7 +103,8 @@ export function walk(
     );
     if (isObject(base.properties) && typeOf(merged) === 'object') {
       // Own fields first, then the choice and its branch's fields (RJSF's ObjectField, then MultiSchemaField).
-      const own = walkObject(root, rootUi, { ...base, properties: base.properties }, ui, data, pointer);
+      const branchKeys = Object.keys((resolved(root, chosen, data).properties as JsonObject | undefined) ?? {});
+      const own = walkObject(root, rootUi, { ...base, properties: base.properties }, ui, data, pointer, [], branchKeys);
       steps.push(...own);
       steps.push({ pointer, kind: 'branch', label, value: data, schema, ui, branch: name });
       const branchOnly = resolved(root, chosen, data);
@@ -107,7 +116,7 @@ export function walk(
       return [...steps, ...walkObject(root, rootUi, resolved(root, chosen, data), ui, data, pointer)];
     return [...steps, ...walk(root, rootUi, chosen, ui, data, pointer, label)];
   }
-  const options = optionsList(schema as RJSFSchema, ui) as Array<{ label: string; value: unknown }> | undefined;
+  const options = choices(schema, ui);
   const type = typeOf(schema);
   if (options && type !== 'array')
     return [{ pointer, kind: fixed ? 'fixed' : 'choice', label, value: data, schema, ui, options }];
@@ -120,7 +129,7 @@ export function walk(
   }
   if (type === 'array') {
     const items = resolved(root, (isObject(schema.items) ? schema.items : {}) as JsonObject, null);
-    const itemOptions = optionsList(items as RJSFSchema, uiOf(ui, 'items')) as typeof options;
+    const itemOptions = choices(items, uiOf(ui, 'items'));
     if (itemOptions && schema.uniqueItems)
       return [{ pointer, kind: fixed ? 'fixed' : 'multi', label, value: data, schema, ui, options: itemOptions }];
     if (items.format === 'data-url') return [{ pointer, kind: 'file', label, value: data, schema, ui }];
@@ -158,6 +167,8 @@ function walkObject(
   data: Json,
   pointer: string,
   skip: string[] = [],
+  /** Keys another part of the schema draws (a branch's): not free keys here. */
+  elsewhere: string[] = [],
 ): Step[] {
   const props = (isObject(schema.properties) ? schema.properties : {}) as Record<string, JsonObject>;
   const order = Array.isArray(ui['ui:order']) ? (ui['ui:order'] as string[]) : undefined;
@@ -179,11 +190,12 @@ function walkObject(
   });
   // Answers under keys the schema does not name (additionalProperties): RJSF adds a key and a value.
   for (const key of Object.keys(values)) {
-    if (!(key in props) && !skip.includes(key))
+    if (!(key in props) && !skip.includes(key) && !elsewhere.includes(key))
       steps.push({
         pointer: `${pointer}/${escapePointer(key)}`,
         kind: 'extra',
-        label: key,
+        // No title to check: RJSF resolves no schema for it.
+        label: undefined,
         value: values[key]!,
         schema: {},
         ui: {},
@@ -203,7 +215,7 @@ export const at = (page: Page, pointer: string) => page.locator(`[data-pointer="
 /** The DOM order of the fields RJSF draws, as `data-pointer`s found on the page (missing ones: -1). */
 export async function positions(page: Page, pointers: string[]): Promise<number[]> {
   return page.evaluate((list) => {
-    const all = [...document.querySelectorAll('[data-pointer]')];
+    const all = Array.from(document.querySelectorAll('[data-pointer]'));
     return list.map((p) => all.findIndex((el) => el.getAttribute('data-pointer') === p));
   }, pointers);
 }
@@ -242,33 +254,45 @@ async function choose(field: Locator, label: string): Promise<void> {
 export async function fill(page: Page, step: Step): Promise<string | undefined> {
   if (step.value === undefined || step.kind === 'fixed' || step.kind === 'info' || step.kind === 'group') return;
   const field = at(page, step.pointer);
-  if (step.kind === 'extra') return `${step.pointer} : clé libre (additionalProperties), rien pour la saisir`;
-  if ((await field.count()) === 0) return `${step.pointer} : champ absent de la page`;
+  if ((await field.count()) === 0)
+    return step.kind === 'extra'
+      ? `${step.pointer} : réponse hors des champs que RJSF résout (additionalProperties, dependentSchemas…), non dessinée`
+      : `${step.pointer} : champ absent de la page`;
+  if (step.kind === 'extra') step = { ...step, kind: 'text' };
   try {
     switch (step.kind) {
       case 'text': {
         const input = await textInput(field, step.label);
         const type = await input.getAttribute('type');
         const text = String(step.value);
-        if (type === 'datetime-local') await input.fill(localDateTime(text));
-        else if (type === 'date' || type === 'range' || type === 'color' || type === 'time')
-          await input.fill(type === 'time' ? text.slice(0, 5) : text);
+        // null is what RJSF sends for an empty field with ui:emptyValue null: the citizen leaves it empty.
+        if (step.value === null) await input.fill('');
+        else if (type === 'datetime-local') await input.fill(localDateTime(text));
+        else if (type === 'time') await input.fill(text).catch(() => input.fill(text.slice(0, 5)));
+        else if (type === 'range') {
+          // A range shows its midpoint before any answer: move it off, then to the answer, as a hand would.
+          await input.fill(String(step.schema.minimum ?? 0));
+          await input.fill(text);
+        } else if (type === 'date' || type === 'color') await input.fill(text);
         else {
+          // Typed over the selection: the field is never empty in between (a default would come back).
           await input.click();
-          await input.fill('');
+          await page.keyboard.press('Control+A');
           await page.keyboard.type(text);
         }
         return;
       }
       case 'boolean': {
         const box = field.locator('input[type=checkbox]');
-        if ((await box.count()) > 0) return box.first().setChecked(step.value === true);
-        return choose(field, step.value ? 'Oui' : 'Non');
+        if ((await box.count()) > 0) await box.first().setChecked(step.value === true);
+        else await choose(field, step.value ? 'Oui' : 'Non');
+        return;
       }
       case 'choice': {
         const option = step.options!.find((o) => JSON.stringify(o.value) === JSON.stringify(step.value));
         if (!option) return `${step.pointer} : la réponse n’est pas une option`;
-        return choose(field, option.label);
+        await choose(field, option.label);
+        return;
       }
       case 'multi': {
         const wanted = (step.value as Json[]).map((v) => JSON.stringify(v));
@@ -285,7 +309,8 @@ export async function fill(page: Page, step: Step): Promise<string | undefined> 
       case 'branch': {
         const selector = page.locator(`.alternatives[data-pointer="${attr(step.pointer)}"]`).first();
         if ((await selector.count()) === 0) return `${step.pointer} : pas de sélecteur de branche`;
-        return choose(selector.locator('.alternatives-choice').first(), step.branch!);
+        await choose(selector.locator('.alternatives-choice').first(), step.branch!);
+        return;
       }
       case 'array': {
         const wanted = (step.value as Json[]).length;
@@ -341,7 +366,7 @@ export function conditionSwitches(root: JsonObject, data: Json): Array<{ pointer
           (((resolved(root, schema, value).properties ?? {}) as JsonObject)[key] as JsonObject) ?? {},
           value[key]!,
         );
-        const options = optionsList(shown as RJSFSchema) as Array<{ value: unknown }> | undefined;
+        const options = choices(shown);
         const candidates = typeOf(shown) === 'boolean' ? [true, false] : (options ?? []).map((o) => o.value);
         const other = candidates.find((c) => JSON.stringify(c) !== JSON.stringify(value[key]));
         const p = `${pointer}/${escapePointer(key)}`;
