@@ -11,7 +11,7 @@ export class ValidatorsController {
   @Get(':hash.js')
   @ApiOperation({
     summary:
-      'Le validateur précompilé d’une version publiée (module ES, export par défaut createValidator(runtime)) : le navigateur ne compile rien.',
+      'Le validateur précompilé d’une version publiée (module ES : export par défaut createValidator(runtime) pour l’envoi, createDraftValidator(runtime) pour les brouillons) : le navigateur ne compile rien.',
   })
   async module(@Param('hash') hash: string, @Res() res: Response): Promise<void> {
     const source = await this.catalogue.validatorModule(hash);
