@@ -165,7 +165,10 @@ describe('caseworker desk: messages', () => {
       .set('Authorization', caseworker);
     expect(inline.status).toBe(200);
     expect(inline.headers['content-type']).toBe('application/pdf');
-    expect(inline.headers['content-disposition']).toMatch(/^inline; filename\*=UTF-8''/);
+    // RFC 6266: an ASCII fallback, then the exact UTF-8 name.
+    expect(inline.headers['content-disposition']).toMatch(
+      /^inline; filename="liste des pieces\.pdf"; filename\*=UTF-8''liste%20des%20pi%C3%A8ces\.pdf$/,
+    );
     expect(inline.headers['content-security-policy']).toBe("sandbox; default-src 'none'");
     expect(inline.headers['x-content-type-options']).toBe('nosniff');
     // Citizens' downloads are never inline.
