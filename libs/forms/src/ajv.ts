@@ -3,7 +3,7 @@ import { str, type Name } from 'ajv/dist/compile/codegen';
 import { DataType, checkDataTypes, getSchemaTypes } from 'ajv/dist/compile/validate/dataType';
 import addFormats from 'ajv-formats';
 import { RE2JS } from 're2js';
-import { CUSTOM_FORMATS, parseJsonPointer, toJsonPointer, type ErrorItem } from '@guichet/shared';
+import { CUSTOM_FORMATS, RJSF_FORMATS, parseJsonPointer, toJsonPointer, type ErrorItem } from '@guichet/shared';
 
 /** Standard formats a form may use (ajv-formats), besides our French ones. `regex` is not one: it would compile citizens' input. */
 export const STANDARD_FORMATS = [
@@ -17,7 +17,11 @@ export const STANDARD_FORMATS = [
   'ipv4',
   'ipv6',
 ] as const;
-export const ALLOWED_FORMATS: ReadonlySet<string> = new Set([...STANDARD_FORMATS, ...Object.keys(CUSTOM_FORMATS)]);
+export const ALLOWED_FORMATS: ReadonlySet<string> = new Set([
+  ...STANDARD_FORMATS,
+  ...Object.keys(CUSTOM_FORMATS),
+  ...Object.keys(RJSF_FORMATS),
+]);
 
 /** Our `x-` keywords: annotations and checks other JSON Schema tools ignore. */
 export const EXTENSION_KEYWORDS = ['x-file', 'x-hint'] as const;
@@ -139,6 +143,8 @@ export function createAjv(options: Options & AjvTarget = {}): Ajv2020 {
   addFormats(ajv, [...STANDARD_FORMATS]);
   // Plain functions (not { validate }): the browser runtime passes CUSTOM_FORMATS as they are.
   for (const [name, validate] of Object.entries(CUSTOM_FORMATS)) ajv.addFormat(name, validate);
+  // `time` and `data-url` as RJSF's validator reads them (they replace ajv-formats' `time`).
+  for (const [name, validate] of Object.entries(RJSF_FORMATS)) ajv.addFormat(name, validate);
   ajv.addKeyword({
     keyword: 'x-file',
     type: 'string',

@@ -6,6 +6,7 @@
  */
 import type { ServiceDefinition } from './definition';
 import {
+  dataUrlName,
   alternativeTitle,
   alternativesOf,
   fieldModel,
@@ -80,7 +81,13 @@ export function answerText(model: FieldModel, value: unknown, options: AnswerFor
   if (value === undefined || value === null || value === '') return '';
   if (model.kind === 'file' || model.kind === 'files') {
     const ids = Array.isArray(value) ? value : [value];
-    return ids.map((id) => options.fileName?.(String(id)) ?? words.file).join(', ');
+    return ids
+      .map((id) =>
+        typeof id === 'string' && id.startsWith('data:')
+          ? (dataUrlName(id) ?? words.file)
+          : (options.fileName?.(String(id)) ?? words.file),
+      )
+      .join(', ');
   }
   const label = (v: unknown) => model.options.find((o) => o.value === v)?.label;
   if (Array.isArray(value)) return value.map((v) => label(v) ?? scalarText(model, v, options)).join(', ');

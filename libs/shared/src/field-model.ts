@@ -248,10 +248,10 @@ export function fieldModel(
   if (options.length === 0 && hasAlternatives(schema) && !schema.properties) kind = 'alternatives';
   else if (type === 'object') kind = 'object';
   else if (type === 'array') {
-    if (items['x-file'] !== undefined) kind = 'files';
+    if (items['x-file'] !== undefined || items.format === 'data-url') kind = 'files';
     else if (optionsOf(items, uiChild(ui, 0)).length > 0) kind = 'checkboxes';
     else kind = 'array';
-  } else if (type === 'string' && schema['x-file'] !== undefined) kind = 'file';
+  } else if (type === 'string' && (schema['x-file'] !== undefined || format === 'data-url')) kind = 'file';
   else if (options.length > 0)
     kind = widget === 'select' || (widget !== 'radio' && options.length > 6) ? 'select' : 'radio';
   else if (type === 'boolean') kind = widget === 'radio' || widget === 'select' ? 'radio' : 'boolean';
@@ -429,4 +429,15 @@ export function needsSemantics(schema: unknown): boolean {
     }
   }
   return false;
+}
+
+/** The file name a data URL carries (`data:<type>;name=<name>;base64,…`, as RJSF writes it). */
+export function dataUrlName(value: string): string | undefined {
+  const match = /^data:[^;,]*;name=([^;,]*);/.exec(value.slice(0, 1024));
+  if (!match) return undefined;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return match[1];
+  }
 }

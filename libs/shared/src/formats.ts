@@ -168,3 +168,35 @@ export const FORMAT_HINTS_EN: Readonly<Record<FormatName, string>> = Object.free
   'insee-commune-code':
     'An INSEE commune code has 5 characters and often differs from the postal code (example: 75056 for Paris).',
 });
+
+/*
+ * Two formats read as RJSF's validator (@rjsf/validator-ajv8) reads them, so
+ * a form written for RJSF gets the same verdict here:
+ * - `time`: `HH:MM:SS`, fractions and a zone optional (ajv-formats 3's own
+ *   `time` demands a zone, which no time input gives);
+ * - `data-url`: a file carried in the answer, `data:<type>;name=<name>;base64,<data>`.
+ */
+const TIME = /^(\d\d):(\d\d):(\d\d)(\.\d{1,9})?(z|[+-]\d\d(?::?\d\d)?)?$/i;
+
+function isTime(value: string): boolean {
+  if (typeof value !== 'string' || value.length > 32) return false;
+  const match = TIME.exec(value);
+  if (!match) return false;
+  const [hours, minutes, seconds] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  // A leap second (23:59:60) is a valid RFC 3339 time.
+  return hours <= 23 && minutes <= 59 && (seconds <= 59 || (seconds === 60 && hours === 23 && minutes === 59));
+}
+
+const DATA_URL_HEAD = /^data:([a-z]+\/[a-z0-9\-+.]+)?;(?:name=([^;,]*);)?base64,/i;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function isDataUrl(value: string): boolean {
+  if (typeof value !== 'string') return false;
+  const head = DATA_URL_HEAD.exec(value.slice(0, 1024));
+  return head !== null && BASE64.test(value.slice(head[0].length));
+}
+
+export const RJSF_FORMATS: Readonly<Record<'time' | 'data-url', (value: string) => boolean>> = Object.freeze({
+  time: isTime,
+  'data-url': isDataUrl,
+});

@@ -31,6 +31,10 @@ const STANDARD_FORMAT_HINTS: Record<string, { fr: string; en: string }> = {
   date: { fr: 'Saisissez une date valide (exemple : 2024-09-02).', en: 'Enter a valid date (for example 2024-09-02).' },
   time: { fr: 'Saisissez une heure valide (exemple : 14:30:00).', en: 'Enter a valid time (for example 14:30:00).' },
   'date-time': { fr: 'Saisissez une date et une heure valides.', en: 'Enter a valid date and time.' },
+  'data-url': {
+    fr: 'Joignez le fichier à nouveau : il n’a pas pu être lu.',
+    en: 'Attach the file again: it could not be read.',
+  },
   uri: {
     fr: 'Saisissez une adresse web complète (exemple : https://www.exemple.fr).',
     en: 'Enter a full web address (for example https://www.example.com).',

@@ -9,7 +9,7 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react';
-import { plainText } from '@guichet/shared';
+import { dataUrlName, plainText } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { fileName, rememberFileName, useForm } from './context';
 import {
@@ -301,9 +301,11 @@ const TextField = memo(function TextField({ model }: { model: FieldModel }) {
       ? parseNumber(next, model.kind === 'integer')
       : model.inputType === 'datetime-local'
         ? localToUtc(next)
-        : next === ''
-          ? undefined
-          : next;
+        : model.inputType === 'time' && /^\d\d:\d\d$/.test(next)
+          ? `${next}:00` // RJSF's TimeWidget: what `format: "time"` expects
+          : next === ''
+            ? undefined
+            : next;
     committed.current = parsed;
     if (model.inputType === 'range') setShown(parsed);
     store.set(model.pointer, parsed);
@@ -588,18 +590,51 @@ const BooleanField = memo(function BooleanField({ model }: { model: FieldModel }
   );
 });
 
+/** RJSF's files carried in the answer (`format: "data-url"`): small, since they travel with every save. */
+export const DATA_URL_MAX_BYTES = 512 * 1024;
+
+const isDataUrlField = (schema: Schema) => schema.format === 'data-url';
+
 function accepted(model: FieldModel, schema: Schema): { accept?: string; maxBytes?: number; text: string } {
+  const inline = isDataUrlField(schema);
   const config = (schema['x-file'] ?? {}) as { accept?: string[]; maxBytes?: number };
-  const types = (config.accept ?? ['application/pdf', 'image/*']).map((t) =>
-    t === 'application/pdf' ? 'PDF' : t === 'image/*' ? tr('image', 'image') : t.split('/')[1]!.toUpperCase(),
+  const declared = (model.ui['ui:options'] as { accept?: string | string[] } | undefined)?.accept;
+  const accept = config.accept ?? (typeof declared === 'string' ? declared.split(',') : declared);
+  const types = (accept ?? (inline ? [] : ['application/pdf', 'image/*'])).map((t) =>
+    t === 'application/pdf'
+      ? 'PDF'
+      : t === 'image/*'
+        ? tr('image', 'image')
+        : t.startsWith('.')
+          ? t.slice(1).toUpperCase()
+          : (t.split('/')[1] ?? t).toUpperCase(),
   );
-  const size = config.maxBytes ? `${Math.round(config.maxBytes / 1024 / 1024)} ${tr('Mo', 'MB')}` : undefined;
-  void model;
-  return {
-    accept: config.accept?.join(','),
-    maxBytes: config.maxBytes,
-    text: `${tr('Formats acceptés', 'Accepted formats')} : ${types.join(', ')}${size ? ` ; ${tr('taille maximale', 'maximum size')} : ${size}` : ''}.`,
-  };
+  const maxBytes = inline ? Math.min(config.maxBytes ?? DATA_URL_MAX_BYTES, DATA_URL_MAX_BYTES) : config.maxBytes;
+  const size = maxBytes
+    ? maxBytes < 1024 * 1024
+      ? `${Math.round(maxBytes / 1024)} ${tr('ko', 'kB')}`
+      : `${Math.round(maxBytes / 1024 / 1024)} ${tr('Mo', 'MB')}`
+    : undefined;
+  const parts = [
+    types.length ? `${tr('Formats acceptés', 'Accepted formats')} : ${types.join(', ')}` : '',
+    size ? `${tr('taille maximale', 'maximum size')} : ${size}` : '',
+  ].filter(Boolean);
+  const text = parts.join(' ; ');
+  return { accept: accept?.join(','), maxBytes, text: text ? `${text.charAt(0).toUpperCase()}${text.slice(1)}.` : '' };
+}
+
+/** The file as RJSF's FileWidget keeps it: a data URL with its name (`data:<type>;name=<name>;base64,…`). */
+function readAsDataUrl(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onerror = () => reject(new Error(tr('Le fichier n’a pas pu être lu.', 'The file could not be read.')));
+    reader.onload = () => {
+      const url = String(reader.result);
+      const typed = url.startsWith('data:;') ? url.replace('data:;', 'data:application/octet-stream;') : url;
+      resolve(typed.replace(';base64,', `;name=${encodeURIComponent(file.name)};base64,`));
+    };
+    reader.readAsDataURL(file);
+  });
 }
 
 /** One file input: the file is sent as soon as it is chosen, with its progress. */
@@ -632,6 +667,16 @@ function FileInput({
     if (maxBytes && file.size > maxBytes) {
       setProblem(tr('Le fichier est trop lourd. ', 'The file is too large. ') + text);
       input.value = '';
+      return;
+    }
+    if (isDataUrlField(schema)) {
+      try {
+        onUploaded(await readAsDataUrl(file));
+      } catch (error) {
+        setProblem((error as Error).message);
+      } finally {
+        input.value = '';
+      }
       return;
     }
     if (!upload) return setProblem(tr('L’envoi de fichiers n’est pas possible ici.', 'Files cannot be sent here.'));
@@ -679,11 +724,13 @@ function FileInput({
 
 function UploadedFile({ id, onRemove, label }: { id: string; onRemove: () => void; label: string }) {
   const { fileHref } = useForm();
-  const name = fileName(id) ?? tr('Fichier joint', 'Attached file');
+  const inline = id.startsWith('data:');
+  const name = (inline ? dataUrlName(id) : fileName(id)) ?? tr('Fichier joint', 'Attached file');
   return (
     <p className="uploaded">
       <span>
-        {fileHref ? <a href={fileHref(id)}>{name}</a> : name} — {tr('envoyé', 'sent')}
+        {fileHref && !inline ? <a href={fileHref(id)}>{name}</a> : name} —{' '}
+        {inline ? tr('joint', 'attached') : tr('envoyé', 'sent')}
       </span>{' '}
       <button type="button" className="button button--secondary button--small" onClick={onRemove}>
         {tr('Retirer', 'Remove')}

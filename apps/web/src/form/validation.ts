@@ -1,7 +1,7 @@
 import { fullFormats } from 'ajv-formats/dist/formats';
 import equal from 'ajv/dist/runtime/equal';
 import ucs2length from 'ajv/dist/runtime/ucs2length';
-import { CUSTOM_FORMATS, type SchemaValidateFunction } from '@guichet/shared';
+import { CUSTOM_FORMATS, RJSF_FORMATS, type SchemaValidateFunction } from '@guichet/shared';
 
 type CreateValidator = (runtime: unknown) => SchemaValidateFunction | null;
 interface ValidatorModule {
@@ -25,7 +25,7 @@ export function loadValidator(url: string): Promise<SchemaValidateFunction> {
   let promise = loaded.get(url);
   if (!promise) {
     promise = import(/* @vite-ignore */ url).then((module: ValidatorModule) => {
-      const runtime = { ucs2length, equal, formats: { ...fullFormats, ...CUSTOM_FORMATS } };
+      const runtime = { ucs2length, equal, formats: { ...fullFormats, ...CUSTOM_FORMATS, ...RJSF_FORMATS } };
       const submit = module.default(runtime);
       if (!submit) throw new Error('validator module without a submit validator');
       submit.draft = module.createDraftValidator?.(runtime) ?? null;
