@@ -214,10 +214,14 @@ export const at = (page: Page, pointer: string) => page.locator(`[data-pointer="
 
 /** The DOM order of the fields RJSF draws, as `data-pointer`s found on the page (missing ones: -1). */
 export async function positions(page: Page, pointers: string[]): Promise<number[]> {
-  return page.evaluate((list) => {
-    const all = Array.from(document.querySelectorAll('[data-pointer]'));
-    return list.map((p) => all.findIndex((el) => el.getAttribute('data-pointer') === p));
-  }, pointers);
+  // Typed structurally: this file is also compiled without the DOM library.
+  return page
+    .locator('[data-pointer]')
+    .evaluateAll(
+      (elements: Array<{ getAttribute(name: string): string | null }>, list: string[]) =>
+        list.map((p) => elements.findIndex((el) => el.getAttribute('data-pointer') === p)),
+      pointers,
+    );
 }
 
 async function textInput(field: Locator, label: string | undefined): Promise<Locator> {
