@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import {
   checkAnswers,
   parseJsonPointer,
@@ -87,6 +87,74 @@ async function loadTrial(slug: string, id: string): Promise<{ service: PublicSer
 }
 
 const localKey = (id: string) => `guichet.brouillon.${id}`;
+
+/**
+ * An anonymous session that expired mid-draft: the answers the page still
+ * holds (or this browser kept) go into a new draft of the same service, so
+ * nothing typed is lost. Answers the new draft refuses stay in this browser.
+ */
+async function recoverIntoNewDraft(slug: string, data: Record<string, unknown>): Promise<string> {
+  const created = await api<{ id: string }>(`/api/v1/public/services/${encodeURIComponent(slug)}/submissions`, {
+    method: 'POST',
+    body: {},
+  });
+  const fresh = await api<SubmissionView>(`/api/v1/submissions/${encodeURIComponent(created.id)}`);
+  try {
+    localStorage.setItem(localKey(created.id), JSON.stringify({ revision: fresh.revision, data }));
+  } catch {
+    // No storage: the save below is the only copy.
+  }
+  await api(`/api/v1/submissions/${encodeURIComponent(created.id)}`, {
+    method: 'PATCH',
+    body: { data, expectedRevision: fresh.revision },
+  }).catch(() => undefined);
+  return created.id;
+}
+
+function localAnswers(draftId: string): Record<string, unknown> | null {
+  try {
+    const local = JSON.parse(localStorage.getItem(localKey(draftId)) ?? 'null') as {
+      data?: Record<string, unknown>;
+    } | null;
+    return local?.data ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** « Reprendre mes réponses dans un nouveau brouillon », for an expired anonymous session. */
+function RecoverButton({ slug, data }: { slug: string; data: () => Record<string, unknown> }) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  return (
+    <>
+      <button
+        type="button"
+        className="button"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          setProblem(null);
+          recoverIntoNewDraft(slug, data())
+            .then((id) => {
+              window.location.assign(`/demarches/${encodeURIComponent(slug)}?brouillon=${encodeURIComponent(id)}`);
+            })
+            .catch((error: unknown) => {
+              setBusy(false);
+              setProblem(error instanceof Error ? error.message : String(error));
+            });
+        }}
+      >
+        {tr('Reprendre mes réponses dans un nouveau brouillon', 'Copy my answers into a new draft')}
+      </button>
+      {problem && (
+        <p className="error-message" role="alert">
+          {problem}
+        </p>
+      )}
+    </>
+  );
+}
 
 /** Sends one file with its progress (fetch has no upload progress; XMLHttpRequest has). */
 function uploadFile(
@@ -183,17 +251,20 @@ export function FormPage({
     };
   }, [slug, draftId, test]);
 
-  if (failure) return <LoadFailure error={failure} />;
+  if (failure) return <LoadFailure error={failure} slug={slug} draftId={draftId} />;
   if (!loaded) return <p role="status">{tr('Chargement du formulaire…', 'Loading the form…')}</p>;
   return <FormRunner key={loaded.draft.id} loaded={loaded} step={step} />;
 }
 
-function LoadFailure({ error }: { error: ApiError }) {
+function LoadFailure({ error, slug, draftId }: { error: ApiError; slug: string; draftId: string }) {
   usePageTitle(tr('Formulaire indisponible', 'Form unavailable'));
   return (
     <>
       <h1 tabIndex={-1}>{tr('Ce formulaire ne peut pas être ouvert', 'This form cannot be opened')}</h1>
       <p className="notice notice--error">{error.message}</p>
+      {error.body.code === 'SESSION_EXPIRED' && localAnswers(draftId) && (
+        <RecoverButton slug={slug} data={() => localAnswers(draftId) ?? {}} />
+      )}
       <p>
         <a href="/mes-demarches" onClick={onLinkClick}>
           {tr('Retrouver mes démarches', 'Find my requests')}
@@ -214,7 +285,9 @@ type SaveState =
   | { kind: 'checking' }
   | { kind: 'conflict'; message: string }
   /** The server will not take this draft any more (service closed, limit reached): said once, no retry. */
-  | { kind: 'refused'; message: string };
+  | { kind: 'refused'; message: string }
+  /** The anonymous session ended: the answers on screen can go into a new draft. */
+  | { kind: 'expired'; message: string };
 
 function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
   const { service, definition, draft, validate, signedIn, semantics } = loaded;
@@ -223,7 +296,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
   const editingAfterRequest = draft.status !== 'draft';
   const resubmit = draft.actions.find((a) => a.transition === 'resubmit') ?? draft.actions[0];
 
-  const store = useMemo(() => {
+  const initial = useMemo(() => {
     let data = draft.data;
     try {
       const local = JSON.parse(localStorage.getItem(localKey(draft.id)) ?? 'null') as {
@@ -236,9 +309,12 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       // No storage or a damaged entry: the server's copy.
     }
     // RJSF's defaults (`default`, `const`) where nothing is answered yet, as RJSF's Form starts.
+    const before = JSON.stringify(data);
     if (semantics) data = (semantics.withDefaults(root, data) ?? {}) as Record<string, unknown>;
-    return new FormStore(definition, withMinimumItems(root, root, data) as Record<string, unknown>);
+    const created = new FormStore(definition, withMinimumItems(root, root, data) as Record<string, unknown>);
+    return { store: created, defaultsAdded: JSON.stringify(data) !== before };
   }, [definition, draft, root, semantics]);
+  const { store } = initial;
   const pageKeys = useMemo(() => new Set(definition.pages.flatMap((p) => p.fields)), [definition]);
 
   useAccent(service.organisation);
@@ -256,7 +332,8 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
 
   // --- Autosave ---------------------------------------------------------
   const revision = useRef(draft.revision);
-  const savedVersion = useRef(store.version);
+  // Defaults the draft did not have yet are saved like any answer (the server would not know them otherwise).
+  const savedVersion = useRef(initial.defaultsAdded ? -1 : store.version);
   const inFlight = useRef<Promise<void> | null>(null);
   const timer = useRef<number | undefined>(undefined);
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
@@ -298,6 +375,8 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
           setSave({ kind: 'conflict', message: error.message });
         else if (error instanceof ApiError && REFUSALS.has(error.body.code))
           setSave({ kind: 'refused', message: error.message });
+        else if (error instanceof ApiError && error.body.code === 'SESSION_EXPIRED')
+          setSave({ kind: 'expired', message: error.message });
         else {
           setSave({ kind: 'offline' });
           // Tried again later; the answers are in this browser meanwhile.
@@ -423,6 +502,8 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       navigate(`/mes-demarches/${draft.id}?envoye=1`);
     } catch (error) {
       setSending(false);
+      if (error instanceof ApiError && error.body.code === 'SESSION_EXPIRED')
+        return setSave({ kind: 'expired', message: error.message });
       setSave({ kind: 'idle' });
       if (error instanceof ApiError && error.body.errors?.length) routeErrors(error.body.errors);
       else if (error instanceof ApiError) showErrors([{ pointer: '', code: error.body.code, message: error.message }]);
@@ -565,7 +646,11 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
           </div>
         </div>
       )}
-      <SaveStatus state={save} onRetry={() => void saveNow()} />
+      <SaveStatus
+        state={save}
+        onRetry={() => void saveNow()}
+        recover={<RecoverButton slug={service.slug} data={() => store.snapshot()} />}
+      />
     </FormContext.Provider>
   );
 }
@@ -617,7 +702,7 @@ function rulePages(definition: ServiceDefinition, ruleId: string): string[] {
   return definition.pages.filter((p) => p.fields.some((f) => fields.has(f))).map((p) => p.id);
 }
 
-function SaveStatus({ state, onRetry }: { state: SaveState; onRetry: () => void }) {
+function SaveStatus({ state, onRetry, recover }: { state: SaveState; onRetry: () => void; recover: ReactNode }) {
   return (
     <div className="save-status">
       <p role="status" aria-live="polite">
@@ -646,6 +731,12 @@ function SaveStatus({ state, onRetry }: { state: SaveState; onRetry: () => void 
         <button type="button" className="button button--secondary button--small" onClick={onRetry}>
           {tr('Réessayer maintenant', 'Try again now')}
         </button>
+      )}
+      {state.kind === 'expired' && (
+        <div className="notice notice--error" role="alert">
+          <p>{state.message}</p>
+          {recover}
+        </div>
       )}
       {state.kind === 'refused' && (
         <div className="notice notice--error" role="alert">
