@@ -315,3 +315,19 @@ describe('readImport warnings', () => {
     expect(readImport({ type: 'object', properties: { a: { type: 'string' } } })!.warnings).toEqual([]);
   });
 });
+
+describe('bare schemas keep their authored order', () => {
+  it('keeps the root keys where they were and pages in the order of the fields', () => {
+    const definition = fromBareSchema({
+      title: 'Demande',
+      type: 'object',
+      properties: {
+        nom: { type: 'string' },
+        adresse: { type: 'object', title: 'Adresse', properties: { rue: { type: 'string' } } },
+        commentaire: { type: 'string' },
+      },
+    });
+    expect(Object.keys(definition.schema)).toEqual(['title', 'type', 'properties']);
+    expect(definition.pages.map((p) => p.fields)).toEqual([['nom'], ['adresse'], ['commentaire']]);
+  });
+});

@@ -377,29 +377,40 @@ export function fromBareSchema(
   const converted = toDraft2020(resolveBundle(schema, notes), notes) as Record<string, unknown>;
   ({ schema, uiSchema } = wrapRoot(converted, uiSchema, notes));
   const properties = isObject(schema.properties) ? schema.properties : {};
-  const loose: string[] = [];
+  // Pages follow the authored order: each group (an object) on its own page, the fields between groups together.
   const pages: ServiceDefinition['pages'] = [];
   const used = new Set<string>();
+  const pageId = (base: string) => {
+    let id = base;
+    while (used.has(id)) id = `${id}-2`;
+    used.add(id);
+    return id;
+  };
+  let loose: string[] = [];
+  const closeLoose = () => {
+    if (loose.length === 0) return;
+    const first = !pages.some((p) => p.id.startsWith('informations'));
+    pages.push({
+      id: pageId('informations'),
+      title: first ? (typeof schema.title === 'string' ? schema.title : 'Informations') : 'Autres informations',
+      fields: loose,
+    });
+    loose = [];
+  };
   for (const [key, sub] of Object.entries(properties)) {
     if (isObject(sub) && sub.type === 'object') {
-      let id = slugify(typeof sub.title === 'string' ? sub.title : key);
-      while (used.has(id)) id = `${id}-2`;
-      used.add(id);
-      pages.push({ id, title: typeof sub.title === 'string' ? sub.title : key, fields: [key] });
-    } else {
-      loose.push(key);
-    }
+      closeLoose();
+      const title = typeof sub.title === 'string' ? sub.title : key;
+      pages.push({ id: pageId(slugify(title)), title, fields: [key] });
+    } else loose.push(key);
   }
-  if (loose.length) {
-    let id = 'informations';
-    while (used.has(id)) id = `${id}-2`;
-    pages.unshift({ id, title: typeof schema.title === 'string' ? schema.title : 'Informations', fields: loose });
-  }
+  closeLoose();
   // A bare schema often carries `$id`/`title` for its own tool; the service keeps the data part.
   const { $id: _id, ...rest } = schema;
   return {
     formatVersion: 1,
-    schema: { type: 'object', ...rest },
+    // The authored key order is kept: `type` is added (first) only when the schema had none.
+    schema: 'type' in rest ? rest : { type: 'object', ...rest },
     ...(uiSchema ? { uiSchema } : {}),
     pages,
     settings: { signIn: 'optional' },
