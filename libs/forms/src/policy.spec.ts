@@ -251,3 +251,25 @@ describe('safe schema policy', () => {
     ]);
   });
 });
+
+describe('uniqueItems over choices shared through $ref', () => {
+  it('accepts items that point to a list of scalar values, refuses items that may be objects', () => {
+    const schema = (items: unknown) => ({
+      type: 'object',
+      $defs: {
+        Couleur: { type: 'string', anyOf: [{ enum: ['#0055a4'], title: 'Bleu' }] },
+        Choix: { anyOf: [{ const: 'a' }, { enum: ['b', 'c'] }] },
+        Objet: { type: 'object', properties: {} },
+      },
+      properties: { liste: { type: 'array', uniqueItems: true, items } },
+    });
+    const refused = (items: unknown) =>
+      checkSchemaPolicy(schema(items)).some((e) => e.code === 'unbounded_unique_items');
+    expect(refused({ $ref: '#/$defs/Couleur' })).toBe(false);
+    expect(refused({ $ref: '#/$defs/Choix' })).toBe(false);
+    expect(refused({ enum: ['x', 'y'] })).toBe(false);
+    expect(refused({ $ref: '#/$defs/Objet' })).toBe(true);
+    expect(refused({ enum: [{ a: 1 }] })).toBe(true);
+    expect(refused({})).toBe(true);
+  });
+});

@@ -165,10 +165,34 @@ const SCALAR_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null'])
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Whether `items` admits only scalars: then duplicates are found with a key per item, in linear time, by any tool. */
-function scalarItems(items: unknown): boolean {
-  if (!isObject(items)) return false;
-  const types = Array.isArray(items.type) ? items.type : [items.type];
-  return types.length > 0 && types.every((t) => typeof t === 'string' && SCALAR_TYPES.has(t));
+function scalarItems(items: unknown, root: unknown, depth = 0): boolean {
+  if (!isObject(items) || depth > 8) return false;
+  // A local `$ref` (RJSF's samples share their choices through `definitions`): what it points to decides.
+  if (typeof items.$ref === 'string' && items.$ref.startsWith('#')) {
+    let target: unknown = root;
+    try {
+      for (const segment of parseJsonPointer(decodeURIComponent(items.$ref.slice(1))))
+        target = isObject(target) ? target[segment] : undefined;
+    } catch {
+      return false;
+    }
+    if (!scalarItems(target, root, depth + 1)) return false;
+    const { $ref: _ref, ...siblings } = items;
+    return !('type' in siblings) || scalarItems(siblings, root, depth + 1);
+  }
+  if (items.type !== undefined) {
+    const types = Array.isArray(items.type) ? items.type : [items.type];
+    return types.length > 0 && types.every((t) => typeof t === 'string' && SCALAR_TYPES.has(t));
+  }
+  // No type: a list of scalar values, or alternatives that are all scalars.
+  const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+  if (Array.isArray(items.enum)) return items.enum.every(scalar);
+  if ('const' in items) return scalar(items.const);
+  for (const keyword of ['anyOf', 'oneOf'] as const) {
+    const list = items[keyword];
+    if (Array.isArray(list) && list.length > 0) return list.every((b) => scalarItems(b, root, depth + 1));
+  }
+  return false;
 }
 
 /** Edit distance of at most `limit`, for "did you mean": small strings only. */
@@ -297,7 +321,7 @@ export function inspectSchema(schema: unknown, at: ReadonlyArray<string | number
    * every validator, ours included, sees it).
    */
   const checkUniqueItems = (node: Record<string, unknown>, path: ReadonlyArray<string | number>) => {
-    if (scalarItems(node.items)) return;
+    if (scalarItems(node.items, schema)) return;
     const max = node.maxItems;
     const tuple = node.items === false && Array.isArray(node.prefixItems) ? node.prefixItems.length : Infinity;
     if (Math.min(typeof max === 'number' ? max : Infinity, tuple) <= POLICY_LIMITS.uniqueItemsMax) return;
