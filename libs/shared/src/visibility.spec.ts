@@ -80,3 +80,14 @@ describe('withoutPointers', () => {
     expect(withoutPointers(data, ['/nope/x', '/list/9', '/list/k', ''])).toEqual(data);
   });
 });
+
+describe('withoutPointers copies', () => {
+  it('keeps a hostile __proto__ key as a plain key and shares nothing with the input', () => {
+    const input = JSON.parse('{"__proto__": {"x": 1}, "a": [1, {"b": 2}]}') as Record<string, unknown>;
+    const copy = withoutPointers(input, ['/a/0']) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.prototype.hasOwnProperty.call(copy, '__proto__')).toBe(true);
+    expect(copy.a).toEqual([null, { b: 2 }]);
+    expect(copy.a).not.toBe(input.a);
+  });
+});

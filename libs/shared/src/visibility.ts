@@ -85,7 +85,7 @@ export function withoutPointers(
   pointers: readonly string[],
   arrayItems: 'keep-indexes' | 'remove' = 'keep-indexes',
 ): unknown {
-  const copy = structuredClone(data);
+  const copy = cloneJson(data);
   const ordered = [...pointers].sort((a, b) => b.length - a.length || (a < b ? 1 : -1));
   for (const pointer of ordered) {
     const segments = parseJsonPointer(pointer);
@@ -103,4 +103,28 @@ export function withoutPointers(
     }
   }
   return copy;
+}
+
+/**
+ * A copy of JSON data. Not structuredClone: its arrays and objects come from
+ * the main realm, which a deep-equal that compares constructors (ajv's, for
+ * `const` and `enum` of objects and arrays) tells apart from the schema's
+ * when the two realms differ (jest's, a worker's).
+ */
+function cloneJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(cloneJson);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    // A hostile `__proto__` key stays a plain key, as JSON.parse made it, never the copy's prototype.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: cloneJson(child),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[key] = cloneJson(child);
+  }
+  return out;
 }
