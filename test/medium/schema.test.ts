@@ -38,6 +38,7 @@ describe('database schema', () => {
       'DeskMessages1765100000000',
       'DefinitionsAsJson1765180000000',
       'AccessRevocation1765300000000',
+      'DeskJourneys1765420000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

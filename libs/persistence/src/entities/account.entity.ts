@@ -3,9 +3,9 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique
 export type AccountKind = 'citizen' | 'agent';
 
 /**
- * A person who signed in, known by their provider's subject. Names and birth
- * data are not kept here: they come fresh from the provider at each sign-in
- * and live in the session only.
+ * A person who signed in, known by their provider's subject. Citizens' names
+ * and birth data are not kept here: they come fresh from the provider at each
+ * sign-in and live in the session only (an agent's name is kept: see displayName).
  */
 @Entity({ name: 'account' })
 @Unique('UQ_account_issuer_subject', ['issuer', 'subject'])
@@ -36,4 +36,11 @@ export class Account {
    */
   @Column({ type: 'varchar', length: 320, nullable: true })
   email!: string | null;
+
+  /**
+   * Agents only: their name as their provider gave it at their last sign-in
+   * (« Léa Fontaine »), how the desk, the history and the exports name them.
+   */
+  @Column({ name: 'display_name', type: 'varchar', length: 200, nullable: true })
+  displayName!: string | null;
 }

@@ -8,9 +8,9 @@ export class AgentPreference {
   @PrimaryColumn({ type: 'varchar', length: 320 })
   email!: string;
 
-  /** instant: one email each; digest: one summary a day; none. */
-  @Column({ type: 'varchar', length: 16, default: 'instant' })
-  notify!: AgentNotify;
+  /** instant: one email each; digest: one summary a day; none; null: not chosen, read as digest. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  notify!: AgentNotify | null;
 
   /** The answers the agent shows as columns of each service's inbox: `{ [slug]: [pointer, …] }`. */
   @Column({ name: 'inbox_columns', type: 'jsonb', nullable: true })

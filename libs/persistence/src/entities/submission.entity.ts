@@ -90,6 +90,14 @@ export class Submission {
   @Column({ name: 'contact_name', type: 'varchar', length: 200, nullable: true })
   contactName!: string | null;
 
+  /**
+   * The fields whose answers were received from the citizen's identity
+   * provider and sent unchanged, as pointers, at the last submit (null:
+   * filed before this was recorded). Only these say « transmis par FranceConnect ».
+   */
+  @Column({ name: 'identity_pointers', type: 'jsonb', nullable: true })
+  identityPointers!: string[] | null;
+
   /** The caseworker group the routing rules chose. */
   @Column({ name: 'group_key', type: 'varchar', length: 40, nullable: true })
   groupKey!: string | null;

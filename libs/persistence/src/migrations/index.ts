@@ -17,6 +17,7 @@ import { TestSubmissions1765000000000 } from './1765000000000-test-submissions';
 import { DeskMessages1765100000000 } from './1765100000000-desk-messages';
 import { DefinitionsAsJson1765180000000 } from './1765180000000-definitions-as-json';
 import { AccessRevocation1765300000000 } from './1765300000000-access-revocation';
+import { DeskJourneys1765420000000 } from './1765420000000-desk-journeys';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   DeskMessages1765100000000,
   DefinitionsAsJson1765180000000,
   AccessRevocation1765300000000,
+  DeskJourneys1765420000000,
 ];
