@@ -197,3 +197,24 @@ describe('fieldPointers', () => {
     expect([...pointers]).toEqual(expect.arrayContaining(['/a', '/b', '/c', '/t', '/t/*', '/t/*/x']));
   });
 });
+
+describe('consent', () => {
+  it('leaves a box that only true satisfies unticked, and fills other consts', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        accord: { type: 'boolean', const: true, title: 'J’accepte' },
+        aussi: { type: 'boolean', enum: [true] },
+        pays: { type: 'string', const: 'France' },
+      },
+      if: { properties: { accord: { const: true } } },
+      then: { properties: { merci: { type: 'string', default: 'oui' } } },
+    };
+    const semantics = createSchemaSemantics(schema);
+    // An `if` on an absent property holds (JSON Schema): its then-branch defaults apply.
+    expect(semantics.withDefaults(schema, {})).toEqual({ pays: 'France', merci: 'oui' });
+    expect(semantics.withDefaults(schema, { accord: true })).toEqual({ accord: true, pays: 'France', merci: 'oui' });
+    expect(fieldModel(schema, schema.properties.pays, {}, '/pays', 'pays', false, []).readOnly).toBe(true);
+    expect(fieldModel(schema, schema.properties.accord, {}, '/accord', 'accord', true, []).readOnly).toBe(false);
+  });
+});

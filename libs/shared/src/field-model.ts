@@ -62,6 +62,8 @@ export interface FieldModel {
   /** `ui:disabled` or `ui:readonly` on a choice: shown, not editable, and its value is kept. */
   disabled: boolean;
   autofocus: boolean;
+  /** `ui:emptyValue`: what an emptied field holds (RJSF's; nothing by default). */
+  emptyValue?: unknown;
   /** Bounds and step for range and updown widgets. */
   min?: number;
   max?: number;
@@ -279,7 +281,10 @@ export function fieldModel(
       : kind === 'checkboxes'
         ? optionsOf(items, uiChild(ui, 0))
         : options;
-  const readOnly = ui['ui:readonly'] === true || schema.readOnly === true;
+  // A `const` on a single answer is a fixed value (filled by the defaults), not a question; a box that only
+  // `true` satisfies stays a question: a consent is ticked by the citizen.
+  const fixed = schema.const !== undefined && type !== 'object' && type !== 'array' && type !== 'boolean';
+  const readOnly = ui['ui:readonly'] === true || schema.readOnly === true || fixed;
   const number = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
   return {
@@ -304,6 +309,7 @@ export function fieldModel(
       (format === 'email' ? 'email' : format === 'fr-phone' ? 'tel' : undefined),
     readOnly,
     disabled: uiOption(ui, 'disabled') === true,
+    emptyValue: uiOption(ui, 'emptyValue'),
     autofocus: uiOption(ui, 'autofocus') === true,
     min: number(schema.minimum) ?? number(schema.exclusiveMinimum),
     max: number(schema.maximum) ?? number(schema.exclusiveMaximum),

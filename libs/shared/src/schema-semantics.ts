@@ -113,11 +113,40 @@ const DEFAULTS_BEHAVIOUR = {
   arrayMinItems: { populate: 'never' },
 } as const;
 
+/** Where a `const` is a test on the answers, not a value to give them. */
+const CONDITION_KEYWORDS = new Set(['if', 'not', 'contains', 'propertyNames']);
+
+/**
+ * The schema as defaults read it: a yes/no that only `true` satisfies (a
+ * consent, an acknowledgement) keeps its `const` as a check but gives no
+ * default. RJSF ticks such a box in advance (`constAsDefaults`); a citizen's
+ * consent is an act, so here it starts unticked.
+ */
+export function withoutConsentDefaults(node: unknown, seen = new WeakMap<object, unknown>()): unknown {
+  if (Array.isArray(node)) return node.map((n) => withoutConsentDefaults(n, seen));
+  if (!isObject(node)) return node;
+  const cached = seen.get(node);
+  if (cached) return cached;
+  const out: Record<string, unknown> = {};
+  seen.set(node, out);
+  const consent =
+    node.type === 'boolean' &&
+    (node.const === true || (Array.isArray(node.enum) && node.enum.length === 1 && node.enum[0] === true));
+  for (const [key, value] of Object.entries(node)) {
+    if (consent && (key === 'const' || key === 'enum')) continue;
+    out[key] = CONDITION_KEYWORDS.has(key) ? value : withoutConsentDefaults(value, seen);
+  }
+  return out;
+}
+
 export function createSchemaSemantics(root: Schema): SchemaSemantics {
   const validator = createInterpretingValidator();
   const views = new WeakMap<object, unknown>();
   const rootView = toRjsfView(root, views) as RJSFSchema;
   const view = (schema: Schema) => toRjsfView(schema, views) as RJSFSchema;
+  const defaultsViews = new WeakMap<object, unknown>();
+  const defaultsRoot = withoutConsentDefaults(rootView, defaultsViews) as RJSFSchema;
+  const defaultsView = (schema: Schema) => withoutConsentDefaults(view(schema), defaultsViews) as RJSFSchema;
   return {
     retrieve: (schema, data) => retrieveSchema(validator, view(schema), rootView, data) as Schema,
     matchOption: (branches, data, selected) =>
@@ -125,9 +154,9 @@ export function createSchemaSemantics(root: Schema): SchemaSemantics {
     withDefaults: (schema, data) =>
       getDefaultFormState(
         validator,
-        view(schema),
+        defaultsView(schema),
         data,
-        rootView,
+        defaultsRoot,
         false,
         DEFAULTS_BEHAVIOUR as unknown as Parameters<typeof getDefaultFormState>[5],
       ),

@@ -177,18 +177,27 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
         />
       );
     case 'null':
-      return (
-        <div className="field" data-pointer={pointer}>
-          <p className="label">{plainText(model.title)}</p>
-          {model.description && <RichText className="hint" text={model.description} />}
-        </div>
-      );
+      return <NullField model={model} />;
     case 'unsupported':
       return null;
     default:
       return <TextField model={model} />;
   }
 });
+
+/** `type: "null"`: nothing to answer, its title and description; its value is null, as RJSF's NullField sets it. */
+function NullField({ model }: { model: FieldModel }) {
+  const { store } = useForm();
+  useEffect(() => {
+    if (store.get(model.pointer) === undefined) store.set(model.pointer, null);
+  }, [store, model.pointer]);
+  return (
+    <div className="field" data-pointer={model.pointer}>
+      <p className="label">{model.title}</p>
+      {model.description && <RichText className="hint" text={model.description} />}
+    </div>
+  );
+}
 
 function Required({ on }: { on: boolean }) {
   return on ? (
@@ -298,13 +307,13 @@ const TextField = memo(function TextField({ model }: { model: FieldModel }) {
   }, [store, model]);
   const onChange = (next: string) => {
     const parsed = numeric
-      ? parseNumber(next, model.kind === 'integer')
+      ? (parseNumber(next, model.kind === 'integer') ?? model.emptyValue)
       : model.inputType === 'datetime-local'
         ? localToUtc(next)
         : model.inputType === 'time' && /^\d\d:\d\d$/.test(next)
           ? `${next}:00` // RJSF's TimeWidget: what `format: "time"` expects
           : next === ''
-            ? undefined
+            ? model.emptyValue
             : next;
     committed.current = parsed;
     if (model.inputType === 'range') setShown(parsed);
@@ -398,6 +407,15 @@ function Alternatives({
   );
   const id = `${idOf(pointer)}-branche`;
   const error = useFieldError(store, pointer);
+  // The branch shown first gets its defaults and consts, as RJSF fills the option it opens with.
+  useEffect(() => {
+    if (!semantics || !branches[selected]) return;
+    const current = store.get(pointer);
+    const next = semantics.withDefaults(branches[selected], current);
+    const empty = next === undefined || (typeof next === 'object' && next !== null && Object.keys(next).length === 0);
+    if (!empty && JSON.stringify(next) !== JSON.stringify(current)) store.set(pointer, next);
+    // Once, when drawn: a switch of branch fills its own defaults (choose).
+  }, [semantics, store, pointer]);
   const choose = (next: number) => {
     if (next === selected || !branches[next]) return;
     let data: unknown = store.get(pointer);
@@ -559,6 +577,9 @@ const ChoiceField = memo(function ChoiceField({ model, multiple }: { model: Fiel
   );
 });
 
+const onlyTrue = (schema: Schema) =>
+  schema.const === true || (Array.isArray(schema.enum) && schema.enum.length === 1 && schema.enum[0] === true);
+
 const BooleanField = memo(function BooleanField({ model }: { model: FieldModel }) {
   const { store } = useForm();
   const value = useValue(store, model.pointer);
@@ -578,7 +599,10 @@ const BooleanField = memo(function BooleanField({ model }: { model: FieldModel }
           aria-required={model.required || undefined}
           disabled={model.disabled || model.readOnly || undefined}
           autoFocus={model.autofocus || undefined}
-          onChange={(e) => store.set(model.pointer, e.target.checked ? true : model.required ? undefined : false)}
+          onChange={(e) =>
+            // Unticked is `false`, as RJSF sends it; a box that only `true` satisfies (a consent) is then unanswered.
+            store.set(model.pointer, e.target.checked ? true : onlyTrue(model.schema) ? undefined : false)
+          }
         />
         <label htmlFor={id}>
           {model.title}
