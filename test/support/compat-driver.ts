@@ -257,7 +257,23 @@ async function choose(field: Locator, label: string): Promise<void> {
  */
 export async function fill(page: Page, step: Step): Promise<string | undefined> {
   if (step.value === undefined || step.kind === 'fixed' || step.kind === 'info' || step.kind === 'group') return;
-  const field = at(page, step.pointer);
+  let field = at(page, step.pointer);
+  if ((await field.count()) === 0 && step.kind === 'extra') {
+    // A free entry (additionalProperties): « Ajouter une rubrique », then its name, as a citizen would.
+    const name = step.pointer
+      .slice(step.pointer.lastIndexOf('/') + 1)
+      .replace(/~1/g, '/')
+      .replace(/~0/g, '~');
+    const add = page.getByRole('button', { name: 'Ajouter une rubrique' });
+    if ((await add.count()) > 0) {
+      await add.first().click();
+      const key = page.getByLabel('Nom de la rubrique').last();
+      await key.fill(name);
+      await key.press('Enter');
+      field = at(page, step.pointer);
+      await field.waitFor({ timeout: 5000 }).catch(() => undefined);
+    }
+  }
   if ((await field.count()) === 0)
     return step.kind === 'extra'
       ? `${step.pointer} : réponse hors des champs que RJSF résout (additionalProperties, dependentSchemas…), non dessinée`
@@ -270,8 +286,11 @@ export async function fill(page: Page, step: Step): Promise<string | undefined> 
         const type = await input.getAttribute('type');
         const text = String(step.value);
         // null is what RJSF sends for an empty field with ui:emptyValue null: the citizen leaves it empty.
-        if (step.value === null) await input.fill('');
-        else if (type === 'datetime-local') await input.fill(localDateTime(text));
+        // (Typed then cleared: an untouched field sends nothing, a cleared one sends its ui:emptyValue.)
+        if (step.value === null) {
+          await input.fill('0');
+          await input.fill('');
+        } else if (type === 'datetime-local') await input.fill(localDateTime(text));
         else if (type === 'time') await input.fill(text).catch(() => input.fill(text.slice(0, 5)));
         else if (type === 'range') {
           // A range shows its midpoint before any answer: move it off, then to the answer, as a hand would.

@@ -167,3 +167,23 @@ describe('field names and models by pointer', () => {
     ]);
   });
 });
+
+describe('free entries', () => {
+  it('lists additionalProperties answers under the names the citizen gave them', () => {
+    const rows = answerRows(
+      {
+        schema: {
+          type: 'object',
+          additionalProperties: { type: 'string' },
+          properties: { nom: { type: 'string', title: 'Nom' } },
+        },
+        pages: [{ id: 'p', title: 'Page', fields: ['nom'] }],
+      },
+      { nom: 'Fontaine', reseauSocial: '@elodie' },
+    );
+    expect(rows.filter((r) => r.kind === 'field').map((r) => [r.title, r.text])).toEqual([
+      ['Nom', 'Fontaine'],
+      ['reseauSocial', '@elodie'],
+    ]);
+  });
+});

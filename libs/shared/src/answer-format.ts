@@ -6,6 +6,7 @@
  */
 import type { ServiceDefinition } from './definition';
 import {
+  NO_UI,
   dataUrlName,
   alternativeTitle,
   alternativesOf,
@@ -241,6 +242,15 @@ export function answerRows(
           seen.add(child);
           visit(sub, uiChild(ui, child), `${pointer}${toJsonPointer([child])}`, child, object[child], context, depth);
         }
+    // Free entries (`additionalProperties`): each under the name the citizen gave it, in their order.
+    const extra = schema.additionalProperties;
+    if (extra !== undefined && extra !== false)
+      for (const [child, answer] of Object.entries(object)) {
+        if (seen.has(child) || Object.prototype.hasOwnProperty.call(schema.properties ?? {}, child)) continue;
+        seen.add(child);
+        const sub = extra !== null && typeof extra === 'object' ? (extra as Schema) : {};
+        visit({ ...sub, title: child }, NO_UI, `${pointer}${toJsonPointer([child])}`, child, answer, context, depth);
+      }
   };
 
   const visit = (
@@ -368,6 +378,32 @@ export function answerRows(
       for (const extra of placed.get(key) ?? [])
         if (!isEmpty(answers[extra]))
           visit(topSchema(extra), uiChild(rootUi, extra), toJsonPointer([extra]), extra, answers[extra], [], 0);
+    }
+    // Free entries at the root (`additionalProperties`), on the page of the schema's last field, as the form draws them.
+    const lastKey = orderedKeys(top, rootUi).at(-1);
+    if (
+      lastKey !== undefined &&
+      page.fields.includes(lastKey) &&
+      top.additionalProperties !== undefined &&
+      top.additionalProperties !== false
+    ) {
+      const extra = top.additionalProperties;
+      const named = new Set([
+        ...Object.keys(asSchema(top.properties)),
+        ...placed.keys(),
+        ...[...placed.values()].flat(),
+      ]);
+      for (const [key, answer] of Object.entries(answers))
+        if (!named.has(key) && !(topBranch && key in asSchema(topBranch.properties)))
+          visit(
+            { ...(extra !== null && typeof extra === 'object' ? (extra as Schema) : {}), title: key },
+            NO_UI,
+            toJsonPointer([key]),
+            key,
+            answer,
+            [],
+            0,
+          );
     }
     if (rows.length === before + 1 && !options.includeEmpty) rows.pop();
   }

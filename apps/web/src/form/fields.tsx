@@ -22,6 +22,7 @@ import {
   itemsSchema,
   orderedKeys,
   propertySchema,
+  resolve,
   tupleLength,
   typeOf,
   uiChild,
@@ -104,8 +105,9 @@ export function Fields({ schema, ui, base, keys }: { schema: Schema; ui: Ui; bas
   const list = useMemo(() => keysToDraw(effective, ui, keys, pageKeys), [effective, ui, keys, pageKeys]);
   // A root's choice of branches is drawn on the page of its last field.
   const ordered = keys ? orderedKeys(effective, ui) : [];
-  const alternativesHere =
-    hasAlternatives(effective) && (!keys || ordered.length === 0 || keys.includes(ordered[ordered.length - 1]!));
+  // What belongs to the object as a whole (a choice of branches, free entries) is drawn on the page of its last field.
+  const lastPage = !keys || ordered.length === 0 || keys.includes(ordered[ordered.length - 1]!);
+  const alternativesHere = hasAlternatives(effective) && lastPage;
   return (
     <>
       {list.map((key) => (
@@ -118,6 +120,7 @@ export function Fields({ schema, ui, base, keys }: { schema: Schema; ui: Ui; bas
           required={isRequired(effective, key)}
         />
       ))}
+      {lastPage && extraAllowed(effective) && <AdditionalProperties schema={effective} pointer={base} />}
       {alternativesHere && (
         <Alternatives
           schema={effective}
@@ -488,6 +491,109 @@ function Alternatives({
     </div>
   );
 }
+
+/** An object that takes entries under names the citizen chooses (`additionalProperties`), as RJSF offers them. */
+const extraAllowed = (schema: Schema) =>
+  schema.additionalProperties !== undefined && schema.additionalProperties !== false;
+
+function extraSchema(schema: Schema): Schema {
+  const extra = schema.additionalProperties;
+  return extra !== null && typeof extra === 'object' ? (extra as Schema) : { type: 'string' };
+}
+
+/**
+ * Free entries: each one a name and an answer, in a fieldset whose legend is
+ * the name; « Ajouter une rubrique » adds one, « Retirer » takes it out. The
+ * name is applied when the citizen leaves its box (or presses Entrée), so the
+ * answer's field is not rebuilt at each keystroke.
+ */
+function AdditionalProperties({ schema, pointer }: { schema: Schema; pointer: string }) {
+  const { store, root, semantics } = useForm();
+  const value = useValue(store, pointer);
+  const object = (value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {}) as Record<
+    string,
+    unknown
+  >;
+  const known = new Set(Object.keys((schema.properties ?? {}) as object));
+  const extras = Object.keys(object).filter((k) => !known.has(k));
+  const entry = useMemo(() => resolve(root, extraSchema(schema)), [root, schema]);
+  const [announce, setAnnounce] = useState('');
+  const id = `${idOf(pointer)}-rubriques`;
+  const focusKey = useRef<string | null>(null);
+  useEffect(() => {
+    if (focusKey.current === null) return;
+    document.getElementById(`${id}-${focusKey.current}-nom`)?.focus();
+    focusKey.current = null;
+  });
+  const write = (next: Record<string, unknown>) => store.set(pointer, next);
+  const add = () => {
+    let name = tr('nouvelleRubrique', 'newEntry');
+    for (let i = 2; name in object; i++) name = `${tr('nouvelleRubrique', 'newEntry')}${i}`;
+    const fresh = semantics ? semantics.withDefaults(entry, undefined) : undefined;
+    write({ ...object, [name]: fresh ?? (typeOf(entry) === 'string' ? '' : undefined) });
+    focusKey.current = name;
+    setAnnounce(tr('Rubrique ajoutée.', 'Entry added.'));
+  };
+  const rename = (from: string, to: string) => {
+    const name = to.trim();
+    if (name === '' || name === from || name in object) return false;
+    // Same place in the answers: the entries keep the order the citizen gave them.
+    write(Object.fromEntries(Object.entries(object).map(([k, v]) => [k === from ? name : k, v])));
+    focusKey.current = name;
+    return true;
+  };
+  const remove = (name: string) => {
+    write(Object.fromEntries(Object.entries(object).filter(([k]) => k !== name)));
+    setAnnounce(tr('Rubrique retirée.', 'Entry removed.'));
+    document.getElementById(`${id}-ajouter`)?.focus();
+  };
+  return (
+    <div className="additional" id={id}>
+      {extras.map((name) => (
+        <fieldset className="group item" key={name} data-pointer={`${pointer}/${escapeKey(name)}`}>
+          <legend>{name}</legend>
+          <div className="field">
+            <label htmlFor={`${id}-${name}-nom`}>{tr('Nom de la rubrique', 'Name of the entry')}</label>
+            <input
+              id={`${id}-${name}-nom`}
+              type="text"
+              defaultValue={name}
+              autoComplete="off"
+              onBlur={(e) => {
+                if (!rename(name, e.currentTarget.value)) e.currentTarget.value = name;
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  e.currentTarget.blur();
+                }
+              }}
+            />
+          </div>
+          <SchemaField
+            pointer={`${pointer}/${escapeKey(name)}`}
+            name={name}
+            schema={{ ...entry, title: typeof entry.title === 'string' ? entry.title : tr('Valeur', 'Value') }}
+            ui={NO_UI_ENTRY}
+            required={false}
+          />
+          <button type="button" className="button button--secondary" onClick={() => remove(name)}>
+            {tr('Retirer', 'Remove')} « {name} »
+          </button>
+        </fieldset>
+      ))}
+      <button type="button" className="button button--secondary" id={`${id}-ajouter`} onClick={add}>
+        {tr('Ajouter une rubrique', 'Add an entry')}
+      </button>
+      <p className="sr-only" role="status">
+        {announce}
+      </p>
+    </div>
+  );
+}
+
+const NO_UI_ENTRY: Ui = Object.freeze({}) as Ui;
+const escapeKey = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 const SelectField = memo(function SelectField({ model }: { model: FieldModel }) {
   const { store, formId } = useForm();
