@@ -22,7 +22,7 @@ import {
   startEmbeddedPostgres,
   type RunningPostgres,
 } from '@guichet/persistence';
-import { resolveQueueBackend } from '@guichet/queue';
+import { resolveInstallation, resolveQueueBackend } from '@guichet/queue';
 import { ApiTokenService } from '@guichet/identity';
 
 const startedAt = performance.now();
@@ -40,9 +40,9 @@ let embedded: RunningPostgres | undefined;
 const children: ChildProcess[] = [];
 let shuttingDown: Promise<void> | undefined;
 
-function shutdown(exitCode: number): Promise<void> {
+function shutdown(exitCode: number, quiet = false): Promise<void> {
   shuttingDown ??= (async () => {
-    say('arrêt en cours…');
+    if (!quiet) say('arrêt en cours…');
     await Promise.all(
       children.map(
         (child) =>
@@ -59,7 +59,7 @@ function shutdown(exitCode: number): Promise<void> {
     );
     await embedded?.stop().catch((error: unknown) => say(`arrêt de la base embarquée : ${String(error)}`));
     releaseDataDir();
-    say('arrêté.');
+    if (!quiet) say('arrêté.');
     process.exit(exitCode);
   })();
   return shuttingDown;
@@ -158,10 +158,13 @@ async function main(): Promise<void> {
   });
 
   const backend = await resolveQueueBackend(config, config.REDIS_PROBE_URL);
+  // Checked here, before any child starts, so that a prefix another installation holds is one line, not a dead API.
+  const installation = await resolveInstallation({ databaseUrl, backend, configuredPrefix: config.QUEUE_PREFIX });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     QUEUE_BACKEND: backend.kind,
+    QUEUE_PREFIX: installation.prefix,
     ...(backend.redisUrl ? { REDIS_URL: backend.redisUrl } : {}),
   };
   const idpSecret = await keptSecret(dataDir, 'idp-client-secret');
@@ -236,7 +239,9 @@ async function main(): Promise<void> {
     `  Courriels        ${catchMail ? `boîte de test http://127.0.0.1:${config.MAILCATCHER_HTTP_PORT} (aucun courriel ne sort)` : 'SMTP configuré'}`,
   );
   say(`  Base             ${databaseLabel}${migrated.length ? ` — migrations appliquées : ${migrated.length}` : ''}`);
-  say(`  File de travaux  ${backend.kind} (${backend.reason})`);
+  say(
+    `  File de travaux  ${backend.kind} (${backend.reason})${backend.kind === 'redis' ? ` — préfixe ${installation.prefix}${installation.derived ? ' (propre à cette installation)' : ' (QUEUE_PREFIX)'}` : ''}`,
+  );
   say(`  Worker           system.ping traité en ${Math.round(pingMs)} ms`);
   say(
     `  Organisation     ${demo.name} (${demo.slug})${examples.length ? ` — démarches d’exemple importées : ${examples.length}` : ''}`,
@@ -249,7 +254,10 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof StartError) {
     process.stderr.write(`${error.message}\n`);
-    process.exit(1);
+    // Refused after the embedded database started (a queue prefix already taken): stop it, without more lines.
+    if (embedded) void shutdown(1, true);
+    else process.exit(1);
+    return;
   }
   say(`démarrage impossible : ${error instanceof Error ? error.message : String(error)}`);
   void shutdown(1);

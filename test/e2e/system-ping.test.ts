@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { QueueConnection, QueueName, jobId } from '@guichet/queue';
 import { waitUntil } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
 import { createTenant } from '../support/tenant';
@@ -46,4 +48,30 @@ describe.each(['postgres', 'redis'] as const)('system.ping on the %s backend', (
       .query('SELECT count(*)::int AS n FROM system_ping WHERE completed_at IS NOT NULL AND id = ANY($1)', [ids]);
     expect(rows[0].n).toBe(20);
   });
+
+  // Another installation's jobs, as when two shared a queue prefix: the worker took the other's ping and
+  // completed it as « missing », and its owner waited 30 s for nothing. Now it fails, at once and visibly.
+  it.each([
+    ['a ping', 'system.ping', QueueName.System, (id: string) => ({ pingId: id })],
+    [
+      'an outbox job',
+      'submission.route',
+      QueueName.Route,
+      (id: string) => ({ outboxId: id, submissionId: randomUUID(), eventId: randomUUID() }),
+    ],
+  ] as const)(
+    'never completes %s this database does not hold: it fails, without retries',
+    async (_, name, queue, data) => {
+      const key = randomUUID();
+      const queues = stack.api.get(QueueConnection);
+      await queues.enqueueBulk([{ name, data: data(key) as never, key }]);
+      const job = await waitUntil('job failed', 20_000, async () => {
+        const found = await queues.queue(queue).getJob(jobId(name, key));
+        return found && (await found.getState()) === 'failed' ? found : undefined;
+      });
+      expect(job.failedReason).toContain("is not in this installation's database");
+      expect(job.attemptsMade).toBe(1);
+      expect(job.returnvalue).toBeFalsy();
+    },
+  );
 });

@@ -39,6 +39,7 @@ describe('database schema', () => {
       'DefinitionsAsJson1765180000000',
       'AccessRevocation1765300000000',
       'DeskJourneys1765420000000',
+      'Installation1765620000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

@@ -147,7 +147,7 @@ async function counterStore(
   dataSource: DataSource,
 ): Promise<CounterStore> {
   if (backend.kind !== 'redis' || !backend.redisUrl) return new PostgresCounterStore(dataSource);
-  const store = new RedisCounterStore(backend.redisUrl, config.QUEUE_PREFIX);
+  const store = new RedisCounterStore(backend.redisUrl, config.QUEUE_PREFIX!); // main.ts resolved it
   await store.connect();
   return store;
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, publicUrl } from '@guichet/config';
-import { resolveQueueBackend } from '@guichet/queue';
+import { resolveInstallation, resolveQueueBackend } from '@guichet/queue';
 import { createApiApp } from './create-app';
 import { boundShutdown, watchParent } from '@guichet/observability';
 
@@ -12,7 +12,13 @@ async function main(): Promise<void> {
     );
   }
   const backend = await resolveQueueBackend(config, config.REDIS_PROBE_URL);
-  const app = await createApiApp(config, backend);
+  // The installation's own queue prefix (QUEUE_PREFIX, or derived from its id), refused if another database holds it.
+  const installation = await resolveInstallation({
+    databaseUrl: config.DATABASE_URL!,
+    backend,
+    configuredPrefix: config.QUEUE_PREFIX,
+  });
+  const app = await createApiApp(Object.freeze({ ...config, QUEUE_PREFIX: installation.prefix }), backend);
   await app.listen(config.PORT, config.HOST);
   watchParent(() => app.close());
   boundShutdown();

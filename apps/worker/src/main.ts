@@ -1,12 +1,19 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@guichet/config';
 import { boundShutdown, watchParent } from '@guichet/observability';
-import { resolveQueueBackend } from '@guichet/queue';
+import { resolveInstallation, resolveQueueBackend } from '@guichet/queue';
 import { createWorkerApp } from './create-worker';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { requireDatabaseUrl: true });
-  const backend = await resolveQueueBackend(config, config.REDIS_PROBE_URL);
+  const loaded = loadConfig(process.env, { requireDatabaseUrl: true });
+  const backend = await resolveQueueBackend(loaded, loaded.REDIS_PROBE_URL);
+  // The installation's own queue prefix (QUEUE_PREFIX, or derived from its id), refused if another database holds it.
+  const installation = await resolveInstallation({
+    databaseUrl: loaded.DATABASE_URL!,
+    backend,
+    configuredPrefix: loaded.QUEUE_PREFIX,
+  });
+  const config = Object.freeze({ ...loaded, QUEUE_PREFIX: installation.prefix });
   const app = await createWorkerApp(config, backend);
   watchParent(() => app.close());
   boundShutdown();

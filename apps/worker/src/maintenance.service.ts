@@ -1,59 +1,101 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { Attachments, Retention, Submissions } from '@guichet/submissions';
 import { Digests } from '@guichet/notify';
 import { DeskExports } from '@guichet/desk';
 import { SystemPingRepository } from '@guichet/persistence';
+import { QueueConnection } from '@guichet/queue';
 import { DataSource } from 'typeorm';
+import { Housekeeping, type HousekeepingTask } from './housekeeping';
 
-const EVERY_MS = 3600_000;
+const HOUR_MS = 3600_000;
+
+/** Overrides every task's period (tests); production runs them hourly. */
+export const HOUSEKEEPING_PERIOD_MS = Symbol('HOUSEKEEPING_PERIOD_MS');
 
 /**
- * Housekeeping that needs no queue: every hour, files no answer refers to any
- * more are deleted, diagnostic pings an hour after completion (a day at most), caseworkers' exports past their 24 hours, drafts untouched for three months, and decided requests
- * at the end of their retention (the citizen is emailed two weeks before). Idempotent, so several workers may run it at once; the
- * workflow issue moves such tasks to scheduled jobs.
+ * The worker's housekeeping, each task a scheduled job of its own (see
+ * Housekeeping): files no answer refers to any more, diagnostic pings an hour
+ * after completion (a day at most), caseworkers' exports past their 24 hours,
+ * drafts untouched for three months, retention notices (two weeks before),
+ * agents' digests, and decided requests at the end of their retention.
  */
 @Injectable()
 export class MaintenanceService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MaintenanceService.name);
-  private timer?: NodeJS.Timeout;
+  private readonly housekeeping: Housekeeping;
 
   constructor(
-    private readonly attachments: Attachments,
-    private readonly submissions: Submissions,
-    private readonly retention: Retention,
-    private readonly digests: Digests,
-    private readonly exports: DeskExports,
-    private readonly dataSource: DataSource,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.run(), EVERY_MS);
-    this.timer.unref();
+    attachments: Attachments,
+    submissions: Submissions,
+    retention: Retention,
+    digests: Digests,
+    exports: DeskExports,
+    dataSource: DataSource,
+    queue: QueueConnection,
+    @Optional() @Inject(HOUSEKEEPING_PERIOD_MS) periodMs?: number,
+  ) {
+    const everyMs = periodMs ?? HOUR_MS;
+    const pings = new SystemPingRepository(dataSource);
+    const tasks: HousekeepingTask[] = [
+      { name: 'orphan-files', everyMs, run: () => attachments.cleanOrphans(), did: 'orphaned attachments removed' },
+      { name: 'pings', everyMs, run: () => pings.purge(), did: 'diagnostic pings deleted' },
+      { name: 'exports', everyMs, run: () => exports.cleanExpired(), did: 'expired exports deleted' },
+      { name: 'stale-drafts', everyMs, run: () => submissions.purgeStaleDrafts(), did: 'stale drafts deleted' },
+      {
+        name: 'retention-notices',
+        everyMs,
+        run: () => retention.sendNotices(),
+        did: 'retention notices queued',
+      },
+      { name: 'digests', everyMs, run: () => digests.sendDue(), did: 'agents digests sent' },
+      {
+        name: 'retention-purge',
+        everyMs,
+        run: () => retention.purgeExpired(),
+        did: 'decided requests deleted at the end of their retention',
+      },
+    ];
+    this.housekeeping = new Housekeeping(queue, tasks, {
+      info: (entry) => this.logger.log(entry),
+      warn: (entry) => this.logger.warn(entry),
+      error: (entry) => this.logger.error(entry),
+    });
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  async onApplicationBootstrap(): Promise<void> {
+    // The queue may be down at boot: the schedulers are upserted when it answers, the rest of the worker runs meanwhile.
+    void this.startWhenQueueAnswers();
   }
 
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.housekeeping.stop();
+  }
+
+  /** Runs every task now, each on its own: one failing does not stop the others. */
   async run(): Promise<void> {
-    try {
-      const removed = await this.attachments.cleanOrphans();
-      if (removed) this.logger.log({ msg: 'orphaned attachments removed', count: removed });
-      const pings = await new SystemPingRepository(this.dataSource).purge();
-      if (pings) this.logger.log({ msg: 'diagnostic pings deleted', count: pings });
-      const exports = await this.exports.cleanExpired();
-      if (exports) this.logger.log({ msg: 'expired exports deleted', count: exports });
-      const drafts = await this.submissions.purgeStaleDrafts();
-      if (drafts) this.logger.log({ msg: 'stale drafts deleted', count: drafts });
-      const notices = await this.retention.sendNotices();
-      if (notices) this.logger.log({ msg: 'retention notices queued', count: notices });
-      const digests = await this.digests.sendDue();
-      if (digests) this.logger.log({ msg: 'agents digests sent', count: digests });
-      const purged = await this.retention.purgeExpired();
-      if (purged) this.logger.log({ msg: 'decided requests deleted at the end of their retention', count: purged });
-    } catch (error) {
-      this.logger.warn({ msg: 'housekeeping failed', err: (error as Error).message });
+    await this.housekeeping.runAll();
+  }
+
+  private stopped = false;
+
+  private async startWhenQueueAnswers(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        await this.housekeeping.start();
+        return;
+      } catch (error) {
+        if (attempt === 0)
+          this.logger.warn({ msg: 'housekeeping schedulers waiting for the queue', err: (error as Error).message });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** attempt, 30_000)).unref());
+      }
     }
   }
 }

@@ -83,10 +83,14 @@ export const configSchema = z.object({
   REDIS_URL: z.preprocess(emptyToUndefined, url(['redis:', 'rediss:']).optional()),
   REDIS_PROBE_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   QUEUE_BACKEND: z.preprocess(emptyToUndefined, z.enum(['redis', 'postgres']).optional()),
-  QUEUE_PREFIX: z
-    .string()
-    .regex(/^[a-z0-9_-]{1,40}$/, 'doit contenir 1 à 40 caractères parmi a-z, 0-9, _ et -')
-    .default('guichet'),
+  /** Unset: `guichet-<id>`, derived from the installation id kept in the database (see @guichet/queue). */
+  QUEUE_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9_-]{1,40}$/, 'doit contenir 1 à 40 caractères parmi a-z, 0-9, _ et -')
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   IDP_PORT: port(3001),
   SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'doit compter au moins 32 caractères').optional()),

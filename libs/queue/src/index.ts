@@ -1,4 +1,5 @@
 export * from './backend';
+export * from './installation';
 export * from './jobs';
 export * from './outbox-relay';
 export * from './queue-connection';

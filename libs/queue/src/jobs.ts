@@ -10,6 +10,8 @@ export enum QueueName {
   Route = 'route',
   /** Caseworkers' large exports: long jobs, kept apart so that they never hold up emails or decisions. */
   Export = 'export',
+  /** Scheduled housekeeping (purges, notices, digests): one job per task and period, see apps/worker. */
+  Housekeeping = 'housekeeping',
 }
 
 /** What every job born from an outbox row carries: ids only, the database holds the state. */

@@ -143,6 +143,16 @@ export class OutboxRelay {
     });
   }
 
+  /**
+   * Whether this database holds the row a job names. A job whose row is not
+   * here belongs to another database (an installation sharing the queue
+   * prefix): the worker must not act on it, nor mark it done.
+   */
+  async knows(outboxId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM outbox WHERE id = $1`, [outboxId]);
+    return rows.length > 0;
+  }
+
   /** Called by a worker when a job's effect is done. */
   async markDone(outboxId: string): Promise<void> {
     await this.dataSource.query(`UPDATE outbox SET done_at = now(), last_error = NULL WHERE id = $1`, [outboxId]);

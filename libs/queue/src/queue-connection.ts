@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Queue, Worker, createPostgresBackend, type Job, type BackendFactory } from 'bullmq';
+import { Queue, Worker, createPostgresBackend, type Job, type JobsOptions, type BackendFactory } from 'bullmq';
 import { Redis } from 'ioredis';
 import { JOB_OPTIONS, JOB_QUEUE, QueueName, jobId, retryDelay, type JobName, type JobPayloads } from './jobs';
 import type { QueueBackendKind } from './backend';
@@ -9,8 +9,11 @@ export interface QueueSettings {
   redisUrl?: string;
   /** The PostgreSQL backend keeps its tables in this database (schema `bullmq`). */
   databaseUrl: string;
-  /** Namespaces Redis keys; wrapped in a hash tag so that Redis Cluster keeps a queue on one slot. */
-  prefix: string;
+  /**
+   * Namespaces Redis keys; wrapped in a hash tag so that Redis Cluster keeps a queue on one slot. Required
+   * with Redis: `resolveInstallation` gives the installation's own (never a shared default).
+   */
+  prefix?: string;
   /** Multiplies every retry delay: 1 in production, tiny in tests that wait for retries. */
   retryScale?: number;
   /** Longest wait for the backend when adding jobs in bulk (default 5 s). */
@@ -41,6 +44,9 @@ export class QueueConnection {
 
   constructor(readonly settings: QueueSettings) {
     if (settings.kind === 'redis' && !settings.redisUrl) throw new Error('redisUrl is required for the redis backend');
+    if (settings.kind === 'redis' && !settings.prefix) {
+      throw new Error('a queue prefix is required for the redis backend (resolveInstallation gives the default one)');
+    }
   }
 
   get kind(): QueueBackendKind {
@@ -121,10 +127,36 @@ export class QueueConnection {
     }
   }
 
+  /**
+   * Creates or updates a job scheduler: one job `jobName` every `everyMs`,
+   * whatever the number of processes that call this (the scheduler's id makes
+   * each period's job unique). Works on both backends: BullMQ's PostgreSQL
+   * backend keeps schedulers in its `bullmq.scheduler` table.
+   */
+  async schedule(
+    name: QueueName,
+    schedulerId: string,
+    everyMs: number,
+    jobName: string,
+    opts: Pick<JobsOptions, 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'>,
+  ): Promise<void> {
+    // The first run comes one period after the scheduler is created (as the hourly timer it replaces), not at
+    // once: upserting it again (every worker start) keeps the next run where it was.
+    await this.queue(name).upsertJobScheduler(
+      schedulerId,
+      { every: everyMs, startDate: Date.now() + everyMs },
+      { name: jobName, data: {}, opts },
+    );
+  }
+
   /** Starts a worker on a queue; `handlers` maps job names to their handler. */
-  startWorker(name: QueueName, handlers: Partial<Record<JobName, JobHandler>>, concurrency = 4): Worker {
+  startWorker(
+    name: QueueName,
+    handlers: Partial<Record<JobName, JobHandler>> | Readonly<Record<string, JobHandler>>,
+    concurrency = 4,
+  ): Worker {
     const processor = async (job: Job) => {
-      const handler = handlers[job.name as JobName];
+      const handler = (handlers as Record<string, JobHandler | undefined>)[job.name];
       if (!handler) throw new Error(`No handler for job ${job.name} on queue ${name}`);
       return handler(job);
     };

@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { SystemPingRepository } from '@guichet/persistence';
 import { workerName, type JobPayloads } from '@guichet/queue';
+import { UnknownJobError } from './unknown-job.error';
 
 /** Completes a diagnostic ping: load, do nothing if already done, then act. */
 @Injectable()
@@ -15,7 +16,9 @@ export class PingProcessor {
 
   async handle(job: Job<JobPayloads['system.ping']>): Promise<string> {
     const outcome = await this.repository.complete(job.data.pingId, workerName());
-    // A ping deleted meanwhile has nothing left to do; retrying would not help.
+    // A ping this database does not hold is another installation's (or purged): completing the job would
+    // take it from its owner, whose `npm start` then waited 30 s for nothing. Fail it, visibly.
+    if (outcome === 'missing') throw new UnknownJobError(`ping ${job.data.pingId}`);
     return outcome;
   }
 }

@@ -12,11 +12,14 @@ import {
 } from '@guichet/queue';
 import { Documents, Transitions } from '@guichet/submissions';
 import { DeskExports } from '@guichet/desk';
+import { UnknownJobError } from '../system/unknown-job.error';
 
+/** The queues fed by the outbox (the system and housekeeping queues have workers of their own). */
+type WorkflowQueue = Exclude<QueueName, QueueName.System | QueueName.Housekeeping>;
 type Handlers = { [N in OutboxJobName]: (data: JobPayloads[N]) => Promise<unknown> };
 
 /** Concurrency per queue in one worker process: emails and webhooks wait on the network, the rest on PostgreSQL. */
-const CONCURRENCY: Readonly<Record<Exclude<QueueName, QueueName.System>, number>> = {
+const CONCURRENCY: Readonly<Record<WorkflowQueue, number>> = {
   [QueueName.Notify]: 8,
   [QueueName.Webhook]: 8,
   [QueueName.Document]: 2,
@@ -26,7 +29,7 @@ const CONCURRENCY: Readonly<Record<Exclude<QueueName, QueueName.System>, number>
   [QueueName.Export]: 1,
 };
 
-const QUEUE_OF: Readonly<Record<OutboxJobName, Exclude<QueueName, QueueName.System>>> = {
+const QUEUE_OF: Readonly<Record<OutboxJobName, WorkflowQueue>> = {
   'notify.email': QueueName.Notify,
   'notify.agents': QueueName.Notify,
   'webhook.deliver': QueueName.Webhook,
@@ -74,8 +77,11 @@ export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShu
       byQueue.set(queue, {
         ...byQueue.get(queue),
         [name]: async (job: Job) => {
+          const { outboxId } = job.data as { outboxId: string };
+          // Never act on (or complete) a job this database does not know: it fails, visibly, with why.
+          if (!(await this.relay.knows(outboxId))) throw new UnknownJobError(`outbox row ${outboxId}`);
           const result = await (handler as (data: unknown) => Promise<unknown>)(job.data);
-          await this.relay.markDone((job.data as { outboxId: string }).outboxId);
+          await this.relay.markDone(outboxId);
           return result;
         },
       });

@@ -18,6 +18,7 @@ import { DeskMessages1765100000000 } from './1765100000000-desk-messages';
 import { DefinitionsAsJson1765180000000 } from './1765180000000-definitions-as-json';
 import { AccessRevocation1765300000000 } from './1765300000000-access-revocation';
 import { DeskJourneys1765420000000 } from './1765420000000-desk-journeys';
+import { Installation1765620000000 } from './1765620000000-installation';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   DefinitionsAsJson1765180000000,
   AccessRevocation1765300000000,
   DeskJourneys1765420000000,
+  Installation1765620000000,
 ];
