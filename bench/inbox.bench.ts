@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
-import { answerColumns, cursorAt, filterSql, orderSql, parseInboxQuery } from '@guichet/desk';
+import { answerColumns, encodeCursor, filterSql, keyset, parseInboxQuery } from '@guichet/desk';
 import { ApiTokenService } from '@guichet/identity';
 import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
 import type { JsonSchema } from '@guichet/shared';
@@ -97,23 +97,24 @@ function queryString(raw: Raw): string {
 
 /** A cursor at a given instant (what a caseworker gets after paging down to that date). */
 function cursorFor(at: Date): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), 'ffffffff-ffff-4fff-bfff-ffffffffffff'])).toString('base64url');
+  return encodeCursor('submitted', at.toISOString(), 'ffffffff-ffff-4fff-bfff-ffffffffffff');
 }
 
 /** The page statement of Inbox.list (libs/desk/src/inbox.ts), built the same way (a grant on every group). */
 function pageStatement(serviceId: string, actorId: string, schema: JsonSchema, raw: Raw) {
   const query = parseInboxQuery(raw, schema);
   const { where, params } = filterSql(serviceId, actorId, query, 1, null);
-  const { order, key, op } = orderSql(query.sort);
-  if (query.cursor) {
-    params.push(query.cursor.at, query.cursor.id);
-    where.push(`(s.${key}, s.id) ${op} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-  }
+  const { orderBy, keyText, after } = keyset(query.order);
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (query.cursor) where.push(after(query.cursor, p));
   params.push(query.limit + 1);
   return {
     text: `SELECT s.id, s.reference, s.status, s.submitted_at, s.deadline_at, s.group_key, s.assignee, s.contact_name,
-              s.updated_at, s.form_version_id, s.decided_at, ${cursorAt(key)} AS cursor_at
-         FROM submission s WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
+              s.updated_at, s.form_version_id, s.decided_at, ${keyText} AS cursor_key
+         FROM submission s WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT $${params.length}`,
     values: params,
   };
 }

@@ -154,7 +154,7 @@ describe('caseworker exports', () => {
     expect(csvRows).toHaveLength(6);
     expect(csvRows.slice(1).map((l) => l.split(',')[0])).toEqual(data.map((r) => r.A));
     expect(csvRows[0]).toBe(
-      'Référence,Statut,Déposée le,Décidée le,Groupe,Agent,Nom,Courriel,Nom,Quotient familial,Date d’arrivée',
+      'Référence,Statut,Déposée le (heure de Paris),Décidée le (heure de Paris),Groupe,Agent,Nom,Courriel,Nom,Quotient familial,Date d’arrivée',
     );
   });
 

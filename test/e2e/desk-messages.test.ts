@@ -169,7 +169,9 @@ describe('caseworker desk: messages', () => {
     expect(inline.headers['content-disposition']).toMatch(
       /^inline; filename="liste des pieces\.pdf"; filename\*=UTF-8''liste%20des%20pi%C3%A8ces\.pdf$/,
     );
-    expect(inline.headers['content-security-policy']).toBe("sandbox; default-src 'none'");
+    // Sandboxed, and framed by the desk's own pages only (the preview), never by another site.
+    expect(inline.headers['content-security-policy']).toBe("sandbox; default-src 'none'; frame-ancestors 'self'");
+    expect(inline.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(inline.headers['x-content-type-options']).toBe('nosniff');
     // Citizens' downloads are never inline.
     const citizenInline = await owner.call('GET', `/api/v1/submissions/${id}/attachments/${attachmentId}?inline=1`);

@@ -154,7 +154,8 @@ describe('caseworker desk', () => {
       .set('Authorization', caseworker)
       .send({ agentId: `account:${agent.id}` });
     expect(assigned.status).toBe(200);
-    expect(assigned.body).toEqual({ id: ids[0], assignee: `account:${agent.id}` });
+    // Named as the agent's provider named them; this one never gave a name, so by their professional email.
+    expect(assigned.body).toEqual({ id: ids[0], assignee: `account:${agent.id}`, assigneeName: 'agent-1@mairie.fr' });
     const unknown = await request(stack.url)
       .post(`/api/v1/submissions/${ids[0]}/assign`)
       .set('Authorization', caseworker)

@@ -197,19 +197,20 @@ describe('sign-in through the bundled identity provider', () => {
 
   it('lets a signed-in agent choose how they hear of new requests; citizens and bad values are refused', async () => {
     const lea = (await signIn('agent', 'agent-lea', '/instruction')).client;
-    expect(await (await lea.request(`${base}/api/v1/me/preferences`)).json()).toEqual({ notify: 'instant' });
+    // Never chosen: the daily digest, not one email per request.
+    expect(await (await lea.request(`${base}/api/v1/me/preferences`)).json()).toEqual({ notify: 'digest' });
     const put = (client: CookieClient, body: unknown) =>
       client.request(`${base}/api/v1/me/preferences`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json', 'x-csrf-token': csrfOf(client) },
         body: JSON.stringify(body),
       });
-    expect((await put(lea, { notify: 'digest' })).status).toBe(200);
-    expect(await (await lea.request(`${base}/api/v1/me/preferences`)).json()).toEqual({ notify: 'digest' });
+    expect((await put(lea, { notify: 'instant' })).status).toBe(200);
+    expect(await (await lea.request(`${base}/api/v1/me/preferences`)).json()).toEqual({ notify: 'instant' });
     const [row] = await stack.api
       .get(DataSource)
       .query(`SELECT notify FROM agent_preference WHERE email = 'lea.fontaine@mairie-de-demo.fr'`);
-    expect(row).toEqual({ notify: 'digest' });
+    expect(row).toEqual({ notify: 'instant' });
     const wrong = await put(lea, { notify: 'toujours' });
     expect(wrong.status).toBe(400);
     expect(((await wrong.json()) as { errors: Array<{ pointer: string }> }).errors[0]!.pointer).toBe('/notify');

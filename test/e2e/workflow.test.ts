@@ -422,10 +422,13 @@ describe('workflow', () => {
     const dataSource = stack.api.get(DataSource);
     await dataSource.query(
       `INSERT INTO agent_membership (organisation_id, email, role) VALUES ($1, 'lea@mairie.fr', 'caseworker'),
-         ($1, 'karim@mairie.fr', 'caseworker'), ($1, 'claire@mairie.fr', 'designer')`,
+         ($1, 'karim@mairie.fr', 'caseworker'), ($1, 'claire@mairie.fr', 'designer'), ($1, 'sam@mairie.fr', 'caseworker')`,
       [agents.organisationId],
     );
-    await dataSource.query(`INSERT INTO agent_preference (email, notify) VALUES ('karim@mairie.fr', 'digest')`);
+    // Léa asked for an email each time, Karim for the digest; Sam chose nothing, which is the digest too.
+    await dataSource.query(
+      `INSERT INTO agent_preference (email, notify) VALUES ('lea@mairie.fr', 'instant'), ('karim@mairie.fr', 'digest')`,
+    );
     // Nadia works on another service of the organisation only.
     await dataSource.query(
       `INSERT INTO agent_membership (organisation_id, email, role, service_id) VALUES ($1, 'nadia@mairie.fr', 'caseworker', gen_random_uuid())`,
@@ -452,12 +455,14 @@ describe('workflow', () => {
     expect(instant.text).not.toContain('Dubois');
     await person.call('POST', `/api/v1/submissions/${id}/messages`, { body: 'Une précision.' });
     await mail.waitFor((m) => m.to.includes('lea@mairie.fr') && m.subject.startsWith('Réponse de l’usager'), 15_000);
-    // Karim chose the digest, Claire designs, Nadia works on another service: none got an instant email.
+    // Karim chose the digest, Sam chose nothing, Claire designs, Nadia works on another service: no instant email.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(
       mail
         .messages()
-        .filter((m) => ['karim@mairie.fr', 'claire@mairie.fr', 'nadia@mairie.fr'].some((a) => m.to.includes(a))),
+        .filter((m) =>
+          ['karim@mairie.fr', 'sam@mairie.fr', 'claire@mairie.fr', 'nadia@mairie.fr'].some((a) => m.to.includes(a)),
+        ),
     ).toEqual([]);
 
     const mailer = new Mailer({
@@ -467,11 +472,13 @@ describe('workflow', () => {
     try {
       const digests = new Digests(dataSource, mailer, 'http://localhost:3000', 0);
       const later = new Date(Date.now() + 60_000);
-      expect(await digests.sendDue(later)).toBe(1);
+      expect(await digests.sendDue(later)).toBe(2);
       expect(await digests.sendDue(later)).toBe(0);
-      const digest = await mail.waitFor((m) => m.to.includes('karim@mairie.fr'), 10_000);
-      expect(digest.subject).toBe('Résumé quotidien de vos démarches');
-      expect(digest.text).toContain('Cantine des agents : 1 demande à traiter, 1 réponse d’usagers');
+      for (const agent of ['karim@mairie.fr', 'sam@mairie.fr']) {
+        const digest = await mail.waitFor((m) => m.to.includes(agent), 10_000);
+        expect(digest.subject).toBe('Résumé quotidien de vos démarches');
+        expect(digest.text).toContain('Cantine des agents : 1 demande à traiter, 1 réponse d’usagers');
+      }
     } finally {
       mailer.close();
     }

@@ -10,6 +10,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { AppError, isUuid } from '@guichet/shared';
 import { CaseFiles, MESSAGE_FILE_POINTER, type CaseFileView } from '@guichet/submissions';
+import { agentNames } from '@guichet/identity';
 import { locate, type DeskActor, type Located } from './access';
 
 /**
@@ -24,12 +25,12 @@ export class CaseActions {
     this.files = new CaseFiles(dataSource);
   }
 
-  /** The whole request, its private notes included; the read itself goes into the history. */
-  async read(
-    slug: string,
-    id: string,
-    actor: DeskActor,
-  ): Promise<CaseFileView & { notes: NoteView[]; followed: boolean }> {
+  /**
+   * The whole request, its private notes included; the read itself goes into
+   * the history. Agents are named as their identity provider names them
+   * (`assigneeName`, each event's `actorName`, each note's `authorName`).
+   */
+  async read(slug: string, id: string, actor: DeskActor): Promise<CaseRead> {
     const found = await locate(this.dataSource, actor, id, { slug });
     // Recorded first, so that this very read shows in the history it returns.
     await this.event(found.organisationId, found.id, actor.id, 'consulted', null);
@@ -38,9 +39,29 @@ export class CaseActions {
       this.dataSource.getRepository(SubmissionNote).find({ where: { submissionId: id }, order: { createdAt: 'ASC' } }),
       this.dataSource.getRepository(SubmissionFollower).existsBy({ submissionId: id, agent: actor.id }),
     ]);
+    // An assignment's event names the agent it went to (`Attribuée à account:<id>`).
+    const subjectOf = (h: CaseFileView['history'][number]) =>
+      h.type === 'assigned' ? (ASSIGNED.exec(h.comment ?? '')?.[1] ?? null) : null;
+    const names = await agentNames(
+      this.dataSource,
+      [view.assignee, ...view.history.flatMap((h) => [h.actor, subjectOf(h)]), ...notes.map((n) => n.author)],
+      [found.organisationId],
+    );
+    const nameOf = (who: string | null) => (who ? (names.get(who) ?? null) : null);
     return {
       ...view,
-      notes: notes.map((n) => ({ id: n.id, author: n.author, body: n.body, at: n.createdAt.toISOString() })),
+      assigneeName: nameOf(view.assignee),
+      history: view.history.map((h) => {
+        const subject = subjectOf(h);
+        return { ...h, actorName: nameOf(h.actor), subject, subjectName: nameOf(subject) };
+      }),
+      notes: notes.map((n) => ({
+        id: n.id,
+        author: n.author,
+        authorName: nameOf(n.author),
+        body: n.body,
+        at: n.createdAt.toISOString(),
+      })),
       followed,
     };
   }
@@ -166,7 +187,11 @@ export class CaseActions {
    * (and of its routing group, for a membership limited to one). Anyone else
    * would hold a request they cannot open, or see one they should not.
    */
-  async assign(id: string, actor: DeskActor, agentId: unknown): Promise<{ id: string; assignee: string | null }> {
+  async assign(
+    id: string,
+    actor: DeskActor,
+    agentId: unknown,
+  ): Promise<{ id: string; assignee: string | null; assigneeName: string | null }> {
     const match = typeof agentId === 'string' ? /^(?:account:)?([0-9a-f-]{36})$/i.exec(agentId) : null;
     const account =
       match && isUuid(match[1]!)
@@ -204,7 +229,7 @@ export class CaseActions {
           ),
         );
     });
-    return { id, assignee };
+    return { id, assignee, assigneeName: account ? (account.displayName ?? account.email) : null };
   }
 
   /** One indexed query: a caseworker or admin membership of the agent's email that covers this request. */
@@ -267,6 +292,25 @@ export class CaseActions {
 export interface NoteView {
   id: string;
   author: string;
+  /** The author's name from their identity provider (null when unknown). */
+  authorName?: string | null;
   body: string;
   at: string;
 }
+
+const ASSIGNED = /^Attribuée à (account:[0-9a-f-]{36})$/i;
+
+/** A request as the desk reads it: the case file with its agents named, private notes, and whether I follow it. */
+export type CaseRead = Omit<CaseFileView, 'history'> & {
+  assigneeName: string | null;
+  history: Array<
+    CaseFileView['history'][number] & {
+      actorName: string | null;
+      /** The agent an assignment went to, and their name. */
+      subject: string | null;
+      subjectName: string | null;
+    }
+  >;
+  notes: NoteView[];
+  followed: boolean;
+};

@@ -132,7 +132,7 @@ export class DeskExports {
       const rest = { ...request.query };
       delete rest.format;
       delete rest.sep;
-      parseInboxQuery(rest, definition.schema, false);
+      parseInboxQuery(rest, definition.schema, false, definition.uiSchema);
     }
     const row = await this.dataSource.transaction(async (manager) => {
       // Two clicks of the same agent become one export.

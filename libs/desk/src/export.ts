@@ -12,9 +12,10 @@ import {
   type Ui,
 } from '@guichet/shared';
 import { stateLabel, type WorkflowDefinition } from '@guichet/workflow';
-import { cursorAt, filterSql, orderSql, type DeskActor, type Inbox } from './inbox';
-import { parseInboxQuery } from './inbox-query';
-import { XlsxWriter, type XlsxCell } from './xlsx';
+import { agentNames } from '@guichet/identity';
+import { filterSql, keyset, type DeskActor, type Inbox } from './inbox';
+import { parseInboxQuery, type Cursor } from './inbox-query';
+import { XlsxWriter, ZoneOffsets, type XlsxCell } from './xlsx';
 
 export type ExportFormat = 'csv' | 'jsonl' | 'xlsx';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'jsonl', 'xlsx'];
@@ -123,6 +124,59 @@ export function csvCell(value: unknown, separator: string): string {
 
 const SPECIAL = /["\r\n]/;
 
+/**
+ * How a CSV writes dates and numbers. Comma-separated: ISO days and local
+ * date-times (`2026-01-31 14:05:00`), a decimal point. Semicolon-separated
+ * (French spreadsheets): `31/01/2026 14:05:00` and a decimal comma, which a
+ * French spreadsheet reads as dates and numbers. Times are Paris time (a
+ * spreadsheet has no time zones); the zone is said in the header.
+ */
+export class CsvStyle {
+  private readonly zone = new ZoneOffsets('Europe/Paris');
+
+  constructor(readonly french: boolean) {}
+
+  dateTime(date: Date | null): string | null {
+    if (!date) return null;
+    const ms = date.getTime();
+    if (Number.isNaN(ms)) return null;
+    const local = new Date(ms + this.zone.at(ms)).toISOString();
+    const time = local.slice(11, 19);
+    return this.french ? `${this.day(local.slice(0, 10))} ${time}` : `${local.slice(0, 10)} ${time}`;
+  }
+
+  day(iso: string): string {
+    return this.french && /^\d{4}-\d{2}-\d{2}$/.test(iso)
+      ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
+      : iso;
+  }
+
+  number(value: number): string {
+    const text = String(value);
+    return this.french ? text.replace('.', ',') : text;
+  }
+
+  /** One answer as a CSV cell's value. */
+  value(value: AnswerValue): string | null {
+    if (value === null) return null;
+    if (typeof value === 'object') return this.day(value.day);
+    return typeof value === 'number' ? this.number(value) : value;
+  }
+}
+
+/** A date-time in Paris time with its offset (`2026-01-31T14:05:00+01:00`): JSON Lines stay unambiguous. */
+export function parisIso(zone: ZoneOffsets, date: Date | null): string | null {
+  if (!date) return null;
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) return null;
+  const offset = zone.at(ms);
+  const minutes = Math.round(offset / 60_000);
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  const zoneText = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${new Date(ms + offset).toISOString().slice(0, 23)}${zoneText}`;
+}
+
 /** One answer as a CSV cell's value: a day as the form stored it (ISO), the rest as is. */
 export function csvValue(value: AnswerValue): string | number | null {
   return value !== null && typeof value === 'object' ? value.day : value;
@@ -168,8 +222,8 @@ interface ExportRow extends QueryResultRow {
   contact_email: string | null;
   form_version_id: string;
   data: Record<string, unknown>;
-  /** The sort key as text, to the microsecond: the next batch starts exactly after this row. */
-  cursor_at: string;
+  /** The sort key as text (times to the microsecond): the next batch starts exactly after this row. */
+  cursor_key: string | null;
   /** The names of the request's files by id, when a column holds files. */
   files?: Record<string, string> | null;
 }
@@ -222,7 +276,7 @@ export async function countRequests(
   const rest = { ...raw };
   delete rest.format;
   delete rest.sep;
-  const filter = parseInboxQuery(rest, definition.schema, false);
+  const filter = parseInboxQuery(rest, definition.schema, false, definition.uiSchema);
   const { where, params } = filterSql(service.id, actor.id, filter, 1, scope.groups);
   params.push(atMost + 1);
   const [row] = (await dataSource.query(
@@ -252,12 +306,36 @@ export async function exportRequests(
   const { format: requested, sep, ...rest } = raw;
   const format: ExportFormat = requested === 'jsonl' ? 'jsonl' : requested === 'xlsx' ? 'xlsx' : 'csv';
   const separator = sep === 'semicolon' ? ';' : ',';
-  const filter = parseInboxQuery(rest, definition.schema, false);
+  const filter = parseInboxQuery(rest, definition.schema, false, definition.uiSchema);
   const columns = chosenColumns(definition, filter.columns);
+  const style = new CsvStyle(separator === ';');
+  const zone = new ZoneOffsets('Europe/Paris');
+  // Agents by name (their identity provider's), not `account:<uuid>`: the few who hold this service's requests.
+  const assignees = (await dataSource.query(
+    `SELECT DISTINCT assignee FROM submission WHERE service_id = $1 AND assignee IS NOT NULL`,
+    [service.id],
+  )) as Array<{ assignee: string }>;
+  const names = await agentNames(
+    dataSource,
+    assignees.map((a) => a.assignee),
+    [service.organisationId],
+  );
+  const agentName = (assignee: string | null) => (assignee ? (names.get(assignee) ?? 'Agent sans nom connu') : null);
   const readers = columns.map((c) => pointerReader(c.pointer));
   // Files are named in their cells: the names come with each row, only when a column holds files.
   const withFiles = columns.some(isFileColumn);
-  const fixed = ['Référence', 'Statut', 'Déposée le', 'Décidée le', 'Groupe', 'Agent', 'Nom', 'Courriel'];
+  // XLSX dates are real dates shown in Paris time; the CSV's are text, in Paris time too, and say so.
+  const dated = format === 'xlsx' ? '' : ' (heure de Paris)';
+  const fixed = [
+    'Référence',
+    'Statut',
+    `Déposée le${dated}`,
+    `Décidée le${dated}`,
+    'Groupe',
+    'Agent',
+    'Nom',
+    'Courriel',
+  ];
   const xlsx =
     format === 'xlsx'
       ? new XlsxWriter(
@@ -290,7 +368,7 @@ export async function exportRequests(
         row.submitted_at,
         row.decided_at,
         row.group_key,
-        row.assignee,
+        agentName(row.assignee),
         row.contact_name,
         row.contact_email,
       ];
@@ -307,10 +385,11 @@ export async function exportRequests(
           reference: row.reference,
           status: row.status,
           statusLabel: label,
-          submittedAt: row.submitted_at,
-          decidedAt: row.decided_at,
+          submittedAt: parisIso(zone, row.submitted_at),
+          decidedAt: parisIso(zone, row.decided_at),
           group: row.group_key,
           assignee: row.assignee,
+          assigneeName: agentName(row.assignee),
           data: row.data,
         })}\n`;
       }
@@ -319,51 +398,54 @@ export async function exportRequests(
         separator +
         csvCell(label, separator) +
         separator +
-        csvCell(row.submitted_at?.toISOString(), separator) +
+        csvCell(style.dateTime(row.submitted_at), separator) +
         separator +
-        csvCell(row.decided_at?.toISOString(), separator) +
+        csvCell(style.dateTime(row.decided_at), separator) +
         separator +
         csvCell(row.group_key, separator) +
         separator +
-        csvCell(row.assignee, separator) +
+        csvCell(agentName(row.assignee), separator) +
         separator +
         csvCell(row.contact_name, separator) +
         separator +
         csvCell(row.contact_email, separator);
       const fileName = fileNames(row);
       for (let i = 0; i < readers.length; i++)
-        line += separator + csvCell(csvValue(answerValue(columns[i]!, readers[i]!(row.data), fileName)), separator);
+        line += separator + csvCell(style.value(answerValue(columns[i]!, readers[i]!(row.data), fileName)), separator);
       return `${line}\r\n`;
     };
 
     const { where, params } = filterSql(service.id, actor.id, filter, 1, scope.groups);
-    const { order, key, op } = orderSql(filter.sort);
-    let cursor: { at: string; id: string } | null = null;
+    const { orderBy, keyText, after } = keyset(filter.order);
+    let cursor: Cursor | null = null;
     let total = 0;
     for (;;) {
       const clauses = [...where];
       const values = [...params];
-      if (cursor) {
-        values.push(cursor.at, cursor.id);
-        clauses.push(`(s.${key}, s.id) ${op} ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
-      }
+      if (cursor)
+        clauses.push(
+          after(cursor, (value) => {
+            values.push(value);
+            return `$${values.length}`;
+          }),
+        );
       values.push(BATCH);
       const pieces: string[] = [];
       let chunk = '';
-      const batch = { count: 0, last: null as { at: string; id: string } | null };
+      const batch = { count: 0, last: null as Cursor | null };
       await eachRow<ExportRow>(
         dataSource,
         `SELECT s.id, s.reference, s.status, s.submitted_at, s.decided_at, s.group_key, s.assignee,
-                s.contact_name, s.contact_email, s.form_version_id, s.data, ${cursorAt(key)} AS cursor_at${
+                s.contact_name, s.contact_email, s.form_version_id, s.data, ${keyText} AS cursor_key${
                   withFiles
                     ? `, (SELECT jsonb_object_agg(a.id::text, a.filename) FROM attachment a WHERE a.submission_id = s.id) AS files`
                     : ''
                 }
-           FROM submission s WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT $${values.length}`,
+           FROM submission s WHERE ${clauses.join(' AND ')} ORDER BY ${orderBy} LIMIT $${values.length}`,
         values,
         (row) => {
           batch.count++;
-          batch.last = { at: row.cursor_at, id: row.id };
+          batch.last = { key: row.cursor_key, id: row.id };
           if (xlsx) {
             xlsx.add(cellsOf(row));
             return;

@@ -1,9 +1,13 @@
 import {
   AppError,
   fieldPointers,
+  labelOf,
+  modelAt,
   parseJsonPointer,
   type ErrorItem,
   type JsonSchema,
+  type Schema,
+  type Ui,
   isUuid,
   UUID_PATTERN,
 } from '@guichet/shared';
@@ -21,10 +25,12 @@ export interface InboxFilter {
   terms: string[];
   from: Date | null;
   to: Date | null;
-  /** jsonb containment objects, one per answer filter. */
-  answers: Array<Record<string, unknown>>;
-  /** submitted: newest first; oldest: oldest first; deadline: soonest deadline first. */
-  sort: 'submitted' | 'oldest' | 'deadline';
+  /** One per `field` parameter: an answer equal to a value, or within a bound. */
+  answers: AnswerFilter[];
+  /** The `sort` parameter as given (submitted, oldest, deadline, reference, -contact, /pointer, -/pointer…). */
+  sort: string;
+  /** What `sort` orders by, resolved against the form. */
+  order: SortOrder;
   /** Answers to return with each item (the desk's chosen columns), as JSON pointers. */
   columns: string[];
   /** true: only requests waiting for the citizen's reply; false: only the others; null/absent: all. */
@@ -33,7 +39,36 @@ export interface InboxFilter {
 
 export interface InboxPageQuery extends InboxFilter {
   limit: number;
-  cursor: { at: string; id: string } | null;
+  cursor: Cursor | null;
+}
+
+/** Where the previous page ended: the sort key of its last row (as text, null when it has none) and its id. */
+export interface Cursor {
+  key: string | null;
+  id: string;
+}
+
+/**
+ * An answer filter. `equals`: jsonb containment (`data @> {...}`), typed as
+ * the form types the field. `range`: a bound on a number (compared as a
+ * number) or a date (ISO text compares as the calendar does).
+ */
+export type AnswerFilter =
+  | { kind: 'equals'; contains: Record<string, unknown> }
+  | { kind: 'range'; path: string[]; type: 'number' | 'date'; op: '>=' | '<=' | '>' | '<'; value: number | string };
+
+/**
+ * An inbox order: a column of the request or an answer, its type (how the
+ * cursor's key is read back), the direction, and whether rows may have no
+ * key (they come last, whatever the direction).
+ */
+export interface SortOrder {
+  column: 'submitted_at' | 'deadline_at' | 'reference' | 'contact_name' | 'answer';
+  /** The answer's path (column `answer`). */
+  path?: string[];
+  type: 'time' | 'number' | 'text';
+  desc: boolean;
+  nullable: boolean;
 }
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,39}$/;
@@ -75,8 +110,58 @@ function searchTerms(q: string | undefined, errors: ErrorItem[]): string[] {
   return (searchFold(q).match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
 }
 
-/** `field=/parent/postalCode=45000`: the answer at that pointer equals the value (typed by the schema). */
-function answerFilters(values: unknown, schema: JsonSchema, errors: ErrorItem[]): Array<Record<string, unknown>> {
+/** How the form names a field, for messages: agents never read a JSON pointer. */
+type Labeller = (pointer: string) => string;
+
+const FILTER = /^(\/[^=<>]*)(>=|<=|=|>|<)([\s\S]*)$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** What a field holds, for filters and sorts: a number, a calendar day or date-time, or text. */
+function answerType(
+  schema: JsonSchema,
+  ui: unknown,
+  pointer: string,
+): 'number' | 'date' | 'datetime' | 'boolean' | 'text' | 'group' {
+  const model = modelAt(schema as Schema, (ui ?? {}) as Ui, pointer);
+  const sub = fieldSchema(schema, pointer);
+  const type = model?.schema.type ?? (sub && typeof sub === 'object' ? sub.type : undefined);
+  const format = model?.schema.format ?? (sub && typeof sub === 'object' ? sub.format : undefined);
+  if (type === 'integer' || type === 'number') return 'number';
+  if (type === 'boolean') return 'boolean';
+  if (type === 'object' || type === 'array') return 'group';
+  if (format === 'date' || model?.inputType === 'date') return 'date';
+  if (format === 'date-time' || model?.inputType === 'datetime-local') return 'datetime';
+  return 'text';
+}
+
+/** A number as an agent types it: `5000`, `5 000`, `5000,50` or `5000.50`. */
+export function readNumber(text: string): number | null {
+  const compact = text.replace(/[\s\u00a0\u202f]/g, '');
+  const normal = compact.includes('.') ? compact : compact.replace(',', '.');
+  return /^[-+]?\d+(\.\d+)?$/.test(normal) ? Number(normal) : null;
+}
+
+function isDay(text: string): boolean {
+  if (!DAY.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
+
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * `field=/parent/postalCode=45000`: the answer at that pointer equals the
+ * value (typed by the schema). Numbers and dates also take bounds:
+ * `field=/funding/amount>=5000`, `field=/event/date<=2026-06-30` (`>` and `<`
+ * too). Messages name the field as the form does, never by its pointer.
+ */
+function answerFilters(
+  values: unknown,
+  schema: JsonSchema,
+  label: Labeller,
+  ui: unknown,
+  errors: ErrorItem[],
+): AnswerFilter[] {
   if (values === undefined) return [];
   const list = Array.isArray(values) ? values : [values];
   if (list.length > 5) {
@@ -84,36 +169,74 @@ function answerFilters(values: unknown, schema: JsonSchema, errors: ErrorItem[])
     return [];
   }
   const known = fieldPointers(schema);
-  const filters: Array<Record<string, unknown>> = [];
+  const filters: AnswerFilter[] = [];
   for (const item of list) {
     const text = typeof item === 'string' ? item : '';
-    const at = text.indexOf('=', 1);
-    const pointer = at > 0 ? text.slice(0, at) : '';
-    const rawValue = at > 0 ? text.slice(at + 1) : '';
-    if (!pointer.startsWith('/') || !known.has(pointer) || pointer.includes('*') || rawValue.length > 200) {
+    const match = FILTER.exec(text);
+    const pointer = match?.[1] ?? '';
+    const op = (match?.[2] ?? '=') as '=' | '>=' | '<=' | '>' | '<';
+    const rawValue = (match?.[3] ?? '').trim();
+    if (!match || !known.has(pointer) || pointer.includes('*') || rawValue.length > 200) {
       errors.push(
-        bad('field', `Filtre inconnu : « ${text.slice(0, 80)} » (attendu /champ=valeur, sur un champ du formulaire).`),
+        bad(
+          'field',
+          'Filtre sur une réponse inconnu : choisissez un champ du formulaire et une valeur (champ=valeur, ou champ>=valeur pour un nombre ou une date).',
+        ),
       );
       continue;
     }
-    const sub = fieldSchema(schema, pointer);
-    const type = sub && typeof sub === 'object' ? sub.type : undefined;
+    const name = `« ${label(pointer)} »`;
+    const type = answerType(schema, ui, pointer);
+    if (type === 'group') {
+      errors.push(bad('field', `On ne filtre pas sur ${name} : c’est un groupe ou une liste.`));
+      continue;
+    }
+    if (op !== '=') {
+      if (type !== 'number' && type !== 'date' && type !== 'datetime') {
+        errors.push(bad('field', `${name} n’est ni un nombre ni une date : on n’y cherche qu’une valeur exacte.`));
+        continue;
+      }
+      if (type === 'number') {
+        const value = readNumber(rawValue);
+        if (value === null) {
+          errors.push(bad('field', `${name} : nombre attendu, par exemple 5000 ou 5000,50.`));
+          continue;
+        }
+        filters.push({ kind: 'range', path: parseJsonPointer(pointer), type: 'number', op, value });
+        continue;
+      }
+      if (!isDay(rawValue)) {
+        errors.push(bad('field', `${name} : date attendue au format AAAA-MM-JJ, par exemple 2026-06-30.`));
+        continue;
+      }
+      // A date-time field « au plus le 30 juin » takes that whole day.
+      const bound =
+        type === 'datetime' && op === '<='
+          ? { op: '<' as const, value: nextDay(rawValue) }
+          : type === 'datetime' && op === '>'
+            ? { op: '>=' as const, value: nextDay(rawValue) }
+            : { op, value: rawValue };
+      filters.push({ kind: 'range', path: parseJsonPointer(pointer), type: 'date', ...bound });
+      continue;
+    }
     let value: unknown = rawValue;
-    if (type === 'integer' || type === 'number') {
-      value = Number(rawValue);
-      if (rawValue === '' || !Number.isFinite(value)) {
-        errors.push(bad('field', `Nombre attendu pour ${pointer}.`));
+    if (type === 'number') {
+      value = readNumber(rawValue);
+      if (value === null) {
+        errors.push(bad('field', `${name} : nombre attendu, par exemple 5000 ou 5000,50.`));
         continue;
       }
     } else if (type === 'boolean') {
       if (rawValue !== 'true' && rawValue !== 'false') {
-        errors.push(bad('field', `true ou false attendu pour ${pointer}.`));
+        errors.push(bad('field', `${name} : oui (true) ou non (false) attendu.`));
         continue;
       }
       value = rawValue === 'true';
-    } else if (type !== 'string' && type !== undefined) {
-      errors.push(bad('field', `On ne filtre pas sur ${pointer} (groupe ou liste).`));
+    } else if (type === 'date' && !isDay(rawValue)) {
+      errors.push(bad('field', `${name} : date attendue au format AAAA-MM-JJ, par exemple 2026-06-30.`));
       continue;
+    } else {
+      value = typeof item === 'string' ? (match[3] ?? '') : rawValue;
     }
     const segments = parseJsonPointer(pointer);
     let object: Record<string, unknown> = {};
@@ -122,9 +245,54 @@ function answerFilters(values: unknown, schema: JsonSchema, errors: ErrorItem[])
       if (i === segments.length - 1) object[segment] = value;
       else object = object[segment] = {} as Record<string, unknown>;
     });
-    filters.push(root);
+    filters.push({ kind: 'equals', contains: root });
   }
   return filters;
+}
+
+const FIXED_SORTS: Record<string, SortOrder> = {
+  submitted: { column: 'submitted_at', type: 'time', desc: true, nullable: false },
+  oldest: { column: 'submitted_at', type: 'time', desc: false, nullable: false },
+  deadline: { column: 'deadline_at', type: 'time', desc: false, nullable: false },
+  reference: { column: 'reference', type: 'text', desc: false, nullable: true },
+  '-reference': { column: 'reference', type: 'text', desc: true, nullable: true },
+  contact: { column: 'contact_name', type: 'text', desc: false, nullable: true },
+  '-contact': { column: 'contact_name', type: 'text', desc: true, nullable: true },
+};
+
+/**
+ * `sort`: a fixed order, or an answer of the form (`/funding/amount`
+ * ascending, `-/funding/amount` descending): numbers as numbers, the rest as
+ * text (ISO dates sort as the calendar does), requests without an answer last.
+ */
+function sortOrder(value: string, schema: JsonSchema, ui: unknown, errors: ErrorItem[]): SortOrder {
+  const fixed = FIXED_SORTS[value];
+  if (fixed) return fixed;
+  const desc = value.startsWith('-/');
+  const pointer = desc ? value.slice(1) : value;
+  const type =
+    pointer.startsWith('/') &&
+    fieldPointers(schema).has(pointer) &&
+    !pointer.includes('*') &&
+    !pointer.includes('\u0000')
+      ? answerType(schema, ui, pointer)
+      : null;
+  if (type === null || type === 'group') {
+    errors.push(
+      bad(
+        'sort',
+        'Tri attendu : submitted, oldest, deadline, reference, contact, ou un champ du formulaire (un « - » devant pour l’ordre inverse).',
+      ),
+    );
+    return FIXED_SORTS.submitted!;
+  }
+  return {
+    column: 'answer',
+    path: parseJsonPointer(pointer),
+    type: type === 'number' ? 'number' : 'text',
+    desc,
+    nullable: true,
+  };
 }
 
 export const MAX_COLUMNS = 10;
@@ -146,20 +314,34 @@ function answerColumns(value: string | undefined, schema: JsonSchema, errors: Er
   return [...new Set(list)];
 }
 
-function decodeCursor(value: string | undefined, errors: ErrorItem[]): { at: string; id: string } | null {
+const NUMBER_KEY = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
+
+/** A cursor of this sort: its key must read back as the sort's type (else the query would fail). */
+function decodeCursor(value: string | undefined, sort: string, order: SortOrder, errors: ErrorItem[]): Cursor | null {
   if (value === undefined || value === '') return null;
   try {
-    if (value.length > 200) throw new Error('long');
+    if (value.length > 1500) throw new Error('long');
     const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
     if (
       Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      !Number.isNaN(Date.parse(parsed[0])) &&
-      typeof parsed[1] === 'string' &&
-      isUuid(parsed[1])
+      parsed.length === 3 &&
+      parsed[0] === sort &&
+      typeof parsed[2] === 'string' &&
+      isUuid(parsed[2])
     ) {
-      return { at: parsed[0], id: parsed[1] };
+      const key: unknown = parsed[1];
+      const valid =
+        key === null
+          ? order.nullable
+          : typeof key === 'string' &&
+            key.length <= 1000 &&
+            !key.includes('\u0000') &&
+            (order.type === 'time'
+              ? !Number.isNaN(Date.parse(key))
+              : order.type === 'number'
+                ? NUMBER_KEY.test(key)
+                : true);
+      if (valid) return { key: key as string | null, id: parsed[2] };
     }
   } catch {
     // fall through
@@ -168,9 +350,9 @@ function decodeCursor(value: string | undefined, errors: ErrorItem[]): { at: str
   return null;
 }
 
-/** `at`: a Date, or ISO 8601 text when the microseconds matter (see cursorAt in inbox.ts). */
-export function encodeCursor(at: Date | string, id: string): string {
-  return Buffer.from(JSON.stringify([typeof at === 'string' ? at : at.toISOString(), id])).toString('base64url');
+/** `key`: the last row's sort key as text (to the microsecond for times, see keyText in inbox.ts), or null. */
+export function encodeCursor(sort: string, key: string | null, id: string): string {
+  return Buffer.from(JSON.stringify([sort, key, id])).toString('base64url');
 }
 
 const KNOWN = new Set([
@@ -191,8 +373,17 @@ const KNOWN = new Set([
   'awaiting',
 ]);
 
-/** Reads an inbox or export query; every problem is a 400 with the parameter as pointer. */
-export function parseInboxQuery(raw: Record<string, unknown>, schema: JsonSchema, paged = true): InboxPageQuery {
+/**
+ * Reads an inbox or export query; every problem is a 400 with the parameter
+ * as pointer. `ui` (the form's uiSchema) names fields in messages as the form does.
+ */
+export function parseInboxQuery(
+  raw: Record<string, unknown>,
+  schema: JsonSchema,
+  paged = true,
+  ui?: unknown,
+): InboxPageQuery {
+  const label: Labeller = (pointer) => labelOf(schema as Schema, (ui ?? {}) as Ui, pointer) || 'ce champ';
   const errors: ErrorItem[] = [];
   for (const name of Object.keys(raw))
     if (!KNOWN.has(name)) errors.push(bad(name, `Paramètre inconnu : ${name.slice(0, 40)}.`));
@@ -210,10 +401,9 @@ export function parseInboxQuery(raw: Record<string, unknown>, schema: JsonSchema
   const terms = searchTerms(single(raw, 'q', errors), errors);
   const from = date(single(raw, 'from', errors), 'from', errors, false);
   const to = date(single(raw, 'to', errors), 'to', errors, true);
-  const answers = answerFilters(raw.field, schema, errors);
+  const answers = answerFilters(raw.field, schema, label, ui, errors);
   const sort = single(raw, 'sort', errors) ?? 'submitted';
-  if (sort !== 'submitted' && sort !== 'oldest' && sort !== 'deadline')
-    errors.push(bad('sort', 'Tri attendu : submitted, oldest ou deadline.'));
+  const order = sortOrder(sort, schema, ui, errors);
   const columns = answerColumns(single(raw, 'columns', errors), schema, errors);
   const awaitingText = single(raw, 'awaiting', errors);
   if (awaitingText !== undefined && awaitingText !== '1' && awaitingText !== '0')
@@ -228,7 +418,7 @@ export function parseInboxQuery(raw: Record<string, unknown>, schema: JsonSchema
     limit = /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
     if (!(limit >= 1 && limit <= MAX_LIMIT)) errors.push(bad('limit', `Entre 1 et ${MAX_LIMIT} demandes par page.`));
   }
-  const cursor = paged ? decodeCursor(single(raw, 'cursor', errors), errors) : null;
+  const cursor = paged ? decodeCursor(single(raw, 'cursor', errors), sort, order, errors) : null;
   if (errors.length) throw new AppError('INVALID_REQUEST', { errors });
   return {
     tab: tab as Tab,
@@ -239,7 +429,8 @@ export function parseInboxQuery(raw: Record<string, unknown>, schema: JsonSchema
     from,
     to,
     answers,
-    sort: sort as InboxFilter['sort'],
+    sort,
+    order,
     columns,
     awaiting: awaitingText === '1' ? true : awaitingText === '0' ? false : null,
     limit,

@@ -3,7 +3,15 @@ import { FormVersion, Organisation, Service } from '@guichet/persistence';
 import { FormVersions } from '@guichet/submissions';
 import { AppError, parseJsonPointer, type ServiceDefinition } from '@guichet/shared';
 import { isFinal, stateLabel, workflowOf, type WorkflowDefinition } from '@guichet/workflow';
-import { encodeCursor, parseInboxQuery, type InboxFilter, type InboxPageQuery } from './inbox-query';
+import { agentNames } from '@guichet/identity';
+import {
+  encodeCursor,
+  parseInboxQuery,
+  type Cursor,
+  type InboxFilter,
+  type InboxPageQuery,
+  type SortOrder,
+} from './inbox-query';
 import { scopeFor, type DeskActor, type Scope } from './access';
 
 export type { DeskActor } from './access';
@@ -17,6 +25,8 @@ export interface InboxItem {
   deadlineAt: string | null;
   group: string | null;
   assignee: string | null;
+  /** How the agent in charge is named (their name from their identity provider), or null. */
+  assigneeName: string | null;
   contactName: string | null;
   updatedAt: string;
   /** Since when a caseworker's message waits for the citizen's reply, or null. */
@@ -65,17 +75,60 @@ interface Row {
   decided_at: Date | null;
   data?: Record<string, unknown>;
   contact_email?: string | null;
-  cursor_at?: string;
+  cursor_key?: string | null;
   [column: `a${number}`]: unknown;
 }
 
+/** A path of the answers as an SQL text[] literal: its segments come from the form's own field names. */
+function pathLiteral(path: readonly string[]): string {
+  return `ARRAY[${path.map((segment) => `'${segment.replace(/'/g, "''")}'`).join(',')}]::text[]`;
+}
+
+/** A number answer as numeric, or NULL when the stored value is not a number (never a failed cast). */
+function numberAt(path: string): string {
+  return `(CASE WHEN jsonb_typeof(s.data #> ${path}) = 'number' THEN (s.data #> ${path})::numeric END)`;
+}
+
 /**
- * The sort key as ISO 8601 text to the microsecond, for cursors: a Date
- * keeps milliseconds only, and a cursor rounded down would skip the rows
- * stored within the same millisecond as the last row of the page.
+ * The SQL of an order: `ORDER BY`, the sort key as text for cursors (times
+ * to the microsecond: a Date keeps milliseconds only, and a cursor rounded
+ * down would skip rows of the same millisecond), and the condition of the
+ * rows after a cursor. Rows without a key come last in both directions, then
+ * by id. Dates of submission use their index (keyset on (submitted_at, id));
+ * other orders sort the rows the filter keeps, which is bounded by the
+ * service's requests (see docs/desk.md).
  */
-export function cursorAt(key: 'submitted_at' | 'deadline_at'): string {
-  return `to_char(s.${key} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export function keyset(order: SortOrder): {
+  orderBy: string;
+  keyText: string;
+  after: (cursor: Cursor, p: (value: unknown) => string) => string;
+} {
+  const expr =
+    order.column === 'answer'
+      ? order.type === 'number'
+        ? numberAt(pathLiteral(order.path!))
+        : `(s.data #>> ${pathLiteral(order.path!)})`
+      : `s.${order.column}`;
+  const cast = order.type === 'time' ? 'timestamptz' : order.type === 'number' ? 'numeric' : 'text';
+  const dir = order.desc ? 'DESC' : 'ASC';
+  const op = order.desc ? '<' : '>';
+  const keyText =
+    order.type === 'time'
+      ? `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+      : order.type === 'number'
+        ? `${expr}::text`
+        : expr;
+  return {
+    orderBy: order.nullable ? `${expr} ${dir} NULLS LAST, s.id ${dir}` : `${expr} ${dir}, s.id ${dir}`,
+    keyText,
+    after: (cursor, p) => {
+      const id = `${p(cursor.id)}::uuid`;
+      if (!order.nullable) return `(${expr}, s.id) ${op} (${p(cursor.key)}::${cast}, ${id})`;
+      if (cursor.key === null) return `(${expr} IS NULL AND s.id ${op} ${id})`;
+      const key = `${p(cursor.key)}::${cast}`;
+      return `(${expr} ${op} ${key} OR (${expr} = ${key} AND s.id ${op} ${id}) OR ${expr} IS NULL)`;
+    },
+  };
 }
 
 /** The SQL of a filter: `WHERE` conditions and their parameters, drafts always left out. */
@@ -112,21 +165,17 @@ export function filterSql(
   else if (filter.awaiting === false) where.push(`s.awaiting_reply_since IS NULL`);
   if (filter.from) where.push(`s.submitted_at >= ${p(filter.from)}`);
   if (filter.to) where.push(`s.submitted_at < ${p(filter.to)}`);
-  for (const answer of filter.answers) where.push(`s.data @> ${p(JSON.stringify(answer))}::jsonb`);
+  for (const answer of filter.answers) {
+    if (answer.kind === 'equals') where.push(`s.data @> ${p(JSON.stringify(answer.contains))}::jsonb`);
+    else if (answer.type === 'number')
+      where.push(`${numberAt(`${p(answer.path)}::text[]`)} ${answer.op} ${p(answer.value)}::numeric`);
+    // ISO dates compare as text as the calendar does; a value that is not a date (old versions) may still match.
+    else where.push(`(s.data #>> ${p(answer.path)}::text[]) ${answer.op} ${p(answer.value)}::text`);
+  }
   if (filter.terms.length)
     where.push(`s.search @@ to_tsquery('simple', ${p(filter.terms.map((t) => `${t}:*`).join(' & '))})`);
-  if (filter.sort === 'deadline') where.push(`s.deadline_at IS NOT NULL`);
+  if (filter.order.column === 'deadline_at') where.push(`s.deadline_at IS NOT NULL`);
   return { where, params };
-}
-
-export function orderSql(sort: InboxFilter['sort']): {
-  order: string;
-  key: 'submitted_at' | 'deadline_at';
-  op: string;
-} {
-  if (sort === 'deadline') return { order: 's.deadline_at ASC, s.id ASC', key: 'deadline_at', op: '>' };
-  if (sort === 'oldest') return { order: 's.submitted_at ASC, s.id ASC', key: 'submitted_at', op: '>' };
-  return { order: 's.submitted_at DESC, s.id DESC', key: 'submitted_at', op: '<' };
 }
 
 const COUNTS_TTL_MS = 10_000;
@@ -165,25 +214,23 @@ export class Inbox {
 
   async list(slug: string, actor: DeskActor, raw: Record<string, unknown>): Promise<InboxPage> {
     const { service, definition, scope } = await this.service(slug, actor);
-    const query: InboxPageQuery = parseInboxQuery(raw, definition.schema);
+    const query: InboxPageQuery = parseInboxQuery(raw, definition.schema, true, definition.uiSchema);
     const { where, params } = filterSql(service.id, actor.id, query, 1, scope.groups);
-    const { order, key, op } = orderSql(query.sort);
-    if (query.cursor) {
-      params.push(query.cursor.at, query.cursor.id);
-      where.push(`(s.${key}, s.id) ${op} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const { orderBy, keyText, after } = keyset(query.order);
+    if (query.cursor) where.push(after(query.cursor, p));
     // The chosen answers only, not the whole document: `data #> '{association,name}'`.
-    const answers = query.columns.map((pointer, i) => {
-      params.push(parseJsonPointer(pointer));
-      return `, s.data #> $${params.length}::text[] AS a${i}`;
-    });
-    params.push(query.limit + 1);
+    const answers = query.columns.map((pointer, i) => `, s.data #> ${p(parseJsonPointer(pointer))}::text[] AS a${i}`);
+    const limit = p(query.limit + 1);
     // The page and the counts at once, on two connections of the pool.
     const [rows, counts, suivis] = await Promise.all([
       this.dataSource.query(
         `SELECT s.id, s.reference, s.status, s.submitted_at, s.deadline_at, s.group_key, s.assignee, s.contact_name,
-                s.updated_at, s.awaiting_reply_since, s.form_version_id, s.decided_at, ${cursorAt(key)} AS cursor_at${answers.join('')}
-           FROM submission s WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
+                s.updated_at, s.awaiting_reply_since, s.form_version_id, s.decided_at, ${keyText} AS cursor_key${answers.join('')}
+           FROM submission s WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ${limit}`,
         params,
       ) as Promise<Row[]>,
       this.sharedCounts(service.id, scope.groups),
@@ -192,14 +239,19 @@ export class Inbox {
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
     const last = page.at(-1);
+    const names = await agentNames(
+      this.dataSource,
+      page.map((row) => row.assignee),
+      [service.organisationId],
+    );
     return {
-      items: await Promise.all(page.map((row) => this.item(row, query.columns))),
-      nextCursor: more && last ? encodeCursor(last.cursor_at!, last.id) : null,
+      items: await Promise.all(page.map((row) => this.item(row, query.columns, names))),
+      nextCursor: more && last ? encodeCursor(query.sort, last.cursor_key ?? null, last.id) : null,
       counts: { ...counts, suivis },
     };
   }
 
-  private async item(row: Row, columns: readonly string[]): Promise<InboxItem> {
+  private async item(row: Row, columns: readonly string[], names: ReadonlyMap<string, string>): Promise<InboxItem> {
     const answers: Record<string, unknown> = {};
     columns.forEach((pointer, i) => {
       const value = row[`a${i}`];
@@ -214,6 +266,7 @@ export class Inbox {
       deadlineAt: row.deadline_at?.toISOString() ?? null,
       group: row.group_key,
       assignee: row.assignee,
+      assigneeName: row.assignee ? (names.get(row.assignee) ?? null) : null,
       contactName: row.contact_name,
       updatedAt: row.updated_at.toISOString(),
       awaitingReplySince: row.awaiting_reply_since?.toISOString() ?? null,

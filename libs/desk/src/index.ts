@@ -22,13 +22,24 @@ export { XLSX_MEDIA_TYPE, XlsxWriter, cellText, columnName, xmlText, type XlsxCe
 export { ZipWriter, crc32, readZip, type ZipEntryRead } from './xlsx-zip';
 export {
   Inbox,
-  cursorAt,
   filterSql,
-  orderSql,
+  keyset,
   type DeskService,
   type DeskServiceView,
   type InboxItem,
   type InboxPage,
 } from './inbox';
-export { MAX_COLUMNS, MAX_LIMIT, TABS, encodeCursor, parseInboxQuery, type InboxFilter, type Tab } from './inbox-query';
+export {
+  MAX_COLUMNS,
+  MAX_LIMIT,
+  TABS,
+  encodeCursor,
+  parseInboxQuery,
+  readNumber,
+  type AnswerFilter,
+  type Cursor,
+  type InboxFilter,
+  type SortOrder,
+  type Tab,
+} from './inbox-query';
 export { deskActorOf, locate, scopeFor, type DeskActor, type DeskGrant, type Located, type Scope } from './access';

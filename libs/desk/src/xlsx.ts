@@ -93,7 +93,7 @@ export function cellText(text: string): string {
 }
 
 /** Minutes east of UTC of a time zone at a moment, cached by hour (rows come roughly in date order). */
-class ZoneOffsets {
+export class ZoneOffsets {
   private readonly format: Intl.DateTimeFormat;
   private readonly cache = new Map<number, number>();
 

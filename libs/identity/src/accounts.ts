@@ -46,16 +46,32 @@ export class AccountService {
    * Finds or creates the account of a provider's subject and records the
    * sign-in. An agent's professional email is kept (their memberships' key, so
    * that a request is assigned only to someone who may work on it); a citizen's
-   * never is.
+   * never is. So for names: an agent's (how the desk and the exports name
+   * them) is kept and refreshed at each sign-in; a citizen's never is.
    */
-  async signIn(input: { kind: AccountKind; issuer: string; subject: string; email?: string | null }): Promise<Account> {
+  async signIn(input: {
+    kind: AccountKind;
+    issuer: string;
+    subject: string;
+    email?: string | null;
+    displayName?: string | null;
+  }): Promise<Account> {
     const repo = this.dataSource.getRepository(Account);
-    const email = input.kind === 'agent' && input.email ? input.email.trim().toLowerCase() : null;
+    const agent = input.kind === 'agent';
+    const email = agent && input.email ? input.email.trim().toLowerCase() : null;
+    const displayName = agent && input.displayName ? input.displayName.trim().slice(0, 200) || null : null;
     await repo
       .createQueryBuilder()
       .insert()
-      .values({ kind: input.kind, issuer: input.issuer, subject: input.subject, email, lastLoginAt: () => 'now()' })
-      .orUpdate(['last_login_at', 'email'], ['issuer', 'subject'])
+      .values({
+        kind: input.kind,
+        issuer: input.issuer,
+        subject: input.subject,
+        email,
+        displayName,
+        lastLoginAt: () => 'now()',
+      })
+      .orUpdate(['last_login_at', 'email', 'display_name'], ['issuer', 'subject'])
       .execute();
     return repo.findOneByOrFail({ issuer: input.issuer, subject: input.subject });
   }

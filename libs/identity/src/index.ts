@@ -11,6 +11,7 @@ export {
 export { ApiTokenService } from './api-tokens';
 export { OidcClient, SignInRefused, type OidcClientSettings, type ProviderMetadata } from './oidc';
 export { AccountService, sessionLifetime, type SessionUser } from './accounts';
+export { agentNames, displayNameOf } from './agent-names';
 export {
   OPERATOR,
   recordAccessEvent,

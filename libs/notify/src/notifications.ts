@@ -12,6 +12,41 @@ function frenchDate(date: Date): string {
   return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(date);
 }
 
+/** How an agent who never chose hears of new requests: one summary a day, not one email each. */
+export const DEFAULT_NOTIFY = 'digest';
+
+/** A request sent again after a request for changes (not a first submit). */
+function isResubmission(event: SubmissionEvent): boolean {
+  return event.type === 'transition' && event.fromStatus !== null && event.fromStatus !== 'draft';
+}
+
+/** The agents' email: « Nouvelle demande », « Demande corrigée » or « Réponse de l’usager », without the answers. */
+export function agentEmail(
+  kind: 'new_request' | 'citizen_message',
+  resubmitted: boolean,
+  reference: string,
+  title: string,
+  link: string,
+): { subject: string; text: string } {
+  const subject =
+    kind === 'citizen_message'
+      ? `Réponse de l’usager — ${reference} — ${title}`
+      : `${resubmitted ? 'Demande corrigée' : 'Nouvelle demande'} ${reference} — ${title}`;
+  const what =
+    kind === 'citizen_message'
+      ? `L’usager a écrit sur la demande ${reference} (« ${title} »).`
+      : resubmitted
+        ? `L’usager a corrigé la demande ${reference} et l’a déposée à nouveau sur « ${title} ».`
+        : `Une demande vient d’être déposée sur « ${title} » : ${reference}.`;
+  return {
+    subject: subject.replace(/[\r\n]+/g, ' '),
+    text:
+      `${what}\n\nPour la traiter : ${link}\n\n` +
+      'Vous recevez ce courriel parce que vous instruisez cette démarche et avez choisi d’être prévenu à chaque ' +
+      'demande. Vous pouvez choisir un résumé quotidien, ou ne plus en recevoir, dans vos préférences.\n',
+  };
+}
+
 export interface NotificationJob {
   outboxId: string;
   submissionId: string;
@@ -122,44 +157,42 @@ export class Notifications {
 
   /**
    * Tells the organisation's caseworkers who chose instant emails of a new
-   * request or a citizen's reply: one email each, each sent once. The email
-   * names the service and the reference only; the request is read in the desk.
+   * request, a corrected one or a citizen's reply: one email each, each sent
+   * once. Those who chose nothing get the daily digest (DEFAULT_NOTIFY), not
+   * one email per request. The email names the service and the reference
+   * only; the request is read in the desk.
    */
   async agents(job: NotificationJob & { kind: 'new_request' | 'citizen_message' }): Promise<Outcome> {
     // Most organisations have few agents asking for instant emails: one cheap query first, before loading anything.
     const [candidate] = (await this.dataSource.query(
       `SELECT 1 FROM submission s JOIN agent_membership m ON m.organisation_id = s.organisation_id
          LEFT JOIN agent_preference p ON p.email = m.email
-        WHERE s.id = $1 AND m.role IN ('caseworker', 'admin') AND coalesce(p.notify, 'instant') = 'instant' LIMIT 1`,
+        WHERE s.id = $1 AND m.role IN ('caseworker', 'admin') AND coalesce(p.notify, '${DEFAULT_NOTIFY}') = 'instant' LIMIT 1`,
       [job.submissionId],
     )) as unknown[];
     if (!candidate) return 'no-recipient';
     const loaded = await this.load(job);
     if (!loaded) return 'gone';
-    const { submission, service, definition } = loaded;
+    const { submission, service, definition, event } = loaded;
     // Agents limited to a service or a group hear only of theirs. The group is the routing's, computed here if
     // the route job has not run yet (the rules are pure, so both agree).
     const group = submission.groupKey ?? route(workflowOf(definition), submission.data);
     const recipients = (await this.dataSource.query(
       `SELECT DISTINCT m.email FROM agent_membership m LEFT JOIN agent_preference p ON p.email = m.email
-        WHERE m.organisation_id = $1 AND m.role IN ('caseworker', 'admin') AND coalesce(p.notify, 'instant') = 'instant'
+        WHERE m.organisation_id = $1 AND m.role IN ('caseworker', 'admin') AND coalesce(p.notify, '${DEFAULT_NOTIFY}') = 'instant'
           AND (m.service_id IS NULL OR m.service_id = $2) AND (m.group_key IS NULL OR m.group_key = $3)
         ORDER BY m.email`,
       [submission.organisationId, submission.serviceId, group],
     )) as Array<{ email: string }>;
     if (recipients.length === 0) return 'no-recipient';
     const link = `${this.settings.publicUrl}/instruction/${service.slug}/${submission.id}`;
-    const subject =
-      job.kind === 'new_request'
-        ? `Nouvelle demande ${submission.reference ?? ''} — ${service.title}`
-        : `Réponse de l’usager — ${submission.reference ?? ''} — ${service.title}`;
-    const text =
-      (job.kind === 'new_request'
-        ? `Une demande vient d’être déposée (ou déposée à nouveau) sur « ${service.title} » : ${submission.reference ?? ''}.\n\n`
-        : `L’usager a écrit sur la demande ${submission.reference ?? ''} (« ${service.title} »).\n\n`) +
-      `Pour la traiter : ${link}\n\n` +
-      'Vous recevez ce courriel parce que vous instruisez cette démarche. Vous pouvez choisir un résumé quotidien, ' +
-      'ou ne plus en recevoir, dans vos préférences.\n';
+    const { subject, text } = agentEmail(
+      job.kind,
+      isResubmission(event),
+      submission.reference ?? '',
+      service.title,
+      link,
+    );
     let sent = 0;
     for (const { email } of recipients) {
       const recipient = createHash('sha256').update(email).digest('hex').slice(0, 32);
@@ -167,7 +200,7 @@ export class Notifications {
       if (await this.alreadySent(key)) continue;
       const messageId = `<${job.outboxId}.${recipient}@${new URL(this.settings.publicUrl).hostname}>`;
       await this.begin(key, submission, 'email', messageId);
-      await this.mailer.send({ to: email, subject: subject.replace(/[\r\n]+/g, ' '), text, messageId });
+      await this.mailer.send({ to: email, subject, text, messageId });
       await this.finish(key);
       sent++;
     }

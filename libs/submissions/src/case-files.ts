@@ -27,8 +27,12 @@ export interface CaseFileView {
   /** The agent in charge (`account:<id>`), or nobody. */
   assignee: string | null;
   contact: { email: string | null; name: string | null };
-  /** Whether the citizen was signed in with FranceConnect (their name and prefilled answers come from it). */
-  identity: { franceConnect: boolean };
+  /**
+   * Whether the citizen was signed in with FranceConnect, and which answers
+   * (pointers) are exactly what it sent, unchanged at submit (null: filed
+   * before this was recorded; then only locked fields, re-derived at submit, are sure).
+   */
+  identity: { franceConnect: boolean; fromIdentity: string[] | null };
   deadline: { at: string; transition: string } | null;
   data: Record<string, unknown>;
   /** The version the request was filed on: its pages, schema and rules lay the answers out. */
@@ -114,7 +118,10 @@ export class CaseFiles {
       group: submission.groupKey,
       assignee: submission.assignee,
       contact: { email: submission.contactEmail, name: submission.contactName },
-      identity: { franceConnect: submission.ownerAccountId !== null },
+      identity: {
+        franceConnect: submission.ownerAccountId !== null,
+        fromIdentity: submission.ownerAccountId !== null ? submission.identityPointers : [],
+      },
       deadline:
         submission.deadlineAt && submission.deadlineTransition
           ? { at: submission.deadlineAt.toISOString(), transition: submission.deadlineTransition }

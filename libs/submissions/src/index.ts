@@ -22,6 +22,7 @@ export {
 export { Documents, type IssuedDocument } from './documents';
 export { DECISION_TITLES, renderDecisionLetter, type DecisionKind, type DecisionLetterInput } from './decision-letter';
 export { contactOf, searchFold } from './contact';
+export { identityPointers } from './identity-answers';
 export {
   Transitions,
   applyDecision,

@@ -15,6 +15,7 @@ import { ValidatorCache, applyPrefill } from '@guichet/forms';
 import { AppError, type Locale, type ServiceDefinition, isUuid } from '@guichet/shared';
 import { availableTransitions, decide, stateLabel, workflowOf } from '@guichet/workflow';
 import { applyDecision, citizenEditable, refuse } from './transitions';
+import { identityPointers } from './identity-answers';
 import { contactOf, searchText } from './contact';
 import { FormVersions } from './form-versions';
 import type { ReceiptInput } from './receipt';
@@ -371,9 +372,15 @@ export class Submissions {
           submittedAt: () => 'now()',
           data: () => ':data',
           search: () => "to_tsvector('simple', :search)",
+          identityPointers: () => ':identityPointers',
           ...contact,
         },
-        { data: JSON.stringify(data), search: searchText(reference, contact, data) },
+        {
+          data: JSON.stringify(data),
+          search: searchText(reference, contact, data),
+          // Which answers are the identity provider's, unchanged: the desk says so of those only.
+          identityPointers: JSON.stringify(identityPointers(definition, data, this.claimsOf(owner))),
+        },
       );
       return { reference, status: decision.to };
     });
@@ -415,10 +422,15 @@ export class Submissions {
           throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
         const missing = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
         if (missing.length) throw new AppError('SUBMISSION_INVALID', { errors: missing });
-        set = { data: () => ':data', search: () => "to_tsvector('simple', :search)" };
+        set = {
+          data: () => ':data',
+          search: () => "to_tsvector('simple', :search)",
+          identityPointers: () => ':identityPointers',
+        };
         parameters = {
           data: JSON.stringify(outcome.data),
           search: searchText(submission.reference, submission, outcome.data as Record<string, unknown>),
+          identityPointers: JSON.stringify(identityPointers(definition, outcome.data, this.claimsOf(owner))),
         };
       }
       const { revision } = await applyDecision(

@@ -4,7 +4,7 @@ import { Strategy as OpenIdStrategy, type VerifyCallback } from 'passport-openid
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { publicUrl, type Config } from '@guichet/config';
-import { AccountService, OidcClient, SignInRefused, type SessionUser } from '@guichet/identity';
+import { AccountService, OidcClient, SignInRefused, displayNameOf, type SessionUser } from '@guichet/identity';
 import { AppError } from '@guichet/shared';
 import { CONFIG } from '../tokens';
 
@@ -149,6 +149,7 @@ export class SignInService implements OnModuleInit {
           issuer: client.settings.issuer,
           subject: String(claims.sub),
           email,
+          displayName: displayNameOf(info),
         });
         const user: SessionUser = {
           accountId: account.id,

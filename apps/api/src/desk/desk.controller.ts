@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, 
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AgentPreference } from '@guichet/persistence';
+import { DEFAULT_NOTIFY } from '@guichet/notify';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn } from 'class-validator';
@@ -228,7 +229,8 @@ export class DeskController {
   async preferences(@Req() req: Request) {
     const email = this.agentEmail(req);
     const saved = await this.dataSource.getRepository(AgentPreference).findOneBy({ email });
-    return { notify: saved?.notify ?? 'instant' };
+    // Never chosen: the daily digest, so that nobody gets one email per request without asking for it.
+    return { notify: saved?.notify ?? DEFAULT_NOTIFY };
   }
 
   @Put('me/preferences')

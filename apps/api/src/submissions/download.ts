@@ -36,7 +36,12 @@ export function sendDownload(
     .setHeader('Content-Disposition', contentDisposition(options.inline ? 'inline' : 'attachment', file.filename))
     .setHeader('Cache-Control', 'private, no-store')
     .setHeader('X-Content-Type-Options', 'nosniff');
-  if (options.inline) res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'");
+  // Inline, the file is a document of its own in a sandbox (no script, no form, no request); the desk's pages
+  // (this origin only) may frame it to preview it, nothing else may.
+  if (options.inline) {
+    res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'; frame-ancestors 'self'");
+    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+  }
   file.stream.on('error', () => res.destroy());
   file.stream.pipe(res);
 }
