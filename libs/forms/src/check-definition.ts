@@ -203,10 +203,13 @@ export function checkDefinition(input: unknown, locale: Locale = 'fr'): Definiti
         ),
       );
     }
-    errors.push(...checkExpr(rule.when, [...path, 'when'], { fields, claims: CLAIMS }));
+    // A condition on /children/*/x is evaluated for each child: that child's `*` is bound, any other must be named.
+    const items = rule.target.startsWith('page:') ? [] : itemPatterns(rule.target);
+    errors.push(...checkExpr(rule.when, [...path, 'when'], { fields, claims: CLAIMS, items }));
   });
   (definition.rules?.eligibility ?? []).forEach((rule, r) => {
-    errors.push(...checkExpr(rule.blockWhen, ['rules', 'eligibility', r, 'blockWhen'], { fields, claims: CLAIMS }));
+    const at = ['rules', 'eligibility', r, 'blockWhen'];
+    errors.push(...checkExpr(rule.blockWhen, at, { fields, claims: CLAIMS, items: [] }));
   });
   (definition.settings.prefill ?? []).forEach((mapping, m) => {
     if (!fields.has(mapping.pointer) || mapping.pointer.includes('*')) {
@@ -229,6 +232,17 @@ export function checkDefinition(input: unknown, locale: Locale = 'fr'): Definiti
         definition,
         warnings: [...policy.warnings, ...compiled.warnings, ...uiWarnings(definition.uiSchema)],
       };
+}
+
+/** `/children/*\/days/*\/x` → `['/children/*', '/children/*\/days/*']`: the items a target's `*`s stand for. */
+function itemPatterns(target: string): string[] {
+  const patterns: string[] = [];
+  let at = -1;
+  while ((at = target.indexOf('/*', at + 1)) !== -1) {
+    const end = at + 2;
+    if (end === target.length || target[end] === '/') patterns.push(target.slice(0, end));
+  }
+  return patterns;
 }
 
 /** Canonical JSON (keys sorted) hashed: the same definition always has the same hash. */

@@ -56,8 +56,8 @@ describe('the workflow section of a definition', () => {
         'unknown_email_template /workflow/states/in_review/actions/0/template',
         // Routing rules are checked against the form's own fields.
         'rule_unknown_field /workflow/routing/rules/0/when/eq/0/field',
-        // Routing runs once per request: it has no item of a repeatable group to read.
-        'rule_unknown_field /workflow/routing/rules/1/when/eq/0/field',
+        // Routing runs once per request: it has no item of a repeatable group unless it names one.
+        'rule_unbound_item /workflow/routing/rules/1/when/eq/0/field',
       ]),
     );
     expect(errors.find((e) => e.pointer === '/workflow/routing/rules/1/when/eq/0/field')!.message).toContain(

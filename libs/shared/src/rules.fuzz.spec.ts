@@ -7,7 +7,7 @@ import { RULE_LIMITS, checkExpr, evaluate, readPointer, type Expr } from './rule
  * that are fields, claims, lists, or garbage; operators with the wrong arity;
  * nesting; and answers shaped like a form's. Run counts are in the titles.
  */
-const FIELDS = ['/a', '/a/b', '/list', '/list/*/x', '/list/0/x', '', '/~1odd~0', 'no-slash', '/constructor'];
+const FIELDS = ['/a', '/a/b', '/list', '/list/*', '/list/*/x', '/list/0/x', '', '/~1odd~0', 'no-slash', '/constructor'];
 const CLAIMS = ['given_name', 'birthdate', '__proto__', 'toString'];
 const OPERATORS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'contains'] as const;
 
@@ -39,6 +39,7 @@ const expr: fc.Arbitrary<unknown> = fc.letrec<{ e: unknown }>((tie) => ({
     fc.array(tie('e'), { maxLength: 3 }).map((and) => ({ and })),
     fc.array(tie('e'), { maxLength: 3 }).map((or) => ({ or })),
     tie('e').map((not) => ({ not })),
+    fc.tuple(operand, tie('e')).map(([block, e]) => ({ any: [block, e] })),
     // Wrong shapes: arity, several keys, unknown operators, non-objects.
     fc.tuple(fc.constantFrom(...OPERATORS), fc.array(operand, { maxLength: 3 })).map(([op, args]) => ({ [op]: args })),
     fc.record({ eq: fc.constant([1, 1]), ne: fc.constant([1, 2]) }),

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { checkExpr, evaluate, readPointer, type Expr } from './rules';
+import { RULE_LIMITS, checkExpr, evaluate, readPointer, type Expr } from './rules';
 
 const data = {
   applicant: { firstName: 'Anne-Sophie', age: 34, birthDate: '1990-05-17', email: '' },
@@ -130,6 +130,141 @@ describe('checkExpr', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (expr) => Array.isArray(checkExpr(expr, [], options))),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('any item of a repeatable block', () => {
+  const family = {
+    children: [
+      { name: 'Léo', school: 'pasteur', days: ['lundi'] },
+      { name: 'Inès', school: 'jules-ferry', days: ['mardi', 'jeudi'] },
+    ],
+    siblings: [{ name: 'Zoé' }],
+  };
+  const atSchool = (school: string): Expr => ({
+    any: [{ field: '/children' }, { eq: [{ field: '/children/*/school' }, school] }],
+  });
+
+  it('holds when at least one item makes the condition true', () => {
+    expect(evaluate(atSchool('jules-ferry'), { data: family })).toBe(true);
+    expect(evaluate(atSchool('pasteur'), { data: family })).toBe(true);
+    expect(evaluate(atSchool('curie'), { data: family })).toBe(false);
+    expect(evaluate(atSchool('jules-ferry'), { data: { children: [] } })).toBe(false);
+    expect(evaluate(atSchool('jules-ferry'), { data: { children: 'x' } })).toBe(false);
+    expect(evaluate(atSchool('jules-ferry'), { data: {} })).toBe(false);
+  });
+
+  it('reads the first item by its number', () => {
+    expect(evaluate({ eq: [{ field: '/children/0/school' }, 'pasteur'] }, { data: family })).toBe(true);
+    expect(evaluate({ eq: [{ field: '/children/0/school' }, 'jules-ferry'] }, { data: family })).toBe(false);
+  });
+
+  it('binds each * to its own block: nested blocks, and another block inside a repeated field', () => {
+    const onThursday: Expr = {
+      any: [
+        { field: '/children' },
+        { any: [{ field: '/children/*/days' }, { eq: [{ field: '/children/*/days/*' }, 'jeudi'] }] },
+      ],
+    };
+    expect(evaluate(onThursday, { data: family })).toBe(true);
+    // A condition on /children/*/x (this child is item 0) that looks at any sibling: the sibling's * is the sibling's.
+    const siblingZoe: Expr = {
+      and: [
+        { eq: [{ field: '/children/*/name' }, 'Léo'] },
+        { any: [{ field: '/siblings' }, { eq: [{ field: '/siblings/*/name' }, 'Zoé'] }] },
+      ],
+    };
+    expect(evaluate(siblingZoe, { data: family, indexes: [0] })).toBe(true);
+    expect(evaluate(siblingZoe, { data: family, indexes: [1] })).toBe(false);
+  });
+
+  it('stops at its step budget instead of running for ever', () => {
+    const long = { a: Array.from({ length: 5_000 }, (_, i) => i) };
+    const nested: Expr = {
+      any: [{ field: '/a' }, { any: [{ field: '/a' }, { eq: [{ field: '/a/*' }, -1] }] }],
+    };
+    const started = performance.now();
+    expect(evaluate(nested, { data: long })).toBe(false);
+    expect(performance.now() - started).toBeLessThan(500);
+    // Within the budget, the answer is exact.
+    const found: Expr = { any: [{ field: '/a' }, { eq: [{ field: '/a/*' }, 4_999] }] };
+    expect(evaluate(found, { data: long })).toBe(true);
+    expect(RULE_LIMITS.steps).toBeGreaterThan(2 * 5_000);
+  });
+
+  const fields = new Set([
+    '/children',
+    '/children/*',
+    '/children/*/school',
+    '/children/*/days',
+    '/children/*/days/*',
+    '/siblings',
+    '/siblings/*',
+    '/siblings/*/name',
+    '/amount',
+  ]);
+  const routing = { fields, claims: new Set<string>(), items: [] };
+
+  it('checks: accepted with a block and its items, a number, or nested blocks', () => {
+    expect(checkExpr(atSchool('x'), [], routing)).toEqual([]);
+    expect(checkExpr({ eq: [{ field: '/children/0/school' }, 'x'] }, [], routing)).toEqual([]);
+    expect(
+      checkExpr(
+        {
+          any: [
+            { field: '/children' },
+            { any: [{ field: '/children/*/days' }, { eq: [{ field: '/children/*/days/*' }, 'jeudi'] }] },
+          ],
+        },
+        [],
+        routing,
+      ),
+    ).toEqual([]);
+    // A condition placed on /children/*/x already stands for one child.
+    expect(
+      checkExpr({ eq: [{ field: '/children/*/school' }, 'x'] }, [], { ...routing, items: ['/children/*'] }),
+    ).toEqual([]);
+  });
+
+  it.each<[unknown, string, string]>([
+    [{ eq: [{ field: '/children/*/school' }, 'x'] }, 'rule_unbound_item', '/when/eq/0/field'],
+    [
+      { any: [{ field: '/siblings' }, { eq: [{ field: '/children/*/school' }, 'x'] }] },
+      'rule_unbound_item',
+      '/when/any/1/eq/0/field',
+    ],
+    [{ any: [{ field: '/amount' }, true] }, 'rule_not_a_list', '/when/any/0/field'],
+    [{ any: [{ field: '/nope' }, true] }, 'rule_unknown_field', '/when/any/0/field'],
+    [{ any: [{ field: '/children' }] }, 'rule_arity', '/when/any'],
+    [{ any: ['/children', true] }, 'rule_operand', '/when/any/0'],
+    [{ any: [{ field: '/children' }, { eq: [1] }] }, 'rule_arity', '/when/any/1/eq'],
+    [{ eq: [{ field: '/children/x/school' }, 'x'] }, 'rule_unknown_field', '/when/eq/0/field'],
+  ])('refuses %j with %s at %s', (expr, code, pointer) => {
+    const errors = checkExpr(expr, ['when'], routing);
+    expect(errors).toContainEqual(expect.objectContaining({ code, pointer }));
+    for (const e of errors) expect(e.message).toMatch(/[a-zé]{4}/);
+  });
+
+  it('says in French which item to name', () => {
+    const [error] = checkExpr({ eq: [{ field: '/children/*/school' }, 'x'] }, [], routing);
+    expect(error!.message).toContain('« au moins un »');
+    expect(error!.message).toContain('/children/0');
+  });
+
+  it('without items, * is not checked (as before)', () => {
+    expect(checkExpr({ eq: [{ field: '/children/*/school' }, 'x'] }, [], { fields, claims: new Set() })).toEqual([]);
+  });
+
+  it('never throws on arbitrary JSON under any', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (inner, data) => {
+        const expr = { any: [{ field: '/children' }, inner] };
+        expect(Array.isArray(checkExpr(expr, [], routing))).toBe(true);
+        expect(typeof evaluate(expr as Expr, { data })).toBe('boolean');
+        expect(typeof evaluate(expr as Expr, { data: family })).toBe('boolean');
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -25,6 +25,12 @@ export type Expr =
   | { contains: [Operand, Operand] }
   /** Unanswered: undefined, null, '', [] or {}. */
   | { empty: Operand }
+  /**
+   * At least one item of a repeatable block makes the condition true. Inside
+   * it, the `*` that follows the block's pointer stands for that item:
+   * `{ "any": [{ "field": "/children" }, { "eq": [{ "field": "/children/*\/school" }, "jules-ferry"] }] }`.
+   */
+  | { any: [{ field: string }, Expr] }
   | { and: Expr[] }
   | { or: Expr[] }
   | { not: Expr }
@@ -37,9 +43,30 @@ export interface RuleContext {
   indexes?: readonly number[];
 }
 
+/**
+ * The items `any` is looking at: the pattern of a block's items (`/children/*`)
+ * and the index it stands for. A `*` whose pointer so far is one of these
+ * takes that index; any other takes the next of `indexes`.
+ */
+interface Items {
+  readonly pattern: string;
+  index: number;
+  readonly outer: Items | undefined;
+}
+
+function boundIndex(items: Items | undefined, pattern: string): number | undefined {
+  for (let at = items; at; at = at.outer) if (at.pattern === pattern) return at.index;
+  return undefined;
+}
+
 const COMPARISONS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'contains'] as const;
-const OPERATORS = new Set<string>([...COMPARISONS, 'empty', 'and', 'or', 'not']);
-export const RULE_LIMITS = { depth: 32, nodes: 1000, listLength: 1000 } as const;
+const OPERATORS = new Set<string>([...COMPARISONS, 'empty', 'any', 'and', 'or', 'not']);
+/**
+ * `steps`: conditions looked at in one evaluation. Only `any` repeats work
+ * (once per item, and nested blocks multiply), so this bounds what a long
+ * list in the answers can cost; past it the rule is false.
+ */
+export const RULE_LIMITS = { depth: 32, nodes: 1000, listLength: 1000, steps: 20_000 } as const;
 
 const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -48,12 +75,15 @@ const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k)
  * Anything that is not a pointer reads as undefined: a stored rule is checked,
  * but this also runs on whatever a browser holds.
  */
-export function readPointer(data: unknown, pointer: string, indexes: readonly number[] = []): unknown {
+export function readPointer(data: unknown, pointer: string, indexes: readonly number[] = [], items?: Items): unknown {
   if (typeof pointer !== 'string' || (pointer !== '' && !pointer.startsWith('/'))) return undefined;
   let current = data;
   let star = 0;
+  let pattern = '';
   for (const raw of parseJsonPointer(pointer)) {
-    const segment = raw === '*' ? String(indexes[star++] ?? -1) : raw;
+    if (items) pattern += `/${escapeSegment(raw)}`;
+    const bound = raw === '*' && items ? boundIndex(items, pattern) : undefined;
+    const segment = raw !== '*' ? raw : String(bound ?? indexes[star++] ?? -1);
     if (Array.isArray(current)) {
       if (!/^(0|[1-9]\d*)$/.test(segment)) return undefined;
       current = current[Number(segment)];
@@ -66,9 +96,22 @@ export function readPointer(data: unknown, pointer: string, indexes: readonly nu
   return current;
 }
 
-function operandValue(operand: Operand, ctx: RuleContext): unknown {
+const escapeSegment = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** What one evaluation carries down: the items `any` has bound, and the steps left. */
+interface Walk {
+  ctx: RuleContext;
+  items: Items | undefined;
+  budget: { steps: number };
+}
+
+/** Thrown when an evaluation runs out of steps; caught by `evaluate`, which then answers false. */
+const OUT_OF_STEPS = Symbol('out of steps');
+
+function operandValue(operand: Operand, walk: Walk): unknown {
+  const ctx = walk.ctx;
   if (operand !== null && typeof operand === 'object' && !Array.isArray(operand)) {
-    if ('field' in operand) return readPointer(ctx.data, operand.field, ctx.indexes);
+    if ('field' in operand) return readPointer(ctx.data, operand.field, ctx.indexes, walk.items);
     if ('claim' in operand) return ctx.claims && own(ctx.claims, operand.claim) ? ctx.claims[operand.claim] : undefined;
   }
   return operand;
@@ -101,11 +144,17 @@ function order(a: unknown, b: unknown): number | undefined {
  * definition checks refuse malformed rules before they are stored.)
  */
 export function evaluate(expr: Expr, ctx: RuleContext): boolean {
-  return evaluateAt(expr, ctx, 0);
+  try {
+    return evaluateAt(expr, { ctx, items: undefined, budget: { steps: RULE_LIMITS.steps } }, 0);
+  } catch (e) {
+    if (e === OUT_OF_STEPS) return false;
+    throw e;
+  }
 }
 
 /** Nesting is counted as checkExpr counts it: deeper than it allows is false, never a stack overflow. */
-function evaluateAt(expr: Expr, ctx: RuleContext, depth: number): boolean {
+function evaluateAt(expr: Expr, walk: Walk, depth: number): boolean {
+  if (--walk.budget.steps < 0) throw OUT_OF_STEPS;
   if (typeof expr === 'boolean') return expr;
   if (depth > RULE_LIMITS.depth) return false;
   if (expr === null || typeof expr !== 'object' || Array.isArray(expr)) return false;
@@ -115,17 +164,19 @@ function evaluateAt(expr: Expr, ctx: RuleContext, depth: number): boolean {
   const arg = (expr as Record<string, unknown>)[op];
   switch (op) {
     case 'and':
-      return Array.isArray(arg) && arg.every((e) => evaluateAt(e as Expr, ctx, depth + 1));
+      return Array.isArray(arg) && arg.every((e) => evaluateAt(e as Expr, walk, depth + 1));
     case 'or':
-      return Array.isArray(arg) && arg.some((e) => evaluateAt(e as Expr, ctx, depth + 1));
+      return Array.isArray(arg) && arg.some((e) => evaluateAt(e as Expr, walk, depth + 1));
     case 'not':
-      return !evaluateAt(arg as Expr, ctx, depth + 1);
+      return !evaluateAt(arg as Expr, walk, depth + 1);
     case 'empty':
-      return isEmptyValue(operandValue(arg as Operand, ctx));
+      return isEmptyValue(operandValue(arg as Operand, walk));
+    case 'any':
+      return anyItem(arg, walk, depth);
   }
   if (!Array.isArray(arg) || arg.length !== 2) return false;
-  const left = operandValue(arg[0] as Operand, ctx);
-  const right = operandValue(arg[1] as Operand, ctx);
+  const left = operandValue(arg[0] as Operand, walk);
+  const right = operandValue(arg[1] as Operand, walk);
   switch (op) {
     case 'eq':
       return same(left, right);
@@ -148,11 +199,65 @@ function evaluateAt(expr: Expr, ctx: RuleContext, depth: number): boolean {
   }
 }
 
+/** `{ "any": [{ "field": "/block" }, condition] }`: the condition holds for at least one item of the block. */
+function anyItem(arg: unknown, walk: Walk, depth: number): boolean {
+  if (!Array.isArray(arg) || arg.length !== 2) return false;
+  const [block, condition] = arg as [unknown, Expr];
+  if (block === null || typeof block !== 'object' || Array.isArray(block) || Object.keys(block).length !== 1)
+    return false;
+  const pointer = (block as { field?: unknown }).field;
+  if (typeof pointer !== 'string') return false;
+  const list = readPointer(walk.ctx.data, pointer, walk.ctx.indexes, walk.items);
+  if (!Array.isArray(list)) return false;
+  // One binding for the whole loop, moved from item to item: evaluation is synchronous and depth first.
+  const items: Items = { pattern: `${pointer}/*`, index: 0, outer: walk.items };
+  const inner: Walk = { ...walk, items };
+  for (let i = 0; i < list.length; i++) {
+    items.index = i;
+    if (evaluateAt(condition, inner, depth + 1)) return true;
+  }
+  return false;
+}
+
 export interface RuleCheckOptions {
   /** Field pointers that exist in the schema (`*` for array items). */
   fields: ReadonlySet<string>;
   /** Claims an expression may read. */
   claims: ReadonlySet<string>;
+  /**
+   * The items the rule's place already stands for: `['/children/*']` for a
+   * condition on `/children/*\/substitute`, none for eligibility, routing or
+   * a page. When given, a field inside a repeatable block must say which item
+   * it reads: one of these, one bound by an enclosing `any`, or a number
+   * (`/children/0/school`, the first). Without it, `*` is not checked.
+   */
+  items?: readonly string[];
+}
+
+/** `/children/0/school` names the field `/children/*\/school`: numbers where the schema has items. */
+function schemaPointer(pointer: string, fields: ReadonlySet<string>): string | undefined {
+  if (fields.has(pointer)) return pointer;
+  if (!pointer.startsWith('/')) return undefined;
+  const segments = parseJsonPointer(pointer);
+  let known: string[] = [];
+  for (const segment of segments) {
+    const as = [...known, segment];
+    if (fields.has(toJsonPointer(as))) known = as;
+    else if (/^(0|[1-9]\d*)$/.test(segment) && fields.has(toJsonPointer([...known, '*']))) known = [...known, '*'];
+    else return undefined;
+  }
+  return toJsonPointer(known);
+}
+
+/** The first `*` of the pointer that nothing binds, as the pattern up to it (`/children/*`), or undefined. */
+function unboundItem(pointer: string, bound: ReadonlySet<string>): string | undefined {
+  if (!pointer.startsWith('/')) return undefined;
+  let pattern = '';
+  for (const raw of parseJsonPointer(pointer)) {
+    pattern += `/${escapeSegment(raw)}`;
+    if (raw === '*' && !bound.has(pattern)) return pattern;
+  }
+  return undefined;
 }
 
 function isLiteral(v: unknown): v is Literal {
@@ -169,7 +274,25 @@ export function checkExpr(expr: unknown, at: ReadonlyArray<string | number>, opt
   const fail = (path: ReadonlyArray<string | number>, code: string, message: string) =>
     errors.push({ pointer: toJsonPointer(path), code, message });
 
-  const checkOperand = (operand: unknown, path: ReadonlyArray<string | number>) => {
+  const checkField = (
+    pointer: string,
+    path: ReadonlyArray<string | number>,
+    bound: ReadonlySet<string> | undefined,
+  ) => {
+    const field = schemaPointer(pointer, options.fields);
+    if (field === undefined)
+      return fail([...path, 'field'], 'rule_unknown_field', `Le champ « ${pointer} » n’existe pas dans le formulaire.`);
+    const free = bound && unboundItem(pointer, bound);
+    if (free)
+      fail(
+        [...path, 'field'],
+        'rule_unbound_item',
+        `Le champ « ${pointer} » est dans un bloc répétable : dites de quel élément il s’agit, ` +
+          `« au moins un » ({ "any": [{ "field": "${free.slice(0, -2)}" }, …] }) ou le premier (${free.slice(0, -1)}0).`,
+      );
+  };
+
+  const checkOperand = (operand: unknown, path: ReadonlyArray<string | number>, bound?: ReadonlySet<string>) => {
     if (isLiteral(operand)) return;
     if (Array.isArray(operand)) {
       if (operand.length > RULE_LIMITS.listLength)
@@ -180,11 +303,8 @@ export function checkExpr(expr: unknown, at: ReadonlyArray<string | number>, opt
     if (operand !== null && typeof operand === 'object') {
       const keys = Object.keys(operand);
       const o = operand as Record<string, unknown>;
-      if (keys.length === 1 && keys[0] === 'field' && typeof o.field === 'string') {
-        if (!options.fields.has(o.field))
-          fail([...path, 'field'], 'rule_unknown_field', `Le champ « ${o.field} » n’existe pas dans le formulaire.`);
-        return;
-      }
+      if (keys.length === 1 && keys[0] === 'field' && typeof o.field === 'string')
+        return checkField(o.field, path, bound);
       if (keys.length === 1 && keys[0] === 'claim' && typeof o.claim === 'string') {
         if (!options.claims.has(o.claim))
           fail([...path, 'claim'], 'rule_unknown_claim', `L’information d’identité « ${o.claim} » n’existe pas.`);
@@ -198,7 +318,35 @@ export function checkExpr(expr: unknown, at: ReadonlyArray<string | number>, opt
     );
   };
 
-  const visit = (node: unknown, path: ReadonlyArray<string | number>, depth: number) => {
+  /** `{ "any": [{ "field": "/block" }, condition] }`: a repeatable block, then a condition that may read its items. */
+  const checkAny = (arg: unknown, here: ReadonlyArray<string | number>, depth: number, bound?: ReadonlySet<string>) => {
+    if (!Array.isArray(arg) || arg.length !== 2)
+      return fail(
+        here,
+        'rule_arity',
+        '« any » attend deux éléments : le bloc répétable ({ "field": "/bloc" }) puis la condition sur ses éléments.',
+      );
+    const block = arg[0] as unknown;
+    const pointer =
+      block !== null && typeof block === 'object' && !Array.isArray(block) && Object.keys(block).length === 1
+        ? (block as { field?: unknown }).field
+        : undefined;
+    if (typeof pointer !== 'string')
+      return fail([...here, 0], 'rule_operand', '« any » lit un bloc répétable : { "field": "/bloc" }.');
+    const errorsBefore = errors.length;
+    checkField(pointer, [...here, 0], bound);
+    if (errors.length > errorsBefore) return;
+    const field = schemaPointer(pointer, options.fields)!;
+    if (!options.fields.has(`${field}/*`))
+      return fail(
+        [...here, 0, 'field'],
+        'rule_not_a_list',
+        `Le champ « ${pointer} » n’est pas un bloc répétable ni une liste : « any » n’a pas d’éléments à parcourir.`,
+      );
+    visit(arg[1], [...here, 1], depth + 1, bound && new Set([...bound, `${pointer}/*`]));
+  };
+
+  const visit = (node: unknown, path: ReadonlyArray<string | number>, depth: number, bound?: ReadonlySet<string>) => {
     if (++nodes > RULE_LIMITS.nodes) {
       if (nodes === RULE_LIMITS.nodes + 1)
         fail(at, 'rule_too_large', `Règle trop grande (${RULE_LIMITS.nodes} éléments au plus).`);
@@ -224,18 +372,20 @@ export function checkExpr(expr: unknown, at: ReadonlyArray<string | number>, opt
     if (op === 'and' || op === 'or') {
       if (!Array.isArray(arg) || arg.length === 0)
         return fail(here, 'rule_arity', `« ${op} » attend une liste non vide de conditions.`);
-      arg.forEach((e, i) => visit(e, [...here, i], depth + 1));
+      arg.forEach((e, i) => visit(e, [...here, i], depth + 1, bound));
     } else if (op === 'not') {
-      visit(arg, here, depth + 1);
+      visit(arg, here, depth + 1, bound);
+    } else if (op === 'any') {
+      checkAny(arg, here, depth, bound);
     } else if (op === 'empty') {
-      checkOperand(arg, here);
+      checkOperand(arg, here, bound);
     } else {
       if (!Array.isArray(arg) || arg.length !== 2)
         return fail(here, 'rule_arity', `« ${op} » attend exactement deux valeurs.`);
-      arg.forEach((o, i) => checkOperand(o, [...here, i]));
+      arg.forEach((o, i) => checkOperand(o, [...here, i], bound));
     }
   };
 
-  visit(expr, at, 0);
+  visit(expr, at, 0, options.items && new Set(options.items));
   return errors;
 }

@@ -253,7 +253,7 @@ describe('checkWorkflow refuses', () => {
     // Without the form's fields, any field is accepted.
     expect(found(w)).not.toContain('rule_unknown_field /workflow/routing/rules/0/when/eq/0/field');
     expect(found({ ...copy(), routing: { rules: [] } })).toEqual(['required /workflow/routing/defaultGroup']);
-    // Fields of repeatable groups never: a routing rule has no item to read them in.
+    // Fields of repeatable groups only through an item named (any, or a number): a routing rule has none of its own.
     const v = copy();
     v.routing = {
       rules: [{ when: { contains: [{ field: '/children/*/school' }, 'x'] }, group: 'A' }],
@@ -264,7 +264,7 @@ describe('checkWorkflow refuses', () => {
       expect(rest).toEqual([]);
       expect(problem).toEqual({
         pointer: '/workflow/routing/rules/0/when/contains/0/field',
-        code: 'rule_unknown_field',
+        code: 'rule_unbound_item',
         message: expect.stringContaining('bloc répétable'),
       });
     }

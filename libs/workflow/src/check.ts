@@ -6,7 +6,7 @@
  * a way from `draft` to every state and from every state to a decision,
  * deadlines the system can fire, templates and routing rules that resolve.
  */
-import { checkExpr, readPointer, toJsonPointer } from '@guichet/shared';
+import { checkExpr, toJsonPointer } from '@guichet/shared';
 import { DEFAULT_EMAILS } from './defaults';
 import { parseDuration } from './duration';
 import { placeholdersIn } from './template';
@@ -58,8 +58,8 @@ function typeName(expected: 'object' | 'array' | 'string' | 'boolean'): string {
 
 /** Accepts any field pointer: routing rules checked without the form's schema. */
 class AnyField extends Set<string> {
-  override has(pointer: string): boolean {
-    return !pointer.split('/').includes('*');
+  override has(): boolean {
+    return true;
   }
 }
 const ANY_FIELD: ReadonlySet<string> = new AnyField();
@@ -108,15 +108,18 @@ class Checker {
   /** False when a section is too broken for the whole-graph checks to mean anything. */
   private graphUsable = true;
 
-  /** Fields a routing rule may read: evaluated once per submission, it has no item of a repeatable group to look at. */
+  /**
+   * Fields a routing rule may read. Evaluated once per submission, it has no
+   * item of a repeatable group of its own: checkExpr (`items: []`) makes it
+   * name one (`any`, or a number).
+   */
   private readonly routable: ReadonlySet<string>;
 
   constructor(
     private readonly problems: WorkflowProblem[],
     fields: ReadonlySet<string>,
   ) {
-    this.routable =
-      fields instanceof AnyField ? fields : new Set([...fields].filter((f) => !f.split('/').includes('*')));
+    this.routable = fields;
   }
 
   private fail(path: Path, code: string, message: string): void {
@@ -561,15 +564,11 @@ class Checker {
       if (this.required(x, 'group', at, 'Précisez le groupe instructeur (« group »).'))
         this.group(x.group, [...at, 'group']);
       if (!this.required(x, 'when', at, 'Précisez la condition (« when »).')) return;
-      for (const problem of checkExpr(x.when, [...at, 'when'], { fields: this.routable, claims: NO_CLAIMS })) {
+      const options = { fields: this.routable, claims: NO_CLAIMS, items: [] };
+      for (const problem of checkExpr(x.when, [...at, 'when'], options)) {
         let message = problem.message;
         if (problem.code === 'rule_unknown_claim')
           message = 'L’orientation ne lit que les réponses au formulaire, pas les informations d’identité.';
-        if (problem.code === 'rule_unknown_field' && problem.pointer) {
-          const field = readPointer(x.when, problem.pointer.slice(toJsonPointer([...at, 'when']).length));
-          if (typeof field === 'string' && field.split('/').includes('*'))
-            message = `Le champ ${q(field)} est dans un bloc répétable : l’orientation ne lit que les autres champs.`;
-        }
         if (this.problems.length <= MAX_PROBLEMS)
           this.problems.push({ pointer: problem.pointer ?? toJsonPointer(at), code: problem.code, message });
       }
