@@ -2,7 +2,7 @@ import { DEFAULT_GROUP, type RoutingRule, type WorkflowDefinition } from '@guich
 import { toJsonPointer, type Expr } from '@guichet/shared';
 import { tr } from '../../lib/i18n';
 import { ProblemMessages, TextInput, useProblems } from './common';
-import { domId, simpleCondition, type RoutingField } from './helpers';
+import { domId, routingCondition, simpleCondition, type ItemChoice, type RoutingField } from './helpers';
 import type { SectionProps } from './StatesSection';
 
 const p = (...segments: Array<string | number>) => toJsonPointer(['workflow', ...segments]);
@@ -85,7 +85,7 @@ export function RoutingSection(props: SectionProps & { fields: RoutingField[] })
             const r = routingOf(w);
             if (typeof r.defaultGroup !== 'string') r.defaultGroup = DEFAULT_GROUP;
             r.rules.push({
-              when: { eq: [{ field: first?.pointer ?? '' }, first?.options?.[0]?.value ?? ''] },
+              when: routingCondition(first, first?.pointer ?? '', first?.options?.[0]?.value ?? ''),
               group: '',
             });
           });
@@ -117,6 +117,8 @@ function RuleBlock(props: SectionProps & { fields: RoutingField[]; rule: Routing
     });
   const whenId = domId(`${base}/when`);
   const field = simple ? fields.find((f) => f.pointer === simple.field) : undefined;
+  const write = (f: RoutingField | undefined, pointer: string, value: string | number | boolean, item?: ItemChoice) =>
+    setWhen(routingCondition(f, pointer, value, item ?? simple?.item));
 
   return (
     <fieldset
@@ -138,13 +140,13 @@ function RuleBlock(props: SectionProps & { fields: RoutingField[]; rule: Routing
               aria-describedby={when.describedBy}
               onChange={(e) => {
                 const next = fields.find((f) => f.pointer === e.target.value);
-                setWhen({ eq: [{ field: e.target.value }, next?.options?.[0]?.value ?? ''] });
+                write(next, e.target.value, next?.options?.[0]?.value ?? '');
               }}
             >
               {!field && (
                 <option value={simple.field}>
                   {simple.field
-                    ? tr(`${simple.field} (inconnu)`, `${simple.field} (unknown)`)
+                    ? tr('Un champ qui n’existe plus dans le formulaire', 'A field no longer in the form')
                     : tr('— Choisir —', '— Choose —')}
                 </option>
               )}
@@ -155,11 +157,30 @@ function RuleBlock(props: SectionProps & { fields: RoutingField[]; rule: Routing
               ))}
             </select>
           </div>
+          {field?.block && (
+            <div className="field">
+              <label htmlFor={`${whenId}-element`}>{tr('pour', 'for')}</label>
+              <select
+                id={`${whenId}-element`}
+                value={simple.item ?? 'any'}
+                onChange={(e) =>
+                  write(field, simple.field, simple.value as string | number | boolean, e.target.value as ItemChoice)
+                }
+              >
+                <option value="any">
+                  {tr(`au moins un élément de « ${field.block.label} »`, `at least one item of “${field.block.label}”`)}
+                </option>
+                <option value="first">
+                  {tr(`le premier élément de « ${field.block.label} »`, `the first item of “${field.block.label}”`)}
+                </option>
+              </select>
+            </div>
+          )}
           <ValueInput
             id={`${whenId}-valeur`}
             field={field}
             value={simple.value}
-            onChange={(value) => setWhen({ eq: [{ field: simple.field }, value] })}
+            onChange={(value) => write(field, simple.field, value)}
           />
         </div>
       ) : (

@@ -11,6 +11,7 @@ import {
   isoToClosingDate,
   parseWholeNumber,
   placeProblems,
+  routingCondition,
   routingFields,
   simpleCondition,
   wordsToDuration,
@@ -223,7 +224,7 @@ describe('routing fields and conditions', () => {
     },
   };
 
-  it('lists one-value fields outside repeatable blocks, with their choices', () => {
+  it('lists one-value fields, those of repeatable blocks with their block, and their choices', () => {
     expect(routingFields(schema)).toEqual([
       {
         pointer: '/school',
@@ -244,6 +245,12 @@ describe('routing fields and conditions', () => {
           { value: 'veg', label: 'Végétarien' },
         ],
       },
+      {
+        pointer: '/children/*/name',
+        label: 'children › name',
+        kind: 'text',
+        block: { pointer: '/children', label: 'children' },
+      },
       { pointer: '/agree', label: 'Accord', kind: 'boolean' },
     ]);
     expect(routingFields(true)).toEqual([]);
@@ -256,5 +263,34 @@ describe('routing fields and conditions', () => {
     expect(simpleCondition({ eq: [{ field: '/a' }, ['x']] })).toBeNull();
     expect(simpleCondition({ in: [{ field: '/a' }, ['x']] })).toBeNull();
     expect(simpleCondition(true)).toBeNull();
+  });
+
+  it('reads and writes « at least one » and « the first » item of a repeatable block', () => {
+    const [school] = routingFields({
+      type: 'object',
+      properties: {
+        children: {
+          type: 'array',
+          title: 'Enfants',
+          items: { type: 'object', properties: { school: { type: 'string', title: 'École' } } },
+        },
+      },
+    });
+    expect(school).toEqual({
+      pointer: '/children/*/school',
+      label: 'Enfants › École',
+      kind: 'text',
+      block: { pointer: '/children', label: 'Enfants' },
+    });
+    const any = routingCondition(school, school!.pointer, 'jf', 'any');
+    expect(any).toEqual({ any: [{ field: '/children' }, { eq: [{ field: '/children/*/school' }, 'jf'] }] });
+    expect(simpleCondition(any)).toEqual({ field: '/children/*/school', value: 'jf', item: 'any' });
+    const first = routingCondition(school, school!.pointer, 'jf', 'first');
+    expect(first).toEqual({ eq: [{ field: '/children/0/school' }, 'jf'] });
+    expect(simpleCondition(first)).toEqual({ field: '/children/*/school', value: 'jf', item: 'first' });
+    // Outside a block, as before; an « any » the editor would not write stays advanced.
+    expect(routingCondition(undefined, '/a', 1)).toEqual({ eq: [{ field: '/a' }, 1] });
+    expect(simpleCondition({ any: [{ field: '/children' }, { eq: [{ field: '/other/*/x' }, 1] }] })).toBeNull();
+    expect(simpleCondition({ any: [{ field: '/children' }, { ne: [{ field: '/children/*/x' }, 1] }] })).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
  * problem (a JSON pointer) is shown. No React, no DOM: specified in
  * helpers.spec.ts.
  */
-import { parseJsonPointer, toJsonPointer, type ErrorItem, type JsonSchema } from '@guichet/shared';
+import { parseJsonPointer, toJsonPointer, type ErrorItem, type Expr, type JsonSchema } from '@guichet/shared';
 import { parseDuration, type WorkflowDefinition } from '@guichet/workflow';
 
 // --- Durations ------------------------------------------------------------
@@ -286,7 +286,12 @@ export interface RoutingField {
   /** Choices of a select or radio field; the value is then picked, not typed. */
   options?: Array<{ value: string | number | boolean; label: string }>;
   kind: 'text' | 'number' | 'boolean';
+  /** For a field of a repeatable block (pointer `/children/*\/school`): the block, read through one of its items. */
+  block?: { pointer: string; label: string };
 }
+
+/** Which item of a repeatable block a routing rule reads: at least one, or the first. */
+export type ItemChoice = 'any' | 'first';
 
 function resolveRef(root: JsonSchema, node: JsonSchema): JsonSchema {
   let current = node;
@@ -308,7 +313,7 @@ function resolveRef(root: JsonSchema, node: JsonSchema): JsonSchema {
  */
 export function routingFields(schema: JsonSchema): RoutingField[] {
   const found: RoutingField[] = [];
-  const walk = (node: JsonSchema, path: string[], titles: string[], depth: number) => {
+  const walk = (node: JsonSchema, path: string[], titles: string[], depth: number, block?: RoutingField['block']) => {
     const resolved = resolveRef(schema, node);
     if (!isObject(resolved) || depth > 8 || found.length >= 2000) return;
     const properties = resolved.properties;
@@ -319,16 +324,23 @@ export function routingFields(schema: JsonSchema): RoutingField[] {
       const title = typeof sub.title === 'string' && sub.title.trim() ? sub.title : key;
       const here = [...path, key];
       if (isObject(sub.properties)) {
-        walk(sub, here, [...titles, title], depth + 1);
+        walk(sub, here, [...titles, title], depth + 1, block);
         continue;
       }
       const type = sub.type;
+      // A repeatable block (one level: the editor names an item of it, not an item of an item).
+      const items = type === 'array' && !block ? resolveRef(schema, sub.items as JsonSchema) : undefined;
+      if (isObject(items) && isObject(items.properties)) {
+        walk(items, [...here, '*'], [...titles, title], depth + 1, { pointer: toJsonPointer(here), label: title });
+        continue;
+      }
       if (type === 'array' || type === 'object' || sub.format === 'data-url' || sub.contentMediaType) continue;
       const field: RoutingField = {
         pointer: toJsonPointer(here),
         label: [...titles, title].join(' › '),
         kind: type === 'number' || type === 'integer' ? 'number' : type === 'boolean' ? 'boolean' : 'text',
       };
+      if (block) field.block = block;
       if (Array.isArray(sub.enum)) {
         field.options = sub.enum
           .filter((v): v is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof v))
@@ -353,13 +365,41 @@ export function routingFields(schema: JsonSchema): RoutingField[] {
 
 /**
  * The simple shape of a routing condition the editor writes and reads:
- * « field » equals « value ». Anything else is an advanced condition, kept
- * as it is.
+ * « field » equals « value », and for a field of a repeatable block, which
+ * item: `{ any: [{ field: "/children" }, { eq: [{ field: "/children/*\/school" }, v] }] }`
+ * (at least one) or `{ eq: [{ field: "/children/0/school" }, v] }` (the
+ * first). `field` is then the schema's pointer (`/children/*\/school`).
+ * Anything else is an advanced condition, kept as it is.
  */
-export function simpleCondition(when: unknown): { field: string; value: unknown } | null {
+export function simpleCondition(when: unknown): { field: string; value: unknown; item?: ItemChoice } | null {
+  if (isObject(when) && Object.keys(when).length === 1 && Array.isArray(when.any) && when.any.length === 2) {
+    const [block, inner] = when.any as unknown[];
+    if (!isObject(block) || typeof block.field !== 'string' || Object.keys(block).length !== 1) return null;
+    const eq = simpleCondition(inner);
+    const prefix = `${block.field}/*/`;
+    if (!eq || eq.item || !eq.field.startsWith(prefix) || eq.field.slice(prefix.length).includes('*')) return null;
+    return { ...eq, item: 'any' };
+  }
   if (!isObject(when) || Object.keys(when).length !== 1 || !Array.isArray(when.eq) || when.eq.length !== 2) return null;
   const [left, right] = when.eq as unknown[];
   if (!isObject(left) || typeof left.field !== 'string' || Object.keys(left).length !== 1) return null;
   if (right !== null && typeof right === 'object') return null;
+  const first = /^(\/[^*]*?)\/0(\/[^*]+)$/.exec(left.field);
+  if (first && !first[1]!.split('/').includes('0'))
+    return { field: `${first[1]}/*${first[2]}`, value: right, item: 'first' };
   return { field: left.field, value: right };
+}
+
+/** The condition the editor writes for « field equals value », naming the item of a repeatable block. */
+export function routingCondition(
+  field: RoutingField | undefined,
+  pointer: string,
+  value: string | number | boolean,
+  item?: ItemChoice,
+): Expr {
+  const block = field?.block;
+  if (!block) return { eq: [{ field: pointer }, value] };
+  if (item === 'first')
+    return { eq: [{ field: pointer.replace(`${block.pointer}/*/`, `${block.pointer}/0/`) }, value] };
+  return { any: [{ field: block.pointer }, { eq: [{ field: pointer }, value] }] };
 }
