@@ -174,19 +174,34 @@ function walkObject(
   const order = Array.isArray(ui['ui:order']) ? (ui['ui:order'] as string[]) : undefined;
   const keys = orderProperties(Object.keys(props), order).filter((k) => !skip.includes(k));
   const values = isObject(data) ? data : {};
+  // A free entry RJSF's retrieveSchema stubbed as a property (its schema is additionalProperties' own).
+  const extraSchema = schema.additionalProperties === true ? {} : schema.additionalProperties;
+  const free = (key: string) =>
+    isObject(extraSchema) && key in values && JSON.stringify(props[key]) === JSON.stringify(extraSchema);
   const steps = keys.flatMap((key) => {
     const authored = props[key]!;
     const childUi = uiOf(ui, key);
     const shown = resolved(root, authored, values[key] ?? null);
-    return walk(
-      root,
-      rootUi,
-      authored,
-      childUi,
-      values[key] ?? null,
-      `${pointer}/${escapePointer(key)}`,
-      labelOf(shown, childUi, key),
-    ).map((s) => (values[key] === undefined && s.kind !== 'info' ? { ...s, value: undefined as unknown as Json } : s));
+    return (
+      walk(
+        root,
+        rootUi,
+        authored,
+        childUi,
+        values[key] ?? null,
+        `${pointer}/${escapePointer(key)}`,
+        labelOf(shown, childUi, key),
+      )
+        .map((s) =>
+          values[key] === undefined && s.kind !== 'info' ? { ...s, value: undefined as unknown as Json } : s,
+        )
+        // A free entry RJSF's retrieveSchema stubbed as a property: the citizen adds it by name.
+        .map((s) =>
+          free(key) && s.pointer === `${pointer}/${escapePointer(key)}` && s.kind === 'text'
+            ? { ...s, kind: 'extra' as const }
+            : s,
+        )
+    );
   });
   // Answers under keys the schema does not name (additionalProperties): RJSF adds a key and a value.
   for (const key of Object.keys(values)) {

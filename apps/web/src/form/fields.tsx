@@ -573,7 +573,7 @@ function AdditionalProperties({ schema, pointer }: { schema: Schema; pointer: st
           <SchemaField
             pointer={`${pointer}/${escapeKey(name)}`}
             name={name}
-            schema={{ ...entry, title: typeof entry.title === 'string' ? entry.title : tr('Valeur', 'Value') }}
+            schema={{ ...entry, title: name }}
             ui={NO_UI_ENTRY}
             required={false}
           />
