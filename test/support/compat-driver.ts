@@ -271,6 +271,12 @@ async function choose(field: Locator, label: string): Promise<void> {
  * option is missing), so the report can say which field and why.
  */
 export async function fill(page: Page, step: Step): Promise<string | undefined> {
+  // A consent (a yes/no only `true` satisfies) is fixed for RJSF, which ticks it in advance; here the citizen ticks it.
+  if (step.kind === 'fixed' && step.value === true && step.schema.type === 'boolean') {
+    const box = at(page, step.pointer).locator('input[type=checkbox]');
+    if ((await box.count()) > 0) await box.first().setChecked(true);
+    return;
+  }
   if (step.value === undefined || step.kind === 'fixed' || step.kind === 'info' || step.kind === 'group') return;
   let field = at(page, step.pointer);
   if ((await field.count()) === 0 && step.kind === 'extra') {

@@ -251,7 +251,8 @@ export function fieldModel(
   else if (type === 'object') kind = 'object';
   else if (type === 'array') {
     if (items['x-file'] !== undefined || items.format === 'data-url') kind = 'files';
-    else if (optionsOf(items, uiChild(ui, 0)).length > 0) kind = 'checkboxes';
+    // RJSF's multiple choice: a list of values whose items are unique; otherwise a list of single choices.
+    else if (schema.uniqueItems === true && optionsOf(items, uiChild(ui, 0)).length > 0) kind = 'checkboxes';
     else kind = 'array';
   } else if (type === 'string' && (schema['x-file'] !== undefined || format === 'data-url')) kind = 'file';
   else if (options.length > 0)
