@@ -218,3 +218,15 @@ describe('consent', () => {
     expect(fieldModel(schema, schema.properties.accord, {}, '/accord', 'accord', true, []).readOnly).toBe(false);
   });
 });
+
+describe('ui:emptyValue', () => {
+  it('keeps a null emptyValue, from ui:emptyValue or ui:options', () => {
+    expect(
+      fieldModel({}, { type: ['string', 'null'] }, { 'ui:emptyValue': null }, '/a', 'a', false, []).emptyValue,
+    ).toBeNull();
+    expect(
+      fieldModel({}, { type: 'string' }, { 'ui:options': { emptyValue: '' } }, '/a', 'a', false, []).emptyValue,
+    ).toBe('');
+    expect(fieldModel({}, { type: 'string' }, {}, '/a', 'a', false, []).emptyValue).toBeUndefined();
+  });
+});

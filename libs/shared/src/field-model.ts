@@ -127,7 +127,9 @@ function enumName(ui: Ui, value: unknown, index: number): string | undefined {
 }
 
 function uiOption(ui: Ui, name: string): unknown {
-  return ui[`ui:${name}`] ?? asSchema(ui['ui:options'])[name];
+  // `in`, not `??`: an option may be null on purpose (`ui:emptyValue: null`).
+  const own = `ui:${name}`;
+  return own in ui ? ui[own] : asSchema(ui['ui:options'])[name];
 }
 
 /** `ui:enumOrder`: the listed values first in that order, `*` for the rest. */
