@@ -182,6 +182,11 @@ export const ERROR_CODES = {
     fr: 'La définition de la démarche comporte des erreurs : corrigez les points signalés.',
     en: 'The service definition has errors: fix the points listed.',
   },
+  DEFINITION_NOT_PUBLISHABLE: {
+    status: 422,
+    fr: 'La démarche ne peut pas être publiée : les usagers ne pourraient pas la remplir telle quelle (libellé manquant, choix sans réponse…). Corrigez les points signalés.',
+    en: 'The service cannot be published: citizens could not fill it in as it is (a missing label, a choice without answers…). Fix the points listed.',
+  },
   SUBMISSION_INVALID: {
     status: 422,
     fr: 'Le dossier comporte des erreurs : corrigez les champs signalés.',

@@ -14,3 +14,4 @@ export * from './field-model';
 export * from './answer-format';
 export * from './markdown-text';
 export * from './schema-semantics';
+export * from './publish-check';

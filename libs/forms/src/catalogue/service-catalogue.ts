@@ -1,7 +1,7 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { FormVersion, Service, TestSubmission } from '@guichet/persistence';
 import { DESIGNER_ROLES, hasRole, hasServiceRole, organisationsReached, type Actor } from '@guichet/identity';
-import { AppError, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
+import { AppError, publishProblems, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
 import { checkDefinition } from '../check-definition';
 import { authoredHash, sameAuthoredText } from '../content-hash';
 import { diffDefinitions, type DefinitionDiff } from './diff';
@@ -61,6 +61,14 @@ function assertValid(definition: unknown): ServiceDefinition {
   const check = checkDefinition(definition);
   if (!check.ok) throw new AppError('DEFINITION_INVALID', { errors: check.errors });
   return check.definition;
+}
+
+/** Valid, and nothing in it would keep a citizen from filling it (a label missing…): what may be published. */
+function assertPublishable(definition: unknown): ServiceDefinition {
+  const valid = assertValid(definition);
+  const problems = publishProblems(valid);
+  if (problems.length) throw new AppError('DEFINITION_NOT_PUBLISHABLE', { errors: problems });
+  return valid;
 }
 
 function summary(v: FormVersion): VersionSummary {
@@ -242,7 +250,7 @@ export class ServiceCatalogue {
 
   async previewPublish(actor: Actor, slug: string): Promise<PublishPreview> {
     const service = await this.find(actor, slug);
-    const draft = assertValid(service.draftDefinition);
+    const draft = assertPublishable(service.draftDefinition);
     const previous = await this.latest(service);
     return {
       fromVersion: previous?.number ?? null,
@@ -271,7 +279,7 @@ export class ServiceCatalogue {
     return this.dataSource.transaction(async (manager) => {
       const service = await this.find(actor, slug, manager, true);
       if (service.status === 'closed') throw new AppError('SERVICE_CLOSED');
-      const draft = assertValid(service.draftDefinition);
+      const draft = assertPublishable(service.draftDefinition);
       const previous = await this.latest(service, manager);
       // Compared as text, key order included: a move of a field is a change; a version published
       // before hashes kept the order has a hash of another kind, its text still compares.

@@ -1,0 +1,84 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServiceDefinition } from '@guichet/shared';
+import { publishProblems } from './publish-check';
+
+const base = (schema: Record<string, unknown>, extra: Partial<ServiceDefinition> = {}): ServiceDefinition =>
+  ({
+    schema: { type: 'object', ...schema },
+    uiSchema: {},
+    pages: [{ id: 'p', title: 'Votre demande', fields: Object.keys((schema.properties as object) ?? {}) }],
+    settings: { signIn: 'none' },
+    ...extra,
+  }) as unknown as ServiceDefinition;
+
+describe('publishProblems', () => {
+  it('finds nothing in a form a citizen can fill', () => {
+    const d = base({
+      $defs: { school: { type: 'string', title: 'École', enum: ['a', 'b'] } },
+      properties: {
+        texteCourt: { type: 'string', title: 'Votre nom' },
+        viaUi: { type: 'string' },
+        school: { $ref: '#/$defs/school' },
+        hidden: { type: 'string', default: 'x' },
+        children: {
+          type: 'array',
+          title: 'Enfants',
+          items: { type: 'object', properties: { name: { type: 'string', title: 'Prénom' } } },
+        },
+      },
+    });
+    d.uiSchema = { viaUi: { 'ui:title': 'Titre par le uiSchema' }, hidden: { 'ui:widget': 'hidden' } };
+    expect(publishProblems(d)).toEqual([]);
+  });
+
+  it('refuses fields, groups, blocks, choices and pages without a label, each where the studio shows it', () => {
+    const d = base({
+      properties: {
+        texteCourt: { type: 'string', title: '  ' },
+        groupe1: { type: 'object', properties: { champ_interne: { type: 'string' } } },
+        listeEnfants: {
+          type: 'array',
+          items: { type: 'object', properties: { age: { type: 'integer', title: 'Âge' } } },
+        },
+        // A key that reads as words is what RJSF shows, and a label for forms written for it.
+        'Avez-vous des chiens ?': { type: 'boolean' },
+        profession: { type: 'string' },
+        pick: {
+          type: 'string',
+          title: 'Choix',
+          oneOf: [
+            { const: 'a', title: 'A' },
+            { const: 'b', title: '' },
+          ],
+        },
+        none: { type: 'string', title: 'Aucun', enum: [] },
+        boxes: { type: 'array', title: 'Cases', items: { type: 'string', enum: [] } },
+      },
+    });
+    d.pages[0]!.title = '';
+    expect(publishProblems(d).map((p) => `${p.code} ${p.pointer}`)).toEqual([
+      'missing_label /schema/properties/texteCourt/title',
+      'missing_label /schema/properties/groupe1/title',
+      'missing_label /schema/properties/groupe1/properties/champ_interne/title',
+      'missing_label /schema/properties/listeEnfants/title',
+      'missing_label /schema/properties/pick/oneOf/1/title',
+      'choice_without_options /schema/properties/none/enum',
+      'choice_without_options /schema/properties/boxes/items/enum',
+      'missing_label /pages/0/title',
+    ]);
+    const [first] = publishProblems(d);
+    expect(first!.message).toBe(
+      'Le champ « texteCourt » n’a pas de libellé : les usagers liraient « texteCourt ». Donnez-lui un libellé avant de publier.',
+    );
+  });
+
+  it('the example services can all be published', () => {
+    const dir = join(__dirname, '../../../forms');
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+      const json = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { definition?: ServiceDefinition };
+      const definition = json.definition ?? (json as unknown as ServiceDefinition);
+      expect({ file, problems: publishProblems(definition) }).toEqual({ file, problems: [] });
+    }
+  });
+});

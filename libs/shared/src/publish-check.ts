@@ -1,0 +1,118 @@
+import type { JsonSchema, ServiceDefinition } from './definition';
+import type { ErrorItem } from './errors';
+import { toJsonPointer } from './json-pointer';
+
+type Node = Record<string, unknown>;
+type Path = Array<string | number>;
+
+const isNode = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
+const blank = (v: unknown) => typeof v !== 'string' || v.trim() === '';
+/**
+ * A key that reads as words (« profession », « Avez-vous des chiens ? »):
+ * RJSF shows the key where there is no title, and forms written for it use
+ * such keys as labels. A key made for a program (« texteCourt »,
+ * « code_postal », « champ2 ») is not a label.
+ */
+const readsAsWords = (key: string) => /^\p{L}[\p{Ll}\p{M}\s'’,.;:?!()«»-]*$/u.test(key);
+const MAX_PROBLEMS = 100;
+
+/**
+ * What would make a stored definition unusable for citizens, though it is a
+ * valid draft: a field, group, block, page or choice without a label (the
+ * citizen would read a key such as « texteCourt », and a screen reader
+ * announce it), a choice with no answer to pick. Saving allows it (a form
+ * is built in several sittings); publishing does not. Each problem points
+ * where the studio shows it: the label of that field (`…/title`), the
+ * choices of that field (`…/oneOf`), the title of that page.
+ */
+export function publishProblems(definition: ServiceDefinition): ErrorItem[] {
+  const problems: ErrorItem[] = [];
+  const push = (path: Path, code: string, message: string) => {
+    if (problems.length < MAX_PROBLEMS) problems.push({ pointer: toJsonPointer(path), code, message });
+  };
+  const root = definition.schema as JsonSchema;
+
+  const resolve = (node: unknown): Node | undefined => {
+    let current = node;
+    for (let i = 0; i < 10 && isNode(current) && typeof current.$ref === 'string'; i++) {
+      const ref = current.$ref;
+      if (!ref.startsWith('#/')) break;
+      let target: unknown = root;
+      for (const raw of ref.slice(2).split('/')) {
+        const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+        target = isNode(target) && Object.prototype.hasOwnProperty.call(target, segment) ? target[segment] : undefined;
+      }
+      // A $ref beside a title keeps the title where it is written.
+      if (!isNode(target)) break;
+      current = { ...target, ...Object.fromEntries(Object.entries(current).filter(([k]) => k !== '$ref')) };
+    }
+    return isNode(current) ? current : undefined;
+  };
+
+  const walk = (node: Node, path: Path, ui: Node, depth: number) => {
+    if (depth > 16) return;
+    const properties = node.properties;
+    if (!isNode(properties)) return;
+    for (const [key, raw] of Object.entries(properties)) {
+      const field = resolve(raw);
+      if (!field) continue;
+      const fieldUi = isNode(ui[key]) ? (ui[key] as Node) : {};
+      const here = [...path, 'properties', key];
+      if (fieldUi['ui:widget'] === 'hidden') continue;
+      checkField(field, here, fieldUi, key);
+      walk(field, here, fieldUi, depth + 1);
+      const items = field.type === 'array' ? resolve(field.items) : undefined;
+      if (items && isNode(items.properties))
+        walk(items, [...here, 'items'], isNode(fieldUi.items) ? fieldUi.items : {}, depth + 1);
+    }
+  };
+
+  const checkField = (field: Node, path: Path, ui: Node, key: string) => {
+    if (blank(field.title) && blank(ui['ui:title']) && !(field.title === undefined && readsAsWords(key))) {
+      const what =
+        field.type === 'object'
+          ? { noun: 'Le groupe', reads: 'sa légende serait' }
+          : field.type === 'array' && isNode(field.items) && isNode(resolve(field.items)?.properties)
+            ? { noun: 'Le bloc répétable', reads: 'son titre serait' }
+            : { noun: 'Le champ', reads: 'les usagers liraient' };
+      push(
+        [...path, 'title'],
+        'missing_label',
+        `${what.noun} « ${key} » n’a pas de libellé : ${what.reads} « ${key} ». Donnez-lui un libellé avant de publier.`,
+      );
+    }
+    for (const keyword of ['oneOf', 'anyOf'] as const) {
+      const list = field[keyword];
+      if (!Array.isArray(list)) continue;
+      // Choices are written { const, title }; alternatives of other shapes are not choices.
+      list.forEach((option, i) => {
+        if (isNode(option) && 'const' in option && 'title' in option && blank(option.title))
+          push(
+            [...path, keyword, i, 'title'],
+            'missing_label',
+            `La réponse ${i + 1} proposée par « ${labelOf(field, key)} » n’a pas de libellé.`,
+          );
+      });
+    }
+    const choices = field.type === 'array' ? resolve(field.items) : field;
+    if (choices && Array.isArray(choices.enum) && choices.enum.length === 0)
+      push(
+        [...path, ...(choices === field ? [] : ['items']), 'enum'],
+        'choice_without_options',
+        `« ${labelOf(field, key)} » ne propose aucune réponse : ajoutez-en au moins une avant de publier.`,
+      );
+  };
+
+  walk(root as Node, ['schema'], isNode(definition.uiSchema) ? (definition.uiSchema as Node) : {}, 0);
+  definition.pages.forEach((page, p) => {
+    if (blank(page.title))
+      push(
+        ['pages', p, 'title'],
+        'missing_label',
+        `L’étape ${p + 1} n’a pas de titre : c’est le titre de la page que lisent les usagers. Donnez-lui un titre avant de publier.`,
+      );
+  });
+  return problems;
+}
+
+const labelOf = (field: Node, key: string) => (blank(field.title) ? key : String(field.title));
