@@ -91,3 +91,12 @@ describe('FormStore', () => {
     expect(calls.n).toBe(2);
   });
 });
+
+describe('lists of single answers', () => {
+  it('keep an emptied item in its place', () => {
+    const store = new FormStore({ pages: [], settings: { signIn: 'none' } } as never, { tags: ['a', 'b', 'c'] });
+    store.set('/tags/1', undefined);
+    expect((store.get('/tags') as unknown[]).length).toBe(3);
+    expect(store.get('/tags/2')).toBe('c');
+  });
+});

@@ -17,9 +17,9 @@ function setIn(node: unknown, segments: string[], value: unknown): unknown {
   if (Array.isArray(node)) {
     const copy = node.slice();
     const index = Number(head);
-    const next = setIn(copy[index], rest, value);
-    if (next === undefined && rest.length === 0) copy.splice(index, 1);
-    else copy[index] = next;
+    // An item emptied in place keeps its place (a list of texts does not lose a line while the citizen types);
+    // removing an item is the list's own business (« Retirer » sets the whole list).
+    copy[index] = setIn(copy[index], rest, value);
     return copy;
   }
   const base = node !== null && typeof node === 'object' ? (node as Record<string, unknown>) : {};
