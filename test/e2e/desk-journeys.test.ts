@@ -2,62 +2,13 @@ import { DataSource } from 'typeorm';
 import { readZip } from '@guichet/desk';
 import { ApiTokenService } from '@guichet/identity';
 import { Digests, Mailer } from '@guichet/notify';
-import type { ServiceDefinition } from '@guichet/shared';
+import { grantDefinition } from '../fixtures/grant';
 import { CookieClient } from '../support/browserless';
 import { SessionClient } from '../support/session-client';
 import { startWebStack, type WebStack } from '../support/web-stack';
 
 const SLUG = 'subvention-parcours';
 const TITLE = 'Subvention aux associations';
-
-/** A grant request: an association, a president prefilled (editable) from FranceConnect, an amount and a date. */
-function grantDefinition(): ServiceDefinition {
-  return {
-    formatVersion: 1,
-    schema: {
-      $schema: 'https://json-schema.org/draft/2020-12/schema',
-      type: 'object',
-      additionalProperties: false,
-      required: ['association'],
-      properties: {
-        association: {
-          type: 'object',
-          title: 'Association',
-          additionalProperties: false,
-          required: ['name'],
-          properties: { name: { type: 'string', title: 'Nom de l’association', minLength: 1 } },
-        },
-        president: {
-          type: 'object',
-          title: 'Président',
-          additionalProperties: false,
-          properties: {
-            firstName: { type: 'string', title: 'Prénom' },
-            lastName: { type: 'string', title: 'Nom' },
-          },
-        },
-        funding: {
-          type: 'object',
-          title: 'Financement',
-          additionalProperties: false,
-          properties: {
-            amountRequested: { type: 'number', title: 'Montant demandé', minimum: 0 },
-            startDate: { type: 'string', format: 'date', title: 'Début du projet' },
-          },
-        },
-        email: { type: 'string', format: 'email', title: 'Courriel' },
-      },
-    },
-    pages: [{ id: 'demande', title: 'Votre demande', fields: ['association', 'president', 'funding', 'email'] }],
-    settings: {
-      signIn: 'optional',
-      prefill: [
-        { claim: 'given_name', pointer: '/president/firstName' },
-        { claim: 'family_name', pointer: '/president/lastName' },
-      ],
-    },
-  } as unknown as ServiceDefinition;
-}
 
 interface Item {
   id: string;
@@ -300,7 +251,10 @@ describe('caseworker journeys', () => {
   it('emails only agents who chose it, titles a corrected request « Demande corrigée », and puts it in the others’ digest', async () => {
     expect((await lea.call('GET', '/api/v1/me/preferences')).body).toEqual({ notify: 'digest' });
     const { id, reference } = await file('Cercle d’Échecs', 300, '2026-11-01');
-    const first = await web.mail.waitFor((m) => m.subject.includes(reference), 20_000);
+    const first = await web.mail.waitFor(
+      (m) => m.subject.includes(reference) && m.subject.startsWith('Nouvelle demande'),
+      20_000,
+    );
     expect(first.subject).toBe(`Nouvelle demande ${reference} — ${TITLE}`);
     expect(first.to).toContain('karim.haddad@mairie-de-demo.fr');
 

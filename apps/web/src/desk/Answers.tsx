@@ -15,10 +15,16 @@ function size(bytes: number): string {
     : `${formatNumber(Math.max(1, Math.round(bytes / 1024)))} ${tr('ko', 'kB')}`;
 }
 
+/** Whether this browser draws PDFs in the page (false: headless browsers, some phones, viewers turned off). */
+function drawsPdf(): boolean {
+  return typeof navigator !== 'undefined' && (navigator as { pdfViewerEnabled?: boolean }).pdfViewerEnabled === true;
+}
+
 /**
- * One attached file: images previewed in the page (their alternative names
- * the field and the file), PDFs opened in a new tab, other files through a
- * link that says what it downloads.
+ * One attached file: images and PDFs previewed in the page where the browser
+ * can (an image's alternative, a PDF frame's title name the field and the
+ * file), with a link that opens or downloads it in any case; other files
+ * through a link that says what it downloads.
  */
 export function AttachmentItem({
   file,
@@ -29,7 +35,7 @@ export function AttachmentItem({
   file: CaseFile;
   attachment: Attachment;
   field: string;
-  /** Images are previewed once, with the answers; the list of files only links them. */
+  /** Files are previewed once, with the answers; the list of files only links them. */
   preview?: boolean;
 }) {
   const href = attachmentHref(file, attachment);
@@ -47,8 +53,25 @@ export function AttachmentItem({
           decoding="async"
         />
       )}
+      {pdf &&
+        preview &&
+        (drawsPdf() ? (
+          // Served inline in a sandbox (no script, no request of its own), framed by this site only.
+          <iframe
+            className="desk-pdf-preview"
+            src={`${href}?inline=1`}
+            title={`${tr('Aperçu du PDF', 'PDF preview')} — ${field} : ${attachment.filename}`}
+            loading="lazy"
+          />
+        ) : (
+          <p className="hint desk-pdf-fallback">
+            {tr(
+              'Ce navigateur n’affiche pas les PDF dans la page : ouvrez-le dans un nouvel onglet.',
+              'This browser does not show PDFs in the page: open it in a new tab.',
+            )}
+          </p>
+        ))}
       {pdf ? (
-        // The server shows it inline in a sandbox (no script, no request of its own).
         <a href={`${href}?inline=1`} target="_blank" rel="noopener noreferrer">
           {tr('Ouvrir le PDF ', 'Open the PDF ')}
           {attachment.filename}
@@ -82,7 +105,11 @@ function wildcard(pattern: string, pointer: string): boolean {
 export function Answers({ file, semantics }: { file: CaseFile; semantics?: SchemaSemantics }) {
   const definition = file.definition;
   const hidden = new Set(hiddenPointers({ definition, data: file.data }));
-  const prefill = file.identity.franceConnect ? (definition.settings?.prefill ?? []) : [];
+  // Only what FranceConnect sent and the citizen kept, as recorded at submit; requests filed before that was
+  // recorded: the locked fields only (the server puts FranceConnect's value back in them at submit).
+  const fromIdentity = file.identity.franceConnect
+    ? (file.identity.fromIdentity ?? (definition.settings?.prefill ?? []).filter((p) => p.locked).map((p) => p.pointer))
+    : [];
   const byPage = reviewRows(definition, file.data, hidden, {
     semantics,
     fileName: (id) => file.attachments.find((a) => a.id === id)?.filename,
@@ -100,9 +127,7 @@ export function Answers({ file, semantics }: { file: CaseFile; semantics?: Schem
               const files = row.file
                 ? file.attachments.filter((a) => a.pointer === row.pointer || a.pointer.startsWith(`${row.pointer}/`))
                 : [];
-              const fromFranceConnect = prefill.some(
-                (p) => p.pointer === row.pointer || wildcard(p.pointer, row.pointer),
-              );
+              const fromFranceConnect = fromIdentity.some((p) => p === row.pointer || wildcard(p, row.pointer));
               return (
                 <div key={row.pointer} data-pointer={row.pointer}>
                   <dt>

@@ -33,7 +33,9 @@ function eventTitle(event: CaseEvent, meId: string): string {
     case 'consulted':
       return event.actor === `account:${meId}`
         ? tr('Consultée par vous', 'Read by you')
-        : tr('Consultée par un agent', 'Read by an agent');
+        : event.actorName
+          ? tr(`Consultée par ${event.actorName}`, `Read by ${event.actorName}`)
+          : tr('Consultée par un agent', 'Read by an agent');
     case 'note_added':
       return tr('Note privée ajoutée', 'Private note added');
     case 'assigned':
@@ -53,10 +55,19 @@ function eventTitle(event: CaseEvent, meId: string): string {
 
 function eventComment(event: CaseEvent, meId: string): string | null {
   if (event.type === 'assigned' && event.comment) {
-    if (event.comment.includes(`account:${meId}`)) return tr('Attribuée à vous', 'Assigned to you');
+    if (event.subject === `account:${meId}` || event.comment.includes(`account:${meId}`))
+      return tr('Attribuée à vous', 'Assigned to you');
+    if (event.subjectName) return tr(`Attribuée à ${event.subjectName}`, `Assigned to ${event.subjectName}`);
     if (event.comment.includes('account:')) return tr('Attribuée à un autre agent', 'Assigned to another agent');
   }
   return event.comment;
+}
+
+/** Who did it, when an agent did: « par vous », « par Léa Fontaine ». Citizens' and the system's events say it in their title. */
+function eventActor(event: CaseEvent, meId: string): string | null {
+  if (event.type === 'consulted' || event.type === 'message_sent' || event.type === 'created') return null;
+  if (event.actor === `account:${meId}`) return tr('par vous', 'by you');
+  return event.actorName ? tr(`par ${event.actorName}`, `by ${event.actorName}`) : null;
 }
 
 /** One request, as the caseworker works on it. */
@@ -114,11 +125,11 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
 
   const assign = () =>
     act(async () => {
-      const result = await api<{ assignee: string | null }>(`/api/v1/submissions/${file.id}/assign`, {
-        method: 'POST',
-        body: { agentId: mine ? null : `account:${me.id}` },
-      });
-      setFile({ ...file, assignee: result.assignee });
+      const result = await api<{ assignee: string | null; assigneeName?: string | null }>(
+        `/api/v1/submissions/${file.id}/assign`,
+        { method: 'POST', body: { agentId: mine ? null : `account:${me.id}` } },
+      );
+      setFile({ ...file, assignee: result.assignee, assigneeName: result.assigneeName ?? null });
       setStatus(
         result.assignee
           ? tr('La demande vous est attribuée.', 'The request is assigned to you.')
@@ -229,7 +240,7 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
         </div>
         <div>
           <dt>{tr('Attribuée à', 'Assigned to')}</dt>
-          <dd>{assigneeText(file.assignee, me.id)}</dd>
+          <dd>{assigneeText(file.assignee, me.id, file.assigneeName)}</dd>
         </div>
       </dl>
       <div className="actions desk-case-tools">
@@ -380,10 +391,12 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
         <ol className="timeline">
           {file.history.map((h) => {
             const comment = eventComment(h, me.id);
+            const by = eventActor(h, me.id);
             return (
               <li key={h.id}>
                 <p>
-                  <strong>{eventTitle(h, me.id)}</strong> — {formatDateTime(h.at)}
+                  <strong>{eventTitle(h, me.id)}</strong>
+                  {by && ` ${by}`} — {formatDateTime(h.at)}
                   {h.visibility === 'internal' && (
                     <span className="desk-internal">
                       {' '}
@@ -638,8 +651,10 @@ function Notes({ file, me, onAdded }: { file: CaseFile; me: Me; onAdded: (n: Cas
           {file.notes.map((n) => (
             <li key={n.id} className="message">
               <p className="message-meta">
-                {n.author === `account:${me.id}` ? tr('Vous', 'You') : tr('Un autre agent', 'Another agent')} —{' '}
-                {formatDate(n.at)}
+                {n.author === `account:${me.id}`
+                  ? tr('Vous', 'You')
+                  : n.authorName || tr('Un autre agent', 'Another agent')}{' '}
+                — {formatDate(n.at)}
               </p>
               <p className="message-body">{n.body}</p>
             </li>

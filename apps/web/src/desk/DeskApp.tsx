@@ -6,6 +6,7 @@ import { usePageTitle } from '../lib/title';
 import { CaseView } from './CaseView';
 import { InboxView } from './Inbox';
 import { COUNT_LABELS, Failure } from './common';
+import { NotifyPreference } from './Preferences';
 import type { DeskService } from './types';
 import './desk.css';
 import { AgentSignIn } from '../pages/AgentSignIn';
@@ -96,6 +97,7 @@ function Services() {
           </ul>
         </>
       )}
+      <NotifyPreference />
     </>
   );
 }

@@ -10,15 +10,37 @@ import { Failure, TAB_LABELS, assigneeText, errorText } from './common';
 import { answerDisplay, answerFields, type AnswerField } from './fields';
 import { TABS, type BatchResult, type DeskServiceView, type InboxPage, type Tab } from './types';
 
-type Sort = 'oldest' | 'submitted' | 'deadline';
+/** The orders the « Trier par » list offers; columns also sort by reference, citizen and answers (`/p`, `-/p`). */
+type Sort = string;
 const SORTS: Sort[] = ['oldest', 'submitted', 'deadline'];
 const MAX_COLUMNS = 10;
 
-const SORT_LABELS: Record<Sort, () => string> = {
+const SORT_LABELS: Record<string, () => string> = {
   oldest: () => tr('Date de dépôt, les plus anciennes d’abord', 'Date sent, oldest first'),
   submitted: () => tr('Date de dépôt, les plus récentes d’abord', 'Date sent, newest first'),
   deadline: () => tr('Échéance, la plus proche d’abord', 'Deadline, soonest first'),
+  reference: () => tr('Référence, ordre croissant', 'Reference, ascending'),
+  '-reference': () => tr('Référence, ordre décroissant', 'Reference, descending'),
+  contact: () => tr('Usager, de A à Z', 'Citizen, A to Z'),
+  '-contact': () => tr('Usager, de Z à A', 'Citizen, Z to A'),
 };
+
+/** What a sort orders by, in words: a fixed order, or an answer's column (« Montant demandé, décroissant »). */
+function sortLabel(sort: Sort, fields: AnswerField[]): string {
+  const fixed = SORT_LABELS[sort];
+  if (fixed) return fixed();
+  const desc = sort.startsWith('-');
+  const field = fields.find((f) => f.pointer === (desc ? sort.slice(1) : sort));
+  const name = field?.label ?? tr('Réponse', 'Answer');
+  return desc
+    ? tr(`${name}, ordre décroissant`, `${name}, descending`)
+    : tr(`${name}, ordre croissant`, `${name}, ascending`);
+}
+
+/** A sort the address may carry: a fixed one, or an answer's pointer (the server checks it is a field). */
+function isSort(value: string): boolean {
+  return value in SORT_LABELS || /^-?\/./.test(value);
+}
 
 /** The page's own parameters (kept in its address, so that Back and links work). */
 interface InboxState {
@@ -29,9 +51,11 @@ interface InboxState {
   q: string;
   from: string;
   to: string;
-  /** An answer filter: the field's pointer and the value it must equal. */
+  /** An answer filter: the field's pointer and the value it must equal, or bounds (numbers and dates). */
   champ: string;
   valeur: string;
+  min: string;
+  max: string;
   /** Requests per page ('' for the API's 25). */
   limit: string;
   cursor: string;
@@ -41,7 +65,7 @@ const PAGE_SIZES = ['10', '25', '50', '100'];
 
 function stateOf(query: URLSearchParams): InboxState {
   const tab = (TABS as readonly string[]).includes(query.get('tab') ?? '') ? (query.get('tab') as Tab) : 'a_traiter';
-  const sort = (SORTS as string[]).includes(query.get('sort') ?? '') ? (query.get('sort') as Sort) : defaultSort(tab);
+  const sort = isSort(query.get('sort') ?? '') ? query.get('sort')! : defaultSort(tab);
   const get = (name: string) => query.get(name) ?? '';
   return {
     tab,
@@ -53,6 +77,8 @@ function stateOf(query: URLSearchParams): InboxState {
     to: get('to'),
     champ: get('champ'),
     valeur: get('valeur'),
+    min: get('min'),
+    max: get('max'),
     limit: PAGE_SIZES.includes(get('par_page')) && get('par_page') !== '25' ? get('par_page') : '',
     cursor: get('cursor'),
   };
@@ -68,7 +94,7 @@ function hrefOf(slug: string, state: Partial<InboxState> & { tab: Tab }): string
   const p = new URLSearchParams();
   p.set('tab', state.tab);
   if (state.sort && state.sort !== defaultSort(state.tab)) p.set('sort', state.sort);
-  for (const key of ['status', 'assignee', 'q', 'from', 'to', 'champ', 'valeur'] as const) {
+  for (const key of ['status', 'assignee', 'q', 'from', 'to', 'champ', 'valeur', 'min', 'max'] as const) {
     const value = state[key];
     if (value) p.set(key, value);
   }
@@ -87,7 +113,11 @@ function filterParams(state: InboxState): URLSearchParams {
   if (state.q.trim()) p.set('q', state.q.trim());
   if (state.from) p.set('from', state.from);
   if (state.to) p.set('to', state.to);
-  if (state.champ && state.valeur !== '') p.set('field', `${state.champ}=${state.valeur}`);
+  if (state.champ) {
+    if (state.valeur !== '') p.append('field', `${state.champ}=${state.valeur}`);
+    if (state.min !== '') p.append('field', `${state.champ}>=${state.min}`);
+    if (state.max !== '') p.append('field', `${state.champ}<=${state.max}`);
+  }
   return p;
 }
 
@@ -170,6 +200,13 @@ export function InboxView({ slug, query, me }: { slug: string; query: URLSearchP
   useEffect(() => {
     if (pageErrors.length) summaryRef.current?.focus();
   }, [pageErrors]);
+  // A column sorted by its header's button: once the page in the new order is shown, focus goes back to that button.
+  const sortedBy = useRef<string | null>(null);
+  useEffect(() => {
+    if (!page || !sortedBy.current) return;
+    document.getElementById(sortedBy.current)?.focus();
+    sortedBy.current = null;
+  }, [page]);
   const fields = useMemo(() => (service ? answerFields(service.definition) : []), [service]);
   usePageTitle(
     service
@@ -210,14 +247,15 @@ export function InboxView({ slug, query, me }: { slug: string; query: URLSearchP
         </ul>
       </nav>
 
-      <ErrorSummary
-        ref={summaryRef}
-        items={pageErrors.map((e): SummaryItem => ({
-          ...e,
-          label: FILTER_LABELS[e.pointer ?? '']?.() ?? tr('Filtre', 'Filter'),
-        }))}
+      <ErrorSummary ref={summaryRef} items={pageErrors.map((e) => summaryItem(e, state, fields))} />
+      <Filters
+        key={queryText}
+        slug={slug}
+        service={service}
+        fields={fields}
+        state={state}
+        errors={pageErrors.map((e) => ({ ...e, pointer: filterPointer(e.pointer, state) }))}
       />
-      <Filters key={queryText} slug={slug} service={service} fields={fields} state={state} errors={pageErrors} />
       <ColumnChooser slug={slug} fields={fields} columns={columns} onSaved={setColumns} />
 
       <section aria-labelledby="demandes-titre">
@@ -239,7 +277,7 @@ export function InboxView({ slug, query, me }: { slug: string; query: URLSearchP
               <div className="desk-table-wrap" role="region" aria-labelledby="demandes-legende" tabIndex={0}>
                 <table className="desk-table">
                   <caption id="demandes-legende">
-                    {TAB_LABELS[state.tab]()} — {SORT_LABELS[state.sort]()}
+                    {TAB_LABELS[state.tab]()} — {sortLabel(state.sort, fields)}
                     {state.cursor ? tr(' (suite)', ' (continued)') : ''}
                   </caption>
                   <thead>
@@ -257,16 +295,29 @@ export function InboxView({ slug, query, me }: { slug: string; query: URLSearchP
                           {tr('Tout sélectionner sur cette page', 'Select all on this page')}
                         </label>
                       </th>
-                      <th scope="col">{tr('Référence', 'Reference')}</th>
-                      <th scope="col">{tr('Déposée le', 'Sent on')}</th>
-                      <th scope="col">{tr('État', 'Status')}</th>
-                      <th scope="col">{tr('Échéance', 'Deadline')}</th>
-                      <th scope="col">{tr('Usager', 'Citizen')}</th>
-                      <th scope="col">{tr('Attribuée à', 'Assigned to')}</th>
-                      {shown.map((f) => (
-                        <th scope="col" key={f.pointer}>
-                          {f.label}
-                        </th>
+                      {(
+                        [
+                          ['reference', tr('Référence', 'Reference'), 'reference', '-reference'],
+                          ['depot', tr('Déposée le', 'Sent on'), 'oldest', 'submitted'],
+                          ['etat', tr('État', 'Status')],
+                          ['echeance', tr('Échéance', 'Deadline')],
+                          ['usager', tr('Usager', 'Citizen'), 'contact', '-contact'],
+                          ['attribution', tr('Attribuée à', 'Assigned to')],
+                          ...shown.map((f, i) => [`reponse-${i}`, f.label, f.pointer, `-${f.pointer}`]),
+                        ] as Array<[string, string, string?, string?]>
+                      ).map(([key, label, ascending, descending]) => (
+                        <SortableHeader
+                          key={key}
+                          id={`tri-${key}`}
+                          label={label}
+                          sort={state.sort}
+                          ascending={ascending}
+                          descending={descending}
+                          onSort={(sort) => {
+                            sortedBy.current = `tri-${key}`;
+                            navigate(hrefOf(slug, { ...state, sort, cursor: '' }));
+                          }}
+                        />
                       ))}
                     </tr>
                   </thead>
@@ -309,7 +360,7 @@ export function InboxView({ slug, query, me }: { slug: string; query: URLSearchP
                           </td>
                           <td>{item.deadlineAt ? formatDate(item.deadlineAt) : '—'}</td>
                           <td>{item.contactName ?? <span className="muted">{tr('Non connu', 'Unknown')}</span>}</td>
-                          <td>{assigneeText(item.assignee, me.id)}</td>
+                          <td>{assigneeText(item.assignee, me.id, item.assigneeName)}</td>
                           {shown.map((f) => (
                             <td key={f.pointer}>{answerDisplay(f.model, item.answers[f.pointer]) || '—'}</td>
                           ))}
@@ -358,6 +409,82 @@ export function InboxView({ slug, query, me }: { slug: string; query: URLSearchP
       </section>
     </div>
   );
+}
+
+/**
+ * A column header that sorts (APG's sortable table): a button whose name is
+ * the column's, `aria-sort` on the header for the current order; a second
+ * press reverses it. Columns without an order are plain headers.
+ */
+function SortableHeader({
+  id,
+  label,
+  sort,
+  ascending,
+  descending,
+  onSort,
+}: {
+  id: string;
+  label: string;
+  sort: Sort;
+  ascending?: string;
+  descending?: string;
+  onSort: (sort: Sort) => void;
+}) {
+  if (!ascending || !descending) return <th scope="col">{label}</th>;
+  const current = sort === ascending ? 'ascending' : sort === descending ? 'descending' : undefined;
+  const next = current === 'ascending' ? descending : ascending;
+  return (
+    <th scope="col" aria-sort={current}>
+      <button type="button" id={id} className="desk-sort" onClick={() => onSort(next)}>
+        {label}
+        <span aria-hidden="true" className="desk-sort-arrow">
+          {current === 'ascending' ? ' ▲' : current === 'descending' ? ' ▼' : ' ↕'}
+        </span>
+        <span className="sr-only">
+          {current === 'ascending'
+            ? tr(' (trié par ordre croissant ; trier par ordre décroissant)', ' (sorted ascending; sort descending)')
+            : tr(' (trier par ordre croissant)', ' (sort ascending)')}
+        </span>
+      </button>
+    </th>
+  );
+}
+
+/** A field that takes bounds: numbers, and dates (days or date-times). */
+function rangeKind(field: AnswerField | undefined): 'number' | 'date' | null {
+  if (!field) return null;
+  if (field.model.kind === 'number' || field.model.kind === 'integer') return 'number';
+  if (field.model.inputType === 'date' || field.model.inputType === 'datetime-local') return 'date';
+  return null;
+}
+
+/** The server's `/field` error, said at the input that holds the value it refused. */
+function filterPointer(pointer: string | undefined, state: InboxState): string | undefined {
+  if (pointer !== '/field') return pointer;
+  return state.valeur === '' && state.min !== ''
+    ? '/field-min'
+    : state.valeur === '' && state.max !== ''
+      ? '/field-max'
+      : pointer;
+}
+
+/** An error of the summary: named by the filter's label, or the field's own name for an answer filter. */
+function summaryItem(error: ErrorItem, state: InboxState, fields: AnswerField[]): SummaryItem {
+  const pointer = filterPointer(error.pointer, state);
+  const field = fields.find((f) => f.pointer === state.champ);
+  const label =
+    pointer?.startsWith('/field') && field
+      ? field.label
+      : (FILTER_LABELS[error.pointer ?? '']?.() ?? tr('Filtre', 'Filter'));
+  return { ...error, pointer, label };
+}
+
+/** A number as typed in French or English (`5 000`, `5000,50`), or null. */
+function readNumber(text: string): number | null {
+  const compact = text.replace(/[\s\u00a0\u202f]/g, '');
+  const normal = compact.includes('.') ? compact : compact.replace(',', '.');
+  return /^[-+]?\d+(\.\d+)?$/.test(normal) ? Number(normal) : null;
 }
 
 interface PendingExport {
@@ -488,16 +615,57 @@ function Filters({
   const chosen = fields.find((f) => f.pointer === draft.champ);
   const id = (pointer: string) => idOf(pointer);
 
+  const range = rangeKind(chosen);
+
+  /** Bounds checked here first, in words that name the field (the server checks them again). */
+  const boundErrors = (): Record<string, string> => {
+    if (!range || !chosen) return {};
+    const found: Record<string, string> = {};
+    const name = `« ${chosen.label} »`;
+    if (range === 'number') {
+      for (const [key, pointer] of [
+        ['min', '/field-min'],
+        ['max', '/field-max'],
+      ] as const) {
+        if (draft[key] !== '' && readNumber(draft[key]) === null)
+          found[pointer] = tr(
+            `${name} : nombre attendu, par exemple 5000 ou 5000,50.`,
+            `${name}: a number is expected, such as 5000 or 5000.50.`,
+          );
+      }
+    }
+    const min = range === 'number' ? readNumber(draft.min) : draft.min;
+    const max = range === 'number' ? readNumber(draft.max) : draft.max;
+    if (!found['/field-min'] && !found['/field-max'] && draft.min !== '' && draft.max !== '' && min! > max!)
+      found['/field-max'] = tr(
+        `${name} : la borne « au plus » doit être supérieure ou égale à « au moins ».`,
+        `${name}: the upper bound must be at least the lower one.`,
+      );
+    return found;
+  };
+
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
-    if (draft.from && draft.to && draft.from > draft.to) {
-      setLocalErrors({
-        '/to': tr('La date de fin doit suivre la date de début.', 'The end date must follow the start date.'),
-      });
-      toRef.current?.focus();
+    const found = boundErrors();
+    if (draft.from && draft.to && draft.from > draft.to)
+      found['/to'] = tr('La date de fin doit suivre la date de début.', 'The end date must follow the start date.');
+    if (Object.keys(found).length) {
+      setLocalErrors(found);
+      const first = ['/to', '/field-min', '/field-max'].find((p) => found[p]);
+      if (first === '/to') toRef.current?.focus();
+      else if (first) document.getElementById(id(first))?.focus();
       return;
     }
-    navigate(hrefOf(slug, { ...draft, cursor: '' }));
+    // Bounds go to the address as typed; only a value of the chosen kind is kept (a range replaces equality).
+    navigate(
+      hrefOf(slug, {
+        ...draft,
+        valeur: range ? '' : draft.valeur,
+        min: range ? draft.min.trim() : '',
+        max: range ? draft.max.trim() : '',
+        cursor: '',
+      }),
+    );
   };
 
   return (
@@ -583,7 +751,7 @@ function Filters({
             <select
               id="filtre-champ"
               value={draft.champ}
-              onChange={(e) => setDraft({ ...draft, champ: e.target.value, valeur: '' })}
+              onChange={(e) => setDraft({ ...draft, champ: e.target.value, valeur: '', min: '', max: '' })}
             >
               <option value="">{tr('Aucun', 'None')}</option>
               {fields
@@ -595,41 +763,74 @@ function Filters({
                 ))}
             </select>
           </div>
-          <div className={fieldClass(errorOf('/field'))}>
-            <label htmlFor={id('/field')}>{tr('Est égal à', 'Equals')}</label>
-            <FieldError id={id('/field')} message={errorOf('/field')} />
-            {chosen && (chosen.model.options.length > 0 || chosen.model.kind === 'boolean') ? (
-              <select
-                id={id('/field')}
-                value={draft.valeur}
-                onChange={set('valeur')}
-                {...described(id('/field'), errorOf('/field'))}
-              >
-                <option value="">{tr('Choisir', 'Choose')}</option>
-                {(chosen.model.options.length
-                  ? chosen.model.options
-                  : [
-                      { value: true, label: tr('Oui', 'Yes') },
-                      { value: false, label: tr('Non', 'No') },
-                    ]
-                ).map((o) => (
-                  <option key={String(o.value)} value={String(o.value)}>
-                    {o.label}
-                  </option>
-                ))}
-              </select>
-            ) : (
-              <input
-                type="text"
-                id={id('/field')}
-                value={draft.valeur}
-                disabled={!chosen}
-                onChange={set('valeur')}
-                inputMode={chosen?.model.inputMode}
-                {...described(id('/field'), errorOf('/field'))}
-              />
-            )}
-          </div>
+          {range ? (
+            <div className="desk-answer-range">
+              {(
+                [
+                  ['min', '/field-min', range === 'number' ? tr('Au moins', 'At least') : tr('À partir du', 'From')],
+                  [
+                    'max',
+                    '/field-max',
+                    range === 'number' ? tr('Au plus', 'At most') : tr('Jusqu’au (inclus)', 'Until (included)'),
+                  ],
+                ] as const
+              ).map(([key, pointer, label]) => (
+                <div className={fieldClass(errorOf(pointer))} key={key}>
+                  <label htmlFor={id(pointer)}>{label}</label>
+                  {range === 'number' && (
+                    <p className="hint" id={`${id(pointer)}-aide`}>
+                      {tr('Un nombre, par exemple 5000 ou 5 000,50.', 'A number, such as 5000 or 5,000.50.')}
+                    </p>
+                  )}
+                  <FieldError id={id(pointer)} message={errorOf(pointer)} />
+                  <input
+                    type={range === 'date' ? 'date' : 'text'}
+                    inputMode={range === 'number' ? 'decimal' : undefined}
+                    id={id(pointer)}
+                    value={draft[key]}
+                    onChange={set(key)}
+                    {...described(id(pointer), errorOf(pointer), range === 'number')}
+                  />
+                </div>
+              ))}
+            </div>
+          ) : (
+            <div className={fieldClass(errorOf('/field'))}>
+              <label htmlFor={id('/field')}>{tr('Est égal à', 'Equals')}</label>
+              <FieldError id={id('/field')} message={errorOf('/field')} />
+              {chosen && (chosen.model.options.length > 0 || chosen.model.kind === 'boolean') ? (
+                <select
+                  id={id('/field')}
+                  value={draft.valeur}
+                  onChange={set('valeur')}
+                  {...described(id('/field'), errorOf('/field'))}
+                >
+                  <option value="">{tr('Choisir', 'Choose')}</option>
+                  {(chosen.model.options.length
+                    ? chosen.model.options
+                    : [
+                        { value: true, label: tr('Oui', 'Yes') },
+                        { value: false, label: tr('Non', 'No') },
+                      ]
+                  ).map((o) => (
+                    <option key={String(o.value)} value={String(o.value)}>
+                      {o.label}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  type="text"
+                  id={id('/field')}
+                  value={draft.valeur}
+                  disabled={!chosen}
+                  onChange={set('valeur')}
+                  inputMode={chosen?.model.inputMode}
+                  {...described(id('/field'), errorOf('/field'))}
+                />
+              )}
+            </div>
+          )}
         </fieldset>
         <div className={fieldClass(errorOf('/sort'))}>
           <label htmlFor={id('/sort')}>{tr('Trier par', 'Sort by')}</label>
@@ -642,9 +843,11 @@ function Filters({
           >
             {SORTS.map((s) => (
               <option key={s} value={s}>
-                {SORT_LABELS[s]()}
+                {SORT_LABELS[s]!()}
               </option>
             ))}
+            {/* An order chosen from a column's header stays offered here. */}
+            {!SORTS.includes(draft.sort) && <option value={draft.sort}>{sortLabel(draft.sort, fields)}</option>}
           </select>
         </div>
         <div className="field">

@@ -34,10 +34,11 @@ export const COUNT_LABELS: Record<Tab, () => string> = {
   tous: () => tr('en tout', 'in all'),
 };
 
-/** Who holds a request, as the reader sees it. */
-export function assigneeText(assignee: string | null, meId: string): string {
+/** Who holds a request, as the reader sees it: « Vous », the agent's name, or « Un autre agent » when unknown. */
+export function assigneeText(assignee: string | null, meId: string, name?: string | null): string {
   if (!assignee) return tr('Personne', 'Nobody');
-  return assignee === `account:${meId}` ? tr('Vous', 'You') : tr('Un autre agent', 'Another agent');
+  if (assignee === `account:${meId}`) return tr('Vous', 'You');
+  return name || tr('Un autre agent', 'Another agent');
 }
 
 export function errorText(error: unknown): string {

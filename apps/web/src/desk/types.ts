@@ -40,6 +40,8 @@ export interface InboxItem {
   awaitingReplySince?: string | null;
   group: string | null;
   assignee: string | null;
+  /** The agent in charge, named as their identity provider names them. */
+  assigneeName?: string | null;
   contactName: string | null;
   updatedAt: string;
   answers: Record<string, unknown>;
@@ -70,6 +72,11 @@ export interface CaseEvent {
   label: string | null;
   comment: string | null;
   visibility: 'public' | 'internal';
+  /** Who acted, by name (agents only). */
+  actorName?: string | null;
+  /** The agent an assignment went to, and their name. */
+  subject?: string | null;
+  subjectName?: string | null;
 }
 
 export interface CaseFile {
@@ -84,8 +91,10 @@ export interface CaseFile {
   updatedAt: string;
   group: string | null;
   assignee: string | null;
+  assigneeName?: string | null;
   contact: { email: string | null; name: string | null };
-  identity: { franceConnect: boolean };
+  /** `fromIdentity`: the answers FranceConnect sent and the citizen kept (null: not recorded, filed earlier). */
+  identity: { franceConnect: boolean; fromIdentity?: string[] | null };
   deadline: { at: string; transition: string } | null;
   data: Record<string, unknown>;
   definition: ServiceDefinition;
@@ -102,7 +111,7 @@ export interface CaseFile {
   /** Since when a caseworker's message waits for the citizen's reply. */
   awaitingReplySince: string | null;
   documents: Array<{ id: string; kind: string; filename: string; at: string }>;
-  notes: Array<{ id: string; author: string; body: string; at: string }>;
+  notes: Array<{ id: string; author: string; authorName?: string | null; body: string; at: string }>;
   followed: boolean;
 }
 

@@ -1,0 +1,264 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { ApiTokenService } from '@guichet/identity';
+import { grantDefinition, tinyPdf } from '../fixtures/grant';
+import { CookieClient } from '../support/browserless';
+import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
+import { ROOT } from '../support/processes';
+import { SessionClient } from '../support/session-client';
+import { startWebStack, type WebStack } from '../support/web-stack';
+
+const SHOTS = join(ROOT, 'test-results', 'screenshots', 'desk-journeys');
+const SLUG = 'subvention-lea';
+const AMOUNT = 'Financement — Montant demandé';
+
+/** A 2×2 grey PNG: enough for a preview. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGNkYGD4z8DAwMDAxMDAAAAVBAIBJo6+NAAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+let shots = 0;
+/** axe finds nothing, one h1; a screenshot to look at. */
+async function check(page: Page, name: string) {
+  expect({ page: name, violations: await axeViolations(page) }).toEqual({ page: name, violations: [] });
+  expect({ page: name, h1: await page.locator('h1').count() }).toEqual({ page: name, h1: 1 });
+  await page.screenshot({ path: join(SHOTS, `${String(shots++).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
+
+/**
+ * Léa's Monday (JOURNEYS.md), the parts issue 20 found wanting, in Chromium
+ * and by keyboard: « montant > 5 000 € » as a range, a bad amount explained
+ * with the field's name, columns sorted by their headers (focus kept on the
+ * header), colleagues named, « transmis par FranceConnect » only where it is
+ * true, the PDF and the photo previewed in the page, and her notifications
+ * chosen (the digest by default).
+ */
+describe('caseworker journeys in Chromium', () => {
+  let web: WebStack;
+  let browser: Browser;
+  const ids = new Map<string, string>();
+
+  async function file(name: string, amount: number, files = false) {
+    const citizen = new CookieClient();
+    const call = async (path: string, init: RequestInit & { json?: unknown }) => {
+      const csrf = citizen.cookie(web.base, 'csrf_token');
+      const headers: Record<string, string> = csrf ? { 'x-csrf-token': csrf } : {};
+      if (init.json !== undefined) headers['content-type'] = 'application/json';
+      const res = await citizen.request(`${web.base}${path}`, {
+        method: 'POST',
+        ...init,
+        headers,
+        body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+      });
+      expect([path, res.status < 300]).toEqual([path, true]);
+      return (await res.json()) as { id: string; attachmentId?: string };
+    };
+    const data: Record<string, unknown> = {
+      association: { name },
+      funding: { amountRequested: amount, startDate: '2026-06-01' },
+    };
+    const draft = await call(`/api/v1/public/services/${SLUG}/submissions`, { json: { data } });
+    if (files) {
+      for (const [pointer, name, type, bytes] of [
+        ['/budget', 'budget-2026.pdf', 'application/pdf', tinyPdf()],
+        ['/photo', 'local.png', 'image/png', PNG],
+      ] as const) {
+        const form = new FormData();
+        form.append('pointer', pointer);
+        form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
+        const { attachmentId } = await call(`/api/v1/submissions/${draft.id}/attachments`, { body: form });
+        data[pointer.slice(1)] = attachmentId;
+      }
+      await call(`/api/v1/submissions/${draft.id}`, { method: 'PATCH', json: { data } });
+    }
+    await call(`/api/v1/submissions/${draft.id}/submit`, { json: {} });
+    ids.set(name, draft.id);
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    web = await startWebStack();
+    const ds = web.stack.api.get(DataSource);
+    const { token } = await new ApiTokenService(ds).issue({
+      organisationId: web.organisation.id,
+      name: 'studio',
+      role: 'designer',
+    });
+    const headers = { Authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const created = await fetch(`${web.base}/api/v1/services`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        slug: SLUG,
+        title: 'Subvention aux associations',
+        organisationId: web.organisation.id,
+        definition: grantDefinition(),
+      }),
+    });
+    expect(created.status).toBe(201);
+    expect((await fetch(`${web.base}/api/v1/services/${SLUG}/publish`, { method: 'POST', headers })).status).toBe(201);
+    await file('Les Amis du Parc', 1200);
+    await file('Chorale du Val', 5000, true);
+    await file('Club de Judo', 7500.5);
+    await file('Atelier Vélo', 12000);
+    // Marie-Claire, signed in with FranceConnect, writes the first name she uses; her family name stays as sent.
+    const citizen = await SessionClient.signIn(web.base, 'citizen', 'citoyen-marie-claire-dubois');
+    const draft = await citizen.call('POST', `/api/v1/public/services/${SLUG}/submissions`, {});
+    const data = {
+      association: { name: 'Théâtre des Tilleuls' },
+      president: { firstName: 'Marie-Claire', lastName: 'DUBOIS' },
+      funding: { amountRequested: 800, startDate: '2026-10-01' },
+    };
+    expect((await citizen.call('PATCH', `/api/v1/submissions/${draft.body.id}`, { data })).status).toBe(200);
+    expect((await citizen.call('POST', `/api/v1/submissions/${draft.body.id}/submit`, {})).status).toBe(200);
+    ids.set('Théâtre des Tilleuls', draft.body.id as string);
+    // Karim takes the judo club's request.
+    const karim = await SessionClient.signIn(web.base, 'agent', 'agent-karim');
+    const assigned = await karim.call('POST', `/api/v1/submissions/${ids.get('Club de Judo')}/assign`, {
+      agentId: await karim.accountId(),
+    });
+    expect(assigned.status).toBe(200);
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+
+  it('filters amounts over 5,000 €, sorts by amount from the header, names colleagues and previews files', async () => {
+    const lea = await browser.context.newPage();
+    await lea.goto(`${web.base}/auth/login?as=agent&returnTo=${encodeURIComponent('/instruction')}`);
+    await chooseTestIdentity(lea, 'Léa Fontaine — instructrice', `${web.base}/instruction`);
+
+    // Her notifications: the daily digest until she chooses otherwise.
+    const digest = lea.getByRole('radio', { name: 'Un résumé par jour' });
+    await digest.waitFor();
+    expect(await digest.isChecked()).toBe(true);
+    expect(await lea.getByRole('group', { name: 'Être prévenu des nouvelles demandes' }).count()).toBe(1);
+    await check(lea, 'preferences');
+    await lea.getByRole('radio', { name: 'Un courriel à chaque fois' }).focus();
+    await lea.keyboard.press('Space');
+    await lea.getByRole('button', { name: 'Enregistrer ma préférence' }).focus();
+    await lea.keyboard.press('Enter');
+    await lea.getByRole('status').filter({ hasText: 'Préférence enregistrée.' }).waitFor();
+
+    await lea.goto(`${web.base}/instruction/${SLUG}?tab=tous`);
+    await lea.locator('tbody tr').first().waitFor();
+    // The amount as a column.
+    await lea.locator('.desk-columns summary').focus();
+    await lea.keyboard.press('Enter');
+    await lea.getByRole('checkbox', { name: AMOUNT }).check();
+    await lea.getByRole('button', { name: 'Enregistrer les colonnes' }).click();
+    await lea.getByRole('columnheader', { name: AMOUNT }).waitFor();
+
+    // « Montant > 5 000 € »: the field, then a lower bound (no « est égal à » for a number).
+    await lea.getByLabel('Champ', { exact: true }).selectOption({ label: AMOUNT });
+    expect(await lea.getByLabel('Est égal à').count()).toBe(0);
+    const atLeast = lea.getByLabel('Au moins');
+    await atLeast.fill('beaucoup');
+    await lea.getByRole('button', { name: 'Filtrer', exact: true }).focus();
+    await lea.keyboard.press('Enter');
+    // Refused in the page, in words that name the field, with the focus on it.
+    await expect(focusedId(lea)).resolves.toBe(await atLeast.getAttribute('id'));
+    expect(await atLeast.getAttribute('aria-invalid')).toBe('true');
+    const error = lea.locator(`#${await atLeast.getAttribute('id')}-erreur`);
+    await expect(error.textContent()).resolves.toContain('« Financement — Montant demandé » : nombre attendu');
+    expect((await atLeast.getAttribute('aria-describedby'))!.split(' ')).toContain(await error.getAttribute('id'));
+    await check(lea, 'montant-invalide');
+    await atLeast.fill('5 000');
+    await lea.getByRole('button', { name: 'Filtrer', exact: true }).focus();
+    await lea.keyboard.press('Enter');
+    await lea.waitForURL(/min=5/);
+    await lea.waitForFunction(() => document.querySelectorAll('tbody tr').length === 3);
+    await check(lea, 'montant-au-moins-5000');
+
+    // A bad bound typed in the address: the server's answer says it with the field's name, never its pointer.
+    await lea.goto(`${web.base}/instruction/${SLUG}?tab=tous&champ=/funding/amountRequested&min=beaucoup`);
+    const summary = lea.locator('.error-summary');
+    await summary.waitFor();
+    await expect(lea.evaluate(() => document.activeElement?.classList.contains('error-summary'))).resolves.toBe(true);
+    const said = (await summary.textContent())!;
+    expect(said).toContain('Montant demandé');
+    expect(said).not.toContain('/funding');
+    await check(lea, 'montant-refuse');
+
+    // Sorted by the amount from its header, by keyboard: the focus stays on the header, the order is said.
+    await lea.goto(`${web.base}/instruction/${SLUG}?tab=tous`);
+    const header = lea.getByRole('button', { name: /^Financement — Montant demandé/ });
+    await header.focus();
+    await lea.keyboard.press('Enter');
+    await lea.waitForURL(/sort=%2Ffunding%2FamountRequested/);
+    await lea.waitForFunction(() => document.querySelector('th[aria-sort="ascending"]') !== null);
+    // The header says the new order at once; the rows follow when the page in that order has come.
+    const inOrder = (expected: string[]) =>
+      lea
+        .waitForFunction(
+          (want) =>
+            JSON.stringify(
+              Array.from(document.querySelectorAll('tbody td:last-child')).map((td) =>
+                td.textContent!.replace(/\s/g, ' '),
+              ),
+            ) === JSON.stringify(want),
+          expected,
+          { timeout: 10_000 },
+        )
+        .catch(() => undefined);
+    const amounts = async () =>
+      (await lea.locator('tbody td:last-child').allTextContents()).map((t) => t.replace(/\s/g, ' '));
+    await inOrder(['800', '1 200', '5 000', '7 500,5', '12 000']);
+    await expect(amounts()).resolves.toEqual(['800', '1 200', '5 000', '7 500,5', '12 000']);
+    await expect(focusedId(lea)).resolves.toBe('tri-reponse-0');
+    await expect(lea.locator('caption').textContent()).resolves.toContain('Montant demandé, ordre croissant');
+    await lea.keyboard.press('Enter');
+    await lea.waitForFunction(() => document.querySelector('th[aria-sort="descending"]') !== null);
+    await inOrder(['12 000', '7 500,5', '5 000', '1 200', '800']);
+    await expect(amounts()).resolves.toEqual(['12 000', '7 500,5', '5 000', '1 200', '800']);
+    await expect(focusedId(lea)).resolves.toBe('tri-reponse-0');
+    // Karim holds the judo club's request: named, not « un autre agent ».
+    const judo = lea.getByRole('row').filter({ hasText: /7\s500,5/ });
+    await expect(judo.textContent()).resolves.toContain('Karim Haddad');
+    await check(lea, 'tri-montant');
+
+    // Marie-Claire's request: only the family name, sent by FranceConnect and kept, says so.
+    await lea.goto(`${web.base}/instruction/${SLUG}/${ids.get('Théâtre des Tilleuls')}`);
+    await lea.getByRole('heading', { level: 1, name: /^Demande GCH-/ }).waitFor();
+    const term = (pointer: string) => lea.locator(`[data-pointer="${pointer}"] dt`).textContent();
+    await expect(term('/president/lastName')).resolves.toContain('(transmis par FranceConnect)');
+    await expect(term('/president/firstName')).resolves.not.toContain('FranceConnect');
+    await check(lea, 'franceconnect');
+
+    // The judo club's request: its history names Karim.
+    await lea.goto(`${web.base}/instruction/${SLUG}/${ids.get('Club de Judo')}`);
+    await lea.getByText('Attribuée à Karim Haddad').waitFor();
+    await expect(lea.locator('.desk-summary').first().textContent()).resolves.toContain('Karim Haddad');
+
+    // The choir's files: the photo in the page, the PDF too where the browser draws PDFs, always the link.
+    await lea.goto(`${web.base}/instruction/${SLUG}/${ids.get('Chorale du Val')}`);
+    await lea.getByRole('img', { name: 'Photo du projet : local.png' }).waitFor();
+    const drawsPdf = await lea.evaluate(() => navigator.pdfViewerEnabled);
+    const frame = lea.locator('iframe.desk-pdf-preview');
+    if (drawsPdf) {
+      await frame.waitFor();
+      expect(await frame.getAttribute('title')).toBe('Aperçu du PDF — Budget prévisionnel : budget-2026.pdf');
+    } else {
+      expect(await frame.count()).toBe(0);
+      await lea.getByText('Ce navigateur n’affiche pas les PDF dans la page').first().waitFor();
+    }
+    const open = lea.getByRole('link', { name: 'Ouvrir le PDF budget-2026.pdf (nouvel onglet)' }).first();
+    expect(await open.getAttribute('target')).toBe('_blank');
+    const inline = await lea.evaluate(
+      async (href) => {
+        const res = await fetch(href);
+        return { csp: res.headers.get('content-security-policy'), frames: res.headers.get('x-frame-options') };
+      },
+      (await open.getAttribute('href'))!,
+    );
+    expect(inline).toEqual({ csp: "sandbox; default-src 'none'; frame-ancestors 'self'", frames: 'SAMEORIGIN' });
+    await check(lea, 'pieces-apercu');
+  }, 120_000);
+});
