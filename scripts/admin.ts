@@ -10,13 +10,11 @@
  * Exit codes: 0 done, 1 refused (bad input, unknown organisation, duplicate), 2 usage.
  */
 import 'reflect-metadata';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '@guichet/config';
-import { createDataSource, type OrganisationRole } from '@guichet/persistence';
+import type { OrganisationRole } from '@guichet/persistence';
 import { AppError, errorMessage } from '@guichet/shared';
 import { OrganisationAdmin, ROLES } from '../apps/api/src/organisations/organisation-admin';
+import { openCliDatabase } from './cli-database';
 
 const USAGE = `usage :
   npm run admin -- create-organisation --slug <identifiant> --name "<nom>" --admin <adresse>
@@ -33,19 +31,6 @@ function required(values: Record<string, string | undefined>, name: string): str
   const value = values[name];
   if (!value || !value.trim()) throw new UsageError(`--${name} est obligatoire.`);
   return value;
-}
-
-/** DATABASE_URL, or the embedded server that `npm start` keeps running (its password is in DATA_DIR). */
-function databaseUrl(): string {
-  const config = loadConfig(process.env);
-  if (config.DATABASE_URL) return config.DATABASE_URL;
-  const passwordFile = join(resolve(config.DATA_DIR), 'postgres.password');
-  if (!existsSync(passwordFile))
-    throw new ConfigError(
-      'DATABASE_URL n’est pas définie et aucune base embarquée n’a été trouvée : définissez DATABASE_URL, ou lancez npm start.',
-    );
-  const password = readFileSync(passwordFile, 'utf8').trim();
-  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${config.EMBEDDED_PG_PORT}/guichet`;
 }
 
 async function main(): Promise<void> {
@@ -78,8 +63,7 @@ async function main(): Promise<void> {
       throw new UsageError(`--role parmi : ${ROLES.join(', ')} (reçu : ${values.role}).`);
   }
 
-  const dataSource = createDataSource({ url: databaseUrl(), poolSize: 1, applicationName: 'guichet-admin-cli' });
-  await dataSource.initialize();
+  const dataSource = await openCliDatabase('guichet-admin-cli');
   try {
     const admin = new OrganisationAdmin(dataSource);
     if (command === 'create-organisation') {

@@ -3,18 +3,25 @@
  *
  *   npm run forms -- lint <file.json>...                      check files, no database needed
  *   npm run forms -- import <file.json> --organisation <slug> [--publish] [--slug s] [--title t]
- *   npm run forms -- export <service-slug>                    the portable file on stdout
+ *   npm run forms -- export <service-slug> [--output FILE]    the portable file on stdout, or in FILE
+ *
+ * Works on DATABASE_URL, or else on the embedded PostgreSQL of a running `npm start` (as `npm run admin`).
+ * `export` writes the file and nothing else on stdout; npm's own banner (« > guichet@… forms ») is npm's:
+ * `npm run --silent forms -- export … > f.json`, or `--output f.json`. Errors go to stderr.
  */
 import 'reflect-metadata';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '@guichet/config';
 import { ServiceCatalogue, checkDefinition, operatorActor, readImport } from '@guichet/forms';
-import { Organisation, Service, createDataSource } from '@guichet/persistence';
+import { Organisation, Service } from '@guichet/persistence';
 import { AppError, errorMessage, type ErrorItem } from '@guichet/shared';
+import type { DataSource } from 'typeorm';
+import { openCliDatabase } from './cli-database';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const fail = (line: string) => process.stderr.write(`${line}\n`);
+/** Messages that are not the command's data: stderr, so that stdout holds only the data. */
+const say = fail;
 
 function printErrors(file: string, errors: ErrorItem[]): void {
   for (const e of errors) fail(`${file}: ${e.pointer || '/'} [${e.code}] ${e.message}`);
@@ -48,12 +55,8 @@ async function lint(files: string[]): Promise<number> {
   return failures ? 1 : 0;
 }
 
-async function withDatabase<T>(
-  run: (catalogue: ServiceCatalogue, ds: ReturnType<typeof createDataSource>) => Promise<T>,
-): Promise<T> {
-  const config = loadConfig(process.env, { requireDatabaseUrl: true });
-  const dataSource = createDataSource({ url: config.DATABASE_URL!, poolSize: 2, applicationName: 'guichet-forms-cli' });
-  await dataSource.initialize();
+async function withDatabase<T>(run: (catalogue: ServiceCatalogue, ds: DataSource) => Promise<T>): Promise<T> {
+  const dataSource = await openCliDatabase('guichet-forms-cli', 2);
   try {
     return await run(new ServiceCatalogue(dataSource), dataSource);
   } finally {
@@ -71,6 +74,7 @@ async function main(): Promise<number> {
       publish: { type: 'boolean', default: false },
       slug: { type: 'string' },
       title: { type: 'string' },
+      output: { type: 'string', short: 'o' },
     },
   });
   switch (command) {
@@ -100,11 +104,16 @@ async function main(): Promise<number> {
     }
     case 'export': {
       const [slug] = positionals;
-      if (!slug) throw new Error('usage: forms export <service-slug>');
+      if (!slug) throw new Error('usage: forms export <service-slug> [--output <fichier.json>]');
       return withDatabase(async (catalogue, ds) => {
         const service = await ds.getRepository(Service).findOneBy({ slug });
         if (!service) throw new Error(`démarche inconnue : ${slug}`);
-        out(JSON.stringify(await catalogue.export(operatorActor(service.organisationId), slug), null, 2));
+        const file =
+          JSON.stringify(await catalogue.export(operatorActor(service.organisationId), slug), null, 2) + '\n';
+        if (values.output) {
+          await writeFile(values.output, file);
+          say(`démarche ${slug} exportée dans ${values.output}`);
+        } else process.stdout.write(file);
         return 0;
       });
     }

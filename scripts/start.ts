@@ -142,6 +142,9 @@ async function main(): Promise<void> {
   }
 
   const migrated = await runMigrations(databaseUrl);
+  const backend = await resolveQueueBackend(config, config.REDIS_PROBE_URL);
+  // Checked before anything is seeded or started: a prefix another installation holds is one line, not a dead API.
+  const installation = await resolveInstallation({ databaseUrl, backend, configuredPrefix: config.QUEUE_PREFIX });
   const dataSource = createDataSource({ url: databaseUrl, poolSize: 1 });
   await dataSource.initialize();
   const demo = await seedDemoOrganisation(dataSource);
@@ -157,9 +160,6 @@ async function main(): Promise<void> {
     expiresAt: new Date(Date.now() + 120_000),
   });
 
-  const backend = await resolveQueueBackend(config, config.REDIS_PROBE_URL);
-  // Checked here, before any child starts, so that a prefix another installation holds is one line, not a dead API.
-  const installation = await resolveInstallation({ databaseUrl, backend, configuredPrefix: config.QUEUE_PREFIX });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,

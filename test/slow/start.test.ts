@@ -3,7 +3,10 @@ import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testRedisUrl } from '../support/database';
+import { Redis } from 'ioredis';
+import { MIGRATIONS } from '@guichet/persistence';
+import { claimKey, resolveInstallation } from '@guichet/queue';
+import { createTestDatabase, testRedisUrl } from '../support/database';
 import { isProcessAlive as isAlive } from '@guichet/observability';
 import { DIST, GiveUp, ROOT, collectOutput, freePort, stopProcess, waitUntil } from '../support/processes';
 
@@ -80,7 +83,7 @@ describe('npm start from a fresh clone', () => {
     timings.push(`first start ${first.readyMs} ms`);
     const text = first.output.text();
     expect(text).toContain('PostgreSQL embarqué');
-    expect(text).toContain('migrations appliquées : 17');
+    expect(text).toContain(`migrations appliquées : ${MIGRATIONS.length}`);
     expect(text).toContain(`démarches d’exemple importées : ${exampleFiles().length}`);
     expect(text).toMatch(/File de travaux {2}postgres \(aucun Redis sur 127\.0\.0\.1:\d+\)/);
     expect(text).toMatch(/system\.ping traité en \d+ ms/);
@@ -117,6 +120,7 @@ describe('npm start from a fresh clone', () => {
     timings.push(`restart with Redis ${run.readyMs} ms`);
     try {
       expect(run.output.text()).toMatch(/File de travaux {2}redis \(REDIS_URL\)/);
+      expect(run.output.text()).toContain(`— préfixe start${process.pid} (QUEUE_PREFIX)`);
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ checks: { queue: { backend: 'redis', status: 'up' } } });
@@ -147,6 +151,53 @@ describe('npm start from a fresh clone', () => {
       await stopProcess(run.child, 'SIGINT', 30_000);
     }
     expect(run.child.exitCode).toBe(0);
+  });
+
+  it('refuses, in one line, a queue prefix another database has claimed on the same Redis', async () => {
+    const [owner, other] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    const prefix = `claimed${process.pid}`;
+    const redisUrl = testRedisUrl();
+    try {
+      await resolveInstallation({
+        databaseUrl: owner.url,
+        backend: { kind: 'redis', redisUrl, reason: 'test' },
+        configuredPrefix: prefix,
+      });
+      const child = spawn(process.execPath, [join(DIST, 'scripts', 'start.js')], {
+        env: {
+          ...baseEnv(),
+          DATABASE_URL: other.url,
+          REDIS_URL: redisUrl,
+          QUEUE_PREFIX: prefix,
+          PORT: String(await freePort()),
+        },
+        cwd: ROOT,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += String(chunk)));
+      child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+      await waitUntil('refusal', 30_000, () => child.exitCode !== null || undefined);
+      expect(child.exitCode).toBe(1);
+      expect(stderr).toMatch(
+        new RegExp(
+          `^Démarrage refusé : le préfixe de file « ${prefix} » est déjà pris dans Redis par une autre installation .*QUEUE_PREFIX.*\\n$`,
+        ),
+      );
+      expect(stdout).toBe('');
+      // Refused before anything was seeded in the other database.
+      const { Client } = await import('pg');
+      const client = new Client({ connectionString: other.url });
+      await client.connect();
+      const organisations = await client.query('SELECT count(*)::int AS n FROM organisation');
+      await client.end();
+      expect(organisations.rows[0].n).toBe(0);
+    } finally {
+      const redis = new Redis(redisUrl);
+      await redis.del(claimKey(prefix));
+      redis.disconnect();
+      await Promise.all([owner.drop(), other.drop()]);
+    }
   });
 
   it('stops with one line naming a wrong variable', async () => {
