@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { JsonSchema } from '@guichet/shared';
 import { createAjv } from './ajv';
-import { draftSchema } from './draft-schema';
+import { draftSchema, needsDraftSchema } from './draft-schema';
 
 const compile = (schema: unknown) => createAjv().compile(schema as object);
 
@@ -279,5 +279,36 @@ describe('draftSchema under fuzzing', () => {
     refuses('lists with contains and a closed schema', { list: [{ n: 'a', k: 'oui' }, { k: 'oui' }, { k: 'oui' }] });
     refuses('lists with contains and a closed schema', { list: [], extra: 1 });
     refuses('references', { x: { a: 'abcde' } });
+  });
+});
+
+describe('when drafts need a schema of their own', () => {
+  it('not for plain groups, lists and choices of values: ignoring completeness errors is the same verdict', () => {
+    const common = {
+      type: 'object',
+      required: ['jour'],
+      properties: {
+        jour: {
+          type: 'string',
+          oneOf: [
+            { const: 'lundi', title: 'Lundi' },
+            { const: 'mardi', title: 'Mardi' },
+          ],
+        },
+        enfants: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'object', required: ['nom'], properties: { nom: { type: 'string' } } },
+        },
+      },
+    };
+    expect(needsDraftSchema(common)).toBe(false);
+    expect(draftSchema(common)).toBeNull();
+  });
+
+  it('for conditions, compositions of schemas and consts of objects', () => {
+    expect(needsDraftSchema({ anyOf: [{ required: ['a'] }, { required: ['b'] }] })).toBe(true);
+    expect(needsDraftSchema({ properties: { a: { if: { const: 1 }, then: { minimum: 2 } } } })).toBe(true);
+    expect(needsDraftSchema({ properties: { a: { const: { x: 1 } } } })).toBe(true);
   });
 });

@@ -32,6 +32,9 @@ import { parseJsonPointer, toJsonPointer, type JsonSchema } from '@guichet/share
  */
 export function draftSchema(schema: JsonSchema): JsonSchema | null {
   if (!isObject(schema)) return schema;
+  // Without a rule that can make a completeness check conditional, ignoring completeness errors gives the same
+  // verdict: no second validator (the browser's module of a common form stays half as large).
+  if (!needsDraftSchema(schema)) return null;
   if (!localReferencesOnly(schema, true)) return null;
   const builder = new DraftBuilder(schema, usesKeyword(schema, UNEVALUATED));
   const out = builder.draft(schema, []) as Record<string, unknown>;
@@ -409,4 +412,49 @@ function resolve(root: unknown, pointer: string): unknown {
     node = (node as Obj)[segment];
   }
   return node;
+}
+
+const COMPOSITIONS = ['allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentSchemas', 'contains'];
+
+const isScalarValue = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+
+/** A `oneOf`/`anyOf` that lists values (each branch a `const` or a one-value `enum`, with a title): a choice, not a rule. */
+function listsValues(list: unknown): boolean {
+  return (
+    Array.isArray(list) &&
+    list.every(
+      (b) =>
+        isObject(b) &&
+        Object.keys(b).every((k) => ['const', 'enum', 'title', 'description', 'type', '$comment'].includes(k)) &&
+        ('const' in b || (Array.isArray(b.enum) && b.enum.length === 1)),
+    )
+  );
+}
+
+/**
+ * Whether drafts need a schema of their own: some composition or condition
+ * (other than a list of values), or a `const`/`enum` of objects or arrays
+ * that a partial answer cannot equal yet.
+ */
+export function needsDraftSchema(schema: unknown): boolean {
+  const stack: unknown[] = [schema];
+  let budget = 50_000;
+  while (stack.length > 0 && budget-- > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    if (!isObject(node)) continue;
+    for (const keyword of COMPOSITIONS) {
+      if (node[keyword] === undefined) continue;
+      if ((keyword === 'oneOf' || keyword === 'anyOf') && listsValues(node[keyword])) continue;
+      return true;
+    }
+    if ('const' in node && !isScalarValue(node.const)) return true;
+    if (Array.isArray(node.enum) && !node.enum.every(isScalarValue)) return true;
+    for (const [key, value] of Object.entries(node))
+      if (key !== 'enum' && key !== 'const' && typeof value === 'object') stack.push(value);
+  }
+  return budget <= 0;
 }
