@@ -34,15 +34,18 @@ export function cliDatabase(env: Readonly<Record<string, string | undefined>> = 
 export async function openCliDatabase(applicationName: string, poolSize = 1): Promise<DataSource> {
   const database = cliDatabase();
   const dataSource = createDataSource({ url: database.url, poolSize, applicationName });
-  try {
-    await dataSource.initialize();
-  } catch (error) {
-    if (database.embedded && (error as { code?: string }).code === 'ECONNREFUSED') {
-      throw new ConfigError(
-        `la base embarquée ne répond pas sur 127.0.0.1:${database.embedded.port} : lancez npm start dans ce dossier (ou définissez DATABASE_URL).`,
-      );
-    }
-    throw error;
-  }
+  await dataSource.initialize().catch((error: unknown) => {
+    throw explained(database, error);
+  });
   return dataSource;
+}
+
+/** A refused connection to the embedded server means npm start is not running: say so in one line. */
+export function explained(database: CliDatabase, error: unknown): unknown {
+  if (database.embedded && (error as { code?: string }).code === 'ECONNREFUSED') {
+    return new ConfigError(
+      `la base embarquée ne répond pas sur 127.0.0.1:${database.embedded.port} : lancez npm start dans ce dossier (ou définissez DATABASE_URL).`,
+    );
+  }
+  return error;
 }

@@ -1,11 +1,17 @@
-/** `npm run migrate`: applies pending migrations to DATABASE_URL (multi-machine installs). */
+/**
+ * `npm run migrate`: applies pending migrations to DATABASE_URL (multi-machine installs), or else to the
+ * embedded PostgreSQL of a running `npm start`, found as every `npm run` command finds it.
+ */
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@guichet/config';
+import { ConfigError } from '@guichet/config';
 import { runMigrations } from '@guichet/persistence';
+import { cliDatabase, explained } from './cli-database';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { requireDatabaseUrl: true });
-  const done = await runMigrations(config.DATABASE_URL!);
+  const database = cliDatabase();
+  const done = await runMigrations(database.url).catch((error: unknown) => {
+    throw explained(database, error);
+  });
   process.stdout.write(done.length ? `migrations appliquées : ${done.join(', ')}\n` : 'base à jour.\n');
 }
 

@@ -144,6 +144,7 @@ describe('npm run commands on the embedded database of npm start', () => {
   });
 
   it('admin, tokens and forms all find it without DATABASE_URL', () => {
+    expect(node('migrate.js', [], env).stdout).toBe('base à jour.\n');
     const admin = node('admin.js', ['list'], env);
     expect(admin.stderr).toBe('');
     expect(admin.stdout).toContain('ville-embarquee');
@@ -222,6 +223,7 @@ describe('npm run commands on the embedded database of npm start', () => {
     for (const run of [
       node('tokens.js', ['create', '--organisation', 'ville-embarquee', '--role', 'admin', '--name', 'x'], stopped),
       node('forms.js', ['export', 'cantine'], stopped),
+      node('migrate.js', [], stopped),
     ]) {
       expect(run.status).not.toBe(0);
       expect(run.stdout).toBe('');
