@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { ErrorItem, ServiceDefinition } from '@guichet/shared';
+import { publishProblems, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
 import { ApiError, api } from '../lib/api';
 import { formatTime, tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
@@ -20,8 +20,11 @@ import {
   moveFieldBefore,
   movePage,
   nodeAt,
+  inWords,
   placeOf,
+  problemControl,
   removePage,
+  studioProblem,
   typeName,
   typeOf,
   uiAt,
@@ -162,7 +165,9 @@ function Workbench({ view }: { view: ServiceView }) {
       .catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 422) {
           saved.current = sending;
-          problemsRef.current = error.body.errors ?? [{ pointer: '', code: error.body.code, message: error.message }];
+          problemsRef.current = (
+            error.body.errors ?? [{ pointer: '', code: error.body.code, message: error.message }]
+          ).map(studioProblem);
           setProblems(problemsRef.current);
           setSave({ kind: 'invalid' });
         } else if (error instanceof ApiError && error.status === 409) {
@@ -196,32 +201,69 @@ function Workbench({ view }: { view: ServiceView }) {
     return () => window.removeEventListener('beforeunload', beforeUnload);
   }, []);
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (!(event.ctrlKey || event.metaKey) || (event.target as HTMLElement).id === 'studio-json') return;
-    const key = event.key.toLowerCase();
-    if (key === 'z' && !event.shiftKey) {
-      event.preventDefault();
-      undo();
-    } else if ((key === 'z' && event.shiftKey) || key === 'y') {
-      event.preventDefault();
-      redo();
-    }
-  };
+  // Undo and redo wherever focus is on the page (even nowhere, on body): never the browser's own undo into an input.
+  useEffect(() => {
+    const onKeyDown = (event: globalThis.KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+      // The JSON tab keeps the text editor's own undo.
+      if ((event.target as HTMLElement | null)?.id === 'studio-json') return;
+      const key = event.key.toLowerCase();
+      if (key === 'z' && !event.shiftKey) {
+        event.preventDefault();
+        undo();
+      } else if ((key === 'z' && event.shiftKey) || key === 'y') {
+        event.preventDefault();
+        redo();
+      }
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [undo, redo]);
+
+  // When the focused control goes away (an undo removes the field whose properties were open…), focus goes to
+  // a place that still makes sense rather than to body: the field list on the form tab, else the title.
+  const editorRef = useRef<HTMLDivElement>(null);
+  const lastFocus = useRef<Element | null>(null);
+  useEffect(() => {
+    const root = editorRef.current;
+    if (!root) return;
+    const onFocusIn = (event: FocusEvent) => (lastFocus.current = event.target as Element);
+    root.addEventListener('focusin', onFocusIn);
+    return () => root.removeEventListener('focusin', onFocusIn);
+  }, []);
+  useEffect(() => {
+    const lost = lastFocus.current;
+    if (!lost || lost.isConnected || (document.activeElement && document.activeElement !== document.body)) return;
+    const fallback =
+      document.getElementById('studio-champs-titre') ?? editorRef.current?.querySelector<HTMLElement>('h1');
+    fallback?.focus();
+  });
 
   // --- Problems, by place ------------------------------------------------------
-  const placed = useMemo(() => problems.map((p) => ({ problem: p, place: placeOf(def, p.pointer) })), [problems, def]);
+  const worded = useMemo(() => problems.map((p) => inWords(def, p)), [problems, def]);
+  const placed = useMemo(() => worded.map((p) => ({ problem: p, place: placeOf(def, p.pointer) })), [worded, def]);
+  // What would keep citizens from filling the form (a label missing…): saved, but not published; shown as it arises.
+  const blockers = useMemo(
+    () =>
+      publishProblems(def).map((p) => ({ problem: inWords(def, studioProblem(p)), place: placeOf(def, p.pointer) })),
+    [def],
+  );
+  const everywhere = [...placed, ...blockers];
   const fieldProblems = (path: Path) =>
-    placed.filter((x) => x.place.kind === 'field' && x.place.path.join('/') === path.join('/')).map((x) => x.problem);
+    everywhere
+      .filter((x) => x.place.kind === 'field' && x.place.path.join('/') === path.join('/'))
+      .map((x) => x.problem);
   const pageProblems = (id: string) =>
-    placed.filter(
+    everywhere.filter(
       (x) => (x.place.kind === 'page' && x.place.pageId === id) || (x.place.kind === 'field' && x.place.pageId === id),
     );
-  const goTo = (place: ProblemPlace) => {
+  const goTo = (place: ProblemPlace, pointer?: string) => {
     if (place.kind === 'field') {
       setTab('form');
       if (place.pageId) setPageId(place.pageId);
       setSelected(place.path);
-      focusNext.current = `studio-prop-${place.path.join('-')}-libelle`;
+      const control = problemControl(pointer) === 'options' ? 'options' : 'libelle';
+      focusNext.current = `studio-prop-${place.path.join('-')}-${control}`;
     } else if (place.kind === 'page') {
       setTab('form');
       setPageId(place.pageId);
@@ -237,7 +279,7 @@ function Workbench({ view }: { view: ServiceView }) {
   };
 
   return (
-    <div className="studio-editor" onKeyDown={onKeyDown}>
+    <div className="studio-editor" ref={editorRef}>
       <p className="eyebrow">
         <a href="/studio" onClick={onLinkClick}>
           {tr('Studio : mes démarches', 'Studio: my services')}
@@ -245,11 +287,12 @@ function Workbench({ view }: { view: ServiceView }) {
       </p>
       <h1 tabIndex={-1}>{view.title}</h1>
       <div className="studio-toolbar">
+        {/* aria-disabled, not disabled: a button that greys out under the keyboard must keep its focus. */}
         <button
           type="button"
           className="button button--secondary"
-          onClick={undo}
-          disabled={history.past.length === 0}
+          onClick={() => history.past.length > 0 && undo()}
+          aria-disabled={history.past.length === 0 || undefined}
           aria-keyshortcuts="Control+Z"
         >
           {tr('Annuler', 'Undo')}
@@ -257,8 +300,8 @@ function Workbench({ view }: { view: ServiceView }) {
         <button
           type="button"
           className="button button--secondary"
-          onClick={redo}
-          disabled={history.future.length === 0}
+          onClick={() => history.future.length > 0 && redo()}
+          aria-disabled={history.future.length === 0 || undefined}
           aria-keyshortcuts="Control+Shift+Z"
         >
           {tr('Rétablir', 'Redo')}
@@ -295,7 +338,7 @@ function Workbench({ view }: { view: ServiceView }) {
           <ul>
             {placed.map(({ problem, place }, i) => (
               <li key={i}>
-                <button type="button" className="link-button" onClick={() => goTo(place)}>
+                <button type="button" className="link-button" onClick={() => goTo(place, problem.pointer)}>
                   {placeLabel(def, place)} : {problem.message}
                 </button>
               </li>
@@ -303,7 +346,16 @@ function Workbench({ view }: { view: ServiceView }) {
           </ul>
         </div>
       )}
-      <PublishPanel slug={view.slug} flush={saveNow} hasProblems={problems.length > 0} />
+      <PublishPanel
+        slug={view.slug}
+        flush={saveNow}
+        hasProblems={problems.length > 0}
+        blockers={blockers.map(({ problem, place }) => ({
+          problem,
+          label: placeLabel(def, place),
+          go: () => goTo(place, problem.pointer),
+        }))}
+      />
       <Tabs
         tab={tab}
         onTab={setTab}
@@ -320,6 +372,7 @@ function Workbench({ view }: { view: ServiceView }) {
         aria-labelledby={`studio-onglet-${tab}`}
         className="studio-tabpanel"
       >
+        {tab === 'form' && page && <SkipLinks hasField={current !== null} />}
         {tab === 'form' && page && (
           <div className="studio-grid">
             <PagesColumn
@@ -373,9 +426,9 @@ function Workbench({ view }: { view: ServiceView }) {
         {(tab === 'workflow' || tab === 'settings') && (
           <Suspense fallback={<p role="status">{tr('Chargement…', 'Loading…')}</p>}>
             {tab === 'workflow' ? (
-              <WorkflowEditor definition={def} onChange={(next) => apply(() => next, 'workflow')} problems={problems} />
+              <WorkflowEditor definition={def} onChange={(next) => apply(() => next, 'workflow')} problems={worded} />
             ) : (
-              <SettingsEditor definition={def} onChange={(next) => apply(() => next, 'settings')} problems={problems} />
+              <SettingsEditor definition={def} onChange={(next) => apply(() => next, 'settings')} problems={worded} />
             )}
           </Suspense>
         )}
@@ -388,8 +441,11 @@ function placeLabel(def: ServiceDefinition, place: ProblemPlace): string {
   switch (place.kind) {
     case 'field':
       return `${tr('Champ', 'Field')} « ${labelAt(def, place.path)} »`;
-    case 'page':
-      return `${tr('Étape', 'Step')} « ${def.pages.find((p) => p.id === place.pageId)?.title ?? place.pageId} »`;
+    case 'page': {
+      const index = def.pages.findIndex((p) => p.id === place.pageId);
+      const title = def.pages[index]?.title.trim();
+      return title ? `${tr('Étape', 'Step')} « ${title} »` : `${tr('Étape', 'Step')} ${index + 1}`;
+    }
     case 'workflow':
       return tr('Circuit d’instruction', 'Workflow');
     case 'settings':
@@ -469,7 +525,9 @@ function PagesColumn({
   const page = def.pages.find((p) => p.id === pageId)!;
   return (
     <section aria-labelledby="studio-etapes-titre" className="studio-pages">
-      <h2 id="studio-etapes-titre">{tr('Étapes', 'Steps')}</h2>
+      <h2 id="studio-etapes-titre" tabIndex={-1}>
+        {tr('Étapes', 'Steps')}
+      </h2>
       <ol className="studio-list-items">
         {def.pages.map((p, i) => {
           const count = problemsOf(p.id).length;
@@ -624,8 +682,9 @@ function PagesColumn({
                 undefined,
                 tr(`Étape « ${page.title} » supprimée.`, `Step deleted.`),
               );
-              onPage(def.pages.find((p) => p.id !== page.id)!.id);
-              focus('studio-etapes-titre');
+              const shown = def.pages.find((p) => p.id !== page.id)!.id;
+              onPage(shown);
+              focus(`studio-etape-${shown}`);
             }}
           >
             {tr('Supprimer l’étape', 'Delete the step')}
@@ -808,18 +867,104 @@ function FieldsColumn({
           value={label}
           onChange={setLabel}
         />
-        <ul className="studio-palette-list">
-          {PALETTE.map((p) => (
-            <li key={p.type}>
-              <button type="button" className="button button--secondary button--small" onClick={() => add(p.type)}>
-                <span className="sr-only">{tr('Ajouter un champ ', 'Add a field ')}</span>
-                {p.name()}
-              </button>
-            </li>
-          ))}
-        </ul>
+        <Palette onAdd={add} />
       </section>
     </section>
+  );
+}
+
+/**
+ * The field types, one Tab stop (a toolbar with a roving tabindex): the
+ * arrows, Home and End move between the types, Enter adds one.
+ */
+function Palette({ onAdd }: { onAdd: (type: FieldType) => void }) {
+  const [active, setActive] = useState(0);
+  const buttons = useRef<Array<HTMLButtonElement | null>>([]);
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const last = PALETTE.length - 1;
+    const next =
+      event.key === 'ArrowRight' || event.key === 'ArrowDown'
+        ? Math.min(active + 1, last)
+        : event.key === 'ArrowLeft' || event.key === 'ArrowUp'
+          ? Math.max(active - 1, 0)
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? last
+              : -1;
+    if (next < 0) return;
+    event.preventDefault();
+    setActive(next);
+    buttons.current[next]?.focus();
+  };
+  return (
+    <>
+      <p className="hint" id="studio-palette-aide">
+        {tr(
+          'Les flèches passent d’un type de champ à l’autre ; Entrée ajoute le champ.',
+          'Arrow keys move between field types; Enter adds the field.',
+        )}
+      </p>
+      <div
+        role="toolbar"
+        aria-label={tr('Types de champ', 'Field types')}
+        aria-describedby="studio-palette-aide"
+        className="studio-palette-list"
+        onKeyDown={onKeyDown}
+      >
+        {PALETTE.map((p, i) => (
+          <button
+            key={p.type}
+            ref={(b) => {
+              buttons.current[i] = b;
+            }}
+            type="button"
+            className="button button--secondary button--small"
+            tabIndex={i === active ? 0 : -1}
+            onFocus={() => setActive(i)}
+            onClick={() => onAdd(p.type)}
+          >
+            <span className="sr-only">{tr('Ajouter un champ ', 'Add a field ')}</span>
+            {p.name()}
+          </button>
+        ))}
+      </div>
+    </>
+  );
+}
+
+/** Links to the parts of the form tab: fewer Tab presses between the steps, the fields, the properties. */
+function SkipLinks({ hasField }: { hasField: boolean }) {
+  const links: Array<[string, string]> = [
+    ['studio-etapes-titre', tr('Étapes', 'Steps')],
+    ['studio-champs-titre', tr('Champs de l’étape', 'Fields of the step')],
+    ['studio-nouveau-libelle', tr('Ajouter un champ', 'Add a field')],
+    ...(hasField ? [['studio-proprietes', tr('Propriétés du champ', 'Field properties')] as [string, string]] : []),
+    ['studio-apercu-titre', tr('Aperçu', 'Preview')],
+  ];
+  return (
+    <nav aria-label={tr('Aller à une partie de l’éditeur', 'Go to a part of the editor')} className="studio-skip">
+      <ul>
+        {links.map(([id, label]) => (
+          <li key={id}>
+            <a
+              href={`#${id}`}
+              onClick={(event) => {
+                event.preventDefault();
+                const target =
+                  id === 'studio-proprietes'
+                    ? document.querySelector<HTMLElement>('.studio-panel h2')
+                    : document.getElementById(id);
+                target?.focus();
+                target?.scrollIntoView({ block: 'start' });
+              }}
+            >
+              {label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 
@@ -864,7 +1009,7 @@ function Preview({ def, pageId }: { def: ServiceDefinition; pageId: string }) {
   const hidden = conditional;
   return (
     <section aria-labelledby="studio-apercu-titre" className="studio-preview">
-      <h2 id="studio-apercu-titre">
+      <h2 id="studio-apercu-titre" tabIndex={-1}>
         {tr('Aperçu', 'Preview')} : {page.title}
       </h2>
       {hidden && (

@@ -11,6 +11,7 @@ import {
   labelAt,
   moveField,
   nodeAt,
+  problemControl,
   optionsAt,
   pointerOf,
   prefillOf,
@@ -45,22 +46,23 @@ const FORMATS: Array<[string, () => string]> = [
   ['uri', () => tr('Adresse web', 'Web address')],
 ];
 
-const AUTOCOMPLETE = [
-  '',
-  'given-name',
-  'family-name',
-  'name',
-  'email',
-  'tel',
-  'bday',
-  'street-address',
-  'address-line1',
-  'address-line2',
-  'postal-code',
-  'address-level2',
-  'country-name',
-  'organization',
-  'url',
+/** What the browser may fill in for the citizen, said in words (the `autocomplete` token stays in the definition). */
+const AUTOCOMPLETE: Array<[string, () => string]> = [
+  ['', () => tr('Aucune', 'None')],
+  ['given-name', () => tr('Prénom', 'Given name')],
+  ['family-name', () => tr('Nom de famille', 'Family name')],
+  ['name', () => tr('Nom complet', 'Full name')],
+  ['email', () => tr('Adresse électronique', 'Email address')],
+  ['tel', () => tr('Numéro de téléphone', 'Phone number')],
+  ['bday', () => tr('Date de naissance', 'Date of birth')],
+  ['street-address', () => tr('Adresse postale complète', 'Full street address')],
+  ['address-line1', () => tr('Adresse, ligne 1', 'Address line 1')],
+  ['address-line2', () => tr('Adresse, ligne 2', 'Address line 2')],
+  ['postal-code', () => tr('Code postal', 'Postcode')],
+  ['address-level2', () => tr('Commune', 'Town')],
+  ['country-name', () => tr('Pays', 'Country')],
+  ['organization', () => tr('Organisme ou entreprise', 'Organisation')],
+  ['url', () => tr('Adresse de site web', 'Website address')],
 ];
 
 const MB = 1024 * 1024;
@@ -98,6 +100,13 @@ export function FieldPanel({
 
   const edit = (what: string, change: (node: Node, ui: Node) => void) =>
     apply((d) => updateField(d, path, (n, u) => change(n, u)), source(what));
+  // A problem about the label or the answers is said at that control, which is marked invalid.
+  const at = (control: 'label' | 'options') =>
+    problems
+      .filter((p) => problemControl(p.pointer) === control)
+      .map((p) => p.message)
+      .join(' ') || undefined;
+  const elsewhere = problems.filter((p) => problemControl(p.pointer) === null);
   const num = (text: string) => (text.trim() === '' ? undefined : Number(text.replace(',', '.')));
 
   return (
@@ -106,11 +115,16 @@ export function FieldPanel({
         {tr('Propriétés', 'Properties')} : {label}
       </h2>
       <p className="hint">
-        {typeName(type)} — {tr('clé', 'key')} <code>{pointer}</code>
+        {typeName(type)}
+        {path.length > 1 &&
+          ` — ${tr('dans', 'in')} « ${path
+            .slice(0, -1)
+            .map((_, i) => labelAt(def, path.slice(0, i + 1)))
+            .join(' › ')} »`}
       </p>
-      {problems.length > 0 && (
+      {elsewhere.length > 0 && (
         <ul className="studio-problems" aria-label={tr('Problèmes de ce champ', 'Problems of this field')}>
-          {problems.map((p, i) => (
+          {elsewhere.map((p, i) => (
             <li key={i} className="error-message">
               {p.message}
             </li>
@@ -120,6 +134,7 @@ export function FieldPanel({
       <TextInput
         id={`${id}-libelle`}
         label={tr('Libellé', 'Label')}
+        error={at('label')}
         value={String(node.title ?? '')}
         onChange={(v) => edit('title', (n) => setKeyword(n, 'title', v))}
       />
@@ -208,9 +223,9 @@ export function FieldPanel({
       {(isText || isNumber) && (
         <Select
           id={`${id}-autocomplete`}
-          label={tr('Saisie automatique (autocomplete)', 'Autocomplete')}
+          label={tr('Le navigateur peut proposer', 'The browser may offer')}
           value={String(ui['ui:autocomplete'] ?? '')}
-          options={AUTOCOMPLETE.map((v) => [v, v || tr('Aucune', 'None')])}
+          options={autocompleteOptions(String(ui['ui:autocomplete'] ?? ''))}
           onChange={(v) => edit('autocomplete', (_n, u) => setKeyword(u, 'ui:autocomplete', v))}
         />
       )}
@@ -219,6 +234,7 @@ export function FieldPanel({
           id={`${id}-options`}
           node={node}
           ui={ui}
+          error={at('options')}
           onChange={(lines) => edit('options', (n, u) => setOptions(n, u, lines))}
         />
       )}
@@ -468,11 +484,13 @@ function OptionsEditor({
   node,
   ui,
   onChange,
+  error,
 }: {
   id: string;
   node: Node;
   ui: Node;
   onChange: (lines: string[]) => void;
+  error?: string;
 }) {
   const stored = optionsAt(node, ui)
     .map((o) => o.label)
@@ -492,16 +510,22 @@ function OptionsEditor({
       setText(stored);
   }
   return (
-    <div className="field">
+    <div className={`field${error ? ' field--error' : ''}`}>
       <label htmlFor={id}>{tr('Réponses proposées', 'Answers offered')}</label>
       <p className="hint" id={`${id}-aide`}>
         {tr('Une réponse par ligne.', 'One answer per line.')}
       </p>
+      {error && (
+        <p className="error-message" id={`${id}-erreur`}>
+          {error}
+        </p>
+      )}
       <textarea
         id={id}
         rows={4}
         value={text}
-        aria-describedby={`${id}-aide`}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-erreur ${id}-aide` : `${id}-aide`}
         onChange={(e) => {
           setText(e.target.value);
           onChange(e.target.value.split('\n'));
@@ -511,25 +535,41 @@ function OptionsEditor({
   );
 }
 
+/** The choices in words; a token the list does not know (written in the JSON) stays choosable as it is. */
+function autocompleteOptions(current: string): Array<[string, string]> {
+  const known: Array<[string, string]> = AUTOCOMPLETE.map(([token, words]) => [token, words()]);
+  return known.some(([token]) => token === current) ? known : [...known, [current, current]];
+}
+
 export function TextInput({
   id,
   label,
   value,
   onChange,
   numeric,
+  error,
 }: {
   id: string;
   label: string;
   value: string;
   onChange: (v: string) => void;
   numeric?: boolean;
+  /** Said under the label, tied to the input, which is marked invalid. */
+  error?: string;
 }) {
   return (
-    <div className="field">
+    <div className={`field${error ? ' field--error' : ''}`}>
       <label htmlFor={id}>{label}</label>
+      {error && (
+        <p className="error-message" id={`${id}-erreur`}>
+          {error}
+        </p>
+      )}
       <input
         id={id}
         value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-erreur` : undefined}
         inputMode={numeric ? 'decimal' : undefined}
         autoComplete="off"
         onChange={(e) => onChange(e.target.value)}

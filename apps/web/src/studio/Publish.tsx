@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../lib/api';
 import { formatNumber, tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
+import type { ErrorItem } from '@guichet/shared';
 import { errorText, type FieldChange, type PublishPreview } from './types';
 
 const TYPE_NAMES: Record<string, () => string> = {
@@ -17,19 +18,44 @@ const typeName = (t?: string) => (t ? (TYPE_NAMES[t]?.() ?? t) : '');
 const name = (c: FieldChange) => `« ${c.title ?? c.pointer} »`;
 
 /** Publish: first what would change, in words, then the confirmation. */
+/** A problem that blocks publishing, in words, with the way to it. */
+export interface Blocker {
+  problem: ErrorItem;
+  label: string;
+  go: () => void;
+}
+
 export function PublishPanel({
   slug,
   flush,
   hasProblems,
+  blockers,
 }: {
   slug: string;
   flush: () => Promise<boolean>;
   hasProblems: boolean;
+  blockers: Blocker[];
 }) {
   const [preview, setPreview] = useState<PublishPreview | null>(null);
+  const [blocked, setBlocked] = useState(false);
+  const blockedRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (blocked) blockedRef.current?.focus();
+  }, [blocked]);
+  // Fixed one by one, the list shrinks; once empty it goes.
+  if (blocked && blockers.length === 0) setBlocked(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string; version?: number } | null>(null);
   const panel = useRef<HTMLElement>(null);
+  // « Ne pas publier maintenant » takes itself away: focus returns to « Publier… », which comes back.
+  const openButton = useRef<HTMLButtonElement>(null);
+  const [backToOpen, setBackToOpen] = useState(false);
+  useEffect(() => {
+    if (backToOpen && !preview) {
+      openButton.current?.focus();
+      setBackToOpen(false);
+    }
+  }, [backToOpen, preview]);
   const result = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (preview) panel.current?.focus();
@@ -40,6 +66,11 @@ export function PublishPanel({
 
   const open = async () => {
     setMessage(null);
+    if (blockers.length > 0) {
+      setBlocked(false);
+      queueMicrotask(() => setBlocked(true));
+      return;
+    }
     setBusy(true);
     try {
       const ok = await flush();
@@ -79,9 +110,45 @@ export function PublishPanel({
   return (
     <div className="studio-publish">
       {!preview && (
-        <button type="button" className="button" onClick={() => void open()} aria-disabled={busy || undefined}>
+        <button
+          ref={openButton}
+          type="button"
+          className="button"
+          onClick={() => void open()}
+          aria-disabled={busy || undefined}
+        >
           {tr('Publier…', 'Publish…')}
         </button>
+      )}
+      {blocked && blockers.length > 0 && (
+        <div
+          ref={blockedRef}
+          tabIndex={-1}
+          className="error-summary"
+          role="alert"
+          aria-labelledby="studio-publication-bloquee"
+        >
+          <h2 id="studio-publication-bloquee">
+            {blockers.length === 1
+              ? tr(
+                  '1 problème empêche la publication : les usagers ne pourraient pas remplir le formulaire',
+                  '1 problem prevents publishing: citizens could not fill in the form',
+                )
+              : tr(
+                  `${blockers.length} problèmes empêchent la publication : les usagers ne pourraient pas remplir le formulaire`,
+                  `${blockers.length} problems prevent publishing: citizens could not fill in the form`,
+                )}
+          </h2>
+          <ul>
+            {blockers.map((b, i) => (
+              <li key={i}>
+                <button type="button" className="link-button" onClick={b.go}>
+                  {b.label} : {b.problem.message}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {message && (
         <div
@@ -167,7 +234,14 @@ export function PublishPanel({
             <button type="button" className="button" onClick={() => void confirm()} aria-disabled={busy || undefined}>
               {tr('Confirmer la publication', 'Confirm publication')}
             </button>
-            <button type="button" className="button button--secondary" onClick={() => setPreview(null)}>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => {
+                setPreview(null);
+                setBackToOpen(true);
+              }}
+            >
               {tr('Ne pas publier maintenant', 'Not now')}
             </button>
           </div>

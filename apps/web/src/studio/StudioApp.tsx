@@ -331,12 +331,15 @@ function ExampleChoice({
           onChange={() => onChange(name)}
           aria-describedby={hint ? `${id}-aide` : undefined}
         />
-        <label htmlFor={id}>{label}</label>
-        {hint && (
-          <p className="hint" id={`${id}-aide`}>
-            {hint}
-          </p>
-        )}
+        {/* Label and description in one column beside the radio, as the citizen's choices are laid out. */}
+        <div>
+          <label htmlFor={id}>{label}</label>
+          {hint && (
+            <p className="hint" id={`${id}-aide`}>
+              {hint}
+            </p>
+          )}
+        </div>
       </div>
     );
   };
@@ -352,8 +355,10 @@ function ExampleChoice({
           {error}
         </p>
       )}
-      {option('', tr('Aucun : une page et un champ', 'None: one page and one field'), null)}
-      {examples.map((e) => option(e.name, e.title, e.description))}
+      <div className="choices">
+        {option('', tr('Aucun : une page et un champ', 'None: one page and one field'), null)}
+        {examples.map((e) => option(e.name, e.title, e.description))}
+      </div>
     </fieldset>
   );
 }

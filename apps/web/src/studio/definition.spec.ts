@@ -144,3 +144,59 @@ describe('studio edits keep the authored key order', () => {
     expect(keyPaths(after.schema)).toEqual(keyPaths(authored().schema));
   });
 });
+
+describe('problems in the designer’s words, at their control', () => {
+  const words = jest.requireActual<{
+    problemControl(pointer: string | undefined): 'options' | 'label' | null;
+    studioProblem(p: { pointer?: string; code: string; message: string }): { message: string };
+    inWords(def: ServiceDefinition, p: { pointer?: string; code: string; message: string }): { message: string };
+  }>('./definition');
+
+  it('sends a problem of the answers to « Réponses proposées », one of the label to « Libellé »', () => {
+    expect(words.problemControl('/schema/properties/pick/oneOf')).toBe('options');
+    expect(words.problemControl('/schema/properties/pick/oneOf/1/title')).toBe('options');
+    expect(words.problemControl('/schema/properties/boxes/items/enum')).toBe('options');
+    expect(words.problemControl('/schema/properties/a/properties/b/title')).toBe('label');
+    expect(words.problemControl('/schema/properties/a/minLength')).toBeNull();
+    expect(words.problemControl('/pages/0/title')).toBeNull();
+    expect(words.problemControl(undefined)).toBeNull();
+  });
+
+  it('says an emptied list of answers in French, not in JSON Schema', () => {
+    const said = words.studioProblem({
+      pointer: '/schema/properties/pick/oneOf',
+      code: 'schema_invalid',
+      message: '« oneOf » attend une liste de schémas.',
+    });
+    expect(said.message).toBe('Proposez au moins une réponse : une par ligne dans « Réponses proposées ».');
+  });
+
+  it('names fields by their labels, not their pointers', () => {
+    const def = {
+      schema: {
+        type: 'object',
+        properties: {
+          children: {
+            type: 'array',
+            title: 'Enfants',
+            items: {
+              type: 'object',
+              properties: { days: { type: 'array', title: 'Jours', items: { type: 'string' } } },
+            },
+          },
+        },
+      },
+      uiSchema: {},
+      pages: [],
+      settings: {},
+    } as unknown as ServiceDefinition;
+    const said = words.inWords(def, {
+      code: 'rule_unknown_field',
+      message: 'Le champ « /children/*/days » est mal placé ; « /nope » aussi.',
+    });
+    expect(said.message).not.toContain('/children');
+    expect(said.message).toContain('Jours');
+    // A field the form does not have is named by its key.
+    expect(said.message).toContain('« nope »');
+  });
+});

@@ -6,8 +6,10 @@
  */
 import {
   fieldModel,
+  labelOf,
   optionsOf,
   plainText,
+  type ErrorItem,
   type Expr,
   type FieldModel,
   type IdentityClaim,
@@ -854,4 +856,54 @@ export function placeOf(def: ServiceDefinition, pointer: string | undefined): Pr
   if (parts[0] === 'workflow') return { kind: 'workflow' };
   if (parts[0] === 'settings') return { kind: 'settings' };
   return { kind: 'other' };
+}
+
+/**
+ * Which control of the field's properties a problem is about, from its
+ * pointer: its proposed answers (`…/oneOf`, `…/enum`, `…/items/enum`, one of
+ * them) or its label (`…/title`, `…/ui:title`). The link of the problem goes
+ * there and that control is marked invalid.
+ */
+export function problemControl(pointer: string | undefined): 'options' | 'label' | null {
+  const parts = (pointer ?? '').split('/');
+  const last = parts.lastIndexOf('properties');
+  const tail = last >= 0 && parts[0] === '' && parts[1] === 'schema' ? parts.slice(last + 2) : parts.slice(2);
+  const head = tail[0] === 'items' ? tail[1] : tail[0];
+  if (head === 'oneOf' || head === 'anyOf' || head === 'enum') return 'options';
+  if (tail.length === 1 && (tail[0] === 'title' || tail[0] === 'ui:title')) return 'label';
+  return null;
+}
+
+/**
+ * A problem in the designer's words: the server's message, except where the
+ * schema's own wording would puzzle her (an emptied list of answers reads
+ * « « oneOf » attend une liste de schémas. »).
+ */
+export function studioProblem(problem: ErrorItem): ErrorItem {
+  if (problemControl(problem.pointer) === 'options' && problem.code !== 'missing_label')
+    return {
+      ...problem,
+      message: tr(
+        'Proposez au moins une réponse : une par ligne dans « Réponses proposées ».',
+        'Offer at least one answer: one per line in “Answers offered”.',
+      ),
+    };
+  return problem;
+}
+
+/**
+ * A message with the fields it names by pointer (« /children/*\/days ») named
+ * by their labels instead (« Enfants — Jours »): the designer knows her
+ * fields by what they ask, not by their place in the JSON.
+ */
+export function inWords(def: ServiceDefinition, problem: ErrorItem): ErrorItem {
+  const message = problem.message.replace(/« (\/[^»\s]*) »/g, (all, pointer: string) => {
+    const label = labelOf(
+      def.schema as Record<string, unknown>,
+      (def.uiSchema ?? {}) as Record<string, unknown>,
+      pointer,
+    );
+    return label && label !== pointer ? `« ${label} »` : all;
+  });
+  return message === problem.message ? problem : { ...problem, message };
 }

@@ -152,7 +152,7 @@ function EmailBlock(props: SectionProps & { templateKey: string; own: EmailTempl
   return (
     <details className={`wf-email${count ? ' field--error' : ''}`} id={domId(base)}>
       <summary>
-        {title} <span className="wf-key">({key})</span>
+        {title}
         {' — '}
         {own ? tr('personnalisé', 'customised') : tr('modèle fourni', 'shipped template')}
         {count > 0 && <strong>{tr(` — ${count} problème(s)`, ` — ${count} problem(s)`)}</strong>}

@@ -341,11 +341,15 @@ function ActionRow(props: SectionProps & { name: string; action: WorkflowAction;
           onChange={(e) => setTemplate(e.target.value)}
         >
           {!options.includes(current) && (
-            <option value={current}>{tr(`${current} (inconnu)`, `${current} (unknown)`)}</option>
+            <option value={current}>
+              {current
+                ? tr(`${current} (modèle qui n’existe plus)`, `${current} (template no longer there)`)
+                : tr('— Choisir —', '— Choose —')}
+            </option>
           )}
           {options.map((key) => (
             <option key={key} value={key}>
-              {action.type === 'notify' ? `${emailLabel(key)} (${key})` : documentLabel(key)}
+              {action.type === 'notify' ? emailLabel(key) : documentLabel(key)}
             </option>
           ))}
         </select>

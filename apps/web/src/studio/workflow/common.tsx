@@ -61,10 +61,7 @@ export function ProblemSummary({ placed, title }: { placed: PlacedProblems; titl
       </h2>
       <ul>
         {placed.unplaced.map((item, i) => (
-          <li key={`u${i}`}>
-            {item.message}
-            {item.pointer && <span className="wf-pointer"> ({item.pointer})</span>}
-          </li>
+          <li key={`u${i}`}>{item.message}</li>
         ))}
         {linked.map(({ pointer, item }, i) => (
           <li key={`p${i}`}>
