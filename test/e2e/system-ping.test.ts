@@ -49,6 +49,24 @@ describe.each(['postgres', 'redis'] as const)('system.ping on the %s backend', (
     expect(rows[0].n).toBe(20);
   });
 
+  it("schedules the worker's housekeeping: one hourly job scheduler per task", async () => {
+    const queue = stack.api.get(QueueConnection).queue(QueueName.Housekeeping);
+    const schedulers = await waitUntil('schedulers upserted', 10_000, async () => {
+      const found = await queue.getJobSchedulers();
+      return found.length >= 7 ? found : undefined;
+    });
+    expect(schedulers.map((s) => s.key).sort()).toEqual(
+      ['digests', 'exports', 'orphan-files', 'pings', 'retention-notices', 'retention-purge', 'stale-drafts'].map(
+        (task) => `housekeeping-${task}`,
+      ),
+    );
+    for (const scheduler of schedulers) {
+      expect(Number(scheduler.every)).toBe(3600_000);
+      // The first run is a period away, not at start-up.
+      expect(scheduler.next).toBeGreaterThan(Date.now() + 3500_000);
+    }
+  });
+
   // Another installation's jobs, as when two shared a queue prefix: the worker took the other's ping and
   // completed it as « missing », and its owner waited 30 s for nothing. Now it fails, at once and visibly.
   it.each([
