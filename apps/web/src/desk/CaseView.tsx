@@ -7,50 +7,13 @@ import { usePageTitle } from '../lib/title';
 import { useSemantics } from '../form/semantics';
 import { AttachmentItem, Answers } from './Answers';
 import { Failure, assigneeText, errorText } from './common';
+import { eventTitle } from './history';
 import { TransitionForm, type TransitionOutcome } from './TransitionForm';
 import type { CaseAction, CaseEvent, CaseFile } from './types';
 
 interface Notice {
   kind: 'success' | 'error';
   text: string;
-}
-
-function eventTitle(event: CaseEvent, meId: string): string {
-  switch (event.type) {
-    case 'created':
-      return tr('Brouillon commencé', 'Draft started');
-    case 'submitted':
-      return tr('Demande déposée', 'Request sent');
-    case 'transition':
-      return event.transition === 'resubmit'
-        ? tr(
-            `Demande corrigée et déposée à nouveau — ${event.label ?? ''}`,
-            `Corrected and sent again — ${event.label ?? ''}`,
-          )
-        : `${tr('Nouvel état : ', 'New status: ')}${event.label ?? event.toStatus ?? ''}`;
-    case 'routed':
-      return tr('Orientée vers un groupe d’instruction', 'Routed to a group');
-    case 'consulted':
-      return event.actor === `account:${meId}`
-        ? tr('Consultée par vous', 'Read by you')
-        : event.actorName
-          ? tr(`Consultée par ${event.actorName}`, `Read by ${event.actorName}`)
-          : tr('Consultée par un agent', 'Read by an agent');
-    case 'note_added':
-      return tr('Note privée ajoutée', 'Private note added');
-    case 'assigned':
-      return tr('Attribution modifiée', 'Assignment changed');
-    case 'message_received':
-      return tr('Message envoyé à l’usager', 'Message sent to the citizen');
-    case 'message_sent':
-      return tr('Message de l’usager', 'Message from the citizen');
-    case 'awaiting_reply':
-      return tr('En attente de réponse de l’usager', 'Waiting for the citizen’s reply');
-    case 'awaiting_reply_cleared':
-      return tr('Réponse de l’usager reçue', 'The citizen replied');
-    default:
-      return event.type;
-  }
 }
 
 function eventComment(event: CaseEvent, meId: string): string | null {
