@@ -19,6 +19,13 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     target: 'es2020',
+    // Vite 8 bundles with Rolldown; the shared libraries are pure modules (no side effects at import), so what only
+    // lazy pages use (the review page's answer formatter, RJSF's semantics) stays out of the first load.
+    rollupOptions: {
+      treeshake: {
+        moduleSideEffects: (id: string) => !/[\\/]libs[\\/](shared|workflow)[\\/]/.test(id),
+      },
+    },
   },
   server: { proxy: { '/api': 'http://127.0.0.1:3000', '/health': 'http://127.0.0.1:3000' } },
 });

@@ -1,4 +1,5 @@
-import { answerFields, answerRows, labelOf, modelAt, rowLabel } from './answer-format';
+import { answerFields, answerRows, rowLabel } from './answer-format';
+import { labelOf, modelAt } from './labels';
 import { createSchemaSemantics } from './schema-semantics';
 
 const contact = {

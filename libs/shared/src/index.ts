@@ -12,6 +12,7 @@ export * from './answers';
 export * from './contrast';
 export * from './field-model';
 export * from './answer-format';
+export * from './labels';
 export * from './markdown-text';
 export * from './schema-semantics';
 export * from './publish-check';

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import {
   checkAnswers,
   parseJsonPointer,
@@ -18,7 +18,6 @@ import { FormContext, type FormContextValue, type UploadResult } from './context
 import { ErrorSummary, type SummaryItem } from './ErrorSummary';
 import { Fields, withMinimumItems } from './fields';
 import { labelOf, type Schema, type Ui } from './model';
-import { Review } from './Review';
 import { FormStore, useStoreVersion } from './store';
 import { loadSemantics } from './semantics';
 import { loadValidator } from './validation';
@@ -87,6 +86,10 @@ async function loadTrial(slug: string, id: string): Promise<{ service: PublicSer
 }
 
 const localKey = (id: string) => `guichet.brouillon.${id}`;
+
+/** The review page and its answer formatter load apart: the first step does not wait for them. */
+const loadReview = () => import('./Review').then((m) => ({ default: m.Review }));
+const Review = lazy(loadReview);
 
 /**
  * An anonymous session that expired mid-draft: the answers the page still
@@ -236,6 +239,8 @@ export function FormPage({
       ]);
       // The first run of a large validator costs milliseconds: pay them while the citizen reads, not at "Continuer".
       window.setTimeout(() => validate({}), 200);
+      // Fetched while the citizen fills the first step, so « Vérifiez vos réponses » opens at once.
+      window.setTimeout(() => void loadReview().catch(() => undefined), 1000);
       const base = test
         ? `/api/v1/services/${encodeURIComponent(slug)}/test-submissions/${encodeURIComponent(draftId)}`
         : `/api/v1/submissions/${encodeURIComponent(draftId)}`;
@@ -626,7 +631,9 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
               'Read your answers before you send your request.',
             )}
           </p>
-          <Review store={store} root={root} ui={ui} pages={pages} linkTo={hrefOf} />
+          <Suspense fallback={<p role="status">{tr('Chargement de vos réponses…', 'Loading your answers…')}</p>}>
+            <Review store={store} root={root} ui={ui} pages={pages} linkTo={hrefOf} />
+          </Suspense>
           {blocking.map((b) => (
             <p className="notice notice--warning" role="status" key={b.code}>
               {b.message}

@@ -18,7 +18,12 @@ const definition = {
           },
         },
       },
-      jours: { type: 'array', title: 'Jours', items: { type: 'string', enum: ['lundi', 'mardi-matin'] } },
+      jours: {
+        type: 'array',
+        title: 'Jours',
+        uniqueItems: true,
+        items: { type: 'string', enum: ['lundi', 'mardi-matin'] },
+      },
       naissance: { type: 'string', format: 'date', title: 'Date de *naissance*' },
       justificatif: { type: 'string', 'x-file': {}, title: 'Justificatif' },
       secret: { type: 'string', title: 'Secret' },
