@@ -71,6 +71,12 @@ type Expected = number | typeof S | typeof B;
  * - An organisation's administration is for an admin of the whole organisation (a read-only grant reads):
  *   403 to others who work in it (caseworkers, tokens limited to a service) and to a signed-in citizen, 404 to
  *   the rest.
+ * - The installation's examples (the files under FORMS_DIR, the same for every organisation, nothing of one in
+ *   them) are any designer's or admin's, of any organisation and limited to some services or not; 403 to the
+ *   rest who are signed in or hold a token.
+ * - The studio's test mode is a designer route like the service it tries: a trial is reached only through its
+ *   own service (a trial of s2 asked through s1 is 404 even to the admin), and a read-only grant reads it but
+ *   starts, saves and checks none.
  */
 // prettier-ignore
 const MATRIX = {
@@ -102,6 +108,14 @@ const MATRIX = {
   'GET /api/v1/services/:slug/export':                     [401, 403, 403, 404, 404, 404, 404, 200, 404, 404, 200],
   'GET /api/v1/services/:slug/webhook':                    [401, 403, 403, 404, 404, 404, 404, 200, 404, 404, 200],
   'POST /api/v1/services/:slug/webhook/rotate':            [401, 403, 403, 404, 404, 404, 404, 200, 404, 404, 403],
+  'GET /api/v1/examples':                                  [401, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200],
+  // The studio's test mode (trials of s1's draft)
+  'POST /api/v1/services/:slug/test-submissions':          [401, 403, 403, 404, 404, 404, 404, 201, 404, 404, 403],
+  'GET /api/v1/services/:slug/test-submissions/:id':       [401, 403, 403, 404, 404, 404, 404, 200, 404, 404, 200],
+  'GET …/test-submissions/:id (a trial of s2, through s1)': [401, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404],
+  'GET …/test-submissions/:id/validator.js':               [401, 403, 403, 404, 404, 404, 404, 200, 404, 404, 200],
+  'PATCH /api/v1/services/:slug/test-submissions/:id':     [401, 403, 403, 404, 404, 404, 404, 200, 404, 404, 403],
+  'POST …/test-submissions/:id/submit':                    [401, 403, 403, 404, 404, 404, 404, 200, 404, 404, 403],
   // Citizens
   'GET /api/v1/public/services':                           [ S,   S,   S,   S,   S,   S,   S,   S,   S,   S,   S ],
   'GET /api/v1/public/services/:slug':                     [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
@@ -182,11 +196,24 @@ interface Fixtures {
   organisationSlug: string;
   /** An export cw asked for, made and ready. */
   exportId: string;
+  /** A trial of s1's draft (the studio's test mode), started by the organisation's admin. */
+  trialId: string;
+  /** A trial of s2's draft: asked through s1, nobody reaches it. */
+  otherTrialId: string;
 }
 
 /** Fixtures made fresh for every cell of the rows that change state. */
 type FreshKind =
-  'draft' | 'submitted' | 'changes' | 'unpublished' | 'token' | 'failedOutbox' | 'membership' | 'group' | 'groupMember';
+  | 'draft'
+  | 'submitted'
+  | 'changes'
+  | 'unpublished'
+  | 'token'
+  | 'failedOutbox'
+  | 'membership'
+  | 'group'
+  | 'groupMember'
+  | 'trial';
 
 interface Call {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -286,6 +313,34 @@ const ROUTES: Record<RowName, Call> = {
   'POST /api/v1/services/:slug/webhook/rotate': {
     method: 'POST',
     path: (f) => `/api/v1/services/${f.s1}/webhook/rotate`,
+  },
+  'GET /api/v1/examples': { method: 'GET', path: () => '/api/v1/examples' },
+  'POST /api/v1/services/:slug/test-submissions': {
+    method: 'POST',
+    path: (f) => `/api/v1/services/${f.s1}/test-submissions`,
+    body: () => ({ data: {} }),
+  },
+  'GET /api/v1/services/:slug/test-submissions/:id': {
+    method: 'GET',
+    path: (f) => `/api/v1/services/${f.s1}/test-submissions/${f.trialId}`,
+  },
+  'GET …/test-submissions/:id (a trial of s2, through s1)': {
+    method: 'GET',
+    path: (f) => `/api/v1/services/${f.s1}/test-submissions/${f.otherTrialId}`,
+  },
+  'GET …/test-submissions/:id/validator.js': {
+    method: 'GET',
+    path: (f) => `/api/v1/services/${f.s1}/test-submissions/${f.trialId}/validator.js`,
+  },
+  'PATCH /api/v1/services/:slug/test-submissions/:id': {
+    method: 'PATCH',
+    path: (f) => `/api/v1/services/${f.s1}/test-submissions/${f.trialId}`,
+    body: () => ({ data: validCanteenData() }),
+  },
+  'POST …/test-submissions/:id/submit': {
+    method: 'POST',
+    fresh: 'trial',
+    path: (f, id) => `/api/v1/services/${f.s1}/test-submissions/${id}/submit`,
   },
   'GET /api/v1/public/services': { method: 'GET', path: () => '/api/v1/public/services', marker: (f) => `"${f.s1}"` },
   'GET /api/v1/public/services/:slug': { method: 'GET', path: (f) => `/api/v1/public/services/${f.s1}` },
@@ -710,6 +765,11 @@ describe('authorization matrix', () => {
       body: logoUpload(),
     });
     if (logo.status !== 200) throw new Error(`logo: ${logo.status} ${await logo.text()}`);
+    // Trials of the studio's test mode, on each service's draft, started by the organisation's admin token.
+    const trial = async (service: string) =>
+      (await api('POST', `/api/v1/services/${service}/test-submissions`, { data: validCanteenData() })).id as string;
+    const trialId = await trial(s1);
+    const otherTrialId = await trial(s2);
 
     // Fresh fixtures: one per cell of the rows that need them (CSRF cells included).
     const needed = {} as Record<FreshKind, number>;
@@ -752,6 +812,7 @@ describe('authorization matrix', () => {
         return key;
       },
       groupMember: async () => (await member(email(), orgA.id, 'caseworker', { serviceId: s1Id, groupKey: GROUP })).id,
+      trial: () => trial(s1),
     };
     for (const kind of Object.keys(needed) as FreshKind[]) {
       pools[kind] = await inBatches(needed[kind], 8, () => makers[kind]());
@@ -781,6 +842,8 @@ describe('authorization matrix', () => {
       contentHash: contentHash as string,
       organisationSlug: orgA.slug,
       exportId,
+      trialId,
+      otherTrialId,
     };
   }, 60_000);
 
@@ -868,13 +931,6 @@ describe('authorization matrix', () => {
       'GET /api/docs/docs/swagger-ui-init.js': 'the same script, as Swagger UI registers it twice',
       'GET /api/docs/LICENSE': 'Swagger UI’s licence text',
       'GET /api/docs-yaml': 'the same document as /api/docs-json, in YAML',
-      // Found by this test when it was written (issue 18): rows still to write. The list can only shrink.
-      'GET /api/v1/examples': 'not yet in the matrix (designers’ examples)',
-      'POST /api/v1/services/:slug/test-submissions': 'not yet in the matrix (studio test mode)',
-      'GET /api/v1/services/:slug/test-submissions/:id': 'not yet in the matrix (studio test mode)',
-      'GET /api/v1/services/:slug/test-submissions/:id/validator.js': 'not yet in the matrix (studio test mode)',
-      'PATCH /api/v1/services/:slug/test-submissions/:id': 'not yet in the matrix (studio test mode)',
-      'POST /api/v1/services/:slug/test-submissions/:id/submit': 'not yet in the matrix (studio test mode)',
     };
     /** Nest's catch-all for methods no controller serves: it only ever answers 404 (http-contract.test.ts). */
     const CATCH_ALL = '/{*path}';
@@ -893,13 +949,20 @@ describe('authorization matrix', () => {
         : [],
     );
     expect(served.length).toBeGreaterThan(50);
+    const reached = (route: (typeof served)[number]) =>
+      calls.some((call) => call.method === route.method && route.layer.match(call.path));
     const uncovered = served
       .filter((route) => !Object.prototype.hasOwnProperty.call(EXEMPT, route.name))
-      .filter((route) => !calls.some((call) => call.method === route.method && route.layer.match(call.path)))
+      .filter((route) => !reached(route))
       .map((route) => route.name);
     expect(uncovered).toEqual([]);
-    // An exemption for a route that no longer exists is stale: it goes too.
+    // An exemption for a route that no longer exists, or that a row now reaches, is stale: it goes too.
     expect(Object.keys(EXEMPT).filter((name) => !served.some((route) => route.name === name))).toEqual([]);
+    expect(
+      served
+        .filter((route) => Object.prototype.hasOwnProperty.call(EXEMPT, route.name) && reached(route))
+        .map((r) => r.name),
+    ).toEqual([]);
   });
 
   it('asserted every cell, and found no leak and no 5xx', () => {
