@@ -1,3 +1,4 @@
+import { VALIDATION_KEYWORDS } from './keywords';
 import { parseJsonPointer, toJsonPointer, type JsonSchema } from '@guichet/shared';
 
 /**
@@ -45,51 +46,12 @@ type Obj = Record<string, unknown>;
 
 const UNEVALUATED = new Set(['unevaluatedProperties', 'unevaluatedItems']);
 /** Keywords that can make an instance invalid; anything else is an annotation (title, x-hint, unknown words). */
-const ASSERTING = new Set([
-  'type',
-  'enum',
-  'const',
-  'required',
-  'dependentRequired',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'format',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'minContains',
-  'maxContains',
-  'minProperties',
-  'maxProperties',
+const ASSERTING = new Set<string>([
+  ...VALIDATION_KEYWORDS,
   'properties',
   'patternProperties',
   'additionalProperties',
-  'propertyNames',
-  'items',
-  'prefixItems',
-  'additionalItems',
-  'contains',
-  'unevaluatedItems',
   'unevaluatedProperties',
-  'allOf',
-  'anyOf',
-  'oneOf',
-  'not',
-  'if',
-  'then',
-  'else',
-  'dependentSchemas',
-  'dependencies',
-  '$ref',
-  '$dynamicRef',
-  '$recursiveRef',
-  'x-file',
 ]);
 /** Keywords that only look at strings and numbers: on a scalar, which a draft never completes, they are final. */
 const SCALAR_ONLY = new Set([

@@ -2,6 +2,7 @@ import { isSafePattern } from 'redos-detector';
 import { RE2JS } from 're2js';
 import { parseJsonPointer, toJsonPointer, type ErrorItem } from '@guichet/shared';
 import { ALLOWED_FORMATS, EXTENSION_KEYWORDS } from './ajv';
+import { VALIDATION_KEYWORDS } from './keywords';
 
 /** Bounds on a definition, chosen so the largest real forms (a few hundred fields) fit with room. */
 export const POLICY_LIMITS = {
@@ -81,28 +82,8 @@ const SUBSCHEMA = new Set([
 ]);
 const SUBSCHEMA_LIST = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 const SUBSCHEMA_MAP = new Set(['properties', 'patternProperties', '$defs', 'dependentSchemas']);
-const VALUES = new Set([
-  'type',
-  'enum',
-  'const',
-  'required',
-  'dependentRequired',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'format',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'minContains',
-  'maxContains',
-  'minProperties',
-  'maxProperties',
+const VALUES = new Set<string>([
+  ...VALIDATION_KEYWORDS,
   'title',
   'description',
   'default',
