@@ -1,12 +1,16 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { DEFAULT_WORKFLOW } from '@guichet/workflow';
-import { canteenDefinition } from '../fixtures/canteen';
+import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { startStack, type Stack } from '../support/stack';
 import { createTenant, type Tenant } from '../support/tenant';
 
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
 /**
- * What the studio saves but does not publish (a label emptied, a choice
- * with no answer), and routing rules that read a repeatable block, over HTTP.
+ * What the studio saves but does not publish (a label emptied, a proposed
+ * answer without words), routing rules that read a repeatable block, and
+ * files in trials, over HTTP.
  */
 describe('designers: publish checks and routing on repeatable blocks', () => {
   let stack: Stack;
@@ -120,5 +124,71 @@ describe('designers: publish checks and routing on repeatable blocks', () => {
       pointer: '/workflow/routing/rules/0/when/any/0/field',
       code: 'rule_not_a_list',
     });
+  });
+
+  it('lets a trial attach files to go through every page: kept with the trial, checked at submit, deleted with it', async () => {
+    const slug = 'cantine-essai-fichiers';
+    const definition = canteenDefinition();
+    (definition.schema.required as string[]).push('certificate');
+    await api()
+      .post('/api/v1/services', { slug, title: 'Cantine', organisationId: designer.organisationId, definition })
+      .expect(201);
+    const base = `/api/v1/services/${slug}/test-submissions`;
+    const data = { ...validCanteenData(), hasAllergy: 'oui', allergyDetails: 'Arachide' };
+    const trial = (await api().post(base, { data }).expect(201)).body as { id: string };
+    const upload = (pointer: string, bytes: Buffer, name: string) =>
+      request(stack.url)
+        .post(`${base}/${trial.id}/attachments`)
+        .set('Authorization', designer.auth)
+        .field('pointer', pointer)
+        .attach('file', bytes, name);
+
+    // Without the required certificate the trial cannot be sent, as a request could not.
+    const missing = await api().post(`${base}/${trial.id}/submit`).expect(422);
+    expect(missing.body.errors.map((e: { pointer: string }) => e.pointer)).toContain('/certificate');
+    // Checked as a citizen's file: the type from the content, a file field only.
+    expect((await upload('/certificate', Buffer.from('pas un pdf'), 'faux.pdf').expect(422)).body.code).toBe(
+      'FILE_TYPE_NOT_ACCEPTED',
+    );
+    expect((await upload('/allergyDetails', PDF, 'certificat.pdf').expect(400)).body.errors[0].code).toBe(
+      'not_a_file_field',
+    );
+    const sent = await upload('/certificate', PDF, 'certificat médical.pdf').expect(201);
+    expect(sent.body).toEqual({ attachmentId: expect.any(String), mediaType: 'application/pdf', bytes: PDF.length });
+    // A file id the trial does not hold is refused at submit; its own goes through.
+    await request(stack.url)
+      .patch(`${base}/${trial.id}`)
+      .set('Authorization', designer.auth)
+      .send({ data: { ...data, certificate: '00000000-0000-4000-8000-000000000000' } })
+      .expect(200);
+    const unknown = await api().post(`${base}/${trial.id}/submit`).expect(422);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ pointer: '/certificate', code: 'x-file' })]);
+    await request(stack.url)
+      .patch(`${base}/${trial.id}`)
+      .set('Authorization', designer.auth)
+      .send({ data: { ...data, certificate: sent.body.attachmentId } })
+      .expect(200);
+    await api().post(`${base}/${trial.id}/submit`).expect(200);
+
+    // Kept apart from real requests' files, and gone with the trial at publication.
+    const db = stack.api.get(DataSource);
+    const held = async () =>
+      (
+        await db.query(
+          'SELECT (SELECT count(*)::int FROM test_attachment WHERE organisation_id = $1) AS trial, (SELECT count(*)::int FROM attachment WHERE organisation_id = $1) AS real',
+          [designer.organisationId],
+        )
+      )[0] as { trial: number; real: number };
+    expect(await held()).toEqual({ trial: 1, real: 0 });
+    await api().post(`/api/v1/services/${slug}/publish`).expect(201);
+    expect(await held()).toEqual({ trial: 0, real: 0 });
+    // Another organisation's designer reaches nothing.
+    const stranger = await createTenant(stack, 'designer');
+    await request(stack.url)
+      .post(`${base}/${trial.id}/attachments`)
+      .set('Authorization', stranger.auth)
+      .field('pointer', '/certificate')
+      .attach('file', PDF, 'x.pdf')
+      .expect(404);
   });
 });

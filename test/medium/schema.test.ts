@@ -40,6 +40,7 @@ describe('database schema', () => {
       'AccessRevocation1765300000000',
       'DeskJourneys1765420000000',
       'Installation1765620000000',
+      'TestAttachments1765700000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

@@ -1,8 +1,23 @@
 import type { DataSource } from 'typeorm';
-import { TestSubmission } from '@guichet/persistence';
+import { TestAttachment, TestSubmission } from '@guichet/persistence';
 import { ServiceCatalogue, ValidatorCache, definitionHash } from '@guichet/forms';
 import type { Actor } from '@guichet/identity';
 import { AppError, type Locale, type ServiceDefinition, isUuid } from '@guichet/shared';
+import {
+  accepted,
+  fieldSchema,
+  referencedAttachments,
+  safeFilename,
+  sniffMediaType,
+  type UploadedFile,
+} from './attachments';
+
+/**
+ * What one trial may hold: enough to go through every page of a form (a few
+ * documents), little enough that a designer's tests never weigh on the
+ * database where their bytes are kept.
+ */
+export const TRIAL_FILE_QUOTA = { files: 10, bytes: 20 * 1024 * 1024 } as const;
 
 export interface TestSubmissionView {
   id: string;
@@ -135,11 +150,13 @@ export class TestSubmissions {
   ): Promise<{ id: string; test: true; reference: null; status: string }> {
     const { trial } = await this.load(actor, slug, id, true);
     if (trial.status !== 'draft') throw new AppError('NOT_A_DRAFT');
-    const outcome = this.validators
-      .get(trial.definition as unknown as ServiceDefinition, trial.contentHash)
-      .validate(trial.data, { mode: 'submit', locale });
+    const definition = trial.definition as unknown as ServiceDefinition;
+    const outcome = this.validators.get(definition, trial.contentHash).validate(trial.data, { mode: 'submit', locale });
     if (!outcome.valid)
       throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
+    // As at a real submit: every file the answers name was sent for this very trial.
+    const missing = await this.missingFiles(trial, definition, outcome.data);
+    if (missing.length) throw new AppError('SUBMISSION_INVALID', { errors: missing });
     const result = await this.dataSource
       .getRepository(TestSubmission)
       .update(
@@ -148,5 +165,95 @@ export class TestSubmissions {
       );
     if (!result.affected) throw new AppError('CONFLICT');
     return { id: trial.id, test: true, reference: null, status: 'submitted' };
+  }
+
+  /**
+   * A file for a file field of a trial, checked as a citizen's is (the
+   * field's types read from the content, its size, at most `maxBytes` for the
+   * installation) and kept with the trial, bytes included: deleting the trial
+   * deletes it. Gives the id the answers then hold, as for a real request.
+   */
+  async storeFile(
+    actor: Actor,
+    slug: string,
+    id: string,
+    pointer: string,
+    file: UploadedFile,
+    maxBytes: number,
+  ): Promise<{ attachmentId: string; mediaType: string; bytes: number }> {
+    const { trial } = await this.load(actor, slug, id, true);
+    if (trial.status !== 'draft') throw new AppError('NOT_A_DRAFT');
+    const { limit, accept } = this.limitFor(trial, pointer, maxBytes);
+    if (file.truncated || file.bytes.length > limit)
+      throw new AppError('PAYLOAD_TOO_LARGE', { params: { limit: `${Math.round(limit / 1024 / 1024)} Mo` } });
+    const mediaType = sniffMediaType(file.bytes.subarray(0, 16));
+    if (!mediaType || !accepted(accept, mediaType))
+      throw new AppError('FILE_TYPE_NOT_ACCEPTED', { params: { accepted: accept.join(', ') } });
+    return this.dataSource.transaction(async (manager) => {
+      // One upload at a time per trial, so that two at once cannot both pass the quota.
+      await manager.query('SELECT 1 FROM test_submission WHERE id = $1 FOR UPDATE', [trial.id]);
+      const [held] = (await manager.query(
+        'SELECT count(*)::int AS files, coalesce(sum(bytes), 0)::bigint AS bytes FROM test_attachment WHERE test_submission_id = $1',
+        [trial.id],
+      )) as Array<{ files: number; bytes: string }>;
+      if (
+        (held?.files ?? 0) >= TRIAL_FILE_QUOTA.files ||
+        Number(held?.bytes ?? 0) + file.bytes.length > TRIAL_FILE_QUOTA.bytes
+      )
+        throw new AppError('FILES_QUOTA_EXCEEDED', {
+          params: { limit: `${TRIAL_FILE_QUOTA.files} fichiers, ${TRIAL_FILE_QUOTA.bytes / 1024 / 1024} Mo par essai` },
+        });
+      const row = await manager.getRepository(TestAttachment).save(
+        manager.getRepository(TestAttachment).create({
+          organisationId: trial.organisationId,
+          testSubmissionId: trial.id,
+          pointer,
+          filename: safeFilename(file.filename),
+          mediaType,
+          bytes: file.bytes.length,
+          content: file.bytes,
+        }),
+      );
+      return { attachmentId: row.id, mediaType, bytes: file.bytes.length };
+    });
+  }
+
+  /** The byte limit and types of a file field of the trial's definition (for the upload parser too). */
+  limitFor(trial: Pick<TestSubmission, 'definition'>, pointer: string, maxBytes: number) {
+    const definition = trial.definition as unknown as ServiceDefinition;
+    let schema: unknown;
+    try {
+      schema = fieldSchema(definition.schema, pointer);
+    } catch {
+      schema = undefined;
+    }
+    const config =
+      schema && typeof schema === 'object'
+        ? ((schema as Record<string, unknown>)['x-file'] as { accept?: string[]; maxBytes?: number } | undefined)
+        : undefined;
+    if (!config)
+      throw new AppError('INVALID_REQUEST', {
+        errors: [{ pointer: '/pointer', code: 'not_a_file_field', message: 'Ce champ n’accepte pas de fichier.' }],
+      });
+    return {
+      limit: Math.min(config.maxBytes ?? 10 * 1024 * 1024, maxBytes),
+      accept: config.accept ?? ['application/pdf', 'image/*'],
+    };
+  }
+
+  private async missingFiles(trial: TestSubmission, definition: ServiceDefinition, data: unknown) {
+    const refs = referencedAttachments(definition.schema, data);
+    if (refs.length === 0) return [];
+    const rows = await this.dataSource
+      .getRepository(TestAttachment)
+      .find({ where: { testSubmissionId: trial.id }, select: { id: true } });
+    const ids = new Set(rows.map((r) => r.id));
+    return refs
+      .filter((r) => !ids.has(r.id))
+      .map((r) => ({
+        pointer: r.pointer,
+        code: 'x-file',
+        message: 'Joignez le fichier à nouveau : la pièce jointe est introuvable.',
+      }));
   }
 }

@@ -1,12 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { browserValidatorModule, definitionHash } from '@guichet/forms';
 import type { Actor } from '@guichet/identity';
-import { TestSubmissions } from '@guichet/submissions';
+import { AppError } from '@guichet/shared';
+import { Attachments, TestSubmissions } from '@guichet/submissions';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 import { requestLocale } from '../errors/locale';
 import { AutosaveDto, CreateDraftDto } from '../submissions/submissions.controller';
+import { readUpload } from '../submissions/upload';
 
 /**
  * The designers' test mode: trials of a service's draft, validated like real
@@ -18,7 +20,10 @@ import { AutosaveDto, CreateDraftDto } from '../submissions/submissions.controll
 @UseGuards(ActorGuard)
 @Controller('api/v1/services/:slug/test-submissions')
 export class TestSubmissionsController {
-  constructor(private readonly trials: TestSubmissions) {}
+  constructor(
+    private readonly trials: TestSubmissions,
+    private readonly attachments: Attachments,
+  ) {}
 
   @Post()
   @ApiOperation({
@@ -70,6 +75,24 @@ export class TestSubmissionsController {
     @Headers('accept-language') language: string | undefined,
   ) {
     return this.trials.autosave(actor, slug, id, body.data, body.expectedRevision, requestLocale(language));
+  }
+
+  @Post(':id/attachments')
+  @ApiOperation({
+    summary:
+      'Joint un fichier à un essai (multipart : pointer puis file), vérifié comme pour une vraie demande ; gardé avec l’essai et effacé avec lui.',
+  })
+  async upload(
+    @CurrentActor() actor: Actor,
+    @Param('slug') slug: string,
+    @Param('id') id: string,
+    @Req() req: Request,
+  ) {
+    // Who may write to this trial is known before a byte of the file is read.
+    const trial = await this.trials.get(actor, slug, id);
+    if (trial.status !== 'draft') throw new AppError('NOT_A_DRAFT');
+    const { pointer, file } = await readUpload(req, this.attachments.maxBytes);
+    return this.trials.storeFile(actor, slug, id, pointer, file, this.attachments.maxBytes);
   }
 
   @Post(':id/submit')

@@ -21,6 +21,7 @@ import { labelOf, type Schema, type Ui } from './model';
 import { FormStore, useStoreVersion } from './store';
 import { loadSemantics } from './semantics';
 import { loadValidator } from './validation';
+import { uploadTrialFile } from '../studio/trial-upload';
 
 export const REVIEW = 'verification';
 const STEP_FORM = 'etape-formulaire';
@@ -534,8 +535,11 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       prefill: definition.settings.prefill ?? [],
       signedIn,
       formId: STEP_FORM,
-      // A trial has no attachments: the page says files cannot be sent here.
-      upload: loaded.test ? undefined : (pointer, file, onProgress) => uploadFile(draft.id, pointer, file, onProgress),
+      // A trial's files go to the trial's own route: kept with it, deleted with it.
+      upload: (pointer, file, onProgress) =>
+        loaded.test
+          ? uploadTrialFile(service.slug, draft.id, pointer, file, onProgress)
+          : uploadFile(draft.id, pointer, file, onProgress),
       fileHref: (id) => `/api/v1/submissions/${draft.id}/attachments/${id}`,
     }),
     [store, root, semantics, pageKeys, definition, signedIn, draft.id],
@@ -552,8 +556,8 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
         <div className="notice notice--warning">
           <p>
             {tr(
-              'Mode test : vous essayez le brouillon de la démarche. Rien n’est envoyé au service et l’essai sera effacé à la publication. Les fichiers ne peuvent pas être joints dans un essai.',
-              'Test mode: you are trying the service’s draft. Nothing is sent and the trial is deleted at publication. Files cannot be attached in a trial.',
+              'Mode test : vous essayez le brouillon de la démarche. Rien n’est envoyé au service et l’essai sera effacé à la publication, avec ses fichiers.',
+              'Test mode: you are trying the service’s draft. Nothing is sent and the trial is deleted at publication, with its files.',
             )}
           </p>
           <p>

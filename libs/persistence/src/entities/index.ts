@@ -20,6 +20,7 @@ import { SubmissionEvent } from './submission-event.entity';
 import { SubmissionMessage } from './submission-message.entity';
 import { Submission } from './submission.entity';
 import { SystemPing } from './system-ping.entity';
+import { TestAttachment } from './test-attachment.entity';
 import { TestSubmission } from './test-submission.entity';
 
 export {
@@ -47,6 +48,7 @@ export {
   SubmissionMessage,
   SubmissionNote,
   SystemPing,
+  TestAttachment,
   TestSubmission,
   type AccountKind,
   type OrganisationRole,
@@ -77,4 +79,5 @@ export const ENTITIES = [
   DeskExport,
   TestSubmission,
   OrganisationEvent,
+  TestAttachment,
 ];

@@ -19,6 +19,7 @@ import { DefinitionsAsJson1765180000000 } from './1765180000000-definitions-as-j
 import { AccessRevocation1765300000000 } from './1765300000000-access-revocation';
 import { DeskJourneys1765420000000 } from './1765420000000-desk-journeys';
 import { Installation1765620000000 } from './1765620000000-installation';
+import { TestAttachments1765700000000 } from './1765700000000-test-attachments';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   AccessRevocation1765300000000,
   DeskJourneys1765420000000,
   Installation1765620000000,
+  TestAttachments1765700000000,
 ];
