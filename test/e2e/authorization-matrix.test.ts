@@ -115,6 +115,7 @@ const MATRIX = {
   'GET …/test-submissions/:id (a trial of s2, through s1)': [401, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404],
   'GET …/test-submissions/:id/validator.js':               [401, 403, 403, 404, 404, 404, 404, 200, 404, 404, 200],
   'PATCH /api/v1/services/:slug/test-submissions/:id':     [401, 403, 403, 404, 404, 404, 404, 200, 404, 404, 403],
+  'POST …/test-submissions/:id/attachments':               [401, 403, 403, 404, 404, 404, 404, 201, 404, 404, 403],
   'POST …/test-submissions/:id/submit':                    [401, 403, 403, 404, 404, 404, 404, 200, 404, 404, 403],
   // Citizens
   'GET /api/v1/public/services':                           [ S,   S,   S,   S,   S,   S,   S,   S,   S,   S,   S ],
@@ -336,6 +337,11 @@ const ROUTES: Record<RowName, Call> = {
     method: 'PATCH',
     path: (f) => `/api/v1/services/${f.s1}/test-submissions/${f.trialId}`,
     body: () => ({ data: validCanteenData() }),
+  },
+  'POST …/test-submissions/:id/attachments': {
+    method: 'POST',
+    path: (f) => `/api/v1/services/${f.s1}/test-submissions/${f.trialId}/attachments`,
+    body: upload,
   },
   'POST …/test-submissions/:id/submit': {
     method: 'POST',
