@@ -76,7 +76,7 @@ type Expected = number | typeof S | typeof B;
  *   rest who are signed in or hold a token.
  * - The studio's test mode is a designer route like the service it tries: a trial is reached only through its
  *   own service (a trial of s2 asked through s1 is 404 even to the admin), and a read-only grant reads it but
- *   starts, saves and checks none.
+ *   starts, saves, sends a file to or checks none.
  */
 // prettier-ignore
 const MATRIX = {
