@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
@@ -34,6 +34,31 @@ function schemaAt(root: Schema, pointer: string): Schema {
     else node = ((node.properties ?? {}) as Record<string, Schema>)[segment] ?? {};
   }
   return node;
+}
+
+/**
+ * Pairs of sibling fields drawn in another order than their group's
+ * `properties` (array indexes read as the items' schema).
+ */
+function outOfOrder(root: Schema, pointers: string[]): string[] {
+  const rank = (pointer: string): { parent: string; index: number } | null => {
+    const segments = pointer.split('/').slice(1);
+    const last = segments.pop();
+    if (last === undefined || /^\d+$/.test(last)) return null;
+    const parent = schemaAt(root, `/${segments.join('/')}`.replace(/\/$/, ''));
+    const keys = Object.keys((parent.properties ?? {}) as object);
+    return keys.includes(last) ? { parent: segments.join('/'), index: keys.indexOf(last) } : null;
+  };
+  const problems: string[] = [];
+  const lastSeen = new Map<string, { pointer: string; index: number }>();
+  for (const pointer of pointers) {
+    const here = rank(pointer);
+    if (!here) continue;
+    const before = lastSeen.get(here.parent);
+    if (before && before.index > here.index) problems.push(`${before.pointer} avant ${pointer}`);
+    lastSeen.set(here.parent, { pointer, index: here.index });
+  }
+  return problems;
 }
 
 /** A valid answer for a text-like field, from its schema. */
@@ -267,6 +292,11 @@ describe('citizen portal: every example service with the keyboard', () => {
     async (slug) => {
       const service = await (await fetch(`${base}/api/v1/public/services/${slug}`)).json();
       const schema = service.definition.schema as Schema;
+      // The order to see: the example's file as written, not what the API serves (that is what is under test).
+      const file = join(ROOT, 'forms', `${slug}.json`);
+      const authored = existsSync(file)
+        ? ((JSON.parse(readFileSync(file, 'utf8')) as { definition: { schema: Schema } }).definition.schema ?? schema)
+        : schema;
       const page = await signedIn.newPage();
       let shots = 0;
       await page.goto(`${base}/demarches/${slug}`);
@@ -296,6 +326,11 @@ describe('citizen portal: every example service with the keyboard', () => {
         step++;
         expect(await page.title()).toMatch(new RegExp(`^${title.replace(/[()]/g, '.')} — Étape ${step} sur \\d+ — `));
         expect(await axeViolations(page)).toEqual([]);
+        // The fields of each group come in the order the example's file writes them (jsonb sorted them once).
+        const drawn = await page.$$eval('.step-fields [data-pointer]', (els) =>
+          els.map((e) => e.getAttribute('data-pointer')!),
+        );
+        expect(outOfOrder(authored, drawn)).toEqual([]);
 
         if (step === 1) {
           // Sending the empty step: the summary takes focus, each link puts the focus on its field.
