@@ -1,3 +1,4 @@
+import { toErrorItems } from './validation-messages';
 import { RJSF_FORMATS } from './formats';
 
 describe('formats read as RJSF reads them', () => {
@@ -14,5 +15,32 @@ describe('formats read as RJSF reads them', () => {
     expect(RJSF_FORMATS['data-url']('facture.txt')).toBe(false);
     expect(RJSF_FORMATS['data-url']('data:text/plain;base64,pas du base64 !')).toBe(false);
     expect(RJSF_FORMATS['data-url'](`data:text/plain;base64,${'A'.repeat(2_000_000)}`)).toBe(true);
+  });
+});
+
+describe('a missing answer says its format', () => {
+  it('adds the format hint or x-hint to « Ce champ est obligatoire. »', () => {
+    const parentSchema = {
+      properties: {
+        siret: { type: 'string', format: 'siret' },
+        code: { type: 'string', 'x-hint': 'Six lettres.' },
+        nom: { type: 'string' },
+      },
+    };
+    const required = (missingProperty: string) =>
+      toErrorItems([
+        {
+          keyword: 'required',
+          instancePath: '',
+          schemaPath: '#/required',
+          params: { missingProperty },
+          parentSchema,
+        } as never,
+      ])[0]!.message;
+    expect(required('siret')).toBe(
+      'Ce champ est obligatoire. Le numéro SIRET comporte 14 chiffres (exemple : 732 829 320 00074).',
+    );
+    expect(required('code')).toBe('Ce champ est obligatoire. Six lettres.');
+    expect(required('nom')).toBe('Ce champ est obligatoire.');
   });
 });

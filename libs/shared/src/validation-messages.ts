@@ -260,5 +260,24 @@ function messageFor(error: SchemaError, locale: Locale): string {
   }
   const table = locale === 'fr' ? FR : EN;
   const message = table[error.keyword];
-  return message ? message(error.params as Params) : locale === 'fr' ? 'Réponse invalide.' : 'Invalid answer.';
+  const text = message ? message(error.params as Params) : locale === 'fr' ? 'Réponse invalide.' : 'Invalid answer.';
+  // A missing answer with a format says what a valid one looks like (« Le numéro SIRET comporte 14 chiffres… »).
+  if (error.keyword === 'required' || error.keyword === 'dependentRequired') {
+    const expected = expectedFormat(error, locale);
+    if (expected) return `${text} ${expected}`;
+  }
+  return text;
+}
+
+/** The x-hint or format hint of the property a `required` error names, when it has one. */
+function expectedFormat(error: SchemaError, locale: Locale): string | undefined {
+  const parent = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
+  const name = (error.params as Params).missingProperty;
+  if (typeof name !== 'string' || !parent?.properties) return undefined;
+  const property = parent.properties[name] as Record<string, unknown> | undefined;
+  if (!property || typeof property !== 'object') return undefined;
+  if (typeof property['x-hint'] === 'string') return property['x-hint'];
+  if (typeof property.format !== 'string') return undefined;
+  const custom = (locale === 'fr' ? FORMAT_HINTS_FR : FORMAT_HINTS_EN) as Record<string, string>;
+  return custom[property.format];
 }
