@@ -16,3 +16,4 @@ export * from './labels';
 export * from './markdown-text';
 export * from './schema-semantics';
 export * from './publish-check';
+export * from './file-types';

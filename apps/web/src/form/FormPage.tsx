@@ -540,7 +540,8 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
         loaded.test
           ? uploadTrialFile(service.slug, draft.id, pointer, file, onProgress)
           : uploadFile(draft.id, pointer, file, onProgress),
-      fileHref: (id) => `/api/v1/submissions/${draft.id}/attachments/${id}`,
+      // A trial's files are not served back: the review page names them without a link.
+      fileHref: loaded.test ? undefined : (id) => `/api/v1/submissions/${draft.id}/attachments/${id}`,
     }),
     [store, root, semantics, pageKeys, definition, signedIn, draft.id],
   );

@@ -9,8 +9,8 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react';
-import { dataUrlName, plainText } from '@guichet/shared';
-import { tr } from '../lib/i18n';
+import { dataUrlName, fileTypesText, plainText } from '@guichet/shared';
+import { lang, tr } from '../lib/i18n';
 import { fileName, rememberFileName, useForm } from './context';
 import {
   alternativesOf,
@@ -730,15 +730,8 @@ function accepted(model: FieldModel, schema: Schema): { accept?: string; maxByte
   const config = (schema['x-file'] ?? {}) as { accept?: string[]; maxBytes?: number };
   const declared = (model.ui['ui:options'] as { accept?: string | string[] } | undefined)?.accept;
   const accept = config.accept ?? (typeof declared === 'string' ? declared.split(',') : declared);
-  const types = (accept ?? (inline ? [] : ['application/pdf', 'image/*'])).map((t) =>
-    t === 'application/pdf'
-      ? 'PDF'
-      : t === 'image/*'
-        ? tr('image', 'image')
-        : t.startsWith('.')
-          ? t.slice(1).toUpperCase()
-          : (t.split('/')[1] ?? t).toUpperCase(),
-  );
+  // In words: « PDF ou tableur ODS ou XLSX », never a MIME type.
+  const types = fileTypesText(accept ?? (inline ? [] : ['application/pdf', 'image/*']), lang);
   const maxBytes = inline ? Math.min(config.maxBytes ?? DATA_URL_MAX_BYTES, DATA_URL_MAX_BYTES) : config.maxBytes;
   const size = maxBytes
     ? maxBytes < 1024 * 1024
@@ -746,7 +739,7 @@ function accepted(model: FieldModel, schema: Schema): { accept?: string; maxByte
       : `${Math.round(maxBytes / 1024 / 1024)} ${tr('Mo', 'MB')}`
     : undefined;
   const parts = [
-    types.length ? `${tr('Formats acceptés', 'Accepted formats')} : ${types.join(', ')}` : '',
+    types ? `${tr('Formats acceptés', 'Accepted formats')} : ${types}` : '',
     size ? `${tr('taille maximale', 'maximum size')} : ${size}` : '',
   ].filter(Boolean);
   const text = parts.join(' ; ');
