@@ -274,10 +274,11 @@ describe('authored key order over HTTP, on a real PostgreSQL', () => {
       imported.body.draft.schema.properties,
       schema.properties,
     );
+    // Pages follow the authored order too: the loose field after the groups it follows.
     expect(imported.body.draft.pages.map((p: { fields: string[] }) => p.fields)).toEqual([
-      ['observations'],
       ['identiteDuDemandeur'],
       ['chantier'],
+      ['observations'],
     ]);
     await as(designer.auth).post('/api/v1/services/schema-nu/publish').expect(201);
     const open = await request(stack.url).get('/api/v1/public/services/schema-nu').expect(200);

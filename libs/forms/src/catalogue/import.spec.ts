@@ -216,7 +216,8 @@ describe('root shapes', () => {
       properties: { demande: { $ref: '#/$defs/demande' } },
       required: ['demande'],
     });
-    expect(definition.pages).toEqual([{ id: 'informations', title: 'Informations', fields: ['demande'] }]);
+    // The wrapped group is a group: its own page, named after it.
+    expect(definition.pages).toEqual([{ id: 'demande', title: 'Demande', fields: ['demande'] }]);
     expect(warnings).toContainEqual(
       expect.objectContaining({
         code: 'root_wrapped',

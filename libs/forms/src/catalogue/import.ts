@@ -397,10 +397,21 @@ export function fromBareSchema(
     });
     loose = [];
   };
+  // A group written as a local `$ref` (`#/$defs/adresse`) is a group too: its own page, titled as the group.
+  const group = (sub: unknown): Record<string, unknown> | undefined => {
+    if (!isObject(sub)) return undefined;
+    if (sub.type === 'object') return sub;
+    if (typeof sub.$ref !== 'string' || !sub.$ref.startsWith('#/')) return undefined;
+    let target: unknown = schema;
+    for (const segment of sub.$ref.slice(2).split('/'))
+      target = isObject(target) ? target[segment.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+    return isObject(target) && target.type === 'object' ? { ...target, ...sub } : undefined;
+  };
   for (const [key, sub] of Object.entries(properties)) {
-    if (isObject(sub) && sub.type === 'object') {
+    const object = group(sub);
+    if (object) {
       closeLoose();
-      const title = typeof sub.title === 'string' ? sub.title : key;
+      const title = typeof object.title === 'string' ? object.title : key;
       pages.push({ id: pageId(slugify(title)), title, fields: [key] });
     } else loose.push(key);
   }
