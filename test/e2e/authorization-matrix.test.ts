@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
 import { DeskExports, readZip } from '@guichet/desk';
 import { AgentMembership, CaseworkerGroup, Organisation } from '@guichet/persistence';
+import { followLinkKey, followToken } from '@guichet/submissions';
 import { DEFAULT_GROUP } from '@guichet/workflow';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
@@ -77,6 +78,10 @@ type Expected = number | typeof S | typeof B;
  * - The studio's test mode is a designer route like the service it tries: a trial is reached only through its
  *   own service (a trial of s2 asked through s1 is 404 even to the admin), and a read-only grant reads it but
  *   starts, saves, sends a file to or checks none.
+ * - A follow link (a request filed without an account) is a credential of its own, whoever holds it: every
+ *   caller with the link reads, answers and renews; none reads the files of the answers through it, a forged
+ *   link is 404 to all, and only a browser without an account (no session user, no token) takes the request in
+ *   to correct it. The link itself is given to the browser that filed the request only.
  */
 // prettier-ignore
 const MATRIX = {
@@ -136,6 +141,17 @@ const MATRIX = {
   'GET /api/v1/submissions/:id/documents/:documentId':     [404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404],
   'POST /api/v1/submissions/:id/messages':                 [404, 201, 404, 201, 404, 404, 404, 201, 404, 404, 403],
   'POST /api/v1/submissions/:id/transitions (resubmit)':   [404, 200, 404, 403, 404, 404, 404, 403, 404, 404, 403],
+  // Follow links (a request filed without an account): the link is the credential, whoever holds it; citA's
+  // requests were filed signed in and have none.
+  'GET /api/v1/submissions/:id/follow-link':               [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+  'POST /api/v1/follow':                                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'POST /api/v1/follow (a forged link)':                   [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+  'POST /api/v1/follow/receipt.pdf':                       [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'POST /api/v1/follow/documents/:documentId':             [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'POST /api/v1/follow/attachments/:id (an answer\'s file)': [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404],
+  'POST /api/v1/follow/messages':                          [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201],
+  'POST /api/v1/follow/renew':                             [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'POST /api/v1/follow/claim (changes asked)':             [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403],
   // Caseworkers
   'GET /api/v1/desk/services':                             [401, 403, 403,  S,   S,   B,   B,   S,   B,   B,   S ],
   'GET /api/v1/desk/services/:slug':                        [401, 403, 403, 200, 200, 404, 404, 200, 404, 404, 200],
@@ -201,6 +217,10 @@ interface Fixtures {
   trialId: string;
   /** A trial of s2's draft: asked through s1, nobody reaches it. */
   otherTrialId: string;
+  /** The follow link of a request filed without an account, with a file in its answers and an issued document. */
+  followToken: string;
+  followFileId: string;
+  followDocumentId: string;
 }
 
 /** Fixtures made fresh for every cell of the rows that change state. */
@@ -214,7 +234,9 @@ type FreshKind =
   | 'membership'
   | 'group'
   | 'groupMember'
-  | 'trial';
+  | 'trial'
+  | 'followLink'
+  | 'followChanges';
 
 interface Call {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -417,6 +439,48 @@ const ROUTES: Record<RowName, Call> = {
     fresh: 'changes',
     path: (_, id) => `/api/v1/submissions/${id}/transitions`,
     body: () => ({ transition: 'resubmit' }),
+  },
+  'GET /api/v1/submissions/:id/follow-link': {
+    method: 'GET',
+    path: (f) => `/api/v1/submissions/${f.submittedId}/follow-link`,
+  },
+  'POST /api/v1/follow': { method: 'POST', path: () => '/api/v1/follow', body: (f) => ({ token: f.followToken }) },
+  'POST /api/v1/follow (a forged link)': {
+    method: 'POST',
+    path: () => '/api/v1/follow',
+    body: (f) => ({ token: `${f.followToken.slice(0, 40)}${randomBytes(6).toString('base64url')}` }),
+  },
+  'POST /api/v1/follow/receipt.pdf': {
+    method: 'POST',
+    path: () => '/api/v1/follow/receipt.pdf',
+    body: (f) => ({ token: f.followToken }),
+  },
+  'POST /api/v1/follow/documents/:documentId': {
+    method: 'POST',
+    path: (f) => `/api/v1/follow/documents/${f.followDocumentId}`,
+    body: (f) => ({ token: f.followToken }),
+  },
+  "POST /api/v1/follow/attachments/:id (an answer's file)": {
+    method: 'POST',
+    path: (f) => `/api/v1/follow/attachments/${f.followFileId}`,
+    body: (f) => ({ token: f.followToken }),
+  },
+  'POST /api/v1/follow/messages': {
+    method: 'POST',
+    path: () => '/api/v1/follow/messages',
+    body: (f) => ({ token: f.followToken, body: 'Bonjour, où en est ma demande ?' }),
+  },
+  'POST /api/v1/follow/renew': {
+    method: 'POST',
+    fresh: 'followLink',
+    path: () => '/api/v1/follow/renew',
+    body: (_, token) => ({ token }),
+  },
+  'POST /api/v1/follow/claim (changes asked)': {
+    method: 'POST',
+    fresh: 'followChanges',
+    path: () => '/api/v1/follow/claim',
+    body: (_, token) => ({ token }),
   },
   'GET /api/v1/desk/services': { method: 'GET', path: () => '/api/v1/desk/services', marker: (f) => `"${f.s1}"` },
   'GET /api/v1/desk/services/:slug': { method: 'GET', path: (f) => `/api/v1/desk/services/${f.s1}` },
@@ -763,6 +827,53 @@ describe('authorization matrix', () => {
        VALUES ($1, $2, $3, $4, 'acceptance', 'decision.pdf', 'application/pdf', $5)`,
       [documentId, orgA.id, withFile, randomUUID(), PDF],
     );
+    // A request filed without an account (its follow link), with a file in its answers and an issued document.
+    const followKey = followLinkKey(stack.config.SESSION_SECRET!);
+    const anonymous = async () => {
+      const client = new CookieClient();
+      const call = async (method: string, path: string, body?: unknown) => {
+        const csrf = client.cookie(base, 'csrf_token');
+        const res = await client.request(`${base}${path}`, {
+          method,
+          headers: {
+            ...(body instanceof FormData ? {} : { 'content-type': 'application/json' }),
+            ...(csrf ? { 'x-csrf-token': csrf } : {}),
+          },
+          body: body instanceof FormData ? body : JSON.stringify(body ?? {}),
+        });
+        const text = await res.text();
+        if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+        return JSON.parse(text) as Record<string, unknown>;
+      };
+      const { id } = (await call('POST', `/api/v1/public/services/${s1}/submissions`, {
+        data: validCanteenData(),
+      })) as {
+        id: string;
+      };
+      return { call, id };
+    };
+    const followed = async () => {
+      const { call, id } = await anonymous();
+      await call('POST', `/api/v1/submissions/${id}/submit`);
+      return { id, token: followToken(followKey, { id, followGeneration: 0 }) };
+    };
+    const withAnswerFile = await anonymous();
+    const { attachmentId: followFileId } = await withAnswerFile.call(
+      'POST',
+      `/api/v1/submissions/${withAnswerFile.id}/attachments`,
+      upload(),
+    );
+    await withAnswerFile.call('PATCH', `/api/v1/submissions/${withAnswerFile.id}`, {
+      data: { ...validCanteenData(), hasAllergy: 'oui', allergyDetails: 'arachide', certificate: followFileId },
+    });
+    await withAnswerFile.call('POST', `/api/v1/submissions/${withAnswerFile.id}/submit`);
+    const followDocumentId = randomUUID();
+    await db.query(
+      `INSERT INTO submission_document (id, organisation_id, submission_id, event_id, kind, filename, media_type, content)
+       VALUES ($1, $2, $3, $4, 'acceptance', 'decision.pdf', 'application/pdf', $5)`,
+      [followDocumentId, orgA.id, withAnswerFile.id, randomUUID(), PDF],
+    );
+    const followTokenOf = followToken(followKey, { id: withAnswerFile.id, followGeneration: 0 });
     const ping = await api('POST', '/api/v1/system/pings');
     // The organisation's logo, for the citizens' pages.
     const logo = await fetch(`${base}/api/v1/organisations/${orgA.id}/logo`, {
@@ -819,6 +930,16 @@ describe('authorization matrix', () => {
       },
       groupMember: async () => (await member(email(), orgA.id, 'caseworker', { serviceId: s1Id, groupKey: GROUP })).id,
       trial: () => trial(s1),
+      followLink: async () => (await followed()).token,
+      followChanges: async () => {
+        const { id, token } = await followed();
+        await api('POST', `/api/v1/submissions/${id}/transitions`, { transition: 'start_review' });
+        await api('POST', `/api/v1/submissions/${id}/transitions`, {
+          transition: 'request_changes',
+          comment: 'Le justificatif manque.',
+        });
+        return token;
+      },
     };
     for (const kind of Object.keys(needed) as FreshKind[]) {
       pools[kind] = await inBatches(needed[kind], 8, () => makers[kind]());
@@ -850,6 +971,9 @@ describe('authorization matrix', () => {
       exportId,
       trialId,
       otherTrialId,
+      followToken: followTokenOf,
+      followFileId: followFileId as string,
+      followDocumentId,
     };
   }, 60_000);
 

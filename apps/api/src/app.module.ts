@@ -9,7 +9,7 @@ import { loggerOptions, pathOnly } from '@guichet/observability';
 import { PublicCatalogue, ServiceCatalogue } from '@guichet/forms';
 import { AccountService, ApiTokenService } from '@guichet/identity';
 import { dataSourceOptions } from '@guichet/persistence';
-import { attachmentStorage } from '@guichet/submissions';
+import { FollowLinks, attachmentStorage, followLinkKey } from '@guichet/submissions';
 import {
   Attachments,
   CaseFiles,
@@ -36,6 +36,7 @@ import { TestSubmissionsController } from './services/test-submissions.controlle
 import { ValidatorsController } from './services/validators.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
 import { TransitionsController } from './submissions/transitions.controller';
+import { FollowController } from './submissions/follow.controller';
 import { AdminQueuesController } from './admin/admin-queues.controller';
 import { DeskController } from './desk/desk.controller';
 import { TokensController } from './desk/tokens.controller';
@@ -100,6 +101,7 @@ export class AppModule {
         AuthController,
         SubmissionsController,
         TransitionsController,
+        FollowController,
         AdminQueuesController,
         DeskController,
         TokensController,
@@ -166,6 +168,13 @@ export class AppModule {
           provide: Submissions,
           useFactory: (ds: DataSource, attachments: Attachments) => new Submissions(ds, attachments),
           inject: [DataSource, Attachments],
+        },
+        {
+          // Follow links of requests filed without an account, signed with a key derived from SESSION_SECRET.
+          provide: FollowLinks,
+          useFactory: (ds: DataSource, submissions: Submissions) =>
+            new FollowLinks(ds, submissions, followLinkKey(config.SESSION_SECRET!)),
+          inject: [DataSource, Submissions],
         },
         SignInService,
         ActorGuard,

@@ -9,7 +9,7 @@ import { Digests, Mailer, Notifications } from '@guichet/notify';
 import { DataSource } from 'typeorm';
 import { attachmentStorage } from '@guichet/submissions';
 import { DeskExports, Inbox } from '@guichet/desk';
-import { Attachments, Documents, Retention, Submissions, Transitions } from '@guichet/submissions';
+import { Attachments, Documents, Retention, Submissions, Transitions, followLinkKey } from '@guichet/submissions';
 import { Logger as NestLogger } from '@nestjs/common';
 import { MaintenanceService } from './maintenance.service';
 import { PingProcessor } from './system/ping.processor';
@@ -70,6 +70,7 @@ export class WorkerModule {
             new Notifications(ds, mailer, {
               publicUrl: publicUrl(config),
               webhookPolicy: { allowHosts: config.WEBHOOK_ALLOW_HOSTS, requireHttps: true },
+              followLinkKey: config.SESSION_SECRET ? followLinkKey(config.SESSION_SECRET) : undefined,
             }),
           inject: [DataSource, Mailer],
         },

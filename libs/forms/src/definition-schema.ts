@@ -1,4 +1,4 @@
-import { ANTI_BOT_MODES, IDENTITY_CLAIMS } from '@guichet/shared';
+import { ANTI_BOT_MODES, IDENTITY_CLAIMS, SILENCE_MEANINGS } from '@guichet/shared';
 import { WORKFLOW_SCHEMA } from '@guichet/workflow';
 
 const id = { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 63 };
@@ -97,6 +97,32 @@ export const DEFINITION_SCHEMA = {
         maxSubmissionsPerUser: { type: 'integer', minimum: 1 },
         webhookUrl: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 },
         antiBot: { enum: [...ANTI_BOT_MODES] },
+        receipt: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            silenceMeans: { enum: [...SILENCE_MEANINGS] },
+            delayMonths: { type: 'integer', minimum: 1, maximum: 24 },
+            delayDays: { type: 'integer', minimum: 1, maximum: 730 },
+            service: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                name: text(200),
+                address: text(500),
+                email: { type: 'string', format: 'email', maxLength: 320 },
+                phone: { type: 'string', pattern: '^[0-9+ .()-]{4,40}$' },
+              },
+            },
+            appeals: {
+              type: 'object',
+              additionalProperties: false,
+              properties: { authority: text(300), court: text(300) },
+            },
+          },
+          // One delay: in months or in days, not both.
+          dependentSchemas: { delayDays: { properties: { delayMonths: false } } },
+        },
       },
     },
     workflow: WORKFLOW_SCHEMA,

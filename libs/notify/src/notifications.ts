@@ -3,7 +3,15 @@ import type { DataSource } from 'typeorm';
 import { UnrecoverableError } from 'bullmq';
 import { Delivery, Service, Submission, SubmissionEvent } from '@guichet/persistence';
 import type { ServiceDefinition } from '@guichet/shared';
-import { Documents, FormVersions, renderReceiptPdf } from '@guichet/submissions';
+import {
+  Documents,
+  FollowLinks,
+  FormVersions,
+  followToken,
+  followUrl,
+  receiptInputOf,
+  renderReceiptPdf,
+} from '@guichet/submissions';
 import { emailTemplate, renderTemplate, route, stateLabel, stateOf, workflowOf } from '@guichet/workflow';
 import { MailSendError, type Mailer } from './mailer';
 import { newWebhookSecret, sendWebhook, type WebhookPolicy } from './webhook';
@@ -59,6 +67,13 @@ export interface NotificationSettings {
   /** Base of the links in emails (`https://guichet.example.fr`). */
   publicUrl: string;
   webhookPolicy: WebhookPolicy;
+  /**
+   * The key of follow links (followLinkKey(SESSION_SECRET)): the emails of a
+   * request filed without an account link to it from any browser. Without
+   * it they link to « Mes démarches », which only the browser it was filed
+   * from can open.
+   */
+  followLinkKey?: Buffer;
 }
 
 interface Loaded {
@@ -105,7 +120,7 @@ export class Notifications {
       organisation: service.organisation!.name,
       status: stateLabel(workflow, event.toStatus ?? submission.status),
       comment: event.comment ?? '',
-      link: `${this.settings.publicUrl}/mes-demarches/${submission.id}`,
+      link: this.linkTo(submission),
       givenName: submission.contactName ?? '',
       deletionDate: submission.purgeAt ? frenchDate(submission.purgeAt) : '',
     });
@@ -115,15 +130,14 @@ export class Notifications {
       attachments.push({
         filename: `accuse-de-reception-${submission.reference}.pdf`,
         contentType: 'application/pdf',
-        content: await renderReceiptPdf({
-          serviceTitle: service.title,
-          organisationName: service.organisation!.name,
-          reference: submission.reference,
-          submittedAt: submission.submittedAt,
-          identity: submission.contactName,
-          definition,
-          data: submission.data,
-        }),
+        content: await renderReceiptPdf(
+          receiptInputOf(
+            { reference: submission.reference, submittedAt: submission.submittedAt, data: submission.data },
+            service,
+            definition,
+            submission.contactName,
+          ),
+        ),
       });
     }
     const state = event.toStatus ? stateOf(workflow, event.toStatus) : undefined;
@@ -153,6 +167,14 @@ export class Notifications {
     }
     await this.finish(key);
     return 'sent';
+  }
+
+  /** Where the citizen follows the request: a follow link when it was filed without an account. */
+  private linkTo(submission: Submission): string {
+    const key = this.settings.followLinkKey;
+    if (key && FollowLinks.followable(submission))
+      return followUrl(this.settings.publicUrl, followToken(key, submission));
+    return `${this.settings.publicUrl}/mes-demarches/${submission.id}`;
   }
 
   /**

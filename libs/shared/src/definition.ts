@@ -80,6 +80,24 @@ export interface ServiceSettings {
    * challenge (ALTCHA, self-hosted; see docs/definition-format.md). Default `none`.
    */
   antiBot?: AntiBot;
+  /** What the accusé de réception tells the citizen (CRPA R112-11-1); defaults in docs/definition-format.md. */
+  receipt?: ReceiptSettings;
+}
+
+export const SILENCE_MEANINGS = ['acceptance', 'rejection', 'none'] as const;
+/** What the administration's silence means once the delay has run: acceptance, rejection, or no decision at all (a report). */
+export type SilenceMeaning = (typeof SILENCE_MEANINGS)[number];
+
+export interface ReceiptSettings {
+  /** Default `acceptance`, the general rule (CRPA L231-1); `none` for what asks no decision (a report). */
+  silenceMeans?: SilenceMeaning;
+  /** The delay after which silence is a decision, in months (default 2) or in days; never both. */
+  delayMonths?: number;
+  delayDays?: number;
+  /** The service that handles the requests; each part defaults to the organisation's own contact details. */
+  service?: { name?: string; address?: string; email?: string; phone?: string };
+  /** Where an appeal goes: the authority of a recours gracieux, the administrative court. */
+  appeals?: { authority?: string; court?: string };
 }
 
 export const ANTI_BOT_MODES = ['none', 'proof-of-work'] as const;

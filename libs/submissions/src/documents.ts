@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Service, Submission, SubmissionDocument, SubmissionEvent } from '@guichet/persistence';
 import { AppError, isUuid } from '@guichet/shared';
+import { FormVersions } from './form-versions';
 import { decisionFilename, renderDecisionLetter, type DecisionKind } from './decision-letter';
 
 export interface IssuedDocument {
@@ -19,7 +20,11 @@ const KINDS: readonly string[] = ['acceptance', 'refusal'];
  * first makes it, the other finds it.
  */
 export class Documents {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly versions: FormVersions;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.versions = new FormVersions(dataSource);
+  }
 
   async ensure(submissionId: string, eventId: string, kind: string): Promise<IssuedDocument> {
     if (!KINDS.includes(kind)) throw new Error(`unknown document kind ${kind}`);
@@ -41,6 +46,7 @@ export class Documents {
       addressee: submission.contactName,
       motivation: event.comment,
       implicit: event.actor === 'system',
+      appeals: (await this.versions.get(submission.formVersionId)).definition.settings?.receipt?.appeals,
     });
     await this.dataSource
       .createQueryBuilder()

@@ -14,10 +14,30 @@ let fonts: { regular: Font; bold: Font } | undefined;
  */
 export function pdfFonts(): { regular: Font; bold: Font } {
   fonts ??= {
-    regular: fontkit.create(readFileSync(join(FONT_DIR, 'DejaVuSans.ttf'))) as Font,
-    bold: fontkit.create(readFileSync(join(FONT_DIR, 'DejaVuSans-Bold.ttf'))) as Font,
+    regular: withTextForEveryGlyph(fontkit.create(readFileSync(join(FONT_DIR, 'DejaVuSans.ttf'))) as Font),
+    bold: withTextForEveryGlyph(fontkit.create(readFileSync(join(FONT_DIR, 'DejaVuSans-Bold.ttf'))) as Font),
   };
   return fonts;
+}
+
+/**
+ * A shared font caches each glyph with the characters it was first made for,
+ * and pdfkit writes those characters in the PDF's ToUnicode map, which is how
+ * text extraction and screen readers read a glyph back. Subsetting a document
+ * makes the parts of composite glyphs (the E of « É », the K of « Ķ ») with no
+ * characters at all: a later document of the same process then drew « E » and
+ * « K » that read as nothing (« ssai », « GCH-86JJ-A D »). Making every mapped
+ * glyph first from its character, lowest code point first, once per process
+ * (about 20 ms), keeps every glyph readable in every document.
+ */
+function withTextForEveryGlyph(font: Font): Font {
+  for (const codePoint of [...font.characterSet].sort((a, b) => a - b)) {
+    const glyph = font.glyphForCodePoint(codePoint) as { codePoints: number[] };
+    // A ligature (ﬁ, ﬂ, ﬀ…) reads as its letters, as the layout that forms it from « f » and « i » would say.
+    if (codePoint >= 0xfb00 && codePoint <= 0xfb06)
+      glyph.codePoints = [...String.fromCodePoint(codePoint).normalize('NFKD')].map((c) => c.codePointAt(0)!);
+  }
+  return font;
 }
 
 /** Registers the two fonts on a pdfkit document as `regular` and `bold`. */

@@ -1,6 +1,23 @@
 export { REFERENCE_PATTERN, newReference } from './reference';
 export { Submissions, type Owner, type SubmissionView, type SubmitResult } from './submissions';
-export { answerLines, frenchDateTime, renderReceiptPdf, type AnswerLine, type ReceiptInput } from './receipt';
+export { FollowLinks, followLinkKey, followToken, followUrl, type FollowView } from './follow-links';
+export {
+  answerLines,
+  frenchDateTime,
+  mentionsOf,
+  receiptInputOf,
+  renderReceiptPdf,
+  type AnswerLine,
+  type ReceiptInput,
+} from './receipt';
+export {
+  DEFAULT_DELAY_MONTHS,
+  DEFAULT_SILENCE,
+  implicitDecisionDate,
+  receiptMentions,
+  type OrganisationContact,
+  type ReceiptMentions,
+} from './receipt-legal';
 export { RECEIPT_MAX_DATA_BYTES, RenderPool, type RenderPoolOptions } from './render-pool';
 export { renderReceiptHtml } from './receipt-html';
 export {

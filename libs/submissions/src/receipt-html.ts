@@ -1,10 +1,13 @@
-import { answerLines, frenchDateTime, type ReceiptInput } from './receipt';
+import { answerLines, mentionsOf, type ReceiptInput } from './receipt';
 
 const escape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** The same receipt as an accessible HTML page: headings per step, a description list per answer. */
+/** The same receipt as an accessible HTML page: the legal mentions, then headings per step, a description list per answer. */
 export function renderReceiptHtml(input: ReceiptInput): string {
+  const mentions = mentionsOf(input);
+  const service = mentions.service.map((l) => `<dt>${escape(l.label)}</dt><dd>${escape(l.value)}</dd>`).join('');
+  const legal = mentions.paragraphs.map((p) => `<p>${escape(p)}</p>`).join('');
   const parts: string[] = [];
   let open = false;
   for (const line of answerLines(input.definition, input.data)) {
@@ -22,8 +25,9 @@ export function renderReceiptHtml(input: ReceiptInput): string {
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Accusé de réception ${escape(input.reference)} — ${escape(input.serviceTitle)}</title></head>
 <body><main id="contenu"><p>${escape(input.organisationName)}</p><h1>Accusé de réception</h1><p>${escape(input.serviceTitle)}</p>
-<dl><dt>Référence</dt><dd>${escape(input.reference)}</dd><dt>Déposé le</dt><dd>${escape(frenchDateTime(input.submittedAt))}</dd>
-<dt>Déposé par</dt><dd>${escape(input.identity ?? 'dépôt sans compte')}</dd></dl>
-<p>Votre demande a bien été reçue. Conservez ce document : la référence permet de suivre votre demande.</p>
+<dl><dt>Référence</dt><dd>${escape(input.reference)}</dd><dt>Reçue le</dt><dd>${escape(mentions.receivedOn)}</dd>
+<dt>Déposée par</dt><dd>${escape(input.identity ?? 'dépôt sans compte')}</dd>${service}</dl>
+<p>Votre demande a bien été reçue. Conservez ce document : la référence permet de suivre votre demande et de la rappeler à nos services.</p>
+<h2>Délais et voies de recours</h2>${legal}
 <h2>Vos réponses</h2>${parts.join('')}</main></body></html>`;
 }

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import {
   FormVersion,
   IdempotencyKey,
@@ -18,18 +18,21 @@ import { applyDecision, citizenEditable, refuse } from './transitions';
 import { identityPointers } from './identity-answers';
 import { contactOf, searchText } from './contact';
 import { FormVersions } from './form-versions';
-import type { ReceiptInput } from './receipt';
+import { receiptInputOf, type ReceiptInput } from './receipt';
 import { newReference } from './reference';
 import { assertOpen, assertWithinLimit, intakeRules } from './intake-rules';
 import { clearAwaitingReply, messageViews, type MessageView } from './message-files';
 
 /**
- * Who owns a request: a signed-in person (with their identity claims), or an
- * anonymous browser session (token `''`: a caller with no session at all, who owns nothing).
+ * Who owns a request: a signed-in person (with their identity claims), an
+ * anonymous browser session (token `''`: a caller with no session at all, who
+ * owns nothing), or the holder of a follow link to one request filed without
+ * an account (FollowLinks checked the link; it reaches that request only).
  */
 export type Owner =
   | { kind: 'account'; accountId: string; claims: Readonly<Record<string, string>> }
-  | { kind: 'anonymous'; token: string };
+  | { kind: 'anonymous'; token: string }
+  | { kind: 'link'; submissionId: string };
 
 export interface SubmissionView {
   id: string;
@@ -86,6 +89,7 @@ export class Submissions {
   }
 
   private ownerWhere(owner: Owner) {
+    if (owner.kind === 'link') return { id: owner.submissionId, ownerAccountId: IsNull() };
     return owner.kind === 'account' ? { ownerAccountId: owner.accountId } : { anonymousOwner: sha256(owner.token) };
   }
 
@@ -95,7 +99,7 @@ export class Submissions {
     manager: EntityManager = this.dataSource.manager,
     lock = false,
   ): Promise<Submission> {
-    if (!isUuid(id)) throw new AppError('NOT_FOUND');
+    if (!isUuid(id) || (owner.kind === 'link' && owner.submissionId !== id)) throw new AppError('NOT_FOUND');
     const submission = await manager.getRepository(Submission).findOne({
       where: { id, ...this.ownerWhere(owner) },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
@@ -164,6 +168,8 @@ export class Submissions {
 
   /** Starts a draft on the latest published version of an open service. */
   async createDraft(slug: string, owner: Owner, data: unknown, locale: Locale = 'fr'): Promise<SubmissionView> {
+    // A follow link reaches one request filed already: it never starts one.
+    if (owner.kind === 'link') throw new AppError('NOT_FOUND');
     const service = await this.dataSource.getRepository(Service).findOneBy({ slug });
     if (!service || service.latestVersion === null || !/^[a-z0-9-]{1,63}$/.test(slug)) throw new AppError('NOT_FOUND');
     if (service.status === 'closed') throw new AppError('SERVICE_CLOSED');
@@ -514,15 +520,12 @@ export class Submissions {
       .getRepository(Service)
       .findOneOrFail({ where: { id: submission.serviceId }, relations: { organisation: true } });
     const { definition } = await this.definitionOf(submission);
-    return {
-      serviceTitle: service.title,
-      organisationName: service.organisation!.name,
-      reference: submission.reference,
-      submittedAt: submission.submittedAt,
-      identity,
+    return receiptInputOf(
+      { reference: submission.reference, submittedAt: submission.submittedAt, data: submission.data },
+      service,
       definition,
-      data: submission.data,
-    };
+      identity,
+    );
   }
 
   async listMine(

@@ -54,5 +54,16 @@ export function rateLimitRules(config: Config): RateLimitRule[] {
       perIp: config.RATE_LIMIT_MESSAGES_PER_IP,
       perAccount: config.RATE_LIMIT_MESSAGES_PER_ACCOUNT,
     },
+    {
+      // Follow links: unguessable already (128-bit MAC), and bounded all the same, as one counter for all their routes.
+      name: 'follow',
+      routes: [
+        routePattern('POST /api/v1/follow'),
+        routePattern('POST /api/v1/follow/:what'),
+        routePattern('POST /api/v1/follow/:what/:id'),
+      ],
+      perIp: config.RATE_LIMIT_FOLLOW_PER_IP,
+      perAccount: 0,
+    },
   ].filter((rule) => rule.perIp > 0 || rule.perAccount > 0);
 }

@@ -137,6 +137,13 @@ export class Submission {
   @Column({ name: 'retention_notice_at', type: 'timestamptz', nullable: true })
   retentionNoticeAt!: Date | null;
 
+  /**
+   * Follow links (requests filed without an account) are signed with this
+   * number: raising it revokes every link given so far, the new one included.
+   */
+  @Column({ name: 'follow_generation', type: 'integer', default: 0 })
+  followGeneration!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

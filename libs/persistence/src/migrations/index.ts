@@ -20,6 +20,7 @@ import { AccessRevocation1765300000000 } from './1765300000000-access-revocation
 import { DeskJourneys1765420000000 } from './1765420000000-desk-journeys';
 import { Installation1765620000000 } from './1765620000000-installation';
 import { TestAttachments1765700000000 } from './1765700000000-test-attachments';
+import { FollowLinks1765800000000 } from './1765800000000-follow-links';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   DeskJourneys1765420000000,
   Installation1765620000000,
   TestAttachments1765700000000,
+  FollowLinks1765800000000,
 ];
