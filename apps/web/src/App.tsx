@@ -5,6 +5,7 @@ import { formatTime, lang, setLang, tr } from './lib/i18n';
 import { onLinkClick, useLocation } from './lib/router';
 import { usePageTitle } from './lib/title';
 import { Home } from './pages/Home';
+import { FollowRequest } from './pages/FollowRequest';
 import { MyRequests } from './pages/MyRequests';
 import { RequestView } from './pages/RequestView';
 import { ServicePage } from './pages/ServicePage';
@@ -27,6 +28,8 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
   if (segments[0] === 'mes-demarches' && segments.length === 1) return <MyRequests />;
   if (segments[0] === 'mes-demarches' && segments.length === 2)
     return <RequestView id={segments[1]!} justSent={query.get('envoye') === '1'} />;
+  // A follow link: its token is in the fragment (/suivi#…), never sent to the server.
+  if (segments[0] === 'suivi' && segments.length === 1) return <FollowRequest />;
   if (segments[0] === 'instruction') return <DeskApp segments={segments.slice(1)} query={query} />;
   if (segments[0] === 'studio') return <StudioApp segments={segments.slice(1)} query={query} />;
   return <NotFound />;

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import express, { type NextFunction, type Request, type Response, type RequestHandler } from 'express';
 
 /** Addresses of the web app that emails and letters link to (API.md, "Web pages"). */
-const PAGE_PREFIXES = ['/demarches', '/mes-demarches', '/studio', '/instruction'];
+const PAGE_PREFIXES = ['/demarches', '/mes-demarches', '/suivi', '/studio', '/instruction'];
 
 export function isPagePath(path: string): boolean {
   return path === '/' || PAGE_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));

@@ -12,6 +12,8 @@ export function RequestView({ id, justSent }: { id: string; justSent: boolean })
   const [message, setMessage] = useState('');
   const [messageError, setMessageError] = useState<string | null>(null);
   const [sent, setSent] = useState<string | null>(null);
+  /** The follow link of a request filed without an account (none for a signed-in citizen's: the API says 404). */
+  const [followPath, setFollowPath] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const load = () =>
     api<SubmissionView>(`/api/v1/submissions/${encodeURIComponent(id)}`)
@@ -32,6 +34,13 @@ export function RequestView({ id, justSent }: { id: string; justSent: boolean })
   useEffect(() => {
     if (view && justSent) headingRef.current?.focus();
   }, [view, justSent]);
+  const followable = !!view?.reference && view.status !== 'draft';
+  useEffect(() => {
+    if (!followable) return;
+    api<{ path: string }>(`/api/v1/submissions/${encodeURIComponent(id)}/follow-link`)
+      .then((link) => setFollowPath(link.path))
+      .catch(() => setFollowPath(null));
+  }, [id, followable]);
 
   if (error)
     return (
@@ -98,14 +107,32 @@ export function RequestView({ id, justSent }: { id: string; justSent: boolean })
           · <a href={`/api/v1/submissions/${view.id}/receipt.html`}>{tr('version HTML', 'HTML version')}</a>
         </p>
       )}
+      {followPath && (
+        <div className="notice">
+          <p>
+            {tr(
+              'Pour suivre votre demande depuis un autre appareil ou navigateur, conservez ce lien (il figure aussi dans le courriel d’accusé de réception) :',
+              'To follow your request from another device or browser, keep this link (it is also in the acknowledgement email):',
+            )}
+          </p>
+          <p className="reference">
+            <a href={followPath}>{`${window.location.origin}${followPath}`}</a>
+          </p>
+        </div>
+      )}
       {justSent && (
         <>
           <h2>{tr('Et ensuite ?', 'What happens next?')}</h2>
           <p>
-            {tr(
-              'Les services de la collectivité vont étudier votre demande. Vous recevrez un courriel à chaque étape, et pouvez la suivre à tout moment dans « Mes démarches ».',
-              'The services will study your request. You will get an email at each step, and can follow it at any time in “My requests”.',
-            )}
+            {followPath
+              ? tr(
+                  'Les services de la collectivité vont étudier votre demande. Si vous avez donné votre adresse électronique, vous recevrez un courriel à chaque étape ; vous pouvez la suivre à tout moment avec le lien ci-dessus.',
+                  'The services will study your request. If you gave your email address, you will get an email at each step; you can follow it at any time with the link above.',
+                )
+              : tr(
+                  'Les services de la collectivité vont étudier votre demande. Vous recevrez un courriel à chaque étape, et pouvez la suivre à tout moment dans « Mes démarches ».',
+                  'The services will study your request. You will get an email at each step, and can follow it at any time in “My requests”.',
+                )}
           </p>
         </>
       )}
