@@ -168,11 +168,23 @@ async function fillStep(page: Page, slug: string, schema: Schema): Promise<strin
         await page.keyboard.press('ArrowDown');
       } else if (c.kind === 'file') {
         const accept = (await field.getAttribute('accept')) ?? 'application/pdf';
-        await field.setInputFiles(
-          accept.includes('application/pdf')
-            ? { name: 'piece.pdf', mimeType: 'application/pdf', buffer: PDF }
-            : { name: 'photo.png', mimeType: 'image/png', buffer: PNG },
+        const file = accept.includes('application/pdf')
+          ? { name: 'piece.pdf', mimeType: 'application/pdf', buffer: PDF }
+          : { name: 'photo.png', mimeType: 'image/png', buffer: PNG };
+        await field.setInputFiles(file);
+        const uploaded = page.locator(`[data-pointer="${c.pointer}"] .uploaded`).first();
+        await uploaded.waitFor();
+        const focusOnBody = () => page.evaluate(() => document.activeElement === document.body);
+        // The input gave way to the sent file: focus moved on, not to the page's body.
+        await expect(focusOnBody()).resolves.toBe(false);
+        // « Retirer » with the keyboard: the file input comes back and has the focus, then the file is sent again.
+        await uploaded.getByRole('button', { name: /^Retirer/ }).focus();
+        await page.keyboard.press('Enter');
+        await uploaded.waitFor({ state: 'detached' });
+        await expect(page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).resolves.toBe(
+          'file',
         );
+        await page.locator(`[data-pointer="${c.pointer}"] input[type=file]`).first().setInputFiles(file);
         await page.locator(`[data-pointer="${c.pointer}"] .uploaded`).first().waitFor();
       } else if (c.kind === 'date') {
         await page.keyboard.type('02032015');
@@ -455,9 +467,12 @@ describe('citizen portal: every example service with the keyboard', () => {
     await page.clock.fastForward('26:00');
     await warning.waitFor();
     expect(await axeViolations(page)).toEqual([]);
-    await page.getByRole('button', { name: 'Prolonger ma session' }).focus();
+    // The button takes the focus when the warning appears (it was 24 Tab stops away): Entrée is enough.
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Prolonger ma session');
     await page.keyboard.press('Enter');
     await warning.waitFor({ state: 'detached' });
+    // And focus goes back where the citizen was, never to the page's body.
+    await expect(page.evaluate(() => document.activeElement === document.body)).resolves.toBe(false);
     await page.close();
   });
 

@@ -70,16 +70,36 @@ function SessionWarning({ me }: { me: Me | null }) {
       window.clearInterval(tick);
     };
   }, [me]);
-  if (!me || idleMs === null) return null;
   // The server extends at most once a minute: count from up to a minute earlier to be safe.
-  const endsAt = last.current + idleMs - Math.min(60_000, idleMs / 4);
-  const warnFrom = endsAt - Math.min(5 * 60_000, idleMs / 3);
+  const endsAt = me && idleMs !== null ? last.current + idleMs - Math.min(60_000, idleMs / 4) : Infinity;
+  const warnFrom = idleMs !== null ? endsAt - Math.min(5 * 60_000, idleMs / 3) : Infinity;
+  const warning = now >= warnFrom && now < endsAt;
+  // When the warning appears, « Prolonger ma session » takes the focus (it was 24 Tab stops away); once
+  // extended, focus goes back where the person was.
+  const button = useRef<HTMLButtonElement>(null);
+  const before = useRef<Element | null>(null);
+  useEffect(() => {
+    if (!warning) return;
+    before.current = document.activeElement;
+    button.current?.focus();
+  }, [warning]);
+  if (!me || idleMs === null) return null;
   if (now < warnFrom) return null;
   const expired = now >= endsAt;
   const extend = () =>
     api<{ expiresAt: string | null }>('/auth/session/extend', { method: 'POST' })
       .then(() => setNow(Date.now()))
-      .catch(() => setNow(Date.now()));
+      .catch(() => setNow(Date.now()))
+      .finally(() => {
+        const previous = before.current;
+        const target =
+          previous instanceof HTMLElement && previous.isConnected && previous !== document.body
+            ? previous
+            : document.querySelector<HTMLElement>('h1');
+        if (!target) return;
+        if (target.tabIndex < 0 && !target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+        target.focus();
+      });
   return (
     <div className="session-warning" role="alert">
       {expired ? (
@@ -99,7 +119,7 @@ function SessionWarning({ me }: { me: Me | null }) {
             {formatTime(new Date(endsAt))}
             {tr(' faute d’activité.', ' for lack of activity.')}
           </p>
-          <button type="button" className="button" onClick={() => void extend()}>
+          <button type="button" className="button" ref={button} onClick={() => void extend()}>
             {tr('Prolonger ma session', 'Extend my session')}
           </button>
         </>

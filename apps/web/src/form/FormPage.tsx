@@ -542,8 +542,9 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
           : uploadFile(draft.id, pointer, file, onProgress),
       // A trial's files are not served back: the review page names them without a link.
       fileHref: loaded.test ? undefined : (id) => `/api/v1/submissions/${draft.id}/attachments/${id}`,
+      saveNow: () => void saveNow(),
     }),
-    [store, root, semantics, pageKeys, definition, signedIn, draft.id],
+    [store, root, semantics, pageKeys, definition, signedIn, draft.id, saveNow],
   );
 
   const blocking = useStoreVersion(store, (s) => s.blockingRules()) as ErrorItem[];

@@ -25,6 +25,12 @@ export interface FormContextValue {
   formId?: string;
   /** Sends one file for a file field; absent in previews, where files cannot be sent. */
   upload?: (pointer: string, file: File, onProgress: (fraction: number) => void) => Promise<UploadResult>;
+  /**
+   * Saves the draft now rather than after the usual pause: a file sent or
+   * taken out is recorded at once (the server frees the quota of files sent
+   * but not saved, and deletes a removed file's bytes).
+   */
+  saveNow?: () => void;
   /** Link to an uploaded file, when the citizen may open it again. */
   fileHref?: (attachmentId: string) => string;
 }

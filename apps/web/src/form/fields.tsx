@@ -845,7 +845,18 @@ function FileInput({
   );
 }
 
-function UploadedFile({ id, onRemove, label }: { id: string; onRemove: () => void; label: string }) {
+function UploadedFile({
+  id,
+  onRemove,
+  label,
+  removeId,
+}: {
+  id: string;
+  onRemove: () => void;
+  label: string;
+  /** The « Retirer » button's id: focus goes there once the file is sent. */
+  removeId?: string;
+}) {
   const { fileHref } = useForm();
   const inline = id.startsWith('data:');
   const name = (inline ? dataUrlName(id) : fileName(id)) ?? tr('Fichier joint', 'Attached file');
@@ -855,7 +866,7 @@ function UploadedFile({ id, onRemove, label }: { id: string; onRemove: () => voi
         {fileHref && !inline ? <a href={fileHref(id)}>{name}</a> : name} —{' '}
         {inline ? tr('joint', 'attached') : tr('envoyé', 'sent')}
       </span>{' '}
-      <button type="button" className="button button--secondary button--small" onClick={onRemove}>
+      <button type="button" className="button button--secondary button--small" id={removeId} onClick={onRemove}>
         {tr('Retirer', 'Remove')}
         <span className="sr-only"> {label}</span>
       </button>
@@ -863,11 +874,29 @@ function UploadedFile({ id, onRemove, label }: { id: string; onRemove: () => voi
   );
 }
 
+/**
+ * Where focus goes once a file control is replaced by another (the file
+ * input by the sent file, or back): an element id set before the change and
+ * focused after the next draw, so focus never falls to the page's body.
+ */
+function useFocusAfterDraw(): (elementId: string) => void {
+  const pending = useRef<string | null>(null);
+  useEffect(() => {
+    if (pending.current === null) return;
+    document.getElementById(pending.current)?.focus();
+    pending.current = null;
+  });
+  return (elementId) => {
+    pending.current = elementId;
+  };
+}
+
 const FileField = memo(function FileField({ model }: { model: FieldModel }) {
-  const { store } = useForm();
+  const { store, saveNow } = useForm();
   const value = useValue(store, model.pointer);
   const error = useFieldError(store, model.pointer);
   const { id, describedBy, nodes } = useDescriptions(model, !!error);
+  const focusAfterDraw = useFocusAfterDraw();
   return (
     <div className={`field${error ? ' field--error' : ''}`} data-pointer={model.pointer}>
       {typeof value === 'string' ? (
@@ -878,7 +907,16 @@ const FileField = memo(function FileField({ model }: { model: FieldModel }) {
           </p>
           {nodes}
           <ErrorMessage id={id} message={error?.message} />
-          <UploadedFile id={value} label={model.title} onRemove={() => store.set(model.pointer, undefined)} />
+          <UploadedFile
+            id={value}
+            label={model.title}
+            removeId={`${id}-retirer`}
+            onRemove={() => {
+              focusAfterDraw(id);
+              store.set(model.pointer, undefined);
+              saveNow?.();
+            }}
+          />
         </>
       ) : (
         <>
@@ -895,7 +933,11 @@ const FileField = memo(function FileField({ model }: { model: FieldModel }) {
                 <Required on={model.required} />
               </>
             }
-            onUploaded={(attachment) => store.set(model.pointer, attachment)}
+            onUploaded={(attachment) => {
+              focusAfterDraw(`${id}-retirer`);
+              store.set(model.pointer, attachment);
+              saveNow?.();
+            }}
           />
           {nodes}
         </>
@@ -905,13 +947,15 @@ const FileField = memo(function FileField({ model }: { model: FieldModel }) {
 });
 
 const FilesField = memo(function FilesField({ model }: { model: FieldModel }) {
-  const { store, root } = useForm();
+  const { store, root, saveNow } = useForm();
   const value = useValue(store, model.pointer);
   const error = useFieldError(store, model.pointer);
   const { id, describedBy, nodes } = useDescriptions(model, !!error);
   const files = Array.isArray(value) ? (value as string[]) : [];
   const max = typeof model.schema.maxItems === 'number' ? model.schema.maxItems : Infinity;
   const items = itemsSchema(root, model.schema);
+  const focusAfterDraw = useFocusAfterDraw();
+  const removeId = (i: number) => `${id}-retirer-${i}`;
   return (
     <fieldset
       className={`field${error ? ' field--error' : ''}`}
@@ -929,9 +973,13 @@ const FilesField = memo(function FilesField({ model }: { model: FieldModel }) {
           key={f}
           id={f}
           label={`${model.title} ${i + 1}`}
+          removeId={removeId(i)}
           onRemove={() => {
             const next = files.filter((x) => x !== f);
+            // The file that takes its place, or the file input when none is left after it.
+            focusAfterDraw(i < next.length ? removeId(i) : idOf(`${model.pointer}/${next.length}`));
             store.set(model.pointer, next.length ? next : undefined);
+            saveNow?.();
           }}
         />
       ))}
@@ -946,7 +994,14 @@ const FilesField = memo(function FilesField({ model }: { model: FieldModel }) {
               ? tr('Choisir un fichier', 'Choose a file')
               : tr('Ajouter un autre fichier', 'Add another file')
           }
-          onUploaded={(attachment) => store.set(model.pointer, [...files, attachment])}
+          onUploaded={(attachment) => {
+            // The next file input when more may be sent, else the file just sent.
+            focusAfterDraw(
+              files.length + 1 < max ? idOf(`${model.pointer}/${files.length + 1}`) : removeId(files.length),
+            );
+            store.set(model.pointer, [...files, attachment]);
+            saveNow?.();
+          }}
         />
       )}
     </fieldset>

@@ -115,7 +115,7 @@ export function RequestView({ id, justSent }: { id: string; justSent: boolean })
               'To follow your request from another device or browser, keep this link (it is also in the acknowledgement email):',
             )}
           </p>
-          <p className="reference">
+          <p className="reference follow-link">
             <a href={followPath}>{`${window.location.origin}${followPath}`}</a>
           </p>
         </div>
