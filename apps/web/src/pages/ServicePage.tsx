@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, signInUrl, whoAmI, type Me } from '../lib/api';
-import { formatDate, tr } from '../lib/i18n';
+import { formatDate, lang, tr } from '../lib/i18n';
 import { navigate, onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
 import type { PublicService, SubmissionSummary } from '../lib/types';
 import { OrganisationContact, OrganisationMark, useAccent } from './Branding';
+import { prefillPromise } from './prefill-promise';
 
 function documentsToPrepare(service: PublicService): string[] {
   const titles: string[] = [];
@@ -151,12 +152,7 @@ export function ServicePage({ slug }: { slug: string }) {
             )}
             {signIn === 'required' && !citizen ? (
               <>
-                <p>
-                  {tr(
-                    'Cette démarche demande de vous identifier avec FranceConnect : vos nom, prénom et date de naissance seront remplis pour vous.',
-                    'This service asks you to sign in with FranceConnect: your name and birth date will be filled in for you.',
-                  )}
-                </p>
+                <p>{prefillPromise(definition?.settings.prefill, lang)}</p>
                 <p>
                   <a className="button button--fc" href={signInUrl('citizen', here)}>
                     {tr('S’identifier avec FranceConnect', 'Sign in with FranceConnect')}
