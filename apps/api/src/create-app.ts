@@ -16,6 +16,7 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { fromBodyParserError } from './errors/error-response';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
+import { QuietBootLogger } from './http/quiet-boot-logger';
 import { createSessions, csrf } from './auth/sessions';
 import { sessionRights } from './auth/session-rights';
 import { requireJsonBody } from './http/content-type.middleware';
@@ -64,7 +65,7 @@ export async function createApiApp(
     bodyParser: false,
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietBootLogger(app.get(Logger)));
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   // Behind a reverse proxy, the client's address is in X-Forwarded-For: per-address rate limits need it.
