@@ -41,6 +41,7 @@ describe('database schema', () => {
       'DeskJourneys1765420000000',
       'Installation1765620000000',
       'TestAttachments1765700000000',
+      'FollowLinks1765800000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });
