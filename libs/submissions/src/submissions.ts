@@ -1,3 +1,4 @@
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { createHash, randomUUID } from 'node:crypto';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import {
@@ -250,8 +251,18 @@ export class Submissions {
       const dropped = referencedAttachments(definition.schema, submission.data)
         .map((r) => r.id)
         .filter((ref) => !kept.has(ref));
-      submission.data = outcome.data as Record<string, unknown>;
-      const saved = await manager.getRepository(Submission).save(submission);
+      // Always an UPDATE, even when the answers are the same: each save is a new revision, so of concurrent saves
+      // on one revision exactly one wins (TypeORM's save() skips a row it finds unchanged, revision included).
+      await manager
+        .createQueryBuilder()
+        .update(Submission)
+        .set({ data: outcome.data } as QueryDeepPartialEntity<Submission>)
+        .where('id = :id', { id: submission.id })
+        .execute();
+      const saved = await manager.getRepository(Submission).findOneOrFail({
+        where: { id: submission.id },
+        select: { id: true, revision: true, updatedAt: true },
+      });
       const storageKeys = (await this.attachments?.dropReleased(manager, submission.id, dropped)) ?? [];
       return {
         result: { id: saved.id, revision: saved.revision, savedAt: saved.updatedAt.toISOString() },
