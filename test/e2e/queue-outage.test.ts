@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { freePort, startRedisServer, waitUntil, type RedisServer } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
+import { createTenant } from '../support/tenant';
 
 /**
  * Redis stopped under a running API: readiness says which dependency is
@@ -12,11 +13,14 @@ describe('queue outage (Redis)', () => {
   let redis: RedisServer;
   let stack: Stack;
   let port: number;
+  /** Pings are an organisation admin's (issue 18): an admin token, made while Redis is up. */
+  let admin: string;
 
   beforeAll(async () => {
     port = await freePort();
     redis = await startRedisServer(port);
     stack = await startStack({ backend: 'redis', redisUrl: redis.url });
+    admin = (await createTenant(stack, 'admin')).auth;
   });
   afterAll(async () => {
     await stack?.close();
@@ -39,7 +43,7 @@ describe('queue outage (Redis)', () => {
     expect(down.headers['retry-after']).toBe('5');
 
     const started = Date.now();
-    const ping = await request(stack.url).post('/api/v1/system/pings');
+    const ping = await request(stack.url).post('/api/v1/system/pings').set('Authorization', admin);
     expect(ping.status).toBe(503);
     expect(ping.body.code).toBe('SERVICE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(5000);
@@ -50,7 +54,7 @@ describe('queue outage (Redis)', () => {
       30_000,
       async () => (await request(stack.url).get('/health/ready')).status === 200,
     );
-    const created = await request(stack.url).post('/api/v1/system/pings').expect(202);
+    const created = await request(stack.url).post('/api/v1/system/pings').set('Authorization', admin).expect(202);
     await waitUntil('ping completed after recovery', 30_000, async () => {
       const res = await request(stack.url).get(`/api/v1/system/pings/${created.body.id}`);
       return res.body.status === 'completed' || undefined;
