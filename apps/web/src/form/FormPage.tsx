@@ -14,14 +14,14 @@ import { navigate, onLinkClick } from '../lib/router';
 import type { PublicService, SubmissionView } from '../lib/types';
 import { usePageTitle } from '../lib/title';
 import { OrganisationMark, useAccent } from '../pages/Branding';
-import { FormContext, type FormContextValue, type UploadResult } from './context';
+import { FormContext, type FormContextValue } from './context';
 import { ErrorSummary, type SummaryItem } from './ErrorSummary';
 import { Fields, withMinimumItems } from './fields';
 import { labelOf, type Schema, type Ui } from './model';
 import { FormStore, useStoreVersion } from './store';
 import { loadSemantics } from './semantics';
 import { loadValidator } from './validation';
-import { uploadTrialFile } from '../studio/trial-upload';
+import { uploadFile } from './upload';
 
 export const REVIEW = 'verification';
 const STEP_FORM = 'etape-formulaire';
@@ -158,46 +158,6 @@ function RecoverButton({ slug, data }: { slug: string; data: () => Record<string
       )}
     </>
   );
-}
-
-/** Sends one file with its progress (fetch has no upload progress; XMLHttpRequest has). */
-function uploadFile(
-  submissionId: string,
-  pointer: string,
-  file: File,
-  onProgress: (fraction: number) => void,
-): Promise<UploadResult> {
-  return new Promise((resolve, reject) => {
-    const form = new FormData();
-    form.append('pointer', pointer);
-    form.append('file', file, file.name);
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/v1/submissions/${submissionId}/attachments`);
-    const csrf = document.cookie.split('; ').find((c) => c.startsWith('csrf_token='));
-    xhr.setRequestHeader('X-CSRF-Token', csrf ? decodeURIComponent(csrf.slice('csrf_token='.length)) : '');
-    xhr.setRequestHeader('Accept-Language', lang);
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
-    xhr.onload = () => {
-      let body: { attachmentId?: string; message?: string } = {};
-      try {
-        body = JSON.parse(xhr.responseText) as typeof body;
-      } catch {
-        // Not JSON: the generic message below.
-      }
-      if (xhr.status >= 200 && xhr.status < 300 && body.attachmentId) resolve({ attachmentId: body.attachmentId });
-      else reject(new Error(body.message ?? tr('Le fichier n’a pas pu être envoyé.', 'The file could not be sent.')));
-    };
-    xhr.onerror = () =>
-      reject(
-        new Error(
-          tr(
-            'Le fichier n’a pas pu être envoyé : vérifiez votre connexion.',
-            'The file could not be sent: check your connection.',
-          ),
-        ),
-      );
-    xhr.send(form);
-  });
 }
 
 export function FormPage({
@@ -537,9 +497,14 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       formId: STEP_FORM,
       // A trial's files go to the trial's own route: kept with it, deleted with it.
       upload: (pointer, file, onProgress) =>
-        loaded.test
-          ? uploadTrialFile(service.slug, draft.id, pointer, file, onProgress)
-          : uploadFile(draft.id, pointer, file, onProgress),
+        uploadFile(
+          loaded.test
+            ? `/api/v1/services/${encodeURIComponent(service.slug)}/test-submissions/${encodeURIComponent(draft.id)}/attachments`
+            : `/api/v1/submissions/${encodeURIComponent(draft.id)}/attachments`,
+          pointer,
+          file,
+          onProgress,
+        ),
       // A trial's files are not served back: the review page names them without a link.
       fileHref: loaded.test ? undefined : (id) => `/api/v1/submissions/${draft.id}/attachments/${id}`,
       saveNow: () => void saveNow(),

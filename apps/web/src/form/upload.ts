@@ -1,13 +1,12 @@
 import { lang, tr } from '../lib/i18n';
 
 /**
- * Sends a file for a trial (the designers' test mode), as the citizen form
- * sends one for a request, to the trial's own route: the file stays with the
- * trial and is deleted with it. XMLHttpRequest for its upload progress.
+ * Sends one file of a form to `url`: a request's attachments, or a trial's
+ * (the designers' test mode keeps its files with the trial and deletes them
+ * with it). XMLHttpRequest for its upload progress.
  */
-export function uploadTrialFile(
-  slug: string,
-  trialId: string,
+export function uploadFile(
+  url: string,
   pointer: string,
   file: File,
   onProgress: (fraction: number) => void,
@@ -17,10 +16,7 @@ export function uploadTrialFile(
     form.append('pointer', pointer);
     form.append('file', file, file.name);
     const xhr = new XMLHttpRequest();
-    xhr.open(
-      'POST',
-      `/api/v1/services/${encodeURIComponent(slug)}/test-submissions/${encodeURIComponent(trialId)}/attachments`,
-    );
+    xhr.open('POST', url);
     const csrf = document.cookie.split('; ').find((c) => c.startsWith('csrf_token='));
     xhr.setRequestHeader('X-CSRF-Token', csrf ? decodeURIComponent(csrf.slice('csrf_token='.length)) : '');
     xhr.setRequestHeader('Accept-Language', lang);
