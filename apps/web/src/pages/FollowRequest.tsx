@@ -3,6 +3,7 @@ import { api, ApiError } from '../lib/api';
 import { formatDateTime, tr } from '../lib/i18n';
 import { navigate } from '../lib/router';
 import { usePageTitle } from '../lib/title';
+import { MessageForm } from './MessageForm';
 import type { SubmissionView } from '../lib/types';
 
 /** What a follow link shows: the request without its answers. */
@@ -231,28 +232,7 @@ export function FollowRequest() {
             ))}
           </ul>
         )}
-        <form noValidate onSubmit={(e) => void send(e)}>
-          <div className={`field${messageError ? ' field--error' : ''}`}>
-            <label htmlFor="message">{tr('Écrire au service', 'Write to the service')}</label>
-            {messageError && (
-              <p className="error-message" id="message-erreur">
-                <span className="sr-only">{tr('Erreur : ', 'Error: ')}</span>
-                {messageError}
-              </p>
-            )}
-            <textarea
-              id="message"
-              rows={4}
-              value={message}
-              aria-invalid={messageError ? true : undefined}
-              aria-describedby={messageError ? 'message-erreur' : undefined}
-              onChange={(e) => setMessage(e.target.value)}
-            />
-          </div>
-          <button type="submit" className="button">
-            {tr('Envoyer le message', 'Send the message')}
-          </button>
-        </form>
+        <MessageForm value={message} error={messageError} onChange={setMessage} onSubmit={send} />
       </section>
       <p role="status">{status}</p>
       <section aria-labelledby="lien">

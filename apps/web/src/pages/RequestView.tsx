@@ -3,6 +3,7 @@ import { api, ApiError } from '../lib/api';
 import { formatDateTime, tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
+import { MessageForm } from './MessageForm';
 import type { SubmissionView } from '../lib/types';
 
 /** One request: status, what to do, history, messages, documents. After sending: the confirmation. */
@@ -210,29 +211,9 @@ export function RequestView({ id, justSent }: { id: string; justSent: boolean })
               ))}
             </ul>
           )}
-          <form noValidate onSubmit={(e) => void send(e)}>
-            <div className={`field${messageError ? ' field--error' : ''}`}>
-              <label htmlFor="message">{tr('Écrire au service', 'Write to the service')}</label>
-              {messageError && (
-                <p className="error-message" id="message-erreur">
-                  <span className="sr-only">{tr('Erreur : ', 'Error: ')}</span>
-                  {messageError}
-                </p>
-              )}
-              <textarea
-                id="message"
-                rows={4}
-                value={message}
-                aria-invalid={messageError ? true : undefined}
-                aria-describedby={messageError ? 'message-erreur' : undefined}
-                onChange={(e) => setMessage(e.target.value)}
-              />
-            </div>
-            <button type="submit" className="button">
-              {tr('Envoyer le message', 'Send the message')}
-            </button>
+          <MessageForm value={message} error={messageError} onChange={setMessage} onSubmit={send}>
             <p role="status">{sent}</p>
-          </form>
+          </MessageForm>
         </section>
       )}
       <p>
