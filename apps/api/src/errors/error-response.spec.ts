@@ -1,5 +1,5 @@
 import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import { QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { AppError } from '@guichet/shared';
 import { toErrorResponse } from './error-response';
 import { requestLocale } from './locale';
@@ -63,7 +63,8 @@ describe('toErrorResponse', () => {
     const wrapped = Object.assign(new Error('query failed'), { driverError: refused });
     const shutdown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
     const released = new QueryRunnerAlreadyReleasedError();
-    for (const error of [refused, wrapped, shutdown, released, new Error('Connection terminated unexpectedly')]) {
+    const providerReleased = new QueryRunnerProviderAlreadyReleasedError();
+    for (const error of [refused, wrapped, shutdown, released, providerReleased, new Error('Connection terminated unexpectedly')]) {
       expect(toErrorResponse(error, 'fr', 'x')).toMatchObject({
         status: 503,
         body: { code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('base de données') },

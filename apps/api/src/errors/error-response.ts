@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { AppError, errorMessage, type ErrorBody, type ErrorCode, type Locale } from '@guichet/shared';
 
 export interface ErrorResponse {
@@ -83,8 +83,10 @@ const CONNECTION_MESSAGES =
 export function isDatabaseUnavailable(exception: unknown): boolean {
   // When the server goes away between two statements of a transaction, TypeORM releases the transaction's
   // connection on the client's "error" event, and the next statement (or the COMMIT) throws this, with no
-  // cause attached. Nothing was committed. (Seen by test/slow/postgres-restart.test.ts.)
+  // cause attached. Nothing was committed. (Seen by test/slow/postgres-restart.test.ts.) A statement issued through
+  // the transaction's EntityManager rather than its QueryRunner throws the "provider" variant of the same error.
   if (exception instanceof QueryRunnerAlreadyReleasedError) return true;
+  if (exception instanceof QueryRunnerProviderAlreadyReleasedError) return true;
   for (let e: unknown = exception, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_UNAVAILABLE.test(code))) return true;
