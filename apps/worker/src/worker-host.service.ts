@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { QueueConnection, QueueName } from '@guichet/queue';
+import { JobTopic, QueueConnection, QueueName } from '@guichet/queue';
 import { PingProcessor } from './system/ping.processor';
 
 /** Starts one BullMQ worker per queue and routes each job name to its processor. */
@@ -13,7 +13,7 @@ export class WorkerHost implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    const worker = this.queue.startWorker(QueueName.System, { 'system.ping': (job) => this.ping.handle(job) });
+    const worker = this.queue.startWorker(QueueName.System, { [JobTopic.SystemPing]: (job) => this.ping.handle(job) });
     worker.on('failed', (job, error) => {
       this.logger.warn({
         queue: QueueName.System,

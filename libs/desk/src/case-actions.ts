@@ -1,16 +1,10 @@
 import type { DataSource } from 'typeorm';
-import {
-  Account,
-  OutboxRow,
-  SubmissionEvent,
-  SubmissionFollower,
-  SubmissionMessage,
-  SubmissionNote,
-} from '@guichet/persistence';
+import { Account, SubmissionEvent, SubmissionFollower, SubmissionMessage, SubmissionNote } from '@guichet/persistence';
 import { randomUUID } from 'node:crypto';
 import { AppError, isUuid } from '@guichet/shared';
 import { CaseFiles, MESSAGE_FILE_POINTER, type CaseFileView } from '@guichet/submissions';
 import { agentNames } from '@guichet/identity';
+import { addOutbox, JobTopic } from '@guichet/queue';
 import { locate, type DeskActor, type Located } from './access';
 
 /**
@@ -168,12 +162,10 @@ export class CaseActions {
         visibility: 'public',
       });
       if (row.contactEmail) {
-        await manager.getRepository(OutboxRow).insert({
+        await addOutbox(manager, {
           organisationId: row.organisationId,
-          topic: 'notify.email',
+          topic: JobTopic.NotifyEmail,
           payload: { submissionId: id, eventId, template: 'message_received' },
-          relayedAt: null,
-          runAt: null,
         });
       }
       return { id: message.id, at: message.createdAt.toISOString(), awaitingReplySince, attachmentId };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
-import { DeskExport, OutboxRow, type DeskExportStatus } from '@guichet/persistence';
+import { DeskExport, type DeskExportStatus } from '@guichet/persistence';
+import { addOutbox, JobTopic } from '@guichet/queue';
 import type { AttachmentStorage } from '@guichet/submissions';
 import { AppError, isUuid, type ErrorItem } from '@guichet/shared';
 import type { DeskActor } from './access';
@@ -158,9 +159,9 @@ export class DeskExports {
         mediaType: EXPORT_MEDIA_TYPES[request.format],
         expiresAt: new Date(Date.now() + this.ttlMs),
       });
-      await manager.getRepository(OutboxRow).insert({
+      await addOutbox(manager, {
         organisationId: service.organisationId,
-        topic: 'desk.export',
+        topic: JobTopic.DeskExport,
         payload: { exportId: id },
       });
       return manager.getRepository(DeskExport).findOneByOrFail({ id });

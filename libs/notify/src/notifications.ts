@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { UnrecoverableError } from 'bullmq';
 import { Delivery, Service, Submission, SubmissionEvent } from '@guichet/persistence';
+import { PermanentJobError, type JobPayloads, type JobTopic, type OutboxJob } from '@guichet/queue';
 import type { ServiceDefinition } from '@guichet/shared';
 import {
   Documents,
@@ -55,12 +55,6 @@ export function agentEmail(
   };
 }
 
-export interface NotificationJob {
-  outboxId: string;
-  submissionId: string;
-  eventId: string;
-}
-
 export type Outcome = 'sent' | 'already-sent' | 'gone' | 'no-recipient' | 'no-url';
 
 export interface NotificationSettings {
@@ -104,7 +98,7 @@ export class Notifications {
     this.versions = new FormVersions(dataSource);
   }
 
-  async email(job: NotificationJob & { template: string }): Promise<Outcome> {
+  async email(job: JobPayloads[typeof JobTopic.NotifyEmail]): Promise<Outcome> {
     const key = `email:${job.outboxId}`;
     if (await this.alreadySent(key)) return 'already-sent';
     const loaded = await this.load(job);
@@ -113,7 +107,7 @@ export class Notifications {
     if (!submission.contactEmail) return 'no-recipient';
     const workflow = workflowOf(definition);
     const template = emailTemplate(workflow, job.template);
-    if (!template) throw new UnrecoverableError(`unknown email template ${job.template}`);
+    if (!template) throw new PermanentJobError(`unknown email template ${job.template}`);
     const mail = renderTemplate(template, {
       reference: submission.reference ?? '',
       service: service.title,
@@ -162,7 +156,7 @@ export class Notifications {
         .getRepository(Delivery)
         .update({ key }, { lastError: (error as Error).message.slice(0, 300) });
       // A permanent refusal (bad address, 5xx) will not get better by retrying.
-      if (error instanceof MailSendError && !error.retry) throw new UnrecoverableError(error.message);
+      if (error instanceof MailSendError && !error.retry) throw new PermanentJobError(error.message);
       throw error;
     }
     await this.finish(key);
@@ -184,7 +178,7 @@ export class Notifications {
    * one email per request. The email names the service and the reference
    * only; the request is read in the desk.
    */
-  async agents(job: NotificationJob & { kind: 'new_request' | 'citizen_message' }): Promise<Outcome> {
+  async agents(job: JobPayloads[typeof JobTopic.NotifyAgents]): Promise<Outcome> {
     // Most organisations have few agents asking for instant emails: one cheap query first, before loading anything.
     const [candidate] = (await this.dataSource.query(
       `SELECT 1 FROM submission s JOIN agent_membership m ON m.organisation_id = s.organisation_id
@@ -229,7 +223,7 @@ export class Notifications {
     return sent ? 'sent' : 'already-sent';
   }
 
-  async webhook(job: NotificationJob): Promise<Outcome> {
+  async webhook(job: JobPayloads[typeof JobTopic.WebhookDeliver]): Promise<Outcome> {
     const key = `webhook:${job.outboxId}`;
     if (await this.alreadySent(key)) return 'already-sent';
     const loaded = await this.load(job);
@@ -270,7 +264,7 @@ export class Notifications {
       .getRepository(Delivery)
       .update({ key }, { lastError: `${outcome.status ?? ''} ${outcome.reason}`.trim().slice(0, 300) });
     if (outcome.retry) throw new Error(`webhook: ${outcome.reason}`);
-    throw new UnrecoverableError(`webhook refused: ${outcome.reason}`);
+    throw new PermanentJobError(`webhook refused: ${outcome.reason}`);
   }
 
   private async alreadySent(key: string): Promise<boolean> {
@@ -294,7 +288,7 @@ export class Notifications {
     );
   }
 
-  private async load(job: NotificationJob): Promise<Loaded | null> {
+  private async load(job: OutboxJob): Promise<Loaded | null> {
     const submission = await this.dataSource.getRepository(Submission).findOneBy({ id: job.submissionId });
     if (!submission) return null;
     const event = await this.dataSource

@@ -1,5 +1,7 @@
 export * from './backend';
 export * from './installation';
+export * from './job-errors';
 export * from './jobs';
+export * from './outbox';
 export * from './outbox-relay';
 export * from './queue-connection';

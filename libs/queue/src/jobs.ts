@@ -14,7 +14,26 @@ export enum QueueName {
   Housekeeping = 'housekeeping',
 }
 
-/** What every job born from an outbox row carries: ids only, the database holds the state. */
+/**
+ * Every job name, once. Producers, the relay, the handlers and the worker
+ * name jobs through these constants (or the types below), never by a string
+ * typed by hand, so a typo is a compile error rather than a row that no
+ * worker reads.
+ */
+export const JobTopic = {
+  SystemPing: 'system.ping',
+  NotifyEmail: 'notify.email',
+  /** The caseworkers of the organisation who asked for instant emails. */
+  NotifyAgents: 'notify.agents',
+  WebhookDeliver: 'webhook.deliver',
+  DocumentIssue: 'document.issue',
+  DeadlineFire: 'deadline.fire',
+  SubmissionRoute: 'submission.route',
+  /** A caseworker's export too large to stream (desk_export holds what was asked). */
+  DeskExport: 'desk.export',
+} as const;
+
+/** What every job about a request born from an outbox row carries: ids only, the database holds the state. */
 export interface OutboxJob {
   outboxId: string;
   submissionId: string;
@@ -24,35 +43,61 @@ export interface OutboxJob {
 
 /** Payloads carry ids only: the database holds the state. */
 export interface JobPayloads {
-  'system.ping': { pingId: string };
-  'notify.email': OutboxJob & { template: string };
-  /** The caseworkers of the organisation who asked for instant emails. */
-  'notify.agents': OutboxJob & { kind: 'new_request' | 'citizen_message' };
-  'webhook.deliver': OutboxJob;
-  'document.issue': OutboxJob & { template: string };
-  'deadline.fire': OutboxJob & { transition: string };
-  'submission.route': OutboxJob;
-  /** A caseworker's export too large to stream (desk_export holds what was asked); no submission. */
-  'desk.export': { outboxId: string; exportId: string };
+  [JobTopic.SystemPing]: { pingId: string };
+  [JobTopic.NotifyEmail]: OutboxJob & { template: string };
+  [JobTopic.NotifyAgents]: OutboxJob & { kind: 'new_request' | 'citizen_message' };
+  [JobTopic.WebhookDeliver]: OutboxJob;
+  [JobTopic.DocumentIssue]: OutboxJob & { template: string };
+  [JobTopic.DeadlineFire]: OutboxJob & { transition: string };
+  [JobTopic.SubmissionRoute]: OutboxJob;
+  /** No submission: the export row says what to do. */
+  [JobTopic.DeskExport]: { outboxId: string; exportId: string };
 }
 
 export type JobName = keyof JobPayloads;
 /** Jobs that come from the outbox (everything but the diagnostic ping). */
-export type OutboxJobName = Exclude<JobName, 'system.ping'>;
+export type OutboxJobName = Exclude<JobName, typeof JobTopic.SystemPing>;
+/** What a producer writes in an outbox row: the payload less the row's own id, which the relay adds. */
+export type OutboxPayload<N extends OutboxJobName> = Omit<JobPayloads[N], 'outboxId'>;
+/** The queues fed by the outbox (the system and housekeeping queues have workers of their own). */
+export type OutboxQueue = Exclude<QueueName, QueueName.System | QueueName.Housekeeping>;
 
-export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
-  'system.ping': QueueName.System,
-  'notify.email': QueueName.Notify,
-  'notify.agents': QueueName.Notify,
-  'webhook.deliver': QueueName.Webhook,
-  'document.issue': QueueName.Document,
-  'deadline.fire': QueueName.Deadline,
-  'submission.route': QueueName.Route,
-  'desk.export': QueueName.Export,
-};
+/** The queue of each job, declared once: the producer, the relay and the worker all read it here. */
+export const JOB_QUEUE = {
+  [JobTopic.SystemPing]: QueueName.System,
+  [JobTopic.NotifyEmail]: QueueName.Notify,
+  [JobTopic.NotifyAgents]: QueueName.Notify,
+  [JobTopic.WebhookDeliver]: QueueName.Webhook,
+  [JobTopic.DocumentIssue]: QueueName.Document,
+  [JobTopic.DeadlineFire]: QueueName.Deadline,
+  [JobTopic.SubmissionRoute]: QueueName.Route,
+  [JobTopic.DeskExport]: QueueName.Export,
+} as const satisfies Readonly<
+  Record<typeof JobTopic.SystemPing, QueueName.System> & Record<OutboxJobName, OutboxQueue>
+>;
+
+/** The outbox jobs, for start-up checks (every one has a handler) and the relay. */
+export const OUTBOX_JOBS: readonly OutboxJobName[] = Object.values(JobTopic).filter(
+  (name): name is OutboxJobName => name !== JobTopic.SystemPing,
+);
 
 export function isOutboxJob(name: string): name is OutboxJobName {
-  return name !== 'system.ping' && Object.prototype.hasOwnProperty.call(JOB_QUEUE, name);
+  return name !== JobTopic.SystemPing && Object.prototype.hasOwnProperty.call(JOB_QUEUE, name);
+}
+
+/**
+ * Throws unless `handled` names every outbox job and nothing else: a worker
+ * missing a handler would let that job's rows sit in their queue forever.
+ */
+export function assertEveryOutboxJobHandled(handled: Iterable<string>): void {
+  const names = new Set(handled);
+  const missing = OUTBOX_JOBS.filter((name) => !names.has(name));
+  const unknown = [...names].filter((name) => !isOutboxJob(name));
+  if (missing.length || unknown.length) {
+    throw new Error(
+      `outbox job handlers do not match the registry: missing ${missing.join(', ') || 'none'}, unknown ${unknown.join(', ') || 'none'}`,
+    );
+  }
 }
 
 /** Attempts and backoff for every job, in one place. Failed jobs are kept for operators. */
@@ -70,19 +115,23 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export const WEBHOOK_RETRY_SCHEDULE_S = [10, 60, 300, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600];
 
 export const JOB_OPTIONS: Readonly<Record<JobName, JobsOptions>> = {
-  'system.ping': { ...DEFAULT_JOB_OPTIONS, attempts: 3, backoff: { type: 'exponential', delay: 1000, jitter: 0.5 } },
-  'notify.email': DEFAULT_JOB_OPTIONS,
-  'notify.agents': DEFAULT_JOB_OPTIONS,
-  'webhook.deliver': {
+  [JobTopic.SystemPing]: {
+    ...DEFAULT_JOB_OPTIONS,
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+  },
+  [JobTopic.NotifyEmail]: DEFAULT_JOB_OPTIONS,
+  [JobTopic.NotifyAgents]: DEFAULT_JOB_OPTIONS,
+  [JobTopic.WebhookDeliver]: {
     ...DEFAULT_JOB_OPTIONS,
     attempts: WEBHOOK_RETRY_SCHEDULE_S.length + 1,
     backoff: { type: 'webhook' },
   },
-  'document.issue': DEFAULT_JOB_OPTIONS,
-  'deadline.fire': DEFAULT_JOB_OPTIONS,
-  'submission.route': DEFAULT_JOB_OPTIONS,
+  [JobTopic.DocumentIssue]: DEFAULT_JOB_OPTIONS,
+  [JobTopic.DeadlineFire]: DEFAULT_JOB_OPTIONS,
+  [JobTopic.SubmissionRoute]: DEFAULT_JOB_OPTIONS,
   // A run that fails (database gone, storage full) is tried again a few times, then the export says « failed ».
-  'desk.export': { ...DEFAULT_JOB_OPTIONS, attempts: 4 },
+  [JobTopic.DeskExport]: { ...DEFAULT_JOB_OPTIONS, attempts: 4 },
 };
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { JobTopic } from '@guichet/queue';
 import type { Attachments } from './attachments';
 
 const NOTICE_DAYS = 14;
@@ -35,9 +36,9 @@ export class Retention {
         );
         await manager.query(
           `INSERT INTO outbox (organisation_id, topic, payload)
-           SELECT $1, 'notify.email', jsonb_build_object('submissionId', $2::text, 'eventId', $3::text, 'template', 'retention_notice')
+           SELECT $1, $4, jsonb_build_object('submissionId', $2::text, 'eventId', $3::text, 'template', 'retention_notice')
             WHERE EXISTS (SELECT 1 FROM submission WHERE id = $2::uuid AND contact_email IS NOT NULL)`,
-          [row.organisation_id, row.id, eventId],
+          [row.organisation_id, row.id, eventId, JobTopic.NotifyEmail],
         );
         await manager.query(`UPDATE submission SET retention_notice_at = now() WHERE id = $1`, [row.id]);
       }

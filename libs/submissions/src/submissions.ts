@@ -4,7 +4,6 @@ import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import {
   FormVersion,
   IdempotencyKey,
-  OutboxRow,
   Service,
   Submission,
   SubmissionDocument,
@@ -13,6 +12,7 @@ import {
 } from '@guichet/persistence';
 import { referencedAttachments, type Attachments } from './attachments';
 import { ValidatorCache, applyPrefill } from '@guichet/forms';
+import { addOutbox, JobTopic } from '@guichet/queue';
 import { AppError, type Locale, type ServiceDefinition, isUuid } from '@guichet/shared';
 import { availableTransitions, decide, stateLabel, workflowOf } from '@guichet/workflow';
 import { applyDecision, citizenEditable, refuse } from './transitions';
@@ -492,12 +492,10 @@ export class Submissions {
       );
       const eventId = await this.event(manager, submission, owner, 'message_sent', null, null);
       await clearAwaitingReply(manager, submission, actorOf(owner));
-      await manager.getRepository(OutboxRow).insert({
+      await addOutbox(manager, {
         organisationId: submission.organisationId,
-        topic: 'notify.agents',
+        topic: JobTopic.NotifyAgents,
         payload: { submissionId: submission.id, eventId, kind: 'citizen_message' },
-        relayedAt: null,
-        runAt: null,
       });
       return { id: message.id, at: message.createdAt.toISOString() };
     });

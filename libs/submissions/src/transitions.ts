@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { OutboxRow, Submission, SubmissionEvent } from '@guichet/persistence';
+import { Submission, SubmissionEvent } from '@guichet/persistence';
+import { addOutbox, JobTopic, type OutboxEntry } from '@guichet/queue';
 import { AppError, isUuid, type ServiceDefinition } from '@guichet/shared';
 import { FormVersions } from './form-versions';
 import { decide, route, workflowOf, isFinal, type ActorKind, type WorkflowDefinition } from '@guichet/workflow';
@@ -98,38 +99,33 @@ export async function applyDecision(
     visibility: 'public',
   });
   const base = { submissionId: submission.id, eventId };
-  const rows: Array<Partial<OutboxRow>> = [];
+  const organisationId = submission.organisationId;
+  const rows: OutboxEntry[] = [];
   const contactEmail = (set.contactEmail as string | null | undefined) ?? submission.contactEmail;
   for (const action of decision.actions) {
     if (action.type === 'notify' && contactEmail) {
-      rows.push({ topic: 'notify.email', payload: { ...base, template: action.template } });
+      rows.push({ organisationId, topic: JobTopic.NotifyEmail, payload: { ...base, template: action.template } });
     } else if (action.type === 'webhook' && definition.settings.webhookUrl) {
-      rows.push({ topic: 'webhook.deliver', payload: base });
+      rows.push({ organisationId, topic: JobTopic.WebhookDeliver, payload: base });
     } else if (action.type === 'document') {
-      rows.push({ topic: 'document.issue', payload: { ...base, template: action.template } });
+      rows.push({ organisationId, topic: JobTopic.DocumentIssue, payload: { ...base, template: action.template } });
     } else if (action.type === 'route') {
-      rows.push({ topic: 'submission.route', payload: base });
+      rows.push({ organisationId, topic: JobTopic.SubmissionRoute, payload: base });
     }
   }
   // A new or resubmitted request: the caseworkers who asked for instant emails hear of it.
-  if (decision.to === 'submitted') rows.push({ topic: 'notify.agents', payload: { ...base, kind: 'new_request' } });
+  if (decision.to === 'submitted') {
+    rows.push({ organisationId, topic: JobTopic.NotifyAgents, payload: { ...base, kind: 'new_request' } });
+  }
   if (decision.deadline) {
     rows.push({
-      topic: 'deadline.fire',
+      organisationId,
+      topic: JobTopic.DeadlineFire,
       payload: { ...base, transition: decision.deadline.transition },
       runAt: decision.deadline.dueAt,
     });
   }
-  if (rows.length) {
-    await manager.getRepository(OutboxRow).insert(
-      rows.map((row) => ({
-        organisationId: submission.organisationId,
-        relayedAt: null,
-        runAt: null,
-        ...row,
-      })) as never,
-    );
-  }
+  await addOutbox(manager, ...rows);
   return { eventId, revision: updated[0]?.revision ?? submission.revision + 1 };
 }
 

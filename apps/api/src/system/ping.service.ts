@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SystemPingRepository, type SystemPing } from '@guichet/persistence';
-import { QueueConnection } from '@guichet/queue';
+import { JobTopic, QueueConnection } from '@guichet/queue';
 import { AppError } from '@guichet/shared';
 import { MetricsService } from '../metrics/metrics.service';
 
@@ -40,11 +40,11 @@ export class PingService {
   async request(): Promise<PingView> {
     const ping = await this.repository.create(this.queue.kind);
     try {
-      await this.queue.enqueue('system.ping', { pingId: ping.id }, ping.id);
+      await this.queue.enqueue(JobTopic.SystemPing, { pingId: ping.id }, ping.id);
     } catch (error) {
       throw new AppError('SERVICE_UNAVAILABLE', { params: { dependencies: 'file de travaux' }, cause: error });
     }
-    this.metrics.jobsEnqueued.inc({ job: 'system.ping' });
+    this.metrics.jobsEnqueued.inc({ job: JobTopic.SystemPing });
     return view(ping);
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { SystemPingRepository } from '@guichet/persistence';
-import { workerName, type JobPayloads } from '@guichet/queue';
+import { workerName, type JobPayloads, type JobTopic } from '@guichet/queue';
 import { UnknownJobError } from './unknown-job.error';
 
 /** Completes a diagnostic ping: load, do nothing if already done, then act. */
@@ -14,7 +14,7 @@ export class PingProcessor {
     this.repository = new SystemPingRepository(dataSource);
   }
 
-  async handle(job: Job<JobPayloads['system.ping']>): Promise<string> {
+  async handle(job: Job<JobPayloads[typeof JobTopic.SystemPing]>): Promise<string> {
     const outcome = await this.repository.complete(job.data.pingId, workerName());
     // A ping this database does not hold is another installation's (or purged): completing the job would
     // take it from its owner, whose `npm start` then waited 30 s for nothing. Fail it, visibly.

@@ -2,24 +2,26 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import type { Job } from 'bullmq';
 import { Mailer, Notifications } from '@guichet/notify';
 import {
+  JOB_QUEUE,
+  JobTopic,
   OutboxRelay,
   QueueConnection,
   QueueName,
+  assertEveryOutboxJobHandled,
   type JobHandler,
   type JobName,
   type JobPayloads,
   type OutboxJobName,
+  type OutboxQueue,
 } from '@guichet/queue';
 import { Documents, Transitions } from '@guichet/submissions';
 import { DeskExports } from '@guichet/desk';
 import { UnknownJobError } from '../system/unknown-job.error';
 
-/** The queues fed by the outbox (the system and housekeeping queues have workers of their own). */
-type WorkflowQueue = Exclude<QueueName, QueueName.System | QueueName.Housekeeping>;
 type Handlers = { [N in OutboxJobName]: (data: JobPayloads[N]) => Promise<unknown> };
 
 /** Concurrency per queue in one worker process: emails and webhooks wait on the network, the rest on PostgreSQL. */
-const CONCURRENCY: Readonly<Record<WorkflowQueue, number>> = {
+const CONCURRENCY: Readonly<Record<OutboxQueue, number>> = {
   [QueueName.Notify]: 8,
   [QueueName.Webhook]: 8,
   [QueueName.Document]: 2,
@@ -27,16 +29,6 @@ const CONCURRENCY: Readonly<Record<WorkflowQueue, number>> = {
   [QueueName.Route]: 4,
   // One large export at a time per worker process: it reads PostgreSQL and compresses for minutes.
   [QueueName.Export]: 1,
-};
-
-const QUEUE_OF: Readonly<Record<OutboxJobName, WorkflowQueue>> = {
-  'notify.email': QueueName.Notify,
-  'notify.agents': QueueName.Notify,
-  'webhook.deliver': QueueName.Webhook,
-  'document.issue': QueueName.Document,
-  'deadline.fire': QueueName.Deadline,
-  'submission.route': QueueName.Route,
-  'desk.export': QueueName.Export,
 };
 
 /**
@@ -59,21 +51,28 @@ export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShu
     private readonly exports: DeskExports,
   ) {}
 
+  /** One handler per outbox job: the type demands each, and start-up checks it again (see handled()). */
   private readonly handlers: Handlers = {
-    'notify.email': (data) => this.notifications.email(data),
-    'notify.agents': (data) => this.notifications.agents(data),
-    'webhook.deliver': (data) => this.notifications.webhook(data),
-    'document.issue': (data) =>
+    [JobTopic.NotifyEmail]: (data) => this.notifications.email(data),
+    [JobTopic.NotifyAgents]: (data) => this.notifications.agents(data),
+    [JobTopic.WebhookDeliver]: (data) => this.notifications.webhook(data),
+    [JobTopic.DocumentIssue]: (data) =>
       this.documents.ensure(data.submissionId, data.eventId, data.template).then((d) => `issued ${d.id}`),
-    'deadline.fire': (data) => this.transitions.fireDeadline(data.submissionId, data.eventId, data.transition),
-    'submission.route': (data) => this.transitions.route(data.submissionId),
-    'desk.export': (data) => this.exports.run(data.exportId),
+    [JobTopic.DeadlineFire]: (data) => this.transitions.fireDeadline(data.submissionId, data.eventId, data.transition),
+    [JobTopic.SubmissionRoute]: (data) => this.transitions.route(data.submissionId),
+    [JobTopic.DeskExport]: (data) => this.exports.run(data.exportId),
   };
 
+  /** The job names this worker handles. */
+  handled(): string[] {
+    return Object.keys(this.handlers);
+  }
+
   onApplicationBootstrap(): void {
-    const byQueue = new Map<QueueName, Partial<Record<JobName, JobHandler>>>();
+    assertEveryOutboxJobHandled(this.handled());
+    const byQueue = new Map<OutboxQueue, Partial<Record<JobName, JobHandler>>>();
     for (const [name, handler] of Object.entries(this.handlers) as Array<[OutboxJobName, Handlers[OutboxJobName]]>) {
-      const queue = QUEUE_OF[name];
+      const queue = JOB_QUEUE[name];
       byQueue.set(queue, {
         ...byQueue.get(queue),
         [name]: async (job: Job) => {
@@ -87,7 +86,7 @@ export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShu
       });
     }
     for (const [queue, handlers] of byQueue) {
-      const worker = this.queue.startWorker(queue, handlers, CONCURRENCY[queue as keyof typeof CONCURRENCY]);
+      const worker = this.queue.startWorker(queue, handlers, CONCURRENCY[queue]);
       worker.on('failed', (job, error) => {
         // finishedOn is set only when BullMQ gives up: the last attempt, or an unrecoverable error.
         const final = typeof job?.finishedOn === 'number';
