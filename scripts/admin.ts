@@ -5,21 +5,30 @@
  *   npm run admin -- create-organisation --slug mairie-x --name "Mairie de X" --admin claire@mairie-x.fr
  *   npm run admin -- add-agent --organisation mairie-x --email lea@mairie-x.fr --role caseworker [--service cantine] [--group nord]
  *   npm run admin -- list [--organisation mairie-x]
+ *   npm run admin -- export-organisation mairie-x --output mairie-x.zip   (a commune that leaves: docs/operations.md)
+ *   npm run admin -- import-organisation mairie-x.zip
  *
  * Works on DATABASE_URL, or else on the embedded PostgreSQL of a running `npm start` (DATA_DIR).
  * Exit codes: 0 done, 1 refused (bad input, unknown organisation, duplicate), 2 usage.
  */
 import 'reflect-metadata';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '@guichet/config';
+import { OrganisationArchiveError, exportOrganisation, importOrganisation } from '@guichet/desk';
 import type { OrganisationRole } from '@guichet/persistence';
 import { AppError, errorMessage } from '@guichet/shared';
+import { attachmentStorage } from '@guichet/submissions';
 import { OrganisationAdmin, ROLES } from '../apps/api/src/organisations/organisation-admin';
 import { openCliDatabase } from './cli-database';
 
 const USAGE = `usage :
   npm run admin -- create-organisation --slug <identifiant> --name "<nom>" --admin <adresse>
   npm run admin -- add-agent --organisation <identifiant> --email <adresse> --role ${ROLES.join('|')} [--service <démarche>] [--group <groupe>]
-  npm run admin -- list [--organisation <identifiant>]`;
+  npm run admin -- list [--organisation <identifiant>]
+  npm run admin -- export-organisation <identifiant|id> --output <archive.zip>
+  npm run admin -- import-organisation <archive.zip>`;
 
 class UsageError extends Error {}
 /** Well-formed, but refused: exit code 1, no usage text. */
@@ -35,13 +44,17 @@ function required(values: Record<string, string | undefined>, name: string): str
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
-  if (!command || !['create-organisation', 'add-agent', 'list'].includes(command))
+  const COMMANDS = ['create-organisation', 'add-agent', 'list', 'export-organisation', 'import-organisation'];
+  if (!command || !COMMANDS.includes(command))
     throw new UsageError(command ? `commande inconnue : ${command}` : 'précisez une commande.');
   let values: Record<string, string | undefined>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: rest,
+      allowPositionals: command === 'export-organisation' || command === 'import-organisation',
       options: {
+        output: { type: 'string' },
         slug: { type: 'string' },
         name: { type: 'string' },
         admin: { type: 'string' },
@@ -63,10 +76,29 @@ async function main(): Promise<void> {
       throw new UsageError(`--role parmi : ${ROLES.join(', ')} (reçu : ${values.role}).`);
   }
 
-  const dataSource = await openCliDatabase('guichet-admin-cli');
+  if (command === 'export-organisation') {
+    if (positionals.length !== 1) throw new UsageError('précisez une organisation (identifiant ou id).');
+    if (!values.output?.endsWith('.zip')) throw new UsageError('--output <archive.zip> est obligatoire.');
+  }
+  if (command === 'import-organisation' && positionals.length !== 1)
+    throw new UsageError('précisez le fichier de l’archive.');
+
+  const dataSource = await openCliDatabase('guichet-admin-cli', command.endsWith('-organisation') ? 2 : 1);
   try {
     const admin = new OrganisationAdmin(dataSource);
-    if (command === 'create-organisation') {
+    if (command === 'export-organisation') {
+      await exportArchive(dataSource, positionals[0]!, values.output!);
+    } else if (command === 'import-organisation') {
+      const storage = attachmentStorage(loadConfig(process.env));
+      const started = Date.now();
+      const { organisation, counts, accountsMerged } = await importOrganisation(dataSource, storage, positionals[0]!);
+      out(`Organisation importée : ${organisation.name} (${organisation.slug}, ${organisation.id}).`);
+      out(
+        `${counts.services} démarche(s), ${counts.versions} version(s), ${counts.requests} dossier(s), ${counts.attachments} pièce(s) jointe(s), ${counts.memberships} rôle(s) d’agent — en ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+      );
+      if (accountsMerged) out(`${accountsMerged} compte(s) déjà connus ici ont été repris.`);
+      out('Les agents se reconnectent avec leur fournisseur d’identité ; les secrets de webhook sont à régénérer.');
+    } else if (command === 'create-organisation') {
       const { organisation, membership } = await admin.createOrganisation({
         slug: values.slug!,
         name: values.name!,
@@ -108,7 +140,34 @@ async function main(): Promise<void> {
   }
 }
 
+/** Writes the archive next to its destination, then renames it: a failure never leaves a truncated FILE.zip. */
+async function exportArchive(dataSource: import('typeorm').DataSource, ref: string, output: string): Promise<void> {
+  const storage = attachmentStorage(loadConfig(process.env));
+  const partial = `${output}.partial`;
+  const started = Date.now();
+  try {
+    const manifest = await exportOrganisation(dataSource, storage, ref, createWriteStream(partial, { flags: 'wx' }), {
+      software: process.env.npm_package_version,
+    });
+    await rename(partial, output);
+    const { counts } = manifest;
+    out(
+      `Archive écrite : ${output} (${manifest.files.length + 1} fichiers, en ${((Date.now() - started) / 1000).toFixed(1)} s).`,
+    );
+    out(
+      `${manifest.organisation.name} : ${counts.services} démarche(s), ${counts.versions} version(s), ${counts.requests} dossier(s), ${counts.attachments} pièce(s) jointe(s), ${counts.memberships} rôle(s) d’agent.`,
+    );
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+}
+
 main().catch((error: unknown) => {
+  if (error instanceof OrganisationArchiveError) {
+    process.stderr.write(`Erreur : ${error.message}\n`);
+    process.exit(1);
+  }
   if (error instanceof UsageError) {
     process.stderr.write(`Erreur : ${error.message}\n${USAGE}\n`);
     process.exit(2);

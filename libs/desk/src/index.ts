@@ -43,3 +43,4 @@ export {
   type Tab,
 } from './inbox-query';
 export { deskActorOf, locate, scopeFor, type DeskActor, type DeskGrant, type Located, type Scope } from './access';
+export * from './organisation-archive';

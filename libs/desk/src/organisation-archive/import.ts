@@ -1,0 +1,556 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { DataSource, EntityManager } from 'typeorm';
+import { open as openZip, type Entry, type ZipFile } from 'yauzl';
+import { EXPORT_KIND } from '@guichet/forms';
+import type { AttachmentStorage } from '@guichet/submissions';
+import {
+  ARCHIVE_FORMAT_VERSION,
+  ARCHIVE_KIND,
+  DEFAULT_ARCHIVE_LIMITS,
+  MANIFEST,
+  OrganisationArchiveError,
+  layoutJson,
+  safeEntryName,
+  type ArchiveCounts,
+  type ArchiveLimits,
+  type Manifest,
+} from './format';
+
+export interface ImportOrganisationOptions {
+  limits?: Partial<ArchiveLimits>;
+  /** Rows inserted per statement. */
+  batch?: number;
+}
+
+export interface ImportedOrganisation {
+  organisation: Manifest['organisation'];
+  counts: ArchiveCounts;
+  /** Accounts already known here (same provider and subject) that the archive's rows now point at. */
+  accountsMerged: number;
+}
+
+type Row = Record<string, unknown>;
+
+const refuse = (code: OrganisationArchiveError['code'], message: string) => new OrganisationArchiveError(code, message);
+
+/** yauzl's own refusals of an entry's name, in our words. */
+function zipError(error: unknown): OrganisationArchiveError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/relative path|absolute path|invalid characters|backslash/i.test(message))
+    return refuse('ARCHIVE_UNSAFE_NAME', `archive refusée : un nom de fichier sort de l’archive (${message}).`);
+  return refuse('ARCHIVE_UNREADABLE', `archive illisible : ce n’est pas un fichier ZIP valide (${message}).`);
+}
+
+class Archive {
+  private constructor(
+    private readonly zip: ZipFile,
+    readonly entries: Map<string, Entry>,
+  ) {}
+
+  /** Opens the archive and reads its directory, holding every entry to the limits before reading any data. */
+  static async open(path: string, limits: ArchiveLimits): Promise<Archive> {
+    const zip = await new Promise<ZipFile>((resolve, reject) =>
+      openZip(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, file) =>
+        error ? reject(zipError(error)) : resolve(file),
+      ),
+    );
+    const entries = new Map<string, Entry>();
+    let total = 0;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        zip.on('error', (error: unknown) =>
+          reject(error instanceof OrganisationArchiveError ? error : zipError(error)),
+        );
+        zip.on('end', () => resolve());
+        zip.on('entry', (entry: Entry) => {
+          const name = entry.fileName;
+          if (!safeEntryName(name.endsWith('/') ? name.slice(0, -1) : name))
+            return reject(refuse('ARCHIVE_UNSAFE_NAME', `archive refusée : nom de fichier dangereux « ${name} ».`));
+          if (name.endsWith('/')) return zip.readEntry();
+          if (entries.has(name))
+            return reject(refuse('ARCHIVE_INCONSISTENT', `archive refusée : « ${name} » y figure deux fois.`));
+          if (entry.isEncrypted())
+            return reject(refuse('ARCHIVE_FORMAT', `archive refusée : « ${name} » est chiffré.`));
+          total += entry.uncompressedSize;
+          const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
+          if (
+            entries.size >= limits.maxEntries ||
+            total > limits.maxTotalBytes ||
+            entry.uncompressedSize > limits.maxEntryBytes ||
+            (entry.uncompressedSize > 1024 * 1024 && ratio > limits.maxRatio)
+          )
+            return reject(
+              refuse(
+                'ARCHIVE_TOO_LARGE',
+                `archive refusée : « ${name} » dépasse les limites d’une importation (taille une fois décompressée, taux de compression ou nombre de fichiers).`,
+              ),
+            );
+          entries.set(name, entry);
+          zip.readEntry();
+        });
+        zip.readEntry();
+      });
+    } catch (error) {
+      zip.close();
+      throw error;
+    }
+    return new Archive(zip, entries);
+  }
+
+  close(): void {
+    this.zip.close();
+  }
+
+  entry(path: string): Entry {
+    const entry = this.entries.get(path);
+    if (!entry) throw refuse('ARCHIVE_INCONSISTENT', `archive incomplète : « ${path} » manque.`);
+    return entry;
+  }
+
+  async stream(path: string): Promise<Readable> {
+    const entry = this.entry(path);
+    return new Promise((resolve, reject) =>
+      this.zip.openReadStream(entry, (error, stream) => (error ? reject(zipError(error)) : resolve(stream))),
+    );
+  }
+
+  /** A whole file, refused past `max` bytes (the directory's size is checked again while reading). */
+  async bytes(path: string, max: number): Promise<Buffer> {
+    if (this.entry(path).uncompressedSize > max)
+      throw refuse('ARCHIVE_TOO_LARGE', `archive refusée : « ${path} » est trop grand.`);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of await this.stream(path)) {
+      size += (chunk as Buffer).length;
+      if (size > max) throw refuse('ARCHIVE_TOO_LARGE', `archive refusée : « ${path} » est trop grand.`);
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  async text(path: string, max: number): Promise<string> {
+    return (await this.bytes(path, max)).toString('utf8');
+  }
+
+  async json<T>(path: string, max: number): Promise<T> {
+    const text = await this.text(path, max);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw refuse('ARCHIVE_FORMAT', `archive refusée : « ${path} » n’est pas du JSON valide.`);
+    }
+  }
+
+  /** The SHA-256 and size of a file as it is in the archive. */
+  async digest(path: string): Promise<{ sha256: string; bytes: number }> {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    try {
+      for await (const chunk of await this.stream(path)) {
+        hash.update(chunk as Buffer);
+        bytes += (chunk as Buffer).length;
+      }
+    } catch (error) {
+      if (error instanceof OrganisationArchiveError) throw error;
+      throw refuse('ARCHIVE_CHECKSUM', `archive refusée : « ${path} » est abîmé (${(error as Error).message}).`);
+    }
+    return { sha256: hash.digest('hex'), bytes };
+  }
+
+  /** A JSON Lines file, a batch of parsed rows at a time; a line over `maxLine` bytes is refused. */
+  async *lines(path: string, maxLine: number, batch: number): AsyncGenerator<Row[]> {
+    let rows: Row[] = [];
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let number = 0;
+    const parse = (bytes: Buffer) => {
+      number++;
+      const text = bytes.toString('utf8').trim();
+      if (!text) return;
+      try {
+        rows.push(JSON.parse(text) as Row);
+      } catch {
+        throw refuse('ARCHIVE_FORMAT', `archive refusée : « ${path} », ligne ${number}, n’est pas du JSON valide.`);
+      }
+    };
+    for await (const data of await this.stream(path)) {
+      let chunk = data as Buffer;
+      let at: number;
+      while ((at = chunk.indexOf(0x0a)) >= 0) {
+        pending.push(chunk.subarray(0, at));
+        parse(Buffer.concat(pending));
+        pending = [];
+        pendingBytes = 0;
+        chunk = chunk.subarray(at + 1);
+      }
+      pendingBytes += chunk.length;
+      if (pendingBytes > maxLine)
+        throw refuse('ARCHIVE_TOO_LARGE', `archive refusée : « ${path} » a une ligne trop longue.`);
+      if (chunk.length) pending.push(chunk);
+      if (rows.length >= batch) {
+        yield rows;
+        rows = [];
+      }
+    }
+    if (pending.length) parse(Buffer.concat(pending));
+    if (rows.length) yield rows;
+  }
+}
+
+/**
+ * Recreates an organisation from its archive (exportOrganisation), on an
+ * installation that does not hold it yet. In this order, so that a refusal
+ * leaves nothing behind:
+ *
+ * 1. the ZIP directory: names (no `..`, no absolute path), sizes and
+ *    compression ratios (no zip bomb), no encrypted or duplicate file;
+ * 2. the manifest: kind and format version; it lists exactly the archive's files;
+ * 3. every file's SHA-256 against the manifest, before anything is written;
+ * 4. the organisation, its services and its accounts are not already here;
+ * 5. attachments written to the storage under new keys;
+ * 6. every row in one transaction, ids kept (so references, answers' file ids
+ *    and follow links stay valid), then counted against the manifest.
+ *
+ * A failure in 5 or 6 removes the files already written.
+ */
+export async function importOrganisation(
+  dataSource: DataSource,
+  storage: AttachmentStorage,
+  file: string,
+  options: ImportOrganisationOptions = {},
+): Promise<ImportedOrganisation> {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
+  const batch = options.batch ?? 500;
+  const archive = await Archive.open(file, limits);
+  try {
+    const manifest = await readManifest(archive, limits);
+    // Checksums first: a single changed byte refuses the whole archive before anything is written.
+    for (const listed of manifest.files) {
+      const { sha256, bytes } = await archive.digest(listed.path);
+      if (sha256 !== listed.sha256 || bytes !== listed.bytes)
+        throw refuse(
+          'ARCHIVE_CHECKSUM',
+          `archive refusée : l’empreinte SHA-256 de « ${listed.path} » ne correspond pas au manifeste (fichier modifié ou abîmé).`,
+        );
+    }
+    const services = await readServices(archive, manifest, limits);
+    await refuseExisting(dataSource, manifest, services);
+
+    const written: string[] = [];
+    const keys = new Map<string, string>();
+    try {
+      // Files first, under new keys: the rows that point at them are committed after.
+      for await (const rows of archive.lines('attachments.jsonl', limits.maxLineBytes, batch)) {
+        for (const row of rows) {
+          const path = String(row.file);
+          if (!manifest.files.some((f) => f.path === path))
+            throw refuse('ARCHIVE_INCONSISTENT', `archive incohérente : « ${path} » n’est pas au manifeste.`);
+          const bytes = await archive.bytes(path, limits.maxEntryBytes);
+          if (createHash('sha256').update(bytes).digest('hex') !== row.sha256)
+            throw refuse('ARCHIVE_CHECKSUM', `archive refusée : « ${path} » ne correspond pas à son empreinte.`);
+          const key = posix.join(manifest.organisation.id, String(row.submission_id), randomUUID());
+          await storage.put(key, bytes);
+          written.push(key);
+          keys.set(String(row.id), key);
+        }
+      }
+      const accountsMerged = await dataSource.transaction((manager) =>
+        insertRows(manager, archive, manifest, services, keys, limits, batch),
+      );
+      return { organisation: manifest.organisation, counts: manifest.counts, accountsMerged };
+    } catch (error) {
+      for (const key of written) await storage.delete(key).catch(() => undefined);
+      throw duplicate(error) ?? error;
+    }
+  } finally {
+    archive.close();
+  }
+}
+
+async function readManifest(archive: Archive, limits: ArchiveLimits): Promise<Manifest> {
+  if (!archive.entries.has(MANIFEST))
+    throw refuse(
+      'ARCHIVE_FORMAT',
+      'archive refusée : pas de manifest.json, ce n’est pas une archive d’organisation Guichet.',
+    );
+  const manifest = await archive.json<Manifest>(MANIFEST, limits.maxDocumentBytes);
+  if (manifest?.kind !== ARCHIVE_KIND)
+    throw refuse('ARCHIVE_FORMAT', 'archive refusée : ce n’est pas une archive d’organisation Guichet.');
+  if (manifest.formatVersion !== ARCHIVE_FORMAT_VERSION)
+    throw refuse(
+      'ARCHIVE_FORMAT',
+      `archive refusée : version de format ${String(manifest.formatVersion)}, cette installation lit la version ${ARCHIVE_FORMAT_VERSION}.`,
+    );
+  if (!Array.isArray(manifest.files) || !manifest.organisation?.id || !manifest.counts)
+    throw refuse('ARCHIVE_FORMAT', 'archive refusée : manifeste incomplet.');
+  const listed = new Set<string>();
+  for (const f of manifest.files) {
+    if (typeof f?.path !== 'string' || !safeEntryName(f.path))
+      throw refuse(
+        'ARCHIVE_UNSAFE_NAME',
+        `archive refusée : nom de fichier dangereux au manifeste « ${String(f?.path)} ».`,
+      );
+    listed.add(f.path);
+    if (archive.entry(f.path).uncompressedSize !== f.bytes)
+      throw refuse('ARCHIVE_CHECKSUM', `archive refusée : la taille de « ${f.path} » ne correspond pas au manifeste.`);
+  }
+  for (const name of archive.entries.keys())
+    if (name !== MANIFEST && !listed.has(name))
+      throw refuse('ARCHIVE_INCONSISTENT', `archive refusée : « ${name} » n’est pas au manifeste.`);
+  return manifest;
+}
+
+interface ServiceFile {
+  dir: string;
+  service: Row;
+  draftFile: string;
+  versions: Row[];
+}
+
+async function readServices(archive: Archive, manifest: Manifest, limits: ArchiveLimits): Promise<ServiceFile[]> {
+  const services: ServiceFile[] = [];
+  for (const name of archive.entries.keys()) {
+    const match = /^services\/([^/]+)\/service\.json$/.exec(name);
+    if (!match) continue;
+    const read = await archive.json<{ service: Row; draft_file: string; versions: Row[] }>(
+      name,
+      limits.maxDocumentBytes,
+    );
+    if (!read?.service || read.service.organisation_id !== manifest.organisation.id || !Array.isArray(read.versions))
+      throw refuse('ARCHIVE_INCONSISTENT', `archive incohérente : « ${name} ».`);
+    services.push({
+      dir: `services/${match[1]}`,
+      service: read.service,
+      draftFile: read.draft_file,
+      versions: read.versions,
+    });
+  }
+  if (services.length !== manifest.counts.services)
+    throw refuse('ARCHIVE_INCONSISTENT', 'archive incohérente : le nombre de démarches diffère du manifeste.');
+  return services;
+}
+
+async function refuseExisting(dataSource: DataSource, manifest: Manifest, services: ServiceFile[]): Promise<void> {
+  const { id, slug } = manifest.organisation;
+  const organisations = (await dataSource.query(`SELECT slug FROM organisation WHERE id = $1 OR slug = $2`, [
+    id,
+    slug,
+  ])) as unknown[];
+  if (organisations.length)
+    throw refuse(
+      'ORGANISATION_EXISTS',
+      `l’organisation « ${slug} » existe déjà dans cette installation : rien n’a été importé.`,
+    );
+  const slugs = services.map((s) => String(s.service.slug));
+  const taken = (await dataSource.query(`SELECT slug FROM service WHERE slug = ANY($1) OR id = ANY($2::uuid[])`, [
+    slugs,
+    services.map((s) => String(s.service.id)),
+  ])) as Array<{ slug: string }>;
+  if (taken.length)
+    throw refuse(
+      'ORGANISATION_EXISTS',
+      `la démarche « ${taken[0]!.slug} » existe déjà dans cette installation : rien n’a été importé.`,
+    );
+}
+
+/** A unique violation in the transaction: the rows are already in this installation (an import done before). */
+function duplicate(error: unknown): OrganisationArchiveError | undefined {
+  const driver = (error as { driverError?: { code?: string }; code?: string } | null) ?? {};
+  const code = driver.driverError?.code ?? driver.code;
+  if (code !== '23505') return undefined;
+  return refuse(
+    'ORGANISATION_EXISTS',
+    'des dossiers ou des références de cette archive existent déjà dans cette installation : rien n’a été importé.',
+  );
+}
+
+const ACTOR_FIELDS: Record<string, string[]> = {
+  submission: ['assignee'],
+  submission_event: ['actor'],
+  submission_message: ['author'],
+  submission_note: ['author'],
+  submission_follower: ['agent'],
+  organisation_event: ['actor'],
+};
+
+async function insertRows(
+  manager: EntityManager,
+  archive: Archive,
+  manifest: Manifest,
+  services: ServiceFile[],
+  keys: Map<string, string>,
+  limits: ArchiveLimits,
+  batch: number,
+): Promise<number> {
+  const orgId = manifest.organisation.id;
+  const populate = (table: string, rows: Row[]) =>
+    rows.length
+      ? manager.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [
+          JSON.stringify(rows),
+        ])
+      : Promise.resolve();
+
+  // The organisation, its logo from its file.
+  const organisation = await archive.json<Row>('organisation.json', limits.maxDocumentBytes);
+  if (organisation.id !== orgId)
+    throw refuse('ARCHIVE_INCONSISTENT', 'archive incohérente : organisation.json ne correspond pas au manifeste.');
+  await populate('organisation', [organisation]);
+  if (typeof organisation.logo_file === 'string')
+    await manager.query(`UPDATE organisation SET logo = $2 WHERE id = $1`, [
+      orgId,
+      await archive.bytes(organisation.logo_file, limits.maxDocumentBytes),
+    ]);
+
+  // Accounts: one already here (same provider, same subject) is reused, and the archive's rows point at it.
+  const remap = new Map<string, string>();
+  for await (const rows of archive.lines('accounts.jsonl', limits.maxLineBytes, batch)) {
+    const known = (await manager.query(
+      `SELECT id, issuer, subject FROM account WHERE id = ANY($1::uuid[])
+       OR (issuer, subject) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+      [rows.map((r) => r.id), rows.map((r) => r.issuer), rows.map((r) => r.subject)],
+    )) as Array<{ id: string; issuer: string; subject: string }>;
+    const fresh: Row[] = [];
+    for (const row of rows) {
+      const same = known.find((k) => k.issuer === row.issuer && k.subject === row.subject);
+      if (same) {
+        if (same.id !== row.id) remap.set(`${row.id as string}`, same.id);
+        continue;
+      }
+      if (known.some((k) => k.id === row.id)) {
+        const id = randomUUID();
+        remap.set(`${row.id as string}`, id);
+        fresh.push({ ...row, id });
+      } else fresh.push(row);
+    }
+    await populate('account', fresh);
+  }
+  const actors = (table: string, rows: Row[]): Row[] => {
+    if (remap.size === 0) return rows;
+    for (const row of rows) {
+      if (table === 'submission' && typeof row.owner_account_id === 'string')
+        row.owner_account_id = remap.get(row.owner_account_id) ?? row.owner_account_id;
+      for (const field of ACTOR_FIELDS[table] ?? []) {
+        const value = row[field];
+        if (typeof value === 'string' && value.startsWith('account:')) {
+          const to = remap.get(value.slice('account:'.length));
+          if (to) row[field] = `account:${to}`;
+        }
+      }
+    }
+    return rows;
+  };
+
+  // Services: the draft and every version from their definition files, text as written (key order kept).
+  const definitionOf = async (path: string): Promise<string> => {
+    const text = await archive.text(path, limits.maxDocumentBytes);
+    let head: { guichet?: unknown };
+    try {
+      head = JSON.parse(text) as { guichet?: unknown };
+    } catch {
+      throw refuse('ARCHIVE_FORMAT', `archive refusée : « ${path} » n’est pas du JSON valide.`);
+    }
+    if (head.guichet !== EXPORT_KIND)
+      throw refuse('ARCHIVE_FORMAT', `archive refusée : « ${path} » n’est pas une définition de démarche.`);
+    const [row] = (await manager.query(`SELECT ($1::json -> 'definition')::text AS definition`, [text])) as Array<{
+      definition: string;
+    }>;
+    return layoutJson(row!.definition, 0);
+  };
+  const withJson = (row: Row, key: string, json: string) => `${JSON.stringify(row).slice(0, -1)},"${key}":${json}}`;
+  for (const service of services) {
+    const row = { ...service.service, organisation_id: orgId, webhook_secret: null };
+    await manager.query(`INSERT INTO service SELECT * FROM json_populate_record(NULL::service, $1::json)`, [
+      withJson(row, 'draft_definition', await definitionOf(service.draftFile)),
+    ]);
+    for (const version of service.versions) {
+      const { file, ...fields } = version;
+      const published: Row = fields;
+      if (typeof published.published_by === 'string' && published.published_by.startsWith('account:'))
+        published.published_by = `account:${remap.get(published.published_by.slice(8)) ?? published.published_by.slice(8)}`;
+      await manager.query(`INSERT INTO form_version SELECT * FROM json_populate_record(NULL::form_version, $1::json)`, [
+        withJson(published, 'definition', await definitionOf(String(file))),
+      ]);
+    }
+  }
+  for await (const rows of archive.lines('groups.jsonl', limits.maxLineBytes, batch))
+    await populate('caseworker_group', rows);
+  for await (const rows of archive.lines('agents.jsonl', limits.maxLineBytes, batch))
+    await populate('agent_membership', rows);
+  for await (const rows of archive.lines('organisation-events.jsonl', limits.maxLineBytes, batch))
+    await populate('organisation_event', actors('organisation_event', rows));
+
+  for (const [path, table] of [
+    ['requests.jsonl', 'submission'],
+    ['events.jsonl', 'submission_event'],
+  ] as const) {
+    for await (const rows of archive.lines(path, limits.maxLineBytes, batch)) {
+      for (const row of rows) if (row.organisation_id !== orgId) throw foreign(path);
+      await populate(table, actors(table, rows));
+    }
+  }
+  for await (const rows of archive.lines('attachments.jsonl', limits.maxLineBytes, batch)) {
+    for (const row of rows) {
+      if (row.organisation_id !== orgId) throw foreign('attachments.jsonl');
+      row.storage_key = keys.get(String(row.id));
+    }
+    await populate('attachment', rows);
+  }
+  for (const [path, table] of [
+    ['messages.jsonl', 'submission_message'],
+    ['notes.jsonl', 'submission_note'],
+  ] as const) {
+    for await (const rows of archive.lines(path, limits.maxLineBytes, batch)) {
+      for (const row of rows) if (row.organisation_id !== orgId) throw foreign(path);
+      await populate(table, actors(table, rows));
+    }
+  }
+  for await (const rows of archive.lines('documents.jsonl', limits.maxLineBytes, batch)) {
+    for (const row of rows) {
+      if (row.organisation_id !== orgId) throw foreign('documents.jsonl');
+      const { file, ...fields } = row;
+      await manager.query(
+        `INSERT INTO submission_document (id, organisation_id, submission_id, event_id, kind, filename, media_type, content, created_at)
+         SELECT r.id, r.organisation_id, r.submission_id, r.event_id, r.kind, r.filename, r.media_type, $2, r.created_at
+         FROM json_populate_record(NULL::submission_document, $1::json) r`,
+        [JSON.stringify(fields), await archive.bytes(String(file), limits.maxDocumentBytes)],
+      );
+    }
+  }
+  for await (const rows of archive.lines('followers.jsonl', limits.maxLineBytes, batch)) {
+    // A follower row carries no organisation: its request must be one of this archive's.
+    const [{ n }] = (await manager.query(
+      `SELECT count(*)::int AS n FROM submission WHERE organisation_id = $1 AND id = ANY($2::uuid[])`,
+      [orgId, rows.map((r) => r.submission_id)],
+    )) as [{ n: number }];
+    if (n !== new Set(rows.map((r) => r.submission_id)).size) throw foreign('followers.jsonl');
+    await populate('submission_follower', actors('submission_follower', rows));
+  }
+
+  // What is now in the database is what the manifest counted, or nothing is kept.
+  const [found] = (await manager.query(
+    `SELECT
+       (SELECT count(*) FROM service WHERE organisation_id = $1)::int AS services,
+       (SELECT count(*) FROM form_version WHERE organisation_id = $1)::int AS versions,
+       (SELECT count(*) FROM submission WHERE organisation_id = $1)::int AS requests,
+       (SELECT count(*) FROM submission_event WHERE organisation_id = $1)::int AS events,
+       (SELECT count(*) FROM submission_message WHERE organisation_id = $1)::int AS messages,
+       (SELECT count(*) FROM submission_note WHERE organisation_id = $1)::int AS notes,
+       (SELECT count(*) FROM submission_document WHERE organisation_id = $1)::int AS documents,
+       (SELECT count(*) FROM attachment WHERE organisation_id = $1)::int AS attachments,
+       (SELECT count(*) FROM agent_membership WHERE organisation_id = $1)::int AS memberships,
+       (SELECT count(*) FROM caseworker_group WHERE organisation_id = $1)::int AS groups`,
+    [orgId],
+  )) as [Record<string, number>];
+  for (const [key, value] of Object.entries(found))
+    if (manifest.counts[key as keyof ArchiveCounts] !== value)
+      throw refuse(
+        'ARCHIVE_INCONSISTENT',
+        `archive incohérente : ${key} ${value} importés, ${manifest.counts[key as keyof ArchiveCounts]} au manifeste.`,
+      );
+  return remap.size;
+}
+
+const foreign = (path: string) =>
+  refuse('ARCHIVE_INCONSISTENT', `archive incohérente : « ${path} » contient des lignes d’une autre organisation.`);
