@@ -65,7 +65,7 @@ describe('Mailer → mail catcher', () => {
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('application/pdf');
     expect(download.headers.get('content-disposition')).toMatch(
-      /^attachment; filename="accus_-de-r_ception-GUI-2025-000042\.pdf"; filename\*=UTF-8''accus%C3%A9-de-r%C3%A9ception/,
+      /^attachment; filename="accuse-de-reception-GUI-2025-000042\.pdf"; filename\*=UTF-8''accus%C3%A9-de-r%C3%A9ception/,
     );
     expect(Buffer.from(await download.arrayBuffer()).equals(PDF)).toBe(true);
     expect((await fetch(`${web}/messages/${mail.id}/attachments/1`)).status).toBe(404);

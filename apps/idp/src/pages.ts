@@ -1,7 +1,5 @@
+import { escapeHtml as escape } from '@guichet/shared';
 import type { AgentIdentity, CitizenIdentity } from './identities';
-
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:1.5rem 1rem;color:#161616;line-height:1.5}
 h1{font-size:1.75rem}fieldset{border:1px solid #929292;padding:1rem;margin:0 0 1.5rem}legend{font-weight:700;padding:0 .25rem}

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { contentDisposition, escapeHtml } from '@guichet/shared';
 
 /** One message the catcher received. */
 export interface CaughtMail {
@@ -312,7 +313,7 @@ function route(req: IncomingMessage, res: ServerResponse, store: Store): void {
     // Whatever the sender claimed the type to be, it is downloaded, never rendered on this origin.
     const type = /^[\w.+-]+\/[\w.+-]+$/.test(meta.contentType) ? meta.contentType : 'application/octet-stream';
     return send(res, 200, type, content, {
-      'content-disposition': contentDisposition(meta.filename),
+      'content-disposition': contentDisposition('attachment', meta.filename),
       'content-security-policy': "default-src 'none'; sandbox",
       'content-length': String(content.length),
     });
@@ -320,25 +321,9 @@ function route(req: IncomingMessage, res: ServerResponse, store: Store): void {
   notFound(req, res, path.startsWith('/api/'));
 }
 
-function contentDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  const encoded = encodeURIComponent(filename).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Pages (French, accessible, self-contained)                               */
 /* ------------------------------------------------------------------------ */
-
-export function escapeHtml(value: string): string {
-  return value.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-}
 
 const dateFormat = new Intl.DateTimeFormat('fr-FR', {
   dateStyle: 'short',

@@ -17,3 +17,4 @@ export * from './markdown-text';
 export * from './schema-semantics';
 export * from './publish-check';
 export * from './file-types';
+export * from './text';

@@ -1,6 +1,6 @@
 import type { JsonSchema, ServiceDefinition } from './definition';
 import type { ErrorItem } from './errors';
-import { toJsonPointer } from './json-pointer';
+import { decodePointerSegment, toJsonPointer } from './json-pointer';
 
 type Node = Record<string, unknown>;
 type Path = Array<string | number>;
@@ -39,7 +39,7 @@ export function publishProblems(definition: ServiceDefinition): ErrorItem[] {
       if (!ref.startsWith('#/')) break;
       let target: unknown = root;
       for (const raw of ref.slice(2).split('/')) {
-        const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+        const segment = decodePointerSegment(raw);
         target = isNode(target) && Object.prototype.hasOwnProperty.call(target, segment) ? target[segment] : undefined;
       }
       // A $ref beside a title keeps the title where it is written.

@@ -5,7 +5,7 @@
  * to parse, no code to run. See docs/definition-format.md ("Rules").
  */
 import type { ErrorItem } from './errors';
-import { parseJsonPointer, toJsonPointer } from './json-pointer';
+import { encodePointerSegment, parseJsonPointer, toJsonPointer } from './json-pointer';
 
 export type Literal = string | number | boolean | null;
 
@@ -81,7 +81,7 @@ export function readPointer(data: unknown, pointer: string, indexes: readonly nu
   let star = 0;
   let pattern = '';
   for (const raw of parseJsonPointer(pointer)) {
-    if (items) pattern += `/${escapeSegment(raw)}`;
+    if (items) pattern += `/${encodePointerSegment(raw)}`;
     const bound = raw === '*' && items ? boundIndex(items, pattern) : undefined;
     const segment = raw !== '*' ? raw : String(bound ?? indexes[star++] ?? -1);
     if (Array.isArray(current)) {
@@ -95,8 +95,6 @@ export function readPointer(data: unknown, pointer: string, indexes: readonly nu
   }
   return current;
 }
-
-const escapeSegment = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** What one evaluation carries down: the items `any` has bound, and the steps left. */
 interface Walk {
@@ -254,7 +252,7 @@ function unboundItem(pointer: string, bound: ReadonlySet<string>): string | unde
   if (!pointer.startsWith('/')) return undefined;
   let pattern = '';
   for (const raw of parseJsonPointer(pointer)) {
-    pattern += `/${escapeSegment(raw)}`;
+    pattern += `/${encodePointerSegment(raw)}`;
     if (raw === '*' && !bound.has(pattern)) return pattern;
   }
   return undefined;

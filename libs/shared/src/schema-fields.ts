@@ -1,5 +1,5 @@
 import type { JsonSchema } from './definition';
-import { toJsonPointer } from './json-pointer';
+import { decodePointerSegment, toJsonPointer } from './json-pointer';
 
 const MAX_FIELDS = 5000;
 
@@ -7,7 +7,7 @@ function resolveLocalRef(root: JsonSchema, ref: string): JsonSchema | undefined 
   if (!ref.startsWith('#/')) return undefined;
   let node: unknown = root;
   for (const segment of ref.slice(2).split('/')) {
-    const key = decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');
+    const key = decodePointerSegment(decodeURIComponent(segment));
     if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
     node = (node as Record<string, unknown>)[key];
   }

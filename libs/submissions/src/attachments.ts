@@ -7,7 +7,14 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Attachment, FormVersion, Submission } from '@guichet/persistence';
 import { workflowOf } from '@guichet/workflow';
 import { citizenEditable } from './transitions';
-import { AppError, parseJsonPointer, type JsonSchema, type ServiceDefinition, isUuid } from '@guichet/shared';
+import {
+  AppError,
+  encodePointerSegment,
+  parseJsonPointer,
+  type JsonSchema,
+  type ServiceDefinition,
+  isUuid,
+} from '@guichet/shared';
 
 /** Where attachment bytes live. Local disk by default; an S3-compatible store implements the same. */
 export interface AttachmentStorage {
@@ -151,7 +158,7 @@ export function referencedAttachments(
   if (data && typeof data === 'object' && schema.properties) {
     return Object.entries(data as Record<string, unknown>).flatMap(([k, v]) => {
       const sub = (schema.properties as Record<string, JsonSchema>)[k];
-      return sub ? referencedAttachments(sub, v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`) : [];
+      return sub ? referencedAttachments(sub, v, `${path}/${encodePointerSegment(k)}`) : [];
     });
   }
   return [];

@@ -1,7 +1,5 @@
+import { escapeHtml as escape } from '@guichet/shared';
 import { answerLines, mentionsOf, type ReceiptInput } from './receipt';
-
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The same receipt as an accessible HTML page: the legal mentions, then headings per step, a description list per answer. */
 export function renderReceiptHtml(input: ReceiptInput): string {

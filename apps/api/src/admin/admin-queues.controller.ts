@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@ne
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { organisationsWhere, type Actor } from '@guichet/identity';
-import { AppError } from '@guichet/shared';
+import { AppError, escapeHtml as escape } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 import { QueueStatusService, type QueueStatus } from './queue-status.service';
 
@@ -14,9 +14,6 @@ function adminOrganisations(actor: Actor, act = false): string[] {
   if (organisations.length === 0) throw new AppError('FORBIDDEN');
   return organisations;
 }
-
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const QUEUE_LABELS: Record<string, string> = {
   system: 'Diagnostic',

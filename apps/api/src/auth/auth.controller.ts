@@ -1,13 +1,10 @@
 import { Controller, Get, HttpCode, Next, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
-import { AppError } from '@guichet/shared';
+import { AppError, escapeHtml as escape } from '@guichet/shared';
 import { Submissions } from '@guichet/submissions';
 import { SESSION_COOKIE } from './sessions';
 import { SignInService, safeReturnTo, type SignInKind } from './sign-in.service';
-
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A plain accessible page for the one case where the person must read rather than be redirected. */
 function refusalPage(reason: string, returnTo: string): string {

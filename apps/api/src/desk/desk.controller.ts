@@ -29,7 +29,7 @@ import {
   parseExportRequest,
   type DeskActor,
 } from '@guichet/desk';
-import { AppError, errorMessage, fieldPointers } from '@guichet/shared';
+import { AppError, contentDisposition, errorMessage, fieldPointers } from '@guichet/shared';
 import { Transitions } from '@guichet/submissions';
 import type { Actor } from '@guichet/identity';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
@@ -162,7 +162,7 @@ export async function answerRequestsExport(
     res
       .status(200)
       .type(EXPORT_MEDIA_TYPES[request.format])
-      .setHeader('Content-Disposition', `attachment; filename="${slug}-demandes.${request.format}"`)
+      .setHeader('Content-Disposition', contentDisposition('attachment', `${slug}-demandes.${request.format}`))
       .setHeader('Cache-Control', 'private, no-store'),
   );
   try {
@@ -211,7 +211,7 @@ export class DeskController {
       .status(200)
       .type(file.mediaType)
       .setHeader('Content-Length', String(file.bytes))
-      .setHeader('Content-Disposition', `attachment; filename="${file.filename}"`)
+      .setHeader('Content-Disposition', contentDisposition('attachment', file.filename))
       .setHeader('Cache-Control', 'private, no-store');
     file.stream.on('error', (error) => res.destroy(error));
     file.stream.pipe(res);

@@ -22,7 +22,7 @@ import { webhookSecretOf } from '@guichet/notify';
 import { Service } from '@guichet/persistence';
 import { DataSource } from 'typeorm';
 import type { Actor } from '@guichet/identity';
-import { AppError } from '@guichet/shared';
+import { AppError, contentDisposition } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 import type { Config } from '@guichet/config';
 import { CONFIG } from '../tokens';
@@ -173,7 +173,7 @@ export class ServicesController {
   ) {
     if (query.format !== undefined) return this.exportRequests(actor, slug, query, res);
     const file = await this.catalogue.export(actor, slug);
-    res.setHeader('Content-Disposition', `attachment; filename="${file.service.slug}.guichet.json"`);
+    res.setHeader('Content-Disposition', contentDisposition('attachment', `${file.service.slug}.guichet.json`));
     return file;
   }
 

@@ -1,24 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Response } from 'express';
-
-/**
- * `Content-Disposition` for any file name (RFC 6266): an ASCII `filename`
- * for old clients (accents folded, anything else `_`) and the exact name in
- * `filename*` (RFC 8187: UTF-8, percent-encoded, `'()*` included, which
- * encodeURIComponent leaves as they are but the grammar does not allow).
- */
-export function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
-  const ascii =
-    filename
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .replace(/[^\x20-\x7e]|["\\%]/g, '_') || 'fichier';
-  const exact = encodeURIComponent(filename).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${exact}`;
-}
+import { contentDisposition } from '@guichet/shared';
 
 /**
  * Streams a stored file as a download: its own type, never sniffed, never

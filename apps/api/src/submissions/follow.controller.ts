@@ -4,9 +4,9 @@ import { IsString, Length, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { SubmissionMessage } from '@guichet/persistence';
-import { AppError, isUuid } from '@guichet/shared';
+import { AppError, contentDisposition, isUuid } from '@guichet/shared';
 import { Attachments, Documents, FollowLinks, RenderPool, Submissions } from '@guichet/submissions';
-import { contentDisposition, sendDownload } from './download';
+import { sendDownload } from './download';
 import { ownerForNewDraft, ownerOf, required } from './owner';
 
 export class FollowTokenDto {

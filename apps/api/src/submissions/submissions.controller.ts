@@ -9,7 +9,7 @@ import { agentOf, ownerForNewDraft, ownerOf, required } from './owner';
 import { sendDownload } from './download';
 import { CaseActions } from '@guichet/desk';
 import { ApiTokenService } from '@guichet/identity';
-import { AppError } from '@guichet/shared';
+import { AppError, contentDisposition } from '@guichet/shared';
 import { deskActor } from '../desk/desk.controller';
 import { AntiBot } from '../anti-bot/anti-bot';
 
@@ -134,7 +134,7 @@ export class SubmissionsController {
     const pdf = await this.renderer.receipt(input);
     res
       .type('application/pdf')
-      .setHeader('Content-Disposition', `inline; filename="accuse-de-reception-${input.reference}.pdf"`)
+      .setHeader('Content-Disposition', contentDisposition('inline', `accuse-de-reception-${input.reference}.pdf`))
       .setHeader('Cache-Control', 'private, no-store')
       .send(pdf);
   }

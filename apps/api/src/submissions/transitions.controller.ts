@@ -3,7 +3,7 @@ import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs
 import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { ApiTokenService, type Actor } from '@guichet/identity';
-import { AppError } from '@guichet/shared';
+import { AppError, contentDisposition } from '@guichet/shared';
 import { Attachments, Documents, MESSAGE_FILE_MAX_BYTES, Submissions, Transitions } from '@guichet/submissions';
 import { deskActorOf, locate } from '@guichet/desk';
 import { DataSource } from 'typeorm';
@@ -135,7 +135,7 @@ export class TransitionsController {
     const document = await this.documents.read(submission.id, documentId);
     res
       .type(document.mediaType)
-      .setHeader('Content-Disposition', `inline; filename="${document.filename}"`)
+      .setHeader('Content-Disposition', contentDisposition('inline', document.filename))
       .setHeader('Cache-Control', 'private, no-store')
       .setHeader('X-Content-Type-Options', 'nosniff')
       .send(document.content);

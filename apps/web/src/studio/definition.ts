@@ -5,10 +5,14 @@
  * repeatable blocks step through `items` without a segment of their own.
  */
 import {
+  decodePointerSegment,
+  encodePointerSegment,
   fieldModel,
+  foldToAscii,
   labelOf,
   optionsOf,
   plainText,
+  slugify,
   type ErrorItem,
   type Expr,
   type FieldModel,
@@ -29,10 +33,7 @@ export function clone(def: ServiceDefinition): ServiceDefinition {
 
 /** `Vous avez des enfants ?` → `vousAvezDesEnfants` (ASCII, camelCase, at most 40 characters). */
 export function keyFromLabel(label: string): string {
-  const words = label
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
+  const words = foldToAscii(label)
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
   const key = words.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('');
@@ -42,16 +43,7 @@ export function keyFromLabel(label: string): string {
 
 /** `Vos enfants` → `vos-enfants` (the pattern of page ids and service slugs). */
 export function slugFromLabel(label: string): string {
-  return (
-    label
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60)
-      .replace(/-+$/g, '') || 'etape'
-  );
+  return slugify(label, { maxLength: 60, fallback: 'etape' });
 }
 
 function unique(base: string, taken: (candidate: string) => boolean, sep = ''): string {
@@ -111,7 +103,7 @@ export function pointerOf(def: ServiceDefinition, path: Path): string {
   let pointer = '';
   let container: Node = def.schema;
   path.forEach((key, i) => {
-    pointer += `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    pointer += `/${encodePointerSegment(key)}`;
     const node = obj(obj(container.properties)[key]);
     if (node.type === 'array') {
       if (i < path.length - 1) pointer += '/*';
@@ -820,10 +812,7 @@ export type ProblemPlace =
   | { kind: 'other' };
 
 export function placeOf(def: ServiceDefinition, pointer: string | undefined): ProblemPlace {
-  const parts = (pointer ?? '')
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = (pointer ?? '').split('/').slice(1).map(decodePointerSegment);
   const pageOfKey = (key: string) => def.pages.find((p) => p.fields.includes(key))?.id ?? null;
   const fieldFromPointer = (p: string): ProblemPlace => {
     const path = p

@@ -1,4 +1,4 @@
-import { fieldPointers, type JsonSchema, type ServiceDefinition } from '@guichet/shared';
+import { encodePointerSegment, fieldPointers, type JsonSchema, type ServiceDefinition } from '@guichet/shared';
 
 export interface FieldChange {
   pointer: string;
@@ -40,12 +40,7 @@ function describe(definition: Pick<ServiceDefinition, 'schema' | 'pages'>): Map<
     const req = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
     if (node.properties && typeof node.properties === 'object') {
       for (const [key, sub] of Object.entries(node.properties as Record<string, JsonSchema>)) {
-        walk(
-          sub,
-          `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
-          req.has(key),
-          path ? page : pageOf.get(key),
-        );
+        walk(sub, `${path}/${encodePointerSegment(key)}`, req.has(key), path ? page : pageOf.get(key));
       }
     }
     if (node.items && typeof node.items === 'object') walk(node.items as JsonSchema, `${path}/*`, true, page);

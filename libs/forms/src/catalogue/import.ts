@@ -1,4 +1,11 @@
-import { parseJsonPointer, toJsonPointer, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
+import {
+  decodePointerSegment,
+  parseJsonPointer,
+  slugify,
+  toJsonPointer,
+  type ErrorItem,
+  type ServiceDefinition,
+} from '@guichet/shared';
 
 export const EXPORT_KIND = 'service-export';
 
@@ -27,18 +34,6 @@ class Notes {
   add(path: Path, code: string, message: string): void {
     if (this.items.length < 200) this.items.push({ pointer: toJsonPointer([...this.at, ...path]), code, message });
   }
-}
-
-function slugify(text: string): string {
-  return (
-    text
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40) || 'etape'
-  );
 }
 
 /** Keywords whose value is one subschema, a list of them, or a map of them (every draft from 04 to 2020-12). */
@@ -404,7 +399,7 @@ export function fromBareSchema(
     if (typeof sub.$ref !== 'string' || !sub.$ref.startsWith('#/')) return undefined;
     let target: unknown = schema;
     for (const segment of sub.$ref.slice(2).split('/'))
-      target = isObject(target) ? target[segment.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+      target = isObject(target) ? target[decodePointerSegment(segment)] : undefined;
     return isObject(target) && target.type === 'object' ? { ...target, ...sub } : undefined;
   };
   for (const [key, sub] of Object.entries(properties)) {
@@ -412,7 +407,7 @@ export function fromBareSchema(
     if (object) {
       closeLoose();
       const title = typeof object.title === 'string' ? object.title : key;
-      pages.push({ id: pageId(slugify(title)), title, fields: [key] });
+      pages.push({ id: pageId(slugify(title, { maxLength: 40, fallback: 'etape' })), title, fields: [key] });
     } else loose.push(key);
   }
   closeLoose();

@@ -4,7 +4,7 @@
  * problem (a JSON pointer) is shown. No React, no DOM: specified in
  * helpers.spec.ts.
  */
-import { parseJsonPointer, toJsonPointer, type ErrorItem, type Expr, type JsonSchema } from '@guichet/shared';
+import { parseJsonPointer, slugify, toJsonPointer, type ErrorItem, type Expr, type JsonSchema } from '@guichet/shared';
 import { parseDuration, type WorkflowDefinition } from '@guichet/workflow';
 
 // --- Durations ------------------------------------------------------------
@@ -78,14 +78,7 @@ export const placeholderText = (name: string): string => `{{${name}}}`;
  */
 export function identifierFrom(label: string, taken: Iterable<string>, fallback = 'etat'): string {
   const used = new Set(taken);
-  let base = label
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/œ/g, 'oe')
-    .replace(/æ/g, 'ae')
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
+  let base = slugify(label, { separator: '_' });
   if (!/^[a-z]/.test(base)) base = base ? `${fallback}_${base}` : fallback;
   base = base.slice(0, 36).replace(/_+$/, '');
   if (!used.has(base)) return base;
