@@ -7,6 +7,7 @@
  *   npm run admin -- list [--organisation mairie-x]
  *   npm run admin -- export-organisation mairie-x --output mairie-x.zip   (a commune that leaves: docs/operations.md)
  *   npm run admin -- import-organisation mairie-x.zip
+ *   npm run admin -- reindex [--batch-size 1000] [--max-batches N]   (the desk's search vectors: docs/operations.md)
  *
  * Works on DATABASE_URL, or else on the embedded PostgreSQL of a running `npm start` (DATA_DIR).
  * Exit codes: 0 done, 1 refused (bad input, unknown organisation, duplicate), 2 usage.
@@ -19,16 +20,18 @@ import { loadConfig } from '@guichet/config';
 import { OrganisationArchiveError, exportOrganisation, importOrganisation } from '@guichet/desk';
 import type { OrganisationRole } from '@guichet/persistence';
 import { AppError, errorMessage } from '@guichet/shared';
-import { attachmentStorage } from '@guichet/submissions';
+import { attachmentStorage, reindexSearch } from '@guichet/submissions';
 import { OrganisationAdmin, ROLES } from '../apps/api/src/organisations/organisation-admin';
 import { openCliDatabase } from './cli-database';
+import type { DataSource } from 'typeorm';
 
 const USAGE = `usage :
   npm run admin -- create-organisation --slug <identifiant> --name "<nom>" --admin <adresse>
   npm run admin -- add-agent --organisation <identifiant> --email <adresse> --role ${ROLES.join('|')} [--service <démarche>] [--group <groupe>]
   npm run admin -- list [--organisation <identifiant>]
   npm run admin -- export-organisation <identifiant|id> --output <archive.zip>
-  npm run admin -- import-organisation <archive.zip>`;
+  npm run admin -- import-organisation <archive.zip>
+  npm run admin -- reindex [--batch-size <1-10000>] [--max-batches <n>]`;
 
 class UsageError extends Error {}
 /** Well-formed, but refused: exit code 1, no usage text. */
@@ -42,9 +45,47 @@ function required(values: Record<string, string | undefined>, name: string): str
   return value;
 }
 
+/** A whole number option within bounds, or undefined when absent. */
+function count(values: Record<string, string | undefined>, name: string, min: number, max: number): number | undefined {
+  const value = values[name];
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new UsageError(`--${name} : un nombre entier de ${min} à ${max} (reçu : ${value}).`);
+  return n;
+}
+
+/**
+ * Rebuilds the desk's search vectors (requests submitted before accents and case were folded): progress on
+ * stderr, the summary on stdout. Safe while Guichet serves; stopped or cut short, it is run again.
+ */
+async function reindex(dataSource: DataSource, batchSize?: number, maxBatches?: number): Promise<void> {
+  const started = Date.now();
+  const summary = await reindexSearch(dataSource, {
+    batchSize,
+    maxBatches,
+    onProgress: (p) =>
+      process.stderr.write(`reindex : ${p.scanned}/${p.total} demandes lues, ${p.updated} vecteurs réécrits\n`),
+  });
+  out(
+    `Index de recherche : ${summary.scanned} demande(s) lue(s), ${summary.updated} vecteur(s) réécrit(s), ${summary.unchanged} déjà à jour, en ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+  );
+  if (!summary.complete)
+    out(
+      `Arrêt après ${summary.batches} lot(s) (--max-batches) : relancez la commande pour finir ; les demandes déjà à jour ne sont pas réécrites.`,
+    );
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
-  const COMMANDS = ['create-organisation', 'add-agent', 'list', 'export-organisation', 'import-organisation'];
+  const COMMANDS = [
+    'create-organisation',
+    'add-agent',
+    'list',
+    'export-organisation',
+    'import-organisation',
+    'reindex',
+  ];
   if (!command || !COMMANDS.includes(command))
     throw new UsageError(command ? `commande inconnue : ${command}` : 'précisez une commande.');
   let values: Record<string, string | undefined>;
@@ -63,6 +104,8 @@ async function main(): Promise<void> {
         role: { type: 'string' },
         service: { type: 'string' },
         group: { type: 'string' },
+        'batch-size': { type: 'string' },
+        'max-batches': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -82,11 +125,15 @@ async function main(): Promise<void> {
   }
   if (command === 'import-organisation' && positionals.length !== 1)
     throw new UsageError('précisez le fichier de l’archive.');
+  const batchSize = count(values, 'batch-size', 1, 10_000);
+  const maxBatches = count(values, 'max-batches', 1, Number.MAX_SAFE_INTEGER);
 
   const dataSource = await openCliDatabase('guichet-admin-cli', command.endsWith('-organisation') ? 2 : 1);
   try {
     const admin = new OrganisationAdmin(dataSource);
-    if (command === 'export-organisation') {
+    if (command === 'reindex') {
+      await reindex(dataSource, batchSize, maxBatches);
+    } else if (command === 'export-organisation') {
       await exportArchive(dataSource, positionals[0]!, values.output!);
     } else if (command === 'import-organisation') {
       const storage = attachmentStorage(loadConfig(process.env));

@@ -39,6 +39,7 @@ export {
 export { Documents, type IssuedDocument } from './documents';
 export { DECISION_TITLES, renderDecisionLetter, type DecisionKind, type DecisionLetterInput } from './decision-letter';
 export { contactOf, searchFold } from './contact';
+export { reindexSearch, type ReindexOptions, type ReindexProgress, type ReindexSummary } from './search-reindex';
 export { identityPointers } from './identity-answers';
 export {
   Transitions,
