@@ -194,7 +194,7 @@ export class AppModule {
         {
           provide: AntiBot,
           useFactory: (ds: DataSource, submissions: Submissions, proofOfWork: ProofOfWork) =>
-            new AntiBot(submissions, new FormVersions(ds), proofOfWork),
+            new AntiBot(submissions, FormVersions.of(ds), proofOfWork),
           inject: [DataSource, Submissions, ProofOfWork],
         },
       ],

@@ -192,7 +192,7 @@ export class Inbox {
   private readonly versions: FormVersions;
 
   constructor(private readonly dataSource: DataSource) {
-    this.versions = new FormVersions(dataSource);
+    this.versions = FormVersions.of(dataSource);
   }
 
   /** The service and what the actor may do on it, if they work on it; "not found" otherwise. */

@@ -95,7 +95,7 @@ export class Notifications {
     private readonly settings: NotificationSettings,
   ) {
     this.documents = new Documents(dataSource);
-    this.versions = new FormVersions(dataSource);
+    this.versions = FormVersions.of(dataSource);
   }
 
   async email(job: JobPayloads[typeof JobTopic.NotifyEmail]): Promise<Outcome> {

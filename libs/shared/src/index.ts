@@ -18,3 +18,4 @@ export * from './schema-semantics';
 export * from './publish-check';
 export * from './file-types';
 export * from './text';
+export * from './lru';

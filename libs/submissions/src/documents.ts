@@ -23,7 +23,7 @@ export class Documents {
   private readonly versions: FormVersions;
 
   constructor(private readonly dataSource: DataSource) {
-    this.versions = new FormVersions(dataSource);
+    this.versions = FormVersions.of(dataSource);
   }
 
   async ensure(submissionId: string, eventId: string, kind: string): Promise<IssuedDocument> {

@@ -38,7 +38,7 @@ export class FollowLinks {
     private readonly submissions: Submissions,
     private readonly key: Buffer,
   ) {
-    this.versions = new FormVersions(dataSource);
+    this.versions = FormVersions.of(dataSource);
   }
 
   /** The link's token for a request as it is now (the same until the link is renewed). */

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { FormVersion } from '@guichet/persistence';
-import type { ServiceDefinition } from '@guichet/shared';
+import { LruCache, type ServiceDefinition } from '@guichet/shared';
 import { workflowOf, type WorkflowDefinition } from '@guichet/workflow';
 
 export interface PublishedVersion {
@@ -9,14 +9,42 @@ export interface PublishedVersion {
   workflow: WorkflowDefinition;
 }
 
+/** Versions kept per database: a few hundred services' current and recent versions. */
+export const FORM_VERSIONS_CACHED = 500;
+
+const byDatabase = new WeakMap<DataSource, FormVersions>();
+
 /**
  * Published versions never change: each is read once per process and kept
- * (the 500 most recently read), with its workflow.
+ * (the FORM_VERSIONS_CACHED most recently used), with its workflow. One
+ * instance per data source, shared by every service that reads versions
+ * (submissions, transitions, documents, notifications, the desk): get it
+ * with `FormVersions.of(dataSource)`.
  */
 export class FormVersions {
-  private readonly cache = new Map<string, PublishedVersion>();
+  private readonly cache: LruCache<string, PublishedVersion>;
 
-  constructor(private readonly dataSource: DataSource) {}
+  private constructor(
+    private readonly dataSource: DataSource,
+    capacity: number,
+  ) {
+    this.cache = new LruCache(capacity);
+  }
+
+  /** The one instance for this data source. */
+  static of(dataSource: DataSource): FormVersions {
+    let versions = byDatabase.get(dataSource);
+    if (!versions) {
+      versions = new FormVersions(dataSource, FORM_VERSIONS_CACHED);
+      byDatabase.set(dataSource, versions);
+    }
+    return versions;
+  }
+
+  /** An instance of its own, for tests of the cache. */
+  static detached(dataSource: DataSource, capacity: number): FormVersions {
+    return new FormVersions(dataSource, capacity);
+  }
 
   async get(formVersionId: string, manager: EntityManager = this.dataSource.manager): Promise<PublishedVersion> {
     const cached = this.cache.get(formVersionId);
@@ -24,7 +52,6 @@ export class FormVersions {
     const version = await manager.getRepository(FormVersion).findOneByOrFail({ id: formVersionId });
     const definition = version.definition as unknown as ServiceDefinition;
     const entry = { definition, hash: version.contentHash, workflow: workflowOf(definition) };
-    if (this.cache.size >= 500) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(formVersionId, entry);
     return entry;
   }

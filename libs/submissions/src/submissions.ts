@@ -81,7 +81,7 @@ export class Submissions {
     private readonly attachments?: Attachments,
     private readonly validators: ValidatorCache = new ValidatorCache(),
   ) {
-    this.versions = new FormVersions(dataSource);
+    this.versions = FormVersions.of(dataSource);
   }
 
   /** The request itself, if it is the owner's (for uploads and downloads). */

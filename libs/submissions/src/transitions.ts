@@ -151,7 +151,7 @@ export class Transitions {
   private readonly versions: FormVersions;
 
   constructor(private readonly dataSource: DataSource) {
-    this.versions = new FormVersions(dataSource);
+    this.versions = FormVersions.of(dataSource);
   }
 
   async definitionOf(submission: Submission, manager: EntityManager = this.dataSource.manager) {
