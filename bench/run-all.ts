@@ -105,6 +105,13 @@ export const BENCHES: BenchEntry[] = [
     needs: ['postgres'],
     large: true,
   },
+  {
+    name: 'organisation-archive',
+    script: 'organisation-archive.bench.js',
+    what: 'a commune that leaves: export then import of an organisation of 10,000 requests with files (time, peak RSS, archive size), next to psql \\copy of the same rows and tar of the same files',
+    timeoutS: 420,
+    needs: ['postgres'],
+  },
 ];
 
 /** Without --large the whole run stays under 15 minutes, whatever overruns. */
