@@ -18,6 +18,11 @@ export interface QueueSettings {
   retryScale?: number;
   /** Longest wait for the backend when adding jobs in bulk (default 5 s). */
   timeoutMs?: number;
+  /**
+   * Longest wait, on close, for running jobs to end and for the backend to say goodbye (default 10 s). Past it the
+   * connections are dropped: a graceful close waits for Redis forever when Redis is gone.
+   */
+  closeGraceMs?: number;
 }
 
 export interface BulkJob<N extends JobName = JobName> {
@@ -195,8 +200,21 @@ export class QueueConnection {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.workers.map((w) => w.close()));
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    const graceful = (async () => {
+      await Promise.allSettled(this.workers.map((w) => w.close()));
+      await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    })();
+    const ended = await withTimeout(graceful, this.settings.closeGraceMs ?? 10_000, 'close').then(
+      () => true,
+      () => false,
+    );
+    if (!ended) {
+      // The backend is unreachable: a job still running will be handed to another worker once its lock expires
+      // (at-least-once, as after a crash). Stop the retries and let the process end.
+      for (const worker of this.workers) void worker.close(true).catch(() => undefined);
+      for (const worker of this.workers) void worker.disconnect().catch(() => undefined);
+      for (const queue of this.queues.values()) void queue.disconnect().catch(() => undefined);
+    }
     for (const client of this.ownedClients) client.disconnect();
   }
 
