@@ -75,10 +75,41 @@ describe('classifyAddress', () => {
     expect(classifyAddress(ip)).toBe(kind);
   });
 
+  it.each([
+    // The edges of the ranges an attacker aims at, in every spelling a resolver may hand back.
+    ['0.255.255.255', 'unspecified'],
+    ['1.0.0.0', 'public'],
+    ['::ffff:0.0.0.0', 'unspecified'],
+    ['[::ffff:127.0.0.1]', 'loopback'],
+    ['::FFFF:127.0.0.1', 'loopback'],
+    ['0:0:0:0:0:ffff:7f00:0001', 'loopback'],
+    ['::ffff:169.254.169.254', 'link-local'],
+    ['169.254.0.0', 'link-local'],
+    ['169.255.0.1', 'public'],
+    ['100.63.255.255', 'public'],
+    ['100.64.0.0', 'cgnat'],
+    ['::ffff:100.127.255.255', 'cgnat'],
+    ['fc00::', 'unique-local'],
+    ['FDFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF', 'unique-local'],
+    ['fbff:ffff::1', 'reserved'], // just below fc00::/7: outside global unicast
+    ['fe00::1', 'reserved'],
+    ['64:ff9b::a9fe:a9fe', 'link-local'], // NAT64 to the metadata endpoint, in hex
+    ['2002:a9fe:a9fe::1', 'link-local'], // 6to4 to the metadata endpoint
+    ['2001:db8:ffff::1', 'reserved'],
+    ['3fff:fff::1', 'reserved'],
+    ['3fff:1000::1', 'public'],
+  ])('classifies the range edge %s as %s', (ip, kind) => {
+    expect(classifyAddress(ip)).toBe(kind);
+  });
+
   it('says invalid for what is not an IP', () => {
     expect(classifyAddress('example.org')).toBe('invalid');
     expect(classifyAddress('999.1.1.1')).toBe('invalid');
     expect(classifyAddress('')).toBe('invalid');
+    // Shorthands some parsers accept and no resolver returns.
+    expect(classifyAddress('127.1')).toBe('invalid');
+    expect(classifyAddress('0x7f.0.0.1')).toBe('invalid');
+    expect(classifyAddress('2130706433')).toBe('invalid');
   });
 });
 

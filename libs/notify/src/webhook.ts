@@ -3,6 +3,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { Webhook } from 'standardwebhooks';
 
 /** Where a service's webhooks go, and the Standard Webhooks secret that signs them. */
@@ -277,91 +278,91 @@ export type AddressClass =
   | 'reserved'
   | 'invalid';
 
-const IPV4_RANGES: ReadonlyArray<readonly [string, number, AddressClass]> = [
-  ['0.0.0.0', 8, 'unspecified'], // "this network"; Linux connects 0.0.0.0 to the local host
-  ['10.0.0.0', 8, 'private'],
-  ['100.64.0.0', 10, 'cgnat'],
-  ['127.0.0.0', 8, 'loopback'],
-  ['169.254.0.0', 16, 'link-local'], // includes cloud metadata endpoints (169.254.169.254)
-  ['172.16.0.0', 12, 'private'],
-  ['192.0.0.0', 24, 'reserved'],
-  ['192.0.2.0', 24, 'reserved'],
-  ['192.88.99.0', 24, 'reserved'],
-  ['192.168.0.0', 16, 'private'],
-  ['198.18.0.0', 15, 'reserved'],
-  ['198.51.100.0', 24, 'reserved'],
-  ['203.0.113.0', 24, 'reserved'],
-  ['224.0.0.0', 4, 'multicast'],
-  ['240.0.0.0', 4, 'reserved'], // includes 255.255.255.255
-];
+type Range = Exclude<AddressClass, 'public' | 'invalid'>;
 
-const IPV6_RANGES: ReadonlyArray<readonly [string, number, AddressClass]> = [
-  ['2001::', 23, 'reserved'], // IETF protocol assignments, Teredo among them
-  ['2001:db8::', 32, 'reserved'],
-  ['3fff::', 20, 'reserved'],
-  ['fc00::', 7, 'unique-local'],
-  ['fe80::', 10, 'link-local'],
-  ['fec0::', 10, 'reserved'], // the former site-local
-  ['ff00::', 8, 'multicast'],
-];
+/** What a webhook may not reach, by class. Not ipaddr.js's own table: it misses some (198.18.0.0/15, fec0::/10). */
+const IPV4_RANGES: Readonly<Partial<Record<Range, readonly string[]>>> = {
+  unspecified: ['0.0.0.0/8'], // "this network"; Linux connects 0.0.0.0 to the local host
+  private: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
+  cgnat: ['100.64.0.0/10'],
+  loopback: ['127.0.0.0/8'],
+  'link-local': ['169.254.0.0/16'], // includes cloud metadata endpoints (169.254.169.254)
+  reserved: [
+    '192.0.0.0/24',
+    '192.0.2.0/24',
+    '192.88.99.0/24',
+    '198.18.0.0/15',
+    '198.51.100.0/24',
+    '203.0.113.0/24',
+    '240.0.0.0/4', // includes 255.255.255.255
+  ],
+  multicast: ['224.0.0.0/4'],
+};
 
-function ipv4ToInt(ip: string): number {
-  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+const IPV6_RANGES: Readonly<Partial<Record<Range, readonly string[]>>> = {
+  unspecified: ['::/128'],
+  loopback: ['::1/128'],
+  reserved: [
+    '2001::/23', // IETF protocol assignments, Teredo among them
+    '2001:db8::/32',
+    '3fff::/20',
+    'fec0::/10', // the former site-local
+  ],
+  'unique-local': ['fc00::/7'],
+  'link-local': ['fe80::/10'],
+  multicast: ['ff00::/8'],
+};
+
+function rangeList<T extends ipaddr.IPv4 | ipaddr.IPv6>(
+  table: Readonly<Partial<Record<Range, readonly string[]>>>,
+  parse: (cidr: string) => [T, number],
+): Record<string, Array<[T, number]>> {
+  return Object.fromEntries(Object.entries(table).map(([kind, cidrs]) => [kind, cidrs!.map(parse)]));
 }
 
-function ipv6ToBigInt(ip: string): bigint {
-  let address = ip.split('%')[0]!; // a zone id says nothing about the address
-  // An embedded dotted IPv4 tail becomes two hex groups.
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
-  if (dotted) {
-    const v4 = ipv4ToInt(dotted[1]!);
-    address = `${address.slice(0, dotted.index)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
-  }
-  const [head, tail] = address.split('::') as [string, string | undefined];
-  const headGroups = head ? head.split(':') : [];
-  const tailGroups = tail === undefined ? [] : tail ? tail.split(':') : [];
-  const zeros = tail === undefined ? 0 : 8 - headGroups.length - tailGroups.length;
-  const groups = [...headGroups, ...Array<string>(zeros).fill('0'), ...tailGroups];
-  return groups.reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n);
+const V4 = rangeList(IPV4_RANGES, (cidr) => ipaddr.IPv4.parseCIDR(cidr));
+const V6 = rangeList(IPV6_RANGES, (cidr) => ipaddr.IPv6.parseCIDR(cidr));
+/** Prefixes that carry an IPv4 host in their last 32 bits: IPv4-mapped and the NAT64 well-known prefix. */
+const V4_IN_LOW_BITS = [ipaddr.IPv6.parseCIDR('::ffff:0:0/96'), ipaddr.IPv6.parseCIDR('64:ff9b::/96')];
+const SIX_TO_FOUR = ipaddr.IPv6.parseCIDR('2002::/16');
+const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR('2000::/3');
+
+/** ipaddr.js 1.9 reads a dotted IPv4 tail only after `::ffff:`: `64:ff9b::10.0.0.1` is written as hex groups first. */
+function parseV6(address: string): ipaddr.IPv6 {
+  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (!tail) return ipaddr.IPv6.parse(address);
+  const [a, b, c, d] = ipaddr.IPv4.parse(tail[1]!).octets as [number, number, number, number];
+  return ipaddr.IPv6.parse(
+    `${address.slice(0, tail.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`,
+  );
 }
 
-function inV4(ip: number, base: string, bits: number): boolean {
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return (ip & mask) >>> 0 === (ipv4ToInt(base) & mask) >>> 0;
+function classifyV4(ip: ipaddr.IPv4): AddressClass {
+  return ipaddr.subnetMatch(ip, V4, 'public') as AddressClass;
 }
 
-function inV6(ip: bigint, base: string, bits: number): boolean {
-  const shift = BigInt(128 - bits);
-  return ip >> shift === ipv6ToBigInt(base) >> shift;
-}
-
-function classifyV4(ip: number): AddressClass {
-  for (const [base, bits, kind] of IPV4_RANGES) if (inV4(ip, base, bits)) return kind;
-  return 'public';
-}
-
-function classifyV6(ip: bigint): AddressClass {
-  if (ip === 0n) return 'unspecified';
-  if (ip === 1n) return 'loopback';
-  const low32 = Number(ip & 0xffffffffn);
-  // IPv4-mapped (::ffff:a.b.c.d) and the NAT64 well-known prefix reach an IPv4 host: judge that host.
-  if (inV6(ip, '::ffff:0:0', 96) || inV6(ip, '64:ff9b::', 96)) return classifyV4(low32);
+function classifyV6(ip: ipaddr.IPv6): AddressClass {
+  const bytes = ip.toByteArray();
+  // IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) reach an IPv4 host: judge that host.
+  if (V4_IN_LOW_BITS.some((prefix) => ip.match(prefix))) return classifyV4(new ipaddr.IPv4(bytes.slice(12, 16)));
   // 6to4 (2002:aabb:ccdd::/48) tunnels to the IPv4 address in bits 16–47.
-  if (inV6(ip, '2002::', 16)) return classifyV4(Number((ip >> 80n) & 0xffffffffn));
-  for (const [base, bits, kind] of IPV6_RANGES) if (inV6(ip, base, bits)) return kind;
+  if (ip.match(SIX_TO_FOUR)) return classifyV4(new ipaddr.IPv4(bytes.slice(2, 6)));
+  const kind = ipaddr.subnetMatch(ip, V6, 'public') as AddressClass;
   // Global unicast is 2000::/3; the rest (IPv4-compatible, discard-only, local NAT64…) is not a web server.
-  if (!inV6(ip, '2000::', 3)) return 'reserved';
-  return 'public';
+  if (kind === 'public' && !ip.match(GLOBAL_UNICAST)) return 'reserved';
+  return kind;
 }
 
 /** Classifies an IPv4 or IPv6 literal (IPv4-mapped IPv6 is judged by its IPv4 address). */
 export function classifyAddress(ip: string): AddressClass {
-  const address = stripBrackets(ip.trim());
-  switch (net.isIP(address.split('%')[0]!)) {
+  // A zone id (fe80::1%eth0) says nothing about the address. net.isIP first: ipaddr.js also reads
+  // forms no resolver hands back (`127.1`, `0x7f.0.0.1`), which stay « invalid » as before.
+  const address = stripBrackets(ip.trim()).split('%')[0]!;
+  switch (net.isIP(address)) {
     case 4:
-      return classifyV4(ipv4ToInt(address));
+      return classifyV4(ipaddr.IPv4.parse(address));
     case 6:
-      return classifyV6(ipv6ToBigInt(address));
+      return classifyV6(parseV6(address));
     default:
       return 'invalid';
   }
