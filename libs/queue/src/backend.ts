@@ -1,5 +1,4 @@
-import { connect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { Redis } from 'ioredis';
 
 export type QueueBackendKind = 'redis' | 'postgres';
 
@@ -14,40 +13,38 @@ export interface ResolvedQueueBackend {
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /**
- * True when a Redis server answers PING at `url` within the timeout. A raw
- * socket rather than a client: nothing lingers after a refused connection,
- * so a start without Redis is not slowed down.
+ * True when a Redis server answers PING at `url` within the timeout. A
+ * client made for one question: no reconnection, no offline queue, no ready
+ * check, torn down at once, so a start without Redis is not slowed down and
+ * nothing lingers.
  */
-export function redisAnswers(url: string, timeoutMs = 500): Promise<boolean> {
-  const target = new URL(url);
-  const port = Number(target.port || 6379);
-  const host = target.hostname.replace(/^\[|\]$/g, '');
-  const user = decodeURIComponent(target.username);
-  const password = decodeURIComponent(target.password);
-  const commands = (password ? [user ? ['AUTH', user, password] : ['AUTH', password]] : []).concat([['PING']]);
-  const wire = commands
-    .map((args) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`)
-    .join('');
-
-  return new Promise((resolve) => {
-    const socket: Socket =
-      target.protocol === 'rediss:' ? tlsConnect({ host, port, servername: host }) : connect({ host, port });
-    let received = '';
-    const done = (answer: boolean) => {
-      socket.destroy();
-      clearTimeout(timer);
-      resolve(answer);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    socket.once(target.protocol === 'rediss:' ? 'secureConnect' : 'connect', () => socket.write(wire));
-    socket.on('data', (chunk) => {
-      received += chunk.toString('latin1');
-      if (received.startsWith('-')) done(false);
-      else if (received.includes('+PONG')) done(true);
-    });
-    socket.on('error', () => done(false));
-    socket.on('close', () => done(false));
+export async function redisAnswers(url: string, timeoutMs = 500): Promise<boolean> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    enableReadyCheck: false,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
   });
+  // A refused connection is an answer (false), not an error to report.
+  client.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    const ping = client
+      .connect()
+      .then(() => client.ping())
+      .then((answer) => answer === 'PONG')
+      .catch(() => false);
+    return await Promise.race([ping, deadline]);
+  } finally {
+    clearTimeout(timer);
+    client.disconnect();
+  }
 }
 
 /**
