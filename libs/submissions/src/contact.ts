@@ -54,7 +54,13 @@ export function searchText(
     else if (value && typeof value === 'object') Object.values(value).forEach((v) => walk(v, depth + 1));
   };
   walk(data, 0);
-  return searchFold(parts.join(' ')).slice(0, 4000);
+  // Words only, split where the inbox splits the terms searched: PostgreSQL's parser would otherwise read
+  // « GCH-2345-ABC » as « gch », « -2345 » (a signed number) and « abc », and an email as one word, so searching
+  // the reference or a part of the email found nothing.
+  return searchFold(parts.join(' '))
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+    .slice(0, 4000);
 }
 
 /**
