@@ -90,6 +90,7 @@ describe('organisation archive: export and import', () => {
   let dir: string;
   let archive: string;
   const uploaded = new Map<string, Buffer>();
+  let deadline: { id: string; status_event_id: string };
   const services = ['cantine-archive', 'periscolaire-archive'];
 
   const api = (auth: string) => ({
@@ -182,6 +183,13 @@ describe('organisation archive: export and import', () => {
       );
       return n >= 3 ? true : undefined;
     });
+    // A request waiting on a deadline (« silence vaut accord »): its job must be queued again after the move.
+    const [[waiting]] = (await source.query(
+      `UPDATE submission SET deadline_at = now() + interval '30 days', deadline_transition = 'accept'
+       WHERE id = $1 AND status_event_id IS NOT NULL RETURNING id, status_event_id`,
+      [ids[1]],
+    )) as [[{ id: string; status_event_id: string }]];
+    deadline = waiting;
     // Agents and a group, as an admin would have made them.
     const serviceId = (await source.query(`SELECT id FROM service WHERE slug = $1`, [services[0]]))[0].id as string;
     await source.query(
@@ -378,6 +386,15 @@ describe('organisation archive: export and import', () => {
     expect((await targetSource.query(`SELECT count(*)::int AS n FROM api_token`))[0].n).toBe(0);
     const [lea] = await targetSource.query(`SELECT display_name FROM account WHERE email = 'lea@commune.fr'`);
     expect(lea.display_name).toBe('Léa Fontaine');
+
+    // The deadline is queued again in the new installation's outbox.
+    expect(await targetSource.query(`SELECT topic, payload, run_at IS NOT NULL AS due FROM outbox`)).toEqual([
+      {
+        topic: 'deadline.fire',
+        payload: { submissionId: deadline.id, eventId: deadline.status_event_id, transition: 'accept' },
+        due: true,
+      },
+    ]);
 
     // The same archive again: the organisation exists, nothing more is written.
     const files = storageFiles(targetFiles).length;

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
 import { open as openZip, type Entry, type ZipFile } from 'yauzl';
 import { EXPORT_KIND } from '@guichet/forms';
+import { JobTopic, addOutbox } from '@guichet/queue';
 import type { AttachmentStorage } from '@guichet/submissions';
 import {
   ARCHIVE_FORMAT_VERSION,
@@ -526,6 +527,29 @@ async function insertRows(
     )) as [{ n: number }];
     if (n !== new Set(rows.map((r) => r.submission_id)).size) throw foreign('followers.jsonl');
     await populate('submission_follower', actors('submission_follower', rows));
+  }
+
+  // Deadlines (« silence vaut accord ») were jobs of the old installation: queued again here, as the transition
+  // that set them did (the job fires only if the request is still in the status it was set for).
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const due = (await manager.query(
+      `SELECT id, status_event_id, deadline_at, deadline_transition FROM submission
+       WHERE organisation_id = $1 AND deadline_at IS NOT NULL AND status_event_id IS NOT NULL
+         AND deadline_transition IS NOT NULL AND id > $2 ORDER BY id LIMIT $3`,
+      [orgId, after, batch],
+    )) as Array<{ id: string; status_event_id: string; deadline_at: Date; deadline_transition: string }>;
+    await addOutbox(
+      manager,
+      ...due.map((d) => ({
+        organisationId: orgId,
+        topic: JobTopic.DeadlineFire,
+        payload: { submissionId: d.id, eventId: d.status_event_id, transition: d.deadline_transition },
+        runAt: d.deadline_at,
+      })),
+    );
+    if (due.length < batch) break;
+    after = due[due.length - 1]!.id;
   }
 
   // What is now in the database is what the manifest counted, or nothing is kept.
