@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
-import { DeskExports, readZip } from '@guichet/desk';
+import { DeskExports } from '@guichet/desk';
 import { AgentMembership, CaseworkerGroup, Organisation } from '@guichet/persistence';
 import { followLinkKey, followToken } from '@guichet/submissions';
 import { DEFAULT_GROUP } from '@guichet/workflow';
@@ -10,6 +10,7 @@ import { CookieClient } from '../support/browserless';
 import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
 import { freePort } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
+import { readZip } from '../support/zip';
 
 /**
  * Who may call what: every route of the HTTP contract (shared/API.md) and of
@@ -248,7 +249,7 @@ interface Call {
   /** What a list shows when it shows the fixture. */
   marker?(f: Fixtures): string;
   /** Where the marker is looked for in a 200 answer, when not in its text (an XLSX: the XML in the ZIP). */
-  read?(body: Buffer): string;
+  read?(body: Buffer): Promise<string> | string;
 }
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(500, 0x20), Buffer.from('\n%%EOF\n')]);
@@ -549,10 +550,7 @@ const ROUTES: Record<RowName, Call> = {
     method: 'GET',
     path: (f) => `/api/v1/services/${f.s1}/export?format=xlsx`,
     marker: (f) => f.reference,
-    read: (body) =>
-      readZip(body)
-        .map((entry) => entry.data.toString('utf8'))
-        .join('\n'),
+    read: async (body) => (await readZip(body)).map((entry) => entry.data.toString('utf8')).join('\n'),
   },
   "GET …/export?format=csv&async=1 (the caller's export)": {
     method: 'GET',
@@ -1027,7 +1025,7 @@ describe('authorization matrix', () => {
         summary.cells++;
         const status = call.effective ? call.effective(res.status, res.text) : res.status;
         const marker = call.marker?.(fixtures);
-        const text = call.read && res.status === 200 ? call.read(res.body) : res.text;
+        const text = call.read && res.status === 200 ? await call.read(res.body) : res.text;
         const sawMarker = marker === undefined ? undefined : text.includes(marker);
         const ok =
           expected === S

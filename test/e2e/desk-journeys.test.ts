@@ -1,11 +1,11 @@
 import { DataSource } from 'typeorm';
-import { readZip } from '@guichet/desk';
 import { ApiTokenService } from '@guichet/identity';
 import { Digests, Mailer } from '@guichet/notify';
 import { grantDefinition } from '../fixtures/grant';
 import { CookieClient } from '../support/browserless';
 import { SessionClient } from '../support/session-client';
 import { startWebStack, type WebStack } from '../support/web-stack';
+import { readZip } from '../support/zip';
 
 const SLUG = 'subvention-parcours';
 const TITLE = 'Subvention aux associations';
@@ -217,7 +217,7 @@ describe('caseworker journeys', () => {
     expect(new Date(line.submittedAt).getTime()).toBe(submittedAt.getTime());
 
     const xlsx = await lea.raw('GET', `/api/v1/services/${SLUG}/export?format=xlsx&${filter}`);
-    const sheet = readZip(Buffer.from(await xlsx.arrayBuffer()))
+    const sheet = (await readZip(Buffer.from(await xlsx.arrayBuffer())))
       .find((e) => e.name === 'xl/worksheets/sheet1.xml')!
       .data.toString('utf8');
     expect(sheet).toContain('<c r="F2" t="inlineStr"><is><t>Léa Fontaine</t></is></c>');

@@ -4,13 +4,13 @@ import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
-import { readZip } from '@guichet/desk';
 import { MaintenanceService } from '../../apps/worker/src/maintenance.service';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
 import { waitUntil } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
 import { createTenant, type Tenant } from '../support/tenant';
+import { readZip } from '../support/zip';
 
 /**
  * Issue 18, intake bounded: what one hostile or careless request could do to
@@ -274,7 +274,7 @@ describe('intake hardening', () => {
         res.on('end', () => done(null, Buffer.concat(chunks)));
       })
       .expect(200);
-    const sheet = readZip(xlsx.body as Buffer).find((e) => e.name === 'xl/worksheets/sheet1.xml')!;
+    const sheet = (await readZip(xlsx.body as Buffer)).find((e) => e.name === 'xl/worksheets/sheet1.xml')!;
     const header = /<row r="1">(.*?)<\/row>/.exec(sheet.data.toString('utf8'))![1]!;
     const titles = [...header.matchAll(/<t>(.*?)<\/t>/g)].map((m) => m[1]!);
     expect(titles).toContain('\'=HYPERLINK("http://evil.example","clic")');

@@ -19,7 +19,7 @@ export {
   type ExportView,
 } from './export-jobs';
 export { XLSX_MEDIA_TYPE, XlsxWriter, cellText, columnName, xmlText, type XlsxCell, type XlsxColumn } from './xlsx';
-export { ZipWriter, crc32, readZip, type ZipEntryRead } from './xlsx-zip';
+export { ZipWriter, crc32 } from './xlsx-zip';
 export {
   Inbox,
   filterSql,
