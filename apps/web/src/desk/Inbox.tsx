@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ErrorItem } from '@guichet/shared';
 import { ErrorSummary } from '../form/ErrorSummary';
+import { ErrorMessage } from '../form/field-parts';
 import { idOf } from '../form/model';
 import { ApiError, api, type Me } from '../lib/api';
 import { formatDate, formatNumber, tr } from '../lib/i18n';
@@ -8,7 +9,7 @@ import { navigate, onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
 import { Failure, TAB_LABELS, assigneeText, errorText } from './common';
 import { answerDisplay, answerFields, type AnswerField } from './fields';
-import { TABS, type BatchResult, type DeskServiceView, type InboxPage } from './types';
+import { TABS, type DeskServiceView, type InboxPage } from './types';
 import {
   PAGE_SIZES,
   SORTS,
@@ -24,8 +25,10 @@ import {
   type InboxState,
   type Sort,
 } from './inbox-state';
-
-const MAX_COLUMNS = 10;
+import { BatchForm } from './BatchForm';
+import { ColumnChooser } from './ColumnChooser';
+import { ExportLinks } from './ExportLinks';
+import { described, fieldClass } from './field-wiring';
 
 /** The inbox of one service: tabs, filters, chosen columns, selection and batch actions, pages, exports. */
 export function InboxView({ slug, query, me }: { slug: string; query: URLSearchParams; me: Me }) {
@@ -345,111 +348,6 @@ function SortableHeader({
   );
 }
 
-interface PendingExport {
-  exportId: string;
-  status: 'pending' | 'running' | 'ready' | 'failed';
-  statusUrl?: string;
-  downloadUrl?: string;
-}
-
-/**
- * The export links. A small set streams straight into a download; past the
- * installation's limit the server answers 202 and a worker prepares the file:
- * the page then follows it and offers the download link when it is ready.
- */
-function ExportLinks({ base }: { base: string }) {
-  const [message, setMessage] = useState('');
-  const [ready, setReady] = useState<string | null>(null);
-  const formats: Array<[string, string]> = [
-    ['format=csv', tr('CSV, séparateur virgule', 'CSV, comma-separated')],
-    [
-      'format=csv&sep=semicolon',
-      tr('CSV, séparateur point-virgule (tableurs en français)', 'CSV, semicolon-separated (French spreadsheets)'),
-    ],
-    ['format=xlsx', tr('Classeur Excel (XLSX)', 'Excel workbook (XLSX)')],
-    ['format=jsonl', tr('JSON Lines, une demande par ligne', 'JSON Lines, one request a line')],
-  ];
-  const follow = async (statusUrl: string) => {
-    for (let i = 0; i < 600; i++) {
-      const state = await api<PendingExport>(statusUrl);
-      if (state.status === 'ready' && state.downloadUrl) {
-        setReady(state.downloadUrl);
-        setMessage(tr('Votre export est prêt.', 'Your export is ready.'));
-        return;
-      }
-      if (state.status === 'failed') {
-        setMessage(tr('L’export a échoué ; réessayez.', 'The export failed; try again.'));
-        return;
-      }
-      await new Promise((resolve) => window.setTimeout(resolve, 2000));
-    }
-  };
-  const start = async (event: React.MouseEvent<HTMLAnchorElement>, url: string) => {
-    event.preventDefault();
-    setReady(null);
-    const controller = new AbortController();
-    try {
-      const response = await fetch(url, { signal: controller.signal, headers: { Accept: '*/*' } });
-      if (response.status === 202) {
-        const pending = (await response.json()) as PendingExport;
-        setMessage(
-          tr(
-            'Beaucoup de demandes : le fichier est préparé en arrière-plan, le lien apparaîtra ici.',
-            'Many requests: the file is being prepared, its link will appear here.',
-          ),
-        );
-        await follow(pending.statusUrl ?? response.headers.get('Location') ?? '');
-        return;
-      }
-      controller.abort();
-      if (!response.ok) {
-        setMessage(tr('L’export n’a pas pu être fait.', 'The export could not be made.'));
-        return;
-      }
-      // Small enough to stream: the browser downloads it as a plain link would.
-      window.location.assign(url);
-    } catch (error) {
-      if ((error as Error).name !== 'AbortError') setMessage(String((error as Error).message));
-    }
-  };
-  return (
-    <>
-      <ul className="desk-exports">
-        {formats.map(([params, label]) => (
-          <li key={params}>
-            <a href={`${base}&${params}`} onClick={(e) => void start(e, `${base}&${params}`)}>
-              {label}
-            </a>
-          </li>
-        ))}
-      </ul>
-      <p role="status">
-        {message} {ready && <a href={ready}>{tr('Télécharger l’export', 'Download the export')}</a>}
-      </p>
-    </>
-  );
-}
-
-function fieldClass(error: string | undefined): string {
-  return `field${error ? ' field--error' : ''}`;
-}
-
-function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  if (!message) return null;
-  return (
-    <p className="error-message" id={`${id}-erreur`}>
-      <span className="sr-only">{tr('Erreur : ', 'Error: ')}</span>
-      {message}
-    </p>
-  );
-}
-
-/** aria-invalid and aria-describedby of a field that may be in error, with its hint if any. */
-function described(id: string, error: string | undefined, hint = false) {
-  const ids = [hint && `${id}-aide`, error && `${id}-erreur`].filter(Boolean).join(' ');
-  return { 'aria-invalid': error ? true : undefined, 'aria-describedby': ids || undefined };
-}
-
 function Filters({
   slug,
   service,
@@ -538,7 +436,7 @@ function Filters({
               'Reference, citizen’s name or email, short answers.',
             )}
           </p>
-          <FieldError id={id('/q')} message={errorOf('/q')} />
+          <ErrorMessage id={id('/q')} message={errorOf('/q')} />
           <input
             type="search"
             id={id('/q')}
@@ -550,7 +448,7 @@ function Filters({
         </div>
         <div className={fieldClass(errorOf('/status'))}>
           <label htmlFor={id('/status')}>{tr('État', 'Status')}</label>
-          <FieldError id={id('/status')} message={errorOf('/status')} />
+          <ErrorMessage id={id('/status')} message={errorOf('/status')} />
           <select
             id={id('/status')}
             value={draft.status}
@@ -567,7 +465,7 @@ function Filters({
         </div>
         <div className={fieldClass(errorOf('/assignee'))}>
           <label htmlFor={id('/assignee')}>{tr('Attribution', 'Assignment')}</label>
-          <FieldError id={id('/assignee')} message={errorOf('/assignee')} />
+          <ErrorMessage id={id('/assignee')} message={errorOf('/assignee')} />
           <select
             id={id('/assignee')}
             value={draft.assignee}
@@ -581,7 +479,7 @@ function Filters({
         </div>
         <div className={fieldClass(errorOf('/from'))}>
           <label htmlFor={id('/from')}>{tr('Déposées à partir du', 'Sent from')}</label>
-          <FieldError id={id('/from')} message={errorOf('/from')} />
+          <ErrorMessage id={id('/from')} message={errorOf('/from')} />
           <input
             type="date"
             id={id('/from')}
@@ -592,7 +490,7 @@ function Filters({
         </div>
         <div className={fieldClass(errorOf('/to'))}>
           <label htmlFor={id('/to')}>{tr('Déposées jusqu’au (inclus)', 'Sent until (included)')}</label>
-          <FieldError id={id('/to')} message={errorOf('/to')} />
+          <ErrorMessage id={id('/to')} message={errorOf('/to')} />
           <input
             type="date"
             id={id('/to')}
@@ -640,7 +538,7 @@ function Filters({
                       {tr('Un nombre, par exemple 5000 ou 5 000,50.', 'A number, such as 5000 or 5,000.50.')}
                     </p>
                   )}
-                  <FieldError id={id(pointer)} message={errorOf(pointer)} />
+                  <ErrorMessage id={id(pointer)} message={errorOf(pointer)} />
                   <input
                     type={range === 'date' ? 'date' : 'text'}
                     inputMode={range === 'number' ? 'decimal' : undefined}
@@ -655,7 +553,7 @@ function Filters({
           ) : (
             <div className={fieldClass(errorOf('/field'))}>
               <label htmlFor={id('/field')}>{tr('Est égal à', 'Equals')}</label>
-              <FieldError id={id('/field')} message={errorOf('/field')} />
+              <ErrorMessage id={id('/field')} message={errorOf('/field')} />
               {chosen && (chosen.model.options.length > 0 || chosen.model.kind === 'boolean') ? (
                 <select
                   id={id('/field')}
@@ -692,7 +590,7 @@ function Filters({
         </fieldset>
         <div className={fieldClass(errorOf('/sort'))}>
           <label htmlFor={id('/sort')}>{tr('Trier par', 'Sort by')}</label>
-          <FieldError id={id('/sort')} message={errorOf('/sort')} />
+          <ErrorMessage id={id('/sort')} message={errorOf('/sort')} />
           <select
             id={id('/sort')}
             value={draft.sort}
@@ -736,310 +634,5 @@ function Filters({
         </div>
       </form>
     </section>
-  );
-}
-
-function ColumnChooser({
-  slug,
-  fields,
-  columns,
-  onSaved,
-}: {
-  slug: string;
-  fields: AnswerField[];
-  columns: string[];
-  onSaved: (columns: string[]) => void;
-}) {
-  const [chosen, setChosen] = useState<string[]>(columns);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState('');
-  if (fields.length === 0) return null;
-  const save = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setSaved('');
-    if (chosen.length > MAX_COLUMNS) {
-      setError(tr(`Choisissez ${MAX_COLUMNS} colonnes au plus.`, `Choose ${MAX_COLUMNS} columns at most.`));
-      document.getElementById(`colonne-${0}`)?.focus();
-      return;
-    }
-    setBusy(true);
-    try {
-      // In the form's order, whatever the order of the clicks.
-      const ordered = fields.map((f) => f.pointer).filter((p) => chosen.includes(p));
-      const saved = await api<{ columns: string[] }>(`/api/v1/me/preferences/columns/${encodeURIComponent(slug)}`, {
-        method: 'PUT',
-        body: { columns: ordered },
-      });
-      onSaved(saved.columns);
-      setSaved(tr('Colonnes enregistrées.', 'Columns saved.'));
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <details className="desk-columns">
-      <summary>
-        {tr('Choisir les colonnes', 'Choose the columns')} ({formatNumber(columns.length)}{' '}
-        {columns.length > 1 ? tr('choisies', 'chosen') : tr('choisie', 'chosen')})
-      </summary>
-      <form noValidate onSubmit={(e) => void save(e)}>
-        <fieldset
-          className={`group${error ? ' field--error' : ''}`}
-          aria-describedby={error ? 'colonnes-erreur' : 'colonnes-aide'}
-        >
-          <legend>{tr('Réponses à montrer en colonnes', 'Answers to show as columns')}</legend>
-          <p className="hint" id="colonnes-aide">
-            {tr(
-              `${MAX_COLUMNS} au plus. Ce choix vous est propre et valable pour cette démarche.`,
-              `${MAX_COLUMNS} at most. This choice is yours, for this service.`,
-            )}
-          </p>
-          {error && (
-            <p className="error-message" id="colonnes-erreur">
-              <span className="sr-only">{tr('Erreur : ', 'Error: ')}</span>
-              {error}
-            </p>
-          )}
-          <div className="choices desk-column-choices">
-            {fields.map((f, i) => (
-              <div className="choice" key={f.pointer}>
-                <input
-                  type="checkbox"
-                  id={`colonne-${i}`}
-                  checked={chosen.includes(f.pointer)}
-                  onChange={(e) =>
-                    setChosen(e.target.checked ? [...chosen, f.pointer] : chosen.filter((p) => p !== f.pointer))
-                  }
-                />
-                <label htmlFor={`colonne-${i}`}>{f.label}</label>
-              </div>
-            ))}
-          </div>
-        </fieldset>
-        <button type="submit" className="button button--secondary" aria-disabled={busy || undefined}>
-          {tr('Enregistrer les colonnes', 'Save the columns')}
-        </button>
-        <p role="status" className="desk-status">
-          {saved}
-        </p>
-      </form>
-    </details>
-  );
-}
-
-type BatchChoice = '' | 'assign_me' | 'unassign' | `t:${string}`;
-
-function BatchForm({
-  slug,
-  service,
-  me,
-  selected,
-  onDone,
-}: {
-  slug: string;
-  service: DeskServiceView;
-  me: Me;
-  selected: Array<{ id: string; reference: string | null }>;
-  onDone: () => void;
-}) {
-  const [choice, setChoice] = useState<BatchChoice>('');
-  const [comment, setComment] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [results, setResults] = useState<{ rows: BatchResult[]; references: Map<string, string> } | null>(null);
-  const confirmRef = useRef<HTMLDivElement>(null);
-  const resultsRef = useRef<HTMLHeadingElement>(null);
-  const transition = choice.startsWith('t:') ? service.transitions.find((t) => t.name === choice.slice(2)) : undefined;
-
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
-  useEffect(() => {
-    if (results) resultsRef.current?.focus();
-  }, [results]);
-
-  const stateLabel = (name: string | undefined) => service.states.find((s) => s.name === name)?.label ?? name ?? '';
-
-  const check = (): boolean => {
-    const next: Record<string, string> = {};
-    if (selected.length === 0)
-      next.selection = tr(
-        'Sélectionnez au moins une demande dans le tableau.',
-        'Select at least one request in the table.',
-      );
-    if (!choice) next.action = tr('Choisissez une action.', 'Choose an action.');
-    if (transition?.commentRequired && !comment.trim())
-      next.comment = tr(
-        'Écrivez la motivation : elle est obligatoire pour cette action.',
-        'Write the motivation: this action requires one.',
-      );
-    setErrors(next);
-    const first = next.action ? 'lot-action' : next.comment ? 'lot-motivation' : next.selection ? 'lot-action' : null;
-    if (first) document.getElementById(first)?.focus();
-    return Object.keys(next).length === 0;
-  };
-
-  const run = async () => {
-    setBusy(true);
-    const references = new Map(selected.map((s) => [s.id, s.reference ?? s.id.slice(0, 8)]));
-    const action =
-      choice === 'assign_me'
-        ? { assign: `account:${me.id}` }
-        : choice === 'unassign'
-          ? { assign: null }
-          : { transition: transition!.name, ...(comment.trim() ? { comment: comment.trim() } : {}) };
-    try {
-      const answer = await api<{ results: BatchResult[] }>(`/api/v1/services/${encodeURIComponent(slug)}/batch`, {
-        method: 'POST',
-        body: { ids: selected.map((s) => s.id), action },
-      });
-      setResults({ rows: answer.results, references });
-      setConfirming(false);
-      setComment('');
-      onDone();
-    } catch (e) {
-      setErrors({ action: errorText(e) });
-      setConfirming(false);
-      document.getElementById('lot-action')?.focus();
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const submit = (event: React.FormEvent) => {
-    event.preventDefault();
-    if (busy || !check()) return;
-    if (transition?.final && !confirming) {
-      setConfirming(true);
-      return;
-    }
-    void run();
-  };
-
-  const ok = results?.rows.filter((r) => r.status === 200).length ?? 0;
-  const outcome = (r: BatchResult) => {
-    if (r.status !== 200) return `${tr('refusé', 'refused')} — ${r.message ?? r.code ?? r.status}`;
-    if (r.result && 'assignee' in r.result)
-      return r.result.assignee ? tr('attribuée à vous', 'assigned to you') : tr('attribution retirée', 'unassigned');
-    return `${tr('nouvel état : ', 'new status: ')}${stateLabel(r.result?.status)}`;
-  };
-
-  return (
-    <>
-      <form noValidate onSubmit={submit} className="desk-batch" aria-labelledby="lot-titre">
-        <h3 id="lot-titre">{tr('Action sur la sélection', 'Action on the selection')}</h3>
-        <p id="lot-selection" className={errors.selection ? 'error-message' : undefined}>
-          {errors.selection ? (
-            <>
-              <span className="sr-only">{tr('Erreur : ', 'Error: ')}</span>
-              {errors.selection}
-            </>
-          ) : selected.length === 0 ? (
-            tr('Aucune demande sélectionnée.', 'No request selected.')
-          ) : selected.length === 1 ? (
-            tr('1 demande sélectionnée.', '1 request selected.')
-          ) : (
-            tr(`${selected.length} demandes sélectionnées.`, `${selected.length} requests selected.`)
-          )}
-        </p>
-        <div className={fieldClass(errors.action)}>
-          <label htmlFor="lot-action">{tr('Action', 'Action')}</label>
-          <FieldError id="lot-action" message={errors.action} />
-          <select
-            id="lot-action"
-            value={choice}
-            onChange={(e) => {
-              setChoice(e.target.value as BatchChoice);
-              setConfirming(false);
-            }}
-            aria-invalid={errors.action || errors.selection ? true : undefined}
-            aria-describedby={['lot-selection', errors.action && 'lot-action-erreur'].filter(Boolean).join(' ')}
-          >
-            <option value="">{tr('Choisir une action', 'Choose an action')}</option>
-            <option value="assign_me">{tr('Me les attribuer', 'Assign them to me')}</option>
-            <option value="unassign">{tr('Retirer l’attribution', 'Unassign them')}</option>
-            {service.transitions.map((t) => (
-              <option key={t.name} value={`t:${t.name}`}>
-                {t.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        {transition && (
-          <div className={fieldClass(errors.comment)}>
-            <label htmlFor="lot-motivation">
-              {tr('Motivation', 'Motivation')}
-              {transition.commentRequired ? (
-                <span className="required"> {tr('(obligatoire)', '(required)')}</span>
-              ) : (
-                ` ${tr('(facultative)', '(optional)')}`
-              )}
-            </label>
-            <p className="hint" id="lot-motivation-aide">
-              {tr('Visible par chaque usager concerné.', 'Shown to each citizen concerned.')}
-            </p>
-            <FieldError id="lot-motivation" message={errors.comment} />
-            <textarea
-              id="lot-motivation"
-              rows={3}
-              value={comment}
-              onChange={(e) => setComment(e.target.value)}
-              {...described('lot-motivation', errors.comment, true)}
-            />
-          </div>
-        )}
-        {confirming && transition ? (
-          <div
-            className="notice notice--warning"
-            tabIndex={-1}
-            ref={confirmRef}
-            role="group"
-            aria-labelledby="lot-confirmation"
-          >
-            <p id="lot-confirmation">
-              {tr(
-                `Vous allez prendre la décision « ${transition.label} » pour ${selected.length} demande(s). Chaque usager en sera informé ; la décision ne pourra pas être annulée.`,
-                `You are about to decide “${transition.label}” for ${selected.length} request(s). Each citizen will be told; the decision cannot be undone.`,
-              )}
-            </p>
-            <div className="actions">
-              <button type="submit" className="button" aria-disabled={busy || undefined}>
-                {tr('Confirmer la décision', 'Confirm the decision')}
-              </button>
-              <button type="button" className="button button--secondary" onClick={() => setConfirming(false)}>
-                {tr('Revenir', 'Go back')}
-              </button>
-            </div>
-          </div>
-        ) : (
-          <button type="submit" className="button button--secondary" aria-disabled={busy || undefined}>
-            {tr('Appliquer à la sélection', 'Apply to the selection')}
-          </button>
-        )}
-      </form>
-      {results && (
-        <div className="desk-batch-results">
-          <h3 id="lot-resultats" tabIndex={-1} ref={resultsRef}>
-            {tr('Résultat de l’action', 'Result of the action')} :{' '}
-            {tr(`${ok} réussie(s) sur ${results.rows.length}`, `${ok} of ${results.rows.length} done`)}
-          </h3>
-          <ul>
-            {results.rows.map((r) => (
-              <li key={r.id} className={r.status === 200 ? undefined : 'desk-result--refused'}>
-                <a href={`/instruction/${slug}/${r.id}`} onClick={onLinkClick}>
-                  {results.references.get(r.id) ?? r.id}
-                </a>{' '}
-                : {outcome(r)}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-    </>
   );
 }
