@@ -1,164 +1,26 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import {
-  checkAnswers,
-  parseJsonPointer,
-  withoutPointers,
-  type ErrorItem,
-  type SchemaValidateFunction,
-  type ServiceDefinition,
-  type SchemaSemantics,
-} from '@guichet/shared';
-import { ApiError, api, newKey, whoAmI } from '../lib/api';
-import { formatTime, lang, tr } from '../lib/i18n';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { checkAnswers, parseJsonPointer, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
+import { ApiError, api, newKey } from '../lib/api';
+import { lang, tr } from '../lib/i18n';
 import { navigate, onLinkClick } from '../lib/router';
-import type { PublicService, SubmissionView } from '../lib/types';
 import { usePageTitle } from '../lib/title';
 import { OrganisationMark, useAccent } from '../pages/Branding';
+import { solveChallenge } from './anti-bot';
 import { FormContext, type FormContextValue } from './context';
+import { LoadFailure, RecoverButton, readLocalCopy } from './draft-recovery';
 import { ErrorSummary, type SummaryItem } from './ErrorSummary';
 import { Fields, withMinimumItems } from './fields';
+import { loadForm, loadReview, type Loaded } from './load-form';
 import { labelOf, type Schema, type Ui } from './model';
+import { SaveStatus } from './SaveStatus';
 import { FormStore, useStoreVersion } from './store';
-import { loadSemantics } from './semantics';
-import { loadValidator } from './validation';
 import { uploadFile } from './upload';
+import { useAutosave } from './use-autosave';
 
 export const REVIEW = 'verification';
 const STEP_FORM = 'etape-formulaire';
 
-interface Loaded {
-  service: PublicService;
-  definition: ServiceDefinition;
-  draft: SubmissionView;
-  validate: SchemaValidateFunction;
-  /** RJSF's semantics, for definitions with conditions, alternatives or defaults. */
-  semantics?: SchemaSemantics;
-  signedIn: boolean;
-  claims?: Record<string, unknown>;
-  /** A designer's trial of the draft definition (test mode): saved and checked apart, never a real request. */
-  test: boolean;
-  /** Where the draft lives in the API. */
-  base: string;
-}
-
-interface TrialView {
-  id: string;
-  service: { slug: string; title: string };
-  status: string;
-  revision: number;
-  data: Record<string, unknown>;
-  definition: ServiceDefinition;
-  updatedAt: string;
-}
-
-/** A designer's trial, shaped as the page's draft and service. */
-async function loadTrial(slug: string, id: string): Promise<{ service: PublicService; draft: SubmissionView }> {
-  const base = `/api/v1/services/${encodeURIComponent(slug)}/test-submissions/${encodeURIComponent(id)}`;
-  const trial = await api<TrialView>(base);
-  return {
-    service: {
-      slug: trial.service.slug,
-      title: trial.service.title,
-      description: null,
-      organisation: { slug: '', name: tr('Mode test du studio', 'Studio test mode') },
-      closed: null,
-      version: 0,
-      contentHash: '',
-      definition: trial.definition,
-      validator: `${base}/validator.js`,
-    },
-    draft: {
-      id: trial.id,
-      service: trial.service,
-      version: 0,
-      status: trial.status,
-      revision: trial.revision,
-      reference: null,
-      submittedAt: null,
-      updatedAt: trial.updatedAt,
-      data: trial.data,
-      statusLabel: '',
-      actions: [],
-      history: [],
-      documents: [],
-      messages: [],
-    },
-  };
-}
-
-const localKey = (id: string) => `guichet.brouillon.${id}`;
-
-/** The review page and its answer formatter load apart: the first step does not wait for them. */
-const loadReview = () => import('./Review').then((m) => ({ default: m.Review }));
 const Review = lazy(loadReview);
-
-/**
- * An anonymous session that expired mid-draft: the answers the page still
- * holds (or this browser kept) go into a new draft of the same service, so
- * nothing typed is lost. Answers the new draft refuses stay in this browser.
- */
-async function recoverIntoNewDraft(slug: string, data: Record<string, unknown>): Promise<string> {
-  const created = await api<{ id: string }>(`/api/v1/public/services/${encodeURIComponent(slug)}/submissions`, {
-    method: 'POST',
-    body: {},
-  });
-  const fresh = await api<SubmissionView>(`/api/v1/submissions/${encodeURIComponent(created.id)}`);
-  try {
-    localStorage.setItem(localKey(created.id), JSON.stringify({ revision: fresh.revision, data }));
-  } catch {
-    // No storage: the save below is the only copy.
-  }
-  await api(`/api/v1/submissions/${encodeURIComponent(created.id)}`, {
-    method: 'PATCH',
-    body: { data, expectedRevision: fresh.revision },
-  }).catch(() => undefined);
-  return created.id;
-}
-
-function localAnswers(draftId: string): Record<string, unknown> | null {
-  try {
-    const local = JSON.parse(localStorage.getItem(localKey(draftId)) ?? 'null') as {
-      data?: Record<string, unknown>;
-    } | null;
-    return local?.data ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** « Reprendre mes réponses dans un nouveau brouillon », for an expired anonymous session. */
-function RecoverButton({ slug, data }: { slug: string; data: () => Record<string, unknown> }) {
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  return (
-    <>
-      <button
-        type="button"
-        className="button"
-        disabled={busy}
-        onClick={() => {
-          setBusy(true);
-          setProblem(null);
-          recoverIntoNewDraft(slug, data())
-            .then((id) => {
-              window.location.assign(`/demarches/${encodeURIComponent(slug)}?brouillon=${encodeURIComponent(id)}`);
-            })
-            .catch((error: unknown) => {
-              setBusy(false);
-              setProblem(error instanceof Error ? error.message : String(error));
-            });
-        }}
-      >
-        {tr('Reprendre mes réponses dans un nouveau brouillon', 'Copy my answers into a new draft')}
-      </button>
-      {problem && (
-        <p className="error-message" role="alert">
-          {problem}
-        </p>
-      )}
-    </>
-  );
-}
 
 export function FormPage({
   slug,
@@ -176,42 +38,13 @@ export function FormPage({
 
   useEffect(() => {
     let live = true;
-    (async () => {
-      const [{ service, draft }, me] = await Promise.all([
-        test
-          ? loadTrial(slug, draftId)
-          : Promise.all([
-              api<PublicService>(`/api/v1/public/services/${encodeURIComponent(slug)}`),
-              api<SubmissionView>(`/api/v1/submissions/${encodeURIComponent(draftId)}`),
-            ]).then(([service, draft]) => ({ service, draft })),
-        whoAmI().catch(() => null),
-      ]);
-      // A draft keeps the version it was started on: render and check that one, as the server will.
-      const definition = draft.form?.definition ?? service.definition;
-      const validatorUrl = draft.form?.validator ?? service.validator;
-      if (!definition || !validatorUrl)
-        throw new ApiError(409, {
-          code: 'SERVICE_CLOSED',
-          message: service.closed?.message ?? tr('Cette démarche est fermée.', 'This service is closed.'),
-        });
-      const [validate, semantics] = await Promise.all([
-        loadValidator(validatorUrl),
-        loadSemantics(definition.schema as Schema),
-      ]);
-      // The first run of a large validator costs milliseconds: pay them while the citizen reads, not at "Continuer".
-      window.setTimeout(() => validate({}), 200);
-      // Fetched while the citizen fills the first step, so « Vérifiez vos réponses » opens at once.
-      window.setTimeout(() => void loadReview().catch(() => undefined), 1000);
-      const base = test
-        ? `/api/v1/services/${encodeURIComponent(slug)}/test-submissions/${encodeURIComponent(draftId)}`
-        : `/api/v1/submissions/${encodeURIComponent(draftId)}`;
-      if (live)
-        setLoaded({ service, definition, draft, validate, semantics, signedIn: me?.kind === 'citizen', test, base });
-    })().catch(
-      (error: unknown) =>
-        live &&
-        setFailure(error instanceof ApiError ? error : new ApiError(0, { code: 'INTERNAL', message: String(error) })),
-    );
+    loadForm(slug, draftId, test)
+      .then((result) => live && setLoaded(result))
+      .catch(
+        (error: unknown) =>
+          live &&
+          setFailure(error instanceof ApiError ? error : new ApiError(0, { code: 'INTERNAL', message: String(error) })),
+      );
     return () => {
       live = false;
     };
@@ -222,39 +55,6 @@ export function FormPage({
   return <FormRunner key={loaded.draft.id} loaded={loaded} step={step} />;
 }
 
-function LoadFailure({ error, slug, draftId }: { error: ApiError; slug: string; draftId: string }) {
-  usePageTitle(tr('Formulaire indisponible', 'Form unavailable'));
-  return (
-    <>
-      <h1 tabIndex={-1}>{tr('Ce formulaire ne peut pas être ouvert', 'This form cannot be opened')}</h1>
-      <p className="notice notice--error">{error.message}</p>
-      {error.body.code === 'SESSION_EXPIRED' && localAnswers(draftId) && (
-        <RecoverButton slug={slug} data={() => localAnswers(draftId) ?? {}} />
-      )}
-      <p>
-        <a href="/mes-demarches" onClick={onLinkClick}>
-          {tr('Retrouver mes démarches', 'Find my requests')}
-        </a>
-      </p>
-    </>
-  );
-}
-
-/** Refusals that no retry will change: the page says them instead of « connexion perdue ». */
-const REFUSALS = new Set(['SERVICE_CLOSED', 'SUBMISSION_LIMIT_REACHED']);
-
-type SaveState =
-  | { kind: 'idle' }
-  | { kind: 'saving' }
-  | { kind: 'saved'; at: Date; partial: boolean }
-  | { kind: 'offline' }
-  | { kind: 'checking' }
-  | { kind: 'conflict'; message: string }
-  /** The server will not take this draft any more (service closed, limit reached): said once, no retry. */
-  | { kind: 'refused'; message: string }
-  /** The anonymous session ended: the answers on screen can go into a new draft. */
-  | { kind: 'expired'; message: string };
-
 function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
   const { service, definition, draft, validate, signedIn, semantics } = loaded;
   const root = definition.schema as Schema;
@@ -263,17 +63,9 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
   const resubmit = draft.actions.find((a) => a.transition === 'resubmit') ?? draft.actions[0];
 
   const initial = useMemo(() => {
-    let data = draft.data;
-    try {
-      const local = JSON.parse(localStorage.getItem(localKey(draft.id)) ?? 'null') as {
-        revision: number;
-        data: Record<string, unknown>;
-      } | null;
-      // Answers this browser kept but the server has not (a lost connection, a value still to correct).
-      if (local && local.revision === draft.revision) data = local.data;
-    } catch {
-      // No storage or a damaged entry: the server's copy.
-    }
+    // Answers this browser kept but the server has not (a lost connection, a value still to correct).
+    const local = readLocalCopy(draft.id);
+    let data = local && local.revision === draft.revision ? local.data : draft.data;
     // RJSF's defaults (`default`, `const`) where nothing is answered yet, as RJSF's Form starts.
     const before = JSON.stringify(data);
     if (semantics) data = (semantics.withDefaults(root, data) ?? {}) as Record<string, unknown>;
@@ -296,83 +88,15 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
     [service.slug, draft.id, loaded.test],
   );
 
-  // --- Autosave ---------------------------------------------------------
-  const revision = useRef(draft.revision);
-  // Defaults the draft did not have yet are saved like any answer (the server would not know them otherwise).
-  const savedVersion = useRef(initial.defaultsAdded ? -1 : store.version);
-  const inFlight = useRef<Promise<void> | null>(null);
-  const timer = useRef<number | undefined>(undefined);
-  const [save, setSave] = useState<SaveState>({ kind: 'idle' });
-
-  const saveNow = useCallback(async (): Promise<void> => {
-    window.clearTimeout(timer.current);
-    if (inFlight.current) await inFlight.current;
-    if (store.version === savedVersion.current) return;
-    const version = store.version;
-    const data = store.snapshot();
-    // What is not valid yet stays in this browser; the server keeps everything else.
-    const invalid = checkAnswers(validate, definition, data, { mode: 'draft', locale: lang })
-      .errors.map((e) => e.pointer ?? '')
-      .filter((p) => p !== '');
-    const clean = invalid.length ? (withoutPointers(data, invalid, 'remove') as Record<string, unknown>) : data;
-    try {
-      localStorage.setItem(localKey(draft.id), JSON.stringify({ revision: revision.current, data }));
-    } catch {
-      // No storage: the server copy only.
-    }
-    setSave({ kind: 'saving' });
-    const attempt = api<{ revision: number; savedAt: string }>(loaded.base, {
-      method: 'PATCH',
-      body: { data: clean, expectedRevision: revision.current },
-    })
-      .then((result) => {
-        revision.current = result.revision;
-        savedVersion.current = version;
-        try {
-          if (invalid.length === 0) localStorage.removeItem(localKey(draft.id));
-          else localStorage.setItem(localKey(draft.id), JSON.stringify({ revision: result.revision, data }));
-        } catch {
-          // Nothing to clean.
-        }
-        setSave({ kind: 'saved', at: new Date(result.savedAt), partial: invalid.length > 0 });
-      })
-      .catch((error: unknown) => {
-        if (error instanceof ApiError && (error.body.code === 'CONFLICT' || error.body.code === 'NOT_A_DRAFT'))
-          setSave({ kind: 'conflict', message: error.message });
-        else if (error instanceof ApiError && REFUSALS.has(error.body.code))
-          setSave({ kind: 'refused', message: error.message });
-        else if (error instanceof ApiError && error.body.code === 'SESSION_EXPIRED')
-          setSave({ kind: 'expired', message: error.message });
-        else {
-          setSave({ kind: 'offline' });
-          // Tried again later; the answers are in this browser meanwhile.
-          window.clearTimeout(timer.current);
-          timer.current = window.setTimeout(() => void saveNow(), 10_000);
-        }
-      })
-      .finally(() => {
-        inFlight.current = null;
-      });
-    inFlight.current = attempt;
-    await attempt;
-  }, [store, validate, definition, draft.id]);
-
-  useEffect(
-    () =>
-      store.subscribe(() => {
-        if (store.version === savedVersion.current) return;
-        window.clearTimeout(timer.current);
-        timer.current = window.setTimeout(() => void saveNow(), 1000);
-      }),
-    [store, saveNow],
-  );
-  useEffect(() => {
-    const beforeUnload = (event: BeforeUnloadEvent) => {
-      if (store.version !== savedVersion.current) event.preventDefault();
-    };
-    window.addEventListener('beforeunload', beforeUnload);
-    return () => window.removeEventListener('beforeunload', beforeUnload);
-  }, [store]);
+  const { save, setSave, saveNow, revision, markSent } = useAutosave({
+    store,
+    validate,
+    definition,
+    draftId: draft.id,
+    base: loaded.base,
+    revision: draft.revision,
+    unsavedAtStart: initial.defaultsAdded,
+  });
 
   // --- Steps and errors ---------------------------------------------------
   const [summary, setSummary] = useState<SummaryItem[]>([]);
@@ -454,12 +178,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
           headers: { 'Idempotency-Key': idempotency.current, ...(proof ? { 'X-Altcha': proof } : {}) },
         });
       }
-      try {
-        localStorage.removeItem(localKey(draft.id));
-      } catch {
-        // Nothing kept.
-      }
-      savedVersion.current = store.version;
+      markSent();
       if (loaded.test) {
         setSending(false);
         setTrialSent(true);
@@ -633,37 +352,6 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
   );
 }
 
-/**
- * The self-hosted anti-robot check (ALTCHA's scheme, no third party, nothing
- * to click or read): find the number whose SHA-256 with the salt is the
- * challenge, by trying them in order, with the browser's own Web Crypto.
- */
-async function solveChallenge(): Promise<string> {
-  const c = await api<{ algorithm: string; challenge: string; salt: string; signature: string; maxnumber: number }>(
-    '/api/v1/public/challenge',
-  );
-  const encoder = new TextEncoder();
-  for (let n = 0; n <= c.maxnumber; n++) {
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(`${c.salt}${n}`)));
-    let hex = '';
-    for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-    if (hex === c.challenge)
-      return btoa(
-        JSON.stringify({
-          algorithm: c.algorithm,
-          challenge: c.challenge,
-          number: n,
-          salt: c.salt,
-          signature: c.signature,
-        }),
-      );
-  }
-  throw new ApiError(422, {
-    code: 'CHALLENGE_INVALID',
-    message: tr('La vérification anti-robot a échoué : réessayez.', 'The anti-robot check failed: try again.'),
-  } as never);
-}
-
 function rulePages(definition: ServiceDefinition, ruleId: string): string[] {
   const rule = definition.rules?.eligibility?.find((r) => r.id === ruleId);
   if (!rule) return [];
@@ -678,69 +366,4 @@ function rulePages(definition: ServiceDefinition, ruleId: string): string[] {
   };
   walk(rule.blockWhen);
   return definition.pages.filter((p) => p.fields.some((f) => fields.has(f))).map((p) => p.id);
-}
-
-function SaveStatus({ state, onRetry, recover }: { state: SaveState; onRetry: () => void; recover: ReactNode }) {
-  return (
-    <div className="save-status">
-      <p role="status" aria-live="polite">
-        {state.kind === 'saving' && tr('Enregistrement du brouillon…', 'Saving the draft…')}
-        {state.kind === 'checking' &&
-          tr(
-            'Vérification anti-robot en cours : votre appareil fait un petit calcul, rien à faire de votre part.',
-            'Anti-robot check: your device is doing a small computation, nothing to do on your side.',
-          )}
-        {state.kind === 'saved' &&
-          `${tr('Brouillon enregistré à', 'Draft saved at')} ${formatTime(state.at)}${
-            state.partial
-              ? tr(
-                  ' (les réponses à corriger sont gardées dans ce navigateur)',
-                  ' (answers to correct are kept in this browser)',
-                )
-              : ''
-          }.`}
-        {state.kind === 'offline' &&
-          tr(
-            'Brouillon non enregistré : connexion perdue. Vos réponses sont gardées dans ce navigateur ; nouvel essai dans quelques secondes.',
-            'Draft not saved: connection lost. Your answers are kept in this browser; trying again in a few seconds.',
-          )}
-      </p>
-      {state.kind === 'offline' && (
-        <button type="button" className="button button--secondary button--small" onClick={onRetry}>
-          {tr('Réessayer maintenant', 'Try again now')}
-        </button>
-      )}
-      {state.kind === 'expired' && (
-        <div className="notice notice--error" role="alert">
-          <p>{state.message}</p>
-          {recover}
-        </div>
-      )}
-      {state.kind === 'refused' && (
-        <div className="notice notice--error" role="alert">
-          <p>
-            {state.message}{' '}
-            {tr(
-              'Vos réponses restent dans ce navigateur, mais la démarche ne peut plus les recevoir.',
-              'Your answers stay in this browser, but the service can no longer receive them.',
-            )}
-          </p>
-        </div>
-      )}
-      {state.kind === 'conflict' && (
-        <div className="notice notice--error" role="alert">
-          <p>
-            {state.message}{' '}
-            {tr(
-              'Ce brouillon a été modifié ailleurs (un autre onglet ou un autre appareil).',
-              'This draft was changed elsewhere (another tab or device).',
-            )}
-          </p>
-          <button type="button" className="button button--secondary" onClick={() => window.location.reload()}>
-            {tr('Charger la dernière version enregistrée', 'Load the latest saved version')}
-          </button>
-        </div>
-      )}
-    </div>
-  );
 }

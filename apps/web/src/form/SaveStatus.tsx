@@ -1,0 +1,69 @@
+import type { ReactNode } from 'react';
+import { formatTime, tr } from '../lib/i18n';
+import type { SaveState } from './use-autosave';
+
+/** Where the draft stands, said politely; what the citizen can do when it is not saved. */
+export function SaveStatus({ state, onRetry, recover }: { state: SaveState; onRetry: () => void; recover: ReactNode }) {
+  return (
+    <div className="save-status">
+      <p role="status" aria-live="polite">
+        {state.kind === 'saving' && tr('Enregistrement du brouillon…', 'Saving the draft…')}
+        {state.kind === 'checking' &&
+          tr(
+            'Vérification anti-robot en cours : votre appareil fait un petit calcul, rien à faire de votre part.',
+            'Anti-robot check: your device is doing a small computation, nothing to do on your side.',
+          )}
+        {state.kind === 'saved' &&
+          `${tr('Brouillon enregistré à', 'Draft saved at')} ${formatTime(state.at)}${
+            state.partial
+              ? tr(
+                  ' (les réponses à corriger sont gardées dans ce navigateur)',
+                  ' (answers to correct are kept in this browser)',
+                )
+              : ''
+          }.`}
+        {state.kind === 'offline' &&
+          tr(
+            'Brouillon non enregistré : connexion perdue. Vos réponses sont gardées dans ce navigateur ; nouvel essai dans quelques secondes.',
+            'Draft not saved: connection lost. Your answers are kept in this browser; trying again in a few seconds.',
+          )}
+      </p>
+      {state.kind === 'offline' && (
+        <button type="button" className="button button--secondary button--small" onClick={onRetry}>
+          {tr('Réessayer maintenant', 'Try again now')}
+        </button>
+      )}
+      {state.kind === 'expired' && (
+        <div className="notice notice--error" role="alert">
+          <p>{state.message}</p>
+          {recover}
+        </div>
+      )}
+      {state.kind === 'refused' && (
+        <div className="notice notice--error" role="alert">
+          <p>
+            {state.message}{' '}
+            {tr(
+              'Vos réponses restent dans ce navigateur, mais la démarche ne peut plus les recevoir.',
+              'Your answers stay in this browser, but the service can no longer receive them.',
+            )}
+          </p>
+        </div>
+      )}
+      {state.kind === 'conflict' && (
+        <div className="notice notice--error" role="alert">
+          <p>
+            {state.message}{' '}
+            {tr(
+              'Ce brouillon a été modifié ailleurs (un autre onglet ou un autre appareil).',
+              'This draft was changed elsewhere (another tab or device).',
+            )}
+          </p>
+          <button type="button" className="button button--secondary" onClick={() => window.location.reload()}>
+            {tr('Charger la dernière version enregistrée', 'Load the latest saved version')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+import type { SchemaSemantics, SchemaValidateFunction, ServiceDefinition } from '@guichet/shared';
+import { ApiError, api, whoAmI } from '../lib/api';
+import { tr } from '../lib/i18n';
+import type { PublicService, SubmissionView } from '../lib/types';
+import type { Schema } from './model';
+import { loadSemantics } from './semantics';
+import { loadValidator } from './validation';
+
+/** What the form page needs before it can draw the first step. */
+export interface Loaded {
+  service: PublicService;
+  definition: ServiceDefinition;
+  draft: SubmissionView;
+  validate: SchemaValidateFunction;
+  /** RJSF's semantics, for definitions with conditions, alternatives or defaults. */
+  semantics?: SchemaSemantics;
+  signedIn: boolean;
+  claims?: Record<string, unknown>;
+  /** A designer's trial of the draft definition (test mode): saved and checked apart, never a real request. */
+  test: boolean;
+  /** Where the draft lives in the API. */
+  base: string;
+}
+
+interface TrialView {
+  id: string;
+  service: { slug: string; title: string };
+  status: string;
+  revision: number;
+  data: Record<string, unknown>;
+  definition: ServiceDefinition;
+  updatedAt: string;
+}
+
+/** The review page and its answer formatter load apart: the first step does not wait for them. */
+export const loadReview = () => import('./Review').then((m) => ({ default: m.Review }));
+
+/** A designer's trial, shaped as the page's draft and service. */
+async function loadTrial(slug: string, id: string): Promise<{ service: PublicService; draft: SubmissionView }> {
+  const base = `/api/v1/services/${encodeURIComponent(slug)}/test-submissions/${encodeURIComponent(id)}`;
+  const trial = await api<TrialView>(base);
+  return {
+    service: {
+      slug: trial.service.slug,
+      title: trial.service.title,
+      description: null,
+      organisation: { slug: '', name: tr('Mode test du studio', 'Studio test mode') },
+      closed: null,
+      version: 0,
+      contentHash: '',
+      definition: trial.definition,
+      validator: `${base}/validator.js`,
+    },
+    draft: {
+      id: trial.id,
+      service: trial.service,
+      version: 0,
+      status: trial.status,
+      revision: trial.revision,
+      reference: null,
+      submittedAt: null,
+      updatedAt: trial.updatedAt,
+      data: trial.data,
+      statusLabel: '',
+      actions: [],
+      history: [],
+      documents: [],
+      messages: [],
+    },
+  };
+}
+
+/** The service, the draft (or trial), who is signed in, the version's validator and, when needed, RJSF's semantics. */
+export async function loadForm(slug: string, draftId: string, test: boolean): Promise<Loaded> {
+  const [{ service, draft }, me] = await Promise.all([
+    test
+      ? loadTrial(slug, draftId)
+      : Promise.all([
+          api<PublicService>(`/api/v1/public/services/${encodeURIComponent(slug)}`),
+          api<SubmissionView>(`/api/v1/submissions/${encodeURIComponent(draftId)}`),
+        ]).then(([service, draft]) => ({ service, draft })),
+    whoAmI().catch(() => null),
+  ]);
+  // A draft keeps the version it was started on: render and check that one, as the server will.
+  const definition = draft.form?.definition ?? service.definition;
+  const validatorUrl = draft.form?.validator ?? service.validator;
+  if (!definition || !validatorUrl)
+    throw new ApiError(409, {
+      code: 'SERVICE_CLOSED',
+      message: service.closed?.message ?? tr('Cette démarche est fermée.', 'This service is closed.'),
+    });
+  const [validate, semantics] = await Promise.all([
+    loadValidator(validatorUrl),
+    loadSemantics(definition.schema as Schema),
+  ]);
+  // The first run of a large validator costs milliseconds: pay them while the citizen reads, not at "Continuer".
+  window.setTimeout(() => validate({}), 200);
+  // Fetched while the citizen fills the first step, so « Vérifiez vos réponses » opens at once.
+  window.setTimeout(() => void loadReview().catch(() => undefined), 1000);
+  const base = test
+    ? `/api/v1/services/${encodeURIComponent(slug)}/test-submissions/${encodeURIComponent(draftId)}`
+    : `/api/v1/submissions/${encodeURIComponent(draftId)}`;
+  return { service, definition, draft, validate, semantics, signedIn: me?.kind === 'citizen', test, base };
+}

@@ -1,0 +1,116 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { checkAnswers, withoutPointers, type SchemaValidateFunction, type ServiceDefinition } from '@guichet/shared';
+import { ApiError, api } from '../lib/api';
+import { lang } from '../lib/i18n';
+import { dropLocalCopy, writeLocalCopy } from './draft-recovery';
+import type { FormStore } from './store';
+
+/** Refusals that no retry will change: the page says them instead of « connexion perdue ». */
+const REFUSALS = new Set(['SERVICE_CLOSED', 'SUBMISSION_LIMIT_REACHED']);
+
+export type SaveState =
+  | { kind: 'idle' }
+  | { kind: 'saving' }
+  | { kind: 'saved'; at: Date; partial: boolean }
+  | { kind: 'offline' }
+  | { kind: 'checking' }
+  | { kind: 'conflict'; message: string }
+  /** The server will not take this draft any more (service closed, limit reached): said once, no retry. */
+  | { kind: 'refused'; message: string }
+  /** The anonymous session ended: the answers on screen can go into a new draft. */
+  | { kind: 'expired'; message: string };
+
+interface Options {
+  store: FormStore;
+  validate: SchemaValidateFunction;
+  definition: ServiceDefinition;
+  draftId: string;
+  /** Where the draft lives in the API (a request or a designer's trial). */
+  base: string;
+  revision: number;
+  /** Defaults the draft did not have yet are saved like any answer (the server would not know them otherwise). */
+  unsavedAtStart: boolean;
+}
+
+/**
+ * The draft's autosave: a second after the last change, what is valid goes to
+ * the server and what is not yet stays in this browser; a lost connection is
+ * retried, a conflict or a refusal is said once. `saveNow` flushes at once.
+ */
+export function useAutosave({ store, validate, definition, draftId, base, revision: start, unsavedAtStart }: Options) {
+  const revision = useRef(start);
+  const savedVersion = useRef(unsavedAtStart ? -1 : store.version);
+  const inFlight = useRef<Promise<void> | null>(null);
+  const timer = useRef<number | undefined>(undefined);
+  const [save, setSave] = useState<SaveState>({ kind: 'idle' });
+
+  const saveNow = useCallback(async (): Promise<void> => {
+    window.clearTimeout(timer.current);
+    if (inFlight.current) await inFlight.current;
+    if (store.version === savedVersion.current) return;
+    const version = store.version;
+    const data = store.snapshot();
+    // What is not valid yet stays in this browser; the server keeps everything else.
+    const invalid = checkAnswers(validate, definition, data, { mode: 'draft', locale: lang })
+      .errors.map((e) => e.pointer ?? '')
+      .filter((p) => p !== '');
+    const clean = invalid.length ? (withoutPointers(data, invalid, 'remove') as Record<string, unknown>) : data;
+    writeLocalCopy(draftId, { revision: revision.current, data });
+    setSave({ kind: 'saving' });
+    const attempt = api<{ revision: number; savedAt: string }>(base, {
+      method: 'PATCH',
+      body: { data: clean, expectedRevision: revision.current },
+    })
+      .then((result) => {
+        revision.current = result.revision;
+        savedVersion.current = version;
+        if (invalid.length === 0) dropLocalCopy(draftId);
+        else writeLocalCopy(draftId, { revision: result.revision, data });
+        setSave({ kind: 'saved', at: new Date(result.savedAt), partial: invalid.length > 0 });
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && (error.body.code === 'CONFLICT' || error.body.code === 'NOT_A_DRAFT'))
+          setSave({ kind: 'conflict', message: error.message });
+        else if (error instanceof ApiError && REFUSALS.has(error.body.code))
+          setSave({ kind: 'refused', message: error.message });
+        else if (error instanceof ApiError && error.body.code === 'SESSION_EXPIRED')
+          setSave({ kind: 'expired', message: error.message });
+        else {
+          setSave({ kind: 'offline' });
+          // Tried again later; the answers are in this browser meanwhile.
+          window.clearTimeout(timer.current);
+          timer.current = window.setTimeout(() => void saveNow(), 10_000);
+        }
+      })
+      .finally(() => {
+        inFlight.current = null;
+      });
+    inFlight.current = attempt;
+    await attempt;
+  }, [store, validate, definition, draftId, base]);
+
+  useEffect(
+    () =>
+      store.subscribe(() => {
+        if (store.version === savedVersion.current) return;
+        window.clearTimeout(timer.current);
+        timer.current = window.setTimeout(() => void saveNow(), 1000);
+      }),
+    [store, saveNow],
+  );
+  useEffect(() => {
+    const beforeUnload = (event: BeforeUnloadEvent) => {
+      if (store.version !== savedVersion.current) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', beforeUnload);
+    return () => window.removeEventListener('beforeunload', beforeUnload);
+  }, [store]);
+
+  /** After sending: what is on screen is the server's, nothing to keep here. */
+  const markSent = useCallback(() => {
+    dropLocalCopy(draftId);
+    savedVersion.current = store.version;
+  }, [draftId, store]);
+
+  return { save, setSave, saveNow, revision, markSent };
+}
