@@ -88,17 +88,7 @@ export default tseslint.config(
           patterns: [
             deepImports,
             {
-              group: [
-                '@guichet/*',
-                '!@guichet/shared',
-                '!@guichet/workflow',
-                '@nestjs/*',
-                'typeorm',
-                'bullmq',
-                'pg',
-                'ioredis',
-                'node:*',
-              ],
+              group: ['@guichet/*', '!@guichet/shared', '@nestjs/*', 'typeorm', 'bullmq', 'pg', 'ioredis', 'node:*'],
               message: 'The web app imports only @guichet/shared (browser-safe).',
             },
           ],

@@ -11,7 +11,6 @@ export default defineConfig({
     // The web app may import only the browser-safe shared library.
     alias: {
       '@guichet/shared': fileURLToPath(new URL('../../libs/shared/src/index.ts', import.meta.url)),
-      '@guichet/workflow': fileURLToPath(new URL('../../libs/workflow/src/index.ts', import.meta.url)),
     },
   },
   build: {
@@ -19,11 +18,11 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     target: 'es2020',
-    // Vite 8 bundles with Rolldown; the shared libraries are pure modules (no side effects at import), so what only
+    // Vite 8 bundles with Rolldown; the shared library's modules are pure (no side effects at import), so what only
     // lazy pages use (the review page's answer formatter, RJSF's semantics) stays out of the first load.
     rollupOptions: {
       treeshake: {
-        moduleSideEffects: (id: string) => !/[\\/]libs[\\/](shared|workflow)[\\/]/.test(id),
+        moduleSideEffects: (id: string) => !/[\\/]libs[\\/]shared[\\/]/.test(id),
       },
     },
   },

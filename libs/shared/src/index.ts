@@ -19,3 +19,4 @@ export * from './publish-check';
 export * from './file-types';
 export * from './text';
 export * from './lru';
+export * from './workflow';

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
-import { checkWorkflow } from './check';
-import { DEFAULT_EMAILS, DEFAULT_WORKFLOW } from './defaults';
+import {
+  ACTOR_KINDS,
+  DEFAULT_EMAILS,
+  DEFAULT_WORKFLOW,
+  checkWorkflow,
+  type ActorKind,
+  type WorkflowDefinition,
+} from '@guichet/shared';
 import {
   availableTransitions,
   decide,
@@ -11,7 +17,6 @@ import {
   workflowOf,
   type DecideInput,
 } from './engine';
-import { ACTOR_KINDS, type ActorKind, type WorkflowDefinition } from './types';
 
 const now = new Date('2025-06-02T09:00:00Z');
 const copy = (): WorkflowDefinition => structuredClone(DEFAULT_WORKFLOW);

@@ -7,10 +7,13 @@
  * arrays checked), so a workflow that somehow escaped `checkWorkflow` gives
  * refusals, never exceptions.
  */
-import { evaluate, type Expr } from '@guichet/shared';
-import { DEFAULT_EMAILS, DEFAULT_WORKFLOW } from './defaults';
-import { addDuration, parseDuration } from './duration';
 import {
+  addDuration,
+  DEFAULT_EMAILS,
+  DEFAULT_WORKFLOW,
+  evaluate,
+  parseDuration,
+  type Expr,
   DEFAULT_GROUP,
   type ActorKind,
   type EmailTemplate,
@@ -18,7 +21,7 @@ import {
   type WorkflowDefinition,
   type WorkflowState,
   type WorkflowTransition,
-} from './types';
+} from '@guichet/shared';
 
 export type DecisionRefusal =
   'TRANSITION_UNKNOWN' | 'TRANSITION_NOT_AVAILABLE' | 'TRANSITION_FORBIDDEN' | 'COMMENT_REQUIRED';

@@ -1,4 +1,4 @@
-import { ACTOR_KINDS, DOCUMENT_TEMPLATES, IDENTIFIER_PATTERN, WORKFLOW_LIMITS as LIMITS } from './types';
+import { ACTOR_KINDS, DOCUMENT_TEMPLATES, IDENTIFIER_PATTERN, WORKFLOW_LIMITS as LIMITS } from '@guichet/shared';
 
 const identifier = { type: 'string', pattern: IDENTIFIER_PATTERN };
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max });

@@ -3,10 +3,10 @@ import {
   DEFAULT_EMAILS,
   IDENTIFIER,
   PLACEHOLDERS,
+  toJsonPointer,
   type EmailTemplate,
   type WorkflowDefinition,
-} from '@guichet/workflow';
-import { toJsonPointer } from '@guichet/shared';
+} from '@guichet/shared';
 import { tr } from '../../lib/i18n';
 import { ProblemMessages, TextInput, useProblems } from './common';
 import { domId, insertAt, placeholderText } from './helpers';

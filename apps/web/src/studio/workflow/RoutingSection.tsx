@@ -1,5 +1,4 @@
-import { DEFAULT_GROUP, type RoutingRule, type WorkflowDefinition } from '@guichet/workflow';
-import { toJsonPointer, type Expr } from '@guichet/shared';
+import { DEFAULT_GROUP, toJsonPointer, type Expr, type RoutingRule, type WorkflowDefinition } from '@guichet/shared';
 import { tr } from '../../lib/i18n';
 import { ProblemMessages, TextInput, useProblems } from './common';
 import { domId, routingCondition, simpleCondition, type ItemChoice, type RoutingField } from './helpers';

@@ -5,11 +5,11 @@ import {
   DOCUMENT_TEMPLATES,
   DRAFT,
   SUBMITTED,
+  toJsonPointer,
   type WorkflowAction,
   type WorkflowDefinition,
   type WorkflowState,
-} from '@guichet/workflow';
-import { toJsonPointer } from '@guichet/shared';
+} from '@guichet/shared';
 import { tr } from '../../lib/i18n';
 import { BlockProblems, ProblemMessages, TextInput, useProblems } from './common';
 import { domId, durationToWords, identifierFrom, wordsToDuration, DURATION_UNITS, type DurationUnit } from './helpers';

@@ -2,11 +2,11 @@ import {
   ACTOR_KINDS,
   DRAFT,
   SUBMIT,
+  toJsonPointer,
   type ActorKind,
   type WorkflowDefinition,
   type WorkflowTransition,
-} from '@guichet/workflow';
-import { toJsonPointer } from '@guichet/shared';
+} from '@guichet/shared';
 import { tr } from '../../lib/i18n';
 import { ProblemMessages, TextInput, useProblems } from './common';
 import { domId, identifierFrom } from './helpers';

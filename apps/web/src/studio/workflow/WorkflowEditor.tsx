@@ -1,6 +1,12 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { fieldPointers, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
-import { checkWorkflow, DEFAULT_WORKFLOW, type WorkflowDefinition } from '@guichet/workflow';
+import {
+  checkWorkflow,
+  DEFAULT_WORKFLOW,
+  fieldPointers,
+  type ErrorItem,
+  type ServiceDefinition,
+  type WorkflowDefinition,
+} from '@guichet/shared';
 import { tr } from '../../lib/i18n';
 import { focusPointer, ProblemsContext, ProblemSummary, TextInput, useStatus } from './common';
 import { EmailsSection } from './EmailsSection';

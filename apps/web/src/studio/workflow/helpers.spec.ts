@@ -1,4 +1,4 @@
-import { checkWorkflow, DEFAULT_WORKFLOW, parseDuration, type WorkflowDefinition } from '@guichet/workflow';
+import { checkWorkflow, DEFAULT_WORKFLOW, parseDuration, type WorkflowDefinition } from '@guichet/shared';
 import {
   closingDateToIso,
   dedupeProblems,

@@ -4,8 +4,16 @@
  * problem (a JSON pointer) is shown. No React, no DOM: specified in
  * helpers.spec.ts.
  */
-import { parseJsonPointer, slugify, toJsonPointer, type ErrorItem, type Expr, type JsonSchema } from '@guichet/shared';
-import { parseDuration, type WorkflowDefinition } from '@guichet/workflow';
+import {
+  parseDuration,
+  parseJsonPointer,
+  slugify,
+  toJsonPointer,
+  type ErrorItem,
+  type Expr,
+  type JsonSchema,
+  type WorkflowDefinition,
+} from '@guichet/shared';
 
 // --- Durations ------------------------------------------------------------
 

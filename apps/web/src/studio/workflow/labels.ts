@@ -1,5 +1,5 @@
 /** What the editors call things, in the page's language. */
-import type { ActorKind, WorkflowAction, WorkflowDefinition } from '@guichet/workflow';
+import type { ActorKind, WorkflowAction, WorkflowDefinition } from '@guichet/shared';
 import { tr } from '../../lib/i18n';
 import type { DurationUnit } from './helpers';
 

@@ -6,7 +6,8 @@
  * a way from `draft` to every state and from every state to a decision,
  * deadlines the system can fire, templates and routing rules that resolve.
  */
-import { checkExpr, toJsonPointer } from '@guichet/shared';
+import { toJsonPointer } from '../json-pointer';
+import { checkExpr } from '../rules';
 import { DEFAULT_EMAILS } from './defaults';
 import { parseDuration } from './duration';
 import { placeholdersIn } from './template';

@@ -4,7 +4,7 @@
  * happens on entering a state. Plain JSON, checked by `checkWorkflow` before
  * it is stored. See docs/definition-format.md ("Workflow").
  */
-import type { Expr } from '@guichet/shared';
+import type { Expr } from '../rules';
 
 /** Who fires a transition: the citizen, an agent of a caseworker group, or Guichet itself (a deadline). */
 export type ActorKind = 'citizen' | 'caseworker' | 'system';
