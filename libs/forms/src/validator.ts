@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import {
   checkAnswers,
+  LruCache,
   parseJsonPointer,
   type JsonSchema,
   type SchemaValidateFunction,
@@ -120,19 +121,18 @@ export function applyPrefill(
  * process. Bounded, least recently used out first.
  */
 export class ValidatorCache {
-  private readonly entries = new Map<string, FormValidator>();
+  private readonly entries: LruCache<string, FormValidator>;
 
-  constructor(private readonly capacity = 200) {}
+  constructor(capacity = 200) {
+    this.entries = new LruCache(capacity);
+  }
 
   get(definition: ServiceDefinition, hash = definitionHash(definition)): FormValidator {
     let validator = this.entries.get(hash);
-    if (validator) {
-      this.entries.delete(hash);
-    } else {
+    if (!validator) {
       validator = new FormValidator(definition);
-      if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(hash, validator);
     }
-    this.entries.set(hash, validator);
     return validator;
   }
 

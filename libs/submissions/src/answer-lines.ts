@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   answerRows,
   createSchemaSemantics,
+  LruCache,
   needsSemantics,
   type SchemaSemantics,
   type ServiceDefinition,
@@ -24,21 +25,16 @@ export type AnswerDefinition = Pick<ServiceDefinition, 'schema' | 'uiSchema' | '
  * gets a copy of the definition, not the same object).
  */
 const SEMANTICS_CACHED = 32;
-const semanticsByContent = new Map<string, SchemaSemantics>();
+const semanticsByContent = new LruCache<string, SchemaSemantics>(SEMANTICS_CACHED);
 
 function semanticsFor(schema: AnswerDefinition['schema']): SchemaSemantics | undefined {
   if (!needsSemantics(schema)) return undefined;
   const key = createHash('sha256').update(JSON.stringify(schema)).digest('base64url');
   let semantics = semanticsByContent.get(key);
-  if (semantics) {
-    // Most recently used last: the first key is the one to forget.
-    semanticsByContent.delete(key);
-  } else {
+  if (!semantics) {
     semantics = createSchemaSemantics(schema as Record<string, unknown>);
-    if (semanticsByContent.size >= SEMANTICS_CACHED)
-      semanticsByContent.delete(semanticsByContent.keys().next().value as string);
+    semanticsByContent.set(key, semantics);
   }
-  semanticsByContent.set(key, semantics);
   return semantics;
 }
 
