@@ -34,9 +34,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Files that are already compressed (PDF, images) are stored as they are: deflating them costs CPU for nothing. */
 const STORED = { compress: false };
 
+/** What reads rows: a data source, or the query runner of the export's snapshot. */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
 /** The organisation an operator names, by slug or id; a clear refusal otherwise. */
 export async function findOrganisation(
-  dataSource: DataSource,
+  dataSource: Queryable,
   ref: string,
 ): Promise<{ id: string; slug: string; name: string }> {
   const rows = (await dataSource.query(
@@ -108,6 +113,13 @@ export async function exportOrganisation(
   options: ExportOrganisationOptions = {},
 ): Promise<Manifest> {
   const organisation = await findOrganisation(dataSource, ref);
+  const installation = (await dataSource.query(`SELECT id FROM installation LIMIT 1`)) as Array<{ id: string }>;
+  // One snapshot for the whole archive: a request filed or purged meanwhile is in every file or in none.
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  await runner.startTransaction('REPEATABLE READ');
+  await runner.query('SET TRANSACTION READ ONLY');
+  const db: Queryable = runner;
   const now = options.now ?? new Date();
   const batch = options.batch ?? 1000;
   const zip = new ZipFile();
@@ -139,7 +151,7 @@ export async function exportOrganisation(
   ): Promise<number> => {
     const entry = new EntryWriter(zip, path, now);
     let n = 0;
-    for await (const row of keyset(dataSource, query, params, batch, start)) {
+    for await (const row of keyset(db, query, params, batch, start)) {
       check();
       const line = onRow ? onRow(row) : (row.line as string);
       await entry.write(`${line}\n`);
@@ -151,7 +163,7 @@ export async function exportOrganisation(
 
   try {
     // The organisation, and its logo as a file.
-    const [org] = (await dataSource.query(
+    const [org] = (await db.query(
       `SELECT (to_jsonb(o) - 'logo')::text AS line, o.logo, o.logo_type FROM organisation o WHERE o.id = $1`,
       [orgId],
     )) as Array<{ line: string; logo: Buffer | null; logo_type: string | null }>;
@@ -211,7 +223,7 @@ export async function exportOrganisation(
     );
 
     // Services: the draft and every version as the `forms export` command writes them, key order kept.
-    const services = (await dataSource.query(
+    const services = (await db.query(
       `SELECT id, slug, title, description, (to_jsonb(s) - 'draft_definition' - 'webhook_secret')::text AS line,
               draft_definition::text AS draft
        FROM service s WHERE organisation_id = $1 ORDER BY created_at, slug`,
@@ -231,7 +243,7 @@ export async function exportOrganisation(
       const versions: string[] = [];
       let latest: string | null = null;
       for await (const version of keyset(
-        dataSource,
+        db,
         (after, limit) => `
           SELECT lpad(number::text, 10, '0') AS k, number, definition::text AS definition,
                  (to_jsonb(v) - 'definition')::text AS line
@@ -305,7 +317,7 @@ export async function exportOrganisation(
     );
     // The letters' bytes after their list (one entry is written at a time), a few at once in memory.
     for await (const row of keyset(
-      dataSource,
+      db,
       (after, limit) => `
         SELECT d.id::text AS k, d.submission_id, d.filename, d.content FROM submission_document d
         WHERE d.organisation_id = $1 AND d.id > ${after}::uuid ORDER BY d.id LIMIT ${limit}`,
@@ -333,7 +345,7 @@ export async function exportOrganisation(
     );
     // One file open at a time: its stream goes through a SHA-256 into yazl, and the next waits for its end.
     for await (const row of keyset(
-      dataSource,
+      db,
       (after, limit) => `
         SELECT a.id::text AS k, a.submission_id, a.filename, a.storage_key FROM attachment a
         WHERE a.organisation_id = $1 AND a.id > ${after}::uuid ORDER BY a.id LIMIT ${limit}`,
@@ -344,9 +356,6 @@ export async function exportOrganisation(
       files.push(await pipeFile(zip, attachmentPath(row), storage.get(row.storage_key as string), now));
     }
 
-    const installation = (await dataSource.query(`SELECT id FROM installation LIMIT 1`).catch(() => [])) as Array<{
-      id: string;
-    }>;
     const manifest: Manifest = {
       kind: ARCHIVE_KIND,
       formatVersion: ARCHIVE_FORMAT_VERSION,
@@ -366,6 +375,10 @@ export async function exportOrganisation(
     output.destroy();
     await written.catch(() => undefined);
     throw failure ?? error;
+  } finally {
+    // Read only: nothing to commit.
+    await runner.rollbackTransaction().catch(() => undefined);
+    await runner.release();
   }
 
   /** A CSV per service for people: the same columns as the desk's export, answers as the form names them. */
@@ -375,7 +388,7 @@ export async function exportOrganisation(
     const fixed = ['Référence', 'Statut', 'Version', 'Déposée le', 'Décidée le', 'Groupe'];
     await entry.write(`\uFEFF${[...fixed, ...columns.map((c) => c.title)].map((c) => csvCell(c, ',')).join(',')}\r\n`);
     for await (const row of keyset(
-      dataSource,
+      db,
       (after, limit) => `
         SELECT id::text AS k, reference, status, version_number, submitted_at, decided_at, group_key, data
         FROM submission WHERE organisation_id = $1 AND service_id = $2 AND status <> 'draft' AND id > ${after}::uuid
@@ -436,7 +449,7 @@ async function pipeFile(zip: ZipFile, path: string, source: Readable, mtime: Dat
  * last key seen and of the batch size; each row carries its key as `k` (text).
  */
 export async function* keyset(
-  dataSource: DataSource,
+  db: Queryable,
   query: (after: string, limit: string) => string,
   params: unknown[],
   batch: number,
@@ -445,7 +458,7 @@ export async function* keyset(
   const text = query(`$${params.length + 1}`, `$${params.length + 2}`);
   let after = start;
   for (;;) {
-    const rows = (await dataSource.query(text, [...params, after, batch])) as Array<Record<string, unknown>>;
+    const rows = (await db.query(text, [...params, after, batch])) as Array<Record<string, unknown>>;
     for (const row of rows) yield row;
     if (rows.length < batch) return;
     after = rows[rows.length - 1]!.k as string;
