@@ -1,13 +1,24 @@
 import { useState } from 'react';
 import type { Expr, ServiceDefinition } from '@guichet/shared';
 import { tr } from '../lib/i18n';
-import { conditionOf, describeCondition, questionsFor, setCondition, type Question } from './definition';
+import {
+  conditionOf,
+  describeCondition,
+  itemCondition,
+  questionsFor,
+  setCondition,
+  type ItemChoice,
+  type Question,
+} from './definition';
 
 type Operator = 'eq' | 'ne' | 'filled' | 'contains';
 
 /**
  * "Afficher seulement si « Vous avez des enfants ? » est « Oui »": one
- * condition per field, group or page, written as rules.visibility.
+ * condition per field, group or page, written as rules.visibility. A field
+ * of another repeatable block is read for at least one of its items, or
+ * its first (« « École » est « Jules-Ferry » pour au moins un élément de
+ * « Enfants » »), see itemCondition.
  */
 export function ConditionEditor({
   def,
@@ -30,6 +41,7 @@ export function ConditionEditor({
   const [pointer, setPointer] = useState('');
   const [operator, setOperator] = useState<Operator>('eq');
   const [value, setValue] = useState('');
+  const [item, setItem] = useState<ItemChoice>('any');
   const [error, setError] = useState<string | null>(null);
   const question = questions.find((q) => q.pointer === pointer);
   const choices = question ? choicesOf(question) : [];
@@ -52,6 +64,7 @@ export function ConditionEditor({
             : { eq: [field, raw] };
     }
     setError(null);
+    expr = itemCondition(question, expr, item);
     const next = setCondition(def, target, expr);
     onChange(
       next,
@@ -102,6 +115,7 @@ export function ConditionEditor({
               onChange={(e) => {
                 setPointer(e.target.value);
                 setValue('');
+                setItem('any');
                 const q = questions.find((x) => x.pointer === e.target.value);
                 setOperator(q?.kind === 'multiple' ? 'contains' : 'eq');
               }}
@@ -109,11 +123,30 @@ export function ConditionEditor({
               <option value="">{tr('Choisissez une question', 'Choose a question')}</option>
               {questions.map((q) => (
                 <option key={q.pointer} value={q.pointer}>
-                  {q.label}
+                  {q.block ? `${q.block.label} › ${q.label}` : q.label}
                 </option>
               ))}
             </select>
           </div>
+          {question?.block && (
+            <div className="field">
+              <label htmlFor={`${idPrefix}-element`}>{tr('pour', 'for')}</label>
+              <select id={`${idPrefix}-element`} value={item} onChange={(e) => setItem(e.target.value as ItemChoice)}>
+                <option value="any">
+                  {tr(
+                    `au moins un élément de « ${question.block.label} »`,
+                    `at least one item of “${question.block.label}”`,
+                  )}
+                </option>
+                <option value="first">
+                  {tr(
+                    `le premier élément de « ${question.block.label} »`,
+                    `the first item of “${question.block.label}”`,
+                  )}
+                </option>
+              </select>
+            </div>
+          )}
           <div className="field">
             <label htmlFor={`${idPrefix}-operateur`}>{tr('Comparaison', 'Comparison')}</label>
             <select

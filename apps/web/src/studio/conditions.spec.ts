@@ -1,0 +1,79 @@
+import { hiddenPointers, publishProblems, type Expr, type ServiceDefinition } from '@guichet/shared';
+import { canteenDefinition, validCanteenData } from '../../../../test/fixtures/canteen';
+
+interface Question {
+  pointer: string;
+  label: string;
+  kind: string;
+  options: Array<{ value: string; label: string }>;
+  block?: { pointer: string; label: string };
+}
+/**
+ * The studio's condition helpers, loaded by jest at run time (see
+ * definition.spec.ts: definition.ts reaches the browser's i18n). Their
+ * signatures, as definition.ts declares them.
+ */
+const { describeCondition, itemCondition, questionsFor, setCondition } = jest.requireActual<{
+  describeCondition(def: ServiceDefinition, expr: Expr, questions: Question[]): string | null;
+  itemCondition(question: Question, condition: Expr, item?: 'any' | 'first'): Expr;
+  questionsFor(def: ServiceDefinition, target: string): Question[];
+  setCondition(def: ServiceDefinition, target: string, when: Expr | null): ServiceDefinition;
+}>('./definition');
+
+/** The canteen form with a required question after the children, for the families with a child at Louise-Michel. */
+function withMorningCare(): ServiceDefinition {
+  const def = canteenDefinition();
+  (def.schema.properties as Record<string, unknown>).morningCare = {
+    type: 'boolean',
+    title: 'Accueil du matin à l’école Louise-Michel',
+  };
+  (def.schema.required as string[]).push('morningCare');
+  def.pages.find((p) => p.id === 'enfants')!.fields.push('morningCare');
+  return def;
+}
+
+describe('a display condition on the items of a repeatable block (issue 20)', () => {
+  const def = withMorningCare();
+  const questions = questionsFor(def, '/morningCare');
+  const school = questions.find((q) => q.pointer === '/children/*/school')!;
+  const condition = itemCondition(school, { eq: [{ field: school.pointer }, 'louise-michel'] });
+  const designed = setCondition(def, '/morningCare', condition);
+
+  it('offers the fields of another block, named by the block', () => {
+    expect(school).toMatchObject({ label: 'École', kind: 'choice', block: { pointer: '/children', label: 'Enfants' } });
+    // The target's own block: its fields read the target's item, no block to name.
+    expect(questionsFor(def, '/children/*/substitute').find((q) => q.pointer === '/children/*/eatsPork')).toEqual(
+      expect.not.objectContaining({ block: expect.anything() }),
+    );
+    // A block never depends on its own items.
+    expect(questionsFor(def, '/children').some((q) => q.pointer.startsWith('/children/'))).toBe(false);
+  });
+
+  it('writes « at least one item » as any, « the first » as item 0, and says both in words', () => {
+    expect(condition).toEqual({
+      any: [{ field: '/children' }, { eq: [{ field: '/children/*/school' }, 'louise-michel'] }],
+    });
+    expect(describeCondition(designed, condition, questions)).toBe(
+      '« École » est « louise-michel » pour au moins un élément de « Enfants »',
+    );
+    const first = itemCondition(school, { not: { empty: { field: school.pointer } } }, 'first');
+    expect(first).toEqual({ not: { empty: { field: '/children/0/school' } } });
+    expect(describeCondition(designed, first, questions)).toBe(
+      '« École » est renseigné pour le premier élément de « Enfants »',
+    );
+    // An any over a block the studio does not know is not guessed at: the JSON tab says it.
+    expect(describeCondition(designed, { any: [{ field: '/autre' }, condition] }, questions)).toBeNull();
+  });
+
+  it('hides the field until an item has the answer, by the rules the server runs too', () => {
+    // The server's verdict on this very condition: libs/forms/src/visibility-items.spec.ts.
+    expect(publishProblems(designed)).toEqual([]);
+    const oneChild = validCanteenData();
+    expect(hiddenPointers({ definition: designed, data: oneChild })).toContain('/morningCare');
+    const twoChildren = {
+      ...oneChild,
+      children: [...(oneChild.children as object[]), { firstName: 'Inès', school: 'louise-michel', eatsPork: false }],
+    };
+    expect(hiddenPointers({ definition: designed, data: twoChildren })).not.toContain('/morningCare');
+  });
+});
