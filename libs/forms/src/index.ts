@@ -26,3 +26,12 @@ export { importExamples, operatorActor } from './catalogue/examples';
 export { listExamples, readExample, type ExampleSummary } from './catalogue/example-files';
 export { PublicCatalogue, type PublicService, type PublicServiceSummary } from './catalogue/public-catalogue';
 export { RUNTIME_HELPERS, browserValidatorModule } from './standalone';
+export {
+  CommuneDirectory,
+  checkCommunes,
+  communeDirectory,
+  communeFields,
+  isCommuneUi,
+  type Commune,
+  type Territory,
+} from './communes';

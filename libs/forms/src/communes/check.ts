@@ -1,0 +1,140 @@
+import { toJsonPointer, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
+import type { CommuneDirectory, Territory } from './directory';
+import { normaliseName } from './normalise';
+
+type Node = Record<string, unknown>;
+const isNode = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Whether a uiSchema node draws its object as a commune field (`ui:widget` or `ui:field`, or in `ui:options`). */
+export function isCommuneUi(ui: unknown): boolean {
+  if (!isNode(ui)) return false;
+  const options = isNode(ui['ui:options']) ? ui['ui:options'] : {};
+  return [ui['ui:widget'], ui['ui:field'], options.widget].includes('commune');
+}
+
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string').slice(0, 500) : [];
+
+/** The territory a commune field's `ui:options` restricts it to (`departements`, `epci`, `communes`). */
+export function territoryOf(ui: unknown): Territory {
+  const options = isNode(ui) && isNode(ui['ui:options']) ? ui['ui:options'] : {};
+  return {
+    departements: strings(options.departements),
+    epci: strings(options.epci),
+    communes: strings(options.communes),
+  };
+}
+
+interface CommuneField {
+  /** Path from the root; `*` stands for every item of a list. */
+  path: string[];
+  territory: Territory;
+  /** Whether the field's schema has a `codeInsee` property to fill in for a value typed by hand. */
+  keepsCode: boolean;
+}
+
+/** The commune fields of a definition: objects of the schema whose uiSchema says `commune`, lists' items included. */
+export function communeFields(definition: Pick<ServiceDefinition, 'schema' | 'uiSchema'>): CommuneField[] {
+  const found: CommuneField[] = [];
+  const walk = (schema: unknown, ui: unknown, path: string[], depth: number) => {
+    if (!isNode(schema) || depth > 32 || found.length >= 100) return;
+    if (isCommuneUi(ui)) {
+      found.push({
+        path,
+        territory: territoryOf(ui),
+        keepsCode: isNode(schema.properties) && 'codeInsee' in schema.properties,
+      });
+      return;
+    }
+    const uiNode = isNode(ui) ? ui : {};
+    if (isNode(schema.properties))
+      for (const [key, sub] of Object.entries(schema.properties)) walk(sub, uiNode[key], [...path, key], depth + 1);
+    if (isNode(schema.items)) walk(schema.items, uiNode.items, [...path, '*'], depth + 1);
+  };
+  walk(definition.schema, definition.uiSchema, [], 0);
+  return found;
+}
+
+/** Each value at a path (`*` over a list's items), with its own path. */
+function valuesAt(
+  data: unknown,
+  path: string[],
+  at: Array<string | number> = [],
+): Array<[Array<string | number>, unknown]> {
+  if (path.length === 0) return [[at, data]];
+  const [head, ...rest] = path as [string, ...string[]];
+  if (head === '*') return Array.isArray(data) ? data.flatMap((item, i) => valuesAt(item, rest, [...at, i])) : [];
+  return isNode(data) && data[head] !== undefined ? valuesAt(data[head], rest, [...at, head]) : [];
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+
+/**
+ * The submit-time check of commune fields, after the schema's own validation.
+ *
+ * - A value with a `codeInsee` (chosen from the list) must name a commune that
+ *   exists, with that name and one of its postcodes, inside the field's
+ *   territory: anything else was altered on the way, and is refused.
+ * - A value without one was typed by hand (the lookup did not answer, or the
+ *   citizen did not pick). When its postcode and name designate one commune,
+ *   the code is filled in and the name spelled as the official list does;
+ *   otherwise it is kept as typed, unverified (no `codeInsee` says so), unless
+ *   it is certainly outside the field's territory (a known postcode none of
+ *   whose communes is inside).
+ *
+ * Returns the errors (pointer and French message) and the answers, completed.
+ */
+export function checkCommunes(
+  definition: Pick<ServiceDefinition, 'schema' | 'uiSchema'>,
+  data: unknown,
+  directory: CommuneDirectory,
+): { errors: ErrorItem[]; data: unknown } {
+  const fields = communeFields(definition);
+  if (fields.length === 0) return { errors: [], data };
+  const errors: ErrorItem[] = [];
+  const completed = structuredClone(data);
+  for (const field of fields) {
+    for (const [path, value] of valuesAt(completed, field.path)) {
+      if (!isNode(value)) continue;
+      const pointer = toJsonPointer(path);
+      const fail = (sub: string, code: string, message: string) =>
+        errors.push({ pointer: `${pointer}/${sub}`, code, message });
+      const code = text(value.codeInsee);
+      const nom = text(value.nom);
+      const postcode = text(value.codePostal);
+      if (code !== undefined) {
+        const commune = directory.byInsee(code);
+        if (!commune) fail('codeInsee', 'commune_inconnue', 'Cette commune n’existe pas dans la liste officielle.');
+        else if (nom !== undefined && normaliseName(nom) !== normaliseName(commune.nom))
+          fail('nom', 'commune_incoherente', `Le code ${code} est celui de la commune « ${commune.nom} ».`);
+        else if (postcode !== undefined && !commune.codesPostaux.includes(postcode))
+          fail(
+            'codePostal',
+            'code_postal_incoherent',
+            `Le code postal ${postcode} n’est pas celui de ${commune.nom} (${commune.codesPostaux.join(', ') || 'aucun'}).`,
+          );
+        else if (!directory.inTerritory(commune, field.territory))
+          fail(
+            'codeInsee',
+            'commune_hors_territoire',
+            `${commune.nom} n’est pas dans le territoire de cette démarche.`,
+          );
+        else if (nom !== undefined) value.nom = commune.nom;
+        continue;
+      }
+      if (postcode === undefined) continue;
+      const serving = directory.withPostcode(postcode);
+      const match = nom === undefined ? [] : serving.filter((c) => normaliseName(c.nom) === normaliseName(nom));
+      if (match.length === 1 && field.keepsCode && directory.inTerritory(match[0]!, field.territory)) {
+        value.codeInsee = match[0]!.codeInsee;
+        value.nom = match[0]!.nom;
+      } else if (serving.length > 0 && !serving.some((c) => directory.inTerritory(c, field.territory)))
+        fail(
+          'codePostal',
+          'commune_hors_territoire',
+          `Le code postal ${postcode} n’est pas dans le territoire de cette démarche.`,
+        );
+    }
+  }
+  return { errors, data: errors.length ? data : completed };
+}
