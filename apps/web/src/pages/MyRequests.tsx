@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, signInUrl, whoAmI, type Me } from '../lib/api';
+import { api, ApiError, whoAmI, type Me } from '../lib/api';
 import { formatDateTime, tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
 import type { SubmissionSummary } from '../lib/types';
+import { FranceConnectButton } from './FranceConnectButton';
 
 /** "Mes démarches": drafts to resume and requests to follow. */
 export function MyRequests() {
@@ -23,15 +24,15 @@ export function MyRequests() {
     <>
       <h1 tabIndex={-1}>{tr('Mes démarches', 'My requests')}</h1>
       {!me && (
-        <p>
-          {tr(
-            'Sans compte, vous retrouvez ici les démarches faites depuis ce navigateur. ',
-            'Without an account, you find here the requests made from this browser. ',
-          )}
-          <a href={signInUrl('citizen', '/mes-demarches')}>
-            {tr('S’identifier avec FranceConnect', 'Sign in with FranceConnect')}
-          </a>
-        </p>
+        <>
+          <p>
+            {tr(
+              'Sans compte, vous retrouvez ici les démarches faites depuis ce navigateur. Identifiez-vous pour retrouver celles de votre compte, depuis tout appareil.',
+              'Without an account, you find here the requests made from this browser. Sign in to find those of your account, from any device.',
+            )}
+          </p>
+          <FranceConnectButton returnTo="/mes-demarches" />
+        </>
       )}
       {error && <p className="notice notice--error">{error}</p>}
       {!list && !error && <p role="status">{tr('Chargement…', 'Loading…')}</p>}

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, signInUrl, whoAmI, type Me } from '../lib/api';
+import { api, ApiError, whoAmI, type Me } from '../lib/api';
 import { formatDate, lang, tr } from '../lib/i18n';
 import { navigate, onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
 import type { PublicService, SubmissionSummary } from '../lib/types';
 import { OrganisationContact, OrganisationMark, useAccent } from './Branding';
+import { FranceConnectButton } from './FranceConnectButton';
 import { prefillPromise } from './prefill-promise';
 
 function documentsToPrepare(service: PublicService): string[] {
@@ -153,32 +154,26 @@ export function ServicePage({ slug }: { slug: string }) {
             {signIn === 'required' && !citizen ? (
               <>
                 <p>{prefillPromise(definition?.settings.prefill, lang)}</p>
-                <p>
-                  <a className="button button--fc" href={signInUrl('citizen', here)}>
-                    {tr('S’identifier avec FranceConnect', 'Sign in with FranceConnect')}
-                  </a>
-                </p>
+                <FranceConnectButton returnTo={here} />
               </>
             ) : (
-              <div className="actions">
-                <button
-                  type="button"
-                  className="button"
-                  onClick={() => void start()}
-                  aria-disabled={starting || undefined}
-                >
-                  {starting
-                    ? tr('Création du brouillon…', 'Creating the draft…')
-                    : signIn === 'optional' && !citizen
-                      ? tr('Commencer sans compte', 'Start without an account')
-                      : tr('Commencer', 'Start')}
-                </button>
-                {signIn === 'optional' && !citizen && (
-                  <a className="button button--secondary" href={signInUrl('citizen', here)}>
-                    {tr('S’identifier avec FranceConnect', 'Sign in with FranceConnect')}
-                  </a>
-                )}
-              </div>
+              <>
+                <div className="actions">
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => void start()}
+                    aria-disabled={starting || undefined}
+                  >
+                    {starting
+                      ? tr('Création du brouillon…', 'Creating the draft…')
+                      : signIn === 'optional' && !citizen
+                        ? tr('Commencer sans compte', 'Start without an account')
+                        : tr('Commencer', 'Start')}
+                  </button>
+                </div>
+                {signIn === 'optional' && !citizen && <FranceConnectButton returnTo={here} />}
+              </>
             )}
           </>
         )
