@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { watchParent } from '@guichet/observability';
+import { createLogger, watchParent } from '@guichet/observability';
 import { loadOrCreateKeys } from './keys';
 import { createIdp } from './provider';
 
@@ -12,6 +12,8 @@ const settingsSchema = z.object({
   IDP_REDIRECT_URIS: z.string().min(1).default('http://localhost:3000/auth/callback'),
   IDP_POST_LOGOUT_REDIRECT_URIS: z.string().min(1).default('http://localhost:3000/'),
   DATA_DIR: z.string().min(1).default('./var'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 async function main(): Promise<void> {
@@ -29,6 +31,8 @@ async function main(): Promise<void> {
     clientSecret: env.IDP_CLIENT_SECRET,
     redirectUris: env.IDP_REDIRECT_URIS.split(',').map((s) => s.trim()),
     postLogoutRedirectUris: env.IDP_POST_LOGOUT_REDIRECT_URIS.split(',').map((s) => s.trim()),
+    log: createLogger({ level: env.LOG_LEVEL, service: 'idp' }),
+    production: env.NODE_ENV === 'production',
   });
   const server = app.listen(env.IDP_PORT, env.IDP_HOST, () => {
     process.stdout.write(JSON.stringify({ level: 'info', service: 'idp', msg: 'listening', issuer }) + '\n');

@@ -7,6 +7,7 @@ import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-pro
 import { randomBytes } from 'node:crypto';
 import { IDENTITY_CLAIMS } from '@guichet/shared';
 import { AGENTS, CITIZENS } from './identities';
+import { withProviderNotices, type NoticeLog } from './notices';
 import { errorPage, loginPage, logoutPage } from './pages';
 
 export const CITIZEN_CLIENT_ID = 'guichet-usagers';
@@ -21,6 +22,12 @@ export interface IdpSettings {
   clientSecret: string;
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  /**
+   * Where oidc-provider's own notices go (see withProviderNotices): at debug,
+   * or as warnings when `production`. Without it they are dropped.
+   */
+  log?: NoticeLog;
+  production?: boolean;
 }
 
 const identities = new Map<string, Record<string, unknown>>([
@@ -71,6 +78,15 @@ export async function createIdp(settings: IdpSettings): Promise<{ app: Express; 
     conformIdTokenClaims: true,
     pkce: { required: () => false },
     responseTypes: ['code'],
+    // Said rather than left to the defaults (which print « you SHOULD change it » at the first sign-in).
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      Interaction: 3600,
+      Session: 14 * 24 * 3600,
+      Grant: 14 * 24 * 3600,
+    },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     features: {
       devInteractions: { enabled: false },
@@ -102,7 +118,10 @@ export async function createIdp(settings: IdpSettings): Promise<{ app: Express; 
     },
   };
 
-  const provider = new OidcProvider(issuer, configuration);
+  const { value: provider } = withProviderNotices(() => new OidcProvider(issuer, configuration), {
+    production: settings.production ?? false,
+    log: settings.log ?? { debug: () => undefined, warn: () => undefined },
+  });
   provider.proxy = true;
   const app = express();
   app.disable('x-powered-by');
