@@ -34,6 +34,7 @@ import { ServicesController } from './services/services.controller';
 import { ExamplesController } from './services/examples.controller';
 import { TestSubmissionsController } from './services/test-submissions.controller';
 import { ValidatorsController } from './services/validators.controller';
+import { CommunesController } from './services/communes.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
 import { TransitionsController } from './submissions/transitions.controller';
 import { FollowController } from './submissions/follow.controller';
@@ -115,6 +116,7 @@ export class AppModule {
         TestSubmissionsController,
         PublicServicesController,
         ValidatorsController,
+        CommunesController,
         ChallengeController,
       ],
       providers: [

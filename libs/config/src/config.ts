@@ -192,6 +192,7 @@ export const configSchema = z.object({
   RATE_LIMIT_MESSAGES_PER_IP: limit(300),
   RATE_LIMIT_MESSAGES_PER_ACCOUNT: limit(100),
   RATE_LIMIT_FOLLOW_PER_IP: limit(300),
+  RATE_LIMIT_LOOKUPS_PER_IP: limit(3000),
   CHALLENGE_MAX_NUMBER: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
   CHALLENGE_EXPIRES_SECONDS: seconds(30, 86_400, 1200),
 });

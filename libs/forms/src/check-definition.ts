@@ -48,6 +48,8 @@ export const KNOWN_WIDGETS: ReadonlySet<string> = new Set([
   'range',
   'updown',
   'hidden',
+  // Guichet's own: an object { codeInsee, nom, codePostal } drawn as a search of the official list (issue 23).
+  'commune',
 ]);
 
 /** `ui:widget` / `ui:field` names Guichet does not draw: a warning each, pointing into the uiSchema. */
@@ -66,7 +68,7 @@ function uiWarnings(uiSchema: unknown): ErrorItem[] {
             `Widget « ${value} » inconnu de Guichet : le champ est affiché avec le widget par défaut de son type.`,
           ),
         );
-      else if (key === 'ui:field')
+      else if (key === 'ui:field' && value !== 'commune')
         warnings.push(
           err(
             [...path, key],

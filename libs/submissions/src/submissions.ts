@@ -17,6 +17,7 @@ import { AppError, type Locale, type ServiceDefinition, isUuid } from '@guichet/
 import { availableTransitions, decide, stateLabel, workflowOf } from '@guichet/workflow';
 import { applyDecision, citizenEditable, refuse } from './transitions';
 import { identityPointers } from './identity-answers';
+import { checkedCommunes } from './commune-answers';
 import { contactOf, searchText } from './contact';
 import { FormVersions } from './form-versions';
 import { receiptInputOf, type ReceiptInput } from './receipt';
@@ -366,7 +367,7 @@ export class Submissions {
         throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
       const missingFiles = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
       if (missingFiles.length) throw new AppError('SUBMISSION_INVALID', { errors: missingFiles });
-      const data = outcome.data as Record<string, unknown>;
+      const data = (await checkedCommunes(definition, outcome.data)) as Record<string, unknown>;
       const decision = decide(workflowOf(definition), {
         status: 'draft',
         transition: 'submit',
@@ -439,6 +440,7 @@ export class Submissions {
           throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
         const missing = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
         if (missing.length) throw new AppError('SUBMISSION_INVALID', { errors: missing });
+        outcome.data = await checkedCommunes(definition, outcome.data);
         set = {
           data: () => ':data',
           search: () => "to_tsvector('simple', :search)",

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { checkedCommunes } from './commune-answers';
 import { TestAttachment, TestSubmission } from '@guichet/persistence';
 import { ServiceCatalogue, ValidatorCache, definitionHash } from '@guichet/forms';
 import type { Actor } from '@guichet/identity';
@@ -157,6 +158,7 @@ export class TestSubmissions {
     // As at a real submit: every file the answers name was sent for this very trial.
     const missing = await this.missingFiles(trial, definition, outcome.data);
     if (missing.length) throw new AppError('SUBMISSION_INVALID', { errors: missing });
+    outcome.data = await checkedCommunes(definition, outcome.data);
     const result = await this.dataSource
       .getRepository(TestSubmission)
       .update(

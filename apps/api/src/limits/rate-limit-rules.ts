@@ -65,5 +65,12 @@ export function rateLimitRules(config: Config): RateLimitRule[] {
       perIp: config.RATE_LIMIT_FOLLOW_PER_IP,
       perAccount: 0,
     },
+    {
+      // Lookups behind the fields that fill themselves (the commune list; the other connectors of issue 23 join it).
+      name: 'lookups',
+      routes: [routePattern('GET /api/v1/public/communes')],
+      perIp: config.RATE_LIMIT_LOOKUPS_PER_IP,
+      perAccount: 0,
+    },
   ].filter((rule) => rule.perIp > 0 || rule.perAccount > 0);
 }
