@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -274,6 +275,32 @@ describe('organisation archive: export and import', () => {
     expect(text).not.toMatch(/token_hash|webhook_secret|anonymous_owner|gch_/);
     const csv = files.get(`services/${services[0]}/requests.csv`)!.toString();
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(4);
+  });
+
+  it('stops with the error of a full disk or of a missing file instead of waiting forever', async () => {
+    const source = stack.api.get(DataSource);
+    let total = 0;
+    const full = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        total += chunk.length;
+        done(total > 5000 ? Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }) : null);
+      },
+    });
+    await expect(exportOrganisation(source, attachmentStorage(stack.config), tenant.slug, full)).rejects.toThrow(
+      /ENOSPC/,
+    );
+    const storage = attachmentStorage(stack.config);
+    const missing = {
+      put: (key: string, bytes: Buffer) => storage.put(key, bytes),
+      delete: (key: string) => storage.delete(key),
+      get: () => {
+        const stream = new PassThrough();
+        setImmediate(() => stream.destroy(new Error('ENOENT: no such file')));
+        return stream;
+      },
+    };
+    const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+    await expect(exportOrganisation(source, missing, tenant.slug, sink)).rejects.toThrow(/ENOENT/);
   });
 
   it('refuses hostile archives in French and writes nothing', async () => {

@@ -67,6 +67,7 @@ class EntryWriter {
     zip: ZipFile,
     readonly path: string,
     mtime: Date,
+    private readonly aborted: Promise<never>,
     compress = true,
   ) {
     addStream(zip, this.pass, path, { mtime, compress });
@@ -85,14 +86,14 @@ class EntryWriter {
   private async push(buffer: Buffer): Promise<void> {
     this.hash.update(buffer);
     this.bytes += buffer.length;
-    if (!this.pass.write(buffer)) await once(this.pass, 'drain');
+    if (!this.pass.write(buffer)) await Promise.race([once(this.pass, 'drain'), this.aborted]);
   }
 
   async end(): Promise<ManifestFile> {
     if (this.pending) await this.push(Buffer.from(this.pending));
     this.pending = '';
     this.pass.end();
-    await finished(this.pass);
+    await Promise.race([finished(this.pass), this.aborted]);
     return { path: this.path, bytes: this.bytes, sha256: this.hash.digest('hex') };
   }
 }
@@ -126,9 +127,13 @@ export async function exportOrganisation(
   const written = pipeline(zip.outputStream, output);
   // A failing output (full disk) must stop the writer rather than leave it waiting on a drain that never comes.
   let failure: unknown;
-  written.catch((error: unknown) => {
-    failure = error;
-  });
+  const aborted = new Promise<never>((_resolve, reject) =>
+    written.catch((error: unknown) => {
+      failure = error;
+      reject(error as Error);
+    }),
+  );
+  aborted.catch(() => undefined);
   const files: ManifestFile[] = [];
   const counts = emptyCounts();
   const orgId = organisation.id;
@@ -149,7 +154,7 @@ export async function exportOrganisation(
     onRow?: (row: Record<string, unknown>) => string,
     start?: string,
   ): Promise<number> => {
-    const entry = new EntryWriter(zip, path, now);
+    const entry = new EntryWriter(zip, path, now, aborted);
     let n = 0;
     for await (const row of keyset(db, query, params, batch, start)) {
       check();
@@ -325,7 +330,7 @@ export async function exportOrganisation(
       20,
     )) {
       check();
-      const entry = new EntryWriter(zip, documentPath(row), now, false);
+      const entry = new EntryWriter(zip, documentPath(row), now, aborted, false);
       await entry.write(row.content as Buffer);
       files.push(await entry.end());
     }
@@ -353,7 +358,7 @@ export async function exportOrganisation(
       batch,
     )) {
       check();
-      files.push(await pipeFile(zip, attachmentPath(row), storage.get(row.storage_key as string), now));
+      files.push(await pipeFile(zip, attachmentPath(row), storage.get(row.storage_key as string), now, aborted));
     }
 
     const manifest: Manifest = {
@@ -370,11 +375,13 @@ export async function exportOrganisation(
     await written;
     return manifest;
   } catch (error) {
+    // The first cause (the output's own, or ours), not the « premature close » that stopping the archive gives.
+    const cause = failure ?? error;
     // Stop the archive where it is: the caller removes the partial file.
     (zip.outputStream as Readable).destroy();
     output.destroy();
     await written.catch(() => undefined);
-    throw failure ?? error;
+    throw cause;
   } finally {
     // Read only: nothing to commit.
     await runner.rollbackTransaction().catch(() => undefined);
@@ -384,7 +391,7 @@ export async function exportOrganisation(
   /** A CSV per service for people: the same columns as the desk's export, answers as the form names them. */
   async function serviceCsv(path: string, serviceId: string, definition: ServiceDefinition): Promise<void> {
     const columns = answerColumns(definition);
-    const entry = new EntryWriter(zip, path, now);
+    const entry = new EntryWriter(zip, path, now, aborted);
     const fixed = ['Référence', 'Statut', 'Version', 'Déposée le', 'Décidée le', 'Groupe'];
     await entry.write(`\uFEFF${[...fixed, ...columns.map((c) => c.title)].map((c) => csvCell(c, ',')).join(',')}\r\n`);
     for await (const row of keyset(
@@ -427,7 +434,13 @@ function addStream(zip: ZipFile, stream: Readable, path: string, options: { mtim
 }
 
 /** A storage stream into the archive through a SHA-256; resolves once yazl has read it all. */
-async function pipeFile(zip: ZipFile, path: string, source: Readable, mtime: Date): Promise<ManifestFile> {
+async function pipeFile(
+  zip: ZipFile,
+  path: string,
+  source: Readable,
+  mtime: Date,
+  aborted: Promise<never>,
+): Promise<ManifestFile> {
   const hash = createHash('sha256');
   let bytes = 0;
   const through = new Transform({
@@ -437,10 +450,19 @@ async function pipeFile(zip: ZipFile, path: string, source: Readable, mtime: Dat
       done(null, chunk);
     },
   });
-  source.on('error', (error) => through.destroy(error));
+  let sourceError: Error | undefined;
+  source.on('error', (error) => {
+    sourceError = error;
+    through.destroy(error);
+  });
   source.pipe(through);
   addStream(zip, through, path, { mtime, ...STORED });
-  await finished(through);
+  try {
+    await Promise.race([finished(through), aborted]);
+  } catch (error) {
+    source.destroy();
+    throw sourceError ?? error;
+  }
   return { path, bytes, sha256: hash.digest('hex') };
 }
 
