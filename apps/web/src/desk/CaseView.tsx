@@ -1,38 +1,23 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { labelOf, type Schema, type Ui } from '../form/model';
+import type { Schema } from '../form/model';
 import { api, type Me } from '../lib/api';
 import { formatDateTime, tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
 import { useSemantics } from '../form/semantics';
-import { AttachmentItem, Answers } from './Answers';
+import { Answers } from './Answers';
 import { Failure, assigneeText, errorText } from './common';
-import { eventTitle } from './history';
+import { CaseAttachments } from './CaseAttachments';
+import { CaseCitizen } from './CaseCitizen';
+import { CaseHistory } from './CaseHistory';
 import { Messages } from './CaseMessages';
 import { Notes } from './CaseNotes';
 import { TransitionForm, type TransitionOutcome } from './TransitionForm';
-import type { CaseAction, CaseEvent, CaseFile } from './types';
+import type { CaseAction, CaseFile } from './types';
 
 interface Notice {
   kind: 'success' | 'error';
   text: string;
-}
-
-function eventComment(event: CaseEvent, meId: string): string | null {
-  if (event.type === 'assigned' && event.comment) {
-    if (event.subject === `account:${meId}` || event.comment.includes(`account:${meId}`))
-      return tr('Attribuée à vous', 'Assigned to you');
-    if (event.subjectName) return tr(`Attribuée à ${event.subjectName}`, `Assigned to ${event.subjectName}`);
-    if (event.comment.includes('account:')) return tr('Attribuée à un autre agent', 'Assigned to another agent');
-  }
-  return event.comment;
-}
-
-/** Who did it, when an agent did: « par vous », « par Léa Fontaine ». Citizens' and the system's events say it in their title. */
-function eventActor(event: CaseEvent, meId: string): string | null {
-  if (event.type === 'consulted' || event.type === 'message_sent' || event.type === 'created') return null;
-  if (event.actor === `account:${meId}`) return tr('par vous', 'by you');
-  return event.actorName ? tr(`par ${event.actorName}`, `by ${event.actorName}`) : null;
 }
 
 /** One request, as the caseworker works on it. */
@@ -72,8 +57,6 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
   if (!file) return <p role="status">{tr('Chargement…', 'Loading…')}</p>;
 
   const mine = file.assignee === `account:${me.id}`;
-  const root = file.definition.schema as Schema;
-  const ui = (file.definition.uiSchema ?? {}) as Ui;
 
   const act = async (run: () => Promise<void>) => {
     if (busy) return;
@@ -275,39 +258,7 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
         )}
       </section>
 
-      <section aria-labelledby="usager">
-        <h2 id="usager">{tr('Usager', 'Citizen')}</h2>
-        <dl className="desk-summary">
-          <div>
-            <dt>{tr('Nom', 'Name')}</dt>
-            <dd>{file.contact.name ?? <span className="muted">{tr('Non communiqué', 'Not given')}</span>}</dd>
-          </div>
-          <div>
-            <dt>{tr('Courriel', 'Email')}</dt>
-            <dd>
-              {file.contact.email ?? (
-                <span className="muted">
-                  {tr('Aucun : l’usager ne recevra pas de courriel', 'None: the citizen gets no email')}
-                </span>
-              )}
-            </dd>
-          </div>
-          <div>
-            <dt>{tr('Identité', 'Identity')}</dt>
-            <dd>
-              {file.identity.franceConnect
-                ? tr(
-                    'Transmise par FranceConnect : l’usager était identifié, les réponses préremplies en viennent.',
-                    'From FranceConnect: the citizen was signed in; prefilled answers come from it.',
-                  )
-                : tr(
-                    'Sans FranceConnect : demande déposée sans compte, identité non vérifiée.',
-                    'Without FranceConnect: sent without an account, identity not verified.',
-                  )}
-            </dd>
-          </div>
-        </dl>
-      </section>
+      <CaseCitizen file={file} />
 
       <section aria-labelledby="reponses">
         <h2 id="reponses">{tr('Réponses', 'Answers')}</h2>
@@ -315,33 +266,7 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
         <Answers file={file} semantics={semantics} />
       </section>
 
-      <section aria-labelledby="pieces">
-        <h2 id="pieces">{tr('Pièces jointes', 'Attachments')}</h2>
-        {file.attachments.length === 0 ? (
-          <p>{tr('Aucune pièce jointe.', 'No attachment.')}</p>
-        ) : (
-          <ul className="desk-attachments">
-            {file.attachments.map((a) => (
-              <li key={a.id}>
-                <span className="label">{labelOf(root, ui, a.pointer)}</span>
-                <AttachmentItem file={file} attachment={a} field={labelOf(root, ui, a.pointer)} preview={false} />
-              </li>
-            ))}
-          </ul>
-        )}
-        {file.documents.length > 0 && (
-          <>
-            <h3>{tr('Documents émis', 'Documents issued')}</h3>
-            <ul>
-              {file.documents.map((d) => (
-                <li key={d.id}>
-                  {d.filename} <span className="muted">({formatDateTime(d.at)})</span>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-      </section>
+      <CaseAttachments file={file} />
 
       <Messages
         file={file}
@@ -351,30 +276,7 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
       />
       <Notes file={file} me={me} onAdded={(n) => setFile({ ...file, notes: [...file.notes, n] })} />
 
-      <section aria-labelledby="historique">
-        <h2 id="historique">{tr('Historique', 'History')}</h2>
-        <ol className="timeline">
-          {file.history.map((h) => {
-            const comment = eventComment(h, me.id);
-            const by = eventActor(h, me.id);
-            return (
-              <li key={h.id}>
-                <p>
-                  <strong>{eventTitle(h, me.id)}</strong>
-                  {by && ` ${by}`} — {formatDateTime(h.at)}
-                  {h.visibility === 'internal' && (
-                    <span className="desk-internal">
-                      {' '}
-                      {tr('(interne, invisible pour l’usager)', '(internal, hidden from the citizen)')}
-                    </span>
-                  )}
-                </p>
-                {comment && <p className="comment">{comment}</p>}
-              </li>
-            );
-          })}
-        </ol>
-      </section>
+      <CaseHistory file={file} me={me} />
       <p>
         <a href={`/instruction/${encodeURIComponent(slug)}`} onClick={onLinkClick}>
           {tr('Retour aux demandes', 'Back to the requests')}
