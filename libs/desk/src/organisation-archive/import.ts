@@ -34,6 +34,8 @@ export interface ImportedOrganisation {
 
 type Row = Record<string, unknown>;
 
+const PARALLEL_WRITES = 4;
+
 const refuse = (code: OrganisationArchiveError['code'], message: string) => new OrganisationArchiveError(code, message);
 
 /** yauzl's own refusals of an entry's name, in our words. */
@@ -241,27 +243,35 @@ export async function importOrganisation(
 
     const written: string[] = [];
     const keys = new Map<string, string>();
+    const listed = new Set(manifest.files.map((f) => f.path));
+    // A few writes at once: each waits for its fsync, which a disk (or S3) overlaps well; memory holds as many files.
+    const pending = new Set<Promise<void>>();
     try {
       // Files first, under new keys: the rows that point at them are committed after.
       for await (const rows of archive.lines('attachments.jsonl', limits.maxLineBytes, batch)) {
         for (const row of rows) {
           const path = String(row.file);
-          if (!manifest.files.some((f) => f.path === path))
+          if (!listed.has(path))
             throw refuse('ARCHIVE_INCONSISTENT', `archive incohérente : « ${path} » n’est pas au manifeste.`);
           const bytes = await archive.bytes(path, limits.maxEntryBytes);
           if (createHash('sha256').update(bytes).digest('hex') !== row.sha256)
             throw refuse('ARCHIVE_CHECKSUM', `archive refusée : « ${path} » ne correspond pas à son empreinte.`);
           const key = posix.join(manifest.organisation.id, String(row.submission_id), randomUUID());
-          await storage.put(key, bytes);
           written.push(key);
           keys.set(String(row.id), key);
+          const put: Promise<void> = storage.put(key, bytes).finally(() => pending.delete(put));
+          put.catch(() => undefined);
+          pending.add(put);
+          if (pending.size >= PARALLEL_WRITES) await Promise.race(pending);
         }
       }
+      await Promise.all(pending);
       const accountsMerged = await dataSource.transaction((manager) =>
         insertRows(manager, archive, manifest, services, keys, limits, batch),
       );
       return { organisation: manifest.organisation, counts: manifest.counts, accountsMerged };
     } catch (error) {
+      await Promise.allSettled(pending);
       for (const key of written) await storage.delete(key).catch(() => undefined);
       throw duplicate(error) ?? error;
     }
