@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Schema } from '../form/model';
 import { api, type Me } from '../lib/api';
 import { formatDateTime, tr } from '../lib/i18n';
@@ -12,36 +12,17 @@ import { CaseCitizen } from './CaseCitizen';
 import { CaseHistory } from './CaseHistory';
 import { Messages } from './CaseMessages';
 import { Notes } from './CaseNotes';
-import { TransitionForm, type TransitionOutcome } from './TransitionForm';
-import type { CaseAction, CaseFile } from './types';
-
-interface Notice {
-  kind: 'success' | 'error';
-  text: string;
-}
+import { DecisionPanel, type Notice } from './DecisionPanel';
+import { useCaseFile } from './use-case-file';
 
 /** One request, as the caseworker works on it. */
 export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me }) {
-  const [file, setFile] = useState<CaseFile | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { file, setFile, failure, refresh } = useCaseFile(slug, id);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [status, setStatus] = useState('');
-  const [open, setOpen] = useState<CaseAction | null>(null);
   const [busy, setBusy] = useState(false);
   const noticeRef = useRef<HTMLDivElement>(null);
-  const actionButtons = useRef(new Map<string, HTMLButtonElement>());
 
-  const load = useCallback(
-    () =>
-      api<CaseFile>(`/api/v1/services/${encodeURIComponent(slug)}/submissions/${encodeURIComponent(id)}`).then(
-        setFile,
-        (e: unknown) => setFailure(errorText(e)),
-      ),
-    [slug, id],
-  );
-  useEffect(() => {
-    void load();
-  }, [load]);
   useEffect(() => {
     if (notice) noticeRef.current?.focus();
   }, [notice]);
@@ -97,48 +78,6 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
           : tr('Vous ne suivez plus cette demande.', 'You no longer follow this request.'),
       );
     });
-
-  const closeForm = () => {
-    const name = open?.transition;
-    setOpen(null);
-    if (name) actionButtons.current.get(name)?.focus();
-  };
-
-  const onOutcome = async (outcome: TransitionOutcome) => {
-    const action = open;
-    setOpen(null);
-    const before = file.statusLabel;
-    const fresh = await api<CaseFile>(
-      `/api/v1/services/${encodeURIComponent(slug)}/submissions/${encodeURIComponent(id)}`,
-    ).catch(() => null);
-    if (fresh) setFile(fresh);
-    const now = fresh?.statusLabel ?? before;
-    if (outcome.kind === 'done') {
-      setNotice({
-        kind: 'success',
-        text: action?.final
-          ? tr(
-              `Décision enregistrée : la demande est « ${now} ». L’usager en est informé.`,
-              `Decision recorded: the request is “${now}”. The citizen is told.`,
-            )
-          : tr(`C’est fait : la demande est « ${now} ».`, `Done: the request is “${now}”.`),
-      });
-    } else {
-      setNotice({
-        kind: 'error',
-        text:
-          outcome.code === 'CONFLICT'
-            ? tr(
-                `Un collègue a agi sur cette demande pendant que vous la consultiez : votre action n’a pas été enregistrée et rien n’a été écrasé. État actuel : « ${now} ». Relisez la demande avant d’agir à nouveau.`,
-                `A colleague acted on this request while you were reading it: your action was not recorded and nothing was overwritten. Current status: “${now}”. Read the request again before acting.`,
-              )
-            : tr(
-                `Cette action n’est plus possible : la demande est maintenant « ${now} ». Rien n’a été modifié.`,
-                `This action is no longer possible: the request is now “${now}”. Nothing was changed.`,
-              ),
-      });
-    }
-  };
 
   return (
     <>
@@ -213,50 +152,7 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
         {status}
       </p>
 
-      <section aria-labelledby="instruire">
-        <h2 id="instruire">{tr('Instruire', 'Process')}</h2>
-        {file.actions.length === 0 ? (
-          <p>
-            {tr(
-              `Aucune action possible dans l’état « ${file.statusLabel} ».`,
-              `No action is possible in the status “${file.statusLabel}”.`,
-            )}
-          </p>
-        ) : (
-          <ul className="desk-transitions">
-            {file.actions.map((action) => (
-              <li key={action.transition}>
-                <button
-                  type="button"
-                  className={`button${open?.transition === action.transition ? '' : ' button--secondary'}`}
-                  aria-expanded={open?.transition === action.transition}
-                  aria-controls={open?.transition === action.transition ? 'formulaire-action' : undefined}
-                  ref={(el) => {
-                    if (el) actionButtons.current.set(action.transition, el);
-                    else actionButtons.current.delete(action.transition);
-                  }}
-                  onClick={() => {
-                    setNotice(null);
-                    setOpen(open?.transition === action.transition ? null : action);
-                  }}
-                >
-                  {action.label}
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-        {open && (
-          <TransitionForm
-            key={open.transition}
-            file={file}
-            action={open}
-            title={title}
-            onCancel={closeForm}
-            onOutcome={(o) => void onOutcome(o)}
-          />
-        )}
-      </section>
+      <DecisionPanel file={file} title={title} onNotice={setNotice} refresh={refresh} />
 
       <CaseCitizen file={file} />
 
