@@ -129,6 +129,7 @@ const MATRIX = {
   'GET /api/v1/public/organisations/:slug/logo':           [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/public/validators/:hash.js':                [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/public/challenge':                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'GET /api/v1/public/communes':                           [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'POST /api/v1/public/services/:slug/submissions':        [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201],
   'POST …/submissions on a sign-in-required service':      [401, 201, 201, 201, 201, 201, 201, 201, 401, 401, 401],
   'PATCH /api/v1/submissions/:id':                         [404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404],
@@ -382,6 +383,7 @@ const ROUTES: Record<RowName, Call> = {
     path: (f) => `/api/v1/public/validators/${f.contentHash}.js`,
   },
   'GET /api/v1/public/challenge': { method: 'GET', path: () => '/api/v1/public/challenge' },
+  'GET /api/v1/public/communes': { method: 'GET', path: () => '/api/v1/public/communes?q=orl' },
   'POST /api/v1/public/services/:slug/submissions': {
     method: 'POST',
     path: (f) => `/api/v1/public/services/${f.s1}/submissions`,
