@@ -22,6 +22,7 @@ import {
 } from './model';
 import { ErrorMessage, Required } from './field-parts';
 import { BooleanField, ChoiceField, SelectField } from './choice-fields';
+import { CommuneField, isCommuneUi } from './commune-field';
 import { FileField, FilesField } from './file-fields';
 import { RichText } from './RichText';
 import { TextField } from './text-field';
@@ -147,7 +148,7 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
   if (hidden || ui['ui:widget'] === 'hidden') return null;
   switch (model.kind) {
     case 'object':
-      return <ObjectField model={model} />;
+      return isCommuneUi(ui) ? <CommuneField model={model} /> : <ObjectField model={model} />;
     case 'array':
       return <ArrayField model={model} />;
     case 'radio':

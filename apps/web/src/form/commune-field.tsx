@@ -1,0 +1,295 @@
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { plainText } from '@guichet/shared';
+import { api } from '../lib/api';
+import { tr } from '../lib/i18n';
+import { useForm } from './context';
+import { ErrorMessage, Required } from './field-parts';
+import { idOf, type FieldModel, type Ui } from './model';
+import { RichText } from './RichText';
+import { useFieldError, useValue } from './store';
+
+/** What the API answers (GET /api/v1/public/communes). */
+interface Commune {
+  codeInsee: string;
+  nom: string;
+  codesPostaux: string[];
+  departement: { code: string; nom: string };
+}
+
+/** What the field stores: chosen from the list (with its code), or typed by hand (without). */
+interface CommuneValue {
+  codeInsee?: string;
+  nom?: string;
+  codePostal?: string;
+}
+
+/** One line of the list: a commune with one of its postcodes (Orléans 45000, Orléans 45100). */
+interface Choice {
+  id: string;
+  value: { codeInsee: string; nom: string; codePostal: string };
+  label: string;
+}
+
+const DEBOUNCE_MS = 250;
+const MAX_CHOICES = 10;
+
+/** Whether a uiSchema draws its object as a commune field (`ui:widget`, `ui:field` or `ui:options.widget`). */
+export function isCommuneUi(ui: Ui): boolean {
+  const options = (ui['ui:options'] ?? {}) as Record<string, unknown>;
+  return [ui['ui:widget'], ui['ui:field'], options.widget].includes('commune');
+}
+
+function territoryQuery(ui: Ui): string {
+  const options = (ui['ui:options'] ?? {}) as Record<string, unknown>;
+  return ['departements', 'epci', 'communes']
+    .map((name) => {
+      const list = Array.isArray(options[name])
+        ? (options[name] as unknown[]).filter((v) => typeof v === 'string')
+        : [];
+      return list.length ? `&${name}=${encodeURIComponent(list.join(','))}` : '';
+    })
+    .join('');
+}
+
+function choicesOf(communes: Commune[], query: string, base: string): Choice[] {
+  const digits = /\d{2,5}/.exec(query)?.[0];
+  const out: Choice[] = [];
+  for (const c of communes)
+    for (const codePostal of c.codesPostaux.length ? c.codesPostaux : ['']) {
+      if (digits && codePostal && !codePostal.startsWith(digits) && c.codeInsee !== digits) continue;
+      out.push({
+        id: `${base}-option-${out.length}`,
+        value: { codeInsee: c.codeInsee, nom: c.nom, codePostal },
+        label: `${c.nom}${codePostal ? ` (${codePostal})` : ''} — ${c.departement.nom}`,
+      });
+    }
+  return out.slice(0, MAX_CHOICES);
+}
+
+const asValue = (v: unknown): CommuneValue => (v !== null && typeof v === 'object' ? (v as CommuneValue) : {});
+const shown = (v: CommuneValue) => (v.codeInsee && v.nom ? `${v.nom}${v.codePostal ? ` (${v.codePostal})` : ''}` : '');
+
+/**
+ * The commune field (issue 23): a combobox (ARIA 1.2 pattern) that searches
+ * the official list on the server as the citizen types, and stores the
+ * commune's INSEE code, name and postcode. When the search does not answer —
+ * or the citizen does not find their commune — the name and postcode are
+ * typed by hand: the request is never blocked, and the server checks them at
+ * submit (completing the code when they designate one commune).
+ */
+export const CommuneField = memo(function CommuneField({ model }: { model: FieldModel }) {
+  const { store, formId } = useForm();
+  const id = idOf(model.pointer);
+  const listId = `${id}-liste`;
+  const value = asValue(useValue(store, model.pointer));
+  const errors = [
+    useFieldError(store, model.pointer),
+    useFieldError(store, `${model.pointer}/codeInsee`),
+    useFieldError(store, `${model.pointer}/nom`),
+    useFieldError(store, `${model.pointer}/codePostal`),
+  ].filter((e) => e !== undefined);
+  const message = [...new Set(errors.map((e) => e.message))].join(' ');
+  const [text, setText] = useState(() => shown(value));
+  const [choices, setChoices] = useState<Choice[]>([]);
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(-1);
+  const [status, setStatus] = useState('');
+  const [failed, setFailed] = useState(false);
+  const [byHand, setByHand] = useState(() => !value.codeInsee && !!(value.nom || value.codePostal));
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const inflight = useRef<AbortController | null>(null);
+  useEffect(
+    () => () => {
+      clearTimeout(timer.current);
+      inflight.current?.abort();
+    },
+    [],
+  );
+
+  const lookup = (query: string) => {
+    inflight.current?.abort();
+    const controller = new AbortController();
+    inflight.current = controller;
+    api<Commune[]>(
+      `/api/v1/public/communes?q=${encodeURIComponent(query)}&limit=${MAX_CHOICES}${territoryQuery(model.ui)}`,
+      { signal: controller.signal },
+    ).then(
+      (communes) => {
+        const next = choicesOf(communes, query, id);
+        setChoices(next);
+        setOpen(next.length > 0);
+        setActive(-1);
+        setFailed(false);
+        setStatus(
+          next.length === 0
+            ? tr('Aucune commune trouvée', 'No commune found')
+            : next.length === 1
+              ? tr('1 commune trouvée', '1 commune found')
+              : tr(`${next.length} communes trouvées`, `${next.length} communes found`),
+        );
+      },
+      (error: Error) => {
+        if (error.name === 'AbortError') return;
+        setChoices([]);
+        setOpen(false);
+        setFailed(true);
+        setByHand(true);
+        // What was typed goes where it belongs: the citizen goes on from there.
+        const typed = query.trim();
+        store.set(model.pointer, /^\d{5}$/.test(typed) ? { codePostal: typed } : { nom: typed });
+        setStatus(
+          tr(
+            'La recherche de communes ne répond pas : saisissez le nom de la commune et son code postal ci-dessous.',
+            'The commune search does not answer: type the commune’s name and postcode below.',
+          ),
+        );
+      },
+    );
+  };
+
+  const onType = (next: string) => {
+    setText(next);
+    // A changed search is no longer the commune chosen.
+    if (value.codeInsee) store.set(model.pointer, undefined);
+    clearTimeout(timer.current);
+    const query = next.trim();
+    if (query.length < 2) {
+      setChoices([]);
+      setOpen(false);
+      return;
+    }
+    timer.current = setTimeout(() => lookup(query), DEBOUNCE_MS);
+  };
+
+  const choose = (choice: Choice) => {
+    store.set(model.pointer, choice.value);
+    setText(shown(choice.value));
+    setOpen(false);
+    setActive(-1);
+    setByHand(false);
+    setStatus(tr(`Commune choisie : ${choice.label}`, `Commune chosen: ${choice.label}`));
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      if (choices.length === 0) return;
+      event.preventDefault();
+      setOpen(true);
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      setActive((current) => (current + step + choices.length + (current === -1 && step < 0 ? 1 : 0)) % choices.length);
+    } else if (event.key === 'Enter') {
+      // Never sends the form from the search: Entrée picks the highlighted commune.
+      event.preventDefault();
+      if (open && active >= 0 && choices[active]) choose(choices[active]);
+    } else if (event.key === 'Escape') {
+      if (open) {
+        event.preventDefault();
+        setOpen(false);
+        setActive(-1);
+      } else if (text) {
+        event.preventDefault();
+        onType('');
+      }
+    }
+  };
+
+  const setPart = (part: 'nom' | 'codePostal', next: string) => {
+    const { codeInsee: _dropped, ...rest } = asValue(store.get(model.pointer));
+    const updated = { ...rest, [part]: next === '' ? undefined : next };
+    store.set(model.pointer, updated.nom === undefined && updated.codePostal === undefined ? undefined : updated);
+  };
+
+  const described = [model.description && `${id}-aide`, message && `${id}-erreur`].filter(Boolean).join(' ');
+  const activeChoice = open && active >= 0 ? choices[active] : undefined;
+  return (
+    <fieldset
+      className={`group commune${message ? ' field--error' : ''}`}
+      id={id}
+      tabIndex={-1}
+      data-pointer={model.pointer}
+    >
+      <legend>
+        {plainText(model.title)}
+        <Required on={model.required} />
+      </legend>
+      {model.description && <RichText className="hint" id={`${id}-aide`} text={model.description} />}
+      <ErrorMessage id={id} message={message || undefined} />
+      <div className="field combobox">
+        <label htmlFor={`${id}-recherche`}>{tr('Nom ou code postal de la commune', 'Commune name or postcode')}</label>
+        <input
+          id={`${id}-recherche`}
+          form={formId}
+          type="text"
+          role="combobox"
+          aria-autocomplete="list"
+          aria-expanded={open}
+          aria-controls={listId}
+          aria-activedescendant={activeChoice?.id}
+          aria-describedby={described || undefined}
+          aria-invalid={message ? true : undefined}
+          aria-required={model.required || undefined}
+          autoComplete="off"
+          spellCheck={false}
+          value={text}
+          onChange={(e) => onType(e.target.value)}
+          onKeyDown={onKeyDown}
+          onBlur={() => setOpen(false)}
+        />
+        <ul id={listId} role="listbox" className="combobox-list" hidden={!open} aria-label={plainText(model.title)}>
+          {choices.map((choice, i) => (
+            <li
+              key={choice.id}
+              id={choice.id}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'combobox-option combobox-option--active' : 'combobox-option'}
+              // Before the input's blur closes the list.
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(choice);
+              }}
+            >
+              {choice.label}
+            </li>
+          ))}
+        </ul>
+      </div>
+      <p className="sr-only" role="status" aria-live="polite">
+        {status}
+      </p>
+      {failed && <p className="hint">{status}</p>}
+      {byHand ? (
+        <div className="commune-by-hand">
+          <div className="field">
+            <label htmlFor={idOf(`${model.pointer}/nom`)}>{tr('Nom de la commune', 'Commune name')}</label>
+            <input
+              id={idOf(`${model.pointer}/nom`)}
+              form={formId}
+              type="text"
+              autoComplete="address-level2"
+              value={value.codeInsee ? '' : (value.nom ?? '')}
+              onChange={(e) => setPart('nom', e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={idOf(`${model.pointer}/codePostal`)}>{tr('Code postal', 'Postcode')}</label>
+            <input
+              id={idOf(`${model.pointer}/codePostal`)}
+              form={formId}
+              type="text"
+              inputMode="numeric"
+              autoComplete="postal-code"
+              maxLength={5}
+              value={value.codeInsee ? '' : (value.codePostal ?? '')}
+              onChange={(e) => setPart('codePostal', e.target.value)}
+            />
+          </div>
+        </div>
+      ) : (
+        <button type="button" className="button button--secondary" onClick={() => setByHand(true)}>
+          {tr('Je ne trouve pas ma commune : la saisir', 'I cannot find my commune: type it')}
+        </button>
+      )}
+    </fieldset>
+  );
+});
