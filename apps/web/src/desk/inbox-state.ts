@@ -4,7 +4,6 @@
  * server's filter errors are named.
  */
 import type { ErrorItem } from '@guichet/shared';
-import type { SummaryItem } from '../form/ErrorSummary';
 import { tr } from '../lib/i18n';
 import type { AnswerField } from './fields';
 import { TABS, type Tab } from './types';
@@ -149,8 +148,11 @@ export function filterPointer(pointer: string | undefined, state: InboxState): s
       : pointer;
 }
 
-/** An error of the summary: named by the filter's label, or the field's own name for an answer filter. */
-export function summaryItem(error: ErrorItem, state: InboxState, fields: AnswerField[]): SummaryItem {
+/**
+ * An item of the error summary (form/ErrorSummary): named by the filter's
+ * label, or by the field's own name for an answer filter.
+ */
+export function summaryItem(error: ErrorItem, state: InboxState, fields: AnswerField[]): ErrorItem & { label: string } {
   const pointer = filterPointer(error.pointer, state);
   const field = fields.find((f) => f.pointer === state.champ);
   const label =
