@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ErrorMessage } from '../form/field-parts';
 import { api } from '../lib/api';
 import { formatNumber, tr } from '../lib/i18n';
 import { errorText } from './common';
@@ -66,12 +67,7 @@ export function ColumnChooser({
               `${MAX_COLUMNS} at most. This choice is yours, for this service.`,
             )}
           </p>
-          {error && (
-            <p className="error-message" id="colonnes-erreur">
-              <span className="sr-only">{tr('Erreur : ', 'Error: ')}</span>
-              {error}
-            </p>
-          )}
+          <ErrorMessage id="colonnes" message={error ?? undefined} />
           <div className="choices desk-column-choices">
             {fields.map((f, i) => (
               <div className="choice" key={f.pointer}>
