@@ -4,7 +4,8 @@ import { formatDateTime, tr } from '../lib/i18n';
 import { navigate } from '../lib/router';
 import { usePageTitle } from '../lib/title';
 import { MessageForm } from './MessageForm';
-import type { SubmissionView } from '../lib/types';
+import type { SubmissionView } from '@guichet/shared';
+import { citizenEventTitle } from './citizen-history';
 
 /** What a follow link shows: the request without its answers. */
 type FollowView = Omit<SubmissionView, 'data' | 'form'>;
@@ -190,7 +191,7 @@ export function FollowRequest() {
           {view.history.map((h, i) => (
             <li key={i}>
               <p>
-                <strong>{h.label ?? h.type}</strong> — {formatDateTime(h.at)}
+                <strong>{citizenEventTitle(h)}</strong> — {formatDateTime(h.at)}
               </p>
               {h.comment && <p className="comment">{h.comment}</p>}
             </li>

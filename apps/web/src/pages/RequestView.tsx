@@ -4,7 +4,8 @@ import { formatDateTime, tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
 import { MessageForm } from './MessageForm';
-import type { SubmissionView } from '../lib/types';
+import type { SubmissionView } from '@guichet/shared';
+import { citizenEventTitle } from './citizen-history';
 
 /** One request: status, what to do, history, messages, documents. After sending: the confirmation. */
 export function RequestView({ id, justSent }: { id: string; justSent: boolean }) {
@@ -175,7 +176,7 @@ export function RequestView({ id, justSent }: { id: string; justSent: boolean })
           {view.history.map((h, i) => (
             <li key={i}>
               <p>
-                <strong>{h.label ?? h.type}</strong> — {formatDateTime(h.at)}
+                <strong>{citizenEventTitle(h)}</strong> — {formatDateTime(h.at)}
               </p>
               {h.comment && <p className="comment">{h.comment}</p>}
             </li>
