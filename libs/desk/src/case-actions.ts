@@ -1,11 +1,13 @@
 import type { DataSource } from 'typeorm';
 import { Account, SubmissionEvent, SubmissionFollower, SubmissionMessage, SubmissionNote } from '@guichet/persistence';
 import { randomUUID } from 'node:crypto';
-import { AppError, isUuid } from '@guichet/shared';
+import { AppError, isUuid, type CaseView, type NoteView } from '@guichet/shared';
 import { CaseFiles, MESSAGE_FILE_POINTER, type CaseFileView } from '@guichet/submissions';
 import { agentNames } from '@guichet/identity';
 import { addOutbox, JobTopic } from '@guichet/queue';
 import { locate, type DeskActor, type Located } from './access';
+
+export type { NoteView };
 
 /**
  * What a caseworker does to a request besides transitions: read it (and the
@@ -24,7 +26,7 @@ export class CaseActions {
    * the history. Agents are named as their identity provider names them
    * (`assigneeName`, each event's `actorName`, each note's `authorName`).
    */
-  async read(slug: string, id: string, actor: DeskActor): Promise<CaseRead> {
+  async read(slug: string, id: string, actor: DeskActor): Promise<CaseView> {
     const found = await locate(this.dataSource, actor, id, { slug });
     // Recorded first, so that this very read shows in the history it returns.
     await this.event(found.organisationId, found.id, actor.id, 'consulted', null);
@@ -281,28 +283,4 @@ export class CaseActions {
   }
 }
 
-export interface NoteView {
-  id: string;
-  author: string;
-  /** The author's name from their identity provider (null when unknown). */
-  authorName?: string | null;
-  body: string;
-  at: string;
-}
-
 const ASSIGNED = /^Attribuée à (account:[0-9a-f-]{36})$/i;
-
-/** A request as the desk reads it: the case file with its agents named, private notes, and whether I follow it. */
-export type CaseRead = Omit<CaseFileView, 'history'> & {
-  assigneeName: string | null;
-  history: Array<
-    CaseFileView['history'][number] & {
-      actorName: string | null;
-      /** The agent an assignment went to, and their name. */
-      subject: string | null;
-      subjectName: string | null;
-    }
-  >;
-  notes: NoteView[];
-  followed: boolean;
-};

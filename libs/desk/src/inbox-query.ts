@@ -9,12 +9,14 @@ import {
   type Schema,
   type Ui,
   isUuid,
+  MAX_COLUMNS,
+  TABS,
+  type Tab,
   UUID_PATTERN,
 } from '@guichet/shared';
 import { fieldSchema, searchFold } from '@guichet/submissions';
 
-export const TABS = ['a_traiter', 'suivis', 'traites', 'tous'] as const;
-export type Tab = (typeof TABS)[number];
+export { MAX_COLUMNS, TABS, type Tab };
 
 /** A validated inbox query: every value here is safe to bind as an SQL parameter. */
 export interface InboxFilter {
@@ -294,8 +296,6 @@ function sortOrder(value: string, schema: JsonSchema, ui: unknown, errors: Error
     nullable: true,
   };
 }
-
-export const MAX_COLUMNS = 10;
 
 /** `columns=/association/name,/amount`: answers shown as columns of the inbox, fields of the form without `*`. */
 function answerColumns(value: string | undefined, schema: JsonSchema, errors: ErrorItem[]): string[] {

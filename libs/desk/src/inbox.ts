@@ -1,7 +1,15 @@
 import type { DataSource } from 'typeorm';
 import { FormVersion, Organisation, Service } from '@guichet/persistence';
 import { FormVersions } from '@guichet/submissions';
-import { AppError, parseJsonPointer, type ServiceDefinition } from '@guichet/shared';
+import {
+  AppError,
+  parseJsonPointer,
+  type DeskService,
+  type DeskServiceView,
+  type InboxItem,
+  type InboxPage,
+  type ServiceDefinition,
+} from '@guichet/shared';
 import { isFinal, stateLabel, workflowOf, type WorkflowDefinition } from '@guichet/workflow';
 import { agentNames } from '@guichet/identity';
 import {
@@ -15,50 +23,7 @@ import {
 import { scopeFor, type DeskActor, type Scope } from './access';
 
 export type { DeskActor } from './access';
-
-export interface InboxItem {
-  id: string;
-  reference: string | null;
-  status: string;
-  statusLabel: string;
-  submittedAt: string | null;
-  deadlineAt: string | null;
-  group: string | null;
-  assignee: string | null;
-  /** How the agent in charge is named (their name from their identity provider), or null. */
-  assigneeName: string | null;
-  contactName: string | null;
-  updatedAt: string;
-  /** Since when a caseworker's message waits for the citizen's reply, or null. */
-  awaitingReplySince: string | null;
-  /** The answers asked for with `columns`, by pointer (absent answers are left out). */
-  answers: Record<string, unknown>;
-}
-
-/** A service the agent works on, with the sizes of its inbox's tabs. */
-export interface DeskService {
-  slug: string;
-  title: string;
-  organisation: { id: string; name: string };
-  closed: boolean;
-  counts: InboxPage['counts'];
-}
-
-/** One service for the desk: what its inbox needs to offer filters and columns. */
-export interface DeskServiceView extends DeskService {
-  /** The workflow's states, in its order (the status filter). */
-  states: Array<{ name: string; label: string; final: boolean }>;
-  /** What caseworkers may fire, from which states (the batch actions). */
-  transitions: Array<{ name: string; label: string; from: string[]; commentRequired: boolean; final: boolean }>;
-  /** The latest published definition (fields for columns and answer filters). */
-  definition: ServiceDefinition;
-}
-
-export interface InboxPage {
-  items: InboxItem[];
-  nextCursor: string | null;
-  counts: { a_traiter: number; suivis: number; traites: number; tous: number };
-}
+export type { DeskService, DeskServiceView, InboxItem, InboxPage };
 
 interface Row {
   id: string;

@@ -20,3 +20,4 @@ export * from './file-types';
 export * from './text';
 export * from './lru';
 export * from './workflow';
+export * from './views';

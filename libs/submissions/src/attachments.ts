@@ -9,6 +9,7 @@ import { workflowOf } from '@guichet/workflow';
 import { citizenEditable } from './transitions';
 import {
   AppError,
+  MESSAGE_FILE_MAX_BYTES,
   encodePointerSegment,
   parseJsonPointer,
   type JsonSchema,
@@ -98,7 +99,7 @@ export function sniffMediaType(head: Buffer): string | undefined {
 
 /** Where a caseworker's message file is recorded instead of a field's pointer. */
 export const MESSAGE_FILE_POINTER = '#message';
-export const MESSAGE_FILE_MAX_BYTES = 10 * 1024 * 1024;
+export { MESSAGE_FILE_MAX_BYTES };
 export const MESSAGE_FILE_TYPES: readonly string[] = ['application/pdf', 'image/*'];
 
 /**

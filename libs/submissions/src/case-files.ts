@@ -11,56 +11,11 @@ import {
 import { AppError, type ServiceDefinition, isUuid } from '@guichet/shared';
 import { availableTransitions, isFinal, stateLabel, workflowOf } from '@guichet/workflow';
 import { referencedAttachments } from './attachments';
-import { messageViews, type MessageView } from './message-files';
+import { messageViews } from './message-files';
 
-export interface CaseFileView {
-  id: string;
-  service: { slug: string; title: string };
-  version: number;
-  status: string;
-  statusLabel: string;
-  revision: number;
-  reference: string | null;
-  submittedAt: string | null;
-  updatedAt: string;
-  group: string | null;
-  /** The agent in charge (`account:<id>`), or nobody. */
-  assignee: string | null;
-  contact: { email: string | null; name: string | null };
-  /**
-   * Whether the citizen was signed in with FranceConnect, and which answers
-   * (pointers) are exactly what it sent, unchanged at submit (null: filed
-   * before this was recorded; then only locked fields, re-derived at submit, are sure).
-   */
-  identity: { franceConnect: boolean; fromIdentity: string[] | null };
-  deadline: { at: string; transition: string } | null;
-  data: Record<string, unknown>;
-  /** The version the request was filed on: its pages, schema and rules lay the answers out. */
-  definition: ServiceDefinition;
-  /** The files the answers refer to. */
-  attachments: Array<{ id: string; pointer: string; filename: string; mediaType: string; bytes: number }>;
-  /** What a caseworker may do now: whether a comment is required, where it leads, whether that is a decision. */
-  actions: Array<{ transition: string; label: string; commentRequired: boolean; to: string; final: boolean }>;
-  /** Everything that happened, internal events included. */
-  history: Array<{
-    id: string;
-    type: string;
-    at: string;
-    actor: string;
-    transition: string | null;
-    fromStatus: string | null;
-    toStatus: string | null;
-    /** The label of the state entered, when the event entered one. */
-    label: string | null;
-    comment: string | null;
-    visibility: 'public' | 'internal';
-  }>;
-  /** Messages; a caseworker's may carry a file. */
-  messages: MessageView[];
-  /** Since when a caseworker's message waits for the citizen's reply (cleared by their next message). */
-  awaitingReplySince: string | null;
-  documents: Array<{ id: string; kind: string; filename: string; at: string }>;
-}
+import type { CaseFileView } from '@guichet/shared';
+
+export type { CaseFileView };
 
 /** The caseworkers' view of one request: all of it, for the organisations they work for. */
 export class CaseFiles {

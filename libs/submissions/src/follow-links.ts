@@ -1,14 +1,13 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Submission } from '@guichet/persistence';
-import { AppError } from '@guichet/shared';
+import { AppError, type FollowView } from '@guichet/shared';
 import { workflowOf } from '@guichet/workflow';
 import { FormVersions } from './form-versions';
 import { citizenEditable } from './transitions';
-import type { Owner, SubmissionView, Submissions } from './submissions';
+import type { Owner, Submissions } from './submissions';
 
-/** What a follow link shows: the request without its answers (they are in the receipt) nor its form. */
-export type FollowView = Omit<SubmissionView, 'data' | 'form'>;
+export type { FollowView };
 
 const TOKEN = /^[A-Za-z0-9_-]{48}$/;
 const MAC_BYTES = 16;

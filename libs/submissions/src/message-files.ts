@@ -1,14 +1,9 @@
 import { In, type EntityManager } from 'typeorm';
 import { Attachment, SubmissionEvent, type SubmissionMessage } from '@guichet/persistence';
 
-/** A message as both sides see it, with the file a caseworker may have joined. */
-export interface MessageView {
-  id: string;
-  from: 'citizen' | 'caseworker';
-  body: string;
-  at: string;
-  attachment: { id: string; filename: string; mediaType: string; bytes: number } | null;
-}
+import type { MessageView } from '@guichet/shared';
+
+export type { MessageView };
 
 /** The messages of a request, each with its file (one query for all the files). */
 export async function messageViews(

@@ -23,7 +23,7 @@ import { FormVersions } from './form-versions';
 import { receiptInputOf, type ReceiptInput } from './receipt';
 import { newReference } from './reference';
 import { assertOpen, assertWithinLimit, intakeRules } from './intake-rules';
-import { clearAwaitingReply, messageViews, type MessageView } from './message-files';
+import { clearAwaitingReply, messageViews } from './message-files';
 
 /**
  * Who owns a request: a signed-in person (with their identity claims), an
@@ -36,29 +36,9 @@ export type Owner =
   | { kind: 'anonymous'; token: string }
   | { kind: 'link'; submissionId: string };
 
-export interface SubmissionView {
-  id: string;
-  service: { slug: string; title: string };
-  version: number;
-  status: string;
-  revision: number;
-  reference: string | null;
-  submittedAt: string | null;
-  updatedAt: string;
-  data: Record<string, unknown>;
-  /** The status in the citizen's words ("En instruction"). */
-  statusLabel: string;
-  /** Transitions the citizen may fire now (e.g. resubmit after a request for changes). */
-  actions: Array<{ transition: string; label: string }>;
-  /** What the citizen may see of the history, with the public comments. */
-  history: Array<{ type: string; at: string; toStatus: string | null; label: string | null; comment: string | null }>;
-  /** Documents issued for the request (decision letters). */
-  documents: Array<{ id: string; kind: string; filename: string; at: string }>;
-  /** Messages; a caseworker's may carry a file (downloaded from …/attachments/:attachmentId). */
-  messages: MessageView[];
-  /** While the citizen may edit it: the definition of its pinned version and that version's browser validator. */
-  form?: { definition: ServiceDefinition; validator: string };
-}
+import type { SubmissionSummary, SubmissionView } from '@guichet/shared';
+
+export type { SubmissionView };
 
 export interface SubmitResult {
   reference: string;
@@ -539,9 +519,7 @@ export class Submissions {
     );
   }
 
-  async listMine(
-    owner: Owner,
-  ): Promise<Array<Omit<SubmissionView, 'data' | 'history' | 'messages' | 'actions' | 'documents'>>> {
+  async listMine(owner: Owner): Promise<SubmissionSummary[]> {
     const submissions = await this.dataSource.getRepository(Submission).find({
       where: this.ownerWhere(owner),
       relations: { service: true },

@@ -3,7 +3,7 @@ import { checkedCommunes } from './commune-answers';
 import { TestAttachment, TestSubmission } from '@guichet/persistence';
 import { ServiceCatalogue, ValidatorCache, definitionHash } from '@guichet/forms';
 import type { Actor } from '@guichet/identity';
-import { AppError, type Locale, type ServiceDefinition, isUuid } from '@guichet/shared';
+import { AppError, type Locale, type ServiceDefinition, type TestSubmissionView, isUuid } from '@guichet/shared';
 import {
   accepted,
   fieldSchema,
@@ -20,20 +20,7 @@ import {
  */
 export const TRIAL_FILE_QUOTA = { files: 10, bytes: 20 * 1024 * 1024 } as const;
 
-export interface TestSubmissionView {
-  id: string;
-  test: true;
-  service: { slug: string; title: string };
-  status: string;
-  revision: number;
-  data: Record<string, unknown>;
-  /** The draft definition the trial runs on (copied when it started): what the form must render. */
-  definition: ServiceDefinition;
-  submittedAt: string | null;
-  updatedAt: string;
-  /** Where the citizen form opens it. */
-  url: string;
-}
+export type { TestSubmissionView };
 
 /**
  * The designers' test mode: fill the DRAFT of a service as a citizen would,

@@ -1,11 +1,11 @@
 import { hiddenPointers, type SchemaSemantics } from '@guichet/shared';
 import { reviewRows } from '../form/review-rows';
 import { formatNumber, tr } from '../lib/i18n';
-import type { CaseFile } from './types';
+import type { CaseView } from '@guichet/shared';
 
-type Attachment = Pick<CaseFile['attachments'][number], 'id' | 'filename' | 'mediaType' | 'bytes'>;
+type Attachment = Pick<CaseView['attachments'][number], 'id' | 'filename' | 'mediaType' | 'bytes'>;
 
-export function attachmentHref(file: CaseFile, attachment: Attachment): string {
+export function attachmentHref(file: CaseView, attachment: Attachment): string {
   return `/api/v1/services/${encodeURIComponent(file.service.slug)}/submissions/${file.id}/attachments/${attachment.id}`;
 }
 
@@ -32,7 +32,7 @@ export function AttachmentItem({
   field,
   preview = true,
 }: {
-  file: CaseFile;
+  file: CaseView;
   attachment: Attachment;
   field: string;
   /** Files are previewed once, with the answers; the list of files only links them. */
@@ -102,7 +102,7 @@ function wildcard(pattern: string, pointer: string): boolean {
  * `semantics` (RJSF's, for conditions and branches) only when the page has
  * them already: without, answered fields of branches are listed as stored.
  */
-export function Answers({ file, semantics }: { file: CaseFile; semantics?: SchemaSemantics }) {
+export function Answers({ file, semantics }: { file: CaseView; semantics?: SchemaSemantics }) {
   const definition = file.definition;
   const hidden = new Set(hiddenPointers({ definition, data: file.data }));
   // Only what FranceConnect sent and the citizen kept, as recorded at submit; requests filed before that was

@@ -5,7 +5,7 @@ import { tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import { errorText } from './common';
 import { described, fieldClass } from './field-wiring';
-import type { BatchResult, DeskServiceView } from './types';
+import type { BatchResult, DeskServiceView } from '@guichet/shared';
 
 type BatchChoice = '' | 'assign_me' | 'unassign' | `t:${string}`;
 

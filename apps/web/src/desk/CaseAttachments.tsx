@@ -1,10 +1,10 @@
 import { labelOf, type Schema, type Ui } from '../form/model';
 import { formatDateTime, tr } from '../lib/i18n';
 import { AttachmentItem } from './Answers';
-import type { CaseFile } from './types';
+import type { CaseView } from '@guichet/shared';
 
 /** The files the citizen joined, named by their question, and the documents the service issued. */
-export function CaseAttachments({ file }: { file: CaseFile }) {
+export function CaseAttachments({ file }: { file: CaseView }) {
   const root = file.definition.schema as Schema;
   const ui = (file.definition.uiSchema ?? {}) as Ui;
   return (

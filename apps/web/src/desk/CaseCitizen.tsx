@@ -1,8 +1,8 @@
 import { tr } from '../lib/i18n';
-import type { CaseFile } from './types';
+import type { CaseView } from '@guichet/shared';
 
 /** Who sent the request, how to reach them, and whether FranceConnect vouched for them. */
-export function CaseCitizen({ file }: { file: CaseFile }) {
+export function CaseCitizen({ file }: { file: CaseView }) {
   return (
     <section aria-labelledby="usager">
       <h2 id="usager">{tr('Usager', 'Citizen')}</h2>

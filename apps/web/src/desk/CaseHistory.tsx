@@ -1,7 +1,7 @@
 import type { Me } from '../lib/api';
 import { formatDateTime, tr } from '../lib/i18n';
 import { eventTitle } from './history';
-import type { CaseEvent, CaseFile } from './types';
+import type { CaseEvent, CaseView } from '@guichet/shared';
 
 /** An assignment's comment names an account: said as « vous » or the colleague's name instead. */
 function eventComment(event: CaseEvent, meId: string): string | null {
@@ -22,7 +22,7 @@ function eventActor(event: CaseEvent, meId: string): string | null {
 }
 
 /** The request's events as the server lists them; internal ones say they are hidden from the citizen. */
-export function CaseHistory({ file, me }: { file: CaseFile; me: Me }) {
+export function CaseHistory({ file, me }: { file: CaseView; me: Me }) {
   return (
     <section aria-labelledby="historique">
       <h2 id="historique">{tr('Historique', 'History')}</h2>

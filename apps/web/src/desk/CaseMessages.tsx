@@ -3,7 +3,7 @@ import { api } from '../lib/api';
 import { formatDateTime, tr } from '../lib/i18n';
 import { AttachmentItem } from './Answers';
 import { TextForm } from './TextForm';
-import type { CaseFile } from './types';
+import type { CaseView } from '@guichet/shared';
 
 const MESSAGE_FILE_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -12,8 +12,8 @@ export function Messages({
   file,
   onSent,
 }: {
-  file: CaseFile;
-  onSent: (m: CaseFile['messages'][number], awaitingReplySince: string | null) => void;
+  file: CaseView;
+  onSent: (m: CaseView['messages'][number], awaitingReplySince: string | null) => void;
 }) {
   const [awaiting, setAwaiting] = useState(false);
   const [chosen, setChosen] = useState<File | null>(null);
@@ -68,7 +68,7 @@ export function Messages({
         button={tr('Envoyer le message', 'Send the message')}
         emptyMessage={tr('Écrivez le message.', 'Write the message.')}
         onSubmit={async (body) => {
-          let attachment: CaseFile['messages'][number]['attachment'] = null;
+          let attachment: CaseView['messages'][number]['attachment'] = null;
           if (chosen) {
             if (chosen.size > MESSAGE_FILE_MAX_BYTES) {
               throw new Error(tr('Le fichier dépasse 10 Mo.', 'The file is larger than 10 MB.'));

@@ -1,7 +1,7 @@
 import { api, type Me } from '../lib/api';
 import { formatDate, tr } from '../lib/i18n';
 import { TextForm } from './TextForm';
-import type { CaseFile } from './types';
+import type { CaseView } from '@guichet/shared';
 
 /** The agents' private notes on the request, and the form to add one. */
 export function Notes({
@@ -9,9 +9,9 @@ export function Notes({
   me,
   onAdded,
 }: {
-  file: CaseFile;
+  file: CaseView;
   me: Me;
-  onAdded: (n: CaseFile['notes'][number]) => void;
+  onAdded: (n: CaseView['notes'][number]) => void;
 }) {
   return (
     <section aria-labelledby="notes">
@@ -43,7 +43,7 @@ export function Notes({
         button={tr('Enregistrer la note', 'Save the note')}
         emptyMessage={tr('Écrivez la note.', 'Write the note.')}
         onSubmit={async (body) => {
-          const note = await api<CaseFile['notes'][number]>(`/api/v1/submissions/${file.id}/notes`, {
+          const note = await api<CaseView['notes'][number]>(`/api/v1/submissions/${file.id}/notes`, {
             method: 'POST',
             body: { body },
           });

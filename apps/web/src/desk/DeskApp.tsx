@@ -7,7 +7,7 @@ import { CaseView } from './CaseView';
 import { InboxView } from './Inbox';
 import { COUNT_LABELS, Failure } from './common';
 import { NotifyPreference } from './Preferences';
-import type { DeskService } from './types';
+import type { DeskService } from '@guichet/shared';
 import './desk.css';
 import { AgentSignIn } from '../pages/AgentSignIn';
 

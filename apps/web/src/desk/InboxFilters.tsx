@@ -8,7 +8,7 @@ import { AnswerFilter, boundErrors } from './AnswerFilter';
 import { described, fieldClass } from './field-wiring';
 import type { AnswerField } from './fields';
 import { PAGE_SIZES, SORTS, SORT_LABELS, hrefOf, rangeKind, sortLabel, type InboxState } from './inbox-state';
-import type { DeskServiceView } from './types';
+import type { DeskServiceView } from '@guichet/shared';
 
 /** The inbox's filters: checked in the page, then carried by the address (the server checks them again). */
 export function Filters({

@@ -2,10 +2,10 @@ import { formatNumber, tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import { TAB_LABELS } from './common';
 import { hrefOf, type InboxState } from './inbox-state';
-import { TABS, type Counts } from './types';
+import { TABS, type TabCounts } from '@guichet/shared';
 
 /** The tabs, each with its count; changing tab keeps the filters, not the order nor the page. */
-export function InboxTabs({ slug, state, counts }: { slug: string; state: InboxState; counts: Counts }) {
+export function InboxTabs({ slug, state, counts }: { slug: string; state: InboxState; counts: TabCounts }) {
   return (
     <nav className="desk-tabs" aria-label={tr('Onglets des demandes', 'Request tabs')}>
       <ul>

@@ -4,7 +4,7 @@ import type { Me } from '../lib/api';
 import { TAB_LABELS, assigneeText } from './common';
 import { answerDisplay, type AnswerField } from './fields';
 import { sortLabel, type InboxState, type Sort } from './inbox-state';
-import type { InboxPage } from './types';
+import type { InboxPage } from '@guichet/shared';
 
 /**
  * The page's requests: a checkbox each for the batch actions, the fixed

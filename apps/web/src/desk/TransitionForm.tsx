@@ -5,7 +5,7 @@ import { ApiError, api } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { usePageTitle } from '../lib/title';
 import { errorText } from './common';
-import type { CaseAction, CaseFile } from './types';
+import type { CaseAction, CaseView } from '@guichet/shared';
 
 const POINTER = '/motivation';
 const FIELD = idOf(POINTER);
@@ -27,7 +27,7 @@ export function TransitionForm({
   onCancel,
   onOutcome,
 }: {
-  file: CaseFile;
+  file: CaseView;
   action: CaseAction;
   /** The page's title, prefixed with "Erreur : " while the form shows errors. */
   title: string;

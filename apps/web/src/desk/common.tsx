@@ -1,7 +1,7 @@
 import { tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
-import type { Tab } from './types';
+import type { Tab } from '@guichet/shared';
 
 /** A page that could not be shown: its title, why, and the way back. */
 export function Failure({ title, message }: { title: string; message: string }) {

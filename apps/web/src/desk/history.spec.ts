@@ -1,5 +1,5 @@
 import { eventTitle } from './history';
-import type { CaseEvent } from './types';
+import type { CaseEvent } from '@guichet/shared';
 
 const event = (type: string, more: Partial<CaseEvent> = {}): CaseEvent => ({
   id: 'e1',

@@ -1,5 +1,5 @@
 import { tr } from '../lib/i18n';
-import type { CaseEvent } from './types';
+import type { CaseEvent } from '@guichet/shared';
 
 /**
  * The title of one event of a request's history, as the desk shows it.

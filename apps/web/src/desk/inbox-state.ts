@@ -6,7 +6,7 @@
 import type { ErrorItem } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import type { AnswerField } from './fields';
-import { TABS, type Tab } from './types';
+import { TABS, type Tab } from '@guichet/shared';
 
 /** The orders the « Trier par » list offers; columns also sort by reference, citizen and answers (`/p`, `-/p`). */
 export type Sort = string;

@@ -5,7 +5,7 @@ import { tr } from '../lib/i18n';
 import { errorText } from './common';
 import { answerFields } from './fields';
 import { filterParams, type InboxState } from './inbox-state';
-import type { DeskServiceView, InboxPage } from './types';
+import type { DeskServiceView, InboxPage } from '@guichet/shared';
 
 /**
  * The inbox's data: the service and the caseworker's columns once, then the

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ApiError, api } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
-import type { SubmissionView } from '../lib/types';
+import type { SubmissionView } from '@guichet/shared';
 import { usePageTitle } from '../lib/title';
 
 /** This browser's copy of a draft's answers, kept until the server has them all. */

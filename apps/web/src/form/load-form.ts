@@ -1,7 +1,7 @@
 import type { SchemaSemantics, SchemaValidateFunction, ServiceDefinition } from '@guichet/shared';
 import { ApiError, api, whoAmI } from '../lib/api';
 import { tr } from '../lib/i18n';
-import type { PublicService, SubmissionView } from '../lib/types';
+import type { PublicService, SubmissionView, TestSubmissionView } from '@guichet/shared';
 import type { Schema } from './model';
 import { loadSemantics } from './semantics';
 import { loadValidator } from './validation';
@@ -22,29 +22,25 @@ export interface Loaded {
   base: string;
 }
 
-interface TrialView {
-  id: string;
-  service: { slug: string; title: string };
-  status: string;
-  revision: number;
-  data: Record<string, unknown>;
-  definition: ServiceDefinition;
-  updatedAt: string;
-}
-
 /** The review page and its answer formatter load apart: the first step does not wait for them. */
 export const loadReview = () => import('./Review').then((m) => ({ default: m.Review }));
 
 /** A designer's trial, shaped as the page's draft and service. */
 async function loadTrial(slug: string, id: string): Promise<{ service: PublicService; draft: SubmissionView }> {
   const base = `/api/v1/services/${encodeURIComponent(slug)}/test-submissions/${encodeURIComponent(id)}`;
-  const trial = await api<TrialView>(base);
+  const trial = await api<TestSubmissionView>(base);
   return {
     service: {
       slug: trial.service.slug,
       title: trial.service.title,
       description: null,
-      organisation: { slug: '', name: tr('Mode test du studio', 'Studio test mode') },
+      organisation: {
+        slug: '',
+        name: tr('Mode test du studio', 'Studio test mode'),
+        accentColor: null,
+        logoUrl: null,
+        contact: { email: null, phone: null, address: null, website: null },
+      },
       closed: null,
       version: 0,
       contentHash: '',

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { tr } from '../lib/i18n';
-import type { PublicOrganisation } from '../lib/types';
+import type { PublicOrganisation } from '@guichet/shared';
 
 /**
  * The organisation's accent colour on its service pages. The API refuses any

@@ -3,7 +3,7 @@ import { api, ApiError } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
-import type { PublicServiceSummary } from '../lib/types';
+import type { PublicServiceSummary } from '@guichet/shared';
 
 const SIGN_IN: Record<PublicServiceSummary['signIn'], () => string> = {
   required: () => tr('Avec FranceConnect', 'With FranceConnect'),

@@ -3,7 +3,7 @@ import { api, ApiError, whoAmI, type Me } from '../lib/api';
 import { formatDateTime, tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
-import type { SubmissionSummary } from '../lib/types';
+import type { SubmissionSummary } from '@guichet/shared';
 import { FranceConnectButton } from './FranceConnectButton';
 
 /** "Mes démarches": drafts to resume and requests to follow. */

@@ -3,7 +3,7 @@ import { api, ApiError, whoAmI, type Me } from '../lib/api';
 import { formatDate, lang, tr } from '../lib/i18n';
 import { navigate, onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
-import type { PublicService, SubmissionSummary } from '../lib/types';
+import type { PublicService, SubmissionSummary } from '@guichet/shared';
 import { OrganisationContact, OrganisationMark, useAccent } from './Branding';
 import { FranceConnectButton } from './FranceConnectButton';
 import { prefillPromise } from './prefill-promise';

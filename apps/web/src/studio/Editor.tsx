@@ -36,7 +36,8 @@ import {
 import { FieldPanel, TextInput, type Apply } from './FieldPanel';
 import { PublishPanel } from './Publish';
 import { TestRun } from './TestRun';
-import { errorText, type ServiceView } from './types';
+import { type ServiceView } from '@guichet/shared';
+import { errorText } from './errors';
 
 const WorkflowEditor = lazy(() => import('./workflow/WorkflowEditor'));
 const SettingsEditor = lazy(() => import('./workflow/SettingsEditor'));

@@ -3,7 +3,8 @@ import { api } from '../lib/api';
 import { formatNumber, tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import type { ErrorItem } from '@guichet/shared';
-import { errorText, type FieldChange, type PublishPreview } from './types';
+import { type FieldChange, type PublishPreview } from '@guichet/shared';
+import { errorText } from './errors';
 
 const TYPE_NAMES: Record<string, () => string> = {
   string: () => tr('texte', 'text'),

@@ -5,7 +5,8 @@ import { navigate, onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
 import { slugFromLabel } from './definition';
 import { Editor } from './Editor';
-import { errorText, type ServiceSummary } from './types';
+import { type ServiceSummary } from '@guichet/shared';
+import { errorText } from './errors';
 import './studio.css';
 import { AgentSignIn } from '../pages/AgentSignIn';
 

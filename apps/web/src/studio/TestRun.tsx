@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../lib/api';
 import { tr } from '../lib/i18n';
-import { errorText } from './types';
+import { errorText } from './errors';
 
 interface Trial {
   id: string;

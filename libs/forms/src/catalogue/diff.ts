@@ -1,22 +1,13 @@
-import { encodePointerSegment, fieldPointers, type JsonSchema, type ServiceDefinition } from '@guichet/shared';
+import {
+  encodePointerSegment,
+  fieldPointers,
+  type DefinitionDiff,
+  type FieldChange,
+  type JsonSchema,
+  type ServiceDefinition,
+} from '@guichet/shared';
 
-export interface FieldChange {
-  pointer: string;
-  title?: string;
-  from?: string;
-  to?: string;
-}
-
-export interface DefinitionDiff {
-  added: FieldChange[];
-  removed: FieldChange[];
-  /** The type of answer changed: existing answers may no longer fit. */
-  retyped: FieldChange[];
-  /** Newly required: drafts and requests without it will be asked for it. */
-  madeRequired: FieldChange[];
-  /** On another page than before. */
-  moved: FieldChange[];
-}
+export type { DefinitionDiff, FieldChange };
 
 interface FieldInfo {
   type: string;

@@ -1,39 +1,16 @@
 import { In, IsNull, Not, type DataSource } from 'typeorm';
 import { FormVersion, Organisation, Service } from '@guichet/persistence';
-import { AppError, type ServiceDefinition } from '@guichet/shared';
+import {
+  AppError,
+  type PublicOrganisation,
+  type PublicService,
+  type PublicServiceSummary,
+  type ServiceDefinition,
+} from '@guichet/shared';
 import { browserValidatorModule } from '../standalone';
 import { SLUG } from './service-catalogue';
 
-export interface PublicServiceSummary {
-  slug: string;
-  title: string;
-  organisation: { slug: string; name: string };
-  signIn: ServiceDefinition['settings']['signIn'];
-}
-
-/** What citizens' pages show of the organisation: its name, branding and contact details. */
-export interface PublicOrganisation {
-  slug: string;
-  name: string;
-  /** `#rrggbb`, at least 4.5:1 on white. */
-  accentColor: string | null;
-  logoUrl: string | null;
-  contact: { email: string | null; phone: string | null; address: string | null; website: string | null };
-}
-
-export interface PublicService {
-  slug: string;
-  title: string;
-  description: string | null;
-  organisation: PublicOrganisation;
-  /** Present while the service is closed: the message (and where to go instead), no form. */
-  closed: { message: string | null; redirectTo: string | null } | null;
-  version: number;
-  contentHash: string;
-  definition: ServiceDefinition | null;
-  /** The version's precompiled validator, an ES module served by this installation (immutable). */
-  validator: string | null;
-}
+export type { PublicOrganisation, PublicService, PublicServiceSummary };
 
 export const HASH = /^[0-9a-f]{64}$/;
 

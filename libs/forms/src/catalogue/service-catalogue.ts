@@ -1,12 +1,23 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { FormVersion, Service, TestSubmission } from '@guichet/persistence';
 import { DESIGNER_ROLES, hasRole, hasServiceRole, organisationsReached, type Actor } from '@guichet/identity';
-import { AppError, publishProblems, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
+import {
+  AppError,
+  publishProblems,
+  type ErrorItem,
+  type PublishPreview,
+  type ServiceDefinition,
+  type ServiceSummary,
+  type ServiceView,
+  type VersionSummary,
+} from '@guichet/shared';
 import { checkDefinition } from '../check-definition';
 import { authoredHash, sameAuthoredText } from '../content-hash';
-import { diffDefinitions, type DefinitionDiff } from './diff';
+import { diffDefinitions } from './diff';
 import { EXPORT_KIND, readImport, type ServiceExport } from './import';
 import { readExample } from './example-files';
+
+export type { PublishPreview, ServiceSummary, ServiceView, VersionSummary };
 
 export const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -24,37 +35,6 @@ export function starterDefinition(): ServiceDefinition {
     pages: [{ id: 'demande', title: 'Votre demande', fields: ['demande'] }],
     settings: { signIn: 'optional' },
   };
-}
-
-export interface VersionSummary {
-  version: number;
-  contentHash: string;
-  publishedAt: string;
-  publishedBy: string;
-}
-
-export interface ServiceSummary {
-  slug: string;
-  title: string;
-  description: string | null;
-  organisationId: string;
-  status: Service['status'];
-  draftRevision: number;
-  latestVersion: number | null;
-  closed: { message: string | null; redirectTo: string | null; at: string } | null;
-}
-
-export interface ServiceView extends ServiceSummary {
-  draft: Record<string, unknown>;
-  versions: VersionSummary[];
-}
-
-export interface PublishPreview {
-  fromVersion: number | null;
-  toVersion: number;
-  diff: DefinitionDiff;
-  /** Drafts and requests still being processed that the change concerns. */
-  impact: { drafts: number; openSubmissions: number };
 }
 
 function assertValid(definition: unknown): ServiceDefinition {
@@ -137,7 +117,9 @@ export class ServiceCatalogue {
       order: { number: 'DESC' },
       select: { number: true, contentHash: true, publishedAt: true, publishedBy: true },
     });
-    return { ...this.summary(service), draft: service.draftDefinition, versions: versions.map(summary) };
+    // A draft is written only once checked (create, saveDraft, import).
+    const draft = service.draftDefinition as unknown as ServiceDefinition;
+    return { ...this.summary(service), draft, versions: versions.map(summary) };
   }
 
   async list(actor: Actor): Promise<ServiceSummary[]> {
