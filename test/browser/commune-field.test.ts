@@ -1,0 +1,166 @@
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { Submission } from '@guichet/persistence';
+import { communeDefinition } from '../fixtures/commune';
+import { axeViolations, launchBrowser, type Browser } from '../support/browser';
+import { ROOT, freePort } from '../support/processes';
+import { startStack, type Stack } from '../support/stack';
+import { createTenant } from '../support/tenant';
+
+/**
+ * The commune field in Chromium, with the keyboard only (issue 23): type,
+ * the results announced, arrows, Escape, Entrée; axe-clean open and closed;
+ * then with the search route down, the commune typed by hand and the request
+ * sent all the same.
+ */
+describe('commune field in the browser', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web');
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    stack = await startStack({
+      backend: 'postgres',
+      worker: false,
+      env: { PORT: String(port), PUBLIC_URL: base, WEB_DIST_DIR: join(ROOT, 'dist/web') },
+    });
+    const designer = await createTenant(stack);
+    await request(stack.url)
+      .post('/api/v1/services')
+      .set('Authorization', designer.auth)
+      .send({
+        slug: 'commune-famille',
+        title: 'Famille',
+        organisationId: designer.organisationId,
+        definition: communeDefinition(),
+      })
+      .expect(201);
+    await request(stack.url)
+      .post('/api/v1/services/commune-famille/publish')
+      .set('Authorization', designer.auth)
+      .expect(201);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  async function start(page: Page): Promise<string> {
+    // A step that does not come fails with its own message, inside the test's time.
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${base}/demarches/commune-famille`);
+    const begin = page.getByRole('button', { name: /^Commencer/ });
+    await begin.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/brouillon=/);
+    const id = new URL(page.url()).searchParams.get('brouillon')!;
+    await page.getByRole('textbox', { name: 'Nom', exact: true }).focus();
+    await page.keyboard.type('Dubois');
+    return id;
+  }
+
+  async function send(page: Page, draftId: string): Promise<Record<string, unknown>> {
+    for (const name of [/^Continuer/, /^Envoyer ma demande/]) {
+      const button = page.getByRole('button', { name });
+      await button.focus();
+      await page.keyboard.press('Enter');
+      if (String(name).includes('Continuer'))
+        await page.locator('h2.step-title', { hasText: 'Vérifiez vos réponses' }).waitFor();
+    }
+    await page.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
+    const stored = await stack.api.get(DataSource).getRepository(Submission).findOneByOrFail({ id: draftId });
+    expect(stored.status).toBe('submitted');
+    return stored.data as Record<string, unknown>;
+  }
+
+  it('is walked with the keyboard: type, hear the count, arrows, Escape, Entrée', async () => {
+    const page = await browser.context.newPage();
+    const draftId = await start(page);
+    await page.keyboard.press('Tab');
+    const combobox = page.getByRole('combobox', { name: 'Nom ou code postal de la commune' });
+    await expect(combobox.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    expect(await combobox.getAttribute('aria-expanded')).toBe('false');
+    await page.keyboard.type('st jean de b');
+    const listbox = page.getByRole('listbox');
+    await listbox.waitFor();
+    expect(await combobox.getAttribute('aria-expanded')).toBe('true');
+    expect(await combobox.getAttribute('aria-controls')).toBe(await listbox.getAttribute('id'));
+    const options = listbox.getByRole('option');
+    const count = await options.count();
+    expect(count).toBeGreaterThan(0);
+    // Restricted to the Loiret: every choice says so, and the polite region says how many.
+    for (const text of await options.allTextContents()) expect(text).toMatch(/Loiret$/);
+    await expect(
+      page.locator('[data-pointer="/commune"] [role="status"][aria-live="polite"]').textContent(),
+    ).resolves.toBe(count === 1 ? '1 commune trouvée' : `${count} communes trouvées`);
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Arrows move the active option; the focus stays in the input.
+    expect(await combobox.getAttribute('aria-activedescendant')).toBeNull();
+    await page.keyboard.press('ArrowDown');
+    const first = await options.nth(0).getAttribute('id');
+    expect(await combobox.getAttribute('aria-activedescendant')).toBe(first);
+    expect(await options.nth(0).getAttribute('aria-selected')).toBe('true');
+    if (count > 1) {
+      await page.keyboard.press('ArrowDown');
+      expect(await combobox.getAttribute('aria-activedescendant')).toBe(await options.nth(1).getAttribute('id'));
+      await page.keyboard.press('ArrowUp');
+      expect(await combobox.getAttribute('aria-activedescendant')).toBe(first);
+    }
+    // Escape closes the list and keeps the text; a second Escape empties the input.
+    await page.keyboard.press('Escape');
+    expect(await combobox.getAttribute('aria-expanded')).toBe('false');
+    expect(await combobox.getAttribute('aria-activedescendant')).toBeNull();
+    expect(await combobox.inputValue()).toBe('st jean de b');
+    await page.keyboard.press('Escape');
+    expect(await combobox.inputValue()).toBe('');
+
+    // By postcode this time, then Entrée chooses.
+    await page.keyboard.type('45000');
+    await listbox.waitFor();
+    await expect(options.first().textContent()).resolves.toBe('Orléans (45000) — Loiret');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    expect(await combobox.getAttribute('aria-expanded')).toBe('false');
+    expect(await combobox.inputValue()).toBe('Orléans (45000)');
+    await expect(
+      page.locator('[data-pointer="/commune"] [role="status"][aria-live="polite"]').textContent(),
+    ).resolves.toMatch(/^Commune choisie : Orléans \(45000\)/);
+    expect(await axeViolations(page)).toEqual([]);
+    const data = await send(page, draftId);
+    expect(data.commune).toEqual({ codeInsee: '45234', nom: 'Orléans', codePostal: '45000' });
+    await page.close();
+  }, 90_000);
+
+  it('lets the citizen type the commune by hand when the search is down, and sends', async () => {
+    const page = await browser.context.newPage();
+    await page.route('**/api/v1/public/communes**', (route) => route.abort('connectionrefused'));
+    const draftId = await start(page);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('orleans');
+    const status = page.locator('[data-pointer="/commune"] [role="status"][aria-live="polite"]');
+    await page.getByLabel('Nom de la commune').waitFor();
+    await expect(status.textContent()).resolves.toMatch(/ne répond pas/);
+    // What was typed is already the commune's name; the postcode remains.
+    expect(await page.getByLabel('Nom de la commune').inputValue()).toBe('orleans');
+    // With the keyboard: the typed name, then the postcode.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await expect(
+      page.getByLabel('Code postal', { exact: true }).evaluate((el) => el === document.activeElement),
+    ).resolves.toBe(true);
+    await page.keyboard.type('45000');
+    expect(await axeViolations(page)).toEqual([]);
+    const data = await send(page, draftId);
+    // Completed by the server: the postcode and the name designate one commune.
+    expect(data.commune).toEqual({ codeInsee: '45234', nom: 'Orléans', codePostal: '45000' });
+    await page.close();
+  }, 90_000);
+});
