@@ -27,6 +27,7 @@ import { derivedKey } from './limits/derived-key';
 import { rateLimitRules } from './limits/rate-limit-rules';
 import { RateLimiter } from './limits/rate-limiter';
 import { applyServerTimeouts, requestTimeout } from './limits/request-timeout';
+import { LagShedder } from './http/overload';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
 import { ShutdownTasks } from './shutdown';
@@ -77,6 +78,9 @@ export async function createApiApp(
   app.use(securityHeaders(config));
   const metrics = app.get(MetricsService);
   app.use(httpMetricsMiddleware(metrics));
+  // Admission control: when the event loop lags, new requests get a 503 with Retry-After at once.
+  const shedder = new LagShedder({ limitMs: config.OVERLOAD_LAG_MS });
+  app.use(shedder.middleware());
   app.use(requestTimeout(config, log, metrics.requestTimeouts));
   const web = webAppHandlers(config.WEB_DIST_DIR);
   if (!web.built) {
@@ -86,6 +90,7 @@ export async function createApiApp(
   for (const handler of web.handlers) app.use(handler);
   const sessions = createSessions(config);
   const shutdown = app.get(ShutdownTasks);
+  shutdown.add(async () => shedder.close());
   shutdown.add(() => sessions.close());
   // Pages and assets need no session (and no database round trip); the API and sign-in do.
   app.use(['/api', '/auth', '/admin'], sessions.middleware);

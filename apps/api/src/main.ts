@@ -1,10 +1,22 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, publicUrl } from '@guichet/config';
+import { availableParallelism } from 'node:os';
+import { ConfigError, loadConfig, processCount, publicUrl } from '@guichet/config';
 import { resolveInstallation, resolveQueueBackend } from '@guichet/queue';
 import { createApiApp } from './create-app';
 import { boundShutdown, watchParent } from '@guichet/observability';
+import { runClustered } from './http/process-cluster';
 
 async function main(): Promise<void> {
+  const config = loadConfig(process.env, { requireDatabaseUrl: true });
+  // API_PROCESSES > 1: a primary forks that many processes sharing the port (docs/operations.md).
+  await runClustered({
+    processes: processCount(config.API_PROCESSES, availableParallelism),
+    service: 'api',
+    serve,
+  });
+}
+
+async function serve(): Promise<void> {
   const config = loadConfig(process.env, { requireDatabaseUrl: true });
   if (!config.SESSION_SECRET) {
     throw new ConfigError(
@@ -23,8 +35,14 @@ async function main(): Promise<void> {
   watchParent(() => app.close());
   boundShutdown();
   process.stdout.write(
-    JSON.stringify({ level: 'info', service: 'api', msg: 'listening', url: publicUrl(config), queue: backend.kind }) +
-      '\n',
+    JSON.stringify({
+      level: 'info',
+      service: 'api',
+      msg: 'listening',
+      url: publicUrl(config),
+      queue: backend.kind,
+      pid: process.pid,
+    }) + '\n',
   );
 }
 

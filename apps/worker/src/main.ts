@@ -1,10 +1,22 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@guichet/config';
+import { availableParallelism } from 'node:os';
+import { ConfigError, loadConfig, processCount } from '@guichet/config';
 import { boundShutdown, watchParent } from '@guichet/observability';
 import { resolveInstallation, resolveQueueBackend } from '@guichet/queue';
 import { createWorkerApp } from './create-worker';
+import { runClustered } from '../../api/src/http/process-cluster';
 
 async function main(): Promise<void> {
+  const config = loadConfig(process.env, { requireDatabaseUrl: true });
+  // WORKER_PROCESSES > 1: that many processes, each consuming every queue (docs/operations.md).
+  await runClustered({
+    processes: processCount(config.WORKER_PROCESSES, availableParallelism),
+    service: 'worker',
+    serve,
+  });
+}
+
+async function serve(): Promise<void> {
   const loaded = loadConfig(process.env, { requireDatabaseUrl: true });
   const backend = await resolveQueueBackend(loaded, loaded.REDIS_PROBE_URL);
   // The installation's own queue prefix (QUEUE_PREFIX, or derived from its id), refused if another database holds it.

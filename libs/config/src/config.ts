@@ -48,6 +48,19 @@ const limit = (fallback: number) =>
     .max(1_000_000, 'doit valoir au plus 1000000')
     .default(fallback);
 
+/** A process count: 1 to 64, or `auto` (one per CPU, resolved by `processCount`). */
+const processes = () =>
+  z
+    .union([
+      z.literal('auto'),
+      z.coerce
+        .number({ error: 'doit être un nombre de processus ou auto' })
+        .int('doit être un entier ou auto')
+        .min(1, 'doit être entre 1 et 64, ou auto')
+        .max(64, 'doit être entre 1 et 64, ou auto'),
+    ])
+    .default(1);
+
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
 const IPV6_CIDR = /^[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,7}(?:\/(\d{1,3}))?$/i;
 
@@ -195,6 +208,20 @@ export const configSchema = z.object({
   RATE_LIMIT_LOOKUPS_PER_IP: limit(3000),
   CHALLENGE_MAX_NUMBER: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
   CHALLENGE_EXPIRES_SECONDS: seconds(30, 86_400, 1200),
+  /** API processes sharing the port (node:cluster): a number, or `auto` for one per CPU. */
+  API_PROCESSES: processes(),
+  /** Worker processes, each running every queue: a number, or `auto` for one per CPU. */
+  WORKER_PROCESSES: processes(),
+  /**
+   * Admission control: above this event-loop delay (ms, p99 over the last half second) the API answers new
+   * requests (health and metrics excepted) 503 with Retry-After instead of queueing them. 0 turns it off.
+   */
+  OVERLOAD_LAG_MS: z.coerce
+    .number({ error: 'doit être un nombre de millisecondes' })
+    .int('doit être un entier')
+    .min(0, 'doit être entre 0 et 60000 millisecondes (0 : pas de limite)')
+    .max(60_000, 'doit être entre 0 et 60000 millisecondes (0 : pas de limite)')
+    .default(500),
 });
 
 /** Variables whose values must never be printed, even in a configuration error. */
@@ -263,6 +290,11 @@ export function trustProxy(config: Config): false | number | string {
   const value = config.TRUST_PROXY;
   if (!value) return false;
   return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** How many processes a setting asks for: `auto` is one per CPU this process may use. */
+export function processCount(value: number | 'auto', cpus: () => number): number {
+  return value === 'auto' ? Math.max(1, cpus()) : value;
 }
 
 export function publicUrl(config: Config): string {

@@ -46,6 +46,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    // A 503 says when to come back (the citizen's page retries by itself after it; a pool wait bounded by
+    // connectionTimeoutMillis ends here too).
+    if (status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '2');
     res.status(status).setHeader('Content-Language', locale).json(body);
   }
 }

@@ -1,0 +1,53 @@
+import express from 'express';
+import request from 'supertest';
+import { LagShedder, OVERLOAD_RETRY_AFTER_SECONDS } from './overload';
+
+describe('LagShedder', () => {
+  function appWith(lags: number[], limitMs = 200) {
+    const shedder = new LagShedder({ limitMs, sample: () => lags.shift() ?? 0 });
+    const app = express();
+    app.use(shedder.middleware());
+    app.all(/.*/, (_req, res) => {
+      res.json({ served: true });
+    });
+    return { app, shedder };
+  }
+
+  it('serves everything while the event loop keeps up', async () => {
+    const { app, shedder } = appWith([150]);
+    expect(shedder.check()).toBe(false);
+    await request(app).post('/api/v1/drafts').send({}).expect(200, { served: true });
+  });
+
+  it('answers new requests 503 with Retry-After and a French message when the loop lags, then serves again', async () => {
+    const { app, shedder } = appWith([450, 20]);
+    expect(shedder.check()).toBe(true);
+    expect(shedder.lagMs).toBe(450);
+    const res = await request(app).post('/api/v1/drafts/x/submit').set('Accept-Language', 'fr').send({ a: 1 });
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe(String(OVERLOAD_RETRY_AFTER_SECONDS));
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'Le service est momentanément indisponible (service très demandé). Réessayez dans quelques instants.',
+    });
+    expect(shedder.shed).toBe(1);
+    expect(shedder.check()).toBe(false);
+    await request(app).post('/api/v1/drafts/x/submit').send({ a: 1 }).expect(200);
+  });
+
+  it('never sheds health probes or metrics', async () => {
+    const { app, shedder } = appWith([5000]);
+    shedder.check();
+    await request(app).get('/health/live').expect(200);
+    await request(app).get('/health/ready').expect(200);
+    await request(app).get('/metrics').expect(200);
+    await request(app).get('/healthy-looking-page').expect(503);
+  });
+
+  it('does nothing when the limit is 0', async () => {
+    const { app, shedder } = appWith([60_000], 0);
+    expect(shedder.check()).toBe(false);
+    await request(app).get('/api/v1/services').expect(200);
+  });
+});

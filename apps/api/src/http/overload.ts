@@ -1,0 +1,91 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { NextFunction, Request, Response } from 'express';
+import { errorMessage } from '@guichet/shared';
+import { requestLocale } from '../errors/locale';
+
+/** Seconds a shed client is asked to wait: long enough for the backlog to clear, short enough for a citizen. */
+export const OVERLOAD_RETRY_AFTER_SECONDS = 2;
+
+/** Probes and metrics are always answered: an orchestrator must see a busy process as alive. */
+const NEVER_SHED = /^\/(health|metrics)(\/|$)/;
+
+export interface LagShedderOptions {
+  /** Above this delay (ms) new requests are shed; 0 turns shedding off. */
+  limitMs: number;
+  /** How often the delay is read (ms). */
+  intervalMs?: number;
+  /** The event-loop delay (ms) since the last reading; by default from perf_hooks.monitorEventLoopDelay. */
+  sample?: () => number;
+}
+
+/**
+ * Admission control on event-loop lag. When the loop falls behind, every
+ * request already accepted gets slower, and new ones would only wait longer
+ * (until the client gives up or its connection is reset). Past the limit the
+ * API answers new requests at once: 503 SERVICE_UNAVAILABLE with Retry-After,
+ * which the citizen's page retries by itself (same Idempotency-Key for a
+ * submit). Requests already being served are left alone.
+ */
+export class LagShedder {
+  private overloaded = false;
+  private lastLagMs = 0;
+  private readonly histogram?: IntervalHistogram;
+  private readonly timer?: NodeJS.Timeout;
+  private readonly sample: () => number;
+  shed = 0;
+
+  constructor(private readonly options: LagShedderOptions) {
+    if (options.sample) {
+      this.sample = options.sample;
+    } else {
+      const histogram = monitorEventLoopDelay({ resolution: 10 });
+      histogram.enable();
+      this.histogram = histogram;
+      this.sample = () => {
+        const lagMs = histogram.percentile(99) / 1e6;
+        histogram.reset();
+        return lagMs;
+      };
+    }
+    if (options.limitMs > 0 && !options.sample) {
+      this.timer = setInterval(() => this.check(), options.intervalMs ?? 500);
+      this.timer.unref();
+    }
+  }
+
+  /** Reads the delay and decides whether new requests are shed until the next reading. */
+  check(): boolean {
+    this.lastLagMs = this.sample();
+    this.overloaded = this.options.limitMs > 0 && this.lastLagMs > this.options.limitMs;
+    return this.overloaded;
+  }
+
+  get lagMs(): number {
+    return this.lastLagMs;
+  }
+
+  middleware() {
+    return (req: Request, res: Response, next: NextFunction): void => {
+      if (!this.overloaded || NEVER_SHED.test(req.path)) return next();
+      this.shed++;
+      const locale = requestLocale(req.headers['accept-language']);
+      // The request body is not read: the connection stays usable for the retry.
+      res
+        .status(503)
+        .setHeader('Retry-After', String(OVERLOAD_RETRY_AFTER_SECONDS))
+        .setHeader('Content-Language', locale)
+        .setHeader('Cache-Control', 'no-store')
+        .json({
+          code: 'SERVICE_UNAVAILABLE',
+          message: errorMessage('SERVICE_UNAVAILABLE', locale, {
+            dependencies: locale === 'fr' ? 'service très demandé' : 'high demand',
+          }),
+        });
+    };
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.histogram?.disable();
+  }
+}
