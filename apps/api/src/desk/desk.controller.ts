@@ -22,14 +22,13 @@ import {
   DeskExports,
   EXPORT_MEDIA_TYPES,
   Inbox,
-  MAX_COLUMNS,
   deskActorOf,
   exportRequests,
   locate,
   parseExportRequest,
   type DeskActor,
 } from '@guichet/desk';
-import { AppError, contentDisposition, errorMessage, fieldPointers } from '@guichet/shared';
+import { AppError, MAX_COLUMNS, contentDisposition, errorMessage, fieldPointers } from '@guichet/shared';
 import { Transitions } from '@guichet/submissions';
 import type { Actor } from '@guichet/identity';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
@@ -58,7 +57,7 @@ export class InboxColumnsDto {
   @ApiProperty({
     type: [String],
     example: ['/association/name', '/funding/amount'],
-    description: 'Champs du formulaire (pointeurs JSON), 10 au plus.',
+    description: `Champs du formulaire (pointeurs JSON), ${MAX_COLUMNS} au plus.`,
   })
   @IsArray({ message: 'Liste attendue.' })
   @ArrayMaxSize(MAX_COLUMNS, { message: `${MAX_COLUMNS} colonnes au plus.` })

@@ -3,8 +3,8 @@ import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs
 import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { ApiTokenService, type Actor } from '@guichet/identity';
-import { AppError, contentDisposition } from '@guichet/shared';
-import { Attachments, Documents, MESSAGE_FILE_MAX_BYTES, Submissions, Transitions } from '@guichet/submissions';
+import { AppError, MESSAGE_FILE_MAX_BYTES, contentDisposition } from '@guichet/shared';
+import { Attachments, Documents, Submissions, Transitions } from '@guichet/submissions';
 import { deskActorOf, locate } from '@guichet/desk';
 import { DataSource } from 'typeorm';
 import { requestLocale } from '../errors/locale';

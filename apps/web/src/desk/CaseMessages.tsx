@@ -3,9 +3,7 @@ import { api } from '../lib/api';
 import { formatDateTime, tr } from '../lib/i18n';
 import { AttachmentItem } from './Answers';
 import { TextForm } from './TextForm';
-import type { CaseView } from '@guichet/shared';
-
-const MESSAGE_FILE_MAX_BYTES = 10 * 1024 * 1024;
+import { MESSAGE_FILE_MAX_BYTES, type CaseView } from '@guichet/shared';
 
 /** The conversation with the citizen, and the form to write them (a file joined, a reply awaited). */
 export function Messages({

@@ -4,8 +4,7 @@ import { api } from '../lib/api';
 import { formatNumber, tr } from '../lib/i18n';
 import { errorText } from './common';
 import type { AnswerField } from './fields';
-
-const MAX_COLUMNS = 10;
+import { MAX_COLUMNS } from '@guichet/shared';
 
 /** The answers shown as columns: the caseworker's own choice for this service, saved as a preference. */
 export function ColumnChooser({

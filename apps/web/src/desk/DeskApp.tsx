@@ -7,7 +7,7 @@ import { CaseView } from './CaseView';
 import { InboxView } from './Inbox';
 import { COUNT_LABELS, Failure } from './common';
 import { NotifyPreference } from './Preferences';
-import type { DeskService } from '@guichet/shared';
+import { TABS, type DeskService } from '@guichet/shared';
 import './desk.css';
 import { AgentSignIn } from '../pages/AgentSignIn';
 
@@ -83,7 +83,7 @@ function Services() {
                 </h2>
                 {s.closed && <p className="tag">{tr('Fermée aux nouveaux dépôts', 'Closed to new requests')}</p>}
                 <ul className="desk-counts">
-                  {(['a_traiter', 'suivis', 'traites', 'tous'] as const).map((tab) => (
+                  {TABS.map((tab) => (
                     <li key={tab}>
                       <a href={`/instruction/${s.slug}?tab=${tab}`} onClick={onLinkClick}>
                         <strong>{formatNumber(s.counts[tab])}</strong> {COUNT_LABELS[tab]()}

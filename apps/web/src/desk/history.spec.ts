@@ -12,6 +12,9 @@ const event = (type: string, more: Partial<CaseEvent> = {}): CaseEvent => ({
   label: null,
   comment: null,
   visibility: 'public',
+  actorName: null,
+  subject: null,
+  subjectName: null,
   ...more,
 });
 
