@@ -2,8 +2,9 @@
  * The commune directory (issue 23): time to build the index from the bundled
  * JSON (once per process, at first use), the memory it keeps, and a search's
  * latency over typical queries (a name's first letters, a postcode, « st »
- * homonyms). `npm run build:server && node --expose-gc dist/bench/communes.bench.js`
+ * homonyms), and the longest stall of the event loop during the load. `npm run build:server && node --expose-gc dist/bench/communes.bench.js`
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CommuneDirectory } from '@guichet/forms';
 
 const QUERIES = ['o', 'orl', 'orléans', 'st denis', 'saint', '45000', '75', 'marseille 13001', 'zzz', 'lyon 3'];
@@ -12,9 +13,13 @@ async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const before = process.memoryUsage();
+  // The longest the event loop waited during the load: what a concurrent request would feel.
+  const stall = monitorEventLoopDelay({ resolution: 10 });
+  stall.enable();
   const start = process.hrtime.bigint();
   const directory = await CommuneDirectory.load();
   const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
+  stall.disable();
   gc?.();
   const after = process.memoryUsage();
   const rounds = 200;
@@ -33,6 +38,7 @@ async function main(): Promise<void> {
       {
         communes: directory.size,
         loadMs: Math.round(loadMs),
+        eventLoopStallMaxMs: Math.round(stall.max / 1e6),
         heapRetainedMB: mb(after.heapUsed - before.heapUsed),
         rssGrowthMB: mb(after.rss - before.rss),
         searchMs: { p50: at(0.5), p95: at(0.95), max: at(1) },

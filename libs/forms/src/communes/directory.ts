@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { normaliseName } from './normalise';
 
 /** One commune as the API answers it (and as the commune field stores part of it). */
@@ -108,16 +109,22 @@ export class CommuneDirectory {
     this.postcodes = [...this.byPostcode.entries()].sort((a, b) => byKey(a[0], b[0]));
   }
 
-  /** Builds the index from the package's files (once per process: see `communeDirectory()`). */
+  /**
+   * Builds the index from the package's files (once per process: see
+   * `communeDirectory()`). The 13 MB of JSON are parsed on a worker thread,
+   * which hands back only what the index keeps: the API's event loop never
+   * stalls on them.
+   */
   static async load(): Promise<CommuneDirectory> {
-    const read = async <T>(file: string): Promise<T> =>
-      JSON.parse(await readFile(require.resolve(DATA_DIR + file), 'utf8')) as T;
-    const [communes, departements, epcis] = await Promise.all([
-      read<RawCommune[]>('communes.json'),
-      read<Array<{ code: string; nom: string }>>('departements.json'),
-      read<RawEpci[]>('epci.json'),
-    ]);
-    return new CommuneDirectory(communes, departements, epcis);
+    const dir = dirname(require.resolve(DATA_DIR + 'communes.json'));
+    const worker = new Worker(READER, { eval: true, workerData: { dir } });
+    const slim = await new Promise<Slim>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`commune list reader exited with ${code}`)));
+    });
+    void worker.terminate();
+    return new CommuneDirectory(slim.communes, slim.departements, slim.epcis);
   }
 
   get size(): number {
@@ -197,6 +204,28 @@ function prefixRange<T>(sorted: readonly T[], prefix: string, key: (item: T) => 
   }
   return sorted.slice(start, lo);
 }
+
+interface Slim {
+  communes: RawCommune[];
+  departements: Array<{ code: string; nom: string }>;
+  epcis: RawEpci[];
+}
+
+/** The worker thread's code (plain JavaScript: it runs as is, from sources or from a build). */
+const READER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const read = (file) => JSON.parse(readFileSync(join(workerData.dir, file), 'utf8'));
+const communes = read('communes.json')
+  .filter((c) => c.type === 'commune-actuelle' || c.type === 'arrondissement-municipal')
+  .map((c) => ({ code: c.code, nom: c.nom, type: c.type, departement: c.departement, commune: c.commune,
+    codesPostaux: c.codesPostaux, population: c.population }));
+const departements = read('departements.json').map((d) => ({ code: d.code, nom: d.nom }));
+const epcis = read('epci.json').map((e) => ({ code: e.code, nom: e.nom,
+  membres: (e.membres || []).map((m) => ({ code: m.code })) }));
+parentPort.postMessage({ communes, departements, epcis });
+`;
 
 interface RawEpci {
   code: string;
