@@ -213,7 +213,7 @@ export const configSchema = z.object({
   /** Worker processes, each running every queue: a number, or `auto` for one per CPU. */
   WORKER_PROCESSES: processes(),
   /**
-   * Admission control: above this event-loop delay (ms, p99 over the last half second) the API answers new
+   * Admission control: above this event-loop delay (ms, median over half a second, twice in a row) the API answers new
    * requests (health and metrics excepted) 503 with Retry-After instead of queueing them. 0 turns it off.
    */
   OVERLOAD_LAG_MS: z.coerce

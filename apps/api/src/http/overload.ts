@@ -10,11 +10,14 @@ export const OVERLOAD_RETRY_AFTER_SECONDS = 2;
 const NEVER_SHED = /^\/(health|metrics)(\/|$)/;
 
 export interface LagShedderOptions {
-  /** Above this delay (ms) new requests are shed; 0 turns shedding off. */
+  /** Above this delay (ms), two readings in a row, new requests are shed; 0 turns shedding off. */
   limitMs: number;
   /** How often the delay is read (ms). */
   intervalMs?: number;
-  /** The event-loop delay (ms) since the last reading; by default from perf_hooks.monitorEventLoopDelay. */
+  /**
+   * The event-loop delay (ms) since the last reading; by default the median of perf_hooks.monitorEventLoopDelay:
+   * a loop that is behind for most of the interval, not one long tick (a boot, a big export) that is already over.
+   */
   sample?: () => number;
 }
 
@@ -28,6 +31,7 @@ export interface LagShedderOptions {
  */
 export class LagShedder {
   private overloaded = false;
+  private over = 0;
   private lastLagMs = 0;
   private readonly histogram?: IntervalHistogram;
   private readonly timer?: NodeJS.Timeout;
@@ -42,7 +46,7 @@ export class LagShedder {
       histogram.enable();
       this.histogram = histogram;
       this.sample = () => {
-        const lagMs = histogram.percentile(99) / 1e6;
+        const lagMs = histogram.percentile(50) / 1e6;
         histogram.reset();
         return lagMs;
       };
@@ -53,10 +57,11 @@ export class LagShedder {
     }
   }
 
-  /** Reads the delay and decides whether new requests are shed until the next reading. */
+  /** Reads the delay and decides whether new requests are shed until the next reading (two high ones in a row). */
   check(): boolean {
     this.lastLagMs = this.sample();
-    this.overloaded = this.options.limitMs > 0 && this.lastLagMs > this.options.limitMs;
+    this.over = this.options.limitMs > 0 && this.lastLagMs > this.options.limitMs ? this.over + 1 : 0;
+    this.overloaded = this.over >= 2;
     return this.overloaded;
   }
 

@@ -1,0 +1,61 @@
+import request from 'supertest';
+import type { QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { startStack, type Stack } from '../support/stack';
+
+/**
+ * Overload is answered, not suffered (issue 22): with every connection of a
+ * tiny pool held, requests that need the database wait at most the pool's
+ * connectionTimeoutMillis, then get 503 SERVICE_UNAVAILABLE with Retry-After
+ * and a French message (never a reset connection, a 500, or the 30-second
+ * request timeout), and are served again as soon as connections come back.
+ */
+describe('overload: a saturated database pool', () => {
+  let stack: Stack;
+  const held: QueryRunner[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack({
+      backend: 'redis',
+      worker: false,
+      // The lag shedder is unit-tested (apps/api/src/http/overload.spec.ts); here only the pool is in play.
+      env: { DATABASE_POOL_SIZE: '2', REQUEST_TIMEOUT_SECONDS: '60', OVERLOAD_LAG_MS: '0' },
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(held.map((runner) => runner.release().catch(() => undefined)));
+    await stack?.close();
+  });
+
+  it('answers 503 with Retry-After while every connection is taken, then serves again', async () => {
+    const first = await request(stack.url).get('/api/v1/public/services');
+    expect(first.status).toBe(200);
+
+    const dataSource = stack.api.get(DataSource);
+    for (let i = 0; i < 2; i++) {
+      const runner = dataSource.createQueryRunner();
+      await runner.connect();
+      held.push(runner);
+    }
+
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        request(stack.url).get('/api/v1/public/services').set('Accept-Language', 'fr-FR,fr;q=0.9'),
+      ),
+    );
+    for (const res of answers) {
+      // A reset connection would have rejected Promise.all; a 500 or a REQUEST_TIMEOUT fails here.
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toMatch(/^\d+$/);
+      expect(res.body).toEqual({
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'Le service est momentanément indisponible (base de données). Réessayez dans quelques instants.',
+      });
+    }
+    // Health stays answered: liveness never needs a connection.
+    await request(stack.url).get('/health/live').expect(200);
+
+    await Promise.all(held.splice(0).map((runner) => runner.release()));
+    await request(stack.url).get('/api/v1/public/services').expect(200);
+  });
+});
