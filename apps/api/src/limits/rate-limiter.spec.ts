@@ -140,7 +140,7 @@ describe('the tables', () => {
     const rules = rateLimitRules(
       loadConfig({ RATE_LIMIT_DRAFTS_PER_IP: '7', RATE_LIMIT_DRAFTS_PER_ACCOUNT: '0', RATE_LIMIT_SIGN_IN_PER_IP: '0' }),
     );
-    expect(rules.map((r) => r.name)).toEqual(['drafts', 'submits', 'uploads', 'messages', 'follow']);
+    expect(rules.map((r) => r.name)).toEqual(['drafts', 'submits', 'uploads', 'messages', 'follow', 'lookups']);
     expect(rules[0]).toMatchObject({ perIp: 7, perAccount: 0 });
     expect(rateLimitRules(loadConfig({ RATE_LIMITS: 'off' }))).toEqual([]);
     const defaults = rateLimitRules(loadConfig({}));
