@@ -17,17 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import {
-  CaseActions,
-  DeskExports,
-  EXPORT_MEDIA_TYPES,
-  Inbox,
-  deskActorOf,
-  exportRequests,
-  locate,
-  parseExportRequest,
-  type DeskActor,
-} from '@guichet/desk';
+import { CaseActions, DeskExports, Inbox, deskActorOf, locate } from '@guichet/desk';
 import { AppError, MAX_COLUMNS, contentDisposition, errorMessage, fieldPointers } from '@guichet/shared';
 import { Transitions } from '@guichet/submissions';
 import type { Actor } from '@guichet/identity';
@@ -100,81 +90,6 @@ export class BatchDto {
 }
 
 /** The caseworkers' routes: inbox, the request file, notes, assignment, following, batches. */
-export function deskActor(actor: Actor): DeskActor {
-  return deskActorOf(actor);
-}
-
-/** Writes to the response as fast as the client reads; a client that went away ends the export. */
-function responseWriter(
-  res: Response,
-  head: () => void,
-): { write: (chunk: string | Buffer) => Promise<void>; started: () => boolean } {
-  let started = false;
-  return {
-    started: () => started,
-    write: async (chunk) => {
-      if (!started) {
-        started = true;
-        head();
-      }
-      if (res.destroyed || res.writableEnded) throw new Error('client gone');
-      if (!res.write(chunk)) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            res.off('drain', done);
-            res.off('close', done);
-            resolve();
-          };
-          res.on('drain', done);
-          res.on('close', done);
-        });
-      }
-    },
-  };
-}
-
-/**
- * `GET /api/v1/services/:slug/export?format=csv|jsonl|xlsx&…` (the route is
- * the services controller's, shared with the designers' export): streamed
- * at once when the filter holds at most EXPORT_SYNC_MAX_ROWS requests,
- * otherwise (or with `async=1`) made by a worker: 202 with the export's
- * status address.
- */
-export async function answerRequestsExport(
-  exports: DeskExports,
-  dataSource: DataSource,
-  inbox: Inbox,
-  actor: Actor,
-  slug: string,
-  query: Record<string, unknown>,
-  res: Response,
-): Promise<unknown> {
-  const request = parseExportRequest(query);
-  const desk = deskActor(actor);
-  // Access and filter are checked before the first byte: once streaming, an error can no longer become a clean 4xx.
-  const queued = await exports.start(slug, desk, request);
-  if (queued) {
-    res.status(202).setHeader('Location', queued.statusUrl).setHeader('Cache-Control', 'private, no-store');
-    return queued;
-  }
-  const { write, started } = responseWriter(res, () =>
-    res
-      .status(200)
-      .type(EXPORT_MEDIA_TYPES[request.format])
-      .setHeader('Content-Disposition', contentDisposition('attachment', `${slug}-demandes.${request.format}`))
-      .setHeader('Cache-Control', 'private, no-store'),
-  );
-  try {
-    await exportRequests(dataSource, inbox, slug, desk, request.query, write);
-  } catch (error) {
-    if (!started()) throw error;
-    res.destroy(error as Error);
-    return;
-  }
-  if (!started()) await write('');
-  res.end();
-}
-
 @ApiTags('instruction')
 @ApiBearerAuth()
 @UseGuards(ActorGuard)
@@ -194,7 +109,7 @@ export class DeskController {
       'Un export fait en tâche de fond (réponse 202 de GET …/export) : état (pending, running, ready, failed) et, prêt, son adresse de téléchargement (24 h, pour l’agent qui l’a demandé seulement).',
   })
   exportStatus(@CurrentActor() actor: Actor, @Param('slug') slug: string, @Param('exportId') exportId: string) {
-    return this.exports.status(slug, exportId, deskActor(actor));
+    return this.exports.status(slug, exportId, deskActorOf(actor));
   }
 
   @Get('services/:slug/exports/:exportId/download')
@@ -205,7 +120,7 @@ export class DeskController {
     @Param('exportId') exportId: string,
     @Res() res: Response,
   ) {
-    const file = await this.exports.open(slug, exportId, deskActor(actor));
+    const file = await this.exports.open(slug, exportId, deskActorOf(actor));
     res
       .status(200)
       .type(file.mediaType)
@@ -244,7 +159,7 @@ export class DeskController {
   @ApiOperation({ summary: 'Les réponses que je montre en colonnes dans la corbeille de cette démarche.' })
   async inboxColumns(@CurrentActor() actor: Actor, @Req() req: Request, @Param('slug') slug: string) {
     const email = this.agentEmail(req);
-    await this.inbox.service(slug, deskActor(actor));
+    await this.inbox.service(slug, deskActorOf(actor));
     const saved = await this.dataSource.getRepository(AgentPreference).findOneBy({ email });
     return { columns: saved?.inboxColumns?.[slug] ?? [] };
   }
@@ -260,7 +175,7 @@ export class DeskController {
     @Body() body: InboxColumnsDto,
   ) {
     const email = this.agentEmail(req);
-    const { definition } = await this.inbox.service(slug, deskActor(actor));
+    const { definition } = await this.inbox.service(slug, deskActorOf(actor));
     const known = fieldPointers(definition.schema);
     const unknown = body.columns.find((p) => !known.has(p) || p.includes('*'));
     if (unknown !== undefined)
@@ -285,7 +200,7 @@ export class DeskController {
     summary: 'Les démarches publiées sur lesquelles je travaille (instruction), avec les effectifs des onglets.',
   })
   services(@CurrentActor() actor: Actor) {
-    return this.inbox.services(deskActor(actor));
+    return this.inbox.services(deskActorOf(actor));
   }
 
   @Get('desk/services/:slug')
@@ -293,7 +208,7 @@ export class DeskController {
     summary: 'Une démarche pour l’instruction : effectifs des onglets, états du circuit, définition publiée (champs).',
   })
   service(@CurrentActor() actor: Actor, @Param('slug') slug: string) {
-    return this.inbox.describe(slug, deskActor(actor));
+    return this.inbox.describe(slug, deskActorOf(actor));
   }
 
   @Post('services/:slug/batch')
@@ -303,7 +218,7 @@ export class DeskController {
       'Une action sur plusieurs demandes de la démarche ({ ids, action: { transition, comment? } | { assign } }), avec un résultat par demande.',
   })
   async batch(@CurrentActor() actor: Actor, @Param('slug') slug: string, @Body() body: BatchDto) {
-    const desk = deskActor(actor);
+    const desk = deskActorOf(actor);
     const { action } = body;
     const isTransition = action.transition !== undefined;
     if (isTransition === (action.assign !== undefined)) {
@@ -345,7 +260,7 @@ export class DeskController {
       'Les demandes d’une démarche, par pages (curseur) : tab=a_traiter|suivis|traites|tous, status, assignee=me|none|account:…, group, q, from, to, field=/champ=valeur (répétable), sort=submitted|deadline, limit ≤ 100.',
   })
   list(@CurrentActor() actor: Actor, @Param('slug') slug: string, @Query() query: Record<string, unknown>) {
-    return this.inbox.list(slug, deskActor(actor), query);
+    return this.inbox.list(slug, deskActorOf(actor), query);
   }
 
   @Get('services/:slug/submissions/:id')
@@ -354,13 +269,13 @@ export class DeskController {
       'Le dossier complet : réponses, historique entier, messages, notes privées, documents (consultation tracée).',
   })
   read(@CurrentActor() actor: Actor, @Param('slug') slug: string, @Param('id') id: string) {
-    return this.actions.read(slug, id, deskActor(actor));
+    return this.actions.read(slug, id, deskActorOf(actor));
   }
 
   @Post('submissions/:id/notes')
   @ApiOperation({ summary: 'Ajoute une note privée (jamais montrée à l’usager).' })
   note(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: NoteDto) {
-    return this.actions.note(id, deskActor(actor), body.body);
+    return this.actions.note(id, deskActorOf(actor), body.body);
   }
 
   @Post('submissions/:id/assign')
@@ -369,18 +284,18 @@ export class DeskController {
     summary: 'Attribue la demande à un agent ({ agentId }), ou retire l’attribution ({ agentId: null }).',
   })
   assign(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: AssignDto) {
-    return this.actions.assign(id, deskActor(actor), body.agentId);
+    return this.actions.assign(id, deskActorOf(actor), body.agentId);
   }
 
   @Put('submissions/:id/follow')
   @ApiOperation({ summary: 'Suit la demande (onglet « Suivis »).' })
   follow(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return this.actions.follow(id, deskActor(actor), true);
+    return this.actions.follow(id, deskActorOf(actor), true);
   }
 
   @Delete('submissions/:id/follow')
   @ApiOperation({ summary: 'Ne suit plus la demande.' })
   unfollow(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return this.actions.follow(id, deskActor(actor), false);
+    return this.actions.follow(id, deskActorOf(actor), false);
   }
 }

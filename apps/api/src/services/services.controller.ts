@@ -17,7 +17,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ServiceCatalogue } from '@guichet/forms';
 import { DeskExports, Inbox } from '@guichet/desk';
-import { answerRequestsExport } from '../desk/desk.controller';
+import { answerRequestsExport } from '../desk/requests-export';
 import { webhookSecretOf } from '@guichet/notify';
 import { Service } from '@guichet/persistence';
 import { DataSource } from 'typeorm';

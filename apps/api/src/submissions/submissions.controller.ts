@@ -7,10 +7,9 @@ import { readUpload } from './upload';
 import { requestLocale } from '../errors/locale';
 import { agentOf, ownerForNewDraft, ownerOf, required } from './owner';
 import { sendDownload } from './download';
-import { CaseActions } from '@guichet/desk';
+import { CaseActions, deskActorOf } from '@guichet/desk';
 import { ApiTokenService } from '@guichet/identity';
 import { AppError, contentDisposition } from '@guichet/shared';
-import { deskActor } from '../desk/desk.controller';
 import { AntiBot } from '../anti-bot/anti-bot';
 
 export class CreateDraftDto {
@@ -154,7 +153,7 @@ export class SubmissionsController {
   async message(@Param('id') id: string, @Body() body: MessageDto, @Req() req: Request) {
     const agent = await agentOf(req, this.tokens);
     if (agent) {
-      return this.actions.message(id, deskActor(agent), body.body, {
+      return this.actions.message(id, deskActorOf(agent), body.body, {
         awaitingReply: body.awaitingReply,
         attachmentId: body.attachmentId,
       });
