@@ -176,6 +176,8 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
         await api(`${loaded.base}/submit`, {
           method: 'POST',
           headers: { 'Idempotency-Key': idempotency.current, ...(proof ? { 'X-Altcha': proof } : {}) },
+          // Very busy: the same request (same Idempotency-Key) is sent again after Retry-After, said calmly.
+          busy: { onWait: (seconds) => setSave({ kind: 'busy', seconds }) },
         });
       }
       markSent();

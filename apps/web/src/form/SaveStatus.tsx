@@ -22,6 +22,11 @@ export function SaveStatus({ state, onRetry, recover }: { state: SaveState; onRe
                 )
               : ''
           }.`}
+        {state.kind === 'busy' &&
+          tr(
+            `Le service est très demandé : nouvel essai dans ${state.seconds} seconde${state.seconds > 1 ? 's' : ''}… Vos réponses sont gardées.`,
+            `The service is very busy: trying again in ${state.seconds} second${state.seconds > 1 ? 's' : ''}… Your answers are kept.`,
+          )}
         {state.kind === 'offline' &&
           tr(
             'Brouillon non enregistré : connexion perdue. Vos réponses sont gardées dans ce navigateur ; nouvel essai dans quelques secondes.',

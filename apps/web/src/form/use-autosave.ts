@@ -13,6 +13,8 @@ export type SaveState =
   | { kind: 'saving' }
   | { kind: 'saved'; at: Date; partial: boolean }
   | { kind: 'offline' }
+  /** The server is very busy (503 with Retry-After): the same save is sent again by itself after `seconds`. */
+  | { kind: 'busy'; seconds: number }
   | { kind: 'checking' }
   | { kind: 'conflict'; message: string }
   /** The server will not take this draft any more (service closed, limit reached): said once, no retry. */
@@ -60,6 +62,7 @@ export function useAutosave({ store, validate, definition, draftId, base, revisi
     const attempt = api<{ revision: number; savedAt: string }>(base, {
       method: 'PATCH',
       body: { data: clean, expectedRevision: revision.current },
+      busy: { onWait: (seconds) => setSave({ kind: 'busy', seconds }) },
     })
       .then((result) => {
         revision.current = result.revision;

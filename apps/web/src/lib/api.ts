@@ -6,6 +6,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly body: ErrorBody,
+    /** On a 503 SERVICE_UNAVAILABLE (the service is very busy): the server's Retry-After, in seconds. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(body.message);
   }
@@ -28,6 +30,25 @@ export interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /**
+   * When the server answers 503 SERVICE_UNAVAILABLE with Retry-After (very busy: nothing was done), wait that
+   * long and send the very same request again (same headers, hence the same Idempotency-Key), with a bounded
+   * backoff, at most `attempts` times; `onWait(seconds)` lets the page say so calmly.
+   */
+  busy?: { onWait: (seconds: number) => void; attempts?: number };
+}
+
+/** The longest wait between two tries of a request the server was too busy to take. */
+const BUSY_MAX_WAIT_SECONDS = 30;
+
+function pause(seconds: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = window.setTimeout(resolve, seconds * 1000);
+    signal?.addEventListener('abort', () => {
+      window.clearTimeout(timer);
+      reject(new DOMException('Aborted', 'AbortError'));
+    });
+  });
 }
 
 /**
@@ -36,6 +57,22 @@ export interface RequestOptions {
  * is a 0 with a French message, never an exception the page cannot show).
  */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await apiOnce<T>(path, options);
+    } catch (error) {
+      const busy = options.busy;
+      if (!busy || !(error instanceof ApiError) || error.retryAfterSeconds === undefined) throw error;
+      if (attempt >= (busy.attempts ?? 5)) throw error;
+      // What the server asks, growing with each try (everyone retrying at once would be the next peak), bounded.
+      const seconds = Math.min(BUSY_MAX_WAIT_SECONDS, Math.max(error.retryAfterSeconds, 1) * attempt);
+      busy.onWait(seconds);
+      await pause(seconds, options.signal);
+    }
+  }
+}
+
+async function apiOnce<T>(path: string, options: RequestOptions): Promise<T> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': lang, ...options.headers };
   if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = cookie('csrf_token') ?? '';
@@ -75,7 +112,9 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
             code: 'HTTP_' + response.status,
             message: tr('Une erreur est survenue.', 'Something went wrong.'),
           } as ErrorBody);
-    throw new ApiError(response.status, error);
+    const retryAfter = Number(response.headers.get('Retry-After') ?? '');
+    const busy = response.status === 503 && error.code === 'SERVICE_UNAVAILABLE' && retryAfter > 0;
+    throw new ApiError(response.status, error, busy ? Math.min(retryAfter, BUSY_MAX_WAIT_SECONDS) : undefined);
   }
   return parsed as T;
 }
