@@ -236,20 +236,23 @@ export const PALETTE: PaletteEntry[] = [
   },
   {
     type: 'commune',
-    name: () => tr('Commune (code INSEE et nom)', 'Municipality (INSEE code and name)'),
+    name: () => tr('Commune (recherche dans la liste officielle)', 'Municipality (search of the official list)'),
     simple: false,
+    // Drawn as a search of the official list; the code stays optional so that a commune typed by hand goes through
+    // (docs/definition-format.md, « Commune »). Restrict it with ui:options.departements / epci / communes.
     build: (l) => ({
       schema: {
         type: 'object',
         title: l,
         additionalProperties: false,
-        required: ['code', 'nom'],
+        required: ['nom', 'codePostal'],
         properties: {
-          code: { type: 'string', title: tr('Code INSEE de la commune', 'INSEE code'), format: 'insee-commune-code' },
-          nom: text(tr('Nom de la commune', 'Name of the municipality'), { maxLength: 100 }),
+          codeInsee: { type: 'string', title: tr('Code INSEE', 'INSEE code'), format: 'insee-commune-code' },
+          nom: text(tr('Commune', 'Municipality'), { maxLength: 100 }),
+          codePostal: { type: 'string', title: tr('Code postal', 'Postcode'), format: 'fr-postal-code' },
         },
       },
-      ui: { code: { 'ui:help': tr('5 caractères, par exemple 45234.', '5 characters, for example 45234.') } },
+      ui: { 'ui:widget': 'commune' },
     }),
   },
   {
@@ -428,6 +431,7 @@ export function typeOf(node: Node, ui: Node): FieldType {
     if (items.type === 'object') return 'repeat';
     return 'checkboxes';
   }
+  if (node.type === 'object' && ui['ui:widget'] === 'commune') return 'commune';
   if (node.type === 'object') {
     const keys = Object.keys(obj(node.properties));
     if (keys.length === 0) return typeof node.description === 'string' ? 'explanation' : 'section';
