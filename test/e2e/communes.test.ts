@@ -69,6 +69,24 @@ describe('commune field and search', () => {
     expect((await search('q=zzzz').expect(200)).body).toEqual([]);
   });
 
+  it('is in the OpenAPI document with its response schema', async () => {
+    const doc = (await request(stack.url).get('/api/docs-json').expect(200)).body;
+    const operation = doc.paths['/api/v1/public/communes'].get;
+    expect(operation.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['q', 'limit', 'departements', 'epci', 'communes']),
+    );
+    const schema = operation.responses['200'].content['application/json'].schema;
+    expect(schema.type).toBe('array');
+    const name = String(schema.items.$ref).split('/').pop()!;
+    expect(Object.keys(doc.components.schemas[name].properties)).toEqual([
+      'codeInsee',
+      'nom',
+      'codesPostaux',
+      'departement',
+      'epci',
+    ]);
+  });
+
   it.each([
     ['no q', '', '/q', 'required'],
     ['an empty q', 'q=%20%20', '/q', 'required'],
