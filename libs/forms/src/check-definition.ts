@@ -14,6 +14,7 @@ import { createAjv, schemaCompileProblems } from './ajv';
 import { DEFINITION_SCHEMA } from './definition-schema';
 import { toErrorItems } from '@guichet/shared';
 import { POLICY_LIMITS, inspectSchema } from './policy';
+import { communeWarnings } from './communes/check';
 
 const structureAjv = createAjv({ strict: false });
 const validateStructure = structureAjv.compile(DEFINITION_SCHEMA);
@@ -232,7 +233,12 @@ export function checkDefinition(input: unknown, locale: Locale = 'fr'): Definiti
     : {
         ok: true,
         definition,
-        warnings: [...policy.warnings, ...compiled.warnings, ...uiWarnings(definition.uiSchema)],
+        warnings: [
+          ...policy.warnings,
+          ...compiled.warnings,
+          ...uiWarnings(definition.uiSchema),
+          ...communeWarnings(definition),
+        ],
       };
 }
 

@@ -28,6 +28,7 @@ export function territoryOf(ui: unknown): Territory {
 interface CommuneField {
   /** Path from the root; `*` stands for every item of a list. */
   path: string[];
+  schema: Node;
   territory: Territory;
   /** Whether the field's schema has a `codeInsee` property to fill in for a value typed by hand. */
   keepsCode: boolean;
@@ -41,6 +42,7 @@ export function communeFields(definition: Pick<ServiceDefinition, 'schema' | 'ui
     if (isCommuneUi(ui)) {
       found.push({
         path,
+        schema,
         territory: territoryOf(ui),
         keepsCode: isNode(schema.properties) && 'codeInsee' in schema.properties,
       });
@@ -137,4 +139,54 @@ export function checkCommunes(
     }
   }
   return { errors, data: errors.length ? data : completed };
+}
+
+const TERRITORY_CODES: Record<keyof Territory, RegExp> = {
+  departements: /^(\d{2}|2A|2B|\d{3})$/,
+  epci: /^\d{9}$/,
+  communes: /^(\d{5}|2[AB]\d{3})$/,
+};
+
+/**
+ * What the designer is told about commune fields when the definition is
+ * saved (warnings: the definition is kept): the object should have `nom`
+ * and `codePostal`, `codeInsee` should stay optional (or a commune typed by
+ * hand cannot be sent), and territory codes should be codes.
+ */
+export function communeWarnings(definition: Pick<ServiceDefinition, 'schema' | 'uiSchema'>): ErrorItem[] {
+  const warnings: ErrorItem[] = [];
+  for (const field of communeFields(definition)) {
+    const ui = ['uiSchema', ...field.path.map((p) => (p === '*' ? 'items' : p))];
+    const at = (path: Array<string | number>, code: string, message: string) =>
+      warnings.push({ pointer: toJsonPointer(path), code, message });
+    const properties = isNode(field.schema.properties) ? field.schema.properties : {};
+    if (field.schema.type !== 'object' || !('nom' in properties) || !('codePostal' in properties))
+      at(
+        ui,
+        'commune_shape',
+        'Un champ commune est un objet avec les propriétés « nom » et « codePostal » (et « codeInsee ») : sans elles, il est affiché comme un groupe ordinaire et n’est pas vérifié.',
+      );
+    if (Array.isArray(field.schema.required) && field.schema.required.includes('codeInsee'))
+      at(
+        ui,
+        'commune_code_required',
+        '« codeInsee » obligatoire : quand la recherche ne répond pas, l’usager ne peut pas saisir sa commune à la main. Gardez obligatoires « nom » et « codePostal » seulement.',
+      );
+    const options = isNode(definition.uiSchema) ? valuesAt(definition.uiSchema, [...ui.slice(1), 'ui:options']) : [];
+    const declared = options[0]?.[1];
+    for (const key of Object.keys(TERRITORY_CODES) as Array<keyof Territory>) {
+      const list = isNode(declared) ? declared[key] : undefined;
+      if (list === undefined) continue;
+      const wrong = Array.isArray(list)
+        ? list.findIndex((v) => typeof v !== 'string' || !TERRITORY_CODES[key].test(v))
+        : 0;
+      if (wrong !== -1)
+        at(
+          [...ui, 'ui:options', key, ...(Array.isArray(list) ? [wrong] : [])],
+          'commune_territory',
+          `Territoire : « ${key} » attend une liste de codes (${key === 'departements' ? '« 45 », « 2A », « 974 »' : key === 'epci' ? 'SIREN de 9 chiffres' : 'codes INSEE de 5 caractères'}).`,
+        );
+    }
+  }
+  return warnings;
 }

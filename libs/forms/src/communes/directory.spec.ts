@@ -1,4 +1,4 @@
-import { checkCommunes, communeFields } from './check';
+import { checkCommunes, communeFields, communeWarnings } from './check';
 import { communeDirectory, type CommuneDirectory } from './directory';
 import { normaliseName } from './normalise';
 
@@ -152,6 +152,36 @@ describe('checkCommunes', () => {
     };
     expect(checkCommunes(definition, items, directory).errors).toEqual([
       expect.objectContaining({ pointer: '/enfants/0/naissance/codeInsee' }),
+    ]);
+  });
+});
+
+describe('communeWarnings', () => {
+  it('tells the designer about a commune field that cannot work as such', () => {
+    const warnings = communeWarnings({
+      schema: {
+        type: 'object',
+        properties: {
+          a: { type: 'string' },
+          b: {
+            type: 'object',
+            required: ['codeInsee'],
+            properties: { codeInsee: { type: 'string' }, nom: { type: 'string' }, codePostal: { type: 'string' } },
+          },
+          ok: { type: 'object', properties: { nom: { type: 'string' }, codePostal: { type: 'string' } } },
+        },
+      },
+      uiSchema: {
+        a: { 'ui:widget': 'commune' },
+        b: { 'ui:field': 'commune', 'ui:options': { departements: ['45', 'Loiret'], epci: '244500468' } },
+        ok: { 'ui:widget': 'commune', 'ui:options': { departements: ['2A', '974'], communes: ['45234'] } },
+      },
+    });
+    expect(warnings.map((w) => [w.pointer, w.code])).toEqual([
+      ['/uiSchema/a', 'commune_shape'],
+      ['/uiSchema/b', 'commune_code_required'],
+      ['/uiSchema/b/ui:options/departements/1', 'commune_territory'],
+      ['/uiSchema/b/ui:options/epci', 'commune_territory'],
     ]);
   });
 });

@@ -1,3 +1,3 @@
 export { CommuneDirectory, communeDirectory, type Commune, type SearchOptions, type Territory } from './directory';
-export { checkCommunes, communeFields, isCommuneUi, territoryOf } from './check';
+export { checkCommunes, communeFields, communeWarnings, isCommuneUi, territoryOf } from './check';
 export { normaliseName } from './normalise';
