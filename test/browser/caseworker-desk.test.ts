@@ -364,5 +364,5 @@ describe('caseworker desk in Chromium', () => {
     const text = pdfText(pdf);
     expect(text).toContain(reference);
     expect(text).toContain('Intervention programmée la semaine prochaine.');
-  }, 90_000);
+  }, 180_000);
 });
