@@ -145,18 +145,24 @@ describe('OpenAPI contract', () => {
     );
   });
 
-  it("fits the caseworkers' answers: the desk's services, the service, the inbox page, the case view", async () => {
+  it("fits the caseworkers' answers: the desk's services, the service, the inbox page, a note, following, the case view", async () => {
     const get = (path: string) => request(stack.url).get(path).set('Authorization', caseworker).expect(200);
     expectFits('get', '/api/v1/desk/services', await get('/api/v1/desk/services'));
     expectFits('get', '/api/v1/desk/services/{slug}', await get('/api/v1/desk/services/cantine-oas'));
     const page = await get('/api/v1/services/cantine-oas/inbox?tab=tous');
     expect(page.body.items).toHaveLength(1);
     expectFits('get', '/api/v1/services/{slug}/inbox', page);
-    await request(stack.url)
+    const note = await request(stack.url)
       .post(`/api/v1/submissions/${submissionId}/notes`)
       .set('Authorization', caseworker)
       .send({ body: 'Appeler la famille.' })
       .expect(201);
+    expectFits('post', '/api/v1/submissions/{id}/notes', note);
+    const follow = await request(stack.url)
+      .put(`/api/v1/submissions/${submissionId}/follow`)
+      .set('Authorization', caseworker)
+      .expect(200);
+    expectFits('put', '/api/v1/submissions/{id}/follow', follow);
     const file = await get(`/api/v1/services/cantine-oas/submissions/${submissionId}`);
     expect(file.body.notes).toHaveLength(1);
     expectFits('get', '/api/v1/services/{slug}/submissions/{id}', file);
