@@ -306,7 +306,6 @@ export const OPERATION_RESPONSES: Record<string, Answer> = {
   'POST /api/v1/organisations/{id}/services/{slug}/groups/{key}/members': accepted,
   'DELETE /api/v1/organisations/{id}/services/{slug}/groups/{key}/members/{membershipId}': accepted,
   'GET /api/v1/public/organisations/{slug}/logo': binary('image/*'),
-  'GET /api/v1/public/communes': json(arr(anyObject)),
   'GET /api/v1/examples': json(arr(anyObject)),
   'GET /api/v1/public/services': json(arr(ref('PublicServiceSummary'))),
   'GET /api/v1/public/services/{slug}': json(ref('PublicService')),
