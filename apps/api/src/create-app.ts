@@ -28,6 +28,7 @@ import { rateLimitRules } from './limits/rate-limit-rules';
 import { RateLimiter } from './limits/rate-limiter';
 import { applyServerTimeouts, requestTimeout } from './limits/request-timeout';
 import { LagShedder } from './http/overload';
+import { registerProcessMetrics } from './http/process-metrics';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
 import { addResponseSchemas } from './openapi/responses';
@@ -82,6 +83,7 @@ export async function createApiApp(
   // Admission control: when the event loop lags, new requests get a 503 with Retry-After at once.
   const shedder = new LagShedder({ limitMs: config.OVERLOAD_LAG_MS });
   app.use(shedder.middleware());
+  registerProcessMetrics(metrics.registry, shedder);
   app.use(requestTimeout(config, log, metrics.requestTimeouts));
   const web = webAppHandlers(config.WEB_DIST_DIR);
   if (!web.built) {
