@@ -76,6 +76,13 @@ export const BENCHES: BenchEntry[] = [
     needs: ['postgres', 'pgbench'],
   },
   {
+    name: 'overload',
+    script: 'overload.bench.js',
+    what: '2× the sustainable submit rate offered for 30 s: only 200 or 503 with Retry-After, p99 of the accepted, receipts all done; next to the sustainable rate of the same run',
+    timeoutS: 300,
+    needs: ['postgres'],
+  },
+  {
     name: 'workflow',
     script: 'workflow.bench.js',
     what: 'worker jobs/s next to raw BullMQ; submit → receipt email at 200 submits/s (the goal rate)',
