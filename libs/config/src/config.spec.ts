@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, attachmentStorageSettings, configSchema, loadConfig, trustProxy } from './index';
+import { ConfigError, attachmentStorageSettings, configSchema, loadConfig, processCount, trustProxy } from './index';
 
 describe('loadConfig', () => {
   it('gives working defaults for a newcomer', () => {
@@ -40,6 +40,9 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_WINDOW_SECONDS', '0'],
     ['REQUEST_TIMEOUT_SECONDS', '0'],
     ['CHALLENGE_MAX_NUMBER', '5'],
+    ['API_PROCESSES', '0'],
+    ['WORKER_PROCESSES', 'beaucoup'],
+    ['OVERLOAD_LAG_MS', '-1'],
   ])('stops on a wrong %s with one line naming it', (name, value) => {
     let error: unknown;
     try {
@@ -67,6 +70,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SERVER_HEADERS_TIMEOUT_SECONDS: '120', SERVER_REQUEST_TIMEOUT_SECONDS: '60' })).toThrow(
       'SERVER_HEADERS_TIMEOUT_SECONDS doit être inférieur ou égal à SERVER_REQUEST_TIMEOUT_SECONDS',
     );
+  });
+
+  it('reads process counts, auto being one per CPU', () => {
+    expect(processCount(loadConfig({}).API_PROCESSES, () => 8)).toBe(1);
+    expect(processCount(loadConfig({ API_PROCESSES: 'auto' }).API_PROCESSES, () => 8)).toBe(8);
+    expect(processCount(loadConfig({ WORKER_PROCESSES: '3' }).WORKER_PROCESSES, () => 8)).toBe(3);
   });
 
   it('requires DATABASE_URL where the process cannot start a database itself', () => {
