@@ -47,6 +47,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       // Attachments and other local files of this stack stay out of the working tree.
       DATA_DIR: mkdtempSync(join(tmpdir(), 'guichet-stack-')),
+      // The test runner shares this process's event loop with the API and the worker: its own pauses are not an
+      // overload to shed. test/e2e/overload.test.ts and the unit tests of the shedder turn it on.
+      OVERLOAD_LAG_MS: '0',
       ...options.env,
     },
     { requireDatabaseUrl: true },
