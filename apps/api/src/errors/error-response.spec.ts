@@ -64,7 +64,14 @@ describe('toErrorResponse', () => {
     const shutdown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
     const released = new QueryRunnerAlreadyReleasedError();
     const providerReleased = new QueryRunnerProviderAlreadyReleasedError();
-    for (const error of [refused, wrapped, shutdown, released, providerReleased, new Error('Connection terminated unexpectedly')]) {
+    for (const error of [
+      refused,
+      wrapped,
+      shutdown,
+      released,
+      providerReleased,
+      new Error('Connection terminated unexpectedly'),
+    ]) {
       expect(toErrorResponse(error, 'fr', 'x')).toMatchObject({
         status: 503,
         body: { code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('base de données') },
