@@ -212,6 +212,7 @@ export class QueueConnection {
       // The backend is unreachable: a job still running will be handed to another worker once its lock expires
       // (at-least-once, as after a crash). Stop the retries and let the process end.
       for (const worker of this.workers) void worker.close(true).catch(() => undefined);
+      for (const worker of this.workers) stopWorkerTimers(worker);
       for (const worker of this.workers) void worker.disconnect().catch(() => undefined);
       for (const queue of this.queues.values()) void queue.disconnect().catch(() => undefined);
     }
@@ -224,6 +225,21 @@ export class QueueConnection {
     this.ownedClients.push(client);
     return client;
   }
+}
+
+/**
+ * A worker whose graceful close is stuck on an unreachable backend keeps two timers of its own armed: the lock
+ * renewal (every lockDuration / 2, forever) and the stalled-jobs check. Its close runs the steps that clear them
+ * only after the stuck one, so they would keep the process alive; clear them here. BullMQ 6 keeps both on the
+ * worker without exposing them: read defensively, so a BullMQ without them changes nothing.
+ */
+function stopWorkerTimers(worker: Worker): void {
+  const internals = worker as unknown as {
+    lockManager?: { close?: () => Promise<void> };
+    stalledCheckStopper?: () => void;
+  };
+  void internals.lockManager?.close?.().catch(() => undefined);
+  internals.stalledCheckStopper?.();
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
