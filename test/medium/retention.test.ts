@@ -2,10 +2,10 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { Attachment, FormVersion, Organisation, Service, Submission, createDataSource } from '@guichet/persistence';
+import { Attachment, Submission, createDataSource } from '@guichet/persistence';
 import { Attachments, LocalDiskStorage, Retention, Submissions, Transitions } from '@guichet/submissions';
-import { canteenDefinition } from '../fixtures/canteen';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { seedCanteenService, seedRequest } from '../support/seed';
 
 /** Housekeeping the worker runs every hour: orphaned files, stale drafts, decided requests past their retention. */
 describe('retention', () => {
@@ -24,34 +24,9 @@ describe('retention', () => {
 
   /** An organisation with a published canteen service, and a way to start requests on it. */
   async function publishedService(slug: string) {
-    const org = await ds.getRepository(Organisation).save({ slug, name: slug });
-    const service = await ds.getRepository(Service).save({
-      organisationId: org.id,
-      slug: `cantine-${slug}`,
-      title: 'Cantine',
-      status: 'published',
-      draftDefinition: canteenDefinition() as never,
-      latestVersion: 1,
-    });
-    const version = await ds.getRepository(FormVersion).save({
-      organisationId: org.id,
-      serviceId: service.id,
-      number: 1,
-      definition: canteenDefinition() as never,
-      contentHash: slug.padEnd(64, '0').slice(0, 64),
-      publishedBy: 'test',
-    });
-    const request = (status = 'draft') =>
-      ds.getRepository(Submission).save({
-        organisationId: org.id,
-        serviceId: service.id,
-        formVersionId: version.id,
-        versionNumber: 1,
-        ownerAccountId: null,
-        anonymousOwner: 'a'.repeat(64),
-        status,
-        data: {},
-      });
+    const seeded = await seedCanteenService(ds, slug);
+    const request = (status = 'draft') => seedRequest(ds, seeded, { status });
+    const { org } = seeded;
     return { org, request };
   }
 

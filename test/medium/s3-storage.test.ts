@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import S3rver from 's3rver';
 import { DataSource } from 'typeorm';
-import { FormVersion, Organisation, Service, Submission, createDataSource } from '@guichet/persistence';
+import { createDataSource } from '@guichet/persistence';
 import { Attachments, S3Storage } from '@guichet/submissions';
-import { canteenDefinition } from '../fixtures/canteen';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { freePort } from '../support/processes';
+import { seedCanteenService, seedRequest } from '../support/seed';
 
 /**
  * Attachments in an S3-compatible bucket, against s3rver (an S3 server over
@@ -74,33 +74,7 @@ describe('S3 attachment storage', () => {
   });
 
   it('keeps a citizen’s upload in the bucket, serves it to them, and deletes it with the request', async () => {
-    const org = await ds.getRepository(Organisation).save({ slug: 's3', name: 'S3' });
-    const service = await ds.getRepository(Service).save({
-      organisationId: org.id,
-      slug: 'cantine-s3',
-      title: 'Cantine',
-      status: 'published',
-      draftDefinition: canteenDefinition() as never,
-      latestVersion: 1,
-    });
-    const version = await ds.getRepository(FormVersion).save({
-      organisationId: org.id,
-      serviceId: service.id,
-      number: 1,
-      definition: canteenDefinition() as never,
-      contentHash: 's3'.padEnd(64, '0'),
-      publishedBy: 'test',
-    });
-    const submission = await ds.getRepository(Submission).save({
-      organisationId: org.id,
-      serviceId: service.id,
-      formVersionId: version.id,
-      versionNumber: 1,
-      ownerAccountId: null,
-      anonymousOwner: 'b'.repeat(64),
-      status: 'draft',
-      data: {},
-    });
+    const submission = await seedRequest(ds, await seedCanteenService(ds, 's3'), { anonymousOwner: 'b'.repeat(64) });
     const attachments = new Attachments(ds, storage);
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n%%EOF\n');
     const stored = await attachments.store(submission, '/certificate', {

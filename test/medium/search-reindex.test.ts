@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Inbox, type DeskActor } from '@guichet/desk';
-import { FormVersion, Organisation, Service, Submission, createDataSource } from '@guichet/persistence';
+import { createDataSource } from '@guichet/persistence';
 import { reindexSearch, type ReindexProgress } from '@guichet/submissions';
-import { canteenDefinition } from '../fixtures/canteen';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { seedCanteenService, seedRequest } from '../support/seed';
 
 /**
  * `npm run admin -- reindex`: vectors written before the inbox folded accents
@@ -27,33 +27,11 @@ describe('search reindex', () => {
 
   /** A published canteen service, an agent who works on it, and `count` requests with old-style vectors. */
   async function serviceWithOldRequests(count: number) {
-    const slug = `cantine-${randomBytes(3).toString('hex')}`;
-    const org = await ds.getRepository(Organisation).save({ slug, name: slug });
-    const service = await ds.getRepository(Service).save({
-      organisationId: org.id,
-      slug,
-      title: 'Cantine',
-      status: 'published',
-      draftDefinition: canteenDefinition() as never,
-      latestVersion: 1,
-    });
-    const version = await ds.getRepository(FormVersion).save({
-      organisationId: org.id,
-      serviceId: service.id,
-      number: 1,
-      definition: canteenDefinition() as never,
-      contentHash: slug.padEnd(64, '0').slice(0, 64),
-      publishedBy: 'test',
-    });
+    const seeded = await seedCanteenService(ds, `reindex-${randomBytes(3).toString('hex')}`);
+    const { org, service } = seeded;
     for (let i = 0; i < count; i++) {
       const reference = `GCH-${randomBytes(2).toString('hex').toUpperCase()}-${String(i).padStart(4, '0')}`;
-      const { id } = await ds.getRepository(Submission).save({
-        organisationId: org.id,
-        serviceId: service.id,
-        formVersionId: version.id,
-        versionNumber: 1,
-        ownerAccountId: null,
-        anonymousOwner: 'a'.repeat(64),
+      const { id } = await seedRequest(ds, seeded, {
         status: 'submitted',
         reference,
         submittedAt: new Date(),
@@ -68,23 +46,15 @@ describe('search reindex', () => {
       ]);
     }
     // A draft has no vector and gets none.
-    await ds.getRepository(Submission).save({
-      organisationId: org.id,
-      serviceId: service.id,
-      formVersionId: version.id,
-      versionNumber: 1,
-      ownerAccountId: null,
-      anonymousOwner: 'b'.repeat(64),
-      status: 'draft',
-      data: { commune: 'Saint-Étienne' },
-    });
+    await seedRequest(ds, seeded, { anonymousOwner: 'b'.repeat(64), data: { commune: 'Saint-Étienne' } });
     const actor: DeskActor = {
       id: 'account:test',
       organisationIds: [org.id],
       grants: [{ organisationId: org.id, serviceIds: null, groups: null, readOnly: false }],
     };
     const inbox = new Inbox(ds);
-    const search = async (q: string) => (await inbox.list(slug, actor, { q, tab: 'tous', limit: '100' })).items.length;
+    const search = async (q: string) =>
+      (await inbox.list(service.slug, actor, { q, tab: 'tous', limit: '100' })).items.length;
     return { search };
   }
 

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { FormVersion, Organisation, Service, Submission, createDataSource } from '@guichet/persistence';
-import { canteenDefinition } from '../fixtures/canteen';
+import { createDataSource } from '@guichet/persistence';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { DIST, ROOT } from '../support/processes';
+import { seedCanteenService, seedRequest } from '../support/seed';
 
 const admin = (args: string[], env: NodeJS.ProcessEnv) =>
   spawnSync(process.execPath, [join(DIST, 'scripts', 'admin.js'), ...args], {
@@ -22,31 +22,9 @@ describe('npm run admin -- reindex', () => {
     db = await createTestDatabase();
     ds = createDataSource({ url: db.url, poolSize: 1 });
     await ds.initialize();
-    const org = await ds.getRepository(Organisation).save({ slug: 'ville-index', name: 'Ville de l’index' });
-    const service = await ds.getRepository(Service).save({
-      organisationId: org.id,
-      slug: 'cantine-index',
-      title: 'Cantine',
-      status: 'published',
-      draftDefinition: canteenDefinition() as never,
-      latestVersion: 1,
-    });
-    const version = await ds.getRepository(FormVersion).save({
-      organisationId: org.id,
-      serviceId: service.id,
-      number: 1,
-      definition: canteenDefinition() as never,
-      contentHash: 'c'.repeat(64),
-      publishedBy: 'test',
-    });
+    const seeded = await seedCanteenService(ds, 'index');
     for (let i = 0; i < 5; i++) {
-      const { id } = await ds.getRepository(Submission).save({
-        organisationId: org.id,
-        serviceId: service.id,
-        formVersionId: version.id,
-        versionNumber: 1,
-        ownerAccountId: null,
-        anonymousOwner: 'a'.repeat(64),
+      const { id } = await seedRequest(ds, seeded, {
         status: 'submitted',
         reference: `GCH-INDX-000${i}`,
         submittedAt: new Date(),
