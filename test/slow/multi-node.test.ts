@@ -17,6 +17,7 @@ import { createTestDatabase, testRedisUrl, type TestDatabase } from '../support/
 import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
 import { DIST, GiveUp, collectOutput, freePort, stopProcess, waitUntil } from '../support/processes';
 import { SessionClient } from '../support/session-client';
+import { referenceOf, noteWriter, inPool, groupBy } from '../support/slow-helpers';
 
 /** Concurrency of the notify queue in one worker process (apps/worker/src/workflow): what one SIGKILL can interrupt. */
 const NOTIFY_CONCURRENCY = 8;
@@ -33,7 +34,6 @@ const HOUSEKEEPING_TASKS = [
 /** The period the test gives them (production: an hour). */
 const PERIOD_MS = 3000;
 const HOUR_MS = 3600_000;
-const REFERENCE_IN_TEXT = /GCH-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}/;
 const SLUG = 'cantine-noeuds';
 
 interface Child {
@@ -60,35 +60,7 @@ interface Installation {
   queue: QueueConnection;
 }
 
-/** Figures for the notes (the project's lint forbids console; the other slow tests write to stdout the same way). */
-function note(line: string): void {
-  process.stdout.write(`\n[multi-node] ${line}\n`);
-}
-
-/** Runs `task` over `items`, at most `limit` at a time. */
-async function inPool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await task(items[index]!);
-      }
-    }),
-  );
-  return results;
-}
-
-function referenceOf(mail: CaughtMail): string | undefined {
-  return REFERENCE_IN_TEXT.exec(mail.subject)?.[0];
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return groups;
-}
+const note = noteWriter('multi-node');
 
 /** What the citizens' browsers had to try again, by cause: reported, as a busy machine makes some. */
 const retried = new Map<string, number>();

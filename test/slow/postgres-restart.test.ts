@@ -22,6 +22,7 @@ import {
   waitUntil,
   type EmbeddedServer,
 } from '../support/processes';
+import { REFERENCE_IN_TEXT, referenceOf, noteWriter } from '../support/slow-helpers';
 
 /** A request that takes longer than this during the outage counts as a hang. */
 const FAIL_FAST_MS = 5_000;
@@ -29,7 +30,6 @@ const FAIL_FAST_MS = 5_000;
 const CITIZENS = 6;
 /** How long PostgreSQL stays away between its fast shutdown and its start. */
 const DOWN_MS = 3_000;
-const REFERENCE_IN_TEXT = /GCH-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}/;
 
 type Step = 'create' | 'autosave' | 'submit';
 
@@ -82,9 +82,7 @@ function browserOf(base: string, journey: Journey) {
   };
 }
 
-function note(line: string): void {
-  process.stdout.write(`\n[postgres-restart] ${line}\n`);
-}
+const note = noteWriter('postgres-restart');
 
 /**
  * PostgreSQL restarted (fast shutdown, then started again on the same port
@@ -380,12 +378,12 @@ describe('PostgreSQL restarted under load', () => {
       const mailed = new Set(
         mail!
           .messages()
-          .map((m) => REFERENCE_IN_TEXT.exec(m.subject)?.[0])
+          .map(referenceOf)
           .filter((r) => r !== undefined && references.has(r)),
       );
       return mailed.size === references.size || undefined;
     });
-    const receipts = mail!.messages().filter((m) => references.has(REFERENCE_IN_TEXT.exec(m.subject)?.[0] ?? ''));
+    const receipts = mail!.messages().filter((m) => references.has(referenceOf(m) ?? ''));
     const idsPerReference = new Map<string, Set<string>>();
     for (const m of receipts) {
       const r = REFERENCE_IN_TEXT.exec(m.subject)![0];

@@ -22,12 +22,11 @@ import {
   type RedisServer,
 } from '../support/processes';
 import { WebhookReceiver, type ReceivedWebhook } from '../support/webhook-receiver';
+import { referenceOf, noteWriter, inPool, groupBy } from '../support/slow-helpers';
 
 /** Concurrency of the notify and webhook queues in one worker process (apps/worker/src/workflow). */
 const NOTIFY_CONCURRENCY = 8;
 const WEBHOOK_CONCURRENCY = 8;
-
-const REFERENCE_IN_TEXT = /GCH-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}/;
 
 interface Filed {
   id: string;
@@ -40,35 +39,7 @@ interface Child {
   output: { text: () => string };
 }
 
-/** Runs `task` over `items`, at most `limit` at a time. */
-async function inPool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await task(items[index]!);
-      }
-    }),
-  );
-  return results;
-}
-
-/** Figures for the notes (the project's lint forbids console; start.test.ts writes to stdout the same way). */
-function note(line: string): void {
-  process.stdout.write(`\n[workflow-faults] ${line}\n`);
-}
-
-function referenceOf(mail: CaughtMail): string | undefined {
-  return REFERENCE_IN_TEXT.exec(mail.subject)?.[0];
-}
-
-function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return groups;
-}
+const note = noteWriter('workflow-faults');
 
 /**
  * The outbox under real faults, with real processes: the API and the worker
@@ -309,14 +280,14 @@ describe('workflow under faults', () => {
     note(`${count} receipts and webhooks delivered ${Date.now() - back} ms after Redis came back`);
 
     const receipts = receiptsFor(references);
-    const byReference = countBy(receipts, (m) => referenceOf(m)!);
+    const byReference = groupBy(receipts, (m) => referenceOf(m)!);
     expect([...references].filter((r) => byReference.get(r)?.length !== 1)).toEqual([]);
     expect(receipts).toHaveLength(count);
     expect(new Set(receipts.map((m) => m.messageId)).size).toBe(count);
     expect(receipts.every((m) => m.attachments.length === 1)).toBe(true);
 
     const hooks = hooksFor(ids);
-    const bySubmission = countBy(hooks, (h) => String(h.body.data.submissionId));
+    const bySubmission = groupBy(hooks, (h) => String(h.body.data.submissionId));
     expect([...ids].filter((id) => bySubmission.get(id)?.length !== 1)).toEqual([]);
     expect(hooks).toHaveLength(count);
     expect(hooks.filter((h) => !h.verified)).toEqual([]);
@@ -396,10 +367,10 @@ describe('workflow under faults', () => {
 
     // Nothing lost.
     const receipts = receiptsFor(references);
-    const byReference = countBy(receipts, (m) => referenceOf(m)!);
+    const byReference = groupBy(receipts, (m) => referenceOf(m)!);
     expect([...references].filter((r) => !byReference.has(r))).toEqual([]);
     const hooks = hooksFor(ids);
-    const bySubmission = countBy(hooks, (h) => String(h.body.data.submissionId));
+    const bySubmission = groupBy(hooks, (h) => String(h.body.data.submissionId));
     expect([...ids].filter((id) => !bySubmission.has(id))).toEqual([]);
     expect(hooks.filter((h) => !h.verified)).toEqual([]);
 
