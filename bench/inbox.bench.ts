@@ -35,6 +35,7 @@ import { DEFAULT_WORKFLOW } from '@guichet/workflow';
 import { figure, formatNumber, machineInfo, percentile, resultName, writeResult, type Figure } from './lib/report';
 import { LAST_NAMES, canteenLikeDefinition, relationSizes, seedRequests } from './lib/seed-requests';
 import { freePort, sleep, stopProcess, withDatabase } from './lib/processes';
+import { dropBenchDatabase, runBench } from './lib/database';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -655,15 +656,9 @@ async function main(): Promise<void> {
       } while (cursor !== '0');
       redis.disconnect();
     }
-    const cleanup = new Client({ connectionString: ADMIN_URL });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await cleanup.end();
+    await dropBenchDatabase(ADMIN_URL, dbName);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -41,6 +41,7 @@ import {
   type Figure,
 } from './lib/report';
 import { freePort, sleep, stopProcess, withDatabase } from './lib/processes';
+import { dropBenchDatabase, runBench } from './lib/database';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -622,10 +623,7 @@ async function main(): Promise<void> {
     await Promise.all([stopProcess(worker), stopProcess(api), stopProcess(catcher)]);
     await ds.destroy().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
-    const cleanup = new Client({ connectionString: ADMIN_URL });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await cleanup.end();
+    await dropBenchDatabase(ADMIN_URL, dbName);
     if (redisUp) {
       let cursor = '0';
       do {
@@ -707,7 +705,4 @@ SELECT id, organisation_id, submission_id, author_kind, author, body, created_at
   ];
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runBench(main);

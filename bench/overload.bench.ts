@@ -12,10 +12,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { ApiTokenService } from '@guichet/identity';
-import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
+import { createDataSource, runMigrations } from '@guichet/persistence';
 import { figure, machineInfo, percentile, resultName, writeResult } from './lib/report';
 import { freePort, withDatabase } from './lib/processes';
+import { dropBenchDatabase, runBench, benchOrganisation } from './lib/database';
 
 const CLIENTS = 64;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 30) * 1000;
@@ -47,8 +47,7 @@ async function main(): Promise<void> {
   await runMigrations(url);
   const ds = createDataSource({ url, poolSize: 2 });
   await ds.initialize();
-  const org = await ds.getRepository(Organisation).save({ slug: 'bench', name: 'Commune du banc d’essai' });
-  const { token } = await new ApiTokenService(ds).issue({ organisationId: org.id, name: 'bench', role: 'designer' });
+  const { orgId, token } = await benchOrganisation(ds, 'designer');
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -88,7 +87,7 @@ async function main(): Promise<void> {
     await fetch(`${base}/api/v1/services`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: org.id, definition: DEFINITION }),
+      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: orgId, definition: DEFINITION }),
     });
     await fetch(`${base}/api/v1/services/banc/publish`, { method: 'POST', headers: auth });
 
@@ -259,14 +258,8 @@ async function main(): Promise<void> {
     worker.kill('SIGTERM');
     await Promise.all(exited);
     await ds.destroy();
-    const cleanup = new Client({ connectionString: ADMIN_URL });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await cleanup.end();
+    await dropBenchDatabase(ADMIN_URL, dbName);
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -15,9 +15,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { ApiTokenService } from '@guichet/identity';
-import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
+import { createDataSource, runMigrations } from '@guichet/persistence';
 import { freePort, sleep, stopProcess, withDatabase } from './lib/processes';
+import { dropBenchDatabase, runBench, benchOrganisation } from './lib/database';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -66,8 +66,7 @@ async function main(): Promise<void> {
   await runMigrations(url);
   const ds = createDataSource({ url, poolSize: 1 });
   await ds.initialize();
-  const org = await ds.getRepository(Organisation).save({ slug: 'bench', name: 'Commune du banc d’essai' });
-  const { token } = await new ApiTokenService(ds).issue({ organisationId: org.id, name: 'bench', role: 'admin' });
+  const { orgId, token } = await benchOrganisation(ds, 'admin');
   await ds.destroy();
 
   const port = await freePort();
@@ -98,7 +97,7 @@ async function main(): Promise<void> {
     await fetch(`${base}/api/v1/services`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ slug: 'obs', title: 'Observations', organisationId: org.id, definition: definition() }),
+      body: JSON.stringify({ slug: 'obs', title: 'Observations', organisationId: orgId, definition: definition() }),
     });
     await fetch(`${base}/api/v1/services/obs/publish`, { method: 'POST', headers: auth });
     const data = { notes: Array.from({ length: 4500 }, (_, i) => `${i} ${'é'.repeat(100)}`.slice(0, 200)) };
@@ -146,14 +145,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await stopProcess(api);
-    const cleanup = new Client({ connectionString: ADMIN_URL });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await cleanup.end();
+    await dropBenchDatabase(ADMIN_URL, dbName);
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -12,11 +12,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { ApiTokenService } from '@guichet/identity';
-import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
+import { createDataSource, runMigrations } from '@guichet/persistence';
 import { pgbenchVersion } from './lib/pgbench';
 import { figure, machineInfo, percentile, resultName, writeResult } from './lib/report';
 import { freePort, withDatabase } from './lib/processes';
+import { dropBenchDatabase, runBench, benchOrganisation } from './lib/database';
 
 const CLIENTS = 64;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
@@ -69,8 +69,7 @@ async function main(): Promise<void> {
   await runMigrations(url);
   const ds = createDataSource({ url, poolSize: 2 });
   await ds.initialize();
-  const org = await ds.getRepository(Organisation).save({ slug: 'bench', name: 'Commune du banc d’essai' });
-  const { token } = await new ApiTokenService(ds).issue({ organisationId: org.id, name: 'bench', role: 'designer' });
+  const { orgId, token } = await benchOrganisation(ds, 'designer');
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -105,7 +104,7 @@ async function main(): Promise<void> {
     await fetch(`${base}/api/v1/services`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: org.id, definition: definition() }),
+      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: orgId, definition: definition() }),
     });
     await fetch(`${base}/api/v1/services/banc/publish`, { method: 'POST', headers: auth });
 
@@ -349,14 +348,8 @@ COMMIT;
     api.kill('SIGTERM');
     await apiExited;
     await ds.destroy();
-    const cleanup = new Client({ connectionString: ADMIN_URL });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await cleanup.end();
+    await dropBenchDatabase(ADMIN_URL, dbName);
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -30,12 +30,12 @@ import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
-import { ApiTokenService } from '@guichet/identity';
 import { startMailCatcher, type MailCatcher } from '@guichet/notify';
-import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
+import { createDataSource, runMigrations } from '@guichet/persistence';
 import { JOB_OPTIONS, jobId } from '@guichet/queue';
 import { figure, machineInfo, packageVersion, percentile, writeResult, type Figure } from './lib/report';
 import { freePort, sleep, stopProcess, withDatabase } from './lib/processes';
+import { dropBenchDatabase, benchOrganisation } from './lib/database';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -224,8 +224,7 @@ async function main(): Promise<void> {
       };
     };
     mail = await startMailCatcher({ smtpPort: 0, httpPort: 0, max: 1_000_000 });
-    const org = await ds.getRepository(Organisation).save({ slug: 'bench', name: 'Commune du banc d’essai' });
-    const { token } = await new ApiTokenService(ds).issue({ organisationId: org.id, name: 'bench', role: 'designer' });
+    const { orgId, token } = await benchOrganisation(ds, 'designer');
 
     const common = {
       DATABASE_URL: url,
@@ -258,7 +257,7 @@ async function main(): Promise<void> {
     const created = await fetch(`${base}/api/v1/services`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: org.id, definition: definition() }),
+      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: orgId, definition: definition() }),
     });
     if (created.status !== 201) throw new Error(`service not created: ${created.status} ${await created.text()}`);
     const published = await fetch(`${base}/api/v1/services/banc/publish`, { method: 'POST', headers: auth });
@@ -336,7 +335,7 @@ async function main(): Promise<void> {
         `INSERT INTO outbox (organisation_id, topic, payload)
          SELECT $1, 'submission.route', jsonb_build_object('submissionId', id, 'eventId', gen_random_uuid())
            FROM unnest($2::uuid[]) AS id`,
-        [org.id, ids],
+        [orgId, ids],
       );
       const t0 = Date.now();
       const deadline = t0 + THROUGHPUT_CAP_MS;
@@ -673,10 +672,7 @@ async function main(): Promise<void> {
     await Promise.all([stopProcess(worker), stopProcess(api)]);
     await mail?.close();
     await ds.destroy().catch(() => undefined);
-    const cleanup = new Client({ connectionString: ADMIN_URL });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await cleanup.end();
+    await dropBenchDatabase(ADMIN_URL, dbName);
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
