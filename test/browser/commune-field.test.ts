@@ -1,14 +1,13 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Submission } from '@guichet/persistence';
 import { communeDefinition } from '../fixtures/commune';
 import { axeViolations, launchBrowser, type Browser } from '../support/browser';
 import { ROOT, freePort } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
-import { createTenant } from '../support/tenant';
+import { createTenant, publishService } from '../support/tenant';
 
 /**
  * The commune field in Chromium, with the keyboard only (issue 23): type,
@@ -31,20 +30,11 @@ describe('commune field in the browser', () => {
       env: { PORT: String(port), PUBLIC_URL: base, WEB_DIST_DIR: join(ROOT, 'dist/web') },
     });
     const designer = await createTenant(stack);
-    await request(stack.url)
-      .post('/api/v1/services')
-      .set('Authorization', designer.auth)
-      .send({
-        slug: 'commune-famille',
-        title: 'Famille',
-        organisationId: designer.organisationId,
-        definition: communeDefinition(),
-      })
-      .expect(201);
-    await request(stack.url)
-      .post('/api/v1/services/commune-famille/publish')
-      .set('Authorization', designer.auth)
-      .expect(201);
+    await publishService(stack.url, designer, {
+      slug: 'commune-famille',
+      title: 'Famille',
+      definition: communeDefinition(),
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -1,11 +1,10 @@
-import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { startMailCatcher, type MailCatcher } from '@guichet/notify';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { axeViolations, launchBrowser, type Browser } from '../support/browser';
 import { CookieClient } from '../support/browserless';
 import { startStack, type Stack } from '../support/stack';
-import { createTenant } from '../support/tenant';
+import { createTenant, publishService } from '../support/tenant';
 
 /**
  * The pages an operator opens at 2 a.m. and a developer opens every day: the
@@ -23,20 +22,11 @@ describe('operator pages in Chromium', () => {
     mail = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
     stack = await startStack({ backend: 'redis', env: { SMTP_URL: `smtp://127.0.0.1:${mail.smtpPort}` } });
     const designer = await createTenant(stack);
-    await request(stack.url)
-      .post('/api/v1/services')
-      .set('Authorization', designer.auth)
-      .send({
-        slug: 'cantine-ops',
-        title: 'Cantine',
-        organisationId: designer.organisationId,
-        definition: canteenDefinition(),
-      })
-      .expect(201);
-    await request(stack.url)
-      .post('/api/v1/services/cantine-ops/publish')
-      .set('Authorization', designer.auth)
-      .expect(201);
+    await publishService(stack.url, designer, {
+      slug: 'cantine-ops',
+      title: 'Cantine',
+      definition: canteenDefinition(),
+    });
     // One real email with a PDF attachment, so the catcher's pages have content.
     const citizen = new CookieClient();
     const call = async (path: string, body: unknown) => {

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { seedDemoAgents, seedDemoOrganisation } from '@guichet/persistence';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
@@ -9,7 +8,7 @@ import { axeViolations, launchBrowser, type Browser } from '../support/browser';
 import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
 import { ROOT, freePort } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
-import { createTenant } from '../support/tenant';
+import { createTenant, publishService } from '../support/tenant';
 
 /** A citizen and an agent sign in and out of the running app in Chromium, through the bundled provider. */
 describe('sign-in in Chromium', () => {
@@ -94,20 +93,11 @@ describe('sign-in in Chromium', () => {
     expect(await axeViolations(page)).toEqual([]);
 
     const designer = await createTenant(stack);
-    await request(stack.url)
-      .post('/api/v1/services')
-      .set('Authorization', designer.auth)
-      .send({
-        slug: 'cantine-recu',
-        title: 'Cantine',
-        organisationId: designer.organisationId,
-        definition: canteenDefinition(),
-      })
-      .expect(201);
-    await request(stack.url)
-      .post('/api/v1/services/cantine-recu/publish')
-      .set('Authorization', designer.auth)
-      .expect(201);
+    await publishService(stack.url, designer, {
+      slug: 'cantine-recu',
+      title: 'Cantine',
+      definition: canteenDefinition(),
+    });
     await page.goto(`${base}/mes-demarches`);
     const id = await page.evaluate(async (data) => {
       const csrf = () => decodeURIComponent(/(?:^|; )csrf_token=([^;]+)/.exec(document.cookie)?.[1] ?? '');

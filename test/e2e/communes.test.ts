@@ -2,7 +2,7 @@ import request from 'supertest';
 import { communeDefinition } from '../fixtures/commune';
 import { CookieClient } from '../support/browserless';
 import { startStack, type Stack } from '../support/stack';
-import { createTenant } from '../support/tenant';
+import { createTenant, publishService } from '../support/tenant';
 
 const LOOKUP_LIMIT = 60;
 
@@ -22,20 +22,11 @@ describe('commune field and search', () => {
       env: { RATE_LIMIT_LOOKUPS_PER_IP: String(LOOKUP_LIMIT) },
     });
     const designer = await createTenant(stack);
-    await request(stack.url)
-      .post('/api/v1/services')
-      .set('Authorization', designer.auth)
-      .send({
-        slug: 'commune-famille',
-        title: 'Famille',
-        organisationId: designer.organisationId,
-        definition: communeDefinition(),
-      })
-      .expect(201);
-    await request(stack.url)
-      .post('/api/v1/services/commune-famille/publish')
-      .set('Authorization', designer.auth)
-      .expect(201);
+    await publishService(stack.url, designer, {
+      slug: 'commune-famille',
+      title: 'Famille',
+      definition: communeDefinition(),
+    });
   });
   afterAll(() => stack?.close());
 

@@ -6,7 +6,7 @@ import { CaseActions, Inbox, deskActorOf } from '@guichet/desk';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
 import { startStack, type Stack } from '../support/stack';
-import { createTenant, type Tenant } from '../support/tenant';
+import { createTenant, type Tenant, publishService } from '../support/tenant';
 
 const FAMILIES = ['Dubois', 'Martin', 'Nguyen', 'Benali', 'Le Gall', 'Ferreira'];
 
@@ -29,20 +29,11 @@ describe('caseworker desk', () => {
       `Bearer ${(await tokens.issue({ organisationId: designer.organisationId, name, role: 'caseworker' })).token}`;
     caseworker = await issue('instruction');
     colleague = await issue('collègue');
-    await request(stack.url)
-      .post('/api/v1/services')
-      .set('Authorization', designer.auth)
-      .send({
-        slug: 'cantine-desk',
-        title: 'Cantine',
-        organisationId: designer.organisationId,
-        definition: canteenDefinition(),
-      })
-      .expect(201);
-    await request(stack.url)
-      .post('/api/v1/services/cantine-desk/publish')
-      .set('Authorization', designer.auth)
-      .expect(201);
+    await publishService(stack.url, designer, {
+      slug: 'cantine-desk',
+      title: 'Cantine',
+      definition: canteenDefinition(),
+    });
     for (let i = 0; i < 30; i++) {
       const client = new CookieClient();
       const call = async (path: string, body: unknown) => {

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { choiceDefinition } from '../fixtures/choice';
 import { CookieClient } from '../support/browserless';
 import { startStack, type Stack } from '../support/stack';
-import { createTenant, type Tenant } from '../support/tenant';
+import { createTenant, type Tenant, publishService } from '../support/tenant';
 
 /**
  * Drafts validate what is answered, over HTTP: a service whose root says
@@ -17,20 +17,11 @@ describe('draft validation', () => {
   beforeAll(async () => {
     stack = await startStack({ backend: 'postgres', worker: false });
     designer = await createTenant(stack);
-    await request(stack.url)
-      .post('/api/v1/services')
-      .set('Authorization', designer.auth)
-      .send({
-        slug: 'contact-au-choix',
-        title: 'Contact',
-        organisationId: designer.organisationId,
-        definition: choiceDefinition(),
-      })
-      .expect(201);
-    await request(stack.url)
-      .post('/api/v1/services/contact-au-choix/publish')
-      .set('Authorization', designer.auth)
-      .expect(201);
+    await publishService(stack.url, designer, {
+      slug: 'contact-au-choix',
+      title: 'Contact',
+      definition: choiceDefinition(),
+    });
   });
   afterAll(() => stack?.close());
 

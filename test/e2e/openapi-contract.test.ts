@@ -6,7 +6,7 @@ import { ApiTokenService } from '@guichet/identity';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
 import { startStack, type Stack } from '../support/stack';
-import { createTenant, type Tenant } from '../support/tenant';
+import { createTenant, type Tenant, publishService } from '../support/tenant';
 
 interface Operation {
   responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
@@ -60,20 +60,11 @@ describe('OpenAPI contract', () => {
         }
       }
     }
-    await request(stack.url)
-      .post('/api/v1/services')
-      .set('Authorization', designer.auth)
-      .send({
-        slug: 'cantine-oas',
-        title: 'Cantine',
-        organisationId: designer.organisationId,
-        definition: canteenDefinition(),
-      })
-      .expect(201);
-    await request(stack.url)
-      .post('/api/v1/services/cantine-oas/publish')
-      .set('Authorization', designer.auth)
-      .expect(201);
+    await publishService(stack.url, designer, {
+      slug: 'cantine-oas',
+      title: 'Cantine',
+      definition: canteenDefinition(),
+    });
     citizen = new CookieClient();
     const post = async (path: string, body: unknown) => {
       const csrf = citizen.cookie(stack.url, 'csrf_token');

@@ -6,7 +6,7 @@ import { startMailCatcher, type MailCatcher } from '@guichet/notify';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
 import { startStack, type Stack } from '../support/stack';
-import { createTenant } from '../support/tenant';
+import { createTenant, publishService } from '../support/tenant';
 
 /**
  * The same outbox, relay and workers on BullMQ's PostgreSQL backend (no
@@ -28,20 +28,11 @@ describe('workflow on the PostgreSQL queue backend', () => {
 
   it('emails the receipt, then the refusal with its motivation and letter', async () => {
     const designer = await createTenant(stack);
-    await request(stack.url)
-      .post('/api/v1/services')
-      .set('Authorization', designer.auth)
-      .send({
-        slug: 'cantine-pg',
-        title: 'Cantine',
-        organisationId: designer.organisationId,
-        definition: canteenDefinition(),
-      })
-      .expect(201);
-    await request(stack.url)
-      .post('/api/v1/services/cantine-pg/publish')
-      .set('Authorization', designer.auth)
-      .expect(201);
+    await publishService(stack.url, designer, {
+      slug: 'cantine-pg',
+      title: 'Cantine',
+      definition: canteenDefinition(),
+    });
     const { token } = await new ApiTokenService(stack.api.get(DataSource)).issue({
       organisationId: designer.organisationId,
       name: 'instruction',

@@ -8,7 +8,7 @@ import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
 import { waitUntil } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
-import { createTenant, type Tenant } from '../support/tenant';
+import { createTenant, type Tenant, publishService } from '../support/tenant';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 function pdfText(pdf: Buffer): string {
@@ -434,20 +434,11 @@ describe('workflow', () => {
       `INSERT INTO agent_membership (organisation_id, email, role, service_id) VALUES ($1, 'nadia@mairie.fr', 'caseworker', gen_random_uuid())`,
       [agents.organisationId],
     );
-    await request(stack.url)
-      .post('/api/v1/services')
-      .set('Authorization', agents.auth)
-      .send({
-        slug: 'cantine-agents',
-        title: 'Cantine des agents',
-        organisationId: agents.organisationId,
-        definition: canteenDefinition(),
-      })
-      .expect(201);
-    await request(stack.url)
-      .post('/api/v1/services/cantine-agents/publish')
-      .set('Authorization', agents.auth)
-      .expect(201);
+    await publishService(stack.url, agents, {
+      slug: 'cantine-agents',
+      title: 'Cantine des agents',
+      definition: canteenDefinition(),
+    });
     const { person, id, reference } = await submitted('cantine-agents');
     const instant = await mail.waitFor((m) => m.to.includes('lea@mairie.fr') && m.subject.includes(reference), 15_000);
     expect(instant.subject).toBe(`Nouvelle demande ${reference} — Cantine des agents`);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
 import { Organisation, type OrganisationRole } from '@guichet/persistence';
@@ -23,4 +24,21 @@ export async function createTenant(stack: Stack, role: OrganisationRole = 'desig
     role,
   });
   return { organisationId: organisation.id, slug, token, auth: `Bearer ${token}` };
+}
+
+/** Creates a service in the tenant's organisation from `definition` and publishes it (version 1), as the studio would. */
+export async function publishService(
+  baseUrl: string,
+  designer: Tenant,
+  service: { slug: string; title: string; definition: unknown },
+): Promise<void> {
+  await request(baseUrl)
+    .post('/api/v1/services')
+    .set('Authorization', designer.auth)
+    .send({ ...service, organisationId: designer.organisationId })
+    .expect(201);
+  await request(baseUrl)
+    .post(`/api/v1/services/${service.slug}/publish`)
+    .set('Authorization', designer.auth)
+    .expect(201);
 }
