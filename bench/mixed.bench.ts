@@ -42,6 +42,7 @@ import {
 } from './lib/report';
 import { freePort, sleep, stopProcess, withDatabase } from './lib/processes';
 import { dropBenchDatabase, runBench } from './lib/database';
+import { anonymousCitizen } from './lib/citizens';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -291,30 +292,13 @@ async function main(): Promise<void> {
     const perClient = Math.ceil((SECONDS + WARMUP_SECONDS) * 5);
     const citizens: Citizen[] = await Promise.all(
       Array.from({ length: CLIENTS }, async (_, n) => {
-        const res = await fetch(`${origin}/api/v1/public/services/${SLUG}/submissions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ data: answers() }),
-        });
-        if (res.status !== 201) throw new Error(`draft not created: ${res.status}`);
-        const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
-        const csrf = cookies.find((c) => c.startsWith('csrf_token='))!.slice('csrf_token='.length);
-        const { id } = (await res.json()) as { id: string };
-        // The session cookie is "s:<sid>.<signature>", URL-encoded.
-        const session = cookies.find((c) => c.startsWith('gch_session='))!.slice('gch_session='.length);
-        const sid = /^s:([^.]+)\./.exec(decodeURIComponent(session))![1]!;
-        const copies = (await ds.query(
-          `INSERT INTO submission (organisation_id, service_id, form_version_id, version_number, anonymous_owner, status, data, revision)
-           SELECT organisation_id, service_id, form_version_id, version_number, anonymous_owner, 'draft', data, 1
-             FROM submission, generate_series(1, $2) WHERE id = $1 RETURNING id`,
-          [id, perClient],
-        )) as Array<{ id: string }>;
+        const { cookie, csrf, sid, draft, copies } = await anonymousCitizen(origin, ds, SLUG, answers(), perClient);
         return {
           n,
-          headers: { cookie: cookies.join('; '), 'x-csrf-token': csrf, 'content-type': 'application/json' },
+          headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
           sid,
-          draft: id,
-          toSubmit: copies.map((c) => c.id),
+          draft,
+          toSubmit: copies,
           typed: 0,
         };
       }),

@@ -17,6 +17,7 @@ import { pgbenchVersion } from './lib/pgbench';
 import { figure, machineInfo, percentile, resultName, writeResult } from './lib/report';
 import { freePort, withDatabase } from './lib/processes';
 import { dropBenchDatabase, runBench, benchOrganisation } from './lib/database';
+import { anonymousCitizen } from './lib/citizens';
 
 const CLIENTS = 64;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
@@ -112,21 +113,8 @@ async function main(): Promise<void> {
     const perClient = Math.ceil((DURATION_MS / 1000) * 60);
     const clients = await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
-        const res = await fetch(`${base}/api/v1/public/services/banc/submissions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ data: answers() }),
-        });
-        const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
-        const csrf = cookies.find((c) => c.startsWith('csrf_token='))!.slice('csrf_token='.length);
-        const { id } = (await res.json()) as { id: string };
-        const copies = (await ds.query(
-          `INSERT INTO submission (organisation_id, service_id, form_version_id, version_number, anonymous_owner, status, data, revision)
-           SELECT organisation_id, service_id, form_version_id, version_number, anonymous_owner, 'draft', data, 1
-             FROM submission, generate_series(1, $2) WHERE id = $1 RETURNING id`,
-          [id, perClient],
-        )) as Array<{ id: string }>;
-        return { cookie: cookies.join('; '), csrf, ids: [id, ...copies.map((c) => c.id)] };
+        const { cookie, csrf, draft, copies } = await anonymousCitizen(base, ds, 'banc', answers(), perClient);
+        return { cookie, csrf, ids: [draft, ...copies] };
       }),
     );
 
