@@ -234,19 +234,18 @@ export class Submissions {
         .filter((ref) => !kept.has(ref));
       // Always an UPDATE, even when the answers are the same: each save is a new revision, so of concurrent saves
       // on one revision exactly one wins (TypeORM's save() skips a row it finds unchanged, revision included).
-      await manager
+      // The new revision and time come back with the UPDATE itself: one round trip less on the hottest path.
+      const updated = await manager
         .createQueryBuilder()
         .update(Submission)
         .set({ data: outcome.data } as QueryDeepPartialEntity<Submission>)
         .where('id = :id', { id: submission.id })
+        .returning('revision, updated_at')
         .execute();
-      const saved = await manager.getRepository(Submission).findOneOrFail({
-        where: { id: submission.id },
-        select: { id: true, revision: true, updatedAt: true },
-      });
+      const saved = (updated.raw as Array<{ revision: number; updated_at: Date }>)[0]!;
       const storageKeys = (await this.attachments?.dropReleased(manager, submission.id, dropped)) ?? [];
       return {
-        result: { id: saved.id, revision: saved.revision, savedAt: saved.updatedAt.toISOString() },
+        result: { id: submission.id, revision: saved.revision, savedAt: saved.updated_at.toISOString() },
         released: storageKeys,
       };
     });
@@ -265,14 +264,20 @@ export class Submissions {
   async submit(
     id: string,
     owner: Owner,
-    options: { idempotencyKey?: string; body?: unknown; locale?: Locale } = {},
+    options: {
+      idempotencyKey?: string;
+      body?: unknown;
+      locale?: Locale;
+      /** The request as `owned(id, owner)` returned it for this submit: its ownership is not checked twice. */
+      owned?: Submission;
+    } = {},
   ): Promise<SubmitResult> {
     const locale = options.locale ?? 'fr';
     const scope = `submit:${id}`;
     const key = options.idempotencyKey;
     if (key !== undefined) {
       // Ownership first: a key is never recorded against someone else's request.
-      await this.load(id, owner);
+      if (options.owned?.id !== id) await this.load(id, owner);
       if (!KEY.test(key)) {
         throw new AppError('INVALID_REQUEST', {
           errors: [

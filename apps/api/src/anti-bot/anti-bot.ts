@@ -1,3 +1,4 @@
+import type { Submission } from '@guichet/persistence';
 import { FormVersions, Submissions, type Owner } from '@guichet/submissions';
 import { ProofOfWork } from './proof-of-work';
 
@@ -14,11 +15,17 @@ export class AntiBot {
     private readonly proofOfWork: ProofOfWork,
   ) {}
 
-  async beforeSubmit(id: string, owner: Owner, solution: string | string[] | undefined): Promise<void> {
-    if (owner.kind === 'account') return;
+  /** Returns the request when it had to read it (ownership checked), so that the submit need not read it again. */
+  async beforeSubmit(
+    id: string,
+    owner: Owner,
+    solution: string | string[] | undefined,
+  ): Promise<Submission | undefined> {
+    if (owner.kind === 'account') return undefined;
     const submission = await this.submissions.owned(id, owner);
-    if (submission.status !== 'draft') return;
+    if (submission.status !== 'draft') return submission;
     const { definition } = await this.versions.get(submission.formVersionId);
     if (definition.settings.antiBot === 'proof-of-work') await this.proofOfWork.verify(solution);
+    return submission;
   }
 }

@@ -112,11 +112,12 @@ export class SubmissionsController {
   })
   async submit(@Param('id') id: string, @Headers('idempotency-key') key: string | undefined, @Req() req: Request) {
     const owner = required(ownerOf(req, false), req);
-    await this.antiBot.beforeSubmit(id, owner, req.headers['x-altcha']);
+    const owned = await this.antiBot.beforeSubmit(id, owner, req.headers['x-altcha']);
     return this.submissions.submit(id, owner, {
       idempotencyKey: key,
       body: req.body ?? null,
       locale: requestLocale(req.headers['accept-language']),
+      owned,
     });
   }
 
