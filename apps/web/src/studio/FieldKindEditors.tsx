@@ -1,0 +1,156 @@
+import { useState } from 'react';
+import { tr } from '../lib/i18n';
+import { optionsAt, setKeyword, type Node } from './definition';
+import { Check, TextInput } from './FieldControls';
+
+// What the panel edits for some kinds of field only: a text's format and autofill, a file's limits, a choice's answers.
+export const FORMATS: Array<[string, () => string]> = [
+  ['', () => tr('Aucun', 'None')],
+  ['email', () => tr('Adresse électronique', 'Email address')],
+  ['fr-phone', () => tr('Téléphone français', 'French phone number')],
+  ['fr-postal-code', () => tr('Code postal', 'Postcode')],
+  ['insee-commune-code', () => tr('Code INSEE de commune', 'INSEE municipality code')],
+  ['siret', () => 'SIRET'],
+  ['siren', () => 'SIREN'],
+  ['iban', () => 'IBAN'],
+  ['nir', () => tr('Numéro de sécurité sociale', 'Social security number')],
+  ['date', () => tr('Date', 'Date')],
+  ['time', () => tr('Heure', 'Time')],
+  ['uri', () => tr('Adresse web', 'Web address')],
+];
+
+/** What the browser may fill in for the citizen, said in words (the `autocomplete` token stays in the definition). */
+const AUTOCOMPLETE: Array<[string, () => string]> = [
+  ['', () => tr('Aucune', 'None')],
+  ['given-name', () => tr('Prénom', 'Given name')],
+  ['family-name', () => tr('Nom de famille', 'Family name')],
+  ['name', () => tr('Nom complet', 'Full name')],
+  ['email', () => tr('Adresse électronique', 'Email address')],
+  ['tel', () => tr('Numéro de téléphone', 'Phone number')],
+  ['bday', () => tr('Date de naissance', 'Date of birth')],
+  ['street-address', () => tr('Adresse postale complète', 'Full street address')],
+  ['address-line1', () => tr('Adresse, ligne 1', 'Address line 1')],
+  ['address-line2', () => tr('Adresse, ligne 2', 'Address line 2')],
+  ['postal-code', () => tr('Code postal', 'Postcode')],
+  ['address-level2', () => tr('Commune', 'Town')],
+  ['country-name', () => tr('Pays', 'Country')],
+  ['organization', () => tr('Organisme ou entreprise', 'Organisation')],
+  ['url', () => tr('Adresse de site web', 'Website address')],
+];
+
+const MB = 1024 * 1024;
+
+export function FileLimits({
+  id,
+  node,
+  edit,
+}: {
+  id: string;
+  node: Node;
+  edit: (what: string, change: (n: Node, u: Node) => void) => void;
+}) {
+  const config = (node['x-file'] ?? {}) as { accept?: string[]; maxBytes?: number };
+  const accept = config.accept ?? [];
+  const toggle = (mime: string, on: boolean) =>
+    edit('accept', (n) => {
+      const x = { ...((n['x-file'] as Node | undefined) ?? {}) };
+      const list = ((x.accept as string[] | undefined) ?? []).filter((m) => m !== mime);
+      if (on) list.push(mime);
+      if (list.length) x.accept = list;
+      else delete x.accept;
+      n['x-file'] = x;
+    });
+  return (
+    <fieldset>
+      <legend>{tr('Fichier', 'File')}</legend>
+      <Check
+        id={`${id}-pdf`}
+        label="PDF"
+        checked={accept.includes('application/pdf')}
+        onChange={(on) => toggle('application/pdf', on)}
+      />
+      <Check
+        id={`${id}-images`}
+        label={tr('Images (JPEG, PNG…)', 'Images (JPEG, PNG…)')}
+        checked={accept.includes('image/*')}
+        onChange={(on) => toggle('image/*', on)}
+      />
+      <TextInput
+        id={`${id}-taille`}
+        numeric
+        label={tr('Taille maximale (Mo)', 'Maximum size (MB)')}
+        value={config.maxBytes ? String(Math.round((config.maxBytes / MB) * 10) / 10) : ''}
+        onChange={(v) =>
+          edit('maxBytes', (n) => {
+            const x = { ...((n['x-file'] as Node | undefined) ?? {}) };
+            const mb = Number(v.replace(',', '.'));
+            setKeyword(x, 'maxBytes', v.trim() && Number.isFinite(mb) && mb > 0 ? Math.round(mb * MB) : undefined);
+            n['x-file'] = x;
+          })
+        }
+      />
+    </fieldset>
+  );
+}
+
+export function OptionsEditor({
+  id,
+  node,
+  ui,
+  onChange,
+  error,
+}: {
+  id: string;
+  node: Node;
+  ui: Node;
+  onChange: (lines: string[]) => void;
+  error?: string;
+}) {
+  const stored = optionsAt(node, ui)
+    .map((o) => o.label)
+    .join('\n');
+  // What is being typed (a blank line to come) stays in the textarea; what is stored is the options.
+  const [text, setText] = useState(stored);
+  const [lastStored, setLastStored] = useState(stored);
+  if (stored !== lastStored) {
+    setLastStored(stored);
+    if (
+      text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join('\n') !== stored
+    )
+      setText(stored);
+  }
+  return (
+    <div className={`field${error ? ' field--error' : ''}`}>
+      <label htmlFor={id}>{tr('Réponses proposées', 'Answers offered')}</label>
+      <p className="hint" id={`${id}-aide`}>
+        {tr('Une réponse par ligne.', 'One answer per line.')}
+      </p>
+      {error && (
+        <p className="error-message" id={`${id}-erreur`}>
+          {error}
+        </p>
+      )}
+      <textarea
+        id={id}
+        rows={4}
+        value={text}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-erreur ${id}-aide` : `${id}-aide`}
+        onChange={(e) => {
+          setText(e.target.value);
+          onChange(e.target.value.split('\n'));
+        }}
+      />
+    </div>
+  );
+}
+
+/** The choices in words; a token the list does not know (written in the JSON) stays choosable as it is. */
+export function autocompleteOptions(current: string): Array<[string, string]> {
+  const known: Array<[string, string]> = AUTOCOMPLETE.map(([token, words]) => [token, words()]);
+  return known.some(([token]) => token === current) ? known : [...known, [current, current]];
+}
