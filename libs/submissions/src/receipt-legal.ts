@@ -40,22 +40,27 @@ export const DEFAULT_DELAY_MONTHS = 2;
 
 const PARIS = 'Europe/Paris';
 
+// Formatters are immutable and costly to build (a third of a receipt's date handling): built once.
+const FRENCH_DAY = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: PARIS });
+const FRENCH_MOMENT = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: PARIS });
+const PARIS_PARTS = new Intl.DateTimeFormat('en-CA', {
+  timeZone: PARIS,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
 function frenchDay(date: Date): string {
-  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: PARIS }).format(date);
+  return FRENCH_DAY.format(date);
 }
 
 function frenchMoment(date: Date): string {
-  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: PARIS }).format(date);
+  return FRENCH_MOMENT.format(date);
 }
 
 /** The calendar day of `date` in Paris, as year, month (0-based), day. */
 function parisDay(date: Date): { y: number; m: number; d: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: PARIS,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(date);
+  const parts = PARIS_PARTS.formatToParts(date);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return { y: get('year'), m: get('month') - 1, d: get('day') };
 }

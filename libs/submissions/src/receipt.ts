@@ -64,10 +64,14 @@ export function receiptInputOf(
   };
 }
 
+const FRENCH_DATE_TIME = new Intl.DateTimeFormat('fr-FR', {
+  dateStyle: 'long',
+  timeStyle: 'short',
+  timeZone: 'Europe/Paris',
+});
+
 export function frenchDateTime(date: Date): string {
-  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(
-    date,
-  );
+  return FRENCH_DATE_TIME.format(date);
 }
 
 /**
