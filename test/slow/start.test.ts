@@ -75,6 +75,8 @@ describe('npm start from a fresh clone', () => {
   it('with no Redis listening: embedded PostgreSQL, PostgreSQL queue backend, ping completed; Ctrl-C leaves nothing', async () => {
     const env = {
       ...baseEnv(),
+      // The level a newcomer gets (no LOG_LEVEL): Nest's « Mapped {…} route » lines would show at it.
+      LOG_LEVEL: 'info',
       DATA_DIR: dataDir,
       PORT: String(await freePort()),
       EMBEDDED_PG_PORT: String(await freePort()),
@@ -89,6 +91,8 @@ describe('npm start from a fresh clone', () => {
     expect(text).toMatch(/system\.ping traité en \d+ ms/);
     // The bundled IdP's oidc-provider start-up warning (in-memory store) is at debug in development (issue 20).
     expect(text).not.toMatch(/oidc-provider|you MUST change it/);
+    // Nest's start-up chatter (about 80 « Mapped {…} route » lines) is at debug too (QuietBootLogger).
+    expect(text).not.toMatch(/Mapped \{/);
     const pgPid = postmasterPid(text);
     expect(pgPid).toBeGreaterThan(0);
 
