@@ -206,6 +206,15 @@ export const configSchema = z.object({
   RATE_LIMIT_MESSAGES_PER_ACCOUNT: limit(100),
   RATE_LIMIT_FOLLOW_PER_IP: limit(300),
   RATE_LIMIT_LOOKUPS_PER_IP: limit(3000),
+  /** API Recherche d'entreprises (SIRET field): the real one by default, the bundled fake (apps/fake-apis) in development and tests. */
+  ENTREPRISES_API_URL: url(['http:', 'https:']).default('https://recherche-entreprises.api.gouv.fr'),
+  /** How long a lookup waits for it before the citizen is asked to type the values. */
+  ENTREPRISES_API_TIMEOUT_MS: z.coerce
+    .number({ error: 'doit être un nombre de millisecondes' })
+    .int('doit être un entier')
+    .min(200, 'doit être entre 200 et 30000 millisecondes')
+    .max(30_000, 'doit être entre 200 et 30000 millisecondes')
+    .default(3000),
   CHALLENGE_MAX_NUMBER: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
   CHALLENGE_EXPIRES_SECONDS: seconds(30, 86_400, 1200),
   /** API processes sharing the port (node:cluster): a number, or `auto` for one per CPU. */

@@ -35,3 +35,16 @@ export {
   type Commune,
   type Territory,
 } from './communes';
+export {
+  HttpCompanyDirectory,
+  LookupUnavailableError,
+  PROVENANCE,
+  checkSirets,
+  companyDirectory,
+  companyValues,
+  normaliseSiret,
+  parseSearchAnswer,
+  siretFields,
+  type Company,
+  type CompanyDirectory,
+} from './lookups';

@@ -1,0 +1,64 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { answerSearch } from './entreprises';
+
+export interface RunningFakeApis {
+  /** The server's base, e.g. `http://127.0.0.1:4010`. */
+  url: string;
+  /** What `ENTREPRISES_API_URL` should be to use the fake API Recherche d'entreprises. */
+  entreprisesUrl: string;
+  /** Lookups answered so far, by path (no query: SIRETs are not kept). */
+  hits(path: string): number;
+  close(): Promise<void>;
+}
+
+/**
+ * The bundled fake providers of the State's open APIs (issue 23), over real
+ * HTTP: development and tests use them instead of the real ones, switching
+ * being configuration only. Mounted under a prefix each:
+ * `/entreprises/search` (API Recherche d'entreprises).
+ * Never started in production.
+ */
+export async function startFakeApis(port = 0, host = '127.0.0.1'): Promise<RunningFakeApis> {
+  const counts = new Map<string, number>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    counts.set(url.pathname, (counts.get(url.pathname) ?? 0) + 1);
+    if (req.method !== 'GET') {
+      res.writeHead(405, { 'content-type': 'application/json' }).end('{"erreur":"Méthode non admise."}');
+      return;
+    }
+    if (url.pathname !== '/entreprises/search') {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"erreur":"Introuvable."}');
+      return;
+    }
+    const answer = answerSearch(url.searchParams);
+    const send = () => {
+      if (!res.destroyed) res.writeHead(answer.status, { 'content-type': answer.type }).end(answer.body);
+    };
+    if (!answer.delayMs) return send();
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      send();
+    }, answer.delayMs);
+    timers.add(timer);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  return {
+    url,
+    entreprisesUrl: `${url}/entreprises`,
+    hits: (path) => counts.get(path) ?? 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
