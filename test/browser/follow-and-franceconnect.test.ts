@@ -330,6 +330,19 @@ describe('follow link and FranceConnect button in Chromium', () => {
     // A service that requires it: Enter on the button signs in through the provider and comes back.
     await page.goto(`${base}/demarches/${GRANT}`);
     await page.getByRole('heading', { level: 1 }).waitFor();
+    // The page promises what the example prefills, no more: name and first name, which the citizen may correct.
+    const grant = JSON.parse(readFileSync(join(ROOT, 'forms', `${GRANT}.json`), 'utf8'));
+    expect(
+      grant.definition.settings.prefill.map((p: { claim: string; locked: boolean }) => [p.claim, p.locked]),
+    ).toEqual([
+      ['family_name', false],
+      ['given_name', false],
+    ]);
+    const promise = page.locator('main p').filter({ hasText: 'identifier avec FranceConnect' });
+    await expect(promise.allTextContents()).resolves.toEqual([
+      'Cette démarche demande de vous identifier avec FranceConnect : vos nom et prénom seront remplis pour vous (vous pourrez les corriger).',
+    ]);
+    expect(await page.locator('main').textContent()).not.toContain('date de naissance');
     await official(`/demarches/${GRANT}`, 'fc-obligatoire');
     await page.keyboard.press('Enter');
     await chooseTestIdentity(page, 'Inés García López — née à l’étranger', `${base}/demarches/${GRANT}`);
