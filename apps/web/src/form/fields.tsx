@@ -1,93 +1,36 @@
-import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { plainText } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
 import {
-  alternativesOf,
   alternativeTitle,
   fieldModel,
   hasAlternatives,
   idOf,
   isRequired,
-  itemsSchema,
   orderedKeys,
   propertySchema,
   resolve,
-  tupleLength,
   typeOf,
   uiChild,
   type FieldModel,
   type Schema,
   type Ui,
 } from './model';
+import { BranchChoice, useBranches } from './branch-choice';
 import { ErrorMessage, Required } from './field-parts';
 import { BooleanField, ChoiceField, SelectField } from './choice-fields';
 import { CommuneField, isCommuneUi } from './commune-field';
+import { extraAllowed, extraSchema, keysToDraw, useEffectiveSchema } from './effective-schema';
 import { FileField, FilesField } from './file-fields';
+import { NullField } from './null-field';
 import { RichText } from './RichText';
 import { TextField } from './text-field';
-import { useFieldError, useHidden, useLength, useValue } from './store';
+import { useFieldError, useHidden, useValue } from './store';
+import { useRepeat } from './use-repeat';
 
-/** Keywords by which an object's fields depend on its answers (RJSF's `retrieveSchema` decides them). */
-const CONDITIONAL = ['if', 'dependentSchemas', 'dependencies', 'allOf'];
-const isConditional = (schema: Schema) => CONDITIONAL.some((k) => schema[k] !== undefined);
-
-/** Reuses the previous schema objects that did not change, so the fields' memo holds across keystrokes. */
-function stabilise(previous: Schema | null, next: Schema): Schema {
-  if (!previous) return next;
-  if (JSON.stringify(previous) === JSON.stringify(next)) return previous;
-  const before = (previous.properties ?? {}) as Record<string, Schema>;
-  const after = (next.properties ?? {}) as Record<string, Schema>;
-  const properties: Record<string, Schema> = {};
-  for (const [key, sub] of Object.entries(after))
-    properties[key] = before[key] && JSON.stringify(before[key]) === JSON.stringify(sub) ? before[key] : sub;
-  return { ...next, properties };
-}
-
-const noSubscription = () => () => undefined;
-
-/**
- * The schema of an object as it applies to its current answers: a `then`
- * branch's fields appear when its condition holds, `dependencies` and `allOf`
- * are merged. Only objects with such keywords listen to their answers.
- */
-function useEffectiveSchema(schema: Schema, pointer: string): Schema {
-  const { store, semantics } = useForm();
-  const on = !!semantics && isConditional(schema);
-  const subscribe = useCallback(
-    (listener: () => void) => (on ? store.subscribeValue(pointer, listener) : noSubscription()),
-    [store, pointer, on],
-  );
-  const value = useSyncExternalStore(subscribe, () => (on ? store.get(pointer) : undefined));
-  const previous = useRef<Schema | null>(null);
-  return useMemo(() => {
-    if (!on || !semantics) return schema;
-    previous.current = stabilise(previous.current, semantics.retrieve(schema, value ?? {}));
-    return previous.current;
-  }, [on, semantics, schema, value]);
-}
-
-/**
- * The keys a page draws: its own, in its order, each followed by the keys
- * that only a condition brings (on no page), as RJSF draws them after the
- * field they follow.
- */
-function keysToDraw(schema: Schema, ui: Ui, keys: string[] | undefined, pageKeys?: ReadonlySet<string>): string[] {
-  const ordered = orderedKeys(schema, ui);
-  if (!keys) return ordered;
-  const present = new Set(ordered);
-  const out: string[] = [];
-  const onPage = Array.isArray(ui['ui:order'])
-    ? [...keys].sort((a, b) => ordered.indexOf(a) - ordered.indexOf(b))
-    : keys;
-  for (const key of onPage) {
-    if (!present.has(key)) continue;
-    out.push(key);
-    if (!pageKeys) continue;
-    for (let i = ordered.indexOf(key) + 1; i < ordered.length && !pageKeys.has(ordered[i]!); i++) out.push(ordered[i]!);
-  }
-  return out;
-}
+export { focusTargetOf } from './focus-target';
+export { withMinimumItems } from './minimum-items';
 
 /**
  * The fields of an object (the whole form, a page, a group or a repeated
@@ -183,20 +126,6 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
   }
 });
 
-/** `type: "null"`: nothing to answer, its title and description; its value is null, as RJSF's NullField sets it. */
-function NullField({ model }: { model: FieldModel }) {
-  const { store } = useForm();
-  useEffect(() => {
-    if (store.get(model.pointer) === undefined) store.set(model.pointer, null);
-  }, [store, model.pointer]);
-  return (
-    <div className="field" data-pointer={model.pointer}>
-      <p className="label">{model.title}</p>
-      {model.description && <RichText className="hint" text={model.description} />}
-    </div>
-  );
-}
-
 /**
  * A choice between branches (`oneOf`/`anyOf` of schemas), as RJSF draws it:
  * the choice first — radios in a fieldset whose legend is the question, or a
@@ -222,33 +151,10 @@ function Alternatives({
   /** The choice of an object that also has fields of its own (drawn by the caller). */
   embedded?: boolean;
 }) {
-  const { store, root, semantics } = useForm();
-  const branches = useMemo(() => alternativesOf(root, schema), [root, schema]);
-  const value = useValue(store, pointer);
-  const [selected, setSelected] = useState(() =>
-    Math.max(0, semantics ? semantics.matchOption(branches, store.get(pointer)) : 0),
-  );
+  const { store, semantics } = useForm();
+  const { branches, value, selected, choose } = useBranches(schema, pointer);
   const id = `${idOf(pointer)}-branche`;
   const error = useFieldError(store, pointer);
-  // The branch shown first gets its defaults and consts, as RJSF fills the option it opens with.
-  useEffect(() => {
-    if (!semantics || !branches[selected]) return;
-    const current = store.get(pointer);
-    const next = semantics.withDefaults(branches[selected], current);
-    const empty = next === undefined || (typeof next === 'object' && next !== null && Object.keys(next).length === 0);
-    if (!empty && JSON.stringify(next) !== JSON.stringify(current)) store.set(pointer, next);
-    // Once, when drawn: a switch of branch fills its own defaults (choose).
-  }, [semantics, store, pointer]);
-  const choose = (next: number) => {
-    if (next === selected || !branches[next]) return;
-    let data: unknown = store.get(pointer);
-    if (semantics) {
-      data = semantics.switchBranch(branches[next]!, branches[selected]!, data);
-      data = semantics.withDefaults(branches[next]!, data);
-    }
-    setSelected(next);
-    store.set(pointer, data);
-  };
   const branch = branches[selected] ?? {};
   const effective = useMemo(
     () => (semantics ? semantics.retrieve(branch, value ?? (typeOf(branch) === 'object' ? {} : undefined)) : branch),
@@ -256,46 +162,17 @@ function Alternatives({
   );
   const labels = branches.map((b, i) => plainText(alternativeTitle(b, ui, i)));
   const objectBranch = typeOf(effective) === 'object' || effective.properties !== undefined;
-  const selector =
-    branches.length <= 6 ? (
-      <fieldset className="field alternatives-choice" id={id} tabIndex={-1}>
-        <legend>
-          {plainText(title)}
-          <Required on={required} />
-        </legend>
-        <div className={`choices${branches.length <= 2 ? ' choices--inline' : ''}`}>
-          {labels.map((label, i) => (
-            <div className="choice" key={i}>
-              <input
-                type="radio"
-                id={`${id}-${i}`}
-                name={`${pointer}#branche`}
-                checked={selected === i}
-                onChange={() => choose(i)}
-              />
-              <label htmlFor={`${id}-${i}`}>{label}</label>
-            </div>
-          ))}
-        </div>
-      </fieldset>
-    ) : (
-      <div className="field alternatives-choice">
-        <label htmlFor={id}>
-          {plainText(title)}
-          <Required on={required} />
-        </label>
-        <select id={id} value={String(selected)} onChange={(e) => choose(Number(e.target.value))}>
-          {labels.map((label, i) => (
-            <option key={i} value={String(i)}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
-    );
   return (
     <div className={`alternatives${embedded ? ' alternatives--embedded' : ''}`} data-pointer={pointer}>
-      {selector}
+      <BranchChoice
+        id={id}
+        pointer={pointer}
+        title={title}
+        required={required}
+        labels={labels}
+        selected={selected}
+        choose={choose}
+      />
       {error && !objectBranch && <ErrorMessage id={idOf(pointer)} message={error.message} />}
       {objectBranch ? (
         <Fields schema={effective} ui={ui} base={pointer} />
@@ -310,15 +187,6 @@ function Alternatives({
       )}
     </div>
   );
-}
-
-/** An object that takes entries under names the citizen chooses (`additionalProperties`), as RJSF offers them. */
-const extraAllowed = (schema: Schema) =>
-  schema.additionalProperties !== undefined && schema.additionalProperties !== false;
-
-function extraSchema(schema: Schema): Schema {
-  const extra = schema.additionalProperties;
-  return extra !== null && typeof extra === 'object' ? (extra as Schema) : { type: 'string' };
 }
 
 /**
@@ -441,53 +309,8 @@ const ObjectField = memo(function ObjectField({ model }: { model: FieldModel }) 
  * tuple (`prefixItems`) shows its fixed items, which cannot be removed.
  */
 const ArrayField = memo(function ArrayField({ model }: { model: FieldModel }) {
-  const { store, root, semantics } = useForm();
-  const stored = useLength(store, model.pointer);
-  const error = useFieldError(store, model.pointer);
-  const id = idOf(model.pointer);
-  const tuple = tupleLength(model.schema);
-  const length = Math.max(stored, tuple);
-  const items = useMemo(() => itemsSchema(root, model.schema), [root, model.schema]);
-  const additional = tuple === 0 || (model.schema.items !== undefined && model.schema.items !== false);
-  const itemTitle = plainText(typeof items.title === 'string' ? items.title : tr('Élément', 'Item'));
-  const max = additional ? (typeof model.schema.maxItems === 'number' ? model.schema.maxItems : Infinity) : tuple;
-  const min = Math.max(typeof model.schema.minItems === 'number' ? model.schema.minItems : 0, tuple);
-  // Stable keys: removing the second of three items keeps the third's fields (and their focus) intact.
-  const keys = useRef<string[]>([]);
-  const serial = useRef(0);
-  while (keys.current.length < length) keys.current.push(`k${serial.current++}`);
-  if (keys.current.length > length) keys.current.length = length;
-  const [announce, setAnnounce] = useState('');
-  const focusItem = useRef<number | null>(null);
-  const groupId = useId();
-  useEffect(() => {
-    if (focusItem.current === null) return;
-    const target = document.getElementById(`${id}-${focusItem.current}`);
-    focusItem.current = null;
-    target?.querySelector<HTMLElement>('input, select, textarea')?.focus();
-  });
-  const list = () => {
-    const v = store.get(model.pointer);
-    return Array.isArray(v) ? v : [];
-  };
-  const schemaAt = (i: number) => (i < tuple ? itemsSchema(root, model.schema, i) : items);
-  const uiAt = (i: number) => uiChild(model.ui, i);
-  const add = () => {
-    const schema = schemaAt(length);
-    const isGroup = typeOf(schema) === 'object';
-    // RJSF's new item: the item schema's defaults, an empty group, or nothing yet.
-    const fresh = semantics ? semantics.withDefaults(schema, isGroup ? {} : undefined) : isGroup ? {} : undefined;
-    store.set(model.pointer, [...list(), fresh]);
-    focusItem.current = length;
-    setAnnounce(`${itemTitle} ${length + 1} ${tr('ajouté', 'added')}.`);
-  };
-  const remove = (index: number) => {
-    keys.current.splice(index, 1);
-    const next = list().filter((_, i) => i !== index);
-    store.set(model.pointer, next.length ? next : undefined);
-    setAnnounce(`${itemTitle} ${index + 1} ${tr('retiré', 'removed')}.`);
-    document.getElementById(`${id}-ajouter`)?.focus();
-  };
+  const { id, error, tuple, length, itemTitle, max, min, keys, announce, groupId, schemaAt, uiAt, add, remove } =
+    useRepeat(model);
   return (
     <fieldset
       className="group repeat"
@@ -545,45 +368,3 @@ const ArrayField = memo(function ArrayField({ model }: { model: FieldModel }) {
     </fieldset>
   );
 });
-
-/** Pads arrays to their `minItems` (a block the citizen must fill at least once is shown open). */
-export function withMinimumItems(root: Schema, schema: Schema, data: unknown): unknown {
-  if (schema.type === 'object' && data !== null && typeof data === 'object' && !Array.isArray(data)) {
-    const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
-    for (const key of Object.keys((schema.properties ?? {}) as object)) {
-      const child = propertySchema(schema, key);
-      if (child.type === 'array' && typeof child.minItems === 'number' && itemsSchema(root, child).type === 'object') {
-        const list = Array.isArray(out[key]) ? (out[key] as unknown[]) : [];
-        out[key] =
-          list.length >= child.minItems
-            ? list
-            : [...list, ...Array.from({ length: child.minItems - list.length }, () => ({}))];
-      } else if (child.type === 'object') {
-        // An empty group rather than none: a missing group's errors name its fields, not the group.
-        out[key] = withMinimumItems(root, child, out[key] ?? {});
-      }
-    }
-    return out;
-  }
-  return data;
-}
-
-/** The pointer of the element to focus for an error: the field, or its nearest rendered container. */
-export function focusTargetOf(pointer: string): HTMLElement | null {
-  let p = pointer;
-  for (;;) {
-    const element = document.getElementById(idOf(p));
-    if (element) {
-      // A group of radios or checkboxes: its first choice (or the checked one).
-      if (element.tagName === 'FIELDSET') {
-        const choice =
-          element.querySelector<HTMLElement>('input:checked') ??
-          element.querySelector<HTMLElement>('input, select, textarea');
-        return choice ?? element;
-      }
-      return element;
-    }
-    if (p === '') return null;
-    p = p.slice(0, p.lastIndexOf('/'));
-  }
-}
