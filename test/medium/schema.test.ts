@@ -42,6 +42,7 @@ describe('database schema', () => {
       'Installation1765620000000',
       'TestAttachments1765700000000',
       'FollowLinks1765800000000',
+      'OrganisationArchives1765900000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

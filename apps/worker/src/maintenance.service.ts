@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { Attachments, Retention, Submissions } from '@guichet/submissions';
 import { Digests } from '@guichet/notify';
-import { DeskExports } from '@guichet/desk';
+import { DeskExports, OrganisationArchives } from '@guichet/desk';
 import { SystemPingRepository } from '@guichet/persistence';
 import { QueueConnection } from '@guichet/queue';
 import { DataSource } from 'typeorm';
@@ -22,7 +22,7 @@ export const HOUSEKEEPING_PERIOD_MS = Symbol('HOUSEKEEPING_PERIOD_MS');
 /**
  * The worker's housekeeping, each task a scheduled job of its own (see
  * Housekeeping): files no answer refers to any more, diagnostic pings an hour
- * after completion (a day at most), caseworkers' exports past their 24 hours,
+ * after completion (a day at most), caseworkers' exports and organisations' archives past their 24 hours,
  * drafts untouched for three months, retention notices (two weeks before),
  * agents' digests, and decided requests at the end of their retention.
  */
@@ -37,6 +37,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
     retention: Retention,
     digests: Digests,
     exports: DeskExports,
+    archives: OrganisationArchives,
     dataSource: DataSource,
     queue: QueueConnection,
     @Optional() @Inject(HOUSEKEEPING_PERIOD_MS) periodMs?: number,
@@ -46,7 +47,12 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
     const tasks: HousekeepingTask[] = [
       { name: 'orphan-files', everyMs, run: () => attachments.cleanOrphans(), did: 'orphaned attachments removed' },
       { name: 'pings', everyMs, run: () => pings.purge(), did: 'diagnostic pings deleted' },
-      { name: 'exports', everyMs, run: () => exports.cleanExpired(), did: 'expired exports deleted' },
+      {
+        name: 'exports',
+        everyMs,
+        run: async () => (await exports.cleanExpired()) + (await archives.cleanExpired()),
+        did: 'expired exports and organisation archives deleted',
+      },
       { name: 'stale-drafts', everyMs, run: () => submissions.purgeStaleDrafts(), did: 'stale drafts deleted' },
       {
         name: 'retention-notices',

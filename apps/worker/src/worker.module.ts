@@ -8,7 +8,7 @@ import { OutboxRelay, QueueConnection, type ResolvedQueueBackend } from '@guiche
 import { Digests, Mailer, Notifications } from '@guichet/notify';
 import { DataSource } from 'typeorm';
 import { attachmentStorage } from '@guichet/submissions';
-import { DeskExports, Inbox } from '@guichet/desk';
+import { DeskExports, Inbox, OrganisationArchives } from '@guichet/desk';
 import { Attachments, Documents, Retention, Submissions, Transitions, followLinkKey } from '@guichet/submissions';
 import { Logger as NestLogger } from '@nestjs/common';
 import { MaintenanceService } from './maintenance.service';
@@ -103,6 +103,12 @@ export class WorkerModule {
           provide: DeskExports,
           useFactory: (ds: DataSource) =>
             new DeskExports(ds, new Inbox(ds), attachmentStorage(config), { syncMaxRows: config.EXPORT_SYNC_MAX_ROWS }),
+          inject: [DataSource],
+        },
+        {
+          provide: OrganisationArchives,
+          useFactory: (ds: DataSource) =>
+            new OrganisationArchives(ds, attachmentStorage(config), { software: process.env.npm_package_version }),
           inject: [DataSource],
         },
         MaintenanceService,

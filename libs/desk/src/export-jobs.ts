@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DeskExport, type DeskExportStatus } from '@guichet/persistence';
 import { addOutbox, JobTopic } from '@guichet/queue';
@@ -66,7 +66,8 @@ export function parseExportRequest(raw: Record<string, unknown>): ExportRequest 
   return { format: format as ExportFormat, async: asked === '1' || asked === 'true', query };
 }
 
-class Superseded extends Error {
+/** Thrown when a newer run of the same file took over: the older run stops and removes its parts. */
+export class Superseded extends Error {
   constructor() {
     super('a newer run of this export took over');
   }
@@ -77,18 +78,173 @@ function partName(attempt: number, part: number): string {
   return `${attempt.toString(16).padStart(8, '0')}-0000-4000-8000-${part.toString(16).padStart(12, '0')}`;
 }
 
-function storageKey(row: { organisationId: string; id: string }, attempt: number, part: number): string {
+/** Where part `part` of run `attempt` of a file made by a worker lies in the attachments storage. */
+export function storageKey(row: { organisationId: string; id: string }, attempt: number, part: number): string {
   return `${row.organisationId}/${row.id}/${partName(attempt, part)}`;
 }
 
 /** UPDATE through TypeORM's pg driver answers `[rows, rowCount]`. */
-async function update(
+export async function update(
   runner: DataSource | EntityManager,
   sql: string,
   params: unknown[],
 ): Promise<{ rows: Array<Record<string, unknown>>; count: number }> {
   const [rows, count] = (await runner.query(sql, params)) as [Array<Record<string, unknown>>, number];
   return { rows, count };
+}
+
+/** A file made by a worker, read part after part from the storage. */
+export function readParts(
+  storage: AttachmentStorage,
+  row: { organisationId: string; id: string; attempt: number; parts: number },
+): Readable {
+  async function* parts() {
+    for (let part = 0; part < row.parts; part++) yield* storage.get(storageKey(row, row.attempt, part));
+  }
+  return Readable.from(parts(), { objectMode: false });
+}
+
+/** Removes the parts of one run; one more than recorded: a part may have been stored just before its run stopped. */
+export async function deleteParts(
+  storage: AttachmentStorage,
+  row: { organisationId: string; id: string },
+  attempt: number,
+  parts: number,
+): Promise<void> {
+  for (let part = 0; part <= parts; part++) {
+    await storage.delete(storageKey(row, attempt, part)).catch(() => undefined);
+  }
+}
+
+/** The tables of files made by a worker in parts: the desk's exports and the organisations' archives. */
+export type PartsTable = 'desk_export' | 'organisation_archive';
+
+/**
+ * Writes a file into the storage in parts of EXPORT_PART_BYTES: memory holds
+ * one part at most. Each part stored is counted in the file's row; a run that
+ * a newer one took over (its attempt is no longer the row's) gets Superseded.
+ */
+export class PartWriter {
+  parts = 0;
+  bytes = 0;
+  private readonly pending: Buffer[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly storage: AttachmentStorage,
+    private readonly table: PartsTable,
+    private readonly row: { organisationId: string; id: string },
+    private readonly attempt: number,
+  ) {}
+
+  async write(chunk: string | Buffer): Promise<void> {
+    const piece = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    this.pending.push(piece);
+    this.size += piece.length;
+    if (this.size >= EXPORT_PART_BYTES) await this.flush();
+  }
+
+  /** Stores what is pending as the next part. */
+  async flush(): Promise<void> {
+    if (this.size === 0) return;
+    const part = Buffer.concat(this.pending, this.size);
+    this.pending.length = 0;
+    this.size = 0;
+    await this.storage.put(storageKey(this.row, this.attempt, this.parts), part);
+    this.parts++;
+    this.bytes += part.length;
+    const done = await update(this.dataSource, `UPDATE ${this.table} SET parts = $3 WHERE id = $1 AND attempt = $2`, [
+      this.row.id,
+      this.attempt,
+      this.parts,
+    ]);
+    if (done.count === 0) throw new Superseded();
+  }
+
+  /** The same, as a stream to pipe into (ended: the last part is stored). */
+  writable(): Writable {
+    return new Writable({
+      write: (chunk: Buffer, _encoding, callback) => {
+        this.write(chunk).then(() => callback(), callback);
+      },
+      final: (callback) => {
+        this.flush().then(() => callback(), callback);
+      },
+    });
+  }
+}
+
+/**
+ * Takes a file over for a new run (attempt + 1) and removes what an earlier
+ * run left; answers the new attempt, or null when the file is ready, failed
+ * or expired (nothing to do). `waiting` is the table's status before a run.
+ */
+export async function claimRun(
+  dataSource: DataSource,
+  storage: AttachmentStorage,
+  table: PartsTable,
+  waiting: string,
+  id: string,
+): Promise<number | null> {
+  const claimed = await update(
+    dataSource,
+    `WITH old AS (SELECT id, attempt, parts FROM ${table} WHERE id = $1 FOR UPDATE)
+     UPDATE ${table} t SET status = 'running', attempt = old.attempt + 1, parts = 0, error = NULL
+       FROM old WHERE t.id = old.id AND t.status IN ($2, 'running') AND t.expires_at > now()
+     RETURNING t.organisation_id, t.attempt, old.attempt AS old_attempt, old.parts AS old_parts`,
+    [id, waiting],
+  );
+  const claim = claimed.rows[0] as
+    { organisation_id: string; attempt: number; old_attempt: number; old_parts: number } | undefined;
+  if (!claim) return null;
+  if (claim.old_attempt > 0)
+    await deleteParts(storage, { id, organisationId: claim.organisation_id }, claim.old_attempt, claim.old_parts);
+  return claim.attempt;
+}
+
+/**
+ * After a run that threw: removes its parts, then answers 'superseded' (a
+ * newer run took over), or records the failure — for good ('failed') when
+ * `final`, otherwise back to `waiting` and the error is thrown again for the
+ * queue to retry.
+ */
+export async function endFailedRun(
+  dataSource: DataSource,
+  storage: AttachmentStorage,
+  table: PartsTable,
+  file: { row: { organisationId: string; id: string }; attempt: number; parts: number },
+  outcome: { error: unknown; final: boolean; waiting: string; message: string },
+): Promise<string> {
+  await deleteParts(storage, file.row, file.attempt, file.parts);
+  if (outcome.error instanceof Superseded) return 'superseded';
+  await update(
+    dataSource,
+    `UPDATE ${table} SET status = $3, parts = 0, error = $4, finished_at = CASE WHEN $3 = 'failed' THEN now() END
+      WHERE id = $1 AND attempt = $2`,
+    [file.row.id, file.attempt, outcome.final ? 'failed' : outcome.waiting, outcome.message],
+  );
+  if (outcome.final) return 'failed';
+  throw outcome.error;
+}
+
+/** Housekeeping: files of `table` past their time, parts and rows. Answers how many went. */
+export async function deleteExpired(
+  dataSource: DataSource,
+  storage: AttachmentStorage,
+  table: PartsTable,
+  batch: number,
+): Promise<number> {
+  const rows = (await dataSource.query(
+    `SELECT id, organisation_id, attempt, parts FROM ${table} WHERE expires_at < now() ORDER BY expires_at LIMIT $1`,
+    [batch],
+  )) as Array<{ id: string; organisation_id: string; attempt: number; parts: number }>;
+  for (const row of rows) {
+    if (row.attempt > 0)
+      await deleteParts(storage, { id: row.id, organisationId: row.organisation_id }, row.attempt, row.parts);
+    await dataSource.query(`DELETE FROM ${table} WHERE id = $1`, [row.id]);
+  }
+  return rows.length;
 }
 
 /**
@@ -207,23 +363,12 @@ export class DeskExports {
   ): Promise<{ filename: string; mediaType: string; bytes: number; stream: Readable }> {
     const row = await this.find(slug, exportId, actor);
     if (row.status !== 'ready') throw new AppError('NOT_FOUND');
-    const storage = this.storage;
-    async function* parts() {
-      for (let part = 0; part < row.parts; part++) yield* storage.get(storageKey(row, row.attempt, part));
-    }
     return {
       filename: row.filename,
       mediaType: row.mediaType,
       bytes: Number(row.bytes ?? 0),
-      stream: Readable.from(parts(), { objectMode: false }),
+      stream: readParts(this.storage, row),
     };
-  }
-
-  private async deleteParts(row: { organisationId: string; id: string }, attempt: number, parts: number) {
-    // One more than recorded: a part may have been stored just before its run stopped.
-    for (let part = 0; part <= parts; part++) {
-      await this.storage.delete(storageKey(row, attempt, part)).catch(() => undefined);
-    }
   }
 
   /**
@@ -234,43 +379,15 @@ export class DeskExports {
    * access they had then.
    */
   async run(exportId: string): Promise<string> {
-    const claimed = await update(
-      this.dataSource,
-      `WITH old AS (SELECT id, attempt, parts FROM desk_export WHERE id = $1 FOR UPDATE)
-       UPDATE desk_export d SET status = 'running', attempt = old.attempt + 1, parts = 0, error = NULL
-         FROM old WHERE d.id = old.id AND d.status IN ('pending', 'running') AND d.expires_at > now()
-       RETURNING d.attempt, old.attempt AS old_attempt, old.parts AS old_parts`,
-      [exportId],
-    );
-    const claim = claimed.rows[0] as { attempt: number; old_attempt: number; old_parts: number } | undefined;
-    if (!claim) return 'nothing to do';
+    const attempt = await claimRun(this.dataSource, this.storage, 'desk_export', 'pending', exportId);
+    if (attempt === null) return 'nothing to do';
     const row = await this.dataSource.getRepository(DeskExport).findOneByOrFail({ id: exportId });
-    if (claim.old_attempt > 0) await this.deleteParts(row, claim.old_attempt, claim.old_parts);
-    const attempt = claim.attempt;
     const [service] = (await this.dataSource.query(`SELECT slug FROM service WHERE id = $1`, [
       row.serviceId,
     ])) as Array<{
       slug: string;
     }>;
-    const pending: Buffer[] = [];
-    let size = 0;
-    let parts = 0;
-    let bytes = 0;
-    const storePart = async () => {
-      if (size === 0) return;
-      const part = Buffer.concat(pending, size);
-      pending.length = 0;
-      size = 0;
-      await this.storage.put(storageKey(row, attempt, parts), part);
-      parts++;
-      bytes += part.length;
-      const done = await update(this.dataSource, `UPDATE desk_export SET parts = $3 WHERE id = $1 AND attempt = $2`, [
-        exportId,
-        attempt,
-        parts,
-      ]);
-      if (done.count === 0) throw new Superseded();
-    };
+    const file = new PartWriter(this.dataSource, this.storage, 'desk_export', row, attempt);
     try {
       if (!service) throw new AppError('NOT_FOUND');
       const rows = await exportRequests(
@@ -279,14 +396,10 @@ export class DeskExports {
         service.slug,
         row.scope as unknown as DeskActor,
         row.query,
-        async (chunk) => {
-          const piece = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-          pending.push(piece);
-          size += piece.length;
-          if (size >= EXPORT_PART_BYTES) await storePart();
-        },
+        (chunk) => file.write(chunk),
       );
-      await storePart();
+      await file.flush();
+      const { parts, bytes } = file;
       const ready = await update(
         this.dataSource,
         `UPDATE desk_export SET status = 'ready', rows = $3, bytes = $4, parts = $5, finished_at = now(),
@@ -297,39 +410,27 @@ export class DeskExports {
       if (ready.count === 0) throw new Superseded();
       return `ready: ${rows} rows, ${bytes} bytes`;
     } catch (error) {
-      await this.deleteParts(row, attempt, parts);
-      if (error instanceof Superseded) return 'superseded';
       // The agent lost access, or the form changed under the filter: trying again changes nothing.
-      const final = error instanceof AppError || attempt >= EXPORT_MAX_RUNS;
-      await update(
+      return endFailedRun(
         this.dataSource,
-        `UPDATE desk_export SET status = $3, parts = 0, error = $4, finished_at = CASE WHEN $3 = 'failed' THEN now() END
-          WHERE id = $1 AND attempt = $2`,
-        [
-          exportId,
-          attempt,
-          final ? 'failed' : 'pending',
-          error instanceof AppError
-            ? 'Vous n’avez plus accès à ces demandes, ou le filtre ne s’applique plus au formulaire.'
-            : 'L’export n’a pas pu être fait ; demandez-le de nouveau.',
-        ],
+        this.storage,
+        'desk_export',
+        { row, attempt, parts: file.parts },
+        {
+          error,
+          final: error instanceof AppError || attempt >= EXPORT_MAX_RUNS,
+          waiting: 'pending',
+          message:
+            error instanceof AppError
+              ? 'Vous n’avez plus accès à ces demandes, ou le filtre ne s’applique plus au formulaire.'
+              : 'L’export n’a pas pu être fait ; demandez-le de nouveau.',
+        },
       );
-      if (final) return 'failed';
-      throw error;
     }
   }
 
   /** Housekeeping: exports past their time, files and rows. Answers how many went. */
-  async cleanExpired(batch = 100): Promise<number> {
-    const rows = await this.dataSource.query(
-      `SELECT id, organisation_id, attempt, parts FROM desk_export WHERE expires_at < now() ORDER BY expires_at LIMIT $1`,
-      [batch],
-    );
-    for (const row of rows as Array<{ id: string; organisation_id: string; attempt: number; parts: number }>) {
-      if (row.attempt > 0)
-        await this.deleteParts({ id: row.id, organisationId: row.organisation_id }, row.attempt, row.parts);
-      await this.dataSource.getRepository(DeskExport).delete({ id: row.id });
-    }
-    return rows.length as number;
+  cleanExpired(batch = 100): Promise<number> {
+    return deleteExpired(this.dataSource, this.storage, 'desk_export', batch);
   }
 }

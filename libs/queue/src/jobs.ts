@@ -8,7 +8,7 @@ export enum QueueName {
   Document = 'document',
   Deadline = 'deadline',
   Route = 'route',
-  /** Caseworkers' large exports: long jobs, kept apart so that they never hold up emails or decisions. */
+  /** Caseworkers' large exports and organisations' archives: long jobs, kept apart so that they never hold up emails or decisions. */
   Export = 'export',
   /** Scheduled housekeeping (purges, notices, digests): one job per task and period, see apps/worker. */
   Housekeeping = 'housekeeping',
@@ -31,6 +31,8 @@ export const JobTopic = {
   SubmissionRoute: 'submission.route',
   /** A caseworker's export too large to stream (desk_export holds what was asked). */
   DeskExport: 'desk.export',
+  /** An organisation's archive asked from the studio (organisation_archive holds it). */
+  OrganisationArchive: 'organisation.archive',
 } as const;
 
 /** What every job about a request born from an outbox row carries: ids only, the database holds the state. */
@@ -52,6 +54,8 @@ export interface JobPayloads {
   [JobTopic.SubmissionRoute]: OutboxJob;
   /** No submission: the export row says what to do. */
   [JobTopic.DeskExport]: { outboxId: string; exportId: string };
+  /** No submission: the archive row says which organisation. */
+  [JobTopic.OrganisationArchive]: { outboxId: string; archiveId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -72,6 +76,7 @@ export const JOB_QUEUE = {
   [JobTopic.DeadlineFire]: QueueName.Deadline,
   [JobTopic.SubmissionRoute]: QueueName.Route,
   [JobTopic.DeskExport]: QueueName.Export,
+  [JobTopic.OrganisationArchive]: QueueName.Export,
 } as const satisfies Readonly<
   Record<typeof JobTopic.SystemPing, QueueName.System> & Record<OutboxJobName, OutboxQueue>
 >;
@@ -132,6 +137,8 @@ export const JOB_OPTIONS: Readonly<Record<JobName, JobsOptions>> = {
   [JobTopic.SubmissionRoute]: DEFAULT_JOB_OPTIONS,
   // A run that fails (database gone, storage full) is tried again a few times, then the export says « failed ».
   [JobTopic.DeskExport]: { ...DEFAULT_JOB_OPTIONS, attempts: 4 },
+  // The same for an organisation's archive: a few runs, then « failed ».
+  [JobTopic.OrganisationArchive]: { ...DEFAULT_JOB_OPTIONS, attempts: 4 },
 };
 
 /**

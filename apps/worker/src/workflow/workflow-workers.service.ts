@@ -15,7 +15,7 @@ import {
   type OutboxQueue,
 } from '@guichet/queue';
 import { Documents, Transitions } from '@guichet/submissions';
-import { DeskExports } from '@guichet/desk';
+import { DeskExports, OrganisationArchives } from '@guichet/desk';
 import { UnknownJobError } from '../system/unknown-job.error';
 
 type Handlers = { [N in OutboxJobName]: (data: JobPayloads[N]) => Promise<unknown> };
@@ -49,6 +49,7 @@ export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShu
     private readonly transitions: Transitions,
     private readonly mailer: Mailer,
     private readonly exports: DeskExports,
+    private readonly archives: OrganisationArchives,
   ) {}
 
   /** One handler per outbox job: the type demands each, and start-up checks it again (see handled()). */
@@ -61,6 +62,7 @@ export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShu
     [JobTopic.DeadlineFire]: (data) => this.transitions.fireDeadline(data.submissionId, data.eventId, data.transition),
     [JobTopic.SubmissionRoute]: (data) => this.transitions.route(data.submissionId),
     [JobTopic.DeskExport]: (data) => this.exports.run(data.exportId),
+    [JobTopic.OrganisationArchive]: (data) => this.archives.run(data.archiveId),
   };
 
   /** The job names this worker handles. */

@@ -14,3 +14,4 @@ export {
 } from './format';
 export { exportOrganisation, findOrganisation, type ExportOrganisationOptions } from './export';
 export { importOrganisation, type ImportOrganisationOptions, type ImportedOrganisation } from './import';
+export { OrganisationArchives, archiveFilename, type OrganisationArchivesOptions } from './archives';

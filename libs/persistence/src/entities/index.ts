@@ -9,6 +9,7 @@ import { CaseworkerGroup } from './caseworker-group.entity';
 import { FormVersion } from './form-version.entity';
 import { IdempotencyKey } from './idempotency-key.entity';
 import { Organisation } from './organisation.entity';
+import { OrganisationArchive, type OrganisationArchiveStatus } from './organisation-archive.entity';
 import { OrganisationEvent } from './organisation-event.entity';
 import { OutboxRow } from './outbox.entity';
 import { RateLimitCounter } from './rate-limit-counter.entity';
@@ -37,6 +38,8 @@ export {
   FormVersion,
   IdempotencyKey,
   Organisation,
+  OrganisationArchive,
+  type OrganisationArchiveStatus,
   OrganisationEvent,
   OutboxRow,
   RateLimitCounter,
@@ -80,4 +83,5 @@ export const ENTITIES = [
   TestSubmission,
   OrganisationEvent,
   TestAttachment,
+  OrganisationArchive,
 ];

@@ -21,6 +21,7 @@ import { DeskJourneys1765420000000 } from './1765420000000-desk-journeys';
 import { Installation1765620000000 } from './1765620000000-installation';
 import { TestAttachments1765700000000 } from './1765700000000-test-attachments';
 import { FollowLinks1765800000000 } from './1765800000000-follow-links';
+import { OrganisationArchives1765900000000 } from './1765900000000-organisation-archives';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   Installation1765620000000,
   TestAttachments1765700000000,
   FollowLinks1765800000000,
+  OrganisationArchives1765900000000,
 ];

@@ -1,3 +1,4 @@
 export * from './catalogue';
 export * from './requests';
 export * from './desk';
+export * from './archives';
