@@ -7,6 +7,7 @@ import { followLinkKey, followToken } from '@guichet/submissions';
 import { DEFAULT_GROUP } from '@guichet/workflow';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
+import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
 import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
 import { freePort } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
@@ -130,6 +131,7 @@ const MATRIX = {
   'GET /api/v1/public/validators/:hash.js':                [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/public/challenge':                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/public/communes':                           [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'GET /api/v1/public/entreprises/:siret':                 [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'POST /api/v1/public/services/:slug/submissions':        [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201],
   'POST …/submissions on a sign-in-required service':      [401, 201, 201, 201, 201, 201, 201, 201, 401, 401, 401],
   'PATCH /api/v1/submissions/:id':                         [404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404],
@@ -384,6 +386,7 @@ const ROUTES: Record<RowName, Call> = {
   },
   'GET /api/v1/public/challenge': { method: 'GET', path: () => '/api/v1/public/challenge' },
   'GET /api/v1/public/communes': { method: 'GET', path: () => '/api/v1/public/communes?q=orl' },
+  'GET /api/v1/public/entreprises/:siret': { method: 'GET', path: () => '/api/v1/public/entreprises/91234567500017' },
   'POST /api/v1/public/services/:slug/submissions': {
     method: 'POST',
     path: (f) => `/api/v1/public/services/${f.s1}/submissions`,
@@ -650,6 +653,7 @@ function isLeak(expected: Expected, status: number, sawMarker: boolean | undefin
 
 describe('authorization matrix', () => {
   let idp: RunningIdp;
+  let fakeApis: RunningFakeApis;
   let stack: Stack;
   let base: string;
   let fixtures: Fixtures;
@@ -718,6 +722,7 @@ describe('authorization matrix', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     idp = await startIdp({ redirectUris: [`${base}/auth/callback`], postLogoutRedirectUris: [`${base}/`] });
+    fakeApis = await startFakeApis();
     stack = await startStack({
       backend: 'postgres',
       worker: false,
@@ -728,6 +733,7 @@ describe('authorization matrix', () => {
         // Who may call what, not how often: this file makes a hundred requests as one citizen.
         RATE_LIMITS: 'off',
         ...signInEnv(idp.issuer, idp.secret),
+        ENTREPRISES_API_URL: fakeApis.entreprisesUrl,
       },
     });
     const db = stack.api.get(DataSource);
@@ -985,6 +991,7 @@ describe('authorization matrix', () => {
     );
     await stack?.close();
     await idp?.stop();
+    await fakeApis?.close();
   });
 
   const take = (kind: FreshKind) => {

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { Config } from '@guichet/config';
 import { loggerOptions, pathOnly } from '@guichet/observability';
-import { PublicCatalogue, ServiceCatalogue } from '@guichet/forms';
+import { PublicCatalogue, ServiceCatalogue, companyDirectory } from '@guichet/forms';
 import { AccountService, ApiTokenService } from '@guichet/identity';
 import { dataSourceOptions } from '@guichet/persistence';
 import { FollowLinks, attachmentStorage, followLinkKey } from '@guichet/submissions';
@@ -35,6 +35,7 @@ import { ExamplesController } from './services/examples.controller';
 import { TestSubmissionsController } from './services/test-submissions.controller';
 import { ValidatorsController } from './services/validators.controller';
 import { CommunesController } from './services/communes.controller';
+import { EntreprisesController } from './services/entreprises.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
 import { TransitionsController } from './submissions/transitions.controller';
 import { FollowController } from './submissions/follow.controller';
@@ -117,6 +118,7 @@ export class AppModule {
         PublicServicesController,
         ValidatorsController,
         CommunesController,
+        EntreprisesController,
         ChallengeController,
       ],
       providers: [
@@ -168,7 +170,13 @@ export class AppModule {
         { provide: RenderPool, useFactory: () => new RenderPool() },
         {
           provide: Submissions,
-          useFactory: (ds: DataSource, attachments: Attachments) => new Submissions(ds, attachments),
+          useFactory: (ds: DataSource, attachments: Attachments) =>
+            new Submissions(
+              ds,
+              attachments,
+              undefined,
+              companyDirectory({ baseUrl: config.ENTREPRISES_API_URL, timeoutMs: config.ENTREPRISES_API_TIMEOUT_MS }),
+            ),
           inject: [DataSource, Attachments],
         },
         {

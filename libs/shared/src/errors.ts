@@ -232,6 +232,11 @@ export const ERROR_CODES = {
     fr: 'L’espace de stockage des pièces jointes est plein : le fichier n’a pas été enregistré. Vos réponses sont conservées ; réessayez plus tard.',
     en: 'Attachment storage is full: the file was not saved. Your answers are kept; try again later.',
   },
+  LOOKUP_UNAVAILABLE: {
+    status: 503,
+    fr: 'Le répertoire ne répond pas pour le moment : saisissez les informations vous-même, elles seront acceptées.',
+    en: 'The directory does not answer at the moment: type the details yourself, they will be accepted.',
+  },
   SERVICE_UNAVAILABLE: {
     status: 503,
     fr: 'Le service est momentanément indisponible ({dependencies}). Réessayez dans quelques instants.',

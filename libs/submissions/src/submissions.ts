@@ -11,13 +11,14 @@ import {
   SubmissionMessage,
 } from '@guichet/persistence';
 import { referencedAttachments, type Attachments } from './attachments';
-import { ValidatorCache, applyPrefill } from '@guichet/forms';
+import { ValidatorCache, applyPrefill, type CompanyDirectory } from '@guichet/forms';
 import { addOutbox, JobTopic } from '@guichet/queue';
 import { AppError, type Locale, type ServiceDefinition, isUuid } from '@guichet/shared';
 import { availableTransitions, decide, stateLabel, workflowOf } from '@guichet/workflow';
 import { applyDecision, citizenEditable, refuse } from './transitions';
 import { identityPointers } from './identity-answers';
 import { checkedCommunes } from './commune-answers';
+import { checkedSirets } from './siret-answers';
 import { contactOf, searchText } from './contact';
 import { FormVersions } from './form-versions';
 import { receiptInputOf, type ReceiptInput } from './receipt';
@@ -61,6 +62,8 @@ export class Submissions {
     private readonly dataSource: DataSource,
     private readonly attachments?: Attachments,
     private readonly validators: ValidatorCache = new ValidatorCache(),
+    /** The SIRET fields' directory, checked at submit (issue 23); without it, their answers are kept as typed. */
+    private readonly companies?: CompanyDirectory,
   ) {
     this.versions = FormVersions.of(dataSource);
   }
@@ -352,7 +355,8 @@ export class Submissions {
         throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
       const missingFiles = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
       if (missingFiles.length) throw new AppError('SUBMISSION_INVALID', { errors: missingFiles });
-      const data = (await checkedCommunes(definition, outcome.data)) as Record<string, unknown>;
+      const communes = await checkedCommunes(definition, outcome.data);
+      const data = (await checkedSirets(definition, communes, this.companies)) as Record<string, unknown>;
       const decision = decide(workflowOf(definition), {
         status: 'draft',
         transition: 'submit',
@@ -426,6 +430,7 @@ export class Submissions {
         const missing = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
         if (missing.length) throw new AppError('SUBMISSION_INVALID', { errors: missing });
         outcome.data = await checkedCommunes(definition, outcome.data);
+        outcome.data = await checkedSirets(definition, outcome.data, this.companies);
         set = {
           data: () => ':data',
           search: () => "to_tsvector('simple', :search)",

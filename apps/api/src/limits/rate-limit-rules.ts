@@ -66,9 +66,9 @@ export function rateLimitRules(config: Config): RateLimitRule[] {
       perAccount: 0,
     },
     {
-      // Lookups behind the fields that fill themselves (the commune list; the other connectors of issue 23 join it).
+      // Lookups behind the fields that fill themselves (the commune list, the SIRET lookup; the other connectors of issue 23 join them).
       name: 'lookups',
-      routes: [routePattern('GET /api/v1/public/communes')],
+      routes: [routePattern('GET /api/v1/public/communes'), routePattern('GET /api/v1/public/entreprises/:siret')],
       perIp: config.RATE_LIMIT_LOOKUPS_PER_IP,
       perAccount: 0,
     },
