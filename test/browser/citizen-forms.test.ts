@@ -390,6 +390,14 @@ describe('citizen portal: every example service with the keyboard', () => {
           );
           expect(dangling).toEqual([]);
           expect(await page.locator('[aria-invalid="true"]').count()).toBeGreaterThan(0);
+          if (slug === 'demande-de-subvention-association') {
+            // A missing SIRET says what a valid one looks like, not only that it is missing.
+            await expect(
+              page.locator('[data-pointer="/association/siret"] .error-message').textContent(),
+            ).resolves.toMatch(
+              /^Erreur : Ce champ est obligatoire\. Le numéro SIRET comporte 14 chiffres \(exemple : 732 829 320 00074\)\.$/,
+            );
+          }
         }
         // Groups of choices have a legend.
         expect(await page.locator('fieldset:not(:has(> legend))').count()).toBe(0);
