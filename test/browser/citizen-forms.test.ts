@@ -399,6 +399,15 @@ describe('citizen portal: every example service with the keyboard', () => {
             );
           }
         }
+        if (slug === 'demande-de-subvention-association' && title === 'Pièces justificatives') {
+          // Allowed file types in words, never a MIME type (« VND.OASIS.OPENDOCUMENT.SPREADSHEET »).
+          await expect(page.locator('[data-pointer="/budgetFile"] .file-input .hint').textContent()).resolves.toBe(
+            'Formats acceptés : PDF ou tableur ODS ou XLSX ; taille maximale : 10 Mo.',
+          );
+          const hints = await page.locator('.file-input .hint').allTextContents();
+          expect(hints.length).toBeGreaterThanOrEqual(4);
+          for (const hint of hints) expect(hint).not.toMatch(/VND\.|application\//i);
+        }
         // Groups of choices have a legend.
         expect(await page.locator('fieldset:not(:has(> legend))').count()).toBe(0);
 
