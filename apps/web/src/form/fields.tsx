@@ -21,6 +21,7 @@ import { BranchChoice, useBranches } from './branch-choice';
 import { ErrorMessage, Required } from './field-parts';
 import { BooleanField, ChoiceField, SelectField } from './choice-fields';
 import { CommuneField, isCommuneUi } from './commune-field';
+import { SiretField, isSiretUi } from './siret-field';
 import { extraAllowed, extraSchema, keysToDraw, useEffectiveSchema } from './effective-schema';
 import { FileField, FilesField } from './file-fields';
 import { NullField } from './null-field';
@@ -91,6 +92,7 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
   if (hidden || ui['ui:widget'] === 'hidden') return null;
   switch (model.kind) {
     case 'object':
+      if (isSiretUi(ui)) return <SiretField model={model} />;
       return isCommuneUi(ui) ? <CommuneField model={model} /> : <ObjectField model={model} />;
     case 'array':
       return <ArrayField model={model} />;
