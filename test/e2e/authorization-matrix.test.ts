@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
-import { DeskExports } from '@guichet/desk';
+import { DeskExports, OrganisationArchives } from '@guichet/desk';
 import { AgentMembership, CaseworkerGroup, Organisation } from '@guichet/persistence';
 import { followLinkKey, followToken } from '@guichet/submissions';
 import { DEFAULT_GROUP } from '@guichet/workflow';
@@ -71,7 +71,8 @@ type Expected = number | typeof S | typeof B;
  *   takes its random id, which only its sender was given.
  * - An export made by a worker (async=1, or past EXPORT_SYNC_MAX_ROWS) is its asker's alone: the fixture is
  *   cw's, and every other caller gets 404, the organisation's admin included.
- * - An organisation's administration is for an admin of the whole organisation (a read-only grant reads):
+ * - An organisation's administration is for an admin of the whole organisation (a read-only grant reads, its
+ *   archive included):
  *   403 to others who work in it (caseworkers, tokens limited to a service) and to a signed-in citizen, 404 to
  *   the rest.
  * - The installation's examples (the files under FORMS_DIR, the same for every organisation, nothing of one in
@@ -196,6 +197,9 @@ const MATRIX = {
   'DELETE …/services/:slug/groups/:key':                   [401, 403, 403, 403, 403, 403, 404, 200, 403, 403, 403],
   'POST …/services/:slug/groups/:key/members':             [401, 403, 403, 403, 403, 403, 404, 201, 403, 403, 403],
   'DELETE …/groups/:key/members/:membershipId':            [401, 403, 403, 403, 403, 403, 404, 200, 403, 403, 403],
+  'POST /api/v1/organisations/:id/archives':               [401, 403, 403, 403, 403, 403, 404, 202, 403, 403, 403],
+  'GET …/organisations/:id/archives/:archiveId':           [401, 403, 403, 403, 403, 403, 404, 200, 403, 403, 200],
+  'GET …/archives/:archiveId/file':                        [401, 403, 403, 403, 403, 403, 404,  S,  403, 403,  S ],
   // Last: it ends the sessions it is called with (spare ones).
   'POST /auth/logout':                                     [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
 } as const satisfies Record<string, readonly Expected[]>;
@@ -217,6 +221,8 @@ interface Fixtures {
   organisationSlug: string;
   /** An export cw asked for, made and ready. */
   exportId: string;
+  /** The organisation's archive, asked by its admin, made and ready. */
+  archiveId: string;
   /** A trial of s1's draft (the studio's test mode), started by the organisation's admin. */
   trialId: string;
   /** A trial of s2's draft: asked through s1, nobody reaches it. */
@@ -630,6 +636,18 @@ const ROUTES: Record<RowName, Call> = {
     fresh: 'groupMember',
     path: (f, id) => `${org(f)}/services/${f.s1}/groups/${GROUP}/members/${id}`,
   },
+  'POST /api/v1/organisations/:id/archives': { method: 'POST', path: (f) => `${org(f)}/archives` },
+  'GET …/organisations/:id/archives/:archiveId': {
+    method: 'GET',
+    path: (f) => `${org(f)}/archives/${f.archiveId}`,
+  },
+  'GET …/archives/:archiveId/file': {
+    method: 'GET',
+    path: (f) => `${org(f)}/archives/${f.archiveId}/file`,
+    marker: (f) => `"${f.organisationId}"`,
+    read: async (body) =>
+      (await readZip(body)).find((entry) => entry.name === 'manifest.json')?.data.toString('utf8') ?? '',
+  },
   'POST /auth/logout': { method: 'POST', path: () => '/auth/logout' },
 };
 
@@ -961,6 +979,12 @@ describe('authorization matrix', () => {
     const { exportId } = JSON.parse(asked.text) as { exportId: string };
     const made = await stack.api.get(DeskExports).run(exportId);
     if (!made.startsWith('ready')) throw new Error(`export: ${made}`);
+    // The organisation's archive its admin asked for, made as the worker would.
+    const archive = await send('admin', 'POST', `/api/v1/organisations/${orgA.id}/archives`, undefined);
+    if (archive.status !== 202) throw new Error(`archive: ${archive.status} ${archive.text}`);
+    const { archiveId } = JSON.parse(archive.text) as { archiveId: string };
+    const archived = await stack.api.get(OrganisationArchives).run(archiveId);
+    if (!archived.startsWith('ready')) throw new Error(`archive: ${archived}`);
 
     fixtures = {
       organisationId: orgA.id,
@@ -975,6 +999,7 @@ describe('authorization matrix', () => {
       contentHash: contentHash as string,
       organisationSlug: orgA.slug,
       exportId,
+      archiveId,
       trialId,
       otherTrialId,
       followToken: followTokenOf,

@@ -2,6 +2,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { OrganisationArchives } from '@guichet/desk';
 import { ApiTokenService } from '@guichet/identity';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
@@ -157,6 +158,19 @@ describe('OpenAPI contract', () => {
     const file = await get(`/api/v1/services/cantine-oas/submissions/${submissionId}`);
     expect(file.body.notes).toHaveLength(1);
     expectFits('get', '/api/v1/services/{slug}/submissions/{id}', file);
+  });
+
+  it("fits an admin's organisation archive: asked, then ready (made here as the worker would)", async () => {
+    const admin = await createTenant(stack, 'admin');
+    const path = `/api/v1/organisations/${admin.organisationId}/archives`;
+    const asked = await request(stack.url).post(path).set('Authorization', admin.auth).send({}).expect(202);
+    expectFits('post', '/api/v1/organisations/{id}/archives', asked);
+    expect(await stack.api.get(OrganisationArchives).run(asked.body.archiveId as string)).toMatch(/^ready/);
+    const status = await request(stack.url)
+      .get(asked.body.statusUrl as string)
+      .set('Authorization', admin.auth);
+    expect(status.body.status).toBe('ready');
+    expectFits('get', '/api/v1/organisations/{id}/archives/{archiveId}', status);
   });
 
   it('fails an answer that does not fit (the check can fail)', () => {

@@ -44,7 +44,7 @@ import { DeskController } from './desk/desk.controller';
 import { TokensController } from './desk/tokens.controller';
 import { OrganisationAdmin } from './organisations/organisation-admin';
 import { OrganisationsController, PublicOrganisationsController } from './organisations/organisations.controller';
-import { CaseActions, DeskExports, Inbox } from '@guichet/desk';
+import { CaseActions, DeskExports, Inbox, OrganisationArchives } from '@guichet/desk';
 import { QueueStatusService } from './admin/queue-status.service';
 import { SystemController } from './system/system.controller';
 import { AntiBot } from './anti-bot/anti-bot';
@@ -153,6 +153,12 @@ export class AppModule {
         {
           provide: OrganisationAdmin,
           useFactory: (ds: DataSource) => new OrganisationAdmin(ds),
+          inject: [DataSource],
+        },
+        {
+          provide: OrganisationArchives,
+          useFactory: (ds: DataSource) =>
+            new OrganisationArchives(ds, attachmentStorage(config), { software: process.env.npm_package_version }),
           inject: [DataSource],
         },
         { provide: AccountService, useFactory: (ds: DataSource) => new AccountService(ds), inject: [DataSource] },

@@ -9,6 +9,7 @@ import type {
   InboxPage,
   MessageView,
   NoteView,
+  OrganisationArchiveView,
   PublicOrganisation,
   PublicService,
   PublicServiceSummary,
@@ -116,6 +117,21 @@ const deskServiceProps = {
 };
 
 export const VIEW_SCHEMAS = {
+  OrganisationArchiveView: object<OrganisationArchiveView>(
+    {
+      archiveId: str,
+      organisationId: str,
+      status: { type: 'string', enum: ['queued', 'running', 'ready', 'failed'] },
+      bytes: nullable(int),
+      createdAt: dateTime,
+      finishedAt: nDateTime,
+      expiresAt: dateTime,
+      statusUrl: str,
+      downloadUrl: str,
+      error: str,
+    },
+    ['downloadUrl', 'error'],
+  ),
   MessageView: object<MessageView>({
     id: str,
     from: { type: 'string', enum: ['citizen', 'caseworker'] },
@@ -305,6 +321,9 @@ export const OPERATION_RESPONSES: Record<string, Answer> = {
   'DELETE /api/v1/organisations/{id}/services/{slug}/groups/{key}': accepted,
   'POST /api/v1/organisations/{id}/services/{slug}/groups/{key}/members': accepted,
   'DELETE /api/v1/organisations/{id}/services/{slug}/groups/{key}/members/{membershipId}': accepted,
+  'POST /api/v1/organisations/{id}/archives': json(ref('OrganisationArchiveView')),
+  'GET /api/v1/organisations/{id}/archives/{archiveId}': json(ref('OrganisationArchiveView')),
+  'GET /api/v1/organisations/{id}/archives/{archiveId}/file': binary('application/zip'),
   'GET /api/v1/public/organisations/{slug}/logo': binary('image/*'),
   'GET /api/v1/examples': json(arr(anyObject)),
   'GET /api/v1/public/services': json(arr(ref('PublicServiceSummary'))),

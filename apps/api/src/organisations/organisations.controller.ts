@@ -14,9 +14,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { Request, Response } from 'express';
+import { OrganisationArchives } from '@guichet/desk';
 import { hasRole, organisationsReached, type Actor } from '@guichet/identity';
 import type { OrganisationRole } from '@guichet/persistence';
-import { AppError, isUuid } from '@guichet/shared';
+import { AppError, contentDisposition, isUuid } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 import { HEX_COLOR } from '@guichet/shared';
 import { readLogoUpload } from './logo-upload';
@@ -118,16 +119,20 @@ export class AddMemberDto {
 
 /**
  * An organisation's administration: profile and branding, agents and their
- * roles, caseworker groups. Admins of the organisation only (a session, or an
- * API token with the admin role over the whole organisation); a read-only
- * grant reads. Others who work in the organisation get 403, everyone else 404.
+ * roles, caseworker groups, the archive of all its data. Admins of the
+ * organisation only (a session, or an API token with the admin role over the
+ * whole organisation); a read-only grant reads. Others who work in the
+ * organisation get 403, everyone else 404.
  */
 @ApiTags('administration')
 @ApiBearerAuth()
 @UseGuards(ActorGuard)
 @Controller('api/v1/organisations')
 export class OrganisationsController {
-  constructor(private readonly admin: OrganisationAdmin) {}
+  constructor(
+    private readonly admin: OrganisationAdmin,
+    private readonly archives: OrganisationArchives,
+  ) {}
 
   @Get(':id')
   @ApiOperation({ summary: 'Profil de l’organisation : nom, coordonnées, couleur d’accent, logo.' })
@@ -229,6 +234,57 @@ export class OrganisationsController {
     return this.admin.removeGroupMember(this.allow(actor, id, true), slug, key, membershipId, actor);
   }
 
+  @Post(':id/archives')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Demande l’archive de toutes les données de l’organisation (ZIP), préparée en tâche de fond et gardée 24 h ; tant qu’une archive est en préparation, la redemander répond celle-ci.',
+  })
+  async requestArchive(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { view } = await this.archives.request(this.allow(actor, id, true), actor.id);
+    res.setHeader('Location', view.statusUrl).setHeader('Cache-Control', 'private, no-store');
+    return view;
+  }
+
+  @Get(':id/archives/:archiveId')
+  @ApiOperation({
+    summary: 'Une archive de l’organisation : état (queued, running, ready, failed) et, prête, son adresse.',
+  })
+  archive(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('archiveId') archiveId: string,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const organisationId = this.allow(actor, id, false);
+    res.setHeader('Cache-Control', 'private, no-store');
+    return this.archives.status(organisationId, archiveIdOf(archiveId));
+  }
+
+  @Get(':id/archives/:archiveId/file')
+  @ApiOperation({ summary: 'Le fichier ZIP d’une archive prête (24 h après sa préparation).' })
+  async archiveFile(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Param('archiveId') archiveId: string,
+    @Res() res: Response,
+  ) {
+    const organisationId = this.allow(actor, id, false);
+    const file = await this.archives.open(organisationId, archiveIdOf(archiveId));
+    res
+      .status(200)
+      .type('application/zip')
+      .setHeader('Content-Length', String(file.bytes))
+      .setHeader('Content-Disposition', contentDisposition('attachment', file.filename))
+      .setHeader('Cache-Control', 'private, no-store');
+    file.stream.on('error', (error) => res.destroy(error));
+    file.stream.pipe(res);
+  }
+
   /**
    * Admin of the whole organisation (an admin limited to some services is not one).
    * Someone who works in it otherwise learns only that they may not (403); to
@@ -243,6 +299,14 @@ export class OrganisationsController {
     if (act && !hasRole(actor, id, ['admin'], { act: true })) throw new AppError('FORBIDDEN');
     return id;
   }
+}
+
+/** An archive's id from the address: 400 with a pointer when it is not one. */
+function archiveIdOf(archiveId: string): string {
+  if (isUuid(archiveId)) return archiveId;
+  throw new AppError('INVALID_REQUEST', {
+    errors: [{ pointer: '/archiveId', code: 'format', message: 'Identifiant d’archive invalide (UUID attendu).' }],
+  });
 }
 
 /** Citizens' pages show the organisation's logo: public, cached for good under its versioned address. */
