@@ -3,6 +3,7 @@ import { ApiError, api, signInUrl } from '../../lib/api';
 import { tr } from '../../lib/i18n';
 import { usePageTitle } from '../../lib/title';
 import { AgentsSection } from './AgentsSection';
+import { ArchiveSection } from './ArchiveSection';
 import { GroupsSection } from './GroupsSection';
 import { LogoSection } from './LogoSection';
 import { ProfileSection } from './ProfileSection';
@@ -118,6 +119,9 @@ export default function AdminPage({ organisationId }: { organisationId: string }
           <li>
             <a href="#groupes-titre">{tr('Groupes instructeurs', 'Caseworker groups')}</a>
           </li>
+          <li>
+            <a href="#archive-titre">{tr('Exporter les données', 'Export the data')}</a>
+          </li>
         </ul>
       </nav>
       <ProfileSection profile={state.profile} onSaved={setProfile} />
@@ -129,6 +133,7 @@ export default function AdminPage({ organisationId }: { organisationId: string }
         onChange={reloadAgents}
       />
       <GroupsSection organisationId={organisationId} services={state.services} />
+      <ArchiveSection organisationId={organisationId} />
     </div>
   );
 }
