@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import request from 'supertest';
 import { MISBEHAVING } from '../../apps/fake-apis/src/entreprises';
 import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
@@ -21,12 +22,20 @@ const TIMEOUT_MS = 1000;
 describe('SIRET field and lookup', () => {
   let fake: RunningFakeApis;
   let stack: Stack;
+  const logs: string[] = [];
 
   beforeAll(async () => {
     fake = await startFakeApis();
+    const logStream = new Writable({
+      write(chunk, _enc, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    });
     stack = await startStack({
       backend: 'postgres',
       worker: false,
+      logStream,
       env: {
         RATE_LIMIT_LOOKUPS_PER_IP: String(LOOKUP_LIMIT),
         ENTREPRISES_API_URL: fake.entreprisesUrl,
@@ -191,6 +200,13 @@ describe('SIRET field and lookup', () => {
     const { submitted } = await submitWith({ ...filled, ...change });
     expect(submitted.status).toBe(422);
     expect(submitted.body).toMatchObject({ code: 'SUBMISSION_INVALID', errors: [{ pointer }] });
+  });
+
+  it('logs neither the SIRETs looked up nor what the directory answered', () => {
+    const text = logs.join('');
+    expect(text).toContain('/api/v1/public/entreprises/[masqué]');
+    for (const secret of ['91234567500017', '84512345400017', '73282932000074', 'BOULANGERIE', 'AMIS DU LOIRET'])
+      expect(text).not.toContain(secret);
   });
 
   // The fake closes here: the tests after it do not need it.

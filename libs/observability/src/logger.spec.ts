@@ -72,6 +72,7 @@ describe('logger redaction', () => {
   it('drops query strings from paths', () => {
     expect(pathOnly('/api/v1/x?email=a@b.fr')).toBe('/api/v1/x');
     expect(pathOnly('/health/ready')).toBe('/health/ready');
+    expect(pathOnly('/api/v1/public/entreprises/91234567500017')).toBe('/api/v1/public/entreprises/[masqué]');
     expect(pathOnly(undefined)).toBe('');
   });
 });

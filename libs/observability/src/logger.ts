@@ -66,9 +66,12 @@ export function createLogger(settings: LoggerSettings, destination?: Destination
   return destination ? pino(loggerOptions(settings), destination) : pino(loggerOptions(settings));
 }
 
-/** The path of a URL without its query string, which may carry personal data. */
+/** A SIRET may name a person (an entrepreneur individuel): its lookup's path is logged without it (issue 23). */
+const IDENTIFIER_PATHS = /^(\/api\/v1\/public\/entreprises\/)[^/]+/i;
+
+/** The path of a URL without its query string, which may carry personal data, nor a looked-up identifier. */
 export function pathOnly(url: string | undefined): string {
   if (!url) return '';
   const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
+  return (q === -1 ? url : url.slice(0, q)).replace(IDENTIFIER_PATHS, '$1[masqué]');
 }
