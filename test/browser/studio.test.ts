@@ -251,4 +251,29 @@ describe('studio in Chromium', () => {
     expect(trial.revision).toBeGreaterThan(1);
     expect(Object.keys(trial.data).length).toBeGreaterThan(0);
   }, 60_000);
+
+  it('prepares the organisation’s archive from the administration page, its status announced', async () => {
+    const sophie = await launchBrowser();
+    browsers.push(sophie);
+    const page = await sophie.context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${base}/studio`);
+    await press(page.getByRole('link', { name: 'Se connecter en tant qu’agent' }));
+    await chooseTestIdentity(page, 'Sophie Marchand — administratrice', `${base}/studio`);
+    await press(page.getByRole('link', { name: 'Administrer l’organisation' }).first());
+    const section = page.getByRole('region', { name: 'Exporter les données de l’organisation' });
+    await section.getByRole('heading', { level: 2 }).waitFor();
+    const button = section.getByRole('button', { name: 'Préparer l’archive' });
+    await press(button);
+    // The status is announced (role=status) and the focus stays on the button.
+    const status = (text: RegExp) => section.locator('[role="status"]', { hasText: text });
+    await status(/^Archive (en préparation…|prête)/).waitFor();
+    expect(await button.evaluate((el) => el === document.activeElement)).toBe(true);
+    await status(/^Archive prête \(\d+(,\d)? (Ko|Mo)\), disponible jusqu’au .+\.$/).waitFor();
+    const link = section.getByRole('link', { name: /^Télécharger l’archive \(ZIP, / });
+    expect(await link.getAttribute('href')).toMatch(
+      /^\/api\/v1\/organisations\/[0-9a-f-]{36}\/archives\/[0-9a-f-]{36}\/file$/,
+    );
+    await check(page, 'archive');
+  }, 60_000);
 });
