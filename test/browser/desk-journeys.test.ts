@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
 import { grantDefinition, tinyPdf } from '../fixtures/grant';
@@ -13,6 +13,7 @@ import { startWebStack, type WebStack } from '../support/web-stack';
 const SHOTS = join(ROOT, 'test-results', 'screenshots', 'desk-journeys');
 const SLUG = 'subvention-lea';
 const AMOUNT = 'Financement — Montant demandé';
+const START = 'Financement — Début du projet';
 
 /** A 2×2 grey PNG: enough for a preview. */
 const PNG = Buffer.from(
@@ -26,6 +27,20 @@ async function check(page: Page, name: string) {
   expect({ page: name, violations: await axeViolations(page) }).toEqual({ page: name, violations: [] });
   expect({ page: name, h1: await page.locator('h1').count() }).toEqual({ page: name, h1: 1 });
   await page.screenshot({ path: join(SHOTS, `${String(shots++).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+/** Types a date with the keyboard, in the order the browser's date widget asks (day or month first). */
+async function typeDate(input: Locator, iso: string) {
+  const [year, month, day] = iso.split('-');
+  const retype = async (digits: string) => {
+    await input.evaluate((el) => (el as HTMLElement).blur());
+    await input.focus();
+    await input.page().keyboard.type(digits);
+  };
+  await retype('01022026');
+  const dayFirst = (await input.inputValue()) === '2026-02-01';
+  await retype(dayFirst ? `${day}${month}${year}` : `${month}${day}${year}`);
+  expect(await input.inputValue()).toBe(iso);
 }
 
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
@@ -176,6 +191,40 @@ describe('caseworker journeys in Chromium', () => {
     await lea.waitForURL(/min=5/);
     await lea.waitForFunction(() => document.querySelectorAll('tbody tr').length === 3);
     await check(lea, 'montant-au-moins-5000');
+
+    // « Début du projet » between two dates, by keyboard: the field chosen with the arrows, the dates typed.
+    const shown = async () =>
+      (
+        await lea.$$eval('tbody tr a[href]', (links) => links.map((a) => a.getAttribute('href')!.split('/').pop()!))
+      ).sort();
+    const field = lea.getByLabel('Champ', { exact: true });
+    const chosen = () => field.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.label);
+    await field.focus();
+    for (let i = 0; i < 30 && (await chosen()) !== START; i++) await lea.keyboard.press('ArrowDown');
+    await expect(chosen()).resolves.toBe(START);
+    expect(await lea.getByLabel('Au moins').count()).toBe(0);
+    const answer = lea.getByRole('group', { name: 'Une réponse précise' });
+    const from = answer.getByLabel('À partir du', { exact: true });
+    const until = answer.getByLabel('Jusqu’au (inclus)', { exact: true });
+    await typeDate(from, '2026-06-01');
+    await typeDate(until, '2026-06-01');
+    await lea.getByRole('button', { name: 'Filtrer', exact: true }).focus();
+    await lea.keyboard.press('Enter');
+    await lea.waitForURL(/max=2026-06-01/);
+    // Both bounds included: the four projects starting on 1 June, not the theatre's (1 October).
+    await lea.waitForFunction(() => document.querySelectorAll('tbody tr').length === 4);
+    await expect(shown()).resolves.toEqual(
+      ['Les Amis du Parc', 'Chorale du Val', 'Club de Judo', 'Atelier Vélo'].map((n) => ids.get(n)!).sort(),
+    );
+    await check(lea, 'debut-le-1er-juin');
+    await typeDate(from, '2026-09-01');
+    await typeDate(until, '2026-12-31');
+    await lea.getByRole('button', { name: 'Filtrer', exact: true }).focus();
+    await lea.keyboard.press('Enter');
+    await lea.waitForURL(/min=2026-09-01/);
+    await lea.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    await expect(shown()).resolves.toEqual([ids.get('Théâtre des Tilleuls')]);
+    await check(lea, 'debut-a-partir-de-septembre');
 
     // A bad bound typed in the address: the server's answer says it with the field's name, never its pointer.
     await lea.goto(`${web.base}/instruction/${SLUG}?tab=tous&champ=/funding/amountRequested&min=beaucoup`);
