@@ -175,6 +175,29 @@ describe('organisation archive: prepared by a worker, downloaded from the studio
     expect((await post('/api/v1/organisations/pas-un-uuid/archives', admin.auth)).status).toBe(404);
   });
 
+  it('fails for good, with a French message, when the organisation is gone; a finished archive is left alone', async () => {
+    const source = stack.api.get(DataSource);
+    const archives = stack.worker!.get(OrganisationArchives);
+    const id = randomUUID();
+    await source.query(
+      `INSERT INTO organisation_archive (id, organisation_id, requested_by, status, expires_at)
+       VALUES ($1, $2, 'token:x', 'queued', now() + interval '1 day')`,
+      [id, randomUUID()],
+    );
+    expect(await archives.run(id)).toBe('failed');
+    const [row] = await source.query(`SELECT status, error, attempt, parts FROM organisation_archive WHERE id = $1`, [
+      id,
+    ]);
+    expect(row).toEqual({
+      status: 'failed',
+      error: expect.stringMatching(/^L’archive n’a pas pu être préparée/),
+      attempt: 1,
+      parts: 0,
+    });
+    // Run again (a job delivered twice): nothing to do.
+    expect(await archives.run(id)).toBe('nothing to do');
+  });
+
   it('is not downloadable before it is ready, and goes with its file after 24 hours', async () => {
     const asked = await post(base(), admin.auth);
     const view = asked.body as OrganisationArchiveView;

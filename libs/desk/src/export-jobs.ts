@@ -220,7 +220,8 @@ export async function endFailedRun(
   if (outcome.error instanceof Superseded) return 'superseded';
   await update(
     dataSource,
-    `UPDATE ${table} SET status = $3, parts = 0, error = $4, finished_at = CASE WHEN $3 = 'failed' THEN now() END
+    `UPDATE ${table} SET status = $3::varchar, parts = 0, error = $4,
+            finished_at = CASE WHEN $3::varchar = 'failed' THEN now() END
       WHERE id = $1 AND attempt = $2`,
     [file.row.id, file.attempt, outcome.final ? 'failed' : outcome.waiting, outcome.message],
   );
