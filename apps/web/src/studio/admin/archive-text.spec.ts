@@ -1,5 +1,5 @@
 import type { OrganisationArchiveView } from '@guichet/shared';
-import { archiveMessage, archiveSize } from './ArchiveSection';
+import { archiveMessage, archiveSize } from './archive-text';
 
 const view = (more: Partial<OrganisationArchiveView>): OrganisationArchiveView => ({
   archiveId: 'a',
