@@ -1,4 +1,4 @@
-import { checkSirets, siretFields, type CompanyDirectory } from '@guichet/forms';
+import { LookupUnavailableError, checkSirets, siretFields, type Company, type CompanyDirectory } from '@guichet/forms';
 import { AppError, type ServiceDefinition } from '@guichet/shared';
 
 /**
@@ -18,4 +18,42 @@ export async function checkedSirets<T>(
   const result = await checkSirets(definition, data, directory);
   if (result.errors.length) throw new AppError('SUBMISSION_INVALID', { errors: result.errors });
   return result.data as T;
+}
+
+/**
+ * The directory's answers for the SIRETs of `data`, asked before the submit's
+ * transaction: the check inside it (`checkedSirets`) reads these and never
+ * waits on the network while holding the request's row lock. A SIRET that was
+ * not asked (the answers changed in between) counts as the directory not
+ * answering: kept as typed, unverified, as when it is down.
+ */
+export async function prefetchedDirectory(
+  definition: ServiceDefinition,
+  data: unknown,
+  directory: CompanyDirectory | undefined,
+): Promise<CompanyDirectory | undefined> {
+  if (!directory || siretFields(definition).length === 0) return undefined;
+  const answers = new Map<string, Company | null | LookupUnavailableError>();
+  const recording: CompanyDirectory = {
+    async findBySiret(siret) {
+      try {
+        const company = await directory.findBySiret(siret);
+        answers.set(siret, company);
+        return company;
+      } catch (error) {
+        if (error instanceof LookupUnavailableError) answers.set(siret, error);
+        throw error;
+      }
+    },
+  };
+  // The same walk as the check itself, on the stored answers; its verdict is the transaction's to give.
+  await checkSirets(definition, data, recording);
+  return {
+    async findBySiret(siret) {
+      const answer = answers.get(siret);
+      if (answer === undefined) throw new LookupUnavailableError('open');
+      if (answer instanceof LookupUnavailableError) throw answer;
+      return answer;
+    },
+  };
 }

@@ -18,7 +18,7 @@ import { availableTransitions, decide, stateLabel, workflowOf } from '@guichet/w
 import { applyDecision, citizenEditable, refuse } from './transitions';
 import { identityPointers } from './identity-answers';
 import { checkedCommunes } from './commune-answers';
-import { checkedSirets } from './siret-answers';
+import { checkedSirets, prefetchedDirectory } from './siret-answers';
 import { contactOf, searchText } from './contact';
 import { FormVersions } from './form-versions';
 import { receiptInputOf, type ReceiptInput } from './receipt';
@@ -278,9 +278,10 @@ export class Submissions {
     const locale = options.locale ?? 'fr';
     const scope = `submit:${id}`;
     const key = options.idempotencyKey;
+    let owned = options.owned?.id === id ? options.owned : undefined;
     if (key !== undefined) {
       // Ownership first: a key is never recorded against someone else's request.
-      if (options.owned?.id !== id) await this.load(id, owner);
+      owned ??= await this.load(id, owner);
       if (!KEY.test(key)) {
         throw new AppError('INVALID_REQUEST', {
           errors: [
@@ -301,7 +302,7 @@ export class Submissions {
         throw new AppError('IDEMPOTENCY_IN_FLIGHT');
       }
       try {
-        const result = await this.doSubmit(id, owner, locale);
+        const result = await this.doSubmit(id, owner, locale, await this.siretAnswers(id, owner, owned));
         await this.dataSource
           .getRepository(IdempotencyKey)
           .update({ scope, key }, { response: result as never, responseStatus: 200 });
@@ -312,7 +313,15 @@ export class Submissions {
         throw error;
       }
     }
-    return this.doSubmit(id, owner, locale);
+    return this.doSubmit(id, owner, locale, await this.siretAnswers(id, owner, owned));
+  }
+
+  /** The directory's answers for this request's SIRETs, asked before any transaction (see prefetchedDirectory). */
+  private async siretAnswers(id: string, owner: Owner, owned?: Submission): Promise<CompanyDirectory | undefined> {
+    if (!this.companies) return undefined;
+    const submission = owned ?? (await this.load(id, owner));
+    const { definition } = await this.definitionOf(submission);
+    return prefetchedDirectory(definition, submission.data, this.companies);
   }
 
   /** True when this request is the first with this key (and now holds it). */
@@ -324,11 +333,16 @@ export class Submissions {
     return inserted.length > 0;
   }
 
-  private async doSubmit(id: string, owner: Owner, locale: Locale): Promise<SubmitResult> {
+  private async doSubmit(
+    id: string,
+    owner: Owner,
+    locale: Locale,
+    companies: CompanyDirectory | undefined,
+  ): Promise<SubmitResult> {
     // 31^8 references: a collision is rare enough that retrying the whole transaction costs less than a savepoint each time.
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.submitOnce(id, owner, locale);
+        return await this.submitOnce(id, owner, locale, companies);
       } catch (error) {
         const reference =
           (error as { code?: string; constraint?: string }).code === '23505' &&
@@ -338,7 +352,12 @@ export class Submissions {
     }
   }
 
-  private async submitOnce(id: string, owner: Owner, locale: Locale): Promise<SubmitResult> {
+  private async submitOnce(
+    id: string,
+    owner: Owner,
+    locale: Locale,
+    companies: CompanyDirectory | undefined,
+  ): Promise<SubmitResult> {
     return this.dataSource.transaction(async (manager) => {
       const submission = await this.load(id, owner, manager, true);
       if (submission.status !== 'draft') throw new AppError('NOT_A_DRAFT');
@@ -356,7 +375,7 @@ export class Submissions {
       const missingFiles = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
       if (missingFiles.length) throw new AppError('SUBMISSION_INVALID', { errors: missingFiles });
       const communes = await checkedCommunes(definition, outcome.data);
-      const data = (await checkedSirets(definition, communes, this.companies)) as Record<string, unknown>;
+      const data = (await checkedSirets(definition, communes, companies)) as Record<string, unknown>;
       const decision = decide(workflowOf(definition), {
         status: 'draft',
         transition: 'submit',
@@ -403,6 +422,7 @@ export class Submissions {
     input: { transition: string; comment?: string; expectedRevision?: number },
     locale: Locale = 'fr',
   ): Promise<{ id: string; status: string; revision: number }> {
+    const companies = await this.siretAnswers(id, owner);
     return this.dataSource.transaction(async (manager) => {
       const submission = await this.load(id, owner, manager, true);
       if (submission.status === 'draft') throw new AppError('NOT_SUBMITTED');
@@ -430,7 +450,7 @@ export class Submissions {
         const missing = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
         if (missing.length) throw new AppError('SUBMISSION_INVALID', { errors: missing });
         outcome.data = await checkedCommunes(definition, outcome.data);
-        outcome.data = await checkedSirets(definition, outcome.data, this.companies);
+        outcome.data = await checkedSirets(definition, outcome.data, companies);
         set = {
           data: () => ':data',
           search: () => "to_tsvector('simple', :search)",
