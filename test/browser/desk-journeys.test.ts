@@ -273,6 +273,30 @@ describe('caseworker journeys in Chromium', () => {
     await expect(judo.textContent()).resolves.toContain('Karim Haddad');
     await check(lea, 'tri-montant');
 
+    // The export for French spreadsheets, as the page links it: agents by name, Paris dates, decimal commas.
+    const csv = await lea
+      .getByRole('link', { name: 'CSV, séparateur point-virgule (tableurs en français)' })
+      .getAttribute('href');
+    const exported = await lea.evaluate(async (href) => (await fetch(href)).text(), csv!);
+    expect(exported).not.toContain('account:');
+    const [head, ...lines] = exported
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .filter(Boolean)
+      .map((line) => line.split(';').map((cell) => cell.replace(/^"|"$/g, '')));
+    const judoReference = /GCH-\w{4}-\w{4}/.exec((await judo.textContent())!)![0];
+    const judoLine = lines.find((cells) => cells[0] === judoReference)!;
+    const cell = (title: string) => judoLine[head!.indexOf(title)];
+    expect(cell('Agent')).toBe('Karim Haddad');
+    const today = new Intl.DateTimeFormat('fr-FR', {
+      timeZone: 'Europe/Paris',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+    }).format(new Date());
+    expect(cell('Déposée le (heure de Paris)')).toMatch(new RegExp(`^${today} \\d{2}:\\d{2}:\\d{2}$`));
+    expect(cell('Montant demandé')).toBe('7500,5');
+
     // Marie-Claire's request: only the family name, sent by FranceConnect and kept, says so.
     await lea.goto(`${web.base}/instruction/${SLUG}/${ids.get('Théâtre des Tilleuls')}`);
     await lea.getByRole('heading', { level: 1, name: /^Demande GCH-/ }).waitFor();
