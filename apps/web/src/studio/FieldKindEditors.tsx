@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { tr } from '../lib/i18n';
 import { optionsAt, setKeyword, type Node } from './definition';
 import { Check, TextInput } from './FieldControls';
+import { lockedValues, setLocked, siretValuesOf } from './siretField';
 
 // What the panel edits for some kinds of field only: a text's format and autofill, a file's limits, a choice's answers.
 export const FORMATS: Array<[string, () => string]> = [
@@ -89,6 +90,42 @@ export function FileLimits({
           })
         }
       />
+    </fieldset>
+  );
+}
+
+/** A SIRET field's locked values: once the establishment is found, the citizen may not change them. */
+export function SiretLocks({
+  id,
+  node,
+  ui,
+  edit,
+}: {
+  id: string;
+  node: Node;
+  ui: Node;
+  edit: (what: string, change: (n: Node, u: Node) => void) => void;
+}) {
+  const values = siretValuesOf(node);
+  const locked = lockedValues(node, ui);
+  return (
+    <fieldset aria-describedby={`${id}-verrous-aide`}>
+      <legend>{tr('Valeurs verrouillées', 'Locked values')}</legend>
+      <p className="hint" id={`${id}-verrous-aide`}>
+        {tr(
+          'Une fois l’établissement trouvé dans le répertoire Sirene, l’usager ne peut pas modifier les valeurs cochées. Si le répertoire ne répond pas, il les saisit lui-même.',
+          'Once the establishment is found in the Sirene directory, the citizen cannot change the ticked values. If the directory does not answer, they type them.',
+        )}
+      </p>
+      {values.map((v) => (
+        <Check
+          key={v.name}
+          id={`${id}-verrou-${v.name}`}
+          label={v.label}
+          checked={locked.includes(v.name)}
+          onChange={(on) => edit(`locked-${v.name}`, (n, u) => setLocked(n, u, v.name, on))}
+        />
+      ))}
     </fieldset>
   );
 }

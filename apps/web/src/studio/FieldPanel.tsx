@@ -23,7 +23,7 @@ import {
 } from './definition';
 import { Children } from './FieldChildren';
 import { Check, Select, TextArea, TextInput } from './FieldControls';
-import { FORMATS, FileLimits, OptionsEditor, autocompleteOptions } from './FieldKindEditors';
+import { FORMATS, FileLimits, OptionsEditor, SiretLocks, autocompleteOptions } from './FieldKindEditors';
 
 // The controls moved to FieldControls.tsx; the columns still import them from here.
 export { Check, TextInput } from './FieldControls';
@@ -214,6 +214,7 @@ export function FieldPanel({
         />
       )}
       {type === 'file' && <FileLimits id={id} node={node} edit={edit} />}
+      {type === 'company' && <SiretLocks id={id} node={node} ui={ui} edit={edit} />}
       {type === 'repeat' && (
         <>
           <TextInput

@@ -2,6 +2,7 @@
 import type { IdentityClaim } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { obj, slugFromLabel, type Node } from './definitionPaths';
+import { isSiretUi, siretSchema } from './siretField';
 
 // --- The palette ---------------------------------------------------------------
 
@@ -18,6 +19,7 @@ export type FieldType =
   | 'commune'
   | 'address'
   | 'siret'
+  | 'company'
   | 'siren'
   | 'iban'
   | 'nir'
@@ -158,6 +160,14 @@ export const PALETTE: PaletteEntry[] = [
     name: () => tr('Numéro SIRET', 'SIRET number'),
     simple: true,
     build: (l) => ({ schema: { type: 'string', title: l, format: 'siret' } }),
+  },
+  {
+    type: 'company',
+    name: () => tr('Numéro SIRET (entreprise ou association)', 'SIRET number (company or association)'),
+    simple: false,
+    // Looked up in the répertoire Sirene once the SIRET is valid; the designer locks values in the panel
+    // (docs/definition-format.md, « SIRET »).
+    build: (l) => ({ schema: siretSchema(l), ui: { 'ui:widget': 'siret' } }),
   },
   {
     type: 'siren',
@@ -305,6 +315,7 @@ export function typeOf(node: Node, ui: Node): FieldType {
     return 'checkboxes';
   }
   if (node.type === 'object' && ui['ui:widget'] === 'commune') return 'commune';
+  if (node.type === 'object' && isSiretUi(ui)) return 'company';
   if (node.type === 'object') {
     const keys = Object.keys(obj(node.properties));
     if (keys.length === 0) return typeof node.description === 'string' ? 'explanation' : 'section';
