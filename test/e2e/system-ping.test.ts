@@ -53,12 +53,19 @@ describe.each(['postgres', 'redis'] as const)('system.ping on the %s backend', (
     const queue = stack.api.get(QueueConnection).queue(QueueName.Housekeeping);
     const schedulers = await waitUntil('schedulers upserted', 10_000, async () => {
       const found = await queue.getJobSchedulers();
-      return found.length >= 7 ? found : undefined;
+      return found.length >= 8 ? found : undefined;
     });
     expect(schedulers.map((s) => s.key).sort()).toEqual(
-      ['digests', 'exports', 'orphan-files', 'pings', 'retention-notices', 'retention-purge', 'stale-drafts'].map(
-        (task) => `housekeeping-${task}`,
-      ),
+      [
+        'digests',
+        'exports',
+        'orphan-files',
+        'outbox',
+        'pings',
+        'retention-notices',
+        'retention-purge',
+        'stale-drafts',
+      ].map((task) => `housekeeping-${task}`),
     );
     for (const scheduler of schedulers) {
       expect(Number(scheduler.every)).toBe(3600_000);

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Organisation, createDataSource } from '@guichet/persistence';
-import { OutboxRelay, QueueConnection, QueueName, jobId } from '@guichet/queue';
+import { OutboxRelay, QueueConnection, QueueName, jobId, purgeDoneOutbox } from '@guichet/queue';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '../support/database';
 import { freePort } from '../support/processes';
 
@@ -140,5 +140,25 @@ describe('outbox relay', () => {
     } finally {
       await relay.stop();
     }
+  });
+
+  it('deletes the rows done more than a week ago, in batches; keeps recent, unfinished and failed ones', async () => {
+    const [old, recent, unfinished, failed] = [
+      await insertRows(7),
+      await insertRows(2),
+      await insertRows(2),
+      await insertRows(2),
+    ];
+    const mark = (ids: string[], set: string) =>
+      dataSource.query(`UPDATE outbox SET ${set} WHERE id = ANY($1::uuid[])`, [ids]);
+    await mark(old, `relayed_at = now() - interval '9 days', done_at = now() - interval '8 days'`);
+    await mark(recent, `relayed_at = now() - interval '2 days', done_at = now() - interval '6 days'`);
+    await mark(unfinished, `relayed_at = now() - interval '9 days'`);
+    await mark(failed, `relayed_at = now() - interval '9 days', failed_at = now() - interval '8 days'`);
+
+    expect(await purgeDoneOutbox(dataSource, { batch: 3 })).toBe(7);
+    const left: Array<{ id: string }> = await dataSource.query('SELECT id FROM outbox');
+    expect(left.map((r) => r.id).sort()).toEqual([...recent, ...unfinished, ...failed].sort());
+    expect(await purgeDoneOutbox(dataSource)).toBe(0);
   });
 });

@@ -43,6 +43,7 @@ describe('database schema', () => {
       'TestAttachments1765700000000',
       'FollowLinks1765800000000',
       'OrganisationArchives1765900000000',
+      'OutboxDone1766000000000',
     ]);
     expect(await runMigrations(db.url)).toEqual([]);
   });

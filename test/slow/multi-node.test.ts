@@ -25,6 +25,7 @@ const NOTIFY_CONCURRENCY = 8;
 const HOUSEKEEPING_TASKS = [
   'orphan-files',
   'pings',
+  'outbox',
   'exports',
   'stale-drafts',
   'retention-notices',

@@ -10,7 +10,7 @@ import { Attachments, Retention, Submissions } from '@guichet/submissions';
 import { Digests } from '@guichet/notify';
 import { DeskExports, OrganisationArchives } from '@guichet/desk';
 import { SystemPingRepository } from '@guichet/persistence';
-import { QueueConnection } from '@guichet/queue';
+import { QueueConnection, purgeDoneOutbox } from '@guichet/queue';
 import { DataSource } from 'typeorm';
 import { Housekeeping, type HousekeepingTask } from './housekeeping';
 
@@ -23,7 +23,7 @@ export const HOUSEKEEPING_PERIOD_MS = Symbol('HOUSEKEEPING_PERIOD_MS');
  * The worker's housekeeping, each task a scheduled job of its own (see
  * Housekeeping): files no answer refers to any more, diagnostic pings an hour
  * after completion (a day at most), caseworkers' exports and organisations' archives past their 24 hours,
- * drafts untouched for three months, retention notices (two weeks before),
+ * drafts untouched for three months, outbox rows done a week ago, retention notices (two weeks before),
  * agents' digests, and decided requests at the end of their retention.
  */
 @Injectable()
@@ -47,6 +47,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
     const tasks: HousekeepingTask[] = [
       { name: 'orphan-files', everyMs, run: () => attachments.cleanOrphans(), did: 'orphaned attachments removed' },
       { name: 'pings', everyMs, run: () => pings.purge(), did: 'diagnostic pings deleted' },
+      { name: 'outbox', everyMs, run: () => purgeDoneOutbox(dataSource), did: 'outbox rows done a week ago deleted' },
       {
         name: 'exports',
         everyMs,

@@ -208,3 +208,32 @@ export class OutboxRelay {
     }
   }
 }
+
+/** How long a done outbox row is kept: long enough to answer « was it sent? » in the week that follows. */
+export const OUTBOX_DONE_KEPT_MS = 7 * 24 * 3600_000;
+
+/**
+ * Deletes outbox rows done more than `keptMs` ago, in batches of `batch`
+ * (short transactions, no long lock on a busy table); rows not done or failed
+ * stay: the relay still owes them, or an operator may retry them. Returns the
+ * number deleted.
+ */
+export async function purgeDoneOutbox(
+  dataSource: DataSource,
+  { keptMs = OUTBOX_DONE_KEPT_MS, batch = 5000 }: { keptMs?: number; batch?: number } = {},
+): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    // A SELECT over the DELETE: TypeORM answers a bare DELETE with [rows, count], a SELECT with its rows.
+    const [{ n }] = (await dataSource.query(
+      `WITH gone AS (
+         DELETE FROM outbox WHERE id IN (
+           SELECT id FROM outbox WHERE done_at IS NOT NULL AND done_at < now() - make_interval(secs => $1) LIMIT $2
+         ) RETURNING 1
+       ) SELECT count(*)::int AS n FROM gone`,
+      [keptMs / 1000, batch],
+    )) as [{ n: number }];
+    deleted += n;
+    if (n < batch) return deleted;
+  }
+}

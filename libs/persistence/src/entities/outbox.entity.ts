@@ -5,11 +5,13 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  * carried out later: the relay moves rows to the queues, a worker marks them
  * done. Nothing is lost when Redis is down, or when it comes back empty: a
  * row relayed long ago and still not done is relayed again (same job id).
- * Payloads carry ids only.
+ * Payloads carry ids only. Done rows are deleted a week later (housekeeping
+ * `outbox`); failed ones stay for operators.
  */
 @Entity({ name: 'outbox' })
 @Index('IDX_outbox_unrelayed', ['createdAt'], { where: '"relayed_at" IS NULL' })
 @Index('IDX_outbox_unfinished', ['relayedAt'], { where: '"done_at" IS NULL AND "failed_at" IS NULL' })
+@Index('IDX_outbox_done', ['doneAt'], { where: '"done_at" IS NOT NULL' })
 export class OutboxRow {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

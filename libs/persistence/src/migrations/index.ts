@@ -22,6 +22,7 @@ import { Installation1765620000000 } from './1765620000000-installation';
 import { TestAttachments1765700000000 } from './1765700000000-test-attachments';
 import { FollowLinks1765800000000 } from './1765800000000-follow-links';
 import { OrganisationArchives1765900000000 } from './1765900000000-organisation-archives';
+import { OutboxDone1766000000000 } from './1766000000000-outbox-done';
 
 /** Every migration, in order. Listed by hand so that builds and tests need no globbing. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   TestAttachments1765700000000,
   FollowLinks1765800000000,
   OrganisationArchives1765900000000,
+  OutboxDone1766000000000,
 ];
