@@ -276,8 +276,26 @@ describe('caseworker desk in Chromium', () => {
     await citizen!.getByLabel('Précisions sur l’emplacement').fill('Côté pair, devant le numéro 12.');
     for (let step = 0; step < 4; step++) await press(citizen!, 'Continuer');
     await citizen!.getByRole('heading', { name: 'Vérifiez vos réponses' }).waitFor();
+    // Sophie (admin) chose an email for each request; Léa never chose, so hers is the daily digest. One job emails
+    // its recipients in the order of their addresses: Sophie's comes after any to Léa.
+    await dataSource.query(
+      `INSERT INTO agent_preference (email, notify) VALUES ($1, 'instant') ON CONFLICT (email) DO UPDATE SET notify = 'instant'`,
+      ['sophie.marchand@mairie-de-demo.fr'],
+    );
     await press(citizen!, 'Renvoyer ma demande corrigée');
     await citizen!.waitForURL(/envoye=1/);
+    // Sophie's email says « Demande corrigée », not « Nouvelle demande »; Léa gets no email of her own for it.
+    const corrected = await mail.waitFor(
+      (m) => m.to.includes('sophie.marchand@mairie-de-demo.fr') && m.subject.includes(reference),
+      15_000,
+    );
+    expect(corrected.subject).toMatch(new RegExp(`^Demande corrigée ${reference} — `));
+    expect(
+      mail
+        .messages()
+        .filter((m) => m.to.includes('lea.fontaine@mairie-de-demo.fr'))
+        .map((m) => m.subject),
+    ).toEqual([]);
 
     // --- Léa starts the review again; Karim opens the same request at the same revision.
     await lea!.reload();
