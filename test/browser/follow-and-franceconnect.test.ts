@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -8,6 +7,7 @@ import { importExamples } from '@guichet/forms';
 import { ApiTokenService } from '@guichet/identity';
 import { Submission } from '@guichet/persistence';
 import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
+import { pdfInfo, pdfText } from '../support/pdf';
 import { ROOT, waitUntil } from '../support/processes';
 import { startWebStack, type WebStack } from '../support/web-stack';
 
@@ -18,9 +18,6 @@ const OCCUPATION = 'occupation-du-domaine-public';
 const EMAIL = 'karim.riverain@example.fr';
 const FC_SIGN_IN = 'S’identifier avec FranceConnect';
 const FC_WHAT = 'Qu’est-ce que FranceConnect ?';
-
-const pdfText = (pdf: Buffer) =>
-  execFileSync('pdftotext', ['-', '-'], { input: pdf }).toString('utf8').replace(/\s+/g, ' ');
 
 /** What a receipt must not say for a service whose settings ask for no decision (`silenceMeans: none`). */
 const IMPLICIT_DECISION = /implicite|réputée (acceptée|rejetée)/;
@@ -79,6 +76,34 @@ describe('follow link and FranceConnect button in Chromium', () => {
     return { page, crashes };
   };
 
+  /** Karim's pothole report on his phone, four pages by keyboard, no account: its reference and id. */
+  async function filePothole(phone: Page, slug: string): Promise<{ reference: string; id: string }> {
+    await phone.goto(`${base}/demarches/${slug}`);
+    await phone.getByRole('heading', { level: 1, name: 'Signaler un problème sur la voirie' }).waitFor();
+    expect(await phone.getByRole('link', { name: FC_SIGN_IN }).count()).toBe(0);
+    await press(phone, /^Commencer/);
+    await phone.waitForURL(/brouillon=/);
+    await phone.getByLabel('Adresse ou nom de la rue').fill('12 rue des Capucines');
+    await phone.getByLabel('Code postal').fill('45000');
+    await press(phone, 'Continuer');
+    await phone.getByRole('radio', { name: 'Nid-de-poule ou chaussée abîmée' }).check();
+    await phone
+      .getByLabel('Décrivez le problème')
+      .fill('Un trou profond devant le numéro 12, dangereux pour les vélos.');
+    await phone.getByRole('radio', { name: 'Oui', exact: true }).check();
+    await press(phone, 'Continuer');
+    await press(phone, 'Continuer'); // no photo
+    await phone.getByRole('radio', { name: 'Oui', exact: true }).check();
+    await phone.getByLabel('Adresse électronique').fill(EMAIL);
+    await press(phone, 'Continuer');
+    await press(phone, /^Envoyer ma demande/);
+    await phone.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
+    const reference = (await phone.locator('.reference strong').textContent())!;
+    const id = new URL(phone.url()).pathname.split('/').pop()!;
+    expect(reference).toMatch(/^GCH-/);
+    return { reference, id };
+  }
+
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     web = await startWebStack();
@@ -104,29 +129,7 @@ describe('follow link and FranceConnect button in Chromium', () => {
 
     // --- His phone: four pages, no account.
     const { page: phone } = await fresh();
-    await phone.goto(`${base}/demarches/${POTHOLE}`);
-    await phone.getByRole('heading', { level: 1, name: 'Signaler un problème sur la voirie' }).waitFor();
-    expect(await phone.getByRole('link', { name: FC_SIGN_IN }).count()).toBe(0);
-    await press(phone, /^Commencer/);
-    await phone.waitForURL(/brouillon=/);
-    await phone.getByLabel('Adresse ou nom de la rue').fill('12 rue des Capucines');
-    await phone.getByLabel('Code postal').fill('45000');
-    await press(phone, 'Continuer');
-    await phone.getByRole('radio', { name: 'Nid-de-poule ou chaussée abîmée' }).check();
-    await phone
-      .getByLabel('Décrivez le problème')
-      .fill('Un trou profond devant le numéro 12, dangereux pour les vélos.');
-    await phone.getByRole('radio', { name: 'Oui', exact: true }).check();
-    await press(phone, 'Continuer');
-    await press(phone, 'Continuer'); // no photo
-    await phone.getByRole('radio', { name: 'Oui', exact: true }).check();
-    await phone.getByLabel('Adresse électronique').fill(EMAIL);
-    await press(phone, 'Continuer');
-    await press(phone, /^Envoyer ma demande/);
-    await phone.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
-    const reference = (await phone.locator('.reference strong').textContent())!;
-    const id = new URL(phone.url()).pathname.split('/').pop()!;
-    expect(reference).toMatch(/^GCH-/);
+    const { reference, id } = await filePothole(phone, POTHOLE);
 
     // --- The receipt email: its follow link, and a receipt that promises no implicit decision.
     const receipt = await web.mail.waitFor(
@@ -226,6 +229,63 @@ describe('follow link and FranceConnect button in Chromium', () => {
       expect.stringMatching(/^Le service instructeur — .*Merci : une équipe intervient jeudi\.$/),
     ]);
     await check(page, 'suivi-en-instruction');
+    expect(crashes).toEqual([]);
+  }, 120_000);
+
+  it('a service whose silence is a decision: the receipt Karim downloads gives the date, the delay and the appeals, tagged', async () => {
+    // The pothole report, as a service whose silence means rejection after 15 days.
+    const example = JSON.parse(readFileSync(join(ROOT, 'forms', `${POTHOLE}.json`), 'utf8'));
+    example.definition.settings.receipt = {
+      silenceMeans: 'rejection',
+      delayDays: 15,
+      appeals: { authority: 'M. le maire', court: 'le tribunal administratif d’Orléans' },
+    };
+    const ds = web.stack.api.get(DataSource);
+    const { token: designer } = await new ApiTokenService(ds).issue({
+      organisationId: web.organisation.id,
+      name: 'studio',
+      role: 'designer',
+    });
+    const headers = { Authorization: `Bearer ${designer}`, 'content-type': 'application/json' };
+    const slug = 'voirie-silence-rejet';
+    const created = await fetch(`${base}/api/v1/services`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        slug,
+        title: example.service.title,
+        organisationId: web.organisation.id,
+        definition: example.definition,
+      }),
+    });
+    expect([created.status, created.status === 201 || (await created.text())]).toEqual([201, true]);
+    expect((await fetch(`${base}/api/v1/services/${slug}/publish`, { method: 'POST', headers })).status).toBe(201);
+
+    const { page, crashes } = await fresh();
+    const { reference } = await filePothole(page, slug);
+    const receipt = await web.mail.waitFor(
+      (m) => m.to.includes(EMAIL) && m.subject.includes(reference) && m.subject.includes('a bien été déposée'),
+      15_000,
+    );
+    const token = /\/suivi#([A-Za-z0-9_-]{48})/.exec(receipt.text)![1]!;
+    await page.goto(`${base}/suivi#${token}`);
+    await page.getByRole('heading', { level: 1, name: `Demande ${reference}` }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      press(page, 'Télécharger l’accusé de réception (PDF)'),
+    ]);
+    const pdf = readFileSync((await download.path())!);
+    const text = pdfText(pdf);
+    const day = (date: Date) =>
+      new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(date);
+    expect(text).toContain(`Reçue le : ${day(new Date())} à `);
+    expect(text).toContain(
+      `décision implicite de rejet : faute de réponse dans un délai de 15 jours, elle sera réputée rejetée le ${day(new Date(Date.now() + 15 * 86_400_000))}.`,
+    );
+    expect(text).toContain('par un recours gracieux auprès de M. le maire');
+    expect(text).toContain('recours contentieux devant le tribunal administratif d’Orléans');
+    expect(text).toContain(`Référence : ${reference}`);
+    expect(pdfInfo(pdf)).toMatch(/^Tagged: +yes$/m);
     expect(crashes).toEqual([]);
   }, 120_000);
 

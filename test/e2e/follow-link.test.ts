@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -7,12 +6,9 @@ import { startMailCatcher, type CaughtMail, type MailCatcher } from '@guichet/no
 import { followLinkKey, followToken } from '@guichet/submissions';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
+import { pdfInfo, pdfText } from '../support/pdf';
 import { startStack, type Stack } from '../support/stack';
 import { createTenant, type Tenant } from '../support/tenant';
-
-const pdfText = (pdf: Buffer) =>
-  execFileSync('pdftotext', ['-', '-'], { input: pdf }).toString('utf8').replace(/\s+/g, ' ');
-const pdfInfo = (pdf: Buffer) => execFileSync('pdfinfo', ['-'], { input: pdf }).toString('utf8');
 
 /**
  * Karim filed without an account; his receipt email promises he can follow
