@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
+import { ApiTokenService } from '@guichet/identity';
+import { grantDefinition, tinyPdf } from '../fixtures/grant';
 import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
 import { ROOT } from '../support/processes';
 import { type Stack } from '../support/stack';
@@ -251,6 +253,61 @@ describe('studio in Chromium', () => {
     expect(trial.revision).toBeGreaterThan(1);
     expect(Object.keys(trial.data).length).toBeGreaterThan(0);
   }, 60_000);
+
+  it('a trial of a form with a required file: the designer attaches one and « Continuer » moves on', async () => {
+    // A draft whose first page asks a required PDF (created through the API: the walk is the trial's).
+    const slug = 'subvention-essai-fichier';
+    const definition = grantDefinition() as unknown as {
+      schema: { required: string[] };
+      pages: Array<{ id: string }>;
+    };
+    definition.schema.required.push('budget');
+    definition.pages.reverse();
+    const { token } = await new ApiTokenService(stack.api.get(DataSource)).issue({
+      organisationId: web.organisation.id,
+      name: 'studio',
+      role: 'designer',
+    });
+    const created = await fetch(`${base}/api/v1/services`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ slug, title: 'Subvention (essai)', organisationId: web.organisation.id, definition }),
+    });
+    expect(created.status).toBe(201);
+
+    const browser = await launchBrowser();
+    browsers.push(browser);
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${base}/auth/login?as=agent&returnTo=${encodeURIComponent(`/studio/${slug}`)}`);
+    await chooseTestIdentity(page, 'Claire Rousseau — conceptrice', `${base}/studio/${slug}`);
+    await page.getByRole('heading', { level: 1, name: 'Subvention (essai)' }).waitFor();
+    await press(page.getByRole('button', { name: 'Tester', exact: true }));
+    const link = page.getByRole('link', { name: 'Ouvrir l’essai (nouvel onglet)' });
+    await link.waitFor();
+    await page.goto(`${base}${await link.getAttribute('href')}`);
+
+    // The banner promises what the trial does: files are attached, and deleted with it.
+    const banner = page.getByText(/^Mode test : vous essayez le brouillon de la démarche\./);
+    await banner.waitFor();
+    const said = (await banner.textContent())!;
+    expect(said).toContain('avec ses fichiers');
+    expect(said).not.toMatch(/ne peu(t|vent) pas être joint|sans fichier|pas de fichier/i);
+    await expect(page.locator('h2.step-title').textContent()).resolves.toBe('Pièces');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // The file chooser's result, then « Continuer » by keyboard: the next page, no error.
+    await page.getByLabel('Budget prévisionnel').setInputFiles({
+      name: 'budget.pdf',
+      mimeType: 'application/pdf',
+      buffer: tinyPdf(),
+    });
+    await page.locator('[data-pointer="/budget"] .uploaded').waitFor();
+    await press(page.getByRole('button', { name: 'Continuer', exact: true }));
+    await page.getByRole('heading', { level: 2, name: 'Votre demande' }).waitFor();
+    expect(await page.locator('.error-summary').count()).toBe(0);
+    await check(page, 'essai-fichier');
+  }, 90_000);
 
   it('prepares the organisation’s archive from the administration page, its status announced', async () => {
     const sophie = await launchBrowser();
