@@ -24,6 +24,7 @@ import {
 } from '@guichet/persistence';
 import { resolveInstallation, resolveQueueBackend } from '@guichet/queue';
 import { ApiTokenService } from '@guichet/identity';
+import { startFakeApis, type RunningFakeApis } from '../apps/fake-apis/src/fake-apis';
 
 const startedAt = performance.now();
 const say = (line: string) => process.stdout.write(`[guichet] ${line}\n`);
@@ -37,6 +38,7 @@ function redactUrl(url: string): string {
 }
 
 let embedded: RunningPostgres | undefined;
+let fakeApis: RunningFakeApis | undefined;
 const children: ChildProcess[] = [];
 let shuttingDown: Promise<void> | undefined;
 
@@ -57,6 +59,7 @@ function shutdown(exitCode: number, quiet = false): Promise<void> {
           }),
       ),
     );
+    await fakeApis?.close();
     await embedded?.stop().catch((error: unknown) => say(`arrêt de la base embarquée : ${String(error)}`));
     releaseDataDir();
     if (!quiet) say('arrêté.');
@@ -187,6 +190,12 @@ async function main(): Promise<void> {
     IDP_POST_LOGOUT_REDIRECT_URIS: `${base}/`,
     DATA_DIR: dataDir,
   };
+  // In development, the SIRET field asks the bundled fake directory (apps/fake-apis) unless a directory is configured:
+  // nothing leaves the machine. Never in production, where the real API Recherche d'entreprises is the default.
+  if (config.NODE_ENV !== 'production' && !process.env.ENTREPRISES_API_URL) {
+    fakeApis = await startFakeApis(0);
+    env.ENTREPRISES_API_URL = fakeApis.entreprisesUrl;
+  }
   // Without an SMTP server, emails go to a local catcher whose page lists them: nothing leaves the machine.
   const catchMail = !config.SMTP_URL;
   if (catchMail) env.SMTP_URL = `smtp://127.0.0.1:${config.MAILCATCHER_SMTP_PORT}`;
@@ -234,6 +243,9 @@ async function main(): Promise<void> {
   say(`  Métriques        ${base}/metrics`);
   say(
     `  Connexion        ${base}/auth/login?as=citizen — ${config.FC_ISSUER ? 'FranceConnect configuré' : `fournisseur de démonstration http://localhost:${config.IDP_PORT}/api/v2`}`,
+  );
+  say(
+    `  Entreprises      ${fakeApis ? `annuaire de démonstration ${fakeApis.entreprisesUrl} (ENTREPRISES_API_URL non définie)` : `répertoire Sirene ${redactUrl(config.ENTREPRISES_API_URL)}`}`,
   );
   say(
     `  Courriels        ${catchMail ? `boîte de test http://127.0.0.1:${config.MAILCATCHER_HTTP_PORT} (aucun courriel ne sort)` : 'SMTP configuré'}`,

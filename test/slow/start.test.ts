@@ -25,7 +25,14 @@ interface Launch {
 
 const baseEnv = (): NodeJS.ProcessEnv => {
   const env = { ...process.env };
-  for (const key of ['DATABASE_URL', 'REDIS_URL', 'QUEUE_BACKEND', 'GUICHET_TEST_ADMIN_URL', 'GUICHET_TEST_REDIS_URL'])
+  for (const key of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'QUEUE_BACKEND',
+    'GUICHET_TEST_ADMIN_URL',
+    'GUICHET_TEST_REDIS_URL',
+    'ENTREPRISES_API_URL',
+  ])
     delete env[key];
   return { ...env, NODE_ENV: 'development', LOG_LEVEL: 'warn' };
 };
@@ -80,6 +87,8 @@ describe('npm start from a fresh clone', () => {
       DATA_DIR: dataDir,
       PORT: String(await freePort()),
       EMBEDDED_PG_PORT: String(await freePort()),
+      // A directory configured: the launcher starts no fake one and says which it uses.
+      ENTREPRISES_API_URL: 'http://127.0.0.1:9/entreprises',
     };
     const first = await launch(env, true);
     timings.push(`first start ${first.readyMs} ms`);
@@ -89,6 +98,8 @@ describe('npm start from a fresh clone', () => {
     expect(text).toContain(`démarches d’exemple importées : ${exampleFiles().length}`);
     expect(text).toMatch(/File de travaux {2}postgres \(aucun Redis sur 127\.0\.0\.1:\d+\)/);
     expect(text).toMatch(/system\.ping traité en \d+ ms/);
+    expect(text).toContain('Entreprises      répertoire Sirene http://127.0.0.1:9/entreprises');
+    expect(text).not.toContain('annuaire de démonstration');
     // The bundled IdP's oidc-provider start-up warning (in-memory store) is at debug in development (issue 20).
     expect(text).not.toMatch(/oidc-provider|you MUST change it/);
     // Nest's start-up chatter (about 80 « Mapped {…} route » lines) is at debug too (QuietBootLogger).
@@ -142,6 +153,17 @@ describe('npm start from a fresh clone', () => {
       const mailbox = `http://127.0.0.1:${env.MAILCATCHER_HTTP_PORT}`;
       expect(run.output.text()).toContain(`Courriels        boîte de test ${mailbox}`);
       expect(await (await fetch(`${mailbox}/`)).text()).toContain('<html lang="fr">');
+      // No ENTREPRISES_API_URL in development: the SIRET field's lookups go to the bundled fake directory.
+      expect(run.output.text()).toMatch(
+        /Entreprises {6}annuaire de démonstration http:\/\/127\.0\.0\.1:\d+\/entreprises /,
+      );
+      const company = await fetch(`http://127.0.0.1:${port}/api/v1/public/entreprises/91234567500017`);
+      expect(company.status).toBe(200);
+      expect(await company.json()).toMatchObject({
+        siret: '91234567500017',
+        raisonSociale: 'BOULANGERIE DU MAIL',
+        etat: 'actif',
+      });
 
       // A second launcher on the same data refuses, and leaves the first one's database alone.
       const second = spawn(process.execPath, [join(DIST, 'scripts', 'start.js')], {
