@@ -254,4 +254,56 @@ describe('studio by keyboard', () => {
     const formText = (await page.locator('main').textContent()) ?? '';
     expect(formText).not.toMatch(/autocomplete|family-name|clé \/|\/siret/);
   }, 90_000);
+
+  it('adds the SIRET field from the palette and locks its values, by keyboard', async () => {
+    // On the canteen's form, as the test before left it.
+    const skip = page.getByRole('navigation', { name: 'Aller à une partie de l’éditeur' });
+    await press(skip.getByRole('link', { name: 'Ajouter un champ' }));
+    expect(await focused(page)).toBe('#studio-nouveau-libelle');
+    await page.keyboard.type('Votre structure');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Home');
+    const entry = /^button: Ajouter un champ Numéro SIRET \(entreprise ou association\)$/;
+    for (let i = 0; i < 40 && !entry.test(await focused(page)); i++) await page.keyboard.press('ArrowRight');
+    expect(await focused(page)).toMatch(entry);
+    await page.keyboard.press('Enter');
+    const panel = page.locator('.studio-panel');
+    await panel.getByRole('heading', { name: 'Propriétés : Votre structure' }).waitFor();
+    await expect(panel.textContent()).resolves.toContain('Numéro SIRET (entreprise ou association)');
+
+    // « Valeurs verrouillées »: a group of labelled checkboxes, ticked with the space bar.
+    const locks = panel.getByRole('group', { name: 'Valeurs verrouillées' });
+    await expect(locks.getByRole('checkbox').count()).resolves.toBe(5);
+    for (const name of ['Raison sociale', 'État administratif']) {
+      const box = locks.getByRole('checkbox', { name });
+      await box.focus();
+      await page.keyboard.press('Space');
+      await expect(box.isChecked()).resolves.toBe(true);
+    }
+    await check(page, 'siret-verrous');
+
+    const saved = async () => {
+      const [row] = await web.stack.api.get(DataSource).query(
+        `SELECT draft_definition->'schema'->'properties'->'votreStructure' AS node,
+                  draft_definition->'uiSchema'->'votreStructure' AS ui FROM service WHERE slug = $1`,
+        ['cantine-clavier'],
+      );
+      return row as { node: { properties?: Record<string, unknown> } | null; ui: unknown };
+    };
+    let row = await saved();
+    for (let i = 0; i < 50 && !(row.ui as { 'ui:options'?: unknown } | null)?.['ui:options']; i++) {
+      await page.waitForTimeout(100);
+      row = await saved();
+    }
+    expect(row.ui).toEqual({ 'ui:widget': 'siret', 'ui:options': { locked: ['raisonSociale', 'etat'] } });
+    expect(Object.keys(row.node?.properties ?? {})).toEqual([
+      'siret',
+      'raisonSociale',
+      'formeJuridique',
+      'adresse',
+      'codeNaf',
+      'etat',
+      'provenance',
+    ]);
+  }, 90_000);
 });
