@@ -184,6 +184,10 @@ async function fillStep(page: Page, slug: string, schema: Schema): Promise<strin
         await expect(page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).resolves.toBe(
           'file',
         );
+        expect({ after: 'Retirer', violations: await axeViolations(page) }).toEqual({
+          after: 'Retirer',
+          violations: [],
+        });
         await page.locator(`[data-pointer="${c.pointer}"] input[type=file]`).first().setInputFiles(file);
         await page.locator(`[data-pointer="${c.pointer}"] .uploaded`).first().waitFor();
       } else if (c.kind === 'date') {

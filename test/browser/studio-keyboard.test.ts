@@ -119,6 +119,7 @@ describe('studio by keyboard', () => {
     }
     expect(await undo.getAttribute('aria-disabled')).toBe('true');
     expect(await focused(page)).toMatch(/^button: Annuler/);
+    await check(page, 'annuler-grise');
     // Undo and redo work from body too, not only inside the editor.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     expect(await focused(page)).toBe('body');
@@ -190,6 +191,7 @@ describe('studio by keyboard', () => {
     await press(page.getByRole('button', { name: 'Ne pas publier maintenant' }));
     await page.locator('.studio-publish-panel').waitFor({ state: 'detached' });
     expect(await focused(page)).toMatch(/^button: Publier…/);
+    await check(page, 'ne-pas-publier-maintenant');
   }, 90_000);
 
   it('routes on a child’s school in words, and shows no jargon', async () => {
