@@ -11,6 +11,7 @@ import { tr } from '../../lib/i18n';
 import { focusPointer, ProblemsContext, ProblemSummary, TextInput, useStatus } from './common';
 import { EmailsSection } from './EmailsSection';
 import { dedupeProblems, domId, inWorkflowScope, placeProblems, routingFields, workflowAnchors } from './helpers';
+import { WorkflowSkipLinks } from '../SkipLinks';
 import { RoutingSection } from './RoutingSection';
 import { StatesSection, type SectionProps } from './StatesSection';
 import { TransitionsSection } from './TransitionsSection';
@@ -109,6 +110,7 @@ export default function WorkflowEditor(props: {
         {status}
         {section ? (
           <>
+            <WorkflowSkipLinks />
             <StatesSection {...section} />
             <TransitionsSection {...section} />
             <RoutingSection {...section} fields={choices} />
@@ -138,7 +140,9 @@ export default function WorkflowEditor(props: {
           </div>
         )}
         <section aria-labelledby="wf-webhook-title" className="wf-section">
-          <h2 id="wf-webhook-title">{tr('Webhook', 'Webhook')}</h2>
+          <h2 id="wf-webhook-title" tabIndex={-1}>
+            {tr('Webhook', 'Webhook')}
+          </h2>
           <TextInput
             pointer="/settings/webhookUrl"
             type="url"
