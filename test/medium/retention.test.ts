@@ -107,6 +107,14 @@ describe('retention', () => {
       notices[0].payload.eventId,
     ]);
     expect(event).toEqual({ type: 'retention_notice', visibility: 'public' });
+    // Filed without an email address: the notice is in its history, and no email is owed.
+    const unreachable = await request('rejected');
+    await ds.query(`UPDATE submission SET purge_at = now() + interval '10 days' WHERE id = $1`, [unreachable.id]);
+    expect(await retention.sendNotices()).toBe(1);
+    expect(await ds.query(`SELECT id FROM outbox WHERE payload->>'submissionId' = $1`, [unreachable.id])).toEqual([]);
+    expect(await ds.query(`SELECT type FROM submission_event WHERE submission_id = $1`, [unreachable.id])).toEqual([
+      { type: 'retention_notice' },
+    ]);
 
     await ds.query(`UPDATE submission SET purge_at = now() - interval '1 minute' WHERE id = $1`, [decided.id]);
     expect(await retention.purgeExpired()).toBe(1);

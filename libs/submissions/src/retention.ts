@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { JobTopic } from '@guichet/queue';
+import { JobTopic, addOutbox } from '@guichet/queue';
 import type { Attachments } from './attachments';
 
 const NOTICE_DAYS = 14;
@@ -21,12 +21,12 @@ export class Retention {
   async sendNotices(batch = 500): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const due = (await manager.query(
-        `SELECT id, organisation_id FROM submission
+        `SELECT id, organisation_id, contact_email IS NOT NULL AS reachable FROM submission
           WHERE purge_at IS NOT NULL AND purge_at < now() + make_interval(days => $1)
             AND retention_notice_at IS NULL
           ORDER BY purge_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [NOTICE_DAYS, batch],
-      )) as Array<{ id: string; organisation_id: string }>;
+      )) as Array<{ id: string; organisation_id: string; reachable: boolean }>;
       for (const row of due) {
         const eventId = randomUUID();
         await manager.query(
@@ -34,12 +34,13 @@ export class Retention {
            VALUES ($1, $2, $3, 'system', 'retention_notice', 'public')`,
           [eventId, row.organisation_id, row.id],
         );
-        await manager.query(
-          `INSERT INTO outbox (organisation_id, topic, payload)
-           SELECT $1, $4, jsonb_build_object('submissionId', $2::text, 'eventId', $3::text, 'template', 'retention_notice')
-            WHERE EXISTS (SELECT 1 FROM submission WHERE id = $2::uuid AND contact_email IS NOT NULL)`,
-          [row.organisation_id, row.id, eventId, JobTopic.NotifyEmail],
-        );
+        // No email address (a request filed without one): the history says it, no email is owed.
+        if (row.reachable)
+          await addOutbox(manager, {
+            organisationId: row.organisation_id,
+            topic: JobTopic.NotifyEmail,
+            payload: { submissionId: row.id, eventId, template: 'retention_notice' },
+          });
         await manager.query(`UPDATE submission SET retention_notice_at = now() WHERE id = $1`, [row.id]);
       }
       return due.length;
