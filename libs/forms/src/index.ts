@@ -41,7 +41,6 @@ export {
   PROVENANCE,
   checkSirets,
   companyDirectory,
-  companyValues,
   normaliseSiret,
   parseSearchAnswer,
   siretFields,

@@ -21,3 +21,4 @@ export * from './text';
 export * from './lru';
 export * from './workflow';
 export * from './views';
+export * from './siret-field';

@@ -1,28 +1,25 @@
 import { memo, useEffect, useRef, useState } from 'react';
-import { CUSTOM_FORMATS, plainText } from '@guichet/shared';
+import {
+  CUSTOM_FORMATS,
+  SIRET_FIELD_VALUES,
+  companyValues,
+  isSiretUi,
+  plainText,
+  siretLocked,
+  type Company,
+  type SiretFieldValue,
+} from '@guichet/shared';
 import { ApiError, api } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
 import { ErrorMessage, Required } from './field-parts';
-import { idOf, type FieldModel, type Ui } from './model';
+import { idOf, type FieldModel } from './model';
 import { RichText } from './RichText';
 import { useFieldError, useValue } from './store';
 
-/** What the API answers (GET /api/v1/public/entreprises/{siret}). */
-interface Company {
-  siret: string;
-  raisonSociale: string;
-  formeJuridique: string;
-  adresse: string;
-  codePostal: string | null;
-  commune: string | null;
-  codeNaf: string | null;
-  etat: 'actif' | 'ferme';
-}
-
-/** The values the field fills, in order (libs/forms/src/lookups/siret-check.ts agrees: same names, same values). */
-const PARTS = ['raisonSociale', 'formeJuridique', 'adresse', 'codePostal', 'commune', 'codeNaf', 'etat'] as const;
-type Part = (typeof PARTS)[number];
+/** The values the field fills, in order: the server checks the same ones (@guichet/shared's siret-field). */
+const PARTS = SIRET_FIELD_VALUES;
+type Part = SiretFieldValue;
 
 const LABELS: Record<Part, () => string> = {
   raisonSociale: () => tr('Raison sociale', 'Company name'),
@@ -34,29 +31,7 @@ const LABELS: Record<Part, () => string> = {
   etat: () => tr('État administratif', 'Administrative state'),
 };
 
-function valuesOf(company: Company): Record<Part, string> {
-  return {
-    raisonSociale: company.raisonSociale,
-    formeJuridique: company.formeJuridique,
-    adresse: company.adresse,
-    codePostal: company.codePostal ?? '',
-    commune: company.commune ?? '',
-    codeNaf: company.codeNaf ?? '',
-    etat: company.etat === 'ferme' ? 'Fermé' : 'Actif',
-  };
-}
-
-/** Whether a uiSchema draws its object as a SIRET field (`ui:widget`, `ui:field` or `ui:options.widget`). */
-export function isSiretUi(ui: Ui): boolean {
-  const options = (ui['ui:options'] ?? {}) as Record<string, unknown>;
-  return [ui['ui:widget'], ui['ui:field'], options.widget].includes('siret');
-}
-
-function lockedOf(ui: Ui): Part[] {
-  const locked = ((ui['ui:options'] ?? {}) as Record<string, unknown>).locked;
-  if (locked === true) return [...PARTS];
-  return Array.isArray(locked) ? PARTS.filter((p) => locked.includes(p)) : [];
-}
+export { isSiretUi };
 
 type Value = Partial<Record<Part | 'siret', string>>;
 const asValue = (v: unknown): Value => (v !== null && typeof v === 'object' ? (v as Value) : {});
@@ -82,7 +57,7 @@ export const SiretField = memo(function SiretField({ model }: { model: FieldMode
   const value = asValue(useValue(store, model.pointer));
   const properties = (model.schema.properties ?? {}) as Record<string, { title?: unknown }>;
   const parts = PARTS.filter((p) => p in properties);
-  const locked = lockedOf(model.ui);
+  const locked = siretLocked(model.ui);
   const ownError = useFieldError(store, model.pointer);
   const siretError = useFieldError(store, `${model.pointer}/siret`);
   const [lookup, setLookup] = useState<Lookup>({ state: 'idle' });
@@ -114,7 +89,7 @@ export const SiretField = memo(function SiretField({ model }: { model: FieldMode
     setStatus(tr('Recherche de l’établissement…', 'Looking the establishment up…'));
     api<Company>(`/api/v1/public/entreprises/${siret}`, { signal: controller.signal }).then(
       (company) => {
-        const filled = valuesOf(company);
+        const filled = companyValues(company);
         update(Object.fromEntries(parts.map((p) => [p, filled[p]])));
         setLookup({ state: 'found', company });
         setStatus(

@@ -2,6 +2,7 @@
  * The studio's side of the SIRET field (docs/definition-format.md, « SIRET »): the object the palette inserts, how
  * the panel recognises it and which of its values the designer locks (`ui:options.locked`).
  */
+import { isSiretUi } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { obj, type Node } from './definitionPaths';
 
@@ -41,10 +42,8 @@ export function siretSchema(title: string): Node {
   };
 }
 
-/** Whether a uiSchema node draws its object as a SIRET field (`ui:widget`, `ui:field` or `ui:options.widget`). */
-export function isSiretUi(ui: Node): boolean {
-  return [ui['ui:widget'], ui['ui:field'], obj(ui['ui:options']).widget].includes('siret');
-}
+/** Whether a uiSchema node draws its object as a SIRET field: the rule the citizen's form and the server apply. */
+export { isSiretUi };
 
 /** The values this field fills (those its schema has), each with its label: its own title when it has one. */
 export function siretValuesOf(node: Node): Array<{ name: string; label: string }> {

@@ -1,4 +1,4 @@
-import { CUSTOM_FORMATS, LruCache } from '@guichet/shared';
+import { CUSTOM_FORMATS, LruCache, type Company } from '@guichet/shared';
 
 /**
  * The company directory behind the SIRET field (issue 23): one interface,
@@ -6,24 +6,8 @@ import { CUSTOM_FORMATS, LruCache } from '@guichet/shared';
  * fake (apps/fake-apis) in development and tests — switching is the URL.
  */
 
-/** One establishment, as the SIRET field fills it in. */
-export interface Company {
-  siret: string;
-  siren: string;
-  /** `nom_complet` (« nom_raison_sociale » when there is one). */
-  raisonSociale: string;
-  /** The legal form's label (from the nature juridique's code). */
-  formeJuridique: string;
-  /** The INSEE code of the legal form, e.g. « 5710 » (SAS), « 9220 » (association déclarée). */
-  natureJuridique: string | null;
-  /** The establishment's address, one line, as the directory writes it. */
-  adresse: string;
-  codePostal: string | null;
-  commune: string | null;
-  /** NAF / APE code of the establishment (of the company when the establishment has none), e.g. « 62.01Z ». */
-  codeNaf: string | null;
-  etat: 'actif' | 'ferme';
-}
+/** One establishment, as the SIRET field fills it in (the contract is @guichet/shared's). */
+export type { Company };
 
 /** The directory did not answer (down, slow, unreadable, or the breaker is open): the citizen types. */
 export class LookupUnavailableError extends Error {

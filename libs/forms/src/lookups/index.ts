@@ -9,14 +9,4 @@ export {
   type CompanyDirectory,
   type HttpCompanyDirectoryOptions,
 } from './companies';
-export {
-  PROVENANCE,
-  SIRET_FIELD_VALUES,
-  checkSirets,
-  companyValues,
-  isSiretUi,
-  lockedOf,
-  siretFields,
-  type SiretField,
-  type SiretFieldValue,
-} from './siret-check';
+export { PROVENANCE, checkSirets, siretFields, type SiretField } from './siret-check';

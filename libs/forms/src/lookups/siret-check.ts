@@ -1,52 +1,20 @@
-import { toJsonPointer, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
+import {
+  SIRET_FIELD_VALUES,
+  companyValues,
+  isSiretUi,
+  siretLocked,
+  toJsonPointer,
+  type ErrorItem,
+  type ServiceDefinition,
+  type SiretFieldValue,
+} from '@guichet/shared';
 import { LookupUnavailableError, normaliseSiret, type Company, type CompanyDirectory } from './companies';
 
 type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** The values a SIRET field fills from the directory, by property name (the web's siret-field.tsx agrees). */
-export const SIRET_FIELD_VALUES = [
-  'raisonSociale',
-  'formeJuridique',
-  'adresse',
-  'codePostal',
-  'commune',
-  'codeNaf',
-  'etat',
-] as const;
-export type SiretFieldValue = (typeof SIRET_FIELD_VALUES)[number];
-
-/** What the field stores of a company: the directory's values as the citizen sees them. */
-export function companyValues(company: Company): Record<SiretFieldValue, string> {
-  return {
-    raisonSociale: company.raisonSociale,
-    formeJuridique: company.formeJuridique,
-    adresse: company.adresse,
-    codePostal: company.codePostal ?? '',
-    commune: company.commune ?? '',
-    codeNaf: company.codeNaf ?? '',
-    etat: company.etat === 'ferme' ? 'Fermé' : 'Actif',
-  };
-}
-
 /** The provenance a SIRET field records in its `provenance` property, when its schema has one. */
 export const PROVENANCE = { verified: 'Répertoire Sirene (INSEE)', typed: 'Saisie par l’usager, non vérifiée' };
-
-/** Whether a uiSchema node draws its object as a SIRET field (`ui:widget`, `ui:field` or `ui:options.widget`). */
-export function isSiretUi(ui: unknown): boolean {
-  if (!isNode(ui)) return false;
-  const options = isNode(ui['ui:options']) ? ui['ui:options'] : {};
-  return [ui['ui:widget'], ui['ui:field'], options.widget].includes('siret');
-}
-
-/** The values the designer locked: `ui:options.locked` `true` (all the field fills) or a list of names. */
-export function lockedOf(ui: unknown): SiretFieldValue[] {
-  const options = isNode(ui) && isNode(ui['ui:options']) ? ui['ui:options'] : {};
-  const locked = options.locked;
-  if (locked === true) return [...SIRET_FIELD_VALUES];
-  if (!Array.isArray(locked)) return [];
-  return SIRET_FIELD_VALUES.filter((name) => locked.includes(name));
-}
 
 export interface SiretField {
   /** Path from the root; `*` stands for every item of a list. */
@@ -68,7 +36,7 @@ export function siretFields(definition: Pick<ServiceDefinition, 'schema' | 'uiSc
       found.push({
         path,
         fills,
-        locked: lockedOf(ui).filter((name) => fills.includes(name)),
+        locked: siretLocked(ui).filter((name) => fills.includes(name)),
         keepsProvenance: 'provenance' in properties,
       });
       return;
