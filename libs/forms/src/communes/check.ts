@@ -1,6 +1,7 @@
 import { toJsonPointer, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
 import type { CommuneDirectory, Territory } from './directory';
 import { normaliseName } from './normalise';
+import { valuesAt, widgetFields } from '../widget-fields';
 
 type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -36,37 +37,12 @@ interface CommuneField {
 
 /** The commune fields of a definition: objects of the schema whose uiSchema says `commune`, lists' items included. */
 export function communeFields(definition: Pick<ServiceDefinition, 'schema' | 'uiSchema'>): CommuneField[] {
-  const found: CommuneField[] = [];
-  const walk = (schema: unknown, ui: unknown, path: string[], depth: number) => {
-    if (!isNode(schema) || depth > 32 || found.length >= 100) return;
-    if (isCommuneUi(ui)) {
-      found.push({
-        path,
-        schema,
-        territory: territoryOf(ui),
-        keepsCode: isNode(schema.properties) && 'codeInsee' in schema.properties,
-      });
-      return;
-    }
-    const uiNode = isNode(ui) ? ui : {};
-    if (isNode(schema.properties))
-      for (const [key, sub] of Object.entries(schema.properties)) walk(sub, uiNode[key], [...path, key], depth + 1);
-    if (isNode(schema.items)) walk(schema.items, uiNode.items, [...path, '*'], depth + 1);
-  };
-  walk(definition.schema, definition.uiSchema, [], 0);
-  return found;
-}
-
-/** Each value at a path (`*` over a list's items), with its own path. */
-function valuesAt(
-  data: unknown,
-  path: string[],
-  at: Array<string | number> = [],
-): Array<[Array<string | number>, unknown]> {
-  if (path.length === 0) return [[at, data]];
-  const [head, ...rest] = path as [string, ...string[]];
-  if (head === '*') return Array.isArray(data) ? data.flatMap((item, i) => valuesAt(item, rest, [...at, i])) : [];
-  return isNode(data) && data[head] !== undefined ? valuesAt(data[head], rest, [...at, head]) : [];
+  return widgetFields(definition, isCommuneUi, 100).map(({ path, schema, ui }) => ({
+    path,
+    schema,
+    territory: territoryOf(ui),
+    keepsCode: isNode(schema.properties) && 'codeInsee' in schema.properties,
+  }));
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);

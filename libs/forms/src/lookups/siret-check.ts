@@ -8,6 +8,7 @@ import {
   type ServiceDefinition,
   type SiretFieldValue,
 } from '@guichet/shared';
+import { valuesAt, widgetFields } from '../widget-fields';
 import { LookupUnavailableError, normaliseSiret, type Company, type CompanyDirectory } from './companies';
 
 type Node = Record<string, unknown>;
@@ -27,38 +28,16 @@ export interface SiretField {
 
 /** The SIRET fields of a definition: objects whose uiSchema says `siret`, lists' items included. */
 export function siretFields(definition: Pick<ServiceDefinition, 'schema' | 'uiSchema'>): SiretField[] {
-  const found: SiretField[] = [];
-  const walk = (schema: unknown, ui: unknown, path: string[], depth: number) => {
-    if (!isNode(schema) || depth > 32 || found.length >= 50) return;
-    if (isSiretUi(ui)) {
-      const properties = isNode(schema.properties) ? schema.properties : {};
-      const fills = SIRET_FIELD_VALUES.filter((name) => name in properties);
-      found.push({
-        path,
-        fills,
-        locked: siretLocked(ui).filter((name) => fills.includes(name)),
-        keepsProvenance: 'provenance' in properties,
-      });
-      return;
-    }
-    const uiNode = isNode(ui) ? ui : {};
-    if (isNode(schema.properties))
-      for (const [key, sub] of Object.entries(schema.properties)) walk(sub, uiNode[key], [...path, key], depth + 1);
-    if (isNode(schema.items)) walk(schema.items, uiNode.items, [...path, '*'], depth + 1);
-  };
-  walk(definition.schema, definition.uiSchema, [], 0);
-  return found;
-}
-
-function valuesAt(
-  data: unknown,
-  path: string[],
-  at: Array<string | number> = [],
-): Array<[Array<string | number>, unknown]> {
-  if (path.length === 0) return [[at, data]];
-  const [head, ...rest] = path as [string, ...string[]];
-  if (head === '*') return Array.isArray(data) ? data.flatMap((item, i) => valuesAt(item, rest, [...at, i])) : [];
-  return isNode(data) && data[head] !== undefined ? valuesAt(data[head], rest, [...at, head]) : [];
+  return widgetFields(definition, isSiretUi, 50).map(({ path, schema, ui }) => {
+    const properties = isNode(schema.properties) ? schema.properties : {};
+    const fills = SIRET_FIELD_VALUES.filter((name) => name in properties);
+    return {
+      path,
+      fills,
+      locked: siretLocked(ui).filter((name) => fills.includes(name)),
+      keepsProvenance: 'provenance' in properties,
+    };
+  });
 }
 
 /** Spaces and case aside: the directory writes « 12 RUE DE LA PAIX », a browser may send it trimmed. */
