@@ -195,12 +195,7 @@ export const FAKE_COMPANIES: readonly LegalUnit[] = [
   ),
 ];
 
-interface Answer {
-  status: number;
-  type: string;
-  body: string;
-  delayMs?: number;
-}
+import type { Answer } from './answer';
 
 const json = (status: number, body: unknown): Answer => ({
   status,

@@ -1,6 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Provider } from './answer';
 import { answerSearch } from './entreprises';
+
+/** The fake providers by the prefix they are mounted under; each connector's URL setting points at `{url}{prefix}`. */
+const PROVIDERS: Readonly<Record<string, Provider>> = {
+  '/entreprises': (path, query) => (path === '/search' ? answerSearch(query) : null),
+};
 
 export interface RunningFakeApis {
   /** The server's base, e.g. `http://127.0.0.1:4010`. */
@@ -15,7 +21,7 @@ export interface RunningFakeApis {
 /**
  * The bundled fake providers of the State's open APIs (issue 23), over real
  * HTTP: development and tests use them instead of the real ones, switching
- * being configuration only. Mounted under a prefix each:
+ * being configuration only. Mounted under a prefix each (`PROVIDERS`):
  * `/entreprises/search` (API Recherche d'entreprises).
  * Never started in production.
  */
@@ -29,11 +35,12 @@ export async function startFakeApis(port = 0, host = '127.0.0.1'): Promise<Runni
       res.writeHead(405, { 'content-type': 'application/json' }).end('{"erreur":"Méthode non admise."}');
       return;
     }
-    if (url.pathname !== '/entreprises/search') {
+    const prefix = Object.keys(PROVIDERS).find((p) => url.pathname.startsWith(`${p}/`));
+    const answer = prefix ? PROVIDERS[prefix]!(url.pathname.slice(prefix.length), url.searchParams, req.headers) : null;
+    if (!answer) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"erreur":"Introuvable."}');
       return;
     }
-    const answer = answerSearch(url.searchParams);
     const send = () => {
       if (!res.destroyed) res.writeHead(answer.status, { 'content-type': answer.type }).end(answer.body);
     };
