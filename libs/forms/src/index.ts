@@ -44,6 +44,9 @@ export {
   normaliseSiret,
   parseSearchAnswer,
   siretFields,
+  ProviderClient,
   type Company,
   type CompanyDirectory,
+  type ProviderClientOptions,
+  type ProviderRequest,
 } from './lookups';

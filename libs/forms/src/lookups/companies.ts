@@ -1,4 +1,7 @@
-import { CUSTOM_FORMATS, LruCache, type Company } from '@guichet/shared';
+import { CUSTOM_FORMATS, type Company } from '@guichet/shared';
+import { LookupUnavailableError, ProviderClient, type ProviderClientOptions } from './provider-client';
+
+export { LookupUnavailableError };
 
 /**
  * The company directory behind the SIRET field (issue 23): one interface,
@@ -8,14 +11,6 @@ import { CUSTOM_FORMATS, LruCache, type Company } from '@guichet/shared';
 
 /** One establishment, as the SIRET field fills it in (the contract is @guichet/shared's). */
 export type { Company };
-
-/** The directory did not answer (down, slow, unreadable, or the breaker is open): the citizen types. */
-export class LookupUnavailableError extends Error {
-  constructor(readonly reason: 'timeout' | 'network' | 'status' | 'garbage' | 'open') {
-    super(`company directory unavailable (${reason})`);
-    this.name = 'LookupUnavailableError';
-  }
-}
 
 export interface CompanyDirectory {
   /**
@@ -113,111 +108,35 @@ export function parseSearchAnswer(body: unknown, siret: string): Company | null 
   return null;
 }
 
-export interface HttpCompanyDirectoryOptions {
+export interface HttpCompanyDirectoryOptions extends ProviderClientOptions {
   /** The API's base, e.g. `https://recherche-entreprises.api.gouv.fr` (no trailing path). */
   baseUrl: string;
-  timeoutMs?: number;
-  /** Consecutive failures that open the breaker. */
-  failuresToOpen?: number;
-  /** How long an open breaker fails fast before letting one request try. */
-  openMs?: number;
-  cacheMs?: number;
-  cacheSize?: number;
-  /** For tests: the clock. */
-  now?: () => number;
-  fetch?: typeof fetch;
 }
 
 /**
- * API Recherche d'entreprises (public, no key) over HTTP, with a timeout, a
- * circuit breaker (after `failuresToOpen` failures in a row, every lookup
- * fails at once for `openMs`, then one is let through) and a small cache of
- * answers (found and not found; failures are not kept). Nothing of the
- * answers, nor the SIRET, is logged here.
+ * API Recherche d'entreprises (public, no key) over HTTP, through a
+ * `ProviderClient` (timeout, circuit breaker, cache of found and not-found
+ * answers). Nothing of the answers, nor the SIRET, is logged here.
  */
 export class HttpCompanyDirectory implements CompanyDirectory {
   private readonly base: string;
-  private readonly timeoutMs: number;
-  private readonly failuresToOpen: number;
-  private readonly openMs: number;
-  private readonly cacheMs: number;
-  private readonly cache: LruCache<string, { at: number; company: Company | null }>;
-  private readonly now: () => number;
-  private readonly fetcher: typeof fetch;
-  private failures = 0;
-  private openUntil = 0;
-  /** Lookups of the same SIRET in flight share one request. */
-  private readonly pending = new Map<string, Promise<Company | null>>();
+  private readonly client: ProviderClient;
 
   constructor(options: HttpCompanyDirectoryOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '');
-    this.timeoutMs = options.timeoutMs ?? 3000;
-    this.failuresToOpen = options.failuresToOpen ?? 5;
-    this.openMs = options.openMs ?? 30_000;
-    this.cacheMs = options.cacheMs ?? 5 * 60_000;
-    this.cache = new LruCache(options.cacheSize ?? 1000);
-    this.now = options.now ?? Date.now;
-    this.fetcher = options.fetch ?? fetch;
+    this.client = new ProviderClient(options);
   }
 
   /** Whether lookups currently fail fast. */
   get open(): boolean {
-    return this.failures >= this.failuresToOpen && this.now() < this.openUntil;
+    return this.client.open;
   }
 
   async findBySiret(value: string): Promise<Company | null> {
     const siret = normaliseSiret(value);
     if (siret === null) throw new RangeError('not a valid SIRET');
-    const kept = this.cache.get(siret);
-    if (kept && this.now() - kept.at < this.cacheMs) return kept.company;
-    const running = this.pending.get(siret);
-    if (running) return running;
-    const lookup = this.ask(siret).finally(() => this.pending.delete(siret));
-    this.pending.set(siret, lookup);
-    return lookup;
-  }
-
-  private async ask(siret: string): Promise<Company | null> {
-    if (this.failures >= this.failuresToOpen) {
-      if (this.now() < this.openUntil) throw new LookupUnavailableError('open');
-      // Half open: this one tries; if it fails, the breaker opens again at once.
-      this.failures = this.failuresToOpen - 1;
-    }
-    try {
-      const company = await this.request(siret);
-      this.failures = 0;
-      this.cache.set(siret, { at: this.now(), company });
-      return company;
-    } catch (error) {
-      this.failures++;
-      if (this.failures >= this.failuresToOpen) this.openUntil = this.now() + this.openMs;
-      throw error;
-    }
-  }
-
-  private async request(siret: string): Promise<Company | null> {
     const url = `${this.base}/search?q=${encodeURIComponent(siret)}&page=1&per_page=5`;
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    let response: Response;
-    try {
-      response = await this.fetcher(url, { signal, headers: { accept: 'application/json' }, redirect: 'error' });
-    } catch {
-      throw new LookupUnavailableError(signal.aborted ? 'timeout' : 'network');
-    }
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new LookupUnavailableError('status');
-    }
-    let body: unknown;
-    try {
-      // Bounded by the timeout too: a body that trickles in is a slow answer.
-      const text = await response.text();
-      if (text.length > 2_000_000) throw new Error('too long');
-      body = JSON.parse(text);
-    } catch {
-      throw new LookupUnavailableError(signal.aborted ? 'timeout' : 'garbage');
-    }
-    return parseSearchAnswer(body, siret);
+    return this.client.lookup(siret, { url }, (body) => parseSearchAnswer(body, siret));
   }
 }
 

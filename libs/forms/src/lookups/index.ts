@@ -10,3 +10,4 @@ export {
   type HttpCompanyDirectoryOptions,
 } from './companies';
 export { PROVENANCE, checkSirets, siretFields, type SiretField } from './siret-check';
+export { ProviderClient, type ProviderClientOptions, type ProviderRequest } from './provider-client';
