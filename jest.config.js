@@ -1,6 +1,7 @@
 /**
- * Five tiers, run in this order by `npm test` so the fast ones fail first:
- * unit (one class, no IO), medium (a library on a real PostgreSQL / Redis),
+ * Six tiers, run in this order by `npm test` so the fast ones fail first:
+ * unit (one class, no IO), fuzz (generated inputs against one library, about
+ * a minute: kept out of `npm run check`), medium (a library on a real PostgreSQL / Redis),
  * e2e (the API over HTTP with a real worker, in-process), browser (Debian's
  * Chromium with axe), slow (whole processes: `npm start`, a database that
  * goes away).
@@ -47,7 +48,13 @@ const withServices = {
 module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.fuzz\\.spec\\.ts$'],
+    },
+    { ...common, displayName: 'fuzz', testMatch: ['<rootDir>/{apps,libs}/**/*.fuzz.spec.ts'] },
     { ...withServices, displayName: 'medium', testMatch: ['<rootDir>/test/medium/**/*.test.ts'] },
     { ...withServices, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
     { ...withServices, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
