@@ -126,6 +126,8 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
     setSummary([]);
     store.setErrors([]);
     headingRef.current?.focus();
+    // On a step change only: `showErrors` is a new function at every render and must not re-run this.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [step, store]);
   useEffect(() => {
     if (focusSummary.current && summary.length) {
@@ -230,7 +232,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       fileHref: loaded.test ? undefined : (id) => `/api/v1/submissions/${draft.id}/attachments/${id}`,
       saveNow: () => void saveNow(),
     }),
-    [store, root, semantics, pageKeys, definition, signedIn, draft.id, saveNow],
+    [store, root, semantics, pageKeys, definition, signedIn, draft.id, saveNow, loaded.test, service.slug],
   );
 
   const blocking = useStoreVersion(store, (s) => s.blockingRules()) as ErrorItem[];

@@ -25,7 +25,8 @@ export function useBranches(schema: Schema, pointer: string) {
     const next = semantics.withDefaults(branches[selected], current);
     const empty = next === undefined || (typeof next === 'object' && next !== null && Object.keys(next).length === 0);
     if (!empty && JSON.stringify(next) !== JSON.stringify(current)) store.set(pointer, next);
-    // Once, when drawn: a switch of branch fills its own defaults (choose).
+    // Once, when drawn: a switch of branch fills its own defaults (choose), so neither is a dependency.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [semantics, store, pointer]);
   const choose = (next: number) => {
     if (next === selected || !branches[next]) return;

@@ -157,7 +157,7 @@ function Alternatives({
   const { branches, value, selected, choose } = useBranches(schema, pointer);
   const id = `${idOf(pointer)}-branche`;
   const error = useFieldError(store, pointer);
-  const branch = branches[selected] ?? {};
+  const branch = useMemo(() => branches[selected] ?? {}, [branches, selected]);
   const effective = useMemo(
     () => (semantics ? semantics.retrieve(branch, value ?? (typeOf(branch) === 'object' ? {} : undefined)) : branch),
     [semantics, branch, value],

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../lib/api';
 import { formatDateTime, tr } from '../lib/i18n';
 import { navigate } from '../lib/router';
@@ -52,15 +52,18 @@ export function FollowRequest() {
   const [renewed, setRenewed] = useState(false);
   const renewedRef = useRef<HTMLDivElement>(null);
 
-  const load = (current = token) =>
-    api<FollowView>('/api/v1/follow', { method: 'POST', body: { token: current } })
-      .then((v) => {
-        setView(v);
-        setError(null);
-      })
-      .catch((e: unknown) =>
-        setError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL', message: String(e) } as never)),
-      );
+  const load = useCallback(
+    (current = token) =>
+      api<FollowView>('/api/v1/follow', { method: 'POST', body: { token: current } })
+        .then((v) => {
+          setView(v);
+          setError(null);
+        })
+        .catch((e: unknown) =>
+          setError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL', message: String(e) } as never)),
+        ),
+    [token],
+  );
   useEffect(() => {
     const onHash = () => setToken(tokenOfPage());
     window.addEventListener('hashchange', onHash);
@@ -68,7 +71,7 @@ export function FollowRequest() {
   }, []);
   useEffect(() => {
     if (token) void load(token);
-  }, [token]);
+  }, [token, load]);
   useEffect(() => {
     if (renewed) renewedRef.current?.focus();
   }, [renewed]);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../lib/api';
 import { formatDateTime, tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
@@ -17,15 +17,18 @@ export function RequestView({ id, justSent }: { id: string; justSent: boolean })
   /** The follow link of a request filed without an account (none for a signed-in citizen's: the API says 404). */
   const [followPath, setFollowPath] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const load = () =>
-    api<SubmissionView>(`/api/v1/submissions/${encodeURIComponent(id)}`)
-      .then(setView)
-      .catch((e: unknown) =>
-        setError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL', message: String(e) })),
-      );
+  const load = useCallback(
+    () =>
+      api<SubmissionView>(`/api/v1/submissions/${encodeURIComponent(id)}`)
+        .then(setView)
+        .catch((e: unknown) =>
+          setError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL', message: String(e) })),
+        ),
+    [id],
+  );
   useEffect(() => {
     void load();
-  }, [id]);
+  }, [load]);
   usePageTitle(
     view
       ? justSent
