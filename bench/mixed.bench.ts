@@ -435,9 +435,11 @@ async function main(): Promise<void> {
         WHERE s.status = 'draft' AND s.id <> b.id`,
     );
     await ds.query('ALTER TABLE bench_draft ADD PRIMARY KEY (n)');
-    const [{ drafts }] = (await ds.query('SELECT count(*)::int AS drafts FROM bench_draft')) as Array<{
-      drafts: number;
-    }>;
+    const [{ drafts }] = (await ds.query('SELECT count(*)::int AS drafts FROM bench_draft')) as [
+      {
+        drafts: number;
+      },
+    ];
     await ds.query('CREATE SEQUENCE bench_draft_seq');
     await ds.query('ANALYZE');
     const quote = (text: string) => text.replace(/'/g, "''");

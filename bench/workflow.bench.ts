@@ -330,7 +330,7 @@ async function main(): Promise<void> {
 
     /** Inserts outbox rows in one statement (one NOTIFY wakes the relay), then waits until all are done. */
     const outboxRun = async (ids: string[]) => {
-      const [{ now: batchStart }] = (await ds.query('SELECT clock_timestamp() AS now')) as Array<{ now: Date }>;
+      const [{ now: batchStart }] = (await ds.query('SELECT clock_timestamp() AS now')) as [{ now: Date }];
       await ds.query(
         `INSERT INTO outbox (organisation_id, topic, payload)
          SELECT $1, 'submission.route', jsonb_build_object('submissionId', id, 'eventId', gen_random_uuid())
@@ -343,7 +343,7 @@ async function main(): Promise<void> {
         const [{ left }] = (await ds.query(
           `SELECT count(*)::int AS left FROM outbox WHERE done_at IS NULL AND failed_at IS NULL AND created_at >= $1`,
           [batchStart],
-        )) as Array<{ left: number }>;
+        )) as [{ left: number }];
         if (left === 0 || Date.now() > deadline) break;
         await sleep(50);
       }
@@ -382,7 +382,7 @@ async function main(): Promise<void> {
       const [{ n }] = (await ds.query(
         `SELECT count(*)::int AS n FROM submission_event e JOIN submission s ON s.id = e.submission_id
           WHERE s.group_key = 'bench-routed' AND e.type = 'routed'`,
-      )) as Array<{ n: number }>;
+      )) as [{ n: number }];
       if (n !== 0) throw new Error('the route jobs were not trivial (requests routed again)');
     }
 

@@ -336,7 +336,7 @@ describe('caseworker desk in Chromium', () => {
     const [{ comment }] = (await dataSource.query(
       `SELECT comment FROM submission_event WHERE submission_id = $1 AND to_status = 'accepted'`,
       [id],
-    )) as Array<{ comment: string }>;
+    )) as [{ comment: string }];
     expect(comment).toBe('Intervention programmée la semaine prochaine.');
 
     // --- Pages by key: twelve more requests, ten a page.

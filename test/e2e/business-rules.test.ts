@@ -163,7 +163,7 @@ describe('business rules the server enforces', () => {
       .query(
         `SELECT count(*)::int AS n FROM submission s JOIN service v ON v.id = s.service_id WHERE v.slug = $1 AND s.status <> 'draft'`,
         [slug],
-      )) as Array<{ n: number }>;
+      )) as [{ n: number }];
     expect(n).toBe(1);
   });
 

@@ -139,7 +139,7 @@ describe('intake hardening', () => {
     const db = stack.api.get(DataSource);
     const [{ storage_key: firstKey }] = (await db.query('SELECT storage_key FROM attachment WHERE id = $1', [
       first.attachmentId,
-    ])) as Array<{ storage_key: string }>;
+    ])) as [{ storage_key: string }];
     const onDisk = (key: string) => existsSync(join(stack.config.DATA_DIR, 'attachments', key));
     expect(onDisk(firstKey!)).toBe(true);
 
@@ -204,10 +204,10 @@ describe('intake hardening', () => {
     await db.query(`UPDATE system_ping SET completed_at = now() - interval '2 hours' WHERE id = $1`, [created.body.id]);
     const [{ id: stale }] = (await db.query(
       `INSERT INTO system_ping (backend, requested_at) VALUES ('postgres', now() - interval '2 days') RETURNING id`,
-    )) as Array<{ id: string }>;
-    const [{ id: fresh }] = (await db.query(
-      `INSERT INTO system_ping (backend) VALUES ('postgres') RETURNING id`,
-    )) as Array<{ id: string }>;
+    )) as [{ id: string }];
+    const [{ id: fresh }] = (await db.query(`INSERT INTO system_ping (backend) VALUES ('postgres') RETURNING id`)) as [
+      { id: string },
+    ];
     await stack.worker!.get(MaintenanceService).run();
     const left = (await db.query('SELECT id FROM system_ping WHERE id = ANY($1)', [
       [created.body.id, stale, fresh],

@@ -105,7 +105,7 @@ describe('organisation archive: prepared by a worker, downloaded from the studio
       `SELECT (SELECT count(*)::int FROM service WHERE organisation_id = $1) AS services,
               (SELECT count(*)::int FROM submission WHERE organisation_id = $1 AND status <> 'draft') AS requests`,
       [admin.organisationId],
-    )) as Array<{ services: number; requests: number }>;
+    )) as [{ services: number; requests: number }];
     expect(counted).toEqual({ services: 1, requests: 3 });
     expect(manifest.organisation.id).toBe(admin.organisationId);
     expect(manifest.counts).toMatchObject(counted);

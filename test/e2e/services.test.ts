@@ -451,7 +451,7 @@ describe('designer routes', () => {
       expect(res.body.definition).toEqual(canteenDefinition());
       await request(stack.url)
         .get('/api/v1/public/services/cantine-publique')
-        .set('If-None-Match', res.headers.etag)
+        .set('If-None-Match', String(res.headers.etag))
         .expect(304);
 
       const mine = await request(stack.url).get(`/api/v1/public/services?organisation=${designer.slug}`).expect(200);

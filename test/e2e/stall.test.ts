@@ -114,9 +114,11 @@ describe('no request stalls the API', () => {
     expect((await send('POST', `/api/v1/submissions/${id}/submit`, {})).status).toBe(200);
     const [{ size }] = (await stack.api
       .get(DataSource)
-      .query('SELECT octet_length(data::text) AS size FROM submission WHERE id = $1', [id])) as Array<{
-      size: number;
-    }>;
+      .query('SELECT octet_length(data::text) AS size FROM submission WHERE id = $1', [id])) as [
+      {
+        size: number;
+      },
+    ];
     expect(size).toBeGreaterThan(800_000);
     // Warm the render thread once (its start is not what is measured).
     expect((await send('GET', `/api/v1/submissions/${id}/receipt.pdf`)).status).toBe(200);

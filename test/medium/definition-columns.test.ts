@@ -8,7 +8,7 @@ const AUTHORED = '{"schema":{"properties":{"nomDeNaissance":{"type":"string"},"n
 const SORTED =
   '{"pages": [], "schema": {"properties": {"nom": {"type": "string"}, "nomDeNaissance": {"type": "string"}}}}';
 
-const COLUMNS = [
+const COLUMNS: ReadonlyArray<readonly [table: string, column: string]> = [
   ['form_version', 'definition'],
   ['service', 'draft_definition'],
   ['test_submission', 'definition'],

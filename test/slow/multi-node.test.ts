@@ -241,7 +241,7 @@ describe('several API and worker processes', () => {
     }
     await Promise.all(apiChildren.map((api, i) => waitReady(api, apis[i]!)));
 
-    const [{ id }] = (await dataSource.query(`SELECT id FROM installation`)) as Array<{ id: string }>;
+    const [{ id }] = (await dataSource.query(`SELECT id FROM installation`)) as [{ id: string }];
     const installation: Installation = {
       label,
       database,
@@ -617,8 +617,8 @@ describe('several API and worker processes', () => {
     const b = await startInstallation('b', { apis: 1, workers: 2 }, undefined);
     expect(b.prefix).toMatch(/^guichet-[0-9a-f]{12}$/);
     expect(b.prefix).not.toBe(a.prefix);
-    const [{ id: idA }] = (await a.dataSource.query(`SELECT id FROM installation`)) as Array<{ id: string }>;
-    const [{ id: idB }] = (await b.dataSource.query(`SELECT id FROM installation`)) as Array<{ id: string }>;
+    const [{ id: idA }] = (await a.dataSource.query(`SELECT id FROM installation`)) as [{ id: string }];
+    const [{ id: idB }] = (await b.dataSource.query(`SELECT id FROM installation`)) as [{ id: string }];
     const redis = new Redis(redisUrl);
     try {
       expect(await redis.get(claimKey(a.prefix))).toBe(idA);

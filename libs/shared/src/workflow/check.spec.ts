@@ -372,7 +372,7 @@ describe('checkWorkflow on hostile input', () => {
 
   it('stays short with huge strings and keys', () => {
     const huge = 'é'.repeat(200_000);
-    const w = copy() as unknown as Record<string, Record<string, unknown>>;
+    const w = copy() as unknown as { states: Record<string, unknown>; transitions: unknown };
     w.states[huge] = { label: huge };
     (w.transitions as unknown as unknown[]).push({ name: huge, label: 'x', from: [huge], to: huge, by: [huge] });
     const problems = checkWorkflow(w);
