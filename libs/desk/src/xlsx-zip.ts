@@ -1,197 +1,118 @@
-import { constants, crc32 as zlibCrc32, createDeflateRaw, inflateRawSync, type DeflateRaw } from 'node:zlib';
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { constants, crc32 as zlibCrc32, inflateRawSync } from 'node:zlib';
+import { ZipFile } from 'yazl';
+
+const DEFLATE = 8;
 
 /** CRC-32 (ISO-HDLC, the one ZIP uses) of `data`, continuing from `previous`. */
 export function crc32(data: Buffer | string, previous = 0): number {
   return zlibCrc32(data, previous) >>> 0;
 }
 
-/** One file of the archive, as its central directory entry needs it. */
-interface Entry {
-  name: Buffer;
-  crc: number;
-  compressed: number;
-  size: number;
-  offset: number;
-  time: number;
-  date: number;
-}
-
-const MAX32 = 0xffffffff;
-/** Bit 3: sizes and CRC follow the data (data descriptor); bit 11: the name is UTF-8. */
-const FLAGS = 0x0008 | 0x0800;
-const DEFLATE = 8;
-
-/** MS-DOS time and date of a moment (what ZIP headers hold), in UTC. */
-function dosDateTime(at: Date): { time: number; date: number } {
-  const year = Math.max(at.getUTCFullYear(), 1980);
-  return {
-    time: (at.getUTCHours() << 11) | (at.getUTCMinutes() << 5) | Math.floor(at.getUTCSeconds() / 2),
-    date: ((year - 1980) << 9) | ((at.getUTCMonth() + 1) << 5) | at.getUTCDate(),
-  };
-}
-
 /**
- * A ZIP archive written as a stream: each entry is deflated as it is written
- * (node:zlib), its CRC-32 and sizes come after its data in a data descriptor
- * (general purpose bit 3), and the central directory closes the archive. So
- * nothing is held but the current compressed chunk: memory stays flat
- * whatever the size of an entry. `out` receives the bytes in order and is
- * awaited, so a slow consumer slows the writer down.
- *
- * No ZIP64: an entry stays under 4 GiB (the XLSX writer starts a new sheet
- * before), and an archive whose offsets would pass 4 GiB is refused.
+ * A ZIP archive written as a stream, through yazl (ZIP64 past 4 GiB, Info-ZIP
+ * timestamps): each entry is deflated as it is written and nothing is held
+ * but yazl's and the entry stream's buffers, so memory stays flat whatever
+ * the size of an entry. `out` receives the bytes in order and is awaited: a
+ * slow consumer fills those buffers, then `write` waits for them to drain.
+ * Entries are written one after the other (`begin` ends the previous one).
  */
 export class ZipWriter {
+  private readonly zip = new ZipFile();
   private offset = 0;
-  private readonly entries: Entry[] = [];
-  private current?: {
-    entry: Entry;
-    deflate: DeflateRaw;
-    output: Buffer[];
-    failed?: Error;
-  };
+  private current?: { stream: PassThrough; size: number };
   private closed = false;
+  /** Settles when yazl's output has all been handed to `out`; rejects when `out` or yazl fails. */
+  private readonly pumped: Promise<void>;
 
   constructor(
-    private readonly out: (chunk: Buffer) => Promise<void>,
+    out: (chunk: Buffer) => Promise<void>,
     private readonly options: { level?: number; now?: Date } = {},
-  ) {}
+  ) {
+    this.pumped = (async () => {
+      for await (const chunk of this.zip.outputStream as AsyncIterable<Buffer>) {
+        this.offset += chunk.length;
+        await out(chunk);
+      }
+    })();
+    // Observed here; `write` and `finish` rethrow it.
+    this.pumped.catch(() => undefined);
+  }
 
-  /** Bytes written so far. */
+  /** Bytes handed to `out` so far. */
   get bytes(): number {
     return this.offset;
   }
 
   /** Uncompressed bytes of the entry being written. */
   get entryBytes(): number {
-    return this.current?.entry.size ?? 0;
-  }
-
-  private async emit(chunk: Buffer): Promise<void> {
-    if (chunk.length === 0) return;
-    this.offset += chunk.length;
-    if (this.offset > MAX32) throw new Error('zip archive over 4 GiB (no ZIP64)');
-    await this.out(chunk);
+    return this.current?.size ?? 0;
   }
 
   /** Starts a new entry (the previous one is finished first). */
   async begin(name: string): Promise<void> {
     if (this.closed) throw new Error('zip archive already finished');
     await this.end();
-    const { time, date } = dosDateTime(this.options.now ?? new Date());
-    const entry: Entry = {
-      name: Buffer.from(name, 'utf8'),
-      crc: 0,
-      compressed: 0,
-      size: 0,
-      offset: this.offset,
-      time,
-      date,
-    };
-    const header = Buffer.alloc(30);
-    header.writeUInt32LE(0x04034b50, 0);
-    header.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-    header.writeUInt16LE(FLAGS, 6);
-    header.writeUInt16LE(DEFLATE, 8);
-    header.writeUInt16LE(time, 10);
-    header.writeUInt16LE(date, 12);
-    // CRC-32 and sizes (14..25) stay 0: they are in the data descriptor.
-    header.writeUInt16LE(entry.name.length, 26);
-    header.writeUInt16LE(0, 28);
-    const deflate = createDeflateRaw({ level: this.options.level ?? constants.Z_DEFAULT_COMPRESSION });
-    const state: NonNullable<ZipWriter['current']> = { entry, deflate, output: [] };
-    // Flowing mode: every compressed chunk is collected as soon as zlib makes it, so zlib never waits for a reader.
-    deflate.on('data', (chunk: Buffer) => state.output.push(chunk));
-    deflate.on('error', (error: Error) => (state.failed = error));
-    this.current = state;
-    this.entries.push(entry);
-    await this.emit(Buffer.concat([header, entry.name]));
+    const stream = new PassThrough({ highWaterMark: 256 * 1024 });
+    const level = this.options.level ?? constants.Z_DEFAULT_COMPRESSION;
+    const holder: { stream?: PassThrough } = { stream };
+    // Lazy: yazl asks for the stream when it reaches the entry, and is given it once.
+    this.zip.addReadStreamLazy(
+      name,
+      { mtime: this.options.now ?? new Date(), mode: 0o100644, compress: true, compressionLevel: level },
+      (give) => {
+        const taken = holder.stream!;
+        holder.stream = undefined;
+        give(null, taken);
+      },
+    );
+    this.current = { stream, size: 0 };
   }
 
   /** Adds bytes (text is UTF-8) to the current entry. Write in chunks of some kilobytes, not byte by byte. */
   async write(data: Buffer | string): Promise<void> {
-    const state = this.current;
-    if (!state) throw new Error('no zip entry started');
+    const entry = this.current;
+    if (!entry) throw new Error('no zip entry started');
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     if (bytes.length === 0) return;
-    state.entry.crc = crc32(bytes, state.entry.crc);
-    state.entry.size += bytes.length;
-    if (state.entry.size > MAX32) throw new Error('zip entry over 4 GiB (no ZIP64)');
-    await new Promise<void>((resolve, reject) =>
-      state.deflate.write(bytes, (error) => (error ? reject(error) : resolve())),
-    );
-    await this.drain(state);
+    entry.size += bytes.length;
+    if (!entry.stream.write(bytes)) await this.drained(entry.stream);
   }
 
-  private async drain(state: NonNullable<ZipWriter['current']>): Promise<void> {
-    if (state.failed) throw state.failed;
-    while (state.output.length) {
-      const chunk = state.output.shift()!;
-      state.entry.compressed += chunk.length;
-      await this.emit(chunk);
-    }
+  /** The stream drained, or the failure of `out` / yazl (whose output then stops reading, so it never would). */
+  private async drained(stream: PassThrough): Promise<void> {
+    await Promise.race([
+      once(stream, 'drain'),
+      this.pumped.then(() => {
+        throw new Error('zip output ended before its entries');
+      }),
+    ]);
   }
 
-  /** Finishes the current entry: the rest of the compressed data, then its data descriptor. */
+  /** Finishes the current entry (yazl completes it once it has read it). */
   async end(): Promise<void> {
-    const state = this.current;
-    if (!state) return;
+    const entry = this.current;
+    if (!entry) return;
     this.current = undefined;
-    await new Promise<void>((resolve, reject) => {
-      state.deflate.once('end', resolve);
-      state.deflate.once('error', reject);
-      state.deflate.end();
-    });
-    await this.drain(state);
-    const descriptor = Buffer.alloc(16);
-    descriptor.writeUInt32LE(0x08074b50, 0);
-    descriptor.writeUInt32LE(state.entry.crc, 4);
-    descriptor.writeUInt32LE(state.entry.compressed, 8);
-    descriptor.writeUInt32LE(state.entry.size, 12);
-    await this.emit(descriptor);
+    entry.stream.end();
   }
 
-  /** Finishes the last entry and writes the central directory. */
+  /** Finishes the last entry and the archive, once every byte has been handed to `out`. */
   async finish(): Promise<void> {
     await this.end();
     if (this.closed) return;
     this.closed = true;
-    const start = this.offset;
-    const records: Buffer[] = [];
-    for (const entry of this.entries) {
-      const record = Buffer.alloc(46);
-      record.writeUInt32LE(0x02014b50, 0);
-      record.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix, 2.0
-      record.writeUInt16LE(20, 6);
-      record.writeUInt16LE(FLAGS, 8);
-      record.writeUInt16LE(DEFLATE, 10);
-      record.writeUInt16LE(entry.time, 12);
-      record.writeUInt16LE(entry.date, 14);
-      record.writeUInt32LE(entry.crc, 16);
-      record.writeUInt32LE(entry.compressed, 20);
-      record.writeUInt32LE(entry.size, 24);
-      record.writeUInt16LE(entry.name.length, 28);
-      // extra, comment, disk number, internal attributes: 0
-      record.writeUInt32LE((0o100644 << 16) >>> 0, 38); // external attributes: a regular file, rw-r--r--
-      record.writeUInt32LE(entry.offset, 42);
-      records.push(record, entry.name);
-    }
-    const directory = Buffer.concat(records);
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(this.entries.length, 8);
-    end.writeUInt16LE(this.entries.length, 10);
-    end.writeUInt32LE(directory.length, 12);
-    end.writeUInt32LE(start, 16);
-    if (this.entries.length > 0xffff) throw new Error('too many zip entries (no ZIP64)');
-    await this.emit(Buffer.concat([directory, end]));
+    this.zip.end();
+    await this.pumped;
   }
 
-  /** Stops a failed archive: zlib's resources are released. */
+  /** Stops a failed archive: the entry stream and yazl's output are released. */
   abort(): void {
-    this.current?.deflate.destroy();
+    this.current?.stream.destroy();
     this.current = undefined;
     this.closed = true;
+    (this.zip.outputStream as PassThrough).destroy();
   }
 }
 

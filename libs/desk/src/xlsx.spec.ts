@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { ZipWriter, crc32, readZip } from './xlsx-zip';
 import { XlsxWriter, cellText, columnName, xmlText } from './xlsx';
@@ -95,6 +96,21 @@ describe('ZipWriter', () => {
       await zip.finish();
     });
     expect(most).toBe(1);
+  });
+
+  it('fails, not hangs, when its consumer fails (a download cut mid-way)', async () => {
+    let calls = 0;
+    const zip = new ZipWriter(async () => {
+      if (++calls > 2) throw new Error('client gone');
+    });
+    await zip.begin('x');
+    const writing = (async () => {
+      // Incompressible: the output fills the buffers, so the writes wait for a drain that never comes.
+      for (let i = 0; i < 200; i++) await zip.write(randomBytes(64 * 1024));
+      await zip.finish();
+    })();
+    await expect(writing).rejects.toThrow('client gone');
+    zip.abort();
   });
 });
 
