@@ -27,6 +27,9 @@ const LAYERS = [
   'desk',
 ];
 
+/** The server-side apps (the web app has its own rule: it imports only @guichet/shared). */
+const SERVER_APPS = ['api', 'worker', 'idp', 'mailcatcher', 'fake-apis'];
+
 const deepImports = {
   group: ['@guichet/*/*', '**/libs/*/src/*', '**/libs/*/src/*/**'],
   message: 'Import a library through its index: @guichet/<name>.',
@@ -97,6 +100,40 @@ export default tseslint.config(
               group: ['@guichet/*', '!@guichet/shared', '@nestjs/*', 'typeorm', 'bullmq', 'pg', 'ioredis', 'node:*'],
               message: 'The web app imports only @guichet/shared (browser-safe).',
             },
+          ],
+        },
+      ],
+    },
+  },
+  // An app does not reach into another app's sources: what two apps share lives in a library. Scripts are the
+  // command line of the libraries, except the launcher (scripts/start.ts), which starts the bundled fake APIs.
+  ...SERVER_APPS.map((app) => ({
+    files: [`apps/${app}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            deepImports,
+            {
+              group: SERVER_APPS.filter((other) => other !== app).flatMap((other) => [`**/${other}/src/**`]),
+              message: 'An app does not import another app: move what they share into a library.',
+            },
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    files: ['scripts/**/*.ts'],
+    ignores: ['scripts/start.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            deepImports,
+            { group: ['**/apps/**'], message: 'Scripts use the libraries (@guichet/*), not the apps’ sources.' },
           ],
         },
       ],

@@ -18,10 +18,10 @@ import { rename, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@guichet/config';
 import { OrganisationArchiveError, exportOrganisation, importOrganisation } from '@guichet/desk';
+import { OrganisationAdmin, ROLES } from '@guichet/identity';
 import type { OrganisationRole } from '@guichet/persistence';
 import { AppError, errorMessage } from '@guichet/shared';
 import { attachmentStorage, reindexSearch } from '@guichet/submissions';
-import { OrganisationAdmin, ROLES } from '../apps/api/src/organisations/organisation-admin';
 import { openCliDatabase } from './cli-database';
 import type { DataSource } from 'typeorm';
 

@@ -6,8 +6,8 @@ import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { Config } from '@guichet/config';
 import { loggerOptions, pathOnly } from '@guichet/observability';
-import { PublicCatalogue, ServiceCatalogue, companyDirectory } from '@guichet/forms';
-import { AccountService, ApiTokenService } from '@guichet/identity';
+import { PublicCatalogue, ServiceCatalogue, associationRegistry, companyDirectory } from '@guichet/forms';
+import { AccountService, ApiTokenService, OrganisationAdmin } from '@guichet/identity';
 import { dataSourceOptions } from '@guichet/persistence';
 import { FollowLinks, attachmentStorage, followLinkKey } from '@guichet/submissions';
 import {
@@ -36,13 +36,13 @@ import { TestSubmissionsController } from './services/test-submissions.controlle
 import { ValidatorsController } from './services/validators.controller';
 import { CommunesController } from './services/communes.controller';
 import { EntreprisesController } from './services/entreprises.controller';
+import { AssociationsController } from './services/associations.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
 import { TransitionsController } from './submissions/transitions.controller';
 import { FollowController } from './submissions/follow.controller';
 import { AdminQueuesController } from './admin/admin-queues.controller';
 import { DeskController } from './desk/desk.controller';
 import { TokensController } from './desk/tokens.controller';
-import { OrganisationAdmin } from './organisations/organisation-admin';
 import { OrganisationsController, PublicOrganisationsController } from './organisations/organisations.controller';
 import { CaseActions, DeskExports, Inbox, OrganisationArchives } from '@guichet/desk';
 import { QueueStatusService } from './admin/queue-status.service';
@@ -119,6 +119,7 @@ export class AppModule {
         ValidatorsController,
         CommunesController,
         EntreprisesController,
+        AssociationsController,
         ChallengeController,
       ],
       providers: [
@@ -182,6 +183,12 @@ export class AppModule {
               attachments,
               undefined,
               companyDirectory({ baseUrl: config.ENTREPRISES_API_URL, timeoutMs: config.ENTREPRISES_API_TIMEOUT_MS }),
+              associationRegistry({
+                baseUrl: config.ASSOCIATIONS_API_URL,
+                timeoutMs: config.ASSOCIATIONS_API_TIMEOUT_MS,
+                token: config.ASSOCIATIONS_API_TOKEN,
+                recipient: config.ASSOCIATIONS_API_RECIPIENT,
+              }),
             ),
           inject: [DataSource, Attachments],
         },

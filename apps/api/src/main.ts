@@ -3,8 +3,7 @@ import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig, processCount, publicUrl } from '@guichet/config';
 import { resolveInstallation, resolveQueueBackend } from '@guichet/queue';
 import { createApiApp } from './create-app';
-import { boundShutdown, watchParent } from '@guichet/observability';
-import { runClustered } from './http/process-cluster';
+import { boundShutdown, runClustered, watchParent } from '@guichet/observability';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { requireDatabaseUrl: true });

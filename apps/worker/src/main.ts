@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig, processCount } from '@guichet/config';
-import { boundShutdown, watchParent } from '@guichet/observability';
+import { boundShutdown, runClustered, watchParent } from '@guichet/observability';
 import { resolveInstallation, resolveQueueBackend } from '@guichet/queue';
 import { createWorkerApp } from './create-worker';
-import { runClustered } from '../../api/src/http/process-cluster';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { requireDatabaseUrl: true });

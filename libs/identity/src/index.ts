@@ -21,3 +21,13 @@ export {
   type ChangedBy,
   type MembershipScope,
 } from './access-changes';
+export {
+  LOGO_MAX_BYTES,
+  OrganisationAdmin,
+  ROLES,
+  type AgentView,
+  type Contact,
+  type GroupView,
+  type OrganisationProfile,
+  type ProfileInput,
+} from './organisation-admin';

@@ -66,8 +66,11 @@ export function createLogger(settings: LoggerSettings, destination?: Destination
   return destination ? pino(loggerOptions(settings), destination) : pino(loggerOptions(settings));
 }
 
-/** A SIRET may name a person (an entrepreneur individuel): its lookup's path is logged without it (issue 23). */
-const IDENTIFIER_PATHS = /^(\/api\/v1\/public\/entreprises\/)[^/]+/i;
+/**
+ * A SIRET may name a person (an entrepreneur individuel), an RNA number says who asks for what: their lookups'
+ * paths are logged without them (issue 23).
+ */
+const IDENTIFIER_PATHS = /^(\/api\/v1\/public\/(?:entreprises|associations)\/)[^/]+/i;
 
 /** The path of a URL without its query string, which may carry personal data, nor a looked-up identifier. */
 export function pathOnly(url: string | undefined): string {

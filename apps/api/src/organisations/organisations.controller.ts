@@ -15,13 +15,12 @@ import {
 } from 'class-validator';
 import type { Request, Response } from 'express';
 import { OrganisationArchives } from '@guichet/desk';
-import { hasRole, organisationsReached, type Actor } from '@guichet/identity';
+import { LOGO_MAX_BYTES, OrganisationAdmin, ROLES, hasRole, organisationsReached, type Actor } from '@guichet/identity';
 import type { OrganisationRole } from '@guichet/persistence';
 import { AppError, contentDisposition, isUuid } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 import { HEX_COLOR } from '@guichet/shared';
 import { readLogoUpload } from './logo-upload';
-import { LOGO_MAX_BYTES, OrganisationAdmin, ROLES } from './organisation-admin';
 
 export class ContactDto {
   @ApiPropertyOptional({ example: 'accueil@mairie-x.fr', nullable: true })

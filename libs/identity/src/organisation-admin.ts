@@ -9,8 +9,8 @@ import {
   type OrganisationRole,
 } from '@guichet/persistence';
 import { AppError, isUuid, type ErrorItem } from '@guichet/shared';
+import { OPERATOR, recordMembership, revokeTokensOfFormerAdmin, type ChangedBy } from './access-changes';
 import { workflowOf } from '@guichet/workflow';
-import { OPERATOR, recordMembership, revokeTokensOfFormerAdmin, type ChangedBy } from '@guichet/identity';
 import { MIN_CONTRAST, contrastRatio, formatRatio } from '@guichet/shared';
 
 export const ROLES: readonly OrganisationRole[] = ['admin', 'designer', 'caseworker'];
