@@ -1,5 +1,5 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
-import { plainText } from '@guichet/shared';
+import { encodePointerSegment, plainText } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
 import {
@@ -52,7 +52,7 @@ export function Fields({ schema, ui, base, keys }: { schema: Schema; ui: Ui; bas
       {list.map((key) => (
         <SchemaField
           key={key}
-          pointer={`${base}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`}
+          pointer={`${base}/${encodePointerSegment(key)}`}
           name={key}
           schema={propertySchema(effective, key)}
           ui={uiChild(ui, key)}
@@ -240,7 +240,7 @@ function AdditionalProperties({ schema, pointer }: { schema: Schema; pointer: st
   return (
     <div className="additional" id={id}>
       {extras.map((name) => (
-        <fieldset className="group item" key={name} data-pointer={`${pointer}/${escapeKey(name)}`}>
+        <fieldset className="group item" key={name} data-pointer={`${pointer}/${encodePointerSegment(name)}`}>
           <legend>{name}</legend>
           <div className="field">
             <label htmlFor={`${id}-${name}-nom`}>{tr('Nom de la rubrique', 'Name of the entry')}</label>
@@ -261,7 +261,7 @@ function AdditionalProperties({ schema, pointer }: { schema: Schema; pointer: st
             />
           </div>
           <SchemaField
-            pointer={`${pointer}/${escapeKey(name)}`}
+            pointer={`${pointer}/${encodePointerSegment(name)}`}
             name={name}
             schema={{ ...entry, title: name }}
             ui={NO_UI_ENTRY}
@@ -283,7 +283,6 @@ function AdditionalProperties({ schema, pointer }: { schema: Schema; pointer: st
 }
 
 const NO_UI_ENTRY: Ui = Object.freeze({}) as Ui;
-const escapeKey = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 const ObjectField = memo(function ObjectField({ model }: { model: FieldModel }) {
   const { store } = useForm();
