@@ -196,6 +196,12 @@ async function main(): Promise<void> {
     fakeApis = await startFakeApis(0);
     env.ENTREPRISES_API_URL = fakeApis.entreprisesUrl;
   }
+  // The same for the RNA field's associations (API Entreprise in production, which needs a token).
+  const fakeAssociations = config.NODE_ENV !== 'production' && !process.env.ASSOCIATIONS_API_URL;
+  if (fakeAssociations) {
+    fakeApis ??= await startFakeApis(0);
+    env.ASSOCIATIONS_API_URL = fakeApis.associationsUrl;
+  }
   // Without an SMTP server, emails go to a local catcher whose page lists them: nothing leaves the machine.
   const catchMail = !config.SMTP_URL;
   if (catchMail) env.SMTP_URL = `smtp://127.0.0.1:${config.MAILCATCHER_SMTP_PORT}`;
@@ -245,7 +251,10 @@ async function main(): Promise<void> {
     `  Connexion        ${base}/auth/login?as=citizen — ${config.FC_ISSUER ? 'FranceConnect configuré' : `fournisseur de démonstration http://localhost:${config.IDP_PORT}/api/v2`}`,
   );
   say(
-    `  Entreprises      ${fakeApis ? `annuaire de démonstration ${fakeApis.entreprisesUrl} (ENTREPRISES_API_URL non définie)` : `répertoire Sirene ${redactUrl(config.ENTREPRISES_API_URL)}`}`,
+    `  Entreprises      ${fakeApis && env.ENTREPRISES_API_URL === fakeApis.entreprisesUrl ? `annuaire de démonstration ${fakeApis.entreprisesUrl} (ENTREPRISES_API_URL non définie)` : `répertoire Sirene ${redactUrl(config.ENTREPRISES_API_URL)}`}`,
+  );
+  say(
+    `  Associations     ${fakeAssociations && fakeApis ? `répertoire de démonstration ${fakeApis.associationsUrl} (ASSOCIATIONS_API_URL non définie)` : `API Entreprise ${redactUrl(config.ASSOCIATIONS_API_URL)}${config.ASSOCIATIONS_API_TOKEN ? '' : ' (sans ASSOCIATIONS_API_TOKEN : saisie par l’usager)'}`}`,
   );
   say(
     `  Courriels        ${catchMail ? `boîte de test http://127.0.0.1:${config.MAILCATCHER_HTTP_PORT} (aucun courriel ne sort)` : 'SMTP configuré'}`,

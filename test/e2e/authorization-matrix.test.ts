@@ -133,6 +133,7 @@ const MATRIX = {
   'GET /api/v1/public/challenge':                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/public/communes':                           [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/public/entreprises/:siret':                 [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'GET /api/v1/public/associations/:rna':                  [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'POST /api/v1/public/services/:slug/submissions':        [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201],
   'POST …/submissions on a sign-in-required service':      [401, 201, 201, 201, 201, 201, 201, 201, 401, 401, 401],
   'PATCH /api/v1/submissions/:id':                         [404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404],
@@ -393,6 +394,7 @@ const ROUTES: Record<RowName, Call> = {
   'GET /api/v1/public/challenge': { method: 'GET', path: () => '/api/v1/public/challenge' },
   'GET /api/v1/public/communes': { method: 'GET', path: () => '/api/v1/public/communes?q=orl' },
   'GET /api/v1/public/entreprises/:siret': { method: 'GET', path: () => '/api/v1/public/entreprises/91234567500017' },
+  'GET /api/v1/public/associations/:rna': { method: 'GET', path: () => '/api/v1/public/associations/W452001234' },
   'POST /api/v1/public/services/:slug/submissions': {
     method: 'POST',
     path: (f) => `/api/v1/public/services/${f.s1}/submissions`,
@@ -752,6 +754,7 @@ describe('authorization matrix', () => {
         RATE_LIMITS: 'off',
         ...signInEnv(idp.issuer, idp.secret),
         ENTREPRISES_API_URL: fakeApis.entreprisesUrl,
+        ASSOCIATIONS_API_URL: fakeApis.associationsUrl,
       },
     });
     const db = stack.api.get(DataSource);

@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Provider } from './answer';
+import { answerAssociation } from './associations';
 import { answerSearch } from './entreprises';
 
 /** The fake providers by the prefix they are mounted under; each connector's URL setting points at `{url}{prefix}`. */
 const PROVIDERS: Readonly<Record<string, Provider>> = {
   '/entreprises': (path, query) => (path === '/search' ? answerSearch(query) : null),
+  '/associations': (path) => answerAssociation(path),
 };
 
 export interface RunningFakeApis {
@@ -13,6 +15,8 @@ export interface RunningFakeApis {
   url: string;
   /** What `ENTREPRISES_API_URL` should be to use the fake API Recherche d'entreprises. */
   entreprisesUrl: string;
+  /** What `ASSOCIATIONS_API_URL` should be to use the fake API Entreprise (associations). */
+  associationsUrl: string;
   /** Lookups answered so far, by path (no query: SIRETs are not kept). */
   hits(path: string): number;
   close(): Promise<void>;
@@ -22,7 +26,9 @@ export interface RunningFakeApis {
  * The bundled fake providers of the State's open APIs (issue 23), over real
  * HTTP: development and tests use them instead of the real ones, switching
  * being configuration only. Mounted under a prefix each (`PROVIDERS`):
- * `/entreprises/search` (API Recherche d'entreprises).
+ * `/entreprises/search` (API Recherche d'entreprises),
+ * `/associations/v4/djepva/api-association/associations/open_data/{rna}`
+ * (API Entreprise's associations).
  * Never started in production.
  */
 export async function startFakeApis(port = 0, host = '127.0.0.1'): Promise<RunningFakeApis> {
@@ -60,6 +66,7 @@ export async function startFakeApis(port = 0, host = '127.0.0.1'): Promise<Runni
   return {
     url,
     entreprisesUrl: `${url}/entreprises`,
+    associationsUrl: `${url}/associations`,
     hits: (path) => counts.get(path) ?? 0,
     close: () =>
       new Promise<void>((resolve) => {

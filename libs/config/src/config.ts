@@ -215,6 +215,28 @@ export const configSchema = z.object({
     .min(200, 'doit être entre 200 et 30000 millisecondes')
     .max(30_000, 'doit être entre 200 et 30000 millisecondes')
     .default(3000),
+  /**
+   * API Entreprise's associations (« Données association en open data » of the DJEPVA's API Association; RNA field):
+   * the real one by default, the bundled fake (apps/fake-apis) in development and tests.
+   */
+  ASSOCIATIONS_API_URL: url(['http:', 'https:']).default('https://entreprise.api.gouv.fr'),
+  /** How long an RNA lookup waits before the citizen is asked to type the values. */
+  ASSOCIATIONS_API_TIMEOUT_MS: z.coerce
+    .number({ error: 'doit être un nombre de millisecondes' })
+    .int('doit être un entier')
+    .min(200, 'doit être entre 200 et 30000 millisecondes')
+    .max(30_000, 'doit être entre 200 et 30000 millisecondes')
+    .default(3000),
+  /** API Entreprise's token (secret). Without it the real API refuses and the citizen types the values. */
+  ASSOCIATIONS_API_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).max(4096).optional()),
+  /** The SIRET of the administration the associations' data is for (API Entreprise's `recipient`). */
+  ASSOCIATIONS_API_RECIPIENT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{14}$/, 'doit être un numéro SIRET de 14 chiffres')
+      .optional(),
+  ),
   CHALLENGE_MAX_NUMBER: z.coerce.number().int().min(10).max(10_000_000).default(100_000),
   CHALLENGE_EXPIRES_SECONDS: seconds(30, 86_400, 1200),
   /** API processes sharing the port (node:cluster): a number, or `auto` for one per CPU. */
@@ -243,6 +265,7 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'AGENT_CLIENT_SECRET',
   'SMTP_URL',
   'S3_SECRET_ACCESS_KEY',
+  'ASSOCIATIONS_API_TOKEN',
 ]);
 
 export type Config = z.infer<typeof configSchema>;

@@ -49,4 +49,12 @@ export {
   type CompanyDirectory,
   type ProviderClientOptions,
   type ProviderRequest,
+  HttpAssociationRegistry,
+  RNA_PROVENANCE,
+  associationRegistry,
+  checkRnas,
+  parseAssociationAnswer,
+  rnaFields,
+  type Association,
+  type AssociationRegistry,
 } from './lookups';

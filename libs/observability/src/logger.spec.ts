@@ -73,6 +73,7 @@ describe('logger redaction', () => {
     expect(pathOnly('/api/v1/x?email=a@b.fr')).toBe('/api/v1/x');
     expect(pathOnly('/health/ready')).toBe('/health/ready');
     expect(pathOnly('/api/v1/public/entreprises/91234567500017')).toBe('/api/v1/public/entreprises/[masqué]');
+    expect(pathOnly('/api/v1/public/associations/W452001234?x=1')).toBe('/api/v1/public/associations/[masqué]');
     expect(pathOnly(undefined)).toBe('');
   });
 });

@@ -22,3 +22,4 @@ export * from './lru';
 export * from './workflow';
 export * from './views';
 export * from './siret-field';
+export * from './rna-field';

@@ -11,7 +11,7 @@ import {
   SubmissionMessage,
 } from '@guichet/persistence';
 import { referencedAttachments, type Attachments } from './attachments';
-import { ValidatorCache, applyPrefill, type CompanyDirectory } from '@guichet/forms';
+import { ValidatorCache, applyPrefill, type AssociationRegistry, type CompanyDirectory } from '@guichet/forms';
 import { addOutbox, JobTopic } from '@guichet/queue';
 import { AppError, type Locale, type ServiceDefinition, isUuid } from '@guichet/shared';
 import { availableTransitions, decide, stateLabel, workflowOf } from '@guichet/workflow';
@@ -19,6 +19,7 @@ import { applyDecision, citizenEditable, refuse } from './transitions';
 import { identityPointers } from './identity-answers';
 import { checkedCommunes } from './commune-answers';
 import { checkedSirets, prefetchedDirectory } from './siret-answers';
+import { checkedRnas, prefetchedRegistry } from './rna-answers';
 import { contactOf, searchText } from './contact';
 import { FormVersions } from './form-versions';
 import { receiptInputOf, type ReceiptInput } from './receipt';
@@ -48,6 +49,12 @@ export interface SubmitResult {
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** The lookups' answers asked before a submit's transaction (issue 23); a missing one keeps the values as typed. */
+interface Lookups {
+  companies?: CompanyDirectory;
+  associations?: AssociationRegistry;
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const actorOf = (owner: Owner) => (owner.kind === 'account' ? `account:${owner.accountId}` : 'anonymous');
 
@@ -64,6 +71,8 @@ export class Submissions {
     private readonly validators: ValidatorCache = new ValidatorCache(),
     /** The SIRET fields' directory, checked at submit (issue 23); without it, their answers are kept as typed. */
     private readonly companies?: CompanyDirectory,
+    /** The RNA fields' registry, checked at submit like the SIRET fields' directory. */
+    private readonly associations?: AssociationRegistry,
   ) {
     this.versions = FormVersions.of(dataSource);
   }
@@ -302,7 +311,7 @@ export class Submissions {
         throw new AppError('IDEMPOTENCY_IN_FLIGHT');
       }
       try {
-        const result = await this.doSubmit(id, owner, locale, await this.siretAnswers(id, owner, owned));
+        const result = await this.doSubmit(id, owner, locale, await this.lookupAnswers(id, owner, owned));
         await this.dataSource
           .getRepository(IdempotencyKey)
           .update({ scope, key }, { response: result as never, responseStatus: 200 });
@@ -313,15 +322,21 @@ export class Submissions {
         throw error;
       }
     }
-    return this.doSubmit(id, owner, locale, await this.siretAnswers(id, owner, owned));
+    return this.doSubmit(id, owner, locale, await this.lookupAnswers(id, owner, owned));
   }
 
-  /** The directory's answers for this request's SIRETs, asked before any transaction (see prefetchedDirectory). */
-  private async siretAnswers(id: string, owner: Owner, owned?: Submission): Promise<CompanyDirectory | undefined> {
-    if (!this.companies) return undefined;
+  /**
+   * The directories' answers for this request's SIRETs and RNA numbers, asked before any transaction (see
+   * prefetchedDirectory, prefetchedRegistry).
+   */
+  private async lookupAnswers(id: string, owner: Owner, owned?: Submission): Promise<Lookups> {
+    if (!this.companies && !this.associations) return {};
     const submission = owned ?? (await this.load(id, owner));
     const { definition } = await this.definitionOf(submission);
-    return prefetchedDirectory(definition, submission.data, this.companies);
+    return {
+      companies: await prefetchedDirectory(definition, submission.data, this.companies),
+      associations: await prefetchedRegistry(definition, submission.data, this.associations),
+    };
   }
 
   /** True when this request is the first with this key (and now holds it). */
@@ -333,16 +348,11 @@ export class Submissions {
     return inserted.length > 0;
   }
 
-  private async doSubmit(
-    id: string,
-    owner: Owner,
-    locale: Locale,
-    companies: CompanyDirectory | undefined,
-  ): Promise<SubmitResult> {
+  private async doSubmit(id: string, owner: Owner, locale: Locale, lookups: Lookups): Promise<SubmitResult> {
     // 31^8 references: a collision is rare enough that retrying the whole transaction costs less than a savepoint each time.
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.submitOnce(id, owner, locale, companies);
+        return await this.submitOnce(id, owner, locale, lookups);
       } catch (error) {
         const reference =
           (error as { code?: string; constraint?: string }).code === '23505' &&
@@ -352,12 +362,7 @@ export class Submissions {
     }
   }
 
-  private async submitOnce(
-    id: string,
-    owner: Owner,
-    locale: Locale,
-    companies: CompanyDirectory | undefined,
-  ): Promise<SubmitResult> {
+  private async submitOnce(id: string, owner: Owner, locale: Locale, lookups: Lookups): Promise<SubmitResult> {
     return this.dataSource.transaction(async (manager) => {
       const submission = await this.load(id, owner, manager, true);
       if (submission.status !== 'draft') throw new AppError('NOT_A_DRAFT');
@@ -375,7 +380,8 @@ export class Submissions {
       const missingFiles = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
       if (missingFiles.length) throw new AppError('SUBMISSION_INVALID', { errors: missingFiles });
       const communes = await checkedCommunes(definition, outcome.data);
-      const data = (await checkedSirets(definition, communes, companies)) as Record<string, unknown>;
+      const sirets = await checkedSirets(definition, communes, lookups.companies);
+      const data = (await checkedRnas(definition, sirets, lookups.associations)) as Record<string, unknown>;
       const decision = decide(workflowOf(definition), {
         status: 'draft',
         transition: 'submit',
@@ -422,7 +428,7 @@ export class Submissions {
     input: { transition: string; comment?: string; expectedRevision?: number },
     locale: Locale = 'fr',
   ): Promise<{ id: string; status: string; revision: number }> {
-    const companies = await this.siretAnswers(id, owner);
+    const lookups = await this.lookupAnswers(id, owner);
     return this.dataSource.transaction(async (manager) => {
       const submission = await this.load(id, owner, manager, true);
       if (submission.status === 'draft') throw new AppError('NOT_SUBMITTED');
@@ -450,7 +456,8 @@ export class Submissions {
         const missing = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
         if (missing.length) throw new AppError('SUBMISSION_INVALID', { errors: missing });
         outcome.data = await checkedCommunes(definition, outcome.data);
-        outcome.data = await checkedSirets(definition, outcome.data, companies);
+        outcome.data = await checkedSirets(definition, outcome.data, lookups.companies);
+        outcome.data = await checkedRnas(definition, outcome.data, lookups.associations);
         set = {
           data: () => ':data',
           search: () => "to_tsvector('simple', :search)",

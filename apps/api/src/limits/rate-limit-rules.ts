@@ -66,9 +66,13 @@ export function rateLimitRules(config: Config): RateLimitRule[] {
       perAccount: 0,
     },
     {
-      // Lookups behind the fields that fill themselves (the commune list, the SIRET lookup; the other connectors of issue 23 join them).
+      // Lookups behind the fields that fill themselves (the commune list, the SIRET and RNA lookups; the other connectors of issue 23 join them).
       name: 'lookups',
-      routes: [routePattern('GET /api/v1/public/communes'), routePattern('GET /api/v1/public/entreprises/:siret')],
+      routes: [
+        routePattern('GET /api/v1/public/communes'),
+        routePattern('GET /api/v1/public/entreprises/:siret'),
+        routePattern('GET /api/v1/public/associations/:rna'),
+      ],
       perIp: config.RATE_LIMIT_LOOKUPS_PER_IP,
       perAccount: 0,
     },

@@ -11,3 +11,13 @@ export {
 } from './companies';
 export { PROVENANCE, checkSirets, siretFields, type SiretField } from './siret-check';
 export { ProviderClient, type ProviderClientOptions, type ProviderRequest } from './provider-client';
+export {
+  HttpAssociationRegistry,
+  associationRegistry,
+  normaliseRna,
+  parseAssociationAnswer,
+  type Association,
+  type AssociationRegistry,
+  type HttpAssociationRegistryOptions,
+} from './associations';
+export { RNA_PROVENANCE, checkRnas, rnaFields, type RnaField } from './rna-check';
