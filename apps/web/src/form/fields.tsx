@@ -22,6 +22,7 @@ import { ErrorMessage, Required } from './field-parts';
 import { BooleanField, ChoiceField, SelectField } from './choice-fields';
 import { CommuneField, isCommuneUi } from './commune-field';
 import { SiretField, isSiretUi } from './siret-field';
+import { RnaField, isRnaUi } from './rna-field';
 import { extraAllowed, extraSchema, keysToDraw, useEffectiveSchema } from './effective-schema';
 import { FileField, FilesField } from './file-fields';
 import { NullField } from './null-field';
@@ -93,6 +94,7 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
   switch (model.kind) {
     case 'object':
       if (isSiretUi(ui)) return <SiretField model={model} />;
+      if (isRnaUi(ui)) return <RnaField model={model} />;
       return isCommuneUi(ui) ? <CommuneField model={model} /> : <ObjectField model={model} />;
     case 'array':
       return <ArrayField model={model} />;
