@@ -325,4 +325,58 @@ describe('studio by keyboard', () => {
       'provenance',
     ]);
   }, 90_000);
+
+  it('adds the RNA field from the palette and locks its values, by keyboard', async () => {
+    // On the canteen's form, as the tests before left it.
+    const skip = page.getByRole('navigation', { name: 'Aller à une partie de l’éditeur' });
+    await press(skip.getByRole('link', { name: 'Ajouter un champ' }));
+    expect(await focused(page)).toBe('#studio-nouveau-libelle');
+    await page.keyboard.type('Votre association');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Home');
+    const entry = /^button: Ajouter un champ Numéro RNA \(association\)$/;
+    for (let i = 0; i < 40 && !entry.test(await focused(page)); i++) await page.keyboard.press('ArrowRight');
+    expect(await focused(page)).toMatch(entry);
+    await page.keyboard.press('Enter');
+    const panel = page.locator('.studio-panel');
+    await panel.getByRole('heading', { name: 'Propriétés : Votre association' }).waitFor();
+    await expect(panel.textContent()).resolves.toContain('Numéro RNA (association)');
+
+    // « Valeurs verrouillées »: the values the registry fills, ticked with the space bar.
+    const locks = panel.getByRole('group', { name: 'Valeurs verrouillées' });
+    await expect(locks.getByRole('checkbox').count()).resolves.toBe(6);
+    await expect(locks.textContent()).resolves.toContain('Répertoire national des associations');
+    for (const name of ['Nom de l’association', 'État']) {
+      const box = locks.getByRole('checkbox', { name, exact: true });
+      await box.focus();
+      await page.keyboard.press('Space');
+      await expect(box.isChecked()).resolves.toBe(true);
+    }
+    await check(page, 'rna-verrous');
+
+    const saved = async () => {
+      const [row] = await web.stack.api.get(DataSource).query(
+        `SELECT draft_definition->'schema'->'properties'->'votreAssociation' AS node,
+                  draft_definition->'uiSchema'->'votreAssociation' AS ui FROM service WHERE slug = $1`,
+        ['cantine-clavier'],
+      );
+      return row as { node: { properties?: Record<string, unknown> } | null; ui: unknown };
+    };
+    let row = await saved();
+    for (let i = 0; i < 50 && !(row.ui as { 'ui:options'?: unknown } | null)?.['ui:options']; i++) {
+      await page.waitForTimeout(100);
+      row = await saved();
+    }
+    expect(row.ui).toEqual({ 'ui:widget': 'rna', 'ui:options': { locked: ['nom', 'etat'] } });
+    expect(Object.keys(row.node?.properties ?? {})).toEqual([
+      'rna',
+      'nom',
+      'objet',
+      'adresse',
+      'dateDeclaration',
+      'datePublicationJo',
+      'etat',
+      'provenance',
+    ]);
+  }, 90_000);
 });

@@ -3,6 +3,7 @@ import { tr } from '../lib/i18n';
 import { optionsAt, setKeyword, type Node } from './definition';
 import { Check, TextInput } from './FieldControls';
 import { lockedValues, setLocked, siretValuesOf } from './siretField';
+import { rnaValuesOf } from './rnaField';
 
 // What the panel edits for some kinds of field only: a text's format and autofill, a file's limits, a choice's answers.
 export const FORMATS: Array<[string, () => string]> = [
@@ -94,28 +95,39 @@ export function FileLimits({
   );
 }
 
-/** A SIRET field's locked values: once the establishment is found, the citizen may not change them. */
+/**
+ * A SIRET or RNA field's locked values: once the establishment or the association is found, the citizen may not
+ * change them.
+ */
 export function SiretLocks({
   id,
   node,
   ui,
   edit,
+  registry = 'siret',
 }: {
   id: string;
   node: Node;
   ui: Node;
   edit: (what: string, change: (n: Node, u: Node) => void) => void;
+  registry?: 'siret' | 'rna';
 }) {
-  const values = siretValuesOf(node);
-  const locked = lockedValues(node, ui);
+  const valuesOf = registry === 'rna' ? rnaValuesOf : siretValuesOf;
+  const values = valuesOf(node);
+  const locked = lockedValues(node, ui, valuesOf);
   return (
     <fieldset aria-describedby={`${id}-verrous-aide`}>
       <legend>{tr('Valeurs verrouillées', 'Locked values')}</legend>
       <p className="hint" id={`${id}-verrous-aide`}>
-        {tr(
-          'Une fois l’établissement trouvé dans le répertoire Sirene, l’usager ne peut pas modifier les valeurs cochées. Si le répertoire ne répond pas, il les saisit lui-même.',
-          'Once the establishment is found in the Sirene directory, the citizen cannot change the ticked values. If the directory does not answer, they type them.',
-        )}
+        {registry === 'rna'
+          ? tr(
+              'Une fois l’association trouvée dans le Répertoire national des associations, l’usager ne peut pas modifier les valeurs cochées. Si le répertoire ne répond pas, il les saisit lui-même.',
+              'Once the association is found in the national register of associations, the citizen cannot change the ticked values. If the register does not answer, they type them.',
+            )
+          : tr(
+              'Une fois l’établissement trouvé dans le répertoire Sirene, l’usager ne peut pas modifier les valeurs cochées. Si le répertoire ne répond pas, il les saisit lui-même.',
+              'Once the establishment is found in the Sirene directory, the citizen cannot change the ticked values. If the directory does not answer, they type them.',
+            )}
       </p>
       {values.map((v) => (
         <Check
@@ -123,7 +135,7 @@ export function SiretLocks({
           id={`${id}-verrou-${v.name}`}
           label={v.label}
           checked={locked.includes(v.name)}
-          onChange={(on) => edit(`locked-${v.name}`, (n, u) => setLocked(n, u, v.name, on))}
+          onChange={(on) => edit(`locked-${v.name}`, (n, u) => setLocked(n, u, v.name, on, valuesOf))}
         />
       ))}
     </fieldset>

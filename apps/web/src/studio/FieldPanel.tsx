@@ -215,6 +215,7 @@ export function FieldPanel({
       )}
       {type === 'file' && <FileLimits id={id} node={node} edit={edit} />}
       {type === 'company' && <SiretLocks id={id} node={node} ui={ui} edit={edit} />}
+      {type === 'association' && <SiretLocks id={id} node={node} ui={ui} edit={edit} registry="rna" />}
       {type === 'repeat' && (
         <>
           <TextInput

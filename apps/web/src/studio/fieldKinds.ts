@@ -3,6 +3,7 @@ import type { IdentityClaim } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { obj, slugFromLabel, type Node } from './definitionPaths';
 import { isSiretUi, siretSchema } from './siretField';
+import { isRnaUi, rnaSchema } from './rnaField';
 
 // --- The palette ---------------------------------------------------------------
 
@@ -20,6 +21,7 @@ export type FieldType =
   | 'address'
   | 'siret'
   | 'company'
+  | 'association'
   | 'siren'
   | 'iban'
   | 'nir'
@@ -170,6 +172,14 @@ export const PALETTE: PaletteEntry[] = [
     build: (l) => ({ schema: siretSchema(l), ui: { 'ui:widget': 'siret' } }),
   },
   {
+    type: 'association',
+    name: () => tr('Numéro RNA (association)', 'RNA number (association)'),
+    simple: false,
+    // Looked up in the Répertoire national des associations once the number is well formed; locked values as
+    // the SIRET field's (docs/definition-format.md, « Numéro RNA »).
+    build: (l) => ({ schema: rnaSchema(l), ui: { 'ui:widget': 'rna' } }),
+  },
+  {
     type: 'siren',
     name: () => tr('Numéro SIREN', 'SIREN number'),
     simple: true,
@@ -316,6 +326,7 @@ export function typeOf(node: Node, ui: Node): FieldType {
   }
   if (node.type === 'object' && ui['ui:widget'] === 'commune') return 'commune';
   if (node.type === 'object' && isSiretUi(ui)) return 'company';
+  if (node.type === 'object' && isRnaUi(ui)) return 'association';
   if (node.type === 'object') {
     const keys = Object.keys(obj(node.properties));
     if (keys.length === 0) return typeof node.description === 'string' ? 'explanation' : 'section';

@@ -54,19 +54,22 @@ export function siretValuesOf(node: Node): Array<{ name: string; label: string }
   });
 }
 
+/** The values a lookup field fills (the SIRET field's, the RNA field's: rnaField.ts), locked the same way. */
+type ValuesOf = (node: Node) => Array<{ name: string; label: string }>;
+
 /** The locked values: `ui:options.locked` `true` (every value the field fills) or a list of names. */
-export function lockedValues(node: Node, ui: Node): string[] {
+export function lockedValues(node: Node, ui: Node, valuesOf: ValuesOf = siretValuesOf): string[] {
   const locked = obj(ui['ui:options']).locked;
-  const fills = siretValuesOf(node).map((v) => v.name);
+  const fills = valuesOf(node).map((v) => v.name);
   if (locked === true) return fills;
   return Array.isArray(locked) ? fills.filter((name) => locked.includes(name)) : [];
 }
 
 /** Locks or unlocks one value; always written as a list (none locked: no `locked`, no empty `ui:options`). */
-export function setLocked(node: Node, ui: Node, name: string, on: boolean): void {
-  const list = lockedValues(node, ui).filter((n) => n !== name);
+export function setLocked(node: Node, ui: Node, name: string, on: boolean, valuesOf: ValuesOf = siretValuesOf): void {
+  const list = lockedValues(node, ui, valuesOf).filter((n) => n !== name);
   if (on) list.push(name);
-  const order = siretValuesOf(node).map((v) => v.name);
+  const order = valuesOf(node).map((v) => v.name);
   const options = { ...obj(ui['ui:options']) };
   if (list.length) options.locked = order.filter((n) => list.includes(n));
   else delete options.locked;
