@@ -6,6 +6,7 @@ import { importExamples } from '@guichet/forms';
 import { Organisation, Submission, seedDemoOrganisation } from '@guichet/persistence';
 import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
 import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
+import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
 import { ROOT, freePort } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
 
@@ -226,6 +227,7 @@ async function press(page: Page, name: string | RegExp) {
  */
 describe('citizen portal: every example service with the keyboard', () => {
   let idp: RunningIdp;
+  let fake: RunningFakeApis;
   let stack: Stack;
   let browser: Browser;
   let base: string;
@@ -239,6 +241,8 @@ describe('citizen portal: every example service with the keyboard', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     idp = await startIdp({ redirectUris: [`${base}/auth/callback`], postLogoutRedirectUris: [`${base}/`] });
+    // The grant's SIRET and RNA fields look the association up in the bundled fake directories (issue 23).
+    fake = await startFakeApis();
     stack = await startStack({
       backend: 'postgres',
       worker: false,
@@ -247,6 +251,8 @@ describe('citizen portal: every example service with the keyboard', () => {
         PUBLIC_URL: base,
         WEB_DIST_DIR: join(ROOT, 'dist/web'),
         ...signInEnv(idp.issuer, idp.secret),
+        ENTREPRISES_API_URL: fake.entreprisesUrl,
+        ASSOCIATIONS_API_URL: fake.associationsUrl,
       },
     });
     const ds = stack.api.get(DataSource);
@@ -271,6 +277,7 @@ describe('citizen portal: every example service with the keyboard', () => {
     await browser?.close();
     await stack?.close();
     await idp?.stop();
+    await fake?.close();
   });
 
   async function signIn(page: Page, returnTo: string) {
@@ -397,7 +404,7 @@ describe('citizen portal: every example service with the keyboard', () => {
           if (slug === 'demande-de-subvention-association') {
             // A missing SIRET says what a valid one looks like, not only that it is missing.
             await expect(
-              page.locator('[data-pointer="/association/siret"] .error-message').textContent(),
+              page.locator('[data-pointer="/establishment"] #champ-establishment-siret-erreur').textContent(),
             ).resolves.toMatch(
               /^Erreur : Ce champ est obligatoire\. Le numéro SIRET comporte 14 chiffres \(exemple : 732 829 320 00074\)\.$/,
             );
@@ -415,6 +422,23 @@ describe('citizen portal: every example service with the keyboard', () => {
         // Groups of choices have a legend.
         expect(await page.locator('fieldset:not(:has(> legend))').count()).toBe(0);
 
+        if (slug === 'demande-de-subvention-association' && title === 'L’association') {
+          // The RNA and SIRET numbers, typed: the association's block and its establishment fill from the
+          // registries (the fake ones here), locked values read-only; the other fields are the filler's.
+          for (const [label, number, found] of [
+            [/^Numéro RNA/, 'W452001234', /Association trouvée : LES AMIS DU LOIRET/],
+            [/^Numéro SIRET/, '845 123 454 00017', /Établissement trouvé : LES AMIS DU LOIRET/],
+          ] as const) {
+            await page.getByRole('textbox', { name: label }).focus();
+            await page.keyboard.type(number);
+            await page.getByRole('status').filter({ hasText: found }).waitFor();
+          }
+          expect(
+            await page.getByRole('textbox', { name: /^Nom de l’association/ }).getAttribute('readonly'),
+          ).not.toBeNull();
+          expect(await page.getByLabel(/^Date de déclaration en préfecture/).inputValue()).toBe('2019-01-10');
+          expect(await axeViolations(page)).toEqual([]);
+        }
         await fillStep(page, slug, schema);
         await shoot(page, slug, shots++, `etape-${step}`);
         await press(page, 'Continuer');
@@ -467,6 +491,22 @@ describe('citizen portal: every example service with the keyboard', () => {
       const stored = await stack.api.get(DataSource).getRepository(Submission).findOneByOrFail({ id: draftId });
       expect(stored.status).toBe('submitted');
       expect(stored.reference).toBe(reference);
+      if (slug === 'demande-de-subvention-association') {
+        // Checked against the registries at submit, and said so.
+        const filed = stored.data as Record<string, Record<string, unknown>>;
+        expect(filed.association).toMatchObject({
+          rna: 'W452001234',
+          nom: 'LES AMIS DU LOIRET',
+          dateDeclaration: '2019-01-10',
+          etat: 'Active',
+          provenance: 'Répertoire national des associations',
+        });
+        expect(filed.establishment).toMatchObject({
+          siret: '84512345400017',
+          raisonSociale: 'LES AMIS DU LOIRET',
+          provenance: 'Répertoire Sirene (INSEE)',
+        });
+      }
       await page.close();
     },
     120_000,
