@@ -32,6 +32,8 @@ const baseEnv = (): NodeJS.ProcessEnv => {
     'GUICHET_TEST_ADMIN_URL',
     'GUICHET_TEST_REDIS_URL',
     'ENTREPRISES_API_URL',
+    'ASSOCIATIONS_API_URL',
+    'ASSOCIATIONS_API_TOKEN',
   ])
     delete env[key];
   return { ...env, NODE_ENV: 'development', LOG_LEVEL: 'warn' };
@@ -89,6 +91,7 @@ describe('npm start from a fresh clone', () => {
       EMBEDDED_PG_PORT: String(await freePort()),
       // A directory configured: the launcher starts no fake one and says which it uses.
       ENTREPRISES_API_URL: 'http://127.0.0.1:9/entreprises',
+      ASSOCIATIONS_API_URL: 'http://127.0.0.1:9/associations',
     };
     const first = await launch(env, true);
     timings.push(`first start ${first.readyMs} ms`);
@@ -99,6 +102,9 @@ describe('npm start from a fresh clone', () => {
     expect(text).toMatch(/File de travaux {2}postgres \(aucun Redis sur 127\.0\.0\.1:\d+\)/);
     expect(text).toMatch(/system\.ping traité en \d+ ms/);
     expect(text).toContain('Entreprises      répertoire Sirene http://127.0.0.1:9/entreprises');
+    expect(text).toContain(
+      'Associations     API Entreprise http://127.0.0.1:9/associations (sans ASSOCIATIONS_API_TOKEN : saisie par l’usager)',
+    );
     expect(text).not.toContain('annuaire de démonstration');
     // The bundled IdP's oidc-provider start-up warning (in-memory store) is at debug in development (issue 20).
     expect(text).not.toMatch(/oidc-provider|you MUST change it/);
@@ -164,6 +170,13 @@ describe('npm start from a fresh clone', () => {
         raisonSociale: 'BOULANGERIE DU MAIL',
         etat: 'actif',
       });
+      // Nor ASSOCIATIONS_API_URL: the RNA field's lookups go to the bundled fake registry, on the same server.
+      expect(run.output.text()).toMatch(
+        /Associations {5}répertoire de démonstration http:\/\/127\.0\.0\.1:\d+\/associations /,
+      );
+      const association = await fetch(`http://127.0.0.1:${port}/api/v1/public/associations/W452001234`);
+      expect(association.status).toBe(200);
+      expect(await association.json()).toMatchObject({ rna: 'W452001234', nom: 'LES AMIS DU LOIRET', etat: 'active' });
 
       // A second launcher on the same data refuses, and leaves the first one's database alone.
       const second = spawn(process.execPath, [join(DIST, 'scripts', 'start.js')], {
