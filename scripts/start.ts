@@ -202,6 +202,14 @@ async function main(): Promise<void> {
     fakeApis ??= await startFakeApis(0);
     env.ASSOCIATIONS_API_URL = fakeApis.associationsUrl;
   }
+  // The same for the family quotient field's API Particulier, which requires a token: the fake takes any, so a
+  // development one is made up when none is set (never printed).
+  const fakeParticulier = config.NODE_ENV !== 'production' && !process.env.PARTICULIER_API_URL;
+  if (fakeParticulier) {
+    fakeApis ??= await startFakeApis(0);
+    env.PARTICULIER_API_URL = fakeApis.particulierUrl;
+    env.PARTICULIER_API_TOKEN ||= `dev-${randomBytes(16).toString('hex')}`;
+  }
   // Without an SMTP server, emails go to a local catcher whose page lists them: nothing leaves the machine.
   const catchMail = !config.SMTP_URL;
   if (catchMail) env.SMTP_URL = `smtp://127.0.0.1:${config.MAILCATCHER_SMTP_PORT}`;
@@ -255,6 +263,9 @@ async function main(): Promise<void> {
   );
   say(
     `  Associations     ${fakeAssociations && fakeApis ? `répertoire de démonstration ${fakeApis.associationsUrl} (ASSOCIATIONS_API_URL non définie)` : `API Entreprise ${redactUrl(config.ASSOCIATIONS_API_URL)}${config.ASSOCIATIONS_API_TOKEN ? '' : ' (sans ASSOCIATIONS_API_TOKEN : saisie par l’usager)'}`}`,
+  );
+  say(
+    `  Quotient familial ${fakeParticulier && fakeApis ? `API Particulier de démonstration ${fakeApis.particulierUrl} (PARTICULIER_API_URL non définie)` : `API Particulier ${redactUrl(config.PARTICULIER_API_URL)}${config.PARTICULIER_API_TOKEN ? ' (jeton [masqué])' : ' (sans PARTICULIER_API_TOKEN : saisie par l’usager)'}`}`,
   );
   say(
     `  Courriels        ${catchMail ? `boîte de test http://127.0.0.1:${config.MAILCATCHER_HTTP_PORT} (aucun courriel ne sort)` : 'SMTP configuré'}`,

@@ -139,6 +139,7 @@ const MATRIX = {
   'PATCH /api/v1/submissions/:id':                         [404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404],
   'POST /api/v1/submissions/:id/submit':                   [404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404],
   'GET /api/v1/me/submissions':                            [ B,   S,   B,   B,   B,   B,   B,   B,   B,   B,   B ],
+  'POST /api/v1/me/quotient-familial':                     [401, 200, 404, 403, 403, 403, 403, 403, 401, 401, 401],
   'GET /api/v1/submissions/:id':                           [404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404],
   'GET /api/v1/submissions/:id/receipt.pdf':               [404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404],
   'GET /api/v1/submissions/:id/receipt.html':              [404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404],
@@ -415,6 +416,11 @@ const ROUTES: Record<RowName, Call> = {
     fresh: 'draft',
     path: (_, id) => `/api/v1/submissions/${id}/submit`,
     body: () => ({}),
+  },
+  'POST /api/v1/me/quotient-familial': {
+    method: 'POST',
+    path: () => '/api/v1/me/quotient-familial',
+    body: () => ({ consentement: true }),
   },
   'GET /api/v1/me/submissions': {
     method: 'GET',
@@ -755,6 +761,8 @@ describe('authorization matrix', () => {
         ...signInEnv(idp.issuer, idp.secret),
         ENTREPRISES_API_URL: fakeApis.entreprisesUrl,
         ASSOCIATIONS_API_URL: fakeApis.associationsUrl,
+        PARTICULIER_API_URL: fakeApis.particulierUrl,
+        PARTICULIER_API_TOKEN: 'jeton-api-particulier-matrice-0123',
       },
     });
     const db = stack.api.get(DataSource);

@@ -6,7 +6,13 @@ import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { Config } from '@guichet/config';
 import { loggerOptions, pathOnly } from '@guichet/observability';
-import { PublicCatalogue, ServiceCatalogue, associationRegistry, companyDirectory } from '@guichet/forms';
+import {
+  PublicCatalogue,
+  ServiceCatalogue,
+  associationRegistry,
+  companyDirectory,
+  familyQuotientProvider,
+} from '@guichet/forms';
 import { AccountService, ApiTokenService, OrganisationAdmin } from '@guichet/identity';
 import { dataSourceOptions } from '@guichet/persistence';
 import { FollowLinks, attachmentStorage, followLinkKey } from '@guichet/submissions';
@@ -37,6 +43,7 @@ import { ValidatorsController } from './services/validators.controller';
 import { CommunesController } from './services/communes.controller';
 import { EntreprisesController } from './services/entreprises.controller';
 import { AssociationsController } from './services/associations.controller';
+import { QuotientController } from './services/quotient.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
 import { TransitionsController } from './submissions/transitions.controller';
 import { FollowController } from './submissions/follow.controller';
@@ -120,6 +127,7 @@ export class AppModule {
         CommunesController,
         EntreprisesController,
         AssociationsController,
+        QuotientController,
         ChallengeController,
       ],
       providers: [
@@ -188,6 +196,12 @@ export class AppModule {
                 timeoutMs: config.ASSOCIATIONS_API_TIMEOUT_MS,
                 token: config.ASSOCIATIONS_API_TOKEN,
                 recipient: config.ASSOCIATIONS_API_RECIPIENT,
+              }),
+              familyQuotientProvider({
+                baseUrl: config.PARTICULIER_API_URL,
+                timeoutMs: config.PARTICULIER_API_TIMEOUT_MS,
+                token: config.PARTICULIER_API_TOKEN,
+                recipient: config.PARTICULIER_API_RECIPIENT,
               }),
             ),
           inject: [DataSource, Attachments],

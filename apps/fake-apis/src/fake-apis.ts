@@ -3,11 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type { Provider } from './answer';
 import { answerAssociation } from './associations';
 import { answerSearch } from './entreprises';
+import { answerQuotient } from './particulier';
 
 /** The fake providers by the prefix they are mounted under; each connector's URL setting points at `{url}{prefix}`. */
 const PROVIDERS: Readonly<Record<string, Provider>> = {
   '/entreprises': (path, query) => (path === '/search' ? answerSearch(query) : null),
   '/associations': (path) => answerAssociation(path),
+  '/particulier': answerQuotient,
 };
 
 export interface RunningFakeApis {
@@ -17,6 +19,8 @@ export interface RunningFakeApis {
   entreprisesUrl: string;
   /** What `ASSOCIATIONS_API_URL` should be to use the fake API Entreprise (associations). */
   associationsUrl: string;
+  /** What `PARTICULIER_API_URL` should be to use the fake API Particulier (family quotient; any bearer token). */
+  particulierUrl: string;
   /** Lookups answered so far, by path (no query: SIRETs are not kept). */
   hits(path: string): number;
   close(): Promise<void>;
@@ -28,7 +32,8 @@ export interface RunningFakeApis {
  * being configuration only. Mounted under a prefix each (`PROVIDERS`):
  * `/entreprises/search` (API Recherche d'entreprises),
  * `/associations/v4/djepva/api-association/associations/open_data/{rna}`
- * (API Entreprise's associations).
+ * (API Entreprise's associations),
+ * `/particulier/v3/dss/quotient_familial/identite` (API Particulier's family quotient).
  * Never started in production.
  */
 export async function startFakeApis(port = 0, host = '127.0.0.1'): Promise<RunningFakeApis> {
@@ -67,6 +72,7 @@ export async function startFakeApis(port = 0, host = '127.0.0.1'): Promise<Runni
     url,
     entreprisesUrl: `${url}/entreprises`,
     associationsUrl: `${url}/associations`,
+    particulierUrl: `${url}/particulier`,
     hits: (path) => counts.get(path) ?? 0,
     close: () =>
       new Promise<void>((resolve) => {

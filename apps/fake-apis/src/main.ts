@@ -4,7 +4,8 @@ import { startFakeApis } from './fake-apis';
  * The fake providers for development: `node dist/apps/fake-apis/src/main.js`
  * (port FAKE_APIS_PORT, 4010 by default), then
  * `ENTREPRISES_API_URL=http://127.0.0.1:4010/entreprises`,
- * `ASSOCIATIONS_API_URL=http://127.0.0.1:4010/associations`. Refuses to run in production.
+ * `ASSOCIATIONS_API_URL=http://127.0.0.1:4010/associations`,
+ * `PARTICULIER_API_URL=http://127.0.0.1:4010/particulier` (any bearer token). Refuses to run in production.
  */
 async function main(): Promise<void> {
   if (process.env.NODE_ENV === 'production') {
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
       url: apis.url,
       entreprises: apis.entreprisesUrl,
       associations: apis.associationsUrl,
+      particulier: apis.particulierUrl,
     }) + '\n',
   );
   const stop = () => void apis.close().then(() => process.exit(0));

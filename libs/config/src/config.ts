@@ -206,6 +206,9 @@ export const configSchema = z.object({
   RATE_LIMIT_MESSAGES_PER_ACCOUNT: limit(100),
   RATE_LIMIT_FOLLOW_PER_IP: limit(300),
   RATE_LIMIT_LOOKUPS_PER_IP: limit(3000),
+  /** Family quotient lookups (API Particulier, personal data): per address and per FranceConnect account. */
+  RATE_LIMIT_QUOTIENT_PER_IP: limit(300),
+  RATE_LIMIT_QUOTIENT_PER_ACCOUNT: limit(20),
   /** API Recherche d'entreprises (SIRET field): the real one by default, the bundled fake (apps/fake-apis) in development and tests. */
   ENTREPRISES_API_URL: url(['http:', 'https:']).default('https://recherche-entreprises.api.gouv.fr'),
   /** How long a lookup waits for it before the citizen is asked to type the values. */
@@ -231,6 +234,28 @@ export const configSchema = z.object({
   ASSOCIATIONS_API_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).max(4096).optional()),
   /** The SIRET of the administration the associations' data is for (API Entreprise's `recipient`). */
   ASSOCIATIONS_API_RECIPIENT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{14}$/, 'doit être un numéro SIRET de 14 chiffres')
+      .optional(),
+  ),
+  /**
+   * API Particulier (« Quotient familial CAF & MSA », v3, called with the FranceConnect identity pivot; family quotient
+   * field): the real one by default, the bundled fake (apps/fake-apis) in development and tests.
+   */
+  PARTICULIER_API_URL: url(['http:', 'https:']).default('https://particulier.api.gouv.fr'),
+  /** How long a family quotient lookup waits before the citizen is asked to type the quotient. */
+  PARTICULIER_API_TIMEOUT_MS: z.coerce
+    .number({ error: 'doit être un nombre de millisecondes' })
+    .int('doit être un entier')
+    .min(200, 'doit être entre 200 et 30000 millisecondes')
+    .max(30_000, 'doit être entre 200 et 30000 millisecondes')
+    .default(3000),
+  /** API Particulier's token (secret, sent in a header only). Without it the API refuses and the citizen types. */
+  PARTICULIER_API_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).max(4096).optional()),
+  /** The SIRET of the administration the data is for (API Particulier's `recipient`). */
+  PARTICULIER_API_RECIPIENT: z.preprocess(
     emptyToUndefined,
     z
       .string()
@@ -266,6 +291,7 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'SMTP_URL',
   'S3_SECRET_ACCESS_KEY',
   'ASSOCIATIONS_API_TOKEN',
+  'PARTICULIER_API_TOKEN',
 ]);
 
 export type Config = z.infer<typeof configSchema>;

@@ -23,3 +23,4 @@ export * from './workflow';
 export * from './views';
 export * from './siret-field';
 export * from './rna-field';
+export * from './quotient-field';

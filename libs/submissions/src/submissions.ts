@@ -11,7 +11,14 @@ import {
   SubmissionMessage,
 } from '@guichet/persistence';
 import { referencedAttachments, type Attachments } from './attachments';
-import { ValidatorCache, applyPrefill, type AssociationRegistry, type CompanyDirectory } from '@guichet/forms';
+import {
+  ValidatorCache,
+  applyPrefill,
+  quotientIdentity,
+  type AssociationRegistry,
+  type CompanyDirectory,
+  type FamilyQuotientProvider,
+} from '@guichet/forms';
 import { addOutbox, JobTopic } from '@guichet/queue';
 import { AppError, type Locale, type ServiceDefinition, isUuid } from '@guichet/shared';
 import { availableTransitions, decide, stateLabel, workflowOf } from '@guichet/workflow';
@@ -20,6 +27,7 @@ import { identityPointers } from './identity-answers';
 import { checkedCommunes } from './commune-answers';
 import { checkedSirets, prefetchedDirectory } from './siret-answers';
 import { checkedRnas, prefetchedRegistry } from './rna-answers';
+import { checkedQuotients, prefetchedQuotient } from './quotient-answers';
 import { contactOf, searchText } from './contact';
 import { FormVersions } from './form-versions';
 import { receiptInputOf, type ReceiptInput } from './receipt';
@@ -53,6 +61,8 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 interface Lookups {
   companies?: CompanyDirectory;
   associations?: AssociationRegistry;
+  /** API Particulier's answer for the submitting FranceConnect citizen who consented (family quotient fields). */
+  quotients?: FamilyQuotientProvider;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -73,6 +83,8 @@ export class Submissions {
     private readonly companies?: CompanyDirectory,
     /** The RNA fields' registry, checked at submit like the SIRET fields' directory. */
     private readonly associations?: AssociationRegistry,
+    /** The family quotient fields' API (API Particulier), asked for a FranceConnect citizen who consented. */
+    private readonly quotients?: FamilyQuotientProvider,
   ) {
     this.versions = FormVersions.of(dataSource);
   }
@@ -330,12 +342,18 @@ export class Submissions {
    * prefetchedDirectory, prefetchedRegistry).
    */
   private async lookupAnswers(id: string, owner: Owner, owned?: Submission): Promise<Lookups> {
-    if (!this.companies && !this.associations) return {};
+    if (!this.companies && !this.associations && !this.quotients) return {};
     const submission = owned ?? (await this.load(id, owner));
     const { definition } = await this.definitionOf(submission);
     return {
       companies: await prefetchedDirectory(definition, submission.data, this.companies),
       associations: await prefetchedRegistry(definition, submission.data, this.associations),
+      quotients: await prefetchedQuotient(
+        definition,
+        submission.data,
+        this.quotients,
+        quotientIdentity(this.claimsOf(owner)),
+      ),
     };
   }
 
@@ -381,7 +399,13 @@ export class Submissions {
       if (missingFiles.length) throw new AppError('SUBMISSION_INVALID', { errors: missingFiles });
       const communes = await checkedCommunes(definition, outcome.data);
       const sirets = await checkedSirets(definition, communes, lookups.companies);
-      const data = (await checkedRnas(definition, sirets, lookups.associations)) as Record<string, unknown>;
+      const rnas = await checkedRnas(definition, sirets, lookups.associations);
+      const data = (await checkedQuotients(
+        definition,
+        rnas,
+        lookups.quotients,
+        quotientIdentity(this.claimsOf(owner)),
+      )) as Record<string, unknown>;
       const decision = decide(workflowOf(definition), {
         status: 'draft',
         transition: 'submit',
@@ -458,6 +482,12 @@ export class Submissions {
         outcome.data = await checkedCommunes(definition, outcome.data);
         outcome.data = await checkedSirets(definition, outcome.data, lookups.companies);
         outcome.data = await checkedRnas(definition, outcome.data, lookups.associations);
+        outcome.data = await checkedQuotients(
+          definition,
+          outcome.data,
+          lookups.quotients,
+          quotientIdentity(this.claimsOf(owner)),
+        );
         set = {
           data: () => ':data',
           search: () => "to_tsvector('simple', :search)",

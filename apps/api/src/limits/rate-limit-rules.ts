@@ -76,5 +76,12 @@ export function rateLimitRules(config: Config): RateLimitRule[] {
       perIp: config.RATE_LIMIT_LOOKUPS_PER_IP,
       perAccount: 0,
     },
+    {
+      // The family quotient (API Particulier): personal data, asked for the signed-in citizen only; per address and per account.
+      name: 'quotient',
+      routes: [routePattern('POST /api/v1/me/quotient-familial')],
+      perIp: config.RATE_LIMIT_QUOTIENT_PER_IP,
+      perAccount: config.RATE_LIMIT_QUOTIENT_PER_ACCOUNT,
+    },
   ].filter((rule) => rule.perIp > 0 || rule.perAccount > 0);
 }

@@ -140,7 +140,15 @@ describe('the tables', () => {
     const rules = rateLimitRules(
       loadConfig({ RATE_LIMIT_DRAFTS_PER_IP: '7', RATE_LIMIT_DRAFTS_PER_ACCOUNT: '0', RATE_LIMIT_SIGN_IN_PER_IP: '0' }),
     );
-    expect(rules.map((r) => r.name)).toEqual(['drafts', 'submits', 'uploads', 'messages', 'follow', 'lookups']);
+    expect(rules.map((r) => r.name)).toEqual([
+      'drafts',
+      'submits',
+      'uploads',
+      'messages',
+      'follow',
+      'lookups',
+      'quotient',
+    ]);
     expect(rules[0]).toMatchObject({ perIp: 7, perAccount: 0 });
     expect(rateLimitRules(loadConfig({ RATE_LIMITS: 'off' }))).toEqual([]);
     const defaults = rateLimitRules(loadConfig({}));
@@ -148,6 +156,8 @@ describe('the tables', () => {
     // The follow links of requests filed without an account: per address only (there is no account).
     expect(defaults.find((r) => r.name === 'follow')).toMatchObject({ perIp: 300 });
     expect(rateLimitRules(loadConfig({ RATE_LIMIT_FOLLOW_PER_IP: '0' })).map((r) => r.name)).not.toContain('follow');
+    // The family quotient (personal data, API Particulier): per address and per account.
+    expect(defaults.find((r) => r.name === 'quotient')).toMatchObject({ perIp: 300, perAccount: 20 });
   });
 
   it('give large bodies to answers and definitions only, and never more than BODY_LIMIT_KB', () => {

@@ -21,3 +21,14 @@ export {
   type HttpAssociationRegistryOptions,
 } from './associations';
 export { RNA_PROVENANCE, checkRnas, rnaFields, type RnaField } from './rna-check';
+export {
+  HttpFamilyQuotientProvider,
+  familyQuotientProvider,
+  parseQuotientAnswer,
+  quotientIdentity,
+  type FamilyQuotient,
+  type FamilyQuotientProvider,
+  type HttpFamilyQuotientProviderOptions,
+  type QuotientIdentity,
+} from './family-quotient';
+export { checkQuotients, quotientConsented, quotientFields, type QuotientField } from './quotient-check';
