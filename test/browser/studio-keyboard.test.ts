@@ -379,4 +379,62 @@ describe('studio by keyboard', () => {
       'provenance',
     ]);
   }, 90_000);
+
+  it('adds the family quotient field from the palette, its quotient, month and body locked, by keyboard', async () => {
+    const skip = page.getByRole('navigation', { name: 'Aller à une partie de l’éditeur' });
+    await press(skip.getByRole('link', { name: 'Ajouter un champ' }));
+    expect(await focused(page)).toBe('#studio-nouveau-libelle');
+    await page.keyboard.type('Quotient de la famille');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Home');
+    const entry = /^button: Ajouter un champ Quotient familial \(CAF\/MSA\)$/;
+    for (let i = 0; i < 40 && !entry.test(await focused(page)); i++) await page.keyboard.press('ArrowRight');
+    expect(await focused(page)).toMatch(entry);
+    await page.keyboard.press('Enter');
+    const panel = page.locator('.studio-panel');
+    await panel.getByRole('heading', { name: 'Propriétés : Quotient de la famille' }).waitFor();
+    await expect(panel.textContent()).resolves.toContain('Quotient familial (CAF/MSA)');
+
+    // « Valeurs verrouillées »: the four values API Particulier fills, three locked by default.
+    const locks = panel.getByRole('group', { name: 'Valeurs verrouillées' });
+    await expect(locks.getByRole('checkbox').count()).resolves.toBe(4);
+    await expect(locks.textContent()).resolves.toContain('CAF ou de la MSA');
+    const box = (name: string) => locks.getByRole('checkbox', { name, exact: true });
+    await expect(box('Quotient familial (en euros)').isChecked()).resolves.toBe(true);
+    await expect(box('Allocataire(s)').isChecked()).resolves.toBe(false);
+    for (const name of ['Organisme', 'Allocataire(s)']) {
+      await box(name).focus();
+      await page.keyboard.press('Space');
+    }
+    await expect(box('Organisme').isChecked()).resolves.toBe(false);
+    await expect(box('Allocataire(s)').isChecked()).resolves.toBe(true);
+    await check(page, 'quotient-verrous');
+
+    const saved = async () => {
+      const [row] = await web.stack.api.get(DataSource).query(
+        `SELECT draft_definition->'schema'->'properties'->'quotientDeLaFamille' AS node,
+                  draft_definition->'uiSchema'->'quotientDeLaFamille' AS ui FROM service WHERE slug = $1`,
+        ['cantine-clavier'],
+      );
+      return row as { node: { properties?: Record<string, unknown> } | null; ui: unknown };
+    };
+    const wanted = {
+      'ui:widget': 'quotient-familial',
+      'ui:options': { locked: ['quotient', 'periode', 'allocataire'] },
+    };
+    let row = await saved();
+    for (let i = 0; i < 50 && JSON.stringify(row.ui) !== JSON.stringify(wanted); i++) {
+      await page.waitForTimeout(100);
+      row = await saved();
+    }
+    expect(row.ui).toEqual(wanted);
+    expect(Object.keys(row.node?.properties ?? {})).toEqual([
+      'consentement',
+      'quotient',
+      'periode',
+      'regime',
+      'allocataire',
+      'provenance',
+    ]);
+  }, 90_000);
 });

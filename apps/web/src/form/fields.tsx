@@ -23,6 +23,7 @@ import { BooleanField, ChoiceField, SelectField } from './choice-fields';
 import { CommuneField, isCommuneUi } from './commune-field';
 import { SiretField, isSiretUi } from './siret-field';
 import { RnaField, isRnaUi } from './rna-field';
+import { QuotientField, isQuotientUi } from './quotient-field';
 import { extraAllowed, extraSchema, keysToDraw, useEffectiveSchema } from './effective-schema';
 import { FileField, FilesField } from './file-fields';
 import { NullField } from './null-field';
@@ -95,6 +96,7 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
     case 'object':
       if (isSiretUi(ui)) return <SiretField model={model} />;
       if (isRnaUi(ui)) return <RnaField model={model} />;
+      if (isQuotientUi(ui)) return <QuotientField model={model} />;
       return isCommuneUi(ui) ? <CommuneField model={model} /> : <ObjectField model={model} />;
     case 'array':
       return <ArrayField model={model} />;

@@ -4,6 +4,7 @@ import { optionsAt, setKeyword, type Node } from './definition';
 import { Check, TextInput } from './FieldControls';
 import { lockedValues, setLocked, siretValuesOf } from './siretField';
 import { rnaValuesOf } from './rnaField';
+import { quotientValuesOf } from './quotientField';
 
 // What the panel edits for some kinds of field only: a text's format and autofill, a file's limits, a choice's answers.
 export const FORMATS: Array<[string, () => string]> = [
@@ -110,24 +111,29 @@ export function SiretLocks({
   node: Node;
   ui: Node;
   edit: (what: string, change: (n: Node, u: Node) => void) => void;
-  registry?: 'siret' | 'rna';
+  registry?: 'siret' | 'rna' | 'quotient';
 }) {
-  const valuesOf = registry === 'rna' ? rnaValuesOf : siretValuesOf;
+  const valuesOf = registry === 'rna' ? rnaValuesOf : registry === 'quotient' ? quotientValuesOf : siretValuesOf;
   const values = valuesOf(node);
   const locked = lockedValues(node, ui, valuesOf);
   return (
     <fieldset aria-describedby={`${id}-verrous-aide`}>
       <legend>{tr('Valeurs verrouillées', 'Locked values')}</legend>
       <p className="hint" id={`${id}-verrous-aide`}>
-        {registry === 'rna'
+        {registry === 'quotient'
           ? tr(
-              'Une fois l’association trouvée dans le Répertoire national des associations, l’usager ne peut pas modifier les valeurs cochées. Si le répertoire ne répond pas, il les saisit lui-même.',
-              'Once the association is found in the national register of associations, the citizen cannot change the ticked values. If the register does not answer, they type them.',
+              'Une fois le quotient familial obtenu auprès de la CAF ou de la MSA (usager connecté avec FranceConnect, avec son accord), l’usager ne peut pas modifier les valeurs cochées. Sinon, il les saisit lui-même.',
+              'Once the family quotient is obtained from the CAF or the MSA (citizen signed in with FranceConnect, with their consent), the citizen cannot change the ticked values. Otherwise, they type them.',
             )
-          : tr(
-              'Une fois l’établissement trouvé dans le répertoire Sirene, l’usager ne peut pas modifier les valeurs cochées. Si le répertoire ne répond pas, il les saisit lui-même.',
-              'Once the establishment is found in the Sirene directory, the citizen cannot change the ticked values. If the directory does not answer, they type them.',
-            )}
+          : registry === 'rna'
+            ? tr(
+                'Une fois l’association trouvée dans le Répertoire national des associations, l’usager ne peut pas modifier les valeurs cochées. Si le répertoire ne répond pas, il les saisit lui-même.',
+                'Once the association is found in the national register of associations, the citizen cannot change the ticked values. If the register does not answer, they type them.',
+              )
+            : tr(
+                'Une fois l’établissement trouvé dans le répertoire Sirene, l’usager ne peut pas modifier les valeurs cochées. Si le répertoire ne répond pas, il les saisit lui-même.',
+                'Once the establishment is found in the Sirene directory, the citizen cannot change the ticked values. If the directory does not answer, they type them.',
+              )}
       </p>
       {values.map((v) => (
         <Check

@@ -216,6 +216,7 @@ export function FieldPanel({
       {type === 'file' && <FileLimits id={id} node={node} edit={edit} />}
       {type === 'company' && <SiretLocks id={id} node={node} ui={ui} edit={edit} />}
       {type === 'association' && <SiretLocks id={id} node={node} ui={ui} edit={edit} registry="rna" />}
+      {type === 'familyQuotient' && <SiretLocks id={id} node={node} ui={ui} edit={edit} registry="quotient" />}
       {type === 'repeat' && (
         <>
           <TextInput

@@ -4,6 +4,7 @@ import { tr } from '../lib/i18n';
 import { obj, slugFromLabel, type Node } from './definitionPaths';
 import { isSiretUi, siretSchema } from './siretField';
 import { isRnaUi, rnaSchema } from './rnaField';
+import { isQuotientUi, quotientSchema } from './quotientField';
 
 // --- The palette ---------------------------------------------------------------
 
@@ -22,6 +23,7 @@ export type FieldType =
   | 'siret'
   | 'company'
   | 'association'
+  | 'familyQuotient'
   | 'siren'
   | 'iban'
   | 'nir'
@@ -180,6 +182,17 @@ export const PALETTE: PaletteEntry[] = [
     build: (l) => ({ schema: rnaSchema(l), ui: { 'ui:widget': 'rna' } }),
   },
   {
+    type: 'familyQuotient',
+    name: () => tr('Quotient familial (CAF/MSA)', 'Family quotient (CAF/MSA)'),
+    simple: false,
+    // Obtained from the CAF or the MSA through API Particulier for a citizen signed in with FranceConnect who consents,
+    // typed otherwise; quotient and month locked by default (docs/definition-format.md, « Quotient familial »).
+    build: (l) => ({
+      schema: quotientSchema(l),
+      ui: { 'ui:widget': 'quotient-familial', 'ui:options': { locked: ['quotient', 'periode', 'regime'] } },
+    }),
+  },
+  {
     type: 'siren',
     name: () => tr('Numéro SIREN', 'SIREN number'),
     simple: true,
@@ -327,6 +340,7 @@ export function typeOf(node: Node, ui: Node): FieldType {
   if (node.type === 'object' && ui['ui:widget'] === 'commune') return 'commune';
   if (node.type === 'object' && isSiretUi(ui)) return 'company';
   if (node.type === 'object' && isRnaUi(ui)) return 'association';
+  if (node.type === 'object' && isQuotientUi(ui)) return 'familyQuotient';
   if (node.type === 'object') {
     const keys = Object.keys(obj(node.properties));
     if (keys.length === 0) return typeof node.description === 'string' ? 'explanation' : 'section';
