@@ -253,6 +253,9 @@ describe('citizen portal: every example service with the keyboard', () => {
         ...signInEnv(idp.issuer, idp.secret),
         ENTREPRISES_API_URL: fake.entreprisesUrl,
         ASSOCIATIONS_API_URL: fake.associationsUrl,
+        // The canteen's family quotient comes from the bundled fake API Particulier (issue 23).
+        PARTICULIER_API_URL: fake.particulierUrl,
+        PARTICULIER_API_TOKEN: 'jeton-api-particulier-exemples-0123',
       },
     });
     const ds = stack.api.get(DataSource);
@@ -439,6 +442,35 @@ describe('citizen portal: every example service with the keyboard', () => {
           expect(await page.getByLabel(/^Date de déclaration en préfecture/).inputValue()).toBe('2019-01-10');
           expect(await axeViolations(page)).toEqual([]);
         }
+        if (slug === 'inscription-restauration-scolaire' && title === 'Responsable légal') {
+          // The family's commune, picked from the official list by keyboard (a commune field, not typed text).
+          const combobox = page.getByRole('combobox', { name: 'Nom ou code postal de la commune' });
+          await combobox.focus();
+          await page.keyboard.type('45000');
+          await page.getByRole('listbox').getByRole('option', { name: 'Orléans (45000) — Loiret' }).waitFor();
+          await page.keyboard.press('ArrowDown');
+          await page.keyboard.press('Enter');
+          expect(await combobox.inputValue()).toBe('Orléans (45000)');
+        }
+        if (slug === 'inscription-restauration-scolaire' && title === 'Tarif') {
+          // The price depends on the family quotient: Marie-Claire (FranceConnect) consents, by keyboard, and the
+          // quotient comes from the CAF through the fake API Particulier, announced, locked.
+          const consent = page.getByRole('checkbox', { name: /^J’accepte que la mairie obtienne mon quotient/ });
+          expect(await consent.isChecked()).toBe(false);
+          await consent.focus();
+          await page.keyboard.press('Space');
+          await page.keyboard.press('Tab');
+          await page.keyboard.press('Enter');
+          await page
+            .locator('[data-pointer="/quotientFamilial"] [role="status"]', {
+              hasText: /Quotient familial obtenu auprès de la CAF : 650 euros/,
+            })
+            .waitFor();
+          const quotient = page.getByRole('textbox', { name: /^Quotient familial \(en euros\)/ });
+          expect(await quotient.inputValue()).toBe('650');
+          expect(await quotient.getAttribute('readonly')).not.toBeNull();
+          expect(await axeViolations(page)).toEqual([]);
+        }
         await fillStep(page, slug, schema);
         await shoot(page, slug, shots++, `etape-${step}`);
         await press(page, 'Continuer');
@@ -491,6 +523,18 @@ describe('citizen portal: every example service with the keyboard', () => {
       const stored = await stack.api.get(DataSource).getRepository(Submission).findOneByOrFail({ id: draftId });
       expect(stored.status).toBe('submitted');
       expect(stored.reference).toBe(reference);
+      if (slug === 'inscription-restauration-scolaire') {
+        // The commune from the official list, the quotient checked against API Particulier at submit, and said so.
+        const filed = stored.data as Record<string, Record<string, unknown>>;
+        expect(filed.parent!.commune).toEqual({ codeInsee: '45234', nom: 'Orléans', codePostal: '45000' });
+        expect(filed.quotientFamilial).toMatchObject({
+          consentement: true,
+          quotient: 650,
+          periode: '2026-10',
+          regime: 'CAF',
+          provenance: 'Fourni par la CAF via API Particulier',
+        });
+      }
       if (slug === 'demande-de-subvention-association') {
         // Checked against the registries at submit, and said so.
         const filed = stored.data as Record<string, Record<string, unknown>>;

@@ -27,7 +27,9 @@ export const ErrorSummary = forwardRef<HTMLDivElement, { items: SummaryItem[] }>
           <li key={i}>
             {item.pointer ? (
               <a
-                href={`#${idOf(item.pointer)}`}
+                // The control the link focuses when it is on the page (a commune's search for its missing name, the
+                // first radio of a group), so that the anchor exists without script too; the pointer's id otherwise.
+                href={`#${focusTargetOf(item.pointer)?.id || idOf(item.pointer)}`}
                 onClick={(event) => {
                   event.preventDefault();
                   const target = focusTargetOf(item.pointer!);
