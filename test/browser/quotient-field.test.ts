@@ -183,4 +183,29 @@ describe('family quotient field in the browser', () => {
     });
     await page.close();
   }, 90_000);
+
+  it('offers no consent to a citizen not signed in with FranceConnect, who types the quotient and sends it', async () => {
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(15_000);
+    await browser.context.clearCookies();
+    const before = fake.hits(QF_PATH);
+    await page.goto(`${base}/demarches/${SLUG}`);
+    const begin = page.getByRole('button', { name: /^Commencer/ });
+    await begin.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/brouillon=/);
+    const draftId = new URL(page.url()).searchParams.get('brouillon')!;
+    await page.getByRole('textbox', { name: /^Prénom de l’enfant/ }).focus();
+    await page.keyboard.type('Jules');
+    expect(await page.getByRole('checkbox').count()).toBe(0);
+    await page.getByText(/^Connecté avec FranceConnect, vous pourriez faire obtenir votre quotient familial/).waitFor();
+    await page.keyboard.press('Tab');
+    await expect(active(page)).resolves.toMatchObject({ label: 'Quotient familial (en euros)' });
+    await page.keyboard.type('880');
+    expect(await axeViolations(page)).toEqual([]);
+    const data = await send(page, draftId);
+    expect(data.quotientFamilial).toEqual({ quotient: 880, provenance: 'Déclaré par l’usager' });
+    expect(fake.hits(QF_PATH)).toBe(before);
+    await page.close();
+  }, 90_000);
 });
