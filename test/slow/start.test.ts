@@ -34,6 +34,8 @@ const baseEnv = (): NodeJS.ProcessEnv => {
     'ENTREPRISES_API_URL',
     'ASSOCIATIONS_API_URL',
     'ASSOCIATIONS_API_TOKEN',
+    'PARTICULIER_API_URL',
+    'PARTICULIER_API_TOKEN',
   ])
     delete env[key];
   return { ...env, NODE_ENV: 'development', LOG_LEVEL: 'warn' };
@@ -92,6 +94,8 @@ describe('npm start from a fresh clone', () => {
       // A directory configured: the launcher starts no fake one and says which it uses.
       ENTREPRISES_API_URL: 'http://127.0.0.1:9/entreprises',
       ASSOCIATIONS_API_URL: 'http://127.0.0.1:9/associations',
+      PARTICULIER_API_URL: 'http://127.0.0.1:9/particulier',
+      PARTICULIER_API_TOKEN: 'jeton-particulier-du-demarrage-0123',
     };
     const first = await launch(env, true);
     timings.push(`first start ${first.readyMs} ms`);
@@ -106,6 +110,9 @@ describe('npm start from a fresh clone', () => {
       'Associations     API Entreprise http://127.0.0.1:9/associations (sans ASSOCIATIONS_API_TOKEN : saisie par l’usager)',
     );
     expect(text).not.toContain('annuaire de démonstration');
+    // API Particulier's token is a secret: the summary says there is one, never what it is.
+    expect(text).toContain('Quotient familial API Particulier http://127.0.0.1:9/particulier (jeton [masqué])');
+    expect(text).not.toContain('jeton-particulier-du-demarrage-0123');
     // The bundled IdP's oidc-provider start-up warning (in-memory store) is at debug in development (issue 20).
     expect(text).not.toMatch(/oidc-provider|you MUST change it/);
     // Nest's start-up chatter (about 80 « Mapped {…} route » lines) is at debug too (QuietBootLogger).
@@ -177,6 +184,12 @@ describe('npm start from a fresh clone', () => {
       const association = await fetch(`http://127.0.0.1:${port}/api/v1/public/associations/W452001234`);
       expect(association.status).toBe(200);
       expect(await association.json()).toMatchObject({ rna: 'W452001234', nom: 'LES AMIS DU LOIRET', etat: 'active' });
+      // Nor PARTICULIER_API_URL: the family quotient goes to the bundled fake API Particulier, with a made-up
+      // development token that is never printed.
+      expect(run.output.text()).toMatch(
+        /Quotient familial API Particulier de démonstration http:\/\/127\.0\.0\.1:\d+\/particulier /,
+      );
+      expect(run.output.text()).not.toMatch(/dev-[0-9a-f]{32}/);
 
       // A second launcher on the same data refuses, and leaves the first one's database alone.
       const second = spawn(process.execPath, [join(DIST, 'scripts', 'start.js')], {
