@@ -59,6 +59,11 @@ describe('loadConfig', () => {
   it('never prints a secret value', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://admin:hunter2@db' })).toThrow(/valeur masquée/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://admin:hunter2@db' })).not.toThrow(/hunter2/);
+    // API Particulier's token too (too short here: refused, and not shown).
+    expect(() => loadConfig({ PARTICULIER_API_TOKEN: 'court-secret' })).toThrow(
+      /PARTICULIER_API_TOKEN.*valeur masquée/,
+    );
+    expect(() => loadConfig({ PARTICULIER_API_TOKEN: 'court-secret' })).not.toThrow(/court-secret/);
   });
 
   it('reads the proxies to trust, and keeps the header timeout within the request timeout', () => {
