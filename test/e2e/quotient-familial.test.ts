@@ -11,6 +11,7 @@ import { createTenant, publishService } from '../support/tenant';
 const TOKEN = 'jeton-api-particulier-de-test-0123456789';
 const TIMEOUT_MS = 1000;
 const PER_ACCOUNT = 8;
+const PER_IP = 30;
 const SLUG = 'cantine-quotient';
 const QF_PATH = '/particulier/v3/dss/quotient_familial/identite';
 
@@ -54,6 +55,9 @@ describe('family quotient (API Particulier)', () => {
         PARTICULIER_API_TOKEN: TOKEN,
         PARTICULIER_API_TIMEOUT_MS: String(TIMEOUT_MS),
         RATE_LIMIT_QUOTIENT_PER_ACCOUNT: String(PER_ACCOUNT),
+        RATE_LIMIT_QUOTIENT_PER_IP: String(PER_IP),
+        // Client addresses set with X-Forwarded-For for the per-address limit (as in rate-limits.test.ts).
+        TRUST_PROXY: 'loopback',
       },
     });
     const designer = await createTenant(stack);
@@ -66,11 +70,15 @@ describe('family quotient (API Particulier)', () => {
     await fake?.close();
   });
 
-  const send = (client: CookieClient, method: string, path: string, body?: unknown, csrf = true) => {
+  const send = (client: CookieClient, method: string, path: string, body?: unknown, csrf = true, ip?: string) => {
     const token = client.cookie(base, 'csrf_token');
     return client.request(`${base}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...(csrf && token ? { 'x-csrf-token': token } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(csrf && token ? { 'x-csrf-token': token } : {}),
+        ...(ip ? { 'x-forwarded-for': ip } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   };
@@ -257,6 +265,27 @@ describe('family quotient (API Particulier)', () => {
         provenance: 'Déclaré par l’usager',
       });
     }
+  });
+
+  it('limits the lookups per address too (429), whichever account asks; another address unaffected', async () => {
+    const from = (client: CookieClient, ip: string) =>
+      send(client, 'POST', '/api/v1/me/quotient-familial', { consentement: true }, true, ip);
+    const accounts = await Promise.all(
+      [
+        'citoyen-jean-pierre-lefevre',
+        'citoyen-ines-garcia-lopez',
+        'citoyen-helene-gerard-loeuillet',
+        'citoyen-yannick-le-goff',
+        'citoyen-angela-dubois',
+        'citoyen-nguyen-thi-mai',
+      ].map((i) => signIn(i)),
+    );
+    // Accounts each under their own limit (one lookup or none before): the address's counter is what refuses.
+    const statuses: number[] = [];
+    for (let i = 0; i < PER_IP + 1; i++) statuses.push((await from(accounts[i % 6]!, '203.0.113.7')).status);
+    expect(statuses.slice(0, PER_IP).includes(429)).toBe(false);
+    expect(statuses[PER_IP]).toBe(429);
+    expect((await from(accounts[1]!, '203.0.113.8')).status).toBe(200);
   });
 
   it('logs neither the token, nor the identity sent, nor the API’s answers', () => {
