@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { MISBEHAVING } from '../../apps/fake-apis/src/entreprises';
 import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
 import { siretDefinition } from '../fixtures/siret';
@@ -8,6 +9,8 @@ import { startStack, type Stack } from '../support/stack';
 import { createTenant, publishService } from '../support/tenant';
 
 const LOOKUP_LIMIT = 40;
+/** The SIRET block's title in test/fixtures/siret.ts. */
+const STRUCTURE_TITLE = (siretDefinition().schema.properties as Record<string, { title?: string }>).structure!.title;
 const TIMEOUT_MS = 1000;
 
 /**
@@ -165,8 +168,16 @@ describe('SIRET field and lookup', () => {
     const id = draft.body.id as string;
     const submitted = await call('POST', `/api/v1/submissions/${id}/submit`, {});
     const read = await call('GET', `/api/v1/submissions/${id}`);
-    return { submitted, data: (read.body.data as { structure: Record<string, string> }).structure };
+    return { id, submitted, data: (read.body.data as { structure: Record<string, string> }).structure };
   }
+
+  /** The request's internal history event saying where its lookup fields' values came from. */
+  const provenanceEvents = (id: string) =>
+    stack.api
+      .get(DataSource)
+      .query(`SELECT comment, visibility FROM submission_event WHERE submission_id = $1 AND type = 'provenance'`, [
+        id,
+      ]) as Promise<Array<{ comment: string; visibility: string }>>;
 
   const filled = {
     siret: '84512345400017',
@@ -178,9 +189,13 @@ describe('SIRET field and lookup', () => {
   };
 
   it('files the directory’s values, with their provenance', async () => {
-    const { submitted, data } = await submitWith(filled);
+    const { id, submitted, data } = await submitWith(filled);
     expect(submitted.status).toBe(200);
     expect(data).toEqual({ ...filled, provenance: 'Répertoire Sirene (INSEE)' });
+    // The caseworkers' history says it too, once, hidden from the citizen.
+    expect(await provenanceEvents(id)).toEqual([
+      { comment: `${STRUCTURE_TITLE} : Répertoire Sirene (INSEE)`, visibility: 'internal' },
+    ]);
   });
 
   it.each([
@@ -218,9 +233,12 @@ describe('SIRET field and lookup', () => {
     expect(res.body.code).toBe('LOOKUP_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
     const typed = { siret: '77856712300014', raisonSociale: 'Atelier numérique', etat: 'Actif' };
-    const { submitted, data } = await submitWith(typed);
+    const { id, submitted, data } = await submitWith(typed);
     expect(submitted.status).toBe(200);
     expect(data).toEqual({ ...typed, provenance: 'Saisie par l’usager, non vérifiée' });
+    expect(await provenanceEvents(id)).toEqual([
+      { comment: `${STRUCTURE_TITLE} : Saisie par l’usager, non vérifiée`, visibility: 'internal' },
+    ]);
   });
   // Last: it spends what is left of this address's lookups.
   it('limits lookups per address with a 429', async () => {

@@ -68,3 +68,4 @@ export {
   type FamilyQuotientProvider,
   type QuotientIdentity,
 } from './lookups';
+export { LOOKUP_WIDGETS, provenanceComment, provenanceLines, type ProvenanceLine } from './provenance';

@@ -14,6 +14,8 @@ import { referencedAttachments, type Attachments } from './attachments';
 import {
   ValidatorCache,
   applyPrefill,
+  provenanceComment,
+  provenanceLines,
   quotientIdentity,
   type AssociationRegistry,
   type CompanyDirectory,
@@ -438,6 +440,7 @@ export class Submissions {
           identityPointers: JSON.stringify(identityPointers(definition, data, this.claimsOf(owner))),
         },
       );
+      await this.provenanceEvent(manager, submission, owner, definition, data);
       return { reference, status: decision.to };
     });
   }
@@ -471,6 +474,8 @@ export class Submissions {
       if (!decision.ok) refuse(decision.code);
       let set: Record<string, unknown> = {};
       let parameters: Record<string, unknown> = {};
+      /** The answers as checked again, when the citizen could change them in this state. */
+      let checked: unknown;
       if (citizenEditable(workflow, submission.status)) {
         const outcome = this.validators
           .get(definition, hash)
@@ -488,6 +493,7 @@ export class Submissions {
           lookups.quotients,
           quotientIdentity(this.claimsOf(owner)),
         );
+        checked = outcome.data;
         set = {
           data: () => ':data',
           search: () => "to_tsvector('simple', :search)",
@@ -509,6 +515,7 @@ export class Submissions {
         set,
         parameters,
       );
+      if (checked !== undefined) await this.provenanceEvent(manager, submission, owner, definition, checked);
       return { id: submission.id, status: decision.to, revision };
     });
   }
@@ -609,6 +616,33 @@ export class Submissions {
       submittedAt: s.submittedAt?.toISOString() ?? null,
       updatedAt: s.updatedAt.toISOString(),
     }));
+  }
+
+  /**
+   * Where the lookup fields' values came from (a registry, or typed by the citizen), as the submit-time checks
+   * recorded them: one internal history event for the caseworkers, none for a form without lookup fields.
+   */
+  private async provenanceEvent(
+    manager: EntityManager,
+    submission: Submission,
+    owner: Owner,
+    definition: ServiceDefinition,
+    data: unknown,
+  ): Promise<void> {
+    const comment = provenanceComment(provenanceLines(definition, data));
+    if (comment === null) return;
+    await manager.getRepository(SubmissionEvent).insert({
+      id: randomUUID(),
+      organisationId: submission.organisationId,
+      submissionId: submission.id,
+      actor: actorOf(owner),
+      type: 'provenance',
+      fromStatus: null,
+      toStatus: null,
+      transition: null,
+      comment,
+      visibility: 'internal',
+    });
   }
 
   private async event(

@@ -46,6 +46,9 @@ export function eventTitle(event: CaseEvent, meId: string): string {
         'Brouillon anonyme rattaché au compte de l’usager à sa connexion',
         'Anonymous draft attached to the citizen’s account when they signed in',
       );
+    case 'provenance':
+      // Internal: which values a registry gave (SIRET, RNA, address, family quotient) and which the citizen typed.
+      return tr('Provenance des valeurs pré-remplies', 'Where the prefilled values came from');
     case 'retention_notice':
       return tr(
         'Suppression prochaine annoncée (fin de la durée de conservation)',
