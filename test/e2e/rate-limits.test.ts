@@ -124,6 +124,7 @@ describe('rate limits on Redis, shared by two API instances, and the proof of wo
         RATE_LIMIT_SIGN_IN_PER_IP: '6',
         RATE_LIMIT_DRAFTS_PER_IP: '6',
         RATE_LIMIT_DRAFTS_PER_ACCOUNT: '3',
+        RATE_LIMIT_LOOKUPS_PER_ACCOUNT: '4',
         RATE_LIMIT_SUBMITS_PER_IP: '3',
         RATE_LIMIT_UPLOADS_PER_IP: '3',
         RATE_LIMIT_MESSAGES_PER_IP: '3',
@@ -252,6 +253,16 @@ describe('rate limits on Redis, shared by two API instances, and the proof of wo
       await call(base, 'POST', '/api/v1/public/services/cantine-limites/submissions', { ip: '10.0.1.1', body: {} }),
     );
     expect(neighbour.status).toBe(201);
+  });
+
+  it('holds a signed-in account to its lookups limit from any address; anonymous lookups count by address only', async () => {
+    const citizen = await signIn('citoyen-ines-garcia-lopez', '10.0.7.1');
+    const search = (ip: string, client?: CookieClient) =>
+      call(base, 'GET', '/api/v1/public/communes?q=orl&limit=3', { ip, client }).then(count);
+    for (let i = 0; i < 4; i++) expect((await search(`10.0.7.${i + 1}`, citizen)).status).toBe(200);
+    expect((await search('10.0.7.50', citizen)).status).toBe(429);
+    // The same addresses, anonymously: far below the per-address limit, still answered.
+    for (let i = 0; i < 6; i++) expect((await search('10.0.7.1')).status).toBe(200);
   });
 
   it('limits sign-in, submits, uploads and messages per address too', async () => {

@@ -127,6 +127,8 @@ export const configSchema = z.object({
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(100_000).default(1024),
   METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
   WEB_DIST_DIR: z.string().min(1).default('./dist/web'),
+  /** `off` serves service pages without their embedded data and preloads (the « before » of the first-paint bench). */
+  WEB_EMBED_DATA: z.enum(['on', 'off']).default('on'),
   SMTP_URL: z.preprocess(emptyToUndefined, url(['smtp:', 'smtps:']).optional()),
   MAIL_FROM: z.string().min(3).default('Guichet <ne-pas-repondre@guichet.localhost>'),
   MAILCATCHER_SMTP_PORT: port(1025),
@@ -206,6 +208,8 @@ export const configSchema = z.object({
   RATE_LIMIT_MESSAGES_PER_ACCOUNT: limit(100),
   RATE_LIMIT_FOLLOW_PER_IP: limit(300),
   RATE_LIMIT_LOOKUPS_PER_IP: limit(3000),
+  /** The same lookups from one signed-in account, whatever its address (a person fills a few forms, not thousands). */
+  RATE_LIMIT_LOOKUPS_PER_ACCOUNT: limit(600),
   /** Family quotient lookups (API Particulier, personal data): per address and per FranceConnect account. */
   RATE_LIMIT_QUOTIENT_PER_IP: limit(300),
   RATE_LIMIT_QUOTIENT_PER_ACCOUNT: limit(20),

@@ -74,7 +74,8 @@ export function rateLimitRules(config: Config): RateLimitRule[] {
         routePattern('GET /api/v1/public/associations/:rna'),
       ],
       perIp: config.RATE_LIMIT_LOOKUPS_PER_IP,
-      perAccount: 0,
+      // Public routes: an anonymous citizen is held by address only; a signed-in one by their account too.
+      perAccount: config.RATE_LIMIT_LOOKUPS_PER_ACCOUNT,
     },
     {
       // The family quotient (API Particulier): personal data, asked for the signed-in citizen only; per address and per account.
