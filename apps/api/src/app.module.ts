@@ -7,9 +7,12 @@ import type { DestinationStream } from 'pino';
 import type { Config } from '@guichet/config';
 import { loggerOptions, pathOnly } from '@guichet/observability';
 import {
+  DiskValidatorCodeStore,
   PublicCatalogue,
   ServiceCatalogue,
+  ValidatorCache,
   associationRegistry,
+  addressDirectory,
   companyDirectory,
   familyQuotientProvider,
 } from '@guichet/forms';
@@ -42,6 +45,7 @@ import { TestSubmissionsController } from './services/test-submissions.controlle
 import { ValidatorsController } from './services/validators.controller';
 import { CommunesController } from './services/communes.controller';
 import { EntreprisesController } from './services/entreprises.controller';
+import { AdressesController } from './services/adresses.controller';
 import { AssociationsController } from './services/associations.controller';
 import { QuotientController } from './services/quotient.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
@@ -126,6 +130,7 @@ export class AppModule {
         ValidatorsController,
         CommunesController,
         EntreprisesController,
+        AdressesController,
         AssociationsController,
         QuotientController,
         ChallengeController,
@@ -189,7 +194,11 @@ export class AppModule {
             new Submissions(
               ds,
               attachments,
-              undefined,
+              // Compiled validators kept on disk: a restart or another process loads them instead of compiling (issue 22).
+              new ValidatorCache(
+                undefined,
+                new DiskValidatorCodeStore(`${config.DATA_DIR.replace(/\/$/, '')}/validators`),
+              ),
               companyDirectory({ baseUrl: config.ENTREPRISES_API_URL, timeoutMs: config.ENTREPRISES_API_TIMEOUT_MS }),
               associationRegistry({
                 baseUrl: config.ASSOCIATIONS_API_URL,
@@ -203,6 +212,7 @@ export class AppModule {
                 token: config.PARTICULIER_API_TOKEN,
                 recipient: config.PARTICULIER_API_RECIPIENT,
               }),
+              addressDirectory({ baseUrl: config.ADRESSE_API_URL, timeoutMs: config.ADRESSE_API_TIMEOUT_MS }),
             ),
           inject: [DataSource, Attachments],
         },

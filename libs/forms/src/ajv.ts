@@ -30,7 +30,7 @@ export const EXTENSION_KEYWORDS = ['x-file', 'x-hint'] as const;
  * Patterns run under RE2 semantics on the server: matching time is linear in
  * the input whatever the pattern, so no schema can stall a worker.
  */
-const re2Engine = Object.assign(
+export const re2Engine = Object.assign(
   (pattern: string, flags: string) => {
     const re = RE2JS.compile(pattern, flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0);
     // ajv caches compiled patterns by their string form: each must have its own.

@@ -26,6 +26,7 @@ export { importExamples, operatorActor } from './catalogue/examples';
 export { listExamples, readExample, type ExampleSummary } from './catalogue/example-files';
 export { PublicCatalogue, type PublicService, type PublicServiceSummary } from './catalogue/public-catalogue';
 export { RUNTIME_HELPERS, browserValidatorModule } from './standalone';
+export { DiskValidatorCodeStore, MemoryValidatorCodeStore, type ValidatorCodeStore } from './compiled-validators';
 export {
   CommuneDirectory,
   checkCommunes,
@@ -67,5 +68,13 @@ export {
   type FamilyQuotient,
   type FamilyQuotientProvider,
   type QuotientIdentity,
+  HttpAddressDirectory,
+  addressDirectory,
+  addressFields,
+  checkAddresses,
+  normaliseAddressQuery,
+  parseAddressAnswer,
+  type Address,
+  type AddressDirectory,
 } from './lookups';
 export { LOOKUP_WIDGETS, provenanceComment, provenanceLines, type ProvenanceLine } from './provenance';

@@ -1,3 +1,4 @@
+import type Ajv2020 from 'ajv/dist/2020';
 import standaloneCode from 'ajv/dist/standalone';
 import type { ServiceDefinition } from '@guichet/shared';
 import { createAjv } from './ajv';
@@ -38,9 +39,13 @@ function tryFactoryBody(schema: unknown): string | null {
   }
 }
 
-/** ajv's standalone code for `schema`, as the body of a function of `runtime` that returns the validator. */
-function factoryBody(schema: unknown): string {
-  const ajv = createAjv({ target: 'browser' });
+/**
+ * ajv's standalone code for `schema`, as the body of a function of `runtime`
+ * that returns the validator. `ajv` (default: the browser's) must take its
+ * formats from `runtime.formats` and, if it has a regExp engine other than
+ * RegExp, name it by `runtime.<helper>` (the server's cached validators do).
+ */
+export function factoryBody(schema: unknown, ajv: Ajv2020 = createAjv({ target: 'browser' })): string {
   const code = standaloneCode(ajv, ajv.compile(schema as object));
   const name = /export default (\w+);/.exec(code)?.[1];
   if (!name) throw new Error('unexpected standalone code: no default export');

@@ -11,6 +11,7 @@ import {
 } from '@guichet/shared';
 import { createAjv } from './ajv';
 import { definitionHash } from './check-definition';
+import { cachedValidator, type ValidatorCodeStore } from './compiled-validators';
 import { draftSchema } from './draft-schema';
 import { ErrorEstimate } from './error-budget';
 
@@ -44,9 +45,16 @@ export class FormValidator {
   private readonly draftSource: JsonSchema | null;
   private readonly estimates: { submit: ErrorEstimate; draft: ErrorEstimate | null };
 
-  constructor(readonly definition: ServiceDefinition) {
+  /**
+   * `store`: where compiled code is kept across processes and restarts
+   * (compiled-validators.ts); without it, ajv compiles here each time.
+   */
+  constructor(
+    readonly definition: ServiceDefinition,
+    private readonly store?: ValidatorCodeStore,
+  ) {
     this.draftSource = draftSchema(definition.schema);
-    this.complete = compile(definition.schema, this.draftSource, true);
+    this.complete = compile(definition.schema, this.draftSource, true, store);
     this.estimates = {
       submit: new ErrorEstimate(definition.schema),
       draft: this.complete.draft && this.draftSource !== null ? new ErrorEstimate(this.draftSource) : null,
@@ -66,21 +74,39 @@ export class FormValidator {
   }
 
   private failFastValidators(): Compiled {
-    return (this.failFast ??= compile(this.definition.schema, this.complete.draft ? this.draftSource : null, false));
+    return (this.failFast ??= compile(
+      this.definition.schema,
+      this.complete.draft ? this.draftSource : null,
+      false,
+      this.store,
+    ));
   }
 }
 
-function compile(schema: ServiceDefinition['schema'], draft: unknown, allErrors: boolean): Compiled {
+function compile(
+  schema: ServiceDefinition['schema'],
+  draft: unknown,
+  allErrors: boolean,
+  store: ValidatorCodeStore | undefined,
+): Compiled {
   return {
-    submit: createAjv({ allErrors }).compile(schema),
-    draft: draft === null ? null : compileDraft(draft, allErrors),
+    submit: compileOne(schema, allErrors, store),
+    draft: draft === null ? null : compileDraft(draft, allErrors, store),
   };
 }
 
+function compileOne(schema: unknown, allErrors: boolean, store: ValidatorCodeStore | undefined): ValidateFunction {
+  return store ? cachedValidator(schema, allErrors, store) : createAjv({ allErrors }).compile(schema as object);
+}
+
 /** A draft schema that ajv refuses (it should not happen) falls back to ignoring completeness errors. */
-function compileDraft(schema: unknown, allErrors: boolean): ValidateFunction | null {
+function compileDraft(
+  schema: unknown,
+  allErrors: boolean,
+  store: ValidatorCodeStore | undefined,
+): ValidateFunction | null {
   try {
-    return createAjv({ allErrors }).compile(schema as object);
+    return compileOne(schema, allErrors, store);
   } catch {
     return null;
   }
@@ -123,14 +149,18 @@ export function applyPrefill(
 export class ValidatorCache {
   private readonly entries: LruCache<string, FormValidator>;
 
-  constructor(capacity = 200) {
+  /** `store`: compiled code kept across processes (see FormValidator). */
+  constructor(
+    capacity = 200,
+    private readonly store?: ValidatorCodeStore,
+  ) {
     this.entries = new LruCache(capacity);
   }
 
   get(definition: ServiceDefinition, hash = definitionHash(definition)): FormValidator {
     let validator = this.entries.get(hash);
     if (!validator) {
-      validator = new FormValidator(definition);
+      validator = new FormValidator(definition, this.store);
       this.entries.set(hash, validator);
     }
     return validator;
