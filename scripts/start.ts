@@ -210,6 +210,12 @@ async function main(): Promise<void> {
     env.PARTICULIER_API_URL = fakeApis.particulierUrl;
     env.PARTICULIER_API_TOKEN ||= `dev-${randomBytes(16).toString('hex')}`;
   }
+  // The same for the address field's API Adresse (Base Adresse Nationale): no address typed leaves the machine.
+  const fakeAdresse = config.NODE_ENV !== 'production' && !process.env.ADRESSE_API_URL;
+  if (fakeAdresse) {
+    fakeApis ??= await startFakeApis(0);
+    env.ADRESSE_API_URL = fakeApis.adresseUrl;
+  }
   // Without an SMTP server, emails go to a local catcher whose page lists them: nothing leaves the machine.
   const catchMail = !config.SMTP_URL;
   if (catchMail) env.SMTP_URL = `smtp://127.0.0.1:${config.MAILCATCHER_SMTP_PORT}`;
@@ -266,6 +272,9 @@ async function main(): Promise<void> {
   );
   say(
     `  Quotient familial ${fakeParticulier && fakeApis ? `API Particulier de démonstration ${fakeApis.particulierUrl} (PARTICULIER_API_URL non définie)` : `API Particulier ${redactUrl(config.PARTICULIER_API_URL)}${config.PARTICULIER_API_TOKEN ? ' (jeton [masqué])' : ' (sans PARTICULIER_API_TOKEN : saisie par l’usager)'}`}`,
+  );
+  say(
+    `  Adresses         ${fakeAdresse && fakeApis ? `Base Adresse de démonstration ${fakeApis.adresseUrl} (ADRESSE_API_URL non définie)` : `API Adresse ${redactUrl(config.ADRESSE_API_URL)}`}`,
   );
   say(
     `  Courriels        ${catchMail ? `boîte de test http://127.0.0.1:${config.MAILCATCHER_HTTP_PORT} (aucun courriel ne sort)` : 'SMTP configuré'}`,

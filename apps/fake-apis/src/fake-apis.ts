@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Provider } from './answer';
+import { answerAddressSearch } from './adresse';
 import { answerAssociation } from './associations';
 import { answerSearch } from './entreprises';
 import { answerQuotient } from './particulier';
@@ -10,6 +11,7 @@ const PROVIDERS: Readonly<Record<string, Provider>> = {
   '/entreprises': (path, query) => (path === '/search' ? answerSearch(query) : null),
   '/associations': (path) => answerAssociation(path),
   '/particulier': answerQuotient,
+  '/adresse': (path, query) => (path === '/search/' || path === '/search' ? answerAddressSearch(query) : null),
 };
 
 export interface RunningFakeApis {
@@ -21,6 +23,8 @@ export interface RunningFakeApis {
   associationsUrl: string;
   /** What `PARTICULIER_API_URL` should be to use the fake API Particulier (family quotient; any bearer token). */
   particulierUrl: string;
+  /** What `ADRESSE_API_URL` should be to use the fake API Adresse (Base Adresse Nationale). */
+  adresseUrl: string;
   /** Lookups answered so far, by path (no query: SIRETs are not kept). */
   hits(path: string): number;
   close(): Promise<void>;
@@ -33,7 +37,8 @@ export interface RunningFakeApis {
  * `/entreprises/search` (API Recherche d'entreprises),
  * `/associations/v4/djepva/api-association/associations/open_data/{rna}`
  * (API Entreprise's associations),
- * `/particulier/v3/dss/quotient_familial/identite` (API Particulier's family quotient).
+ * `/particulier/v3/dss/quotient_familial/identite` (API Particulier's family quotient),
+ * `/adresse/search/` (API Adresse, Base Adresse Nationale).
  * Never started in production.
  */
 export async function startFakeApis(port = 0, host = '127.0.0.1'): Promise<RunningFakeApis> {
@@ -73,6 +78,7 @@ export async function startFakeApis(port = 0, host = '127.0.0.1'): Promise<Runni
     entreprisesUrl: `${url}/entreprises`,
     associationsUrl: `${url}/associations`,
     particulierUrl: `${url}/particulier`,
+    adresseUrl: `${url}/adresse`,
     hits: (path) => counts.get(path) ?? 0,
     close: () =>
       new Promise<void>((resolve) => {

@@ -213,6 +213,18 @@ export const configSchema = z.object({
   /** Family quotient lookups (API Particulier, personal data): per address and per FranceConnect account. */
   RATE_LIMIT_QUOTIENT_PER_IP: limit(300),
   RATE_LIMIT_QUOTIENT_PER_ACCOUNT: limit(20),
+  /**
+   * API Adresse (Base Adresse Nationale; address field), served by the IGN's Géoplateforme since 2025 (the former
+   * https://api-adresse.data.gouv.fr answers the same format): the real one by default, the bundled fake in development and tests.
+   */
+  ADRESSE_API_URL: url(['http:', 'https:']).default('https://data.geopf.fr/geocodage'),
+  /** How long an address lookup waits before the citizen is left to type the address. */
+  ADRESSE_API_TIMEOUT_MS: z.coerce
+    .number({ error: 'doit être un nombre de millisecondes' })
+    .int('doit être un entier')
+    .min(200, 'doit être entre 200 et 30000 millisecondes')
+    .max(30_000, 'doit être entre 200 et 30000 millisecondes')
+    .default(3000),
   /** API Recherche d'entreprises (SIRET field): the real one by default, the bundled fake (apps/fake-apis) in development and tests. */
   ENTREPRISES_API_URL: url(['http:', 'https:']).default('https://recherche-entreprises.api.gouv.fr'),
   /** How long a lookup waits for it before the citizen is asked to type the values. */

@@ -22,5 +22,6 @@ export * from './lru';
 export * from './workflow';
 export * from './views';
 export * from './siret-field';
+export * from './address-field';
 export * from './rna-field';
 export * from './quotient-field';

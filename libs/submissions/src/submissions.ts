@@ -20,6 +20,7 @@ import {
   type AssociationRegistry,
   type CompanyDirectory,
   type FamilyQuotientProvider,
+  type AddressDirectory,
 } from '@guichet/forms';
 import { addOutbox, JobTopic } from '@guichet/queue';
 import { AppError, type Locale, type ServiceDefinition, isUuid } from '@guichet/shared';
@@ -28,6 +29,7 @@ import { applyDecision, citizenEditable, refuse } from './transitions';
 import { identityPointers } from './identity-answers';
 import { checkedCommunes } from './commune-answers';
 import { checkedSirets, prefetchedDirectory } from './siret-answers';
+import { checkedAddresses, prefetchedAddresses } from './address-answers';
 import { checkedRnas, prefetchedRegistry } from './rna-answers';
 import { checkedQuotients, prefetchedQuotient } from './quotient-answers';
 import { contactOf, searchText } from './contact';
@@ -65,6 +67,8 @@ interface Lookups {
   associations?: AssociationRegistry;
   /** API Particulier's answer for the submitting FranceConnect citizen who consented (family quotient fields). */
   quotients?: FamilyQuotientProvider;
+  /** The Base Adresse Nationale's answers for the address fields. */
+  addresses?: AddressDirectory;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -87,6 +91,8 @@ export class Submissions {
     private readonly associations?: AssociationRegistry,
     /** The family quotient fields' API (API Particulier), asked for a FranceConnect citizen who consented. */
     private readonly quotients?: FamilyQuotientProvider,
+    /** The address fields' directory (API Adresse), checked at submit; without it, addresses are kept as typed. */
+    private readonly addresses?: AddressDirectory,
   ) {
     this.versions = FormVersions.of(dataSource);
   }
@@ -344,11 +350,12 @@ export class Submissions {
    * prefetchedDirectory, prefetchedRegistry).
    */
   private async lookupAnswers(id: string, owner: Owner, owned?: Submission): Promise<Lookups> {
-    if (!this.companies && !this.associations && !this.quotients) return {};
+    if (!this.companies && !this.associations && !this.quotients && !this.addresses) return {};
     const submission = owned ?? (await this.load(id, owner));
     const { definition } = await this.definitionOf(submission);
     return {
       companies: await prefetchedDirectory(definition, submission.data, this.companies),
+      addresses: await prefetchedAddresses(definition, submission.data, this.addresses),
       associations: await prefetchedRegistry(definition, submission.data, this.associations),
       quotients: await prefetchedQuotient(
         definition,
@@ -401,7 +408,8 @@ export class Submissions {
       if (missingFiles.length) throw new AppError('SUBMISSION_INVALID', { errors: missingFiles });
       const communes = await checkedCommunes(definition, outcome.data);
       const sirets = await checkedSirets(definition, communes, lookups.companies);
-      const rnas = await checkedRnas(definition, sirets, lookups.associations);
+      const addresses = await checkedAddresses(definition, sirets, lookups.addresses);
+      const rnas = await checkedRnas(definition, addresses, lookups.associations);
       const data = (await checkedQuotients(
         definition,
         rnas,
@@ -486,6 +494,7 @@ export class Submissions {
         if (missing.length) throw new AppError('SUBMISSION_INVALID', { errors: missing });
         outcome.data = await checkedCommunes(definition, outcome.data);
         outcome.data = await checkedSirets(definition, outcome.data, lookups.companies);
+        outcome.data = await checkedAddresses(definition, outcome.data, lookups.addresses);
         outcome.data = await checkedRnas(definition, outcome.data, lookups.associations);
         outcome.data = await checkedQuotients(
           definition,

@@ -72,6 +72,7 @@ export function rateLimitRules(config: Config): RateLimitRule[] {
         routePattern('GET /api/v1/public/communes'),
         routePattern('GET /api/v1/public/entreprises/:siret'),
         routePattern('GET /api/v1/public/associations/:rna'),
+        routePattern('GET /api/v1/public/adresses'),
       ],
       perIp: config.RATE_LIMIT_LOOKUPS_PER_IP,
       // Public routes: an anonymous citizen is held by address only; a signed-in one by their account too.

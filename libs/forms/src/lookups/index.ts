@@ -32,3 +32,13 @@ export {
   type QuotientIdentity,
 } from './family-quotient';
 export { checkQuotients, quotientConsented, quotientFields, type QuotientField } from './quotient-check';
+export {
+  HttpAddressDirectory,
+  addressDirectory,
+  normaliseAddressQuery,
+  parseAddressAnswer,
+  type Address,
+  type AddressDirectory,
+  type HttpAddressDirectoryOptions,
+} from './addresses';
+export { addressFields, checkAddresses, findBanAddress, type AddressField } from './address-check';
