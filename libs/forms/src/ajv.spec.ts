@@ -51,10 +51,17 @@ describe('createAjv', () => {
       const small = fc.oneof(fc.constantFrom(0, 1, 'a', '1', true, null, -0), fc.jsonValue({ maxDepth: 2 }));
       fc.assert(
         fc.property(fc.array(small, { maxLength: 6 }), (data) => {
+          // ajv's own equality (fast-deep-equal) calls an object's own `toString` / `valueOf` when it has one, so
+          // it throws on JSON like [{}, {"toString": {}}] (found by this property): not a reference there.
+          fc.pre(!/"(toString|valueOf)":/.test(JSON.stringify(data)));
           for (const [mine, reference] of pairs) expect(mine(data)).toBe(reference(data));
         }),
         { numRuns: 1000 },
       );
+      // Where ajv's own throws, ours answers: a citizen's answer with such a key is judged, not a crash.
+      const distinct = createAjv().compile({ type: 'array', uniqueItems: true });
+      expect(distinct([{}, { toString: {} }, { valueOf: 1 }])).toBe(true);
+      expect(distinct([{ toString: {} }, { toString: {} }])).toBe(false);
     });
   });
 
