@@ -17,6 +17,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     emptyOutDir: true,
     sourcemap: true,
+    // The API reads it to preload the chunks a service page needs (apps/api/src/web/web-app.ts).
+    manifest: true,
     target: 'es2020',
     // Vite 8 bundles with Rolldown; the shared library's modules are pure (no side effects at import), so what only
     // lazy pages use (the review page's answer formatter, RJSF's semantics) stays out of the first load.

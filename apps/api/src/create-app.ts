@@ -34,6 +34,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { addResponseSchemas } from './openapi/responses';
 import { ShutdownTasks } from './shutdown';
 import { webAppHandlers } from './web/web-app';
+import { PublicCatalogue } from '@guichet/forms';
 
 /** Deeper than any real form (a definition's schema is capped at 32 levels inside it). */
 const MAX_JSON_DEPTH = 64;
@@ -85,7 +86,12 @@ export async function createApiApp(
   app.use(shedder.middleware());
   registerProcessMetrics(metrics.registry, shedder);
   app.use(requestTimeout(config, log, metrics.requestTimeouts));
-  const web = webAppHandlers(config.WEB_DIST_DIR);
+  // A service page carries its published version, so the form draws without waiting for the API (issue 22).
+  const catalogue = app.get(PublicCatalogue);
+  const web = webAppHandlers(
+    config.WEB_DIST_DIR,
+    config.WEB_EMBED_DATA === 'on' ? (slug) => catalogue.get(slug) : undefined,
+  );
   if (!web.built) {
     app.get(Logger).warn(`web app not built in ${config.WEB_DIST_DIR}: run npm run build:web`);
   }

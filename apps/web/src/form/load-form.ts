@@ -1,5 +1,11 @@
-import type { SchemaSemantics, SchemaValidateFunction, ServiceDefinition } from '@guichet/shared';
+import {
+  needsSemantics,
+  type SchemaSemantics,
+  type SchemaValidateFunction,
+  type ServiceDefinition,
+} from '@guichet/shared';
 import { ApiError, api, whoAmI } from '../lib/api';
+import { embeddedService } from '../lib/embedded';
 import { tr } from '../lib/i18n';
 import type { PublicService, SubmissionView, TestSubmissionView } from '@guichet/shared';
 import type { Schema } from './model';
@@ -68,11 +74,19 @@ async function loadTrial(slug: string, id: string): Promise<{ service: PublicSer
 
 /** The service, the draft (or trial), who is signed in, the version's validator and, when needed, RJSF's semantics. */
 export async function loadForm(slug: string, draftId: string, test: boolean): Promise<Loaded> {
+  // The page may carry the published version (the API embeds it): no round trip for it, and the validator and
+  // semantics start loading now, alongside the draft, rather than after it. A draft of another version is
+  // still drawn with its own definition and validator (below); the early start is then only wasted work.
+  const embedded = test ? null : embeddedService(slug);
+  if (embedded?.definition && embedded.validator) {
+    void loadValidator(embedded.validator).catch(() => undefined);
+    if (needsSemantics(embedded.definition.schema)) void import('./semantics-chunk').catch(() => undefined);
+  }
   const [{ service, draft }, me] = await Promise.all([
     test
       ? loadTrial(slug, draftId)
       : Promise.all([
-          api<PublicService>(`/api/v1/public/services/${encodeURIComponent(slug)}`),
+          embedded ?? api<PublicService>(`/api/v1/public/services/${encodeURIComponent(slug)}`),
           api<SubmissionView>(`/api/v1/submissions/${encodeURIComponent(draftId)}`),
         ]).then(([service, draft]) => ({ service, draft })),
     whoAmI().catch(() => null),

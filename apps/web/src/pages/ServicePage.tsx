@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, whoAmI, type Me } from '../lib/api';
+import { embeddedService } from '../lib/embedded';
 import { formatDate, lang, tr } from '../lib/i18n';
 import { navigate, onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
@@ -41,7 +42,9 @@ export function ServicePage({ slug }: { slug: string }) {
   useAccent(service?.organisation);
 
   useEffect(() => {
-    api<PublicService>(`/api/v1/public/services/${encodeURIComponent(slug)}`)
+    // The page may carry the published version (the API embeds it): no round trip before drawing it.
+    const embedded = embeddedService(slug);
+    (embedded ? Promise.resolve(embedded) : api<PublicService>(`/api/v1/public/services/${encodeURIComponent(slug)}`))
       .then(setService)
       .catch((e: unknown) =>
         setError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL', message: String(e) })),

@@ -1,0 +1,117 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import type { PublicService, ServiceDefinition } from '@guichet/shared';
+import { choiceDefinition } from '../fixtures/choice';
+import { CookieClient } from '../support/browserless';
+import { ROOT } from '../support/processes';
+import { startStack, type Stack } from '../support/stack';
+import { createTenant, publishService } from '../support/tenant';
+
+/** A title that would end a script element, and open another, if it were written into the page as is. */
+const HOSTILE = 'Nom </script><script>alert(1)</script> <!-- fin';
+
+function hostileDefinition(): ServiceDefinition {
+  const definition = choiceDefinition();
+  (definition.schema.properties as Record<string, { title: string }>).name!.title = HOSTILE;
+  return definition;
+}
+
+/** The JSON data scripts of a page: their id and raw text. */
+function dataScripts(html: string): Array<{ id: string; text: string }> {
+  return [...html.matchAll(/<script type="application\/json" id="([^"]+)">([\s\S]*?)<\/script>/g)].map((m) => ({
+    id: m[1]!,
+    text: m[2]!,
+  }));
+}
+
+/**
+ * Issue 22, first paint without waterfalls: a service page carries its
+ * published version as JSON data and preloads its validator (and RJSF's
+ * semantics when the definition needs them); nothing personal, the same CSP.
+ */
+describe('service pages carry their published version', () => {
+  let stack: Stack;
+  let plain: Stack;
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web');
+    const env = { WEB_DIST_DIR: join(ROOT, 'dist/web') };
+    [stack, plain] = await Promise.all([
+      startStack({ backend: 'postgres', worker: false, env }),
+      startStack({ backend: 'postgres', worker: false, env: { ...env, WEB_EMBED_DATA: 'off' } }),
+    ]);
+    for (const s of [stack, plain])
+      await publishService(s.url, await createTenant(s), {
+        slug: 'contact-embarque',
+        title: 'Contact </script> embarqué',
+        definition: hostileDefinition(),
+      });
+  });
+  afterAll(() => Promise.all([stack?.close(), plain?.close()]));
+
+  it('embeds what GET /api/v1/public/services/:slug answers, escaped so no title can end the script', async () => {
+    const page = await request(stack.url).get('/demarches/contact-embarque').expect(200);
+    const scripts = dataScripts(page.text);
+    expect(scripts.map((s) => s.id)).toEqual(['guichet-service']);
+    // One script element only: the hostile titles did not close it, and carry no raw "<".
+    expect(page.text.match(/<script/g)).toHaveLength(2);
+    expect(scripts[0]!.text).not.toContain('<');
+    const embedded = JSON.parse(scripts[0]!.text) as PublicService;
+    const api = (await request(stack.url).get('/api/v1/public/services/contact-embarque').expect(200))
+      .body as PublicService;
+    expect(embedded).toEqual(api);
+    expect((embedded.definition!.schema.properties as Record<string, { title: string }>).name!.title).toBe(HOSTILE);
+    expect(embedded.title).toBe('Contact </script> embarqué');
+
+    // The validator and, for this definition with a condition, RJSF's semantics load alongside the entry.
+    const preloads = [...page.text.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]!);
+    expect(preloads[0]).toBe(api.validator);
+    expect(preloads.length).toBeGreaterThan(1);
+    for (const href of preloads.slice(1)) expect(href).toMatch(/^\/assets\/[\w.-]+\.js$/);
+    for (const href of preloads) await request(stack.url).get(href).expect(200);
+  });
+
+  it('puts nothing personal in the page: a draft page carries only the public version, never its answers', async () => {
+    const client = new CookieClient();
+    const call = (method: string, path: string, body?: unknown) => {
+      const csrf = client.cookie(stack.url, 'csrf_token');
+      return client.request(`${stack.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    };
+    expect((await call('GET', '/api/v1/public/services/contact-embarque')).status).toBe(200);
+    const created = await call('POST', '/api/v1/public/services/contact-embarque/submissions', { data: {} });
+    expect(created.status).toBe(201);
+    const draft = (await created.json()) as { id: string; revision: number };
+    const marker = 'Durand-Personnel-7431';
+    const saved = await call('PATCH', `/api/v1/submissions/${draft.id}`, {
+      data: { name: marker, email: 'durand.personnel@exemple.fr' },
+      expectedRevision: draft.revision,
+    });
+    expect(saved.status).toBe(200);
+
+    const page = await call('GET', `/demarches/contact-embarque?brouillon=${draft.id}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const html = await page.text();
+    expect(dataScripts(html).map((s) => s.id)).toEqual(['guichet-service']);
+    expect(html).not.toContain(marker);
+    expect(html).not.toContain('durand.personnel');
+    expect(html).not.toContain(draft.id);
+  });
+
+  it('keeps the CSP of the page, and the other pages, as they were', async () => {
+    const embedded = await request(stack.url).get('/demarches/contact-embarque').expect(200);
+    const before = await request(plain.url).get('/demarches/contact-embarque').expect(200);
+    expect(dataScripts(before.text)).toEqual([]);
+    expect(before.text).toBe(readFileSync(join(ROOT, 'dist/web/index.html'), 'utf8'));
+    expect(embedded.headers['content-security-policy']).toBe(before.headers['content-security-policy']);
+    expect(embedded.headers['content-security-policy']).toContain("script-src 'self';");
+    // Unknown services and other pages: the page as built, nothing embedded.
+    for (const path of ['/demarches/nexiste-pas', '/', '/mes-demarches'])
+      expect(dataScripts((await request(stack.url).get(path).expect(200)).text)).toEqual([]);
+  });
+});
