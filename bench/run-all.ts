@@ -69,6 +69,14 @@ export const BENCHES: BenchEntry[] = [
     needs: [],
   },
   {
+    name: 'first-paint',
+    script: 'first-paint.bench.js',
+    what: 'citizen form page served by the API, 300 fields, cold, 40 ms round trips: first and last field painted; next to the same page without embedded data, RJSF’s default theme and a bare React page',
+    timeoutS: 180,
+    env: { BENCH_LATENCY_MS: '40' },
+    needs: ['postgres'],
+  },
+  {
     name: 'submit',
     script: 'submit.bench.js',
     what: 'autosave and submit over HTTP, 64 clients, next to pgbench running the same SQL',

@@ -1,9 +1,9 @@
 /**
- * The two pages of the citizen form benchmark (bench/form-renderer.bench.ts),
- * built for production like the web app (apps/web/vite.config.mts): ours
- * renders with apps/web/src/form/*, the other with RJSF's default theme
- * (@rjsf/core + @rjsf/validator-ajv8). Both fetch /definition.json, which the
- * bench writes next to them with the precompiled validator module.
+ * The pages of the citizen form benchmarks, built for production like the web
+ * app (apps/web/vite.config.mts): ours renders with apps/web/src/form/*, rjsf
+ * with RJSF's default theme (@rjsf/core + @rjsf/validator-ajv8), bare with
+ * plain React inputs (bench/first-paint.bench.ts). All fetch /definition.json,
+ * which the bench writes next to them with the precompiled validator module.
  *
  *   BENCH_FORMS_OUT=/tmp/x vite build --config bench/forms/vite.config.mts
  */
@@ -27,6 +27,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2020',
     manifest: true,
-    rolldownOptions: { input: { ours: here('ours/index.html'), rjsf: here('rjsf/index.html') } },
+    rolldownOptions: {
+      input: { ours: here('ours/index.html'), rjsf: here('rjsf/index.html'), bare: here('bare/index.html') },
+    },
   },
 });

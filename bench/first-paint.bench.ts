@@ -1,0 +1,361 @@
+/**
+ * First paint of the citizen form (issue 22): the real page as the API serves
+ * it (dist/web behind dist/apps/api, on a PostgreSQL database of its own), a
+ * fresh anonymous draft of the 300-field form of bench/form-renderer.bench.ts
+ * opened at /demarches/banc?brouillon=…, cold (HTTP cache disabled), in
+ * Chromium; next to, in the same run and the same browser:
+ *
+ *   - the same page from a second API with WEB_EMBED_DATA=off (the « before »:
+ *     the bundle, then the service and the draft, then the validator),
+ *   - RJSF's default theme and a bare React page (bench/forms/rjsf, bare),
+ *     each fetching /definition.json after its bundle.
+ *
+ * Figures, medians of the rounds: navigation start → the first field painted
+ * (goal ≤ 300 ms) and → the last of the 300 fields painted (goal ≤ 400 ms);
+ * first-contentful-paint in details. The pages alternate order every round.
+ *
+ *   npm run build && node dist/bench/first-paint.bench.js
+ *   BENCH_LATENCY_MS=40   (round-trip time Chromium adds to every request; 0 by default: loopback)
+ *   BENCH_ROUNDS=8  DATABASE_URL=postgres://…/postgres  CHROMIUM_PATH=/usr/bin/chromium
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve, sep } from 'node:path';
+import { Client } from 'pg';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { createDataSource, runMigrations } from '@guichet/persistence';
+import { benchOrganisation, dropBenchDatabase, runBench } from './lib/database';
+import { freePort, sleep, stopProcess, withDatabase } from './lib/processes';
+import { figure, formatNumber, machineInfo, packageVersion, percentile, resultName, writeResult } from './lib/report';
+import { benchDefinition } from './form-renderer.bench';
+
+const ROOT = resolve(__dirname, '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TAG = process.env.BENCH_TAG ?? Date.now().toString(36);
+const ROUNDS = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? 6)));
+const LATENCY_MS = Math.max(0, Number(process.env.BENCH_LATENCY_MS ?? 0));
+const GOALS = { firstField: 300, lastField: 400 };
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+type PageKind = 'guichet' | 'before' | 'rjsf' | 'bare';
+const LABELS: Record<PageKind, string> = {
+  guichet: 'Guichet (API page, data embedded, chunks preloaded)',
+  before: 'Guichet, WEB_EMBED_DATA=off (before)',
+  rjsf: `RJSF ${packageVersion('@rjsf/core')} default theme`,
+  bare: 'bare React page',
+};
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+/** Notes when the first field is in the DOM and painted (bench/forms/probe.js does the last). */
+const FIRST_FIELD_PROBE = `(() => {
+  if (window.top !== window) return;
+  const state = { firstFieldAt: null, firstFieldPaintedAt: null };
+  Object.defineProperty(window, '__first', { value: state });
+  const observer = new MutationObserver(() => {
+    if (state.firstFieldAt !== null || !document.querySelector('#champ-champ0, #root_champ0')) return;
+    state.firstFieldAt = performance.now();
+    observer.disconnect();
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => (state.firstFieldPaintedAt = performance.now());
+      channel.port2.postMessage(0);
+    });
+  });
+  observer.observe(document, { childList: true, subtree: true });
+})();`;
+
+function run(args: string[], env: Record<string, string>): Promise<void> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+/** The bench pages, never cached. */
+function serve(dir: string, port: number): Promise<Server> {
+  const types: Record<string, string> = {
+    '.html': 'text/html; charset=utf-8',
+    '.js': 'text/javascript; charset=utf-8',
+    '.css': 'text/css; charset=utf-8',
+    '.json': 'application/json; charset=utf-8',
+  };
+  const server = createServer((req, res) => {
+    let path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    if (path.endsWith('/')) path += 'index.html';
+    const file = resolve(dir, `.${path}`);
+    if (!file.startsWith(dir + sep) || !existsSync(file)) return void res.writeHead(404).end('not found');
+    res
+      .writeHead(200, {
+        'content-type': types[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-cache',
+      })
+      .end(readFileSync(file));
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => ok(server));
+  });
+}
+
+async function startApi(url: string, port: number, embed: boolean, secret: string): Promise<ChildProcess> {
+  const api = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: url,
+      QUEUE_BACKEND: 'postgres',
+      SESSION_SECRET: secret,
+      LOG_LEVEL: 'warn',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'guichet-bench-')),
+      WEB_DIST_DIR: join(ROOT, 'dist', 'web'),
+      WEB_EMBED_DATA: embed ? 'on' : 'off',
+      RATE_LIMITS: 'off',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let exited: number | null = null;
+  api.once('exit', (code) => (exited = code ?? -1));
+  for (let i = 0; ; i++) {
+    if (exited !== null) throw new Error(`the API exited with ${exited} before it answered`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health/live`)).ok) return api;
+    } catch {
+      if (i > 300) throw new Error('API did not start');
+    }
+    await sleep(100);
+  }
+}
+
+interface Load {
+  firstField: number;
+  lastField: number;
+  fcp: number;
+}
+
+/** A cold load of `url`, until the last field is painted. */
+async function load(context: BrowserContext, url: string): Promise<Load> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  try {
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    // Loopback has no round-trip time: BENCH_LATENCY_MS adds one per request, as a citizen's network would.
+    if (LATENCY_MS > 0)
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: LATENCY_MS,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      });
+    await page.goto(url, { waitUntil: 'commit' });
+    // Polled with functions, not strings: the page's CSP forbids evaluating strings.
+    type Probed = Window & {
+      __bench: { lastFieldPaintedAt: number | null };
+      __first: { firstFieldPaintedAt: number | null };
+    };
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const result = await page.evaluate(() => {
+        const w = window as unknown as Probed;
+        if (w.__bench.lastFieldPaintedAt === null || w.__first.firstFieldPaintedAt === null) return null;
+        return {
+          firstField: w.__first.firstFieldPaintedAt,
+          lastField: w.__bench.lastFieldPaintedAt,
+          fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+        };
+      });
+      if (result) return result;
+      if (Date.now() > deadline) throw new Error(`${url}: the last field was not painted within 30 s`);
+      await sleep(50);
+    }
+  } finally {
+    await cdp.detach().catch(() => undefined);
+    await page.close();
+  }
+}
+
+/** A fresh anonymous draft in the browser's own session (its cookies), as « Commencer » makes it. */
+async function newDraft(context: BrowserContext, base: string): Promise<string> {
+  await context.request.get(`${base}/api/v1/public/services/banc`);
+  const host = new URL(base).hostname;
+  const csrf = (await context.cookies(base)).find((c) => c.name === 'csrf_token' && c.domain.includes(host))?.value;
+  const res = await context.request.post(`${base}/api/v1/public/services/banc/submissions`, {
+    headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
+    data: { data: {} },
+  });
+  if (res.status() !== 201) throw new Error(`draft not created: ${res.status()} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+const median = (values: number[]) =>
+  percentile(
+    values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b),
+    50,
+  );
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (CHROMIUM_PATH)`);
+  if (!existsSync(join(ROOT, 'dist', 'web', 'index.html'))) throw new Error('dist/web is missing: npm run build:web');
+  const scratch = mkdtempSync(join(tmpdir(), 'guichet-bench-first-paint-'));
+  const pagesDir = join(scratch, 'pages');
+  const dbName = `guichet_bench_${TAG}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  await admin.end();
+  const url = withDatabase(ADMIN_URL, dbName);
+  const apis: ChildProcess[] = [];
+  let server: Server | undefined;
+  let context: BrowserContext | undefined;
+  try {
+    await runMigrations(url);
+    const ds = createDataSource({ url, poolSize: 2 });
+    await ds.initialize();
+    const { orgId, token } = await benchOrganisation(ds, 'designer');
+    await ds.destroy();
+
+    // The baselines' pages, with the definition they fetch (no validator: neither uses ours).
+    const definition = benchDefinition();
+    await run(
+      [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'bench/forms/vite.config.mts'],
+      { BENCH_FORMS_OUT: pagesDir },
+    );
+    writeFileSync(join(pagesDir, 'definition.json'), JSON.stringify({ definition }));
+    const pagesPort = await freePort();
+    server = await serve(pagesDir, pagesPort);
+
+    // Two APIs on the same database: one embeds, one does not. Different host names keep their cookies apart.
+    const secret = randomBytes(32).toString('base64url');
+    const [onPort, offPort] = [await freePort(), await freePort()];
+    apis.push(await startApi(url, onPort, true, secret), await startApi(url, offPort, false, secret));
+    const bases: Record<'guichet' | 'before', string> = {
+      guichet: `http://127.0.0.1:${onPort}`,
+      before: `http://localhost:${offPort}`,
+    };
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const created = await fetch(`${bases.guichet}/api/v1/services`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: orgId, definition }),
+    });
+    if (created.status !== 201) throw new Error(`service not created: ${created.status} ${await created.text()}`);
+    const published = await fetch(`${bases.guichet}/api/v1/services/banc/publish`, { method: 'POST', headers: auth });
+    if (published.status !== 201) throw new Error(`not published: ${published.status} ${await published.text()}`);
+
+    context = await chromium.launchPersistentContext(join(scratch, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      locale: 'fr-FR',
+      viewport: { width: 1280, height: 800 },
+    });
+    await context.addInitScript({ content: readFileSync(join(ROOT, 'bench', 'forms', 'probe.js'), 'utf8') });
+    await context.addInitScript({ content: FIRST_FIELD_PROBE });
+    const session = await context.newCDPSession(context.pages()[0] ?? (await context.newPage()));
+    const chromiumVersion = (await session.send('Browser.getVersion')).product.replace(
+      /^(Headless)?Chrome\//,
+      'Chromium ',
+    );
+    await session.detach();
+
+    const kinds: PageKind[] = ['guichet', 'before', 'rjsf', 'bare'];
+    const loads: Record<PageKind, Load[]> = { guichet: [], before: [], rjsf: [], bare: [] };
+    out(
+      `First paint of the citizen form: ${ROUNDS} rounds (+1 warm-up), 4 pages per round, cold loads, ` +
+        `${LATENCY_MS} ms added round-trip time.`,
+    );
+    for (let round = 0; round <= ROUNDS; round++) {
+      const order = round % 2 === 0 ? kinds : [...kinds].reverse();
+      const line: string[] = [];
+      for (const kind of order) {
+        const target =
+          kind === 'guichet' || kind === 'before'
+            ? `${bases[kind]}/demarches/banc?brouillon=${await newDraft(context, bases[kind])}`
+            : `http://127.0.0.1:${pagesPort}/${kind}/`;
+        const l = await load(context, target);
+        if (round === 0) continue;
+        loads[kind].push(l);
+        line.push(`${kind} ${formatNumber(l.firstField)}/${formatNumber(l.lastField)} ms`);
+      }
+      if (round > 0) out(`  round ${round}: ${line.join(', ')} (first field / last field painted)`);
+    }
+
+    const med = (kind: PageKind, key: keyof Load) => median(loads[kind].map((l) => l[key]));
+    const baselines = (key: keyof Load) =>
+      (['before', 'rjsf', 'bare'] as const).map((k) => `${LABELS[k]} ${formatNumber(med(k, key))} ms`).join('; ');
+    const figures = [
+      figure({
+        id: 'first_paint.first_field.p50',
+        label: `navigation start → first field painted, Guichet's citizen form page, median of ${ROUNDS}`,
+        unit: 'ms',
+        value: med('guichet', 'firstField'),
+        baseline: { label: LABELS.rjsf, value: med('rjsf', 'firstField') },
+        goal: `≤ ${GOALS.firstField} ms`,
+        met: med('guichet', 'firstField') <= GOALS.firstField,
+        note: `same run: ${baselines('firstField')}`,
+      }),
+      figure({
+        id: 'first_paint.last_field.p50',
+        label: `navigation start → last of 300 fields painted, median of ${ROUNDS}`,
+        unit: 'ms',
+        value: med('guichet', 'lastField'),
+        baseline: { label: LABELS.rjsf, value: med('rjsf', 'lastField') },
+        goal: `≤ ${GOALS.lastField} ms`,
+        met: med('guichet', 'lastField') <= GOALS.lastField,
+        note: `same run: ${baselines('lastField')}`,
+      }),
+      figure({
+        id: 'first_paint.before.last_field.p50',
+        label: 'the same page without embedded data and preloads (WEB_EMBED_DATA=off): last field painted',
+        unit: 'ms',
+        value: med('before', 'lastField'),
+        baseline: { label: LABELS.bare, value: med('bare', 'lastField') },
+      }),
+    ];
+    out('\n| page | first field painted | last of 300 painted | first-contentful-paint |\n|---|---|---|---|');
+    for (const kind of kinds)
+      out(
+        `| ${LABELS[kind]} | ${formatNumber(med(kind, 'firstField'))} ms | ${formatNumber(med(kind, 'lastField'))} ms | ${formatNumber(med(kind, 'fcp'))} ms |`,
+      );
+    out(
+      `\nGoals: first field ≤ ${GOALS.firstField} ms: ${figures[0]!.met ? 'met' : 'NOT met'}; last field ≤ ${GOALS.lastField} ms: ${figures[1]!.met ? 'met' : 'NOT met'}.`,
+    );
+    const notes = [
+      `${chromiumVersion}, headless; React ${packageVersion('react')}; cold loads (CDP cache disabled) from 127.0.0.1, ${LATENCY_MS} ms round-trip time added by Chromium; the 2 cores are shared with other work.`,
+      'Guichet pages: a fresh anonymous draft each load (the session made by the same browser), served by dist/apps/api from dist/web.',
+    ];
+    const durationS = Math.round((Date.now() - startedAt.getTime()) / 100) / 10;
+    const file = writeResult({
+      name: resultName('first-paint'),
+      startedAt: startedAt.toISOString(),
+      durationS,
+      machine: machineInfo({ chromium: chromiumVersion, react: packageVersion('react') }),
+      figures,
+      notes,
+      details: { rounds: ROUNDS, latencyMs: LATENCY_MS, loads },
+    });
+    out(`\nResults: ${file}`);
+  } finally {
+    await context?.close().catch(() => undefined);
+    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+    for (const api of apis) await stopProcess(api);
+    await dropBenchDatabase(ADMIN_URL, dbName).catch(() => undefined);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) runBench(main);
