@@ -437,4 +437,46 @@ describe('studio by keyboard', () => {
       'provenance',
     ]);
   }, 90_000);
+  it('adds the address field (Base Adresse Nationale) from the palette, by keyboard', async () => {
+    const skip = page.getByRole('navigation', { name: 'Aller à une partie de l’éditeur' });
+    await press(skip.getByRole('link', { name: 'Ajouter un champ' }));
+    expect(await focused(page)).toBe('#studio-nouveau-libelle');
+    await page.keyboard.type('Adresse du problème');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Home');
+    const entry = /^button: Ajouter un champ Adresse \(Base Adresse Nationale\)$/;
+    for (let i = 0; i < 40 && !entry.test(await focused(page)); i++) await page.keyboard.press('ArrowRight');
+    expect(await focused(page)).toMatch(entry);
+    await page.keyboard.press('Enter');
+    const panel = page.locator('.studio-panel');
+    await panel.getByRole('heading', { name: 'Propriétés : Adresse du problème' }).waitFor();
+    await expect(panel.textContent()).resolves.toContain('Adresse (Base Adresse Nationale)');
+
+    const saved = async () => {
+      const [row] = await web.stack.api.get(DataSource).query(
+        `SELECT draft_definition->'schema'->'properties'->'adresseDuProbleme' AS node,
+                  draft_definition->'uiSchema'->'adresseDuProbleme' AS ui FROM service WHERE slug = $1`,
+        ['cantine-clavier'],
+      );
+      return row as { node: { properties?: Record<string, unknown> } | null; ui: unknown };
+    };
+    let row = await saved();
+    for (let i = 0; i < 50 && !row.ui; i++) {
+      await page.waitForTimeout(100);
+      row = await saved();
+    }
+    expect(row.ui).toEqual({ 'ui:widget': 'address' });
+    expect(Object.keys(row.node?.properties ?? {})).toEqual([
+      'label',
+      'numero',
+      'voie',
+      'codePostal',
+      'commune',
+      'codeInsee',
+      'banId',
+      'lon',
+      'lat',
+      'provenance',
+    ]);
+  }, 90_000);
 });

@@ -1,7 +1,8 @@
-import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { plainText } from '@guichet/shared';
 import { api } from '../lib/api';
 import { tr } from '../lib/i18n';
+import { Combobox } from './combobox';
 import { useForm } from './context';
 import { ErrorMessage, Required } from './field-parts';
 import { idOf, type FieldModel, type Ui } from './model';
@@ -80,7 +81,6 @@ const shown = (v: CommuneValue) => (v.codeInsee && v.nom ? `${v.nom}${v.codePost
 export const CommuneField = memo(function CommuneField({ model }: { model: FieldModel }) {
   const { store, formId } = useForm();
   const id = idOf(model.pointer);
-  const listId = `${id}-liste`;
   const value = asValue(useValue(store, model.pointer));
   const errors = [
     useFieldError(store, model.pointer),
@@ -92,7 +92,6 @@ export const CommuneField = memo(function CommuneField({ model }: { model: Field
   const [text, setText] = useState(() => shown(value));
   const [choices, setChoices] = useState<Choice[]>([]);
   const [open, setOpen] = useState(false);
-  const [active, setActive] = useState(-1);
   const [status, setStatus] = useState('');
   const [failed, setFailed] = useState(false);
   const [byHand, setByHand] = useState(() => !value.codeInsee && !!(value.nom || value.codePostal));
@@ -118,7 +117,6 @@ export const CommuneField = memo(function CommuneField({ model }: { model: Field
         const next = choicesOf(communes, query, id);
         setChoices(next);
         setOpen(next.length > 0);
-        setActive(-1);
         setFailed(false);
         setStatus(
           next.length === 0
@@ -165,32 +163,8 @@ export const CommuneField = memo(function CommuneField({ model }: { model: Field
     store.set(model.pointer, choice.value);
     setText(shown(choice.value));
     setOpen(false);
-    setActive(-1);
     setByHand(false);
     setStatus(tr(`Commune choisie : ${choice.label}`, `Commune chosen: ${choice.label}`));
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      if (choices.length === 0) return;
-      event.preventDefault();
-      setOpen(true);
-      const step = event.key === 'ArrowDown' ? 1 : -1;
-      setActive((current) => (current + step + choices.length + (current === -1 && step < 0 ? 1 : 0)) % choices.length);
-    } else if (event.key === 'Enter') {
-      // Never sends the form from the search: Entrée picks the highlighted commune.
-      event.preventDefault();
-      if (open && active >= 0 && choices[active]) choose(choices[active]);
-    } else if (event.key === 'Escape') {
-      if (open) {
-        event.preventDefault();
-        setOpen(false);
-        setActive(-1);
-      } else if (text) {
-        event.preventDefault();
-        onType('');
-      }
-    }
   };
 
   const setPart = (part: 'nom' | 'codePostal', next: string) => {
@@ -200,7 +174,6 @@ export const CommuneField = memo(function CommuneField({ model }: { model: Field
   };
 
   const described = [model.description && `${id}-aide`, message && `${id}-erreur`].filter(Boolean).join(' ');
-  const activeChoice = open && active >= 0 ? choices[active] : undefined;
   return (
     <fieldset
       className={`group commune${message ? ' field--error' : ''}`}
@@ -214,46 +187,21 @@ export const CommuneField = memo(function CommuneField({ model }: { model: Field
       </legend>
       {model.description && <RichText className="hint" id={`${id}-aide`} text={model.description} />}
       <ErrorMessage id={id} message={message || undefined} />
-      <div className="field combobox">
-        <label htmlFor={`${id}-recherche`}>{tr('Nom ou code postal de la commune', 'Commune name or postcode')}</label>
-        <input
-          id={`${id}-recherche`}
-          form={formId}
-          type="text"
-          role="combobox"
-          aria-autocomplete="list"
-          aria-expanded={open}
-          aria-controls={listId}
-          aria-activedescendant={activeChoice?.id}
-          aria-describedby={described || undefined}
-          aria-invalid={message ? true : undefined}
-          aria-required={model.required || undefined}
-          autoComplete="off"
-          spellCheck={false}
-          value={text}
-          onChange={(e) => onType(e.target.value)}
-          onKeyDown={onKeyDown}
-          onBlur={() => setOpen(false)}
-        />
-        <ul id={listId} role="listbox" className="combobox-list" hidden={!open} aria-label={plainText(model.title)}>
-          {choices.map((choice, i) => (
-            <li
-              key={choice.id}
-              id={choice.id}
-              role="option"
-              aria-selected={i === active}
-              className={i === active ? 'combobox-option combobox-option--active' : 'combobox-option'}
-              // Before the input's blur closes the list.
-              onMouseDown={(e) => {
-                e.preventDefault();
-                choose(choice);
-              }}
-            >
-              {choice.label}
-            </li>
-          ))}
-        </ul>
-      </div>
+      <Combobox
+        id={`${id}-recherche`}
+        formId={formId}
+        label={tr('Nom ou code postal de la commune', 'Commune name or postcode')}
+        listLabel={plainText(model.title)}
+        text={text}
+        choices={choices}
+        open={open}
+        setOpen={setOpen}
+        onType={onType}
+        onChoose={choose}
+        describedBy={described}
+        invalid={!!message}
+        required={model.required}
+      />
       <p className="sr-only" role="status" aria-live="polite">
         {status}
       </p>

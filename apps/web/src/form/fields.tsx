@@ -20,6 +20,7 @@ import {
 import { BranchChoice, useBranches } from './branch-choice';
 import { ErrorMessage, Required } from './field-parts';
 import { BooleanField, ChoiceField, SelectField } from './choice-fields';
+import { AddressField, isAddressUi } from './address-field';
 import { CommuneField, isCommuneUi } from './commune-field';
 import { SiretField, isSiretUi } from './siret-field';
 import { RnaField, isRnaUi } from './rna-field';
@@ -97,6 +98,7 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
       if (isSiretUi(ui)) return <SiretField model={model} />;
       if (isRnaUi(ui)) return <RnaField model={model} />;
       if (isQuotientUi(ui)) return <QuotientField model={model} />;
+      if (isAddressUi(ui)) return <AddressField model={model} />;
       return isCommuneUi(ui) ? <CommuneField model={model} /> : <ObjectField model={model} />;
     case 'array':
       return <ArrayField model={model} />;

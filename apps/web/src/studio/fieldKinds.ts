@@ -20,6 +20,7 @@ export type FieldType =
   | 'postalCode'
   | 'commune'
   | 'address'
+  | 'banAddress'
   | 'siret'
   | 'company'
   | 'association'
@@ -157,6 +158,34 @@ export const PALETTE: PaletteEntry[] = [
         codePostal: { 'ui:autocomplete': 'postal-code' },
         commune: { 'ui:autocomplete': 'address-level2' },
       },
+    }),
+  },
+  {
+    type: 'banAddress',
+    name: () => tr('Adresse (Base Adresse Nationale)', 'Address (Base Adresse Nationale)'),
+    simple: false,
+    // Suggestions of API Adresse as the citizen types, typed by hand when none fits or the API does not answer; a
+    // chosen address is checked at submit (docs/definition-format.md, « Adresse (Base Adresse Nationale) »).
+    build: (l) => ({
+      schema: {
+        type: 'object',
+        title: l,
+        additionalProperties: false,
+        required: ['label'],
+        properties: {
+          label: text(tr('Adresse', 'Address'), { minLength: 3 }),
+          numero: text(tr('Numéro', 'Number'), { maxLength: 20 }),
+          voie: text(tr('Voie', 'Street')),
+          codePostal: { type: 'string', title: tr('Code postal', 'Postcode'), format: 'fr-postal-code' },
+          commune: text(tr('Commune', 'Town'), { maxLength: 100 }),
+          codeInsee: text(tr('Code INSEE', 'INSEE code'), { maxLength: 5 }),
+          banId: text(tr('Identifiant BAN', 'BAN id'), { maxLength: 100 }),
+          lon: { type: 'number', title: tr('Longitude', 'Longitude'), minimum: -180, maximum: 180 },
+          lat: { type: 'number', title: tr('Latitude', 'Latitude'), minimum: -90, maximum: 90 },
+          provenance: text(tr('Provenance', 'Provenance')),
+        },
+      },
+      ui: { 'ui:widget': 'address' },
     }),
   },
   {
@@ -338,6 +367,7 @@ export function typeOf(node: Node, ui: Node): FieldType {
     return 'checkboxes';
   }
   if (node.type === 'object' && ui['ui:widget'] === 'commune') return 'commune';
+  if (node.type === 'object' && ui['ui:widget'] === 'address') return 'banAddress';
   if (node.type === 'object' && isSiretUi(ui)) return 'company';
   if (node.type === 'object' && isRnaUi(ui)) return 'association';
   if (node.type === 'object' && isQuotientUi(ui)) return 'familyQuotient';

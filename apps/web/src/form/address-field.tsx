@@ -1,0 +1,250 @@
+import { memo, useEffect, useRef, useState } from 'react';
+import { ADDRESS_QUERY, plainText, type Address } from '@guichet/shared';
+import { api } from '../lib/api';
+import { tr } from '../lib/i18n';
+import { Combobox, type ComboboxChoice } from './combobox';
+import { useForm } from './context';
+import { ErrorMessage, Required } from './field-parts';
+import { idOf, type FieldModel, type Ui } from './model';
+import { RichText } from './RichText';
+import { useFieldError, useValue } from './store';
+
+/** What the field stores: chosen among the BAN's suggestions (with `banId` and the point), or typed by hand. */
+interface AddressValue {
+  label?: string;
+  numero?: string;
+  voie?: string;
+  codePostal?: string;
+  commune?: string;
+  codeInsee?: string;
+  banId?: string;
+  lon?: number;
+  lat?: number;
+}
+
+interface Choice extends ComboboxChoice {
+  address: Address;
+}
+
+const DEBOUNCE_MS = 300;
+
+/** Whether a uiSchema draws its object as an address field (`ui:widget`, `ui:field` or `ui:options.widget`). */
+export function isAddressUi(ui: Ui): boolean {
+  const options = (ui['ui:options'] ?? {}) as Record<string, unknown>;
+  return [ui['ui:widget'], ui['ui:field'], options.widget].includes('address');
+}
+
+const asValue = (v: unknown): AddressValue => (v !== null && typeof v === 'object' ? (v as AddressValue) : {});
+/** The one line of an address typed by hand, from its parts. */
+const lineOf = (v: AddressValue) => [v.voie, v.codePostal, v.commune].filter((s) => s && s.trim()).join(' ');
+
+/**
+ * The address field (issue 23): a combobox over API Adresse (Base Adresse
+ * Nationale) through GET /api/v1/public/adresses; choosing a suggestion stores
+ * the normalised address with its BAN id and point. Free typing is always
+ * allowed: when nothing fits, or the API does not answer, the citizen types
+ * the street, postcode and commune below; the request is never blocked, and
+ * the server checks a chosen address at submit.
+ */
+export const AddressField = memo(function AddressField({ model }: { model: FieldModel }) {
+  const { store, formId } = useForm();
+  const id = idOf(model.pointer);
+  const value = asValue(useValue(store, model.pointer));
+  const errors = [
+    useFieldError(store, model.pointer),
+    useFieldError(store, `${model.pointer}/label`),
+    useFieldError(store, `${model.pointer}/voie`),
+    useFieldError(store, `${model.pointer}/codePostal`),
+    useFieldError(store, `${model.pointer}/commune`),
+    useFieldError(store, `${model.pointer}/lon`),
+    useFieldError(store, `${model.pointer}/lat`),
+  ].filter((e) => e !== undefined);
+  const message = [...new Set(errors.map((e) => e.message))].join(' ');
+  const [text, setText] = useState(() => (value.banId ? (value.label ?? '') : ''));
+  const [choices, setChoices] = useState<Choice[]>([]);
+  const [open, setOpen] = useState(false);
+  const [status, setStatus] = useState('');
+  const [failed, setFailed] = useState(false);
+  const [byHand, setByHand] = useState(() => !value.banId && !!(value.voie || value.codePostal || value.commune));
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const inflight = useRef<AbortController | null>(null);
+  useEffect(
+    () => () => {
+      clearTimeout(timer.current);
+      inflight.current?.abort();
+    },
+    [],
+  );
+
+  const lookup = (query: string) => {
+    inflight.current?.abort();
+    const controller = new AbortController();
+    inflight.current = controller;
+    api<{ adresses: Address[] }>(`/api/v1/public/adresses?q=${encodeURIComponent(query)}`, {
+      signal: controller.signal,
+    }).then(
+      ({ adresses }) => {
+        const next = adresses.map((address, i) => ({ id: `${id}-option-${i}`, label: address.label, address }));
+        setChoices(next);
+        setOpen(next.length > 0);
+        setFailed(false);
+        setStatus(
+          next.length === 0
+            ? tr(
+                'Aucune adresse trouvée : vous pouvez la saisir vous-même ci-dessous.',
+                'No address found: you may type it below.',
+              )
+            : next.length === 1
+              ? tr('1 adresse trouvée', '1 address found')
+              : tr(`${next.length} adresses trouvées`, `${next.length} addresses found`),
+        );
+        if (next.length === 0) setByHand(true);
+      },
+      (error: Error) => {
+        if (error.name === 'AbortError') return;
+        setChoices([]);
+        setOpen(false);
+        setFailed(true);
+        setByHand(true);
+        // What was typed becomes the street line: the citizen goes on from there.
+        const typed = query.trim();
+        store.set(model.pointer, { voie: typed, label: typed });
+        setStatus(
+          tr(
+            'La recherche d’adresses ne répond pas : saisissez la voie, le code postal et la commune ci-dessous.',
+            'The address search does not answer: type the street, postcode and town below.',
+          ),
+        );
+      },
+    );
+  };
+
+  const onType = (next: string) => {
+    setText(next);
+    // A changed search is no longer the address chosen.
+    if (value.banId) store.set(model.pointer, undefined);
+    clearTimeout(timer.current);
+    const query = next.replace(/\s+/g, ' ').trim();
+    if (query.length < ADDRESS_QUERY.min || query.length > ADDRESS_QUERY.max) {
+      setChoices([]);
+      setOpen(false);
+      return;
+    }
+    timer.current = setTimeout(() => lookup(query), DEBOUNCE_MS);
+  };
+
+  const choose = (choice: Choice) => {
+    const a = choice.address;
+    store.set(model.pointer, {
+      label: a.label,
+      numero: a.numero || undefined,
+      voie: a.voie || undefined,
+      codePostal: a.codePostal,
+      commune: a.commune,
+      codeInsee: a.codeInsee,
+      banId: a.banId,
+      lon: a.lon,
+      lat: a.lat,
+    });
+    setText(a.label);
+    setOpen(false);
+    setByHand(false);
+    setStatus(tr(`Adresse choisie : ${a.label}`, `Address chosen: ${a.label}`));
+  };
+
+  const setPart = (part: 'voie' | 'codePostal' | 'commune', next: string) => {
+    const current = asValue(store.get(model.pointer));
+    // Typed by hand: no BAN id, no point, no INSEE code can be claimed.
+    const updated: AddressValue = {
+      voie: current.voie,
+      codePostal: current.codePostal,
+      commune: current.commune,
+      [part]: next === '' ? undefined : next,
+    };
+    const label = lineOf(updated);
+    store.set(model.pointer, label ? { ...updated, label } : undefined);
+  };
+
+  const described = [model.description && `${id}-aide`, message && `${id}-erreur`].filter(Boolean).join(' ');
+  const typedValue = value.banId ? {} : value;
+  return (
+    <fieldset
+      className={`group address${message ? ' field--error' : ''}`}
+      id={id}
+      tabIndex={-1}
+      data-pointer={model.pointer}
+    >
+      <legend>
+        {plainText(model.title)}
+        <Required on={model.required} />
+      </legend>
+      {model.description && <RichText className="hint" id={`${id}-aide`} text={model.description} />}
+      <ErrorMessage id={id} message={message || undefined} />
+      <Combobox
+        id={`${id}-recherche`}
+        formId={formId}
+        label={tr('Adresse (numéro, voie, commune)', 'Address (number, street, town)')}
+        listLabel={plainText(model.title)}
+        text={text}
+        choices={choices}
+        open={open}
+        setOpen={setOpen}
+        onType={onType}
+        onChoose={choose}
+        describedBy={described}
+        invalid={!!message}
+        required={model.required && !byHand}
+      />
+      <p className="sr-only" role="status" aria-live="polite">
+        {status}
+      </p>
+      {failed && <p className="hint">{status}</p>}
+      {value.banId && (
+        <p className="hint">{tr('Adresse de la Base Adresse Nationale', 'Address from the Base Adresse Nationale')}</p>
+      )}
+      {byHand ? (
+        <div className="address-by-hand">
+          <div className="field">
+            <label htmlFor={idOf(`${model.pointer}/voie`)}>{tr('Numéro et voie', 'Street address')}</label>
+            <input
+              id={idOf(`${model.pointer}/voie`)}
+              form={formId}
+              type="text"
+              autoComplete="address-line1"
+              value={typedValue.voie ?? ''}
+              onChange={(e) => setPart('voie', e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={idOf(`${model.pointer}/codePostal`)}>{tr('Code postal', 'Postcode')}</label>
+            <input
+              id={idOf(`${model.pointer}/codePostal`)}
+              form={formId}
+              type="text"
+              inputMode="numeric"
+              autoComplete="postal-code"
+              maxLength={5}
+              value={typedValue.codePostal ?? ''}
+              onChange={(e) => setPart('codePostal', e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={idOf(`${model.pointer}/commune`)}>{tr('Commune', 'Town')}</label>
+            <input
+              id={idOf(`${model.pointer}/commune`)}
+              form={formId}
+              type="text"
+              autoComplete="address-level2"
+              value={typedValue.commune ?? ''}
+              onChange={(e) => setPart('commune', e.target.value)}
+            />
+          </div>
+        </div>
+      ) : (
+        <button type="button" className="button button--secondary" onClick={() => setByHand(true)}>
+          {tr('Je ne trouve pas mon adresse : la saisir', 'I cannot find my address: type it')}
+        </button>
+      )}
+    </fieldset>
+  );
+});

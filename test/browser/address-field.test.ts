@@ -1,0 +1,177 @@
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { Submission } from '@guichet/persistence';
+import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
+import { addressDefinition } from '../fixtures/address';
+import { axeViolations, launchBrowser, type Browser } from '../support/browser';
+import { ROOT, freePort } from '../support/processes';
+import { startStack, type Stack } from '../support/stack';
+import { createTenant, publishService } from '../support/tenant';
+
+/**
+ * The address field in Chromium, with the keyboard only (issue 23), against
+ * the bundled fake API Adresse: type, the results announced, arrows, Escape,
+ * Entrée; the BAN's address stored with its id and point; axe-clean; then
+ * with the lookup down, the address typed by hand and the request sent.
+ */
+describe('address field in the browser', () => {
+  let fake: RunningFakeApis;
+  let stack: Stack;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web');
+    fake = await startFakeApis();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    stack = await startStack({
+      backend: 'postgres',
+      worker: false,
+      env: {
+        PORT: String(port),
+        PUBLIC_URL: base,
+        WEB_DIST_DIR: join(ROOT, 'dist/web'),
+        ADRESSE_API_URL: fake.adresseUrl,
+      },
+    });
+    const designer = await createTenant(stack);
+    await publishService(stack.url, designer, {
+      slug: 'signalement-adresse',
+      title: 'Signalement',
+      definition: addressDefinition(),
+    });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    await fake?.close();
+  });
+
+  async function start(page: Page): Promise<string> {
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${base}/demarches/signalement-adresse`);
+    const begin = page.getByRole('button', { name: /^Commencer/ });
+    await begin.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/brouillon=/);
+    const id = new URL(page.url()).searchParams.get('brouillon')!;
+    await page.getByRole('textbox', { name: 'Objet du signalement' }).focus();
+    await page.keyboard.type('Nid-de-poule');
+    return id;
+  }
+
+  async function send(page: Page, draftId: string): Promise<Record<string, unknown>> {
+    for (const name of [/^Continuer/, /^Envoyer ma demande/]) {
+      const button = page.getByRole('button', { name });
+      await button.focus();
+      await page.keyboard.press('Enter');
+      if (String(name).includes('Continuer'))
+        await page.locator('h2.step-title', { hasText: 'Vérifiez vos réponses' }).waitFor();
+    }
+    await page.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
+    const stored = await stack.api.get(DataSource).getRepository(Submission).findOneByOrFail({ id: draftId });
+    expect(stored.status).toBe('submitted');
+    return stored.data as Record<string, unknown>;
+  }
+
+  const status = (page: Page) => page.locator('[data-pointer="/lieu"] [role="status"][aria-live="polite"]');
+
+  it('is walked with the keyboard: type, hear the count, arrows, Escape, Entrée; the BAN’s address is filed', async () => {
+    const page = await browser.context.newPage();
+    const draftId = await start(page);
+    await page.keyboard.press('Tab');
+    const combobox = page.getByRole('combobox', { name: 'Adresse (numéro, voie, commune)' });
+    await expect(combobox.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    expect(await combobox.getAttribute('aria-expanded')).toBe('false');
+    await page.keyboard.type('rue des tilleuls');
+    const listbox = page.getByRole('listbox');
+    await listbox.waitFor();
+    expect(await combobox.getAttribute('aria-expanded')).toBe('true');
+    expect(await combobox.getAttribute('aria-controls')).toBe(await listbox.getAttribute('id'));
+    const options = listbox.getByRole('option');
+    const count = await options.count();
+    expect(count).toBe(5);
+    for (const text of await options.allTextContents())
+      expect(text).toMatch(/Rue des Tilleuls Argentés 45000 Orléans$/);
+    await expect(status(page).textContent()).resolves.toBe('5 adresses trouvées');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Arrows move the active option; the focus stays in the input.
+    expect(await combobox.getAttribute('aria-activedescendant')).toBeNull();
+    await page.keyboard.press('ArrowDown');
+    const first = await options.nth(0).getAttribute('id');
+    expect(await combobox.getAttribute('aria-activedescendant')).toBe(first);
+    expect(await options.nth(0).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowDown');
+    expect(await combobox.getAttribute('aria-activedescendant')).toBe(await options.nth(1).getAttribute('id'));
+    await page.keyboard.press('ArrowUp');
+    expect(await combobox.getAttribute('aria-activedescendant')).toBe(first);
+    // Escape closes the list and keeps the text; a second Escape empties the input.
+    await page.keyboard.press('Escape');
+    expect(await combobox.getAttribute('aria-expanded')).toBe('false');
+    expect(await combobox.getAttribute('aria-activedescendant')).toBeNull();
+    expect(await combobox.inputValue()).toBe('rue des tilleuls');
+    await page.keyboard.press('Escape');
+    expect(await combobox.inputValue()).toBe('');
+
+    await page.keyboard.type('12 rue des tilleuls');
+    await listbox.waitFor();
+    await expect(options.first().textContent()).resolves.toBe('12 Rue des Tilleuls Argentés 45000 Orléans');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    expect(await combobox.getAttribute('aria-expanded')).toBe('false');
+    expect(await combobox.inputValue()).toBe('12 Rue des Tilleuls Argentés 45000 Orléans');
+    await expect(status(page).textContent()).resolves.toBe(
+      'Adresse choisie : 12 Rue des Tilleuls Argentés 45000 Orléans',
+    );
+    expect(await axeViolations(page)).toEqual([]);
+    const data = await send(page, draftId);
+    expect(data.lieu).toEqual({
+      label: '12 Rue des Tilleuls Argentés 45000 Orléans',
+      numero: '12',
+      voie: 'Rue des Tilleuls Argentés',
+      codePostal: '45000',
+      commune: 'Orléans',
+      codeInsee: '45234',
+      banId: '45234_a120_00012',
+      lon: expect.any(Number),
+      lat: expect.any(Number),
+      provenance: 'Base Adresse Nationale',
+    });
+    await page.close();
+  }, 90_000);
+
+  it('lets the citizen type the address by hand when the lookup is down, and sends', async () => {
+    const page = await browser.context.newPage();
+    await page.route('**/api/v1/public/adresses**', (route) => route.abort('connectionrefused'));
+    const draftId = await start(page);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('5 impasse des lilas');
+    await page.getByLabel('Numéro et voie').waitFor();
+    await expect(status(page).textContent()).resolves.toMatch(/ne répond pas/);
+    expect(await page.getByLabel('Numéro et voie').inputValue()).toBe('5 impasse des lilas');
+    // With the keyboard: the typed street, then the postcode and the commune.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await expect(
+      page.getByLabel('Code postal', { exact: true }).evaluate((el) => el === document.activeElement),
+    ).resolves.toBe(true);
+    await page.keyboard.type('45800');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Saint-Jean-de-Braye');
+    expect(await axeViolations(page)).toEqual([]);
+    const data = await send(page, draftId);
+    expect(data.lieu).toEqual({
+      label: '5 impasse des lilas 45800 Saint-Jean-de-Braye',
+      voie: '5 impasse des lilas',
+      codePostal: '45800',
+      commune: 'Saint-Jean-de-Braye',
+      provenance: 'saisie par l’usager, non vérifiée',
+    });
+    await page.close();
+  }, 90_000);
+});
