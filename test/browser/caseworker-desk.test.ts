@@ -124,8 +124,11 @@ describe('caseworker desk in Chromium', () => {
     await citizen!.goto(`${base}/demarches/${SLUG}`);
     await press(citizen!, /^Commencer/);
     await citizen!.waitForURL(/brouillon=/);
-    await citizen!.getByLabel('Adresse ou nom de la rue').fill('12 rue des Capucines');
+    // The address field (Base Adresse Nationale): this address is not in it, so it is typed by hand.
+    await press(citizen!, 'Je ne trouve pas mon adresse : la saisir');
+    await citizen!.getByLabel('Numéro et voie').fill('12 rue des Capucines');
     await citizen!.getByLabel('Code postal').fill('45000');
+    await citizen!.getByLabel('Commune', { exact: true }).fill('Orléans');
     await press(citizen!, 'Continuer');
     await citizen!.getByRole('radio', { name: 'Nid-de-poule ou chaussée abîmée' }).check();
     await citizen!
