@@ -134,6 +134,7 @@ const MATRIX = {
   'GET /api/v1/public/communes':                           [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/public/entreprises/:siret':                 [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'GET /api/v1/public/associations/:rna':                  [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  'GET /api/v1/public/adresses':                           [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   'POST /api/v1/public/services/:slug/submissions':        [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201],
   'POST …/submissions on a sign-in-required service':      [401, 201, 201, 201, 201, 201, 201, 201, 401, 401, 401],
   'PATCH /api/v1/submissions/:id':                         [404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404],
@@ -396,6 +397,7 @@ const ROUTES: Record<RowName, Call> = {
   'GET /api/v1/public/communes': { method: 'GET', path: () => '/api/v1/public/communes?q=orl' },
   'GET /api/v1/public/entreprises/:siret': { method: 'GET', path: () => '/api/v1/public/entreprises/91234567500017' },
   'GET /api/v1/public/associations/:rna': { method: 'GET', path: () => '/api/v1/public/associations/W452001234' },
+  'GET /api/v1/public/adresses': { method: 'GET', path: () => '/api/v1/public/adresses?q=12%20rue%20des%20tilleuls' },
   'POST /api/v1/public/services/:slug/submissions': {
     method: 'POST',
     path: (f) => `/api/v1/public/services/${f.s1}/submissions`,
@@ -763,6 +765,7 @@ describe('authorization matrix', () => {
         ASSOCIATIONS_API_URL: fakeApis.associationsUrl,
         PARTICULIER_API_URL: fakeApis.particulierUrl,
         PARTICULIER_API_TOKEN: 'jeton-api-particulier-matrice-0123',
+        ADRESSE_API_URL: fakeApis.adresseUrl,
       },
     });
     const db = stack.api.get(DataSource);
