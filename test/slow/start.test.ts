@@ -36,6 +36,7 @@ const baseEnv = (): NodeJS.ProcessEnv => {
     'ASSOCIATIONS_API_TOKEN',
     'PARTICULIER_API_URL',
     'PARTICULIER_API_TOKEN',
+    'ADRESSE_API_URL',
   ])
     delete env[key];
   return { ...env, NODE_ENV: 'development', LOG_LEVEL: 'warn' };
@@ -96,6 +97,7 @@ describe('npm start from a fresh clone', () => {
       ASSOCIATIONS_API_URL: 'http://127.0.0.1:9/associations',
       PARTICULIER_API_URL: 'http://127.0.0.1:9/particulier',
       PARTICULIER_API_TOKEN: 'jeton-particulier-du-demarrage-0123',
+      ADRESSE_API_URL: 'http://127.0.0.1:9/adresse',
     };
     const first = await launch(env, true);
     timings.push(`first start ${first.readyMs} ms`);
@@ -113,6 +115,8 @@ describe('npm start from a fresh clone', () => {
     // API Particulier's token is a secret: the summary says there is one, never what it is.
     expect(text).toContain('Quotient familial API Particulier http://127.0.0.1:9/particulier (jeton [masqué])');
     expect(text).not.toContain('jeton-particulier-du-demarrage-0123');
+    expect(text).toContain('Adresses         API Adresse http://127.0.0.1:9/adresse');
+    expect(text).not.toContain('Base Adresse de démonstration');
     // The bundled IdP's oidc-provider start-up warning (in-memory store) is at debug in development (issue 20).
     expect(text).not.toMatch(/oidc-provider|you MUST change it/);
     // Nest's start-up chatter (about 80 « Mapped {…} route » lines) is at debug too (QuietBootLogger).
@@ -190,6 +194,15 @@ describe('npm start from a fresh clone', () => {
         /Quotient familial API Particulier de démonstration http:\/\/127\.0\.0\.1:\d+\/particulier /,
       );
       expect(run.output.text()).not.toMatch(/dev-[0-9a-f]{32}/);
+      // Nor ADRESSE_API_URL: the address field's suggestions come from the bundled fake API Adresse.
+      expect(run.output.text()).toMatch(
+        /Adresses {9}Base Adresse de démonstration http:\/\/127\.0\.0\.1:\d+\/adresse /,
+      );
+      const addresses = await fetch(`http://127.0.0.1:${port}/api/v1/public/adresses?q=12%20rue%20des%20tilleuls`);
+      expect(addresses.status).toBe(200);
+      expect(((await addresses.json()) as { adresses: Array<{ banId: string }> }).adresses[0]?.banId).toBe(
+        '45234_a120_00012',
+      );
 
       // A second launcher on the same data refuses, and leaves the first one's database alone.
       const second = spawn(process.execPath, [join(DIST, 'scripts', 'start.js')], {
