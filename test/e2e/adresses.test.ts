@@ -8,6 +8,7 @@ import { startStack, type Stack } from '../support/stack';
 import { createTenant, publishService } from '../support/tenant';
 
 const TIMEOUT_MS = 1000;
+const LOOKUP_LIMIT = 40;
 const CHOSEN = {
   label: '12 Rue des Tilleuls Argentés 45000 Orléans',
   numero: '12',
@@ -44,7 +45,11 @@ describe('address field and lookup', () => {
       backend: 'postgres',
       worker: false,
       logStream,
-      env: { ADRESSE_API_URL: fake.adresseUrl, ADRESSE_API_TIMEOUT_MS: String(TIMEOUT_MS) },
+      env: {
+        RATE_LIMIT_LOOKUPS_PER_IP: String(LOOKUP_LIMIT),
+        ADRESSE_API_URL: fake.adresseUrl,
+        ADRESSE_API_TIMEOUT_MS: String(TIMEOUT_MS),
+      },
     });
     const designer = await createTenant(stack);
     await publishService(stack.url, designer, {
@@ -58,7 +63,11 @@ describe('address field and lookup', () => {
     await fake?.close();
   });
 
-  const lookup = (q: string) => request(stack.url).get('/api/v1/public/adresses').query({ q });
+  let lookups = 0;
+  const lookup = (q: string) => {
+    lookups++;
+    return request(stack.url).get('/api/v1/public/adresses').query({ q });
+  };
   let point: { lon: number; lat: number };
 
   it('answers the BAN’s suggestions, normalised, best first', async () => {
@@ -204,5 +213,15 @@ describe('address field and lookup', () => {
     const { submitted, data } = await submitWith(claimed);
     expect(submitted.status).toBe(200);
     expect(data).toEqual({ ...claimed, provenance: 'saisie par l’usager, non vérifiée' });
+  });
+
+  // Last: it spends what is left of this address's lookups, counted with the other lookups (communes, SIRET, RNA).
+  it('limits lookups per address with a 429, shared with the other lookups', async () => {
+    let last = 200;
+    for (let i = lookups; i <= LOOKUP_LIMIT + 1 && last !== 429; i++) last = (await lookup('rue des vignes')).status;
+    expect(last).toBe(429);
+    const res = await request(stack.url).get('/api/v1/public/communes?q=orl');
+    expect(res.status).toBe(429);
+    expect(res.body.code).toBe('RATE_LIMITED');
   });
 });
