@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { ADDRESS_MISBEHAVING } from '../../apps/fake-apis/src/adresse';
 import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
 import { addressDefinition } from '../fixtures/address';
@@ -158,14 +159,24 @@ describe('address field and lookup', () => {
     const id = draft.body.id as string;
     const submitted = await call('POST', `/api/v1/submissions/${id}/submit`, {});
     const read = await call('GET', `/api/v1/submissions/${id}`);
-    return { submitted, data: (read.body.data as { lieu: Record<string, unknown> }).lieu };
+    return { id, submitted, data: (read.body.data as { lieu: Record<string, unknown> }).lieu };
   }
 
   it('files a chosen address with the BAN’s values and its provenance', async () => {
     // A page that kept the label and id only: the rest is written as the BAN writes it.
-    const { submitted, data } = await submitWith({ label: CHOSEN.label, banId: CHOSEN.banId, ...point, voie: 'rue' });
+    const { id, submitted, data } = await submitWith({
+      label: CHOSEN.label,
+      banId: CHOSEN.banId,
+      ...point,
+      voie: 'rue',
+    });
     expect(submitted.status).toBe(200);
     expect(data).toEqual({ ...CHOSEN, ...point, provenance: 'Base Adresse Nationale' });
+    // The caseworkers' history says where it came from, hidden from the citizen.
+    const events = await stack.api
+      .get(DataSource)
+      .query(`SELECT comment, visibility FROM submission_event WHERE submission_id = $1 AND type = 'provenance'`, [id]);
+    expect(events).toEqual([{ comment: 'Adresse du problème : Base Adresse Nationale', visibility: 'internal' }]);
   });
 
   it.each([
