@@ -162,14 +162,14 @@ async function load(context: BrowserContext, url: string): Promise<Load> {
       });
     await page.goto(url, { waitUntil: 'commit' });
     // Polled with functions, not strings: the page's CSP forbids evaluating strings.
-    type Probed = Window & {
+    type Probed = {
       __bench: { lastFieldPaintedAt: number | null };
       __first: { firstFieldPaintedAt: number | null };
     };
     const deadline = Date.now() + 30_000;
     for (;;) {
       const result = await page.evaluate(() => {
-        const w = window as unknown as Probed;
+        const w = globalThis as unknown as Probed;
         if (w.__bench.lastFieldPaintedAt === null || w.__first.firstFieldPaintedAt === null) return null;
         return {
           firstField: w.__first.firstFieldPaintedAt,
