@@ -27,11 +27,7 @@ import { AppError, type Locale, type ServiceDefinition, isUuid } from '@guichet/
 import { availableTransitions, decide, stateLabel, workflowOf } from '@guichet/workflow';
 import { applyDecision, citizenEditable, refuse } from './transitions';
 import { identityPointers } from './identity-answers';
-import { checkedCommunes } from './commune-answers';
-import { checkedSirets, prefetchedDirectory } from './siret-answers';
-import { checkedAddresses, prefetchedAddresses } from './address-answers';
-import { checkedRnas, prefetchedRegistry } from './rna-answers';
-import { checkedQuotients, prefetchedQuotient } from './quotient-answers';
+import { checkedLookups, prefetchLookups, type LookupProviders } from './lookup-answers';
 import { contactOf, searchText } from './contact';
 import { FormVersions } from './form-versions';
 import { receiptInputOf, type ReceiptInput } from './receipt';
@@ -60,16 +56,6 @@ export interface SubmitResult {
 }
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
-
-/** The lookups' answers asked before a submit's transaction (issue 23); a missing one keeps the values as typed. */
-interface Lookups {
-  companies?: CompanyDirectory;
-  associations?: AssociationRegistry;
-  /** API Particulier's answer for the submitting FranceConnect citizen who consented (family quotient fields). */
-  quotients?: FamilyQuotientProvider;
-  /** The Base Adresse Nationale's answers for the address fields. */
-  addresses?: AddressDirectory;
-}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const actorOf = (owner: Owner) => (owner.kind === 'account' ? `account:${owner.accountId}` : 'anonymous');
@@ -346,24 +332,20 @@ export class Submissions {
   }
 
   /**
-   * The directories' answers for this request's SIRETs and RNA numbers, asked before any transaction (see
-   * prefetchedDirectory, prefetchedRegistry).
+   * The lookup providers' answers for this request's values, asked before any transaction
+   * (libs/submissions/src/lookup-answers.ts).
    */
-  private async lookupAnswers(id: string, owner: Owner, owned?: Submission): Promise<Lookups> {
-    if (!this.companies && !this.associations && !this.quotients && !this.addresses) return {};
+  private async lookupAnswers(id: string, owner: Owner, owned?: Submission): Promise<LookupProviders> {
+    const providers: LookupProviders = {
+      companies: this.companies,
+      associations: this.associations,
+      quotients: this.quotients,
+      addresses: this.addresses,
+    };
+    if (!Object.values(providers).some(Boolean)) return {};
     const submission = owned ?? (await this.load(id, owner));
     const { definition } = await this.definitionOf(submission);
-    return {
-      companies: await prefetchedDirectory(definition, submission.data, this.companies),
-      addresses: await prefetchedAddresses(definition, submission.data, this.addresses),
-      associations: await prefetchedRegistry(definition, submission.data, this.associations),
-      quotients: await prefetchedQuotient(
-        definition,
-        submission.data,
-        this.quotients,
-        quotientIdentity(this.claimsOf(owner)),
-      ),
-    };
+    return prefetchLookups(definition, submission.data, providers, quotientIdentity(this.claimsOf(owner)));
   }
 
   /** True when this request is the first with this key (and now holds it). */
@@ -375,7 +357,7 @@ export class Submissions {
     return inserted.length > 0;
   }
 
-  private async doSubmit(id: string, owner: Owner, locale: Locale, lookups: Lookups): Promise<SubmitResult> {
+  private async doSubmit(id: string, owner: Owner, locale: Locale, lookups: LookupProviders): Promise<SubmitResult> {
     // 31^8 references: a collision is rare enough that retrying the whole transaction costs less than a savepoint each time.
     for (let attempt = 0; ; attempt++) {
       try {
@@ -389,7 +371,7 @@ export class Submissions {
     }
   }
 
-  private async submitOnce(id: string, owner: Owner, locale: Locale, lookups: Lookups): Promise<SubmitResult> {
+  private async submitOnce(id: string, owner: Owner, locale: Locale, lookups: LookupProviders): Promise<SubmitResult> {
     return this.dataSource.transaction(async (manager) => {
       const submission = await this.load(id, owner, manager, true);
       if (submission.status !== 'draft') throw new AppError('NOT_A_DRAFT');
@@ -406,14 +388,10 @@ export class Submissions {
         throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
       const missingFiles = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
       if (missingFiles.length) throw new AppError('SUBMISSION_INVALID', { errors: missingFiles });
-      const communes = await checkedCommunes(definition, outcome.data);
-      const sirets = await checkedSirets(definition, communes, lookups.companies);
-      const addresses = await checkedAddresses(definition, sirets, lookups.addresses);
-      const rnas = await checkedRnas(definition, addresses, lookups.associations);
-      const data = (await checkedQuotients(
+      const data = (await checkedLookups(
         definition,
-        rnas,
-        lookups.quotients,
+        outcome.data,
+        lookups,
         quotientIdentity(this.claimsOf(owner)),
       )) as Record<string, unknown>;
       const decision = decide(workflowOf(definition), {
@@ -492,16 +470,7 @@ export class Submissions {
           throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
         const missing = (await this.attachments?.checkReferences(submission, definition.schema, outcome.data)) ?? [];
         if (missing.length) throw new AppError('SUBMISSION_INVALID', { errors: missing });
-        outcome.data = await checkedCommunes(definition, outcome.data);
-        outcome.data = await checkedSirets(definition, outcome.data, lookups.companies);
-        outcome.data = await checkedAddresses(definition, outcome.data, lookups.addresses);
-        outcome.data = await checkedRnas(definition, outcome.data, lookups.associations);
-        outcome.data = await checkedQuotients(
-          definition,
-          outcome.data,
-          lookups.quotients,
-          quotientIdentity(this.claimsOf(owner)),
-        );
+        outcome.data = await checkedLookups(definition, outcome.data, lookups, quotientIdentity(this.claimsOf(owner)));
         checked = outcome.data;
         set = {
           data: () => ':data',
