@@ -253,6 +253,8 @@ describe('citizen portal: every example service with the keyboard', () => {
         ...signInEnv(idp.issuer, idp.secret),
         ENTREPRISES_API_URL: fake.entreprisesUrl,
         ASSOCIATIONS_API_URL: fake.associationsUrl,
+        // The road problem's address is chosen among the bundled fake Base Adresse Nationale's (issue 23).
+        ADRESSE_API_URL: fake.adresseUrl,
         // The canteen's family quotient comes from the bundled fake API Particulier (issue 23).
         PARTICULIER_API_URL: fake.particulierUrl,
         PARTICULIER_API_TOKEN: 'jeton-api-particulier-exemples-0123',
@@ -440,6 +442,17 @@ describe('citizen portal: every example service with the keyboard', () => {
             await page.getByRole('textbox', { name: /^Nom de l’association/ }).getAttribute('readonly'),
           ).not.toBeNull();
           expect(await page.getByLabel(/^Date de déclaration en préfecture/).inputValue()).toBe('2019-01-10');
+          expect(await axeViolations(page)).toEqual([]);
+        }
+        if (slug === 'signaler-un-probleme-de-voirie' && title === 'Lieu') {
+          // Where the problem is: an address of the Base Adresse Nationale (the fake one here), chosen by keyboard.
+          const combobox = page.getByRole('combobox', { name: /^Adresse/ });
+          await combobox.focus();
+          await page.keyboard.type('rue des tilleuls');
+          await page.getByRole('listbox').getByRole('option').first().waitFor();
+          await page.keyboard.press('ArrowDown');
+          await page.keyboard.press('Enter');
+          expect(await combobox.inputValue()).toMatch(/Rue des Tilleuls Argentés 45000 Orléans$/);
           expect(await axeViolations(page)).toEqual([]);
         }
         if (slug === 'inscription-restauration-scolaire' && title === 'Responsable légal') {
