@@ -1,12 +1,11 @@
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useState } from 'react';
 import { ADDRESS_QUERY, plainText, type Address } from '@guichet/shared';
 import { api } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { Combobox, type ComboboxChoice } from './combobox';
 import { useForm } from './context';
-import { ErrorMessage, Required } from './field-parts';
+import { ByHandInput, ByHandToggle, LiveStatus, LookupFieldset, useLookupRefs } from './lookup-parts';
 import { idOf, type FieldModel, type Ui } from './model';
-import { RichText } from './RichText';
 import { useFieldError, useValue } from './store';
 
 /** What the field stores: chosen among the BAN's suggestions (with `banId` and the point), or typed by hand. */
@@ -66,15 +65,7 @@ export const AddressField = memo(function AddressField({ model }: { model: Field
   const [status, setStatus] = useState('');
   const [failed, setFailed] = useState(false);
   const [byHand, setByHand] = useState(() => !value.banId && !!(value.voie || value.codePostal || value.commune));
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const inflight = useRef<AbortController | null>(null);
-  useEffect(
-    () => () => {
-      clearTimeout(timer.current);
-      inflight.current?.abort();
-    },
-    [],
-  );
+  const { timer, inflight } = useLookupRefs();
 
   const lookup = (query: string) => {
     inflight.current?.abort();
@@ -168,18 +159,7 @@ export const AddressField = memo(function AddressField({ model }: { model: Field
   const described = [model.description && `${id}-aide`, message && `${id}-erreur`].filter(Boolean).join(' ');
   const typedValue = value.banId ? {} : value;
   return (
-    <fieldset
-      className={`group address${message ? ' field--error' : ''}`}
-      id={id}
-      tabIndex={-1}
-      data-pointer={model.pointer}
-    >
-      <legend>
-        {plainText(model.title)}
-        <Required on={model.required} />
-      </legend>
-      {model.description && <RichText className="hint" id={`${id}-aide`} text={model.description} />}
-      <ErrorMessage id={id} message={message || undefined} />
+    <LookupFieldset model={model} id={id} kind="address" invalid={!!message} message={message}>
       <Combobox
         id={`${id}-recherche`}
         formId={formId}
@@ -195,56 +175,46 @@ export const AddressField = memo(function AddressField({ model }: { model: Field
         invalid={!!message}
         required={model.required && !byHand}
       />
-      <p className="sr-only" role="status" aria-live="polite">
-        {status}
-      </p>
+      <LiveStatus status={status} />
       {failed && <p className="hint">{status}</p>}
       {value.banId && (
         <p className="hint">{tr('Adresse de la Base Adresse Nationale', 'Address from the Base Adresse Nationale')}</p>
       )}
       {byHand ? (
         <div className="address-by-hand">
-          <div className="field">
-            <label htmlFor={idOf(`${model.pointer}/voie`)}>{tr('Numéro et voie', 'Street address')}</label>
-            <input
-              id={idOf(`${model.pointer}/voie`)}
-              form={formId}
-              type="text"
-              autoComplete="address-line1"
-              value={typedValue.voie ?? ''}
-              onChange={(e) => setPart('voie', e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={idOf(`${model.pointer}/codePostal`)}>{tr('Code postal', 'Postcode')}</label>
-            <input
-              id={idOf(`${model.pointer}/codePostal`)}
-              form={formId}
-              type="text"
-              inputMode="numeric"
-              autoComplete="postal-code"
-              maxLength={5}
-              value={typedValue.codePostal ?? ''}
-              onChange={(e) => setPart('codePostal', e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={idOf(`${model.pointer}/commune`)}>{tr('Commune', 'Town')}</label>
-            <input
-              id={idOf(`${model.pointer}/commune`)}
-              form={formId}
-              type="text"
-              autoComplete="address-level2"
-              value={typedValue.commune ?? ''}
-              onChange={(e) => setPart('commune', e.target.value)}
-            />
-          </div>
+          <ByHandInput
+            pointer={`${model.pointer}/voie`}
+            formId={formId}
+            label={tr('Numéro et voie', 'Street address')}
+            autoComplete="address-line1"
+            value={typedValue.voie ?? ''}
+            onChange={(next) => setPart('voie', next)}
+          />
+          <ByHandInput
+            pointer={`${model.pointer}/codePostal`}
+            formId={formId}
+            label={tr('Code postal', 'Postcode')}
+            inputMode="numeric"
+            autoComplete="postal-code"
+            maxLength={5}
+            value={typedValue.codePostal ?? ''}
+            onChange={(next) => setPart('codePostal', next)}
+          />
+          <ByHandInput
+            pointer={`${model.pointer}/commune`}
+            formId={formId}
+            label={tr('Commune', 'Town')}
+            autoComplete="address-level2"
+            value={typedValue.commune ?? ''}
+            onChange={(next) => setPart('commune', next)}
+          />
         </div>
       ) : (
-        <button type="button" className="button button--secondary" onClick={() => setByHand(true)}>
-          {tr('Je ne trouve pas mon adresse : la saisir', 'I cannot find my address: type it')}
-        </button>
+        <ByHandToggle
+          label={tr('Je ne trouve pas mon adresse : la saisir', 'I cannot find my address: type it')}
+          onClick={() => setByHand(true)}
+        />
       )}
-    </fieldset>
+    </LookupFieldset>
   );
 });

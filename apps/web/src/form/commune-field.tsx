@@ -1,12 +1,11 @@
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useState } from 'react';
 import { plainText } from '@guichet/shared';
 import { api } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { Combobox } from './combobox';
 import { useForm } from './context';
-import { ErrorMessage, Required } from './field-parts';
+import { ByHandInput, ByHandToggle, LiveStatus, LookupFieldset, useLookupRefs } from './lookup-parts';
 import { idOf, type FieldModel, type Ui } from './model';
-import { RichText } from './RichText';
 import { useFieldError, useValue } from './store';
 
 /** What the API answers (GET /api/v1/public/communes). */
@@ -95,15 +94,7 @@ export const CommuneField = memo(function CommuneField({ model }: { model: Field
   const [status, setStatus] = useState('');
   const [failed, setFailed] = useState(false);
   const [byHand, setByHand] = useState(() => !value.codeInsee && !!(value.nom || value.codePostal));
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const inflight = useRef<AbortController | null>(null);
-  useEffect(
-    () => () => {
-      clearTimeout(timer.current);
-      inflight.current?.abort();
-    },
-    [],
-  );
+  const { timer, inflight } = useLookupRefs();
 
   const lookup = (query: string) => {
     inflight.current?.abort();
@@ -175,18 +166,7 @@ export const CommuneField = memo(function CommuneField({ model }: { model: Field
 
   const described = [model.description && `${id}-aide`, message && `${id}-erreur`].filter(Boolean).join(' ');
   return (
-    <fieldset
-      className={`group commune${message ? ' field--error' : ''}`}
-      id={id}
-      tabIndex={-1}
-      data-pointer={model.pointer}
-    >
-      <legend>
-        {plainText(model.title)}
-        <Required on={model.required} />
-      </legend>
-      {model.description && <RichText className="hint" id={`${id}-aide`} text={model.description} />}
-      <ErrorMessage id={id} message={message || undefined} />
+    <LookupFieldset model={model} id={id} kind="commune" invalid={!!message} message={message}>
       <Combobox
         id={`${id}-recherche`}
         formId={formId}
@@ -202,42 +182,35 @@ export const CommuneField = memo(function CommuneField({ model }: { model: Field
         invalid={!!message}
         required={model.required}
       />
-      <p className="sr-only" role="status" aria-live="polite">
-        {status}
-      </p>
+      <LiveStatus status={status} />
       {failed && <p className="hint">{status}</p>}
       {byHand ? (
         <div className="commune-by-hand">
-          <div className="field">
-            <label htmlFor={idOf(`${model.pointer}/nom`)}>{tr('Nom de la commune', 'Commune name')}</label>
-            <input
-              id={idOf(`${model.pointer}/nom`)}
-              form={formId}
-              type="text"
-              autoComplete="address-level2"
-              value={value.codeInsee ? '' : (value.nom ?? '')}
-              onChange={(e) => setPart('nom', e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={idOf(`${model.pointer}/codePostal`)}>{tr('Code postal', 'Postcode')}</label>
-            <input
-              id={idOf(`${model.pointer}/codePostal`)}
-              form={formId}
-              type="text"
-              inputMode="numeric"
-              autoComplete="postal-code"
-              maxLength={5}
-              value={value.codeInsee ? '' : (value.codePostal ?? '')}
-              onChange={(e) => setPart('codePostal', e.target.value)}
-            />
-          </div>
+          <ByHandInput
+            pointer={`${model.pointer}/nom`}
+            formId={formId}
+            label={tr('Nom de la commune', 'Commune name')}
+            autoComplete="address-level2"
+            value={value.codeInsee ? '' : (value.nom ?? '')}
+            onChange={(next) => setPart('nom', next)}
+          />
+          <ByHandInput
+            pointer={`${model.pointer}/codePostal`}
+            formId={formId}
+            label={tr('Code postal', 'Postcode')}
+            inputMode="numeric"
+            autoComplete="postal-code"
+            maxLength={5}
+            value={value.codeInsee ? '' : (value.codePostal ?? '')}
+            onChange={(next) => setPart('codePostal', next)}
+          />
         </div>
       ) : (
-        <button type="button" className="button button--secondary" onClick={() => setByHand(true)}>
-          {tr('Je ne trouve pas ma commune : la saisir', 'I cannot find my commune: type it')}
-        </button>
+        <ByHandToggle
+          label={tr('Je ne trouve pas ma commune : la saisir', 'I cannot find my commune: type it')}
+          onClick={() => setByHand(true)}
+        />
       )}
-    </fieldset>
+    </LookupFieldset>
   );
 });
