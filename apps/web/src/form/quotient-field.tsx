@@ -10,9 +10,9 @@ import {
 import { ApiError, api } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
-import { ErrorMessage, Required } from './field-parts';
+import { ErrorMessage } from './field-parts';
+import { LiveStatus, LookupFieldset, SourceLine, updateObject } from './lookup-parts';
 import { idOf, type FieldModel } from './model';
-import { RichText } from './RichText';
 import { useFieldError, useValue } from './store';
 
 export { isQuotientUi };
@@ -61,11 +61,7 @@ export const QuotientField = memo(function QuotientField({ model }: { model: Fie
   const inflight = useRef<AbortController | null>(null);
   useEffect(() => () => inflight.current?.abort(), []);
 
-  const update = (changes: Partial<Record<keyof Value, unknown>>) => {
-    const next: Record<string, unknown> = { ...asValue(store.get(model.pointer)), ...changes };
-    for (const key of Object.keys(next)) if (next[key] === '' || next[key] === undefined) delete next[key];
-    store.set(model.pointer, Object.keys(next).length ? next : undefined);
-  };
+  const update = (changes: Partial<Record<keyof Value, unknown>>) => updateObject(store, model.pointer, changes);
 
   const consented = value.consentement === true;
   const onConsent = (checked: boolean) => {
@@ -120,18 +116,7 @@ export const QuotientField = memo(function QuotientField({ model }: { model: Fie
   const found = lookup.state === 'found' ? lookup.answer : undefined;
   const consentId = idOf(`${model.pointer}/${QUOTIENT_CONSENT}`);
   return (
-    <fieldset
-      className={`group quotient${ownError ? ' field--error' : ''}`}
-      id={id}
-      tabIndex={-1}
-      data-pointer={model.pointer}
-    >
-      <legend>
-        {plainText(model.title)}
-        <Required on={model.required} />
-      </legend>
-      {model.description && <RichText className="hint" id={`${id}-aide`} text={model.description} />}
-      <ErrorMessage id={id} message={ownError?.message} />
+    <LookupFieldset model={model} id={id} kind="quotient" invalid={!!ownError} message={ownError?.message}>
       {signedIn ? (
         <div className={`field field--checkbox${consentError ? ' field--error' : ''}`}>
           <ErrorMessage id={consentId} message={consentError?.message} />
@@ -174,24 +159,19 @@ export const QuotientField = memo(function QuotientField({ model }: { model: Fie
           )}
         </p>
       )}
-      <p className="sr-only" role="status" aria-live="polite" id={`${id}-statut`}>
-        {status}
-      </p>
+      <LiveStatus id={`${id}-statut`} status={status} />
       {lookup.state === 'failed' || lookup.state === 'unknown' ? (
         <p className="notice notice--warning">{status}</p>
       ) : null}
       {found && (
-        <p className="hint quotient-source">
-          {tr(
+        <SourceLine
+          className="quotient-source"
+          text={tr(
             `Fourni par la ${found.regime} via API Particulier`,
             `Provided by the ${found.regime} through API Particulier`,
           )}
-          {locked.length > 0 &&
-            tr(
-              ' : les informations verrouillées ne peuvent pas être modifiées ici.',
-              ': locked details cannot be changed here.',
-            )}
-        </p>
+          locked={locked.length > 0}
+        />
       )}
       {parts.map((part) => (
         <QuotientPart
@@ -205,7 +185,7 @@ export const QuotientField = memo(function QuotientField({ model }: { model: Fie
           onChange={(next) => update({ [part]: next })}
         />
       ))}
-    </fieldset>
+    </LookupFieldset>
   );
 });
 

@@ -1,11 +1,10 @@
-import { memo, useEffect, useRef, useState, type HTMLAttributes } from 'react';
+import { memo, useRef, useState, type HTMLAttributes } from 'react';
 import { plainText } from '@guichet/shared';
 import { ApiError, api } from '../lib/api';
-import { tr } from '../lib/i18n';
 import { useForm } from './context';
 import { ErrorMessage, Required } from './field-parts';
+import { LiveStatus, LookupFieldset, SourceLine, updateObject, useLookupRefs } from './lookup-parts';
 import { idOf, type FieldModel } from './model';
-import { RichText } from './RichText';
 import { useFieldError, useValue } from './store';
 
 /**
@@ -79,22 +78,10 @@ export function registryField<Part extends string, Entry>(kind: RegistryFieldKin
     const idError = useFieldError(store, `${model.pointer}/${kind.idProperty}`);
     const [lookup, setLookup] = useState<Lookup<Entry>>({ state: 'idle' });
     const [status, setStatus] = useState('');
-    const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-    const inflight = useRef<AbortController | null>(null);
+    const { timer, inflight } = useLookupRefs();
     const asked = useRef<string | null>(null);
-    useEffect(
-      () => () => {
-        clearTimeout(timer.current);
-        inflight.current?.abort();
-      },
-      [],
-    );
 
-    const update = (changes: Value) => {
-      const next: Value = { ...asValue(store.get(model.pointer)), ...changes };
-      for (const key of Object.keys(next)) if (next[key] === '' || next[key] === undefined) delete next[key];
-      store.set(model.pointer, Object.keys(next).length ? next : undefined);
-    };
+    const update = (changes: Value) => updateObject(store, model.pointer, changes);
 
     const ask = (typedId: string) => {
       inflight.current?.abort();
@@ -153,18 +140,7 @@ export function registryField<Part extends string, Entry>(kind: RegistryFieldKin
       .join(' ');
     const idTitle = properties[kind.idProperty]?.title;
     return (
-      <fieldset
-        className={`group ${kind.idProperty}${ownError ? ' field--error' : ''}`}
-        id={id}
-        tabIndex={-1}
-        data-pointer={model.pointer}
-      >
-        <legend>
-          {plainText(model.title)}
-          <Required on={model.required} />
-        </legend>
-        {model.description && <RichText className="hint" id={`${id}-aide`} text={model.description} />}
-        <ErrorMessage id={id} message={ownError?.message} />
+      <LookupFieldset model={model} id={id} kind={kind.idProperty} invalid={!!ownError} message={ownError?.message}>
         <div className={`field${idError ? ' field--error' : ''}`}>
           <label htmlFor={inputId}>
             {plainText(typeof idTitle === 'string' ? idTitle : kind.idLabel)}
@@ -189,21 +165,12 @@ export function registryField<Part extends string, Entry>(kind: RegistryFieldKin
             onChange={(e) => onId(e.target.value)}
           />
         </div>
-        <p className="sr-only" role="status" aria-live="polite" id={`${id}-statut`}>
-          {status}
-        </p>
+        <LiveStatus id={`${id}-statut`} status={status} />
         {lookup.state === 'failed' || lookup.state === 'unknown' ? (
           <p className="notice notice--warning">{status}</p>
         ) : null}
         {found && (
-          <p className={`hint ${kind.idProperty}-source`}>
-            {kind.source()}
-            {locked.length > 0 &&
-              tr(
-                ' : les informations verrouillées ne peuvent pas être modifiées ici.',
-                ': locked details cannot be changed here.',
-              )}
-          </p>
+          <SourceLine className={`${kind.idProperty}-source`} text={kind.source()} locked={locked.length > 0} />
         )}
         {found && kind.closed(found) && (
           <p className="notice notice--warning">
@@ -225,7 +192,7 @@ export function registryField<Part extends string, Entry>(kind: RegistryFieldKin
             onChange={(next) => update({ [part]: next })}
           />
         ))}
-      </fieldset>
+      </LookupFieldset>
     );
   });
   field.displayName = kind.name;
