@@ -175,8 +175,7 @@ export const AddressField = memo(function AddressField({ model }: { model: Field
         invalid={!!message}
         required={model.required && !byHand}
       />
-      <LiveStatus status={status} />
-      {failed && <p className="hint">{status}</p>}
+      <LiveStatus status={status} shown={failed} shownAs="hint" />
       {value.banId && (
         <p className="hint">{tr('Adresse de la Base Adresse Nationale', 'Address from the Base Adresse Nationale')}</p>
       )}

@@ -182,8 +182,7 @@ export const CommuneField = memo(function CommuneField({ model }: { model: Field
         invalid={!!message}
         required={model.required}
       />
-      <LiveStatus status={status} />
-      {failed && <p className="hint">{status}</p>}
+      <LiveStatus status={status} shown={failed} shownAs="hint" />
       {byHand ? (
         <div className="commune-by-hand">
           <ByHandInput

@@ -159,10 +159,12 @@ export const QuotientField = memo(function QuotientField({ model }: { model: Fie
           )}
         </p>
       )}
-      <LiveStatus id={`${id}-statut`} status={status} />
-      {lookup.state === 'failed' || lookup.state === 'unknown' ? (
-        <p className="notice notice--warning">{status}</p>
-      ) : null}
+      <LiveStatus
+        id={`${id}-statut`}
+        status={status}
+        shown={lookup.state === 'failed' || lookup.state === 'unknown'}
+        shownAs="notice notice--warning"
+      />
       {found && (
         <SourceLine
           className="quotient-source"

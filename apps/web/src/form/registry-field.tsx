@@ -165,10 +165,12 @@ export function registryField<Part extends string, Entry>(kind: RegistryFieldKin
             onChange={(e) => onId(e.target.value)}
           />
         </div>
-        <LiveStatus id={`${id}-statut`} status={status} />
-        {lookup.state === 'failed' || lookup.state === 'unknown' ? (
-          <p className="notice notice--warning">{status}</p>
-        ) : null}
+        <LiveStatus
+          id={`${id}-statut`}
+          status={status}
+          shown={lookup.state === 'failed' || lookup.state === 'unknown'}
+          shownAs="notice notice--warning"
+        />
         {found && (
           <SourceLine className={`${kind.idProperty}-source`} text={kind.source()} locked={locked.length > 0} />
         )}
