@@ -175,7 +175,8 @@ export const AddressField = memo(function AddressField({ model }: { model: Field
         invalid={!!message}
         required={model.required && !byHand}
       />
-      <LiveStatus status={status} shown={failed} shownAs="hint" />
+      <LiveStatus status={status} />
+      {failed && <p className="hint">{status}</p>}
       {value.banId && (
         <p className="hint">{tr('Adresse de la Base Adresse Nationale', 'Address from the Base Adresse Nationale')}</p>
       )}

@@ -182,7 +182,8 @@ export const CommuneField = memo(function CommuneField({ model }: { model: Field
         invalid={!!message}
         required={model.required}
       />
-      <LiveStatus status={status} shown={failed} shownAs="hint" />
+      <LiveStatus status={status} />
+      {failed && <p className="hint">{status}</p>}
       {byHand ? (
         <div className="commune-by-hand">
           <ByHandInput

@@ -44,19 +44,12 @@ export function LookupFieldset(props: {
   );
 }
 
-/**
- * The polite live region that announces the lookup's progress and outcome
- * (read only by screen readers), and, when the lookup failed, the same
- * message shown (`shownAs` is its class).
- */
-export function LiveStatus(props: { id?: string; status: string; shown: boolean; shownAs: string }) {
+/** The polite live region that announces the lookup's progress and outcome (read only by screen readers). */
+export function LiveStatus({ id, status }: { id?: string; status: string }) {
   return (
-    <>
-      <p className="sr-only" role="status" aria-live="polite" id={props.id}>
-        {props.status}
-      </p>
-      {props.shown && <p className={props.shownAs}>{props.status}</p>}
-    </>
+    <p className="sr-only" role="status" aria-live="polite" id={id}>
+      {status}
+    </p>
   );
 }
 

@@ -159,12 +159,10 @@ export const QuotientField = memo(function QuotientField({ model }: { model: Fie
           )}
         </p>
       )}
-      <LiveStatus
-        id={`${id}-statut`}
-        status={status}
-        shown={lookup.state === 'failed' || lookup.state === 'unknown'}
-        shownAs="notice notice--warning"
-      />
+      <LiveStatus id={`${id}-statut`} status={status} />
+      {lookup.state === 'failed' || lookup.state === 'unknown' ? (
+        <p className="notice notice--warning">{status}</p>
+      ) : null}
       {found && (
         <SourceLine
           className="quotient-source"

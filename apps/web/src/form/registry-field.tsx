@@ -165,12 +165,10 @@ export function registryField<Part extends string, Entry>(kind: RegistryFieldKin
             onChange={(e) => onId(e.target.value)}
           />
         </div>
-        <LiveStatus
-          id={`${id}-statut`}
-          status={status}
-          shown={lookup.state === 'failed' || lookup.state === 'unknown'}
-          shownAs="notice notice--warning"
-        />
+        <LiveStatus id={`${id}-statut`} status={status} />
+        {lookup.state === 'failed' || lookup.state === 'unknown' ? (
+          <p className="notice notice--warning">{status}</p>
+        ) : null}
         {found && (
           <SourceLine className={`${kind.idProperty}-source`} text={kind.source()} locked={locked.length > 0} />
         )}
