@@ -1,5 +1,5 @@
 import { ADDRESS_QUERY, type Address } from '@guichet/shared';
-import { LookupUnavailableError, ProviderClient, type ProviderClientOptions } from './provider-client';
+import { LookupUnavailableError, perProcess, ProviderClient, type ProviderClientOptions } from './provider-client';
 
 export { LookupUnavailableError };
 
@@ -120,11 +120,7 @@ export class HttpAddressDirectory implements AddressDirectory {
   }
 }
 
-let shared: { key: string; directory: HttpAddressDirectory } | undefined;
-
 /** The process's directory for these settings (one cache and one breaker per process). */
-export function addressDirectory(options: { baseUrl: string; timeoutMs: number }): AddressDirectory {
-  const key = `${options.baseUrl} ${options.timeoutMs}`;
-  if (shared?.key !== key) shared = { key, directory: new HttpAddressDirectory(options) };
-  return shared.directory;
-}
+export const addressDirectory: (options: { baseUrl: string; timeoutMs: number }) => AddressDirectory = perProcess(
+  (options) => new HttpAddressDirectory(options),
+);

@@ -1,5 +1,5 @@
 import { normaliseRna, type Association } from '@guichet/shared';
-import { LookupUnavailableError, ProviderClient, type ProviderClientOptions } from './provider-client';
+import { LookupUnavailableError, perProcess, ProviderClient, type ProviderClientOptions } from './provider-client';
 
 /**
  * The associations' registry behind the RNA field (issue 23): one interface,
@@ -126,16 +126,10 @@ export class HttpAssociationRegistry implements AssociationRegistry {
   }
 }
 
-let shared: { key: string; registry: HttpAssociationRegistry } | undefined;
-
 /** The process's registry for these settings (one cache and one breaker per process). */
-export function associationRegistry(options: {
+export const associationRegistry: (options: {
   baseUrl: string;
   timeoutMs: number;
   token?: string;
   recipient?: string;
-}): AssociationRegistry {
-  const key = JSON.stringify([options.baseUrl, options.timeoutMs, options.token ?? '', options.recipient ?? '']);
-  if (shared?.key !== key) shared = { key, registry: new HttpAssociationRegistry(options) };
-  return shared.registry;
-}
+}) => AssociationRegistry = perProcess((options) => new HttpAssociationRegistry(options));

@@ -1,5 +1,5 @@
 import { CUSTOM_FORMATS, type Company } from '@guichet/shared';
-import { LookupUnavailableError, ProviderClient, type ProviderClientOptions } from './provider-client';
+import { LookupUnavailableError, perProcess, ProviderClient, type ProviderClientOptions } from './provider-client';
 
 export { LookupUnavailableError };
 
@@ -140,11 +140,7 @@ export class HttpCompanyDirectory implements CompanyDirectory {
   }
 }
 
-let shared: { key: string; directory: HttpCompanyDirectory } | undefined;
-
 /** The process's directory for these settings (one cache and one breaker per process). */
-export function companyDirectory(options: { baseUrl: string; timeoutMs: number }): CompanyDirectory {
-  const key = `${options.baseUrl} ${options.timeoutMs}`;
-  if (shared?.key !== key) shared = { key, directory: new HttpCompanyDirectory(options) };
-  return shared.directory;
-}
+export const companyDirectory: (options: { baseUrl: string; timeoutMs: number }) => CompanyDirectory = perProcess(
+  (options) => new HttpCompanyDirectory(options),
+);

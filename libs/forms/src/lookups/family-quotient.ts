@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FamilyQuotient } from '@guichet/shared';
-import { LookupUnavailableError, ProviderClient, type ProviderClientOptions } from './provider-client';
+import { LookupUnavailableError, perProcess, ProviderClient, type ProviderClientOptions } from './provider-client';
 
 /**
  * The family quotient behind the family quotient field (issue 23): one
@@ -146,18 +146,10 @@ export class HttpFamilyQuotientProvider implements FamilyQuotientProvider {
   }
 }
 
-let shared: { key: string; provider: HttpFamilyQuotientProvider } | undefined;
-
 /** The process's provider for these settings (one cache and one breaker per process). */
-export function familyQuotientProvider(options: {
+export const familyQuotientProvider: (options: {
   baseUrl: string;
   timeoutMs: number;
   token?: string;
   recipient?: string;
-}): FamilyQuotientProvider {
-  const key = createHash('sha256')
-    .update(JSON.stringify([options.baseUrl, options.timeoutMs, options.token ?? '', options.recipient ?? '']))
-    .digest('hex');
-  if (shared?.key !== key) shared = { key, provider: new HttpFamilyQuotientProvider(options) };
-  return shared.provider;
-}
+}) => FamilyQuotientProvider = perProcess((options) => new HttpFamilyQuotientProvider(options));

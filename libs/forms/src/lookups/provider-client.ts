@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LruCache } from '@guichet/shared';
 
 /**
@@ -137,4 +138,22 @@ export class ProviderClient {
     }
     return parse(body, response.status);
   }
+}
+
+/**
+ * One provider per process for the settings it is given (one cache and one
+ * breaker, shared by every caller): `perProcess(create)` returns a function
+ * that builds the provider at the first call and again only when the settings
+ * change. The settings are kept as a hash: a token among them is not held in
+ * clear twice.
+ */
+export function perProcess<Options extends object, Provider>(
+  create: (options: Options) => Provider,
+): (options: Options) => Provider {
+  let shared: { key: string; provider: Provider } | undefined;
+  return (options) => {
+    const key = createHash('sha256').update(JSON.stringify(options)).digest('hex');
+    if (shared?.key !== key) shared = { key, provider: create(options) };
+    return shared.provider;
+  };
 }
