@@ -608,19 +608,7 @@ export class Submissions {
     data: unknown,
   ): Promise<void> {
     const comment = provenanceComment(provenanceLines(definition, data));
-    if (comment === null) return;
-    await manager.getRepository(SubmissionEvent).insert({
-      id: randomUUID(),
-      organisationId: submission.organisationId,
-      submissionId: submission.id,
-      actor: actorOf(owner),
-      type: 'provenance',
-      fromStatus: null,
-      toStatus: null,
-      transition: null,
-      comment,
-      visibility: 'internal',
-    });
+    if (comment !== null) await this.event(manager, submission, owner, 'provenance', null, null, 'internal', comment);
   }
 
   private async event(
@@ -631,6 +619,7 @@ export class Submissions {
     fromStatus: string | null,
     toStatus: string | null,
     visibility: 'public' | 'internal' = 'public',
+    comment: string | null = null,
   ) {
     const id = randomUUID();
     await manager.getRepository(SubmissionEvent).insert({
@@ -642,7 +631,7 @@ export class Submissions {
       fromStatus,
       toStatus,
       transition: null,
-      comment: null,
+      comment,
       visibility,
     });
     return id;
