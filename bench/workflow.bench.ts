@@ -4,7 +4,8 @@
  *
  * 1. Throughput: workflow jobs completed per second by ONE worker process
  *    with a trivial action ('submission.route' on requests already routed:
- *    one small transaction, then the outbox row is marked done), from the
+ *    a read of the request's group, then the outbox row is marked done; both
+ *    statements shared by the jobs running at the same time), from the
  *    commit of N outbox rows until every row has done_at. Baseline: a raw
  *    BullMQ Worker (same concurrency, same job options) in a child process
  *    consuming N no-op jobs added with addBulk. Goal: ≥ ½ of raw BullMQ.
@@ -42,7 +43,7 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JOBS = Number(process.env.BENCH_JOBS ?? 20_000);
 const WARMUP_JOBS = 500;
 /** The route queue's concurrency in apps/worker/src/workflow/workflow-workers.service.ts. */
-const ROUTE_CONCURRENCY = 4;
+const ROUTE_CONCURRENCY = 32;
 /** Rows per addBulk, as the relay's default batch. */
 const BULK = 500;
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -541,8 +542,8 @@ async function main(): Promise<void> {
       out(
         `Part 1: ${JOBS} jobs after ${WARMUP_JOBS} warm-up, concurrency ${ROUTE_CONCURRENCY}, same job options (attempts, removeOnComplete…) on both sides.\n` +
           `  Guichet: outbox rows committed in one statement → relay in the worker (woken by NOTIFY; per ${BULK} rows: SELECT … FOR UPDATE\n` +
-          `  SKIP LOCKED, addBulk, UPDATE relayed_at) → BullMQ → handler (one transaction: SELECT … FOR UPDATE of an already-routed\n` +
-          `  request) → UPDATE outbox SET done_at. Timed from the commit to the last done_at: ${throughput.done} done, ${throughput.failed} failed, ${throughput.seconds.toFixed(2)} s.\n` +
+          `  SKIP LOCKED, addBulk, UPDATE relayed_at) → BullMQ → handler (SELECT group_key of an already-routed request, one\n` +
+          `  statement for the concurrent jobs) → UPDATE outbox SET done_at (likewise). Timed from the commit to the last done_at: ${throughput.done} done, ${throughput.failed} failed, ${throughput.seconds.toFixed(2)} s.\n` +
           `    CPU: ${cpuLine(throughput.cpu, throughput.seconds, throughput.done)}\n` +
           `  Raw BullMQ: addBulk (${BULK} at a time) from this process → a Worker with a no-op processor in a child process.\n` +
           `  Timed from the first addBulk to the last 'completed' event: ${baseline.seconds.toFixed(2)} s.\n` +

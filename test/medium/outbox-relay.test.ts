@@ -142,6 +142,41 @@ describe('outbox relay', () => {
     }
   });
 
+  it("stamps jobs with this database's installation and trusts only that stamp; marks concurrent jobs done together", async () => {
+    await dataSource.query(`INSERT INTO installation DEFAULT VALUES ON CONFLICT (singleton) DO NOTHING`);
+    const [{ id: installation }] = (await dataSource.query(`SELECT id FROM installation`)) as [{ id: string }];
+    try {
+      const ids = await insertRows(3);
+      const queue = connection();
+      const relay = new OutboxRelay(dataSource, queue, db.url);
+      expect(await relay.relayOnce()).toBe(3);
+      const job = await queue.queue(QueueName.Route).getJob(jobId('submission.route', ids[0]!));
+      expect(job?.data).toEqual({ submissionId: ids[0], eventId: ids[0], outboxId: ids[0], installation });
+
+      // A row of another database: unknown whatever the job claims, unless it carries this installation's stamp.
+      const elsewhere = randomUUID();
+      expect(await relay.knows(elsewhere)).toBe(false);
+      expect(await relay.knows(elsewhere, randomUUID())).toBe(false);
+      expect(await relay.knows(elsewhere, installation)).toBe(true);
+      expect(await relay.knows('not-a-uuid')).toBe(false);
+      // Unstamped jobs (relayed before the stamp existed) are looked up, together.
+      expect(await Promise.all([relay.knows(ids[0]!), relay.knows(ids[1]!), relay.knows(elsewhere)])).toEqual([
+        true,
+        true,
+        false,
+      ]);
+
+      await Promise.all(ids.map((id) => relay.markDone(id)));
+      const [{ done }] = (await dataSource.query(
+        `SELECT count(*) FILTER (WHERE done_at IS NOT NULL)::int AS done FROM outbox WHERE id = ANY($1::uuid[])`,
+        [ids],
+      )) as [{ done: number }];
+      expect(done).toBe(3);
+    } finally {
+      await dataSource.query(`DELETE FROM installation`);
+    }
+  });
+
   it('deletes the rows done more than a week ago, in batches; keeps recent, unfinished and failed ones', async () => {
     const [old, recent, unfinished, failed] = [
       await insertRows(7),

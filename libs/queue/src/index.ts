@@ -1,4 +1,5 @@
 export * from './backend';
+export * from './batched';
 export * from './installation';
 export * from './job-errors';
 export * from './jobs';

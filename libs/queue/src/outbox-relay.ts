@@ -1,6 +1,8 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { OutboxRow } from '@guichet/persistence';
+import { isUuid } from '@guichet/shared';
+import { Batched } from './batched';
 import { isOutboxJob, type JobName } from './jobs';
 import type { BulkJob, QueueConnection } from './queue-connection';
 
@@ -42,6 +44,23 @@ export class OutboxRelay {
   private wakeRequested = false;
   private failures = 0;
   private lastReconcile = 0;
+  /** This database's installation id, read once: it stamps the jobs relayed from here. */
+  private installation?: Promise<string | null>;
+  /** Rows asked about by concurrent jobs, looked up in one statement. */
+  private readonly known = new Batched<string, boolean>(async (ids) => {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM outbox WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map(({ id }) => [id, true]));
+  }, false);
+  /** Rows finished by concurrent jobs, marked done in one statement (group commit). */
+  private readonly done = new Batched<string, void>(async (ids) => {
+    await this.dataSource.query(`UPDATE outbox SET done_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])`, [
+      ids,
+    ]);
+    return new Map();
+  }, undefined);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -117,7 +136,8 @@ export class OutboxRelay {
         [this.batch],
       );
       if (rows.length === 0) return 0;
-      await this.queue.enqueueBulk(rows.flatMap((row) => this.toJob(row)));
+      const installation = await this.installationId();
+      await this.queue.enqueueBulk(rows.flatMap((row) => this.toJob(row, installation)));
       await manager.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
@@ -137,7 +157,8 @@ export class OutboxRelay {
         [this.reconcileAfterMs / 1000, this.batch],
       );
       if (rows.length === 0) return 0;
-      await this.queue.enqueueBulk(rows.flatMap((row) => this.toJob(row)));
+      const installation = await this.installationId();
+      await this.queue.enqueueBulk(rows.flatMap((row) => this.toJob(row, installation)));
       await manager.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
@@ -146,16 +167,23 @@ export class OutboxRelay {
   /**
    * Whether this database holds the row a job names. A job whose row is not
    * here belongs to another database (an installation sharing the queue
-   * prefix): the worker must not act on it, nor mark it done.
+   * prefix): the worker must not act on it, nor mark it done. A job relayed
+   * from this database carries its installation id: no statement is needed
+   * for it. Others (an older job, another installation's) are looked up,
+   * together with those of concurrent jobs.
    */
-  async knows(outboxId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM outbox WHERE id = $1`, [outboxId]);
-    return rows.length > 0;
+  async knows(outboxId: string, installation?: unknown): Promise<boolean> {
+    if (typeof installation === 'string' && installation === (await this.installationId())) return true;
+    if (!isUuid(outboxId)) return false;
+    return this.known.load(outboxId);
   }
 
-  /** Called by a worker when a job's effect is done. */
+  /**
+   * Called by a worker when a job's effect is done; resolves once the row is
+   * marked (the jobs finishing meanwhile share the statement).
+   */
   async markDone(outboxId: string): Promise<void> {
-    await this.dataSource.query(`UPDATE outbox SET done_at = now(), last_error = NULL WHERE id = $1`, [outboxId]);
+    await this.done.load(outboxId);
   }
 
   /** Called by a worker when a job used its last attempt: operators see it, reconciliation leaves it alone. */
@@ -178,12 +206,27 @@ export class OutboxRelay {
     return (result.affected ?? 0) > 0;
   }
 
-  private toJob(row: PendingRow): BulkJob[] {
+  /** The installation id of this database (null when it has none yet: jobs then go unstamped). */
+  private installationId(): Promise<string | null> {
+    this.installation ??= this.dataSource
+      .query(`SELECT id FROM installation LIMIT 1`)
+      .then((rows: Array<{ id: string }>) => rows[0]?.id ?? null);
+    const found = this.installation;
+    // Not kept when it failed or found nothing: asked again next time.
+    void found.then(
+      (id) => id === null && this.installation === found && (this.installation = undefined),
+      () => this.installation === found && (this.installation = undefined),
+    );
+    return found.catch(() => null);
+  }
+
+  private toJob(row: PendingRow, installation: string | null): BulkJob[] {
     // A topic no worker knows would sit in a queue forever: skip it (it stays in the table for operators).
     if (!isOutboxJob(row.topic)) return [];
     const name = row.topic as JobName;
     const delay = row.run_at ? new Date(row.run_at).getTime() - Date.now() : 0;
-    return [{ name, data: { ...row.payload, outboxId: row.id } as never, key: row.id, delay }];
+    const data = { ...row.payload, outboxId: row.id, ...(installation ? { installation } : {}) };
+    return [{ name, data: data as never, key: row.id, delay }];
   }
 
   private async listen(): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Submission, SubmissionEvent } from '@guichet/persistence';
-import { addOutbox, JobTopic, type OutboxEntry } from '@guichet/queue';
+import { Batched, addOutbox, JobTopic, type OutboxEntry } from '@guichet/queue';
 import { AppError, isUuid, type ServiceDefinition } from '@guichet/shared';
 import { FormVersions } from './form-versions';
 import { decide, route, workflowOf, isFinal, type ActorKind, type WorkflowDefinition } from '@guichet/workflow';
@@ -149,6 +149,13 @@ export function citizenEditable(workflow: WorkflowDefinition, status: string): b
  */
 export class Transitions {
   private readonly versions: FormVersions;
+  /** The group of each request asked by concurrent route jobs (null: not routed yet; missing: no such request). */
+  private readonly groups = new Batched<string, string | null | undefined>(async (ids) => {
+    const rows = (await this.dataSource.query(`SELECT id, group_key FROM submission WHERE id = ANY($1::uuid[])`, [
+      ids,
+    ])) as Array<{ id: string; group_key: string | null }>;
+    return new Map(rows.map((row) => [row.id, row.group_key]));
+  }, undefined);
 
   constructor(private readonly dataSource: DataSource) {
     this.versions = FormVersions.of(dataSource);
@@ -208,12 +215,11 @@ export class Transitions {
 
   /** The route job: gives the request a caseworker group once, by the workflow's routing rules. */
   async route(submissionId: string): Promise<string | null> {
-    // Already routed (a job run again): one plain read, no transaction, no lock.
-    const [known] = (await this.dataSource.query(`SELECT group_key FROM submission WHERE id = $1`, [
-      submissionId,
-    ])) as Array<{ group_key: string | null }>;
-    if (!known) return null;
-    if (known.group_key) return known.group_key;
+    // Already routed (a job run again): one plain read, no transaction, no lock, shared with concurrent jobs.
+    if (!isUuid(submissionId)) return null;
+    const known = await this.groups.load(submissionId);
+    if (known === undefined) return null;
+    if (known) return known;
     return this.dataSource.transaction(async (manager) => {
       const submission = await manager
         .getRepository(Submission)

@@ -26,7 +26,9 @@ const CONCURRENCY: Readonly<Record<OutboxQueue, number>> = {
   [QueueName.Webhook]: 8,
   [QueueName.Document]: 2,
   [QueueName.Deadline]: 2,
-  [QueueName.Route]: 4,
+  // Route jobs are mostly one read each, shared by the jobs running together (Batched): the more run at once, the
+  // fewer statements per job. A request not routed yet takes one short transaction, waiting for a pool connection.
+  [QueueName.Route]: 32,
   // One large export at a time per worker process: it reads PostgreSQL and compresses for minutes.
   [QueueName.Export]: 1,
 };
@@ -78,9 +80,9 @@ export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShu
       byQueue.set(queue, {
         ...byQueue.get(queue),
         [name]: async (job: Job) => {
-          const { outboxId } = job.data as { outboxId: string };
+          const { outboxId, installation } = job.data as { outboxId: string; installation?: unknown };
           // Never act on (or complete) a job this database does not know: it fails, visibly, with why.
-          if (!(await this.relay.knows(outboxId))) throw new UnknownJobError(`outbox row ${outboxId}`);
+          if (!(await this.relay.knows(outboxId, installation))) throw new UnknownJobError(`outbox row ${outboxId}`);
           const result = await (handler as (data: unknown) => Promise<unknown>)(job.data);
           await this.relay.markDone(outboxId);
           return result;
