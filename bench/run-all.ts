@@ -106,6 +106,14 @@ export const BENCHES: BenchEntry[] = [
     needs: ['postgres', 'redis'],
   },
   {
+    name: 'workflow-50-pdf',
+    script: 'workflow.bench.js',
+    what: 'the same with RECEIPT_EMAIL=pdf: each receipt email attaches its PDF, built by the worker (the baseline of the worker CPU per receipt)',
+    timeoutS: 150,
+    env: { BENCH_ONLY: 'latency', BENCH_RATE: '50', RECEIPT_EMAIL: 'pdf' },
+    needs: ['postgres', 'redis'],
+  },
+  {
     name: 'mixed',
     script: 'mixed.bench.js',
     what: 'mixed traffic for 60 s, 64 clients: 80 % autosave, 15 % submit, 5 % reads; next to pgbench, same SQL mix',

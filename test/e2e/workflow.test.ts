@@ -136,8 +136,20 @@ describe('workflow', () => {
     const { person, id, reference } = await submitted('cantine-circuit');
     const receipt = await mailTo(reference, '');
     expect(receipt.to).toEqual(['marie.dubois@example.fr']);
-    expect(receipt.attachments).toEqual([expect.objectContaining({ contentType: 'application/pdf' })]);
-    expect(pdfText(await attachment(receipt, 0))).toContain('Accusé de réception');
+    // RECEIPT_EMAIL=text (the default): the receipt's legal mentions in the email, the PDF from the request's page.
+    expect(receipt.attachments).toEqual([]);
+    expect(receipt.text).toContain(`ACCUSÉ DE RÉCEPTION\nCommune de test ${designer.slug} — Cantine (cantine-circuit)`);
+    expect(receipt.text).toContain(`Référence : ${reference}`);
+    expect(receipt.text).toMatch(/Reçue le : \d{1,2} \S+ \d{4} à \d{2}:\d{2}/);
+    expect(receipt.text).toContain('Service chargé de votre demande');
+    expect(receipt.text).toMatch(/faute de réponse dans un délai de deux mois, elle sera réputée acceptée le \d/);
+    expect(receipt.text).not.toContain('Léo'); // the child's first name, an answer
+    expect(receipt.text).toMatch(
+      /se télécharge depuis le suivi de votre demande : http:\/\/\S+\/(suivi#|mes-demarches\/)/,
+    );
+    const receiptPdf = await person.client.request(`${stack.url}/api/v1/submissions/${id}/receipt.pdf`);
+    expect(receiptPdf.status).toBe(200);
+    expect(pdfText(Buffer.from(await receiptPdf.arrayBuffer()))).toContain('Accusé de réception');
 
     const dataSource = stack.api.get(DataSource);
     await waitUntil(

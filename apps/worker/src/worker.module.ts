@@ -71,6 +71,7 @@ export class WorkerModule {
               publicUrl: publicUrl(config),
               webhookPolicy: { allowHosts: config.WEBHOOK_ALLOW_HOSTS, requireHttps: true },
               followLinkKey: config.SESSION_SECRET ? followLinkKey(config.SESSION_SECRET) : undefined,
+              receipt: config.RECEIPT_EMAIL,
             }),
           inject: [DataSource, Mailer],
         },

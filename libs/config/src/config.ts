@@ -131,6 +131,11 @@ export const configSchema = z.object({
   WEB_EMBED_DATA: z.enum(['on', 'off']).default('on'),
   SMTP_URL: z.preprocess(emptyToUndefined, url(['smtp:', 'smtps:']).optional()),
   MAIL_FROM: z.string().min(3).default('Guichet <ne-pas-repondre@guichet.localhost>'),
+  /**
+   * The receipt email: `text` carries the receipt's legal mentions in its text and links to the request, where the
+   * PDF is downloaded (built when asked); `pdf` also attaches the PDF, built by the worker for every request.
+   */
+  RECEIPT_EMAIL: z.enum(['text', 'pdf']).default('text'),
   MAILCATCHER_SMTP_PORT: port(1025),
   MAILCATCHER_HTTP_PORT: port(1080),
   WEBHOOK_ALLOW_HOSTS: z

@@ -20,6 +20,7 @@ export {
 } from './receipt-legal';
 export { RECEIPT_MAX_DATA_BYTES, RenderPool, type RenderPoolOptions } from './render-pool';
 export { renderReceiptHtml } from './receipt-html';
+export { renderReceiptText } from './receipt-text';
 export {
   Attachments,
   DEFAULT_FILE_QUOTA,
