@@ -20,7 +20,11 @@ describe('operator pages in Chromium', () => {
 
   beforeAll(async () => {
     mail = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
-    stack = await startStack({ backend: 'redis', env: { SMTP_URL: `smtp://127.0.0.1:${mail.smtpPort}` } });
+    // Receipts with their PDF attached: the catcher's page is shown with an attachment.
+    stack = await startStack({
+      backend: 'redis',
+      env: { SMTP_URL: `smtp://127.0.0.1:${mail.smtpPort}`, RECEIPT_EMAIL: 'pdf' },
+    });
     const designer = await createTenant(stack);
     await publishService(stack.url, designer, {
       slug: 'cantine-ops',

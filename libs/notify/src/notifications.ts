@@ -283,7 +283,9 @@ export class Notifications {
   }
 
   private async alreadySent(key: string): Promise<boolean> {
-    const row = await this.dataSource.getRepository(Delivery).findOne({ where: { key }, select: { status: true } });
+    const [row] = (await this.dataSource.query(`SELECT status FROM delivery WHERE key = $1`, [key])) as Array<{
+      status: string;
+    }>;
     return row?.status === 'sent';
   }
 
@@ -304,17 +306,17 @@ export class Notifications {
   }
 
   private async load(job: OutboxJob): Promise<Loaded | null> {
-    const submission = await this.dataSource.getRepository(Submission).findOneBy({ id: job.submissionId });
-    if (!submission) return null;
+    // The request with its service and organisation in one statement (every email and webhook reads them).
+    const submission = await this.dataSource
+      .getRepository(Submission)
+      .findOne({ where: { id: job.submissionId }, relations: { service: { organisation: true } } });
+    if (!submission?.service) return null;
     const event = await this.dataSource
       .getRepository(SubmissionEvent)
       .findOneBy({ id: job.eventId, submissionId: submission.id });
     if (!event) return null;
-    const service = await this.dataSource
-      .getRepository(Service)
-      .findOneOrFail({ where: { id: submission.serviceId }, relations: { organisation: true } });
     const { definition } = await this.versions.get(submission.formVersionId);
-    return { submission, service, event, definition };
+    return { submission, service: submission.service, event, definition };
   }
 }
 

@@ -149,12 +149,19 @@ export function citizenEditable(workflow: WorkflowDefinition, status: string): b
  */
 export class Transitions {
   private readonly versions: FormVersions;
-  /** The group of each request asked by concurrent route jobs (null: not routed yet; missing: no such request). */
-  private readonly groups = new Batched<string, string | null | undefined>(async (ids) => {
-    const rows = (await this.dataSource.query(`SELECT id, group_key FROM submission WHERE id = ANY($1::uuid[])`, [
-      ids,
-    ])) as Array<{ id: string; group_key: string | null }>;
-    return new Map(rows.map((row) => [row.id, row.group_key]));
+  /**
+   * What route jobs running together need of their requests, in one statement: the group, and for a request not
+   * routed yet its answers and version (none for the others: a job run again reads a few bytes).
+   */
+  private readonly routing = new Batched<string, RoutingRow | undefined>(async (ids) => {
+    const rows = (await this.dataSource.query(
+      `SELECT id, group_key,
+              CASE WHEN group_key IS NULL THEN form_version_id END AS form_version_id,
+              CASE WHEN group_key IS NULL THEN data END AS data
+         FROM submission WHERE id = ANY($1::uuid[])`,
+      [ids],
+    )) as Array<RoutingRow & { id: string }>;
+    return new Map(rows.map((row) => [row.id, row]));
   }, undefined);
 
   constructor(private readonly dataSource: DataSource) {
@@ -215,31 +222,35 @@ export class Transitions {
 
   /** The route job: gives the request a caseworker group once, by the workflow's routing rules. */
   async route(submissionId: string): Promise<string | null> {
-    // Already routed (a job run again): one plain read, no transaction, no lock, shared with concurrent jobs.
     if (!isUuid(submissionId)) return null;
-    const known = await this.groups.load(submissionId);
-    if (known === undefined) return null;
-    if (known) return known;
-    return this.dataSource.transaction(async (manager) => {
-      const submission = await manager
-        .getRepository(Submission)
-        .findOne({ where: { id: submissionId }, lock: { mode: 'pessimistic_write' } });
-      if (!submission) return null;
-      if (submission.groupKey) return submission.groupKey;
-      const group = route(workflowOf(await this.definitionOf(submission, manager)), submission.data);
-      await manager.getRepository(Submission).update({ id: submissionId }, { groupKey: group });
-      await manager.getRepository(SubmissionEvent).insert({
-        organisationId: submission.organisationId,
-        submissionId,
-        actor: 'system',
-        type: 'routed',
-        transition: null,
-        fromStatus: null,
-        toStatus: null,
-        comment: `Groupe d’instruction : ${group}`,
-        visibility: 'internal',
-      });
-      return group;
-    });
+    const known = await this.routing.load(submissionId);
+    if (!known) return null;
+    // Already routed (a job run again): that read was all.
+    if (known.group_key) return known.group_key;
+    const group = route(workflowOf((await this.versions.get(known.form_version_id!)).definition), known.data!);
+    // One statement: the group set only if none was meanwhile (by a concurrent job), and the history's event with it.
+    // The update bumps revision and updated_at, as every update of a request does.
+    const routed = (await this.dataSource.query(
+      `WITH routed AS (
+         UPDATE submission SET group_key = $2, revision = revision + 1, updated_at = now()
+          WHERE id = $1 AND group_key IS NULL
+         RETURNING organisation_id
+       )
+       INSERT INTO submission_event (organisation_id, submission_id, actor, type, comment, visibility)
+       SELECT organisation_id, $1, 'system', 'routed', $3, 'internal' FROM routed
+       RETURNING submission_id`,
+      [submissionId, group, `Groupe d’instruction : ${group}`],
+    )) as unknown[];
+    if (routed.length > 0) return group;
+    const [again] = (await this.dataSource.query(`SELECT group_key FROM submission WHERE id = $1`, [
+      submissionId,
+    ])) as Array<{ group_key: string | null }>;
+    return again?.group_key ?? null;
   }
+}
+
+interface RoutingRow {
+  group_key: string | null;
+  form_version_id: string | null;
+  data: Record<string, unknown> | null;
 }
