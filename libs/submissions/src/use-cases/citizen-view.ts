@@ -1,0 +1,69 @@
+import type { EntityManager } from 'typeorm';
+import {
+  SubmissionDocument,
+  SubmissionEvent,
+  SubmissionMessage,
+  type Service,
+  type Submission,
+} from '@guichet/persistence';
+import type { SubmissionView } from '@guichet/shared';
+import { availableTransitions, stateLabel, workflowOf } from '@guichet/workflow';
+import type { FormVersions } from '../form-versions';
+import { messageViews } from '../message-files';
+import { citizenEditable } from '../transitions';
+
+/** The request as its owner sees it: status, the actions the workflow gives them, public history, documents, messages. */
+export async function citizenView(
+  manager: EntityManager,
+  versions: FormVersions,
+  submission: Submission,
+  service: Service,
+): Promise<SubmissionView> {
+  const events = await manager
+    .getRepository(SubmissionEvent)
+    .find({ where: { submissionId: submission.id, visibility: 'public' }, order: { at: 'ASC' } });
+  const documents = await manager.getRepository(SubmissionDocument).find({
+    where: { submissionId: submission.id },
+    select: { id: true, kind: true, filename: true, createdAt: true },
+    order: { createdAt: 'ASC' },
+  });
+  const pinned = await versions.get(submission.formVersionId, manager);
+  const workflow = workflowOf(pinned.definition);
+  const messages = await manager
+    .getRepository(SubmissionMessage)
+    .find({ where: { submissionId: submission.id }, order: { createdAt: 'ASC' } });
+  return {
+    id: submission.id,
+    service: { slug: service.slug, title: service.title },
+    version: submission.versionNumber,
+    status: submission.status,
+    statusLabel: stateLabel(workflow, submission.status),
+    actions: availableTransitions(workflow, submission.status, 'citizen').map((t) => ({
+      transition: t.name,
+      label: t.label,
+    })),
+    revision: submission.revision,
+    reference: submission.reference,
+    submittedAt: submission.submittedAt?.toISOString() ?? null,
+    updatedAt: submission.updatedAt.toISOString(),
+    data: submission.data,
+    history: events.map((e) => ({
+      type: e.type,
+      at: e.at.toISOString(),
+      toStatus: e.toStatus,
+      label: e.toStatus ? stateLabel(workflow, e.toStatus) : null,
+      comment: e.comment,
+    })),
+    documents: documents.map((d) => ({
+      id: d.id,
+      kind: d.kind,
+      filename: d.filename,
+      at: d.createdAt.toISOString(),
+    })),
+    messages: await messageViews(manager, messages),
+    // While the citizen may still edit it: the version it is pinned to, so the page renders and checks what the server will.
+    form: citizenEditable(workflow, submission.status)
+      ? { definition: pinned.definition, validator: `/api/v1/public/validators/${pinned.hash}.js` }
+      : undefined,
+  };
+}

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { IsNull, type EntityManager } from 'typeorm';
+import { Submission } from '@guichet/persistence';
+import { AppError, isUuid } from '@guichet/shared';
+
+/**
+ * Who owns a request: a signed-in person (with their identity claims), an
+ * anonymous browser session (token `''`: a caller with no session at all, who
+ * owns nothing), or the holder of a follow link to one request filed without
+ * an account (FollowLinks checked the link; it reaches that request only).
+ */
+export type Owner =
+  | { kind: 'account'; accountId: string; claims: Readonly<Record<string, string>> }
+  | { kind: 'anonymous'; token: string }
+  | { kind: 'link'; submissionId: string };
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** How the history names the owner. */
+export const actorOf = (owner: Owner) => (owner.kind === 'account' ? `account:${owner.accountId}` : 'anonymous');
+
+/** The identity claims a signed-in owner brings (prefill, locked fields, the family quotient's identity). */
+export const claimsOf = (owner: Owner) => (owner.kind === 'account' ? owner.claims : undefined);
+
+/** The columns that say a request is this owner's. */
+export function ownerWhere(owner: Owner) {
+  if (owner.kind === 'link') return { id: owner.submissionId, ownerAccountId: IsNull() };
+  return owner.kind === 'account' ? { ownerAccountId: owner.accountId } : { anonymousOwner: sha256(owner.token) };
+}
+
+/** The request, if it is the owner's; any other id is "not found" (or « session expirée », see `missing`). */
+export async function loadOwned(manager: EntityManager, id: string, owner: Owner, lock = false): Promise<Submission> {
+  if (!isUuid(id) || (owner.kind === 'link' && owner.submissionId !== id)) throw new AppError('NOT_FOUND');
+  const submission = await manager.getRepository(Submission).findOne({
+    where: { id, ...ownerWhere(owner) },
+    ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+  });
+  if (!submission) throw await missing(id, owner, manager);
+  return submission;
+}
+
+/**
+ * Why a request is not the caller's. Started without an account, it
+ * belonged to a browser session that has since expired (or been replaced):
+ * saying « session expirée » lets the page offer to keep what it still
+ * holds, where « introuvable » lost the citizen's work. Said only to a
+ * browser that worked anonymously and has no session any more (owner token
+ * `''`, see the API's `required`), and it reveals only that a random id the
+ * caller already holds was an anonymous request; to any other caller, or
+ * for a signed-in citizen's request, it stays « introuvable ».
+ */
+async function missing(id: string, owner: Owner, manager: EntityManager): Promise<AppError> {
+  if (owner.kind !== 'anonymous' || owner.token !== '') return new AppError('NOT_FOUND');
+  const [anonymous] = (await manager.query(
+    'SELECT 1 FROM submission WHERE id = $1 AND anonymous_owner IS NOT NULL AND owner_account_id IS NULL',
+    [id],
+  )) as unknown[];
+  return new AppError(anonymous ? 'SESSION_EXPIRED' : 'NOT_FOUND');
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
