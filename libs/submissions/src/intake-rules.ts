@@ -1,6 +1,6 @@
-import { Not, type EntityManager, type FindOptionsWhere } from 'typeorm';
-import { Submission } from '@guichet/persistence';
+import type { EntityManager } from 'typeorm';
 import { AppError } from '@guichet/shared';
+import type { OwnerColumns, SubmissionRepository } from './submission-repository';
 
 /** What the designer decided for new requests, as it stands now. */
 export interface IntakeRules {
@@ -50,9 +50,10 @@ export function assertOpen(rules: Pick<IntakeRules, 'status' | 'closesAt'>, now 
  * it is released at commit. Anonymous owners are counted per browser session.
  */
 export async function assertWithinLimit(
+  submissions: SubmissionRepository,
   manager: EntityManager,
   serviceId: string,
-  owner: FindOptionsWhere<Submission>,
+  owner: OwnerColumns,
   limit: number | null,
   options: { lock: boolean },
 ): Promise<void> {
@@ -61,6 +62,6 @@ export async function assertWithinLimit(
     const key = `submission-limit:${serviceId}:${String(owner.ownerAccountId ?? owner.anonymousOwner)}`;
     await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
   }
-  const filed = await manager.getRepository(Submission).count({ where: { ...owner, serviceId, status: Not('draft') } });
+  const filed = await submissions.countFiledBy(manager, serviceId, owner);
   if (filed >= limit) throw new AppError('SUBMISSION_LIMIT_REACHED', { params: { limit: String(limit) } });
 }

@@ -10,6 +10,7 @@ import {
 import type { Locale, SubmissionSummary, SubmissionView } from '@guichet/shared';
 import type { Attachments } from './attachments';
 import { FormVersions } from './form-versions';
+import { SubmissionRepository } from './submission-repository';
 import type { ReceiptInput } from './receipt';
 import { Autosave, type AutosaveResult } from './use-cases/autosave';
 import { CitizenTransition } from './use-cases/citizen-transition';
@@ -57,6 +58,7 @@ export class Submissions {
   ) {
     this.deps = {
       dataSource,
+      submissions: new SubmissionRepository(),
       versions: FormVersions.of(dataSource),
       validators,
       attachments,
@@ -72,7 +74,7 @@ export class Submissions {
 
   /** The request itself, if it is the owner's (for uploads and downloads). */
   owned(id: string, owner: Owner): Promise<Submission> {
-    return loadOwned(this.deps.dataSource.manager, id, owner);
+    return loadOwned(this.deps.submissions, this.deps.dataSource.manager, id, owner);
   }
 
   /** Anonymous drafts of this browser session become the signed-in owner's; returns the ids claimed. */

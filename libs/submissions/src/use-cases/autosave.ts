@@ -1,5 +1,3 @@
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { Submission } from '@guichet/persistence';
 import { AppError, type Locale } from '@guichet/shared';
 import { workflowOf } from '@guichet/workflow';
 import { referencedAttachments } from '../attachments';
@@ -28,12 +26,14 @@ export interface AutosaveResult {
  * tab, another device) is refused with 409 instead of overwriting.
  */
 export class Autosave {
-  constructor(private readonly deps: Pick<CitizenDeps, 'dataSource' | 'versions' | 'validators' | 'attachments'>) {}
+  constructor(
+    private readonly deps: Pick<CitizenDeps, 'dataSource' | 'submissions' | 'versions' | 'validators' | 'attachments'>,
+  ) {}
 
   async execute({ id, owner, data, expectedRevision, locale }: AutosaveCommand): Promise<AutosaveResult> {
-    const { dataSource, versions, validators, attachments } = this.deps;
+    const { dataSource, submissions, versions, validators, attachments } = this.deps;
     const { result, released } = await dataSource.transaction(async (manager) => {
-      const submission = await loadOwned(manager, id, owner, true);
+      const submission = await loadOwned(submissions, manager, id, owner, true);
       const { definition, hash } = await versions.get(submission.formVersionId, manager);
       if (!citizenEditable(workflowOf(definition), submission.status)) throw new AppError('NOT_A_DRAFT');
       // A draft of a service closed since it was opened: the page says so instead of saving what cannot be filed.
@@ -49,20 +49,11 @@ export class Autosave {
       const dropped = referencedAttachments(definition.schema, submission.data)
         .map((r) => r.id)
         .filter((ref) => !kept.has(ref));
-      // Always an UPDATE, even when the answers are the same: each save is a new revision, so of concurrent saves
-      // on one revision exactly one wins (TypeORM's save() skips a row it finds unchanged, revision included).
-      // The new revision and time come back with the UPDATE itself: one round trip less on the hottest path.
-      const updated = await manager
-        .createQueryBuilder()
-        .update(Submission)
-        .set({ data: outcome.data } as QueryDeepPartialEntity<Submission>)
-        .where('id = :id', { id: submission.id })
-        .returning('revision, updated_at')
-        .execute();
-      const saved = (updated.raw as Array<{ revision: number; updated_at: Date }>)[0]!;
+      // Always a new revision, even for the same answers (see saveAnswers).
+      const saved = await submissions.saveAnswers(manager, submission.id, outcome.data);
       const storageKeys = (await attachments?.dropReleased(manager, submission.id, dropped)) ?? [];
       return {
-        result: { id: submission.id, revision: saved.revision, savedAt: saved.updated_at.toISOString() },
+        result: { id: submission.id, revision: saved.revision, savedAt: saved.updatedAt.toISOString() },
         released: storageKeys,
       };
     });

@@ -1,4 +1,4 @@
-import { Service, Submission } from '@guichet/persistence';
+import { Service } from '@guichet/persistence';
 import { AppError, type SubmissionSummary, type SubmissionView } from '@guichet/shared';
 import { stateLabel, workflowOf } from '@guichet/workflow';
 import { receiptInputOf, type ReceiptInput } from '../receipt';
@@ -6,23 +6,27 @@ import { citizenView } from './citizen-view';
 import type { CitizenDeps } from './deps';
 import { loadOwned, ownerWhere, type Owner } from './owner';
 
-type Deps = Pick<CitizenDeps, 'dataSource' | 'versions'>;
+type Deps = Pick<CitizenDeps, 'dataSource' | 'submissions' | 'versions'>;
 
 /** The owner's request as their page shows it. */
-export async function ownedView({ dataSource, versions }: Deps, id: string, owner: Owner): Promise<SubmissionView> {
-  const submission = await loadOwned(dataSource.manager, id, owner);
+export async function ownedView(
+  { dataSource, submissions, versions }: Deps,
+  id: string,
+  owner: Owner,
+): Promise<SubmissionView> {
+  const submission = await loadOwned(submissions, dataSource.manager, id, owner);
   const service = await dataSource.getRepository(Service).findOneByOrFail({ id: submission.serviceId });
   return citizenView(dataSource.manager, versions, submission, service);
 }
 
 /** What a receipt shows: only for the owner, only once submitted. */
 export async function ownedReceipt(
-  { dataSource, versions }: Deps,
+  { dataSource, submissions, versions }: Deps,
   id: string,
   owner: Owner,
   identity: string | null,
 ): Promise<ReceiptInput> {
-  const submission = await loadOwned(dataSource.manager, id, owner);
+  const submission = await loadOwned(submissions, dataSource.manager, id, owner);
   if (submission.status === 'draft' || !submission.reference || !submission.submittedAt)
     throw new AppError('NOT_SUBMITTED');
   const service = await dataSource
@@ -38,22 +42,20 @@ export async function ownedReceipt(
 }
 
 /** The owner's requests, most recently changed first (200 at most). */
-export async function listOwned({ dataSource, versions }: Deps, owner: Owner): Promise<SubmissionSummary[]> {
-  const submissions = await dataSource.getRepository(Submission).find({
-    where: ownerWhere(owner),
-    relations: { service: true },
-    order: { updatedAt: 'DESC' },
-    take: 200,
-  });
+export async function listOwned(
+  { dataSource, submissions, versions }: Deps,
+  owner: Owner,
+): Promise<SubmissionSummary[]> {
+  const owned = await submissions.listOwnedBy(dataSource.manager, ownerWhere(owner), 200);
   const labels = new Map<string, string>();
-  for (const s of submissions) {
+  for (const s of owned) {
     const key = `${s.formVersionId}:${s.status}`;
     if (!labels.has(key)) {
       const { definition } = await versions.get(s.formVersionId, dataSource.manager);
       labels.set(key, stateLabel(workflowOf(definition), s.status));
     }
   }
-  return submissions.map((s) => ({
+  return owned.map((s) => ({
     id: s.id,
     service: { slug: s.service!.slug, title: s.service!.title },
     version: s.versionNumber,

@@ -24,15 +24,18 @@ export interface CitizenTransitionCommand {
  */
 export class CitizenTransition {
   constructor(
-    private readonly deps: Pick<CitizenDeps, 'dataSource' | 'versions' | 'validators' | 'attachments' | 'lookups'>,
+    private readonly deps: Pick<
+      CitizenDeps,
+      'dataSource' | 'submissions' | 'versions' | 'validators' | 'attachments' | 'lookups'
+    >,
   ) {}
 
   async execute(command: CitizenTransitionCommand): Promise<{ id: string; status: string; revision: number }> {
     const { id, owner, locale } = command;
-    const { dataSource, versions, validators, attachments } = this.deps;
+    const { dataSource, submissions, versions, validators, attachments } = this.deps;
     const lookups = await lookupAnswers(this.deps, id, owner);
     return dataSource.transaction(async (manager) => {
-      const submission = await loadOwned(manager, id, owner, true);
+      const submission = await loadOwned(submissions, manager, id, owner, true);
       if (submission.status === 'draft') throw new AppError('NOT_SUBMITTED');
       if (command.expectedRevision !== undefined && command.expectedRevision !== submission.revision)
         throw new AppError('CONFLICT');

@@ -1,5 +1,5 @@
 import { applyPrefill } from '@guichet/forms';
-import { FormVersion, Service, Submission } from '@guichet/persistence';
+import { FormVersion, Service } from '@guichet/persistence';
 import { AppError, type Locale, type ServiceDefinition, type SubmissionView } from '@guichet/shared';
 import { assertWithinLimit } from '../intake-rules';
 import { citizenView } from './citizen-view';
@@ -16,10 +16,10 @@ export interface CreateDraftCommand {
 
 /** Starts a draft on the latest published version of an open service. */
 export class CreateDraft {
-  constructor(private readonly deps: Pick<CitizenDeps, 'dataSource' | 'versions' | 'validators'>) {}
+  constructor(private readonly deps: Pick<CitizenDeps, 'dataSource' | 'submissions' | 'versions' | 'validators'>) {}
 
   async execute({ slug, owner, data, locale }: CreateDraftCommand): Promise<SubmissionView> {
-    const { dataSource, versions, validators } = this.deps;
+    const { dataSource, submissions, versions, validators } = this.deps;
     // A follow link reaches one request filed already: it never starts one.
     if (owner.kind === 'link') throw new AppError('NOT_FOUND');
     const service = await dataSource.getRepository(Service).findOneBy({ slug });
@@ -36,6 +36,7 @@ export class CreateDraft {
       throw new AppError('SERVICE_CLOSED');
     // Said at the start rather than after the whole form (submit checks again, under a lock).
     await assertWithinLimit(
+      submissions,
       dataSource.manager,
       service.id,
       ownerWhere(owner),
@@ -53,21 +54,18 @@ export class CreateDraft {
       throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
 
     return dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository(Submission);
-      const submission = await repo.save(
-        repo.create({
-          organisationId: service.organisationId,
-          serviceId: service.id,
-          formVersionId: version.id,
-          versionNumber: version.number,
-          ownerAccountId: owner.kind === 'account' ? owner.accountId : null,
-          anonymousOwner: owner.kind === 'anonymous' ? sha256(owner.token) : null,
-          status: 'draft',
-          data: outcome.data as Record<string, unknown>,
-          reference: null,
-          submittedAt: null,
-        }),
-      );
+      const submission = await submissions.insertDraft(manager, {
+        organisationId: service.organisationId,
+        serviceId: service.id,
+        formVersionId: version.id,
+        versionNumber: version.number,
+        ownerAccountId: owner.kind === 'account' ? owner.accountId : null,
+        anonymousOwner: owner.kind === 'anonymous' ? sha256(owner.token) : null,
+        status: 'draft',
+        data: outcome.data as Record<string, unknown>,
+        reference: null,
+        submittedAt: null,
+      });
       await ownerEvent(manager, submission, owner, 'created', null, 'draft');
       return citizenView(manager, versions, submission, service);
     });

@@ -4,6 +4,7 @@ import type { Submission } from '@guichet/persistence';
 import type { Attachments } from '../attachments';
 import type { FormVersions } from '../form-versions';
 import { prefetchLookups, type LookupProviders } from '../lookup-answers';
+import type { SubmissionRepository } from '../submission-repository';
 import { claimsOf, loadOwned, type Owner } from './owner';
 
 /**
@@ -12,6 +13,8 @@ import { claimsOf, loadOwned, type Owner } from './owner';
  */
 export interface CitizenDeps {
   dataSource: DataSource;
+  /** The submission table. */
+  submissions: SubmissionRepository;
   /** The published versions, read once per process. */
   versions: FormVersions;
   validators: ValidatorCache;
@@ -26,13 +29,13 @@ export interface CitizenDeps {
  * (libs/submissions/src/lookup-answers.ts).
  */
 export async function lookupAnswers(
-  deps: Pick<CitizenDeps, 'dataSource' | 'versions' | 'lookups'>,
+  deps: Pick<CitizenDeps, 'dataSource' | 'submissions' | 'versions' | 'lookups'>,
   id: string,
   owner: Owner,
   owned?: Submission,
 ): Promise<LookupProviders> {
   if (!Object.values(deps.lookups).some(Boolean)) return {};
-  const submission = owned ?? (await loadOwned(deps.dataSource.manager, id, owner));
+  const submission = owned ?? (await loadOwned(deps.submissions, deps.dataSource.manager, id, owner));
   const { definition } = await deps.versions.get(submission.formVersionId, deps.dataSource.manager);
   return prefetchLookups(definition, submission.data, deps.lookups, quotientIdentity(claimsOf(owner)));
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { IsNull, type EntityManager } from 'typeorm';
-import { Submission } from '@guichet/persistence';
+import type { Submission } from '@guichet/persistence';
 import { AppError, isUuid } from '@guichet/shared';
+import type { SubmissionRepository } from '../submission-repository';
 
 /**
  * Who owns a request: a signed-in person (with their identity claims), an
@@ -29,13 +30,16 @@ export function ownerWhere(owner: Owner) {
 }
 
 /** The request, if it is the owner's; any other id is "not found" (or « session expirée », see `missing`). */
-export async function loadOwned(manager: EntityManager, id: string, owner: Owner, lock = false): Promise<Submission> {
+export async function loadOwned(
+  submissions: SubmissionRepository,
+  manager: EntityManager,
+  id: string,
+  owner: Owner,
+  lock = false,
+): Promise<Submission> {
   if (!isUuid(id) || (owner.kind === 'link' && owner.submissionId !== id)) throw new AppError('NOT_FOUND');
-  const submission = await manager.getRepository(Submission).findOne({
-    where: { id, ...ownerWhere(owner) },
-    ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-  });
-  if (!submission) throw await missing(id, owner, manager);
+  const submission = await submissions.ownedBy(manager, id, ownerWhere(owner), lock);
+  if (!submission) throw await missing(submissions, manager, id, owner);
   return submission;
 }
 
@@ -49,13 +53,14 @@ export async function loadOwned(manager: EntityManager, id: string, owner: Owner
  * caller already holds was an anonymous request; to any other caller, or
  * for a signed-in citizen's request, it stays « introuvable ».
  */
-async function missing(id: string, owner: Owner, manager: EntityManager): Promise<AppError> {
+async function missing(
+  submissions: SubmissionRepository,
+  manager: EntityManager,
+  id: string,
+  owner: Owner,
+): Promise<AppError> {
   if (owner.kind !== 'anonymous' || owner.token !== '') return new AppError('NOT_FOUND');
-  const [anonymous] = (await manager.query(
-    'SELECT 1 FROM submission WHERE id = $1 AND anonymous_owner IS NOT NULL AND owner_account_id IS NULL',
-    [id],
-  )) as unknown[];
-  return new AppError(anonymous ? 'SESSION_EXPIRED' : 'NOT_FOUND');
+  return new AppError((await submissions.isAnonymousRequest(manager, id)) ? 'SESSION_EXPIRED' : 'NOT_FOUND');
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -8,7 +8,7 @@ import { actorOf, loadOwned, type Owner } from './owner';
 
 /** A message from the citizen to the caseworkers, once the request is submitted. */
 export class PostMessage {
-  constructor(private readonly deps: Pick<CitizenDeps, 'dataSource'>) {}
+  constructor(private readonly deps: Pick<CitizenDeps, 'dataSource' | 'submissions'>) {}
 
   async execute(id: string, owner: Owner, body: unknown): Promise<{ id: string; at: string }> {
     const text = typeof body === 'string' ? body.trim() : '';
@@ -18,7 +18,7 @@ export class PostMessage {
       });
     }
     return this.deps.dataSource.transaction(async (manager) => {
-      const submission = await loadOwned(manager, id, owner);
+      const submission = await loadOwned(this.deps.submissions, manager, id, owner);
       if (submission.status === 'draft') throw new AppError('NOT_SUBMITTED');
       const message = await manager.getRepository(SubmissionMessage).save(
         manager.getRepository(SubmissionMessage).create({

@@ -1,4 +1,3 @@
-import { Submission } from '@guichet/persistence';
 import type { CitizenDeps } from './deps';
 
 /**
@@ -8,18 +7,15 @@ import type { CitizenDeps } from './deps';
  * once decisions exist (the workflow issue).
  */
 export async function purgeStaleDrafts(
-  { dataSource, attachments }: Pick<CitizenDeps, 'dataSource' | 'attachments'>,
+  { dataSource, submissions, attachments }: Pick<CitizenDeps, 'dataSource' | 'submissions' | 'attachments'>,
   months: number,
   batch: number,
 ): Promise<number> {
-  const stale = (await dataSource.query(
-    `SELECT id FROM submission WHERE status = 'draft' AND updated_at < now() - make_interval(months => $1) LIMIT $2`,
-    [months, batch],
-  )) as Array<{ id: string }>;
-  for (const { id } of stale) {
+  const stale = await submissions.staleDraftIds(dataSource.manager, months, batch);
+  for (const id of stale) {
     // The files' bytes first: once the rows are gone nothing would find them again.
     await attachments?.deleteAllOf(id);
-    await dataSource.getRepository(Submission).delete({ id, status: 'draft' });
+    await submissions.deleteDraft(dataSource.manager, id);
   }
   return stale.length;
 }

@@ -39,7 +39,10 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
  */
 export class Submit {
   constructor(
-    private readonly deps: Pick<CitizenDeps, 'dataSource' | 'versions' | 'validators' | 'attachments' | 'lookups'>,
+    private readonly deps: Pick<
+      CitizenDeps,
+      'dataSource' | 'submissions' | 'versions' | 'validators' | 'attachments' | 'lookups'
+    >,
   ) {}
 
   async execute(command: SubmitCommand): Promise<SubmitResult> {
@@ -49,7 +52,7 @@ export class Submit {
     let owned = command.owned?.id === id ? command.owned : undefined;
     if (key !== undefined) {
       // Ownership first: a key is never recorded against someone else's request.
-      owned ??= await loadOwned(this.deps.dataSource.manager, id, owner);
+      owned ??= await loadOwned(this.deps.submissions, this.deps.dataSource.manager, id, owner);
       if (!KEY.test(key)) {
         throw new AppError('INVALID_REQUEST', {
           errors: [
@@ -107,15 +110,22 @@ export class Submit {
   }
 
   private async once(id: string, owner: Owner, locale: Locale, lookups: LookupProviders): Promise<SubmitResult> {
-    const { dataSource, versions, validators, attachments } = this.deps;
+    const { dataSource, submissions, versions, validators, attachments } = this.deps;
     return dataSource.transaction(async (manager) => {
-      const submission = await loadOwned(manager, id, owner, true);
+      const submission = await loadOwned(submissions, manager, id, owner, true);
       if (submission.status !== 'draft') throw new AppError('NOT_A_DRAFT');
       const rules = await intakeRules(manager, submission.serviceId);
       assertOpen(rules);
-      await assertWithinLimit(manager, submission.serviceId, ownerWhere(owner), rules.maxSubmissionsPerUser, {
-        lock: true,
-      });
+      await assertWithinLimit(
+        submissions,
+        manager,
+        submission.serviceId,
+        ownerWhere(owner),
+        rules.maxSubmissionsPerUser,
+        {
+          lock: true,
+        },
+      );
       const { definition, hash } = await versions.get(submission.formVersionId, manager);
       const claims = claimsOf(owner);
       const outcome = validators.get(definition, hash).validate(submission.data, { mode: 'submit', claims, locale });
