@@ -18,8 +18,8 @@ describe('overload: a saturated database pool', () => {
     stack = await startStack({
       backend: 'redis',
       worker: false,
-      // The lag shedder is unit-tested (apps/api/src/http/overload.spec.ts); here only the pool is in play.
-      env: { DATABASE_POOL_SIZE: '2', REQUEST_TIMEOUT_SECONDS: '60', OVERLOAD_LAG_MS: '0' },
+      // The shedders are unit-tested (apps/api/src/http/overload.spec.ts); here only the pool's own timeout is in play.
+      env: { DATABASE_POOL_SIZE: '2', REQUEST_TIMEOUT_SECONDS: '60', OVERLOAD_LAG_MS: '0', OVERLOAD_DB_WAITING: '0' },
     });
   });
   afterAll(async () => {
@@ -55,6 +55,57 @@ describe('overload: a saturated database pool', () => {
     // Health stays answered: liveness never needs a connection.
     await request(stack.url).get('/health/live').expect(200);
 
+    await Promise.all(held.splice(0).map((runner) => runner.release()));
+    await request(stack.url).get('/api/v1/public/services').expect(200);
+  });
+});
+
+describe('overload: more requests waiting for the database than the limit', () => {
+  let stack: Stack;
+  const held: QueryRunner[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack({
+      backend: 'redis',
+      worker: false,
+      env: { DATABASE_POOL_SIZE: '2', REQUEST_TIMEOUT_SECONDS: '60', OVERLOAD_LAG_MS: '0', OVERLOAD_DB_WAITING: '1' },
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(held.map((runner) => runner.release().catch(() => undefined)));
+    await stack?.close();
+  });
+
+  it('sheds the requests past the queue (service très demandé), lets the queued ones wait for the pool, then serves', async () => {
+    await request(stack.url).get('/api/v1/public/services').expect(200);
+    const dataSource = stack.api.get(DataSource);
+    for (let i = 0; i < 2; i++) {
+      const runner = dataSource.createQueryRunner();
+      await runner.connect();
+      held.push(runner);
+    }
+    // One after the other: each one's wait for a connection has begun when the next one arrives.
+    const answers: request.Response[] = [];
+    const pending: Array<Promise<void>> = [];
+    for (let i = 0; i < 4; i++) {
+      pending.push(
+        request(stack.url)
+          .get('/api/v1/public/services')
+          .set('Accept-Language', 'fr-FR,fr;q=0.9')
+          .then((res) => void answers.push(res)),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    await Promise.all(pending);
+    const messages = answers.map(
+      (res) => `${res.status} ${res.headers['retry-after'] ? 'retry' : '-'} ${res.body.message}`,
+    );
+    const shed = 'Le service est momentanément indisponible (service très demandé). Réessayez dans quelques instants.';
+    const timedOut = 'Le service est momentanément indisponible (base de données). Réessayez dans quelques instants.';
+    // The first ones wait for a connection and time out after connectionTimeoutMillis; once more than one waits,
+    // the next are turned away at once, before any work. Every answer is a 503 with Retry-After.
+    expect(messages.filter((m) => m === `503 retry ${shed}`).length).toBeGreaterThanOrEqual(1);
+    expect(messages.filter((m) => m !== `503 retry ${shed}` && m !== `503 retry ${timedOut}`)).toEqual([]);
     await Promise.all(held.splice(0).map((runner) => runner.release()));
     await request(stack.url).get('/api/v1/public/services').expect(200);
   });

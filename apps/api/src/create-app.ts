@@ -12,6 +12,7 @@ import { AppError, depthExceeds, toJsonPointer, type ErrorItem } from '@guichet/
 import type { ValidationError } from 'class-validator';
 import type { Server } from 'node:http';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { fromBodyParserError } from './errors/error-response';
@@ -82,7 +83,13 @@ export async function createApiApp(
   const metrics = app.get(MetricsService);
   app.use(httpMetricsMiddleware(metrics));
   // Admission control: when the event loop lags, new requests get a 503 with Retry-After at once.
-  const shedder = new LagShedder({ limitMs: config.OVERLOAD_LAG_MS });
+  // …and so do they while more requests wait for a database connection than the pool serves at once.
+  const pool = (app.get(DataSource).driver as PostgresDriver).master as { waitingCount?: number } | undefined;
+  const shedder = new LagShedder({
+    limitMs: config.OVERLOAD_LAG_MS,
+    waiting: () => pool?.waitingCount ?? 0,
+    waitingLimit: config.OVERLOAD_DB_WAITING ?? config.DATABASE_POOL_SIZE,
+  });
   app.use(shedder.middleware());
   registerProcessMetrics(metrics.registry, shedder);
   app.use(requestTimeout(config, log, metrics.requestTimeouts));

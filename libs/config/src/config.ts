@@ -299,6 +299,19 @@ export const configSchema = z.object({
     .min(0, 'doit être entre 0 et 60000 millisecondes (0 : pas de limite)')
     .max(60_000, 'doit être entre 0 et 60000 millisecondes (0 : pas de limite)')
     .default(500),
+  /**
+   * Admission control: while more requests wait for a database connection than this, new requests get 503 with
+   * Retry-After at once. Unset: DATABASE_POOL_SIZE (as many waiting as the pool serves at once); 0 turns it off.
+   */
+  OVERLOAD_DB_WAITING: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'doit être un nombre de requêtes' })
+      .int('doit être un entier')
+      .min(0, 'doit être entre 0 et 10000 (0 : pas de limite)')
+      .max(10_000, 'doit être entre 0 et 10000 (0 : pas de limite)')
+      .optional(),
+  ),
 });
 
 /** Variables whose values must never be printed, even in a configuration error. */

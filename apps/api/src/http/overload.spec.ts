@@ -53,4 +53,33 @@ describe('LagShedder', () => {
     expect(shedder.check()).toBe(false);
     await request(app).get('/api/v1/services').expect(200);
   });
+
+  it('sheds new requests while more wait for a database connection than the limit, and serves again when they drain', async () => {
+    let waiting = 0;
+    const shedder = new LagShedder({ limitMs: 500, sample: () => 0, waiting: () => waiting, waitingLimit: 20 });
+    const app = express();
+    app.use(shedder.middleware());
+    app.all(/.*/, (_req, res) => void res.json({ served: true }));
+    waiting = 20;
+    await request(app).post('/api/v1/submissions/x/submit').send({}).expect(200);
+    waiting = 21;
+    const res = await request(app).post('/api/v1/submissions/x/submit').send({});
+    expect([res.status, res.headers['retry-after'], res.body.code]).toEqual([
+      503,
+      String(OVERLOAD_RETRY_AFTER_SECONDS),
+      'SERVICE_UNAVAILABLE',
+    ]);
+    await request(app).get('/health/ready').expect(200);
+    expect(shedder.shed).toBe(1);
+    waiting = 3;
+    await request(app).post('/api/v1/submissions/x/submit').send({}).expect(200);
+  });
+
+  it('ignores the database queue when its limit is 0', async () => {
+    const shedder = new LagShedder({ limitMs: 500, sample: () => 0, waiting: () => 1000, waitingLimit: 0 });
+    const app = express();
+    app.use(shedder.middleware());
+    app.all(/.*/, (_req, res) => void res.json({ served: true }));
+    await request(app).get('/api/v1/services').expect(200);
+  });
 });

@@ -19,15 +19,25 @@ export interface LagShedderOptions {
    * a loop that is behind for most of the interval, not one long tick (a boot, a big export) that is already over.
    */
   sample?: () => number;
+  /**
+   * Requests waiting for a database connection right now (the pool's queue). Above `waitingLimit`, new requests are
+   * shed at once: each would wait behind them, then hold up the ones after it.
+   */
+  waiting?: () => number;
+  /** 0 (or no `waiting`) turns this signal off. */
+  waitingLimit?: number;
 }
 
 /**
- * Admission control on event-loop lag. When the loop falls behind, every
- * request already accepted gets slower, and new ones would only wait longer
- * (until the client gives up or its connection is reset). Past the limit the
- * API answers new requests at once: 503 SERVICE_UNAVAILABLE with Retry-After,
- * which the citizen's page retries by itself (same Idempotency-Key for a
- * submit). Requests already being served are left alone.
+ * Admission control on event-loop lag and on the database pool's queue. When
+ * the loop falls behind, or more requests wait for a database connection than
+ * the limit, every request already accepted gets slower, and new ones would
+ * only wait longer (until the client gives up or its connection is reset).
+ * Past either limit the API answers new requests at once: 503
+ * SERVICE_UNAVAILABLE with Retry-After, which the citizen's page retries by
+ * itself (same Idempotency-Key for a submit). Requests already being served
+ * are left alone. The pool's queue is read at each request (it moves in
+ * milliseconds); the lag, every half second.
  */
 export class LagShedder {
   private overloaded = false;
@@ -65,13 +75,19 @@ export class LagShedder {
     return this.overloaded;
   }
 
+  /** More requests waiting for a database connection than the limit allows. */
+  private poolBusy(): boolean {
+    const limit = this.options.waitingLimit ?? 0;
+    return limit > 0 && this.options.waiting !== undefined && this.options.waiting() > limit;
+  }
+
   get lagMs(): number {
     return this.lastLagMs;
   }
 
   middleware() {
     return (req: Request, res: Response, next: NextFunction): void => {
-      if (!this.overloaded || NEVER_SHED.test(req.path)) return next();
+      if (!(this.overloaded || this.poolBusy()) || NEVER_SHED.test(req.path)) return next();
       this.shed++;
       const locale = requestLocale(req.headers['accept-language']);
       // The request body is not read: the connection stays usable for the retry.

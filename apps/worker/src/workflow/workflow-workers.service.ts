@@ -33,6 +33,9 @@ const CONCURRENCY: Readonly<Record<OutboxQueue, number>> = {
   [QueueName.Export]: 1,
 };
 
+/** On BullMQ's PostgreSQL backend each job running at once holds a database connection of its own: fewer there. */
+const POSTGRES_CONCURRENCY: Partial<Record<OutboxQueue, number>> = { [QueueName.Route]: 4 };
+
 /**
  * The workers that carry out what transitions decided, and the outbox relay
  * that feeds them. Every handler is idempotent (it checks whether its effect
@@ -90,7 +93,8 @@ export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShu
       });
     }
     for (const [queue, handlers] of byQueue) {
-      const worker = this.queue.startWorker(queue, handlers, CONCURRENCY[queue]);
+      const concurrency = (this.queue.kind === 'postgres' && POSTGRES_CONCURRENCY[queue]) || CONCURRENCY[queue];
+      const worker = this.queue.startWorker(queue, handlers, concurrency);
       worker.on('failed', (job, error) => {
         // finishedOn is set only when BullMQ gives up: the last attempt, or an unrecoverable error.
         const final = typeof job?.finishedOn === 'number';
