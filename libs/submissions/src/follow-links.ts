@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { Submission } from '@guichet/persistence';
-import { AppError, type FollowView } from '@guichet/shared';
+import { Submission, SubmissionMessage } from '@guichet/persistence';
+import { AppError, isUuid, type FollowView } from '@guichet/shared';
 import { workflowOf } from '@guichet/workflow';
 import { FormVersions } from './form-versions';
 import { citizenEditable } from './transitions';
@@ -62,6 +62,18 @@ export class FollowLinks {
   async open(token: unknown): Promise<Extract<Owner, { kind: 'link' }>> {
     const submission = await this.resolve(token);
     return { kind: 'link', submissionId: submission.id };
+  }
+
+  /**
+   * Whether the service sent this file with one of its messages on the link's
+   * request: what a link may download (the files of the answers stay behind
+   * the owner's session).
+   */
+  async sentByService(owner: Extract<Owner, { kind: 'link' }>, attachmentId: string): Promise<boolean> {
+    if (!isUuid(attachmentId)) return false;
+    return this.dataSource
+      .getRepository(SubmissionMessage)
+      .existsBy({ submissionId: owner.submissionId, attachmentId, authorKind: 'caseworker' });
   }
 
   /** The request a link shows: status, history, documents, messages; not the answers. */

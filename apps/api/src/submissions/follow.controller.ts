@@ -2,9 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
-import { SubmissionMessage } from '@guichet/persistence';
-import { AppError, contentDisposition, isUuid } from '@guichet/shared';
+import { AppError, contentDisposition } from '@guichet/shared';
 import { Attachments, Documents, FollowLinks, RenderPool, Submissions } from '@guichet/submissions';
 import { sendDownload } from './download';
 import { ownerForNewDraft, ownerOf, required } from './owner';
@@ -42,7 +40,6 @@ export class FollowController {
     private readonly documents: Documents,
     private readonly attachments: Attachments,
     private readonly renderer: RenderPool,
-    private readonly dataSource: DataSource,
   ) {}
 
   @Get('submissions/:id/follow-link')
@@ -108,12 +105,7 @@ export class FollowController {
   ): Promise<void> {
     const owner = await this.links.open(body.token);
     // A link reads what the service sent (messages' files), not the files of the answers.
-    const sent =
-      isUuid(attachmentId) &&
-      (await this.dataSource
-        .getRepository(SubmissionMessage)
-        .existsBy({ submissionId: owner.submissionId, attachmentId, authorKind: 'caseworker' }));
-    if (!sent) throw new AppError('NOT_FOUND');
+    if (!(await this.links.sentByService(owner, attachmentId))) throw new AppError('NOT_FOUND');
     sendDownload(res, await this.attachments.open({ id: owner.submissionId }, attachmentId));
   }
 
