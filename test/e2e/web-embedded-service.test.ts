@@ -25,6 +25,13 @@ function dataScripts(html: string): Array<{ id: string; text: string }> {
   }));
 }
 
+/** The addresses a page tells the browser to fetch early (`<link rel="preload" as="fetch">`), in order. */
+function preloads(html: string): string[] {
+  return [...html.matchAll(/<link rel="preload" as="fetch" href="([^"]+)" crossorigin="anonymous" \/>/g)].map(
+    (m) => m[1]!,
+  );
+}
+
 /**
  * Issue 22, first paint without waterfalls: a service page carries its
  * published version as JSON data and preloads its validator (and RJSF's
@@ -100,7 +107,24 @@ describe('service pages carry their published version', () => {
     expect(dataScripts(html).map((s) => s.id)).toEqual(['guichet-service']);
     expect(html).not.toContain(marker);
     expect(html).not.toContain('durand.personnel');
-    expect(html).not.toContain(draft.id);
+    // The draft's id, from the page's own address, only where the browser is told to ask for the draft early.
+    expect(html.split(draft.id)).toHaveLength(2);
+    expect(preloads(html)).toEqual([`/api/v1/submissions/${draft.id}`, '/api/v1/me']);
+  });
+
+  it('preloads the draft and who is signed in for a form page only, never for a trial or a malformed id', async () => {
+    const id = '0b7a1f6e-58a4-4c1e-9a51-3f0c2d9e8b10';
+    for (const query of ['', '?brouillon=pas-un-id', `?brouillon=${id}&test=1`, `?brouillon=${id}"><script>`])
+      expect(preloads((await request(stack.url).get(`/demarches/contact-embarque${query}`).expect(200)).text)).toEqual(
+        [],
+      );
+    expect(
+      preloads((await request(stack.url).get(`/demarches/contact-embarque?brouillon=${id}&etape=2`).expect(200)).text),
+    ).toEqual([`/api/v1/submissions/${id}`, '/api/v1/me']);
+    // An unknown service: the page as built, nothing to preload.
+    expect(preloads((await request(stack.url).get(`/demarches/nexiste-pas?brouillon=${id}`).expect(200)).text)).toEqual(
+      [],
+    );
   });
 
   it('keeps the CSP of the page, and the other pages, as they were', async () => {

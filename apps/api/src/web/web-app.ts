@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express, { type NextFunction, type Request, type Response, type RequestHandler } from 'express';
-import { needsSemantics, type PublicService } from '@guichet/shared';
+import { isUuid, needsSemantics, type PublicService } from '@guichet/shared';
 
 /** Addresses of the web app that emails and letters link to (API.md, "Web pages"). */
 const PAGE_PREFIXES = ['/demarches', '/mes-demarches', '/suivi', '/studio', '/instruction'];
@@ -74,6 +74,23 @@ function serviceHead(service: PublicService, semantics: string[]): string {
   );
 }
 
+/**
+ * A form page (`/demarches/:slug?brouillon=:id`) asks the API for its draft
+ * and for who is signed in as soon as its bundle runs (apps/web/src/form/load-form.ts).
+ * `preload` links let the browser send both alongside the bundle instead,
+ * and hand their answers to the app's `fetch` (same address, same-origin
+ * credentials: `crossorigin="anonymous"`). The page itself still carries
+ * nothing personal and reads no session: the draft's id is the address's own.
+ * Trials (`test=1`) read another address and are left alone.
+ */
+function formPreloads(query: Request['query']): string {
+  const draft = query.brouillon;
+  if (typeof draft !== 'string' || !isUuid(draft) || query.test === '1') return '';
+  return [`/api/v1/submissions/${draft}`, '/api/v1/me']
+    .map((href) => `<link rel="preload" as="fetch" href="${attribute(href)}" crossorigin="anonymous" />`)
+    .join('');
+}
+
 /** The slug of a service page (/demarches/:slug, with or without a draft in the query), or null. */
 function servicePageSlug(path: string): string | null {
   const match = /^\/demarches\/([^/]+)\/?$/.exec(path);
@@ -116,12 +133,15 @@ export function webAppHandlers(
     res.setHeader('Cache-Control', 'no-cache');
     const slug = lookup ? servicePageSlug(req.path) : null;
     if (!slug) return void res.type('html').send(indexHtml);
+    const preloads = formPreloads(req.query);
     lookup!(slug)
       .catch(() => null)
       .then((service) =>
         res
           .type('html')
-          .send(service ? indexHtml.replace('</head>', `${serviceHead(service, semantics)}</head>`) : indexHtml),
+          .send(
+            service ? indexHtml.replace('</head>', `${preloads}${serviceHead(service, semantics)}</head>`) : indexHtml,
+          ),
       )
       .catch(next);
   };
