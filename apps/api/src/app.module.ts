@@ -55,7 +55,7 @@ import { AdminQueuesController } from './admin/admin-queues.controller';
 import { DeskController } from './desk/desk.controller';
 import { TokensController } from './desk/tokens.controller';
 import { OrganisationsController, PublicOrganisationsController } from './organisations/organisations.controller';
-import { CaseActions, DeskExports, Inbox, OrganisationArchives } from '@guichet/desk';
+import { CaseActions, DeskAccess, DeskExports, Inbox, OrganisationArchives } from '@guichet/desk';
 import { QueueStatusService } from './admin/queue-status.service';
 import { SystemController } from './system/system.controller';
 import { AntiBot } from './anti-bot/anti-bot';
@@ -155,6 +155,7 @@ export class AppModule {
         QueueStatusService,
         { provide: Inbox, useFactory: (ds: DataSource) => new Inbox(ds), inject: [DataSource] },
         { provide: CaseActions, useFactory: (ds: DataSource) => new CaseActions(ds), inject: [DataSource] },
+        { provide: DeskAccess, useFactory: (ds: DataSource) => new DeskAccess(ds), inject: [DataSource] },
         {
           provide: DeskExports,
           useFactory: (ds: DataSource, inbox: Inbox) =>

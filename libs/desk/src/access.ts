@@ -108,3 +108,17 @@ export async function locate(
     scope,
   };
 }
+
+/**
+ * `locate` as an injectable class, for the controllers: the request an
+ * agent's route is about (service, group, organisation, not read-only with
+ * `act`), in the same one statement. No `organisationId` parameter: the
+ * organisation is the request's, checked against the actor's grants.
+ */
+export class DeskAccess {
+  constructor(private readonly dataSource: DataSource) {}
+
+  locate(actor: DeskActor, id: string, options: { slug?: string; act?: boolean } = {}): Promise<Located> {
+    return locate(this.dataSource, actor, id, options);
+  }
+}

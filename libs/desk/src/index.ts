@@ -42,5 +42,14 @@ export {
   type SortOrder,
   type Tab,
 } from './inbox-query';
-export { deskActorOf, locate, scopeFor, type DeskActor, type DeskGrant, type Located, type Scope } from './access';
+export {
+  DeskAccess,
+  deskActorOf,
+  locate,
+  scopeFor,
+  type DeskActor,
+  type DeskGrant,
+  type Located,
+  type Scope,
+} from './access';
 export * from './organisation-archive';

@@ -5,8 +5,7 @@ import type { Request, Response } from 'express';
 import { ApiTokenService, type Actor } from '@guichet/identity';
 import { AppError, MESSAGE_FILE_MAX_BYTES, contentDisposition } from '@guichet/shared';
 import { Attachments, Documents, Submissions, Transitions } from '@guichet/submissions';
-import { deskActorOf, locate } from '@guichet/desk';
-import { DataSource } from 'typeorm';
+import { DeskAccess, deskActorOf } from '@guichet/desk';
 import { requestLocale } from '../errors/locale';
 import { agentOf, ownerOf, required } from './owner';
 import { sendDownload } from './download';
@@ -44,7 +43,7 @@ export class TransitionsController {
     private readonly documents: Documents,
     private readonly tokens: ApiTokenService,
     private readonly attachments: Attachments,
-    private readonly dataSource: DataSource,
+    private readonly access: DeskAccess,
   ) {}
 
   @Post('submissions/:id/transitions')
@@ -68,7 +67,7 @@ export class TransitionsController {
     const agent = await this.agentOf(req);
     if (agent) {
       // The service and group must be the agent's, and the grant not read-only.
-      const found = await locate(this.dataSource, deskActorOf(agent), id, { act: true });
+      const found = await this.access.locate(deskActorOf(agent), id, { act: true });
       const result = await this.transitions.fire(
         id,
         { kind: 'caseworker', id: agent.id, organisationIds: [found.organisationId] },
@@ -104,7 +103,7 @@ export class TransitionsController {
     }
     const agent = await this.agentOf(req);
     if (!agent) throw new AppError(req.session?.user ? 'FORBIDDEN' : 'UNAUTHENTICATED');
-    const found = await locate(this.dataSource, deskActorOf(agent), id, { slug });
+    const found = await this.access.locate(deskActorOf(agent), id, { slug });
     // `locate` checked service, group and organisation: the attachment is looked up within that request.
     const file = await this.attachments.open({ id: found.id }, attachmentId);
     sendDownload(res, file, { inline: inline === '1' && file.mediaType === 'application/pdf' });
@@ -118,7 +117,7 @@ export class TransitionsController {
   async messageAttachment(@Param('id') id: string, @Req() req: Request) {
     const agent = await this.agentOf(req);
     if (!agent) throw new AppError(req.session?.user ? 'FORBIDDEN' : 'UNAUTHENTICATED');
-    const found = await locate(this.dataSource, deskActorOf(agent), id, { act: true });
+    const found = await this.access.locate(deskActorOf(agent), id, { act: true });
     const { file } = await readUpload(req, MESSAGE_FILE_MAX_BYTES, { pointer: false });
     return this.attachments.storeForMessage(found, file);
   }
