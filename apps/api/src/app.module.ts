@@ -55,7 +55,7 @@ import { AdminQueuesController } from './admin/admin-queues.controller';
 import { DeskController } from './desk/desk.controller';
 import { TokensController } from './desk/tokens.controller';
 import { OrganisationsController, PublicOrganisationsController } from './organisations/organisations.controller';
-import { CaseActions, DeskAccess, DeskExports, Inbox, OrganisationArchives } from '@guichet/desk';
+import { AgentPreferences, CaseActions, DeskAccess, DeskExports, Inbox, OrganisationArchives } from '@guichet/desk';
 import { QueueStatusService } from './admin/queue-status.service';
 import { SystemController } from './system/system.controller';
 import { AntiBot } from './anti-bot/anti-bot';
@@ -156,6 +156,11 @@ export class AppModule {
         { provide: Inbox, useFactory: (ds: DataSource) => new Inbox(ds), inject: [DataSource] },
         { provide: CaseActions, useFactory: (ds: DataSource) => new CaseActions(ds), inject: [DataSource] },
         { provide: DeskAccess, useFactory: (ds: DataSource) => new DeskAccess(ds), inject: [DataSource] },
+        {
+          provide: AgentPreferences,
+          useFactory: (ds: DataSource, inbox: Inbox) => new AgentPreferences(ds, inbox),
+          inject: [DataSource, Inbox],
+        },
         {
           provide: DeskExports,
           useFactory: (ds: DataSource, inbox: Inbox) =>

@@ -1,3 +1,4 @@
+export { AgentPreferences } from './agent-preferences';
 export { CaseActions, type NoteView } from './case-actions';
 export {
   EXPORT_FORMATS,

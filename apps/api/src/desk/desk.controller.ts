@@ -1,8 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
-import { AgentPreference } from '@guichet/persistence';
-import { DEFAULT_NOTIFY } from '@guichet/notify';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn } from 'class-validator';
@@ -17,8 +14,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CaseActions, DeskExports, Inbox, deskActorOf, locate } from '@guichet/desk';
-import { AppError, MAX_COLUMNS, contentDisposition, errorMessage, fieldPointers } from '@guichet/shared';
+import { AgentPreferences, CaseActions, DeskAccess, DeskExports, Inbox, deskActorOf } from '@guichet/desk';
+import { AppError, MAX_COLUMNS, contentDisposition, errorMessage } from '@guichet/shared';
 import { Transitions } from '@guichet/submissions';
 import type { Actor } from '@guichet/identity';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
@@ -99,7 +96,8 @@ export class DeskController {
     private readonly inbox: Inbox,
     private readonly actions: CaseActions,
     private readonly transitions: Transitions,
-    private readonly dataSource: DataSource,
+    private readonly access: DeskAccess,
+    private readonly agentPreferences: AgentPreferences,
     private readonly exports: DeskExports,
   ) {}
 
@@ -141,27 +139,19 @@ export class DeskController {
   @Get('me/preferences')
   @ApiOperation({ summary: 'Mes préférences d’agent : courriels instantanés, résumé quotidien, ou rien.' })
   async preferences(@Req() req: Request) {
-    const email = this.agentEmail(req);
-    const saved = await this.dataSource.getRepository(AgentPreference).findOneBy({ email });
-    // Never chosen: the daily digest, so that nobody gets one email per request without asking for it.
-    return { notify: saved?.notify ?? DEFAULT_NOTIFY };
+    return { notify: await this.agentPreferences.notify(this.agentEmail(req)) };
   }
 
   @Put('me/preferences')
   @ApiOperation({ summary: 'Change mes préférences d’agent ({ notify: instant | digest | none }).' })
   async setPreferences(@Req() req: Request, @Body() body: PreferencesDto) {
-    const email = this.agentEmail(req);
-    await this.dataSource.getRepository(AgentPreference).upsert({ email, notify: body.notify }, ['email']);
-    return { notify: body.notify };
+    return { notify: await this.agentPreferences.setNotify(this.agentEmail(req), body.notify) };
   }
 
   @Get('me/preferences/columns/:slug')
   @ApiOperation({ summary: 'Les réponses que je montre en colonnes dans la corbeille de cette démarche.' })
   async inboxColumns(@CurrentActor() actor: Actor, @Req() req: Request, @Param('slug') slug: string) {
-    const email = this.agentEmail(req);
-    await this.inbox.service(slug, deskActorOf(actor));
-    const saved = await this.dataSource.getRepository(AgentPreference).findOneBy({ email });
-    return { columns: saved?.inboxColumns?.[slug] ?? [] };
+    return { columns: await this.agentPreferences.columns(this.agentEmail(req), slug, deskActorOf(actor)) };
   }
 
   @Put('me/preferences/columns/:slug')
@@ -175,24 +165,7 @@ export class DeskController {
     @Body() body: InboxColumnsDto,
   ) {
     const email = this.agentEmail(req);
-    const { definition } = await this.inbox.service(slug, deskActorOf(actor));
-    const known = fieldPointers(definition.schema);
-    const unknown = body.columns.find((p) => !known.has(p) || p.includes('*'));
-    if (unknown !== undefined)
-      throw new AppError('INVALID_REQUEST', {
-        errors: [
-          { pointer: '/columns', code: 'unknown_field', message: `Champ inconnu : « ${unknown.slice(0, 80)} ».` },
-        ],
-      });
-    const columns = [...new Set(body.columns)];
-    // One statement, so that two tabs saving columns of two services do not overwrite each other.
-    await this.dataSource.query(
-      `INSERT INTO agent_preference (email, inbox_columns) VALUES ($1, jsonb_build_object($2::text, $3::jsonb))
-       ON CONFLICT (email) DO UPDATE
-         SET inbox_columns = coalesce(agent_preference.inbox_columns, '{}'::jsonb) || excluded.inbox_columns, updated_at = now()`,
-      [email, slug, JSON.stringify(columns)],
-    );
-    return { columns };
+    return { columns: await this.agentPreferences.setColumns(email, slug, deskActorOf(actor), body.columns) };
   }
 
   @Get('desk/services')
@@ -230,7 +203,7 @@ export class DeskController {
     // One at a time, each in its own transaction: one refusal does not undo the others.
     for (const id of [...new Set(body.ids)]) {
       try {
-        const found = await locate(this.dataSource, desk, id, { slug, act: true });
+        const found = await this.access.locate(desk, id, { slug, act: true });
         if (isTransition) {
           const done = await this.transitions.fire(
             id,
