@@ -19,7 +19,7 @@ describe('overload: a saturated database pool', () => {
       backend: 'redis',
       worker: false,
       // The shedders are unit-tested (apps/api/src/http/overload.spec.ts); here only the pool's own timeout is in play.
-      env: { DATABASE_POOL_SIZE: '2', REQUEST_TIMEOUT_SECONDS: '60', OVERLOAD_LAG_MS: '0', OVERLOAD_DB_WAITING: '0' },
+      env: { DATABASE_POOL_SIZE: '2', REQUEST_TIMEOUT_SECONDS: '60', OVERLOAD_LAG_MS: '0', OVERLOAD_DB_WAIT_MS: '0' },
     });
   });
   afterAll(async () => {
@@ -60,7 +60,7 @@ describe('overload: a saturated database pool', () => {
   });
 });
 
-describe('overload: more requests waiting for the database than the limit', () => {
+describe('overload: a database connection that would take longer than the limit', () => {
   let stack: Stack;
   const held: QueryRunner[] = [];
 
@@ -68,7 +68,7 @@ describe('overload: more requests waiting for the database than the limit', () =
     stack = await startStack({
       backend: 'redis',
       worker: false,
-      env: { DATABASE_POOL_SIZE: '2', REQUEST_TIMEOUT_SECONDS: '60', OVERLOAD_LAG_MS: '0', OVERLOAD_DB_WAITING: '1' },
+      env: { DATABASE_POOL_SIZE: '2', REQUEST_TIMEOUT_SECONDS: '60', OVERLOAD_LAG_MS: '0', OVERLOAD_DB_WAIT_MS: '100' },
     });
   });
   afterAll(async () => {
@@ -102,8 +102,9 @@ describe('overload: more requests waiting for the database than the limit', () =
     );
     const shed = 'Le service est momentanément indisponible (service très demandé). Réessayez dans quelques instants.';
     const timedOut = 'Le service est momentanément indisponible (base de données). Réessayez dans quelques instants.';
-    // The first ones wait for a connection and time out after connectionTimeoutMillis; once more than one waits,
-    // the next are turned away at once, before any work. Every answer is a 503 with Retry-After.
+    // The first one waits for a connection (none queued before it) and times out after connectionTimeoutMillis;
+    // behind it, with both connections held for seconds, the next are turned away at once, before any work.
+    // Every answer is a 503 with Retry-After.
     expect(messages.filter((m) => m === `503 retry ${shed}`).length).toBeGreaterThanOrEqual(1);
     expect(messages.filter((m) => m !== `503 retry ${shed}` && m !== `503 retry ${timedOut}`)).toEqual([]);
     await Promise.all(held.splice(0).map((runner) => runner.release()));

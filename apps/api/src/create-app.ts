@@ -29,6 +29,7 @@ import { rateLimitRules } from './limits/rate-limit-rules';
 import { RateLimiter } from './limits/rate-limiter';
 import { applyServerTimeouts, requestTimeout } from './limits/request-timeout';
 import { LagShedder } from './http/overload';
+import { PoolPressure, type ObservedPool } from './http/pool-pressure';
 import { registerProcessMetrics } from './http/process-metrics';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
@@ -83,12 +84,13 @@ export async function createApiApp(
   const metrics = app.get(MetricsService);
   app.use(httpMetricsMiddleware(metrics));
   // Admission control: when the event loop lags, new requests get a 503 with Retry-After at once.
-  // …and so do they while more requests wait for a database connection than the pool serves at once.
-  const pool = (app.get(DataSource).driver as PostgresDriver).master as { waitingCount?: number } | undefined;
+  // …and so do they while a database connection would be had only after OVERLOAD_DB_WAIT_MS.
+  const pool = (app.get(DataSource).driver as PostgresDriver).master as ObservedPool | undefined;
+  const pressure = pool ? new PoolPressure(pool) : undefined;
   const shedder = new LagShedder({
     limitMs: config.OVERLOAD_LAG_MS,
-    waiting: () => pool?.waitingCount ?? 0,
-    waitingLimit: config.OVERLOAD_DB_WAITING ?? config.DATABASE_POOL_SIZE,
+    databaseWaitMs: () => pressure?.expectedWaitMs() ?? 0,
+    waitLimitMs: config.OVERLOAD_DB_WAIT_MS,
   });
   app.use(shedder.middleware());
   registerProcessMetrics(metrics.registry, shedder);

@@ -300,18 +300,16 @@ export const configSchema = z.object({
     .max(60_000, 'doit être entre 0 et 60000 millisecondes (0 : pas de limite)')
     .default(500),
   /**
-   * Admission control: while more requests wait for a database connection than this, new requests get 503 with
-   * Retry-After at once. Unset: DATABASE_POOL_SIZE (as many waiting as the pool serves at once); 0 turns it off.
+   * Admission control: while a request asking for a database connection would wait longer than this (ms: the queue
+   * ahead of it times how long connections are held, over the pool's size), new requests get 503 with Retry-After at
+   * once. 0 turns it off.
    */
-  OVERLOAD_DB_WAITING: z.preprocess(
-    emptyToUndefined,
-    z.coerce
-      .number({ error: 'doit être un nombre de requêtes' })
-      .int('doit être un entier')
-      .min(0, 'doit être entre 0 et 10000 (0 : pas de limite)')
-      .max(10_000, 'doit être entre 0 et 10000 (0 : pas de limite)')
-      .optional(),
-  ),
+  OVERLOAD_DB_WAIT_MS: z.coerce
+    .number({ error: 'doit être un nombre de millisecondes' })
+    .int('doit être un entier')
+    .min(0, 'doit être entre 0 et 60000 millisecondes (0 : pas de limite)')
+    .max(60_000, 'doit être entre 0 et 60000 millisecondes (0 : pas de limite)')
+    .default(500),
 });
 
 /** Variables whose values must never be printed, even in a configuration error. */

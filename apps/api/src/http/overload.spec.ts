@@ -54,9 +54,9 @@ describe('LagShedder', () => {
     await request(app).get('/api/v1/services').expect(200);
   });
 
-  it('sheds new requests while more wait for a database connection than the limit, and serves again when they drain', async () => {
+  it('sheds new requests while a database connection would take longer than the limit, and serves again after', async () => {
     let waiting = 0;
-    const shedder = new LagShedder({ limitMs: 500, sample: () => 0, waiting: () => waiting, waitingLimit: 20 });
+    const shedder = new LagShedder({ limitMs: 500, sample: () => 0, databaseWaitMs: () => waiting, waitLimitMs: 20 });
     const app = express();
     app.use(shedder.middleware());
     app.all(/.*/, (_req, res) => void res.json({ served: true }));
@@ -76,7 +76,7 @@ describe('LagShedder', () => {
   });
 
   it('ignores the database queue when its limit is 0', async () => {
-    const shedder = new LagShedder({ limitMs: 500, sample: () => 0, waiting: () => 1000, waitingLimit: 0 });
+    const shedder = new LagShedder({ limitMs: 500, sample: () => 0, databaseWaitMs: () => 1000, waitLimitMs: 0 });
     const app = express();
     app.use(shedder.middleware());
     app.all(/.*/, (_req, res) => void res.json({ served: true }));

@@ -20,17 +20,17 @@ export interface LagShedderOptions {
    */
   sample?: () => number;
   /**
-   * Requests waiting for a database connection right now (the pool's queue). Above `waitingLimit`, new requests are
-   * shed at once: each would wait behind them, then hold up the ones after it.
+   * How long (ms) a request asking for a database connection now would wait (PoolPressure). Above `waitLimitMs`, new
+   * requests are shed at once: each would wait that long, then hold up the ones after it.
    */
-  waiting?: () => number;
-  /** 0 (or no `waiting`) turns this signal off. */
-  waitingLimit?: number;
+  databaseWaitMs?: () => number;
+  /** 0 (or no `databaseWaitMs`) turns this signal off. */
+  waitLimitMs?: number;
 }
 
 /**
  * Admission control on event-loop lag and on the database pool's queue. When
- * the loop falls behind, or more requests wait for a database connection than
+ * the loop falls behind, or a database connection would be had only after
  * the limit, every request already accepted gets slower, and new ones would
  * only wait longer (until the client gives up or its connection is reset).
  * Past either limit the API answers new requests at once: 503
@@ -75,10 +75,10 @@ export class LagShedder {
     return this.overloaded;
   }
 
-  /** More requests waiting for a database connection than the limit allows. */
+  /** A request asking for a database connection now would wait longer than the limit. */
   private poolBusy(): boolean {
-    const limit = this.options.waitingLimit ?? 0;
-    return limit > 0 && this.options.waiting !== undefined && this.options.waiting() > limit;
+    const limit = this.options.waitLimitMs ?? 0;
+    return limit > 0 && this.options.databaseWaitMs !== undefined && this.options.databaseWaitMs() > limit;
   }
 
   get lagMs(): number {
