@@ -55,7 +55,15 @@ import { AdminQueuesController } from './admin/admin-queues.controller';
 import { DeskController } from './desk/desk.controller';
 import { TokensController } from './desk/tokens.controller';
 import { OrganisationsController, PublicOrganisationsController } from './organisations/organisations.controller';
-import { AgentPreferences, CaseActions, DeskAccess, DeskExports, Inbox, OrganisationArchives } from '@guichet/desk';
+import {
+  AgentPreferences,
+  CaseActions,
+  DeskAccess,
+  DeskExports,
+  Inbox,
+  OrganisationArchives,
+  ServiceWebhooks,
+} from '@guichet/desk';
 import { QueueStatusService } from './admin/queue-status.service';
 import { SystemController } from './system/system.controller';
 import { AntiBot } from './anti-bot/anti-bot';
@@ -166,6 +174,11 @@ export class AppModule {
           useFactory: (ds: DataSource, inbox: Inbox) =>
             new DeskExports(ds, inbox, attachmentStorage(config), { syncMaxRows: config.EXPORT_SYNC_MAX_ROWS }),
           inject: [DataSource, Inbox],
+        },
+        {
+          provide: ServiceWebhooks,
+          useFactory: (ds: DataSource, catalogue: ServiceCatalogue) => new ServiceWebhooks(ds, catalogue),
+          inject: [DataSource, ServiceCatalogue],
         },
         { provide: Transitions, useFactory: (ds: DataSource) => new Transitions(ds), inject: [DataSource] },
         { provide: CaseFiles, useFactory: (ds: DataSource) => new CaseFiles(ds), inject: [DataSource] },

@@ -326,6 +326,20 @@ export class DeskExports {
     return this.view(slug, row);
   }
 
+  /**
+   * Writes the file now, when `start` answered null: `exportRequests` on this
+   * export's data source and inbox (the caller writes each chunk to the
+   * client as fast as it reads). Answers the number of requests written.
+   */
+  stream(
+    slug: string,
+    actor: DeskActor,
+    request: ExportRequest,
+    write: (chunk: string | Buffer) => Promise<void>,
+  ): Promise<number> {
+    return exportRequests(this.dataSource, this.inbox, slug, actor, request.query, write);
+  }
+
   private view(slug: string, row: DeskExport): ExportView {
     const statusUrl = `/api/v1/services/${slug}/exports/${row.id}`;
     return {

@@ -54,3 +54,4 @@ export {
   type Scope,
 } from './access';
 export * from './organisation-archive';
+export { ServiceWebhooks, type WebhookView } from './service-webhooks';

@@ -1,13 +1,5 @@
 import type { Response } from 'express';
-import type { DataSource } from 'typeorm';
-import {
-  EXPORT_MEDIA_TYPES,
-  deskActorOf,
-  exportRequests,
-  parseExportRequest,
-  type DeskExports,
-  type Inbox,
-} from '@guichet/desk';
+import { EXPORT_MEDIA_TYPES, deskActorOf, parseExportRequest, type DeskExports } from '@guichet/desk';
 import type { Actor } from '@guichet/identity';
 import { contentDisposition } from '@guichet/shared';
 
@@ -55,8 +47,6 @@ function responseWriter(
  */
 export async function answerRequestsExport(
   exports: DeskExports,
-  dataSource: DataSource,
-  inbox: Inbox,
   actor: Actor,
   slug: string,
   query: Record<string, unknown>,
@@ -78,7 +68,7 @@ export async function answerRequestsExport(
       .setHeader('Cache-Control', 'private, no-store'),
   );
   try {
-    await exportRequests(dataSource, inbox, slug, desk, request.query, write);
+    await exports.stream(slug, desk, request, write);
   } catch (error) {
     if (!started()) throw error;
     res.destroy(error as Error);

@@ -16,11 +16,8 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ServiceCatalogue } from '@guichet/forms';
-import { DeskExports, Inbox } from '@guichet/desk';
+import { DeskExports, ServiceWebhooks } from '@guichet/desk';
 import { answerRequestsExport } from '../desk/requests-export';
-import { webhookSecretOf } from '@guichet/notify';
-import { Service } from '@guichet/persistence';
-import { DataSource } from 'typeorm';
 import type { Actor } from '@guichet/identity';
 import { AppError, contentDisposition } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
@@ -48,8 +45,7 @@ function revisionFrom(ifMatch: string | undefined): number | undefined {
 export class ServicesController {
   constructor(
     private readonly catalogue: ServiceCatalogue,
-    private readonly dataSource: DataSource,
-    private readonly inbox: Inbox,
+    private readonly webhooks: ServiceWebhooks,
     private readonly exports: DeskExports,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
@@ -58,29 +54,15 @@ export class ServicesController {
   @ApiOperation({
     summary: 'Adresse des webhooks (settings.webhookUrl) et secret de signature Standard Webhooks (whsec_…).',
   })
-  async webhook(@CurrentActor() actor: Actor, @Param('slug') slug: string) {
-    return this.webhookView(actor, slug, false);
+  webhook(@CurrentActor() actor: Actor, @Param('slug') slug: string) {
+    return this.webhooks.view(actor, slug);
   }
 
   @Post(':slug/webhook/rotate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Remplace le secret de signature des webhooks (l’ancien cesse aussitôt de valoir).' })
-  async rotateWebhook(@CurrentActor() actor: Actor, @Param('slug') slug: string) {
-    return this.webhookView(actor, slug, true);
-  }
-
-  private async webhookView(actor: Actor, slug: string, rotate: boolean) {
-    const view = await this.catalogue.get(actor, slug, { act: rotate });
-    const service = await this.dataSource
-      .getRepository(Service)
-      .findOneByOrFail({ slug: view.slug, organisationId: view.organisationId });
-    const latest = view.versions[0]?.version;
-    const published = latest ? await this.catalogue.version(actor, slug, latest) : undefined;
-    const settings = (published?.definition as { settings?: { webhookUrl?: string } } | undefined)?.settings;
-    return {
-      url: settings?.webhookUrl ?? null,
-      secret: await webhookSecretOf(this.dataSource, service, rotate),
-    };
+  rotateWebhook(@CurrentActor() actor: Actor, @Param('slug') slug: string) {
+    return this.webhooks.view(actor, slug, { rotate: true });
   }
 
   @Get()
@@ -178,6 +160,6 @@ export class ServicesController {
   }
 
   private exportRequests(actor: Actor, slug: string, query: Record<string, unknown>, res: Response) {
-    return answerRequestsExport(this.exports, this.dataSource, this.inbox, actor, slug, query, res);
+    return answerRequestsExport(this.exports, actor, slug, query, res);
   }
 }
