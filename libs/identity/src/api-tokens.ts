@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { IsNull, type DataSource } from 'typeorm';
-import { ApiToken, type OrganisationRole } from '@guichet/persistence';
+import { In, IsNull, type DataSource } from 'typeorm';
+import { ApiToken, Service, type OrganisationRole } from '@guichet/persistence';
 import type { Actor } from './actor';
 
 const PREFIX = 'gch_';
@@ -79,6 +79,28 @@ export class ApiTokenService {
         },
       ],
     };
+  }
+
+  /** The organisation's tokens not revoked, newest first. */
+  list(organisationId: string): Promise<ApiToken[]> {
+    return this.dataSource
+      .getRepository(ApiToken)
+      .find({ where: { organisationId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
+  }
+
+  /**
+   * A token by id, revoked or not, in whichever organisation holds it: the
+   * one read that spans organisations, and says so. The caller learns the
+   * organisation from the record and checks the actor's role on it before
+   * anything else (a token of another organisation is "not found").
+   */
+  findInAnyOrganisation(id: string): Promise<ApiToken | null> {
+    return this.dataSource.getRepository(ApiToken).findOneBy({ id });
+  }
+
+  /** The organisation's services among these short names, to limit a token to them (unknown ones are absent). */
+  servicesBySlug(organisationId: string, slugs: string[]): Promise<Service[]> {
+    return this.dataSource.getRepository(Service).findBy({ organisationId, slug: In(slugs) });
   }
 
   async revoke(organisationId: string, id: string): Promise<boolean> {

@@ -12,9 +12,8 @@ import {
   Length,
   Matches,
 } from 'class-validator';
-import { In, IsNull, DataSource } from 'typeorm';
 import { ApiTokenService, hasRole, type Actor } from '@guichet/identity';
-import { ApiToken, Service } from '@guichet/persistence';
+import type { ApiToken } from '@guichet/persistence';
 import { AppError, isUuid } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 
@@ -60,10 +59,7 @@ export class CreateTokenDto {
 @UseGuards(ActorGuard)
 @Controller('api/v1/tokens')
 export class TokensController {
-  constructor(
-    private readonly tokens: ApiTokenService,
-    private readonly dataSource: DataSource,
-  ) {}
+  constructor(private readonly tokens: ApiTokenService) {}
 
   @Post()
   @ApiOperation({
@@ -88,9 +84,7 @@ export class TokensController {
       });
     }
     if (body.services?.length) {
-      const found = await this.dataSource
-        .getRepository(Service)
-        .findBy({ organisationId: body.organisationId, slug: In(body.services) });
+      const found = await this.tokens.servicesBySlug(body.organisationId, body.services);
       const missing = body.services.findIndex((slug) => !found.some((s) => s.slug === slug));
       if (missing >= 0) {
         throw new AppError('INVALID_REQUEST', {
@@ -128,9 +122,7 @@ export class TokensController {
   async list(@CurrentActor() actor: Actor, @Query('organisationId') organisationId: string) {
     if (typeof organisationId !== 'string' || !hasRole(actor, organisationId, ['admin']))
       throw new AppError('FORBIDDEN');
-    const records = await this.dataSource
-      .getRepository(ApiToken)
-      .find({ where: { organisationId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
+    const records = await this.tokens.list(organisationId);
     return records.map((r) => this.view(r));
   }
 
@@ -139,7 +131,7 @@ export class TokensController {
   @ApiOperation({ summary: 'Révoque un jeton.' })
   async revoke(@CurrentActor() actor: Actor, @Param('id') id: string) {
     if (!isUuid(id)) throw new AppError('NOT_FOUND');
-    const record = await this.dataSource.getRepository(ApiToken).findOneBy({ id });
+    const record = await this.tokens.findInAnyOrganisation(id);
     if (!record || !hasRole(actor, record.organisationId, ['admin'])) throw new AppError('NOT_FOUND');
     if (!hasRole(actor, record.organisationId, ['admin'], { act: true })) throw new AppError('FORBIDDEN');
     await this.tokens.revoke(record.organisationId, id);
