@@ -363,6 +363,19 @@ describe('citizen requests', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(9);
   });
 
+  it('saves every one of concurrent autosaves that name no revision, each as its own revision, none lost', async () => {
+    const citizen = browser();
+    const { id } = (await (
+      await citizen.call('POST', '/api/v1/public/services/voirie-usagers/submissions', {})
+    ).json()) as { id: string };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => citizen.call('PATCH', `/api/v1/submissions/${id}`, { data: {} })),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 10 }, () => 200));
+    const revisions = await Promise.all(results.map(async (r) => ((await r.json()) as { revision: number }).revision));
+    expect(revisions.sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
   it('requires sign-in where the service does, and refuses unknown or closed services', async () => {
     const anonymous = browser();
     expect((await anonymous.call('POST', '/api/v1/public/services/cantine-connectee/submissions', {})).status).toBe(

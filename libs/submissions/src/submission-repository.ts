@@ -82,15 +82,28 @@ export class SubmissionRepository {
    * itself: one round trip less on the hottest path.
    */
   async saveAnswers(manager: EntityManager, id: string, data: unknown): Promise<{ revision: number; updatedAt: Date }> {
-    const updated = await manager
+    return (await this.saveAnswersIf(manager, id, data, null))!;
+  }
+
+  /**
+   * The same write, only if the request is still at `revision` (null: whatever it is): a compare-and-set that
+   * needs neither a lock nor a transaction. Null when another write came first.
+   */
+  async saveAnswersIf(
+    manager: EntityManager,
+    id: string,
+    data: unknown,
+    revision: number | null,
+  ): Promise<{ revision: number; updatedAt: Date } | null> {
+    const query = manager
       .createQueryBuilder()
       .update(Submission)
       .set({ data } as QueryDeepPartialEntity<Submission>)
-      .where('id = :id', { id })
-      .returning('revision, updated_at')
-      .execute();
-    const saved = (updated.raw as Array<{ revision: number; updated_at: Date }>)[0]!;
-    return { revision: saved.revision, updatedAt: saved.updated_at };
+      .where('id = :id', { id });
+    if (revision !== null) query.andWhere('revision = :revision', { revision });
+    const updated = await query.returning('revision, updated_at').execute();
+    const saved = (updated.raw as Array<{ revision: number; updated_at: Date }>)[0];
+    return saved ? { revision: saved.revision, updatedAt: saved.updated_at } : null;
   }
 
   /** Owner-side: how many requests these owner columns filed on this service (drafts not counted). */
