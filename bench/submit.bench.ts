@@ -216,11 +216,16 @@ COMMIT;
     const saveScript = join(mkdtempSync(join(tmpdir(), 'guichet-pgbench-')), 'autosave.sql');
     writeFileSync(
       saveScript,
+      // The API's autosave since issue 22: the draft read without a lock, the service's intake rules, then an
+      // update only if the revision is still the one read (no transaction).
       `\\set n random(1, ${draftIds.length})
-BEGIN;
-SELECT s.* FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n FOR UPDATE OF s;
-UPDATE submission SET data = data, revision = revision + 1, updated_at = now() WHERE id = (SELECT id FROM bench_ids WHERE n = :n);
-COMMIT;
+SELECT s.*, s.revision AS rev FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n \\gset
+SELECT sv.status, v.definition -> 'settings' ->> 'closesAt' AS closes_at,
+       v.definition -> 'settings' ->> 'maxSubmissionsPerUser' AS max_per_user
+  FROM service sv LEFT JOIN form_version v ON v.service_id = sv.id AND v.number = sv.latest_version
+ WHERE sv.id = ':service_id'::uuid;
+UPDATE submission SET data = data, revision = revision + 1, updated_at = now()
+ WHERE id = (SELECT id FROM bench_ids WHERE n = :n) AND revision = :rev RETURNING revision, updated_at;
 `,
     );
     const saveOut = execFileSync(
