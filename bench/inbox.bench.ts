@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
-import { answerColumns, encodeCursor, filterSql, keyset, parseInboxQuery } from '@guichet/desk';
+import { answerColumns, encodeCursor, inboxPageSql, parseInboxQuery } from '@guichet/desk';
 import { ApiTokenService } from '@guichet/identity';
 import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
 import type { JsonSchema } from '@guichet/shared';
@@ -103,21 +103,9 @@ function cursorFor(at: Date): string {
 
 /** The page statement of Inbox.list (libs/desk/src/inbox.ts), built the same way (a grant on every group). */
 function pageStatement(serviceId: string, actorId: string, schema: JsonSchema, raw: Raw) {
-  const query = parseInboxQuery(raw, schema);
-  const { where, params } = filterSql(serviceId, actorId, query, 1, null);
-  const { orderBy, keyText, after } = keyset(query.order);
-  const p = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  if (query.cursor) where.push(after(query.cursor, p));
-  params.push(query.limit + 1);
-  return {
-    text: `SELECT s.id, s.reference, s.status, s.submitted_at, s.deadline_at, s.group_key, s.assignee, s.contact_name,
-              s.updated_at, s.form_version_id, s.decided_at, ${keyText} AS cursor_key
-         FROM submission s WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT $${params.length}`,
-    values: params,
-  };
+  // The very statement Inbox.list sends (libs/desk/src/inbox.ts), for an agent of the whole service.
+  const { sql, params } = inboxPageSql(serviceId, actorId, parseInboxQuery(raw, schema), null);
+  return { text: sql, values: params };
 }
 
 /** Inbox.sharedCounts and Inbox.followedCount, copied from libs/desk/src/inbox.ts (private there). */

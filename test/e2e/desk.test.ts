@@ -360,6 +360,46 @@ describe('caseworker desk', () => {
     );
   });
 
+  it('pages « Suivis » through what the agent holds and what they follow, merged in the inbox order, each once', async () => {
+    const dataSource = stack.api.get(DataSource);
+    // The colleague follows ids[1..4] (ids[1] since the test above); holds ids[3..12] (ids[3] and ids[4]: both).
+    for (const id of ids.slice(1, 5))
+      await request(stack.url).put(`/api/v1/submissions/${id}/follow`).set('Authorization', colleague).expect(200);
+    const [{ agent }] = (await dataSource.query(`SELECT agent FROM submission_follower WHERE submission_id = $1`, [
+      ids[2],
+    ])) as [{ agent: string }];
+    const held = ids.slice(3, 13);
+    await dataSource.query(`UPDATE submission SET assignee = $2 WHERE id = ANY($1::uuid[])`, [held, agent]);
+    try {
+      const expected = new Set([ids[1]!, ...ids.slice(2, 5), ...held]);
+      const all = (await get('/api/v1/services/cantine-desk/inbox?limit=100')).body as Page;
+      const inOrder = all.items.map((i) => i.id).filter((id) => expected.has(id));
+      expect(inOrder).toHaveLength(12);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page = (
+          await get(
+            `/api/v1/services/cantine-desk/inbox?tab=suivis&limit=5${cursor ? `&cursor=${cursor}` : ''}`,
+            colleague,
+          )
+        ).body as Page;
+        expect(page.counts.suivis).toBe(12);
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 10);
+      expect(seen).toEqual(inOrder);
+      // Oldest first too, the same set in the reverse order.
+      const oldest = (await get('/api/v1/services/cantine-desk/inbox?tab=suivis&sort=oldest&limit=50', colleague))
+        .body as Page;
+      expect(oldest.items.map((i) => i.id)).toEqual([...inOrder].reverse());
+    } finally {
+      await dataSource.query(`UPDATE submission SET assignee = NULL WHERE id = ANY($1::uuid[])`, [held]);
+    }
+  });
+
   it('shows nothing to other organisations, designers or citizens', async () => {
     const stranger = await createTenant(stack, 'caseworker');
     for (const path of [

@@ -24,6 +24,7 @@ export { ZipWriter, crc32 } from './xlsx-zip';
 export {
   Inbox,
   filterSql,
+  inboxPageSql,
   keyset,
   type DeskService,
   type DeskServiceView,
