@@ -25,6 +25,8 @@ const LAYERS = [
   'submissions',
   'notify',
   'desk',
+  // Development only (npm start without SMTP_URL, tests, benches): no library below may import it.
+  'mail-catcher',
 ];
 
 /** The server-side apps (the web app has its own rule: it imports only @guichet/shared). */

@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
-import { startMailCatcher, type MailCatcher } from '@guichet/notify';
+import { startMailCatcher, type MailCatcher } from '@guichet/mail-catcher';
 import { createDataSource, runMigrations } from '@guichet/persistence';
 import { JOB_OPTIONS, jobId } from '@guichet/queue';
 import { figure, machineInfo, packageVersion, percentile, writeResult, type Figure } from './lib/report';

@@ -5,7 +5,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { importExamples } from '@guichet/forms';
-import type { MailCatcher } from '@guichet/notify';
+import type { MailCatcher } from '@guichet/mail-catcher';
 import { Submission } from '@guichet/persistence';
 import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
 import { ROOT, waitUntil } from '../support/processes';

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { startMailCatcher, type MailCatcher } from '@guichet/notify';
+import { startMailCatcher, type MailCatcher } from '@guichet/mail-catcher';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { axeViolations, launchBrowser, type Browser } from '../support/browser';
 import { CookieClient } from '../support/browserless';

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
-import { startMailCatcher, type CaughtMail, type MailCatcher } from '@guichet/notify';
+import { startMailCatcher, type CaughtMail, type MailCatcher } from '@guichet/mail-catcher';
 import { followLinkKey, followToken } from '@guichet/submissions';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';

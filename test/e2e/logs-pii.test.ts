@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
-import { startMailCatcher, type MailCatcher } from '@guichet/notify';
+import { startMailCatcher, type MailCatcher } from '@guichet/mail-catcher';
 import { createDataSource, seedDemoAgents, seedDemoOrganisation } from '@guichet/persistence';
 import { canteenDefinition } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { startMailCatcher, type MailCatcher } from '@guichet/notify';
+import { startMailCatcher, type MailCatcher } from '@guichet/mail-catcher';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
 import { startStack, type Stack } from '../support/stack';

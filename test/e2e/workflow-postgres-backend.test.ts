@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
-import { startMailCatcher, type MailCatcher } from '@guichet/notify';
+import { startMailCatcher, type MailCatcher } from '@guichet/mail-catcher';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
 import { startStack, type Stack } from '../support/stack';

@@ -1,6 +1,7 @@
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
-import { Mailer, MailSendError, startMailCatcher, type CaughtMail, type MailCatcher } from '@guichet/notify';
+import { Mailer, MailSendError } from '@guichet/notify';
+import { startMailCatcher, type CaughtMail, type MailCatcher } from '@guichet/mail-catcher';
 import { freePort } from '../support/processes';
 
 /** A small but real PDF: the catcher must hand back the very same bytes. */

@@ -7,7 +7,7 @@ import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
-import { startMailCatcher, type CaughtMail, type MailCatcher } from '@guichet/notify';
+import { startMailCatcher, type CaughtMail, type MailCatcher } from '@guichet/mail-catcher';
 import { Organisation, createDataSource } from '@guichet/persistence';
 import { QueueConnection, QueueName, claimKey, defaultQueuePrefix } from '@guichet/queue';
 import { REFERENCE_PATTERN } from '@guichet/submissions';

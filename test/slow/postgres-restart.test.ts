@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
-import { startMailCatcher, type MailCatcher } from '@guichet/notify';
+import { startMailCatcher, type MailCatcher } from '@guichet/mail-catcher';
 import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
 import { REFERENCE_PATTERN } from '@guichet/submissions';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';

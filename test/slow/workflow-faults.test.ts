@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
-import { startMailCatcher, type CaughtMail, type MailCatcher } from '@guichet/notify';
+import { startMailCatcher, type CaughtMail, type MailCatcher } from '@guichet/mail-catcher';
 import { Organisation, createDataSource } from '@guichet/persistence';
 import { REFERENCE_PATTERN } from '@guichet/submissions';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';

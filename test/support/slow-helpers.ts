@@ -1,4 +1,4 @@
-import type { CaughtMail } from '@guichet/notify';
+import type { CaughtMail } from '@guichet/mail-catcher';
 
 /** A request's reference where it stands in a mail's subject (`GCH-XXXX-XXXX`, as libs/submissions makes them). */
 export const REFERENCE_IN_TEXT = /GCH-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}/;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { seedDemoAgents, seedDemoOrganisation, type Organisation } from '@guichet/persistence';
-import { startMailCatcher, type MailCatcher } from '@guichet/notify';
+import { startMailCatcher, type MailCatcher } from '@guichet/mail-catcher';
 import { signInEnv, startIdp, type RunningIdp } from './idp';
 import { ROOT, freePort } from './processes';
 import { startStack, type Stack } from './stack';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { startMailCatcher } from '@guichet/notify';
+import { startMailCatcher } from '@guichet/mail-catcher';
 import { watchParent } from '@guichet/observability';
 
 /**
