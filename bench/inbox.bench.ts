@@ -183,6 +183,8 @@ async function main(): Promise<void> {
         SESSION_SECRET: randomBytes(32).toString('base64url'),
         LOG_LEVEL: 'warn',
         DATA_DIR: dataDir,
+        // The export of all 1,000,000 is measured streamed (above 50,000 by default it is a worker's job).
+        EXPORT_SYNC_MAX_ROWS: '1000000',
       },
       // An IPC channel: the API stops by itself if this process dies.
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
