@@ -190,6 +190,16 @@ export function inboxPageSql(
 }
 
 const COUNTS_TTL_MS = 10_000;
+/** Past this age a count is not answered while it is made again: the agent waits for a fresh one. */
+const COUNTS_STALE_MS = 60_000;
+
+/** The shared counts of one service (and groups): when they were asked, their answer, whether it came. */
+interface CountsEntry {
+  at: number;
+  value: Promise<Omit<InboxPage['counts'], 'suivis'>>;
+  counted: boolean;
+  refreshing: boolean;
+}
 
 /**
  * The caseworkers' inbox of one service: filters, free-text search, answers
@@ -198,7 +208,7 @@ const COUNTS_TTL_MS = 10_000;
  * of the service and may lag by up to ten seconds.
  */
 export class Inbox {
-  private readonly counts = new Map<string, { at: number; value: Promise<Omit<InboxPage['counts'], 'suivis'>> }>();
+  private readonly counts = new Map<string, CountsEntry>();
 
   private readonly versions: FormVersions;
 
@@ -349,7 +359,26 @@ export class Inbox {
   ): Promise<Omit<InboxPage['counts'], 'suivis'>> {
     const cacheKey = groups === null ? serviceId : `${serviceId}:${[...groups].sort().join(',')}`;
     const cached = this.counts.get(cacheKey);
-    if (cached && Date.now() - cached.at < COUNTS_TTL_MS) return cached.value;
+    const age = cached ? Date.now() - cached.at : Infinity;
+    if (cached && age < COUNTS_TTL_MS) return cached.value;
+    // A little older, and counted: answered at once while a fresh count is made for the next ones (at 1,000,000
+    // requests a count is a parallel scan of the service: no agent waits for it but the first).
+    if (cached?.counted && age < COUNTS_STALE_MS) {
+      if (!cached.refreshing) {
+        cached.refreshing = true;
+        void this.countShared(cacheKey, serviceId, groups).catch(() => (cached.refreshing = false));
+      }
+      return cached.value;
+    }
+    return this.countShared(cacheKey, serviceId, groups);
+  }
+
+  /** Counts the shared tabs and keeps the answer (a failed count is forgotten, not kept). */
+  private countShared(
+    cacheKey: string,
+    serviceId: string,
+    groups: readonly string[] | null,
+  ): Promise<Omit<InboxPage['counts'], 'suivis'>> {
     const value = this.dataSource
       .query(
         `SELECT count(*) FILTER (WHERE status = 'submitted')::int AS a_traiter,
@@ -360,9 +389,19 @@ export class Inbox {
         [serviceId, groups],
       )
       .then((rows: Array<Omit<InboxPage['counts'], 'suivis'>>) => rows[0]!);
-    value.catch(() => this.counts.delete(cacheKey));
-    if (this.counts.size > 1000) this.counts.clear();
-    this.counts.set(cacheKey, { at: Date.now(), value });
+    const entry: CountsEntry = { at: Date.now(), value, counted: false, refreshing: false };
+    value.then(
+      () => {
+        entry.counted = true;
+        // A refresh replaces the stale entry only once it has its answer.
+        if (this.counts.size > 1000) this.counts.clear();
+        this.counts.set(cacheKey, entry);
+      },
+      () => {
+        if (this.counts.get(cacheKey) === entry) this.counts.delete(cacheKey);
+      },
+    );
+    if (!this.counts.get(cacheKey)?.counted) this.counts.set(cacheKey, entry);
     return value;
   }
 
