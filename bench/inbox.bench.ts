@@ -8,6 +8,7 @@
  *   (c) first page with an answer filter (field=/parent/postalCode=…),
  *       alone and with status=submitted                        goal p95 ≤ 100 ms
  *   (d) free-text search q=<a family-name prefix>              (no goal)
+ *   (e) the « Suivis » tab of an agent holding ~27,000        goal p95 ≤ 50 ms
  *   CSV export of every request over HTTP                       goal ≥ 50,000 rows/s, API peak memory ≤ 256 MB
  *
  * Sequential HTTP requests after a warm-up; baseline in the same run: the
@@ -348,8 +349,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < REQUESTS; i++) await measure(c2, fieldStatusRaw(i));
     const d = kind('inbox.search', '(d) inbox first page, q=<family-name prefix>', null);
     for (let i = 0; i < REQUESTS; i++) await measure(d, searchRaw(i));
-    // Not among the issue's goals; fewer requests, it is the slow one (see its plan).
-    const e = kind('inbox.suivis', '(e) inbox first page, tab=suivis (assigned to me or followed)', null);
+    // Issue 22: ≤ 50 ms p95 for an agent who holds tens of thousands of requests.
+    const e = kind('inbox.suivis', '(e) inbox first page, tab=suivis (assigned to me or followed)', 50);
     for (let i = 0; i < Math.max(10, Math.round(REQUESTS / 4)); i++) await measure(e, { tab: 'suivis' });
     const measuredSeconds = (performance.now() - measuredFrom) / 1000;
 
