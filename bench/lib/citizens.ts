@@ -24,11 +24,18 @@ export async function anonymousCitizen(
   data: unknown,
   copies: number,
 ): Promise<BenchCitizen> {
-  const res = await fetch(`${base}/api/v1/public/services/${slug}/submissions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ data }),
-  });
+  // As the citizen's page does, a draft refused « service très demandé » (503) is asked again after Retry-After.
+  let res: Response;
+  for (let attempt = 1; ; attempt++) {
+    res = await fetch(`${base}/api/v1/public/services/${slug}/submissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data }),
+    });
+    if (res.status !== 503 || attempt >= 10) break;
+    await res.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+  }
   if (res.status !== 201) throw new Error(`draft not created: ${res.status} ${await res.text()}`);
   const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
   const csrf = cookies.find((c) => c.startsWith('csrf_token='))!.slice('csrf_token='.length);

@@ -28,7 +28,7 @@ import { derivedKey } from './limits/derived-key';
 import { rateLimitRules } from './limits/rate-limit-rules';
 import { RateLimiter } from './limits/rate-limiter';
 import { applyServerTimeouts, requestTimeout } from './limits/request-timeout';
-import { LagShedder } from './http/overload';
+import { AdmissionGate, LagShedder } from './http/overload';
 import { PoolPressure, type ObservedPool } from './http/pool-pressure';
 import { registerProcessMetrics } from './http/process-metrics';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -84,15 +84,24 @@ export async function createApiApp(
   const metrics = app.get(MetricsService);
   app.use(httpMetricsMiddleware(metrics));
   // Admission control: when the event loop lags, new requests get a 503 with Retry-After at once.
-  // …and so do they while a database connection would be had only after OVERLOAD_DB_WAIT_MS.
+  // …and so do they while a database connection would be had only after OVERLOAD_DB_WAIT_MS, in the main pool or in
+  // the sessions' (a request with a session cookie waits there first).
+  const sessions = createSessions(config);
   const pool = (app.get(DataSource).driver as PostgresDriver).master as ObservedPool | undefined;
-  const pressure = pool ? new PoolPressure(pool) : undefined;
+  const pressures = [pool, sessions.pool as unknown as ObservedPool].filter((p) => p !== undefined);
+  const watched = pressures.map((p) => new PoolPressure(p));
   const shedder = new LagShedder({
     limitMs: config.OVERLOAD_LAG_MS,
-    databaseWaitMs: () => pressure?.expectedWaitMs() ?? 0,
+    databaseWaitMs: () => Math.max(0, ...watched.map((p) => p.expectedWaitMs())),
     waitLimitMs: config.OVERLOAD_DB_WAIT_MS,
   });
   app.use(shedder.middleware());
+  // Changes take turns: at most so many served at once, the others wait a little, then 503 with Retry-After.
+  const gate = new AdmissionGate({
+    maxInflight: config.OVERLOAD_MAX_INFLIGHT ?? config.DATABASE_POOL_SIZE,
+    maxWaitMs: config.OVERLOAD_QUEUE_MS,
+  });
+  app.use(gate.middleware());
   registerProcessMetrics(metrics.registry, shedder);
   app.use(requestTimeout(config, log, metrics.requestTimeouts));
   // A service page carries its published version, so the form draws without waiting for the API (issue 22).
@@ -106,7 +115,6 @@ export async function createApiApp(
   }
   app.use(csrf(config));
   for (const handler of web.handlers) app.use(handler);
-  const sessions = createSessions(config);
   const shutdown = app.get(ShutdownTasks);
   shutdown.add(async () => shedder.close());
   shutdown.add(() => sessions.close());

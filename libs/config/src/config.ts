@@ -304,6 +304,26 @@ export const configSchema = z.object({
    * ahead of it times how long connections are held, over the pool's size), new requests get 503 with Retry-After at
    * once. 0 turns it off.
    */
+  /**
+   * Admission control: changes (POST, PUT, PATCH, DELETE on /api; uploads excepted) served at once by one API process;
+   * the others wait their turn, at most OVERLOAD_QUEUE_MS, then get 503 with Retry-After. Unset: twice
+   * DATABASE_POOL_SIZE. 0 turns it off.
+   */
+  OVERLOAD_MAX_INFLIGHT: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'doit être un nombre de requêtes' })
+      .int('doit être un entier')
+      .min(0, 'doit être entre 0 et 100000 (0 : pas de limite)')
+      .max(100_000, 'doit être entre 0 et 100000 (0 : pas de limite)')
+      .optional(),
+  ),
+  OVERLOAD_QUEUE_MS: z.coerce
+    .number({ error: 'doit être un nombre de millisecondes' })
+    .int('doit être un entier')
+    .min(0, 'doit être entre 0 et 60000 millisecondes')
+    .max(60_000, 'doit être entre 0 et 60000 millisecondes')
+    .default(500),
   OVERLOAD_DB_WAIT_MS: z.coerce
     .number({ error: 'doit être un nombre de millisecondes' })
     .int('doit être un entier')

@@ -20,6 +20,8 @@ declare module 'express-session' {
 
 export interface Sessions {
   middleware: RequestHandler;
+  /** The sessions' own connections (every request that carries a session cookie waits for one first). */
+  pool: Pool;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export function createSessions(config: Config): Sessions {
   throttleTouch(store, 60_000);
   const secure = (config.PUBLIC_URL ?? '').startsWith('https://');
   return {
+    pool,
     middleware: session({
       name: SESSION_COOKIE,
       secret: config.SESSION_SECRET,

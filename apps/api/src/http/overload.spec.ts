@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { LagShedder, OVERLOAD_RETRY_AFTER_SECONDS } from './overload';
+import { AdmissionGate, LagShedder, OVERLOAD_RETRY_AFTER_SECONDS } from './overload';
 
 describe('LagShedder', () => {
   function appWith(lags: number[], limitMs = 200) {
@@ -81,5 +81,104 @@ describe('LagShedder', () => {
     app.use(shedder.middleware());
     app.all(/.*/, (_req, res) => void res.json({ served: true }));
     await request(app).get('/api/v1/services').expect(200);
+  });
+});
+
+describe('AdmissionGate', () => {
+  /** An app whose changes wait until the test releases them. */
+  function gatedApp(maxInflight: number, maxWaitMs: number) {
+    const gate = new AdmissionGate({ maxInflight, maxWaitMs });
+    const releases: Array<() => void> = [];
+    const app = express();
+    app.use(gate.middleware());
+    app.all(/.*/, (_req, res) => {
+      releases.push(() => void res.json({ served: true }));
+    });
+    return { app, gate, releases };
+  }
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+
+  it('serves changes up to the limit, lets the next wait its turn, and serves it when one ends', async () => {
+    const { app, gate, releases } = gatedApp(2, 5_000);
+    const server = app.listen(0);
+    try {
+      const answers = [1, 2, 3].map(() => request(server).post('/api/v1/submissions/x/submit').send({}));
+      const done = Promise.all(answers.map((a) => a.then((r) => r.status)));
+      await until(() => releases.length === 2);
+      expect([releases.length, gate.served]).toEqual([2, 2]);
+      releases.shift()!();
+      await until(() => releases.length === 2);
+      for (const release of releases.splice(0)) release();
+      await expect(done).resolves.toEqual([200, 200, 200]);
+      expect(gate.shed).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('answers 503 with Retry-After to a change that waited too long, and serves the others', async () => {
+    const { app, gate, releases } = gatedApp(1, 50);
+    const server = app.listen(0);
+    try {
+      const first = request(server).patch('/api/v1/submissions/x').send({});
+      const firstDone = first.then((r) => r.status);
+      await until(() => releases.length === 1);
+      const second = await request(server).post('/api/v1/submissions/y/submit').set('Accept-Language', 'fr').send({});
+      expect([second.status, second.headers['retry-after'], second.body.code]).toEqual([
+        503,
+        String(OVERLOAD_RETRY_AFTER_SECONDS),
+        'SERVICE_UNAVAILABLE',
+      ]);
+      expect(second.body.message).toContain('service très demandé');
+      expect(gate.shed).toBe(1);
+      releases.shift()!();
+      await expect(firstDone).resolves.toBe(200);
+      expect(gate.served).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('lets reads, uploads and pages go around the gate', async () => {
+    const { app, releases } = gatedApp(1, 10_000);
+    const server = app.listen(0);
+    try {
+      const held = request(server).post('/api/v1/submissions/x/submit').send({});
+      const heldDone = held.then((r) => r.status);
+      await until(() => releases.length === 1);
+      const others = [
+        request(server).get('/api/v1/submissions/x'),
+        request(server).post('/api/v1/submissions/x/attachments').attach('file', Buffer.from('x'), 'photo.jpg'),
+        request(server).post('/auth/logout').send({}),
+      ];
+      const othersDone = Promise.all(others.map((o) => o.then((r) => r.status)));
+      await until(() => releases.length === 4);
+      expect(releases).toHaveLength(4);
+      for (const release of releases.splice(0)) release();
+      await expect(othersDone).resolves.toEqual([200, 200, 200]);
+      await expect(heldDone).resolves.toBe(200);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('does nothing when the limit is 0', async () => {
+    const { app, releases } = gatedApp(0, 0);
+    const server = app.listen(0);
+    try {
+      const answers = [1, 2, 3].map(() =>
+        request(server)
+          .post('/api/v1/x')
+          .send({})
+          .then((r) => r.status),
+      );
+      await until(() => releases.length === 3);
+      for (const release of releases.splice(0)) release();
+      await expect(Promise.all(answers)).resolves.toEqual([200, 200, 200]);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -89,19 +89,7 @@ export class LagShedder {
     return (req: Request, res: Response, next: NextFunction): void => {
       if (!(this.overloaded || this.poolBusy()) || NEVER_SHED.test(req.path)) return next();
       this.shed++;
-      const locale = requestLocale(req.headers['accept-language']);
-      // The request body is not read: the connection stays usable for the retry.
-      res
-        .status(503)
-        .setHeader('Retry-After', String(OVERLOAD_RETRY_AFTER_SECONDS))
-        .setHeader('Content-Language', locale)
-        .setHeader('Cache-Control', 'no-store')
-        .json({
-          code: 'SERVICE_UNAVAILABLE',
-          message: errorMessage('SERVICE_UNAVAILABLE', locale, {
-            dependencies: locale === 'fr' ? 'service très demandé' : 'high demand',
-          }),
-        });
+      answerOverloaded(req, res);
     };
   }
 
@@ -109,4 +97,109 @@ export class LagShedder {
     if (this.timer) clearInterval(this.timer);
     this.histogram?.disable();
   }
+}
+
+/** 503 SERVICE_UNAVAILABLE with Retry-After, « service très demandé »; the request body is not read. */
+export function answerOverloaded(req: Request, res: Response): void {
+  const locale = requestLocale(req.headers['accept-language']);
+  // The request body is not read: the connection stays usable for the retry.
+  res
+    .status(503)
+    .setHeader('Retry-After', String(OVERLOAD_RETRY_AFTER_SECONDS))
+    .setHeader('Content-Language', locale)
+    .setHeader('Cache-Control', 'no-store')
+    .json({
+      code: 'SERVICE_UNAVAILABLE',
+      message: errorMessage('SERVICE_UNAVAILABLE', locale, {
+        dependencies: locale === 'fr' ? 'service très demandé' : 'high demand',
+      }),
+    });
+}
+
+const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface AdmissionGateOptions {
+  /** Changes (POST, PUT, PATCH, DELETE on /api) served at once; 0 turns the gate off. */
+  maxInflight: number;
+  /** How long a change may wait for its turn before it is answered 503 with Retry-After. */
+  maxWaitMs: number;
+}
+
+/**
+ * Admission control on the API's changes (autosaves, submits, drafts…): at
+ * most `maxInflight` served at once, the others wait their turn in order, at
+ * most `maxWaitMs`, then get 503 with Retry-After. Past what the machine
+ * serves, a request accepted is then served in about the time the machine
+ * needs for it, instead of behind an ever longer line; the refused ones are
+ * retried by the citizen's page with their Idempotency-Key. File uploads
+ * (multipart) go around the gate: a phone on 4G sends its photo for seconds
+ * without costing the server anything meanwhile. Reads are left to the
+ * shedders above.
+ */
+export class AdmissionGate {
+  private inflight = 0;
+  private readonly waiting: Array<{ admit: () => void; timer: NodeJS.Timeout }> = [];
+  shed = 0;
+
+  constructor(private readonly options: AdmissionGateOptions) {}
+
+  get served(): number {
+    return this.inflight;
+  }
+
+  middleware() {
+    return (req: Request, res: Response, next: NextFunction): void => {
+      if (this.options.maxInflight <= 0 || !gated(req)) return next();
+      const admit = () => {
+        this.inflight++;
+        let released = false;
+        const release = () => {
+          if (released) return;
+          released = true;
+          this.inflight--;
+          this.next();
+        };
+        res.once('finish', release);
+        res.once('close', release);
+        next();
+      };
+      if (this.inflight < this.options.maxInflight && this.waiting.length === 0) return admit();
+      const waiter = {
+        admit,
+        timer: setTimeout(() => {
+          if (!this.leave(waiter)) return;
+          this.shed++;
+          answerOverloaded(req, res);
+        }, this.options.maxWaitMs),
+      };
+      this.waiting.push(waiter);
+      // A client that gave up leaves the line.
+      res.once('close', () => {
+        if (this.leave(waiter)) clearTimeout(waiter.timer);
+      });
+    };
+  }
+
+  private leave(waiter: { admit: () => void; timer: NodeJS.Timeout }): boolean {
+    const at = this.waiting.indexOf(waiter);
+    if (at < 0) return false;
+    this.waiting.splice(at, 1);
+    return true;
+  }
+
+  private next(): void {
+    while (this.inflight < this.options.maxInflight && this.waiting.length > 0) {
+      const waiter = this.waiting.shift()!;
+      clearTimeout(waiter.timer);
+      waiter.admit();
+    }
+  }
+}
+
+function gated(req: Request): boolean {
+  return (
+    CHANGES.has(req.method) &&
+    req.path.startsWith('/api/') &&
+    !(req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/')
+  );
 }
