@@ -1,0 +1,22 @@
+import { PALETTE_OUTPUT } from './fieldKinds.fixture';
+
+/** Loaded by jest at run time, as in siret-field.spec.ts (the root type-check has no DOM library). */
+const kinds = jest.requireActual<{
+  PALETTE: Array<{ type: string; name(): string; simple: boolean; build(label: string): unknown }>;
+}>('./fieldKinds');
+
+describe('the palette', () => {
+  it('offers the same kinds, in the same order', () => {
+    expect(kinds.PALETTE.map((p) => p.type)).toEqual(PALETTE_OUTPUT.map((p) => p.type));
+  });
+
+  it.each(PALETTE_OUTPUT.map((p) => [p.type, p] as const))('builds %s as it always did', (type, expected) => {
+    const entry = kinds.PALETTE.find((p) => p.type === type)!;
+    // Through JSON, as the definition is saved: an `undefined` key would not survive it.
+    const built = JSON.parse(JSON.stringify(entry.build('Libellé'))) as unknown;
+    const actual = { type: entry.type, name: entry.name(), simple: entry.simple, built };
+    expect(actual).toEqual(expected);
+    // Key order too: a saved definition's bytes must not move.
+    expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+  });
+});
