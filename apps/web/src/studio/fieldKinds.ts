@@ -47,9 +47,6 @@ interface Built {
   prefill?: Array<{ claim: IdentityClaim; sub: string }>;
 }
 
-const text = (title: string, extra: Node = {}): Node => ({ type: 'string', title, maxLength: 200, ...extra });
-const options = (labels: string[]): Node[] => labels.map((l) => ({ const: slugFromLabel(l), title: l }));
-
 export interface PaletteEntry {
   type: FieldType;
   name: () => string;
@@ -58,304 +55,196 @@ export interface PaletteEntry {
   build: (label: string) => Built;
 }
 
+// Each entry states only what sets it apart; these builders write the rest, key for key as the definition keeps it.
+
+const entry = (type: FieldType, [fr, en]: [string, string], simple: boolean, build: PaletteEntry['build']) => ({
+  type,
+  name: () => tr(fr, en),
+  simple,
+  build,
+});
+const text = (title: string, extra: Node = {}): Node => ({ type: 'string', title, maxLength: 200, ...extra });
+const postalCode = (): Node => ({ type: 'string', title: tr('Code postal', 'Postcode'), format: 'fr-postal-code' });
+const options = (labels: string[]): Node[] => labels.map((l) => ({ const: slugFromLabel(l), title: l }));
+/** A string in one of the formats the server checks, with the browser's autofill hint when there is one. */
+const formatted =
+  (format: string, autocomplete?: string, extra: Node = {}) =>
+  (title: string): Built => {
+    const schema = { type: 'string', title, format, ...extra };
+    return autocomplete ? { schema, ui: { 'ui:autocomplete': autocomplete } } : { schema };
+  };
+const choice = (widget: string, labels: string[]) => (title: string) => ({
+  schema: { type: 'string', title, oneOf: options(labels) },
+  ui: { 'ui:widget': widget },
+});
+/** An object of sub-fields (a group of the palette); `required` only when some are. */
+const group = (title: string, properties: Node, required?: string[]): Node => ({
+  type: 'object',
+  title,
+  additionalProperties: false,
+  ...(required ? { required } : {}),
+  properties,
+});
+
 export const PALETTE: PaletteEntry[] = [
-  { type: 'text', name: () => tr('Texte court', 'Short text'), simple: true, build: (l) => ({ schema: text(l) }) },
-  {
-    type: 'textarea',
-    name: () => tr('Texte long', 'Long text'),
-    simple: true,
-    build: (l) => ({ schema: text(l, { maxLength: 5000 }), ui: { 'ui:widget': 'textarea' } }),
-  },
-  {
-    type: 'integer',
-    name: () => tr('Nombre entier', 'Whole number'),
-    simple: true,
-    build: (l) => ({ schema: { type: 'integer', title: l } }),
-  },
-  {
-    type: 'number',
-    name: () => tr('Nombre décimal', 'Decimal number'),
-    simple: true,
-    build: (l) => ({ schema: { type: 'number', title: l } }),
-  },
-  {
-    type: 'date',
-    name: () => tr('Date', 'Date'),
-    simple: true,
-    build: (l) => ({ schema: { type: 'string', title: l, format: 'date' } }),
-  },
-  {
-    type: 'time',
-    name: () => tr('Heure', 'Time'),
-    simple: true,
-    build: (l) => ({ schema: { type: 'string', title: l, format: 'time' } }),
-  },
-  {
-    type: 'email',
-    name: () => tr('Courriel', 'Email'),
-    simple: true,
-    build: (l) => ({
-      schema: { type: 'string', title: l, format: 'email', maxLength: 254 },
-      ui: { 'ui:autocomplete': 'email' },
-    }),
-  },
-  {
-    type: 'phone',
-    name: () => tr('Téléphone', 'Phone'),
-    simple: true,
-    build: (l) => ({ schema: { type: 'string', title: l, format: 'fr-phone' }, ui: { 'ui:autocomplete': 'tel' } }),
-  },
-  {
-    type: 'postalCode',
-    name: () => tr('Code postal', 'Postcode'),
-    simple: true,
-    build: (l) => ({
-      schema: { type: 'string', title: l, format: 'fr-postal-code' },
-      ui: { 'ui:autocomplete': 'postal-code' },
-    }),
-  },
-  {
-    type: 'commune',
-    name: () => tr('Commune (recherche dans la liste officielle)', 'Municipality (search of the official list)'),
-    simple: false,
-    // Drawn as a search of the official list; the code stays optional so that a commune typed by hand goes through
-    // (docs/definition-format.md, « Commune »). Restrict it with ui:options.departements / epci / communes.
-    build: (l) => ({
-      schema: {
-        type: 'object',
-        title: l,
-        additionalProperties: false,
-        required: ['nom', 'codePostal'],
-        properties: {
+  entry('text', ['Texte court', 'Short text'], true, (l) => ({ schema: text(l) })),
+  entry('textarea', ['Texte long', 'Long text'], true, (l) => ({
+    schema: text(l, { maxLength: 5000 }),
+    ui: { 'ui:widget': 'textarea' },
+  })),
+  entry('integer', ['Nombre entier', 'Whole number'], true, (l) => ({ schema: { type: 'integer', title: l } })),
+  entry('number', ['Nombre décimal', 'Decimal number'], true, (l) => ({ schema: { type: 'number', title: l } })),
+  entry('date', ['Date', 'Date'], true, formatted('date')),
+  entry('time', ['Heure', 'Time'], true, formatted('time')),
+  entry('email', ['Courriel', 'Email'], true, formatted('email', 'email', { maxLength: 254 })),
+  entry('phone', ['Téléphone', 'Phone'], true, formatted('fr-phone', 'tel')),
+  entry('postalCode', ['Code postal', 'Postcode'], true, formatted('fr-postal-code', 'postal-code')),
+  // Drawn as a search of the official list; the code stays optional so that a commune typed by hand goes through
+  // (docs/definition-format.md, « Commune »). Restrict it with ui:options.departements / epci / communes.
+  entry(
+    'commune',
+    ['Commune (recherche dans la liste officielle)', 'Municipality (search of the official list)'],
+    false,
+    (l) => ({
+      schema: group(
+        l,
+        {
           codeInsee: { type: 'string', title: tr('Code INSEE', 'INSEE code'), format: 'insee-commune-code' },
           nom: text(tr('Commune', 'Municipality'), { maxLength: 100 }),
-          codePostal: { type: 'string', title: tr('Code postal', 'Postcode'), format: 'fr-postal-code' },
+          codePostal: postalCode(),
         },
-      },
+        ['nom', 'codePostal'],
+      ),
       ui: { 'ui:widget': 'commune' },
     }),
-  },
-  {
-    type: 'address',
-    name: () => tr('Adresse', 'Address'),
-    simple: false,
-    build: (l) => ({
-      schema: {
-        type: 'object',
-        title: l,
-        additionalProperties: false,
-        required: ['voie', 'codePostal', 'commune'],
-        properties: {
-          voie: text(tr('Numéro et voie', 'Street address')),
-          complement: text(tr('Complément d’adresse', 'Address line 2')),
-          codePostal: { type: 'string', title: tr('Code postal', 'Postcode'), format: 'fr-postal-code' },
-          commune: text(tr('Commune', 'Town'), { maxLength: 100 }),
-        },
+  ),
+  entry('address', ['Adresse', 'Address'], false, (l) => ({
+    schema: group(
+      l,
+      {
+        voie: text(tr('Numéro et voie', 'Street address')),
+        complement: text(tr('Complément d’adresse', 'Address line 2')),
+        codePostal: postalCode(),
+        commune: text(tr('Commune', 'Town'), { maxLength: 100 }),
       },
-      ui: {
-        voie: { 'ui:autocomplete': 'address-line1' },
-        complement: { 'ui:autocomplete': 'address-line2' },
-        codePostal: { 'ui:autocomplete': 'postal-code' },
-        commune: { 'ui:autocomplete': 'address-level2' },
+      ['voie', 'codePostal', 'commune'],
+    ),
+    ui: {
+      voie: { 'ui:autocomplete': 'address-line1' },
+      complement: { 'ui:autocomplete': 'address-line2' },
+      codePostal: { 'ui:autocomplete': 'postal-code' },
+      commune: { 'ui:autocomplete': 'address-level2' },
+    },
+  })),
+  // Suggestions of API Adresse as the citizen types, typed by hand when none fits or the API does not answer; a
+  // chosen address is checked at submit (docs/definition-format.md, « Adresse (Base Adresse Nationale) »).
+  entry('banAddress', ['Adresse (Base Adresse Nationale)', 'Address (Base Adresse Nationale)'], false, (l) => ({
+    schema: group(
+      l,
+      {
+        label: text(tr('Adresse', 'Address'), { minLength: 3 }),
+        numero: text(tr('Numéro', 'Number'), { maxLength: 20 }),
+        voie: text(tr('Voie', 'Street')),
+        codePostal: postalCode(),
+        commune: text(tr('Commune', 'Town'), { maxLength: 100 }),
+        codeInsee: text(tr('Code INSEE', 'INSEE code'), { maxLength: 5 }),
+        banId: text(tr('Identifiant BAN', 'BAN id'), { maxLength: 100 }),
+        lon: { type: 'number', title: tr('Longitude', 'Longitude'), minimum: -180, maximum: 180 },
+        lat: { type: 'number', title: tr('Latitude', 'Latitude'), minimum: -90, maximum: 90 },
+        provenance: text(tr('Provenance', 'Provenance')),
       },
+      ['label'],
+    ),
+    ui: { 'ui:widget': 'address' },
+  })),
+  entry('siret', ['Numéro SIRET', 'SIRET number'], true, formatted('siret')),
+  // Looked up in the répertoire Sirene once the SIRET is valid; the designer locks values in the panel
+  // (docs/definition-format.md, « SIRET »).
+  entry(
+    'company',
+    ['Numéro SIRET (entreprise ou association)', 'SIRET number (company or association)'],
+    false,
+    (l) => ({
+      schema: siretSchema(l),
+      ui: { 'ui:widget': 'siret' },
     }),
-  },
-  {
-    type: 'banAddress',
-    name: () => tr('Adresse (Base Adresse Nationale)', 'Address (Base Adresse Nationale)'),
-    simple: false,
-    // Suggestions of API Adresse as the citizen types, typed by hand when none fits or the API does not answer; a
-    // chosen address is checked at submit (docs/definition-format.md, « Adresse (Base Adresse Nationale) »).
-    build: (l) => ({
-      schema: {
-        type: 'object',
-        title: l,
-        additionalProperties: false,
-        required: ['label'],
-        properties: {
-          label: text(tr('Adresse', 'Address'), { minLength: 3 }),
-          numero: text(tr('Numéro', 'Number'), { maxLength: 20 }),
-          voie: text(tr('Voie', 'Street')),
-          codePostal: { type: 'string', title: tr('Code postal', 'Postcode'), format: 'fr-postal-code' },
-          commune: text(tr('Commune', 'Town'), { maxLength: 100 }),
-          codeInsee: text(tr('Code INSEE', 'INSEE code'), { maxLength: 5 }),
-          banId: text(tr('Identifiant BAN', 'BAN id'), { maxLength: 100 }),
-          lon: { type: 'number', title: tr('Longitude', 'Longitude'), minimum: -180, maximum: 180 },
-          lat: { type: 'number', title: tr('Latitude', 'Latitude'), minimum: -90, maximum: 90 },
-          provenance: text(tr('Provenance', 'Provenance')),
-        },
+  ),
+  // Looked up in the Répertoire national des associations once the number is well formed; locked values as
+  // the SIRET field's (docs/definition-format.md, « Numéro RNA »).
+  entry('association', ['Numéro RNA (association)', 'RNA number (association)'], false, (l) => ({
+    schema: rnaSchema(l),
+    ui: { 'ui:widget': 'rna' },
+  })),
+  // Obtained from the CAF or the MSA through API Particulier for a citizen signed in with FranceConnect who consents,
+  // typed otherwise; quotient and month locked by default (docs/definition-format.md, « Quotient familial »).
+  entry('familyQuotient', ['Quotient familial (CAF/MSA)', 'Family quotient (CAF/MSA)'], false, (l) => ({
+    schema: quotientSchema(l),
+    ui: { 'ui:widget': 'quotient-familial', 'ui:options': { locked: ['quotient', 'periode', 'regime'] } },
+  })),
+  entry('siren', ['Numéro SIREN', 'SIREN number'], true, formatted('siren')),
+  entry('iban', ['IBAN', 'IBAN'], true, formatted('iban')),
+  entry('nir', ['Numéro de sécurité sociale', 'Social security number'], true, formatted('nir')),
+  entry('url', ['Adresse de site web', 'Web address'], true, formatted('uri', 'url', { maxLength: 2000 })),
+  entry('yesNo', ['Oui / non', 'Yes / no'], true, (l) => ({
+    schema: { type: 'boolean', title: l },
+    ui: { 'ui:widget': 'radio' },
+  })),
+  entry(
+    'radio',
+    ['Choix unique (boutons)', 'Single choice (buttons)'],
+    true,
+    choice('radio', ['Option 1', 'Option 2']),
+  ),
+  entry(
+    'select',
+    ['Choix unique (liste déroulante)', 'Single choice (drop-down list)'],
+    true,
+    choice('select', ['Option 1', 'Option 2', 'Option 3']),
+  ),
+  entry('checkboxes', ['Choix multiples (cases à cocher)', 'Multiple choice (checkboxes)'], true, (l) => ({
+    schema: { type: 'array', title: l, uniqueItems: true, items: { type: 'string', enum: ['option-1', 'option-2'] } },
+    ui: { 'ui:widget': 'checkboxes', items: { 'ui:enumNames': ['Option 1', 'Option 2'] } },
+  })),
+  entry('file', ['Fichier à joindre', 'File'], true, (l) => ({
+    schema: {
+      type: 'string',
+      title: l,
+      'x-file': { accept: ['application/pdf', 'image/*'], maxBytes: 5 * 1024 * 1024 },
+    },
+  })),
+  entry('repeat', ['Bloc répétable', 'Repeatable block'], false, (l) => ({
+    schema: { type: 'array', title: l, minItems: 1, maxItems: 5, items: group(tr('Élément', 'Item'), {}) },
+  })),
+  entry('section', ['Titre de section', 'Section heading'], false, (l) => ({ schema: group(l, {}) })),
+  entry('explanation', ['Texte explicatif', 'Explanatory text'], false, (l) => ({
+    schema: {
+      type: 'object',
+      title: l,
+      description: tr('Votre texte ici.', 'Your text here.'),
+      additionalProperties: false,
+      properties: {},
+    },
+  })),
+  entry('consent', ['Case de consentement', 'Consent box'], true, (l) => ({
+    schema: { type: 'boolean', title: l, const: true },
+    required: true,
+  })),
+  entry('identity', ['Bloc identité (FranceConnect)', 'Identity block (FranceConnect)'], false, (l) => ({
+    schema: group(
+      l,
+      {
+        prenoms: text(tr('Prénoms', 'Given names'), { maxLength: 100 }),
+        nom: text(tr('Nom de naissance', 'Family name'), { maxLength: 100 }),
+        dateNaissance: { type: 'string', title: tr('Date de naissance', 'Date of birth'), format: 'date' },
       },
-      ui: { 'ui:widget': 'address' },
-    }),
-  },
-  {
-    type: 'siret',
-    name: () => tr('Numéro SIRET', 'SIRET number'),
-    simple: true,
-    build: (l) => ({ schema: { type: 'string', title: l, format: 'siret' } }),
-  },
-  {
-    type: 'company',
-    name: () => tr('Numéro SIRET (entreprise ou association)', 'SIRET number (company or association)'),
-    simple: false,
-    // Looked up in the répertoire Sirene once the SIRET is valid; the designer locks values in the panel
-    // (docs/definition-format.md, « SIRET »).
-    build: (l) => ({ schema: siretSchema(l), ui: { 'ui:widget': 'siret' } }),
-  },
-  {
-    type: 'association',
-    name: () => tr('Numéro RNA (association)', 'RNA number (association)'),
-    simple: false,
-    // Looked up in the Répertoire national des associations once the number is well formed; locked values as
-    // the SIRET field's (docs/definition-format.md, « Numéro RNA »).
-    build: (l) => ({ schema: rnaSchema(l), ui: { 'ui:widget': 'rna' } }),
-  },
-  {
-    type: 'familyQuotient',
-    name: () => tr('Quotient familial (CAF/MSA)', 'Family quotient (CAF/MSA)'),
-    simple: false,
-    // Obtained from the CAF or the MSA through API Particulier for a citizen signed in with FranceConnect who consents,
-    // typed otherwise; quotient and month locked by default (docs/definition-format.md, « Quotient familial »).
-    build: (l) => ({
-      schema: quotientSchema(l),
-      ui: { 'ui:widget': 'quotient-familial', 'ui:options': { locked: ['quotient', 'periode', 'regime'] } },
-    }),
-  },
-  {
-    type: 'siren',
-    name: () => tr('Numéro SIREN', 'SIREN number'),
-    simple: true,
-    build: (l) => ({ schema: { type: 'string', title: l, format: 'siren' } }),
-  },
-  {
-    type: 'iban',
-    name: () => tr('IBAN', 'IBAN'),
-    simple: true,
-    build: (l) => ({ schema: { type: 'string', title: l, format: 'iban' } }),
-  },
-  {
-    type: 'nir',
-    name: () => tr('Numéro de sécurité sociale', 'Social security number'),
-    simple: true,
-    build: (l) => ({ schema: { type: 'string', title: l, format: 'nir' } }),
-  },
-  {
-    type: 'url',
-    name: () => tr('Adresse de site web', 'Web address'),
-    simple: true,
-    build: (l) => ({
-      schema: { type: 'string', title: l, format: 'uri', maxLength: 2000 },
-      ui: { 'ui:autocomplete': 'url' },
-    }),
-  },
-  {
-    type: 'yesNo',
-    name: () => tr('Oui / non', 'Yes / no'),
-    simple: true,
-    build: (l) => ({ schema: { type: 'boolean', title: l }, ui: { 'ui:widget': 'radio' } }),
-  },
-  {
-    type: 'radio',
-    name: () => tr('Choix unique (boutons)', 'Single choice (buttons)'),
-    simple: true,
-    build: (l) => ({
-      schema: { type: 'string', title: l, oneOf: options(['Option 1', 'Option 2']) },
-      ui: { 'ui:widget': 'radio' },
-    }),
-  },
-  {
-    type: 'select',
-    name: () => tr('Choix unique (liste déroulante)', 'Single choice (drop-down list)'),
-    simple: true,
-    build: (l) => ({
-      schema: { type: 'string', title: l, oneOf: options(['Option 1', 'Option 2', 'Option 3']) },
-      ui: { 'ui:widget': 'select' },
-    }),
-  },
-  {
-    type: 'checkboxes',
-    name: () => tr('Choix multiples (cases à cocher)', 'Multiple choice (checkboxes)'),
-    simple: true,
-    build: (l) => ({
-      schema: { type: 'array', title: l, uniqueItems: true, items: { type: 'string', enum: ['option-1', 'option-2'] } },
-      ui: { 'ui:widget': 'checkboxes', items: { 'ui:enumNames': ['Option 1', 'Option 2'] } },
-    }),
-  },
-  {
-    type: 'file',
-    name: () => tr('Fichier à joindre', 'File'),
-    simple: true,
-    build: (l) => ({
-      schema: {
-        type: 'string',
-        title: l,
-        'x-file': { accept: ['application/pdf', 'image/*'], maxBytes: 5 * 1024 * 1024 },
-      },
-    }),
-  },
-  {
-    type: 'repeat',
-    name: () => tr('Bloc répétable', 'Repeatable block'),
-    simple: false,
-    build: (l) => ({
-      schema: {
-        type: 'array',
-        title: l,
-        minItems: 1,
-        maxItems: 5,
-        items: { type: 'object', title: tr('Élément', 'Item'), additionalProperties: false, properties: {} },
-      },
-    }),
-  },
-  {
-    type: 'section',
-    name: () => tr('Titre de section', 'Section heading'),
-    simple: false,
-    build: (l) => ({ schema: { type: 'object', title: l, additionalProperties: false, properties: {} } }),
-  },
-  {
-    type: 'explanation',
-    name: () => tr('Texte explicatif', 'Explanatory text'),
-    simple: false,
-    build: (l) => ({
-      schema: {
-        type: 'object',
-        title: l,
-        description: tr('Votre texte ici.', 'Your text here.'),
-        additionalProperties: false,
-        properties: {},
-      },
-    }),
-  },
-  {
-    type: 'consent',
-    name: () => tr('Case de consentement', 'Consent box'),
-    simple: true,
-    build: (l) => ({ schema: { type: 'boolean', title: l, const: true }, required: true }),
-  },
-  {
-    type: 'identity',
-    name: () => tr('Bloc identité (FranceConnect)', 'Identity block (FranceConnect)'),
-    simple: false,
-    build: (l) => ({
-      schema: {
-        type: 'object',
-        title: l,
-        additionalProperties: false,
-        required: ['prenoms', 'nom', 'dateNaissance'],
-        properties: {
-          prenoms: text(tr('Prénoms', 'Given names'), { maxLength: 100 }),
-          nom: text(tr('Nom de naissance', 'Family name'), { maxLength: 100 }),
-          dateNaissance: { type: 'string', title: tr('Date de naissance', 'Date of birth'), format: 'date' },
-        },
-      },
-      prefill: [
-        { claim: 'given_name', sub: 'prenoms' },
-        { claim: 'family_name', sub: 'nom' },
-        { claim: 'birthdate', sub: 'dateNaissance' },
-      ],
-    }),
-  },
+      ['prenoms', 'nom', 'dateNaissance'],
+    ),
+    prefill: [
+      { claim: 'given_name', sub: 'prenoms' },
+      { claim: 'family_name', sub: 'nom' },
+      { claim: 'birthdate', sub: 'dateNaissance' },
+    ],
+  })),
 ];
 
 /** What a field is, for the properties panel (the reverse of the palette). */
