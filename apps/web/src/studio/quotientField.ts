@@ -4,10 +4,11 @@
  */
 import { isQuotientUi } from '@guichet/shared';
 import { tr } from '../lib/i18n';
-import { obj, type Node } from './definitionPaths';
+import { type Node } from './definitionPaths';
+import { valuesOf, type LookupValues, type ValuesOf } from './lookupField';
 
 /** The values the field fills from API Particulier, in order, with their labels (@guichet/shared's QUOTIENT_FIELD_VALUES). */
-export const QUOTIENT_VALUES: Array<[name: string, label: () => string]> = [
+export const QUOTIENT_VALUES: LookupValues = [
   ['quotient', () => tr('Quotient familial (en euros)', 'Family quotient (in euros)')],
   ['periode', () => tr('Mois de référence', 'Month it refers to')],
   ['regime', () => tr('Organisme', 'Body')],
@@ -46,10 +47,4 @@ export function quotientSchema(title: string): Node {
 export { isQuotientUi };
 
 /** The values this field fills (those its schema has), each with its label: its own title when it has one. */
-export function quotientValuesOf(node: Node): Array<{ name: string; label: string }> {
-  const properties = obj(node.properties);
-  return QUOTIENT_VALUES.filter(([name]) => name in properties).map(([name, label]) => {
-    const title = obj(properties[name]).title;
-    return { name, label: typeof title === 'string' && title.trim() ? title : label() };
-  });
-}
+export const quotientValuesOf: ValuesOf = valuesOf(QUOTIENT_VALUES);

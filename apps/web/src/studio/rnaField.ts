@@ -4,13 +4,14 @@
  */
 import { isRnaUi } from '@guichet/shared';
 import { tr } from '../lib/i18n';
-import { obj, type Node } from './definitionPaths';
+import { type Node } from './definitionPaths';
+import { valuesOf, type LookupValues, type ValuesOf } from './lookupField';
 
 /**
  * The values the field fills from the Répertoire national des associations, in order, with their labels; the same
  * names as @guichet/shared's RNA_FIELD_VALUES and apps/web/src/form/rna-field.tsx.
  */
-export const RNA_VALUES: Array<[name: string, label: () => string]> = [
+export const RNA_VALUES: LookupValues = [
   ['nom', () => tr('Nom de l’association', 'Name of the association')],
   ['objet', () => tr('Objet social', 'Purpose')],
   ['adresse', () => tr('Adresse du siège', 'Address of the seat')],
@@ -63,10 +64,4 @@ export function rnaSchema(title: string): Node {
 export { isRnaUi };
 
 /** The values this field fills (those its schema has), each with its label: its own title when it has one. */
-export function rnaValuesOf(node: Node): Array<{ name: string; label: string }> {
-  const properties = obj(node.properties);
-  return RNA_VALUES.filter(([name]) => name in properties).map(([name, label]) => {
-    const title = obj(properties[name]).title;
-    return { name, label: typeof title === 'string' && title.trim() ? title : label() };
-  });
-}
+export const rnaValuesOf: ValuesOf = valuesOf(RNA_VALUES);

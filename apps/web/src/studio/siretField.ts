@@ -4,13 +4,20 @@
  */
 import { isSiretUi } from '@guichet/shared';
 import { tr } from '../lib/i18n';
-import { obj, type Node } from './definitionPaths';
+import { type Node } from './definitionPaths';
+import {
+  lockedValues as lockedOf,
+  setLocked as setLockedOf,
+  valuesOf,
+  type LookupValues,
+  type ValuesOf,
+} from './lookupField';
 
 /**
  * The values the field fills from the répertoire Sirene, in order, with their labels; the same names as
  * libs/forms/src/lookups/siret-check.ts (SIRET_FIELD_VALUES) and apps/web/src/form/siret-field.tsx.
  */
-export const SIRET_VALUES: Array<[name: string, label: () => string]> = [
+export const SIRET_VALUES: LookupValues = [
   ['raisonSociale', () => tr('Raison sociale', 'Company name')],
   ['formeJuridique', () => tr('Forme juridique', 'Legal form')],
   ['adresse', () => tr('Adresse', 'Address')],
@@ -46,33 +53,14 @@ export function siretSchema(title: string): Node {
 export { isSiretUi };
 
 /** The values this field fills (those its schema has), each with its label: its own title when it has one. */
-export function siretValuesOf(node: Node): Array<{ name: string; label: string }> {
-  const properties = obj(node.properties);
-  return SIRET_VALUES.filter(([name]) => name in properties).map(([name, label]) => {
-    const title = obj(properties[name]).title;
-    return { name, label: typeof title === 'string' && title.trim() ? title : label() };
-  });
-}
-
-/** The values a lookup field fills (the SIRET field's, the RNA field's: rnaField.ts), locked the same way. */
-type ValuesOf = (node: Node) => Array<{ name: string; label: string }>;
+export const siretValuesOf: ValuesOf = valuesOf(SIRET_VALUES);
 
 /** The locked values: `ui:options.locked` `true` (every value the field fills) or a list of names. */
-export function lockedValues(node: Node, ui: Node, valuesOf: ValuesOf = siretValuesOf): string[] {
-  const locked = obj(ui['ui:options']).locked;
-  const fills = valuesOf(node).map((v) => v.name);
-  if (locked === true) return fills;
-  return Array.isArray(locked) ? fills.filter((name) => locked.includes(name)) : [];
+export function lockedValues(node: Node, ui: Node, fills: ValuesOf = siretValuesOf): string[] {
+  return lockedOf(node, ui, fills);
 }
 
 /** Locks or unlocks one value; always written as a list (none locked: no `locked`, no empty `ui:options`). */
-export function setLocked(node: Node, ui: Node, name: string, on: boolean, valuesOf: ValuesOf = siretValuesOf): void {
-  const list = lockedValues(node, ui, valuesOf).filter((n) => n !== name);
-  if (on) list.push(name);
-  const order = valuesOf(node).map((v) => v.name);
-  const options = { ...obj(ui['ui:options']) };
-  if (list.length) options.locked = order.filter((n) => list.includes(n));
-  else delete options.locked;
-  if (Object.keys(options).length) ui['ui:options'] = options;
-  else delete ui['ui:options'];
+export function setLocked(node: Node, ui: Node, name: string, on: boolean, fills: ValuesOf = siretValuesOf): void {
+  setLockedOf(node, ui, name, on, fills);
 }
