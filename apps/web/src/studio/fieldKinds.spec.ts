@@ -1,6 +1,6 @@
 import { PALETTE_OUTPUT } from './fieldKinds.fixture';
 
-/** Loaded by jest at run time, as in siret-field.spec.ts (the root type-check has no DOM library). */
+/** Loaded by jest at run time, as in lookup-fields.spec.ts (the root type-check has no DOM library). */
 const kinds = jest.requireActual<{
   PALETTE: Array<{ type: string; name(): string; simple: boolean; build(label: string): unknown }>;
 }>('./fieldKinds');
