@@ -1,12 +1,16 @@
-import { Writable } from 'node:stream';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { ADDRESS_MISBEHAVING } from '../../apps/fake-apis/src/adresse';
 import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
 import { addressDefinition } from '../fixtures/address';
-import { CookieClient } from '../support/browserless';
-import { startStack, type Stack } from '../support/stack';
-import { createTenant, publishService } from '../support/tenant';
+import {
+  expectUnavailableInTime,
+  filedField,
+  provenanceEvents,
+  spendLookups,
+  startLookupStack,
+  submitDraft,
+} from '../support/lookup-e2e';
+import type { Stack } from '../support/stack';
 
 const TIMEOUT_MS = 1000;
 const LOOKUP_LIMIT = 40;
@@ -36,27 +40,14 @@ describe('address field and lookup', () => {
 
   beforeAll(async () => {
     fake = await startFakeApis();
-    const logStream = new Writable({
-      write(chunk, _enc, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    });
-    stack = await startStack({
-      backend: 'postgres',
-      worker: false,
-      logStream,
+    stack = await startLookupStack({
+      logs,
       env: {
         RATE_LIMIT_LOOKUPS_PER_IP: String(LOOKUP_LIMIT),
         ADRESSE_API_URL: fake.adresseUrl,
         ADRESSE_API_TIMEOUT_MS: String(TIMEOUT_MS),
       },
-    });
-    const designer = await createTenant(stack);
-    await publishService(stack.url, designer, {
-      slug: 'signalement-adresse',
-      title: 'Signalement',
-      definition: addressDefinition(),
+      service: { slug: 'signalement-adresse', title: 'Signalement', definition: addressDefinition() },
     });
   });
   afterAll(async () => {
@@ -135,31 +126,16 @@ describe('address field and lookup', () => {
   ])('answers 503 LOOKUP_UNAVAILABLE, in French, when the provider %s', async (_name, q) => {
     const started = Date.now();
     const res = await lookup(q);
-    expect(res.status).toBe(503);
-    expect(res.body.code).toBe('LOOKUP_UNAVAILABLE');
+    expectUnavailableInTime(res, started, TIMEOUT_MS);
     expect(res.body.message).toMatch(/saisissez/);
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
   });
 
   async function submitWith(lieu: Record<string, unknown>) {
-    const client = new CookieClient();
-    const call = async (method: string, path: string, body?: unknown) => {
-      const csrf = client.cookie(stack.url, 'csrf_token');
-      const res = await client.request(`${stack.url}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
-        body: body === undefined || method === 'GET' ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> & { errors?: unknown[] } };
-    };
-    const draft = await call('POST', '/api/v1/public/services/signalement-adresse/submissions', {
-      data: { objet: 'Nid-de-poule', lieu },
+    const { id, submitted, read } = await submitDraft(stack.url, 'signalement-adresse', {
+      objet: 'Nid-de-poule',
+      lieu,
     });
-    expect(draft.status).toBe(201);
-    const id = draft.body.id as string;
-    const submitted = await call('POST', `/api/v1/submissions/${id}/submit`, {});
-    const read = await call('GET', `/api/v1/submissions/${id}`);
-    return { id, submitted, data: (read.body.data as { lieu: Record<string, unknown> }).lieu };
+    return { id, submitted, data: filedField<Record<string, unknown>>(read, 'lieu') };
   }
 
   it('files a chosen address with the BAN’s values and its provenance', async () => {
@@ -173,10 +149,9 @@ describe('address field and lookup', () => {
     expect(submitted.status).toBe(200);
     expect(data).toEqual({ ...CHOSEN, ...point, provenance: 'Base Adresse Nationale' });
     // The caseworkers' history says where it came from, hidden from the citizen.
-    const events = await stack.api
-      .get(DataSource)
-      .query(`SELECT comment, visibility FROM submission_event WHERE submission_id = $1 AND type = 'provenance'`, [id]);
-    expect(events).toEqual([{ comment: 'Adresse du problème : Base Adresse Nationale', visibility: 'internal' }]);
+    expect(await provenanceEvents(stack, id)).toEqual([
+      { comment: 'Adresse du problème : Base Adresse Nationale', visibility: 'internal' },
+    ]);
   });
 
   it.each([
@@ -211,10 +186,7 @@ describe('address field and lookup', () => {
   it('with the provider down: 503 on lookup, and a chosen address is accepted at submit, unverified', async () => {
     await fake.close();
     const started = Date.now();
-    const res = await lookup('3 rue des vignes');
-    expect(res.status).toBe(503);
-    expect(res.body.code).toBe('LOOKUP_UNAVAILABLE');
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
+    expectUnavailableInTime(await lookup('3 rue des vignes'), started, TIMEOUT_MS);
     const claimed = {
       ...CHOSEN,
       label: '2 Rue des Tilleuls Argentés 45000 Orléans',
@@ -228,9 +200,7 @@ describe('address field and lookup', () => {
 
   // Last: it spends what is left of this address's lookups, counted with the other lookups (communes, SIRET, RNA).
   it('limits lookups per address with a 429, shared with the other lookups', async () => {
-    let last = 200;
-    for (let i = lookups; i <= LOOKUP_LIMIT + 1 && last !== 429; i++) last = (await lookup('rue des vignes')).status;
-    expect(last).toBe(429);
+    expect(await spendLookups(lookups, LOOKUP_LIMIT, () => lookup('rue des vignes'))).toBe(429);
     const res = await request(stack.url).get('/api/v1/public/communes?q=orl');
     expect(res.status).toBe(429);
     expect(res.body.code).toBe('RATE_LIMITED');

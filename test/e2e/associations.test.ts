@@ -1,11 +1,15 @@
-import { Writable } from 'node:stream';
 import request from 'supertest';
 import { MISBEHAVING_RNA } from '../../apps/fake-apis/src/associations';
 import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
 import { rnaDefinition } from '../fixtures/rna';
-import { CookieClient } from '../support/browserless';
-import { startStack, type Stack } from '../support/stack';
-import { createTenant, publishService } from '../support/tenant';
+import {
+  expectUnavailableInTime,
+  filedField,
+  spendLookups,
+  startLookupStack,
+  submitDraft,
+} from '../support/lookup-e2e';
+import type { Stack } from '../support/stack';
 
 const LOOKUP_LIMIT = 40;
 const TIMEOUT_MS = 1000;
@@ -29,28 +33,15 @@ describe('RNA field and lookup', () => {
 
   beforeAll(async () => {
     fake = await startFakeApis();
-    const logStream = new Writable({
-      write(chunk, _enc, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    });
-    stack = await startStack({
-      backend: 'postgres',
-      worker: false,
-      logStream,
+    stack = await startLookupStack({
+      logs,
       env: {
         RATE_LIMIT_LOOKUPS_PER_IP: String(LOOKUP_LIMIT),
         ASSOCIATIONS_API_URL: fake.associationsUrl,
         ASSOCIATIONS_API_TIMEOUT_MS: String(TIMEOUT_MS),
         ASSOCIATIONS_API_TOKEN: TOKEN,
       },
-    });
-    const designer = await createTenant(stack);
-    await publishService(stack.url, designer, {
-      slug: 'subvention-rna',
-      title: 'Subvention',
-      definition: rnaDefinition(),
+      service: { slug: 'subvention-rna', title: 'Subvention', definition: rnaDefinition() },
     });
   });
   afterAll(async () => {
@@ -141,35 +132,16 @@ describe('RNA field and lookup', () => {
   ])('answers 503 LOOKUP_UNAVAILABLE, in French, when the provider %s', async (_name, rna) => {
     const started = Date.now();
     const res = await lookup(rna);
-    expect(res.status).toBe(503);
-    expect(res.body.code).toBe('LOOKUP_UNAVAILABLE');
+    expectUnavailableInTime(res, started, TIMEOUT_MS);
     expect(res.body.message).toMatch(/saisissez/);
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
   });
 
-  function browser() {
-    const client = new CookieClient();
-    return async (method: string, path: string, body?: unknown) => {
-      const csrf = client.cookie(stack.url, 'csrf_token');
-      const res = await client.request(`${stack.url}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
-        body: body === undefined || method === 'GET' ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> & { errors?: unknown[] } };
-    };
-  }
-
   async function submitWith(association: Record<string, string>) {
-    const call = browser();
-    const draft = await call('POST', '/api/v1/public/services/subvention-rna/submissions', {
-      data: { objetDemande: 'Sorties nature', association },
+    const { submitted, read } = await submitDraft(stack.url, 'subvention-rna', {
+      objetDemande: 'Sorties nature',
+      association,
     });
-    expect(draft.status).toBe(201);
-    const id = draft.body.id as string;
-    const submitted = await call('POST', `/api/v1/submissions/${id}/submit`, {});
-    const read = await call('GET', `/api/v1/submissions/${id}`);
-    return { submitted, data: (read.body.data as { association: Record<string, string> }).association };
+    return { submitted, data: filedField<Record<string, string>>(read, 'association') };
   }
 
   const filled = {
@@ -214,10 +186,7 @@ describe('RNA field and lookup', () => {
   it('with the provider down: 503 on lookup, and the values typed are accepted at submit, unverified', async () => {
     await fake.close();
     const started = Date.now();
-    const res = await lookup('W751234567');
-    expect(res.status).toBe(503);
-    expect(res.body.code).toBe('LOOKUP_UNAVAILABLE');
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
+    expectUnavailableInTime(await lookup('W751234567'), started, TIMEOUT_MS);
     const typed = { rna: 'W751234567', nom: 'Chorale du canal', etat: 'Active' };
     const { submitted, data } = await submitWith(typed);
     expect(submitted.status).toBe(200);
@@ -226,9 +195,7 @@ describe('RNA field and lookup', () => {
 
   // Last: it spends what is left of this address's lookups.
   it('limits lookups per address with a 429, on the lookups’ counter', async () => {
-    let last = 200;
-    for (let i = lookups; i <= LOOKUP_LIMIT + 1 && last !== 429; i++) last = (await lookup('W452001234')).status;
-    expect(last).toBe(429);
+    expect(await spendLookups(lookups, LOOKUP_LIMIT, () => lookup('W452001234'))).toBe(429);
     const res = await request(stack.url).get('/api/v1/public/entreprises/91234567500017');
     expect(res.status).toBe(429);
     expect(res.body.code).toBe('RATE_LIMITED');

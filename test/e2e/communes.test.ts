@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { communeDefinition } from '../fixtures/commune';
-import { CookieClient } from '../support/browserless';
-import { startStack, type Stack } from '../support/stack';
-import { createTenant, publishService } from '../support/tenant';
+import { spendLookups, startLookupStack, submitDraft } from '../support/lookup-e2e';
+import type { Stack } from '../support/stack';
 
 const LOOKUP_LIMIT = 60;
 
@@ -16,16 +15,9 @@ describe('commune field and search', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({
-      backend: 'postgres',
-      worker: false,
+    stack = await startLookupStack({
       env: { RATE_LIMIT_LOOKUPS_PER_IP: String(LOOKUP_LIMIT) },
-    });
-    const designer = await createTenant(stack);
-    await publishService(stack.url, designer, {
-      slug: 'commune-famille',
-      title: 'Famille',
-      definition: communeDefinition(),
+      service: { slug: 'commune-famille', title: 'Famille', definition: communeDefinition() },
     });
   });
   afterAll(() => stack?.close());
@@ -118,28 +110,8 @@ describe('commune field and search', () => {
     expect(ligature.body[0]?.nom).toBe('Œuilly');
   });
 
-  function browser() {
-    const client = new CookieClient();
-    return async (method: string, path: string, body?: unknown) => {
-      const csrf = client.cookie(stack.url, 'csrf_token');
-      const res = await client.request(`${stack.url}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
-        body: body === undefined || method === 'GET' ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> & { errors?: unknown[] } };
-    };
-  }
-
   async function submitWith(commune: Record<string, string>) {
-    const call = browser();
-    const draft = await call('POST', '/api/v1/public/services/commune-famille/submissions', {
-      data: { nom: 'Dubois', commune },
-    });
-    expect(draft.status).toBe(201);
-    const id = draft.body.id as string;
-    const submitted = await call('POST', `/api/v1/submissions/${id}/submit`, {});
-    const read = await call('GET', `/api/v1/submissions/${id}`);
+    const { submitted, read } = await submitDraft(stack.url, 'commune-famille', { nom: 'Dubois', commune });
     return { submitted, read };
   }
 
@@ -183,9 +155,7 @@ describe('commune field and search', () => {
 
   // Last: it spends what is left of this address's lookups.
   it('limits lookups per address with a 429', async () => {
-    let last = 200;
-    for (let i = lookups; i <= LOOKUP_LIMIT + 1 && last !== 429; i++) last = (await search('q=orl')).status;
-    expect(last).toBe(429);
+    expect(await spendLookups(lookups, LOOKUP_LIMIT, () => search('q=orl'))).toBe(429);
     const res = await search('q=orl');
     expect(res.status).toBe(429);
     expect(res.body.code).toBe('RATE_LIMITED');

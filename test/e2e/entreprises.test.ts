@@ -1,12 +1,16 @@
-import { Writable } from 'node:stream';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { MISBEHAVING } from '../../apps/fake-apis/src/entreprises';
 import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
 import { siretDefinition } from '../fixtures/siret';
-import { CookieClient } from '../support/browserless';
-import { startStack, type Stack } from '../support/stack';
-import { createTenant, publishService } from '../support/tenant';
+import {
+  expectUnavailableInTime,
+  filedField,
+  provenanceEvents,
+  spendLookups,
+  startLookupStack,
+  submitDraft,
+} from '../support/lookup-e2e';
+import type { Stack } from '../support/stack';
 
 const LOOKUP_LIMIT = 40;
 /** The SIRET block's title in test/fixtures/siret.ts. */
@@ -29,27 +33,14 @@ describe('SIRET field and lookup', () => {
 
   beforeAll(async () => {
     fake = await startFakeApis();
-    const logStream = new Writable({
-      write(chunk, _enc, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    });
-    stack = await startStack({
-      backend: 'postgres',
-      worker: false,
-      logStream,
+    stack = await startLookupStack({
+      logs,
       env: {
         RATE_LIMIT_LOOKUPS_PER_IP: String(LOOKUP_LIMIT),
         ENTREPRISES_API_URL: fake.entreprisesUrl,
         ENTREPRISES_API_TIMEOUT_MS: String(TIMEOUT_MS),
       },
-    });
-    const designer = await createTenant(stack);
-    await publishService(stack.url, designer, {
-      slug: 'subvention-asso',
-      title: 'Subvention',
-      definition: siretDefinition(),
+      service: { slug: 'subvention-asso', title: 'Subvention', definition: siretDefinition() },
     });
   });
   afterAll(async () => {
@@ -140,44 +131,17 @@ describe('SIRET field and lookup', () => {
   ])('answers 503 LOOKUP_UNAVAILABLE, in French, when the provider %s', async (_name, siret) => {
     const started = Date.now();
     const res = await lookup(siret);
-    expect(res.status).toBe(503);
-    expect(res.body.code).toBe('LOOKUP_UNAVAILABLE');
+    expectUnavailableInTime(res, started, TIMEOUT_MS);
     expect(res.body.message).toMatch(/saisissez/);
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
   });
 
-  function browser() {
-    const client = new CookieClient();
-    return async (method: string, path: string, body?: unknown) => {
-      const csrf = client.cookie(stack.url, 'csrf_token');
-      const res = await client.request(`${stack.url}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
-        body: body === undefined || method === 'GET' ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> & { errors?: unknown[] } };
-    };
-  }
-
   async function submitWith(structure: Record<string, string>) {
-    const call = browser();
-    const draft = await call('POST', '/api/v1/public/services/subvention-asso/submissions', {
-      data: { objet: 'Fête de quartier', structure },
+    const { id, submitted, read } = await submitDraft(stack.url, 'subvention-asso', {
+      objet: 'Fête de quartier',
+      structure,
     });
-    expect(draft.status).toBe(201);
-    const id = draft.body.id as string;
-    const submitted = await call('POST', `/api/v1/submissions/${id}/submit`, {});
-    const read = await call('GET', `/api/v1/submissions/${id}`);
-    return { id, submitted, data: (read.body.data as { structure: Record<string, string> }).structure };
+    return { id, submitted, data: filedField<Record<string, string>>(read, 'structure') };
   }
-
-  /** The request's internal history event saying where its lookup fields' values came from. */
-  const provenanceEvents = (id: string) =>
-    stack.api
-      .get(DataSource)
-      .query(`SELECT comment, visibility FROM submission_event WHERE submission_id = $1 AND type = 'provenance'`, [
-        id,
-      ]) as Promise<Array<{ comment: string; visibility: string }>>;
 
   const filled = {
     siret: '84512345400017',
@@ -193,7 +157,7 @@ describe('SIRET field and lookup', () => {
     expect(submitted.status).toBe(200);
     expect(data).toEqual({ ...filled, provenance: 'Répertoire Sirene (INSEE)' });
     // The caseworkers' history says it too, once, hidden from the citizen.
-    expect(await provenanceEvents(id)).toEqual([
+    expect(await provenanceEvents(stack, id)).toEqual([
       { comment: `${STRUCTURE_TITLE} : Répertoire Sirene (INSEE)`, visibility: 'internal' },
     ]);
   });
@@ -228,23 +192,18 @@ describe('SIRET field and lookup', () => {
   it('with the provider down: 503 on lookup, and the values typed are accepted at submit, unverified', async () => {
     await fake.close();
     const started = Date.now();
-    const res = await lookup('77856712300014');
-    expect(res.status).toBe(503);
-    expect(res.body.code).toBe('LOOKUP_UNAVAILABLE');
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
+    expectUnavailableInTime(await lookup('77856712300014'), started, TIMEOUT_MS);
     const typed = { siret: '77856712300014', raisonSociale: 'Atelier numérique', etat: 'Actif' };
     const { id, submitted, data } = await submitWith(typed);
     expect(submitted.status).toBe(200);
     expect(data).toEqual({ ...typed, provenance: 'Saisie par l’usager, non vérifiée' });
-    expect(await provenanceEvents(id)).toEqual([
+    expect(await provenanceEvents(stack, id)).toEqual([
       { comment: `${STRUCTURE_TITLE} : Saisie par l’usager, non vérifiée`, visibility: 'internal' },
     ]);
   });
   // Last: it spends what is left of this address's lookups.
   it('limits lookups per address with a 429', async () => {
-    let last = 200;
-    for (let i = lookups; i <= LOOKUP_LIMIT + 1 && last !== 429; i++) last = (await lookup('91234567500017')).status;
-    expect(last).toBe(429);
+    expect(await spendLookups(lookups, LOOKUP_LIMIT, () => lookup('91234567500017'))).toBe(429);
     const res = await lookup('91234567500017');
     expect(res.status).toBe(429);
     expect(res.body.code).toBe('RATE_LIMITED');
