@@ -1,14 +1,9 @@
-import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { DataSource } from 'typeorm';
-import { Submission } from '@guichet/persistence';
 import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
 import { addressDefinition } from '../fixtures/address';
-import { axeViolations, launchBrowser, type Browser } from '../support/browser';
-import { ROOT, freePort } from '../support/processes';
-import { startStack, type Stack } from '../support/stack';
-import { createTenant, publishService } from '../support/tenant';
+import { axeViolations, type Browser } from '../support/browser';
+import { sendDraft, startDraft, startWebLookupStack } from '../support/lookup-browser';
+import type { Stack } from '../support/stack';
 
 /**
  * The address field in Chromium, with the keyboard only (issue 23), against
@@ -23,27 +18,11 @@ describe('address field in the browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web');
     fake = await startFakeApis();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    stack = await startStack({
-      backend: 'postgres',
-      worker: false,
-      env: {
-        PORT: String(port),
-        PUBLIC_URL: base,
-        WEB_DIST_DIR: join(ROOT, 'dist/web'),
-        ADRESSE_API_URL: fake.adresseUrl,
-      },
-    });
-    const designer = await createTenant(stack);
-    await publishService(stack.url, designer, {
-      slug: 'signalement-adresse',
-      title: 'Signalement',
-      definition: addressDefinition(),
-    });
-    browser = await launchBrowser();
+    ({ stack, browser, base } = await startWebLookupStack({
+      service: { slug: 'signalement-adresse', title: 'Signalement', definition: addressDefinition() },
+      env: () => ({ ADRESSE_API_URL: fake.adresseUrl }),
+    }));
   });
   afterAll(async () => {
     await browser?.close();
@@ -51,32 +30,13 @@ describe('address field in the browser', () => {
     await fake?.close();
   });
 
-  async function start(page: Page): Promise<string> {
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${base}/demarches/signalement-adresse`);
-    const begin = page.getByRole('button', { name: /^Commencer/ });
-    await begin.focus();
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/brouillon=/);
-    const id = new URL(page.url()).searchParams.get('brouillon')!;
-    await page.getByRole('textbox', { name: 'Objet du signalement' }).focus();
-    await page.keyboard.type('Nid-de-poule');
-    return id;
-  }
+  const start = (page: Page) =>
+    startDraft(page, `${base}/demarches/signalement-adresse`, {
+      field: { name: 'Objet du signalement' },
+      text: 'Nid-de-poule',
+    });
 
-  async function send(page: Page, draftId: string): Promise<Record<string, unknown>> {
-    for (const name of [/^Continuer/, /^Envoyer ma demande/]) {
-      const button = page.getByRole('button', { name });
-      await button.focus();
-      await page.keyboard.press('Enter');
-      if (String(name).includes('Continuer'))
-        await page.locator('h2.step-title', { hasText: 'Vérifiez vos réponses' }).waitFor();
-    }
-    await page.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
-    const stored = await stack.api.get(DataSource).getRepository(Submission).findOneByOrFail({ id: draftId });
-    expect(stored.status).toBe('submitted');
-    return stored.data as Record<string, unknown>;
-  }
+  const send = (page: Page, draftId: string) => sendDraft(page, stack, draftId);
 
   const status = (page: Page) => page.locator('[data-pointer="/lieu"] [role="status"][aria-live="polite"]');
 

@@ -1,13 +1,8 @@
-import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { DataSource } from 'typeorm';
-import { Submission } from '@guichet/persistence';
 import { communeDefinition } from '../fixtures/commune';
-import { axeViolations, launchBrowser, type Browser } from '../support/browser';
-import { ROOT, freePort } from '../support/processes';
-import { startStack, type Stack } from '../support/stack';
-import { createTenant, publishService } from '../support/tenant';
+import { axeViolations, type Browser } from '../support/browser';
+import { sendDraft, startDraft, startWebLookupStack } from '../support/lookup-browser';
+import type { Stack } from '../support/stack';
 
 /**
  * The commune field in Chromium, with the keyboard only (issue 23): type,
@@ -21,54 +16,19 @@ describe('commune field in the browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web');
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    stack = await startStack({
-      backend: 'postgres',
-      worker: false,
-      env: { PORT: String(port), PUBLIC_URL: base, WEB_DIST_DIR: join(ROOT, 'dist/web') },
-    });
-    const designer = await createTenant(stack);
-    await publishService(stack.url, designer, {
-      slug: 'commune-famille',
-      title: 'Famille',
-      definition: communeDefinition(),
-    });
-    browser = await launchBrowser();
+    ({ stack, browser, base } = await startWebLookupStack({
+      service: { slug: 'commune-famille', title: 'Famille', definition: communeDefinition() },
+    }));
   });
   afterAll(async () => {
     await browser?.close();
     await stack?.close();
   });
 
-  async function start(page: Page): Promise<string> {
-    // A step that does not come fails with its own message, inside the test's time.
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${base}/demarches/commune-famille`);
-    const begin = page.getByRole('button', { name: /^Commencer/ });
-    await begin.focus();
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/brouillon=/);
-    const id = new URL(page.url()).searchParams.get('brouillon')!;
-    await page.getByRole('textbox', { name: 'Nom', exact: true }).focus();
-    await page.keyboard.type('Dubois');
-    return id;
-  }
+  const start = (page: Page) =>
+    startDraft(page, `${base}/demarches/commune-famille`, { field: { name: 'Nom', exact: true }, text: 'Dubois' });
 
-  async function send(page: Page, draftId: string): Promise<Record<string, unknown>> {
-    for (const name of [/^Continuer/, /^Envoyer ma demande/]) {
-      const button = page.getByRole('button', { name });
-      await button.focus();
-      await page.keyboard.press('Enter');
-      if (String(name).includes('Continuer'))
-        await page.locator('h2.step-title', { hasText: 'Vérifiez vos réponses' }).waitFor();
-    }
-    await page.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
-    const stored = await stack.api.get(DataSource).getRepository(Submission).findOneByOrFail({ id: draftId });
-    expect(stored.status).toBe('submitted');
-    return stored.data as Record<string, unknown>;
-  }
+  const send = (page: Page, draftId: string) => sendDraft(page, stack, draftId);
 
   it('is walked with the keyboard: type, hear the count, arrows, Escape, Entrée', async () => {
     const page = await browser.context.newPage();

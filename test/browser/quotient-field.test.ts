@@ -1,15 +1,10 @@
-import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { DataSource } from 'typeorm';
-import { Submission } from '@guichet/persistence';
 import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
 import { quotientDefinition } from '../fixtures/quotient';
-import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
+import { axeViolations, chooseTestIdentity, type Browser } from '../support/browser';
 import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
-import { ROOT, freePort } from '../support/processes';
-import { startStack, type Stack } from '../support/stack';
-import { createTenant, publishService } from '../support/tenant';
+import { beginDraft, sendDraft, startWebLookupStack } from '../support/lookup-browser';
+import type { Stack } from '../support/stack';
 
 const SLUG = 'cantine-qf';
 const QF_PATH = '/particulier/v3/dss/quotient_familial/identite';
@@ -31,27 +26,19 @@ describe('family quotient field in the browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web');
     fake = await startFakeApis();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    idp = await startIdp({ redirectUris: [`${base}/auth/callback`], postLogoutRedirectUris: [`${base}/`] });
-    stack = await startStack({
-      backend: 'postgres',
-      worker: false,
-      env: {
-        PORT: String(port),
-        PUBLIC_URL: base,
-        WEB_DIST_DIR: join(ROOT, 'dist/web'),
-        ...signInEnv(idp.issuer, idp.secret),
-        PARTICULIER_API_URL: fake.particulierUrl,
-        PARTICULIER_API_TOKEN: 'jeton-api-particulier-navigateur-0123',
-        PARTICULIER_API_TIMEOUT_MS: '1000',
+    ({ stack, browser, base } = await startWebLookupStack({
+      service: { slug: SLUG, title: 'Cantine', definition: quotientDefinition() },
+      env: async (at) => {
+        idp = await startIdp({ redirectUris: [`${at}/auth/callback`], postLogoutRedirectUris: [`${at}/`] });
+        return {
+          ...signInEnv(idp.issuer, idp.secret),
+          PARTICULIER_API_URL: fake.particulierUrl,
+          PARTICULIER_API_TOKEN: 'jeton-api-particulier-navigateur-0123',
+          PARTICULIER_API_TIMEOUT_MS: '1000',
+        };
       },
-    });
-    const designer = await createTenant(stack);
-    await publishService(stack.url, designer, { slug: SLUG, title: 'Cantine', definition: quotientDefinition() });
-    browser = await launchBrowser();
+    }));
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -65,29 +52,10 @@ describe('family quotient field in the browser', () => {
     await browser.context.clearCookies();
     await page.goto(`${base}/auth/login?as=citizen&returnTo=${encodeURIComponent(`/demarches/${SLUG}`)}`);
     await chooseTestIdentity(page, identity, `${base}/demarches/${SLUG}`);
-    const begin = page.getByRole('button', { name: /^Commencer/ });
-    await begin.focus();
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/brouillon=/);
-    const id = new URL(page.url()).searchParams.get('brouillon')!;
-    await page.getByRole('textbox', { name: /^Prénom de l’enfant/ }).focus();
-    await page.keyboard.type('Lucie');
-    return id;
+    return beginDraft(page, { field: { name: /^Prénom de l’enfant/ }, text: 'Lucie' });
   }
 
-  async function send(page: Page, draftId: string): Promise<Record<string, unknown>> {
-    for (const name of [/^Continuer/, /^Envoyer ma demande/]) {
-      const button = page.getByRole('button', { name });
-      await button.focus();
-      await page.keyboard.press('Enter');
-      if (String(name).includes('Continuer'))
-        await page.locator('h2.step-title', { hasText: 'Vérifiez vos réponses' }).waitFor();
-    }
-    await page.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
-    const stored = await stack.api.get(DataSource).getRepository(Submission).findOneByOrFail({ id: draftId });
-    expect(stored.status).toBe('submitted');
-    return stored.data as Record<string, unknown>;
-  }
+  const send = (page: Page, draftId: string) => sendDraft(page, stack, draftId);
 
   const waitStatus = (page: Page, pattern: RegExp) =>
     page.waitForFunction(

@@ -1,15 +1,10 @@
-import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { DataSource } from 'typeorm';
-import { Submission } from '@guichet/persistence';
 import { MISBEHAVING_RNA } from '../../apps/fake-apis/src/associations';
 import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
 import { rnaDefinition } from '../fixtures/rna';
-import { axeViolations, launchBrowser, type Browser } from '../support/browser';
-import { ROOT, freePort } from '../support/processes';
-import { startStack, type Stack } from '../support/stack';
-import { createTenant, publishService } from '../support/tenant';
+import { axeViolations, type Browser } from '../support/browser';
+import { sendDraft, startDraft, startWebLookupStack } from '../support/lookup-browser';
+import type { Stack } from '../support/stack';
 
 /**
  * The RNA field in Chromium, with the keyboard only (issue 23), against the
@@ -26,28 +21,11 @@ describe('RNA field in the browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web');
     fake = await startFakeApis();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    stack = await startStack({
-      backend: 'postgres',
-      worker: false,
-      env: {
-        PORT: String(port),
-        PUBLIC_URL: base,
-        WEB_DIST_DIR: join(ROOT, 'dist/web'),
-        ASSOCIATIONS_API_URL: fake.associationsUrl,
-        ASSOCIATIONS_API_TIMEOUT_MS: '1000',
-      },
-    });
-    const designer = await createTenant(stack);
-    await publishService(stack.url, designer, {
-      slug: 'subvention-rna',
-      title: 'Subvention',
-      definition: rnaDefinition(),
-    });
-    browser = await launchBrowser();
+    ({ stack, browser, base } = await startWebLookupStack({
+      service: { slug: 'subvention-rna', title: 'Subvention', definition: rnaDefinition() },
+      env: () => ({ ASSOCIATIONS_API_URL: fake.associationsUrl, ASSOCIATIONS_API_TIMEOUT_MS: '1000' }),
+    }));
   });
   afterAll(async () => {
     await browser?.close();
@@ -55,32 +33,13 @@ describe('RNA field in the browser', () => {
     await fake?.close();
   });
 
-  async function start(page: Page): Promise<string> {
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${base}/demarches/subvention-rna`);
-    const begin = page.getByRole('button', { name: /^Commencer/ });
-    await begin.focus();
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/brouillon=/);
-    const id = new URL(page.url()).searchParams.get('brouillon')!;
-    await page.getByRole('textbox', { name: /^Objet de la demande/ }).focus();
-    await page.keyboard.type('Sorties nature');
-    return id;
-  }
+  const start = (page: Page) =>
+    startDraft(page, `${base}/demarches/subvention-rna`, {
+      field: { name: /^Objet de la demande/ },
+      text: 'Sorties nature',
+    });
 
-  async function send(page: Page, draftId: string): Promise<Record<string, unknown>> {
-    for (const name of [/^Continuer/, /^Envoyer ma demande/]) {
-      const button = page.getByRole('button', { name });
-      await button.focus();
-      await page.keyboard.press('Enter');
-      if (String(name).includes('Continuer'))
-        await page.locator('h2.step-title', { hasText: 'Vérifiez vos réponses' }).waitFor();
-    }
-    await page.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
-    const stored = await stack.api.get(DataSource).getRepository(Submission).findOneByOrFail({ id: draftId });
-    expect(stored.status).toBe('submitted');
-    return stored.data as Record<string, unknown>;
-  }
+  const send = (page: Page, draftId: string) => sendDraft(page, stack, draftId);
 
   const statusText = (page: Page) =>
     page.locator('[data-pointer="/association"] [role="status"][aria-live="polite"]').textContent();

@@ -1,15 +1,10 @@
-import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { DataSource } from 'typeorm';
-import { Submission } from '@guichet/persistence';
 import { MISBEHAVING } from '../../apps/fake-apis/src/entreprises';
 import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
 import { siretDefinition } from '../fixtures/siret';
-import { axeViolations, launchBrowser, type Browser } from '../support/browser';
-import { ROOT, freePort } from '../support/processes';
-import { startStack, type Stack } from '../support/stack';
-import { createTenant, publishService } from '../support/tenant';
+import { axeViolations, type Browser } from '../support/browser';
+import { sendDraft, startDraft, startWebLookupStack } from '../support/lookup-browser';
+import type { Stack } from '../support/stack';
 
 /**
  * The SIRET field in Chromium, with the keyboard only (issue 23), against the
@@ -25,28 +20,11 @@ describe('SIRET field in the browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web');
     fake = await startFakeApis();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    stack = await startStack({
-      backend: 'postgres',
-      worker: false,
-      env: {
-        PORT: String(port),
-        PUBLIC_URL: base,
-        WEB_DIST_DIR: join(ROOT, 'dist/web'),
-        ENTREPRISES_API_URL: fake.entreprisesUrl,
-        ENTREPRISES_API_TIMEOUT_MS: '1000',
-      },
-    });
-    const designer = await createTenant(stack);
-    await publishService(stack.url, designer, {
-      slug: 'subvention-asso',
-      title: 'Subvention',
-      definition: siretDefinition(),
-    });
-    browser = await launchBrowser();
+    ({ stack, browser, base } = await startWebLookupStack({
+      service: { slug: 'subvention-asso', title: 'Subvention', definition: siretDefinition() },
+      env: () => ({ ENTREPRISES_API_URL: fake.entreprisesUrl, ENTREPRISES_API_TIMEOUT_MS: '1000' }),
+    }));
   });
   afterAll(async () => {
     await browser?.close();
@@ -54,32 +32,13 @@ describe('SIRET field in the browser', () => {
     await fake?.close();
   });
 
-  async function start(page: Page): Promise<string> {
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${base}/demarches/subvention-asso`);
-    const begin = page.getByRole('button', { name: /^Commencer/ });
-    await begin.focus();
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/brouillon=/);
-    const id = new URL(page.url()).searchParams.get('brouillon')!;
-    await page.getByRole('textbox', { name: /^Objet de la demande/ }).focus();
-    await page.keyboard.type('Fête de quartier');
-    return id;
-  }
+  const start = (page: Page) =>
+    startDraft(page, `${base}/demarches/subvention-asso`, {
+      field: { name: /^Objet de la demande/ },
+      text: 'Fête de quartier',
+    });
 
-  async function send(page: Page, draftId: string): Promise<Record<string, unknown>> {
-    for (const name of [/^Continuer/, /^Envoyer ma demande/]) {
-      const button = page.getByRole('button', { name });
-      await button.focus();
-      await page.keyboard.press('Enter');
-      if (String(name).includes('Continuer'))
-        await page.locator('h2.step-title', { hasText: 'Vérifiez vos réponses' }).waitFor();
-    }
-    await page.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
-    const stored = await stack.api.get(DataSource).getRepository(Submission).findOneByOrFail({ id: draftId });
-    expect(stored.status).toBe('submitted');
-    return stored.data as Record<string, unknown>;
-  }
+  const send = (page: Page, draftId: string) => sendDraft(page, stack, draftId);
 
   const status = (page: Page) => page.locator('[data-pointer="/structure"] [role="status"][aria-live="polite"]');
   const focused = (page: Page, label: RegExp) =>

@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { Submission } from '@guichet/persistence';
+import { launchBrowser, type Browser } from './browser';
+import type { LookupService } from './lookup-e2e';
+import { ROOT, freePort } from './processes';
+import { startStack, type Stack } from './stack';
+import { createTenant, publishService } from './tenant';
+
+/**
+ * The harness the lookup fields' browser tests share (issue 19): the built
+ * web app served by a stack with one published service, a draft started and
+ * sent with the keyboard only, and the stored request read back.
+ */
+
+export interface WebLookupStack {
+  stack: Stack;
+  browser: Browser;
+  /** The public address the stack and the web app answer on. */
+  base: string;
+}
+
+export interface WebLookupStackOptions {
+  service: LookupService;
+  /** The stack's extra variables, given its public address (an identity provider needs it first). */
+  env?: (base: string) => Record<string, string> | Promise<Record<string, string>>;
+}
+
+/** The first question of a form, typed when the draft starts. */
+export interface FirstAnswer {
+  field: { name: string | RegExp; exact?: boolean };
+  text: string;
+}
+
+/** Serves dist/web from a stack on PostgreSQL without worker, publishes the service, and launches Chromium. */
+export async function startWebLookupStack(options: WebLookupStackOptions): Promise<WebLookupStack> {
+  if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const extra = options.env ? await options.env(base) : {};
+  const stack = await startStack({
+    backend: 'postgres',
+    worker: false,
+    env: { PORT: String(port), PUBLIC_URL: base, WEB_DIST_DIR: join(ROOT, 'dist/web'), ...extra },
+  });
+  try {
+    const designer = await createTenant(stack);
+    await publishService(stack.url, designer, options.service);
+    return { stack, browser: await launchBrowser(), base };
+  } catch (error) {
+    // The caller never gets the stack to close: close it here.
+    await stack.close();
+    throw error;
+  }
+}
+
+/** Focuses the button and presses Entrée, as a keyboard user does. */
+export async function pressEnterOn(page: Page, name: string | RegExp): Promise<void> {
+  await page.getByRole('button', { name }).focus();
+  await page.keyboard.press('Enter');
+}
+
+/** On a service's page: begins a draft with the keyboard, types the first answer; the draft's id. */
+export async function beginDraft(page: Page, first: FirstAnswer): Promise<string> {
+  await pressEnterOn(page, /^Commencer/);
+  await page.waitForURL(/brouillon=/);
+  const id = new URL(page.url()).searchParams.get('brouillon')!;
+  await page.getByRole('textbox', first.field).focus();
+  await page.keyboard.type(first.text);
+  return id;
+}
+
+/** Opens the service's page and begins a draft; a step that does not come fails inside the test's time. */
+export async function startDraft(page: Page, serviceUrl: string, first: FirstAnswer): Promise<string> {
+  page.setDefaultTimeout(15_000);
+  await page.goto(serviceUrl);
+  return beginDraft(page, first);
+}
+
+/** Continues to the summary, sends with the keyboard, and reads the stored request back: its data. */
+export async function sendDraft(page: Page, stack: Stack, draftId: string): Promise<Record<string, unknown>> {
+  await pressEnterOn(page, /^Continuer/);
+  await page.locator('h2.step-title', { hasText: 'Vérifiez vos réponses' }).waitFor();
+  await pressEnterOn(page, /^Envoyer ma demande/);
+  await page.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
+  const stored = await stack.api.get(DataSource).getRepository(Submission).findOneByOrFail({ id: draftId });
+  expect(stored.status).toBe('submitted');
+  return stored.data as Record<string, unknown>;
+}
