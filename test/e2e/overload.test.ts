@@ -3,6 +3,38 @@ import type { QueryRunner } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { startStack, type Stack } from '../support/stack';
 
+/** A stack with a pool of two connections (`OVERLOAD_DB_WAIT_MS` as given), and the connections a test holds. */
+function twoConnectionStack(databaseWaitMs: string) {
+  const state: { stack?: Stack; held: QueryRunner[] } = { held: [] };
+  beforeAll(async () => {
+    state.stack = await startStack({
+      backend: 'redis',
+      worker: false,
+      env: {
+        DATABASE_POOL_SIZE: '2',
+        REQUEST_TIMEOUT_SECONDS: '60',
+        OVERLOAD_LAG_MS: '0',
+        OVERLOAD_DB_WAIT_MS: databaseWaitMs,
+      },
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(state.held.map((runner) => runner.release().catch(() => undefined)));
+    await state.stack?.close();
+  });
+  /** Takes both connections of the API's pool. */
+  const holdAll = async () => {
+    const dataSource = state.stack!.api.get(DataSource);
+    for (let i = 0; i < 2; i++) {
+      const runner = dataSource.createQueryRunner();
+      await runner.connect();
+      state.held.push(runner);
+    }
+  };
+  const releaseAll = () => Promise.all(state.held.splice(0).map((runner) => runner.release()));
+  return { url: () => state.stack!.url, holdAll, releaseAll };
+}
+
 /**
  * Overload is answered, not suffered (issue 22): with every connection of a
  * tiny pool held, requests that need the database wait at most the pool's
@@ -11,36 +43,17 @@ import { startStack, type Stack } from '../support/stack';
  * request timeout), and are served again as soon as connections come back.
  */
 describe('overload: a saturated database pool', () => {
-  let stack: Stack;
-  const held: QueryRunner[] = [];
-
-  beforeAll(async () => {
-    stack = await startStack({
-      backend: 'redis',
-      worker: false,
-      // The shedders are unit-tested (apps/api/src/http/overload.spec.ts); here only the pool's own timeout is in play.
-      env: { DATABASE_POOL_SIZE: '2', REQUEST_TIMEOUT_SECONDS: '60', OVERLOAD_LAG_MS: '0', OVERLOAD_DB_WAIT_MS: '0' },
-    });
-  });
-  afterAll(async () => {
-    await Promise.all(held.map((runner) => runner.release().catch(() => undefined)));
-    await stack?.close();
-  });
+  // The shedders are unit-tested (apps/api/src/http/overload.spec.ts); here only the pool's own timeout is in play.
+  const pool = twoConnectionStack('0');
 
   it('answers 503 with Retry-After while every connection is taken, then serves again', async () => {
-    const first = await request(stack.url).get('/api/v1/public/services');
+    const first = await request(pool.url()).get('/api/v1/public/services');
     expect(first.status).toBe(200);
-
-    const dataSource = stack.api.get(DataSource);
-    for (let i = 0; i < 2; i++) {
-      const runner = dataSource.createQueryRunner();
-      await runner.connect();
-      held.push(runner);
-    }
+    await pool.holdAll();
 
     const answers = await Promise.all(
       Array.from({ length: 6 }, () =>
-        request(stack.url).get('/api/v1/public/services').set('Accept-Language', 'fr-FR,fr;q=0.9'),
+        request(pool.url()).get('/api/v1/public/services').set('Accept-Language', 'fr-FR,fr;q=0.9'),
       ),
     );
     for (const res of answers) {
@@ -53,43 +66,25 @@ describe('overload: a saturated database pool', () => {
       });
     }
     // Health stays answered: liveness never needs a connection.
-    await request(stack.url).get('/health/live').expect(200);
+    await request(pool.url()).get('/health/live').expect(200);
 
-    await Promise.all(held.splice(0).map((runner) => runner.release()));
-    await request(stack.url).get('/api/v1/public/services').expect(200);
+    await pool.releaseAll();
+    await request(pool.url()).get('/api/v1/public/services').expect(200);
   });
 });
 
 describe('overload: a database connection that would take longer than the limit', () => {
-  let stack: Stack;
-  const held: QueryRunner[] = [];
-
-  beforeAll(async () => {
-    stack = await startStack({
-      backend: 'redis',
-      worker: false,
-      env: { DATABASE_POOL_SIZE: '2', REQUEST_TIMEOUT_SECONDS: '60', OVERLOAD_LAG_MS: '0', OVERLOAD_DB_WAIT_MS: '100' },
-    });
-  });
-  afterAll(async () => {
-    await Promise.all(held.map((runner) => runner.release().catch(() => undefined)));
-    await stack?.close();
-  });
+  const pool = twoConnectionStack('100');
 
   it('sheds the requests past the queue (service très demandé), lets the queued ones wait for the pool, then serves', async () => {
-    await request(stack.url).get('/api/v1/public/services').expect(200);
-    const dataSource = stack.api.get(DataSource);
-    for (let i = 0; i < 2; i++) {
-      const runner = dataSource.createQueryRunner();
-      await runner.connect();
-      held.push(runner);
-    }
+    await request(pool.url()).get('/api/v1/public/services').expect(200);
+    await pool.holdAll();
     // One after the other: each one's wait for a connection has begun when the next one arrives.
     const answers: request.Response[] = [];
     const pending: Array<Promise<void>> = [];
     for (let i = 0; i < 4; i++) {
       pending.push(
-        request(stack.url)
+        request(pool.url())
           .get('/api/v1/public/services')
           .set('Accept-Language', 'fr-FR,fr;q=0.9')
           .then((res) => void answers.push(res)),
@@ -107,7 +102,7 @@ describe('overload: a database connection that would take longer than the limit'
     // Every answer is a 503 with Retry-After.
     expect(messages.filter((m) => m === `503 retry ${shed}`).length).toBeGreaterThanOrEqual(1);
     expect(messages.filter((m) => m !== `503 retry ${shed}` && m !== `503 retry ${timedOut}`)).toEqual([]);
-    await Promise.all(held.splice(0).map((runner) => runner.release()));
-    await request(stack.url).get('/api/v1/public/services').expect(200);
+    await pool.releaseAll();
+    await request(pool.url()).get('/api/v1/public/services').expect(200);
   });
 });
