@@ -48,8 +48,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Attachments and other local files of this stack stay out of the working tree.
       DATA_DIR: mkdtempSync(join(tmpdir(), 'guichet-stack-')),
       // The test runner shares this process's event loop with the API and the worker: its own pauses are not an
-      // overload to shed. test/e2e/overload.test.ts and the unit tests of the shedder turn it on.
+      // overload to shed, nor do they make a connection held longer or a change's turn later (the pool's wait and
+      // the admission gate would count them, and the web app would wait out each 503's Retry-After).
+      // test/e2e/overload.test.ts and the unit tests of apps/api/src/http/overload.ts turn them on.
       OVERLOAD_LAG_MS: '0',
+      OVERLOAD_DB_WAIT_MS: '0',
+      OVERLOAD_MAX_INFLIGHT: '0',
       ...options.env,
     },
     { requireDatabaseUrl: true },
