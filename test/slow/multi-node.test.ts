@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -497,11 +498,13 @@ describe('several API and worker processes', () => {
     const victim = child('a-worker1');
     expect(victim.process.exitCode).toBeNull();
     const seen = new Set<string>();
-    // Counted as each mail arrives (inside the catcher, before it answers "250"), and the worker killed right there.
+    // Counted as each mail arrives (inside the catcher, before it answers "250"), and the worker killed right there,
+    // on one of its own mails: that job is then in flight for sure (killed on any mail, the victim was sometimes
+    // idle at that instant and nothing was left to take over: CI, stop 26).
     const killed = a.mail.waitFor((m) => {
       const reference = referenceOf(m);
       if (reference && !earlier.has(reference)) seen.add(reference);
-      if (seen.size < killAt) return false;
+      if (seen.size < killAt || !ownsTcpPort(victim.process.pid!, m.clientPort)) return false;
       if (victim.process.exitCode === null && victim.process.signalCode === null) victim.process.kill('SIGKILL');
       return true;
     }, 400_000);
@@ -689,3 +692,32 @@ describe('several API and worker processes', () => {
     expectAllAlive();
   }, 360_000);
 });
+
+/** Whether process `pid` holds the TCP socket whose local port is `port` (Linux: its fds against /proc/net/tcp*). */
+function ownsTcpPort(pid: number, port: number): boolean {
+  const inodes = new Set<string>();
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false; // the process is gone
+  }
+  for (const fd of fds) {
+    try {
+      const socket = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (socket) inodes.add(socket[1]!);
+    } catch {
+      // closed in the meantime
+    }
+  }
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return ['/proc/net/tcp', '/proc/net/tcp6'].some((table) =>
+    readFileSync(table, 'utf8')
+      .split('\n')
+      .slice(1)
+      .some((line) => {
+        const columns = line.trim().split(/\s+/);
+        return columns[1]?.endsWith(hex) === true && inodes.has(columns[9] ?? '');
+      }),
+  );
+}

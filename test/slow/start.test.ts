@@ -52,9 +52,11 @@ async function launch(env: NodeJS.ProcessEnv, isolatedNetwork: boolean): Promise
       })
     : spawn(process.execPath, [script], { env, cwd: ROOT });
   const output = collectOutput(child);
-  await waitUntil('Guichet est prêt', 60_000, () => {
+  // The banner's last line, not « Guichet est prêt »: the lines between come in later chunks of stdout, and a
+  // check made as soon as « prêt » arrives read a banner cut after « Studio » (CI, stop 26).
+  await waitUntil('the start-up banner', 60_000, () => {
     if (child.exitCode !== null) throw new GiveUp('npm start exited early');
-    return output.text().includes('Guichet est prêt') || undefined;
+    return output.text().includes('Ctrl-C pour tout arrêter.') || undefined;
   }).catch((error: Error) => {
     child.kill('SIGKILL');
     throw new Error(`${error.message}\n--- output ---\n${output.text()}`);

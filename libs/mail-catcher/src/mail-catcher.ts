@@ -18,6 +18,8 @@ export interface CaughtMail {
   /** ISO 8601. */
   receivedAt: string;
   attachments: Array<{ filename: string; contentType: string; size: number }>;
+  /** The sender's TCP port: which process sent the mail, for a test that must tell its workers apart. */
+  clientPort: number;
 }
 
 export interface MailCatcherOptions {
@@ -102,6 +104,7 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
         text: parsed.text ?? '',
         receivedAt: new Date().toISOString(),
         attachments,
+        clientPort: session.remotePort,
       },
       headerLines: parsed.headerLines.map(({ key, line }) => ({ key, line })),
       contents: parsed.attachments.map((a) => a.content),
