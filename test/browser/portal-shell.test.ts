@@ -66,6 +66,17 @@ describe('web shell in Chromium', () => {
     expect(overflow).toBeLessThanOrEqual(0);
   });
 
+  // The check every browser suite relies on can fail: on a page with a violation of each kind it names them.
+  it('axe, as the suites run it, finds what is wrong on a faulty page', async () => {
+    const faulty = await browser.context.newPage();
+    await faulty.setContent(
+      '<html><head><title>x</title></head><body><main><input type="text"><img src="data:,"></main></body></html>',
+    );
+    const found = (await axeViolations(faulty)).map((v) => v.split(':')[0]);
+    await faulty.close();
+    expect(found).toEqual(expect.arrayContaining(['html-has-lang', 'label', 'image-alt']));
+  });
+
   it('loaded nothing from a third party', () => {
     expect(foreignRequests).toEqual([]);
   });
