@@ -130,7 +130,7 @@ describe('Mailer → mail catcher', () => {
     expect(all.map((m) => m.subject)).toEqual(['Message 3', 'Message 2', 'Message 1']);
     expect(all[0]).toEqual(catcher.messages()[0]);
     expect(Object.keys(all[0]!).sort()).toEqual(
-      ['attachments', 'from', 'id', 'messageId', 'receivedAt', 'subject', 'text', 'to'].sort(),
+      ['attachments', 'clientPort', 'from', 'id', 'messageId', 'receivedAt', 'subject', 'text', 'to'].sort(),
     );
 
     expect((await fetch(`${web}/api/messages`, { method: 'DELETE' })).status).toBe(204);
