@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { Delivery, Service, Submission, SubmissionEvent } from '@guichet/persistence';
+import { Delivery, Service, type Organisation, type Submission, type SubmissionEvent } from '@guichet/persistence';
 import { PermanentJobError, type JobPayloads, type JobTopic, type OutboxJob } from '@guichet/queue';
 import type { ServiceDefinition } from '@guichet/shared';
 import {
@@ -17,15 +17,17 @@ import { emailTemplate, renderTemplate, route, stateLabel, stateOf, workflowOf }
 import { MailSendError, type Mailer } from './mailer';
 import { newWebhookSecret, sendWebhook, type WebhookPolicy } from './webhook';
 
+const FRENCH_DATE = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
+
 function frenchDate(date: Date): string {
-  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(date);
+  return FRENCH_DATE.format(date);
 }
 
 /** How an agent who never chose hears of new requests: one summary a day, not one email each. */
 export const DEFAULT_NOTIFY = 'digest';
 
 /** A request sent again after a request for changes (not a first submit). */
-function isResubmission(event: SubmissionEvent): boolean {
+function isResubmission(event: Pick<SubmissionEvent, 'type' | 'fromStatus'>): boolean {
   return event.type === 'transition' && event.fromStatus !== null && event.fromStatus !== 'draft';
 }
 
@@ -78,12 +80,80 @@ export interface NotificationSettings {
   receipt?: 'text' | 'pdf';
 }
 
+/** What an email or a webhook about a request reads: one statement (`load`), no entity built. */
 interface Loaded {
-  submission: Submission;
-  service: Service;
+  submission: Pick<
+    Submission,
+    | 'id'
+    | 'organisationId'
+    | 'serviceId'
+    | 'formVersionId'
+    | 'reference'
+    | 'submittedAt'
+    | 'data'
+    | 'contactEmail'
+    | 'contactName'
+    | 'status'
+    | 'purgeAt'
+    | 'groupKey'
+    | 'ownerAccountId'
+    | 'followGeneration'
+  >;
+  service: Pick<Service, 'id' | 'slug' | 'title' | 'webhookSecret'> & {
+    organisation: Pick<Organisation, 'name' | 'slug' | 'contactAddress' | 'contactEmail' | 'contactPhone'>;
+  };
   definition: ServiceDefinition;
-  event: SubmissionEvent;
+  event: Pick<SubmissionEvent, 'id' | 'at' | 'type' | 'transition' | 'fromStatus' | 'toStatus' | 'comment'>;
 }
+
+/** The row `load` reads. */
+interface LoadedRow {
+  id: string;
+  organisation_id: string;
+  service_id: string;
+  form_version_id: string;
+  reference: string | null;
+  submitted_at: Date | null;
+  data: Record<string, unknown>;
+  contact_email: string | null;
+  contact_name: string | null;
+  status: string;
+  purge_at: Date | null;
+  group_key: string | null;
+  owner_account_id: string | null;
+  follow_generation: number;
+  service_slug: string;
+  service_title: string;
+  webhook_secret: string | null;
+  organisation_name: string;
+  organisation_slug: string;
+  organisation_address: string | null;
+  organisation_email: string | null;
+  organisation_phone: string | null;
+  event_id: string | null;
+  event_at: Date | null;
+  event_type: string | null;
+  transition: string | null;
+  from_status: string | null;
+  to_status: string | null;
+  comment: string | null;
+  delivery_status: string | null;
+}
+
+const LOAD_SQL = `
+  SELECT s.id, s.organisation_id, s.service_id, s.form_version_id, s.reference, s.submitted_at, s.data,
+         s.contact_email, s.contact_name, s.status, s.purge_at, s.group_key, s.owner_account_id, s.follow_generation,
+         sv.slug AS service_slug, sv.title AS service_title, sv.webhook_secret,
+         o.name AS organisation_name, o.slug AS organisation_slug, o.contact_address AS organisation_address,
+         o.contact_email AS organisation_email, o.contact_phone AS organisation_phone,
+         e.id AS event_id, e.at AS event_at, e.type AS event_type, e.transition, e.from_status, e.to_status, e.comment,
+         d.status AS delivery_status
+    FROM submission s
+    JOIN service sv ON sv.id = s.service_id
+    JOIN organisation o ON o.id = sv.organisation_id
+    LEFT JOIN submission_event e ON e.id = $2 AND e.submission_id = s.id
+    LEFT JOIN delivery d ON d.key = $3
+   WHERE s.id = $1`;
 
 /**
  * Emails and webhooks about a request, each sent once: a delivery row keyed
@@ -108,9 +178,8 @@ export class Notifications {
 
   async email(job: JobPayloads[typeof JobTopic.NotifyEmail]): Promise<Outcome> {
     const key = `email:${job.outboxId}`;
-    if (await this.alreadySent(key)) return 'already-sent';
-    const loaded = await this.load(job);
-    if (!loaded) return 'gone';
+    const loaded = await this.load(job, key);
+    if (loaded === 'already-sent' || loaded === 'gone') return loaded;
     const { submission, service, definition, event } = loaded;
     if (!submission.contactEmail) return 'no-recipient';
     const workflow = workflowOf(definition);
@@ -119,7 +188,7 @@ export class Notifications {
     const mail = renderTemplate(template, {
       reference: submission.reference ?? '',
       service: service.title,
-      organisation: service.organisation!.name,
+      organisation: service.organisation.name,
       status: stateLabel(workflow, event.toStatus ?? submission.status),
       comment: event.comment ?? '',
       link: this.linkTo(submission),
@@ -179,7 +248,7 @@ export class Notifications {
   }
 
   /** Where the citizen follows the request: a follow link when it was filed without an account. */
-  private linkTo(submission: Submission): string {
+  private linkTo(submission: Loaded['submission']): string {
     const key = this.settings.followLinkKey;
     if (key && FollowLinks.followable(submission))
       return followUrl(this.settings.publicUrl, followToken(key, submission));
@@ -203,7 +272,7 @@ export class Notifications {
     )) as unknown[];
     if (!candidate) return 'no-recipient';
     const loaded = await this.load(job);
-    if (!loaded) return 'gone';
+    if (loaded === 'already-sent' || loaded === 'gone') return loaded;
     const { submission, service, definition, event } = loaded;
     // Agents limited to a service or a group hear only of theirs. The group is the routing's, computed here if
     // the route job has not run yet (the rules are pure, so both agree).
@@ -240,9 +309,8 @@ export class Notifications {
 
   async webhook(job: JobPayloads[typeof JobTopic.WebhookDeliver]): Promise<Outcome> {
     const key = `webhook:${job.outboxId}`;
-    if (await this.alreadySent(key)) return 'already-sent';
-    const loaded = await this.load(job);
-    if (!loaded) return 'gone';
+    const loaded = await this.load(job, key);
+    if (loaded === 'already-sent' || loaded === 'gone') return loaded;
     const { submission, service, definition, event } = loaded;
     const url = definition.settings.webhookUrl;
     if (!url) return 'no-url';
@@ -261,7 +329,7 @@ export class Notifications {
             submissionId: submission.id,
             reference: submission.reference,
             service: service.slug,
-            organisation: service.organisation!.slug,
+            organisation: service.organisation.slug,
             transition: event.transition,
             from: event.fromStatus,
             to: event.toStatus,
@@ -289,7 +357,7 @@ export class Notifications {
     return row?.status === 'sent';
   }
 
-  private async begin(key: string, submission: Submission, channel: 'email' | 'webhook', messageId: string) {
+  private async begin(key: string, submission: Loaded['submission'], channel: 'email' | 'webhook', messageId: string) {
     await this.dataSource.query(
       `INSERT INTO delivery (key, organisation_id, submission_id, channel, status, attempts, message_id)
        VALUES ($1, $2, $3, $4, 'sending', 1, $5)
@@ -305,18 +373,57 @@ export class Notifications {
     );
   }
 
-  private async load(job: OutboxJob): Promise<Loaded | null> {
-    // The request with its service and organisation in one statement (every email and webhook reads them).
-    const submission = await this.dataSource
-      .getRepository(Submission)
-      .findOne({ where: { id: job.submissionId }, relations: { service: { organisation: true } } });
-    if (!submission?.service) return null;
-    const event = await this.dataSource
-      .getRepository(SubmissionEvent)
-      .findOneBy({ id: job.eventId, submissionId: submission.id });
-    if (!event) return null;
-    const { definition } = await this.versions.get(submission.formVersionId);
-    return { submission, service: submission.service, event, definition };
+  /**
+   * The request with its service, organisation and event, and whether the delivery under `key` was made, in one
+   * statement read as plain rows (building entities was a third of the worker's CPU per receipt).
+   */
+  private async load(job: OutboxJob, key?: string): Promise<Loaded | 'already-sent' | 'gone'> {
+    const [row] = (await this.dataSource.query(LOAD_SQL, [job.submissionId, job.eventId, key ?? null])) as LoadedRow[];
+    if (!row) return key && (await this.alreadySent(key)) ? 'already-sent' : 'gone';
+    if (row.delivery_status === 'sent') return 'already-sent';
+    if (!row.event_id) return 'gone';
+    const { definition } = await this.versions.get(row.form_version_id);
+    return {
+      submission: {
+        id: row.id,
+        organisationId: row.organisation_id,
+        serviceId: row.service_id,
+        formVersionId: row.form_version_id,
+        reference: row.reference,
+        submittedAt: row.submitted_at,
+        data: row.data,
+        contactEmail: row.contact_email,
+        contactName: row.contact_name,
+        status: row.status,
+        purgeAt: row.purge_at,
+        groupKey: row.group_key,
+        ownerAccountId: row.owner_account_id,
+        followGeneration: row.follow_generation,
+      },
+      service: {
+        id: row.service_id,
+        slug: row.service_slug,
+        title: row.service_title,
+        webhookSecret: row.webhook_secret,
+        organisation: {
+          name: row.organisation_name,
+          slug: row.organisation_slug,
+          contactAddress: row.organisation_address,
+          contactEmail: row.organisation_email,
+          contactPhone: row.organisation_phone,
+        },
+      },
+      event: {
+        id: row.event_id,
+        at: row.event_at!,
+        type: row.event_type!,
+        transition: row.transition,
+        fromStatus: row.from_status,
+        toStatus: row.to_status,
+        comment: row.comment,
+      },
+      definition,
+    };
   }
 }
 
