@@ -152,8 +152,7 @@ describe('citizen requests', () => {
         payload: { submissionId: draft.id, eventId, template: 'submission_received' },
       },
       { topic: 'submission.route', payload: { submissionId: draft.id, eventId } },
-      // And the caseworkers who asked to hear of new requests.
-      { topic: 'notify.agents', payload: { submissionId: draft.id, eventId, kind: 'new_request' } },
+      // No agent of this organisation asked to hear of each new request at once: no agents' job (see below).
     ]);
     await expect(
       db.query(`UPDATE submission_event SET type = 'x' WHERE submission_id = $1`, [draft.id]),
@@ -173,6 +172,34 @@ describe('citizen requests', () => {
     const theirs = (await (await other.call('GET', '/api/v1/me/submissions')).json()) as Array<{ id: string }>;
     expect(theirs.map((s) => s.id)).not.toContain(draft.id);
     expect((await new CookieClient().request(`${stack.url}/api/v1/submissions/${draft.id}`)).status).toBe(404);
+  });
+
+  it('writes the agents’ job of a new request only when an agent of its organisation asked for instant emails', async () => {
+    const db = stack.api.get(DataSource);
+    const submitted = async () => {
+      const citizen = browser();
+      const created = await citizen.call('POST', '/api/v1/public/services/cantine-usagers/submissions', {
+        data: validCanteenData(),
+      });
+      const { id } = (await created.json()) as { id: string };
+      expect((await citizen.call('POST', `/api/v1/submissions/${id}/submit`, {})).status).toBe(200);
+      return (await db.query(`SELECT topic FROM outbox WHERE payload->>'submissionId' = $1 ORDER BY topic`, [id])).map(
+        (r: { topic: string }) => r.topic,
+      );
+    };
+    const email = `instant-${designer.organisationId}@mairie.fr`;
+    // A caseworker on the daily digest (the default): still no job.
+    await db.query(`INSERT INTO agent_membership (organisation_id, email, role) VALUES ($1, $2, 'caseworker')`, [
+      designer.organisationId,
+      email,
+    ]);
+    expect(await submitted()).toEqual(['notify.email', 'submission.route']);
+    // The same caseworker chooses instant emails: the next request makes one.
+    await db.query(`INSERT INTO agent_preference (email, notify) VALUES ($1, 'instant')`, [email]);
+    expect(await submitted()).toEqual(['notify.agents', 'notify.email', 'submission.route']);
+    // A designer's choice does not count (they do not process requests).
+    await db.query(`UPDATE agent_membership SET role = 'designer' WHERE email = $1`, [email]);
+    expect(await submitted()).toEqual(['notify.email', 'submission.route']);
   });
 
   it('checks what is present in a draft, everything at submit, and says where', async () => {

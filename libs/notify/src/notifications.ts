@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { Delivery, Service, type Organisation, type Submission, type SubmissionEvent } from '@guichet/persistence';
+import {
+  DEFAULT_NOTIFY,
+  Delivery,
+  Service,
+  type Organisation,
+  type Submission,
+  type SubmissionEvent,
+} from '@guichet/persistence';
 import { PermanentJobError, type JobPayloads, type JobTopic, type OutboxJob } from '@guichet/queue';
 import type { ServiceDefinition } from '@guichet/shared';
 import {
@@ -23,8 +30,7 @@ function frenchDate(date: Date): string {
   return FRENCH_DATE.format(date);
 }
 
-/** How an agent who never chose hears of new requests: one summary a day, not one email each. */
-export const DEFAULT_NOTIFY = 'digest';
+export { DEFAULT_NOTIFY };
 
 /** A request sent again after a request for changes (not a first submit). */
 function isResubmission(event: Pick<SubmissionEvent, 'type' | 'fromStatus'>): boolean {

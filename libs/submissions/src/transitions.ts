@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { Submission, SubmissionEvent } from '@guichet/persistence';
+import { Submission, SubmissionEvent, instantAgentsExistSql } from '@guichet/persistence';
 import { Batched, addOutbox, JobTopic, type OutboxEntry } from '@guichet/queue';
 import { AppError, isUuid, type ServiceDefinition } from '@guichet/shared';
 import { FormVersions } from './form-versions';
@@ -64,7 +64,7 @@ export async function applyDecision(
   const workflow = workflowOf(definition);
   const eventId = randomUUID();
   const final = isFinal(workflow, decision.to);
-  const updated: Array<{ revision: number }> = await manager
+  const updated: Array<{ revision: number; instant_agents: boolean }> = await manager
     .createQueryBuilder()
     .update(Submission)
     .set({
@@ -83,9 +83,11 @@ export async function applyDecision(
     })
     .where('id = :id', { id: submission.id })
     .setParameters(parameters)
-    .returning(['revision'])
+    // Whether any agent hears of it at once, in the same statement: most organisations have no such agent, and
+    // their requests then make no agents' job at all.
+    .returning(`revision, ${instantAgentsExistSql('submission.organisation_id')} AS instant_agents`)
     .execute()
-    .then((r) => r.raw as Array<{ revision: number }>);
+    .then((r) => r.raw as Array<{ revision: number; instant_agents: boolean }>);
   await manager.getRepository(SubmissionEvent).insert({
     id: eventId,
     organisationId: submission.organisationId,
@@ -114,7 +116,7 @@ export async function applyDecision(
     }
   }
   // A new or resubmitted request: the caseworkers who asked for instant emails hear of it.
-  if (decision.to === 'submitted') {
+  if (decision.to === 'submitted' && updated[0]?.instant_agents) {
     rows.push({ organisationId, topic: JobTopic.NotifyAgents, payload: { ...base, kind: 'new_request' } });
   }
   if (decision.deadline) {

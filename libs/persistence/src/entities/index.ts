@@ -1,6 +1,6 @@
 import { Account, type AccountKind } from './account.entity';
 import { AgentMembership } from './agent-membership.entity';
-import { AgentPreference, type AgentNotify } from './agent-preference.entity';
+import { AgentPreference, DEFAULT_NOTIFY, instantAgentsExistSql, type AgentNotify } from './agent-preference.entity';
 import { Delivery } from './delivery.entity';
 import { DeskExport, type DeskExportStatus } from './desk-export.entity';
 import { ApiToken, type OrganisationRole } from './api-token.entity';
@@ -29,6 +29,8 @@ export {
   AgentMembership,
   AgentPreference,
   type AgentNotify,
+  DEFAULT_NOTIFY,
+  instantAgentsExistSql,
   ApiToken,
   Attachment,
   CaseworkerGroup,
