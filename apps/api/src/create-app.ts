@@ -11,6 +11,7 @@ import type { ResolvedQueueBackend } from '@guichet/queue';
 import { AppError, depthExceeds, toJsonPointer, type ErrorItem } from '@guichet/shared';
 import type { ValidationError } from 'class-validator';
 import type { Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { DestinationStream } from 'pino';
@@ -28,7 +29,7 @@ import { derivedKey } from './limits/derived-key';
 import { rateLimitRules } from './limits/rate-limit-rules';
 import { RateLimiter } from './limits/rate-limiter';
 import { applyServerTimeouts, requestTimeout } from './limits/request-timeout';
-import { AdmissionGate, LagShedder } from './http/overload';
+import { AdmissionGate, defaultMaxInflight, LagShedder } from './http/overload';
 import { PoolPressure, type ObservedPool } from './http/pool-pressure';
 import { registerProcessMetrics } from './http/process-metrics';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -98,7 +99,7 @@ export async function createApiApp(
   app.use(shedder.middleware());
   // Changes take turns: at most so many served at once, the others wait a little, then 503 with Retry-After.
   const gate = new AdmissionGate({
-    maxInflight: config.OVERLOAD_MAX_INFLIGHT ?? config.DATABASE_POOL_SIZE,
+    maxInflight: config.OVERLOAD_MAX_INFLIGHT ?? defaultMaxInflight(config.DATABASE_POOL_SIZE, availableParallelism()),
     maxWaitMs: config.OVERLOAD_QUEUE_MS,
   });
   app.use(gate.middleware());

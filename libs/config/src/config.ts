@@ -301,8 +301,8 @@ export const configSchema = z.object({
     .default(500),
   /**
    * Admission control: changes (POST, PUT, PATCH, DELETE on /api; uploads excepted) served at once by one API process;
-   * the others wait their turn, at most OVERLOAD_QUEUE_MS, then get 503 with Retry-After. Unset:
-   * DATABASE_POOL_SIZE. 0 turns it off.
+   * the others wait their turn, at most OVERLOAD_QUEUE_MS, then get 503 with Retry-After. Unset: four per core, at
+   * most DATABASE_POOL_SIZE. 0 turns it off.
    */
   OVERLOAD_MAX_INFLIGHT: z.preprocess(
     emptyToUndefined,
@@ -318,7 +318,7 @@ export const configSchema = z.object({
     .int('doit être un entier')
     .min(0, 'doit être entre 0 et 60000 millisecondes')
     .max(60_000, 'doit être entre 0 et 60000 millisecondes')
-    .default(500),
+    .default(250),
   /**
    * Admission control: while a request asking for a database connection would wait longer than this (ms: the queue
    * ahead of it times how long connections are held, over the pool's size), new requests get 503 with Retry-After at

@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { AdmissionGate, LagShedder, OVERLOAD_RETRY_AFTER_SECONDS } from './overload';
+import { AdmissionGate, LagShedder, OVERLOAD_RETRY_AFTER_SECONDS, defaultMaxInflight } from './overload';
 
 describe('LagShedder', () => {
   function appWith(lags: number[], limitMs = 200) {
@@ -180,5 +180,14 @@ describe('AdmissionGate', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('defaultMaxInflight', () => {
+  it('allows four changes per core, never more than the pool holds, never none', () => {
+    expect(defaultMaxInflight(20, 2)).toBe(8);
+    expect(defaultMaxInflight(20, 8)).toBe(20);
+    expect(defaultMaxInflight(3, 2)).toBe(3);
+    expect(defaultMaxInflight(0, 2)).toBe(1);
   });
 });
