@@ -318,7 +318,7 @@ export const configSchema = z.object({
     .int('doit être un entier')
     .min(0, 'doit être entre 0 et 60000 millisecondes')
     .max(60_000, 'doit être entre 0 et 60000 millisecondes')
-    .default(250),
+    .default(500),
   /**
    * Admission control: while a request asking for a database connection would wait longer than this (ms: the queue
    * ahead of it times how long connections are held, over the pool's size), new requests get 503 with Retry-After at
