@@ -16,6 +16,7 @@
  *
  *   npm run build && node dist/bench/first-paint.bench.js
  *   BENCH_LATENCY_MS=40   (round-trip time Chromium adds to every request; 0 by default: loopback)
+ *   BENCH_WATERFALL=1     (prints each load's resources with their start and end, next to its paints)
  *   BENCH_ROUNDS=8  DATABASE_URL=postgres://…/postgres  CHROMIUM_PATH=/usr/bin/chromium
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,7 +26,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { Client } from 'pg';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createDataSource, runMigrations } from '@guichet/persistence';
 import { benchOrganisation, dropBenchDatabase, runBench } from './lib/database';
 import { freePort, sleep, stopProcess, withDatabase } from './lib/processes';
@@ -145,6 +146,23 @@ interface Load {
   fcp: number;
 }
 
+/** BENCH_WATERFALL=1: each resource of the load, when it started and ended, next to the paints (where time goes). */
+async function printWaterfall(page: Page, url: string, paints: Load): Promise<void> {
+  const entries = await page.evaluate(() =>
+    [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map((e) => ({
+      name: e.name.replace(location.origin, ''),
+      start: Math.round(e.startTime),
+      end: Math.round((e as PerformanceResourceTiming).responseEnd),
+    })),
+  );
+  process.stdout.write(`\n  ${url}\n`);
+  for (const e of entries)
+    process.stdout.write(`    ${String(e.start).padStart(5)} → ${String(e.end).padStart(5)} ms  ${e.name}\n`);
+  process.stdout.write(
+    `    first-contentful-paint ${Math.round(paints.fcp)} ms, first field ${Math.round(paints.firstField)} ms, last field ${Math.round(paints.lastField)} ms\n`,
+  );
+}
+
 /** A cold load of `url`, until the last field is painted. */
 async function load(context: BrowserContext, url: string): Promise<Load> {
   const page = await context.newPage();
@@ -177,7 +195,10 @@ async function load(context: BrowserContext, url: string): Promise<Load> {
           fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
         };
       });
-      if (result) return result;
+      if (result) {
+        if (process.env.BENCH_WATERFALL === '1') await printWaterfall(page, url, result);
+        return result;
+      }
       if (Date.now() > deadline) throw new Error(`${url}: the last field was not painted within 30 s`);
       await sleep(50);
     }
