@@ -102,6 +102,8 @@ interface Answer {
   /** HTTP status, or the network error's code. */
   status: number | string;
   ms: number;
+  /** Seconds, when a 503 says when to come back (the API's admission control). */
+  retryAfter?: number;
 }
 
 /** One request on a kept-alive connection (node:http costs this process less CPU than fetch). */
@@ -119,7 +121,14 @@ let send = (method: string, path: string, headers: Record<string, string>, body?
       },
       (res) => {
         res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t }));
+        const retryAfter = res.statusCode === 503 ? Number(res.headers['retry-after']) : NaN;
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            ms: performance.now() - t,
+            ...(Number.isFinite(retryAfter) ? { retryAfter } : {}),
+          }),
+        );
         res.on('error', (error: NodeJS.ErrnoException) =>
           resolve({ status: error.code ?? error.message, ms: performance.now() - t }),
         );
@@ -212,6 +221,8 @@ async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs 
 interface Tally {
   latencies: number[];
   errors: Record<string, number>;
+  /** Answered 503 with Retry-After. */
+  shed: number;
 }
 
 async function main(): Promise<void> {
@@ -308,10 +319,9 @@ async function main(): Promise<void> {
     /* -------------------------------------------------------------- */
     /* The mix: warm-up, then the measured window                     */
     /* -------------------------------------------------------------- */
-    const tally = Object.fromEntries(KINDS.map((k): [Kind, Tally] => [k, { latencies: [], errors: {} }])) as Record<
-      Kind,
-      Tally
-    >;
+    const tally = Object.fromEntries(
+      KINDS.map((k): [Kind, Tally] => [k, { latencies: [], errors: {}, shed: 0 }]),
+    ) as Record<Kind, Tally>;
     let measuring = false;
     let poolEmpty = 0;
     const pick = (): Kind => {
@@ -333,6 +343,13 @@ async function main(): Promise<void> {
           }
         } else if (kind === 'read') answer = await read({ citizen: c, caseworker });
         else answer = await autosave(c);
+        // Told to come back later (the API's admission control at saturation): the citizen's page waits as told,
+        // then goes on; counted apart from errors, which are every other failure.
+        if (answer.retryAfter !== undefined) {
+          if (counted) tally[kind].shed++;
+          await new Promise((resolve) => setTimeout(resolve, answer.retryAfter! * 1000));
+          continue;
+        }
         if (!counted) continue;
         const t = tally[kind];
         if (typeof answer.status === 'number' && answer.status >= 200 && answer.status < 300)
@@ -472,6 +489,7 @@ async function main(): Promise<void> {
         ok: sorted.length,
         errors,
         errorsByStatus: t.errors,
+        shed: t.shed,
         rate: sorted.length / elapsed,
         p50: percentile(sorted, 50),
         p95: percentile(sorted, 95),
@@ -481,6 +499,7 @@ async function main(): Promise<void> {
     });
     const totalOk = stats.reduce((a, s) => a + s.ok, 0);
     const totalErrors = stats.reduce((a, s) => a + s.errors, 0);
+    const totalShed = stats.reduce((a, s) => a + s.shed, 0);
     const errorsByStatus: Record<string, number> = {};
     for (const s of stats)
       for (const [status, n] of Object.entries(s.errorsByStatus))
@@ -523,8 +542,14 @@ async function main(): Promise<void> {
     }
     figures.push(
       figure({
+        id: 'mixed.shed',
+        label: `mixed: answered 503 with Retry-After (admission control; the client waits as told) in ${SECONDS} s`,
+        unit: 'answers',
+        value: totalShed,
+      }),
+      figure({
         id: 'mixed.errors',
-        label: `mixed: errors (non-2xx or network) in ${SECONDS} s`,
+        label: `mixed: errors (non-2xx other than 503 with Retry-After, or network) in ${SECONDS} s`,
         unit: 'errors',
         value: totalErrors,
         goal: '0',
