@@ -577,8 +577,14 @@ describe('citizen portal: every example service with the keyboard', () => {
       await signIn(page, '/mes-demarches');
     }
     await page.clock.install();
+    const session = page.waitForResponse((r) => new URL(r.url()).pathname === '/auth/session');
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Mes démarches' }).waitFor();
+    // Time jumps only once the page knows when its session ends (GET /auth/session, answered and read): under load
+    // the answer came after the jump, the page counted its idle time from there, saw the session already over and
+    // showed no warning (CI, session 9).
+    await (await session).finished();
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const warning = page.getByRole('alert').filter({ hasText: 'Votre session va prendre fin' });
     expect(await warning.count()).toBe(0);
     // Sessions last 30 idle minutes here: 26 minutes later the page warns.
