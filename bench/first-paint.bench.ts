@@ -17,6 +17,7 @@
  *   npm run build && node dist/bench/first-paint.bench.js
  *   BENCH_LATENCY_MS=40   (round-trip time Chromium adds to every request; 0 by default: loopback)
  *   BENCH_WATERFALL=1     (prints each load's resources with their start and end, next to its paints)
+ *   BENCH_PROFILE_DIR=dir (writes each Guichet page load's CPU profile there)
  *   BENCH_ROUNDS=8  DATABASE_URL=postgres://…/postgres  CHROMIUM_PATH=/usr/bin/chromium
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -39,6 +40,8 @@ const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:543
 const TAG = process.env.BENCH_TAG ?? Date.now().toString(36);
 const ROUNDS = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? 6)));
 const LATENCY_MS = Math.max(0, Number(process.env.BENCH_LATENCY_MS ?? 0));
+/** BENCH_PROFILE_DIR: a folder where each Guichet page load's CPU profile is written (open in Chromium's DevTools). */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ?? '';
 const GOALS = { firstField: 300, lastField: 400 };
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -152,10 +155,17 @@ async function printWaterfall(page: Page, url: string, paints: Load): Promise<vo
   const entries = await page.evaluate(() => {
     const origin = (globalThis as unknown as { location: { origin: string } }).location.origin;
     const timings = performance as unknown as {
-      getEntriesByType(type: string): Array<{ name: string; startTime: number; responseEnd: number }>;
+      getEntriesByType(type: string): Array<{
+        name: string;
+        startTime: number;
+        responseStart: number;
+        responseEnd: number;
+        decodedBodySize: number;
+        domInteractive?: number;
+      }>;
     };
     return [...timings.getEntriesByType('navigation'), ...timings.getEntriesByType('resource')].map((e) => ({
-      name: e.name.replace(origin, ''),
+      name: `${e.name.replace(origin, '')} (${Math.round(e.decodedBodySize / 1024)} KiB, first byte at ${Math.round(e.responseStart)} ms${e.domInteractive ? `, DOM interactive at ${Math.round(e.domInteractive)} ms` : ''})`,
       start: Math.round(e.startTime),
       end: Math.round(e.responseEnd),
     }));
@@ -184,6 +194,12 @@ async function load(context: BrowserContext, url: string): Promise<Load> {
         downloadThroughput: -1,
         uploadThroughput: -1,
       });
+    const profiling = !!PROFILE_DIR && url.includes('/demarches/');
+    if (profiling) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     await page.goto(url, { waitUntil: 'commit' });
     // Polled with functions, not strings: the page's CSP forbids evaluating strings.
     type Probed = {
@@ -203,6 +219,12 @@ async function load(context: BrowserContext, url: string): Promise<Load> {
       });
       if (result) {
         if (process.env.BENCH_WATERFALL === '1') await printWaterfall(page, url, result);
+        if (profiling) {
+          const { profile } = await cdp.send('Profiler.stop');
+          const file = join(PROFILE_DIR, `${new URL(url).port}-${Date.now()}.cpuprofile`);
+          writeFileSync(file, JSON.stringify(profile));
+          process.stdout.write(`    CPU profile: ${file}\n`);
+        }
         return result;
       }
       if (Date.now() > deadline) throw new Error(`${url}: the last field was not painted within 30 s`);

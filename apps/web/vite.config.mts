@@ -4,6 +4,38 @@ import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+/** The slice of Rolldown's module graph the chunk grouping reads. */
+interface GraphInfo {
+  importedIds: readonly string[];
+  importers: readonly string[];
+}
+
+/** The first load's modules, per chunking pass (a rebuild in watch mode gets a new context, hence a new walk). */
+const firstLoads = new WeakMap<object, Set<string>>();
+
+/**
+ * `shared` for a module of the first load (statically reachable from index.html) that a lazily loaded module also
+ * imports; its own imports follow it (Rolldown's `includeDependenciesRecursively`). Other modules are left to
+ * Rolldown's automatic chunking.
+ */
+function sharedWithFirstLoad(id: string, ctx: { getModuleInfo(id: string): GraphInfo | null }): string | null {
+  let firstLoad = firstLoads.get(ctx);
+  if (!firstLoad) {
+    firstLoad = new Set<string>();
+    const todo = [`${root}index.html`];
+    for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
+      if (firstLoad.has(next)) continue;
+      firstLoad.add(next);
+      todo.push(...(ctx.getModuleInfo(next)?.importedIds ?? []));
+    }
+    firstLoads.set(ctx, firstLoad);
+  }
+  const first = firstLoad;
+  if (!first.has(id)) return null;
+  const importers = ctx.getModuleInfo(id)?.importers ?? [];
+  return importers.some((importer) => !first.has(importer)) ? 'shared' : null;
+}
+
 export default defineConfig({
   root,
   plugins: [react()],
@@ -22,7 +54,12 @@ export default defineConfig({
     target: 'es2020',
     // Vite 8 bundles with Rolldown; the shared library's modules are pure (no side effects at import), so what only
     // lazy pages use (the review page's answer formatter, RJSF's semantics) stays out of the first load.
+    // What the first page and a lazy page (studio, desk, review…) both import goes into one `shared` chunk, not the
+    // half-dozen small chunks Rolldown would split it into: each is a request of its own, and on HTTP/1.1 a browser
+    // opens six connections per host, so the form page's first load (bundle, styles, draft, account, validator)
+    // waited for a second wave of requests (issue 22, bench/first-paint.bench.ts).
     rollupOptions: {
+      output: { codeSplitting: { groups: [{ name: sharedWithFirstLoad, debugName: 'shared-with-first-load' }] } },
       treeshake: {
         moduleSideEffects: (id: string) => !/[\\/]libs[\\/]shared[\\/]/.test(id),
       },
