@@ -17,7 +17,7 @@
  *   npm run build && node dist/bench/first-paint.bench.js
  *   BENCH_LATENCY_MS=40   (round-trip time Chromium adds to every request; 0 by default: loopback)
  *   BENCH_WATERFALL=1     (prints each load's resources with their start and end, next to its paints)
- *   BENCH_PROFILE_DIR=dir (writes each Guichet page load's CPU profile there)
+ *   BENCH_PROFILE_DIR=dir (writes each Guichet page load's CPU profile and timeline trace there)
  *   BENCH_ROUNDS=8  DATABASE_URL=postgres://…/postgres  CHROMIUM_PATH=/usr/bin/chromium
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -40,7 +40,7 @@ const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:543
 const TAG = process.env.BENCH_TAG ?? Date.now().toString(36);
 const ROUNDS = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? 6)));
 const LATENCY_MS = Math.max(0, Number(process.env.BENCH_LATENCY_MS ?? 0));
-/** BENCH_PROFILE_DIR: a folder where each Guichet page load's CPU profile is written (open in Chromium's DevTools). */
+/** BENCH_PROFILE_DIR: a folder where each Guichet page load's CPU profile and timeline trace are written (open them in Chromium's DevTools). */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ?? '';
 const GOALS = { firstField: 300, lastField: 400 };
 const CHROMIUM_ARGS = [
@@ -183,8 +183,10 @@ async function printWaterfall(page: Page, url: string, paints: Load): Promise<vo
 async function load(context: BrowserContext, url: string): Promise<Load> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
+  const traceEvents: unknown[] = [];
   try {
     await cdp.send('Network.enable');
+    if (process.env.BENCH_WATERFALL === '1') await cdp.send('Performance.enable');
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     // Loopback has no round-trip time: BENCH_LATENCY_MS adds one per request, as a citizen's network would.
     if (LATENCY_MS > 0)
@@ -199,6 +201,12 @@ async function load(context: BrowserContext, url: string): Promise<Load> {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
+      cdp.on('Tracing.dataCollected', (e: { value: unknown[] }) => traceEvents.push(...e.value));
+      await cdp.send('Tracing.start', {
+        categories:
+          'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack',
+        transferMode: 'ReportEvents',
+      });
     }
     await page.goto(url, { waitUntil: 'commit' });
     // Polled with functions, not strings: the page's CSP forbids evaluating strings.
@@ -218,9 +226,25 @@ async function load(context: BrowserContext, url: string): Promise<Load> {
         };
       });
       if (result) {
-        if (process.env.BENCH_WATERFALL === '1') await printWaterfall(page, url, result);
+        if (process.env.BENCH_WATERFALL === '1') {
+          await printWaterfall(page, url, result);
+          // The main thread's time by kind, from the page's start to now (a little after the last field painted).
+          const { metrics } = await cdp.send('Performance.getMetrics');
+          const ms = (name: string) => Math.round(1000 * (metrics.find((m) => m.name === name)?.value ?? NaN));
+          process.stdout.write(
+            `    main thread: busy ${ms('TaskDuration')} ms — script ${ms('ScriptDuration')}, style ${ms('RecalcStyleDuration')}, layout ${ms('LayoutDuration')}\n`,
+          );
+        }
         if (profiling) {
           const { profile } = await cdp.send('Profiler.stop');
+          // The timeline too (layouts, style, paints, events: what the CPU profile does not show).
+          const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+          await cdp.send('Tracing.end');
+          await done;
+          writeFileSync(
+            join(PROFILE_DIR, `${new URL(url).port}-${Date.now()}.trace.json`),
+            JSON.stringify(traceEvents),
+          );
           const file = join(PROFILE_DIR, `${new URL(url).port}-${Date.now()}.cpuprofile`);
           writeFileSync(file, JSON.stringify(profile));
           process.stdout.write(`    CPU profile: ${file}\n`);
