@@ -141,6 +141,19 @@ export default tseslint.config(
       ],
     },
   },
+  // Type-aware rules on the product's code (what runs in production): a promise nobody awaits or handles loses its
+  // error (an unhandled rejection stops the process), and one passed where a function returning nothing is
+  // expected (an event handler, an executor) is never awaited. Tests and benches are left to the plain rules.
+  {
+    files: ['apps/**/*.{ts,tsx}', 'libs/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['**/*.spec.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
   {
     files: ['**/*.{js,cjs}'],
     languageOptions: { sourceType: 'commonjs' },

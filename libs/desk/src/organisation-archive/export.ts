@@ -127,12 +127,12 @@ export async function exportOrganisation(
   const written = pipeline(zip.outputStream, output);
   // A failing output (full disk) must stop the writer rather than leave it waiting on a drain that never comes.
   let failure: unknown;
-  const aborted = new Promise<never>((_resolve, reject) =>
-    written.catch((error: unknown) => {
+  const aborted = new Promise<never>((_resolve, reject) => {
+    void written.catch((error: unknown) => {
       failure = error;
       reject(error as Error);
-    }),
-  );
+    });
+  });
   aborted.catch(() => undefined);
   const files: ManifestFile[] = [];
   const counts = emptyCounts();
