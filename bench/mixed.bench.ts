@@ -4,8 +4,8 @@
  * here on a fresh database, for 60 s after a 5 s warm-up:
  *
  *   80 % autosave  PATCH /api/v1/submissions/:id        (each client saves its own draft, 40 fields)
- *   15 % submit    POST  /api/v1/submissions/:id/submit (drafts created beforehand; the worker then routes
- *                                                         the request and sends the receipt email with its PDF)
+ *   15 % submit    POST  /api/v1/submissions/:id/submit (drafts created beforehand; routed in the submit's
+ *                                                         transaction; the worker then sends the receipt email)
  *    5 % read      GET   /api/v1/submissions/:id        (see `read` below: the caseworker inbox once it exists)
  *
  * Reported per kind: throughput, p50/p95/p99 of the requests answered 2xx, and
@@ -688,13 +688,14 @@ BEGIN;
 ${load} FOR UPDATE;
 UPDATE submission SET reference = :ref, submitted_at = now(), data = '${data}', search = to_tsvector('simple', '${search}'),
        contact_email = 'personne2@exemple.fr', contact_name = NULL, status = 'submitted', status_event_id = :event,
-       deadline_at = NULL, deadline_transition = NULL, revision = revision + 1, updated_at = CURRENT_TIMESTAMP
+       group_key = 'instruction', deadline_at = NULL, deadline_transition = NULL, revision = revision + 1, updated_at = CURRENT_TIMESTAMP
  WHERE id = :id RETURNING revision;
 INSERT INTO submission_event (id, organisation_id, submission_id, at, actor, type, from_status, to_status, transition, comment, visibility)
- VALUES (:event, :org, :id, DEFAULT, 'anonymous', 'submitted', 'draft', 'submitted', 'submit', NULL, 'public') RETURNING id, at, visibility;
+ VALUES (:event, :org, :id, DEFAULT, 'anonymous', 'submitted', 'draft', 'submitted', 'submit', NULL, 'public'),
+        (DEFAULT, :org, :id, clock_timestamp(), 'system', 'routed', NULL, NULL, NULL, 'Groupe d’instruction : instruction', 'internal')
+ RETURNING id, at, visibility;
 INSERT INTO outbox (id, organisation_id, topic, payload, created_at, run_at, relayed_at, done_at, failed_at, last_error)
- VALUES (DEFAULT, :org, 'notify.email', jsonb_build_object('eventId', :event::text, 'template', 'submission_received', 'submissionId', :id::text), DEFAULT, NULL, NULL, DEFAULT, DEFAULT, DEFAULT),
-        (DEFAULT, :org, 'submission.route', jsonb_build_object('eventId', :event::text, 'submissionId', :id::text), DEFAULT, NULL, NULL, DEFAULT, DEFAULT, DEFAULT)
+ VALUES (DEFAULT, :org, 'notify.email', jsonb_build_object('eventId', :event::text, 'template', 'submission_received', 'submissionId', :id::text), DEFAULT, NULL, NULL, DEFAULT, DEFAULT, DEFAULT)
  RETURNING id, created_at;
 COMMIT;
 `,

@@ -210,10 +210,11 @@ async function main(): Promise<void> {
 BEGIN;
 SELECT s.* FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n FOR UPDATE OF s;
 SELECT definition, content_hash FROM form_version WHERE id = (SELECT form_version_id FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n);
-UPDATE submission SET status = 'submitted', reference = 'B-' || substr(md5(random()::text), 1, 16), submitted_at = now(), data = data, revision = revision + 1
+UPDATE submission SET status = 'submitted', reference = 'B-' || substr(md5(random()::text), 1, 16), submitted_at = now(), data = data, group_key = 'instruction', revision = revision + 1
  WHERE id = (SELECT id FROM bench_ids WHERE n = :n);
-INSERT INTO submission_event (organisation_id, submission_id, actor, type, from_status, to_status)
- SELECT organisation_id, id, 'anonymous', 'submitted', 'draft', 'submitted' FROM submission WHERE id = (SELECT id FROM bench_ids WHERE n = :n);
+INSERT INTO submission_event (organisation_id, submission_id, actor, type, from_status, to_status, at)
+ SELECT organisation_id, id, 'anonymous', 'submitted', 'draft', 'submitted', now() FROM submission WHERE id = (SELECT id FROM bench_ids WHERE n = :n)
+ UNION ALL SELECT organisation_id, id, 'system', 'routed', NULL, NULL, clock_timestamp() FROM submission WHERE id = (SELECT id FROM bench_ids WHERE n = :n);
 INSERT INTO outbox (organisation_id, topic, payload)
  SELECT organisation_id, 'submission.submitted', jsonb_build_object('submissionId', id) FROM submission WHERE id = (SELECT id FROM bench_ids WHERE n = :n);
 COMMIT;

@@ -571,8 +571,8 @@ async function main(): Promise<void> {
     if (throughput && baseline)
       out(
         `Part 1: ${JOBS} jobs after ${WARMUP_JOBS} warm-up, concurrency ${ROUTE_CONCURRENCY}, same job options (attempts, removeOnComplete…) on both sides.\n` +
-          `  Guichet: outbox rows committed in one statement → relay in the worker (woken by NOTIFY; per ${BULK} rows: SELECT … FOR UPDATE\n` +
-          `  SKIP LOCKED, addBulk, UPDATE relayed_at) → BullMQ → handler (SELECT group_key of an already-routed request, one\n` +
+          `  Guichet: outbox rows committed in one statement → relay in the worker (woken by NOTIFY; per ${BULK} rows: BEGIN; UPDATE\n` +
+          `  relayed_at … FOR UPDATE SKIP LOCKED RETURNING, addBulk, COMMIT) → BullMQ → handler (SELECT group_key of an already-routed request, one\n` +
           `  statement for the concurrent jobs) → UPDATE outbox SET done_at (likewise). Timed from the commit to the last done_at: ${throughput.done} done, ${throughput.failed} failed, ${throughput.seconds.toFixed(2)} s.\n` +
           `    CPU: ${cpuLine(throughput.cpu, throughput.seconds, throughput.done)}\n` +
           `  Raw BullMQ: addBulk (${BULK} at a time) from this process → a Worker with a no-op processor in a child process.\n` +
@@ -666,7 +666,7 @@ async function main(): Promise<void> {
           }),
           figure({
             id: `workflow.worker-cpu-per-receipt.at${RATE}`,
-            label: `worker CPU per receipt email (route + notify jobs, ${RECEIPT_KIND}), at ${RATE} submits/s`,
+            label: `worker CPU per receipt email (notify job and its relay, ${RECEIPT_KIND}), at ${RATE} submits/s`,
             unit: 'ms',
             value: latency.caught ? (1000 * latency.cpu.worker) / latency.caught : null,
             goal: RECEIPT_EMAIL === 'text' ? '≤ 5 ms' : null,

@@ -151,9 +151,17 @@ describe('citizen requests', () => {
         topic: 'notify.email',
         payload: { submissionId: draft.id, eventId, template: 'submission_received' },
       },
-      { topic: 'submission.route', payload: { submissionId: draft.id, eventId } },
       // No agent of this organisation asked to hear of each new request at once: no agents' job (see below).
     ]);
+    // The "route" action is carried out by the submit itself, not by a job: the request is in its caseworker
+    // group's queue at once, the routing recorded (internal) after the submit in its history.
+    const [routed] = await db.query(
+      `SELECT s.group_key, array_agg(e.type ORDER BY e.at) AS events,
+              count(*) FILTER (WHERE e.type = 'routed' AND e.actor = 'system' AND e.visibility = 'internal') AS routed
+         FROM submission s JOIN submission_event e ON e.submission_id = s.id WHERE s.id = $1 GROUP BY s.group_key`,
+      [draft.id],
+    );
+    expect(routed).toEqual({ group_key: 'instruction', events: ['created', 'submitted', 'routed'], routed: '1' });
     await expect(
       db.query(`UPDATE submission_event SET type = 'x' WHERE submission_id = $1`, [draft.id]),
     ).rejects.toThrow(/append-only/);
@@ -193,13 +201,13 @@ describe('citizen requests', () => {
       designer.organisationId,
       email,
     ]);
-    expect(await submitted()).toEqual(['notify.email', 'submission.route']);
+    expect(await submitted()).toEqual(['notify.email']);
     // The same caseworker chooses instant emails: the next request makes one.
     await db.query(`INSERT INTO agent_preference (email, notify) VALUES ($1, 'instant')`, [email]);
-    expect(await submitted()).toEqual(['notify.agents', 'notify.email', 'submission.route']);
+    expect(await submitted()).toEqual(['notify.agents', 'notify.email']);
     // A designer's choice does not count (they do not process requests).
     await db.query(`UPDATE agent_membership SET role = 'designer' WHERE email = $1`, [email]);
-    expect(await submitted()).toEqual(['notify.email', 'submission.route']);
+    expect(await submitted()).toEqual(['notify.email']);
   });
 
   it('checks what is present in a draft, everything at submit, and says where', async () => {

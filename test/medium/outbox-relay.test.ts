@@ -142,6 +142,49 @@ describe('outbox relay', () => {
     }
   });
 
+  it('lets the commits of one interval share a pass, and rolls back the claim when the queue refuses the jobs', async () => {
+    const queue = connection();
+    const relay = new OutboxRelay(dataSource, queue, db.url, { pollMs: 60_000, minIntervalMs: 1500 });
+    const passes = jest.spyOn(relay, 'relayOnce');
+    relay.start();
+    try {
+      // The start's own pass, then five commits: each wakes the relay, which waits for the interval to be over,
+      // then moves the five in one pass.
+      while (passes.mock.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await passes.mock.results[0]!.value;
+      // Its LISTEN connection is up by then (as in the test above).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // 100 ms apart: longer than a pass, so that without the interval each commit would have a pass of its own.
+      for (let i = 0; i < 5; i++) {
+        await insertRows(1);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const started = Date.now();
+      while ((await queue.queue(QueueName.Route).getJobCountByTypes('waiting', 'prioritized')) < 5) {
+        if (Date.now() - started > 10_000) throw new Error('not relayed within 10 s');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // One pass for the five (two if this machine stalled past the interval between two commits).
+      expect(passes.mock.calls.length - 1).toBeGreaterThanOrEqual(1);
+      expect(passes.mock.calls.length - 1).toBeLessThanOrEqual(2);
+    } finally {
+      await relay.stop();
+    }
+
+    // The queue refuses the jobs: the claim is rolled back, the rows wait unmarked, and the connection goes back
+    // to the pool usable.
+    const [waiting] = await insertRows(1);
+    const refusing = new OutboxRelay(dataSource, queue, db.url);
+    const enqueue = jest.spyOn(queue, 'enqueueBulk').mockRejectedValueOnce(new Error('queue down'));
+    await expect(refusing.relayOnce()).rejects.toThrow('queue down');
+    const [row] = (await dataSource.query(`SELECT relayed_at FROM outbox WHERE id = $1`, [waiting])) as Array<{
+      relayed_at: Date | null;
+    }>;
+    expect(row).toEqual({ relayed_at: null });
+    enqueue.mockRestore();
+    expect(await refusing.relayOnce()).toBe(1);
+  });
+
   it("stamps jobs with this database's installation and trusts only that stamp; marks concurrent jobs done together", async () => {
     await dataSource.query(`INSERT INTO installation DEFAULT VALUES ON CONFLICT (singleton) DO NOTHING`);
     const [{ id: installation }] = (await dataSource.query(`SELECT id FROM installation`)) as [{ id: string }];

@@ -258,7 +258,7 @@ describe('PostgreSQL restarted under load', () => {
       } else if (j.confirmed === 'submit') {
         if (row.status !== 'submitted' || row.reference !== j.reference || !REFERENCE_PATTERN.test(row.reference))
           problems.push(`${j.id}: submitted as ${j.reference}, stored ${row.status} ${row.reference}`);
-        // The worker's routing adds its own event afterwards.
+        // The submit routes the request in its own transaction: its event comes right after.
         if (row.events.slice(0, 2).join() !== 'created,submitted' || row.events.slice(2).some((e) => e !== 'routed'))
           problems.push(`${j.id}: events ${row.events.join()}`);
         if (row.topics?.join() !== topics) problems.push(`${j.id}: outbox ${row.topics?.join()}`);

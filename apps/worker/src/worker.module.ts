@@ -51,6 +51,7 @@ export class WorkerModule {
             const logger = new NestLogger('OutboxRelay');
             return new OutboxRelay(ds, queue, config.DATABASE_URL!, {
               reconcileAfterMs: config.OUTBOX_RECONCILE_SECONDS * 1000,
+              minIntervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
               onError: (stage, error) => logger.warn({ msg: 'outbox relay waiting', stage, err: error.message }),
             });
           },

@@ -1,4 +1,5 @@
-import { Client } from 'pg';
+import { Client, type Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { DataSource } from 'typeorm';
 import { OutboxRow } from '@guichet/persistence';
 import { isUuid } from '@guichet/shared';
@@ -11,6 +12,13 @@ export interface RelayOptions {
   batch?: number;
   /** Poll period when no notification arrives (a missed NOTIFY costs at most this). */
   pollMs?: number;
+  /**
+   * Least time between the starts of two passes woken by a commit (ms; 0: a pass at every wake). At a few
+   * requests a second each commit would cost a pass of its own (its statements, a pipeline to the queue, the
+   * jobs fetched one by one); waiting this long lets the commits of the meantime share one. A backlog is moved
+   * without waiting, and the first commit after a quiet spell is relayed at once.
+   */
+  minIntervalMs?: number;
   /** A row relayed this long ago and neither done nor failed is relayed again: Redis may have lost it. */
   reconcileAfterMs?: number;
   /** Where to report trouble (no personal data: ids and messages only). */
@@ -37,6 +45,11 @@ export class OutboxRelay {
   private readonly batch: number;
   private readonly pollMs: number;
   private readonly reconcileAfterMs: number;
+  private readonly minIntervalMs: number;
+  /** When the last pass started (ms since the epoch). */
+  private lastPassAt = 0;
+  /** A pass is already set to run when the interval is over. */
+  private due = false;
   private listener?: Client;
   private timer?: NodeJS.Timeout;
   private running = false;
@@ -71,6 +84,7 @@ export class OutboxRelay {
     this.batch = options.batch ?? 500;
     this.pollMs = options.pollMs ?? 1000;
     this.reconcileAfterMs = options.reconcileAfterMs ?? 120_000;
+    this.minIntervalMs = options.minIntervalMs ?? 50;
   }
 
   start(): void {
@@ -82,32 +96,47 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.due = false;
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
     while (this.running) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
-  /** Runs the loop now (or right after the current pass). */
+  /** Runs the loop now, right after the current pass, or when the least interval since the last one is over. */
   wake(): void {
     if (this.stopped) return;
     if (this.running) {
       this.wakeRequested = true;
       return;
     }
+    const wait = this.lastPassAt + this.minIntervalMs - Date.now();
+    if (wait > 0) {
+      if (this.due) return;
+      clearTimeout(this.timer);
+      this.due = true;
+      this.timer = setTimeout(() => {
+        this.due = false;
+        void this.loop();
+      }, wait);
+      this.timer.unref();
+      return;
+    }
     clearTimeout(this.timer);
+    this.due = false;
     void this.loop();
   }
 
   private async loop(): Promise<void> {
     this.running = true;
+    this.wakeRequested = false;
     let delay = this.pollMs;
     try {
       let moved: number;
       do {
-        this.wakeRequested = false;
+        this.lastPassAt = Date.now();
         moved = await this.relayOnce();
-      } while ((moved === this.batch || this.wakeRequested) && !this.stopped);
+      } while (moved === this.batch && !this.stopped);
       if (Date.now() - this.lastReconcile > Math.min(this.reconcileAfterMs / 2, 60_000)) {
         this.lastReconcile = Date.now();
         await this.reconcileOnce();
@@ -122,25 +151,54 @@ export class OutboxRelay {
       this.running = false;
     }
     if (this.stopped) return;
-    if (this.wakeRequested) return this.wake();
+    // Commits during the pass: another pass, once the interval is over (after a failure, after the back-off).
+    if (this.wakeRequested && this.failures === 0) return this.wake();
     this.timer = setTimeout(() => this.wake(), delay);
     this.timer.unref();
   }
 
-  /** Moves one batch; returns how many rows it relayed. */
+  /**
+   * Moves one batch; returns how many rows it relayed. Two round trips: the
+   * transaction's start with the claim of the rows (one simple query: locked
+   * with SKIP LOCKED, marked relayed, returned), then its end, after the jobs
+   * are in the queue. When the queue refuses them, the transaction rolls back
+   * and the rows wait, unmarked. At a few requests a second, each relay pass
+   * moves one request's rows: its statements were half the worker's.
+   */
   async relayOnce(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: PendingRow[] = await manager.query(
-        `SELECT id, topic, payload, run_at FROM outbox WHERE relayed_at IS NULL
-         ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.batch],
-      );
-      if (rows.length === 0) return 0;
-      const installation = await this.installationId();
-      await this.queue.enqueueBulk(rows.flatMap((row) => this.toJob(row, installation)));
-      await manager.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+    const client = await this.pool().connect();
+    let closed = false;
+    try {
+      // A simple query (no parameters) may hold two statements; the batch size is an integer of ours.
+      const [, claimed] = (await client.query(
+        `BEGIN; UPDATE outbox SET relayed_at = now() WHERE id IN (
+           SELECT id FROM outbox WHERE relayed_at IS NULL ORDER BY created_at LIMIT ${Math.trunc(this.batch)}
+           FOR UPDATE SKIP LOCKED
+         ) RETURNING id, topic, payload, run_at, created_at`,
+      )) as unknown as [unknown, { rows: Array<PendingRow & { created_at: Date }> }];
+      const rows = claimed.rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
+      try {
+        if (rows.length > 0) {
+          const installation = await this.installationId();
+          await this.queue.enqueueBulk(rows.flatMap((row) => this.toJob(row, installation)));
+        }
+      } catch (error) {
+        await client.query('ROLLBACK');
+        closed = true;
+        throw error;
+      }
+      await client.query('COMMIT');
+      closed = true;
       return rows.length;
-    });
+    } finally {
+      // A connection whose transaction may still be open is closed, not handed back to the pool.
+      client.release(closed ? undefined : new Error('outbox relay: transaction left open'));
+    }
+  }
+
+  /** TypeORM's pool of pg connections: the relay's claim needs a simple query of two statements. */
+  private pool(): Pool {
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Submission, SubmissionEvent, instantAgentsExistSql } from '@guichet/persistence';
 import { Batched, addOutbox, JobTopic, type OutboxEntry } from '@guichet/queue';
 import { AppError, isUuid, type ServiceDefinition } from '@guichet/shared';
@@ -46,10 +47,25 @@ function commentError() {
   return { pointer: '/comment', code: 'required', message: 'Cette action doit être motivée : écrivez un commentaire.' };
 }
 
+/** What a decision writes besides its own columns: the answers, as checked again by the caller, and their SQL. */
+export interface DecisionChanges {
+  /** Columns of the request set in the same UPDATE (values or SQL with `:parameters`). */
+  set?: Record<string, unknown>;
+  parameters?: Record<string, unknown>;
+  /** The answers the request has after this decision, when the caller changes them (routing reads them). */
+  answers?: Record<string, unknown>;
+}
+
 /**
  * Carries a decision out inside the caller's transaction: the status, the
- * revision, the deadline, the event, and one outbox row per action. The one
- * code path for submit, resubmit, caseworkers' decisions and deadlines.
+ * revision, the deadline, the event, the routing, and one outbox row per
+ * other action. The one code path for submit, resubmit, caseworkers'
+ * decisions and deadlines. The caller holds the request's row lock.
+ *
+ * A `route` action is carried out here, not by a job: its rules read the
+ * answers only (pure, microseconds), so the request is in its caseworker
+ * group's queue the moment it is submitted, and the worker has one job less
+ * per request. A request already routed keeps its group.
  */
 export async function applyDecision(
   manager: EntityManager,
@@ -58,17 +74,21 @@ export async function applyDecision(
   decision: Decided,
   actor: string,
   comment: string | null,
-  set: Record<string, unknown> = {},
-  parameters: Record<string, unknown> = {},
+  { set = {}, parameters = {}, answers }: DecisionChanges = {},
 ): Promise<{ eventId: string; revision: number }> {
   const workflow = workflowOf(definition);
   const eventId = randomUUID();
   const final = isFinal(workflow, decision.to);
+  const group =
+    submission.groupKey === null && decision.actions.some((action) => action.type === 'route')
+      ? route(workflow, answers ?? submission.data)
+      : null;
   const updated: Array<{ revision: number; instant_agents: boolean }> = await manager
     .createQueryBuilder()
     .update(Submission)
     .set({
       ...set,
+      ...(group !== null ? { groupKey: group } : {}),
       status: decision.to,
       statusEventId: eventId,
       deadlineAt: decision.deadline?.dueAt ?? null,
@@ -88,18 +108,34 @@ export async function applyDecision(
     .returning(`revision, ${instantAgentsExistSql('submission.organisation_id')} AS instant_agents`)
     .execute()
     .then((r) => r.raw as Array<{ revision: number; instant_agents: boolean }>);
-  await manager.getRepository(SubmissionEvent).insert({
-    id: eventId,
-    organisationId: submission.organisationId,
-    submissionId: submission.id,
-    actor,
-    type: decision.transition.name === 'submit' ? 'submitted' : 'transition',
-    transition: decision.transition.name,
-    fromStatus: decision.from,
-    toStatus: decision.to,
-    comment,
-    visibility: 'public',
-  });
+  const events: Array<QueryDeepPartialEntity<SubmissionEvent>> = [
+    {
+      id: eventId,
+      organisationId: submission.organisationId,
+      submissionId: submission.id,
+      actor,
+      type: decision.transition.name === 'submit' ? 'submitted' : 'transition',
+      transition: decision.transition.name,
+      fromStatus: decision.from,
+      toStatus: decision.to,
+      comment,
+      visibility: 'public',
+    },
+  ];
+  if (group !== null) {
+    // The history is read in time order: the routing comes after the decision (and after anything else this
+    // transaction records at its start time), as it did when a job made it.
+    events.push({
+      organisationId: submission.organisationId,
+      submissionId: submission.id,
+      actor: 'system',
+      type: 'routed',
+      comment: routedComment(group),
+      visibility: 'internal',
+      at: () => 'clock_timestamp()',
+    });
+  }
+  await manager.getRepository(SubmissionEvent).insert(events);
   const base = { submissionId: submission.id, eventId };
   const organisationId = submission.organisationId;
   const rows: OutboxEntry[] = [];
@@ -111,8 +147,6 @@ export async function applyDecision(
       rows.push({ organisationId, topic: JobTopic.WebhookDeliver, payload: base });
     } else if (action.type === 'document') {
       rows.push({ organisationId, topic: JobTopic.DocumentIssue, payload: { ...base, template: action.template } });
-    } else if (action.type === 'route') {
-      rows.push({ organisationId, topic: JobTopic.SubmissionRoute, payload: base });
     }
   }
   // A new or resubmitted request: the caseworkers who asked for instant emails hear of it.
@@ -129,6 +163,11 @@ export async function applyDecision(
   }
   await addOutbox(manager, ...rows);
   return { eventId, revision: updated[0]?.revision ?? submission.revision + 1 };
+}
+
+/** The routing event's comment (the desk shows it in the history). */
+function routedComment(group: string): string {
+  return `Groupe d’instruction : ${group}`;
 }
 
 /** Months a decided request is kept: the service's setting, 12 by default (an integer, checked here too). */
@@ -222,7 +261,11 @@ export class Transitions {
     return result ? 'fired' : 'obsolete';
   }
 
-  /** The route job: gives the request a caseworker group once, by the workflow's routing rules. */
+  /**
+   * The route job: gives the request a caseworker group once, by the workflow's routing rules. Decisions route
+   * in their own transaction now (applyDecision); this runs the `submission.route` jobs that an earlier version
+   * wrote and that are still in the outbox or the queue after an upgrade (and the workflow bench's trivial job).
+   */
   async route(submissionId: string): Promise<string | null> {
     if (!isUuid(submissionId)) return null;
     const known = await this.routing.load(submissionId);
@@ -241,7 +284,7 @@ export class Transitions {
        INSERT INTO submission_event (organisation_id, submission_id, actor, type, comment, visibility)
        SELECT organisation_id, $1, 'system', 'routed', $3, 'internal' FROM routed
        RETURNING submission_id`,
-      [submissionId, group, `Groupe d’instruction : ${group}`],
+      [submissionId, group, routedComment(group)],
     )) as unknown[];
     if (routed.length > 0) return group;
     const [again] = (await this.dataSource.query(`SELECT group_key FROM submission WHERE id = $1`, [

@@ -74,16 +74,11 @@ export class CitizenTransition {
           identityPointers: JSON.stringify(identityPointers(definition, outcome.data, claims)),
         };
       }
-      const { revision } = await applyDecision(
-        manager,
-        submission,
-        definition,
-        decision,
-        actorOf(owner),
-        comment,
+      const { revision } = await applyDecision(manager, submission, definition, decision, actorOf(owner), comment, {
         set,
         parameters,
-      );
+        ...(checked !== undefined ? { answers: checked as Record<string, unknown> } : {}),
+      });
       if (checked !== undefined) await provenanceEvent(manager, submission, owner, definition, checked);
       return { id: submission.id, status: decision.to, revision };
     });

@@ -147,14 +147,8 @@ export class Submit {
       // 31^8 references: a collision aborts the transaction, which withRetries retries.
       const reference = newReference();
       const contact = contactOf(definition, data, claims);
-      await applyDecision(
-        manager,
-        submission,
-        definition,
-        decision,
-        actorOf(owner),
-        null,
-        {
+      await applyDecision(manager, submission, definition, decision, actorOf(owner), null, {
+        set: {
           reference,
           submittedAt: () => 'now()',
           data: () => ':data',
@@ -162,13 +156,14 @@ export class Submit {
           identityPointers: () => ':identityPointers',
           ...contact,
         },
-        {
+        parameters: {
           data: JSON.stringify(data),
           search: searchText(reference, contact, data),
           // Which answers are the identity provider's, unchanged: the desk says so of those only.
           identityPointers: JSON.stringify(identityPointers(definition, data, claims)),
         },
-      );
+        answers: data,
+      });
       await provenanceEvent(manager, submission, owner, definition, data);
       return { reference, status: decision.to };
     });
