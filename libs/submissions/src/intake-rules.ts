@@ -34,6 +34,33 @@ export async function intakeRules(manager: EntityManager, serviceId: string): Pr
 }
 
 /**
+ * The intake rules as read at most `ttlMs` ago by this process, for checks
+ * that only warn: an autosave tells the citizen their service has closed
+ * (the submit, which decides, reads them afresh inside its transaction). At
+ * peak every keystroke pause is an autosave: one statement of four saved.
+ */
+export class RecentIntakeRules {
+  private readonly read = new Map<string, { at: number; rules: Promise<IntakeRules> }>();
+
+  constructor(
+    private readonly ttlMs = 1000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(manager: EntityManager, serviceId: string): Promise<IntakeRules> {
+    const now = this.now();
+    const known = this.read.get(serviceId);
+    if (known && now - known.at < this.ttlMs) return known.rules;
+    const rules = intakeRules(manager, serviceId);
+    // A failed read is not kept; the map holds one entry per service, replaced on expiry.
+    if (this.read.size >= 10_000) this.read.clear();
+    this.read.set(serviceId, { at: now, rules });
+    void rules.catch(() => this.read.get(serviceId)?.rules === rules && this.read.delete(serviceId));
+    return rules;
+  }
+}
+
+/**
  * A closed service, or one whose closing date has passed, takes no request:
  * not even a draft opened before (its page may have stayed open for days).
  */

@@ -3,7 +3,7 @@ import type { Submission } from '@guichet/persistence';
 import { AppError, type Locale } from '@guichet/shared';
 import { workflowOf } from '@guichet/workflow';
 import { referencedAttachments } from '../attachments';
-import { assertOpen, intakeRules } from '../intake-rules';
+import { assertOpen, RecentIntakeRules } from '../intake-rules';
 import { citizenEditable } from '../transitions';
 import type { CitizenDeps } from './deps';
 import { claimsOf, loadOwned, type Owner } from './owner';
@@ -29,6 +29,9 @@ export interface AutosaveResult {
  * saves on one revision exactly one wins, with or without the lock.
  */
 export class Autosave {
+  /** Whether the service still takes requests, read at most a second ago (the submit reads it afresh). */
+  private readonly intake = new RecentIntakeRules();
+
   constructor(
     private readonly deps: Pick<CitizenDeps, 'dataSource' | 'submissions' | 'versions' | 'validators' | 'attachments'>,
   ) {}
@@ -86,7 +89,7 @@ export class Autosave {
     const { definition, hash } = await versions.get(submission.formVersionId, manager);
     if (!citizenEditable(workflowOf(definition), submission.status)) throw new AppError('NOT_A_DRAFT');
     // A draft of a service closed since it was opened: the page says so instead of saving what cannot be filed.
-    if (submission.status === 'draft') assertOpen(await intakeRules(manager, submission.serviceId));
+    if (submission.status === 'draft') assertOpen(await this.intake.get(manager, submission.serviceId));
     if (expectedRevision !== undefined && expectedRevision !== submission.revision) throw new AppError('CONFLICT');
     const outcome = validators.get(definition, hash).validate(data, { mode: 'draft', claims: claimsOf(owner), locale });
     if (!outcome.valid)
