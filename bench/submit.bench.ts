@@ -15,7 +15,7 @@ import { Client } from 'pg';
 import { createDataSource, runMigrations } from '@guichet/persistence';
 import { pgbenchVersion } from './lib/pgbench';
 import { figure, machineInfo, percentile, resultName, writeResult } from './lib/report';
-import { freePort, withDatabase } from './lib/processes';
+import { cpuSeconds, freePort, postgresCpuSeconds, withDatabase } from './lib/processes';
 import { dropBenchDatabase, runBench, benchOrganisation } from './lib/database';
 import { anonymousCitizen } from './lib/citizens';
 
@@ -27,6 +27,13 @@ const FIELDS = 40;
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** run-all passes a tag so that it can clean up after a bench it had to kill. */
 const TAG = process.env.BENCH_TAG ?? Date.now().toString(36);
+
+/** Milliseconds of CPU per operation of each party (NaN where not measured). */
+interface CpuPerOperation {
+  api: number;
+  postgres: number;
+  clients: number;
+}
 
 function definition() {
   const properties: Record<string, unknown> = {};
@@ -58,6 +65,8 @@ function answers(): Record<string, unknown> {
   for (let i = 0; i < FIELDS; i++) data[`q${i}`] = [`réponse ${i}`, i, `personne${i}@exemple.fr`, 'oui'][i % 4];
   return data;
 }
+
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '?');
 
 async function main(): Promise<void> {
   const startedAt = new Date();
@@ -109,6 +118,7 @@ async function main(): Promise<void> {
     }
     return {
       base,
+      pid: child.pid,
       stop: async () => {
         child.kill('SIGTERM');
         await exited;
@@ -126,8 +136,25 @@ async function main(): Promise<void> {
     });
     await fetch(`${base}/api/v1/services/banc/publish`, { method: 'POST', headers: auth });
 
+    // Where the CPU goes: the API process, PostgreSQL (all its processes, exited backends included) and this
+    // process (the clients), per operation; for pgbench, PostgreSQL and pgbench itself.
+    const [{ pid: backendPid }] = (await ds.query('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+    const childrenCpu = () => cpuSeconds(process.pid, true) - cpuSeconds(process.pid);
+    const meter = (apiPid: number | undefined) => {
+      const clients = () => process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
+      const before = { api: cpuSeconds(apiPid), postgres: postgresCpuSeconds(backendPid), clients: clients() };
+      return (operations: number): CpuPerOperation => {
+        const per = (seconds: number) => (operations > 0 ? (seconds * 1000) / operations : NaN);
+        return {
+          api: per(cpuSeconds(apiPid) - before.api),
+          postgres: per(postgresCpuSeconds(backendPid) - before.postgres),
+          clients: per(clients() - before.clients),
+        };
+      };
+    };
+
     /** Autosaves then submits by 64 clients, each on drafts of its own, against the API at `base`. */
-    const measure = async (base: string) => {
+    const measure = async (base: string, apiPid?: number) => {
       // Each client: a browser session owning one draft via HTTP, cloned in SQL so it has plenty to submit.
       const perClient = Math.ceil((DURATION_MS / 1000) * 60);
       const clients = await Promise.all(
@@ -160,6 +187,7 @@ async function main(): Promise<void> {
       // Autosave: each client saves its first draft again and again (what a citizen's typing costs).
       const saveLatencies: number[] = [];
       let saveErrors = 0;
+      const saveCpu = meter(apiPid);
       const saveStarted = performance.now();
       const saveDeadline = saveStarted + DURATION_MS / 2;
       const body = JSON.stringify({ data: answers() });
@@ -178,10 +206,12 @@ async function main(): Promise<void> {
         }),
       );
       const saveRate = saveLatencies.length / ((performance.now() - saveStarted) / 1000);
+      const saveCpuPer = saveCpu(saveLatencies.length);
       saveLatencies.sort((a, b) => a - b);
 
       const latencies: number[] = [];
       let errors = 0;
+      const submitCpu = meter(apiPid);
       const started = performance.now();
       const deadline = started + DURATION_MS;
       await Promise.all(
@@ -200,11 +230,34 @@ async function main(): Promise<void> {
         }),
       );
       const elapsed = (performance.now() - started) / 1000;
+      const submitCpuPer = submitCpu(latencies.length);
       latencies.sort((a, b) => a - b);
       const httpRate = latencies.length / elapsed;
-      return { saveLatencies, saveErrors, saveRate, latencies, errors, httpRate, shed, statuses };
+      return {
+        saveLatencies,
+        saveErrors,
+        saveRate,
+        latencies,
+        errors,
+        httpRate,
+        shed,
+        statuses,
+        saveCpuPer,
+        submitCpuPer,
+      };
     };
-    const { saveLatencies, saveErrors, saveRate, latencies, errors, httpRate, shed, statuses } = await measure(base);
+    const {
+      saveLatencies,
+      saveErrors,
+      saveRate,
+      latencies,
+      errors,
+      httpRate,
+      shed,
+      statuses,
+      saveCpuPer,
+      submitCpuPer,
+    } = await measure(base, api.pid);
     await api.stop();
     // The same with one API process per core (API_PROCESSES=auto), next to it.
     api = await startApi('auto');
@@ -238,6 +291,7 @@ INSERT INTO outbox (organisation_id, topic, payload)
 COMMIT;
 `,
     );
+    const pgSubmitBefore = { postgres: postgresCpuSeconds(backendPid), pgbench: childrenCpu() };
     const out = execFileSync(
       'pgbench',
       [
@@ -255,23 +309,25 @@ COMMIT;
       { encoding: 'utf8' },
     );
     const pgRate = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
+    const pgTransactions = Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1]);
+    const pgSubmitCpu = {
+      postgres: ((postgresCpuSeconds(backendPid) - pgSubmitBefore.postgres) * 1000) / pgTransactions,
+      pgbench: ((childrenCpu() - pgSubmitBefore.pgbench) * 1000) / pgTransactions,
+    };
     const pgLatency = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1]);
 
     const saveScript = join(mkdtempSync(join(tmpdir(), 'guichet-pgbench-')), 'autosave.sql');
     writeFileSync(
       saveScript,
-      // The API's autosave since issue 22: the draft read without a lock, the service's intake rules, then an
-      // update only if the revision is still the one read (no transaction).
+      // The API's autosave since issue 22: the draft read without a lock, then an update only if the revision is
+      // still the one read (no transaction); the service's intake rules are read at most once a second per process.
       `\\set n random(1, ${draftIds.length})
 SELECT s.*, s.revision AS rev FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n \\gset
-SELECT sv.status, v.definition -> 'settings' ->> 'closesAt' AS closes_at,
-       v.definition -> 'settings' ->> 'maxSubmissionsPerUser' AS max_per_user
-  FROM service sv LEFT JOIN form_version v ON v.service_id = sv.id AND v.number = sv.latest_version
- WHERE sv.id = ':service_id'::uuid;
 UPDATE submission SET data = data, revision = revision + 1, updated_at = now()
  WHERE id = (SELECT id FROM bench_ids WHERE n = :n) AND revision = :rev RETURNING revision, updated_at;
 `,
     );
+    const pgSaveBefore = { postgres: postgresCpuSeconds(backendPid), pgbench: childrenCpu() };
     const saveOut = execFileSync(
       'pgbench',
       [
@@ -289,6 +345,11 @@ UPDATE submission SET data = data, revision = revision + 1, updated_at = now()
       { encoding: 'utf8' },
     );
     const pgSaveRate = Number(/tps = ([\d.]+)/.exec(saveOut)?.[1]);
+    const pgSaveTransactions = Number(/number of transactions actually processed: (\d+)/.exec(saveOut)?.[1]);
+    const pgSaveCpu = {
+      postgres: ((postgresCpuSeconds(backendPid) - pgSaveBefore.postgres) * 1000) / pgSaveTransactions,
+      pgbench: ((childrenCpu() - pgSaveBefore.pgbench) * 1000) / pgSaveTransactions,
+    };
     const pgSaveLatency = Number(/latency average = ([\d.]+) ms/.exec(saveOut)?.[1]);
 
     const rows = [
@@ -346,7 +407,12 @@ UPDATE submission SET data = data, revision = revision + 1, updated_at = now()
     process.stdout.write(
       `\nAutosave and submit benchmark: ${FIELDS}-field form, ${CLIENTS} clients; ${saveLatencies.length} autosaves (${saveErrors} errors) in ${DURATION_MS / 2000} s, ${latencies.length} submits (${errors} errors) in ${DURATION_MS / 1000} s, one API process, ${shed} answers 503 with Retry-After waited out and sent again;\n` +
         `then ${cpus} API processes (API_PROCESSES=auto): ${allCores.saveLatencies.length} autosaves (${allCores.saveErrors} errors), ${allCores.latencies.length} submits (${allCores.errors} errors), ${allCores.shed} answers 503 waited out\n` +
-        `errors by status: one process ${JSON.stringify(statuses)}, ${cpus} processes ${JSON.stringify(allCores.statuses)}\n`,
+        `errors by status: one process ${JSON.stringify(statuses)}, ${cpus} processes ${JSON.stringify(allCores.statuses)}\n` +
+        `CPU per operation, one API process (ms): autosave: API ${ms(saveCpuPer.api)}, PostgreSQL ${ms(saveCpuPer.postgres)}, clients ${ms(saveCpuPer.clients)}; ` +
+        `submit: API ${ms(submitCpuPer.api)}, PostgreSQL ${ms(submitCpuPer.postgres)}, clients ${ms(submitCpuPer.clients)}\n` +
+        `CPU per pgbench transaction (ms): autosave: PostgreSQL ${ms(pgSaveCpu.postgres)}, pgbench ${ms(pgSaveCpu.pgbench)}; ` +
+        `submit: PostgreSQL ${ms(pgSubmitCpu.postgres)}, pgbench ${ms(pgSubmitCpu.pgbench)}\n` +
+        `(on ${cpus} cores shared by all: the API's CPU per operation next to PostgreSQL's bounds the ratio to pgbench)\n`,
     );
     process.stdout.write(
       '(baseline: pgbench running the same SQL transactions, 64 clients, same run; its latency is the average)\n\n',
@@ -397,6 +463,34 @@ UPDATE submission SET data = data, revision = revision + 1, updated_at = now()
           }),
         ),
         figure({
+          id: 'submit.cpu.api',
+          label: 'CPU per submit in the API process (one process, 64 clients)',
+          unit: 'ms',
+          value: submitCpuPer.api,
+          baseline: { label: 'pgbench’s own CPU per transaction, same SQL', value: pgSubmitCpu.pgbench },
+        }),
+        figure({
+          id: 'submit.cpu.postgres',
+          label: 'CPU per submit in PostgreSQL (every process, the API’s statements)',
+          unit: 'ms',
+          value: submitCpuPer.postgres,
+          baseline: { label: 'PostgreSQL CPU per pgbench transaction, same SQL', value: pgSubmitCpu.postgres },
+        }),
+        figure({
+          id: 'submit.cpu.autosave.api',
+          label: 'CPU per autosave in the API process (one process, 64 clients)',
+          unit: 'ms',
+          value: saveCpuPer.api,
+          baseline: { label: 'pgbench’s own CPU per transaction, same SQL', value: pgSaveCpu.pgbench },
+        }),
+        figure({
+          id: 'submit.cpu.autosave.postgres',
+          label: 'CPU per autosave in PostgreSQL (every process, the API’s statements)',
+          unit: 'ms',
+          value: saveCpuPer.postgres,
+          baseline: { label: 'PostgreSQL CPU per pgbench transaction, same SQL', value: pgSaveCpu.postgres },
+        }),
+        figure({
           id: 'submit.shed',
           label: 'answers 503 with Retry-After, waited out and sent again (admission control, both runs)',
           unit: 'answers',
@@ -404,7 +498,8 @@ UPDATE submission SET data = data, revision = revision + 1, updated_at = now()
         }),
         figure({
           id: 'submit.errors',
-          label: 'autosave and submit errors (neither 200 nor 503 with Retry-After, which the client waits out as the page does)',
+          label:
+            'autosave and submit errors (neither 200 nor 503 with Retry-After, which the client waits out as the page does)',
           unit: 'errors',
           value: saveErrors + errors + allCores.saveErrors + allCores.errors,
           goal: '0',
@@ -420,6 +515,8 @@ UPDATE submission SET data = data, revision = revision + 1, updated_at = now()
         submitErrors: errors,
         shed,
         errorStatuses: statuses,
+        cpuPerOperation: { autosave: saveCpuPer, submit: submitCpuPer },
+        pgbenchCpuPerTransaction: { autosave: pgSaveCpu, submit: pgSubmitCpu },
         allCores: {
           processes: cpus,
           autosaves: allCores.saveLatencies.length,

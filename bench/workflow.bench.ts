@@ -25,7 +25,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
@@ -35,7 +35,7 @@ import { startMailCatcher, type MailCatcher } from '@guichet/mail-catcher';
 import { createDataSource, runMigrations } from '@guichet/persistence';
 import { JOB_OPTIONS, jobId } from '@guichet/queue';
 import { figure, machineInfo, packageVersion, percentile, writeResult, type Figure } from './lib/report';
-import { freePort, sleep, stopProcess, withDatabase } from './lib/processes';
+import { cpuSeconds, freePort, sleep, stopProcess, withDatabase } from './lib/processes';
 import { dropBenchDatabase, benchOrganisation } from './lib/database';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -141,17 +141,6 @@ function nextMessage<T>(child: ChildProcess, test: (m: T) => boolean, timeoutMs:
     };
     child.on('message', listener);
   });
-}
-
-/** CPU seconds (user + system) a process has used, from /proc (Linux); NaN when unknown. */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
-  } catch {
-    return NaN;
-  }
 }
 
 type CpuSnapshot = Record<'worker' | 'api' | 'postgres' | 'redis' | 'bench', number>;

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,4 +29,41 @@ export async function stopProcess(child: ChildProcess | undefined): Promise<void
   child.kill('SIGTERM');
   await Promise.race([exited, sleep(20_000)]);
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** The fields of /proc/<pid>/stat after the command's name; undefined when the process is gone. */
+function procStat(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux); with `children`, those of the children it
+ * has waited for too (pgbench run by execFileSync). NaN when unknown.
+ */
+export function cpuSeconds(pid: number | undefined, children = false): number {
+  const fields = pid === undefined ? undefined : procStat(pid);
+  if (!fields) return NaN;
+  const ticks = [11, 12, ...(children ? [13, 14] : [])].reduce((sum, i) => sum + Number(fields[i]), 0);
+  return ticks / 100; // clock ticks of 10 ms
+}
+
+/**
+ * CPU seconds PostgreSQL has used so far: the postmaster, its live processes, and the backends that have exited
+ * (the postmaster waited for them). Found from `backendPid`, any of its backends. NaN when unknown.
+ */
+export function postgresCpuSeconds(backendPid: number): number {
+  const postmaster = Number(procStat(backendPid)?.[1]);
+  if (!Number.isInteger(postmaster) || postmaster <= 1) return NaN;
+  let total = cpuSeconds(postmaster, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = procStat(Number(entry));
+    if (fields && Number(fields[1]) === postmaster) total += (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return total;
 }

@@ -57,3 +57,4 @@ export { attachmentStorage } from './storage-factory';
 export { FormVersions, type PublishedVersion } from './form-versions';
 export { TestSubmissions, type TestSubmissionView } from './test-submissions';
 export { clearAwaitingReply, messageViews, type MessageView } from './message-files';
+export { SubmissionRepository, type OwnerColumns } from './submission-repository';
