@@ -1,17 +1,27 @@
 import type { EntityManager } from 'typeorm';
-import { OutboxRow } from '@guichet/persistence';
 import { JobTopic } from './jobs';
 import { addOutbox, type OutboxEntry } from './outbox';
 
+/** A manager that records the rows of each INSERT INTO outbox (its parameters are one array per column). */
 function fakeManager() {
   const inserted: unknown[] = [];
+  let statements = 0;
   const manager = {
-    getRepository: (entity: unknown) => {
-      expect(entity).toBe(OutboxRow);
-      return { insert: async (rows: unknown[]) => void inserted.push(...rows) };
+    query: async (sql: string, [organisationIds, topics, payloads, runAts]: unknown[][]) => {
+      expect(sql).toMatch(/^INSERT INTO outbox \(organisation_id, topic, payload, run_at\)/);
+      statements++;
+      organisationIds!.forEach((organisationId, i) =>
+        inserted.push({
+          organisationId,
+          topic: topics![i],
+          payload: JSON.parse(payloads![i] as string) as unknown,
+          runAt: runAts![i],
+        }),
+      );
+      return [];
     },
   } as unknown as EntityManager;
-  return { manager, inserted };
+  return { manager, inserted, statements: () => statements };
 }
 
 describe('addOutbox', () => {
@@ -21,8 +31,8 @@ describe('addOutbox', () => {
     eventId: '00000000-0000-4000-8000-000000000003',
   };
 
-  it('writes one unrelayed row per job, with its run date', async () => {
-    const { manager, inserted } = fakeManager();
+  it('writes one row per job, with its run date, in one statement', async () => {
+    const { manager, inserted, statements } = fakeManager();
     const dueAt = new Date('2030-01-01T00:00:00Z');
     await addOutbox(
       manager,
@@ -30,15 +40,10 @@ describe('addOutbox', () => {
       { organisationId, topic: JobTopic.DeadlineFire, payload: { ...base, transition: 'expire' }, runAt: dueAt },
     );
     expect(inserted).toEqual([
-      { organisationId, topic: 'webhook.deliver', payload: base, relayedAt: null, runAt: null },
-      {
-        organisationId,
-        topic: 'deadline.fire',
-        payload: { ...base, transition: 'expire' },
-        relayedAt: null,
-        runAt: dueAt,
-      },
+      { organisationId, topic: 'webhook.deliver', payload: base, runAt: null },
+      { organisationId, topic: 'deadline.fire', payload: { ...base, transition: 'expire' }, runAt: dueAt },
     ]);
+    expect(statements()).toBe(1);
   });
 
   it('writes nothing for no job', async () => {

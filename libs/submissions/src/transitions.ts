@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { Submission, SubmissionEvent, instantAgentsExistSql } from '@guichet/persistence';
+import { Submission, instantAgentsExistSql } from '@guichet/persistence';
 import { Batched, addOutbox, JobTopic, type OutboxEntry } from '@guichet/queue';
 import { AppError, isUuid, type ServiceDefinition } from '@guichet/shared';
 import { FormVersions } from './form-versions';
@@ -108,34 +107,29 @@ export async function applyDecision(
     .returning(`revision, ${instantAgentsExistSql('submission.organisation_id')} AS instant_agents`)
     .execute()
     .then((r) => r.raw as Array<{ revision: number; instant_agents: boolean }>);
-  const events: Array<QueryDeepPartialEntity<SubmissionEvent>> = [
-    {
-      id: eventId,
-      organisationId: submission.organisationId,
-      submissionId: submission.id,
-      actor,
-      type: decision.transition.name === 'submit' ? 'submitted' : 'transition',
-      transition: decision.transition.name,
-      fromStatus: decision.from,
-      toStatus: decision.to,
-      comment,
-      visibility: 'public',
-    },
+  // The decision's event, and the routing's after it (the history is read in time order: `at` is the
+  // transaction's start for the first, the clock for the second, as when a job made it), in one statement.
+  const event = [
+    eventId,
+    submission.organisationId,
+    submission.id,
+    actor,
+    decision.transition.name === 'submit' ? 'submitted' : 'transition',
+    decision.transition.name,
+    decision.from,
+    decision.to,
+    comment,
   ];
-  if (group !== null) {
-    // The history is read in time order: the routing comes after the decision (and after anything else this
-    // transaction records at its start time), as it did when a job made it.
-    events.push({
-      organisationId: submission.organisationId,
-      submissionId: submission.id,
-      actor: 'system',
-      type: 'routed',
-      comment: routedComment(group),
-      visibility: 'internal',
-      at: () => 'clock_timestamp()',
-    });
-  }
-  await manager.getRepository(SubmissionEvent).insert(events);
+  await manager.query(
+    `INSERT INTO submission_event
+       (id, organisation_id, submission_id, actor, type, transition, from_status, to_status, comment, visibility, at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'public', DEFAULT)${
+       group !== null
+         ? `, (DEFAULT, $2, $3, 'system', 'routed', NULL, NULL, NULL, $10, 'internal', clock_timestamp())`
+         : ''
+     }`,
+    group !== null ? [...event, routedComment(group)] : event,
+  );
   const base = { submissionId: submission.id, eventId };
   const organisationId = submission.organisationId;
   const rows: OutboxEntry[] = [];
