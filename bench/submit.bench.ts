@@ -15,6 +15,7 @@ import { Client } from 'pg';
 import { createDataSource, runMigrations } from '@guichet/persistence';
 import { pgbenchVersion } from './lib/pgbench';
 import { figure, machineInfo, percentile, resultName, writeResult } from './lib/report';
+import { LightClient } from './lib/http-client';
 import { cpuSeconds, freePort, postgresCpuSeconds, withDatabase } from './lib/processes';
 import { dropBenchDatabase, runBench, benchOrganisation } from './lib/database';
 import { anonymousCitizen } from './lib/citizens';
@@ -169,11 +170,14 @@ async function main(): Promise<void> {
       // try. Any other answer than 200 is an error, counted by status.
       let shed = 0;
       const statuses: Record<string, number> = {};
-      const send = async (url: string, init: RequestInit): Promise<number> => {
+      const http = new LightClient();
+      const send = async (
+        url: string,
+        init: { method: string; headers: Record<string, string>; body?: string },
+      ): Promise<number> => {
         for (;;) {
-          const res = await fetch(url, init);
-          await res.arrayBuffer();
-          const retryAfter = Number(res.headers.get('retry-after'));
+          const res = await http.send(url, init);
+          const retryAfter = Number(res.headers['retry-after']);
           if (res.status === 503 && retryAfter > 0) {
             shed++;
             await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
@@ -231,6 +235,7 @@ async function main(): Promise<void> {
       );
       const elapsed = (performance.now() - started) / 1000;
       const submitCpuPer = submitCpu(latencies.length);
+      http.close();
       latencies.sort((a, b) => a - b);
       const httpRate = latencies.length / elapsed;
       return {
@@ -274,10 +279,20 @@ async function main(): Promise<void> {
     await ds.query('INSERT INTO bench_ids SELECT row_number() OVER (), id FROM unnest($1::uuid[]) AS id', [
       draftIds.map((d) => d.id),
     ]);
+    // Every API request first reads its browser session (express-session's store): the baseline reads one of the
+    // clients' sessions too, by the same statement.
+    await ds.query('CREATE TABLE bench_sids (n int PRIMARY KEY, sid text NOT NULL)');
+    const [{ sessions }] = (await ds.query(
+      `WITH s AS (INSERT INTO bench_sids SELECT row_number() OVER (), sid FROM "session" RETURNING 1)
+       SELECT count(*)::int AS sessions FROM s`,
+    )) as [{ sessions: number }];
+    const session = `\\set s random(1, ${Math.max(1, sessions)})
+SELECT sess FROM "session" WHERE sid = (SELECT sid FROM bench_sids WHERE n = :s) AND expire >= now();`;
     const script = join(mkdtempSync(join(tmpdir(), 'guichet-pgbench-')), 'submit.sql');
     writeFileSync(
       script,
       `\\set n random(1, ${draftIds.length})
+${session}
 BEGIN;
 SELECT s.* FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n FOR UPDATE OF s;
 SELECT definition, content_hash FROM form_version WHERE id = (SELECT form_version_id FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n);
@@ -322,6 +337,7 @@ COMMIT;
       // The API's autosave since issue 22: the draft read without a lock, then an update only if the revision is
       // still the one read (no transaction); the service's intake rules are read at most once a second per process.
       `\\set n random(1, ${draftIds.length})
+${session}
 SELECT s.*, s.revision AS rev FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n \\gset
 UPDATE submission SET data = data, revision = revision + 1, updated_at = now()
  WHERE id = (SELECT id FROM bench_ids WHERE n = :n) AND revision = :rev RETURNING revision, updated_at;
