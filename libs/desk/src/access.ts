@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { OrganisationGrant } from '@guichet/identity';
-import { AppError, isUuid } from '@guichet/shared';
+import { AppError, isUuid, organisationId, type OrganisationId } from '@guichet/shared';
 
 /** What one grant allows on the desk. */
 export interface DeskGrant {
@@ -52,7 +52,8 @@ export function scopeFor(actor: DeskActor, service: { id: string; organisationId
 
 export interface Located {
   id: string;
-  organisationId: string;
+  /** The request's organisation: what every repository method of the desk takes first. */
+  organisationId: OrganisationId;
   serviceId: string;
   slug: string;
   status: string;
@@ -99,7 +100,7 @@ export async function locate(
   if (options.act && scope.readOnly) throw new AppError('FORBIDDEN');
   return {
     id: row.id,
-    organisationId: row.organisation_id,
+    organisationId: organisationId(row.organisation_id),
     serviceId: row.service_id,
     slug: row.slug,
     status: row.status,
