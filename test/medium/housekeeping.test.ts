@@ -83,7 +83,10 @@ describe.each(['redis', 'postgres'] as const)('housekeeping schedulers on the %s
     await instances[0]!.start(2);
 
     const started = Date.now();
-    await waitUntil('five periods of alpha', 20_000, () => runs.filter((r) => r.task === 'alpha').length >= 5);
+    // Both healthy tasks, each five times: under load one may lag the other by a period (CI, session 12, when only
+    // alpha was waited for), and what is promised is that each runs, not that they keep step.
+    const ranFiveTimes = (task: string) => runs.filter((r) => r.task === task).length >= 5;
+    await waitUntil('five periods of alpha and of beta', 20_000, () => ranFiveTimes('alpha') && ranFiveTimes('beta'));
     await Promise.all(instances.map((i) => i.stop()));
     const elapsed = Date.now() - started;
     const completed = await connections[0]!.queue(QueueName.Housekeeping).getCompleted(0, 1000);
@@ -91,7 +94,7 @@ describe.each(['redis', 'postgres'] as const)('housekeeping schedulers on the %s
     for (const task of ['alpha', 'beta']) {
       const times = runs.filter((r) => r.task === task).map((r) => r.at);
       // Once per period: never more runs than periods elapsed (+1 for the edges)…
-      expect(times.length).toBeGreaterThanOrEqual(task === 'alpha' ? 5 : 4);
+      expect(times.length).toBeGreaterThanOrEqual(5);
       expect(times.length).toBeLessThanOrEqual(Math.ceil(elapsed / PERIOD_MS) + 1);
       // …each run is one period's job (its id carries the period's scheduled time), never two for one period, and
       // each job ran once. Read from the schedule, not the clock: a loaded machine may run a job late.
