@@ -53,9 +53,10 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-type PageKind = 'guichet' | 'before' | 'rjsf' | 'bare';
+type PageKind = 'guichet' | 'app' | 'before' | 'rjsf' | 'bare';
 const LABELS: Record<PageKind, string> = {
-  guichet: 'Guichet (API page, data embedded, chunks preloaded)',
+  guichet: 'Guichet (API page: first step drawn by the server, data embedded, chunks preloaded)',
+  app: 'Guichet, WEB_PRERENDER=off (drawn by the app only: session 11)',
   before: 'Guichet, WEB_EMBED_DATA=off (before)',
   rjsf: `RJSF ${packageVersion('@rjsf/core')} default theme`,
   bare: 'bare React page',
@@ -63,20 +64,33 @@ const LABELS: Record<PageKind, string> = {
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
-/** Notes when the first field is in the DOM and painted (bench/forms/probe.js does the last). */
+/**
+ * Notes when the first field is in the DOM and painted (bench/forms/probe.js does the last), and when it is live:
+ * painted and enabled (the server's drawing is disabled until the app replaces it; other pages are live at once).
+ */
 const FIRST_FIELD_PROBE = `(() => {
   if (window.top !== window) return;
-  const state = { firstFieldAt: null, firstFieldPaintedAt: null };
+  const state = { firstFieldAt: null, firstFieldPaintedAt: null, readyPaintedAt: null };
   Object.defineProperty(window, '__first', { value: state });
-  const observer = new MutationObserver(() => {
-    if (state.firstFieldAt !== null || !document.querySelector('#champ-champ0, #root_champ0')) return;
-    state.firstFieldAt = performance.now();
-    observer.disconnect();
+  const afterPaint = (done) =>
     requestAnimationFrame(() => {
       const channel = new MessageChannel();
-      channel.port1.onmessage = () => (state.firstFieldPaintedAt = performance.now());
+      channel.port1.onmessage = () => done(performance.now());
       channel.port2.postMessage(0);
     });
+  let ready = false;
+  const observer = new MutationObserver(() => {
+    const field = document.querySelector('#champ-champ0, #root_champ0');
+    if (!field) return;
+    if (state.firstFieldAt === null) {
+      state.firstFieldAt = performance.now();
+      afterPaint((at) => (state.firstFieldPaintedAt = at));
+    }
+    if (!ready && !field.matches(':disabled')) {
+      ready = true;
+      observer.disconnect();
+      afterPaint((at) => (state.readyPaintedAt = at));
+    }
   });
   observer.observe(document, { childList: true, subtree: true });
 })();`;
@@ -114,7 +128,12 @@ function serve(dir: string, port: number): Promise<Server> {
   });
 }
 
-async function startApi(url: string, port: number, embed: boolean, secret: string): Promise<ChildProcess> {
+async function startApi(
+  url: string,
+  port: number,
+  pages: { WEB_EMBED_DATA: 'on' | 'off'; WEB_PRERENDER: 'on' | 'off' },
+  secret: string,
+): Promise<ChildProcess> {
   const api = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js')], {
     env: {
       ...process.env,
@@ -125,7 +144,7 @@ async function startApi(url: string, port: number, embed: boolean, secret: strin
       LOG_LEVEL: 'warn',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'guichet-bench-')),
       WEB_DIST_DIR: join(ROOT, 'dist', 'web'),
-      WEB_EMBED_DATA: embed ? 'on' : 'off',
+      ...pages,
       RATE_LIMITS: 'off',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -146,6 +165,8 @@ async function startApi(url: string, port: number, embed: boolean, secret: strin
 interface Load {
   firstField: number;
   lastField: number;
+  /** The first field painted live (enabled): the app's own, where the server's drawing came first. */
+  ready: number;
   fcp: number;
 }
 
@@ -212,16 +233,23 @@ async function load(context: BrowserContext, url: string): Promise<Load> {
     // Polled with functions, not strings: the page's CSP forbids evaluating strings.
     type Probed = {
       __bench: { lastFieldPaintedAt: number | null };
-      __first: { firstFieldPaintedAt: number | null };
+      __first: { firstFieldPaintedAt: number | null; readyPaintedAt: number | null };
     };
     const deadline = Date.now() + 30_000;
     for (;;) {
       const result = await page.evaluate(() => {
         const w = globalThis as unknown as Probed;
-        if (w.__bench.lastFieldPaintedAt === null || w.__first.firstFieldPaintedAt === null) return null;
+        const first = w.__first;
+        if (
+          w.__bench.lastFieldPaintedAt === null ||
+          first.firstFieldPaintedAt === null ||
+          first.readyPaintedAt === null
+        )
+          return null;
         return {
-          firstField: w.__first.firstFieldPaintedAt,
+          firstField: first.firstFieldPaintedAt,
           lastField: w.__bench.lastFieldPaintedAt,
+          ready: first.readyPaintedAt,
           fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
         };
       });
@@ -311,12 +339,18 @@ async function main(): Promise<void> {
     const pagesPort = await freePort();
     server = await serve(pagesDir, pagesPort);
 
-    // Two APIs on the same database: one embeds, one does not. Different host names keep their cookies apart.
+    // Three APIs on the same database: the server draws the first step; the app alone draws it (data embedded); no
+    // data embedded. Different host names keep their cookies apart.
     const secret = randomBytes(32).toString('base64url');
-    const [onPort, offPort] = [await freePort(), await freePort()];
-    apis.push(await startApi(url, onPort, true, secret), await startApi(url, offPort, false, secret));
-    const bases: Record<'guichet' | 'before', string> = {
+    const [onPort, appPort, offPort] = [await freePort(), await freePort(), await freePort()];
+    apis.push(
+      await startApi(url, onPort, { WEB_EMBED_DATA: 'on', WEB_PRERENDER: 'on' }, secret),
+      await startApi(url, appPort, { WEB_EMBED_DATA: 'on', WEB_PRERENDER: 'off' }, secret),
+      await startApi(url, offPort, { WEB_EMBED_DATA: 'off', WEB_PRERENDER: 'off' }, secret),
+    );
+    const bases: Record<'guichet' | 'app' | 'before', string> = {
       guichet: `http://127.0.0.1:${onPort}`,
+      app: `http://[::1]:${appPort}`,
       before: `http://localhost:${offPort}`,
     };
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -345,10 +379,10 @@ async function main(): Promise<void> {
     );
     await session.detach();
 
-    const kinds: PageKind[] = ['guichet', 'before', 'rjsf', 'bare'];
-    const loads: Record<PageKind, Load[]> = { guichet: [], before: [], rjsf: [], bare: [] };
+    const kinds: PageKind[] = ['guichet', 'app', 'before', 'rjsf', 'bare'];
+    const loads: Record<PageKind, Load[]> = { guichet: [], app: [], before: [], rjsf: [], bare: [] };
     out(
-      `First paint of the citizen form: ${ROUNDS} rounds (+1 warm-up), 4 pages per round, cold loads, ` +
+      `First paint of the citizen form: ${ROUNDS} rounds (+1 warm-up), ${kinds.length} pages per round, cold loads, ` +
         `${LATENCY_MS} ms added round-trip time.`,
     );
     for (let round = 0; round <= ROUNDS; round++) {
@@ -356,7 +390,7 @@ async function main(): Promise<void> {
       const line: string[] = [];
       for (const kind of order) {
         const target =
-          kind === 'guichet' || kind === 'before'
+          kind === 'guichet' || kind === 'app' || kind === 'before'
             ? `${bases[kind]}/demarches/banc?brouillon=${await newDraft(context, bases[kind])}`
             : `http://127.0.0.1:${pagesPort}/${kind}/`;
         const l = await load(context, target);
@@ -369,7 +403,9 @@ async function main(): Promise<void> {
 
     const med = (kind: PageKind, key: keyof Load) => median(loads[kind].map((l) => l[key]));
     const baselines = (key: keyof Load) =>
-      (['before', 'rjsf', 'bare'] as const).map((k) => `${LABELS[k]} ${formatNumber(med(k, key))} ms`).join('; ');
+      (['app', 'before', 'rjsf', 'bare'] as const)
+        .map((k) => `${LABELS[k]} ${formatNumber(med(k, key))} ms`)
+        .join('; ');
     const figures = [
       figure({
         id: 'first_paint.first_field.p50',
@@ -392,6 +428,14 @@ async function main(): Promise<void> {
         note: `same run: ${baselines('lastField')}`,
       }),
       figure({
+        id: 'first_paint.ready.p50',
+        label: `navigation start → first field live (the app's, enabled) painted, median of ${ROUNDS}`,
+        unit: 'ms',
+        value: med('guichet', 'ready'),
+        baseline: { label: LABELS.rjsf, value: med('rjsf', 'ready') },
+        note: `same run: ${baselines('ready')}`,
+      }),
+      figure({
         id: 'first_paint.before.last_field.p50',
         label: 'the same page without embedded data and preloads (WEB_EMBED_DATA=off): last field painted',
         unit: 'ms',
@@ -399,10 +443,12 @@ async function main(): Promise<void> {
         baseline: { label: LABELS.bare, value: med('bare', 'lastField') },
       }),
     ];
-    out('\n| page | first field painted | last of 300 painted | first-contentful-paint |\n|---|---|---|---|');
+    out(
+      '\n| page | first field painted | last of 300 painted | first field live | first-contentful-paint |\n|---|---|---|---|---|',
+    );
     for (const kind of kinds)
       out(
-        `| ${LABELS[kind]} | ${formatNumber(med(kind, 'firstField'))} ms | ${formatNumber(med(kind, 'lastField'))} ms | ${formatNumber(med(kind, 'fcp'))} ms |`,
+        `| ${LABELS[kind]} | ${formatNumber(med(kind, 'firstField'))} ms | ${formatNumber(med(kind, 'lastField'))} ms | ${formatNumber(med(kind, 'ready'))} ms | ${formatNumber(med(kind, 'fcp'))} ms |`,
       );
     out(
       `\nGoals: first field ≤ ${GOALS.firstField} ms: ${figures[0]!.met ? 'met' : 'NOT met'}; last field ≤ ${GOALS.lastField} ms: ${figures[1]!.met ? 'met' : 'NOT met'}.`,

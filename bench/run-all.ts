@@ -71,7 +71,7 @@ export const BENCHES: BenchEntry[] = [
   {
     name: 'first-paint',
     script: 'first-paint.bench.js',
-    what: 'citizen form page served by the API, 300 fields, cold, 40 ms round trips: first and last field painted; next to the same page without embedded data, RJSF’s default theme and a bare React page',
+    what: 'citizen form page served by the API, 300 fields, cold, 40 ms round trips: first and last field painted, first field live; next to the same page drawn by the app only, without embedded data, RJSF’s default theme and a bare React page',
     timeoutS: 180,
     env: { BENCH_LATENCY_MS: '40' },
     needs: ['postgres'],

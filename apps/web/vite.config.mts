@@ -36,7 +36,12 @@ function sharedWithFirstLoad(id: string, ctx: { getModuleInfo(id: string): Graph
   return importers.some((importer) => !first.has(importer)) ? 'shared' : null;
 }
 
-export default defineConfig({
+/**
+ * Two builds: the browser's (`vite build`), and with `--ssr` the server's drawing of a form page's first step
+ * (src/server/form-preview.tsx) as a CommonJS module the API requires (apps/api/src/web/web-app.ts), next to the
+ * browser build in dist/web/server, which the API never serves (only /assets and a few public files are).
+ */
+export default defineConfig(({ isSsrBuild }) => ({
   root,
   plugins: [react()],
   resolve: {
@@ -45,25 +50,35 @@ export default defineConfig({
       '@guichet/shared': fileURLToPath(new URL('../../libs/shared/src/index.ts', import.meta.url)),
     },
   },
-  build: {
-    outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
-    emptyOutDir: true,
-    sourcemap: true,
-    // The API reads it to preload the chunks a service page needs (apps/api/src/web/web-app.ts).
-    manifest: true,
-    target: 'es2020',
-    // Vite 8 bundles with Rolldown; the shared library's modules are pure (no side effects at import), so what only
-    // lazy pages use (the review page's answer formatter, RJSF's semantics) stays out of the first load.
-    // What the first page and a lazy page (studio, desk, review…) both import goes into one `shared` chunk, not the
-    // half-dozen small chunks Rolldown would split it into: each is a request of its own, and on HTTP/1.1 a browser
-    // opens six connections per host, so the form page's first load (bundle, styles, draft, account, validator)
-    // waited for a second wave of requests (issue 22, bench/first-paint.bench.ts).
-    rollupOptions: {
-      output: { codeSplitting: { groups: [{ name: sharedWithFirstLoad, debugName: 'shared-with-first-load' }] } },
-      treeshake: {
-        moduleSideEffects: (id: string) => !/[\\/]libs[\\/]shared[\\/]/.test(id),
+  build: isSsrBuild
+    ? {
+        outDir: fileURLToPath(new URL('../../dist/web/server', import.meta.url)),
+        emptyOutDir: true,
+        target: 'node20',
+        copyPublicDir: false,
+        rollupOptions: {
+          output: { format: 'cjs' as const, entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs' },
+        },
+      }
+    : {
+        outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
+        emptyOutDir: true,
+        sourcemap: true,
+        // The API reads it to preload the chunks a service page needs (apps/api/src/web/web-app.ts).
+        manifest: true,
+        target: 'es2020',
+        // Vite 8 bundles with Rolldown; the shared library's modules are pure (no side effects at import), so what only
+        // lazy pages use (the review page's answer formatter, RJSF's semantics) stays out of the first load.
+        // What the first page and a lazy page (studio, desk, review…) both import goes into one `shared` chunk, not the
+        // half-dozen small chunks Rolldown would split it into: each is a request of its own, and on HTTP/1.1 a browser
+        // opens six connections per host, so the form page's first load (bundle, styles, draft, account, validator)
+        // waited for a second wave of requests (issue 22, bench/first-paint.bench.ts).
+        rollupOptions: {
+          output: { codeSplitting: { groups: [{ name: sharedWithFirstLoad, debugName: 'shared-with-first-load' }] } },
+          treeshake: {
+            moduleSideEffects: (id: string) => !/[\\/]libs[\\/]shared[\\/]/.test(id),
+          },
+        },
       },
-    },
-  },
   server: { proxy: { '/api': 'http://127.0.0.1:3000', '/health': 'http://127.0.0.1:3000' } },
-});
+}));

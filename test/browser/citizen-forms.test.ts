@@ -308,6 +308,63 @@ describe('citizen portal: every example service with the keyboard', () => {
     await page.close();
   });
 
+  it('draws a form page’s first step before its bundle runs, then hands over to the live form with the draft', async () => {
+    const slug = 'signaler-un-probleme-de-voirie';
+    const page = await signedIn.newPage();
+    // Script errors and React's warnings; not the browser's line for the 401 of /api/v1/me (nobody signed in).
+    const errors: string[] = [];
+    const listen = (p: Page) => {
+      p.on('pageerror', (error) => errors.push(error.message));
+      p.on('console', (m) => m.type() === 'error' && !m.text().includes('status of 401') && errors.push(m.text()));
+    };
+    listen(page);
+    await page.goto(`${base}/demarches/${slug}`);
+    await press(page, /^Commencer/);
+    await page.waitForURL(/brouillon=/);
+    const address = page.url();
+    const draftId = new URL(address).searchParams.get('brouillon')!;
+    // A plain text field (not a lookup, which saves only a chosen suggestion).
+    const first = page
+      .locator('.step-fields .field > input[type=text]:not([role]), .step-fields .field > textarea')
+      .first();
+    const pointer = await first.evaluate((el) => el.closest('[data-pointer]')!.getAttribute('data-pointer'));
+    const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes(draftId) && r.ok());
+    await first.fill('Lampadaire éteint rue des Tilleuls');
+    await saved;
+    await page.close();
+
+    // Without its JavaScript the page still shows the step: the layout, the title, the fields, empty (the draft's
+    // answers are the API's, asked with the session), every control disabled, and axe finds nothing.
+    const drawing = await signedIn.newPage();
+    await drawing.route(/\/assets\/.*\.js$/, (route) => route.abort());
+    await drawing.goto(address);
+    const service = await (await fetch(`${base}/api/v1/public/services/${slug}`)).json();
+    await expect(drawing.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(service.title);
+    const drawn = drawing.locator(`[data-pointer="${pointer}"]`).locator('input, textarea').first();
+    await expect(drawn.isDisabled()).resolves.toBe(true);
+    await expect(drawn.inputValue()).resolves.toBe('');
+    await expect(drawing.locator('fieldset.preview[disabled][aria-busy=true]').count()).resolves.toBe(1);
+    expect(await axeViolations(drawing)).toEqual([]);
+    await drawing.close();
+
+    // With it, the live form takes the drawing's place in one commit: the saved answer, enabled, no trace left.
+    const live = await signedIn.newPage();
+    listen(live);
+    await live.goto(address);
+    await live.locator('fieldset.preview').waitFor({ state: 'detached' });
+    const field = live.locator(`[data-pointer="${pointer}"]`).locator('input, textarea').first();
+    await expect(field.inputValue()).resolves.toBe('Lampadaire éteint rue des Tilleuls');
+    await expect(field.isDisabled()).resolves.toBe(false);
+    await expect(live.locator('#root').getAttribute('data-preview')).resolves.toBeNull();
+    await field.focus();
+    await live.keyboard.press('Control+End');
+    await live.keyboard.type(', depuis lundi');
+    await expect(field.inputValue()).resolves.toBe('Lampadaire éteint rue des Tilleuls, depuis lundi');
+    expect(await axeViolations(live)).toEqual([]);
+    expect(errors).toEqual([]);
+    await live.close();
+  }, 90_000);
+
   it.each([
     'signaler-un-probleme-de-voirie',
     'demande-acte-etat-civil',

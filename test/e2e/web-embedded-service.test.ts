@@ -32,6 +32,11 @@ function preloads(html: string): string[] {
   );
 }
 
+/** A form page's first step as the server drew it (what `<div id="root" data-preview="form">` holds), or null. */
+function drawing(html: string): string | null {
+  return /<div id="root" data-preview="form">([\s\S]*)<\/div>\s*<noscript>/.exec(html)?.[1] ?? null;
+}
+
 /**
  * Issue 22, first paint without waterfalls: a service page carries its
  * published version as JSON data and preloads its validator (and RJSF's
@@ -40,22 +45,24 @@ function preloads(html: string): string[] {
 describe('service pages carry their published version', () => {
   let stack: Stack;
   let plain: Stack;
+  let undrawn: Stack;
 
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web');
     const env = { WEB_DIST_DIR: join(ROOT, 'dist/web') };
-    [stack, plain] = await Promise.all([
+    [stack, plain, undrawn] = await Promise.all([
       startStack({ backend: 'postgres', worker: false, env }),
       startStack({ backend: 'postgres', worker: false, env: { ...env, WEB_EMBED_DATA: 'off' } }),
+      startStack({ backend: 'postgres', worker: false, env: { ...env, WEB_PRERENDER: 'off' } }),
     ]);
-    for (const s of [stack, plain])
+    for (const s of [stack, plain, undrawn])
       await publishService(s.url, await createTenant(s), {
         slug: 'contact-embarque',
         title: 'Contact </script> embarqué',
         definition: hostileDefinition(),
       });
   });
-  afterAll(() => Promise.all([stack?.close(), plain?.close()]));
+  afterAll(() => Promise.all([stack?.close(), plain?.close(), undrawn?.close()]));
 
   it('embeds what GET /api/v1/public/services/:slug answers, escaped so no title can end the script', async () => {
     const page = await request(stack.url).get('/demarches/contact-embarque').expect(200);
@@ -107,6 +114,15 @@ describe('service pages carry their published version', () => {
     expect(dataScripts(html).map((s) => s.id)).toEqual(['guichet-service']);
     expect(html).not.toContain(marker);
     expect(html).not.toContain('durand.personnel');
+    // The first step is drawn, from the published version alone: its fields, empty, in a disabled fieldset.
+    const drawn = drawing(html);
+    expect(drawn).toContain('<fieldset class="preview" disabled="" aria-busy="true">');
+    expect(drawn).toContain('<h1>Contact &lt;/script&gt; embarqué</h1>');
+    // Labels are plain text (tags dropped, as the app draws them), what is left escaped.
+    expect(drawn).toContain('<label for="champ-name">Nom alert(1) &lt;!-- fin<span');
+    expect(drawn!.match(/<input [^>]*value="[^"]+"/g) ?? []).toEqual([]);
+    // Nothing in it runs: the page's scripts are still the bundle and the JSON data.
+    expect(html.match(/<script/g)).toHaveLength(2);
     // The draft's id, from the page's own address, only where the browser is told to ask for the draft early.
     expect(html.split(draft.id)).toHaveLength(2);
     expect(preloads(html)).toEqual([`/api/v1/submissions/${draft.id}`, '/api/v1/me']);
@@ -124,6 +140,25 @@ describe('service pages carry their published version', () => {
     // An unknown service: the page as built, nothing to preload.
     expect(preloads((await request(stack.url).get(`/demarches/nexiste-pas?brouillon=${id}`).expect(200)).text)).toEqual(
       [],
+    );
+  });
+
+  it('draws the step of the address, or the first for an unknown one; never a trial, a bad id, or when turned off', async () => {
+    const id = '0b7a1f6e-58a4-4c1e-9a51-3f0c2d9e8b10';
+    const page = async (url: string, query: string) =>
+      drawing((await request(url).get(`/demarches/contact-embarque${query}`).expect(200)).text);
+    const first = await page(stack.url, `?brouillon=${id}`);
+    expect(first).toContain('id="champ-name"');
+    // One drawing per version and step, the page's own draft id put in: same markup for another draft.
+    const other = '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b';
+    expect((await page(stack.url, `?brouillon=${other}`))!.split(other).join(id)).toBe(first);
+    expect(await page(stack.url, `?brouillon=${id}&etape=nexiste-pas`)).toBe(first);
+    for (const query of ['', '?brouillon=pas-un-id', `?brouillon=${id}&test=1`, `?brouillon=${id}&etape=verification`])
+      expect(await page(stack.url, query)).toBeNull();
+    expect(await page(plain.url, `?brouillon=${id}`)).toBeNull();
+    expect(await page(undrawn.url, `?brouillon=${id}`)).toBeNull();
+    expect((await request(stack.url).get(`/demarches/nexiste-pas?brouillon=${id}`).expect(200)).text).toBe(
+      readFileSync(join(ROOT, 'dist/web/index.html'), 'utf8'),
     );
   });
 

@@ -110,6 +110,14 @@ export async function createApiApp(
   const web = webAppHandlers(
     config.WEB_DIST_DIR,
     config.WEB_EMBED_DATA === 'on' ? (slug) => catalogue.get(slug) : undefined,
+    {
+      prerender: config.WEB_PRERENDER === 'on',
+      // The page is then served without its drawing; the error names a component, never an answer.
+      onPrerenderError: (error) =>
+        app
+          .get(Logger)
+          .warn(`form page drawn without its first step: ${error instanceof Error ? error.message : error}`),
+    },
   );
   if (!web.built) {
     app.get(Logger).warn(`web app not built in ${config.WEB_DIST_DIR}: run npm run build:web`);

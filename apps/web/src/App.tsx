@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { FormPage } from './form/FormPage';
 import { api, onActivity, signInUrl, whoAmI, type Me } from './lib/api';
 import { formatTime, lang, setLang, tr } from './lib/i18n';
@@ -141,6 +141,29 @@ export function App() {
   useEffect(() => {
     if (navigations > 0 && !query.get('etape')) document.getElementById('contenu')?.focus();
   }, [navigations, path, query]);
+  return (
+    <Layout path={path} me={me} warning={<SessionWarning me={me} />}>
+      <Page path={path} query={query} />
+    </Layout>
+  );
+}
+
+/**
+ * The page around every address: skip link, header and menu, main, footer.
+ * Also what the server draws around a form's first step before the bundle
+ * runs (./server/form-preview.tsx): it reads nothing from the browser.
+ */
+export function Layout({
+  path,
+  me,
+  warning,
+  children,
+}: {
+  path: string;
+  me: Me | null;
+  warning?: ReactNode;
+  children: ReactNode;
+}) {
   const signOut = async () => {
     const { redirectTo } = await api<{ redirectTo: string }>('/auth/logout', { method: 'POST' });
     window.location.assign(redirectTo);
@@ -222,11 +245,9 @@ export function App() {
           </ul>
         </nav>
       </header>
-      <SessionWarning me={me} />
+      {warning}
       <main id="contenu" tabIndex={-1}>
-        <Suspense fallback={<p role="status">{tr('Chargement…', 'Loading…')}</p>}>
-          <Page path={path} query={query} />
-        </Suspense>
+        <Suspense fallback={<p role="status">{tr('Chargement…', 'Loading…')}</p>}>{children}</Suspense>
       </main>
       <footer className="footer">
         <p>

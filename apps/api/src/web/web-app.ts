@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express, { type NextFunction, type Request, type Response, type RequestHandler } from 'express';
-import { isUuid, needsSemantics, type PublicService } from '@guichet/shared';
+import { isUuid, LruCache, needsSemantics, type PublicService } from '@guichet/shared';
 
 /** Addresses of the web app that emails and letters link to (API.md, "Web pages"). */
 const PAGE_PREFIXES = ['/demarches', '/mes-demarches', '/suivi', '/studio', '/instruction'];
@@ -84,12 +85,83 @@ function serviceHead(service: PublicService, semantics: string[]): string {
  * Trials (`test=1`) read another address and are left alone.
  */
 function formPreloads(query: Request['query']): string {
-  const draft = query.brouillon;
-  if (typeof draft !== 'string' || !isUuid(draft) || query.test === '1') return '';
+  const draft = formDraft(query);
+  if (!draft) return '';
   return [`/api/v1/submissions/${draft}`, '/api/v1/me']
     .map((href) => `<link rel="preload" as="fetch" href="${attribute(href)}" crossorigin="anonymous" />`)
     .join('');
 }
+
+/** What the web build's server module draws (apps/web/src/server/form-preview.tsx). */
+type RenderFormPreview = (input: { service: PublicService; draftId: string; step: string | null }) => string | null;
+
+/** Options of the pages' handler. */
+export interface WebAppOptions {
+  /**
+   * Draw a form page's first step into the page (`WEB_PRERENDER`), so the
+   * browser paints the form before the bundle has run. Needs `lookup`.
+   */
+  prerender?: boolean;
+  /** Told when the drawing failed (the page is then served without it). Nothing personal is in the error. */
+  onPrerenderError?: (error: unknown) => void;
+}
+
+/** Drawings kept: one per published version and step (a few hundred kB at most for a 300-field step). */
+const PREVIEW_CACHE_SIZE = 64;
+
+/**
+ * The server's drawing of form pages, from the web build's CommonJS module
+ * (`dist/web/server/form-preview.cjs`, `npm run build:web`); null when the
+ * build has none or it cannot load. A drawing depends only on the published
+ * version and the step: it is made once for a placeholder draft id (a UUID
+ * of this process, which no definition contains) and the page's own id is
+ * put in its place, so 300 fields cost their rendering (tens of ms) once per
+ * version, not per visit.
+ */
+function formPreviews(dir: string, onError: (error: unknown) => void) {
+  const file = join(dir, 'server', 'form-preview.cjs');
+  if (!existsSync(file)) return null;
+  let render: RenderFormPreview;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a build artefact, found at run time
+    render = (require(file) as { renderFormPreview: RenderFormPreview }).renderFormPreview;
+  } catch (error) {
+    onError(error);
+    return null;
+  }
+  const placeholder = randomUUID();
+  const drawn = new LruCache<string, string | null>(PREVIEW_CACHE_SIZE);
+  return (service: PublicService, draftId: string, requestedStep: string | null): string | null => {
+    // The review step (apps/web/src/form/FormPage.tsx, REVIEW) shows answers: nothing to draw without them.
+    if (requestedStep === 'verification') return null;
+    // A step that is not one of the version's draws as its first: one drawing for both, and no key per typo.
+    const step = service.definition?.pages.some((p) => p.id === requestedStep) ? requestedStep : null;
+    const key = `${service.slug}\u0000${service.version}\u0000${service.contentHash}\u0000${step ?? ''}`;
+    let html = drawn.get(key);
+    if (html === undefined) {
+      try {
+        html = render({ service, draftId: placeholder, step });
+        // A component that failed inside a Suspense boundary leaves React's client-rendering marker (and its
+        // message): serve the plain page instead.
+        if (html !== null && html.includes('<!--$!-->')) throw new Error('the form preview could not be drawn');
+      } catch (error) {
+        onError(error);
+        html = null;
+      }
+      drawn.set(key, html);
+    }
+    return html === null ? null : html.split(placeholder).join(draftId);
+  };
+}
+
+/** The draft of a form page's address (`?brouillon=`, a UUID), not a designer's trial; else null. */
+function formDraft(query: Request['query']): string | null {
+  const draft = query.brouillon;
+  return typeof draft === 'string' && isUuid(draft) && query.test !== '1' ? draft : null;
+}
+
+/** The app's mount point in index.html, where a form page's drawing goes. */
+const ROOT_ELEMENT = '<div id="root"></div>';
 
 /** The slug of a service page (/demarches/:slug, with or without a draft in the query), or null. */
 function servicePageSlug(path: string): string | null {
@@ -111,12 +183,15 @@ function servicePageSlug(path: string): string | null {
 export function webAppHandlers(
   webDistDir: string,
   lookup?: ServiceLookup,
+  options: WebAppOptions = {},
 ): { handlers: RequestHandler[]; built: boolean } {
   const dir = resolve(webDistDir);
   const indexFile = join(dir, 'index.html');
   if (!existsSync(indexFile)) return { handlers: [], built: false };
   const indexHtml = readFileSync(indexFile, 'utf8');
   const semantics = lookup ? semanticsChunks(dir) : [];
+  const previews =
+    lookup && options.prerender ? formPreviews(dir, options.onPrerenderError ?? (() => undefined)) : null;
 
   const assets = express.static(dir, {
     index: false,
@@ -134,15 +209,17 @@ export function webAppHandlers(
     const slug = lookup ? servicePageSlug(req.path) : null;
     if (!slug) return void res.type('html').send(indexHtml);
     const preloads = formPreloads(req.query);
+    const draft = formDraft(req.query);
     lookup!(slug)
       .catch(() => null)
-      .then((service) =>
-        res
-          .type('html')
-          .send(
-            service ? indexHtml.replace('</head>', `${preloads}${serviceHead(service, semantics)}</head>`) : indexHtml,
-          ),
-      )
+      .then((service) => {
+        if (!service) return void res.type('html').send(indexHtml);
+        const step = typeof req.query.etape === 'string' ? req.query.etape : null;
+        const preview = previews && draft ? previews(service, draft, step) : null;
+        let html = indexHtml.replace('</head>', `${preloads}${serviceHead(service, semantics)}</head>`);
+        if (preview) html = html.replace(ROOT_ELEMENT, `<div id="root" data-preview="form">${preview}</div>`);
+        res.type('html').send(html);
+      })
       .catch(next);
   };
   return {

@@ -12,6 +12,7 @@ import { ErrorSummary, type SummaryItem } from './ErrorSummary';
 import { Fields, withMinimumItems } from './fields';
 import { loadForm, loadReview, type Loaded } from './load-form';
 import { labelOf, type Schema, type Ui } from './model';
+import { forgetKeptForm, keptForm } from './preload';
 import { SaveStatus } from './SaveStatus';
 import { FormStore, useStoreVersion } from './store';
 import { uploadFile } from './upload';
@@ -33,10 +34,12 @@ export function FormPage({
   step: string | null;
   test?: boolean;
 }) {
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  // Loaded before the app mounted when the server drew this step (./preload.ts).
+  const [loaded, setLoaded] = useState<Loaded | null>(() => keptForm(slug, draftId, test));
   const [failure, setFailure] = useState<ApiError | null>(null);
 
   useEffect(() => {
+    if (forgetKeptForm(slug, draftId, test)) return;
     let live = true;
     loadForm(slug, draftId, test)
       .then((result) => live && setLoaded(result))

@@ -33,7 +33,8 @@ export function useEffectiveSchema(schema: Schema, pointer: string): Schema {
     (listener: () => void) => (on ? store.subscribeValue(pointer, listener) : noSubscription()),
     [store, pointer, on],
   );
-  const value = useSyncExternalStore(subscribe, () => (on ? store.get(pointer) : undefined));
+  const current = () => (on ? store.get(pointer) : undefined);
+  const value = useSyncExternalStore(subscribe, current, current);
   const previous = useRef<Schema | null>(null);
   return useMemo(() => {
     if (!on || !semantics) return schema;

@@ -188,30 +188,36 @@ function add(map: Map<string, Set<Listener>>, key: string, listener: Listener): 
 
 export function useValue(store: FormStore, pointer: string): unknown {
   const subscribe = useCallback((l: Listener) => store.subscribeValue(pointer, l), [store, pointer]);
-  return useSyncExternalStore(subscribe, () => store.get(pointer));
+  const get = () => store.get(pointer);
+  // The same snapshot on the server, which draws a form's first step before the bundle runs (../server).
+  return useSyncExternalStore(subscribe, get, get);
 }
 
 /** A derived primitive of a value (an array's length): re-renders only when it changes. */
 export function useLength(store: FormStore, pointer: string): number {
   const subscribe = useCallback((l: Listener) => store.subscribeValue(pointer, l), [store, pointer]);
-  return useSyncExternalStore(subscribe, () => {
+  const length = () => {
     const v = store.get(pointer);
     return Array.isArray(v) ? v.length : 0;
-  });
+  };
+  return useSyncExternalStore(subscribe, length, length);
 }
 
 export function useHidden(store: FormStore, pointer: string): boolean {
   const subscribe = useCallback((l: Listener) => store.subscribeVisibility(pointer, l), [store, pointer]);
-  return useSyncExternalStore(subscribe, () => store.isHidden(pointer));
+  const hidden = () => store.isHidden(pointer);
+  return useSyncExternalStore(subscribe, hidden, hidden);
 }
 
 export function useFieldError(store: FormStore, pointer: string): ErrorItem | undefined {
   const subscribe = useCallback((l: Listener) => store.subscribeError(pointer, l), [store, pointer]);
-  return useSyncExternalStore(subscribe, () => store.error(pointer));
+  const error = () => store.error(pointer);
+  return useSyncExternalStore(subscribe, error, error);
 }
 
 /** Re-renders on any change of the store (page chrome: pages, eligibility, error summary). */
 export function useStoreVersion(store: FormStore, select: (s: FormStore) => unknown): unknown {
   const subscribe = useCallback((l: Listener) => store.subscribe(l), [store]);
-  return useSyncExternalStore(subscribe, () => select(store));
+  const selected = () => select(store);
+  return useSyncExternalStore(subscribe, selected, selected);
 }

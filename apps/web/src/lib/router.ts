@@ -11,10 +11,12 @@ let navigations = 0;
 function notify() {
   for (const listener of listeners) listener();
 }
-window.addEventListener('popstate', () => {
-  navigations++;
-  notify();
-});
+// Not on the server, which draws a form page's first step without a window (../server/form-preview.tsx).
+if (typeof window !== 'undefined')
+  window.addEventListener('popstate', () => {
+    navigations++;
+    notify();
+  });
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   if (options.replace) window.history.replaceState(null, '', to);

@@ -1,0 +1,73 @@
+import { renderToString } from 'react-dom/server';
+import { createSchemaSemantics, needsSemantics, type PublicService, type SubmissionView } from '@guichet/shared';
+import { Layout } from '../App';
+import { FormPage, REVIEW } from '../form/FormPage';
+import type { Schema } from '../form/model';
+import { forgetKeptForm, keepLoadedForm } from '../form/preload';
+
+export interface FormPreviewInput {
+  /** The published version the page carries (apps/api/src/web/web-app.ts embeds it). */
+  service: PublicService;
+  /** The draft's id, from the page's address (?brouillon=): checked as a UUID by the caller. */
+  draftId: string;
+  /** The step in the address (?etape=), if any. */
+  step: string | null;
+}
+
+/** Nothing is checked while the drawing stands: every control in it is disabled. */
+const acceptAll = Object.assign(() => true, { errors: null });
+
+/**
+ * A form page as the app draws it (the same components), before the bundle
+ * has run: the layout and the first step (or the step in the address) of
+ * the published version, with no answers, in a disabled fieldset (nothing can
+ * be typed that the app would then lose; assistive technologies are told it
+ * is busy). The browser paints it as soon as the HTML and the stylesheet
+ * arrive; the app replaces it in one commit once the form is loaded
+ * (apps/web/src/main.tsx, ../form/preload.ts). Nothing personal: no session is
+ * read, the draft's answers come later from the API as before.
+ *
+ * Null where there is nothing to draw (a closed service, the review step).
+ */
+export function renderFormPreview({ service, draftId, step }: FormPreviewInput): string | null {
+  const definition = service.definition;
+  if (!definition || !service.validator || step === REVIEW) return null;
+  const root = definition.schema as Schema;
+  const draft: SubmissionView = {
+    id: draftId,
+    service: { slug: service.slug, title: service.title },
+    version: service.version,
+    status: 'draft',
+    revision: 0,
+    reference: null,
+    submittedAt: null,
+    updatedAt: '',
+    data: {},
+    statusLabel: '',
+    actions: [],
+    history: [],
+    documents: [],
+    messages: [],
+  };
+  keepLoadedForm(service.slug, draftId, false, {
+    service,
+    definition,
+    draft,
+    validate: acceptAll,
+    semantics: needsSemantics(root) ? createSchemaSemantics(root) : undefined,
+    signedIn: false,
+    test: false,
+    base: `/api/v1/submissions/${draftId}`,
+  });
+  try {
+    return renderToString(
+      <Layout path={`/demarches/${service.slug}`} me={null}>
+        <fieldset className="preview" disabled aria-busy="true">
+          <FormPage slug={service.slug} draftId={draftId} step={step} />
+        </fieldset>
+      </Layout>,
+    );
+  } finally {
+    forgetKeptForm(service.slug, draftId, false);
+  }
+}
