@@ -277,14 +277,7 @@ export class DeskExports {
   async start(slug: string, actor: DeskActor, request: ExportRequest): Promise<ExportView | null> {
     const { service, definition } = await this.inbox.service(slug, actor);
     if (!request.async) {
-      const count = await countRequests(
-        this.dataSource,
-        this.inbox,
-        slug,
-        actor,
-        request.query,
-        this.options.syncMaxRows,
-      );
+      const count = await countRequests(this.inbox, slug, actor, request.query, this.options.syncMaxRows);
       if (count <= this.options.syncMaxRows) return null;
     } else {
       const rest = { ...request.query };
@@ -337,7 +330,7 @@ export class DeskExports {
     request: ExportRequest,
     write: (chunk: string | Buffer) => Promise<void>,
   ): Promise<number> {
-    return exportRequests(this.dataSource, this.inbox, slug, actor, request.query, write);
+    return exportRequests(this.inbox, slug, actor, request.query, write);
   }
 
   private view(slug: string, row: DeskExport): ExportView {
@@ -406,7 +399,6 @@ export class DeskExports {
     try {
       if (!service) throw new AppError('NOT_FOUND');
       const rows = await exportRequests(
-        this.dataSource,
         this.inbox,
         service.slug,
         row.scope as unknown as DeskActor,

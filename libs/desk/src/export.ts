@@ -1,5 +1,3 @@
-import { Query, type PoolClient, type QueryResultRow } from 'pg';
-import type { DataSource } from 'typeorm';
 import {
   answerFields,
   answerText,
@@ -12,8 +10,9 @@ import {
   type Ui,
 } from '@guichet/shared';
 import { stateLabel, type WorkflowDefinition } from '@guichet/workflow';
-import { agentNames } from '@guichet/identity';
-import { filterSql, keyset, type DeskActor, type Inbox } from './inbox';
+import type { DeskActor } from './access';
+import type { Inbox } from './inbox';
+import type { ExportRow } from './inbox-repository';
 import { parseInboxQuery, type Cursor } from './inbox-query';
 import { XlsxWriter, ZoneOffsets, type XlsxCell } from './xlsx';
 
@@ -210,54 +209,9 @@ const BATCH = 2000;
  */
 const FLUSH_AT = 32 * 1024;
 
-interface ExportRow extends QueryResultRow {
-  id: string;
-  reference: string | null;
-  status: string;
-  submitted_at: Date | null;
-  decided_at: Date | null;
-  group_key: string | null;
-  assignee: string | null;
-  contact_name: string | null;
-  contact_email: string | null;
-  form_version_id: string;
-  data: Record<string, unknown>;
-  /** The sort key as text (times to the microsecond): the next batch starts exactly after this row. */
-  cursor_key: string | null;
-  /** The names of the request's files by id, when a column holds files. */
-  files?: Record<string, string> | null;
-}
-
 function fileNames(row: ExportRow): ((id: string) => string | undefined) | undefined {
   const files = row.files;
   return files ? (id) => (Object.hasOwn(files, id) ? files[id] : undefined) : undefined;
-}
-
-/**
- * Runs one statement on a connection of its own and hands each row to
- * `onRow` as it arrives, without collecting them: rows die young, in V8's
- * young generation, instead of surviving the whole batch's transfer and
- * being promoted (which grew the heap by ~170 MB per collection cycle).
- */
-async function eachRow<R extends QueryResultRow>(
-  dataSource: DataSource,
-  text: string,
-  values: unknown[],
-  onRow: (row: R) => void,
-) {
-  const runner = dataSource.createQueryRunner();
-  try {
-    const client = (await runner.connect()) as PoolClient;
-    await new Promise<void>((resolve, reject) => {
-      const query = new Query<R>(text, values);
-      query.on('row', (row: R) => onRow(row));
-      query.on('error', reject);
-      query.on('end', () => resolve());
-      void client.query(query);
-    });
-  } finally {
-    await runner.release();
-  }
 }
 
 /**
@@ -265,25 +219,18 @@ async function eachRow<R extends QueryResultRow>(
  * (enough to tell a small export from a large one, without counting a million rows).
  */
 export async function countRequests(
-  dataSource: DataSource,
   inbox: Inbox,
   slug: string,
   actor: DeskActor,
   raw: Record<string, unknown>,
   atMost: number,
 ): Promise<number> {
-  const { service, definition, scope } = await inbox.service(slug, actor);
+  const { service, organisationId, definition, scope } = await inbox.service(slug, actor);
   const rest = { ...raw };
   delete rest.format;
   delete rest.sep;
   const filter = parseInboxQuery(rest, definition.schema, false, definition.uiSchema);
-  const { where, params } = filterSql(service.id, actor.id, filter, 1, scope.groups);
-  params.push(atMost + 1);
-  const [row] = (await dataSource.query(
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM submission s WHERE ${where.join(' AND ')} LIMIT $${params.length}) x`,
-    params,
-  )) as Array<{ n: number }>;
-  return row!.n;
+  return inbox.repository.countMatching(organisationId, service.id, actor.id, filter, scope.groups, atMost);
 }
 
 /**
@@ -295,14 +242,14 @@ export async function countRequests(
  * `write` returns a promise that resolves when the consumer can take more.
  */
 export async function exportRequests(
-  dataSource: DataSource,
   inbox: Inbox,
   slug: string,
   actor: DeskActor,
   raw: Record<string, unknown>,
   write: (chunk: string | Buffer) => Promise<void>,
 ): Promise<number> {
-  const { service, definition, scope } = await inbox.service(slug, actor);
+  const { service, organisationId, definition, scope } = await inbox.service(slug, actor);
+  const { repository } = inbox;
   const { format: requested, sep, ...rest } = raw;
   const format: ExportFormat = requested === 'jsonl' ? 'jsonl' : requested === 'xlsx' ? 'xlsx' : 'csv';
   const separator = sep === 'semicolon' ? ';' : ',';
@@ -311,15 +258,7 @@ export async function exportRequests(
   const style = new CsvStyle(separator === ';');
   const zone = new ZoneOffsets('Europe/Paris');
   // Agents by name (their identity provider's), not `account:<uuid>`: the few who hold this service's requests.
-  const assignees = (await dataSource.query(
-    `SELECT DISTINCT assignee FROM submission WHERE service_id = $1 AND assignee IS NOT NULL`,
-    [service.id],
-  )) as Array<{ assignee: string }>;
-  const names = await agentNames(
-    dataSource,
-    assignees.map((a) => a.assignee),
-    [service.organisationId],
-  );
+  const names = await repository.agentNames(organisationId, await repository.assignees(organisationId, service.id));
   const agentName = (assignee: string | null) => (assignee ? (names.get(assignee) ?? 'Agent sans nom connu') : null);
   const readers = columns.map((c) => pointerReader(c.pointer));
   // Files are named in their cells: the names come with each row, only when a column holds files.
@@ -356,10 +295,8 @@ export async function exportRequests(
     }
     // Rows are turned into text as they arrive, synchronously: the workflows of every version are loaded first.
     const workflows = new Map<string, WorkflowDefinition>();
-    const versions = (await dataSource.query(`SELECT id FROM form_version WHERE service_id = $1`, [
-      service.id,
-    ])) as Array<{ id: string }>;
-    for (const { id } of versions) workflows.set(id, await inbox.workflowOf(id));
+    for (const id of await repository.versionIds(organisationId, service.id))
+      workflows.set(id, await inbox.workflowOf(id));
     const cellsOf = (row: ExportRow): XlsxCell[] => {
       const workflow = workflows.get(row.form_version_id);
       const cells: XlsxCell[] = [
@@ -415,34 +352,19 @@ export async function exportRequests(
       return `${line}\r\n`;
     };
 
-    const { where, params } = filterSql(service.id, actor.id, filter, 1, scope.groups);
-    const { orderBy, keyText, after } = keyset(filter.order);
     let cursor: Cursor | null = null;
     let total = 0;
     for (;;) {
-      const clauses = [...where];
-      const values = [...params];
-      if (cursor)
-        clauses.push(
-          after(cursor, (value) => {
-            values.push(value);
-            return `$${values.length}`;
-          }),
-        );
-      values.push(BATCH);
       const pieces: string[] = [];
       let chunk = '';
       const batch = { count: 0, last: null as Cursor | null };
-      await eachRow<ExportRow>(
-        dataSource,
-        `SELECT s.id, s.reference, s.status, s.submitted_at, s.decided_at, s.group_key, s.assignee,
-                s.contact_name, s.contact_email, s.form_version_id, s.data, ${keyText} AS cursor_key${
-                  withFiles
-                    ? `, (SELECT jsonb_object_agg(a.id::text, a.filename) FROM attachment a WHERE a.submission_id = s.id) AS files`
-                    : ''
-                }
-           FROM submission s WHERE ${clauses.join(' AND ')} ORDER BY ${orderBy} LIMIT $${values.length}`,
-        values,
+      await repository.exportBatch(
+        organisationId,
+        service.id,
+        actor.id,
+        filter,
+        scope.groups,
+        { cursor, size: BATCH, withFiles },
         (row) => {
           batch.count++;
           batch.last = { key: row.cursor_key, id: row.id };

@@ -21,11 +21,11 @@ export {
 } from './export-jobs';
 export { XLSX_MEDIA_TYPE, XlsxWriter, cellText, columnName, xmlText, type XlsxCell, type XlsxColumn } from './xlsx';
 export { ZipWriter, crc32 } from './xlsx-zip';
+export { InboxRepository, type ExportRow, type InboxRow, type ServiceRow, type SharedCounts } from './inbox-repository';
+export { filterSql, inboxPageSql, keyset } from './inbox-sql';
 export {
   Inbox,
-  filterSql,
-  inboxPageSql,
-  keyset,
+  type WorkedService,
   type DeskService,
   type DeskServiceView,
   type InboxItem,
