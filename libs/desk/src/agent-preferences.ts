@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { AgentPreference, type AgentNotify } from '@guichet/persistence';
+import type { AgentNotify } from '@guichet/persistence';
 import { DEFAULT_NOTIFY } from '@guichet/notify';
 import { AppError, fieldPointers } from '@guichet/shared';
 import type { DeskActor } from './access';
+import { AgentPreferenceRepository } from './agent-preference-repository';
 import type { Inbox } from './inbox';
 
 /**
@@ -13,28 +14,30 @@ import type { Inbox } from './inbox';
  * email (like their roles), not an organisation's, so these methods take the
  * email rather than an `organisationId`. The columns of a service are read
  * or written only once the actor may see that service (`Inbox.service`).
+ * The statements are AgentPreferenceRepository's.
  */
 export class AgentPreferences {
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly inbox: Inbox,
+    private readonly repository: AgentPreferenceRepository = new AgentPreferenceRepository(dataSource),
   ) {}
 
   async notify(email: string): Promise<AgentNotify> {
-    const saved = await this.dataSource.getRepository(AgentPreference).findOneBy({ email });
+    const saved = await this.repository.find(email);
     // Never chosen: the daily digest, so that nobody gets one email per request without asking for it.
     return saved?.notify ?? DEFAULT_NOTIFY;
   }
 
   async setNotify(email: string, notify: AgentNotify): Promise<AgentNotify> {
-    await this.dataSource.getRepository(AgentPreference).upsert({ email, notify }, ['email']);
+    await this.repository.setNotify(email, notify);
     return notify;
   }
 
   /** The answers shown as columns in this service's inbox (404 when the actor may not see the service). */
   async columns(email: string, slug: string, actor: DeskActor): Promise<string[]> {
     await this.inbox.service(slug, actor);
-    const saved = await this.dataSource.getRepository(AgentPreference).findOneBy({ email });
+    const saved = await this.repository.find(email);
     return saved?.inboxColumns?.[slug] ?? [];
   }
 
@@ -50,13 +53,7 @@ export class AgentPreferences {
         ],
       });
     const columns = [...new Set(requested)];
-    // One statement, so that two tabs saving columns of two services do not overwrite each other.
-    await this.dataSource.query(
-      `INSERT INTO agent_preference (email, inbox_columns) VALUES ($1, jsonb_build_object($2::text, $3::jsonb))
-       ON CONFLICT (email) DO UPDATE
-         SET inbox_columns = coalesce(agent_preference.inbox_columns, '{}'::jsonb) || excluded.inbox_columns, updated_at = now()`,
-      [email, slug, JSON.stringify(columns)],
-    );
+    await this.repository.setColumns(email, slug, columns);
     return columns;
   }
 }
