@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
-import type { DataSource, EntityManager } from 'typeorm';
-import { DeskExport, type DeskExportStatus } from '@guichet/persistence';
-import { addOutbox, JobTopic } from '@guichet/queue';
+import type { DataSource } from 'typeorm';
+import type { DeskExport, DeskExportStatus } from '@guichet/persistence';
 import type { AttachmentStorage } from '@guichet/submissions';
-import { AppError, isUuid, type ErrorItem } from '@guichet/shared';
+import { AppError, isUuid, type ErrorItem, type OrganisationId } from '@guichet/shared';
 import type { DeskActor } from './access';
 import { countRequests, EXPORT_FORMATS, exportRequests, type ExportFormat } from './export';
+import { ExportRepository, type PartsTable } from './export-repository';
 import type { Inbox } from './inbox';
 import { parseInboxQuery } from './inbox-query';
 import { XLSX_MEDIA_TYPE } from './xlsx';
@@ -83,16 +82,6 @@ export function storageKey(row: { organisationId: string; id: string }, attempt:
   return `${row.organisationId}/${row.id}/${partName(attempt, part)}`;
 }
 
-/** UPDATE through TypeORM's pg driver answers `[rows, rowCount]`. */
-export async function update(
-  runner: DataSource | EntityManager,
-  sql: string,
-  params: unknown[],
-): Promise<{ rows: Array<Record<string, unknown>>; count: number }> {
-  const [rows, count] = (await runner.query(sql, params)) as [Array<Record<string, unknown>>, number];
-  return { rows, count };
-}
-
 /** A file made by a worker, read part after part from the storage. */
 export function readParts(
   storage: AttachmentStorage,
@@ -116,9 +105,6 @@ export async function deleteParts(
   }
 }
 
-/** The tables of files made by a worker in parts: the desk's exports and the organisations' archives. */
-export type PartsTable = 'desk_export' | 'organisation_archive';
-
 /**
  * Writes a file into the storage in parts of EXPORT_PART_BYTES: memory holds
  * one part at most. Each part stored is counted in the file's row; a run that
@@ -131,10 +117,10 @@ export class PartWriter {
   private size = 0;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repository: ExportRepository,
     private readonly storage: AttachmentStorage,
     private readonly table: PartsTable,
-    private readonly row: { organisationId: string; id: string },
+    private readonly row: { organisationId: OrganisationId; id: string },
     private readonly attempt: number,
   ) {}
 
@@ -154,12 +140,13 @@ export class PartWriter {
     await this.storage.put(storageKey(this.row, this.attempt, this.parts), part);
     this.parts++;
     this.bytes += part.length;
-    const done = await update(this.dataSource, `UPDATE ${this.table} SET parts = $3 WHERE id = $1 AND attempt = $2`, [
-      this.row.id,
-      this.attempt,
+    const counted = await this.repository.setParts(
+      this.row.organisationId,
+      this.table,
+      { id: this.row.id, attempt: this.attempt },
       this.parts,
-    ]);
-    if (done.count === 0) throw new Superseded();
+    );
+    if (!counted) throw new Superseded();
   }
 
   /** The same, as a stream to pipe into (ended: the last part is stored). */
@@ -177,30 +164,22 @@ export class PartWriter {
 
 /**
  * Takes a file over for a new run (attempt + 1) and removes what an earlier
- * run left; answers the new attempt, or null when the file is ready, failed
- * or expired (nothing to do). `waiting` is the table's status before a run.
+ * run left; answers the new attempt and the file's organisation, or null when
+ * the file is ready, failed or expired (nothing to do). `waiting` is the
+ * table's status before a run.
  */
 export async function claimRun(
-  dataSource: DataSource,
+  repository: ExportRepository,
   storage: AttachmentStorage,
   table: PartsTable,
   waiting: string,
   id: string,
-): Promise<number | null> {
-  const claimed = await update(
-    dataSource,
-    `WITH old AS (SELECT id, attempt, parts FROM ${table} WHERE id = $1 FOR UPDATE)
-     UPDATE ${table} t SET status = 'running', attempt = old.attempt + 1, parts = 0, error = NULL
-       FROM old WHERE t.id = old.id AND t.status IN ($2, 'running') AND t.expires_at > now()
-     RETURNING t.organisation_id, t.attempt, old.attempt AS old_attempt, old.parts AS old_parts`,
-    [id, waiting],
-  );
-  const claim = claimed.rows[0] as
-    { organisation_id: string; attempt: number; old_attempt: number; old_parts: number } | undefined;
+): Promise<{ attempt: number; organisationId: OrganisationId } | null> {
+  const claim = await repository.claimRunInAnyOrganisation(table, waiting, id);
   if (!claim) return null;
-  if (claim.old_attempt > 0)
-    await deleteParts(storage, { id, organisationId: claim.organisation_id }, claim.old_attempt, claim.old_parts);
-  return claim.attempt;
+  if (claim.oldAttempt > 0)
+    await deleteParts(storage, { id, organisationId: claim.organisationId }, claim.oldAttempt, claim.oldParts);
+  return { attempt: claim.attempt, organisationId: claim.organisationId };
 }
 
 /**
@@ -210,20 +189,20 @@ export async function claimRun(
  * queue to retry.
  */
 export async function endFailedRun(
-  dataSource: DataSource,
+  repository: ExportRepository,
   storage: AttachmentStorage,
   table: PartsTable,
-  file: { row: { organisationId: string; id: string }; attempt: number; parts: number },
+  file: { row: { organisationId: OrganisationId; id: string }; attempt: number; parts: number },
   outcome: { error: unknown; final: boolean; waiting: string; message: string },
 ): Promise<string> {
   await deleteParts(storage, file.row, file.attempt, file.parts);
   if (outcome.error instanceof Superseded) return 'superseded';
-  await update(
-    dataSource,
-    `UPDATE ${table} SET status = $3::varchar, parts = 0, error = $4,
-            finished_at = CASE WHEN $3::varchar = 'failed' THEN now() END
-      WHERE id = $1 AND attempt = $2`,
-    [file.row.id, file.attempt, outcome.final ? 'failed' : outcome.waiting, outcome.message],
+  await repository.endRun(
+    file.row.organisationId,
+    table,
+    { id: file.row.id, attempt: file.attempt },
+    outcome.final ? 'failed' : outcome.waiting,
+    outcome.message,
   );
   if (outcome.final) return 'failed';
   throw outcome.error;
@@ -231,19 +210,15 @@ export async function endFailedRun(
 
 /** Housekeeping: files of `table` past their time, parts and rows. Answers how many went. */
 export async function deleteExpired(
-  dataSource: DataSource,
+  repository: ExportRepository,
   storage: AttachmentStorage,
   table: PartsTable,
   batch: number,
 ): Promise<number> {
-  const rows = (await dataSource.query(
-    `SELECT id, organisation_id, attempt, parts FROM ${table} WHERE expires_at < now() ORDER BY expires_at LIMIT $1`,
-    [batch],
-  )) as Array<{ id: string; organisation_id: string; attempt: number; parts: number }>;
+  const rows = await repository.expiredInAnyOrganisation(table, batch);
   for (const row of rows) {
-    if (row.attempt > 0)
-      await deleteParts(storage, { id: row.id, organisationId: row.organisation_id }, row.attempt, row.parts);
-    await dataSource.query(`DELETE FROM ${table} WHERE id = $1`, [row.id]);
+    if (row.attempt > 0) await deleteParts(storage, row, row.attempt, row.parts);
+    await repository.deleteFile(row.organisationId, table, row.id);
   }
   return rows.length;
 }
@@ -258,10 +233,11 @@ export async function deleteExpired(
  */
 export class DeskExports {
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly inbox: Inbox,
     private readonly storage: AttachmentStorage,
     private readonly options: { syncMaxRows: number; ttlMs?: number },
+    private readonly repository: ExportRepository = new ExportRepository(dataSource),
   ) {}
 
   private get ttlMs(): number {
@@ -275,7 +251,7 @@ export class DeskExports {
    * is answered again rather than made twice.
    */
   async start(slug: string, actor: DeskActor, request: ExportRequest): Promise<ExportView | null> {
-    const { service, definition } = await this.inbox.service(slug, actor);
+    const { service, organisationId, definition } = await this.inbox.service(slug, actor);
     if (!request.async) {
       const count = await countRequests(this.inbox, slug, actor, request.query, this.options.syncMaxRows);
       if (count <= this.options.syncMaxRows) return null;
@@ -285,44 +261,23 @@ export class DeskExports {
       delete rest.sep;
       parseInboxQuery(rest, definition.schema, false, definition.uiSchema);
     }
-    const row = await this.dataSource.transaction(async (manager) => {
-      // Two clicks of the same agent become one export.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`desk_export:${actor.id}`]);
-      const [same] = (await manager.query(
-        `SELECT id FROM desk_export WHERE requested_by = $1 AND service_id = $2 AND format = $3 AND query = $4::jsonb
-            AND status IN ('pending', 'running') AND expires_at > now() LIMIT 1`,
-        [actor.id, service.id, request.format, JSON.stringify(request.query)],
-      )) as Array<{ id: string }>;
-      if (same) return manager.getRepository(DeskExport).findOneByOrFail({ id: same.id });
-      const id = randomUUID();
-      await manager.getRepository(DeskExport).insert({
-        id,
-        organisationId: service.organisationId,
-        serviceId: service.id,
-        requestedBy: actor.id,
-        format: request.format,
-        // jsonb columns: TypeORM's insert types do not follow Record<string, unknown>.
-        query: request.query as never,
-        scope: { id: actor.id, organisationIds: actor.organisationIds, grants: actor.grants } as never,
-        status: 'pending',
-        filename: `${service.slug}-demandes.${request.format}`,
-        mediaType: EXPORT_MEDIA_TYPES[request.format],
-        expiresAt: new Date(Date.now() + this.ttlMs),
-      });
-      await addOutbox(manager, {
-        organisationId: service.organisationId,
-        topic: JobTopic.DeskExport,
-        payload: { exportId: id },
-      });
-      return manager.getRepository(DeskExport).findOneByOrFail({ id });
+    const { row } = await this.repository.requestExport(organisationId, {
+      serviceId: service.id,
+      requestedBy: actor.id,
+      format: request.format,
+      query: request.query,
+      scope: { id: actor.id, organisationIds: actor.organisationIds, grants: actor.grants } as never,
+      filename: `${service.slug}-demandes.${request.format}`,
+      mediaType: EXPORT_MEDIA_TYPES[request.format],
+      expiresAt: new Date(Date.now() + this.ttlMs),
     });
     return this.view(slug, row);
   }
 
   /**
    * Writes the file now, when `start` answered null: `exportRequests` on this
-   * export's data source and inbox (the caller writes each chunk to the
-   * client as fast as it reads). Answers the number of requests written.
+   * export's inbox (the caller writes each chunk to the client as fast as it
+   * reads). Answers the number of requests written.
    */
   stream(
     slug: string,
@@ -352,9 +307,9 @@ export class DeskExports {
 
   /** The export, if it is this agent's, on a service they still work on, and not expired; 404 otherwise. */
   private async find(slug: string, exportId: string, actor: DeskActor): Promise<DeskExport> {
-    const { service } = await this.inbox.service(slug, actor);
+    const { service, organisationId } = await this.inbox.service(slug, actor);
     if (!isUuid(exportId)) throw new AppError('NOT_FOUND');
-    const row = await this.dataSource.getRepository(DeskExport).findOneBy({ id: exportId, serviceId: service.id });
+    const row = await this.repository.findExport(organisationId, service.id, exportId);
     if (!row || row.requestedBy !== actor.id || row.expiresAt.getTime() <= Date.now()) throw new AppError('NOT_FOUND');
     return row;
   }
@@ -387,42 +342,33 @@ export class DeskExports {
    * access they had then.
    */
   async run(exportId: string): Promise<string> {
-    const attempt = await claimRun(this.dataSource, this.storage, 'desk_export', 'pending', exportId);
-    if (attempt === null) return 'nothing to do';
-    const row = await this.dataSource.getRepository(DeskExport).findOneByOrFail({ id: exportId });
-    const [service] = (await this.dataSource.query(`SELECT slug FROM service WHERE id = $1`, [
-      row.serviceId,
-    ])) as Array<{
-      slug: string;
-    }>;
-    const file = new PartWriter(this.dataSource, this.storage, 'desk_export', row, attempt);
+    const claim = await claimRun(this.repository, this.storage, 'desk_export', 'pending', exportId);
+    if (claim === null) return 'nothing to do';
+    const { attempt, organisationId } = claim;
+    const row = await this.repository.deskExport(organisationId, exportId);
+    const slug = await this.repository.serviceSlug(organisationId, row.serviceId);
+    const file = new PartWriter(this.repository, this.storage, 'desk_export', { id: row.id, organisationId }, attempt);
     try {
-      if (!service) throw new AppError('NOT_FOUND');
-      const rows = await exportRequests(
-        this.inbox,
-        service.slug,
-        row.scope as unknown as DeskActor,
-        row.query,
-        (chunk) => file.write(chunk),
+      if (slug === undefined) throw new AppError('NOT_FOUND');
+      const rows = await exportRequests(this.inbox, slug, row.scope as unknown as DeskActor, row.query, (chunk) =>
+        file.write(chunk),
       );
       await file.flush();
       const { parts, bytes } = file;
-      const ready = await update(
-        this.dataSource,
-        `UPDATE desk_export SET status = 'ready', rows = $3, bytes = $4, parts = $5, finished_at = now(),
-                expires_at = now() + make_interval(secs => $6)
-          WHERE id = $1 AND attempt = $2`,
-        [exportId, attempt, rows, bytes, parts, this.ttlMs / 1000],
+      const ready = await this.repository.exportReady(
+        organisationId,
+        { id: exportId, attempt },
+        { rows, bytes, parts, ttlMs: this.ttlMs },
       );
-      if (ready.count === 0) throw new Superseded();
+      if (!ready) throw new Superseded();
       return `ready: ${rows} rows, ${bytes} bytes`;
     } catch (error) {
       // The agent lost access, or the form changed under the filter: trying again changes nothing.
       return endFailedRun(
-        this.dataSource,
+        this.repository,
         this.storage,
         'desk_export',
-        { row, attempt, parts: file.parts },
+        { row: { id: row.id, organisationId }, attempt, parts: file.parts },
         {
           error,
           final: error instanceof AppError || attempt >= EXPORT_MAX_RUNS,
@@ -438,6 +384,6 @@ export class DeskExports {
 
   /** Housekeeping: exports past their time, files and rows. Answers how many went. */
   cleanExpired(batch = 100): Promise<number> {
-    return deleteExpired(this.dataSource, this.storage, 'desk_export', batch);
+    return deleteExpired(this.repository, this.storage, 'desk_export', batch);
   }
 }

@@ -1,4 +1,12 @@
 export { AgentPreferences } from './agent-preferences';
+export { AgentPreferenceRepository } from './agent-preference-repository';
+export {
+  ExportRepository,
+  type ClaimedRun,
+  type ExpiredFile,
+  type NewDeskExport,
+  type PartsTable,
+} from './export-repository';
 export { CaseActions, type NoteView } from './case-actions';
 export {
   EXPORT_FORMATS,

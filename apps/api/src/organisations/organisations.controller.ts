@@ -17,7 +17,7 @@ import type { Request, Response } from 'express';
 import { OrganisationArchives } from '@guichet/desk';
 import { LOGO_MAX_BYTES, OrganisationAdmin, ROLES, hasRole, organisationsReached, type Actor } from '@guichet/identity';
 import type { OrganisationRole } from '@guichet/persistence';
-import { AppError, contentDisposition, isUuid } from '@guichet/shared';
+import { AppError, contentDisposition, isUuid, organisationId, type OrganisationId } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 import { HEX_COLOR } from '@guichet/shared';
 import { readLogoUpload } from './logo-upload';
@@ -244,7 +244,7 @@ export class OrganisationsController {
     @Param('id') id: string,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { view } = await this.archives.request(this.allow(actor, id, true), actor.id);
+    const { view } = await this.archives.request(this.allowed(actor, id, true), actor.id);
     res.setHeader('Location', view.statusUrl).setHeader('Cache-Control', 'private, no-store');
     return view;
   }
@@ -259,9 +259,9 @@ export class OrganisationsController {
     @Param('archiveId') archiveId: string,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const organisationId = this.allow(actor, id, false);
+    const organisation = this.allowed(actor, id, false);
     res.setHeader('Cache-Control', 'private, no-store');
-    return this.archives.status(organisationId, archiveIdOf(archiveId));
+    return this.archives.status(organisation, archiveIdOf(archiveId));
   }
 
   @Get(':id/archives/:archiveId/file')
@@ -272,8 +272,7 @@ export class OrganisationsController {
     @Param('archiveId') archiveId: string,
     @Res() res: Response,
   ) {
-    const organisationId = this.allow(actor, id, false);
-    const file = await this.archives.open(organisationId, archiveIdOf(archiveId));
+    const file = await this.archives.open(this.allowed(actor, id, false), archiveIdOf(archiveId));
     res
       .status(200)
       .type('application/zip')
@@ -289,6 +288,11 @@ export class OrganisationsController {
    * Someone who works in it otherwise learns only that they may not (403); to
    * anyone else it does not exist (404). Changes need a grant that may act.
    */
+  /** `allow`'s answer as the OrganisationId that the organisation's repositories take. */
+  private allowed(actor: Actor, id: string, act: boolean): OrganisationId {
+    return organisationId(this.allow(actor, id, act));
+  }
+
   private allow(actor: Actor, id: string, act: boolean): string {
     if (!isUuid(id)) throw new AppError('NOT_FOUND');
     if (!hasRole(actor, id, ['admin'])) {

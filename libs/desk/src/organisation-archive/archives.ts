@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { OrganisationArchive } from '@guichet/persistence';
-import { addOutbox, JobTopic } from '@guichet/queue';
+import type { OrganisationArchive } from '@guichet/persistence';
 import type { AttachmentStorage } from '@guichet/submissions';
-import { AppError, type OrganisationArchiveView } from '@guichet/shared';
+import { AppError, type OrganisationArchiveView, type OrganisationId } from '@guichet/shared';
 import {
   EXPORT_MAX_RUNS,
   EXPORT_TTL_MS,
@@ -14,8 +12,8 @@ import {
   deleteExpired,
   endFailedRun,
   readParts,
-  update,
 } from '../export-jobs';
+import { ExportRepository } from '../export-repository';
 import { exportOrganisation } from './export';
 import { OrganisationArchiveError } from './format';
 
@@ -38,13 +36,15 @@ export function archiveFilename(slug: string, at: Date): string {
  * the archive into the attachments storage in parts (never whole in memory);
  * the organisation's admins follow it and download it for 24 hours; the
  * housekeeping deletes it afterwards. One queued or running per organisation.
- * Callers check that the actor administers the organisation.
+ * Callers check that the actor administers the organisation. The statements
+ * are ExportRepository's.
  */
 export class OrganisationArchives {
   constructor(
     private readonly dataSource: DataSource,
     private readonly storage: AttachmentStorage,
     private readonly options: OrganisationArchivesOptions = {},
+    private readonly repository: ExportRepository = new ExportRepository(dataSource),
   ) {}
 
   private get ttlMs(): number {
@@ -56,29 +56,14 @@ export class OrganisationArchives {
    * answers that one (`created: false`) rather than making a second.
    */
   async request(
-    organisationId: string,
+    organisationId: OrganisationId,
     requestedBy: string,
   ): Promise<{ view: OrganisationArchiveView; created: boolean }> {
-    const { row, created } = await this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`organisation_archive:${organisationId}`]);
-      const repository = manager.getRepository(OrganisationArchive);
-      const [running] = (await manager.query(
-        `SELECT id FROM organisation_archive WHERE organisation_id = $1 AND status IN ('queued', 'running')
-            AND expires_at > now() ORDER BY created_at DESC LIMIT 1`,
-        [organisationId],
-      )) as Array<{ id: string }>;
-      if (running) return { row: await repository.findOneByOrFail({ id: running.id }), created: false };
-      const id = randomUUID();
-      await repository.insert({
-        id,
-        organisationId,
-        requestedBy,
-        status: 'queued',
-        expiresAt: new Date(Date.now() + this.ttlMs),
-      });
-      await addOutbox(manager, { organisationId, topic: JobTopic.OrganisationArchive, payload: { archiveId: id } });
-      return { row: await repository.findOneByOrFail({ id }), created: true };
-    });
+    const { row, created } = await this.repository.requestArchive(
+      organisationId,
+      requestedBy,
+      new Date(Date.now() + this.ttlMs),
+    );
     return { view: this.view(row), created };
   }
 
@@ -99,28 +84,26 @@ export class OrganisationArchives {
   }
 
   /** The organisation's archive, not expired; 404 otherwise (another organisation's included). */
-  private async find(organisationId: string, archiveId: string): Promise<OrganisationArchive> {
-    const row = await this.dataSource.getRepository(OrganisationArchive).findOneBy({ id: archiveId, organisationId });
+  private async find(organisationId: OrganisationId, archiveId: string): Promise<OrganisationArchive> {
+    const row = await this.repository.findArchive(organisationId, archiveId);
     if (!row || row.expiresAt.getTime() <= Date.now()) throw new AppError('NOT_FOUND');
     return row;
   }
 
-  async status(organisationId: string, archiveId: string): Promise<OrganisationArchiveView> {
+  async status(organisationId: OrganisationId, archiveId: string): Promise<OrganisationArchiveView> {
     return this.view(await this.find(organisationId, archiveId));
   }
 
   /** The ZIP, read part after part from the storage; 404 until it is ready. */
   async open(
-    organisationId: string,
+    organisationId: OrganisationId,
     archiveId: string,
   ): Promise<{ filename: string; bytes: number; stream: Readable }> {
     const row = await this.find(organisationId, archiveId);
     if (row.status !== 'ready') throw new AppError('NOT_FOUND');
-    const [organisation] = (await this.dataSource.query(`SELECT slug FROM organisation WHERE id = $1`, [
-      organisationId,
-    ])) as Array<{ slug: string }>;
+    const slug = await this.repository.organisationSlug(organisationId);
     return {
-      filename: archiveFilename(organisation?.slug ?? 'organisation', row.finishedAt ?? row.createdAt),
+      filename: archiveFilename(slug ?? 'organisation', row.finishedAt ?? row.createdAt),
       bytes: Number(row.bytes ?? 0),
       stream: readParts(this.storage, row),
     };
@@ -133,29 +116,34 @@ export class OrganisationArchives {
    * overtaken by a newer one stops and removes its own parts.
    */
   async run(archiveId: string): Promise<string> {
-    const attempt = await claimRun(this.dataSource, this.storage, 'organisation_archive', 'queued', archiveId);
-    if (attempt === null) return 'nothing to do';
-    const row = await this.dataSource.getRepository(OrganisationArchive).findOneByOrFail({ id: archiveId });
-    const file = new PartWriter(this.dataSource, this.storage, 'organisation_archive', row, attempt);
+    const claim = await claimRun(this.repository, this.storage, 'organisation_archive', 'queued', archiveId);
+    if (claim === null) return 'nothing to do';
+    const { attempt, organisationId } = claim;
+    const row = await this.repository.archive(organisationId, archiveId);
+    const file = new PartWriter(
+      this.repository,
+      this.storage,
+      'organisation_archive',
+      { id: row.id, organisationId },
+      attempt,
+    );
     try {
       const manifest = await exportOrganisation(this.dataSource, this.storage, row.organisationId, file.writable(), {
         software: this.options.software,
       });
-      const ready = await update(
-        this.dataSource,
-        `UPDATE organisation_archive SET status = 'ready', bytes = $3, parts = $4, finished_at = now(),
-                expires_at = now() + make_interval(secs => $5)
-          WHERE id = $1 AND attempt = $2`,
-        [archiveId, attempt, file.bytes, file.parts, this.ttlMs / 1000],
+      const ready = await this.repository.archiveReady(
+        organisationId,
+        { id: archiveId, attempt },
+        { bytes: file.bytes, parts: file.parts, ttlMs: this.ttlMs },
       );
-      if (ready.count === 0) throw new Superseded();
+      if (!ready) throw new Superseded();
       return `ready: ${manifest.files.length + 1} files, ${file.bytes} bytes`;
     } catch (error) {
       return endFailedRun(
-        this.dataSource,
+        this.repository,
         this.storage,
         'organisation_archive',
-        { row, attempt, parts: file.parts },
+        { row: { id: row.id, organisationId }, attempt, parts: file.parts },
         {
           error,
           // The organisation is gone: trying again changes nothing.
@@ -169,6 +157,6 @@ export class OrganisationArchives {
 
   /** Housekeeping: archives past their time, files and rows. Answers how many went. */
   cleanExpired(batch = 100): Promise<number> {
-    return deleteExpired(this.dataSource, this.storage, 'organisation_archive', batch);
+    return deleteExpired(this.repository, this.storage, 'organisation_archive', batch);
   }
 }
