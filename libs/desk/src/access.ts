@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { OrganisationGrant } from '@guichet/identity';
 import { AppError, isUuid, organisationId, type OrganisationId } from '@guichet/shared';
+import { DeskRepository } from './desk-repository';
 
 /** What one grant allows on the desk. */
 export interface DeskGrant {
@@ -68,25 +69,13 @@ export interface Located {
  * reason. With `act`, a read-only grant is refused (403).
  */
 export async function locate(
-  dataSource: DataSource,
+  repository: Pick<DeskRepository, 'locateInAnyOrganisation'>,
   actor: DeskActor,
   id: string,
   options: { slug?: string; act?: boolean } = {},
 ): Promise<Located> {
   if (!isUuid(id)) throw new AppError('NOT_FOUND');
-  const [row] = (await dataSource.query(
-    `SELECT s.id, s.organisation_id, s.service_id, s.status, s.group_key, s.contact_email, v.slug
-       FROM submission s JOIN service v ON v.id = s.service_id WHERE s.id = $1`,
-    [id],
-  )) as Array<{
-    id: string;
-    organisation_id: string;
-    service_id: string;
-    status: string;
-    group_key: string | null;
-    contact_email: string | null;
-    slug: string;
-  }>;
+  const row = await repository.locateInAnyOrganisation(id);
   const scope = row ? scopeFor(actor, { id: row.service_id, organisationId: row.organisation_id }) : null;
   if (
     !row ||
@@ -117,9 +106,13 @@ export async function locate(
  * organisation is the request's, checked against the actor's grants.
  */
 export class DeskAccess {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly repository: DeskRepository;
+
+  constructor(dataSource: DataSource) {
+    this.repository = new DeskRepository(dataSource);
+  }
 
   locate(actor: DeskActor, id: string, options: { slug?: string; act?: boolean } = {}): Promise<Located> {
-    return locate(this.dataSource, actor, id, options);
+    return locate(this.repository, actor, id, options);
   }
 }

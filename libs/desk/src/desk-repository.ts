@@ -18,6 +18,17 @@ export interface AgentEvent {
   visibility?: 'internal' | 'public';
 }
 
+/** A request as `locate` reads it, before it knows its organisation. */
+export interface LocatedRow {
+  id: string;
+  organisation_id: string;
+  service_id: string;
+  status: string;
+  group_key: string | null;
+  contact_email: string | null;
+  slug: string;
+}
+
 /**
  * What the caseworkers' actions (./use-cases) read and write besides the
  * request itself: history events, notes, messages and their files,
@@ -28,8 +39,8 @@ export interface AgentEvent {
  * column (submission, submission_note, attachment, agent_membership, api_token),
  * through the submission for submission_follower, which has none. Rows
  * written carry it. No statement is added for that: each method is one
- * round trip, as the code before it was. The one read that cannot take it,
- * `agentAccount`, says why.
+ * round trip, as the code before it was. The two reads that cannot take it,
+ * `locateInAnyOrganisation` and `agentAccount`, say why.
  *
  * `transaction` hands the work a repository bound to one transaction; outside
  * it, each statement is its own.
@@ -42,6 +53,21 @@ export class DeskRepository {
 
   transaction<T>(work: (repository: DeskRepository) => Promise<T>): Promise<T> {
     return this.dataSource.transaction((manager) => work(new DeskRepository(this.dataSource, manager)));
+  }
+
+  /**
+   * Any organisation: the request with this id and its service's slug, as
+   * `locate` checks them. An agent's route names the request alone; its
+   * organisation is what this read finds, and `locate` answers "not found"
+   * unless the agent's grants cover it.
+   */
+  async locateInAnyOrganisation(id: string): Promise<LocatedRow | undefined> {
+    const [row] = (await this.manager.query(
+      `SELECT s.id, s.organisation_id, s.service_id, s.status, s.group_key, s.contact_email, v.slug
+       FROM submission s JOIN service v ON v.id = s.service_id WHERE s.id = $1`,
+      [id],
+    )) as LocatedRow[];
+    return row;
   }
 
   async addEvent(organisationId: OrganisationId, event: AgentEvent): Promise<void> {
