@@ -133,11 +133,13 @@ async function startApi(
   port: number,
   pages: { WEB_EMBED_DATA: 'on' | 'off'; WEB_PRERENDER: 'on' | 'off' },
   secret: string,
+  host = '127.0.0.1',
 ): Promise<ChildProcess> {
   const api = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js')], {
     env: {
       ...process.env,
       PORT: String(port),
+      HOST: host,
       DATABASE_URL: url,
       QUEUE_BACKEND: 'postgres',
       SESSION_SECRET: secret,
@@ -154,7 +156,7 @@ async function startApi(
   for (let i = 0; ; i++) {
     if (exited !== null) throw new Error(`the API exited with ${exited} before it answered`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/health/live`)).ok) return api;
+      if ((await fetch(`http://${host}:${port}/health/live`)).ok) return api;
     } catch {
       if (i > 300) throw new Error('API did not start');
     }
@@ -345,12 +347,12 @@ async function main(): Promise<void> {
     const [onPort, appPort, offPort] = [await freePort(), await freePort(), await freePort()];
     apis.push(
       await startApi(url, onPort, { WEB_EMBED_DATA: 'on', WEB_PRERENDER: 'on' }, secret),
-      await startApi(url, appPort, { WEB_EMBED_DATA: 'on', WEB_PRERENDER: 'off' }, secret),
+      await startApi(url, appPort, { WEB_EMBED_DATA: 'on', WEB_PRERENDER: 'off' }, secret, '127.0.0.2'),
       await startApi(url, offPort, { WEB_EMBED_DATA: 'off', WEB_PRERENDER: 'off' }, secret),
     );
     const bases: Record<'guichet' | 'app' | 'before', string> = {
       guichet: `http://127.0.0.1:${onPort}`,
-      app: `http://[::1]:${appPort}`,
+      app: `http://127.0.0.2:${appPort}`,
       before: `http://localhost:${offPort}`,
     };
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
