@@ -44,6 +44,11 @@ function sharedWithFirstLoad(id: string, ctx: { getModuleInfo(id: string): Graph
 export default defineConfig(({ isSsrBuild }) => ({
   root,
   plugins: [react()],
+  // The server's module carries its dependencies, React's production build among them: the API may run with any
+  // NODE_ENV, and React's development build draws a 300-field step several times slower.
+  ...(isSsrBuild
+    ? { ssr: { noExternal: true }, define: { 'process.env.NODE_ENV': JSON.stringify('production') } }
+    : {}),
   resolve: {
     // The web app may import only the browser-safe shared library.
     alias: {

@@ -123,6 +123,13 @@ describe('service pages carry their published version', () => {
     expect(drawn!.match(/<input [^>]*value="[^"]+"/g) ?? []).toEqual([]);
     // Nothing in it runs: the page's scripts are still the bundle and the JSON data.
     expect(html.match(/<script/g)).toHaveLength(2);
+    // Its stylesheet comes with it (no round trip before the first paint); the other pages keep the link.
+    const built = readFileSync(join(ROOT, 'dist/web/index.html'), 'utf8');
+    const href = /<link rel="stylesheet"[^>]*href="([^"]+)"/.exec(built)![1]!;
+    expect(html).not.toContain('rel="stylesheet"');
+    expect(html).toContain(`<style>${readFileSync(join(ROOT, 'dist/web', href), 'utf8')}</style>`);
+    expect((await call('GET', '/demarches/contact-embarque')).status).toBe(200);
+    expect(await (await call('GET', '/demarches/contact-embarque')).text()).toContain(`href="${href}"`);
     // The draft's id, from the page's own address, only where the browser is told to ask for the draft early.
     expect(html.split(draft.id)).toHaveLength(2);
     expect(preloads(html)).toEqual([`/api/v1/submissions/${draft.id}`, '/api/v1/me']);

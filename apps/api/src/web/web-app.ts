@@ -160,6 +160,26 @@ function formDraft(query: Request['query']): string | null {
   return typeof draft === 'string' && isUuid(draft) && query.test !== '1' ? draft : null;
 }
 
+/**
+ * The build's stylesheets as `<style>` elements, to put in place of their
+ * `<link>`s in a page that carries a drawing: the browser paints it when the
+ * HTML is parsed instead of one more round trip later (the stylesheet blocks
+ * rendering). Inline styles are already allowed by the CSP (`style-src
+ * 'unsafe-inline'`). Pages without a drawing keep the cached link.
+ */
+function inlineStylesheets(dir: string, html: string): Array<[link: string, style: string]> {
+  const inlined: Array<[string, string]> = [];
+  for (const [link, href] of html.matchAll(/<link rel="stylesheet"[^>]*href="(\/assets\/[\w.-]+\.css)"[^>]*>/g)) {
+    const file = join(dir, href!);
+    if (!existsSync(file)) continue;
+    const css = readFileSync(file, 'utf8');
+    // Never the case for a built stylesheet; if it were, the element would end early: keep the link.
+    if (/<\/style/i.test(css)) continue;
+    inlined.push([link, `<style>${css}</style>`]);
+  }
+  return inlined;
+}
+
 /** The app's mount point in index.html, where a form page's drawing goes. */
 const ROOT_ELEMENT = '<div id="root"></div>';
 
@@ -192,6 +212,7 @@ export function webAppHandlers(
   const semantics = lookup ? semanticsChunks(dir) : [];
   const previews =
     lookup && options.prerender ? formPreviews(dir, options.onPrerenderError ?? (() => undefined)) : null;
+  const styles = previews ? inlineStylesheets(dir, indexHtml) : [];
 
   const assets = express.static(dir, {
     index: false,
@@ -217,7 +238,10 @@ export function webAppHandlers(
         const step = typeof req.query.etape === 'string' ? req.query.etape : null;
         const preview = previews && draft ? previews(service, draft, step) : null;
         let html = indexHtml.replace('</head>', `${preloads}${serviceHead(service, semantics)}</head>`);
-        if (preview) html = html.replace(ROOT_ELEMENT, `<div id="root" data-preview="form">${preview}</div>`);
+        if (preview) {
+          html = html.replace(ROOT_ELEMENT, `<div id="root" data-preview="form">${preview}</div>`);
+          for (const [link, style] of styles) html = html.replace(link, style);
+        }
         res.type('html').send(html);
       })
       .catch(next);
