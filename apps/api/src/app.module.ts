@@ -23,7 +23,6 @@ import {
   Attachments,
   CaseFiles,
   Documents,
-  FormVersions,
   RenderPool,
   Submissions,
   TestSubmissions,
@@ -259,9 +258,8 @@ export class AppModule {
         },
         {
           provide: AntiBot,
-          useFactory: (ds: DataSource, submissions: Submissions, proofOfWork: ProofOfWork) =>
-            new AntiBot(submissions, FormVersions.of(ds), proofOfWork),
-          inject: [DataSource, Submissions, ProofOfWork],
+          useFactory: (proofOfWork: ProofOfWork) => new AntiBot(proofOfWork),
+          inject: [ProofOfWork],
         },
       ],
     };

@@ -1,5 +1,5 @@
 export { REFERENCE_PATTERN, newReference } from './reference';
-export { Submissions, type Owner, type SubmissionView, type SubmitResult } from './submissions';
+export { Submissions, type Owner, type SubmissionView, type SubmitCheck, type SubmitResult } from './submissions';
 export { FollowLinks, followLinkKey, followToken, followUrl, type FollowView } from './follow-links';
 export {
   answerLines,

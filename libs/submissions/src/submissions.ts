@@ -21,9 +21,9 @@ import type { CitizenDeps } from './use-cases/deps';
 import { loadOwned, type Owner } from './use-cases/owner';
 import { PostMessage } from './use-cases/post-message';
 import { purgeStaleDrafts } from './use-cases/purge-stale-drafts';
-import { Submit, type SubmitResult } from './use-cases/submit';
+import { Submit, type SubmitCheck, type SubmitResult } from './use-cases/submit';
 
-export type { Owner, SubmissionView, SubmitResult };
+export type { Owner, SubmissionView, SubmitCheck, SubmitResult };
 
 /**
  * Citizens' requests: drafts that save themselves, and submission. The
@@ -108,6 +108,8 @@ export class Submissions {
       locale?: Locale;
       /** The request as `owned(id, owner)` returned it for this submit: its ownership is not checked twice. */
       owned?: Submission;
+      /** Run in the submit's transaction with the draft's version, before anything else is checked. */
+      check?: SubmitCheck;
     } = {},
   ): Promise<SubmitResult> {
     return this.submits.execute({ ...options, id, owner, locale: options.locale ?? 'fr' });

@@ -1,5 +1,4 @@
-import type { Submission } from '@guichet/persistence';
-import { FormVersions, Submissions, type Owner } from '@guichet/submissions';
+import type { Owner, SubmitCheck } from '@guichet/submissions';
 import { ProofOfWork } from './proof-of-work';
 
 /**
@@ -9,23 +8,16 @@ import { ProofOfWork } from './proof-of-work';
  * itself (a repeat with the same Idempotency-Key gets its first answer).
  */
 export class AntiBot {
-  constructor(
-    private readonly submissions: Submissions,
-    private readonly versions: FormVersions,
-    private readonly proofOfWork: ProofOfWork,
-  ) {}
+  constructor(private readonly proofOfWork: ProofOfWork) {}
 
-  /** Returns the request when it had to read it (ownership checked), so that the submit need not read it again. */
-  async beforeSubmit(
-    id: string,
-    owner: Owner,
-    solution: string | string[] | undefined,
-  ): Promise<Submission | undefined> {
+  /**
+   * The submit's check (run in its transaction with the draft's version, which the submit reads anyway: no
+   * statement of its own); none for a signed-in citizen.
+   */
+  submitCheck(owner: Owner, solution: string | string[] | undefined): SubmitCheck | undefined {
     if (owner.kind === 'account') return undefined;
-    const submission = await this.submissions.owned(id, owner);
-    if (submission.status !== 'draft') return submission;
-    const { definition } = await this.versions.get(submission.formVersionId);
-    if (definition.settings.antiBot === 'proof-of-work') await this.proofOfWork.verify(solution);
-    return submission;
+    return async (definition) => {
+      if (definition.settings.antiBot === 'proof-of-work') await this.proofOfWork.verify(solution);
+    };
   }
 }

@@ -112,12 +112,11 @@ export class SubmissionsController {
   })
   async submit(@Param('id') id: string, @Headers('idempotency-key') key: string | undefined, @Req() req: Request) {
     const owner = required(ownerOf(req, false), req);
-    const owned = await this.antiBot.beforeSubmit(id, owner, req.headers['x-altcha']);
     return this.submissions.submit(id, owner, {
       idempotencyKey: key,
       body: req.body ?? null,
       locale: requestLocale(req.headers['accept-language']),
-      owned,
+      check: this.antiBot.submitCheck(owner, req.headers['x-altcha']),
     });
   }
 

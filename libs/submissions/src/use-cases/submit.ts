@@ -1,6 +1,6 @@
 import { quotientIdentity } from '@guichet/forms';
 import { IdempotencyKey, type Submission } from '@guichet/persistence';
-import { AppError, type Locale } from '@guichet/shared';
+import { AppError, type Locale, type ServiceDefinition } from '@guichet/shared';
 import { decide, workflowOf } from '@guichet/workflow';
 import { contactOf, searchText } from '../contact';
 import { identityPointers } from '../identity-answers';
@@ -26,7 +26,15 @@ export interface SubmitCommand {
   locale: Locale;
   /** The request as `owned(id, owner)` returned it for this submit: its ownership is not checked twice. */
   owned?: Submission;
+  /**
+   * A check of the caller's that needs the draft's version (the anti-robot proof), run in the transaction right
+   * after the locked read, before anything else is checked: it throws to refuse. The draft is read once for both.
+   */
+  check?: SubmitCheck;
 }
+
+/** See `SubmitCommand.check`. */
+export type SubmitCheck = (definition: ServiceDefinition) => Promise<void> | void;
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -46,7 +54,7 @@ export class Submit {
   ) {}
 
   async execute(command: SubmitCommand): Promise<SubmitResult> {
-    const { id, owner, locale } = command;
+    const { id, owner } = command;
     const scope = `submit:${id}`;
     const key = command.idempotencyKey;
     let owned = command.owned?.id === id ? command.owned : undefined;
@@ -74,7 +82,7 @@ export class Submit {
         throw new AppError('IDEMPOTENCY_IN_FLIGHT');
       }
       try {
-        const result = await this.withRetries(id, owner, locale, await lookupAnswers(this.deps, id, owner, owned));
+        const result = await this.withRetries(command, await lookupAnswers(this.deps, id, owner, owned));
         await keys.update({ scope, key }, { response: result as never, responseStatus: 200 });
         return result;
       } catch (error) {
@@ -83,7 +91,7 @@ export class Submit {
         throw error;
       }
     }
-    return this.withRetries(id, owner, locale, await lookupAnswers(this.deps, id, owner, owned));
+    return this.withRetries(command, await lookupAnswers(this.deps, id, owner, owned));
   }
 
   /** True when this request is the first with this key (and now holds it). */
@@ -95,11 +103,11 @@ export class Submit {
     return inserted.length > 0;
   }
 
-  private async withRetries(id: string, owner: Owner, locale: Locale, lookups: LookupProviders): Promise<SubmitResult> {
+  private async withRetries(command: SubmitCommand, lookups: LookupProviders): Promise<SubmitResult> {
     // 31^8 references: a collision is rare enough that retrying the whole transaction costs less than a savepoint each time.
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(id, owner, locale, lookups);
+        return await this.once(command, lookups);
       } catch (error) {
         const reference =
           (error as { code?: string; constraint?: string }).code === '23505' &&
@@ -109,11 +117,14 @@ export class Submit {
     }
   }
 
-  private async once(id: string, owner: Owner, locale: Locale, lookups: LookupProviders): Promise<SubmitResult> {
+  private async once({ id, owner, locale, check }: SubmitCommand, lookups: LookupProviders): Promise<SubmitResult> {
     const { dataSource, submissions, versions, validators, attachments } = this.deps;
     return dataSource.transaction(async (manager) => {
       const submission = await loadOwned(submissions, manager, id, owner, true);
       if (submission.status !== 'draft') throw new AppError('NOT_A_DRAFT');
+      // Published versions never change: read from this process's cache, no statement as a rule.
+      const { definition, hash } = await versions.get(submission.formVersionId, manager);
+      await check?.(definition);
       const rules = await intakeRules(manager, submission.serviceId);
       assertOpen(rules);
       await assertWithinLimit(
@@ -126,7 +137,6 @@ export class Submit {
           lock: true,
         },
       );
-      const { definition, hash } = await versions.get(submission.formVersionId, manager);
       const claims = claimsOf(owner);
       const outcome = validators.get(definition, hash).validate(submission.data, { mode: 'submit', claims, locale });
       if (!outcome.valid)
