@@ -9,6 +9,8 @@ import './styles.css';
 const PREVIEW_WAIT_MS = 8000;
 
 const root = document.getElementById('root')!;
+/** Once the app has mounted, a form that arrives late is not kept: the page has loaded its own since. */
+let mounted = false;
 
 /**
  * A form page the server drew (`data-preview="form"`, apps/web/src/server/form-preview.tsx) stays as drawn,
@@ -29,7 +31,7 @@ function whenFormLoaded(): Promise<void> {
   }
   const test = query.get('test') === '1';
   const loaded = loadForm(slug, draftId, test).then(
-    (form) => keepLoadedForm(slug, draftId, test, form),
+    (form) => void (mounted || keepLoadedForm(slug, draftId, test, form)),
     // The app loads it again and says what went wrong.
     () => undefined,
   );
@@ -37,6 +39,7 @@ function whenFormLoaded(): Promise<void> {
 }
 
 void whenFormLoaded().then(() => {
+  mounted = true;
   delete root.dataset.preview;
   createRoot(root).render(
     <StrictMode>
