@@ -31,7 +31,7 @@ import { Client } from 'pg';
 import { answerColumns, encodeCursor, inboxPageSql, parseInboxQuery } from '@guichet/desk';
 import { ApiTokenService } from '@guichet/identity';
 import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
-import type { JsonSchema } from '@guichet/shared';
+import { organisationId, type JsonSchema } from '@guichet/shared';
 import { DEFAULT_WORKFLOW } from '@guichet/workflow';
 import { figure, formatNumber, machineInfo, percentile, resultName, writeResult, type Figure } from './lib/report';
 import { LAST_NAMES, canteenLikeDefinition, relationSizes, seedRequests } from './lib/seed-requests';
@@ -168,8 +168,16 @@ async function main(): Promise<void> {
     await ds.initialize();
     const org = await ds.getRepository(Organisation).save({ slug: 'bench', name: 'Commune du banc d’essai' });
     const tokens = new ApiTokenService(ds);
-    const designer = await tokens.issue({ organisationId: org.id, name: 'conception', role: 'designer' });
-    const caseworker = await tokens.issue({ organisationId: org.id, name: 'instruction', role: 'caseworker' });
+    const designer = await tokens.issue({
+      organisationId: organisationId(org.id),
+      name: 'conception',
+      role: 'designer',
+    });
+    const caseworker = await tokens.issue({
+      organisationId: organisationId(org.id),
+      name: 'instruction',
+      role: 'caseworker',
+    });
     const me = `token:${caseworker.record.id}`;
 
     const port = await freePort();

@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { ApiTokenService } from '@guichet/identity';
+import { organisationId } from '@guichet/shared';
 import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
 import { runPgbench, type PgbenchScript } from './lib/pgbench';
 import {
@@ -253,9 +254,9 @@ async function main(): Promise<void> {
     const redisVersion = redisUp ? (/redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?') : 'absent';
     const org = await ds.getRepository(Organisation).save({ slug: 'bench', name: 'Commune du banc d’essai' });
     const tokens = new ApiTokenService(ds);
-    const { token } = await tokens.issue({ organisationId: org.id, name: 'bench', role: 'designer' });
+    const { token } = await tokens.issue({ organisationId: organisationId(org.id), name: 'bench', role: 'designer' });
     const { token: caseworkerToken } = await tokens.issue({
-      organisationId: org.id,
+      organisationId: organisationId(org.id),
       name: 'bench-caseworker',
       role: 'caseworker',
     });

@@ -24,6 +24,7 @@ import {
 } from '@guichet/persistence';
 import { resolveInstallation, resolveQueueBackend } from '@guichet/queue';
 import { ApiTokenService } from '@guichet/identity';
+import { organisationId } from '@guichet/shared';
 import { startFakeApis, type RunningFakeApis } from '../apps/fake-apis/src/fake-apis';
 
 const startedAt = performance.now();
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
   // as soon as the ping is done (the database connection stays open until then).
   const tokens = new ApiTokenService(dataSource);
   const pingToken = await tokens.issue({
-    organisationId: demo.id,
+    organisationId: organisationId(demo.id),
     name: 'npm start : vérification du worker',
     role: 'admin',
     expiresAt: new Date(Date.now() + 120_000),
@@ -251,7 +252,7 @@ async function main(): Promise<void> {
     return state.status === 'completed' ? true : undefined;
   });
   const pingMs = performance.now() - pingStarted;
-  await tokens.revoke(demo.id, pingToken.record.id);
+  await tokens.revoke(organisationId(demo.id), pingToken.record.id);
   await dataSource.destroy();
 
   say(`Guichet est prêt en ${seconds(readyMs)}.`);

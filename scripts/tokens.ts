@@ -13,6 +13,7 @@ import 'reflect-metadata';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ApiTokenService } from '@guichet/identity';
+import { organisationId } from '@guichet/shared';
 import { Organisation, type OrganisationRole } from '@guichet/persistence';
 import { openCliDatabase } from './cli-database';
 
@@ -47,7 +48,11 @@ async function main(): Promise<void> {
     if (!organisation) throw new Error(`organisation inconnue : ${values.organisation}`);
     const tokens = new ApiTokenService(dataSource);
     if (command === 'create') {
-      const { token, record } = await tokens.issue({ organisationId: organisation.id, name: values.name!, role });
+      const { token, record } = await tokens.issue({
+        organisationId: organisationId(organisation.id),
+        name: values.name!,
+        role,
+      });
       if (values.output) {
         await writeFile(values.output, `${token}\n`, { mode: 0o600 });
         say(
@@ -58,7 +63,7 @@ async function main(): Promise<void> {
         process.stdout.write(`${token}\n`);
       }
     } else {
-      const revoked = await tokens.revoke(organisation.id, positionals[0]!);
+      const revoked = await tokens.revoke(organisationId(organisation.id), positionals[0]!);
       process.stdout.write(revoked ? 'jeton révoqué.\n' : 'aucun jeton actif avec cet identifiant.\n');
     }
   } finally {

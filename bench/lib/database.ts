@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
+import { organisationId } from '@guichet/shared';
 import { Organisation } from '@guichet/persistence';
 
 /** Runs `statement` on the server's admin database (CREATE / DROP DATABASE cannot run inside another one). */
@@ -27,7 +28,11 @@ export async function benchOrganisation(
   role: 'designer' | 'admin',
 ): Promise<{ orgId: string; token: string }> {
   const org = await ds.getRepository(Organisation).save({ slug: 'bench', name: 'Commune du banc d’essai' });
-  const { token } = await new ApiTokenService(ds).issue({ organisationId: org.id, name: 'bench', role });
+  const { token } = await new ApiTokenService(ds).issue({
+    organisationId: organisationId(org.id),
+    name: 'bench',
+    role,
+  });
   return { orgId: org.id, token };
 }
 

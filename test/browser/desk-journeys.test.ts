@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
+import { organisationId } from '@guichet/shared';
 import { grantDefinition, tinyPdf } from '../fixtures/grant';
 import { CookieClient } from '../support/browserless';
 import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
@@ -100,7 +101,7 @@ describe('caseworker journeys in Chromium', () => {
     web = await startWebStack();
     const ds = web.stack.api.get(DataSource);
     const { token } = await new ApiTokenService(ds).issue({
-      organisationId: web.organisation.id,
+      organisationId: organisationId(web.organisation.id),
       name: 'studio',
       role: 'designer',
     });

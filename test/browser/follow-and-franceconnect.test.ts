@@ -5,6 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { importExamples } from '@guichet/forms';
 import { ApiTokenService } from '@guichet/identity';
+import { organisationId } from '@guichet/shared';
 import { Submission } from '@guichet/persistence';
 import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
 import { pdfInfo, pdfText } from '../support/pdf';
@@ -114,7 +115,7 @@ describe('follow link and FranceConnect button in Chromium', () => {
     const ds = web.stack.api.get(DataSource);
     await importExamples(ds, web.organisation.id, join(ROOT, 'forms'));
     const issued = await new ApiTokenService(ds).issue({
-      organisationId: web.organisation.id,
+      organisationId: organisationId(web.organisation.id),
       name: 'instruction',
       role: 'caseworker',
     });
@@ -246,7 +247,7 @@ describe('follow link and FranceConnect button in Chromium', () => {
     };
     const ds = web.stack.api.get(DataSource);
     const { token: designer } = await new ApiTokenService(ds).issue({
-      organisationId: web.organisation.id,
+      organisationId: organisationId(web.organisation.id),
       name: 'studio',
       role: 'designer',
     });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
+import { organisationId } from '@guichet/shared';
 import { grantDefinition, tinyPdf } from '../fixtures/grant';
 import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
 import { ROOT } from '../support/processes';
@@ -264,7 +265,7 @@ describe('studio in Chromium', () => {
     definition.schema.required.push('budget');
     definition.pages.reverse();
     const { token } = await new ApiTokenService(stack.api.get(DataSource)).issue({
-      organisationId: web.organisation.id,
+      organisationId: organisationId(web.organisation.id),
       name: 'studio',
       role: 'designer',
     });

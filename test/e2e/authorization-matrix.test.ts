@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
+import { organisationId } from '@guichet/shared';
 import { DeskExports, OrganisationArchives } from '@guichet/desk';
 import { AgentMembership, CaseworkerGroup, Organisation } from '@guichet/persistence';
 import { followLinkKey, followToken } from '@guichet/submissions';
@@ -773,7 +774,7 @@ describe('authorization matrix', () => {
     const organisations = db.getRepository(Organisation);
     const orgA = await organisations.save({ slug: slug('commune-a'), name: 'Commune A' });
     const orgB = await organisations.save({ slug: slug('commune-b'), name: 'Commune B' });
-    const setup = `Bearer ${(await issue.issue({ organisationId: orgA.id, name: 'setup', role: 'admin' })).token}`;
+    const setup = `Bearer ${(await issue.issue({ organisationId: organisationId(orgA.id), name: 'setup', role: 'admin' })).token}`;
     const api = async (method: string, path: string, body?: unknown, auth = setup) => {
       const res = await fetch(`${base}${path}`, {
         method,
@@ -805,12 +806,14 @@ describe('authorization matrix', () => {
     const s2Id = service2![0].id;
 
     tokens.tokCw = (
-      await issue.issue({ organisationId: orgA.id, name: 'cw', role: 'caseworker', serviceIds: [s2Id] })
+      await issue.issue({ organisationId: organisationId(orgA.id), name: 'cw', role: 'caseworker', serviceIds: [s2Id] })
     ).token;
     tokens.tokAdm = (
-      await issue.issue({ organisationId: orgA.id, name: 'adm', role: 'admin', serviceIds: [s2Id] })
+      await issue.issue({ organisationId: organisationId(orgA.id), name: 'adm', role: 'admin', serviceIds: [s2Id] })
     ).token;
-    tokens.tokRO = (await issue.issue({ organisationId: orgA.id, name: 'ro', role: 'admin', readOnly: true })).token;
+    tokens.tokRO = (
+      await issue.issue({ organisationId: organisationId(orgA.id), name: 'ro', role: 'admin', readOnly: true })
+    ).token;
 
     // Agents get their roles from memberships, read at each request.
     const memberships = db.getRepository(AgentMembership);
@@ -951,7 +954,8 @@ describe('authorization matrix', () => {
         return name;
       },
       token: async () =>
-        (await issue.issue({ organisationId: orgA.id, name: 'à révoquer', role: 'caseworker' })).record.id,
+        (await issue.issue({ organisationId: organisationId(orgA.id), name: 'à révoquer', role: 'caseworker' })).record
+          .id,
       failedOutbox: async () => {
         const [row] = (await db.query(
           `INSERT INTO outbox (organisation_id, topic, payload, relayed_at, failed_at, last_error)

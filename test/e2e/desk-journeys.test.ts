@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
+import { organisationId } from '@guichet/shared';
 import { Digests, Mailer } from '@guichet/notify';
 import { grantDefinition } from '../fixtures/grant';
 import { CookieClient } from '../support/browserless';
@@ -70,7 +71,7 @@ describe('caseworker journeys', () => {
     web = await startWebStack();
     const ds = web.stack.api.get(DataSource);
     const { token } = await new ApiTokenService(ds).issue({
-      organisationId: web.organisation.id,
+      organisationId: organisationId(web.organisation.id),
       name: 'studio',
       role: 'designer',
     });

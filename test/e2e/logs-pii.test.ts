@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
+import { organisationId } from '@guichet/shared';
 import { startMailCatcher, type MailCatcher } from '@guichet/mail-catcher';
 import { createDataSource, seedDemoAgents, seedDemoOrganisation } from '@guichet/persistence';
 import { canteenDefinition } from '../fixtures/canteen';
@@ -104,7 +105,7 @@ describe('personal data in logs', () => {
     });
 
     const { token } = await new ApiTokenService(dataSource).issue({
-      organisationId: demo.id,
+      organisationId: organisationId(demo.id),
       name: 'journaux',
       role: 'designer',
     });

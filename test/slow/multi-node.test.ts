@@ -8,6 +8,7 @@ import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
+import { organisationId } from '@guichet/shared';
 import { startMailCatcher, type CaughtMail, type MailCatcher } from '@guichet/mail-catcher';
 import { Organisation, createDataSource } from '@guichet/persistence';
 import { QueueConnection, QueueName, claimKey, defaultQueuePrefix } from '@guichet/queue';
@@ -283,7 +284,7 @@ describe('several API and worker processes', () => {
       .getRepository(Organisation)
       .save({ slug: `commune-${randomBytes(4).toString('hex')}`, name: `Commune de test (${label})` });
     const { token } = await new ApiTokenService(dataSource).issue({
-      organisationId: organisation.id,
+      organisationId: organisationId(organisation.id),
       name: 'plusieurs-noeuds',
       role: 'designer',
     });

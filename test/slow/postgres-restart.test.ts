@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
+import { organisationId } from '@guichet/shared';
 import { startMailCatcher, type MailCatcher } from '@guichet/mail-catcher';
 import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
 import { REFERENCE_PATTERN } from '@guichet/submissions';
@@ -159,7 +160,7 @@ describe('PostgreSQL restarted under load', () => {
       .getRepository(Organisation)
       .save({ slug: `commune-${randomBytes(4).toString('hex')}`, name: 'Commune de test (redémarrage)' });
     const { token } = await new ApiTokenService(db()).issue({
-      organisationId: organisation.id,
+      organisationId: organisationId(organisation.id),
       name: 'redemarrage',
       role: 'designer',
     });

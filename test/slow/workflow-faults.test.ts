@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
+import { organisationId } from '@guichet/shared';
 import { startMailCatcher, type CaughtMail, type MailCatcher } from '@guichet/mail-catcher';
 import { Organisation, createDataSource } from '@guichet/persistence';
 import { REFERENCE_PATTERN } from '@guichet/submissions';
@@ -216,7 +217,7 @@ describe('workflow under faults', () => {
       .getRepository(Organisation)
       .save({ slug: `commune-${randomBytes(4).toString('hex')}`, name: 'Commune de test (pannes)' });
     const { token } = await new ApiTokenService(db()).issue({
-      organisationId: organisation.id,
+      organisationId: organisationId(organisation.id),
       name: 'pannes',
       role: 'designer',
     });

@@ -3,10 +3,11 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
 import { Organisation, type OrganisationRole } from '@guichet/persistence';
+import { organisationId, type OrganisationId } from '@guichet/shared';
 import type { Stack } from './stack';
 
 export interface Tenant {
-  organisationId: string;
+  organisationId: OrganisationId;
   slug: string;
   token: string;
   /** `Authorization` header value. */
@@ -18,12 +19,9 @@ export async function createTenant(stack: Stack, role: OrganisationRole = 'desig
   const dataSource = stack.api.get(DataSource);
   const slug = `commune-${randomBytes(4).toString('hex')}`;
   const organisation = await dataSource.getRepository(Organisation).save({ slug, name: `Commune de test ${slug}` });
-  const { token } = await new ApiTokenService(dataSource).issue({
-    organisationId: organisation.id,
-    name: 'tests',
-    role,
-  });
-  return { organisationId: organisation.id, slug, token, auth: `Bearer ${token}` };
+  const id = organisationId(organisation.id);
+  const { token } = await new ApiTokenService(dataSource).issue({ organisationId: id, name: 'tests', role });
+  return { organisationId: id, slug, token, auth: `Bearer ${token}` };
 }
 
 /** Creates a service in the tenant's organisation from `definition` and publishes it (version 1), as the studio would. */

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { Account, AgentMembership, type AccountKind } from '@guichet/persistence';
+import type { Account, AccountKind } from '@guichet/persistence';
+import { AccountRepository } from './account-repository';
 import type { OrganisationGrant } from './actor';
 
 /**
@@ -39,8 +40,12 @@ export function sessionLifetime(
   return { expired: false, maxAgeMs: Math.min(limits.idleMs, left) };
 }
 
+/** Sign-ins and an agent's roles; the statements are `AccountRepository`'s. */
 export class AccountService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    dataSource: DataSource,
+    private readonly repository: AccountRepository = new AccountRepository(dataSource),
+  ) {}
 
   /**
    * Finds or creates the account of a provider's subject and records the
@@ -56,24 +61,17 @@ export class AccountService {
     email?: string | null;
     displayName?: string | null;
   }): Promise<Account> {
-    const repo = this.dataSource.getRepository(Account);
     const agent = input.kind === 'agent';
     const email = agent && input.email ? input.email.trim().toLowerCase() : null;
     const displayName = agent && input.displayName ? input.displayName.trim().slice(0, 200) || null : null;
-    await repo
-      .createQueryBuilder()
-      .insert()
-      .values({
-        kind: input.kind,
-        issuer: input.issuer,
-        subject: input.subject,
-        email,
-        displayName,
-        lastLoginAt: () => 'now()',
-      })
-      .orUpdate(['last_login_at', 'email', 'display_name'], ['issuer', 'subject'])
-      .execute();
-    return repo.findOneByOrFail({ issuer: input.issuer, subject: input.subject });
+    await this.repository.upsertSignIn({
+      kind: input.kind,
+      issuer: input.issuer,
+      subject: input.subject,
+      email,
+      displayName,
+    });
+    return this.repository.byProviderSubject(input.issuer, input.subject);
   }
 
   /**
@@ -83,10 +81,7 @@ export class AccountService {
    */
   async rolesOf(email: string | null): Promise<OrganisationGrant[]> {
     if (!email) return [];
-    const memberships = await this.dataSource.getRepository(AgentMembership).find({
-      where: { email: email.toLowerCase() },
-      select: { organisationId: true, role: true, serviceId: true, groupKey: true },
-    });
+    const memberships = await this.repository.membershipsOf(email.toLowerCase());
     return memberships.map((m) => ({
       organisationId: m.organisationId,
       role: m.role,

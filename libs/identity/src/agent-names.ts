@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { isUuid } from '@guichet/shared';
+import { isUuid, organisationId } from '@guichet/shared';
+import { AccountRepository } from './account-repository';
+import { ApiTokenRepository } from './api-token-repository';
 
 const ACCOUNT = 'account:';
 const TOKEN = 'token:';
@@ -35,19 +37,12 @@ export async function agentNames(
   }
   const names = new Map<string, string>();
   if (accounts.size) {
-    const rows = (await dataSource.query(
-      `SELECT id, coalesce(display_name, email) AS name FROM account
-        WHERE id = ANY($1::uuid[]) AND kind = 'agent' AND coalesce(display_name, email) IS NOT NULL`,
-      [[...accounts]],
-    )) as Array<{ id: string; name: string }>;
+    const rows = await new AccountRepository(dataSource).agentNames([...accounts]);
     for (const row of rows) names.set(`${ACCOUNT}${row.id}`, row.name);
   }
   if (tokens.size) {
     // A token is named only within its organisation: its name is that organisation's business.
-    const rows = (await dataSource.query(
-      `SELECT id, name FROM api_token WHERE id = ANY($1::uuid[]) AND organisation_id = ANY($2::uuid[])`,
-      [[...tokens], organisationIds],
-    )) as Array<{ id: string; name: string }>;
+    const rows = await new ApiTokenRepository(dataSource).names(organisationIds.map(organisationId), [...tokens]);
     for (const row of rows) names.set(`${TOKEN}${row.id}`, `Jeton d’API « ${row.name} »`);
   }
   return names;

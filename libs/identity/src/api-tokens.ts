@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { In, IsNull, type DataSource } from 'typeorm';
-import { ApiToken, Service, type OrganisationRole } from '@guichet/persistence';
+import type { DataSource } from 'typeorm';
+import type { ApiToken, OrganisationRole, Service } from '@guichet/persistence';
+import { organisationId as parseOrganisationId, type OrganisationId } from '@guichet/shared';
 import type { Actor } from './actor';
+import { ApiTokenRepository } from './api-token-repository';
 
 const PREFIX = 'gch_';
 const TOKEN_SHAPE = /^gch_[A-Za-z0-9_-]{43}$/;
@@ -15,13 +17,17 @@ function hash(token: string): string {
 /**
  * Organisation API tokens, for integrations and for services kept in git.
  * The token is shown once at creation; only its sha256 is stored, so a
- * database leak does not leak credentials.
+ * database leak does not leak credentials. The statements are
+ * `ApiTokenRepository`'s.
  */
 export class ApiTokenService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    dataSource: DataSource,
+    private readonly repository: ApiTokenRepository = new ApiTokenRepository(dataSource),
+  ) {}
 
   async issue(input: {
-    organisationId: string;
+    organisationId: OrganisationId;
     name: string;
     role: OrganisationRole;
     /** Limit to these services of the organisation. */
@@ -32,23 +38,17 @@ export class ApiTokenService {
     createdBy?: Pick<Actor, 'id' | 'onBehalfOf'>;
   }): Promise<{ token: string; record: ApiToken }> {
     const token = PREFIX + randomBytes(32).toString('base64url');
-    const repo = this.dataSource.getRepository(ApiToken);
-    const record = await repo.save(
-      repo.create({
-        organisationId: input.organisationId,
-        name: input.name,
-        role: input.role,
-        // null means the whole organisation; an empty list never gets here (the caller refuses it).
-        serviceIds: input.serviceIds?.length ? input.serviceIds : null,
-        readOnly: input.readOnly ?? false,
-        expiresAt: input.expiresAt ?? null,
-        tokenHash: hash(token),
-        lastUsedAt: null,
-        revokedAt: null,
-        createdBy: input.createdBy?.id ?? null,
-        createdByEmail: input.createdBy?.onBehalfOf ?? null,
-      }),
-    );
+    const record = await this.repository.insert(input.organisationId, {
+      name: input.name,
+      role: input.role,
+      // null means the whole organisation; an empty list never gets here (the caller refuses it).
+      serviceIds: input.serviceIds?.length ? input.serviceIds : null,
+      readOnly: input.readOnly ?? false,
+      expiresAt: input.expiresAt ?? null,
+      tokenHash: hash(token),
+      createdBy: input.createdBy?.id ?? null,
+      createdByEmail: input.createdBy?.onBehalfOf ?? null,
+    });
     return { token, record };
   }
 
@@ -59,12 +59,11 @@ export class ApiTokenService {
    */
   async authenticate(token: string): Promise<Actor | undefined> {
     if (!TOKEN_SHAPE.test(token)) return undefined;
-    const repo = this.dataSource.getRepository(ApiToken);
-    const record = await repo.findOneBy({ tokenHash: hash(token), revokedAt: IsNull() });
+    const record = await this.repository.liveByHash(hash(token));
     if (!record) return undefined;
     if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) return undefined;
     if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-      await repo.update({ id: record.id }, { lastUsedAt: new Date() });
+      await this.repository.touch(parseOrganisationId(record.organisationId), record.id, new Date());
     }
     return {
       kind: 'token',
@@ -82,10 +81,8 @@ export class ApiTokenService {
   }
 
   /** The organisation's tokens not revoked, newest first. */
-  list(organisationId: string): Promise<ApiToken[]> {
-    return this.dataSource
-      .getRepository(ApiToken)
-      .find({ where: { organisationId, revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
+  list(organisationId: OrganisationId): Promise<ApiToken[]> {
+    return this.repository.live(organisationId);
   }
 
   /**
@@ -95,18 +92,15 @@ export class ApiTokenService {
    * anything else (a token of another organisation is "not found").
    */
   findInAnyOrganisation(id: string): Promise<ApiToken | null> {
-    return this.dataSource.getRepository(ApiToken).findOneBy({ id });
+    return this.repository.findInAnyOrganisation(id);
   }
 
   /** The organisation's services among these short names, to limit a token to them (unknown ones are absent). */
-  servicesBySlug(organisationId: string, slugs: string[]): Promise<Service[]> {
-    return this.dataSource.getRepository(Service).findBy({ organisationId, slug: In(slugs) });
+  servicesBySlug(organisationId: OrganisationId, slugs: string[]): Promise<Service[]> {
+    return this.repository.servicesBySlug(organisationId, slugs);
   }
 
-  async revoke(organisationId: string, id: string): Promise<boolean> {
-    const result = await this.dataSource
-      .getRepository(ApiToken)
-      .update({ id, organisationId, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return (result.affected ?? 0) > 0;
+  revoke(organisationId: OrganisationId, id: string): Promise<boolean> {
+    return this.repository.revoke(organisationId, id, new Date());
   }
 }

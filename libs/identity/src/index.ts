@@ -9,6 +9,8 @@ export {
   type OrganisationGrant,
 } from './actor';
 export { ApiTokenService } from './api-tokens';
+export { ApiTokenRepository, type NewApiToken } from './api-token-repository';
+export { AccountRepository } from './account-repository';
 export { OidcClient, SignInRefused, type OidcClientSettings, type ProviderMetadata } from './oidc';
 export { AccountService, sessionLifetime, type SessionUser } from './accounts';
 export { agentNames, displayNameOf } from './agent-names';

@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { ApiTokenService, hasRole, type Actor } from '@guichet/identity';
 import type { ApiToken } from '@guichet/persistence';
-import { AppError, isUuid } from '@guichet/shared';
+import { AppError, isUuid, organisationId } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 
 export class CreateTokenDto {
@@ -69,6 +69,7 @@ export class TokensController {
   async create(@CurrentActor() actor: Actor, @Body() body: CreateTokenDto) {
     // A token limited to some services, or read-only, cannot mint one that is not.
     if (!hasRole(actor, body.organisationId, ['admin'], { act: true })) throw new AppError('FORBIDDEN');
+    const organisation = organisationId(body.organisationId);
     let serviceIds: string[] | null = null;
     // An empty list once meant "no limit": a scope that widens when emptied is refused, not guessed.
     if (body.services !== undefined && body.services.length === 0) {
@@ -84,7 +85,7 @@ export class TokensController {
       });
     }
     if (body.services?.length) {
-      const found = await this.tokens.servicesBySlug(body.organisationId, body.services);
+      const found = await this.tokens.servicesBySlug(organisation, body.services);
       const missing = body.services.findIndex((slug) => !found.some((s) => s.slug === slug));
       if (missing >= 0) {
         throw new AppError('INVALID_REQUEST', {
@@ -106,7 +107,7 @@ export class TokensController {
       });
     }
     const { token, record } = await this.tokens.issue({
-      organisationId: body.organisationId,
+      organisationId: organisation,
       name: body.name,
       role: body.role,
       serviceIds,
@@ -119,10 +120,9 @@ export class TokensController {
 
   @Get()
   @ApiOperation({ summary: 'Les jetons d’une organisation (sans leur secret).' })
-  async list(@CurrentActor() actor: Actor, @Query('organisationId') organisationId: string) {
-    if (typeof organisationId !== 'string' || !hasRole(actor, organisationId, ['admin']))
-      throw new AppError('FORBIDDEN');
-    const records = await this.tokens.list(organisationId);
+  async list(@CurrentActor() actor: Actor, @Query('organisationId') id: string) {
+    if (typeof id !== 'string' || !hasRole(actor, id, ['admin'])) throw new AppError('FORBIDDEN');
+    const records = await this.tokens.list(organisationId(id));
     return records.map((r) => this.view(r));
   }
 
@@ -134,7 +134,7 @@ export class TokensController {
     const record = await this.tokens.findInAnyOrganisation(id);
     if (!record || !hasRole(actor, record.organisationId, ['admin'])) throw new AppError('NOT_FOUND');
     if (!hasRole(actor, record.organisationId, ['admin'], { act: true })) throw new AppError('FORBIDDEN');
-    await this.tokens.revoke(record.organisationId, id);
+    await this.tokens.revoke(organisationId(record.organisationId), id);
     return { id, revoked: true };
   }
 
