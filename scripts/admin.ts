@@ -20,7 +20,7 @@ import { loadConfig } from '@guichet/config';
 import { OrganisationArchiveError, exportOrganisation, importOrganisation } from '@guichet/desk';
 import { OrganisationAdmin, ROLES } from '@guichet/identity';
 import type { OrganisationRole } from '@guichet/persistence';
-import { AppError, errorMessage } from '@guichet/shared';
+import { AppError, errorMessage, organisationId } from '@guichet/shared';
 import { attachmentStorage, reindexSearch } from '@guichet/submissions';
 import { openCliDatabase } from './cli-database';
 import type { DataSource } from 'typeorm';
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     } else if (command === 'add-agent') {
       const organisation = await admin.findBySlug(values.organisation!);
       if (!organisation) throw new Refused(`organisation inconnue : ${values.organisation}`);
-      const agent = await admin.addAgent(organisation.id, {
+      const agent = await admin.addAgent(organisationId(organisation.id), {
         email: values.email!,
         role: values.role as OrganisationRole,
         service: values.service ?? null,
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
     } else if (values.organisation) {
       const organisation = await admin.findBySlug(values.organisation);
       if (!organisation) throw new Refused(`organisation inconnue : ${values.organisation}`);
-      const agents = await admin.listAgents(organisation.id);
+      const agents = await admin.listAgents(organisationId(organisation.id));
       out(`${organisation.name} (${organisation.slug}) — ${agents.length} rôle(s) :`);
       for (const a of agents) {
         const scope = [a.service && `démarche ${a.service.slug}`, a.group && `groupe ${a.group}`].filter(Boolean);

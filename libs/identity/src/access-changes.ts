@@ -1,5 +1,6 @@
-import type { EntityManager } from 'typeorm';
 import type { OrganisationRole } from '@guichet/persistence';
+import type { OrganisationId } from '@guichet/shared';
+import type { OrganisationRepository } from './organisation-repository';
 
 /** Who changes access: an actor (session or token), or the operator's command line. */
 export interface ChangedBy {
@@ -17,31 +18,28 @@ export interface MembershipScope {
   groupKey: string | null;
 }
 
-/** Appends one line to the organisation's record of access changes, in the caller's transaction. */
-export async function recordAccessEvent(
-  manager: EntityManager,
-  organisationId: string,
+/** Appends one line to the organisation's record of access changes, in the repository's transaction. */
+export function recordAccessEvent(
+  repository: OrganisationRepository,
+  organisationId: OrganisationId,
   by: ChangedBy,
   type: AccessEventType,
   subject: string,
   details: Record<string, unknown>,
 ): Promise<void> {
-  await manager.query(
-    `INSERT INTO organisation_event (organisation_id, actor, type, subject, details) VALUES ($1, $2, $3, $4, $5)`,
-    [organisationId, by.id, type, subject, JSON.stringify(details)],
-  );
+  return repository.addAccessEvent(organisationId, { actor: by.id, type, subject, details });
 }
 
 /** A role given or taken back, as the record keeps it. */
 export function recordMembership(
-  manager: EntityManager,
-  organisationId: string,
+  repository: OrganisationRepository,
+  organisationId: OrganisationId,
   by: ChangedBy,
   type: 'membership_added' | 'membership_removed',
   email: string,
   scope: MembershipScope,
 ): Promise<void> {
-  return recordAccessEvent(manager, organisationId, by, type, email, {
+  return recordAccessEvent(repository, organisationId, by, type, email, {
     role: scope.role,
     serviceId: scope.serviceId,
     group: scope.groupKey,
@@ -57,23 +55,14 @@ export function recordMembership(
  * admin. Returns how many were revoked.
  */
 export async function revokeTokensOfFormerAdmin(
-  manager: EntityManager,
-  organisationId: string,
+  repository: OrganisationRepository,
+  organisationId: OrganisationId,
   email: string,
   by: ChangedBy,
 ): Promise<number> {
-  const revoked = (await manager.query(
-    `UPDATE api_token t SET revoked_at = now()
-      WHERE t.organisation_id = $1 AND t.created_by_email = $2 AND t.revoked_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM agent_membership m
-                         WHERE m.organisation_id = $1 AND m.email = $2 AND m.role = 'admin'
-                           AND m.service_id IS NULL AND m.group_key IS NULL)
-      RETURNING t.id, t.name`,
-    [organisationId, email],
-  )) as [Array<{ id: string; name: string }>, number];
-  const rows = revoked[0];
+  const rows = await repository.revokeTokensUnlessAdmin(organisationId, email);
   for (const token of rows) {
-    await recordAccessEvent(manager, organisationId, by, 'token_revoked', `token:${token.id}`, {
+    await recordAccessEvent(repository, organisationId, by, 'token_revoked', `token:${token.id}`, {
       tokenId: token.id,
       name: token.name,
       reason: 'creator_removed',

@@ -11,6 +11,12 @@ export {
 export { ApiTokenService } from './api-tokens';
 export { ApiTokenRepository, type NewApiToken } from './api-token-repository';
 export { AccountRepository } from './account-repository';
+export {
+  OrganisationRepository,
+  type NewMembership,
+  type OrganisationSummary,
+  type ProfileColumns,
+} from './organisation-repository';
 export { OidcClient, SignInRefused, type OidcClientSettings, type ProviderMetadata } from './oidc';
 export { AccountService, sessionLifetime, type SessionUser } from './accounts';
 export { agentNames, displayNameOf } from './agent-names';

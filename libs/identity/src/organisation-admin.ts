@@ -1,15 +1,9 @@
 import { createHash } from 'node:crypto';
-import { IsNull, type DataSource, type EntityManager } from 'typeorm';
-import {
-  AgentMembership,
-  CaseworkerGroup,
-  FormVersion,
-  Organisation,
-  Service,
-  type OrganisationRole,
-} from '@guichet/persistence';
-import { AppError, isUuid, type ErrorItem } from '@guichet/shared';
+import type { DataSource } from 'typeorm';
+import { AgentMembership, type Organisation, type OrganisationRole, type Service } from '@guichet/persistence';
+import { AppError, isUuid, type ErrorItem, type OrganisationId } from '@guichet/shared';
 import { OPERATOR, recordMembership, revokeTokensOfFormerAdmin, type ChangedBy } from './access-changes';
+import { OrganisationRepository } from './organisation-repository';
 import { workflowOf } from '@guichet/workflow';
 import { MIN_CONTRAST, contrastRatio, formatRatio } from '@guichet/shared';
 
@@ -97,7 +91,8 @@ export function sniffLogo(bytes: Buffer): (typeof LOGO_TYPES)[number] | undefine
 /**
  * What an organisation's admin does: its profile and branding, who works in
  * it and with which role, and the caseworker groups of its services. Callers
- * check the admin role; every method takes the organisation.
+ * check the admin role; every method takes the organisation, as an
+ * `OrganisationId`. The statements are `OrganisationRepository`'s.
  *
  * Groups: a group is a key of a service (what routing rules send requests to
  * and what a caseworker's membership is limited to). It exists as soon as
@@ -105,7 +100,10 @@ export function sniffLogo(bytes: Buffer): (typeof LOGO_TYPES)[number] | undefine
  * lets an admin prepare a group before routing uses it.
  */
 export class OrganisationAdmin {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    dataSource: DataSource,
+    private readonly repository: OrganisationRepository = new OrganisationRepository(dataSource),
+  ) {}
 
   // --- organisations (the operator's CLI) ---
 
@@ -114,50 +112,34 @@ export class OrganisationAdmin {
       throw invalid('/slug', 'format', 'Identifiant : minuscules, chiffres et tirets, 63 caractères au plus.');
     const name = this.name(input.name);
     const email = normaliseEmail(input.adminEmail, '/admin');
-    return this.dataSource.transaction(async (manager) => {
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(Organisation)
-        .values({ slug: input.slug, name })
-        .orIgnore()
-        .returning(['id'])
-        .execute();
-      const id = (inserted.raw as Array<{ id: string }>)[0]?.id;
+    return this.repository.transaction(async (repository) => {
+      const id = await repository.insertOrganisation(input.slug, name);
       if (!id) throw new AppError('ORGANISATION_SLUG_TAKEN');
-      const membership = await manager
-        .getRepository(AgentMembership)
-        .save({ organisationId: id, email, role: 'admin', serviceId: null, groupKey: null });
-      await recordMembership(manager, id, OPERATOR, 'membership_added', email, membership);
-      return { organisation: await manager.getRepository(Organisation).findOneByOrFail({ id }), membership };
+      const membership = await repository.saveMembership(id, { email, role: 'admin', serviceId: null, groupKey: null });
+      await recordMembership(repository, id, OPERATOR, 'membership_added', email, membership);
+      const organisation = await repository.find(id);
+      if (!organisation) throw new Error(`organisation ${id} not found after its insert`);
+      return { organisation, membership };
     });
   }
 
   async findBySlug(slug: string): Promise<Organisation | null> {
-    return ORGANISATION_SLUG.test(slug) ? this.dataSource.getRepository(Organisation).findOneBy({ slug }) : null;
+    return ORGANISATION_SLUG.test(slug) ? this.repository.findBySlug(slug) : null;
   }
 
-  async listOrganisations(): Promise<Array<{ id: string; slug: string; name: string; admins: string[] }>> {
-    const rows = (await this.dataSource.query(
-      `SELECT o.id, o.slug, o.name,
-              coalesce(array_agg(m.email ORDER BY m.email) FILTER (WHERE m.id IS NOT NULL), '{}') AS admins
-         FROM organisation o
-         LEFT JOIN agent_membership m
-           ON m.organisation_id = o.id AND m.role = 'admin' AND m.service_id IS NULL AND m.group_key IS NULL
-        GROUP BY o.id ORDER BY o.slug`,
-    )) as Array<{ id: string; slug: string; name: string; admins: string[] }>;
-    return rows;
+  listOrganisations(): Promise<Array<{ id: string; slug: string; name: string; admins: string[] }>> {
+    return this.repository.listWithAdmins();
   }
 
   // --- profile and branding ---
 
-  async profile(organisationId: string): Promise<OrganisationProfile> {
-    const o = await this.dataSource.getRepository(Organisation).findOneBy({ id: organisationId });
+  async profile(organisationId: OrganisationId): Promise<OrganisationProfile> {
+    const o = await this.repository.find(organisationId);
     if (!o) throw new AppError('NOT_FOUND');
     return this.view(o);
   }
 
-  async updateProfile(organisationId: string, input: ProfileInput): Promise<OrganisationProfile> {
+  async updateProfile(organisationId: OrganisationId, input: ProfileInput): Promise<OrganisationProfile> {
     const name = this.name(input.name);
     const accentColor = input.accentColor ? input.accentColor.toLowerCase() : null;
     if (accentColor) {
@@ -177,63 +159,45 @@ export class OrganisationAdmin {
       }
     }
     const blank = (v: string | null | undefined) => (v && v.trim() ? v.trim() : null);
-    const repo = this.dataSource.getRepository(Organisation);
-    const result = await repo.update(
-      { id: organisationId },
-      {
-        name,
-        contactEmail: input.contact?.email ? normaliseEmail(input.contact.email, '/contact/email') : null,
-        contactPhone: blank(input.contact?.phone),
-        contactAddress: blank(input.contact?.address),
-        website: blank(input.contact?.website),
-        accentColor,
-      },
-    );
-    if (!result.affected) throw new AppError('NOT_FOUND');
+    const updated = await this.repository.updateProfile(organisationId, {
+      name,
+      contactEmail: input.contact?.email ? normaliseEmail(input.contact.email, '/contact/email') : null,
+      contactPhone: blank(input.contact?.phone),
+      contactAddress: blank(input.contact?.address),
+      website: blank(input.contact?.website),
+      accentColor,
+    });
+    if (!updated) throw new AppError('NOT_FOUND');
     return this.profile(organisationId);
   }
 
-  async setLogo(organisationId: string, bytes: Buffer): Promise<OrganisationProfile> {
+  async setLogo(organisationId: OrganisationId, bytes: Buffer): Promise<OrganisationProfile> {
     if (bytes.length > LOGO_MAX_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', { params: { limit: '200 Ko' } });
     const type = sniffLogo(bytes);
     if (!type) throw new AppError('FILE_TYPE_NOT_ACCEPTED', { params: { accepted: 'PNG, JPEG' } });
     const logoHash = createHash('sha256').update(bytes).digest('hex');
-    await this.dataSource
-      .getRepository(Organisation)
-      .update({ id: organisationId }, { logo: bytes, logoType: type, logoHash });
+    await this.repository.setLogo(organisationId, { logo: bytes, logoType: type, logoHash });
     return this.profile(organisationId);
   }
 
-  async removeLogo(organisationId: string): Promise<OrganisationProfile> {
-    await this.dataSource
-      .getRepository(Organisation)
-      .update({ id: organisationId }, { logo: null, logoType: null, logoHash: null });
+  async removeLogo(organisationId: OrganisationId): Promise<OrganisationProfile> {
+    await this.repository.setLogo(organisationId, { logo: null, logoType: null, logoHash: null });
     return this.profile(organisationId);
   }
 
   /** For citizens' pages: the logo of an organisation, by its public slug. */
   async logo(slug: string): Promise<{ bytes: Buffer; type: string; hash: string } | null> {
     if (!ORGANISATION_SLUG.test(slug)) return null;
-    const row = await this.dataSource
-      .getRepository(Organisation)
-      .createQueryBuilder('o')
-      .select(['o.id', 'o.logoType', 'o.logoHash'])
-      .addSelect('o.logo')
-      .where('o.slug = :slug', { slug })
-      .getOne();
+    const row = await this.repository.logoBySlug(slug);
     if (!row?.logo || !row.logoType || !row.logoHash) return null;
     return { bytes: row.logo, type: row.logoType, hash: row.logoHash };
   }
 
   // --- agents ---
 
-  async listAgents(organisationId: string): Promise<AgentView[]> {
-    const memberships = await this.dataSource
-      .getRepository(AgentMembership)
-      .find({ where: { organisationId }, order: { email: 'ASC', role: 'ASC', createdAt: 'ASC' } });
-    const services = await this.dataSource
-      .getRepository(Service)
-      .find({ where: { organisationId }, select: { id: true, slug: true, title: true } });
+  async listAgents(organisationId: OrganisationId): Promise<AgentView[]> {
+    const memberships = await this.repository.memberships(organisationId);
+    const services = await this.repository.services(organisationId);
     const byId = new Map(services.map((s) => [s.id, { id: s.id, slug: s.slug, title: s.title }]));
     return memberships.map((m) => ({
       id: m.id,
@@ -246,7 +210,7 @@ export class OrganisationAdmin {
   }
 
   async addAgent(
-    organisationId: string,
+    organisationId: OrganisationId,
     input: { email: string; role: OrganisationRole; service?: string | null; group?: string | null },
     by: ChangedBy = OPERATOR,
   ): Promise<AgentView> {
@@ -286,39 +250,37 @@ export class OrganisationAdmin {
    * tokens they created are revoked in the same transaction.
    */
   async removeAgent(
-    organisationId: string,
+    organisationId: OrganisationId,
     membershipId: string,
     by: ChangedBy = OPERATOR,
   ): Promise<{ id: string; removed: true }> {
     if (!isUuid(membershipId)) throw new AppError('NOT_FOUND');
-    await this.dataSource.transaction(async (manager) => {
+    await this.repository.transaction(async (repository) => {
       // Two admins removing each other at once: the lock makes the second see the first's removal.
-      await manager.query(`SELECT 1 FROM organisation WHERE id = $1 FOR UPDATE`, [organisationId]);
-      const repo = manager.getRepository(AgentMembership);
-      const membership = await repo.findOneBy({ id: membershipId, organisationId });
+      await repository.lock(organisationId);
+      const membership = await repository.membership(organisationId, membershipId);
       if (!membership) throw new AppError('NOT_FOUND');
       if (membership.role === 'admin' && !membership.serviceId && !membership.groupKey) {
-        const admins = await repo.countBy({ organisationId, role: 'admin', serviceId: IsNull(), groupKey: IsNull() });
+        const admins = await repository.countWholeAdmins(organisationId);
         if (admins <= 1) throw new AppError('LAST_ADMIN');
       }
-      await repo.delete({ id: membershipId, organisationId });
-      await this.membershipsRemoved(manager, organisationId, [membership], by);
+      await repository.deleteMemberships(organisationId, [membershipId]);
+      await this.membershipsRemoved(repository, organisationId, [membership], by);
     });
     return { id: membershipId, removed: true };
   }
 
   // --- caseworker groups ---
 
-  async listGroups(organisationId: string, serviceSlug: string): Promise<{ service: string; groups: GroupView[] }> {
+  async listGroups(
+    organisationId: OrganisationId,
+    serviceSlug: string,
+  ): Promise<{ service: string; groups: GroupView[] }> {
     const service = await this.service(organisationId, serviceSlug);
     const [declared, members, routed] = await Promise.all([
-      this.dataSource
-        .getRepository(CaseworkerGroup)
-        .find({ where: { organisationId, serviceId: service.id }, order: { key: 'ASC' } }),
-      this.dataSource
-        .getRepository(AgentMembership)
-        .find({ where: { organisationId, serviceId: service.id, role: 'caseworker' }, order: { email: 'ASC' } }),
-      this.routedGroups(this.dataSource.manager, service),
+      this.repository.groupLabels(organisationId, service.id),
+      this.repository.caseworkersOf(organisationId, service.id),
+      this.routedGroups(this.repository, organisationId, service),
     ]);
     const keys = new Set<string>([
       ...declared.map((g) => g.key),
@@ -340,40 +302,38 @@ export class OrganisationAdmin {
     return { service: service.slug, groups };
   }
 
-  async createGroup(organisationId: string, serviceSlug: string, input: { key: string; label?: string | null }) {
+  async createGroup(
+    organisationId: OrganisationId,
+    serviceSlug: string,
+    input: { key: string; label?: string | null },
+  ) {
     const service = await this.service(organisationId, serviceSlug);
     const key = normaliseGroupKey(input.key);
     const label = input.label?.trim() || key;
-    const inserted = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(CaseworkerGroup)
-      .values({ organisationId, serviceId: service.id, key, label })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    if (!(inserted.raw as unknown[]).length) throw new AppError('GROUP_EXISTS');
-    return { key, label, declared: true, routed: (await this.routedGroups(this.dataSource.manager, service)).has(key) };
+    if (!(await this.repository.addGroupLabel(organisationId, service.id, key, label)))
+      throw new AppError('GROUP_EXISTS');
+    const routed = await this.routedGroups(this.repository, organisationId, service);
+    return { key, label, declared: true, routed: routed.has(key) };
   }
 
   /** Deletes a group's label and its members' memberships; refused while routing still sends requests to it. */
-  async deleteGroup(organisationId: string, serviceSlug: string, rawKey: string, by: ChangedBy = OPERATOR) {
+  async deleteGroup(organisationId: OrganisationId, serviceSlug: string, rawKey: string, by: ChangedBy = OPERATOR) {
     const service = await this.service(organisationId, serviceSlug);
     const key = this.keyOrNotFound(rawKey);
-    return this.dataSource.transaction(async (manager) => {
-      if ((await this.routedGroups(manager, service)).has(key)) throw new AppError('GROUP_IN_USE');
-      const label = await manager.getRepository(CaseworkerGroup).delete({ organisationId, serviceId: service.id, key });
-      const memberships = manager.getRepository(AgentMembership);
-      const removed = await memberships.findBy({ organisationId, serviceId: service.id, groupKey: key });
-      if (removed.length) await memberships.delete(removed.map((m) => m.id));
-      if (!label.affected && !removed.length) throw new AppError('NOT_FOUND');
-      await this.membershipsRemoved(manager, organisationId, removed, by);
+    return this.repository.transaction(async (repository) => {
+      if ((await this.routedGroups(repository, organisationId, service)).has(key)) throw new AppError('GROUP_IN_USE');
+      const labelled = await repository.deleteGroupLabel(organisationId, service.id, key);
+      const removed = await repository.groupMembers(organisationId, service.id, key);
+      const ids = removed.map((m) => m.id);
+      if (ids.length) await repository.deleteMemberships(organisationId, ids);
+      if (!labelled && !removed.length) throw new AppError('NOT_FOUND');
+      await this.membershipsRemoved(repository, organisationId, removed, by);
       return { key, deleted: true, membersRemoved: removed.length };
     });
   }
 
   async addGroupMember(
-    organisationId: string,
+    organisationId: OrganisationId,
     serviceSlug: string,
     rawKey: string,
     rawEmail: string,
@@ -387,7 +347,7 @@ export class OrganisationAdmin {
   }
 
   async removeGroupMember(
-    organisationId: string,
+    organisationId: OrganisationId,
     serviceSlug: string,
     rawKey: string,
     membershipId: string,
@@ -396,17 +356,14 @@ export class OrganisationAdmin {
     const service = await this.service(organisationId, serviceSlug);
     const key = this.keyOrNotFound(rawKey);
     if (!isUuid(membershipId)) throw new AppError('NOT_FOUND');
-    await this.dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository(AgentMembership);
-      const membership = await repo.findOneBy({
-        id: membershipId,
-        organisationId,
+    await this.repository.transaction(async (repository) => {
+      const membership = await repository.membership(organisationId, membershipId, {
         serviceId: service.id,
         groupKey: key,
       });
       if (!membership) throw new AppError('NOT_FOUND');
-      await repo.delete({ id: membershipId, organisationId });
-      await this.membershipsRemoved(manager, organisationId, [membership], by);
+      await repository.deleteMemberships(organisationId, [membershipId]);
+      await this.membershipsRemoved(repository, organisationId, [membership], by);
     });
     return { id: membershipId, removed: true };
   }
@@ -415,14 +372,14 @@ export class OrganisationAdmin {
 
   /** Records removed memberships and revokes the tokens of whoever is no longer an admin. */
   private async membershipsRemoved(
-    manager: EntityManager,
-    organisationId: string,
+    repository: OrganisationRepository,
+    organisationId: OrganisationId,
     removed: AgentMembership[],
     by: ChangedBy,
   ): Promise<void> {
-    for (const m of removed) await recordMembership(manager, organisationId, by, 'membership_removed', m.email, m);
+    for (const m of removed) await recordMembership(repository, organisationId, by, 'membership_removed', m.email, m);
     for (const email of new Set(removed.map((m) => m.email))) {
-      await revokeTokensOfFormerAdmin(manager, organisationId, email, by);
+      await revokeTokensOfFormerAdmin(repository, organisationId, email, by);
     }
   }
 
@@ -438,24 +395,23 @@ export class OrganisationAdmin {
     return key;
   }
 
-  private async service(organisationId: string, slug: string, pointer?: string): Promise<Service> {
-    const service = SERVICE_SLUG.test(slug)
-      ? await this.dataSource.getRepository(Service).findOneBy({ organisationId, slug })
-      : null;
+  private async service(organisationId: OrganisationId, slug: string, pointer?: string): Promise<Service> {
+    const service = SERVICE_SLUG.test(slug) ? await this.repository.service(organisationId, slug) : null;
     if (service) return service;
     if (pointer) throw invalid(pointer, 'unknown_service', 'Démarche inconnue dans cette organisation.');
     throw new AppError('NOT_FOUND');
   }
 
   /** Groups named by the routing of the draft and of the latest published version (the default workflow's too). */
-  private async routedGroups(manager: EntityManager, service: Service): Promise<Set<string>> {
+  private async routedGroups(
+    repository: OrganisationRepository,
+    organisationId: OrganisationId,
+    service: Service,
+  ): Promise<Set<string>> {
     const definitions: unknown[] = [service.draftDefinition];
     if (service.latestVersion !== null) {
-      const version = await manager.getRepository(FormVersion).findOne({
-        where: { serviceId: service.id, organisationId: service.organisationId, number: service.latestVersion },
-        select: { definition: true },
-      });
-      if (version) definitions.push(version.definition);
+      const version = await repository.versionDefinition(organisationId, service.id, service.latestVersion);
+      if (version !== undefined) definitions.push(version);
     }
     const keys = new Set<string>();
     for (const definition of definitions) {
@@ -471,25 +427,17 @@ export class OrganisationAdmin {
   }
 
   private async insertMembership(
-    organisationId: string,
+    organisationId: OrganisationId,
     email: string,
     role: OrganisationRole,
     serviceId: string | null,
     groupKey: string | null,
     by: ChangedBy,
   ): Promise<AgentMembership> {
-    const row = await this.dataSource.transaction(async (manager) => {
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(AgentMembership)
-        .values({ organisationId, email, role, serviceId, groupKey })
-        .orIgnore()
-        .returning(['id', 'created_at'])
-        .execute();
-      const added = (inserted.raw as Array<{ id: string; created_at: Date }>)[0];
+    const row = await this.repository.transaction(async (repository) => {
+      const added = await repository.addMembership(organisationId, { email, role, serviceId, groupKey });
       if (!added) throw new AppError('MEMBERSHIP_EXISTS');
-      await recordMembership(manager, organisationId, by, 'membership_added', email, { role, serviceId, groupKey });
+      await recordMembership(repository, organisationId, by, 'membership_added', email, { role, serviceId, groupKey });
       return added;
     });
     return Object.assign(new AgentMembership(), {
@@ -499,7 +447,7 @@ export class OrganisationAdmin {
       role,
       serviceId,
       groupKey,
-      createdAt: row.created_at,
+      createdAt: row.createdAt,
     });
   }
 

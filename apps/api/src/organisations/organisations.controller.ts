@@ -244,7 +244,7 @@ export class OrganisationsController {
     @Param('id') id: string,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { view } = await this.archives.request(this.allowed(actor, id, true), actor.id);
+    const { view } = await this.archives.request(this.allow(actor, id, true), actor.id);
     res.setHeader('Location', view.statusUrl).setHeader('Cache-Control', 'private, no-store');
     return view;
   }
@@ -259,7 +259,7 @@ export class OrganisationsController {
     @Param('archiveId') archiveId: string,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const organisation = this.allowed(actor, id, false);
+    const organisation = this.allow(actor, id, false);
     res.setHeader('Cache-Control', 'private, no-store');
     return this.archives.status(organisation, archiveIdOf(archiveId));
   }
@@ -272,7 +272,7 @@ export class OrganisationsController {
     @Param('archiveId') archiveId: string,
     @Res() res: Response,
   ) {
-    const file = await this.archives.open(this.allowed(actor, id, false), archiveIdOf(archiveId));
+    const file = await this.archives.open(this.allow(actor, id, false), archiveIdOf(archiveId));
     res
       .status(200)
       .type('application/zip')
@@ -287,20 +287,16 @@ export class OrganisationsController {
    * Admin of the whole organisation (an admin limited to some services is not one).
    * Someone who works in it otherwise learns only that they may not (403); to
    * anyone else it does not exist (404). Changes need a grant that may act.
+   * Answers the id as the OrganisationId that the organisation's repositories take.
    */
-  /** `allow`'s answer as the OrganisationId that the organisation's repositories take. */
-  private allowed(actor: Actor, id: string, act: boolean): OrganisationId {
-    return organisationId(this.allow(actor, id, act));
-  }
-
-  private allow(actor: Actor, id: string, act: boolean): string {
+  private allow(actor: Actor, id: string, act: boolean): OrganisationId {
     if (!isUuid(id)) throw new AppError('NOT_FOUND');
     if (!hasRole(actor, id, ['admin'])) {
       if (organisationsReached(actor, ROLES).includes(id)) throw new AppError('FORBIDDEN');
       throw new AppError('NOT_FOUND');
     }
     if (act && !hasRole(actor, id, ['admin'], { act: true })) throw new AppError('FORBIDDEN');
-    return id;
+    return organisationId(id);
   }
 }
 
