@@ -4,15 +4,18 @@ import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DataSource, EntityManager } from 'typeorm';
-import { Attachment, FormVersion, Submission } from '@guichet/persistence';
+import type { Submission } from '@guichet/persistence';
 import { workflowOf } from '@guichet/workflow';
+import { AttachmentRepository, MESSAGE_FILE_POINTER } from './attachment-repository';
 import { citizenEditable } from './transitions';
 import {
   AppError,
   MESSAGE_FILE_MAX_BYTES,
   encodePointerSegment,
+  organisationId,
   parseJsonPointer,
   type JsonSchema,
+  type OrganisationId,
   type ServiceDefinition,
   isUuid,
 } from '@guichet/shared';
@@ -97,9 +100,7 @@ export function sniffMediaType(head: Buffer): string | undefined {
   return undefined;
 }
 
-/** Where a caseworker's message file is recorded instead of a field's pointer. */
-export const MESSAGE_FILE_POINTER = '#message';
-export { MESSAGE_FILE_MAX_BYTES };
+export { MESSAGE_FILE_MAX_BYTES, MESSAGE_FILE_POINTER };
 export const MESSAGE_FILE_TYPES: readonly string[] = ['application/pdf', 'image/*'];
 
 /**
@@ -172,19 +173,26 @@ export interface UploadedFile {
   truncated: boolean;
 }
 
-/** Files of a request: checked against their field (size, type by content), stored, served to the owner only. */
+/**
+ * Files of a request: checked against their field (size, type by content), stored, served to the owner only.
+ * Its statements are `AttachmentRepository`'s, each scoped by the request's organisation.
+ */
 export class Attachments {
+  private readonly files: AttachmentRepository;
+
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly storage: AttachmentStorage,
     /** Installation-wide ceiling, whatever a field allows. */
     readonly maxBytes = 20 * 1024 * 1024,
     readonly quota: FileQuota = DEFAULT_FILE_QUOTA,
-  ) {}
+  ) {
+    this.files = new AttachmentRepository(dataSource.manager);
+  }
 
   /** The byte limit of a file field, for the upload parser. */
   async limitFor(submission: Submission, pointer: string): Promise<{ limit: number; accept: string[] }> {
-    const version = await this.dataSource.getRepository(FormVersion).findOneByOrFail({ id: submission.formVersionId });
+    const version = await this.files.formVersion(organisationId(submission.organisationId), submission.formVersionId);
     const schema = fieldSchema((version.definition as unknown as ServiceDefinition).schema, pointer);
     const config =
       schema && typeof schema === 'object'
@@ -208,9 +216,7 @@ export class Attachments {
   ): Promise<{ attachmentId: string; mediaType: string; bytes: number }> {
     if (submission.status !== 'draft') {
       // After a request for changes the citizen may add the missing document, as they may edit their answers.
-      const version = await this.dataSource
-        .getRepository(FormVersion)
-        .findOneByOrFail({ id: submission.formVersionId });
+      const version = await this.files.formVersion(organisationId(submission.organisationId), submission.formVersionId);
       if (!citizenEditable(workflowOf(version.definition), submission.status)) throw new AppError('NOT_A_DRAFT');
     }
     const { limit, accept } = await this.limitFor(submission, pointer);
@@ -244,20 +250,17 @@ export class Attachments {
     const mediaType = sniffMediaType(file.bytes.subarray(0, 16));
     if (!mediaType || !accepted(accept, mediaType))
       throw new AppError('FILE_TYPE_NOT_ACCEPTED', { params: { accepted: accept.join(', ') } });
+    const organisation = organisationId(submission.organisationId);
     const id = randomUUID();
-    const storageKey = join(submission.organisationId, submission.id, id);
+    const storageKey = join(organisation, submission.id, id);
     await this.storage.put(storageKey, file.bytes);
     try {
-      await this.dataSource.transaction(async (manager) => {
+      await this.files.transaction(async (files) => {
         // One upload at a time per request: two parallel ones cannot both pass the quota.
-        const [held] = (await manager.query(
-          `SELECT s.data::text AS data FROM submission s WHERE s.id = $1 FOR UPDATE`,
-          [submission.id],
-        )) as Array<{ data: string }>;
-        if (pointer !== MESSAGE_FILE_POINTER) await this.checkQuota(manager, submission.id, held?.data ?? '', file);
-        await manager.getRepository(Attachment).insert({
+        const held = await files.lockAnswers(organisation, submission.id);
+        if (pointer !== MESSAGE_FILE_POINTER) await this.checkQuota(files, organisation, submission.id, held, file);
+        await files.insert(organisation, {
           id,
-          organisationId: submission.organisationId,
           submissionId: submission.id,
           pointer,
           filename: safeFilename(file.filename),
@@ -276,11 +279,14 @@ export class Attachments {
   }
 
   /** Refuses a file past the request's quota (see FileQuota); `data` is the saved answers, as text. */
-  private async checkQuota(manager: EntityManager, submissionId: string, data: string, file: UploadedFile) {
-    const held = (await manager.query(
-      `SELECT id::text AS id, bytes FROM attachment WHERE submission_id = $1 AND pointer <> $2`,
-      [submissionId, MESSAGE_FILE_POINTER],
-    )) as Array<{ id: string; bytes: number }>;
+  private async checkQuota(
+    repository: AttachmentRepository,
+    organisation: OrganisationId,
+    submissionId: string,
+    data: string,
+    file: UploadedFile,
+  ) {
+    const held = await repository.fieldFiles(organisation, submissionId);
     const pending = held.filter((a) => !data.includes(a.id)).length;
     const bytes = held.reduce((sum, a) => sum + Number(a.bytes), 0) + file.bytes.length;
     const { pendingFiles, files, bytes: maxBytes } = this.quota;
@@ -303,20 +309,14 @@ export class Attachments {
    * committed. Only this request's field files: never a message file, never
    * a file of another request, and never one the new answers still name.
    */
-  async dropReleased(manager: EntityManager, submissionId: string, ids: readonly string[]): Promise<string[]> {
+  async dropReleased(
+    manager: EntityManager,
+    submission: Pick<Submission, 'id' | 'organisationId'>,
+    ids: readonly string[],
+  ): Promise<string[]> {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return [];
-    const rows = (await manager.query(
-      `DELETE FROM attachment WHERE submission_id = $1 AND id = ANY($2::uuid[]) AND pointer <> $3
-         AND NOT EXISTS (SELECT 1 FROM submission_message m WHERE m.attachment_id = attachment.id)
-       RETURNING storage_key`,
-      [submissionId, valid, MESSAGE_FILE_POINTER],
-    )) as [Array<{ storage_key: string }>, number] | Array<{ storage_key: string }>;
-    // TypeORM hands DELETE … RETURNING back as [rows, count].
-    const list = Array.isArray(rows[0])
-      ? (rows[0] as Array<{ storage_key: string }>)
-      : (rows as Array<{ storage_key: string }>);
-    return list.map((r) => r.storage_key);
+    return this.files.within(manager).deleteFieldFiles(organisationId(submission.organisationId), submission.id, valid);
   }
 
   /** The bytes of files whose rows are gone; a failure leaves bytes nobody can reach, never a row without bytes. */
@@ -325,13 +325,11 @@ export class Attachments {
   }
 
   async open(
-    submission: Pick<Submission, 'id'>,
+    submission: Pick<Submission, 'id' | 'organisationId'>,
     attachmentId: string,
   ): Promise<{ stream: Readable; mediaType: string; filename: string; bytes: number }> {
     if (!isUuid(attachmentId)) throw new AppError('NOT_FOUND');
-    const attachment = await this.dataSource
-      .getRepository(Attachment)
-      .findOneBy({ id: attachmentId, submissionId: submission.id });
+    const attachment = await this.files.file(organisationId(submission.organisationId), submission.id, attachmentId);
     if (!attachment) throw new AppError('NOT_FOUND');
     return {
       stream: this.storage.get(attachment.storageKey),
@@ -347,29 +345,20 @@ export class Attachments {
    * Meant for a periodic job; safe to run from several processes at once.
    */
   async cleanOrphans(olderThanMs = 24 * 3600_000, batch = 500): Promise<number> {
-    const orphans = (await this.dataSource.query(
-      `SELECT a.id, a.storage_key FROM attachment a JOIN submission s ON s.id = a.submission_id
-        WHERE a.created_at < now() - ($1::text || ' milliseconds')::interval
-          AND position(a.id::text in s.data::text) = 0
-          AND NOT EXISTS (SELECT 1 FROM submission_message m WHERE m.attachment_id = a.id)
-        ORDER BY a.created_at LIMIT $2`,
-      [String(olderThanMs), batch],
-    )) as Array<{ id: string; storage_key: string }>;
+    const orphans = await this.files.orphansInAnyOrganisation(olderThanMs, batch);
     for (const orphan of orphans) {
-      await this.storage.delete(orphan.storage_key);
-      await this.dataSource.getRepository(Attachment).delete({ id: orphan.id });
+      await this.storage.delete(orphan.storageKey);
+      await this.files.delete(orphan.organisationId, orphan.id);
     }
     return orphans.length;
   }
 
   /** Removes every file of a request, bytes and rows (the request is being deleted). */
   async deleteAllOf(submissionId: string): Promise<void> {
-    const files = await this.dataSource
-      .getRepository(Attachment)
-      .find({ where: { submissionId }, select: { id: true, storageKey: true } });
+    const files = await this.files.filesOfDeletedRequest(submissionId);
     for (const file of files) {
       await this.storage.delete(file.storageKey);
-      await this.dataSource.getRepository(Attachment).delete({ id: file.id });
+      await this.files.delete(file.organisationId, file.id);
     }
   }
 
@@ -381,10 +370,7 @@ export class Attachments {
   ): Promise<Array<{ pointer: string; code: string; message: string }>> {
     const refs = referencedAttachments(schema, data);
     if (refs.length === 0) return [];
-    const found = await this.dataSource
-      .getRepository(Attachment)
-      .find({ where: { submissionId: submission.id }, select: { id: true } });
-    const ids = new Set(found.map((a) => a.id));
+    const ids = new Set(await this.files.ids(organisationId(submission.organisationId), submission.id));
     return refs
       .filter((r) => !ids.has(r.id))
       .map((r) => ({

@@ -8,7 +8,7 @@ import {
   SubmissionEvent,
   SubmissionMessage,
 } from '@guichet/persistence';
-import { AppError, type ServiceDefinition, isUuid } from '@guichet/shared';
+import { AppError, organisationId, type ServiceDefinition, isUuid } from '@guichet/shared';
 import { availableTransitions, isFinal, stateLabel, workflowOf } from '@guichet/workflow';
 import { referencedAttachments } from './attachments';
 import { messageViews } from './message-files';
@@ -106,7 +106,7 @@ export class CaseFiles {
         comment: e.comment,
         visibility: e.visibility,
       })),
-      messages: await messageViews(this.dataSource.manager, messages),
+      messages: await messageViews(this.dataSource.manager, organisationId(submission.organisationId), messages),
       awaitingReplySince: submission.awaitingReplySince?.toISOString() ?? null,
       documents: documents.map((d) => ({
         id: d.id,

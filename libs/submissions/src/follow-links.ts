@@ -1,13 +1,16 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Submission, SubmissionMessage } from '@guichet/persistence';
-import { AppError, isUuid, type FollowView } from '@guichet/shared';
+import { AppError, isUuid, organisationId, type FollowView, type OrganisationId } from '@guichet/shared';
 import { workflowOf } from '@guichet/workflow';
 import { FormVersions } from './form-versions';
 import { citizenEditable } from './transitions';
 import type { Owner, Submissions } from './submissions';
 
 export type { FollowView };
+
+/** A follow link's owner, and the organisation of the one request it reaches. */
+export type FollowedRequest = Extract<Owner, { kind: 'link' }> & { organisationId: OrganisationId };
 
 const TOKEN = /^[A-Za-z0-9_-]{48}$/;
 const MAC_BYTES = 16;
@@ -58,10 +61,14 @@ export class FollowLinks {
     return { token: this.tokenFor(submission) };
   }
 
-  /** The owner a valid link stands for; NOT_FOUND for anything else, whatever was wrong with it. */
-  async open(token: unknown): Promise<Extract<Owner, { kind: 'link' }>> {
+  /**
+   * The owner a valid link stands for, with its request's organisation (what
+   * a repository method takes); NOT_FOUND for anything else, whatever was
+   * wrong with it.
+   */
+  async open(token: unknown): Promise<FollowedRequest> {
     const submission = await this.resolve(token);
-    return { kind: 'link', submissionId: submission.id };
+    return { kind: 'link', submissionId: submission.id, organisationId: organisationId(submission.organisationId) };
   }
 
   /**

@@ -1,6 +1,13 @@
 export { REFERENCE_PATTERN, newReference } from './reference';
 export { Submissions, type Owner, type SubmissionView, type SubmitCheck, type SubmitResult } from './submissions';
-export { FollowLinks, followLinkKey, followToken, followUrl, type FollowView } from './follow-links';
+export {
+  FollowLinks,
+  followLinkKey,
+  followToken,
+  followUrl,
+  type FollowView,
+  type FollowedRequest,
+} from './follow-links';
 export {
   answerLines,
   frenchDateTime,
@@ -58,3 +65,5 @@ export { FormVersions, type PublishedVersion } from './form-versions';
 export { TestSubmissions, type TestSubmissionView } from './test-submissions';
 export { clearAwaitingReply, messageViews, type MessageView } from './message-files';
 export { SubmissionRepository, type OwnerColumns } from './submission-repository';
+export { AttachmentRepository, type MessageFile, type NewAttachment, type StoredFile } from './attachment-repository';
+export { MessageRepository, type MessageEvent } from './message-repository';

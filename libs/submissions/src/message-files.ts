@@ -1,22 +1,19 @@
-import { In, type EntityManager } from 'typeorm';
-import { Attachment, SubmissionEvent, type SubmissionMessage } from '@guichet/persistence';
-
-import type { MessageView } from '@guichet/shared';
+import type { EntityManager } from 'typeorm';
+import type { SubmissionMessage } from '@guichet/persistence';
+import { organisationId, type MessageView, type OrganisationId } from '@guichet/shared';
+import { AttachmentRepository } from './attachment-repository';
+import { MessageRepository } from './message-repository';
 
 export type { MessageView };
 
-/** The messages of a request, each with its file (one query for all the files). */
+/** The messages of a request of this organisation, each with its file (one query for all the files). */
 export async function messageViews(
-  manager: Pick<EntityManager, 'getRepository'>,
+  manager: EntityManager,
+  organisation: OrganisationId,
   messages: readonly SubmissionMessage[],
 ): Promise<MessageView[]> {
   const ids = messages.map((m) => m.attachmentId).filter((id): id is string => !!id);
-  const files = ids.length
-    ? await manager.getRepository(Attachment).find({
-        where: { id: In(ids) },
-        select: { id: true, filename: true, mediaType: true, bytes: true },
-      })
-    : [];
+  const files = ids.length ? await new AttachmentRepository(manager).messageFiles(organisation, ids) : [];
   const byId = new Map(files.map((f) => [f.id, f]));
   return messages.map((m) => {
     const file = m.attachmentId ? byId.get(m.attachmentId) : undefined;
@@ -39,21 +36,9 @@ export async function clearAwaitingReply(
   submission: { id: string; organisationId: string },
   actor: string,
 ): Promise<boolean> {
-  const [rows] = (await manager.query(
-    `UPDATE submission SET awaiting_reply_since = NULL WHERE id = $1 AND awaiting_reply_since IS NOT NULL RETURNING id`,
-    [submission.id],
-  )) as [Array<{ id: string }>, number];
-  if (rows.length === 0) return false;
-  await manager.getRepository(SubmissionEvent).insert({
-    organisationId: submission.organisationId,
-    submissionId: submission.id,
-    actor,
-    type: 'awaiting_reply_cleared',
-    transition: null,
-    fromStatus: null,
-    toStatus: null,
-    comment: null,
-    visibility: 'internal',
-  });
+  const messages = new MessageRepository(manager);
+  const organisation = organisationId(submission.organisationId);
+  if (!(await messages.clearAwaitingReply(organisation, submission.id))) return false;
+  await messages.addEvent(organisation, { submissionId: submission.id, actor, type: 'awaiting_reply_cleared' });
   return true;
 }

@@ -106,7 +106,10 @@ export class FollowController {
     const owner = await this.links.open(body.token);
     // A link reads what the service sent (messages' files), not the files of the answers.
     if (!(await this.links.sentByService(owner, attachmentId))) throw new AppError('NOT_FOUND');
-    sendDownload(res, await this.attachments.open({ id: owner.submissionId }, attachmentId));
+    sendDownload(
+      res,
+      await this.attachments.open({ id: owner.submissionId, organisationId: owner.organisationId }, attachmentId),
+    );
   }
 
   @Post('follow/messages')

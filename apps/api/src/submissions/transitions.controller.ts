@@ -105,7 +105,7 @@ export class TransitionsController {
     if (!agent) throw new AppError(req.session?.user ? 'FORBIDDEN' : 'UNAUTHENTICATED');
     const found = await this.access.locate(deskActorOf(agent), id, { slug });
     // `locate` checked service, group and organisation: the attachment is looked up within that request.
-    const file = await this.attachments.open({ id: found.id }, attachmentId);
+    const file = await this.attachments.open(found, attachmentId);
     sendDownload(res, file, { inline: inline === '1' && file.mediaType === 'application/pdf' });
   }
 

@@ -65,7 +65,7 @@ export class Autosave {
       const checked = await this.check(manager, submission, data, expectedRevision, owner, locale);
       // Always a new revision, even for the same answers (see saveAnswers).
       const saved = await submissions.saveAnswers(manager, submission.id, checked.data);
-      const storageKeys = (await attachments?.dropReleased(manager, submission.id, checked.dropped)) ?? [];
+      const storageKeys = (await attachments?.dropReleased(manager, submission, checked.dropped)) ?? [];
       return {
         result: { id: submission.id, revision: saved.revision, savedAt: saved.updatedAt.toISOString() },
         released: storageKeys,

@@ -6,7 +6,7 @@ import {
   type Service,
   type Submission,
 } from '@guichet/persistence';
-import type { SubmissionView } from '@guichet/shared';
+import { organisationId, type SubmissionView } from '@guichet/shared';
 import { availableTransitions, stateLabel, workflowOf } from '@guichet/workflow';
 import type { FormVersions } from '../form-versions';
 import { messageViews } from '../message-files';
@@ -60,7 +60,7 @@ export async function citizenView(
       filename: d.filename,
       at: d.createdAt.toISOString(),
     })),
-    messages: await messageViews(manager, messages),
+    messages: await messageViews(manager, organisationId(submission.organisationId), messages),
     // While the citizen may still edit it: the version it is pinned to, so the page renders and checks what the server will.
     form: citizenEditable(workflow, submission.status)
       ? { definition: pinned.definition, validator: `/api/v1/public/validators/${pinned.hash}.js` }

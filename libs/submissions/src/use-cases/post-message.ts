@@ -1,7 +1,7 @@
-import { SubmissionMessage } from '@guichet/persistence';
 import { addOutbox, JobTopic } from '@guichet/queue';
-import { AppError } from '@guichet/shared';
+import { AppError, organisationId } from '@guichet/shared';
 import { clearAwaitingReply } from '../message-files';
+import { MessageRepository } from '../message-repository';
 import type { CitizenDeps } from './deps';
 import { ownerEvent } from './events';
 import { actorOf, loadOwned, type Owner } from './owner';
@@ -20,15 +20,12 @@ export class PostMessage {
     return this.deps.dataSource.transaction(async (manager) => {
       const submission = await loadOwned(this.deps.submissions, manager, id, owner);
       if (submission.status === 'draft') throw new AppError('NOT_SUBMITTED');
-      const message = await manager.getRepository(SubmissionMessage).save(
-        manager.getRepository(SubmissionMessage).create({
-          organisationId: submission.organisationId,
-          submissionId: submission.id,
-          authorKind: 'citizen',
-          author: actorOf(owner),
-          body: text,
-        }),
-      );
+      const message = await new MessageRepository(manager).add(organisationId(submission.organisationId), {
+        submissionId: submission.id,
+        authorKind: 'citizen',
+        author: actorOf(owner),
+        body: text,
+      });
       const eventId = await ownerEvent(manager, submission, owner, 'message_sent', null, null);
       await clearAwaitingReply(manager, submission, actorOf(owner));
       await addOutbox(manager, {
