@@ -25,6 +25,13 @@ export {
 export { importExamples, operatorActor } from './catalogue/examples';
 export { listExamples, readExample, type ExampleSummary } from './catalogue/example-files';
 export { PublicCatalogue, type PublicService, type PublicServiceSummary } from './catalogue/public-catalogue';
+export {
+  ServiceRepository,
+  type Closing,
+  type NewService,
+  type NewVersion,
+  type VersionRow,
+} from './catalogue/service-repository';
 export { RUNTIME_HELPERS, browserValidatorModule } from './standalone';
 export { DiskValidatorCodeStore, MemoryValidatorCodeStore, type ValidatorCodeStore } from './compiled-validators';
 export {

@@ -2,8 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@guichet/identity';
-import { Service } from '@guichet/persistence';
+import { organisationId as organisationIdOf } from '@guichet/shared';
 import { ServiceCatalogue } from './service-catalogue';
+import { ServiceRepository } from './service-repository';
 
 /** The operator acting from the command line or at first start: admin of one organisation. */
 export function operatorActor(organisationId: string, who = 'operator'): Actor {
@@ -16,7 +17,7 @@ export function operatorActor(organisationId: string, who = 'operator'): Actor {
  * import nothing, so an operator's changes are never overwritten.
  */
 export async function importExamples(dataSource: DataSource, organisationId: string, dir: string): Promise<string[]> {
-  if ((await dataSource.getRepository(Service).countBy({ organisationId })) > 0) return [];
+  if ((await new ServiceRepository(dataSource).count(organisationIdOf(organisationId))) > 0) return [];
   const catalogue = new ServiceCatalogue(dataSource);
   const actor = operatorActor(organisationId, 'first-start');
   const imported: string[] = [];

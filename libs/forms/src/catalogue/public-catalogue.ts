@@ -1,7 +1,8 @@
-import { In, IsNull, Not, type DataSource } from 'typeorm';
-import { FormVersion, Organisation, Service } from '@guichet/persistence';
+import type { DataSource } from 'typeorm';
+import type { Organisation } from '@guichet/persistence';
 import {
   AppError,
+  organisationId,
   type PublicOrganisation,
   type PublicService,
   type PublicServiceSummary,
@@ -9,6 +10,7 @@ import {
 } from '@guichet/shared';
 import { browserValidatorModule } from '../standalone';
 import { SLUG } from './service-catalogue';
+import { ServiceRepository } from './service-repository';
 
 export type { PublicOrganisation, PublicService, PublicServiceSummary };
 
@@ -29,24 +31,16 @@ function publicOrganisation(o: Organisation): PublicOrganisation {
 export class PublicCatalogue {
   private readonly modules = new Map<string, string>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly services: ServiceRepository;
+
+  constructor(dataSource: DataSource) {
+    this.services = new ServiceRepository(dataSource);
+  }
 
   async listOpen(organisationSlug?: string): Promise<PublicServiceSummary[]> {
-    const services = await this.dataSource.getRepository(Service).find({
-      where: {
-        status: 'published',
-        latestVersion: Not(IsNull()),
-        ...(organisationSlug ? { organisation: { slug: organisationSlug } } : {}),
-      },
-      relations: { organisation: true },
-      order: { title: 'ASC' },
-      take: 1000,
-    });
+    const services = await this.services.publishedInAnyOrganisation(organisationSlug);
     if (services.length === 0) return [];
-    const versions = await this.dataSource.getRepository(FormVersion).find({
-      where: services.map((s) => ({ serviceId: s.id, number: s.latestVersion! })),
-      select: { serviceId: true, definition: true },
-    });
+    const versions = await this.services.latestDefinitions(services);
     const signIn = new Map(
       versions.map((v) => [v.serviceId, (v.definition as unknown as ServiceDefinition).settings.signIn]),
     );
@@ -60,16 +54,13 @@ export class PublicCatalogue {
 
   async get(slug: string): Promise<PublicService> {
     if (!SLUG.test(slug)) throw new AppError('NOT_FOUND');
-    const service = await this.dataSource.getRepository(Service).findOne({
-      where: { slug, status: In(['published', 'closed']), latestVersion: Not(IsNull()) },
-      relations: { organisation: true },
-    });
+    const service = await this.services.shownInAnyOrganisation(slug);
     if (!service) throw new AppError('NOT_FOUND');
-    const version = await this.dataSource.getRepository(FormVersion).findOneByOrFail({
-      serviceId: service.id,
-      organisationId: service.organisationId,
-      number: service.latestVersion!,
-    });
+    const version = await this.services.versionOrFail(
+      organisationId(service.organisationId),
+      service.id,
+      service.latestVersion!,
+    );
     const closed = service.status === 'closed';
     return {
       slug: service.slug,
@@ -92,9 +83,7 @@ export class PublicCatalogue {
     if (!HASH.test(hash)) throw new AppError('NOT_FOUND');
     const cached = this.modules.get(hash);
     if (cached) return cached;
-    const version = await this.dataSource
-      .getRepository(FormVersion)
-      .findOne({ where: { contentHash: hash }, select: { definition: true } });
+    const version = await this.services.definitionByHashInAnyOrganisation(hash);
     if (!version) throw new AppError('NOT_FOUND');
     const source = browserValidatorModule(version.definition as unknown as ServiceDefinition, hash);
     if (this.modules.size >= 200) this.modules.delete(this.modules.keys().next().value!);

@@ -1,8 +1,9 @@
-import { In, type DataSource, type EntityManager } from 'typeorm';
-import { FormVersion, Service, TestSubmission } from '@guichet/persistence';
+import type { DataSource } from 'typeorm';
+import type { FormVersion, Service } from '@guichet/persistence';
 import { DESIGNER_ROLES, hasRole, hasServiceRole, organisationsReached, type Actor } from '@guichet/identity';
 import {
   AppError,
+  organisationId,
   publishProblems,
   type ErrorItem,
   type PublishPreview,
@@ -16,6 +17,7 @@ import { authoredHash, sameAuthoredText } from '../content-hash';
 import { diffDefinitions } from './diff';
 import { EXPORT_KIND, readImport, type ServiceExport } from './import';
 import { readExample } from './example-files';
+import { ServiceRepository, type VersionRow } from './service-repository';
 
 export type { PublishPreview, ServiceSummary, ServiceView, VersionSummary };
 
@@ -51,7 +53,7 @@ function assertPublishable(definition: unknown): ServiceDefinition {
   return valid;
 }
 
-function summary(v: FormVersion): VersionSummary {
+function summary(v: VersionRow): VersionSummary {
   return {
     version: v.number,
     contentHash: v.contentHash,
@@ -67,21 +69,22 @@ function summary(v: FormVersion): VersionSummary {
  * never "forbidden", so existence does not leak. A read-only grant reads.
  */
 export class ServiceCatalogue {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly services: ServiceRepository;
+
+  constructor(dataSource: DataSource) {
+    this.services = new ServiceRepository(dataSource);
+  }
 
   private async find(
     actor: Actor,
     slug: string,
-    manager: EntityManager = this.dataSource.manager,
+    services: ServiceRepository = this.services,
     lock = false,
     act = lock,
   ): Promise<Service> {
     const organisations = organisationsReached(actor, DESIGNER_ROLES);
     if (!SLUG.test(slug) || organisations.length === 0) throw new AppError('NOT_FOUND');
-    const service = await manager.getRepository(Service).findOne({
-      where: { slug, organisationId: In(organisations) },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
+    const service = await services.bySlug(organisations.map(organisationId), slug, lock);
     if (!service || !hasServiceRole(actor, service, DESIGNER_ROLES)) throw new AppError('NOT_FOUND');
     if (act && !hasServiceRole(actor, service, DESIGNER_ROLES, { act: true })) throw new AppError('FORBIDDEN');
     return service;
@@ -93,7 +96,7 @@ export class ServiceCatalogue {
    * `act`, a read-only grant is refused.
    */
   reach(actor: Actor, slug: string, options: { act?: boolean } = {}): Promise<Service> {
-    return this.find(actor, slug, this.dataSource.manager, false, options.act ?? false);
+    return this.find(actor, slug, this.services, false, options.act ?? false);
   }
 
   private summary(service: Service): ServiceSummary {
@@ -112,11 +115,7 @@ export class ServiceCatalogue {
   }
 
   private async view(service: Service): Promise<ServiceView> {
-    const versions = await this.dataSource.getRepository(FormVersion).find({
-      where: { serviceId: service.id, organisationId: service.organisationId },
-      order: { number: 'DESC' },
-      select: { number: true, contentHash: true, publishedAt: true, publishedBy: true },
-    });
+    const versions = await this.services.versions(organisationId(service.organisationId), service.id);
     // A draft is written only once checked (create, saveDraft, import).
     const draft = service.draftDefinition as unknown as ServiceDefinition;
     return { ...this.summary(service), draft, versions: versions.map(summary) };
@@ -125,15 +124,13 @@ export class ServiceCatalogue {
   async list(actor: Actor): Promise<ServiceSummary[]> {
     const organisations = organisationsReached(actor, DESIGNER_ROLES);
     if (organisations.length === 0) return [];
-    const services = await this.dataSource
-      .getRepository(Service)
-      .find({ where: { organisationId: In(organisations) }, order: { title: 'ASC' } });
+    const services = await this.services.list(organisations.map(organisationId));
     return services.filter((s) => hasServiceRole(actor, s, DESIGNER_ROLES)).map((s) => this.summary(s));
   }
 
   /** With `act`, for a change made next to the service (its webhook secret): a read-only grant is refused. */
   async get(actor: Actor, slug: string, options: { act?: boolean } = {}): Promise<ServiceView> {
-    return this.view(await this.find(actor, slug, this.dataSource.manager, false, options.act ?? false));
+    return this.view(await this.find(actor, slug, this.services, false, options.act ?? false));
   }
 
   /**
@@ -178,22 +175,19 @@ export class ServiceCatalogue {
       });
     }
     const definition = input.definition === undefined ? starterDefinition() : assertValid(input.definition);
-    const repo = this.dataSource.getRepository(Service);
     try {
-      const service = await repo.save(
-        repo.create({
-          organisationId: input.organisationId,
-          slug: input.slug,
-          title: input.title,
-          description: input.description ?? null,
-          status: 'draft',
-          draftDefinition: definition as unknown as Record<string, unknown>,
-          latestVersion: null,
-          closedAt: null,
-          closedMessage: null,
-          closedRedirectTo: null,
-        }),
-      );
+      // The actor is a designer there (checked above): an organisation's id as the database wrote it.
+      const service = await this.services.insert(organisationId(input.organisationId), {
+        slug: input.slug,
+        title: input.title,
+        description: input.description ?? null,
+        status: 'draft',
+        draftDefinition: definition as unknown as Record<string, unknown>,
+        latestVersion: null,
+        closedAt: null,
+        closedMessage: null,
+        closedRedirectTo: null,
+      });
       return this.view(service);
     } catch (error) {
       if ((error as { code?: string }).code === '23505')
@@ -207,27 +201,21 @@ export class ServiceCatalogue {
   /** Replaces the draft; with `expectedRevision`, refuses to overwrite a newer save (409). */
   async saveDraft(actor: Actor, slug: string, definition: unknown, expectedRevision?: number): Promise<ServiceView> {
     const valid = assertValid(definition);
-    return this.dataSource.transaction(async (manager) => {
-      const service = await this.find(actor, slug, manager, true);
+    return this.services.transaction(async (services) => {
+      const service = await this.find(actor, slug, services, true);
       if (expectedRevision !== undefined && expectedRevision !== service.draftRevision) throw new AppError('CONFLICT');
       // The same text again is not an edit: the revision stays (an autosave that changed nothing).
       if (sameAuthoredText(service.draftDefinition, valid)) return this.view(service);
-      // update(), not save(): save() compares json columns regardless of key order, so a designer's
-      // move of a field (a change of order alone) would be silently dropped. update() bumps the revision.
-      const repo = manager.getRepository(Service);
-      await repo.update({ id: service.id }, { draftDefinition: valid as never });
-      return this.view(await repo.findOneByOrFail({ id: service.id }));
+      // An update that bumps the revision, key order kept (see updateDraft).
+      const organisation = organisationId(service.organisationId);
+      await services.updateDraft(organisation, service.id, valid as unknown as Record<string, unknown>);
+      return this.view(await services.byId(organisation, service.id));
     });
   }
 
-  private async latest(
-    service: Service,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<FormVersion | null> {
+  private async latest(service: Service, services: ServiceRepository = this.services): Promise<FormVersion | null> {
     if (service.latestVersion === null) return null;
-    return manager
-      .getRepository(FormVersion)
-      .findOneBy({ serviceId: service.id, organisationId: service.organisationId, number: service.latestVersion });
+    return services.version(organisationId(service.organisationId), service.id, service.latestVersion);
   }
 
   async previewPublish(actor: Actor, slug: string): Promise<PublishPreview> {
@@ -247,43 +235,33 @@ export class ServiceCatalogue {
    * for what changed when they resume) and requests still being processed.
    */
   private async impact(service: Service): Promise<PublishPreview['impact']> {
-    const [row] = (await this.dataSource.query(
-      `SELECT count(*) FILTER (WHERE status = 'draft')::int AS drafts,
-              count(*) FILTER (WHERE status IN ('submitted', 'in_review', 'changes_requested'))::int AS open
-         FROM submission WHERE organisation_id = $1 AND service_id = $2`,
-      [service.organisationId, service.id],
-    )) as Array<{ drafts: number; open: number }>;
-    return { drafts: row?.drafts ?? 0, openSubmissions: row?.open ?? 0 };
+    const { drafts, open } = await this.services.openRequests(organisationId(service.organisationId), service.id);
+    return { drafts, openSubmissions: open };
   }
 
   /** Publishes the draft as the next immutable version. Serialised per service by a row lock. */
   async publish(actor: Actor, slug: string): Promise<{ version: number; contentHash: string }> {
-    return this.dataSource.transaction(async (manager) => {
-      const service = await this.find(actor, slug, manager, true);
+    return this.services.transaction(async (services) => {
+      const service = await this.find(actor, slug, services, true);
       if (service.status === 'closed') throw new AppError('SERVICE_CLOSED');
       const draft = assertPublishable(service.draftDefinition);
-      const previous = await this.latest(service, manager);
+      const previous = await this.latest(service, services);
       // Compared as text, key order included: a move of a field is a change; a version published
       // before hashes kept the order has a hash of another kind, its text still compares.
       if (previous && sameAuthoredText(previous.definition, draft)) throw new AppError('NOTHING_TO_PUBLISH');
       const contentHash = authoredHash(draft);
       const number = (service.latestVersion ?? 0) + 1;
-      const versions = manager.getRepository(FormVersion);
-      await versions.save(
-        versions.create({
-          organisationId: service.organisationId,
-          serviceId: service.id,
-          number,
-          definition: draft as unknown as Record<string, unknown>,
-          contentHash,
-          publishedBy: actor.id,
-        }),
-      );
-      await manager.getRepository(Service).update({ id: service.id }, { latestVersion: number, status: 'published' });
+      const organisation = organisationId(service.organisationId);
+      await services.addVersion(organisation, {
+        serviceId: service.id,
+        number,
+        definition: draft as unknown as Record<string, unknown>,
+        contentHash,
+        publishedBy: actor.id,
+      });
+      await services.setPublished(organisation, service.id, number);
       // The designers' trials were of the draft that is now live: they go with it.
-      await manager
-        .getRepository(TestSubmission)
-        .delete({ serviceId: service.id, organisationId: service.organisationId });
+      await services.deleteTrials(organisation, service.id);
       return { version: number, contentHash };
     });
   }
@@ -296,9 +274,7 @@ export class ServiceCatalogue {
     const service = await this.find(actor, slug);
     const version =
       Number.isSafeInteger(number) && number > 0
-        ? await this.dataSource
-            .getRepository(FormVersion)
-            .findOneBy({ serviceId: service.id, organisationId: service.organisationId, number })
+        ? await this.services.version(organisationId(service.organisationId), service.id, number)
         : null;
     if (!version) throw new AppError('NOT_FOUND');
     return { ...summary(version), definition: version.definition };
@@ -309,16 +285,16 @@ export class ServiceCatalogue {
     slug: string,
     input: { message: string; redirectTo?: string | null },
   ): Promise<ServiceView> {
-    return this.dataSource.transaction(async (manager) => {
-      const service = await this.find(actor, slug, manager, true);
+    return this.services.transaction(async (services) => {
+      const service = await this.find(actor, slug, services, true);
       const closing = {
         status: 'closed' as const,
         closedMessage: input.message,
         closedRedirectTo: input.redirectTo ?? null,
         closedAt: new Date(),
       };
-      // update(), not save(): closing is not an edit of the draft, its revision stays.
-      await manager.getRepository(Service).update({ id: service.id }, closing);
+      // Not an edit of the draft: its revision stays (see close).
+      await services.close(organisationId(service.organisationId), service.id, closing);
       return this.view(Object.assign(service, closing));
     });
   }
