@@ -1,17 +1,10 @@
 import type { DataSource } from 'typeorm';
-import {
-  Attachment,
-  FormVersion,
-  Service,
-  Submission,
-  SubmissionDocument,
-  SubmissionEvent,
-  SubmissionMessage,
-} from '@guichet/persistence';
+import type { Service, Submission } from '@guichet/persistence';
 import { AppError, organisationId, type ServiceDefinition, isUuid } from '@guichet/shared';
 import { availableTransitions, isFinal, stateLabel, workflowOf } from '@guichet/workflow';
 import { referencedAttachments } from './attachments';
 import { messageViews } from './message-files';
+import { SubmissionViewRepository } from './submission-view-repository';
 
 import type { CaseFileView } from '@guichet/shared';
 
@@ -19,7 +12,11 @@ export type { CaseFileView };
 
 /** The caseworkers' view of one request: all of it, for the organisations they work for. */
 export class CaseFiles {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly views: SubmissionViewRepository;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.views = new SubmissionViewRepository(dataSource.manager);
+  }
 
   /** A submitted request of one of these organisations' services; anything else is "not found". */
   async find(
@@ -28,11 +25,9 @@ export class CaseFiles {
     organisationIds: readonly string[],
   ): Promise<{ service: Service; submission: Submission }> {
     if (!isUuid(id) || !/^[a-z0-9-]{1,63}$/.test(slug)) throw new AppError('NOT_FOUND');
-    const service = await this.dataSource.getRepository(Service).findOneBy({ slug });
+    const service = await this.views.serviceBySlugInAnyOrganisation(slug);
     if (!service || !organisationIds.includes(service.organisationId)) throw new AppError('NOT_FOUND');
-    const submission = await this.dataSource
-      .getRepository(Submission)
-      .findOneBy({ id, serviceId: service.id, organisationId: service.organisationId });
+    const submission = await this.views.submission(organisationId(service.organisationId), service.id, id);
     // A draft is the citizen's alone until they submit it.
     if (!submission || submission.status === 'draft') throw new AppError('NOT_FOUND');
     return { service, submission };
@@ -40,25 +35,16 @@ export class CaseFiles {
 
   async get(slug: string, id: string, organisationIds: readonly string[]): Promise<CaseFileView> {
     const { service, submission } = await this.find(slug, id, organisationIds);
-    const version = await this.dataSource.getRepository(FormVersion).findOneByOrFail({ id: submission.formVersionId });
+    const organisation = organisationId(submission.organisationId);
+    const version = await this.views.formVersion(organisation, submission.formVersionId);
     const definition = version.definition as unknown as ServiceDefinition;
     const workflow = workflowOf(definition);
     const referenced = new Map(referencedAttachments(definition.schema, submission.data).map((r) => [r.id, r.pointer]));
     const [events, messages, documents, attachments] = await Promise.all([
-      this.dataSource.getRepository(SubmissionEvent).find({ where: { submissionId: id }, order: { at: 'ASC' } }),
-      this.dataSource
-        .getRepository(SubmissionMessage)
-        .find({ where: { submissionId: id }, order: { createdAt: 'ASC' } }),
-      this.dataSource.getRepository(SubmissionDocument).find({
-        where: { submissionId: id },
-        select: { id: true, kind: true, filename: true, createdAt: true },
-        order: { createdAt: 'ASC' },
-      }),
-      this.dataSource.getRepository(Attachment).find({
-        where: { submissionId: id },
-        select: { id: true, pointer: true, filename: true, mediaType: true, bytes: true },
-        order: { createdAt: 'ASC' },
-      }),
+      this.views.events(organisation, id),
+      this.views.messages(organisation, id),
+      this.views.documents(organisation, id),
+      this.views.files(organisation, id),
     ]);
     return {
       id: submission.id,
@@ -106,7 +92,7 @@ export class CaseFiles {
         comment: e.comment,
         visibility: e.visibility,
       })),
-      messages: await messageViews(this.dataSource.manager, organisationId(submission.organisationId), messages),
+      messages: await messageViews(this.dataSource.manager, organisation, messages),
       awaitingReplySince: submission.awaitingReplySince?.toISOString() ?? null,
       documents: documents.map((d) => ({
         id: d.id,

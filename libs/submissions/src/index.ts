@@ -45,6 +45,7 @@ export {
   type UploadedFile,
 } from './attachments';
 export { Documents, type IssuedDocument } from './documents';
+export { DocumentRepository, type NewDocument } from './document-repository';
 export { DECISION_TITLES, renderDecisionLetter, type DecisionKind, type DecisionLetterInput } from './decision-letter';
 export { contactOf, searchFold } from './contact';
 export { reindexSearch, type ReindexOptions, type ReindexProgress, type ReindexSummary } from './search-reindex';
@@ -58,6 +59,7 @@ export {
   type TransitionResult,
 } from './transitions';
 export { CaseFiles, type CaseFileView } from './case-files';
+export { SubmissionViewRepository, type DocumentRow, type FileRow } from './submission-view-repository';
 export { Retention } from './retention';
 export { S3Storage, type S3Settings } from './s3-storage';
 export { attachmentStorage } from './storage-factory';

@@ -84,7 +84,10 @@ export class FollowController {
     @Res() res: Response,
   ): Promise<void> {
     const owner = await this.links.open(body.token);
-    const document = await this.documents.read(owner.submissionId, documentId);
+    const document = await this.documents.read(
+      { id: owner.submissionId, organisationId: owner.organisationId },
+      documentId,
+    );
     res
       .type(document.mediaType)
       .setHeader('Content-Disposition', contentDisposition('attachment', document.filename))

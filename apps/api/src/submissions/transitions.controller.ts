@@ -131,7 +131,7 @@ export class TransitionsController {
     @Res() res: Response,
   ): Promise<void> {
     const submission = await this.submissions.owned(id, required(ownerOf(req, false), req));
-    const document = await this.documents.read(submission.id, documentId);
+    const document = await this.documents.read(submission, documentId);
     res
       .type(document.mediaType)
       .setHeader('Content-Disposition', contentDisposition('inline', document.filename))

@@ -1,15 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import {
-  SubmissionDocument,
-  SubmissionEvent,
-  SubmissionMessage,
-  type Service,
-  type Submission,
-} from '@guichet/persistence';
+import type { Service, Submission } from '@guichet/persistence';
 import { organisationId, type SubmissionView } from '@guichet/shared';
 import { availableTransitions, stateLabel, workflowOf } from '@guichet/workflow';
 import type { FormVersions } from '../form-versions';
 import { messageViews } from '../message-files';
+import { SubmissionViewRepository } from '../submission-view-repository';
 import { citizenEditable } from '../transitions';
 
 /** The request as its owner sees it: status, the actions the workflow gives them, public history, documents, messages. */
@@ -19,19 +14,13 @@ export async function citizenView(
   submission: Submission,
   service: Service,
 ): Promise<SubmissionView> {
-  const events = await manager
-    .getRepository(SubmissionEvent)
-    .find({ where: { submissionId: submission.id, visibility: 'public' }, order: { at: 'ASC' } });
-  const documents = await manager.getRepository(SubmissionDocument).find({
-    where: { submissionId: submission.id },
-    select: { id: true, kind: true, filename: true, createdAt: true },
-    order: { createdAt: 'ASC' },
-  });
+  const views = new SubmissionViewRepository(manager);
+  const organisation = organisationId(submission.organisationId);
+  const events = await views.events(organisation, submission.id, 'public');
+  const documents = await views.documents(organisation, submission.id);
   const pinned = await versions.get(submission.formVersionId, manager);
   const workflow = workflowOf(pinned.definition);
-  const messages = await manager
-    .getRepository(SubmissionMessage)
-    .find({ where: { submissionId: submission.id }, order: { createdAt: 'ASC' } });
+  const messages = await views.messages(organisation, submission.id);
   return {
     id: submission.id,
     service: { slug: service.slug, title: service.title },
@@ -60,7 +49,7 @@ export async function citizenView(
       filename: d.filename,
       at: d.createdAt.toISOString(),
     })),
-    messages: await messageViews(manager, organisationId(submission.organisationId), messages),
+    messages: await messageViews(manager, organisation, messages),
     // While the citizen may still edit it: the version it is pinned to, so the page renders and checks what the server will.
     form: citizenEditable(workflow, submission.status)
       ? { definition: pinned.definition, validator: `/api/v1/public/validators/${pinned.hash}.js` }
