@@ -1,8 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { Submission, SubmissionMessage } from '@guichet/persistence';
+import type { Submission } from '@guichet/persistence';
 import { AppError, isUuid, organisationId, type FollowView, type OrganisationId } from '@guichet/shared';
 import { workflowOf } from '@guichet/workflow';
+import { FollowLinkRepository } from './follow-link-repository';
 import { FormVersions } from './form-versions';
 import { citizenEditable } from './transitions';
 import type { Owner, Submissions } from './submissions';
@@ -34,13 +35,15 @@ const MAC_BYTES = 16;
  */
 export class FollowLinks {
   private readonly versions: FormVersions;
+  private readonly links: FollowLinkRepository;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly submissions: Submissions,
     private readonly key: Buffer,
   ) {
     this.versions = FormVersions.of(dataSource);
+    this.links = new FollowLinkRepository(dataSource);
   }
 
   /** The link's token for a request as it is now (the same until the link is renewed). */
@@ -76,11 +79,9 @@ export class FollowLinks {
    * request: what a link may download (the files of the answers stay behind
    * the owner's session).
    */
-  async sentByService(owner: Extract<Owner, { kind: 'link' }>, attachmentId: string): Promise<boolean> {
+  async sentByService(owner: FollowedRequest, attachmentId: string): Promise<boolean> {
     if (!isUuid(attachmentId)) return false;
-    return this.dataSource
-      .getRepository(SubmissionMessage)
-      .existsBy({ submissionId: owner.submissionId, attachmentId, authorKind: 'caseworker' });
+    return this.links.sentByService(owner.organisationId, owner.submissionId, attachmentId);
   }
 
   /** The request a link shows: status, history, documents, messages; not the answers. */
@@ -96,14 +97,14 @@ export class FollowLinks {
    */
   async renew(token: unknown): Promise<{ token: string }> {
     const submission = await this.resolve(token);
-    const [[row]] = (await this.dataSource.query(
-      `UPDATE submission SET follow_generation = follow_generation + 1
-        WHERE id = $1 AND follow_generation = $2 RETURNING id, follow_generation`,
-      [submission.id, submission.followGeneration],
-    )) as [Array<{ id: string; follow_generation: number }>, number];
+    const renewed = await this.links.renew(
+      organisationId(submission.organisationId),
+      submission.id,
+      submission.followGeneration,
+    );
     // Renewed by someone else in between: this link is void already.
-    if (!row) throw new AppError('NOT_FOUND');
-    return { token: this.tokenFor({ id: row.id, followGeneration: row.follow_generation }) };
+    if (!renewed) throw new AppError('NOT_FOUND');
+    return { token: this.tokenFor(renewed) };
   }
 
   /**
@@ -117,9 +118,10 @@ export class FollowLinks {
     const submission = await this.resolve(token);
     const { definition } = await this.versions.get(submission.formVersionId);
     if (!citizenEditable(workflowOf(definition), submission.status)) throw new AppError('NOT_A_DRAFT');
-    await this.dataSource.query(
-      `UPDATE submission SET anonymous_owner = $2 WHERE id = $1 AND owner_account_id IS NULL`,
-      [submission.id, createHash('sha256').update(browser.token).digest('hex')],
+    await this.links.giveToSession(
+      organisationId(submission.organisationId),
+      submission.id,
+      createHash('sha256').update(browser.token).digest('hex'),
     );
     return { id: submission.id };
   }
@@ -127,7 +129,7 @@ export class FollowLinks {
   private async resolve(token: unknown): Promise<Submission> {
     const parsed = this.parse(token);
     if (!parsed) throw new AppError('NOT_FOUND');
-    const submission = await this.dataSource.getRepository(Submission).findOneBy({ id: parsed.id });
+    const submission = await this.links.linkedInAnyOrganisation(parsed.id);
     if (
       !submission ||
       !FollowLinks.followable(submission) ||

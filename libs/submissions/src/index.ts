@@ -46,6 +46,7 @@ export {
 } from './attachments';
 export { Documents, type IssuedDocument } from './documents';
 export { DocumentRepository, type NewDocument } from './document-repository';
+export { FollowLinkRepository } from './follow-link-repository';
 export { DECISION_TITLES, renderDecisionLetter, type DecisionKind, type DecisionLetterInput } from './decision-letter';
 export { contactOf, searchFold } from './contact';
 export { reindexSearch, type ReindexOptions, type ReindexProgress, type ReindexSummary } from './search-reindex';
