@@ -66,6 +66,7 @@ export { S3Storage, type S3Settings } from './s3-storage';
 export { attachmentStorage } from './storage-factory';
 export { FormVersions, type PublishedVersion } from './form-versions';
 export { TestSubmissions, type TestSubmissionView } from './test-submissions';
+export { TestSubmissionRepository, type NewTrial, type NewTrialFile } from './test-submission-repository';
 export { clearAwaitingReply, messageViews, type MessageView } from './message-files';
 export { SubmissionRepository, type OwnerColumns } from './submission-repository';
 export { AttachmentRepository, type MessageFile, type NewAttachment, type StoredFile } from './attachment-repository';

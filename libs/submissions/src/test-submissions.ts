@@ -1,9 +1,16 @@
 import type { DataSource } from 'typeorm';
 import { checkedCommunes } from './commune-answers';
-import { TestAttachment, TestSubmission } from '@guichet/persistence';
+import type { TestSubmission } from '@guichet/persistence';
 import { ServiceCatalogue, ValidatorCache, definitionHash } from '@guichet/forms';
 import type { Actor } from '@guichet/identity';
-import { AppError, type Locale, type ServiceDefinition, type TestSubmissionView, isUuid } from '@guichet/shared';
+import {
+  AppError,
+  organisationId,
+  type Locale,
+  type ServiceDefinition,
+  type TestSubmissionView,
+  isUuid,
+} from '@guichet/shared';
 import {
   accepted,
   fieldSchema,
@@ -12,6 +19,7 @@ import {
   sniffMediaType,
   type UploadedFile,
 } from './attachments';
+import { TestSubmissionRepository } from './test-submission-repository';
 
 /**
  * What one trial may hold: enough to go through every page of a form (a few
@@ -31,11 +39,15 @@ export type { TestSubmissionView };
  * service's designers only (404 for anybody else, like every designer route).
  */
 export class TestSubmissions {
+  private readonly trials: TestSubmissionRepository;
+
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly catalogue: ServiceCatalogue = new ServiceCatalogue(dataSource),
     private readonly validators: ValidatorCache = new ValidatorCache(),
-  ) {}
+  ) {
+    this.trials = new TestSubmissionRepository(dataSource);
+  }
 
   private view(trial: TestSubmission, service: { slug: string; title: string }): TestSubmissionView {
     return {
@@ -55,9 +67,7 @@ export class TestSubmissions {
   private async load(actor: Actor, slug: string, id: string, act: boolean) {
     const service = await this.catalogue.reach(actor, slug, { act });
     if (!isUuid(id)) throw new AppError('NOT_FOUND');
-    const trial = await this.dataSource
-      .getRepository(TestSubmission)
-      .findOneBy({ id, serviceId: service.id, organisationId: service.organisationId });
+    const trial = await this.trials.find(organisationId(service.organisationId), service.id, id);
     if (!trial) throw new AppError('NOT_FOUND');
     return { service, trial };
   }
@@ -71,19 +81,15 @@ export class TestSubmissions {
     const outcome = this.validators.get(definition, hash).validate(initial, { mode: 'draft', locale });
     if (!outcome.valid)
       throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
-    const repo = this.dataSource.getRepository(TestSubmission);
-    const trial = await repo.save(
-      repo.create({
-        organisationId: service.organisationId,
-        serviceId: service.id,
-        createdBy: actor.id,
-        definition: service.draftDefinition,
-        contentHash: hash,
-        status: 'draft',
-        data: outcome.data as Record<string, unknown>,
-        submittedAt: null,
-      }),
-    );
+    const trial = await this.trials.insert(organisationId(service.organisationId), {
+      serviceId: service.id,
+      createdBy: actor.id,
+      definition: service.draftDefinition,
+      contentHash: hash,
+      status: 'draft',
+      data: outcome.data as Record<string, unknown>,
+      submittedAt: null,
+    });
     return this.view(trial, service);
   }
 
@@ -109,21 +115,14 @@ export class TestSubmissions {
       .validate(data, { mode: 'draft', locale });
     if (!outcome.valid)
       throw new AppError('SUBMISSION_INVALID', { errors: outcome.errors, moreErrors: outcome.moreErrors });
-    const result = await this.dataSource
-      .getRepository(TestSubmission)
-      .createQueryBuilder()
-      .update()
-      .set({ data: outcome.data as never })
-      .where('id = :id AND revision = :revision AND status = :status', {
-        id: trial.id,
-        revision: trial.revision,
-        status: 'draft',
-      })
-      .returning('revision, updated_at')
-      .execute();
-    const row = (result.raw as Array<{ revision: number; updated_at: Date }>)[0];
-    if (!row) throw new AppError('CONFLICT');
-    return { id: trial.id, revision: row.revision, savedAt: new Date(row.updated_at).toISOString() };
+    const saved = await this.trials.saveAnswers(
+      organisationId(trial.organisationId),
+      trial.id,
+      trial.revision,
+      outcome.data,
+    );
+    if (!saved) throw new AppError('CONFLICT');
+    return { id: trial.id, revision: saved.revision, savedAt: saved.updatedAt.toISOString() };
   }
 
   /**
@@ -146,13 +145,10 @@ export class TestSubmissions {
     const missing = await this.missingFiles(trial, definition, outcome.data);
     if (missing.length) throw new AppError('SUBMISSION_INVALID', { errors: missing });
     outcome.data = await checkedCommunes(definition, outcome.data);
-    const result = await this.dataSource
-      .getRepository(TestSubmission)
-      .update(
-        { id: trial.id, status: 'draft', revision: trial.revision },
-        { status: 'submitted', submittedAt: new Date(), data: outcome.data as never },
-      );
-    if (!result.affected) throw new AppError('CONFLICT');
+    if (
+      !(await this.trials.markSubmitted(organisationId(trial.organisationId), trial.id, trial.revision, outcome.data))
+    )
+      throw new AppError('CONFLICT');
     return { id: trial.id, test: true, reference: null, status: 'submitted' };
   }
 
@@ -178,32 +174,24 @@ export class TestSubmissions {
     const mediaType = sniffMediaType(file.bytes.subarray(0, 16));
     if (!mediaType || !accepted(accept, mediaType))
       throw new AppError('FILE_TYPE_NOT_ACCEPTED', { params: { accepted: accept.join(', ') } });
-    return this.dataSource.transaction(async (manager) => {
+    const organisation = organisationId(trial.organisationId);
+    return this.trials.transaction(async (trials) => {
       // One upload at a time per trial, so that two at once cannot both pass the quota.
-      await manager.query('SELECT 1 FROM test_submission WHERE id = $1 FOR UPDATE', [trial.id]);
-      const [held] = (await manager.query(
-        'SELECT count(*)::int AS files, coalesce(sum(bytes), 0)::bigint AS bytes FROM test_attachment WHERE test_submission_id = $1',
-        [trial.id],
-      )) as Array<{ files: number; bytes: string }>;
-      if (
-        (held?.files ?? 0) >= TRIAL_FILE_QUOTA.files ||
-        Number(held?.bytes ?? 0) + file.bytes.length > TRIAL_FILE_QUOTA.bytes
-      )
+      await trials.lock(organisation, trial.id);
+      const held = await trials.held(organisation, trial.id);
+      if (held.files >= TRIAL_FILE_QUOTA.files || held.bytes + file.bytes.length > TRIAL_FILE_QUOTA.bytes)
         throw new AppError('FILES_QUOTA_EXCEEDED', {
           params: { limit: `${TRIAL_FILE_QUOTA.files} fichiers, ${TRIAL_FILE_QUOTA.bytes / 1024 / 1024} Mo par essai` },
         });
-      const row = await manager.getRepository(TestAttachment).save(
-        manager.getRepository(TestAttachment).create({
-          organisationId: trial.organisationId,
-          testSubmissionId: trial.id,
-          pointer,
-          filename: safeFilename(file.filename),
-          mediaType,
-          bytes: file.bytes.length,
-          content: file.bytes,
-        }),
-      );
-      return { attachmentId: row.id, mediaType, bytes: file.bytes.length };
+      const attachmentId = await trials.addFile(organisation, {
+        testSubmissionId: trial.id,
+        pointer,
+        filename: safeFilename(file.filename),
+        mediaType,
+        bytes: file.bytes.length,
+        content: file.bytes,
+      });
+      return { attachmentId, mediaType, bytes: file.bytes.length };
     });
   }
 
@@ -233,10 +221,7 @@ export class TestSubmissions {
   private async missingFiles(trial: TestSubmission, definition: ServiceDefinition, data: unknown) {
     const refs = referencedAttachments(definition.schema, data);
     if (refs.length === 0) return [];
-    const rows = await this.dataSource
-      .getRepository(TestAttachment)
-      .find({ where: { testSubmissionId: trial.id }, select: { id: true } });
-    const ids = new Set(rows.map((r) => r.id));
+    const ids = new Set(await this.trials.fileIds(organisationId(trial.organisationId), trial.id));
     return refs
       .filter((r) => !ids.has(r.id))
       .map((r) => ({
