@@ -85,6 +85,9 @@ describe('DocumentRepository and SubmissionViewRepository', () => {
     });
     const views = new SubmissionViewRepository(ds.manager);
     expect((await views.serviceBySlugInAnyOrganisation(seeded.service.slug))?.id).toBe(seeded.service.id);
+    expect((await views.service(org, seeded.service.id)).organisation).toBeUndefined();
+    expect((await views.service(org, seeded.service.id, { organisation: true })).organisation?.id).toBe(org);
+    await expect(views.service(other, seeded.service.id)).rejects.toThrow();
     expect((await views.submission(org, seeded.service.id, request.id))?.id).toBe(request.id);
     expect(await views.submission(other, seeded.service.id, request.id)).toBeNull();
     expect((await views.formVersion(org, request.formVersionId)).id).toBe(seeded.version.id);

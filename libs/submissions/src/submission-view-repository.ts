@@ -18,8 +18,9 @@ export type FileRow = Pick<Attachment, 'id' | 'pointer' | 'filename' | 'mediaTyp
 
 /**
  * What the views of one request read: the caseworkers' (`CaseFiles`) and the
- * owner's (`citizenView`): the request, its version, its history, messages,
- * documents and files, each oldest first.
+ * owner's (`citizenView`, `ownedView`, `ownedReceipt`): the request, its
+ * service, its version, its history, messages, documents and files, each
+ * oldest first.
  *
  * Tenant: every method takes the request's organisation first and scopes its
  * statement by it. The one read that cannot, `serviceBySlugInAnyOrganisation`,
@@ -34,6 +35,18 @@ export class SubmissionViewRepository {
   /** Any organisation: the service with this slug; its caller checks the organisation before anything else. */
   serviceBySlugInAnyOrganisation(slug: string): Promise<Service | null> {
     return this.manager.getRepository(Service).findOneBy({ slug });
+  }
+
+  /** The request's service; with `organisation`, its organisation too (a receipt names it). Throws when there is none. */
+  service(
+    organisationId: OrganisationId,
+    serviceId: string,
+    options: { organisation?: boolean } = {},
+  ): Promise<Service> {
+    return this.manager.getRepository(Service).findOneOrFail({
+      where: { id: serviceId, organisationId },
+      ...(options.organisation ? { relations: { organisation: true } } : {}),
+    });
   }
 
   submission(organisationId: OrganisationId, serviceId: string, id: string): Promise<Submission | null> {

@@ -1,7 +1,7 @@
-import { Service } from '@guichet/persistence';
-import { AppError, type SubmissionSummary, type SubmissionView } from '@guichet/shared';
+import { AppError, organisationId, type SubmissionSummary, type SubmissionView } from '@guichet/shared';
 import { stateLabel, workflowOf } from '@guichet/workflow';
 import { receiptInputOf, type ReceiptInput } from '../receipt';
+import { SubmissionViewRepository } from '../submission-view-repository';
 import { citizenView } from './citizen-view';
 import type { CitizenDeps } from './deps';
 import { loadOwned, ownerWhere, type Owner } from './owner';
@@ -15,7 +15,10 @@ export async function ownedView(
   owner: Owner,
 ): Promise<SubmissionView> {
   const submission = await loadOwned(submissions, dataSource.manager, id, owner);
-  const service = await dataSource.getRepository(Service).findOneByOrFail({ id: submission.serviceId });
+  const service = await new SubmissionViewRepository(dataSource.manager).service(
+    organisationId(submission.organisationId),
+    submission.serviceId,
+  );
   return citizenView(dataSource.manager, versions, submission, service);
 }
 
@@ -29,9 +32,11 @@ export async function ownedReceipt(
   const submission = await loadOwned(submissions, dataSource.manager, id, owner);
   if (submission.status === 'draft' || !submission.reference || !submission.submittedAt)
     throw new AppError('NOT_SUBMITTED');
-  const service = await dataSource
-    .getRepository(Service)
-    .findOneOrFail({ where: { id: submission.serviceId }, relations: { organisation: true } });
+  const service = await new SubmissionViewRepository(dataSource.manager).service(
+    organisationId(submission.organisationId),
+    submission.serviceId,
+    { organisation: true },
+  );
   const { definition } = await versions.get(submission.formVersionId, dataSource.manager);
   return receiptInputOf(
     { reference: submission.reference, submittedAt: submission.submittedAt, data: submission.data },
