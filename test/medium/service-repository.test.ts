@@ -103,6 +103,8 @@ describe('ServiceRepository', () => {
     expect(open[0]!.organisation?.slug).toBe(seeded.org.slug);
     expect((await services.latestDefinitions(open)).map((v) => v.serviceId)).toEqual([seeded.service.id]);
     expect((await services.shownInAnyOrganisation(seeded.service.slug))?.id).toBe(seeded.service.id);
+    expect((await services.bySlugInAnyOrganisation(draft.slug))?.id).toBe(draft.id);
+    expect(await services.bySlugInAnyOrganisation('nulle-part')).toBeNull();
     expect(await services.shownInAnyOrganisation(draft.slug)).toBeNull();
     expect(await services.definitionByHashInAnyOrganisation(seeded.version.contentHash)).toEqual({
       definition: seeded.version.definition,

@@ -150,6 +150,14 @@ export class ServiceRepository {
     });
   }
 
+  /**
+   * Any organisation (a citizen starting a draft names a service by its slug
+   * alone): the service with this slug, whatever its status, or null.
+   */
+  bySlugInAnyOrganisation(slug: string): Promise<Service | null> {
+    return this.manager.getRepository(Service).findOneBy({ slug });
+  }
+
   /** The latest versions' definitions of these services (each in its own organisation). */
   latestDefinitions(
     services: ReadonlyArray<Pick<Service, 'id' | 'organisationId' | 'latestVersion'>>,

@@ -1,6 +1,5 @@
-import { applyPrefill } from '@guichet/forms';
-import { FormVersion, Service } from '@guichet/persistence';
-import { AppError, type Locale, type ServiceDefinition, type SubmissionView } from '@guichet/shared';
+import { ServiceRepository, applyPrefill } from '@guichet/forms';
+import { AppError, organisationId, type Locale, type ServiceDefinition, type SubmissionView } from '@guichet/shared';
 import { assertWithinLimit } from '../intake-rules';
 import { citizenView } from './citizen-view';
 import type { CitizenDeps } from './deps';
@@ -22,14 +21,15 @@ export class CreateDraft {
     const { dataSource, submissions, versions, validators } = this.deps;
     // A follow link reaches one request filed already: it never starts one.
     if (owner.kind === 'link') throw new AppError('NOT_FOUND');
-    const service = await dataSource.getRepository(Service).findOneBy({ slug });
+    const services = new ServiceRepository(dataSource);
+    const service = await services.bySlugInAnyOrganisation(slug);
     if (!service || service.latestVersion === null || !/^[a-z0-9-]{1,63}$/.test(slug)) throw new AppError('NOT_FOUND');
     if (service.status === 'closed') throw new AppError('SERVICE_CLOSED');
-    const version = await dataSource.getRepository(FormVersion).findOneByOrFail({
-      serviceId: service.id,
-      organisationId: service.organisationId,
-      number: service.latestVersion,
-    });
+    const version = await services.versionOrFail(
+      organisationId(service.organisationId),
+      service.id,
+      service.latestVersion,
+    );
     const definition = version.definition as unknown as ServiceDefinition;
     if (definition.settings.signIn === 'required' && owner.kind !== 'account') throw new AppError('UNAUTHENTICATED');
     if (definition.settings.closesAt && Date.parse(definition.settings.closesAt) < Date.now())
