@@ -225,14 +225,14 @@ describe('bounded error lists', () => {
 
   it('stops at the first problem when an answer could make more errors than the budget', () => {
     for (const mode of ['draft', 'submit'] as const) {
-      const started = performance.now();
       const outcome = validator.validate({ name: 'Dubois', phone: '0612345678', visits: visits(20_000) }, { mode });
-      const elapsed = performance.now() - started;
       expect(outcome.valid).toBe(false);
+      // One error, not the 100 listed and 19,900 counted of a full pass (above): it stopped at the first. (Its time
+      // is not asserted here: a bound in milliseconds failed on a loaded machine; benches measure time.)
       expect(outcome.errors).toEqual([
         { pointer: '/visits/0/day', code: 'format', message: expect.stringContaining('date') },
       ]);
-      expect(elapsed).toBeLessThan(1000);
+      expect(outcome.moreErrors ?? 0).toBe(0);
     }
     // The same size, valid: still accepted (the fail-fast validator agrees on what is valid).
     const good = Array.from({ length: 20_000 }, () => ({ day: '2024-09-02' }));
