@@ -22,13 +22,17 @@ export class PoolPressure {
   private readonly acquiredAt = new Map<object, number>();
   private holdMs = 0;
 
-  constructor(private readonly pool: ObservedPool) {
-    pool.on('acquire', (client) => this.acquiredAt.set(client, performance.now()));
+  constructor(
+    private readonly pool: ObservedPool,
+    /** The clock, in ms (a test gives its own). */
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    pool.on('acquire', (client) => this.acquiredAt.set(client, this.now()));
     pool.on('release', (_error, client) => {
       const at = this.acquiredAt.get(client);
       if (at === undefined) return;
       this.acquiredAt.delete(client);
-      const held = performance.now() - at;
+      const held = this.now() - at;
       this.holdMs = this.holdMs === 0 ? held : 0.9 * this.holdMs + 0.1 * held;
     });
   }
@@ -37,7 +41,7 @@ export class PoolPressure {
   expectedWaitMs(): number {
     const waiting = this.pool.waitingCount;
     if (waiting === 0) return 0;
-    const now = performance.now();
+    const now = this.now();
     let age = 0;
     for (const at of this.acquiredAt.values()) age += now - at;
     const heldNow = this.acquiredAt.size ? age / this.acquiredAt.size : 0;
