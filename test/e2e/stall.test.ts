@@ -55,13 +55,16 @@ async function probeFor(base: string, during: () => Promise<unknown>): Promise<n
     { eval: true, workerData: { base } },
   );
   const next = () => new Promise<unknown>((resolve) => prober.once('message', resolve));
-  await next(); // 'started'
-  await during();
-  const result = next();
-  prober.postMessage('stop');
-  const times = (await result) as number[];
-  await prober.terminate();
-  return times;
+  try {
+    await next(); // 'started'
+    await during();
+    const result = next();
+    prober.postMessage('stop');
+    return (await result) as number[];
+  } finally {
+    // Also when `during` fails: a prober left running would keep Jest from exiting.
+    await prober.terminate();
+  }
 }
 
 /**

@@ -125,6 +125,49 @@ describe('outbox relay', () => {
     expect(await relay.relayOnce()).toBe(1);
   });
 
+  it('survives its connection ended by the server while the jobs are being queued: the pass fails, the process lives on', async () => {
+    const [id] = await insertRows(1);
+    const queue = connection();
+    const relay = new OutboxRelay(dataSource, queue, db.url);
+    // The claim is made, its transaction open, and the relay waits for Redis: the connection is checked out, idle.
+    let queued!: () => void;
+    const gate = new Promise<void>((resolve) => (queued = resolve));
+    const enqueue = queue.enqueueBulk.bind(queue);
+    const spy = jest.spyOn(queue, 'enqueueBulk').mockImplementationOnce(async (jobs) => {
+      await gate;
+      return enqueue(jobs);
+    });
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const pass = relay.relayOnce();
+      let idle: Array<{ pid: number }> = [];
+      for (const started = Date.now(); idle.length === 0;) {
+        if (Date.now() - started > 10_000) throw new Error('the claim never waited for the queue');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        idle = await dataSource.query(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'
+             AND query LIKE '%UPDATE outbox SET relayed_at%'`,
+        );
+      }
+      // What a fast shutdown does to every session: « terminating connection due to administrator command ».
+      await dataSource.query('SELECT pg_terminate_backend($1)', [idle[0]!.pid]);
+      // The connection's end reaches the relay while it still holds it.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      queued();
+      await expect(pass).rejects.toThrow();
+    } finally {
+      queued();
+      spy.mockRestore();
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
+    // The claim was rolled back with its connection: the row waits, and the next pass (a new connection) moves it.
+    expect(await relay.relayOnce()).toBe(1);
+    expect(await queue.queue(QueueName.Route).getJob(jobId('submission.route', id!))).toBeDefined();
+  });
+
   it('wakes on NOTIFY: a committed row is relayed without waiting for the poll', async () => {
     const queue = connection();
     const relay = new OutboxRelay(dataSource, queue, db.url, { pollMs: 60_000 });

@@ -295,41 +295,49 @@ describe('PostgreSQL restarted under load', () => {
       }),
     );
     const filedCount = () => journeys.filter((j) => j.confirmed === 'submit').length;
+    // Whatever fails below, the citizens stop: a loop left running keeps Jest from exiting, and CI waits for it.
+    let upAt = 0;
+    try {
+      await waitUntil('40 requests filed before the fault', 60_000, () => filedCount() >= 40 || undefined);
+      const beforeFault = filedCount();
+      // Citizens half way through, who will press "save" or "submit" while the database is away.
+      const halfway = Array.from({ length: 20 }, (): Journey => ({ calls: [] }));
+      await Promise.all(halfway.map((j, i) => file(j, 'create', i % 2 ? 'create' : 'autosave')));
+      expect(halfway.map((j) => j.confirmed)).toEqual(halfway.map((_, i) => (i % 2 ? 'create' : 'autosave')));
+      journeys.push(...halfway);
 
-    await waitUntil('40 requests filed before the fault', 60_000, () => filedCount() >= 40 || undefined);
-    const beforeFault = filedCount();
-    // Citizens half way through, who will press "save" or "submit" while the database is away.
-    const halfway = Array.from({ length: 20 }, (): Journey => ({ calls: [] }));
-    await Promise.all(halfway.map((j, i) => file(j, 'create', i % 2 ? 'create' : 'autosave')));
-    expect(halfway.map((j) => j.confirmed)).toEqual(halfway.map((_, i) => (i % 2 ? 'create' : 'autosave')));
-    journeys.push(...halfway);
+      // Fast shutdown: PostgreSQL ends every session, aborts open transactions and stops.
+      const downAt = Date.now();
+      process.kill(postgres.pid, 'SIGINT');
+      await waitUntil('PostgreSQL stopped', 30_000, () => {
+        try {
+          process.kill(postgres.pid, 0);
+          return undefined;
+        } catch {
+          return true;
+        }
+      });
+      await postgres.stop();
+      const stoppedAt = Date.now();
+      await Promise.all(halfway.map((j) => file(j, j.confirmed === 'create' ? 'autosave' : 'submit')));
+      expect(halfway.map((j) => j.calls.at(-1)!.status)).toEqual(halfway.map(() => 503));
+      await new Promise((r) => setTimeout(r, Math.max(0, DOWN_MS - (stoppedAt - downAt))));
+      postgres = await startEmbeddedServer(dataDir, pgPort);
+      upAt = Date.now();
+      note(`PostgreSQL down ${upAt - downAt} ms (fast shutdown ${stoppedAt - downAt} ms)`);
 
-    // Fast shutdown: PostgreSQL ends every session, aborts open transactions and stops.
-    const downAt = Date.now();
-    process.kill(postgres.pid, 'SIGINT');
-    await waitUntil('PostgreSQL stopped', 30_000, () => {
-      try {
-        process.kill(postgres.pid, 0);
-        return undefined;
-      } catch {
-        return true;
-      }
-    });
-    await postgres.stop();
-    const stoppedAt = Date.now();
-    await Promise.all(halfway.map((j) => file(j, j.confirmed === 'create' ? 'autosave' : 'submit')));
-    expect(halfway.map((j) => j.calls.at(-1)!.status)).toEqual(halfway.map(() => 503));
-    await new Promise((r) => setTimeout(r, Math.max(0, DOWN_MS - (stoppedAt - downAt))));
-    postgres = await startEmbeddedServer(dataDir, pgPort);
-    const upAt = Date.now();
-    note(`PostgreSQL down ${upAt - downAt} ms (fast shutdown ${stoppedAt - downAt} ms)`);
-
-    await waitUntil('40 requests filed after the restart', 60_000, () => {
-      if (children.some((c) => c.process.exitCode !== null)) throw new GiveUp('a Guichet process exited');
-      return filedCount() >= beforeFault + 40 || undefined;
-    });
-    phase.stop = true;
-    await load;
+      await waitUntil('40 requests filed after the restart', 60_000, () => {
+        const exited = children.find((c) => c.process.exitCode !== null);
+        if (exited)
+          throw new GiveUp(
+            `${exited.name} exited with ${exited.process.exitCode}: ${exited.output.text().slice(-4000)}`,
+          );
+        return filedCount() >= beforeFault + 40 || undefined;
+      });
+    } finally {
+      phase.stop = true;
+      await load;
+    }
 
     const calls = journeys.flatMap((j) => j.calls);
     const thrown = calls.filter((c) => c.status === 'thrown');

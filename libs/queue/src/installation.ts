@@ -63,6 +63,8 @@ export async function installationId(databaseUrl: string, attempts = 5): Promise
 
 async function readInstallationId(databaseUrl: string): Promise<string> {
   const client = new Client({ connectionString: databaseUrl, application_name: 'guichet-installation' });
+  // The connection ended by the server (a restart) rejects the query in flight; unheard, its 'error' would end the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query(`INSERT INTO installation DEFAULT VALUES ON CONFLICT (singleton) DO NOTHING`);

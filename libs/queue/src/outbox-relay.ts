@@ -167,6 +167,11 @@ export class OutboxRelay {
    */
   async relayOnce(): Promise<number> {
     const client = await this.pool().connect();
+    // pg-pool takes its own 'error' listener off a client it hands out: a connection the server ends while this one
+    // is checked out (PostgreSQL restarting) would emit an 'error' nobody hears, and end the process. The query in
+    // flight rejects anyway, and the client is then released with the error, so destroyed.
+    const ignore = () => undefined;
+    client.on('error', ignore);
     let closed = false;
     try {
       // A simple query (no parameters) may hold two statements; the batch size is an integer of ours.
@@ -191,6 +196,7 @@ export class OutboxRelay {
       closed = true;
       return rows.length;
     } finally {
+      client.removeListener('error', ignore);
       // A connection whose transaction may still be open is closed, not handed back to the pool.
       client.release(closed ? undefined : new Error('outbox relay: transaction left open'));
     }
