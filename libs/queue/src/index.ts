@@ -5,4 +5,5 @@ export * from './job-errors';
 export * from './jobs';
 export * from './outbox';
 export * from './outbox-relay';
+export * from './outbox-status-repository';
 export * from './queue-connection';

@@ -2,17 +2,17 @@ import { Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@ne
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { organisationsWhere, type Actor } from '@guichet/identity';
-import { AppError, escapeHtml as escape } from '@guichet/shared';
+import { AppError, escapeHtml as escape, organisationId, type OrganisationId } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 import { QueueStatusService, type QueueStatus } from './queue-status.service';
 
 const ADMIN = ['admin'] as const;
 
 /** Where the actor is admin of the whole organisation; `act`: not read-only (to retry a job). */
-function adminOrganisations(actor: Actor, act = false): string[] {
+function adminOrganisations(actor: Actor, act = false): OrganisationId[] {
   const organisations = organisationsWhere(actor, ADMIN, { act });
   if (organisations.length === 0) throw new AppError('FORBIDDEN');
-  return organisations;
+  return organisations.map(organisationId);
 }
 
 const QUEUE_LABELS: Record<string, string> = {
