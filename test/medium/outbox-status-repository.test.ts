@@ -25,7 +25,7 @@ describe('OutboxStatusRepository', () => {
 
   /** One row at each stage (waiting for the relay, in a queue, failed, done) for the organisation. */
   async function rows(organisation: OrganisationId): Promise<{ failed: string }> {
-    const [, , [failed]] = await Promise.all(
+    const inserted = await Promise.all(
       [`NULL, NULL, NULL`, `now(), NULL, NULL`, `now(), NULL, now()`, `now(), now(), NULL`].map(
         (stage) =>
           ds.query(
@@ -35,7 +35,7 @@ describe('OutboxStatusRepository', () => {
           ) as Promise<Array<{ id: string }>>,
       ),
     );
-    return { failed: failed!.id };
+    return { failed: inserted[2]![0]!.id };
   }
 
   it('counts, lists and retries the rows of the organisations it is given, and counts all for the metrics', async () => {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { searchText } from './contact';
+import { SearchIndexRepository } from './search-index-repository';
 
 export interface ReindexProgress {
   /** Submitted requests read so far, of `total` when the run started. */
@@ -24,14 +25,6 @@ export interface ReindexOptions {
   onProgress?: (progress: ReindexProgress) => void;
 }
 
-interface Row {
-  id: string;
-  reference: string | null;
-  contact_email: string | null;
-  contact_name: string | null;
-  data: Record<string, unknown>;
-}
-
 /**
  * Rebuilds the desk's search vectors (`submission.search`) from what each
  * submitted request holds, the way submit writes them today: vectors written
@@ -48,40 +41,28 @@ export async function reindexSearch(dataSource: DataSource, options: ReindexOpti
   const batchSize = options.batchSize ?? 1000;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
     throw new RangeError('batchSize: an integer from 1 to 10000');
-  const [{ count }] = (await dataSource.query(
-    `SELECT count(*)::int AS count FROM submission WHERE status <> 'draft'`,
-  )) as [{ count: number }];
-  const progress: ReindexProgress = { scanned: 0, total: count, updated: 0, batches: 0 };
+  const requests = new SearchIndexRepository(dataSource.manager);
+  const total = await requests.submittedInAnyOrganisation();
+  const progress: ReindexProgress = { scanned: 0, total, updated: 0, batches: 0 };
   let after: string | null = null;
   for (;;) {
     if (options.maxBatches !== undefined && progress.batches >= options.maxBatches) {
-      const rest = (await dataSource.query(
-        `SELECT 1 FROM submission WHERE status <> 'draft' ${after ? 'AND id > $1' : ''} LIMIT 1`,
-        after ? [after] : [],
-      )) as unknown[];
-      return { ...progress, unchanged: progress.scanned - progress.updated, complete: rest.length === 0 };
+      const rest = await requests.anySubmittedAfterInAnyOrganisation(after);
+      return { ...progress, unchanged: progress.scanned - progress.updated, complete: !rest };
     }
-    const { rows, updated } = await dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(
-        `SELECT id, reference, contact_email, contact_name, data FROM submission
-          WHERE status <> 'draft' ${after ? 'AND id > $2' : ''}
-          ORDER BY id LIMIT $1 FOR NO KEY UPDATE`,
-        after ? [batchSize, after] : [batchSize],
-      )) as Row[];
+    const { rows, updated } = await requests.transaction(async (batch) => {
+      const rows = await batch.batchInAnyOrganisation(batchSize, after);
       if (rows.length === 0) return { rows, updated: 0 };
       const texts = rows.map((r) =>
-        searchText(r.reference, { contactEmail: r.contact_email, contactName: r.contact_name }, r.data ?? {}),
+        searchText(r.reference, { contactEmail: r.contactEmail, contactName: r.contactName }, r.data),
       );
-      const changed = (await manager.query(
-        `UPDATE submission s SET search = to_tsvector('simple', v.text)
-           FROM unnest($1::uuid[], $2::text[]) AS v(id, text)
-          WHERE s.id = v.id AND s.search IS DISTINCT FROM to_tsvector('simple', v.text)
-          RETURNING s.id`,
-        [rows.map((r) => r.id), texts],
-      )) as [unknown[], number] | unknown[];
-      // TypeORM gives an UPDATE … RETURNING as [rows, count] on PostgreSQL.
-      const count = Array.isArray(changed[0]) ? (changed[0] as unknown[]).length : changed.length;
-      return { rows, updated: count };
+      return {
+        rows,
+        updated: await batch.rewriteInAnyOrganisation(
+          rows.map((r) => r.id),
+          texts,
+        ),
+      };
     });
     if (rows.length === 0) break;
     progress.batches++;
