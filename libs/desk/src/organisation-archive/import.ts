@@ -1,10 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { open as openZip, type Entry, type ZipFile } from 'yauzl';
 import { EXPORT_KIND } from '@guichet/forms';
-import { JobTopic, addOutbox } from '@guichet/queue';
 import type { AttachmentStorage } from '@guichet/submissions';
 import {
   ARCHIVE_FORMAT_VERSION,
@@ -18,6 +17,7 @@ import {
   type ArchiveLimits,
   type Manifest,
 } from './format';
+import { ArchiveImportRepository, type ArchiveTable } from './import-repository';
 
 export interface ImportOrganisationOptions {
   limits?: Partial<ArchiveLimits>;
@@ -239,7 +239,8 @@ export async function importOrganisation(
         );
     }
     const services = await readServices(archive, manifest, limits);
-    await refuseExisting(dataSource, manifest, services);
+    const repository = new ArchiveImportRepository(dataSource.manager);
+    await refuseExisting(repository, manifest, services);
 
     const written: string[] = [];
     const keys = new Map<string, string>();
@@ -266,8 +267,8 @@ export async function importOrganisation(
         }
       }
       await Promise.all(pending);
-      const accountsMerged = await dataSource.transaction((manager) =>
-        insertRows(manager, archive, manifest, services, keys, limits, batch),
+      const accountsMerged = await repository.transaction((rows) =>
+        insertRows(rows, archive, manifest, services, keys, limits, batch),
       );
       return { organisation: manifest.organisation, counts: manifest.counts, accountsMerged };
     } catch (error) {
@@ -343,26 +344,25 @@ async function readServices(archive: Archive, manifest: Manifest, limits: Archiv
   return services;
 }
 
-async function refuseExisting(dataSource: DataSource, manifest: Manifest, services: ServiceFile[]): Promise<void> {
+async function refuseExisting(
+  repository: ArchiveImportRepository,
+  manifest: Manifest,
+  services: ServiceFile[],
+): Promise<void> {
   const { id, slug } = manifest.organisation;
-  const organisations = (await dataSource.query(`SELECT slug FROM organisation WHERE id = $1 OR slug = $2`, [
-    id,
-    slug,
-  ])) as unknown[];
-  if (organisations.length)
+  if ((await repository.organisationsTakenInAnyOrganisation(id, slug)).length)
     throw refuse(
       'ORGANISATION_EXISTS',
       `l’organisation « ${slug} » existe déjà dans cette installation : rien n’a été importé.`,
     );
-  const slugs = services.map((s) => String(s.service.slug));
-  const taken = (await dataSource.query(`SELECT slug FROM service WHERE slug = ANY($1) OR id = ANY($2::uuid[])`, [
-    slugs,
+  const taken = await repository.servicesTakenInAnyOrganisation(
+    services.map((s) => String(s.service.slug)),
     services.map((s) => String(s.service.id)),
-  ])) as Array<{ slug: string }>;
+  );
   if (taken.length)
     throw refuse(
       'ORGANISATION_EXISTS',
-      `la démarche « ${taken[0]!.slug} » existe déjà dans cette installation : rien n’a été importé.`,
+      `la démarche « ${taken[0]!} » existe déjà dans cette installation : rien n’a été importé.`,
     );
 }
 
@@ -387,7 +387,7 @@ const ACTOR_FIELDS: Record<string, string[]> = {
 };
 
 async function insertRows(
-  manager: EntityManager,
+  repository: ArchiveImportRepository,
   archive: Archive,
   manifest: Manifest,
   services: ServiceFile[],
@@ -396,12 +396,7 @@ async function insertRows(
   batch: number,
 ): Promise<number> {
   const orgId = manifest.organisation.id;
-  const populate = (table: string, rows: Row[]) =>
-    rows.length
-      ? manager.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [
-          JSON.stringify(rows),
-        ])
-      : Promise.resolve();
+  const populate = (table: ArchiveTable, rows: Row[]) => repository.populate(table, rows);
 
   // The organisation, its logo from its file.
   const organisation = await archive.json<Row>('organisation.json', limits.maxDocumentBytes);
@@ -409,19 +404,12 @@ async function insertRows(
     throw refuse('ARCHIVE_INCONSISTENT', 'archive incohérente : organisation.json ne correspond pas au manifeste.');
   await populate('organisation', [organisation]);
   if (typeof organisation.logo_file === 'string')
-    await manager.query(`UPDATE organisation SET logo = $2 WHERE id = $1`, [
-      orgId,
-      await archive.bytes(organisation.logo_file, limits.maxDocumentBytes),
-    ]);
+    await repository.setLogo(orgId, await archive.bytes(organisation.logo_file, limits.maxDocumentBytes));
 
   // Accounts: one already here (same provider, same subject) is reused, and the archive's rows point at it.
   const remap = new Map<string, string>();
   for await (const rows of archive.lines('accounts.jsonl', limits.maxLineBytes, batch)) {
-    const known = (await manager.query(
-      `SELECT id, issuer, subject FROM account WHERE id = ANY($1::uuid[])
-       OR (issuer, subject) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
-      [rows.map((r) => r.id), rows.map((r) => r.issuer), rows.map((r) => r.subject)],
-    )) as Array<{ id: string; issuer: string; subject: string }>;
+    const known = await repository.accountsKnownInAnyOrganisation(rows);
     const fresh: Row[] = [];
     for (const row of rows) {
       const same = known.find((k) => k.issuer === row.issuer && k.subject === row.subject);
@@ -437,7 +425,7 @@ async function insertRows(
     }
     await populate('account', fresh);
   }
-  const actors = (table: string, rows: Row[]): Row[] => {
+  const actors = (table: ArchiveTable, rows: Row[]): Row[] => {
     if (remap.size === 0) return rows;
     for (const row of rows) {
       if (table === 'submission' && typeof row.owner_account_id === 'string')
@@ -464,25 +452,18 @@ async function insertRows(
     }
     if (head.guichet !== EXPORT_KIND)
       throw refuse('ARCHIVE_FORMAT', `archive refusée : « ${path} » n’est pas une définition de démarche.`);
-    const [row] = (await manager.query(`SELECT ($1::json -> 'definition')::text AS definition`, [text])) as Array<{
-      definition: string;
-    }>;
-    return layoutJson(row!.definition, 0);
+    return layoutJson(await repository.definitionText(text), 0);
   };
   const withJson = (row: Row, key: string, json: string) => `${JSON.stringify(row).slice(0, -1)},"${key}":${json}}`;
   for (const service of services) {
     const row = { ...service.service, organisation_id: orgId, webhook_secret: null };
-    await manager.query(`INSERT INTO service SELECT * FROM json_populate_record(NULL::service, $1::json)`, [
-      withJson(row, 'draft_definition', await definitionOf(service.draftFile)),
-    ]);
+    await repository.insertService(withJson(row, 'draft_definition', await definitionOf(service.draftFile)));
     for (const version of service.versions) {
       const { file, ...fields } = version;
       const published: Row = fields;
       if (typeof published.published_by === 'string' && published.published_by.startsWith('account:'))
         published.published_by = `account:${remap.get(published.published_by.slice(8)) ?? published.published_by.slice(8)}`;
-      await manager.query(`INSERT INTO form_version SELECT * FROM json_populate_record(NULL::form_version, $1::json)`, [
-        withJson(published, 'definition', await definitionOf(String(file))),
-      ]);
+      await repository.insertFormVersion(withJson(published, 'definition', await definitionOf(String(file))));
     }
   }
   for await (const rows of archive.lines('groups.jsonl', limits.maxLineBytes, batch))
@@ -521,62 +502,26 @@ async function insertRows(
     for (const row of rows) {
       if (row.organisation_id !== orgId) throw foreign('documents.jsonl');
       const { file, ...fields } = row;
-      await manager.query(
-        `INSERT INTO submission_document (id, organisation_id, submission_id, event_id, kind, filename, media_type, content, created_at)
-         SELECT r.id, r.organisation_id, r.submission_id, r.event_id, r.kind, r.filename, r.media_type, $2, r.created_at
-         FROM json_populate_record(NULL::submission_document, $1::json) r`,
-        [JSON.stringify(fields), await archive.bytes(String(file), limits.maxDocumentBytes)],
-      );
+      await repository.insertDocument(fields, await archive.bytes(String(file), limits.maxDocumentBytes));
     }
   }
   for await (const rows of archive.lines('followers.jsonl', limits.maxLineBytes, batch)) {
     // A follower row carries no organisation: its request must be one of this archive's.
-    const [{ n }] = (await manager.query(
-      `SELECT count(*)::int AS n FROM submission WHERE organisation_id = $1 AND id = ANY($2::uuid[])`,
-      [orgId, rows.map((r) => r.submission_id)],
-    )) as [{ n: number }];
+    const n = await repository.requestsOf(
+      orgId,
+      rows.map((r) => r.submission_id),
+    );
     if (n !== new Set(rows.map((r) => r.submission_id)).size) throw foreign('followers.jsonl');
     await populate('submission_follower', actors('submission_follower', rows));
   }
 
   // Deadlines (« silence vaut accord ») were jobs of the old installation: queued again here, as the transition
   // that set them did (the job fires only if the request is still in the status it was set for).
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const due = (await manager.query(
-      `SELECT id, status_event_id, deadline_at, deadline_transition FROM submission
-       WHERE organisation_id = $1 AND deadline_at IS NOT NULL AND status_event_id IS NOT NULL
-         AND deadline_transition IS NOT NULL AND id > $2 ORDER BY id LIMIT $3`,
-      [orgId, after, batch],
-    )) as Array<{ id: string; status_event_id: string; deadline_at: Date; deadline_transition: string }>;
-    await addOutbox(
-      manager,
-      ...due.map((d) => ({
-        organisationId: orgId,
-        topic: JobTopic.DeadlineFire,
-        payload: { submissionId: d.id, eventId: d.status_event_id, transition: d.deadline_transition },
-        runAt: d.deadline_at,
-      })),
-    );
-    if (due.length < batch) break;
-    after = due[due.length - 1]!.id;
-  }
+  let after: string | null = '00000000-0000-0000-0000-000000000000';
+  while (after !== null) after = await repository.requeueDeadlines(orgId, after, batch);
 
   // What is now in the database is what the manifest counted, or nothing is kept.
-  const [found] = (await manager.query(
-    `SELECT
-       (SELECT count(*) FROM service WHERE organisation_id = $1)::int AS services,
-       (SELECT count(*) FROM form_version WHERE organisation_id = $1)::int AS versions,
-       (SELECT count(*) FROM submission WHERE organisation_id = $1)::int AS requests,
-       (SELECT count(*) FROM submission_event WHERE organisation_id = $1)::int AS events,
-       (SELECT count(*) FROM submission_message WHERE organisation_id = $1)::int AS messages,
-       (SELECT count(*) FROM submission_note WHERE organisation_id = $1)::int AS notes,
-       (SELECT count(*) FROM submission_document WHERE organisation_id = $1)::int AS documents,
-       (SELECT count(*) FROM attachment WHERE organisation_id = $1)::int AS attachments,
-       (SELECT count(*) FROM agent_membership WHERE organisation_id = $1)::int AS memberships,
-       (SELECT count(*) FROM caseworker_group WHERE organisation_id = $1)::int AS groups`,
-    [orgId],
-  )) as [Record<string, number>];
+  const found = await repository.counts(orgId);
   for (const [key, value] of Object.entries(found))
     if (manifest.counts[key as keyof ArchiveCounts] !== value)
       throw refuse(
