@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { createDataSource } from '@guichet/persistence';
 import { organisationId } from '@guichet/shared';
 import { AttachmentRepository, MESSAGE_FILE_POINTER, MessageRepository } from '@guichet/submissions';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { withTestDataSource } from '../support/database';
 import { seedCanteenService, seedRequest } from '../support/seed';
 
 /**
@@ -12,19 +10,11 @@ import { seedCanteenService, seedRequest } from '../support/seed';
  * organisation's id is given (each statement is scoped by it).
  */
 describe('AttachmentRepository and MessageRepository', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
+  const { dataSource: ds } = withTestDataSource();
   let repository: AttachmentRepository;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource({ url: db.url, poolSize: 2 });
-    await ds.initialize();
+  beforeAll(() => {
     repository = new AttachmentRepository(ds.manager);
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
   });
 
   const file = (submissionId: string, pointer = '/certificate') => {

@@ -1,8 +1,7 @@
-import type { DataSource } from 'typeorm';
-import { SubmissionEvent, createDataSource } from '@guichet/persistence';
+import { SubmissionEvent } from '@guichet/persistence';
 import { organisationId } from '@guichet/shared';
 import { DocumentRepository, Documents, SubmissionViewRepository } from '@guichet/submissions';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { withTestDataSource } from '../support/database';
 import { seedCanteenService, seedRequest } from '../support/seed';
 
 /**
@@ -11,18 +10,7 @@ import { seedCanteenService, seedRequest } from '../support/seed';
  * another organisation's id (each statement is scoped by it).
  */
 describe('DocumentRepository and SubmissionViewRepository', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource({ url: db.url, poolSize: 2 });
-    await ds.initialize();
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
-  });
+  const { dataSource: ds } = withTestDataSource();
 
   async function decided(slug: string) {
     const seeded = await seedCanteenService(ds, slug);

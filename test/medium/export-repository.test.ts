@@ -1,8 +1,6 @@
-import type { DataSource } from 'typeorm';
-import { createDataSource } from '@guichet/persistence';
 import { ExportRepository, InboxRepository } from '@guichet/desk';
 import { organisationId } from '@guichet/shared';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { withTestDataSource } from '../support/database';
 import { seedCanteenService } from '../support/seed';
 
 /**
@@ -12,19 +10,11 @@ import { seedCanteenService } from '../support/seed';
  * knows the id alone, answers the organisation the run then works in.
  */
 describe('ExportRepository and InboxRepository', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
+  const { dataSource: ds } = withTestDataSource();
   let repository: ExportRepository;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource({ url: db.url, poolSize: 2 });
-    await ds.initialize();
+  beforeAll(() => {
     repository = new ExportRepository(ds);
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
   });
 
   const ask = (serviceId: string) => ({

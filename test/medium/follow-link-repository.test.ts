@@ -1,25 +1,16 @@
-import type { DataSource } from 'typeorm';
-import { Attachment, Submission, SubmissionMessage, createDataSource } from '@guichet/persistence';
+import { Attachment, Submission, SubmissionMessage } from '@guichet/persistence';
 import { organisationId } from '@guichet/shared';
 import { FollowLinkRepository } from '@guichet/submissions';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { withTestDataSource } from '../support/database';
 import { seedCanteenService, seedRequest } from '../support/seed';
 
 /** The follow links' statements against the real PostgreSQL: nothing changes with another organisation's id. */
 describe('FollowLinkRepository', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
+  const { dataSource: ds } = withTestDataSource();
   let links: FollowLinkRepository;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource({ url: db.url, poolSize: 2 });
-    await ds.initialize();
+  beforeAll(() => {
     links = new FollowLinkRepository(ds);
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
   });
 
   it('renews, hands over and reads sent files within the request’s organisation only', async () => {

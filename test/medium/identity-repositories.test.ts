@@ -1,8 +1,7 @@
-import type { DataSource } from 'typeorm';
-import { AgentMembership, ApiToken, Organisation, createDataSource } from '@guichet/persistence';
+import { AgentMembership, ApiToken, Organisation } from '@guichet/persistence';
 import { ApiTokenRepository, OrganisationRepository } from '@guichet/identity';
 import { organisationId, type OrganisationId } from '@guichet/shared';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { withTestDataSource } from '../support/database';
 
 /**
  * The identity repositories' writes on the real PostgreSQL: each one touches
@@ -10,21 +9,13 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
  * another organisation's row (the statements that once went by id alone).
  */
 describe('identity repositories', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
+  const { dataSource: ds } = withTestDataSource();
   let organisations: OrganisationRepository;
   let tokens: ApiTokenRepository;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource({ url: db.url, poolSize: 2 });
-    await ds.initialize();
+  beforeAll(() => {
     organisations = new OrganisationRepository(ds);
     tokens = new ApiTokenRepository(ds);
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
   });
 
   const organisation = async (slug: string): Promise<OrganisationId> =>

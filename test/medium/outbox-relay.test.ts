@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { Organisation, createDataSource } from '@guichet/persistence';
+import { Organisation } from '@guichet/persistence';
 import { OutboxRelay, QueueConnection, QueueName, jobId, purgeDoneOutbox } from '@guichet/queue';
-import { createTestDatabase, testRedisUrl, type TestDatabase } from '../support/database';
+import { testRedisUrl, withTestDataSource } from '../support/database';
 import { freePort } from '../support/processes';
 
 /**
@@ -11,8 +10,7 @@ import { freePort } from '../support/processes';
  * jobs a Redis lost come back under the same id.
  */
 describe('outbox relay', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
+  const { dataSource, db } = withTestDataSource({ poolSize: 8 });
   let organisationId: string;
   const connections: QueueConnection[] = [];
 
@@ -34,9 +32,6 @@ describe('outbox relay', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = createDataSource({ url: db.url, poolSize: 8 });
-    await dataSource.initialize();
     organisationId = (await dataSource.getRepository(Organisation).save({ slug: 'relais', name: 'Relais' })).id;
   });
   afterEach(async () => {
@@ -49,10 +44,6 @@ describe('outbox relay', () => {
       await queue.close();
     }
     await dataSource.query('DELETE FROM outbox');
-  });
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.drop();
   });
 
   it('shares the rows between three relays, each row moved once, each job added once', async () => {

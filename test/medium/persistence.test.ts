@@ -1,26 +1,8 @@
-import { DataSource } from 'typeorm';
-import {
-  DEMO_ORGANISATION,
-  Organisation,
-  SystemPingRepository,
-  createDataSource,
-  seedDemoOrganisation,
-} from '@guichet/persistence';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { DEMO_ORGANISATION, Organisation, SystemPingRepository, seedDemoOrganisation } from '@guichet/persistence';
+import { withTestDataSource } from '../support/database';
 
 describe('persistence', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = createDataSource({ url: db.url, poolSize: 2 });
-    await dataSource.initialize();
-  });
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.drop();
-  });
+  const { dataSource } = withTestDataSource();
 
   it('seeds the demo organisation once and keeps what an operator changed', async () => {
     const first = await seedDemoOrganisation(dataSource);

@@ -1,26 +1,14 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { Attachment, Submission, createDataSource } from '@guichet/persistence';
+import { Attachment, Submission } from '@guichet/persistence';
 import { Attachments, LocalDiskStorage, Retention, Submissions, Transitions } from '@guichet/submissions';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { withTestDataSource } from '../support/database';
 import { seedCanteenService, seedRequest } from '../support/seed';
 
 /** Housekeeping the worker runs every hour: orphaned files, stale drafts, decided requests past their retention. */
 describe('retention', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource({ url: db.url, poolSize: 2 });
-    await ds.initialize();
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
-  });
+  const { dataSource: ds } = withTestDataSource();
 
   /** An organisation with a published canteen service, and a way to start requests on it. */
   async function publishedService(slug: string) {

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { Inbox, type DeskActor } from '@guichet/desk';
-import { createDataSource } from '@guichet/persistence';
 import { reindexSearch, type ReindexProgress } from '@guichet/submissions';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { withTestDataSource } from '../support/database';
 import { seedCanteenService, seedRequest } from '../support/seed';
 
 /**
@@ -12,18 +10,7 @@ import { seedCanteenService, seedRequest } from '../support/seed';
  * them today, in batches, and a run cut short finishes on the next one.
  */
 describe('search reindex', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource({ url: db.url, poolSize: 3 });
-    await ds.initialize();
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
-  });
+  const { dataSource: ds } = withTestDataSource({ poolSize: 3 });
 
   /** A published canteen service, an agent who works on it, and `count` requests with old-style vectors. */
   async function serviceWithOldRequests(count: number) {

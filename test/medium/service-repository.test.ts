@@ -1,8 +1,7 @@
-import type { DataSource } from 'typeorm';
 import { ServiceRepository } from '@guichet/forms';
-import { Service, createDataSource } from '@guichet/persistence';
+import { Service } from '@guichet/persistence';
 import { organisationId } from '@guichet/shared';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { withTestDataSource } from '../support/database';
 import { seedCanteenService, seedRequest } from '../support/seed';
 
 /**
@@ -11,19 +10,11 @@ import { seedCanteenService, seedRequest } from '../support/seed';
  * another organisation's id is given; the public reads stay published-only.
  */
 describe('ServiceRepository', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
+  const { dataSource: ds } = withTestDataSource();
   let services: ServiceRepository;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource({ url: db.url, poolSize: 2 });
-    await ds.initialize();
+  beforeAll(() => {
     services = new ServiceRepository(ds);
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
   });
 
   it('reads and writes a service within its organisation only', async () => {

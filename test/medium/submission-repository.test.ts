@@ -1,7 +1,7 @@
-import { IsNull, type DataSource } from 'typeorm';
-import { Submission, createDataSource } from '@guichet/persistence';
+import { IsNull } from 'typeorm';
+import { Submission } from '@guichet/persistence';
 import { SubmissionRepository } from '@guichet/submissions';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { withTestDataSource } from '../support/database';
 import { seedCanteenService, seedRequest } from '../support/seed';
 
 /**
@@ -10,19 +10,8 @@ import { seedCanteenService, seedRequest } from '../support/seed';
  * findOne and update give, row for row.
  */
 describe('SubmissionRepository', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
+  const { dataSource: ds } = withTestDataSource();
   const repository = new SubmissionRepository();
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource({ url: db.url, poolSize: 2 });
-    await ds.initialize();
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
-  });
 
   it('reads an owned request as findOne does (every column, dates, JSON), locked or not, and nobody else’s', async () => {
     const seeded = await seedCanteenService(ds, 'depot');

@@ -1,25 +1,15 @@
-import type { DataSource } from 'typeorm';
-import { createDataSource } from '@guichet/persistence';
 import { organisationId } from '@guichet/shared';
 import { TestSubmissionRepository } from '@guichet/submissions';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { withTestDataSource } from '../support/database';
 import { seedCanteenService } from '../support/seed';
 
 /** The designers' trials against the real PostgreSQL: nothing of a trial is read or changed with another organisation's id. */
 describe('TestSubmissionRepository', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
+  const { dataSource: ds } = withTestDataSource();
   let trials: TestSubmissionRepository;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource({ url: db.url, poolSize: 2 });
-    await ds.initialize();
+  beforeAll(() => {
     trials = new TestSubmissionRepository(ds);
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
   });
 
   it('keeps a trial and its files within the service’s organisation', async () => {
