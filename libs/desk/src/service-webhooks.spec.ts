@@ -4,6 +4,7 @@ import type { Actor } from '@guichet/identity';
 import { ServiceWebhooks } from './service-webhooks';
 
 const actor = { id: 'account:1' } as Actor;
+const o1 = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 
 function fakes(versions: Array<{ version: number }>) {
   const log: unknown[] = [];
@@ -16,7 +17,7 @@ function fakes(versions: Array<{ version: number }>) {
   const catalogue = {
     get: async (_: Actor, slug: string, options: object) => (
       log.push(['get', options]),
-      { slug, organisationId: 'o1', versions }
+      { slug, organisationId: o1, versions }
     ),
     version: async (_: Actor, _slug: string, version: number) => (
       log.push(['version', version]),
@@ -32,7 +33,7 @@ describe('a service’s webhook', () => {
     expect(await webhooks.view(actor, 'cantine')).toEqual({ url: 'https://example.org/hook', secret: 'whsec_a' });
     expect(log).toEqual([
       ['get', { act: false }],
-      ['service', { slug: 'cantine', organisationId: 'o1' }],
+      ['service', { slug: 'cantine', organisationId: o1 }],
       ['version', 3],
     ]);
   });
@@ -48,10 +49,10 @@ describe('a service’s webhook', () => {
     await webhooks.view(actor, 'cantine', { rotate: true });
     expect(log).toEqual([
       ['get', { act: true }],
-      ['service', { slug: 'cantine', organisationId: 'o1' }],
+      ['service', { slug: 'cantine', organisationId: o1 }],
       ['version', 1],
       ['query', 'UPDATE'],
-      ['service', { id: 's1' }],
+      ['service', { id: 's1', organisationId: o1 }],
     ]);
   });
 });

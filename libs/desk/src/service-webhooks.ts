@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { Service } from '@guichet/persistence';
 import type { ServiceCatalogue } from '@guichet/forms';
 import type { Actor } from '@guichet/identity';
-import { webhookSecretOf } from '@guichet/notify';
+import { NotificationRepository, webhookSecretOf } from '@guichet/notify';
+import { organisationId as parseOrganisationId } from '@guichet/shared';
 
 export interface WebhookView {
   /** The published definition's `settings.webhookUrl`, null when none (or nothing published yet). */
@@ -18,26 +18,27 @@ export interface WebhookView {
  * service) and libs/notify (which owns the secret).
  */
 export class ServiceWebhooks {
+  private readonly repository: NotificationRepository;
+
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly catalogue: ServiceCatalogue,
-  ) {}
+  ) {
+    this.repository = new NotificationRepository(dataSource);
+  }
 
   async view(actor: Actor, slug: string, options: { rotate?: boolean } = {}): Promise<WebhookView> {
     const rotate = options.rotate ?? false;
     const view = await this.catalogue.get(actor, slug, { act: rotate });
-    const service = await this.service(view.organisationId, view.slug);
+    const organisationId = parseOrganisationId(view.organisationId);
+    // The service row (with its secret), within its organisation.
+    const service = await this.repository.serviceBySlug(organisationId, view.slug);
     const latest = view.versions[0]?.version;
     const published = latest ? await this.catalogue.version(actor, slug, latest) : undefined;
     const settings = (published?.definition as { settings?: { webhookUrl?: string } } | undefined)?.settings;
     return {
       url: settings?.webhookUrl ?? null,
-      secret: await webhookSecretOf(this.dataSource, service, rotate),
+      secret: await webhookSecretOf(this.repository, organisationId, service, rotate),
     };
-  }
-
-  /** The service row (with its secret), within its organisation. */
-  private service(organisationId: string, slug: string): Promise<Service> {
-    return this.dataSource.getRepository(Service).findOneByOrFail({ slug, organisationId });
   }
 }

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
+import { DigestRepository } from './digest-repository';
 import type { Mailer } from './mailer';
-import { DEFAULT_NOTIFY } from './notifications';
 
 /** The hour (Europe/Paris) from which the day's digest goes out. */
 const DIGEST_HOUR = 7;
@@ -20,47 +20,26 @@ function parisHour(now: Date): number {
  * workers never send the same digest twice; a failed send releases the claim.
  */
 export class Digests {
+  private readonly repository: DigestRepository;
+
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly mailer: Mailer,
     private readonly publicUrl: string,
     private readonly fromHour = DIGEST_HOUR,
-  ) {}
+  ) {
+    this.repository = new DigestRepository(dataSource);
+  }
 
   async sendDue(now = new Date()): Promise<number> {
     if (parisHour(now) < this.fromHour) return 0;
     // Every caseworker or admin who chose the digest, or chose nothing (the default): by their professional email.
-    const due = (await this.dataSource.query(
-      `SELECT m.email, p.digest_sent_at
-         FROM (SELECT DISTINCT email FROM agent_membership WHERE role IN ('caseworker', 'admin')) m
-         LEFT JOIN agent_preference p ON p.email = m.email
-        WHERE coalesce(p.notify, '${DEFAULT_NOTIFY}') = 'digest'
-          AND (p.digest_sent_at IS NULL OR p.digest_sent_at < $1::timestamptz - interval '20 hours')
-        ORDER BY m.email LIMIT 500`,
-      [now],
-    )) as Array<{ email: string; digest_sent_at: Date | null }>;
+    const due = await this.repository.dueInAnyOrganisation(now);
     let sent = 0;
     for (const agent of due) {
       if (!(await this.claim(agent.email, now, agent.digest_sent_at))) continue;
       const since = new Date(Math.max(agent.digest_sent_at?.getTime() ?? 0, now.getTime() - 24 * 3600_000));
-      const lines = (await this.dataSource.query(
-        `SELECT v.title, v.slug,
-                count(*) FILTER (WHERE e.to_status = 'submitted')::int AS requests,
-                count(*) FILTER (WHERE e.to_status = 'submitted' AND e.type = 'transition')::int AS corrected,
-                count(*) FILTER (WHERE e.type = 'message_sent')::int AS replies
-           FROM submission_event e
-           JOIN submission s ON s.id = e.submission_id
-           JOIN service v ON v.id = s.service_id
-          WHERE e.at >= $2 AND e.at < $3
-            AND (e.to_status = 'submitted' OR e.type = 'message_sent')
-            AND EXISTS (SELECT 1 FROM agent_membership m
-                         WHERE m.email = $1 AND m.role IN ('caseworker', 'admin')
-                           AND m.organisation_id = s.organisation_id
-                           AND (m.service_id IS NULL OR m.service_id = s.service_id)
-                           AND (m.group_key IS NULL OR m.group_key = s.group_key))
-          GROUP BY v.title, v.slug ORDER BY v.title`,
-        [agent.email, since, now],
-      )) as Array<{ title: string; slug: string; requests: number; corrected: number; replies: number }>;
+      const lines = await this.repository.linesInAnyOrganisation(agent.email, since, now);
       if (lines.length === 0) continue;
       const text =
         `Bonjour,\n\nDepuis votre dernier résumé :\n\n` +
@@ -84,10 +63,7 @@ export class Digests {
         });
         sent++;
       } catch (error) {
-        await this.dataSource.query(`UPDATE agent_preference SET digest_sent_at = $2 WHERE email = $1`, [
-          agent.email,
-          agent.digest_sent_at,
-        ]);
+        await this.repository.release(agent.email, agent.digest_sent_at);
         throw error;
       }
     }
@@ -100,17 +76,7 @@ export class Digests {
    * who never chose has no row yet: it is made, its `notify` left unchosen.
    */
   private async claim(email: string, now: Date, seen: Date | null): Promise<boolean> {
-    const made = (await this.dataSource.query(
-      `INSERT INTO agent_preference (email, digest_sent_at) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING RETURNING email`,
-      [email, now],
-    )) as unknown[];
-    if (made.length) return true;
-    const claimed = (await this.dataSource.query(
-      `UPDATE agent_preference SET digest_sent_at = $2
-        WHERE email = $1 AND coalesce(notify, '${DEFAULT_NOTIFY}') = 'digest'
-          AND digest_sent_at IS NOT DISTINCT FROM $3 RETURNING email`,
-      [email, now, seen],
-    )) as [unknown[], number];
-    return claimed[1] > 0;
+    if (await this.repository.claimNew(email, now)) return true;
+    return this.repository.claim(email, now, seen);
   }
 }

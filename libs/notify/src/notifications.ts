@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import {
   DEFAULT_NOTIFY,
-  Delivery,
-  Service,
   type Organisation,
+  type Service,
   type Submission,
   type SubmissionEvent,
 } from '@guichet/persistence';
 import { PermanentJobError, type JobPayloads, type JobTopic, type OutboxJob } from '@guichet/queue';
-import type { ServiceDefinition } from '@guichet/shared';
+import { organisationId as parseOrganisationId, type OrganisationId, type ServiceDefinition } from '@guichet/shared';
 import {
   Documents,
   FollowLinks,
@@ -22,6 +21,7 @@ import {
 } from '@guichet/submissions';
 import { emailTemplate, renderTemplate, route, stateLabel, stateOf, workflowOf } from '@guichet/workflow';
 import { MailSendError, type Mailer } from './mailer';
+import { NotificationRepository } from './notification-repository';
 import { newWebhookSecret, sendWebhook, type WebhookPolicy } from './webhook';
 
 const FRENCH_DATE = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
@@ -88,6 +88,8 @@ export interface NotificationSettings {
 
 /** What an email or a webhook about a request reads: one statement (`load`), no entity built. */
 interface Loaded {
+  /** The request's organisation, which every statement after `load` takes. */
+  organisationId: OrganisationId;
   submission: Pick<
     Submission,
     | 'id'
@@ -112,55 +114,6 @@ interface Loaded {
   event: Pick<SubmissionEvent, 'id' | 'at' | 'type' | 'transition' | 'fromStatus' | 'toStatus' | 'comment'>;
 }
 
-/** The row `load` reads. */
-interface LoadedRow {
-  id: string;
-  organisation_id: string;
-  service_id: string;
-  form_version_id: string;
-  reference: string | null;
-  submitted_at: Date | null;
-  data: Record<string, unknown>;
-  contact_email: string | null;
-  contact_name: string | null;
-  status: string;
-  purge_at: Date | null;
-  group_key: string | null;
-  owner_account_id: string | null;
-  follow_generation: number;
-  service_slug: string;
-  service_title: string;
-  webhook_secret: string | null;
-  organisation_name: string;
-  organisation_slug: string;
-  organisation_address: string | null;
-  organisation_email: string | null;
-  organisation_phone: string | null;
-  event_id: string | null;
-  event_at: Date | null;
-  event_type: string | null;
-  transition: string | null;
-  from_status: string | null;
-  to_status: string | null;
-  comment: string | null;
-  delivery_status: string | null;
-}
-
-const LOAD_SQL = `
-  SELECT s.id, s.organisation_id, s.service_id, s.form_version_id, s.reference, s.submitted_at, s.data,
-         s.contact_email, s.contact_name, s.status, s.purge_at, s.group_key, s.owner_account_id, s.follow_generation,
-         sv.slug AS service_slug, sv.title AS service_title, sv.webhook_secret,
-         o.name AS organisation_name, o.slug AS organisation_slug, o.contact_address AS organisation_address,
-         o.contact_email AS organisation_email, o.contact_phone AS organisation_phone,
-         e.id AS event_id, e.at AS event_at, e.type AS event_type, e.transition, e.from_status, e.to_status, e.comment,
-         d.status AS delivery_status
-    FROM submission s
-    JOIN service sv ON sv.id = s.service_id
-    JOIN organisation o ON o.id = sv.organisation_id
-    LEFT JOIN submission_event e ON e.id = $2 AND e.submission_id = s.id
-    LEFT JOIN delivery d ON d.key = $3
-   WHERE s.id = $1`;
-
 /**
  * Emails and webhooks about a request, each sent once: a delivery row keyed
  * by the outbox row records it. A job run again after success finds the row
@@ -170,15 +123,17 @@ const LOAD_SQL = `
  */
 export class Notifications {
   private readonly documents: Documents;
+  private readonly repository: NotificationRepository;
   /** Published versions never change: a job reads each once per process, not once per email. */
   private readonly versions: FormVersions;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly mailer: Mailer,
     private readonly settings: NotificationSettings,
   ) {
     this.documents = new Documents(dataSource);
+    this.repository = new NotificationRepository(dataSource);
     this.versions = FormVersions.of(dataSource);
   }
 
@@ -186,7 +141,7 @@ export class Notifications {
     const key = `email:${job.outboxId}`;
     const loaded = await this.load(job, key);
     if (loaded === 'already-sent' || loaded === 'gone') return loaded;
-    const { submission, service, definition, event } = loaded;
+    const { organisationId, submission, service, definition, event } = loaded;
     if (!submission.contactEmail) return 'no-recipient';
     const workflow = workflowOf(definition);
     const template = emailTemplate(workflow, job.template);
@@ -232,7 +187,7 @@ export class Notifications {
     }
 
     const messageId = `<${job.outboxId}@${new URL(this.settings.publicUrl).hostname}>`;
-    await this.begin(key, submission, 'email', messageId);
+    await this.repository.begin(organisationId, { key, submissionId: submission.id, channel: 'email', messageId });
     try {
       await this.mailer.send({
         to: submission.contactEmail,
@@ -242,14 +197,12 @@ export class Notifications {
         attachments,
       });
     } catch (error) {
-      await this.dataSource
-        .getRepository(Delivery)
-        .update({ key }, { lastError: (error as Error).message.slice(0, 300) });
+      await this.repository.failed(organisationId, key, (error as Error).message);
       // A permanent refusal (bad address, 5xx) will not get better by retrying.
       if (error instanceof MailSendError && !error.retry) throw new PermanentJobError(error.message);
       throw error;
     }
-    await this.finish(key);
+    await this.repository.finish(organisationId, key);
     return 'sent';
   }
 
@@ -270,26 +223,14 @@ export class Notifications {
    */
   async agents(job: JobPayloads[typeof JobTopic.NotifyAgents]): Promise<Outcome> {
     // Most organisations have few agents asking for instant emails: one cheap query first, before loading anything.
-    const [candidate] = (await this.dataSource.query(
-      `SELECT 1 FROM submission s JOIN agent_membership m ON m.organisation_id = s.organisation_id
-         LEFT JOIN agent_preference p ON p.email = m.email
-        WHERE s.id = $1 AND m.role IN ('caseworker', 'admin') AND coalesce(p.notify, '${DEFAULT_NOTIFY}') = 'instant' LIMIT 1`,
-      [job.submissionId],
-    )) as unknown[];
-    if (!candidate) return 'no-recipient';
+    if (!(await this.repository.instantAgentInAnyOrganisation(job.submissionId))) return 'no-recipient';
     const loaded = await this.load(job);
     if (loaded === 'already-sent' || loaded === 'gone') return loaded;
-    const { submission, service, definition, event } = loaded;
+    const { organisationId, submission, service, definition, event } = loaded;
     // Agents limited to a service or a group hear only of theirs. The group is the routing's, computed here if
     // the route job has not run yet (the rules are pure, so both agree).
     const group = submission.groupKey ?? route(workflowOf(definition), submission.data);
-    const recipients = (await this.dataSource.query(
-      `SELECT DISTINCT m.email FROM agent_membership m LEFT JOIN agent_preference p ON p.email = m.email
-        WHERE m.organisation_id = $1 AND m.role IN ('caseworker', 'admin') AND coalesce(p.notify, '${DEFAULT_NOTIFY}') = 'instant'
-          AND (m.service_id IS NULL OR m.service_id = $2) AND (m.group_key IS NULL OR m.group_key = $3)
-        ORDER BY m.email`,
-      [submission.organisationId, submission.serviceId, group],
-    )) as Array<{ email: string }>;
+    const recipients = await this.repository.instantRecipients(organisationId, submission.serviceId, group);
     if (recipients.length === 0) return 'no-recipient';
     const link = `${this.settings.publicUrl}/instruction/${service.slug}/${submission.id}`;
     const { subject, text } = agentEmail(
@@ -300,14 +241,14 @@ export class Notifications {
       link,
     );
     let sent = 0;
-    for (const { email } of recipients) {
+    for (const email of recipients) {
       const recipient = createHash('sha256').update(email).digest('hex').slice(0, 32);
       const key = `agents:${job.outboxId}:${recipient}`;
-      if (await this.alreadySent(key)) continue;
+      if (await this.repository.sent(organisationId, key)) continue;
       const messageId = `<${job.outboxId}.${recipient}@${new URL(this.settings.publicUrl).hostname}>`;
-      await this.begin(key, submission, 'email', messageId);
+      await this.repository.begin(organisationId, { key, submissionId: submission.id, channel: 'email', messageId });
       await this.mailer.send({ to: email, subject, text, messageId });
-      await this.finish(key);
+      await this.repository.finish(organisationId, key);
       sent++;
     }
     return sent ? 'sent' : 'already-sent';
@@ -317,12 +258,12 @@ export class Notifications {
     const key = `webhook:${job.outboxId}`;
     const loaded = await this.load(job, key);
     if (loaded === 'already-sent' || loaded === 'gone') return loaded;
-    const { submission, service, definition, event } = loaded;
+    const { organisationId, submission, service, definition, event } = loaded;
     const url = definition.settings.webhookUrl;
     if (!url) return 'no-url';
-    const secret = await webhookSecretOf(this.dataSource, service);
+    const secret = await webhookSecretOf(this.repository, organisationId, service);
     const messageId = `msg_${job.outboxId.replace(/-/g, '')}`;
-    await this.begin(key, submission, 'webhook', messageId);
+    await this.repository.begin(organisationId, { key, submissionId: submission.id, channel: 'webhook', messageId });
     const outcome = await sendWebhook(
       { url, secret },
       {
@@ -346,37 +287,12 @@ export class Notifications {
       this.settings.webhookPolicy,
     );
     if (outcome.ok) {
-      await this.finish(key);
+      await this.repository.finish(organisationId, key);
       return 'sent';
     }
-    await this.dataSource
-      .getRepository(Delivery)
-      .update({ key }, { lastError: `${outcome.status ?? ''} ${outcome.reason}`.trim().slice(0, 300) });
+    await this.repository.failed(organisationId, key, `${outcome.status ?? ''} ${outcome.reason}`.trim());
     if (outcome.retry) throw new Error(`webhook: ${outcome.reason}`);
     throw new PermanentJobError(`webhook refused: ${outcome.reason}`);
-  }
-
-  private async alreadySent(key: string): Promise<boolean> {
-    const [row] = (await this.dataSource.query(`SELECT status FROM delivery WHERE key = $1`, [key])) as Array<{
-      status: string;
-    }>;
-    return row?.status === 'sent';
-  }
-
-  private async begin(key: string, submission: Loaded['submission'], channel: 'email' | 'webhook', messageId: string) {
-    await this.dataSource.query(
-      `INSERT INTO delivery (key, organisation_id, submission_id, channel, status, attempts, message_id)
-       VALUES ($1, $2, $3, $4, 'sending', 1, $5)
-       ON CONFLICT (key) DO UPDATE SET attempts = delivery.attempts + 1`,
-      [key, submission.organisationId, submission.id, channel, messageId],
-    );
-  }
-
-  private async finish(key: string) {
-    await this.dataSource.query(
-      `UPDATE delivery SET status = 'sent', sent_at = now(), last_error = NULL WHERE key = $1`,
-      [key],
-    );
   }
 
   /**
@@ -384,12 +300,13 @@ export class Notifications {
    * statement read as plain rows (building TypeORM entities was about a fifth of the worker's CPU per receipt).
    */
   private async load(job: OutboxJob, key?: string): Promise<Loaded | 'already-sent' | 'gone'> {
-    const [row] = (await this.dataSource.query(LOAD_SQL, [job.submissionId, job.eventId, key ?? null])) as LoadedRow[];
-    if (!row) return key && (await this.alreadySent(key)) ? 'already-sent' : 'gone';
+    const row = await this.repository.loadInAnyOrganisation(job.submissionId, job.eventId, key ?? null);
+    if (!row) return key && (await this.repository.sentInAnyOrganisation(key)) ? 'already-sent' : 'gone';
     if (row.delivery_status === 'sent') return 'already-sent';
     if (!row.event_id) return 'gone';
     const { definition } = await this.versions.get(row.form_version_id);
     return {
+      organisationId: parseOrganisationId(row.organisation_id),
       submission: {
         id: row.id,
         organisationId: row.organisation_id,
@@ -438,15 +355,12 @@ export class Notifications {
  * uses agree on one); `rotate` replaces it (receivers must update theirs).
  */
 export async function webhookSecretOf(
-  dataSource: DataSource,
+  repository: NotificationRepository,
+  organisationId: OrganisationId,
   service: Pick<Service, 'id' | 'webhookSecret'>,
   rotate = false,
 ): Promise<string> {
   if (service.webhookSecret && !rotate) return service.webhookSecret;
-  await dataSource.query(
-    `UPDATE service SET webhook_secret = $2 WHERE id = $1${rotate ? '' : ' AND webhook_secret IS NULL'}`,
-    [service.id, newWebhookSecret()],
-  );
-  const reloaded = await dataSource.getRepository(Service).findOneByOrFail({ id: service.id });
-  return reloaded.webhookSecret!;
+  await repository.writeWebhookSecret(organisationId, service.id, newWebhookSecret(), rotate);
+  return (await repository.webhookSecret(organisationId, service.id))!;
 }
