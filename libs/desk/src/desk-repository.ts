@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { Account, SubmissionEvent, SubmissionMessage, SubmissionNote } from '@guichet/persistence';
+import { Account, SubmissionMessage, SubmissionNote } from '@guichet/persistence';
 import { agentNames } from '@guichet/identity';
 import { addOutbox, type OutboxEntry } from '@guichet/queue';
 import { isUuid, type OrganisationId } from '@guichet/shared';
-import { MESSAGE_FILE_POINTER } from '@guichet/submissions';
+import { MESSAGE_FILE_POINTER, insertHistoryEvent } from '@guichet/submissions';
 
 /** An internal event of a request's history, as the caseworkers' actions write it. */
 export interface AgentEvent {
@@ -70,17 +70,8 @@ export class DeskRepository {
     return row;
   }
 
-  async addEvent(organisationId: OrganisationId, event: AgentEvent): Promise<void> {
-    const { id, visibility = 'internal', ...rest } = event;
-    await this.manager.getRepository(SubmissionEvent).insert({
-      organisationId,
-      ...rest,
-      transition: null,
-      fromStatus: null,
-      toStatus: null,
-      visibility,
-      ...(id === undefined ? {} : { id }),
-    });
+  addEvent(organisationId: OrganisationId, event: AgentEvent): Promise<void> {
+    return insertHistoryEvent(this.manager, organisationId, event);
   }
 
   /** The request's private notes, oldest first. */

@@ -71,5 +71,6 @@ export { clearAwaitingReply, messageViews, type MessageView } from './message-fi
 export { SubmissionRepository, type OwnerColumns } from './submission-repository';
 export { AttachmentRepository, type MessageFile, type NewAttachment, type StoredFile } from './attachment-repository';
 export { MessageRepository, type MessageEvent } from './message-repository';
+export { insertHistoryEvent, type HistoryEvent } from './history-event';
 export { SearchIndexRepository, type IndexedRequest } from './search-index-repository';
 export { RetentionRepository, type DueNotice, type ExpiredRequest } from './retention-repository';

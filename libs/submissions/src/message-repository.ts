@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { SubmissionEvent, SubmissionMessage } from '@guichet/persistence';
+import { SubmissionMessage, type SubmissionEvent } from '@guichet/persistence';
 import type { OrganisationId } from '@guichet/shared';
+import { insertHistoryEvent } from './history-event';
 
 /** A history event as the citizen's messages write it (internal unless said otherwise). */
 export type MessageEvent = Pick<SubmissionEvent, 'submissionId' | 'actor' | 'type'> & {
@@ -38,16 +39,7 @@ export class MessageRepository {
     return rows.length > 0;
   }
 
-  async addEvent(organisationId: OrganisationId, event: MessageEvent): Promise<void> {
-    const { visibility = 'internal', ...rest } = event;
-    await this.manager.getRepository(SubmissionEvent).insert({
-      organisationId,
-      ...rest,
-      transition: null,
-      fromStatus: null,
-      toStatus: null,
-      comment: null,
-      visibility,
-    });
+  addEvent(organisationId: OrganisationId, event: MessageEvent): Promise<void> {
+    return insertHistoryEvent(this.manager, organisationId, event);
   }
 }
