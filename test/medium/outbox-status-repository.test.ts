@@ -1,8 +1,7 @@
-import type { DataSource } from 'typeorm';
-import { Organisation, createDataSource } from '@guichet/persistence';
+import { Organisation } from '@guichet/persistence';
 import { OutboxStatusRepository } from '@guichet/queue';
 import { organisationId, type OrganisationId } from '@guichet/shared';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { withTestDataSource } from '../support/database';
 
 /**
  * The outbox as the operators' view of the queues reads and changes it,
@@ -10,18 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
  * retry their organisations' rows only; the metrics count them all.
  */
 describe('OutboxStatusRepository', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource({ url: db.url, poolSize: 2 });
-    await ds.initialize();
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
-  });
+  const { dataSource: ds } = withTestDataSource();
 
   /** One row at each stage (waiting for the relay, in a queue, failed, done) for the organisation. */
   async function rows(organisation: OrganisationId): Promise<{ failed: string }> {

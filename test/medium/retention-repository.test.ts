@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { createDataSource } from '@guichet/persistence';
 import { organisationId } from '@guichet/shared';
 import { RetentionRepository } from '@guichet/submissions';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { withTestDataSource } from '../support/database';
 import { seedCanteenService, seedRequest } from '../support/seed';
 
 /**
@@ -13,18 +11,7 @@ import { seedCanteenService, seedRequest } from '../support/seed';
  * nothing.
  */
 describe('RetentionRepository', () => {
-  let db: TestDatabase;
-  let ds: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = createDataSource({ url: db.url, poolSize: 2 });
-    await ds.initialize();
-  });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
-  });
+  const { dataSource: ds } = withTestDataSource();
 
   it('sweeps every organisation, and writes only in the organisation it is given', async () => {
     const a = await seedCanteenService(ds, 'retention-a');
