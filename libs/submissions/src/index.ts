@@ -54,6 +54,7 @@ export { identityPointers } from './identity-answers';
 export {
   Transitions,
   applyDecision,
+  decisionUpdate,
   citizenEditable,
   type TransitionActor,
   type TransitionInput,
