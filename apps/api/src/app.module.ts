@@ -1,11 +1,16 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  RequestMethod,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
+import { pinoHttp } from 'pino-http';
 import type { Config } from '@guichet/config';
-import { loggerOptions, pathOnly } from '@guichet/observability';
 import {
   DiskValidatorCodeStore,
   PublicCatalogue,
@@ -72,40 +77,29 @@ import { PostgresCounterStore } from './limits/counter-store';
 import { derivedKey } from './limits/derived-key';
 import { ShutdownTasks } from './shutdown';
 import { CONFIG } from './tokens';
+import { genReqId, httpLogOptions, requestLogging, unlogged } from './http/request-logging';
 
-const REQUEST_ID = /^[\w-]{8,64}$/;
+/** The access line and the request's logger (see requestLogging). */
+const REQUEST_LOGGING = Symbol('REQUEST_LOGGING');
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  constructor(@Inject(REQUEST_LOGGING) private readonly logging: ReturnType<typeof requestLogging>) {}
+
+  /** Where nestjs-pino put pino-http: every route, after the middleware that create-app adds. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(this.logging).forRoutes({ path: '*', method: RequestMethod.ALL });
+  }
+
   static forRoot(config: Config, backend: ResolvedQueueBackend, logStream?: DestinationStream): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        // nestjs-pino for Nest's logger and the request's logger (PinoLogger); its pino-http middleware gives way to
+        // requestLogging (configure, below), on the same routes, with the same options.
         LoggerModule.forRoot({
-          pinoHttp: [
-            {
-              ...loggerOptions({ level: config.LOG_LEVEL, service: 'api' }),
-              genReqId: (req: IncomingMessage) => {
-                const given = req.headers['x-request-id'];
-                return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-              },
-              // Only what an operator needs: no headers, no query string, no body.
-              serializers: {
-                req: (req: { id: string; method: string; url: string }) => ({
-                  id: req.id,
-                  method: req.method,
-                  path: pathOnly(req.url),
-                }),
-                res: (res: { statusCode: number }) => ({
-                  statusCode: res.statusCode,
-                }),
-              },
-              autoLogging: {
-                ignore: (req: IncomingMessage) => /^\/(health|metrics)\b/.test(req.url ?? ''),
-              },
-            },
-            logStream ?? process.stdout,
-          ],
+          pinoHttp: [httpLogOptions(config.LOG_LEVEL), logStream ?? process.stdout],
+          forRoutes: [],
         }),
         TypeOrmModule.forRoot({
           ...dataSourceOptions({
@@ -144,6 +138,13 @@ export class AppModule {
       ],
       providers: [
         { provide: CONFIG, useValue: config },
+        {
+          provide: REQUEST_LOGGING,
+          useValue: requestLogging(pinoHttp(httpLogOptions(config.LOG_LEVEL), logStream ?? process.stdout).logger, {
+            genReqId,
+            ignore: unlogged,
+          }),
+        },
         {
           provide: QueueConnection,
           useFactory: () =>
