@@ -1,0 +1,182 @@
+/**
+ * Two builds of the API side by side (issue 22): the CPU per autosave and per submit of each, both driven at the
+ * same moments on one database, so that the machine's other load weighs on both alike. On a shared machine the CPU
+ * per request of `bench:submit` moves by a third from one run to the next; the ratio of two builds measured
+ * together moves by a few percent (run a build against itself to see how much).
+ *
+ *   npm run build:server && cp -r dist var/dist-before      (the build to compare with, e.g. from main)
+ *   … change, npm run build:server …
+ *   node dist/bench/side-by-side.js var/dist-before dist [rounds]
+ *
+ * Not in `npm run bench`: it compares builds, it has no baseline of its own. Admission control's shedding is off
+ * (every request is counted); each build gets its own clients (BENCH_CLIENTS, 24) and drafts.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { createDataSource, runMigrations } from '@guichet/persistence';
+import { anonymousCitizen } from './lib/citizens';
+import { benchOrganisation, dropBenchDatabase, runBench } from './lib/database';
+import { LightClient } from './lib/http-client';
+import { cpuSeconds, freePort, withDatabase } from './lib/processes';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 24);
+const FIELDS = 40;
+const SAVE_MS = 6000;
+const SUBMIT_MS = 10000;
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TAG = process.env.BENCH_TAG ?? Date.now().toString(36);
+
+function definition() {
+  const properties: Record<string, unknown> = {};
+  const fields: string[] = [];
+  for (let i = 0; i < FIELDS; i++) {
+    const key = `q${i}`;
+    fields.push(key);
+    properties[key] = [
+      { type: 'string', title: `Question ${i}`, minLength: 1, maxLength: 200 },
+      { type: 'integer', title: `Nombre ${i}`, minimum: 0 },
+      { type: 'string', title: `Courriel ${i}`, format: 'email' },
+      { type: 'string', title: `Choix ${i}`, enum: ['oui', 'non'] },
+    ][i % 4];
+  }
+  return {
+    formatVersion: 1,
+    schema: { type: 'object', additionalProperties: false, required: fields, properties },
+    pages: [0, 1, 2, 3].map((p) => ({
+      id: `etape-${p + 1}`,
+      title: `Étape ${p + 1}`,
+      fields: fields.slice(p * 10, p * 10 + 10),
+    })),
+    settings: { signIn: 'none' },
+  };
+}
+
+function answers(): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (let i = 0; i < FIELDS; i++) data[`q${i}`] = [`réponse ${i}`, i, `personne${i}@exemple.fr`, 'oui'][i % 4];
+  return data;
+}
+
+async function main(): Promise<void> {
+  const [before, after] = process.argv.slice(2, 4).map((dir) => resolve(dir));
+  const rounds = Number(process.argv[4] ?? 3);
+  if (!before || !after) throw new Error('usage: node dist/bench/side-by-side.js <build A> <build B> [rounds]');
+  const dbName = `guichet_bench_${TAG}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  await admin.end();
+  const url = withDatabase(ADMIN_URL, dbName);
+  await runMigrations(url);
+  const ds = createDataSource({ url, poolSize: 2 });
+  await ds.initialize();
+  const { orgId, token } = await benchOrganisation(ds, 'designer');
+  const sessionSecret = randomBytes(32).toString('base64url');
+  const dataDir = mkdtempSync(join(tmpdir(), 'guichet-bench-'));
+  const start = async (build: string) => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(build, 'apps', 'api', 'src', 'main.js')], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        API_PROCESSES: '1',
+        DATABASE_URL: url,
+        DATABASE_POOL_SIZE: '20',
+        QUEUE_BACKEND: 'postgres',
+        SESSION_SECRET: sessionSecret,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+        DATA_DIR: dataDir,
+        RATE_LIMITS: 'off',
+        OVERLOAD_LAG_MS: '0',
+        OVERLOAD_DB_WAIT_MS: '0',
+        OVERLOAD_QUEUE_MS: '60000',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/health/live`)).ok) break;
+      } catch {
+        if (i > 300) throw new Error(`API of ${build} did not start`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return {
+      base,
+      pid: child.pid,
+      stop: async () => {
+        child.kill('SIGTERM');
+        await exited;
+      },
+    };
+  };
+  const apis = [await start(before), await start(after)];
+  try {
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    await fetch(`${apis[0]!.base}/api/v1/services`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: orgId, definition: definition() }),
+    });
+    await fetch(`${apis[0]!.base}/api/v1/services/banc/publish`, { method: 'POST', headers: auth });
+    const body = JSON.stringify({ data: answers() });
+    process.stdout.write(`A = ${before}\nB = ${after}\n`);
+    for (let round = 1; round <= rounds; round++) {
+      const clients = await Promise.all(
+        apis.map((api) =>
+          Promise.all(
+            Array.from({ length: CLIENTS }, async () => {
+              const c = await anonymousCitizen(api.base, ds, 'banc', answers(), 400);
+              return { cookie: c.cookie, csrf: c.csrf, ids: [c.draft, ...c.copies] };
+            }),
+          ),
+        ),
+      );
+      const http = new LightClient();
+      for (const kind of ['autosave', 'submit'] as const) {
+        const cpuBefore = apis.map((api) => cpuSeconds(api.pid));
+        const done = [0, 0];
+        const refused = [0, 0];
+        const deadline = performance.now() + (kind === 'autosave' ? SAVE_MS : SUBMIT_MS);
+        await Promise.all(
+          apis.flatMap((api, k) =>
+            clients[k]!.map(async (c) => {
+              const headers = { cookie: c.cookie, 'x-csrf-token': c.csrf, 'content-type': 'application/json' };
+              for (let i = 1; performance.now() < deadline && i < c.ids.length; i++) {
+                const res =
+                  kind === 'autosave'
+                    ? await http.send(`${api.base}/api/v1/submissions/${c.ids[0]}`, { method: 'PATCH', headers, body })
+                    : await http.send(`${api.base}/api/v1/submissions/${c.ids[i]}/submit`, {
+                        method: 'POST',
+                        headers,
+                        body: '{}',
+                      });
+                if (res.status === 200) done[k]!++;
+                else refused[k]!++;
+              }
+            }),
+          ),
+        );
+        const per = apis.map((api, k) => ((cpuSeconds(api.pid) - cpuBefore[k]!) * 1000) / done[k]!);
+        process.stdout.write(
+          `round ${round} ${kind}: A ${per[0]!.toFixed(3)} ms of API CPU each (${done[0]} done, ${refused[0]} not 200), ` +
+            `B ${per[1]!.toFixed(3)} ms (${done[1]}, ${refused[1]}), B/A ${(per[1]! / per[0]!).toFixed(3)}, ` +
+            `load average ${loadavg()[0]!.toFixed(1)}\n`,
+        );
+      }
+      http.close();
+    }
+  } finally {
+    for (const api of apis) await api.stop();
+    await ds.destroy();
+    await dropBenchDatabase(ADMIN_URL, dbName);
+  }
+}
+
+runBench(main);
