@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { importExamples } from '@guichet/forms';
 import type { MailCatcher } from '@guichet/mail-catcher';
 import { Submission } from '@guichet/persistence';
-import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
+import { axeViolations, chooseTestIdentity, launchBrowser, untilLive, type Browser } from '../support/browser';
 import { ROOT, waitUntil } from '../support/processes';
 import { type Stack } from '../support/stack';
 import { startWebStack, type WebStack } from '../support/web-stack';
@@ -122,6 +122,7 @@ describe('caseworker desk in Chromium', () => {
 
     // --- Karim, citizen: reports a pothole without an account, with a photo and his email.
     await citizen!.goto(`${base}/demarches/${SLUG}`);
+    await untilLive(citizen!);
     await press(citizen!, /^Commencer/);
     await citizen!.waitForURL(/brouillon=/);
     // The address field (Base Adresse Nationale): this address is not in it, so it is typed by hand.

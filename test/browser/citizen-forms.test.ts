@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { importExamples } from '@guichet/forms';
 import { Organisation, Submission, seedDemoOrganisation } from '@guichet/persistence';
-import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
+import { axeViolations, chooseTestIdentity, launchBrowser, untilLive, type Browser } from '../support/browser';
 import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
 import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
 import { ROOT, freePort } from '../support/processes';
@@ -296,6 +296,7 @@ describe('citizen portal: every example service with the keyboard', () => {
   it('shows the organisation’s colour and contact on its service pages', async () => {
     const page = await signedIn.newPage();
     await page.goto(`${base}/demarches/signaler-un-probleme-de-voirie`);
+    await untilLive(page);
     await page.getByRole('heading', { level: 2, name: 'Une question ?' }).waitFor();
     expect(await page.getByRole('link', { name: 'accueil@mairie.example.fr' }).getAttribute('href')).toBe(
       'mailto:accueil@mairie.example.fr',
@@ -319,6 +320,7 @@ describe('citizen portal: every example service with the keyboard', () => {
     };
     listen(page);
     await page.goto(`${base}/demarches/${slug}`);
+    await untilLive(page);
     await press(page, /^Commencer/);
     await page.waitForURL(/brouillon=/);
     const address = page.url();
@@ -365,6 +367,62 @@ describe('citizen portal: every example service with the keyboard', () => {
     await live.close();
   }, 90_000);
 
+  it('draws a service page before its bundle runs, then hands over to the live page, whose « Commencer » works', async () => {
+    // Signing in is optional here: the live page's start controls depend on who is signed in (nobody, here).
+    const slug = 'occupation-du-domaine-public';
+    const service = await (await fetch(`${base}/api/v1/public/services/${slug}`)).json();
+
+    // Without its JavaScript the page still shows the service: the title, the steps, the contact, and a start button
+    // that cannot be pressed (nobody knows yet who is there), in a region that says it is busy; axe finds nothing.
+    const drawing = await signedIn.newPage();
+    await drawing.route(/\/assets\/.*\.js$/, (route) => route.abort());
+    await drawing.goto(`${base}/demarches/${slug}`);
+    await expect(drawing.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(service.title);
+    await expect(drawing.locator('fieldset.preview[disabled][aria-busy=true]').count()).resolves.toBe(1);
+    await expect(drawing.locator('#root').getAttribute('data-preview')).resolves.toBe('service');
+    const drawnStart = drawing.getByRole('button', { name: 'Commencer', exact: true });
+    await expect(drawnStart.isVisible()).resolves.toBe(true);
+    await expect(drawnStart.isDisabled()).resolves.toBe(true);
+    await expect(drawing.getByRole('link', { name: /FranceConnect/ }).count()).resolves.toBe(0);
+    await expect(drawing.getByRole('heading', { level: 2, name: 'Une question ?' }).isVisible()).resolves.toBe(true);
+    expect(await drawing.locator('main').textContent()).not.toContain('Chargement');
+    expect(await axeViolations(drawing)).toEqual([]);
+    await drawing.close();
+
+    // With it, the live page takes the drawing's place in one commit: never « Chargement… » in between.
+    const live = await signedIn.newPage();
+    const errors: string[] = [];
+    live.on('pageerror', (error) => errors.push(error.message));
+    live.on('console', (m) => m.type() === 'error' && !m.text().includes('status of 401') && errors.push(m.text()));
+    await live.addInitScript(() => {
+      const seen: string[] = [];
+      Object.defineProperty(window, '__loadingSeen', { value: seen });
+      new MutationObserver(() => {
+        const status = document.querySelector('main [role="status"]');
+        if (status?.textContent?.includes('Chargement')) seen.push(status.textContent);
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
+    await live.goto(`${base}/demarches/${slug}`);
+    await untilLive(live);
+    await expect(live.locator('#root').getAttribute('data-preview')).resolves.toBeNull();
+    await expect(live.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(service.title);
+    // Nobody signed in: « Commencer sans compte », enabled, and FranceConnect's button next to it.
+    const start = live.getByRole('button', { name: 'Commencer sans compte' });
+    await expect(start.isEnabled()).resolves.toBe(true);
+    await expect(live.getByRole('link', { name: /S’identifier avec\s+FranceConnect/ }).count()).resolves.toBe(1);
+    expect(await axeViolations(live)).toEqual([]);
+    await expect(
+      live.evaluate(() => (window as unknown as { __loadingSeen: string[] }).__loadingSeen),
+    ).resolves.toEqual([]);
+    await start.focus();
+    await live.keyboard.press('Enter');
+    await live.waitForURL(/brouillon=/);
+    await live.locator('.step-fields [data-pointer]').first().waitFor();
+    expect(await axeViolations(live)).toEqual([]);
+    expect(errors).toEqual([]);
+    await live.close();
+  }, 90_000);
+
   it.each([
     'signaler-un-probleme-de-voirie',
     'demande-acte-etat-civil',
@@ -386,6 +444,7 @@ describe('citizen portal: every example service with the keyboard', () => {
       let shots = 0;
       await page.goto(`${base}/demarches/${slug}`);
       await page.getByRole('heading', { level: 1, name: service.title }).waitFor();
+      await untilLive(page);
       expect(await axeViolations(page)).toEqual([]);
       await shoot(page, slug, shots++, 'presentation');
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import request from 'supertest';
 import type { Page } from 'playwright-core';
-import { axeViolations, launchBrowser, type Browser } from '../support/browser';
+import { axeViolations, launchBrowser, untilLive, type Browser } from '../support/browser';
 import {
   loadCorpus,
   recordResult,
@@ -117,6 +117,7 @@ describe('compatibility corpus in the browser', () => {
       try {
         await page.goto(`${web.base}/demarches/${slug}`);
         await page.getByRole('heading', { level: 1 }).first().waitFor();
+        await untilLive(page);
         await check('présentation');
         await press(page, /^Commencer/);
         await page.waitForURL(/brouillon=/);

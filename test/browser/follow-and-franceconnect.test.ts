@@ -7,7 +7,7 @@ import { importExamples } from '@guichet/forms';
 import { ApiTokenService } from '@guichet/identity';
 import { organisationId } from '@guichet/shared';
 import { Submission } from '@guichet/persistence';
-import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
+import { axeViolations, chooseTestIdentity, launchBrowser, untilLive, type Browser } from '../support/browser';
 import { pdfInfo, pdfText } from '../support/pdf';
 import { ROOT, waitUntil } from '../support/processes';
 import { startWebStack, type WebStack } from '../support/web-stack';
@@ -80,6 +80,7 @@ describe('follow link and FranceConnect button in Chromium', () => {
   /** Karim's pothole report on his phone, four pages by keyboard, no account: its reference and id. */
   async function filePothole(phone: Page, slug: string): Promise<{ reference: string; id: string }> {
     await phone.goto(`${base}/demarches/${slug}`);
+    await untilLive(phone);
     await phone.getByRole('heading', { level: 1, name: 'Signaler un problème sur la voirie' }).waitFor();
     expect(await phone.getByRole('link', { name: FC_SIGN_IN }).count()).toBe(0);
     await press(phone, /^Commencer/);
@@ -389,11 +390,13 @@ describe('follow link and FranceConnect button in Chromium', () => {
 
     // A service that offers signing in: « Commencer sans compte » first, then the button.
     await page.goto(`${base}/demarches/${OCCUPATION}`);
+    await untilLive(page);
     await page.getByRole('button', { name: 'Commencer sans compte' }).waitFor();
     await official(`/demarches/${OCCUPATION}`, 'fc-facultatif');
 
     // A service that requires it: Enter on the button signs in through the provider and comes back.
     await page.goto(`${base}/demarches/${GRANT}`);
+    await untilLive(page);
     await page.getByRole('heading', { level: 1 }).waitFor();
     // The page promises what the example prefills, no more: name and first name, which the citizen may correct.
     const grant = JSON.parse(readFileSync(join(ROOT, 'forms', `${GRANT}.json`), 'utf8'));

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
 import { quotientDefinition } from '../fixtures/quotient';
-import { axeViolations, chooseTestIdentity, type Browser } from '../support/browser';
+import { axeViolations, chooseTestIdentity, untilLive, type Browser } from '../support/browser';
 import { signInEnv, startIdp, type RunningIdp } from '../support/idp';
 import { beginDraft, sendDraft, startWebLookupStack } from '../support/lookup-browser';
 import type { Stack } from '../support/stack';
@@ -158,6 +158,7 @@ describe('family quotient field in the browser', () => {
     await browser.context.clearCookies();
     const before = fake.hits(QF_PATH);
     await page.goto(`${base}/demarches/${SLUG}`);
+    await untilLive(page);
     const begin = page.getByRole('button', { name: /^Commencer/ });
     await begin.focus();
     await page.keyboard.press('Enter');

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
 import { organisationId } from '@guichet/shared';
 import { grantDefinition, tinyPdf } from '../fixtures/grant';
-import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
+import { axeViolations, chooseTestIdentity, launchBrowser, untilLive, type Browser } from '../support/browser';
 import { ROOT } from '../support/processes';
 import { type Stack } from '../support/stack';
 import { startWebStack, type WebStack } from '../support/web-stack';
@@ -179,6 +179,7 @@ describe('studio in Chromium', () => {
     // --- A citizen files it.
     const c = citizen!;
     await c.goto(`${base}/demarches/${SLUG}`);
+    await untilLive(c);
     await press(
       c
         .getByRole('button', { name: /^Commencer/ })

@@ -6,7 +6,7 @@ import { choiceDefinition } from '../fixtures/choice';
 import { CookieClient } from '../support/browserless';
 import { ROOT } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
-import { createTenant, publishService } from '../support/tenant';
+import { createTenant, publishService, type Tenant } from '../support/tenant';
 
 /** A title that would end a script element, and open another, if it were written into the page as is. */
 const HOSTILE = 'Nom </script><script>alert(1)</script> <!-- fin';
@@ -37,6 +37,15 @@ function drawing(html: string): string | null {
   return /<div id="root" data-preview="form">([\s\S]*)<\/div>\s*<noscript>/.exec(html)?.[1] ?? null;
 }
 
+/** A service page as the server drew it (what `<div id="root" data-preview="service">` holds), or null. */
+function serviceDrawing(html: string): string | null {
+  return /<div id="root" data-preview="service">([\s\S]*)<\/div>\s*<noscript>/.exec(html)?.[1] ?? null;
+}
+
+/** A service's title and description that would end the page's scripts or open a comment if written as they are. */
+const HOSTILE_TITLE = 'Accueil </script><script>alert(1)</script> <!-- fin';
+const HOSTILE_DESCRIPTION = 'Avant </div></fieldset></main><script>alert(2)</script><img src=x onerror=alert(3)> après';
+
 /**
  * Issue 22, first paint without waterfalls: a service page carries its
  * published version as JSON data and preloads its validator (and RJSF's
@@ -46,6 +55,8 @@ describe('service pages carry their published version', () => {
   let stack: Stack;
   let plain: Stack;
   let undrawn: Stack;
+  /** The designer of each stack's services, by stack. */
+  const designers = new Map<Stack, Tenant>();
 
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web');
@@ -55,12 +66,31 @@ describe('service pages carry their published version', () => {
       startStack({ backend: 'postgres', worker: false, env: { ...env, WEB_EMBED_DATA: 'off' } }),
       startStack({ backend: 'postgres', worker: false, env: { ...env, WEB_PRERENDER: 'off' } }),
     ]);
-    for (const s of [stack, plain, undrawn])
-      await publishService(s.url, await createTenant(s), {
+    for (const s of [stack, plain, undrawn]) {
+      const designer = await createTenant(s);
+      designers.set(s, designer);
+      await publishService(s.url, designer, {
         slug: 'contact-embarque',
         title: 'Contact </script> embarqué',
         definition: hostileDefinition(),
       });
+      // A service page: its title and description are the service's, not the version's (the studio edits them).
+      await request(s.url)
+        .post('/api/v1/services')
+        .set('Authorization', designer.auth)
+        .send({
+          slug: 'accueil-embarque',
+          title: HOSTILE_TITLE,
+          description: HOSTILE_DESCRIPTION,
+          organisationId: designer.organisationId,
+          definition: choiceDefinition(),
+        })
+        .expect(201);
+      await request(s.url)
+        .post('/api/v1/services/accueil-embarque/publish')
+        .set('Authorization', designer.auth)
+        .expect(201);
+    }
   });
   afterAll(() => Promise.all([stack?.close(), plain?.close(), undrawn?.close()]));
 
@@ -128,8 +158,12 @@ describe('service pages carry their published version', () => {
     const href = /<link rel="stylesheet"[^>]*href="([^"]+)"/.exec(built)![1]!;
     expect(html).not.toContain('rel="stylesheet"');
     expect(html).toContain(`<style>${readFileSync(join(ROOT, 'dist/web', href), 'utf8')}</style>`);
-    expect((await call('GET', '/demarches/contact-embarque')).status).toBe(200);
-    expect(await (await call('GET', '/demarches/contact-embarque')).text()).toContain(`href="${href}"`);
+    // Pages without a drawing keep the link: a service page drawn by the app only, the other pages.
+    for (const url of [`${undrawn.url}/demarches/contact-embarque`, `${stack.url}/`, `${stack.url}/mes-demarches`]) {
+      const other = await request(url).get('').expect(200);
+      expect(other.text).toContain(`href="${href}"`);
+      expect(other.text).not.toContain('<style>');
+    }
     // The draft's id, from the page's own address, only where the browser is told to ask for the draft early.
     expect(html.split(draft.id)).toHaveLength(2);
     expect(preloads(html)).toEqual([`/api/v1/submissions/${draft.id}`, '/api/v1/me']);
@@ -167,6 +201,116 @@ describe('service pages carry their published version', () => {
     expect((await request(stack.url).get(`/demarches/nexiste-pas?brouillon=${id}`).expect(200)).text).toBe(
       readFileSync(join(ROOT, 'dist/web/index.html'), 'utf8'),
     );
+  });
+
+  it('draws a service page from its published version, escaped, its start control disabled until the app runs', async () => {
+    const page = await request(stack.url).get('/demarches/accueil-embarque').expect(200);
+    expect(page.headers['cache-control']).toBe('no-cache');
+    const drawn = serviceDrawing(page.text);
+    expect(drawn).not.toBeNull();
+    // Everything in a disabled fieldset that says it is busy: nothing can start before the app knows who is there.
+    expect(drawn!.startsWith('<a class="skip-link" href="#contenu">')).toBe(true);
+    expect(drawn).toContain('<fieldset class="preview" disabled="" aria-busy="true">');
+    const fieldset = drawn!.slice(drawn!.indexOf('<fieldset class="preview"'), drawn!.lastIndexOf('</fieldset>'));
+    // The title and the description as text: neither ends the root, the fieldset, the page's scripts or opens a comment.
+    expect(fieldset).toContain(
+      '<h1 tabindex="-1">Accueil &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;!-- fin</h1>',
+    );
+    expect(fieldset).toContain(
+      '<p class="lead">Avant &lt;/div&gt;&lt;/fieldset&gt;&lt;/main&gt;&lt;script&gt;alert(2)&lt;/script&gt;&lt;img src=x onerror=alert(3)&gt; après</p>',
+    );
+    expect(page.text.match(/<script/g)).toHaveLength(2);
+    expect(page.text).not.toContain('<img src=x');
+    expect(page.text).not.toContain('<!-- fin');
+    expect(drawn!.match(/<fieldset/g)).toHaveLength(1);
+    expect(drawn!.match(/<\/fieldset>/g)).toHaveLength(1);
+    // The steps of the published version, then the start control: the neutral « Commencer », a button (disabled by
+    // the fieldset), never FranceConnect's link or a draft to resume, which depend on who is signed in.
+    const api = (await request(stack.url).get('/api/v1/public/services/accueil-embarque').expect(200))
+      .body as PublicService;
+    for (const p of api.definition!.pages) expect(fieldset).toContain(`<li>${p.title}</li>`);
+    expect(fieldset).toContain('<div class="actions"><button type="button" class="button">Commencer</button></div>');
+    expect(fieldset.match(/<button/g)).toHaveLength(1);
+    expect(fieldset).not.toContain('fc-button');
+    expect(fieldset).not.toContain('brouillon');
+    expect(fieldset.match(/<(input|select|textarea)\b/g)).toBeNull();
+    // The page carries its published version as before, and its stylesheet (no round trip before the first paint).
+    expect(dataScripts(page.text).map((s) => s.id)).toEqual(['guichet-service']);
+    expect(page.text).not.toContain('rel="stylesheet"');
+    expect(page.text).toContain('<style>');
+    // The same drawing for every visit of the same version (kept, not drawn per visitor).
+    expect((await request(stack.url).get('/demarches/accueil-embarque').expect(200)).text).toBe(page.text);
+  });
+
+  it('puts nothing personal in a service page: the same page for a visitor with a draft as for anyone', async () => {
+    const client = new CookieClient();
+    const call = (method: string, path: string, body?: unknown) => {
+      const csrf = client.cookie(stack.url, 'csrf_token');
+      return client.request(`${stack.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    };
+    expect((await call('GET', '/api/v1/public/services/accueil-embarque')).status).toBe(200);
+    const created = await call('POST', '/api/v1/public/services/accueil-embarque/submissions', { data: {} });
+    expect(created.status).toBe(201);
+    const draft = (await created.json()) as { id: string; revision: number };
+    const marker = 'Martin-Personnel-2958';
+    const saved = await call('PATCH', `/api/v1/submissions/${draft.id}`, {
+      data: { name: marker, email: 'martin.personnel@exemple.fr' },
+      expectedRevision: draft.revision,
+    });
+    expect(saved.status).toBe(200);
+    // This session has a draft of the service (the live page offers to resume it): the drawn page does not know.
+    const mine = (await (await call('GET', '/api/v1/me/submissions')).json()) as Array<{ id: string }>;
+    expect(mine.map((s) => s.id)).toContain(draft.id);
+
+    const page = await call('GET', '/demarches/accueil-embarque');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(serviceDrawing(html)).not.toBeNull();
+    expect(html).not.toContain(draft.id);
+    expect(html).not.toContain(marker);
+    expect(html).not.toContain('martin.personnel');
+    expect(html).not.toContain('Reprendre mon brouillon');
+    expect(html).toBe((await request(stack.url).get('/demarches/accueil-embarque').expect(200)).text);
+  });
+
+  it('draws no service page for an unknown service, an address with a draft, or when turned off', async () => {
+    const built = readFileSync(join(ROOT, 'dist/web/index.html'), 'utf8');
+    expect((await request(stack.url).get('/demarches/nexiste-pas').expect(200)).text).toBe(built);
+    const id = '0b7a1f6e-58a4-4c1e-9a51-3f0c2d9e8b10';
+    // An address with a draft is the form's (drawn as such when the id is one), never the service page's.
+    for (const query of [`?brouillon=${id}`, '?brouillon=pas-un-id', `?brouillon=${id}&test=1`])
+      expect(
+        serviceDrawing((await request(stack.url).get(`/demarches/accueil-embarque${query}`).expect(200)).text),
+      ).toBe(null);
+    // Turned off (WEB_PRERENDER=off), or nothing to draw from (WEB_EMBED_DATA=off): the app draws the page.
+    const off = await request(undrawn.url).get('/demarches/accueil-embarque').expect(200);
+    expect(serviceDrawing(off.text)).toBeNull();
+    expect(off.text).toContain('<div id="root"></div>');
+    expect(dataScripts(off.text).map((s) => s.id)).toEqual(['guichet-service']);
+    expect((await request(plain.url).get('/demarches/accueil-embarque').expect(200)).text).toBe(built);
+    // Other pages are not service pages.
+    for (const path of ['/', '/mes-demarches', '/demarches', '/demarches/accueil-embarque/autre'])
+      expect((await request(stack.url).get(path).expect(200)).text).toBe(built);
+  });
+
+  it('draws a service page anew when what it shows changes without a new version (a closed service)', async () => {
+    const designer = designers.get(stack)!;
+    const slug = 'ferme-embarque';
+    await publishService(stack.url, designer, { slug, title: 'Bientôt fermée', definition: choiceDefinition() });
+    const open = serviceDrawing((await request(stack.url).get(`/demarches/${slug}`).expect(200)).text);
+    expect(open).toContain('>Commencer</button>');
+    await request(stack.url)
+      .post(`/api/v1/services/${slug}/close`)
+      .set('Authorization', designer.auth)
+      .send({ message: 'Les inscriptions sont closes <pour> cette année.' })
+      .expect(200);
+    const closed = serviceDrawing((await request(stack.url).get(`/demarches/${slug}`).expect(200)).text);
+    expect(closed).toContain('<p>Les inscriptions sont closes &lt;pour&gt; cette année.</p>');
+    expect(closed).not.toContain('<button type="button" class="button"');
   });
 
   it('keeps the CSP of the page, and the other pages, as they were', async () => {

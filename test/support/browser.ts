@@ -59,4 +59,16 @@ export async function chooseTestIdentity(page: Page, label: string, url: string)
   await page.getByRole('group', { name: 'Identités de test' }).waitFor();
   await page.getByLabel(label).check();
   await Promise.all([page.waitForURL(url), page.getByRole('button', { name: 'Se connecter' }).click()]);
+  // Back on the page, drawn by the server first where it is a service or form page: its live page is what follows.
+  await untilLive(page);
+}
+
+/**
+ * Waits until the app has replaced the server's drawing of a service or form page (a disabled region that says it is
+ * busy, apps/web/src/server/form-preview.tsx) with the live page, as a screen reader user waits for `aria-busy` to
+ * end; at once on a page without one. Loaded by address, such a page shows its title, and a disabled « Commencer »,
+ * before it knows who is signed in.
+ */
+export async function untilLive(page: Page): Promise<void> {
+  await page.locator('fieldset.preview[aria-busy="true"]').waitFor({ state: 'detached' });
 }

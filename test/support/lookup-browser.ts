@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { Submission } from '@guichet/persistence';
-import { launchBrowser, type Browser } from './browser';
+import { launchBrowser, untilLive, type Browser } from './browser';
 import type { LookupService } from './lookup-e2e';
 import { ROOT, freePort } from './processes';
 import { startStack, type Stack } from './stack';
@@ -76,6 +76,7 @@ export async function beginDraft(page: Page, first: FirstAnswer): Promise<string
 export async function startDraft(page: Page, serviceUrl: string, first: FirstAnswer): Promise<string> {
   page.setDefaultTimeout(15_000);
   await page.goto(serviceUrl);
+  await untilLive(page);
   return beginDraft(page, first);
 }
 

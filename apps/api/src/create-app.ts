@@ -116,7 +116,7 @@ export async function createApiApp(
       onPrerenderError: (error) =>
         app
           .get(Logger)
-          .warn(`form page drawn without its first step: ${error instanceof Error ? error.message : error}`),
+          .warn(`page served without the server's drawing: ${error instanceof Error ? error.message : error}`),
     },
   );
   if (!web.built) {

@@ -3,42 +3,58 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { loadForm } from './form/load-form';
 import { keepLoadedForm } from './form/preload';
+import { keepServicePage, loadServicePage } from './pages/service-page-data';
 import './styles.css';
 
-/** After this long the app mounts anyway (it then shows « Chargement… » until the form arrives). */
+/** After this long the app mounts anyway (it then shows « Chargement… » until the page's data arrive). */
 const PREVIEW_WAIT_MS = 8000;
 
 const root = document.getElementById('root')!;
-/** Once the app has mounted, a form that arrives late is not kept: the page has loaded its own since. */
+/** Once the app has mounted, what arrives late is not kept: the page has loaded its own since. */
 let mounted = false;
 
-/**
- * A form page the server drew (`data-preview="form"`, apps/web/src/server/form-preview.tsx) stays as drawn,
- * disabled, until its form is loaded; the app's first commit then replaces the drawing with the live form in
- * one frame. Any other page mounts at once.
- */
-function whenFormLoaded(): Promise<void> {
-  if (root.dataset.preview !== 'form') return Promise.resolve();
-  const query = new URLSearchParams(window.location.search);
+/** The slug of a service's address (/demarches/:slug), or null. */
+function serviceSlug(): string | null {
   const match = /^\/demarches\/([^/]+)\/?$/.exec(window.location.pathname);
-  const draftId = query.get('brouillon');
-  if (!match || !draftId) return Promise.resolve();
-  let slug: string;
+  if (!match) return null;
   try {
-    slug = decodeURIComponent(match[1]!);
+    return decodeURIComponent(match[1]!);
   } catch {
-    return Promise.resolve();
+    return null;
   }
+}
+
+/**
+ * A page the server drew stays as drawn, disabled, until what the app needs to draw it live is loaded: a form
+ * page (`data-preview="form"`, apps/web/src/server/form-preview.tsx) its form, a service page
+ * (`data-preview="service"`) the service, who is signed in and their drafts. The app's first commit then replaces
+ * the drawing with the live page in one frame. Any other page mounts at once.
+ */
+function whenDrawnPageLoaded(): Promise<void> {
+  const drawn = root.dataset.preview;
+  if (drawn !== 'form' && drawn !== 'service') return Promise.resolve();
+  const slug = serviceSlug();
+  if (!slug) return Promise.resolve();
+  const query = new URLSearchParams(window.location.search);
+  const draftId = query.get('brouillon');
   const test = query.get('test') === '1';
-  const loaded = loadForm(slug, draftId, test).then(
-    (form) => void (mounted || keepLoadedForm(slug, draftId, test, form)),
-    // The app loads it again and says what went wrong.
-    () => undefined,
-  );
+  let loaded: Promise<void>;
+  if (drawn === 'form' && draftId)
+    loaded = loadForm(slug, draftId, test).then(
+      (form) => void (mounted || keepLoadedForm(slug, draftId, test, form)),
+      // The app loads it again and says what went wrong.
+      () => undefined,
+    );
+  else if (drawn === 'service' && !draftId)
+    loaded = loadServicePage(slug).then(
+      (page) => void (mounted || keepServicePage(slug, page)),
+      () => undefined,
+    );
+  else return Promise.resolve();
   return Promise.race([loaded, new Promise<void>((ok) => window.setTimeout(ok, PREVIEW_WAIT_MS))]);
 }
 
-void whenFormLoaded().then(() => {
+void whenDrawnPageLoaded().then(() => {
   mounted = true;
   delete root.dataset.preview;
   createRoot(root).render(

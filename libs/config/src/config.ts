@@ -130,8 +130,9 @@ export const configSchema = z.object({
   /** `off` serves service pages without their embedded data and preloads (the « before » of the first-paint bench). */
   WEB_EMBED_DATA: z.enum(['on', 'off']).default('on'),
   /**
-   * `on` (with WEB_EMBED_DATA): a form page carries its first step drawn by the server, disabled until the app
-   * has loaded, so the citizen sees the form before the bundle runs. `off`: the app draws it (the bench's « before »).
+   * `on` (with WEB_EMBED_DATA): a service page, and a form page's first step, are drawn by the server, disabled
+   * until the app has loaded, so the citizen sees them before the bundle runs. `off`: the app draws them (the
+   * bench's « before »).
    */
   WEB_PRERENDER: z.enum(['on', 'off']).default('on'),
   SMTP_URL: z.preprocess(emptyToUndefined, url(['smtp:', 'smtps:']).optional()),

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express, { type NextFunction, type Request, type Response, type RequestHandler } from 'express';
@@ -92,17 +92,21 @@ function formPreloads(query: Request['query']): string {
     .join('');
 }
 
-/** What the web build's server module draws (apps/web/src/server/form-preview.tsx). */
-type RenderFormPreview = (input: { service: PublicService; draftId: string; step: string | null }) => string | null;
+/** What the web build's server module draws (apps/web/src/server/form-preview.tsx): a form page's step, a service page. */
+interface PreviewModule {
+  renderFormPreview: (input: { service: PublicService; draftId: string; step: string | null }) => string | null;
+  /** Absent from a build older than the service page's drawing: its pages are then served without one. */
+  renderServicePreview?: (input: { service: PublicService }) => string | null;
+}
 
 /** Options of the pages' handler. */
 export interface WebAppOptions {
   /**
-   * Draw a form page's first step into the page (`WEB_PRERENDER`), so the
-   * browser paints the form before the bundle has run. Needs `lookup`.
+   * Draw a service page and a form page's step into the page (`WEB_PRERENDER`),
+   * so the browser paints them before the bundle has run. Needs `lookup`.
    */
   prerender?: boolean;
-  /** Told when the drawing failed (the page is then served without it). Nothing personal is in the error. */
+  /** Told when a drawing failed (the page is then served without it). Nothing personal is in the error. */
   onPrerenderError?: (error: unknown) => void;
 }
 
@@ -110,47 +114,77 @@ export interface WebAppOptions {
 const PREVIEW_CACHE_SIZE = 64;
 
 /**
- * The server's drawing of form pages, from the web build's CommonJS module
+ * What a drawing depends on besides the page: the published version (its
+ * number and content hash), and what a page shows of the service that may
+ * change without a new version (its title and description, its organisation's
+ * name, logo and contact, whether it is closed), so a drawing is never older
+ * than what the API answers.
+ */
+function drawingKey(service: PublicService): string {
+  const around = createHash('sha256')
+    .update(JSON.stringify([service.title, service.description, service.organisation, service.closed]))
+    .digest('base64url');
+  return `${service.slug}\u0000${service.version}\u0000${service.contentHash}\u0000${around}`;
+}
+
+/**
+ * The server's drawings of pages, from the web build's CommonJS module
  * (`dist/web/server/form-preview.cjs`, `npm run build:web`); null when the
  * build has none or it cannot load. A drawing depends only on the published
- * version and the step: it is made once for a placeholder draft id (a UUID
- * of this process, which no definition contains) and the page's own id is
- * put in its place, so 300 fields cost their rendering (tens of ms) once per
- * version, not per visit.
+ * service (`drawingKey`) and, for a form page, the step: it is made once
+ * and kept (an LRU), so 300 fields cost their rendering (tens of ms) once per
+ * version, not per visit. A form page's is made for a placeholder draft id (a
+ * UUID of this process, which no definition contains) and the page's own id
+ * is put in its place. A drawing that fails is the page without it, told to
+ * `onError`, and not tried again for that version.
  */
-function formPreviews(dir: string, onError: (error: unknown) => void) {
+function previews(dir: string, onError: (error: unknown) => void) {
   const file = join(dir, 'server', 'form-preview.cjs');
   if (!existsSync(file)) return null;
-  let render: RenderFormPreview;
+  let module: PreviewModule;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a build artefact, found at run time
-    render = (require(file) as { renderFormPreview: RenderFormPreview }).renderFormPreview;
+    module = require(file) as PreviewModule;
   } catch (error) {
     onError(error);
     return null;
   }
   const placeholder = randomUUID();
   const drawn = new LruCache<string, string | null>(PREVIEW_CACHE_SIZE);
-  return (service: PublicService, draftId: string, requestedStep: string | null): string | null => {
-    // The review step (apps/web/src/form/FormPage.tsx, REVIEW) shows answers: nothing to draw without them.
-    if (requestedStep === 'verification') return null;
-    // A step that is not one of the version's draws as its first: one drawing for both, and no key per typo.
-    const step = service.definition?.pages.some((p) => p.id === requestedStep) ? requestedStep : null;
-    const key = `${service.slug}\u0000${service.version}\u0000${service.contentHash}\u0000${step ?? ''}`;
+  const draw = (key: string, render: () => string | null): string | null => {
     let html = drawn.get(key);
     if (html === undefined) {
       try {
-        html = render({ service, draftId: placeholder, step });
+        html = render();
         // A component that failed inside a Suspense boundary leaves React's client-rendering marker (and its
         // message): serve the plain page instead.
-        if (html !== null && html.includes('<!--$!-->')) throw new Error('the form preview could not be drawn');
+        if (html !== null && html.includes('<!--$!-->')) throw new Error('the page could not be drawn');
       } catch (error) {
         onError(error);
         html = null;
       }
       drawn.set(key, html);
     }
-    return html === null ? null : html.split(placeholder).join(draftId);
+    return html;
+  };
+  return {
+    /** A form page's step (`?brouillon=`), or null. */
+    form(service: PublicService, draftId: string, requestedStep: string | null): string | null {
+      // The review step (apps/web/src/form/FormPage.tsx, REVIEW) shows answers: nothing to draw without them.
+      if (requestedStep === 'verification') return null;
+      // A step that is not one of the version's draws as its first: one drawing for both, and no key per typo.
+      const step = service.definition?.pages.some((p) => p.id === requestedStep) ? requestedStep : null;
+      const html = draw(`form\u0000${drawingKey(service)}\u0000${step ?? ''}`, () =>
+        module.renderFormPreview({ service, draftId: placeholder, step }),
+      );
+      return html === null ? null : html.split(placeholder).join(draftId);
+    },
+    /** A service page (`/demarches/:slug`, no draft), or null. */
+    service(service: PublicService): string | null {
+      const render = module.renderServicePreview;
+      if (!render) return null;
+      return draw(`service\u0000${drawingKey(service)}`, () => render({ service }));
+    },
   };
 }
 
@@ -158,6 +192,11 @@ function formPreviews(dir: string, onError: (error: unknown) => void) {
 function formDraft(query: Request['query']): string | null {
   const draft = query.brouillon;
   return typeof draft === 'string' && isUuid(draft) && query.test !== '1' ? draft : null;
+}
+
+/** An address without a draft (`?brouillon=` absent or empty): the app draws the service page there. */
+function noDraft(query: Request['query']): boolean {
+  return query.brouillon === undefined || query.brouillon === '';
 }
 
 /**
@@ -180,7 +219,7 @@ function inlineStylesheets(dir: string, html: string): Array<[link: string, styl
   return inlined;
 }
 
-/** The app's mount point in index.html, where a form page's drawing goes. */
+/** The app's mount point in index.html, where a page's drawing goes. */
 const ROOT_ELEMENT = '<div id="root"></div>';
 
 /** The slug of a service page (/demarches/:slug, with or without a draft in the query), or null. */
@@ -210,9 +249,8 @@ export function webAppHandlers(
   if (!existsSync(indexFile)) return { handlers: [], built: false };
   const indexHtml = readFileSync(indexFile, 'utf8');
   const semantics = lookup ? semanticsChunks(dir) : [];
-  const previews =
-    lookup && options.prerender ? formPreviews(dir, options.onPrerenderError ?? (() => undefined)) : null;
-  const styles = previews ? inlineStylesheets(dir, indexHtml) : [];
+  const drawings = lookup && options.prerender ? previews(dir, options.onPrerenderError ?? (() => undefined)) : null;
+  const styles = drawings ? inlineStylesheets(dir, indexHtml) : [];
 
   const assets = express.static(dir, {
     index: false,
@@ -236,10 +274,19 @@ export function webAppHandlers(
       .then((service) => {
         if (!service) return void res.type('html').send(indexHtml);
         const step = typeof req.query.etape === 'string' ? req.query.etape : null;
-        const preview = previews && draft ? previews(service, draft, step) : null;
+        // The app draws a service page where the address has no draft (apps/web/src/App.tsx), a form page where it
+        // has a valid one.
+        const kind = draft ? 'form' : noDraft(req.query) ? 'service' : null;
+        const preview = !drawings
+          ? null
+          : kind === 'form'
+            ? drawings.form(service, draft!, step)
+            : kind === 'service'
+              ? drawings.service(service)
+              : null;
         let html = indexHtml.replace('</head>', `${preloads}${serviceHead(service, semantics)}</head>`);
         if (preview) {
-          html = html.replace(ROOT_ELEMENT, `<div id="root" data-preview="form">${preview}</div>`);
+          html = html.replace(ROOT_ELEMENT, `<div id="root" data-preview="${kind}">${preview}</div>`);
           for (const [link, style] of styles) html = html.replace(link, style);
         }
         res.type('html').send(html);

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, whoAmI, type Me } from '../lib/api';
-import { embeddedService } from '../lib/embedded';
+import { api, ApiError, type Me } from '../lib/api';
 import { formatDate, lang, tr } from '../lib/i18n';
 import { navigate, onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
@@ -8,6 +7,7 @@ import type { PublicService, SubmissionSummary } from '@guichet/shared';
 import { OrganisationContact, OrganisationMark, useAccent } from './Branding';
 import { FranceConnectButton } from './FranceConnectButton';
 import { prefillPromise } from './prefill-promise';
+import { forgetKeptServicePage, keptServicePage, loadServicePage, type ServicePageData } from './service-page-data';
 
 function documentsToPrepare(service: PublicService): string[] {
   const titles: string[] = [];
@@ -28,11 +28,11 @@ function documentsToPrepare(service: PublicService): string[] {
 
 /** A service: what it is for, what to prepare, then Commencer (or sign in first). */
 export function ServicePage({ slug }: { slug: string }) {
-  const [service, setService] = useState<PublicService | null>(null);
-  const [me, setMe] = useState<Me | null | undefined>(undefined);
-  const [drafts, setDrafts] = useState<SubmissionSummary[]>([]);
+  // Loaded before the app mounted when the server drew this page (./service-page-data.ts).
+  const [loaded, setLoaded] = useState<ServicePageData | null>(() => keptServicePage(slug));
   const [error, setError] = useState<ApiError | null>(null);
   const [starting, setStarting] = useState(false);
+  const service = loaded?.service;
   const errorTitle =
     error &&
     (error.status === 404
@@ -42,19 +42,17 @@ export function ServicePage({ slug }: { slug: string }) {
   useAccent(service?.organisation);
 
   useEffect(() => {
-    // The page may carry the published version (the API embeds it): no round trip before drawing it.
-    const embedded = embeddedService(slug);
-    (embedded ? Promise.resolve(embedded) : api<PublicService>(`/api/v1/public/services/${encodeURIComponent(slug)}`))
-      .then(setService)
-      .catch((e: unknown) =>
-        setError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL', message: String(e) })),
+    if (forgetKeptServicePage(slug)) return;
+    let live = true;
+    loadServicePage(slug)
+      .then((data) => live && setLoaded(data))
+      .catch(
+        (e: unknown) =>
+          live && setError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL', message: String(e) })),
       );
-    whoAmI()
-      .then(setMe)
-      .catch(() => setMe(null));
-    api<SubmissionSummary[]>('/api/v1/me/submissions')
-      .then((list) => setDrafts(list.filter((s) => s.service.slug === slug && s.status === 'draft')))
-      .catch(() => setDrafts([]));
+    return () => {
+      live = false;
+    };
   }, [slug]);
 
   if (error)
@@ -69,24 +67,57 @@ export function ServicePage({ slug }: { slug: string }) {
         </p>
       </>
     );
-  if (!service || me === undefined) return <p role="status">{tr('Chargement…', 'Loading…')}</p>;
+  if (!loaded) return <p role="status">{tr('Chargement…', 'Loading…')}</p>;
 
-  const definition = service.definition;
-  const signIn = definition?.settings.signIn ?? 'required';
-  const citizen = me?.kind === 'citizen';
   const start = async () => {
     setStarting(true);
     try {
-      const draft = await api<{ id: string }>(`/api/v1/public/services/${service.slug}/submissions`, {
+      const draft = await api<{ id: string }>(`/api/v1/public/services/${loaded.service.slug}/submissions`, {
         method: 'POST',
         body: {},
       });
-      navigate(`/demarches/${service.slug}?brouillon=${draft.id}`);
+      navigate(`/demarches/${loaded.service.slug}?brouillon=${draft.id}`);
     } catch (e) {
       setStarting(false);
       setError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL', message: String(e) }));
     }
   };
+  return (
+    <ServiceView
+      service={loaded.service}
+      me={loaded.me}
+      drafts={loaded.drafts}
+      starting={starting}
+      onStart={() => void start()}
+    />
+  );
+}
+
+/**
+ * The page's markup. Also what the server draws before the bundle runs
+ * (../server/form-preview.tsx), with `me` undefined: who is signed in is not
+ * known there (the page reads no session), so the start controls are the
+ * neutral « Commencer », disabled by the drawing's fieldset, and no draft is
+ * offered; the app then draws the ones for who is there.
+ */
+export function ServiceView({
+  service,
+  me,
+  drafts,
+  starting,
+  onStart,
+}: {
+  service: PublicService;
+  /** Undefined while who is signed in is not known (the server's drawing). */
+  me: Me | null | undefined;
+  drafts: SubmissionSummary[];
+  starting: boolean;
+  onStart: () => void;
+}) {
+  const definition = service.definition;
+  const signIn = definition?.settings.signIn ?? 'required';
+  const citizen = me?.kind === 'citizen';
+  const known = me !== undefined;
   const documents = documentsToPrepare(service);
   const here = `/demarches/${service.slug}`;
 
@@ -154,7 +185,7 @@ export function ServicePage({ slug }: { slug: string }) {
                 </p>
               </div>
             )}
-            {signIn === 'required' && !citizen ? (
+            {known && signIn === 'required' && !citizen ? (
               <>
                 <p>{prefillPromise(definition?.settings.prefill, lang)}</p>
                 <FranceConnectButton returnTo={here} />
@@ -162,20 +193,15 @@ export function ServicePage({ slug }: { slug: string }) {
             ) : (
               <>
                 <div className="actions">
-                  <button
-                    type="button"
-                    className="button"
-                    onClick={() => void start()}
-                    aria-disabled={starting || undefined}
-                  >
+                  <button type="button" className="button" onClick={onStart} aria-disabled={starting || undefined}>
                     {starting
                       ? tr('Création du brouillon…', 'Creating the draft…')
-                      : signIn === 'optional' && !citizen
+                      : known && signIn === 'optional' && !citizen
                         ? tr('Commencer sans compte', 'Start without an account')
                         : tr('Commencer', 'Start')}
                   </button>
                 </div>
-                {signIn === 'optional' && !citizen && <FranceConnectButton returnTo={here} />}
+                {known && signIn === 'optional' && !citizen && <FranceConnectButton returnTo={here} />}
               </>
             )}
           </>

@@ -4,6 +4,7 @@ import { Layout } from '../App';
 import { FormPage, REVIEW } from '../form/FormPage';
 import type { Schema } from '../form/model';
 import { forgetKeptForm, keepLoadedForm } from '../form/preload';
+import { ServiceView } from '../pages/ServicePage';
 
 export interface FormPreviewInput {
   /** The published version the page carries (apps/api/src/web/web-app.ts embeds it). */
@@ -70,4 +71,27 @@ export function renderFormPreview({ service, draftId, step }: FormPreviewInput):
   } finally {
     forgetKeptForm(service.slug, draftId, false);
   }
+}
+
+/** Nothing starts while the drawing stands: its start button is disabled. */
+const startNothing = () => undefined;
+
+/**
+ * A service page (`/demarches/:slug`) as the app draws it (the same
+ * `ServiceView`), before the bundle has run: the organisation, the title, the
+ * description, the steps, the documents to prepare, in the same disabled,
+ * busy fieldset as a form's step. Who is signed in is not known here (no
+ * session is read: the page is the same for every visitor), so the start
+ * controls are the neutral « Commencer », disabled, and no draft is offered;
+ * the app replaces the drawing in one commit once it knows who is there
+ * (apps/web/src/main.tsx, ../pages/service-page-data.ts).
+ */
+export function renderServicePreview({ service }: { service: PublicService }): string | null {
+  return renderToString(
+    <Layout path={`/demarches/${service.slug}`} me={null}>
+      <fieldset className="preview" disabled aria-busy="true">
+        <ServiceView service={service} me={undefined} drafts={[]} starting={false} onStart={startNothing} />
+      </fieldset>
+    </Layout>,
+  );
 }
