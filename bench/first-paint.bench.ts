@@ -14,6 +14,11 @@
  * (goal ≤ 300 ms) and → the last of the 300 fields painted (goal ≤ 400 ms);
  * first-contentful-paint in details. The pages alternate order every round.
  *
+ * The service page (/demarches/banc, where a citizen lands) too, in the same
+ * rounds: navigation start → its title painted, and → its start button live
+ * (enabled, the app's) painted, drawn by the server next to the app-only page
+ * (WEB_PRERENDER=off).
+ *
  *   npm run build && node dist/bench/first-paint.bench.js
  *   BENCH_LATENCY_MS=40   (round-trip time Chromium adds to every request; 0 by default: loopback)
  *   BENCH_WATERFALL=1     (prints each load's resources with their start and end, next to its paints)
@@ -62,6 +67,11 @@ const LABELS: Record<PageKind, string> = {
   bare: 'bare React page',
 };
 
+const SERVICE_LABELS = {
+  guichet: 'Guichet (service page drawn by the server)',
+  app: 'Guichet, WEB_PRERENDER=off (service page drawn by the app only)',
+} as const;
+
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
 /**
@@ -91,6 +101,33 @@ const FIRST_FIELD_PROBE = `(() => {
       observer.disconnect();
       afterPaint((at) => (state.readyPaintedAt = at));
     }
+  });
+  observer.observe(document, { childList: true, subtree: true });
+})();`;
+
+/**
+ * On a service page: when its title is painted, and when its start control is live (the app's, enabled, the
+ * server's drawing gone) and painted.
+ */
+const SERVICE_PROBE = `(() => {
+  if (window.top !== window) return;
+  const state = { titlePaintedAt: null, livePaintedAt: null };
+  Object.defineProperty(window, '__service', { value: state });
+  const afterPaint = (done) =>
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => done(performance.now());
+      channel.port2.postMessage(0);
+    });
+  let titled = false;
+  const observer = new MutationObserver(() => {
+    if (!titled && document.querySelector('main h1')) {
+      titled = true;
+      afterPaint((at) => (state.titlePaintedAt = at));
+    }
+    if (document.querySelector('fieldset.preview') || !document.querySelector('main .actions .button:enabled')) return;
+    observer.disconnect();
+    afterPaint((at) => (state.livePaintedAt = at));
   });
   observer.observe(document, { childList: true, subtree: true });
 })();`;
@@ -290,6 +327,48 @@ async function load(context: BrowserContext, url: string): Promise<Load> {
   }
 }
 
+interface ServiceLoad {
+  /** The service's title painted (the server's drawing, or the app's page). */
+  title: number;
+  /** Its start button painted live: the app's, enabled. */
+  live: number;
+}
+
+/** A cold load of a service page, until its start button is live and painted. */
+async function loadServicePage(context: BrowserContext, url: string): Promise<ServiceLoad> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  try {
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    if (LATENCY_MS > 0)
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: LATENCY_MS,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      });
+    await page.goto(url, { waitUntil: 'commit' });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const result = await page.evaluate(() => {
+        const state = (
+          globalThis as unknown as { __service: { titlePaintedAt: number | null; livePaintedAt: number | null } }
+        ).__service;
+        return state.titlePaintedAt === null || state.livePaintedAt === null
+          ? null
+          : { title: state.titlePaintedAt, live: state.livePaintedAt };
+      });
+      if (result) return result;
+      if (Date.now() > deadline) throw new Error(`${url}: the start button was not live within 30 s`);
+      await sleep(50);
+    }
+  } finally {
+    await cdp.detach().catch(() => undefined);
+    await page.close();
+  }
+}
+
 /** A fresh anonymous draft in the browser's own session (its cookies), as « Commencer » makes it. */
 async function newDraft(context: BrowserContext, base: string): Promise<string> {
   await context.request.get(`${base}/api/v1/public/services/banc`);
@@ -374,6 +453,7 @@ async function main(): Promise<void> {
     });
     await context.addInitScript({ content: readFileSync(join(ROOT, 'bench', 'forms', 'probe.js'), 'utf8') });
     await context.addInitScript({ content: FIRST_FIELD_PROBE });
+    await context.addInitScript({ content: SERVICE_PROBE });
     const session = await context.newCDPSession(context.pages()[0] ?? (await context.newPage()));
     const chromiumVersion = (await session.send('Browser.getVersion')).product.replace(
       /^(Headless)?Chrome\//,
@@ -383,6 +463,9 @@ async function main(): Promise<void> {
 
     const kinds: PageKind[] = ['guichet', 'app', 'before', 'rjsf', 'bare'];
     const loads: Record<PageKind, Load[]> = { guichet: [], app: [], before: [], rjsf: [], bare: [] };
+    // The service page: drawn by the server, and by the app only (its baseline).
+    const serviceKinds = ['guichet', 'app'] as const;
+    const serviceLoads: Record<(typeof serviceKinds)[number], ServiceLoad[]> = { guichet: [], app: [] };
     out(
       `First paint of the citizen form: ${ROUNDS} rounds (+1 warm-up), ${kinds.length} pages per round, cold loads, ` +
         `${LATENCY_MS} ms added round-trip time.`,
@@ -401,9 +484,20 @@ async function main(): Promise<void> {
         line.push(`${kind} ${formatNumber(l.firstField)}/${formatNumber(l.lastField)} ms`);
       }
       if (round > 0) out(`  round ${round}: ${line.join(', ')} (first field / last field painted)`);
+      const serviceLine: string[] = [];
+      for (const kind of round % 2 === 0 ? serviceKinds : [...serviceKinds].reverse()) {
+        const l = await loadServicePage(context, `${bases[kind]}/demarches/banc`);
+        if (round === 0) continue;
+        serviceLoads[kind].push(l);
+        serviceLine.push(`${kind} ${formatNumber(l.title)}/${formatNumber(l.live)} ms`);
+      }
+      if (round > 0)
+        out(`  round ${round}, service page: ${serviceLine.join(', ')} (title / start button live painted)`);
     }
 
     const med = (kind: PageKind, key: keyof Load) => median(loads[kind].map((l) => l[key]));
+    const serviceMed = (kind: (typeof serviceKinds)[number], key: keyof ServiceLoad) =>
+      median(serviceLoads[kind].map((l) => l[key]));
     const baselines = (key: keyof Load) =>
       (['app', 'before', 'rjsf', 'bare'] as const)
         .map((k) => `${LABELS[k]} ${formatNumber(med(k, key))} ms`)
@@ -438,6 +532,20 @@ async function main(): Promise<void> {
         note: `same run: ${baselines('ready')}`,
       }),
       figure({
+        id: 'first_paint.service_page.title.p50',
+        label: `navigation start → the service page's title painted (/demarches/banc, drawn by the server), median of ${ROUNDS}`,
+        unit: 'ms',
+        value: serviceMed('guichet', 'title'),
+        baseline: { label: SERVICE_LABELS.app, value: serviceMed('app', 'title') },
+      }),
+      figure({
+        id: 'first_paint.service_page.live.p50',
+        label: `navigation start → the service page's start button live (the app's, enabled) painted, median of ${ROUNDS}`,
+        unit: 'ms',
+        value: serviceMed('guichet', 'live'),
+        baseline: { label: SERVICE_LABELS.app, value: serviceMed('app', 'live') },
+      }),
+      figure({
         id: 'first_paint.before.last_field.p50',
         label: 'the same page without embedded data and preloads (WEB_EMBED_DATA=off): last field painted',
         unit: 'ms',
@@ -451,6 +559,11 @@ async function main(): Promise<void> {
     for (const kind of kinds)
       out(
         `| ${LABELS[kind]} | ${formatNumber(med(kind, 'firstField'))} ms | ${formatNumber(med(kind, 'lastField'))} ms | ${formatNumber(med(kind, 'ready'))} ms | ${formatNumber(med(kind, 'fcp'))} ms |`,
+      );
+    out('\n| service page (/demarches/banc) | title painted | start button live painted |\n|---|---|---|');
+    for (const kind of serviceKinds)
+      out(
+        `| ${SERVICE_LABELS[kind]} | ${formatNumber(serviceMed(kind, 'title'))} ms | ${formatNumber(serviceMed(kind, 'live'))} ms |`,
       );
     out(
       `\nGoals: first field ≤ ${GOALS.firstField} ms: ${figures[0]!.met ? 'met' : 'NOT met'}; last field ≤ ${GOALS.lastField} ms: ${figures[1]!.met ? 'met' : 'NOT met'}.`,
@@ -467,7 +580,7 @@ async function main(): Promise<void> {
       machine: machineInfo({ chromium: chromiumVersion, react: packageVersion('react') }),
       figures,
       notes,
-      details: { rounds: ROUNDS, latencyMs: LATENCY_MS, loads },
+      details: { rounds: ROUNDS, latencyMs: LATENCY_MS, loads, serviceLoads },
     });
     out(`\nResults: ${file}`);
   } finally {
