@@ -44,7 +44,8 @@ function serviceDrawing(html: string): string | null {
 
 /** A service's title and description that would end the page's scripts or open a comment if written as they are. */
 const HOSTILE_TITLE = 'Accueil </script><script>alert(1)</script> <!-- fin';
-const HOSTILE_DESCRIPTION = 'Avant </div></fieldset></main><script>alert(2)</script><img src=x onerror=alert(3)> après';
+const HOSTILE_DESCRIPTION =
+  "Avant </div></fieldset></main><script>alert(2)</script><img src=x onerror=alert(3)> après, 5 $' ou $& ou $`";
 
 /**
  * Issue 22, first paint without waterfalls: a service page carries its
@@ -217,9 +218,12 @@ describe('service pages carry their published version', () => {
       '<h1 tabindex="-1">Accueil &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;!-- fin</h1>',
     );
     expect(fieldset).toContain(
-      '<p class="lead">Avant &lt;/div&gt;&lt;/fieldset&gt;&lt;/main&gt;&lt;script&gt;alert(2)&lt;/script&gt;&lt;img src=x onerror=alert(3)&gt; après</p>',
+      '<p class="lead">Avant &lt;/div&gt;&lt;/fieldset&gt;&lt;/main&gt;&lt;script&gt;alert(2)&lt;/script&gt;&lt;img src=x onerror=alert(3)&gt; après, 5 $&#x27; ou $&amp; ou $`</p>',
     );
     expect(page.text.match(/<script/g)).toHaveLength(2);
+    // Nor is a `$'` in it taken for a replacement pattern (which would copy the rest of the page in).
+    expect(page.text.match(/<\/head>/g)).toHaveLength(1);
+    expect(page.text.match(/<\/html>/g)).toHaveLength(1);
     expect(page.text).not.toContain('<img src=x');
     expect(page.text).not.toContain('<!-- fin');
     expect(drawn!.match(/<fieldset/g)).toHaveLength(1);
@@ -229,6 +233,8 @@ describe('service pages carry their published version', () => {
     const api = (await request(stack.url).get('/api/v1/public/services/accueil-embarque').expect(200))
       .body as PublicService;
     for (const p of api.definition!.pages) expect(fieldset).toContain(`<li>${p.title}</li>`);
+    expect(JSON.parse(dataScripts(page.text)[0]!.text)).toEqual(api);
+    expect(api.description).toBe(HOSTILE_DESCRIPTION);
     expect(fieldset).toContain('<div class="actions"><button type="button" class="button">Commencer</button></div>');
     expect(fieldset.match(/<button/g)).toHaveLength(1);
     expect(fieldset).not.toContain('fc-button');

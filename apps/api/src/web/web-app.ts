@@ -284,10 +284,11 @@ export function webAppHandlers(
             : kind === 'service'
               ? drawings.service(service)
               : null;
-        let html = indexHtml.replace('</head>', `${preloads}${serviceHead(service, semantics)}</head>`);
+        // Replaced by functions: a `$'` or `$&` in a title or a description is text, not a replacement pattern.
+        let html = indexHtml.replace('</head>', () => `${preloads}${serviceHead(service, semantics)}</head>`);
         if (preview) {
-          html = html.replace(ROOT_ELEMENT, `<div id="root" data-preview="${kind}">${preview}</div>`);
-          for (const [link, style] of styles) html = html.replace(link, style);
+          html = html.replace(ROOT_ELEMENT, () => `<div id="root" data-preview="${kind}">${preview}</div>`);
+          for (const [link, style] of styles) html = html.replace(link, () => style);
         }
         res.type('html').send(html);
       })
