@@ -44,6 +44,7 @@ import {
 import { freePort, sleep, stopProcess, withDatabase } from './lib/processes';
 import { dropBenchDatabase, runBench } from './lib/database';
 import { anonymousCitizen } from './lib/citizens';
+import { INTAKE_FIELDS, intakeAnswers, intakeDefinition } from './lib/intake-form';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -53,43 +54,15 @@ const CLIENTS = 64;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const BASELINE_SECONDS = Number(process.env.BENCH_BASELINE_SECONDS ?? Math.min(SECONDS, 30));
-const FIELDS = 40;
+const FIELDS = INTAKE_FIELDS;
 const SLUG = 'banc';
 const SHARE = { autosave: 80, submit: 15, read: 5 } as const;
 type Kind = keyof typeof SHARE;
 const KINDS = Object.keys(SHARE) as Kind[];
 
-/** The 40-field form of the submit benchmark. */
-function definition() {
-  const properties: Record<string, unknown> = {};
-  const fields: string[] = [];
-  for (let i = 0; i < FIELDS; i++) {
-    const key = `q${i}`;
-    fields.push(key);
-    properties[key] = [
-      { type: 'string', title: `Question ${i}`, minLength: 1, maxLength: 200 },
-      { type: 'integer', title: `Nombre ${i}`, minimum: 0 },
-      { type: 'string', title: `Courriel ${i}`, format: 'email' },
-      { type: 'string', title: `Choix ${i}`, enum: ['oui', 'non'] },
-    ][i % 4];
-  }
-  return {
-    formatVersion: 1,
-    schema: { type: 'object', additionalProperties: false, required: fields, properties },
-    pages: [0, 1, 2, 3].map((p) => ({
-      id: `etape-${p + 1}`,
-      title: `Étape ${p + 1}`,
-      fields: fields.slice(p * 10, p * 10 + 10),
-    })),
-    settings: { signIn: 'none' },
-  };
-}
-
+/** The submit benchmark's answers, the first one ending with what was typed. */
 function answers(typed = ''): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  for (let i = 0; i < FIELDS; i++) data[`q${i}`] = [`réponse ${i}`, i, `personne${i}@exemple.fr`, 'oui'][i % 4];
-  data.q0 = `réponse 0${typed}`;
-  return data;
+  return { ...intakeAnswers(), q0: `réponse 0${typed}` };
 }
 
 /* ------------------------------------------------------------------------ */
@@ -294,7 +267,7 @@ async function main(): Promise<void> {
     const created = await fetch(`${origin}/api/v1/services`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ slug: SLUG, title: 'Banc', organisationId: org.id, definition: definition() }),
+      body: JSON.stringify({ slug: SLUG, title: 'Banc', organisationId: org.id, definition: intakeDefinition() }),
     });
     if (created.status !== 201) throw new Error(`service not created: ${created.status} ${await created.text()}`);
     const published = await fetch(`${origin}/api/v1/services/${SLUG}/publish`, { method: 'POST', headers: auth });

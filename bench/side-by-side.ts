@@ -22,44 +22,13 @@ import { anonymousCitizen } from './lib/citizens';
 import { benchOrganisation, dropBenchDatabase, runBench } from './lib/database';
 import { LightClient } from './lib/http-client';
 import { cpuSeconds, freePort, withDatabase } from './lib/processes';
+import { intakeAnswers, intakeDefinition } from './lib/intake-form';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 24);
-const FIELDS = 40;
 const SAVE_MS = 6000;
 const SUBMIT_MS = 10000;
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TAG = process.env.BENCH_TAG ?? Date.now().toString(36);
-
-function definition() {
-  const properties: Record<string, unknown> = {};
-  const fields: string[] = [];
-  for (let i = 0; i < FIELDS; i++) {
-    const key = `q${i}`;
-    fields.push(key);
-    properties[key] = [
-      { type: 'string', title: `Question ${i}`, minLength: 1, maxLength: 200 },
-      { type: 'integer', title: `Nombre ${i}`, minimum: 0 },
-      { type: 'string', title: `Courriel ${i}`, format: 'email' },
-      { type: 'string', title: `Choix ${i}`, enum: ['oui', 'non'] },
-    ][i % 4];
-  }
-  return {
-    formatVersion: 1,
-    schema: { type: 'object', additionalProperties: false, required: fields, properties },
-    pages: [0, 1, 2, 3].map((p) => ({
-      id: `etape-${p + 1}`,
-      title: `Étape ${p + 1}`,
-      fields: fields.slice(p * 10, p * 10 + 10),
-    })),
-    settings: { signIn: 'none' },
-  };
-}
-
-function answers(): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  for (let i = 0; i < FIELDS; i++) data[`q${i}`] = [`réponse ${i}`, i, `personne${i}@exemple.fr`, 'oui'][i % 4];
-  return data;
-}
 
 async function main(): Promise<void> {
   const [before, after] = process.argv.slice(2, 4).map((dir) => resolve(dir));
@@ -122,17 +91,17 @@ async function main(): Promise<void> {
     await fetch(`${apis[0]!.base}/api/v1/services`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: orgId, definition: definition() }),
+      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: orgId, definition: intakeDefinition() }),
     });
     await fetch(`${apis[0]!.base}/api/v1/services/banc/publish`, { method: 'POST', headers: auth });
-    const body = JSON.stringify({ data: answers() });
+    const body = JSON.stringify({ data: intakeAnswers() });
     process.stdout.write(`A = ${before}\nB = ${after}\n`);
     for (let round = 1; round <= rounds; round++) {
       const clients = await Promise.all(
         apis.map((api) =>
           Promise.all(
             Array.from({ length: CLIENTS }, async () => {
-              const c = await anonymousCitizen(api.base, ds, 'banc', answers(), 400);
+              const c = await anonymousCitizen(api.base, ds, 'banc', intakeAnswers(), 400);
               return { cookie: c.cookie, csrf: c.csrf, ids: [c.draft, ...c.copies] };
             }),
           ),

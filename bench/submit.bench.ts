@@ -19,12 +19,13 @@ import { LightClient } from './lib/http-client';
 import { cpuSeconds, freePort, postgresCpuSeconds, withDatabase } from './lib/processes';
 import { dropBenchDatabase, runBench, benchOrganisation } from './lib/database';
 import { anonymousCitizen } from './lib/citizens';
+import { INTAKE_FIELDS, intakeAnswers, intakeDefinition } from './lib/intake-form';
 
 const CLIENTS = 64;
 /** API_PROCESSES=auto runs one per CPU. */
 const cpus = availableParallelism();
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
-const FIELDS = 40;
+const FIELDS = INTAKE_FIELDS;
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** run-all passes a tag so that it can clean up after a bench it had to kill. */
 const TAG = process.env.BENCH_TAG ?? Date.now().toString(36);
@@ -34,37 +35,6 @@ interface CpuPerOperation {
   api: number;
   postgres: number;
   clients: number;
-}
-
-function definition() {
-  const properties: Record<string, unknown> = {};
-  const fields: string[] = [];
-  for (let i = 0; i < FIELDS; i++) {
-    const key = `q${i}`;
-    fields.push(key);
-    properties[key] = [
-      { type: 'string', title: `Question ${i}`, minLength: 1, maxLength: 200 },
-      { type: 'integer', title: `Nombre ${i}`, minimum: 0 },
-      { type: 'string', title: `Courriel ${i}`, format: 'email' },
-      { type: 'string', title: `Choix ${i}`, enum: ['oui', 'non'] },
-    ][i % 4];
-  }
-  return {
-    formatVersion: 1,
-    schema: { type: 'object', additionalProperties: false, required: fields, properties },
-    pages: [0, 1, 2, 3].map((p) => ({
-      id: `etape-${p + 1}`,
-      title: `Étape ${p + 1}`,
-      fields: fields.slice(p * 10, p * 10 + 10),
-    })),
-    settings: { signIn: 'none' },
-  };
-}
-
-function answers(): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  for (let i = 0; i < FIELDS; i++) data[`q${i}`] = [`réponse ${i}`, i, `personne${i}@exemple.fr`, 'oui'][i % 4];
-  return data;
 }
 
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '?');
@@ -133,7 +103,7 @@ async function main(): Promise<void> {
     await fetch(`${base}/api/v1/services`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: orgId, definition: definition() }),
+      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: orgId, definition: intakeDefinition() }),
     });
     await fetch(`${base}/api/v1/services/banc/publish`, { method: 'POST', headers: auth });
 
@@ -160,7 +130,7 @@ async function main(): Promise<void> {
       const perClient = Math.ceil((DURATION_MS / 1000) * 60);
       const clients = await Promise.all(
         Array.from({ length: CLIENTS }, async () => {
-          const { cookie, csrf, draft, copies } = await anonymousCitizen(base, ds, 'banc', answers(), perClient);
+          const { cookie, csrf, draft, copies } = await anonymousCitizen(base, ds, 'banc', intakeAnswers(), perClient);
           return { cookie, csrf, ids: [draft, ...copies] };
         }),
       );
@@ -194,7 +164,7 @@ async function main(): Promise<void> {
       const saveCpu = meter(apiPid);
       const saveStarted = performance.now();
       const saveDeadline = saveStarted + DURATION_MS / 2;
-      const body = JSON.stringify({ data: answers() });
+      const body = JSON.stringify({ data: intakeAnswers() });
       await Promise.all(
         clients.map(async (c) => {
           while (performance.now() < saveDeadline) {
