@@ -15,3 +15,5 @@ export {
 export { exportOrganisation, findOrganisation, type ExportOrganisationOptions } from './export';
 export { importOrganisation, type ImportOrganisationOptions, type ImportedOrganisation } from './import';
 export { OrganisationArchives, archiveFilename, type OrganisationArchivesOptions } from './archives';
+export { ArchiveExportRepository, type Queryable } from './export-repository';
+export { ArchiveImportRepository } from './import-repository';
