@@ -1,4 +1,5 @@
 import { parseJsonPointer, type JsonSchema } from '@guichet/shared';
+import { VALIDATION_KEYWORDS } from './keywords';
 
 /**
  * An upper bound on how many errors ajv (with `allErrors`) can report for an
@@ -106,26 +107,16 @@ function isObject(value: unknown): value is Obj {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Keywords that report an error of their own (their subschemas' errors are counted where those apply). */
-const REPORTING = new Set([
-  'type',
-  'enum',
-  'const',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'format',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
+/**
+ * Keywords that report an error of their own (their subschemas' errors are counted where those apply): the
+ * validation vocabulary (./keywords.ts) but the ones counted name by name (`required`, `dependentRequired`,
+ * in `weightOf`) and the bounds ajv reports under `contains`, plus the applicators that fail as a whole.
+ */
+const REPORTING = new Set<string>([
+  ...VALIDATION_KEYWORDS.filter(
+    (k) => k !== 'required' && k !== 'dependentRequired' && k !== 'minContains' && k !== 'maxContains',
+  ),
   'contains',
-  'minProperties',
-  'maxProperties',
   'propertyNames',
   'anyOf',
   'oneOf',
