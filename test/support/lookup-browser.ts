@@ -26,6 +26,8 @@ export interface WebLookupStackOptions {
   service: LookupService;
   /** The stack's extra variables, given its public address (an identity provider needs it first). */
   env?: (base: string) => Record<string, string> | Promise<Record<string, string>>;
+  /** Where the rate limiter's counters and the queue live: PostgreSQL unless said otherwise. */
+  backend?: 'postgres' | 'redis';
 }
 
 /** The first question of a form, typed when the draft starts. */
@@ -34,14 +36,14 @@ export interface FirstAnswer {
   text: string;
 }
 
-/** Serves dist/web from a stack on PostgreSQL without worker, publishes the service, and launches Chromium. */
+/** Serves dist/web from a stack (on PostgreSQL unless said otherwise) without worker, publishes the service, and launches Chromium. */
 export async function startWebLookupStack(options: WebLookupStackOptions): Promise<WebLookupStack> {
   if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: npm run build:web');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const extra = options.env ? await options.env(base) : {};
   const stack = await startStack({
-    backend: 'postgres',
+    backend: options.backend ?? 'postgres',
     worker: false,
     env: { PORT: String(port), PUBLIC_URL: base, WEB_DIST_DIR: join(ROOT, 'dist/web'), ...extra },
   });
