@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { tr } from '../lib/i18n';
 import { TransitionForm, type TransitionOutcome } from './TransitionForm';
-import type { CaseAction, CaseFile } from './types';
+import type { CaseAction, CaseView as CaseFile } from '@guichet/shared';
 
 /** What the page says at its top after an action: focused, a status or an alert. */
 export interface Notice {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../lib/api';
 import { errorText } from './common';
-import type { CaseFile } from './types';
+import type { CaseView as CaseFile } from '@guichet/shared';
 
 /**
  * One request as the desk's API gives it, loaded once; `refresh` reads it
