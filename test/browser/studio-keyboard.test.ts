@@ -58,6 +58,45 @@ describe('studio by keyboard', () => {
     await web?.close();
   });
 
+  /**
+   * Adds a field from the palette with the keyboard only: the skip link to « Ajouter un champ », the label typed,
+   * then along the palette with the arrows to `kind`, Entrée; the field's properties panel, once drawn.
+   */
+  async function addFromPalette(label: string, kind: string): Promise<Locator> {
+    const skip = page.getByRole('navigation', { name: 'Aller à une partie de l’éditeur' });
+    await press(skip.getByRole('link', { name: 'Ajouter un champ' }));
+    expect(await focused(page)).toBe('#studio-nouveau-libelle');
+    await page.keyboard.type(label);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Home');
+    const entry = `button: Ajouter un champ ${kind}`;
+    for (let i = 0; i < 40 && (await focused(page)) !== entry; i++) await page.keyboard.press('ArrowRight');
+    expect(await focused(page)).toBe(entry);
+    await page.keyboard.press('Enter');
+    const panel = page.locator('.studio-panel');
+    await panel.getByRole('heading', { name: `Propriétés : ${label}` }).waitFor();
+    await expect(panel.textContent()).resolves.toContain(kind);
+    return panel;
+  }
+
+  /** The draft's field `key` (its schema node and uiSchema) once `ready` says the autosave carried the change. */
+  async function savedField(key: string, ready: (ui: unknown) => boolean) {
+    const read = async () => {
+      const [row] = await web.stack.api.get(DataSource).query(
+        `SELECT draft_definition->'schema'->'properties'->$2::text AS node,
+                draft_definition->'uiSchema'->$2::text AS ui FROM service WHERE slug = $1`,
+        ['cantine-clavier', key],
+      );
+      return row as { node: { properties?: Record<string, unknown> } | null; ui: unknown };
+    };
+    let row = await read();
+    for (let i = 0; i < 50 && !ready(row.ui); i++) {
+      await page.waitForTimeout(100);
+      row = await read();
+    }
+    return row;
+  }
+
   it('lays the example chooser out at 1280 px: small radios, titles and descriptions readable', async () => {
     const radio = page.getByRole('radio', { name: 'Demande d’acte d’état civil' });
     await radio.waitFor();
@@ -276,19 +315,7 @@ describe('studio by keyboard', () => {
 
   it('adds the SIRET field from the palette and locks its values, by keyboard', async () => {
     // On the canteen's form, as the test before left it.
-    const skip = page.getByRole('navigation', { name: 'Aller à une partie de l’éditeur' });
-    await press(skip.getByRole('link', { name: 'Ajouter un champ' }));
-    expect(await focused(page)).toBe('#studio-nouveau-libelle');
-    await page.keyboard.type('Votre structure');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Home');
-    const entry = /^button: Ajouter un champ Numéro SIRET \(entreprise ou association\)$/;
-    for (let i = 0; i < 40 && !entry.test(await focused(page)); i++) await page.keyboard.press('ArrowRight');
-    expect(await focused(page)).toMatch(entry);
-    await page.keyboard.press('Enter');
-    const panel = page.locator('.studio-panel');
-    await panel.getByRole('heading', { name: 'Propriétés : Votre structure' }).waitFor();
-    await expect(panel.textContent()).resolves.toContain('Numéro SIRET (entreprise ou association)');
+    const panel = await addFromPalette('Votre structure', 'Numéro SIRET (entreprise ou association)');
 
     // « Valeurs verrouillées »: a group of labelled checkboxes, ticked with the space bar.
     const locks = panel.getByRole('group', { name: 'Valeurs verrouillées' });
@@ -301,19 +328,9 @@ describe('studio by keyboard', () => {
     }
     await check(page, 'siret-verrous');
 
-    const saved = async () => {
-      const [row] = await web.stack.api.get(DataSource).query(
-        `SELECT draft_definition->'schema'->'properties'->'votreStructure' AS node,
-                  draft_definition->'uiSchema'->'votreStructure' AS ui FROM service WHERE slug = $1`,
-        ['cantine-clavier'],
-      );
-      return row as { node: { properties?: Record<string, unknown> } | null; ui: unknown };
-    };
-    let row = await saved();
-    for (let i = 0; i < 50 && !(row.ui as { 'ui:options'?: unknown } | null)?.['ui:options']; i++) {
-      await page.waitForTimeout(100);
-      row = await saved();
-    }
+    const row = await savedField('votreStructure', (ui) =>
+      Boolean((ui as { 'ui:options'?: unknown } | null)?.['ui:options']),
+    );
     expect(row.ui).toEqual({ 'ui:widget': 'siret', 'ui:options': { locked: ['raisonSociale', 'etat'] } });
     expect(Object.keys(row.node?.properties ?? {})).toEqual([
       'siret',
@@ -328,19 +345,7 @@ describe('studio by keyboard', () => {
 
   it('adds the RNA field from the palette and locks its values, by keyboard', async () => {
     // On the canteen's form, as the tests before left it.
-    const skip = page.getByRole('navigation', { name: 'Aller à une partie de l’éditeur' });
-    await press(skip.getByRole('link', { name: 'Ajouter un champ' }));
-    expect(await focused(page)).toBe('#studio-nouveau-libelle');
-    await page.keyboard.type('Votre association');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Home');
-    const entry = /^button: Ajouter un champ Numéro RNA \(association\)$/;
-    for (let i = 0; i < 40 && !entry.test(await focused(page)); i++) await page.keyboard.press('ArrowRight');
-    expect(await focused(page)).toMatch(entry);
-    await page.keyboard.press('Enter');
-    const panel = page.locator('.studio-panel');
-    await panel.getByRole('heading', { name: 'Propriétés : Votre association' }).waitFor();
-    await expect(panel.textContent()).resolves.toContain('Numéro RNA (association)');
+    const panel = await addFromPalette('Votre association', 'Numéro RNA (association)');
 
     // « Valeurs verrouillées »: the values the registry fills, ticked with the space bar.
     const locks = panel.getByRole('group', { name: 'Valeurs verrouillées' });
@@ -354,19 +359,9 @@ describe('studio by keyboard', () => {
     }
     await check(page, 'rna-verrous');
 
-    const saved = async () => {
-      const [row] = await web.stack.api.get(DataSource).query(
-        `SELECT draft_definition->'schema'->'properties'->'votreAssociation' AS node,
-                  draft_definition->'uiSchema'->'votreAssociation' AS ui FROM service WHERE slug = $1`,
-        ['cantine-clavier'],
-      );
-      return row as { node: { properties?: Record<string, unknown> } | null; ui: unknown };
-    };
-    let row = await saved();
-    for (let i = 0; i < 50 && !(row.ui as { 'ui:options'?: unknown } | null)?.['ui:options']; i++) {
-      await page.waitForTimeout(100);
-      row = await saved();
-    }
+    const row = await savedField('votreAssociation', (ui) =>
+      Boolean((ui as { 'ui:options'?: unknown } | null)?.['ui:options']),
+    );
     expect(row.ui).toEqual({ 'ui:widget': 'rna', 'ui:options': { locked: ['nom', 'etat'] } });
     expect(Object.keys(row.node?.properties ?? {})).toEqual([
       'rna',
@@ -381,19 +376,7 @@ describe('studio by keyboard', () => {
   }, 90_000);
 
   it('adds the family quotient field from the palette, its quotient, month and body locked, by keyboard', async () => {
-    const skip = page.getByRole('navigation', { name: 'Aller à une partie de l’éditeur' });
-    await press(skip.getByRole('link', { name: 'Ajouter un champ' }));
-    expect(await focused(page)).toBe('#studio-nouveau-libelle');
-    await page.keyboard.type('Quotient de la famille');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Home');
-    const entry = /^button: Ajouter un champ Quotient familial \(CAF\/MSA\)$/;
-    for (let i = 0; i < 40 && !entry.test(await focused(page)); i++) await page.keyboard.press('ArrowRight');
-    expect(await focused(page)).toMatch(entry);
-    await page.keyboard.press('Enter');
-    const panel = page.locator('.studio-panel');
-    await panel.getByRole('heading', { name: 'Propriétés : Quotient de la famille' }).waitFor();
-    await expect(panel.textContent()).resolves.toContain('Quotient familial (CAF/MSA)');
+    const panel = await addFromPalette('Quotient de la famille', 'Quotient familial (CAF/MSA)');
 
     // « Valeurs verrouillées »: the four values API Particulier fills, three locked by default.
     const locks = panel.getByRole('group', { name: 'Valeurs verrouillées' });
@@ -410,23 +393,11 @@ describe('studio by keyboard', () => {
     await expect(box('Allocataire(s)').isChecked()).resolves.toBe(true);
     await check(page, 'quotient-verrous');
 
-    const saved = async () => {
-      const [row] = await web.stack.api.get(DataSource).query(
-        `SELECT draft_definition->'schema'->'properties'->'quotientDeLaFamille' AS node,
-                  draft_definition->'uiSchema'->'quotientDeLaFamille' AS ui FROM service WHERE slug = $1`,
-        ['cantine-clavier'],
-      );
-      return row as { node: { properties?: Record<string, unknown> } | null; ui: unknown };
-    };
     const wanted = {
       'ui:widget': 'quotient-familial',
       'ui:options': { locked: ['quotient', 'periode', 'allocataire'] },
     };
-    let row = await saved();
-    for (let i = 0; i < 50 && JSON.stringify(row.ui) !== JSON.stringify(wanted); i++) {
-      await page.waitForTimeout(100);
-      row = await saved();
-    }
+    const row = await savedField('quotientDeLaFamille', (ui) => JSON.stringify(ui) === JSON.stringify(wanted));
     expect(row.ui).toEqual(wanted);
     expect(Object.keys(row.node?.properties ?? {})).toEqual([
       'consentement',
@@ -438,33 +409,9 @@ describe('studio by keyboard', () => {
     ]);
   }, 90_000);
   it('adds the address field (Base Adresse Nationale) from the palette, by keyboard', async () => {
-    const skip = page.getByRole('navigation', { name: 'Aller à une partie de l’éditeur' });
-    await press(skip.getByRole('link', { name: 'Ajouter un champ' }));
-    expect(await focused(page)).toBe('#studio-nouveau-libelle');
-    await page.keyboard.type('Adresse du problème');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Home');
-    const entry = /^button: Ajouter un champ Adresse \(Base Adresse Nationale\)$/;
-    for (let i = 0; i < 40 && !entry.test(await focused(page)); i++) await page.keyboard.press('ArrowRight');
-    expect(await focused(page)).toMatch(entry);
-    await page.keyboard.press('Enter');
-    const panel = page.locator('.studio-panel');
-    await panel.getByRole('heading', { name: 'Propriétés : Adresse du problème' }).waitFor();
-    await expect(panel.textContent()).resolves.toContain('Adresse (Base Adresse Nationale)');
+    await addFromPalette('Adresse du problème', 'Adresse (Base Adresse Nationale)');
 
-    const saved = async () => {
-      const [row] = await web.stack.api.get(DataSource).query(
-        `SELECT draft_definition->'schema'->'properties'->'adresseDuProbleme' AS node,
-                  draft_definition->'uiSchema'->'adresseDuProbleme' AS ui FROM service WHERE slug = $1`,
-        ['cantine-clavier'],
-      );
-      return row as { node: { properties?: Record<string, unknown> } | null; ui: unknown };
-    };
-    let row = await saved();
-    for (let i = 0; i < 50 && !row.ui; i++) {
-      await page.waitForTimeout(100);
-      row = await saved();
-    }
+    const row = await savedField('adresseDuProbleme', (ui) => Boolean(ui));
     expect(row.ui).toEqual({ 'ui:widget': 'address' });
     expect(Object.keys(row.node?.properties ?? {})).toEqual([
       'label',
