@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { startFakeApis, type RunningFakeApis } from '../../apps/fake-apis/src/fake-apis';
 import { addressDefinition } from '../fixtures/address';
 import { axeViolations, type Browser } from '../support/browser';
-import { sendDraft, startDraft, startWebLookupStack } from '../support/lookup-browser';
+import { openCombobox, sendDraft, startDraft, startWebLookupStack, walkComboboxKeys } from '../support/lookup-browser';
 import type { Stack } from '../support/stack';
 
 /**
@@ -45,14 +45,7 @@ describe('address field in the browser', () => {
     const draftId = await start(page);
     await page.keyboard.press('Tab');
     const combobox = page.getByRole('combobox', { name: 'Adresse (numéro, voie, commune)' });
-    await expect(combobox.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-    expect(await combobox.getAttribute('aria-expanded')).toBe('false');
-    await page.keyboard.type('rue des tilleuls');
-    const listbox = page.getByRole('listbox');
-    await listbox.waitFor();
-    expect(await combobox.getAttribute('aria-expanded')).toBe('true');
-    expect(await combobox.getAttribute('aria-controls')).toBe(await listbox.getAttribute('id'));
-    const options = listbox.getByRole('option');
+    const { listbox, options } = await openCombobox(page, combobox, 'rue des tilleuls');
     const count = await options.count();
     expect(count).toBe(5);
     for (const text of await options.allTextContents())
@@ -60,23 +53,8 @@ describe('address field in the browser', () => {
     await expect(status(page).textContent()).resolves.toBe('5 adresses trouvées');
     expect(await axeViolations(page)).toEqual([]);
 
-    // Arrows move the active option; the focus stays in the input.
-    expect(await combobox.getAttribute('aria-activedescendant')).toBeNull();
-    await page.keyboard.press('ArrowDown');
-    const first = await options.nth(0).getAttribute('id');
-    expect(await combobox.getAttribute('aria-activedescendant')).toBe(first);
-    expect(await options.nth(0).getAttribute('aria-selected')).toBe('true');
-    await page.keyboard.press('ArrowDown');
-    expect(await combobox.getAttribute('aria-activedescendant')).toBe(await options.nth(1).getAttribute('id'));
-    await page.keyboard.press('ArrowUp');
-    expect(await combobox.getAttribute('aria-activedescendant')).toBe(first);
-    // Escape closes the list and keeps the text; a second Escape empties the input.
-    await page.keyboard.press('Escape');
-    expect(await combobox.getAttribute('aria-expanded')).toBe('false');
-    expect(await combobox.getAttribute('aria-activedescendant')).toBeNull();
-    expect(await combobox.inputValue()).toBe('rue des tilleuls');
-    await page.keyboard.press('Escape');
-    expect(await combobox.inputValue()).toBe('');
+    // Arrows move the active option, the focus in the input; Escape closes, then empties.
+    await walkComboboxKeys(combobox, options, 'rue des tilleuls');
 
     await page.keyboard.type('12 rue des tilleuls');
     await listbox.waitFor();

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { communeDefinition } from '../fixtures/commune';
 import { axeViolations, type Browser } from '../support/browser';
-import { sendDraft, startDraft, startWebLookupStack } from '../support/lookup-browser';
+import { openCombobox, sendDraft, startDraft, startWebLookupStack, walkComboboxKeys } from '../support/lookup-browser';
 import type { Stack } from '../support/stack';
 
 /**
@@ -35,14 +35,7 @@ describe('commune field in the browser', () => {
     const draftId = await start(page);
     await page.keyboard.press('Tab');
     const combobox = page.getByRole('combobox', { name: 'Nom ou code postal de la commune' });
-    await expect(combobox.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-    expect(await combobox.getAttribute('aria-expanded')).toBe('false');
-    await page.keyboard.type('st jean de b');
-    const listbox = page.getByRole('listbox');
-    await listbox.waitFor();
-    expect(await combobox.getAttribute('aria-expanded')).toBe('true');
-    expect(await combobox.getAttribute('aria-controls')).toBe(await listbox.getAttribute('id'));
-    const options = listbox.getByRole('option');
+    const { listbox, options } = await openCombobox(page, combobox, 'st jean de b');
     const count = await options.count();
     expect(count).toBeGreaterThan(0);
     // Restricted to the Loiret: every choice says so, and the polite region says how many.
@@ -52,25 +45,8 @@ describe('commune field in the browser', () => {
     ).resolves.toBe(count === 1 ? '1 commune trouvée' : `${count} communes trouvées`);
     expect(await axeViolations(page)).toEqual([]);
 
-    // Arrows move the active option; the focus stays in the input.
-    expect(await combobox.getAttribute('aria-activedescendant')).toBeNull();
-    await page.keyboard.press('ArrowDown');
-    const first = await options.nth(0).getAttribute('id');
-    expect(await combobox.getAttribute('aria-activedescendant')).toBe(first);
-    expect(await options.nth(0).getAttribute('aria-selected')).toBe('true');
-    if (count > 1) {
-      await page.keyboard.press('ArrowDown');
-      expect(await combobox.getAttribute('aria-activedescendant')).toBe(await options.nth(1).getAttribute('id'));
-      await page.keyboard.press('ArrowUp');
-      expect(await combobox.getAttribute('aria-activedescendant')).toBe(first);
-    }
-    // Escape closes the list and keeps the text; a second Escape empties the input.
-    await page.keyboard.press('Escape');
-    expect(await combobox.getAttribute('aria-expanded')).toBe('false');
-    expect(await combobox.getAttribute('aria-activedescendant')).toBeNull();
-    expect(await combobox.inputValue()).toBe('st jean de b');
-    await page.keyboard.press('Escape');
-    expect(await combobox.inputValue()).toBe('');
+    // Arrows move the active option, the focus in the input; Escape closes, then empties.
+    await walkComboboxKeys(combobox, options, 'st jean de b');
 
     // By postcode this time, then Entrée chooses.
     await page.keyboard.type('45000');

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { Submission } from '@guichet/persistence';
 import { launchBrowser, untilLive, type Browser } from './browser';
@@ -91,4 +91,44 @@ export async function sendDraft(page: Page, stack: Stack, draftId: string): Prom
   const stored = await stack.api.get(DataSource).getRepository(Submission).findOneByOrFail({ id: draftId });
   expect(stored.status).toBe('submitted');
   return stored.data as Record<string, unknown>;
+}
+
+/**
+ * Types into a combobox that has the focus and waits for its list: expanded, and naming the list it controls.
+ * The list and its options.
+ */
+export async function openCombobox(page: Page, combobox: Locator, text: string) {
+  await expect(combobox.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+  expect(await combobox.getAttribute('aria-expanded')).toBe('false');
+  await page.keyboard.type(text);
+  const listbox = page.getByRole('listbox');
+  await listbox.waitFor();
+  expect(await combobox.getAttribute('aria-expanded')).toBe('true');
+  expect(await combobox.getAttribute('aria-controls')).toBe(await listbox.getAttribute('id'));
+  return { listbox, options: listbox.getByRole('option') };
+}
+
+/**
+ * The combobox pattern walked with the keyboard on an open list (WAI-ARIA APG): the arrows move the active option
+ * while the focus stays in the input, Escape closes the list and keeps the text typed, a second Escape empties it.
+ */
+export async function walkComboboxKeys(combobox: Locator, options: Locator, typed: string): Promise<void> {
+  const page = combobox.page();
+  expect(await combobox.getAttribute('aria-activedescendant')).toBeNull();
+  await page.keyboard.press('ArrowDown');
+  const first = await options.nth(0).getAttribute('id');
+  expect(await combobox.getAttribute('aria-activedescendant')).toBe(first);
+  expect(await options.nth(0).getAttribute('aria-selected')).toBe('true');
+  if ((await options.count()) > 1) {
+    await page.keyboard.press('ArrowDown');
+    expect(await combobox.getAttribute('aria-activedescendant')).toBe(await options.nth(1).getAttribute('id'));
+    await page.keyboard.press('ArrowUp');
+    expect(await combobox.getAttribute('aria-activedescendant')).toBe(first);
+  }
+  await page.keyboard.press('Escape');
+  expect(await combobox.getAttribute('aria-expanded')).toBe('false');
+  expect(await combobox.getAttribute('aria-activedescendant')).toBeNull();
+  expect(await combobox.inputValue()).toBe(typed);
+  await page.keyboard.press('Escape');
+  expect(await combobox.inputValue()).toBe('');
 }
