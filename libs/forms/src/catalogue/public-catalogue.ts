@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import type { Organisation } from '@guichet/persistence';
 import {
   AppError,
+  LruCache,
   organisationId,
   type PublicOrganisation,
   type PublicService,
@@ -10,13 +10,13 @@ import {
 } from '@guichet/shared';
 import { browserValidatorModule } from '../standalone';
 import { SLUG } from './service-catalogue';
-import { ServiceRepository } from './service-repository';
+import { ServiceRepository, type ShownService } from './service-repository';
 
 export type { PublicOrganisation, PublicService, PublicServiceSummary };
 
 export const HASH = /^[0-9a-f]{64}$/;
 
-function publicOrganisation(o: Organisation): PublicOrganisation {
+function publicOrganisation(o: ShownService['organisation']): PublicOrganisation {
   return {
     slug: o.slug,
     name: o.name,
@@ -27,9 +27,33 @@ function publicOrganisation(o: Organisation): PublicOrganisation {
   };
 }
 
+/** Versions kept by `PublicCatalogue` (a 300-field definition is some 35 kB of JSON). */
+const VERSIONS_KEPT = 64;
+
+/** What the public catalogue keeps of a published version. */
+interface PublishedVersion {
+  number: number;
+  contentHash: string;
+  definition: Record<string, unknown>;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 /** What citizens may see: published services only, never drafts, never another version than the latest. */
 export class PublicCatalogue {
   private readonly modules = new Map<string, string>();
+
+  /**
+   * Published versions by service and number: a version never changes once published, so every page of a service
+   * reads its row (small) and not its definition again. Frozen: callers share it.
+   */
+  private readonly versions = new LruCache<string, Readonly<PublishedVersion>>(VERSIONS_KEPT);
 
   private readonly services: ServiceRepository;
 
@@ -56,23 +80,29 @@ export class PublicCatalogue {
     if (!SLUG.test(slug)) throw new AppError('NOT_FOUND');
     const service = await this.services.shownInAnyOrganisation(slug);
     if (!service) throw new AppError('NOT_FOUND');
-    const version = await this.services.versionOrFail(
-      organisationId(service.organisationId),
-      service.id,
-      service.latestVersion!,
-    );
+    const version = await this.version(service.organisationId, service.id, service.latestVersion!);
     const closed = service.status === 'closed';
     return {
       slug: service.slug,
       title: service.title,
       description: service.description,
-      organisation: publicOrganisation(service.organisation as Organisation),
+      organisation: publicOrganisation(service.organisation),
       closed: closed ? { message: service.closedMessage, redirectTo: service.closedRedirectTo } : null,
       version: version.number,
       contentHash: version.contentHash,
       definition: closed ? null : (version.definition as unknown as ServiceDefinition),
       validator: closed ? null : `/api/v1/public/validators/${version.contentHash}.js`,
     };
+  }
+
+  private async version(organisation: string, serviceId: string, number: number): Promise<Readonly<PublishedVersion>> {
+    const key = `${serviceId}\u0000${number}`;
+    const kept = this.versions.get(key);
+    if (kept) return kept;
+    const row = await this.services.versionOrFail(organisationId(organisation), serviceId, number);
+    const version = deepFreeze({ number: row.number, contentHash: row.contentHash, definition: row.definition });
+    this.versions.set(key, version);
+    return version;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { In, IsNull, Not, type DataSource, type EntityManager } from 'typeorm';
-import { FormVersion, Service, TestSubmission } from '@guichet/persistence';
+import { FormVersion, Service, TestSubmission, type Organisation } from '@guichet/persistence';
 import type { OrganisationId } from '@guichet/shared';
 
 /** A new service's row as the studio writes it (its organisation is the method's first argument). */
@@ -21,6 +21,25 @@ export type NewVersion = Pick<FormVersion, 'serviceId' | 'number' | 'definition'
 
 /** What closing a service writes. */
 export type Closing = Pick<Service, 'status' | 'closedMessage' | 'closedRedirectTo' | 'closedAt'>;
+
+/** What the public catalogue reads of a shown service (`shownInAnyOrganisation`). */
+export type ShownService = Pick<
+  Service,
+  | 'id'
+  | 'organisationId'
+  | 'slug'
+  | 'title'
+  | 'description'
+  | 'status'
+  | 'latestVersion'
+  | 'closedMessage'
+  | 'closedRedirectTo'
+> & {
+  organisation: Pick<
+    Organisation,
+    'id' | 'slug' | 'name' | 'accentColor' | 'logoHash' | 'contactEmail' | 'contactPhone' | 'contactAddress' | 'website'
+  >;
+};
 
 /** The columns of a version that the studio lists. */
 export type VersionRow = Pick<FormVersion, 'number' | 'contentHash' | 'publishedAt' | 'publishedBy'>;
@@ -168,12 +187,38 @@ export class ServiceRepository {
     });
   }
 
-  /** Any organisation (the public catalogue): the published or closed service with this slug, with its organisation. */
-  shownInAnyOrganisation(slug: string): Promise<Service | null> {
+  /**
+   * Any organisation (the public catalogue): the published or closed service with this slug, with its organisation;
+   * only the columns a citizen's page shows (not the studio's draft definition, as large as a version, nor the
+   * webhook's secret): every service page reads this row.
+   */
+  shownInAnyOrganisation(slug: string): Promise<ShownService | null> {
     return this.manager.getRepository(Service).findOne({
       where: { slug, status: In(['published', 'closed']), latestVersion: Not(IsNull()) },
       relations: { organisation: true },
-    });
+      select: {
+        id: true,
+        organisationId: true,
+        slug: true,
+        title: true,
+        description: true,
+        status: true,
+        latestVersion: true,
+        closedMessage: true,
+        closedRedirectTo: true,
+        organisation: {
+          id: true,
+          slug: true,
+          name: true,
+          accentColor: true,
+          logoHash: true,
+          contactEmail: true,
+          contactPhone: true,
+          contactAddress: true,
+          website: true,
+        },
+      },
+    }) as Promise<ShownService | null>;
   }
 
   /** A version of this organisation's service (a published service always has its latest: throws otherwise). */
