@@ -99,6 +99,9 @@ describe('service pages carry their published version', () => {
     const page = await request(stack.url).get('/demarches/contact-embarque').expect(200);
     const scripts = dataScripts(page.text);
     expect(scripts.map((s) => s.id)).toEqual(['guichet-service']);
+    // After the drawing, at the end of the body: the drawing comes first in the bytes the browser paints from.
+    expect(page.text.indexOf('id="guichet-service"')).toBeGreaterThan(page.text.indexOf('<div id="root"'));
+    expect(page.text.indexOf('id="guichet-service"')).toBeGreaterThan(page.text.indexOf('</head>'));
     // One script element only: the hostile titles did not close it, and carry no raw "<".
     expect(page.text.match(/<script/g)).toHaveLength(2);
     expect(scripts[0]!.text).not.toContain('<');
@@ -179,6 +182,12 @@ describe('service pages carry their published version', () => {
     expect(
       preloads((await request(stack.url).get(`/demarches/contact-embarque?brouillon=${id}&etape=2`).expect(200)).text),
     ).toEqual([`/api/v1/submissions/${id}`, '/api/v1/me']);
+    // The page is kept once made: the next draft's page names that draft, never the one before.
+    const other = '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b';
+    const next = (await request(stack.url).get(`/demarches/contact-embarque?brouillon=${other}&etape=2`).expect(200))
+      .text;
+    expect(preloads(next)).toEqual([`/api/v1/submissions/${other}`, '/api/v1/me']);
+    expect(next).not.toContain(id);
     // An unknown service: the page as built, nothing to preload.
     expect(preloads((await request(stack.url).get(`/demarches/nexiste-pas?brouillon=${id}`).expect(200)).text)).toEqual(
       [],

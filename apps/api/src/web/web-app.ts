@@ -57,22 +57,29 @@ const attribute = (value: string) =>
   value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
- * What a service page's first paint needs, carried by the page itself: the
- * published version (public data, the same for every visitor, never a
- * draft or anything about who asks: the page is served without a session)
- * as JSON data, which the CSP does not treat as a script, and
- * `modulepreload` links for its validator module and, when the definition
- * needs them, RJSF's semantics, so they load alongside the entry bundle.
+ * What a service page's first paint needs, carried by the page itself, in its
+ * head: `modulepreload` links for its validator module and, when the
+ * definition needs them, RJSF's semantics, so they load alongside the entry
+ * bundle.
  */
 function serviceHead(service: PublicService, semantics: string[]): string {
   const preload = [
     ...(service.validator && service.definition ? [service.validator] : []),
     ...(service.definition && needsSemantics(service.definition.schema) ? semantics : []),
   ];
-  return (
-    preload.map((href) => `<link rel="modulepreload" href="${attribute(href)}" />`).join('') +
-    `<script type="application/json" id="${EMBEDDED_SERVICE_ID}">${scriptJson(service)}</script>`
-  );
+  return preload.map((href) => `<link rel="modulepreload" href="${attribute(href)}" />`).join('');
+}
+
+/**
+ * …and the published version (public data, the same for every visitor, never a
+ * draft or anything about who asks: the page is served without a session)
+ * as JSON data, which the CSP does not treat as a script. At the end of the
+ * body, not in the head: the app reads it when its module runs, after the page
+ * is parsed, and its 35 kB (300 fields) would otherwise come before the
+ * drawing, in the first packets the browser paints from.
+ */
+function serviceData(service: PublicService): string {
+  return `<script type="application/json" id="${EMBEDDED_SERVICE_ID}">${scriptJson(service)}</script>`;
 }
 
 /**
@@ -84,8 +91,7 @@ function serviceHead(service: PublicService, semantics: string[]): string {
  * nothing personal and reads no session: the draft's id is the address's own.
  * Trials (`test=1`) read another address and are left alone.
  */
-function formPreloads(query: Request['query']): string {
-  const draft = formDraft(query);
+function formPreloads(draft: string | null): string {
   if (!draft) return '';
   return [`/api/v1/submissions/${draft}`, '/api/v1/me']
     .map((href) => `<link rel="preload" as="fetch" href="${attribute(href)}" crossorigin="anonymous" />`)
@@ -97,6 +103,35 @@ interface PreviewModule {
   renderFormPreview: (input: { service: PublicService; draftId: string; step: string | null }) => string | null;
   /** Absent from a build older than the service page's drawing: its pages are then served without one. */
   renderServicePreview?: (input: { service: PublicService }) => string | null;
+}
+
+/**
+ * Where a page holds its draft's id (in its preloads, in its drawing): a UUID of this process, which no definition
+ * contains. A page is made once for it and kept (`PageParts`); a request puts its own id in its place.
+ */
+const DRAFT_SLOT = randomUUID();
+
+/** Pages kept, ready to send: one per service, version, kind of page and step (`PREVIEW_CACHE_SIZE` drawings). */
+const PAGE_CACHE_SIZE = 64;
+
+/**
+ * A page ready to send, cut where the draft's id goes: encoded once, so a request
+ * costs a `Buffer.concat` of some 140 kB (a 300-field step) instead of replacing
+ * strings in it and encoding it again.
+ */
+class PageParts {
+  private readonly parts: Buffer[];
+
+  constructor(html: string) {
+    this.parts = html.split(DRAFT_SLOT).map((part) => Buffer.from(part, 'utf8'));
+  }
+
+  /** The page for this draft (a UUID: `formDraft`), or with no draft when there is no slot. */
+  for(draft: string | null): Buffer {
+    if (this.parts.length === 1) return this.parts[0]!;
+    const id = Buffer.from(draft ?? '', 'latin1');
+    return Buffer.concat(this.parts.flatMap((part, i) => (i === 0 ? [part] : [id, part])));
+  }
 }
 
 /** Options of the pages' handler. */
@@ -133,9 +168,8 @@ function drawingKey(service: PublicService): string {
  * build has none or it cannot load. A drawing depends only on the published
  * service (`drawingKey`) and, for a form page, the step: it is made once
  * and kept (an LRU), so 300 fields cost their rendering (tens of ms) once per
- * version, not per visit. A form page's is made for a placeholder draft id (a
- * UUID of this process, which no definition contains) and the page's own id
- * is put in its place. A drawing that fails is the page without it, told to
+ * version, not per visit. A form page's is made for a placeholder draft id
+ * (`DRAFT_SLOT`) and the page's own id is put in its place. A drawing that fails is the page without it, told to
  * `onError`, and not tried again for that version.
  */
 function previews(dir: string, onError: (error: unknown) => void) {
@@ -149,7 +183,6 @@ function previews(dir: string, onError: (error: unknown) => void) {
     onError(error);
     return null;
   }
-  const placeholder = randomUUID();
   const drawn = new LruCache<string, string | null>(PREVIEW_CACHE_SIZE);
   const draw = (key: string, render: () => string | null): string | null => {
     let html = drawn.get(key);
@@ -168,16 +201,15 @@ function previews(dir: string, onError: (error: unknown) => void) {
     return html;
   };
   return {
-    /** A form page's step (`?brouillon=`), or null. */
-    form(service: PublicService, draftId: string, requestedStep: string | null): string | null {
+    /** A form page's step (`?brouillon=`), drawn for `DRAFT_SLOT` (the page's id goes there), or null. */
+    form(service: PublicService, requestedStep: string | null): string | null {
       // The review step (apps/web/src/form/FormPage.tsx, REVIEW) shows answers: nothing to draw without them.
       if (requestedStep === 'verification') return null;
       // A step that is not one of the version's draws as its first: one drawing for both, and no key per typo.
       const step = service.definition?.pages.some((p) => p.id === requestedStep) ? requestedStep : null;
-      const html = draw(`form\u0000${drawingKey(service)}\u0000${step ?? ''}`, () =>
-        module.renderFormPreview({ service, draftId: placeholder, step }),
+      return draw(`form\u0000${drawingKey(service)}\u0000${step ?? ''}`, () =>
+        module.renderFormPreview({ service, draftId: DRAFT_SLOT, step }),
       );
-      return html === null ? null : html.split(placeholder).join(draftId);
     },
     /** A service page (`/demarches/:slug`, no draft), or null. */
     service(service: PublicService): string | null {
@@ -261,13 +293,39 @@ export function webAppHandlers(
   });
   const publicFiles = express.static(dir, { index: false, maxAge: '1h', redirect: false });
 
+  /**
+   * A service's page, with `DRAFT_SLOT` where a form page's draft id goes: its version and preloads in the head,
+   * and its drawing, if any, with the stylesheets inline.
+   */
+  const servicePage = (service: PublicService, kind: 'form' | 'service' | null, step: string | null): string => {
+    const preview = !drawings
+      ? null
+      : kind === 'form'
+        ? drawings.form(service, step)
+        : kind === 'service'
+          ? drawings.service(service)
+          : null;
+    // Replaced by functions: a `$'` or `$&` in a title or a description is text, not a replacement pattern.
+    let html = indexHtml
+      .replace(
+        '</head>',
+        () => `${formPreloads(kind === 'form' ? DRAFT_SLOT : null)}${serviceHead(service, semantics)}</head>`,
+      )
+      .replace('</body>', () => `${serviceData(service)}</body>`);
+    if (preview) {
+      html = html.replace(ROOT_ELEMENT, () => `<div id="root" data-preview="${kind}">${preview}</div>`);
+      for (const [link, style] of styles) html = html.replace(link, () => style);
+    }
+    return html;
+  };
+  const kept = new LruCache<string, PageParts>(PAGE_CACHE_SIZE);
+
   const pages = (req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !isPagePath(req.path)) return next();
     // Revalidated on every visit; nothing personal is ever in it (no session is read for pages).
     res.setHeader('Cache-Control', 'no-cache');
     const slug = lookup ? servicePageSlug(req.path) : null;
     if (!slug) return void res.type('html').send(indexHtml);
-    const preloads = formPreloads(req.query);
     const draft = formDraft(req.query);
     lookup!(slug)
       .catch(() => null)
@@ -277,20 +335,14 @@ export function webAppHandlers(
         // The app draws a service page where the address has no draft (apps/web/src/App.tsx), a form page where it
         // has a valid one.
         const kind = draft ? 'form' : noDraft(req.query) ? 'service' : null;
-        const preview = !drawings
-          ? null
-          : kind === 'form'
-            ? drawings.form(service, draft!, step)
-            : kind === 'service'
-              ? drawings.service(service)
-              : null;
-        // Replaced by functions: a `$'` or `$&` in a title or a description is text, not a replacement pattern.
-        let html = indexHtml.replace('</head>', () => `${preloads}${serviceHead(service, semantics)}</head>`);
-        if (preview) {
-          html = html.replace(ROOT_ELEMENT, () => `<div id="root" data-preview="${kind}">${preview}</div>`);
-          for (const [link, style] of styles) html = html.replace(link, () => style);
+        // Everything in the page but the draft's id depends on these: made once, kept.
+        const key = `${drawingKey(service)}\u0000${kind ?? ''}\u0000${kind === 'form' ? (step ?? '') : ''}`;
+        let page = kept.get(key);
+        if (!page) {
+          page = new PageParts(servicePage(service, kind, step));
+          kept.set(key, page);
         }
-        res.type('html').send(html);
+        res.type('html').send(page.for(draft));
       })
       .catch(next);
   };
