@@ -5,9 +5,25 @@
  * so that this check alone is enough), then the meaning: states that exist,
  * a way from `draft` to every state and from every state to a decision,
  * deadlines the system can fire, templates and routing rules that resolve.
+ * This file reads the emails, states, actions, transitions and deadlines;
+ * check-shape.ts holds the shape checks they share, check-graph.ts the
+ * whole-graph checks, check-routing.ts the routing section.
  */
-import { toJsonPointer } from '../json-pointer';
-import { checkExpr } from '../rules';
+import { checkGraph, type Edge } from './check-graph';
+import { checkRouting } from './check-routing';
+import {
+  isObject,
+  isText,
+  MAX_PROBLEMS,
+  own,
+  q,
+  ROOT,
+  ShapeChecks,
+  typeName,
+  type Json,
+  type Path,
+  type WorkflowProblem,
+} from './check-shape';
 import { DEFAULT_EMAILS } from './defaults';
 import { parseDuration } from './duration';
 import { placeholdersIn } from './template';
@@ -16,46 +32,11 @@ import {
   ACTOR_KINDS,
   DOCUMENT_TEMPLATES,
   DRAFT,
-  IDENTIFIER,
   PLACEHOLDERS,
   SUBMIT,
   SUBMITTED,
   WORKFLOW_LIMITS as LIMITS,
 } from './types';
-
-export interface WorkflowProblem {
-  /** RFC 6901, from the definition's root: `/workflow/transitions/3/to`. */
-  pointer: string;
-  code: string;
-  /** In French, for the designer. */
-  message: string;
-}
-
-type Path = ReadonlyArray<string | number>;
-type Json = Record<string, unknown>;
-
-/** Past this many, more problems say nothing new: the designer has the wrong file. */
-const MAX_PROBLEMS = 500;
-const ROOT = ['workflow'] as const;
-
-const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isText = (v: unknown): v is string => typeof v === 'string';
-
-/** A name as the designer wrote it, short enough for a message. */
-function q(value: unknown): string {
-  if (typeof value !== 'string')
-    return value === null || typeof value !== 'object'
-      ? `« ${String(value)} »`
-      : Array.isArray(value)
-        ? '(une liste)'
-        : '(un objet)';
-  return `« ${value.length > 60 ? value.slice(0, 60) + '…' : value} »`;
-}
-
-function typeName(expected: 'object' | 'array' | 'string' | 'boolean'): string {
-  return { object: 'un objet', array: 'une liste', string: 'un texte', boolean: 'true ou false' }[expected];
-}
 
 /** Accepts any field pointer: routing rules checked without the form's schema. */
 class AnyField extends Set<string> {
@@ -64,7 +45,8 @@ class AnyField extends Set<string> {
   }
 }
 const ANY_FIELD: ReadonlySet<string> = new AnyField();
-const NO_CLAIMS: ReadonlySet<string> = new Set();
+
+export type { WorkflowProblem } from './check-shape';
 
 /**
  * Checks a definition's `workflow` section. `schemaFieldPointers` (the
@@ -88,15 +70,7 @@ export function checkWorkflow(workflow: unknown, schemaFieldPointers?: ReadonlyS
   return problems.slice(0, MAX_PROBLEMS);
 }
 
-interface Edge {
-  index: number;
-  name: string;
-  from: string;
-  fromIndex: number;
-  to: string;
-}
-
-class Checker {
+class Checker extends ShapeChecks {
   /** Every state name, valid or not, so that one broken state does not make every reference to it an error. */
   private declared = new Set<string>();
   /** The states that are objects. */
@@ -109,58 +83,12 @@ class Checker {
   /** False when a section is too broken for the whole-graph checks to mean anything. */
   private graphUsable = true;
 
-  /**
-   * Fields a routing rule may read. Evaluated once per submission, it has no
-   * item of a repeatable group of its own: checkExpr (`items: []`) makes it
-   * name one (`any`, or a number).
-   */
-  private readonly routable: ReadonlySet<string>;
-
   constructor(
-    private readonly problems: WorkflowProblem[],
-    fields: ReadonlySet<string>,
+    problems: WorkflowProblem[],
+    /** Fields a routing rule may read. */
+    private readonly routable: ReadonlySet<string>,
   ) {
-    this.routable = fields;
-  }
-
-  private fail(path: Path, code: string, message: string): void {
-    if (this.problems.length <= MAX_PROBLEMS) this.problems.push({ pointer: toJsonPointer(path), code, message });
-  }
-
-  private expect(value: unknown, expected: 'object' | 'array' | 'string' | 'boolean', path: Path): boolean {
-    const ok =
-      expected === 'object' ? isObject(value) : expected === 'array' ? Array.isArray(value) : typeof value === expected;
-    if (!ok) this.fail(path, 'type', `Valeur attendue : ${typeName(expected)}.`);
-    return ok;
-  }
-
-  private onlyKeys(node: Json, allowed: readonly string[], path: Path, what: string): void {
-    for (const key of Object.keys(node)) {
-      if (!allowed.includes(key))
-        this.fail([...path, key], 'additionalProperties', `${q(key)} n’est pas prévu ${what} (${allowed.join(', ')}).`);
-    }
-  }
-
-  private required(node: Json, key: string, path: Path, message: string): boolean {
-    if (own(node, key) && node[key] !== undefined) return true;
-    this.fail([...path, key], 'required', message);
-    return false;
-  }
-
-  private text(value: unknown, path: Path, max: number, what: string): void {
-    if (!this.expect(value, 'string', path)) return;
-    const s = value as string;
-    if (s.trim() === '') this.fail(path, 'minLength', `${what} ne peut pas être vide.`);
-    else if (s.length > max) this.fail(path, 'maxLength', `${what} : ${max} caractères au plus.`);
-  }
-
-  private identifier(name: string, path: Path, what: string): void {
-    if (!IDENTIFIER.test(name))
-      this.fail(
-        path,
-        'bad_identifier',
-        `${what} ${q(name)} : une lettre minuscule, puis des minuscules, chiffres ou « _ » (40 caractères au plus).`,
-      );
+    super(problems);
   }
 
   run(workflow: unknown): void {
@@ -176,8 +104,8 @@ class Checker {
       this.checkTransitions(w.transitions);
     else this.graphUsable = false;
     this.checkDeadlines();
-    if (this.graphUsable) this.checkGraph();
-    if (own(w, 'routing') && w.routing !== undefined) this.checkRouting(w.routing);
+    if (this.graphUsable) checkGraph(this, new Set(this.states.keys()), this.finals, this.edges);
+    if (own(w, 'routing') && w.routing !== undefined) checkRouting(this, w.routing, this.routable);
   }
 
   private checkEmails(emails: unknown): void {
@@ -405,19 +333,6 @@ class Checker {
     this.checkSubmit(list);
   }
 
-  /** A non-empty list without repeats; `each` checks the items. */
-  private list(value: unknown, path: Path, what: string, each: (item: unknown, j: number) => void): void {
-    if (!this.expect(value, 'array', path)) return;
-    const items = value as unknown[];
-    if (items.length === 0) return this.fail(path, 'minItems', `Indiquez au moins un ${what}.`);
-    const seen = new Set<unknown>();
-    items.forEach((item, j) => {
-      if (seen.has(item)) return this.fail([...path, j], 'uniqueItems', `${q(item)} figure deux fois.`);
-      seen.add(item);
-      each(item, j);
-    });
-  }
-
   private stateDeclared(name: string): boolean {
     return this.declared.has(name);
   }
@@ -486,101 +401,5 @@ class Checker {
           `La transition ${q(tname)} exige un commentaire, que le système ne peut pas écrire : elle ne peut pas servir d’échéance.`,
         );
     }
-  }
-
-  private checkGraph(): void {
-    const path = [...ROOT, 'states'];
-    const next = new Map<string, Set<string>>();
-    const previous = new Map<string, Set<string>>();
-    for (const name of this.states.keys()) {
-      next.set(name, new Set());
-      previous.set(name, new Set());
-    }
-    for (const edge of this.edges) {
-      if (edge.from === edge.to) continue;
-      next.get(edge.from)!.add(edge.to);
-      previous.get(edge.to)!.add(edge.from);
-    }
-    const closure = (starts: Iterable<string>, links: Map<string, Set<string>>) => {
-      const seen = new Set<string>(starts);
-      const queue = [...seen];
-      while (queue.length) {
-        for (const n of links.get(queue.pop()!) ?? []) {
-          if (seen.has(n)) continue;
-          seen.add(n);
-          queue.push(n);
-        }
-      }
-      return seen;
-    };
-    const reachable = this.states.has(DRAFT) ? closure([DRAFT], next) : undefined;
-    const decidable = closure(this.finals, previous);
-    if (this.finals.size === 0)
-      this.fail(
-        path,
-        'no_final_state',
-        'Le circuit doit avoir au moins un état final (« final »: true) : une décision.',
-      );
-    for (const name of this.states.keys()) {
-      if (reachable && !reachable.has(name))
-        this.fail(
-          [...path, name],
-          'unreachable_state',
-          `Aucune suite de transitions ne mène de « draft » à l’état ${q(name)} : retirez-le ou ajoutez une transition.`,
-        );
-      if (this.finals.has(name)) continue;
-      if (next.get(name)!.size === 0)
-        this.fail(
-          [...path, name],
-          'dead_end',
-          `Aucune transition ne sort de l’état ${q(name)}, qui n’est pas final : les dossiers y resteraient bloqués. ` +
-            'Ajoutez une transition ou marquez-le final (« final »: true).',
-        );
-      else if (this.finals.size > 0 && !decidable.has(name))
-        this.fail(
-          [...path, name],
-          'no_way_to_decision',
-          `Depuis l’état ${q(name)}, aucune suite de transitions ne mène à un état final (une décision).`,
-        );
-    }
-  }
-
-  private checkRouting(routing: unknown): void {
-    const path = [...ROOT, 'routing'];
-    if (!this.expect(routing, 'object', path)) return;
-    const r = routing as Json;
-    this.onlyKeys(r, ['rules', 'defaultGroup'], path, 'dans l’orientation');
-    if (this.required(r, 'defaultGroup', path, 'Précisez le groupe instructeur par défaut (« defaultGroup »).'))
-      this.group(r.defaultGroup, [...path, 'defaultGroup']);
-    if (!this.required(r, 'rules', path, 'Précisez les règles d’orientation (« rules », éventuellement vide).')) return;
-    if (!this.expect(r.rules, 'array', [...path, 'rules'])) return;
-    const rules = r.rules as unknown[];
-    if (rules.length > LIMITS.routingRules)
-      return this.fail([...path, 'rules'], 'maxItems', `${LIMITS.routingRules} règles d’orientation au plus.`);
-    rules.forEach((rule, i) => {
-      const at = [...path, 'rules', i];
-      if (!this.expect(rule, 'object', at)) return;
-      const x = rule as Json;
-      this.onlyKeys(x, ['when', 'group'], at, 'dans une règle d’orientation');
-      if (this.required(x, 'group', at, 'Précisez le groupe instructeur (« group »).'))
-        this.group(x.group, [...at, 'group']);
-      if (!this.required(x, 'when', at, 'Précisez la condition (« when »).')) return;
-      const options = { fields: this.routable, claims: NO_CLAIMS, items: [] };
-      for (const problem of checkExpr(x.when, [...at, 'when'], options)) {
-        let message = problem.message;
-        if (problem.code === 'rule_unknown_claim')
-          message = 'L’orientation ne lit que les réponses au formulaire, pas les informations d’identité.';
-        if (this.problems.length <= MAX_PROBLEMS)
-          this.problems.push({ pointer: problem.pointer ?? toJsonPointer(at), code: problem.code, message });
-      }
-    });
-  }
-
-  private group(value: unknown, path: Path): void {
-    if (!this.expect(value, 'string', path)) return;
-    const s = value as string;
-    if (s.trim() === '') this.fail(path, 'empty_group', 'Le nom du groupe instructeur ne peut pas être vide.');
-    else if (s.length > LIMITS.group)
-      this.fail(path, 'maxLength', `Nom de groupe : ${LIMITS.group} caractères au plus.`);
   }
 }
