@@ -1,72 +1,11 @@
-import { isSafePattern } from 'redos-detector';
-import { RE2JS } from 're2js';
 import { parseJsonPointer, toJsonPointer, type ErrorItem } from '@guichet/shared';
 import { ALLOWED_FORMATS, EXTENSION_KEYWORDS } from './ajv';
 import { VALIDATION_KEYWORDS } from './keywords';
+import { POLICY_LIMITS } from './policy-limits';
+import { patternProblem } from './policy-patterns';
+import { refLoop } from './ref-loop';
 
-/** Bounds on a definition, chosen so the largest real forms (a few hundred fields) fit with room. */
-export const POLICY_LIMITS = {
-  definitionBytes: 512 * 1024,
-  /** The whole document, schema included, with room around the schema's own 32 levels. */
-  documentDepth: 64,
-  depth: 32,
-  schemaNodes: 20_000,
-  propertiesPerObject: 500,
-  patternLength: 1000,
-  /** Distinct patterns in one schema. */
-  patterns: 100,
-  /**
-   * redos-detector's step budget for one pattern: a French phone number with
-   * separators needs about 2,000; an ambiguous pattern uses them all (about
-   * 0.1 to 0.3 s), a plain one a few.
-   */
-  patternSteps: 3000,
-  /** Wall-clock ceiling on analysing the patterns of one definition, so 100 hard patterns cannot hold a save for minutes. */
-  patternAnalysisMs: 5000,
-  enumLength: 2000,
-  /**
-   * `maxItems` at most, where `uniqueItems` compares items that may be objects
-   * or arrays. Guichet's validators find duplicates in linear time; other
-   * JSON Schema tools (RJSF's ajv in a browser, a tool a definition is
-   * exported to) compare every pair, and on a 1 MB answer each 100 items
-   * allowed cost them about a second.
-   */
-  uniqueItemsMax: 100,
-} as const;
-
-type Verdict = 'safe' | 'unsafe' | 'unanalysable' | 'timeout';
-
-/**
- * Whether the browser's backtracking engine runs `pattern` in time linear
- * enough, whatever the input, as redos-detector sees it: it walks every way
- * the pattern can match the same text, and calls it safe when a backtracking
- * engine never has more than a few ways to try (bounded repetitions, as in
- * `^\d{5}(?:-\d{4})?$`, are fine; `(a+)+`, `(a|a)*`, `\d*\d*x` are not). A
- * step budget, not a clock, decides, so the verdict does not depend on the
- * machine's load; definite verdicts are kept, since definitions are checked
- * on every save. `deadline` only stops a definition full of hard patterns.
- */
-const verdicts = new Map<string, Verdict>();
-function redosVerdict(pattern: string, deadline: number): Verdict {
-  let verdict = verdicts.get(pattern);
-  if (verdict) return verdict;
-  const left = deadline - performance.now();
-  if (left <= 0) return 'timeout';
-  try {
-    const result = isSafePattern(pattern, {
-      unicode: true,
-      maxSteps: POLICY_LIMITS.patternSteps,
-      timeout: Math.ceil(left),
-    });
-    if (result.error === 'timedOut') return 'timeout';
-    verdict = result.safe ? 'safe' : 'unsafe';
-  } catch {
-    verdict = 'unanalysable';
-  }
-  if (verdicts.size >= 5000) verdicts.clear();
-  verdicts.set(pattern, verdict);
-  return verdict;
-}
+export { POLICY_LIMITS } from './policy-limits';
 
 const SUBSCHEMA = new Set([
   'additionalProperties',
@@ -314,54 +253,8 @@ export function inspectSchema(schema: unknown, at: ReadonlyArray<string | number
   };
 
   const checkPattern = (pattern: unknown, path: ReadonlyArray<string | number>) => {
-    if (typeof pattern !== 'string') return fail(path, 'schema_shape', 'Un motif est un texte.');
-    if (pattern.length > POLICY_LIMITS.patternLength)
-      return fail(path, 'unsafe_pattern', `Motif trop long (${POLICY_LIMITS.patternLength} caractères au plus).`);
-    try {
-      RE2JS.compile(pattern);
-    } catch {
-      return fail(
-        path,
-        'unsafe_pattern',
-        'Motif refusé : il utilise une construction que le serveur n’exécute pas en temps garanti (références arrière comme « \\1 », assertions comme « (?=…) ») ou il est invalide.',
-      );
-    }
-    // The browser validates with its own engine (ajv's standalone code, flag u): the pattern must compile there.
-    try {
-      new RegExp(pattern, 'u');
-    } catch {
-      return fail(
-        path,
-        'unsafe_pattern',
-        'Motif refusé : les navigateurs ne le comprennent pas en mode Unicode (par exemple « [[:alpha:]] » ou « \\pL » : écrivez « \\p{L} »).',
-      );
-    }
-    patterns.add(pattern);
-    if (patterns.size > POLICY_LIMITS.patterns)
-      return fail(path, 'unsafe_pattern', `Trop de motifs différents (${POLICY_LIMITS.patterns} au plus).`);
-    // Linear on the server (RE2); browsers and other tools backtrack, hence redos-detector's verdict.
-    switch (redosVerdict(pattern, deadline)) {
-      case 'safe':
-        return;
-      case 'timeout':
-        return fail(
-          path,
-          'unsafe_pattern',
-          'Motif non vérifié : l’analyse des motifs de cette définition a pris trop de temps. Simplifiez les motifs, ou utilisez des formats (« email », « fr-phone »…).',
-        );
-      case 'unanalysable':
-        return fail(
-          path,
-          'unsafe_pattern',
-          'Motif refusé : il n’a pas pu être analysé. Simplifiez-le, ou utilisez un format (« email », « fr-phone »…).',
-        );
-      default:
-        return fail(
-          path,
-          'unsafe_pattern',
-          'Motif refusé : il peut reconnaître un même texte de plusieurs façons (comme « (a+)+ », « (a|a)* » ou « \\d*\\d* »), et ce motif peut faire travailler un navigateur, ou tout outil qui reprend ce formulaire, pendant des minutes sur une réponse malveillante. Réécrivez-le sans répétitions qui se chevauchent (par exemple « \\d{5} » plutôt que « \\d+\\d* »), ou utilisez un format (« email », « fr-phone »…).',
-        );
-    }
+    const problem = patternProblem(pattern, patterns, deadline);
+    if (problem) fail(path, problem.code, problem.message);
   };
 
   const checkValue = (key: string, value: unknown, path: ReadonlyArray<string | number>, isRoot: boolean) => {
@@ -441,85 +334,4 @@ export function inspectSchema(schema: unknown, at: ReadonlyArray<string | number
       );
   }
   return { errors, warnings };
-}
-
-/** Keywords whose subschemas apply to the same value as their parent (no step into the answers). */
-const SAME_VALUE = ['not', 'if', 'then', 'else'];
-const SAME_VALUE_LIST = ['allOf', 'anyOf', 'oneOf'];
-const SAME_VALUE_MAP = ['dependentSchemas'];
-
-/**
- * A cycle of `$ref`s (through allOf, not, if…) that comes back to a schema
- * without descending into the data makes ajv recurse until the stack
- * overflows on the first answer, or while compiling: found here, iteratively,
- * as a cycle in the graph of "applies to the same value" edges. Returns the
- * place of the `$ref` that closes it.
- */
-function refLoop(
-  schema: unknown,
-  locations: ReadonlyArray<ReadonlyArray<string | number>>,
-): ReadonlyArray<string | number> | undefined {
-  const nodeAt = (path: ReadonlyArray<string | number>): Record<string, unknown> | undefined => {
-    let node: unknown = schema;
-    for (const key of path) {
-      if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return;
-      node = (node as Record<string, unknown>)[key];
-    }
-    return node !== null && typeof node === 'object' && !Array.isArray(node)
-      ? (node as Record<string, unknown>)
-      : undefined;
-  };
-  const next = (path: ReadonlyArray<string | number>): Array<ReadonlyArray<string | number>> => {
-    const node = nodeAt(path);
-    if (!node) return [];
-    const out: Array<ReadonlyArray<string | number>> = [];
-    for (const key of SAME_VALUE) if (Object.prototype.hasOwnProperty.call(node, key)) out.push([...path, key]);
-    for (const key of SAME_VALUE_LIST) {
-      const list = node[key];
-      if (Array.isArray(list)) list.forEach((_, i) => out.push([...path, key, i]));
-    }
-    for (const key of SAME_VALUE_MAP) {
-      const map = node[key];
-      if (map !== null && typeof map === 'object' && !Array.isArray(map))
-        for (const name of Object.keys(map)) out.push([...path, key, name]);
-    }
-    const ref = node.$ref;
-    if (typeof ref === 'string' && ref.startsWith('#')) {
-      try {
-        const fragment = decodeURIComponent(ref.slice(1));
-        if (fragment === '' || fragment.startsWith('/')) out.push(parseJsonPointer(fragment));
-      } catch {
-        // A malformed reference: ajv refuses it when compiling.
-      }
-    }
-    return out;
-  };
-  const key = (path: ReadonlyArray<string | number>) => toJsonPointer(path);
-  const state = new Map<string, 'open' | 'done'>();
-  for (const start of locations) {
-    if (state.has(key(start))) continue;
-    const stack: Array<{ path: ReadonlyArray<string | number>; edges: Array<ReadonlyArray<string | number>> }> = [
-      { path: start, edges: next(start) },
-    ];
-    state.set(key(start), 'open');
-    while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      const edge = top.edges.pop();
-      if (!edge) {
-        state.set(key(top.path), 'done');
-        stack.pop();
-        continue;
-      }
-      const seen = state.get(key(edge));
-      if (seen === 'open') {
-        // The cycle is the stack from `edge` up: name one of its $refs (structural edges alone never loop).
-        const cycle = stack.slice(stack.findIndex((entry) => key(entry.path) === key(edge)));
-        return (cycle.find((entry) => typeof nodeAt(entry.path)?.$ref === 'string') ?? top).path;
-      }
-      if (seen === 'done') continue;
-      state.set(key(edge), 'open');
-      stack.push({ path: edge, edges: next(edge) });
-    }
-  }
-  return undefined;
 }

@@ -1,0 +1,101 @@
+/**
+ * A schema's `pattern` (and `patternProperties` names) must run in
+ * guaranteed time everywhere the form is validated: RE2 on the server, the
+ * browser's backtracking engine (flag u) in the form, and any tool the
+ * definition is exported to.
+ */
+import { isSafePattern } from 'redos-detector';
+import { RE2JS } from 're2js';
+import { POLICY_LIMITS } from './policy-limits';
+
+type Verdict = 'safe' | 'unsafe' | 'unanalysable' | 'timeout';
+
+/**
+ * Whether the browser's backtracking engine runs `pattern` in time linear
+ * enough, whatever the input, as redos-detector sees it: it walks every way
+ * the pattern can match the same text, and calls it safe when a backtracking
+ * engine never has more than a few ways to try (bounded repetitions, as in
+ * `^\d{5}(?:-\d{4})?$`, are fine; `(a+)+`, `(a|a)*`, `\d*\d*x` are not). A
+ * step budget, not a clock, decides, so the verdict does not depend on the
+ * machine's load; definite verdicts are kept, since definitions are checked
+ * on every save. `deadline` only stops a definition full of hard patterns.
+ */
+const verdicts = new Map<string, Verdict>();
+function redosVerdict(pattern: string, deadline: number): Verdict {
+  let verdict = verdicts.get(pattern);
+  if (verdict) return verdict;
+  const left = deadline - performance.now();
+  if (left <= 0) return 'timeout';
+  try {
+    const result = isSafePattern(pattern, {
+      unicode: true,
+      maxSteps: POLICY_LIMITS.patternSteps,
+      timeout: Math.ceil(left),
+    });
+    if (result.error === 'timedOut') return 'timeout';
+    verdict = result.safe ? 'safe' : 'unsafe';
+  } catch {
+    verdict = 'unanalysable';
+  }
+  if (verdicts.size >= 5000) verdicts.clear();
+  verdicts.set(pattern, verdict);
+  return verdict;
+}
+
+export interface PatternProblem {
+  code: 'schema_shape' | 'unsafe_pattern';
+  message: string;
+}
+
+const problem = (code: PatternProblem['code'], message: string): PatternProblem => ({ code, message });
+
+/**
+ * Why `pattern` is refused, or nothing when it is safe. `patterns` holds the
+ * definition's distinct patterns so far (this one is added); `deadline`
+ * bounds the analysis of all of them.
+ */
+export function patternProblem(pattern: unknown, patterns: Set<string>, deadline: number): PatternProblem | undefined {
+  if (typeof pattern !== 'string') return problem('schema_shape', 'Un motif est un texte.');
+  if (pattern.length > POLICY_LIMITS.patternLength)
+    return problem('unsafe_pattern', `Motif trop long (${POLICY_LIMITS.patternLength} caractères au plus).`);
+  try {
+    RE2JS.compile(pattern);
+  } catch {
+    return problem(
+      'unsafe_pattern',
+      'Motif refusé : il utilise une construction que le serveur n’exécute pas en temps garanti (références arrière comme « \\1 », assertions comme « (?=…) ») ou il est invalide.',
+    );
+  }
+  // The browser validates with its own engine (ajv's standalone code, flag u): the pattern must compile there.
+  try {
+    new RegExp(pattern, 'u');
+  } catch {
+    return problem(
+      'unsafe_pattern',
+      'Motif refusé : les navigateurs ne le comprennent pas en mode Unicode (par exemple « [[:alpha:]] » ou « \\pL » : écrivez « \\p{L} »).',
+    );
+  }
+  patterns.add(pattern);
+  if (patterns.size > POLICY_LIMITS.patterns)
+    return problem('unsafe_pattern', `Trop de motifs différents (${POLICY_LIMITS.patterns} au plus).`);
+  // Linear on the server (RE2); browsers and other tools backtrack, hence redos-detector's verdict.
+  switch (redosVerdict(pattern, deadline)) {
+    case 'safe':
+      return;
+    case 'timeout':
+      return problem(
+        'unsafe_pattern',
+        'Motif non vérifié : l’analyse des motifs de cette définition a pris trop de temps. Simplifiez les motifs, ou utilisez des formats (« email », « fr-phone »…).',
+      );
+    case 'unanalysable':
+      return problem(
+        'unsafe_pattern',
+        'Motif refusé : il n’a pas pu être analysé. Simplifiez-le, ou utilisez un format (« email », « fr-phone »…).',
+      );
+    default:
+      return problem(
+        'unsafe_pattern',
+        'Motif refusé : il peut reconnaître un même texte de plusieurs façons (comme « (a+)+ », « (a|a)* » ou « \\d*\\d* »), et ce motif peut faire travailler un navigateur, ou tout outil qui reprend ce formulaire, pendant des minutes sur une réponse malveillante. Réécrivez-le sans répétitions qui se chevauchent (par exemple « \\d{5} » plutôt que « \\d+\\d* »), ou utilisez un format (« email », « fr-phone »…).',
+      );
+  }
+}
