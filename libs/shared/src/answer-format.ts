@@ -2,12 +2,14 @@
  * One answer formatter for every place answers are read back: the review
  * page, the desk, the exports, the receipt and the emails. It walks the
  * definition (not the answers) so answers come in the authored order, with
- * the titles, choice labels and groups the citizen saw.
+ * the titles, choice labels and groups the citizen saw. One answer's text
+ * is answer-text.ts; the desk's and exports' list of fields, answer-fields.ts.
  */
+import { asSchema, branchProperties, guessBranch, isEmpty, isRecord } from './answer-branches';
+import { answerText, wordsFor, type AnswerFormatOptions } from './answer-text';
 import type { ServiceDefinition } from './definition';
 import {
   NO_UI,
-  dataUrlName,
   alternativeTitle,
   alternativesOf,
   fieldModel,
@@ -16,32 +18,14 @@ import {
   orderedKeys,
   propertySchema,
   resolve,
-  topLevelKeys,
   tupleLength,
-  typeOf,
   uiChild,
   type FieldModel,
   type Schema,
   type Ui,
 } from './field-model';
 import { toJsonPointer } from './json-pointer';
-import { branchesOf } from './labels';
 import { plainText } from './markdown-text';
-import type { SchemaSemantics } from './schema-semantics';
-
-export interface AnswerFormatOptions {
-  locale?: 'fr' | 'en';
-  /** Pointers the visibility rules hide for these answers: not shown. */
-  hidden?: ReadonlySet<string>;
-  /** RJSF's semantics, for definitions with conditions or alternatives (`needsSemantics`). */
-  semantics?: SchemaSemantics;
-  /** A file's name from its attachment id; « Pièce jointe fournie » when unknown. */
-  fileName?: (attachmentId: string) => string | undefined;
-  /** A date (`YYYY-MM-DD`) in words; default `JJ/MM/AAAA`. */
-  formatDate?: (iso: string) => string;
-  /** Also list fields with no answer (the review page says « Non renseigné »). */
-  includeEmpty?: boolean;
-}
 
 export interface AnswerRow {
   /** `page` opens a step; `group` a group or a repeated item; `field` is one answer. */
@@ -59,108 +43,6 @@ export interface AnswerRow {
   value?: unknown;
 }
 
-const FR = { yes: 'Oui', no: 'Non', file: 'Pièce jointe fournie', item: 'Élément' };
-const EN = { yes: 'Yes', no: 'No', file: 'Attached file', item: 'Item' };
-
-function defaultDate(iso: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  return match ? `${match[3]}/${match[2]}/${match[1]}` : iso;
-}
-
-function dateTime(iso: string, locale: 'fr' | 'en'): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return DATE_TIME[locale].format(date);
-}
-
-/** Built once: a formatter costs far more to make than to use. */
-const DATE_TIME = {
-  fr: new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }),
-  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }),
-};
-
-/** One answer as a person reads it: choice labels, Oui/Non, dates in French, numbers grouped, file names. */
-export function answerText(model: FieldModel, value: unknown, options: AnswerFormatOptions = {}): string {
-  const words = options.locale === 'en' ? EN : FR;
-  if (value === undefined || value === null || value === '') return '';
-  if (model.kind === 'file' || model.kind === 'files') {
-    const ids = Array.isArray(value) ? value : [value];
-    return ids
-      .map((id) =>
-        typeof id === 'string' && id.startsWith('data:')
-          ? (dataUrlName(id) ?? words.file)
-          : (options.fileName?.(String(id)) ?? words.file),
-      )
-      .join(', ');
-  }
-  const label = (v: unknown) => model.options.find((o) => o.value === v)?.label;
-  if (Array.isArray(value)) return value.map((v) => label(v) ?? scalarText(model, v, options)).join(', ');
-  return label(value) ?? scalarText(model, value, options);
-}
-
-function scalarText(model: FieldModel, value: unknown, options: AnswerFormatOptions): string {
-  const words = options.locale === 'en' ? EN : FR;
-  if (typeof value === 'boolean') return value ? words.yes : words.no;
-  if (typeof value === 'number')
-    return model.inputType === 'range' || model.kind === 'number' || model.kind === 'integer'
-      ? value.toLocaleString(options.locale === 'en' ? 'en-GB' : 'fr-FR')
-      : String(value);
-  if (typeof value === 'string') {
-    if (model.inputType === 'date') return (options.formatDate ?? defaultDate)(value);
-    if (model.inputType === 'datetime-local') return dateTime(value, options.locale ?? 'fr');
-    if (model.inputType === 'password') return '••••••••';
-    return value;
-  }
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
-const isEmpty = (v: unknown) =>
-  v === undefined ||
-  v === null ||
-  v === '' ||
-  (Array.isArray(v) && v.length === 0) ||
-  (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
-
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-const asSchema = (v: unknown): Schema => (isRecord(v) ? v : {});
-
-/**
- * Which branch of a `oneOf`/`anyOf` answers fit, without RJSF's semantics (a
- * page that has not loaded them): the branch whose `const`s agree and that
- * names the most of the answers' keys; for a single value, the first branch
- * of its JSON type. RJSF's `getClosestMatchingOption` decides when loaded.
- */
-function guessBranch(root: Schema, branches: Schema[], value: unknown): number {
-  if (!isRecord(value)) {
-    const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-    const found = branches.findIndex((b) => {
-      const t = typeOf(b);
-      return t === type || (t === 'integer' && type === 'number' && Number.isInteger(value));
-    });
-    return Math.max(0, found);
-  }
-  let best = 0;
-  let bestScore = -Infinity;
-  branches.forEach((branch, i) => {
-    let score = 0;
-    for (const [key, raw] of Object.entries(asSchema(branch.properties))) {
-      if (!Object.hasOwn(value, key)) continue;
-      const property = resolve(root, asSchema(raw));
-      if (property.const !== undefined) score += property.const === value[key] ? 10 : -100;
-      else score += 1;
-    }
-    if (Array.isArray(branch.required))
-      for (const key of branch.required as unknown[])
-        if (typeof key === 'string' && !Object.hasOwn(value, key)) score--;
-    if (score > bestScore) {
-      best = i;
-      bestScore = score;
-    }
-  });
-  return best;
-}
-
 /**
  * Every answer of a request, page by page, in the authored order (`ui:order`
  * respected), conditions and alternatives decided by the answers themselves.
@@ -175,7 +57,7 @@ export function answerRows(
   const root = definition.schema as Schema;
   const rootUi = (definition.uiSchema ?? {}) as Ui;
   const answers = isRecord(data) ? data : {};
-  const words = options.locale === 'en' ? EN : FR;
+  const words = wordsFor(options);
   const rows: AnswerRow[] = [];
   let pageId = '';
 
@@ -433,80 +315,5 @@ export function rowLabel(row: Pick<AnswerRow, 'context' | 'title'>): string {
   return [...row.context.filter((c) => /\s\d+$/.test(c)), row.title].join(' — ');
 }
 
-/** One answer field of a form, for the desk's columns and the exports. */
-export interface AnswerField {
-  pointer: string;
-  /** With its groups: `Vos coordonnées — Adresse électronique` (plain text). */
-  label: string;
-  /** The field's own title (plain text). */
-  title: string;
-  model: FieldModel;
-  /** A repeatable group or a list of free values: many answers in one field. */
-  list: boolean;
-}
-
-/**
- * The form's answer fields in display order (pages, `ui:order`, the authored
- * order), groups flattened, the fields of conditional branches after their
- * object's own. A repeatable group is one field (`list`); it is not opened.
- */
-export function answerFields(definition: Pick<ServiceDefinition, 'schema' | 'uiSchema' | 'pages'>): AnswerField[] {
-  const root = definition.schema as Schema;
-  const rootUi = (definition.uiSchema ?? {}) as Ui;
-  const fields: AnswerField[] = [];
-  const listed = new Set<string>();
-  const visitObject = (schema: Schema, ui: Ui, pointer: string, prefix: string, depth: number) => {
-    for (const child of orderedKeys(schema, ui))
-      visit(
-        propertySchema(schema, child),
-        uiChild(ui, child),
-        `${pointer}${toJsonPointer([child])}`,
-        child,
-        prefix,
-        depth,
-      );
-    for (const [child, sub] of branchProperties(root, schema, new Set(Object.keys(asSchema(schema.properties)))))
-      visit(sub, uiChild(ui, child), `${pointer}${toJsonPointer([child])}`, child, prefix, depth);
-  };
-  const visit = (raw: Schema, ui: Ui, pointer: string, key: string, prefix: string, depth: number) => {
-    if (listed.has(pointer) || depth > 32 || ui['ui:widget'] === 'hidden') return;
-    const model = fieldModel(root, raw, ui, pointer, key, false, []);
-    const title = plainText(model.title);
-    if (model.kind === 'object' || model.kind === 'alternatives') {
-      listed.add(pointer);
-      visitObject(model.schema, ui, pointer, `${prefix}${title} — `, depth + 1);
-      return;
-    }
-    if (model.kind === 'unsupported' || model.kind === 'null') return;
-    listed.add(pointer);
-    fields.push({ pointer, label: `${prefix}${title}`, title, model, list: model.kind === 'array' });
-  };
-  for (const key of topLevelKeys(root, rootUi, definition.pages))
-    visit(propertySchema(root, key), uiChild(rootUi, key), toJsonPointer([key]), key, '', 0);
-  for (const [key, sub] of branchProperties(root, root, new Set(Object.keys(asSchema(root.properties)))))
-    visit(sub, uiChild(rootUi, key), toJsonPointer([key]), key, '', 0);
-  return fields;
-}
-
-/** The properties only branches declare, in the order they come, the first declaration of each. */
-function branchProperties(
-  root: Schema,
-  schema: Schema,
-  known: Set<string>,
-  depth = 0,
-  alternatives = true,
-): Array<[string, Schema]> {
-  if (depth > 8) return [];
-  const out: Array<[string, Schema]> = [];
-  for (const b of branchesOf(schema, alternatives)) {
-    if (!isRecord(b)) continue;
-    const branch = resolve(root, b);
-    for (const [key, sub] of Object.entries(asSchema(branch.properties)))
-      if (!known.has(key)) {
-        known.add(key);
-        out.push([key, asSchema(sub)]);
-      }
-    out.push(...branchProperties(root, branch, known, depth + 1, alternatives));
-  }
-  return out;
-}
+export { answerText, type AnswerFormatOptions } from './answer-text';
+export { answerFields, type AnswerField } from './answer-fields';
