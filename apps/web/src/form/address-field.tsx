@@ -1,11 +1,12 @@
-import { memo, useState } from 'react';
-import { ADDRESS_QUERY, plainText, type Address } from '@guichet/shared';
+import { memo } from 'react';
+import { ADDRESS_QUERY, type Address } from '@guichet/shared';
 import { api } from '../lib/api';
 import { tr } from '../lib/i18n';
-import { Combobox, type ComboboxChoice } from './combobox';
+import type { ComboboxChoice } from './combobox';
 import { useForm } from './context';
-import { ByHandInput, ByHandToggle, LiveStatus, LookupFieldset, useLookupRefs } from './lookup-parts';
+import { ByHandInput, ByHandToggle, LookupFieldset } from './lookup-parts';
 import { idOf, type FieldModel, type Ui } from './model';
+import { fieldMessage, SearchCombobox, useSearchCombobox } from './search-combobox';
 import { useFieldError, useValue } from './store';
 
 /** What the field stores: chosen among the BAN's suggestions (with `banId` and the point), or typed by hand. */
@@ -49,7 +50,7 @@ export const AddressField = memo(function AddressField({ model }: { model: Field
   const { store, formId } = useForm();
   const id = idOf(model.pointer);
   const value = asValue(useValue(store, model.pointer));
-  const errors = [
+  const message = fieldMessage([
     useFieldError(store, model.pointer),
     useFieldError(store, `${model.pointer}/label`),
     useFieldError(store, `${model.pointer}/voie`),
@@ -57,72 +58,40 @@ export const AddressField = memo(function AddressField({ model }: { model: Field
     useFieldError(store, `${model.pointer}/commune`),
     useFieldError(store, `${model.pointer}/lon`),
     useFieldError(store, `${model.pointer}/lat`),
-  ].filter((e) => e !== undefined);
-  const message = [...new Set(errors.map((e) => e.message))].join(' ');
-  const [text, setText] = useState(() => (value.banId ? (value.label ?? '') : ''));
-  const [choices, setChoices] = useState<Choice[]>([]);
-  const [open, setOpen] = useState(false);
-  const [status, setStatus] = useState('');
-  const [failed, setFailed] = useState(false);
-  const [byHand, setByHand] = useState(() => !value.banId && !!(value.voie || value.codePostal || value.commune));
-  const { timer, inflight } = useLookupRefs();
-
-  const lookup = (query: string) => {
-    inflight.current?.abort();
-    const controller = new AbortController();
-    inflight.current = controller;
-    api<{ adresses: Address[] }>(`/api/v1/public/adresses?q=${encodeURIComponent(query)}`, {
-      signal: controller.signal,
-    }).then(
-      ({ adresses }) => {
-        const next = adresses.map((address, i) => ({ id: `${id}-option-${i}`, label: address.label, address }));
-        setChoices(next);
-        setOpen(next.length > 0);
-        setFailed(false);
-        setStatus(
-          next.length === 0
-            ? tr(
-                'Aucune adresse trouvée : vous pouvez la saisir vous-même ci-dessous.',
-                'No address found: you may type it below.',
-              )
-            : next.length === 1
-              ? tr('1 adresse trouvée', '1 address found')
-              : tr(`${next.length} adresses trouvées`, `${next.length} addresses found`),
-        );
-        if (next.length === 0) setByHand(true);
-      },
-      (error: Error) => {
-        if (error.name === 'AbortError') return;
-        setChoices([]);
-        setOpen(false);
-        setFailed(true);
-        setByHand(true);
-        // What was typed becomes the street line: the citizen goes on from there.
-        const typed = query.trim();
-        store.set(model.pointer, { voie: typed, label: typed });
-        setStatus(
-          tr(
-            'La recherche d’adresses ne répond pas : saisissez la voie, le code postal et la commune ci-dessous.',
-            'The address search does not answer: type the street, postcode and town below.',
-          ),
-        );
-      },
-    );
-  };
-
-  const onType = (next: string) => {
-    setText(next);
+  ]);
+  const search = useSearchCombobox<Choice>({
+    initialText: () => (value.banId ? (value.label ?? '') : ''),
+    initialByHand: () => !value.banId && !!(value.voie || value.codePostal || value.commune),
+    debounceMs: DEBOUNCE_MS,
+    queryOf: (typed) => {
+      const query = typed.replace(/\s+/g, ' ').trim();
+      return query.length < ADDRESS_QUERY.min || query.length > ADDRESS_QUERY.max ? undefined : query;
+    },
+    search: (query, signal) =>
+      api<{ adresses: Address[] }>(`/api/v1/public/adresses?q=${encodeURIComponent(query)}`, { signal }).then(
+        ({ adresses }) => adresses.map((address, i) => ({ id: `${id}-option-${i}`, label: address.label, address })),
+      ),
+    foundStatus: (count) =>
+      count === 0
+        ? tr(
+            'Aucune adresse trouvée : vous pouvez la saisir vous-même ci-dessous.',
+            'No address found: you may type it below.',
+          )
+        : count === 1
+          ? tr('1 adresse trouvée', '1 address found')
+          : tr(`${count} adresses trouvées`, `${count} addresses found`),
+    byHandWhenNothing: true,
     // A changed search is no longer the address chosen.
-    if (value.banId) store.set(model.pointer, undefined);
-    clearTimeout(timer.current);
-    const query = next.replace(/\s+/g, ' ').trim();
-    if (query.length < ADDRESS_QUERY.min || query.length > ADDRESS_QUERY.max) {
-      setChoices([]);
-      setOpen(false);
-      return;
-    }
-    timer.current = setTimeout(() => lookup(query), DEBOUNCE_MS);
-  };
+    onTyped: () => {
+      if (value.banId) store.set(model.pointer, undefined);
+    },
+    // What was typed becomes the street line.
+    onFailure: (typed) => store.set(model.pointer, { voie: typed, label: typed }),
+    failureStatus: tr(
+      'La recherche d’adresses ne répond pas : saisissez la voie, le code postal et la commune ci-dessous.',
+      'The address search does not answer: type the street, postcode and town below.',
+    ),
+  });
 
   const choose = (choice: Choice) => {
     const a = choice.address;
@@ -137,10 +106,7 @@ export const AddressField = memo(function AddressField({ model }: { model: Field
       lon: a.lon,
       lat: a.lat,
     });
-    setText(a.label);
-    setOpen(false);
-    setByHand(false);
-    setStatus(tr(`Adresse choisie : ${a.label}`, `Address chosen: ${a.label}`));
+    search.chosen(a.label, tr(`Adresse choisie : ${a.label}`, `Address chosen: ${a.label}`));
   };
 
   const setPart = (part: 'voie' | 'codePostal' | 'commune', next: string) => {
@@ -156,31 +122,23 @@ export const AddressField = memo(function AddressField({ model }: { model: Field
     store.set(model.pointer, label ? { ...updated, label } : undefined);
   };
 
-  const described = [model.description && `${id}-aide`, message && `${id}-erreur`].filter(Boolean).join(' ');
   const typedValue = value.banId ? {} : value;
   return (
     <LookupFieldset model={model} id={id} kind="address" invalid={!!message} message={message}>
-      <Combobox
-        id={`${id}-recherche`}
+      <SearchCombobox
+        search={search}
+        model={model}
+        id={id}
         formId={formId}
         label={tr('Adresse (numéro, voie, commune)', 'Address (number, street, town)')}
-        listLabel={plainText(model.title)}
-        text={text}
-        choices={choices}
-        open={open}
-        setOpen={setOpen}
-        onType={onType}
+        message={message}
+        required={model.required && !search.byHand}
         onChoose={choose}
-        describedBy={described}
-        invalid={!!message}
-        required={model.required && !byHand}
       />
-      <LiveStatus status={status} />
-      {failed && <p className="hint">{status}</p>}
       {value.banId && (
         <p className="hint">{tr('Adresse de la Base Adresse Nationale', 'Address from the Base Adresse Nationale')}</p>
       )}
-      {byHand ? (
+      {search.byHand ? (
         <div className="address-by-hand">
           <ByHandInput
             pointer={`${model.pointer}/voie`}
@@ -212,7 +170,7 @@ export const AddressField = memo(function AddressField({ model }: { model: Field
       ) : (
         <ByHandToggle
           label={tr('Je ne trouve pas mon adresse : la saisir', 'I cannot find my address: type it')}
-          onClick={() => setByHand(true)}
+          onClick={() => search.setByHand(true)}
         />
       )}
     </LookupFieldset>

@@ -1,11 +1,10 @@
-import { memo, useState } from 'react';
-import { plainText } from '@guichet/shared';
+import { memo } from 'react';
 import { api } from '../lib/api';
 import { tr } from '../lib/i18n';
-import { Combobox } from './combobox';
 import { useForm } from './context';
-import { ByHandInput, ByHandToggle, LiveStatus, LookupFieldset, useLookupRefs } from './lookup-parts';
+import { ByHandInput, ByHandToggle, LookupFieldset } from './lookup-parts';
 import { idOf, type FieldModel, type Ui } from './model';
+import { fieldMessage, SearchCombobox, useSearchCombobox } from './search-combobox';
 import { useFieldError, useValue } from './store';
 
 /** What the API answers (GET /api/v1/public/communes). */
@@ -81,81 +80,46 @@ export const CommuneField = memo(function CommuneField({ model }: { model: Field
   const { store, formId } = useForm();
   const id = idOf(model.pointer);
   const value = asValue(useValue(store, model.pointer));
-  const errors = [
+  const message = fieldMessage([
     useFieldError(store, model.pointer),
     useFieldError(store, `${model.pointer}/codeInsee`),
     useFieldError(store, `${model.pointer}/nom`),
     useFieldError(store, `${model.pointer}/codePostal`),
-  ].filter((e) => e !== undefined);
-  const message = [...new Set(errors.map((e) => e.message))].join(' ');
-  const [text, setText] = useState(() => shown(value));
-  const [choices, setChoices] = useState<Choice[]>([]);
-  const [open, setOpen] = useState(false);
-  const [status, setStatus] = useState('');
-  const [failed, setFailed] = useState(false);
-  const [byHand, setByHand] = useState(() => !value.codeInsee && !!(value.nom || value.codePostal));
-  const { timer, inflight } = useLookupRefs();
-
-  const lookup = (query: string) => {
-    inflight.current?.abort();
-    const controller = new AbortController();
-    inflight.current = controller;
-    api<Commune[]>(
-      `/api/v1/public/communes?q=${encodeURIComponent(query)}&limit=${MAX_CHOICES}${territoryQuery(model.ui)}`,
-      { signal: controller.signal },
-    ).then(
-      (communes) => {
-        const next = choicesOf(communes, query, id);
-        setChoices(next);
-        setOpen(next.length > 0);
-        setFailed(false);
-        setStatus(
-          next.length === 0
-            ? tr('Aucune commune trouvée', 'No commune found')
-            : next.length === 1
-              ? tr('1 commune trouvée', '1 commune found')
-              : tr(`${next.length} communes trouvées`, `${next.length} communes found`),
-        );
-      },
-      (error: Error) => {
-        if (error.name === 'AbortError') return;
-        setChoices([]);
-        setOpen(false);
-        setFailed(true);
-        setByHand(true);
-        // What was typed goes where it belongs: the citizen goes on from there.
-        const typed = query.trim();
-        store.set(model.pointer, /^\d{5}$/.test(typed) ? { codePostal: typed } : { nom: typed });
-        setStatus(
-          tr(
-            'La recherche de communes ne répond pas : saisissez le nom de la commune et son code postal ci-dessous.',
-            'The commune search does not answer: type the commune’s name and postcode below.',
-          ),
-        );
-      },
-    );
-  };
-
-  const onType = (next: string) => {
-    setText(next);
+  ]);
+  const search = useSearchCombobox<Choice>({
+    initialText: () => shown(value),
+    initialByHand: () => !value.codeInsee && !!(value.nom || value.codePostal),
+    debounceMs: DEBOUNCE_MS,
+    queryOf: (typed) => {
+      const query = typed.trim();
+      return query.length < 2 ? undefined : query;
+    },
+    search: (query, signal) =>
+      api<Commune[]>(
+        `/api/v1/public/communes?q=${encodeURIComponent(query)}&limit=${MAX_CHOICES}${territoryQuery(model.ui)}`,
+        { signal },
+      ).then((communes) => choicesOf(communes, query, id)),
+    foundStatus: (count) =>
+      count === 0
+        ? tr('Aucune commune trouvée', 'No commune found')
+        : count === 1
+          ? tr('1 commune trouvée', '1 commune found')
+          : tr(`${count} communes trouvées`, `${count} communes found`),
     // A changed search is no longer the commune chosen.
-    if (value.codeInsee) store.set(model.pointer, undefined);
-    clearTimeout(timer.current);
-    const query = next.trim();
-    if (query.length < 2) {
-      setChoices([]);
-      setOpen(false);
-      return;
-    }
-    timer.current = setTimeout(() => lookup(query), DEBOUNCE_MS);
-  };
+    onTyped: () => {
+      if (value.codeInsee) store.set(model.pointer, undefined);
+    },
+    // What was typed goes where it belongs.
+    onFailure: (typed) => store.set(model.pointer, /^\d{5}$/.test(typed) ? { codePostal: typed } : { nom: typed }),
+    failureStatus: tr(
+      'La recherche de communes ne répond pas : saisissez le nom de la commune et son code postal ci-dessous.',
+      'The commune search does not answer: type the commune’s name and postcode below.',
+    ),
+  });
 
   const choose = (choice: Choice) => {
     store.set(model.pointer, choice.value);
-    setText(shown(choice.value));
-    setOpen(false);
-    setByHand(false);
-    setStatus(tr(`Commune choisie : ${choice.label}`, `Commune chosen: ${choice.label}`));
+    search.chosen(shown(choice.value), tr(`Commune choisie : ${choice.label}`, `Commune chosen: ${choice.label}`));
   };
 
   const setPart = (part: 'nom' | 'codePostal', next: string) => {
@@ -164,27 +128,19 @@ export const CommuneField = memo(function CommuneField({ model }: { model: Field
     store.set(model.pointer, updated.nom === undefined && updated.codePostal === undefined ? undefined : updated);
   };
 
-  const described = [model.description && `${id}-aide`, message && `${id}-erreur`].filter(Boolean).join(' ');
   return (
     <LookupFieldset model={model} id={id} kind="commune" invalid={!!message} message={message}>
-      <Combobox
-        id={`${id}-recherche`}
+      <SearchCombobox
+        search={search}
+        model={model}
+        id={id}
         formId={formId}
         label={tr('Nom ou code postal de la commune', 'Commune name or postcode')}
-        listLabel={plainText(model.title)}
-        text={text}
-        choices={choices}
-        open={open}
-        setOpen={setOpen}
-        onType={onType}
-        onChoose={choose}
-        describedBy={described}
-        invalid={!!message}
+        message={message}
         required={model.required}
+        onChoose={choose}
       />
-      <LiveStatus status={status} />
-      {failed && <p className="hint">{status}</p>}
-      {byHand ? (
+      {search.byHand ? (
         <div className="commune-by-hand">
           <ByHandInput
             pointer={`${model.pointer}/nom`}
@@ -208,7 +164,7 @@ export const CommuneField = memo(function CommuneField({ model }: { model: Field
       ) : (
         <ByHandToggle
           label={tr('Je ne trouve pas ma commune : la saisir', 'I cannot find my commune: type it')}
-          onClick={() => setByHand(true)}
+          onClick={() => search.setByHand(true)}
         />
       )}
     </LookupFieldset>
