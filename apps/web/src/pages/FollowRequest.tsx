@@ -1,11 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../lib/api';
-import { formatDateTime, tr } from '../lib/i18n';
+import { tr } from '../lib/i18n';
 import { navigate } from '../lib/router';
 import { usePageTitle } from '../lib/title';
-import { MessageForm } from './MessageForm';
 import type { SubmissionView } from '@guichet/shared';
-import { citizenEventTitle } from './citizen-history';
+import { RequestDocuments, RequestHistory, RequestMessages, RequestStatus, useMessageDraft } from './request-parts';
 
 /** What a follow link shows: the request without its answers. */
 type FollowView = Omit<SubmissionView, 'data' | 'form'>;
@@ -46,8 +45,6 @@ export function FollowRequest() {
   const [token, setToken] = useState(tokenOfPage);
   const [view, setView] = useState<FollowView | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [message, setMessage] = useState('');
-  const [messageError, setMessageError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [renewed, setRenewed] = useState(false);
   const renewedRef = useRef<HTMLDivElement>(null);
@@ -63,6 +60,13 @@ export function FollowRequest() {
           setError(e instanceof ApiError ? e : new ApiError(0, { code: 'INTERNAL', message: String(e) } as never)),
         ),
     [token],
+  );
+  const draft = useMessageDraft(
+    (body) => api('/api/v1/follow/messages', { method: 'POST', body: { token, body } }),
+    async () => {
+      setStatus(tr('Message envoyé.', 'Message sent.'));
+      await load();
+    },
   );
   useEffect(() => {
     const onHash = () => setToken(tokenOfPage());
@@ -94,23 +98,6 @@ export function FollowRequest() {
   if (!view) return <p role="status">{tr('Chargement…', 'Loading…')}</p>;
 
   const fail = (e: unknown) => setStatus(e instanceof Error ? e.message : String(e));
-  const send = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setMessageError(null);
-    if (!message.trim()) {
-      setMessageError(tr('Écrivez votre message.', 'Write your message.'));
-      document.getElementById('message')?.focus();
-      return;
-    }
-    try {
-      await api('/api/v1/follow/messages', { method: 'POST', body: { token, body: message } });
-      setMessage('');
-      setStatus(tr('Message envoyé.', 'Message sent.'));
-      await load();
-    } catch (e) {
-      setMessageError(e instanceof ApiError ? e.message : String(e));
-    }
-  };
   const correct = async () => {
     try {
       const { id } = await api<{ id: string }>('/api/v1/follow/claim', { method: 'POST', body: { token } });
@@ -141,10 +128,7 @@ export function FollowRequest() {
       <h1 tabIndex={-1}>
         {tr('Demande', 'Request')} {view.reference}
       </h1>
-      <p>
-        {tr('État : ', 'Status: ')}
-        <span className="status">{view.statusLabel}</span>
-      </p>
+      <RequestStatus label={view.statusLabel} />
       <p>
         <button
           type="button"
@@ -169,75 +153,35 @@ export function FollowRequest() {
           </button>
         </div>
       )}
-      {view.documents.length > 0 && (
-        <section aria-labelledby="documents">
-          <h2 id="documents">{tr('Documents', 'Documents')}</h2>
-          <ul>
-            {view.documents.map((d) => (
-              <li key={d.id}>
-                <button
-                  type="button"
-                  className="link-button"
-                  onClick={() => void download(`/api/v1/follow/documents/${d.id}`, token, d.filename).catch(fail)}
-                >
-                  {d.filename}
-                </button>{' '}
-                ({formatDateTime(d.at)})
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      <section aria-labelledby="historique">
-        <h2 id="historique">{tr('Historique', 'History')}</h2>
-        <ol className="timeline">
-          {view.history.map((h, i) => (
-            <li key={i}>
-              <p>
-                <strong>{citizenEventTitle(h)}</strong> — {formatDateTime(h.at)}
-              </p>
-              {h.comment && <p className="comment">{h.comment}</p>}
-            </li>
-          ))}
-        </ol>
-      </section>
-      <section aria-labelledby="messages">
-        <h2 id="messages">{tr('Messages', 'Messages')}</h2>
-        {view.messages.length === 0 ? (
-          <p>{tr('Aucun message pour le moment.', 'No message yet.')}</p>
-        ) : (
-          <ul className="messages">
-            {view.messages.map((m) => (
-              <li key={m.id} className={`message message--${m.from}`}>
-                <p className="message-meta">
-                  {m.from === 'citizen' ? tr('Vous', 'You') : tr('Le service instructeur', 'The service')} —{' '}
-                  {formatDateTime(m.at)}
-                </p>
-                <p className="message-body">{m.body}</p>
-                {m.attachment && m.from === 'caseworker' && (
-                  <p>
-                    <button
-                      type="button"
-                      className="link-button"
-                      onClick={() =>
-                        void download(
-                          `/api/v1/follow/attachments/${m.attachment!.id}`,
-                          token,
-                          m.attachment!.filename,
-                        ).catch(fail)
-                      }
-                    >
-                      {tr('Télécharger la pièce jointe ', 'Download the attachment ')}
-                      {m.attachment.filename}
-                    </button>
-                  </p>
-                )}
-              </li>
-            ))}
-          </ul>
+      <RequestDocuments
+        documents={view.documents}
+        open={(d) => (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => void download(`/api/v1/follow/documents/${d.id}`, token, d.filename).catch(fail)}
+          >
+            {d.filename}
+          </button>
         )}
-        <MessageForm value={message} error={messageError} onChange={setMessage} onSubmit={send} />
-      </section>
+      />
+      <RequestHistory history={view.history} />
+      <RequestMessages
+        messages={view.messages}
+        draft={draft}
+        attachment={(file, m) =>
+          m.from === 'caseworker' && (
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => void download(`/api/v1/follow/attachments/${file.id}`, token, file.filename).catch(fail)}
+            >
+              {tr('Télécharger la pièce jointe ', 'Download the attachment ')}
+              {file.filename}
+            </button>
+          )
+        }
+      />
       <p role="status">{status}</p>
       <section aria-labelledby="lien">
         <h2 id="lien">{tr('Ce lien de suivi', 'This follow link')}</h2>

@@ -1,18 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../lib/api';
-import { formatDateTime, tr } from '../lib/i18n';
+import { tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
-import { MessageForm } from './MessageForm';
 import type { SubmissionView } from '@guichet/shared';
-import { citizenEventTitle } from './citizen-history';
+import { RequestDocuments, RequestHistory, RequestMessages, RequestStatus, useMessageDraft } from './request-parts';
 
 /** One request: status, what to do, history, messages, documents. After sending: the confirmation. */
 export function RequestView({ id, justSent }: { id: string; justSent: boolean }) {
   const [view, setView] = useState<SubmissionView | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [message, setMessage] = useState('');
-  const [messageError, setMessageError] = useState<string | null>(null);
   const [sent, setSent] = useState<string | null>(null);
   /** The follow link of a request filed without an account (none for a signed-in citizen's: the API says 404). */
   const [followPath, setFollowPath] = useState<string | null>(null);
@@ -29,6 +26,13 @@ export function RequestView({ id, justSent }: { id: string; justSent: boolean })
   useEffect(() => {
     void load();
   }, [load]);
+  const draft = useMessageDraft(
+    (body) => api(`/api/v1/submissions/${view!.id}/messages`, { method: 'POST', body: { body } }),
+    async () => {
+      setSent(tr('Message envoyé.', 'Message sent.'));
+      await load();
+    },
+  );
   usePageTitle(
     view
       ? justSent
@@ -61,23 +65,6 @@ export function RequestView({ id, justSent }: { id: string; justSent: boolean })
     );
   if (!view) return <p role="status">{tr('Chargement…', 'Loading…')}</p>;
 
-  const send = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setMessageError(null);
-    if (!message.trim()) {
-      setMessageError(tr('Écrivez votre message.', 'Write your message.'));
-      document.getElementById('message')?.focus();
-      return;
-    }
-    try {
-      await api(`/api/v1/submissions/${view.id}/messages`, { method: 'POST', body: { body: message } });
-      setMessage('');
-      setSent(tr('Message envoyé.', 'Message sent.'));
-      await load();
-    } catch (e) {
-      setMessageError(e instanceof ApiError ? e.message : String(e));
-    }
-  };
   const corrections = view.actions.length > 0 && view.status !== 'draft';
 
   return (
@@ -100,10 +87,7 @@ export function RequestView({ id, justSent }: { id: string; justSent: boolean })
           </h1>
         </>
       )}
-      <p>
-        {tr('État : ', 'Status: ')}
-        <span className="status">{view.statusLabel}</span>
-      </p>
+      <RequestStatus label={view.statusLabel} />
       {view.reference && (
         <p>
           <a href={`/api/v1/submissions/${view.id}/receipt.pdf`}>
@@ -161,64 +145,24 @@ export function RequestView({ id, justSent }: { id: string; justSent: boolean })
           </a>
         </p>
       )}
-      {view.documents.length > 0 && (
-        <section aria-labelledby="documents">
-          <h2 id="documents">{tr('Documents', 'Documents')}</h2>
-          <ul>
-            {view.documents.map((d) => (
-              <li key={d.id}>
-                <a href={`/api/v1/submissions/${view.id}/documents/${d.id}`}>{d.filename}</a> ({formatDateTime(d.at)})
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      <section aria-labelledby="historique">
-        <h2 id="historique">{tr('Historique', 'History')}</h2>
-        <ol className="timeline">
-          {view.history.map((h, i) => (
-            <li key={i}>
-              <p>
-                <strong>{citizenEventTitle(h)}</strong> — {formatDateTime(h.at)}
-              </p>
-              {h.comment && <p className="comment">{h.comment}</p>}
-            </li>
-          ))}
-        </ol>
-      </section>
+      <RequestDocuments
+        documents={view.documents}
+        open={(d) => <a href={`/api/v1/submissions/${view.id}/documents/${d.id}`}>{d.filename}</a>}
+      />
+      <RequestHistory history={view.history} />
       {view.status !== 'draft' && (
-        <section aria-labelledby="messages">
-          <h2 id="messages">{tr('Messages', 'Messages')}</h2>
-          {view.messages.length === 0 ? (
-            <p>{tr('Aucun message pour le moment.', 'No message yet.')}</p>
-          ) : (
-            <ul className="messages">
-              {view.messages.map((m) => (
-                <li key={m.id} className={`message message--${m.from}`}>
-                  <p className="message-meta">
-                    {m.from === 'citizen' ? tr('Vous', 'You') : tr('Le service instructeur', 'The service')} —{' '}
-                    {formatDateTime(m.at)}
-                  </p>
-                  <p className="message-body">{m.body}</p>
-                  {m.attachment && (
-                    <p>
-                      <a
-                        href={`/api/v1/submissions/${view.id}/attachments/${m.attachment.id}`}
-                        download={m.attachment.filename}
-                      >
-                        {tr('Télécharger la pièce jointe ', 'Download the attachment ')}
-                        {m.attachment.filename}
-                      </a>
-                    </p>
-                  )}
-                </li>
-              ))}
-            </ul>
+        <RequestMessages
+          messages={view.messages}
+          draft={draft}
+          attachment={(file) => (
+            <a href={`/api/v1/submissions/${view.id}/attachments/${file.id}`} download={file.filename}>
+              {tr('Télécharger la pièce jointe ', 'Download the attachment ')}
+              {file.filename}
+            </a>
           )}
-          <MessageForm value={message} error={messageError} onChange={setMessage} onSubmit={send}>
-            <p role="status">{sent}</p>
-          </MessageForm>
-        </section>
+        >
+          <p role="status">{sent}</p>
+        </RequestMessages>
       )}
       <p>
         <a href="/mes-demarches" onClick={onLinkClick}>
