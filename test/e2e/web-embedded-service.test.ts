@@ -42,6 +42,29 @@ function serviceDrawing(html: string): string | null {
   return /<div id="root" data-preview="service">([\s\S]*)<\/div>\s*<noscript>/.exec(html)?.[1] ?? null;
 }
 
+/**
+ * A visitor's session (cookies and CSRF token kept) with a draft of `slug`
+ * whose answers are `data`: its calls, and the draft.
+ */
+async function draftWithMarkedAnswer(url: string, slug: string, data: Record<string, string>) {
+  const client = new CookieClient();
+  const call = (method: string, path: string, body?: unknown) => {
+    const csrf = client.cookie(url, 'csrf_token');
+    return client.request(`${url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  };
+  expect((await call('GET', `/api/v1/public/services/${slug}`)).status).toBe(200);
+  const created = await call('POST', `/api/v1/public/services/${slug}/submissions`, { data: {} });
+  expect(created.status).toBe(201);
+  const draft = (await created.json()) as { id: string; revision: number };
+  const saved = await call('PATCH', `/api/v1/submissions/${draft.id}`, { data, expectedRevision: draft.revision });
+  expect(saved.status).toBe(200);
+  return { call, draft };
+}
+
 /** A service's title and description that would end the page's scripts or open a comment if written as they are. */
 const HOSTILE_TITLE = 'Accueil </script><script>alert(1)</script> <!-- fin';
 const HOSTILE_DESCRIPTION =
@@ -121,25 +144,11 @@ describe('service pages carry their published version', () => {
   });
 
   it('puts nothing personal in the page: a draft page carries only the public version, never its answers', async () => {
-    const client = new CookieClient();
-    const call = (method: string, path: string, body?: unknown) => {
-      const csrf = client.cookie(stack.url, 'csrf_token');
-      return client.request(`${stack.url}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    };
-    expect((await call('GET', '/api/v1/public/services/contact-embarque')).status).toBe(200);
-    const created = await call('POST', '/api/v1/public/services/contact-embarque/submissions', { data: {} });
-    expect(created.status).toBe(201);
-    const draft = (await created.json()) as { id: string; revision: number };
     const marker = 'Durand-Personnel-7431';
-    const saved = await call('PATCH', `/api/v1/submissions/${draft.id}`, {
-      data: { name: marker, email: 'durand.personnel@exemple.fr' },
-      expectedRevision: draft.revision,
+    const { call, draft } = await draftWithMarkedAnswer(stack.url, 'contact-embarque', {
+      name: marker,
+      email: 'durand.personnel@exemple.fr',
     });
-    expect(saved.status).toBe(200);
 
     const page = await call('GET', `/demarches/contact-embarque?brouillon=${draft.id}`);
     expect(page.status).toBe(200);
@@ -258,25 +267,11 @@ describe('service pages carry their published version', () => {
   });
 
   it('puts nothing personal in a service page: the same page for a visitor with a draft as for anyone', async () => {
-    const client = new CookieClient();
-    const call = (method: string, path: string, body?: unknown) => {
-      const csrf = client.cookie(stack.url, 'csrf_token');
-      return client.request(`${stack.url}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    };
-    expect((await call('GET', '/api/v1/public/services/accueil-embarque')).status).toBe(200);
-    const created = await call('POST', '/api/v1/public/services/accueil-embarque/submissions', { data: {} });
-    expect(created.status).toBe(201);
-    const draft = (await created.json()) as { id: string; revision: number };
     const marker = 'Martin-Personnel-2958';
-    const saved = await call('PATCH', `/api/v1/submissions/${draft.id}`, {
-      data: { name: marker, email: 'martin.personnel@exemple.fr' },
-      expectedRevision: draft.revision,
+    const { call, draft } = await draftWithMarkedAnswer(stack.url, 'accueil-embarque', {
+      name: marker,
+      email: 'martin.personnel@exemple.fr',
     });
-    expect(saved.status).toBe(200);
     // This session has a draft of the service (the live page offers to resume it): the drawn page does not know.
     const mine = (await (await call('GET', '/api/v1/me/submissions')).json()) as Array<{ id: string }>;
     expect(mine.map((s) => s.id)).toContain(draft.id);
