@@ -11,7 +11,6 @@
  * Not in `npm run bench`: it compares builds, it has no baseline of its own. Admission control's shedding is off
  * (every request is counted); each build gets its own clients (BENCH_CLIENTS, 24) and drafts.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -21,7 +20,7 @@ import { createDataSource, runMigrations } from '@guichet/persistence';
 import { anonymousCitizen } from './lib/citizens';
 import { benchOrganisation, dropBenchDatabase, runBench } from './lib/database';
 import { LightClient } from './lib/http-client';
-import { cpuSeconds, freePort, withDatabase } from './lib/processes';
+import { cpuSeconds, startApi, withDatabase } from './lib/processes';
 import { intakeAnswers, intakeDefinition } from './lib/intake-form';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 24);
@@ -46,12 +45,10 @@ async function main(): Promise<void> {
   const { orgId, token } = await benchOrganisation(ds, 'designer');
   const sessionSecret = randomBytes(32).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'guichet-bench-'));
-  const start = async (build: string) => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [join(build, 'apps', 'api', 'src', 'main.js')], {
-      env: {
-        ...process.env,
-        PORT: String(port),
+  const start = (build: string) =>
+    startApi(
+      join(build, 'apps', 'api', 'src', 'main.js'),
+      {
         API_PROCESSES: '1',
         DATABASE_URL: url,
         DATABASE_POOL_SIZE: '20',
@@ -64,27 +61,8 @@ async function main(): Promise<void> {
         OVERLOAD_DB_WAIT_MS: '0',
         OVERLOAD_QUEUE_MS: '60000',
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const exited = new Promise((r) => child.once('exit', r));
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/health/live`)).ok) break;
-      } catch {
-        if (i > 300) throw new Error(`API of ${build} did not start`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return {
-      base,
-      pid: child.pid,
-      stop: async () => {
-        child.kill('SIGTERM');
-        await exited;
-      },
-    };
-  };
+      { name: `API of ${build}` },
+    );
   const apis = [await start(before), await start(after)];
   try {
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };

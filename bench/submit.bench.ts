@@ -6,7 +6,7 @@
  *
  *   npm run bench:submit            (DATABASE_URL or the local PostgreSQL; pgbench on the PATH)
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { createDataSource, runMigrations } from '@guichet/persistence';
 import { pgbenchVersion } from './lib/pgbench';
 import { figure, machineInfo, percentile, resultName, writeResult } from './lib/report';
 import { LightClient } from './lib/http-client';
-import { cpuSeconds, freePort, postgresCpuSeconds, withDatabase } from './lib/processes';
+import { cpuSeconds, postgresCpuSeconds, startApi, withDatabase } from './lib/processes';
 import { dropBenchDatabase, runBench, benchOrganisation } from './lib/database';
 import { anonymousCitizen } from './lib/citizens';
 import { INTAKE_FIELDS, intakeAnswers, intakeDefinition } from './lib/intake-form';
@@ -59,12 +59,10 @@ async function main(): Promise<void> {
   const sessionSecret = randomBytes(32).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'guichet-bench-'));
   /** An API on a port of its own: `processes` processes behind it (API_PROCESSES). */
-  const startApi = async (processes: string) => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'apps', 'api', 'src', 'main.js')], {
-      env: {
-        ...process.env,
-        PORT: String(port),
+  const startApiWith = (processes: string) =>
+    startApi(
+      join(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
+      {
         API_PROCESSES: processes,
         DATABASE_URL: url,
         DATABASE_POOL_SIZE: '20',
@@ -75,28 +73,9 @@ async function main(): Promise<void> {
         // Every simulated citizen comes from 127.0.0.1: the limits would measure themselves.
         RATE_LIMITS: 'off',
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const exited = new Promise((r) => child.once('exit', r));
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/health/live`)).ok) break;
-      } catch {
-        if (i > 200) throw new Error('API did not start');
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return {
-      base,
-      pid: child.pid,
-      stop: async () => {
-        child.kill('SIGTERM');
-        await exited;
-      },
-    };
-  };
-  let api = await startApi('1');
+      { nodeArgs, tries: 200 },
+    );
+  let api = await startApiWith('1');
   try {
     const base = api.base;
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -235,7 +214,7 @@ async function main(): Promise<void> {
     } = await measure(base, api.pid);
     await api.stop();
     // The same with one API process per core (API_PROCESSES=auto), next to it.
-    api = await startApi('auto');
+    api = await startApiWith('auto');
     const allCores = await measure(api.base);
     await api.stop();
 

@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
@@ -20,6 +20,47 @@ export function withDatabase(url: string, db: string): string {
   const u = new URL(url);
   u.pathname = `/${db}`;
   return u.toString();
+}
+
+/** An API started by a bench: its address, its pid (for cpuSeconds) and how to stop it. */
+export interface BenchApi {
+  base: string;
+  pid: number | undefined;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts the API at `main` (a build's `apps/api/src/main.js`) on a free port with `env` over this process's
+ * environment, and waits until /health/live answers (every 100 ms, `tries` times).
+ */
+export async function startApi(
+  main: string,
+  env: Record<string, string>,
+  options: { nodeArgs?: string[]; tries?: number; name?: string } = {},
+): Promise<BenchApi> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], {
+    env: { ...process.env, PORT: String(port), ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/health/live`)).ok) break;
+    } catch {
+      if (i > (options.tries ?? 300)) throw new Error(`${options.name ?? 'API'} did not start`);
+    }
+    await sleep(100);
+  }
+  return {
+    base,
+    pid: child.pid,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** SIGTERM, then SIGKILL after 20 s. */
