@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useMemo } from 'react';
 import { encodePointerSegment, plainText } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
@@ -10,7 +10,6 @@ import {
   isRequired,
   orderedKeys,
   propertySchema,
-  resolve,
   typeOf,
   uiChild,
   type FieldModel,
@@ -25,13 +24,14 @@ import { CommuneField, isCommuneUi } from './commune-field';
 import { SiretField, isSiretUi } from './siret-field';
 import { RnaField, isRnaUi } from './rna-field';
 import { QuotientField, isQuotientUi } from './quotient-field';
-import { extraAllowed, extraSchema, keysToDraw, useEffectiveSchema } from './effective-schema';
+import { extraAllowed, keysToDraw, useEffectiveSchema } from './effective-schema';
 import { FileField, FilesField } from './file-fields';
 import { NullField } from './null-field';
 import { RichText } from './RichText';
 import { TextField } from './text-field';
-import { useFieldError, useHidden, useValue } from './store';
+import { useFieldError, useHidden } from './store';
 import { useRepeat } from './use-repeat';
+import { useAdditionalEntries } from './use-additional-entries';
 
 export { focusTargetOf } from './focus-target';
 export { withMinimumItems } from './minimum-items';
@@ -204,45 +204,7 @@ function Alternatives({
  * answer's field is not rebuilt at each keystroke.
  */
 function AdditionalProperties({ schema, pointer }: { schema: Schema; pointer: string }) {
-  const { store, root, semantics } = useForm();
-  const value = useValue(store, pointer);
-  const object = (value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {}) as Record<
-    string,
-    unknown
-  >;
-  const known = new Set(Object.keys((schema.properties ?? {}) as object));
-  const extras = Object.keys(object).filter((k) => !known.has(k));
-  const entry = useMemo(() => resolve(root, extraSchema(schema)), [root, schema]);
-  const [announce, setAnnounce] = useState('');
-  const id = `${idOf(pointer)}-rubriques`;
-  const focusKey = useRef<string | null>(null);
-  useEffect(() => {
-    if (focusKey.current === null) return;
-    document.getElementById(`${id}-${focusKey.current}-nom`)?.focus();
-    focusKey.current = null;
-  });
-  const write = (next: Record<string, unknown>) => store.set(pointer, next);
-  const add = () => {
-    let name = tr('nouvelleRubrique', 'newEntry');
-    for (let i = 2; name in object; i++) name = `${tr('nouvelleRubrique', 'newEntry')}${i}`;
-    const fresh = semantics ? semantics.withDefaults(entry, undefined) : undefined;
-    write({ ...object, [name]: fresh ?? (typeOf(entry) === 'string' ? '' : undefined) });
-    focusKey.current = name;
-    setAnnounce(tr('Rubrique ajoutée.', 'Entry added.'));
-  };
-  const rename = (from: string, to: string) => {
-    const name = to.trim();
-    if (name === '' || name === from || name in object) return false;
-    // Same place in the answers: the entries keep the order the citizen gave them.
-    write(Object.fromEntries(Object.entries(object).map(([k, v]) => [k === from ? name : k, v])));
-    focusKey.current = name;
-    return true;
-  };
-  const remove = (name: string) => {
-    write(Object.fromEntries(Object.entries(object).filter(([k]) => k !== name)));
-    setAnnounce(tr('Rubrique retirée.', 'Entry removed.'));
-    document.getElementById(`${id}-ajouter`)?.focus();
-  };
+  const { id, entry, extras, announce, add, rename, remove } = useAdditionalEntries(schema, pointer);
   return (
     <div className="additional" id={id}>
       {extras.map((name) => (
