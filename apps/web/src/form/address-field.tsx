@@ -4,7 +4,7 @@ import { api } from '../lib/api';
 import { tr } from '../lib/i18n';
 import type { ComboboxChoice } from './combobox';
 import { useForm } from './context';
-import { ByHandInput, ByHandToggle, LookupFieldset } from './lookup-parts';
+import { ByHandInput, ByHandToggle, LookupFieldset, PostcodeInput } from './lookup-parts';
 import { idOf, type FieldModel, type Ui } from './model';
 import { fieldMessage, SearchCombobox, useSearchCombobox } from './search-combobox';
 import { useFieldError, useValue } from './store';
@@ -148,13 +148,9 @@ export const AddressField = memo(function AddressField({ model }: { model: Field
             value={typedValue.voie ?? ''}
             onChange={(next) => setPart('voie', next)}
           />
-          <ByHandInput
+          <PostcodeInput
             pointer={`${model.pointer}/codePostal`}
             formId={formId}
-            label={tr('Code postal', 'Postcode')}
-            inputMode="numeric"
-            autoComplete="postal-code"
-            maxLength={5}
             value={typedValue.codePostal ?? ''}
             onChange={(next) => setPart('codePostal', next)}
           />

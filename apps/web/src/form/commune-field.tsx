@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { api } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
-import { ByHandInput, ByHandToggle, LookupFieldset } from './lookup-parts';
+import { ByHandInput, ByHandToggle, LookupFieldset, PostcodeInput } from './lookup-parts';
 import { idOf, type FieldModel, type Ui } from './model';
 import { fieldMessage, SearchCombobox, useSearchCombobox } from './search-combobox';
 import { useFieldError, useValue } from './store';
@@ -150,13 +150,9 @@ export const CommuneField = memo(function CommuneField({ model }: { model: Field
             value={value.codeInsee ? '' : (value.nom ?? '')}
             onChange={(next) => setPart('nom', next)}
           />
-          <ByHandInput
+          <PostcodeInput
             pointer={`${model.pointer}/codePostal`}
             formId={formId}
-            label={tr('Code postal', 'Postcode')}
-            inputMode="numeric"
-            autoComplete="postal-code"
-            maxLength={5}
             value={value.codeInsee ? '' : (value.codePostal ?? '')}
             onChange={(next) => setPart('codePostal', next)}
           />

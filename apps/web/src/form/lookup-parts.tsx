@@ -112,6 +112,24 @@ export function ByHandInput(
   );
 }
 
+/** The postcode typed by hand (commune and address fields): five digits, on the numeric keypad. */
+export function PostcodeInput(props: {
+  pointer: string;
+  formId?: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <ByHandInput
+      {...props}
+      label={tr('Code postal', 'Postcode')}
+      inputMode="numeric"
+      autoComplete="postal-code"
+      maxLength={5}
+    />
+  );
+}
+
 /** The button that opens the inputs typed by hand. */
 export function ByHandToggle({ label, onClick }: { label: string; onClick: () => void }) {
   return (
