@@ -98,7 +98,10 @@ export async function sendDraft(page: Page, stack: Stack, draftId: string): Prom
  * The list and its options.
  */
 export async function openCombobox(page: Page, combobox: Locator, text: string) {
-  await expect(combobox.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+  // Run in the page; this file is also type-checked without the DOM's types (the root tsconfig).
+  const focused = (el: unknown) =>
+    el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement;
+  await expect(combobox.evaluate(focused)).resolves.toBe(true);
   expect(await combobox.getAttribute('aria-expanded')).toBe('false');
   await page.keyboard.type(text);
   const listbox = page.getByRole('listbox');
