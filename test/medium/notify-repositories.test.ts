@@ -1,4 +1,5 @@
-import { AgentMembership, AgentPreference, Delivery, Service, SubmissionEvent } from '@guichet/persistence';
+import { Client } from 'pg';
+import { AgentMembership, AgentPreference, Delivery, OutboxRow, Service, SubmissionEvent } from '@guichet/persistence';
 import { organisationId } from '@guichet/shared';
 import { DigestRepository, NotificationRepository, webhookSecretOf } from '@guichet/notify';
 import { withTestDataSource } from '../support/database';
@@ -11,7 +12,7 @@ import { seedCanteenService, seedRequest } from '../support/seed';
  * and changes nothing.
  */
 describe('NotificationRepository and DigestRepository', () => {
-  const { dataSource: ds } = withTestDataSource();
+  const { dataSource: ds, db } = withTestDataSource();
 
   async function submitted(slug: string) {
     const seeded = await seedCanteenService(ds, slug);
@@ -79,6 +80,119 @@ describe('NotificationRepository and DigestRepository', () => {
       lastError: null,
     });
     expect((await repository.loadInAnyOrganisation(request.id, event.id, key))?.delivery_status).toBe('sent');
+  });
+
+  /** An outbox row of this organisation, as the submit writes the receipt's. */
+  async function outboxRow(org: string, submissionId: string, eventId: string): Promise<string> {
+    const [{ id }] = (await ds.query(
+      `INSERT INTO outbox (organisation_id, topic, payload, relayed_at) VALUES ($1, 'notify.email', $2, now()) RETURNING id`,
+      [org, JSON.stringify({ submissionId, eventId, template: 'recu' })],
+    )) as [{ id: string }];
+    return id;
+  }
+
+  it('records an email begun in the statement that loads its request, and only when there is one to send', async () => {
+    const { request, event, org } = await submitted('begin');
+    const repository = new NotificationRepository(ds);
+    const key = `email:${request.id}`;
+    const delivery = () => ds.getRepository(Delivery).findOneBy({ key });
+
+    const row = await repository.loadAndBeginEmailInAnyOrganisation(request.id, event.id, { key, messageId: '<b@x>' });
+    // The row read is the one before the insert: not begun yet, as `loadInAnyOrganisation` reads it.
+    expect(row).toMatchObject({ id: request.id, organisation_id: org, event_id: event.id, delivery_status: null });
+    expect(await delivery()).toMatchObject({
+      organisationId: org,
+      submissionId: request.id,
+      channel: 'email',
+      status: 'sending',
+      attempts: 1,
+      messageId: '<b@x>',
+    });
+    // A job run again: one more attempt, as `begin` counts it.
+    expect(
+      (await repository.loadAndBeginEmailInAnyOrganisation(request.id, event.id, { key, messageId: '<b@x>' }))
+        ?.delivery_status,
+    ).toBe('sending');
+    expect(await delivery()).toMatchObject({ status: 'sending', attempts: 2 });
+    await repository.finish(org, key);
+    // Sent: read as sent, left as it is.
+    expect(
+      (await repository.loadAndBeginEmailInAnyOrganisation(request.id, event.id, { key, messageId: '<b@x>' }))
+        ?.delivery_status,
+    ).toBe('sent');
+    expect(await delivery()).toMatchObject({ status: 'sent', attempts: 2 });
+
+    // Nothing to send, nothing recorded: the event is not this request's, or the request has no address.
+    const unknownEvent = 'email:no-event';
+    expect(
+      await repository.loadAndBeginEmailInAnyOrganisation(request.id, request.id, {
+        key: unknownEvent,
+        messageId: '<n@x>',
+      }),
+    ).toMatchObject({ event_id: null });
+    expect(await ds.getRepository(Delivery).findOneBy({ key: unknownEvent })).toBeNull();
+    await ds.query(`UPDATE submission SET contact_email = NULL WHERE id = $1`, [request.id]);
+    const noAddress = 'email:no-address';
+    expect(
+      await repository.loadAndBeginEmailInAnyOrganisation(request.id, event.id, { key: noAddress, messageId: '<a@x>' }),
+    ).toMatchObject({ contact_email: null });
+    expect(await ds.getRepository(Delivery).findOneBy({ key: noAddress })).toBeNull();
+    expect(
+      await repository.loadAndBeginEmailInAnyOrganisation(event.id, event.id, {
+        key: 'email:none',
+        messageId: '<z@x>',
+      }),
+    ).toBeUndefined();
+    expect(await ds.getRepository(Delivery).findOneBy({ key: 'email:none' })).toBeNull();
+  });
+
+  it('marks a delivery sent and its outbox row done in one statement: both, or neither when it is cut short', async () => {
+    const { request, event, org } = await submitted('finish');
+    const other = organisationId((await seedCanteenService(ds, 'finish-other')).org.id);
+    const repository = new NotificationRepository(ds);
+    const key = `email:${request.id}`;
+    const outboxId = await outboxRow(org, request.id, event.id);
+    await repository.loadAndBeginEmailInAnyOrganisation(request.id, event.id, { key, messageId: '<f@x>' });
+    const state = async () => ({
+      delivery: (await ds.getRepository(Delivery).findOneByOrFail({ key })).status,
+      done: (await ds.getRepository(OutboxRow).findOneByOrFail({ id: outboxId })).doneAt !== null,
+    });
+
+    // Another organisation's id changes neither.
+    await repository.finish(other, key, outboxId);
+    expect(await state()).toEqual({ delivery: 'sending', done: false });
+
+    // The statement cut short in the middle (cancelled while it waits for the outbox row's lock, as a worker dying
+    // there would leave it): neither is written, so the job run again sends with the same Message-ID, as before.
+    const locker = new Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM outbox WHERE id = $1 FOR UPDATE', [outboxId]);
+      const finishing = repository.finish(org, key, outboxId);
+      finishing.catch(() => undefined);
+      let pid: number | undefined;
+      for (let i = 0; i < 100 && pid === undefined; i++) {
+        const [waiting] = (
+          await locker.query(
+            `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE outbox SET done_at%'
+             AND datname = current_database()`,
+          )
+        ).rows as Array<{ pid: number }>;
+        pid = waiting?.pid;
+        if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(pid).toBeDefined();
+      await locker.query('SELECT pg_cancel_backend($1)', [pid]);
+      await expect(finishing).rejects.toThrow(/cancel/);
+      await locker.query('ROLLBACK');
+    } finally {
+      await locker.end();
+    }
+    expect(await state()).toEqual({ delivery: 'sending', done: false });
+
+    await repository.finish(org, key, outboxId);
+    expect(await state()).toEqual({ delivery: 'sent', done: true });
   });
 
   it('finds the agents who asked for instant emails within the request’s organisation only', async () => {

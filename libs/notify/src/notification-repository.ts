@@ -60,6 +60,21 @@ const LOAD_SQL = `
    WHERE s.id = $1`;
 
 /**
+ * LOAD_SQL, and the email's delivery recorded as begun in the same statement when there is one to send (a request
+ * with an address, its event found, not sent yet): the row is in before the SMTP server hears of the message, as
+ * `begin` made it, one round trip sooner (issue 22). The row read is the one before the insert.
+ */
+const LOAD_AND_BEGIN_EMAIL_SQL = `
+  WITH loaded AS (${LOAD_SQL}),
+  begun AS (
+    INSERT INTO delivery (key, organisation_id, submission_id, channel, status, attempts, message_id)
+    SELECT $3, organisation_id, id, 'email', 'sending', 1, $4 FROM loaded
+     WHERE coalesce(contact_email, '') <> '' AND event_id IS NOT NULL AND delivery_status IS DISTINCT FROM 'sent'
+    ON CONFLICT (key) DO UPDATE SET attempts = delivery.attempts + 1 WHERE delivery.status <> 'sent'
+  )
+  SELECT * FROM loaded`;
+
+/**
  * What `Notifications` reads and writes: the request an email or a webhook
  * is about, the agents who hear of it, the delivery rows that make each send
  * happen once, and the service's webhook signing secret (also
@@ -69,8 +84,9 @@ const LOAD_SQL = `
  * organisation and say so (`…InAnyOrganisation`): the request's row they
  * find gives the organisation every other method takes first and scopes its
  * statement by (delivery and service have the column; rows written carry
- * it). Each method is one round trip, the statement the code before it ran
- * (issue 22's receipt path: load, begin, finish, nothing added).
+ * it). Each method is one round trip (issue 22's receipt path: load with
+ * begin, then finish with the outbox row's done mark: two statements where
+ * it had four).
  */
 export class NotificationRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -87,6 +103,26 @@ export class NotificationRepository {
     deliveryKey: string | null,
   ): Promise<NotificationRow | undefined> {
     const [row] = (await this.dataSource.query(LOAD_SQL, [submissionId, eventId, deliveryKey])) as NotificationRow[];
+    return row;
+  }
+
+  /**
+   * Any organisation (an email job's first read): as `loadInAnyOrganisation`, and, when an email is to be sent (the
+   * request has an address, the event is found, the delivery is not sent), that delivery recorded as begun, as
+   * `begin` records it (status sending, one more attempt, its Message-ID), in the same statement. A job that fails
+   * after this and before the SMTP server answers leaves the row sending: it may have been sent, as after a crash.
+   */
+  async loadAndBeginEmailInAnyOrganisation(
+    submissionId: string,
+    eventId: string,
+    delivery: { key: string; messageId: string },
+  ): Promise<NotificationRow | undefined> {
+    const [row] = (await this.dataSource.query(LOAD_AND_BEGIN_EMAIL_SQL, [
+      submissionId,
+      eventId,
+      delivery.key,
+      delivery.messageId,
+    ])) as NotificationRow[];
     return row;
   }
 
@@ -151,11 +187,25 @@ export class NotificationRepository {
     );
   }
 
-  /** Marks the delivery made. */
-  async finish(organisationId: OrganisationId, key: string): Promise<void> {
+  /**
+   * Marks the delivery made; with `outboxId`, the job's outbox row done in the same statement (what the worker's
+   * `markDone` writes), so that the two cannot part: a worker dying after it has nothing left to record, one dying
+   * before it finds neither written, and its job run again finds the delivery unsent, as before.
+   */
+  async finish(organisationId: OrganisationId, key: string, outboxId?: string): Promise<void> {
+    if (outboxId === undefined) {
+      await this.dataSource.query(
+        `UPDATE delivery SET status = 'sent', sent_at = now(), last_error = NULL WHERE key = $1 AND organisation_id = $2`,
+        [key, organisationId],
+      );
+      return;
+    }
     await this.dataSource.query(
-      `UPDATE delivery SET status = 'sent', sent_at = now(), last_error = NULL WHERE key = $1 AND organisation_id = $2`,
-      [key, organisationId],
+      `WITH sent AS (
+         UPDATE delivery SET status = 'sent', sent_at = now(), last_error = NULL WHERE key = $1 AND organisation_id = $2
+       )
+       UPDATE outbox SET done_at = now(), last_error = NULL WHERE id = $3 AND organisation_id = $2`,
+      [key, organisationId, outboxId],
     );
   }
 

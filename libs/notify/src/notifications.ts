@@ -126,6 +126,8 @@ export class Notifications {
   private readonly repository: NotificationRepository;
   /** Published versions never change: a job reads each once per process, not once per email. */
   private readonly versions: FormVersions;
+  /** The host of `publicUrl`, which every Message-ID ends with. */
+  private readonly hostname: string;
 
   constructor(
     dataSource: DataSource,
@@ -135,11 +137,15 @@ export class Notifications {
     this.documents = new Documents(dataSource);
     this.repository = new NotificationRepository(dataSource);
     this.versions = FormVersions.of(dataSource);
+    this.hostname = new URL(settings.publicUrl).hostname;
   }
 
   async email(job: JobPayloads[typeof JobTopic.NotifyEmail]): Promise<Outcome> {
     const key = `email:${job.outboxId}`;
-    const loaded = await this.load(job, key);
+    const messageId = `<${job.outboxId}@${this.hostname}>`;
+    // The delivery is recorded as begun by the load itself when there is something to send (see
+    // loadAndBeginEmailInAnyOrganisation), and marked sent with the outbox row done by one statement after the send.
+    const loaded = await this.load(job, key, messageId);
     if (loaded === 'already-sent' || loaded === 'gone') return loaded;
     const { organisationId, submission, service, definition, event } = loaded;
     if (!submission.contactEmail) return 'no-recipient';
@@ -186,8 +192,6 @@ export class Notifications {
       attachments.push({ filename: document.filename, content: document.content, contentType: document.mediaType });
     }
 
-    const messageId = `<${job.outboxId}@${new URL(this.settings.publicUrl).hostname}>`;
-    await this.repository.begin(organisationId, { key, submissionId: submission.id, channel: 'email', messageId });
     try {
       await this.mailer.send({
         to: submission.contactEmail,
@@ -202,7 +206,8 @@ export class Notifications {
       if (error instanceof MailSendError && !error.retry) throw new PermanentJobError(error.message);
       throw error;
     }
-    await this.repository.finish(organisationId, key);
+    // The outbox row is marked done here, with the delivery: `email` resolving 'sent' means both are written.
+    await this.repository.finish(organisationId, key, job.outboxId);
     return 'sent';
   }
 
@@ -245,7 +250,7 @@ export class Notifications {
       const recipient = createHash('sha256').update(email).digest('hex').slice(0, 32);
       const key = `agents:${job.outboxId}:${recipient}`;
       if (await this.repository.sent(organisationId, key)) continue;
-      const messageId = `<${job.outboxId}.${recipient}@${new URL(this.settings.publicUrl).hostname}>`;
+      const messageId = `<${job.outboxId}.${recipient}@${this.hostname}>`;
       await this.repository.begin(organisationId, { key, submissionId: submission.id, channel: 'email', messageId });
       await this.mailer.send({ to: email, subject, text, messageId });
       await this.repository.finish(organisationId, key);
@@ -299,8 +304,14 @@ export class Notifications {
    * The request with its service, organisation and event, and whether the delivery under `key` was made, in one
    * statement read as plain rows (building TypeORM entities was about a fifth of the worker's CPU per receipt).
    */
-  private async load(job: OutboxJob, key?: string): Promise<Loaded | 'already-sent' | 'gone'> {
-    const row = await this.repository.loadInAnyOrganisation(job.submissionId, job.eventId, key ?? null);
+  private async load(job: OutboxJob, key?: string, emailMessageId?: string): Promise<Loaded | 'already-sent' | 'gone'> {
+    const row =
+      key !== undefined && emailMessageId !== undefined
+        ? await this.repository.loadAndBeginEmailInAnyOrganisation(job.submissionId, job.eventId, {
+            key,
+            messageId: emailMessageId,
+          })
+        : await this.repository.loadInAnyOrganisation(job.submissionId, job.eventId, key ?? null);
     if (!row) return key && (await this.repository.sentInAnyOrganisation(key)) ? 'already-sent' : 'gone';
     if (row.delivery_status === 'sent') return 'already-sent';
     if (!row.event_id) return 'gone';

@@ -33,6 +33,15 @@ const CONCURRENCY: Readonly<Record<OutboxQueue, number>> = {
   [QueueName.Export]: 1,
 };
 
+/**
+ * Jobs whose handler, when it answers so, has marked its outbox row done itself, in the statement that recorded its
+ * effect: the receipt email's delivery marked sent and its row done at once (one statement per receipt fewer, and the
+ * two cannot part). The worker marks the others, and these on any other answer ('already-sent', 'no-recipient'…).
+ */
+const ROW_DONE_BY_HANDLER: Partial<Record<OutboxJobName, (result: unknown) => boolean>> = {
+  [JobTopic.NotifyEmail]: (result) => result === 'sent',
+};
+
 /** On BullMQ's PostgreSQL backend each job running at once holds a database connection of its own: fewer there. */
 const POSTGRES_CONCURRENCY: Partial<Record<OutboxQueue, number>> = { [QueueName.Route]: 4 };
 
@@ -87,7 +96,7 @@ export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShu
           // Never act on (or complete) a job this database does not know: it fails, visibly, with why.
           if (!(await this.relay.knows(outboxId, installation))) throw new UnknownJobError(`outbox row ${outboxId}`);
           const result = await (handler as (data: unknown) => Promise<unknown>)(job.data);
-          await this.relay.markDone(outboxId);
+          if (!ROW_DONE_BY_HANDLER[name]?.(result)) await this.relay.markDone(outboxId);
           return result;
         },
       });
