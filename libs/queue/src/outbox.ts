@@ -18,20 +18,42 @@ export type OutboxEntry = {
  */
 export async function addOutbox(manager: EntityManager, ...entries: OutboxEntry[]): Promise<void> {
   if (!entries.length) return;
+  const values: unknown[] = [];
+  // One statement for all the rows, written once: the columns as TypeORM's insert of OutboxRow would write them,
+  // the others left to their defaults.
+  await manager.query(
+    outboxInsert(entries, (value) => `$${values.push(value)}`),
+    values,
+  );
+}
+
+/**
+ * `addOutbox`'s statement, for a caller that folds it into one of its own (a `WITH`, issue 22: each statement
+ * the submit does not send saves a round trip on both sides): the SQL, its four arrays given to `placeholder` in
+ * turn. With `guard`, the rows whose `guarded` entry is true are written only where the SQL condition `guard`
+ * holds (the others always), in the same order.
+ */
+export function outboxInsert(
+  entries: OutboxEntry[],
+  placeholder: (value: unknown) => string,
+  guard?: { condition: string; guarded: boolean[] },
+): string {
   for (const entry of entries) {
     // The types already forbid it; this catches a cast or a caller in plain JavaScript.
     if (!isOutboxJob(entry.topic)) throw new Error(`unknown outbox job ${String(entry.topic)}`);
   }
-  // One statement for all the rows, written once (the busiest producer, the submit, calls this on every request):
-  // the columns as TypeORM's insert of OutboxRow would write them, the others left to their defaults.
-  await manager.query(
-    `INSERT INTO outbox (organisation_id, topic, payload, run_at)
-     SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::jsonb[], $4::timestamptz[])`,
-    [
-      entries.map((entry) => entry.organisationId),
-      entries.map((entry) => entry.topic),
-      entries.map((entry) => JSON.stringify(entry.payload)),
-      entries.map((entry) => entry.runAt ?? null),
-    ],
-  );
+  const arrays =
+    `${placeholder(entries.map((entry) => entry.organisationId))}::uuid[], ` +
+    `${placeholder(entries.map((entry) => entry.topic))}::varchar[], ` +
+    `${placeholder(entries.map((entry) => JSON.stringify(entry.payload)))}::jsonb[], ` +
+    `${placeholder(entries.map((entry) => entry.runAt ?? null))}::timestamptz[]`;
+  if (!guard) {
+    return `INSERT INTO outbox (organisation_id, topic, payload, run_at)
+     SELECT * FROM unnest(${arrays})`;
+  }
+  return `INSERT INTO outbox (organisation_id, topic, payload, run_at)
+     SELECT organisation_id, topic, payload, run_at
+       FROM unnest(${arrays}, ${placeholder(guard.guarded)}::boolean[])
+         AS entry (organisation_id, topic, payload, run_at, guarded)
+      WHERE NOT entry.guarded OR (${guard.condition})`;
 }

@@ -60,6 +60,7 @@ export {
   type TransitionInput,
   type TransitionResult,
 } from './transitions';
+export { intakeRules, intakeRulesSql, toIntakeRules, type IntakeRules } from './intake-rules';
 export { CaseFiles, type CaseFileView } from './case-files';
 export { SubmissionViewRepository, type DocumentRow, type FileRow } from './submission-view-repository';
 export { Retention } from './retention';

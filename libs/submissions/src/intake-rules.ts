@@ -23,7 +23,29 @@ export async function intakeRules(manager: EntityManager, serviceId: string): Pr
        LEFT JOIN form_version v ON v.service_id = s.id AND v.number = s.latest_version
       WHERE s.id = $1`,
     [serviceId],
-  )) as Array<{ status: string; closes_at: string | null; max_per_user: string | null }>;
+  )) as IntakeRulesRow[];
+  return toIntakeRules(row ?? null);
+}
+
+/** The intake rules as read: a row of `intakeRules`, or the JSON value of `intakeRulesSql`. */
+export type IntakeRulesRow = { status: string; closes_at: string | null; max_per_user: string | null };
+
+/**
+ * `intakeRules`' read as one JSON value of the service whose id is the SQL `serviceId` (a column of an outer
+ * query: the submit's locked read): `IntakeRulesRow`, null without such a service. Held to `intakeRules` by
+ * test/medium/submit-statements.test.ts.
+ */
+export function intakeRulesSql(serviceId: string): string {
+  return `(SELECT json_build_object('status', s.status,
+            'closes_at', v.definition -> 'settings' ->> 'closesAt',
+            'max_per_user', v.definition -> 'settings' ->> 'maxSubmissionsPerUser')
+       FROM service s
+       LEFT JOIN form_version v ON v.service_id = s.id AND v.number = s.latest_version
+      WHERE s.id = ${serviceId})`;
+}
+
+/** The rules from either read: « introuvable » without a service (null). */
+export function toIntakeRules(row: IntakeRulesRow | null): IntakeRules {
   if (!row) throw new AppError('NOT_FOUND');
   const max = row.max_per_user === null ? NaN : Number(row.max_per_user);
   return {

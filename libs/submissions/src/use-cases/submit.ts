@@ -4,13 +4,13 @@ import { AppError, type Locale, type ServiceDefinition } from '@guichet/shared';
 import { decide, workflowOf } from '@guichet/workflow';
 import { contactOf, searchText } from '../contact';
 import { identityPointers } from '../identity-answers';
-import { assertOpen, assertWithinLimit, intakeRules } from '../intake-rules';
+import { assertOpen, assertWithinLimit } from '../intake-rules';
 import { checkedLookups, type LookupProviders } from '../lookup-answers';
 import { newReference } from '../reference';
 import { applyDecision, refuse } from '../transitions';
 import { lookupAnswers, type CitizenDeps } from './deps';
 import { provenanceEvent } from './events';
-import { actorOf, claimsOf, loadOwned, ownerWhere, sha256, type Owner } from './owner';
+import { actorOf, claimsOf, loadOwned, loadOwnedWithIntakeRules, ownerWhere, sha256, type Owner } from './owner';
 
 export interface SubmitResult {
   reference: string;
@@ -120,12 +120,14 @@ export class Submit {
   private async once({ id, owner, locale, check }: SubmitCommand, lookups: LookupProviders): Promise<SubmitResult> {
     const { dataSource, submissions, versions, validators, attachments } = this.deps;
     return dataSource.transaction(async (manager) => {
-      const submission = await loadOwned(submissions, manager, id, owner, true);
+      // The locked read brings the service's intake rules along (its status, the latest version's settings).
+      const read = await loadOwnedWithIntakeRules(submissions, manager, id, owner);
+      const { submission } = read;
       if (submission.status !== 'draft') throw new AppError('NOT_A_DRAFT');
       // Published versions never change: read from this process's cache, no statement as a rule.
       const { definition, hash } = await versions.get(submission.formVersionId, manager);
       await check?.(definition);
-      const rules = await intakeRules(manager, submission.serviceId);
+      const rules = await read.rules();
       assertOpen(rules);
       await assertWithinLimit(
         submissions,
