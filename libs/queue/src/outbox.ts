@@ -30,13 +30,13 @@ export async function addOutbox(manager: EntityManager, ...entries: OutboxEntry[
 /**
  * `addOutbox`'s statement, for a caller that folds it into one of its own (a `WITH`, issue 22: each statement
  * the submit does not send saves a round trip on both sides): the SQL, its four arrays given to `placeholder` in
- * turn. With `guard`, the rows whose `guarded` entry is true are written only where the SQL condition `guard`
- * holds (the others always), in the same order.
+ * turn. With `guard` (an SQL condition), the entries marked `guarded` are written only where it holds (the others
+ * always), in the same order.
  */
 export function outboxInsert(
-  entries: OutboxEntry[],
+  entries: Array<OutboxEntry & { guarded?: boolean }>,
   placeholder: (value: unknown) => string,
-  guard?: { condition: string; guarded: boolean[] },
+  guard?: string,
 ): string {
   for (const entry of entries) {
     // The types already forbid it; this catches a cast or a caller in plain JavaScript.
@@ -53,7 +53,7 @@ export function outboxInsert(
   }
   return `INSERT INTO outbox (organisation_id, topic, payload, run_at)
      SELECT organisation_id, topic, payload, run_at
-       FROM unnest(${arrays}, ${placeholder(guard.guarded)}::boolean[])
+       FROM unnest(${arrays}, ${placeholder(entries.map((entry) => entry.guarded === true))}::boolean[])
          AS entry (organisation_id, topic, payload, run_at, guarded)
-      WHERE NOT entry.guarded OR (${guard.condition})`;
+      WHERE NOT entry.guarded OR (${guard})`;
 }

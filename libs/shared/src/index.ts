@@ -19,6 +19,7 @@ export * from './publish-check';
 export * from './file-types';
 export * from './text';
 export * from './lru';
+export * from './deep-freeze';
 export * from './workflow';
 export * from './views';
 export * from './siret-field';

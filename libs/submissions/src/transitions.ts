@@ -127,8 +127,8 @@ export async function applyDecision(
       : '');
   const base = { submissionId: submission.id, eventId };
   const organisationId = submission.organisationId;
-  const rows: OutboxEntry[] = [];
-  const guarded: boolean[] = [];
+  // `guarded`: written only where the UPDATE says so (below).
+  const rows: Array<OutboxEntry & { guarded?: boolean }> = [];
   const contactEmail = (set.contactEmail as string | null | undefined) ?? submission.contactEmail;
   for (const action of decision.actions) {
     if (action.type === 'notify' && contactEmail) {
@@ -139,12 +139,15 @@ export async function applyDecision(
       rows.push({ organisationId, topic: JobTopic.DocumentIssue, payload: { ...base, template: action.template } });
     }
   }
-  guarded.push(...rows.map(() => false));
   // A new or resubmitted request: the caseworkers who asked for instant emails hear of it (the UPDATE says whether
   // there are any: the row is written only then).
   if (decision.to === 'submitted') {
-    rows.push({ organisationId, topic: JobTopic.NotifyAgents, payload: { ...base, kind: 'new_request' } });
-    guarded.push(true);
+    rows.push({
+      organisationId,
+      topic: JobTopic.NotifyAgents,
+      payload: { ...base, kind: 'new_request' },
+      guarded: true,
+    });
   }
   if (decision.deadline) {
     rows.push({
@@ -153,13 +156,12 @@ export async function applyDecision(
       payload: { ...base, transition: decision.deadline.transition },
       runAt: decision.deadline.dueAt,
     });
-    guarded.push(false);
   }
   // The UPDATE, the events and the outbox rows in one statement (issue 22: two round trips fewer per decision, on
   // both sides). The statements of a WITH see one snapshot and none sees another's rows; none reads what another
   // writes, but the outbox rows' guard reads the UPDATE's RETURNING.
-  const outbox = guarded.some((g) => !g)
-    ? outboxInsert(rows, placeholder, { condition: '(SELECT instant_agents FROM decided)', guarded })
+  const outbox = rows.some((row) => !row.guarded)
+    ? outboxInsert(rows, placeholder, '(SELECT instant_agents FROM decided)')
     : // Only the agents' row, which may not be written: its own statement after the UPDATE, so that the outbox's
       // trigger wakes the relay only for a row (as before).
       undefined;

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import {
   AppError,
+  deepFreeze,
   LruCache,
   organisationId,
   type PublicOrganisation,
@@ -35,14 +36,6 @@ interface PublishedVersion {
   number: number;
   contentHash: string;
   definition: Record<string, unknown>;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 /** What citizens may see: published services only, never drafts, never another version than the latest. */

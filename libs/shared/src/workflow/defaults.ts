@@ -1,12 +1,5 @@
+import { deepFreeze } from '../deep-freeze';
 import { DEFAULT_GROUP, type EmailTemplate, type WorkflowDefinition } from './types';
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
 
 /**
  * The démarches-simplifiées lifecycle (docs/definition-format.md, "Workflow"),
