@@ -23,7 +23,15 @@
  *   BENCH_LATENCY_MS=40   (round-trip time Chromium adds to every request; 0 by default: loopback)
  *   BENCH_WATERFALL=1     (prints each load's resources with their start and end, next to its paints)
  *   BENCH_PROFILE_DIR=dir (writes each Guichet page load's CPU profile and timeline trace there)
+ *   BENCH_OPEN_FROM=blank (opens each page in a fresh tab's about:blank instead of from another site's page)
  *   BENCH_ROUNDS=8  DATABASE_URL=postgres://…/postgres  CHROMIUM_PATH=/usr/bin/chromium
+ *
+ * Every page is opened from a page of another site (http://127.0.0.3, « the commune's site »), as a citizen
+ * arrives from a link or a search, so that every page starts in a renderer process of its own. Opened from a
+ * fresh tab's about:blank instead, Chromium reuses that tab's process for pages that let it, and not for ours:
+ * the API's `Cross-Origin-Opener-Policy: same-origin` asks for a browsing context group of their own, which
+ * costs a process start (some 100 ms on these cores) that the baselines, served without that header, were
+ * spared (session 14's traces).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -47,7 +55,12 @@ const ROUNDS = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? 6)));
 const LATENCY_MS = Math.max(0, Number(process.env.BENCH_LATENCY_MS ?? 0));
 /** BENCH_PROFILE_DIR: a folder where each Guichet page load's CPU profile and timeline trace are written (open them in Chromium's DevTools). */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ?? '';
+/** Where each page is opened from: another site's page (default, as a citizen arrives), or about:blank. */
+const OPEN_FROM: 'site' | 'blank' = process.env.BENCH_OPEN_FROM === 'blank' ? 'blank' : 'site';
 const GOALS = { firstField: 300, lastField: 400 };
+const REFERRER_HOST = '127.0.0.3';
+/** Set once the referrer serves: the page each load starts from (OPEN_FROM=site). */
+let referrer = '';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -165,6 +178,19 @@ function serve(dir: string, port: number): Promise<Server> {
   });
 }
 
+/** « The commune's site »: one page, on a host of its own, from which every measured page is opened. */
+function serveReferrer(port: number): Promise<Server> {
+  const server = createServer((_req, res) =>
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' })
+      .end('<!doctype html><html lang="fr"><title>Mairie</title><p>Inscriptions à la cantine</p></html>'),
+  );
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, REFERRER_HOST, () => ok(server));
+  });
+}
+
 async function startApi(
   url: string,
   port: number,
@@ -268,6 +294,7 @@ async function load(context: BrowserContext, url: string): Promise<Load> {
         transferMode: 'ReportEvents',
       });
     }
+    if (referrer) await page.goto(referrer);
     await page.goto(url, { waitUntil: 'commit' });
     // Polled with functions, not strings: the page's CSP forbids evaluating strings.
     type Probed = {
@@ -348,6 +375,7 @@ async function loadServicePage(context: BrowserContext, url: string): Promise<Se
         downloadThroughput: -1,
         uploadThroughput: -1,
       });
+    if (referrer) await page.goto(referrer);
     await page.goto(url, { waitUntil: 'commit' });
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -402,6 +430,7 @@ async function main(): Promise<void> {
   const url = withDatabase(ADMIN_URL, dbName);
   const apis: ChildProcess[] = [];
   let server: Server | undefined;
+  let referrerServer: Server | undefined;
   let context: BrowserContext | undefined;
   try {
     await runMigrations(url);
@@ -419,6 +448,11 @@ async function main(): Promise<void> {
     writeFileSync(join(pagesDir, 'definition.json'), JSON.stringify({ definition }));
     const pagesPort = await freePort();
     server = await serve(pagesDir, pagesPort);
+    if (OPEN_FROM === 'site') {
+      const referrerPort = await freePort();
+      referrerServer = await serveReferrer(referrerPort);
+      referrer = `http://${REFERRER_HOST}:${referrerPort}/`;
+    }
 
     // Three APIs on the same database: the server draws the first step; the app alone draws it (data embedded); no
     // data embedded. Different host names keep their cookies apart.
@@ -468,7 +502,7 @@ async function main(): Promise<void> {
     const serviceLoads: Record<(typeof serviceKinds)[number], ServiceLoad[]> = { guichet: [], app: [] };
     out(
       `First paint of the citizen form: ${ROUNDS} rounds (+1 warm-up), ${kinds.length} pages per round, cold loads, ` +
-        `${LATENCY_MS} ms added round-trip time.`,
+        `${LATENCY_MS} ms added round-trip time, opened from ${OPEN_FROM === 'site' ? 'another site' : 'about:blank'}.`,
     );
     for (let round = 0; round <= ROUNDS; round++) {
       const order = round % 2 === 0 ? kinds : [...kinds].reverse();
@@ -569,7 +603,7 @@ async function main(): Promise<void> {
       `\nGoals: first field ≤ ${GOALS.firstField} ms: ${figures[0]!.met ? 'met' : 'NOT met'}; last field ≤ ${GOALS.lastField} ms: ${figures[1]!.met ? 'met' : 'NOT met'}.`,
     );
     const notes = [
-      `${chromiumVersion}, headless; React ${packageVersion('react')}; cold loads (CDP cache disabled) from 127.0.0.1, ${LATENCY_MS} ms round-trip time added by Chromium; the 2 cores are shared with other work.`,
+      `${chromiumVersion}, headless; React ${packageVersion('react')}; cold loads (CDP cache disabled) from 127.0.0.1, ${OPEN_FROM === 'site' ? `each opened from another site's page (${REFERRER_HOST})` : "each opened from a fresh tab's about:blank (BENCH_OPEN_FROM=blank)"}, ${LATENCY_MS} ms round-trip time added by Chromium; the 2 cores are shared with other work.`,
       'Guichet pages: a fresh anonymous draft each load (the session made by the same browser), served by dist/apps/api from dist/web.',
     ];
     const durationS = Math.round((Date.now() - startedAt.getTime()) / 100) / 10;
@@ -586,6 +620,7 @@ async function main(): Promise<void> {
   } finally {
     await context?.close().catch(() => undefined);
     await new Promise((r) => (server ? server.close(r) : r(undefined)));
+    await new Promise((r) => (referrerServer ? referrerServer.close(r) : r(undefined)));
     for (const api of apis) await stopProcess(api);
     await dropBenchDatabase(ADMIN_URL, dbName).catch(() => undefined);
     rmSync(scratch, { recursive: true, force: true });
