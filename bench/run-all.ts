@@ -7,8 +7,8 @@
  * every figure next to the baseline measured in the same run. Nothing is
  * compared with a number from another run.
  *
- *   npm run bench                     all benches but the large ones (under 15 minutes on 2 cores)
- *   npm run bench -- --large          also the large ones (seeding 1,000,000 rows takes a while)
+ *   npm run bench                     every bench, the caseworker inbox on 1,000,000 requests included (under 20 minutes on 2 cores)
+ *   npm run bench -- --large          also the benches marked large (none today: the inbox's 1,000,000 rows are part of every run)
  *   npm run bench -- mixed validation only these (by name); --list prints the list
  *
  * DATABASE_URL and REDIS_URL, when set, must point at this machine. Without
@@ -124,9 +124,10 @@ export const BENCHES: BenchEntry[] = [
     name: 'inbox',
     script: 'inbox.bench.js',
     what: 'caseworker inbox (status, cursor pages, answer filter, search, Suivis) and CSV export over HTTP on 1,000,000 seeded requests, next to the same SQL with pg and psql \\copy',
-    timeoutS: 1200,
+    // Part of every run since issue 22 asks `npm run bench` for the « Suivis » figure at 1,000,000 (about 4–5 minutes,
+    // most of it the seeding).
+    timeoutS: 900,
     needs: ['postgres'],
-    large: true,
   },
   {
     name: 'organisation-archive',
@@ -137,8 +138,8 @@ export const BENCHES: BenchEntry[] = [
   },
 ];
 
-/** Without --large the whole run stays under 15 minutes, whatever overruns. */
-const BUDGET_S = Number(process.env.BENCH_BUDGET_SECONDS ?? 14 * 60);
+/** Without --large the whole run stays under 20 minutes, whatever overruns. */
+const BUDGET_S = Number(process.env.BENCH_BUDGET_SECONDS ?? 20 * 60);
 const KILL_GRACE_MS = 10_000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
