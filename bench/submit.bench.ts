@@ -13,6 +13,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createDataSource, runMigrations } from '@guichet/persistence';
+import { searchText } from '@guichet/submissions';
 import { pgbenchVersion } from './lib/pgbench';
 import { figure, machineInfo, percentile, resultName, writeResult } from './lib/report';
 import { LightClient } from './lib/http-client';
@@ -238,6 +239,14 @@ async function main(): Promise<void> {
     )) as [{ sessions: number }];
     const session = `\\set s random(1, ${Math.max(1, sessions)})
 SELECT sess FROM "session" WHERE sid = (SELECT sid FROM bench_sids WHERE n = :s) AND expire >= now();`;
+    // What the API writes with the answers: the answers themselves (sent as a parameter, parsed by PostgreSQL as
+    // jsonb) and, on a submit, the search text's tsvector. Until session 15 the baseline wrote `data = data` and no
+    // search vector, lighter SQL than the API's. Literals here: pgbench leaves `:` alone unless a variable's name
+    // follows, which the check below rules out.
+    const answersJson = JSON.stringify(intakeAnswers()).replace(/'/g, "''");
+    const answersText = searchText(null, { contactEmail: null, contactName: null }, intakeAnswers());
+    if (/:[A-Za-z_]/.test(answersJson) || /['\\:]/.test(answersText))
+      throw new Error('the answers would not pass through a pgbench script as they are');
     const script = join(mkdtempSync(join(tmpdir(), 'guichet-pgbench-')), 'submit.sql');
     writeFileSync(
       script,
@@ -248,7 +257,7 @@ SELECT s.*, (SELECT json_build_object('status', v.status, 'closes_at', f.definit
  FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n FOR UPDATE OF s;
 SELECT definition, content_hash FROM form_version WHERE id = (SELECT form_version_id FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n);
 WITH decided AS (
- UPDATE submission SET status = 'submitted', reference = 'B-' || substr(md5(random()::text), 1, 16), submitted_at = now(), data = data, group_key = 'instruction', revision = revision + 1
+ UPDATE submission SET status = 'submitted', reference = 'B-' || substr(md5(random()::text), 1, 16), submitted_at = now(), data = '${answersJson}'::jsonb, search = to_tsvector('simple', '${answersText}'), identity_pointers = '[]'::jsonb, group_key = 'instruction', revision = revision + 1
  WHERE id = (SELECT id FROM bench_ids WHERE n = :n) RETURNING id, organisation_id, revision),
 history AS (INSERT INTO submission_event (organisation_id, submission_id, actor, type, from_status, to_status, at)
  SELECT organisation_id, id, 'anonymous', 'submitted', 'draft', 'submitted', now() FROM decided
@@ -292,7 +301,7 @@ COMMIT;
       `\\set n random(1, ${draftIds.length})
 ${session}
 SELECT s.*, s.revision AS rev FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n \\gset
-UPDATE submission SET data = data, revision = revision + 1, updated_at = now()
+UPDATE submission SET data = '${answersJson}'::jsonb, revision = revision + 1, updated_at = now()
  WHERE id = (SELECT id FROM bench_ids WHERE n = :n) AND revision = :rev RETURNING revision, updated_at;
 `,
     );
@@ -327,7 +336,8 @@ UPDATE submission SET data = data, revision = revision + 1, updated_at = now()
         unit: '/s',
         value: saveRate,
         baseline: pgSaveRate,
-        goal: 'cheap',
+        // Issue 22 asks the same of the autosave as of the submit.
+        goal: '≥ ½ of pgbench',
       },
       {
         figure: 'autosave latency p50',
@@ -402,7 +412,7 @@ UPDATE submission SET data = data, revision = revision + 1, updated_at = now()
       'submit.rate.all-cores',
     ];
     const met = [
-      null,
+      saveRate >= pgSaveRate / 2,
       null,
       null,
       httpRate >= pgRate / 2,

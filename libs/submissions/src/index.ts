@@ -48,7 +48,7 @@ export { Documents, type IssuedDocument } from './documents';
 export { DocumentRepository, type NewDocument } from './document-repository';
 export { FollowLinkRepository } from './follow-link-repository';
 export { DECISION_TITLES, renderDecisionLetter, type DecisionKind, type DecisionLetterInput } from './decision-letter';
-export { contactOf, searchFold } from './contact';
+export { contactOf, searchFold, searchText } from './contact';
 export { reindexSearch, type ReindexOptions, type ReindexProgress, type ReindexSummary } from './search-reindex';
 export { identityPointers } from './identity-answers';
 export {
