@@ -7,7 +7,7 @@ import {
   type Submission,
   type SubmissionEvent,
 } from '@guichet/persistence';
-import { PermanentJobError, type JobPayloads, type JobTopic, type OutboxJob } from '@guichet/queue';
+import { PermanentJobError, RowDone, rowDone, type JobPayloads, type JobTopic, type OutboxJob } from '@guichet/queue';
 import { organisationId as parseOrganisationId, type OrganisationId, type ServiceDefinition } from '@guichet/shared';
 import {
   Documents,
@@ -140,7 +140,11 @@ export class Notifications {
     this.hostname = new URL(settings.publicUrl).hostname;
   }
 
-  async email(job: JobPayloads[typeof JobTopic.NotifyEmail]): Promise<Outcome> {
+  /**
+   * The email of a transition (the receipt on submit). Sent, it answers RowDone: the statement that marked the
+   * delivery sent marked the job's outbox row done too.
+   */
+  async email(job: JobPayloads[typeof JobTopic.NotifyEmail]): Promise<Outcome | RowDone<'sent'>> {
     const key = `email:${job.outboxId}`;
     const messageId = `<${job.outboxId}@${this.hostname}>`;
     // The delivery is recorded as begun by the load itself when there is something to send (see
@@ -206,9 +210,9 @@ export class Notifications {
       if (error instanceof MailSendError && !error.retry) throw new PermanentJobError(error.message);
       throw error;
     }
-    // The outbox row is marked done here, with the delivery: `email` resolving 'sent' means both are written.
+    // The outbox row is marked done here, with the delivery: both are written, or neither.
     await this.repository.finish(organisationId, key, job.outboxId);
-    return 'sent';
+    return rowDone('sent');
   }
 
   /** Where the citizen follows the request: a follow link when it was filed without an account. */
@@ -259,7 +263,8 @@ export class Notifications {
     return sent ? 'sent' : 'already-sent';
   }
 
-  async webhook(job: JobPayloads[typeof JobTopic.WebhookDeliver]): Promise<Outcome> {
+  /** A transition's webhook. Delivered, it answers RowDone: its outbox row was marked done with the delivery. */
+  async webhook(job: JobPayloads[typeof JobTopic.WebhookDeliver]): Promise<Outcome | RowDone<'sent'>> {
     const key = `webhook:${job.outboxId}`;
     const loaded = await this.load(job, key);
     if (loaded === 'already-sent' || loaded === 'gone') return loaded;
@@ -292,8 +297,8 @@ export class Notifications {
       this.settings.webhookPolicy,
     );
     if (outcome.ok) {
-      await this.repository.finish(organisationId, key);
-      return 'sent';
+      await this.repository.finish(organisationId, key, job.outboxId);
+      return rowDone('sent');
     }
     await this.repository.failed(organisationId, key, `${outcome.status ?? ''} ${outcome.reason}`.trim());
     if (outcome.retry) throw new Error(`webhook: ${outcome.reason}`);

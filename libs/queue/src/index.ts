@@ -7,3 +7,4 @@ export * from './outbox';
 export * from './outbox-relay';
 export * from './outbox-status-repository';
 export * from './queue-connection';
+export * from './row-done';

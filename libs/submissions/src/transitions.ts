@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { Submission, instantAgentsExistSql } from '@guichet/persistence';
-import { Batched, addOutbox, JobTopic, outboxInsert, type OutboxEntry } from '@guichet/queue';
+import {
+  Batched,
+  addOutbox,
+  JobTopic,
+  outboxInsert,
+  rowDone,
+  type OutboxEntry,
+  type OutboxJob,
+  type RowDone,
+} from '@guichet/queue';
 import { AppError, isUuid, type ServiceDefinition } from '@guichet/shared';
 import { FormVersions } from './form-versions';
 import { decide, route, workflowOf, isFinal, type ActorKind, type WorkflowDefinition } from '@guichet/workflow';
@@ -249,17 +258,32 @@ export class Transitions {
   private readonly versions: FormVersions;
   /**
    * What route jobs running together need of their requests, in one statement: the group, and for a request not
-   * routed yet its answers and version (none for the others: a job run again reads a few bytes).
+   * routed yet its answers and version (none for the others: a job run again reads a few bytes). The outbox rows of
+   * the jobs whose request is routed already are marked done by the same statement (their effect is there: one
+   * statement per batch instead of a read and the worker's done mark, issue 22); each row only by a request of its
+   * own organisation.
    */
-  private readonly routing = new Batched<string, RoutingRow | undefined>(async (ids) => {
+  private readonly routing = new Batched<RouteJob, RoutingRow | undefined>(async (jobs) => {
     const rows = (await this.dataSource.query(
-      `SELECT id, group_key,
-              CASE WHEN group_key IS NULL THEN form_version_id END AS form_version_id,
-              CASE WHEN group_key IS NULL THEN data END AS data
-         FROM submission WHERE id = ANY($1::uuid[])`,
-      [ids],
-    )) as Array<RoutingRow & { id: string }>;
-    return new Map(rows.map((row) => [row.id, row]));
+      `WITH job AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS job (outbox_id, submission_id, n)
+       ),
+       found AS (
+         SELECT job.n, job.outbox_id, s.organisation_id, s.group_key,
+                CASE WHEN s.group_key IS NULL THEN s.form_version_id END AS form_version_id,
+                CASE WHEN s.group_key IS NULL THEN s.data END AS data
+           FROM job JOIN submission s ON s.id = job.submission_id
+       ),
+       done AS (
+         UPDATE outbox SET done_at = now(), last_error = NULL FROM found
+          WHERE outbox.id = found.outbox_id AND found.group_key IS NOT NULL
+            AND outbox.organisation_id = found.organisation_id
+         RETURNING outbox.id
+       )
+       SELECT n::int, group_key, form_version_id, data, outbox_id IN (SELECT id FROM done) AS done FROM found`,
+      [jobs.map((job) => job.outboxId), jobs.map((job) => job.submissionId)],
+    )) as Array<RoutingRow & { n: number }>;
+    return new Map(rows.map((row) => [jobs[row.n - 1]!, row]));
   }, undefined);
 
   constructor(private readonly dataSource: DataSource) {
@@ -322,28 +346,38 @@ export class Transitions {
    * The route job: gives the request a caseworker group once, by the workflow's routing rules. Decisions route
    * in their own transaction now (applyDecision); this runs the `submission.route` jobs that an earlier version
    * wrote and that are still in the outbox or the queue after an upgrade (and the workflow bench's trivial job).
+   * It answers RowDone when the statement that read the routed request, or the one that routed it, marked the
+   * job's outbox row done; otherwise (the request gone, or routed meanwhile by another job) the worker marks it.
    */
-  async route(submissionId: string): Promise<string | null> {
-    if (!isUuid(submissionId)) return null;
-    const known = await this.routing.load(submissionId);
+  async route(job: Pick<OutboxJob, 'outboxId' | 'submissionId'>): Promise<RowDone<string> | string | null> {
+    const { outboxId, submissionId } = job;
+    if (!isUuid(submissionId) || !isUuid(outboxId)) return null;
+    const known = await this.routing.load({ outboxId, submissionId });
     if (!known) return null;
-    // Already routed (a job run again): that read was all.
-    if (known.group_key) return known.group_key;
+    // Already routed (a job run again, or the bench's trivial job): that read was all, the row marked done with it.
+    if (known.group_key) return known.done ? rowDone(known.group_key) : known.group_key;
     const group = route(workflowOf((await this.versions.get(known.form_version_id!)).definition), known.data!);
-    // One statement: the group set only if none was meanwhile (by a concurrent job), and the history's event with it.
-    // The update bumps revision and updated_at, as every update of a request does.
+    // One statement: the group set only if none was meanwhile (by a concurrent job), the history's event and the
+    // job's outbox row done with it. The update bumps revision and updated_at, as every update of a request does.
     const routed = (await this.dataSource.query(
       `WITH routed AS (
          UPDATE submission SET group_key = $2, revision = revision + 1, updated_at = now()
           WHERE id = $1 AND group_key IS NULL
          RETURNING organisation_id
+       ),
+       event AS (
+         INSERT INTO submission_event (organisation_id, submission_id, actor, type, comment, visibility)
+         SELECT organisation_id, $1, 'system', 'routed', $3, 'internal' FROM routed
+       ),
+       done AS (
+         UPDATE outbox SET done_at = now(), last_error = NULL
+          WHERE id = $4 AND organisation_id = (SELECT organisation_id FROM routed)
+         RETURNING id
        )
-       INSERT INTO submission_event (organisation_id, submission_id, actor, type, comment, visibility)
-       SELECT organisation_id, $1, 'system', 'routed', $3, 'internal' FROM routed
-       RETURNING submission_id`,
-      [submissionId, group, routedComment(group)],
-    )) as unknown[];
-    if (routed.length > 0) return group;
+       SELECT EXISTS (SELECT 1 FROM done) AS done FROM routed`,
+      [submissionId, group, routedComment(group), outboxId],
+    )) as Array<{ done: boolean }>;
+    if (routed.length > 0) return routed[0]!.done ? rowDone(group) : group;
     const [again] = (await this.dataSource.query(`SELECT group_key FROM submission WHERE id = $1`, [
       submissionId,
     ])) as Array<{ group_key: string | null }>;
@@ -351,8 +385,13 @@ export class Transitions {
   }
 }
 
+/** What a route job's read is keyed by: its outbox row (the one it may mark done) and its request. */
+type RouteJob = Pick<OutboxJob, 'outboxId' | 'submissionId'>;
+
 interface RoutingRow {
   group_key: string | null;
   form_version_id: string | null;
   data: Record<string, unknown> | null;
+  /** The job's outbox row marked done by the read (the request was routed already). */
+  done: boolean;
 }

@@ -7,6 +7,7 @@ import {
   OutboxRelay,
   QueueConnection,
   QueueName,
+  RowDone,
   assertEveryOutboxJobHandled,
   type JobHandler,
   type JobName,
@@ -33,23 +34,15 @@ const CONCURRENCY: Readonly<Record<OutboxQueue, number>> = {
   [QueueName.Export]: 1,
 };
 
-/**
- * Jobs whose handler, when it answers so, has marked its outbox row done itself, in the statement that recorded its
- * effect: the receipt email's delivery marked sent and its row done at once (one statement per receipt fewer, and the
- * two cannot part). The worker marks the others, and these on any other answer ('already-sent', 'no-recipient'…).
- */
-const ROW_DONE_BY_HANDLER: Partial<Record<OutboxJobName, (result: unknown) => boolean>> = {
-  [JobTopic.NotifyEmail]: (result) => result === 'sent',
-};
-
 /** On BullMQ's PostgreSQL backend each job running at once holds a database connection of its own: fewer there. */
 const POSTGRES_CONCURRENCY: Partial<Record<OutboxQueue, number>> = { [QueueName.Route]: 4 };
 
 /**
  * The workers that carry out what transitions decided, and the outbox relay
  * that feeds them. Every handler is idempotent (it checks whether its effect
- * already happened); on success the outbox row is marked done, after the
- * last attempt it is marked failed, for operators.
+ * already happened); on success the outbox row is marked done (by the
+ * handler's own last statement when it answers RowDone, else here), after
+ * the last attempt it is marked failed, for operators.
  */
 @Injectable()
 export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -74,7 +67,7 @@ export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShu
     [JobTopic.DocumentIssue]: (data) =>
       this.documents.ensure(data.submissionId, data.eventId, data.template).then((d) => `issued ${d.id}`),
     [JobTopic.DeadlineFire]: (data) => this.transitions.fireDeadline(data.submissionId, data.eventId, data.transition),
-    [JobTopic.SubmissionRoute]: (data) => this.transitions.route(data.submissionId),
+    [JobTopic.SubmissionRoute]: (data) => this.transitions.route(data),
     [JobTopic.DeskExport]: (data) => this.exports.run(data.exportId),
     [JobTopic.OrganisationArchive]: (data) => this.archives.run(data.archiveId),
   };
@@ -96,7 +89,10 @@ export class WorkflowWorkers implements OnApplicationBootstrap, OnApplicationShu
           // Never act on (or complete) a job this database does not know: it fails, visibly, with why.
           if (!(await this.relay.knows(outboxId, installation))) throw new UnknownJobError(`outbox row ${outboxId}`);
           const result = await (handler as (data: unknown) => Promise<unknown>)(job.data);
-          if (!ROW_DONE_BY_HANDLER[name]?.(result)) await this.relay.markDone(outboxId);
+          // A handler that marked its row done with its effect says so (the receipt email when sent, the route job);
+          // for any other answer the row is marked here, with those of the jobs finishing meanwhile.
+          if (result instanceof RowDone) return result.result;
+          await this.relay.markDone(outboxId);
           return result;
         },
       });
