@@ -21,7 +21,7 @@ import {
 } from '@guichet/submissions';
 import { emailTemplate, renderTemplate, route, stateLabel, stateOf, workflowOf } from '@guichet/workflow';
 import { MailSendError, type Mailer } from './mailer';
-import { NotificationRepository } from './notification-repository';
+import { NotificationRepository, type NotificationRow } from './notification-repository';
 import { newWebhookSecret, sendWebhook, type WebhookPolicy } from './webhook';
 
 const FRENCH_DATE = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
@@ -149,7 +149,7 @@ export class Notifications {
     const messageId = `<${job.outboxId}@${this.hostname}>`;
     // The delivery is recorded as begun by the load itself when there is something to send (see
     // loadAndBeginEmailInAnyOrganisation), and marked sent with the outbox row done by one statement after the send.
-    const loaded = await this.load(job, key, messageId);
+    const loaded = await this.loadEmail(job, key, messageId);
     if (loaded === 'already-sent' || loaded === 'gone') return loaded;
     const { organisationId, submission, service, definition, event } = loaded;
     if (!submission.contactEmail) return 'no-recipient';
@@ -233,7 +233,7 @@ export class Notifications {
   async agents(job: JobPayloads[typeof JobTopic.NotifyAgents]): Promise<Outcome> {
     // Most organisations have few agents asking for instant emails: one cheap query first, before loading anything.
     if (!(await this.repository.instantAgentInAnyOrganisation(job.submissionId))) return 'no-recipient';
-    const loaded = await this.load(job);
+    const loaded = await this.load(job, null);
     if (loaded === 'already-sent' || loaded === 'gone') return loaded;
     const { organisationId, submission, service, definition, event } = loaded;
     // Agents limited to a service or a group hear only of theirs. The group is the routing's, computed here if
@@ -306,18 +306,31 @@ export class Notifications {
   }
 
   /**
-   * The request with its service, organisation and event, and whether the delivery under `key` was made, in one
-   * statement read as plain rows (building TypeORM entities was about a fifth of the worker's CPU per receipt).
+   * The request with its service, organisation and event, and whether the delivery under `deliveryKey` was made
+   * (null: no delivery to look for), in one statement read as plain rows (building TypeORM entities was about a
+   * fifth of the worker's CPU per receipt).
    */
-  private async load(job: OutboxJob, key?: string, emailMessageId?: string): Promise<Loaded | 'already-sent' | 'gone'> {
-    const row =
-      key !== undefined && emailMessageId !== undefined
-        ? await this.repository.loadAndBeginEmailInAnyOrganisation(job.submissionId, job.eventId, {
-            key,
-            messageId: emailMessageId,
-          })
-        : await this.repository.loadInAnyOrganisation(job.submissionId, job.eventId, key ?? null);
-    if (!row) return key && (await this.repository.sentInAnyOrganisation(key)) ? 'already-sent' : 'gone';
+  private async load(job: OutboxJob, deliveryKey: string | null): Promise<Loaded | 'already-sent' | 'gone'> {
+    const row = await this.repository.loadInAnyOrganisation(job.submissionId, job.eventId, deliveryKey);
+    return this.loaded(row, deliveryKey);
+  }
+
+  /** As `load`, and the email's delivery recorded as begun in the same statement when there is one to send. */
+  private async loadEmail(job: OutboxJob, key: string, messageId: string): Promise<Loaded | 'already-sent' | 'gone'> {
+    const row = await this.repository.loadAndBeginEmailInAnyOrganisation(job.submissionId, job.eventId, {
+      key,
+      messageId,
+    });
+    return this.loaded(row, key);
+  }
+
+  /** What `load` and `loadEmail` read, as the senders use it; the request gone, whether it was sent before. */
+  private async loaded(
+    row: NotificationRow | undefined,
+    deliveryKey: string | null,
+  ): Promise<Loaded | 'already-sent' | 'gone'> {
+    if (!row)
+      return deliveryKey && (await this.repository.sentInAnyOrganisation(deliveryKey)) ? 'already-sent' : 'gone';
     if (row.delivery_status === 'sent') return 'already-sent';
     if (!row.event_id) return 'gone';
     const { definition } = await this.versions.get(row.form_version_id);
