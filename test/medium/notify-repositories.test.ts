@@ -173,12 +173,12 @@ describe('NotificationRepository and DigestRepository', () => {
       finishing.catch(() => undefined);
       let pid: number | undefined;
       for (let i = 0; i < 100 && pid === undefined; i++) {
-        const [waiting] = (
-          await locker.query(
-            `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE outbox SET done_at%'
+        // Asked outside the locker's transaction, which would read pg_stat_activity once (its first poll could come
+        // before the statement waits, and every later one repeat it).
+        const [waiting] = (await ds.query(
+          `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE outbox SET done_at%'
              AND datname = current_database()`,
-          )
-        ).rows as Array<{ pid: number }>;
+        )) as Array<{ pid: number }>;
         pid = waiting?.pid;
         if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
       }

@@ -41,7 +41,8 @@ describe('Transitions.route marks its outbox row done with its effect', () => {
       running.catch(() => undefined);
       let pid: number | undefined;
       for (let i = 0; i < 100 && pid === undefined; i++) {
-        // Asked outside the locker's transaction: pg_stat_activity is read once per transaction.
+        // Asked outside the locker's transaction, which would read pg_stat_activity once (its first poll could come
+        // before the statement waits, and every later one repeat it).
         const [waiting] = (await ds.query(
           `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE outbox SET done_at%'
              AND datname = current_database()`,
