@@ -189,7 +189,7 @@ export const configSchema = z.object({
     .transform((v) => v === 'true'),
   OUTBOX_RECONCILE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
   /** Least time between two relay passes woken by commits: those of the meantime share one (0: one per commit). */
-  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(0).max(5_000).default(50),
+  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(0).max(5_000).default(100),
   EXPORT_SYNC_MAX_ROWS: z.coerce
     .number({ error: 'doit être un nombre de demandes' })
     .int('doit être un entier')

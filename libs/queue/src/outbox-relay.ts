@@ -87,7 +87,7 @@ export class OutboxRelay {
     this.batch = options.batch ?? 500;
     this.pollMs = options.pollMs ?? 1000;
     this.reconcileAfterMs = options.reconcileAfterMs ?? 120_000;
-    this.minIntervalMs = options.minIntervalMs ?? 50;
+    this.minIntervalMs = options.minIntervalMs ?? 100;
   }
 
   start(): void {
