@@ -20,6 +20,7 @@
  *   npm run bench:inbox                  (DATABASE_URL, REDIS_URL or the local ones; psql on the PATH)
  *   BENCH_ROWS=100000 npm run bench:inbox    a quicker run
  *   BENCH_REQUESTS=200                   requests per kind (and per baseline)
+ *   BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=dir"   the API's CPU profile (Node options for its process)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -182,22 +183,29 @@ async function main(): Promise<void> {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    api = spawn(process.execPath, [join(__dirname, '..', 'apps', 'api', 'src', 'main.js')], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATABASE_URL: url,
-        ...(redisUp ? { QUEUE_BACKEND: 'redis', REDIS_URL } : { QUEUE_BACKEND: 'postgres' }),
-        QUEUE_PREFIX: prefix,
-        SESSION_SECRET: randomBytes(32).toString('base64url'),
-        LOG_LEVEL: 'warn',
-        DATA_DIR: dataDir,
-        // The export of all 1,000,000 is measured streamed (above 50,000 by default it is a worker's job).
-        EXPORT_SYNC_MAX_ROWS: '1000000',
+    api = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
+        join(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
+      ],
+      {
+        env: {
+          ...process.env,
+          PORT: String(port),
+          DATABASE_URL: url,
+          ...(redisUp ? { QUEUE_BACKEND: 'redis', REDIS_URL } : { QUEUE_BACKEND: 'postgres' }),
+          QUEUE_PREFIX: prefix,
+          SESSION_SECRET: randomBytes(32).toString('base64url'),
+          LOG_LEVEL: 'warn',
+          DATA_DIR: dataDir,
+          // The export of all 1,000,000 is measured streamed (above 50,000 by default it is a worker's job).
+          EXPORT_SYNC_MAX_ROWS: '1000000',
+        },
+        // An IPC channel: the API stops by itself if this process dies.
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       },
-      // An IPC channel: the API stops by itself if this process dies.
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
+    );
     const apiPid = api.pid!;
     for (let i = 0; ; i++) {
       if (api.exitCode !== null) throw new Error(`the API exited with ${api.exitCode}`);
