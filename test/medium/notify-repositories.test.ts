@@ -1,8 +1,7 @@
-import { Client } from 'pg';
 import { AgentMembership, AgentPreference, Delivery, OutboxRow, Service, SubmissionEvent } from '@guichet/persistence';
 import { organisationId } from '@guichet/shared';
 import { DigestRepository, NotificationRepository, webhookSecretOf } from '@guichet/notify';
-import { withTestDataSource } from '../support/database';
+import { cancelWhileWaitingOnOutboxRow, withTestDataSource } from '../support/database';
 import { seedCanteenService, seedRequest } from '../support/seed';
 
 /**
@@ -164,31 +163,7 @@ describe('NotificationRepository and DigestRepository', () => {
 
     // The statement cut short in the middle (cancelled while it waits for the outbox row's lock, as a worker dying
     // there would leave it): neither is written, so the job run again sends with the same Message-ID, as before.
-    const locker = new Client({ connectionString: db.url });
-    await locker.connect();
-    try {
-      await locker.query('BEGIN');
-      await locker.query('SELECT 1 FROM outbox WHERE id = $1 FOR UPDATE', [outboxId]);
-      const finishing = repository.finish(org, key, outboxId);
-      finishing.catch(() => undefined);
-      let pid: number | undefined;
-      for (let i = 0; i < 100 && pid === undefined; i++) {
-        // Asked outside the locker's transaction, which would read pg_stat_activity once (its first poll could come
-        // before the statement waits, and every later one repeat it).
-        const [waiting] = (await ds.query(
-          `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE outbox SET done_at%'
-             AND datname = current_database()`,
-        )) as Array<{ pid: number }>;
-        pid = waiting?.pid;
-        if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(pid).toBeDefined();
-      await locker.query('SELECT pg_cancel_backend($1)', [pid]);
-      await expect(finishing).rejects.toThrow(/cancel/);
-      await locker.query('ROLLBACK');
-    } finally {
-      await locker.end();
-    }
+    await cancelWhileWaitingOnOutboxRow(ds, db.url, outboxId, () => repository.finish(org, key, outboxId));
     expect(await state()).toEqual({ delivery: 'sending', done: false });
 
     await repository.finish(org, key, outboxId);

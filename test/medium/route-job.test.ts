@@ -1,8 +1,7 @@
-import { Client } from 'pg';
 import { OutboxRow, Submission, SubmissionEvent } from '@guichet/persistence';
 import { RowDone } from '@guichet/queue';
 import { Transitions } from '@guichet/submissions';
-import { withTestDataSource } from '../support/database';
+import { cancelWhileWaitingOnOutboxRow, withTestDataSource } from '../support/database';
 import { seedCanteenService, seedRequest } from '../support/seed';
 
 /**
@@ -29,35 +28,6 @@ describe('Transitions.route marks its outbox row done with its effect', () => {
     routedEvents: await ds.getRepository(SubmissionEvent).countBy({ submissionId, type: 'routed' }),
     done: (await ds.getRepository(OutboxRow).findOneByOrFail({ id: outboxId })).doneAt !== null,
   });
-
-  /** Runs `run` while another connection holds the outbox row's lock, and cancels the statement that waits for it. */
-  async function cutShort(outboxId: string, run: () => Promise<unknown>): Promise<void> {
-    const locker = new Client({ connectionString: db.url });
-    await locker.connect();
-    try {
-      await locker.query('BEGIN');
-      await locker.query('SELECT 1 FROM outbox WHERE id = $1 FOR UPDATE', [outboxId]);
-      const running = run();
-      running.catch(() => undefined);
-      let pid: number | undefined;
-      for (let i = 0; i < 100 && pid === undefined; i++) {
-        // Asked outside the locker's transaction, which would read pg_stat_activity once (its first poll could come
-        // before the statement waits, and every later one repeat it).
-        const [waiting] = (await ds.query(
-          `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE outbox SET done_at%'
-             AND datname = current_database()`,
-        )) as Array<{ pid: number }>;
-        pid = waiting?.pid;
-        if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(pid).toBeDefined();
-      await locker.query('SELECT pg_cancel_backend($1)', [pid]);
-      await expect(running).rejects.toThrow(/cancel/);
-      await locker.query('ROLLBACK');
-    } finally {
-      await locker.end();
-    }
-  }
 
   it('routes a request once, its event and its row done in one statement; run again, the read marks it', async () => {
     const { request, data } = await job('route-once');
@@ -110,7 +80,7 @@ describe('Transitions.route marks its outbox row done with its effect', () => {
     const transitions = new Transitions(ds);
 
     // The routing statement cancelled while it waits for the outbox row's lock (as a worker dying there leaves it).
-    await cutShort(data.outboxId, () => transitions.route(data));
+    await cancelWhileWaitingOnOutboxRow(ds, db.url, data.outboxId, () => transitions.route(data));
     expect(await state(request.id, data.outboxId)).toEqual({ group: null, routedEvents: 0, done: false });
 
     expect(await transitions.route(data)).toEqual(new RowDone('instruction'));
@@ -118,7 +88,7 @@ describe('Transitions.route marks its outbox row done with its effect', () => {
 
     // The read of a routed request cut short likewise: the row stays to do, and the job run again marks it.
     await ds.query(`UPDATE outbox SET done_at = NULL WHERE id = $1`, [data.outboxId]);
-    await cutShort(data.outboxId, () => new Transitions(ds).route(data));
+    await cancelWhileWaitingOnOutboxRow(ds, db.url, data.outboxId, () => new Transitions(ds).route(data));
     expect(await state(request.id, data.outboxId)).toEqual({ group: 'instruction', routedEvents: 1, done: false });
     expect(await transitions.route(data)).toEqual(new RowDone('instruction'));
     expect(await state(request.id, data.outboxId)).toEqual({ group: 'instruction', routedEvents: 1, done: true });

@@ -77,3 +77,41 @@ export function withTestDataSource(options: { poolSize?: number } = {}): TestDat
 export function testRedisUrl(): string {
   return required('GUICHET_TEST_REDIS_URL');
 }
+
+/**
+ * Runs `run` while another connection holds the outbox row's lock, and cancels `run`'s statement once it waits for
+ * it (as a worker dying there would leave it): for tests that a statement cut short writes nothing. `run` must end
+ * with a statement that marks the row done (`UPDATE outbox SET done_at`).
+ */
+export async function cancelWhileWaitingOnOutboxRow(
+  ds: DataSource,
+  url: string,
+  outboxId: string,
+  run: () => Promise<unknown>,
+): Promise<void> {
+  const locker = new Client({ connectionString: url });
+  await locker.connect();
+  try {
+    await locker.query('BEGIN');
+    await locker.query('SELECT 1 FROM outbox WHERE id = $1 FOR UPDATE', [outboxId]);
+    const running = run();
+    running.catch(() => undefined);
+    let pid: number | undefined;
+    for (let i = 0; i < 100 && pid === undefined; i++) {
+      // Asked outside the locker's transaction, which would read pg_stat_activity once (its first poll could come
+      // before the statement waits, and every later one repeat it).
+      const [waiting] = (await ds.query(
+        `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE outbox SET done_at%'
+           AND datname = current_database()`,
+      )) as Array<{ pid: number }>;
+      pid = waiting?.pid;
+      if (pid === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (pid === undefined) throw new Error('the statement never waited for the outbox row');
+    await locker.query('SELECT pg_cancel_backend($1)', [pid]);
+    await expect(running).rejects.toThrow(/cancel/);
+    await locker.query('ROLLBACK');
+  } finally {
+    await locker.end();
+  }
+}
