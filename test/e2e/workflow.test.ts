@@ -421,9 +421,16 @@ describe('workflow', () => {
       expect(attempts.map((a) => a.answered)).toEqual([500, 500, 500, 204]);
       expect(new Set(attempts.map((a) => a.id)).size).toBe(1);
       expect(attempts.every((a) => a.verified)).toBe(true);
-      const [delivery] = await stack.api
-        .get(DataSource)
-        .query(`SELECT status, attempts FROM delivery WHERE submission_id = $1 AND channel = 'webhook'`, [id]);
+      // Recorded once the worker has the receiver's answer, by the statement that also marks the job's outbox row
+      // done (it may wait for that row's lock): after the receiver answered, not at the same moment.
+      const delivery = await waitUntil('the delivery recorded', 20_000, async () => {
+        const [row] = (await stack.api
+          .get(DataSource)
+          .query(`SELECT status, attempts FROM delivery WHERE submission_id = $1 AND channel = 'webhook'`, [
+            id,
+          ])) as Array<{ status: string; attempts: number }>;
+        return row?.status === 'sent' ? row : undefined;
+      });
       expect(delivery).toEqual({ status: 'sent', attempts: 4 });
     } finally {
       receiver.failFirst = 0;
