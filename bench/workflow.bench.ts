@@ -4,8 +4,8 @@
  *
  * 1. Throughput: workflow jobs completed per second by ONE worker process
  *    with a trivial action ('submission.route' on requests already routed:
- *    a read of the request's group that marks the outbox row done, one
- *    statement shared by the jobs running at the same time), from the
+ *    a read of the request's group, then the outbox row is marked done; both
+ *    statements shared by the jobs running at the same time), from the
  *    commit of N outbox rows until every row has done_at. Baseline: a raw
  *    BullMQ Worker (same concurrency, same job options) in a child process
  *    consuming N no-op jobs added with addBulk. Goal: ≥ ½ of raw BullMQ.
@@ -560,9 +560,9 @@ async function main(): Promise<void> {
     if (throughput && baseline)
       out(
         `Part 1: ${JOBS} jobs after ${WARMUP_JOBS} warm-up, concurrency ${ROUTE_CONCURRENCY}, same job options (attempts, removeOnComplete…) on both sides.\n` +
-          `  Guichet: outbox rows committed in one statement → relay in the worker (woken by NOTIFY; per ${BULK} rows: UPDATE\n` +
-          `  relayed_at … FOR UPDATE SKIP LOCKED RETURNING, addBulk) → BullMQ → handler (SELECT group_key of an already-routed request with\n` +
-          `  UPDATE outbox SET done_at, one statement for the concurrent jobs). Timed from the commit to the last done_at: ${throughput.done} done, ${throughput.failed} failed, ${throughput.seconds.toFixed(2)} s.\n` +
+          `  Guichet: outbox rows committed in one statement → relay in the worker (woken by NOTIFY; per ${BULK} rows: BEGIN; UPDATE\n` +
+          `  relayed_at … FOR UPDATE SKIP LOCKED RETURNING, addBulk, COMMIT) → BullMQ → handler (SELECT group_key of an already-routed request, one\n` +
+          `  statement for the concurrent jobs) → UPDATE outbox SET done_at (likewise). Timed from the commit to the last done_at: ${throughput.done} done, ${throughput.failed} failed, ${throughput.seconds.toFixed(2)} s.\n` +
           `    CPU: ${cpuLine(throughput.cpu, throughput.seconds, throughput.done)}\n` +
           `  Raw BullMQ: addBulk (${BULK} at a time) from this process → a Worker with a no-op processor in a child process.\n` +
           `  Timed from the first addBulk to the last 'completed' event: ${baseline.seconds.toFixed(2)} s.\n` +

@@ -116,40 +116,47 @@ describe('outbox relay', () => {
     expect(await relay.relayOnce()).toBe(1);
   });
 
-  it('holds no transaction over the queue; the claims of a relay that died before the queue answered come back when a relay starts', async () => {
+  it('survives its connection ended by the server while the jobs are being queued: the pass fails, the process lives on', async () => {
     const [id] = await insertRows(1);
     const queue = connection();
     const relay = new OutboxRelay(dataSource, queue, db.url);
-    // The claim is made and committed, and the relay waits for Redis, which never answers: the process dies there.
-    const spy = jest.spyOn(queue, 'enqueueBulk').mockImplementationOnce(() => new Promise<never>(() => undefined));
+    // The claim is made, its transaction open, and the relay waits for Redis: the connection is checked out, idle.
+    let queued!: () => void;
+    const gate = new Promise<void>((resolve) => (queued = resolve));
+    const enqueue = queue.enqueueBulk.bind(queue);
+    const spy = jest.spyOn(queue, 'enqueueBulk').mockImplementationOnce(async (jobs) => {
+      await gate;
+      return enqueue(jobs);
+    });
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
     try {
-      void relay.relayOnce();
-      while (spy.mock.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
-      // Committed: the row reads as relayed, and is not locked (a worker's done mark waited for the COMMIT before).
-      const [{ relayed }] = (await dataSource.query(
-        `SELECT relayed_at IS NOT NULL AS relayed FROM outbox WHERE id = $1 FOR UPDATE NOWAIT`,
-        [id],
-      )) as [{ relayed: boolean }];
-      expect(relayed).toBe(true);
-    } finally {
-      spy.mockRestore();
-    }
-    // Nothing gave the row back (a refusal would, see below), and no job was added.
-    expect(await queue.queue(QueueName.Route).getJob(jobId('submission.route', id!))).toBeUndefined();
-    expect(await relay.relayOnce()).toBe(0);
-    // The next relay to start adds the job of every unfinished row relayed recently (a no-op for jobs still there),
-    // without waiting for reconcileAfterMs.
-    const next = new OutboxRelay(dataSource, queue, db.url, { pollMs: 60_000 });
-    next.start();
-    try {
-      const started = Date.now();
-      while (!(await queue.queue(QueueName.Route).getJob(jobId('submission.route', id!)))) {
-        if (Date.now() - started > 10_000) throw new Error('not added again within 10 s');
+      const pass = relay.relayOnce();
+      let idle: Array<{ pid: number }> = [];
+      for (const started = Date.now(); idle.length === 0;) {
+        if (Date.now() - started > 10_000) throw new Error('the claim never waited for the queue');
         await new Promise((resolve) => setTimeout(resolve, 20));
+        idle = await dataSource.query(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'
+             AND query LIKE '%UPDATE outbox SET relayed_at%'`,
+        );
       }
+      // What a fast shutdown does to every session: « terminating connection due to administrator command ».
+      await dataSource.query('SELECT pg_terminate_backend($1)', [idle[0]!.pid]);
+      // The connection's end reaches the relay while it still holds it.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      queued();
+      await expect(pass).rejects.toThrow();
     } finally {
-      await next.stop();
+      queued();
+      spy.mockRestore();
+      process.off('uncaughtException', onUncaught);
     }
+    expect(uncaught).toEqual([]);
+    // The claim was rolled back with its connection: the row waits, and the next pass (a new connection) moves it.
+    expect(await relay.relayOnce()).toBe(1);
+    expect(await queue.queue(QueueName.Route).getJob(jobId('submission.route', id!))).toBeDefined();
   });
 
   it('wakes on NOTIFY: a committed row is relayed without waiting for the poll', async () => {
@@ -169,7 +176,7 @@ describe('outbox relay', () => {
     }
   });
 
-  it('lets the commits of one interval share a pass, and gives the claim back when the queue refuses the jobs', async () => {
+  it('lets the commits of one interval share a pass, and rolls back the claim when the queue refuses the jobs', async () => {
     const queue = connection();
     const relay = new OutboxRelay(dataSource, queue, db.url, { pollMs: 60_000, minIntervalMs: 1500 });
     const passes = jest.spyOn(relay, 'relayOnce');
@@ -198,7 +205,8 @@ describe('outbox relay', () => {
       await relay.stop();
     }
 
-    // The queue refuses the jobs: the claim is given back, the rows wait unmarked.
+    // The queue refuses the jobs: the claim is rolled back, the rows wait unmarked, and the connection goes back
+    // to the pool usable.
     const [waiting] = await insertRows(1);
     const refusing = new OutboxRelay(dataSource, queue, db.url);
     const enqueue = jest.spyOn(queue, 'enqueueBulk').mockRejectedValueOnce(new Error('queue down'));

@@ -33,13 +33,12 @@ interface PendingRow {
 }
 
 /**
- * Moves committed outbox rows to BullMQ. Each batch is claimed by one
- * statement that locks its rows (`FOR UPDATE SKIP LOCKED`, so several relays
- * in several processes share the work) and marks them relayed; then the jobs
- * are added with deterministic ids. When the queue is down the rows are given
- * back and wait; when a job vanished (Redis restarted empty, or a relay died
- * between its claim and the queue), reconciliation adds it again under the
- * same id. A trigger on the outbox sends a NOTIFY on
+ * Moves committed outbox rows to BullMQ. Each batch is one transaction that
+ * locks its rows (`FOR UPDATE SKIP LOCKED`, so several relays in several
+ * processes share the work), adds the jobs with deterministic ids, and marks
+ * the rows relayed. When the queue is down the transaction rolls back and the
+ * rows wait; when a job vanished (Redis restarted empty), reconciliation adds
+ * it again under the same id. A trigger on the outbox sends a NOTIFY on
  * commit, so the relay wakes at once instead of polling fast.
  */
 export class OutboxRelay {
@@ -58,8 +57,6 @@ export class OutboxRelay {
   private wakeRequested = false;
   private failures = 0;
   private lastReconcile = 0;
-  /** The rows a relay that died left claimed without their jobs are added again once, at start. */
-  private recovered = false;
   /** This database's installation id, read once: it stamps the jobs relayed from here. */
   private installation?: Promise<string | null>;
   /** Rows asked about by concurrent jobs, looked up in one statement. */
@@ -135,10 +132,6 @@ export class OutboxRelay {
     this.wakeRequested = false;
     let delay = this.pollMs;
     try {
-      if (!this.recovered) {
-        await this.reconcileOnce(true);
-        this.recovered = true;
-      }
       let moved: number;
       do {
         this.lastPassAt = Date.now();
@@ -165,65 +158,66 @@ export class OutboxRelay {
   }
 
   /**
-   * Moves one batch; returns how many rows it relayed. One statement: the
-   * claim (rows locked with SKIP LOCKED, so relays in several processes
-   * share the work, marked relayed and returned, committed at once), then the
-   * jobs added to the queue. When the queue refuses them, a second statement
-   * gives the rows back (relayed_at NULL), to the next pass. At a few requests
-   * a second each pass moves one or two requests' rows, and the transaction
-   * the claim used to hold open over the queue's answer cost a `COMMIT` per
-   * pass (0.4 statement per receipt at 50 submits/s) and made the jobs' own
-   * done marks wait for it (issue 22). A relay that dies between its claim
-   * and the queue's answer leaves its rows relayed without jobs: the next
-   * relay to start adds them again (`reconcileOnce(true)`), and any relay
-   * does after `reconcileAfterMs`.
+   * Moves one batch; returns how many rows it relayed. Two round trips: the
+   * transaction's start with the claim of the rows (one simple query: locked
+   * with SKIP LOCKED, marked relayed, returned), then its end, after the jobs
+   * are in the queue. When the queue refuses them, the transaction rolls back
+   * and the rows wait, unmarked. At a few requests a second, each relay pass
+   * moves one request's rows: its statements were half the worker's.
    */
   async relayOnce(): Promise<number> {
-    const { rows: claimed } = await this.pool().query<PendingRow & { created_at: Date }>(
-      `UPDATE outbox SET relayed_at = now() WHERE id IN (
-         SELECT id FROM outbox WHERE relayed_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED
-       ) RETURNING id, topic, payload, run_at, created_at`,
-      [this.batch],
-    );
-    if (claimed.length === 0) return 0;
-    const rows = claimed.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
+    const client = await this.pool().connect();
+    // pg-pool takes its own 'error' listener off a client it hands out: a connection the server ends while this one
+    // is checked out (PostgreSQL restarting) would emit an 'error' nobody hears, and end the process. The query in
+    // flight rejects anyway, and the client is then released with the error, so destroyed.
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    let closed = false;
     try {
-      const installation = await this.installationId();
-      await this.queue.enqueueBulk(rows.flatMap((row) => this.toJob(row, installation)));
-    } catch (error) {
-      // Given back unless a job finished meanwhile (the queue took some before it failed). If this fails too
-      // (PostgreSQL down as well), reconciliation adds them later.
-      await this.pool()
-        .query(`UPDATE outbox SET relayed_at = NULL WHERE id = ANY($1::uuid[]) AND done_at IS NULL`, [
-          rows.map((row) => row.id),
-        ])
-        .catch(() => undefined);
-      throw error;
+      // A simple query (no parameters) may hold two statements; the batch size is an integer of ours.
+      const [, claimed] = (await client.query(
+        `BEGIN; UPDATE outbox SET relayed_at = now() WHERE id IN (
+           SELECT id FROM outbox WHERE relayed_at IS NULL ORDER BY created_at LIMIT ${Math.trunc(this.batch)}
+           FOR UPDATE SKIP LOCKED
+         ) RETURNING id, topic, payload, run_at, created_at`,
+      )) as unknown as [unknown, { rows: Array<PendingRow & { created_at: Date }> }];
+      const rows = claimed.rows.sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
+      try {
+        if (rows.length > 0) {
+          const installation = await this.installationId();
+          await this.queue.enqueueBulk(rows.flatMap((row) => this.toJob(row, installation)));
+        }
+      } catch (error) {
+        await client.query('ROLLBACK');
+        closed = true;
+        throw error;
+      }
+      await client.query('COMMIT');
+      closed = true;
+      return rows.length;
+    } finally {
+      client.removeListener('error', ignore);
+      // A connection whose transaction may still be open is closed, not handed back to the pool.
+      client.release(closed ? undefined : new Error('outbox relay: transaction left open'));
     }
-    return rows.length;
   }
 
-  /** TypeORM's pool of pg connections: the claim's rows as pg returns them (TypeORM answers an UPDATE with a pair). */
+  /** TypeORM's pool of pg connections: the relay's claim needs a simple query of two statements. */
   private pool(): Pool {
     return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
   /**
-   * Adds again the jobs of rows relayed long ago (reconcileAfterMs) and still
-   * unfinished. A job still in the queue keeps its id, so this is a no-op for
-   * it; one that Redis lost, or that a relay which died after its claim never
-   * added, comes back. With `recent`, the newest batch of rows relayed less
-   * than reconcileAfterMs ago instead: what a relay does once at start, so
-   * that the claims of a relay that died (often this process's) do not wait
-   * that long.
+   * Adds again the jobs of rows relayed long ago and still unfinished. A job
+   * still in the queue keeps its id, so this is a no-op for it; one that
+   * Redis lost comes back.
    */
-  async reconcileOnce(recent = false): Promise<number> {
+  async reconcileOnce(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const rows: PendingRow[] = await manager.query(
         `SELECT id, topic, payload, run_at FROM outbox
-         WHERE done_at IS NULL AND failed_at IS NULL
-           AND relayed_at ${recent ? '>=' : '<'} now() - make_interval(secs => $1)
-         ORDER BY relayed_at ${recent ? 'DESC' : ''} LIMIT $2 FOR UPDATE SKIP LOCKED`,
+         WHERE done_at IS NULL AND failed_at IS NULL AND relayed_at < now() - make_interval(secs => $1)
+         ORDER BY relayed_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [this.reconcileAfterMs / 1000, this.batch],
       );
       if (rows.length === 0) return 0;
