@@ -8,7 +8,7 @@ import { createLogger } from '@guichet/observability';
 import { trustProxy, type Config } from '@guichet/config';
 import { AccountService } from '@guichet/identity';
 import type { ResolvedQueueBackend } from '@guichet/queue';
-import { AppError, depthExceeds, toJsonPointer, type ErrorItem } from '@guichet/shared';
+import { AppError, errorMessage, jsonBodyProblem, toJsonPointer, type ErrorItem } from '@guichet/shared';
 import type { ValidationError } from 'class-validator';
 import type { Server } from 'node:http';
 import { availableParallelism } from 'node:os';
@@ -82,6 +82,11 @@ export async function createApiApp(
   const log = createLogger({ level: config.LOG_LEVEL, service: 'api' }, options.logStream);
 
   app.use(securityHeaders(config));
+  // A NUL character (%00) in the path or the query string: no slug, id or filter holds one, and PostgreSQL would
+  // refuse it in whichever statement it reached (a 500 there). Refused before anything looks at the address.
+  app.use((req: Request, _res: Response, next: NextFunction) =>
+    next(/%00/i.test(req.originalUrl) ? new AppError('NUL_CHARACTER') : undefined),
+  );
   const metrics = app.get(MetricsService);
   app.use(httpMetricsMiddleware(metrics));
   // Admission control: when the event loop lags, new requests get a 503 with Retry-After at once.
@@ -146,14 +151,21 @@ export async function createApiApp(
   app.use((error: unknown, req: Request, _res: Response, next: NextFunction) =>
     next(fromBodyParserError(error, req.headers['content-encoding']) ?? error),
   );
-  // JSON.parse accepts any nesting; code that walks the body recursively would not survive it.
-  app.use((req: Request, _res: Response, next: NextFunction) =>
+  // JSON.parse accepts any nesting (code that walks the body recursively would not survive it) and U+0000, which no
+  // column can hold: both are refused here, for every route, rather than by whichever statement meets them.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const problem = jsonBodyProblem(req.body, MAX_JSON_DEPTH);
+    if (!problem) return next();
+    if (problem.kind === 'too-deep') {
+      return next(new AppError('JSON_TOO_DEEP', { params: { limit: String(MAX_JSON_DEPTH) } }));
+    }
+    const pointer = toJsonPointer(problem.path);
     next(
-      depthExceeds(req.body, MAX_JSON_DEPTH)
-        ? new AppError('JSON_TOO_DEEP', { params: { limit: String(MAX_JSON_DEPTH) } })
-        : undefined,
-    ),
-  );
+      new AppError('NUL_CHARACTER', {
+        errors: [{ pointer, code: 'NUL_CHARACTER', message: errorMessage('NUL_CHARACTER', 'fr') }],
+      }),
+    );
+  });
 
   const pino = await app.resolve(PinoLogger);
   app.useGlobalFilters(new HttpExceptionFilter(pino.logger));

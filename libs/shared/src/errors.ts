@@ -22,6 +22,11 @@ export const ERROR_CODES = {
     fr: 'Le corps de la requête est trop imbriqué ({limit} niveaux au plus).',
     en: 'The request body is nested too deeply ({limit} levels at most).',
   },
+  NUL_CHARACTER: {
+    status: 400,
+    fr: 'La requête contient un caractère nul (U+0000), qui ne peut pas être enregistré : retirez-le.',
+    en: 'The request contains a NUL character (U+0000), which cannot be stored: remove it.',
+  },
   INVALID_REQUEST: {
     status: 400,
     fr: 'La requête est invalide : vérifiez les champs signalés.',

@@ -9,3 +9,47 @@ export function depthExceeds(value: unknown, limit: number): boolean {
   }
   return false;
 }
+
+/** What makes a parsed request body unusable whatever the route (see `jsonBodyProblem`). */
+export type JsonBodyProblem = { kind: 'too-deep' } | { kind: 'nul'; path: string[] };
+
+/**
+ * The first thing found in `value` that no route can take: nesting deeper than `limit` (as `depthExceeds`), or a
+ * NUL character (U+0000) in a string or a key, with its path. PostgreSQL's `text` and `jsonb` cannot hold U+0000:
+ * left in, it reaches a statement and fails there, as a 500, on whichever route stores it. One walk for both, on
+ * every body; iterative, so any input is safe.
+ */
+export function jsonBodyProblem(value: unknown, limit: number): JsonBodyProblem | undefined {
+  interface Entry {
+    node: unknown;
+    depth: number;
+    parent?: Entry;
+    key?: string;
+  }
+  const pathOf = (entry: Entry | undefined, tail: string[] = []): string[] => {
+    const path = tail;
+    for (let at = entry; at?.parent; at = at.parent) path.unshift(at.key!);
+    return path;
+  };
+  const stack: Entry[] = [{ node: value, depth: 0 }];
+  while (stack.length) {
+    const entry = stack.pop()!;
+    const { node, depth } = entry;
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) return { kind: 'nul', path: pathOf(entry) };
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= limit) return { kind: 'too-deep' };
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++)
+        stack.push({ node: node[i], depth: depth + 1, parent: entry, key: String(i) });
+      continue;
+    }
+    for (const [key, child] of Object.entries(node)) {
+      if (key.includes('\u0000')) return { kind: 'nul', path: pathOf(entry, [key]) };
+      stack.push({ node: child, depth: depth + 1, parent: entry, key });
+    }
+  }
+  return undefined;
+}

@@ -1,5 +1,5 @@
 import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { AppError } from '@guichet/shared';
 import { toErrorResponse } from './error-response';
 import { requestLocale } from './locale';
@@ -16,6 +16,15 @@ describe('toErrorResponse', () => {
     expect(body.message).toMatch(/^La requête est invalide/);
     expect(body.errors).toEqual([{ pointer: '/email', code: 'format', message: 'Adresse invalide' }]);
     expect(body.errorId).toBeUndefined();
+  });
+
+  it("maps PostgreSQL's refusal of a NUL character (text 22021, jsonb 22P05) to 400, and nothing else", () => {
+    const refusal = (code: string) =>
+      new QueryFailedError('UPDATE …', [], Object.assign(new Error('refused'), { code }));
+    for (const code of ['22021', '22P05']) {
+      expect(toErrorResponse(refusal(code), 'fr', 'x')).toMatchObject({ status: 400, body: { code: 'NUL_CHARACTER' } });
+    }
+    expect(toErrorResponse(refusal('23505'), 'fr', 'x').status).toBe(500);
   });
 
   it('maps body-parser failures to 400, 413 and 415', () => {

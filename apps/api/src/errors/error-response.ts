@@ -79,6 +79,17 @@ const PG_UNAVAILABLE = /^(08...|57P01|57P02|57P03|53300)$/;
 const CONNECTION_MESSAGES =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
 
+/**
+ * True when PostgreSQL refused a value holding U+0000: `invalid byte sequence for encoding "UTF8": 0x00` (22021, in
+ * text) or `unsupported Unicode escape sequence` (22P05, in jsonb). A JavaScript string cannot carry other invalid
+ * bytes, so these codes mean a NUL character.
+ */
+export function isNulRefusal(exception: unknown): boolean {
+  const { driverError } = (exception ?? {}) as { driverError?: unknown };
+  const code = ((driverError ?? exception) as { code?: unknown } | null)?.code;
+  return code === '22021' || code === '22P05';
+}
+
 /** True when the error means the database could not be reached, not that the request was wrong. */
 export function isDatabaseUnavailable(exception: unknown): boolean {
   // When the server goes away between two statements of a transaction, TypeORM releases the transaction's
@@ -113,6 +124,10 @@ export function toErrorResponse(exception: unknown, locale: Locale, errorId: str
     if (exception.moreErrors) body.moreErrors = exception.moreErrors;
     return { status: exception.status, body };
   }
+
+  // A NUL character that reached a statement by a way the request's checks do not look at (they refuse it in the
+  // address and the JSON body): PostgreSQL's refusal of the value, not a fault of the server.
+  if (isNulRefusal(exception)) return { status: 400, body: plain('NUL_CHARACTER', locale) };
 
   if (isDatabaseUnavailable(exception)) {
     return {
