@@ -83,10 +83,23 @@ export async function createApiApp(
 
   app.use(securityHeaders(config));
   // A NUL character (%00) in the path or the query string: no slug, id or filter holds one, and PostgreSQL would
-  // refuse it in whichever statement it reached (a 500 there). Refused before anything looks at the address.
-  app.use((req: Request, _res: Response, next: NextFunction) =>
-    next(/%00/i.test(req.originalUrl) ? new AppError('NUL_CHARACTER') : undefined),
-  );
+  // refuse it in whichever statement it reached (a 500 there). Refused before anything looks at the address, with
+  // the pointer to the query parameter that holds it (a path segment is not a document: no pointer).
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (!/%00/i.test(req.originalUrl)) return next();
+    const inQuery = jsonBodyProblem(req.query, MAX_JSON_DEPTH);
+    const errors =
+      inQuery?.kind === 'nul'
+        ? [
+            {
+              pointer: toJsonPointer(inQuery.path),
+              code: 'NUL_CHARACTER',
+              message: errorMessage('NUL_CHARACTER', 'fr'),
+            },
+          ]
+        : undefined;
+    next(new AppError('NUL_CHARACTER', { errors }));
+  });
   const metrics = app.get(MetricsService);
   app.use(httpMetricsMiddleware(metrics));
   // Admission control: when the event loop lags, new requests get a 503 with Retry-After at once.

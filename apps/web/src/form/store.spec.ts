@@ -38,6 +38,12 @@ describe('FormStore', () => {
     expect(store.get('/children/0/first')).toBe('Ab');
   });
 
+  it('takes NUL characters out of a text answer as it arrives (the server refuses them)', () => {
+    const store = new FormStore(definition, {});
+    store.set('/name', 'Jean\u0000ne \u0000Dupont');
+    expect(store.get('/name')).toBe('Jeanne Dupont');
+  });
+
   it('never mutates a snapshot it handed out', () => {
     const store = new FormStore(definition, { children: [{ first: 'A' }] });
     const before = store.snapshot();

@@ -71,6 +71,9 @@ export class FormStore {
   }
 
   set(pointer: string, value: unknown): void {
+    // A NUL character (pasted from a PDF, say) is never part of an answer, and the server refuses any request holding
+    // one (400 NUL_CHARACTER): taken out as it arrives, so the draft keeps saving.
+    if (typeof value === 'string' && value.includes('\u0000')) value = value.replaceAll('\u0000', '');
     const previous = this.get(pointer);
     if (previous === value) return;
     this.data = setIn(this.data, parseJsonPointer(pointer), value) as Record<string, unknown>;
