@@ -104,6 +104,32 @@ const HOSTILE_HEADERS: Array<Record<string, string>> = [
   { 'content-type': 'multipart/form-data; boundary=x' },
 ];
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
+const BOUNDARY = 'frontiere-hostile';
+
+/** Uploads as a careless or hostile client sends them: names, parts and bytes nobody planned for. */
+function hostileMultipart(): Array<[string, string]> {
+  const pdf = '%PDF-1.4\n' + ' '.repeat(200) + '\n%%EOF\n';
+  const part = (headers: string, content: string) => `--${BOUNDARY}\r\n${headers}\r\n\r\n${content}\r\n`;
+  const file = (name: string, content = pdf, type = 'application/pdf') =>
+    part(`Content-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}`, content);
+  const field = (name: string, value: string) => part(`Content-Disposition: form-data; name="${name}"`, value);
+  const end = `--${BOUNDARY}--\r\n`;
+  return [
+    ['no part', end],
+    ['a file, no pointer', file('a.pdf') + end],
+    ['a pointer, no file', field('pointer', '/certificate') + end],
+    ['a NUL in the file name', field('pointer', '/certificate') + file('cert\u0000ificat.pdf') + end],
+    ['a path as the file name', field('pointer', '/certificate') + file('../../../etc/passwd') + end],
+    ['a 2,000-character file name', field('pointer', '/certificate') + file(`${'n'.repeat(2000)}.pdf`) + end],
+    ['an empty file', field('pointer', '/certificate') + file('vide.pdf', '') + end],
+    ['two files', field('pointer', '/certificate') + file('a.pdf') + file('b.pdf') + end],
+    ['a pointer to nowhere', field('pointer', '/../../x\u0000') + file('a.pdf') + end],
+    ['a pointer twice', field('pointer', '/certificate') + field('pointer', '/name') + file('a.pdf') + end],
+    ['an unknown part', field('pointer', '/certificate') + field('admin', 'true') + file('a.pdf') + end],
+    ['no closing boundary', field('pointer', '/certificate') + file('a.pdf')],
+    ['HTML said to be a PDF', field('pointer', '/certificate') + file('a.pdf', '<script>alert(1)</script>') + end],
+  ];
+}
 
 /**
  * The walk an outside tester does with curl: every operation of the OpenAPI
@@ -214,6 +240,15 @@ describe('every operation, hostile input', () => {
     }
     for (const headers of HOSTILE_HEADERS)
       yield { what: `headers ${JSON.stringify(headers).slice(0, 60)}`, url: valid, body, headers };
+    if (operation.requestBody?.content?.['multipart/form-data']) {
+      for (const [what, body] of hostileMultipart())
+        yield {
+          what: `multipart ${what}`,
+          url: valid,
+          body,
+          headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+        };
+    }
     if (!json) return;
     for (const raw of HOSTILE_BODIES) yield { what: `body ${raw}`, url: valid, body: raw };
     // Each property of the body, and each property of an object property, one at a time.
@@ -309,8 +344,11 @@ describe('every operation, hostile input', () => {
         },
       ]);
     }
-    // Reads first, deletions last: a deletion may take away what the others read.
-    operations.sort(([a], [b]) => METHODS.indexOf(a as never) - METHODS.indexOf(b as never));
+    // Reads first, then uploads (while the citizen's request is still a draft that takes files), deletions last: a
+    // deletion may take away what the others read.
+    const rank = ([method, , operation]: [string, string, Operation]) =>
+      operation.requestBody?.content?.['multipart/form-data'] ? 0.5 : METHODS.indexOf(method as never);
+    operations.sort((a, b) => rank(a) - rank(b));
     const outcomes: Outcome[] = [];
     for (const [method, path, operation] of operations) {
       // Signing out ends the citizen's session: walked, but after the rest (below).

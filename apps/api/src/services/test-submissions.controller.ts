@@ -8,7 +8,7 @@ import { Attachments, TestSubmissions } from '@guichet/submissions';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 import { requestLocale } from '../errors/locale';
 import { AutosaveDto, CreateDraftDto } from '../submissions/submissions.controller';
-import { readUpload } from '../submissions/upload';
+import { ApiUpload, readUpload } from '../submissions/upload';
 
 /**
  * The designers' test mode: trials of a service's draft, validated like real
@@ -78,6 +78,7 @@ export class TestSubmissionsController {
   }
 
   @Post(':id/attachments')
+  @ApiUpload({ pointer: true })
   @ApiOperation({
     summary:
       'Joint un fichier à un essai (multipart : pointer puis file), vérifié comme pour une vraie demande ; gardé avec l’essai et effacé avec lui.',

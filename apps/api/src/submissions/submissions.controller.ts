@@ -3,7 +3,7 @@ import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs
 import { IsBoolean, IsDefined, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { Attachments, RenderPool, Submissions, renderReceiptHtml } from '@guichet/submissions';
-import { readUpload } from './upload';
+import { ApiUpload, readUpload } from './upload';
 import { requestLocale } from '../errors/locale';
 import { agentOf, ownerForNewDraft, ownerOf, required } from './owner';
 import { sendDownload } from './download';
@@ -173,6 +173,7 @@ export class SubmissionsController {
   }
 
   @Post('submissions/:id/attachments')
+  @ApiUpload({ pointer: true })
   @ApiOperation({
     summary: 'Envoie un fichier pour un champ fichier (multipart : pointer puis file) ; type vérifié sur le contenu.',
   })

@@ -9,7 +9,7 @@ import { DeskAccess, deskActorOf } from '@guichet/desk';
 import { requestLocale } from '../errors/locale';
 import { agentOf, ownerOf, required } from './owner';
 import { sendDownload } from './download';
-import { readUpload } from './upload';
+import { ApiUpload, readUpload } from './upload';
 
 export class TransitionDto {
   @ApiProperty({ example: 'accept', description: 'Nom de la transition du circuit.' })
@@ -110,6 +110,7 @@ export class TransitionsController {
   }
 
   @Post('submissions/:id/message-attachments')
+  @ApiUpload({ pointer: false })
   @ApiOperation({
     summary:
       'Agents : envoie le fichier d’un message à l’usager (multipart, champ file ; PDF ou image, 10 Mo au plus, type vérifié sur le contenu) → { attachmentId }, à donner ensuite à POST …/messages.',

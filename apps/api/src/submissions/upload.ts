@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiConsumes } from '@nestjs/swagger';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError, type ErrorCode } from '@guichet/shared';
@@ -5,6 +7,28 @@ import type { UploadedFile } from '@guichet/submissions';
 
 const fail = (code: ErrorCode, message?: string) =>
   new AppError(code, message ? { errors: [{ pointer: '', code: 'multipart', message }] } : {});
+
+/**
+ * The OpenAPI description of what `readUpload` reads: a `multipart/form-data` body with the `pointer` field (unless
+ * `pointer` is false) then the `file`.
+ */
+export function ApiUpload({ pointer }: { pointer: boolean }) {
+  return applyDecorators(
+    ApiConsumes('multipart/form-data'),
+    ApiBody({
+      schema: {
+        type: 'object',
+        required: pointer ? ['pointer', 'file'] : ['file'],
+        properties: {
+          ...(pointer
+            ? { pointer: { type: 'string', description: 'Pointeur JSON du champ fichier, avant le fichier.' } }
+            : {}),
+          file: { type: 'string', format: 'binary', description: 'Le fichier ; son type est vérifié sur son contenu.' },
+        },
+      },
+    }),
+  );
+}
 
 /**
  * Reads one file upload (`multipart/form-data`: a `pointer` field naming the
@@ -37,6 +61,10 @@ export function readUpload(
       if (name === 'pointer') pointer = value;
     });
     parser.on('file', (name, stream, info) => {
+      // busboy destroys a part's stream with an error when the body ends inside it (no closing boundary): without a
+      // listener that 'error' is thrown out of the event loop and ends the process. The parser's own 'error' (below)
+      // answers the request.
+      stream.on('error', () => undefined);
       if (name !== 'file' || file) {
         stream.resume();
         return;
