@@ -196,8 +196,9 @@ describe('every operation, hostile input', () => {
   });
 
   /** A value a path parameter accepts, from the fixture: the hostile one is swapped in for one parameter at a time. */
-  function validSegment(name: string): string {
+  function validSegment(path: string, name: string): string {
     if (/slug/i.test(name)) return slug;
+    if (name === 'id' && path.startsWith('/api/v1/organisations/')) return admin.organisationId;
     if (/version/i.test(name)) return '1';
     if (/organisation/i.test(name)) return admin.organisationId;
     if (/^id$|submission/i.test(name)) return submissionId;
@@ -218,7 +219,7 @@ describe('every operation, hostile input', () => {
     const pathParams = parameters.filter((p) => p.in === 'path').map((p) => p.name);
     const fill = (name?: string, value?: string) =>
       path.replace(/\{([^}]+)\}/g, (_, param: string) =>
-        param === name ? value! : encodeURIComponent(validSegment(param)),
+        param === name ? value! : encodeURIComponent(validSegment(path, param)),
       );
     const valid = fill();
     const json = resolve(operation.requestBody?.content?.['application/json']?.schema);

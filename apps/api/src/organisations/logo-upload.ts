@@ -23,6 +23,8 @@ export function readLogoUpload(req: Request, maxBytes: number): Promise<Buffer> 
     let tooLarge = false;
     let reading: Promise<void> | undefined;
     parser.on('file', (name, stream) => {
+      // A body ending inside the part destroys its stream with an error: heard here, answered by the parser's.
+      stream.on('error', () => undefined);
       if (name !== 'file' || reading) {
         stream.resume();
         return;

@@ -20,6 +20,7 @@ import type { OrganisationRole } from '@guichet/persistence';
 import { AppError, contentDisposition, isUuid, organisationId, type OrganisationId } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 import { HEX_COLOR } from '@guichet/shared';
+import { ApiUpload } from '../submissions/upload';
 import { readLogoUpload } from './logo-upload';
 
 export class ContactDto {
@@ -146,6 +147,7 @@ export class OrganisationsController {
   }
 
   @Put(':id/logo')
+  @ApiUpload({ pointer: false })
   @ApiConsumes('multipart/form-data')
   @ApiOperation({ summary: 'Dépose le logo (champ « file » : PNG ou JPEG, 200 Ko au plus).' })
   async setLogo(@CurrentActor() actor: Actor, @Param('id') id: string, @Req() req: Request) {

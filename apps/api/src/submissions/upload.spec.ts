@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Request } from 'express';
 import { AppError } from '@guichet/shared';
+import { readLogoUpload } from '../organisations/logo-upload';
 import { readUpload } from './upload';
 
 /** A request whose body is `body`, sent in two chunks (as a network would), multipart with boundary `b`. */
@@ -31,16 +32,20 @@ describe('readUpload', () => {
     const listener = (error: Error) => uncaught.push(error);
     process.on('uncaughtException', listener);
     try {
-      for (const name of ['file', 'autre']) {
-        const body =
-          part('name="pointer"', '/piece') +
-          `--b\r\nContent-Disposition: form-data; name="${name}"; filename="a.pdf"\r\n\r\n%PDF-1.4 et la suite`;
-        const error = await readUpload(requestOf(body), 1024).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(error).toBeInstanceOf(AppError);
-        expect((error as AppError).code).toBe('INVALID_REQUEST');
+      // Both multipart readers: a request's files and an organisation's logo.
+      const readers = [readUpload, readLogoUpload] as Array<(req: Request, maxBytes: number) => Promise<unknown>>;
+      for (const read of readers) {
+        for (const name of ['file', 'autre']) {
+          const body =
+            part('name="pointer"', '/piece') +
+            `--b\r\nContent-Disposition: form-data; name="${name}"; filename="a.pdf"\r\n\r\n%PDF-1.4 et la suite`;
+          const error = await read(requestOf(body), 1024).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(error).toBeInstanceOf(AppError);
+          expect((error as AppError).code).toBe('INVALID_REQUEST');
+        }
       }
       // An 'error' without a listener would be thrown from the event loop a tick later.
       await new Promise((resolve) => setImmediate(resolve));
