@@ -11,7 +11,7 @@ import { createWriteStream, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig, publicUrl } from '@guichet/config';
+import { ConfigError, loadConfig, publicUrl, settlePorts, type WantedPort } from '@guichet/config';
 import { importExamples } from '@guichet/forms';
 import { livePidFrom } from '@guichet/observability';
 import {
@@ -118,7 +118,49 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   throw new Error(`${what} : pas de réponse en ${seconds(timeoutMs)}`);
 }
 
+/**
+ * The ports this start opens, settled before anything starts (a second installation on the same machine finds the
+ * first one's): a default another program holds moves to the next free one, said in the summary; a port the operator
+ * set that another program holds stops the start, every such port named in one message. The children inherit the
+ * settled ports through the environment.
+ */
+async function settleLocalPorts(): Promise<string | undefined> {
+  const first = loadConfig(process.env);
+  const set = (name: string) => !!process.env[name]?.trim();
+  const wanted: WantedPort[] = [
+    // The public address names the portal's port: when it is set, the port is the operator's.
+    { variable: 'PORT', port: first.PORT, host: first.HOST, explicit: set('PORT') || set('PUBLIC_URL') },
+    { variable: 'IDP_PORT', port: first.IDP_PORT, host: first.HOST, explicit: set('IDP_PORT') },
+  ];
+  if (!first.SMTP_URL) {
+    for (const variable of ['MAILCATCHER_SMTP_PORT', 'MAILCATCHER_HTTP_PORT'] as const) {
+      wanted.push({ variable, port: first[variable], host: '127.0.0.1', explicit: set(variable) });
+    }
+  }
+  if (!first.DATABASE_URL) {
+    wanted.push({
+      variable: 'EMBEDDED_PG_PORT',
+      port: first.EMBEDDED_PG_PORT,
+      host: '127.0.0.1',
+      explicit: set('EMBEDDED_PG_PORT'),
+    });
+  }
+  const { ports, moved, taken } = await settlePorts(wanted);
+  if (taken.length > 0) {
+    throw new StartError(
+      `Démarrage refusé : ${taken.map((t) => `le port ${t.port} (${t.variable})`).join(', ')} ` +
+        `${taken.length > 1 ? 'sont déjà pris' : 'est déjà pris'} par un autre programme (une autre installation ?). ` +
+        `Choisissez-en un autre, ou laissez la variable vide : npm start prend alors le premier port libre après celui ` +
+        `par défaut.`,
+    );
+  }
+  for (const [variable, port] of Object.entries(ports)) if (!set(variable)) process.env[variable] = String(port);
+  if (moved.length === 0) return undefined;
+  return `${moved.map((m) => `${m.from} → ${m.to} (${m.variable})`).join(', ')} : ports par défaut déjà pris (une autre installation ?)`;
+}
+
 async function main(): Promise<void> {
+  const movedPorts = await settleLocalPorts();
   const config = loadConfig(process.env);
   const dataDir = resolve(config.DATA_DIR);
   let databaseUrl = config.DATABASE_URL;
@@ -288,6 +330,7 @@ async function main(): Promise<void> {
   say(
     `  Organisation     ${demo.name} (${demo.slug})${examples.length ? ` — démarches d’exemple importées : ${examples.length}` : ''}`,
   );
+  if (movedPorts) say(`  Ports            ${movedPorts}`);
   say('Ctrl-C pour tout arrêter.');
 }
 

@@ -5,7 +5,7 @@ export interface BenchCitizen {
   /** `cookie` header value. */
   cookie: string;
   csrf: string;
-  /** The session id inside the signed `gch_session` cookie. */
+  /** The session id inside the signed session cookie. */
   sid: string;
   /** The draft made over HTTP. */
   draft: string;
@@ -40,7 +40,8 @@ export async function anonymousCitizen(
   const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
   const csrf = cookies.find((c) => c.startsWith('csrf_token='))!.slice('csrf_token='.length);
   // The session cookie is "s:<sid>.<signature>", URL-encoded.
-  const session = cookies.find((c) => c.startsWith('gch_session='))!.slice('gch_session='.length);
+  // Named `gch_session`, or `gch_session_<port>` when the public address names a port (sessionCookieName).
+  const session = cookies.find((c) => /^gch_session(_\d+)?=/.test(c))!.replace(/^[^=]*=/, '');
   const sid = /^s:([^.]+)\./.exec(decodeURIComponent(session))![1]!;
   const { id } = (await res.json()) as { id: string };
   const cloned = (await ds.query(

@@ -1,3 +1,4 @@
+import { sessionCookieName } from '@guichet/config';
 import type { INestApplication } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -365,11 +366,12 @@ describe('rate limits on Redis, shared by two API instances, and the proof of wo
 
     // The same solution on another draft: refused, even through the other instance.
     const other = await draft();
+    const session = sessionCookieName(stack.config);
     const replay = await call(second.url, 'POST', `/api/v1/submissions/${other}/submit`, {
       body: {},
       headers: {
         'x-altcha': altcha(solution),
-        cookie: `gch_session=${browser.cookie(base, 'gch_session')}; csrf_token=${browser.cookie(base, 'csrf_token')}`,
+        cookie: `${session}=${browser.cookie(base, session)}; csrf_token=${browser.cookie(base, 'csrf_token')}`,
         'x-csrf-token': browser.cookie(base, 'csrf_token')!,
       },
     });

@@ -1,3 +1,4 @@
+import { sessionCookieName } from '@guichet/config';
 import { DataSource } from 'typeorm';
 import { DEMO_ORGANISATION, seedDemoAgents, seedDemoOrganisation } from '@guichet/persistence';
 import request from 'supertest';
@@ -41,7 +42,7 @@ describe('sign-in through the bundled identity provider', () => {
     const client = new CookieClient();
     const start = await client.request(`${base}/auth/login?as=${as}&returnTo=${encodeURIComponent(returnTo)}`);
     expect(start.status).toBe(302);
-    const before = client.cookie(base, 'gch_session');
+    const before = client.cookie(base, sessionCookieName(stack.config));
     const authorize = new URL(start.headers.get('location')!);
     const login = await client.follow(authorize.toString());
     const posted = await client.postForm(`${login.url}/login`, { identity });
@@ -83,9 +84,11 @@ describe('sign-in through the bundled identity provider', () => {
     expect(landed.headers.get('location')).toBe('/mes-demarches');
     // A fresh session id at sign-in: a session fixed before (the one the sign-in started in) cannot be ridden.
     expect(sessionBefore).toBeDefined();
-    expect(client.cookie(base, 'gch_session')).toBeDefined();
-    expect(client.cookie(base, 'gch_session')).not.toBe(sessionBefore);
-    const stale = await fetch(`${base}/api/v1/me`, { headers: { cookie: `gch_session=${sessionBefore}` } });
+    expect(client.cookie(base, sessionCookieName(stack.config))).toBeDefined();
+    expect(client.cookie(base, sessionCookieName(stack.config))).not.toBe(sessionBefore);
+    const stale = await fetch(`${base}/api/v1/me`, {
+      headers: { cookie: `${sessionCookieName(stack.config)}=${sessionBefore}` },
+    });
     expect(stale.status).toBe(401);
     const me = await client.request(`${base}/api/v1/me`);
     expect(me.status).toBe(200);

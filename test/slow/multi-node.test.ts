@@ -1,3 +1,4 @@
+import { sessionCookieName } from '@guichet/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
@@ -431,10 +432,15 @@ describe('several API and worker processes', () => {
 
     // The same cookies (session and CSRF) at the other API process.
     const browser = new SiteBrowser();
-    for (const name of ['gch_session', 'csrf_token']) {
+    // Each process here has its own public address, so its own session cookie name (sessionCookieName): the value is
+    // carried over under the other's name, as replicas behind one address would share both.
+    for (const [name, there] of [
+      [sessionCookieName({ PUBLIC_URL: one, PORT: 0 }), sessionCookieName({ PUBLIC_URL: two, PORT: 0 })],
+      ['csrf_token', 'csrf_token'],
+    ] as const) {
       const value = signedIn.cookies.cookie(one, name);
       expect(value).toBeTruthy();
-      browser.cookies.set(name, value!);
+      browser.cookies.set(there, value!);
     }
     const there = await browser.call(two, 'GET', '/api/v1/me');
     expect(there).toMatchObject({ status: 200, body: { id: me.body.id, kind: 'citizen' } });

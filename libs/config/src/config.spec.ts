@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, attachmentStorageSettings, configSchema, loadConfig, processCount, trustProxy } from './index';
+import {
+  ConfigError,
+  attachmentStorageSettings,
+  configSchema,
+  loadConfig,
+  processCount,
+  sessionCookieName,
+  trustProxy,
+} from './index';
 
 describe('loadConfig', () => {
   it('gives working defaults for a newcomer', () => {
@@ -126,5 +134,14 @@ describe('loadConfig', () => {
     };
     expect(() => loadConfig(bad)).toThrow('S3_BUCKET doit être un nom de bucket S3');
     expect(() => loadConfig(bad)).not.toThrow(/très-secret/);
+  });
+});
+
+describe('sessionCookieName', () => {
+  it('names the port of an address that has one, so two installations on one host keep their own sessions', () => {
+    expect(sessionCookieName({ PUBLIC_URL: undefined, PORT: 3000 })).toBe('gch_session_3000');
+    expect(sessionCookieName({ PUBLIC_URL: 'http://localhost:3002/', PORT: 3000 })).toBe('gch_session_3002');
+    expect(sessionCookieName({ PUBLIC_URL: 'https://demarches.ville.fr', PORT: 3000 })).toBe('gch_session');
+    expect(sessionCookieName({ PUBLIC_URL: 'http://guichet.local:80', PORT: 3000 })).toBe('gch_session');
   });
 });

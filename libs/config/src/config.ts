@@ -419,6 +419,17 @@ export function publicUrl(config: Config): string {
   return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
 }
 
+/**
+ * The session cookie's name: `gch_session`, followed by the public address's port when it names one. Browsers keep
+ * cookies by host, not by port: two installations on one machine (http://localhost:3000 and http://localhost:3002)
+ * would otherwise overwrite each other's session cookie, signing people out of one when they use the other and
+ * orphaning the anonymous drafts a session holds. A public address on the scheme's own port keeps the bare name.
+ */
+export function sessionCookieName(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): string {
+  const { port } = new URL(publicUrl(config as Config));
+  return port ? `gch_session_${port}` : 'gch_session';
+}
+
 /** Where attachments are kept: a folder under DATA_DIR, or an S3-compatible bucket. */
 export function attachmentStorageSettings(config: Config):
   | { kind: 'disk'; directory: string }

@@ -1,9 +1,10 @@
-import { Controller, Get, HttpCode, Next, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Next, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import { sessionCookieName, type Config } from '@guichet/config';
 import { AppError, escapeHtml as escape } from '@guichet/shared';
 import { Submissions } from '@guichet/submissions';
-import { SESSION_COOKIE } from './sessions';
+import { CONFIG } from '../tokens';
 import { SignInService, safeReturnTo, type SignInKind } from './sign-in.service';
 
 /** A plain accessible page for the one case where the person must read rather than be redirected. */
@@ -23,6 +24,7 @@ export class AuthController {
   constructor(
     private readonly signIn: SignInService,
     private readonly submissions: Submissions,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   @Get('auth/login')
@@ -75,7 +77,7 @@ export class AuthController {
     const user = req.session.user;
     const redirectTo = (user && (await this.signIn.logoutUrl(user))) ?? '/';
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.clearCookie(sessionCookieName(this.config), { path: '/' });
     return { redirectTo };
   }
 

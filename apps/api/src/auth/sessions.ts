@@ -3,11 +3,10 @@ import session from 'express-session';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Pool } from 'pg';
-import type { Config } from '@guichet/config';
+import { sessionCookieName, type Config } from '@guichet/config';
 import type { SessionUser } from '@guichet/identity';
 import { AppError } from '@guichet/shared';
 
-export const SESSION_COOKIE = 'gch_session';
 export const CSRF_COOKIE = 'csrf_token';
 
 declare module 'express-session' {
@@ -46,7 +45,7 @@ export function createSessions(config: Config): Sessions {
   return {
     pool,
     middleware: session({
-      name: SESSION_COOKIE,
+      name: sessionCookieName(config),
       secret: config.SESSION_SECRET,
       store,
       resave: false,
@@ -95,6 +94,7 @@ function same(a: string, b: string): boolean {
  */
 export function csrf(config: Config) {
   const secure = (config.PUBLIC_URL ?? '').startsWith('https://');
+  const sessionCookie = sessionCookieName(config);
   return (req: Request, res: Response, next: NextFunction) => {
     const token =
       typeof req.cookies?.[CSRF_COOKIE] === 'string'
@@ -110,7 +110,7 @@ export function csrf(config: Config) {
     }
     if (!STATE_CHANGING.has(req.method)) return next();
     if (/^Bearer /i.test(req.headers.authorization ?? '')) return next();
-    if (!readCookie(req, SESSION_COOKIE)) return next();
+    if (!readCookie(req, sessionCookie)) return next();
     const header = req.headers['x-csrf-token'];
     const sent = readCookie(req, CSRF_COOKIE);
     if (typeof header !== 'string' || !sent || !same(header, sent)) return next(new AppError('CSRF'));
