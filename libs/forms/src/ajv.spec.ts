@@ -1,5 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
+import { fullFormats } from 'ajv-formats/dist/formats';
+import { customizeValidator } from '@rjsf/validator-ajv8';
 import { createAjv, schemaCompileProblems } from './ajv';
 
 describe('createAjv', () => {
@@ -99,6 +101,46 @@ describe('createAjv', () => {
     expect(ajv.compile({ type: 'string', format: 'fr-postal-code' })('1234')).toBe(false);
     // `regex` is not a format Guichet checks: a citizen's answer is never compiled.
     expect(ajv.compile({ type: 'string', format: 'regex' })('(a+)+$(')).toBe(true);
+  });
+
+  it('checks every format RJSF’s validator checks, with RJSF’s verdict (but regex and url)', () => {
+    const rjsf = customizeValidator();
+    const ajv = createAjv();
+    // iso-time and iso-date-time are ajv-formats 3's; RJSF ships ajv-formats 2 and checks neither.
+    const names = [...Object.keys(fullFormats).filter((f) => !['regex', 'url'].includes(f)), 'color', 'data-url'];
+    const answers = [
+      'https://www.exemple.fr/a?b=1#c',
+      '/demarches/etat-civil?etape=2',
+      'valeur invalide !',
+      'rssi@mairie.fr',
+      '192.168.10.42',
+      '2001:db8::1',
+      'poste.mairie.local',
+      '3f2b8c9e-1d4a-4e6b-9c2f-7a1b2c3d4e5f',
+      '2026-11-30',
+      '14:30:00Z',
+      '2026-11-30T14:30:00Z',
+      'P1DT2H',
+      '/a/b~1c',
+      '0/a',
+      '#/a',
+      'http://exemple.fr/{id}',
+      'SGVsbG8=',
+      '#1e3a8a',
+      'rgb(10, 20, 30)',
+      'data:text/plain;base64,SGVsbG8=',
+      '',
+    ];
+    const disagreements: string[] = [];
+    for (const format of names) {
+      const schema = { type: 'string' as const, format };
+      const ours = ajv.compile(schema);
+      for (const answer of answers) {
+        const reference = rjsf.isValid(schema, answer, schema);
+        if (ours(answer) !== reference) disagreements.push(`${format} « ${answer} » : RJSF ${String(reference)}`);
+      }
+    }
+    expect(disagreements).toEqual([]);
   });
 
   it('accepts an open tuple, as RJSF writes them (strictTuples refused it)', () => {

@@ -5,17 +5,39 @@ import addFormats from 'ajv-formats';
 import { RE2JS } from 're2js';
 import { CUSTOM_FORMATS, RJSF_FORMATS, parseJsonPointer, toJsonPointer, type ErrorItem } from '@guichet/shared';
 
-/** Standard formats a form may use (ajv-formats), besides our French ones. `regex` is not one: it would compile citizens' input. */
+/**
+ * Standard formats a form may use, besides our French ones: what RJSF's
+ * validator checks (the full set of the ajv-formats it ships, 2.x, which
+ * forms written for RJSF rely on), less two. `regex` would compile citizens'
+ * input; `url` (ajv-formats itself deprecates it for `uri`) takes seconds on a
+ * crafted 140 KB answer. (`iso-time` and `iso-date-time` came with
+ * ajv-formats 3: RJSF does not check them, nor does Guichet.)
+ * Every other one runs in time linear in the answer (measured on repeated
+ * URI, pointer and duration pieces: a few milliseconds for 140 KB).
+ */
 export const STANDARD_FORMATS = [
   'date',
   'time',
   'date-time',
+  'duration',
   'email',
   'uri',
+  'uri-reference',
+  'uri-template',
   'uuid',
   'hostname',
   'ipv4',
   'ipv6',
+  'json-pointer',
+  'json-pointer-uri-fragment',
+  'relative-json-pointer',
+  'byte',
+  'int32',
+  'int64',
+  'float',
+  'double',
+  'password',
+  'binary',
 ] as const;
 export const ALLOWED_FORMATS: ReadonlySet<string> = new Set([
   ...STANDARD_FORMATS,
@@ -143,7 +165,7 @@ export function createAjv(options: Options & AjvTarget = {}): Ajv2020 {
   addFormats(ajv, [...STANDARD_FORMATS]);
   // Plain functions (not { validate }): the browser runtime passes CUSTOM_FORMATS as they are.
   for (const [name, validate] of Object.entries(CUSTOM_FORMATS)) ajv.addFormat(name, validate);
-  // `time` and `data-url` as RJSF's validator reads them (they replace ajv-formats' `time`).
+  // `time`, `data-url` and `color` as RJSF's validator reads them (they replace ajv-formats' `time`).
   for (const [name, validate] of Object.entries(RJSF_FORMATS)) ajv.addFormat(name, validate);
   ajv.addKeyword({
     keyword: 'x-file',

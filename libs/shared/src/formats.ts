@@ -196,7 +196,15 @@ function isDataUrl(value: string): boolean {
   return head !== null && BASE64.test(value.slice(head[0].length));
 }
 
-export const RJSF_FORMATS: Readonly<Record<'time' | 'data-url', (value: string) => boolean>> = Object.freeze({
+// RJSF's own `color` format (validator-ajv8's COLOR_FORMAT_REGEX): a hexadecimal colour, a basic colour name, rgb().
+// Linear: every repeated part ends on a character the next cannot start with.
+const COLOR =
+  /^(#?([0-9A-Fa-f]{3}){1,2}\b|aqua|black|blue|fuchsia|gray|green|lime|maroon|navy|olive|orange|purple|red|silver|teal|white|yellow|(rgb\(\s*\b([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\b\s*,\s*\b([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\b\s*,\s*\b([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\b\s*\))|(rgb\(\s*(\d?\d%|100%)+\s*,\s*(\d?\d%|100%)+\s*,\s*(\d?\d%|100%)+\s*\)))$/;
+
+const isColor = (value: string) => typeof value !== 'string' || COLOR.test(value);
+
+export const RJSF_FORMATS: Readonly<Record<'time' | 'data-url' | 'color', (value: string) => boolean>> = Object.freeze({
   time: isTime,
   'data-url': isDataUrl,
+  color: isColor,
 });

@@ -40,6 +40,30 @@ const STANDARD_FORMAT_HINTS: Record<string, { fr: string; en: string }> = {
     en: 'Enter a full web address (for example https://www.example.com).',
   },
   uuid: { fr: 'Identifiant invalide.', en: 'Invalid identifier.' },
+  'uri-reference': {
+    fr: 'Saisissez une adresse web ou un chemin (exemple : https://www.exemple.fr/page ou /page).',
+    en: 'Enter a web address or a path (for example https://www.example.com/page or /page).',
+  },
+  hostname: {
+    fr: 'Saisissez un nom de machine ou de domaine (exemple : www.exemple.fr).',
+    en: 'Enter a host or domain name (for example www.example.com).',
+  },
+  ipv4: {
+    fr: 'Saisissez une adresse IPv4 (exemple : 192.0.2.10).',
+    en: 'Enter an IPv4 address (for example 192.0.2.10).',
+  },
+  ipv6: {
+    fr: 'Saisissez une adresse IPv6 (exemple : 2001:db8::1).',
+    en: 'Enter an IPv6 address (for example 2001:db8::1).',
+  },
+  duration: {
+    fr: 'Saisissez une durée au format ISO 8601 (exemple : P1DT2H pour un jour et deux heures).',
+    en: 'Enter an ISO 8601 duration (for example P1DT2H for one day and two hours).',
+  },
+  color: {
+    fr: 'Saisissez une couleur (exemple : #1e3a8a).',
+    en: 'Enter a colour (for example #1e3a8a).',
+  },
 };
 
 const FR: Record<string, Message> = {
