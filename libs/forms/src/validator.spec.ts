@@ -91,6 +91,59 @@ describe('FormValidator', () => {
     ]);
   });
 
+  it('refuses what a `not` rules out (its error was dropped as a wrapper: such answers were accepted)', () => {
+    const notValidator = new FormValidator({
+      schema: {
+        type: 'object',
+        properties: {
+          motif: { type: 'string', title: 'Motif', enum: ['a', 'pro'], not: { enum: ['pro'] } },
+          plaque: { type: 'string', title: 'Plaque', not: { pattern: '^WW-' } },
+        },
+      },
+      pages: [{ id: 'p', title: 'Page', fields: ['motif', 'plaque'] }],
+      settings: { signIn: 'optional' },
+    } as never);
+    expect(notValidator.validate({ motif: 'pro', plaque: 'WW-123-AB' }, { mode: 'submit' })).toMatchObject({
+      valid: false,
+      errors: [
+        { pointer: '/motif', code: 'not', message: 'Cette réponse n’est pas acceptée.' },
+        { pointer: '/plaque', code: 'not', message: 'Cette réponse n’est pas acceptée.' },
+      ],
+    });
+    // A draft keeps a `not` that rules out scalars only (the enum); the pattern's would also rule out objects.
+    expect(notValidator.validate({ motif: 'pro' }, { mode: 'draft' })).toMatchObject({
+      valid: false,
+      errors: [{ pointer: '/motif', code: 'not' }],
+    });
+    for (const mode of ['draft', 'submit'] as const)
+      expect(notValidator.validate({ motif: 'a', plaque: 'AB-123-CD' }, { mode }).valid).toBe(true);
+  });
+
+  it('points a name `propertyNames` refuses at that entry, naming it', () => {
+    const named = new FormValidator({
+      schema: {
+        type: 'object',
+        properties: {
+          encadrants: {
+            type: 'object',
+            title: 'Encadrants',
+            propertyNames: { enum: ['BAFA', 'BAFD'] },
+            additionalProperties: { type: 'integer' },
+          },
+        },
+      },
+      pages: [{ id: 'p', title: 'Page', fields: ['encadrants'] }],
+      settings: { signIn: 'optional' },
+    } as never);
+    expect(named.validate({ encadrants: { BAFA: 1, 'CAP/petite enfance': 2 } }, { mode: 'submit' }).errors).toEqual([
+      {
+        pointer: '/encadrants/CAP~1petite enfance',
+        code: 'propertyNames',
+        message: 'Le nom « CAP/petite enfance » n’est pas accepté ici.',
+      },
+    ]);
+  });
+
   it('blocks an ineligible submission with the designer’s message', () => {
     const data = validCanteenData();
     (data.parent as Record<string, unknown>).postalCode = '75001';

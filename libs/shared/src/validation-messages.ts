@@ -18,6 +18,8 @@ export interface SchemaError {
   schema?: unknown;
   parentSchema?: unknown;
   message?: string;
+  /** Set by ajv on the errors of a `propertyNames` subschema: the name it refused. */
+  propertyName?: string;
 }
 
 type Params = Record<string, unknown>;
@@ -84,6 +86,14 @@ const FR: Record<string, Message> = {
   minItems: (p) => `Ajoutez au moins ${p.limit} élément${Number(p.limit) > 1 ? 's' : ''}.`,
   maxItems: (p) => `Ajoutez au plus ${p.limit} élément${Number(p.limit) > 1 ? 's' : ''}.`,
   uniqueItems: () => 'Chaque élément ne doit apparaître qu’une fois.',
+  minProperties: (p) => `Donnez au moins ${p.limit} réponse${Number(p.limit) > 1 ? 's' : ''} dans ce groupe.`,
+  maxProperties: (p) => `Donnez au plus ${p.limit} réponse${Number(p.limit) > 1 ? 's' : ''} dans ce groupe.`,
+  propertyNames: (p) => `Le nom « ${String(p.propertyName)} » n’est pas accepté ici.`,
+  contains: (p) =>
+    p.maxContains !== undefined
+      ? `La liste doit compter ${p.minContains === p.maxContains ? `exactement ${p.minContains}` : `entre ${p.minContains} et ${p.maxContains}`} élément${Number(p.maxContains) > 1 ? 's' : ''} répondant à la condition demandée.`
+      : `La liste doit compter au moins ${p.minContains} élément${Number(p.minContains) > 1 ? 's' : ''} répondant à la condition demandée.`,
+  not: () => 'Cette réponse n’est pas acceptée.',
   additionalProperties: () => 'Ce champ n’est pas prévu par le formulaire.',
   unevaluatedProperties: () => 'Ce champ n’est pas prévu par le formulaire.',
   oneOf: () => 'Répondez à l’une des options proposées.',
@@ -107,6 +117,14 @@ const EN: Record<string, Message> = {
   minItems: (p) => `Add at least ${p.limit} items.`,
   maxItems: (p) => `Add at most ${p.limit} items.`,
   uniqueItems: () => 'Each item must appear only once.',
+  minProperties: (p) => `Give at least ${p.limit} answers in this group.`,
+  maxProperties: (p) => `Give at most ${p.limit} answers in this group.`,
+  propertyNames: (p) => `The name “${String(p.propertyName)}” is not accepted here.`,
+  contains: (p) =>
+    p.maxContains !== undefined
+      ? `The list must have between ${p.minContains} and ${p.maxContains} items meeting the condition.`
+      : `The list must have at least ${p.minContains} items meeting the condition.`,
+  not: () => 'This answer is not accepted.',
   additionalProperties: () => 'This field is not part of the form.',
   unevaluatedProperties: () => 'This field is not part of the form.',
   oneOf: () => 'Answer one of the options offered.',
@@ -187,16 +205,33 @@ export function listErrors(
   const items: ErrorItem[] = [];
   let more = 0;
   for (const error of errors) {
-    // if/then and combinator wrappers repeat what the inner errors already say.
-    if (error.keyword === 'if' || error.keyword === 'not') continue;
+    // An if/then wrapper repeats what the branch's own errors already say. (A `not` has no inner errors:
+    // its subschema matched. Its own error is the only one there is.)
+    if (error.keyword === 'if') continue;
     if (byPlace.size && insideChoice(error, byPlace)) continue;
     const choice = choices.get(error);
-    const code = choice ? choice.code : error.keyword;
-    const pointer = errorPointer(error);
+    // A name `propertyNames` refuses: one error at that entry, naming it, whichever check the name failed.
+    const refusedName =
+      typeof error.propertyName === 'string'
+        ? error.propertyName
+        : error.keyword === 'propertyNames' && typeof error.params.propertyName === 'string'
+          ? error.params.propertyName
+          : undefined;
+    const code = choice ? choice.code : refusedName !== undefined ? 'propertyNames' : error.keyword;
+    const pointer = refusedName !== undefined ? error.instancePath + toJsonPointer([refusedName]) : errorPointer(error);
     if (seen.has(pointer) || (options.keep && !options.keep(pointer, code))) continue;
     seen.add(pointer);
     if (items.length >= limit) more++;
-    else items.push({ pointer, code, message: choice ? choiceMessage(choice, locale) : messageFor(error, locale) });
+    else
+      items.push({
+        pointer,
+        code,
+        message: choice
+          ? choiceMessage(choice, locale)
+          : refusedName !== undefined
+            ? (locale === 'fr' ? FR : EN).propertyNames!({ propertyName: refusedName })
+            : messageFor(error, locale),
+      });
   }
   return { items, more };
 }
