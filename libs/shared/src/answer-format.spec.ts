@@ -1,4 +1,5 @@
 import { answerFields, answerRows, rowLabel } from './answer-format';
+import { freeEntrySchema, takesFreeEntries } from './free-entries';
 import { labelOf, modelAt } from './labels';
 import { createSchemaSemantics } from './schema-semantics';
 
@@ -186,5 +187,57 @@ describe('free entries', () => {
       ['Nom', 'Fontaine'],
       ['reseauSocial', '@elodie'],
     ]);
+  });
+
+  it('lists patternProperties answers (additionalProperties false) with their pattern’s schema, in a group too', () => {
+    const rows = answerRows(
+      {
+        schema: {
+          type: 'object',
+          properties: {
+            effectifs: {
+              type: 'object',
+              title: 'Effectifs par site',
+              patternProperties: { '^site-[0-9]{1,2}$': { type: 'integer', title: 'Nombre d’enfants' } },
+              additionalProperties: false,
+            },
+          },
+        },
+        pages: [{ id: 'p', title: 'Page', fields: ['effectifs'] }],
+      },
+      { effectifs: { 'site-1': 48, 'site-12': 20 } },
+    );
+    expect(rows.filter((r) => r.kind === 'field').map((r) => [r.title, r.text])).toEqual([
+      ['site-1', '48'],
+      ['site-12', '20'],
+    ]);
+  });
+});
+
+describe('freeEntrySchema', () => {
+  const schema = {
+    type: 'object',
+    patternProperties: {
+      '^site-': { type: 'integer', title: 'Effectif' },
+      '^site-1': { minimum: 1 },
+      '^note-': { type: 'string' },
+    },
+    additionalProperties: { type: 'boolean' },
+  };
+  it('takes the matching patterns’ schemas, else additionalProperties’', () => {
+    expect(takesFreeEntries(schema)).toBe(true);
+    expect(freeEntrySchema(schema, 'note-a')).toEqual({ type: 'string' });
+    expect(freeEntrySchema(schema, 'site-12')).toEqual({ type: 'integer', title: 'Effectif', minimum: 1 });
+    expect(freeEntrySchema(schema, 'autre')).toEqual({ type: 'boolean' });
+    expect(freeEntrySchema(schema)).toEqual({ type: 'boolean' });
+  });
+  it('offers no free entry when neither keyword allows one', () => {
+    expect(takesFreeEntries({ type: 'object', additionalProperties: false })).toBe(false);
+    expect(takesFreeEntries({ type: 'object', patternProperties: {} })).toBe(false);
+    expect(
+      freeEntrySchema({ patternProperties: { '^a': { type: 'string' } }, additionalProperties: false }, 'b'),
+    ).toEqual({
+      type: 'string',
+    });
   });
 });

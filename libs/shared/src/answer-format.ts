@@ -24,6 +24,7 @@ import {
   type Schema,
   type Ui,
 } from './field-model';
+import { freeEntrySchema, takesFreeEntries } from './free-entries';
 import { toJsonPointer } from './json-pointer';
 import { plainText } from './markdown-text';
 
@@ -127,13 +128,12 @@ export function answerRows(
           seen.add(child);
           visit(sub, uiChild(ui, child), `${pointer}${toJsonPointer([child])}`, child, object[child], context, depth);
         }
-    // Free entries (`additionalProperties`): each under the name the citizen gave it, in their order.
-    const extra = schema.additionalProperties;
-    if (extra !== undefined && extra !== false)
+    // Free entries (`additionalProperties`, `patternProperties`): each under the name the citizen gave it, in their order.
+    if (takesFreeEntries(schema))
       for (const [child, answer] of Object.entries(object)) {
         if (seen.has(child) || Object.prototype.hasOwnProperty.call(schema.properties ?? {}, child)) continue;
         seen.add(child);
-        const sub = extra !== null && typeof extra === 'object' ? (extra as Schema) : {};
+        const sub = freeEntrySchema(schema, child);
         visit({ ...sub, title: child }, NO_UI, `${pointer}${toJsonPointer([child])}`, child, answer, context, depth);
       }
   };
@@ -266,13 +266,7 @@ export function answerRows(
     }
     // Free entries at the root (`additionalProperties`), on the page of the schema's last field, as the form draws them.
     const lastKey = orderedKeys(top, rootUi).at(-1);
-    if (
-      lastKey !== undefined &&
-      page.fields.includes(lastKey) &&
-      top.additionalProperties !== undefined &&
-      top.additionalProperties !== false
-    ) {
-      const extra = top.additionalProperties;
+    if (lastKey !== undefined && page.fields.includes(lastKey) && takesFreeEntries(top)) {
       const named = new Set([
         ...Object.keys(asSchema(top.properties)),
         ...placed.keys(),
@@ -280,15 +274,7 @@ export function answerRows(
       ]);
       for (const [key, answer] of Object.entries(answers))
         if (!named.has(key) && !(topBranch && key in asSchema(topBranch.properties)))
-          visit(
-            { ...(extra !== null && typeof extra === 'object' ? (extra as Schema) : {}), title: key },
-            NO_UI,
-            toJsonPointer([key]),
-            key,
-            answer,
-            [],
-            0,
-          );
+          visit({ ...freeEntrySchema(top, key), title: key }, NO_UI, toJsonPointer([key]), key, answer, [], 0);
     }
     if (rows.length === before + 1 && !options.includeEmpty) rows.pop();
   }

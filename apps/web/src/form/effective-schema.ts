@@ -1,5 +1,6 @@
 /** Which fields an object draws: its conditions decided against its answers, its page's keys in order, its free entries. */
 import { useCallback, useMemo, useRef, useSyncExternalStore } from 'react';
+import { freeEntrySchema, takesFreeEntries } from '@guichet/shared';
 import { useForm } from './context';
 import { orderedKeys, type Schema, type Ui } from './model';
 
@@ -70,11 +71,11 @@ export function keysToDraw(
   return out;
 }
 
-/** An object that takes entries under names the citizen chooses (`additionalProperties`), as RJSF offers them. */
-export const extraAllowed = (schema: Schema) =>
-  schema.additionalProperties !== undefined && schema.additionalProperties !== false;
+/** An object that takes entries under names the citizen chooses (`additionalProperties`, `patternProperties`), as RJSF offers them. */
+export const extraAllowed = (schema: Schema) => takesFreeEntries(schema);
 
-export function extraSchema(schema: Schema): Schema {
-  const extra = schema.additionalProperties;
-  return extra !== null && typeof extra === 'object' ? (extra as Schema) : { type: 'string' };
+/** The schema of the free entry `name` (or of one being added): a matching pattern's, else `additionalProperties`'. */
+export function extraSchema(schema: Schema, name?: string): Schema {
+  const entry = freeEntrySchema(schema, name);
+  return entry.type === undefined && Object.keys(entry).length === 0 ? { type: 'string' } : entry;
 }

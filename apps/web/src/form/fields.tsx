@@ -204,42 +204,45 @@ function Alternatives({
  * answer's field is not rebuilt at each keystroke.
  */
 function AdditionalProperties({ schema, pointer }: { schema: Schema; pointer: string }) {
-  const { id, entry, extras, announce, add, rename, remove } = useAdditionalEntries(schema, pointer);
+  const { id, entryFor, extras, announce, add, rename, remove } = useAdditionalEntries(schema, pointer);
   return (
     <div className="additional" id={id}>
-      {extras.map((name) => (
-        <fieldset className="group item" key={name} data-pointer={`${pointer}/${encodePointerSegment(name)}`}>
-          <legend>{name}</legend>
-          <div className="field">
-            <label htmlFor={`${id}-${name}-nom`}>{tr('Nom de la rubrique', 'Name of the entry')}</label>
-            <input
-              id={`${id}-${name}-nom`}
-              type="text"
-              defaultValue={name}
-              autoComplete="off"
-              onBlur={(e) => {
-                if (!rename(name, e.currentTarget.value)) e.currentTarget.value = name;
-              }}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter') {
-                  e.preventDefault();
-                  e.currentTarget.blur();
-                }
-              }}
+      {extras.map((name) => {
+        const entry = entryFor(name);
+        return (
+          <fieldset className="group item" key={name} data-pointer={`${pointer}/${encodePointerSegment(name)}`}>
+            <legend>{name}</legend>
+            <div className="field">
+              <label htmlFor={`${id}-${name}-nom`}>{tr('Nom de la rubrique', 'Name of the entry')}</label>
+              <input
+                id={`${id}-${name}-nom`}
+                type="text"
+                defaultValue={name}
+                autoComplete="off"
+                onBlur={(e) => {
+                  if (!rename(name, e.currentTarget.value)) e.currentTarget.value = name;
+                }}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') {
+                    e.preventDefault();
+                    e.currentTarget.blur();
+                  }
+                }}
+              />
+            </div>
+            <SchemaField
+              pointer={`${pointer}/${encodePointerSegment(name)}`}
+              name={name}
+              schema={{ ...entry, title: typeof entry.title === 'string' ? entry.title : name }}
+              ui={NO_UI_ENTRY}
+              required={false}
             />
-          </div>
-          <SchemaField
-            pointer={`${pointer}/${encodePointerSegment(name)}`}
-            name={name}
-            schema={{ ...entry, title: name }}
-            ui={NO_UI_ENTRY}
-            required={false}
-          />
-          <button type="button" className="button button--secondary" onClick={() => remove(name)}>
-            {tr('Retirer', 'Remove')} « {name} »
-          </button>
-        </fieldset>
-      ))}
+            <button type="button" className="button button--secondary" onClick={() => remove(name)}>
+              {tr('Retirer', 'Remove')} « {name} »
+            </button>
+          </fieldset>
+        );
+      })}
       <button type="button" className="button button--secondary" id={`${id}-ajouter`} onClick={add}>
         {tr('Ajouter une rubrique', 'Add an entry')}
       </button>

@@ -3,7 +3,7 @@
  * gave, in their order, and adding, renaming or removing one (focus and
  * announcement).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
 import { extraSchema } from './effective-schema';
@@ -19,7 +19,9 @@ export function useAdditionalEntries(schema: Schema, pointer: string) {
   >;
   const known = new Set(Object.keys((schema.properties ?? {}) as object));
   const extras = Object.keys(object).filter((k) => !known.has(k));
+  // A new entry's default: the schema most entries take; each named entry then has its own (its matching pattern's).
   const entry = useMemo(() => resolve(root, extraSchema(schema)), [root, schema]);
+  const entryFor = useCallback((name: string) => resolve(root, extraSchema(schema, name)), [root, schema]);
   const [announce, setAnnounce] = useState('');
   const id = `${idOf(pointer)}-rubriques`;
   const focusKey = useRef<string | null>(null);
@@ -50,5 +52,5 @@ export function useAdditionalEntries(schema: Schema, pointer: string) {
     setAnnounce(tr('Rubrique retirée.', 'Entry removed.'));
     document.getElementById(`${id}-ajouter`)?.focus();
   };
-  return { id, entry, extras, announce, add, rename, remove };
+  return { id, entryFor, extras, announce, add, rename, remove };
 }
