@@ -9,6 +9,7 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { customizeValidator, type CustomValidatorOptionsType } from '@rjsf/validator-ajv8';
 import { getDefaultFormState, retrieveSchema, type RJSFSchema, type ValidatorType } from '@rjsf/utils';
+import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import { ROOT } from './processes';
 
@@ -42,15 +43,19 @@ const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'ob
 
 /**
  * RJSF's validator for the form's dialect: draft-07 (RJSF's default, and what
- * a schema without `$schema` means to the playground), or 2020-12 when the
- * form says so — a draft-07 Ajv would ignore `prefixItems` or `dependentSchemas`.
+ * a schema without `$schema` means to the playground), or 2019-09 / 2020-12
+ * when the form says so, as RJSF's documentation tells its users to set it up
+ * (`customizeValidator({ AjvClass })`) — a draft-07 Ajv would ignore
+ * `prefixItems` or `dependentSchemas`, and fails on a `$schema` it does not know.
  */
 export function rjsfValidator(schema: JsonObject): ValidatorType {
-  const is2020 = typeof schema.$schema === 'string' && schema.$schema.includes('2020-12');
-  // Ajv2020 is an Ajv subclass; its declared type lacks the namespace re-exports customizeValidator's type names.
-  return is2020
-    ? customizeValidator({ AjvClass: Ajv2020 as unknown as CustomValidatorOptionsType['AjvClass'] })
-    : customizeValidator();
+  const dialect = typeof schema.$schema === 'string' ? schema.$schema : '';
+  // Ajv2019/Ajv2020 are Ajv subclasses; their declared types lack the namespace re-exports customizeValidator's type names.
+  if (dialect.includes('2020-12'))
+    return customizeValidator({ AjvClass: Ajv2020 as unknown as CustomValidatorOptionsType['AjvClass'] });
+  if (dialect.includes('2019-09'))
+    return customizeValidator({ AjvClass: Ajv2019 as unknown as CustomValidatorOptionsType['AjvClass'] });
+  return customizeValidator();
 }
 
 export interface Verdict {
@@ -70,9 +75,35 @@ export function rjsfSubmitted(schema: JsonObject, formData: Json): Json {
   return getDefaultFormState(rjsfValidator(schema), schema as RJSFSchema, formData, schema as RJSFSchema) as Json;
 }
 
+/**
+ * The schema as RJSF's drawing code reads conditions: `dependentSchemas` and
+ * `dependentRequired` (2019-09's names) under draft-07's `dependencies`,
+ * which RJSF resolves and its `retrieveSchema` does not know by the newer
+ * names (the validator does). Same meaning, as the specification says.
+ */
+function withDependencies(node: Json): Json {
+  if (Array.isArray(node)) return node.map(withDependencies);
+  if (!isObject(node)) return node;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(node)) {
+    if ((key === 'dependentSchemas' || key === 'dependentRequired') && isObject(value)) {
+      const dependencies = (isObject(out.dependencies) ? out.dependencies : {}) as JsonObject;
+      for (const [k, v] of Object.entries(value)) dependencies[k] = withDependencies(v);
+      out.dependencies = dependencies;
+    } else out[key] = withDependencies(value);
+  }
+  return out;
+}
+
 /** The schema RJSF draws for `data` at the root: `$ref`, `allOf`, `if/then/else`, dependencies resolved. */
 export function resolved(schema: JsonObject, sub: JsonObject, data: Json): JsonObject {
-  return retrieveSchema(rjsfValidator(schema), sub as RJSFSchema, schema as RJSFSchema, data) as JsonObject;
+  const root = withDependencies(schema) as JsonObject;
+  return retrieveSchema(
+    rjsfValidator(schema),
+    withDependencies(sub) as RJSFSchema,
+    root as RJSFSchema,
+    data,
+  ) as JsonObject;
 }
 
 // Not structuredClone: under jest its objects come from another realm, and deep-equality checks then fail.
@@ -197,6 +228,17 @@ export function wrongVariants(form: CompatForm): Variant[] {
       name: `« ${typed.path.join('/') || '(racine)'} » du mauvais type`,
       data: setAt(form.formData, typed.path, wrongType(typed.schema)),
     });
+  // 4. A value a `not` rules out (its `const`, or the first value of its `enum`).
+  const ruledOut = all.find(
+    (l) => isObject(l.schema.not) && ('const' in l.schema.not || Array.isArray(l.schema.not.enum)),
+  );
+  if (ruledOut) {
+    const not = ruledOut.schema.not as JsonObject;
+    variants.push({
+      name: `« ${ruledOut.path.join('/')} » exclu par « not »`,
+      data: setAt(form.formData, ruledOut.path, 'const' in not ? not.const! : (not.enum as Json[])[0]!),
+    });
+  }
   // Forms whose rules sit in compositions RJSF does not merge (a root oneOf): the empty answer.
   if (variants.length < 2 && isObject(form.formData)) variants.push({ name: 'réponse vide', data: {} });
   const seen = new Set([JSON.stringify(form.formData)]);

@@ -7,7 +7,13 @@
  * repeated item, the branch chosen in its selector.
  */
 import type { Locator, Page } from 'playwright-core';
-import { getFirstMatchingOption, optionsList, orderProperties, type RJSFSchema } from '@rjsf/utils';
+import {
+  ADDITIONAL_PROPERTY_FLAG,
+  getFirstMatchingOption,
+  optionsList,
+  orderProperties,
+  type RJSFSchema,
+} from '@rjsf/utils';
 import { resolved, rjsfValidator, type Json, type JsonObject } from './compat-corpus';
 
 const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -174,10 +180,13 @@ function walkObject(
   const order = Array.isArray(ui['ui:order']) ? (ui['ui:order'] as string[]) : undefined;
   const keys = orderProperties(Object.keys(props), order).filter((k) => !skip.includes(k));
   const values = isObject(data) ? data : {};
-  // A free entry RJSF's retrieveSchema stubbed as a property (its schema is additionalProperties' own).
+  // A free entry RJSF's retrieveSchema stubbed as a property (additionalProperties' schema, or a matching
+  // patternProperties'), which it flags as such.
   const extraSchema = schema.additionalProperties === true ? {} : schema.additionalProperties;
   const free = (key: string) =>
-    isObject(extraSchema) && key in values && JSON.stringify(props[key]) === JSON.stringify(extraSchema);
+    key in values &&
+    ((props[key] as Record<symbol, unknown> | undefined)?.[ADDITIONAL_PROPERTY_FLAG] === true ||
+      (isObject(extraSchema) && JSON.stringify(props[key]) === JSON.stringify(extraSchema)));
   const steps = keys.flatMap((key) => {
     const authored = props[key]!;
     const childUi = uiOf(ui, key);
