@@ -93,6 +93,33 @@ describe('import of forms written elsewhere', () => {
     for (const w of warnings) expect(w.message).toMatch(/[éèàçêô’«]/);
   });
 
+  it('says at import what publishing will ask for: a label for a field RJSF would have titled with its key', async () => {
+    const res = await request(stack.url)
+      .post('/api/v1/services/import')
+      .set('Authorization', designer.auth)
+      .send({
+        organisationId: designer.organisationId,
+        slug: 'incident-sans-libelle',
+        file: {
+          title: 'Incident',
+          type: 'object',
+          properties: { résumé: { type: 'string' }, nombre_postes: { type: 'integer', minimum: 1 } },
+        },
+      })
+      .expect(201);
+    const pointer = '/definition/schema/properties/nombre_postes/title';
+    // A key that reads as words (« résumé ») is RJSF's label and stays allowed.
+    expect(
+      (res.body.warnings as Array<{ code: string; pointer: string }>).filter((w) => w.code === 'missing_label'),
+    ).toEqual([expect.objectContaining({ pointer, message: expect.stringContaining('nombre_postes') })]);
+    const refused = await request(stack.url)
+      .post('/api/v1/services/incident-sans-libelle/publish')
+      .set('Authorization', designer.auth)
+      .expect(422);
+    expect(refused.body.code).toBe('DEFINITION_NOT_PUBLISHABLE');
+    expect(refused.body.errors.map((e: { pointer: string }) => `/definition${e.pointer}`)).toEqual([pointer]);
+  });
+
   it('publishes it, and the server validates answers as the draft-07 schema meant', async () => {
     await importForm('stationnement-resident-2').expect(201);
     await request(stack.url)

@@ -312,8 +312,10 @@ export class ServiceCatalogue {
   /**
    * Creates a service from an export, `{ schema, uiSchema }` or a bare JSON
    * Schema, with the same checks as a save. `warnings`: what the import
-   * converted, and what it keeps without effect (annotations, unknown formats
-   * and widgets), each with a pointer into the definition (`/definition/…`).
+   * converted, what it keeps without effect (annotations, unknown formats
+   * and widgets), and what publishing will refuse until it is fixed (a label
+   * missing: `missing_label`…), each with a pointer into the definition
+   * (`/definition/…`).
    */
   async import(
     actor: Actor,
@@ -359,6 +361,12 @@ export class ServiceCatalogue {
       definition: check.definition,
     });
     const kept = check.warnings.map((w) => ({ ...w, pointer: `/definition${w.pointer}` }));
-    return { ...view, warnings: [...read.warnings, ...kept] };
+    // What publishing will ask for (a label RJSF would have taken from a key such as « nombre_postes »…), said
+    // now: a form written elsewhere imports as it is, and the designer learns at once what to add before publishing.
+    const beforePublishing = publishProblems(check.definition).map((p) => ({
+      ...p,
+      pointer: `/definition${p.pointer}`,
+    }));
+    return { ...view, warnings: [...read.warnings, ...kept, ...beforePublishing] };
   }
 }
