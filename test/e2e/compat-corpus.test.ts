@@ -21,7 +21,7 @@ import { createTenant, type Tenant } from '../support/tenant';
  * Forms of the corpus that the schema policy refuses on purpose, with the
  * safety reason (docs/definition-format.md). Each must get a 4xx whose
  * French message names the keyword and whose pointer says where it is; every
- * other form must import. Empty today: nothing in RJSF's samples is unsafe.
+ * other form must import.
  */
 const EXPECTED_REFUSALS: Record<string, { keyword: string; pointer: string; reason: string }> = {
   'enum-objects': {
@@ -29,6 +29,12 @@ const EXPECTED_REFUSALS: Record<string, { keyword: string; pointer: string; reas
     pointer: '/definition/schema/properties/pointsMulti/uniqueItems',
     reason:
       'uniqueItems sur des éléments objets sans maxItems : les validateurs comparent chaque paire, un coût quadratique qu’une seule réponse peut imposer au serveur',
+  },
+  'situation-famille-recursive': {
+    keyword: '$ref',
+    pointer: '/definition/schema/$defs/personne/properties/conjoint/$ref',
+    reason:
+      'un groupe qui se contient lui-même par ses champs (personne.conjoint → personne) : un formulaire dessine tous les champs d’un groupe, il le dessinerait sans fin (l’onglet de Chromium plantait)',
   },
 };
 

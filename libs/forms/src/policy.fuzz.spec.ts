@@ -298,13 +298,35 @@ describe('safe schema policy under fuzzing', () => {
     expect(checkSchemaPolicy(s)).toEqual([expect.objectContaining({ code: 'ref_loop', pointer })]);
   });
 
-  it('accepts recursion that goes through the answers, and real-world patterns', () => {
+  it('refuses a group that contains itself through its fields (validation ends, but the form would draw it without end)', () => {
     expect(
       checkSchemaPolicy({
         type: 'object',
         $defs: { person: { type: 'object', properties: { parent: { $ref: '#/$defs/person' } } } },
         properties: { me: { $ref: '#/$defs/person' } },
       }),
+    ).toEqual([
+      expect.objectContaining({ code: 'recursive_group', pointer: '/schema/$defs/person/properties/parent/$ref' }),
+    ]);
+    expect(checkSchemaPolicy({ type: 'object', properties: { conjoint: { allOf: [{ $ref: '#' }] } } })).toEqual([
+      expect.objectContaining({ code: 'recursive_group', pointer: '/schema/properties/conjoint/allOf/0/$ref' }),
+    ]);
+  });
+
+  it('accepts recursion that goes through the answers and is drawn only when answered, and real-world patterns', () => {
+    for (const through of [
+      { type: 'array', items: { $ref: '#/$defs/person' } },
+      { oneOf: [{ type: 'null' }, { $ref: '#/$defs/person' }] },
+    ])
+      expect(
+        checkSchemaPolicy({
+          type: 'object',
+          $defs: { person: { type: 'object', properties: { parents: through } } },
+          properties: { me: { $ref: '#/$defs/person' } },
+        }),
+      ).toEqual([]);
+    expect(
+      checkSchemaPolicy({ type: 'object', properties: { parents: { type: 'array', items: { $ref: '#' } } } }),
     ).toEqual([]);
     for (const p of [
       '^W[0-9]{9}$',

@@ -3,7 +3,7 @@ import { ALLOWED_FORMATS, EXTENSION_KEYWORDS } from './ajv';
 import { VALIDATION_KEYWORDS } from './keywords';
 import { POLICY_LIMITS } from './policy-limits';
 import { patternProblem } from './policy-patterns';
-import { refLoop } from './ref-loop';
+import { drawnLoop, refLoop } from './ref-loop';
 
 export { POLICY_LIMITS } from './policy-limits';
 
@@ -331,6 +331,13 @@ export function inspectSchema(schema: unknown, at: ReadonlyArray<string | number
         [...at, ...loop, '$ref'],
         'ref_loop',
         'Référence circulaire : ce « $ref » ramène au même schéma sans passer par un champ, la vérification ne finirait jamais.',
+      );
+    const drawn = loop ? undefined : drawnLoop(schema, locations);
+    if (drawn)
+      fail(
+        [...at, ...drawn, '$ref'],
+        'recursive_group',
+        'Groupe qui se contient lui-même : par ce « $ref », un groupe inclut le même groupe dans ses champs, et le formulaire le dessinerait sans fin. Placez la répétition dans une liste (« items ») ou dans un choix (« oneOf » avec une option vide).',
       );
   }
   return { errors, warnings };

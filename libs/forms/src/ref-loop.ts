@@ -16,6 +16,34 @@ export function refLoop(
   schema: unknown,
   locations: ReadonlyArray<ReadonlyArray<string | number>>,
 ): ReadonlyArray<string | number> | undefined {
+  return cycleOfRefs(schema, locations, SAME_VALUE, SAME_VALUE_LIST, SAME_VALUE_MAP);
+}
+
+/**
+ * A group that contains itself: a cycle of `$ref`s through `properties` (and
+ * `allOf`) only. Valid JSON Schema, and ajv follows the answers, but a form
+ * draws every field of a group at once, so the page would draw the group
+ * inside itself without end (Chromium's tab crashed on
+ * `{ "properties": { "conjoint": { "$ref": "#" } } }`). A repetition through
+ * a list's `items` (drawn when the citizen adds one), a choice (`oneOf`,
+ * `anyOf`: one branch is drawn, and one can be empty), a condition or a free
+ * entry is drawn only when answered, and stays allowed. Returns the place of
+ * the `$ref` that closes the cycle.
+ */
+export function drawnLoop(
+  schema: unknown,
+  locations: ReadonlyArray<ReadonlyArray<string | number>>,
+): ReadonlyArray<string | number> | undefined {
+  return cycleOfRefs(schema, locations, [], ['allOf'], ['properties']);
+}
+
+function cycleOfRefs(
+  schema: unknown,
+  locations: ReadonlyArray<ReadonlyArray<string | number>>,
+  single: readonly string[],
+  lists: readonly string[],
+  maps: readonly string[],
+): ReadonlyArray<string | number> | undefined {
   const nodeAt = (path: ReadonlyArray<string | number>): Record<string, unknown> | undefined => {
     let node: unknown = schema;
     for (const key of path) {
@@ -30,12 +58,12 @@ export function refLoop(
     const node = nodeAt(path);
     if (!node) return [];
     const out: Array<ReadonlyArray<string | number>> = [];
-    for (const key of SAME_VALUE) if (Object.prototype.hasOwnProperty.call(node, key)) out.push([...path, key]);
-    for (const key of SAME_VALUE_LIST) {
+    for (const key of single) if (Object.prototype.hasOwnProperty.call(node, key)) out.push([...path, key]);
+    for (const key of lists) {
       const list = node[key];
       if (Array.isArray(list)) list.forEach((_, i) => out.push([...path, key, i]));
     }
-    for (const key of SAME_VALUE_MAP) {
+    for (const key of maps) {
       const map = node[key];
       if (map !== null && typeof map === 'object' && !Array.isArray(map))
         for (const name of Object.keys(map)) out.push([...path, key, name]);
