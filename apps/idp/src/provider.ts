@@ -39,6 +39,17 @@ const identities = new Map<string, Record<string, unknown>>([
 ]);
 
 /**
+ * oidc-provider's cookie names, followed by the port when the provider's address names one: browsers keep cookies
+ * by host, not by port, so the providers of two installations on one machine (localhost:3001, localhost:3003) would
+ * otherwise overwrite each other's sign-in sessions and interactions.
+ */
+export function cookieNames(baseUrl: string): { session: string; interaction: string; resume: string } {
+  const { port } = new URL(baseUrl);
+  const suffix = port ? `_${port}` : '';
+  return { session: `_session${suffix}`, interaction: `_interaction${suffix}`, resume: `_interaction_resume${suffix}` };
+}
+
+/**
  * A FranceConnect-like OpenID Provider for development, tests and the
  * embedded default, on oidc-provider: routes under /api/v2, ES256 and RS256
  * keys, userinfo as a signed JWT, acr `eidas1`, RP-initiated logout, and an
@@ -87,7 +98,7 @@ export async function createIdp(settings: IdpSettings): Promise<{ app: Express; 
       Session: 14 * 24 * 3600,
       Grant: 14 * 24 * 3600,
     },
-    cookies: { keys: [randomBytes(32).toString('hex')] },
+    cookies: { keys: [randomBytes(32).toString('hex')], names: cookieNames(settings.baseUrl) },
     features: {
       devInteractions: { enabled: false },
       jwtUserinfo: { enabled: true },
