@@ -160,15 +160,19 @@ async function settleLocalPorts(): Promise<string | undefined> {
 }
 
 async function main(): Promise<void> {
+  const initial = loadConfig(process.env);
+  const dataDir = resolve(initial.DATA_DIR);
+  // A second launcher on the same data is refused for that, before its ports are looked at (they are the first's).
+  if (!initial.DATABASE_URL) {
+    await mkdir(dataDir, { recursive: true });
+    await claimDataDir(dataDir);
+  }
   const movedPorts = await settleLocalPorts();
   const config = loadConfig(process.env);
-  const dataDir = resolve(config.DATA_DIR);
   let databaseUrl = config.DATABASE_URL;
   let databaseLabel: string;
 
   if (!databaseUrl) {
-    await mkdir(dataDir, { recursive: true });
-    await claimDataDir(dataDir);
     const pgLog = createWriteStream(join(dataDir, 'postgres.log'), { flags: 'a' });
     const before = new Set(['SIGINT', 'SIGTERM', 'SIGHUP'].flatMap((s) => process.listeners(s as NodeJS.Signals)));
     embedded = await startEmbeddedPostgres({

@@ -40,8 +40,8 @@ export async function anonymousCitizen(
   const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
   const csrf = cookies.find((c) => c.startsWith('csrf_token='))!.slice('csrf_token='.length);
   // The session cookie is "s:<sid>.<signature>", URL-encoded.
-  // Named `gch_session`, or `gch_session_<port>` when the public address names a port (sessionCookieName).
-  const session = cookies.find((c) => /^gch_session(_\d+)?=/.test(c))!.replace(/^[^=]*=/, '');
+  // Named `gch_session_<installation's tag>` (sessionCookieName).
+  const session = cookies.find((c) => /^gch_session(_[0-9a-f]+)?=/.test(c))!.replace(/^[^=]*=/, '');
   const sid = /^s:([^.]+)\./.exec(decodeURIComponent(session))![1]!;
   const { id } = (await res.json()) as { id: string };
   const cloned = (await ds.query(

@@ -138,10 +138,11 @@ describe('loadConfig', () => {
 });
 
 describe('sessionCookieName', () => {
-  it('names the port of an address that has one, so two installations on one host keep their own sessions', () => {
-    expect(sessionCookieName({ PUBLIC_URL: undefined, PORT: 3000 })).toBe('gch_session_3000');
-    expect(sessionCookieName({ PUBLIC_URL: 'http://localhost:3002/', PORT: 3000 })).toBe('gch_session_3002');
-    expect(sessionCookieName({ PUBLIC_URL: 'https://demarches.ville.fr', PORT: 3000 })).toBe('gch_session');
-    expect(sessionCookieName({ PUBLIC_URL: 'http://guichet.local:80', PORT: 3000 })).toBe('gch_session');
+  it('tags the name with the installation (its secret), the same for all its processes, other for another', () => {
+    const one = sessionCookieName({ SESSION_SECRET: 'a'.repeat(43) });
+    expect(one).toMatch(/^gch_session_[0-9a-f]{8}$/);
+    expect(sessionCookieName({ SESSION_SECRET: 'a'.repeat(43) })).toBe(one);
+    expect(sessionCookieName({ SESSION_SECRET: 'b'.repeat(43) })).not.toBe(one);
+    expect(one).not.toContain('aaaa');
   });
 });

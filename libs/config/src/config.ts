@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -420,14 +421,17 @@ export function publicUrl(config: Config): string {
 }
 
 /**
- * The session cookie's name: `gch_session`, followed by the public address's port when it names one. Browsers keep
- * cookies by host, not by port: two installations on one machine (http://localhost:3000 and http://localhost:3002)
- * would otherwise overwrite each other's session cookie, signing people out of one when they use the other and
- * orphaning the anonymous drafts a session holds. A public address on the scheme's own port keeps the bare name.
+ * The session cookie's name: `gch_session_` and a tag of the installation, derived from its `SESSION_SECRET`.
+ * Browsers keep cookies by host, not by port: two installations on one machine (http://localhost:3000 and
+ * http://localhost:3002) under one name would overwrite each other's session cookie, signing people out of one when
+ * they use the other and orphaning the anonymous drafts a session holds. Every process of one installation shares its
+ * secret (its sessions must verify everywhere), so they share the name; the tag tells nothing of the secret (eight hex
+ * digits of an HMAC).
  */
-export function sessionCookieName(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): string {
-  const { port } = new URL(publicUrl(config as Config));
-  return port ? `gch_session_${port}` : 'gch_session';
+export function sessionCookieName(config: Pick<Config, 'SESSION_SECRET'>): string {
+  if (!config.SESSION_SECRET) return 'gch_session';
+  const tag = createHmac('sha256', config.SESSION_SECRET).update('guichet/session-cookie-name').digest('hex');
+  return `gch_session_${tag.slice(0, 8)}`;
 }
 
 /** Where attachments are kept: a folder under DATA_DIR, or an S3-compatible bucket. */
