@@ -12,7 +12,7 @@ import {
 import { stateLabel, type WorkflowDefinition } from '@guichet/workflow';
 import type { DeskActor } from './access';
 import type { Inbox } from './inbox';
-import type { ExportRow } from './inbox-repository';
+import { EXPORT_ROW, type ExportRow } from './inbox-repository';
 import { parseInboxQuery, type Cursor } from './inbox-query';
 import { XlsxWriter, ZoneOffsets, type XlsxCell } from './xlsx';
 
@@ -116,33 +116,28 @@ export function csvCell(value: unknown, separator: string): string {
   // = + - @ tab CR
   const first = text.charCodeAt(0);
   if (first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13) text = `'${text}`;
-  return text.charCodeAt(0) === 39 || text.includes(separator) || SPECIAL.test(text)
-    ? `"${text.replace(/"/g, '""')}"`
-    : text;
+  // One scan for what needs quotes (most cells need none): a `'` first, a quote, the separator, a line break.
+  else if (first !== 39) {
+    const special = QUOTED[separator];
+    if (special ? !special.test(text) : !text.includes(separator) && !SPECIAL.test(text)) return text;
+  }
+  return text.includes('"') ? `"${text.replace(/"/g, '""')}"` : `"${text}"`;
 }
 
 const SPECIAL = /["\r\n]/;
+/** What makes a cell quoted, by separator. */
+const QUOTED: Readonly<Record<string, RegExp>> = { ',': /[",\r\n]/, ';': /[";\r\n]/ };
 
 /**
  * How a CSV writes dates and numbers. Comma-separated: ISO days and local
  * date-times (`2026-01-31 14:05:00`), a decimal point. Semicolon-separated
  * (French spreadsheets): `31/01/2026 14:05:00` and a decimal comma, which a
  * French spreadsheet reads as dates and numbers. Times are Paris time (a
- * spreadsheet has no time zones); the zone is said in the header.
+ * spreadsheet has no time zones), written by PostgreSQL (CSV_TIMES); the zone
+ * is said in the header.
  */
 export class CsvStyle {
-  private readonly zone = new ZoneOffsets('Europe/Paris');
-
   constructor(readonly french: boolean) {}
-
-  dateTime(date: Date | null): string | null {
-    if (!date) return null;
-    const ms = date.getTime();
-    if (Number.isNaN(ms)) return null;
-    const local = new Date(ms + this.zone.at(ms)).toISOString();
-    const time = local.slice(11, 19);
-    return this.french ? `${this.day(local.slice(0, 10))} ${time}` : `${local.slice(0, 10)} ${time}`;
-  }
 
   day(iso: string): string {
     return this.french && /^\d{4}-\d{2}-\d{2}$/.test(iso)
@@ -203,15 +198,55 @@ function pointerReader(pointer: string): (data: unknown) => unknown {
 
 const BATCH = 2000;
 /**
- * Characters handed to `write` at once. Kept small: a string over V8's
- * regular object size goes straight to the old generation, collected rarely,
- * and a million rows written in large chunks grow the heap by hundreds of MB.
+ * Characters turned into bytes and handed to `write` at once. Kept small: a
+ * string over V8's regular object size goes straight to the old generation,
+ * collected rarely, and a million rows written in large chunks grow the heap
+ * by hundreds of MB.
  */
 const FLUSH_AT = 32 * 1024;
 
-function fileNames(row: ExportRow): ((id: string) => string | undefined) | undefined {
-  const files = row.files;
+/**
+ * The CSV's times, written by PostgreSQL in Paris time (`to_char` of the time
+ * `AT TIME ZONE 'Europe/Paris'`, seconds cut, not rounded), the very text the
+ * export wrote from a `Date` before (test/medium/csv-export.test.ts).
+ */
+const CSV_TIMES = { iso: 'YYYY-MM-DD HH24:MI:SS', french: 'DD/MM/YYYY HH24:MI:SS' } as const;
+
+const R = EXPORT_ROW;
+
+function fileNames(files: Record<string, string> | null | undefined): ((id: string) => string | undefined) | undefined {
   return files ? (id) => (Object.hasOwn(files, id) ? files[id] : undefined) : undefined;
+}
+
+/**
+ * Whether a string answer of this column is its own cell's text, as
+ * answerValue and CsvStyle.value would leave it: a field with no choices to
+ * name, no file, no day, no masked password. The CSV skips them for it.
+ */
+function plainText(column: Column): boolean {
+  const model = column.model;
+  return (
+    !!model &&
+    !column.list &&
+    model.options.length === 0 &&
+    !isFileColumn(column) &&
+    model.inputType !== 'date' &&
+    model.inputType !== 'datetime-local' &&
+    model.inputType !== 'password'
+  );
+}
+
+/** A cell kept by its key: the few statuses, groups and agents of an export are written once each, not per row. */
+function cellMemo<K>(make: (key: K) => string): (key: K) => string {
+  const cells = new Map<K, string>();
+  return (key) => {
+    let cell = cells.get(key);
+    if (cell === undefined) {
+      cell = make(key);
+      if (cells.size < 10_000) cells.set(key, cell);
+    }
+    return cell;
+  };
 }
 
 /**
@@ -290,101 +325,146 @@ export async function exportRequests(
     if (xlsx) await xlsx.start();
     if (format === 'csv') {
       await write(
-        `\uFEFF${[...fixed, ...columns.map((c) => c.title)].map((c) => csvCell(c, separator)).join(separator)}\r\n`,
+        Buffer.from(
+          `\uFEFF${[...fixed, ...columns.map((c) => c.title)].map((c) => csvCell(c, separator)).join(separator)}\r\n`,
+          'utf8',
+        ),
       );
     }
     // Rows are turned into text as they arrive, synchronously: the workflows of every version are loaded first.
     const workflows = new Map<string, WorkflowDefinition>();
     for (const id of await repository.versionIds(organisationId, service.id))
       workflows.set(id, await inbox.workflowOf(id));
+    const labelOf = (formVersionId: string, status: string) => {
+      const workflow = workflows.get(formVersionId);
+      return workflow ? stateLabel(workflow, status) : status;
+    };
     const cellsOf = (row: ExportRow): XlsxCell[] => {
-      const workflow = workflows.get(row.form_version_id);
       const cells: XlsxCell[] = [
-        row.reference,
-        workflow ? stateLabel(workflow, row.status) : row.status,
-        row.submitted_at,
-        row.decided_at,
-        row.group_key,
-        agentName(row.assignee),
-        row.contact_name,
-        row.contact_email,
+        row[R.reference],
+        labelOf(row[R.formVersionId], row[R.status]),
+        row[R.submittedAt],
+        row[R.decidedAt],
+        row[R.groupKey],
+        agentName(row[R.assignee]),
+        row[R.contactName],
+        row[R.contactEmail],
       ];
-      const fileName = fileNames(row);
-      for (let i = 0; i < readers.length; i++) cells.push(answerValue(columns[i]!, readers[i]!(row.data), fileName));
+      const fileName = fileNames(row[R.files]);
+      const data = row[R.data];
+      for (let i = 0; i < readers.length; i++) cells.push(answerValue(columns[i]!, readers[i]!(data), fileName));
       return cells;
     };
-    const lineOf = (row: ExportRow): string => {
-      const workflow = workflows.get(row.form_version_id);
-      const label = workflow ? stateLabel(workflow, row.status) : row.status;
-      if (format === 'jsonl') {
-        return `${JSON.stringify({
-          id: row.id,
-          reference: row.reference,
-          status: row.status,
-          statusLabel: label,
-          submittedAt: parisIso(zone, row.submitted_at),
-          decidedAt: parisIso(zone, row.decided_at),
-          group: row.group_key,
-          assignee: row.assignee,
-          assigneeName: agentName(row.assignee),
-          data: row.data,
-        })}\n`;
+    const jsonLineOf = (row: ExportRow): string =>
+      `${JSON.stringify({
+        id: row[R.id],
+        reference: row[R.reference],
+        status: row[R.status],
+        statusLabel: labelOf(row[R.formVersionId], row[R.status]),
+        submittedAt: parisIso(zone, row[R.submittedAt]),
+        decidedAt: parisIso(zone, row[R.decidedAt]),
+        group: row[R.groupKey],
+        assignee: row[R.assignee],
+        assigneeName: agentName(row[R.assignee]),
+        data: row[R.data],
+      })}\n`;
+    // The CSV's cells that repeat from row to row, made once: a status (by version), a group, an agent.
+    const statusCells = new Map<string, (status: string) => string>();
+    const statusCell = (formVersionId: string, status: string) => {
+      let cell = statusCells.get(formVersionId);
+      if (!cell) {
+        cell = cellMemo((s: string) => csvCell(labelOf(formVersionId, s), separator));
+        statusCells.set(formVersionId, cell);
       }
+      return cell(status);
+    };
+    const groupCell = cellMemo((group: string | null) => csvCell(group, separator));
+    const agentCell = cellMemo((assignee: string | null) => csvCell(agentName(assignee), separator));
+    const plain = columns.map(plainText);
+    // A choice's cell depends on its value alone: the few values of a choice are written once each.
+    const choiceCells = columns.map((column) =>
+      column.model && column.model.options.length > 0 && !column.list && !isFileColumn(column)
+        ? cellMemo((value: string | number | boolean) => csvCell(style.value(answerValue(column, value)), separator))
+        : null,
+    );
+    const csvLineOf = (row: ExportRow<string>): string => {
       let line =
-        csvCell(row.reference, separator) +
+        csvCell(row[R.reference], separator) +
         separator +
-        csvCell(label, separator) +
+        statusCell(row[R.formVersionId], row[R.status]) +
         separator +
-        csvCell(style.dateTime(row.submitted_at), separator) +
+        csvCell(row[R.submittedAt], separator) +
         separator +
-        csvCell(style.dateTime(row.decided_at), separator) +
+        csvCell(row[R.decidedAt], separator) +
         separator +
-        csvCell(row.group_key, separator) +
+        groupCell(row[R.groupKey]) +
         separator +
-        csvCell(agentName(row.assignee), separator) +
+        agentCell(row[R.assignee]) +
         separator +
-        csvCell(row.contact_name, separator) +
+        csvCell(row[R.contactName], separator) +
         separator +
-        csvCell(row.contact_email, separator);
-      const fileName = fileNames(row);
-      for (let i = 0; i < readers.length; i++)
-        line += separator + csvCell(style.value(answerValue(columns[i]!, readers[i]!(row.data), fileName)), separator);
+        csvCell(row[R.contactEmail], separator);
+      const fileName = withFiles ? fileNames(row[R.files]) : undefined;
+      const data = row[R.data];
+      for (let i = 0; i < readers.length; i++) {
+        const value = readers[i]!(data);
+        const type = typeof value;
+        const choice = choiceCells[i];
+        line +=
+          separator +
+          (choice && (type === 'string' || type === 'number' || type === 'boolean')
+            ? choice(value as string | number | boolean)
+            : csvCell(
+                type === 'string' && plain[i] ? value : style.value(answerValue(columns[i]!, value, fileName)),
+                separator,
+              ));
+      }
       return `${line}\r\n`;
     };
 
     let cursor: Cursor | null = null;
     let total = 0;
     for (;;) {
-      const pieces: string[] = [];
+      const pieces: Buffer[] = [];
       let chunk = '';
-      const batch = { count: 0, last: null as Cursor | null };
-      await repository.exportBatch(
-        organisationId,
-        service.id,
-        actor.id,
-        filter,
-        scope.groups,
-        { cursor, size: BATCH, withFiles },
-        (row) => {
-          batch.count++;
-          batch.last = { key: row.cursor_key, id: row.id };
-          if (xlsx) {
-            xlsx.add(cellsOf(row));
-            return;
-          }
-          chunk += lineOf(row);
-          if (chunk.length >= FLUSH_AT) {
-            pieces.push(chunk);
-            chunk = '';
-          }
-        },
-      );
-      if (chunk) pieces.push(chunk);
+      let count = 0;
+      // The batch's last row so far (the next batch starts after it), kept rather than a cursor made per row.
+      let last: ExportRow<Date | string> | null = null;
+      const add = (text: string) => {
+        chunk += text;
+        if (chunk.length >= FLUSH_AT) {
+          // Bytes, encoded once: a string written to the response is measured (Buffer.byteLength), then encoded.
+          pieces.push(Buffer.from(chunk, 'utf8'));
+          chunk = '';
+        }
+      };
+      const batch = { cursor, size: BATCH, withFiles };
+      const filterArgs = [organisationId, service.id, actor.id, filter, scope.groups] as const;
+      if (format === 'csv') {
+        await repository.exportBatch(
+          ...filterArgs,
+          { ...batch, timesAs: style.french ? CSV_TIMES.french : CSV_TIMES.iso },
+          (row) => {
+            count++;
+            last = row;
+            add(csvLineOf(row));
+          },
+        );
+      } else {
+        await repository.exportBatch(...filterArgs, batch, (row) => {
+          count++;
+          last = row;
+          if (xlsx) xlsx.add(cellsOf(row));
+          else add(jsonLineOf(row));
+        });
+      }
+      if (chunk) pieces.push(Buffer.from(chunk, 'utf8'));
       for (const piece of pieces) await write(piece);
       if (xlsx) await xlsx.flush();
-      total += batch.count;
-      if (batch.count < BATCH || !batch.last) break;
-      cursor = batch.last;
+      total += count;
+      const end = last as ExportRow<Date | string> | null;
+      if (count < BATCH || !end) break;
+      cursor = { key: end[R.cursorKey], id: end[R.id] };
     }
     if (xlsx) await xlsx.finish();
     return total;

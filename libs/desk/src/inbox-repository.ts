@@ -1,4 +1,4 @@
-import { Query, type PoolClient, type QueryResultRow } from 'pg';
+import { Query, type PoolClient, type QueryArrayConfig } from 'pg';
 import type { DataSource } from 'typeorm';
 import { FormVersion, Organisation, Service } from '@guichet/persistence';
 import { agentNames } from '@guichet/identity';
@@ -26,23 +26,58 @@ export interface InboxRow {
   [column: `a${number}`]: unknown;
 }
 
-/** One request of an export, as its batches select it. */
-export interface ExportRow extends QueryResultRow {
-  id: string;
-  reference: string | null;
-  status: string;
-  submitted_at: Date | null;
-  decided_at: Date | null;
-  group_key: string | null;
-  assignee: string | null;
-  contact_name: string | null;
-  contact_email: string | null;
-  form_version_id: string;
-  data: Record<string, unknown>;
+/**
+ * One request of an export, as its batches select it: an array in this order
+ * (pg's `rowMode: 'array'`), not an object per row. The two times are `Date`s,
+ * or, when the batch asks for `timesAs`, Paris time already written as text.
+ */
+export type ExportRow<Time extends Date | string = Date> = [
+  id: string,
+  reference: string | null,
+  status: string,
+  submittedAt: Time | null,
+  decidedAt: Time | null,
+  groupKey: string | null,
+  assignee: string | null,
+  contactName: string | null,
+  contactEmail: string | null,
+  formVersionId: string,
+  data: Record<string, unknown>,
   /** The sort key as text (times to the microsecond): the next batch starts exactly after this row. */
-  cursor_key: string | null;
-  /** The names of the request's files by id, when a column holds files. */
-  files?: Record<string, string> | null;
+  cursorKey: string | null,
+  /** The names of the request's files by id, when a column holds files (else absent). */
+  files?: Record<string, string> | null,
+];
+
+/** Where each value sits in an ExportRow. */
+export const EXPORT_ROW = {
+  id: 0,
+  reference: 1,
+  status: 2,
+  submittedAt: 3,
+  decidedAt: 4,
+  groupKey: 5,
+  assignee: 6,
+  contactName: 7,
+  contactEmail: 8,
+  formVersionId: 9,
+  data: 10,
+  cursorKey: 11,
+  files: 12,
+} as const;
+
+/** One export batch: after which row, how many, with the files' names, and how its times come. */
+export interface ExportBatch {
+  cursor: Cursor | null;
+  size: number;
+  withFiles: boolean;
+  /**
+   * The times as text in Paris time, written by PostgreSQL (`to_char` of the
+   * time `AT TIME ZONE 'Europe/Paris'` with this pattern, e.g.
+   * `YYYY-MM-DD HH24:MI:SS`): no `Date` made from the text only to be written
+   * back as text. Without it, `Date`s.
+   */
+  timesAs?: string;
 }
 
 /** The counts of the tabs that every agent of a service shares (all but « Suivis »). */
@@ -207,45 +242,72 @@ export class InboxRepository {
    * connection of its own and hands each row to `onRow` as it arrives, without
    * collecting them: rows die young, in V8's young generation, instead of
    * surviving the whole batch's transfer and being promoted (which grew the
-   * heap by ~170 MB per collection cycle). With `withFiles`, each row carries
-   * the names of the request's files.
+   * heap by ~170 MB per collection cycle). Rows are arrays (ExportRow), which
+   * pg makes for less than objects. With `withFiles`, each row carries the
+   * names of the request's files.
    */
+  exportBatch(
+    organisationId: OrganisationId,
+    serviceId: string,
+    actorId: string,
+    filter: InboxFilter,
+    groups: readonly string[] | null,
+    batch: ExportBatch & { timesAs: string },
+    onRow: (row: ExportRow<string>) => void,
+  ): Promise<void>;
+  exportBatch(
+    organisationId: OrganisationId,
+    serviceId: string,
+    actorId: string,
+    filter: InboxFilter,
+    groups: readonly string[] | null,
+    batch: ExportBatch & { timesAs?: undefined },
+    onRow: (row: ExportRow) => void,
+  ): Promise<void>;
   async exportBatch(
     _organisationId: OrganisationId,
     serviceId: string,
     actorId: string,
     filter: InboxFilter,
     groups: readonly string[] | null,
-    batch: { cursor: Cursor | null; size: number; withFiles: boolean },
-    onRow: (row: ExportRow) => void,
+    batch: ExportBatch,
+    onRow: ((row: ExportRow<string>) => void) | ((row: ExportRow) => void),
   ): Promise<void> {
     const { where, params } = filterSql(serviceId, actorId, filter, 1, groups);
     const { orderBy, keyText, after } = keyset(filter.order);
     const clauses = [...where];
     const values = [...params];
-    if (batch.cursor)
-      clauses.push(
-        after(batch.cursor, (value) => {
-          values.push(value);
-          return `$${values.length}`;
-        }),
-      );
-    values.push(batch.size);
+    const p = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    if (batch.cursor) clauses.push(after(batch.cursor, p));
+    let times = 's.submitted_at, s.decided_at';
+    if (batch.timesAs !== undefined) {
+      const pattern = p(batch.timesAs);
+      times = `to_char(s.submitted_at AT TIME ZONE 'Europe/Paris', ${pattern}),
+                to_char(s.decided_at AT TIME ZONE 'Europe/Paris', ${pattern})`;
+    }
+    const limit = p(batch.size);
     const runner = this.dataSource.createQueryRunner();
     try {
       const client = (await runner.connect()) as PoolClient;
       await new Promise<void>((resolve, reject) => {
-        const query = new Query<ExportRow>(
-          `SELECT s.id, s.reference, s.status, s.submitted_at, s.decided_at, s.group_key, s.assignee,
+        // The columns in EXPORT_ROW's order.
+        const config: QueryArrayConfig = {
+          text: `SELECT s.id, s.reference, s.status, ${times}, s.group_key, s.assignee,
                 s.contact_name, s.contact_email, s.form_version_id, s.data, ${keyText} AS cursor_key${
                   batch.withFiles
                     ? `, (SELECT jsonb_object_agg(a.id::text, a.filename) FROM attachment a WHERE a.submission_id = s.id) AS files`
                     : ''
                 }
-           FROM submission s WHERE ${clauses.join(' AND ')} ORDER BY ${orderBy} LIMIT $${values.length}`,
+           FROM submission s WHERE ${clauses.join(' AND ')} ORDER BY ${orderBy} LIMIT ${limit}`,
           values,
-        );
-        query.on('row', (row: ExportRow) => onRow(row));
+          rowMode: 'array',
+        };
+        const query = new Query(config);
+        // The overloads tie the rows' times to `timesAs`.
+        query.on('row', onRow as (row: unknown) => void);
         query.on('error', reject);
         query.on('end', () => resolve());
         void client.query(query);
