@@ -22,10 +22,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { ApiTokenService } from '@guichet/identity';
-import { createDataSource, runMigrations } from '@guichet/persistence';
 import { organisationId } from '@guichet/shared';
-import { benchOrganisation, dropBenchDatabase, runBench } from './lib/database';
-import { cpuSeconds, startApi, withDatabase } from './lib/processes';
+import { createBenchDatabase, benchOrganisation, dropBenchDatabase, runBench } from './lib/database';
+import { cpuSeconds, startApi } from './lib/processes';
 import { canteenLikeDefinition, seedRequests } from './lib/seed-requests';
 
 const ROWS = Math.round(Number(process.env.BENCH_ROWS ?? 200_000));
@@ -63,14 +62,7 @@ async function main(): Promise<void> {
   const rounds = Number(process.argv[4] ?? 3);
   if (!before || !after) throw new Error('usage: node dist/bench/export-side-by-side.js <build A> <build B> [rounds]');
   const dbName = `guichet_bench_export_${TAG}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  await admin.end();
-  const url = withDatabase(ADMIN_URL, dbName);
-  await runMigrations(url);
-  const ds = createDataSource({ url, poolSize: 2 });
-  await ds.initialize();
+  const { url, ds } = await createBenchDatabase(ADMIN_URL, dbName);
   const { orgId, token } = await benchOrganisation(ds, 'designer');
   const caseworker = await new ApiTokenService(ds).issue({
     organisationId: organisationId(orgId),

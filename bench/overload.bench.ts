@@ -11,11 +11,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { createDataSource, runMigrations } from '@guichet/persistence';
 import { figure, machineInfo, percentile, resultName, writeResult } from './lib/report';
-import { freePort, withDatabase } from './lib/processes';
-import { dropBenchDatabase, runBench, benchOrganisation } from './lib/database';
+import { freePort } from './lib/processes';
+import { createBenchDatabase, dropBenchDatabase, runBench, benchOrganisation } from './lib/database';
 import { anonymousCitizen } from './lib/citizens';
 
 const CLIENTS = 64;
@@ -40,14 +38,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const machine = machineInfo();
   const dbName = `guichet_bench_${TAG}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  await admin.end();
-  const url = withDatabase(ADMIN_URL, dbName);
-  await runMigrations(url);
-  const ds = createDataSource({ url, poolSize: 2 });
-  await ds.initialize();
+  const { url, ds } = await createBenchDatabase(ADMIN_URL, dbName);
   const { orgId, token } = await benchOrganisation(ds, 'designer');
 
   const port = await freePort();

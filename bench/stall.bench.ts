@@ -14,10 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { createDataSource, runMigrations } from '@guichet/persistence';
-import { freePort, sleep, stopProcess, withDatabase } from './lib/processes';
-import { dropBenchDatabase, runBench, benchOrganisation } from './lib/database';
+import { freePort, sleep, stopProcess } from './lib/processes';
+import { createBenchDatabase, dropBenchDatabase, runBench, benchOrganisation } from './lib/database';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -58,14 +56,7 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
   const dbName = `guichet_bench_stall_${TAG}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  await admin.end();
-  const url = withDatabase(ADMIN_URL, dbName);
-  await runMigrations(url);
-  const ds = createDataSource({ url, poolSize: 1 });
-  await ds.initialize();
+  const { url, ds } = await createBenchDatabase(ADMIN_URL, dbName, 1);
   const { orgId, token } = await benchOrganisation(ds, 'admin');
   await ds.destroy();
 

@@ -2,7 +2,8 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
 import { organisationId } from '@guichet/shared';
-import { Organisation } from '@guichet/persistence';
+import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
+import { withDatabase } from './processes';
 
 /** Runs `statement` on the server's admin database (CREATE / DROP DATABASE cannot run inside another one). */
 export async function onAdminDatabase<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
@@ -13,6 +14,20 @@ export async function onAdminDatabase<T>(adminUrl: string, work: (client: Client
   } finally {
     await admin.end();
   }
+}
+
+/** A bench's own database, made on the server of `adminUrl` and migrated: its address, and a data source open on it. */
+export async function createBenchDatabase(
+  adminUrl: string,
+  name: string,
+  poolSize = 2,
+): Promise<{ url: string; ds: DataSource }> {
+  await onAdminDatabase(adminUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
+  const url = withDatabase(adminUrl, name);
+  await runMigrations(url);
+  const ds = createDataSource({ url, poolSize });
+  await ds.initialize();
+  return { url, ds };
 }
 
 /** Drops a bench's own database, whoever is still connected to it. */
