@@ -83,19 +83,14 @@ describe('address field and lookup', () => {
   it.each([
     ['too short', 'ab', 'minLength'],
     ['too long', 'a'.repeat(201), 'maxLength'],
-    ['a control character', 'rue\u0001 du mail', 'pattern'],
-    // Refused for every route before any handler (no column holds it), with the same pointer.
-    ['a NUL character', 'rue\u0000 du mail', 'NUL_CHARACTER', 'NUL_CHARACTER'],
-  ])(
-    'refuses a query %s with a 400 and a pointer, without asking the provider',
-    async (_name, q, code, top = 'INVALID_REQUEST') => {
-      const before = fake.hits('/adresse/search/');
-      const res = await lookup(q);
-      expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({ code: top, errors: [{ pointer: '/q', code }] });
-      expect(fake.hits('/adresse/search/')).toBe(before);
-    },
-  );
+    ['a control character', 'rue\u0000 du mail', 'pattern'],
+  ])('refuses a query %s with a 400 and a pointer, without asking the provider', async (_name, q, code) => {
+    const before = fake.hits('/adresse/search/');
+    const res = await lookup(q);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ pointer: '/q', code }] });
+    expect(fake.hits('/adresse/search/')).toBe(before);
+  });
 
   it('refuses a repeated q', async () => {
     const res = await request(stack.url).get('/api/v1/public/adresses?q=rue+du&q=mail');

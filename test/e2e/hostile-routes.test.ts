@@ -384,4 +384,21 @@ describe('every operation, hostile input', () => {
     expect(operations.length).toBeGreaterThan(80);
     expect(outcomes.filter((o) => o.status === 400 || o.status === 422).length).toBeGreaterThan(500);
   }, 900_000);
+  it('points at the parameter or the value holding a NUL character, which PostgreSQL cannot store', async () => {
+    const inPath = await call('anonymous', 'post', '/api/v1/public/services/can%00tine/submissions', '{}');
+    expect(inPath.status).toBe(400);
+    expect(await inPath.json()).toMatchObject({ code: 'NUL_CHARACTER', errors: [{ pointer: '/slug' }] });
+    const inBody = await call(
+      'admin',
+      'post',
+      `/api/v1/services/${slug}/close`,
+      JSON.stringify({ message: 'Fermé \u0000 pour travaux' }),
+    );
+    expect(inBody.status).toBe(400);
+    expect(await inBody.json()).toMatchObject({
+      code: 'NUL_CHARACTER',
+      message: expect.stringContaining('caractère nul'),
+      errors: [{ pointer: '/message' }],
+    });
+  });
 });

@@ -20,6 +20,7 @@ import { fromBodyParserError } from './errors/error-response';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { QuietBootLogger } from './http/quiet-boot-logger';
 import { createSessions, csrf } from './auth/sessions';
+import { requestLocale } from './errors/locale';
 import { sessionRights } from './auth/session-rights';
 import { requireJsonBody } from './http/content-type.middleware';
 import { securityHeaders } from './http/security-headers';
@@ -82,24 +83,6 @@ export async function createApiApp(
   const log = createLogger({ level: config.LOG_LEVEL, service: 'api' }, options.logStream);
 
   app.use(securityHeaders(config));
-  // A NUL character (%00) in the path or the query string: no slug, id or filter holds one, and PostgreSQL would
-  // refuse it in whichever statement it reached (a 500 there). Refused before anything looks at the address, with
-  // the pointer to the query parameter that holds it (a path segment is not a document: no pointer).
-  app.use((req: Request, _res: Response, next: NextFunction) => {
-    if (!/%00/i.test(req.originalUrl)) return next();
-    const inQuery = jsonBodyProblem(req.query, MAX_JSON_DEPTH);
-    const errors =
-      inQuery?.kind === 'nul'
-        ? [
-            {
-              pointer: toJsonPointer(inQuery.path),
-              code: 'NUL_CHARACTER',
-              message: errorMessage('NUL_CHARACTER', 'fr'),
-            },
-          ]
-        : undefined;
-    next(new AppError('NUL_CHARACTER', { errors }));
-  });
   const metrics = app.get(MetricsService);
   app.use(httpMetricsMiddleware(metrics));
   // Admission control: when the event loop lags, new requests get a 503 with Retry-After at once.
@@ -172,10 +155,10 @@ export async function createApiApp(
     if (problem.kind === 'too-deep') {
       return next(new AppError('JSON_TOO_DEEP', { params: { limit: String(MAX_JSON_DEPTH) } }));
     }
-    const pointer = toJsonPointer(problem.path);
+    const message = errorMessage('NUL_CHARACTER', requestLocale(req.headers['accept-language']));
     next(
       new AppError('NUL_CHARACTER', {
-        errors: [{ pointer, code: 'NUL_CHARACTER', message: errorMessage('NUL_CHARACTER', 'fr') }],
+        errors: [{ pointer: toJsonPointer(problem.path), code: 'NUL_CHARACTER', message }],
       }),
     );
   });

@@ -2,9 +2,18 @@ import { ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { AppError } from '@guichet/shared';
+import { AppError, jsonBodyProblem, toJsonPointer } from '@guichet/shared';
 import { isDatabaseUnavailable, toErrorResponse } from './error-response';
 import { requestLocale } from './locale';
+
+/** The JSON pointer of the path or query parameter holding a NUL character, if one does. */
+function nulParameter(req: Request): string | undefined {
+  for (const [name, value] of Object.entries(req.params ?? {})) {
+    if (typeof value === 'string' && value.includes('\u0000')) return toJsonPointer([name]);
+  }
+  const inQuery = jsonBodyProblem(req.query, 16);
+  return inQuery?.kind === 'nul' ? toJsonPointer(inQuery.path) : undefined;
+}
 
 /** The one global exception filter: every error leaves the API in the same shape. */
 @Catch()
@@ -18,6 +27,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const errorId = typeof req.id === 'string' ? req.id : randomUUID();
     const locale = requestLocale(req.headers['accept-language']);
     const { status, body } = toErrorResponse(exception, locale, errorId);
+    // PostgreSQL refused a NUL character that came in the address (a body's is refused before any handler, with its
+    // pointer): point at the path or query parameter that holds it.
+    if (body.code === 'NUL_CHARACTER' && !body.errors) {
+      const pointer = nulParameter(req);
+      if (pointer !== undefined) body.errors = [{ pointer, code: 'NUL_CHARACTER', message: body.message }];
+    }
 
     if (exception instanceof AppError && status >= 500) {
       // Expected (a dependency is down): one line, no stack.
