@@ -29,6 +29,84 @@ describe('answerRows', () => {
     ]);
   });
 
+  it('reads RJSF 6 uiSchema as the form draws it: per-branch uiSchema, enumNames of yes/no and of checkboxes, item titles', () => {
+    const definition = {
+      schema: {
+        type: 'object',
+        properties: {
+          urgent: { type: 'boolean', title: 'Urgent' },
+          equipements: {
+            type: 'array',
+            title: 'Équipements',
+            uniqueItems: true,
+            items: { type: 'string', enum: ['sono', 'tables'] },
+          },
+          envoi: { ...contact, title: 'Réception' },
+          occupants: {
+            type: 'array',
+            title: 'Occupants',
+            items: { type: 'object', title: 'Occupant', properties: { prenom: { type: 'string', title: 'Prénom' } } },
+          },
+        },
+      },
+      uiSchema: {
+        urgent: { 'ui:widget': 'radio', 'ui:enumNames': ['Oui, sous 48 heures', 'Non'] },
+        equipements: { 'ui:widget': 'checkboxes', 'ui:enumNames': ['Sonorisation', 'Tables et chaises'] },
+        envoi: {
+          oneOf: [
+            { 'ui:title': 'Par courriel', courriel: { 'ui:title': 'Adresse électronique' } },
+            { 'ui:title': 'Par téléphone', telephone: { 'ui:title': 'Numéro' } },
+          ],
+        },
+        occupants: { items: { 'ui:title': 'Personne' } },
+      },
+      pages: [{ id: 'p', title: 'Page', fields: ['urgent', 'equipements', 'envoi', 'occupants'] }],
+    };
+    const data = {
+      urgent: true,
+      equipements: ['sono', 'tables'],
+      envoi: { telephone: '06' },
+      occupants: [{ prenom: 'Lina' }],
+    };
+    const rows = answerRows(definition, data, { semantics: createSchemaSemantics(definition.schema) });
+    expect(rows.slice(1).map((r) => [r.title, r.text])).toEqual([
+      ['Urgent', 'Oui, sous 48 heures'],
+      ['Équipements', 'Sonorisation, Tables et chaises'],
+      ['Réception', 'Par téléphone'],
+      ['Numéro', '06'],
+      ['Occupants', ''],
+      ['Personne 1', ''],
+      ['Prénom', 'Lina'],
+    ]);
+  });
+
+  it('keeps every decimal given and names the branch chosen in the root selector after the last own field', () => {
+    const definition = {
+      schema: {
+        type: 'object',
+        properties: { lat: { type: 'number', title: 'Latitude' }, age: { type: 'integer', title: 'Âge' } },
+        anyOf: [
+          { title: 'Par le nom', properties: { nom: { type: 'string', title: 'Nom' } } },
+          { title: 'Par le numéro', properties: { numero: { type: 'string', title: 'Numéro' } } },
+        ],
+      },
+      pages: [{ id: 'p', title: 'Page', fields: ['lat', 'age'] }],
+    };
+    const rows = answerRows(
+      definition,
+      { lat: 47.9029, age: 12, numero: 'A12' },
+      {
+        semantics: createSchemaSemantics(definition.schema),
+      },
+    );
+    expect(rows.slice(1).map((r) => [r.pointer, r.title, r.text])).toEqual([
+      ['/lat', 'Latitude', '47,9029'],
+      ['/age', 'Âge', '12'],
+      ['', 'Choisissez une option', 'Par le numéro'],
+      ['/numero', 'Numéro', 'A12'],
+    ]);
+  });
+
   it('leaves out groups and items with nothing answered inside, unless includeEmpty', () => {
     const definition = {
       schema: {

@@ -12,6 +12,7 @@ import {
   NO_UI,
   alternativeTitle,
   alternativesOf,
+  branchUi,
   fieldModel,
   hasAlternatives,
   itemsSchema,
@@ -89,6 +90,24 @@ export function answerRows(
     return { branch: effective(branches[index]!, value), index };
   };
 
+  /**
+   * The branch chosen in the selector of an object that has fields of its own besides its `oneOf`/`anyOf`
+   * (the root's too): the form titles that selector with the object's `ui:title`, else « Choisissez une option ».
+   */
+  const choiceRow = (
+    chosen: { branch: Schema; index: number },
+    ui: Ui,
+    pointer: string,
+    value: unknown,
+    context: string[],
+    depth: number,
+  ) => {
+    if (isEmpty(value) && !options.includeEmpty) return;
+    const title = typeof ui['ui:title'] === 'string' && ui['ui:title'] ? plainText(ui['ui:title']) : words.choice;
+    const text = plainText(alternativeTitle(chosen.branch, ui, chosen.index));
+    rows.push({ kind: 'group', pointer, pageId, title, context, depth, text });
+  };
+
   /** Drops a group's row when nothing was listed under it (a group of empty answers says nothing). */
   const closeGroup = (at: number) => {
     if (!options.includeEmpty && rows.length === at + 1) rows.pop();
@@ -119,7 +138,11 @@ export function answerRows(
       );
     }
     const chosen = branchOf(schema, value);
-    if (chosen) visitObject(chosen.branch, ui, pointer, value, context, depth, seen);
+    if (chosen) {
+      // The choice the citizen made in the object's selector (« Par courriel »), then the branch's fields.
+      choiceRow(chosen, ui, pointer, value, context, depth);
+      visitObject(chosen.branch, branchUi(ui, chosen.index), pointer, value, context, depth, seen);
+    }
     // Without RJSF's semantics (a page that has not loaded them), conditions are not decided here: the
     // answers are, since the server keeps only what applied. A branch's field is listed when answered.
     if (!options.semantics)
@@ -172,13 +195,14 @@ export function answerRows(
         rows.push({ kind: 'field', pointer, pageId, title, context, depth, text, model, value });
         return;
       }
+      const ownUi = branchUi(ui, chosen.index);
       if (branchModel.kind !== 'object') {
-        visit(chosen.branch, ui, pointer, key, value, context, depth, title);
+        visit(chosen.branch, ownUi, pointer, key, value, context, depth, title);
         return;
       }
       const at = rows.length;
       rows.push({ kind: 'group', pointer, pageId, title, context, depth, text, model });
-      visitObject(branchModel.schema, ui, pointer, value, [...context, title], depth + 1);
+      visitObject(branchModel.schema, ownUi, pointer, value, [...context, title], depth + 1);
       if (!options.includeEmpty && rows.length === at + 1 && isEmpty(value)) rows.pop();
       return;
     }
@@ -196,7 +220,12 @@ export function answerRows(
         const items = effective(itemsSchema(root, model.schema, i), item);
         const itemUi = itemUiOf(i);
         const itemModel = fieldModel(root, items, itemUi, `${pointer}/${i}`, String(i), false, []);
-        const name = `${plainText(typeof items.title === 'string' && items.title ? itemModel.title : title || words.item)} ${i + 1}`;
+        // An item's name: its uiSchema's `ui:title`, its schema's title, else the list's (as the form names it).
+        const ownTitle =
+          (typeof itemUi['ui:title'] === 'string' && itemUi['ui:title']) ||
+          (typeof items.title === 'string' && items.title) ||
+          undefined;
+        const name = `${plainText(ownTitle ? itemModel.title : title || words.item)} ${i + 1}`;
         const itemPointer = `${pointer}/${i}`;
         if (itemModel.kind === 'object' || itemModel.kind === 'alternatives') {
           const itemAt = rows.length;
@@ -212,7 +241,8 @@ export function answerRows(
             model: itemModel,
           });
           const object = itemModel.kind === 'alternatives' ? (chosen?.branch ?? {}) : itemModel.schema;
-          visitObject(object, itemUi, itemPointer, item, [...context, title, name], depth + 2);
+          const objectUi = chosen ? branchUi(itemUi, chosen.index) : itemUi;
+          visitObject(object, objectUi, itemPointer, item, [...context, title, name], depth + 2);
           closeGroup(itemAt);
         } else visit(items, itemUi, itemPointer, String(i), item, [...context, title], depth + 1, name);
       });
@@ -236,7 +266,8 @@ export function answerRows(
 
   // The top level as the answers make it: a `then`, a dependency or the chosen root branch add fields.
   const top = effective(root, answers);
-  const topBranch = branchOf(top, answers)?.branch;
+  const topChoice = branchOf(top, answers);
+  const topBranch = topChoice?.branch;
   // Without semantics, the fields conditions may add, listed when answered (as in visitObject).
   const undecided = options.semantics
     ? new Map<string, Schema>()
@@ -253,12 +284,15 @@ export function answerRows(
     definition.pages,
   );
 
+  const lastOwnKey = orderedKeys(top, rootUi).at(-1);
   for (const page of definition.pages) {
     pageId = page.id;
     const before = rows.length;
     rows.push({ kind: 'page', pointer: '', pageId, title: plainText(page.title), context: [], depth: -1, text: '' });
     for (const key of page.fields) {
       visit(topSchema(key), uiChild(rootUi, key), toJsonPointer([key]), key, answers[key], [], 0);
+      // The root's choice of branches is drawn after its last own field, on that field's page: read back there.
+      if (topChoice && key === lastOwnKey) choiceRow(topChoice, rootUi, '', answers, [], 0);
       // Fields a condition adds that no page names, after the field they follow in the schema; only when answered.
       for (const extra of placed.get(key) ?? [])
         if (!isEmpty(answers[extra]))

@@ -19,8 +19,8 @@ export interface AnswerFormatOptions {
   includeEmpty?: boolean;
 }
 
-const FR = { yes: 'Oui', no: 'Non', file: 'Pièce jointe fournie', item: 'Élément' };
-const EN = { yes: 'Yes', no: 'No', file: 'Attached file', item: 'Item' };
+const FR = { yes: 'Oui', no: 'Non', file: 'Pièce jointe fournie', item: 'Élément', choice: 'Choisissez une option' };
+const EN = { yes: 'Yes', no: 'No', file: 'Attached file', item: 'Item', choice: 'Choose an option' };
 
 /** The few words an answer is told with, in the options' language. */
 export const wordsFor = (options: AnswerFormatOptions) => (options.locale === 'en' ? EN : FR);
@@ -35,6 +35,15 @@ function dateTime(iso: string, locale: 'fr' | 'en'): string {
   if (Number.isNaN(date.getTime())) return iso;
   return DATE_TIME[locale].format(date);
 }
+
+/**
+ * Every decimal the citizen gave (`toLocaleString` keeps three: a latitude 47.9029 read back « 47,903 »),
+ * grouped by thousands as people read numbers.
+ */
+const NUMBER = {
+  fr: new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 20 }),
+  en: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 20 }),
+};
 
 /** Built once: a formatter costs far more to make than to use. */
 const DATE_TIME = {
@@ -66,7 +75,7 @@ function scalarText(model: FieldModel, value: unknown, options: AnswerFormatOpti
   if (typeof value === 'boolean') return value ? words.yes : words.no;
   if (typeof value === 'number')
     return model.inputType === 'range' || model.kind === 'number' || model.kind === 'integer'
-      ? value.toLocaleString(options.locale === 'en' ? 'en-GB' : 'fr-FR')
+      ? NUMBER[options.locale ?? 'fr'].format(value)
       : String(value);
   if (typeof value === 'string') {
     if (model.inputType === 'date') return (options.formatDate ?? defaultDate)(value);

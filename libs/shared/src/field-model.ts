@@ -185,6 +185,16 @@ export function uiChild(ui: Ui, key: string | number): Ui {
 
 export const NO_UI: Ui = Object.freeze({}) as Ui;
 
+/**
+ * Where a multiple choice's labels are (`ui:enumNames`, `ui:enumOrder`, `ui:enumDisabled`): the items'
+ * uiSchema, or the array's own when it has no `items` — RJSF 6's ArrayAsMultiSelect, so
+ * `{ "ui:widget": "checkboxes", "ui:enumNames": [...] }` names the boxes.
+ */
+export function choicesUi(ui: Ui): Ui {
+  const items = ui.items;
+  return items !== null && typeof items === 'object' && !Array.isArray(items) ? (items as Ui) : ui;
+}
+
 /** The JSON type a field answers with (`["string", "null"]` counts as a string). */
 export function typeOf(schema: Schema): string | undefined {
   if (Array.isArray(schema.type)) return (schema.type as string[]).find((t) => t !== 'null') ?? 'null';
@@ -216,8 +226,23 @@ export function alternativesOf(root: Schema, schema: Schema): Schema[] {
   return Array.isArray(list) ? list.map((s) => resolve(root, asSchema(s))) : [];
 }
 
-/** A branch's name in its selector: its title, or RJSF's « Option n ». */
+/**
+ * The uiSchema of a branch's fields: RJSF 6 takes `uiSchema.oneOf` (or `anyOf`), a list of one uiSchema per
+ * branch, when it has one for the chosen branch; otherwise the field's own uiSchema.
+ */
+export function branchUi(ui: Ui, index: number): Ui {
+  const list = Array.isArray(ui.oneOf) ? ui.oneOf : Array.isArray(ui.anyOf) ? ui.anyOf : undefined;
+  const own = list?.[index];
+  return own !== null && typeof own === 'object' && !Array.isArray(own) ? (own as Ui) : ui;
+}
+
+/** A branch's name in its selector: its uiSchema's `ui:title` (RJSF 6), its title, or RJSF's « Option n ». */
 export function alternativeTitle(branch: Schema, ui: Ui, index: number): string {
+  const own = branchUi(ui, index);
+  if (own !== ui) {
+    const title = str(uiOption(own, 'title'));
+    if (title) return title;
+  }
   const names = uiOption(ui, 'enumNames');
   if (Array.isArray(names) && typeof names[index] === 'string') return names[index];
   return str(branch.title) ?? `Option ${index + 1}`;
@@ -254,7 +279,7 @@ export function fieldModel(
   else if (type === 'array') {
     if (items['x-file'] !== undefined || items.format === 'data-url') kind = 'files';
     // RJSF's multiple choice: a list of values whose items are unique; otherwise a list of single choices.
-    else if (schema.uniqueItems === true && optionsOf(items, uiChild(ui, 0)).length > 0) kind = 'checkboxes';
+    else if (schema.uniqueItems === true && optionsOf(items, choicesUi(ui)).length > 0) kind = 'checkboxes';
     else kind = 'array';
   } else if (type === 'string' && (schema['x-file'] !== undefined || format === 'data-url')) kind = 'file';
   else if (options.length > 0)
@@ -278,11 +303,12 @@ export function fieldModel(
   const choices =
     kind === 'radio' && type === 'boolean' && options.length === 0
       ? [
-          { value: true, label: 'Oui' },
-          { value: false, label: 'Non' },
+          // RJSF's BooleanField: `ui:enumNames` name true then false.
+          { value: true, label: enumName(ui, true, 0) ?? 'Oui' },
+          { value: false, label: enumName(ui, false, 1) ?? 'Non' },
         ]
       : kind === 'checkboxes'
-        ? optionsOf(items, uiChild(ui, 0))
+        ? optionsOf(items, choicesUi(ui))
         : options;
   // A `const` on a single answer is a fixed value (filled by the defaults), not a question; a box that only
   // `true` satisfies stays a question: a consent is ticked by the citizen.

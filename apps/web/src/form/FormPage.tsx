@@ -72,7 +72,9 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
     // RJSF's defaults (`default`, `const`) where nothing is answered yet, as RJSF's Form starts.
     const before = JSON.stringify(data);
     if (semantics) data = (semantics.withDefaults(root, data) ?? {}) as Record<string, unknown>;
-    const created = new FormStore(definition, withMinimumItems(root, root, data) as Record<string, unknown>);
+    // Items opened for `minItems` start as « Ajouter » starts one: with the item schema's defaults.
+    const newItem = semantics ? (items: Schema) => semantics.withDefaults(items, {}) : undefined;
+    const created = new FormStore(definition, withMinimumItems(root, root, data, newItem) as Record<string, unknown>);
     return { store: created, defaultsAdded: JSON.stringify(data) !== before };
   }, [definition, draft, root, semantics]);
   const { store } = initial;

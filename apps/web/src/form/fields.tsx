@@ -1,9 +1,10 @@
-import { memo, useMemo } from 'react';
+import { createContext, memo, useContext, useMemo } from 'react';
 import { encodePointerSegment, plainText } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
 import {
   alternativeTitle,
+  branchUi,
   fieldModel,
   hasAlternatives,
   idOf,
@@ -77,6 +78,12 @@ export function Fields({ schema, ui, base, keys }: { schema: Schema; ui: Ui; bas
   );
 }
 
+/**
+ * A group or list drawn read-only or disabled (`ui:readonly`, `readOnly`, `ui:disabled`): RJSF passes `readonly`
+ * and `disabled` down to every field inside, so none of them can be changed.
+ */
+const Inherited = createContext<{ readOnly: boolean; disabled: boolean }>({ readOnly: false, disabled: false });
+
 interface FieldProps {
   pointer: string;
   name: string;
@@ -88,11 +95,24 @@ interface FieldProps {
 export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui, required }: FieldProps) {
   const { store, root, prefill } = useForm();
   const hidden = useHidden(store, pointer);
-  const model = useMemo(
-    () => fieldModel(root, schema, ui, pointer, name, required, prefill),
-    [root, schema, ui, pointer, name, required, prefill],
-  );
+  const inherited = useContext(Inherited);
+  const model = useMemo(() => {
+    const own = fieldModel(root, schema, ui, pointer, name, required, prefill);
+    return inherited.readOnly || inherited.disabled
+      ? { ...own, readOnly: own.readOnly || inherited.readOnly, disabled: own.disabled || inherited.disabled }
+      : own;
+  }, [root, schema, ui, pointer, name, required, prefill, inherited]);
   if (hidden || ui['ui:widget'] === 'hidden') return null;
+  const field = drawField(model, ui, pointer, name, required);
+  const fixed = (model.readOnly || model.disabled) && (model.kind === 'object' || model.kind === 'array');
+  return fixed && (model.readOnly !== inherited.readOnly || model.disabled !== inherited.disabled) ? (
+    <Inherited.Provider value={{ readOnly: model.readOnly, disabled: model.disabled }}>{field}</Inherited.Provider>
+  ) : (
+    field
+  );
+});
+
+function drawField(model: FieldModel, ui: Ui, pointer: string, name: string, required: boolean) {
   switch (model.kind) {
     case 'object':
       if (isSiretUi(ui)) return <SiretField model={model} />;
@@ -132,7 +152,7 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
     default:
       return <TextField model={model} />;
   }
-});
+}
 
 /**
  * A choice between branches (`oneOf`/`anyOf` of schemas), as RJSF draws it:
@@ -169,6 +189,8 @@ function Alternatives({
     [semantics, branch, value],
   );
   const labels = branches.map((b, i) => plainText(alternativeTitle(b, ui, i)));
+  // RJSF 6: the chosen branch's own uiSchema (`uiSchema.oneOf[i]`) for its fields, else the field's.
+  const fieldsUi = branchUi(ui, selected);
   const objectBranch = typeOf(effective) === 'object' || effective.properties !== undefined;
   return (
     <div className={`alternatives${embedded ? ' alternatives--embedded' : ''}`} data-pointer={pointer}>
@@ -183,13 +205,13 @@ function Alternatives({
       />
       {error && !objectBranch && <ErrorMessage id={idOf(pointer)} message={error.message} />}
       {objectBranch ? (
-        <Fields schema={effective} ui={ui} base={pointer} />
+        <Fields schema={effective} ui={fieldsUi} base={pointer} />
       ) : (
         <SchemaField
           pointer={pointer}
           name={name ?? labels[selected] ?? ''}
           schema={{ ...effective, title: effective.title ?? labels[selected] }}
-          ui={ui}
+          ui={fieldsUi}
           required={required}
         />
       )}
@@ -283,6 +305,8 @@ const ObjectField = memo(function ObjectField({ model }: { model: FieldModel }) 
 const ArrayField = memo(function ArrayField({ model }: { model: FieldModel }) {
   const { id, error, tuple, length, itemTitle, max, min, keys, announce, groupId, schemaAt, uiAt, add, remove } =
     useRepeat(model);
+  // Read-only or disabled (its own uiSchema, or a group around it): no item added or removed, as in RJSF.
+  const fixed = model.readOnly || model.disabled;
   return (
     <fieldset
       className="group repeat"
@@ -299,8 +323,15 @@ const ArrayField = memo(function ArrayField({ model }: { model: FieldModel }) {
       <ErrorMessage id={id} message={error?.message} />
       {keys.current.map((key, i) => {
         const schema = schemaAt(i);
-        const title = plainText(typeof schema.title === 'string' ? schema.title : itemTitle);
-        const removable = length > min && i >= tuple;
+        const ownUi = uiAt(i);
+        const title = plainText(
+          typeof ownUi['ui:title'] === 'string' && ownUi['ui:title']
+            ? ownUi['ui:title']
+            : typeof schema.title === 'string'
+              ? schema.title
+              : itemTitle,
+        );
+        const removable = !fixed && length > min && i >= tuple;
         const removeButton = removable && (
           <button type="button" className="button button--secondary" onClick={() => remove(i)}>
             {tr('Retirer', 'Remove')} « {title} {i + 1} »
@@ -329,7 +360,7 @@ const ArrayField = memo(function ArrayField({ model }: { model: FieldModel }) {
           </div>
         );
       })}
-      {length < max && (
+      {!fixed && length < max && (
         <button type="button" className="button button--secondary" id={`${id}-ajouter`} onClick={add}>
           {tr('Ajouter', 'Add')} : {itemTitle.toLowerCase()}
         </button>

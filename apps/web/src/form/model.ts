@@ -6,6 +6,7 @@
 export {
   alternativeTitle,
   alternativesOf,
+  branchUi,
   fieldModel,
   hasAlternatives,
   idOf,

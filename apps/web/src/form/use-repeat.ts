@@ -15,7 +15,15 @@ export function useRepeat(model: FieldModel) {
   const length = Math.max(stored, tuple);
   const items = useMemo(() => itemsSchema(root, model.schema), [root, model.schema]);
   const additional = tuple === 0 || (model.schema.items !== undefined && model.schema.items !== false);
-  const itemTitle = plainText(typeof items.title === 'string' ? items.title : tr('Élément', 'Item'));
+  // RJSF names items by their uiSchema's `ui:title` first, as the review page and the receipt do.
+  const itemsUi = uiChild(model.ui, 0);
+  const itemTitle = plainText(
+    typeof itemsUi['ui:title'] === 'string' && itemsUi['ui:title']
+      ? itemsUi['ui:title']
+      : typeof items.title === 'string'
+        ? items.title
+        : tr('Élément', 'Item'),
+  );
   const max = additional ? (typeof model.schema.maxItems === 'number' ? model.schema.maxItems : Infinity) : tuple;
   const min = Math.max(typeof model.schema.minItems === 'number' ? model.schema.minItems : 0, tuple);
   // Stable keys: removing the second of three items keeps the third's fields (and their focus) intact.

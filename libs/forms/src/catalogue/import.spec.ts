@@ -331,4 +331,31 @@ describe('bare schemas keep their authored order', () => {
     expect(Object.keys(definition.schema)).toEqual(['title', 'type', 'properties']);
     expect(definition.pages.map((p) => p.fields)).toEqual([['nom'], ['adresse'], ['commentaire']]);
   });
+
+  it('orders pages as RJSF draws the fields (root ui:order with *) and titles a group page by its ui:title', () => {
+    const definition = fromBareSchema(
+      {
+        type: 'object',
+        properties: {
+          demandeur: { type: 'object', title: 'Demandeur', properties: { nom: { type: 'string' } } },
+          occupants: { type: 'array', items: { type: 'string' } },
+          ressources: { type: 'object', title: 'Ressources', properties: { salaires: { type: 'number' } } },
+          motif: { type: 'string' },
+        },
+      },
+      { 'ui:order': ['ressources', 'demandeur', '*'], ressources: { 'ui:title': 'Ressources du foyer' } },
+    );
+    expect(definition.pages.map((p) => [p.title, p.fields])).toEqual([
+      ['Ressources du foyer', ['ressources']],
+      ['Demandeur', ['demandeur']],
+      ['Informations', ['occupants', 'motif']],
+    ]);
+    // The schema itself keeps its authored order.
+    expect(Object.keys(definition.schema.properties as object)).toEqual([
+      'demandeur',
+      'occupants',
+      'ressources',
+      'motif',
+    ]);
+  });
 });

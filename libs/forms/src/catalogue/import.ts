@@ -1,5 +1,6 @@
 import {
   decodePointerSegment,
+  orderedKeys,
   parseJsonPointer,
   slugify,
   toJsonPointer,
@@ -372,7 +373,9 @@ export function fromBareSchema(
   const converted = toDraft2020(resolveBundle(schema, notes), notes) as Record<string, unknown>;
   ({ schema, uiSchema } = wrapRoot(converted, uiSchema, notes));
   const properties = isObject(schema.properties) ? schema.properties : {};
-  // Pages follow the authored order: each group (an object) on its own page, the fields between groups together.
+  // Pages follow the order RJSF draws the fields in (the root's `ui:order`, `*` for the rest, else the authored
+  // order): each group (an object) on its own page, titled as RJSF titles it (`ui:title`), the fields between
+  // groups together.
   const pages: ServiceDefinition['pages'] = [];
   const used = new Set<string>();
   const pageId = (base: string) => {
@@ -402,11 +405,18 @@ export function fromBareSchema(
       target = isObject(target) ? target[decodePointerSegment(segment)] : undefined;
     return isObject(target) && target.type === 'object' ? { ...target, ...sub } : undefined;
   };
-  for (const [key, sub] of Object.entries(properties)) {
-    const object = group(sub);
+  const rootUi = isObject(uiSchema) ? uiSchema : {};
+  for (const key of orderedKeys(schema, rootUi)) {
+    const object = group(properties[key]);
     if (object) {
       closeLoose();
-      const title = typeof object.title === 'string' ? object.title : key;
+      const ownUi = isObject(rootUi[key]) ? rootUi[key] : {};
+      const title =
+        typeof ownUi['ui:title'] === 'string' && ownUi['ui:title']
+          ? ownUi['ui:title']
+          : typeof object.title === 'string'
+            ? object.title
+            : key;
       pages.push({ id: pageId(slugify(title, { maxLength: 40, fallback: 'etape' })), title, fields: [key] });
     } else loose.push(key);
   }
