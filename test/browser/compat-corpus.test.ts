@@ -13,6 +13,13 @@ import {
   type JsonObject,
 } from '../support/compat-corpus';
 import { at, conditionSwitches, expectedSteps, fill, positions, withValue, type Step } from '../support/compat-driver';
+import {
+  hiddenLabels,
+  pointedProblems,
+  receiptRows,
+  unpointedProblems,
+  type ReadRow,
+} from '../support/compat-readback';
 import { ROOT } from '../support/processes';
 import { createTenant, type Tenant } from '../support/tenant';
 import { startWebStack, type WebStack } from '../support/web-stack';
@@ -75,6 +82,8 @@ describe('compatibility corpus in the browser', () => {
       let drawn = true;
       let sent = false;
       let storedEqual = false;
+      // What the citizen reads back (review page, receipt), against what RJSF's semantics imply.
+      const readBack: string[] = [];
       const result = () => ({
         form: form.name,
         suite: 'browser' as const,
@@ -82,7 +91,8 @@ describe('compatibility corpus in the browser', () => {
         drawn,
         sent,
         storedEqual,
-        detail: [...problems, ...axe].join(' | ') || undefined,
+        readBack: readBack.length === 0,
+        detail: [...problems, ...readBack, ...axe].join(' | ') || undefined,
       });
       const imported = await request(web.stack.url)
         .post('/api/v1/services/import')
@@ -199,6 +209,20 @@ describe('compatibility corpus in the browser', () => {
               problems.push(`libellé de ${s.pointer} : « ${s.label} » absent (lu « ${text.slice(0, 60)} »)`);
             }
           }
+          // ui:readonly, ui:disabled, readOnly: RJSF passes them down to every control inside a group or list.
+          for (const s of mine.filter(
+            (m) =>
+              m.kind === 'fixed' &&
+              (m.ui['ui:readonly'] === true || m.ui['ui:disabled'] === true || m.schema.readOnly === true),
+          )) {
+            const editable = await at(page, s.pointer)
+              .locator(
+                'input:not([type=hidden]):not([disabled]):not([readonly]), textarea:not([disabled]):not([readonly]), select:not([disabled]), button:not([disabled])',
+              )
+              .count();
+            if (editable > 0)
+              problems.push(`${s.pointer} : en lecture seule pour RJSF, ${editable} contrôle(s) modifiable(s) ici`);
+          }
           const present = found.filter((p) => p >= 0);
           if (present.some((p, i) => i > 0 && p < present[i - 1]!)) {
             drawn = false;
@@ -219,6 +243,27 @@ describe('compatibility corpus in the browser', () => {
         }
         if ((await page.locator('h2.step-title').textContent()) === 'Vérifiez vos réponses') {
           await check('vérification');
+          const all = expectedSteps(form.schema, form.uiSchema, form.formData, base);
+          // The answers are drawn once the step's data is read (a form with defaults may draw them a moment later).
+          await page
+            .locator('.review-page .answers > div[data-pointer]')
+            .first()
+            .waitFor({ timeout: 5000 })
+            .catch(() => undefined);
+          const reviewed = await page.locator('.review-page .answers > div[data-pointer]').evaluateAll(
+            (
+              elements: Array<{
+                getAttribute(n: string): string | null;
+                querySelector(s: string): { textContent: string | null } | null;
+              }>,
+            ) =>
+              elements.map((el) => ({
+                pointer: el.getAttribute('data-pointer') ?? '',
+                label: el.querySelector('dt')?.textContent ?? '',
+                text: el.querySelector('dd')?.textContent ?? '',
+              })),
+          );
+          readBack.push(...pointedProblems('vérification', all, reviewed as ReadRow[]));
           await press(page, /^Envoyer ma demande/);
           await page
             .getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' })
@@ -233,6 +278,18 @@ describe('compatibility corpus in the browser', () => {
           storedEqual = sameAnswers(stored, wanted);
           if (!storedEqual)
             problems.push(`enregistré ${JSON.stringify(stored)} ; RJSF enverrait ${JSON.stringify(wanted)}`);
+          const receipt = await page.evaluate(
+            async (id) => (await fetch(`/api/v1/submissions/${id}/receipt.html`)).text(),
+            draftId,
+          );
+          readBack.push(
+            ...unpointedProblems(
+              'accusé de réception',
+              all,
+              receiptRows(receipt),
+              hiddenLabels(form.schema, form.uiSchema),
+            ),
+          );
         }
       } catch (error) {
         problems.push(`arrêt : ${(error as Error).message.split('\n')[0]}`);
@@ -245,7 +302,14 @@ describe('compatibility corpus in the browser', () => {
         recordResult(result());
         await page.close();
       }
-      expect(result()).toEqual({ ...result(), drawn: true, sent: true, storedEqual: true, detail: undefined });
+      expect(result()).toEqual({
+        ...result(),
+        drawn: true,
+        sent: true,
+        storedEqual: true,
+        readBack: true,
+        detail: undefined,
+      });
     },
     180_000,
   );

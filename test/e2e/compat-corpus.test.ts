@@ -1,4 +1,14 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ApiTokenService } from '@guichet/identity';
+import {
+  answerRows,
+  createSchemaSemantics,
+  hiddenPointers,
+  needsSemantics,
+  rowLabel,
+  type ServiceDefinition,
+} from '@guichet/shared';
 import { CookieClient } from '../support/browserless';
 import {
   keyPaths,
@@ -14,6 +24,8 @@ import {
   type Json,
   type JsonObject,
 } from '../support/compat-corpus';
+import { expectedSteps } from '../support/compat-driver';
+import { pointedProblems } from '../support/compat-readback';
 import { startStack, type Stack } from '../support/stack';
 import { createTenant, type Tenant } from '../support/tenant';
 
@@ -54,11 +66,19 @@ interface Definition {
 describe('compatibility corpus over the API', () => {
   let stack: Stack;
   let designer: Tenant;
+  let deskAuth: string;
   const corpus = loadCorpus();
 
   beforeAll(async () => {
     stack = await startStack({ backend: 'postgres', worker: false });
     designer = await createTenant(stack, 'designer');
+    // Someone of the same organisation who may open its requests in the desk.
+    const issued = await new ApiTokenService(stack.api.get(DataSource)).issue({
+      organisationId: designer.organisationId,
+      name: 'instruction',
+      role: 'admin',
+    });
+    deskAuth = `Bearer ${issued.token}`;
   });
   afterAll(() => stack?.close());
 
@@ -89,6 +109,7 @@ describe('compatibility corpus over the API', () => {
     status: number;
     errors: string[];
     stored?: Json;
+    id?: string;
   }
 
   /** Drafts `data`, saves it, submits it: 200 is "valid", 422 at either step "invalid"; anything else is a bug. */
@@ -110,7 +131,7 @@ describe('compatibility corpus over the API', () => {
     const sent = await call('POST', `/api/v1/submissions/${id}/submit`, {});
     if (sent.status !== 200) return { valid: false, step: 'envoi', status: sent.status, errors: pointers(sent.body) };
     const read = await call('GET', `/api/v1/submissions/${id}`);
-    return { valid: true, step: 'envoi', status: 200, errors: [], stored: read.body.data as Json };
+    return { valid: true, step: 'envoi', status: 200, errors: [], stored: read.body.data as Json, id };
   }
 
   /**
@@ -231,6 +252,9 @@ describe('compatibility corpus over the API', () => {
 
       // (b) The server's verdict on the sample and on wrong answers is RJSF's.
       const disagreements: string[] = [];
+      // (c) The caseworker's case view of the sample: the desk lists the answers as the review page does
+      // (Answers → reviewRows: the shared answerRows walk, RJSF's semantics loaded), held to RJSF's semantics.
+      const deskProblems: string[] = [];
       let storedEqual = true;
       const cases = [{ name: 'réponse exemple', data: form.formData }, ...wrongVariants(form)];
       for (const c of cases) {
@@ -247,6 +271,34 @@ describe('compatibility corpus over the API', () => {
           storedEqual = false;
           disagreements.push(`${c.name} : réponses enregistrées ${JSON.stringify(server.stored)}`);
         }
+        if (c.data === form.formData && server.id) {
+          const view = await request(stack.url)
+            .get(`/api/v1/services/${slug}/submissions/${server.id}`)
+            .set('Authorization', deskAuth);
+          if (view.status !== 200) deskProblems.push(`dossier (instruction) : ${view.status}`);
+          else {
+            const definition = view.body.definition as ServiceDefinition;
+            const data = view.body.data as Record<string, unknown>;
+            const key = wrapKey(form, imported);
+            const base = key ? `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}` : '';
+            const rows = answerRows(definition, data, {
+              includeEmpty: true,
+              hidden: new Set(hiddenPointers({ definition, data })),
+              semantics: needsSemantics(definition.schema)
+                ? createSchemaSemantics(definition.schema as Record<string, unknown>)
+                : undefined,
+            })
+              .filter((r) => r.kind === 'field' || (r.kind === 'group' && r.text))
+              .map((r) => ({ pointer: r.pointer, label: rowLabel(r), text: r.text }));
+            deskProblems.push(
+              ...pointedProblems(
+                'dossier (instruction)',
+                expectedSteps(form.schema, form.uiSchema, form.formData, base),
+                rows,
+              ),
+            );
+          }
+        }
       }
 
       recordResult({
@@ -256,10 +308,12 @@ describe('compatibility corpus over the API', () => {
         keyOrder: orderProblems.length === 0,
         storedEqual,
         agrees: disagreements.length === 0,
-        detail: [...orderProblems.slice(0, 1), ...disagreements].join(' | ') || undefined,
+        readBack: deskProblems.length === 0,
+        detail: [...orderProblems.slice(0, 1), ...disagreements, ...deskProblems].join(' | ') || undefined,
       });
       expect({ form: form.name, orderProblems }).toEqual({ form: form.name, orderProblems: [] });
       expect({ form: form.name, disagreements }).toEqual({ form: form.name, disagreements: [] });
+      expect({ form: form.name, deskProblems }).toEqual({ form: form.name, deskProblems: [] });
     },
     120_000,
   );

@@ -321,6 +321,8 @@ export interface CompatResult {
   drawn?: boolean;
   sent?: boolean;
   storedEqual?: boolean;
+  /** The review page and the receipt read the answers back as RJSF’s semantics imply. */
+  readBack?: boolean;
   agrees?: boolean;
   detail?: string;
 }

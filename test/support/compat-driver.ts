@@ -46,6 +46,18 @@ function choices(schema: JsonObject, ui?: JsonObject): Array<{ label: string; va
     return undefined;
   }
 }
+/**
+ * RJSF's BooleanField: Oui/Non, or `ui:enumNames` (own or in ui:options) for true then false, through optionsList.
+ */
+function yesNo(ui: JsonObject): Array<{ label: string; value: unknown }> {
+  const names = ui['ui:enumNames'] ?? (isObject(ui['ui:options']) ? ui['ui:options'].enumNames : undefined);
+  if (names === undefined)
+    return [
+      { label: 'Oui', value: true },
+      { label: 'Non', value: false },
+    ];
+  return choices({ type: 'boolean', enum: [true, false] }, ui) ?? [];
+}
 const typeOf = (s: JsonObject) => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type) as string;
 
 /** RJSF's uiSchema for a `$ref`'d schema from `ui:definitions`, under the field's own. */
@@ -93,7 +105,13 @@ export function walk(
     const validator = rjsfValidator(root);
     const index = Math.max(0, getFirstMatchingOption(validator, data, branches as RJSFSchema[], root as RJSFSchema));
     const chosen = branches[index]!;
-    const name = typeof chosen.title === 'string' ? chosen.title : `Option ${index + 1}`;
+    // RJSF 6's per-branch uiSchema (`uiSchema.oneOf` / `anyOf` as a list): its ui:title names the branch in the
+    // selector, and it is the uiSchema of the branch's fields; without one, the field's own uiSchema.
+    const listed = ui[schema.oneOf ? 'oneOf' : 'anyOf'];
+    const branchUi = Array.isArray(listed) && isObject(listed[index]) ? (listed[index] as JsonObject) : ui;
+    const uiTitle = Array.isArray(listed) && isObject(listed[index]) ? listed[index]['ui:title'] : undefined;
+    const name =
+      typeof uiTitle === 'string' ? uiTitle : typeof chosen.title === 'string' ? chosen.title : `Option ${index + 1}`;
     const { oneOf: _o, anyOf: _a, ...base } = schema;
     const merged = resolved(
       root,
@@ -114,13 +132,13 @@ export function walk(
       steps.push(...own);
       steps.push({ pointer, kind: 'branch', label, value: data, schema, ui, branch: name });
       const branchOnly = resolved(root, chosen, data);
-      steps.push(...walkObject(root, rootUi, branchOnly, ui, data, pointer, Object.keys(base.properties)));
+      steps.push(...walkObject(root, rootUi, branchOnly, branchUi, data, pointer, Object.keys(base.properties)));
       return steps;
     }
     steps.push({ pointer, kind: 'branch', label, value: data, schema, ui, branch: name });
     if (typeOf(resolved(root, chosen, data)) === 'object' || resolved(root, chosen, data).properties)
-      return [...steps, ...walkObject(root, rootUi, resolved(root, chosen, data), ui, data, pointer)];
-    return [...steps, ...walk(root, rootUi, chosen, ui, data, pointer, label)];
+      return [...steps, ...walkObject(root, rootUi, resolved(root, chosen, data), branchUi, data, pointer)];
+    return [...steps, ...walk(root, rootUi, chosen, branchUi, data, pointer, label)];
   }
   const options = choices(schema, ui);
   const type = typeOf(schema);
@@ -135,7 +153,8 @@ export function walk(
   }
   if (type === 'array') {
     const items = resolved(root, (isObject(schema.items) ? schema.items : {}) as JsonObject, null);
-    const itemOptions = choices(items, uiOf(ui, 'items'));
+    // RJSF 6 (ArrayAsMultiSelect): the items' uiSchema, or the array's own when it has no `items`.
+    const itemOptions = choices(items, isObject(ui.items) ? ui.items : ui);
     if (itemOptions && schema.uniqueItems)
       return [{ pointer, kind: fixed ? 'fixed' : 'multi', label, value: data, schema, ui, options: itemOptions }];
     if (items.format === 'data-url') return [{ pointer, kind: 'file', label, value: data, schema, ui }];
@@ -160,7 +179,7 @@ export function walk(
   }
   if (type === 'null') return [{ pointer, kind: 'info', label, value: data, schema, ui }];
   if (fixed) return [{ pointer, kind: 'fixed', label, value: data, schema, ui }];
-  if (type === 'boolean') return [{ pointer, kind: 'boolean', label, value: data, schema, ui }];
+  if (type === 'boolean') return [{ pointer, kind: 'boolean', label, value: data, schema, ui, options: yesNo(ui) }];
   if (schema.format === 'data-url') return [{ pointer, kind: 'file', label, value: data, schema, ui }];
   return [{ pointer, kind: 'text', label, value: data, schema, ui }];
 }
@@ -338,7 +357,8 @@ export async function fill(page: Page, step: Step): Promise<string | undefined> 
       case 'boolean': {
         const box = field.locator('input[type=checkbox]');
         if ((await box.count()) > 0) await box.first().setChecked(step.value === true);
-        else await choose(field, step.value ? 'Oui' : 'Non');
+        else
+          await choose(field, step.options?.find((o) => o.value === step.value)?.label ?? (step.value ? 'Oui' : 'Non'));
         return;
       }
       case 'choice': {
