@@ -208,6 +208,22 @@ describe('compatibility corpus in the browser', () => {
               drawn = false;
               problems.push(`libellé de ${s.pointer} : « ${s.label} » absent (lu « ${text.slice(0, 60)} »)`);
             }
+            // ui:help and ui:description (RJSF's, over the schema's description) are drawn with the field: their
+            // words, Markdown marks aside.
+            const words = (v: string) =>
+              v
+                .replace(/[*_`#>[\]()]/g, '')
+                .replace(/\s+/g, ' ')
+                .trim();
+            for (const option of ['ui:help', 'ui:description'] as const) {
+              const wanted = s.ui[option];
+              if (typeof wanted !== 'string' || !wanted) continue;
+              const start = words(wanted).slice(0, 30);
+              if (!words(text).includes(start)) {
+                drawn = false;
+                problems.push(`${option} de ${s.pointer} : « ${start} » absent (lu « ${text.slice(0, 80)} »)`);
+              }
+            }
           }
           // ui:readonly, ui:disabled, readOnly: RJSF passes them down to every control inside a group or list.
           for (const s of mine.filter(
