@@ -50,6 +50,7 @@ export function BranchChoice({
   labels,
   selected,
   choose,
+  locked = false,
 }: {
   id: string;
   pointer: string;
@@ -58,6 +59,8 @@ export function BranchChoice({
   labels: string[];
   selected: number;
   choose(next: number): void;
+  /** In a group drawn read-only or disabled: shown, not changeable. */
+  locked?: boolean;
 }) {
   return labels.length <= 6 ? (
     <fieldset className="field alternatives-choice" id={id} tabIndex={-1}>
@@ -73,6 +76,7 @@ export function BranchChoice({
               id={`${id}-${i}`}
               name={`${pointer}#branche`}
               checked={selected === i}
+              disabled={locked}
               onChange={() => choose(i)}
             />
             <label htmlFor={`${id}-${i}`}>{label}</label>
@@ -86,7 +90,7 @@ export function BranchChoice({
         {plainText(title)}
         <Required on={required} />
       </label>
-      <select id={id} value={String(selected)} onChange={(e) => choose(Number(e.target.value))}>
+      <select id={id} value={String(selected)} disabled={locked} onChange={(e) => choose(Number(e.target.value))}>
         {labels.map((label, i) => (
           <option key={i} value={String(i)}>
             {label}

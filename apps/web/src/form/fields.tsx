@@ -104,7 +104,9 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
   }, [root, schema, ui, pointer, name, required, prefill, inherited]);
   if (hidden || ui['ui:widget'] === 'hidden') return null;
   const field = drawField(model, ui, pointer, name, required);
-  const fixed = (model.readOnly || model.disabled) && (model.kind === 'object' || model.kind === 'array');
+  const fixed =
+    (model.readOnly || model.disabled) &&
+    (model.kind === 'object' || model.kind === 'array' || model.kind === 'alternatives');
   return fixed && (model.readOnly !== inherited.readOnly || model.disabled !== inherited.disabled) ? (
     <Inherited.Provider value={{ readOnly: model.readOnly, disabled: model.disabled }}>{field}</Inherited.Provider>
   ) : (
@@ -180,6 +182,8 @@ function Alternatives({
   embedded?: boolean;
 }) {
   const { store, semantics } = useForm();
+  // Inside a group drawn read-only or disabled (or itself so), the choice cannot be changed either, as in RJSF.
+  const inherited = useContext(Inherited);
   const { branches, value, selected, choose } = useBranches(schema, pointer);
   const id = `${idOf(pointer)}-branche`;
   const error = useFieldError(store, pointer);
@@ -202,6 +206,7 @@ function Alternatives({
         labels={labels}
         selected={selected}
         choose={choose}
+        locked={inherited.readOnly || inherited.disabled}
       />
       {error && !objectBranch && <ErrorMessage id={idOf(pointer)} message={error.message} />}
       {objectBranch ? (
