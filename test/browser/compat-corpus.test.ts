@@ -225,6 +225,17 @@ describe('compatibility corpus in the browser', () => {
               }
             }
           }
+          // The single answers of one list each bear their own label (« Date 1 », « Date 2 »), whatever titles them.
+          const sameLabels = await page.evaluate(() => {
+            const lists = new Set(Array.from(document.querySelectorAll('.item--single'), (item) => item.parentElement));
+            return Array.from(lists).flatMap((list) => {
+              const labels = Array.from(list?.querySelectorAll(':scope > .item--single') ?? []).map(
+                (item) => item.querySelector('label, legend')?.textContent?.trim() ?? '',
+              );
+              return labels.filter((label, i) => labels.indexOf(label) !== i);
+            });
+          });
+          if (sameLabels.length > 0) problems.push(`éléments de liste au même intitulé : ${sameLabels.join(', ')}`);
           // ui:readonly, ui:disabled, readOnly: RJSF passes them down to every control inside a group or list.
           for (const s of mine.filter(
             (m) =>

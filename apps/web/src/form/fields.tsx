@@ -352,13 +352,16 @@ const ArrayField = memo(function ArrayField({ model }: { model: FieldModel }) {
               {removeButton}
             </fieldset>
           );
+        // The item's own `ui:title` would win over the numbered title: numbered there too, so that no two
+        // answers of the list bear the same label.
+        const numbered = `${title} ${i + 1}`;
         return (
           <div className="item item--single" key={key} id={`${id}-${i}`}>
             <SchemaField
               pointer={`${model.pointer}/${i}`}
-              name={`${title} ${i + 1}`}
-              schema={{ ...schema, title: `${title} ${i + 1}` }}
-              ui={uiAt(i)}
+              name={numbered}
+              schema={{ ...schema, title: numbered }}
+              ui={typeof ownUi['ui:title'] === 'string' ? { ...ownUi, 'ui:title': numbered } : ownUi}
               required={i < tuple}
             />
             {removeButton}
