@@ -178,7 +178,7 @@ export function csvValue(value: AnswerValue): string | number | null {
 const INDEX = /^(0|[1-9]\d*)$/;
 
 /** readPointer (@guichet/shared) for one pointer without `*`, parsed once instead of once per row. */
-function pointerReader(pointer: string): (data: unknown) => unknown {
+export function pointerReader(pointer: string): (data: unknown) => unknown {
   const steps = parseJsonPointer(pointer).map((key) => ({ key, index: INDEX.test(key) ? Number(key) : -1 }));
   return (data) => {
     let current = data;

@@ -15,6 +15,7 @@ export {
   countRequests,
   csvCell,
   exportRequests,
+  pointerReader,
   type ExportFormat,
 } from './export';
 export {
@@ -27,7 +28,16 @@ export {
   type ExportRequest,
   type ExportView,
 } from './export-jobs';
-export { XLSX_MEDIA_TYPE, XlsxWriter, cellText, columnName, xmlText, type XlsxCell, type XlsxColumn } from './xlsx';
+export {
+  XLSX_MEDIA_TYPE,
+  XlsxWriter,
+  ZoneOffsets,
+  cellText,
+  columnName,
+  xmlText,
+  type XlsxCell,
+  type XlsxColumn,
+} from './xlsx';
 export { ZipWriter, crc32 } from './xlsx-zip';
 export { InboxRepository, type ExportRow, type InboxRow, type ServiceRow, type SharedCounts } from './inbox-repository';
 export { filterSql, inboxPageSql, keyset } from './inbox-sql';
