@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -220,6 +221,59 @@ describe('npm start from a fresh clone', () => {
       await stopProcess(run.child, 'SIGINT', 30_000);
     }
     expect(run.child.exitCode).toBe(0);
+  });
+
+  it('starts beside another installation: a held default port moves to the next free one, a held port that was set stops it', async () => {
+    // PORT's default, 3000: held by this test if it is free, by another program if not; held either way.
+    const holder = createServer();
+    await new Promise<void>((resolve) => {
+      holder.once('error', () => resolve());
+      holder.listen(3000, '127.0.0.1', () => resolve());
+    });
+    const squatted = await freePort();
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(squatted, '127.0.0.1', () => resolve()));
+    const env: NodeJS.ProcessEnv = {
+      ...baseEnv(),
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(await freePort()),
+      IDP_PORT: String(await freePort()),
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: `ports${process.pid}`,
+      MAILCATCHER_SMTP_PORT: String(await freePort()),
+      MAILCATCHER_HTTP_PORT: String(await freePort()),
+    };
+    delete env.PORT;
+    delete env.PUBLIC_URL;
+    try {
+      // A port the operator set, held by another program: refused before anything starts, naming it.
+      const refused = spawn(process.execPath, [join(DIST, 'scripts', 'start.js')], {
+        env: { ...env, PORT: String(squatted) },
+        cwd: ROOT,
+      });
+      const refusal = collectOutput(refused);
+      await waitUntil('refusal', 30_000, () => refused.exitCode !== null || undefined);
+      expect(refused.exitCode).toBe(1);
+      expect(refusal.text()).toMatch(new RegExp(`Démarrage refusé : le port ${squatted} \\(PORT\\) est déjà pris`));
+
+      // The default, held: moved, said, and served there.
+      const run = await launch(env, false);
+      try {
+        const moved = /Ports {12}3000 → (\d+) \(PORT\)/.exec(run.output.text());
+        expect(moved).not.toBeNull();
+        expect(run.output.text()).toContain(`Portail          http://localhost:${moved![1]}/`);
+        expect((await fetch(`http://127.0.0.1:${moved![1]}/health/ready`)).status).toBe(200);
+      } finally {
+        await stopProcess(run.child, 'SIGINT', 30_000);
+      }
+      expect(run.child.exitCode).toBe(0);
+    } finally {
+      const redis = new Redis(testRedisUrl());
+      await redis.del(claimKey(`ports${process.pid}`));
+      redis.disconnect();
+      await new Promise((resolve) => squatter.close(resolve));
+      await new Promise((resolve) => holder.close(() => resolve(undefined)));
+    }
   });
 
   it('refuses, in one line, a queue prefix another database has claimed on the same Redis', async () => {
