@@ -4,6 +4,7 @@ import type { ServiceDefinition } from '@guichet/shared';
 import { axeViolations, type Browser } from '../support/browser';
 import { pressEnterOn, startDraft, startWebLookupStack } from '../support/lookup-browser';
 import type { Stack } from '../support/stack';
+import { waitUntil } from '../support/processes';
 
 const SLUG = 'inscription-pic';
 const POOL_SIZE = 2;
@@ -92,6 +93,14 @@ describe('peak day: a submit the server is too busy to take', () => {
       }
     });
 
+    // The draft saved first: an autosave still on its way would meet the held pool and say the same « très
+    // demandé » (its own busy state), and the submit would wait behind it.
+    await page.locator('[role="status"]', { hasText: /^Brouillon enregistré à/ }).waitFor();
+    const dataSource = stack.api.get(DataSource);
+    await waitUntil('the draft saved with its answer', 15_000, async () => {
+      const [row] = await dataSource.query(`SELECT data FROM submission WHERE id = $1`, [draftId]);
+      return row?.data?.nom === 'Lucie Martin';
+    });
     await holdPool();
     await pressEnterOn(page, /^Envoyer ma demande/);
     // Said in the polite status region, calmly, with the answers kept; the citizen has nothing to do.
@@ -123,7 +132,6 @@ describe('peak day: a submit the server is too busy to take', () => {
     expect(submits.length).toBeGreaterThanOrEqual(2);
     expect(new Set(submits.map((s) => s.key)).size).toBe(1);
     expect(submits.at(-1)!.status).toBe(200);
-    const dataSource = stack.api.get(DataSource);
     expect(await dataSource.query(`SELECT status, data FROM submission WHERE id = $1`, [draftId])).toEqual([
       { status: 'submitted', data: { nom: 'Lucie Martin' } },
     ]);
