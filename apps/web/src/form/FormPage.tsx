@@ -69,13 +69,15 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
     // Answers this browser kept but the server has not (a lost connection, a value still to correct).
     const local = readLocalCopy(draft.id);
     let data = local && local.revision === draft.revision ? local.data : draft.data;
+    // Kept here, not on the server yet: saved as the page opens, so that sending never sends the server's older copy.
+    const keptHere = data !== draft.data && JSON.stringify(data) !== JSON.stringify(draft.data);
     // RJSF's defaults (`default`, `const`) where nothing is answered yet, as RJSF's Form starts.
     const before = JSON.stringify(data);
     if (semantics) data = (semantics.withDefaults(root, data) ?? {}) as Record<string, unknown>;
     // Items opened for `minItems` start as « Ajouter » starts one: with the item schema's defaults.
     const newItem = semantics ? (items: Schema) => semantics.withDefaults(items, {}) : undefined;
     const created = new FormStore(definition, withMinimumItems(root, root, data, newItem) as Record<string, unknown>);
-    return { store: created, defaultsAdded: JSON.stringify(data) !== before };
+    return { store: created, defaultsAdded: JSON.stringify(data) !== before, keptHere };
   }, [definition, draft, root, semantics]);
   const { store } = initial;
   const pageKeys = useMemo(() => new Set(definition.pages.flatMap((p) => p.fields)), [definition]);
@@ -100,7 +102,8 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
     draftId: draft.id,
     base: loaded.base,
     revision: draft.revision,
-    unsavedAtStart: initial.defaultsAdded,
+    unsavedAtStart: initial.defaultsAdded || initial.keptHere,
+    saveAtStart: initial.keptHere,
   });
 
   // --- Steps and errors ---------------------------------------------------
@@ -170,7 +173,23 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
     if (!outcome.valid) return routeErrors(outcome.errors);
     setSending(true);
     try {
-      await saveNow();
+      const saved = await saveNow();
+      if (saved !== 'saved') {
+        // The server's copy is not what is on screen: sending would send older answers. A conflict, a refusal or an
+        // ended session is said by the save status (an alert); a lost connection here, where the citizen pressed.
+        setSending(false);
+        if (saved !== 'offline') return;
+        return showErrors([
+          {
+            pointer: '',
+            code: 'NOT_SAVED',
+            message: tr(
+              'Votre demande n’a pas été envoyée : vos dernières réponses n’ont pas pu être enregistrées. Elles sont gardées dans ce navigateur ; vérifiez votre connexion et envoyez à nouveau.',
+              'Your request was not sent: your latest answers could not be saved. They are kept in this browser; check your connection and send again.',
+            ),
+          },
+        ]);
+      }
       if (editingAfterRequest && resubmit) {
         await api(`/api/v1/submissions/${draft.id}/transitions`, {
           method: 'POST',

@@ -22,6 +22,9 @@ export type SaveState =
   /** The anonymous session ended: the answers on screen can go into a new draft. */
   | { kind: 'expired'; message: string };
 
+/** What `saveNow` came to: everything on screen is on the server, or why not (said by the save status). */
+export type SaveOutcome = 'saved' | 'offline' | 'conflict' | 'refused' | 'expired';
+
 interface Options {
   store: FormStore;
   validate: SchemaValidateFunction;
@@ -32,24 +35,40 @@ interface Options {
   revision: number;
   /** Defaults the draft did not have yet are saved like any answer (the server would not know them otherwise). */
   unsavedAtStart: boolean;
+  /**
+   * What is on screen at the start is not the server's (answers this browser kept while the connection was lost, the
+   * tab closed since): saved as soon as the page opens, not only at the citizen's next change.
+   */
+  saveAtStart?: boolean;
 }
 
 /**
  * The draft's autosave: a second after the last change, what is valid goes to
  * the server and what is not yet stays in this browser; a lost connection is
- * retried, a conflict or a refusal is said once. `saveNow` flushes at once.
+ * retried, a conflict or a refusal is said once. `saveNow` flushes at once and
+ * tells whether the server now has everything on screen: sending goes on only then.
  */
-export function useAutosave({ store, validate, definition, draftId, base, revision: start, unsavedAtStart }: Options) {
+export function useAutosave({
+  store,
+  validate,
+  definition,
+  draftId,
+  base,
+  revision: start,
+  unsavedAtStart,
+  saveAtStart = false,
+}: Options) {
   const revision = useRef(start);
   const savedVersion = useRef(unsavedAtStart ? -1 : store.version);
   const inFlight = useRef<Promise<void> | null>(null);
   const timer = useRef<number | undefined>(undefined);
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
 
-  const saveNow = useCallback(async (): Promise<void> => {
+  const saveNow = useCallback(async (): Promise<SaveOutcome> => {
     window.clearTimeout(timer.current);
     if (inFlight.current) await inFlight.current;
-    if (store.version === savedVersion.current) return;
+    if (store.version === savedVersion.current) return 'saved';
+    let outcome: SaveOutcome = 'saved';
     const version = store.version;
     const data = store.snapshot();
     // What is not valid yet stays in this browser; the server keeps everything else.
@@ -73,13 +92,13 @@ export function useAutosave({ store, validate, definition, draftId, base, revisi
       })
       .catch((error: unknown) => {
         if (error instanceof ApiError && (error.body.code === 'CONFLICT' || error.body.code === 'NOT_A_DRAFT'))
-          setSave({ kind: 'conflict', message: error.message });
+          setSave({ kind: (outcome = 'conflict'), message: error.message });
         else if (error instanceof ApiError && REFUSALS.has(error.body.code))
-          setSave({ kind: 'refused', message: error.message });
+          setSave({ kind: (outcome = 'refused'), message: error.message });
         else if (error instanceof ApiError && error.body.code === 'SESSION_EXPIRED')
-          setSave({ kind: 'expired', message: error.message });
+          setSave({ kind: (outcome = 'expired'), message: error.message });
         else {
-          setSave({ kind: 'offline' });
+          setSave({ kind: (outcome = 'offline') });
           // Tried again later; the answers are in this browser meanwhile.
           window.clearTimeout(timer.current);
           timer.current = window.setTimeout(() => void saveNow(), 10_000);
@@ -90,7 +109,16 @@ export function useAutosave({ store, validate, definition, draftId, base, revisi
       });
     inFlight.current = attempt;
     await attempt;
+    return outcome;
   }, [store, validate, definition, draftId, base]);
+
+  useEffect(() => {
+    if (!saveAtStart) return;
+    timer.current = window.setTimeout(() => void saveNow(), 0);
+    return () => window.clearTimeout(timer.current);
+    // Once, when the page opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   useEffect(
     () =>

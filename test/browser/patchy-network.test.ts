@@ -1,0 +1,151 @@
+import { DataSource } from 'typeorm';
+import type { ServiceDefinition } from '@guichet/shared';
+import { axeViolations, untilLive, type Browser } from '../support/browser';
+import { pressEnterOn, startDraft, startWebLookupStack } from '../support/lookup-browser';
+import { waitUntil } from '../support/processes';
+import type { Stack } from '../support/stack';
+
+const SLUG = 'nid-de-poule';
+
+/** Karim's report (JOURNEYS.md): where, what; the second answer is optional, so a lost one would go unnoticed. */
+function report(): ServiceDefinition {
+  return {
+    formatVersion: 1,
+    schema: {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      additionalProperties: false,
+      required: ['lieu'],
+      properties: {
+        lieu: { type: 'string', title: 'Où est le nid-de-poule ?', minLength: 1, maxLength: 200 },
+        details: { type: 'string', title: 'Ce que vous avez vu', maxLength: 500 },
+      },
+    },
+    uiSchema: {},
+    pages: [{ id: 'signalement', title: 'Le signalement', fields: ['lieu', 'details'] }],
+    settings: { signIn: 'none', retentionMonths: 12 },
+  } as unknown as ServiceDefinition;
+}
+
+/**
+ * Karim's patchy 4G (JOURNEYS.md: « The 4G drop in step 2 lost nothing »), in
+ * Chromium: the answers typed while the network is gone reach the server once it
+ * is back, even when the tab was closed meanwhile; and a send whose last save
+ * could not go through sends nothing, rather than the server's older copy.
+ */
+describe('a citizen on a patchy connection', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    ({ stack, browser, base } = await startWebLookupStack({
+      service: { slug: SLUG, title: 'Signaler un nid-de-poule', definition: report() },
+    }));
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const stored = async (id: string) =>
+    (
+      await stack.api
+        .get(DataSource)
+        .query(`SELECT status, data FROM submission WHERE id = $1`, [id])
+    )[0] as { status: string; data: Record<string, unknown> } | undefined;
+  const savedStatus = (page: import('playwright-core').Page) =>
+    page.locator('[role="status"]', { hasText: /^Brouillon enregistré à/ });
+
+  it('a tab closed while offline: reopened, the answers this browser kept are saved and sent, not dropped', async () => {
+    const page = await browser.context.newPage();
+    const id = await startDraft(page, `${base}/demarches/${SLUG}`, {
+      field: { name: /^Où est le nid-de-poule/ },
+      text: 'Rue des Lilas, devant le 12',
+    });
+    await waitUntil('the first answer saved', 15_000, async () => (await stored(id))?.data.lieu !== undefined);
+    await savedStatus(page).waitFor();
+
+    // The 4G drops; Karim types on, the page says it could not save and keeps the answer here.
+    await browser.context.setOffline(true);
+    await page.getByRole('textbox', { name: /^Ce que vous avez vu/ }).focus();
+    await page.keyboard.type('Un trou profond, une roue de vélo y est restée');
+    await page.locator('[role="status"]', { hasText: /^Brouillon non enregistré : connexion perdue\./ }).waitFor();
+    // Then his phone drops the tab.
+    await page.close();
+    await browser.context.setOffline(false);
+    expect((await stored(id))!.data).toEqual({ lieu: 'Rue des Lilas, devant le 12' });
+
+    // Back online, he opens the draft again: his answer is there, and goes to the server without his doing anything.
+    const again = await browser.context.newPage();
+    again.setDefaultTimeout(15_000);
+    await again.goto(`${base}/demarches/${SLUG}?brouillon=${id}`);
+    await untilLive(again);
+    await expect(again.getByRole('textbox', { name: /^Ce que vous avez vu/ }).inputValue()).resolves.toBe(
+      'Un trou profond, une roue de vélo y est restée',
+    );
+    await waitUntil('the kept answer saved', 15_000, async () => (await stored(id))?.data.details !== undefined);
+    await savedStatus(again).waitFor();
+    expect(await axeViolations(again)).toEqual([]);
+
+    await pressEnterOn(again, /^Continuer/);
+    await again.locator('h2.step-title', { hasText: 'Vérifiez vos réponses' }).waitFor();
+    await pressEnterOn(again, /^Envoyer ma demande/);
+    await again.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
+    expect(await stored(id)).toEqual({
+      status: 'submitted',
+      data: { lieu: 'Rue des Lilas, devant le 12', details: 'Un trou profond, une roue de vélo y est restée' },
+    });
+    await again.close();
+  }, 90_000);
+
+  it('a send whose last save fails sends nothing, says so with the focus on it, and sends everything once it goes through', async () => {
+    const page = await browser.context.newPage();
+    const id = await startDraft(page, `${base}/demarches/${SLUG}`, {
+      field: { name: /^Où est le nid-de-poule/ },
+      text: 'Place de la Mairie',
+    });
+    await waitUntil('the first answer saved', 15_000, async () => (await stored(id))?.data.lieu !== undefined);
+    await savedStatus(page).waitFor();
+
+    // The connection fails the saves only (the page and the API otherwise answer), from the next answer on.
+    const draftUrl = new RegExp(`/api/v1/submissions/${id}$`);
+    let refused = 0;
+    await page.route(draftUrl, (route) => {
+      if (route.request().method() !== 'PATCH') return route.fallback();
+      refused++;
+      return route.abort('internetdisconnected');
+    });
+    const submits: string[] = [];
+    page.on('request', (req) => {
+      if (req.method() === 'POST' && req.url().endsWith(`/api/v1/submissions/${id}/submit`)) submits.push(req.url());
+    });
+    await page.getByRole('textbox', { name: /^Ce que vous avez vu/ }).focus();
+    await page.keyboard.type('Au milieu du passage piéton');
+    await pressEnterOn(page, /^Continuer/);
+    await page.locator('h2.step-title', { hasText: 'Vérifiez vos réponses' }).waitFor();
+    await pressEnterOn(page, /^Envoyer ma demande/);
+
+    // Nothing sent: the server's copy lacks the last answer. Said in the error summary, which takes the focus.
+    const summary = page.locator('.error-summary');
+    await summary.waitFor();
+    await expect(summary.textContent()).resolves.toMatch(/n’a pas été envoyée/);
+    await expect(page.evaluate(() => document.activeElement?.closest('.error-summary') !== null)).resolves.toBe(true);
+    expect(refused).toBeGreaterThan(0);
+    expect(submits).toEqual([]);
+    expect(await stored(id)).toEqual({ status: 'draft', data: { lieu: 'Place de la Mairie' } });
+    await expect(page.getByText('Au milieu du passage piéton').count()).resolves.toBeGreaterThan(0);
+    expect(await axeViolations(page)).toEqual([]);
+
+    // The connection is back: the same button sends the answers on screen, all of them, once.
+    await page.unroute(draftUrl);
+    await pressEnterOn(page, /^Envoyer ma demande/);
+    await page.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
+    expect(submits).toHaveLength(1);
+    expect(await stored(id)).toEqual({
+      status: 'submitted',
+      data: { lieu: 'Place de la Mairie', details: 'Au milieu du passage piéton' },
+    });
+    await page.close();
+  }, 90_000);
+});
