@@ -346,7 +346,7 @@ describe('workflow', () => {
 
     const view = await person.call('GET', `/api/v1/submissions/${id}`);
     expect(view.body.status).toBe('changes_requested');
-    expect(view.body.actions).toEqual([expect.objectContaining({ transition: 'resubmit' })]);
+    expect(view.body.actions).toEqual([expect.objectContaining({ transition: 'resubmit', to: 'submitted' })]);
     expect(view.body.history.at(-1).comment).toBe('Merci de préciser le repas de substitution.');
 
     // Invalid answers cannot be sent back; corrected ones can.

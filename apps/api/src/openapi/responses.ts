@@ -86,7 +86,7 @@ const submissionProps = {
   statusLabel: str,
 };
 const citizenExtras = {
-  actions: arr(plain({ transition: str, label: str })),
+  actions: arr(plain({ transition: str, label: str, to: str })),
   history: arr(plain({ type: str, at: dateTime, toStatus: nstr, label: nstr, comment: nstr })),
   documents: arr(documentSummary),
   messages: arr({ $ref: '#/components/schemas/MessageView' }),

@@ -7,7 +7,8 @@ import { usePageTitle } from '../lib/title';
 import { OrganisationMark, useAccent } from '../pages/Branding';
 import { solveChallenge } from './anti-bot';
 import { FormContext, type FormContextValue } from './context';
-import { LoadFailure, RecoverButton, readLocalCopy } from './draft-recovery';
+import { citizenMayEdit } from '../lib/requests';
+import { AlreadySent, LoadFailure, RecoverButton, readLocalCopy } from './draft-recovery';
 import { ErrorSummary, type SummaryItem } from './ErrorSummary';
 import { Fields, withMinimumItems } from './fields';
 import { loadForm, loadReview, type Loaded } from './load-form';
@@ -55,6 +56,8 @@ export function FormPage({
 
   if (failure) return <LoadFailure error={failure} slug={slug} draftId={draftId} />;
   if (!loaded) return <p role="status">{tr('Chargement du formulaire…', 'Loading the form…')}</p>;
+  // Sent and not open to corrections (« Précédent » after sending, an old link): nothing here to fill in again.
+  if (!loaded.test && !citizenMayEdit(loaded.draft)) return <AlreadySent draft={loaded.draft} />;
   return <FormRunner key={loaded.draft.id} loaded={loaded} step={step} />;
 }
 
@@ -63,7 +66,9 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
   const root = definition.schema as Schema;
   const ui = (definition.uiSchema ?? {}) as Ui;
   const editingAfterRequest = draft.status !== 'draft';
-  const resubmit = draft.actions.find((a) => a.transition === 'resubmit') ?? draft.actions[0];
+  // The transition that sends the request again (the workflow names it; another of the citizen's, say a withdrawal,
+  // is never what « Renvoyer » does).
+  const resubmit = draft.actions.find((a) => a.to === 'submitted');
 
   const initial = useMemo(() => {
     // Answers this browser kept but the server has not (a lost connection, a value still to correct).

@@ -110,3 +110,29 @@ export function LoadFailure({ error, slug, draftId }: { error: ApiError; slug: s
     </>
   );
 }
+
+/** A request already sent and not open to corrections (« Précédent » after sending, an old link): where to follow it. */
+export function AlreadySent({ draft }: { draft: SubmissionView }) {
+  usePageTitle(tr('Demande déjà envoyée', 'Request already sent'));
+  return (
+    <>
+      <h1 tabIndex={-1}>{tr('Cette demande a déjà été envoyée', 'This request has already been sent')}</h1>
+      <p>
+        {draft.reference
+          ? tr(
+              `Sa référence est ${draft.reference} et son état « ${draft.statusLabel} ». Ses réponses ne peuvent plus être modifiées ici.`,
+              `Its reference is ${draft.reference} and its status “${draft.statusLabel}”. Its answers can no longer be changed here.`,
+            )
+          : tr(
+              `Son état est « ${draft.statusLabel} ». Ses réponses ne peuvent plus être modifiées ici.`,
+              `Its status is “${draft.statusLabel}”. Its answers can no longer be changed here.`,
+            )}
+      </p>
+      <p>
+        <a href={`/mes-demarches/${encodeURIComponent(draft.id)}`} onClick={onLinkClick}>
+          {tr('Suivre ma demande', 'Follow my request')}
+        </a>
+      </p>
+    </>
+  );
+}

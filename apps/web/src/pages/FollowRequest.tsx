@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { navigate } from '../lib/router';
+import { citizenMayEdit } from '../lib/requests';
 import { usePageTitle } from '../lib/title';
 import type { SubmissionView } from '@guichet/shared';
 import { RequestDocuments, RequestHistory, RequestMessages, RequestStatus, useMessageDraft } from './request-parts';
@@ -119,7 +120,7 @@ export function FollowRequest() {
       fail(e);
     }
   };
-  const corrections = view.actions.length > 0 && view.status !== 'draft';
+  const corrections = view.status !== 'draft' && citizenMayEdit(view);
   const link = `${window.location.origin}/suivi#${token}`;
 
   return (

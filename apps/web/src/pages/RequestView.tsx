@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
+import { citizenMayEdit } from '../lib/requests';
 import { usePageTitle } from '../lib/title';
 import type { SubmissionView } from '@guichet/shared';
 import { RequestDocuments, RequestHistory, RequestMessages, RequestStatus, useMessageDraft } from './request-parts';
@@ -65,7 +66,7 @@ export function RequestView({ id, justSent }: { id: string; justSent: boolean })
     );
   if (!view) return <p role="status">{tr('Chargement…', 'Loading…')}</p>;
 
-  const corrections = view.actions.length > 0 && view.status !== 'draft';
+  const corrections = view.status !== 'draft' && citizenMayEdit(view);
 
   return (
     <>

@@ -42,8 +42,8 @@ export interface SubmissionView {
   data: Record<string, unknown>;
   /** The status in the citizen's words ("En instruction"). */
   statusLabel: string;
-  /** Transitions the citizen may fire now (e.g. resubmit after a request for changes). */
-  actions: Array<{ transition: string; label: string }>;
+  /** Transitions the citizen may fire now (e.g. resubmit after a request for changes), and the state each leads to. */
+  actions: Array<{ transition: string; label: string; to: string }>;
   /** What the citizen may see of the history, with the public comments. */
   history: Array<{ type: string; at: string; toStatus: string | null; label: string | null; comment: string | null }>;
   documents: DocumentSummary[];

@@ -30,6 +30,7 @@ export async function citizenView(
     actions: availableTransitions(workflow, submission.status, 'citizen').map((t) => ({
       transition: t.name,
       label: t.label,
+      to: t.to,
     })),
     revision: submission.revision,
     reference: submission.reference,

@@ -28,12 +28,14 @@ function report(): ServiceDefinition {
 }
 
 /**
- * Karim's patchy 4G (JOURNEYS.md: « The 4G drop in step 2 lost nothing »), in
- * Chromium: the answers typed while the network is gone reach the server once it
- * is back, even when the tab was closed meanwhile; and a send whose last save
- * could not go through sends nothing, rather than the server's older copy.
+ * What careless and unlucky citizens do, in Chromium. Karim's patchy 4G
+ * (JOURNEYS.md: « The 4G drop in step 2 lost nothing »): the answers typed
+ * while the network is gone reach the server once it is back, even when the tab
+ * was closed meanwhile; a send whose last save could not go through sends
+ * nothing, rather than the server's older copy. « Précédent » after sending
+ * does not offer to send the request again.
  */
-describe('a citizen on a patchy connection', () => {
+describe('a citizen’s mishaps: a patchy connection, « Précédent » after sending', () => {
   let stack: Stack;
   let browser: Browser;
   let base: string;
@@ -146,6 +148,39 @@ describe('a citizen on a patchy connection', () => {
       status: 'submitted',
       data: { lieu: 'Place de la Mairie', details: 'Au milieu du passage piéton' },
     });
+    await page.close();
+  }, 90_000);
+
+  it('« Précédent » after sending shows the request as sent, with where to follow it, and nothing to send again', async () => {
+    const page = await browser.context.newPage();
+    const id = await startDraft(page, `${base}/demarches/${SLUG}`, {
+      field: { name: /^Où est le nid-de-poule/ },
+      text: 'Chemin du Moulin',
+    });
+    await pressEnterOn(page, /^Continuer/);
+    await page.locator('h2.step-title', { hasText: 'Vérifiez vos réponses' }).waitFor();
+    await pressEnterOn(page, /^Envoyer ma demande/);
+    await page.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
+    const [{ reference: ref }] = await stack.api
+      .get(DataSource)
+      .query(`SELECT reference FROM submission WHERE id = $1`, [id]);
+    expect(ref).toMatch(/^GCH-/);
+
+    for (const step of ['verification', null]) {
+      await page.goBack();
+      await page.waitForURL((url) => url.searchParams.get('etape') === step);
+      const heading = page.getByRole('heading', { level: 1, name: 'Cette demande a déjà été envoyée' });
+      await heading.waitFor();
+      await expect(page.getByText(new RegExp(`Sa référence est ${ref} et son état « Déposée »`)).count()).resolves.toBe(1);
+      await expect(page.getByRole('button').filter({ hasText: /envoyer|Continuer/i }).count()).resolves.toBe(0);
+      await expect(page.getByRole('textbox').count()).resolves.toBe(0);
+      await expect(page.title()).resolves.toBe('Demande déjà envoyée — Guichet');
+      expect(await axeViolations(page)).toEqual([]);
+    }
+    await page.getByRole('link', { name: 'Suivre ma demande' }).click();
+    await page.waitForURL(new RegExp(`/mes-demarches/${id}$`));
+    await page.getByRole('heading', { level: 1, name: new RegExp(`${ref}`) }).waitFor();
+    expect(await stored(id)).toEqual({ status: 'submitted', data: { lieu: 'Chemin du Moulin' } });
     await page.close();
   }, 90_000);
 });
