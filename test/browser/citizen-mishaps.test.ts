@@ -32,8 +32,9 @@ function report(): ServiceDefinition {
  * (JOURNEYS.md: « The 4G drop in step 2 lost nothing »): the answers typed
  * while the network is gone reach the server once it is back, even when the tab
  * was closed meanwhile; a send whose last save could not go through sends
- * nothing, rather than the server's older copy. « Précédent » after sending
- * does not offer to send the request again.
+ * nothing, rather than the server's older copy. One draft in two tabs never
+ * overwrites silently. « Précédent » after sending does not offer to send the
+ * request again.
  */
 describe('a citizen’s mishaps: a patchy connection, « Précédent » after sending', () => {
   let stack: Stack;
@@ -149,6 +150,54 @@ describe('a citizen’s mishaps: a patchy connection, « Précédent » after se
       data: { lieu: 'Place de la Mairie', details: 'Au milieu du passage piéton' },
     });
     await page.close();
+  }, 90_000);
+
+  it('one draft in two tabs: the later save is told of the other, and the citizen keeps either answers, knowingly', async () => {
+    const first = await browser.context.newPage();
+    const id = await startDraft(first, `${base}/demarches/${SLUG}`, {
+      field: { name: /^Où est le nid-de-poule/ },
+      text: 'Avenue Jean-Jaurès',
+    });
+    await waitUntil('the first answer saved', 15_000, async () => (await stored(id))?.data.lieu !== undefined);
+    const second = await browser.context.newPage();
+    second.setDefaultTimeout(15_000);
+    await second.goto(first.url());
+    await untilLive(second);
+
+    // The first tab saves on; the second, opened before, types over the older copy.
+    await first.getByRole('textbox', { name: /^Ce que vous avez vu/ }).focus();
+    await first.keyboard.type('Très profond');
+    await waitUntil('the first tab saved', 15_000, async () => (await stored(id))?.data.details === 'Très profond');
+    const lieu = second.getByRole('textbox', { name: /^Où est le nid-de-poule/ });
+    await lieu.focus();
+    await second.keyboard.press('End');
+    await second.keyboard.type(', côté pair');
+    const conflict = second.locator('[role="alert"]', { hasText: /modifié ailleurs \(un autre onglet/ });
+    await conflict.waitFor();
+    await expect(conflict.textContent()).resolves.toMatch(/Les réponses de cet onglet ne sont pas enregistrées/);
+    // Nothing overwritten behind the citizen's back.
+    expect((await stored(id))!.data).toEqual({ lieu: 'Avenue Jean-Jaurès', details: 'Très profond' });
+    expect(await axeViolations(second)).toEqual([]);
+
+    // Kept: this tab's answers, as on its screen, replace the others; the save goes on from there.
+    await pressEnterOn(second, 'Garder les réponses de cet onglet');
+    await savedStatus(second).waitFor();
+    expect((await stored(id))!.data).toEqual({ lieu: 'Avenue Jean-Jaurès, côté pair' });
+    await expect(conflict.count()).resolves.toBe(0);
+
+    // The first tab is now the older one: it is told in turn, and loads what the second kept.
+    await first.keyboard.type(', une roue y est restée');
+    const told = first.locator('[role="alert"]', { hasText: /modifié ailleurs/ });
+    await told.waitFor();
+    await pressEnterOn(first, 'Charger la dernière version enregistrée');
+    await untilLive(first);
+    await expect(first.getByRole('textbox', { name: /^Où est le nid-de-poule/ }).inputValue()).resolves.toBe(
+      'Avenue Jean-Jaurès, côté pair',
+    );
+    await expect(first.getByRole('textbox', { name: /^Ce que vous avez vu/ }).inputValue()).resolves.toBe('');
+    expect((await stored(id))!.data).toEqual({ lieu: 'Avenue Jean-Jaurès, côté pair' });
+    await first.close();
+    await second.close();
   }, 90_000);
 
   it('« Précédent » after sending shows the request as sent, with where to follow it, and nothing to send again', async () => {

@@ -100,7 +100,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
     [service.slug, draft.id, loaded.test],
   );
 
-  const { save, setSave, saveNow, revision, markSent } = useAutosave({
+  const { save, setSave, saveNow, keepMine, revision, markSent } = useAutosave({
     store,
     validate,
     definition,
@@ -379,6 +379,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       <SaveStatus
         state={save}
         onRetry={() => void saveNow()}
+        onKeepMine={() => void keepMine()}
         recover={<RecoverButton slug={service.slug} data={() => store.snapshot()} />}
       />
     </FormContext.Provider>

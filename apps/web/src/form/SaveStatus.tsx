@@ -3,7 +3,18 @@ import { formatTime, tr } from '../lib/i18n';
 import type { SaveState } from './use-autosave';
 
 /** Where the draft stands, said politely; what the citizen can do when it is not saved. */
-export function SaveStatus({ state, onRetry, recover }: { state: SaveState; onRetry: () => void; recover: ReactNode }) {
+export function SaveStatus({
+  state,
+  onRetry,
+  onKeepMine,
+  recover,
+}: {
+  state: SaveState;
+  onRetry: () => void;
+  /** Saves this tab's answers over those saved elsewhere. */
+  onKeepMine: () => void;
+  recover: ReactNode;
+}) {
   return (
     <div className="save-status">
       <p role="status" aria-live="polite">
@@ -62,8 +73,18 @@ export function SaveStatus({ state, onRetry, recover }: { state: SaveState; onRe
             {tr(
               'Ce brouillon a été modifié ailleurs (un autre onglet ou un autre appareil).',
               'This draft was changed elsewhere (another tab or device).',
-            )}
+            )}{' '}
+            {state.keepable &&
+              tr(
+                'Les réponses de cet onglet ne sont pas enregistrées : gardez-les (elles remplacent celles enregistrées ailleurs) ou chargez la dernière version enregistrée (elles sont alors abandonnées).',
+                'The answers in this tab are not saved: keep them (they replace those saved elsewhere) or load the latest saved version (they are then dropped).',
+              )}
           </p>
+          {state.keepable && (
+            <button type="button" className="button" onClick={onKeepMine}>
+              {tr('Garder les réponses de cet onglet', 'Keep the answers in this tab')}
+            </button>
+          )}{' '}
           <button type="button" className="button button--secondary" onClick={() => window.location.reload()}>
             {tr('Charger la dernière version enregistrée', 'Load the latest saved version')}
           </button>

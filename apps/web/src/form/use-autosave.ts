@@ -16,7 +16,8 @@ export type SaveState =
   /** The server is very busy (503 with Retry-After): the same save is sent again by itself after `seconds`. */
   | { kind: 'busy'; seconds: number }
   | { kind: 'checking' }
-  | { kind: 'conflict'; message: string }
+  /** Saved elsewhere since (another tab, another device); `keepable` while it is still a draft this tab may overwrite. */
+  | { kind: 'conflict'; message: string; keepable: boolean }
   /** The server will not take this draft any more (service closed, limit reached): said once, no retry. */
   | { kind: 'refused'; message: string }
   /** The anonymous session ended: the answers on screen can go into a new draft. */
@@ -92,7 +93,7 @@ export function useAutosave({
       })
       .catch((error: unknown) => {
         if (error instanceof ApiError && (error.body.code === 'CONFLICT' || error.body.code === 'NOT_A_DRAFT'))
-          setSave({ kind: (outcome = 'conflict'), message: error.message });
+          setSave({ kind: (outcome = 'conflict'), message: error.message, keepable: error.body.code === 'CONFLICT' });
         else if (error instanceof ApiError && REFUSALS.has(error.body.code))
           setSave({ kind: (outcome = 'refused'), message: error.message });
         else if (error instanceof ApiError && error.body.code === 'SESSION_EXPIRED')
@@ -137,11 +138,27 @@ export function useAutosave({
     return () => window.removeEventListener('beforeunload', beforeUnload);
   }, [store]);
 
+  /**
+   * A conflict settled for this tab: the citizen chose the answers on screen over those saved elsewhere. They are
+   * saved over the latest revision, knowingly (the other way, « Charger la dernière version », reloads the page).
+   */
+  const keepMine = useCallback(async (): Promise<SaveOutcome> => {
+    try {
+      const latest = await api<{ revision: number }>(base);
+      revision.current = latest.revision;
+    } catch {
+      setSave({ kind: 'offline' });
+      return 'offline';
+    }
+    savedVersion.current = -1;
+    return saveNow();
+  }, [base, saveNow]);
+
   /** After sending: what is on screen is the server's, nothing to keep here. */
   const markSent = useCallback(() => {
     dropLocalCopy(draftId);
     savedVersion.current = store.version;
   }, [draftId, store]);
 
-  return { save, setSave, saveNow, revision, markSent };
+  return { save, setSave, saveNow, keepMine, revision, markSent };
 }
