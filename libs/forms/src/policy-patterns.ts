@@ -63,7 +63,7 @@ export function patternProblem(pattern: unknown, patterns: Set<string>, deadline
   } catch {
     return problem(
       'unsafe_pattern',
-      'Motif refusé : il utilise une construction que le serveur n’exécute pas en temps garanti (références arrière comme « \\1 », assertions comme « (?=…) ») ou il est invalide.',
+      'Motif (« pattern ») refusé : il utilise une construction que le serveur n’exécute pas en temps garanti (références arrière comme « \\1 », assertions comme « (?=…) », « (?!…) ») ou il est invalide. Réécrivez-le sans elles ; un nombre décimal écrit en texte (le « Decimal » de Pydantic) s’écrit « "type": "number" » avec « multipleOf » (0.01 pour des centimes).',
     );
   }
   // The browser validates with its own engine (ajv's standalone code, flag u): the pattern must compile there.

@@ -130,6 +130,21 @@ describe('safe schema policy', () => {
     expect(result.ok ? [] : result.errors).toContainEqual(expect.objectContaining({ code, pointer }));
   });
 
+  it('names the keyword of a pattern RE2 cannot run and says what to write instead (Pydantic’s Decimal)', () => {
+    const decimal = {
+      anyOf: [
+        { exclusiveMinimum: 0, type: 'number' },
+        { pattern: '^(?!^[-+.]*$)[+-]?0*(?:\\d{0,6}|(?=[\\d.]{1,9}0*$)\\d{0,6}\\.\\d{0,2}0*$)', type: 'string' },
+      ],
+    };
+    const problems = checkSchemaPolicy(withSchemaProperty(decimal).schema);
+    expect(problems).toEqual([
+      expect.objectContaining({ pointer: '/schema/properties/evil/anyOf/1/pattern', code: 'unsafe_pattern' }),
+    ]);
+    expect(problems[0]!.message).toContain('« pattern »');
+    expect(problems[0]!.message).toContain('multipleOf');
+  });
+
   it('refuses a schema 10,000 levels deep without overflowing the stack', () => {
     const errors = checkSchemaPolicy({ type: 'object', properties: { deep: nested(10_000) } });
     expect(errors[0]).toMatchObject({ code: 'schema_too_deep' });

@@ -38,6 +38,40 @@ describe('FormValidator', () => {
     );
   });
 
+  it('names the real problem of a closed object (unevaluatedProperties) whose condition fails, not its own fields', () => {
+    // A 2020-12 bundle: a dependentSchemas' then brings a group, the root is closed with unevaluatedProperties.
+    const schema = {
+      type: 'object',
+      properties: {
+        parent: { type: 'string', title: 'Parent' },
+        gardeAlternee: { type: 'boolean', title: 'Garde alternée' },
+      },
+      dependentSchemas: {
+        gardeAlternee: {
+          if: { properties: { gardeAlternee: { const: true } }, required: ['gardeAlternee'] },
+          then: {
+            properties: {
+              secondParent: { type: 'object', properties: { nom: { type: 'string' } }, required: ['nom'] },
+            },
+            required: ['secondParent'],
+          },
+        },
+      },
+      unevaluatedProperties: false,
+    };
+    const closed = new FormValidator({
+      formatVersion: 1,
+      schema,
+      pages: [{ id: 'p', title: 'Page', fields: ['parent', 'gardeAlternee'] }],
+      settings: {},
+    } as unknown as ConstructorParameters<typeof FormValidator>[0]);
+    const outcome = closed.validate({ parent: 'Claire', gardeAlternee: true, secondParent: {} }, { mode: 'submit' });
+    expect(outcome.errors.map((e) => [e.pointer, e.code])).toEqual([['/secondParent/nom', 'required']]);
+    // A field the schema does not name is still refused.
+    const extra = closed.validate({ parent: 'Claire', autre: 1 }, { mode: 'submit' });
+    expect(extra.errors.map((e) => [e.pointer, e.code])).toEqual([['/autre', 'unevaluatedProperties']]);
+  });
+
   it('lets a draft be incomplete but not wrong', () => {
     const draft = { parent: { email: 'pas-une-adresse' } };
     const { errors } = validator.validate(draft, { mode: 'draft' });

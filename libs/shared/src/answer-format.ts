@@ -25,7 +25,7 @@ import {
   type Schema,
   type Ui,
 } from './field-model';
-import { freeEntrySchema, takesFreeEntries } from './free-entries';
+import { byEntryName, entriesInNameOrder, freeEntrySchema, takesFreeEntries } from './free-entries';
 import { toJsonPointer } from './json-pointer';
 import { plainText } from './markdown-text';
 
@@ -123,7 +123,7 @@ export function answerRows(
     seen: Set<string> = new Set(),
   ) => {
     const object = isRecord(value) ? value : {};
-    for (const child of orderedKeys(schema, ui)) {
+    for (const child of entriesInNameOrder(orderedKeys(schema, ui), schema.properties)) {
       // A branch that repeats a key of its object (a `const` that tells branches apart) lists it once.
       if (seen.has(child)) continue;
       seen.add(child);
@@ -151,9 +151,10 @@ export function answerRows(
           seen.add(child);
           visit(sub, uiChild(ui, child), `${pointer}${toJsonPointer([child])}`, child, object[child], context, depth);
         }
-    // Free entries (`additionalProperties`, `patternProperties`): each under the name the citizen gave it, in their order.
+    // Free entries (`additionalProperties`, `patternProperties`): each under the name the citizen gave it, by name
+    // (storage keeps no order of answers' keys: `byEntryName`).
     if (takesFreeEntries(schema))
-      for (const [child, answer] of Object.entries(object)) {
+      for (const [child, answer] of byEntryName(Object.entries(object))) {
         if (seen.has(child) || Object.prototype.hasOwnProperty.call(schema.properties ?? {}, child)) continue;
         seen.add(child);
         const sub = freeEntrySchema(schema, child);
@@ -197,7 +198,13 @@ export function answerRows(
       }
       const ownUi = branchUi(ui, chosen.index);
       if (branchModel.kind !== 'object') {
+        const at = rows.length;
         visit(chosen.branch, ownUi, pointer, key, value, context, depth, title);
+        // A list chosen in a selector (Pydantic's `Optional[List[str]]`: `anyOf: [{ type: array }, { type: null }]`)
+        // says which branch was chosen, as a group chosen so does; its items follow it.
+        const row = rows[at];
+        if (branchModel.kind === 'array' && row?.kind === 'group' && row.pointer === pointer && !row.text)
+          row.text = text;
         return;
       }
       const at = rows.length;
@@ -280,7 +287,11 @@ export function answerRows(
     return !isEmpty(answers[key]) ? (undecided.get(key) ?? {}) : {};
   };
   const placed = unplacedFields(
-    [...orderedKeys(top, rootUi), ...(topBranch ? orderedKeys(topBranch, rootUi) : []), ...undecided.keys()],
+    [
+      ...entriesInNameOrder(orderedKeys(top, rootUi), top.properties),
+      ...(topBranch ? orderedKeys(topBranch, rootUi) : []),
+      ...undecided.keys(),
+    ],
     definition.pages,
   );
 
@@ -306,7 +317,7 @@ export function answerRows(
         ...placed.keys(),
         ...[...placed.values()].flat(),
       ]);
-      for (const [key, answer] of Object.entries(answers))
+      for (const [key, answer] of byEntryName(Object.entries(answers)))
         if (!named.has(key) && !(topBranch && key in asSchema(topBranch.properties)))
           visit({ ...freeEntrySchema(top, key), title: key }, NO_UI, toJsonPointer([key]), key, answer, [], 0);
     }

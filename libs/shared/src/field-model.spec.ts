@@ -59,6 +59,29 @@ describe('field model', () => {
     expect([pw.inputType, pw.autofocus]).toEqual(['password', true]);
   });
 
+  it('draws a schema made only of allOf parts (OpenAPI inheritance) as the parts’ type, as RJSF merges them', () => {
+    const root = {
+      type: 'object',
+      properties: {
+        foyer: {
+          type: 'array',
+          items: {
+            allOf: [
+              { $ref: '#/$defs/Personne' },
+              { properties: { lien: { type: 'string', title: 'Lien' } }, required: ['lien'] },
+            ],
+            unevaluatedProperties: false,
+          },
+        },
+      },
+      $defs: { Personne: { type: 'object', properties: { nom: { type: 'string', title: 'Nom' } } } },
+    };
+    const items = (root.properties.foyer as { items: Record<string, unknown> }).items;
+    expect(fieldModel(root, items, {}, '/foyer/0', '0', false, []).kind).toBe('object');
+    // Without a type anywhere, still nothing to draw.
+    expect(fieldModel(root, { allOf: [{ description: 'x' }] }, {}, '/a', 'a', false, []).kind).toBe('unsupported');
+  });
+
   it('keeps ui:order with * for the rest', () => {
     const schema = { properties: { b: {}, a: {}, c: {} } };
     expect(orderedKeys(schema, { 'ui:order': ['c', '*'] })).toEqual(['c', 'b', 'a']);
@@ -132,6 +155,55 @@ describe('answer rows', () => {
     uiSchema: { jours: { items: { 'ui:enumNames': ['Lundi', 'Mardi (matin)'] } } },
     pages: [{ id: 'p', title: 'Page', fields: ['periode', 'jours'] }],
   };
+
+  it('reads back a list chosen in a selector (anyOf of a list and null) with the branch chosen, then its items', () => {
+    const optional = {
+      schema: {
+        type: 'object',
+        properties: {
+          allergies: { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'null' }], title: 'Allergies' },
+        },
+      },
+      uiSchema: {},
+      pages: [{ id: 'p', title: 'Page', fields: ['allergies'] }],
+    };
+    const rows = answerRows(
+      optional,
+      { allergies: ['arachide'] },
+      { semantics: createSchemaSemantics(optional.schema) },
+    ).filter((r) => r.kind !== 'page');
+    expect(rows.map((r) => [r.pointer, r.kind, r.text])).toEqual([
+      ['/allergies', 'group', 'Option 1'],
+      ['/allergies/0', 'field', 'arachide'],
+    ]);
+  });
+
+  it('reads free entries back by name, whatever order the answer (or its storage) gives them', () => {
+    const free = {
+      schema: {
+        type: 'object',
+        properties: { usage: { type: 'object', title: 'Usage', additionalProperties: { type: 'integer' } } },
+        additionalProperties: { type: 'string' },
+      },
+      uiSchema: {},
+      pages: [{ id: 'p', title: 'Page', fields: ['usage'] }],
+    };
+    const pointers = (data: Record<string, unknown>) =>
+      answerRows(free, data)
+        .filter((r) => r.kind === 'field')
+        .map((r) => r.pointer);
+    const written = { usage: { lundi: 2, jeudi: 4, Éveil: 1 }, zoé: 'a', aline: 'b' };
+    expect(pointers(written)).toEqual(['/usage/Éveil', '/usage/jeudi', '/usage/lundi', '/aline', '/zoé']);
+    // jsonb's order (shorter keys first) gives the same rows.
+    expect(pointers({ aline: 'b', zoé: 'a', usage: { jeudi: 4, lundi: 2, Éveil: 1 } })).toEqual(pointers(written));
+    // With RJSF's semantics, which stub the entries into `properties` in the answer's order: the same.
+    const semantics = createSchemaSemantics(free.schema);
+    expect(
+      answerRows(free, written, { semantics })
+        .filter((r) => r.kind === 'field')
+        .map((r) => r.pointer),
+    ).toEqual(pointers(written));
+  });
 
   it('lists answers in the authored order with the labels the citizen chose', () => {
     const rows = answerRows(definition, {

@@ -207,6 +207,22 @@ export function typeOf(schema: Schema): string | undefined {
   return undefined;
 }
 
+/**
+ * The type of a schema made of `allOf` parts without a `type` of its own (OpenAPI's inheritance,
+ * `allOf: [{ "$ref": "#/$defs/Personne" }, { "properties": { … } }]`): RJSF merges the parts before it
+ * picks a field, so the first part that says a type (references followed) gives it.
+ */
+function typeOfParts(root: Schema, schema: Schema, depth = 0): string | undefined {
+  if (!Array.isArray(schema.allOf) || depth > 8) return undefined;
+  for (const part of schema.allOf) {
+    if (part === null || typeof part !== 'object' || Array.isArray(part)) continue;
+    const resolved = resolve(root, part as Schema);
+    const type = typeOf(resolved) ?? typeOfParts(root, resolved, depth + 1);
+    if (type !== undefined) return type;
+  }
+  return undefined;
+}
+
 function jsonType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
@@ -267,7 +283,7 @@ export function fieldModel(
   const schema = resolve(root, raw);
   const widgetOption = uiOption(ui, 'widget');
   const widget = typeof widgetOption === 'string' ? widgetOption : undefined;
-  const type = typeOf(schema);
+  const type = typeOf(schema) ?? typeOfParts(root, schema);
   const format = typeof schema.format === 'string' ? schema.format : undefined;
   const mapping = prefill.find((p) => p.pointer === pointer || wildcard(p.pointer, pointer));
   const options = optionsOf(schema, ui);

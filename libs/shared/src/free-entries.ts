@@ -56,3 +56,32 @@ export function freeEntrySchema(schema: Schema, name?: string): Schema {
   if (open) return open;
   return patterns[0]?.[1] ?? {};
 }
+
+/**
+ * The order free entries are read back in (review page, desk, exports, receipt): by name, in French. Answers are
+ * stored as `jsonb`, which keeps no key order (it sorts keys, shorter first), so the order the citizen added them
+ * in is not known after a save; a fixed order every view reproduces, and that a person can follow.
+ */
+export function byEntryName<T>(entries: Array<[string, T]>): Array<[string, T]> {
+  return [...entries].sort(([a], [b]) => a.localeCompare(b, 'fr'));
+}
+
+/**
+ * Whether a property schema is a free entry RJSF's `retrieveSchema` stubbed into `properties` (it flags it with
+ * its `__additional_property` symbol; matched by description, so this module does not load RJSF).
+ */
+function isEntryStub(schema: unknown): boolean {
+  return (
+    isSchema(schema) && Object.getOwnPropertySymbols(schema).some((s) => s.description === '__additional_property')
+  );
+}
+
+/** An object's keys with the free entries RJSF stubbed among them put in `byEntryName`'s order, in their places. */
+export function entriesInNameOrder(keys: string[], properties: unknown): string[] {
+  const props = isSchema(properties) ? properties : {};
+  const places = keys.flatMap((key, i) => (isEntryStub(props[key]) ? [i] : []));
+  const named = byEntryName(places.map((i): [string, null] => [keys[i]!, null]));
+  const out = [...keys];
+  places.forEach((place, k) => (out[place] = named[k]![0]));
+  return out;
+}

@@ -11,7 +11,7 @@ export * from './validation-messages';
 export * from './answers';
 export * from './contrast';
 export * from './field-model';
-export { freeEntrySchema, takesFreeEntries } from './free-entries';
+export { byEntryName, freeEntrySchema, takesFreeEntries } from './free-entries';
 export * from './answer-format';
 export * from './labels';
 export * from './markdown-text';

@@ -204,10 +204,17 @@ export function listErrors(
   const seen = new Set<string>();
   const items: ErrorItem[] = [];
   let more = 0;
+  const otherThanUnevaluated = errors.some((e) => e.keyword !== 'if' && !declaredUnevaluated(e));
   for (const error of errors) {
     // An if/then wrapper repeats what the branch's own errors already say. (A `not` has no inner errors:
     // its subschema matched. Its own error is the only one there is.)
     if (error.keyword === 'if') continue;
+    // Once anything fails in an object closed by `unevaluatedProperties` whose subschemas track evaluated
+    // properties at run time (a `then`, a `dependentSchemas`), ajv also reports as « not part of the form » the
+    // fields the schema names: false, and it hid the real error among them. The answer is refused for that other
+    // error anyway; a named field is reported alone only when it is the only problem (a condition that does not
+    // hold, whose field was sent).
+    if (otherThanUnevaluated && declaredUnevaluated(error)) continue;
     if (byPlace.size && insideChoice(error, byPlace)) continue;
     const choice = choices.get(error);
     // A name `propertyNames` refuses: one error at that entry, naming it, whichever check the name failed.
@@ -234,6 +241,34 @@ export function listErrors(
       });
   }
   return { items, more };
+}
+
+/**
+ * An `unevaluatedProperties` error about a property that the same schema names in its `properties`, or in the
+ * subschemas that apply in place (`allOf`, `anyOf`, `oneOf`, `then`, `else`, `dependentSchemas`): a field of the
+ * form, never « not part of it ».
+ */
+function declaredUnevaluated(error: SchemaError): boolean {
+  if (error.keyword !== 'unevaluatedProperties') return false;
+  const name = (error.params as Params).unevaluatedProperty;
+  if (typeof name !== 'string') return false;
+  const names = (schema: unknown, depth: number): boolean => {
+    if (schema === null || typeof schema !== 'object' || Array.isArray(schema) || depth > 8) return false;
+    const s = schema as Record<string, unknown>;
+    const properties = s.properties;
+    if (properties !== null && typeof properties === 'object' && Object.prototype.hasOwnProperty.call(properties, name))
+      return true;
+    const parts = [
+      ...(['allOf', 'anyOf', 'oneOf'] as const).flatMap((k) => (Array.isArray(s[k]) ? (s[k] as unknown[]) : [])),
+      s.then,
+      s.else,
+      ...(s.dependentSchemas !== null && typeof s.dependentSchemas === 'object'
+        ? Object.values(s.dependentSchemas as object)
+        : []),
+    ];
+    return parts.some((part) => names(part, depth + 1));
+  };
+  return names(error.parentSchema, 0);
 }
 
 /** The codes of "give at least one / exactly one of these fields" errors: completeness rules, like `required`. */
