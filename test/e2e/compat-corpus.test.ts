@@ -42,6 +42,12 @@ const EXPECTED_REFUSALS: Record<string, { keyword: string; pointer: string; reas
     reason:
       'uniqueItems sur des éléments objets sans maxItems : les validateurs comparent chaque paire, un coût quadratique qu’une seule réponse peut imposer au serveur',
   },
+  'pydantic-aide-decimal': {
+    keyword: 'pattern',
+    pointer: '/definition/schema/properties/montant_demande/anyOf/1/pattern',
+    reason:
+      'le motif que Pydantic émet pour un Decimal utilise des assertions (« (?!…) », « (?=…) ») : RE2, qui exécute les motifs en temps linéaire sur le serveur, n’en a pas ; le message dit d’écrire un nombre avec multipleOf',
+  },
   'situation-famille-recursive': {
     keyword: '$ref',
     pointer: '/definition/schema/$defs/personne/properties/conjoint/$ref',

@@ -110,8 +110,10 @@ export function walk(
     const listed = ui[schema.oneOf ? 'oneOf' : 'anyOf'];
     const branchUi = Array.isArray(listed) && isObject(listed[index]) ? (listed[index] as JsonObject) : ui;
     const uiTitle = Array.isArray(listed) && isObject(listed[index]) ? listed[index]['ui:title'] : undefined;
+    // RJSF's MultiSchemaField names each option after retrieving it: a `$ref`'d branch takes its target's title.
+    const chosenTitle = resolved(root, chosen, data).title;
     const name =
-      typeof uiTitle === 'string' ? uiTitle : typeof chosen.title === 'string' ? chosen.title : `Option ${index + 1}`;
+      typeof uiTitle === 'string' ? uiTitle : typeof chosenTitle === 'string' ? chosenTitle : `Option ${index + 1}`;
     const { oneOf: _o, anyOf: _a, ...base } = schema;
     const merged = resolved(
       root,
@@ -231,9 +233,13 @@ function walkObject(
         )
     );
   });
-  // Answers under keys the schema does not name (additionalProperties): RJSF adds a key and a value.
+  // Answers under keys the schema does not name (additionalProperties): RJSF adds a key and a value. Only where the
+  // schema says `additionalProperties` (not false) or `patternProperties`, as RJSF's retrieveSchema stubs them; an
+  // answer a condition no longer brings (a `then` that does not hold) is not drawn.
+  const takesExtras =
+    ('additionalProperties' in schema && schema.additionalProperties !== false) || isObject(schema.patternProperties);
   for (const key of Object.keys(values)) {
-    if (!(key in props) && !skip.includes(key) && !elsewhere.includes(key))
+    if (takesExtras && !(key in props) && !skip.includes(key) && !elsewhere.includes(key))
       steps.push({
         pointer: `${pointer}/${escapePointer(key)}`,
         kind: 'extra',
@@ -336,6 +342,9 @@ export async function fill(page: Page, step: Step): Promise<string | undefined> 
         const text = String(step.value);
         // null is what RJSF sends for an empty field with ui:emptyValue null: the citizen leaves it empty.
         // (Typed then cleared: an untouched field sends nothing, a cleared one sends its ui:emptyValue.)
+        // A null that is the field's default (Pydantic's `Optional[X] = None`, zod's `.nullable().default(null)`):
+        // RJSF fills it in, and the citizen leaves the field untouched.
+        if (step.value === null && step.schema.default === null) return;
         if (step.value === null) {
           await input.fill('0');
           await input.fill('');
@@ -387,6 +396,10 @@ export async function fill(page: Page, step: Step): Promise<string | undefined> 
       }
       case 'array': {
         const wanted = (step.value as Json[]).length;
+        // A list that is a branch of a choice (`anyOf: [{ type: array }, { type: null }]`) shares its pointer with
+        // the choice around it: the list itself is the inner one.
+        const list = page.locator(`.repeat[data-pointer="${attr(step.pointer)}"]`).first();
+        if ((await list.count()) > 0) field = list;
         const items = field.locator(':scope > .item');
         for (let guard = 0; (await items.count()) < wanted && guard < 50; guard++) {
           const add = field.locator(':scope > button', { hasText: /^Ajouter/ });

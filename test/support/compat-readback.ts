@@ -6,7 +6,7 @@
  * the choice's label rather than its raw value (`ui:enumNames`, a branch's
  * `ui:title`), and nothing RJSF does not draw (`ui:widget: hidden`).
  */
-import { dataUrlName } from '@guichet/shared';
+import { byEntryName, dataUrlName } from '@guichet/shared';
 import type { Json, JsonObject } from './compat-corpus';
 import type { Step } from './compat-driver';
 
@@ -76,8 +76,26 @@ export function answerSteps(steps: Step[]): Step[] {
     if (s.value === undefined || s.value === null || s.value === '') continue;
     out.push(s);
   }
+  // Free entries are read back by name wherever they stand (`byEntryName`: answers are stored as jsonb, which keeps
+  // no order of their keys), where RJSF draws them in the answer's order.
+  const entries = new Map<string, number[]>();
+  out.forEach((s, i) => {
+    if (s.kind !== 'extra') return;
+    const parent = s.pointer.slice(0, s.pointer.lastIndexOf('/'));
+    entries.set(parent, [...(entries.get(parent) ?? []), i]);
+  });
+  for (const places of entries.values()) {
+    const named = places.map((i): [string, Step] => [entryName(out[i]!.pointer), out[i]!]);
+    byEntryName(named).forEach(([, s], k) => (out[places[k]!] = s));
+  }
   return out;
 }
+
+const entryName = (pointer: string) =>
+  pointer
+    .slice(pointer.lastIndexOf('/') + 1)
+    .replace(/~1/g, '/')
+    .replace(/~0/g, '~');
 
 /**
  * Whether a row is labelled as RJSF labels the step. A free entry (additionalProperties, patternProperties) is
