@@ -9,3 +9,4 @@ export {
   type EmbeddedPostgresSettings,
   type RunningPostgres,
 } from './embedded-postgres';
+export { namedStatement, runNamed, type NamedStatement } from './named-statement';

@@ -1,7 +1,7 @@
 import { Client, type Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { DataSource } from 'typeorm';
-import { OutboxRow } from '@guichet/persistence';
+import { OutboxRow, namedStatement, runNamed } from '@guichet/persistence';
 import { isUuid } from '@guichet/shared';
 import { Batched } from './batched';
 import { isOutboxJob, type JobName } from './jobs';
@@ -32,6 +32,13 @@ interface PendingRow {
   run_at: Date | null;
 }
 
+/** The worker's per-batch statements, planned once per connection (see NamedStatement). */
+const KNOWN = namedStatement('guichet_outbox_known', `SELECT id FROM outbox WHERE id = ANY($1::uuid[])`);
+const MARK_DONE = namedStatement(
+  'guichet_outbox_done',
+  `UPDATE outbox SET done_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])`,
+);
+
 /**
  * Moves committed outbox rows to BullMQ. Each batch is one transaction that
  * locks its rows (`FOR UPDATE SKIP LOCKED`, so several relays in several
@@ -59,19 +66,16 @@ export class OutboxRelay {
   private lastReconcile = 0;
   /** This database's installation id, read once: it stamps the jobs relayed from here. */
   private installation?: Promise<string | null>;
+  /** The same id once found (it never changes). */
+  private installationRead?: string;
   /** Rows asked about by concurrent jobs, looked up in one statement. */
   private readonly known = new Batched<string, boolean>(async (ids) => {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM outbox WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
+    const rows = await runNamed<{ id: string }>(this.dataSource, KNOWN, [ids]);
     return new Map(rows.map(({ id }) => [id, true]));
   }, false);
   /** Rows finished by concurrent jobs, marked done in one statement (group commit). */
   private readonly done = new Batched<string, void>(async (ids) => {
-    await this.dataSource.query(`UPDATE outbox SET done_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])`, [
-      ids,
-    ]);
+    await runNamed(this.dataSource, MARK_DONE, [ids]);
     return new Map();
   }, undefined);
 
@@ -237,6 +241,8 @@ export class OutboxRelay {
    * together with those of concurrent jobs.
    */
   async knows(outboxId: string, installation?: unknown): Promise<boolean> {
+    // The id once read is the database's for good: compared without a promise per job.
+    if (typeof installation === 'string' && installation === this.installationRead) return true;
     if (typeof installation === 'string' && installation === (await this.installationId())) return true;
     if (!isUuid(outboxId)) return false;
     return this.known.load(outboxId);
@@ -272,9 +278,14 @@ export class OutboxRelay {
 
   /** The installation id of this database (null when it has none yet: jobs then go unstamped). */
   private installationId(): Promise<string | null> {
+    if (this.installationRead !== undefined) return Promise.resolve(this.installationRead);
     this.installation ??= this.dataSource
       .query(`SELECT id FROM installation LIMIT 1`)
-      .then((rows: Array<{ id: string }>) => rows[0]?.id ?? null);
+      .then((rows: Array<{ id: string }>) => {
+        const id = rows[0]?.id ?? null;
+        if (id !== null) this.installationRead = id;
+        return id;
+      });
     const found = this.installation;
     // Not kept when it failed or found nothing: asked again next time.
     void found.then(

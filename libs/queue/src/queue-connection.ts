@@ -109,7 +109,9 @@ export class QueueConnection {
     const byQueue = new Map<QueueName, BulkJob[]>();
     for (const job of jobs) {
       const queue = JOB_QUEUE[job.name];
-      byQueue.set(queue, [...(byQueue.get(queue) ?? []), job]);
+      const group = byQueue.get(queue);
+      if (group) group.push(job);
+      else byQueue.set(queue, [job]);
     }
     for (const [queue, group] of byQueue) {
       // A client that never connected waits for Redis forever: bound it, so that the caller's transaction

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { Submission, instantAgentsExistSql } from '@guichet/persistence';
+import { Submission, instantAgentsExistSql, namedStatement, runNamed } from '@guichet/persistence';
 import {
   Batched,
   addOutbox,
@@ -251,21 +251,12 @@ export function citizenEditable(workflow: WorkflowDefinition, status: string): b
 }
 
 /**
- * Transitions fired by caseworkers, by deadlines, and routing: the use cases
- * that act on a request by id, not through its owner.
+ * The route jobs' shared read (see `Transitions.routing`), a named statement: PostgreSQL plans it once per
+ * connection instead of once per batch.
  */
-export class Transitions {
-  private readonly versions: FormVersions;
-  /**
-   * What route jobs running together need of their requests, in one statement: the group, and for a request not
-   * routed yet its answers and version (none for the others: a job run again reads a few bytes). The outbox rows of
-   * the jobs whose request is routed already are marked done by the same statement (their effect is there: one
-   * statement per batch instead of a read and the worker's done mark, issue 22); each row only by a request of its
-   * own organisation.
-   */
-  private readonly routing = new Batched<RouteJob, RoutingRow | undefined>(async (jobs) => {
-    const rows = (await this.dataSource.query(
-      `WITH job AS (
+const ROUTE_READ = namedStatement(
+  'guichet_route_read',
+  `WITH job AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS job (outbox_id, submission_id, n)
        ),
        found AS (
@@ -281,8 +272,26 @@ export class Transitions {
          RETURNING outbox.id
        )
        SELECT n::int, group_key, form_version_id, data, outbox_id IN (SELECT id FROM done) AS done FROM found`,
-      [jobs.map((job) => job.outboxId), jobs.map((job) => job.submissionId)],
-    )) as Array<RoutingRow & { n: number }>;
+);
+
+/**
+ * Transitions fired by caseworkers, by deadlines, and routing: the use cases
+ * that act on a request by id, not through its owner.
+ */
+export class Transitions {
+  private readonly versions: FormVersions;
+  /**
+   * What route jobs running together need of their requests, in one statement: the group, and for a request not
+   * routed yet its answers and version (none for the others: a job run again reads a few bytes). The outbox rows of
+   * the jobs whose request is routed already are marked done by the same statement (their effect is there: one
+   * statement per batch instead of a read and the worker's done mark, issue 22); each row only by a request of its
+   * own organisation.
+   */
+  private readonly routing = new Batched<RouteJob, RoutingRow | undefined>(async (jobs) => {
+    const rows = await runNamed<RoutingRow & { n: number }>(this.dataSource, ROUTE_READ, [
+      jobs.map((job) => job.outboxId),
+      jobs.map((job) => job.submissionId),
+    ]);
     return new Map(rows.map((row) => [jobs[row.n - 1]!, row]));
   }, undefined);
 
