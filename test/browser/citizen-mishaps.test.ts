@@ -52,11 +52,8 @@ describe('a citizen’s mishaps: a patchy connection, « Précédent » after se
   });
 
   const stored = async (id: string) =>
-    (
-      await stack.api
-        .get(DataSource)
-        .query(`SELECT status, data FROM submission WHERE id = $1`, [id])
-    )[0] as { status: string; data: Record<string, unknown> } | undefined;
+    (await stack.api.get(DataSource).query(`SELECT status, data FROM submission WHERE id = $1`, [id]))[0] as
+      { status: string; data: Record<string, unknown> } | undefined;
   const savedStatus = (page: import('playwright-core').Page) =>
     page.locator('[role="status"]', { hasText: /^Brouillon enregistré à/ });
 
@@ -220,8 +217,15 @@ describe('a citizen’s mishaps: a patchy connection, « Précédent » after se
       await page.waitForURL((url) => url.searchParams.get('etape') === step);
       const heading = page.getByRole('heading', { level: 1, name: 'Cette demande a déjà été envoyée' });
       await heading.waitFor();
-      await expect(page.getByText(new RegExp(`Sa référence est ${ref} et son état « Déposée »`)).count()).resolves.toBe(1);
-      await expect(page.getByRole('button').filter({ hasText: /envoyer|Continuer/i }).count()).resolves.toBe(0);
+      await expect(page.getByText(new RegExp(`Sa référence est ${ref} et son état « Déposée »`)).count()).resolves.toBe(
+        1,
+      );
+      await expect(
+        page
+          .getByRole('button')
+          .filter({ hasText: /envoyer|Continuer/i })
+          .count(),
+      ).resolves.toBe(0);
       await expect(page.getByRole('textbox').count()).resolves.toBe(0);
       await expect(page.title()).resolves.toBe('Demande déjà envoyée — Guichet');
       expect(await axeViolations(page)).toEqual([]);
