@@ -8,7 +8,6 @@ export {
   alternativesOf,
   branchUi,
   fieldModel,
-  globalOptionsOf,
   hasAlternatives,
   idOf,
   isRequired,
