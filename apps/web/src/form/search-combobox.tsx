@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { plainText } from '@guichet/shared';
 import { Combobox, type ComboboxChoice } from './combobox';
 import { LiveStatus, useLookupRefs } from './lookup-parts';
@@ -37,6 +37,8 @@ export function useSearchCombobox<C extends ComboboxChoice>(spec: SearchSpec<C>)
   const [failed, setFailed] = useState(false);
   const [byHand, setByHand] = useState(spec.initialByHand);
   const { timer, inflight } = useLookupRefs();
+  // The text as typed now: a search that fails answers for an earlier query, while the citizen may have typed on.
+  const typed = useRef(text);
 
   const lookup = (query: string) => {
     inflight.current?.abort();
@@ -57,13 +59,14 @@ export function useSearchCombobox<C extends ComboboxChoice>(spec: SearchSpec<C>)
         setFailed(true);
         setByHand(true);
         // What was typed is kept: the citizen goes on from there.
-        spec.onFailure(query.trim());
+        spec.onFailure(typed.current.trim());
         setStatus(spec.failureStatus);
       },
     );
   };
 
   const onType = (next: string) => {
+    typed.current = next;
     setText(next);
     spec.onTyped();
     clearTimeout(timer.current);
@@ -78,6 +81,7 @@ export function useSearchCombobox<C extends ComboboxChoice>(spec: SearchSpec<C>)
 
   /** A suggestion taken: `shown` in the input, the list closed, the inputs typed by hand put away, `said` announced. */
   const chosen = (shown: string, said: string) => {
+    typed.current = shown;
     setText(shown);
     setOpen(false);
     setByHand(false);
