@@ -209,4 +209,68 @@ describe('import of forms written elsewhere', () => {
       ]),
     );
   });
+
+  it('refuses date bounds it could not enforce (not a date, no format, $data), 422 in French with pointers', async () => {
+    const res = await request(stack.url)
+      .post('/api/v1/services/import')
+      .set('Authorization', designer.auth)
+      .send({
+        organisationId: designer.organisationId,
+        file: {
+          type: 'object',
+          properties: {
+            debut: { type: 'string', title: 'Début', format: 'date', formatMinimum: 'demain' },
+            fin: { type: 'string', title: 'Fin', formatMaximum: '2027-07-03' },
+            retour: { type: 'string', title: 'Retour', format: 'date', formatExclusiveMinimum: { $data: '1/fin' } },
+          },
+        },
+        slug: 'bornes-hostiles',
+        title: 'Bornes hostiles',
+      })
+      .expect(422);
+    expect(res.body.code).toBe('DEFINITION_INVALID');
+    const errors = res.body.errors as Array<{ code: string; pointer: string; message: string }>;
+    expect(errors.map((e) => `${e.code} ${e.pointer}`)).toEqual([
+      'format_limit /definition/schema/properties/debut/formatMinimum',
+      'format_limit /definition/schema/properties/fin/formatMaximum',
+      'format_limit /definition/schema/properties/retour/formatExclusiveMinimum',
+    ]);
+    expect(errors[0]!.message).toContain('« demain » n’est pas une date valide');
+  });
+
+  it('enforces date bounds on drafts and at submit, with the bound in French words, and warns about none of them', async () => {
+    const imported = await request(stack.url)
+      .post('/api/v1/services/import')
+      .set('Authorization', designer.auth)
+      .send({
+        organisationId: designer.organisationId,
+        file: {
+          type: 'object',
+          properties: {
+            arrivee: { type: 'string', title: 'Date d’arrivée', format: 'date', formatMinimum: '2026-09-01' },
+          },
+          required: ['arrivee'],
+        },
+        slug: 'bornes-dates',
+        title: 'Bornes de dates',
+      })
+      .expect(201);
+    expect(imported.body.warnings ?? []).toEqual([]);
+    await request(stack.url)
+      .post('/api/v1/services/bornes-dates/publish')
+      .set('Authorization', designer.auth)
+      .expect(201);
+    const call = citizen();
+    // A date already typed is final: the draft save refuses it too.
+    const early = await call('/api/v1/public/services/bornes-dates/submissions', { data: { arrivee: '2026-08-31' } });
+    expect(early.status).toBe(422);
+    expect(early.body.errors).toEqual([
+      { pointer: '/arrivee', code: 'formatMinimum', message: 'Saisissez une date à partir du 1er septembre 2026.' },
+    ]);
+    const onTheDay = await call('/api/v1/public/services/bornes-dates/submissions', {
+      data: { arrivee: '2026-09-01' },
+    });
+    expect(onTheDay.status).toBe(201);
+    expect((await call(`/api/v1/submissions/${String(onTheDay.body.id)}/submit`, {})).status).toBe(200);
+  });
 });

@@ -188,7 +188,7 @@ export interface Variant {
 /**
  * Deliberately wrong answers, generated from the schema and the sample:
  * a required answer dropped, a format or pattern broken, a value of the wrong
- * type. Each is compared, not assumed invalid: the point is that the server
+ * type, a value a `not` rules out, a date past its bound. Each is compared, not assumed invalid: the point is that the server
  * and RJSF agree on it.
  */
 export function wrongVariants(form: CompatForm): Variant[] {
@@ -237,6 +237,21 @@ export function wrongVariants(form: CompatForm): Variant[] {
     variants.push({
       name: `« ${ruledOut.path.join('/')} » exclu par « not »`,
       data: setAt(form.formData, ruledOut.path, 'const' in not ? not.const! : (not.enum as Json[])[0]!),
+    });
+  }
+  // 5. A date past its bound (`formatMinimum` and its kin, ajv-formats' keywords that RJSF's validator enforces).
+  const bounded = all.find(
+    (l) =>
+      typeof l.value === 'string' &&
+      (l.schema.format === 'date' || l.schema.format === 'date-time') &&
+      ['formatMinimum', 'formatExclusiveMinimum', 'formatMaximum', 'formatExclusiveMaximum'].some((k) => k in l.schema),
+  );
+  if (bounded) {
+    const below = 'formatMinimum' in bounded.schema || 'formatExclusiveMinimum' in bounded.schema;
+    const day = below ? '1900-01-01' : '2999-12-31';
+    variants.push({
+      name: `« ${bounded.path.join('/')} » hors de ses bornes`,
+      data: setAt(form.formData, bounded.path, bounded.schema.format === 'date' ? day : `${day}T12:00:00Z`),
     });
   }
   // Forms whose rules sit in compositions RJSF does not merge (a root oneOf): the empty answer.

@@ -2,6 +2,7 @@ import Ajv2020, { _, type CodeKeywordDefinition, type ErrorObject, type KeywordC
 import { str, type Name } from 'ajv/dist/compile/codegen';
 import { DataType, checkDataTypes, getSchemaTypes } from 'ajv/dist/compile/validate/dataType';
 import addFormats from 'ajv-formats';
+import { formatLimitDefinition } from 'ajv-formats/dist/limit';
 import { RE2JS } from 're2js';
 import { CUSTOM_FORMATS, RJSF_FORMATS, parseJsonPointer, toJsonPointer, type ErrorItem } from '@guichet/shared';
 
@@ -47,6 +48,9 @@ export const ALLOWED_FORMATS: ReadonlySet<string> = new Set([
 
 /** Our `x-` keywords: annotations and checks other JSON Schema tools ignore. */
 export const EXTENSION_KEYWORDS = ['x-file', 'x-hint'] as const;
+
+/** The formats whose answers `formatMinimum` and its kin can bound: those ajv-formats can compare. */
+export const ORDERED_FORMATS: ReadonlySet<string> = new Set(['date', 'date-time']);
 
 /**
  * Patterns run under RE2 semantics on the server: matching time is linear in
@@ -163,6 +167,10 @@ export function createAjv(options: Options & AjvTarget = {}): Ajv2020 {
     ...rest,
   });
   addFormats(ajv, [...STANDARD_FORMATS]);
+  // `formatMinimum`, `formatMaximum` and their exclusive twins, as RJSF's validator (ajv-formats with its keywords)
+  // enforces them. ajv-formats' generated code, so standalone modules carry it: it calls the format's `compare`
+  // from `runtime.formats` (`date`, `date-time`: the policy refuses a bound on any other format). `$data` stays off.
+  ajv.addKeyword(formatLimitDefinition);
   // Plain functions (not { validate }): the browser runtime passes CUSTOM_FORMATS as they are.
   for (const [name, validate] of Object.entries(CUSTOM_FORMATS)) ajv.addFormat(name, validate);
   // `time`, `data-url` and `color` as RJSF's validator reads them (they replace ajv-formats' `time`).

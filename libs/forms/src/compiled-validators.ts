@@ -13,7 +13,8 @@ import { factoryBody } from './standalone';
  * caught by the fingerprint below (which covers ajv's, ajv-formats' and
  * re2js's versions, our keywords' code and our formats).
  */
-const GENERATOR_REVISION = 1;
+// 2: `formatMinimum` and its kin became checks (they were annotations: code cached before would skip them).
+const GENERATOR_REVISION = 2;
 
 /**
  * Where compiled validators are kept between processes and restarts: the
@@ -92,7 +93,7 @@ let fingerprint: string | undefined;
 export function generatorFingerprint(): string {
   if (fingerprint === undefined) {
     const ajv = createAjv();
-    const keywords = ['x-file', 'x-hint', 'uniqueItems'].map((keyword) => {
+    const keywords = ['x-file', 'x-hint', 'uniqueItems', 'formatMinimum'].map((keyword) => {
       const definition = ajv.getKeyword(keyword);
       if (typeof definition === 'boolean') return `${keyword}:${String(definition)}`;
       const code = 'code' in definition ? String(definition.code) : '';

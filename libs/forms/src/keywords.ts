@@ -25,4 +25,9 @@ export const VALIDATION_KEYWORDS = [
   'maxContains',
   'minProperties',
   'maxProperties',
+  // ajv-formats' vocabulary, which RJSF's validator turns on: bounds on a `date` or `date-time` answer.
+  'formatMinimum',
+  'formatMaximum',
+  'formatExclusiveMinimum',
+  'formatExclusiveMaximum',
 ] as const;

@@ -1,5 +1,6 @@
+import { fullFormats } from 'ajv-formats/dist/formats';
 import { parseJsonPointer, toJsonPointer, type ErrorItem } from '@guichet/shared';
-import { ALLOWED_FORMATS, EXTENSION_KEYWORDS } from './ajv';
+import { ALLOWED_FORMATS, EXTENSION_KEYWORDS, ORDERED_FORMATS } from './ajv';
 import { VALIDATION_KEYWORDS } from './keywords';
 import { POLICY_LIMITS } from './policy-limits';
 import { patternProblem } from './policy-patterns';
@@ -74,6 +75,16 @@ const REFUSED: Readonly<Record<string, string>> = {
   $recursiveAnchor: '« $recursiveAnchor » (draft 2019-09) n’est pas pris en charge : utilisez « $ref ».',
   $vocabulary: 'Les vocabulaires personnalisés (« $vocabulary ») ne sont pas pris en charge.',
 };
+
+const FORMAT_LIMITS = ['formatMinimum', 'formatMaximum', 'formatExclusiveMinimum', 'formatExclusiveMaximum'] as const;
+
+/** Whether `value` is a valid answer for `format` (one ajv-formats compares), as the validators read it. */
+function validFormatValue(format: string, value: string): boolean {
+  const definition = (fullFormats as Record<string, unknown>)[format];
+  const validate =
+    definition && typeof definition === 'object' ? (definition as { validate?: unknown }).validate : undefined;
+  return typeof validate === 'function' && (validate as (s: string) => boolean)(value);
+}
 
 /** Every keyword the policy knows, for the typo hint of an annotation. */
 const KNOWN = [...SUBSCHEMA, ...SUBSCHEMA_LIST, ...SUBSCHEMA_MAP, ...VALUES];
@@ -232,6 +243,41 @@ export function inspectSchema(schema: unknown, at: ReadonlyArray<string | number
       }
     }
     if (node.uniqueItems === true) checkUniqueItems(node, path);
+    checkFormatLimits(node, path);
+  };
+
+  /**
+   * `formatMinimum` and its kin bound a `date` or `date-time` answer (ajv-formats, as RJSF's validator has them).
+   * ajv would refuse to compile one without `format` or on a format it cannot compare, and would let every answer
+   * pass against a bound that is not a date: each is said here, in French, where it is written.
+   */
+  const checkFormatLimits = (node: Record<string, unknown>, path: ReadonlyArray<string | number>) => {
+    for (const key of FORMAT_LIMITS) {
+      if (!(key in node)) continue;
+      const value = node[key];
+      const format = node.format;
+      const here = [...path, key];
+      if (typeof value !== 'string')
+        fail(
+          here,
+          'format_limit',
+          `« ${key} » attend une date écrite en texte (exemple : "2024-01-01") ; une référence à une autre réponse (« $data ») n’est pas prise en charge.`,
+        );
+      else if (typeof format !== 'string' || !ORDERED_FORMATS.has(format))
+        fail(
+          here,
+          'format_limit',
+          `« ${key} » borne une date : il n’a d’effet qu’à côté de « "format": "date" » ou « "format": "date-time" » dans le même schéma${typeof format === 'string' ? ` (ici « ${format} »)` : ''}.`,
+        );
+      else if (!validFormatValue(format, value))
+        fail(
+          here,
+          'format_limit',
+          format === 'date'
+            ? `« ${key} » : « ${value} » n’est pas une date valide ; écrivez-la AAAA-MM-JJ (exemple : "2024-01-01").`
+            : `« ${key} » : « ${value} » n’est pas une date et heure valide ; écrivez-la comme RFC 3339 (exemple : "2024-01-01T09:00:00+01:00").`,
+        );
+    }
   };
 
   /**

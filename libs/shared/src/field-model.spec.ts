@@ -302,3 +302,27 @@ describe('ui:emptyValue', () => {
     expect(fieldModel({}, { type: 'string' }, {}, '/a', 'a', false, []).emptyValue).toBeUndefined();
   });
 });
+
+describe('bounds of a date (formatMinimum and its kin)', () => {
+  const model = (schema: Record<string, unknown>) => fieldModel({}, schema, {}, '/jour', 'jour', false, []);
+
+  it('give the date input its min and max, an exclusive bound moving by a day', () => {
+    expect(
+      model({ type: 'string', format: 'date', formatMinimum: '2024-01-01', formatMaximum: '2024-12-31' }),
+    ).toMatchObject({ inputType: 'date', minDate: '2024-01-01', maxDate: '2024-12-31' });
+    expect(
+      model({
+        type: 'string',
+        format: 'date',
+        formatExclusiveMinimum: '2024-02-28',
+        formatExclusiveMaximum: '2024-03-01',
+      }),
+    ).toMatchObject({ minDate: '2024-02-29', maxDate: '2024-02-29' });
+  });
+
+  it('give nothing to other inputs', () => {
+    const text = model({ type: 'string', format: 'date-time', formatMinimum: '2024-01-01T00:00:00Z' });
+    expect(text.minDate).toBeUndefined();
+    expect(model({ type: 'string', format: 'date' }).minDate).toBeUndefined();
+  });
+});

@@ -68,6 +68,9 @@ export interface FieldModel {
   min?: number;
   max?: number;
   step?: number;
+  /** A date input's `min` and `max` (`YYYY-MM-DD`), from `formatMinimum` / `formatMaximum` and the exclusive ones. */
+  minDate?: string;
+  maxDate?: string;
   prefill?: PrefillMapping;
 }
 
@@ -359,8 +362,25 @@ export function fieldModel(
     min: number(schema.minimum) ?? number(schema.exclusiveMinimum),
     max: number(schema.maximum) ?? number(schema.exclusiveMaximum),
     step: number(schema.multipleOf) ?? (kind === 'integer' ? 1 : undefined),
+    ...(format === 'date' ? dateBounds(schema) : {}),
     prefill: mapping,
   };
+}
+
+/** A day as `YYYY-MM-DD`, moved by `days`; undefined for what is not such a day. */
+function shiftDay(day: unknown, days: number): string | undefined {
+  if (typeof day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d + days));
+  if (Number.isNaN(date.valueOf())) return undefined;
+  return date.toISOString().slice(0, 10);
+}
+
+/** The days a date input offers: `formatMinimum` (or the day after `formatExclusiveMinimum`), and the same above. */
+function dateBounds(schema: Schema): { minDate?: string; maxDate?: string } {
+  const min = shiftDay(schema.formatMinimum, 0) ?? shiftDay(schema.formatExclusiveMinimum, 1);
+  const max = shiftDay(schema.formatMaximum, 0) ?? shiftDay(schema.formatExclusiveMaximum, -1);
+  return { ...(min ? { minDate: min } : {}), ...(max ? { maxDate: max } : {}) };
 }
 
 const INPUT_TYPES: ReadonlySet<string> = new Set(['text', 'email', 'tel', 'url', 'date', 'time', 'password', 'color']);

@@ -340,7 +340,91 @@ function choiceMessage(choice: Choice, locale: Locale): string {
   return single ? `Renseignez un et un seul ${what} : ${list}.` : `Donnez une et une seule ${what} : ${list}.`;
 }
 
+const MONTHS_FR = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+];
+const MONTHS_EN = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** A bound of `formatMinimum` and its kin as people write it: « 1er janvier 2024 », « 1er janvier 2024 à 09:00 (UTC+01:00) ». */
+function boundText(limit: string, locale: Locale): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/.exec(
+    limit,
+  );
+  if (!match) return limit;
+  const [, year, month, day, hours, minutes, zone] = match;
+  const d = Number(day);
+  const name = (locale === 'fr' ? MONTHS_FR : MONTHS_EN)[Number(month) - 1];
+  if (!name) return limit;
+  const date = locale === 'fr' ? `${d === 1 ? '1er' : d} ${name} ${year}` : `${name} ${d}, ${year}`;
+  if (hours === undefined) return date;
+  const offset =
+    !zone || /^[Zz]$/.test(zone) ? 'UTC' : `UTC${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`;
+  return locale === 'fr' ? `${date} à ${hours}:${minutes} (${offset})` : `${date} at ${hours}:${minutes} (${offset})`;
+}
+
+/** `formatMinimum`, `formatMaximum` and the exclusive ones (ajv-formats'): the bound in words. */
+function formatLimitMessage(error: SchemaError, locale: Locale): string {
+  const limit = boundText(String((error.params as Params).limit), locale);
+  const withTime = (error.parentSchema as Record<string, unknown> | undefined)?.format === 'date-time';
+  if (locale === 'fr') {
+    const what = withTime ? 'une date et une heure' : 'une date';
+    switch (error.keyword) {
+      case 'formatMinimum':
+        return `Saisissez ${what} à partir du ${limit}.`;
+      case 'formatExclusiveMinimum':
+        return `Saisissez ${what} postérieure${withTime ? 's' : ''} au ${limit}.`;
+      case 'formatMaximum':
+        return `Saisissez ${what} jusqu’au ${limit} au plus tard.`;
+      default:
+        return `Saisissez ${what} antérieure${withTime ? 's' : ''} au ${limit}.`;
+    }
+  }
+  const what = withTime ? 'a date and time' : 'a date';
+  switch (error.keyword) {
+    case 'formatMinimum':
+      return `Enter ${what} on or after ${limit}.`;
+    case 'formatExclusiveMinimum':
+      return `Enter ${what} after ${limit}.`;
+    case 'formatMaximum':
+      return `Enter ${what} on or before ${limit}.`;
+    default:
+      return `Enter ${what} before ${limit}.`;
+  }
+}
+
+const FORMAT_LIMIT_KEYWORDS = new Set([
+  'formatMinimum',
+  'formatMaximum',
+  'formatExclusiveMinimum',
+  'formatExclusiveMaximum',
+]);
+
 function messageFor(error: SchemaError, locale: Locale): string {
+  if (FORMAT_LIMIT_KEYWORDS.has(error.keyword)) return formatLimitMessage(error, locale);
   const hint = (error.parentSchema as Record<string, unknown> | undefined)?.['x-hint'];
   if ((error.keyword === 'pattern' || error.keyword === 'format') && typeof hint === 'string') return hint;
   if (error.keyword === 'format') {

@@ -113,8 +113,8 @@ export const TextField = memo(function TextField({ model }: { model: FieldModel 
             {...common}
             type={type}
             inputMode={type === 'text' ? model.inputMode : undefined}
-            min={type === 'range' || type === 'number' ? model.min : undefined}
-            max={type === 'range' || type === 'number' ? model.max : undefined}
+            min={type === 'range' || type === 'number' ? model.min : type === 'date' ? model.minDate : undefined}
+            max={type === 'range' || type === 'number' ? model.max : type === 'date' ? model.maxDate : undefined}
             step={
               type === 'range' || type === 'number' ? (model.step ?? (model.kind === 'integer' ? 1 : 'any')) : undefined
             }
