@@ -2,9 +2,11 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
 import {
+  answerFields,
   answerRows,
   createSchemaSemantics,
   hiddenPointers,
+  labelOf,
   needsSemantics,
   rowLabel,
   type ServiceDefinition,
@@ -60,6 +62,25 @@ interface Definition {
   schema: JsonObject;
   uiSchema?: JsonObject;
   pages: Array<{ id: string; fields: string[] }>;
+}
+
+/** The `ui:title`s a key gets in the per-branch uiSchemas (`oneOf` / `anyOf` lists, RJSF 6) anywhere in `ui`. */
+function branchTitles(ui: unknown, key: string): Set<string> {
+  const titles = new Set<string>();
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 40 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, depth + 1));
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      if ((k === 'oneOf' || k === 'anyOf') && Array.isArray(v))
+        for (const branch of v) {
+          const own = (branch as Record<string, unknown> | null)?.[key] as Record<string, unknown> | undefined;
+          if (typeof own?.['ui:title'] === 'string') titles.add(own['ui:title']);
+        }
+      walk(v, depth + 1);
+    }
+  };
+  walk(ui, 0);
+  return titles;
 }
 
 /**
@@ -303,6 +324,36 @@ describe('compatibility corpus over the API', () => {
                 rows,
               ),
             );
+            // The inbox's columns (and the exports' headers) name each answer as the case view does: a column
+            // per single answer, titled with the read-back's words (a branch's own uiSchema included).
+            const byPointer = new Map(rows.map((r) => [r.pointer, r]));
+            const readTitles = new Map(
+              answerRows(definition, data, {
+                hidden: new Set(hiddenPointers({ definition, data })),
+                semantics: needsSemantics(definition.schema)
+                  ? createSchemaSemantics(definition.schema as Record<string, unknown>)
+                  : undefined,
+              })
+                .filter((r) => r.kind === 'field')
+                .map((r) => [r.pointer, r.title]),
+            );
+            for (const column of answerFields(definition)) {
+              const title = readTitles.get(column.pointer);
+              if (title === undefined || !byPointer.has(column.pointer)) continue;
+              // A field several branches declare, each with its own uiSchema, has one column for all of them: it
+              // bears one of those branches' words (no answer tells the desk's header which).
+              const branchWords = branchTitles(definition.uiSchema, column.pointer.split('/').pop() ?? '');
+              const either = branchWords.has(title) && branchWords.has(column.title);
+              if (column.title !== title && !either)
+                deskProblems.push(`colonne ${column.pointer} : « ${column.title} », relu « ${title} »`);
+              const header = labelOf(
+                definition.schema as Record<string, unknown>,
+                (definition.uiSchema ?? {}) as Record<string, unknown>,
+                column.pointer,
+              );
+              if (!header.endsWith(title) && !(either && header.endsWith(column.title)))
+                deskProblems.push(`en-tête d’export ${column.pointer} : « ${header} », relu « ${title} »`);
+            }
           }
         }
       }

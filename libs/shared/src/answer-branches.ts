@@ -3,8 +3,8 @@
  * conditions and alternatives when RJSF's semantics are not loaded: which
  * branch the answers took, and the fields only branches declare.
  */
-import { resolve, typeOf, type Schema } from './field-model';
-import { branchesOf } from './labels';
+import { NO_UI, resolve, typeOf, uiChild, type Schema, type Ui } from './field-model';
+import { branchEntries } from './labels';
 
 export const isEmpty = (v: unknown) =>
   v === undefined ||
@@ -54,25 +54,29 @@ export function guessBranch(root: Schema, branches: Schema[], value: unknown): n
   return best;
 }
 
-/** The properties only branches declare, in the order they come, the first declaration of each. */
+/**
+ * The properties only branches declare, in the order they come, the first declaration of each, each with its
+ * uiSchema taken from its branch's (`branchEntries`: RJSF 6's per-branch uiSchema for `oneOf`/`anyOf`).
+ */
 export function branchProperties(
   root: Schema,
   schema: Schema,
   known: Set<string>,
   depth = 0,
   alternatives = true,
-): Array<[string, Schema]> {
+  ui: Ui = NO_UI,
+): Array<[string, Schema, Ui]> {
   if (depth > 8) return [];
-  const out: Array<[string, Schema]> = [];
-  for (const b of branchesOf(schema, alternatives)) {
-    if (!isRecord(b)) continue;
-    const branch = resolve(root, b);
+  const out: Array<[string, Schema, Ui]> = [];
+  for (const entry of branchEntries(schema, ui, alternatives)) {
+    if (!isRecord(entry.branch)) continue;
+    const branch = resolve(root, entry.branch);
     for (const [key, sub] of Object.entries(asSchema(branch.properties)))
       if (!known.has(key)) {
         known.add(key);
-        out.push([key, asSchema(sub)]);
+        out.push([key, asSchema(sub), uiChild(entry.ui, key)]);
       }
-    out.push(...branchProperties(root, branch, known, depth + 1, alternatives));
+    out.push(...branchProperties(root, branch, known, depth + 1, alternatives, entry.ui));
   }
   return out;
 }

@@ -45,8 +45,16 @@ export function answerFields(definition: Pick<ServiceDefinition, 'schema' | 'uiS
         prefix,
         depth,
       );
-    for (const [child, sub] of branchProperties(root, schema, new Set(Object.keys(asSchema(schema.properties)))))
-      visit(sub, uiChild(ui, child), `${pointer}${toJsonPointer([child])}`, child, prefix, depth);
+    // A branch's field under the uiSchema the read-back gives it (its branch's, RJSF 6), so columns bear its label.
+    for (const [child, sub, subUi] of branchProperties(
+      root,
+      schema,
+      new Set(Object.keys(asSchema(schema.properties))),
+      0,
+      true,
+      ui,
+    ))
+      visit(sub, subUi, `${pointer}${toJsonPointer([child])}`, child, prefix, depth);
   };
   const visit = (raw: Schema, ui: Ui, pointer: string, key: string, prefix: string, depth: number) => {
     if (listed.has(pointer) || depth > 32 || ui['ui:widget'] === 'hidden') return;
@@ -63,7 +71,14 @@ export function answerFields(definition: Pick<ServiceDefinition, 'schema' | 'uiS
   };
   for (const key of topLevelKeys(root, rootUi, definition.pages))
     visit(propertySchema(root, key), uiChild(rootUi, key), toJsonPointer([key]), key, '', 0);
-  for (const [key, sub] of branchProperties(root, root, new Set(Object.keys(asSchema(root.properties)))))
-    visit(sub, uiChild(rootUi, key), toJsonPointer([key]), key, '', 0);
+  for (const [key, sub, subUi] of branchProperties(
+    root,
+    root,
+    new Set(Object.keys(asSchema(root.properties))),
+    0,
+    true,
+    rootUi,
+  ))
+    visit(sub, subUi, toJsonPointer([key]), key, '', 0);
   return fields;
 }

@@ -248,6 +248,54 @@ describe('field names and models by pointer', () => {
   });
 });
 
+describe('fields of branches with their own uiSchema (RJSF 6: uiSchema.oneOf / anyOf, one per branch)', () => {
+  const definition = {
+    schema: {
+      type: 'object',
+      properties: {
+        demandeur: {
+          type: 'object',
+          title: 'Demandeur',
+          oneOf: [
+            { title: 'Particulier', properties: { nomUsage: { type: 'string', title: 'Nom' } } },
+            { title: 'Entreprise', properties: { raison: { type: 'string', title: 'Raison' } } },
+          ],
+        },
+      },
+      anyOf: [{ properties: { courriel: { type: 'string', title: 'Courriel' } } }],
+    },
+    uiSchema: {
+      demandeur: {
+        oneOf: [{ nomUsage: { 'ui:title': 'Nom d’usage' } }, { raison: { 'ui:title': 'Raison sociale' } }],
+      },
+      anyOf: [{ courriel: { 'ui:title': 'Adresse électronique' } }],
+    },
+    pages: [{ id: 'p', title: 'Page', fields: ['demandeur'] }],
+  };
+
+  it('name the desk’s columns and the exports’ headers as the review page names the answers', () => {
+    const columns = answerFields(definition).map((f) => [f.pointer, f.label]);
+    expect(columns).toEqual([
+      ['/demandeur/nomUsage', 'Demandeur — Nom d’usage'],
+      ['/demandeur/raison', 'Demandeur — Raison sociale'],
+      ['/courriel', 'Adresse électronique'],
+    ]);
+    const { schema, uiSchema } = definition;
+    expect(labelOf(schema, uiSchema, '/demandeur/raison')).toBe('Raison sociale');
+    expect(labelOf(schema, uiSchema, '/courriel')).toBe('Adresse électronique');
+    expect(modelAt(schema, uiSchema, '/demandeur/nomUsage')?.title).toBe('Nom d’usage');
+    // The review page, for an answer that took the second branch: the same words.
+    const rows = answerRows(
+      definition,
+      { demandeur: { raison: 'Boulangerie du Mail' } },
+      {
+        semantics: createSchemaSemantics(definition.schema),
+      },
+    );
+    expect(rows.find((r) => r.pointer === '/demandeur/raison')?.title).toBe('Raison sociale');
+  });
+});
+
 describe('free entries', () => {
   it('lists additionalProperties answers under the names the citizen gave them', () => {
     const rows = answerRows(

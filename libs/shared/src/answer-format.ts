@@ -146,10 +146,10 @@ export function answerRows(
     // Without RJSF's semantics (a page that has not loaded them), conditions are not decided here: the
     // answers are, since the server keeps only what applied. A branch's field is listed when answered.
     if (!options.semantics)
-      for (const [child, sub] of branchProperties(root, schema, new Set(seen), 0, false))
+      for (const [child, sub, subUi] of branchProperties(root, schema, new Set(seen), 0, false, ui))
         if (!isEmpty(object[child])) {
           seen.add(child);
-          visit(sub, uiChild(ui, child), `${pointer}${toJsonPointer([child])}`, child, object[child], context, depth);
+          visit(sub, subUi, `${pointer}${toJsonPointer([child])}`, child, object[child], context, depth);
         }
     // Free entries (`additionalProperties`, `patternProperties`): each under the name the citizen gave it, by name
     // (storage keeps no order of answers' keys: `byEntryName`).
@@ -278,7 +278,11 @@ export function answerRows(
   // Without semantics, the fields conditions may add, listed when answered (as in visitObject).
   const undecided = options.semantics
     ? new Map<string, Schema>()
-    : new Map(branchProperties(root, root, new Set(Object.keys(asSchema(root.properties))), 0, false));
+    : new Map(
+        branchProperties(root, root, new Set(Object.keys(asSchema(root.properties))), 0, false).map(
+          ([key, schema]) => [key, schema] as const,
+        ),
+      );
   const topSchema = (key: string): Schema => {
     const own = propertySchema(top, key);
     if (Object.keys(own).length > 0) return own;

@@ -4,6 +4,7 @@
  * formatter (answer-format.ts) loads with the review page.
  */
 import {
+  branchUi,
   fieldModel,
   itemsSchema,
   propertySchema,
@@ -44,11 +45,11 @@ function stepsOf(root: Schema, rootUi: Ui, pointer: string): PointerStep[] {
       steps.push({ segment, item: true, schema, ui });
       continue;
     }
-    let next = resolve(root, propertySchema(here, segment));
-    // A field of a branch (`then`, `oneOf`…): found in the first branch that declares it.
-    if (Object.keys(next).length === 0) next = findInBranches(root, here, segment) ?? next;
-    schema = next;
-    ui = uiChild(ui, segment);
+    const own = resolve(root, propertySchema(here, segment));
+    // A field of a branch (`then`, `oneOf`…): found in the first branch that declares it, with that branch's uiSchema.
+    const found = Object.keys(own).length === 0 ? branchField(root, here, ui, segment) : undefined;
+    schema = found?.schema ?? own;
+    ui = found?.ui ?? uiChild(ui, segment);
     steps.push({ segment, item: false, schema, ui });
   }
   return steps;
@@ -99,23 +100,50 @@ const BRANCH_LISTS = ['allOf', 'anyOf', 'oneOf'] as const;
 
 /** The branches a schema may add fields from: `allOf`, `oneOf`/`anyOf`, `then`/`else`, dependencies. */
 export function branchesOf(schema: Schema, alternatives = true): unknown[] {
-  const branches: unknown[] = [];
-  for (const k of alternatives ? BRANCH_LISTS : (['allOf'] as const))
-    if (Array.isArray(schema[k])) branches.push(...(schema[k] as unknown[]));
-  for (const k of ['then', 'else'] as const) if (schema[k]) branches.push(schema[k]);
-  for (const k of ['dependentSchemas', 'dependencies'] as const)
-    if (isRecord(schema[k])) branches.push(...Object.values(schema[k] as object).filter((v) => !Array.isArray(v)));
-  return branches;
+  return branchEntries(schema, NO_BRANCH_UI, alternatives).map((entry) => entry.branch);
 }
 
-function findInBranches(root: Schema, schema: Schema, key: string, depth = 0): Schema | undefined {
+const NO_BRANCH_UI: Ui = Object.freeze({}) as Ui;
+
+/**
+ * The branches a schema may add fields from, each with the uiSchema of its fields, as every read-back view takes
+ * it: RJSF 6's per-branch uiSchema (`uiSchema.oneOf` / `anyOf`, one per branch) for a branch of `oneOf`/`anyOf`
+ * (`branchUi`, what the form and the review page use), the object's own uiSchema for the others.
+ */
+export function branchEntries(schema: Schema, ui: Ui, alternatives = true): Array<{ branch: unknown; ui: Ui }> {
+  const entries: Array<{ branch: unknown; ui: Ui }> = [];
+  for (const k of alternatives ? BRANCH_LISTS : (['allOf'] as const))
+    if (Array.isArray(schema[k]))
+      (schema[k] as unknown[]).forEach((branch, i) =>
+        entries.push({ branch, ui: k === 'allOf' ? ui : branchUi(ui, i) }),
+      );
+  for (const k of ['then', 'else'] as const) if (schema[k]) entries.push({ branch: schema[k], ui });
+  for (const k of ['dependentSchemas', 'dependencies'] as const)
+    if (isRecord(schema[k]))
+      for (const branch of Object.values(schema[k] as object).filter((v) => !Array.isArray(v)))
+        entries.push({ branch, ui });
+  return entries;
+}
+
+/**
+ * A field `key` that only a branch of `schema` declares (the first that does, at any depth), with its uiSchema
+ * from that branch's (branchEntries): the one resolution of a branch field's label for the desk's columns, the
+ * exports and the error summary alike.
+ */
+export function branchField(
+  root: Schema,
+  schema: Schema,
+  ui: Ui,
+  key: string,
+  depth = 0,
+): { schema: Schema; ui: Ui } | undefined {
   if (depth > 8) return undefined;
-  for (const b of branchesOf(schema)) {
-    if (!isRecord(b)) continue;
-    const branch = resolve(root, b);
+  for (const entry of branchEntries(schema, ui)) {
+    if (!isRecord(entry.branch)) continue;
+    const branch = resolve(root, entry.branch);
     const found = propertySchema(branch, key);
-    if (Object.keys(found).length > 0) return resolve(root, found);
-    const deeper = findInBranches(root, branch, key, depth + 1);
+    if (Object.keys(found).length > 0) return { schema: resolve(root, found), ui: uiChild(entry.ui, key) };
+    const deeper = branchField(root, branch, entry.ui, key, depth + 1);
     if (deeper) return deeper;
   }
   return undefined;
