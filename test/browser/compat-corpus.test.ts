@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import request from 'supertest';
 import type { Page } from 'playwright-core';
+import { getUiOptions, type GlobalUISchemaOptions, type UiSchema } from '@rjsf/utils';
 import { axeViolations, launchBrowser, untilLive, type Browser } from '../support/browser';
 import {
   loadCorpus,
@@ -224,6 +225,39 @@ describe('compatibility corpus in the browser', () => {
                 problems.push(`${option} de ${s.pointer} : « ${start} » absent (lu « ${text.slice(0, 80)} »)`);
               }
             }
+          }
+          // RJSF's `label` option (`ui:label`, `ui:options`, the root's `ui:globalOptions`: getUiOptions): a text
+          // field RJSF draws without its label has it visually hidden here, never removed (its accessible name);
+          // any other keeps it in view. A list without `removable` offers no « Retirer ».
+          const globalOptions = (
+            form.uiSchema['ui:globalOptions'] !== null &&
+            typeof form.uiSchema['ui:globalOptions'] === 'object' &&
+            !Array.isArray(form.uiSchema['ui:globalOptions'])
+              ? form.uiSchema['ui:globalOptions']
+              : {}
+          ) as GlobalUISchemaOptions;
+          for (const s of mine.filter((m) => m.kind === 'text' && m.label)) {
+            if ((await at(page, s.pointer).count()) === 0) continue;
+            const label = await at(page, s.pointer).evaluate((field) => {
+              const input = field.querySelector('input, textarea');
+              const own = input?.id ? field.querySelector(`label[for="${CSS.escape(input.id)}"]`) : null;
+              const box = own?.getBoundingClientRect();
+              return { text: own?.textContent ?? '', visible: !!box && box.width > 1 && box.height > 1 };
+            });
+            const hidden = getUiOptions(s.ui as UiSchema, globalOptions).label === false;
+            if (!label.text.includes(s.label!.replace(/\*\*|\*|`/g, '')))
+              problems.push(`${s.pointer} : sans libellé accessible (« ${s.label} » attendu)`);
+            else if (label.visible === hidden)
+              problems.push(
+                `${s.pointer} : libellé ${hidden ? 'visible alors que RJSF le cache' : 'caché alors que RJSF le montre'}`,
+              );
+          }
+          for (const s of mine.filter((m) => m.kind === 'array')) {
+            if (getUiOptions(s.ui as UiSchema, globalOptions).removable !== false) continue;
+            const remove = await at(page, s.pointer)
+              .getByRole('button', { name: /Retirer/ })
+              .count();
+            if (remove > 0) problems.push(`${s.pointer} : « Retirer » offert alors que « removable » vaut false`);
           }
           // The single answers of one list each bear their own label (« Date 1 », « Date 2 »), whatever titles them.
           const sameLabels = await page.evaluate(() => {

@@ -74,3 +74,31 @@ describe('definitionHash', () => {
     expect(canonicalJson({ b: 1, a: null })).toBe('{"a":null,"b":1}');
   });
 });
+
+describe('ui:globalOptions at import and on save', () => {
+  const withUi = (uiSchema: Record<string, unknown>) => ({ ...canteenDefinition(), uiSchema });
+
+  it('warns, never refuses, when they are not an object or not at the root', () => {
+    for (const [uiSchema, pointer] of [
+      [{ 'ui:globalOptions': 'label' }, '/uiSchema/ui:globalOptions'],
+      [{ 'ui:globalOptions': ['label'] }, '/uiSchema/ui:globalOptions'],
+      [{ parent: { 'ui:globalOptions': { label: false } } }, '/uiSchema/parent/ui:globalOptions'],
+    ] as const) {
+      const result = checkDefinition(withUi(uiSchema as Record<string, unknown>));
+      expect(result.ok).toBe(true);
+      if (result.ok)
+        expect(result.warnings).toContainEqual(
+          expect.objectContaining({
+            code: 'ui_global_options',
+            pointer,
+            message: expect.stringContaining('ui:globalOptions'),
+          }),
+        );
+    }
+  });
+
+  it('says nothing of an object at the root', () => {
+    const result = checkDefinition(withUi({ 'ui:globalOptions': { label: false, orderable: false } }));
+    expect(result.ok && result.warnings.filter((w) => w.code === 'ui_global_options')).toEqual([]);
+  });
+});

@@ -77,7 +77,25 @@ function uiWarnings(uiSchema: unknown): ErrorItem[] {
             `Champ personnalisé « ${String(value)} » (ui:field) : Guichet n’exécute pas de code de formulaire, le champ est affiché selon son type.`,
           ),
         );
-      else if (key === 'ui:options' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      else if (key === 'ui:globalOptions') {
+        // RJSF reads the root's only, as an object of options (a text would be spread letter by letter).
+        if (path.length !== 1)
+          warnings.push(
+            err(
+              [...path, key],
+              'ui_global_options',
+              '« ui:globalOptions » n’a d’effet qu’à la racine de l’uiSchema : ici il est conservé sans effet. Placez-le à la racine, ou écrivez ces options dans « ui:options » de ce champ.',
+            ),
+          );
+        else if (value === null || typeof value !== 'object' || Array.isArray(value))
+          warnings.push(
+            err(
+              [...path, key],
+              'ui_global_options',
+              '« ui:globalOptions » attend un objet d’options (exemple : { "label": false, "orderable": false }) : cette valeur est conservée sans effet.',
+            ),
+          );
+      } else if (key === 'ui:options' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
         const widget = (value as Record<string, unknown>).widget;
         if (typeof widget === 'string' && !KNOWN_WIDGETS.has(widget))
           warnings.push(

@@ -2,6 +2,7 @@ import type { ServiceDefinition } from './definition';
 import { asSchema, branchProperties } from './answer-branches';
 import {
   fieldModel,
+  globalOptionsOf,
   orderedKeys,
   propertySchema,
   topLevelKeys,
@@ -33,6 +34,7 @@ export interface AnswerField {
 export function answerFields(definition: Pick<ServiceDefinition, 'schema' | 'uiSchema' | 'pages'>): AnswerField[] {
   const root = definition.schema as Schema;
   const rootUi = (definition.uiSchema ?? {}) as Ui;
+  const global = globalOptionsOf(rootUi);
   const fields: AnswerField[] = [];
   const listed = new Set<string>();
   const visitObject = (schema: Schema, ui: Ui, pointer: string, prefix: string, depth: number) => {
@@ -58,7 +60,7 @@ export function answerFields(definition: Pick<ServiceDefinition, 'schema' | 'uiS
   };
   const visit = (raw: Schema, ui: Ui, pointer: string, key: string, prefix: string, depth: number) => {
     if (listed.has(pointer) || depth > 32 || ui['ui:widget'] === 'hidden') return;
-    const model = fieldModel(root, raw, ui, pointer, key, false, []);
+    const model = fieldModel(root, raw, ui, pointer, key, false, [], global);
     const title = plainText(model.title);
     if (model.kind === 'object' || model.kind === 'alternatives') {
       listed.add(pointer);

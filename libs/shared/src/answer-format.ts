@@ -14,6 +14,7 @@ import {
   alternativesOf,
   branchUi,
   fieldModel,
+  globalOptionsOf,
   hasAlternatives,
   itemsSchema,
   orderedKeys,
@@ -58,6 +59,7 @@ export function answerRows(
 ): AnswerRow[] {
   const root = definition.schema as Schema;
   const rootUi = (definition.uiSchema ?? {}) as Ui;
+  const global = globalOptionsOf(rootUi);
   const answers = isRecord(data) ? data : {};
   const words = wordsFor(options);
   const rows: AnswerRow[] = [];
@@ -174,7 +176,7 @@ export function answerRows(
   ) => {
     if (options.hidden?.has(pointer) || ui['ui:widget'] === 'hidden') return;
     const schema = effective(raw, value);
-    const model = fieldModel(root, schema, ui, pointer, key, false, []);
+    const model = fieldModel(root, schema, ui, pointer, key, false, [], global);
     const title = itemTitle ?? plainText(model.title);
     if (model.kind === 'object') {
       if (isEmpty(value) && !options.includeEmpty) return;
@@ -189,7 +191,7 @@ export function answerRows(
       const chosen = branchOf(model.schema, value);
       if (!chosen) return;
       if (isEmpty(value) && !options.includeEmpty) return;
-      const branchModel = fieldModel(root, chosen.branch, ui, pointer, key, false, []);
+      const branchModel = fieldModel(root, chosen.branch, ui, pointer, key, false, [], global);
       const text = plainText(alternativeTitle(chosen.branch, ui, chosen.index));
       if (branchModel.kind === 'unsupported' || branchModel.kind === 'null') {
         // A branch with nothing to fill in (« Aucun »): the choice itself is the answer.
@@ -226,7 +228,7 @@ export function answerRows(
       list.forEach((item, i) => {
         const items = effective(itemsSchema(root, model.schema, i), item);
         const itemUi = itemUiOf(i);
-        const itemModel = fieldModel(root, items, itemUi, `${pointer}/${i}`, String(i), false, []);
+        const itemModel = fieldModel(root, items, itemUi, `${pointer}/${i}`, String(i), false, [], global);
         // An item's name: its uiSchema's `ui:title`, its schema's title, else the list's (as the form names it).
         const ownTitle =
           (typeof itemUi['ui:title'] === 'string' && itemUi['ui:title']) ||

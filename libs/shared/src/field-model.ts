@@ -48,7 +48,7 @@ export interface FieldModel {
   ui: Ui;
   kind: Kind;
   title: string;
-  /** `ui:label: false` (RJSF): the label is kept for screen readers and hidden from view. */
+  /** `ui:label: false` (RJSF, or `ui:globalOptions`): the label is kept for screen readers and hidden from view. */
   hideLabel: boolean;
   description?: string;
   help?: string;
@@ -62,6 +62,9 @@ export interface FieldModel {
   /** `ui:disabled` or `ui:readonly` on a choice: shown, not editable, and its value is kept. */
   disabled: boolean;
   autofocus: boolean;
+  /** A list's `addable` / `removable` (RJSF's array options, `ui:globalOptions` included): « Ajouter », « Retirer ». */
+  addable: boolean;
+  removable: boolean;
   /** `ui:emptyValue`: what an emptied field holds (RJSF's; nothing by default). */
   emptyValue?: unknown;
   /** Bounds and step for range and updown widgets. */
@@ -129,10 +132,25 @@ function enumName(ui: Ui, value: unknown, index: number): string | undefined {
   return undefined;
 }
 
-function uiOption(ui: Ui, name: string): unknown {
+/**
+ * One option of a field's uiSchema as RJSF's `getUiOptions(uiSchema, globalOptions)` reads it: `ui:<name>`,
+ * else `ui:options.<name>`, else the root's `ui:globalOptions.<name>` (`global`, see globalOptionsOf).
+ */
+export function uiOption(ui: Ui, name: string, global: Ui = NO_UI): unknown {
   // `in`, not `??`: an option may be null on purpose (`ui:emptyValue: null`).
   const own = `ui:${name}`;
-  return own in ui ? ui[own] : asSchema(ui['ui:options'])[name];
+  if (own in ui) return ui[own];
+  const options = asSchema(ui['ui:options']);
+  return name in options ? options[name] : global[name];
+}
+
+/**
+ * The root uiSchema's `ui:globalOptions` (RJSF): defaults for every field's `ui:options`, a field's own winning.
+ * Anything but an object is no options (the import warns about it).
+ */
+export function globalOptionsOf(rootUi: unknown): Ui {
+  const global = rootUi !== null && typeof rootUi === 'object' ? (rootUi as Ui)['ui:globalOptions'] : undefined;
+  return global !== null && typeof global === 'object' && !Array.isArray(global) ? (global as Ui) : NO_UI;
 }
 
 /** `ui:enumOrder`: the listed values first in that order, `*` for the rest. */
@@ -282,9 +300,12 @@ export function fieldModel(
   key: string,
   required: boolean,
   prefill: readonly PrefillMapping[],
+  /** The root's `ui:globalOptions` (globalOptionsOf): every option below falls back to them, as in RJSF. */
+  global: Ui = NO_UI,
 ): FieldModel {
   const schema = resolve(root, raw);
-  const widgetOption = uiOption(ui, 'widget');
+  const option = (name: string) => uiOption(ui, name, global);
+  const widgetOption = option('widget');
   const widget = typeof widgetOption === 'string' ? widgetOption : undefined;
   const type = typeOf(schema) ?? typeOfParts(root, schema);
   const format = typeof schema.format === 'string' ? schema.format : undefined;
@@ -309,7 +330,7 @@ export function fieldModel(
   else if (type === 'string') kind = widget === 'textarea' ? 'textarea' : 'text';
   else if (type === 'null') kind = 'null';
 
-  const declared = uiOption(ui, 'inputType');
+  const declared = option('inputType');
   const inputType = inputTypeOf(kind, widget, format, typeof declared === 'string' ? declared : undefined);
   const inputMode =
     kind === 'integer'
@@ -332,7 +353,7 @@ export function fieldModel(
   // A `const` on a single answer is a fixed value (filled by the defaults), not a question; a box that only
   // `true` satisfies stays a question: a consent is ticked by the citizen.
   const fixed = schema.const !== undefined && type !== 'object' && type !== 'array' && type !== 'boolean';
-  const readOnly = ui['ui:readonly'] === true || schema.readOnly === true || fixed;
+  const readOnly = option('readonly') === true || schema.readOnly === true || fixed;
   const number = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
   return {
@@ -343,7 +364,7 @@ export function fieldModel(
     kind,
     // Titles are labels and legends: Markdown in them is read as its words (descriptions render it).
     title: plainText(str(ui['ui:title']) ?? str(schema.title) ?? key),
-    hideLabel: uiOption(ui, 'label') === false,
+    hideLabel: option('label') === false,
     description: str(ui['ui:description']) ?? str(schema.description),
     help: str(ui['ui:help']),
     placeholder: str(ui['ui:placeholder']),
@@ -356,9 +377,11 @@ export function fieldModel(
       (mapping ? PREFILL_AUTOCOMPLETE[mapping.claim] : undefined) ??
       (format === 'email' ? 'email' : format === 'fr-phone' ? 'tel' : undefined),
     readOnly,
-    disabled: uiOption(ui, 'disabled') === true,
-    emptyValue: uiOption(ui, 'emptyValue'),
-    autofocus: uiOption(ui, 'autofocus') === true,
+    disabled: option('disabled') === true,
+    addable: option('addable') !== false,
+    removable: option('removable') !== false,
+    emptyValue: option('emptyValue'),
+    autofocus: option('autofocus') === true,
     min: number(schema.minimum) ?? number(schema.exclusiveMinimum),
     max: number(schema.maximum) ?? number(schema.exclusiveMaximum),
     step: number(schema.multipleOf) ?? (kind === 'integer' ? 1 : undefined),

@@ -6,6 +6,7 @@
 import {
   branchUi,
   fieldModel,
+  globalOptionsOf,
   itemsSchema,
   propertySchema,
   resolve,
@@ -65,7 +66,7 @@ export function modelAt(root: Schema, rootUi: Ui, pointer: string): FieldModel |
   }
   const last = steps[steps.length - 1];
   if (!last || Object.keys(last.schema).length === 0) return undefined;
-  return fieldModel(root, last.schema, last.ui, pointer, last.segment, false, []);
+  return fieldModel(root, last.schema, last.ui, pointer, last.segment, false, [], globalOptionsOf(rootUi));
 }
 
 /** A field's name for an error's pointer: `Enfant 2 — Prénom`; the pointer's last key when the schema has no such field. */

@@ -12,7 +12,7 @@ import { AlreadySent, LoadFailure, RecoverButton, readLocalCopy } from './draft-
 import { ErrorSummary, type SummaryItem } from './ErrorSummary';
 import { Fields, withMinimumItems } from './fields';
 import { loadForm, loadReview, type Loaded } from './load-form';
-import { labelOf, type Schema, type Ui } from './model';
+import { globalOptionsOf, labelOf, type Schema, type Ui } from './model';
 import { forgetKeptForm, keptForm } from './preload';
 import { SaveStatus } from './SaveStatus';
 import { FormStore, useStoreVersion } from './store';
@@ -245,6 +245,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       semantics,
       pageKeys,
       prefill: definition.settings.prefill ?? [],
+      globalOptions: globalOptionsOf(definition.uiSchema),
       signedIn,
       formId: STEP_FORM,
       // A trial's files go to the trial's own route: kept with it, deleted with it.

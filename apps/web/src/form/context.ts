@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { PrefillMapping, SchemaSemantics } from '@guichet/shared';
-import type { Schema } from './model';
+import type { Schema, Ui } from './model';
 import type { FormStore } from './store';
 
 export interface UploadResult {
@@ -11,6 +11,8 @@ export interface FormContextValue {
   store: FormStore;
   root: Schema;
   prefill: PrefillMapping[];
+  /** The root uiSchema's `ui:globalOptions` (globalOptionsOf): every field's options fall back to them, as in RJSF. */
+  globalOptions?: Ui;
   /** RJSF's semantics, for definitions with conditions, alternatives or defaults (see semantics.ts). */
   semantics?: SchemaSemantics;
   /** Every key some page lists: a key that only a condition brings is drawn after the field before it. */

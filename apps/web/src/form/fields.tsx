@@ -93,15 +93,15 @@ interface FieldProps {
 }
 
 export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui, required }: FieldProps) {
-  const { store, root, prefill } = useForm();
+  const { store, root, prefill, globalOptions } = useForm();
   const hidden = useHidden(store, pointer);
   const inherited = useContext(Inherited);
   const model = useMemo(() => {
-    const own = fieldModel(root, schema, ui, pointer, name, required, prefill);
+    const own = fieldModel(root, schema, ui, pointer, name, required, prefill, globalOptions);
     return inherited.readOnly || inherited.disabled
       ? { ...own, readOnly: own.readOnly || inherited.readOnly, disabled: own.disabled || inherited.disabled }
       : own;
-  }, [root, schema, ui, pointer, name, required, prefill, inherited]);
+  }, [root, schema, ui, pointer, name, required, prefill, globalOptions, inherited]);
   if (hidden || ui['ui:widget'] === 'hidden') return null;
   const field = drawField(model, ui, pointer, name, required);
   const fixed =
@@ -336,7 +336,7 @@ const ArrayField = memo(function ArrayField({ model }: { model: FieldModel }) {
               ? schema.title
               : itemTitle,
         );
-        const removable = !fixed && length > min && i >= tuple;
+        const removable = !fixed && model.removable && length > min && i >= tuple;
         const removeButton = removable && (
           <button type="button" className="button button--secondary" onClick={() => remove(i)}>
             {tr('Retirer', 'Remove')} « {title} {i + 1} »
@@ -368,7 +368,7 @@ const ArrayField = memo(function ArrayField({ model }: { model: FieldModel }) {
           </div>
         );
       })}
-      {!fixed && length < max && (
+      {!fixed && model.addable && length < max && (
         <button type="button" className="button button--secondary" id={`${id}-ajouter`} onClick={add}>
           {tr('Ajouter', 'Add')} : {itemTitle.toLowerCase()}
         </button>

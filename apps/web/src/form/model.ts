@@ -8,6 +8,7 @@ export {
   alternativesOf,
   branchUi,
   fieldModel,
+  globalOptionsOf,
   hasAlternatives,
   idOf,
   isRequired,

@@ -3,7 +3,7 @@ import type { SchemaSemantics, ServiceDefinition } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { FormContext, type FormContextValue } from '../form/context';
 import { Fields, withMinimumItems } from '../form/fields';
-import type { Schema, Ui } from '../form/model';
+import { globalOptionsOf, type Schema, type Ui } from '../form/model';
 import { loadSemantics } from '../form/semantics';
 import { FormStore } from '../form/store';
 
@@ -38,11 +38,12 @@ export function Preview({ def, pageId }: { def: ServiceDefinition; pageId: strin
       store,
       root,
       prefill: def.settings.prefill ?? [],
+      globalOptions: globalOptionsOf(def.uiSchema),
       signedIn: false,
       semantics: semantics?.root === root ? semantics.semantics : undefined,
       pageKeys,
     }),
-    [store, root, def.settings.prefill, semantics, pageKeys],
+    [store, root, def.settings.prefill, def.uiSchema, semantics, pageKeys],
   );
   if (!page) return null;
   const hidden = conditional;
