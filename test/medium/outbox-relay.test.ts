@@ -4,6 +4,15 @@ import { OutboxRelay, QueueConnection, QueueName, jobId, purgeDoneOutbox } from 
 import { testRedisUrl, withTestDataSource } from '../support/database';
 import { freePort } from '../support/processes';
 
+/** Waits (up to 20 s) for a condition the relay reports, instead of a fixed pause that a loaded machine outruns. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > 20_000) throw new Error(`not ${what} within 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /**
  * The outbox relay against the real PostgreSQL and Redis: relays sharing the
  * work never move a row twice, a queue that is down leaves rows waiting, and
@@ -164,7 +173,8 @@ describe('outbox relay', () => {
     const relay = new OutboxRelay(dataSource, queue, db.url, { pollMs: 60_000 });
     relay.start();
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Once its LISTEN is up (a fixed pause was not always enough on a loaded machine).
+      await until(() => relay.listening, 'listening');
       const [id] = await insertRows(1);
       const started = Date.now();
       while (!(await queue.queue(QueueName.Route).getJob(jobId('submission.route', id!)))) {
@@ -186,8 +196,7 @@ describe('outbox relay', () => {
       // then moves the five in one pass.
       while (passes.mock.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
       await passes.mock.results[0]!.value;
-      // Its LISTEN connection is up by then (as in the test above).
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await until(() => relay.listening, 'listening');
       // 100 ms apart: longer than a pass, so that without the interval each commit would have a pass of its own.
       for (let i = 0; i < 5; i++) {
         await insertRows(1);

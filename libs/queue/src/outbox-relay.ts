@@ -97,6 +97,11 @@ export class OutboxRelay {
     this.wake();
   }
 
+  /** Whether commits wake the relay now (its LISTEN connection is up); until then, and while it reconnects, the poll moves them. */
+  get listening(): boolean {
+    return this.listener !== undefined;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
