@@ -13,7 +13,16 @@ import {
   type Json,
   type JsonObject,
 } from '../support/compat-corpus';
-import { at, conditionSwitches, expectedSteps, fill, positions, withValue, type Step } from '../support/compat-driver';
+import {
+  at,
+  attr,
+  conditionSwitches,
+  expectedSteps,
+  fill,
+  positions,
+  withValue,
+  type Step,
+} from '../support/compat-driver';
 import {
   hiddenLabels,
   pointedProblems,
@@ -239,7 +248,11 @@ describe('compatibility corpus in the browser', () => {
           for (const s of mine.filter((m) => m.kind === 'text' && m.label)) {
             if ((await at(page, s.pointer).count()) === 0) continue;
             const label = await at(page, s.pointer).evaluate((field) => {
-              const input = field.querySelector('input, textarea');
+              // The answer's own box: a choice around it (Pydantic's `Optional`) shares its pointer, and its
+              // options are inputs too.
+              const input = Array.from(field.querySelectorAll('input, textarea')).find(
+                (box) => !box.closest('.alternatives-choice'),
+              );
               const own = input?.id ? field.querySelector(`label[for="${CSS.escape(input.id)}"]`) : null;
               const box = own?.getBoundingClientRect();
               return { text: own?.textContent ?? '', visible: !!box && box.width > 1 && box.height > 1 };
@@ -258,6 +271,17 @@ describe('compatibility corpus in the browser', () => {
               .getByRole('button', { name: /Retirer/ })
               .count();
             if (remove > 0) problems.push(`${s.pointer} : « Retirer » offert alors que « removable » vaut false`);
+          }
+          // A list without `addable` offers no « Ajouter » once it holds its `minItems` (below them, it must, or the
+          // form could not be filled: RJSF opens those items itself).
+          for (const s of mine.filter((m) => m.kind === 'array')) {
+            if (getUiOptions(s.ui as UiSchema, globalOptions).addable !== false) continue;
+            const list = page.locator(`.repeat[data-pointer="${attr(s.pointer)}"]`).first();
+            const items = await list.locator(':scope > .item').count();
+            const min = typeof s.schema.minItems === 'number' ? s.schema.minItems : 0;
+            const add = await list.locator(':scope > button', { hasText: /^Ajouter/ }).count();
+            if (items >= min && add > 0)
+              problems.push(`${s.pointer} : « Ajouter » offert alors que « addable » vaut false (${items} éléments)`);
           }
           // The single answers of one list each bear their own label (« Date 1 », « Date 2 »), whatever titles them.
           const sameLabels = await page.evaluate(() => {

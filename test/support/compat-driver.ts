@@ -258,7 +258,7 @@ export function expectedSteps(schema: JsonObject, uiSchema: JsonObject, data: Js
   return walk(schema, uiSchema, schema, uiSchema, data, base, undefined);
 }
 
-const attr = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+export const attr = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 export const at = (page: Page, pointer: string) => page.locator(`[data-pointer="${attr(pointer)}"]`).first();
 
 /** The DOM order of the fields RJSF draws, as `data-pointer`s found on the page (missing ones: -1). */

@@ -275,6 +275,11 @@ export function branchUi(ui: Ui, index: number): Ui {
 
 /** A branch's name in its selector: its uiSchema's `ui:title` (RJSF 6), its title, or RJSF's « Option n ». */
 export function alternativeTitle(branch: Schema, ui: Ui, index: number): string {
+  return ownAlternativeTitle(branch, ui, index) ?? `Option ${index + 1}`;
+}
+
+/** A branch's title from its own uiSchema, the choice's `ui:enumNames` or its schema; none when RJSF would say « Option n ». */
+export function ownAlternativeTitle(branch: Schema, ui: Ui, index: number): string | undefined {
   const own = branchUi(ui, index);
   if (own !== ui) {
     const title = str(uiOption(own, 'title'));
@@ -282,7 +287,7 @@ export function alternativeTitle(branch: Schema, ui: Ui, index: number): string 
   }
   const names = uiOption(ui, 'enumNames');
   if (Array.isArray(names) && typeof names[index] === 'string') return names[index];
-  return str(branch.title) ?? `Option ${index + 1}`;
+  return str(branch.title);
 }
 
 /**

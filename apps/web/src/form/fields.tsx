@@ -4,6 +4,7 @@ import { tr } from '../lib/i18n';
 import { useForm } from './context';
 import {
   alternativeTitle,
+  ownAlternativeTitle,
   branchUi,
   fieldModel,
   hasAlternatives,
@@ -215,7 +216,9 @@ function Alternatives({
         <SchemaField
           pointer={pointer}
           name={name ?? labels[selected] ?? ''}
-          schema={{ ...effective, title: effective.title ?? labels[selected] }}
+          // A branch without a title of its own (RJSF's « Option 2 ») names its answer with the choice's title: the
+          // field's label is its accessible name, and « Option 2 » says nothing of what to type.
+          schema={{ ...effective, title: effective.title ?? ownAlternativeTitle(branch, ui, selected) ?? title }}
           ui={fieldsUi}
           required={required}
         />
@@ -368,7 +371,8 @@ const ArrayField = memo(function ArrayField({ model }: { model: FieldModel }) {
           </div>
         );
       })}
-      {!fixed && model.addable && length < max && (
+      {/* Below its minimum a list can always be filled, `addable: false` or not (RJSF opens those items itself). */}
+      {!fixed && (model.addable || length < min) && length < max && (
         <button type="button" className="button button--secondary" id={`${id}-ajouter`} onClick={add}>
           {tr('Ajouter', 'Add')} : {itemTitle.toLowerCase()}
         </button>

@@ -5,6 +5,7 @@
  */
 export {
   alternativeTitle,
+  ownAlternativeTitle,
   alternativesOf,
   branchUi,
   fieldModel,
