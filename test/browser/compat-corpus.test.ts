@@ -314,6 +314,24 @@ describe('compatibility corpus in the browser', () => {
             problems.push(`ordre sur « ${title} » : ${mine.map((s, i) => `${s.pointer}@${found[i]}`).join(', ')}`);
           }
           await check(`étape ${title}`);
+          // Karim's phone: every step, filled, reflows at 320 px without scrolling sideways (WCAG 1.4.10), whatever
+          // the form's titles, choices and lists.
+          await page.setViewportSize({ width: 320, height: 640 });
+          const overflow = await page.evaluate(() => {
+            const width = document.documentElement.clientWidth;
+            // The innermost box that sticks out, or whose content does (a word too long for its line), to name.
+            const wide = Array.from(document.querySelectorAll('body *'))
+              .filter((e) => e.getBoundingClientRect().right > width + 0.5 || e.scrollWidth > e.clientWidth + 0.5)
+              .filter((e) => getComputedStyle(e).overflowX === 'visible')
+              .pop();
+            return {
+              by: document.documentElement.scrollWidth - width,
+              what: wide ? `${wide.tagName.toLowerCase()}.${wide.className} « ${wide.textContent?.slice(0, 40)} »` : '',
+            };
+          });
+          await page.setViewportSize({ width: 1280, height: 800 });
+          if (overflow.by > 0)
+            problems.push(`étape « ${title} » : déborde de ${overflow.by} px à 320 px (${overflow.what})`);
           await press(page, 'Continuer');
           await page
             .waitForURL((url) => url.searchParams.get('etape') !== pageId, { timeout: 5000 })
