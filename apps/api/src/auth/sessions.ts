@@ -118,6 +118,14 @@ export function csrf(config: Config) {
   };
 }
 
+/**
+ * Set when an agent signs in, and kept longer than the session (30 days): it holds nothing but « an agent signed in
+ * from this browser ». A caseworker's decision or message goes to a route that citizens share; once her session is
+ * gone, it is told « session ended » (401) rather than « introuvable », which she would read as the request gone.
+ */
+export const AGENT_HINT_COOKIE = 'gch_agent';
+export const AGENT_HINT_MAX_AGE_MS = 30 * 24 * 3600_000;
+
 export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');

@@ -7,6 +7,7 @@ import { publicUrl, type Config } from '@guichet/config';
 import { AccountService, OidcClient, SignInRefused, displayNameOf, type SessionUser } from '@guichet/identity';
 import { AppError } from '@guichet/shared';
 import { CONFIG } from '../tokens';
+import { AGENT_HINT_COOKIE, AGENT_HINT_MAX_AGE_MS } from './sessions';
 
 export type SignInKind = 'citizen' | 'agent';
 
@@ -234,6 +235,15 @@ export class SignInService implements OnModuleInit {
     await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
     req.session.user = outcome.user;
     await new Promise<void>((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
+    if (kind === 'agent') {
+      res.cookie(AGENT_HINT_COOKIE, '1', {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: req.secure,
+        maxAge: AGENT_HINT_MAX_AGE_MS,
+        path: '/',
+      });
+    }
     return { user: outcome.user, returnTo, anonymousToken };
   }
 

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { AppError } from '@guichet/shared';
 import type { Owner } from '@guichet/submissions';
 import type { Actor, ApiTokenService } from '@guichet/identity';
-import { readCookie } from '../auth/sessions';
+import { AGENT_HINT_COOKIE, readCookie } from '../auth/sessions';
 import { sessionAgent } from '../auth/session-rights';
 
 declare module 'express-session' {
@@ -60,11 +60,13 @@ const SESSION_GONE: Owner = { kind: 'anonymous', token: '' };
 /**
  * Without a session nothing can be yours: « introuvable », whatever the id;
  * unless this browser worked anonymously before, when the lookup tells
- * « session expirée » for a request started without an account.
+ * « session expirée » for a request started without an account; or an agent
+ * signed in from it before: their session ended (401).
  */
 export function required(owner: Owner | undefined, req?: Request): Owner {
   if (owner) return owner;
   if (req && readCookie(req, ANONYMOUS_HINT_COOKIE) === '1') return SESSION_GONE;
+  if (req && readCookie(req, AGENT_HINT_COOKIE) === '1') throw new AppError('UNAUTHENTICATED');
   throw new AppError('NOT_FOUND');
 }
 

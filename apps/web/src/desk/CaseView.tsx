@@ -101,6 +101,12 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
           ref={noticeRef}
         >
           <p>{notice.text}</p>
+          {notice.unsent && (
+            <>
+              <p className="label">{notice.unsent.label}</p>
+              <blockquote className="comment">{notice.unsent.text}</blockquote>
+            </>
+          )}
         </div>
       )}
 
@@ -152,7 +158,7 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
         {status}
       </p>
 
-      <DecisionPanel file={file} title={title} onNotice={setNotice} refresh={refresh} />
+      <DecisionPanel file={file} me={me} title={title} onNotice={setNotice} refresh={refresh} />
 
       <CaseCitizen file={file} />
 

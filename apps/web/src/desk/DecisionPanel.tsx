@@ -1,27 +1,74 @@
 import { useRef, useState } from 'react';
 import { tr } from '../lib/i18n';
 import { TransitionForm, type TransitionOutcome } from './TransitionForm';
+import type { Me } from '../lib/api';
 import type { CaseAction, CaseView as CaseFile } from '@guichet/shared';
 
 /** What the page says at its top after an action: focused, a status or an alert. */
 export interface Notice {
   kind: 'success' | 'error';
   text: string;
+  /** Text the caseworker typed and that was not recorded, given back to copy (a motivation come too late). */
+  unsent?: { label: string; text: string };
 }
 
-/** What a transition's outcome tells the caseworker, with the request's status as it is now. */
-function outcomeNotice(outcome: TransitionOutcome, action: CaseAction | null, now: string): Notice {
-  if (outcome.kind === 'done') {
-    return {
-      kind: 'success',
-      text: action?.final
-        ? tr(
-            `Décision enregistrée : la demande est « ${now} ». L’usager en est informé.`,
-            `Decision recorded: the request is “${now}”. The citizen is told.`,
-          )
-        : tr(`C’est fait : la demande est « ${now} ».`, `Done: the request is “${now}”.`),
-    };
+/**
+ * What a transition's outcome tells the caseworker, with the request as it is now. A refusal as stale may be
+ * her own decision, recorded from another tab or before the connection dropped on its answer: she is told so,
+ * not that a colleague came first (and the citizen was told once, not twice).
+ */
+function outcomeNotice(
+  outcome: TransitionOutcome,
+  action: CaseAction | null,
+  fresh: CaseFile | null,
+  before: string,
+  meId: string,
+): Notice {
+  const now = fresh?.statusLabel ?? before;
+  if (outcome.kind === 'stale') {
+    const last = fresh?.history.filter((e) => e.type === 'transition').at(-1);
+    if (last && last.actor === `account:${meId}` && last.transition === action?.transition) {
+      return {
+        kind: 'success',
+        text: tr(
+          `Cette décision était déjà enregistrée (depuis un autre onglet, ou avant que la connexion ne coupe) : la demande est « ${now} ». Elle n’a pas été prise une seconde fois.`,
+          `This decision was already recorded (from another tab, or before the connection dropped): the request is “${now}”. It was not taken twice.`,
+        ),
+      };
+    }
+    const unsent = outcome.comment
+      ? {
+          label: tr(
+            'Votre motivation, non enregistrée (à copier si vous en avez besoin) :',
+            'Your motivation, not recorded (copy it if you need it):',
+          ),
+          text: outcome.comment,
+        }
+      : undefined;
+    if (last && last.actor === `account:${meId}`) {
+      return {
+        kind: 'error',
+        unsent,
+        text: tr(
+          `Vous avez déjà agi sur cette demande depuis un autre onglet : elle est maintenant « ${now} ». Cette action n’a pas été enregistrée.`,
+          `You already acted on this request from another tab: it is now “${now}”. This action was not recorded.`,
+        ),
+      };
+    }
+    return { ...staleNotice(outcome, now), unsent };
   }
+  return {
+    kind: 'success',
+    text: action?.final
+      ? tr(
+          `Décision enregistrée : la demande est « ${now} ». L’usager en est informé.`,
+          `Decision recorded: the request is “${now}”. The citizen is told.`,
+        )
+      : tr(`C’est fait : la demande est « ${now} ».`, `Done: the request is “${now}”.`),
+  };
+}
+
+function staleNotice(outcome: Extract<TransitionOutcome, { kind: 'stale' }>, now: string): Notice {
   return {
     kind: 'error',
     text:
@@ -43,11 +90,13 @@ function outcomeNotice(outcome: TransitionOutcome, action: CaseAction | null, no
  */
 export function DecisionPanel({
   file,
+  me,
   title,
   onNotice,
   refresh,
 }: {
   file: CaseFile;
+  me: Me;
   /** The page's title, for the transition form's error prefix. */
   title: string;
   onNotice: (notice: Notice | null) => void;
@@ -68,7 +117,7 @@ export function DecisionPanel({
     setOpen(null);
     const before = file.statusLabel;
     const fresh = await refresh();
-    onNotice(outcomeNotice(outcome, action, fresh?.statusLabel ?? before));
+    onNotice(outcomeNotice(outcome, action, fresh, before, me.id));
   };
 
   return (

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ErrorSummary, type SummaryItem } from '../form/ErrorSummary';
 import { idOf } from '../form/model';
-import { ApiError, api } from '../lib/api';
+import { ApiError, api, signInUrl } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { usePageTitle } from '../lib/title';
 import { errorText } from './common';
@@ -13,7 +13,26 @@ const FIELD = idOf(POINTER);
 export type TransitionOutcome =
   | { kind: 'done'; status: string }
   /** Someone acted in between (CONFLICT) or the status no longer allows it (TRANSITION_NOT_AVAILABLE). */
-  | { kind: 'stale'; code: string };
+  | { kind: 'stale'; code: string; comment: string };
+
+/**
+ * Why a transition was not recorded, and what to do, the motivation kept on the page: the API's words, except
+ * where they would mislead here (a network failure: the decision may have gone through, and confirming again is
+ * safe; an ended session: her motivation is not lost by signing in again in another tab).
+ */
+function failureText(error: unknown): string {
+  if (error instanceof ApiError && error.body.code === 'NETWORK')
+    return tr(
+      'Le serveur ne répond pas : la décision n’a peut-être pas été enregistrée. Votre motivation est gardée sur cette page ; vérifiez votre connexion puis confirmez à nouveau (une décision déjà enregistrée ne sera pas prise deux fois).',
+      'The server does not answer: the decision may not have been recorded. Your motivation is kept on this page; check your connection, then confirm again (a decision already recorded is not taken twice).',
+    );
+  if (error instanceof ApiError && error.status === 401)
+    return tr(
+      'Votre session a pris fin : la décision n’a pas été enregistrée. Reconnectez-vous dans un nouvel onglet, puis confirmez à nouveau ici.',
+      'Your session ended: the decision was not recorded. Sign in again in a new tab, then confirm again here.',
+    );
+  return errorText(error);
+}
 
 /**
  * One transition of the request: its motivation (required where the
@@ -38,6 +57,10 @@ export function TransitionForm({
   const [step, setStep] = useState<'edit' | 'confirm'>('edit');
   const [errors, setErrors] = useState<SummaryItem[]>([]);
   const [busy, setBusy] = useState(false);
+  /** Said while a very busy server is asked again (Retry-After), the motivation kept. */
+  const [waiting, setWaiting] = useState('');
+  /** The session ended: a sign-in in another tab, then the same decision confirmed again from this page. */
+  const [signedOut, setSignedOut] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
   const confirmRef = useRef<HTMLParagraphElement>(null);
@@ -69,7 +92,10 @@ export function TransitionForm({
   const fire = async () => {
     if (busy) return;
     setBusy(true);
+    setSignedOut(false);
     try {
+      // The revision read makes a repeat harmless: a decision that went through is refused as stale, then said as
+      // already recorded (DecisionPanel), never taken twice; so a very busy server's 503 is retried as the form does.
       const result = await api<{ status: string }>(`/api/v1/submissions/${file.id}/transitions`, {
         method: 'POST',
         body: {
@@ -77,14 +103,26 @@ export function TransitionForm({
           ...(comment.trim() ? { comment: comment.trim() } : {}),
           expectedRevision: file.revision,
         },
+        busy: {
+          onWait: (seconds) =>
+            setWaiting(
+              tr(
+                `Le service est très chargé : nouvel essai dans ${seconds} seconde${seconds > 1 ? 's' : ''}… Votre motivation est gardée.`,
+                `The service is very busy: trying again in ${seconds} second${seconds > 1 ? 's' : ''}… Your motivation is kept.`,
+              ),
+            ),
+        },
       });
       onOutcome({ kind: 'done', status: result.status });
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409) return onOutcome({ kind: 'stale', code: e.body.code });
+      if (e instanceof ApiError && e.status === 409)
+        return onOutcome({ kind: 'stale', code: e.body.code, comment: comment.trim() });
       if (e instanceof ApiError && e.body.code === 'COMMENT_REQUIRED')
         return showErrors([{ pointer: POINTER, code: 'required', message: e.body.message, label }]);
-      showErrors([{ code: 'server', message: errorText(e), label: '' }]);
+      if (e instanceof ApiError && e.status === 401) setSignedOut(true);
+      showErrors([{ code: 'server', message: failureText(e), label: '' }]);
     } finally {
+      setWaiting('');
       setBusy(false);
     }
   };
@@ -115,6 +153,20 @@ export function TransitionForm({
         {action.label}
       </h3>
       <ErrorSummary ref={summaryRef} items={errors} />
+      {signedOut && (
+        <p className="notice notice--warning">
+          <a href={signInUrl('agent', window.location.pathname)} target="_blank" rel="noopener">
+            {tr('Se reconnecter (nouvel onglet)', 'Sign in again (new tab)')}
+          </a>
+          {tr(
+            ' : une fois reconnecté, revenez sur cet onglet et validez à nouveau. Votre motivation est gardée ici.',
+            ': once signed in, come back to this tab and confirm again. Your motivation is kept here.',
+          )}
+        </p>
+      )}
+      <p role="status" className="desk-status">
+        {waiting}
+      </p>
       {step === 'edit' ? (
         <form noValidate onSubmit={next}>
           <div className={`field${fieldError ? ' field--error' : ''}`}>
