@@ -42,7 +42,7 @@ const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id 
  * Léa's Monday the careless way (JOURNEYS.md), in Chromium: a decision whose
  * answer the network lost and that she confirms again, the same request in
  * two tabs, a very busy server, a session that ended under a typed
- * motivation. Nothing she typed is lost, nothing is done twice, and what she is
+ * motivation, a message sent again after a failure. Nothing she typed is lost, nothing is done twice, and what she is
  * told is true (not « a colleague » when it was she, in another tab).
  */
 describe('a caseworker’s mishaps in Chromium', () => {
@@ -289,6 +289,40 @@ describe('a caseworker’s mishaps in Chromium', () => {
         [id, motivation],
       ),
     ).toBe(1);
+    await lea.close();
+  }, 120_000);
+
+  it('a message sent again after its answer was lost reaches the citizen once, with one email', async () => {
+    const id = await inReview('Théâtre du Moulin');
+    const lea = await signedIn(id);
+    const body = 'Bonjour, pouvez-vous préciser le calendrier des représentations ? 🎭';
+    const field = lea.getByLabel('Écrire à l’usager');
+    await field.fill(body);
+    let lost = false;
+    await lea.route(`**/api/v1/submissions/${id}/messages`, async (route) => {
+      if (lost) return route.continue();
+      lost = true;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await press(lea, 'Envoyer le message');
+    const error = lea.locator('#message-usager-erreur');
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toContain('le message n’est peut-être pas parti');
+    await expect(activeId(lea)).resolves.toBe('message-usager');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.inputValue()).toBe(body);
+    await check(lea, 'message-reponse-perdue');
+    await press(lea, 'Envoyer le message');
+    await lea.getByRole('status').filter({ hasText: 'Message envoyé à l’usager.' }).waitFor();
+    expect(await count(`SELECT count(*) AS n FROM submission_message WHERE submission_id = $1`, [id])).toBe(1);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM outbox WHERE payload->>'submissionId' = $1 AND payload->>'template' = 'message_received'`,
+        [id],
+      ),
+    ).toBe(1);
+    await expect(lea.locator('.message--caseworker .message-body').allTextContents()).resolves.toEqual([body]);
     await lea.close();
   }, 120_000);
 });

@@ -113,6 +113,46 @@ describe('caseworker desk: messages', () => {
     expect(none.body.items).toEqual([]);
   });
 
+  it('honours Idempotency-Key: the same message sent again is one message and one email; another with the key is refused', async () => {
+    const ds = stack.api.get(DataSource);
+    const count = async (sql: string) => Number(((await ds.query(sql, [id])) as Array<{ n: string }>)[0]!.n);
+    const messages = () => count(`SELECT count(*) AS n FROM submission_message WHERE submission_id = $1`);
+    const emails = () =>
+      count(
+        `SELECT count(*) AS n FROM outbox WHERE payload->>'submissionId' = $1 AND payload->>'template' = 'message_received'`,
+      );
+    const [beforeMessages, beforeEmails] = [await messages(), await emails()];
+    const send = (key: string, body: string) =>
+      agent()
+        .post(`/api/v1/submissions/${id}/messages`)
+        .set('Authorization', caseworker)
+        .set('Idempotency-Key', key)
+        .send({ body });
+    const first = await send('cle-message-1', 'Le dossier est presque complet.').expect(201);
+    // A retry after a lost answer, and one sent at the same time: the first answer again, nothing more written.
+    const [again, together] = await Promise.all([
+      send('cle-message-1', 'Le dossier est presque complet.'),
+      send('cle-message-1', 'Le dossier est presque complet.'),
+    ]);
+    expect([again.status, again.body]).toEqual([201, first.body]);
+    expect([together.status, together.body]).toEqual([201, first.body]);
+    expect([await messages(), await emails()]).toEqual([beforeMessages + 1, beforeEmails + 1]);
+    // The same key for another message: refused, in French, nothing written.
+    const other = await send('cle-message-1', 'Autre chose.');
+    expect([other.status, other.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    expect(other.body.message).toMatch(/clé d’idempotence/);
+    const bad = await send('clé avec espaces', 'Bonjour.');
+    expect([bad.status, bad.body.code, bad.body.errors[0].code]).toEqual([400, 'INVALID_REQUEST', 'idempotency_key']);
+    expect([await messages(), await emails()]).toEqual([beforeMessages + 1, beforeEmails + 1]);
+    // Without a key, as before: each message is its own.
+    await agent()
+      .post(`/api/v1/submissions/${id}/messages`)
+      .set('Authorization', caseworker)
+      .send({ body: 'Relance.' })
+      .expect(201);
+    expect(await messages()).toBe(beforeMessages + 2);
+  });
+
   it('joins a PDF to a message: the owner and agents download it, another citizen gets 404', async () => {
     const uploaded = await upload(PDF, 'liste des pièces.pdf').expect(201);
     expect(uploaded.body).toMatchObject({ mediaType: 'application/pdf', bytes: PDF.length });

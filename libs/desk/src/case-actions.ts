@@ -50,7 +50,7 @@ export class CaseActions {
     id: string,
     actor: DeskActor,
     body: unknown,
-    options: { awaitingReply?: boolean; attachmentId?: string } = {},
+    options: { awaitingReply?: boolean; attachmentId?: string; idempotencyKey?: string } = {},
   ): Promise<SentMessage> {
     return this.sendMessage.execute(id, actor, body, options);
   }

@@ -56,6 +56,35 @@ export class DeskRepository {
   }
 
   /**
+   * Claims an `Idempotency-Key` in the repository's transaction: true when this request is its first. Otherwise
+   * the key's first request (committed: a concurrent one holding it is waited for by the insert) with its answer.
+   */
+  async claimIdempotencyKey(
+    scope: string,
+    key: string,
+    requestHash: string,
+  ): Promise<true | { requestHash: string; response: Record<string, unknown> | null }> {
+    const inserted = (await this.manager.query(
+      'INSERT INTO idempotency_key (scope, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING scope',
+      [scope, key, requestHash],
+    )) as unknown[];
+    if (inserted.length > 0) return true;
+    const [first] = (await this.manager.query(
+      'SELECT request_hash, response FROM idempotency_key WHERE scope = $1 AND key = $2',
+      [scope, key],
+    )) as Array<{ request_hash: string; response: Record<string, unknown> | null }>;
+    return { requestHash: first?.request_hash ?? '', response: first?.response ?? null };
+  }
+
+  /** The answer a claimed key gives again, written in the same transaction as the work it answers for. */
+  async recordIdempotentAnswer(scope: string, key: string, response: object): Promise<void> {
+    await this.manager.query(
+      'UPDATE idempotency_key SET response = $3, response_status = 200 WHERE scope = $1 AND key = $2',
+      [scope, key, JSON.stringify(response)],
+    );
+  }
+
+  /**
    * Any organisation: the request with this id and its service's slug, as
    * `locate` checks them. An agent's route names the request alone; its
    * organisation is what this read finds, and `locate` answers "not found"

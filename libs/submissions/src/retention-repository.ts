@@ -96,10 +96,13 @@ export class RetentionRepository {
 
   /**
    * Deletes the request (its events, notes, messages… go with it by their foreign keys) if it is still past its
-   * date, and the idempotency key of its submit, which names it in its scope.
+   * date, and the idempotency keys of its submit and of the agents' messages, which name it in their scope.
    */
   async deleteExpired(organisation: OrganisationId, submissionId: string): Promise<void> {
-    await this.manager.query(`DELETE FROM idempotency_key WHERE scope = $1`, [`submit:${submissionId}`]);
+    await this.manager.query(`DELETE FROM idempotency_key WHERE scope IN ($1, $2)`, [
+      `submit:${submissionId}`,
+      `message:${submissionId}`,
+    ]);
     await this.manager.query(`DELETE FROM submission WHERE id = $1 AND organisation_id = $2 AND purge_at < now()`, [
       submissionId,
       organisation,

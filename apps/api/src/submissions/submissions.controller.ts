@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsDefined, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Min } from 'class-validator';
 import type { Request, Response } from 'express';
 import { Attachments, RenderPool, Submissions, renderReceiptHtml } from '@guichet/submissions';
@@ -148,14 +148,25 @@ export class SubmissionsController {
   @Post('submissions/:id/messages')
   @ApiOperation({
     summary:
-      'Un message sur un dossier déposé : de l’usager aux services instructeurs, ou d’un agent (session ou jeton) à l’usager, qui en est averti par courriel.',
+      'Un message sur un dossier déposé : de l’usager aux services instructeurs, ou d’un agent (session ou jeton) à l’usager, qui en est averti par courriel. Agents : honore Idempotency-Key (le même message renvoyé avec la même clé donne la première réponse, sans second message ni second courriel ; la même clé pour un autre message : 422 IDEMPOTENCY_KEY_REUSED).',
   })
-  async message(@Param('id') id: string, @Body() body: MessageDto, @Req() req: Request) {
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Agents : 1 à 255 caractères visibles ; un nouvel essai du même message porte la même clé.',
+  })
+  async message(
+    @Param('id') id: string,
+    @Body() body: MessageDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+  ) {
     const agent = await agentOf(req, this.tokens);
     if (agent) {
       return this.actions.message(id, deskActorOf(agent), body.body, {
         awaitingReply: body.awaitingReply,
         attachmentId: body.attachmentId,
+        idempotencyKey: key,
       });
     }
     if (body.awaitingReply !== undefined || body.attachmentId !== undefined) {

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { api } from '../lib/api';
+import { useRef, useState } from 'react';
+import { api, newKey } from '../lib/api';
 import { formatDateTime, tr } from '../lib/i18n';
 import { AttachmentItem } from './Answers';
 import { TextForm } from './TextForm';
@@ -17,6 +17,17 @@ export function Messages({
   const [chosen, setChosen] = useState<File | null>(null);
   // A new key empties the file input once the message is sent.
   const [fileKey, setFileKey] = useState(0);
+  /**
+   * The message being sent, until the server has said it got it: tried again after a failure (a lost answer may
+   * hide a message that went through), the same text goes with the same Idempotency-Key and the file already
+   * uploaded, so the citizen gets it once, with one email.
+   */
+  const pending = useRef<{
+    signature: string;
+    key: string;
+    file: File | null;
+    attachment: CaseView['messages'][number]['attachment'];
+  } | null>(null);
   return (
     <section aria-labelledby="messages">
       <h2 id="messages">{tr('Messages avec l’usager', 'Messages with the citizen')}</h2>
@@ -65,9 +76,17 @@ export function Messages({
         }
         button={tr('Envoyer le message', 'Send the message')}
         emptyMessage={tr('Écrivez le message.', 'Write the message.')}
+        networkMessage={tr(
+          'Le serveur ne répond pas : le message n’est peut-être pas parti. Il est gardé ici ; renvoyez-le quand la connexion revient, il ne sera pas envoyé deux fois.',
+          'The server does not answer: the message may not have gone. It is kept here; send it again once the connection is back, it will not be sent twice.',
+        )}
         onSubmit={async (body) => {
-          let attachment: CaseView['messages'][number]['attachment'] = null;
-          if (chosen) {
+          const signature = JSON.stringify([body, awaiting, chosen?.name, chosen?.size, chosen?.lastModified]);
+          if (pending.current?.signature !== signature || pending.current.file !== chosen)
+            pending.current = { signature, key: newKey(), file: chosen, attachment: null };
+          const attempt = pending.current;
+          let attachment = attempt.attachment;
+          if (chosen && !attachment) {
             if (chosen.size > MESSAGE_FILE_MAX_BYTES) {
               throw new Error(tr('Le fichier dépasse 10 Mo.', 'The file is larger than 10 MB.'));
             }
@@ -83,11 +102,13 @@ export function Messages({
               mediaType: uploaded.mediaType,
               bytes: uploaded.bytes,
             };
+            attempt.attachment = attachment;
           }
           const sent = await api<{ id: string; at: string; awaitingReplySince: string | null }>(
             `/api/v1/submissions/${file.id}/messages`,
             {
               method: 'POST',
+              headers: { 'Idempotency-Key': attempt.key },
               body: {
                 body,
                 ...(awaiting ? { awaitingReply: true } : {}),
@@ -95,6 +116,7 @@ export function Messages({
               },
             },
           );
+          pending.current = null;
           onSent({ id: sent.id, at: sent.at, from: 'caseworker', body, attachment }, sent.awaitingReplySince);
           setAwaiting(false);
           setChosen(null);

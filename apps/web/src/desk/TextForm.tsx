@@ -12,6 +12,7 @@ export function TextForm({
   button,
   emptyMessage,
   onSubmit,
+  networkMessage,
   children,
 }: {
   id: string;
@@ -20,6 +21,8 @@ export function TextForm({
   button: string;
   emptyMessage: string;
   onSubmit: (text: string) => Promise<string>;
+  /** Said when the server could not be reached, instead of the generic words (which speak of a citizen's answers). */
+  networkMessage?: string;
   /** More fields, after the text area (a message's file and « attend une réponse »). */
   children?: React.ReactNode;
 }) {
@@ -42,7 +45,13 @@ export function TextForm({
       setError(null);
       setText('');
     } catch (e) {
-      setError(e instanceof ApiError ? (e.body.errors?.[0]?.message ?? e.message) : errorText(e));
+      setError(
+        e instanceof ApiError
+          ? e.body.code === 'NETWORK' && networkMessage
+            ? networkMessage
+            : (e.body.errors?.[0]?.message ?? e.message)
+          : errorText(e),
+      );
       document.getElementById(id)?.focus();
     } finally {
       setBusy(false);

@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { JobTopic } from '@guichet/queue';
 import { AppError } from '@guichet/shared';
 import type { DeskActor } from '../access';
 import type { DeskDeps } from './deps';
+
+/** An Idempotency-Key: 1 to 255 visible ASCII characters (as on submit). */
+const KEY = /^[\x21-\x7e]{1,255}$/;
 
 export interface SentMessage {
   id: string;
@@ -15,7 +18,9 @@ export interface SentMessage {
  * A message to the citizen: shown in "mes démarches", and emailed to them
  * (through the outbox, so it is sent once, even if the mail server is down).
  * With `awaitingReply`, the request awaits their answer from now on, unless
- * it already did.
+ * it already did. With an `Idempotency-Key`, the same message sent again (a
+ * retry after a lost answer) gives the first answer again: one message, one
+ * email; the same key with another message is refused.
  */
 export class SendMessage {
   constructor(private readonly deps: Pick<DeskDeps, 'access' | 'repository'>) {}
@@ -24,9 +29,21 @@ export class SendMessage {
     id: string,
     actor: DeskActor,
     body: unknown,
-    options: { awaitingReply?: boolean; attachmentId?: string } = {},
+    options: { awaitingReply?: boolean; attachmentId?: string; idempotencyKey?: string } = {},
   ): Promise<SentMessage> {
     const text = typeof body === 'string' ? body.trim() : '';
+    const key = options.idempotencyKey;
+    if (key !== undefined && !KEY.test(key)) {
+      throw new AppError('INVALID_REQUEST', {
+        errors: [
+          {
+            pointer: '',
+            code: 'idempotency_key',
+            message: 'En-tête Idempotency-Key invalide (1 à 255 caractères visibles).',
+          },
+        ],
+      });
+    }
     if (text.length === 0 || text.length > 5000) {
       throw new AppError('INVALID_REQUEST', {
         errors: [{ pointer: '/body', code: 'length', message: 'Écrivez un message de 1 à 5 000 caractères.' }],
@@ -36,6 +53,18 @@ export class SendMessage {
     const organisationId = row.organisationId;
     return this.deps.repository.transaction(async (repository) => {
       const attachmentId = options.attachmentId ?? null;
+      const scope = `message:${id}`;
+      if (key !== undefined) {
+        const requestHash = createHash('sha256')
+          .update(JSON.stringify([actor.id, text, options.awaitingReply ?? false, attachmentId]))
+          .digest('hex');
+        const claimed = await repository.claimIdempotencyKey(scope, key, requestHash);
+        if (claimed !== true) {
+          if (claimed.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+          if (claimed.response) return claimed.response as unknown as SentMessage;
+          throw new AppError('IDEMPOTENCY_IN_FLIGHT');
+        }
+      }
       if (attachmentId !== null && !(await repository.lockUnsentMessageFile(organisationId, id, attachmentId))) {
         throw new AppError('INVALID_REQUEST', {
           errors: [
@@ -85,7 +114,14 @@ export class SendMessage {
           payload: { submissionId: id, eventId, template: 'message_received' },
         });
       }
-      return { id: message.id, at: message.createdAt.toISOString(), awaitingReplySince, attachmentId };
+      const sent: SentMessage = {
+        id: message.id,
+        at: message.createdAt.toISOString(),
+        awaitingReplySince,
+        attachmentId,
+      };
+      if (key !== undefined) await repository.recordIdempotentAnswer(scope, key, sent);
+      return sent;
     });
   }
 }
