@@ -42,7 +42,8 @@ const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id 
  * Léa's Monday the careless way (JOURNEYS.md), in Chromium: a decision whose
  * answer the network lost and that she confirms again, the same request in
  * two tabs, a very busy server, a session that ended under a typed
- * motivation, a message sent again after a failure. Nothing she typed is lost, nothing is done twice, and what she is
+ * motivation, a message sent again after a failure, 10,000 characters
+ * pasted. Nothing she typed is lost, nothing is done twice, and what she is
  * told is true (not « a colleague » when it was she, in another tab).
  */
 describe('a caseworker’s mishaps in Chromium', () => {
@@ -323,6 +324,61 @@ describe('a caseworker’s mishaps in Chromium', () => {
       ),
     ).toBe(1);
     await expect(lea.locator('.message--caseworker .message-body').allTextContents()).resolves.toEqual([body]);
+    await lea.close();
+  }, 120_000);
+
+  it('10,000 characters and emoji pasted: kept whole, the excess said, nothing sent until shortened', async () => {
+    const id = await inReview('Fanfare des Tilleuls');
+    const lea = await signedIn(id);
+    // A paste (insertText: what the clipboard does) of 10,002 UTF-16 units: accents and emoji.
+    const pasted = 'é🎺'.repeat(3334);
+    const field = lea.getByLabel('Écrire à l’usager');
+    await field.focus();
+    await lea.keyboard.insertText(pasted);
+    expect((await field.inputValue()).length).toBe(pasted.length);
+    const counter = lea.locator('#message-usager-compte');
+    // Numbers as French writes them (narrow no-break spaces).
+    await expect(counter.textContent()).resolves.toMatch(/^5\s002 caractères en trop : 5\s000 au plus\.$/);
+    expect(await counter.getAttribute('aria-live')).toBe('polite');
+    expect((await field.getAttribute('aria-describedby'))!.split(' ')).toContain('message-usager-compte');
+    await press(lea, 'Envoyer le message');
+    const error = lea.locator('#message-usager-erreur');
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toMatch(/Le texte compte 10\s002 caractères : 5\s000 au plus\./);
+    await expect(activeId(lea)).resolves.toBe('message-usager');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.inputValue()).toBe(pasted);
+    await check(lea, 'message-trop-long');
+    expect(await count(`SELECT count(*) AS n FROM submission_message WHERE submission_id = $1`, [id])).toBe(0);
+    // Shortened to the limit, emoji whole: sent as typed.
+    const kept = pasted.slice(0, 4998);
+    await field.fill(kept);
+    await expect(counter.textContent()).resolves.toMatch(/^5\s000 caractères au plus\.$/);
+    await press(lea, 'Envoyer le message');
+    await lea.getByRole('status').filter({ hasText: 'Message envoyé à l’usager.' }).waitFor();
+    const [{ body }] = (await ds.query(`SELECT body FROM submission_message WHERE submission_id = $1`, [id])) as [
+      { body: string },
+    ];
+    expect(body).toBe(kept);
+
+    // The same with a motivation: the whole text kept, refused in the error summary with a link to it.
+    await press(lea, 'Accepter');
+    const motivation = lea.getByLabel(/^Motivation/);
+    await motivation.focus();
+    await lea.keyboard.insertText(pasted);
+    expect((await motivation.inputValue()).length).toBe(pasted.length);
+    await submitAction(lea, 'Continuer');
+    const summary = lea.locator('.error-summary');
+    await summary.waitFor();
+    expect(await lea.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+    await expect(summary.getByRole('link').textContent()).resolves.toMatch(/Le texte compte 10\s002 caractères/);
+    expect(await motivation.getAttribute('aria-invalid')).toBe('true');
+    await check(lea, 'motivation-trop-longue');
+    expect(
+      await count(`SELECT count(*) AS n FROM submission_event WHERE submission_id = $1 AND to_status = 'accepted'`, [
+        id,
+      ]),
+    ).toBe(0);
     await lea.close();
   }, 120_000);
 });

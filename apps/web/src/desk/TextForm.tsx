@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ErrorMessage } from '../form/field-parts';
 import { ApiError } from '../lib/api';
+import { CharacterCount, overLimitMessage } from './CharacterCount';
 import { errorText } from './common';
 import { described, fieldClass } from './field-wiring';
 
@@ -34,8 +35,9 @@ export function TextForm({
     event.preventDefault();
     if (busy) return;
     setDone('');
-    if (!text.trim()) {
-      setError(emptyMessage);
+    const refused = !text.trim() ? emptyMessage : overLimitMessage(text.trim());
+    if (refused) {
+      setError(refused);
       document.getElementById(id)?.focus();
       return;
     }
@@ -68,11 +70,11 @@ export function TextForm({
         <textarea
           id={id}
           rows={4}
-          maxLength={5000}
           value={text}
-          {...described(id, error ?? undefined, true)}
+          {...described(id, error ?? undefined, true, true)}
           onChange={(e) => setText(e.target.value)}
         />
+        <CharacterCount id={id} value={text} />
       </div>
       {children}
       <button type="submit" className="button button--secondary" aria-disabled={busy || undefined}>

@@ -4,6 +4,7 @@ import { idOf } from '../form/model';
 import { ApiError, api, signInUrl } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { usePageTitle } from '../lib/title';
+import { CharacterCount, overLimitMessage } from './CharacterCount';
 import { errorText } from './common';
 import type { CaseAction, CaseView } from '@guichet/shared';
 
@@ -142,6 +143,8 @@ export function TransitionForm({
         },
       ]);
     }
+    const tooLong = overLimitMessage(comment.trim());
+    if (tooLong) return showErrors([{ pointer: POINTER, code: 'maxLength', message: tooLong, label }]);
     setErrors([]);
     if (action.final) setStep('confirm');
     else void fire();
@@ -198,13 +201,15 @@ export function TransitionForm({
             <textarea
               id={FIELD}
               rows={5}
-              maxLength={5000}
               value={comment}
               required={action.commentRequired}
               aria-invalid={fieldError ? true : undefined}
-              aria-describedby={[`${FIELD}-aide`, fieldError && `${FIELD}-erreur`].filter(Boolean).join(' ')}
+              aria-describedby={[`${FIELD}-aide`, `${FIELD}-compte`, fieldError && `${FIELD}-erreur`]
+                .filter(Boolean)
+                .join(' ')}
               onChange={(e) => setComment(e.target.value)}
             />
+            <CharacterCount id={FIELD} value={comment} />
           </div>
           <div className="actions">
             <button type="submit" className="button" aria-disabled={busy || undefined}>

@@ -5,7 +5,7 @@ export function fieldClass(error: string | undefined): string {
 }
 
 /** aria-invalid and aria-describedby of a field that may be in error, with its hint if any. */
-export function described(id: string, error: string | undefined, hint = false) {
-  const ids = [hint && `${id}-aide`, error && `${id}-erreur`].filter(Boolean).join(' ');
+export function described(id: string, error: string | undefined, hint = false, count = false) {
+  const ids = [hint && `${id}-aide`, count && `${id}-compte`, error && `${id}-erreur`].filter(Boolean).join(' ');
   return { 'aria-invalid': error ? true : undefined, 'aria-describedby': ids || undefined };
 }
