@@ -381,4 +381,48 @@ describe('a caseworker’s mishaps in Chromium', () => {
     ).toBe(0);
     await lea.close();
   }, 120_000);
+
+  it('removed from the service while signed in: the next action is refused in words that say so, her text kept', async () => {
+    const id = await inReview('Club de Pétanque');
+    const lea = await signedIn(id);
+    const body = 'Pouvez-vous joindre le procès-verbal de l’assemblée générale ?';
+    const field = lea.getByLabel('Écrire à l’usager');
+    await field.fill(body);
+    await press(lea, 'Accepter');
+    await lea.getByLabel(/^Motivation/).fill('Accord.');
+    await submitAction(lea, 'Continuer');
+    // An administrator takes her caseworker role away (rights are read at each request).
+    const [, removed] = (await ds.query(
+      `DELETE FROM agent_membership WHERE email = 'lea.fontaine@mairie-de-demo.fr' RETURNING email, role, organisation_id`,
+    )) as [Array<{ email: string; role: string; organisation_id: string }>, number];
+    expect(removed).toBeGreaterThan(0);
+    try {
+      await press(lea, 'Confirmer la décision');
+      const summary = lea.locator('.error-summary');
+      await summary.waitFor();
+      expect(await lea.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+      await expect(summary.textContent()).resolves.toContain(
+        'Vous n’avez plus accès à cette demande : vos droits ont changé',
+      );
+      expect(await lea.getByLabel(/^Motivation/).inputValue()).toBe('Accord.');
+      await check(lea, 'droits-retires-decision');
+      await press(lea, 'Envoyer le message');
+      const error = lea.locator('#message-usager-erreur');
+      await error.waitFor();
+      await expect(error.textContent()).resolves.toContain('Vous n’avez plus accès à cette demande');
+      await expect(activeId(lea)).resolves.toBe('message-usager');
+      expect(await field.inputValue()).toBe(body);
+      await press(lea, 'M’attribuer la demande');
+      const alert = lea.getByRole('alert').filter({ hasText: 'Vous n’avez plus accès à cette demande' });
+      await alert.waitFor();
+      await check(lea, 'droits-retires');
+      expect(await count(`SELECT count(*) AS n FROM submission_message WHERE submission_id = $1`, [id])).toBe(0);
+    } finally {
+      await ds.query(
+        `INSERT INTO agent_membership (email, role, organisation_id) VALUES ('lea.fontaine@mairie-de-demo.fr', 'caseworker', $1)`,
+        [web.organisation.id],
+      );
+    }
+    await lea.close();
+  }, 120_000);
 });

@@ -6,7 +6,7 @@ import { onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
 import { useSemantics } from '../form/semantics';
 import { Answers } from './Answers';
-import { Failure, assigneeText, errorText } from './common';
+import { Failure, actionErrorText, assigneeText } from './common';
 import { CaseAttachments } from './CaseAttachments';
 import { CaseCitizen } from './CaseCitizen';
 import { CaseHistory } from './CaseHistory';
@@ -46,7 +46,7 @@ export function CaseView({ slug, id, me }: { slug: string; id: string; me: Me })
     try {
       await run();
     } catch (e) {
-      setNotice({ kind: 'error', text: errorText(e) });
+      setNotice({ kind: 'error', text: actionErrorText(e) });
     } finally {
       setBusy(false);
     }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ErrorMessage } from '../form/field-parts';
 import { ApiError } from '../lib/api';
 import { CharacterCount, overLimitMessage } from './CharacterCount';
-import { errorText } from './common';
+import { actionErrorText } from './common';
 import { described, fieldClass } from './field-wiring';
 
 /** A small form of one text area: its error said next to it, focus put back on it. */
@@ -51,8 +51,10 @@ export function TextForm({
         e instanceof ApiError
           ? e.body.code === 'NETWORK' && networkMessage
             ? networkMessage
-            : (e.body.errors?.[0]?.message ?? e.message)
-          : errorText(e),
+            : e.status === 404
+              ? actionErrorText(e)
+              : (e.body.errors?.[0]?.message ?? e.message)
+          : actionErrorText(e),
       );
       document.getElementById(id)?.focus();
     } finally {

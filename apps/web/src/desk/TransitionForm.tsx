@@ -5,7 +5,7 @@ import { ApiError, api, signInUrl } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { usePageTitle } from '../lib/title';
 import { CharacterCount, overLimitMessage } from './CharacterCount';
-import { errorText } from './common';
+import { actionErrorText } from './common';
 import type { CaseAction, CaseView } from '@guichet/shared';
 
 const POINTER = '/motivation';
@@ -32,7 +32,7 @@ function failureText(error: unknown): string {
       'Votre session a pris fin : la décision n’a pas été enregistrée. Reconnectez-vous dans un nouvel onglet, puis confirmez à nouveau ici.',
       'Your session ended: the decision was not recorded. Sign in again in a new tab, then confirm again here.',
     );
-  return errorText(error);
+  return actionErrorText(error);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { ApiError } from '../lib/api';
 import { tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
@@ -43,4 +44,18 @@ export function assigneeText(assignee: string | null, meId: string, name?: strin
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Why an action on the request on screen was refused. A 404 there is not « introuvable »: she was reading it, so
+ * her rights changed (removed from the group, the organisation) or it was deleted meanwhile; the server cannot say
+ * which without telling a stranger the request exists, the page can.
+ */
+export function actionErrorText(error: unknown): string {
+  if (error instanceof ApiError && error.status === 404)
+    return tr(
+      'Vous n’avez plus accès à cette demande : vos droits ont changé (retrait d’un groupe d’instruction, par exemple) ou elle a été supprimée entre-temps. Rien n’a été enregistré ; votre texte reste affiché ici.',
+      'You no longer have access to this request: your rights changed (removed from a group, for instance) or it was deleted meanwhile. Nothing was recorded; your text stays here.',
+    );
+  return errorText(error);
 }
