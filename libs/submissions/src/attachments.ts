@@ -166,6 +166,29 @@ export function referencedAttachments(
   return [];
 }
 
+const fileFields = new WeakMap<object, boolean>();
+
+/**
+ * Whether `referencedAttachments` can find anything at all under this schema: a field marked `x-file` that its walk
+ * reaches (through `properties` and object `items`, as it walks). False means it finds nothing in any answers, so a
+ * save need not look for files it drops (issue 22). Known once per schema object (a published version's never changes).
+ */
+export function mayReferenceAttachments(schema: JsonSchema): boolean {
+  if (!schema || typeof schema !== 'object') return false;
+  const known = fileFields.get(schema);
+  if (known !== undefined) return known;
+  const walk = (node: JsonSchema): boolean => {
+    if (!node || typeof node !== 'object') return false;
+    if (node['x-file']) return true;
+    if (node.items && typeof node.items === 'object' && walk(node.items as JsonSchema)) return true;
+    const properties = node.properties as Record<string, JsonSchema> | undefined;
+    return !!properties && typeof properties === 'object' && Object.values(properties).some(walk);
+  };
+  const found = walk(schema);
+  fileFields.set(schema, found);
+  return found;
+}
+
 export interface UploadedFile {
   filename: string;
   bytes: Buffer;

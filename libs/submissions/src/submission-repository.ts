@@ -1,5 +1,5 @@
-import { Not, type EntityManager, type FindOptionsWhere } from 'typeorm';
-import { Submission } from '@guichet/persistence';
+import { Not, type DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { Submission, namedStatement, runNamed, type NamedStatement } from '@guichet/persistence';
 
 /** The columns that say a request is one owner's (see `ownerWhere` in ./use-cases/owner). */
 export type OwnerColumns = FindOptionsWhere<Submission>;
@@ -147,6 +147,45 @@ export class SubmissionRepository {
     return row ? { revision: row.revision, updatedAt: row.updated_at } : null;
   }
 
+  /**
+   * Owner-side, autosave's write in one statement (issue 22): `saveAnswersIf`'s UPDATE on the request with this id
+   * only if, when it runs, these owner columns match it (as `ownedBy` reads it), it is still on `formVersionId` of
+   * `serviceId` (the version whose validator checked `data`), its status is one of `statuses` (those in which its
+   * citizen may edit it) and, when `revision` is a number, it is still at that revision. A named statement, outside
+   * any transaction. Null when the row did not match all of that (the caller then reads it and decides as before);
+   * undefined for an owner that `ownedBy` reads through `findOne` (a follow link).
+   */
+  async saveAnswersWhere(
+    dataSource: DataSource,
+    id: string,
+    owner: OwnerColumns,
+    expected: { formVersionId: string; serviceId: string; statuses: readonly string[]; revision: number | null },
+    data: unknown,
+  ): Promise<{ revision: number; updatedAt: Date } | null | undefined> {
+    const keys = Object.keys(owner);
+    const [key] = keys;
+    const value = key === undefined ? undefined : (owner as Record<string, unknown>)[key];
+    if (keys.length !== 1 || (key !== 'ownerAccountId' && key !== 'anonymousOwner') || typeof value !== 'string') {
+      return undefined;
+    }
+    const withRevision = expected.revision !== null;
+    const values: unknown[] = [
+      id,
+      value,
+      expected.formVersionId,
+      expected.serviceId,
+      expected.statuses,
+      JSON.stringify(data),
+    ];
+    if (withRevision) values.push(expected.revision);
+    const [row] = await runNamed<{ revision: number; updated_at: Date }>(
+      dataSource,
+      SAVE_ANSWERS_WHERE[key][withRevision ? 1 : 0],
+      values,
+    );
+    return row ? { revision: row.revision, updatedAt: row.updated_at } : null;
+  }
+
   /** Owner-side: how many requests these owner columns filed on this service (drafts not counted). */
   countFiledBy(manager: EntityManager, serviceId: string, owner: OwnerColumns): Promise<number> {
     return manager.getRepository(Submission).count({ where: { ...owner, serviceId, status: Not('draft') } });
@@ -178,6 +217,22 @@ export class SubmissionRepository {
 }
 
 const OWNER_COLUMN = { ownerAccountId: 'owner_account_id', anonymousOwner: 'anonymous_owner' } as const;
+
+/** `saveAnswersWhere`'s statements, by owner column, without then with the revision compared. */
+const SAVE_ANSWERS_WHERE = Object.fromEntries(
+  (Object.keys(OWNER_COLUMN) as Array<keyof typeof OWNER_COLUMN>).map((key) => [
+    key,
+    ([false, true] as const).map((withRevision) =>
+      namedStatement(
+        `guichet_autosave_${OWNER_COLUMN[key]}${withRevision ? '_revision' : ''}`,
+        `UPDATE submission SET data = $6, revision = revision + 1, updated_at = CURRENT_TIMESTAMP
+          WHERE id = $1 AND ${OWNER_COLUMN[key]} = $2 AND form_version_id = $3 AND service_id = $4
+            AND status = ANY($5::text[])${withRevision ? ' AND revision = $7' : ''}
+          RETURNING revision, updated_at`,
+      ),
+    ),
+  ]),
+) as unknown as Record<keyof typeof OWNER_COLUMN, readonly [NamedStatement, NamedStatement]>;
 
 interface RowReader {
   /** Every column of the table, in the select list. */
