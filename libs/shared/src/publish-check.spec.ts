@@ -73,6 +73,63 @@ describe('publishProblems', () => {
     );
   });
 
+  it('looks inside anyOf/oneOf branches and their items, with the uiSchema each branch is drawn with', () => {
+    const d = base({
+      $defs: {
+        Etablissement: {
+          type: 'object',
+          title: 'Établissement',
+          properties: { raison_sociale: { type: 'string', title: 'Raison sociale' }, siret14: { type: 'string' } },
+        },
+      },
+      properties: {
+        demandeur: {
+          title: 'Demandeur',
+          oneOf: [
+            {
+              title: 'Particulier',
+              type: 'object',
+              properties: { nom_naissance: { type: 'string' }, prenom: { type: 'string', title: 'Prénom' } },
+            },
+            { $ref: '#/$defs/Etablissement' },
+          ],
+        },
+        vehicules: {
+          title: 'Véhicules',
+          anyOf: [
+            {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { no_immat: { type: 'string' }, marque_vehicule: { type: 'string' } },
+              },
+            },
+            { type: 'null' },
+          ],
+        },
+        // A root-level choice of branches: its fields are top-level answers.
+        contact: { type: 'string', title: 'Contact' },
+      },
+      anyOf: [{ properties: { tel_fixe: { type: 'string' } } }, { properties: { courriel_perso: { type: 'string' } } }],
+    });
+    // RJSF 6: one uiSchema per branch; a field labelled there is labelled.
+    d.uiSchema = {
+      vehicules: { anyOf: [{ items: { marque_vehicule: { 'ui:title': 'Marque' } } }, {}] },
+      'ui:order': ['*'],
+      anyOf: [{}, { courriel_perso: { 'ui:title': 'Adresse électronique' } }],
+    };
+    const problems = publishProblems(d);
+    expect(problems.map((p) => `${p.code} ${p.pointer}`)).toEqual([
+      'missing_label /schema/properties/demandeur/oneOf/0/properties/nom_naissance/title',
+      'missing_label /schema/properties/demandeur/oneOf/1/properties/siret14/title',
+      'missing_label /schema/properties/vehicules/anyOf/0/items/properties/no_immat/title',
+      'missing_label /schema/anyOf/0/properties/tel_fixe/title',
+    ]);
+    expect(problems[0]!.message).toBe(
+      'Le champ « nom_naissance » n’a pas de libellé : les usagers liraient « nom_naissance ». Donnez-lui un libellé avant de publier.',
+    );
+  });
+
   it('the example services can all be published', () => {
     const dir = join(__dirname, '../../../forms');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {

@@ -1,5 +1,6 @@
 import type { JsonSchema, ServiceDefinition } from './definition';
 import type { ErrorItem } from './errors';
+import { branchUi } from './field-model';
 import { decodePointerSegment, toJsonPointer } from './json-pointer';
 
 type Node = Record<string, unknown>;
@@ -49,22 +50,45 @@ export function publishProblems(definition: ServiceDefinition): ErrorItem[] {
     return isNode(current) ? current : undefined;
   };
 
+  /** The fields of an object, those of its branches (`oneOf`/`anyOf`), and so on inside groups and list items. */
   const walk = (node: Node, path: Path, ui: Node, depth: number) => {
     if (depth > 16) return;
     const properties = node.properties;
-    if (!isNode(properties)) return;
-    for (const [key, raw] of Object.entries(properties)) {
-      const field = resolve(raw);
-      if (!field) continue;
-      const fieldUi = isNode(ui[key]) ? (ui[key] as Node) : {};
-      const here = [...path, 'properties', key];
-      if (fieldUi['ui:widget'] === 'hidden') continue;
-      checkField(field, here, fieldUi, key);
-      walk(field, here, fieldUi, depth + 1);
-      const items = field.type === 'array' ? resolve(field.items) : undefined;
-      if (items && isNode(items.properties))
-        walk(items, [...here, 'items'], isNode(fieldUi.items) ? fieldUi.items : {}, depth + 1);
-    }
+    if (isNode(properties))
+      for (const [key, raw] of Object.entries(properties)) {
+        const field = resolve(raw);
+        if (!field) continue;
+        const fieldUi = isNode(ui[key]) ? (ui[key] as Node) : {};
+        const here = [...path, 'properties', key];
+        if (fieldUi['ui:widget'] === 'hidden') continue;
+        checkField(field, here, fieldUi, key);
+        walk(field, here, fieldUi, depth + 1);
+        walkItems(field, here, fieldUi, depth);
+      }
+    walkBranches(node, path, ui, depth);
+  };
+
+  const walkItems = (node: Node, path: Path, ui: Node, depth: number) => {
+    const items = node.type === 'array' ? resolve(node.items) : undefined;
+    if (items && (isNode(items.properties) || branchesOf(items).length > 0))
+      walk(items, [...path, 'items'], isNode(ui.items) ? ui.items : {}, depth + 1);
+  };
+
+  /**
+   * A branch's fields are drawn once the citizen picks it (or a tool's `anyOf` matches the answers): they need a
+   * label as much as the others. Each branch is read with the uiSchema the form draws it with (RJSF 6's list
+   * `uiSchema.oneOf[i]`, else the field's own). A choice between values (`const` + `title`) is checked by `checkField`.
+   */
+  const walkBranches = (node: Node, path: Path, ui: Node, depth: number) => {
+    for (const [keyword, list] of branchesOf(node))
+      list.forEach((raw, i) => {
+        const branch = resolve(raw);
+        if (!branch || 'const' in branch) return;
+        const here = [...path, keyword, i];
+        const own = branchUi(ui, i) as Node;
+        walk(branch, here, own, depth + 1);
+        walkItems(branch, here, own, depth);
+      });
   };
 
   const checkField = (field: Node, path: Path, ui: Node, key: string) => {
@@ -116,3 +140,8 @@ export function publishProblems(definition: ServiceDefinition): ErrorItem[] {
 }
 
 const labelOf = (field: Node, key: string) => (blank(field.title) ? key : String(field.title));
+
+const branchesOf = (node: Node): Array<['oneOf' | 'anyOf', unknown[]]> =>
+  (['oneOf', 'anyOf'] as const).flatMap((k) =>
+    Array.isArray(node[k]) ? [[k, node[k] as unknown[]] as const] : [],
+  ) as Array<['oneOf' | 'anyOf', unknown[]]>;
