@@ -10,9 +10,9 @@ import { FormContext, type FormContextValue } from './context';
 import { citizenMayEdit } from '../lib/requests';
 import { AlreadySent, LoadFailure, RecoverButton, readLocalCopy } from './draft-recovery';
 import { ErrorSummary, type SummaryItem } from './ErrorSummary';
-import { Fields, withMinimumItems } from './fields';
+import { Fields, focusTargetOf, withMinimumItems } from './fields';
 import { loadForm, loadReview, type Loaded } from './load-form';
-import { globalOptionsOf, labelOf, type Schema, type Ui } from './model';
+import { globalOptionsOf, hasAlternatives, labelOf, orderedKeys, type Schema, type Ui } from './model';
 import { forgetKeptForm, keptForm } from './preload';
 import { SaveStatus } from './SaveStatus';
 import { FormStore, useStoreVersion } from './store';
@@ -155,17 +155,32 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
     focusSummary.current = true;
   };
 
+  /**
+   * Whether an error the server (or the final check) found belongs to that step: its field is listed there, or a
+   * condition brought it there (a key on no page is drawn after the field before it, on that field's step); the
+   * root's own choice of branches is on the step of its last field.
+   */
   const onPage = (pageId: string, pointer: string) => {
     const page = definition.pages.find((p) => p.id === pageId);
+    if (!page) return false;
     const top = parseJsonPointer(pointer)[0];
-    return !!page && top !== undefined && page.fields.includes(top);
+    if (top !== undefined && page.fields.includes(top)) return true;
+    const listed = (key: string) => pageKeys.has(key);
+    if (top !== undefined && listed(top)) return false;
+    const drawnRoot = semantics ? semantics.retrieve(root, store.snapshot()) : root;
+    const ordered = orderedKeys(drawnRoot, ui);
+    const lastListed = (keys: string[]) => [...keys].reverse().find(listed);
+    if (top === undefined) return hasAlternatives(drawnRoot) && page.fields.includes(lastListed(ordered) ?? '');
+    const before = lastListed(ordered.slice(0, Math.max(0, ordered.indexOf(top))));
+    return before !== undefined && page.fields.includes(before);
   };
 
   const next = async (event: React.FormEvent) => {
     event.preventDefault();
     if (!current) return;
     const outcome = checkAnswers(validate, definition, store.snapshot(), { mode: 'submit', locale: lang });
-    const errors = outcome.errors.filter((e) => e.pointer && onPage(current.id, e.pointer));
+    // Every field drawn on this step, those a condition brought included (they are listed on no page), and no other.
+    const errors = inPageOrder(store.drawnErrors(outcome.errors));
     if (errors.length) return showErrors(errors);
     void saveNow();
     const following = pages[index + 1];
@@ -226,6 +241,17 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       if (error instanceof ApiError && error.body.errors?.length) routeErrors(error.body.errors);
       else if (error instanceof ApiError) showErrors([{ pointer: '', code: error.body.code, message: error.message }]);
     }
+  };
+
+  /** Errors in the order their fields come on the page, as the summary lists them (RGAA 11.10). */
+  const inPageOrder = (errors: ErrorItem[]) => {
+    const at = new Map(errors.map((e) => [e, e.pointer ? focusTargetOf(e.pointer) : null]));
+    return [...errors].sort((a, b) => {
+      const x = at.get(a);
+      const y = at.get(b);
+      if (!x || !y || x === y) return 0;
+      return x.compareDocumentPosition(y) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+    });
   };
 
   /** Errors found at sending: to the first page that has one, shown there like the browser's own. */

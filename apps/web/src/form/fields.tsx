@@ -31,7 +31,7 @@ import { FileField, FilesField } from './file-fields';
 import { NullField } from './null-field';
 import { RichText } from './RichText';
 import { TextField } from './text-field';
-import { useFieldError, useHidden } from './store';
+import { useDrawn, useFieldError, useHidden } from './store';
 import { useRepeat } from './use-repeat';
 import { useAdditionalEntries } from './use-additional-entries';
 
@@ -44,7 +44,10 @@ export { withMinimumItems } from './minimum-items';
  * of branches (`oneOf`/`anyOf`), the choice and the chosen branch's fields.
  */
 export function Fields({ schema, ui, base, keys }: { schema: Schema; ui: Ui; base: string; keys?: string[] }) {
-  const { pageKeys } = useForm();
+  const { pageKeys, store } = useForm();
+  // A group's or an item's own errors (« au moins un des champs ») are on the step that draws it; the root's are on
+  // the step of its choice of branches (below), if it has one, else on the review page.
+  useDrawn(store, base, false, base !== '');
   const effective = useEffectiveSchema(schema, base);
   const list = useMemo(() => keysToDraw(effective, ui, keys, pageKeys), [effective, ui, keys, pageKeys]);
   // A root's choice of branches is drawn on the page of its last field.
@@ -103,7 +106,9 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
       ? { ...own, readOnly: own.readOnly || inherited.readOnly, disabled: own.disabled || inherited.disabled }
       : own;
   }, [root, schema, ui, pointer, name, required, prefill, globalOptions, inherited]);
-  if (hidden || ui['ui:widget'] === 'hidden') return null;
+  const shown = !hidden && ui['ui:widget'] !== 'hidden' && model.kind !== 'unsupported';
+  useDrawn(store, pointer, drawnWhole(model, ui), shown);
+  if (!shown) return null;
   const field = drawField(model, ui, pointer, name, required);
   const fixed =
     (model.readOnly || model.disabled) &&
@@ -114,6 +119,13 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
     field
   );
 });
+
+/** A field that draws its answer itself, parts included (a text, boxes, a commune), not through fields of its own. */
+function drawnWhole(model: FieldModel, ui: Ui): boolean {
+  if (model.kind === 'object')
+    return isSiretUi(ui) || isRnaUi(ui) || isQuotientUi(ui) || isAddressUi(ui) || isCommuneUi(ui);
+  return model.kind !== 'array' && model.kind !== 'alternatives';
+}
 
 function drawField(model: FieldModel, ui: Ui, pointer: string, name: string, required: boolean) {
   switch (model.kind) {
@@ -183,6 +195,8 @@ function Alternatives({
   embedded?: boolean;
 }) {
   const { store, semantics } = useForm();
+  // Drawn by its field (SchemaField) when it is one; the root's choice, drawn on the page of its last field, here.
+  useDrawn(store, pointer, false, embedded);
   // Inside a group drawn read-only or disabled (or itself so), the choice cannot be changed either, as in RJSF.
   const inherited = useContext(Inherited);
   const { branches, value, selected, choose } = useBranches(schema, pointer);

@@ -106,3 +106,53 @@ describe('lists of single answers', () => {
     expect(store.get('/tags/2')).toBe('c');
   });
 });
+
+describe('the step check: the errors of what is drawn', () => {
+  const error = (pointer: string, code = 'required') => ({ pointer, code, message: `${code} ${pointer}` });
+  // ajv's verdict on a step whose fields conditions brought: a dependency (/date_permis, on no page), an if/then
+  // (/precision), the chosen branch (/contact/telephone) and the one left aside (/contact/courriel).
+  const verdict = [
+    error('/contact/courriel'),
+    error('/contact/telephone', 'pattern'),
+    error('/contact', 'oneOf'),
+    error('/date_permis'),
+    error('/precision', 'minLength'),
+    error('/autre_page'),
+    error('/commune/nom'),
+    error('/enfants/0'),
+    error('/enfants/1/prenom'),
+  ];
+
+  it('keeps every field drawn, conditions’ included, and only those', () => {
+    const store = new FormStore(definition, {});
+    for (const [pointer, whole] of [
+      ['/contact', false],
+      ['/contact/telephone', true],
+      ['/date_permis', true],
+      ['/precision', true],
+      ['/commune', true],
+      ['/enfants', false],
+      ['/enfants/0', false],
+    ] as const)
+      store.draw(pointer, whole);
+    expect(store.drawnErrors(verdict).map((e) => e.pointer)).toEqual([
+      // The chosen branch's field, not the other branch's; the choice's own error goes, its field's says more.
+      '/contact/telephone',
+      '/date_permis',
+      '/precision',
+      // A part of a field drawn whole (a commune's name); an item's own error, not an item that is not drawn.
+      '/commune/nom',
+      '/enfants/0',
+    ]);
+  });
+
+  it('forgets a field once it is no longer drawn (a condition that stops holding)', () => {
+    const store = new FormStore(definition, {});
+    const undraw = store.draw('/precision', true);
+    store.draw('/contact', false);
+    store.draw('/contact', false);
+    expect(store.drawnErrors(verdict).map((e) => e.pointer)).toEqual(['/contact', '/precision']);
+    undraw();
+    expect(store.drawnErrors(verdict).map((e) => e.pointer)).toEqual(['/contact']);
+  });
+});

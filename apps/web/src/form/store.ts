@@ -1,4 +1,4 @@
-import { useCallback, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import {
   eligibilityErrors,
   hiddenPointers,
@@ -32,6 +32,9 @@ function setIn(node: unknown, segments: string[], value: unknown): unknown {
 
 const isContainer = (v: unknown) => v !== null && typeof v === 'object';
 
+/** ajv's codes for a value that fits none (or more than one) of a choice's branches. */
+const CHOICE_KEYWORDS: ReadonlySet<string> = new Set(['oneOf', 'anyOf']);
+
 /**
  * The answers of one form, outside React: each field subscribes to its own
  * pointer, so a keystroke re-renders one field, not the 299 others. Rules
@@ -47,6 +50,8 @@ export class FormStore {
   private hidden = new Set<string>();
   private errors = new Map<string, ErrorItem>();
   private pages: string[] = [];
+  /** The fields drawn now (only one step is drawn at a time): how many draw each pointer, and how. */
+  private readonly drawn = new Map<string, { whole: number; container: number }>();
   private eligibility: ErrorItem[] = [];
   private readonly hasRules: boolean;
   /** Bumped on every change: autosave compares it with what it last sent. */
@@ -132,6 +137,50 @@ export class FormStore {
     for (const listener of this.global) listener();
   }
 
+  /**
+   * A field drawn on the page, until the returned function is called (it is no longer drawn). `whole`: it draws its
+   * answer itself, down to its parts (a text, a list of boxes, a commune's search and its name); otherwise it is a
+   * group, a list or a choice of branches, whose parts are drawn (or not) as fields of their own.
+   */
+  draw(pointer: string, whole: boolean): () => void {
+    const entry = this.drawn.get(pointer) ?? { whole: 0, container: 0 };
+    this.drawn.set(pointer, entry);
+    if (whole) entry.whole++;
+    else entry.container++;
+    return () => {
+      if (whole) entry.whole--;
+      else entry.container--;
+      if (entry.whole + entry.container === 0 && this.drawn.get(pointer) === entry) this.drawn.delete(pointer);
+    };
+  }
+
+  /**
+   * The errors of what is drawn now, and only those: « Continuer » checks every field on the step, those a condition
+   * brought (a `then`, a dependency, a chosen branch) included, and none that is not drawn (a branch not chosen, a
+   * condition that does not hold, another step's). An error belongs to a drawn field, or to a part of a field drawn
+   * whole; a choice's own error (« Répondez à l’une des options ») goes when an error inside it says more.
+   */
+  drawnErrors(items: readonly ErrorItem[]): ErrorItem[] {
+    const drawn = items.filter((item) => item.pointer !== undefined && this.isDrawn(item.pointer));
+    return drawn.filter(
+      (item) =>
+        !CHOICE_KEYWORDS.has(item.code) ||
+        !drawn.some((other) => other !== item && other.pointer!.startsWith(`${item.pointer}/`)),
+    );
+  }
+
+  private isDrawn(pointer: string): boolean {
+    if (this.drawn.has(pointer)) return true;
+    // The nearest drawn field around it decides: one drawn whole owns its parts; a group or a choice draws its
+    // own fields, so a part it does not draw is not on the page.
+    for (let p = pointer; p !== '';) {
+      p = p.slice(0, p.lastIndexOf('/'));
+      const around = this.drawn.get(p);
+      if (around) return around.whole > 0;
+    }
+    return false;
+  }
+
   subscribeValue(pointer: string, listener: Listener): () => void {
     return add(this.values, pointer, listener);
   }
@@ -210,6 +259,11 @@ export function useHidden(store: FormStore, pointer: string): boolean {
   const subscribe = useCallback((l: Listener) => store.subscribeVisibility(pointer, l), [store, pointer]);
   const hidden = () => store.isHidden(pointer);
   return useSyncExternalStore(subscribe, hidden, hidden);
+}
+
+/** Tells the store that this field is drawn, while it is (`on`): the step check reads it (`drawnErrors`). */
+export function useDrawn(store: FormStore, pointer: string, whole: boolean, on = true): void {
+  useEffect(() => (on ? store.draw(pointer, whole) : undefined), [store, pointer, whole, on]);
 }
 
 export function useFieldError(store: FormStore, pointer: string): ErrorItem | undefined {
