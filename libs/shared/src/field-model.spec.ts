@@ -1,5 +1,5 @@
 import { answerRows, answerText } from './answer-format';
-import { fieldModel, needsSemantics, optionsOf, orderedKeys } from './field-model';
+import { fieldModel, needsSemantics, optionsOf, orderedKeys, type Schema } from './field-model';
 import { plainText } from './markdown-text';
 import { fieldPointers } from './schema-fields';
 import { createSchemaSemantics } from './schema-semantics';
@@ -324,5 +324,73 @@ describe('bounds of a date (formatMinimum and its kin)', () => {
     const text = model({ type: 'string', format: 'date-time', formatMinimum: '2024-01-01T00:00:00Z' });
     expect(text.minDate).toBeUndefined();
     expect(model({ type: 'string', format: 'date' }).minDate).toBeUndefined();
+  });
+});
+
+describe('Optional[X] (anyOf of X and null)', () => {
+  const root = {
+    type: 'object',
+    $defs: { Civilite: { title: 'Civilite', type: 'string', enum: ['Madame', 'Monsieur'] } },
+    properties: {
+      numero_voie: {
+        anyOf: [{ maxLength: 10, type: 'string' }, { type: 'null' }],
+        default: null,
+        title: 'Numéro de voie',
+        description: 'Facultatif',
+      },
+      civilite: { anyOf: [{ $ref: '#/$defs/Civilite' }, { type: 'null' }], title: 'Civilité' },
+      nombre: { oneOf: [{ type: 'null' }, { type: 'integer', minimum: 0, title: 'Nombre d’enfants' }], title: 'N' },
+      adresse: {
+        anyOf: [{ type: 'object', properties: { rue: { type: 'string', title: 'Rue' } } }, { type: 'null' }],
+        title: 'Adresse',
+      },
+    },
+    required: ['civilite'],
+  };
+  const model = (key: string, required = false) =>
+    fieldModel(root, (root.properties as Record<string, Schema>)[key]!, {}, `/${key}`, key, required, []);
+
+  it('draws a single answer as X, optional, null when emptied, titled by the field where X has no title', () => {
+    const voie = model('numero_voie');
+    expect([voie.kind, voie.title, voie.description, voie.required, voie.emptyValue]).toEqual([
+      'text',
+      'Numéro de voie',
+      'Facultatif',
+      false,
+      null,
+    ]);
+    expect(voie.schema.maxLength).toBe(10);
+    // Required and nullable (no default): still optional for the citizen; the $ref'd enum's own title (its class
+    // name) gives way to the field's.
+    const civilite = model('civilite', true);
+    expect([civilite.kind, civilite.title, civilite.required, civilite.options.map((o) => o.label)]).toEqual([
+      'radio',
+      'Civilité',
+      false,
+      ['Madame', 'Monsieur'],
+    ]);
+    // Null first, and a branch with its own title.
+    expect([model('nombre').kind, model('nombre').title]).toEqual(['integer', 'Nombre d’enfants']);
+    // A group keeps RJSF's choice: its emptiness is not one value.
+    expect(model('adresse').kind).toBe('alternatives');
+    expect(model('adresse').optionalNull).toBeUndefined();
+  });
+
+  it('reads an unanswered one back as nothing, not as « Option 2 »', () => {
+    const definition = {
+      schema: root,
+      uiSchema: {},
+      pages: [{ id: 'p', title: 'Page', fields: ['numero_voie', 'civilite', 'nombre'] }],
+    };
+    const rows = answerRows(
+      definition,
+      { numero_voie: null, civilite: 'Madame', nombre: null },
+      { semantics: createSchemaSemantics(root), includeEmpty: true },
+    ).filter((r) => r.kind !== 'page');
+    expect(rows.map((r) => [r.pointer, r.title, r.text])).toEqual([
+      ['/numero_voie', 'Numéro de voie', ''],
+      ['/civilite', 'Civilité', 'Madame'],
+      ['/nombre', 'Nombre d’enfants', ''],
+    ]);
   });
 });

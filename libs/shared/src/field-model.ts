@@ -65,8 +65,13 @@ export interface FieldModel {
   /** A list's `addable` / `removable` (RJSF's array options, `ui:globalOptions` included): « Ajouter », « Retirer ». */
   addable: boolean;
   removable: boolean;
-  /** `ui:emptyValue`: what an emptied field holds (RJSF's; nothing by default). */
+  /** `ui:emptyValue`: what an emptied field holds (RJSF's; nothing by default, `null` for an `Optional[X]`). */
   emptyValue?: unknown;
+  /**
+   * Pydantic's `Optional[X]` (`anyOf: [X, { "type": "null" }]`): drawn as X, optional, `null` when left empty
+   * (`nullableAlternative`), where RJSF draws a choice between « Option 1 » and « Option 2 ».
+   */
+  optionalNull?: true;
   /** Bounds and step for range and updown widgets. */
   min?: number;
   max?: number;
@@ -251,6 +256,41 @@ function jsonType(value: unknown): string {
   return typeof value;
 }
 
+const NULLABLE_SCALARS: ReadonlySet<string> = new Set(['string', 'number', 'integer', 'boolean']);
+const NULL_BRANCH_KEYS: ReadonlySet<string> = new Set(['type', 'title', 'description']);
+
+/**
+ * Pydantic's `Optional[X]` and zod's `.nullable()` for a single answer: `anyOf` (or `oneOf`) of X and
+ * `{ "type": "null" }`, often with `"default": null`. RJSF 6 draws it as a choice between two branches (« Option 1 »,
+ * « Option 2 », the second drawing nothing), which means nothing to a citizen; Guichet draws it as X, optional,
+ * emptied to `null` — what `"type": ["string", "null"]` already is. X's schema, with the title and description of the
+ * field where X (as written, before its `$ref` is followed) has none. Groups and lists (`Optional[Model]`,
+ * `Optional[List[…]]`) keep RJSF's choice: their emptiness is not one value.
+ */
+export function nullableAlternative(root: Schema, schema: Schema): Schema | undefined {
+  if (schema.properties !== undefined || (schema.anyOf !== undefined && schema.oneOf !== undefined)) return undefined;
+  const keyword = Array.isArray(schema.anyOf) ? 'anyOf' : Array.isArray(schema.oneOf) ? 'oneOf' : undefined;
+  const list = keyword ? (schema[keyword] as unknown[]) : [];
+  if (list.length !== 2) return undefined;
+  const isNull = (branch: unknown) => {
+    const own = resolve(root, asSchema(branch));
+    return own.type === 'null' && Object.keys(own).every((k) => NULL_BRANCH_KEYS.has(k));
+  };
+  const nullAt = list.findIndex(isNull);
+  if (nullAt < 0) return undefined;
+  const written = asSchema(list[1 - nullAt]);
+  const branch = resolve(root, written);
+  const type = typeOf(branch);
+  if (type === undefined || !NULLABLE_SCALARS.has(type) || hasAlternatives(branch) || isNull(written)) return undefined;
+  const { [keyword!]: _choice, ...field } = schema;
+  const merged: Schema = { ...field, ...branch };
+  const title = str(written.title) ?? str(field.title) ?? str(branch.title);
+  const description = str(written.description) ?? str(field.description) ?? str(branch.description);
+  if (title !== undefined) merged.title = title;
+  if (description !== undefined) merged.description = description;
+  return merged;
+}
+
 /** Whether a schema is a choice between schemas (branches with fields), not between values. */
 export function hasAlternatives(schema: Schema): boolean {
   const list = schema.oneOf ?? schema.anyOf;
@@ -308,7 +348,10 @@ export function fieldModel(
   /** The root's `ui:globalOptions` (globalOptionsOf): every option below falls back to them, as in RJSF. */
   global: Ui = NO_UI,
 ): FieldModel {
-  const schema = resolve(root, raw);
+  const resolved = resolve(root, raw);
+  const nullable = nullableAlternative(root, resolved);
+  const schema = nullable ?? resolved;
+  if (nullable) required = false;
   const option = (name: string) => uiOption(ui, name, global);
   const widgetOption = option('widget');
   const widget = typeof widgetOption === 'string' ? widgetOption : undefined;
@@ -385,7 +428,8 @@ export function fieldModel(
     disabled: option('disabled') === true,
     addable: option('addable') !== false,
     removable: option('removable') !== false,
-    emptyValue: option('emptyValue'),
+    emptyValue: nullable && option('emptyValue') === undefined ? null : option('emptyValue'),
+    ...(nullable ? { optionalNull: true as const } : {}),
     autofocus: option('autofocus') === true,
     min: number(schema.minimum) ?? number(schema.exclusiveMinimum),
     max: number(schema.maximum) ?? number(schema.exclusiveMaximum),

@@ -32,7 +32,11 @@ export const SelectField = memo(function SelectField({ model }: { model: FieldMo
         disabled={model.disabled || model.readOnly || undefined}
         autoFocus={model.autofocus || undefined}
         onChange={(e) =>
-          store.set(model.pointer, e.target.value === '' ? undefined : model.options[Number(e.target.value)]!.value)
+          store.set(
+            model.pointer,
+            // RJSF's SelectWidget: the empty choice is `ui:emptyValue` (null for an `Optional[X]`), else nothing.
+            e.target.value === '' ? model.emptyValue : model.options[Number(e.target.value)]!.value,
+          )
         }
       >
         <option value="">{tr('Sélectionnez une réponse', 'Choose an answer')}</option>

@@ -1,4 +1,4 @@
-import { createContext, memo, useContext, useMemo } from 'react';
+import { createContext, memo, useContext, useEffect, useMemo } from 'react';
 import { encodePointerSegment, plainText } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
@@ -108,6 +108,11 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
   }, [root, schema, ui, pointer, name, required, prefill, globalOptions, inherited]);
   const shown = !hidden && ui['ui:widget'] !== 'hidden' && model.kind !== 'unsupported';
   useDrawn(store, pointer, drawnWhole(model, ui), shown);
+  // Pydantic's `Optional[X]` without a default is required, and null fits it: drawn as optional, it is null until
+  // answered (left untouched, it would be missing).
+  useEffect(() => {
+    if (shown && model.optionalNull && required && store.get(pointer) === undefined) store.set(pointer, null);
+  }, [shown, model, required, store, pointer]);
   if (!shown) return null;
   const field = drawField(model, ui, pointer, name, required);
   const fixed =
