@@ -371,6 +371,17 @@ describe('Optional[X] (anyOf of X and null)', () => {
     ]);
     // Null first, and a branch with its own title.
     expect([model('nombre').kind, model('nombre').title]).toEqual(['integer', 'Nombre d’enfants']);
+    // A null branch the designer named is a question of its own (« Connue » / « Inconnue »): RJSF's choice stays.
+    const named = {
+      anyOf: [
+        { type: 'string', enum: ['française', 'autre'], title: 'Connue' },
+        { type: 'null', title: 'Inconnue' },
+      ],
+    };
+    expect(fieldModel(root, named, {}, '/n', 'n', false, []).kind).toBe('alternatives');
+    const namedByUi = { anyOf: [{ type: 'string' }, { type: 'null' }] };
+    const ui = { anyOf: [{ 'ui:title': 'Connue' }, { 'ui:title': 'Inconnue' }] };
+    expect(fieldModel(root, namedByUi, ui, '/n', 'n', false, []).kind).toBe('alternatives');
     // A group keeps RJSF's choice: its emptiness is not one value.
     expect(model('adresse').kind).toBe('alternatives');
     expect(model('adresse').optionalNull).toBeUndefined();

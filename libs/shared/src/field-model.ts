@@ -257,7 +257,8 @@ function jsonType(value: unknown): string {
 }
 
 const NULLABLE_SCALARS: ReadonlySet<string> = new Set(['string', 'number', 'integer', 'boolean']);
-const NULL_BRANCH_KEYS: ReadonlySet<string> = new Set(['type', 'title', 'description']);
+/** What an untitled null branch may say: a null branch with a title (« Inconnue ») names an answer of its own. */
+const NULL_BRANCH_KEYS: ReadonlySet<string> = new Set(['type', 'description']);
 
 /**
  * Pydantic's `Optional[X]` and zod's `.nullable()` for a single answer: `anyOf` (or `oneOf`) of X and
@@ -265,9 +266,10 @@ const NULL_BRANCH_KEYS: ReadonlySet<string> = new Set(['type', 'title', 'descrip
  * « Option 2 », the second drawing nothing), which means nothing to a citizen; Guichet draws it as X, optional,
  * emptied to `null` — what `"type": ["string", "null"]` already is. X's schema, with the title and description of the
  * field where X (as written, before its `$ref` is followed) has none. Groups and lists (`Optional[Model]`,
- * `Optional[List[…]]`) keep RJSF's choice: their emptiness is not one value.
+ * `Optional[List[…]]`) keep RJSF's choice: their emptiness is not one value; so does a choice whose null branch the
+ * designer named (« Connue » / « Inconnue »), a question of its own.
  */
-export function nullableAlternative(root: Schema, schema: Schema): Schema | undefined {
+export function nullableAlternative(root: Schema, schema: Schema, ui: Ui = NO_UI): Schema | undefined {
   if (schema.properties !== undefined || (schema.anyOf !== undefined && schema.oneOf !== undefined)) return undefined;
   const keyword = Array.isArray(schema.anyOf) ? 'anyOf' : Array.isArray(schema.oneOf) ? 'oneOf' : undefined;
   const list = keyword ? (schema[keyword] as unknown[]) : [];
@@ -277,7 +279,9 @@ export function nullableAlternative(root: Schema, schema: Schema): Schema | unde
     return own.type === 'null' && Object.keys(own).every((k) => NULL_BRANCH_KEYS.has(k));
   };
   const nullAt = list.findIndex(isNull);
-  if (nullAt < 0) return undefined;
+  // A designer who named the branches (`title`, RJSF 6's `uiSchema.anyOf[i]`) made the choice a real question.
+  const named = (Array.isArray(ui.anyOf) ? ui.anyOf : Array.isArray(ui.oneOf) ? ui.oneOf : [])[nullAt] as unknown;
+  if (nullAt < 0 || str(asSchema(named)['ui:title']) !== undefined) return undefined;
   const written = asSchema(list[1 - nullAt]);
   const branch = resolve(root, written);
   const type = typeOf(branch);
@@ -349,7 +353,7 @@ export function fieldModel(
   global: Ui = NO_UI,
 ): FieldModel {
   const resolved = resolve(root, raw);
-  const nullable = nullableAlternative(root, resolved);
+  const nullable = nullableAlternative(root, resolved, ui);
   const schema = nullable ?? resolved;
   if (nullable) required = false;
   const option = (name: string) => uiOption(ui, name, global);
