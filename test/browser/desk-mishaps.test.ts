@@ -413,7 +413,8 @@ describe('a caseworker’s mishaps in Chromium', () => {
       await expect(activeId(lea)).resolves.toBe('message-usager');
       expect(await field.inputValue()).toBe(body);
       await press(lea, 'M’attribuer la demande');
-      const alert = lea.getByRole('alert').filter({ hasText: 'Vous n’avez plus accès à cette demande' });
+      // The page's notice (the decision's error summary above may still say the same of the decision).
+      const alert = lea.locator('.notice[role=alert]').filter({ hasText: 'Vous n’avez plus accès à cette demande' });
       await alert.waitFor();
       await check(lea, 'droits-retires');
       expect(await count(`SELECT count(*) AS n FROM submission_message WHERE submission_id = $1`, [id])).toBe(0);
