@@ -104,16 +104,19 @@ async function main(): Promise<void> {
       };
     };
 
-    /** Autosaves then submits by 64 clients, each on drafts of its own, against the API at `base`. */
-    const measure = async (base: string, apiPid?: number) => {
-      // Each client: a browser session owning one draft via HTTP, cloned in SQL so it has plenty to submit.
+    /** 64 clients: each a browser session owning one draft made over HTTP, cloned in SQL to have plenty to submit. */
+    const prepare = (base: string) => {
       const perClient = Math.ceil((DURATION_MS / 1000) * 60);
-      const clients = await Promise.all(
+      return Promise.all(
         Array.from({ length: CLIENTS }, async () => {
           const { cookie, csrf, draft, copies } = await anonymousCitizen(base, ds, 'banc', intakeAnswers(), perClient);
           return { cookie, csrf, ids: [draft, ...copies] };
         }),
       );
+    };
+    /** Autosaves then submits by the clients, each on drafts of its own, against the server at `base`. */
+    const measure = async (base: string, apiPid?: number, prepared?: Awaited<ReturnType<typeof prepare>>) => {
+      const clients = prepared ?? (await prepare(base));
 
       // A 503 with Retry-After (admission control) is waited out and sent again, as the citizen's page does (it
       // refused the request before doing anything, so sending it again is safe); its latency counts from the first
@@ -217,7 +220,22 @@ async function main(): Promise<void> {
     // The same with one API process per core (API_PROCESSES=auto), next to it.
     api = await startApiWith('auto');
     const allCores = await measure(api.base);
+    // The floor: a bare Node server running the same SQL (bench/lib/bare-api.ts), the same clients, one process.
+    // Its drafts are made by the API (it makes none), which then stops.
+    const floorClients = await prepare(api.base);
     await api.stop();
+    const bare = await startApi(
+      join(__dirname, 'lib', 'bare-api.js'),
+      { DATABASE_URL: url },
+      {
+        nodeArgs,
+        name: 'bare server',
+      },
+    );
+    const floor = await measure(bare.base, bare.pid, floorClients);
+    await bare.stop();
+    if (floor.saveErrors + floor.errors > 0)
+      throw new Error(`the bare server failed: ${JSON.stringify(floor.statuses)} (its figures would mean nothing)`);
 
     // The API stopped before the baseline: PostgreSQL then has the machine, and its connections, to itself.
 
@@ -293,16 +311,27 @@ COMMIT;
     };
     const pgLatency = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1]);
 
+    // The API's autosave since session 18: the session read, then one conditional UPDATE that writes only if the
+    // request is still this owner's, on the version and service its validator was chosen by, in a status its citizen
+    // may edit (submission-repository's `saveAnswersWhere`; its first save in a process reads the request first, as
+    // until then). The values the API keeps per request (owner, version, service) come from a table of the drafts.
+    // Drafts still drafts after pgbench's submits: a row the UPDATE does not match would make the baseline cheaper.
+    await ds.query(
+      `CREATE TABLE bench_rows AS SELECT row_number() OVER () AS n, id, anonymous_owner, form_version_id, service_id
+         FROM submission WHERE status = 'draft' AND anonymous_owner IS NOT NULL LIMIT 20000`,
+    );
+    await ds.query('ALTER TABLE bench_rows ADD PRIMARY KEY (n)');
+    const [{ drafts }] = (await ds.query('SELECT count(*)::int AS drafts FROM bench_rows')) as [{ drafts: number }];
+    if (drafts < 1000) throw new Error(`only ${drafts} drafts left for pgbench's autosave`);
     const saveScript = join(mkdtempSync(join(tmpdir(), 'guichet-pgbench-')), 'autosave.sql');
     writeFileSync(
       saveScript,
-      // The API's autosave since issue 22: the draft read without a lock, then an update only if the revision is
-      // still the one read (no transaction); the service's intake rules are read at most once a second per process.
-      `\\set n random(1, ${draftIds.length})
+      `\\set n random(1, ${drafts})
 ${session}
-SELECT s.*, s.revision AS rev FROM submission s JOIN bench_ids b ON b.id = s.id WHERE b.n = :n \\gset
-UPDATE submission SET data = '${answersJson}'::jsonb, revision = revision + 1, updated_at = now()
- WHERE id = (SELECT id FROM bench_ids WHERE n = :n) AND revision = :rev RETURNING revision, updated_at;
+UPDATE submission s SET data = '${answersJson}'::jsonb, revision = s.revision + 1, updated_at = CURRENT_TIMESTAMP
+ FROM bench_rows b WHERE b.n = :n AND s.id = b.id AND s.anonymous_owner = b.anonymous_owner
+  AND s.form_version_id = b.form_version_id AND s.service_id = b.service_id AND s.status = ANY('{draft}'::text[])
+ RETURNING s.revision, s.updated_at;
 `,
     );
     const pgSaveBefore = { postgres: postgresCpuSeconds(backendPid), pgbench: childrenCpu() };
@@ -382,6 +411,20 @@ UPDATE submission SET data = '${answersJson}'::jsonb, revision = revision + 1, u
         baseline: pgRate,
         goal: '≥ ½ of pgbench',
       },
+      {
+        figure: `autosaves per second, a bare Node server (node:http + pg, no framework, no checks), same SQL, same clients`,
+        unit: '/s',
+        value: floor.saveRate,
+        baseline: pgSaveRate,
+        goal: '—',
+      },
+      {
+        figure: `submits per second, a bare Node server (node:http + pg, no framework, no checks), same SQL, same clients`,
+        unit: '/s',
+        value: floor.httpRate,
+        baseline: pgRate,
+        goal: '—',
+      },
     ];
     process.stdout.write(
       `\nAutosave and submit benchmark: ${FIELDS}-field form, ${CLIENTS} clients; ${saveLatencies.length} autosaves (${saveErrors} errors) in ${DURATION_MS / 2000} s, ${latencies.length} submits (${errors} errors) in ${DURATION_MS / 1000} s, one API process, ${shed} answers 503 with Retry-After waited out and sent again;\n` +
@@ -391,6 +434,8 @@ UPDATE submission SET data = '${answersJson}'::jsonb, revision = revision + 1, u
         `submit: API ${ms(submitCpuPer.api)}, PostgreSQL ${ms(submitCpuPer.postgres)}, clients ${ms(submitCpuPer.clients)}\n` +
         `CPU per pgbench transaction (ms): autosave: PostgreSQL ${ms(pgSaveCpu.postgres)}, pgbench ${ms(pgSaveCpu.pgbench)}; ` +
         `submit: PostgreSQL ${ms(pgSubmitCpu.postgres)}, pgbench ${ms(pgSubmitCpu.pgbench)}\n` +
+        `bare Node server, same SQL, same clients: ${floor.saveLatencies.length} autosaves, ${floor.latencies.length} submits; CPU per operation (ms): autosave: server ${ms(floor.saveCpuPer.api)}, PostgreSQL ${ms(floor.saveCpuPer.postgres)}, clients ${ms(floor.saveCpuPer.clients)}; ` +
+        `submit: server ${ms(floor.submitCpuPer.api)}, PostgreSQL ${ms(floor.submitCpuPer.postgres)}, clients ${ms(floor.submitCpuPer.clients)}\n` +
         `(on ${cpus} cores shared by all: the API's CPU per operation next to PostgreSQL's bounds the ratio to pgbench)\n`,
     );
     process.stdout.write(
@@ -410,6 +455,8 @@ UPDATE submission SET data = '${answersJson}'::jsonb, revision = revision + 1, u
       'submit.p99',
       'autosave.rate.all-cores',
       'submit.rate.all-cores',
+      'autosave.rate.bare-node',
+      'submit.rate.bare-node',
     ];
     const met = [
       saveRate >= pgSaveRate / 2,
@@ -420,6 +467,8 @@ UPDATE submission SET data = '${answersJson}'::jsonb, revision = revision + 1, u
       percentile(latencies, 99) <= 50,
       null,
       allCores.httpRate >= pgRate / 2,
+      null,
+      null,
     ];
     writeResult({
       name: resultName('submit'),
@@ -470,6 +519,40 @@ UPDATE submission SET data = '${answersJson}'::jsonb, revision = revision + 1, u
           baseline: { label: 'PostgreSQL CPU per pgbench transaction, same SQL', value: pgSaveCpu.postgres },
         }),
         figure({
+          id: 'submit.autosave.rate.vs-bare-node',
+          label: 'autosaves per second (HTTP, 64 clients), next to the bare Node server',
+          unit: '/s',
+          value: saveRate,
+          baseline: {
+            label: 'bare Node server (node:http + pg, no checks), same SQL, same clients',
+            value: floor.saveRate,
+          },
+        }),
+        figure({
+          id: 'submit.rate.vs-bare-node',
+          label: 'submits per second (HTTP, 64 clients), next to the bare Node server',
+          unit: '/s',
+          value: httpRate,
+          baseline: {
+            label: 'bare Node server (node:http + pg, no checks), same SQL, same clients',
+            value: floor.httpRate,
+          },
+        }),
+        figure({
+          id: 'submit.cpu.autosave.bare-node',
+          label: 'CPU per autosave in the bare Node server (same SQL, same clients)',
+          unit: 'ms',
+          value: floor.saveCpuPer.api,
+          baseline: { label: 'pgbench’s own CPU per transaction, same SQL', value: pgSaveCpu.pgbench },
+        }),
+        figure({
+          id: 'submit.cpu.bare-node',
+          label: 'CPU per submit in the bare Node server (same SQL, same clients)',
+          unit: 'ms',
+          value: floor.submitCpuPer.api,
+          baseline: { label: 'pgbench’s own CPU per transaction, same SQL', value: pgSubmitCpu.pgbench },
+        }),
+        figure({
           id: 'submit.shed',
           label: 'answers 503 with Retry-After, waited out and sent again (admission control, both runs)',
           unit: 'answers',
@@ -495,6 +578,13 @@ UPDATE submission SET data = '${answersJson}'::jsonb, revision = revision + 1, u
         shed,
         errorStatuses: statuses,
         cpuPerOperation: { autosave: saveCpuPer, submit: submitCpuPer },
+        bareNode: {
+          autosaves: floor.saveLatencies.length,
+          submits: floor.latencies.length,
+          cpuPerOperation: { autosave: floor.saveCpuPer, submit: floor.submitCpuPer },
+          autosaveP99: percentile(floor.saveLatencies, 99),
+          submitP99: percentile(floor.latencies, 99),
+        },
         pgbenchCpuPerTransaction: { autosave: pgSaveCpu, submit: pgSubmitCpu },
         allCores: {
           processes: cpus,
