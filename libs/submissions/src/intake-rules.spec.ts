@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { RecentIntakeRules } from './intake-rules';
+import { assertOpen, isOpen, RecentIntakeRules } from './intake-rules';
 
 describe('RecentIntakeRules', () => {
   const row = (status: string) => [{ status, closes_at: null, max_per_user: '2' }];
@@ -32,5 +32,20 @@ describe('RecentIntakeRules', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect((await recent.get(manager, 'a')).status).toBe('published');
     expect(query).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('isOpen and assertOpen', () => {
+  const now = Date.parse('2026-12-06T12:00:00Z');
+  it.each([
+    ['published, no closing date', { status: 'published', closesAt: null }, true],
+    ['published, closing later', { status: 'published', closesAt: '2026-12-06T12:00:01Z' }, true],
+    ['published, closing date reached', { status: 'published', closesAt: '2026-12-06T12:00:00Z' }, false],
+    ['published, closing date passed', { status: 'published', closesAt: '2026-01-01' }, false],
+    ['closed', { status: 'closed', closesAt: null }, false],
+  ])('%s', (_label, rules, open) => {
+    expect(isOpen(rules, now)).toBe(open);
+    if (open) expect(() => assertOpen(rules, now)).not.toThrow();
+    else expect(() => assertOpen(rules, now)).toThrow(expect.objectContaining({ code: 'SERVICE_CLOSED' }));
   });
 });

@@ -87,8 +87,12 @@ export class RecentIntakeRules {
  * not even a draft opened before (its page may have stayed open for days).
  */
 export function assertOpen(rules: Pick<IntakeRules, 'status' | 'closesAt'>, now = Date.now()): void {
-  if (rules.status === 'closed') throw new AppError('SERVICE_CLOSED');
-  if (rules.closesAt && Date.parse(rules.closesAt) <= now) throw new AppError('SERVICE_CLOSED');
+  if (!isOpen(rules, now)) throw new AppError('SERVICE_CLOSED');
+}
+
+/** Whether the service takes requests (what `assertOpen` checks), for a caller that only needs to know. */
+export function isOpen(rules: Pick<IntakeRules, 'status' | 'closesAt'>, now = Date.now()): boolean {
+  return rules.status !== 'closed' && !(rules.closesAt && Date.parse(rules.closesAt) <= now);
 }
 
 /**

@@ -4,7 +4,7 @@ import { AppError, type Locale } from '@guichet/shared';
 import { workflowOf } from '@guichet/workflow';
 import type { WorkflowDefinition } from '@guichet/workflow';
 import { mayReferenceAttachments, referencedAttachments } from '../attachments';
-import { assertOpen, RecentIntakeRules, type IntakeRules } from '../intake-rules';
+import { assertOpen, isOpen, RecentIntakeRules } from '../intake-rules';
 import { citizenEditable } from '../transitions';
 import type { CitizenDeps } from './deps';
 import { claimsOf, loadOwned, ownerWhere, type Owner } from './owner';
@@ -166,15 +166,6 @@ export class Autosave {
       .map((r) => r.id)
       .filter((ref) => !kept.has(ref));
     return { data: outcome.data, dropped };
-  }
-}
-
-function isOpen(rules: IntakeRules): boolean {
-  try {
-    assertOpen(rules);
-    return true;
-  } catch {
-    return false;
   }
 }
 
