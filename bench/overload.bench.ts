@@ -15,6 +15,7 @@ import { figure, machineInfo, percentile, resultName, writeResult } from './lib/
 import { freePort } from './lib/processes';
 import { createBenchDatabase, dropBenchDatabase, runBench, benchOrganisation } from './lib/database';
 import { anonymousCitizen } from './lib/citizens';
+import { publishIntakeService } from './lib/intake-form';
 
 const CLIENTS = 64;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 30) * 1000;
@@ -75,13 +76,7 @@ async function main(): Promise<void> {
       if (i > 600) throw new Error('API did not start');
       await sleep(100);
     }
-    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    await fetch(`${base}/api/v1/services`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: orgId, definition: DEFINITION }),
-    });
-    await fetch(`${base}/api/v1/services/banc/publish`, { method: 'POST', headers: auth });
+    await publishIntakeService(base, token, orgId, DEFINITION);
 
     // Drafts enough for both phases: the sustainable phase cannot exceed ~400/s on this kind of machine.
     const perClient = Math.ceil((DURATION_MS / 1000) * 20);

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { anonymousCitizen } from './lib/citizens';
 import { benchOrganisation, createBenchDatabase, dropBenchDatabase, runBench } from './lib/database';
 import { LightClient } from './lib/http-client';
-import { intakeAnswers, intakeDefinition } from './lib/intake-form';
+import { intakeAnswers, publishIntakeService } from './lib/intake-form';
 import { cpuSeconds, postgresCpuSeconds, startApi } from './lib/processes';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 24);
@@ -49,13 +49,7 @@ runBench(async () => {
     const http = new LightClient();
     try {
       const base = api.base;
-      const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-      await fetch(`${base}/api/v1/services`, {
-        method: 'POST',
-        headers: auth,
-        body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: orgId, definition: intakeDefinition() }),
-      });
-      await fetch(`${base}/api/v1/services/banc/publish`, { method: 'POST', headers: auth });
+      await publishIntakeService(base, token, orgId);
       const clients = await Promise.all(
         Array.from({ length: CLIENTS }, () => anonymousCitizen(base, ds, 'banc', intakeAnswers(), 0)),
       );

@@ -25,7 +25,7 @@ import { anonymousCitizen } from './lib/citizens';
 import { createBenchDatabase, benchOrganisation, dropBenchDatabase, runBench } from './lib/database';
 import { LightClient } from './lib/http-client';
 import { cpuSeconds, startApi, tcpLocalPorts } from './lib/processes';
-import { intakeAnswers, intakeDefinition } from './lib/intake-form';
+import { intakeAnswers, publishIntakeService } from './lib/intake-form';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 24);
 const SAVE_MS = Number(process.env.BENCH_SAVE_MS ?? 6000);
@@ -69,13 +69,7 @@ async function main(): Promise<void> {
     );
   const apis = [await start(before), await start(after)];
   try {
-    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    await fetch(`${apis[0]!.base}/api/v1/services`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: orgId, definition: intakeDefinition() }),
-    });
-    await fetch(`${apis[0]!.base}/api/v1/services/banc/publish`, { method: 'POST', headers: auth });
+    await publishIntakeService(apis[0]!.base, token, orgId);
     const body = JSON.stringify({ data: intakeAnswers() });
     process.stdout.write(`A = ${before}\nB = ${after}\n`);
     /** CPU seconds so far of the PostgreSQL backends serving each API (by their client port), by backend pid. */

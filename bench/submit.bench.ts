@@ -20,7 +20,7 @@ import { LightClient } from './lib/http-client';
 import { cpuSeconds, postgresCpuSeconds, startApi, withDatabase } from './lib/processes';
 import { dropBenchDatabase, runBench, benchOrganisation } from './lib/database';
 import { anonymousCitizen } from './lib/citizens';
-import { INTAKE_FIELDS, intakeAnswers, intakeDefinition } from './lib/intake-form';
+import { INTAKE_FIELDS, intakeAnswers, publishIntakeService } from './lib/intake-form';
 
 const CLIENTS = 64;
 /** API_PROCESSES=auto runs one per CPU. */
@@ -79,13 +79,7 @@ async function main(): Promise<void> {
   let api = await startApiWith('1');
   try {
     const base = api.base;
-    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    await fetch(`${base}/api/v1/services`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId: orgId, definition: intakeDefinition() }),
-    });
-    await fetch(`${base}/api/v1/services/banc/publish`, { method: 'POST', headers: auth });
+    await publishIntakeService(base, token, orgId);
 
     // Where the CPU goes: the API process, PostgreSQL (all its processes, exited backends included) and this
     // process (the clients), per operation; for pgbench, PostgreSQL and pgbench itself.

@@ -33,3 +33,25 @@ export function intakeAnswers(): Record<string, unknown> {
   for (let i = 0; i < INTAKE_FIELDS; i++) data[`q${i}`] = [`réponse ${i}`, i, `personne${i}@exemple.fr`, 'oui'][i % 4];
   return data;
 }
+
+/**
+ * Creates the service `banc` in the bench's organisation with `definition` (the intake form by default) over HTTP,
+ * as a designer's token does, and publishes it. Throws when either answer is not a success: a bench measuring a
+ * service that is not there would count 404s.
+ */
+export async function publishIntakeService(
+  base: string,
+  token: string,
+  organisationId: string,
+  definition: unknown = intakeDefinition(),
+): Promise<void> {
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const created = await fetch(`${base}/api/v1/services`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ slug: 'banc', title: 'Banc', organisationId, definition }),
+  });
+  if (!created.ok) throw new Error(`service not created: ${created.status} ${await created.text()}`);
+  const published = await fetch(`${base}/api/v1/services/banc/publish`, { method: 'POST', headers: auth });
+  if (!published.ok) throw new Error(`service not published: ${published.status} ${await published.text()}`);
+}
