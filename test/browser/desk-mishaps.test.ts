@@ -42,7 +42,7 @@ const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id 
  * Léa's Monday the careless way (JOURNEYS.md), in Chromium: a decision whose
  * answer the network lost and that she confirms again, the same request in
  * two tabs, a very busy server, a session that ended under a typed
- * motivation, a message sent again after a failure, 10,000 characters
+ * motivation, a message and a note sent again after a failure, 10,000 characters
  * pasted. Nothing she typed is lost, nothing is done twice, and what she is
  * told is true (not « a colleague » when it was she, in another tab).
  */
@@ -324,6 +324,41 @@ describe('a caseworker’s mishaps in Chromium', () => {
       ),
     ).toBe(1);
     await expect(lea.locator('.message--caseworker .message-body').allTextContents()).resolves.toEqual([body]);
+    await lea.close();
+  }, 120_000);
+
+  it('a note saved again after its answer was lost is recorded once', async () => {
+    const id = await inReview('Cercle d’Échecs du Port');
+    const lea = await signedIn(id);
+    const body = 'Le budget prévisionnel ne compte pas la location de la salle : à vérifier avec le trésorier.';
+    const field = lea.getByLabel('Ajouter une note');
+    await field.fill(body);
+    let lost = false;
+    await lea.route(`**/api/v1/submissions/${id}/notes`, async (route) => {
+      if (lost) return route.continue();
+      lost = true;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await press(lea, 'Enregistrer la note');
+    const error = lea.locator('#note-privee-erreur');
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toContain('la note n’est peut-être pas enregistrée');
+    await expect(activeId(lea)).resolves.toBe('note-privee');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.inputValue()).toBe(body);
+    // The first try reached the server: recorded once already.
+    expect(await count(`SELECT count(*) AS n FROM submission_note WHERE submission_id = $1`, [id])).toBe(1);
+    await check(lea, 'note-reponse-perdue');
+    await press(lea, 'Enregistrer la note');
+    await lea.getByRole('status').filter({ hasText: 'Note enregistrée.' }).waitFor();
+    expect(await count(`SELECT count(*) AS n FROM submission_note WHERE submission_id = $1`, [id])).toBe(1);
+    expect(
+      await count(`SELECT count(*) AS n FROM submission_event WHERE submission_id = $1 AND type = 'note_added'`, [id]),
+    ).toBe(1);
+    await expect(lea.locator('section[aria-labelledby=notes] .message-body').allTextContents()).resolves.toEqual([
+      body,
+    ]);
     await lea.close();
   }, 120_000);
 

@@ -193,6 +193,54 @@ describe('caseworker desk', () => {
     expect(view.history.map((h) => h.type)).toEqual(['created', 'submitted']);
   });
 
+  it('honours Idempotency-Key on notes: the same note sent twice at once or again is one note; another with the key is refused', async () => {
+    const id = ids[5]!;
+    const ds = stack.api.get(DataSource);
+    const count = async (sql: string) => Number(((await ds.query(sql, [id])) as Array<{ n: string }>)[0]!.n);
+    const notes = () => count(`SELECT count(*) AS n FROM submission_note WHERE submission_id = $1`);
+    const events = () =>
+      count(`SELECT count(*) AS n FROM submission_event WHERE submission_id = $1 AND type = 'note_added'`);
+    const send = (key: string, body: string, auth = caseworker) =>
+      request(stack.url)
+        .post(`/api/v1/submissions/${id}/notes`)
+        .set('Authorization', auth)
+        .set('Idempotency-Key', key)
+        .send({ body });
+    const body = 'Le RIB ne correspond pas au nom du parent : rappeler.';
+    // Two identical sends at once (a double click, or a retry racing the first): one note, one answer.
+    const [first, together] = await Promise.all([send('cle-note-1', body), send('cle-note-1', body)]);
+    expect([first.status, together.status]).toEqual([201, 201]);
+    expect(together.body).toEqual(first.body);
+    expect(first.body).toEqual({ id: expect.any(String), author: expect.any(String), body, at: expect.any(String) });
+    // Sent again after a lost answer: the first answer again, nothing more written.
+    const again = await send('cle-note-1', body);
+    expect([again.status, again.body]).toEqual([201, first.body]);
+    expect([await notes(), await events()]).toEqual([1, 1]);
+    // The same key for another note, or by another agent: refused, in French, nothing written.
+    const other = await send('cle-note-1', 'Autre chose.');
+    expect([other.status, other.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    expect(other.body.message).toMatch(/clé d’idempotence/);
+    const byColleague = await send('cle-note-1', body, colleague);
+    expect([byColleague.status, byColleague.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    const bad = await send('clé avec espaces', body);
+    expect([bad.status, bad.body.code, bad.body.errors[0].code]).toEqual([400, 'INVALID_REQUEST', 'idempotency_key']);
+    expect([await notes(), await events()]).toEqual([1, 1]);
+    // The key holds the note's id, never its text (the text stays where retention and rights look for it).
+    const [kept] = (await ds.query(`SELECT response FROM idempotency_key WHERE scope = $1`, [`note:${id}`])) as Array<{
+      response: unknown;
+    }>;
+    expect(kept!.response).toEqual({ noteId: first.body.id });
+    // Without a key, as before: each note is its own.
+    await request(stack.url)
+      .post(`/api/v1/submissions/${id}/notes`)
+      .set('Authorization', caseworker)
+      .send({ body })
+      .expect(201);
+    expect(await notes()).toBe(2);
+    const file = await get(`/api/v1/services/cantine-desk/submissions/${id}`);
+    expect(file.body.notes.map((n: { body: string }) => n.body)).toEqual([body, body]);
+  });
+
   it('exports the filter as CSV (BOM, formulas neutralised, ; on request) and JSON Lines', async () => {
     const csv = await get('/api/v1/services/cantine-desk/export?format=csv&sep=semicolon');
     expect(csv.status).toBe(200);

@@ -10,6 +10,7 @@ import { startStack, type Stack } from '../support/stack';
 import { createTenant, type Tenant, publishService } from '../support/tenant';
 
 interface Operation {
+  parameters?: Array<{ name: string; in: string }>;
   responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
 }
 interface Document {
@@ -107,6 +108,18 @@ describe('OpenAPI contract', () => {
     expect(operations).toBeGreaterThan(80);
   });
 
+  it('documents Idempotency-Key on every operation that honours it', () => {
+    const operations = [
+      ['post', '/api/v1/submissions/{id}/submit'],
+      ['post', '/api/v1/submissions/{id}/messages'],
+      ['post', '/api/v1/submissions/{id}/notes'],
+    ] as const;
+    for (const [method, path] of operations) {
+      const headers = (document.paths[path]?.[method]?.parameters ?? []).filter((p) => p.in === 'header');
+      expect([path, headers.map((p) => p.name)]).toEqual([path, expect.arrayContaining(['Idempotency-Key'])]);
+    }
+  });
+
   it("fits the citizens' answers: the portal, a service page, a request", async () => {
     expectFits('get', '/api/v1/public/services', await request(stack.url).get('/api/v1/public/services').expect(200));
     expectFits(
@@ -144,12 +157,19 @@ describe('OpenAPI contract', () => {
     const page = await get('/api/v1/services/cantine-oas/inbox?tab=tous');
     expect(page.body.items).toHaveLength(1);
     expectFits('get', '/api/v1/services/{slug}/inbox', page);
-    const note = await request(stack.url)
-      .post(`/api/v1/submissions/${submissionId}/notes`)
-      .set('Authorization', caseworker)
-      .send({ body: 'Appeler la famille.' })
-      .expect(201);
+    const sendNote = () =>
+      request(stack.url)
+        .post(`/api/v1/submissions/${submissionId}/notes`)
+        .set('Authorization', caseworker)
+        .set('Idempotency-Key', 'cle-note-oas')
+        .send({ body: 'Appeler la famille.' })
+        .expect(201);
+    const note = await sendNote();
     expectFits('post', '/api/v1/submissions/{id}/notes', note);
+    // Sent again with its key: the first answer, which fits too.
+    const again = await sendNote();
+    expect(again.body).toEqual(note.body);
+    expectFits('post', '/api/v1/submissions/{id}/notes', again);
     const follow = await request(stack.url)
       .put(`/api/v1/submissions/${submissionId}/follow`)
       .set('Authorization', caseworker)

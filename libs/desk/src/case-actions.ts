@@ -42,8 +42,8 @@ export class CaseActions {
     return this.readSubmission.execute(slug, id, actor);
   }
 
-  note(id: string, actor: DeskActor, body: unknown): Promise<NoteView> {
-    return this.addNote.execute(id, actor, body);
+  note(id: string, actor: DeskActor, body: unknown, options: { idempotencyKey?: string } = {}): Promise<NoteView> {
+    return this.addNote.execute(id, actor, body, options);
   }
 
   message(

@@ -110,6 +110,12 @@ export class DeskRepository {
       .find({ where: { organisationId, submissionId }, order: { createdAt: 'ASC' } });
   }
 
+  /** One note of the request (the first answer of an `Idempotency-Key`), or null. */
+  note(organisationId: OrganisationId, submissionId: string, noteId: string): Promise<SubmissionNote | null> {
+    if (!isUuid(noteId)) return Promise.resolve(null);
+    return this.manager.getRepository(SubmissionNote).findOne({ where: { organisationId, submissionId, id: noteId } });
+  }
+
   addNote(
     organisationId: OrganisationId,
     note: Pick<SubmissionNote, 'submissionId' | 'author' | 'body'>,

@@ -96,12 +96,14 @@ export class RetentionRepository {
 
   /**
    * Deletes the request (its events, notes, messages… go with it by their foreign keys) if it is still past its
-   * date, and the idempotency keys of its submit and of the agents' messages, which name it in their scope.
+   * date, and the idempotency keys of its submit and of the agents' messages and notes, which name it in their
+   * scope.
    */
   async deleteExpired(organisation: OrganisationId, submissionId: string): Promise<void> {
-    await this.manager.query(`DELETE FROM idempotency_key WHERE scope IN ($1, $2)`, [
+    await this.manager.query(`DELETE FROM idempotency_key WHERE scope IN ($1, $2, $3)`, [
       `submit:${submissionId}`,
       `message:${submissionId}`,
+      `note:${submissionId}`,
     ]);
     await this.manager.query(`DELETE FROM submission WHERE id = $1 AND organisation_id = $2 AND purge_at < now()`, [
       submissionId,

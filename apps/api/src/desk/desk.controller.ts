@@ -1,6 +1,20 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn } from 'class-validator';
 import {
@@ -246,9 +260,22 @@ export class DeskController {
   }
 
   @Post('submissions/:id/notes')
-  @ApiOperation({ summary: 'Ajoute une note privée (jamais montrée à l’usager).' })
-  note(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: NoteDto) {
-    return this.actions.note(id, deskActorOf(actor), body.body);
+  @ApiOperation({
+    summary:
+      'Ajoute une note privée (jamais montrée à l’usager). Honore Idempotency-Key : la même note renvoyée avec la même clé donne la première réponse, sans seconde note ; la même clé pour une autre note : 422 IDEMPOTENCY_KEY_REUSED.',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1 à 255 caractères visibles ; un nouvel essai de la même note porte la même clé.',
+  })
+  note(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: NoteDto,
+    @Headers('idempotency-key') key: string | undefined,
+  ) {
+    return this.actions.note(id, deskActorOf(actor), body.body, { idempotencyKey: key });
   }
 
   @Post('submissions/:id/assign')

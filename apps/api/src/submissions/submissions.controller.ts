@@ -110,6 +110,17 @@ export class SubmissionsController {
     summary:
       'Dépose le dossier (validation complète) ; honore Idempotency-Key. Sur une démarche avec settings.antiBot = proof-of-work et sans usager connecté : en-tête X-Altcha (solution de GET /api/v1/public/challenge).',
   })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      '1 à 255 caractères visibles ; un nouvel essai du même dépôt porte la même clé (même réponse ; autre corps : 422 IDEMPOTENCY_KEY_REUSED ; encore en cours : 409 IDEMPOTENCY_IN_FLIGHT).',
+  })
+  @ApiHeader({
+    name: 'X-Altcha',
+    required: false,
+    description: 'Solution de la vérification anti-robot (GET /api/v1/public/challenge), si la démarche la demande.',
+  })
   async submit(@Param('id') id: string, @Headers('idempotency-key') key: string | undefined, @Req() req: Request) {
     const owner = required(ownerOf(req, false), req);
     return this.submissions.submit(id, owner, {

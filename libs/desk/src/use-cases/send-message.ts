@@ -1,11 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { JobTopic } from '@guichet/queue';
 import { AppError } from '@guichet/shared';
 import type { DeskActor } from '../access';
 import type { DeskDeps } from './deps';
-
-/** An Idempotency-Key: 1 to 255 visible ASCII characters (as on submit). */
-const KEY = /^[\x21-\x7e]{1,255}$/;
+import { checkIdempotencyKey, requestHash as hashOf } from './idempotency';
 
 export interface SentMessage {
   id: string;
@@ -33,17 +31,7 @@ export class SendMessage {
   ): Promise<SentMessage> {
     const text = typeof body === 'string' ? body.trim() : '';
     const key = options.idempotencyKey;
-    if (key !== undefined && !KEY.test(key)) {
-      throw new AppError('INVALID_REQUEST', {
-        errors: [
-          {
-            pointer: '',
-            code: 'idempotency_key',
-            message: 'En-tête Idempotency-Key invalide (1 à 255 caractères visibles).',
-          },
-        ],
-      });
-    }
+    checkIdempotencyKey(key);
     if (text.length === 0 || text.length > 5000) {
       throw new AppError('INVALID_REQUEST', {
         errors: [{ pointer: '/body', code: 'length', message: 'Écrivez un message de 1 à 5 000 caractères.' }],
@@ -55,9 +43,7 @@ export class SendMessage {
       const attachmentId = options.attachmentId ?? null;
       const scope = `message:${id}`;
       if (key !== undefined) {
-        const requestHash = createHash('sha256')
-          .update(JSON.stringify([actor.id, text, options.awaitingReply ?? false, attachmentId]))
-          .digest('hex');
+        const requestHash = hashOf([actor.id, text, options.awaitingReply ?? false, attachmentId]);
         const claimed = await repository.claimIdempotencyKey(scope, key, requestHash);
         if (claimed !== true) {
           if (claimed.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');

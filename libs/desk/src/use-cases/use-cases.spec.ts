@@ -75,6 +75,53 @@ describe('the desk use cases', () => {
     expect(calls).toEqual([]);
   });
 
+  it('record a note once per Idempotency-Key: the first note again, another note refused, a key still held 409', async () => {
+    const first = { id: 'note-1', author: actor.id, body: 'une note', createdAt: new Date(0) };
+    const fresh = fakes({ claimIdempotencyKey: () => true });
+    await new AddNote(fresh.deps).execute(ID, actor, 'une note', { idempotencyKey: 'cle' });
+    expect(fresh.calls.map(([name]) => name)).toEqual([
+      'claimIdempotencyKey',
+      'addNote',
+      'addEvent',
+      'recordIdempotentAnswer',
+    ]);
+    expect(fresh.calls[3]).toEqual(['recordIdempotentAnswer', `note:${ID}`, 'cle', { noteId: 'row' }]);
+    const hash = fresh.calls[0]![3];
+
+    const again = fakes({
+      claimIdempotencyKey: () => ({ requestHash: hash, response: { noteId: 'note-1' } }),
+      note: () => first,
+    });
+    await expect(new AddNote(again.deps).execute(ID, actor, ' une note ', { idempotencyKey: 'cle' })).resolves.toEqual({
+      id: 'note-1',
+      author: actor.id,
+      body: 'une note',
+      at: new Date(0).toISOString(),
+    });
+    expect(again.calls.map(([name]) => name)).toEqual(['claimIdempotencyKey', 'note']);
+    expect(again.calls[1]).toEqual(['note', ORG, ID, 'note-1']);
+
+    const other = fakes({ claimIdempotencyKey: () => ({ requestHash: hash, response: { noteId: 'note-1' } }) });
+    await expect(
+      new AddNote(other.deps).execute(ID, actor, 'une autre', { idempotencyKey: 'cle' }),
+    ).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+    const held = fakes({ claimIdempotencyKey: () => ({ requestHash: hash, response: null }) });
+    await expect(
+      new AddNote(held.deps).execute(ID, actor, 'une note', { idempotencyKey: 'cle' }),
+    ).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_IN_FLIGHT',
+    });
+    const bad = fakes();
+    await expect(new AddNote(bad.deps).execute(ID, actor, 'une note', { idempotencyKey: 'clé' })).rejects.toMatchObject(
+      {
+        errors: [expect.objectContaining({ code: 'idempotency_key' })],
+      },
+    );
+    expect(bad.locate).not.toHaveBeenCalled();
+  });
+
   it('ask to act: a read-only grant cannot write', async () => {
     const { deps, locate } = fakes();
     await new FollowSubmission(deps).execute(ID, actor, true);
