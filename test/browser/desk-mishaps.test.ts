@@ -258,6 +258,10 @@ describe('a caseworker’s mishaps in Chromium', () => {
     await press(lea, 'Accepter');
     await lea.getByLabel(/^Motivation/).fill(motivation);
     await submitAction(lea, 'Continuer');
+    const message = 'Nous revenons vers vous après la commission.';
+    await lea.getByLabel('Écrire à l’usager').fill(message);
+    // She once tried a form of the commune without an account in this browser: it holds the citizens' hint too.
+    await browser.context.addCookies([{ name: 'gch_anon', value: '1', url: web.base }]);
     // Her session ends on the server (idle time, an operator's restart of the sessions).
     const [, ended] = (await ds.query(`DELETE FROM session WHERE sess::text LIKE '%lea.fontaine@%'`)) as [
       unknown,
@@ -270,9 +274,24 @@ describe('a caseworker’s mishaps in Chromium', () => {
     expect(await lea.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
     await expect(summary.textContent()).resolves.toContain('Votre session a pris fin');
     expect(await lea.getByLabel(/^Motivation/).inputValue()).toBe(motivation);
-    const again = lea.getByRole('link', { name: 'Se reconnecter (nouvel onglet)' });
+    const again = lea.locator('.notice').getByRole('link', { name: 'Se reconnecter (nouvel onglet)' });
     expect(await again.getAttribute('target')).toBe('_blank');
     await check(lea, 'session-terminee');
+    // Her message too: told the session ended (not « introuvable »), her text kept, a link to sign in again.
+    await press(lea, 'Envoyer le message');
+    const error = lea.locator('#message-usager-erreur');
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toContain('Votre session a pris fin : rien n’a été enregistré');
+    await expect(activeId(lea)).resolves.toBe('message-usager');
+    expect(await lea.getByLabel('Écrire à l’usager').inputValue()).toBe(message);
+    expect(
+      await lea
+        .locator('#message-usager')
+        .locator('..')
+        .getByRole('link', { name: 'Se reconnecter (nouvel onglet)' })
+        .count(),
+    ).toBe(1);
+    await check(lea, 'session-terminee-message');
     // The link, in a new tab of the same browser: the provider, then back to this request.
     const [tab] = await Promise.all([browser.context.waitForEvent('page'), again.click()]);
     const identities = tab.getByRole('group', { name: 'Identités de test' });
@@ -290,6 +309,10 @@ describe('a caseworker’s mishaps in Chromium', () => {
         [id, motivation],
       ),
     ).toBe(1);
+    await press(lea, 'Envoyer le message');
+    await lea.getByRole('status').filter({ hasText: 'Message envoyé à l’usager.' }).waitFor();
+    expect(await count(`SELECT count(*) AS n FROM submission_message WHERE submission_id = $1`, [id])).toBe(1);
+    await browser.context.clearCookies({ name: 'gch_anon' });
     await lea.close();
   }, 120_000);
 

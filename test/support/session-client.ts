@@ -17,17 +17,27 @@ export class SessionClient {
     readonly cookies: CookieClient,
   ) {}
 
-  /** Runs the provider's whole flow for `identity` (see apps/idp/src/identities.ts). */
-  static async signIn(base: string, as: 'agent' | 'citizen', identity: string): Promise<SessionClient> {
-    const cookies = new CookieClient();
+  /**
+   * Runs the provider's whole flow for `identity` (see apps/idp/src/identities.ts), in a fresh browser or in
+   * `cookies`, one used before (its hint cookies kept; a provider that remembers it sends it straight back).
+   */
+  static async signIn(
+    base: string,
+    as: 'agent' | 'citizen',
+    identity: string,
+    cookies = new CookieClient(),
+  ): Promise<SessionClient> {
     const start = await cookies.request(`${base}/auth/login?as=${as}&returnTo=/`);
     if (start.status !== 302) throw new Error(`sign-in did not start: ${start.status}`);
-    const login = await cookies.follow(new URL(start.headers.get('location')!).toString());
-    const posted = await cookies.postForm(`${login.url}/login`, { identity });
-    const callback = await cookies.follow(
-      new URL(posted.headers.get('location')!, login.url).toString(),
-      `${base}/auth/callback`,
-    );
+    const login = await cookies.follow(new URL(start.headers.get('location')!).toString(), `${base}/auth/callback`);
+    let callback = login;
+    if (!login.url.startsWith(`${base}/auth/callback`)) {
+      const posted = await cookies.postForm(`${login.url}/login`, { identity });
+      callback = await cookies.follow(
+        new URL(posted.headers.get('location')!, login.url).toString(),
+        `${base}/auth/callback`,
+      );
+    }
     const landed = await cookies.request(callback.url);
     if (landed.status !== 303) throw new Error(`sign-in refused for ${identity}: ${landed.status}`);
     return new SessionClient(base, cookies);

@@ -56,17 +56,25 @@ const HINT_MAX_AGE_MS = 30 * 24 * 3600_000;
 
 /** A browser that had anonymous requests and has no session any more: it owns nothing, and is told why. */
 const SESSION_GONE: Owner = { kind: 'anonymous', token: '' };
+/** The same browser, where an agent also signed in before: what is not an anonymous request is 401, not 404. */
+const SESSION_GONE_AGENT: Owner = { kind: 'anonymous', token: '', agentSessionEnded: true };
 
 /**
  * Without a session nothing can be yours: « introuvable », whatever the id;
  * unless this browser worked anonymously before, when the lookup tells
  * « session expirée » for a request started without an account; or an agent
- * signed in from it before: their session ended (401).
+ * signed in from it before: their session ended (401). With both hints, the
+ * lookup still tells « session expirée » for an anonymous request (the
+ * citizen's page offers to keep its answers; the desk reads any 401 as its
+ * session ended), and 401 for any other id, existing or not: the agent is
+ * told her session ended, and a stranger learns nothing that either hint
+ * alone would not tell them. The 404 of a browser with neither stays.
  */
 export function required(owner: Owner | undefined, req?: Request): Owner {
   if (owner) return owner;
-  if (req && readCookie(req, ANONYMOUS_HINT_COOKIE) === '1') return SESSION_GONE;
-  if (req && readCookie(req, AGENT_HINT_COOKIE) === '1') throw new AppError('UNAUTHENTICATED');
+  const agent = req !== undefined && readCookie(req, AGENT_HINT_COOKIE) === '1';
+  if (req && readCookie(req, ANONYMOUS_HINT_COOKIE) === '1') return agent ? SESSION_GONE_AGENT : SESSION_GONE;
+  if (agent) throw new AppError('UNAUTHENTICATED');
   throw new AppError('NOT_FOUND');
 }
 

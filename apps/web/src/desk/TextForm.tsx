@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ErrorMessage } from '../form/field-parts';
-import { ApiError } from '../lib/api';
+import { ApiError, signInUrl } from '../lib/api';
+import { tr } from '../lib/i18n';
 import { CharacterCount, overLimitMessage } from './CharacterCount';
 import { actionErrorText } from './common';
 import { described, fieldClass } from './field-wiring';
@@ -31,6 +32,8 @@ export function TextForm({
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState('');
   const [busy, setBusy] = useState(false);
+  /** Her session ended (401: UNAUTHENTICATED, or SESSION_EXPIRED on a request filed without an account). */
+  const [signedOut, setSignedOut] = useState(false);
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     if (busy) return;
@@ -45,15 +48,22 @@ export function TextForm({
     try {
       setDone(await onSubmit(text.trim()));
       setError(null);
+      setSignedOut(false);
       setText('');
     } catch (e) {
+      setSignedOut(e instanceof ApiError && e.status === 401);
       setError(
         e instanceof ApiError
           ? e.body.code === 'NETWORK' && networkMessage
             ? networkMessage
-            : e.status === 404
-              ? actionErrorText(e)
-              : (e.body.errors?.[0]?.message ?? e.message)
+            : e.status === 401
+              ? tr(
+                  'Votre session a pris fin : rien n’a été enregistré. Reconnectez-vous dans un nouvel onglet, puis envoyez à nouveau ; votre texte reste affiché ici.',
+                  'Your session ended: nothing was recorded. Sign in again in a new tab, then send again; your text stays here.',
+                )
+              : e.status === 404
+                ? actionErrorText(e)
+                : (e.body.errors?.[0]?.message ?? e.message)
           : actionErrorText(e),
       );
       document.getElementById(id)?.focus();
@@ -77,6 +87,13 @@ export function TextForm({
           onChange={(e) => setText(e.target.value)}
         />
         <CharacterCount id={id} value={text} />
+        {signedOut && (
+          <p className="hint">
+            <a href={signInUrl('agent', window.location.pathname)} target="_blank" rel="noopener">
+              {tr('Se reconnecter (nouvel onglet)', 'Sign in again (new tab)')}
+            </a>
+          </p>
+        )}
       </div>
       {children}
       <button type="submit" className="button button--secondary" aria-disabled={busy || undefined}>

@@ -64,4 +64,13 @@ describe('loadOwned', () => {
     const { repository: signedIn } = fakeRepository(null, false);
     await expect(code(loadOwned(signedIn, manager, ID, { kind: 'anonymous', token: '' }))).resolves.toBe('NOT_FOUND');
   });
+
+  it('says « session ended » (401) for every other id to a browser with no session where an agent signed in', async () => {
+    const gone = { kind: 'anonymous', token: '', agentSessionEnded: true } as const;
+    const { repository: anonymous } = fakeRepository(null, true);
+    await expect(code(loadOwned(anonymous, manager, ID, gone))).resolves.toBe('SESSION_EXPIRED');
+    const { repository: other } = fakeRepository(null, false);
+    await expect(code(loadOwned(other, manager, ID, gone))).resolves.toBe('UNAUTHENTICATED');
+    await expect(code(loadOwned(other, manager, 'nope', gone))).resolves.toBe('UNAUTHENTICATED');
+  });
 });

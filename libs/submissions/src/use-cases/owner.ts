@@ -13,7 +13,16 @@ import { intakeRules, intakeRulesSql, toIntakeRules, type IntakeRules, type Inta
  */
 export type Owner =
   | { kind: 'account'; accountId: string; claims: Readonly<Record<string, string>> }
-  | { kind: 'anonymous'; token: string }
+  | {
+      kind: 'anonymous';
+      token: string;
+      /**
+       * With token `''` only: an agent also signed in from this browser before (the API's `required`). Whatever
+       * is not an anonymous request is then « session ended » (401) rather than « introuvable », as for a browser
+       * where only an agent signed in, so the caseworker whose session ended is told so.
+       */
+      agentSessionEnded?: true;
+    }
   | { kind: 'link'; submissionId: string };
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -38,7 +47,7 @@ export async function loadOwned(
   owner: Owner,
   lock = false,
 ): Promise<Submission> {
-  if (!isUuid(id) || (owner.kind === 'link' && owner.submissionId !== id)) throw new AppError('NOT_FOUND');
+  if (!isUuid(id) || (owner.kind === 'link' && owner.submissionId !== id)) throw notFound(owner);
   const submission = await submissions.ownedBy(manager, id, ownerWhere(owner), lock);
   if (!submission) throw await missing(submissions, manager, id, owner);
   return submission;
@@ -57,7 +66,7 @@ export async function loadOwnedWithIntakeRules(
   id: string,
   owner: Owner,
 ): Promise<{ submission: Submission; rules: () => Promise<IntakeRules> }> {
-  if (!isUuid(id) || (owner.kind === 'link' && owner.submissionId !== id)) throw new AppError('NOT_FOUND');
+  if (!isUuid(id) || (owner.kind === 'link' && owner.submissionId !== id)) throw notFound(owner);
   const read = await submissions.lockedOwnedWith(
     manager,
     id,
@@ -81,7 +90,7 @@ export async function loadOwnedWithIntakeRules(
  * browser that worked anonymously and has no session any more (owner token
  * `''`, see the API's `required`), and it reveals only that a random id the
  * caller already holds was an anonymous request; to any other caller, or
- * for a signed-in citizen's request, it stays « introuvable ».
+ * for a signed-in citizen's request, it stays « introuvable » (`notFound`).
  */
 async function missing(
   submissions: SubmissionRepository,
@@ -89,8 +98,17 @@ async function missing(
   id: string,
   owner: Owner,
 ): Promise<AppError> {
-  if (owner.kind !== 'anonymous' || owner.token !== '') return new AppError('NOT_FOUND');
-  return new AppError((await submissions.isAnonymousRequest(manager, id)) ? 'SESSION_EXPIRED' : 'NOT_FOUND');
+  if (owner.kind !== 'anonymous' || owner.token !== '') return notFound(owner);
+  return (await submissions.isAnonymousRequest(manager, id)) ? new AppError('SESSION_EXPIRED') : notFound(owner);
+}
+
+/**
+ * « Introuvable », except to a browser with no session where an agent signed in before (`agentSessionEnded`):
+ * there it is 401 for every id, existing or not, a signed-in citizen's or nobody's, as it is where only an agent
+ * signed in; so it tells a stranger nothing about which requests exist.
+ */
+function notFound(owner: Owner): AppError {
+  return new AppError(owner.kind === 'anonymous' && owner.agentSessionEnded ? 'UNAUTHENTICATED' : 'NOT_FOUND');
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
