@@ -1,8 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { ServiceDefinition } from '@guichet/shared';
-import { axeViolations, untilLive, type Browser } from '../support/browser';
-import { pressEnterOn, startWebLookupStack } from '../support/lookup-browser';
-import type { Stack } from '../support/stack';
+import { expectAccessible, untilLive } from '../support/browser';
+import { pressEnterOn, useWebLookupStack } from '../support/lookup-browser';
 
 const SLUG = 'abri-de-jardin';
 
@@ -67,28 +66,19 @@ function declaration(): ServiceDefinition {
  * condition hides, or the branch not chosen, never holds the step back.
  */
 describe('the step check covers the fields conditions bring onto the step', () => {
-  let stack: Stack;
-  let browser: Browser;
-  let base: string;
-
-  beforeAll(async () => {
-    ({ stack, browser, base } = await startWebLookupStack({
+  const web = useWebLookupStack(
+    {
       service: { slug: SLUG, title: 'Déclarer un abri de jardin', definition: declaration() },
-    }));
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+    },
+    60_000,
+  );
 
-  const axe = async (page: Page, where: string) =>
-    expect({ where, violations: await axeViolations(page) }).toEqual({ where, violations: [] });
   const summaryLinks = (page: Page) => page.locator('.error-summary a').allInnerTexts();
 
   it('holds the step on a field a dependency, a condition or a chosen branch brought, and links to each', async () => {
-    const page = await browser.context.newPage();
+    const page = await web.browser.context.newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${base}/demarches/${SLUG}`);
+    await page.goto(`${web.base}/demarches/${SLUG}`);
     await untilLive(page);
     await pressEnterOn(page, /^Commencer/);
     await page.waitForURL(/brouillon=/);
@@ -107,7 +97,7 @@ describe('the step check covers the fields conditions bring onto the step', () =
     await date.waitFor();
     await precision.fill('ab');
     await telephone.fill('12');
-    await axe(page, 'champs amenés par les conditions');
+    await expectAccessible(page, 'champs amenés par les conditions');
 
     await pressEnterOn(page, 'Continuer');
     const summary = page.locator('.error-summary');
@@ -124,7 +114,7 @@ describe('the step check covers the fields conditions bring onto the step', () =
     ]);
     for (const field of [date, precision, telephone])
       await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
-    await axe(page, 'résumé des erreurs');
+    await expectAccessible(page, 'résumé des erreurs');
     // Each link puts the focus on its field.
     await page.locator('.error-summary a', { hasText: /^Précisez le motif/ }).click();
     await expect(precision.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
@@ -140,7 +130,7 @@ describe('the step check covers the fields conditions bring onto the step', () =
     await pressEnterOn(page, 'Continuer');
     await page.waitForURL(/etape=verification/);
     await page.getByRole('heading', { level: 2, name: 'Vérifiez vos réponses' }).waitFor();
-    await axe(page, 'vérification');
+    await expectAccessible(page, 'vérification');
     await pressEnterOn(page, /^Envoyer ma demande/);
     await page.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
     await page.close();

@@ -1,15 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { DataSource } from 'typeorm';
-import { ApiTokenService } from '@guichet/identity';
-import { organisationId } from '@guichet/shared';
 import { grantDefinition, tinyPdf } from '../fixtures/grant';
 import { CookieClient } from '../support/browserless';
-import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
+import { chooseTestIdentity, expectAccessible, type Browser } from '../support/browser';
 import { ROOT } from '../support/processes';
-import { SessionClient } from '../support/session-client';
-import { startWebStack, type WebStack } from '../support/web-stack';
+import { startWebStackWithSignIn, type WebStack, type WebStackWithSignIn } from '../support/web-stack';
 
 const SHOTS = join(ROOT, 'test-results', 'screenshots', 'desk-journeys');
 const SLUG = 'subvention-lea';
@@ -25,7 +21,7 @@ const PNG = Buffer.from(
 let shots = 0;
 /** axe finds nothing, one h1; a screenshot to look at. */
 async function check(page: Page, name: string) {
-  expect({ page: name, violations: await axeViolations(page) }).toEqual({ page: name, violations: [] });
+  await expectAccessible(page, name);
   expect({ page: name, h1: await page.locator('h1').count() }).toEqual({ page: name, h1: 1 });
   await page.screenshot({ path: join(SHOTS, `${String(shots++).padStart(2, '0')}-${name}.png`), fullPage: true });
 }
@@ -55,6 +51,7 @@ const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id
  * chosen (the digest by default).
  */
 describe('caseworker journeys in Chromium', () => {
+  let desk: WebStackWithSignIn;
   let web: WebStack;
   let browser: Browser;
   const ids = new Map<string, string>();
@@ -98,32 +95,17 @@ describe('caseworker journeys in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    web = await startWebStack();
-    const ds = web.stack.api.get(DataSource);
-    const { token } = await new ApiTokenService(ds).issue({
-      organisationId: organisationId(web.organisation.id),
-      name: 'studio',
-      role: 'designer',
+    desk = await startWebStackWithSignIn({
+      service: { slug: SLUG, title: 'Subvention aux associations', definition: grantDefinition() },
+      signIn: { citizen: ['citizen', 'citoyen-marie-claire-dubois'], karim: ['agent', 'agent-karim'] },
     });
-    const headers = { Authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const created = await fetch(`${web.base}/api/v1/services`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
-        slug: SLUG,
-        title: 'Subvention aux associations',
-        organisationId: web.organisation.id,
-        definition: grantDefinition(),
-      }),
-    });
-    expect(created.status).toBe(201);
-    expect((await fetch(`${web.base}/api/v1/services/${SLUG}/publish`, { method: 'POST', headers })).status).toBe(201);
+    ({ web, browser } = desk);
     await file('Les Amis du Parc', 1200);
     await file('Chorale du Val', 5000, true);
     await file('Club de Judo', 7500.5);
     await file('Atelier Vélo', 12000);
     // Marie-Claire, signed in with FranceConnect, writes the first name she uses; her family name stays as sent.
-    const citizen = await SessionClient.signIn(web.base, 'citizen', 'citoyen-marie-claire-dubois');
+    const citizen = desk.signedIn.citizen!;
     const draft = await citizen.call('POST', `/api/v1/public/services/${SLUG}/submissions`, {});
     const data = {
       association: { name: 'Théâtre des Tilleuls' },
@@ -134,17 +116,13 @@ describe('caseworker journeys in Chromium', () => {
     expect((await citizen.call('POST', `/api/v1/submissions/${draft.body.id}/submit`, {})).status).toBe(200);
     ids.set('Théâtre des Tilleuls', draft.body.id as string);
     // Karim takes the judo club's request.
-    const karim = await SessionClient.signIn(web.base, 'agent', 'agent-karim');
+    const karim = desk.signedIn.karim!;
     const assigned = await karim.call('POST', `/api/v1/submissions/${ids.get('Club de Judo')}/assign`, {
       agentId: await karim.accountId(),
     });
     expect(assigned.status).toBe(200);
-    browser = await launchBrowser();
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-  });
+  afterAll(() => desk?.close());
 
   it('filters amounts over 5,000 €, sorts by amount from the header, names colleagues and previews files', async () => {
     const lea = await browser.context.newPage();

@@ -2,14 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { ApiTokenService } from '@guichet/identity';
-import { organisationId } from '@guichet/shared';
 import { grantDefinition } from '../fixtures/grant';
 import { CookieClient } from '../support/browserless';
-import { axeViolations, chooseTestIdentity, launchBrowser, type Browser } from '../support/browser';
+import { chooseTestIdentity, expectAccessible, type Browser } from '../support/browser';
 import { ROOT } from '../support/processes';
 import { SessionClient } from '../support/session-client';
-import { startWebStack, type WebStack } from '../support/web-stack';
+import { startWebStackWithSignIn, type WebStack, type WebStackWithSignIn } from '../support/web-stack';
 
 const SHOTS = join(ROOT, 'test-results', 'screenshots', 'desk-mishaps');
 const SLUG = 'subvention-lundi';
@@ -18,7 +16,7 @@ const LEA = 'Léa Fontaine — instructrice';
 let shots = 0;
 /** axe finds nothing, one h1; a screenshot to look at. */
 async function check(page: Page, name: string) {
-  expect({ page: name, violations: await axeViolations(page) }).toEqual({ page: name, violations: [] });
+  await expectAccessible(page, name);
   expect({ page: name, h1: await page.locator('h1').count() }).toEqual({ page: name, h1: 1 });
   await page.screenshot({ path: join(SHOTS, `${String(shots++).padStart(2, '0')}-${name}.png`), fullPage: true });
 }
@@ -47,6 +45,7 @@ const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id 
  * told is true (not « a colleague » when it was she, in another tab).
  */
 describe('a caseworker’s mishaps in Chromium', () => {
+  let desk: WebStackWithSignIn;
   let web: WebStack;
   let browser: Browser;
   let ds: DataSource;
@@ -104,33 +103,14 @@ describe('a caseworker’s mishaps in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    web = await startWebStack();
-    ds = web.stack.api.get(DataSource);
-    const { token } = await new ApiTokenService(ds).issue({
-      organisationId: organisationId(web.organisation.id),
-      name: 'studio',
-      role: 'designer',
+    desk = await startWebStackWithSignIn({
+      service: { slug: SLUG, title: 'Subvention aux associations', definition: grantDefinition() },
+      signIn: { karim: ['agent', 'agent-karim'] },
     });
-    const headers = { Authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const created = await fetch(`${web.base}/api/v1/services`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
-        slug: SLUG,
-        title: 'Subvention aux associations',
-        organisationId: web.organisation.id,
-        definition: grantDefinition(),
-      }),
-    });
-    expect(created.status).toBe(201);
-    expect((await fetch(`${web.base}/api/v1/services/${SLUG}/publish`, { method: 'POST', headers })).status).toBe(201);
-    karim = await SessionClient.signIn(web.base, 'agent', 'agent-karim');
-    browser = await launchBrowser();
+    ({ web, ds, browser } = desk);
+    karim = desk.signedIn.karim!;
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-  });
+  afterAll(() => desk?.close());
 
   it('a decision whose answer the network lost: confirmed again, told it was already hers, taken and emailed once', async () => {
     const id = await inReview('Les Amis du Lavoir');

@@ -1,9 +1,7 @@
-import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import type { ServiceDefinition } from '@guichet/shared';
-import { axeViolations, untilLive, type Browser } from '../support/browser';
-import { pressEnterOn, startWebLookupStack } from '../support/lookup-browser';
-import type { Stack } from '../support/stack';
+import { expectAccessible, untilLive } from '../support/browser';
+import { pressEnterOn, useWebLookupStack } from '../support/lookup-browser';
 
 const SLUG = 'carte-stationnement-pydantic';
 
@@ -43,30 +41,21 @@ function pydanticForm(): ServiceDefinition {
  * required or not, and every view reads back as unanswered.
  */
 describe('Optional[X] is drawn as the field, optional, null when empty', () => {
-  let stack: Stack;
-  let browser: Browser;
-  let base: string;
-
-  beforeAll(async () => {
-    ({ stack, browser, base } = await startWebLookupStack({
+  const web = useWebLookupStack(
+    {
       service: { slug: SLUG, title: 'Carte de stationnement', definition: pydanticForm() },
-    }));
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+    },
+    60_000,
+  );
 
-  const axe = async (page: Page, where: string) =>
-    expect({ where, violations: await axeViolations(page) }).toEqual({ where, violations: [] });
   const stored = async (id: string) =>
-    (await stack.api.get(DataSource).query(`SELECT status, data FROM submission WHERE id = $1`, [id]))[0] as
+    (await web.stack.api.get(DataSource).query(`SELECT status, data FROM submission WHERE id = $1`, [id]))[0] as
       { status: string; data: Record<string, unknown> } | undefined;
 
   it('no « Option 1 / Option 2 »: the field, its checks, and null sent for what is left empty', async () => {
-    const page = await browser.context.newPage();
+    const page = await web.browser.context.newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${base}/demarches/${SLUG}`);
+    await page.goto(`${web.base}/demarches/${SLUG}`);
     await untilLive(page);
     await pressEnterOn(page, /^Commencer/);
     await page.waitForURL(/brouillon=/);
@@ -81,7 +70,7 @@ describe('Optional[X] is drawn as the field, optional, null when empty', () => {
     await expect(voie.getAttribute('aria-required')).resolves.toBeNull();
     await expect(enfants.getAttribute('aria-required')).resolves.toBeNull();
     await expect(page.getByRole('radio', { name: 'Madame' }).isChecked()).resolves.toBe(false);
-    await axe(page, 'étape');
+    await expectAccessible(page, 'étape');
 
     // X's own checks hold.
     await page.getByRole('textbox', { name: /^Nom( \*)?$/ }).fill('Dubois');
@@ -92,7 +81,7 @@ describe('Optional[X] is drawn as the field, optional, null when empty', () => {
       expect.stringMatching(/^Numéro de voie : /),
     ]);
     await expect(voie.getAttribute('aria-invalid')).resolves.toBe('true');
-    await axe(page, 'erreur');
+    await expectAccessible(page, 'erreur');
     // Emptied: null, which the schema accepts.
     await voie.fill('');
     await pressEnterOn(page, 'Continuer');
@@ -101,7 +90,7 @@ describe('Optional[X] is drawn as the field, optional, null when empty', () => {
     const review = await page.locator('.review-page').innerText();
     expect(review).not.toMatch(/Option [12]/);
     expect(review).toContain('Dubois');
-    await axe(page, 'vérification');
+    await expectAccessible(page, 'vérification');
     await pressEnterOn(page, /^Envoyer ma demande/);
     await page.getByRole('heading', { level: 1, name: 'Votre demande a bien été envoyée' }).waitFor();
     expect((await stored(id))?.data).toEqual({

@@ -54,6 +54,14 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
+/**
+ * axe finds nothing on `page`; a failure names `where` (the step, the state of the page) beside the violations, so
+ * that a file checking many pages says which one failed.
+ */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  expect({ where, violations: await axeViolations(page) }).toEqual({ where, violations: [] });
+}
+
 /** On the bundled provider's page: pick a test identity, sign in, and land on `url`. */
 export async function chooseTestIdentity(page: Page, label: string, url: string): Promise<void> {
   await page.getByRole('group', { name: 'Identités de test' }).waitFor();

@@ -58,6 +58,23 @@ export async function startWebLookupStack(options: WebLookupStackOptions): Promi
   }
 }
 
+/**
+ * The file's stack, set up and torn down by the hooks this registers (call it in the `describe`): started before
+ * the tests, within `timeout` (jest's own when not given), Chromium and the stack closed after them. The object
+ * it returns is filled in once started: read `stack`, `browser` and `base` from it in the tests.
+ */
+export function useWebLookupStack(options: WebLookupStackOptions, timeout?: number): WebLookupStack {
+  const web = {} as WebLookupStack;
+  beforeAll(async () => {
+    Object.assign(web, await startWebLookupStack(options));
+  }, timeout);
+  afterAll(async () => {
+    await web.browser?.close();
+    await web.stack?.close();
+  });
+  return web;
+}
+
 /** Focuses the button and presses Entrée, as a keyboard user does. */
 export async function pressEnterOn(page: Page, name: string | RegExp): Promise<void> {
   await page.getByRole('button', { name }).focus();
