@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { grantDefinition, tinyPdf } from '../fixtures/grant';
@@ -312,5 +312,50 @@ describe('caseworker journeys in Chromium', () => {
     );
     expect(inline).toEqual({ csp: "sandbox; default-src 'none'; frame-ancestors 'self'", frames: 'SAMEORIGIN' });
     await check(lea, 'pieces-apercu');
+  }, 120_000);
+
+  it('a filter that matches nothing: said so, the page clean, and each export a valid file with the titles alone', async () => {
+    const lea = await browser.context.newPage();
+    const path = `/instruction/${SLUG}?tab=tous&champ=%2Ffunding%2FamountRequested&min=1000000`;
+    const target = `${web.base}${path}`;
+    await lea.goto(`${web.base}/auth/login?as=agent&returnTo=${encodeURIComponent(path)}`);
+    // The provider may remember her from the test before.
+    await Promise.race([lea.getByRole('group', { name: 'Identités de test' }).waitFor(), lea.waitForURL(target)]);
+    if (lea.url() !== target) await chooseTestIdentity(lea, 'Léa Fontaine — instructrice', target);
+    await lea.getByRole('status').filter({ hasText: 'Aucune demande ne correspond.' }).waitFor();
+    expect(await lea.locator('tbody tr').count()).toBe(0);
+    await check(lea, 'filtre-sans-resultat');
+
+    // Each export link gives a file the spreadsheet or the program opens: the titles, then no request; said first.
+    await expect(lea.locator('#exporter-vide').textContent()).resolves.toBe(
+      'Aucune demande ne correspond : les fichiers ne contiendront que la ligne des titres (rien en JSON Lines).',
+    );
+    const exports = lea.locator('.desk-exports a');
+    const labels = await exports.allTextContents();
+    expect(labels).toHaveLength(4);
+    for (const label of labels) {
+      const [download] = await Promise.all([
+        lea.waitForEvent('download'),
+        lea.locator('.desk-exports').getByRole('link', { name: label, exact: true }).click(),
+      ]);
+      const file = await download.path();
+      const bytes = readFileSync(file);
+      if (label.startsWith('CSV')) {
+        const separator = label.includes('point-virgule') ? ';' : ',';
+        const text = bytes.toString('utf8');
+        expect(text.startsWith('\uFEFFRéférence' + separator + 'Statut' + separator)).toBe(true);
+        expect(text.endsWith('\r\n')).toBe(true);
+        expect(text.split('\r\n')).toHaveLength(2);
+      } else if (label.startsWith('JSON')) {
+        expect(bytes.length).toBe(0);
+      } else {
+        // A ZIP whose sheet holds the title row alone.
+        expect(bytes.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+        expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+      }
+      expect([label, await lea.locator('.desk-exports + [role=status]').textContent()]).toEqual([label, ' ']);
+    }
+    await check(lea, 'filtre-sans-resultat-exports');
+    await lea.close();
   }, 120_000);
 });

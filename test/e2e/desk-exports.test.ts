@@ -158,6 +158,62 @@ describe('caseworker exports', () => {
     );
   });
 
+  it('exports a filter that matches nothing as a valid file of each format, streamed or by the worker', async () => {
+    const none = 'field=/parent/postalCode=99999&columns=/parent/lastName,/quotient';
+    const titles = [
+      'Référence',
+      'Statut',
+      'Déposée le (heure de Paris)',
+      'Décidée le (heure de Paris)',
+      'Groupe',
+      'Agent',
+      'Nom',
+      'Courriel',
+      'Nom',
+      'Quotient familial',
+    ];
+    // CSV: the BOM and the title row alone, with either separator.
+    for (const [sep, separator] of [
+      ['', ','],
+      ['&sep=semicolon', ';'],
+    ] as const) {
+      const csv = await get(`/api/v1/services/cantine-export/export?format=csv${sep}&${none}`);
+      expect([csv.status, csv.headers['content-type']]).toEqual([200, 'text/csv; charset=utf-8']);
+      expect(csv.text).toBe(`\uFEFF${titles.join(separator)}\r\n`);
+    }
+    // JSON Lines: no line at all (zero requests), still the right type and name.
+    const jsonl = await getBinary(`/api/v1/services/cantine-export/export?format=jsonl&${none}`);
+    expect([jsonl.status, jsonl.headers['content-type'], jsonl.body.length]).toEqual([
+      200,
+      'application/x-ndjson; charset=utf-8',
+      0,
+    ]);
+    // XLSX: a workbook that unzip tests whole, one sheet with the title row alone.
+    const checkWorkbook = (body: Buffer) => {
+      expect(unzip(body)).toContain('No errors detected');
+      expect(unzip(body, 'xl/workbook.xml')).toContain('<sheet name="Demandes"');
+      const sheet = unzip(body, 'xl/worksheets/sheet1.xml');
+      expect(sheet.trimEnd().endsWith('</sheetData></worksheet>')).toBe(true);
+      const rows = sheetRows(sheet);
+      expect(rows).toHaveLength(1);
+      expect(Object.values(rows[0]!)).toEqual(titles.map((t) => t.replace(' (heure de Paris)', '')));
+    };
+    const xlsx = await getBinary(`/api/v1/services/cantine-export/export?format=xlsx&${none}`);
+    expect([xlsx.status, xlsx.headers['content-type']]).toEqual([200, XLSX]);
+    checkWorkbook(xlsx.body);
+    // The same through the worker: ready with 0 rows, and the same files.
+    for (const format of ['xlsx', 'jsonl'] as const) {
+      const asked = await get(`/api/v1/services/cantine-export/export?format=${format}&async=1&${none}`);
+      expect(asked.status).toBe(202);
+      const done = await ready(asked.body.statusUrl);
+      expect([format, done.status, done.rows]).toEqual([format, 'ready', 0]);
+      const file = await getBinary(done.downloadUrl);
+      expect(file.status).toBe(200);
+      if (format === 'xlsx') checkWorkbook(file.body);
+      else expect(file.body.length).toBe(0);
+    }
+  });
+
   it('makes an export past EXPORT_SYNC_MAX_ROWS with the worker: 202, status, download for the asker only', async () => {
     const asked = await get('/api/v1/services/cantine-export/export?format=csv&sort=oldest');
     expect(asked.status).toBe(202);

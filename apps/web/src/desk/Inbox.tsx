@@ -116,6 +116,15 @@ export function InboxView({ slug, query, me }: { slug: string; query: URLSearchP
             'Every request of the current tab and filters, not only this page.',
           )}
         </p>
+        {page && page.items.length === 0 && !state.cursor && (
+          // The files are still valid (an empty month is a result too): said so, so that an empty file is no surprise.
+          <p className="hint" id="exporter-vide">
+            {tr(
+              'Aucune demande ne correspond : les fichiers ne contiendront que la ligne des titres (rien en JSON Lines).',
+              'No request matches: the files will hold the title row alone (nothing in JSON Lines).',
+            )}
+          </p>
+        )}
         <ExportLinks
           base={`${exportBase}${columns.length ? `&columns=${encodeURIComponent(columns.join(','))}` : ''}`}
         />
