@@ -122,7 +122,9 @@ function textMatches(step: Step, row: ReadRow): string | undefined {
   const wanted = expectedText(step);
   if (wanted === undefined) return undefined;
   const text = squash(row.text);
-  if (typeof step.value === 'number' ? digits(text).includes(wanted) : text.includes(wanted)) return undefined;
+  // A number chosen from a list reads as its option's label (« Moyenne section »), not as digits.
+  const asNumber = typeof step.value === 'number' && step.kind !== 'choice' && step.kind !== 'boolean';
+  if (asNumber ? digits(text).includes(wanted) : text.includes(wanted)) return undefined;
   return `« ${wanted} » attendu, lu « ${text.slice(0, 80)} »`;
 }
 

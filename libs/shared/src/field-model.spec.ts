@@ -37,6 +37,29 @@ describe('field model', () => {
     expect(model.options.map((o) => o.label)).toEqual(['Choix A', 'Choix B']);
   });
 
+  it('names untitled const alternatives (zod literals) by their branch uiSchema, as RJSF 6 optionsList does', () => {
+    const schema = {
+      anyOf: [
+        { type: 'integer', const: 2, description: 'Deux mètres' },
+        { type: 'integer', const: 4 },
+        { type: 'integer', const: 6, title: 'Six' },
+      ],
+    };
+    const ui = { anyOf: [{ 'ui:title': '2 mètres' }, { 'ui:options': { title: '4 mètres' } }, {}] };
+    expect(optionsOf(schema, ui)).toEqual([
+      { value: 2, label: '2 mètres' },
+      { value: 4, label: '4 mètres' },
+      { value: 6, label: 'Six' },
+    ]);
+    // Read back with the same words: the desk and the receipt showed « 4 ».
+    const definition = {
+      schema: { type: 'object', properties: { lineaire: { title: 'Longueur', ...schema } } },
+      uiSchema: { lineaire: ui },
+      pages: [{ id: 'p', title: 'Page', fields: ['lineaire'] }],
+    };
+    expect(answerRows(definition, { lineaire: 4 }).find((r) => r.pointer === '/lineaire')?.text).toBe('4 mètres');
+  });
+
   it('draws oneOf of object schemas as alternatives, and date-time as a date and time input', () => {
     const alt = {
       oneOf: [
@@ -232,6 +255,13 @@ describe('plain text of Markdown', () => {
       'Important : voir le site et mon_champ',
     );
     expect(plainText('_en italique_ et nom_de_champ')).toBe('en italique et nom_de_champ');
+  });
+
+  it('keeps HTML-like text as written: RJSF shows a title « Une lettre <u>seule</u> » as text, and so does the page', () => {
+    expect(plainText('Une lettre <u>seule</u>')).toBe('Une lettre <u>seule</u>');
+    expect(plainText('**Branchement** <16A> & <script>alert(1)</script>')).toBe(
+      'Branchement <16A> & <script>alert(1)</script>',
+    );
   });
 });
 

@@ -112,16 +112,27 @@ function alternativeValue(alt: Schema): { value: Option['value'] } | undefined {
   return undefined;
 }
 
-/** The alternatives of a `oneOf`/`anyOf` that lists values (each a `const` or one-value `enum` with a title). */
-export function valueAlternatives(schema: Schema): Option[] | undefined {
+/**
+ * The alternatives of a `oneOf`/`anyOf` that lists values (each a `const` or one-value `enum`), labelled as RJSF's
+ * `optionsList` labels them: the branch's own uiSchema's `ui:title` (RJSF 6's `uiSchema.oneOf`/`anyOf` list, the
+ * only way to name zod's untitled literals), else its schema's `title`, else the value.
+ */
+export function valueAlternatives(schema: Schema, ui: Ui = NO_UI): Option[] | undefined {
   const alternatives = (schema.oneOf ?? schema.anyOf) as unknown;
   if (!Array.isArray(alternatives) || alternatives.length === 0) return undefined;
+  const list = Array.isArray(schema.oneOf) ? ui.oneOf : ui.anyOf;
   const options: Option[] = [];
-  for (const a of alternatives) {
+  for (const [index, a] of alternatives.entries()) {
     const alt = asSchema(a);
     const found = alternativeValue(alt);
     if (!found) return undefined;
-    options.push({ value: found.value, label: typeof alt.title === 'string' ? alt.title : String(found.value) });
+    const own = Array.isArray(list) ? list[index] : undefined;
+    const ownTitle =
+      own !== null && typeof own === 'object' && !Array.isArray(own) ? str(uiOption(own as Ui, 'title')) : undefined;
+    options.push({
+      value: found.value,
+      label: ownTitle ?? (typeof alt.title === 'string' ? alt.title : String(found.value)),
+    });
   }
   return options;
 }
@@ -183,7 +194,7 @@ export function optionsOf(schema: Schema, ui: Ui): Option[] {
     options = (schema.enum as unknown[])
       .filter(isScalar)
       .map((value, i) => ({ value, label: enumName(ui, value, i) ?? String(value) }));
-  else options = valueAlternatives(schema) ?? [];
+  else options = valueAlternatives(schema, ui) ?? [];
   if (options.length === 0) return options;
   const disabled = uiOption(ui, 'enumDisabled');
   if (Array.isArray(disabled))

@@ -11,8 +11,10 @@ describe('plainText', () => {
     expect(plainText('\\# de dossier')).toBe('# de dossier');
   });
 
-  it('drops inline HTML tags but keeps autolinks and comparisons', () => {
-    expect(plainText('<b>Attention</b> : voir <https://example.org>')).toBe('Attention : voir https://example.org');
+  it('keeps HTML-like text as written (RJSF shows it as text), autolinks as their address, and comparisons', () => {
+    expect(plainText('<b>Attention</b> : voir <https://example.org>')).toBe(
+      '<b>Attention</b> : voir https://example.org',
+    );
     expect(plainText('Âge <18 ou > 65 **ans**')).toBe('Âge <18 ou > 65 ans');
   });
 

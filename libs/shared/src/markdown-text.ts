@@ -1,8 +1,11 @@
 /**
  * Titles and descriptions may carry a little Markdown (RJSF renders it in
  * descriptions). Where only text can go (a PDF, an email, a spreadsheet, a
- * label), it is read as plain text: emphasis marks, link targets, code ticks,
- * heading marks and inline HTML tags go, the words stay.
+ * label), it is read as plain text: emphasis marks, link targets, code ticks
+ * and heading marks go, the words stay. HTML-like text (« <b> », « <16A> »)
+ * stays as written: RJSF shows it as text, and so does the page (Markdown is
+ * rendered with raw HTML left as text), so the receipt, the desk and the
+ * labels say what the citizen read.
  */
 export function plainText(markdown: string): string {
   if (!/[*_`#[\]\\<]/.test(markdown)) return markdown;
@@ -22,9 +25,8 @@ export function plainText(markdown: string): string {
       // Underscores inside a word (`mon_champ`) are not emphasis, as in CommonMark.
       .replace(/(^|[^\w])_(?=\S)([^_]*?\S)_(?![\w])/g, '$1$2')
       .replace(/`([^`]*)`/g, '$1')
-      // An autolink keeps its address; an HTML tag goes (« < 18 ans » is not a tag and stays).
+      // An autolink keeps its address (Markdown draws it as a link); any other « <…> » is text.
       .replace(/<((?:https?:|mailto:)[^>\s]+)>/g, '$1')
-      .replace(/<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>/g, '')
       .replace(/\uE000(\d+)\uE001/g, (_, i: string) => escaped[Number(i)]!)
   );
 }
