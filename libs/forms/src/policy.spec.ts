@@ -145,6 +145,17 @@ describe('safe schema policy', () => {
     expect(problems[0]!.message).toContain('multipleOf');
   });
 
+  it('says where an OpenAPI nullable without type and an empty enum are, and what to write (ajv says neither)', () => {
+    expect(checkSchemaPolicy(withSchemaProperty({ nullable: true, title: 'Taille' }).schema)).toEqual([
+      expect.objectContaining({ pointer: '/schema/properties/evil/nullable', code: 'schema_shape' }),
+    ]);
+    expect(checkSchemaPolicy(withSchemaProperty({ type: 'string', enum: [] }).schema)).toEqual([
+      expect.objectContaining({ pointer: '/schema/properties/evil/enum', code: 'schema_shape' }),
+    ]);
+    // What ajv and RJSF's validator read: a nullable with its type is fine.
+    expect(checkSchemaPolicy(withSchemaProperty({ type: 'integer', nullable: true }).schema)).toEqual([]);
+  });
+
   it('refuses a schema 10,000 levels deep without overflowing the stack', () => {
     const errors = checkSchemaPolicy({ type: 'object', properties: { deep: nested(10_000) } });
     expect(errors[0]).toMatchObject({ code: 'schema_too_deep' });

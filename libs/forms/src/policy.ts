@@ -244,6 +244,7 @@ export function inspectSchema(schema: unknown, at: ReadonlyArray<string | number
     }
     if (node.uniqueItems === true) checkUniqueItems(node, path);
     checkFormatLimits(node, path);
+    checkNullable(node, path);
   };
 
   /**
@@ -347,8 +348,32 @@ export function inspectSchema(schema: unknown, at: ReadonlyArray<string | number
       case 'enum':
         if (Array.isArray(value) && value.length > POLICY_LIMITS.enumLength)
           fail(path, 'enum_too_long', `Trop de choix (${POLICY_LIMITS.enumLength} au plus).`);
+        // ajv refuses it without saying where; no answer could ever be given.
+        else if (Array.isArray(value) && value.length === 0)
+          fail(
+            path,
+            'schema_shape',
+            '« enum » sans aucune valeur : aucune réponse ne serait jamais acceptée. Donnez au moins une valeur, ou retirez « enum ».',
+          );
         break;
     }
+  };
+
+  /**
+   * OpenAPI 3.0's `nullable: true` adds null to the schema's `type` (ajv and RJSF's validator read it so); without a
+   * `type` ajv refuses to compile, without saying where. Said here, where it is written, with what to write.
+   */
+  const checkNullable = (node: Record<string, unknown>, path: ReadonlyArray<string | number>) => {
+    if (!('nullable' in node)) return;
+    const here = [...path, 'nullable'];
+    if (typeof node.nullable !== 'boolean')
+      fail(here, 'schema_shape', '« nullable » (OpenAPI 3.0) vaut true ou false.');
+    else if (node.nullable && node.type === undefined)
+      fail(
+        here,
+        'schema_shape',
+        '« nullable: true » (OpenAPI 3.0) ajoute « null » au « type » du même schéma, qui n’en a pas : ajoutez « type » (exemple : « "type": "string" »), ou écrivez « "type": ["string", "null"] » (JSON Schema) à la place de « nullable ».',
+      );
   };
 
   visit(schema, at, 0, true);
