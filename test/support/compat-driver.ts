@@ -10,9 +10,11 @@ import type { Locator, Page } from 'playwright-core';
 import {
   ADDITIONAL_PROPERTY_FLAG,
   getFirstMatchingOption,
+  getUiOptions,
   optionsList,
   orderProperties,
   type RJSFSchema,
+  type UiSchema,
 } from '@rjsf/utils';
 import { resolved, rjsfValidator, type Json, type JsonObject } from './compat-corpus';
 
@@ -36,6 +38,19 @@ export interface Step {
 }
 
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * The widget RJSF draws for a uiSchema, by its short name: `getUiOptions`' `widget` (`ui:widget`, `ui:options`),
+ * its registry's class names (`TextareaWidget`) read as the widget they are, as RJSF's `getWidget` does.
+ */
+export function rjsfWidget(ui: JsonObject): string | undefined {
+  const widget = getUiOptions(ui as UiSchema).widget;
+  if (typeof widget !== 'string') return undefined;
+  const named =
+    /^(Text|Password|Email|Textarea|Hidden|Date|Time|Color|Range|Radio|Select|Checkboxes|Checkbox)Widget$/.exec(widget);
+  return named ? named[1]!.toLowerCase() : widget === 'UpDownWidget' ? 'updown' : widget;
+}
+
 const uiOf = (ui: JsonObject, key: string | number): JsonObject =>
   isObject(ui[key as string]) ? (ui[key as string] as JsonObject) : {};
 /** RJSF's options of a choice, or none (optionsList throws on a oneOf of schemas that are not constants). */
@@ -126,7 +141,7 @@ export function walk(
   label: string | undefined,
 ): Step[] {
   ui = withDefinitionsUi(root, rootUi, authored, ui);
-  if (ui['ui:widget'] === 'hidden') return [];
+  if (rjsfWidget(ui) === 'hidden') return [];
   const single = optionalSingle(root, resolved(root, authored, data), ui);
   if (single)
     return walk(root, rootUi, single, ui, data, pointer, label === undefined ? undefined : labelOf(single, ui, label));
@@ -374,6 +389,13 @@ export async function fill(page: Page, step: Step): Promise<string | undefined> 
         const input = await textInput(field, step.label);
         const type = await input.getAttribute('type');
         const text = String(step.value);
+        // RJSF draws these widgets as their own elements, whichever name the uiSchema gives them.
+        const wanted = rjsfWidget(step.ui);
+        const element = (await input.evaluate((e) => e.tagName.toLowerCase())) === 'textarea' ? 'textarea' : type;
+        const drawnAs =
+          wanted && ['textarea', 'password', 'range', 'color'].includes(wanted) && element !== wanted
+            ? `${step.pointer} : dessiné en « ${element} », RJSF dessine le widget « ${wanted} »`
+            : undefined;
         // null is what RJSF sends for an empty field with ui:emptyValue null: the citizen leaves it empty.
         // (Typed then cleared: an untouched field sends nothing, a cleared one sends its ui:emptyValue.)
         // A null that is the field's default (Pydantic's `Optional[X] = None`, zod's `.nullable().default(null)`):
@@ -395,7 +417,7 @@ export async function fill(page: Page, step: Step): Promise<string | undefined> 
           await page.keyboard.press('Control+A');
           await page.keyboard.type(text);
         }
-        return;
+        return drawnAs;
       }
       case 'boolean': {
         const box = field.locator('input[type=checkbox]');

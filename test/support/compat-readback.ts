@@ -8,7 +8,7 @@
  */
 import { byEntryName, dataUrlName } from '@guichet/shared';
 import type { Json, JsonObject } from './compat-corpus';
-import type { Step } from './compat-driver';
+import { rjsfWidget, type Step } from './compat-driver';
 
 /** One answer as a read-back view lists it. */
 export interface ReadRow {
@@ -45,7 +45,7 @@ export function expectedText(step: Step): string | undefined {
       if (typeof value !== 'string') return undefined;
       const format = step.schema.format;
       if (format === 'date' || format === 'date-time' || format === 'time') return undefined;
-      if (step.ui['ui:widget'] === 'password' || step.schema.format === 'password') return undefined;
+      if (rjsfWidget(step.ui) === 'password' || step.schema.format === 'password') return undefined;
       return squash(value);
     }
     default:
@@ -212,7 +212,7 @@ export function hiddenLabels(schema: JsonObject, ui: JsonObject): string[] {
   const out: string[] = [];
   const visit = (s: unknown, u: unknown) => {
     if (!isObject(s) || !isObject(u)) return;
-    if (u['ui:widget'] === 'hidden') {
+    if (rjsfWidget(u) === 'hidden') {
       const title = typeof u['ui:title'] === 'string' ? u['ui:title'] : s.title;
       if (typeof title === 'string') out.push(title);
       return;

@@ -5,6 +5,7 @@ import {
   depthExceeds,
   fieldPointers,
   toJsonPointer,
+  widgetName,
   type ErrorItem,
   type Locale,
   type ServiceDefinition,
@@ -30,7 +31,8 @@ export type DefinitionCheck =
 
 /**
  * The uiSchema widgets Guichet draws (the field model in @guichet/shared):
- * RJSF's standard widget names. Any other falls back to the type's own.
+ * RJSF's standard widget names, and their aliases (`RadioWidget`, `date-time`:
+ * `widgetName`). Any other falls back to the type's own.
  */
 export const KNOWN_WIDGETS: ReadonlySet<string> = new Set([
   'text',
@@ -61,7 +63,7 @@ function uiWarnings(uiSchema: unknown): ErrorItem[] {
     const { node, path } = stack.pop()!;
     if (node === null || typeof node !== 'object' || Array.isArray(node)) continue;
     for (const [key, value] of Object.entries(node)) {
-      if (key === 'ui:widget' && typeof value === 'string' && !KNOWN_WIDGETS.has(value))
+      if (key === 'ui:widget' && typeof value === 'string' && !KNOWN_WIDGETS.has(widgetName(value)!))
         warnings.push(
           err(
             [...path, key],
@@ -97,7 +99,7 @@ function uiWarnings(uiSchema: unknown): ErrorItem[] {
           );
       } else if (key === 'ui:options' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
         const widget = (value as Record<string, unknown>).widget;
-        if (typeof widget === 'string' && !KNOWN_WIDGETS.has(widget))
+        if (typeof widget === 'string' && !KNOWN_WIDGETS.has(widgetName(widget)!))
           warnings.push(
             err(
               [...path, key, 'widget'],

@@ -276,6 +276,17 @@ describe('safe schema policy', () => {
       expect.objectContaining({ code: 'unknown_widget', pointer: '/uiSchema/parent/ui:field' }),
     ]);
   });
+
+  it('knows RJSF’s widget class names and aliases (RadioWidget, TextareaWidget, date-time): no warning for them', () => {
+    const d = canteenDefinition();
+    d.uiSchema = {
+      ...d.uiSchema,
+      parent: { 'ui:widget': 'TextareaWidget' },
+      children: { 'ui:options': { widget: 'HiddenWidget' }, items: { 'ui:widget': 'date-time' } },
+    };
+    const result = checkDefinition(d);
+    expect(result.ok && result.warnings.filter((w) => w.code === 'unknown_widget')).toEqual([]);
+  });
 });
 
 describe('uniqueItems over choices shared through $ref', () => {

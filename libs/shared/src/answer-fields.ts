@@ -7,6 +7,7 @@ import {
   propertySchema,
   topLevelKeys,
   uiChild,
+  widgetOf,
   type FieldModel,
   type Schema,
   type Ui,
@@ -59,7 +60,7 @@ export function answerFields(definition: Pick<ServiceDefinition, 'schema' | 'uiS
       visit(sub, subUi, `${pointer}${toJsonPointer([child])}`, child, prefix, depth);
   };
   const visit = (raw: Schema, ui: Ui, pointer: string, key: string, prefix: string, depth: number) => {
-    if (listed.has(pointer) || depth > 32 || ui['ui:widget'] === 'hidden') return;
+    if (listed.has(pointer) || depth > 32 || widgetOf(ui) === 'hidden') return;
     const model = fieldModel(root, raw, ui, pointer, key, false, [], global);
     const title = plainText(model.title);
     if (model.kind === 'object' || model.kind === 'alternatives') {

@@ -22,6 +22,7 @@ import {
   resolve,
   tupleLength,
   uiChild,
+  widgetOf,
   type FieldModel,
   type Schema,
   type Ui,
@@ -174,7 +175,7 @@ export function answerRows(
     depth: number,
     itemTitle?: string,
   ) => {
-    if (options.hidden?.has(pointer) || ui['ui:widget'] === 'hidden') return;
+    if (options.hidden?.has(pointer) || widgetOf(ui) === 'hidden') return;
     const schema = effective(raw, value);
     const model = fieldModel(root, schema, ui, pointer, key, false, [], global);
     const title = itemTitle ?? plainText(model.title);

@@ -37,6 +37,31 @@ describe('field model', () => {
     expect(model.options.map((o) => o.label)).toEqual(['Choix A', 'Choix B']);
   });
 
+  it('draws RJSF’s widget class names and per-type aliases as the widgets they name (RJSF’s getWidget)', () => {
+    const model = (schema: Schema, ui: Record<string, unknown>) => fieldModel(schema, schema, ui, '/x', 'x', false, []);
+    const text = { type: 'string', title: 'Texte' };
+    expect(model(text, { 'ui:widget': 'TextareaWidget' }).kind).toBe('textarea');
+    expect(model(text, { 'ui:widget': 'PasswordWidget' }).inputType).toBe('password');
+    expect(model(text, { 'ui:options': { widget: 'ColorWidget' } }).inputType).toBe('color');
+    expect(model(text, { 'ui:widget': 'date-time' }).inputType).toBe('datetime-local');
+    expect(model({ type: 'integer', minimum: 0, maximum: 5 }, { 'ui:widget': 'RangeWidget' }).inputType).toBe('range');
+    expect(model({ type: 'integer', enum: [1, 2] }, { 'ui:widget': 'SelectWidget' }).kind).toBe('select');
+    expect(model({ type: 'integer', enum: [1, 2, 3, 4, 5, 6, 7, 8] }, { 'ui:widget': 'RadioWidget' }).kind).toBe(
+      'radio',
+    );
+    expect(model({ type: 'boolean' }, { 'ui:widget': 'RadioWidget' }).kind).toBe('radio');
+    // A hidden field is never read back, whichever way the uiSchema names the widget.
+    const definition = {
+      schema: {
+        type: 'object',
+        properties: { a: { type: 'boolean', title: 'Caché', default: true }, b: { type: 'string', title: 'Vu' } },
+      },
+      uiSchema: { a: { 'ui:widget': 'HiddenWidget' } },
+      pages: [{ id: 'p', title: 'Page', fields: ['a', 'b'] }],
+    };
+    expect(answerRows(definition, { a: true, b: 'oui' }).map((r) => r.pointer)).not.toContain('/a');
+  });
+
   it('names untitled const alternatives (zod literals) by their branch uiSchema, as RJSF 6 optionsList does', () => {
     const schema = {
       anyOf: [

@@ -161,6 +161,50 @@ export function uiOption(ui: Ui, name: string, global: Ui = NO_UI): unknown {
 }
 
 /**
+ * RJSF's other names for its widgets, as the short names Guichet reads: the registry's class names
+ * (`"ui:widget": "RadioWidget"`, what RJSF 4's documentation wrote) and `getWidget`'s per-type aliases
+ * (`date-time`, `hostname`, `ipv4`, `ipv6`, `data-url`, `files`). RJSF draws each as the short name's widget.
+ */
+const WIDGET_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  TextWidget: 'text',
+  PasswordWidget: 'password',
+  EmailWidget: 'email',
+  URLWidget: 'uri',
+  FileWidget: 'file',
+  RadioWidget: 'radio',
+  SelectWidget: 'select',
+  TextareaWidget: 'textarea',
+  HiddenWidget: 'hidden',
+  DateWidget: 'date',
+  DateTimeWidget: 'datetime',
+  AltDateWidget: 'alt-date',
+  AltDateTimeWidget: 'alt-datetime',
+  TimeWidget: 'time',
+  ColorWidget: 'color',
+  UpDownWidget: 'updown',
+  RangeWidget: 'range',
+  CheckboxWidget: 'checkbox',
+  CheckboxesWidget: 'checkboxes',
+  'date-time': 'datetime',
+  hostname: 'text',
+  ipv4: 'text',
+  ipv6: 'text',
+  'data-url': 'file',
+  files: 'file',
+});
+
+/** A `ui:widget` value as the short name Guichet draws (`RadioWidget` → `radio`); other strings as they are. */
+export function widgetName(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return Object.prototype.hasOwnProperty.call(WIDGET_ALIASES, value) ? WIDGET_ALIASES[value] : value;
+}
+
+/** A field's widget as RJSF's `getUiOptions` reads it (`ui:widget`, `ui:options.widget`, global options), by its short name. */
+export function widgetOf(ui: Ui, global: Ui = NO_UI): string | undefined {
+  return widgetName(uiOption(ui, 'widget', global));
+}
+
+/**
  * The root uiSchema's `ui:globalOptions` (RJSF): defaults for every field's `ui:options`, a field's own winning.
  * Anything but an object is no options (the import warns about it).
  */
@@ -368,8 +412,7 @@ export function fieldModel(
   const schema = nullable ?? resolved;
   if (nullable) required = false;
   const option = (name: string) => uiOption(ui, name, global);
-  const widgetOption = option('widget');
-  const widget = typeof widgetOption === 'string' ? widgetOption : undefined;
+  const widget = widgetOf(ui, global);
   const type = typeOf(schema) ?? typeOfParts(root, schema);
   const format = typeof schema.format === 'string' ? schema.format : undefined;
   const mapping = prefill.find((p) => p.pointer === pointer || wildcard(p.pointer, pointer));

@@ -1,6 +1,6 @@
 import type { JsonSchema, ServiceDefinition } from './definition';
 import type { ErrorItem } from './errors';
-import { branchUi } from './field-model';
+import { branchUi, widgetOf } from './field-model';
 import { decodePointerSegment, toJsonPointer } from './json-pointer';
 
 type Node = Record<string, unknown>;
@@ -60,7 +60,7 @@ export function publishProblems(definition: ServiceDefinition): ErrorItem[] {
         if (!field) continue;
         const fieldUi = isNode(ui[key]) ? (ui[key] as Node) : {};
         const here = [...path, 'properties', key];
-        if (fieldUi['ui:widget'] === 'hidden') continue;
+        if (widgetOf(fieldUi) === 'hidden') continue;
         checkField(field, here, fieldUi, key);
         walk(field, here, fieldUi, depth + 1);
         walkItems(field, here, fieldUi, depth);

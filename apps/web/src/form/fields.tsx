@@ -1,5 +1,5 @@
 import { createContext, memo, useContext, useEffect, useMemo } from 'react';
-import { encodePointerSegment, plainText } from '@guichet/shared';
+import { encodePointerSegment, plainText, widgetOf } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
 import {
@@ -106,7 +106,7 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
       ? { ...own, readOnly: own.readOnly || inherited.readOnly, disabled: own.disabled || inherited.disabled }
       : own;
   }, [root, schema, ui, pointer, name, required, prefill, globalOptions, inherited]);
-  const shown = !hidden && ui['ui:widget'] !== 'hidden' && model.kind !== 'unsupported';
+  const shown = !hidden && widgetOf(ui) !== 'hidden' && model.kind !== 'unsupported';
   useDrawn(store, pointer, drawnWhole(model, ui), shown);
   // Pydantic's `Optional[X]` without a default is required, and null fits it: drawn as optional, it is null until
   // answered (left untouched, it would be missing).

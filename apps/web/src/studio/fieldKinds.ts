@@ -1,5 +1,5 @@
 /** The palette: the kinds of field the studio adds, how each is built, and how a field's kind is read back. */
-import type { IdentityClaim } from '@guichet/shared';
+import { widgetOf, type IdentityClaim } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { obj, slugFromLabel, type Node } from './definitionPaths';
 import { isSiretUi, siretSchema } from './siretField';
@@ -269,8 +269,9 @@ export function typeOf(node: Node, ui: Node): FieldType {
   if (node.type === 'integer') return 'integer';
   if (node.type === 'number') return 'number';
   if (node['x-file'] !== undefined) return 'file';
-  if (Array.isArray(node.oneOf) || Array.isArray(node.enum)) return ui['ui:widget'] === 'select' ? 'select' : 'radio';
-  if (ui['ui:widget'] === 'textarea') return 'textarea';
+  // RJSF's class names too (`SelectWidget`): the studio shows what the form draws.
+  if (Array.isArray(node.oneOf) || Array.isArray(node.enum)) return widgetOf(ui) === 'select' ? 'select' : 'radio';
+  if (widgetOf(ui) === 'textarea') return 'textarea';
   const byFormat: Record<string, FieldType> = {
     date: 'date',
     time: 'time',
