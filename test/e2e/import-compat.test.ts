@@ -273,4 +273,82 @@ describe('import of forms written elsewhere', () => {
     expect(onTheDay.status).toBe(201);
     expect((await call(`/api/v1/submissions/${String(onTheDay.body.id)}/submit`, {})).status).toBe(200);
   });
+
+  it('refuses what no answer could pass or ajv cannot place (a closed base extended, a nullable without type, an empty enum), 422 in French where it is written', async () => {
+    const res = await request(stack.url)
+      .post('/api/v1/services/import')
+      .set('Authorization', designer.auth)
+      .send({
+        organisationId: designer.organisationId,
+        file: {
+          // An OpenAPI 3.0 component: inheritance from a closed base, as generators write it.
+          type: 'object',
+          $defs: {
+            Personne: {
+              type: 'object',
+              properties: { nom: { type: 'string', title: 'Nom' } },
+              additionalProperties: false,
+            },
+          },
+          properties: {
+            demandeur: {
+              title: 'Demandeur',
+              allOf: [
+                { $ref: '#/$defs/Personne' },
+                { properties: { siret: { type: 'string', title: 'SIRET' } }, required: ['siret'] },
+              ],
+            },
+            taille: { nullable: true, title: 'Taille' },
+            motif: { type: 'string', title: 'Motif', enum: [] },
+          },
+        },
+        slug: 'heritage-ferme',
+        title: 'Héritage fermé',
+      });
+    expect(res.status).toBe(422);
+    const errors = res.body.errors as Array<{ code: string; pointer: string; message: string }>;
+    expect(errors.map((e) => e.pointer)).toEqual(
+      expect.arrayContaining([
+        '/definition/schema/properties/taille/nullable',
+        '/definition/schema/properties/motif/enum',
+      ]),
+    );
+    // The closed base is said once the schema compiles (the policy's refusals come first).
+    const fixed = await request(stack.url)
+      .post('/api/v1/services/import')
+      .set('Authorization', designer.auth)
+      .send({
+        organisationId: designer.organisationId,
+        file: {
+          type: 'object',
+          $defs: {
+            Personne: {
+              type: 'object',
+              properties: { nom: { type: 'string', title: 'Nom' } },
+              additionalProperties: false,
+            },
+          },
+          properties: {
+            demandeur: {
+              title: 'Demandeur',
+              allOf: [
+                { $ref: '#/$defs/Personne' },
+                { properties: { siret: { type: 'string', title: 'SIRET' } }, required: ['siret'] },
+              ],
+            },
+          },
+        },
+        slug: 'heritage-ferme-2',
+        title: 'Héritage fermé',
+      });
+    expect(fixed.status).toBe(422);
+    expect(fixed.body.errors).toEqual([
+      expect.objectContaining({
+        code: 'closed_all_of',
+        pointer: '/definition/schema/properties/demandeur/allOf/0/$ref',
+      }),
+    ]);
+    expect(fixed.body.errors[0].message).toContain('unevaluatedProperties');
+    for (const e of errors) expect(e.message).toMatch(/[éèàçù«]/);
+  });
 });

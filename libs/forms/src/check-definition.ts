@@ -12,6 +12,7 @@ import {
 } from '@guichet/shared';
 import { checkWorkflow } from '@guichet/workflow';
 import { createAjv, schemaCompileProblems } from './ajv';
+import { closedAllOfProblems } from './closed-all-of';
 import { DEFINITION_SCHEMA } from './definition-schema';
 import { toErrorItems } from '@guichet/shared';
 import { POLICY_LIMITS, inspectSchema } from './policy';
@@ -176,7 +177,7 @@ export function checkDefinition(input: unknown, locale: Locale = 'fr'): Definiti
   }
 
   const compiled = schemaCompileProblems(definition.schema);
-  const errors: ErrorItem[] = [...compiled.errors];
+  const errors: ErrorItem[] = [...compiled.errors, ...closedAllOfProblems(definition.schema)];
 
   const topLevel = Object.keys((definition.schema.properties ?? {}) as object);
   const placed = new Map<string, number>();

@@ -289,6 +289,68 @@ describe('safe schema policy', () => {
   });
 });
 
+describe('allOf whose parts close against one another', () => {
+  const refused = (schema: Record<string, unknown>) => {
+    const d = canteenDefinition();
+    (d.schema.properties as Record<string, unknown>).evil = schema;
+    const result = checkDefinition(d);
+    return result.ok ? [] : result.errors.filter((e) => e.code === 'closed_all_of').map((e) => e.pointer);
+  };
+
+  it('refuses a closed part that another part extends (OpenAPI inheritance, closed zod objects), where it is closed', () => {
+    const base = { type: 'object', properties: { nom: { type: 'string' } }, additionalProperties: false };
+    const d = canteenDefinition();
+    d.schema.$defs = { ...(d.schema.$defs as object), Base: base };
+    (d.schema.properties as Record<string, unknown>).evil = {
+      allOf: [{ $ref: '#/$defs/Base' }, { properties: { siret: { type: 'string' } }, required: ['siret'] }],
+    };
+    d.pages[0]!.fields.push('evil');
+    const result = checkDefinition(d);
+    expect(result.ok ? [] : result.errors.map((e) => [e.code, e.pointer])).toEqual([
+      ['closed_all_of', '/schema/properties/evil/allOf/0/$ref'],
+    ]);
+    expect(
+      refused({
+        allOf: [
+          { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false },
+          { type: 'object', properties: { b: { type: 'string' } }, additionalProperties: false },
+        ],
+      }),
+    ).toEqual([
+      '/schema/properties/evil/allOf/0/additionalProperties',
+      '/schema/properties/evil/allOf/1/additionalProperties',
+    ]);
+    // Closed beside allOf, against the parts' own fields.
+    expect(
+      refused({
+        additionalProperties: false,
+        properties: { a: {} },
+        allOf: [{ properties: { b: { type: 'string' } } }],
+      }),
+    ).toEqual(['/schema/properties/evil/additionalProperties']);
+  });
+
+  it('accepts what RJSF and ajv both let an answer through: unevaluatedProperties, restated fields, conditions', () => {
+    expect(
+      refused({
+        allOf: [{ properties: { a: { type: 'string' } } }, { properties: { b: { type: 'string' } } }],
+        unevaluatedProperties: false,
+      }),
+    ).toEqual([]);
+    expect(
+      refused({
+        type: 'object',
+        properties: { a: { type: 'string' }, b: { type: 'string' } },
+        additionalProperties: false,
+        allOf: [
+          { properties: { a: { minLength: 2 } } },
+          { if: { properties: { a: { const: 'x' } } }, then: { required: ['b'] } },
+        ],
+      }),
+    ).toEqual([]);
+  });
+});
+
 describe('uniqueItems over choices shared through $ref', () => {
   it('accepts items that point to a list of scalar values, refuses items that may be objects', () => {
     const schema = (items: unknown) => ({
