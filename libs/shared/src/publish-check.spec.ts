@@ -130,6 +130,42 @@ describe('publishProblems', () => {
     );
   });
 
+  it('refuses a required field no citizen is shown: hidden without a default, or a schema that says no type', () => {
+    const d = base(
+      {
+        properties: {
+          nom: { type: 'string', title: 'Nom' },
+          cle: { type: 'string', title: 'Clé technique' },
+          origine: { type: 'string', title: 'Origine', default: 'portail' },
+          email: { type: 'string', title: 'Courriel' },
+          libre: { title: 'Commentaire libre' },
+          choix: { title: 'Choix', anyOf: [{ type: 'string' }, { type: 'integer' }] },
+          groupe: {
+            type: 'object',
+            title: 'Groupe',
+            properties: { interne: { type: 'string', title: 'Interne' } },
+            required: ['interne'],
+          },
+        },
+        required: ['nom', 'cle', 'origine', 'email', 'libre', 'choix', 'groupe'],
+      },
+      {
+        uiSchema: {
+          cle: { 'ui:widget': 'hidden' },
+          origine: { 'ui:widget': 'HiddenWidget' },
+          email: { 'ui:widget': 'hidden' },
+          groupe: { interne: { 'ui:options': { widget: 'HiddenWidget' } } },
+        },
+        settings: { signIn: 'required', prefill: [{ claim: 'email', pointer: '/email' }] },
+      },
+    );
+    expect(publishProblems(d).map((p) => `${p.code} ${p.pointer}`)).toEqual([
+      'required_not_drawn /schema/properties/cle',
+      'required_not_drawn /schema/properties/libre/type',
+      'required_not_drawn /schema/properties/groupe/properties/interne',
+    ]);
+  });
+
   it('the example services can all be published', () => {
     const dir = join(__dirname, '../../../forms');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {

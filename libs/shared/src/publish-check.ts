@@ -1,6 +1,6 @@
 import type { JsonSchema, ServiceDefinition } from './definition';
 import type { ErrorItem } from './errors';
-import { branchUi, widgetOf } from './field-model';
+import { branchUi, typeOf, widgetOf } from './field-model';
 import { decodePointerSegment, toJsonPointer } from './json-pointer';
 
 type Node = Record<string, unknown>;
@@ -32,6 +32,13 @@ export function publishProblems(definition: ServiceDefinition): ErrorItem[] {
     if (problems.length < MAX_PROBLEMS) problems.push({ pointer: toJsonPointer(path), code, message });
   };
   const root = definition.schema as JsonSchema;
+  // A field the sign-in fills (a FranceConnect claim) needs no box to be answered.
+  const prefills = (definition.settings?.prefill ?? []).map((p) => p.pointer);
+  const prefilled = (key: string) =>
+    prefills.some((p) => p.endsWith(`/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+  /** A field whose schema says nothing of its answer (`{}`, a title alone): RJSF's UnsupportedField, drawn as nothing here. */
+  const undrawable = (field: Node) =>
+    typeOf(field) === undefined && !['oneOf', 'anyOf', 'allOf', 'if'].some((k) => k in field);
 
   const resolve = (node: unknown): Node | undefined => {
     let current = node;
@@ -54,13 +61,28 @@ export function publishProblems(definition: ServiceDefinition): ErrorItem[] {
   const walk = (node: Node, path: Path, ui: Node, depth: number) => {
     if (depth > 16) return;
     const properties = node.properties;
+    const required = new Set(Array.isArray(node.required) ? node.required : []);
     if (isNode(properties))
       for (const [key, raw] of Object.entries(properties)) {
         const field = resolve(raw);
         if (!field) continue;
         const fieldUi = isNode(ui[key]) ? (ui[key] as Node) : {};
         const here = [...path, 'properties', key];
-        if (widgetOf(fieldUi) === 'hidden') continue;
+        if (widgetOf(fieldUi) === 'hidden') {
+          if (required.has(key) && !('default' in field) && !('const' in field) && !prefilled(key))
+            push(
+              here,
+              'required_not_drawn',
+              `« ${labelOf(field, key)} » est obligatoire mais jamais affiché (« ui:widget »: « hidden ») et n’a pas de valeur par défaut : aucune demande ne pourrait être envoyée. Donnez-lui une valeur par défaut (« default »), affichez-le, ou retirez-le de « required ».`,
+            );
+          continue;
+        }
+        if (required.has(key) && undrawable(field))
+          push(
+            [...here, 'type'],
+            'required_not_drawn',
+            `« ${labelOf(field, key)} » est obligatoire mais ne dit pas quelle réponse il attend (ni « type », ni choix, ni champs) : Guichet, comme RJSF, ne peut pas le dessiner, et aucune demande ne pourrait être envoyée. Ajoutez-lui un « type » (par exemple « "type": "string" »), ou retirez-le de « required ».`,
+          );
         checkField(field, here, fieldUi, key);
         walk(field, here, fieldUi, depth + 1);
         walkItems(field, here, fieldUi, depth);
