@@ -391,7 +391,11 @@ export async function fill(page: Page, step: Step): Promise<string | undefined> 
         const text = String(step.value);
         // RJSF draws these widgets as their own elements, whichever name the uiSchema gives them.
         const wanted = rjsfWidget(step.ui);
-        const element = (await input.evaluate((e) => e.tagName.toLowerCase())) === 'textarea' ? 'textarea' : type;
+        const element =
+          (await input.evaluate((e) => String((e as unknown as { tagName: string }).tagName).toLowerCase())) ===
+          'textarea'
+            ? 'textarea'
+            : type;
         const drawnAs =
           wanted && ['textarea', 'password', 'range', 'color'].includes(wanted) && element !== wanted
             ? `${step.pointer} : dessiné en « ${element} », RJSF dessine le widget « ${wanted} »`
