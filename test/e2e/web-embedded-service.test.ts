@@ -161,8 +161,10 @@ describe('service pages carry their published version', () => {
     const drawn = drawing(html);
     expect(drawn).toContain('<fieldset class="preview" disabled="" aria-busy="true">');
     expect(drawn).toContain('<h1>Contact &lt;/script&gt; embarqué</h1>');
-    // Labels are plain text (tags dropped, as the app draws them), what is left escaped.
-    expect(drawn).toContain('<label for="champ-name">Nom alert(1) &lt;!-- fin<span');
+    // Labels show their text as written, as RJSF and the app draw it (tags included, never dropped), escaped.
+    expect(drawn).toContain(
+      '<label for="champ-name">Nom &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;!-- fin<span',
+    );
     expect(drawn!.match(/<input [^>]*value="[^"]+"/g) ?? []).toEqual([]);
     // Nothing in it runs: the page's scripts are still the bundle and the JSON data.
     expect(html.match(/<script/g)).toHaveLength(2);
