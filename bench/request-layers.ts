@@ -7,7 +7,8 @@
  *
  *   npm run build:server && node dist/bench/request-layers.js [seconds per kind, 4]
  *
- * Options: BENCH_CLIENTS (24), BENCH_API_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * Options: BENCH_CLIENTS (24), BENCH_API_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_LAYERS (the
+ * kinds to run, by a word of their label: `health,PATCH` profiles those two alone).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -23,6 +24,7 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 24);
 const SECONDS = Number(process.argv[2] ?? 4);
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NODE_ARGS = process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const LAYERS = process.env.BENCH_LAYERS?.split(',').filter(Boolean);
 
 runBench(async () => {
   const name = `guichet_bench_layers_${Date.now().toString(36)}`;
@@ -55,7 +57,7 @@ runBench(async () => {
       );
       const body = JSON.stringify({ data: intakeAnswers() });
       type Citizen = (typeof clients)[number];
-      const kinds: Array<[string, (c: Citizen) => { method: string; url: string; headers: Record<string, string> }]> = [
+      const all: Array<[string, (c: Citizen) => { method: string; url: string; headers: Record<string, string> }]> = [
         [
           'GET /health/live (every request’s middleware)',
           () => ({ method: 'GET', url: `${base}/health/live`, headers: {} }),
@@ -73,6 +75,7 @@ runBench(async () => {
           }),
         ],
       ];
+      const kinds = LAYERS ? all.filter(([label]) => LAYERS.some((word) => label.includes(word))) : all;
       const [{ pid: backendPid }] = (await ds.query('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
       process.stdout.write(`${CLIENTS} clients, ${SECONDS} s per kind after a warm-up of the same length\n\n`);
       process.stdout.write('| request | answered 200 | not 200 | API CPU per request | PostgreSQL CPU per request |\n');
