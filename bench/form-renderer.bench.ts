@@ -29,6 +29,7 @@
  *   npm run bench:forms
  *   BENCH_ROUNDS=6 BENCH_KEYS=40 BENCH_KEY_DELAY_MS=20   (rounds, keys typed per round, ms between keydown and keyup)
  *   CHROMIUM_PATH=/usr/bin/chromium
+ *   BENCH_PROFILE_DIR=dir   (writes each failed step's CPU profile and timeline trace there, both renderers)
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -286,6 +287,9 @@ interface Round {
   submit: ProbeSubmit;
 }
 
+/** BENCH_PROFILE_DIR: where each failed step's CPU profile and timeline trace are written (open them in DevTools). */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ?? '';
+
 const METRICS = ['ScriptDuration', 'TaskDuration', 'LayoutDuration', 'RecalcStyleDuration'] as const;
 type Metrics = Record<(typeof METRICS)[number], number>;
 
@@ -336,6 +340,18 @@ async function measure(
 
     // A failed step: "Continuer" on a form whose 50 required fields are empty.
     await sleep(200);
+    const traceEvents: unknown[] = [];
+    if (PROFILE_DIR) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+      cdp.on('Tracing.dataCollected', (e: { value: unknown[] }) => traceEvents.push(...e.value));
+      await cdp.send('Tracing.start', {
+        categories:
+          'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack',
+        transferMode: 'ReportEvents',
+      });
+    }
     await page.click('button[type="submit"]');
     await page.waitForFunction(
       'window.__bench.submit && (window.__bench.submit.paintedAt !== null || window.__bench.submit.timedOut)',
@@ -343,6 +359,15 @@ async function measure(
       { timeout: 30_000 },
     );
     const submit = await page.evaluate<ProbeSubmit>('window.__bench.submit');
+    if (PROFILE_DIR) {
+      const { profile } = await cdp.send('Profiler.stop');
+      const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+      await cdp.send('Tracing.end');
+      await done;
+      const name = join(PROFILE_DIR, `failed-step-${renderer}-${round}`);
+      writeFileSync(`${name}.cpuprofile`, JSON.stringify(profile));
+      writeFileSync(`${name}.trace.json`, JSON.stringify(traceEvents));
+    }
     return {
       renderer,
       round,
