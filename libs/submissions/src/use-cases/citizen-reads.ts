@@ -15,11 +15,7 @@ export async function ownedView(
   owner: Owner,
 ): Promise<SubmissionView> {
   const submission = await loadOwned(submissions, dataSource.manager, id, owner);
-  const service = await new SubmissionViewRepository(dataSource.manager).service(
-    organisationId(submission.organisationId),
-    submission.serviceId,
-  );
-  return citizenView(dataSource.manager, versions, submission, service);
+  return citizenView(dataSource.manager, versions, submission);
 }
 
 /** What a receipt shows: only for the owner, only once submitted. */

@@ -1,26 +1,27 @@
 import type { EntityManager } from 'typeorm';
-import type { Service, Submission } from '@guichet/persistence';
+import type { Submission } from '@guichet/persistence';
 import { organisationId, type SubmissionView } from '@guichet/shared';
 import { availableTransitions, stateLabel, workflowOf } from '@guichet/workflow';
 import type { FormVersions } from '../form-versions';
-import { messageViews } from '../message-files';
 import { SubmissionViewRepository } from '../submission-view-repository';
 import { citizenEditable } from '../transitions';
 
-/** The request as its owner sees it: status, the actions the workflow gives them, public history, documents, messages. */
+/**
+ * The request as its owner sees it: status, the actions the workflow gives them, public history, documents, messages.
+ * Its service, history, documents and messages come in one statement (`ownerView`), its version from the cache.
+ */
 export async function citizenView(
   manager: EntityManager,
   versions: FormVersions,
   submission: Submission,
-  service: Service,
 ): Promise<SubmissionView> {
-  const views = new SubmissionViewRepository(manager);
-  const organisation = organisationId(submission.organisationId);
-  const events = await views.events(organisation, submission.id, 'public');
-  const documents = await views.documents(organisation, submission.id);
+  const { service, events, documents, messages } = await new SubmissionViewRepository(manager).ownerView(
+    organisationId(submission.organisationId),
+    submission.id,
+    submission.serviceId,
+  );
   const pinned = await versions.get(submission.formVersionId, manager);
   const workflow = workflowOf(pinned.definition);
-  const messages = await views.messages(organisation, submission.id);
   return {
     id: submission.id,
     service: { slug: service.slug, title: service.title },
@@ -50,7 +51,7 @@ export async function citizenView(
       filename: d.filename,
       at: d.createdAt.toISOString(),
     })),
-    messages: await messageViews(manager, organisation, messages),
+    messages,
     // While the citizen may still edit it: the version it is pinned to, so the page renders and checks what the server will.
     form: citizenEditable(workflow, submission.status)
       ? { definition: pinned.definition, validator: `/api/v1/public/validators/${pinned.hash}.js` }

@@ -67,7 +67,7 @@ export class CreateDraft {
         submittedAt: null,
       });
       await ownerEvent(manager, submission, owner, 'created', null, 'draft');
-      return citizenView(manager, versions, submission, service);
+      return citizenView(manager, versions, submission);
     });
   }
 }
