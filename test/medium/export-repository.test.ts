@@ -1,5 +1,6 @@
 import { ExportRepository, InboxRepository } from '@guichet/desk';
 import { organisationId } from '@guichet/shared';
+import { FormVersions } from '@guichet/submissions';
 import { withTestDataSource } from '../support/database';
 import { seedCanteenService } from '../support/seed';
 
@@ -108,8 +109,11 @@ describe('ExportRepository and InboxRepository', () => {
     const org = organisationId(mine.org.id);
     const otherOrg = organisationId((await seedCanteenService(ds, 'inbox-b')).org.id);
     expect(await inbox.serviceInAnyOrganisation('cantine-inbox-a')).toMatchObject({ id: mine.service.id });
-    expect(await inbox.definition(org, mine.service.id, 1)).toEqual(mine.version.definition);
-    await expect(inbox.definition(otherOrg, mine.service.id, 1)).rejects.toThrow();
+    // The inbox reads the definition through the versions' cache, by organisation, service and number.
+    const versions = FormVersions.detached(ds, 10);
+    expect((await versions.numbered(org, mine.service.id, 1)).definition).toEqual(mine.version.definition);
+    await expect(versions.numbered(otherOrg, mine.service.id, 1)).rejects.toThrow();
+    await expect(versions.numbered(org, mine.service.id, 2)).rejects.toThrow();
     expect(await inbox.versionIds(org, mine.service.id)).toEqual([mine.version.id]);
     expect(await inbox.versionIds(otherOrg, mine.service.id)).toEqual([]);
     expect((await inbox.organisation(org)).name).toBe('inbox-a');

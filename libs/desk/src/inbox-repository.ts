@@ -1,6 +1,6 @@
 import { Query, type PoolClient, type QueryArrayConfig } from 'pg';
 import type { DataSource } from 'typeorm';
-import { FormVersion, Organisation, Service } from '@guichet/persistence';
+import { Organisation, Service } from '@guichet/persistence';
 import { agentNames } from '@guichet/identity';
 import type { InboxPage, OrganisationId } from '@guichet/shared';
 import type { Cursor, InboxFilter, InboxPageQuery } from './inbox-query';
@@ -119,14 +119,6 @@ export class InboxRepository {
    */
   serviceInAnyOrganisation(slug: string): Promise<Service | null> {
     return this.dataSource.getRepository(Service).findOneBy({ slug });
-  }
-
-  /** The definition of one version of the service. */
-  async definition(organisationId: OrganisationId, serviceId: string, number: number): Promise<unknown> {
-    const version = await this.dataSource
-      .getRepository(FormVersion)
-      .findOneByOrFail({ serviceId, organisationId, number });
-    return version.definition;
   }
 
   organisation(organisationId: OrganisationId): Promise<Organisation> {

@@ -66,8 +66,9 @@ export class Inbox {
     const scope = service ? scopeFor(actor, service) : null;
     if (!service || !scope || service.latestVersion === null) throw new AppError('NOT_FOUND');
     const organisation = organisationId(service.organisationId);
-    const definition = await this.repository.definition(organisation, service.id, service.latestVersion);
-    return { service, organisationId: organisation, definition: definition as ServiceDefinition, scope };
+    // A published version never changes: read once per process, not at each page.
+    const { definition } = await this.versions.numbered(organisation, service.id, service.latestVersion);
+    return { service, organisationId: organisation, definition, scope };
   }
 
   async list(slug: string, actor: DeskActor, raw: Record<string, unknown>): Promise<InboxPage> {

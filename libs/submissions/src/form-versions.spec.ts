@@ -17,8 +17,14 @@ function fakeDataSource() {
     getRepository: (entity: unknown) => {
       expect(entity).toBe(FormVersion);
       return {
-        findOneByOrFail: async ({ id }: { id: string }) => {
-          reads.push(id);
+        findOneByOrFail: async (where: {
+          id?: string;
+          organisationId?: string;
+          serviceId?: string;
+          number?: number;
+        }) => {
+          const id = where.id ?? `${where.serviceId}-v${where.number}`;
+          reads.push(where.id ?? `${where.organisationId}:${where.serviceId}:${where.number}`);
           return { id, definition, contentHash: `hash-${id}` };
         },
       };
@@ -56,5 +62,17 @@ describe('FormVersions', () => {
     expect(reads).toEqual(['a', 'b', 'c']);
     await versions.get('b');
     expect(reads).toEqual(['a', 'b', 'c', 'b']);
+  });
+
+  it('reads a version by its number once, and shares it with the reads by id', async () => {
+    const { dataSource, reads } = fakeDataSource();
+    const versions = FormVersions.detached(dataSource, 10);
+    const first = await versions.numbered('org', 's', 2);
+    expect(await versions.numbered('org', 's', 2)).toBe(first);
+    expect(await versions.get('s-v2')).toBe(first);
+    // Another organisation's key is another read (the desk scopes it by organisation): never the cached one.
+    await versions.numbered('other', 's', 2);
+    await versions.numbered('org', 's', 3);
+    expect(reads).toEqual(['org:s:2', 'other:s:2', 'org:s:3']);
   });
 });

@@ -23,12 +23,15 @@ const byDatabase = new WeakMap<DataSource, FormVersions>();
  */
 export class FormVersions {
   private readonly cache: LruCache<string, PublishedVersion>;
+  /** A version's id by its organisation, service and number (which never name another version). */
+  private readonly ids: LruCache<string, string>;
 
   private constructor(
     private readonly dataSource: DataSource,
     capacity: number,
   ) {
     this.cache = new LruCache(capacity);
+    this.ids = new LruCache(capacity);
   }
 
   /** The one instance for this data source. */
@@ -53,6 +56,27 @@ export class FormVersions {
     const definition = version.definition as unknown as ServiceDefinition;
     const entry = { definition, hash: version.contentHash, workflow: workflowOf(definition) };
     this.cache.set(formVersionId, entry);
+    return entry;
+  }
+
+  /**
+   * The service's version with this number, within this organisation (as a desk read scopes it): read once per
+   * process like `get` (a version's number is never reused within its service), the definition kept once.
+   */
+  async numbered(organisationId: string, serviceId: string, number: number): Promise<PublishedVersion> {
+    const key = `${organisationId}:${serviceId}:${number}`;
+    const id = this.ids.get(key);
+    if (id) {
+      const cached = this.cache.get(id);
+      if (cached) return cached;
+    }
+    const version = await this.dataSource.manager
+      .getRepository(FormVersion)
+      .findOneByOrFail({ organisationId, serviceId, number });
+    const definition = version.definition as unknown as ServiceDefinition;
+    const entry = { definition, hash: version.contentHash, workflow: workflowOf(definition) };
+    this.ids.set(key, version.id);
+    this.cache.set(version.id, entry);
     return entry;
   }
 }
