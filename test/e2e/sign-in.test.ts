@@ -129,6 +129,22 @@ describe('sign-in through the bundled identity provider', () => {
     expect((await client.request(`${base}/api/v1/me`)).status).toBe(401);
   });
 
+  it('reads a stored session only until its expiry, whatever the cookie says', async () => {
+    const { client } = await signIn('citizen', 'citoyen-jean-pierre-lefevre');
+    expect((await client.request(`${base}/api/v1/me`)).status).toBe(200);
+    const sid = decodeURIComponent(client.cookie(base, sessionCookieName(stack.config))!).replace(
+      /^s:([^.]+)\..*$/,
+      '$1',
+    );
+    const ds = stack.api.get(DataSource);
+    // The row is still there, the browser's cookie still valid: only the stored expiry has passed.
+    const [, updated] = (await ds.query(`UPDATE "session" SET expire = now() - interval '1 second' WHERE sid = $1`, [
+      sid,
+    ])) as [unknown, number];
+    expect(updated).toBe(1);
+    expect((await client.request(`${base}/api/v1/me`)).status).toBe(401);
+  });
+
   it('refuses a replayed callback: the state is single-use', async () => {
     const { callbackUrl, landed } = await signIn('citizen', 'citoyen-yannick-le-goff');
     expect(landed.status).toBe(303);
