@@ -42,6 +42,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { Client } from 'pg';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createDataSource, runMigrations } from '@guichet/persistence';
+import { startProfile } from './lib/cdp-profile';
 import { benchOrganisation, dropBenchDatabase, runBench } from './lib/database';
 import { freePort, sleep, stopProcess, withDatabase } from './lib/processes';
 import { figure, formatNumber, machineInfo, packageVersion, percentile, resultName, writeResult } from './lib/report';
@@ -269,7 +270,6 @@ async function printWaterfall(page: Page, url: string, paints: Load): Promise<vo
 async function load(context: BrowserContext, url: string): Promise<Load> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
-  const traceEvents: unknown[] = [];
   try {
     await cdp.send('Network.enable');
     if (process.env.BENCH_WATERFALL === '1') await cdp.send('Performance.enable');
@@ -282,18 +282,7 @@ async function load(context: BrowserContext, url: string): Promise<Load> {
         downloadThroughput: -1,
         uploadThroughput: -1,
       });
-    const profiling = !!PROFILE_DIR && url.includes('/demarches/');
-    if (profiling) {
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-      await cdp.send('Profiler.start');
-      cdp.on('Tracing.dataCollected', (e: { value: unknown[] }) => traceEvents.push(...e.value));
-      await cdp.send('Tracing.start', {
-        categories:
-          'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack',
-        transferMode: 'ReportEvents',
-      });
-    }
+    const profile = PROFILE_DIR && url.includes('/demarches/') ? await startProfile(cdp, 200) : undefined;
     if (referrer) await page.goto(referrer);
     await page.goto(url, { waitUntil: 'commit' });
     // Polled with functions, not strings: the page's CSP forbids evaluating strings.
@@ -329,19 +318,10 @@ async function load(context: BrowserContext, url: string): Promise<Load> {
             `    main thread: busy ${ms('TaskDuration')} ms — script ${ms('ScriptDuration')}, style ${ms('RecalcStyleDuration')}, layout ${ms('LayoutDuration')}\n`,
           );
         }
-        if (profiling) {
-          const { profile } = await cdp.send('Profiler.stop');
-          // The timeline too (layouts, style, paints, events: what the CPU profile does not show).
-          const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
-          await cdp.send('Tracing.end');
-          await done;
-          writeFileSync(
-            join(PROFILE_DIR, `${new URL(url).port}-${Date.now()}.trace.json`),
-            JSON.stringify(traceEvents),
-          );
-          const file = join(PROFILE_DIR, `${new URL(url).port}-${Date.now()}.cpuprofile`);
-          writeFileSync(file, JSON.stringify(profile));
-          process.stdout.write(`    CPU profile: ${file}\n`);
+        if (profile) {
+          const base = join(PROFILE_DIR, `${new URL(url).port}-${Date.now()}`);
+          await profile.stop(base);
+          process.stdout.write(`    CPU profile: ${base}.cpuprofile\n`);
         }
         return result;
       }

@@ -39,6 +39,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { startProfile } from './lib/cdp-profile';
 import { browserValidatorModule, checkDefinition } from '@guichet/forms';
 import type { ServiceDefinition } from '@guichet/shared';
 import {
@@ -340,18 +341,7 @@ async function measure(
 
     // A failed step: "Continuer" on a form whose 50 required fields are empty.
     await sleep(200);
-    const traceEvents: unknown[] = [];
-    if (PROFILE_DIR) {
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-      await cdp.send('Profiler.start');
-      cdp.on('Tracing.dataCollected', (e: { value: unknown[] }) => traceEvents.push(...e.value));
-      await cdp.send('Tracing.start', {
-        categories:
-          'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.stack',
-        transferMode: 'ReportEvents',
-      });
-    }
+    const profile = PROFILE_DIR ? await startProfile(cdp, 100) : undefined;
     await page.click('button[type="submit"]');
     await page.waitForFunction(
       'window.__bench.submit && (window.__bench.submit.paintedAt !== null || window.__bench.submit.timedOut)',
@@ -359,15 +349,7 @@ async function measure(
       { timeout: 30_000 },
     );
     const submit = await page.evaluate<ProbeSubmit>('window.__bench.submit');
-    if (PROFILE_DIR) {
-      const { profile } = await cdp.send('Profiler.stop');
-      const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
-      await cdp.send('Tracing.end');
-      await done;
-      const name = join(PROFILE_DIR, `failed-step-${renderer}-${round}`);
-      writeFileSync(`${name}.cpuprofile`, JSON.stringify(profile));
-      writeFileSync(`${name}.trace.json`, JSON.stringify(traceEvents));
-    }
+    await profile?.stop(join(PROFILE_DIR, `failed-step-${renderer}-${round}`));
     return {
       renderer,
       round,

@@ -29,6 +29,7 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { ApiTokenService } from '@guichet/identity';
 import { organisationId } from '@guichet/shared';
+import { OWNER_VIEW } from '@guichet/submissions';
 import { Organisation, createDataSource, runMigrations } from '@guichet/persistence';
 import { runPgbench, type PgbenchScript } from './lib/pgbench';
 import {
@@ -654,6 +655,12 @@ function baselineScripts(data: string, search: string, drafts: number): PgbenchS
        'max_per_user', v.definition -> 'settings' ->> 'maxSubmissionsPerUser')
      FROM service s LEFT JOIN form_version v ON v.service_id = s.id AND v.number = s.latest_version
     WHERE s.id = submission.service_id) AS also`;
+  // The owner's view, the API's own statement with pgbench's variables for its parameters.
+  const ownerView = OWNER_VIEW.text
+    .trim()
+    .replace(/\$1\b/g, ':org')
+    .replace(/\$2\b/g, ':id')
+    .replace(/\$3\b/g, ':service');
   const outboxPayloads = `ARRAY[jsonb_build_object('eventId', :event::text, 'template', 'submission_received', 'submissionId', :id::text),
        jsonb_build_object('kind', 'new_request', 'eventId', :event::text, 'submissionId', :id::text)]`;
   return [
@@ -704,22 +711,7 @@ COMMIT;
       sql: `${ids('bench_client WHERE client = :client_id')}
 ${session}
 ${load};
-SELECT s.slug, s.title,
-  (SELECT coalesce(json_agg(e), '[]'::json) FROM (
-     SELECT type, at, to_status AS "toStatus", comment FROM submission_event
-      WHERE submission_id = :id AND organisation_id = :org AND visibility = 'public' ORDER BY at) e) AS events,
-  (SELECT coalesce(json_agg(d), '[]'::json) FROM (
-     SELECT id, kind, filename, created_at AS at FROM submission_document
-      WHERE submission_id = :id AND organisation_id = :org ORDER BY created_at) d) AS documents,
-  (SELECT coalesce(json_agg(m), '[]'::json) FROM (
-     SELECT msg.id, msg.author_kind AS "from", msg.body, msg.created_at AS at,
-            CASE WHEN a.id IS NULL THEN NULL
-                 ELSE json_build_object('id', a.id, 'filename', a.filename, 'mediaType', a.media_type, 'bytes', a.bytes)
-            END AS attachment
-       FROM submission_message msg
-       LEFT JOIN attachment a ON a.id = msg.attachment_id AND a.organisation_id = :org
-      WHERE msg.submission_id = :id AND msg.organisation_id = :org ORDER BY msg.created_at) m) AS messages
-  FROM service s WHERE s.id = :service AND s.organisation_id = :org;
+${ownerView};
 `,
     },
   ];

@@ -62,7 +62,7 @@ export {
 } from './transitions';
 export { intakeRules, intakeRulesSql, toIntakeRules, type IntakeRules } from './intake-rules';
 export { CaseFiles, type CaseFileView } from './case-files';
-export { SubmissionViewRepository, type DocumentRow, type FileRow } from './submission-view-repository';
+export { OWNER_VIEW, SubmissionViewRepository, type DocumentRow, type FileRow } from './submission-view-repository';
 export { Retention } from './retention';
 export { S3Storage, type S3Settings } from './s3-storage';
 export { attachmentStorage } from './storage-factory';

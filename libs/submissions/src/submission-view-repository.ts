@@ -144,8 +144,8 @@ export class SubmissionViewRepository {
   }
 }
 
-/** `ownerView`'s statement: $1 the organisation, $2 the request, $3 its service. */
-const OWNER_VIEW = namedStatement(
+/** `ownerView`'s statement: $1 the organisation, $2 the request, $3 its service (the mixed bench replays it). */
+export const OWNER_VIEW = namedStatement(
   'guichet_owner_view',
   `
 SELECT s.slug, s.title,
