@@ -50,6 +50,15 @@ describe('HTTP contract', () => {
     });
   });
 
+  describe('connections', () => {
+    it('keep an idle connection longer than a proxy keeps its own to the API', async () => {
+      // A keep-alive client (fetch): the answer says how long the connection stays open (SERVER_KEEP_ALIVE_SECONDS).
+      const res = await fetch(`${stack.url}/health/live`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('keep-alive')).toBe('timeout=65');
+    });
+  });
+
   describe('embedding', () => {
     it('lets the origins of EMBED_ORIGINS frame service pages, and only those pages', async () => {
       const embedding = await startStack({

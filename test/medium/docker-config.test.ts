@@ -121,6 +121,9 @@ describe('docker/compose.yml', () => {
     const proxy = names.find((n) => String(service(n).image).startsWith('caddy:'))!;
     expect(asList(service(proxy).volumes)).toContain('./Caddyfile:/etc/caddy/Caddyfile:ro');
     for (const n of apis) expect(asMap(dependsOn(proxy)[n]).condition).toBe('service_healthy');
+    // Caddy drops an idle connection to the API before the API does: it never sends a request on one just closed.
+    const caddyKeepAlive = Number(/keepalive\s+(\d+)s/.exec(caddyfile)?.[1]);
+    expect(caddyKeepAlive).toBeLessThan(loadConfig({}).SERVER_KEEP_ALIVE_SECONDS);
   });
 
   it('runs Redis with its append-only file on a volume', () => {

@@ -209,6 +209,7 @@ export const configSchema = z.object({
   REQUEST_TIMEOUT_SECONDS: seconds(1, 600, 30),
   SERVER_HEADERS_TIMEOUT_SECONDS: seconds(1, 600, 20),
   SERVER_REQUEST_TIMEOUT_SECONDS: seconds(1, 3600, 300),
+  SERVER_KEEP_ALIVE_SECONDS: seconds(1, 600, 65),
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   RATE_LIMIT_WINDOW_SECONDS: seconds(1, 86_400, 600),
   RATE_LIMIT_SIGN_IN_PER_IP: limit(300),

@@ -28,10 +28,17 @@ export const UNTIMED_ROUTES = [
  * SERVER_HEADERS_TIMEOUT_SECONDS and the whole request within
  * SERVER_REQUEST_TIMEOUT_SECONDS (a client trickling bytes cannot hold a
  * socket forever). Node checks them every few seconds, not to the millisecond.
+ *
+ * An idle connection stays open SERVER_KEEP_ALIVE_SECONDS (65; Node's own 5 s otherwise): longer than the proxies in
+ * front keep theirs to us (Caddy's is set to 55 s in docker/Caddyfile; nginx and most load balancers keep 60 s). With
+ * Node's 5 s, a proxy sent a request, a `POST` included, on a connection Node had just closed, and answered 502: it
+ * retries only requests it knows to be idempotent. A client starved of CPU for five seconds between two uploads met
+ * the same race (ECONNRESET).
  */
 export function applyServerTimeouts(server: Server, config: Config): void {
   server.headersTimeout = config.SERVER_HEADERS_TIMEOUT_SECONDS * 1000;
   server.requestTimeout = config.SERVER_REQUEST_TIMEOUT_SECONDS * 1000;
+  server.keepAliveTimeout = config.SERVER_KEEP_ALIVE_SECONDS * 1000;
 }
 
 /**
