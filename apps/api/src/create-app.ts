@@ -147,20 +147,18 @@ export async function createApiApp(
   app.use((error: unknown, req: Request, _res: Response, next: NextFunction) =>
     next(fromBodyParserError(error, req.headers['content-encoding']) ?? error),
   );
-  // JSON.parse accepts any nesting (code that walks the body recursively would not survive it) and U+0000, which no
-  // column can hold: both are refused here, for every route, rather than by whichever statement meets them.
+  // JSON.parse accepts any nesting (code that walks the body recursively would not survive it), U+0000, which no
+  // column can hold, and lone surrogates (`"\ud800"`), which jsonb refuses: all are refused here, for every route,
+  // rather than by whichever statement meets them.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     const problem = jsonBodyProblem(req.body, MAX_JSON_DEPTH);
     if (!problem) return next();
     if (problem.kind === 'too-deep') {
       return next(new AppError('JSON_TOO_DEEP', { params: { limit: String(MAX_JSON_DEPTH) } }));
     }
-    const message = errorMessage('NUL_CHARACTER', requestLocale(req.headers['accept-language']));
-    next(
-      new AppError('NUL_CHARACTER', {
-        errors: [{ pointer: toJsonPointer(problem.path), code: 'NUL_CHARACTER', message }],
-      }),
-    );
+    const code = problem.kind === 'nul' ? 'NUL_CHARACTER' : 'UNPAIRED_SURROGATE';
+    const message = errorMessage(code, requestLocale(req.headers['accept-language']));
+    next(new AppError(code, { errors: [{ pointer: toJsonPointer(problem.path), code, message }] }));
   });
 
   const pino = await app.resolve(PinoLogger);

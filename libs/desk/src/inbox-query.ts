@@ -93,7 +93,9 @@ function single(raw: Record<string, unknown>, name: string, errors: ErrorItem[])
 
 function date(value: string | undefined, name: string, errors: ErrorItem[], endOfDay: boolean): Date | null {
   if (value === undefined || value === '') return null;
-  const parsed = DATE.test(value) ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value) : null;
+  // A day that the calendar lacks (2025-02-31) is refused, as in answer filters: Date would read it as 3 March.
+  const parsed =
+    DATE.test(value) && isDay(value.slice(0, 10)) ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value) : null;
   if (!parsed || Number.isNaN(parsed.getTime())) {
     errors.push(bad(name, 'Date attendue au format AAAA-MM-JJ.'));
     return null;

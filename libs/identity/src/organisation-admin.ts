@@ -173,6 +173,7 @@ export class OrganisationAdmin {
 
   async setLogo(organisationId: OrganisationId, bytes: Buffer): Promise<OrganisationProfile> {
     if (bytes.length > LOGO_MAX_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', { params: { limit: '200 Ko' } });
+    if (bytes.length === 0) throw new AppError('FILE_EMPTY');
     const type = sniffLogo(bytes);
     if (!type) throw new AppError('FILE_TYPE_NOT_ACCEPTED', { params: { accepted: 'PNG, JPEG' } });
     const logoHash = createHash('sha256').update(bytes).digest('hex');

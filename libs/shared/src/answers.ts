@@ -1,3 +1,4 @@
+import { trimAnswer, withoutBlankAnswers } from './blank-answers';
 import type { ServiceDefinition } from './definition';
 import type { ErrorItem, Locale } from './errors';
 import { readPointer, evaluate } from './rules';
@@ -54,18 +55,21 @@ const COMPLETENESS_CODES: ReadonlySet<string> = new Set([
 
 /**
  * The answers of one submission checked against its version, the same way on
- * both sides: hidden fields dropped and excused, the schema on what remains,
+ * both sides: texts trimmed and blank ones unanswered (blank-answers.ts),
+ * hidden fields dropped and excused, the schema on what remains,
  * locked prefilled values compared with the identity's claims, and at submit
  * the eligibility rules. The browser runs it before each step; the server
- * runs it on every save and answers 422 with exactly these errors.
+ * runs it on every save and answers 422 with exactly these errors, and stores
+ * `data`.
  */
 export function checkAnswers(
   validate: SchemaValidateFunction,
-  definition: Pick<ServiceDefinition, 'pages' | 'rules' | 'settings'>,
-  input: unknown,
+  definition: Pick<ServiceDefinition, 'pages' | 'rules' | 'settings'> & { schema?: unknown },
+  raw: unknown,
   options: ValidateOptions,
 ): ValidationOutcome {
   const locale = options.locale ?? 'fr';
+  const input = withoutBlankAnswers(raw, definition.schema);
   const visibility = { definition, data: input, claims: options.claims };
   // Computed once: the same pointers excuse missing answers and drop hidden ones.
   const hiddenList = input !== null && typeof input === 'object' ? hiddenPointers(visibility) : [];
@@ -134,7 +138,9 @@ function lockedPrefillErrors(
     if (!mapping.locked || !options.claims || !Object.prototype.hasOwnProperty.call(options.claims, mapping.claim))
       continue;
     const value = readPointer(data, mapping.pointer);
-    if (value !== undefined && value !== options.claims[mapping.claim]) {
+    const claim = options.claims[mapping.claim];
+    // The answer was trimmed (blank-answers.ts): so is the claim it is compared with.
+    if (value !== undefined && value !== (typeof claim === 'string' ? trimAnswer(claim) : claim)) {
       errors.push({
         pointer: mapping.pointer,
         code: 'prefill_locked',

@@ -27,6 +27,11 @@ export const ERROR_CODES = {
     fr: 'La requête contient un caractère nul (U+0000), qui ne peut pas être enregistré : retirez-le.',
     en: 'The request contains a NUL character (U+0000), which cannot be stored: remove it.',
   },
+  UNPAIRED_SURROGATE: {
+    status: 400,
+    fr: 'La requête contient un caractère incomplet (une moitié de paire de substitution UTF-16, entre U+D800 et U+DFFF), qui ne peut pas être enregistré : retirez-le ou saisissez le caractère à nouveau.',
+    en: 'The request contains an incomplete character (half of a UTF-16 surrogate pair, U+D800 to U+DFFF), which cannot be stored: remove it or type the character again.',
+  },
   INVALID_REQUEST: {
     status: 400,
     fr: 'La requête est invalide : vérifiez les champs signalés.',
@@ -201,6 +206,11 @@ export const ERROR_CODES = {
     status: 422,
     fr: 'Cette clé d’idempotence a déjà servi pour une autre demande.',
     en: 'This idempotency key was already used for another request.',
+  },
+  FILE_EMPTY: {
+    status: 422,
+    fr: 'Ce fichier est vide (0 octet) : il a pu être mal enregistré ou ne pas être encore téléchargé sur cet appareil. Ouvrez-le pour le vérifier, puis choisissez-le à nouveau.',
+    en: 'This file is empty (0 bytes): it may have been saved badly or not yet be downloaded to this device. Open it to check, then choose it again.',
   },
   FILE_TYPE_NOT_ACCEPTED: {
     status: 422,

@@ -23,8 +23,25 @@ describe('jsonBodyProblem', () => {
     expect(jsonBodyProblem('\u0000', 64)).toEqual({ kind: 'nul', path: [] });
   });
 
-  it('finds nothing in ordinary bodies, control characters other than NUL included', () => {
-    for (const body of [undefined, null, {}, [], 'texte', 12, { a: ['\u0001\t\n', { b: 'é\ud800' }], c: null }]) {
+  it('gives the path of half a surrogate pair, which jsonb cannot hold, in a value or a key', () => {
+    expect(jsonBodyProblem({ a: ['x', { b: 'é\ud800' }] }, 64)).toEqual({ kind: 'surrogate', path: ['a', '1', 'b'] });
+    expect(jsonBodyProblem({ data: { ['\udc00clé']: 1 } }, 64)).toEqual({
+      kind: 'surrogate',
+      path: ['data', '\udc00clé'],
+    });
+    expect(jsonBodyProblem('\ud83d', 64)).toEqual({ kind: 'surrogate', path: [] });
+  });
+
+  it('finds nothing in ordinary bodies, control characters other than NUL and whole surrogate pairs included', () => {
+    for (const body of [
+      undefined,
+      null,
+      {},
+      [],
+      'texte',
+      12,
+      { a: ['\u0001\t\n', { b: 'é😀\ud83d\ude00' }], c: null },
+    ]) {
       expect(jsonBodyProblem(body, 64)).toBeUndefined();
     }
   });

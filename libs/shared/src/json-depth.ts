@@ -11,13 +11,24 @@ export function depthExceeds(value: unknown, limit: number): boolean {
 }
 
 /** What makes a parsed request body unusable whatever the route (see `jsonBodyProblem`). */
-export type JsonBodyProblem = { kind: 'too-deep' } | { kind: 'nul'; path: string[] };
+export type JsonBodyProblem = { kind: 'too-deep' } | { kind: 'nul' | 'surrogate'; path: string[] };
+
+/**
+ * Half of a UTF-16 surrogate pair left alone. JSON may carry one (`"\\ud800"`) and JavaScript holds it, but it is no
+ * Unicode character: `jsonb` refuses it (and `text` would store U+FFFD in its place).
+ */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function unstorable(text: string): 'nul' | 'surrogate' | undefined {
+  if (text.includes('\u0000')) return 'nul';
+  return LONE_SURROGATE.test(text) ? 'surrogate' : undefined;
+}
 
 /**
  * The first thing found in `value` that no route can take: nesting deeper than `limit` (as `depthExceeds`), or a
- * NUL character (U+0000) in a string or a key, with its path. PostgreSQL's `text` and `jsonb` cannot hold U+0000:
- * left in, it reaches a statement and fails there, as a 500, on whichever route stores it. One walk for both, on
- * every body; iterative, so any input is safe.
+ * NUL character (U+0000) or a lone surrogate in a string or a key, with its path. PostgreSQL's `text` and `jsonb`
+ * cannot hold U+0000, nor `jsonb` a lone surrogate: left in, either reaches a statement and fails there, as a 500, on
+ * whichever route stores it. One walk for all, on every body; iterative, so any input is safe.
  */
 export function jsonBodyProblem(value: unknown, limit: number): JsonBodyProblem | undefined {
   interface Entry {
@@ -36,7 +47,8 @@ export function jsonBodyProblem(value: unknown, limit: number): JsonBodyProblem 
     const entry = stack.pop()!;
     const { node, depth } = entry;
     if (typeof node === 'string') {
-      if (node.includes('\u0000')) return { kind: 'nul', path: pathOf(entry) };
+      const kind = unstorable(node);
+      if (kind) return { kind, path: pathOf(entry) };
       continue;
     }
     if (node === null || typeof node !== 'object') continue;
@@ -47,7 +59,8 @@ export function jsonBodyProblem(value: unknown, limit: number): JsonBodyProblem 
       continue;
     }
     for (const [key, child] of Object.entries(node)) {
-      if (key.includes('\u0000')) return { kind: 'nul', path: pathOf(entry, [key]) };
+      const kind = unstorable(key);
+      if (kind) return { kind, path: pathOf(entry, [key]) };
       stack.push({ node: child, depth: depth + 1, parent: entry, key });
     }
   }

@@ -131,6 +131,23 @@ export interface FileQuota {
 
 export const DEFAULT_FILE_QUOTA: FileQuota = { pendingFiles: 5, files: 50, bytes: 100 * 1024 * 1024 };
 
+/**
+ * The media type of an uploaded file, read from its first bytes, once it is known to fit: not empty (a file saved
+ * badly or a cloud placeholder not yet downloaded has no content, and « type not accepted » would send the citizen
+ * looking for the wrong fault), not over `limit`, of a type in `accept`. Citizens' files, trials' and caseworkers'
+ * alike.
+ */
+export function checkedUpload(file: UploadedFile, limit: number, accept: readonly string[]): string {
+  if (file.truncated || file.bytes.length > limit) {
+    throw new AppError('PAYLOAD_TOO_LARGE', { params: { limit: `${Math.round(limit / 1024 / 1024)} Mo` } });
+  }
+  if (file.bytes.length === 0) throw new AppError('FILE_EMPTY');
+  const mediaType = sniffMediaType(file.bytes.subarray(0, 16));
+  if (!mediaType || !accepted(accept, mediaType))
+    throw new AppError('FILE_TYPE_NOT_ACCEPTED', { params: { accepted: accept.join(', ') } });
+  return mediaType;
+}
+
 export function accepted(accept: readonly string[], mediaType: string): boolean {
   return accept.some((a) => a === mediaType || (a.endsWith('/*') && mediaType.startsWith(a.slice(0, -1))));
 }
@@ -267,12 +284,7 @@ export class Attachments {
     limit: number,
     accept: readonly string[],
   ): Promise<{ attachmentId: string; mediaType: string; bytes: number }> {
-    if (file.truncated || file.bytes.length > limit) {
-      throw new AppError('PAYLOAD_TOO_LARGE', { params: { limit: `${Math.round(limit / 1024 / 1024)} Mo` } });
-    }
-    const mediaType = sniffMediaType(file.bytes.subarray(0, 16));
-    if (!mediaType || !accepted(accept, mediaType))
-      throw new AppError('FILE_TYPE_NOT_ACCEPTED', { params: { accepted: accept.join(', ') } });
+    const mediaType = checkedUpload(file, limit, accept);
     const organisation = organisationId(submission.organisationId);
     const id = randomUUID();
     const storageKey = join(organisation, submission.id, id);

@@ -11,14 +11,7 @@ import {
   type TestSubmissionView,
   isUuid,
 } from '@guichet/shared';
-import {
-  accepted,
-  fieldSchema,
-  referencedAttachments,
-  safeFilename,
-  sniffMediaType,
-  type UploadedFile,
-} from './attachments';
+import { checkedUpload, fieldSchema, referencedAttachments, safeFilename, type UploadedFile } from './attachments';
 import { TestSubmissionRepository } from './test-submission-repository';
 
 /**
@@ -169,11 +162,7 @@ export class TestSubmissions {
     const { trial } = await this.load(actor, slug, id, true);
     if (trial.status !== 'draft') throw new AppError('NOT_A_DRAFT');
     const { limit, accept } = this.limitFor(trial, pointer, maxBytes);
-    if (file.truncated || file.bytes.length > limit)
-      throw new AppError('PAYLOAD_TOO_LARGE', { params: { limit: `${Math.round(limit / 1024 / 1024)} Mo` } });
-    const mediaType = sniffMediaType(file.bytes.subarray(0, 16));
-    if (!mediaType || !accepted(accept, mediaType))
-      throw new AppError('FILE_TYPE_NOT_ACCEPTED', { params: { accepted: accept.join(', ') } });
+    const mediaType = checkedUpload(file, limit, accept);
     const organisation = organisationId(trial.organisationId);
     return this.trials.transaction(async (trials) => {
       // One upload at a time per trial, so that two at once cannot both pass the quota.

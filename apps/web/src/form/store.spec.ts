@@ -44,6 +44,12 @@ describe('FormStore', () => {
     expect(store.get('/name')).toBe('Jeanne Dupont');
   });
 
+  it('shows half a surrogate pair as U+FFFD as it arrives (the server refuses it), and keeps whole pairs', () => {
+    const store = new FormStore(definition, {});
+    store.set('/name', 'Jean\ud800ne \udc00Dupont 😀');
+    expect(store.get('/name')).toBe('Jean\ufffdne \ufffdDupont 😀');
+  });
+
   it('never mutates a snapshot it handed out', () => {
     const store = new FormStore(definition, { children: [{ first: 'A' }] });
     const before = store.snapshot();

@@ -3,6 +3,7 @@ import {
   eligibilityErrors,
   hiddenPointers,
   parseJsonPointer,
+  LONE_SURROGATE,
   readPointer,
   visiblePages,
   type ErrorItem,
@@ -77,8 +78,11 @@ export class FormStore {
 
   set(pointer: string, value: unknown): void {
     // A NUL character (pasted from a PDF, say) is never part of an answer, and the server refuses any request holding
-    // one (400 NUL_CHARACTER): taken out as it arrives, so the draft keeps saving.
+    // one (400 NUL_CHARACTER): taken out as it arrives, so the draft keeps saving. Half a surrogate pair (400
+    // UNPAIRED_SURROGATE) is no character either: shown as U+FFFD, as a UTF-8 page would.
     if (typeof value === 'string' && value.includes('\u0000')) value = value.replaceAll('\u0000', '');
+    if (typeof value === 'string' && LONE_SURROGATE.test(value))
+      value = value.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
     const previous = this.get(pointer);
     if (previous === value) return;
     this.data = setIn(this.data, parseJsonPointer(pointer), value) as Record<string, unknown>;

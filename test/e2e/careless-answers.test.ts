@@ -1,0 +1,178 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ApiTokenService } from '@guichet/identity';
+import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
+import { CookieClient } from '../support/browserless';
+import { startStack, type Stack } from '../support/stack';
+import { createTenant, publishService, type Tenant } from '../support/tenant';
+
+/**
+ * What careless and hostile citizens and caseworkers type that the earlier checks let through: a phone keyboard's
+ * trailing space, a name « answered » with spaces or zero-width characters, half a surrogate pair, an empty file, a
+ * day the calendar lacks. Each over real HTTP, each failing before its fix.
+ */
+describe('careless answers', () => {
+  let stack: Stack;
+  let designer: Tenant;
+  let caseworker: string;
+  const SLUG = 'cantine-distraite';
+
+  beforeAll(async () => {
+    stack = await startStack({ backend: 'postgres', worker: false, env: { RATE_LIMITS: 'off' } });
+    designer = await createTenant(stack, 'admin');
+    const definition = canteenDefinition();
+    const properties = definition.schema.properties as Record<string, unknown>;
+    properties.remarks = { type: 'string', title: 'Remarques' };
+    properties.mood = { type: 'string', title: 'Humeur', enum: ['Oui ', 'Non'] };
+    definition.pages[0]!.fields.push('remarks', 'mood');
+    await publishService(stack.url, designer, { slug: SLUG, title: 'Cantine', definition });
+    const issued = await new ApiTokenService(stack.api.get(DataSource)).issue({
+      organisationId: designer.organisationId,
+      name: 'instruction',
+      role: 'caseworker',
+    });
+    caseworker = `Bearer ${issued.token}`;
+  });
+  afterAll(() => stack?.close());
+
+  /** A browser: cookies kept, the CSRF token sent back as the web app does. */
+  function browser() {
+    const client = new CookieClient();
+    const call = async (method: string, path: string, body?: unknown) => {
+      const csrf = client.cookie(stack.url, 'csrf_token');
+      const res = await client.request(`${stack.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
+        body: body === undefined || method === 'GET' ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
+    };
+    const upload = async (id: string, bytes: Buffer, name: string) => {
+      const form = new FormData();
+      form.append('pointer', '/certificate');
+      form.append('file', new Blob([new Uint8Array(bytes)]), name);
+      const csrf = client.cookie(stack.url, 'csrf_token');
+      const res = await client.request(`${stack.url}/api/v1/submissions/${id}/attachments`, {
+        method: 'POST',
+        headers: csrf ? { 'x-csrf-token': csrf } : {},
+        body: form,
+      });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    return { client, call, upload };
+  }
+
+  async function draft(who: ReturnType<typeof browser>): Promise<string> {
+    const created = await who.call('POST', `/api/v1/public/services/${SLUG}/submissions`, {});
+    expect(created.status).toBe(201);
+    return created.body.id as string;
+  }
+
+  it('takes a postal code with a phone keyboard’s trailing space, and stores every text trimmed', async () => {
+    const karim = browser();
+    const id = await draft(karim);
+    const data = validCanteenData() as { parent: Record<string, string>; children: Array<Record<string, unknown>> };
+    data.parent.postalCode = '45000 ';
+    data.parent.firstName = '\u200b Marie-Claire\n';
+    data.children[0]!.firstName = '  Léo 😀 ';
+    const saved = await karim.call('PATCH', `/api/v1/submissions/${id}`, {
+      data: { ...data, remarks: ' Sans gluten ', mood: 'Oui ' },
+    });
+    expect(saved.status).toBe(200);
+    // The eligibility rule reads « 45000 » too: the request is filed.
+    const sent = await karim.call('POST', `/api/v1/submissions/${id}/submit`, {});
+    expect(sent.status).toBe(200);
+    const stored = await karim.call('GET', `/api/v1/submissions/${id}`);
+    expect(stored.body.data.parent).toMatchObject({ postalCode: '45000', firstName: 'Marie-Claire' });
+    expect(stored.body.data.children[0].firstName).toBe('Léo 😀');
+    expect(stored.body.data.remarks).toBe('Sans gluten');
+    // A choice whose value the designer wrote with a space keeps it: it must stay one of the choices.
+    expect(stored.body.data.mood).toBe('Oui ');
+  });
+
+  it('takes a required text of spaces or zero-width characters as unanswered: saved as such, refused at submit with its pointer', async () => {
+    const marie = browser();
+    const id = await draft(marie);
+    const data = validCanteenData() as { parent: Record<string, string> };
+    data.parent.lastName = '   ';
+    data.parent.firstName = '\u200b\u200b';
+    expect((await marie.call('PATCH', `/api/v1/submissions/${id}`, { data: { ...data, remarks: ' ' } })).status).toBe(
+      200,
+    );
+    const stored = await marie.call('GET', `/api/v1/submissions/${id}`);
+    expect(stored.body.data.parent).not.toHaveProperty('lastName');
+    expect(stored.body.data).not.toHaveProperty('remarks');
+    const sent = await marie.call('POST', `/api/v1/submissions/${id}/submit`, {});
+    expect(sent.status).toBe(422);
+    expect(sent.body.code).toBe('SUBMISSION_INVALID');
+    expect(sent.body.errors).toEqual([
+      { pointer: '/parent/lastName', code: 'required', message: expect.stringMatching(/obligatoire/) },
+      { pointer: '/parent/firstName', code: 'required', message: expect.stringMatching(/obligatoire/) },
+    ]);
+    expect((await marie.call('GET', `/api/v1/submissions/${id}`)).body.status).toBe('draft');
+  });
+
+  it('refuses half a surrogate pair with a 400 and its pointer, never a 500, and keeps the draft as saved', async () => {
+    const lea = browser();
+    const id = await draft(lea);
+    expect((await lea.call('PATCH', `/api/v1/submissions/${id}`, { data: { remarks: 'avant' } })).status).toBe(200);
+    for (const remarks of ['a\ud800b', 'fin \ud83d', '\udc00début']) {
+      const refused = await lea.call('PATCH', `/api/v1/submissions/${id}`, { data: { remarks } });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({
+        code: 'UNPAIRED_SURROGATE',
+        message: expect.stringMatching(/caractère incomplet/),
+        errors: [{ pointer: '/data/remarks', code: 'UNPAIRED_SURROGATE' }],
+      });
+    }
+    // A whole pair (an emoji) is a character like any other.
+    expect((await lea.call('PATCH', `/api/v1/submissions/${id}`, { data: { remarks: 'après 😀' } })).status).toBe(200);
+    expect((await lea.call('GET', `/api/v1/submissions/${id}`)).body.data.remarks).toBe('après 😀');
+    // Every route: a designer's title, through the same walk of the body.
+    const definition = canteenDefinition();
+    definition.schema.title = 'Cantine \udfff';
+    const put = await request(stack.url)
+      .put(`/api/v1/services/${SLUG}/draft`)
+      .set('Authorization', designer.auth)
+      .set('content-type', 'application/json')
+      .send(JSON.stringify(definition));
+    expect(put.status).toBe(400);
+    expect(put.body).toMatchObject({ code: 'UNPAIRED_SURROGATE', errors: [{ pointer: '/schema/title' }] });
+  });
+
+  it('says an empty file is empty, not that its type is refused', async () => {
+    const paul = browser();
+    const id = await draft(paul);
+    const empty = await paul.upload(id, Buffer.alloc(0), 'certificat.pdf');
+    expect(empty.status).toBe(422);
+    expect(empty.body).toEqual({
+      code: 'FILE_EMPTY',
+      message: expect.stringMatching(/^Ce fichier est vide \(0 octet\)/),
+    });
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(100, 0x20), Buffer.from('\n%%EOF\n')]);
+    expect((await paul.upload(id, pdf, 'certificat.pdf')).status).toBe(201);
+  });
+
+  it('refuses a day the calendar lacks in the inbox’s dates, as in its answer filters', async () => {
+    for (const [name, value] of [
+      ['from', '2025-02-31'],
+      ['to', '2025-02-29'],
+      ['from', '2025-04-31T10:00:00Z'],
+    ] as const) {
+      const res = await request(stack.url)
+        .get(`/api/v1/services/${SLUG}/inbox?${name}=${encodeURIComponent(value)}`)
+        .set('Authorization', caseworker);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ pointer: `/${name}` }] });
+    }
+    for (const value of ['2024-02-29', '2025-03-31T23:59:59+02:00']) {
+      const res = await request(stack.url)
+        .get(`/api/v1/services/${SLUG}/inbox?from=${encodeURIComponent(value)}`)
+        .set('Authorization', caseworker);
+      expect(res.status).toBe(200);
+    }
+  });
+});
