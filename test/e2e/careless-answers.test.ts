@@ -175,4 +175,75 @@ describe('careless answers', () => {
       expect(res.status).toBe(200);
     }
   });
+
+  it('takes a message, a note or a motivation of spaces and zero-width characters as empty, as it takes « »', async () => {
+    const claire = browser();
+    const id = await draft(claire);
+    expect((await claire.call('PATCH', `/api/v1/submissions/${id}`, { data: validCanteenData() })).status).toBe(200);
+    expect((await claire.call('POST', `/api/v1/submissions/${id}/submit`, {})).status).toBe(200);
+    const desk = (method: 'post' | 'get', path: string, body?: object) =>
+      method === 'get'
+        ? request(stack.url).get(path).set('Authorization', caseworker)
+        : request(stack.url).post(path).set('Authorization', caseworker).send(body);
+    for (const blank of ['   ', '\u200b', ' \u200b\u2060\n']) {
+      const fromCitizen = await claire.call('POST', `/api/v1/submissions/${id}/messages`, { body: blank });
+      expect(fromCitizen.status).toBe(400);
+      expect(fromCitizen.body.errors[0]).toMatchObject({ pointer: '/body' });
+      for (const kind of ['messages', 'notes']) {
+        const fromDesk = await desk('post', `/api/v1/submissions/${id}/${kind}`, { body: blank });
+        expect(fromDesk.status).toBe(400);
+        expect(fromDesk.body.errors[0]).toMatchObject({ pointer: '/body' });
+      }
+    }
+    expect((await desk('post', `/api/v1/submissions/${id}/transitions`, { transition: 'start_review' })).status).toBe(
+      200,
+    );
+    for (const blank of ['   ', '\u200b', '\u200b\u200d ']) {
+      const refused = await desk('post', `/api/v1/submissions/${id}/transitions`, {
+        transition: 'reject',
+        comment: blank,
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ code: 'COMMENT_REQUIRED', errors: [{ pointer: '/comment' }] });
+    }
+    const view = await desk('get', `/api/v1/services/${SLUG}/submissions/${id}`);
+    expect(view.body).toMatchObject({ status: 'in_review', messages: [], notes: [] });
+    const motivated = await desk('post', `/api/v1/submissions/${id}/transitions`, {
+      transition: 'reject',
+      comment: '\u200b Pièce manquante. ',
+    });
+    expect(motivated.status).toBe(200);
+    const history = (
+      (await desk('get', `/api/v1/services/${SLUG}/submissions/${id}`)).body.history as Array<{
+        type: string;
+        toStatus?: string;
+        comment: string | null;
+      }>
+    ).filter((h) => h.type !== 'consulted');
+    expect(history.at(-1)).toMatchObject({ comment: 'Pièce manquante.' });
+    expect(history.filter((h) => h.comment?.includes('Pièce'))).toHaveLength(1);
+  });
+
+  it('refuses a service title, a closing message or a token name that shows nothing, with its pointer', async () => {
+    const created = await request(stack.url)
+      .post('/api/v1/services')
+      .set('Authorization', designer.auth)
+      .send({ slug: 'sans-titre', title: '\u200b ', organisationId: designer.organisationId });
+    expect(created.status).toBe(400);
+    expect(created.body.errors).toEqual([expect.objectContaining({ pointer: '/title', code: 'notBlank' })]);
+    const closed = await request(stack.url)
+      .post(`/api/v1/services/${SLUG}/close`)
+      .set('Authorization', designer.auth)
+      .send({ message: '\u200b\u200b' });
+    expect(closed.status).toBe(400);
+    expect(closed.body.errors).toEqual([expect.objectContaining({ pointer: '/message', code: 'notBlank' })]);
+    const token = await request(stack.url)
+      .post('/api/v1/tokens')
+      .set('Authorization', designer.auth)
+      .send({ organisationId: designer.organisationId, name: '   ', role: 'caseworker' });
+    expect(token.status).toBe(400);
+    expect(token.body.errors).toEqual([expect.objectContaining({ pointer: '/name', code: 'notBlank' })]);
+    // The service is still open.
+    expect((await request(stack.url).get(`/api/v1/public/services/${SLUG}`)).status).toBe(200);
+  });
 });

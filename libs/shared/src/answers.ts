@@ -1,4 +1,4 @@
-import { trimAnswer, withoutBlankAnswers } from './blank-answers';
+import { trimText, withoutBlankAnswers } from './blank-answers';
 import type { ServiceDefinition } from './definition';
 import type { ErrorItem, Locale } from './errors';
 import { readPointer, evaluate } from './rules';
@@ -140,7 +140,7 @@ function lockedPrefillErrors(
     const value = readPointer(data, mapping.pointer);
     const claim = options.claims[mapping.claim];
     // The answer was trimmed (blank-answers.ts): so is the claim it is compared with.
-    if (value !== undefined && value !== (typeof claim === 'string' ? trimAnswer(claim) : claim)) {
+    if (value !== undefined && value !== (typeof claim === 'string' ? trimText(claim) : claim)) {
       errors.push({
         pointer: mapping.pointer,
         code: 'prefill_locked',

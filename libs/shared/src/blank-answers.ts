@@ -14,7 +14,7 @@
 const EDGES = /^[\s\u200b-\u200d\u2060]+|[\s\u200b-\u200d\u2060]+$/g;
 
 /** A text answer without the white space and zero-width characters at its ends. */
-export function trimAnswer(text: string): string {
+export function trimText(text: string): string {
   return text.replace(EDGES, '');
 }
 
@@ -50,7 +50,7 @@ function schemaLiterals(schema: unknown): ReadonlySet<string> {
 export function withoutBlankAnswers(input: unknown, schema?: unknown): unknown {
   const literals = schemaLiterals(schema);
   const visit = (value: unknown): unknown => {
-    if (typeof value === 'string') return literals.has(value) ? value : trimAnswer(value);
+    if (typeof value === 'string') return literals.has(value) ? value : trimText(value);
     if (value === null || typeof value !== 'object') return value;
     if (Array.isArray(value)) {
       let copy: unknown[] | undefined;

@@ -12,7 +12,7 @@ import {
   type OutboxJob,
   type RowDone,
 } from '@guichet/queue';
-import { AppError, isUuid, type ServiceDefinition } from '@guichet/shared';
+import { AppError, isUuid, type ServiceDefinition, trimText } from '@guichet/shared';
 import { FormVersions } from './form-versions';
 import { decide, route, workflowOf, isFinal, type ActorKind, type WorkflowDefinition } from '@guichet/workflow';
 
@@ -323,7 +323,7 @@ export class Transitions {
       if (input.expectedRevision !== undefined && input.expectedRevision !== submission.revision)
         throw new AppError('CONFLICT');
       const definition = await this.definitionOf(submission, manager);
-      const comment = input.comment?.trim() || null;
+      const comment = (input.comment && trimText(input.comment)) || null;
       const decision = decide(workflowOf(definition), {
         status: submission.status,
         transition: input.transition,

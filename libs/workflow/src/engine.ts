@@ -21,6 +21,7 @@ import {
   type WorkflowDefinition,
   type WorkflowState,
   type WorkflowTransition,
+  trimText,
 } from '@guichet/shared';
 
 export type DecisionRefusal =
@@ -93,7 +94,7 @@ export function decide(workflow: WorkflowDefinition, input: DecideInput): Decisi
   if (here.length === 0) return { ok: false, code: 'TRANSITION_NOT_AVAILABLE' };
   const transition = here.find((t) => includes(t.by, actor));
   if (!transition) return { ok: false, code: 'TRANSITION_FORBIDDEN' };
-  if (transition.commentRequired === true && (typeof comment !== 'string' || comment.trim() === ''))
+  if (transition.commentRequired === true && (typeof comment !== 'string' || trimText(comment) === ''))
     return { ok: false, code: 'COMMENT_REQUIRED' };
 
   const target = stateOf(workflow, transition.to)!;

@@ -16,6 +16,7 @@ import { ApiTokenService, hasRole, type Actor } from '@guichet/identity';
 import type { ApiToken } from '@guichet/persistence';
 import { AppError, isUuid, organisationId } from '@guichet/shared';
 import { ActorGuard, CurrentActor } from '../auth/actor.guard';
+import { NotBlank } from '../http/not-blank';
 
 export class CreateTokenDto {
   @ApiProperty()
@@ -25,6 +26,7 @@ export class CreateTokenDto {
   @ApiProperty({ example: 'Logiciel de gestion de la cantine' })
   @IsString({ message: 'Texte attendu.' })
   @Length(1, 200, { message: 'Un nom de 1 à 200 caractères.' })
+  @NotBlank({ message: 'Un nom de 1 à 200 caractères, dont au moins un visible.' })
   name!: string;
 
   @ApiProperty({ enum: ['caseworker', 'designer', 'admin'] })

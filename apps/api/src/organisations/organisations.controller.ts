@@ -22,6 +22,7 @@ import { ActorGuard, CurrentActor } from '../auth/actor.guard';
 import { HEX_COLOR } from '@guichet/shared';
 import { ApiUpload } from '../submissions/upload';
 import { readLogoUpload } from './logo-upload';
+import { NotBlank } from '../http/not-blank';
 
 export class ContactDto {
   @ApiPropertyOptional({ example: 'accueil@mairie-x.fr', nullable: true })
@@ -57,7 +58,7 @@ export class ProfileDto {
   @ApiProperty({ example: 'Mairie de X' })
   @IsString({ message: 'Texte attendu.' })
   @Length(1, 200, { message: 'Un nom de 1 à 200 caractères.' })
-  @Matches(/\S/, { message: 'Un nom de 1 à 200 caractères.' })
+  @NotBlank({ message: 'Un nom de 1 à 200 caractères.' })
   name!: string;
 
   @ApiPropertyOptional({ type: ContactDto })

@@ -11,6 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { NotBlank } from '../http/not-blank';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const SLUG_MESSAGE =
@@ -26,6 +27,7 @@ export class CreateServiceDto {
   @ApiProperty({ example: 'Inscription à la restauration scolaire' })
   @IsString({ message: 'Texte attendu.' })
   @Length(1, 200, { message: 'Entre 1 et 200 caractères.' })
+  @NotBlank({ message: 'Entre 1 et 200 caractères, dont au moins un visible.' })
   title!: string;
 
   @ApiProperty()
@@ -57,6 +59,7 @@ export class CloseServiceDto {
   @ApiProperty({ example: 'Les inscriptions sont closes pour cette année.' })
   @IsString({ message: 'Texte attendu.' })
   @Length(1, 2000, { message: 'Entre 1 et 2 000 caractères.' })
+  @NotBlank({ message: 'Entre 1 et 2 000 caractères, dont au moins un visible.' })
   message!: string;
 
   @ApiPropertyOptional({ example: '/demarches/inscription-cantine-2027' })
@@ -93,6 +96,7 @@ export class ImportServiceDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @NotBlank({ message: 'Entre 1 et 200 caractères, dont au moins un visible.' })
   title?: string;
 }
 

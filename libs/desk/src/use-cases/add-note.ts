@@ -1,4 +1,4 @@
-import { AppError, type NoteView } from '@guichet/shared';
+import { AppError, type NoteView, trimText } from '@guichet/shared';
 import type { DeskActor } from '../access';
 import type { DeskDeps } from './deps';
 import { checkIdempotencyKey, requestHash } from './idempotency';
@@ -19,7 +19,7 @@ export class AddNote {
     body: unknown,
     options: { idempotencyKey?: string } = {},
   ): Promise<NoteView> {
-    const text = typeof body === 'string' ? body.trim() : '';
+    const text = typeof body === 'string' ? trimText(body) : '';
     const key = options.idempotencyKey;
     checkIdempotencyKey(key);
     if (text.length === 0 || text.length > 5000) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { JobTopic } from '@guichet/queue';
-import { AppError } from '@guichet/shared';
+import { AppError, trimText } from '@guichet/shared';
 import type { DeskActor } from '../access';
 import type { DeskDeps } from './deps';
 import { checkIdempotencyKey, requestHash as hashOf } from './idempotency';
@@ -29,7 +29,7 @@ export class SendMessage {
     body: unknown,
     options: { awaitingReply?: boolean; attachmentId?: string; idempotencyKey?: string } = {},
   ): Promise<SentMessage> {
-    const text = typeof body === 'string' ? body.trim() : '';
+    const text = typeof body === 'string' ? trimText(body) : '';
     const key = options.idempotencyKey;
     checkIdempotencyKey(key);
     if (text.length === 0 || text.length > 5000) {

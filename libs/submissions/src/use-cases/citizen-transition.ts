@@ -1,5 +1,5 @@
 import { quotientIdentity } from '@guichet/forms';
-import { AppError, type Locale } from '@guichet/shared';
+import { AppError, type Locale, trimText } from '@guichet/shared';
 import { decide, workflowOf } from '@guichet/workflow';
 import { searchText } from '../contact';
 import { identityPointers } from '../identity-answers';
@@ -41,7 +41,7 @@ export class CitizenTransition {
         throw new AppError('CONFLICT');
       const { definition, hash } = await versions.get(submission.formVersionId, manager);
       const workflow = workflowOf(definition);
-      const comment = command.comment?.trim() || null;
+      const comment = (command.comment && trimText(command.comment)) || null;
       const decision = decide(workflow, {
         status: submission.status,
         transition: command.transition,

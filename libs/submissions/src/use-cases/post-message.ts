@@ -1,5 +1,5 @@
 import { addOutbox, JobTopic } from '@guichet/queue';
-import { AppError, organisationId } from '@guichet/shared';
+import { AppError, organisationId, trimText } from '@guichet/shared';
 import { clearAwaitingReply } from '../message-files';
 import { MessageRepository } from '../message-repository';
 import type { CitizenDeps } from './deps';
@@ -11,7 +11,7 @@ export class PostMessage {
   constructor(private readonly deps: Pick<CitizenDeps, 'dataSource' | 'submissions'>) {}
 
   async execute(id: string, owner: Owner, body: unknown): Promise<{ id: string; at: string }> {
-    const text = typeof body === 'string' ? body.trim() : '';
+    const text = typeof body === 'string' ? trimText(body) : '';
     if (text.length === 0 || text.length > 5000) {
       throw new AppError('INVALID_REQUEST', {
         errors: [{ pointer: '/body', code: 'length', message: 'Écrivez un message de 1 à 5 000 caractères.' }],
