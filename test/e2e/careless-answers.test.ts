@@ -156,6 +156,33 @@ describe('careless answers', () => {
     expect((await paul.upload(id, pdf, 'certificat.pdf')).status).toBe(201);
   });
 
+  it('keeps and serves a file under a name ending as its content: a PDF named .exe, or without extension, or too long', async () => {
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(100, 0x20), Buffer.from('\n%%EOF\n')]);
+    for (const [sent, kept] of [
+      ['certificat.exe', 'certificat.exe.pdf'],
+      ['certificat', 'certificat.pdf'],
+      [`${'a'.repeat(300)}.pdf`, `${'a'.repeat(196)}.pdf`],
+    ]) {
+      const anne = browser();
+      const id = await draft(anne);
+      const uploaded = await anne.upload(id, pdf, sent!);
+      expect(uploaded.status).toBe(201);
+      const data = {
+        ...validCanteenData(),
+        hasAllergy: 'oui',
+        allergyDetails: 'arachide',
+        certificate: uploaded.body.attachmentId,
+      };
+      expect((await anne.call('PATCH', `/api/v1/submissions/${id}`, { data })).status).toBe(200);
+      expect((await anne.call('POST', `/api/v1/submissions/${id}/submit`, {})).status).toBe(200);
+      const download = await request(stack.url)
+        .get(`/api/v1/services/${SLUG}/submissions/${id}/attachments/${uploaded.body.attachmentId}`)
+        .set('Authorization', caseworker);
+      expect(download.status).toBe(200);
+      expect(download.headers['content-disposition']).toContain(`filename="${kept}"`);
+    }
+  });
+
   it('refuses a day the calendar lacks in the inbox’s dates, as in its answer filters', async () => {
     for (const [name, value] of [
       ['from', '2025-02-31'],

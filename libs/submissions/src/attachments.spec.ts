@@ -1,4 +1,4 @@
-import { accepted, fieldSchema, referencedAttachments, sniffMediaType } from './attachments';
+import { accepted, fieldSchema, referencedAttachments, sniffMediaType, storedFilename } from './attachments';
 
 describe('attachments', () => {
   it('reads the type from the content, not the name', () => {
@@ -39,5 +39,26 @@ describe('attachments', () => {
       { pointer: '/certificate', id: 'a' },
       { pointer: '/photos/0/file', id: 'b' },
     ]);
+  });
+});
+
+describe('storedFilename', () => {
+  it('keeps a name whose extension is its type’s, in any case', () => {
+    expect(storedFilename('relevé d’identité.pdf', 'application/pdf')).toBe('relevé d’identité.pdf');
+    expect(storedFilename('IMG_0001.JPEG', 'image/jpeg')).toBe('IMG_0001.JPEG');
+  });
+
+  it('gives the type’s extension to a name without one or with another (a renamed program, a HEIC made JPEG)', () => {
+    expect(storedFilename('certificat.exe', 'application/pdf')).toBe('certificat.exe.pdf');
+    expect(storedFilename('certificat', 'application/pdf')).toBe('certificat.pdf');
+    expect(storedFilename('photo.heic', 'image/jpeg')).toBe('photo.heic.jpg');
+    expect(storedFilename('.', 'image/png')).toBe('fichier.png');
+    expect(storedFilename('', 'application/pdf')).toBe('fichier.pdf');
+  });
+
+  it('cuts a long name to 200 characters without losing its extension', () => {
+    const kept = storedFilename(`${'é'.repeat(300)}.pdf`, 'application/pdf');
+    expect(Array.from(kept)).toHaveLength(200);
+    expect(kept.endsWith('é.pdf')).toBe(true);
   });
 });

@@ -117,6 +117,35 @@ export function safeFilename(name: string): string {
   return Array.from(clean).slice(0, 200).join('').trim() || 'fichier';
 }
 
+/** The extensions each type we take may carry; the first is the one given to a name that has none of them. */
+const EXTENSIONS: Readonly<Record<string, readonly string[]>> = {
+  'application/pdf': ['.pdf'],
+  'image/png': ['.png'],
+  'image/jpeg': ['.jpg', '.jpeg', '.jpe', '.jfif'],
+  'image/gif': ['.gif'],
+  'image/webp': ['.webp'],
+};
+
+/**
+ * The name a file is kept and downloaded under: `safeFilename`, ending with an extension of the type read from its
+ * content. A PDF sent as « certificat.exe » or « certificat » would otherwise reach the caseworker's computer as a
+ * program or as a file nothing opens; a 300-character name would lose its « .pdf » to the cut. So a name whose
+ * extension is not one of its type's gets the type's (« certificat.exe.pdf »), and the cut spares the extension.
+ */
+export function storedFilename(name: string, mediaType: string): string {
+  const extensions = EXTENSIONS[mediaType];
+  if (!extensions) return safeFilename(name);
+  const nfc = name.normalize('NFC');
+  const dot = nfc.lastIndexOf('.');
+  const own = dot > 0 && extensions.includes(nfc.slice(dot).toLowerCase());
+  const suffix = own ? nfc.slice(dot) : extensions[0]!;
+  const base = safeFilename(own ? nfc.slice(0, dot) : nfc);
+  return `${Array.from(base)
+    .slice(0, 200 - suffix.length)
+    .join('')
+    .trim()}${suffix}`;
+}
+
 /**
  * The files one request may hold (its field files; a caseworker's message
  * files are not counted). Replaced files are deleted when the draft is saved
@@ -274,7 +303,7 @@ export class Attachments {
   ): Promise<{ attachmentId: string; filename: string; mediaType: string; bytes: number }> {
     const limit = Math.min(MESSAGE_FILE_MAX_BYTES, this.maxBytes);
     const saved = await this.save(submission, MESSAGE_FILE_POINTER, file, limit, MESSAGE_FILE_TYPES);
-    return { ...saved, filename: safeFilename(file.filename) };
+    return { ...saved, filename: storedFilename(file.filename, saved.mediaType) };
   }
 
   private async save(
@@ -298,7 +327,7 @@ export class Attachments {
           id,
           submissionId: submission.id,
           pointer,
-          filename: safeFilename(file.filename),
+          filename: storedFilename(file.filename, mediaType),
           mediaType,
           bytes: file.bytes.length,
           sha256: createHash('sha256').update(file.bytes).digest('hex'),

@@ -11,7 +11,7 @@ import {
   type TestSubmissionView,
   isUuid,
 } from '@guichet/shared';
-import { checkedUpload, fieldSchema, referencedAttachments, safeFilename, type UploadedFile } from './attachments';
+import { checkedUpload, fieldSchema, referencedAttachments, storedFilename, type UploadedFile } from './attachments';
 import { TestSubmissionRepository } from './test-submission-repository';
 
 /**
@@ -175,7 +175,7 @@ export class TestSubmissions {
       const attachmentId = await trials.addFile(organisation, {
         testSubmissionId: trial.id,
         pointer,
-        filename: safeFilename(file.filename),
+        filename: storedFilename(file.filename, mediaType),
         mediaType,
         bytes: file.bytes.length,
         content: file.bytes,
