@@ -1,6 +1,7 @@
 import AjvDraft07 from 'ajv';
 import { checkDefinition } from '../check-definition';
 import { createAjv } from '../ajv';
+import { publishProblems, type ServiceDefinition } from '@guichet/shared';
 import { fromBareSchema, readImport, resolveBundle, toDraft2020 } from './import';
 
 type Schema = Record<string, unknown>;
@@ -131,6 +132,68 @@ describe('toDraft2020', () => {
     expect(Object.keys(converted.properties as Schema)).toEqual(['zeta', 'alpha']);
     expect(converted.errorMessage).toEqual({ required: 'x' });
   });
+
+  it('turns an OpenAPI document’s components.schemas into $defs, its references following (before: refused, ref_unresolved into an annotation, where RJSF follows any local pointer)', () => {
+    const openapi = {
+      $ref: '#/components/schemas/Demande',
+      components: {
+        schemas: {
+          Categorie: { enum: ['sport', 'culture'], type: 'string' },
+          Demande: {
+            type: 'object',
+            properties: {
+              categorie: { oneOf: [{ $ref: '#/components/schemas/Categorie' }, { enum: [null] }] },
+              projets: { type: 'array', items: { $ref: '#/components/schemas/Projet' } },
+            },
+            required: ['projets'],
+          },
+          Projet: { type: 'object', properties: { budget: { type: 'string' } }, required: ['budget'] },
+        },
+        securitySchemes: { jwt: { type: 'http' } },
+      },
+    };
+    const converted = toDraft2020(openapi) as Schema;
+    expect(converted).toEqual({
+      $ref: '#/$defs/Demande',
+      $defs: {
+        Categorie: openapi.components.schemas.Categorie,
+        Demande: {
+          type: 'object',
+          properties: {
+            categorie: { oneOf: [{ $ref: '#/$defs/Categorie' }, { enum: [null] }] },
+            projets: { type: 'array', items: { $ref: '#/$defs/Projet' } },
+          },
+          required: ['projets'],
+        },
+        Projet: openapi.components.schemas.Projet,
+      },
+      // What is not a schema stays, an annotation.
+      components: { securitySchemes: { jwt: { type: 'http' } } },
+    });
+    sameVerdicts(openapi, converted, [
+      { categorie: 'sport', projets: [{ budget: '10' }] },
+      { categorie: null, projets: [] },
+      { categorie: 'autre', projets: [] },
+      { projets: [{}] },
+    ]);
+    // Imported whole: the root reference is wrapped like any other, and the definition passes every check.
+    const { definition, warnings } = imported(openapi);
+    expect(Object.keys(definition.schema.properties as Schema)).toEqual(['Demande']);
+    expect(warnings).toContainEqual(
+      expect.objectContaining({ code: 'converted', message: expect.stringContaining('components.schemas') }),
+    );
+  });
+
+  it('leaves a components.schemas entry whose name $defs already holds where it was, with its references', () => {
+    const converted = toDraft2020({
+      $defs: { A: { type: 'string' } },
+      components: { schemas: { A: { type: 'number' }, B: { type: 'boolean' } } },
+      properties: { a: { $ref: '#/components/schemas/A' }, b: { $ref: '#/components/schemas/B' } },
+    }) as Schema;
+    expect(converted.$defs).toEqual({ B: { type: 'boolean' }, A: { type: 'string' } });
+    expect(converted.components).toEqual({ schemas: { A: { type: 'number' } } });
+    expect(converted.properties).toEqual({ a: { $ref: '#/components/schemas/A' }, b: { $ref: '#/$defs/B' } });
+  });
 });
 
 describe('resolveBundle', () => {
@@ -225,6 +288,42 @@ describe('root shapes', () => {
         message: expect.stringContaining('une référence « #/$defs/demande »'),
       }),
     );
+  });
+
+  it('titles a wrapped root $ref to an untitled type with the service’s title, as RJSF draws that root without a legend (before: the group and its page were « DeclarationPrealable », and publishing refused it, missing_label)', () => {
+    const file = {
+      $ref: '#/definitions/DeclarationPrealable',
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      definitions: {
+        DeclarationPrealable: {
+          additionalProperties: false,
+          properties: { surface: { title: 'Surface', type: 'number' } },
+          type: 'object',
+        },
+      },
+    };
+    const read = readImport({ schema: file }, undefined, 'Déclaration préalable de travaux')!;
+    const check = checkDefinition(read.definition);
+    if (!check.ok) throw new Error(JSON.stringify(check.errors));
+    expect(check.definition.schema.properties).toEqual({
+      DeclarationPrealable: { $ref: '#/$defs/DeclarationPrealable', title: 'Déclaration préalable de travaux' },
+    });
+    expect(check.definition.pages).toEqual([
+      expect.objectContaining({ title: 'Déclaration préalable de travaux', fields: ['DeclarationPrealable'] }),
+    ]);
+    expect(publishProblems(check.definition)).toEqual([]);
+    // A title of the type's own, or a ui:title, stays the words: nothing is added.
+    const titled = structuredClone(file);
+    (titled.definitions.DeclarationPrealable as Schema).title = 'Déclaration';
+    expect(
+      (readImport({ schema: titled }, undefined, 'Autre')!.definition as ServiceDefinition).schema.properties,
+    ).toEqual({ DeclarationPrealable: { $ref: '#/$defs/DeclarationPrealable' } });
+    expect(
+      (
+        readImport({ schema: file, uiSchema: { 'ui:title': 'Déclaration' } }, undefined, 'Autre')!
+          .definition as ServiceDefinition
+      ).schema.properties,
+    ).toEqual({ DeclarationPrealable: { $ref: '#/$defs/DeclarationPrealable' } });
   });
 
   it.each<[string, Schema, string]>([

@@ -226,6 +226,36 @@ function convert(node: unknown, from: Path, to: Path, moved: Map<string, string>
           );
         continue;
       }
+      case 'components': {
+        // An OpenAPI document's `components.schemas` kept whole, its `$ref`s as the tool wrote them
+        // (`#/components/schemas/Demande`, drf-spectacular, NestJS, FastAPI): RJSF and ajv follow any local pointer,
+        // the policy none into an annotation. Its schemas become `$defs`, references follow; a name `$defs` or
+        // `definitions` already holds stays where it was (and its references with it).
+        if (from.length > 0 || !isObject(value) || !isObject(value.schemas)) {
+          out[key] = value;
+          continue;
+        }
+        const taken = new Set([
+          ...Object.keys(isObject(node.$defs) ? node.$defs : {}),
+          ...Object.keys(isObject(node.definitions) ? node.definitions : {}),
+        ]);
+        const defs: Record<string, unknown> = isObject(out.$defs) ? out.$defs : {};
+        const kept: Record<string, unknown> = {};
+        for (const [name, schema] of Object.entries(value.schemas)) {
+          if (taken.has(name)) kept[name] = schema;
+          else defs[name] = sub(schema, [key, 'schemas', name], ['$defs', name]);
+        }
+        out.$defs = defs;
+        const { schemas: _schemas, ...others } = value;
+        const rest = Object.keys(kept).length > 0 ? { ...others, schemas: kept } : others;
+        if (Object.keys(rest).length > 0) out.components = rest;
+        notes.add(
+          [...to, '$defs'],
+          'converted',
+          '« components.schemas » (OpenAPI) converti en « $defs » ; ses références suivent.',
+        );
+        continue;
+      }
       case 'dependencies':
         if (!isObject(value)) {
           out[key] = value;
@@ -321,11 +351,25 @@ function wrapRoot(
   schema: Record<string, unknown>,
   uiSchema: Record<string, unknown> | undefined,
   notes: Notes,
+  serviceTitle?: string,
 ): { schema: Record<string, unknown>; uiSchema?: Record<string, unknown> } {
   const fields = isObject(schema.properties) && Object.keys(schema.properties).length > 0;
   if (fields && (schema.type === undefined || schema.type === 'object')) return { schema, uiSchema };
   const key = wrapKey(schema);
   const { $defs, $id: _id, ...inner } = schema;
+  // A root `$ref` to a type no one titled (ts-json-schema-generator's `#/definitions/DeclarationPrealable`): RJSF
+  // draws that root without a legend, where the field it becomes here would be labelled with the type's name. It
+  // takes the service's title, the words the designer gave the whole form.
+  const target = key !== 'reponse' && isObject($defs) ? $defs[key] : undefined;
+  const untitled = (v: unknown) => !isObject(v) || typeof v.title !== 'string' || v.title.trim() === '';
+  if (
+    serviceTitle?.trim() &&
+    isObject(target) &&
+    untitled(inner) &&
+    untitled(target) &&
+    !(isObject(uiSchema) && typeof uiSchema['ui:title'] === 'string' && uiSchema['ui:title'].trim())
+  )
+    inner.title = serviceTitle.trim();
   const moved = (ref: string) => {
     if (!ref.startsWith('#') || ref.startsWith('#/$defs/') || ref === '#/$defs') return ref;
     return `#/properties/${key}${ref.slice(1)}`;
@@ -369,9 +413,10 @@ export function fromBareSchema(
   schema: Record<string, unknown>,
   uiSchema?: Record<string, unknown>,
   notes = new Notes(),
+  serviceTitle?: string,
 ): ServiceDefinition {
   const converted = toDraft2020(resolveBundle(schema, notes), notes) as Record<string, unknown>;
-  ({ schema, uiSchema } = wrapRoot(converted, uiSchema, notes));
+  ({ schema, uiSchema } = wrapRoot(converted, uiSchema, notes, serviceTitle));
   const properties = isObject(schema.properties) ? schema.properties : {};
   // Pages follow the order RJSF draws the fields in (the root's `ui:order`, `*` for the rest, else the authored
   // order): each group (an object) on its own page, titled as RJSF titles it (`ui:title`), the fields between
@@ -451,7 +496,7 @@ const SCHEMA_MARKS = [
 const looksLikeSchema = (v: Record<string, unknown>) => SCHEMA_MARKS.some((k) => v[k] !== undefined);
 
 /** Recognises what was imported: a Guichet export, `{ schema, uiSchema }`, or a bare JSON Schema (any draft, any root). */
-export function readImport(file: unknown, uiSchema?: unknown): ImportedService | undefined {
+export function readImport(file: unknown, uiSchema?: unknown, serviceTitle?: string): ImportedService | undefined {
   if (!isObject(file)) return undefined;
   if (file.guichet === EXPORT_KIND) {
     return {
@@ -466,14 +511,19 @@ export function readImport(file: unknown, uiSchema?: unknown): ImportedService |
   if (isObject(file.schema) && (file.uiSchema === undefined || isObject(file.uiSchema))) {
     return {
       service: titleOf(file.schema),
-      definition: fromBareSchema(file.schema, file.uiSchema as Record<string, unknown> | undefined, notes),
+      definition: fromBareSchema(
+        file.schema,
+        file.uiSchema as Record<string, unknown> | undefined,
+        notes,
+        serviceTitle,
+      ),
       warnings: notes.items,
     };
   }
   if (looksLikeSchema(file)) {
     return {
       service: titleOf(file),
-      definition: fromBareSchema(file, isObject(uiSchema) ? uiSchema : undefined, notes),
+      definition: fromBareSchema(file, isObject(uiSchema) ? uiSchema : undefined, notes, serviceTitle),
       warnings: notes.items,
     };
   }

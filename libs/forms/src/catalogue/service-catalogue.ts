@@ -321,7 +321,7 @@ export class ServiceCatalogue {
     actor: Actor,
     input: { organisationId: string; file: unknown; uiSchema?: unknown; slug?: string; title?: string },
   ): Promise<ServiceView & { warnings: ErrorItem[] }> {
-    const read = readImport(input.file, input.uiSchema);
+    const read = readImport(input.file, input.uiSchema, input.title);
     if (!read) {
       throw new AppError('DEFINITION_INVALID', {
         errors: [
