@@ -272,6 +272,30 @@ describe('compatibility corpus in the browser', () => {
               .count();
             if (remove > 0) problems.push(`${s.pointer} : « Retirer » offert alors que « removable » vaut false`);
           }
+          // `ui:enumDisabled`: RJSF's widgets read it from the field's own options (getUiOptions; for a multiple
+          // choice, the list's, never its items', which only name the boxes): those choices are drawn and cannot be
+          // chosen, every other one can.
+          for (const s of mine.filter((m) => (m.kind === 'choice' || m.kind === 'multi') && m.options)) {
+            const disabled = getUiOptions(s.ui as UiSchema, globalOptions).enumDisabled;
+            if (!Array.isArray(disabled) || (await at(page, s.pointer).count()) === 0) continue;
+            for (const o of s.options!) {
+              const wanted = disabled.some((d) => JSON.stringify(d) === JSON.stringify(o.value));
+              const control = at(page, s.pointer)
+                .getByRole(s.kind === 'multi' ? 'checkbox' : 'radio', { name: o.label, exact: true })
+                .or(
+                  at(page, s.pointer)
+                    .locator('option')
+                    .filter({ hasText: new RegExp(`^${o.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+                )
+                .first();
+              if ((await control.count()) === 0) continue;
+              const drawn = await control.evaluate((e) => (e as unknown as { disabled: boolean }).disabled);
+              if (drawn !== wanted)
+                problems.push(
+                  `${s.pointer} : « ${o.label} » ${wanted ? 'peut être choisi alors que RJSF le désactive (ui:enumDisabled)' : 'désactivé alors que RJSF le propose'}`,
+                );
+            }
+          }
           // A list without `addable` offers no « Ajouter » once it holds its `minItems` (below them, it must, or the
           // form could not be filled: RJSF opens those items itself).
           for (const s of mine.filter((m) => m.kind === 'array')) {

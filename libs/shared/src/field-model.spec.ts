@@ -24,6 +24,30 @@ describe('field model', () => {
     ]);
   });
 
+  it('disables the boxes the list’s own ui:enumDisabled names when its items carry the labels, as RJSF 6’s ArrayAsMultiSelect does (before: only the items’ uiSchema was read, and « Piscine » could be ticked)', () => {
+    const schema = {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', enum: ['cantine', 'piscine', 'conservatoire'] },
+    };
+    const ui = {
+      'ui:widget': 'checkboxes',
+      'ui:enumDisabled': ['piscine'],
+      items: { 'ui:enumNames': ['Cantine', 'Piscine (fermée)', 'Conservatoire'], 'ui:enumDisabled': ['cantine'] },
+    };
+    const model = fieldModel(schema, schema, ui, '/activites', 'activites', false, []);
+    expect(model.kind).toBe('checkboxes');
+    // RJSF takes the labels from items and the disabled choices from the list's options (never from items).
+    expect(model.options).toEqual([
+      { value: 'cantine', label: 'Cantine' },
+      { value: 'piscine', label: 'Piscine (fermée)', disabled: true },
+      { value: 'conservatoire', label: 'Conservatoire' },
+    ]);
+    // Without items' uiSchema, the list's own says both, as before.
+    const own = fieldModel(schema, schema, { 'ui:enumDisabled': ['conservatoire'] }, '/a', 'a', false, []);
+    expect(own.options.filter((o) => o.disabled).map((o) => o.value)).toEqual(['conservatoire']);
+  });
+
   it('reads anyOf of one-value enums with titles as choices, not free text', () => {
     const schema = {
       type: 'string',

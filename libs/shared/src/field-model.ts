@@ -276,6 +276,19 @@ export function choicesUi(ui: Ui): Ui {
   return items !== null && typeof items === 'object' && !Array.isArray(items) ? (items as Ui) : ui;
 }
 
+/**
+ * A multiple choice's boxes as RJSF 6 draws them: labels and order from the items' uiSchema (`choicesUi`), and the
+ * choices that cannot be ticked from the list's own options (`ui:enumDisabled` next to `"ui:widget": "checkboxes"`),
+ * as ArrayAsMultiSelect hands `getUiOptions(uiSchema)` to the CheckboxesWidget — not from `items`, which RJSF only
+ * reads for the labels.
+ */
+export function multipleChoices(items: Schema, ui: Ui, global: Ui = NO_UI): Option[] {
+  const disabled = uiOption(ui, 'enumDisabled', global);
+  return optionsOf(items, choicesUi(ui)).map(({ disabled: _fromItems, ...option }) =>
+    Array.isArray(disabled) && disabled.some((d) => d === option.value) ? { ...option, disabled: true } : option,
+  );
+}
+
 /** The JSON type a field answers with (`["string", "null"]` counts as a string). */
 export function typeOf(schema: Schema): string | undefined {
   if (Array.isArray(schema.type)) return (schema.type as string[]).find((t) => t !== 'null') ?? 'null';
@@ -454,7 +467,7 @@ export function fieldModel(
           { value: false, label: enumName(ui, false, 1) ?? 'Non' },
         ]
       : kind === 'checkboxes'
-        ? optionsOf(items, choicesUi(ui))
+        ? multipleChoices(items, ui, global)
         : options;
   // A `const` on a single answer is a fixed value (filled by the defaults), not a question; a box that only
   // `true` satisfies stays a question: a consent is ticked by the citizen.
