@@ -6,6 +6,7 @@ import { axeViolations, launchBrowser, untilLive, type Browser } from '../suppor
 import {
   loadCorpus,
   recordResult,
+  resolved,
   rjsfSubmitted,
   sameAnswers,
   slugOf,
@@ -159,6 +160,21 @@ describe('compatibility corpus in the browser', () => {
               : here.fields.includes(top) || (last && !definition.pages.some((p) => p.fields.includes(top)));
           };
 
+          // A list of groups with `minItems` opens that many items before the citizen adds any, as RJSF does (its
+          // defaults pad the list; items are groups whatever spells them: `type`, a `$ref`, `allOf` parts). Lists of
+          // single answers start empty here, on purpose (docs/definition-format.md).
+          for (const s of expected.filter((m) => m.kind === 'array' && onPage(m))) {
+            const min = typeof s.schema.minItems === 'number' ? s.schema.minItems : 0;
+            const items = s.schema.items;
+            if (min === 0 || Array.isArray(s.schema.prefixItems) || items === null || typeof items !== 'object')
+              continue;
+            if (resolved(form.schema, items as JsonObject, null).type !== 'object') continue;
+            const list = page.locator(`.repeat[data-pointer="${attr(s.pointer)}"]`).first();
+            if ((await list.count()) === 0) continue;
+            const open = await list.locator(':scope > .item').count();
+            if (open < min)
+              problems.push(`${s.pointer} : ${open} élément(s) ouvert(s), RJSF en ouvre ${min} (minItems)`);
+          }
           // Conditions first, back and forth: the dependent fields come and go, what still applies stays.
           for (const toggle of conditionSwitches(form.schema, form.formData).map((t) => ({
             ...t,

@@ -317,6 +317,11 @@ function typeOfParts(root: Schema, schema: Schema, depth = 0): string | undefine
   return undefined;
 }
 
+/** The type RJSF draws a schema as: its own, or, for a schema made only of `allOf` parts, the type its parts say. */
+export function drawnType(root: Schema, schema: Schema): string | undefined {
+  return typeOf(schema) ?? typeOfParts(root, schema);
+}
+
 function jsonType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';

@@ -1,4 +1,4 @@
-import { itemsSchema, propertySchema, type Schema } from './model';
+import { drawnType, itemsSchema, propertySchema, resolve, type Schema } from './model';
 
 /**
  * Pads arrays to their `minItems` (a block the citizen must fill at least once is shown open). Each item
@@ -14,17 +14,20 @@ export function withMinimumItems(
   if (schema.type === 'object' && data !== null && typeof data === 'object' && !Array.isArray(data)) {
     const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
     for (const key of Object.keys((schema.properties ?? {}) as object)) {
-      const child = propertySchema(schema, key);
-      const items = itemsSchema(root, child);
-      if (child.type === 'array' && typeof child.minItems === 'number' && items.type === 'object') {
-        const list = Array.isArray(out[key]) ? (out[key] as unknown[]) : [];
+      const written = propertySchema(schema, key);
+      // A `$ref`'d list, and items made of `allOf` parts (OpenAPI's inheritance), are what RJSF draws them as.
+      const list = resolve(root, written);
+      const items = itemsSchema(root, list);
+      if (list.type === 'array' && typeof list.minItems === 'number' && drawnType(root, items) === 'object') {
+        const given = Array.isArray(out[key]) ? (out[key] as unknown[]) : [];
+        const min = list.minItems;
         out[key] =
-          list.length >= child.minItems
-            ? list
-            : [...list, ...Array.from({ length: child.minItems - list.length }, () => newItem(items) ?? {})];
-      } else if (child.type === 'object') {
+          given.length >= min
+            ? given
+            : [...given, ...Array.from({ length: min - given.length }, () => newItem(items) ?? {})];
+      } else if (written.type === 'object') {
         // An empty group rather than none: a missing group's errors name its fields, not the group.
-        out[key] = withMinimumItems(root, child, out[key] ?? {}, newItem);
+        out[key] = withMinimumItems(root, written, out[key] ?? {}, newItem);
       }
     }
     return out;

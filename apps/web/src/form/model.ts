@@ -8,6 +8,7 @@ export {
   ownAlternativeTitle,
   alternativesOf,
   branchUi,
+  drawnType,
   fieldModel,
   globalOptionsOf,
   hasAlternatives,
