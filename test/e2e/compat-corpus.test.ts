@@ -64,6 +64,39 @@ interface Definition {
   pages: Array<{ id: string; fields: string[] }>;
 }
 
+/**
+ * The titles a key gets in the branches that declare it (`oneOf` / `anyOf`, inline or `$ref`'d, anywhere in the
+ * schema), and its `ui:title`s in the per-branch uiSchemas (RJSF 6's lists, anywhere in `ui`).
+ */
+function branchWordsOf(schema: unknown, ui: unknown, key: string): Set<string> {
+  const titles = branchTitles(ui, key);
+  const root = schema as Record<string, unknown>;
+  const deref = (node: unknown): Record<string, unknown> | undefined => {
+    const n = node as Record<string, unknown> | null;
+    if (n === null || typeof n !== 'object') return undefined;
+    if (typeof n.$ref !== 'string' || !n.$ref.startsWith('#/')) return n;
+    let target: unknown = root;
+    for (const part of n.$ref.slice(2).split('/'))
+      target = (target as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    return deref(target);
+  };
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 40 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, depth + 1));
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      if ((k === 'oneOf' || k === 'anyOf') && Array.isArray(v))
+        for (const branch of v) {
+          const own = (deref(branch)?.properties as Record<string, unknown> | undefined)?.[key];
+          const title = deref(own)?.title;
+          if (typeof title === 'string') titles.add(title);
+        }
+      walk(v, depth + 1);
+    }
+  };
+  walk(schema, 0);
+  return titles;
+}
+
 /** The `ui:title`s a key gets in the per-branch uiSchemas (`oneOf` / `anyOf` lists, RJSF 6) anywhere in `ui`. */
 function branchTitles(ui: unknown, key: string): Set<string> {
   const titles = new Set<string>();
@@ -340,9 +373,13 @@ describe('compatibility corpus over the API', () => {
             for (const column of answerFields(definition)) {
               const title = readTitles.get(column.pointer);
               if (title === undefined || !byPointer.has(column.pointer)) continue;
-              // A field several branches declare, each with its own uiSchema, has one column for all of them: it
-              // bears one of those branches' words (no answer tells the desk's header which).
-              const branchWords = branchTitles(definition.uiSchema, column.pointer.split('/').pop() ?? '');
+              // A field several branches declare, each with its own title or uiSchema, has one column for all of
+              // them: it bears one of those branches' words (no answer tells the desk's header which).
+              const branchWords = branchWordsOf(
+                definition.schema,
+                definition.uiSchema,
+                column.pointer.split('/').pop() ?? '',
+              );
               const either = branchWords.has(title) && branchWords.has(column.title);
               if (column.title !== title && !either)
                 deskProblems.push(`colonne ${column.pointer} : « ${column.title} », relu « ${title} »`);
