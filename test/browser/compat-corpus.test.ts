@@ -175,6 +175,52 @@ describe('compatibility corpus in the browser', () => {
             if (open < min)
               problems.push(`${s.pointer} : ${open} élément(s) ouvert(s), RJSF en ouvre ${min} (minItems)`);
           }
+          // A switch to another branch that is a group opens its lists of groups to their `minItems`, as RJSF's
+          // defaults pad them when it switches options; the fill below chooses the sample's branch again.
+          for (const s of expected.filter((m) => m.kind === 'branch' && onPage(m))) {
+            const keyword = Array.isArray(s.schema.oneOf) ? 'oneOf' : 'anyOf';
+            const branches = (s.schema[keyword] ?? []) as JsonObject[];
+            const listed = Array.isArray(s.ui[keyword]) ? (s.ui[keyword] as JsonObject[]) : [];
+            const selector = page
+              .locator(`.alternatives[data-pointer="${attr(s.pointer)}"] .alternatives-choice`)
+              .first();
+            if ((await selector.count()) === 0) continue;
+            for (const [i, branch] of branches.entries()) {
+              const shape = resolved(form.schema, branch, {});
+              const name =
+                typeof listed[i]?.['ui:title'] === 'string'
+                  ? (listed[i]!['ui:title'] as string)
+                  : typeof shape.title === 'string'
+                    ? shape.title
+                    : `Option ${i + 1}`;
+              if (name === s.branch || shape.type !== 'object') continue;
+              const lists = Object.entries((shape.properties ?? {}) as Record<string, JsonObject>).filter(([, p]) => {
+                const list = resolved(form.schema, p, null);
+                return (
+                  typeof list.minItems === 'number' &&
+                  list.minItems > 0 &&
+                  list.items !== null &&
+                  typeof list.items === 'object' &&
+                  !Array.isArray(list.items) &&
+                  resolved(form.schema, list.items as JsonObject, null).type === 'object'
+                );
+              });
+              if (lists.length === 0) continue;
+              const radio = selector.getByRole('radio', { name, exact: true });
+              if ((await radio.count()) === 0) continue;
+              await radio.first().check();
+              await page.waitForTimeout(200);
+              for (const [key, p] of lists) {
+                const min = resolved(form.schema, p, null).minItems as number;
+                const pointer = `${s.pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+                const open = await page.locator(`.repeat[data-pointer="${attr(pointer)}"] > .item`).count();
+                if (open < min)
+                  problems.push(
+                    `branche « ${name} » : ${pointer} ouvre ${open} élément(s), RJSF en ouvre ${min} (minItems)`,
+                  );
+              }
+            }
+          }
           // Conditions first, back and forth: the dependent fields come and go, what still applies stays.
           for (const toggle of conditionSwitches(form.schema, form.formData).map((t) => ({
             ...t,

@@ -3,7 +3,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { plainText } from '@guichet/shared';
 import { useForm } from './context';
 import { Required } from './field-parts';
-import { alternativesOf, type Schema } from './model';
+import { withMinimumItems } from './minimum-items';
+import { alternativesOf, resolve, type Schema } from './model';
 import { useValue } from './store';
 
 /**
@@ -18,11 +19,18 @@ export function useBranches(schema: Schema, pointer: string) {
   const [selected, setSelected] = useState(() =>
     Math.max(0, semantics ? semantics.matchOption(branches, store.get(pointer)) : 0),
   );
+  // A branch that is a group opens its lists of groups to their `minItems`, as the form's first page does and as
+  // RJSF's defaults pad them when it opens or switches to an option (the defaults here never pad a list).
+  const opened = (branch: Schema, data: unknown): unknown => {
+    const shape = resolve(root, branch);
+    if (shape.type !== 'object' || data === null || typeof data !== 'object' || Array.isArray(data)) return data;
+    return withMinimumItems(root, shape, data, semantics ? (items) => semantics.withDefaults(items, {}) : undefined);
+  };
   // The branch shown first gets its defaults and consts, as RJSF fills the option it opens with.
   useEffect(() => {
     if (!semantics || !branches[selected]) return;
     const current = store.get(pointer);
-    const next = semantics.withDefaults(branches[selected], current);
+    const next = opened(branches[selected], semantics.withDefaults(branches[selected], current));
     const empty = next === undefined || (typeof next === 'object' && next !== null && Object.keys(next).length === 0);
     if (!empty && JSON.stringify(next) !== JSON.stringify(current)) store.set(pointer, next);
     // Once, when drawn: a switch of branch fills its own defaults (choose), so neither is a dependency.
@@ -35,6 +43,7 @@ export function useBranches(schema: Schema, pointer: string) {
       data = semantics.switchBranch(branches[next]!, branches[selected]!, data);
       data = semantics.withDefaults(branches[next]!, data);
     }
+    data = opened(branches[next]!, data);
     setSelected(next);
     store.set(pointer, data);
   };
