@@ -16,22 +16,24 @@ type Verdict = 'safe' | 'unsafe' | 'unanalysable' | 'timeout';
  * the pattern can match the same text, and calls it safe when a backtracking
  * engine never has more than a few ways to try (bounded repetitions, as in
  * `^\d{5}(?:-\d{4})?$`, are fine; `(a+)+`, `(a|a)*`, `\d*\d*x` are not). A
- * step budget, not a clock, decides, so the verdict does not depend on the
- * machine's load; definite verdicts are kept, since definitions are checked
- * on every save. `deadline` only stops a definition full of hard patterns.
+ * step budget decides, and the definition's `budget` is CPU time, not a
+ * clock, so the verdict does not depend on the machine's load (a busy server
+ * refused a French phone number that a quiet one accepted); definite verdicts
+ * are kept, since definitions are checked on every save.
  */
 const verdicts = new Map<string, Verdict>();
-function redosVerdict(pattern: string, deadline: number): Verdict {
+function redosVerdict(pattern: string, budget: PatternBudget): Verdict {
   let verdict = verdicts.get(pattern);
   if (verdict) return verdict;
-  const left = deadline - performance.now();
-  if (left <= 0) return 'timeout';
+  if (budget.exhausted) return 'timeout';
   try {
-    const result = isSafePattern(pattern, {
-      unicode: true,
-      maxSteps: POLICY_LIMITS.patternSteps,
-      timeout: Math.ceil(left),
-    });
+    const result = budget.spend(() =>
+      isSafePattern(pattern, {
+        unicode: true,
+        maxSteps: POLICY_LIMITS.patternSteps,
+        timeout: POLICY_LIMITS.patternWallGuardMs,
+      }),
+    );
     if (result.error === 'timedOut') return 'timeout';
     verdict = result.safe ? 'safe' : 'unsafe';
   } catch {
@@ -40,6 +42,32 @@ function redosVerdict(pattern: string, deadline: number): Verdict {
   if (verdicts.size >= 5000) verdicts.clear();
   verdicts.set(pattern, verdict);
   return verdict;
+}
+
+/**
+ * The CPU time one definition's patterns may take to analyse, so that 100 hard
+ * patterns cannot hold a save for minutes. CPU time of the process while the
+ * analysis (synchronous: nothing else of ours runs meanwhile) works, so the
+ * same definition gets the same verdict at load 1 and at load 10.
+ */
+export class PatternBudget {
+  private spentMs = 0;
+
+  constructor(private readonly limitMs: number = POLICY_LIMITS.patternAnalysisCpuMs) {}
+
+  get exhausted(): boolean {
+    return this.spentMs >= this.limitMs;
+  }
+
+  spend<T>(analyse: () => T): T {
+    const start = process.cpuUsage();
+    try {
+      return analyse();
+    } finally {
+      const used = process.cpuUsage(start);
+      this.spentMs += (used.user + used.system) / 1000;
+    }
+  }
 }
 
 export interface PatternProblem {
@@ -51,10 +79,14 @@ const problem = (code: PatternProblem['code'], message: string): PatternProblem 
 
 /**
  * Why `pattern` is refused, or nothing when it is safe. `patterns` holds the
- * definition's distinct patterns so far (this one is added); `deadline`
+ * definition's distinct patterns so far (this one is added); `budget`
  * bounds the analysis of all of them.
  */
-export function patternProblem(pattern: unknown, patterns: Set<string>, deadline: number): PatternProblem | undefined {
+export function patternProblem(
+  pattern: unknown,
+  patterns: Set<string>,
+  budget: PatternBudget,
+): PatternProblem | undefined {
   if (typeof pattern !== 'string') return problem('schema_shape', 'Un motif est un texte.');
   if (pattern.length > POLICY_LIMITS.patternLength)
     return problem('unsafe_pattern', `Motif trop long (${POLICY_LIMITS.patternLength} caractères au plus).`);
@@ -79,7 +111,7 @@ export function patternProblem(pattern: unknown, patterns: Set<string>, deadline
   if (patterns.size > POLICY_LIMITS.patterns)
     return problem('unsafe_pattern', `Trop de motifs différents (${POLICY_LIMITS.patterns} au plus).`);
   // Linear on the server (RE2); browsers and other tools backtrack, hence redos-detector's verdict.
-  switch (redosVerdict(pattern, deadline)) {
+  switch (redosVerdict(pattern, budget)) {
     case 'safe':
       return;
     case 'timeout':

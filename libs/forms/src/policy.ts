@@ -3,7 +3,7 @@ import { parseJsonPointer, toJsonPointer, type ErrorItem } from '@guichet/shared
 import { ALLOWED_FORMATS, EXTENSION_KEYWORDS, ORDERED_FORMATS } from './ajv';
 import { VALIDATION_KEYWORDS } from './keywords';
 import { POLICY_LIMITS } from './policy-limits';
-import { patternProblem } from './policy-patterns';
+import { PatternBudget, patternProblem } from './policy-patterns';
 import { drawnLoop, refLoop } from './ref-loop';
 
 export { POLICY_LIMITS } from './policy-limits';
@@ -170,7 +170,7 @@ export function inspectSchema(schema: unknown, at: ReadonlyArray<string | number
   const warnings: ErrorItem[] = [];
   let nodes = 0;
   const patterns = new Set<string>();
-  const deadline = performance.now() + POLICY_LIMITS.patternAnalysisMs;
+  const patternBudget = new PatternBudget();
   /** Every subschema's place, relative to the schema's root: where a $ref may lead, and the $ref loop check. */
   const locations: Array<ReadonlyArray<string | number>> = [];
   /** Every local JSON-pointer $ref: where it sits, and the place it names (relative to the root). */
@@ -300,7 +300,7 @@ export function inspectSchema(schema: unknown, at: ReadonlyArray<string | number
   };
 
   const checkPattern = (pattern: unknown, path: ReadonlyArray<string | number>) => {
-    const problem = patternProblem(pattern, patterns, deadline);
+    const problem = patternProblem(pattern, patterns, patternBudget);
     if (problem) fail(path, problem.code, problem.message);
   };
 
