@@ -172,6 +172,19 @@ async function fillStep(page: Page, slug: string, schema: Schema): Promise<strin
         const file = accept.includes('application/pdf')
           ? { name: 'piece.pdf', mimeType: 'application/pdf', buffer: PDF }
           : { name: 'photo.png', mimeType: 'image/png', buffer: PNG };
+        // An empty file (one not yet downloaded from a cloud drive) is refused on the spot, in words, nothing sent.
+        const uploads: string[] = [];
+        const onRequest = (r: { method(): string; url(): string }) =>
+          r.method() === 'POST' && /attachments|files/.test(r.url()) && uploads.push(r.url());
+        page.on('request', onRequest);
+        await field.setInputFiles({ ...file, buffer: Buffer.alloc(0) });
+        await page
+          .locator(`[data-pointer="${c.pointer}"]`)
+          .getByText(/Ce fichier est vide \(0 octet\)/)
+          .first()
+          .waitFor();
+        page.off('request', onRequest);
+        expect(uploads).toEqual([]);
         await field.setInputFiles(file);
         const uploaded = page.locator(`[data-pointer="${c.pointer}"] .uploaded`).first();
         await uploaded.waitFor();

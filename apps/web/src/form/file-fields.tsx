@@ -73,6 +73,18 @@ function FileInput({
     const file = input.files?.[0];
     if (!file) return;
     setProblem(null);
+    // Said before anything is sent (a file not yet downloaded from a cloud drive, a failed save), in the server's
+    // words for FILE_EMPTY; a data-url answer never reaches the server's check.
+    if (file.size === 0) {
+      setProblem(
+        tr(
+          'Ce fichier est vide (0 octet) : il a pu être mal enregistré ou ne pas être encore téléchargé sur cet appareil. Ouvrez-le pour le vérifier, puis choisissez-le à nouveau.',
+          'This file is empty (0 bytes): it may have been saved badly or not yet be downloaded to this device. Open it to check, then choose it again.',
+        ),
+      );
+      input.value = '';
+      return;
+    }
     if (maxBytes && file.size > maxBytes) {
       setProblem(tr('Le fichier est trop lourd. ', 'The file is too large. ') + text);
       input.value = '';
