@@ -53,6 +53,7 @@ const maxWorkers = Math.max(2, require('node:os').availableParallelism() - 1);
 
 module.exports = {
   maxWorkers,
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {

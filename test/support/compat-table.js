@@ -5,7 +5,7 @@
  * one counting):
  *
  *   npx jest test/e2e/compat-corpus.test.ts --selectProjects e2e
- *   npx jest test/browser/compat-corpus.test.ts --selectProjects browser
+ *   npx jest test/browser/compat-corpus- --selectProjects browser
  *   node test/support/compat-table.js            # markdown on stdout
  *
  * "Imported" and "agrees with RJSF" come from the API suite, "drawn" and
