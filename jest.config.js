@@ -48,7 +48,9 @@ const withServices = {
 // At least two test files at once, even on two cores: medium, e2e and browser files spend most of their time
 // waiting on PostgreSQL, HTTP and Chromium (on this 2-core machine the e2e tier went from 187 s to 133 s and the
 // browser tier ran in 260 s against about 850 s one at a time). Every file has its own database and queue prefix.
-// The slow tier stays one at a time (--runInBand): it kills and restarts whole processes.
+// The browser tier runs three files at once (`npm run test:browser`): a file keeps about half a core busy between its
+// Chromium and its in-process API, so two left most of the second core idle (2,085 s of files in 1,048 s); the whole
+// tier passed at load 10–12. The slow tier stays one at a time (--runInBand): it kills and restarts whole processes.
 const maxWorkers = Math.max(2, require('node:os').availableParallelism() - 1);
 
 module.exports = {
