@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import type { PublicService, ServiceDefinition } from '@guichet/shared';
 import { choiceDefinition } from '../fixtures/choice';
+import { communeDefinition } from '../fixtures/commune';
+import { siretDefinition } from '../fixtures/siret';
 import { CookieClient } from '../support/browserless';
 import { ROOT } from '../support/processes';
 import { startStack, type Stack } from '../support/stack';
@@ -30,6 +32,32 @@ function preloads(html: string): string[] {
   return [...html.matchAll(/<link rel="preload" as="fetch" href="([^"]+)" crossorigin="anonymous" \/>/g)].map(
     (m) => m[1]!,
   );
+}
+
+/** The modules a page tells the browser to load early (`<link rel="modulepreload">`), in order. */
+function modulePreloads(html: string): string[] {
+  return [...html.matchAll(/<link rel="modulepreload" href="([^"]+)" \/>/g)].map((m) => m[1]!);
+}
+
+/** The page as built once the server's own module preloads are taken out. */
+const withoutModulePreloads = (html: string) => html.replace(/<link rel="modulepreload" href="[^"]+" \/>/g, '');
+
+/** Vite's manifest of the build the stacks serve: a module's chunk and the chunks it imports. */
+function builtChunks(): (module: string) => string[] {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'dist/web/.vite/manifest.json'), 'utf8')) as Record<
+    string,
+    { file: string; imports?: string[] }
+  >;
+  return (module) => {
+    const seen = new Set<string>();
+    const visit = (key: string) => {
+      if (seen.has(key) || !manifest[key]) return;
+      seen.add(key);
+      for (const i of manifest[key]!.imports ?? []) visit(i);
+    };
+    visit(module);
+    return [...seen].map((k) => `/${manifest[k]!.file}`);
+  };
 }
 
 /** A form page's first step as the server drew it (what `<div id="root" data-preview="form">` holds), or null. */
@@ -115,6 +143,17 @@ describe('service pages carry their published version', () => {
         .set('Authorization', designer.auth)
         .expect(201);
     }
+    const designer = designers.get(stack)!;
+    await publishService(stack.url, designer, {
+      slug: 'siret-embarque',
+      title: 'Entreprise',
+      definition: siretDefinition(),
+    });
+    await publishService(stack.url, designer, {
+      slug: 'commune-embarque',
+      title: 'Commune',
+      definition: communeDefinition(),
+    });
   });
   afterAll(() => Promise.all([stack?.close(), plain?.close(), undrawn?.close()]));
 
@@ -304,9 +343,9 @@ describe('service pages carry their published version', () => {
     expect(off.text).toContain('<div id="root"></div>');
     expect(dataScripts(off.text).map((s) => s.id)).toEqual(['guichet-service']);
     expect((await request(plain.url).get('/demarches/accueil-embarque').expect(200)).text).toBe(built);
-    // Other pages are not service pages.
+    // Other pages are not service pages (some preload their own page's chunk, below).
     for (const path of ['/', '/mes-demarches', '/demarches', '/demarches/accueil-embarque/autre'])
-      expect((await request(stack.url).get(path).expect(200)).text).toBe(built);
+      expect(withoutModulePreloads((await request(stack.url).get(path).expect(200)).text)).toBe(built);
   });
 
   it('draws a service page anew when what it shows changes without a new version (a closed service)', async () => {
@@ -325,6 +364,65 @@ describe('service pages carry their published version', () => {
     expect(closed).not.toContain('<button type="button" class="button"');
   });
 
+  it('preloads the chunks of the lookup fields a form uses, and only those; the server still draws them', async () => {
+    const chunks = builtChunks();
+    const entry = new Set(chunks('index.html'));
+    const widgetChunks = (name: string) => chunks(`src/form/${name}-field.tsx`).filter((c) => !entry.has(c));
+    const id = '0b7a1f6e-58a4-4c1e-9a51-3f0c2d9e8b10';
+    const everyWidget = new Set(['siret', 'rna', 'quotient', 'address', 'commune'].flatMap(widgetChunks));
+    expect(widgetChunks('siret').length).toBeGreaterThan(0);
+
+    const siret = (await request(stack.url).get(`/demarches/siret-embarque?brouillon=${id}`).expect(200)).text;
+    const siretPreloads = modulePreloads(siret);
+    expect(siretPreloads.filter((href) => everyWidget.has(href)).sort()).toEqual(widgetChunks('siret').sort());
+    // Drawn by the server as the app draws it, not a placeholder: the SIRET's own input.
+    const drawn = drawing(siret);
+    expect(drawn).toContain('inputMode="numeric"');
+    expect(drawn).not.toContain('Chargement du champ');
+    for (const href of siretPreloads) await request(stack.url).get(href).expect(200);
+
+    const commune = modulePreloads(
+      (await request(stack.url).get(`/demarches/commune-embarque?brouillon=${id}`).expect(200)).text,
+    );
+    expect(commune.filter((href) => everyWidget.has(href)).sort()).toEqual(widgetChunks('commune').sort());
+    // The service page, where the citizen starts the form, preloads them too.
+    expect(modulePreloads((await request(stack.url).get('/demarches/siret-embarque').expect(200)).text)).toEqual(
+      siretPreloads,
+    );
+    // A form without lookup fields: none of their chunks.
+    const plainForm = modulePreloads(
+      (await request(stack.url).get(`/demarches/contact-embarque?brouillon=${id}`).expect(200)).text,
+    );
+    expect(plainForm.length).toBeGreaterThan(0);
+    expect(plainForm.filter((href) => everyWidget.has(href))).toEqual([]);
+  });
+
+  it('preloads the chunk of the page an address opens, when it is one of its own', async () => {
+    const chunks = builtChunks();
+    const entry = new Set(chunks('index.html'));
+    const built = readFileSync(join(ROOT, 'dist/web/index.html'), 'utf8');
+    const pages: Array<[string, string]> = [
+      ['/', 'src/pages/Home.tsx'],
+      ['/mes-demarches', 'src/pages/MyRequests.tsx'],
+      ['/mes-demarches/0b7a1f6e-58a4-4c1e-9a51-3f0c2d9e8b10', 'src/pages/RequestView.tsx'],
+      ['/suivi', 'src/pages/FollowRequest.tsx'],
+      ['/instruction/demarches', 'src/desk/DeskApp.tsx'],
+      ['/studio', 'src/studio/StudioApp.tsx'],
+    ];
+    for (const [path, module] of pages) {
+      const page = await request(stack.url).get(path).expect(200);
+      const expected = chunks(module).filter((c) => !entry.has(c));
+      expect(expected.length).toBeGreaterThan(0);
+      expect(modulePreloads(page.text)).toEqual(expected);
+      expect(withoutModulePreloads(page.text)).toBe(built);
+      expect(page.text.match(/<script/g)).toHaveLength(1);
+      for (const href of expected) await request(stack.url).get(href).expect(200);
+    }
+    // Pages the entry draws (a service, its form, an unknown address) preload no page chunk.
+    for (const path of ['/demarches', '/demarches/nexiste-pas'])
+      expect(modulePreloads((await request(stack.url).get(path).expect(200)).text)).toEqual([]);
+  });
+
   it('keeps the CSP of the page, and the other pages, as they were', async () => {
     const embedded = await request(stack.url).get('/demarches/contact-embarque').expect(200);
     const before = await request(plain.url).get('/demarches/contact-embarque').expect(200);
@@ -335,5 +433,10 @@ describe('service pages carry their published version', () => {
     // Unknown services and other pages: the page as built, nothing embedded.
     for (const path of ['/demarches/nexiste-pas', '/', '/mes-demarches'])
       expect(dataScripts((await request(stack.url).get(path).expect(200)).text)).toEqual([]);
+    // A page with its chunk preloaded: the same CSP as the page as built.
+    for (const path of ['/', '/mes-demarches'])
+      expect((await request(stack.url).get(path).expect(200)).headers['content-security-policy']).toBe(
+        before.headers['content-security-policy'],
+      );
   });
 });

@@ -1,18 +1,44 @@
-import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { FormPage } from './form/FormPage';
 import { api, onActivity, signInUrl, whoAmI, type Me } from './lib/api';
 import { formatTime, lang, setLang, tr } from './lib/i18n';
 import { onLinkClick, useLocation } from './lib/router';
+import { lazyPage } from './lib/lazy-page';
 import { usePageTitle } from './lib/title';
-import { Home } from './pages/Home';
-import { FollowRequest } from './pages/FollowRequest';
-import { MyRequests } from './pages/MyRequests';
-import { RequestView } from './pages/RequestView';
 import { ServicePage } from './pages/ServicePage';
 
-// The agents' areas are separate chunks: a citizen opening a form never downloads them.
-const DeskApp = lazy(() => import('./desk/DeskApp'));
-const StudioApp = lazy(() => import('./studio/StudioApp'));
+// Every page but a service's and its form (the pages the server draws, apps/web/src/server/form-preview.tsx) is a
+// chunk of its own: a citizen opening a form never downloads them. The API preloads the chunk of the page an
+// address opens (apps/api/src/web/web-app.ts, `ROUTE_MODULES`: keep both lists in step).
+const Home = lazyPage(() => import('./pages/Home').then((m) => m.Home));
+const MyRequests = lazyPage(() => import('./pages/MyRequests').then((m) => m.MyRequests));
+const RequestView = lazyPage(() => import('./pages/RequestView').then((m) => m.RequestView));
+const FollowRequest = lazyPage(() => import('./pages/FollowRequest').then((m) => m.FollowRequest));
+const DeskApp = lazyPage(() => import('./desk/DeskApp').then((m) => m.default));
+const StudioApp = lazyPage(() => import('./studio/StudioApp').then((m) => m.default));
+
+/** The lazy page an address opens (the same choice as `Page`), if it is one. */
+function lazyPageOf(path: string): { load(): Promise<void> } | null {
+  const segments = path.split('/').filter(Boolean);
+  if (segments.length === 0) return Home;
+  if (segments[0] === 'mes-demarches') return segments.length === 1 ? MyRequests : RequestView;
+  if (segments[0] === 'suivi') return FollowRequest;
+  if (segments[0] === 'instruction') return DeskApp;
+  if (segments[0] === 'studio') return StudioApp;
+  return null;
+}
+
+/**
+ * Loads the chunk of the page at `path`, for `main.tsx` to wait for before mounting: the app's first commit then
+ * draws the page itself, not « Chargement… ». Never fails (the page's Suspense then loads it and says so).
+ */
+export function loadPageOf(path: string): Promise<void> {
+  return (
+    lazyPageOf(path)
+      ?.load()
+      .catch(() => undefined) ?? Promise.resolve()
+  );
+}
 
 function Page({ path, query }: { path: string; query: URLSearchParams }) {
   const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -149,6 +175,18 @@ export function App() {
 }
 
 /**
+ * While a page's chunk loads: a polite status, shown only past a short delay (styles.css, `.page-loading`), so a
+ * chunk that arrives at once (preloaded by the server, or cached) does not flash « Chargement… » before the page.
+ */
+function PageLoading() {
+  return (
+    <p className="page-loading" role="status" aria-live="polite">
+      {tr('Chargement…', 'Loading…')}
+    </p>
+  );
+}
+
+/**
  * The page around every address: skip link, header and menu, main, footer.
  * Also what the server draws around a form's first step before the bundle
  * runs (./server/form-preview.tsx): it reads nothing from the browser.
@@ -247,7 +285,7 @@ export function Layout({
       </header>
       {warning}
       <main id="contenu" tabIndex={-1}>
-        <Suspense fallback={<p role="status">{tr('Chargement…', 'Loading…')}</p>}>{children}</Suspense>
+        <Suspense fallback={<PageLoading />}>{children}</Suspense>
       </main>
       <footer className="footer">
         <p>

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { App, loadPageOf } from './App';
 import { loadForm } from './form/load-form';
 import { keepLoadedForm } from './form/preload';
 import { keepServicePage, loadServicePage } from './pages/service-page-data';
@@ -54,7 +54,19 @@ function whenDrawnPageLoaded(): Promise<void> {
   return Promise.race([loaded, new Promise<void>((ok) => window.setTimeout(ok, PREVIEW_WAIT_MS))]);
 }
 
-void whenDrawnPageLoaded().then(() => {
+/**
+ * How long the app waits for the chunk of a page that has one of its own (preloaded by the server, it is usually
+ * there with the entry) before mounting with « Chargement… », which shows only past the same delay (styles.css).
+ */
+const PAGE_CHUNK_WAIT_MS = 400;
+
+void Promise.all([
+  whenDrawnPageLoaded(),
+  Promise.race([
+    loadPageOf(window.location.pathname),
+    new Promise<void>((ok) => window.setTimeout(ok, PAGE_CHUNK_WAIT_MS)),
+  ]),
+]).then(() => {
   mounted = true;
   delete root.dataset.preview;
   createRoot(root).render(

@@ -28,3 +28,4 @@ export * from './siret-field';
 export * from './address-field';
 export * from './rna-field';
 export * from './quotient-field';
+export * from './special-widgets';

@@ -2,7 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express, { type NextFunction, type Request, type Response, type RequestHandler } from 'express';
-import { isUuid, LruCache, needsSemantics, type PublicService } from '@guichet/shared';
+import {
+  isUuid,
+  LruCache,
+  needsSemantics,
+  specialWidgetsOf,
+  type PublicService,
+  type SpecialWidget,
+} from '@guichet/shared';
 
 /** Addresses of the web app that emails and letters link to (API.md, "Web pages"). */
 const PAGE_PREFIXES = ['/demarches', '/mes-demarches', '/suivi', '/studio', '/instruction'];
@@ -24,12 +31,12 @@ interface ManifestChunk {
 }
 
 /**
- * The chunks RJSF's semantics need beyond what the entry already loads, from
- * Vite's manifest (`build.manifest`); empty when the build has no manifest.
+ * The chunks a lazily loaded module of the web app needs beyond what the entry already loads, from Vite's manifest
+ * (`build.manifest`), by the module's path in apps/web: `/assets/…` addresses to preload, none without a manifest.
  */
-function semanticsChunks(dir: string): string[] {
+function lazyChunks(dir: string): (module: string) => string[] {
   const file = join(dir, '.vite', 'manifest.json');
-  if (!existsSync(file)) return [];
+  if (!existsSync(file)) return () => [];
   const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, ManifestChunk>;
   const closure = (key: string, seen = new Set<string>()): Set<string> => {
     const chunk = manifest[key];
@@ -40,10 +47,37 @@ function semanticsChunks(dir: string): string[] {
   };
   const entry = new Set<string>();
   for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry) closure(key, entry);
-  const key = Object.keys(manifest).find((k) => k.endsWith('form/semantics-chunk.ts'));
-  if (!key) return [];
-  return [...closure(key)].filter((k) => !entry.has(k)).map((k) => `/${manifest[k]!.file}`);
+  return (module) => {
+    const key = Object.keys(manifest).find((k) => k === module || k.endsWith(`/${module}`));
+    if (!key) return [];
+    return [...closure(key)].filter((k) => !entry.has(k)).map((k) => `/${manifest[k]!.file}`);
+  };
 }
+
+/** The module of each lookup field's chunk (apps/web/src/form/special-fields.tsx imports them). */
+const WIDGET_MODULE = (widget: SpecialWidget) => `src/form/${widget}-field.tsx`;
+
+/**
+ * The page each address opens that is a chunk of its own (apps/web/src/App.tsx, `lazyPage`: keep both lists in
+ * step), so a page opened from its address loads its chunk alongside the entry instead of after it. A service's
+ * page and its form are in the entry (the server draws them).
+ */
+const ROUTE_MODULES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^\/$/, 'src/pages/Home.tsx'],
+  [/^\/mes-demarches\/?$/, 'src/pages/MyRequests.tsx'],
+  [/^\/mes-demarches\/[^/]+\/?$/, 'src/pages/RequestView.tsx'],
+  [/^\/suivi\/?$/, 'src/pages/FollowRequest.tsx'],
+  [/^\/instruction(\/|$)/, 'src/desk/DeskApp.tsx'],
+  [/^\/studio(\/|$)/, 'src/studio/StudioApp.tsx'],
+];
+
+/** What the page at `path` loads besides the entry: the module of its route, if it has one of its own. */
+export function routeModule(path: string): string | null {
+  return ROUTE_MODULES.find(([pattern]) => pattern.test(path))?.[1] ?? null;
+}
+
+const modulePreloads = (hrefs: string[]) =>
+  [...new Set(hrefs)].map((href) => `<link rel="modulepreload" href="${attribute(href)}" />`).join('');
 
 /** JSON for a `<script type="application/json">`: `<` escaped, so no `</script>` or `<!--` inside can end it. */
 export function scriptJson(value: unknown): string {
@@ -59,15 +93,17 @@ const attribute = (value: string) =>
 /**
  * What a service page's first paint needs, carried by the page itself, in its
  * head: `modulepreload` links for its validator module and, when the
- * definition needs them, RJSF's semantics, so they load alongside the entry
+ * definition needs them, RJSF's semantics and the chunks of the lookup fields
+ * its uiSchema uses (SIRET, commune…), so they load alongside the entry
  * bundle.
  */
-function serviceHead(service: PublicService, semantics: string[]): string {
-  const preload = [
-    ...(service.validator && service.definition ? [service.validator] : []),
-    ...(service.definition && needsSemantics(service.definition.schema) ? semantics : []),
-  ];
-  return preload.map((href) => `<link rel="modulepreload" href="${attribute(href)}" />`).join('');
+function serviceHead(service: PublicService, chunks: (module: string) => string[]): string {
+  const definition = service.definition;
+  return modulePreloads([
+    ...(service.validator && definition ? [service.validator] : []),
+    ...(definition && needsSemantics(definition.schema) ? chunks('src/form/semantics-chunk.ts') : []),
+    ...(definition ? specialWidgetsOf(definition.uiSchema).flatMap((w) => chunks(WIDGET_MODULE(w))) : []),
+  ]);
 }
 
 /**
@@ -280,7 +316,19 @@ export function webAppHandlers(
   const indexFile = join(dir, 'index.html');
   if (!existsSync(indexFile)) return { handlers: [], built: false };
   const indexHtml = readFileSync(indexFile, 'utf8');
-  const semantics = lookup ? semanticsChunks(dir) : [];
+  const chunks = lazyChunks(dir);
+  /** The page as built, with the chunk of its address's route preloaded; one per route, made once. */
+  const routePages = new Map<string | null, string>([[null, indexHtml]]);
+  const routePage = (path: string): string => {
+    const module = routeModule(path);
+    let html = routePages.get(module);
+    if (html === undefined) {
+      const preloads = module ? modulePreloads(chunks(module)) : '';
+      html = preloads ? indexHtml.replace('</head>', () => `${preloads}</head>`) : indexHtml;
+      routePages.set(module, html);
+    }
+    return html;
+  };
   const drawings = lookup && options.prerender ? previews(dir, options.onPrerenderError ?? (() => undefined)) : null;
   const styles = drawings ? inlineStylesheets(dir, indexHtml) : [];
 
@@ -309,7 +357,7 @@ export function webAppHandlers(
     let html = indexHtml
       .replace(
         '</head>',
-        () => `${formPreloads(kind === 'form' ? DRAFT_SLOT : null)}${serviceHead(service, semantics)}</head>`,
+        () => `${formPreloads(kind === 'form' ? DRAFT_SLOT : null)}${serviceHead(service, chunks)}</head>`,
       )
       .replace('</body>', () => `${serviceData(service)}</body>`);
     if (preview) {
@@ -325,7 +373,7 @@ export function webAppHandlers(
     // Revalidated on every visit; nothing personal is ever in it (no session is read for pages).
     res.setHeader('Cache-Control', 'no-cache');
     const slug = lookup ? servicePageSlug(req.path) : null;
-    if (!slug) return void res.type('html').send(indexHtml);
+    if (!slug) return void res.type('html').send(routePage(req.path));
     const draft = formDraft(req.query);
     lookup!(slug)
       .catch(() => null)

@@ -5,7 +5,7 @@ import { tr } from '../lib/i18n';
 import type { ComboboxChoice } from './combobox';
 import { useForm } from './context';
 import { ByHandInput, ByHandToggle, LookupFieldset, PostcodeInput } from './lookup-parts';
-import { idOf, type FieldModel, type Ui } from './model';
+import { idOf, type FieldModel } from './model';
 import { fieldMessage, SearchCombobox, useSearchCombobox } from './search-combobox';
 import { useFieldError, useValue } from './store';
 
@@ -28,11 +28,7 @@ interface Choice extends ComboboxChoice {
 
 const DEBOUNCE_MS = 300;
 
-/** Whether a uiSchema draws its object as an address field (`ui:widget`, `ui:field` or `ui:options.widget`). */
-export function isAddressUi(ui: Ui): boolean {
-  const options = (ui['ui:options'] ?? {}) as Record<string, unknown>;
-  return [ui['ui:widget'], ui['ui:field'], options.widget].includes('address');
-}
+export { isAddressUi } from '@guichet/shared';
 
 const asValue = (v: unknown): AddressValue => (v !== null && typeof v === 'object' ? (v as AddressValue) : {});
 /** The one line of an address typed by hand, from its parts. */

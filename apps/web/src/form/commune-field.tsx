@@ -32,11 +32,7 @@ interface Choice {
 const DEBOUNCE_MS = 250;
 const MAX_CHOICES = 10;
 
-/** Whether a uiSchema draws its object as a commune field (`ui:widget`, `ui:field` or `ui:options.widget`). */
-export function isCommuneUi(ui: Ui): boolean {
-  const options = (ui['ui:options'] ?? {}) as Record<string, unknown>;
-  return [ui['ui:widget'], ui['ui:field'], options.widget].includes('commune');
-}
+export { isCommuneUi } from '@guichet/shared';
 
 function territoryQuery(ui: Ui): string {
   const options = (ui['ui:options'] ?? {}) as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { createContext, memo, useContext, useEffect, useMemo } from 'react';
-import { encodePointerSegment, plainText, widgetOf } from '@guichet/shared';
+import { encodePointerSegment, plainText, specialWidgetOf, widgetOf } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
 import {
@@ -21,11 +21,7 @@ import {
 import { BranchChoice, useBranches } from './branch-choice';
 import { ErrorMessage, Required } from './field-parts';
 import { BooleanField, ChoiceField, SelectField } from './choice-fields';
-import { AddressField, isAddressUi } from './address-field';
-import { CommuneField, isCommuneUi } from './commune-field';
-import { SiretField, isSiretUi } from './siret-field';
-import { RnaField, isRnaUi } from './rna-field';
-import { QuotientField, isQuotientUi } from './quotient-field';
+import { SpecialField } from './special-fields';
 import { extraAllowed, keysToDraw, useEffectiveSchema } from './effective-schema';
 import { FileField, FilesField } from './file-fields';
 import { NullField } from './null-field';
@@ -127,19 +123,17 @@ export const SchemaField = memo(function SchemaField({ pointer, name, schema, ui
 
 /** A field that draws its answer itself, parts included (a text, boxes, a commune), not through fields of its own. */
 function drawnWhole(model: FieldModel, ui: Ui): boolean {
-  if (model.kind === 'object')
-    return isSiretUi(ui) || isRnaUi(ui) || isQuotientUi(ui) || isAddressUi(ui) || isCommuneUi(ui);
+  if (model.kind === 'object') return specialWidgetOf(ui) !== null;
   return model.kind !== 'array' && model.kind !== 'alternatives';
 }
 
 function drawField(model: FieldModel, ui: Ui, pointer: string, name: string, required: boolean) {
   switch (model.kind) {
-    case 'object':
-      if (isSiretUi(ui)) return <SiretField model={model} />;
-      if (isRnaUi(ui)) return <RnaField model={model} />;
-      if (isQuotientUi(ui)) return <QuotientField model={model} />;
-      if (isAddressUi(ui)) return <AddressField model={model} />;
-      return isCommuneUi(ui) ? <CommuneField model={model} /> : <ObjectField model={model} />;
+    case 'object': {
+      // SIRET, RNA, quotient familial, address, commune: loaded only for the forms that use them.
+      const widget = specialWidgetOf(ui);
+      return widget ? <SpecialField widget={widget} model={model} /> : <ObjectField model={model} />;
+    }
     case 'array':
       return <ArrayField model={model} />;
     case 'radio':

@@ -10,6 +10,7 @@ import { tr } from '../lib/i18n';
 import type { PublicService, SubmissionView, TestSubmissionView } from '@guichet/shared';
 import type { Schema } from './model';
 import { loadSemantics } from './semantics';
+import { loadSpecialFields } from './special-fields';
 import { loadValidator } from './validation';
 
 /** What the form page needs before it can draw the first step. */
@@ -81,6 +82,7 @@ export async function loadForm(slug: string, draftId: string, test: boolean): Pr
   if (embedded?.definition && embedded.validator) {
     void loadValidator(embedded.validator).catch(() => undefined);
     if (needsSemantics(embedded.definition.schema)) void import('./semantics-chunk').catch(() => undefined);
+    void loadSpecialFields(embedded.definition.uiSchema);
   }
   const [{ service, draft }, me] = await Promise.all([
     test
@@ -99,9 +101,12 @@ export async function loadForm(slug: string, draftId: string, test: boolean): Pr
       code: 'SERVICE_CLOSED',
       message: service.closed?.message ?? tr('Cette démarche est fermée.', 'This service is closed.'),
     });
+  // The lookup fields the definition uses (SIRET, commune…) come with it: the step is drawn with them, never a
+  // placeholder in their place.
   const [validate, semantics] = await Promise.all([
     loadValidator(validatorUrl),
     loadSemantics(definition.schema as Schema),
+    loadSpecialFields(definition.uiSchema),
   ]);
   // The first run of a large validator costs milliseconds (about 50 for 300 fields): pay them while the citizen
   // reads, once the form has painted, not at « Continuer » nor before the first paint.

@@ -5,6 +5,22 @@ import { FormPage, REVIEW } from '../form/FormPage';
 import type { Schema } from '../form/model';
 import { forgetKeptForm, keepLoadedForm } from '../form/preload';
 import { ServiceView } from '../pages/ServicePage';
+import { AddressField } from '../form/address-field';
+import { CommuneField } from '../form/commune-field';
+import { QuotientField } from '../form/quotient-field';
+import { RnaField } from '../form/rna-field';
+import { SiretField } from '../form/siret-field';
+import { provideSpecialFields } from '../form/special-fields';
+
+// The browser loads each lookup field when a definition uses it; the server draws a step in one synchronous pass,
+// so it has them all at hand.
+provideSpecialFields({
+  siret: SiretField,
+  rna: RnaField,
+  quotient: QuotientField,
+  address: AddressField,
+  commune: CommuneField,
+});
 
 export interface FormPreviewInput {
   /** The published version the page carries (apps/api/src/web/web-app.ts embeds it). */

@@ -1,4 +1,4 @@
-import { toJsonPointer, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
+import { isCommuneUi, toJsonPointer, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
 import type { CommuneDirectory, Territory } from './directory';
 import { normaliseName } from './normalise';
 import { valuesAt, widgetFields } from '../widget-fields';
@@ -6,12 +6,8 @@ import { valuesAt, widgetFields } from '../widget-fields';
 type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Whether a uiSchema node draws its object as a commune field (`ui:widget` or `ui:field`, or in `ui:options`). */
-export function isCommuneUi(ui: unknown): boolean {
-  if (!isNode(ui)) return false;
-  const options = isNode(ui['ui:options']) ? ui['ui:options'] : {};
-  return [ui['ui:widget'], ui['ui:field'], options.widget].includes('commune');
-}
+// The web app's field and this check read the same uiSchema nodes as commune fields.
+export { isCommuneUi };
 
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string').slice(0, 500) : [];
