@@ -330,7 +330,9 @@ describe('service pages carry their published version', () => {
 
   it('draws no service page for an unknown service, an address with a draft, or when turned off', async () => {
     const built = readFileSync(join(ROOT, 'dist/web/index.html'), 'utf8');
-    expect((await request(stack.url).get('/demarches/nexiste-pas').expect(200)).text).toBe(built);
+    expect(withoutModulePreloads((await request(stack.url).get('/demarches/nexiste-pas').expect(200)).text)).toBe(
+      built,
+    );
     const id = '0b7a1f6e-58a4-4c1e-9a51-3f0c2d9e8b10';
     // An address with a draft is the form's (drawn as such when the id is one), never the service page's.
     for (const query of [`?brouillon=${id}`, '?brouillon=pas-un-id', `?brouillon=${id}&test=1`])
@@ -342,7 +344,9 @@ describe('service pages carry their published version', () => {
     expect(serviceDrawing(off.text)).toBeNull();
     expect(off.text).toContain('<div id="root"></div>');
     expect(dataScripts(off.text).map((s) => s.id)).toEqual(['guichet-service']);
-    expect((await request(plain.url).get('/demarches/accueil-embarque').expect(200)).text).toBe(built);
+    expect(withoutModulePreloads((await request(plain.url).get('/demarches/accueil-embarque').expect(200)).text)).toBe(
+      built,
+    );
     // Other pages are not service pages (some preload their own page's chunk, below).
     for (const path of ['/', '/mes-demarches', '/demarches', '/demarches/accueil-embarque/autre'])
       expect(withoutModulePreloads((await request(stack.url).get(path).expect(200)).text)).toBe(built);
@@ -385,10 +389,9 @@ describe('service pages carry their published version', () => {
       (await request(stack.url).get(`/demarches/commune-embarque?brouillon=${id}`).expect(200)).text,
     );
     expect(commune.filter((href) => everyWidget.has(href)).sort()).toEqual(widgetChunks('commune').sort());
-    // The service page, where the citizen starts the form, preloads them too.
-    expect(modulePreloads((await request(stack.url).get('/demarches/siret-embarque').expect(200)).text)).toEqual(
-      siretPreloads,
-    );
+    // The service page, where the citizen starts the form, preloads them too (and its own page's chunk).
+    const servicePage = modulePreloads((await request(stack.url).get('/demarches/siret-embarque').expect(200)).text);
+    expect(servicePage).toEqual(expect.arrayContaining(siretPreloads));
     // A form without lookup fields: none of their chunks.
     const plainForm = modulePreloads(
       (await request(stack.url).get(`/demarches/contact-embarque?brouillon=${id}`).expect(200)).text,
@@ -403,6 +406,7 @@ describe('service pages carry their published version', () => {
     const built = readFileSync(join(ROOT, 'dist/web/index.html'), 'utf8');
     const pages: Array<[string, string]> = [
       ['/', 'src/pages/Home.tsx'],
+      ['/demarches/nexiste-pas', 'src/pages/ServicePage.tsx'],
       ['/mes-demarches', 'src/pages/MyRequests.tsx'],
       ['/mes-demarches/0b7a1f6e-58a4-4c1e-9a51-3f0c2d9e8b10', 'src/pages/RequestView.tsx'],
       ['/suivi', 'src/pages/FollowRequest.tsx'],
@@ -418,8 +422,13 @@ describe('service pages carry their published version', () => {
       expect(page.text.match(/<script/g)).toHaveLength(1);
       for (const href of expected) await request(stack.url).get(href).expect(200);
     }
-    // Pages the entry draws (a service, its form, an unknown address) preload no page chunk.
-    for (const path of ['/demarches', '/demarches/nexiste-pas'])
+    // A service's page drawn by the server preloads its page's chunk after the form's.
+    const drawnService = modulePreloads((await request(stack.url).get('/demarches/accueil-embarque').expect(200)).text);
+    expect(drawnService).toEqual(
+      expect.arrayContaining(chunks('src/pages/ServicePage.tsx').filter((c) => !entry.has(c))),
+    );
+    // Pages the entry draws (a service's form, an unknown address) preload no page chunk.
+    for (const path of ['/demarches', '/demarches/nexiste-pas?brouillon=0b7a1f6e-58a4-4c1e-9a51-3f0c2d9e8b10'])
       expect(modulePreloads((await request(stack.url).get(path).expect(200)).text)).toEqual([]);
   });
 
@@ -427,7 +436,7 @@ describe('service pages carry their published version', () => {
     const embedded = await request(stack.url).get('/demarches/contact-embarque').expect(200);
     const before = await request(plain.url).get('/demarches/contact-embarque').expect(200);
     expect(dataScripts(before.text)).toEqual([]);
-    expect(before.text).toBe(readFileSync(join(ROOT, 'dist/web/index.html'), 'utf8'));
+    expect(withoutModulePreloads(before.text)).toBe(readFileSync(join(ROOT, 'dist/web/index.html'), 'utf8'));
     expect(embedded.headers['content-security-policy']).toBe(before.headers['content-security-policy']);
     expect(embedded.headers['content-security-policy']).toContain("script-src 'self';");
     // Unknown services and other pages: the page as built, nothing embedded.

@@ -5,11 +5,10 @@ import { formatTime, lang, setLang, tr } from './lib/i18n';
 import { onLinkClick, useLocation } from './lib/router';
 import { lazyPage } from './lib/lazy-page';
 import { usePageTitle } from './lib/title';
-import { ServicePage } from './pages/ServicePage';
 
-// Every page but a service's and its form (the pages the server draws, apps/web/src/server/form-preview.tsx) is a
-// chunk of its own: a citizen opening a form never downloads them. The API preloads the chunk of the page an
-// address opens (apps/api/src/web/web-app.ts, `ROUTE_MODULES`: keep both lists in step).
+// Every page but a service's form is a chunk of its own: a citizen opening a form never downloads them. The API
+// preloads the chunk of the page an address opens (apps/api/src/web/web-app.ts, `routeModule`: keep both in step).
+const ServicePage = lazyPage(() => import('./pages/ServicePage').then((m) => m.ServicePage));
 const Home = lazyPage(() => import('./pages/Home').then((m) => m.Home));
 const MyRequests = lazyPage(() => import('./pages/MyRequests').then((m) => m.MyRequests));
 const RequestView = lazyPage(() => import('./pages/RequestView').then((m) => m.RequestView));
@@ -18,9 +17,10 @@ const DeskApp = lazyPage(() => import('./desk/DeskApp').then((m) => m.default));
 const StudioApp = lazyPage(() => import('./studio/StudioApp').then((m) => m.default));
 
 /** The lazy page an address opens (the same choice as `Page`), if it is one. */
-function lazyPageOf(path: string): { load(): Promise<void> } | null {
+function lazyPageOf(path: string, query: URLSearchParams): { load(): Promise<void> } | null {
   const segments = path.split('/').filter(Boolean);
   if (segments.length === 0) return Home;
+  if (segments[0] === 'demarches' && segments.length === 2) return query.get('brouillon') ? null : ServicePage;
   if (segments[0] === 'mes-demarches') return segments.length === 1 ? MyRequests : RequestView;
   if (segments[0] === 'suivi') return FollowRequest;
   if (segments[0] === 'instruction') return DeskApp;
@@ -32,12 +32,9 @@ function lazyPageOf(path: string): { load(): Promise<void> } | null {
  * Loads the chunk of the page at `path`, for `main.tsx` to wait for before mounting: the app's first commit then
  * draws the page itself, not « Chargement… ». Never fails (the page's Suspense then loads it and says so).
  */
-export function loadPageOf(path: string): Promise<void> {
-  return (
-    lazyPageOf(path)
-      ?.load()
-      .catch(() => undefined) ?? Promise.resolve()
-  );
+export function loadPageOf(path: string, search: string): Promise<void> {
+  const page = lazyPageOf(path, new URLSearchParams(search));
+  return page ? page.load().catch(() => undefined) : Promise.resolve();
 }
 
 function Page({ path, query }: { path: string; query: URLSearchParams }) {

@@ -46,10 +46,14 @@ function whenDrawnPageLoaded(): Promise<void> {
       () => undefined,
     );
   else if (drawn === 'service' && !draftId)
-    loaded = loadServicePage(slug).then(
-      (page) => void (mounted || keepServicePage(slug, page)),
-      () => undefined,
-    );
+    loaded = Promise.all([
+      loadServicePage(slug).then(
+        (page) => void (mounted || keepServicePage(slug, page)),
+        () => undefined,
+      ),
+      // The page's own chunk (preloaded by the server), so the drawing is replaced by the page, not « Chargement… ».
+      loadPageOf(window.location.pathname, window.location.search),
+    ]).then(() => undefined);
   else return Promise.resolve();
   return Promise.race([loaded, new Promise<void>((ok) => window.setTimeout(ok, PREVIEW_WAIT_MS))]);
 }
@@ -63,7 +67,7 @@ const PAGE_CHUNK_WAIT_MS = 400;
 void Promise.all([
   whenDrawnPageLoaded(),
   Promise.race([
-    loadPageOf(window.location.pathname),
+    loadPageOf(window.location.pathname, window.location.search),
     new Promise<void>((ok) => window.setTimeout(ok, PAGE_CHUNK_WAIT_MS)),
   ]),
 ]).then(() => {

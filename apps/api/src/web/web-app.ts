@@ -54,16 +54,20 @@ function lazyChunks(dir: string): (module: string) => string[] {
   };
 }
 
+/** A service's page (`/demarches/:slug` without a draft), drawn by the server, a chunk of its own in the browser. */
+const SERVICE_PAGE_MODULE = 'src/pages/ServicePage.tsx';
+
 /** The module of each lookup field's chunk (apps/web/src/form/special-fields.tsx imports them). */
 const WIDGET_MODULE = (widget: SpecialWidget) => `src/form/${widget}-field.tsx`;
 
 /**
- * The page each address opens that is a chunk of its own (apps/web/src/App.tsx, `lazyPage`: keep both lists in
+ * The page each address opens that is a chunk of its own (apps/web/src/App.tsx, `lazyPageOf`: keep both in
  * step), so a page opened from its address loads its chunk alongside the entry instead of after it. A service's
- * page and its form are in the entry (the server draws them).
+ * form is in the entry.
  */
 const ROUTE_MODULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\/$/, 'src/pages/Home.tsx'],
+  [/^\/demarches\/[^/]+\/?$/, SERVICE_PAGE_MODULE],
   [/^\/mes-demarches\/?$/, 'src/pages/MyRequests.tsx'],
   [/^\/mes-demarches\/[^/]+\/?$/, 'src/pages/RequestView.tsx'],
   [/^\/suivi\/?$/, 'src/pages/FollowRequest.tsx'],
@@ -71,9 +75,13 @@ const ROUTE_MODULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\/studio(\/|$)/, 'src/studio/StudioApp.tsx'],
 ];
 
-/** What the page at `path` loads besides the entry: the module of its route, if it has one of its own. */
-export function routeModule(path: string): string | null {
-  return ROUTE_MODULES.find(([pattern]) => pattern.test(path))?.[1] ?? null;
+/**
+ * What the page at `path` loads besides the entry: the module of its route, if it has one of its own. An address
+ * with a draft (`?brouillon=`, valid or not) is the form's.
+ */
+export function routeModule(path: string, query: Request['query']): string | null {
+  const module = ROUTE_MODULES.find(([pattern]) => pattern.test(path))?.[1] ?? null;
+  return module === SERVICE_PAGE_MODULE && !noDraft(query) ? null : module;
 }
 
 const modulePreloads = (hrefs: string[]) =>
@@ -319,8 +327,8 @@ export function webAppHandlers(
   const chunks = lazyChunks(dir);
   /** The page as built, with the chunk of its address's route preloaded; one per route, made once. */
   const routePages = new Map<string | null, string>([[null, indexHtml]]);
-  const routePage = (path: string): string => {
-    const module = routeModule(path);
+  const routePage = (path: string, query: Request['query']): string => {
+    const module = routeModule(path, query);
     let html = routePages.get(module);
     if (html === undefined) {
       const preloads = module ? modulePreloads(chunks(module)) : '';
@@ -357,7 +365,10 @@ export function webAppHandlers(
     let html = indexHtml
       .replace(
         '</head>',
-        () => `${formPreloads(kind === 'form' ? DRAFT_SLOT : null)}${serviceHead(service, chunks)}</head>`,
+        () =>
+          `${formPreloads(kind === 'form' ? DRAFT_SLOT : null)}${serviceHead(service, chunks)}${
+            kind === 'service' ? modulePreloads(chunks(SERVICE_PAGE_MODULE)) : ''
+          }</head>`,
       )
       .replace('</body>', () => `${serviceData(service)}</body>`);
     if (preview) {
@@ -373,12 +384,12 @@ export function webAppHandlers(
     // Revalidated on every visit; nothing personal is ever in it (no session is read for pages).
     res.setHeader('Cache-Control', 'no-cache');
     const slug = lookup ? servicePageSlug(req.path) : null;
-    if (!slug) return void res.type('html').send(routePage(req.path));
+    if (!slug) return void res.type('html').send(routePage(req.path, req.query));
     const draft = formDraft(req.query);
     lookup!(slug)
       .catch(() => null)
       .then((service) => {
-        if (!service) return void res.type('html').send(indexHtml);
+        if (!service) return void res.type('html').send(routePage(req.path, req.query));
         const step = typeof req.query.etape === 'string' ? req.query.etape : null;
         // The app draws a service page where the address has no draft (apps/web/src/App.tsx), a form page where it
         // has a valid one.
