@@ -1,4 +1,4 @@
-import { withMinimumItems } from './minimum-items';
+import { freshItem, withMinimumItems } from './minimum-items';
 import type { Schema } from './model';
 
 describe('withMinimumItems', () => {
@@ -26,6 +26,73 @@ describe('withMinimumItems', () => {
     expect(withMinimumItems(root, root, { enfants: [{ prenom: 'Inès' }], parcelles: [{ prenom: 'x' }] })).toEqual({
       enfants: [{ prenom: 'Inès' }],
       parcelles: [{ prenom: 'x' }, {}],
+    });
+  });
+
+  // Held-out form lowcode-ecole-musique: « Disciplines » (minItems 1) whose items hold « Créneaux souhaités » (minItems 1).
+  const nested: Schema = {
+    type: 'object',
+    $defs: { creneau: { type: 'object', properties: { jour: { type: 'string' } } } },
+    properties: {
+      disciplines: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          properties: {
+            instrument: { type: 'string' },
+            niveau: { type: 'integer', default: 1 },
+            creneaux: { type: 'array', minItems: 2, items: { $ref: '#/$defs/creneau' } },
+            morceaux: { type: 'array', items: { type: 'object', properties: { titre: { type: 'string' } } } },
+          },
+        },
+      },
+    },
+  };
+  const itemDefaults = (items: Schema) =>
+    Object.keys((items.properties ?? {}) as object).includes('niveau') ? { niveau: 1 } : {};
+
+  it('opens the nested lists of groups of an item it opens, and of the items already there, as RJSF pads every list its defaults meet', () => {
+    expect(withMinimumItems(nested, nested, {}, itemDefaults)).toEqual({
+      disciplines: [{ niveau: 1, creneaux: [{}, {}] }],
+    });
+    expect(
+      withMinimumItems(nested, nested, { disciplines: [{ instrument: 'violon', creneaux: [{ jour: 'lundi' }] }] }),
+    ).toEqual({
+      disciplines: [{ instrument: 'violon', creneaux: [{ jour: 'lundi' }, {}] }],
+    });
+  });
+
+  it('gives the item « Ajouter » adds its own lists of groups opened to their minItems (before: the new item came without them)', () => {
+    const items = (nested.properties as Record<string, Schema>).disciplines!.items as Schema;
+    expect(freshItem(nested, items, itemDefaults)).toEqual({ niveau: 1, creneaux: [{}, {}] });
+    // An optional list of groups is not created.
+    expect(freshItem(nested, items)).toEqual({ creneaux: [{}, {}] });
+  });
+
+  it('creates no empty group inside an item, as RJSF sends none (subvention-projets-imbriques: an action stored « periode: {} »), and opens the lists of one answered', () => {
+    const root: Schema = {
+      type: 'object',
+      properties: {
+        actions: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            properties: {
+              periode: { type: 'object', properties: { debut: { type: 'string' } } },
+              lieu: {
+                type: 'object',
+                properties: { salles: { type: 'array', minItems: 1, items: { type: 'object', properties: {} } } },
+              },
+            },
+          },
+        },
+      },
+    };
+    expect(withMinimumItems(root, root, {})).toEqual({ actions: [{ lieu: { salles: [{}] } }] });
+    expect(withMinimumItems(root, root, { actions: [{ periode: { debut: 'x' }, lieu: {} }] })).toEqual({
+      actions: [{ periode: { debut: 'x' }, lieu: { salles: [{}] } }],
     });
   });
 });

@@ -3,6 +3,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { plainText } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
+import { freshItem } from './minimum-items';
 import { itemsSchema, idOf, tupleLength, typeOf, uiChild, type FieldModel } from './model';
 import { useFieldError, useLength } from './store';
 
@@ -49,8 +50,11 @@ export function useRepeat(model: FieldModel) {
   const add = () => {
     const schema = schemaAt(length);
     const isGroup = typeOf(schema) === 'object';
-    // RJSF's new item: the item schema's defaults, an empty group, or nothing yet.
-    const fresh = semantics ? semantics.withDefaults(schema, isGroup ? {} : undefined) : isGroup ? {} : undefined;
+    // RJSF's new item: the item schema's defaults (a group's own lists of groups opened to their `minItems`), an
+    // empty group, or nothing yet.
+    const fresh = isGroup
+      ? freshItem(root, schema, semantics ? (items) => semantics.withDefaults(items, {}) : undefined)
+      : semantics?.withDefaults(schema, undefined);
     store.set(model.pointer, [...list(), fresh]);
     focusItem.current = length;
     setAnnounce(`${itemTitle} ${length + 1} ${tr('ajouté', 'added')}.`);

@@ -1,0 +1,79 @@
+import type { ServiceDefinition } from '@guichet/shared';
+import { expectAccessible, untilLive } from '../support/browser';
+import { pressEnterOn, useWebLookupStack } from '../support/lookup-browser';
+
+const SLUG = 'conservatoire-disciplines';
+
+/** As the held-out form lowcode-ecole-musique has it: disciplines (at least one), each with its créneaux (at least one). */
+function conservatoire(): ServiceDefinition {
+  return {
+    formatVersion: 1,
+    schema: {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      $defs: {
+        creneau: {
+          type: 'object',
+          title: 'Créneau',
+          required: ['jour'],
+          properties: { jour: { type: 'string', title: 'Jour' }, heure: { type: 'string', title: 'Heure' } },
+        },
+      },
+      properties: {
+        disciplines: {
+          type: 'array',
+          title: 'Disciplines',
+          minItems: 1,
+          maxItems: 3,
+          items: {
+            type: 'object',
+            title: 'Discipline',
+            required: ['instrument'],
+            properties: {
+              instrument: { type: 'string', title: 'Instrument' },
+              annees: { type: 'integer', title: 'Années de pratique', default: 1 },
+              creneaux: { type: 'array', title: 'Créneaux', minItems: 2, items: { $ref: '#/$defs/creneau' } },
+            },
+          },
+        },
+      },
+      required: ['disciplines'],
+    },
+    uiSchema: {},
+    pages: [{ id: 'cours', title: 'Les cours', fields: ['disciplines'] }],
+    settings: { signIn: 'none', retentionMonths: 12 },
+  } as unknown as ServiceDefinition;
+}
+
+/**
+ * RJSF creates an added item from its schema's defaults, which pad the item's own lists of groups to their
+ * `minItems`: the second discipline comes with its two créneaux open, as the first one does.
+ */
+describe('an item added with « Ajouter » opens its own lists of groups', () => {
+  const web = useWebLookupStack(
+    { service: { slug: SLUG, title: 'Inscription au conservatoire', definition: conservatoire() } },
+    60_000,
+  );
+
+  it('the added discipline comes with its créneaux open, its defaults filled', async () => {
+    const page = await web.browser.context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${web.base}/demarches/${SLUG}`);
+    await untilLive(page);
+    await pressEnterOn(page, /^Commencer/);
+    await page.waitForURL(/brouillon=/);
+    await page.getByRole('heading', { level: 2, name: 'Les cours' }).waitFor();
+
+    const items = (pointer: string) => page.locator(`.repeat[data-pointer="${pointer}"] > .item`);
+    expect(await items('/disciplines').count()).toBe(1);
+    expect(await items('/disciplines/0/creneaux').count()).toBe(2);
+
+    await pressEnterOn(page, /^Ajouter : discipline$/);
+    await items('/disciplines').nth(1).waitFor();
+    // Before the fix: 0, and the citizen had to find « Ajouter : créneau » twice for what is required.
+    expect(await items('/disciplines/1/creneaux').count()).toBe(2);
+    await expect(page.getByLabel('Années de pratique').nth(1).inputValue()).resolves.toBe('1');
+    await expectAccessible(page, 'discipline ajoutée');
+    await page.close();
+  });
+});
