@@ -161,4 +161,20 @@ describe('the step check: the errors of what is drawn', () => {
     undraw();
     expect(store.drawnErrors(verdict).map((e) => e.pointer)).toEqual(['/contact']);
   });
+
+  it('starts a list, not a group keyed « 0 », when a tuple drawn before its list exists gets its first answer (releves-compteurs-tuples: « valeur attendue : une liste »)', () => {
+    const store = new FormStore(definition, {});
+    store.markList('/position');
+    store.set('/position/1', -1.55);
+    store.set('/position/0', 47.2);
+    expect(store.get('/position')).toEqual([47.2, -1.55]);
+    // A list of tuples: the item, drawn as a list too, is one.
+    store.markList('/releves');
+    store.markList('/releves/0');
+    store.set('/releves/0/1', 1243);
+    expect(store.snapshot().releves).toEqual([[undefined, 1243]]);
+    // Elsewhere a key made of digits stays a key (patternProperties, a year).
+    store.set('/annees/2024', 'oui');
+    expect(store.snapshot().annees).toEqual({ 2024: 'oui' });
+  });
 });

@@ -3,6 +3,7 @@ import {
   eligibilityErrors,
   hiddenPointers,
   parseJsonPointer,
+  toJsonPointer,
   LONE_SURROGATE,
   readPointer,
   visiblePages,
@@ -12,26 +13,36 @@ import {
 
 type Listener = () => void;
 
-function setIn(node: unknown, segments: string[], value: unknown): unknown {
+const isContainer = (v: unknown) => v !== null && typeof v === 'object';
+
+/**
+ * `node` with `value` at `segments`. A container missing on the way is made a list where `isList(depth)` says the
+ * form draws a list there (a tuple's fixed items are drawn before the list exists), a group otherwise.
+ */
+function setIn(
+  node: unknown,
+  segments: string[],
+  value: unknown,
+  isList: (depth: number) => boolean = () => false,
+  depth = 0,
+): unknown {
   if (segments.length === 0) return value;
   const [head, ...rest] = segments as [string, ...string[]];
-  if (Array.isArray(node)) {
-    const copy = node.slice();
+  if (Array.isArray(node) || (!isContainer(node) && /^(?:0|[1-9]\d*)$/.test(head) && isList(depth))) {
+    const copy = Array.isArray(node) ? node.slice() : [];
     const index = Number(head);
     // An item emptied in place keeps its place (a list of texts does not lose a line while the citizen types);
     // removing an item is the list's own business (« Retirer » sets the whole list).
-    copy[index] = setIn(copy[index], rest, value);
+    copy[index] = setIn(copy[index], rest, value, isList, depth + 1);
     return copy;
   }
   const base = node !== null && typeof node === 'object' ? (node as Record<string, unknown>) : {};
   const copy: Record<string, unknown> = { ...base };
-  const next = setIn(base[head], rest, value);
+  const next = setIn(base[head], rest, value, isList, depth + 1);
   if (next === undefined) delete copy[head];
   else copy[head] = next;
   return copy;
 }
-
-const isContainer = (v: unknown) => v !== null && typeof v === 'object';
 
 /** ajv's codes for a value that fits none (or more than one) of a choice's branches. */
 const CHOICE_KEYWORDS: ReadonlySet<string> = new Set(['oneOf', 'anyOf']);
@@ -54,6 +65,8 @@ export class FormStore {
   /** The fields drawn now (only one step is drawn at a time): how many draw each pointer, and how. */
   private readonly drawn = new Map<string, { whole: number; container: number }>();
   private eligibility: ErrorItem[] = [];
+  /** Where the form draws a list (`markList`): an answer given there before the list exists starts one. */
+  private readonly lists = new Set<string>();
   private readonly hasRules: boolean;
   /** Bumped on every change: autosave compares it with what it last sent. */
   version = 0;
@@ -85,7 +98,9 @@ export class FormStore {
       value = value.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
     const previous = this.get(pointer);
     if (previous === value) return;
-    this.data = setIn(this.data, parseJsonPointer(pointer), value) as Record<string, unknown>;
+    const segments = parseJsonPointer(pointer);
+    const isList = (depth: number) => this.lists.has(toJsonPointer(segments.slice(0, depth)));
+    this.data = setIn(this.data, segments, value, isList) as Record<string, unknown>;
     this.version++;
     this.notifyValue(pointer, isContainer(value) || isContainer(previous));
     if (this.hasRules) this.evaluateRules(true);
@@ -139,6 +154,15 @@ export class FormStore {
     this.errors.delete(pointer);
     for (const listener of this.errorListeners.get(pointer) ?? []) listener();
     for (const listener of this.global) listener();
+  }
+
+  /**
+   * The form draws a list at `pointer`. A tuple draws its fixed items before the citizen has answered any
+   * (`prefixItems`, draft-07's `items: [...]`): the first answer given there starts a list, not a group whose keys
+   * are « 0 » and « 1 » (« Position du compteur : valeur attendue : une liste » on releves-compteurs-tuples).
+   */
+  markList(pointer: string): void {
+    this.lists.add(pointer);
   }
 
   /**

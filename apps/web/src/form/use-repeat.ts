@@ -32,6 +32,8 @@ export function useRepeat(model: FieldModel) {
   const serial = useRef(0);
   while (keys.current.length < length) keys.current.push(`k${serial.current++}`);
   if (keys.current.length > length) keys.current.length = length;
+  // A tuple's fixed items are drawn before the list exists: what the citizen answers there starts a list.
+  useEffect(() => store.markList(model.pointer), [store, model.pointer]);
   const [announce, setAnnounce] = useState('');
   const focusItem = useRef<number | null>(null);
   const groupId = useId();
