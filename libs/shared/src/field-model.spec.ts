@@ -24,6 +24,22 @@ describe('field model', () => {
     ]);
   });
 
+  it('draws a tuple of choices as its items, never as checkboxes nor files, as RJSF does (marche-forain-draft07-tuples: « Jours de marché » came as boxes refused with « valeur attendue : un texte »)', () => {
+    const jour = { type: 'string', enum: ['mardi', 'jeudi', 'samedi'] };
+    const jours = {
+      type: 'array',
+      uniqueItems: true,
+      prefixItems: [{ ...jour, title: 'Jour principal' }],
+      items: jour,
+    };
+    expect(fieldModel(jours, jours, {}, '/jours', 'jours', false, []).kind).toBe('array');
+    const pieces = { type: 'array', prefixItems: [{ type: 'string' }], items: { type: 'string', format: 'data-url' } };
+    expect(fieldModel(pieces, pieces, {}, '/pieces', 'pieces', false, []).kind).toBe('array');
+    // Not a tuple: RJSF's multiple choice, as before.
+    const libre = { type: 'array', uniqueItems: true, items: jour };
+    expect(fieldModel(libre, libre, {}, '/libre', 'libre', false, []).kind).toBe('checkboxes');
+  });
+
   it('disables the boxes the list’s own ui:enumDisabled names when its items carry the labels, as RJSF 6’s ArrayAsMultiSelect does (before: only the items’ uiSchema was read, and « Piscine » could be ticked)', () => {
     const schema = {
       type: 'array',

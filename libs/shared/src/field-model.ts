@@ -441,9 +441,12 @@ export function fieldModel(
   if (options.length === 0 && hasAlternatives(schema) && !schema.properties) kind = 'alternatives';
   else if (type === 'object') kind = 'object';
   else if (type === 'array') {
-    if (items['x-file'] !== undefined || items.format === 'data-url') kind = 'files';
+    // A tuple (`prefixItems`, draft-07's `items: [...]`) is drawn item by item whatever its further items are: RJSF's
+    // isFilesArray and isMultiSelect read `items` as one schema, and a tuple's is a list.
+    const tuple = tupleLength(schema) > 0;
+    if (!tuple && (items['x-file'] !== undefined || items.format === 'data-url')) kind = 'files';
     // RJSF's multiple choice: a list of values whose items are unique; otherwise a list of single choices.
-    else if (schema.uniqueItems === true && optionsOf(items, choicesUi(ui)).length > 0) kind = 'checkboxes';
+    else if (!tuple && schema.uniqueItems === true && optionsOf(items, choicesUi(ui)).length > 0) kind = 'checkboxes';
     else kind = 'array';
   } else if (type === 'string' && (schema['x-file'] !== undefined || format === 'data-url')) kind = 'file';
   else if (options.length > 0)
