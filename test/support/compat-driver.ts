@@ -53,8 +53,16 @@ export function rjsfWidget(ui: JsonObject): string | undefined {
 
 const uiOf = (ui: JsonObject, key: string | number): JsonObject =>
   isObject(ui[key as string]) ? (ui[key as string] as JsonObject) : {};
-/** RJSF's options of a choice, or none (optionsList throws on a oneOf of schemas that are not constants). */
+/**
+ * RJSF's options of a choice, or none (optionsList throws on a oneOf of schemas that are not constants). RJSF 5's
+ * schema `enumNames`, which RJSF 6 no longer reads (it shows the raw values), name the choices as the import's
+ * conversion to `oneOf` of `const` + `title` does: a documented departure (docs/definition-format.md).
+ */
 function choices(schema: JsonObject, ui?: JsonObject): Array<{ label: string; value: unknown }> | undefined {
+  const legacy = schema.enumNames;
+  const own = ui?.['ui:enumNames'] ?? (isObject(ui?.['ui:options']) ? ui['ui:options'].enumNames : undefined);
+  if (Array.isArray(schema.enum) && Array.isArray(legacy) && own === undefined)
+    return schema.enum.map((value, i) => ({ label: typeof legacy[i] === 'string' ? legacy[i] : String(value), value }));
   try {
     return optionsList(schema as RJSFSchema, ui) as Array<{ label: string; value: unknown }> | undefined;
   } catch {
