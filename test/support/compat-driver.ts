@@ -312,7 +312,36 @@ function walkObject(
 
 /** The fields RJSF draws for the sample answer (pointers in the stored answer, labels as shown). */
 export function expectedSteps(schema: JsonObject, uiSchema: JsonObject, data: Json, base = ''): Step[] {
-  return walk(schema, uiSchema, schema, uiSchema, data, base, undefined);
+  const read = refsBesideShapingAsAllOf(schema) as JsonObject;
+  return walk(read, uiSchema, read, uiSchema, data, base, undefined);
+}
+
+const SHAPING = [
+  'properties',
+  'required',
+  'patternProperties',
+  'dependentRequired',
+  'dependentSchemas',
+  'dependencies',
+];
+/**
+ * A `$ref` beside `properties` or `required`, read as the import writes it (`allOf` of the reference and those
+ * siblings, as 2019-09 means it): RJSF puts the siblings over the referred group and draws only their fields, which
+ * its own validator then refuses; Guichet draws both, a documented departure (docs/definition-format.md).
+ */
+function refsBesideShapingAsAllOf(node: unknown, depth = 0): unknown {
+  if (depth > 64) return node;
+  if (Array.isArray(node)) return node.map((n) => refsBesideShapingAsAllOf(n, depth + 1));
+  if (!isObject(node)) return node;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(node)) out[k] = refsBesideShapingAsAllOf(v, depth + 1) as Json;
+  if (typeof out.$ref !== 'string' || !SHAPING.some((k) => out[k] !== undefined)) return out;
+  const outside: JsonObject = {};
+  const shaping: JsonObject = {};
+  for (const [k, v] of Object.entries(out))
+    if (SHAPING.includes(k)) shaping[k] = v;
+    else if (k !== '$ref' && k !== 'allOf') outside[k] = v;
+  return { ...outside, allOf: [{ $ref: out.$ref }, shaping, ...(Array.isArray(out.allOf) ? out.allOf : [])] };
 }
 
 export const attr = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');

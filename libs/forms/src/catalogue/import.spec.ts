@@ -120,6 +120,40 @@ describe('toDraft2020', () => {
     });
   });
 
+  it('writes a $ref beside properties or required as allOf of both, its title beside it, as 2019-09 means it (before: the referred group’s fields were lost to RJSF’s reading and the citizen could not answer what ajv required)', () => {
+    const converted = toDraft2020({
+      $schema: 'https://json-schema.org/draft/2019-09/schema',
+      type: 'object',
+      $defs: {
+        adresse: { type: 'object', required: ['voie'], properties: { voie: { type: 'string' } } },
+      },
+      properties: {
+        bien: {
+          $ref: '#/$defs/adresse',
+          title: 'Adresse du bien',
+          properties: { complement: { type: 'string' }, renvoi: { $ref: '#/properties/bien/properties/complement' } },
+          required: ['voie', 'complement'],
+        },
+        postale: { $ref: '#/$defs/adresse', title: 'Adresse postale' },
+      },
+    }) as Schema;
+    expect((converted.properties as Schema).bien).toEqual({
+      title: 'Adresse du bien',
+      allOf: [
+        { $ref: '#/$defs/adresse' },
+        {
+          properties: {
+            complement: { type: 'string' },
+            renvoi: { $ref: '#/properties/bien/allOf/1/properties/complement' },
+          },
+          required: ['voie', 'complement'],
+        },
+      ],
+    });
+    // A $ref beside words that only name or describe it stays as it is.
+    expect((converted.properties as Schema).postale).toEqual({ $ref: '#/$defs/adresse', title: 'Adresse postale' });
+  });
+
   it('keeps the authored key order and every annotation as written', () => {
     const converted = toDraft2020({
       title: 'T',

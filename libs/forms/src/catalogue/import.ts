@@ -184,8 +184,62 @@ function rewriteRefs(root: unknown, change: (ref: string) => string): unknown {
   return root;
 }
 
+/** Keywords that shape a group: beside a `$ref`, 2019-09 and 2020-12 apply them with the referred group's own. */
+const SHAPING = [
+  'properties',
+  'required',
+  'patternProperties',
+  'dependentRequired',
+  'dependentSchemas',
+  'dependencies',
+];
+
+/**
+ * `{ "$ref": "#/$defs/adresse", "properties": { "complément": … }, "required": [ … ] }`: 2019-09 and 2020-12 apply
+ * the reference and its siblings alike (ajv requires the referred group's fields and the sibling's), but RJSF, like
+ * any reader that puts the siblings over the referred schema, loses the referred `properties` and `required`: it
+ * draws only « complément » and its validator then refuses every answer for fields it never drew. The same meaning
+ * written as `allOf` of the reference and the shaping siblings is drawn whole by RJSF and by Guichet; the siblings
+ * that name or describe the group (`title`, `description`, `default`, `readOnly`…) stay beside it.
+ */
+function refBesideShaping(
+  node: Record<string, unknown>,
+  from: Path,
+  to: Path,
+  moved: Map<string, string>,
+  notes: Notes,
+) {
+  const pick = (keep: (key: string) => boolean) => Object.fromEntries(Object.entries(node).filter(([k]) => keep(k)));
+  const outside = convert(
+    pick((k) => !SHAPING.includes(k) && k !== '$ref' && k !== 'allOf'),
+    from,
+    to,
+    moved,
+    notes,
+  ) as Record<string, unknown>;
+  const shaping = convert(
+    pick((k) => SHAPING.includes(k)),
+    from,
+    [...to, 'allOf', 1],
+    moved,
+    notes,
+  );
+  const own = Array.isArray(node.allOf)
+    ? node.allOf.map((s, i) => convert(s, [...from, 'allOf', i], [...to, 'allOf', i + 2], moved, notes))
+    : [];
+  moved.set(toJsonPointer(from), toJsonPointer(to));
+  notes.add(
+    [...to, 'allOf'],
+    'converted',
+    '« $ref » à côté de « properties » ou « required » réécrit en « allOf » de la référence et de ces mots-clés : les champs du groupe référencé et ceux ajoutés à côté sont dessinés et exigés ensemble (JSON Schema 2019-09 et 2020-12 appliquent les deux ; RJSF remplaçait les premiers par les seconds).',
+  );
+  return { ...outside, allOf: [{ $ref: node.$ref }, shaping, ...own] };
+}
+
 function convert(node: unknown, from: Path, to: Path, moved: Map<string, string>, notes: Notes): unknown {
   if (!isObject(node)) return node;
+  if (typeof node.$ref === 'string' && SHAPING.some((k) => node[k] !== undefined))
+    return refBesideShaping(node, from, to, moved, notes);
   moved.set(toJsonPointer(from), toJsonPointer(to));
   const sub = (value: unknown, fromKeys: Path, toKeys: Path) =>
     convert(value, [...from, ...fromKeys], [...to, ...toKeys], moved, notes);
