@@ -1,5 +1,5 @@
 import { answerRows, answerText } from './answer-format';
-import { fieldModel, needsSemantics, optionsOf, orderedKeys, type Schema } from './field-model';
+import { fieldModel, needsSemantics, optionsOf, orderedKeys, resolve, type Schema } from './field-model';
 import { plainText } from './markdown-text';
 import { fieldPointers } from './schema-fields';
 import { createSchemaSemantics } from './schema-semantics';
@@ -168,6 +168,36 @@ describe('field model', () => {
     expect(fieldModel(root, items, {}, '/foyer/0', '0', false, []).kind).toBe('object');
     // Without a type anywhere, still nothing to draw.
     expect(fieldModel(root, { allOf: [{ description: 'x' }] }, {}, '/a', 'a', false, []).kind).toBe('unsupported');
+  });
+
+  it('adds the properties and required beside a $ref to the referred group’s, as 2019-09 and 2020-12 apply both (a definition sent whole; RJSF drew only the added fields and the citizen could not answer the required ones)', () => {
+    const root: Schema = {
+      type: 'object',
+      $defs: {
+        adresse: {
+          type: 'object',
+          title: 'Adresse',
+          required: ['voie', 'commune'],
+          properties: { voie: { type: 'string' }, commune: { type: 'string' } },
+        },
+      },
+      properties: {
+        bien: {
+          $ref: '#/$defs/adresse',
+          title: 'Adresse du bien',
+          properties: { batiment: { type: 'string' }, voie: { type: 'string', maxLength: 80 } },
+          required: ['batiment', 'voie'],
+        },
+      },
+    };
+    const bien = resolve(root, (root.properties as Record<string, Schema>).bien!);
+    expect(Object.keys(bien.properties as object)).toEqual(['voie', 'commune', 'batiment']);
+    // The sibling's own schema of a field both name is the one drawn (its bounds apply with the referred one's).
+    expect((bien.properties as Record<string, Schema>).voie).toEqual({ type: 'string', maxLength: 80 });
+    expect(bien.required).toEqual(['voie', 'commune', 'batiment']);
+    expect(bien.title).toBe('Adresse du bien');
+    // Beside words that only name it, the referred group as it is.
+    expect(resolve(root, { $ref: '#/$defs/adresse', title: 'Adresse postale' }).required).toEqual(['voie', 'commune']);
   });
 
   it('keeps ui:order with * for the rest', () => {

@@ -84,7 +84,13 @@ export interface FieldModel {
 
 const asSchema = (s: JsonSchema | unknown): Schema => (s !== null && typeof s === 'object' ? (s as Schema) : {});
 
-/** Follows local `$ref`s (`#/$defs/x`) from the root schema, siblings of `$ref` winning, loops stopped. */
+/**
+ * Follows local `$ref`s (`#/$defs/x`) from the root schema, siblings of `$ref` winning, loops stopped; but a group's
+ * `properties` and `required` beside a `$ref` add to the referred group's, as JSON Schema 2019-09 and 2020-12 apply
+ * both (the server's validator requires the referred fields and the added ones). RJSF puts those siblings over the
+ * referred group's, so it drew only the added fields and a citizen could never answer what was required; the import
+ * writes such a `$ref` as `allOf` (catalogue/import.ts), and a definition sent whole is drawn the same way here.
+ */
 export function resolve(root: Schema, schema: Schema): Schema {
   let current = schema;
   for (let hops = 0; hops < 16; hops++) {
@@ -97,10 +103,18 @@ export function resolve(root: Schema, schema: Schema): Schema {
       return current;
     }
     const { $ref: _ignored, ...rest } = current;
-    current = { ...asSchema(node), ...rest };
+    const referred = asSchema(node);
+    const merged: Schema = { ...referred, ...rest };
+    if (isPlainSchema(referred.properties) && isPlainSchema(rest.properties))
+      merged.properties = { ...referred.properties, ...rest.properties };
+    if (Array.isArray(referred.required) && Array.isArray(rest.required))
+      merged.required = [...new Set([...(referred.required as unknown[]), ...(rest.required as unknown[])])];
+    current = merged;
   }
   return current;
 }
+
+const isPlainSchema = (v: unknown): v is Schema => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const isScalar = (v: unknown): v is string | number | boolean | null =>
   v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';

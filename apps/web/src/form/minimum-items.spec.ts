@@ -95,4 +95,17 @@ describe('withMinimumItems', () => {
       actions: [{ periode: { debut: 'x' }, lieu: { salles: [{}] } }],
     });
   });
+
+  it('opens a group reached by a $ref as it opens a written one, so that its missing fields are named, not the group', () => {
+    const root: Schema = {
+      type: 'object',
+      $defs: { adresse: { type: 'object', required: ['voie'], properties: { voie: { type: 'string' } } } },
+      properties: {
+        bien: { $ref: '#/$defs/adresse', title: 'Adresse du bien' },
+        // Optional[Adresse]: a choice of its own, not opened.
+        postale: { anyOf: [{ $ref: '#/$defs/adresse' }, { type: 'null' }] },
+      },
+    };
+    expect(withMinimumItems(root, root, {})).toEqual({ bien: {} });
+  });
 });

@@ -53,8 +53,9 @@ export function withMinimumItems(
       );
       const changed = added.length > 0 || kept.some((item, i) => item !== given[i]);
       if (changed) out[key] = [...kept, ...added];
-    } else if (written.type === 'object' && !inItem) {
-      // An empty group rather than none: a missing group's errors name its fields, not the group.
+    } else if (!inItem && groupShape(root, written) !== undefined) {
+      // An empty group rather than none, written or reached by a `$ref`: a missing group's errors name its fields, not
+      // the group (« Adresse : Ce champ est obligatoire » told a citizen nothing of which field was missing).
       out[key] = withMinimumItems(root, written, out[key] ?? {}, newItem, depth + 1);
     } else if (isGroupValue(out[key])) {
       // A group already answered (`$ref`'d, or in an item): its own lists open too.
