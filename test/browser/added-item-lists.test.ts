@@ -1,6 +1,6 @@
 import type { ServiceDefinition } from '@guichet/shared';
-import { expectAccessible, untilLive } from '../support/browser';
-import { pressEnterOn, useWebLookupStack } from '../support/lookup-browser';
+import { expectAccessible } from '../support/browser';
+import { openDraft, pressEnterOn, useWebLookupStack } from '../support/lookup-browser';
 
 const SLUG = 'conservatoire-disciplines';
 
@@ -58,10 +58,7 @@ describe('an item added with « Ajouter » opens its own lists of groups', () =>
   it('the added discipline comes with its créneaux open, its defaults filled', async () => {
     const page = await web.browser.context.newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${web.base}/demarches/${SLUG}`);
-    await untilLive(page);
-    await pressEnterOn(page, /^Commencer/);
-    await page.waitForURL(/brouillon=/);
+    await openDraft(page, `${web.base}/demarches/${SLUG}`);
     await page.getByRole('heading', { level: 2, name: 'Les cours' }).waitFor();
 
     const items = (pointer: string) => page.locator(`.repeat[data-pointer="${pointer}"] > .item`);

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { ServiceDefinition } from '@guichet/shared';
-import { expectAccessible, untilLive } from '../support/browser';
-import { pressEnterOn, useWebLookupStack } from '../support/lookup-browser';
+import { expectAccessible } from '../support/browser';
+import { openDraft, pressEnterOn, useWebLookupStack } from '../support/lookup-browser';
 
 const SLUG = 'abri-de-jardin';
 
@@ -78,10 +78,7 @@ describe('the step check covers the fields conditions bring onto the step', () =
   it('holds the step on a field a dependency, a condition or a chosen branch brought, and links to each', async () => {
     const page = await web.browser.context.newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${web.base}/demarches/${SLUG}`);
-    await untilLive(page);
-    await pressEnterOn(page, /^Commencer/);
-    await page.waitForURL(/brouillon=/);
+    await openDraft(page, `${web.base}/demarches/${SLUG}`);
     await page.getByLabel(/^Surface de l’abri/).fill('12');
     await pressEnterOn(page, 'Continuer');
     await page.waitForURL(/etape=declaration/);

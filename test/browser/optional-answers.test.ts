@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { ServiceDefinition } from '@guichet/shared';
-import { expectAccessible, untilLive } from '../support/browser';
-import { pressEnterOn, useWebLookupStack } from '../support/lookup-browser';
+import { expectAccessible } from '../support/browser';
+import { openDraft, pressEnterOn, useWebLookupStack } from '../support/lookup-browser';
 
 const SLUG = 'carte-stationnement-pydantic';
 
@@ -55,11 +55,7 @@ describe('Optional[X] is drawn as the field, optional, null when empty', () => {
   it('no « Option 1 / Option 2 »: the field, its checks, and null sent for what is left empty', async () => {
     const page = await web.browser.context.newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${web.base}/demarches/${SLUG}`);
-    await untilLive(page);
-    await pressEnterOn(page, /^Commencer/);
-    await page.waitForURL(/brouillon=/);
-    const id = new URL(page.url()).searchParams.get('brouillon')!;
+    const id = await openDraft(page, `${web.base}/demarches/${SLUG}`);
     await page.getByRole('heading', { level: 2, name: 'Le demandeur' }).waitFor();
 
     expect(await page.getByText(/^Option [12]$/).count()).toBe(0);

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { ServiceDefinition } from '@guichet/shared';
-import { expectAccessible, untilLive } from '../support/browser';
-import { pressEnterOn, useWebLookupStack } from '../support/lookup-browser';
+import { expectAccessible } from '../support/browser';
+import { openDraft, pressEnterOn, useWebLookupStack } from '../support/lookup-browser';
 
 const SLUG = 'declaration-sinistre-ref';
 
@@ -55,11 +55,7 @@ describe('a $ref with fields beside it, in a definition sent whole', () => {
   it('draws the referred group’s fields and the added ones, all required, and sends them', async () => {
     const page = await web.browser.context.newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${web.base}/demarches/${SLUG}`);
-    await untilLive(page);
-    await pressEnterOn(page, /^Commencer/);
-    await page.waitForURL(/brouillon=/);
-    const id = new URL(page.url()).searchParams.get('brouillon')!;
+    const id = await openDraft(page, `${web.base}/demarches/${SLUG}`);
     await page.getByRole('heading', { level: 2, name: 'Le bien' }).waitFor();
 
     const voie = page.getByRole('textbox', { name: /^Voie/ });

@@ -81,11 +81,23 @@ export async function pressEnterOn(page: Page, name: string | RegExp): Promise<v
   await page.keyboard.press('Enter');
 }
 
-/** On a service's page: begins a draft with the keyboard, types the first answer; the draft's id. */
-export async function beginDraft(page: Page, first: FirstAnswer): Promise<string> {
+/** On a service's page: begins a draft with the keyboard (« Commencer »); the draft's id. */
+export async function commence(page: Page): Promise<string> {
   await pressEnterOn(page, /^Commencer/);
   await page.waitForURL(/brouillon=/);
-  const id = new URL(page.url()).searchParams.get('brouillon')!;
+  return new URL(page.url()).searchParams.get('brouillon')!;
+}
+
+/** Opens a service's page, waits for the app, and begins a draft with the keyboard; the draft's id. */
+export async function openDraft(page: Page, serviceUrl: string): Promise<string> {
+  await page.goto(serviceUrl);
+  await untilLive(page);
+  return commence(page);
+}
+
+/** On a service's page: begins a draft with the keyboard, types the first answer; the draft's id. */
+export async function beginDraft(page: Page, first: FirstAnswer): Promise<string> {
+  const id = await commence(page);
   await page.getByRole('textbox', first.field).focus();
   await page.keyboard.type(first.text);
   return id;
