@@ -26,11 +26,15 @@ export class ErrorEstimate {
   fits(data: unknown, budget: number): boolean {
     let total = 0;
     let steps = 0;
-    // Each entry: a value, where it sits, and whether its own weight was already counted (list items, in bulk).
-    const stack: Array<[unknown, Position, boolean]> = [[data, this.position([this.root]), false]];
-    while (stack.length) {
-      const [value, position, counted] = stack.pop()!;
-      if (!counted) total += position.weight;
+    // Each entry: a value, where it sits, and whether its own weight was already counted (list items, in bulk); in
+    // three stacks rather than a stack of triples, which made one small array per answer at every validation.
+    const values: unknown[] = [data];
+    const positions: Position[] = [this.position([this.root])];
+    const counted: boolean[] = [false];
+    while (values.length) {
+      const value = values.pop();
+      const position = positions.pop()!;
+      if (!counted.pop()) total += position.weight;
       // The walk itself is bounded too: an answer of more values than that is not listed in full whatever it holds.
       if (total > budget || ++steps > MAX_STEPS) return false;
       if (Array.isArray(value)) {
@@ -40,10 +44,30 @@ export class ErrorEstimate {
         total += (value.length - first) * rest.weight;
         steps += value.length;
         if (total > budget || steps > MAX_STEPS) return false;
-        for (let i = value.length - 1; i >= first; i--) stack.push([value[i], rest, true]);
-        for (let i = first - 1; i >= 0; i--) stack.push([value[i], position.item(i), false]);
+        for (let i = value.length - 1; i >= first; i--) {
+          values.push(value[i]);
+          positions.push(rest);
+          counted.push(true);
+        }
+        for (let i = first - 1; i >= 0; i--) {
+          values.push(value[i]);
+          positions.push(position.item(i));
+          counted.push(false);
+        }
       } else if (value !== null && typeof value === 'object') {
-        for (const [key, child] of Object.entries(value)) stack.push([child, position.property(key), false]);
+        const group = value as Record<string, unknown>;
+        for (const key of Object.keys(group)) {
+          const child = group[key];
+          // A text, number or yes/no adds its place's weight and nothing under it: counted without a turn of the loop.
+          if (child === null || typeof child !== 'object') {
+            total += position.property(key).weight;
+            if (total > budget || ++steps > MAX_STEPS) return false;
+            continue;
+          }
+          values.push(child);
+          positions.push(position.property(key));
+          counted.push(false);
+        }
       }
     }
     return true;
@@ -155,12 +179,15 @@ class Position {
   }
 
   property(key: string): Position {
+    // Looked up first: a named property's place is asked for at every answer of every validation.
+    const known = this.properties.get(key);
+    if (known) return known;
     const named = this.nodes.some(
       (n) => isObject(n.properties) && Object.prototype.hasOwnProperty.call(n.properties, key),
     );
     if (!named) return (this.other ??= this.childOf(key));
-    let position = this.properties.get(key);
-    if (!position) this.properties.set(key, (position = this.childOf(key)));
+    const position = this.childOf(key);
+    this.properties.set(key, position);
     return position;
   }
 

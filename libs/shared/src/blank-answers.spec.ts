@@ -1,4 +1,4 @@
-import { withoutBlankAnswers } from './blank-answers';
+import { trimText, withoutBlankAnswers } from './blank-answers';
 
 describe('withoutBlankAnswers', () => {
   it('trims texts at their ends, zero-width characters included, and keeps what is inside', () => {
@@ -33,5 +33,26 @@ describe('withoutBlankAnswers', () => {
     const dirty = { a: ' x', b: [{ c: ' ' }] };
     withoutBlankAnswers(dirty);
     expect(dirty).toEqual({ a: ' x', b: [{ c: ' ' }] });
+  });
+
+  it('keeps a hostile __proto__ key as a plain key in the copy it makes', () => {
+    const input = JSON.parse('{"__proto__": {"nom": "x"}, "ville": " Paris ", "rue": "Haute"}') as object;
+    const out = withoutBlankAnswers(input) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.prototype.hasOwnProperty.call(out, 'nom')).toBe(false);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"nom":"x"},"ville":"Paris","rue":"Haute"}');
+  });
+
+  it('trims the ends of texts of every kind of character, in the fast case too', () => {
+    for (const [raw, trimmed] of [
+      ['a', 'a'],
+      ['~x~', '~x~'],
+      ['\u00a0x', 'x'],
+      ['x\u200b', 'x'],
+      ['\u3000é\u2060', 'é'],
+      ['\tx y\n', 'x y'],
+      ['', ''],
+    ])
+      expect(trimText(raw!)).toBe(trimmed);
   });
 });

@@ -15,7 +15,14 @@ const EDGES = /^[\s\u200b-\u200d\u2060]+|[\s\u200b-\u200d\u2060]+$/g;
 
 /** A text answer without the white space and zero-width characters at its ends. */
 export function trimText(text: string): string {
+  // Most answers start and end with a visible ASCII character: nothing to trim, and no regular expression to run.
+  if (text.length > 0 && visibleAscii(text.charCodeAt(0)) && visibleAscii(text.charCodeAt(text.length - 1)))
+    return text;
   return text.replace(EDGES, '');
+}
+
+function visibleAscii(code: number): boolean {
+  return code > 0x20 && code < 0x7f;
 }
 
 const literalsBySchema = new WeakMap<object, ReadonlySet<string>>();
@@ -60,15 +67,29 @@ export function withoutBlankAnswers(input: unknown, schema?: unknown): unknown {
       });
       return copy ?? value;
     }
-    let changed = false;
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
+    // The copy starts at the first property that changes, with the properties before it: none when nothing does.
+    const group = value as Record<string, unknown>;
+    const keys = Object.keys(group);
+    let out: Record<string, unknown> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const item = group[key];
       const next = visit(item);
-      if (next !== item) changed = true;
-      if (next === '' && typeof item === 'string' && item !== '') continue;
-      out[key] = next;
+      if (next !== item && !out) {
+        out = {};
+        for (let j = 0; j < i; j++) define(out, keys[j]!, group[keys[j]!]);
+      }
+      if (!out || (next === '' && typeof item === 'string' && item !== '')) continue;
+      define(out, key, next);
     }
-    return changed ? out : value;
+    return out ?? value;
   };
   return visit(input);
+}
+
+/** A property of a copy; a hostile `__proto__` key stays a plain key, as JSON.parse made it, never the prototype. */
+function define(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }

@@ -81,13 +81,40 @@ describe('withoutPointers', () => {
   });
 });
 
-describe('withoutPointers copies', () => {
-  it('keeps a hostile __proto__ key as a plain key and shares nothing with the input', () => {
-    const input = JSON.parse('{"__proto__": {"x": 1}, "a": [1, {"b": 2}]}') as Record<string, unknown>;
-    const copy = withoutPointers(input, ['/a/0']) as Record<string, unknown>;
+describe('withoutPointers', () => {
+  it('keeps a hostile __proto__ key as a plain key, and changes nothing in its input', () => {
+    const text = '{"__proto__": {"x": 1, "y": 2}, "a": [1, {"b": 2}]}';
+    const input = JSON.parse(text) as Record<string, unknown>;
+    const copy = withoutPointers(input, ['/a/0', '/__proto__/x']) as Record<string, unknown>;
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
     expect(Object.prototype.hasOwnProperty.call(copy, '__proto__')).toBe(true);
-    expect(copy.a).toEqual([null, { b: 2 }]);
+    expect(JSON.stringify(copy)).toBe('{"__proto__":{"y":2},"a":[null,{"b":2}]}');
+    expect(Object.prototype).not.toHaveProperty('y');
+    expect(JSON.stringify(input)).toBe(JSON.stringify(JSON.parse(text)));
+  });
+
+  it('copies the groups and lists on the way to what it removes, and shares the rest with its input', () => {
+    const input = { a: [1, { b: 2 }], c: { d: { e: 3 } }, f: { g: 4 } };
+    const copy = withoutPointers(input, ['/a/0', '/c/d/e']) as typeof input;
+    expect(copy).toEqual({ a: [null, { b: 2 }], c: { d: {} }, f: { g: 4 } });
+    expect(input).toEqual({ a: [1, { b: 2 }], c: { d: { e: 3 } }, f: { g: 4 } });
+    expect(copy).not.toBe(input);
     expect(copy.a).not.toBe(input.a);
+    expect(copy.c.d).not.toBe(input.c.d);
+    expect(copy.a[1]).toBe(input.a[1]);
+    expect(copy.f).toBe(input.f);
+  });
+
+  it('hands back its input when there is nothing to remove, or nothing where the pointers lead', () => {
+    const input = { a: [1], b: 'x' };
+    expect(withoutPointers(input, [])).toBe(input);
+    expect(withoutPointers(input, ['/z/0', '/a/01', '/b/c'])).toEqual(input);
+    expect(input).toEqual({ a: [1], b: 'x' });
+  });
+
+  it('takes list items out, deepest first, when asked to', () => {
+    const input = { a: [{ b: [1, 2, 3] }, 'x', 'y'] };
+    expect(withoutPointers(input, ['/a/1', '/a/0/b/0', '/a/0/b/2'], 'remove')).toEqual({ a: [{ b: [2] }, 'y'] });
+    expect(input).toEqual({ a: [{ b: [1, 2, 3] }, 'x', 'y'] });
   });
 });

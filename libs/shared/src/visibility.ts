@@ -66,8 +66,8 @@ export function visiblePages({ definition, data, claims }: VisibilityInput): str
 }
 
 /**
- * A copy of the data without the values of hidden fields: they are never
- * stored. `hidden` saves computing the pointers again when the caller has them.
+ * The data without the values of hidden fields: they are never stored. `hidden` saves computing the pointers again
+ * when the caller has them. The data itself is never changed (see withoutPointers).
  */
 export function dropHidden(input: VisibilityInput, hidden: readonly string[] = hiddenPointers(input)): unknown {
   // A hidden array item keeps its place (null) so that the other items keep their indexes.
@@ -75,25 +75,43 @@ export function dropHidden(input: VisibilityInput, hidden: readonly string[] = h
 }
 
 /**
- * A copy of the data without the values at these pointers, deepest first so
- * that removing one never shifts another still to visit. An array item is
- * replaced by null (`keep-indexes`: the other items' pointers stay true) or
- * taken out (`remove`).
+ * The data without the values at these pointers, deepest first so that removing one never shifts another still to
+ * visit. An array item is replaced by null (`keep-indexes`: the other items' pointers stay true) or taken out
+ * (`remove`). `data` is never changed: the groups and lists on the way to a removed value are copied, and the rest is
+ * shared with `data` (the same object when there is nothing to remove), so what is returned is read, not written.
+ * Checking a 300-field form copied all of it at each keystroke and each save.
  */
 export function withoutPointers(
   data: unknown,
   pointers: readonly string[],
   arrayItems: 'keep-indexes' | 'remove' = 'keep-indexes',
 ): unknown {
-  const copy = cloneJson(data);
+  if (pointers.length === 0 || data === null || typeof data !== 'object') return data;
+  const copies = new WeakSet<object>();
+  const own = <T extends object>(node: T): T => {
+    if (copies.has(node)) return node;
+    const copy = (Array.isArray(node) ? node.slice() : shallowCopy(node as Record<string, unknown>)) as T;
+    copies.add(copy);
+    return copy;
+  };
+  const root = own(data);
   const ordered = [...pointers].sort((a, b) => b.length - a.length || (a < b ? 1 : -1));
   for (const pointer of ordered) {
     const segments = parseJsonPointer(pointer);
     const last = segments.pop();
-    let parent: unknown = copy;
-    for (const s of segments)
-      parent = parent !== null && typeof parent === 'object' ? (parent as Record<string, unknown>)[s] : undefined;
-    if (last === undefined || parent === null || typeof parent !== 'object') continue;
+    if (last === undefined) continue;
+    let parent: object | undefined = root;
+    for (const s of segments) {
+      const child = childAt(parent, s);
+      if (child === null || typeof child !== 'object') {
+        parent = undefined;
+        break;
+      }
+      const copy = own(child);
+      if (copy !== child) setOwn(parent, s, copy);
+      parent = copy;
+    }
+    if (parent === undefined) continue;
     if (Array.isArray(parent)) {
       if (!/^\d+$/.test(last) || Number(last) >= parent.length) continue;
       if (arrayItems === 'remove') parent.splice(Number(last), 1);
@@ -102,29 +120,26 @@ export function withoutPointers(
       delete (parent as Record<string, unknown>)[last];
     }
   }
-  return copy;
+  return root;
 }
 
-/**
- * A copy of JSON data. Not structuredClone: its arrays and objects come from
- * the main realm, which a deep-equal that compares constructors (ajv's, for
- * `const` and `enum` of objects and arrays) tells apart from the schema's
- * when the two realms differ (jest's, a worker's).
- */
-function cloneJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(cloneJson);
-  if (value === null || typeof value !== 'object') return value;
+/** A container's own child (never one of its prototype's). */
+function childAt(node: object, segment: string): unknown {
+  if (Array.isArray(node)) return /^(0|[1-9]\d*)$/.test(segment) ? node[Number(segment)] : undefined;
+  return Object.prototype.hasOwnProperty.call(node, segment) ? (node as Record<string, unknown>)[segment] : undefined;
+}
+
+/** A group's properties in a new object. */
+function shallowCopy(node: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) {
-    // A hostile `__proto__` key stays a plain key, as JSON.parse made it, never the copy's prototype.
-    if (key === '__proto__')
-      Object.defineProperty(out, key, {
-        value: cloneJson(child),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else out[key] = cloneJson(child);
-  }
+  for (const [key, child] of Object.entries(node)) setOwn(out, key, child);
   return out;
+}
+
+/** Sets a container's own child; a hostile `__proto__` key stays a plain key, as JSON.parse made it, never the prototype. */
+function setOwn(node: object, key: string, value: unknown): void {
+  if (Array.isArray(node)) node[Number(key)] = value;
+  else if (key === '__proto__')
+    Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
+  else (node as Record<string, unknown>)[key] = value;
 }
