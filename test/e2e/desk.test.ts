@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ApiTokenService } from '@guichet/identity';
 import { Account, AgentMembership } from '@guichet/persistence';
 import { CaseActions, Inbox, deskActorOf } from '@guichet/desk';
+import { DEFAULT_WORKFLOW } from '@guichet/workflow';
 import { canteenDefinition, validCanteenData } from '../fixtures/canteen';
 import { CookieClient } from '../support/browserless';
 import { startStack, type Stack } from '../support/stack';
@@ -133,6 +134,55 @@ describe('caseworker desk', () => {
       expect([query, response.status, response.body.code]).toEqual([query, 400, 'INVALID_REQUEST']);
       expect(response.body.errors[0].pointer).toMatch(/^\/[a-z]+$/);
     }
+  });
+
+  it('refuses a status no version of the service has, and takes one that only an earlier version had', async () => {
+    const committee = { label: 'En commission', actions: [] };
+    const first = { ...canteenDefinition() } as { workflow?: unknown };
+    first.workflow = {
+      ...DEFAULT_WORKFLOW,
+      states: { ...DEFAULT_WORKFLOW.states, en_commission: committee },
+      transitions: [
+        ...DEFAULT_WORKFLOW.transitions,
+        {
+          name: 'to_committee',
+          label: 'Passer en commission',
+          from: ['in_review'],
+          to: 'en_commission',
+          by: ['caseworker'],
+        },
+        { name: 'committee_accepts', label: 'Accepter', from: ['en_commission'], to: 'accepted', by: ['caseworker'] },
+      ],
+    };
+    await publishService(stack.url, designer, { slug: 'cantine-etats', title: 'Cantine (états)', definition: first });
+    const inbox = (query: string) => get(`/api/v1/services/cantine-etats/inbox?${query}`);
+    expect((await inbox('status=en_commission')).status).toBe(200);
+    // The second version drops the state: requests filed under the first may still be in it.
+    await request(stack.url)
+      .put('/api/v1/services/cantine-etats/draft')
+      .set('Authorization', designer.auth)
+      .send(canteenDefinition())
+      .expect(200);
+    await request(stack.url)
+      .post('/api/v1/services/cantine-etats/publish')
+      .set('Authorization', designer.auth)
+      .expect(201);
+    expect((await inbox('status=en_commission,accepted')).status).toBe(200);
+    for (const query of ['status=acepted', 'status=accepted,en_comission', 'status=draft2']) {
+      const refused = await inbox(query);
+      expect([query, refused.status, refused.body.code, refused.body.errors[0].pointer]).toEqual([
+        query,
+        400,
+        'INVALID_REQUEST',
+        '/status',
+      ]);
+      expect(refused.body.errors[0].message).toMatch(
+        /^Statut inconnu : \w+ \(statuts de cette démarche : .*en_commission/,
+      );
+    }
+    // An export of the same filter is refused the same way, before anything is written.
+    const exported = await get('/api/v1/services/cantine-etats/export?format=csv&status=acepted');
+    expect([exported.status, exported.body.errors?.[0]?.pointer]).toEqual([400, '/status']);
   });
 
   it('assigns, follows, notes, and records every read of a request', async () => {

@@ -251,7 +251,8 @@ export class DeskExports {
    * is answered again rather than made twice.
    */
   async start(slug: string, actor: DeskActor, request: ExportRequest): Promise<ExportView | null> {
-    const { service, organisationId, definition } = await this.inbox.service(slug, actor);
+    const worked = await this.inbox.service(slug, actor);
+    const { service, organisationId, definition } = worked;
     if (!request.async) {
       const count = await countRequests(this.inbox, slug, actor, request.query, this.options.syncMaxRows);
       if (count <= this.options.syncMaxRows) return null;
@@ -259,7 +260,7 @@ export class DeskExports {
       const rest = { ...request.query };
       delete rest.format;
       delete rest.sep;
-      parseInboxQuery(rest, definition.schema, false, definition.uiSchema);
+      parseInboxQuery(rest, definition.schema, false, definition.uiSchema, await this.inbox.statuses(worked));
     }
     const { row } = await this.repository.requestExport(organisationId, {
       serviceId: service.id,

@@ -260,11 +260,12 @@ export async function countRequests(
   raw: Record<string, unknown>,
   atMost: number,
 ): Promise<number> {
-  const { service, organisationId, definition, scope } = await inbox.service(slug, actor);
+  const worked = await inbox.service(slug, actor);
+  const { service, organisationId, definition, scope } = worked;
   const rest = { ...raw };
   delete rest.format;
   delete rest.sep;
-  const filter = parseInboxQuery(rest, definition.schema, false, definition.uiSchema);
+  const filter = parseInboxQuery(rest, definition.schema, false, definition.uiSchema, await inbox.statuses(worked));
   return inbox.repository.countMatching(organisationId, service.id, actor.id, filter, scope.groups, atMost);
 }
 
@@ -283,12 +284,13 @@ export async function exportRequests(
   raw: Record<string, unknown>,
   write: (chunk: string | Buffer) => Promise<void>,
 ): Promise<number> {
-  const { service, organisationId, definition, scope } = await inbox.service(slug, actor);
+  const worked = await inbox.service(slug, actor);
+  const { service, organisationId, definition, scope } = worked;
   const { repository } = inbox;
   const { format: requested, sep, ...rest } = raw;
   const format: ExportFormat = requested === 'jsonl' ? 'jsonl' : requested === 'xlsx' ? 'xlsx' : 'csv';
   const separator = sep === 'semicolon' ? ';' : ',';
-  const filter = parseInboxQuery(rest, definition.schema, false, definition.uiSchema);
+  const filter = parseInboxQuery(rest, definition.schema, false, definition.uiSchema, await inbox.statuses(worked));
   const columns = chosenColumns(definition, filter.columns);
   const style = new CsvStyle(separator === ';');
   const zone = new ZoneOffsets('Europe/Paris');

@@ -378,12 +378,15 @@ const KNOWN = new Set([
 /**
  * Reads an inbox or export query; every problem is a 400 with the parameter
  * as pointer. `ui` (the form's uiSchema) names fields in messages as the form does.
+ * `statuses`: the states a request of the service can be in (every version's workflow, `Inbox.statuses`); a status
+ * filter naming another is refused, where it listed nothing (« acepted » answered an empty list, as if none were).
  */
 export function parseInboxQuery(
   raw: Record<string, unknown>,
   schema: JsonSchema,
   paged = true,
   ui?: unknown,
+  statuses?: ReadonlySet<string>,
 ): InboxPageQuery {
   const label: Labeller = (pointer) => labelOf(schema as Schema, (ui ?? {}) as Ui, pointer) || 'ce champ';
   const errors: ErrorItem[] = [];
@@ -393,8 +396,18 @@ export function parseInboxQuery(
   if (!(TABS as readonly string[]).includes(tab))
     errors.push(bad('tab', `Onglet inconnu (attendu : ${TABS.join(', ')}).`));
   const statusText = single(raw, 'status', errors);
-  const statuses = statusText ? statusText.split(',').map((s) => s.trim()) : [];
-  if (statuses.length > 10 || statuses.some((s) => !IDENTIFIER.test(s))) errors.push(bad('status', 'Statut invalide.'));
+  const wanted = statusText ? statusText.split(',').map((s) => s.trim()) : [];
+  if (wanted.length > 10 || wanted.some((s) => !IDENTIFIER.test(s))) errors.push(bad('status', 'Statut invalide.'));
+  else if (statuses && wanted.some((s) => !statuses.has(s))) {
+    const known = [...statuses].sort();
+    const listed = known.length > 20 ? `${known.slice(0, 20).join(', ')}…` : known.join(', ');
+    errors.push(
+      bad(
+        'status',
+        `Statut inconnu : ${wanted.find((s) => !statuses.has(s))} (statuts de cette démarche : ${listed}).`,
+      ),
+    );
+  }
   const assignee = single(raw, 'assignee', errors) ?? null;
   if (assignee !== null && assignee !== 'me' && assignee !== 'none' && !AGENT.test(assignee))
     errors.push(bad('assignee', 'Attendu : me, none ou l’identifiant d’un agent.'));
@@ -424,7 +437,7 @@ export function parseInboxQuery(
   if (errors.length) throw new AppError('INVALID_REQUEST', { errors });
   return {
     tab: tab as Tab,
-    statuses,
+    statuses: wanted,
     assignee,
     group,
     terms,

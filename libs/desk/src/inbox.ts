@@ -50,6 +50,9 @@ export interface WorkedService {
 export class Inbox {
   private readonly counts = new Map<string, CountsEntry>();
 
+  /** Each service's states (`statuses`), with the latest version they were read at. */
+  private readonly states = new Map<string, { latest: number | null; names: ReadonlySet<string> }>();
+
   private readonly versions: FormVersions;
 
   constructor(
@@ -72,8 +75,15 @@ export class Inbox {
   }
 
   async list(slug: string, actor: DeskActor, raw: Record<string, unknown>): Promise<InboxPage> {
-    const { service, organisationId, definition, scope } = await this.service(slug, actor);
-    const query: InboxPageQuery = parseInboxQuery(raw, definition.schema, true, definition.uiSchema);
+    const worked = await this.service(slug, actor);
+    const { service, organisationId, definition, scope } = worked;
+    const query: InboxPageQuery = parseInboxQuery(
+      raw,
+      definition.schema,
+      true,
+      definition.uiSchema,
+      await this.statuses(worked),
+    );
     // The page and the counts at once, on two connections of the pool.
     const [rows, counts, suivis] = await Promise.all([
       this.repository.page(organisationId, service.id, actor.id, query, scope.groups),
@@ -174,6 +184,21 @@ export class Inbox {
         };
       }),
     );
+  }
+
+  /**
+   * Every state a request of the service can be in: those of each published version's workflow, read once per
+   * version and per process (a state dropped by a later version still holds the requests filed before it).
+   */
+  async statuses({ service, organisationId }: WorkedService): Promise<ReadonlySet<string>> {
+    const cached = this.states.get(service.id);
+    if (cached && cached.latest === service.latestVersion) return cached.names;
+    const names = new Set<string>();
+    for (const id of await this.repository.versionIds(organisationId, service.id))
+      for (const name of Object.keys((await this.workflowOf(id)).states)) names.add(name);
+    if (this.states.size >= 1_000) this.states.clear();
+    this.states.set(service.id, { latest: service.latestVersion, names });
+    return names;
   }
 
   async workflowOf(formVersionId: string): Promise<WorkflowDefinition> {
