@@ -50,7 +50,9 @@ const withServices = {
 // browser tier ran in 260 s against about 850 s one at a time). Every file has its own database and queue prefix.
 // The browser tier runs three files at once (`npm run test:browser`): a file keeps about half a core busy between its
 // Chromium and its in-process API, so two left most of the second core idle (2,085 s of files in 1,048 s); the whole
-// tier passed at load 10–12. The slow tier stays one at a time (--runInBand): it kills and restarts whole processes.
+// tier passed at load 10–12. The slow tier runs two files at once (`npm run test:slow`): each kills and restarts
+// processes of its own (a private PostgreSQL or Redis, its own ports and data directory) and spends most of its time
+// waiting for them; the whole tier passed two at a time at load 10–16 (one at a time: 229 s on a quiet machine).
 const maxWorkers = Math.max(2, require('node:os').availableParallelism() - 1);
 
 module.exports = {
