@@ -15,9 +15,10 @@ export const RUNTIME_HELPERS = ['ucs2length', 'equal'] as const;
  * published schema, for submit) and `createDraftValidator(runtime)` (the
  * draft schema, for saves; null when the version has none and drafts are
  * checked by ignoring completeness errors), where `runtime` is
- * `{ ucs2length, equal, formats }` (ajv's runtime helpers, and ajv-formats'
- * full formats plus Guichet's French ones). Each factory has its own scope:
- * two compilations, no shared names.
+ * `{ ucs2length, equal, formats }` (ajv's runtime helpers, and the formats
+ * that are functions: ajv-formats' `date`, `date-time`, `uri`… and Guichet's
+ * French ones; ajv writes those that are regular expressions into the module).
+ * Each factory has its own scope: two compilations, no shared names.
  */
 export function browserValidatorModule(definition: Pick<ServiceDefinition, 'schema'>, contentHash: string): string {
   const submit = factoryBody(definition.schema);

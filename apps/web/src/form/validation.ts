@@ -1,7 +1,7 @@
-import { fullFormats } from 'ajv-formats/dist/formats';
 import equal from 'ajv/dist/runtime/equal';
 import ucs2length from 'ajv/dist/runtime/ucs2length';
 import { CUSTOM_FORMATS, RJSF_FORMATS, type SchemaValidateFunction } from '@guichet/shared';
+import { STANDARD_FUNCTION_FORMATS } from './standard-formats';
 
 type CreateValidator = (runtime: unknown) => SchemaValidateFunction | null;
 interface ValidatorModule {
@@ -19,13 +19,19 @@ const loaded = new Map<string, Promise<SchemaValidateFunction>>();
  * `unsafe-eval`). The page passes in ajv's runtime helpers and the same
  * formats as the server's. The submit validator comes back carrying its
  * draft twin (`validate.draft`), which `checkAnswers` uses for saves: the
- * page and the server give the same draft verdict.
+ * page and the server give the same draft verdict. The formats that are
+ * regular expressions are written into the module itself; the page passes
+ * those that are functions (./standard-formats.ts).
  */
 export function loadValidator(url: string): Promise<SchemaValidateFunction> {
   let promise = loaded.get(url);
   if (!promise) {
     promise = import(/* @vite-ignore */ url).then((module: ValidatorModule) => {
-      const runtime = { ucs2length, equal, formats: { ...fullFormats, ...CUSTOM_FORMATS, ...RJSF_FORMATS } };
+      const runtime = {
+        ucs2length,
+        equal,
+        formats: { ...STANDARD_FUNCTION_FORMATS, ...CUSTOM_FORMATS, ...RJSF_FORMATS },
+      };
       const submit = module.default(runtime);
       if (!submit) throw new Error('validator module without a submit validator');
       submit.draft = module.createDraftValidator?.(runtime) ?? null;
