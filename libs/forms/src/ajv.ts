@@ -160,6 +160,9 @@ export function createAjv(options: Options & AjvTarget = {}): Ajv2020 {
     // Errors carry their subschema, where a field's own x-hint lives.
     verbose: true,
     validateFormats: true,
+    // ajv's English messages: never read (validation-messages.ts words every error from its keyword and params), so a
+    // browser module goes without them, 0.5 kB gzip less for a form of 40 fields (issue 22).
+    messages: target !== 'browser',
     code:
       target === 'browser'
         ? { source: true, esm: true, optimize: 1, formats: _`runtime.formats` }
