@@ -19,7 +19,7 @@
  *     chunk and its static imports (no desk, no studio) + the validator
  *     module of forms/demande-de-subvention-association.json  goal ≤ 120 kB
  *     (and next to it, that form's page as served, with the lazy chunks its
- *     definition makes it preload: lookup fields, RJSF's semantics)
+ *     definition makes it preload: lookup fields, file fields, RJSF's semantics)
  *
  * Each round loads each page once (cold), types into a text field in the
  * middle of the form, then clicks "Continuer" on the otherwise empty form;
@@ -43,7 +43,13 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { startProfile } from './lib/cdp-profile';
 import { browserValidatorModule, checkDefinition } from '@guichet/forms';
-import { needsSemantics, SPECIAL_WIDGETS, specialWidgetsOf, type ServiceDefinition } from '@guichet/shared';
+import {
+  needsSemantics,
+  SPECIAL_WIDGETS,
+  specialWidgetsOf,
+  usesFileFields,
+  type ServiceDefinition,
+} from '@guichet/shared';
 import {
   figure,
   formatNumber,
@@ -471,6 +477,7 @@ async function main(): Promise<void> {
       : lazyClosure([
           ...widgetModules(exampleWidgets),
           ...(needsSemantics(example.schema) ? ['form/semantics-chunk.ts'] : []),
+          ...(usesFileFields(example.schema) ? ['form/file-fields.tsx'] : []),
         ]);
     const exampleChunks = sizes(exampleChunkFiles.map(read(appDir)));
     const everyWidgetFiles = appError ? [] : lazyClosure(widgetModules(SPECIAL_WIDGETS));
@@ -636,7 +643,7 @@ async function main(): Promise<void> {
       }),
       figure({
         id: 'forms.js_gzip',
-        label: `JavaScript to open a form, gzip: web app entry + static imports (${appClosure.js.length} file${appClosure.js.length > 1 ? 's' : ''}) + validator of the example form (a form without lookup fields or conditions: its page preloads no other chunk)`,
+        label: `JavaScript to open a form, gzip: web app entry + static imports (${appClosure.js.length} file${appClosure.js.length > 1 ? 's' : ''}) + validator of the example form (a form without lookup fields, file fields or conditions: its page preloads no other chunk)`,
         unit: 'kB',
         value: appError ? null : plain / KB,
         baseline: { label: `${rjsfLabel} + React 19 (page bundle, same build settings)`, value: rjsfPage.gzip / KB },
@@ -648,7 +655,7 @@ async function main(): Promise<void> {
       }),
       figure({
         id: 'forms.js_gzip.example_page',
-        label: `JavaScript to open the example form's page as served, gzip: the same + the chunks its page preloads (lookup fields: ${exampleWidgets.join(', ') || 'none'}${needsSemantics(example.schema) ? "; RJSF's semantics" : ''})`,
+        label: `JavaScript to open the example form's page as served, gzip: the same + the chunks its page preloads (lookup fields: ${exampleWidgets.join(', ') || 'none'}${usesFileFields(example.schema) ? '; file fields' : ''}${needsSemantics(example.schema) ? "; RJSF's semantics" : ''})`,
         unit: 'kB',
         value: appError ? null : shipped / KB,
         baseline: { label: `${rjsfLabel} + React 19 (page bundle, same build settings)`, value: rjsfPage.gzip / KB },

@@ -93,6 +93,25 @@ async function draftWithMarkedAnswer(url: string, slug: string, data: Record<str
   return { call, draft };
 }
 
+/** One step with one file to attach (`x-file`): the form loads the file fields' chunk for it alone. */
+function fileDefinition(): ServiceDefinition {
+  return {
+    formatVersion: 1,
+    schema: {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      additionalProperties: false,
+      required: ['justificatif'],
+      properties: {
+        justificatif: { type: 'string', title: 'Justificatif de domicile', 'x-file': { accept: ['application/pdf'] } },
+      },
+    },
+    uiSchema: {},
+    pages: [{ id: 'piece', title: 'Pièce jointe', fields: ['justificatif'] }],
+    settings: { signIn: 'none', retentionMonths: 12 },
+  };
+}
+
 /** A service's title and description that would end the page's scripts or open a comment if written as they are. */
 const HOSTILE_TITLE = 'Accueil </script><script>alert(1)</script> <!-- fin';
 const HOSTILE_DESCRIPTION =
@@ -153,6 +172,11 @@ describe('service pages carry their published version', () => {
       slug: 'commune-embarque',
       title: 'Commune',
       definition: communeDefinition(),
+    });
+    await publishService(stack.url, designer, {
+      slug: 'fichier-embarque',
+      title: 'Pièce jointe',
+      definition: fileDefinition(),
     });
   });
   afterAll(() => Promise.all([stack?.close(), plain?.close(), undrawn?.close()]));
@@ -398,6 +422,32 @@ describe('service pages carry their published version', () => {
     );
     expect(plainForm.length).toBeGreaterThan(0);
     expect(plainForm.filter((href) => everyWidget.has(href))).toEqual([]);
+  });
+
+  it('preloads the file fields’ chunk for a form that has one, and only then; the server still draws them', async () => {
+    const chunks = builtChunks();
+    const entry = new Set(chunks('index.html'));
+    const fileChunks = chunks('src/form/file-fields.tsx').filter((c) => !entry.has(c));
+    expect(fileChunks.length).toBeGreaterThan(0);
+    const id = '0b7a1f6e-58a4-4c1e-9a51-3f0c2d9e8b10';
+
+    const page = (await request(stack.url).get(`/demarches/fichier-embarque?brouillon=${id}`).expect(200)).text;
+    const preloads = modulePreloads(page);
+    expect(preloads).toEqual(expect.arrayContaining(fileChunks));
+    // Drawn by the server with the app's file input, not a placeholder.
+    const drawn = drawing(page);
+    expect(drawn).toContain('type="file"');
+    expect(drawn).not.toContain('Chargement du champ');
+    for (const href of preloads) await request(stack.url).get(href).expect(200);
+    // The service page preloads them too; a form without a file field does not.
+    const servicePage = modulePreloads((await request(stack.url).get('/demarches/fichier-embarque').expect(200)).text);
+    expect(servicePage).toEqual(expect.arrayContaining(fileChunks));
+    for (const slug of ['contact-embarque', 'siret-embarque']) {
+      const other = modulePreloads(
+        (await request(stack.url).get(`/demarches/${slug}?brouillon=${id}`).expect(200)).text,
+      );
+      expect(other.filter((href) => fileChunks.includes(href))).toEqual([]);
+    }
   });
 
   it('preloads the chunk of the page an address opens, when it is one of its own', async () => {

@@ -1,5 +1,13 @@
 import { answerRows, answerText } from './answer-format';
-import { fieldModel, needsSemantics, optionsOf, orderedKeys, resolve, type Schema } from './field-model';
+import {
+  fieldModel,
+  needsSemantics,
+  optionsOf,
+  orderedKeys,
+  resolve,
+  usesFileFields,
+  type Schema,
+} from './field-model';
 import { plainText } from './markdown-text';
 import { fieldPointers } from './schema-fields';
 import { createSchemaSemantics } from './schema-semantics';
@@ -211,6 +219,17 @@ describe('field model', () => {
     ).toBe(false);
     expect(needsSemantics({ type: 'object', if: { properties: { a: { const: 'x' } } }, then: {} })).toBe(true);
     expect(needsSemantics({ type: 'object', properties: { a: { type: 'string', default: 'x' } } })).toBe(true);
+  });
+
+  it('knows which schemas may draw a file field, wherever it is', () => {
+    const plain = { type: 'object', properties: { a: { type: 'string', format: 'email' }, b: { enum: ['data-url'] } } };
+    expect(usesFileFields(plain)).toBe(false);
+    expect(usesFileFields({ type: 'object', properties: { a: { type: 'string', format: 'data-url' } } })).toBe(true);
+    expect(usesFileFields({ $defs: { piece: { type: 'string', 'x-file': {} } }, properties: {} })).toBe(true);
+    const branch = { oneOf: [{ properties: {} }, { properties: { p: { type: 'array', items: { 'x-file': {} } } } }] };
+    expect(usesFileFields({ type: 'object', properties: { c: branch } })).toBe(true);
+    // Where a file field would be drawn: the model agrees.
+    expect(fieldModel({}, { type: 'string', 'x-file': {} }, {}, '/f', 'f', false, []).kind).toBe('file');
   });
 });
 

@@ -636,6 +636,38 @@ export function topLevelKeys(root: Schema, rootUi: Ui, pages: ReadonlyArray<{ fi
   return out;
 }
 
+/**
+ * Whether a schema may draw a file field (`x-file`, or RJSF's `format: "data-url"`, on an answer or a list's items,
+ * anywhere: a branch, a definition): the form loads the file fields' code only then, and the API preloads it for
+ * such a form's pages. Reads every node, so it may say yes for a file in a branch the citizen never opens.
+ */
+export function usesFileFields(schema: unknown): boolean {
+  const stack: unknown[] = [schema];
+  let budget = 20_000;
+  while (stack.length > 0 && budget-- > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    const s = node as Schema;
+    if (s['x-file'] !== undefined || s.format === 'data-url') return true;
+    for (const [key, value] of Object.entries(s))
+      if (
+        key !== 'enum' &&
+        key !== 'const' &&
+        key !== 'examples' &&
+        key !== 'default' &&
+        value !== null &&
+        typeof value === 'object'
+      )
+        stack.push(value);
+  }
+  // A schema too large to read to the end: load them rather than draw a placeholder.
+  return stack.length > 0;
+}
+
 const SEMANTIC_KEYWORDS = ['if', 'then', 'else', 'dependentSchemas', 'dependencies', 'allOf', 'default', 'const'];
 
 /**

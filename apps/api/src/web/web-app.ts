@@ -7,6 +7,7 @@ import {
   LruCache,
   needsSemantics,
   specialWidgetsOf,
+  usesFileFields,
   type PublicService,
   type SpecialWidget,
 } from '@guichet/shared';
@@ -101,9 +102,9 @@ const attribute = (value: string) =>
 /**
  * What a service page's first paint needs, carried by the page itself, in its
  * head: `modulepreload` links for its validator module and, when the
- * definition needs them, RJSF's semantics and the chunks of the lookup fields
- * its uiSchema uses (SIRET, commune…), so they load alongside the entry
- * bundle.
+ * definition needs them, RJSF's semantics, the chunks of the lookup fields
+ * its uiSchema uses (SIRET, commune…) and the file fields' chunk when its
+ * schema has one, so they load alongside the entry bundle.
  */
 function serviceHead(service: PublicService, chunks: (module: string) => string[]): string {
   const definition = service.definition;
@@ -111,6 +112,7 @@ function serviceHead(service: PublicService, chunks: (module: string) => string[
     ...(service.validator && definition ? [service.validator] : []),
     ...(definition && needsSemantics(definition.schema) ? chunks('src/form/semantics-chunk.ts') : []),
     ...(definition ? specialWidgetsOf(definition.uiSchema).flatMap((w) => chunks(WIDGET_MODULE(w))) : []),
+    ...(definition && usesFileFields(definition.schema) ? chunks('src/form/file-fields.tsx') : []),
   ]);
 }
 

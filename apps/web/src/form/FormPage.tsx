@@ -16,7 +16,6 @@ import { globalOptionsOf, hasAlternatives, labelOf, orderedKeys, type Schema, ty
 import { forgetKeptForm, keptForm } from './preload';
 import { SaveStatus } from './SaveStatus';
 import { FormStore, useStoreVersion } from './store';
-import { uploadFile } from './upload';
 import { useAutosave } from './use-autosave';
 
 export const REVIEW = 'verification';
@@ -275,14 +274,17 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
       signedIn,
       formId: STEP_FORM,
       // A trial's files go to the trial's own route: kept with it, deleted with it.
+      // The sending code comes with the file fields' chunk, loaded by the time a file field is drawn.
       upload: (pointer, file, onProgress) =>
-        uploadFile(
-          loaded.test
-            ? `/api/v1/services/${encodeURIComponent(service.slug)}/test-submissions/${encodeURIComponent(draft.id)}/attachments`
-            : `/api/v1/submissions/${encodeURIComponent(draft.id)}/attachments`,
-          pointer,
-          file,
-          onProgress,
+        import('./file-fields').then(({ uploadFile }) =>
+          uploadFile(
+            loaded.test
+              ? `/api/v1/services/${encodeURIComponent(service.slug)}/test-submissions/${encodeURIComponent(draft.id)}/attachments`
+              : `/api/v1/submissions/${encodeURIComponent(draft.id)}/attachments`,
+            pointer,
+            file,
+            onProgress,
+          ),
         ),
       // A trial's files are not served back: the review page names them without a link.
       fileHref: loaded.test ? undefined : (id) => `/api/v1/submissions/${draft.id}/attachments/${id}`,

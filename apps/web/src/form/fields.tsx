@@ -23,7 +23,7 @@ import { ErrorMessage, Required } from './field-parts';
 import { BooleanField, ChoiceField, SelectField } from './choice-fields';
 import { SpecialField } from './special-fields';
 import { extraAllowed, keysToDraw, useEffectiveSchema } from './effective-schema';
-import { FileField, FilesField } from './file-fields';
+import { LazyFileField } from './lazy-file-fields';
 import { NullField } from './null-field';
 import { RichText } from './RichText';
 import { TextField } from './text-field';
@@ -145,9 +145,9 @@ function drawField(model: FieldModel, ui: Ui, pointer: string, name: string, req
     case 'boolean':
       return <BooleanField model={model} />;
     case 'file':
-      return <FileField model={model} />;
+      return <LazyFileField model={model} multiple={false} />;
     case 'files':
-      return <FilesField model={model} />;
+      return <LazyFileField model={model} multiple />;
     case 'alternatives':
       return (
         <Alternatives

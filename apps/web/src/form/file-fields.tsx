@@ -6,6 +6,9 @@ import { ErrorMessage, Required, useDescriptions } from './field-parts';
 import { idOf, itemsSchema, type FieldModel, type Schema } from './model';
 import { useFieldError, useValue } from './store';
 
+/** The form page's sender (context `upload`) travels with the fields that use it: no chunk of its own to wait for. */
+export { uploadFile } from './upload';
+
 /** RJSF's files carried in the answer (`format: "data-url"`): small, since they travel with every save. */
 export const DATA_URL_MAX_BYTES = 512 * 1024;
 

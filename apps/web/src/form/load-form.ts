@@ -9,6 +9,7 @@ import { embeddedService } from '../lib/embedded';
 import { tr } from '../lib/i18n';
 import type { PublicService, SubmissionView, TestSubmissionView } from '@guichet/shared';
 import type { Schema } from './model';
+import { loadFileFieldsFor } from './lazy-file-fields';
 import { loadSemantics } from './semantics';
 import { loadSpecialFields } from './special-fields';
 import { loadValidator } from './validation';
@@ -83,6 +84,7 @@ export async function loadForm(slug: string, draftId: string, test: boolean): Pr
     void loadValidator(embedded.validator).catch(() => undefined);
     if (needsSemantics(embedded.definition.schema)) void import('./semantics-chunk').catch(() => undefined);
     void loadSpecialFields(embedded.definition.uiSchema);
+    void loadFileFieldsFor(embedded.definition.schema);
   }
   const [{ service, draft }, me] = await Promise.all([
     test
@@ -101,12 +103,13 @@ export async function loadForm(slug: string, draftId: string, test: boolean): Pr
       code: 'SERVICE_CLOSED',
       message: service.closed?.message ?? tr('Cette démarche est fermée.', 'This service is closed.'),
     });
-  // The lookup fields the definition uses (SIRET, commune…) come with it: the step is drawn with them, never a
-  // placeholder in their place.
+  // The lookup fields the definition uses (SIRET, commune…) and its file fields come with it: the step is drawn with
+  // them, never a placeholder in their place.
   const [validate, semantics] = await Promise.all([
     loadValidator(validatorUrl),
     loadSemantics(definition.schema as Schema),
     loadSpecialFields(definition.uiSchema),
+    loadFileFieldsFor(definition.schema),
   ]);
   // The first run of a large validator costs milliseconds (about 50 for 300 fields): pay them while the citizen
   // reads, once the form has painted, not at « Continuer » nor before the first paint.

@@ -73,7 +73,7 @@ function WhenLoaded({ widget, model }: { widget: SpecialWidget; model: FieldMode
 }
 
 /** Where the field will be: its legend, and a polite busy status (no focusable control, no id taken). */
-function Placeholder({ model }: { model: FieldModel }) {
+export function Placeholder({ model }: { model: FieldModel }) {
   return (
     <fieldset className="group" aria-busy="true" data-pointer={model.pointer}>
       <legend>{plainText(model.title)}</legend>
@@ -84,7 +84,7 @@ function Placeholder({ model }: { model: FieldModel }) {
   );
 }
 
-function NotLoaded({ model }: { model: FieldModel }) {
+export function NotLoaded({ model }: { model: FieldModel }) {
   return (
     <fieldset className="group" data-pointer={model.pointer}>
       <legend>{plainText(model.title)}</legend>

@@ -11,6 +11,8 @@ import { QuotientField } from '../form/quotient-field';
 import { RnaField } from '../form/rna-field';
 import { SiretField } from '../form/siret-field';
 import { provideSpecialFields } from '../form/special-fields';
+import { FileField, FilesField } from '../form/file-fields';
+import { provideFileFields } from '../form/lazy-file-fields';
 
 // The browser loads each lookup field when a definition uses it; the server draws a step in one synchronous pass,
 // so it has them all at hand.
@@ -21,6 +23,7 @@ provideSpecialFields({
   address: AddressField,
   commune: CommuneField,
 });
+provideFileFields({ FileField, FilesField });
 
 export interface FormPreviewInput {
   /** The published version the page carries (apps/api/src/web/web-app.ts embeds it). */
