@@ -22,7 +22,7 @@ import { ErrorSummary } from '../../../apps/web/src/form/ErrorSummary';
 import { Fields } from '../../../apps/web/src/form/fields';
 import { labelOf } from '../../../apps/web/src/form/model';
 import { FormStore, useStoreVersion } from '../../../apps/web/src/form/store';
-import { loadValidator } from '../../../apps/web/src/form/validation';
+import { loadValidator, warmUpCheck } from '../../../apps/web/src/form/validation';
 import '../../../apps/web/src/styles.css';
 
 /**
@@ -114,8 +114,8 @@ async function main() {
     await response.json()
   );
   const validate = await loadValidator(validator);
-  // As FormPage does: the validator's first run happens while the citizen reads.
-  window.setTimeout(() => validate({}), 200);
+  // As loadForm does: the check's first run happens while the citizen reads.
+  window.setTimeout(() => warmUpCheck(validate, definition, {}, 'fr'), 200);
   const container = document.getElementById('root');
   if (!container) throw new Error('no #root');
   createRoot(container).render(h(StrictMode, null, h(Step, { definition, validate })));

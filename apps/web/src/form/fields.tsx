@@ -38,8 +38,21 @@ export { withMinimumItems } from './minimum-items';
  * The fields of an object (the whole form, a page, a group or a repeated
  * item), in order, with its conditions decided and, when it offers a choice
  * of branches (`oneOf`/`anyOf`), the choice and the chosen branch's fields.
+ * Memoised: the page around a step re-renders on every save status and on a
+ * failed step's summary, and 300 fields' elements and comparisons cost
+ * milliseconds (issue 22); each field follows the store on its own.
  */
-export function Fields({ schema, ui, base, keys }: { schema: Schema; ui: Ui; base: string; keys?: string[] }) {
+export const Fields = memo(function Fields({
+  schema,
+  ui,
+  base,
+  keys,
+}: {
+  schema: Schema;
+  ui: Ui;
+  base: string;
+  keys?: string[];
+}) {
   const { pageKeys, store } = useForm();
   // A group's or an item's own errors (« au moins un des champs ») are on the step that draws it; the root's are on
   // the step of its choice of branches (below), if it has one, else on the review page.
@@ -76,7 +89,7 @@ export function Fields({ schema, ui, base, keys }: { schema: Schema; ui: Ui; bas
       )}
     </>
   );
-}
+});
 
 /**
  * A group or list drawn read-only or disabled (`ui:readonly`, `readOnly`, `ui:disabled`): RJSF passes `readonly`

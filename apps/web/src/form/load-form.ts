@@ -6,13 +6,13 @@ import {
 } from '@guichet/shared';
 import { ApiError, api, whoAmI } from '../lib/api';
 import { embeddedService } from '../lib/embedded';
-import { tr } from '../lib/i18n';
+import { lang, tr } from '../lib/i18n';
 import type { PublicService, SubmissionView, TestSubmissionView } from '@guichet/shared';
 import type { Schema } from './model';
 import { loadFileFieldsFor } from './lazy-file-fields';
 import { loadSemantics } from './semantics';
 import { loadSpecialFields } from './special-fields';
-import { loadValidator } from './validation';
+import { loadValidator, warmUpCheck } from './validation';
 
 /** What the form page needs before it can draw the first step. */
 export interface Loaded {
@@ -111,9 +111,10 @@ export async function loadForm(slug: string, draftId: string, test: boolean): Pr
     loadSpecialFields(definition.uiSchema),
     loadFileFieldsFor(definition.schema),
   ]);
-  // The first run of a large validator costs milliseconds (about 50 for 300 fields): pay them while the citizen
-  // reads, once the form has painted, not at « Continuer » nor before the first paint.
-  whenIdle(() => validate({}), 1000);
+  // The first run of a large validator costs milliseconds (about 50 for 300 fields), and so does the first run of
+  // the check around it: pay them while the citizen reads, once the form has painted, not at « Continuer » nor
+  // before the first paint.
+  whenIdle(() => warmUpCheck(validate, definition, draft.data ?? {}, lang), 1000);
   // Fetched while the citizen fills the first step, so « Vérifiez vos réponses » opens at once.
   window.setTimeout(() => void loadReview().catch(() => undefined), 1000);
   const base = test

@@ -1,6 +1,13 @@
 import equal from 'ajv/dist/runtime/equal';
 import ucs2length from 'ajv/dist/runtime/ucs2length';
-import { CUSTOM_FORMATS, RJSF_FORMATS, type SchemaValidateFunction } from '@guichet/shared';
+import {
+  CUSTOM_FORMATS,
+  RJSF_FORMATS,
+  checkAnswers,
+  labelOf,
+  type SchemaValidateFunction,
+  type ServiceDefinition,
+} from '@guichet/shared';
 import { STANDARD_FUNCTION_FORMATS } from './standard-formats';
 
 type CreateValidator = (runtime: unknown) => SchemaValidateFunction | null;
@@ -41,4 +48,21 @@ export function loadValidator(url: string): Promise<SchemaValidateFunction> {
     loaded.set(url, promise);
   }
   return promise;
+}
+
+/**
+ * What « Continuer » runs, once, on the answers as they are, for nothing: the validator's first call on a large
+ * form, and the first run of the code around it (blank answers, messages, the summary's labels), cost milliseconds
+ * the citizen would wait for at their first failed step (issue 22). Called when the browser is idle.
+ */
+export function warmUpCheck(
+  validate: SchemaValidateFunction,
+  definition: ServiceDefinition,
+  data: unknown,
+  locale: 'fr' | 'en',
+): void {
+  const outcome = checkAnswers(validate, definition, data, { mode: 'submit', locale });
+  const root = definition.schema as Record<string, unknown>;
+  const ui = (definition.uiSchema ?? {}) as Record<string, unknown>;
+  for (const error of outcome.errors.slice(0, 20)) if (error.pointer) labelOf(root, ui, error.pointer);
 }
