@@ -5,11 +5,13 @@ import {
   CLAIM_LABELS,
   isRequiredAt,
   labelAt,
+  labelOf,
   nodeAt,
   problemControl,
   pointerOf,
   prefillOf,
   removeField,
+  renameField,
   setKeyword,
   setOptions,
   setPrefill,
@@ -98,8 +100,8 @@ export function FieldPanel({
         id={`${id}-libelle`}
         label={tr('Libellé', 'Label')}
         error={at('label')}
-        value={String(node.title ?? '')}
-        onChange={(v) => edit('title', (n) => setKeyword(n, 'title', v))}
+        value={labelOf(node, ui)}
+        onChange={(v) => apply((d) => renameField(d, path, v), source('title'))}
       />
       {type === 'explanation' || type === 'section' || type === 'repeat' ? (
         <TextArea

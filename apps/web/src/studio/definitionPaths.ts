@@ -53,17 +53,29 @@ export function nodeAt(def: ServiceDefinition, path: Path): Node {
   return node;
 }
 
-/** The uiSchema entry of `path`, created when `create` is set (the definition must be a fresh clone). */
-export function uiAt(def: ServiceDefinition, path: Path, create = false): Node {
-  if (create && !def.uiSchema) def.uiSchema = {};
+/**
+ * The uiSchema entry of `path`, created when `create` is set (the definition must be a fresh clone); each entry
+ * created is listed in `created` (holder and key, outermost first), for an edit that ends up writing nothing there.
+ */
+export function uiAt(def: ServiceDefinition, path: Path, create = false, created?: Array<[Node, string]>): Node {
+  if (create && !def.uiSchema) {
+    def.uiSchema = {};
+    created?.push([def as unknown as Node, 'uiSchema']);
+  }
   let ui = obj(def.uiSchema);
   let container: Node = def.schema;
   for (const key of path) {
-    if (create && (typeof ui[key] !== 'object' || ui[key] === null)) ui[key] = {};
+    if (create && (typeof ui[key] !== 'object' || ui[key] === null)) {
+      ui[key] = {};
+      created?.push([ui, key]);
+    }
     ui = obj(ui[key]);
     const node = obj(obj(container.properties)[key]);
     if (node.type === 'array') {
-      if (create && (typeof ui.items !== 'object' || ui.items === null)) ui.items = {};
+      if (create && (typeof ui.items !== 'object' || ui.items === null)) {
+        ui.items = {};
+        created?.push([ui, 'items']);
+      }
       if (key !== path[path.length - 1]) ui = obj(ui.items);
       container = obj(node.items);
     } else container = node;

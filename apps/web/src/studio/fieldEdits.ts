@@ -129,7 +129,14 @@ export function updateField(
   change: (node: Node, ui: Node, parent: Node) => void,
 ): ServiceDefinition {
   const next = clone(def);
-  change(nodeAt(next, path), uiAt(next, path, true), containerOf(next, path.slice(0, -1)));
+  const created: Array<[Node, string]> = [];
+  change(nodeAt(next, path), uiAt(next, path, true, created), containerOf(next, path.slice(0, -1)));
+  // The uiSchema entries made for the change and left empty go: an edit of the schema alone (a label, a limit)
+  // saves the uiSchema as it was, without `"champ": {}` added at the end of a form written elsewhere.
+  for (const [holder, key] of created.reverse()) {
+    const made = holder[key];
+    if (made !== null && typeof made === 'object' && Object.keys(made).length === 0) delete holder[key];
+  }
   return next;
 }
 
@@ -142,6 +149,26 @@ export function setRequired(def: ServiceDefinition, path: Path, on: boolean): Se
     else delete parent.required;
   });
 }
+
+/**
+ * The field's « Libellé » in the properties panel: the name the form shows, so the uiSchema's `ui:title` when
+ * the form gives one (RJSF draws it over the schema's `title`, as labelAt reads it), else the schema's `title`.
+ */
+export function renameField(def: ServiceDefinition, path: Path, label: string): ServiceDefinition {
+  return updateField(def, path, (node, ui) => {
+    // Emptied while the designer retypes it, a `ui:title` stays (empty: the form falls back to `title`), so the
+    // next keystroke still goes to it.
+    if (hasUiTitle(ui)) ui['ui:title'] = label;
+    else setKeyword(node, 'title', label);
+  });
+}
+
+/** What the « Libellé » shows and edits: `ui:title` when the form gives one, else `title`. */
+export function labelOf(node: Node, ui: Node): string {
+  return String((hasUiTitle(ui) ? ui['ui:title'] : node.title) ?? '');
+}
+
+const hasUiTitle = (ui: Node) => typeof ui['ui:title'] === 'string';
 
 /** Sets or removes (`undefined`, `''`) one keyword. */
 export function setKeyword(target: Node, keyword: string, value: unknown): void {

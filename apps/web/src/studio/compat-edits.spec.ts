@@ -1,0 +1,125 @@
+/**
+ * A designer edits a form written by others, and nothing else changes. Every
+ * form of the compatibility corpus (test/fixtures/compat) goes through what
+ * the import stores; the studio opens that draft as it is (Editor.tsx hands
+ * `view.draft` to the history untouched) and its autosave PUTs the edited
+ * definition as it is (useWorkbenchSave.ts), which the server checks and
+ * stores as sent. So the saved draft is the studio's edit function applied to
+ * the imported one: for each field the studio lists (a page's fields, the
+ * fields of the groups and repeatable blocks it opens) its « Libellé » is
+ * renamed, and for each page its title; the result must be the import with
+ * that one edit made by hand, compared as JSON text (every key and its order,
+ * at every level), the server must accept it, and the studio must show the
+ * new name.
+ */
+import type { ServiceDefinition } from '@guichet/shared';
+import { draftSaveProblems, importCompatForm, loadCorpus } from '../../../../test/support/compat-imported';
+import { childKeys, labelAt, nodeAt, typeOf, uiAt, updatePage, type Path } from './definition';
+import { renameField } from './fieldEdits';
+
+type Json = Record<string, unknown>;
+const LABEL = 'Libellé renommé par la conceptrice';
+const PAGE_TITLE = 'Étape renommée';
+
+/** The import refuses these forms (test/e2e/compat-corpus.test.ts says why): the studio never opens them. */
+const REFUSED = ['enum-objects', 'pydantic-aide-decimal', 'situation-famille-recursive'];
+
+const copy = (def: ServiceDefinition): Json => JSON.parse(JSON.stringify(def)) as Json;
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Every field the studio lets the designer select: the pages' fields, then what FieldPanel's « Champs de ce bloc » lists. */
+function studioFields(def: ServiceDefinition): Path[] {
+  const out: Path[] = [];
+  const walk = (path: Path) => {
+    out.push(path);
+    const node = nodeAt(def, path);
+    if (node.type === 'object' || typeOf(node, uiAt(def, path)) === 'repeat')
+      for (const key of childKeys(def, path)) walk([...path, key]);
+  };
+  for (const page of def.pages) for (const key of page.fields) walk([key]);
+  return out;
+}
+
+/** The schema and uiSchema entries of `path` in a plain copy, found by hand: properties, and `items` through lists. */
+function placeOf(definition: Json, path: Path): { node: Json; ui: Json | undefined } {
+  let container = definition.schema as Json;
+  let uiContainer: Json | undefined = isObject(definition.uiSchema) ? definition.uiSchema : undefined;
+  let node: Json = {};
+  let ui: Json | undefined;
+  for (const key of path) {
+    node = (container.properties as Json)[key] as Json;
+    ui = uiContainer && isObject(uiContainer[key]) ? (uiContainer[key] as Json) : undefined;
+    container = node.type === 'array' ? (node.items as Json) : node;
+    uiContainer = node.type === 'array' ? (ui && isObject(ui.items) ? ui.items : undefined) : ui;
+  }
+  return { node, ui };
+}
+
+const corpus = loadCorpus();
+
+describe('the studio edits a form written elsewhere and changes nothing else', () => {
+  it('reads the whole corpus; the forms left out are those the import refuses', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(77);
+    const left = corpus.filter((form) => REFUSED.includes(form.name));
+    expect(left.map((form) => [form.name, 'refused' in importCompatForm(form)])).toEqual(
+      REFUSED.map((name) => [name, true]),
+    );
+  });
+
+  const opened = corpus.filter((form) => !REFUSED.includes(form.name));
+  it.each(opened.map((form) => [form.name, form] as const))(
+    '%s: one label or one page title renamed, the rest saved as imported',
+    (_name, form) => {
+      const imported = importCompatForm(form);
+      if (!('definition' in imported)) throw new Error(`import refusé : ${JSON.stringify(imported.refused)}`);
+      const def = imported.definition;
+      const before = JSON.stringify(def);
+      const faults: string[] = [];
+
+      const fields = studioFields(def);
+      expect(fields.length).toBeGreaterThan(0);
+      // Every edit alone against the import, and all of them one after the other (the save the server checks).
+      let all = def;
+      const allExpected = copy(def);
+      for (const path of fields) {
+        const edited = renameField(def, path, LABEL);
+        all = renameField(all, path, LABEL);
+        const where = `/${path.join('/')}`;
+        const expected = copy(def);
+        for (const target of [expected, allExpected]) {
+          // By hand: the label the form shows is the uiSchema's `ui:title` when it has one, else `title`.
+          const { node, ui } = placeOf(target, path);
+          if (ui && typeof ui['ui:title'] === 'string') ui['ui:title'] = LABEL;
+          else node.title = LABEL;
+        }
+        if (JSON.stringify(edited) !== JSON.stringify(expected)) faults.push(`${where}: ${diff(expected, edited)}`);
+        if (labelAt(edited, path) !== LABEL) faults.push(`${where}: the studio shows « ${labelAt(edited, path)} »`);
+      }
+      for (const page of def.pages) {
+        const edited = updatePage(def, page.id, { title: PAGE_TITLE });
+        all = updatePage(all, page.id, { title: PAGE_TITLE });
+        const expected = copy(def);
+        for (const target of [expected, allExpected])
+          (target.pages as Json[]).find((p) => p.id === page.id)!.title = PAGE_TITLE;
+        if (JSON.stringify(edited) !== JSON.stringify(expected))
+          faults.push(`page ${page.id}: ${diff(expected, edited)}`);
+      }
+      if (JSON.stringify(all) !== JSON.stringify(allExpected)) faults.push(`all edits: ${diff(allExpected, all)}`);
+      const refused = draftSaveProblems(all);
+      if (refused.length) faults.push(`save refused: ${JSON.stringify(refused)}`);
+
+      // The edits are pure: the imported draft, which the editor keeps for undo, is untouched.
+      expect(JSON.stringify(def)).toBe(before);
+      expect(faults).toEqual([]);
+    },
+  );
+});
+
+/** The first place where the two JSON texts part, with a little context. */
+function diff(expected: unknown, actual: unknown): string {
+  const a = JSON.stringify(expected);
+  const b = JSON.stringify(actual);
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return `expected …${a.slice(Math.max(0, i - 60), i + 60)}… got …${b.slice(Math.max(0, i - 60), i + 60)}…`;
+}
