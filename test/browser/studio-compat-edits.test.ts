@@ -1,0 +1,153 @@
+import type { Page } from 'playwright-core';
+import { chooseTestIdentity, expectAccessible, launchBrowser, type Browser } from '../support/browser';
+import { loadCorpus, type CompatForm } from '../support/compat-corpus';
+import { startWebStack, type WebStack } from '../support/web-stack';
+
+type Json = Record<string, unknown>;
+const LABEL = 'Libellé renommé par la conceptrice';
+const PAGE_TITLE = 'Étape renommée';
+
+/**
+ * The most nested corpus forms, and a field deep in each as the studio lists it (keys from the top; lists step
+ * through their items): `ui:title`s at three depths of a low-code export, a list's item renamed by the uiSchema, a
+ * list inside a group with `$ref`'d siblings, a draft-07 form with tuples, seven levels of groups.
+ */
+const CASES: Array<{ name: string; path: string[] }> = [
+  { name: 'lowcode-ecole-musique', path: ['zone_groupe_1', 'zone_groupe_2', 'zone_email_1'] },
+  { name: 'logement-ordre-imbrique', path: ['occupants', 'prenom'] },
+  { name: 'declaration-ruchers-imbriques', path: ['apiculteur', 'contacts', 'nom'] },
+  { name: 'marche-forain-draft07-tuples', path: ['commerçant', 'raison_sociale'] },
+  {
+    name: 'permis-imbrique',
+    path: ['projet', 'terrain', 'parcelle', 'localisation', 'coordonnees', 'lambert93', 'x'],
+  },
+];
+
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The schema and uiSchema entries of `path` in a plain copy: properties, and `items` through lists. */
+function placeOf(definition: Json, path: string[]): { node: Json; ui: Json | undefined } {
+  let container = definition.schema as Json;
+  let uiContainer: Json | undefined = isObject(definition.uiSchema) ? definition.uiSchema : undefined;
+  let node: Json = {};
+  let ui: Json | undefined;
+  for (const key of path) {
+    node = (container.properties as Json)[key] as Json;
+    ui = uiContainer && isObject(uiContainer[key]) ? (uiContainer[key] as Json) : undefined;
+    container = node.type === 'array' ? (node.items as Json) : node;
+    uiContainer = node.type === 'array' ? (ui && isObject(ui.items) ? ui.items : undefined) : ui;
+  }
+  return { node, ui };
+}
+
+/** The name the studio lists a field by: `ui:title`, else `title`, else its key. */
+function labelOf(definition: Json, path: string[]): string {
+  const { node, ui } = placeOf(definition, path);
+  return [ui?.['ui:title'], node.title].find((t): t is string => typeof t === 'string' && t !== '') ?? path.at(-1)!;
+}
+
+/** A call of the API as the signed-in designer's page makes it; the answer's text, key order as sent. */
+function call(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; text: string }> {
+  return page.evaluate(
+    async ({ method, url, body }) => {
+      const csrf = document.cookie.split('; ').find((c) => c.startsWith('csrf_token='));
+      const res = await fetch(url, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          'x-csrf-token': csrf ? decodeURIComponent(csrf.slice('csrf_token='.length)) : '',
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, text: await res.text() };
+    },
+    { method, url, body },
+  );
+}
+
+/**
+ * Claire opens a form written elsewhere in the studio, renames a field deep in it and its page, and the draft
+ * saved is the imported one with those two edits and nothing else (every keyword, uiSchema option and key order);
+ * the editor passes axe with that field open. apps/web/src/studio/compat-edits.spec.ts checks every corpus form and
+ * every field through the same edit functions; this checks the editor's controls and its load and save.
+ */
+describe('the studio edits a form written elsewhere, in Chromium', () => {
+  let web: WebStack;
+  let browser: Browser;
+  let page: Page;
+  let organisationId: string;
+  const corpus = new Map<string, CompatForm>(loadCorpus().map((form) => [form.name, form]));
+
+  beforeAll(async () => {
+    web = await startWebStack();
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${web.base}/studio`);
+    const signIn = page.getByRole('link', { name: 'Se connecter en tant qu’agent' });
+    await signIn.focus();
+    await signIn.press('Enter');
+    await chooseTestIdentity(page, 'Claire Rousseau — conceptrice', `${web.base}/studio`);
+    await page.getByRole('heading', { level: 2, name: 'Créer une démarche' }).waitFor();
+    const me = JSON.parse((await call(page, 'GET', '/api/v1/me')).text) as {
+      roles: Array<{ organisationId: string; role: string }>;
+    };
+    organisationId = me.roles.find((r) => r.role === 'designer' || r.role === 'admin')!.organisationId;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+
+  it.each(CASES.map((c) => [c.name, c] as const))(
+    '%s: a deep field and its page renamed, the rest saved as imported',
+    async (name, { path }) => {
+      const form = corpus.get(name)!;
+      const slug = `edition-${name}`;
+      const imported = await call(page, 'POST', '/api/v1/services/import', {
+        organisationId,
+        file: { schema: form.schema, uiSchema: form.uiSchema },
+        slug,
+        title: form.title,
+      });
+      expect(imported.status).toBe(201);
+      const draft = (JSON.parse(imported.text) as { draft: Json }).draft;
+      const pages = draft.pages as Array<{ id: string; title: string; fields: string[] }>;
+      const pageOf = pages.find((p) => p.fields.includes(path[0]!))!;
+
+      await page.goto(`${web.base}/studio/${slug}`);
+      await page.getByRole('heading', { level: 1, name: form.title }).waitFor();
+      await page.locator(`#studio-etape-${pageOf.id}`).click();
+      await page.locator(`#studio-champ-${path[0]}`).click();
+      for (let depth = 2; depth <= path.length; depth++)
+        await page
+          .locator('.studio-children')
+          .getByRole('button', { name: labelOf(draft, path.slice(0, depth)), exact: true })
+          .click();
+      const labelInput = page.locator(`[id="studio-prop-${path.join('-')}-libelle"]`);
+      // The « Libellé » shows the name the form shows (`ui:title` where the form gives one).
+      await expect(labelInput.inputValue()).resolves.toBe(labelOf(draft, path));
+      await expectAccessible(page, `${name}: ${path.join(' › ')}`);
+      await labelInput.fill(LABEL);
+      await page.locator('#studio-page-titre').fill(PAGE_TITLE);
+      await page.getByText(/^Brouillon enregistré à/).waitFor();
+      await page.locator('.studio-panel h2', { hasText: LABEL }).waitFor();
+
+      const expected = JSON.parse(JSON.stringify(draft)) as Json;
+      const { node, ui } = placeOf(expected, path);
+      if (ui && typeof ui['ui:title'] === 'string') ui['ui:title'] = LABEL;
+      else node.title = LABEL;
+      (expected.pages as Array<{ id: string; title: string }>).find((p) => p.id === pageOf.id)!.title = PAGE_TITLE;
+      // The label's save may have gone before the page's title was typed (a slow machine): the last one settles it.
+      const want = JSON.stringify(expected, null, 1);
+      let saved = '';
+      for (let tries = 0; tries < 20 && saved !== want; tries++) {
+        if (tries > 0) await page.waitForTimeout(500);
+        const view = JSON.parse((await call(page, 'GET', `/api/v1/services/${slug}`)).text) as { draft: Json };
+        saved = JSON.stringify(view.draft, null, 1);
+      }
+      expect(saved).toBe(want);
+    },
+    90_000,
+  );
+});
