@@ -36,11 +36,19 @@ function conservatoire(): ServiceDefinition {
             },
           },
         },
+        // As the held-out form accueil-loisirs-semaines has it: weeks of a summer course, each of at least two days.
+        stages: {
+          type: 'array',
+          title: 'Semaines de stage',
+          minItems: 1,
+          maxItems: 2,
+          items: { type: 'array', title: 'Semaine', minItems: 2, items: { $ref: '#/$defs/creneau' } },
+        },
       },
       required: ['disciplines'],
     },
     uiSchema: {},
-    pages: [{ id: 'cours', title: 'Les cours', fields: ['disciplines'] }],
+    pages: [{ id: 'cours', title: 'Les cours', fields: ['disciplines', 'stages'] }],
     settings: { signIn: 'none', retentionMonths: 12 },
   } as unknown as ServiceDefinition;
 }
@@ -71,6 +79,23 @@ describe('an item added with « Ajouter » opens its own lists of groups', () =>
     expect(await items('/disciplines/1/creneaux').count()).toBe(2);
     await expect(page.getByLabel('Années de pratique').nth(1).inputValue()).resolves.toBe('1');
     await expectAccessible(page, 'discipline ajoutée');
+    await page.close();
+  });
+
+  it('a list of lists of groups opens a week of two days, and an added week comes with its two days', async () => {
+    const page = await web.browser.context.newPage();
+    page.setDefaultTimeout(15_000);
+    await openDraft(page, `${web.base}/demarches/${SLUG}`);
+    await page.getByRole('heading', { level: 2, name: 'Les cours' }).waitFor();
+
+    const items = (pointer: string) => page.locator(`.repeat[data-pointer="${pointer}"] > .item`);
+    // Before the fix: no week at all, then a week with no day.
+    expect(await items('/stages').count()).toBe(1);
+    expect(await items('/stages/0').count()).toBe(2);
+    await pressEnterOn(page, /^Ajouter : semaine$/);
+    await items('/stages').nth(1).waitFor();
+    expect(await items('/stages/1').count()).toBe(2);
+    await expectAccessible(page, 'semaine ajoutée');
     await page.close();
   });
 });

@@ -173,12 +173,32 @@ export function describeCompatInBrowser(shard: number, shards: number): void {
               const items = s.schema.items;
               if (min === 0 || Array.isArray(s.schema.prefixItems) || items === null || typeof items !== 'object')
                 continue;
-              if (resolved(form.schema, items as JsonObject, null).type !== 'object') continue;
+              const item = resolved(form.schema, items as JsonObject, null);
+              // A list of lists of groups (weeks of days): RJSF's defaults open each inner list of an item they
+              // create to its own `minItems` too.
+              const inner =
+                item.type === 'array' &&
+                item.items !== null &&
+                typeof item.items === 'object' &&
+                !Array.isArray(item.items)
+                  ? resolved(form.schema, item.items as JsonObject, null)
+                  : null;
+              const innerMin = inner?.type === 'object' && typeof item.minItems === 'number' ? item.minItems : 0;
+              if (item.type !== 'object' && innerMin === 0) continue;
               const list = page.locator(`.repeat[data-pointer="${attr(s.pointer)}"]`).first();
               if ((await list.count()) === 0) continue;
               const open = await list.locator(':scope > .item').count();
               if (open < min)
                 problems.push(`${s.pointer} : ${open} élément(s) ouvert(s), RJSF en ouvre ${min} (minItems)`);
+              for (let i = 0; i < Math.min(open, min) && innerMin > 0; i++) {
+                const nested = await page
+                  .locator(`.repeat[data-pointer="${attr(`${s.pointer}/${i}`)}"] > .item`)
+                  .count();
+                if (nested < innerMin)
+                  problems.push(
+                    `${s.pointer}/${i} : ${nested} élément(s) ouvert(s), RJSF en ouvre ${innerMin} (minItems)`,
+                  );
+              }
             }
             // A switch to another branch that is a group opens its lists of groups to their `minItems`, as RJSF's
             // defaults pad them when it switches options; the fill below chooses the sample's branch again.

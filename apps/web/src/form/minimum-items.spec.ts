@@ -108,4 +108,42 @@ describe('withMinimumItems', () => {
     };
     expect(withMinimumItems(root, root, {})).toEqual({ bien: {} });
   });
+
+  // Held-out form accueil-loisirs-semaines: « Semaines de présence » (minItems 1), each week a list of at least two days.
+  const weeks: Schema = {
+    type: 'object',
+    $defs: { jour: { type: 'object', properties: { jour: { type: 'string' }, repas: { type: 'boolean' } } } },
+    properties: {
+      semaines: {
+        type: 'array',
+        minItems: 1,
+        items: { type: 'array', minItems: 2, items: { $ref: '#/$defs/jour' } },
+      },
+      // A list of lists of single answers still starts empty (a documented departure).
+      notes: { type: 'array', minItems: 1, items: { type: 'array', minItems: 1, items: { type: 'string' } } },
+    },
+  };
+  const dayDefaults = () => ({ repas: true });
+
+  it('opens a list whose items are lists of groups, each to its own minItems, as RJSF pads them (before: no week at all)', () => {
+    expect(withMinimumItems(weeks, weeks, {}, dayDefaults)).toEqual({
+      semaines: [[{ repas: true }, { repas: true }]],
+    });
+    // A week already there with one day gets its second; one with three keeps them.
+    expect(
+      withMinimumItems(weeks, weeks, {
+        semaines: [[{ jour: 'lundi' }], [{ jour: 'a' }, { jour: 'b' }, { jour: 'c' }]],
+      }),
+    ).toEqual({
+      semaines: [
+        [{ jour: 'lundi' }, {}],
+        [{ jour: 'a' }, { jour: 'b' }, { jour: 'c' }],
+      ],
+    });
+  });
+
+  it('adds a week with « Ajouter » opened to its two days, as RJSF creates it (before: an empty group in place of a list)', () => {
+    const week = (weeks.properties as Record<string, Schema>).semaines!.items as Schema;
+    expect(freshItem(weeks, week, dayDefaults)).toEqual([{ repas: true }, { repas: true }]);
+  });
 });

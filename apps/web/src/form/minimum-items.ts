@@ -40,19 +40,10 @@ export function withMinimumItems(
     const written = propertySchema(shape, key);
     // A `$ref`'d list, and items made of `allOf` parts (OpenAPI's inheritance), are what RJSF draws them as.
     const list = resolve(root, written);
-    const items = itemsSchema(root, list);
-    if (list.type === 'array' && drawnType(root, items) === 'object') {
+    if (opensItems(root, list)) {
       const min = typeof list.minItems === 'number' ? list.minItems : 0;
       if (!Array.isArray(out[key]) && min === 0) continue;
-      const given = Array.isArray(out[key]) ? (out[key] as unknown[]) : [];
-      const kept = given.map((item, i) =>
-        withMinimumItems(root, itemsSchema(root, list, i), item, newItem, depth + 1, true),
-      );
-      const added = Array.from({ length: Math.max(0, min - given.length) }, () =>
-        freshItem(root, items, newItem, depth + 1),
-      );
-      const changed = added.length > 0 || kept.some((item, i) => item !== given[i]);
-      if (changed) out[key] = [...kept, ...added];
+      out[key] = withListMinimum(root, list, Array.isArray(out[key]) ? (out[key] as unknown[]) : [], newItem, depth);
     } else if (!inItem && groupShape(root, written) !== undefined) {
       // An empty group rather than none, written or reached by a `$ref`: a missing group's errors name its fields, not
       // the group (« Adresse : Ce champ est obligatoire » told a citizen nothing of which field was missing).
@@ -80,6 +71,46 @@ export function freshItem(
   newItem: (itemSchema: Schema) => unknown = () => ({}),
   depth = 0,
 ): unknown {
+  // An item that is itself a list of groups (a week of days) opens as RJSF's defaults open it: its `minItems` days.
+  if (opensItems(root, resolve(root, items))) return withListMinimum(root, resolve(root, items), [], newItem, depth);
   const created = newItem(items) ?? {};
   return withMinimumItems(root, items, created, newItem, depth, true);
+}
+
+/**
+ * Whether RJSF's defaults open a list's items to its `minItems`: a list of groups, and a list of lists of groups (the
+ * weeks of a holiday club, each of at least two days). Lists of single answers start empty here, on purpose.
+ */
+export function opensItems(root: Schema, list: Schema): boolean {
+  if (list.type !== 'array') return false;
+  const items = itemsSchema(root, list);
+  if (drawnType(root, items) === 'object') return true;
+  return (
+    items.type === 'array' &&
+    !Array.isArray(items.prefixItems) &&
+    drawnType(root, itemsSchema(root, items)) === 'object'
+  );
+}
+
+/** A list of groups (or of lists of groups) as RJSF's defaults leave it: its items opened in turn, then padded to `minItems`. */
+function withListMinimum(
+  root: Schema,
+  list: Schema,
+  given: unknown[],
+  newItem: (itemSchema: Schema) => unknown,
+  depth: number,
+): unknown[] {
+  if (depth > 32) return given;
+  const min = typeof list.minItems === 'number' ? list.minItems : 0;
+  const kept = given.map((item, i) => {
+    const schema = itemsSchema(root, list, i);
+    if (Array.isArray(item))
+      return opensItems(root, schema) ? withListMinimum(root, schema, item, newItem, depth + 1) : item;
+    return withMinimumItems(root, schema, item, newItem, depth + 1, true);
+  });
+  const added = Array.from({ length: Math.max(0, min - given.length) }, () =>
+    freshItem(root, itemsSchema(root, list), newItem, depth + 1),
+  );
+  const changed = added.length > 0 || kept.some((item, i) => item !== given[i]);
+  return changed ? [...kept, ...added] : given;
 }

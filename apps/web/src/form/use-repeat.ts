@@ -3,7 +3,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { plainText } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
-import { freshItem } from './minimum-items';
+import { freshItem, opensItems } from './minimum-items';
 import { itemsSchema, idOf, tupleLength, typeOf, uiChild, type FieldModel } from './model';
 import { useFieldError, useLength } from './store';
 
@@ -51,7 +51,8 @@ export function useRepeat(model: FieldModel) {
   const uiAt = (i: number) => uiChild(model.ui, i);
   const add = () => {
     const schema = schemaAt(length);
-    const isGroup = typeOf(schema) === 'object';
+    // A list of groups as an item (a week of days) opens to its `minItems` as a group's own lists do.
+    const isGroup = typeOf(schema) === 'object' || opensItems(root, schema);
     // RJSF's new item: the item schema's defaults (a group's own lists of groups opened to their `minItems`), an
     // empty group, or nothing yet.
     const fresh = isGroup
