@@ -9,7 +9,8 @@
 import type { Locator, Page } from 'playwright-core';
 import {
   ADDITIONAL_PROPERTY_FLAG,
-  getFirstMatchingOption,
+  getClosestMatchingOption,
+  getDiscriminatorFieldFromSchema,
   getUiOptions,
   optionsList,
   orderProperties,
@@ -35,6 +36,8 @@ export interface Step {
   /** Option labels for choices, RJSF's optionsList; the chosen branch's label for `branch`. */
   options?: Array<{ label: string; value: unknown }>;
   branch?: string;
+  /** A free entry (additionalProperties) whose answer is a group: the citizen adds it by name, then fills its fields. */
+  free?: boolean;
 }
 
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -160,7 +163,20 @@ export function walk(
   const steps: Step[] = [];
   if (branches) {
     const validator = rjsfValidator(root);
-    const index = Math.max(0, getFirstMatchingOption(validator, data, branches as RJSFSchema[], root as RJSFSchema));
+    // RJSF 6's MultiSchemaField opens the closest branch to the answer (getClosestMatchingOption, the first one
+    // selected), not the first one the answer's keys fit: a « Bénévole mandaté » with a name and a mandate is not
+    // drawn as a « Membre du bureau » because both have a name.
+    const index = Math.max(
+      0,
+      getClosestMatchingOption(
+        validator,
+        root as RJSFSchema,
+        data,
+        branches as RJSFSchema[],
+        0,
+        getDiscriminatorFieldFromSchema(schema as RJSFSchema),
+      ),
+    );
     const chosen = branches[index]!;
     // RJSF 6's per-branch uiSchema (`uiSchema.oneOf` / `anyOf` as a list): its ui:title names the branch in the
     // selector, and it is the uiSchema of the branch's fields; without one, the field's own uiSchema.
@@ -267,7 +283,8 @@ function walkObject(
       (isObject(extraSchema) && JSON.stringify(props[key]) === JSON.stringify(extraSchema)));
   const steps = keys.flatMap((key) => {
     const authored = props[key]!;
-    const childUi = uiOf(ui, key);
+    // RJSF's ObjectField gives a free entry the uiSchema's `additionalProperties`, a named field its own.
+    const childUi = free(key) ? uiOf(ui, 'additionalProperties') : uiOf(ui, key);
     const shown = resolved(root, authored, values[key] ?? null);
     return (
       walk(
@@ -286,7 +303,9 @@ function walkObject(
         .map((s) =>
           free(key) && s.pointer === `${pointer}/${escapePointer(key)}` && s.kind === 'text'
             ? { ...s, kind: 'extra' as const }
-            : s,
+            : free(key) && s.pointer === `${pointer}/${escapePointer(key)}` && s.kind === 'group'
+              ? { ...s, free: true }
+              : s,
         )
     );
   });
@@ -390,6 +409,23 @@ async function choose(field: Locator, label: string): Promise<void> {
  * words when the page does not offer a way to (the field is not drawn, the
  * option is missing), so the report can say which field and why.
  */
+/** A free entry (additionalProperties): « Ajouter une rubrique », then its name, as a citizen would. */
+async function addEntry(page: Page, pointer: string): Promise<void> {
+  const name = pointer
+    .slice(pointer.lastIndexOf('/') + 1)
+    .replace(/~1/g, '/')
+    .replace(/~0/g, '~');
+  const add = page.getByRole('button', { name: 'Ajouter une rubrique' });
+  if ((await add.count()) === 0) return;
+  await add.first().click();
+  const key = page.getByLabel('Nom de la rubrique').last();
+  await key.fill(name);
+  await key.press('Enter');
+  await at(page, pointer)
+    .waitFor({ timeout: 5000 })
+    .catch(() => undefined);
+}
+
 export async function fill(page: Page, step: Step): Promise<string | undefined> {
   // A consent (a yes/no only `true` satisfies) is fixed for RJSF, which ticks it in advance; here the citizen ticks it.
   if (step.kind === 'fixed' && step.value === true && step.schema.type === 'boolean') {
@@ -397,23 +433,18 @@ export async function fill(page: Page, step: Step): Promise<string | undefined> 
     if ((await box.count()) > 0) await box.first().setChecked(true);
     return;
   }
+  if (step.kind === 'group' && step.free && step.value !== undefined) {
+    // A free entry that is a group: added by its name, its fields filled by their own steps.
+    if ((await at(page, step.pointer).count()) === 0) await addEntry(page, step.pointer);
+    return (await at(page, step.pointer).count()) === 0
+      ? `${step.pointer} : rubrique libre (additionalProperties) non dessinée`
+      : undefined;
+  }
   if (step.value === undefined || step.kind === 'fixed' || step.kind === 'info' || step.kind === 'group') return;
   let field = at(page, step.pointer);
   if ((await field.count()) === 0 && step.kind === 'extra') {
-    // A free entry (additionalProperties): « Ajouter une rubrique », then its name, as a citizen would.
-    const name = step.pointer
-      .slice(step.pointer.lastIndexOf('/') + 1)
-      .replace(/~1/g, '/')
-      .replace(/~0/g, '~');
-    const add = page.getByRole('button', { name: 'Ajouter une rubrique' });
-    if ((await add.count()) > 0) {
-      await add.first().click();
-      const key = page.getByLabel('Nom de la rubrique').last();
-      await key.fill(name);
-      await key.press('Enter');
-      field = at(page, step.pointer);
-      await field.waitFor({ timeout: 5000 }).catch(() => undefined);
-    }
+    await addEntry(page, step.pointer);
+    field = at(page, step.pointer);
   }
   if ((await field.count()) === 0)
     return step.kind === 'extra'

@@ -340,6 +340,53 @@ describe('free entries', () => {
   });
 });
 
+describe('free entries with their own uiSchema', () => {
+  // Held-out form prets-materiel-associations-anyof: each article is a group, ordered by the uiSchema's
+  // additionalProperties, as RJSF's ObjectField gives it to every entry the citizen adds.
+  const definition = {
+    schema: {
+      type: 'object',
+      properties: {
+        materiel: {
+          type: 'object',
+          title: 'Matériel demandé',
+          additionalProperties: {
+            type: 'object',
+            title: 'Article',
+            properties: {
+              quantite: { type: 'integer', title: 'Quantité' },
+              livraison: { type: 'boolean', title: 'Livraison' },
+            },
+          },
+        },
+      },
+    },
+    uiSchema: {
+      materiel: { additionalProperties: { 'ui:title': 'Article', 'ui:order': ['livraison', '*'] } },
+    },
+    pages: [{ id: 'p', title: 'Page', fields: ['materiel'] }],
+  };
+
+  it('reads a group entry back in the order the uiSchema’s additionalProperties gives (before: the schema’s)', () => {
+    const rows = answerRows(definition, { materiel: { barnum: { quantite: 2, livraison: true } } });
+    expect(rows.filter((r) => r.kind === 'field').map((r) => r.pointer)).toEqual([
+      '/materiel/barnum/livraison',
+      '/materiel/barnum/quantite',
+    ]);
+    // An entry keeps the name the citizen gave it, whatever ui:title says.
+    expect(rows.find((r) => r.pointer === '/materiel/barnum')?.title).toBe('barnum');
+  });
+
+  it('does so with RJSF’s semantics loaded too, where the entries come back as properties RJSF stubbed', () => {
+    const data = { materiel: { barnum: { quantite: 2, livraison: true } } };
+    const rows = answerRows(definition, data, { semantics: createSchemaSemantics(definition.schema) });
+    expect(rows.filter((r) => r.kind === 'field').map((r) => r.pointer)).toEqual([
+      '/materiel/barnum/livraison',
+      '/materiel/barnum/quantite',
+    ]);
+  });
+});
+
 describe('freeEntrySchema', () => {
   const schema = {
     type: 'object',

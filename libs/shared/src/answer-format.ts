@@ -9,7 +9,6 @@ import { asSchema, branchProperties, guessBranch, isEmpty, isRecord } from './an
 import { answerText, wordsFor, type AnswerFormatOptions } from './answer-text';
 import type { ServiceDefinition } from './definition';
 import {
-  NO_UI,
   alternativeTitle,
   alternativesOf,
   branchUi,
@@ -27,7 +26,14 @@ import {
   type Schema,
   type Ui,
 } from './field-model';
-import { byEntryName, entriesInNameOrder, freeEntrySchema, takesFreeEntries } from './free-entries';
+import {
+  byEntryName,
+  entriesInNameOrder,
+  freeEntrySchema,
+  freeEntryUi,
+  propertyUi,
+  takesFreeEntries,
+} from './free-entries';
 import { toJsonPointer } from './json-pointer';
 import { plainText } from './markdown-text';
 
@@ -132,7 +138,7 @@ export function answerRows(
       seen.add(child);
       visit(
         propertySchema(schema, child),
-        uiChild(ui, child),
+        propertyUi(schema, ui, child),
         `${pointer}${toJsonPointer([child])}`,
         child,
         object[child],
@@ -161,7 +167,15 @@ export function answerRows(
         if (seen.has(child) || Object.prototype.hasOwnProperty.call(schema.properties ?? {}, child)) continue;
         seen.add(child);
         const sub = freeEntrySchema(schema, child);
-        visit({ ...sub, title: child }, NO_UI, `${pointer}${toJsonPointer([child])}`, child, answer, context, depth);
+        visit(
+          { ...sub, title: child },
+          freeEntryUi(ui),
+          `${pointer}${toJsonPointer([child])}`,
+          child,
+          answer,
+          context,
+          depth,
+        );
       }
   };
 
@@ -326,7 +340,15 @@ export function answerRows(
       ]);
       for (const [key, answer] of byEntryName(Object.entries(answers)))
         if (!named.has(key) && !(topBranch && key in asSchema(topBranch.properties)))
-          visit({ ...freeEntrySchema(top, key), title: key }, NO_UI, toJsonPointer([key]), key, answer, [], 0);
+          visit(
+            { ...freeEntrySchema(top, key), title: key },
+            freeEntryUi(rootUi),
+            toJsonPointer([key]),
+            key,
+            answer,
+            [],
+            0,
+          );
     }
     if (rows.length === before + 1 && !options.includeEmpty) rows.pop();
   }

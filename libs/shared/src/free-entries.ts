@@ -6,7 +6,7 @@
  * `additionalProperties`' own. Shared by the form, the review page, the desk,
  * the exports and the receipt, so each reads an entry with the same schema.
  */
-import type { Schema } from './field-model';
+import { NO_UI, uiChild, type Schema, type Ui } from './field-model';
 
 const isSchema = (v: unknown): v is Schema => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -84,4 +84,22 @@ export function entriesInNameOrder(keys: string[], properties: unknown): string[
   const out = [...keys];
   places.forEach((place, k) => (out[place] = named[k]![0]));
   return out;
+}
+
+/**
+ * The uiSchema of a free entry: the uiSchema's `additionalProperties`, which RJSF's ObjectField gives every entry the
+ * citizen adds (a widget, a group's `ui:order`, its fields' options). Its `ui:title` aside: an entry is named by the
+ * name the citizen gave it, as everywhere else here.
+ */
+export function freeEntryUi(ui: Ui): Ui {
+  const own = ui.additionalProperties;
+  if (!isSchema(own)) return NO_UI;
+  const { 'ui:title': _title, ...rest } = own as Ui;
+  return Object.keys(rest).length > 0 ? (rest as Ui) : NO_UI;
+}
+
+/** A property's uiSchema: its own, or `additionalProperties`' for a free entry RJSF's semantics stubbed as a property. */
+export function propertyUi(schema: Schema, ui: Ui, key: string): Ui {
+  const props = isSchema(schema.properties) ? schema.properties : {};
+  return isEntryStub(props[key]) ? freeEntryUi(ui) : uiChild(ui, key);
 }

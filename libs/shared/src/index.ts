@@ -12,7 +12,7 @@ export * from './answers';
 export * from './blank-answers';
 export * from './contrast';
 export * from './field-model';
-export { byEntryName, freeEntrySchema, takesFreeEntries } from './free-entries';
+export { byEntryName, freeEntrySchema, freeEntryUi, takesFreeEntries } from './free-entries';
 export * from './answer-format';
 export * from './labels';
 export * from './markdown-text';

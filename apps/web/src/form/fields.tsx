@@ -1,5 +1,5 @@
 import { createContext, memo, useContext, useEffect, useMemo } from 'react';
-import { encodePointerSegment, plainText, specialWidgetOf, widgetOf } from '@guichet/shared';
+import { encodePointerSegment, freeEntryUi, plainText, specialWidgetOf, widgetOf } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
 import {
@@ -76,7 +76,7 @@ export const Fields = memo(function Fields({
           required={isRequired(effective, key)}
         />
       ))}
-      {lastPage && extraAllowed(effective) && <AdditionalProperties schema={effective} pointer={base} />}
+      {lastPage && extraAllowed(effective) && <AdditionalProperties schema={effective} ui={ui} pointer={base} />}
       {alternativesHere && (
         <Alternatives
           schema={effective}
@@ -259,7 +259,9 @@ function Alternatives({
  * name is applied when the citizen leaves its box (or presses Entrée), so the
  * answer's field is not rebuilt at each keystroke.
  */
-function AdditionalProperties({ schema, pointer }: { schema: Schema; pointer: string }) {
+function AdditionalProperties({ schema, ui, pointer }: { schema: Schema; ui: Ui; pointer: string }) {
+  // RJSF's ObjectField gives every entry the uiSchema's `additionalProperties` (a group's `ui:order`, a widget).
+  const entryUi = freeEntryUi(ui);
   const { id, entryFor, extras, announce, add, rename, remove } = useAdditionalEntries(schema, pointer);
   return (
     <div className="additional" id={id}>
@@ -290,7 +292,7 @@ function AdditionalProperties({ schema, pointer }: { schema: Schema; pointer: st
               pointer={`${pointer}/${encodePointerSegment(name)}`}
               name={name}
               schema={{ ...entry, title: typeof entry.title === 'string' ? entry.title : name }}
-              ui={NO_UI_ENTRY}
+              ui={entryUi}
               required={false}
             />
             <button type="button" className="button button--secondary" onClick={() => remove(name)}>
@@ -308,8 +310,6 @@ function AdditionalProperties({ schema, pointer }: { schema: Schema; pointer: st
     </div>
   );
 }
-
-const NO_UI_ENTRY: Ui = Object.freeze({}) as Ui;
 
 const ObjectField = memo(function ObjectField({ model }: { model: FieldModel }) {
   const { store } = useForm();
