@@ -70,9 +70,25 @@ export function rjsfVerdict(schema: JsonObject, formData: Json): Verdict {
   return { valid: errors.length === 0, errors: errors.map((e) => `${e.property ?? ''} ${e.name ?? ''}`.trim()) };
 }
 
-/** What RJSF would submit for `formData`: the form's state after defaults and `const`s are applied. */
+/**
+ * What RJSF would submit for `formData`: the form's state after defaults and `const`s are applied. One documented
+ * departure (docs/definition-format.md): an optional tuple nobody answered, which RJSF starts as one `undefined` per
+ * place and its own validator then refuses, is left out (`withoutUntouchedTuples` in @guichet/shared).
+ */
 export function rjsfSubmitted(schema: JsonObject, formData: Json): Json {
-  return getDefaultFormState(rjsfValidator(schema), schema as RJSFSchema, formData, schema as RJSFSchema) as Json;
+  return withoutUntouchedTuples(
+    getDefaultFormState(rjsfValidator(schema), schema as RJSFSchema, formData, schema as RJSFSchema),
+  ) as Json;
+}
+
+function withoutUntouchedTuples(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUntouchedTuples);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, child]) => !(Array.isArray(child) && child.length > 0 && child.every((item) => item === undefined)))
+      .map(([key, child]) => [key, withoutUntouchedTuples(child)]),
+  );
 }
 
 /**

@@ -139,6 +139,30 @@ export function withoutConsentDefaults(node: unknown, seen = new WeakMap<object,
   return out;
 }
 
+/**
+ * RJSF's defaults with the tuples nobody answered left out: RJSF gives an optional tuple (draft-07's `items: [...]`)
+ * one `undefined` per fixed item, `[null, null]` once sent, which its own validator then refuses (« must be string »):
+ * a citizen who left « Période d'absence » empty could never send the form. **A departure on purpose**: such a tuple
+ * is not answered. A tuple with a default in one of its places is RJSF's, as is an item the citizen adds to a list.
+ */
+export function withoutUntouchedTuples(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(withoutUntouchedTuples);
+    return items.some((item, i) => item !== value[i]) ? items : value;
+  }
+  if (!isObject(value)) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const untouched = Array.isArray(child) && child.length > 0 && child.every((item) => item === undefined);
+    const next = untouched ? undefined : withoutUntouchedTuples(child);
+    if (next === child) continue;
+    out ??= { ...value };
+    if (untouched) delete out[key];
+    else out[key] = next;
+  }
+  return out ?? value;
+}
+
 export function createSchemaSemantics(root: Schema): SchemaSemantics {
   const validator = createInterpretingValidator();
   const views = new WeakMap<object, unknown>();
@@ -152,13 +176,15 @@ export function createSchemaSemantics(root: Schema): SchemaSemantics {
     matchOption: (branches, data, selected) =>
       getClosestMatchingOption(validator, rootView, data, branches.map(view), selected ?? -1),
     withDefaults: (schema, data) =>
-      getDefaultFormState(
-        validator,
-        defaultsView(schema),
-        data,
-        defaultsRoot,
-        false,
-        DEFAULTS_BEHAVIOUR as unknown as Parameters<typeof getDefaultFormState>[5],
+      withoutUntouchedTuples(
+        getDefaultFormState(
+          validator,
+          defaultsView(schema),
+          data,
+          defaultsRoot,
+          false,
+          DEFAULTS_BEHAVIOUR as unknown as Parameters<typeof getDefaultFormState>[5],
+        ),
       ),
     switchBranch: (next, previous, data) =>
       sanitizeDataForNewSchema(validator, rootView, view(next), view(previous), data),
