@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { chooseTestIdentity, expectAccessible, launchBrowser, type Browser } from '../support/browser';
 import { loadCorpus, type CompatForm } from '../support/compat-corpus';
+import { placeOf } from '../support/compat-imported';
 import { startWebStack, type WebStack } from '../support/web-stack';
 
 type Json = Record<string, unknown>;
@@ -22,23 +23,6 @@ const CASES: Array<{ name: string; path: string[] }> = [
     path: ['projet', 'terrain', 'parcelle', 'localisation', 'coordonnees', 'lambert93', 'x'],
   },
 ];
-
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** The schema and uiSchema entries of `path` in a plain copy: properties, and `items` through lists. */
-function placeOf(definition: Json, path: string[]): { node: Json; ui: Json | undefined } {
-  let container = definition.schema as Json;
-  let uiContainer: Json | undefined = isObject(definition.uiSchema) ? definition.uiSchema : undefined;
-  let node: Json = {};
-  let ui: Json | undefined;
-  for (const key of path) {
-    node = (container.properties as Json)[key] as Json;
-    ui = uiContainer && isObject(uiContainer[key]) ? (uiContainer[key] as Json) : undefined;
-    container = node.type === 'array' ? (node.items as Json) : node;
-    uiContainer = node.type === 'array' ? (ui && isObject(ui.items) ? ui.items : undefined) : ui;
-  }
-  return { node, ui };
-}
 
 /** The name the studio lists a field by: `ui:title`, else `title`, else its key. */
 function labelOf(definition: Json, path: string[]): string {

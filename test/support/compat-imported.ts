@@ -27,3 +27,25 @@ export function draftSaveProblems(definition: ServiceDefinition): ErrorItem[] {
   const check = checkDefinition(JSON.parse(JSON.stringify(definition)));
   return check.ok ? [] : check.errors;
 }
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The schema and uiSchema entries of `path` in a plain copy of a definition, found by hand as the checks' own
+ * reading (not the studio's): properties, and `items` through lists.
+ */
+export function placeOf(definition: Json, path: readonly string[]): { node: Json; ui: Json | undefined } {
+  let container = definition.schema as Json;
+  let uiContainer: Json | undefined = isObject(definition.uiSchema) ? definition.uiSchema : undefined;
+  let node: Json = {};
+  let ui: Json | undefined;
+  for (const key of path) {
+    node = (container.properties as Json)[key] as Json;
+    ui = uiContainer && isObject(uiContainer[key]) ? (uiContainer[key] as Json) : undefined;
+    container = node.type === 'array' ? (node.items as Json) : node;
+    uiContainer = node.type === 'array' ? (ui && isObject(ui.items) ? ui.items : undefined) : ui;
+  }
+  return { node, ui };
+}

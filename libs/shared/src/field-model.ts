@@ -642,30 +642,13 @@ export function topLevelKeys(root: Schema, rootUi: Ui, pages: ReadonlyArray<{ fi
  * such a form's pages. Reads every node, so it may say yes for a file in a branch the citizen never opens.
  */
 export function usesFileFields(schema: unknown): boolean {
-  const stack: unknown[] = [schema];
-  let budget = 20_000;
-  while (stack.length > 0 && budget-- > 0) {
-    const node = stack.pop();
-    if (Array.isArray(node)) {
-      stack.push(...node);
-      continue;
-    }
-    if (node === null || typeof node !== 'object') continue;
-    const s = node as Schema;
-    if (s['x-file'] !== undefined || s.format === 'data-url') return true;
-    for (const [key, value] of Object.entries(s))
-      if (
-        key !== 'enum' &&
-        key !== 'const' &&
-        key !== 'examples' &&
-        key !== 'default' &&
-        value !== null &&
-        typeof value === 'object'
-      )
-        stack.push(value);
-  }
+  const found = findInSchema(
+    schema,
+    (s) => s['x-file'] !== undefined || s.format === 'data-url',
+    (_, key) => key === 'enum' || key === 'const' || key === 'examples' || key === 'default',
+  );
   // A schema too large to read to the end: load them rather than draw a placeholder.
-  return stack.length > 0;
+  return found ?? true;
 }
 
 const SEMANTIC_KEYWORDS = ['if', 'then', 'else', 'dependentSchemas', 'dependencies', 'allOf', 'default', 'const'];
@@ -677,6 +660,28 @@ const SEMANTIC_KEYWORDS = ['if', 'then', 'else', 'dependentSchemas', 'dependenci
  * load it.
  */
 export function needsSemantics(schema: unknown): boolean {
+  const found = findInSchema(
+    schema,
+    (s) =>
+      SEMANTIC_KEYWORDS.some((keyword) => s[keyword] !== undefined) ||
+      (valueAlternatives(s) === undefined && (Array.isArray(s.oneOf) || Array.isArray(s.anyOf))),
+    (s, key) =>
+      key === 'enum' ||
+      key === 'examples' ||
+      ((key === 'oneOf' || key === 'anyOf') && valueAlternatives(s) !== undefined),
+  );
+  return found ?? false;
+}
+
+/**
+ * Whether some node of a schema passes `test`, walking every object and list under it but the keys `skip` names
+ * (values, not schemas): true or false, or undefined when the schema is too large to read to the end (20,000 nodes).
+ */
+function findInSchema(
+  schema: unknown,
+  test: (node: Schema) => boolean,
+  skip: (node: Schema, key: string) => boolean,
+): boolean | undefined {
   const stack: unknown[] = [schema];
   let budget = 20_000;
   while (stack.length > 0 && budget-- > 0) {
@@ -687,16 +692,11 @@ export function needsSemantics(schema: unknown): boolean {
     }
     if (node === null || typeof node !== 'object') continue;
     const s = node as Schema;
-    const values = valueAlternatives(s) !== undefined;
-    for (const keyword of SEMANTIC_KEYWORDS) if (s[keyword] !== undefined) return true;
-    if (!values && (Array.isArray(s.oneOf) || Array.isArray(s.anyOf))) return true;
-    for (const [key, value] of Object.entries(s)) {
-      if (values && (key === 'oneOf' || key === 'anyOf')) continue;
-      if (key === 'enum' || key === 'examples') continue;
-      if (value !== null && typeof value === 'object') stack.push(value);
-    }
+    if (test(s)) return true;
+    for (const [key, value] of Object.entries(s))
+      if (value !== null && typeof value === 'object' && !skip(s, key)) stack.push(value);
   }
-  return false;
+  return stack.length > 0 ? undefined : false;
 }
 
 /** The file name a data URL carries (`data:<type>;name=<name>;base64,…`, as RJSF writes it). */

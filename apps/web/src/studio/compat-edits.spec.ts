@@ -13,7 +13,7 @@
  * new name.
  */
 import type { ServiceDefinition } from '@guichet/shared';
-import { draftSaveProblems, importCompatForm, loadCorpus } from '../../../../test/support/compat-imported';
+import { draftSaveProblems, importCompatForm, loadCorpus, placeOf } from '../../../../test/support/compat-imported';
 import { childKeys, labelAt, nodeAt, typeOf, uiAt, updatePage, type Path } from './definition';
 import { renameField } from './fieldEdits';
 
@@ -25,7 +25,6 @@ const PAGE_TITLE = 'Étape renommée';
 const REFUSED = ['enum-objects', 'pydantic-aide-decimal', 'situation-famille-recursive'];
 
 const copy = (def: ServiceDefinition): Json => JSON.parse(JSON.stringify(def)) as Json;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Every field the studio lets the designer select: the pages' fields, then what FieldPanel's « Champs de ce bloc » lists. */
 function studioFields(def: ServiceDefinition): Path[] {
@@ -38,21 +37,6 @@ function studioFields(def: ServiceDefinition): Path[] {
   };
   for (const page of def.pages) for (const key of page.fields) walk([key]);
   return out;
-}
-
-/** The schema and uiSchema entries of `path` in a plain copy, found by hand: properties, and `items` through lists. */
-function placeOf(definition: Json, path: Path): { node: Json; ui: Json | undefined } {
-  let container = definition.schema as Json;
-  let uiContainer: Json | undefined = isObject(definition.uiSchema) ? definition.uiSchema : undefined;
-  let node: Json = {};
-  let ui: Json | undefined;
-  for (const key of path) {
-    node = (container.properties as Json)[key] as Json;
-    ui = uiContainer && isObject(uiContainer[key]) ? (uiContainer[key] as Json) : undefined;
-    container = node.type === 'array' ? (node.items as Json) : node;
-    uiContainer = node.type === 'array' ? (ui && isObject(ui.items) ? ui.items : undefined) : ui;
-  }
-  return { node, ui };
 }
 
 const corpus = loadCorpus();
