@@ -102,7 +102,8 @@ describe('compiled validator cache', () => {
       expect(files.every((f) => /^[0-9a-f]{64}\.js$/.test(f))).toBe(true);
       const fresh = new DiskValidatorCodeStore(dir);
       const key = validatorCodeKey(definition.schema, true);
-      expect(fresh.read(key)).toBe(serverValidatorCode(definition.schema, true));
+      // A published schema passed checkDefinition: compiled without ajv's meta-schema check (checked).
+      expect(fresh.read(key)).toBe(serverValidatorCode(definition.schema, true, true));
       writeFileSync(join(dir, `${key}.js`), `// Guichet compiled validator ${'0'.repeat(64)}\nreturn 1;`);
       expect(fresh.read(key)).toBeUndefined();
       expect(() => fresh.read('../etc/passwd')).toThrow();

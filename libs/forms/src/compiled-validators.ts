@@ -162,9 +162,10 @@ const re2ForCode = Object.assign((pattern: string, flags: string) => re2Engine(p
  * values, property names) appear in it only as escaped JSON literals, and
  * factoryBody refuses code that loads or evaluates code.
  */
-export function serverValidatorCode(schema: unknown, allErrors: boolean): string {
+export function serverValidatorCode(schema: unknown, allErrors: boolean, checked = false): string {
   const ajv = createAjv({
     allErrors,
+    checked,
     code: { source: true, esm: true, optimize: 1, regExp: re2ForCode, formats: _`runtime.formats` },
   });
   return factoryBody(schema, ajv);
@@ -193,7 +194,12 @@ export function loadValidatorCode(source: string): ValidateFunction {
  * Entries that no longer load are replaced. A schema ajv refuses throws, as
  * ajv's compile does.
  */
-export function cachedValidator(schema: unknown, allErrors: boolean, store: ValidatorCodeStore): ValidateFunction {
+export function cachedValidator(
+  schema: unknown,
+  allErrors: boolean,
+  store: ValidatorCodeStore,
+  checked = false,
+): ValidateFunction {
   const key = validatorCodeKey(schema, allErrors);
   const stored = store.read(key);
   if (stored !== undefined) {
@@ -205,10 +211,10 @@ export function cachedValidator(schema: unknown, allErrors: boolean, store: Vali
   }
   let source: string;
   try {
-    source = serverValidatorCode(schema, allErrors);
+    source = serverValidatorCode(schema, allErrors, checked);
   } catch {
     // factoryBody refused the code (a string of the schema reads like `eval(`): compiled here, not cached.
-    return createAjv({ allErrors }).compile(schema as object);
+    return createAjv({ allErrors, checked }).compile(schema as object);
   }
   const validate = loadValidatorCode(source);
   store.write(key, source);

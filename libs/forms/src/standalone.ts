@@ -21,7 +21,8 @@ export const RUNTIME_HELPERS = ['ucs2length', 'equal'] as const;
  * Each factory has its own scope: two compilations, no shared names.
  */
 export function browserValidatorModule(definition: Pick<ServiceDefinition, 'schema'>, contentHash: string): string {
-  const submit = factoryBody(definition.schema);
+  // A definition's schema passed checkDefinition; its draft schema is derived here, so ajv still checks that one.
+  const submit = factoryBody(definition.schema, createAjv({ target: 'browser', checked: true }));
   const draft = draftSchema(definition.schema);
   const draftBody = draft === null ? null : tryFactoryBody(draft);
   return (

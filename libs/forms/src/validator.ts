@@ -90,13 +90,21 @@ function compile(
   store: ValidatorCodeStore | undefined,
 ): Compiled {
   return {
-    submit: compileOne(schema, allErrors, store),
+    // The published schema passed checkDefinition; the draft schema is derived here, so ajv still checks it.
+    submit: compileOne(schema, allErrors, store, true),
     draft: draft === null ? null : compileDraft(draft, allErrors, store),
   };
 }
 
-function compileOne(schema: unknown, allErrors: boolean, store: ValidatorCodeStore | undefined): ValidateFunction {
-  return store ? cachedValidator(schema, allErrors, store) : createAjv({ allErrors }).compile(schema as object);
+function compileOne(
+  schema: unknown,
+  allErrors: boolean,
+  store: ValidatorCodeStore | undefined,
+  checked: boolean,
+): ValidateFunction {
+  return store
+    ? cachedValidator(schema, allErrors, store, checked)
+    : createAjv({ allErrors, checked }).compile(schema as object);
 }
 
 /** A draft schema that ajv refuses (it should not happen) falls back to ignoring completeness errors. */
@@ -106,7 +114,7 @@ function compileDraft(
   store: ValidatorCodeStore | undefined,
 ): ValidateFunction | null {
   try {
-    return compileOne(schema, allErrors, store);
+    return compileOne(schema, allErrors, store, false);
   } catch {
     return null;
   }
