@@ -9,6 +9,8 @@
  *    commit of N outbox rows until every row has done_at. Baseline: a raw
  *    BullMQ Worker (same concurrency, same job options) in a child process
  *    consuming N no-op jobs added with addBulk. Goal: ≥ ½ of raw BullMQ.
+ *    The N jobs are measured in BENCH_ROUNDS rounds (4), the two sides taking
+ *    turns, so that both meet the same moments of the machine's other load.
  * 2. Latency: submit → receipt email caught by the mail catcher, p50/p95/p99,
  *    with an open-loop generator at 200 submissions/s against the API and one
  *    worker process. Baseline: the submit HTTP response time alone. Goal:
@@ -43,6 +45,8 @@ const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:543
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JOBS = Number(process.env.BENCH_JOBS ?? 20_000);
 const WARMUP_JOBS = 500;
+/** The throughput part's jobs are measured in this many rounds, Guichet's and raw BullMQ's taking turns. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
 /** The receipt email as the worker sends it: `text` (the default: mentions in the email) or `pdf` (PDF attached). */
 const RECEIPT_EMAIL = process.env.RECEIPT_EMAIL === 'pdf' ? 'pdf' : 'text';
 const RECEIPT_KIND = RECEIPT_EMAIL === 'pdf' ? 'PDF attached' : 'receipt in the text, PDF on demand';
@@ -145,6 +149,24 @@ function nextMessage<T>(child: ChildProcess, test: (m: T) => boolean, timeoutMs:
 }
 
 type CpuSnapshot = Record<'worker' | 'api' | 'postgres' | 'redis' | 'bench', number>;
+
+/** One round of the throughput part: jobs done (and failed, on Guichet's side), its seconds and CPU. */
+interface Round {
+  done: number;
+  failed?: number;
+  seconds: number;
+  cpu: CpuSnapshot;
+}
+type Measured = Round & { failed: number; rate: number };
+
+/** The rounds of one side as one run: jobs and seconds added up, and the CPU with them. */
+function combined(rounds: Round[]): Measured {
+  const cpu = { worker: 0, api: 0, postgres: 0, redis: 0, bench: 0 };
+  for (const round of rounds) for (const k of Object.keys(cpu) as Array<keyof CpuSnapshot>) cpu[k] += round.cpu[k];
+  const done = rounds.reduce((n, r) => n + r.done, 0);
+  const seconds = rounds.reduce((n, r) => n + r.seconds, 0);
+  return { done, failed: rounds.reduce((n, r) => n + (r.failed ?? 0), 0), seconds, rate: done / seconds, cpu };
+}
 
 interface Row {
   figure: string;
@@ -288,8 +310,11 @@ async function main(): Promise<void> {
     /* ---------------------------------------------------------------- */
     const routeOptions = JOB_OPTIONS['submission.route'];
 
-    /** Baseline: raw BullMQ, no-op processor, same concurrency and job options, jobs added 500 at a time. */
-    const rawBaseline = async () => {
+    /**
+     * Baseline: raw BullMQ, no-op processor, same concurrency and job options, jobs added 500 at a time. Started
+     * and warmed up once; `round` then measures `count` more jobs, between Guichet's rounds.
+     */
+    const startRawBaseline = async () => {
       const rawQueueName = 'raw';
       raw = spawn(process.execPath, [__filename, '--raw-worker'], {
         env: {
@@ -306,8 +331,11 @@ async function main(): Promise<void> {
       const child = raw;
       await nextMessage<{ ready?: boolean }>(child, (m) => m.ready === true, 15_000);
       const rawQueue = new Queue(rawQueueName, { connection: redis, prefix: redisPrefix });
-      const run = async (from: number, count: number) => {
+      let added = 0;
+      const run = async (count: number) => {
+        const from = added;
         const expected = from + count;
+        added = expected;
         const done = nextMessage<{ done?: number; at?: number }>(child, (m) => m.done === expected, THROUGHPUT_CAP_MS);
         child.send({ expect: expected });
         const t0 = Date.now();
@@ -323,15 +351,20 @@ async function main(): Promise<void> {
         const { at } = await done;
         return (at! - t0) / 1000;
       };
-      await run(0, WARMUP_JOBS);
-      const end = await cpuMeter(child.pid);
-      const seconds = await run(WARMUP_JOBS, JOBS);
-      const cpu = await end();
-      child.send({ stop: true });
-      await Promise.race([new Promise((r) => child.once('exit', r)), sleep(5000)]);
-      await rawQueue.obliterate({ force: true }).catch(() => undefined);
-      await rawQueue.close();
-      return { seconds, rate: JOBS / seconds, cpu };
+      await run(WARMUP_JOBS);
+      return {
+        round: async (count: number) => {
+          const end = await cpuMeter(child.pid);
+          const seconds = await run(count);
+          return { done: count, seconds, cpu: await end() };
+        },
+        stop: async () => {
+          child.send({ stop: true });
+          await Promise.race([new Promise((r) => child.once('exit', r)), sleep(5000)]);
+          await rawQueue.obliterate({ force: true }).catch(() => undefined);
+          await rawQueue.close();
+        },
+      };
     };
 
     /** Inserts outbox rows in one statement (one NOTIFY wakes the relay), then waits until all are done. */
@@ -376,17 +409,41 @@ async function main(): Promise<void> {
       (await ds.query(`SELECT id FROM submission WHERE group_key = 'bench-routed'`)) as Array<{ id: string }>
     ).map((r) => r.id);
 
-    const baseline = ONLY === 'latency' ? undefined : await rawBaseline();
+    const rawSide = ONLY === 'latency' ? undefined : await startRawBaseline();
     worker = startProcess(join(__dirname, '..', 'apps', 'worker', 'src', 'main.js'), common);
     const workerPid = worker.pid;
     // The warm-up batch doubles as the readiness probe: the worker boots, its relay listens, the JIT warms.
     const warm = await outboxRun(routed.slice(0, WARMUP_JOBS));
     if (warm.done !== WARMUP_JOBS) throw new Error(`worker warm-up: ${warm.done}/${WARMUP_JOBS} done`);
-    let throughput: { done: number; failed: number; seconds: number; rate: number; cpu: CpuSnapshot } | undefined;
-    if (ONLY !== 'latency') {
-      const end = await cpuMeter(workerPid);
-      const run = await outboxRun(routed.slice(WARMUP_JOBS));
-      throughput = { ...run, rate: run.done / run.seconds, cpu: await end() };
+    let throughput: Measured | undefined;
+    let baseline: Measured | undefined;
+    const roundRatios: number[] = [];
+    if (rawSide) {
+      // The two sides take turns, the first of each round alternating, so that both meet the same moments of the
+      // machine's other load: measured one after the other, the baseline's rate moved by ×2 between runs.
+      const ours: Round[] = [];
+      const theirs: Round[] = [];
+      const size = Math.ceil(JOBS / ROUNDS);
+      for (let r = 0, from = WARMUP_JOBS; from < WARMUP_JOBS + JOBS; r++, from += size) {
+        const ids = routed.slice(from, Math.min(from + size, WARMUP_JOBS + JOBS));
+        const ourRound = async () => {
+          const end = await cpuMeter(workerPid);
+          const run = await outboxRun(ids);
+          ours.push({ ...run, cpu: await end() });
+        };
+        const rawRound = async () => void theirs.push(await rawSide.round(ids.length));
+        if (r % 2 === 0) {
+          await rawRound();
+          await ourRound();
+        } else {
+          await ourRound();
+          await rawRound();
+        }
+        roundRatios.push(ours.at(-1)!.done / ours.at(-1)!.seconds / (theirs.at(-1)!.done / theirs.at(-1)!.seconds));
+      }
+      await rawSide.stop();
+      throughput = combined(ours);
+      baseline = combined(theirs);
       const [{ n }] = (await ds.query(
         `SELECT count(*)::int AS n FROM submission_event e JOIN submission s ON s.id = e.submission_id
           WHERE s.group_key = 'bench-routed' AND e.type = 'routed'`,
@@ -573,13 +630,14 @@ async function main(): Promise<void> {
     );
     if (throughput && baseline)
       out(
-        `Part 1: ${JOBS} jobs after ${WARMUP_JOBS} warm-up, concurrency ${ROUTE_CONCURRENCY}, same job options (attempts, removeOnComplete…) on both sides.\n` +
+        `Part 1: ${JOBS} jobs after ${WARMUP_JOBS} warm-up, concurrency ${ROUTE_CONCURRENCY}, same job options (attempts, removeOnComplete…) on both sides,\n` +
+          `  in ${roundRatios.length} rounds where the two sides take turns (the first alternating); each round's ratio: ${roundRatios.map((r) => `×${r.toFixed(2)}`).join(', ')}.\n` +
           `  Guichet: outbox rows committed in one statement → relay in the worker (woken by NOTIFY; per ${BULK} rows: BEGIN; UPDATE\n` +
           `  relayed_at … FOR UPDATE SKIP LOCKED RETURNING, addBulk, COMMIT) → BullMQ → handler (SELECT group_key of an already-routed request, one\n` +
-          `  statement for the concurrent jobs) → UPDATE outbox SET done_at (likewise). Timed from the commit to the last done_at: ${throughput.done} done, ${throughput.failed} failed, ${throughput.seconds.toFixed(2)} s.\n` +
+          `  statement for the concurrent jobs) → UPDATE outbox SET done_at (likewise). Timed from the commit to the last done_at, rounds added up: ${throughput.done} done, ${throughput.failed} failed, ${throughput.seconds.toFixed(2)} s.\n` +
           `    CPU: ${cpuLine(throughput.cpu, throughput.seconds, throughput.done)}\n` +
           `  Raw BullMQ: addBulk (${BULK} at a time) from this process → a Worker with a no-op processor in a child process.\n` +
-          `  Timed from the first addBulk to the last 'completed' event: ${baseline.seconds.toFixed(2)} s.\n` +
+          `  Timed from the first addBulk to the last 'completed' event, rounds added up: ${baseline.seconds.toFixed(2)} s.\n` +
           `    CPU: ${cpuLine(baseline.cpu, baseline.seconds, JOBS).replace('worker', 'raw worker')}\n`,
       );
     if (latency)
@@ -695,7 +753,13 @@ async function main(): Promise<void> {
             }
           : {}),
         details: {
-          throughput: { jobs: JOBS, concurrency: ROUTE_CONCURRENCY, guichet: throughput, raw: baseline },
+          throughput: {
+            jobs: JOBS,
+            concurrency: ROUTE_CONCURRENCY,
+            rounds: roundRatios,
+            guichet: throughput,
+            raw: baseline,
+          },
           latency: latency && {
             rate: RATE,
             seconds: SECONDS,
