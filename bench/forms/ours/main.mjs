@@ -4,11 +4,12 @@
  * Guichet's citizen form renderer on the benchmark's one page of 300 fields,
  * composed as FormRunner composes a step (apps/web/src/form/FormPage.tsx):
  * FormContext.Provider { store, root, prefill, signedIn }, the ErrorSummary,
- * <Fields keys={page.fields} />, and "Continuer" → checkAnswers(validate,
- * definition, data, { mode: 'submit' }) → store.setErrors + the summary, which
- * takes focus. The definition and the validator module (the one the server
- * would serve, from browserValidatorModule) are files the bench writes next to
- * this page, fetched and imported from the same origin as the app does.
+ * <Fields keys={page.fields} />, and "Continuer" → the version's check (its
+ * code fetched once the page is open, as the app does: checkOf) on the data,
+ * { mode: 'submit' } → store.setErrors + the summary, which takes focus. The
+ * definition and the validator module (the one the server would serve, from
+ * browserValidatorModule) are files the bench writes next to this page,
+ * fetched and imported from the same origin as the app does.
  *
  * Plain JavaScript without JSX, so that neither the server build (swc) nor the
  * server's type check (tsconfig.json) trips on it; bench/forms/tsconfig.json
@@ -16,25 +17,25 @@
  */
 import { StrictMode, createElement as h, useEffect, useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { checkAnswers, parseJsonPointer } from '@guichet/shared';
+import { parseJsonPointer } from '@guichet/shared';
 import { FormContext } from '../../../apps/web/src/form/context';
 import { ErrorSummary } from '../../../apps/web/src/form/ErrorSummary';
 import { Fields } from '../../../apps/web/src/form/fields';
 import { labelOf } from '../../../apps/web/src/form/model';
 import { FormStore, useStoreVersion } from '../../../apps/web/src/form/store';
-import { loadValidator, warmUpCheck } from '../../../apps/web/src/form/validation';
+import { checkOf, loadValidatorModule, warmUpCheck } from '../../../apps/web/src/form/validation';
 import '../../../apps/web/src/styles.css';
 
 /**
  * @typedef {import('@guichet/shared').ServiceDefinition} ServiceDefinition
- * @typedef {import('@guichet/shared').SchemaValidateFunction} SchemaValidateFunction
+ * @typedef {import('../../../apps/web/src/form/validation').CheckLoader} CheckLoader
  * @typedef {import('@guichet/shared').ErrorItem} ErrorItem
  * @typedef {import('../../../apps/web/src/form/ErrorSummary').SummaryItem} SummaryItem
  * @typedef {Record<string, unknown>} Json
  */
 
-/** @param {{ definition: ServiceDefinition, validate: SchemaValidateFunction }} props */
-function Step({ definition, validate }) {
+/** @param {{ definition: ServiceDefinition, check: CheckLoader }} props */
+function Step({ definition, check }) {
   const root = /** @type {Json} */ (definition.schema);
   const ui = /** @type {Json} */ (definition.uiSchema ?? {});
   const store = useMemo(() => new FormStore(definition, {}), [definition]);
@@ -73,9 +74,10 @@ function Step({ definition, validate }) {
     return top !== undefined && page.fields.includes(top);
   };
   /** @param {import('react').FormEvent} event */
-  const next = (event) => {
+  const next = async (event) => {
     event.preventDefault();
-    const outcome = checkAnswers(validate, definition, store.snapshot(), { mode: 'submit', locale: 'fr' });
+    const data = store.snapshot();
+    const outcome = (check.loaded() ?? (await check.load()))(data, { mode: 'submit', locale: 'fr' });
     const errors = outcome.errors.filter((e) => e.pointer && onPage(e.pointer));
     if (errors.length === 0) return;
     store.setErrors(errors);
@@ -113,12 +115,13 @@ async function main() {
   const { definition, validator } = /** @type {{ definition: ServiceDefinition, validator: string }} */ (
     await response.json()
   );
-  const validate = await loadValidator(validator);
-  // As loadForm does: the check's first run happens while the citizen reads.
-  window.setTimeout(() => warmUpCheck(validate, definition, {}, 'fr'), 200);
+  await loadValidatorModule(validator);
+  const check = checkOf(validator, definition);
+  // As loadForm does: the check's code loads, and its first run happens, while the citizen reads.
+  window.setTimeout(() => void check.load().then((ready) => warmUpCheck(ready, definition, {}, 'fr')), 200);
   const container = document.getElementById('root');
   if (!container) throw new Error('no #root');
-  createRoot(container).render(h(StrictMode, null, h(Step, { definition, validate })));
+  createRoot(container).render(h(StrictMode, null, h(Step, { definition, check })));
 }
 
 main().catch((/** @type {unknown} */ error) => {

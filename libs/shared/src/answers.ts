@@ -1,7 +1,8 @@
 import { trimText, withoutBlankAnswers } from './blank-answers';
+import { eligibilityErrors } from './eligibility';
 import type { ServiceDefinition } from './definition';
 import type { ErrorItem, Locale } from './errors';
-import { readPointer, evaluate } from './rules';
+import { readPointer } from './rules';
 import { CHOICE_CODES, listErrors, type SchemaError } from './validation-messages';
 import { dropHidden, hiddenPointers } from './visibility';
 
@@ -107,21 +108,6 @@ function underAny(pointer: string, pointers: ReadonlySet<string>): boolean {
     if (pointers.has(pointer.slice(0, end))) return true;
   }
   return false;
-}
-
-/** The eligibility rules that block this submission now, as errors without a pointer into the data. */
-export function eligibilityErrors(
-  definition: Pick<ServiceDefinition, 'rules'>,
-  data: unknown,
-  options: Pick<ValidateOptions, 'claims'> = {},
-): ErrorItem[] {
-  const errors: ErrorItem[] = [];
-  for (const rule of definition.rules?.eligibility ?? []) {
-    if (evaluate(rule.blockWhen, { data, claims: options.claims })) {
-      errors.push({ pointer: '', code: `eligibility:${rule.id}`, message: rule.message });
-    }
-  }
-  return errors;
 }
 
 /**

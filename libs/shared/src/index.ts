@@ -9,6 +9,7 @@ export * from './formats';
 export * from './ids';
 export * from './validation-messages';
 export * from './answers';
+export * from './eligibility';
 export * from './blank-answers';
 export * from './contrast';
 export * from './field-model';

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { checkAnswers, parseJsonPointer, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
+import { parseJsonPointer, type ErrorItem, type ServiceDefinition, type ValidationOutcome } from '@guichet/shared';
 import { ApiError, api, newKey } from '../lib/api';
 import { lang, tr } from '../lib/i18n';
 import { navigate, onLinkClick } from '../lib/router';
@@ -61,7 +61,7 @@ export function FormPage({
 }
 
 function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
-  const { service, definition, draft, validate, signedIn, semantics } = loaded;
+  const { service, definition, draft, check, signedIn, semantics } = loaded;
   const root = definition.schema as Schema;
   const ui = (definition.uiSchema ?? {}) as Ui;
   const editingAfterRequest = draft.status !== 'draft';
@@ -101,8 +101,7 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
 
   const { save, setSave, saveNow, keepMine, revision, markSent } = useAutosave({
     store,
-    validate,
-    definition,
+    check,
     draftId: draft.id,
     base: loaded.base,
     revision: draft.revision,
@@ -174,10 +173,35 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
     return before !== undefined && page.fields.includes(before);
   };
 
+  /**
+   * The answers checked as at submit once the check's code has loaded (fetched once the form is open,
+   * ./validation.ts: `check.loaded()` has it at once, in the click's own task, as a rule); null, said in the summary,
+   * when it could not load.
+   */
+  const checkWhenLoaded = async (): Promise<ValidationOutcome | null> => {
+    const data = store.snapshot();
+    try {
+      return (await check.load())(data, { mode: 'submit', locale: lang });
+    } catch {
+      showErrors([
+        {
+          pointer: '',
+          code: 'NOT_LOADED',
+          message: tr(
+            'Vos réponses n’ont pas pu être vérifiées : une partie de la page ne s’est pas chargée. Vérifiez votre connexion et réessayez.',
+            'Your answers could not be checked: part of the page did not load. Check your connection and try again.',
+          ),
+        },
+      ]);
+      return null;
+    }
+  };
+
   const next = async (event: React.FormEvent) => {
     event.preventDefault();
     if (!current) return;
-    const outcome = checkAnswers(validate, definition, store.snapshot(), { mode: 'submit', locale: lang });
+    const outcome = check.loaded()?.(store.snapshot(), { mode: 'submit', locale: lang }) ?? (await checkWhenLoaded());
+    if (!outcome) return;
     // Every field drawn on this step, those a condition brought included (they are listed on no page), and no other.
     const errors = inPageOrder(store.drawnErrors(outcome.errors));
     if (errors.length) return showErrors(errors);
@@ -188,7 +212,8 @@ function FormRunner({ loaded, step }: { loaded: Loaded; step: string | null }) {
 
   const send = async () => {
     if (sending) return;
-    const outcome = checkAnswers(validate, definition, store.snapshot(), { mode: 'submit', locale: lang });
+    const outcome = check.loaded()?.(store.snapshot(), { mode: 'submit', locale: lang }) ?? (await checkWhenLoaded());
+    if (!outcome) return;
     if (!outcome.valid) return routeErrors(outcome.errors);
     setSending(true);
     try {

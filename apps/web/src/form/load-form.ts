@@ -1,9 +1,4 @@
-import {
-  needsSemantics,
-  type SchemaSemantics,
-  type SchemaValidateFunction,
-  type ServiceDefinition,
-} from '@guichet/shared';
+import { needsSemantics, type SchemaSemantics, type ServiceDefinition } from '@guichet/shared';
 import { ApiError, api, whoAmI } from '../lib/api';
 import { embeddedService } from '../lib/embedded';
 import { lang, tr } from '../lib/i18n';
@@ -12,14 +7,15 @@ import type { Schema } from './model';
 import { loadFileFieldsFor } from './lazy-file-fields';
 import { loadSemantics } from './semantics';
 import { loadSpecialFields } from './special-fields';
-import { loadValidator, warmUpCheck } from './validation';
+import { checkOf, loadValidatorModule, warmUpCheck, type CheckLoader } from './validation';
 
 /** What the form page needs before it can draw the first step. */
 export interface Loaded {
   service: PublicService;
   definition: ServiceDefinition;
   draft: SubmissionView;
-  validate: SchemaValidateFunction;
+  /** The answers' check, whose code is fetched once the form is open: what « Continuer » and autosave run. */
+  check: CheckLoader;
   /** RJSF's semantics, for definitions with conditions, alternatives or defaults. */
   semantics?: SchemaSemantics;
   signedIn: boolean;
@@ -81,7 +77,7 @@ export async function loadForm(slug: string, draftId: string, test: boolean): Pr
   // still drawn with its own definition and validator (below); the early start is then only wasted work.
   const embedded = test ? null : embeddedService(slug);
   if (embedded?.definition && embedded.validator) {
-    void loadValidator(embedded.validator).catch(() => undefined);
+    void loadValidatorModule(embedded.validator).catch(() => undefined);
     if (needsSemantics(embedded.definition.schema)) void import('./semantics-chunk').catch(() => undefined);
     void loadSpecialFields(embedded.definition.uiSchema);
     void loadFileFieldsFor(embedded.definition.schema);
@@ -105,22 +101,30 @@ export async function loadForm(slug: string, draftId: string, test: boolean): Pr
     });
   // The lookup fields the definition uses (SIRET, commune…) and its file fields come with it: the step is drawn with
   // them, never a placeholder in their place.
-  const [validate, semantics] = await Promise.all([
-    loadValidator(validatorUrl),
+  const [, semantics] = await Promise.all([
+    loadValidatorModule(validatorUrl),
     loadSemantics(definition.schema as Schema),
     loadSpecialFields(definition.uiSchema),
     loadFileFieldsFor(definition.schema),
   ]);
-  // The first run of a large validator costs milliseconds (about 50 for 300 fields), and so does the first run of
-  // the check around it: pay them while the citizen reads, once the form has painted, not at « Continuer » nor
-  // before the first paint.
-  whenIdle(() => warmUpCheck(validate, definition, draft.data ?? {}, lang), 1000);
+  // The check's code is fetched once the form has painted. The first run of a large validator costs milliseconds
+  // (about 50 for 300 fields), and so does the first run of the check around it: paid while the citizen reads, not
+  // at « Continuer » nor before the first paint.
+  const check = checkOf(validatorUrl, definition);
+  whenIdle(
+    () =>
+      void check.load().then(
+        (ready) => warmUpCheck(ready, definition, draft.data ?? {}, lang),
+        () => undefined,
+      ),
+    1000,
+  );
   // Fetched while the citizen fills the first step, so « Vérifiez vos réponses » opens at once.
   window.setTimeout(() => void loadReview().catch(() => undefined), 1000);
   const base = test
     ? `/api/v1/services/${encodeURIComponent(slug)}/test-submissions/${encodeURIComponent(draftId)}`
     : `/api/v1/submissions/${encodeURIComponent(draftId)}`;
-  return { service, definition, draft, validate, semantics, signedIn: me?.kind === 'citizen', test, base };
+  return { service, definition, draft, check, semantics, signedIn: me?.kind === 'citizen', test, base };
 }
 
 /**

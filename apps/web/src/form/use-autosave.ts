@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { checkAnswers, withoutPointers, type SchemaValidateFunction, type ServiceDefinition } from '@guichet/shared';
+import { withoutPointers } from '@guichet/shared';
 import { ApiError, api } from '../lib/api';
 import { lang } from '../lib/i18n';
 import { dropLocalCopy, writeLocalCopy } from './draft-recovery';
 import type { FormStore } from './store';
+import type { Check, CheckLoader } from './validation';
 
 /** Refusals that no retry will change: the page says them instead of « connexion perdue ». */
 const REFUSALS = new Set(['SERVICE_CLOSED', 'SUBMISSION_LIMIT_REACHED']);
@@ -28,8 +29,7 @@ export type SaveOutcome = 'saved' | 'offline' | 'conflict' | 'refused' | 'expire
 
 interface Options {
   store: FormStore;
-  validate: SchemaValidateFunction;
-  definition: ServiceDefinition;
+  check: CheckLoader;
   draftId: string;
   /** Where the draft lives in the API (a request or a designer's trial). */
   base: string;
@@ -51,8 +51,7 @@ interface Options {
  */
 export function useAutosave({
   store,
-  validate,
-  definition,
+  check,
   draftId,
   base,
   revision: start,
@@ -67,13 +66,23 @@ export function useAutosave({
 
   const saveNow = useCallback(async (): Promise<SaveOutcome> => {
     window.clearTimeout(timer.current);
+    let checkDraft: Check;
+    try {
+      checkDraft = await check.load();
+    } catch {
+      if (!inFlight.current && store.version === savedVersion.current) return 'saved';
+      // The check's code did not load (./check.ts): as a lost connection, tried again later.
+      setSave({ kind: 'offline' });
+      timer.current = window.setTimeout(() => void saveNow(), 10_000);
+      return 'offline';
+    }
     if (inFlight.current) await inFlight.current;
     if (store.version === savedVersion.current) return 'saved';
     let outcome: SaveOutcome = 'saved';
     const version = store.version;
     const data = store.snapshot();
     // What is not valid yet stays in this browser; the server keeps everything else.
-    const invalid = checkAnswers(validate, definition, data, { mode: 'draft', locale: lang })
+    const invalid = checkDraft(data, { mode: 'draft', locale: lang })
       .errors.map((e) => e.pointer ?? '')
       .filter((p) => p !== '');
     const clean = invalid.length ? (withoutPointers(data, invalid, 'remove') as Record<string, unknown>) : data;
@@ -111,7 +120,7 @@ export function useAutosave({
     inFlight.current = attempt;
     await attempt;
     return outcome;
-  }, [store, validate, definition, draftId, base]);
+  }, [store, check, draftId, base]);
 
   useEffect(() => {
     if (!saveAtStart) return;

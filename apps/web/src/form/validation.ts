@@ -1,53 +1,53 @@
-import equal from 'ajv/dist/runtime/equal';
-import ucs2length from 'ajv/dist/runtime/ucs2length';
-import {
-  CUSTOM_FORMATS,
-  RJSF_FORMATS,
-  checkAnswers,
-  labelOf,
-  type SchemaValidateFunction,
-  type ServiceDefinition,
-} from '@guichet/shared';
-import { STANDARD_FUNCTION_FORMATS } from './standard-formats';
+import { labelOf, type ServiceDefinition } from '@guichet/shared';
+import type { Check, ValidatorModule } from './check';
 
-type CreateValidator = (runtime: unknown) => SchemaValidateFunction | null;
-interface ValidatorModule {
-  default: CreateValidator;
-  /** Absent from modules compiled before draft schemas existed (cached for a year by hash). */
-  createDraftValidator?: CreateValidator;
-}
+export type { Check } from './check';
 
-const loaded = new Map<string, Promise<SchemaValidateFunction>>();
+const modules = new Map<string, Promise<ValidatorModule>>();
 
 /**
- * The published version's validators: a module the server compiled once
- * from the schema and its draft schema, imported from our own origin (no
- * compiling in the page, so the Content-Security-Policy needs no
- * `unsafe-eval`). The page passes in ajv's runtime helpers and the same
- * formats as the server's. The submit validator comes back carrying its
- * draft twin (`validate.draft`), which `checkAnswers` uses for saves: the
- * page and the server give the same draft verdict. The formats that are
- * regular expressions are written into the module itself; the page passes
- * those that are functions (./standard-formats.ts).
+ * The published version's validator module: compiled once by the server from the schema and its draft schema,
+ * imported from our own origin (no compiling in the page, so the Content-Security-Policy needs no `unsafe-eval`). The
+ * page preloads it and `loadForm` waits for it, so a form whose validator cannot load says so as it opens.
  */
-export function loadValidator(url: string): Promise<SchemaValidateFunction> {
-  let promise = loaded.get(url);
+export function loadValidatorModule(url: string): Promise<ValidatorModule> {
+  let promise = modules.get(url);
   if (!promise) {
-    promise = import(/* @vite-ignore */ url).then((module: ValidatorModule) => {
-      const runtime = {
-        ucs2length,
-        equal,
-        formats: { ...STANDARD_FUNCTION_FORMATS, ...CUSTOM_FORMATS, ...RJSF_FORMATS },
-      };
-      const submit = module.default(runtime);
-      if (!submit) throw new Error('validator module without a submit validator');
-      submit.draft = module.createDraftValidator?.(runtime) ?? null;
-      return submit;
-    });
-    promise.catch(() => loaded.delete(url));
-    loaded.set(url, promise);
+    promise = import(/* @vite-ignore */ url) as Promise<ValidatorModule>;
+    promise.catch(() => modules.delete(url));
+    modules.set(url, promise);
   }
   return promise;
+}
+
+/** The version's check: at hand once its code has loaded, else loaded (and made) on demand. */
+export interface CheckLoader {
+  load(): Promise<Check>;
+  /** The check if its code has loaded: « Continuer » then checks at once, in the click's own task. */
+  loaded(): Check | null;
+}
+
+/**
+ * The version's check, made once from its validator module and the check's own chunk (./check.ts), which opening a
+ * form does not wait for: the first `load` fetches it (the form page's warm-up, when the browser is idle after the
+ * first paint, `warmUpCheck`). A load that fails is tried again at the next.
+ */
+export function checkOf(url: string, definition: ServiceDefinition): CheckLoader {
+  let made: Promise<Check> | null = null;
+  let ready: Check | null = null;
+  return {
+    load() {
+      if (!made) {
+        made = Promise.all([import('./check'), loadValidatorModule(url)]).then(([code, module]) => {
+          ready = code.checkWith(module, definition);
+          return ready;
+        });
+        made.catch(() => (made = null));
+      }
+      return made;
+    },
+    loaded: () => ready,
+  };
 }
 
 /**
@@ -55,13 +55,8 @@ export function loadValidator(url: string): Promise<SchemaValidateFunction> {
  * form, and the first run of the code around it (blank answers, messages, the summary's labels), cost milliseconds
  * the citizen would wait for at their first failed step (issue 22). Called when the browser is idle.
  */
-export function warmUpCheck(
-  validate: SchemaValidateFunction,
-  definition: ServiceDefinition,
-  data: unknown,
-  locale: 'fr' | 'en',
-): void {
-  const outcome = checkAnswers(validate, definition, data, { mode: 'submit', locale });
+export function warmUpCheck(check: Check, definition: ServiceDefinition, data: unknown, locale: 'fr' | 'en'): void {
+  const outcome = check(data, { mode: 'submit', locale });
   const root = definition.schema as Record<string, unknown>;
   const ui = (definition.uiSchema ?? {}) as Record<string, unknown>;
   for (const error of outcome.errors.slice(0, 20)) if (error.pointer) labelOf(root, ui, error.pointer);
