@@ -3,6 +3,7 @@ export * from './json-pointer';
 export * from './json-depth';
 export * from './definition';
 export * from './rules';
+export * from './rule-check';
 export * from './schema-fields';
 export * from './visibility';
 export * from './formats';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { RULE_LIMITS, checkExpr, evaluate, readPointer, type Expr } from './rules';
+import { checkExpr } from './rule-check';
+import { RULE_LIMITS, evaluate, readPointer, type Expr } from './rules';
 
 /**
  * Property tests of the rules language with inputs shaped like rules (the

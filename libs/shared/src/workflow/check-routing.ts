@@ -4,7 +4,7 @@
  * the rules language against the form's fields.
  */
 import { toJsonPointer } from '../json-pointer';
-import { checkExpr } from '../rules';
+import { checkExpr } from '../rule-check';
 import { MAX_PROBLEMS, ROOT, type Json, type Path, type ShapeChecks } from './check-shape';
 import { WORKFLOW_LIMITS as LIMITS } from './types';
 
