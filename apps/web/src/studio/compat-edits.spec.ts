@@ -10,11 +10,30 @@
  * renamed, and for each page its title; the result must be the import with
  * that one edit made by hand, compared as JSON text (every key and its order,
  * at every level), the server must accept it, and the studio must show the
- * new name.
+ * new name. The studio must list every field the form draws, in groups and
+ * list items kept in `$defs` (an edit there edits the definition, every
+ * `$ref` left as written) and in tuples (a place's uiSchema in the tuple's
+ * `items` list).
  */
 import type { ServiceDefinition } from '@guichet/shared';
-import { draftSaveProblems, importCompatForm, loadCorpus, placeOf } from '../../../../test/support/compat-imported';
-import { childKeys, labelAt, nodeAt, typeOf, uiAt, updatePage, type Path } from './definition';
+import {
+  draftSaveProblems,
+  heldBy,
+  importCompatForm,
+  loadCorpus,
+  placeOf,
+  placesOf,
+} from '../../../../test/support/compat-imported';
+import {
+  childKeys,
+  containerOf,
+  holdsFields,
+  labelAt,
+  sharedGroupOf,
+  updatePage,
+  type Node,
+  type Path,
+} from './definition';
 import { renameField } from './fieldEdits';
 
 type Json = Record<string, unknown>;
@@ -26,20 +45,58 @@ const REFUSED = ['enum-objects', 'pydantic-aide-decimal', 'situation-famille-rec
 
 const copy = (def: ServiceDefinition): Json => JSON.parse(JSON.stringify(def)) as Json;
 
-/** Every field the studio lets the designer select: the pages' fields, then what FieldPanel's « Champs de ce bloc » lists. */
+/**
+ * Every field the studio lets the designer select: the pages' fields, then what FieldPanel's « Champs de ce bloc »
+ * lists, level after level (a recursive group is opened once: its next level lists the same fields).
+ */
 function studioFields(def: ServiceDefinition): Path[] {
   const out: Path[] = [];
-  const walk = (path: Path) => {
+  const walk = (path: Path, opened: Node[]) => {
     out.push(path);
-    const node = nodeAt(def, path);
-    if (node.type === 'object' || typeOf(node, uiAt(def, path)) === 'repeat')
-      for (const key of childKeys(def, path)) walk([...path, key]);
+    if (!holdsFields(def, path)) return;
+    const inner = containerOf(def, path);
+    if (opened.includes(inner)) return;
+    for (const key of childKeys(def, path)) walk([...path, key], [...opened, inner]);
   };
-  for (const page of def.pages) for (const key of page.fields) walk([key]);
+  for (const page of def.pages) for (const key of page.fields) walk([key], [containerOf(def, [])]);
   return out;
 }
 
+/**
+ * Every field inside the form's groups, lists and tuples, found by hand: properties, list items, tuple places,
+ * through `$ref`s, a recursive group opened once. What the studio must list.
+ */
+function drawnFields(definition: Json): string[] {
+  const out: string[] = [];
+  const walk = (path: string[], node: Json, opened: Json[]) => {
+    out.push(path.join('/'));
+    const held = heldBy(definition, node);
+    const places = placesOf(held);
+    const listed = held.type === 'array' && !places ? heldBy(definition, (held.items ?? {}) as Json) : held;
+    const inner = placesOf(listed) ?? (listed.type === 'object' ? listed.properties : undefined);
+    if (!inner || typeof inner !== 'object' || opened.includes(listed)) return;
+    for (const [key, child] of Object.entries(inner as Json)) walk([...path, key], child as Json, [...opened, listed]);
+  };
+  const root = heldBy(definition, definition.schema as Json);
+  for (const page of definition.pages as Array<{ fields: string[] }>)
+    for (const key of page.fields) walk([key], (root.properties as Json)[key] as Json, [root]);
+  return out;
+}
+
+/** Whether `path` is a place of a tuple (its parent, or its parent's list item, is one), read by hand. */
+function inTupleByHand(definition: Json, path: Path): boolean {
+  if (path.length < 2) return false;
+  const held = heldBy(definition, placeOf(definition, path.slice(0, -1)).node);
+  const item = held.type === 'array' && !placesOf(held) ? heldBy(definition, (held.items ?? {}) as Json) : held;
+  return placesOf(item) !== undefined;
+}
+
 const corpus = loadCorpus();
+/** What the edits below reached across the corpus: fields, fields of a group kept in `$defs`, places of tuples. */
+/** On this corpus: 158 of the 856 fields listed are in a group kept in `$defs`, 25 are places of tuples. */
+const SHARED_FIELDS = 158;
+const TUPLE_PLACES = 25;
+const reached = { fields: 0, shared: 0, tuplePlaces: 0 };
 
 describe('the studio edits a form written elsewhere and changes nothing else', () => {
   it('reads the whole corpus; the forms left out are those the import refuses', () => {
@@ -62,6 +119,11 @@ describe('the studio edits a form written elsewhere and changes nothing else', (
 
       const fields = studioFields(def);
       expect(fields.length).toBeGreaterThan(0);
+      // The studio lists every field the form draws: in groups and lists kept in `$defs`, in tuples.
+      expect(fields.map((p) => p.join('/'))).toEqual(drawnFields(copy(def)));
+      reached.fields += fields.length;
+      reached.shared += fields.filter((path) => sharedGroupOf(def, path)).length;
+      reached.tuplePlaces += fields.filter((path) => inTupleByHand(copy(def), path)).length;
       // Every edit alone against the import, and all of them one after the other (the save the server checks).
       let all = def;
       const allExpected = copy(def);
@@ -97,6 +159,12 @@ describe('the studio edits a form written elsewhere and changes nothing else', (
       expect(faults).toEqual([]);
     },
   );
+
+  it('reached the fields of groups kept in `$defs` and the places of tuples', () => {
+    // Counted on this corpus: a form that loses them (or a studio that stops listing them) shows here.
+    expect(reached.shared).toBeGreaterThanOrEqual(SHARED_FIELDS);
+    expect(reached.tuplePlaces).toBeGreaterThanOrEqual(TUPLE_PLACES);
+  });
 });
 
 /** The first place where the two JSON texts part, with a little context. */

@@ -9,17 +9,23 @@ export {
   childKeys,
   clone,
   containerOf,
+  existsAt,
+  inTuple,
   isRequiredAt,
+  isTuple,
   keyFromLabel,
   labelAt,
   nodeAt,
   pointerOf,
+  shapeAt,
+  sharedGroupOf,
   slugFromLabel,
   uiAt,
   type Node,
   type Path,
+  type SharedGroup,
 } from './definitionPaths';
-export { PALETTE, typeName, typeOf, type FieldType, type PaletteEntry } from './fieldKinds';
+export { holdsFields, PALETTE, typeName, typeOf, type FieldType, type PaletteEntry } from './fieldKinds';
 export {
   addField,
   addPage,

@@ -4,7 +4,15 @@
  * through `items` without a segment of their own. Where a path's schema,
  * uiSchema and JSON pointer are.
  */
-import { encodePointerSegment, foldToAscii, plainText, slugify, type ServiceDefinition } from '@guichet/shared';
+import {
+  decodePointerSegment,
+  encodePointerSegment,
+  foldToAscii,
+  plainText,
+  slugify,
+  type ServiceDefinition,
+} from '@guichet/shared';
+import { tr } from '../lib/i18n';
 
 export type Node = Record<string, unknown>;
 export type Path = string[];
@@ -35,22 +43,151 @@ export function unique(base: string, taken: (candidate: string) => boolean, sep 
   for (let n = 2; ; n++) if (!taken(`${base}${sep}${n}`)) return `${base}${sep}${n}`;
 }
 // --- Navigation in the schema and uiSchema ------------------------------------
+//
+// A path steps from a field to what it holds: a group's `properties`, a list's `items` (no segment of its own), a
+// tuple's places (`prefixItems`, by their index: `['creneau', '1']`). A node that is a local `$ref` holds what its
+// target holds: a group kept once in `$defs` and used in several places is edited there, so the edit applies in
+// every place (sharedGroupOf says which); the `$ref`s themselves are never rewritten. The uiSchema follows the
+// answer's shape, not the definitions: each place keeps its own.
 
-/** The object schema whose `properties` hold the children of `path` (the root for `[]`). */
-export function containerOf(def: ServiceDefinition, path: Path): Node {
-  if (path.length === 0) return def.schema;
-  const node = nodeAt(def, path);
-  return node.type === 'array' ? obj(node.items) : node;
+/** The node a local `$ref` names (`#`, `#/$defs/adresse`, `#/properties/siege`), or undefined. */
+function refTarget(def: ServiceDefinition, ref: string): Node | undefined {
+  if (!ref.startsWith('#')) return undefined;
+  let fragment = ref.slice(1);
+  try {
+    fragment = decodeURIComponent(fragment);
+  } catch {
+    // Not percent-encoded: read as written.
+  }
+  if (fragment !== '' && !fragment.startsWith('/')) return undefined;
+  let at: unknown = def.schema;
+  for (const segment of fragment === '' ? [] : fragment.slice(1).split('/').map(decodePointerSegment)) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Node)[segment];
+  }
+  return at !== null && typeof at === 'object' && !Array.isArray(at) ? (at as Node) : undefined;
 }
 
-export function nodeAt(def: ServiceDefinition, path: Path): Node {
-  let container: Node = def.schema;
-  let node: Node = {};
-  for (const key of path) {
-    node = obj(obj(container.properties)[key]);
-    container = node.type === 'array' ? obj(node.items) : node;
+const holds = (node: Node) => 'properties' in node || 'items' in node || 'prefixItems' in node;
+
+/** The chain of nodes `node`'s `$ref`s lead through, `node` first; a loop or a `$ref` outside the schema ends it. */
+function refChain(def: ServiceDefinition, node: Node): Node[] {
+  const chain = [node];
+  let at = node;
+  while (typeof at.$ref === 'string' && !holds(at)) {
+    const next = refTarget(def, at.$ref);
+    if (!next || chain.includes(next)) break;
+    chain.push(next);
+    at = next;
   }
+  return chain;
+}
+
+/** The node that holds what `node` holds: itself, or the end of its `$ref`s. */
+export function holderOf(def: ServiceDefinition, node: Node): Node {
+  return refChain(def, node).at(-1)!;
+}
+
+/** What `node` means with its `$ref`s followed: the target's keywords, the node's own (a `title`) winning. Read only. */
+export function shapeOf(def: ServiceDefinition, node: Node): Node {
+  const chain = refChain(def, node);
+  if (chain.length === 1) return node;
+  const shape: Node = {};
+  for (const n of chain.reverse()) for (const [k, v] of Object.entries(n)) if (k !== '$ref') shape[k] = v;
+  return shape;
+}
+
+/** A tuple: an array whose places each have their own schema (`prefixItems`; draft-07's list `items`). */
+export function isTuple(node: Node): boolean {
+  return node.type === 'array' && (Array.isArray(node.prefixItems) || Array.isArray(node.items));
+}
+
+const placesOf = (tuple: Node): unknown[] =>
+  Array.isArray(tuple.prefixItems) ? tuple.prefixItems : Array.isArray(tuple.items) ? tuple.items : [];
+
+const isList = (node: Node) => node.type === 'array' && !isTuple(node);
+
+/** The child `key` of a container (a group's property, a tuple's place). */
+function childOf(container: Node, key: string): Node {
+  if (isTuple(container)) return /^(0|[1-9][0-9]*)$/.test(key) ? obj(placesOf(container)[Number(key)]) : {};
+  return obj(obj(container.properties)[key]);
+}
+
+/** What holds the children of `node`: its group, its tuple, or its list's item, `$ref`s followed. */
+function innerOf(def: ServiceDefinition, node: Node): Node {
+  const holder = holderOf(def, node);
+  const shape = shapeOf(def, node);
+  return isList(shape) ? holderOf(def, obj(holder.items)) : holder;
+}
+
+/** The container (object or tuple) that holds the children of `path` (the root for `[]`). */
+export function containerOf(def: ServiceDefinition, path: Path): Node {
+  return path.length === 0 ? holderOf(def, def.schema) : innerOf(def, nodeAt(def, path));
+}
+
+/** The schema node of `path`, as written at its place (a `$ref` stays one: keywords set on it are this place's). */
+export function nodeAt(def: ServiceDefinition, path: Path): Node {
+  let container = holderOf(def, def.schema);
+  let node: Node = {};
+  path.forEach((key, i) => {
+    node = childOf(container, key);
+    if (i < path.length - 1) container = innerOf(def, node);
+  });
   return node;
+}
+
+/** What `path` means, `$ref`s followed (a list's items too): for reading its kind, label and limits. */
+export function shapeAt(def: ServiceDefinition, path: Path): Node {
+  const shape = shapeOf(def, nodeAt(def, path));
+  return isList(shape) && typeof obj(shape.items).$ref === 'string'
+    ? { ...shape, items: shapeOf(def, obj(shape.items)) }
+    : shape;
+}
+
+/** Whether every key of `path` names a field of the definition. */
+export function existsAt(def: ServiceDefinition, path: Path): boolean {
+  let container = holderOf(def, def.schema);
+  return path.every((key, i) => {
+    const there = isTuple(container)
+      ? /^(0|[1-9][0-9]*)$/.test(key) && Number(key) < placesOf(container).length
+      : Object.hasOwn(obj(container.properties), key);
+    if (there && i < path.length - 1) container = innerOf(def, childOf(container, key));
+    return there;
+  });
+}
+
+const isEntry = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** `holder[key]`, made an empty entry when `create` is set and none is there. */
+function entry(holder: Node, key: string, create: boolean, created?: Array<[Node, string]>): Node {
+  if (create && !isEntry(holder[key]) && !Array.isArray(holder[key])) {
+    holder[key] = {};
+    created?.push([holder, key]);
+  }
+  return obj(holder[key]);
+}
+
+/**
+ * The uiSchema of a tuple's place `index`, in `tupleUi.items`: RJSF reads its own entry when `items` is a list,
+ * the one entry for every place when it is an object. A list made or lengthened for an edit gets `{}` up to the
+ * place, each listed in `created` so that an edit that writes nothing leaves the list as it was.
+ */
+function placeUi(tupleUi: Node, index: number, create: boolean, created?: Array<[Node, string]>): Node {
+  const items = tupleUi.items;
+  if (isEntry(items)) return items;
+  if (!create) return Array.isArray(items) ? obj(items[index]) : {};
+  let list: unknown[];
+  if (Array.isArray(items)) list = items;
+  else {
+    list = tupleUi.items = [];
+    created?.push([tupleUi, 'items']);
+  }
+  for (let i = list.length; i <= index; i++) {
+    list.push({});
+    created?.push([list as unknown as Node, String(i)]);
+  }
+  if (!isEntry(list[index])) return {};
+  return list[index] as Node;
 }
 
 /**
@@ -62,24 +199,17 @@ export function uiAt(def: ServiceDefinition, path: Path, create = false, created
     def.uiSchema = {};
     created?.push([def as unknown as Node, 'uiSchema']);
   }
-  let ui = obj(def.uiSchema);
-  let container: Node = def.schema;
-  for (const key of path) {
-    if (create && (typeof ui[key] !== 'object' || ui[key] === null)) {
-      ui[key] = {};
-      created?.push([ui, key]);
-    }
-    ui = obj(ui[key]);
-    const node = obj(obj(container.properties)[key]);
-    if (node.type === 'array') {
-      if (create && (typeof ui.items !== 'object' || ui.items === null)) {
-        ui.items = {};
-        created?.push([ui, 'items']);
-      }
-      if (key !== path[path.length - 1]) ui = obj(ui.items);
-      container = obj(node.items);
-    } else container = node;
-  }
+  // `holder`: the uiSchema of the current container (a group's entries by key, a tuple's in its `items`).
+  let holder = obj(def.uiSchema);
+  let container = holderOf(def, def.schema);
+  let ui = holder;
+  path.forEach((key, i) => {
+    ui = isTuple(container) ? placeUi(holder, Number(key), create, created) : entry(holder, key, create, created);
+    if (i === path.length - 1) return;
+    const node = childOf(container, key);
+    holder = isList(shapeOf(def, node)) ? entry(ui, 'items', create, created) : ui;
+    container = innerOf(def, node);
+  });
   return ui;
 }
 
@@ -90,26 +220,90 @@ export function childUi(def: ServiceDefinition, path: Path, create: boolean): No
     return obj(def.uiSchema);
   }
   const ui = uiAt(def, path, create);
-  return nodeAt(def, path).type === 'array' ? obj(ui.items) : ui;
+  return isList(shapeAt(def, path)) ? (create ? entry(ui, 'items', true) : obj(ui.items)) : ui;
 }
+
+/**
+ * The group kept in `$defs` (or elsewhere, reached by `$ref`) whose fields `path`'s field is one of, and every
+ * `$ref` that uses it: an edit of the field's schema applies in each. Undefined when the field is a place's own.
+ */
+export function sharedGroupOf(def: ServiceDefinition, path: Path): SharedGroup | undefined {
+  let container = holderOf(def, def.schema);
+  let group: { holder: Node; ref: string } | undefined;
+  for (const key of path.slice(0, -1)) {
+    const node = childOf(container, key);
+    // The `$ref`s this step follows: the field's own, then its list item's.
+    const refs = refChain(def, node).slice(0, -1);
+    if (isList(shapeOf(def, node))) refs.push(...refChain(def, obj(holderOf(def, node).items)).slice(0, -1));
+    container = innerOf(def, node);
+    // A step inside a group that came from a `$ref` (no `$ref` of its own) stays in that group's definition.
+    if (refs.length > 0) group = { holder: container, ref: String(refs.at(-1)!.$ref) };
+  }
+  if (!group) return undefined;
+  const target = group.holder;
+  // Every `$ref`, where it is, and whether it sits inside the group; a definition that is only another name
+  // (`$ref` to `$ref`) is not a place of its own.
+  const refs: Array<{ node: Node; inside: boolean }> = [];
+  const walk = (value: unknown, inside: boolean) => {
+    if (Array.isArray(value)) return value.forEach((v) => walk(v, inside));
+    if (!isEntry(value)) return;
+    if (typeof value.$ref === 'string') refs.push({ node: value, inside });
+    for (const [k, v] of Object.entries(value)) if (!DATA_KEYWORDS.has(k)) walk(v, inside || v === target);
+  };
+  walk(def.schema, def.schema === target);
+  const aliases = new Set(refs.flatMap(({ node }) => refChain(def, node).slice(1, -1)));
+  const using = refs.filter(({ node }) => !aliases.has(node) && holderOf(def, node) === target);
+  // A group written in place (`#/properties/siege`) is drawn there too, besides where it is used.
+  const kept = [def.schema.$defs, def.schema.definitions].some((d) => isEntry(d) && Object.values(d).includes(target));
+  const uses = using.length + (kept ? 0 : 1);
+  const recursive = using.some((r) => r.inside);
+  const last = group.ref.split('/').at(-1) ?? '';
+  const key = (() => {
+    try {
+      return decodePointerSegment(decodeURIComponent(last));
+    } catch {
+      return last;
+    }
+  })();
+  const name = typeof target.title === 'string' && target.title ? plainText(target.title) : key || '#';
+  return { name, uses, recursive };
+}
+
+export interface SharedGroup {
+  /** The group's `title`, else its key in `$defs`. */
+  name: string;
+  /** How many places of the form draw it: the `$ref`s to it, and where it is written when not in `$defs`. */
+  uses: number;
+  /** Whether it is used inside itself (each level of the recursion is the same definition). */
+  recursive: boolean;
+}
+
+/** Keywords whose value is an answer, not a schema: a `$ref` there is data. */
+const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples']);
 
 /** `['enfants', 'prenom']` → `/enfants/*\/prenom`: the pointer rules and prefill use. */
 export function pointerOf(def: ServiceDefinition, path: Path): string {
   let pointer = '';
-  let container: Node = def.schema;
+  let container = holderOf(def, def.schema);
   path.forEach((key, i) => {
     pointer += `/${encodePointerSegment(key)}`;
-    const node = obj(obj(container.properties)[key]);
-    if (node.type === 'array') {
-      if (i < path.length - 1) pointer += '/*';
-      container = obj(node.items);
-    } else container = node;
+    if (i === path.length - 1) return;
+    const node = childOf(container, key);
+    if (isList(shapeOf(def, node))) pointer += '/*';
+    container = innerOf(def, node);
   });
   return pointer;
 }
 
 export function childKeys(def: ServiceDefinition, path: Path): string[] {
-  return Object.keys(obj(containerOf(def, path).properties));
+  const container = containerOf(def, path);
+  if (isTuple(container)) return placesOf(container).map((_, i) => String(i));
+  return Object.keys(obj(container.properties));
+}
+
+/** Whether `path` is a tuple's place (answered by its position: it cannot be required, moved or removed alone). */
+export function inTuple(def: ServiceDefinition, path: Path): boolean {
+  return path.length > 1 && isTuple(containerOf(def, path.slice(0, -1)));
 }
 
 export function isRequiredAt(def: ServiceDefinition, path: Path): boolean {
@@ -119,8 +313,10 @@ export function isRequiredAt(def: ServiceDefinition, path: Path): boolean {
 
 /** A field's name as the form shows it (`ui:title`, then `title`, Markdown as plain text), for the outline and headings. */
 export function labelAt(def: ServiceDefinition, path: Path): string {
-  const node = nodeAt(def, path);
+  const node = shapeAt(def, path);
   const ui = uiAt(def, path);
   const title = [ui['ui:title'], node.title].find((t): t is string => typeof t === 'string' && t !== '');
-  return title ? plainText(title) : path[path.length - 1]!;
+  if (title) return plainText(title);
+  const key = path[path.length - 1]!;
+  return inTuple(def, path) ? tr(`Élément ${Number(key) + 1}`, `Item ${Number(key) + 1}`) : key;
 }

@@ -133,9 +133,12 @@ export function updateField(
   change(nodeAt(next, path), uiAt(next, path, true, created), containerOf(next, path.slice(0, -1)));
   // The uiSchema entries made for the change and left empty go: an edit of the schema alone (a label, a limit)
   // saves the uiSchema as it was, without `"champ": {}` added at the end of a form written elsewhere.
+  // A tuple's list of entries lengthened for the edit is shortened back the same way, from its end.
   for (const [holder, key] of created.reverse()) {
     const made = holder[key];
-    if (made !== null && typeof made === 'object' && Object.keys(made).length === 0) delete holder[key];
+    if (made === null || typeof made !== 'object' || Object.keys(made).length > 0) continue;
+    if (!Array.isArray(holder)) delete holder[key];
+    else if (Number(key) === (holder as unknown[]).length - 1) (holder as unknown[]).pop();
   }
   return next;
 }

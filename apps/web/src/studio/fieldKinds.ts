@@ -1,7 +1,7 @@
 /** The palette: the kinds of field the studio adds, how each is built, and how a field's kind is read back. */
-import { widgetOf, type IdentityClaim } from '@guichet/shared';
+import { widgetOf, type IdentityClaim, type ServiceDefinition } from '@guichet/shared';
 import { tr } from '../lib/i18n';
-import { obj, slugFromLabel, type Node } from './definitionPaths';
+import { isTuple, obj, shapeAt, slugFromLabel, uiAt, type Node, type Path } from './definitionPaths';
 import { isSiretUi, siretSchema } from './siretField';
 import { isRnaUi, rnaSchema } from './rnaField';
 import { isQuotientUi, quotientSchema } from './quotientField';
@@ -252,7 +252,8 @@ export function typeOf(node: Node, ui: Node): FieldType {
   const format = node.format;
   if (node.type === 'array') {
     const items = obj(node.items);
-    if (items.type === 'object') return 'repeat';
+    // A tuple, or a list of groups or of tuples: fields inside, each place or item answered in turn.
+    if (isTuple(node) || items.type === 'object' || isTuple(items)) return 'repeat';
     return 'checkboxes';
   }
   if (node.type === 'object' && ui['ui:widget'] === 'commune') return 'commune';
@@ -285,6 +286,13 @@ export function typeOf(node: Node, ui: Node): FieldType {
     uri: 'url',
   };
   return typeof format === 'string' ? (byFormat[format] ?? 'text') : 'text';
+}
+
+/** Whether the properties of `path` list fields inside it (« Champs de ce bloc »): a group, a list, a tuple. */
+export function holdsFields(def: ServiceDefinition, path: Path): boolean {
+  const node = shapeAt(def, path);
+  const type = typeOf(node, uiAt(def, path));
+  return (node.type === 'object' || type === 'repeat') && type !== 'explanation';
 }
 
 export function typeName(type: FieldType): string {

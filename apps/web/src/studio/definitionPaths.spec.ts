@@ -1,0 +1,209 @@
+/**
+ * Where the studio finds a field's schema and uiSchema: through lists whose
+ * items are groups, tuples whose uiSchema's `items` is a list (RJSF's tuple
+ * uiSchema), and groups kept once in `$defs` and reused by `$ref`.
+ */
+import type { ServiceDefinition } from '@guichet/shared';
+import { childKeys, existsAt, labelAt, nodeAt, pointerOf, sharedGroupOf, uiAt } from './definition';
+import { renameField, updateField } from './fieldEdits';
+
+type Json = Record<string, unknown>;
+const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+function definition(schema: Json, uiSchema: Json, fields: string[]): ServiceDefinition {
+  return {
+    formatVersion: 1,
+    schema: { type: 'object', ...schema },
+    uiSchema,
+    pages: [{ id: 'etape', title: 'Étape', fields }],
+    settings: {},
+  } as unknown as ServiceDefinition;
+}
+
+describe('a list `a` whose items hold a field `a`', () => {
+  const def = definition(
+    {
+      properties: {
+        a: {
+          type: 'array',
+          title: 'Liste',
+          items: { type: 'object', properties: { a: { type: 'string', title: 'Champ' } } },
+        },
+      },
+    },
+    { a: { 'ui:options': { orderable: false }, items: { a: { 'ui:title': 'Nom du champ' } } } },
+    ['a'],
+  );
+
+  it('finds the field’s uiSchema in the items, not the list’s own', () => {
+    expect(uiAt(def, ['a', 'a'])).toEqual({ 'ui:title': 'Nom du champ' });
+    expect(labelAt(def, ['a', 'a'])).toBe('Nom du champ');
+  });
+
+  it('renames it where the form reads it', () => {
+    const edited = renameField(def, ['a', 'a'], 'Prénom');
+    const expected = copy(def) as unknown as { uiSchema: { a: { items: { a: Json } } } };
+    expected.uiSchema.a.items.a['ui:title'] = 'Prénom';
+    expect(JSON.stringify(edited)).toBe(JSON.stringify(expected));
+  });
+});
+
+describe('a tuple whose uiSchema’s `items` is a list', () => {
+  const def = definition(
+    {
+      properties: {
+        creneau: {
+          type: 'array',
+          title: 'Créneau',
+          prefixItems: [
+            { type: 'string', title: 'Salle', default: 'grande' },
+            { type: 'string', title: 'Jour', format: 'date' },
+            { type: 'string', title: 'Heure', format: 'time' },
+          ],
+          items: false,
+          minItems: 3,
+        },
+      },
+    },
+    { creneau: { items: [{ 'ui:widget': 'hidden' }, { 'ui:title': 'Jour de la réservation' }] } },
+    ['creneau'],
+  );
+
+  it('lists its places as the fields inside it, named as the form names them', () => {
+    expect(childKeys(def, ['creneau'])).toEqual(['0', '1', '2']);
+    expect(['0', '1', '2'].map((i) => labelAt(def, ['creneau', i]))).toEqual([
+      'Salle',
+      'Jour de la réservation',
+      'Heure',
+    ]);
+    expect(nodeAt(def, ['creneau', '2'])).toEqual({ type: 'string', title: 'Heure', format: 'time' });
+    expect(pointerOf(def, ['creneau', '1'])).toBe('/creneau/1');
+    // The editor keeps a place selected while it exists (a field without `type` too), and only then.
+    expect([existsAt(def, ['creneau', '2']), existsAt(def, ['creneau', '3']), existsAt(def, ['creneau', 'x'])]).toEqual(
+      [true, false, false],
+    );
+  });
+
+  it('hands back the place’s own entry of the list, so an edit of it is kept', () => {
+    const next = copy(def);
+    const entry = uiAt(next, ['creneau', '1'], true);
+    entry['ui:help'] = 'Au format jj/mm/aaaa';
+    expect((next.uiSchema as { creneau: { items: Json[] } }).creneau.items[1]).toEqual({
+      'ui:title': 'Jour de la réservation',
+      'ui:help': 'Au format jj/mm/aaaa',
+    });
+  });
+
+  it('renames a place by its ui:title, and one without entry by its title, the rest as it was', () => {
+    const byUi = renameField(def, ['creneau', '1'], 'Date');
+    const expectedUi = copy(def) as unknown as { uiSchema: { creneau: { items: Json[] } } };
+    expectedUi.uiSchema.creneau.items[1]!['ui:title'] = 'Date';
+    expect(JSON.stringify(byUi)).toBe(JSON.stringify(expectedUi));
+
+    const bySchema = renameField(def, ['creneau', '2'], 'Heure d’arrivée');
+    const expectedSchema = copy(def) as unknown as { schema: { properties: { creneau: { prefixItems: Json[] } } } };
+    expectedSchema.schema.properties.creneau.prefixItems[2]!.title = 'Heure d’arrivée';
+    expect(JSON.stringify(bySchema)).toBe(JSON.stringify(expectedSchema));
+  });
+
+  it('writes a help on a place the uiSchema’s list does not reach, and nothing when it is emptied again', () => {
+    const helped = updateField(def, ['creneau', '2'], (_n, ui) => (ui['ui:help'] = 'Heure d’arrivée'));
+    expect((helped.uiSchema as { creneau: { items: Json[] } }).creneau.items).toEqual([
+      { 'ui:widget': 'hidden' },
+      { 'ui:title': 'Jour de la réservation' },
+      { 'ui:help': 'Heure d’arrivée' },
+    ]);
+    const bare = definition(copy(def.schema) as Json, {}, ['creneau']);
+    const untouched = updateField(bare, ['creneau', '1'], () => undefined);
+    expect(JSON.stringify(untouched)).toBe(JSON.stringify(bare));
+  });
+});
+
+describe('groups kept in `$defs` and reused by `$ref`', () => {
+  const def = definition(
+    {
+      $defs: {
+        adresse: {
+          type: 'object',
+          title: 'Adresse',
+          required: ['rue'],
+          properties: {
+            rue: { type: 'string', title: 'Rue' },
+            commune: { $ref: '#/$defs/commune' },
+          },
+        },
+        commune: { type: 'string', title: 'Commune', enum: ['75056', '69123'] },
+        pole: {
+          type: 'object',
+          properties: {
+            nom: { type: 'string', title: 'Nom du pôle' },
+            sousPoles: { type: 'array', title: 'Sous-pôles', items: { $ref: '#/$defs/pole' } },
+          },
+        },
+        boucle: { $ref: '#/$defs/boucle' },
+      },
+      properties: {
+        domicile: { $ref: '#/$defs/adresse', title: 'Domicile' },
+        travail: { $ref: '#/$defs/adresse' },
+        anciennes: { type: 'array', title: 'Anciennes adresses', items: { $ref: '#/$defs/adresse' } },
+        pole: { $ref: '#/$defs/pole' },
+        boucle: { $ref: '#/$defs/boucle' },
+      },
+    },
+    { travail: { rue: { 'ui:title': 'Rue du travail' } } },
+    ['domicile', 'travail', 'anciennes', 'pole', 'boucle'],
+  );
+
+  it('lists the fields of a `$ref`’d group and of a `$ref`’d list item', () => {
+    expect(childKeys(def, ['domicile'])).toEqual(['rue', 'commune']);
+    expect(childKeys(def, ['anciennes'])).toEqual(['rue', 'commune']);
+    expect(labelAt(def, ['domicile', 'rue'])).toBe('Rue');
+    expect(labelAt(def, ['travail', 'rue'])).toBe('Rue du travail');
+    expect(labelAt(def, ['anciennes', 'commune'])).toBe('Commune');
+    expect(pointerOf(def, ['anciennes', 'rue'])).toBe('/anciennes/*/rue');
+  });
+
+  it('renames a field of the group in its definition, every $ref left as written', () => {
+    const edited = renameField(def, ['domicile', 'rue'], 'Voie');
+    const expected = copy(def) as unknown as { schema: { $defs: { adresse: { properties: { rue: Json } } } } };
+    expected.schema.$defs.adresse.properties.rue.title = 'Voie';
+    expect(JSON.stringify(edited)).toBe(JSON.stringify(expected));
+    // Where the uiSchema renames it, the name is this place's alone.
+    const local = renameField(def, ['travail', 'rue'], 'Lieu de travail');
+    const expectedLocal = copy(def) as unknown as { uiSchema: { travail: { rue: Json } } };
+    expectedLocal.uiSchema.travail.rue['ui:title'] = 'Lieu de travail';
+    expect(JSON.stringify(local)).toBe(JSON.stringify(expectedLocal));
+  });
+
+  it('follows a recursive group one level at a time, and a $ref to itself without looping', () => {
+    expect(childKeys(def, ['pole', 'sousPoles', 'sousPoles'])).toEqual(['nom', 'sousPoles']);
+    expect(labelAt(def, ['pole', 'sousPoles', 'nom'])).toBe('Nom du pôle');
+    expect(childKeys(def, ['boucle'])).toEqual([]);
+    expect(existsAt(def, ['pole', 'sousPoles', 'sousPoles', 'nom'])).toBe(true);
+    expect(existsAt(def, ['boucle', 'x'])).toBe(false);
+    expect(nodeAt(def, ['boucle', 'x'])).toEqual({});
+  });
+
+  it('says which group a field belongs to and how many places draw it', () => {
+    expect(sharedGroupOf(def, ['domicile', 'rue'])).toEqual({ name: 'Adresse', uses: 3, recursive: false });
+    expect(sharedGroupOf(def, ['anciennes', 'commune'])).toEqual({ name: 'Adresse', uses: 3, recursive: false });
+    expect(sharedGroupOf(def, ['pole', 'sousPoles', 'nom'])).toEqual({ name: 'pole', uses: 2, recursive: true });
+    // The field itself a `$ref`, or a field of the form's own: edited at its place only.
+    expect(sharedGroupOf(def, ['domicile'])).toBeUndefined();
+    expect(sharedGroupOf(def, ['boucle'])).toBeUndefined();
+  });
+
+  it('counts a group reused from where it is written as one more place', () => {
+    const inPlace = definition(
+      {
+        properties: {
+          siege: { type: 'object', title: 'Siège', properties: { rue: { type: 'string' } } },
+          correspondance: { $ref: '#/properties/siege' },
+        },
+      },
+      {},
+      ['siege', 'correspondance'],
+    );
+    expect(sharedGroupOf(inPlace, ['correspondance', 'rue'])).toEqual({ name: 'Siège', uses: 2, recursive: false });
+  });
+});
