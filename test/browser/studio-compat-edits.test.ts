@@ -11,7 +11,8 @@ const PAGE_TITLE = 'Étape renommée';
 /**
  * The most nested corpus forms, and a field deep in each as the studio lists it (keys from the top; lists step
  * through their items): `ui:title`s at three depths of a low-code export, a list's item renamed by the uiSchema, a
- * list inside a group with `$ref`'d siblings, a draft-07 form with tuples, seven levels of groups.
+ * list inside a group with `$ref`'d siblings, a draft-07 form with tuples, seven levels of groups, a list of a
+ * Pydantic model kept in `$defs`, a tuple's place.
  */
 const CASES: Array<{ name: string; path: string[] }> = [
   { name: 'lowcode-ecole-musique', path: ['zone_groupe_1', 'zone_groupe_2', 'zone_email_1'] },
@@ -22,6 +23,9 @@ const CASES: Array<{ name: string; path: string[] }> = [
     name: 'permis-imbrique',
     path: ['projet', 'terrain', 'parcelle', 'localisation', 'coordonnees', 'lambert93', 'x'],
   },
+  // A list whose items are a Pydantic model kept in `$defs`, and a draft-07 tuple's place (its uiSchema in a list).
+  { name: 'pydantic-inscription-periscolaire', path: ['enfants', 'prenom'] },
+  { name: 'reservation-salle-tuple-branches', path: ['créneau', '1'] },
 ];
 
 /** The name the studio lists a field by: `ui:title`, else `title`, else its key. */
@@ -83,26 +87,44 @@ describe('the studio edits a form written elsewhere, in Chromium', () => {
     await web?.close();
   });
 
+  /** Imports the corpus form `name` as `slug`, opens it in the studio on the page of `first`; the draft imported. */
+  async function openImported(name: string, slug: string, first: string): Promise<{ draft: Json; pageId: string }> {
+    const form = corpus.get(name)!;
+    const imported = await call(page, 'POST', '/api/v1/services/import', {
+      organisationId,
+      file: { schema: form.schema, uiSchema: form.uiSchema },
+      slug,
+      title: form.title,
+    });
+    expect(imported.status).toBe(201);
+    const draft = (JSON.parse(imported.text) as { draft: Json }).draft;
+    const pages = draft.pages as Array<{ id: string; title: string; fields: string[] }>;
+    const pageId = pages.find((p) => p.fields.includes(first))!.id;
+    await page.goto(`${web.base}/studio/${slug}`);
+    await page.getByRole('heading', { level: 1, name: form.title }).waitFor();
+    await page.locator(`#studio-etape-${pageId}`).click();
+    await page.locator(`[id="studio-champ-${first}"]`).click();
+    return { draft, pageId };
+  }
+
+  /** The draft as the API gives it back, once it is `expected` (the last autosave may still be on its way). */
+  async function savedDraft(slug: string, expected: Json): Promise<string> {
+    const want = JSON.stringify(expected, null, 1);
+    let saved = '';
+    for (let tries = 0; tries < 20 && saved !== want; tries++) {
+      if (tries > 0) await page.waitForTimeout(500);
+      const view = JSON.parse((await call(page, 'GET', `/api/v1/services/${slug}`)).text) as { draft: Json };
+      saved = JSON.stringify(view.draft, null, 1);
+    }
+    return saved;
+  }
+
   it.each(CASES.map((c) => [c.name, c] as const))(
     '%s: a deep field and its page renamed, the rest saved as imported',
     async (name, { path }) => {
-      const form = corpus.get(name)!;
       const slug = `edition-${name}`;
-      const imported = await call(page, 'POST', '/api/v1/services/import', {
-        organisationId,
-        file: { schema: form.schema, uiSchema: form.uiSchema },
-        slug,
-        title: form.title,
-      });
-      expect(imported.status).toBe(201);
-      const draft = (JSON.parse(imported.text) as { draft: Json }).draft;
-      const pages = draft.pages as Array<{ id: string; title: string; fields: string[] }>;
-      const pageOf = pages.find((p) => p.fields.includes(path[0]!))!;
-
-      await page.goto(`${web.base}/studio/${slug}`);
-      await page.getByRole('heading', { level: 1, name: form.title }).waitFor();
-      await page.locator(`#studio-etape-${pageOf.id}`).click();
-      await page.locator(`#studio-champ-${path[0]}`).click();
+      const { draft, pageId } = await openImported(name, slug, path[0]!);
+      const pageOf = { id: pageId };
       for (let depth = 2; depth <= path.length; depth++)
         await page
           .locator('.studio-children')
@@ -123,15 +145,64 @@ describe('the studio edits a form written elsewhere, in Chromium', () => {
       else node.title = LABEL;
       (expected.pages as Array<{ id: string; title: string }>).find((p) => p.id === pageOf.id)!.title = PAGE_TITLE;
       // The label's save may have gone before the page's title was typed (a slow machine): the last one settles it.
-      const want = JSON.stringify(expected, null, 1);
-      let saved = '';
-      for (let tries = 0; tries < 20 && saved !== want; tries++) {
-        if (tries > 0) await page.waitForTimeout(500);
-        const view = JSON.parse((await call(page, 'GET', `/api/v1/services/${slug}`)).text) as { draft: Json };
-        saved = JSON.stringify(view.draft, null, 1);
-      }
-      expect(saved).toBe(want);
+      await expect(savedDraft(slug, expected)).resolves.toBe(JSON.stringify(expected, null, 1));
     },
     90_000,
   );
+
+  /** The text the screen reader reads as `selector`'s description: its `aria-describedby` targets, in order. */
+  const description = (selector: string) =>
+    page.locator(selector).evaluate((el) =>
+      (el.getAttribute('aria-describedby') ?? '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((id) => document.getElementById(id)?.textContent ?? `(${id} absent)`)
+        .join(' '),
+    );
+  const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
+
+  it('defaults: a field of a group kept in $defs, renamed from one of its two places, is renamed in both and said so', async () => {
+    const slug = 'edition-partage-defaults';
+    const path = ['centreAnnexe', 'horaires'];
+    const { draft } = await openImported('defaults', slug, path[0]!);
+    // Opening the group: its fields are listed, and the block says they are the shared group's.
+    const block = page.locator('.studio-children');
+    await expect(description('.studio-children')).resolves.toMatch(
+      /Groupe partagé : ces champs sont ceux du groupe « centre », utilisé à 2 emplacements du formulaire\. Ajouter, retirer, déplacer ou modifier un champ s’applique partout\./,
+    );
+    await block.getByRole('button', { name: labelOf(draft, path), exact: true }).click();
+    // Focus goes to the properties of the field chosen, whose label control carries the notice as its description.
+    await expect(focused()).resolves.toBe('studio-prop-centreAnnexe-horaires-titre');
+    const labelInput = page.locator('#studio-prop-centreAnnexe-horaires-libelle');
+    const notice =
+      'Groupe partagé : ce champ fait partie du groupe « centre », utilisé à 2 emplacements du formulaire. ' +
+      'La modification de son libellé et de ses réglages s’applique partout. ' +
+      'L’aide et le texte indicatif ne concernent que cet emplacement.';
+    await expect(page.locator('#studio-prop-centreAnnexe-horaires-partage').innerText()).resolves.toBe(notice);
+    await expect(description('#studio-prop-centreAnnexe-horaires-libelle')).resolves.toBe(notice);
+    await expect(description('#studio-prop-centreAnnexe-horaires-obligatoire')).resolves.toBe(notice);
+    // The help is this place's uiSchema: not described as shared.
+    await expect(description('#studio-prop-centreAnnexe-horaires-aide')).resolves.toBe('');
+    await expectAccessible(page, 'defaults: champ d’un groupe partagé');
+
+    // Typed by the keyboard: each keystroke is an edit that re-renders the panel, and the focus stays in the input.
+    await labelInput.focus();
+    await labelInput.press('Control+A');
+    await page.keyboard.type(LABEL);
+    await expect(focused()).resolves.toBe('studio-prop-centreAnnexe-horaires-libelle');
+    await page.getByText(/^Brouillon enregistré à/).waitFor();
+    // The other place of the group shows the new name.
+    const other = (draft.pages as Array<{ id: string; fields: string[] }>).find((p) =>
+      p.fields.includes('centrePrincipal'),
+    )!;
+    await page.locator(`#studio-etape-${other.id}`).click();
+    await page.locator('#studio-champ-centrePrincipal').click();
+    await page.locator('.studio-children').getByRole('button', { name: LABEL, exact: true }).waitFor();
+
+    // Saved: the group's definition renamed, its `$ref`s and everything else as imported.
+    const expected = JSON.parse(JSON.stringify(draft)) as Json;
+    placeOf(expected, path).node.title = LABEL;
+    expect(JSON.stringify(expected)).toContain('"$ref"');
+    await expect(savedDraft(slug, expected)).resolves.toBe(JSON.stringify(expected, null, 1));
+  }, 90_000);
 });

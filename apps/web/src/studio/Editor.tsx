@@ -5,7 +5,7 @@ import { tr } from '../lib/i18n';
 import { onLinkClick } from '../lib/router';
 import { usePageTitle } from '../lib/title';
 import { JsonTab } from './JsonTab';
-import { nodeAt, inWords, placeOf, problemControl, studioProblem, type Path, type ProblemPlace } from './definition';
+import { existsAt, inWords, placeOf, problemControl, studioProblem, type Path, type ProblemPlace } from './definition';
 import { PublishPanel } from './Publish';
 import { TestRun } from './TestRun';
 import { type ServiceView } from '@guichet/shared';
@@ -52,7 +52,7 @@ function Workbench({ view }: { view: ServiceView }) {
 
   // The page or field shown may have gone (undo, JSON): fall back to what exists.
   const page = def.pages.find((p) => p.id === pageId) ?? def.pages[0];
-  const selectedExists = selected !== null && nodeAt(def, selected).type !== undefined;
+  const selectedExists = selected !== null && existsAt(def, selected);
   const current = selectedExists ? selected : null;
 
   useEffect(() => {

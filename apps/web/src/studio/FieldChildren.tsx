@@ -5,9 +5,12 @@ import {
   PALETTE,
   addField,
   childKeys,
+  containerOf,
+  isTuple,
   labelAt,
   moveField,
-  nodeAt,
+  shapeAt,
+  sharedGroupOf,
   typeName,
   typeOf,
   uiAt,
@@ -16,8 +19,12 @@ import {
 } from './definition';
 import { Select, TextInput } from './FieldControls';
 import type { Apply } from './FieldPanel';
+import { SharedBlockNotice, isShared } from './SharedGroupNotice';
 
-/** The fields inside a group or a repeatable block: select, reorder, add. */
+/**
+ * The fields inside a group or a repeatable block: select, reorder, add. A tuple's places are only selected (each
+ * is answered at its position); a group kept in `$defs` says that what is done here is done in every place.
+ */
 export function Children({
   def,
   pageId,
@@ -35,9 +42,13 @@ export function Children({
   const [label, setLabel] = useState('');
   const [type, setType] = useState<FieldType>('text');
   const id = `studio-enfants-${path.join('-')}`;
+  const tuple = isTuple(containerOf(def, path));
+  // The group the block's fields are in (the last key only names a child: any will do).
+  const group = sharedGroupOf(def, [...path, '']);
   return (
-    <fieldset className="studio-children">
+    <fieldset className="studio-children" aria-describedby={isShared(group) ? `${id}-partage` : undefined}>
       <legend>{tr('Champs de ce bloc', 'Fields of this block')}</legend>
+      {isShared(group) && <SharedBlockNotice id={`${id}-partage`} group={group} />}
       {keys.length === 0 ? (
         <p className="hint">{tr('Aucun champ pour l’instant.', 'No field yet.')}</p>
       ) : (
@@ -50,9 +61,9 @@ export function Children({
                   {childLabel}
                 </button>{' '}
                 <span className="muted">
-                  ({typeName(typeOf(nodeAt(def, [...path, key]), uiAt(def, [...path, key])))})
+                  ({typeName(typeOf(shapeAt(def, [...path, key]), uiAt(def, [...path, key])))})
                 </span>{' '}
-                {i > 0 && (
+                {i > 0 && !tuple && (
                   <button
                     type="button"
                     className="button button--secondary button--small"
@@ -62,7 +73,7 @@ export function Children({
                     <span className="sr-only"> « {childLabel} »</span>
                   </button>
                 )}
-                {i < keys.length - 1 && (
+                {i < keys.length - 1 && !tuple && (
                   <button
                     type="button"
                     className="button button--secondary button--small"
@@ -77,35 +88,39 @@ export function Children({
           })}
         </ol>
       )}
-      <TextInput
-        id={`${id}-libelle`}
-        label={tr('Libellé du champ à ajouter dans ce bloc', 'Label of the field to add to this block')}
-        value={label}
-        onChange={setLabel}
-      />
-      <Select
-        id={`${id}-type`}
-        label={tr('Type du champ', 'Field type')}
-        value={type}
-        options={PALETTE.filter((p) => p.simple).map((p) => [p.type, p.name()])}
-        onChange={(v) => setType(v as FieldType)}
-      />
-      <button
-        type="button"
-        className="button button--secondary"
-        onClick={() => {
-          const text = label;
-          apply(
-            (d) => addField(d, pageId, path, type, text).def,
-            undefined,
-            tr(`Champ « ${text} » ajouté au bloc.`, `Field “${text}” added to the block.`),
-          );
-          setLabel('');
-          document.getElementById(`${id}-libelle`)?.focus();
-        }}
-      >
-        {tr('Ajouter dans ce bloc', 'Add to this block')}
-      </button>
+      {!tuple && (
+        <>
+          <TextInput
+            id={`${id}-libelle`}
+            label={tr('Libellé du champ à ajouter dans ce bloc', 'Label of the field to add to this block')}
+            value={label}
+            onChange={setLabel}
+          />
+          <Select
+            id={`${id}-type`}
+            label={tr('Type du champ', 'Field type')}
+            value={type}
+            options={PALETTE.filter((p) => p.simple).map((p) => [p.type, p.name()])}
+            onChange={(v) => setType(v as FieldType)}
+          />
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => {
+              const text = label;
+              apply(
+                (d) => addField(d, pageId, path, type, text).def,
+                undefined,
+                tr(`Champ « ${text} » ajouté au bloc.`, `Field “${text}” added to the block.`),
+              );
+              setLabel('');
+              document.getElementById(`${id}-libelle`)?.focus();
+            }}
+          >
+            {tr('Ajouter dans ce bloc', 'Add to this block')}
+          </button>
+        </>
+      )}
     </fieldset>
   );
 }

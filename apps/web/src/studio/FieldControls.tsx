@@ -6,6 +6,7 @@ export function TextInput({
   onChange,
   numeric,
   error,
+  describedBy,
 }: {
   id: string;
   label: string;
@@ -14,7 +15,10 @@ export function TextInput({
   numeric?: boolean;
   /** Said under the label, tied to the input, which is marked invalid. */
   error?: string;
+  /** The id of a notice elsewhere that tells what changing this does (a group shared by several places). */
+  describedBy?: string;
 }) {
+  const described = [error ? `${id}-erreur` : undefined, describedBy].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${error ? ' field--error' : ''}`}>
       <label htmlFor={id}>{label}</label>
@@ -27,7 +31,7 @@ export function TextInput({
         id={id}
         value={value}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-erreur` : undefined}
+        aria-describedby={described}
         inputMode={numeric ? 'decimal' : undefined}
         autoComplete="off"
         onChange={(e) => onChange(e.target.value)}
@@ -41,16 +45,24 @@ export function TextArea({
   label,
   value,
   onChange,
+  describedBy,
 }: {
   id: string;
   label: string;
   value: string;
   onChange: (v: string) => void;
+  describedBy?: string;
 }) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} rows={2} value={value} onChange={(e) => onChange(e.target.value)} />
+      <textarea
+        id={id}
+        rows={2}
+        value={value}
+        aria-describedby={describedBy}
+        onChange={(e) => onChange(e.target.value)}
+      />
     </div>
   );
 }
@@ -60,15 +72,23 @@ export function Check({
   label,
   checked,
   onChange,
+  describedBy,
 }: {
   id: string;
   label: string;
   checked: boolean;
   onChange: (on: boolean) => void;
+  describedBy?: string;
 }) {
   return (
     <div className="choice">
-      <input type="checkbox" id={id} checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <input
+        type="checkbox"
+        id={id}
+        checked={checked}
+        aria-describedby={describedBy}
+        onChange={(e) => onChange(e.target.checked)}
+      />
       <label htmlFor={id}>{label}</label>
     </div>
   );
@@ -80,17 +100,19 @@ export function Select({
   value,
   options,
   onChange,
+  describedBy,
 }: {
   id: string;
   label: string;
   value: string;
   options: Array<[string, string]>;
   onChange: (v: string) => void;
+  describedBy?: string;
 }) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+      <select id={id} value={value} aria-describedby={describedBy} onChange={(e) => onChange(e.target.value)}>
         {options.map(([v, l]) => (
           <option key={v} value={v}>
             {l}

@@ -3,7 +3,10 @@ import { tr } from '../lib/i18n';
 import { ConditionEditor } from './Conditions';
 import {
   CLAIM_LABELS,
+  holdsFields,
+  inTuple,
   isRequiredAt,
+  isTuple,
   labelAt,
   labelOf,
   nodeAt,
@@ -16,6 +19,8 @@ import {
   setOptions,
   setPrefill,
   setRequired,
+  shapeAt,
+  sharedGroupOf,
   typeName,
   typeOf,
   uiAt,
@@ -26,9 +31,12 @@ import {
 import { Children } from './FieldChildren';
 import { Check, Select, TextArea, TextInput } from './FieldControls';
 import { FORMATS, FileLimits, OptionsEditor, SiretLocks, autocompleteOptions } from './FieldKindEditors';
+import { SharedFieldNotice, isShared } from './SharedGroupNotice';
 
 // The controls moved to FieldControls.tsx; the columns still import them from here.
 export { Check, TextInput } from './FieldControls';
+
+const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export type Apply = (change: (def: ServiceDefinition) => ServiceDefinition, source?: string, announce?: string) => void;
 
@@ -50,15 +58,21 @@ export function FieldPanel({
   onSelect: (path: Path) => void;
   onRemoved: () => void;
 }) {
-  const node = nodeAt(def, path);
+  const id = `studio-prop-${path.join('-')}`;
+  // What the field means (its `$ref` followed), for reading; the edits write at its place (nodeAt), so a keyword
+  // set on a `$ref`'d field is this place's, and a field inside a group kept in `$defs` is edited in the group.
+  const node = shapeAt(def, path);
+  const own = nodeAt(def, path);
   const ui = uiAt(def, path);
   const type = typeOf(node, ui);
+  const group = sharedGroupOf(def, path);
+  const sharedId = isShared(group) ? `${id}-partage` : undefined;
+  const place = inTuple(def, path);
   const pointer = pointerOf(def, path);
-  const id = `studio-prop-${path.join('-')}`;
   const source = (what: string) => `${pointer}:${what}`;
   const label = labelAt(def, path);
   const inRepeat = pointer.includes('/*/');
-  const container = node.type === 'object' || type === 'repeat';
+  const container = holdsFields(def, path);
   const isText = node.type === 'string' && node['x-file'] === undefined && !node.oneOf && !node.enum;
   const isNumber = node.type === 'integer' || node.type === 'number';
   const prefill = prefillOf(def, pointer);
@@ -96,10 +110,14 @@ export function FieldPanel({
           ))}
         </ul>
       )}
+      {isShared(group) && (
+        <SharedFieldNotice id={sharedId!} group={group} labelIsLocal={typeof ui['ui:title'] === 'string'} />
+      )}
       <TextInput
         id={`${id}-libelle`}
         label={tr('Libellé', 'Label')}
         error={at('label')}
+        describedBy={typeof ui['ui:title'] === 'string' ? undefined : sharedId}
         value={labelOf(node, ui)}
         onChange={(v) => apply((d) => renameField(d, path, v), source('title'))}
       />
@@ -108,6 +126,7 @@ export function FieldPanel({
           id={`${id}-description`}
           label={type === 'explanation' ? tr('Texte', 'Text') : tr('Texte d’introduction', 'Introduction')}
           value={String(node.description ?? '')}
+          describedBy={sharedId}
           onChange={(v) => edit('description', (n) => setKeyword(n, 'description', v))}
         />
       ) : (
@@ -118,10 +137,11 @@ export function FieldPanel({
           onChange={(v) => edit('help', (_n, u) => setKeyword(u, 'ui:help', v))}
         />
       )}
-      {type !== 'section' && type !== 'explanation' && type !== 'consent' && (
+      {type !== 'section' && type !== 'explanation' && type !== 'consent' && !place && (
         <Check
           id={`${id}-obligatoire`}
           label={tr('Obligatoire', 'Required')}
+          describedBy={sharedId}
           checked={isRequiredAt(def, path)}
           onChange={(on) =>
             apply(
@@ -145,6 +165,7 @@ export function FieldPanel({
           <TextInput
             id={`${id}-minlength`}
             numeric
+            describedBy={sharedId}
             label={tr('Longueur minimale', 'Minimum length')}
             value={String(node.minLength ?? '')}
             onChange={(v) => edit('minLength', (n) => setKeyword(n, 'minLength', num(v)))}
@@ -152,6 +173,7 @@ export function FieldPanel({
           <TextInput
             id={`${id}-maxlength`}
             numeric
+            describedBy={sharedId}
             label={tr('Longueur maximale', 'Maximum length')}
             value={String(node.maxLength ?? '')}
             onChange={(v) => edit('maxLength', (n) => setKeyword(n, 'maxLength', num(v)))}
@@ -163,6 +185,7 @@ export function FieldPanel({
           <TextInput
             id={`${id}-minimum`}
             numeric
+            describedBy={sharedId}
             label={tr('Minimum', 'Minimum')}
             value={String(node.minimum ?? '')}
             onChange={(v) => edit('minimum', (n) => setKeyword(n, 'minimum', num(v)))}
@@ -170,6 +193,7 @@ export function FieldPanel({
           <TextInput
             id={`${id}-maximum`}
             numeric
+            describedBy={sharedId}
             label={tr('Maximum', 'Maximum')}
             value={String(node.maximum ?? '')}
             onChange={(v) => edit('maximum', (n) => setKeyword(n, 'maximum', num(v)))}
@@ -180,6 +204,7 @@ export function FieldPanel({
         <Select
           id={`${id}-format`}
           label={tr('Format attendu', 'Expected format')}
+          describedBy={sharedId}
           value={String(node.format ?? '')}
           options={FORMATS.map(([v, l]) => [v, l()])}
           onChange={(v) => edit('format', (n) => setKeyword(n, 'format', v))}
@@ -194,7 +219,15 @@ export function FieldPanel({
           onChange={(v) => edit('autocomplete', (_n, u) => setKeyword(u, 'ui:autocomplete', v))}
         />
       )}
-      {(type === 'radio' || type === 'select' || type === 'checkboxes') && (
+      {(type === 'radio' || type === 'select' || type === 'checkboxes') && typeof own.$ref === 'string' && (
+        <p className="hint">
+          {tr(
+            'Les réponses proposées viennent d’une définition réutilisée par référence ($ref) : modifiez-les dans l’onglet JSON.',
+            'The proposed answers come from a definition reused by reference ($ref): change them in the JSON tab.',
+          )}
+        </p>
+      )}
+      {(type === 'radio' || type === 'select' || type === 'checkboxes') && typeof own.$ref !== 'string' && (
         <OptionsEditor
           id={`${id}-options`}
           node={node}
@@ -221,16 +254,19 @@ export function FieldPanel({
       {type === 'familyQuotient' && <SiretLocks id={id} node={node} ui={ui} edit={edit} registry="quotient" />}
       {type === 'repeat' && (
         <>
-          <TextInput
-            id={`${id}-element`}
-            label={tr('Nom d’un élément (par exemple « Enfant »)', 'Name of one item (for example “Child”)')}
-            value={String((node.items as Node | undefined)?.title ?? '')}
-            onChange={(v) => edit('itemTitle', (n) => setKeyword(n.items as Node, 'title', v))}
-          />
+          {!isTuple(node) && isObject(own.items) && (
+            <TextInput
+              id={`${id}-element`}
+              label={tr('Nom d’un élément (par exemple « Enfant »)', 'Name of one item (for example “Child”)')}
+              value={String((node.items as Node | undefined)?.title ?? '')}
+              onChange={(v) => edit('itemTitle', (n) => setKeyword(n.items as Node, 'title', v))}
+            />
+          )}
           <div className="studio-pair">
             <TextInput
               id={`${id}-minitems`}
               numeric
+              describedBy={sharedId}
               label={tr('Nombre minimal', 'Minimum number')}
               value={String(node.minItems ?? '')}
               onChange={(v) => edit('minItems', (n) => setKeyword(n, 'minItems', num(v)))}
@@ -238,6 +274,7 @@ export function FieldPanel({
             <TextInput
               id={`${id}-maxitems`}
               numeric
+              describedBy={sharedId}
               label={tr('Nombre maximal', 'Maximum number')}
               value={String(node.maxItems ?? '')}
               onChange={(v) => edit('maxItems', (n) => setKeyword(n, 'maxItems', num(v)))}
@@ -280,23 +317,25 @@ export function FieldPanel({
         what={tr('ce champ', 'this field')}
         onChange={(next, announce) => apply(() => next, undefined, announce)}
       />
-      <div className="actions">
-        <button
-          type="button"
-          className="button button--secondary"
-          onClick={() => {
-            apply(
-              (d) => removeField(d, path),
-              undefined,
-              tr(`Champ « ${label} » supprimé.`, `Field “${label}” deleted.`),
-            );
-            onRemoved();
-          }}
-        >
-          {tr('Supprimer le champ', 'Delete the field')}
-          <span className="sr-only"> « {label} »</span>
-        </button>
-      </div>
+      {!place && (
+        <div className="actions">
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => {
+              apply(
+                (d) => removeField(d, path),
+                undefined,
+                tr(`Champ « ${label} » supprimé.`, `Field “${label}” deleted.`),
+              );
+              onRemoved();
+            }}
+          >
+            {tr('Supprimer le champ', 'Delete the field')}
+            <span className="sr-only"> « {label} »</span>
+          </button>
+        </div>
+      )}
     </section>
   );
 }

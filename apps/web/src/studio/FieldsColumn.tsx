@@ -7,7 +7,7 @@ import {
   labelAt,
   moveField,
   moveFieldBefore,
-  nodeAt,
+  shapeAt,
   typeName,
   typeOf,
   uiAt,
@@ -125,7 +125,7 @@ export function FieldsColumn({
                       ⠿
                     </span>{' '}
                     {text}
-                    <span className="muted"> — {typeName(typeOf(nodeAt(def, path), uiAt(def, path)))}</span>
+                    <span className="muted"> — {typeName(typeOf(shapeAt(def, path), uiAt(def, path)))}</span>
                   </button>
                   {problems.length > 0 && (
                     <p className="error-message">
