@@ -1,7 +1,8 @@
 import { useState } from 'react';
+import { IDENTITY_CLAIMS, type IdentityClaim, type PrefillMapping } from '@guichet/shared';
 import { tr } from '../lib/i18n';
-import { optionsAt, setKeyword, type Node } from './definition';
-import { Check, TextInput } from './FieldControls';
+import { CLAIM_LABELS, isTuple, optionsAt, setKeyword, type Node } from './definition';
+import { Check, Select, TextInput } from './FieldControls';
 import { lockedValues, setLocked, siretValuesOf } from './siretField';
 import { rnaValuesOf } from './rnaField';
 import { quotientValuesOf } from './quotientField';
@@ -208,4 +209,93 @@ export function OptionsEditor({
 export function autocompleteOptions(current: string): Array<[string, string]> {
   const known: Array<[string, string]> = AUTOCOMPLETE.map(([token, words]) => [token, words()]);
   return known.some(([token]) => token === current) ? known : [...known, [current, current]];
+}
+
+/**
+ * A repeatable block's (or a tuple's) name of one item and its bounds. The name is written on the block's own
+ * `items` (a tuple has none; a `$ref`'d block's is its definition's: left to the JSON tab).
+ */
+export function RepeatLimits({
+  id,
+  node,
+  own,
+  sharedId,
+  edit,
+}: {
+  id: string;
+  /** The block as it means (its `$ref` followed), for reading. */
+  node: Node;
+  /** The block as written at its place, where its item's name is set. */
+  own: Node;
+  /** The notice of a shared group, when the block is inside one. */
+  sharedId?: string;
+  edit: (what: string, change: (n: Node, u: Node) => void) => void;
+}) {
+  const num = (text: string) => (text.trim() === '' ? undefined : Number(text.replace(',', '.')));
+  const ownItems = own.items !== null && typeof own.items === 'object' && !Array.isArray(own.items);
+  return (
+    <>
+      {!isTuple(node) && ownItems && (
+        <TextInput
+          id={`${id}-element`}
+          label={tr('Nom d’un élément (par exemple « Enfant »)', 'Name of one item (for example “Child”)')}
+          value={String((node.items as Node | undefined)?.title ?? '')}
+          onChange={(v) => edit('itemTitle', (n) => setKeyword(n.items as Node, 'title', v))}
+        />
+      )}
+      <div className="studio-pair">
+        <TextInput
+          id={`${id}-minitems`}
+          numeric
+          describedBy={sharedId}
+          label={tr('Nombre minimal', 'Minimum number')}
+          value={String(node.minItems ?? '')}
+          onChange={(v) => edit('minItems', (n) => setKeyword(n, 'minItems', num(v)))}
+        />
+        <TextInput
+          id={`${id}-maxitems`}
+          numeric
+          describedBy={sharedId}
+          label={tr('Nombre maximal', 'Maximum number')}
+          value={String(node.maxItems ?? '')}
+          onChange={(v) => edit('maxItems', (n) => setKeyword(n, 'maxItems', num(v)))}
+        />
+      </div>
+    </>
+  );
+}
+
+/** The FranceConnect claim that prefills a field, and whether the citizen may change it. */
+export function PrefillChoice({
+  id,
+  prefill,
+  onChange,
+}: {
+  id: string;
+  prefill: PrefillMapping | undefined;
+  onChange: (claim: IdentityClaim | null, locked: boolean) => void;
+}) {
+  return (
+    <fieldset className="studio-prefill">
+      <legend>FranceConnect</legend>
+      <Select
+        id={`${id}-claim`}
+        label={tr('Prérempli avec l’information FranceConnect', 'Prefilled with the FranceConnect claim')}
+        value={prefill?.claim ?? ''}
+        options={[
+          ['', tr('Aucune', 'None')],
+          ...IDENTITY_CLAIMS.map((c) => [c, CLAIM_LABELS[c]()] as [string, string]),
+        ]}
+        onChange={(v) => onChange((v || null) as IdentityClaim | null, prefill?.locked ?? true)}
+      />
+      {prefill && (
+        <Check
+          id={`${id}-verrou`}
+          label={tr('Verrouillé : l’usager ne peut pas le modifier', 'Locked: the citizen cannot change it')}
+          checked={prefill.locked === true}
+          onChange={(on) => onChange(prefill.claim, on)}
+        />
+      )}
+    </fieldset>
+  );
 }

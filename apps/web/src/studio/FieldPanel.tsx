@@ -1,12 +1,10 @@
-import { IDENTITY_CLAIMS, type ErrorItem, type IdentityClaim, type ServiceDefinition } from '@guichet/shared';
+import { type ErrorItem, type ServiceDefinition } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { ConditionEditor } from './Conditions';
 import {
-  CLAIM_LABELS,
   holdsFields,
   inTuple,
   isRequiredAt,
-  isTuple,
   labelAt,
   labelOf,
   nodeAt,
@@ -30,13 +28,19 @@ import {
 } from './definition';
 import { Children } from './FieldChildren';
 import { Check, Select, TextArea, TextInput } from './FieldControls';
-import { FORMATS, FileLimits, OptionsEditor, SiretLocks, autocompleteOptions } from './FieldKindEditors';
+import {
+  FORMATS,
+  FileLimits,
+  OptionsEditor,
+  PrefillChoice,
+  RepeatLimits,
+  SiretLocks,
+  autocompleteOptions,
+} from './FieldKindEditors';
 import { SharedFieldNotice, isShared } from './SharedGroupNotice';
 
 // The controls moved to FieldControls.tsx; the columns still import them from here.
 export { Check, TextInput } from './FieldControls';
-
-const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export type Apply = (change: (def: ServiceDefinition) => ServiceDefinition, source?: string, announce?: string) => void;
 
@@ -252,60 +256,13 @@ export function FieldPanel({
       {type === 'company' && <SiretLocks id={id} node={node} ui={ui} edit={edit} />}
       {type === 'association' && <SiretLocks id={id} node={node} ui={ui} edit={edit} registry="rna" />}
       {type === 'familyQuotient' && <SiretLocks id={id} node={node} ui={ui} edit={edit} registry="quotient" />}
-      {type === 'repeat' && (
-        <>
-          {!isTuple(node) && isObject(own.items) && (
-            <TextInput
-              id={`${id}-element`}
-              label={tr('Nom d’un élément (par exemple « Enfant »)', 'Name of one item (for example “Child”)')}
-              value={String((node.items as Node | undefined)?.title ?? '')}
-              onChange={(v) => edit('itemTitle', (n) => setKeyword(n.items as Node, 'title', v))}
-            />
-          )}
-          <div className="studio-pair">
-            <TextInput
-              id={`${id}-minitems`}
-              numeric
-              describedBy={sharedId}
-              label={tr('Nombre minimal', 'Minimum number')}
-              value={String(node.minItems ?? '')}
-              onChange={(v) => edit('minItems', (n) => setKeyword(n, 'minItems', num(v)))}
-            />
-            <TextInput
-              id={`${id}-maxitems`}
-              numeric
-              describedBy={sharedId}
-              label={tr('Nombre maximal', 'Maximum number')}
-              value={String(node.maxItems ?? '')}
-              onChange={(v) => edit('maxItems', (n) => setKeyword(n, 'maxItems', num(v)))}
-            />
-          </div>
-        </>
-      )}
+      {type === 'repeat' && <RepeatLimits id={id} node={node} own={own} sharedId={sharedId} edit={edit} />}
       {!container && !inRepeat && type !== 'file' && (
-        <fieldset className="studio-prefill">
-          <legend>FranceConnect</legend>
-          <Select
-            id={`${id}-claim`}
-            label={tr('Prérempli avec l’information FranceConnect', 'Prefilled with the FranceConnect claim')}
-            value={prefill?.claim ?? ''}
-            options={[
-              ['', tr('Aucune', 'None')],
-              ...IDENTITY_CLAIMS.map((c) => [c, CLAIM_LABELS[c]()] as [string, string]),
-            ]}
-            onChange={(v) =>
-              apply((d) => setPrefill(d, pointer, (v || null) as IdentityClaim | null, prefill?.locked ?? true))
-            }
-          />
-          {prefill && (
-            <Check
-              id={`${id}-verrou`}
-              label={tr('Verrouillé : l’usager ne peut pas le modifier', 'Locked: the citizen cannot change it')}
-              checked={prefill.locked === true}
-              onChange={(on) => apply((d) => setPrefill(d, pointer, prefill.claim, on))}
-            />
-          )}
-        </fieldset>
+        <PrefillChoice
+          id={id}
+          prefill={prefill}
+          onChange={(claim, locked) => apply((d) => setPrefill(d, pointer, claim, locked))}
+        />
       )}
       {container && type !== 'explanation' && (
         <Children def={def} pageId={pageId} path={path} apply={apply} onSelect={onSelect} />
