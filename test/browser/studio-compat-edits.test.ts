@@ -14,7 +14,7 @@ const PAGE_TITLE = 'Étape renommée';
  * list inside a group with `$ref`'d siblings, a draft-07 form with tuples, seven levels of groups, a list of a
  * Pydantic model kept in `$defs`, a tuple's place.
  */
-const CASES: Array<{ name: string; path: string[] }> = [
+const CASES: Array<{ name: string; path: string[]; place?: true }> = [
   { name: 'lowcode-ecole-musique', path: ['zone_groupe_1', 'zone_groupe_2', 'zone_email_1'] },
   { name: 'logement-ordre-imbrique', path: ['occupants', 'prenom'] },
   { name: 'declaration-ruchers-imbriques', path: ['apiculteur', 'contacts', 'nom'] },
@@ -25,7 +25,7 @@ const CASES: Array<{ name: string; path: string[] }> = [
   },
   // A list whose items are a Pydantic model kept in `$defs`, and a draft-07 tuple's place (its uiSchema in a list).
   { name: 'pydantic-inscription-periscolaire', path: ['enfants', 'prenom'] },
-  { name: 'reservation-salle-tuple-branches', path: ['créneau', '1'] },
+  { name: 'reservation-salle-tuple-branches', path: ['créneau', '1'], place: true },
 ];
 
 /** The name the studio lists a field by: `ui:title`, else `title`, else its key. */
@@ -121,7 +121,7 @@ describe('the studio edits a form written elsewhere, in Chromium', () => {
 
   it.each(CASES.map((c) => [c.name, c] as const))(
     '%s: a deep field and its page renamed, the rest saved as imported',
-    async (name, { path }) => {
+    async (name, { path, place }) => {
       const slug = `edition-${name}`;
       const { draft, pageId } = await openImported(name, slug, path[0]!);
       const pageOf = { id: pageId };
@@ -134,6 +134,13 @@ describe('the studio edits a form written elsewhere, in Chromium', () => {
       // The « Libellé » shows the name the form shows (`ui:title` where the form gives one).
       await expect(labelInput.inputValue()).resolves.toBe(labelOf(draft, path));
       await expectAccessible(page, `${name}: ${path.join(' › ')}`);
+      if (place) {
+        // A tuple's place is answered at its position: not required, removed or made conditional on its own.
+        const panel = page.locator('.studio-panel');
+        await expect(panel.getByRole('checkbox', { name: 'Obligatoire' }).count()).resolves.toBe(0);
+        await expect(panel.getByRole('button', { name: /^Supprimer le champ/ }).count()).resolves.toBe(0);
+        await expect(panel.getByText('FranceConnect').count()).resolves.toBe(0);
+      }
       await labelInput.fill(LABEL);
       await page.locator('#studio-page-titre').fill(PAGE_TITLE);
       await page.getByText(/^Brouillon enregistré à/).waitFor();

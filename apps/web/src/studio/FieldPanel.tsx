@@ -72,6 +72,9 @@ export function FieldPanel({
   const group = sharedGroupOf(def, path);
   const sharedId = isShared(group) ? `${id}-partage` : undefined;
   const place = inTuple(def, path);
+  // A tuple's place, or a field inside one: the rules and prefill name fields by pointer, where the server counts a
+  // tuple's places as one (`/creneau/*`); neither is offered there rather than aimed at every place.
+  const inPlace = path.some((_, i) => inTuple(def, path.slice(0, i + 1)));
   const pointer = pointerOf(def, path);
   const source = (what: string) => `${pointer}:${what}`;
   const label = labelAt(def, path);
@@ -257,7 +260,7 @@ export function FieldPanel({
       {type === 'association' && <SiretLocks id={id} node={node} ui={ui} edit={edit} registry="rna" />}
       {type === 'familyQuotient' && <SiretLocks id={id} node={node} ui={ui} edit={edit} registry="quotient" />}
       {type === 'repeat' && <RepeatLimits id={id} node={node} own={own} sharedId={sharedId} edit={edit} />}
-      {!container && !inRepeat && type !== 'file' && (
+      {!container && !inRepeat && !inPlace && type !== 'file' && (
         <PrefillChoice
           id={id}
           prefill={prefill}
@@ -267,13 +270,15 @@ export function FieldPanel({
       {container && type !== 'explanation' && (
         <Children def={def} pageId={pageId} path={path} apply={apply} onSelect={onSelect} />
       )}
-      <ConditionEditor
-        def={def}
-        target={pointer}
-        idPrefix={`${id}-condition`}
-        what={tr('ce champ', 'this field')}
-        onChange={(next, announce) => apply(() => next, undefined, announce)}
-      />
+      {!inPlace && (
+        <ConditionEditor
+          def={def}
+          target={pointer}
+          idPrefix={`${id}-condition`}
+          what={tr('ce champ', 'this field')}
+          onChange={(next, announce) => apply(() => next, undefined, announce)}
+        />
+      )}
       {!place && (
         <div className="actions">
           <button
