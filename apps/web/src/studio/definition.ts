@@ -16,6 +16,7 @@ export {
   keyFromLabel,
   labelAt,
   nodeAt,
+  placesOfField,
   pointerOf,
   shapeAt,
   sharedGroupOf,

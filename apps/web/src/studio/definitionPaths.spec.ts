@@ -4,8 +4,8 @@
  * uiSchema), and groups kept once in `$defs` and reused by `$ref`.
  */
 import type { ServiceDefinition } from '@guichet/shared';
-import { childKeys, existsAt, labelAt, nodeAt, pointerOf, sharedGroupOf, uiAt } from './definition';
-import { renameField, updateField } from './fieldEdits';
+import { childKeys, existsAt, labelAt, nodeAt, placesOfField, pointerOf, sharedGroupOf, uiAt } from './definition';
+import { removeField, renameField, updateField } from './fieldEdits';
 
 type Json = Record<string, unknown>;
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -191,6 +191,41 @@ describe('groups kept in `$defs` and reused by `$ref`', () => {
     // The field itself a `$ref`, or a field of the form's own: edited at its place only.
     expect(sharedGroupOf(def, ['domicile'])).toBeUndefined();
     expect(sharedGroupOf(def, ['boucle'])).toBeUndefined();
+  });
+
+  it('finds every place a field of the group is drawn, a recursive one once per place', () => {
+    expect(placesOfField(def, ['travail', 'rue'])).toEqual([
+      ['domicile', 'rue'],
+      ['travail', 'rue'],
+      ['anciennes', 'rue'],
+    ]);
+    expect(placesOfField(def, ['pole', 'sousPoles', 'nom'])).toEqual([['pole', 'nom']]);
+    expect(placesOfField(def, ['domicile'])).toEqual([['domicile']]);
+  });
+
+  it('removes a field of the group from the group, with the rules, prefill and uiSchema of every place', () => {
+    const withRules = copy(def);
+    withRules.rules = {
+      visibility: [
+        { target: '/travail/rue', when: { eq: [{ field: '/domicile/commune' }, '75056'] } },
+        { target: '/domicile/commune', when: { eq: [{ field: '/anciennes/*/rue' }, 'x'] } },
+        { target: '/pole', when: { eq: [{ field: '/domicile/commune' }, '69123'] } },
+      ],
+    } as ServiceDefinition['rules'];
+    withRules.settings = { prefill: [{ claim: 'email', pointer: '/domicile/rue' }] } as ServiceDefinition['settings'];
+    const removed = removeField(withRules, ['domicile', 'rue']);
+    const expected = copy(withRules) as unknown as Json & {
+      schema: { $defs: { adresse: Json & { properties: Json } } };
+      uiSchema: Json;
+      rules: { visibility: Json[] };
+      settings: Json;
+    };
+    delete expected.schema.$defs.adresse.required;
+    delete expected.schema.$defs.adresse.properties.rue;
+    expected.uiSchema = { travail: {} };
+    expected.rules.visibility.splice(0, 2);
+    expected.settings = { prefill: [] };
+    expect(JSON.stringify(removed)).toBe(JSON.stringify(expected));
   });
 
   it('counts a group reused from where it is written as one more place', () => {

@@ -269,6 +269,34 @@ export function sharedGroupOf(def: ServiceDefinition, path: Path): SharedGroup |
   return { name, uses, recursive };
 }
 
+/**
+ * Every place of the form (a path from a page's field) where the field of `path` is drawn: itself, and, inside a
+ * group kept in `$defs`, the same field in each other place that uses the group. A recursive group is opened once
+ * per place; at most `limit` places.
+ */
+export function placesOfField(def: ServiceDefinition, path: Path, limit = 1000): Path[] {
+  if (path.length === 0 || !existsAt(def, path)) return [];
+  const target = nodeAt(def, path);
+  const out: Path[] = [];
+  let visits = 0;
+  const visit = (at: Path, container: Node, keys: string[], opened: Node[]) => {
+    for (const key of keys) {
+      if (out.length >= limit || ++visits > 20_000) return;
+      const node = childOf(container, key);
+      const here = [...at, key];
+      if (node === target) out.push(here);
+      const inner = innerOf(def, node);
+      if (!opened.includes(inner)) visit(here, inner, childKeysOf(inner), [...opened, inner]);
+    }
+  };
+  const root = holderOf(def, def.schema);
+  for (const page of def.pages) visit([], root, page.fields, [root]);
+  return out;
+}
+
+const childKeysOf = (container: Node): string[] =>
+  isTuple(container) ? placesOf(container).map((_, i) => String(i)) : Object.keys(obj(container.properties));
+
 export interface SharedGroup {
   /** The group's `title`, else its key in `$defs`. */
   name: string;
@@ -296,9 +324,7 @@ export function pointerOf(def: ServiceDefinition, path: Path): string {
 }
 
 export function childKeys(def: ServiceDefinition, path: Path): string[] {
-  const container = containerOf(def, path);
-  if (isTuple(container)) return placesOf(container).map((_, i) => String(i));
-  return Object.keys(obj(container.properties));
+  return childKeysOf(containerOf(def, path));
 }
 
 /** Whether `path` is a tuple's place (answered by its position: it cannot be required, moved or removed alone). */

@@ -13,6 +13,7 @@ import {
   keyFromLabel,
   nodeAt,
   obj,
+  placesOfField,
   pointerOf,
   slugFromLabel,
   uiAt,
@@ -66,24 +67,31 @@ function mentions(expr: unknown, prefix: string): boolean {
   return false;
 }
 
+/**
+ * Removes a field, with its rules, prefill and uiSchema entry; a field of a group kept in `$defs` goes from the
+ * group, so from every place that uses it, and so do those of each place.
+ */
 export function removeField(def: ServiceDefinition, path: Path): ServiceDefinition {
   const next = clone(def);
-  const pointer = pointerOf(next, path);
+  const places = placesOfField(next, path);
+  if (!places.some((p) => p.join('\u0000') === path.join('\u0000'))) places.unshift(path);
+  const pointers = places.map((p) => pointerOf(next, p));
   const key = path[path.length - 1]!;
   const parent = path.slice(0, -1);
+  const uiHolders = places.map((p) => childUi(next, p.slice(0, -1), false));
   const container = containerOf(next, parent);
   delete obj(container.properties)[key];
   if (Array.isArray(container.required)) {
     container.required = (container.required as string[]).filter((k) => k !== key);
     if ((container.required as string[]).length === 0) delete container.required;
   }
-  delete childUi(next, parent, false)[key];
+  for (const ui of uiHolders) delete ui[key];
   if (parent.length === 0) for (const page of next.pages) page.fields = page.fields.filter((f) => f !== key);
-  const under = (p: string) => p === pointer || p.startsWith(`${pointer}/`);
+  const under = (p: string) => pointers.some((pointer) => p === pointer || p.startsWith(`${pointer}/`));
+  const said = (expr: unknown) => pointers.some((pointer) => mentions(expr, pointer));
   if (next.rules?.visibility)
-    next.rules.visibility = next.rules.visibility.filter((r) => !under(r.target) && !mentions(r.when, pointer));
-  if (next.rules?.eligibility)
-    next.rules.eligibility = next.rules.eligibility.filter((r) => !mentions(r.blockWhen, pointer));
+    next.rules.visibility = next.rules.visibility.filter((r) => !under(r.target) && !said(r.when));
+  if (next.rules?.eligibility) next.rules.eligibility = next.rules.eligibility.filter((r) => !said(r.blockWhen));
   if (next.settings.prefill) next.settings.prefill = next.settings.prefill.filter((p) => !under(p.pointer));
   return next;
 }
