@@ -94,8 +94,10 @@ function withDefinitionsUi(root: JsonObject, rootUi: JsonObject, authored: JsonO
   return ref && isObject(defs[ref]) ? { ...(defs[ref] as JsonObject), ...ui } : ui;
 }
 
+/** RJSF's label: `getUiOptions`' `title` (`ui:title`, else `ui:options.title`), the schema's, the key. */
 function labelOf(schema: JsonObject, ui: JsonObject, key: string): string {
-  return typeof ui['ui:title'] === 'string' ? ui['ui:title'] : typeof schema.title === 'string' ? schema.title : key;
+  const own = getUiOptions(ui as UiSchema).title;
+  return typeof own === 'string' ? own : typeof schema.title === 'string' ? schema.title : key;
 }
 
 /** Branches that are real choices for the citizen (not "at least one of" constraints). */

@@ -6,6 +6,7 @@
  * the choice's label rather than its raw value (`ui:enumNames`, a branch's
  * `ui:title`), and nothing RJSF does not draw (`ui:widget: hidden`).
  */
+import { getUiOptions, type UiSchema } from '@rjsf/utils';
 import { byEntryName, dataUrlName } from '@guichet/shared';
 import type { Json, JsonObject } from './compat-corpus';
 import { rjsfWidget, type Step } from './compat-driver';
@@ -213,7 +214,8 @@ export function hiddenLabels(schema: JsonObject, ui: JsonObject): string[] {
   const visit = (s: unknown, u: unknown) => {
     if (!isObject(s) || !isObject(u)) return;
     if (rjsfWidget(u) === 'hidden') {
-      const title = typeof u['ui:title'] === 'string' ? u['ui:title'] : s.title;
+      const own = getUiOptions(u as UiSchema).title;
+      const title = typeof own === 'string' ? own : s.title;
       if (typeof title === 'string') out.push(title);
       return;
     }

@@ -1,5 +1,6 @@
 import { answerFields, answerRows, rowLabel } from './answer-format';
 import { freeEntrySchema, takesFreeEntries } from './free-entries';
+import { fieldModel } from './field-model';
 import { labelOf, modelAt } from './labels';
 import { createSchemaSemantics } from './schema-semantics';
 
@@ -190,6 +191,82 @@ describe('answerRows', () => {
       'Société',
       'Statut',
       'SIRET',
+    ]);
+  });
+});
+
+describe('texts written under ui:options (formio-collecte-encombrants: a converter writes them there, RJSF reads them with getUiOptions)', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      panel: {
+        type: 'object',
+        title: 'Panel',
+        properties: {
+          textField: { type: 'string', title: 'Text Field' },
+          radio: { type: 'string', title: 'Radio', enum: ['matin', 'soir'] },
+        },
+      },
+      objets: {
+        type: 'array',
+        title: 'Data Grid',
+        items: { type: 'object', title: 'Row', properties: { nom: { type: 'string', title: 'Text Field' } } },
+      },
+    },
+  };
+  const uiSchema = {
+    panel: {
+      'ui:options': { title: 'Vos coordonnées' },
+      textField: {
+        'ui:options': {
+          title: 'Nom et prénom',
+          description: 'Tel qu’écrit sur votre pièce',
+          help: 'Aide',
+          placeholder: 'Claire Martin',
+        },
+      },
+      radio: { 'ui:title': 'Créneau', 'ui:options': { title: 'ignoré : ui:title l’emporte', widget: 'radio' } },
+    },
+    objets: {
+      'ui:options': { title: 'Objets' },
+      items: { 'ui:options': { title: 'Objet' }, nom: { 'ui:options': { title: 'Désignation' } } },
+    },
+  };
+
+  it('names fields and groups by ui:options.title, ui:title first, as RJSF does', () => {
+    const model = fieldModel(
+      schema,
+      schema.properties.panel.properties.textField,
+      uiSchema.panel.textField,
+      '/panel/textField',
+      'textField',
+      false,
+      [],
+    );
+    expect([model.title, model.description, model.help, model.placeholder]).toEqual([
+      'Nom et prénom',
+      'Tel qu’écrit sur votre pièce',
+      'Aide',
+      'Claire Martin',
+    ]);
+    expect(labelOf(schema, uiSchema, '/panel/radio')).toBe('Créneau');
+    expect(labelOf(schema, uiSchema, '/objets/0/nom')).toBe('Objets — Row 1 — Désignation');
+  });
+
+  it('reads them back on the review page and the receipt', () => {
+    const definition = { schema, uiSchema, pages: [{ id: 'p', title: 'Page', fields: ['panel', 'objets'] }] };
+    const rows = answerRows(definition, {
+      panel: { textField: 'Claire', radio: 'soir' },
+      objets: [{ nom: 'Matelas' }],
+    });
+    expect(rows.map((r) => [r.kind, r.title, r.text])).toEqual([
+      ['page', 'Page', ''],
+      ['group', 'Vos coordonnées', ''],
+      ['field', 'Nom et prénom', 'Claire'],
+      ['field', 'Créneau', 'soir'],
+      ['group', 'Objets', ''],
+      ['group', 'Objet 1', ''],
+      ['field', 'Désignation', 'Matelas'],
     ]);
   });
 });

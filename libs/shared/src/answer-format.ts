@@ -25,6 +25,7 @@ import {
   type FieldModel,
   type Schema,
   type Ui,
+  uiText,
 } from './field-model';
 import {
   byEntryName,
@@ -112,7 +113,8 @@ export function answerRows(
     depth: number,
   ) => {
     if (isEmpty(value) && !options.includeEmpty) return;
-    const title = typeof ui['ui:title'] === 'string' && ui['ui:title'] ? plainText(ui['ui:title']) : words.choice;
+    const named = uiText(ui, 'title');
+    const title = named ? plainText(named) : words.choice;
     const text = plainText(alternativeTitle(chosen.branch, ui, chosen.index));
     rows.push({ kind: 'group', pointer, pageId, title, context, depth, text });
   };
@@ -245,10 +247,7 @@ export function answerRows(
         const itemUi = itemUiOf(i);
         const itemModel = fieldModel(root, items, itemUi, `${pointer}/${i}`, String(i), false, [], global);
         // An item's name: its uiSchema's `ui:title`, its schema's title, else the list's (as the form names it).
-        const ownTitle =
-          (typeof itemUi['ui:title'] === 'string' && itemUi['ui:title']) ||
-          (typeof items.title === 'string' && items.title) ||
-          undefined;
+        const ownTitle = uiText(itemUi, 'title') || (typeof items.title === 'string' && items.title) || undefined;
         const name = `${plainText(ownTitle ? itemModel.title : title || words.item)} ${i + 1}`;
         const itemPointer = `${pointer}/${i}`;
         if (itemModel.kind === 'object' || itemModel.kind === 'alternatives') {

@@ -175,6 +175,15 @@ export function uiOption(ui: Ui, name: string, global: Ui = NO_UI): unknown {
 }
 
 /**
+ * A text option of a field's uiSchema (`title`, `description`, `help`, `placeholder`) as RJSF's SchemaField reads it
+ * through `getUiOptions`: `ui:<name>`, else `ui:options.<name>` (converters of other tools' forms write them there);
+ * an empty text names nothing, as RJSF's `||` reads it.
+ */
+export function uiText(ui: Ui, name: 'title' | 'description' | 'help' | 'placeholder'): string | undefined {
+  return str(uiOption(ui, name));
+}
+
+/**
  * RJSF's other names for its widgets, as the short names Guichet reads: the registry's class names
  * (`"ui:widget": "RadioWidget"`, what RJSF 4's documentation wrote) and `getWidget`'s per-type aliases
  * (`date-time`, `hostname`, `ipv4`, `ipv6`, `data-url`, `files`). RJSF draws each as the short name's widget.
@@ -368,7 +377,7 @@ export function nullableAlternative(root: Schema, schema: Schema, ui: Ui = NO_UI
   const nullAt = list.findIndex(isNull);
   // A designer who named the branches (`title`, RJSF 6's `uiSchema.anyOf[i]`) made the choice a real question.
   const named = (Array.isArray(ui.anyOf) ? ui.anyOf : Array.isArray(ui.oneOf) ? ui.oneOf : [])[nullAt] as unknown;
-  if (nullAt < 0 || str(asSchema(named)['ui:title']) !== undefined) return undefined;
+  if (nullAt < 0 || uiText(asSchema(named) as Ui, 'title') !== undefined) return undefined;
   const written = asSchema(list[1 - nullAt]);
   const branch = resolve(root, written);
   const type = typeOf(branch);
@@ -504,11 +513,11 @@ export function fieldModel(
     ui,
     kind,
     // Titles are labels and legends: Markdown in them is read as its words (descriptions render it).
-    title: plainText(str(ui['ui:title']) ?? str(schema.title) ?? key),
+    title: plainText(uiText(ui, 'title') ?? str(schema.title) ?? key),
     hideLabel: option('label') === false,
-    description: str(ui['ui:description']) ?? str(schema.description),
-    help: str(ui['ui:help']),
-    placeholder: str(ui['ui:placeholder']),
+    description: uiText(ui, 'description') ?? str(schema.description),
+    help: uiText(ui, 'help'),
+    placeholder: uiText(ui, 'placeholder'),
     required,
     options: choices,
     inputType,

@@ -16,6 +16,7 @@ import {
   type FieldModel,
   type Schema,
   type Ui,
+  uiText,
 } from './field-model';
 import { parseJsonPointer } from './json-pointer';
 import { plainText } from './markdown-text';
@@ -87,9 +88,7 @@ export function labelOf(root: Schema, rootUi: Ui, pointer: string): string {
       return;
     }
     const title = plainText(
-      (typeof step.ui['ui:title'] === 'string' && step.ui['ui:title']) ||
-        (typeof step.schema.title === 'string' && step.schema.title) ||
-        step.segment,
+      uiText(step.ui, 'title') || (typeof step.schema.title === 'string' && step.schema.title) || step.segment,
     );
     // Groups name their fields only when the field alone would be ambiguous.
     if (i === steps.length - 1 || typeOf(step.schema) === 'array') parts.push(title);

@@ -32,6 +32,12 @@ describe('publishProblems', () => {
     expect(publishProblems(d)).toEqual([]);
   });
 
+  it('takes a label written under ui:options as RJSF does (getUiOptions), as converters of Form.io forms write it', () => {
+    const d = base({ properties: { textField1: { type: 'string' } } });
+    d.uiSchema = { textField1: { 'ui:options': { title: 'Nom et prénom' } } };
+    expect(publishProblems(d)).toEqual([]);
+  });
+
   it('refuses fields, groups, blocks, choices and pages without a label, each where the studio shows it', () => {
     const d = base({
       properties: {

@@ -1,6 +1,6 @@
 import type { JsonSchema, ServiceDefinition } from './definition';
 import type { ErrorItem } from './errors';
-import { branchUi, typeOf, widgetOf } from './field-model';
+import { branchUi, typeOf, uiText, widgetOf } from './field-model';
 import { decodePointerSegment, toJsonPointer } from './json-pointer';
 
 type Node = Record<string, unknown>;
@@ -114,7 +114,7 @@ export function publishProblems(definition: ServiceDefinition): ErrorItem[] {
   };
 
   const checkField = (field: Node, path: Path, ui: Node, key: string) => {
-    if (blank(field.title) && blank(ui['ui:title']) && !(field.title === undefined && readsAsWords(key))) {
+    if (blank(field.title) && blank(uiText(ui, 'title')) && !(field.title === undefined && readsAsWords(key))) {
       const what =
         field.type === 'object'
           ? { noun: 'Le groupe', reads: 'sa légende serait' }

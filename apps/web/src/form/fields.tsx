@@ -1,5 +1,5 @@
 import { createContext, memo, useContext, useEffect, useMemo } from 'react';
-import { encodePointerSegment, freeEntryUi, plainText, specialWidgetOf, widgetOf } from '@guichet/shared';
+import { encodePointerSegment, freeEntryUi, plainText, specialWidgetOf, uiText, widgetOf } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
 import {
@@ -82,7 +82,7 @@ export const Fields = memo(function Fields({
           schema={effective}
           ui={ui}
           pointer={base}
-          title={typeof ui['ui:title'] === 'string' ? ui['ui:title'] : tr('Choisissez une option', 'Choose an option')}
+          title={uiText(ui, 'title') ?? tr('Choisissez une option', 'Choose an option')}
           required
           embedded
         />
@@ -359,11 +359,7 @@ const ArrayField = memo(function ArrayField({ model }: { model: FieldModel }) {
         const schema = schemaAt(i);
         const ownUi = uiAt(i);
         const title = plainText(
-          typeof ownUi['ui:title'] === 'string' && ownUi['ui:title']
-            ? ownUi['ui:title']
-            : typeof schema.title === 'string'
-              ? schema.title
-              : itemTitle,
+          uiText(ownUi, 'title') ?? (typeof schema.title === 'string' ? schema.title : itemTitle),
         );
         const removable = !fixed && model.removable && length > min && i >= tuple;
         const removeButton = removable && (
@@ -390,7 +386,7 @@ const ArrayField = memo(function ArrayField({ model }: { model: FieldModel }) {
               pointer={`${model.pointer}/${i}`}
               name={numbered}
               schema={{ ...schema, title: numbered }}
-              ui={typeof ownUi['ui:title'] === 'string' ? { ...ownUi, 'ui:title': numbered } : ownUi}
+              ui={uiText(ownUi, 'title') !== undefined ? { ...ownUi, 'ui:title': numbered } : ownUi}
               required={i < tuple}
             />
             {removeButton}

@@ -1,6 +1,6 @@
 /** A repeatable block's items: their stable keys, their bounds, and adding or removing one (focus and announcement). */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { plainText } from '@guichet/shared';
+import { plainText, uiText } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { useForm } from './context';
 import { freshItem, opensItems } from './minimum-items';
@@ -19,11 +19,7 @@ export function useRepeat(model: FieldModel) {
   // RJSF names items by their uiSchema's `ui:title` first, as the review page and the receipt do.
   const itemsUi = uiChild(model.ui, 0);
   const itemTitle = plainText(
-    typeof itemsUi['ui:title'] === 'string' && itemsUi['ui:title']
-      ? itemsUi['ui:title']
-      : typeof items.title === 'string'
-        ? items.title
-        : tr('Élément', 'Item'),
+    uiText(itemsUi, 'title') ?? (typeof items.title === 'string' ? items.title : tr('Élément', 'Item')),
   );
   const max = additional ? (typeof model.schema.maxItems === 'number' ? model.schema.maxItems : Infinity) : tuple;
   const min = Math.max(typeof model.schema.minItems === 'number' ? model.schema.minItems : 0, tuple);

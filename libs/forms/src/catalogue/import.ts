@@ -6,6 +6,7 @@ import {
   toJsonPointer,
   type ErrorItem,
   type ServiceDefinition,
+  uiText,
 } from '@guichet/shared';
 
 export const EXPORT_KIND = 'service-export';
@@ -421,7 +422,7 @@ function wrapRoot(
     isObject(target) &&
     untitled(inner) &&
     untitled(target) &&
-    !(isObject(uiSchema) && typeof uiSchema['ui:title'] === 'string' && uiSchema['ui:title'].trim())
+    !(isObject(uiSchema) && uiText(uiSchema, 'title')?.trim())
   )
     inner.title = serviceTitle.trim();
   const moved = (ref: string) => {
@@ -510,12 +511,7 @@ export function fromBareSchema(
     if (object) {
       closeLoose();
       const ownUi = isObject(rootUi[key]) ? rootUi[key] : {};
-      const title =
-        typeof ownUi['ui:title'] === 'string' && ownUi['ui:title']
-          ? ownUi['ui:title']
-          : typeof object.title === 'string'
-            ? object.title
-            : key;
+      const title = uiText(ownUi, 'title') ?? (typeof object.title === 'string' ? object.title : key);
       pages.push({ id: pageId(slugify(title, { maxLength: 40, fallback: 'etape' })), title, fields: [key] });
     } else loose.push(key);
   }
