@@ -219,6 +219,7 @@ describe('texts written under ui:options (formio-collecte-encombrants: a convert
       'ui:options': { title: 'Vos coordonnées' },
       textField: {
         'ui:options': {
+          autocomplete: 'name',
           title: 'Nom et prénom',
           description: 'Tel qu’écrit sur votre pièce',
           help: 'Aide',
@@ -243,11 +244,12 @@ describe('texts written under ui:options (formio-collecte-encombrants: a convert
       false,
       [],
     );
-    expect([model.title, model.description, model.help, model.placeholder]).toEqual([
+    expect([model.title, model.description, model.help, model.placeholder, model.autoComplete]).toEqual([
       'Nom et prénom',
       'Tel qu’écrit sur votre pièce',
       'Aide',
       'Claire Martin',
+      'name',
     ]);
     expect(labelOf(schema, uiSchema, '/panel/radio')).toBe('Créneau');
     expect(labelOf(schema, uiSchema, '/objets/0/nom')).toBe('Objets — Row 1 — Désignation');

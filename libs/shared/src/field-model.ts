@@ -175,11 +175,14 @@ export function uiOption(ui: Ui, name: string, global: Ui = NO_UI): unknown {
 }
 
 /**
- * A text option of a field's uiSchema (`title`, `description`, `help`, `placeholder`) as RJSF's SchemaField reads it
- * through `getUiOptions`: `ui:<name>`, else `ui:options.<name>` (converters of other tools' forms write them there);
- * an empty text names nothing, as RJSF's `||` reads it.
+ * A text option of a field's uiSchema (`title`, `description`, `help`, `placeholder`, `autocomplete`) as RJSF's
+ * SchemaField and its widgets read it through `getUiOptions`: `ui:<name>`, else `ui:options.<name>` (converters of
+ * other tools' forms write them there); an empty text names nothing, as RJSF's `||` reads it.
  */
-export function uiText(ui: Ui, name: 'title' | 'description' | 'help' | 'placeholder'): string | undefined {
+export function uiText(
+  ui: Ui,
+  name: 'title' | 'description' | 'help' | 'placeholder' | 'autocomplete',
+): string | undefined {
   return str(uiOption(ui, name));
 }
 
@@ -523,7 +526,7 @@ export function fieldModel(
     inputType,
     inputMode,
     autoComplete:
-      str(ui['ui:autocomplete']) ??
+      uiText(ui, 'autocomplete') ??
       (mapping ? PREFILL_AUTOCOMPLETE[mapping.claim] : undefined) ??
       (format === 'email' ? 'email' : format === 'fr-phone' ? 'tel' : undefined),
     readOnly,
