@@ -252,7 +252,8 @@ describe('texts written under ui:options (formio-collecte-encombrants: a convert
       'name',
     ]);
     expect(labelOf(schema, uiSchema, '/panel/radio')).toBe('Créneau');
-    expect(labelOf(schema, uiSchema, '/objets/0/nom')).toBe('Objets — Row 1 — Désignation');
+    // The error summary names an item as its legend does (« Objet 1 »), not by the schema's « Row ».
+    expect(labelOf(schema, uiSchema, '/objets/0/nom')).toBe('Objets — Objet 1 — Désignation');
   });
 
   it('reads them back on the review page and the receipt', () => {

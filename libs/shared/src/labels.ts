@@ -81,7 +81,9 @@ export function labelOf(root: Schema, rootUi: Ui, pointer: string): string {
   const parts: string[] = [];
   steps.forEach((step, i) => {
     if (step.item) {
-      const title = typeof step.schema.title === 'string' ? plainText(step.schema.title) : undefined;
+      // An item is named as the form's legend names it: its uiSchema's title first (`ui:title`, `ui:options.title`).
+      const named = uiText(step.ui, 'title') ?? (typeof step.schema.title === 'string' ? step.schema.title : undefined);
+      const title = named ? plainText(named) : undefined;
       const index = Number(step.segment);
       if (title && typeOf(step.schema) === 'object')
         parts.push(Number.isInteger(index) ? `${title} ${index + 1}` : title);
