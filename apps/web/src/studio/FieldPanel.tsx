@@ -2,6 +2,7 @@ import { type ErrorItem, type ServiceDefinition } from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { ConditionEditor } from './Conditions';
 import {
+  hasUiLabel,
   holdsFields,
   inTuple,
   isRequiredAt,
@@ -17,11 +18,13 @@ import {
   setOptions,
   setPrefill,
   setRequired,
+  setUiText,
   shapeAt,
   sharedGroupOf,
   typeName,
   typeOf,
   uiAt,
+  uiTextOf,
   updateField,
   type Node,
   type Path,
@@ -117,14 +120,12 @@ export function FieldPanel({
           ))}
         </ul>
       )}
-      {isShared(group) && (
-        <SharedFieldNotice id={sharedId!} group={group} labelIsLocal={typeof ui['ui:title'] === 'string'} />
-      )}
+      {isShared(group) && <SharedFieldNotice id={sharedId!} group={group} labelIsLocal={hasUiLabel(ui)} />}
       <TextInput
         id={`${id}-libelle`}
         label={tr('Libellé', 'Label')}
         error={at('label')}
-        describedBy={typeof ui['ui:title'] === 'string' ? undefined : sharedId}
+        describedBy={hasUiLabel(ui) ? undefined : sharedId}
         value={labelOf(node, ui)}
         onChange={(v) => apply((d) => renameField(d, path, v), source('title'))}
       />
@@ -140,8 +141,8 @@ export function FieldPanel({
         <TextArea
           id={`${id}-aide`}
           label={tr('Aide', 'Help')}
-          value={String(ui['ui:help'] ?? '')}
-          onChange={(v) => edit('help', (_n, u) => setKeyword(u, 'ui:help', v))}
+          value={uiTextOf(ui, 'help') ?? ''}
+          onChange={(v) => edit('help', (_n, u) => void setUiText(u, 'help', v))}
         />
       )}
       {type !== 'section' && type !== 'explanation' && type !== 'consent' && !place && (
@@ -163,8 +164,8 @@ export function FieldPanel({
         <TextInput
           id={`${id}-placeholder`}
           label={tr('Texte indicatif (placeholder)', 'Placeholder')}
-          value={String(ui['ui:placeholder'] ?? '')}
-          onChange={(v) => edit('placeholder', (_n, u) => setKeyword(u, 'ui:placeholder', v))}
+          value={uiTextOf(ui, 'placeholder') ?? ''}
+          onChange={(v) => edit('placeholder', (_n, u) => void setUiText(u, 'placeholder', v))}
         />
       )}
       {isText && type !== 'date' && type !== 'time' && (

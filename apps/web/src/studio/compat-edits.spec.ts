@@ -133,9 +133,12 @@ describe('the studio edits a form written elsewhere and changes nothing else', (
         const where = `/${path.join('/')}`;
         const expected = copy(def);
         for (const target of [expected, allExpected]) {
-          // By hand: the label the form shows is the uiSchema's `ui:title` when it has one, else `title`.
+          // By hand: the label the form shows is the uiSchema's `ui:title` when it has one, else its
+          // `ui:options.title` (RJSF's getUiOptions), else `title`.
           const { node, ui } = placeOf(target, path);
+          const options = ui?.['ui:options'] as Json | undefined;
           if (ui && typeof ui['ui:title'] === 'string') ui['ui:title'] = LABEL;
+          else if (options && typeof options === 'object' && typeof options.title === 'string') options.title = LABEL;
           else node.title = LABEL;
         }
         if (JSON.stringify(edited) !== JSON.stringify(expected)) faults.push(`${where}: ${diff(expected, edited)}`);

@@ -200,3 +200,57 @@ describe('problems in the designer’s words, at their control', () => {
     expect(said.message).toContain('« nope »');
   });
 });
+
+describe('texts a form writes under ui:options (converters of Form.io and SurveyJS forms)', () => {
+  const { labelAt, labelOf, renameField, setUiText, uiTextOf } = jest.requireActual<{
+    labelAt(def: ServiceDefinition, path: string[]): string;
+    labelOf(node: Node, ui: Node): string;
+    renameField(def: ServiceDefinition, path: string[], label: string): ServiceDefinition;
+    setUiText(ui: Node, name: 'title' | 'help' | 'placeholder', value: string, onlyIfThere?: boolean): boolean;
+    uiTextOf(ui: Node, name: 'title' | 'help' | 'placeholder'): string | undefined;
+  }>('./definition');
+  const converted = (): ServiceDefinition => ({
+    formatVersion: 1,
+    schema: {
+      type: 'object',
+      properties: { textField: { type: 'string', title: 'Text Field' } },
+    },
+    uiSchema: {
+      textField: { 'ui:options': { title: 'Adresse de collecte', help: 'Numéro et rue.', placeholder: '12 rue…' } },
+    },
+    pages: [{ id: 'p', title: 'Page', fields: ['textField'] }],
+    settings: { signIn: 'none' },
+  });
+  const options = (def: ServiceDefinition) =>
+    ((def.uiSchema as Node).textField as Node)['ui:options'] as Record<string, string>;
+
+  it('shows the label, help and placeholder the form shows, not the converter’s default title', () => {
+    const def = converted();
+    const ui = (def.uiSchema as Node).textField as Node;
+    expect(labelAt(def, ['textField'])).toBe('Adresse de collecte');
+    expect(labelOf((def.schema.properties as Node).textField as Node, ui)).toBe('Adresse de collecte');
+    expect(uiTextOf(ui, 'help')).toBe('Numéro et rue.');
+    expect(uiTextOf(ui, 'placeholder')).toBe('12 rue…');
+    // `ui:help` comes first, as RJSF's getUiOptions reads it.
+    expect(uiTextOf({ ...ui, 'ui:help': 'Propre' }, 'help')).toBe('Propre');
+  });
+
+  it('renames the field where the form reads its label, and edits help where it is written', () => {
+    const renamed = renameField(converted(), ['textField'], 'Lieu de collecte');
+    expect(options(renamed).title).toBe('Lieu de collecte');
+    expect(((renamed.schema.properties as Node).textField as Node).title).toBe('Text Field');
+    expect(Object.keys((renamed.uiSchema as Node).textField as Node)).toEqual(['ui:options']);
+    const ui = structuredClone(converted().uiSchema!.textField) as Node;
+    expect(setUiText(ui, 'help', 'Numéro, rue et étage.')).toBe(true);
+    expect(ui).toEqual({
+      'ui:options': { title: 'Adresse de collecte', help: 'Numéro, rue et étage.', placeholder: '12 rue…' },
+    });
+    setUiText(ui, 'placeholder', '');
+    expect(ui).toEqual({ 'ui:options': { title: 'Adresse de collecte', help: 'Numéro, rue et étage.' } });
+    // Nothing written under ui:options: the studio's own `ui:help`, as before.
+    const plain: Node = {};
+    setUiText(plain, 'help', 'Aide');
+    expect(plain).toEqual({ 'ui:help': 'Aide' });
+    expect(setUiText({}, 'title', 'x', true)).toBe(false);
+  });
+});

@@ -337,11 +337,15 @@ export function isRequiredAt(def: ServiceDefinition, path: Path): boolean {
   return Array.isArray(parent.required) && (parent.required as string[]).includes(path[path.length - 1]!);
 }
 
-/** A field's name as the form shows it (`ui:title`, then `title`, Markdown as plain text), for the outline and headings. */
+/**
+ * A field's name as the form shows it (`ui:title`, `ui:options.title`, then `title`, Markdown as plain text), for the
+ * outline and headings.
+ */
 export function labelAt(def: ServiceDefinition, path: Path): string {
   const node = shapeAt(def, path);
   const ui = uiAt(def, path);
-  const title = [ui['ui:title'], node.title].find((t): t is string => typeof t === 'string' && t !== '');
+  const options = ui['ui:options'] && typeof ui['ui:options'] === 'object' ? (ui['ui:options'] as Node) : {};
+  const title = [ui['ui:title'], options.title, node.title].find((t): t is string => typeof t === 'string' && t !== '');
   if (title) return plainText(title);
   const key = path[path.length - 1]!;
   return inTuple(def, path) ? tr(`Élément ${Number(key) + 1}`, `Item ${Number(key) + 1}`) : key;

@@ -162,24 +162,61 @@ export function setRequired(def: ServiceDefinition, path: Path, on: boolean): Se
 }
 
 /**
- * The field's « Libellé » in the properties panel: the name the form shows, so the uiSchema's `ui:title` when
- * the form gives one (RJSF draws it over the schema's `title`, as labelAt reads it), else the schema's `title`.
+ * The field's « Libellé » in the properties panel: the name the form shows, so the uiSchema's when the form gives one
+ * (`ui:title`, else `ui:options.title`, as RJSF's getUiOptions reads them and labelAt does; other tools' converters
+ * write the second), else the schema's `title`.
  */
 export function renameField(def: ServiceDefinition, path: Path, label: string): ServiceDefinition {
   return updateField(def, path, (node, ui) => {
-    // Emptied while the designer retypes it, a `ui:title` stays (empty: the form falls back to `title`), so the
+    // Emptied while the designer retypes it, a uiSchema's label stays (empty: the form falls back to `title`), so the
     // next keystroke still goes to it.
-    if (hasUiTitle(ui)) ui['ui:title'] = label;
-    else setKeyword(node, 'title', label);
+    if (!setUiText(ui, 'title', label, true)) setKeyword(node, 'title', label);
   });
 }
 
-/** What the « Libellé » shows and edits: `ui:title` when the form gives one, else `title`. */
+/** What the « Libellé » shows and edits: the uiSchema's label when the form gives one, else `title`. */
 export function labelOf(node: Node, ui: Node): string {
-  return String((hasUiTitle(ui) ? ui['ui:title'] : node.title) ?? '');
+  return uiTextOf(ui, 'title') ?? String(node.title ?? '');
 }
 
-const hasUiTitle = (ui: Node) => typeof ui['ui:title'] === 'string';
+/** True when the label the form shows is this place's uiSchema's (`ui:title` or `ui:options.title`). */
+export const hasUiLabel = (ui: Node) => uiTextOf(ui, 'title') !== undefined;
+
+/**
+ * A text of the field's uiSchema where RJSF reads it: `ui:<name>`, else `ui:options.<name>` (undefined when neither is
+ * a text). The studio shows it as the form does, and edits it where it is written (setUiText).
+ */
+export function uiTextOf(ui: Node, name: 'title' | 'help' | 'placeholder'): string | undefined {
+  const own = ui[`ui:${name}`];
+  if (typeof own === 'string') return own;
+  const options = ui['ui:options'];
+  const inOptions = options && typeof options === 'object' ? (options as Node)[name] : undefined;
+  return typeof inOptions === 'string' ? inOptions : undefined;
+}
+
+/**
+ * Writes a text of the uiSchema where the form reads it: `ui:<name>` when written there, else `ui:options.<name>` when
+ * written there, else `ui:<name>` unless `onlyIfThere`. Emptied, it is removed, unless it names the field (`title`:
+ * kept empty while the designer retypes it). False when nothing was written (`onlyIfThere` and no such text).
+ */
+export function setUiText(
+  ui: Node,
+  name: 'title' | 'help' | 'placeholder',
+  value: string,
+  onlyIfThere = false,
+): boolean {
+  const own = `ui:${name}`;
+  const options = ui['ui:options'];
+  const target =
+    typeof ui[own] === 'string' ||
+    !(options && typeof options === 'object' && typeof (options as Node)[name] === 'string')
+      ? { node: ui, key: own }
+      : { node: options as Node, key: name };
+  if (onlyIfThere && typeof target.node[target.key] !== 'string') return false;
+  if (name === 'title') target.node[target.key] = value;
+  else setKeyword(target.node, target.key, value);
+  return true;
+}
 
 /** Sets or removes (`undefined`, `''`) one keyword. */
 export function setKeyword(target: Node, keyword: string, value: unknown): void {
