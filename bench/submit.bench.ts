@@ -280,6 +280,25 @@ async function main(): Promise<void> {
       throw new Error(`the bare server failed: ${JSON.stringify(floor.statuses)} (its figures would mean nothing)`);
 
     // The API stopped before the baseline: PostgreSQL then has the machine, and its connections, to itself.
+    /** pgbench's output: `script` run by 64 clients on two threads for `seconds`, no vacuum first, `extra` options. */
+    const pgbench = (script: string, seconds: number, extra: string[] = []) =>
+      execFileSync(
+        'pgbench',
+        [
+          '-n',
+          '-c',
+          String(CLIENTS),
+          '-j',
+          '2',
+          ...extra,
+          '-T',
+          String(Math.max(1, Math.round(seconds))),
+          '-f',
+          script,
+          url,
+        ],
+        { encoding: 'utf8' },
+      );
 
     // pgbench: the same SQL transaction as a submit, on drafts of its own, 64 clients, same duration. Since session
     // 14 the locked read brings the intake rules along and the decision is one statement (UPDATE, events, outbox).
@@ -329,22 +348,7 @@ COMMIT;
 `,
     );
     const pgSubmitBefore = { postgres: postgresCpuSeconds(backendPid), pgbench: childrenCpu() };
-    const out = execFileSync(
-      'pgbench',
-      [
-        '-n',
-        '-c',
-        String(CLIENTS),
-        '-j',
-        '2',
-        '-T',
-        String(Math.max(1, Math.round(DURATION_MS / 1000))),
-        '-f',
-        script,
-        url,
-      ],
-      { encoding: 'utf8' },
-    );
+    const out = pgbench(script, DURATION_MS / 1000);
     const pgRate = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
     const pgTransactions = Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1]);
     const pgSubmitCpu = {
@@ -355,26 +359,7 @@ COMMIT;
     // The same SQL at the open loop's rate (pgbench --rate: each transaction timed from when it was due, as the open
     // loop's are), its per-transaction log read for the p99.
     const openLogs = mkdtempSync(join(tmpdir(), 'guichet-pgbench-log-'));
-    execFileSync(
-      'pgbench',
-      [
-        '-n',
-        '-c',
-        String(CLIENTS),
-        '-j',
-        '2',
-        '-R',
-        String(open.rate),
-        '-T',
-        String(OPEN_SECONDS),
-        '-l',
-        `--log-prefix=${join(openLogs, 'tx')}`,
-        '-f',
-        script,
-        url,
-      ],
-      { encoding: 'utf8', cwd: openLogs },
-    );
+    pgbench(script, OPEN_SECONDS, ['-R', String(open.rate), '-l', `--log-prefix=${join(openLogs, 'tx')}`]);
     const pgOpenLatencies = readdirSync(openLogs)
       .flatMap((file) => readFileSync(join(openLogs, file), 'utf8').split('\n'))
       .map((line) => Number(line.split(' ')[2]) / 1000)
@@ -406,22 +391,7 @@ UPDATE submission s SET data = '${answersJson}'::jsonb, revision = s.revision + 
 `,
     );
     const pgSaveBefore = { postgres: postgresCpuSeconds(backendPid), pgbench: childrenCpu() };
-    const saveOut = execFileSync(
-      'pgbench',
-      [
-        '-n',
-        '-c',
-        String(CLIENTS),
-        '-j',
-        '2',
-        '-T',
-        String(Math.max(1, Math.round(DURATION_MS / 2000))),
-        '-f',
-        saveScript,
-        url,
-      ],
-      { encoding: 'utf8' },
-    );
+    const saveOut = pgbench(saveScript, DURATION_MS / 2000);
     const pgSaveRate = Number(/tps = ([\d.]+)/.exec(saveOut)?.[1]);
     const pgSaveTransactions = Number(/number of transactions actually processed: (\d+)/.exec(saveOut)?.[1]);
     const pgSaveCpu = {

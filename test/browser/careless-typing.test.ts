@@ -1,28 +1,11 @@
 import { DataSource } from 'typeorm';
-import type { ServiceDefinition } from '@guichet/shared';
 import { expectAccessible } from '../support/browser';
+import { streetReport } from '../fixtures/street-report';
 import { pressEnterOn, startDraft, useWebLookupStack } from '../support/lookup-browser';
 
 const SLUG = 'nid-de-poule-distrait';
 
-function report(): ServiceDefinition {
-  return {
-    formatVersion: 1,
-    schema: {
-      $schema: 'https://json-schema.org/draft/2020-12/schema',
-      type: 'object',
-      additionalProperties: false,
-      required: ['lieu', 'codePostal'],
-      properties: {
-        lieu: { type: 'string', title: 'Où est le nid-de-poule ?', maxLength: 200 },
-        codePostal: { type: 'string', title: 'Code postal', format: 'fr-postal-code' },
-      },
-    },
-    uiSchema: {},
-    pages: [{ id: 'signalement', title: 'Le signalement', fields: ['lieu', 'codePostal'] }],
-    settings: { signIn: 'none', retentionMonths: 12 },
-  } as unknown as ServiceDefinition;
-}
+const report = () => streetReport('Où est le nid-de-poule ?');
 
 /**
  * Karim types with his thumb (JOURNEYS.md): his keyboard leaves a space after the postal code it completed, and a

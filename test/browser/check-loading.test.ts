@@ -1,28 +1,11 @@
 import { DataSource } from 'typeorm';
-import type { ServiceDefinition } from '@guichet/shared';
 import { expectAccessible } from '../support/browser';
+import { streetReport } from '../fixtures/street-report';
 import { pressEnterOn, startDraft, useWebLookupStack } from '../support/lookup-browser';
 
 const SLUG = 'lampadaire-eteint';
 
-function report(): ServiceDefinition {
-  return {
-    formatVersion: 1,
-    schema: {
-      $schema: 'https://json-schema.org/draft/2020-12/schema',
-      type: 'object',
-      additionalProperties: false,
-      required: ['lieu', 'codePostal'],
-      properties: {
-        lieu: { type: 'string', title: 'Où est le lampadaire ?', maxLength: 200 },
-        codePostal: { type: 'string', title: 'Code postal', format: 'fr-postal-code' },
-      },
-    },
-    uiSchema: {},
-    pages: [{ id: 'signalement', title: 'Le signalement', fields: ['lieu', 'codePostal'] }],
-    settings: { signIn: 'none', retentionMonths: 12 },
-  } as unknown as ServiceDefinition;
-}
+const report = () => streetReport('Où est le lampadaire ?');
 
 /** The chunk of the answers' check (apps/web/src/form/check.ts), which the form fetches once it is open. */
 const CHECK_CHUNK = /\/assets\/check-[\w-]+\.js$/;
