@@ -1,7 +1,7 @@
 /** Visibility conditions: the rules the studio writes, the questions they may read, and their words. */
 import { fieldModel, plainText, type Expr, type FieldModel, type ServiceDefinition } from '@guichet/shared';
 import { tr } from '../lib/i18n';
-import { clone, obj, uiAt, type Node, type Path } from './definitionPaths';
+import { clone, obj, shapeAt, uiAt, type Node, type Path } from './definitionPaths';
 import { optionsAt, type ChoiceOption } from './fieldEdits';
 
 export function conditionOf(def: ServiceDefinition, target: string): Expr | undefined {
@@ -36,13 +36,21 @@ export interface Question {
 /** Which item of a repeatable block a condition reads: at least one, or the first. */
 export type ItemChoice = 'any' | 'first';
 
-/** Every field a condition on `target` may read (not the target itself, nor what it contains). */
+/** How deep a condition's questions are looked for: a group that holds itself through `$ref`s stops there. */
+const MAX_DEPTH = 16;
+
+/**
+ * Every field a condition on `target` may read (not the target itself, nor what it contains), in groups and list
+ * items kept in `$defs` too (read through their `$ref`, as the server's rules read them).
+ */
 export function questionsFor(def: ServiceDefinition, target: string): Question[] {
   const out: Question[] = [];
   const repeatOf = target.includes('/*/') ? target.slice(0, target.indexOf('/*/')) : null;
   const walk = (path: Path, container: Node, prefix: string, block?: Question['block']) => {
+    if (path.length > MAX_DEPTH) return;
     for (const key of Object.keys(obj(container.properties))) {
-      const node = obj(obj(container.properties)[key]);
+      // What the place means, `$ref`s followed (a list's items too).
+      const node = shapeAt(def, [...path, key]);
       const pointer = `${prefix}/${key}`;
       const ui = uiAt(def, [...path, key]);
       if (node.type === 'object') walk([...path, key], node, pointer, block);

@@ -77,3 +77,38 @@ describe('a display condition on the items of a repeatable block (issue 20)', ()
     expect(hiddenPointers({ definition: designed, data: twoChildren })).not.toContain('/morningCare');
   });
 });
+
+describe('conditions read fields of groups kept in $defs (Pydantic, zod, OpenAPI exports)', () => {
+  const def = {
+    formatVersion: 1,
+    schema: {
+      type: 'object',
+      $defs: {
+        Adresse: {
+          type: 'object',
+          properties: { commune: { type: 'string', title: 'Commune', enum: ['Orléans', 'Tours'] } },
+        },
+        Enfant: { type: 'object', properties: { ecole: { type: 'string', title: 'École', enum: ['jaures', 'zola'] } } },
+      },
+      properties: {
+        domicile: { $ref: '#/$defs/Adresse', title: 'Domicile' },
+        enfants: { type: 'array', title: 'Enfants', items: { $ref: '#/$defs/Enfant' } },
+        navette: { type: 'boolean', title: 'Navette du matin' },
+      },
+    },
+    pages: [{ id: 'p', title: 'Page', fields: ['domicile', 'enfants', 'navette'] }],
+    settings: { signIn: 'none' },
+  } as unknown as ServiceDefinition;
+
+  it('offers the fields of a $ref’d group and of $ref’d list items, not the group as a text', () => {
+    const questions = questionsFor(def, '/navette');
+    expect(questions.map((q) => q.pointer)).toEqual(['/domicile/commune', '/enfants/*/ecole']);
+    expect(questions[0]).toMatchObject({ label: 'Commune', kind: 'choice' });
+    expect(questions[1]).toMatchObject({ label: 'École', block: { pointer: '/enfants', label: 'Enfants' } });
+    const designed = setCondition(def, '/navette', { eq: [{ field: '/domicile/commune' }, 'Orléans'] });
+    expect(hiddenPointers({ definition: designed, data: { domicile: { commune: 'Tours' } } })).toContain('/navette');
+    expect(hiddenPointers({ definition: designed, data: { domicile: { commune: 'Orléans' } } })).not.toContain(
+      '/navette',
+    );
+  });
+});
