@@ -4,7 +4,9 @@
  * next to pgbench running the same SQL transaction with 64 clients, in the
  * same run. Goal: at least half of pgbench's rate; p99 ≤ 50 ms, read in an open
  * loop at half the rate the closed loop reached (next to pgbench --rate at the
- * same rate): 64 clients in a closed loop wait 64 ÷ the rate (Little's law).
+ * same rate): 64 clients in a closed loop wait 64 ÷ the rate (Little's law). The API (one process) and pgbench
+ * take turns in BENCH_SUBMIT_ROUNDS rounds (2), the first of each round alternating; each side's figure is its
+ * operations over its seconds, rounds added up, and each round's ratio is printed.
  *
  *   npm run bench:submit            (DATABASE_URL or the local PostgreSQL; pgbench on the PATH)
  */
@@ -29,6 +31,8 @@ const CLIENTS = 64;
 const cpus = availableParallelism();
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 const FIELDS = INTAKE_FIELDS;
+/** Rounds in which the API (one process) and pgbench take turns (BENCH_SUBMIT_ROUNDS, 2). */
+const ROUNDS = Math.max(1, Math.round(Number(process.env.BENCH_SUBMIT_ROUNDS ?? 2)));
 /** How long the open-loop submits run, at half the rate the closed loop reached. */
 const OPEN_SECONDS = Number(process.env.BENCH_OPEN_SECONDS ?? 5);
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -103,14 +107,19 @@ async function main(): Promise<void> {
     };
 
     /** 64 clients: each a browser session owning one draft made over HTTP, cloned in SQL to have plenty to submit. */
-    const prepare = (base: string) => {
+    const prepare = async (base: string) => {
       const perClient = Math.ceil((DURATION_MS / 1000) * 60);
-      return Promise.all(
+      const clients = await Promise.all(
         Array.from({ length: CLIENTS }, async () => {
           const { cookie, csrf, draft, copies } = await anonymousCitizen(base, ds, 'banc', intakeAnswers(), perClient);
           return { cookie, csrf, ids: [draft, ...copies] };
         }),
       );
+      // The tables' statistics as autovacuum keeps them: read right after 38,000 drafts were cloned in, PostgreSQL
+      // planned for the table before them (pgbench's autosave cost it 8 ms of CPU instead of 0.5 in a first try of
+      // the rounds, which follow the drafts at once; the API's and pgbench's statements alike).
+      await ds.query('ANALYZE submission, "session"');
+      return clients;
     };
     /** Autosaves then submits by the clients, each on drafts of its own, against the server at `base`. */
     const measure = async (
@@ -165,7 +174,8 @@ async function main(): Promise<void> {
           }
         }),
       );
-      const saveRate = saveLatencies.length / ((performance.now() - saveStarted) / 1000);
+      const saveSeconds = (performance.now() - saveStarted) / 1000;
+      const saveRate = saveLatencies.length / saveSeconds;
       const saveCpuPer = saveCpu(saveLatencies.length);
       saveLatencies.sort((a, b) => a - b);
 
@@ -234,9 +244,11 @@ async function main(): Promise<void> {
         saveLatencies,
         saveErrors,
         saveRate,
+        saveSeconds,
         latencies,
         errors,
         httpRate,
+        seconds: elapsed,
         shed,
         statuses,
         saveCpuPer,
@@ -244,42 +256,6 @@ async function main(): Promise<void> {
         open,
       };
     };
-    const {
-      saveLatencies,
-      saveErrors,
-      saveRate,
-      latencies,
-      errors,
-      httpRate,
-      shed,
-      statuses,
-      saveCpuPer,
-      submitCpuPer,
-      open,
-    } = await measure(base, api.pid, undefined, true);
-    if (!open) throw new Error('the open loop did not run');
-    await api.stop();
-    // The same with one API process per core (API_PROCESSES=auto), next to it.
-    api = await startApiWith('auto');
-    const allCores = await measure(api.base);
-    // The floor: a bare Node server running the same SQL (bench/lib/bare-api.ts), the same clients, one process.
-    // Its drafts are made by the API (it makes none), which then stops.
-    const floorClients = await prepare(api.base);
-    await api.stop();
-    const bare = await startApi(
-      join(__dirname, 'lib', 'bare-api.js'),
-      { DATABASE_URL: url },
-      {
-        nodeArgs,
-        name: 'bare server',
-      },
-    );
-    const floor = await measure(bare.base, bare.pid, floorClients);
-    await bare.stop();
-    if (floor.saveErrors + floor.errors > 0)
-      throw new Error(`the bare server failed: ${JSON.stringify(floor.statuses)} (its figures would mean nothing)`);
-
-    // The API stopped before the baseline: PostgreSQL then has the machine, and its connections, to itself.
     /** pgbench's output: `script` run by 64 clients on two threads for `seconds`, no vacuum first, `extra` options. */
     const pgbench = (script: string, seconds: number, extra: string[] = []) =>
       execFileSync(
@@ -299,9 +275,10 @@ async function main(): Promise<void> {
         ],
         { encoding: 'utf8' },
       );
-
     // pgbench: the same SQL transaction as a submit, on drafts of its own, 64 clients, same duration. Since session
     // 14 the locked read brings the intake rules along and the decision is one statement (UPDATE, events, outbox).
+    // Its drafts, made by 64 clients as the API's rounds make theirs (each round makes its own afterwards).
+    await prepare(base);
     const draftIds = (await ds.query(`SELECT id FROM submission WHERE status = 'draft' LIMIT 20000`)) as Array<{
       id: string;
     }>;
@@ -316,6 +293,7 @@ async function main(): Promise<void> {
       `WITH s AS (INSERT INTO bench_sids SELECT row_number() OVER (), sid FROM "session" RETURNING 1)
        SELECT count(*)::int AS sessions FROM s`,
     )) as [{ sessions: number }];
+    await ds.query('ANALYZE bench_ids, bench_sids');
     const session = `\\set s random(1, ${Math.max(1, sessions)})
 SELECT sess FROM "session" WHERE sid = (SELECT sid FROM bench_sids WHERE n = :s) AND expire >= now();`;
     // What the API writes with the answers: the answers themselves (sent as a parameter, parsed by PostgreSQL as
@@ -347,15 +325,113 @@ SELECT revision FROM decided;
 COMMIT;
 `,
     );
-    const pgSubmitBefore = { postgres: postgresCpuSeconds(backendPid), pgbench: childrenCpu() };
-    const out = pgbench(script, DURATION_MS / 1000);
-    const pgRate = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
-    const pgTransactions = Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1]);
-    const pgSubmitCpu = {
-      postgres: ((postgresCpuSeconds(backendPid) - pgSubmitBefore.postgres) * 1000) / pgTransactions,
-      pgbench: ((childrenCpu() - pgSubmitBefore.pgbench) * 1000) / pgTransactions,
+    // The API's autosave since session 18: the session read, then one conditional UPDATE that writes only if the
+    // request is still this owner's, on the version and service its validator was chosen by, in a status its citizen
+    // may edit (submission-repository's `saveAnswersWhere`; its first save in a process reads the request first, as
+    // until then). The values the API keeps per request (owner, version, service) come from a table of the drafts.
+    // Drafts still drafts after pgbench's submits: a row the UPDATE does not match would make the baseline cheaper.
+    /** The drafts pgbench's autosave writes: drafts still drafts now (a row the UPDATE does not match would make the
+     * baseline cheaper), made again before each round since pgbench's submits and the API's take drafts. */
+    const SAVE_ROWS = 10_000;
+    const saveRows = async () => {
+      await ds.query('DROP TABLE IF EXISTS bench_rows');
+      await ds.query(
+        `CREATE TABLE bench_rows AS SELECT row_number() OVER () AS n, id, anonymous_owner, form_version_id, service_id
+           FROM submission WHERE status = 'draft' AND anonymous_owner IS NOT NULL LIMIT ${SAVE_ROWS}`,
+      );
+      await ds.query('ALTER TABLE bench_rows ADD PRIMARY KEY (n)');
+      await ds.query('ANALYZE bench_rows, submission');
+      const [{ drafts }] = (await ds.query('SELECT count(*)::int AS drafts FROM bench_rows')) as [{ drafts: number }];
+      if (drafts < SAVE_ROWS) throw new Error(`only ${drafts} drafts left for pgbench's autosave`);
     };
-    const pgLatency = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1]);
+    const saveScript = join(mkdtempSync(join(tmpdir(), 'guichet-pgbench-')), 'autosave.sql');
+    writeFileSync(
+      saveScript,
+      `\\set n random(1, ${SAVE_ROWS})
+${session}
+UPDATE submission s SET data = '${answersJson}'::jsonb, revision = s.revision + 1, updated_at = CURRENT_TIMESTAMP
+ FROM bench_rows b WHERE b.n = :n AND s.id = b.id AND s.anonymous_owner = b.anonymous_owner
+  AND s.form_version_id = b.form_version_id AND s.service_id = b.service_id AND s.status = ANY('{draft}'::text[])
+ RETURNING s.revision, s.updated_at;
+`,
+    );
+    /** pgbench's rate, latency average and CPU per transaction for one script, over `seconds`. */
+    const pgbenchRound = (file: string, seconds: number) => {
+      const before = { postgres: postgresCpuSeconds(backendPid), pgbench: childrenCpu() };
+      const out = pgbench(file, seconds);
+      const transactions = Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1]);
+      return {
+        transactions,
+        seconds: Math.max(1, Math.round(seconds)),
+        latency: Number(/latency average = ([\d.]+) ms/.exec(out)?.[1]),
+        postgres: ((postgresCpuSeconds(backendPid) - before.postgres) * 1000) / transactions,
+        pgbench: ((childrenCpu() - before.pgbench) * 1000) / transactions,
+      };
+    };
+    type PgRound = ReturnType<typeof pgbenchRound>;
+    const pgRounds: Array<{ save: PgRound; submit: PgRound }> = [];
+    const apiRounds: Array<Awaited<ReturnType<typeof measure>>> = [];
+    // The API (one process) and pgbench take turns, the first of each round alternating, so that both meet the same
+    // moments of the machine's other load: measured once each, one after the other, the ratios moved by ×2 between
+    // two runs of the same code 45 minutes apart (session 23). The API stays up, idle, while pgbench runs. The last
+    // round of the API also runs the open loop, then pgbench --rate at the same rate.
+    for (let r = 0; r < ROUNDS; r++) {
+      const apiRound = async () => apiRounds.push(await measure(base, api.pid, undefined, r === ROUNDS - 1));
+      const pgRound = async () => {
+        await saveRows();
+        const save = pgbenchRound(saveScript, DURATION_MS / 2000);
+        pgRounds.push({ save, submit: pgbenchRound(script, DURATION_MS / 1000) });
+      };
+      if (r % 2 === 0) {
+        await apiRound();
+        await pgRound();
+      } else {
+        await pgRound();
+        await apiRound();
+      }
+    }
+    const open = apiRounds.at(-1)!.open;
+    if (!open) throw new Error('the open loop did not run');
+    // The API's figures over its rounds: operations over seconds, latencies pooled, CPU weighted by operations.
+    const sum = (values: number[]) => values.reduce((t, v) => t + v, 0);
+    const saveLatencies = apiRounds.flatMap((m) => m.saveLatencies).sort((a, b) => a - b);
+    const latencies = apiRounds.flatMap((m) => m.latencies).sort((a, b) => a - b);
+    const saveRate = saveLatencies.length / sum(apiRounds.map((m) => m.saveSeconds));
+    const httpRate = latencies.length / sum(apiRounds.map((m) => m.seconds));
+    const saveErrors = sum(apiRounds.map((m) => m.saveErrors));
+    const errors = sum(apiRounds.map((m) => m.errors));
+    const shed = sum(apiRounds.map((m) => m.shed));
+    const statuses: Record<string, number> = {};
+    for (const m of apiRounds)
+      for (const [status, n] of Object.entries(m.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
+    const weighted = (pick: (m: (typeof apiRounds)[number]) => [CpuPerOperation, number]): CpuPerOperation => {
+      const parts = apiRounds.map(pick);
+      const total = sum(parts.map(([, n]) => n));
+      const of = (key: keyof CpuPerOperation) => sum(parts.map(([cpu, n]) => cpu[key] * n)) / total;
+      return { api: of('api'), postgres: of('postgres'), clients: of('clients') };
+    };
+    const saveCpuPer = weighted((m) => [m.saveCpuPer, m.saveLatencies.length]);
+    const submitCpuPer = weighted((m) => [m.submitCpuPer, m.latencies.length]);
+    // pgbench's the same way: transactions over seconds, latency and CPU weighted by transactions.
+    const pgFigures = (pick: (round: (typeof pgRounds)[number]) => PgRound) => {
+      const parts = pgRounds.map(pick);
+      const transactions = sum(parts.map((p) => p.transactions));
+      const of = (key: 'latency' | 'postgres' | 'pgbench') =>
+        sum(parts.map((p) => p[key] * p.transactions)) / transactions;
+      return {
+        rate: transactions / sum(parts.map((p) => p.seconds)),
+        latency: of('latency'),
+        cpu: { postgres: of('postgres'), pgbench: of('pgbench') },
+      };
+    };
+    const pgSave = pgFigures((round) => round.save);
+    const pgSubmit = pgFigures((round) => round.submit);
+    const [pgSaveRate, pgSaveLatency, pgSaveCpu] = [pgSave.rate, pgSave.latency, pgSave.cpu];
+    const [pgRate, pgLatency, pgSubmitCpu] = [pgSubmit.rate, pgSubmit.latency, pgSubmit.cpu];
+    const roundRatios = apiRounds.map((m, i) => ({
+      autosave: m.saveLatencies.length / m.saveSeconds / (pgRounds[i]!.save.transactions / pgRounds[i]!.save.seconds),
+      submit: m.latencies.length / m.seconds / (pgRounds[i]!.submit.transactions / pgRounds[i]!.submit.seconds),
+    }));
     // The same SQL at the open loop's rate (pgbench --rate: each transaction timed from when it was due, as the open
     // loop's are), its per-transaction log read for the p99.
     const openLogs = mkdtempSync(join(tmpdir(), 'guichet-pgbench-log-'));
@@ -367,38 +443,26 @@ COMMIT;
       .sort((a, b) => a - b);
     rmSync(openLogs, { recursive: true, force: true });
 
-    // The API's autosave since session 18: the session read, then one conditional UPDATE that writes only if the
-    // request is still this owner's, on the version and service its validator was chosen by, in a status its citizen
-    // may edit (submission-repository's `saveAnswersWhere`; its first save in a process reads the request first, as
-    // until then). The values the API keeps per request (owner, version, service) come from a table of the drafts.
-    // Drafts still drafts after pgbench's submits: a row the UPDATE does not match would make the baseline cheaper.
-    await ds.query(
-      `CREATE TABLE bench_rows AS SELECT row_number() OVER () AS n, id, anonymous_owner, form_version_id, service_id
-         FROM submission WHERE status = 'draft' AND anonymous_owner IS NOT NULL LIMIT 20000`,
+    await api.stop();
+    // The same with one API process per core (API_PROCESSES=auto), next to it.
+    api = await startApiWith('auto');
+    const allCores = await measure(api.base);
+    // The floor: a bare Node server running the same SQL (bench/lib/bare-api.ts), the same clients, one process.
+    // Its drafts are made by the API (it makes none), which then stops.
+    const floorClients = await prepare(api.base);
+    await api.stop();
+    const bare = await startApi(
+      join(__dirname, 'lib', 'bare-api.js'),
+      { DATABASE_URL: url },
+      {
+        nodeArgs,
+        name: 'bare server',
+      },
     );
-    await ds.query('ALTER TABLE bench_rows ADD PRIMARY KEY (n)');
-    const [{ drafts }] = (await ds.query('SELECT count(*)::int AS drafts FROM bench_rows')) as [{ drafts: number }];
-    if (drafts < 1000) throw new Error(`only ${drafts} drafts left for pgbench's autosave`);
-    const saveScript = join(mkdtempSync(join(tmpdir(), 'guichet-pgbench-')), 'autosave.sql');
-    writeFileSync(
-      saveScript,
-      `\\set n random(1, ${drafts})
-${session}
-UPDATE submission s SET data = '${answersJson}'::jsonb, revision = s.revision + 1, updated_at = CURRENT_TIMESTAMP
- FROM bench_rows b WHERE b.n = :n AND s.id = b.id AND s.anonymous_owner = b.anonymous_owner
-  AND s.form_version_id = b.form_version_id AND s.service_id = b.service_id AND s.status = ANY('{draft}'::text[])
- RETURNING s.revision, s.updated_at;
-`,
-    );
-    const pgSaveBefore = { postgres: postgresCpuSeconds(backendPid), pgbench: childrenCpu() };
-    const saveOut = pgbench(saveScript, DURATION_MS / 2000);
-    const pgSaveRate = Number(/tps = ([\d.]+)/.exec(saveOut)?.[1]);
-    const pgSaveTransactions = Number(/number of transactions actually processed: (\d+)/.exec(saveOut)?.[1]);
-    const pgSaveCpu = {
-      postgres: ((postgresCpuSeconds(backendPid) - pgSaveBefore.postgres) * 1000) / pgSaveTransactions,
-      pgbench: ((childrenCpu() - pgSaveBefore.pgbench) * 1000) / pgSaveTransactions,
-    };
-    const pgSaveLatency = Number(/latency average = ([\d.]+) ms/.exec(saveOut)?.[1]);
+    const floor = await measure(bare.base, bare.pid, floorClients);
+    await bare.stop();
+    if (floor.saveErrors + floor.errors > 0)
+      throw new Error(`the bare server failed: ${JSON.stringify(floor.statuses)} (its figures would mean nothing)`);
 
     const rows = [
       {
@@ -476,7 +540,8 @@ UPDATE submission s SET data = '${answersJson}'::jsonb, revision = s.revision + 
       },
     ];
     process.stdout.write(
-      `\nAutosave and submit benchmark: ${FIELDS}-field form, ${CLIENTS} clients; ${saveLatencies.length} autosaves (${saveErrors} errors) in ${DURATION_MS / 2000} s, ${latencies.length} submits (${errors} errors) in ${DURATION_MS / 1000} s, one API process, ${shed} answers 503 with Retry-After waited out and sent again;\n` +
+      `\nAutosave and submit benchmark: ${FIELDS}-field form, ${CLIENTS} clients; ${ROUNDS} rounds in which the API and pgbench take turns (the first alternating), each ${DURATION_MS / 2000} s of autosaves then ${DURATION_MS / 1000} s of submits; one API process: ${saveLatencies.length} autosaves (${saveErrors} errors), ${latencies.length} submits (${errors} errors), ${shed} answers 503 with Retry-After waited out and sent again;\n` +
+        `each round's ratio to pgbench: autosave ${roundRatios.map((r) => `×${r.autosave.toFixed(2)}`).join(', ')}; submit ${roundRatios.map((r) => `×${r.submit.toFixed(2)}`).join(', ')}\n` +
         `open loop: ${open.sent} submits at ${open.rate}/s, ${open.latencies.length} answered 200, ${open.errors} errors; p50 ${percentile(open.latencies, 50).toFixed(1)} ms, p99 ${percentile(open.latencies, 99).toFixed(1)} ms (pgbench --rate ${open.rate}: p99 ${percentile(pgOpenLatencies, 99).toFixed(1)} ms)\n` +
         `then ${cpus} API processes (API_PROCESSES=auto): ${allCores.saveLatencies.length} autosaves (${allCores.saveErrors} errors), ${allCores.latencies.length} submits (${allCores.errors} errors), ${allCores.shed} answers 503 waited out\n` +
         `errors by status: one process ${JSON.stringify(statuses)}, ${cpus} processes ${JSON.stringify(allCores.statuses)}\n` +
