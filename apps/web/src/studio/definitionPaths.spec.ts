@@ -228,6 +228,50 @@ describe('groups kept in `$defs` and reused by `$ref`', () => {
     expect(JSON.stringify(removed)).toBe(JSON.stringify(expected));
   });
 
+  it('counts a group used inside another shared group once per place of the outer one', () => {
+    const nested = definition(
+      {
+        $defs: {
+          commune: { type: 'object', title: 'Commune', properties: { code: { type: 'string', title: 'Code' } } },
+          adresse: {
+            type: 'object',
+            title: 'Adresse',
+            properties: { rue: { type: 'string' }, commune: { $ref: '#/$defs/commune' } },
+          },
+          // A group written in place inside a shared group is drawn wherever that group is.
+          foyer: {
+            type: 'object',
+            properties: {
+              logement: { $ref: '#/$defs/adresse' },
+              secours: { type: 'object', title: 'Secours', properties: { nom: { type: 'string' } } },
+            },
+          },
+          inutilise: { type: 'object', properties: { lieu: { $ref: '#/$defs/commune' } } },
+        },
+        properties: {
+          domicile: { $ref: '#/$defs/adresse' },
+          travail: { $ref: '#/$defs/adresse' },
+          naissance: { $ref: '#/$defs/commune' },
+          foyers: { type: 'array', items: { $ref: '#/$defs/foyer' } },
+          autre: { $ref: '#/$defs/foyer' },
+          copie: { $ref: '#/$defs/foyer/properties/secours' },
+        },
+      },
+      {},
+      ['domicile', 'travail', 'naissance', 'foyers', 'autre', 'copie'],
+    );
+    // commune: twice through adresse's own places (domicile, travail), twice more through foyer's (adresse inside
+    // foyer, drawn in foyers and autre), once at naissance; the $ref of a group no place uses counts nothing.
+    expect(sharedGroupOf(nested, ['domicile', 'commune', 'code'])).toEqual({
+      name: 'Commune',
+      uses: 5,
+      recursive: false,
+    });
+    expect(sharedGroupOf(nested, ['domicile', 'rue'])).toEqual({ name: 'Adresse', uses: 4, recursive: false });
+    // Secours: written inside foyer (2 places) and used once more by its own pointer.
+    expect(sharedGroupOf(nested, ['copie', 'nom'])).toEqual({ name: 'Secours', uses: 3, recursive: false });
+  });
+
   it('counts a group reused from where it is written as one more place', () => {
     const inPlace = definition(
       {

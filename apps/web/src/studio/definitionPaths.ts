@@ -241,21 +241,51 @@ export function sharedGroupOf(def: ServiceDefinition, path: Path): SharedGroup |
   }
   if (!group) return undefined;
   const target = group.holder;
-  // Every `$ref`, where it is, and whether it sits inside the group; a definition that is only another name
-  // (`$ref` to `$ref`) is not a place of its own.
-  const refs: Array<{ node: Node; inside: boolean }> = [];
-  const walk = (value: unknown, inside: boolean) => {
-    if (Array.isArray(value)) return value.forEach((v) => walk(v, inside));
+  // Every `$ref`, where it is: whether it sits inside the group, and the innermost definition kept in `$defs` (or
+  // `definitions`, at any depth) it is written in (undefined: the form's own schema, drawn once).
+  const refs: Array<{ node: Node; inside: boolean; context: Node | undefined }> = [];
+  const contextOf = new Map<Node, Node | undefined>();
+  const kept = new Map<Node, Node | undefined>();
+  const walk = (value: unknown, inside: boolean, context: Node | undefined) => {
+    if (Array.isArray(value)) return value.forEach((v) => walk(v, inside, context));
     if (!isEntry(value)) return;
-    if (typeof value.$ref === 'string') refs.push({ node: value, inside });
-    for (const [k, v] of Object.entries(value)) if (!DATA_KEYWORDS.has(k)) walk(v, inside || v === target);
+    contextOf.set(value, context);
+    if (typeof value.$ref === 'string') refs.push({ node: value, inside, context });
+    for (const [k, v] of Object.entries(value)) {
+      if (DATA_KEYWORDS.has(k)) continue;
+      if ((k === '$defs' || k === 'definitions') && isEntry(v)) {
+        for (const d of Object.values(v)) {
+          if (!isEntry(d)) continue;
+          kept.set(d, context);
+          walk(d, inside || d === target, d);
+        }
+      } else walk(v, inside || v === target, context);
+    }
   };
-  walk(def.schema, def.schema === target);
+  walk(def.schema, def.schema === target, undefined);
+  // A definition that is only another name (`$ref` to `$ref`) is not a place of its own.
   const aliases = new Set(refs.flatMap(({ node }) => refChain(def, node).slice(1, -1)));
   const using = refs.filter(({ node }) => !aliases.has(node) && holderOf(def, node) === target);
-  // A group written in place (`#/properties/siege`) is drawn there too, besides where it is used.
-  const kept = [def.schema.$defs, def.schema.definitions].some((d) => isEntry(d) && Object.values(d).includes(target));
-  const uses = using.length + (kept ? 0 : 1);
+  const within = (context: Node | undefined, outer: Node) => {
+    for (let at = context; at; at = kept.get(at)) if (at === outer) return true;
+    return false;
+  };
+  // How many places draw what is written in `context`: once in the form's own schema; a kept definition as many
+  // times as the places of the `$ref`s that use it (a `$ref` inside another shared group counts that group's
+  // places), plus where it is written when that is not `$defs`. A loop of definitions counts once.
+  const drawnTimes = (node: Node | undefined, stack: Node[]): number => {
+    if (!node) return 1;
+    if (stack.includes(node)) return 1;
+    const inner = [...stack, node];
+    let n = kept.has(node) ? 0 : drawnTimes(contextOf.get(node), inner);
+    for (const r of refs)
+      if (!aliases.has(r.node) && holderOf(def, r.node) === node && !within(r.context, node))
+        n += drawnTimes(r.context, inner);
+    return n;
+  };
+  // Each level of a recursion is the same place (said apart: `recursive`).
+  let uses = kept.has(target) ? 0 : drawnTimes(contextOf.get(target), [target]);
+  for (const r of using) uses += r.inside ? 1 : drawnTimes(r.context, [target]);
   const recursive = using.some((r) => r.inside);
   const last = group.ref.split('/').at(-1) ?? '';
   const key = (() => {
