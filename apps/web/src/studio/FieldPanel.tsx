@@ -12,6 +12,7 @@ import {
   problemControl,
   pointerOf,
   prefillOf,
+  keptWhenRemoved,
   removeField,
   renameField,
   setKeyword,
@@ -286,10 +287,16 @@ export function FieldPanel({
             type="button"
             className="button button--secondary"
             onClick={() => {
+              const kept = keptWhenRemoved(def, path)
+                ? tr(
+                    ' Repris ailleurs par une référence ($ref), son schéma est gardé dans $defs.',
+                    ' Used elsewhere by a reference ($ref), its schema is kept in $defs.',
+                  )
+                : '';
               apply(
                 (d) => removeField(d, path),
                 undefined,
-                tr(`Champ « ${label} » supprimé.`, `Field “${label}” deleted.`),
+                tr(`Champ « ${label} » supprimé.${kept}`, `Field “${label}” deleted.${kept}`),
               );
               onRemoved();
             }}

@@ -37,6 +37,7 @@ export {
   optionsAt,
   prefillOf,
   hasUiLabel,
+  keptWhenRemoved,
   labelOf,
   removeField,
   renameField,

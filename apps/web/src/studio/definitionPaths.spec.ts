@@ -6,6 +6,7 @@
 import type { ServiceDefinition } from '@guichet/shared';
 import { childKeys, existsAt, labelAt, nodeAt, placesOfField, pointerOf, sharedGroupOf, uiAt } from './definition';
 import { removeField, renameField, updateField } from './fieldEdits';
+import { draftSaveProblems } from '../../../../test/support/compat-imported';
 
 type Json = Record<string, unknown>;
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -284,5 +285,61 @@ describe('groups kept in `$defs` and reused by `$ref`', () => {
       ['siege', 'correspondance'],
     );
     expect(sharedGroupOf(inPlace, ['correspondance', 'rue'])).toEqual({ name: 'Siège', uses: 2, recursive: false });
+  });
+});
+
+describe('removing a field that a `$ref` elsewhere names', () => {
+  const def = definition(
+    {
+      required: ['siege'],
+      properties: {
+        siege: {
+          type: 'object',
+          title: 'Siège',
+          properties: { rue: { type: 'string', title: 'Rue' }, 'code postal': { type: 'string' } },
+        },
+        correspondance: { $ref: '#/properties/siege', title: 'Correspondance' },
+        code: { $ref: '#/properties/siege/properties/code%20postal' },
+        nom: { type: 'string', title: 'Nom' },
+      },
+    },
+    { siege: { rue: { 'ui:help': 'Numéro et voie' } } },
+    ['siege', 'correspondance', 'code', 'nom'],
+  );
+  def.settings = { signIn: 'none' } as ServiceDefinition['settings'];
+
+  it('moves what it names to `$defs` and repoints the `$ref`s, so the definition still saves', () => {
+    const removed = removeField(def, ['siege']);
+    const expected = copy(def) as unknown as { schema: Json & { properties: Json }; uiSchema: Json };
+    const siege = expected.schema.properties.siege as Json;
+    delete expected.schema.properties.siege;
+    delete expected.schema.required;
+    (expected.schema.properties.correspondance as Json).$ref = '#/$defs/siege';
+    (expected.schema.properties.code as Json).$ref = '#/$defs/siege/properties/code%20postal';
+    expected.schema.$defs = { siege };
+    expected.uiSchema = {};
+    (expected as unknown as { pages: Array<{ fields: string[] }> }).pages[0]!.fields = [
+      'correspondance',
+      'code',
+      'nom',
+    ];
+    expect(JSON.stringify(removed)).toBe(JSON.stringify(expected));
+    expect(draftSaveProblems(removed)).toEqual([]);
+    expect(labelAt(removed, ['correspondance', 'rue'])).toBe('Rue');
+  });
+
+  it('removes a field nothing names as before, and a field whose `$ref`s are all inside it with them', () => {
+    const removed = removeField(def, ['nom']);
+    expect(removed.schema.$defs).toBeUndefined();
+    const alone = definition(
+      {
+        properties: {
+          arbre: { type: 'object', properties: { sous: { type: 'array', items: { $ref: '#/properties/arbre' } } } },
+        },
+      },
+      {},
+      ['arbre'],
+    );
+    expect(removeField(alone, ['arbre']).schema).toEqual({ type: 'object', properties: {} });
   });
 });

@@ -336,6 +336,65 @@ export interface SharedGroup {
   recursive: boolean;
 }
 
+/** A `$ref`'s fragment as written (`#/properties/code%20postal` → `['properties', 'code%20postal']`), and as read. */
+function refSegments(ref: string): { raw: string[]; read: string[] } | undefined {
+  if (!ref.startsWith('#/')) return undefined;
+  const raw = ref.slice(2).split('/');
+  const read = raw.map((segment) => {
+    try {
+      return decodePointerSegment(decodeURIComponent(segment));
+    } catch {
+      return decodePointerSegment(segment);
+    }
+  });
+  return { raw, read };
+}
+
+/** Where `target` is written in the schema, as keys from its root (undefined when it is not there). */
+function writtenAt(schema: Node, target: Node): string[] | undefined {
+  const seen = new Set<unknown>();
+  const find = (value: unknown, at: string[]): string[] | undefined => {
+    if (value === target) return at;
+    if (value === null || typeof value !== 'object' || seen.has(value)) return undefined;
+    seen.add(value);
+    for (const [k, v] of Object.entries(value)) {
+      const found = find(v, [...at, k]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return find(schema, []);
+}
+
+/**
+ * Before the schema `node` is taken out of where it is written: when a `$ref` outside it names it or a part of it
+ * (`#/properties/siege`, `#/properties/siege/properties/rue`), it moves to the root's `$defs` (`definitions` when the
+ * schema keeps its groups there), under its key, and every `$ref` into it is repointed there, the rest of each
+ * `$ref` as written. The other places draw what they drew, and the definition keeps no `$ref` to nothing, which the
+ * server refuses. True when it moved.
+ */
+export function keepReferenced(def: ServiceDefinition, node: Node): boolean {
+  const at = writtenAt(def.schema, node);
+  if (!at || at.length === 0) return false;
+  const refs: Array<{ holder: Node; raw: string[]; inside: boolean }> = [];
+  const walk = (value: unknown, inside: boolean) => {
+    if (Array.isArray(value)) return value.forEach((v) => walk(v, inside));
+    if (!isEntry(value)) return;
+    const segments = typeof value.$ref === 'string' ? refSegments(value.$ref) : undefined;
+    if (segments && at.every((key, i) => segments.read[i] === key))
+      refs.push({ holder: value, raw: segments.raw, inside });
+    for (const [k, v] of Object.entries(value)) if (!DATA_KEYWORDS.has(k)) walk(v, inside || v === node);
+  };
+  walk(def.schema, false);
+  if (!refs.some((r) => !r.inside)) return false;
+  const keyword = !isEntry(def.schema.$defs) && isEntry(def.schema.definitions) ? 'definitions' : '$defs';
+  const defs = isEntry(def.schema[keyword]) ? (def.schema[keyword] as Node) : (def.schema[keyword] = {});
+  const name = unique(keyFromLabel(at[at.length - 1]!), (k) => Object.hasOwn(defs, k));
+  defs[name] = node;
+  for (const r of refs) r.holder.$ref = ['#', keyword, name, ...r.raw.slice(at.length)].join('/');
+  return true;
+}
+
 /** Keywords whose value is an answer, not a schema: a `$ref` there is data. */
 const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples']);
 

@@ -10,6 +10,7 @@ import {
   childUi,
   clone,
   containerOf,
+  keepReferenced,
   keyFromLabel,
   nodeAt,
   obj,
@@ -80,6 +81,9 @@ export function removeField(def: ServiceDefinition, path: Path): ServiceDefiniti
   const parent = path.slice(0, -1);
   const uiHolders = places.map((p) => childUi(next, p.slice(0, -1), false));
   const container = containerOf(next, parent);
+  // A `$ref` elsewhere that names the field keeps what it names (moved to `$defs`), rather than pointing at nothing.
+  const removed = obj(container.properties)[key];
+  if (isEntry(removed)) keepReferenced(next, removed);
   delete obj(container.properties)[key];
   if (Array.isArray(container.required)) {
     container.required = (container.required as string[]).filter((k) => k !== key);
@@ -94,6 +98,15 @@ export function removeField(def: ServiceDefinition, path: Path): ServiceDefiniti
   if (next.rules?.eligibility) next.rules.eligibility = next.rules.eligibility.filter((r) => !said(r.blockWhen));
   if (next.settings.prefill) next.settings.prefill = next.settings.prefill.filter((p) => !under(p.pointer));
   return next;
+}
+
+const isEntry = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Whether removing `path` keeps its schema in `$defs` because a `$ref` elsewhere names it (see keepReferenced). */
+export function keptWhenRemoved(def: ServiceDefinition, path: Path): boolean {
+  const next = clone(def);
+  const removed = obj(containerOf(next, path.slice(0, -1)).properties)[path[path.length - 1]!];
+  return isEntry(removed) && keepReferenced(next, removed);
 }
 
 /** Moves a field up (-1) or down (+1) among its siblings: page order at the top, property order inside a group. */
