@@ -212,4 +212,54 @@ describe('the studio edits a form written elsewhere, in Chromium', () => {
     expect(JSON.stringify(expected)).toContain('"$ref"');
     await expect(savedDraft(slug, expected)).resolves.toBe(JSON.stringify(expected, null, 1));
   }, 90_000);
+
+  it('etat-civil-branches and if-then-else: fields of a oneOf branch and of an if/then are listed, said conditional and renamed where declared', async () => {
+    // A field of the group's second branch, named by that branch's uiSchema (RJSF 6's `uiSchema.oneOf[1]`).
+    const slug = 'edition-branches-etat-civil';
+    const path = ['envoi', 'courriel'];
+    const { draft } = await openImported('etat-civil-branches', slug, path[0]!);
+    const block = page.locator('.studio-children');
+    await block.getByRole('button', { name: 'Adresse électronique', exact: true }).click();
+    await expect(focused()).resolves.toBe('studio-prop-envoi-courriel-titre');
+    const notice =
+      'Champ conditionnel : ce champ est déclaré dans une branche du schéma ; le formulaire ne l’affiche qu’à ' +
+      'l’usager qui choisit « Par courriel » dans « Comment recevoir l’acte ? » (branche 2 du choix oneOf). ' +
+      'Une modification s’applique à cette branche, là où le champ est déclaré.';
+    await expect(page.locator('#studio-prop-envoi-courriel-branche').innerText()).resolves.toBe(notice);
+    await expect(description('#studio-prop-envoi-courriel-libelle')).resolves.toBe(notice);
+    await expect(description('#studio-prop-envoi-courriel-obligatoire')).resolves.toBe(notice);
+    await expect(page.locator('#studio-prop-envoi-courriel-obligatoire').isChecked()).resolves.toBe(true);
+    await expectAccessible(page, 'etat-civil-branches: champ d’une branche oneOf');
+    const labelInput = page.locator('#studio-prop-envoi-courriel-libelle');
+    await expect(labelInput.inputValue()).resolves.toBe('Adresse électronique');
+    await labelInput.focus();
+    await labelInput.press('Control+A');
+    await page.keyboard.type(LABEL);
+    await expect(focused()).resolves.toBe('studio-prop-envoi-courriel-libelle');
+    await page.getByText(/^Brouillon enregistré à/).waitFor();
+    const expected = JSON.parse(JSON.stringify(draft)) as Json;
+    const envoiUi = (expected.uiSchema as { envoi: { oneOf: Array<{ courriel: Json }> } }).envoi;
+    envoiUi.oneOf[1]!.courriel['ui:title'] = LABEL;
+    await expect(savedDraft(slug, expected)).resolves.toBe(JSON.stringify(expected, null, 1));
+
+    // A root field only a condition brings (on no page): listed after the fields of the page, said conditional.
+    const slug2 = 'edition-branches-if-then';
+    const { draft: draft2 } = await openImported('if-then-else', slug2, 'typeDemande');
+    const motif = page.locator('[id="studio-champ-motif"]');
+    await expect(motif.innerText()).resolves.toMatch(/^Motif — .*, champ conditionnel$/);
+    await motif.click();
+    await expect(focused()).resolves.toBe('studio-prop-motif-titre');
+    const notice2 = await page.locator('#studio-prop-motif-branche').innerText();
+    expect(notice2).toMatch(
+      /^Champ conditionnel : ce champ est déclaré dans une branche du schéma ; le formulaire ne l’affiche que lorsque « .+ » vaut « Première demande »\. Une modification s’applique à cette branche, là où le champ est déclaré\. Le même champ est aussi déclaré dans 1 autre branche ou partie, qui garde ses réglages : modifiez-la dans l’onglet JSON\.$/,
+    );
+    await expect(description('#studio-prop-motif-libelle')).resolves.toBe(notice2);
+    await expectAccessible(page, 'if-then-else: champ d’un if/then');
+    await page.locator('#studio-prop-motif-libelle').fill(LABEL);
+    await page.getByText(/^Brouillon enregistré à/).waitFor();
+    const expected2 = JSON.parse(JSON.stringify(draft2)) as Json;
+    const parts = (expected2.schema as { allOf: Array<{ then: { properties: { motif: Json } } }> }).allOf;
+    parts[0]!.then.properties.motif.title = LABEL;
+    await expect(savedDraft(slug2, expected2)).resolves.toBe(JSON.stringify(expected2, null, 1));
+  }, 120_000);
 });

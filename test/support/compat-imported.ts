@@ -59,9 +59,67 @@ export function placesOf(node: Json): Json[] | undefined {
   return Array.isArray(node.items) ? (node.items as Json[]) : undefined;
 }
 
+/** One field of an object as the checks read it by hand: its schema, where it is declared, its branch's uiSchema. */
+export interface DeclaredField {
+  node: Json;
+  /** The schema whose `properties` hold it. */
+  owner: Json;
+  /** Not in the object's own `properties`: in an `allOf` part, a `oneOf`/`anyOf` branch, a `then`/`else`, a dependency. */
+  inBranch: boolean;
+  /** The index of the object's own choice's branch (RJSF 6 reads its fields' uiSchema in `uiSchema.oneOf[i]`). */
+  uiBranch?: number;
+}
+
+/**
+ * The fields an object draws, read by hand as docs/definition-format.md says RJSF draws them: its own `properties`,
+ * then those its `allOf` parts, `oneOf`/`anyOf` branches, `then`/`else` and `dependentSchemas`/`dependencies`
+ * declare (`$ref`s followed), each key where it is first declared in document order.
+ */
+export function declaredFields(definition: Json, held: Json): Map<string, DeclaredField> {
+  const out = new Map<string, DeclaredField>();
+  for (const [key, node] of Object.entries(isObject(held.properties) ? held.properties : {}))
+    out.set(key, { node: node as Json, owner: held, inBranch: false });
+  const seen = new Set<Json>([held]);
+  const parts = (at: Json, uiBranch: number | undefined, merged: boolean, depth: number) => {
+    if (depth > 8) return;
+    const visit = (raw: unknown, branch: number | undefined, inMerged: boolean) => {
+      if (!isObject(raw)) return;
+      const part = heldBy(definition, raw);
+      if (seen.has(part)) return;
+      seen.add(part);
+      for (const [key, node] of Object.entries(isObject(part.properties) ? part.properties : {}))
+        if (!out.has(key)) out.set(key, { node: node as Json, owner: part, inBranch: true, uiBranch: branch });
+      parts(part, branch, inMerged, depth + 1);
+    };
+    for (const keyword of ['allOf', 'oneOf', 'anyOf']) {
+      const list = at[keyword];
+      if (!Array.isArray(list)) continue;
+      list.forEach((part, i) =>
+        visit(part, keyword !== 'allOf' && uiBranch === undefined && !merged ? i : uiBranch, merged),
+      );
+    }
+    visit(at.then, uiBranch, merged);
+    visit(at.else, uiBranch, merged);
+    for (const keyword of ['dependentSchemas', 'dependencies']) {
+      const map = at[keyword];
+      if (isObject(map)) for (const part of Object.values(map)) visit(part, uiBranch, true);
+    }
+  };
+  parts(held, undefined, false, 0);
+  return out;
+}
+
+/** `uiSchema.oneOf[i]` (else `anyOf[i]`) when it is a uiSchema, else the object's own: where a branch's fields' are. */
+function branchUiByHand(ui: Json | undefined, index: number | undefined): Json | undefined {
+  if (!ui || index === undefined) return ui;
+  const list = Array.isArray(ui.oneOf) ? ui.oneOf : Array.isArray(ui.anyOf) ? ui.anyOf : undefined;
+  const own = list?.[index];
+  return isObject(own) ? own : ui;
+}
+
 /**
  * The schema and uiSchema entries of `path` in a plain copy of a definition, found by hand as the checks' own
- * reading (not the studio's): properties, `items` through lists, a tuple's places by index (their uiSchema in the
+ * reading (not the studio's): properties (and those branches and parts declare: declaredFields), `items` through lists, a tuple's places by index (their uiSchema in the
  * tuple's `items`, a list, or one entry for all), and `$ref`s followed into what they name.
  */
 export function placeOf(definition: Json, path: readonly string[]): { node: Json; ui: Json | undefined } {
@@ -77,8 +135,10 @@ export function placeOf(definition: Json, path: readonly string[]): { node: Json
       const entry = Array.isArray(items) ? items[Number(key)] : items;
       ui = isObject(entry) ? entry : undefined;
     } else {
-      node = (container.properties as Json)[key] as Json;
-      ui = uiContainer && isObject(uiContainer[key]) ? (uiContainer[key] as Json) : undefined;
+      const declared = declaredFields(definition, container).get(key);
+      node = declared?.node ?? {};
+      const uiOwner = branchUiByHand(uiContainer, declared?.uiBranch);
+      ui = uiOwner && isObject(uiOwner[key]) ? (uiOwner[key] as Json) : undefined;
     }
     const held = heldBy(definition, node);
     const list = held.type === 'array' && !placesOf(held);

@@ -6,6 +6,7 @@ import {
   addField,
   childKeys,
   containerOf,
+  declarationsOf,
   isTuple,
   labelAt,
   moveField,
@@ -45,6 +46,10 @@ export function Children({
   const tuple = isTuple(containerOf(def, path));
   // The group the block's fields are in (the last key only names a child: any will do).
   const group = sharedGroupOf(def, [...path, '']);
+  // Where each field is declared: a field moves only among those declared with it (the group's own, or a branch's).
+  const owners = tuple ? undefined : declarationsOf(def, containerOf(def, path));
+  const movable = (a: string, b: string | undefined) =>
+    !tuple && b !== undefined && owners?.get(a)?.owner === owners?.get(b)?.owner;
   return (
     <fieldset className="studio-children" aria-describedby={isShared(group) ? `${id}-partage` : undefined}>
       <legend>{tr('Champs de ce bloc', 'Fields of this block')}</legend>
@@ -61,9 +66,12 @@ export function Children({
                   {childLabel}
                 </button>{' '}
                 <span className="muted">
-                  ({typeName(typeOf(shapeAt(def, [...path, key]), uiAt(def, [...path, key])))})
+                  ({typeName(typeOf(shapeAt(def, [...path, key]), uiAt(def, [...path, key])))}
+                  {owners?.get(key)?.route.some((s) => s.keyword !== 'allOf') &&
+                    `, ${tr('champ conditionnel', 'conditional field')}`}
+                  )
                 </span>{' '}
-                {i > 0 && !tuple && (
+                {movable(key, keys[i - 1]) && (
                   <button
                     type="button"
                     className="button button--secondary button--small"
@@ -73,7 +81,7 @@ export function Children({
                     <span className="sr-only"> « {childLabel} »</span>
                   </button>
                 )}
-                {i < keys.length - 1 && !tuple && (
+                {movable(key, keys[i + 1]) && (
                   <button
                     type="button"
                     className="button button--secondary button--small"

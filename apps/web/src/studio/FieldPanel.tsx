@@ -42,6 +42,7 @@ import {
   autocompleteOptions,
 } from './FieldKindEditors';
 import { SharedFieldNotice, isShared } from './SharedGroupNotice';
+import { BranchNotice, inBranch } from './BranchNotice';
 
 // The controls moved to FieldControls.tsx; the columns still import them from here.
 export { Check, TextInput } from './FieldControls';
@@ -74,7 +75,9 @@ export function FieldPanel({
   const ui = uiAt(def, path);
   const type = typeOf(node, ui);
   const group = sharedGroupOf(def, path);
-  const sharedId = isShared(group) ? `${id}-partage` : undefined;
+  // The notices that say what an edit reaches (a shared group, a branch), tied to the controls that make it.
+  const branchId = inBranch(def, path) ? `${id}-branche` : undefined;
+  const sharedId = [isShared(group) ? `${id}-partage` : undefined, branchId].filter(Boolean).join(' ') || undefined;
   const place = inTuple(def, path);
   // A tuple's place, or a field inside one: the rules and prefill name fields by pointer, where the server counts a
   // tuple's places as one (`/creneau/*`); neither is offered there rather than aimed at every place.
@@ -121,12 +124,13 @@ export function FieldPanel({
           ))}
         </ul>
       )}
-      {isShared(group) && <SharedFieldNotice id={sharedId!} group={group} labelIsLocal={hasUiLabel(ui)} />}
+      {isShared(group) && <SharedFieldNotice id={`${id}-partage`} group={group} labelIsLocal={hasUiLabel(ui)} />}
+      {branchId && <BranchNotice id={branchId} def={def} path={path} />}
       <TextInput
         id={`${id}-libelle`}
         label={tr('Libellé', 'Label')}
         error={at('label')}
-        describedBy={hasUiLabel(ui) ? undefined : sharedId}
+        describedBy={hasUiLabel(ui) ? branchId : sharedId}
         value={labelOf(node, ui)}
         onChange={(v) => apply((d) => renameField(d, path, v), source('title'))}
       />

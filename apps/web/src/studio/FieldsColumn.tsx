@@ -7,6 +7,7 @@ import {
   labelAt,
   moveField,
   moveFieldBefore,
+  pageFieldKeys,
   shapeAt,
   typeName,
   typeOf,
@@ -15,6 +16,7 @@ import {
   type Path,
 } from './definition';
 import { TextInput, type Apply } from './FieldPanel';
+import { inBranch } from './BranchNotice';
 
 export function FieldsColumn({
   def,
@@ -74,11 +76,39 @@ export function FieldsColumn({
             )}
           </p>
           <ol className="studio-list-items">
-            {page.fields.map((key, i) => {
+            {pageFieldKeys(def, pageId).map((key) => {
               const path = [key];
               const text = labelAt(def, path);
               const problems = problemsOf(path);
               const isSelected = selected?.[0] === key;
+              // A field on no page, that a condition or a choice of the root brings: listed where the form draws it,
+              // after the field it follows; it has no place of its own in the page's order.
+              const i = page.fields.indexOf(key);
+              if (i < 0)
+                return (
+                  <li key={key} className={isSelected ? 'is-selected' : ''}>
+                    <button
+                      type="button"
+                      className="studio-select"
+                      id={`studio-champ-${key}`}
+                      aria-pressed={isSelected}
+                      onClick={() => onSelect(path)}
+                    >
+                      {text}
+                      <span className="muted">
+                        {' '}
+                        — {typeName(typeOf(shapeAt(def, path), uiAt(def, path)))}
+                        {inBranch(def, path) && `, ${tr('champ conditionnel', 'conditional field')}`}
+                      </span>
+                    </button>
+                    {problems.length > 0 && (
+                      <p className="error-message">
+                        <span className="sr-only">{tr('Problème : ', 'Problem: ')}</span>
+                        {problems[0]!.message}
+                      </p>
+                    )}
+                  </li>
+                );
               return (
                 <li
                   key={key}

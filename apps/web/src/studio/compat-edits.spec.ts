@@ -12,11 +12,15 @@
  * at every level), the server must accept it, and the studio must show the
  * new name. The studio must list every field the form draws, in groups and
  * list items kept in `$defs` (an edit there edits the definition, every
- * `$ref` left as written) and in tuples (a place's uiSchema in the tuple's
- * `items` list).
+ * `$ref` left as written), in tuples (a place's uiSchema in the tuple's
+ * `items` list), and those declared in `oneOf`/`anyOf` branches, `allOf`
+ * parts, `then`/`else` and dependencies (edited where declared, their
+ * uiSchema the group's entry for their key, or their branch's in RJSF 6's
+ * `uiSchema.oneOf[i]`).
  */
 import type { ServiceDefinition } from '@guichet/shared';
 import {
+  declaredFields,
   draftSaveProblems,
   heldBy,
   importCompatForm,
@@ -27,8 +31,10 @@ import {
 import {
   childKeys,
   containerOf,
+  declarationAt,
   holdsFields,
   labelAt,
+  pageFieldKeys,
   sharedGroupOf,
   updatePage,
   type Node,
@@ -58,7 +64,8 @@ function studioFields(def: ServiceDefinition): Path[] {
     if (opened.includes(inner)) return;
     for (const key of childKeys(def, path)) walk([...path, key], [...opened, inner]);
   };
-  for (const page of def.pages) for (const key of page.fields) walk([key], [containerOf(def, [])]);
+  // A page lists its fields and, after each, those on no page that a branch or part of the root brings (FieldsColumn).
+  for (const page of def.pages) for (const key of pageFieldKeys(def, page.id)) walk([key], [containerOf(def, [])]);
   return out;
 }
 
@@ -73,15 +80,30 @@ function drawnFields(definition: Json): string[] {
     const held = heldBy(definition, node);
     const places = placesOf(held);
     const listed = held.type === 'array' && !places ? heldBy(definition, (held.items ?? {}) as Json) : held;
-    const inner = placesOf(listed) ?? (listed.type === 'object' ? listed.properties : undefined);
-    if (!inner || typeof inner !== 'object' || opened.includes(listed)) return;
-    for (const [key, child] of Object.entries(inner as Json)) walk([...path, key], child as Json, [...opened, listed]);
+    // A group's fields: its own and those its branches and parts declare (a group of `allOf` parts has no `type`).
+    const fields = declaredFields(definition, listed);
+    const group = listed.type === 'object' || (listed.type === undefined && fields.size > 0);
+    const tuple = placesOf(listed);
+    const inner = tuple ? Object.entries(tuple) : group ? [...fields].map(([k, f]) => [k, f.node] as const) : [];
+    if (inner.length === 0 || opened.includes(listed)) return;
+    for (const [key, child] of inner) walk([...path, key], child as Json, [...opened, listed]);
   };
   const root = heldBy(definition, definition.schema as Json);
-  for (const page of definition.pages as Array<{ fields: string[] }>)
-    for (const key of page.fields) walk([key], (root.properties as Json)[key] as Json, [root]);
+  const rootFields = declaredFields(definition, root);
+  const pages = definition.pages as Array<{ fields: string[] }>;
+  for (const page of pages) for (const key of page.fields) walk([key], rootFields.get(key)!.node, [root]);
+  // The root's fields on no page (a branch or part brings them): the form draws them too.
+  const onPages = new Set(pages.flatMap((p) => p.fields));
+  for (const [key, field] of rootFields) if (!onPages.has(key)) walk([key], field.node, [root]);
   return out;
 }
+
+/** The listing grouped by top-level field, in key order: where the root's branch fields go is FieldsColumn's choice. */
+const byTopField = (list: string[]) =>
+  [...list].sort((a, b) => {
+    const [x, y] = [a.split('/')[0]!, b.split('/')[0]!];
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
 
 /** Whether `path` is a place of a tuple (its parent, or its parent's list item, is one), read by hand. */
 function inTupleByHand(definition: Json, path: Path): boolean {
@@ -93,10 +115,15 @@ function inTupleByHand(definition: Json, path: Path): boolean {
 
 const corpus = loadCorpus();
 /** What the edits below reached across the corpus: fields, fields of a group kept in `$defs`, places of tuples. */
-/** On this corpus: 158 of the 856 fields listed are in a group kept in `$defs`, 25 are places of tuples. */
-const SHARED_FIELDS = 158;
-const TUPLE_PLACES = 25;
-const reached = { fields: 0, shared: 0, tuplePlaces: 0 };
+/**
+ * On this corpus: 280 of the 1,137 fields listed are in a group kept in `$defs` (158 of 856 before the fields of
+ * branches and parts were listed), 28 are places of tuples, 173 are declared in a branch or part (`oneOf`/`anyOf`,
+ * `allOf`, `then`/`else`, dependencies).
+ */
+const SHARED_FIELDS = 280;
+const TUPLE_PLACES = 28;
+const BRANCH_FIELDS = 173;
+const reached = { fields: 0, shared: 0, tuplePlaces: 0, branch: 0 };
 
 describe('the studio edits a form written elsewhere and changes nothing else', () => {
   it('reads the whole corpus; the forms left out are those the import refuses', () => {
@@ -120,8 +147,9 @@ describe('the studio edits a form written elsewhere and changes nothing else', (
       const fields = studioFields(def);
       expect(fields.length).toBeGreaterThan(0);
       // The studio lists every field the form draws: in groups and lists kept in `$defs`, in tuples.
-      expect(fields.map((p) => p.join('/'))).toEqual(drawnFields(copy(def)));
+      expect(byTopField(fields.map((p) => p.join('/')))).toEqual(byTopField(drawnFields(copy(def))));
       reached.fields += fields.length;
+      reached.branch += fields.filter((path) => (declarationAt(def, path)?.route.length ?? 0) > 0).length;
       reached.shared += fields.filter((path) => sharedGroupOf(def, path)).length;
       reached.tuplePlaces += fields.filter((path) => inTupleByHand(copy(def), path)).length;
       // Every edit alone against the import, and all of them one after the other (the save the server checks).
@@ -163,10 +191,11 @@ describe('the studio edits a form written elsewhere and changes nothing else', (
     },
   );
 
-  it('reached the fields of groups kept in `$defs` and the places of tuples', () => {
+  it('reached the fields of groups kept in `$defs`, the places of tuples and the fields of branches', () => {
     // Counted on this corpus: a form that loses them (or a studio that stops listing them) shows here.
     expect(reached.shared).toBeGreaterThanOrEqual(SHARED_FIELDS);
     expect(reached.tuplePlaces).toBeGreaterThanOrEqual(TUPLE_PLACES);
+    expect(reached.branch).toBeGreaterThanOrEqual(BRANCH_FIELDS);
   });
 });
 

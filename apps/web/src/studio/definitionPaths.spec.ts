@@ -4,8 +4,20 @@
  * uiSchema), and groups kept once in `$defs` and reused by `$ref`.
  */
 import type { ServiceDefinition } from '@guichet/shared';
-import { childKeys, existsAt, labelAt, nodeAt, placesOfField, pointerOf, sharedGroupOf, uiAt } from './definition';
-import { removeField, renameField, updateField } from './fieldEdits';
+import {
+  childKeys,
+  declarationAt,
+  existsAt,
+  isRequiredAt,
+  labelAt,
+  nodeAt,
+  pageFieldKeys,
+  placesOfField,
+  pointerOf,
+  sharedGroupOf,
+  uiAt,
+} from './definition';
+import { moveField, removeField, renameField, setRequired, updateField } from './fieldEdits';
 import { draftSaveProblems } from '../../../../test/support/compat-imported';
 
 type Json = Record<string, unknown>;
@@ -341,5 +353,105 @@ describe('removing a field that a `$ref` elsewhere names', () => {
       ['arbre'],
     );
     expect(removeField(alone, ['arbre']).schema).toEqual({ type: 'object', properties: {} });
+  });
+});
+
+describe('fields declared in branches and parts (`oneOf`/`anyOf`, `allOf`, `if`/`then`)', () => {
+  const def = definition(
+    {
+      $defs: { personne: { type: 'object', title: 'Personne', properties: { nom: { type: 'string', title: 'Nom' } } } },
+      properties: {
+        motif: { type: 'string', title: 'Motif', enum: ['travaux', 'autre'] },
+        demandeur: {
+          type: 'object',
+          title: 'Demandeur',
+          allOf: [{ $ref: '#/$defs/personne' }, { properties: { lien: { type: 'string', title: 'Lien' } } }],
+        },
+        envoi: {
+          type: 'object',
+          title: 'Envoi',
+          oneOf: [
+            { title: 'Par courrier', properties: { adresse: { type: 'string', title: 'Adresse' } } },
+            {
+              title: 'Par courriel',
+              properties: { courriel: { type: 'string', title: 'Courriel' }, adresse: { type: 'string' } },
+              required: ['courriel'],
+            },
+          ],
+        },
+        fin: { type: 'string', title: 'Fin' },
+      },
+      allOf: [
+        {
+          if: { properties: { motif: { const: 'autre' } } },
+          then: { properties: { precision: { type: 'string', title: 'Précision' } }, required: ['precision'] },
+        },
+      ],
+    },
+    {
+      demandeur: { lien: { 'ui:help': 'Votre lien' } },
+      envoi: { oneOf: [{ adresse: { 'ui:title': 'Adresse postale' } }, {}] },
+      precision: { 'ui:placeholder': 'Précisez' },
+    },
+    ['motif', 'demandeur', 'envoi', 'fin'],
+  );
+
+  it('lists them where the form draws them, named by their key at the group’s level', () => {
+    expect(childKeys(def, ['demandeur'])).toEqual(['nom', 'lien']);
+    expect(childKeys(def, ['envoi'])).toEqual(['adresse', 'courriel']);
+    // A field only a condition brings, on no page: after the field it follows, on that field's page.
+    expect(pageFieldKeys(def, 'etape')).toEqual(['motif', 'demandeur', 'envoi', 'fin', 'precision']);
+    expect(existsAt(def, ['precision'])).toBe(true);
+    expect(pointerOf(def, ['envoi', 'courriel'])).toBe('/envoi/courriel');
+  });
+
+  it('reads a branch field’s uiSchema where the form reads it: its branch’s in `uiSchema.oneOf`, else the group’s', () => {
+    expect(labelAt(def, ['envoi', 'adresse'])).toBe('Adresse postale');
+    expect(uiAt(def, ['envoi', 'adresse'])).toEqual({ 'ui:title': 'Adresse postale' });
+    expect(uiAt(def, ['demandeur', 'lien'])).toEqual({ 'ui:help': 'Votre lien' });
+    expect(uiAt(def, ['precision'])).toEqual({ 'ui:placeholder': 'Précisez' });
+    expect(isRequiredAt(def, ['precision'])).toBe(true);
+    expect(isRequiredAt(def, ['envoi', 'courriel'])).toBe(true);
+  });
+
+  it('edits each where it is declared, the rest of the schema as written', () => {
+    const renamed = renameField(renameField(def, ['precision'], 'Précision du motif'), ['envoi', 'courriel'], 'Mél');
+    const expected = copy(def) as unknown as {
+      schema: { allOf: Array<{ then: { properties: { precision: Json } } }>; properties: { envoi: { oneOf: Json[] } } };
+    };
+    expected.schema.allOf[0]!.then.properties.precision.title = 'Précision du motif';
+    (expected.schema.properties.envoi.oneOf[1] as { properties: { courriel: Json } }).properties.courriel.title = 'Mél';
+    expect(JSON.stringify(renamed)).toBe(JSON.stringify(expected));
+    // The uiSchema's label of a branch field is its branch's.
+    const local = renameField(def, ['envoi', 'adresse'], 'Votre adresse');
+    expect((local.uiSchema as { envoi: { oneOf: Json[] } }).envoi.oneOf[0]).toEqual({
+      adresse: { 'ui:title': 'Votre adresse' },
+    });
+    // Required or not: the branch's own list.
+    const optional = setRequired(def, ['precision'], false);
+    expect((optional.schema as { allOf: Array<{ then: Json }> }).allOf[0]!.then).toEqual({
+      properties: { precision: { type: 'string', title: 'Précision' } },
+    });
+    expect((optional.schema as Json).required).toBeUndefined();
+  });
+
+  it('removes one from its branch, with its uiSchema, and moves none out of it', () => {
+    const removed = removeField(def, ['envoi', 'courriel']);
+    const branch = (removed.schema as { properties: { envoi: { oneOf: Json[] } } }).properties.envoi.oneOf[1];
+    expect(branch).toEqual({ title: 'Par courriel', properties: { adresse: { type: 'string' } } });
+    const gone = removeField(def, ['precision']);
+    expect((gone.schema as { allOf: Array<{ then: Json }> }).allOf[0]!.then).toEqual({ properties: {} });
+    expect(gone.uiSchema).not.toHaveProperty('precision');
+    // A branch's field keeps its place among the branch's: moving it, or before it, changes nothing.
+    expect(moveField(def, 'etape', ['envoi', 'courriel'], -1)).toBe(def);
+    expect(moveField(def, 'etape', ['demandeur', 'lien'], -1)).toBe(def);
+  });
+
+  it('says where a field is declared, and when it is a shared group’s through a `$ref`’d part', () => {
+    expect(declarationAt(def, ['envoi', 'adresse'])).toMatchObject({ route: [{ keyword: 'oneOf', at: 0 }], others: 1 });
+    expect(declarationAt(def, ['precision'])?.route.map((s) => s.keyword)).toEqual(['allOf', 'then']);
+    expect(declarationAt(def, ['motif'])?.route).toEqual([]);
+    expect(sharedGroupOf(def, ['demandeur', 'nom'])).toEqual({ name: 'Personne', uses: 1, recursive: false });
+    expect(sharedGroupOf(def, ['demandeur', 'lien'])).toBeUndefined();
   });
 });

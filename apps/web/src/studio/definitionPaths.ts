@@ -5,9 +5,11 @@
  * uiSchema and JSON pointer are.
  */
 import {
+  branchUi,
   decodePointerSegment,
   encodePointerSegment,
   foldToAscii,
+  orderedKeys,
   plainText,
   slugify,
   type ServiceDefinition,
@@ -68,6 +70,8 @@ function refTarget(def: ServiceDefinition, ref: string): Node | undefined {
   return at !== null && typeof at === 'object' && !Array.isArray(at) ? (at as Node) : undefined;
 }
 
+const isEntry = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 const holds = (node: Node) => 'properties' in node || 'items' in node || 'prefixItems' in node;
 
 /** The chain of nodes `node`'s `$ref`s lead through, `node` first; a loop or a `$ref` outside the schema ends it. */
@@ -107,10 +111,120 @@ const placesOf = (tuple: Node): unknown[] =>
 
 const isList = (node: Node) => node.type === 'array' && !isTuple(node);
 
-/** The child `key` of a container (a group's property, a tuple's place). */
-function childOf(container: Node, key: string): Node {
+/** The child `key` of a container (a group's field, wherever the group declares it; a tuple's place). */
+function childOf(def: ServiceDefinition, container: Node, key: string): Node {
   if (isTuple(container)) return /^(0|[1-9][0-9]*)$/.test(key) ? obj(placesOf(container)[Number(key)]) : {};
-  return obj(obj(container.properties)[key]);
+  return declarationsOf(def, container).get(key)?.node ?? {};
+}
+
+// --- Fields declared in branches and parts ------------------------------------------------------------------------
+//
+// A group draws the fields of its own `properties`, and those its parts and branches declare, as RJSF's
+// retrieveSchema merges them (`allOf` parts, the `then`/`else` of an `if`, `dependentSchemas` and draft-07
+// `dependencies`) or its choice draws them (`oneOf`/`anyOf` branches): they are its fields, named by their key at
+// the group's level (their answers are there), and edited where they are declared. A key declared in several places
+// is the first one's, in document order (the group's own `properties` first). Its uiSchema is the group's entry for
+// the key, or, for a branch of the group's own choice, that branch's uiSchema when the group's has a list of them
+// (RJSF 6's `uiSchema.oneOf[i]`, as the form reads it: branchUi).
+
+/** One step from a group to where one of its fields is declared. */
+export interface BranchStep {
+  keyword: 'allOf' | 'oneOf' | 'anyOf' | 'then' | 'else' | 'dependentSchemas' | 'dependencies';
+  /** A part's or branch's index; for `dependentSchemas`/`dependencies`, the key whose answer brings it. */
+  at: number | string;
+  /** The part, `$ref`s followed (a branch's `title` names it in the choice). */
+  schema: Node;
+}
+
+export interface Declaration {
+  /** The field's schema, as written. */
+  node: Node;
+  /** The schema whose `properties` hold it: its `required` says whether it must be answered. */
+  owner: Node;
+  /** From the group to the owner; empty for the group's own `properties`. */
+  route: BranchStep[];
+  /** The branch of the group's own choice whose uiSchema (`uiSchema.oneOf[i]`) the form reads, if any. */
+  uiBranch?: number;
+  /** The last `$ref` the route followed, and the group kept in `$defs` it names: the field is that group's. */
+  via?: { ref: string; holder: Node };
+  /** How many other branches or parts declare the same key (they keep their own schema). */
+  others: number;
+}
+
+const BRANCH_KEYWORDS = ['allOf', 'oneOf', 'anyOf'] as const;
+
+/** Whether an object declares fields elsewhere than in its own `properties`. */
+const branches = (node: Node) =>
+  BRANCH_KEYWORDS.some((k) => Array.isArray(node[k])) ||
+  isEntry(node.then) ||
+  isEntry(node.else) ||
+  isEntry(node.dependentSchemas) ||
+  isEntry(node.dependencies);
+
+/** Every field of the object `container`, by key, in the order the studio lists them. */
+export function declarationsOf(def: ServiceDefinition, container: Node): Map<string, Declaration> {
+  const found = new Map<string, Declaration>();
+  for (const [key, node] of Object.entries(obj(container.properties)))
+    found.set(key, { node: obj(node), owner: container, route: [], others: 0 });
+  if (!branches(container)) return found;
+  const seen = new Set<Node>([container]);
+  const scan = (
+    holder: Node,
+    route: BranchStep[],
+    uiBranch: number | undefined,
+    via: Declaration['via'],
+    resolved: boolean,
+  ) => {
+    const enter = (
+      part: unknown,
+      step: Omit<BranchStep, 'schema'>,
+      branchUi: number | undefined,
+      inResolved: boolean,
+    ) => {
+      if (!isEntry(part) || route.length > 8) return;
+      const chain = refChain(def, part);
+      const inner = chain.at(-1)!;
+      if (seen.has(inner)) return;
+      seen.add(inner);
+      const ref = chain.length > 1 ? { ref: String(chain.at(-2)!.$ref), holder: inner } : via;
+      const here = [...route, { ...step, schema: shapeOf(def, part) }];
+      for (const [key, node] of Object.entries(obj(inner.properties))) {
+        const before = found.get(key);
+        if (before) {
+          if (before.route.length > 0) before.others++;
+        } else found.set(key, { node: obj(node), owner: inner, route: here, uiBranch: branchUi, via: ref, others: 0 });
+      }
+      scan(inner, here, branchUi, ref, inResolved);
+    };
+    for (const keyword of BRANCH_KEYWORDS) {
+      const list = holder[keyword];
+      if (!Array.isArray(list)) continue;
+      // The group's choice draws a branch with its own uiSchema; one that a dependency resolves is merged.
+      list.forEach((part, i) =>
+        enter(
+          part,
+          { keyword, at: i },
+          keyword !== 'allOf' && uiBranch === undefined && !resolved ? i : uiBranch,
+          resolved,
+        ),
+      );
+    }
+    for (const keyword of ['then', 'else'] as const) enter(holder[keyword], { keyword, at: 0 }, uiBranch, resolved);
+    for (const keyword of ['dependentSchemas', 'dependencies'] as const) {
+      const map = holder[keyword];
+      if (isEntry(map))
+        for (const [key, part] of Object.entries(map)) enter(part, { keyword, at: key }, uiBranch, true);
+    }
+  };
+  scan(container, [], undefined, undefined, false);
+  return found;
+}
+
+/** Where the field `path` is declared (undefined for a tuple's place or a key the group does not have). */
+export function declarationAt(def: ServiceDefinition, path: Path): Declaration | undefined {
+  if (path.length === 0) return undefined;
+  const container = containerOf(def, path.slice(0, -1));
+  return isTuple(container) ? undefined : declarationsOf(def, container).get(path[path.length - 1]!);
 }
 
 /** What holds the children of `node`: its group, its tuple, or its list's item, `$ref`s followed. */
@@ -130,7 +244,7 @@ export function nodeAt(def: ServiceDefinition, path: Path): Node {
   let container = holderOf(def, def.schema);
   let node: Node = {};
   path.forEach((key, i) => {
-    node = childOf(container, key);
+    node = childOf(def, container, key);
     if (i < path.length - 1) container = innerOf(def, node);
   });
   return node;
@@ -150,13 +264,11 @@ export function existsAt(def: ServiceDefinition, path: Path): boolean {
   return path.every((key, i) => {
     const there = isTuple(container)
       ? /^(0|[1-9][0-9]*)$/.test(key) && Number(key) < placesOf(container).length
-      : Object.hasOwn(obj(container.properties), key);
-    if (there && i < path.length - 1) container = innerOf(def, childOf(container, key));
+      : declarationsOf(def, container).has(key);
+    if (there && i < path.length - 1) container = innerOf(def, childOf(def, container, key));
     return there;
   });
 }
-
-const isEntry = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** `holder[key]`, made an empty entry when `create` is set and none is there. */
 function entry(holder: Node, key: string, create: boolean, created?: Array<[Node, string]>): Node {
@@ -204,13 +316,29 @@ export function uiAt(def: ServiceDefinition, path: Path, create = false, created
   let container = holderOf(def, def.schema);
   let ui = holder;
   path.forEach((key, i) => {
-    ui = isTuple(container) ? placeUi(holder, Number(key), create, created) : entry(holder, key, create, created);
+    ui = isTuple(container)
+      ? placeUi(holder, Number(key), create, created)
+      : entry(uiOwner(def, container, holder, key), key, create, created);
     if (i === path.length - 1) return;
-    const node = childOf(container, key);
+    const node = childOf(def, container, key);
     holder = isList(shapeOf(def, node)) ? entry(ui, 'items', create, created) : ui;
     container = innerOf(def, node);
   });
   return ui;
+}
+
+/** The uiSchema that holds the entry of the field `key` of an object whose uiSchema is `holder` (see declarationsOf). */
+function uiOwner(def: ServiceDefinition, container: Node, holder: Node, key: string): Node {
+  const index = declarationsOf(def, container).get(key)?.uiBranch;
+  return index === undefined ? holder : (branchUi(holder, index) as Node);
+}
+
+/** The uiSchema whose entry `key` is the field `path`'s (undefined for a tuple's place). */
+export function uiHolderAt(def: ServiceDefinition, path: Path): Node | undefined {
+  const parent = path.slice(0, -1);
+  const container = containerOf(def, parent);
+  if (isTuple(container)) return undefined;
+  return uiOwner(def, container, childUi(def, parent, false), path[path.length - 1]!);
 }
 
 /** The uiSchema that holds the children of `path` (an array's `items`). */
@@ -230,8 +358,12 @@ export function childUi(def: ServiceDefinition, path: Path, create: boolean): No
 export function sharedGroupOf(def: ServiceDefinition, path: Path): SharedGroup | undefined {
   let container = holderOf(def, def.schema);
   let group: { holder: Node; ref: string } | undefined;
-  for (const key of path.slice(0, -1)) {
-    const node = childOf(container, key);
+  for (const [i, key] of path.entries()) {
+    // A field declared in a part that is a `$ref` (`allOf: [{ "$ref": "#/$defs/personne" }, …]`) is that group's.
+    const via = isTuple(container) ? undefined : declarationsOf(def, container).get(key)?.via;
+    if (via) group = via;
+    if (i === path.length - 1) break;
+    const node = childOf(def, container, key);
     // The `$ref`s this step follows: the field's own, then its list item's.
     const refs = refChain(def, node).slice(0, -1);
     if (isList(shapeOf(def, node))) refs.push(...refChain(def, obj(holderOf(def, node).items)).slice(0, -1));
@@ -312,20 +444,55 @@ export function placesOfField(def: ServiceDefinition, path: Path, limit = 1000):
   const visit = (at: Path, container: Node, keys: string[], opened: Node[]) => {
     for (const key of keys) {
       if (out.length >= limit || ++visits > 20_000) return;
-      const node = childOf(container, key);
+      const node = childOf(def, container, key);
       const here = [...at, key];
       if (node === target) out.push(here);
       const inner = innerOf(def, node);
-      if (!opened.includes(inner)) visit(here, inner, childKeysOf(inner), [...opened, inner]);
+      if (!opened.includes(inner)) visit(here, inner, childKeysOf(def, inner), [...opened, inner]);
     }
   };
   const root = holderOf(def, def.schema);
+  const onPages = new Set(def.pages.flatMap((p) => p.fields));
+  const elsewhere = [...declarationsOf(def, root).keys()].filter((k) => !onPages.has(k));
   for (const page of def.pages) visit([], root, page.fields, [root]);
+  visit([], root, elsewhere, [root]);
   return out;
 }
 
-const childKeysOf = (container: Node): string[] =>
-  isTuple(container) ? placesOf(container).map((_, i) => String(i)) : Object.keys(obj(container.properties));
+const childKeysOf = (def: ServiceDefinition, container: Node): string[] =>
+  isTuple(container) ? placesOf(container).map((_, i) => String(i)) : [...declarationsOf(def, container).keys()];
+
+/**
+ * The top-level fields the studio lists on a page: the page's own, each followed by the fields on no page that only
+ * a condition or a choice brings (declared in a branch or a part of the root), as the form draws them after the
+ * field they follow in RJSF's order (`ui:order` applied; the root's choice last), on that field's page. A field the
+ * order puts before every page's goes with the last page.
+ */
+export function pageFieldKeys(def: ServiceDefinition, pageId: string): string[] {
+  const page = def.pages.find((p) => p.id === pageId);
+  if (!page) return [];
+  const root = holderOf(def, def.schema);
+  const declared = declarationsOf(def, root);
+  const onPages = new Set(def.pages.flatMap((p) => p.fields));
+  const extra = [...declared.keys()].filter((k) => !onPages.has(k));
+  if (extra.length === 0) return page.fields;
+  const ordered = orderedKeys(
+    { properties: Object.fromEntries([...declared.keys()].map((k) => [k, {}])) },
+    obj(def.uiSchema),
+  );
+  const out: string[] = [];
+  const placed = new Set<string>();
+  for (const p of def.pages)
+    for (const key of p.fields) {
+      if (p === page) out.push(key);
+      for (let i = ordered.indexOf(key) + 1; i >= 1 && i < ordered.length && !onPages.has(ordered[i]!); i++) {
+        placed.add(ordered[i]!);
+        if (p === page) out.push(ordered[i]!);
+      }
+    }
+  if (page === def.pages.at(-1)) out.push(...extra.filter((k) => !placed.has(k)));
+  return out;
+}
 
 export interface SharedGroup {
   /** The group's `title`, else its key in `$defs`. */
@@ -405,7 +572,7 @@ export function pointerOf(def: ServiceDefinition, path: Path): string {
   path.forEach((key, i) => {
     pointer += `/${encodePointerSegment(key)}`;
     if (i === path.length - 1) return;
-    const node = childOf(container, key);
+    const node = childOf(def, container, key);
     if (isList(shapeOf(def, node))) pointer += '/*';
     container = innerOf(def, node);
   });
@@ -413,7 +580,7 @@ export function pointerOf(def: ServiceDefinition, path: Path): string {
 }
 
 export function childKeys(def: ServiceDefinition, path: Path): string[] {
-  return childKeysOf(containerOf(def, path));
+  return childKeysOf(def, containerOf(def, path));
 }
 
 /** Whether `path` is a tuple's place (answered by its position: it cannot be required, moved or removed alone). */
@@ -422,7 +589,7 @@ export function inTuple(def: ServiceDefinition, path: Path): boolean {
 }
 
 export function isRequiredAt(def: ServiceDefinition, path: Path): boolean {
-  const parent = containerOf(def, path.slice(0, -1));
+  const parent = declarationAt(def, path)?.owner ?? containerOf(def, path.slice(0, -1));
   return Array.isArray(parent.required) && (parent.required as string[]).includes(path[path.length - 1]!);
 }
 

@@ -10,6 +10,7 @@ import {
   childUi,
   clone,
   containerOf,
+  declarationAt,
   keepReferenced,
   keyFromLabel,
   nodeAt,
@@ -18,6 +19,7 @@ import {
   pointerOf,
   slugFromLabel,
   uiAt,
+  uiHolderAt,
   unique,
   type Node,
   type Path,
@@ -79,8 +81,9 @@ export function removeField(def: ServiceDefinition, path: Path): ServiceDefiniti
   const pointers = places.map((p) => pointerOf(next, p));
   const key = path[path.length - 1]!;
   const parent = path.slice(0, -1);
-  const uiHolders = places.map((p) => childUi(next, p.slice(0, -1), false));
-  const container = containerOf(next, parent);
+  const uiHolders = places.map((p) => uiHolderAt(next, p) ?? childUi(next, p.slice(0, -1), false));
+  // Where the field is declared: the group's `properties`, or a branch's or part's (the branch stays, without it).
+  const container = declarationAt(next, path)?.owner ?? containerOf(next, parent);
   // A `$ref` elsewhere that names the field keeps what it names (moved to `$defs`), rather than pointing at nothing.
   const removed = obj(container.properties)[key];
   if (isEntry(removed)) keepReferenced(next, removed);
@@ -105,15 +108,20 @@ const isEntry = (v: unknown): v is Node => v !== null && typeof v === 'object' &
 /** Whether removing `path` keeps its schema in `$defs` because a `$ref` elsewhere names it (see keepReferenced). */
 export function keptWhenRemoved(def: ServiceDefinition, path: Path): boolean {
   const next = clone(def);
-  const removed = obj(containerOf(next, path.slice(0, -1)).properties)[path[path.length - 1]!];
+  const owner = declarationAt(next, path)?.owner ?? containerOf(next, path.slice(0, -1));
+  const removed = obj(owner.properties)[path[path.length - 1]!];
   return isEntry(removed) && keepReferenced(next, removed);
 }
 
 /** Moves a field up (-1) or down (+1) among its siblings: page order at the top, property order inside a group. */
 export function moveField(def: ServiceDefinition, pageId: string, path: Path, delta: number): ServiceDefinition {
   const key = path[path.length - 1]!;
+  // Inside a group, among the fields declared with it (a branch's fields keep their place in the branch).
+  const owner = declarationAt(def, path)?.owner;
   const siblings =
-    path.length === 1 ? (def.pages.find((p) => p.id === pageId)?.fields ?? []) : childKeys(def, path.slice(0, -1));
+    path.length === 1
+      ? (def.pages.find((p) => p.id === pageId)?.fields ?? [])
+      : childKeys(def, path.slice(0, -1)).filter((k) => declarationAt(def, [...path.slice(0, -1), k])?.owner === owner);
   const index = siblings.indexOf(key);
   const target = siblings[index + delta];
   if (index < 0 || target === undefined) return def;
@@ -137,8 +145,9 @@ export function moveFieldBefore(def: ServiceDefinition, pageId: string, path: Pa
     const page = next.pages.find((p) => p.id === pageId);
     if (page) page.fields = reorder(page.fields);
   } else {
-    const container = containerOf(next, path.slice(0, -1));
+    const container = declarationAt(next, path)?.owner ?? containerOf(next, path.slice(0, -1));
     const props = obj(container.properties);
+    if (!Object.hasOwn(props, key) || !Object.hasOwn(props, before)) return def;
     container.properties = Object.fromEntries(reorder(Object.keys(props)).map((k) => [k, props[k]]));
   }
   return next;
@@ -151,7 +160,8 @@ export function updateField(
 ): ServiceDefinition {
   const next = clone(def);
   const created: Array<[Node, string]> = [];
-  change(nodeAt(next, path), uiAt(next, path, true, created), containerOf(next, path.slice(0, -1)));
+  const owner = declarationAt(next, path)?.owner ?? containerOf(next, path.slice(0, -1));
+  change(nodeAt(next, path), uiAt(next, path, true, created), owner);
   // The uiSchema entries made for the change and left empty go: an edit of the schema alone (a label, a limit)
   // saves the uiSchema as it was, without `"champ": {}` added at the end of a form written elsewhere.
   // A tuple's list of entries lengthened for the edit is shortened back the same way, from its end.

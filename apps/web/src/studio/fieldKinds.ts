@@ -1,7 +1,7 @@
 /** The palette: the kinds of field the studio adds, how each is built, and how a field's kind is read back. */
 import { widgetOf, type IdentityClaim, type ServiceDefinition } from '@guichet/shared';
 import { tr } from '../lib/i18n';
-import { isTuple, obj, shapeAt, slugFromLabel, uiAt, type Node, type Path } from './definitionPaths';
+import { childKeys, isTuple, obj, shapeAt, slugFromLabel, uiAt, type Node, type Path } from './definitionPaths';
 import { isSiretUi, siretSchema } from './siretField';
 import { isRnaUi, rnaSchema } from './rnaField';
 import { isQuotientUi, quotientSchema } from './quotientField';
@@ -248,14 +248,47 @@ export const PALETTE: PaletteEntry[] = [
 ];
 
 /** What a field is, for the properties panel (the reverse of the palette). */
+/**
+ * A group: an object, or a schema without a `type` made of fields or of `allOf` parts (OpenAPI's inheritance), drawn
+ * as the type its parts say.
+ */
+const isGroup = (node: Node) =>
+  node.type === 'object' ||
+  (node.type === undefined &&
+    (typeof node.properties === 'object' ||
+      Array.isArray(node.allOf) ||
+      [node.oneOf, node.anyOf].some((list) => Array.isArray(list) && list.some(isGroupBranch))));
+
+/** A choice between schemas whose branches are not values (`const`): groups kept in `$defs`, most often. */
+const isChoiceOfSchemas = (node: Node) =>
+  node.type === undefined &&
+  [node.oneOf, node.anyOf].some(
+    (list) =>
+      Array.isArray(list) &&
+      list.length > 0 &&
+      list.every((b) => b !== null && typeof b === 'object' && !('const' in b) && !('enum' in b)) &&
+      list.some((b) => isGroupBranch(b) || typeof (b as Node).$ref === 'string'),
+  );
+
+/** A branch of a choice between groups (not between values: `const`, or a scalar type). */
+const isGroupBranch = (branch: unknown) =>
+  branch !== null &&
+  typeof branch === 'object' &&
+  ((branch as Node).type === 'object' || typeof (branch as Node).properties === 'object');
+
+/** Whether a group declares fields elsewhere than in its own `properties` (branches, parts, conditions). */
+const declaresElsewhere = (node: Node) =>
+  ['allOf', 'oneOf', 'anyOf', 'then', 'else', 'dependentSchemas', 'dependencies'].some((k) => node[k] !== undefined);
+
 export function typeOf(node: Node, ui: Node): FieldType {
   const format = node.format;
   if (node.type === 'array') {
     const items = obj(node.items);
     // A tuple, or a list of groups or of tuples: fields inside, each place or item answered in turn.
-    if (isTuple(node) || items.type === 'object' || isTuple(items)) return 'repeat';
+    if (isTuple(node) || isGroup(items) || isTuple(items) || isChoiceOfSchemas(items)) return 'repeat';
     return 'checkboxes';
   }
+  if (node.type === undefined && isGroup(node)) return 'section';
   if (node.type === 'object' && ui['ui:widget'] === 'commune') return 'commune';
   if (node.type === 'object' && ui['ui:widget'] === 'address') return 'banAddress';
   if (node.type === 'object' && isSiretUi(ui)) return 'company';
@@ -263,7 +296,8 @@ export function typeOf(node: Node, ui: Node): FieldType {
   if (node.type === 'object' && isQuotientUi(ui)) return 'familyQuotient';
   if (node.type === 'object') {
     const keys = Object.keys(obj(node.properties));
-    if (keys.length === 0) return typeof node.description === 'string' ? 'explanation' : 'section';
+    if (keys.length === 0 && !declaresElsewhere(node))
+      return typeof node.description === 'string' ? 'explanation' : 'section';
     return 'section';
   }
   if (node.type === 'boolean') return node.const === true ? 'consent' : 'yesNo';
@@ -292,7 +326,9 @@ export function typeOf(node: Node, ui: Node): FieldType {
 export function holdsFields(def: ServiceDefinition, path: Path): boolean {
   const node = shapeAt(def, path);
   const type = typeOf(node, uiAt(def, path));
-  return (node.type === 'object' || type === 'repeat') && type !== 'explanation';
+  // A choice between groups kept in `$defs` (Pydantic's `Union[A, B]`, `Optional[Model]`): their fields are its own.
+  const choiceOfGroups = node.type === undefined && type !== 'repeat' && childKeys(def, path).length > 0;
+  return (isGroup(node) || type === 'repeat' || choiceOfGroups) && type !== 'explanation';
 }
 
 export function typeName(type: FieldType): string {
