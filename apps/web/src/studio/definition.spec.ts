@@ -150,7 +150,39 @@ describe('problems in the designer’s words, at their control', () => {
     problemControl(pointer: string | undefined): 'options' | 'label' | null;
     studioProblem(p: { pointer?: string; code: string; message: string }): { message: string };
     inWords(def: ServiceDefinition, p: { pointer?: string; code: string; message: string }): { message: string };
+    placeOf(
+      def: ServiceDefinition,
+      pointer: string | undefined,
+    ): { kind: string; path?: string[]; pageId?: string | null };
   }>('./definition');
+
+  it('places a problem of a field declared in a branch on that field, and a root one on no page where it is listed', () => {
+    const def = {
+      formatVersion: 1,
+      schema: {
+        type: 'object',
+        properties: { motif: { type: 'string', enum: ['a', 'autre'] }, envoi: { type: 'object', oneOf: [] } },
+        allOf: [{ if: { properties: { motif: { const: 'autre' } } }, then: { properties: { precision: {} } } }],
+      },
+      uiSchema: {},
+      pages: [
+        { id: 'un', title: 'Un', fields: ['motif'] },
+        { id: 'deux', title: 'Deux', fields: ['envoi'] },
+      ],
+      settings: {},
+    } as unknown as ServiceDefinition;
+    // Drawn after the field it follows in RJSF's order (the `then`'s fields after the group's own): « envoi ».
+    expect(words.placeOf(def, '/schema/allOf/0/then/properties/precision/title')).toEqual({
+      kind: 'field',
+      path: ['precision'],
+      pageId: 'deux',
+    });
+    expect(words.placeOf(def, '/schema/properties/envoi/oneOf/1/properties/siret/title')).toEqual({
+      kind: 'field',
+      path: ['envoi', 'siret'],
+      pageId: 'deux',
+    });
+  });
 
   it('sends a problem of the answers to « Réponses proposées », one of the label to « Libellé »', () => {
     expect(words.problemControl('/schema/properties/pick/oneOf')).toBe('options');

@@ -1,7 +1,7 @@
 /** Problems of the server's 422, placed on the definition and said in the designer's words. */
 import { decodePointerSegment, labelOf, type ErrorItem, type ServiceDefinition } from '@guichet/shared';
 import { tr } from '../lib/i18n';
-import type { Path } from './definitionPaths';
+import { pageFieldKeys, type Path } from './definitionPaths';
 
 /** Where a problem of the 422 points: a field (its path), a page, or another part of the definition. */
 export type ProblemPlace =
@@ -13,7 +13,10 @@ export type ProblemPlace =
 
 export function placeOf(def: ServiceDefinition, pointer: string | undefined): ProblemPlace {
   const parts = (pointer ?? '').split('/').slice(1).map(decodePointerSegment);
-  const pageOfKey = (key: string) => def.pages.find((p) => p.fields.includes(key))?.id ?? null;
+  // A root field on no page (a branch or condition brings it) is on the page the studio lists it on.
+  const pageOfKey = (key: string) =>
+    (def.pages.find((p) => p.fields.includes(key)) ?? def.pages.find((p) => pageFieldKeys(def, p.id).includes(key)))
+      ?.id ?? null;
   const fieldFromPointer = (p: string): ProblemPlace => {
     const path = p
       .split('/')
