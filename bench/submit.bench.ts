@@ -92,6 +92,8 @@ async function main(): Promise<void> {
     // Where the CPU goes: the API process, PostgreSQL (all its processes, exited backends included) and this
     // process (the clients), per operation; for pgbench, PostgreSQL and pgbench itself.
     const [{ pid: backendPid }] = (await ds.query('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+    // Finds PostgreSQL's postmaster while this backend is there (the pool may close it while the API's rounds run).
+    postgresCpuSeconds(backendPid);
     const childrenCpu = () => cpuSeconds(process.pid, true) - cpuSeconds(process.pid);
     const meter = (apiPid: number | undefined) => {
       const clients = () => process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;

@@ -93,13 +93,19 @@ export function cpuSeconds(pid: number | undefined, children = false): number {
   return ticks / 100; // clock ticks of 10 ms
 }
 
+/** The postmaster's pid, by the pid of a backend it started. */
+const postmasters = new Map<number, number>();
+
 /**
  * CPU seconds PostgreSQL has used so far: the postmaster, its live processes, and the backends that have exited
  * (the postmaster waited for them). Found from `backendPid`, any of its backends. NaN when unknown.
  */
 export function postgresCpuSeconds(backendPid: number): number {
-  const postmaster = Number(procStat(backendPid)?.[1]);
+  // The postmaster found once: the backend may have ended since (a pool closes a connection left idle 10 s, as
+  // bench:submit's during its API rounds, and every PostgreSQL figure read « ? »).
+  const postmaster = postmasters.get(backendPid) ?? Number(procStat(backendPid)?.[1]);
   if (!Number.isInteger(postmaster) || postmaster <= 1) return NaN;
+  postmasters.set(backendPid, postmaster);
   let total = cpuSeconds(postmaster, true);
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
