@@ -1,7 +1,7 @@
 /** Visibility conditions: the rules the studio writes, the questions they may read, and their words. */
 import { fieldModel, plainText, type Expr, type FieldModel, type ServiceDefinition } from '@guichet/shared';
 import { tr } from '../lib/i18n';
-import { clone, obj, shapeAt, uiAt, type Node, type Path } from './definitionPaths';
+import { clone, declarationsOf, obj, pageFieldKeys, shapeAt, uiAt, type Node, type Path } from './definitionPaths';
 import { optionsAt, type ChoiceOption } from './fieldEdits';
 
 export function conditionOf(def: ServiceDefinition, target: string): Expr | undefined {
@@ -46,20 +46,22 @@ const MAX_DEPTH = 16;
 export function questionsFor(def: ServiceDefinition, target: string): Question[] {
   const out: Question[] = [];
   const repeatOf = target.includes('/*/') ? target.slice(0, target.indexOf('/*/')) : null;
-  const walk = (path: Path, container: Node, prefix: string, block?: Question['block']) => {
+  // A group's fields where the form draws them: its own, and those its branches and conditions declare.
+  const keysOf = (container: Node) => [...declarationsOf(def, container).keys()];
+  const walk = (path: Path, keys: string[], prefix: string, block?: Question['block']) => {
     if (path.length > MAX_DEPTH) return;
-    for (const key of Object.keys(obj(container.properties))) {
+    for (const key of keys) {
       // What the place means, `$ref`s followed (a list's items too).
       const node = shapeAt(def, [...path, key]);
       const pointer = `${prefix}/${key}`;
       const ui = uiAt(def, [...path, key]);
-      if (node.type === 'object') walk([...path, key], node, pointer, block);
+      if (node.type === 'object') walk([...path, key], keysOf(node), pointer, block);
       else if (node.type === 'array' && obj(node.items).type === 'object') {
         // The target's own block: its fields read the target's item. Another block (one level, not the
         // target nor what contains it): its fields are read through « at least one » or « the first » item.
-        if (repeatOf === pointer) walk([...path, key], obj(node.items), `${pointer}/*`);
+        if (repeatOf === pointer) walk([...path, key], keysOf(obj(node.items)), `${pointer}/*`);
         else if (!block && pointer !== target && !target.startsWith(`${pointer}/`) && !pointer.startsWith(`${target}/`))
-          walk([...path, key], obj(node.items), `${pointer}/*`, {
+          walk([...path, key], keysOf(obj(node.items)), `${pointer}/*`, {
             pointer,
             label: plainText(fieldModel(def.schema, node, ui, pointer, key, false, []).title),
           });
@@ -75,9 +77,8 @@ export function questionsFor(def: ServiceDefinition, target: string): Question[]
       }
     }
   };
-  // Fields in the order of the pages.
-  for (const page of def.pages)
-    walk([], { properties: Object.fromEntries(page.fields.map((f) => [f, obj(def.schema.properties)[f]])) }, '');
+  // Fields in the order of the pages (a field that a condition of the root brings, after the field it follows).
+  for (const page of def.pages) walk([], pageFieldKeys(def, page.id), '');
   return out;
 }
 

@@ -112,3 +112,50 @@ describe('conditions read fields of groups kept in $defs (Pydantic, zod, OpenAPI
     );
   });
 });
+
+describe('conditions read fields that a branch or a condition of the schema declares (SurveyJS, Form.io exports)', () => {
+  const def = {
+    formatVersion: 1,
+    schema: {
+      type: 'object',
+      properties: {
+        mode: { type: 'string', title: 'Comment recevoir l’acte ?', enum: ['courriel', 'courrier'] },
+        adresse: {
+          type: 'object',
+          title: 'Adresse',
+          properties: { rue: { type: 'string', title: 'Rue' } },
+          oneOf: [
+            { title: 'En France', properties: { commune: { type: 'string', title: 'Commune' } } },
+            { title: 'À l’étranger', properties: { pays: { type: 'string', title: 'Pays', enum: ['BE', 'CH'] } } },
+          ],
+        },
+        navette: { type: 'boolean', title: 'Navette du matin' },
+      },
+      allOf: [
+        {
+          if: { properties: { mode: { const: 'courriel' } }, required: ['mode'] },
+          then: { properties: { urgent: { type: 'boolean', title: 'Envoi urgent' } } },
+        },
+      ],
+    },
+    pages: [{ id: 'p', title: 'Page', fields: ['mode', 'adresse', 'navette'] }],
+    settings: { signIn: 'none' },
+  } as unknown as ServiceDefinition;
+
+  it('offers them as the form draws them, as the server’s rules read them', () => {
+    const pointers = questionsFor(def, '/navette').map((q) => q.pointer);
+    expect(pointers).toEqual(
+      expect.arrayContaining(['/mode', '/adresse/rue', '/adresse/commune', '/adresse/pays', '/urgent']),
+    );
+    expect(questionsFor(def, '/navette').find((q) => q.pointer === '/adresse/pays')).toMatchObject({
+      label: 'Pays',
+      kind: 'choice',
+    });
+    const designed = setCondition(def, '/navette', { eq: [{ field: '/urgent' }, true] });
+    expect(publishProblems(designed).filter((p) => p.code.startsWith('rule'))).toEqual([]);
+    expect(hiddenPointers({ definition: designed, data: { mode: 'courrier' } })).toContain('/navette');
+    expect(hiddenPointers({ definition: designed, data: { mode: 'courriel', urgent: true } })).not.toContain(
+      '/navette',
+    );
+  });
+});
