@@ -101,12 +101,7 @@ export function FieldsColumn({
                         {inBranch(def, path) && `, ${tr('champ conditionnel', 'conditional field')}`}
                       </span>
                     </button>
-                    {problems.length > 0 && (
-                      <p className="error-message">
-                        <span className="sr-only">{tr('Problème : ', 'Problem: ')}</span>
-                        {problems[0]!.message}
-                      </p>
-                    )}
+                    <FirstProblem problems={problems} />
                   </li>
                 );
               return (
@@ -157,12 +152,7 @@ export function FieldsColumn({
                     {text}
                     <span className="muted"> — {typeName(typeOf(shapeAt(def, path), uiAt(def, path)))}</span>
                   </button>
-                  {problems.length > 0 && (
-                    <p className="error-message">
-                      <span className="sr-only">{tr('Problème : ', 'Problem: ')}</span>
-                      {problems[0]!.message}
-                    </p>
-                  )}
+                  <FirstProblem problems={problems} />
                   <span className="studio-row-actions">
                     {i > 0 && (
                       <button
@@ -220,5 +210,16 @@ export function FieldsColumn({
         <Palette onAdd={add} />
       </section>
     </section>
+  );
+}
+
+/** The first problem the server found on a field, under its name in the list. */
+function FirstProblem({ problems }: { problems: ReadonlyArray<{ message: string }> }) {
+  if (problems.length === 0) return null;
+  return (
+    <p className="error-message">
+      <span className="sr-only">{tr('Problème : ', 'Problem: ')}</span>
+      {problems[0]!.message}
+    </p>
   );
 }
