@@ -48,6 +48,8 @@ export function questionsFor(def: ServiceDefinition, target: string): Question[]
   const repeatOf = target.includes('/*/') ? target.slice(0, target.indexOf('/*/')) : null;
   // A group's fields where the form draws them: its own, and those its branches and conditions declare.
   const keysOf = (container: Node) => [...declarationsOf(def, container).keys()];
+  // A group: an object, or a schema without a `type` that declares fields (OpenAPI's `allOf` inheritance).
+  const isGroup = (node: Node) => node.type === 'object' || (node.type === undefined && keysOf(node).length > 0);
   const walk = (path: Path, keys: string[], prefix: string, block?: Question['block']) => {
     if (path.length > MAX_DEPTH) return;
     for (const key of keys) {
@@ -55,8 +57,8 @@ export function questionsFor(def: ServiceDefinition, target: string): Question[]
       const node = shapeAt(def, [...path, key]);
       const pointer = `${prefix}/${key}`;
       const ui = uiAt(def, [...path, key]);
-      if (node.type === 'object') walk([...path, key], keysOf(node), pointer, block);
-      else if (node.type === 'array' && obj(node.items).type === 'object') {
+      if (isGroup(node)) walk([...path, key], keysOf(node), pointer, block);
+      else if (node.type === 'array' && isGroup(obj(node.items))) {
         // The target's own block: its fields read the target's item. Another block (one level, not the
         // target nor what contains it): its fields are read through « at least one » or « the first » item.
         if (repeatOf === pointer) walk([...path, key], keysOf(obj(node.items)), `${pointer}/*`);

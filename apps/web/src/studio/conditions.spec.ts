@@ -130,6 +130,14 @@ describe('conditions read fields that a branch or a condition of the schema decl
           ],
         },
         navette: { type: 'boolean', title: 'Navette du matin' },
+        // OpenAPI's inheritance: a group without a `type`, made of parts.
+        responsable: {
+          title: 'Responsable',
+          allOf: [
+            { properties: { nom: { type: 'string', title: 'Nom' } } },
+            { properties: { age: { type: 'integer' } } },
+          ],
+        },
       },
       allOf: [
         {
@@ -147,6 +155,8 @@ describe('conditions read fields that a branch or a condition of the schema decl
     expect(pointers).toEqual(
       expect.arrayContaining(['/mode', '/adresse/rue', '/adresse/commune', '/adresse/pays', '/urgent']),
     );
+    expect(pointers).toEqual(expect.arrayContaining(['/responsable/nom', '/responsable/age']));
+    expect(pointers).not.toContain('/responsable');
     expect(questionsFor(def, '/navette').find((q) => q.pointer === '/adresse/pays')).toMatchObject({
       label: 'Pays',
       kind: 'choice',
