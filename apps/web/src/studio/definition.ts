@@ -1,6 +1,7 @@
 /**
  * The studio's model of a service definition, one import for the editor:
- * paths and navigation (definitionPaths.ts), the palette of field kinds
+ * paths and navigation (definitionPaths.ts), groups shared by `$ref`
+ * (sharedGroups.ts), the palette of field kinds
  * (fieldKinds.ts), edits of fields, pages and prefill (fieldEdits.ts),
  * visibility conditions (conditionRules.ts) and the server's problems placed
  * on the definition (problems.ts).
@@ -19,18 +20,16 @@ export {
   labelAt,
   nodeAt,
   pageFieldKeys,
-  placesOfField,
   pointerOf,
   shapeAt,
-  sharedGroupOf,
   slugFromLabel,
   uiAt,
   type BranchStep,
   type Declaration,
   type Node,
   type Path,
-  type SharedGroup,
 } from './definitionPaths';
+export { placesOfField, sharedGroupOf, type SharedGroup } from './sharedGroups';
 export { holdsFields, PALETTE, typeName, typeOf, type FieldType, type PaletteEntry } from './fieldKinds';
 export {
   addField,

@@ -11,11 +11,10 @@ import {
   clone,
   containerOf,
   declarationAt,
-  keepReferenced,
+  isEntry,
   keyFromLabel,
   nodeAt,
   obj,
-  placesOfField,
   pointerOf,
   slugFromLabel,
   uiAt,
@@ -24,6 +23,7 @@ import {
   type Node,
   type Path,
 } from './definitionPaths';
+import { keepReferenced, placesOfField } from './sharedGroups';
 import { PALETTE, type FieldType } from './fieldKinds';
 
 /** Adds a field built from the palette inside `parent` (top level: on page `pageId`). Returns its key. */
@@ -102,8 +102,6 @@ export function removeField(def: ServiceDefinition, path: Path): ServiceDefiniti
   if (next.settings.prefill) next.settings.prefill = next.settings.prefill.filter((p) => !under(p.pointer));
   return next;
 }
-
-const isEntry = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Whether removing `path` keeps its schema in `$defs` because a `$ref` elsewhere names it (see keepReferenced). */
 export function keptWhenRemoved(def: ServiceDefinition, path: Path): boolean {
