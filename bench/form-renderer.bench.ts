@@ -277,6 +277,8 @@ interface ProbeKey {
 }
 interface ProbeSubmit {
   startedAt: number;
+  /** The form's submit event reached the page (before it, the browser's own work from the click). */
+  submitAt: number | null;
   readyAt: number | null;
   paintedAt: number | null;
   frames: number;
@@ -562,6 +564,10 @@ async function main(): Promise<void> {
         failedStepReady: stats(
           rs.map((r) => (r.submit.readyAt === null ? Infinity : r.submit.readyAt - r.submit.startedAt)),
         ),
+        /** From the click to the form's submit event: the browser's, before any renderer's code runs. */
+        failedStepBeforeSubmit: stats(
+          rs.map((r) => (r.submit.submitAt === null ? Infinity : r.submit.submitAt - r.submit.startedAt)),
+        ),
         failedStepFrames: stats(rs.map((r) => r.submit.frames)),
         failedStepErrors: [...new Set(rs.map((r) => r.submit.errors))],
         failedStepFocus: [...new Set(rs.map((r) => r.submit.focus))],
@@ -709,7 +715,7 @@ async function main(): Promise<void> {
       `(per-round p95 ${s.keySyncRoundP95.map(formatNumber).join(', ')}; p95 without each page's first key ${formatNumber(s.keySyncAfterFirst.p95)}; ` +
       `${s.eventsPerKey.toFixed(1)} events per key); per key: script ` +
       `${formatNumber(s.script.p50)}, task ${formatNumber(s.task.p50)}, layout ${formatNumber(s.layout.p50)}, style ${formatNumber(s.style.p50)} ms; ` +
-      `failed step: ready ${formatNumber(s.failedStepReady.p50)} ms, painted ${formatNumber(s.failedStep.p50)} ms, ${s.failedStepErrors.join('/')} errors, focus ${s.failedStepFocus.join(' | ')}; ` +
+      `failed step: submit event ${formatNumber(s.failedStepBeforeSubmit.p50)} ms after the click, ready ${formatNumber(s.failedStepReady.p50)} ms, painted ${formatNumber(s.failedStep.p50)} ms, ${s.failedStepErrors.join('/')} errors, focus ${s.failedStepFocus.join(' | ')}; ` +
       `cold load: HTML in ${formatNumber(s.responseEnd.p50)} ms, last field ${formatNumber(s.coldLoad.p50)} ms (painted ${formatNumber(s.coldLoadPainted.p50)} ms)`;
     out('\nDetails (medians unless said):');
     out(line('Guichet', ours));

@@ -629,8 +629,9 @@ async function main(): Promise<void> {
           value: percentile(latency.latencies, p),
           baseline: percentile(latency.responseMs, p),
           baselineName: `submit HTTP response p${p}`,
-          goal: p === 95 ? '≤ 1000 ms' : '—',
-          met: p === 95 ? percentile(latency.latencies, 95) <= 1000 : undefined,
+          // The goal is the receipt as sent (in the text, the PDF on demand); RECEIPT_EMAIL=pdf is its baseline.
+          goal: p === 95 && RECEIPT_EMAIL === 'text' ? '≤ 1000 ms' : '—',
+          met: p === 95 && RECEIPT_EMAIL === 'text' ? percentile(latency.latencies, 95) <= 1000 : undefined,
         });
     const machine = { ...baseMachine, postgres: pgVersion, redis: redisVersion, bullmq: packageVersion('bullmq') };
     const out = (s: string) => process.stdout.write(s);

@@ -48,8 +48,8 @@
 
   /**
    * @typedef {{ sync: number, events: number }} Key
-   * @typedef {{ startedAt: number, readyAt: number | null, paintedAt: number | null, frames: number,
-   *             errors: number, focus: string, timedOut: boolean }} Submit
+   * @typedef {{ startedAt: number, submitAt: number | null, readyAt: number | null, paintedAt: number | null,
+   *             frames: number, errors: number, focus: string, timedOut: boolean }} Submit
    */
   const bench = {
     renderer: rjsf ? 'rjsf' : 'ours',
@@ -98,6 +98,7 @@
       /** @type {Submit} */
       const submit = {
         startedAt: performance.now(),
+        submitAt: null,
         readyAt: null,
         paintedAt: null,
         frames: 0,
@@ -118,6 +119,14 @@
         else submit.timedOut = true;
       };
       requestAnimationFrame(check);
+    },
+    true,
+  );
+  // When the form's submit event reaches the page: what the browser did between the click and it is no renderer's.
+  window.addEventListener(
+    'submit',
+    () => {
+      if (bench.submit && bench.submit.submitAt === null) bench.submit.submitAt = performance.now();
     },
     true,
   );

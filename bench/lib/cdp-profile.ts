@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { CDPSession } from 'playwright-core';
 
 /** A page's CPU profile and timeline trace under way (`startProfile`), written by `stop`. */
@@ -27,6 +28,7 @@ export async function startProfile(cdp: CDPSession, intervalUs: number): Promise
       const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
       await cdp.send('Tracing.end');
       await done;
+      mkdirSync(dirname(base), { recursive: true });
       writeFileSync(`${base}.trace.json`, JSON.stringify(traceEvents));
       writeFileSync(`${base}.cpuprofile`, JSON.stringify(profile));
     },
