@@ -434,6 +434,55 @@ export function ownAlternativeTitle(branch: Schema, ui: Ui, index: number): stri
 }
 
 /**
+ * What the form draws for a field, and the schema it draws it from (its `$ref` followed, Pydantic's `Optional[X]`
+ * read as X): fieldModel's own choice, for the studio to name a field's kind as the citizen will see it.
+ */
+export function drawnField(
+  root: Schema,
+  raw: Schema,
+  ui: Ui,
+  global: Ui = NO_UI,
+): { kind: Kind; schema: Schema; nullable: boolean } {
+  const resolved = resolve(root, raw);
+  const nullable = nullableAlternative(root, resolved, ui);
+  const schema = nullable ?? resolved;
+  const kind = kindOf(root, schema, ui, widgetOf(ui, global), optionsOf(schema, ui), itemsSchema(root, schema));
+  return { kind, schema, nullable: nullable !== undefined };
+}
+
+/** The widget for a field's schema (`$ref` followed, `Optional[X]` read as X), its widget, options and items. */
+function kindOf(
+  root: Schema,
+  schema: Schema,
+  ui: Ui,
+  widget: string | undefined,
+  options: Option[],
+  items: Schema,
+): Kind {
+  const type = typeOf(schema) ?? typeOfParts(root, schema);
+  const format = typeof schema.format === 'string' ? schema.format : undefined;
+  if (options.length === 0 && hasAlternatives(schema) && !schema.properties) return 'alternatives';
+  if (type === 'object') return 'object';
+  if (type === 'array') {
+    // A tuple (`prefixItems`, draft-07's `items: [...]`) is drawn item by item whatever its further items are: RJSF's
+    // isFilesArray and isMultiSelect read `items` as one schema, and a tuple's is a list.
+    const tuple = tupleLength(schema) > 0;
+    if (!tuple && (items['x-file'] !== undefined || items.format === 'data-url')) return 'files';
+    // RJSF's multiple choice: a list of values whose items are unique; otherwise a list of single choices.
+    if (!tuple && schema.uniqueItems === true && optionsOf(items, choicesUi(ui)).length > 0) return 'checkboxes';
+    return 'array';
+  }
+  if (type === 'string' && (schema['x-file'] !== undefined || format === 'data-url')) return 'file';
+  if (options.length > 0) return widget === 'select' || (widget !== 'radio' && options.length > 6) ? 'select' : 'radio';
+  if (type === 'boolean') return widget === 'radio' || widget === 'select' ? 'radio' : 'boolean';
+  if (type === 'integer') return 'integer';
+  if (type === 'number') return 'number';
+  if (type === 'string') return widget === 'textarea' ? 'textarea' : 'text';
+  if (type === 'null') return 'null';
+  return 'unsupported';
+}
+
+/**
  * What to draw for one field: its widget from the schema and RJSF's uiSchema
  * keywords (`ui:widget`, `ui:help`, `ui:placeholder`, `ui:autocomplete`,
  * `ui:enumNames` (list or map), `ui:enumOrder`, `ui:enumDisabled`,
@@ -463,25 +512,7 @@ export function fieldModel(
   const options = optionsOf(schema, ui);
   const items = itemsSchema(root, schema);
 
-  let kind: Kind = 'unsupported';
-  if (options.length === 0 && hasAlternatives(schema) && !schema.properties) kind = 'alternatives';
-  else if (type === 'object') kind = 'object';
-  else if (type === 'array') {
-    // A tuple (`prefixItems`, draft-07's `items: [...]`) is drawn item by item whatever its further items are: RJSF's
-    // isFilesArray and isMultiSelect read `items` as one schema, and a tuple's is a list.
-    const tuple = tupleLength(schema) > 0;
-    if (!tuple && (items['x-file'] !== undefined || items.format === 'data-url')) kind = 'files';
-    // RJSF's multiple choice: a list of values whose items are unique; otherwise a list of single choices.
-    else if (!tuple && schema.uniqueItems === true && optionsOf(items, choicesUi(ui)).length > 0) kind = 'checkboxes';
-    else kind = 'array';
-  } else if (type === 'string' && (schema['x-file'] !== undefined || format === 'data-url')) kind = 'file';
-  else if (options.length > 0)
-    kind = widget === 'select' || (widget !== 'radio' && options.length > 6) ? 'select' : 'radio';
-  else if (type === 'boolean') kind = widget === 'radio' || widget === 'select' ? 'radio' : 'boolean';
-  else if (type === 'integer') kind = 'integer';
-  else if (type === 'number') kind = 'number';
-  else if (type === 'string') kind = widget === 'textarea' ? 'textarea' : 'text';
-  else if (type === 'null') kind = 'null';
+  const kind = kindOf(root, schema, ui, widget, options, items);
 
   const declared = option('inputType');
   const inputType = inputTypeOf(kind, widget, format, typeof declared === 'string' ? declared : undefined);

@@ -7,14 +7,12 @@ import {
   childKeys,
   containerOf,
   declarationsOf,
+  fieldTypeAt,
   isTuple,
   labelAt,
   moveField,
-  shapeAt,
   sharedGroupOf,
   typeName,
-  typeOf,
-  uiAt,
   type FieldType,
   type Path,
 } from './definition';
@@ -66,7 +64,7 @@ export function Children({
                   {childLabel}
                 </button>{' '}
                 <span className="muted">
-                  ({typeName(typeOf(shapeAt(def, [...path, key]), uiAt(def, [...path, key])))}
+                  ({typeName(fieldTypeAt(def, [...path, key]))}
                   {owners?.get(key)?.route.some((s) => s.keyword !== 'allOf') &&
                     `, ${tr('champ conditionnel', 'conditional field')}`}
                   )

@@ -23,7 +23,8 @@ import {
   shapeAt,
   sharedGroupOf,
   typeName,
-  typeOf,
+  fieldTypeAt,
+  optionsEditable,
   uiAt,
   uiTextOf,
   updateField,
@@ -73,7 +74,7 @@ export function FieldPanel({
   const node = shapeAt(def, path);
   const own = nodeAt(def, path);
   const ui = uiAt(def, path);
-  const type = typeOf(node, ui);
+  const type = fieldTypeAt(def, path);
   const group = sharedGroupOf(def, path);
   // The notices that say what an edit reaches (a shared group, a branch), tied to the controls that make it.
   const branchId = inBranch(def, path) ? `${id}-branche` : undefined;
@@ -87,8 +88,15 @@ export function FieldPanel({
   const label = labelAt(def, path);
   const inRepeat = pointer.includes('/*/');
   const container = holdsFields(def, path);
-  const isText = node.type === 'string' && node['x-file'] === undefined && !node.oneOf && !node.enum;
-  const isNumber = node.type === 'integer' || node.type === 'number';
+  // The text and number controls write keywords beside the field's own `type`: offered where that type says it (a
+  // list of types with `null` keeps its `null`), not on Pydantic's `Optional[X]`, whose X is in a branch.
+  const isText =
+    node.type === 'string' && type !== 'file' && !node['x-file'] && !node.oneOf && !node.anyOf && !node.enum;
+  const numeric = (t: unknown) => t === 'integer' || t === 'number';
+  const isNumber =
+    numeric(node.type) ||
+    (Array.isArray(node.type) && node.type.some(numeric) && node.type.every((t) => numeric(t) || t === 'null'));
+  const isChoice = type === 'radio' || type === 'select' || type === 'checkboxes';
   const prefill = prefillOf(def, pointer);
 
   const edit = (what: string, change: (node: Node, ui: Node) => void) =>
@@ -232,7 +240,7 @@ export function FieldPanel({
           onChange={(v) => edit('autocomplete', (_n, u) => setKeyword(u, 'ui:autocomplete', v))}
         />
       )}
-      {(type === 'radio' || type === 'select' || type === 'checkboxes') && typeof own.$ref === 'string' && (
+      {isChoice && typeof own.$ref === 'string' && (
         <p className="hint">
           {tr(
             'Les réponses proposées viennent d’une définition réutilisée par référence ($ref) : modifiez-les dans l’onglet JSON.',
@@ -240,7 +248,15 @@ export function FieldPanel({
           )}
         </p>
       )}
-      {(type === 'radio' || type === 'select' || type === 'checkboxes') && typeof own.$ref !== 'string' && (
+      {isChoice && typeof own.$ref !== 'string' && !optionsEditable(own) && (
+        <p className="hint">
+          {tr(
+            'Les réponses proposées sont écrites d’une façon que ce panneau ne modifie pas sans risque (nombres, anyOf, valeur nulle, référence) : modifiez-les dans l’onglet JSON.',
+            'The proposed answers are written in a way this panel cannot safely change (numbers, anyOf, null value, reference): change them in the JSON tab.',
+          )}
+        </p>
+      )}
+      {isChoice && typeof own.$ref !== 'string' && optionsEditable(own) && (
         <OptionsEditor
           id={`${id}-options`}
           node={node}
@@ -261,12 +277,13 @@ export function FieldPanel({
           onChange={(v) => edit('widget', (_n, u) => setKeyword(u, 'ui:widget', v))}
         />
       )}
-      {type === 'file' && <FileLimits id={id} node={node} edit={edit} />}
+      {/* RJSF's `format: "data-url"` (the file in the answer) and a list of files keep no `x-file` to edit here. */}
+      {type === 'file' && node['x-file'] !== undefined && <FileLimits id={id} node={node} edit={edit} />}
       {type === 'company' && <SiretLocks id={id} node={node} ui={ui} edit={edit} />}
       {type === 'association' && <SiretLocks id={id} node={node} ui={ui} edit={edit} registry="rna" />}
       {type === 'familyQuotient' && <SiretLocks id={id} node={node} ui={ui} edit={edit} registry="quotient" />}
       {type === 'repeat' && <RepeatLimits id={id} node={node} own={own} sharedId={sharedId} edit={edit} />}
-      {!container && !inRepeat && !inPlace && type !== 'file' && (
+      {!container && !inRepeat && !inPlace && !['file', 'section', 'explanation', 'repeat'].includes(type) && (
         <PrefillChoice
           id={id}
           prefill={prefill}

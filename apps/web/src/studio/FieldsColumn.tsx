@@ -4,14 +4,12 @@ import { tr } from '../lib/i18n';
 import { Palette } from './Palette';
 import {
   addField,
+  fieldTypeAt,
   labelAt,
   moveField,
   moveFieldBefore,
   pageFieldKeys,
-  shapeAt,
   typeName,
-  typeOf,
-  uiAt,
   type FieldType,
   type Path,
 } from './definition';
@@ -97,7 +95,7 @@ export function FieldsColumn({
                       {text}
                       <span className="muted">
                         {' '}
-                        — {typeName(typeOf(shapeAt(def, path), uiAt(def, path)))}
+                        — {typeName(fieldTypeAt(def, path))}
                         {inBranch(def, path) && `, ${tr('champ conditionnel', 'conditional field')}`}
                       </span>
                     </button>
@@ -150,7 +148,7 @@ export function FieldsColumn({
                       ⠿
                     </span>{' '}
                     {text}
-                    <span className="muted"> — {typeName(typeOf(shapeAt(def, path), uiAt(def, path)))}</span>
+                    <span className="muted"> — {typeName(fieldTypeAt(def, path))}</span>
                   </button>
                   <FirstProblem problems={problems} />
                   <span className="studio-row-actions">

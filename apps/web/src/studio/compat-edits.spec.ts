@@ -28,18 +28,8 @@ import {
   placeOf,
   placesOf,
 } from '../../../../test/support/compat-imported';
-import {
-  childKeys,
-  containerOf,
-  declarationAt,
-  holdsFields,
-  labelAt,
-  pageFieldKeys,
-  sharedGroupOf,
-  updatePage,
-  type Node,
-  type Path,
-} from './definition';
+import { studioFields } from '../../../../test/support/studio-fields';
+import { declarationAt, labelAt, sharedGroupOf, updatePage, type Path } from './definition';
 import { renameField } from './fieldEdits';
 
 type Json = Record<string, unknown>;
@@ -50,24 +40,6 @@ const PAGE_TITLE = 'Étape renommée';
 const REFUSED = ['enum-objects', 'pydantic-aide-decimal', 'situation-famille-recursive'];
 
 const copy = (def: ServiceDefinition): Json => JSON.parse(JSON.stringify(def)) as Json;
-
-/**
- * Every field the studio lets the designer select: the pages' fields, then what FieldPanel's « Champs de ce bloc »
- * lists, level after level (a recursive group is opened once: its next level lists the same fields).
- */
-function studioFields(def: ServiceDefinition): Path[] {
-  const out: Path[] = [];
-  const walk = (path: Path, opened: Node[]) => {
-    out.push(path);
-    if (!holdsFields(def, path)) return;
-    const inner = containerOf(def, path);
-    if (opened.includes(inner)) return;
-    for (const key of childKeys(def, path)) walk([...path, key], [...opened, inner]);
-  };
-  // A page lists its fields and, after each, those on no page that a branch or part of the root brings (FieldsColumn).
-  for (const page of def.pages) for (const key of pageFieldKeys(def, page.id)) walk([key], [containerOf(def, [])]);
-  return out;
-}
 
 /**
  * Every field inside the form's groups, lists and tuples, found by hand: properties, list items, tuple places,

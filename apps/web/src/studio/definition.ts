@@ -30,7 +30,7 @@ export {
   type Path,
 } from './definitionPaths';
 export { placesOfField, sharedGroupOf, type SharedGroup } from './sharedGroups';
-export { holdsFields, PALETTE, typeName, typeOf, type FieldType, type PaletteEntry } from './fieldKinds';
+export { fieldTypeAt, holdsFields, PALETTE, typeName, typeOf, type FieldType, type PaletteEntry } from './fieldKinds';
 export {
   addField,
   addPage,
@@ -39,6 +39,7 @@ export {
   moveFieldBefore,
   movePage,
   optionsAt,
+  optionsEditable,
   prefillOf,
   hasUiLabel,
   keptWhenRemoved,

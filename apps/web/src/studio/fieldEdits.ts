@@ -261,6 +261,24 @@ export function optionsAt(node: Node, ui: Node): ChoiceOption[] {
   }));
 }
 
+/**
+ * Whether setOptions can rewrite the options of the field written as `own` (at its place) where they are, without
+ * changing what it accepts: text values in its `enum` or `oneOf` of `const`s (a list's in its inline `items`). Not a
+ * choice of numbers or with `null` (setOptions writes texts), not an `anyOf` of values (it writes `oneOf`), not a
+ * list of types (`["string", "null"]`), not options reached through a `$ref`: those are edited in the JSON tab.
+ */
+export function optionsEditable(own: Node): boolean {
+  const list = own.type === 'array';
+  const holder = list ? own.items : own;
+  if (holder === null || typeof holder !== 'object' || Array.isArray(holder)) return false;
+  const at = holder as Node;
+  if (typeof at.$ref === 'string' || at.anyOf !== undefined) return false;
+  if (at.type !== undefined && at.type !== 'string') return false;
+  if (!Array.isArray(at.enum) && !Array.isArray(at.oneOf)) return false;
+  const values = optionsOf(at, {});
+  return values.length > 0 && values.every((o) => typeof o.value === 'string');
+}
+
 /** One option per line; a label that stays keeps its value (answers already given stay valid). */
 export function setOptions(node: Node, ui: Node, labels: string[]): void {
   const before = optionsAt(node, ui);

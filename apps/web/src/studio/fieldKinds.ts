@@ -1,7 +1,7 @@
 /** The palette: the kinds of field the studio adds, how each is built, and how a field's kind is read back. */
-import { widgetOf, type IdentityClaim, type ServiceDefinition } from '@guichet/shared';
+import { drawnField, globalOptionsOf, optionsOf, type IdentityClaim, type ServiceDefinition } from '@guichet/shared';
 import { tr } from '../lib/i18n';
-import { childKeys, isTuple, obj, shapeAt, slugFromLabel, uiAt, type Node, type Path } from './definitionPaths';
+import { childKeys, isTuple, nodeAt, obj, shapeAt, slugFromLabel, uiAt, type Node, type Path } from './definitionPaths';
 import { isSiretUi, siretSchema } from './siretField';
 import { isRnaUi, rnaSchema } from './rnaField';
 import { isQuotientUi, quotientSchema } from './quotientField';
@@ -280,55 +280,100 @@ const isGroupBranch = (branch: unknown) =>
 const declaresElsewhere = (node: Node) =>
   ['allOf', 'oneOf', 'anyOf', 'then', 'else', 'dependentSchemas', 'dependencies'].some((k) => node[k] !== undefined);
 
-export function typeOf(node: Node, ui: Node): FieldType {
-  const format = node.format;
-  if (node.type === 'array') {
-    const items = obj(node.items);
-    // A tuple, or a list of groups or of tuples: fields inside, each place or item answered in turn.
-    if (isTuple(node) || isGroup(items) || isTuple(items) || isChoiceOfSchemas(items)) return 'repeat';
-    return 'checkboxes';
-  }
-  if (node.type === undefined && isGroup(node)) return 'section';
+/** A list whose items are fields, each place or item answered in turn: a tuple, a list of groups or of tuples. */
+const isListOfFields = (node: Node) => {
+  if (node.type !== 'array') return false;
+  const items = obj(node.items);
+  return isTuple(node) || isGroup(items) || isTuple(items) || isChoiceOfSchemas(items);
+};
+
+/** Formats the palette names, for a single line of text. */
+const BY_FORMAT: Readonly<Record<string, FieldType>> = {
+  date: 'date',
+  time: 'time',
+  email: 'email',
+  'fr-phone': 'phone',
+  'fr-postal-code': 'postalCode',
+  siret: 'siret',
+  siren: 'siren',
+  iban: 'iban',
+  nir: 'nir',
+  uri: 'url',
+};
+
+/** A group drawn by the form (`object`): one of the palette's lookup blocks by its widget, a text, or a section. */
+function groupType(node: Node, ui: Node): FieldType {
   if (node.type === 'object' && ui['ui:widget'] === 'commune') return 'commune';
   if (node.type === 'object' && ui['ui:widget'] === 'address') return 'banAddress';
   if (node.type === 'object' && isSiretUi(ui)) return 'company';
   if (node.type === 'object' && isRnaUi(ui)) return 'association';
   if (node.type === 'object' && isQuotientUi(ui)) return 'familyQuotient';
-  if (node.type === 'object') {
-    const keys = Object.keys(obj(node.properties));
-    if (keys.length === 0 && !declaresElsewhere(node))
-      return typeof node.description === 'string' ? 'explanation' : 'section';
-    return 'section';
+  const empty = Object.keys(obj(node.properties)).length === 0 && !declaresElsewhere(node);
+  return node.type === 'object' && empty && typeof node.description === 'string' ? 'explanation' : 'section';
+}
+
+/**
+ * What a field is, named as the form draws it: the shared field model's own choice of widget (`drawnField`, which
+ * reads `["integer", "null"]`, Pydantic's `Optional[X]`, a choice of `const`s under `anyOf`, `format: "data-url"` and
+ * a choice of schemas as the citizen's form does), then, within that kind, the palette's closer name (a date, a
+ * consent box, a lookup block). `root` is the definition's schema, where a `$ref` in the field or its branches
+ * points; `global` the root uiSchema's `ui:globalOptions`. Call sites with a definition use fieldTypeAt.
+ */
+export function typeOf(node: Node, ui: Node, root: Node = node, global: Node = {}): FieldType {
+  const { kind, schema } = drawnField(root, node, ui, global);
+  switch (kind) {
+    case 'object':
+      return groupType(schema, ui);
+    // A choice of branch, then the branch's fields: a section whose fields depend on the branch, as the inline
+    // branches of a group always were here.
+    case 'alternatives':
+      return 'section';
+    case 'array':
+      return 'repeat';
+    case 'checkboxes':
+      return 'checkboxes';
+    case 'file':
+    case 'files':
+      return 'file';
+    case 'boolean':
+      return schema.const === true ? 'consent' : 'yesNo';
+    // A yes/no drawn as two buttons (`"ui:widget": "radio"` on a boolean) is the palette's « Oui / non ».
+    case 'radio':
+      return optionsOf(schema, ui).length === 0 ? 'yesNo' : 'radio';
+    case 'select':
+      return 'select';
+    case 'integer':
+    case 'number':
+    case 'textarea':
+      return kind;
+    // Nothing to answer, its title and description only.
+    case 'null':
+      return 'explanation';
+    default:
+      return typeof schema.format === 'string' ? (BY_FORMAT[schema.format] ?? 'text') : 'text';
   }
-  if (node.type === 'boolean') return node.const === true ? 'consent' : 'yesNo';
-  if (node.type === 'integer') return 'integer';
-  if (node.type === 'number') return 'number';
-  if (node['x-file'] !== undefined) return 'file';
-  // RJSF's class names too (`SelectWidget`): the studio shows what the form draws.
-  if (Array.isArray(node.oneOf) || Array.isArray(node.enum)) return widgetOf(ui) === 'select' ? 'select' : 'radio';
-  if (widgetOf(ui) === 'textarea') return 'textarea';
-  const byFormat: Record<string, FieldType> = {
-    date: 'date',
-    time: 'time',
-    email: 'email',
-    'fr-phone': 'phone',
-    'fr-postal-code': 'postalCode',
-    siret: 'siret',
-    siren: 'siren',
-    iban: 'iban',
-    nir: 'nir',
-    uri: 'url',
-  };
-  return typeof format === 'string' ? (byFormat[format] ?? 'text') : 'text';
+}
+
+/** What the field at `path` is, named as the form draws it (typeOf, `$ref`s followed from the definition's root). */
+export function fieldTypeAt(def: ServiceDefinition, path: Path): FieldType {
+  return typeOf(nodeAt(def, path), uiAt(def, path), def.schema as Node, globalOptionsOf(def.uiSchema));
 }
 
 /** Whether the properties of `path` list fields inside it (« Champs de ce bloc »): a group, a list, a tuple. */
 export function holdsFields(def: ServiceDefinition, path: Path): boolean {
+  // By the schema's shape, not by the name typeOf gives: a list of texts is drawn as a repeatable list, but its items
+  // are answers, not fields to open.
   const node = shapeAt(def, path);
-  const type = typeOf(node, uiAt(def, path));
+  const list = isListOfFields(node);
   // A choice between groups kept in `$defs` (Pydantic's `Union[A, B]`, `Optional[Model]`): their fields are its own.
-  const choiceOfGroups = node.type === undefined && type !== 'repeat' && childKeys(def, path).length > 0;
-  return (isGroup(node) || type === 'repeat' || choiceOfGroups) && type !== 'explanation';
+  const choiceOfGroups = node.type === undefined && !list && childKeys(def, path).length > 0;
+  // A group without fields and with a text is an explanation (the palette's), not a container.
+  const explanation =
+    node.type === 'object' &&
+    Object.keys(obj(node.properties)).length === 0 &&
+    !declaresElsewhere(node) &&
+    typeof node.description === 'string';
+  return (isGroup(node) || list || choiceOfGroups) && !explanation;
 }
 
 export function typeName(type: FieldType): string {
