@@ -8,7 +8,16 @@
 import { fieldModel, globalOptionsOf, type Kind } from '@guichet/shared';
 import { importCompatForm, loadCorpus } from '../../../../test/support/compat-imported';
 import { studioFields } from '../../../../test/support/studio-fields';
-import { fieldTypeAt, isRequiredAt, nodeAt, pointerOf, uiAt, type FieldType, type Node } from './definition';
+import {
+  fieldTypeAt,
+  isRequiredAt,
+  nodeAt,
+  optionsEditable,
+  pointerOf,
+  uiAt,
+  type FieldType,
+  type Node,
+} from './definition';
 
 /** The studio's types for a single line of text: the palette's formatted texts are drawn as text inputs. */
 const TEXTS: FieldType[] = [
@@ -97,5 +106,50 @@ describe('the studio names each field as the form draws it', () => {
 
   it('checked every field the studio lists', () => {
     expect(checked).toBeGreaterThanOrEqual(FIELDS);
+  });
+});
+
+describe('each kind the form draws, named by the studio', () => {
+  const at = (schema: Node, ui: Node = {}) => {
+    const def = {
+      schema: { type: 'object', properties: { champ: schema }, $defs: { Groupe: { type: 'object', properties: {} } } },
+      uiSchema: { champ: ui },
+      pages: [{ id: 'p', title: 'P', fields: ['champ'] }],
+    } as unknown as Parameters<typeof fieldTypeAt>[0];
+    return fieldTypeAt(def, ['champ']);
+  };
+
+  it.each<[string, Node, FieldType]>([
+    ['a list of types with null', { type: ['integer', 'null'] }, 'integer'],
+    ['a yes/no that may be null', { type: ['boolean', 'null'] }, 'yesNo'],
+    ['Pydantic’s Optional[int]', { anyOf: [{ type: 'integer' }, { type: 'null' }], default: null }, 'integer'],
+    ['Pydantic’s Optional[date]', { anyOf: [{ type: 'string', format: 'date' }, { type: 'null' }] }, 'date'],
+    ['Pydantic’s Optional[Model]', { anyOf: [{ $ref: '#/$defs/Groupe' }, { type: 'null' }] }, 'section'],
+    ['an anyOf of consts', { type: 'string', anyOf: [{ const: 'a' }, { const: 'b' }] }, 'radio'],
+    ['a data-url string', { type: 'string', format: 'data-url' }, 'file'],
+    ['a list of data-url strings', { type: 'array', items: { type: 'string', format: 'data-url' } }, 'file'],
+    ['a list of texts', { type: 'array', items: { type: 'string' } }, 'repeat'],
+    ['a choice of $ref’d groups', { oneOf: [{ $ref: '#/$defs/Groupe' }, { $ref: '#/$defs/Groupe' }] }, 'section'],
+    ['a notice', { type: 'null', title: 'À savoir', description: 'Texte.' }, 'explanation'],
+    ['an integer enum', { type: 'integer', enum: [1, 2, 3] }, 'radio'],
+    ['seven options without a widget', { type: 'string', enum: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }, 'select'],
+  ])('%s', (_what, schema, type) => {
+    expect(at(schema)).toBe(type);
+  });
+});
+
+describe('the answers offered are edited only where setOptions writes them', () => {
+  it.each<[string, Node, boolean]>([
+    ['a oneOf of text consts', { type: 'string', oneOf: [{ const: 'a', title: 'A' }] }, true],
+    ['a text enum', { type: 'string', enum: ['a', 'b'] }, true],
+    ['a multiple choice of texts', { type: 'array', uniqueItems: true, items: { type: 'string', enum: ['a'] } }, true],
+    ['an integer enum (texts would be written)', { type: 'integer', enum: [1, 2] }, false],
+    ['a choice with null', { type: ['string', 'null'], enum: ['a', null] }, false],
+    ['an anyOf of consts (oneOf would be added)', { type: 'string', anyOf: [{ const: 'a' }, { const: 'b' }] }, false],
+    ['a choice of $ref’d groups', { oneOf: [{ $ref: '#/$defs/A' }, { $ref: '#/$defs/B' }] }, false],
+    ['items kept in $defs', { type: 'array', uniqueItems: true, items: { $ref: '#/$defs/Choix' } }, false],
+    ['a list of files', { type: 'array', items: { type: 'string', format: 'data-url' } }, false],
+  ])('%s: %s', (_what, own, editable) => {
+    expect(optionsEditable(own)).toBe(editable);
   });
 });
