@@ -133,6 +133,13 @@ describe('each kind the form draws, named by the studio', () => {
     ['a notice', { type: 'null', title: 'À savoir', description: 'Texte.' }, 'explanation'],
     ['an integer enum', { type: 'integer', enum: [1, 2, 3] }, 'radio'],
     ['seven options without a widget', { type: 'string', enum: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }, 'select'],
+    // The form draws a text; publishing says the choice has no answer; the designer fills it again in the panel.
+    ['a choice whose answers were all cleared', { type: 'string', oneOf: [] }, 'radio'],
+    [
+      'a multiple choice whose answers were all cleared',
+      { type: 'array', items: { type: 'string', enum: [] } },
+      'checkboxes',
+    ],
   ])('%s', (_what, schema, type) => {
     expect(at(schema)).toBe(type);
   });
@@ -142,6 +149,8 @@ describe('the answers offered are edited only where setOptions writes them', () 
   it.each<[string, Node, boolean]>([
     ['a oneOf of text consts', { type: 'string', oneOf: [{ const: 'a', title: 'A' }] }, true],
     ['a text enum', { type: 'string', enum: ['a', 'b'] }, true],
+    ['a choice whose answers were all cleared', { type: 'string', oneOf: [] }, true],
+    ['a oneOf with a schema among the consts', { type: 'string', oneOf: [{ const: 'a' }, { pattern: 'x' }] }, false],
     ['a multiple choice of texts', { type: 'array', uniqueItems: true, items: { type: 'string', enum: ['a'] } }, true],
     ['an integer enum (texts would be written)', { type: 'integer', enum: [1, 2] }, false],
     ['a choice with null', { type: ['string', 'null'], enum: ['a', null] }, false],

@@ -274,9 +274,11 @@ export function optionsEditable(own: Node): boolean {
   const at = holder as Node;
   if (typeof at.$ref === 'string' || at.anyOf !== undefined) return false;
   if (at.type !== undefined && at.type !== 'string') return false;
-  if (!Array.isArray(at.enum) && !Array.isArray(at.oneOf)) return false;
+  const written = Array.isArray(at.enum) ? at.enum : Array.isArray(at.oneOf) ? at.oneOf : undefined;
+  if (!written) return false;
+  // Every entry a value (a `oneOf` branch that is a schema is not one), every value a text; none once all are cleared.
   const values = optionsOf(at, {});
-  return values.length > 0 && values.every((o) => typeof o.value === 'string');
+  return values.length === written.length && values.every((o) => typeof o.value === 'string');
 }
 
 /** One option per line; a label that stays keeps its value (answers already given stay valid). */

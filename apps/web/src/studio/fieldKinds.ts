@@ -1,5 +1,12 @@
 /** The palette: the kinds of field the studio adds, how each is built, and how a field's kind is read back. */
-import { drawnField, globalOptionsOf, optionsOf, type IdentityClaim, type ServiceDefinition } from '@guichet/shared';
+import {
+  drawnField,
+  globalOptionsOf,
+  optionsOf,
+  widgetOf,
+  type IdentityClaim,
+  type ServiceDefinition,
+} from '@guichet/shared';
 import { tr } from '../lib/i18n';
 import { childKeys, isTuple, nodeAt, obj, shapeAt, slugFromLabel, uiAt, type Node, type Path } from './definitionPaths';
 import { isSiretUi, siretSchema } from './siretField';
@@ -287,6 +294,10 @@ const isListOfFields = (node: Node) => {
   return isTuple(node) || isGroup(items) || isTuple(items) || isChoiceOfSchemas(items);
 };
 
+/** A choice without answers (`oneOf: []`, `enum: []`): the designer emptied « Réponses proposées ». */
+const emptiedChoice = (node: Node) =>
+  (Array.isArray(node.oneOf) && node.oneOf.length === 0) || (Array.isArray(node.enum) && node.enum.length === 0);
+
 /** Formats the palette names, for a single line of text. */
 const BY_FORMAT: Readonly<Record<string, FieldType>> = {
   date: 'date',
@@ -321,6 +332,9 @@ function groupType(node: Node, ui: Node): FieldType {
  */
 export function typeOf(node: Node, ui: Node, root: Node = node, global: Node = {}): FieldType {
   const { kind, schema } = drawnField(root, node, ui, global);
+  // Answers all cleared in the panel: nothing for the form to offer (publishing says so), still a choice to fill again.
+  if (kind === 'text' && emptiedChoice(schema)) return widgetOf(ui, global) === 'select' ? 'select' : 'radio';
+  if (kind === 'array' && emptiedChoice(obj(schema.items))) return 'checkboxes';
   switch (kind) {
     case 'object':
       return groupType(schema, ui);
