@@ -52,9 +52,17 @@ export function heldBy(definition: Json, node: Json): Json {
   return at;
 }
 
+/**
+ * Whether `node`'s type is `type`, written alone or with `null` (`["object", "null"]`, OpenAPI 3.1's nullable group):
+ * the form draws such a node as the group or the list.
+ */
+export const typeIs = (node: Json, type: 'object' | 'array'): boolean =>
+  node.type === type ||
+  (Array.isArray(node.type) && node.type.includes(type) && node.type.every((t) => t === type || t === 'null'));
+
 /** A tuple's places (2020-12 `prefixItems`, draft-07's list `items`), or undefined for any other node. */
 export function placesOf(node: Json): Json[] | undefined {
-  if (node.type !== 'array') return undefined;
+  if (!typeIs(node, 'array')) return undefined;
   if (Array.isArray(node.prefixItems)) return node.prefixItems as Json[];
   return Array.isArray(node.items) ? (node.items as Json[]) : undefined;
 }
@@ -141,7 +149,7 @@ export function placeOf(definition: Json, path: readonly string[]): { node: Json
       ui = uiOwner && isObject(uiOwner[key]) ? (uiOwner[key] as Json) : undefined;
     }
     const held = heldBy(definition, node);
-    const list = held.type === 'array' && !placesOf(held);
+    const list = typeIs(held, 'array') && !placesOf(held);
     container = list ? heldBy(definition, held.items as Json) : held;
     uiContainer = list ? (ui && isObject(ui.items) ? ui.items : undefined) : ui;
   }

@@ -27,6 +27,7 @@ import {
   loadCorpus,
   placeOf,
   placesOf,
+  typeIs,
 } from '../../../../test/support/compat-imported';
 import { studioFields } from '../../../../test/support/studio-fields';
 import { declarationAt, labelAt, sharedGroupOf, updatePage, type Path } from './definition';
@@ -51,10 +52,10 @@ function drawnFields(definition: Json): string[] {
     out.push(path.join('/'));
     const held = heldBy(definition, node);
     const places = placesOf(held);
-    const listed = held.type === 'array' && !places ? heldBy(definition, (held.items ?? {}) as Json) : held;
+    const listed = typeIs(held, 'array') && !places ? heldBy(definition, (held.items ?? {}) as Json) : held;
     // A group's fields: its own and those its branches and parts declare (a group of `allOf` parts has no `type`).
     const fields = declaredFields(definition, listed);
-    const group = listed.type === 'object' || (listed.type === undefined && fields.size > 0);
+    const group = typeIs(listed, 'object') || (listed.type === undefined && fields.size > 0);
     const tuple = placesOf(listed);
     const inner = tuple ? Object.entries(tuple) : group ? [...fields].map(([k, f]) => [k, f.node] as const) : [];
     if (inner.length === 0 || opened.includes(listed)) return;
@@ -81,7 +82,7 @@ const byTopField = (list: string[]) =>
 function inTupleByHand(definition: Json, path: Path): boolean {
   if (path.length < 2) return false;
   const held = heldBy(definition, placeOf(definition, path.slice(0, -1)).node);
-  const item = held.type === 'array' && !placesOf(held) ? heldBy(definition, (held.items ?? {}) as Json) : held;
+  const item = typeIs(held, 'array') && !placesOf(held) ? heldBy(definition, (held.items ?? {}) as Json) : held;
   return placesOf(item) !== undefined;
 }
 

@@ -1,7 +1,17 @@
 /** Visibility conditions: the rules the studio writes, the questions they may read, and their words. */
 import { fieldModel, plainText, type Expr, type FieldModel, type ServiceDefinition } from '@guichet/shared';
 import { tr } from '../lib/i18n';
-import { clone, declarationsOf, obj, pageFieldKeys, shapeAt, uiAt, type Node, type Path } from './definitionPaths';
+import {
+  clone,
+  declarationsOf,
+  obj,
+  pageFieldKeys,
+  shapeAt,
+  typeIs,
+  uiAt,
+  type Node,
+  type Path,
+} from './definitionPaths';
 import { optionsAt, type ChoiceOption } from './fieldEdits';
 
 export function conditionOf(def: ServiceDefinition, target: string): Expr | undefined {
@@ -49,7 +59,7 @@ export function questionsFor(def: ServiceDefinition, target: string): Question[]
   // A group's fields where the form draws them: its own, and those its branches and conditions declare.
   const keysOf = (container: Node) => [...declarationsOf(def, container).keys()];
   // A group: an object, or a schema without a `type` that declares fields (OpenAPI's `allOf` inheritance).
-  const isGroup = (node: Node) => node.type === 'object' || (node.type === undefined && keysOf(node).length > 0);
+  const isGroup = (node: Node) => typeIs(node, 'object') || (node.type === undefined && keysOf(node).length > 0);
   const walk = (path: Path, keys: string[], prefix: string, block?: Question['block']) => {
     if (path.length > MAX_DEPTH) return;
     for (const key of keys) {
@@ -58,7 +68,7 @@ export function questionsFor(def: ServiceDefinition, target: string): Question[]
       const pointer = `${prefix}/${key}`;
       const ui = uiAt(def, [...path, key]);
       if (isGroup(node)) walk([...path, key], keysOf(node), pointer, block);
-      else if (node.type === 'array' && isGroup(obj(node.items))) {
+      else if (typeIs(node, 'array') && isGroup(obj(node.items))) {
         // The target's own block: its fields read the target's item. Another block (one level, not the
         // target nor what contains it): its fields are read through « at least one » or « the first » item.
         if (repeatOf === pointer) walk([...path, key], keysOf(obj(node.items)), `${pointer}/*`);

@@ -169,3 +169,33 @@ describe('conditions read fields that a branch or a condition of the schema decl
     );
   });
 });
+
+describe('conditions read the fields of a group or list typed with `null` (OpenAPI 3.1)', () => {
+  const def = {
+    formatVersion: 1,
+    schema: {
+      type: 'object',
+      properties: {
+        allocataire: {
+          type: ['object', 'null'],
+          title: 'Allocataire',
+          properties: { organisme: { type: 'string', title: 'Organisme', enum: ['CAF', 'MSA'] } },
+        },
+        enfants: {
+          type: ['array', 'null'],
+          title: 'Enfants',
+          items: { type: 'object', properties: { ecole: { type: 'string', title: 'École' } } },
+        },
+        navette: { type: 'boolean', title: 'Navette du matin' },
+      },
+    },
+    pages: [{ id: 'p', title: 'Page', fields: ['allocataire', 'enfants', 'navette'] }],
+    settings: { signIn: 'none' },
+  } as unknown as ServiceDefinition;
+
+  it('offers the group’s fields and the list items’ fields, not the group as a text', () => {
+    const questions = questionsFor(def, '/navette');
+    expect(questions.map((q) => q.pointer)).toEqual(['/allocataire/organisme', '/enfants/*/ecole']);
+    expect(questions[0]).toMatchObject({ label: 'Organisme', kind: 'choice' });
+  });
+});

@@ -101,15 +101,23 @@ export function shapeOf(def: ServiceDefinition, node: Node): Node {
   return shape;
 }
 
+/**
+ * Whether `node` is of `type`, alone or with `null` (`["object", "null"]`: OpenAPI 3.1's and JSON Schema's nullable
+ * group or list, which the form draws as the group or the list, as the shared field model's typeOf reads it).
+ */
+export const typeIs = (node: Node, type: 'object' | 'array'): boolean =>
+  node.type === type ||
+  (Array.isArray(node.type) && node.type.includes(type) && node.type.every((t) => t === type || t === 'null'));
+
 /** A tuple: an array whose places each have their own schema (`prefixItems`; draft-07's list `items`). */
 export function isTuple(node: Node): boolean {
-  return node.type === 'array' && (Array.isArray(node.prefixItems) || Array.isArray(node.items));
+  return typeIs(node, 'array') && (Array.isArray(node.prefixItems) || Array.isArray(node.items));
 }
 
 const placesOf = (tuple: Node): unknown[] =>
   Array.isArray(tuple.prefixItems) ? tuple.prefixItems : Array.isArray(tuple.items) ? tuple.items : [];
 
-export const isList = (node: Node) => node.type === 'array' && !isTuple(node);
+export const isList = (node: Node) => typeIs(node, 'array') && !isTuple(node);
 
 /** The child `key` of a container (a group's field, wherever the group declares it; a tuple's place). */
 export function childOf(def: ServiceDefinition, container: Node, key: string): Node {

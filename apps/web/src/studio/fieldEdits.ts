@@ -17,6 +17,7 @@ import {
   obj,
   pointerOf,
   slugFromLabel,
+  typeIs,
   uiAt,
   uiHolderAt,
   unique,
@@ -254,7 +255,7 @@ export interface ChoiceOption {
 
 /** The options of a choice field as the citizen sees them (the shared field model's `optionsOf`), values as text. */
 export function optionsAt(node: Node, ui: Node): ChoiceOption[] {
-  const list = node.type === 'array';
+  const list = typeIs(node, 'array');
   return optionsOf(list ? obj(node.items) : node, list ? obj(ui.items) : ui).map((o) => ({
     value: String(o.value),
     label: o.label,

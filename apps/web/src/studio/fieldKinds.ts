@@ -8,7 +8,18 @@ import {
   type ServiceDefinition,
 } from '@guichet/shared';
 import { tr } from '../lib/i18n';
-import { childKeys, isTuple, nodeAt, obj, shapeAt, slugFromLabel, uiAt, type Node, type Path } from './definitionPaths';
+import {
+  childKeys,
+  isTuple,
+  nodeAt,
+  obj,
+  shapeAt,
+  slugFromLabel,
+  typeIs,
+  uiAt,
+  type Node,
+  type Path,
+} from './definitionPaths';
 import { isSiretUi, siretSchema } from './siretField';
 import { isRnaUi, rnaSchema } from './rnaField';
 import { isQuotientUi, quotientSchema } from './quotientField';
@@ -260,7 +271,7 @@ export const PALETTE: PaletteEntry[] = [
  * as the type its parts say.
  */
 const isGroup = (node: Node) =>
-  node.type === 'object' ||
+  typeIs(node, 'object') ||
   (node.type === undefined &&
     (typeof node.properties === 'object' ||
       Array.isArray(node.allOf) ||
@@ -281,7 +292,7 @@ const isChoiceOfSchemas = (node: Node) =>
 const isGroupBranch = (branch: unknown) =>
   branch !== null &&
   typeof branch === 'object' &&
-  ((branch as Node).type === 'object' || typeof (branch as Node).properties === 'object');
+  (typeIs(branch as Node, 'object') || typeof (branch as Node).properties === 'object');
 
 /** Whether a group declares fields elsewhere than in its own `properties` (branches, parts, conditions). */
 const declaresElsewhere = (node: Node) =>
@@ -289,7 +300,7 @@ const declaresElsewhere = (node: Node) =>
 
 /** A list whose items are fields, each place or item answered in turn: a tuple, a list of groups or of tuples. */
 const isListOfFields = (node: Node) => {
-  if (node.type !== 'array') return false;
+  if (!typeIs(node, 'array')) return false;
   const items = obj(node.items);
   return isTuple(node) || isGroup(items) || isTuple(items) || isChoiceOfSchemas(items);
 };
@@ -314,13 +325,14 @@ const BY_FORMAT: Readonly<Record<string, FieldType>> = {
 
 /** A group drawn by the form (`object`): one of the palette's lookup blocks by its widget, a text, or a section. */
 function groupType(node: Node, ui: Node): FieldType {
-  if (node.type === 'object' && ui['ui:widget'] === 'commune') return 'commune';
-  if (node.type === 'object' && ui['ui:widget'] === 'address') return 'banAddress';
-  if (node.type === 'object' && isSiretUi(ui)) return 'company';
-  if (node.type === 'object' && isRnaUi(ui)) return 'association';
-  if (node.type === 'object' && isQuotientUi(ui)) return 'familyQuotient';
+  const group = typeIs(node, 'object');
+  if (group && ui['ui:widget'] === 'commune') return 'commune';
+  if (group && ui['ui:widget'] === 'address') return 'banAddress';
+  if (group && isSiretUi(ui)) return 'company';
+  if (group && isRnaUi(ui)) return 'association';
+  if (group && isQuotientUi(ui)) return 'familyQuotient';
   const empty = Object.keys(obj(node.properties)).length === 0 && !declaresElsewhere(node);
-  return node.type === 'object' && empty && typeof node.description === 'string' ? 'explanation' : 'section';
+  return group && empty && typeof node.description === 'string' ? 'explanation' : 'section';
 }
 
 /**
@@ -383,7 +395,7 @@ export function holdsFields(def: ServiceDefinition, path: Path): boolean {
   const choiceOfGroups = node.type === undefined && !list && childKeys(def, path).length > 0;
   // A group without fields and with a text is an explanation (the palette's), not a container.
   const explanation =
-    node.type === 'object' &&
+    typeIs(node, 'object') &&
     Object.keys(obj(node.properties)).length === 0 &&
     !declaresElsewhere(node) &&
     typeof node.description === 'string';
