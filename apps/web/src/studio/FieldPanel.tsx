@@ -16,7 +16,6 @@ import {
   removeField,
   renameField,
   setKeyword,
-  setOptions,
   setPrefill,
   setRequired,
   setUiText,
@@ -24,24 +23,15 @@ import {
   sharedGroupOf,
   typeName,
   fieldTypeAt,
-  optionsEditable,
   uiAt,
   uiTextOf,
   updateField,
-  type Node,
   type Path,
 } from './definition';
+import { AnswerControls, type FieldEdit } from './FieldAnswerControls';
 import { Children } from './FieldChildren';
-import { Check, Select, TextArea, TextInput } from './FieldControls';
-import {
-  FORMATS,
-  FileLimits,
-  OptionsEditor,
-  PrefillChoice,
-  RepeatLimits,
-  SiretLocks,
-  autocompleteOptions,
-} from './FieldKindEditors';
+import { Check, TextArea, TextInput } from './FieldControls';
+import { FileLimits, PrefillChoice, RepeatLimits, SiretLocks } from './FieldKindEditors';
 import { SharedFieldNotice, isShared } from './SharedGroupNotice';
 import { BranchNotice, inBranch } from './BranchNotice';
 
@@ -88,19 +78,9 @@ export function FieldPanel({
   const label = labelAt(def, path);
   const inRepeat = pointer.includes('/*/');
   const container = holdsFields(def, path);
-  // The text and number controls write keywords beside the field's own `type`: offered where that type says it (a
-  // list of types with `null` keeps its `null`), not on Pydantic's `Optional[X]`, whose X is in a branch.
-  const isText =
-    node.type === 'string' && type !== 'file' && !node['x-file'] && !node.oneOf && !node.anyOf && !node.enum;
-  const numeric = (t: unknown) => t === 'integer' || t === 'number';
-  const isNumber =
-    numeric(node.type) ||
-    (Array.isArray(node.type) && node.type.some(numeric) && node.type.every((t) => numeric(t) || t === 'null'));
-  const isChoice = type === 'radio' || type === 'select' || type === 'checkboxes';
   const prefill = prefillOf(def, pointer);
 
-  const edit = (what: string, change: (node: Node, ui: Node) => void) =>
-    apply((d) => updateField(d, path, (n, u) => change(n, u)), source(what));
+  const edit: FieldEdit = (what, change) => apply((d) => updateField(d, path, (n, u) => change(n, u)), source(what));
   // A problem about the label or the answers is said at that control, which is marked invalid.
   const at = (control: 'label' | 'options') =>
     problems
@@ -108,7 +88,6 @@ export function FieldPanel({
       .map((p) => p.message)
       .join(' ') || undefined;
   const elsewhere = problems.filter((p) => problemControl(p.pointer) === null);
-  const num = (text: string) => (text.trim() === '' ? undefined : Number(text.replace(',', '.')));
 
   return (
     <section aria-labelledby={`${id}-titre`} className="studio-panel">
@@ -173,110 +152,16 @@ export function FieldPanel({
           }
         />
       )}
-      {(isText || isNumber) && (
-        <TextInput
-          id={`${id}-placeholder`}
-          label={tr('Texte indicatif (placeholder)', 'Placeholder')}
-          value={uiTextOf(ui, 'placeholder') ?? ''}
-          onChange={(v) => edit('placeholder', (_n, u) => void setUiText(u, 'placeholder', v))}
-        />
-      )}
-      {isText && type !== 'date' && type !== 'time' && (
-        <div className="studio-pair">
-          <TextInput
-            id={`${id}-minlength`}
-            numeric
-            describedBy={sharedId}
-            label={tr('Longueur minimale', 'Minimum length')}
-            value={String(node.minLength ?? '')}
-            onChange={(v) => edit('minLength', (n) => setKeyword(n, 'minLength', num(v)))}
-          />
-          <TextInput
-            id={`${id}-maxlength`}
-            numeric
-            describedBy={sharedId}
-            label={tr('Longueur maximale', 'Maximum length')}
-            value={String(node.maxLength ?? '')}
-            onChange={(v) => edit('maxLength', (n) => setKeyword(n, 'maxLength', num(v)))}
-          />
-        </div>
-      )}
-      {isNumber && (
-        <div className="studio-pair">
-          <TextInput
-            id={`${id}-minimum`}
-            numeric
-            describedBy={sharedId}
-            label={tr('Minimum', 'Minimum')}
-            value={String(node.minimum ?? '')}
-            onChange={(v) => edit('minimum', (n) => setKeyword(n, 'minimum', num(v)))}
-          />
-          <TextInput
-            id={`${id}-maximum`}
-            numeric
-            describedBy={sharedId}
-            label={tr('Maximum', 'Maximum')}
-            value={String(node.maximum ?? '')}
-            onChange={(v) => edit('maximum', (n) => setKeyword(n, 'maximum', num(v)))}
-          />
-        </div>
-      )}
-      {isText && (
-        <Select
-          id={`${id}-format`}
-          label={tr('Format attendu', 'Expected format')}
-          describedBy={sharedId}
-          value={String(node.format ?? '')}
-          options={FORMATS.map(([v, l]) => [v, l()])}
-          onChange={(v) => edit('format', (n) => setKeyword(n, 'format', v))}
-        />
-      )}
-      {(isText || isNumber) && (
-        <Select
-          id={`${id}-autocomplete`}
-          label={tr('Le navigateur peut proposer', 'The browser may offer')}
-          value={String(ui['ui:autocomplete'] ?? '')}
-          options={autocompleteOptions(String(ui['ui:autocomplete'] ?? ''))}
-          onChange={(v) => edit('autocomplete', (_n, u) => setKeyword(u, 'ui:autocomplete', v))}
-        />
-      )}
-      {isChoice && typeof own.$ref === 'string' && (
-        <p className="hint">
-          {tr(
-            'Les réponses proposées viennent d’une définition réutilisée par référence ($ref) : modifiez-les dans l’onglet JSON.',
-            'The proposed answers come from a definition reused by reference ($ref): change them in the JSON tab.',
-          )}
-        </p>
-      )}
-      {isChoice && typeof own.$ref !== 'string' && !optionsEditable(own) && (
-        <p className="hint">
-          {tr(
-            'Les réponses proposées sont écrites d’une façon que ce panneau ne modifie pas sans risque (nombres, anyOf, valeur nulle, référence) : modifiez-les dans l’onglet JSON.',
-            'The proposed answers are written in a way this panel cannot safely change (numbers, anyOf, null value, reference): change them in the JSON tab.',
-          )}
-        </p>
-      )}
-      {isChoice && typeof own.$ref !== 'string' && optionsEditable(own) && (
-        <OptionsEditor
-          id={`${id}-options`}
-          node={node}
-          ui={ui}
-          error={at('options')}
-          onChange={(lines) => edit('options', (n, u) => setOptions(n, u, lines))}
-        />
-      )}
-      {(type === 'radio' || type === 'select') && (
-        <Select
-          id={`${id}-widget`}
-          label={tr('Présentation', 'Display')}
-          value={type}
-          options={[
-            ['radio', tr('Boutons radio', 'Radio buttons')],
-            ['select', tr('Liste déroulante', 'Drop-down list')],
-          ]}
-          onChange={(v) => edit('widget', (_n, u) => setKeyword(u, 'ui:widget', v))}
-        />
-      )}
+      <AnswerControls
+        id={id}
+        node={node}
+        own={own}
+        ui={ui}
+        type={type}
+        sharedId={sharedId}
+        optionsError={at('options')}
+        edit={edit}
+      />
       {/* RJSF's `format: "data-url"` (the file in the answer) and a list of files keep no `x-file` to edit here. */}
       {type === 'file' && node['x-file'] !== undefined && <FileLimits id={id} node={node} edit={edit} />}
       {type === 'company' && <SiretLocks id={id} node={node} ui={ui} edit={edit} />}
