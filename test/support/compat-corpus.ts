@@ -11,6 +11,8 @@ import { customizeValidator, type CustomValidatorOptionsType } from '@rjsf/valid
 import { getDefaultFormState, retrieveSchema, type RJSFSchema, type ValidatorType } from '@rjsf/utils';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
+import draft06MetaSchema from 'ajv/dist/refs/json-schema-draft-06.json';
+import AjvDraft04 from 'ajv-draft-04';
 import { ROOT } from './processes';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -55,6 +57,12 @@ export function rjsfValidator(schema: JsonObject): ValidatorType {
     return customizeValidator({ AjvClass: Ajv2020 as unknown as CustomValidatorOptionsType['AjvClass'] });
   if (dialect.includes('2019-09'))
     return customizeValidator({ AjvClass: Ajv2019 as unknown as CustomValidatorOptionsType['AjvClass'] });
+  // Draft-06: RJSF's documentation adds Ajv's draft-06 meta-schema (`additionalMetaSchemas`); draft-04: Ajv's own
+  // draft-04 class (`ajv-draft-04`), whose boolean `exclusiveMinimum` a draft-07 Ajv refuses as a schema error.
+  if (dialect.includes('draft-06'))
+    return customizeValidator({ additionalMetaSchemas: [draft06MetaSchema] });
+  if (dialect.includes('draft-04'))
+    return customizeValidator({ AjvClass: AjvDraft04 as unknown as CustomValidatorOptionsType['AjvClass'] });
   return customizeValidator();
 }
 
