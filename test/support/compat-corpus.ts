@@ -59,8 +59,7 @@ export function rjsfValidator(schema: JsonObject): ValidatorType {
     return customizeValidator({ AjvClass: Ajv2019 as unknown as CustomValidatorOptionsType['AjvClass'] });
   // Draft-06: RJSF's documentation adds Ajv's draft-06 meta-schema (`additionalMetaSchemas`); draft-04: Ajv's own
   // draft-04 class (`ajv-draft-04`), whose boolean `exclusiveMinimum` a draft-07 Ajv refuses as a schema error.
-  if (dialect.includes('draft-06'))
-    return customizeValidator({ additionalMetaSchemas: [draft06MetaSchema] });
+  if (dialect.includes('draft-06')) return customizeValidator({ additionalMetaSchemas: [draft06MetaSchema] });
   if (dialect.includes('draft-04'))
     return customizeValidator({ AjvClass: AjvDraft04 as unknown as CustomValidatorOptionsType['AjvClass'] });
   return customizeValidator();

@@ -467,6 +467,39 @@ describe('free entries with their own uiSchema', () => {
   });
 });
 
+describe('answerRows on list items that are a choice between values', () => {
+  // A list item `oneOf` of an integer and a one-value string enum: the answer is the value, not the branch's title.
+  const definition = {
+    schema: {
+      type: 'object',
+      properties: {
+        cartes: {
+          type: 'array',
+          title: 'Cartes',
+          items: {
+            title: 'Prêts',
+            oneOf: [
+              { type: 'integer', title: 'Un nombre de documents' },
+              { type: 'string', title: 'Le maximum autorisé', enum: ['maximum'] },
+            ],
+          },
+        },
+      },
+    },
+    pages: [{ id: 'p', title: 'Page', fields: ['cartes'] }],
+  };
+  it.each([
+    ['without', undefined],
+    ['with', createSchemaSemantics(definition.schema)],
+  ])('reads each item’s value %s RJSF’s semantics', (_w, semantics) => {
+    const rows = answerRows(definition, { cartes: [5, 'maximum'] }, { semantics });
+    expect(rows.filter((r) => r.kind === 'field').map((r) => [r.pointer, r.title, r.text])).toEqual([
+      ['/cartes/0', 'Prêts 1', '5'],
+      ['/cartes/1', 'Prêts 2', 'maximum'],
+    ]);
+  });
+});
+
 describe('freeEntrySchema', () => {
   const schema = {
     type: 'object',

@@ -250,9 +250,15 @@ export function answerRows(
         const ownTitle = uiText(itemUi, 'title') || (typeof items.title === 'string' && items.title) || undefined;
         const name = `${plainText(ownTitle ? itemModel.title : title || words.item)} ${i + 1}`;
         const itemPointer = `${pointer}/${i}`;
-        if (itemModel.kind === 'object' || itemModel.kind === 'alternatives') {
+        const chosen = itemModel.kind === 'alternatives' ? branchOf(itemModel.schema, item) : undefined;
+        // An item that is a choice between a value and another (`oneOf` of an integer and `enum: ["maximum"]`) is
+        // one answer, read back as a field is: the group below would name the branch and drop the value.
+        const scalarChoice =
+          chosen !== undefined &&
+          fieldModel(root, chosen.branch, branchUi(itemUi, chosen.index), itemPointer, String(i), false, [], global)
+            .kind !== 'object';
+        if (itemModel.kind === 'object' || (itemModel.kind === 'alternatives' && !scalarChoice)) {
           const itemAt = rows.length;
-          const chosen = itemModel.kind === 'alternatives' ? branchOf(itemModel.schema, item) : undefined;
           rows.push({
             kind: 'group',
             pointer: itemPointer,
