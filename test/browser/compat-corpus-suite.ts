@@ -355,8 +355,9 @@ export function describeCompatInBrowser(shard: number, shards: number): void {
                 return { text: own?.textContent ?? '', visible: !!box && box.width > 1 && box.height > 1 };
               });
               const hidden = getUiOptions(s.ui as UiSchema, globalOptions).label === false;
-              if (!label.text.includes(s.label!.replace(/\*\*|\*|`/g, '')))
-                problems.push(`${s.pointer} : sans libellé accessible (« ${s.label} » attendu)`);
+              const name = s.ownLabel ?? s.label!;
+              if (!label.text.includes(name.replace(/\*\*|\*|`/g, '')))
+                problems.push(`${s.pointer} : sans libellé accessible (« ${name} » attendu)`);
               else if (label.visible === hidden)
                 problems.push(
                   `${s.pointer} : libellé ${hidden ? 'visible alors que RJSF le cache' : 'caché alors que RJSF le montre'}`,

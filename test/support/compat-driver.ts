@@ -30,6 +30,8 @@ export interface Step {
   kind: StepKind;
   /** The label RJSF shows (ui:title, title, or the key); none for array items. */
   label?: string;
+  /** The label of the answer's own box when it is not `label`: a single value's branch of a choice, named by the branch. */
+  ownLabel?: string;
   value: Json;
   schema: JsonObject;
   ui: JsonObject;
@@ -215,7 +217,17 @@ export function walk(
     steps.push({ pointer, kind: 'branch', label, value: data, schema, ui, branch: name });
     if (typeOf(resolved(root, chosen, data)) === 'object' || resolved(root, chosen, data).properties)
       return [...steps, ...walkObject(root, rootUi, resolved(root, chosen, data), branchUi, data, pointer)];
-    return [...steps, ...walk(root, rootUi, chosen, branchUi, data, pointer, label)];
+    // A single value's branch is drawn by RJSF's SchemaField with the branch's schema and uiSchema: its box is
+    // labelled by its `ui:title`, else the branch's own title (« Dans un lieu que je décris »), the question being
+    // the selector's; an untitled branch takes the question's words (Guichet's departure from RJSF's key name).
+    // The answer is read back under the question.
+    const own = labelOf({ title: typeof chosenTitle === 'string' ? chosenTitle : (label ?? '') }, branchUi, '');
+    return [
+      ...steps,
+      ...walk(root, rootUi, chosen, branchUi, data, pointer, label).map((s) =>
+        s.pointer === pointer && label !== undefined && own ? { ...s, ownLabel: own } : s,
+      ),
+    ];
   }
   const options = choices(schema, ui);
   const type = typeOf(schema);

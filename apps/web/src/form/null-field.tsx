@@ -3,7 +3,7 @@ import { useForm } from './context';
 import type { FieldModel } from './model';
 import { RichText } from './RichText';
 
-/** `type: "null"`: nothing to answer, its title and description; its value is null, as RJSF's NullField sets it. */
+/** `type: "null"`: nothing to answer, its title, description and help; its value is null, as RJSF's NullField sets it. */
 export function NullField({ model }: { model: FieldModel }) {
   const { store } = useForm();
   useEffect(() => {
@@ -13,6 +13,8 @@ export function NullField({ model }: { model: FieldModel }) {
     <div className="field" data-pointer={model.pointer}>
       <p className="label">{model.title}</p>
       {model.description && <RichText className="hint" text={model.description} />}
+      {/* RJSF's FieldTemplate draws `ui:help` around every field, a null one (a choice's « Sans valeur ») too. */}
+      {model.help && <RichText className="hint" text={model.help} />}
     </div>
   );
 }
