@@ -319,16 +319,23 @@ export function orderDifferences(authored: Json, stored: Json, pointer = ''): st
   if (Array.isArray(authored) && Array.isArray(stored))
     return authored.flatMap((a, i) => (i < stored.length ? orderDifferences(a, stored[i]!, `${pointer}/${i}`) : []));
   if (!isObject(authored) || !isObject(stored)) return [];
+  // A draft-07 tuple is stored as 2020-12 writes it, each keyword where it was: `items: [ … ]` → `prefixItems`,
+  // `additionalItems` → `items`. Compared under the names they got, or a `minItems` written between the two would
+  // read as moved (and the tuple's places would not be compared at all).
+  const tuple = Array.isArray(authored.items) && Array.isArray(stored.prefixItems);
+  const renamed: Record<string, string> = tuple ? { items: 'prefixItems', additionalItems: 'items' } : {};
+  const nameOf = (k: string) => renamed[k] ?? k;
   const problems: string[] = [];
-  const shared = Object.keys(authored).filter((k) => k in stored);
+  const shared = Object.keys(authored)
+    .map(nameOf)
+    .filter((k) => k in stored);
   const storedShared = Object.keys(stored).filter((k) => shared.includes(k));
   if (shared.join('\u0000') !== storedShared.join('\u0000'))
     problems.push(`${pointer || '/'} : attendu ${JSON.stringify(shared)}, lu ${JSON.stringify(storedShared)}`);
-  for (const key of Object.keys(authored)) {
-    const child = authored[key]!;
+  for (const written of Object.keys(authored)) {
+    const child = authored[written]!;
+    const key = nameOf(written);
     if (key in stored) problems.push(...orderDifferences(child, stored[key]!, `${pointer}/${key}`));
-    else if (key === 'items' && Array.isArray(child) && Array.isArray(stored.prefixItems))
-      problems.push(...orderDifferences(child, stored.prefixItems, `${pointer}/prefixItems`));
     else
       for (const alias of ALIASES[key] ?? [])
         if (isObject(stored[alias]) && isObject(child)) {

@@ -38,7 +38,10 @@ export interface Step {
   /** Option labels for choices, RJSF's optionsList; the chosen branch's label for `branch`. */
   options?: Array<{ label: string; value: unknown }>;
   branch?: string;
-  /** A free entry (additionalProperties) whose answer is a group: the citizen adds it by name, then fills its fields. */
+  /**
+   * A free entry (additionalProperties) whose answer is a group or a choice between branches: the citizen adds it by
+   * name, then fills its fields or chooses its branch.
+   */
   free?: boolean;
 }
 
@@ -317,7 +320,9 @@ function walkObject(
         .map((s) =>
           free(key) && s.pointer === `${pointer}/${escapePointer(key)}` && s.kind === 'text'
             ? { ...s, kind: 'extra' as const }
-            : free(key) && s.pointer === `${pointer}/${escapePointer(key)}` && s.kind === 'group'
+            : free(key) &&
+                s.pointer === `${pointer}/${escapePointer(key)}` &&
+                (s.kind === 'group' || s.kind === 'branch')
               ? { ...s, free: true }
               : s,
         )
@@ -393,11 +398,13 @@ export async function positions(page: Page, pointers: string[]): Promise<number[
 }
 
 async function textInput(field: Locator, label: string | undefined): Promise<Locator> {
+  const boxes = field.locator('input:not([type=radio]):not([type=checkbox]), textarea, select');
   if (label) {
-    const byLabel = field.getByLabel(label, { exact: true });
+    // A value's branch shares its words with its option in the choice above it (a radio): the box, not the option.
+    const byLabel = field.getByLabel(label, { exact: true }).and(boxes);
     if ((await byLabel.count()) > 0) return byLabel.first();
   }
-  return field.locator('input:not([type=radio]):not([type=checkbox]), textarea, select').first();
+  return boxes.first();
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -454,6 +461,8 @@ export async function fill(page: Page, step: Step): Promise<string | undefined> 
       ? `${step.pointer} : rubrique libre (additionalProperties) non dessinée`
       : undefined;
   }
+  if (step.kind === 'branch' && step.free && step.value !== undefined && (await at(page, step.pointer).count()) === 0)
+    await addEntry(page, step.pointer);
   if (step.value === undefined || step.kind === 'fixed' || step.kind === 'info' || step.kind === 'group') return;
   let field = at(page, step.pointer);
   if ((await field.count()) === 0 && step.kind === 'extra') {
@@ -468,7 +477,8 @@ export async function fill(page: Page, step: Step): Promise<string | undefined> 
   try {
     switch (step.kind) {
       case 'text': {
-        const input = await textInput(field, step.label);
+        // A value's branch names its own box (`ownLabel`); in a free entry, the first box would be the entry's name.
+        const input = await textInput(field, step.ownLabel ?? step.label);
         const type = await input.getAttribute('type');
         const text = String(step.value);
         // RJSF draws these widgets as their own elements, whichever name the uiSchema gives them.
