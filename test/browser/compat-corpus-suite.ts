@@ -306,7 +306,7 @@ export function describeCompatInBrowser(shard: number, shards: number): void {
               }
             });
             for (const s of mine.filter(
-              (m) => m.label && m.kind !== 'branch' && m.kind !== 'array' && m.kind !== 'group',
+              (m) => m.label && (m.kind !== 'branch' || m.group) && m.kind !== 'array' && m.kind !== 'group',
             )) {
               if (seen.has(s.pointer) || (await at(page, s.pointer).count()) === 0) continue;
               seen.add(s.pointer);

@@ -39,6 +39,11 @@ export interface Step {
   options?: Array<{ label: string; value: unknown }>;
   branch?: string;
   /**
+   * A `branch` whose chosen branch is a group: RJSF's field template around the choice draws the field's help and
+   * description, which no field of the group repeats (a value's branch is a field that draws them itself).
+   */
+  group?: boolean;
+  /**
    * A free entry (additionalProperties) whose answer is a group or a choice between branches: the citizen adds it by
    * name, then fills its fields or chooses its branch.
    */
@@ -217,9 +222,9 @@ export function walk(
       steps.push(...walkObject(root, rootUi, branchOnly, branchUi, data, pointer, Object.keys(base.properties)));
       return steps;
     }
-    steps.push({ pointer, kind: 'branch', label, value: data, schema, ui, branch: name });
-    if (typeOf(resolved(root, chosen, data)) === 'object' || resolved(root, chosen, data).properties)
-      return [...steps, ...walkObject(root, rootUi, resolved(root, chosen, data), branchUi, data, pointer)];
+    const group = typeOf(resolved(root, chosen, data)) === 'object' || !!resolved(root, chosen, data).properties;
+    steps.push({ pointer, kind: 'branch', label, value: data, schema, ui, branch: name, ...(group && { group }) });
+    if (group) return [...steps, ...walkObject(root, rootUi, resolved(root, chosen, data), branchUi, data, pointer)];
     // A single value's branch is drawn by RJSF's SchemaField with the branch's schema and uiSchema: its box is
     // labelled by its `ui:title`, else the branch's own title (« Dans un lieu que je décris »), the question being
     // the selector's; an untitled branch takes the question's words (Guichet's departure from RJSF's key name).

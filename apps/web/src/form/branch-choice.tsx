@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { plainText } from '@guichet/shared';
 import { useForm } from './context';
 import { Required } from './field-parts';
+import { RichText } from './RichText';
 import { withMinimumItems } from './minimum-items';
 import { alternativesOf, resolve, type Schema } from './model';
 import { useValue } from './store';
@@ -60,6 +61,7 @@ export function BranchChoice({
   selected,
   choose,
   locked = false,
+  hint,
 }: {
   id: string;
   pointer: string;
@@ -70,13 +72,17 @@ export function BranchChoice({
   choose(next: number): void;
   /** In a group drawn read-only or disabled: shown, not changeable. */
   locked?: boolean;
+  /** Help or description of the whole choice, under the question. */
+  hint?: string;
 }) {
+  const hintId = hint ? `${id}-aide` : undefined;
   return labels.length <= 6 ? (
-    <fieldset className="field alternatives-choice" id={id} tabIndex={-1}>
+    <fieldset className="field alternatives-choice" id={id} tabIndex={-1} aria-describedby={hintId}>
       <legend>
         {plainText(title)}
         <Required on={required} />
       </legend>
+      {hint && <RichText className="hint" id={hintId} text={hint} />}
       <div className={`choices${labels.length <= 2 ? ' choices--inline' : ''}`}>
         {labels.map((label, i) => (
           <div className="choice" key={i}>
@@ -99,7 +105,14 @@ export function BranchChoice({
         {plainText(title)}
         <Required on={required} />
       </label>
-      <select id={id} value={String(selected)} disabled={locked} onChange={(e) => choose(Number(e.target.value))}>
+      {hint && <RichText className="hint" id={hintId} text={hint} />}
+      <select
+        id={id}
+        value={String(selected)}
+        disabled={locked}
+        aria-describedby={hintId}
+        onChange={(e) => choose(Number(e.target.value))}
+      >
         {labels.map((label, i) => (
           <option key={i} value={String(i)}>
             {label}

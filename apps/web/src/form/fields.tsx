@@ -168,6 +168,7 @@ function drawField(model: FieldModel, ui: Ui, pointer: string, name: string, req
           ui={ui}
           pointer={pointer}
           title={model.title}
+          hint={model.help ?? model.description}
           required={required}
           name={name}
         />
@@ -193,6 +194,7 @@ function Alternatives({
   ui,
   pointer,
   title,
+  hint,
   required,
   name,
   embedded = false,
@@ -201,6 +203,8 @@ function Alternatives({
   ui: Ui;
   pointer: string;
   title: string;
+  /** The field's help, else its description: RJSF's field template draws them around the whole choice. */
+  hint?: string;
   required: boolean;
   name?: string;
   /** The choice of an object that also has fields of its own (drawn by the caller). */
@@ -229,6 +233,8 @@ function Alternatives({
         id={id}
         pointer={pointer}
         title={title}
+        // A value's or a null branch is drawn as a field with the same uiSchema, which draws the hint itself.
+        hint={objectBranch ? hint : undefined}
         required={required}
         labels={labels}
         selected={selected}
