@@ -433,33 +433,44 @@ export function ownAlternativeTitle(branch: Schema, ui: Ui, index: number): stri
   return str(branch.title);
 }
 
+/** What the form draws for a field, and what that choice was read from (drawnField). */
+export interface DrawnField {
+  kind: Kind;
+  /** The schema it is drawn from: its `$ref` followed, Pydantic's `Optional[X]` read as X. */
+  schema: Schema;
+  /** Whether it was such an `Optional[X]` (drawn optional, `null` when left empty). */
+  nullable: boolean;
+  widget: string | undefined;
+  type: string | undefined;
+  options: Option[];
+  items: Schema;
+}
+
 /**
- * What the form draws for a field, and the schema it draws it from (its `$ref` followed, Pydantic's `Optional[X]`
- * read as X): fieldModel's own choice, for the studio to name a field's kind as the citizen will see it.
+ * What the form draws for a field and what it read to choose: fieldModel's own start, and what the studio names a
+ * field's kind by, as the citizen will see it.
  */
-export function drawnField(
-  root: Schema,
-  raw: Schema,
-  ui: Ui,
-  global: Ui = NO_UI,
-): { kind: Kind; schema: Schema; nullable: boolean } {
+export function drawnField(root: Schema, raw: Schema, ui: Ui, global: Ui = NO_UI): DrawnField {
   const resolved = resolve(root, raw);
   const nullable = nullableAlternative(root, resolved, ui);
   const schema = nullable ?? resolved;
-  const kind = kindOf(root, schema, ui, widgetOf(ui, global), optionsOf(schema, ui), itemsSchema(root, schema));
-  return { kind, schema, nullable: nullable !== undefined };
+  const widget = widgetOf(ui, global);
+  const type = typeOf(schema) ?? typeOfParts(root, schema);
+  const options = optionsOf(schema, ui);
+  const items = itemsSchema(root, schema);
+  const kind = kindOf(schema, ui, widget, type, options, items);
+  return { kind, schema, nullable: nullable !== undefined, widget, type, options, items };
 }
 
 /** The widget for a field's schema (`$ref` followed, `Optional[X]` read as X), its widget, options and items. */
 function kindOf(
-  root: Schema,
   schema: Schema,
   ui: Ui,
   widget: string | undefined,
+  type: string | undefined,
   options: Option[],
   items: Schema,
 ): Kind {
-  const type = typeOf(schema) ?? typeOfParts(root, schema);
   const format = typeof schema.format === 'string' ? schema.format : undefined;
   if (options.length === 0 && hasAlternatives(schema) && !schema.properties) return 'alternatives';
   if (type === 'object') return 'object';
@@ -500,19 +511,11 @@ export function fieldModel(
   /** The root's `ui:globalOptions` (globalOptionsOf): every option below falls back to them, as in RJSF. */
   global: Ui = NO_UI,
 ): FieldModel {
-  const resolved = resolve(root, raw);
-  const nullable = nullableAlternative(root, resolved, ui);
-  const schema = nullable ?? resolved;
+  const { kind, schema, nullable, widget, type, options, items } = drawnField(root, raw, ui, global);
   if (nullable) required = false;
   const option = (name: string) => uiOption(ui, name, global);
-  const widget = widgetOf(ui, global);
-  const type = typeOf(schema) ?? typeOfParts(root, schema);
   const format = typeof schema.format === 'string' ? schema.format : undefined;
   const mapping = prefill.find((p) => p.pointer === pointer || wildcard(p.pointer, pointer));
-  const options = optionsOf(schema, ui);
-  const items = itemsSchema(root, schema);
-
-  const kind = kindOf(root, schema, ui, widget, options, items);
 
   const declared = option('inputType');
   const inputType = inputTypeOf(kind, widget, format, typeof declared === 'string' ? declared : undefined);
