@@ -41,6 +41,17 @@ export function AnswerControls({
     numeric(node.type) ||
     (Array.isArray(node.type) && node.type.some(numeric) && node.type.every((t) => numeric(t) || t === 'null'));
   const isChoice = type === 'radio' || type === 'select' || type === 'checkboxes';
+  /** A number the answer is held to (a length or a value), written beside the field's `type`. */
+  const bound = (keyword: 'minLength' | 'maxLength' | 'minimum' | 'maximum', label: string) => (
+    <TextInput
+      id={`${id}-${keyword.toLowerCase()}`}
+      numeric
+      describedBy={sharedId}
+      label={label}
+      value={String(node[keyword] ?? '')}
+      onChange={(v) => edit(keyword, (n) => setKeyword(n, keyword, num(v)))}
+    />
+  );
   return (
     <>
       {(isText || isNumber) && (
@@ -53,42 +64,14 @@ export function AnswerControls({
       )}
       {isText && type !== 'date' && type !== 'time' && (
         <div className="studio-pair">
-          <TextInput
-            id={`${id}-minlength`}
-            numeric
-            describedBy={sharedId}
-            label={tr('Longueur minimale', 'Minimum length')}
-            value={String(node.minLength ?? '')}
-            onChange={(v) => edit('minLength', (n) => setKeyword(n, 'minLength', num(v)))}
-          />
-          <TextInput
-            id={`${id}-maxlength`}
-            numeric
-            describedBy={sharedId}
-            label={tr('Longueur maximale', 'Maximum length')}
-            value={String(node.maxLength ?? '')}
-            onChange={(v) => edit('maxLength', (n) => setKeyword(n, 'maxLength', num(v)))}
-          />
+          {bound('minLength', tr('Longueur minimale', 'Minimum length'))}
+          {bound('maxLength', tr('Longueur maximale', 'Maximum length'))}
         </div>
       )}
       {isNumber && (
         <div className="studio-pair">
-          <TextInput
-            id={`${id}-minimum`}
-            numeric
-            describedBy={sharedId}
-            label={tr('Minimum', 'Minimum')}
-            value={String(node.minimum ?? '')}
-            onChange={(v) => edit('minimum', (n) => setKeyword(n, 'minimum', num(v)))}
-          />
-          <TextInput
-            id={`${id}-maximum`}
-            numeric
-            describedBy={sharedId}
-            label={tr('Maximum', 'Maximum')}
-            value={String(node.maximum ?? '')}
-            onChange={(v) => edit('maximum', (n) => setKeyword(n, 'maximum', num(v)))}
-          />
+          {bound('minimum', tr('Minimum', 'Minimum'))}
+          {bound('maximum', tr('Maximum', 'Maximum'))}
         </div>
       )}
       {isText && (
